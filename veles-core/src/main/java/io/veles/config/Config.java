@@ -1,0 +1,135 @@
+package io.veles.config;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Settings as dotted keys and string values ({@code snapshotter.interval=5}), read with typed
+ * getters that name the key when a value is wrong. Keys read are remembered, so that a launcher
+ * can warn about settings nobody used (usually a typo).
+ */
+public final class Config {
+    private final Map<String, String> values;
+    private final String prefix;
+    private final Set<String> used;
+
+    private Config(Map<String, String> values, String prefix, Set<String> used) {
+        this.values = values;
+        this.prefix = prefix;
+        this.used = used;
+    }
+
+    /** An empty configuration. */
+    public static Config empty() {
+        return of(Map.of());
+    }
+
+    public static Config of(Map<String, String> values) {
+        return new Config(Collections.unmodifiableMap(new LinkedHashMap<>(values)), "", ConcurrentHashMap.newKeySet());
+    }
+
+    /** Parses {@code key=value} arguments; a malformed one is refused, naming it. */
+    public static Config parse(List<String> assignments) {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (String assignment : assignments) {
+            int eq = assignment.indexOf('=');
+            if (eq <= 0) {
+                throw new ConfigException("not a key=value setting: '" + assignment + "'");
+            }
+            values.put(assignment.substring(0, eq).trim(), assignment.substring(eq + 1).trim());
+        }
+        return of(values);
+    }
+
+    /** This configuration with {@code overrides} taking precedence. */
+    public Config with(Config overrides) {
+        Map<String, String> merged = new LinkedHashMap<>(values);
+        merged.putAll(overrides.values);
+        return new Config(Collections.unmodifiableMap(merged), prefix, used);
+    }
+
+    /** The settings under {@code name.}, read with keys relative to it. */
+    public Config section(String name) {
+        return new Config(values, prefix + name + ".", used);
+    }
+
+    public boolean has(String key) {
+        return values.containsKey(prefix + key);
+    }
+
+    public String getString(String key, String defaultValue) {
+        String value = raw(key);
+        return value == null ? defaultValue : value;
+    }
+
+    public int getInt(String key, int defaultValue) {
+        String value = raw(key);
+        if (value == null) {
+            return defaultValue;
+        }
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new ConfigException(prefix + key + ": expected a whole number, got '" + value + "'");
+        }
+    }
+
+    public long getLong(String key, long defaultValue) {
+        String value = raw(key);
+        if (value == null) {
+            return defaultValue;
+        }
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new ConfigException(prefix + key + ": expected a whole number, got '" + value + "'");
+        }
+    }
+
+    public double getDouble(String key, double defaultValue) {
+        String value = raw(key);
+        if (value == null) {
+            return defaultValue;
+        }
+        try {
+            return Double.parseDouble(value);
+        } catch (NumberFormatException e) {
+            throw new ConfigException(prefix + key + ": expected a number, got '" + value + "'");
+        }
+    }
+
+    public boolean getBoolean(String key, boolean defaultValue) {
+        String value = raw(key);
+        if (value == null) {
+            return defaultValue;
+        }
+        switch (value.toLowerCase(java.util.Locale.ROOT)) {
+            case "true": case "yes": case "on": case "1": return true;
+            case "false": case "no": case "off": case "0": return false;
+            default: throw new ConfigException(prefix + key + ": expected true or false, got '" + value + "'");
+        }
+    }
+
+    /** Keys (full, dotted) that were set but never read. */
+    public Set<String> unusedKeys() {
+        Set<String> unused = new TreeSet<>(values.keySet());
+        unused.removeAll(used);
+        return unused;
+    }
+
+    /** All settings, full keys. */
+    public Map<String, String> asMap() {
+        return values;
+    }
+
+    private String raw(String key) {
+        String full = prefix + key;
+        used.add(full);
+        return values.get(full);
+    }
+}
