@@ -1,0 +1,74 @@
+package io.veles.pickle;
+
+import com.esotericsoftware.kryo.KryoException;
+import io.veles.snapshot.SnapshotException;
+import io.veles.workflow.Unit;
+import io.veles.workflow.Workflow;
+import java.io.InputStream;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads a payload written by {@link GraphWriter} back into a workflow. Nothing is handed out
+ * until the whole payload has been read; then each restored object's {@code initUnpickled()}
+ * runs, helpers before units, so that a unit's hook can use the objects it holds.
+ */
+public final class GraphReader {
+    /** A restored main workflow and what the restore noticed about code changes. */
+    public record Restored(Workflow workflow, RestoreReport report) {
+    }
+
+    private GraphReader() {
+    }
+
+    /**
+     * Reads {@code payloadLength} bytes from {@code payload}. {@code classes} and {@code unitCount}
+     * come from the manifest; only classes that {@code allowList} allows are loaded.
+     */
+    public static Restored read(InputStream payload, long payloadLength, List<ClassDescription> classes,
+                                int unitCount, ClassAllowList allowList) {
+        Map<String, ClassDescription> recorded = new HashMap<>();
+        for (ClassDescription description : classes) {
+            recorded.put(description.name(), description);
+        }
+        RestoreReport report = new RestoreReport();
+        PickleContext context = new PickleContext(recorded, report);
+        SnapshotKryo session = new SnapshotKryo(context, allowList);
+        SnapshotInput input = new SnapshotInput(payload, GraphWriter.BUFFER_SIZE, payloadLength);
+        Object root;
+        try {
+            root = session.kryo.readClassAndObject(input);
+            if (!(root instanceof Workflow) || ((Workflow) root).workflow() != null) {
+                throw new SnapshotException("snapshot is corrupt: its first object is not a main workflow");
+            }
+            UnitTable units = context.units();
+            for (int i = 0; i < units.size(); i++) {
+                Unit unit = units.get(i);
+                context.enterUnit(unit);
+                session.fields.readFields(session.kryo, input, unit);
+            }
+        } catch (KryoException | IllegalStateException | IllegalArgumentException | ClassCastException
+                 | IndexOutOfBoundsException | NegativeArraySizeException e) {
+            throw SnapshotKryo.unwrap(e, "snapshot is corrupt");
+        }
+        if (context.units().size() != unitCount) {
+            throw new SnapshotException("snapshot is corrupt: its manifest lists " + unitCount
+                    + " units, its payload holds " + context.units().size());
+        }
+        if (input.remaining() != 0) {
+            throw new SnapshotException("snapshot is corrupt: " + input.remaining() + " payload bytes follow the last unit");
+        }
+        for (Pickleable object : context.restoredObjects()) {
+            if (!(object instanceof Unit)) {
+                object.ensureInitUnpickled();
+            }
+        }
+        for (Pickleable object : context.restoredObjects()) {
+            if (object instanceof Unit) {
+                object.ensureInitUnpickled();
+            }
+        }
+        return new Restored((Workflow) root, report);
+    }
+}

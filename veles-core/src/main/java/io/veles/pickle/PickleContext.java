@@ -1,0 +1,115 @@
+package io.veles.pickle;
+
+import io.veles.snapshot.SnapshotException;
+import io.veles.workflow.Unit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.objenesis.instantiator.ObjectInstantiator;
+import org.objenesis.strategy.StdInstantiatorStrategy;
+
+/**
+ * The state of one snapshot write or read: the unit numbering, the classes met (written into the
+ * manifest), the recorded classes and read plans (when reading), and the objects restored so far.
+ */
+final class PickleContext {
+    private static final StdInstantiatorStrategy NO_CONSTRUCTOR = new StdInstantiatorStrategy();
+
+    private final UnitTable units = new UnitTable();
+    private final LinkedHashMap<Class<?>, ClassDescription> classesMet = new LinkedHashMap<>();
+    private final Map<String, ClassDescription> recorded;
+    private final Map<Class<?>, ReadPlan> plans = new HashMap<>();
+    private final Map<Class<?>, ObjectInstantiator<?>> instantiators = new HashMap<>();
+    private final List<Pickleable> restored = new ArrayList<>();
+    private final RestoreReport report;
+    private Unit currentUnit;
+
+    /** A context for writing. */
+    PickleContext() {
+        this(Map.of(), null);
+    }
+
+    /** A context for reading a snapshot whose manifest describes {@code recorded}. */
+    PickleContext(Map<String, ClassDescription> recorded, RestoreReport report) {
+        this.recorded = recorded;
+        this.report = report;
+    }
+
+    UnitTable units() {
+        return units;
+    }
+
+    void recordClass(ClassSchema schema) {
+        classesMet.computeIfAbsent(schema.type, type -> ClassDescription.of(schema));
+    }
+
+    List<ClassDescription> classesMet() {
+        return new ArrayList<>(classesMet.values());
+    }
+
+    /** The plan for reading {@code type}'s recorded fields; reports added and removed fields once. */
+    ReadPlan planFor(Class<?> type) {
+        ReadPlan plan = plans.get(type);
+        if (plan == null) {
+            ClassDescription description = recorded.get(type.getName());
+            if (description == null) {
+                throw new SnapshotException("snapshot is corrupt: its manifest does not describe class " + type.getName());
+            }
+            try {
+                plan = new ReadPlan(description, ClassSchema.of(type));
+            } catch (SnapshotException e) {
+                throw new SnapshotException(e.getMessage() + inUnit(), e);
+            }
+            report.fieldsChanged(type.getName(), plan.added, plan.removed);
+            plans.put(type, plan);
+        }
+        return plan;
+    }
+
+    /** A new instance of {@code type} made without running any constructor. */
+    Object instantiate(Class<?> type) {
+        return instantiators.computeIfAbsent(type, NO_CONSTRUCTOR::newInstantiatorOf).newInstance();
+    }
+
+    void restored(Pickleable object) {
+        object.markRestored();
+        restored.add(object);
+    }
+
+    List<Pickleable> restoredObjects() {
+        return restored;
+    }
+
+    void enterUnit(Unit unit) {
+        currentUnit = unit;
+    }
+
+    /** " (unit 'name')" for messages about the unit being read or written, or "". */
+    String inUnit() {
+        return currentUnit == null ? "" : " (unit '" + currentUnit.name() + "')";
+    }
+
+    /** Refuses a value that the field it is restored into cannot hold. */
+    void checkAssignable(FieldSlot slot, Object value) {
+        Class<?> declared = slot.field.getType();
+        if (value == null ? declared.isPrimitive() : !box(declared).isInstance(value)) {
+            throw new SnapshotException("cannot restore " + slot.field.getDeclaringClass().getName() + "." + slot.key
+                    + ": the snapshot holds " + (value == null ? "null" : value.getClass().getName())
+                    + ", the code declares " + slot.typeName() + inUnit());
+        }
+    }
+
+    private static Class<?> box(Class<?> type) {
+        if (!type.isPrimitive()) return type;
+        if (type == int.class) return Integer.class;
+        if (type == long.class) return Long.class;
+        if (type == double.class) return Double.class;
+        if (type == float.class) return Float.class;
+        if (type == boolean.class) return Boolean.class;
+        if (type == byte.class) return Byte.class;
+        if (type == short.class) return Short.class;
+        return Character.class;
+    }
+}

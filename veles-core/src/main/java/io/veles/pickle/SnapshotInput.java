@@ -1,0 +1,56 @@
+package io.veles.pickle;
+
+import com.esotericsoftware.kryo.io.Input;
+import io.veles.snapshot.SnapshotException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * Kryo input over a payload of known length. It reads primitive arrays in bulk and refuses a
+ * declared array length that the bytes left cannot hold, before anything is allocated for it.
+ */
+class SnapshotInput extends Input {
+    /** Copies {@code count} elements from {@code bytes} into the array starting at {@code from}. */
+    @FunctionalInterface
+    interface ChunkReader {
+        void get(ByteBuffer bytes, int from, int count);
+    }
+
+    private final long payloadLength;
+
+    SnapshotInput(InputStream source, int bufferSize, long payloadLength) {
+        super(source, bufferSize);
+        this.payloadLength = payloadLength;
+    }
+
+    /** Bytes of the payload consumed so far. */
+    long consumed() {
+        return total();
+    }
+
+    long remaining() {
+        return payloadLength - total();
+    }
+
+    /** Refuses a length that cannot be real: negative, or more bytes than the payload has left. */
+    int checkedLength(int length, int width, String what) {
+        if (length < 0 || (long) length * width > remaining()) {
+            throw new SnapshotException("snapshot is corrupt: it declares " + what + " of " + length
+                    + " elements, more than the " + remaining() + " bytes left");
+        }
+        return length;
+    }
+
+    /** Reads {@code length} elements of {@code width} bytes each through {@code reader}. */
+    void readArrayLE(int length, int width, ChunkReader reader) {
+        int done = 0;
+        while (done < length) {
+            require(width);
+            int count = Math.min((limit - position) / width, length - done);
+            reader.get(ByteBuffer.wrap(buffer, position, count * width).order(ByteOrder.LITTLE_ENDIAN), done, count);
+            position += count * width;
+            done += count;
+        }
+    }
+}

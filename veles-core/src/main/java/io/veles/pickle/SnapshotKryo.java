@@ -1,0 +1,92 @@
+package io.veles.pickle;
+
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.Serializer;
+import com.esotericsoftware.kryo.SerializerFactory;
+import com.esotericsoftware.kryo.serializers.EnumNameSerializer;
+import com.esotericsoftware.kryo.serializers.ImmutableCollectionsSerializers;
+import com.esotericsoftware.kryo.util.MapReferenceResolver;
+import io.veles.snapshot.SnapshotException;
+import io.veles.workflow.Unit;
+
+/**
+ * Builds the Kryo instance for one snapshot write or read. One instance per operation: Kryo is
+ * not thread-safe, and its per-graph tables (references, class names) must not outlive a
+ * snapshot.
+ */
+final class SnapshotKryo {
+    /** Deepest nesting of non-unit objects; deeper state is refused instead of overflowing the stack. */
+    static final int MAX_DEPTH = 512;
+
+    final Kryo kryo;
+    final FieldsSerializer fields;
+
+    SnapshotKryo(PickleContext context, ClassAllowList allowList) {
+        fields = new FieldsSerializer(context);
+        kryo = new Kryo(new AllowListClassResolver(allowList), new UnitsByNumber());
+        kryo.setRegistrationRequired(false);
+        kryo.setReferences(true);
+        kryo.setAutoReset(false);
+        kryo.setMaxDepth(MAX_DEPTH);
+        kryo.setDefaultSerializer(new CapturedClasses(fields));
+        kryo.addDefaultSerializer(Unit.class, new UnitReferenceSerializer(context));
+        kryo.addDefaultSerializer(Enum.class, EnumNameSerializer.class);
+        PrimitiveArraySerializers.register(kryo);
+        ImmutableCollectionsSerializers.addDefaultSerializers(kryo);
+    }
+
+    /** Units are numbered by the {@link UnitTable}; Kryo tracks references for everything else. */
+    private static final class UnitsByNumber extends MapReferenceResolver {
+        @Override
+        public boolean useReferences(Class type) {
+            return !Unit.class.isAssignableFrom(type) && super.useReferences(type);
+        }
+    }
+
+    /**
+     * Picks the field serializer for classes Kryo has no serializer for, and refuses what cannot
+     * be captured faithfully: JDK internals, lambdas, the launcher.
+     */
+    private static final class CapturedClasses implements SerializerFactory<Serializer<Object>> {
+        private final FieldsSerializer fields;
+
+        CapturedClasses(FieldsSerializer fields) {
+            this.fields = fields;
+        }
+
+        @Override
+        public Serializer<Object> newSerializer(Kryo kryo, Class type) {
+            String name = type.getName();
+            String hint = "; mark the field transient or end its name with '_' and rebuild it in initUnpickled()";
+            if (name.contains("$$Lambda") || name.contains("$Lambda$")) {
+                throw new CaptureException("cannot capture a lambda (" + name + ")" + hint, null);
+            }
+            if (name.startsWith("java.") || name.startsWith("javax.") || name.startsWith("jdk.")
+                    || name.startsWith("sun.") || name.startsWith("com.sun.")) {
+                throw new CaptureException("cannot capture a " + name + ": a JDK class with no snapshot support" + hint, null);
+            }
+            if (name.startsWith("io.veles.launcher.")) {
+                throw new CaptureException("cannot capture a " + name + ": the launcher is never part of a snapshot" + hint, null);
+            }
+            if (Thread.class.isAssignableFrom(type)) {
+                throw new CaptureException("cannot capture a thread (" + name + ")" + hint, null);
+            }
+            return fields;
+        }
+
+        @Override
+        public boolean isSupported(Class type) {
+            return true;
+        }
+    }
+
+    static SnapshotException unwrap(RuntimeException e, String what) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SnapshotException) {
+                return (SnapshotException) cause;
+            }
+        }
+        String message = String.valueOf(e.getMessage()).split("\n", 2)[0];
+        return new SnapshotException(what + ": " + message, e);
+    }
+}
