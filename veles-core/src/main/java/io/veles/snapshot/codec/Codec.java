@@ -1,0 +1,292 @@
+package io.veles.snapshot.codec;
+
+import com.github.luben.zstd.ZstdInputStream;
+import com.github.luben.zstd.ZstdOutputStream;
+import io.veles.snapshot.SnapshotException;
+import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+import net.jpountz.lz4.LZ4Factory;
+import net.jpountz.lz4.LZ4FrameInputStream;
+import net.jpountz.lz4.LZ4FrameOutputStream;
+import net.jpountz.xxhash.XXHashFactory;
+import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
+import org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream;
+import org.tukaani.xz.LZMA2Options;
+import org.tukaani.xz.UnsupportedOptionsException;
+import org.tukaani.xz.XZInputStream;
+import org.tukaani.xz.XZOutputStream;
+import org.xerial.snappy.SnappyFramedInputStream;
+import org.xerial.snappy.SnappyFramedOutputStream;
+
+/**
+ * The compressions a snapshot can use, by the values of VELES's {@code compression} argument.
+ * Each writes a plain stream of its format that the format's standard tool reads ({@code gzip},
+ * {@code bzip2}, {@code xz}, {@code zstd}, {@code lz4}, a Snappy framing-format reader), and each
+ * reader accepts concatenated members, streams or frames, as those tools do.
+ */
+public enum Codec {
+    /** No compression: the snapshot container as it is. */
+    NONE("none", "", 0, 0, 0) {
+        @Override
+        OutputStream open(OutputStream sink, int level) {
+            return new FilterOutputStream(sink) {
+                @Override
+                public void write(byte[] bytes, int offset, int length) throws IOException {
+                    out.write(bytes, offset, length);
+                }
+            };
+        }
+
+        @Override
+        public InputStream decompress(InputStream source) {
+            return source;
+        }
+    },
+
+    /** Snappy's framing format (CRC32C per chunk), as snzip and python-snappy read. */
+    SNAPPY("snappy", ".snappy", 0, 0, 0) {
+        @Override
+        OutputStream open(OutputStream sink, int level) throws IOException {
+            return new SnappyFramedOutputStream(sink);
+        }
+
+        @Override
+        public InputStream decompress(InputStream source) throws IOException {
+            return new SnappyFramedInputStream(source, true);
+        }
+    },
+
+    /** gzip (Deflate), the seed's default. */
+    GZIP("gz", ".gz", 1, 9, 6) {
+        @Override
+        OutputStream open(OutputStream sink, int level) throws IOException {
+            return new GZIPOutputStream(sink, BUFFER) {
+                {
+                    def.setLevel(level);
+                }
+            };
+        }
+
+        @Override
+        public InputStream decompress(InputStream source) throws IOException {
+            return new GZIPInputStream(source, BUFFER);
+        }
+    },
+
+    /** bzip2; the level is the block size in 100 kB units, as for the bzip2 tool. */
+    BZIP2("bz2", ".bz2", 1, 9, 9) {
+        @Override
+        OutputStream open(OutputStream sink, int level) throws IOException {
+            return new BZip2CompressorOutputStream(sink, level);
+        }
+
+        @Override
+        public InputStream decompress(InputStream source) throws IOException {
+            return new BZip2CompressorInputStream(source, true);
+        }
+    },
+
+    /** xz (LZMA2) with a CRC64 check, as the xz tool writes by default. */
+    XZ("xz", ".xz", 0, 9, 6) {
+        @Override
+        OutputStream open(OutputStream sink, int level) throws IOException {
+            try {
+                return new XZOutputStream(sink, new LZMA2Options(level));
+            } catch (UnsupportedOptionsException e) {
+                throw new SnapshotException("xz cannot use level " + level, e);
+            }
+        }
+
+        @Override
+        public InputStream decompress(InputStream source) throws IOException {
+            return new XZInputStream(source);
+        }
+    },
+
+    /** Zstandard frames with content checksums. */
+    ZSTD("zst", ".zst", 1, 22, 3) {
+        @Override
+        OutputStream open(OutputStream sink, int level) throws IOException {
+            ZstdOutputStream out = new ZstdOutputStream(sink, level);
+            out.setChecksum(true);
+            return out;
+        }
+
+        @Override
+        public InputStream decompress(InputStream source) throws IOException {
+            return new ZstdInputStream(source);
+        }
+    },
+
+    /**
+     * LZ4 frames with content checksums. Levels as the lz4 tool: 1 and 2 the fast compressor,
+     * 3 to 12 the high-compression one at that level.
+     */
+    LZ4("lz4", ".lz4", 1, 12, 1) {
+        @Override
+        OutputStream open(OutputStream sink, int level) throws IOException {
+            LZ4Factory lz4 = LZ4Factory.fastestInstance();
+            return new LZ4FrameOutputStream(sink, LZ4FrameOutputStream.BLOCKSIZE.SIZE_4MB, -1,
+                    level <= 2 ? lz4.fastCompressor() : lz4.highCompressor(level),
+                    XXHashFactory.fastestInstance().hash32(),
+                    LZ4FrameOutputStream.FLG.Bits.BLOCK_INDEPENDENCE, LZ4FrameOutputStream.FLG.Bits.CONTENT_CHECKSUM);
+        }
+
+        @Override
+        public InputStream decompress(InputStream source) throws IOException {
+            return new LZ4FrameInputStream(source);
+        }
+    };
+
+    /** Bytes that {@link #detect} looks at. */
+    public static final int MAGIC_LENGTH = 10;
+    private static final int BUFFER = 1 << 16;
+    private static final byte[] SNAPPY_STREAM_ID = {(byte) 0xff, 0x06, 0x00, 0x00, 's', 'N', 'a', 'P', 'p', 'Y'};
+
+    private final String argument;
+    private final String extension;
+    private final int minLevel;
+    private final int maxLevel;
+    private final int defaultLevel;
+
+    Codec(String argument, String extension, int minLevel, int maxLevel, int defaultLevel) {
+        this.argument = argument;
+        this.extension = extension;
+        this.minLevel = minLevel;
+        this.maxLevel = maxLevel;
+        this.defaultLevel = defaultLevel;
+    }
+
+    /** Opens the codec's output over {@code sink}, at a level already checked. */
+    abstract OutputStream open(OutputStream sink, int level) throws IOException;
+
+    /**
+     * A stream of decompressed bytes read from {@code source}, across concatenated members,
+     * streams or frames; closing it closes {@code source}.
+     */
+    public abstract InputStream decompress(InputStream source) throws IOException;
+
+    /**
+     * A stream that compresses into {@code sink} at {@code level} (negative: the default); its
+     * close() finishes the codec's stream and closes {@code sink}.
+     */
+    public OutputStream compress(OutputStream sink, int level) throws IOException {
+        // Small writes (headers, Kryo flushes) are gathered before reaching the codec.
+        return new BufferedOutputStream(open(sink, checkLevel(level)), BUFFER);
+    }
+
+    /** The seed's argument value: none, snappy, gz, bz2, xz, zst, lz4. */
+    public String argument() {
+        return argument;
+    }
+
+    /** The file extension, dot included; empty for {@link #NONE}. */
+    public String extension() {
+        return extension;
+    }
+
+    public int minLevel() {
+        return minLevel;
+    }
+
+    public int maxLevel() {
+        return maxLevel;
+    }
+
+    public int defaultLevel() {
+        return defaultLevel;
+    }
+
+    public boolean hasLevels() {
+        return maxLevel > minLevel;
+    }
+
+    /** The effective level: the default for a negative one; refused when out of range. */
+    public int checkLevel(int level) {
+        if (level < 0) {
+            return defaultLevel;
+        }
+        if (!hasLevels() && level != defaultLevel) {
+            throw new SnapshotException(argument + " has no compression levels");
+        }
+        if (level < minLevel || level > maxLevel) {
+            throw new SnapshotException("compression level " + level + " is out of range for " + argument
+                    + " (" + minLevel + "-" + maxLevel + ")");
+        }
+        return level;
+    }
+
+    /**
+     * The codec a user names: the seed's values ({@code ""}/none, snappy, gz, bz2, xz, plus zst
+     * and lz4), or the long names gzip, bzip2, lzma, zstd; case does not matter.
+     */
+    public static Codec fromArgument(String value) {
+        String name = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
+        switch (name) {
+            case "": case "none": return NONE;
+            case "snappy": return SNAPPY;
+            case "gz": case "gzip": return GZIP;
+            case "bz2": case "bzip2": return BZIP2;
+            case "xz": case "lzma": return XZ;
+            case "zst": case "zstd": return ZSTD;
+            case "lz4": return LZ4;
+            default:
+                throw new SnapshotException("unknown compression '" + value
+                        + "' (expected one of: none, snappy, gz, bz2, xz, zst, lz4)");
+        }
+    }
+
+    /** The codec whose extension ends {@code fileName}; NONE when none does. */
+    public static Codec fromFileName(String fileName) {
+        for (Codec codec : values()) {
+            if (codec != NONE && fileName.endsWith(codec.extension)) {
+                return codec;
+            }
+        }
+        return NONE;
+    }
+
+    /** The compressed format whose magic number {@code head} starts with, if any. */
+    public static Optional<Codec> detect(byte[] head, int length) {
+        if (startsWith(head, length, 0x1f, 0x8b)) {
+            return Optional.of(GZIP);
+        }
+        if (startsWith(head, length, 'B', 'Z', 'h') && length > 3 && head[3] >= '1' && head[3] <= '9') {
+            return Optional.of(BZIP2);
+        }
+        if (startsWith(head, length, 0xfd, '7', 'z', 'X', 'Z', 0x00)) {
+            return Optional.of(XZ);
+        }
+        if (startsWith(head, length, 0x28, 0xb5, 0x2f, 0xfd)
+                || (length >= 4 && (head[0] & 0xf0) == 0x50 && startsWith(head, length, head[0] & 0xff, 0x2a, 0x4d, 0x18))) {
+            return Optional.of(ZSTD); // a frame, or a skippable frame 0x184D2A5?
+        }
+        if (startsWith(head, length, 0x04, 0x22, 0x4d, 0x18)) {
+            return Optional.of(LZ4);
+        }
+        if (length >= SNAPPY_STREAM_ID.length && java.util.Arrays.equals(head, 0, SNAPPY_STREAM_ID.length,
+                SNAPPY_STREAM_ID, 0, SNAPPY_STREAM_ID.length)) {
+            return Optional.of(SNAPPY);
+        }
+        return Optional.empty();
+    }
+
+    private static boolean startsWith(byte[] head, int length, int... magic) {
+        if (length < magic.length) {
+            return false;
+        }
+        for (int i = 0; i < magic.length; i++) {
+            if ((head[i] & 0xff) != magic[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
