@@ -1,0 +1,36 @@
+package io.veles.snapshot.format;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The layout of the bytes inside a snapshot's codec stream. All integers are big-endian.
+ *
+ * <pre>
+ * magic            8 bytes   0x89 'V' 'E' 'L' 'E' 'S' '\r' '\n'
+ * version          u16       {@link #VERSION}
+ * flags            u16       0 (reserved)
+ * manifest length  u32       at most {@link #MAX_MANIFEST_BYTES}
+ * manifest         UTF-8 JSON, see {@link Manifest}
+ * header CRC       u32       CRC32C of every byte above
+ * payload length   u64
+ * payload          the serialized graph (io.veles.pickle)
+ * trailer magic    8 bytes   'V' 'E' 'L' 'E' 'S' 'E' 'N' 'D'
+ * total length     u64       bytes before the trailer
+ * CRC              u32       CRC32C of every byte before the trailer
+ * </pre>
+ *
+ * The manifest and payload length come first so that listing tools read a few kilobytes, and so
+ * that a reader knows how much payload to expect before it allocates anything. The first byte is
+ * not ASCII and matches no codec's magic, so uncompressed snapshots are recognised too.
+ */
+public final class SnapshotFormat {
+    public static final byte[] MAGIC = {(byte) 0x89, 'V', 'E', 'L', 'E', 'S', '\r', '\n'};
+    public static final byte[] TRAILER_MAGIC = "VELESEND".getBytes(StandardCharsets.US_ASCII);
+    public static final int VERSION = 1;
+    public static final int MAX_MANIFEST_BYTES = 64 << 20;
+    /** Bytes of the trailer: magic, total length, CRC. */
+    public static final int TRAILER_BYTES = 8 + 8 + 4;
+
+    private SnapshotFormat() {
+    }
+}

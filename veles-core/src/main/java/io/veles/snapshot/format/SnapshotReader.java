@@ -1,0 +1,220 @@
+package io.veles.snapshot.format;
+
+import com.fasterxml.jackson.core.JacksonException;
+import io.veles.pickle.ClassAllowList;
+import io.veles.pickle.GraphReader;
+import io.veles.snapshot.SnapshotException;
+import io.veles.snapshot.codec.Codec;
+import java.io.BufferedInputStream;
+import java.io.Closeable;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * Reads one snapshot: the codec is detected from the first bytes, the manifest is read and checked
+ * at once; then either {@link #restore} or {@link #verify} reads the payload and the trailer. A
+ * truncated or altered snapshot ends in a {@link SnapshotException} naming the source and the
+ * problem, and nothing read from it is handed out.
+ */
+public final class SnapshotReader implements Closeable {
+    private final String source;
+    private final Codec codec;
+    private final CrcInputStream content;
+    private final Manifest manifest;
+    private final long payloadLength;
+    private boolean payloadRead;
+
+    private SnapshotReader(String source, Codec codec, CrcInputStream content, Manifest manifest, long payloadLength) {
+        this.source = source;
+        this.codec = codec;
+        this.content = content;
+        this.manifest = manifest;
+        this.payloadLength = payloadLength;
+    }
+
+    /**
+     * Opens a snapshot from {@code raw}, reading its header and manifest. {@code source} names it
+     * in messages (a path, a table row). Closes {@code raw} if opening fails.
+     */
+    public static SnapshotReader open(InputStream raw, String source) {
+        Codec codec = Codec.NONE;
+        try {
+            BufferedInputStream buffered = new BufferedInputStream(raw, 1 << 16);
+            buffered.mark(Codec.MAGIC_LENGTH);
+            byte[] head = buffered.readNBytes(Codec.MAGIC_LENGTH);
+            buffered.reset();
+            if (head.length == 0) {
+                throw new SnapshotException(source + " is empty");
+            }
+            Optional<Codec> detected = Codec.detect(head, head.length);
+            codec = detected.orElse(Codec.NONE);
+            InputStream plain = detected.isPresent() ? codec.decompress(buffered) : buffered;
+            CrcInputStream content = new CrcInputStream(plain);
+            DataInputStream data = new DataInputStream(content);
+
+            byte[] magic = content.readNBytes(SnapshotFormat.MAGIC.length);
+            if (!Arrays.equals(magic, SnapshotFormat.MAGIC)) {
+                throw new SnapshotException(source + (codec == Codec.NONE ? " is not a veles snapshot"
+                        : " holds " + codec.argument() + " data that is not a veles snapshot"));
+            }
+            int version = data.readUnsignedShort();
+            if (version > SnapshotFormat.VERSION) {
+                throw new SnapshotException(source + " is corrupt or from a newer veles: format version " + version
+                        + ", this veles reads versions up to " + SnapshotFormat.VERSION);
+            }
+            data.readUnsignedShort(); // flags, none defined yet
+            int manifestLength = data.readInt();
+            if (manifestLength < 2 || manifestLength > SnapshotFormat.MAX_MANIFEST_BYTES) {
+                throw new SnapshotException(source + " is corrupt: its manifest length " + manifestLength + " is impossible");
+            }
+            byte[] manifestBytes = new byte[manifestLength];
+            data.readFully(manifestBytes);
+            int expectedCrc = content.crc();
+            if (data.readInt() != expectedCrc) {
+                throw new SnapshotException(source + " is corrupt: its manifest does not match its checksum");
+            }
+            Manifest manifest = SnapshotWriter.JSON.readValue(manifestBytes, Manifest.class);
+            long payloadLength = data.readLong();
+            if (payloadLength < 0 || payloadLength != manifest.payloadBytes) {
+                throw new SnapshotException(source + " is corrupt: its payload length " + payloadLength
+                        + " disagrees with its manifest");
+            }
+            return new SnapshotReader(source, codec, content, manifest, payloadLength);
+        } catch (SnapshotException e) {
+            closeQuietly(raw);
+            throw e;
+        } catch (JacksonException e) {
+            closeQuietly(raw);
+            throw new SnapshotException(source + " is corrupt: its manifest is not valid JSON", e);
+        } catch (IOException e) {
+            closeQuietly(raw);
+            throw integrityError(source, codec, e);
+        }
+    }
+
+    public Manifest manifest() {
+        return manifest;
+    }
+
+    /** The codec detected from the bytes. */
+    public Codec codec() {
+        return codec;
+    }
+
+    public String source() {
+        return source;
+    }
+
+    /**
+     * Restores the workflow, instantiating only classes that {@code allowList} allows. The
+     * trailer is checked before the workflow is returned.
+     */
+    public GraphReader.Restored restore(ClassAllowList allowList) {
+        startPayload();
+        CrcInputStream.Limited payload = content.limit(payloadLength);
+        GraphReader.Restored restored;
+        try {
+            restored = GraphReader.read(payload, payloadLength, manifest.classes, manifest.units.size(), allowList);
+        } catch (SnapshotException e) {
+            // A damaged payload can fail in any way; if the bytes do not check out, say that instead.
+            String integrity = integrityProblem(payload);
+            throw new SnapshotException(integrity != null ? integrity : source + ": " + e.getMessage(), e);
+        }
+        checkTrailer();
+        return restored;
+    }
+
+    /** Reads the whole snapshot and checks its lengths and checksums; returns the bytes checked. */
+    public long verify() {
+        startPayload();
+        try {
+            long skipped = content.limit(payloadLength).skip(payloadLength);
+            if (skipped != payloadLength) {
+                throw new SnapshotException(source + " is truncated: its payload ends after " + skipped
+                        + " of " + payloadLength + " bytes");
+            }
+        } catch (IOException e) {
+            throw integrityError(source, codec, e);
+        }
+        checkTrailer();
+        return content.count();
+    }
+
+    @Override
+    public void close() throws IOException {
+        content.close();
+    }
+
+    private void startPayload() {
+        if (payloadRead) {
+            throw new IllegalStateException("a snapshot reader reads the payload once");
+        }
+        payloadRead = true;
+    }
+
+    private String integrityProblem(CrcInputStream.Limited payload) {
+        try {
+            payload.skip(Long.MAX_VALUE);
+            if (payload.left() > 0) {
+                return source + " is truncated: its payload ends " + payload.left() + " bytes early";
+            }
+            checkTrailer();
+            return null;
+        } catch (SnapshotException e) {
+            return e.getMessage();
+        } catch (IOException e) {
+            return integrityError(source, codec, e).getMessage();
+        }
+    }
+
+    private void checkTrailer() {
+        try {
+            long countBefore = content.count();
+            int crcBefore = content.crc();
+            DataInputStream data = new DataInputStream(content);
+            byte[] magic = content.readNBytes(SnapshotFormat.TRAILER_MAGIC.length);
+            if (magic.length < SnapshotFormat.TRAILER_MAGIC.length) {
+                throw new SnapshotException(source + " is truncated: it ends before its trailer");
+            }
+            if (!Arrays.equals(magic, SnapshotFormat.TRAILER_MAGIC)) {
+                throw new SnapshotException(source + " is corrupt: no trailer after the payload");
+            }
+            long total = data.readLong();
+            int crc = data.readInt();
+            if (total != countBefore) {
+                throw new SnapshotException(source + " is corrupt: its trailer records " + total
+                        + " bytes, " + countBefore + " were read");
+            }
+            if (crc != crcBefore) {
+                throw new SnapshotException(source + " is corrupt: its content does not match its checksum");
+            }
+            if (content.read() != -1) {
+                throw new SnapshotException(source + " is corrupt: data follows its trailer");
+            }
+        } catch (IOException e) {
+            throw integrityError(source, codec, e);
+        }
+    }
+
+    private static SnapshotException integrityError(String source, Codec codec, IOException e) {
+        String data = codec == Codec.NONE ? "" : " " + codec.argument() + " stream";
+        if (e instanceof EOFException) {
+            return new SnapshotException(source + " is truncated: its" + (data.isEmpty() ? " data" : data) + " ends early", e);
+        }
+        String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return new SnapshotException(source + " is corrupt:" + (data.isEmpty() ? "" : " its" + data + " fails to decode:")
+                + " " + detail, e);
+    }
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException ignored) {
+            // the open failure is what the user needs to hear about
+        }
+    }
+}
