@@ -1,0 +1,62 @@
+package io.veles.snapshot;
+
+import io.veles.config.Config;
+import io.veles.config.ConfigException;
+import io.veles.snapshot.codec.Codec;
+
+/**
+ * A snapshotter's parameters, named as in VELES: where snapshots go ({@code prefix},
+ * {@code directory}, or {@code odbc} and {@code table} for a database), how they are compressed
+ * ({@code compression}, {@code compression_level}), and how often they are taken
+ * ({@code interval}: one per N runs; {@code time_interval}: at most one per N seconds).
+ *
+ * @param sizeWarningBytes a snapshot whose state exceeds this is reported once, with its five
+ *                         largest units
+ */
+public record SnapshotSettings(String prefix, String directory, Codec compression, int compressionLevel,
+                               int interval, double timeInterval, String odbc, String table,
+                               long sizeWarningBytes) {
+    public static final String DEFAULT_DIRECTORY = "snapshots";
+    public static final String DEFAULT_TABLE = "veles";
+    public static final long DEFAULT_SIZE_WARNING = 1L << 30;
+
+    public SnapshotSettings {
+        if (prefix == null || prefix.isEmpty()) {
+            throw new ConfigException("snapshotter.prefix: must not be empty");
+        }
+        if (interval < 1) {
+            throw new ConfigException("snapshotter.interval: must be at least 1, got " + interval);
+        }
+        if (timeInterval < 0 || Double.isNaN(timeInterval)) {
+            throw new ConfigException("snapshotter.time_interval: must be 0 or more seconds, got " + timeInterval);
+        }
+        compressionLevel = compression.checkLevel(compressionLevel);
+    }
+
+    /** Defaults: gz at its default level, every run, into {@code ./snapshots}. */
+    public static SnapshotSettings defaults(String prefix) {
+        return new SnapshotSettings(prefix, DEFAULT_DIRECTORY, Codec.GZIP, -1, 1, 0, null, null, DEFAULT_SIZE_WARNING);
+    }
+
+    /** Settings from a {@code snapshotter} config section; missing keys take {@code base}'s values. */
+    public static SnapshotSettings from(Config section, SnapshotSettings base) {
+        Codec codec = section.has("compression")
+                ? Codec.fromArgument(section.getString("compression", null)) : base.compression();
+        int level = section.has("compression_level") || codec != base.compression()
+                ? section.getInt("compression_level", -1) : base.compressionLevel();
+        return new SnapshotSettings(
+                section.getString("prefix", base.prefix()),
+                section.getString("directory", base.directory()),
+                codec,
+                level,
+                section.getInt("interval", base.interval()),
+                section.getDouble("time_interval", base.timeInterval()),
+                emptyToNull(section.getString("odbc", base.odbc())),
+                section.getString("table", base.table()),
+                section.getLong("size_warning_mb", base.sizeWarningBytes() >> 20) << 20);
+    }
+
+    private static String emptyToNull(String value) {
+        return value == null || value.isEmpty() ? null : value;
+    }
+}

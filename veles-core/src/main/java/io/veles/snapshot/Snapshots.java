@@ -1,0 +1,91 @@
+package io.veles.snapshot;
+
+import io.veles.pickle.ClassAllowList;
+import io.veles.pickle.GraphReader;
+import io.veles.snapshot.codec.Codec;
+import io.veles.snapshot.format.CodeFingerprint;
+import io.veles.snapshot.format.SnapshotReader;
+import io.veles.snapshot.store.SnapshotDirectory;
+import io.veles.workflow.Workflow;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opening and restoring snapshots from what a user names: a snapshot file, or a directory (its
+ * newest {@code _current} link).
+ */
+public final class Snapshots {
+    private static final Logger LOG = LoggerFactory.getLogger(Snapshots.class);
+
+    private Snapshots() {
+    }
+
+    /** Opens the snapshot that {@code source} names and reads its manifest. */
+    public static SnapshotReader open(String source) {
+        if (source == null || source.isBlank()) {
+            throw new SnapshotException("no snapshot named: give a file or a directory");
+        }
+        if (source.startsWith("odbc://")) {
+            throw new SnapshotException("restoring from a database (odbc://) is not supported yet");
+        }
+        if (source.startsWith("http://") || source.startsWith("https://")) {
+            throw new SnapshotException("restoring from a web address is not supported yet: download " + source + " first");
+        }
+        return openFile(SnapshotDirectory.resolveSource(Path.of(source)));
+    }
+
+    /**
+     * Opens a snapshot file. The codec comes from the bytes; a file whose name carries another
+     * codec's extension is refused, since a mislabelled file is usually a damaged or swapped one.
+     */
+    public static SnapshotReader openFile(Path file) {
+        InputStream in;
+        try {
+            in = Files.newInputStream(file);
+        } catch (IOException e) {
+            throw new SnapshotException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        SnapshotReader reader = SnapshotReader.open(in, file.toString());
+        Codec named = Codec.fromFileName(file.getFileName().toString());
+        if (named != Codec.NONE && named != reader.codec()) {
+            closeQuietly(reader);
+            throw new SnapshotException(file + " is named as " + named.argument() + " but holds "
+                    + (reader.codec() == Codec.NONE ? "uncompressed" : reader.codec().argument()) + " data");
+        }
+        return reader;
+    }
+
+    /**
+     * Restores the main workflow from {@code reader}, which must hold a {@code workflowClass}
+     * snapshot; classes outside the JDK's value types, the engine, {@code workflowClass}'s package
+     * and {@code extraPackages} are refused. Code changes since the snapshot are logged by name.
+     */
+    public static <W extends Workflow> W restore(SnapshotReader reader, Class<W> workflowClass,
+                                                 Collection<String> extraPackages) {
+        String recorded = reader.manifest().workflowClass;
+        if (!workflowClass.getName().equals(recorded)) {
+            throw new SnapshotException(reader.source() + " is a snapshot of workflow " + recorded
+                    + ", not of " + workflowClass.getName());
+        }
+        String fingerprint = CodeFingerprint.of(reader.manifest().classes, workflowClass.getClassLoader());
+        if (!fingerprint.equals(reader.manifest().codeFingerprint)) {
+            LOG.warn("the workflow's code changed since snapshot {} was taken; restoring what still fits", reader.source());
+        }
+        GraphReader.Restored restored = reader.restore(ClassAllowList.forWorkflow(workflowClass, extraPackages));
+        restored.report().changes().forEach(change -> LOG.warn("code changed since the snapshot: {}", change.describe()));
+        return workflowClass.cast(restored.workflow());
+    }
+
+    private static void closeQuietly(SnapshotReader reader) {
+        try {
+            reader.close();
+        } catch (IOException ignored) {
+            // reporting the mislabel matters more
+        }
+    }
+}

@@ -1,0 +1,184 @@
+package io.veles.snapshot;
+
+import io.veles.snapshot.format.Manifest;
+import io.veles.snapshot.format.SnapshotWriter;
+import io.veles.util.ByteCounts;
+import io.veles.workflow.Bool;
+import io.veles.workflow.RunContext;
+import io.veles.workflow.Unit;
+import io.veles.workflow.Workflow;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A unit that writes snapshots of the main workflow as it runs, as VELES's snapshotter: link it
+ * into the loop, and each run counts toward the next snapshot.
+ *
+ * <p>The rule: each run counts; while the count is below {@code interval}, or {@link #skip()} is
+ * set, nothing is written; otherwise the count resets and a snapshot is written, unless the last
+ * one is younger than {@code time_interval} seconds. On stop, a snapshot is written if runs were
+ * counted since the last one and {@code skip} is not set. A decision unit sets {@link #suffix}
+ * (e.g. the epoch and validation error) to name the next snapshot.
+ *
+ * <p>A snapshot is taken while this unit runs, after its counters are updated, so that a restore
+ * continues with the units that follow it in the same iteration.
+ *
+ * <p>{@link #create} picks where snapshots go from the settings, as the seed's
+ * {@code Snapshotter} does: files, or a database when {@code odbc} is given.
+ */
+public abstract class Snapshotter extends Unit {
+    private static final Logger LOG = LoggerFactory.getLogger(Snapshotter.class);
+
+    private SnapshotSettings settings;
+    private Bool skip = new Bool(false);
+    private String suffix;
+    private final LinkedHashMap<String, Object> info = new LinkedHashMap<>();
+    private int counter;
+    private int runsSinceSnapshot;
+    private long lastSnapshotMillis;
+    private int snapshotsTaken;
+    private String destination;
+    private transient boolean sizeWarned_;
+
+    protected Snapshotter(Workflow workflow, String name, SnapshotSettings settings) {
+        super(workflow, name);
+        this.settings = settings;
+    }
+
+    /** A snapshotter for {@code settings}: into a database if {@code odbc} is set, else into files. */
+    public static Snapshotter create(Workflow workflow, SnapshotSettings settings) {
+        if (settings.odbc() != null) {
+            throw new SnapshotException("snapshots to a database (odbc) are not supported yet; use a directory");
+        }
+        return new SnapshotterToFile(workflow, settings);
+    }
+
+    public SnapshotSettings settings() {
+        return settings;
+    }
+
+    /** Replaces the settings, e.g. with a restored run's command-line options. */
+    public void reconfigure(SnapshotSettings newSettings) {
+        this.settings = newSettings;
+        settingsChanged();
+    }
+
+    /** While set, runs count but no snapshot is written (e.g. {@code decision.improved.not()}). */
+    public Bool skip() {
+        return skip;
+    }
+
+    public Snapshotter skip(Bool gate) {
+        this.skip = gate;
+        return this;
+    }
+
+    /** The next snapshot's name is {@code <prefix>_<suffix>}; by default a running number. */
+    public String suffix() {
+        return suffix;
+    }
+
+    public void suffix(String newSuffix) {
+        this.suffix = newSuffix;
+    }
+
+    /** Facts recorded in each snapshot's manifest (a decision adds its epoch and metric). */
+    public Map<String, Object> info() {
+        return info;
+    }
+
+    /** Where the last snapshot went (a path or a database source), or null before the first. */
+    public String destination() {
+        return destination;
+    }
+
+    public int snapshotsTaken() {
+        return snapshotsTaken;
+    }
+
+    @Override
+    public void run() {
+        counter++;
+        runsSinceSnapshot++;
+        if (counter < settings.interval() || skip.get()) {
+            return;
+        }
+        counter = 0;
+        long now = System.currentTimeMillis();
+        if (snapshotsTaken > 0 && now - lastSnapshotMillis < settings.timeInterval() * 1000) {
+            return;
+        }
+        export();
+    }
+
+    @Override
+    public void stop() {
+        if (runsSinceSnapshot > 0 && !skip.get()) {
+            export();
+        }
+    }
+
+    /** Writes a snapshot now, whatever the counters say. */
+    public final void export() {
+        String effectiveSuffix = suffix != null ? suffix : Integer.toString(snapshotsTaken + 1);
+        // Everything this unit changes happens before the state is written, so that the
+        // snapshot holds this unit as it is after its run.
+        runsSinceSnapshot = 0;
+        lastSnapshotMillis = System.currentTimeMillis();
+        snapshotsTaken++;
+        destination = destinationOf(settings.prefix(), effectiveSuffix);
+
+        RunContext run = runContext();
+        Manifest manifest = new Manifest();
+        manifest.name = settings.prefix() + "_" + effectiveSuffix;
+        manifest.id = run.id();
+        manifest.logId = run.logId();
+        manifest.created = Instant.ofEpochMilli(lastSnapshotMillis).toString();
+        manifest.info.put("suffix", effectiveSuffix);
+        manifest.info.putAll(info);
+        Manifest[] written = new Manifest[1];
+        long stored = store(settings.prefix(), effectiveSuffix, out -> written[0] = writeSnapshot(manifest, out));
+        LOG.info("snapshot {}: {} of state, {} stored ({})", destination, ByteCounts.format(written[0].payloadBytes),
+                ByteCounts.format(stored), settings.compression().argument());
+        warnIfLarge(written[0]);
+    }
+
+    private Manifest writeSnapshot(Manifest manifest, OutputStream out) throws IOException {
+        Workflow main = mainWorkflow();
+        return SnapshotWriter.write(main, manifest, settings.compression(), settings.compressionLevel(), out);
+    }
+
+    private void warnIfLarge(Manifest manifest) {
+        if (sizeWarned_ || manifest.payloadBytes <= settings.sizeWarningBytes()) {
+            return;
+        }
+        sizeWarned_ = true;
+        String largest = manifest.largestUnits(5).stream()
+                .map(unit -> unit.name() + " " + ByteCounts.format(unit.bytes()))
+                .collect(Collectors.joining(", "));
+        LOG.warn("snapshot state is {}, above the {} warning size; largest units: {}",
+                ByteCounts.format(manifest.payloadBytes), ByteCounts.format(settings.sizeWarningBytes()), largest);
+    }
+
+    /** Called after {@link #reconfigure}; stores drop what they derived from the old settings. */
+    protected void settingsChanged() {
+    }
+
+    /** Where a snapshot named {@code prefix_suffix} will go, as users will name it to restore. */
+    protected abstract String destinationOf(String prefix, String suffix);
+
+    /** Stores one snapshot whose bytes {@code body} writes; returns the bytes stored. */
+    protected abstract long store(String prefix, String suffix, SnapshotBody body);
+
+    /** Writes a snapshot's bytes. */
+    @FunctionalInterface
+    protected interface SnapshotBody {
+        void writeTo(OutputStream out) throws IOException;
+    }
+}
