@@ -1,0 +1,74 @@
+package io.veles.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code veles} command. Errors print one line on stderr and exit non-zero; {@code --debug}
+ * adds the stack trace.
+ */
+@Command(name = "veles", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Run workflows with snapshots, restore them, and inspect snapshots.",
+        subcommands = {RunCommand.class, SnapshotCommand.class, SamplesCommand.class},
+        footer = {"", "Examples:", "  veles run walk", "  veles run walk -w snapshots", "  veles snapshot verify snapshots/walk_current.gz"})
+public final class Main implements Runnable {
+    /** Exit code for a failed run or a snapshot that does not check out. */
+    static final int FAILED = 1;
+    /** Exit code for a malformed command line. */
+    static final int USAGE = 2;
+
+    @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT, description = "Log debug messages and show stack traces.")
+    void debug(boolean on) {
+        Logging.debug(on);
+    }
+
+    @Option(names = {"-q", "--quiet"}, scope = CommandLine.ScopeType.INHERIT, description = "Log warnings and errors only.")
+    void quiet(boolean on) {
+        Logging.quiet(on);
+    }
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line and returns its exit code. */
+    public static int execute(String... args) {
+        Logging.configure(args);
+        CommandLine commandLine = new CommandLine(new Main())
+                .setExecutionExceptionHandler(Main::reportError)
+                .setParameterExceptionHandler(Main::reportUsageError);
+        return commandLine.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    private static int reportError(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
+        if (Logging.isDebug()) {
+            e.printStackTrace();
+        }
+        System.err.println("veles: error: " + oneLine(e));
+        return FAILED;
+    }
+
+    private static int reportUsageError(CommandLine.ParameterException e, String[] args) {
+        System.err.println("veles: " + oneLine(e));
+        System.err.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+        return USAGE;
+    }
+
+    /** The exception's message on one line, or its type when it has none. */
+    static String oneLine(Throwable e) {
+        String message = e.getMessage();
+        if (message == null || message.isBlank()) {
+            message = e.getClass().getSimpleName();
+        }
+        return message.replace('\n', ' ').strip();
+    }
+}

@@ -1,0 +1,99 @@
+package io.veles.cli;
+
+import io.veles.config.Config;
+import io.veles.launcher.Launcher;
+import io.veles.launcher.WorkflowFactories;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code veles run <workflow> [options] [key=value ...]}. */
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Run a workflow, taking snapshots as it goes, or continue one from a snapshot.",
+                "Settings are key=value pairs (e.g. walk.iterations=500 snapshotter.interval=10)."},
+        footer = {"", "Examples:",
+                "  veles run walk                                   # snapshots into ./snapshots",
+                "  veles run walk --compression xz --snapshot-interval 10",
+                "  veles run walk -w snapshots                      # continue from the newest snapshot",
+                "  veles run walk -w snapshots/walk_00042.gz walk.iterations=300"})
+final class RunCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "WORKFLOW", description = "A sample's name (see 'veles samples') or a workflow class name.")
+    String workflow;
+
+    @Parameters(index = "1..*", paramLabel = "KEY=VALUE", description = "Settings overriding the workflow's defaults.")
+    List<String> settings = new ArrayList<>();
+
+    @Option(names = {"-w", "--snapshot"}, paramLabel = "SRC", description = "Restore from this snapshot file or directory (its newest _current) and continue.")
+    String snapshot;
+
+    @Option(names = "--snapshot-dir", paramLabel = "DIR", description = "Directory for snapshot files (default: snapshots).")
+    String directory;
+
+    @Option(names = "--snapshot-prefix", paramLabel = "PREFIX", description = "Snapshot file name prefix (default: the workflow's).")
+    String prefix;
+
+    @Option(names = "--compression", paramLabel = "CODEC", description = "none, snappy, gz (default), bz2, xz, zst or lz4.")
+    String compression;
+
+    @Option(names = "--compression-level", paramLabel = "N", description = "Codec level (gz 1-9, bz2 1-9, xz 0-9, zst 1-22, lz4 1-12).")
+    Integer level;
+
+    @Option(names = "--snapshot-interval", paramLabel = "N", description = "One snapshot per N runs of the snapshotter (default 1).")
+    Integer interval;
+
+    @Option(names = "--snapshot-time-interval", paramLabel = "SECONDS", description = "At most one snapshot per this many seconds (default 0).")
+    Double timeInterval;
+
+    @Option(names = "--odbc", paramLabel = "STRING", description = "Store snapshots in a database (ODBC connection string or jdbc: URL).")
+    String odbc;
+
+    @Option(names = "--table", paramLabel = "NAME", description = "Database table for snapshots (default veles).")
+    String table;
+
+    @Option(names = "--random-seed", paramLabel = "N", description = "Seed of a new run's random generator (default 1234).")
+    Long seed;
+
+    @Option(names = "--result-file", paramLabel = "FILE", description = "Write the run's results as JSON.")
+    Path resultFile;
+
+    @Option(names = "--allow-package", paramLabel = "PACKAGE", description = "Let a restore instantiate classes of this package too (repeatable).")
+    List<String> allowPackages = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+        Config config = Config.parse(settings).with(Config.of(snapshotOptions()));
+        Launcher launcher = new Launcher(new Launcher.Request(WorkflowFactories.find(workflow), config, snapshot,
+                seed, resultFile, allowPackages));
+        Launcher.Outcome outcome = launcher.run();
+        if (outcome.lastSnapshot() != null) {
+            System.err.println("last snapshot: " + outcome.lastSnapshot());
+        }
+        return 0;
+    }
+
+    /** The snapshot options as snapshotter.* settings, so that they override a config alike. */
+    private Map<String, String> snapshotOptions() {
+        Map<String, String> options = new LinkedHashMap<>();
+        put(options, "directory", directory);
+        put(options, "prefix", prefix);
+        put(options, "compression", compression);
+        put(options, "compression_level", level);
+        put(options, "interval", interval);
+        put(options, "time_interval", timeInterval);
+        put(options, "odbc", odbc);
+        put(options, "table", table);
+        return options;
+    }
+
+    private static void put(Map<String, String> options, String key, Object value) {
+        if (value != null) {
+            options.put("snapshotter." + key, value.toString());
+        }
+    }
+}

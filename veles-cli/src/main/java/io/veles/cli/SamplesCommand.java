@@ -1,0 +1,16 @@
+package io.veles.cli;
+
+import io.veles.launcher.WorkflowFactories;
+import io.veles.launcher.WorkflowFactory;
+import picocli.CommandLine.Command;
+
+/** Lists the bundled samples. */
+@Command(name = "samples", mixinStandardHelpOptions = true, description = "List the bundled sample workflows.")
+final class SamplesCommand implements Runnable {
+    @Override
+    public void run() {
+        for (WorkflowFactory sample : WorkflowFactories.samples()) {
+            System.out.printf("%-12s %s%n", sample.name(), sample.description());
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package io.veles.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.veles.pickle.UnitSummary;
+import io.veles.snapshot.Snapshots;
+import io.veles.snapshot.format.Manifest;
+import io.veles.snapshot.format.SnapshotFormat;
+import io.veles.snapshot.format.SnapshotReader;
+import io.veles.util.ByteCounts;
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code veles snapshot verify|inspect SRC}. */
+@Command(name = "snapshot", mixinStandardHelpOptions = true,
+        description = "Check and look inside snapshots.",
+        subcommands = {SnapshotCommand.Verify.class, SnapshotCommand.Inspect.class})
+final class SnapshotCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    @Command(name = "verify", mixinStandardHelpOptions = true,
+            description = {"Read a whole snapshot and check its codec stream, lengths and checksums.",
+                    "Exit 0 when it is whole; otherwise one line naming the problem and exit 1."},
+            footer = {"", "Example:", "  veles snapshot verify snapshots/walk_current.gz"})
+    static final class Verify implements Callable<Integer> {
+        @Parameters(paramLabel = "SRC", description = "A snapshot file, or a directory (its newest _current).")
+        String source;
+
+        @Override
+        public Integer call() throws IOException {
+            try (SnapshotReader reader = Snapshots.open(source)) {
+                long bytes = reader.verify();
+                Manifest manifest = reader.manifest();
+                System.out.printf("%s: OK (%s, %s, %d units, %s of state)%n", reader.source(), manifest.name,
+                        reader.codec().argument(), manifest.units.size(), ByteCounts.format(manifest.payloadBytes));
+                return bytes > 0 ? 0 : Main.FAILED;
+            }
+        }
+    }
+
+    @Command(name = "inspect", mixinStandardHelpOptions = true,
+            description = "Show a snapshot's manifest: workflow, run, code fingerprint, and units by size.",
+            footer = {"", "Examples:", "  veles snapshot inspect snapshots", "  veles snapshot inspect --json snapshots/walk_00010.gz"})
+    static final class Inspect implements Callable<Integer> {
+        @Parameters(paramLabel = "SRC", description = "A snapshot file, or a directory (its newest _current).")
+        String source;
+
+        @Option(names = "--json", description = "Print the manifest as JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() throws IOException {
+            try (SnapshotReader reader = Snapshots.open(source)) {
+                Manifest manifest = reader.manifest();
+                if (json) {
+                    ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+                    ObjectNode node = mapper.valueToTree(manifest);
+                    node.put("source", reader.source());
+                    node.put("format", SnapshotFormat.VERSION);
+                    System.out.println(mapper.writeValueAsString(node));
+                } else {
+                    printHuman(reader, manifest);
+                }
+                return 0;
+            }
+        }
+
+        private static void printHuman(SnapshotReader reader, Manifest manifest) {
+            System.out.printf("snapshot     %s%n", manifest.name);
+            System.out.printf("source       %s (%s)%n", reader.source(), reader.codec().argument());
+            System.out.printf("workflow     %s (%s)%n", manifest.workflowName, manifest.workflowClass);
+            System.out.printf("created      %s%n", manifest.created);
+            System.out.printf("run          id %s, log_id %s%n", manifest.id, manifest.logId);
+            System.out.printf("writer       %s, format %d%n", manifest.writer, SnapshotFormat.VERSION);
+            System.out.printf("code         %s%n", manifest.codeFingerprint);
+            System.out.printf("state        %s in %d units, %d classes%n", ByteCounts.format(manifest.payloadBytes),
+                    manifest.units.size(), manifest.classes.size());
+            for (Map.Entry<String, Object> entry : manifest.info.entrySet()) {
+                System.out.printf("%-12s %s%n", entry.getKey(), entry.getValue());
+            }
+            System.out.println();
+            System.out.println("units, largest first:");
+            for (UnitSummary unit : manifest.largestUnits(manifest.units.size())) {
+                System.out.printf("  %-24s %12s  %s%n", unit.name(), ByteCounts.format(unit.bytes()), unit.type());
+            }
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package io.veles.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Bad input gives one clear line on stderr and a non-zero exit, and restores nothing: no run
+ * starts, no result file, no snapshot written.
+ */
+class BadInputTest {
+    @TempDir
+    static Path dir;
+    static Path good;
+
+    @BeforeAll
+    static void takeAGoodSnapshot() throws Exception {
+        VelesProcess veles = VelesProcess.run(dir, "run", "walk", "walk.walkers=1000", "walk.iterations=3",
+                "--snapshot-dir", "snaps", "--compression", "xz");
+        assertThat(veles.exitCode()).as(veles.stderr()).isZero();
+        good = dir.resolve("snaps/walk_00003.xz");
+        assertThat(good).exists();
+    }
+
+    /** Runs a restore from {@code source} and checks the refusal. */
+    private static void assertRefused(String source, String expected) throws Exception {
+        Path out = Files.createTempDirectory(dir, "out");
+        VelesProcess veles = VelesProcess.run(dir, "run", "walk", "-w", source, "--snapshot-dir", out.toString(),
+                "--result-file", out.resolve("result.json").toString());
+        assertOneLineError(veles, expected);
+        try (var files = Files.list(out)) {
+            assertThat(files.filter(f -> !f.getFileName().toString().startsWith(".std")).toList())
+                    .as("nothing may be written when a restore is refused").isEmpty();
+        }
+        VelesProcess verify = VelesProcess.run(dir, "snapshot", "verify", source);
+        assertOneLineError(verify, expected);
+    }
+
+    private static void assertOneLineError(VelesProcess veles, String expected) {
+        assertThat(veles.exitCode()).as(veles.stderr()).isNotZero();
+        List<String> errors = veles.stderr().lines().filter(line -> line.startsWith("veles: error:")).toList();
+        assertThat(errors).as(veles.stderr()).hasSize(1);
+        assertThat(errors.get(0)).contains(expected);
+        assertThat(veles.stderr()).doesNotContain("\tat ").doesNotContain("Exception");
+    }
+
+    private static Path copyWith(String name, byte[] bytes) throws IOException {
+        Path file = dir.resolve(name);
+        Files.write(file, bytes);
+        return file;
+    }
+
+    @Test
+    void flippedByte() throws Exception {
+        byte[] bytes = Files.readAllBytes(good);
+        bytes[bytes.length / 2] ^= 0x01;
+        assertRefused(copyWith("flipped.xz", bytes).toString(), "flipped.xz is corrupt");
+    }
+
+    @Test
+    void truncatedFile() throws Exception {
+        byte[] bytes = Files.readAllBytes(good);
+        assertRefused(copyWith("truncated.xz", java.util.Arrays.copyOf(bytes, bytes.length - 100)).toString(),
+                "truncated.xz is truncated");
+    }
+
+    @Test
+    void emptyFile() throws Exception {
+        assertRefused(copyWith("empty.gz", new byte[0]).toString(), "empty.gz is empty");
+    }
+
+    @Test
+    void notASnapshot() throws Exception {
+        assertRefused(copyWith("notes.txt", "hello\n".getBytes()).toString(), "notes.txt is not a veles snapshot");
+        Path gz = dir.resolve("hello.gz");
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(gz))) {
+            out.write("hello".getBytes());
+        }
+        assertRefused(gz.toString(), "hello.gz holds gz data that is not a veles snapshot");
+    }
+
+    @Test
+    void oneCodecNamedWithAnothersExtension() throws Exception {
+        assertRefused(copyWith("mislabelled.gz", Files.readAllBytes(good)).toString(),
+                "mislabelled.gz is named as gz but holds xz data");
+    }
+
+    @Test
+    void missingPath() throws Exception {
+        assertRefused("no/such/snapshot.gz", "no such file or directory: no/such/snapshot.gz");
+    }
+
+    @Test
+    void unknownCodecName() throws Exception {
+        VelesProcess veles = VelesProcess.run(dir, "run", "walk", "walk.iterations=2", "--compression", "rar",
+                "--snapshot-dir", "unused");
+        assertOneLineError(veles, "unknown compression 'rar'");
+        assertThat(dir.resolve("unused")).doesNotExist();
+    }
+
+    @Test
+    void snapshotOfAnotherWorkflow() throws Exception {
+        VelesProcess veles = VelesProcess.run(dir, "run", "io.veles.workflow.Workflow", "-w", good.toString());
+        assertThat(veles.exitCode()).isNotZero();
+        assertThat(veles.stderr()).contains("is a snapshot of workflow io.veles.samples.walk.RandomWalkWorkflow");
+    }
+}

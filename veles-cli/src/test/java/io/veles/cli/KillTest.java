@@ -1,0 +1,117 @@
+package io.veles.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.veles.snapshot.format.SnapshotReader;
+import io.veles.snapshot.Snapshots;
+import io.veles.snapshot.store.AtomicFiles;
+import io.veles.snapshot.store.SnapshotDirectory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Real processes killed with SIGKILL: snapshots stay whole, and a resumed run ends as an uninterrupted one. */
+class KillTest {
+    @TempDir
+    Path dir;
+
+    private static void assertWhole(Path file) throws Exception {
+        try (SnapshotReader reader = Snapshots.openFile(file)) {
+            reader.verify();
+        }
+    }
+
+    @Test
+    void killsDuringASnapshotLoopLeaveEverySnapshotWholeAndCurrentValid() throws Exception {
+        Path snaps = dir.resolve("snaps");
+        Random random = new Random(20261125);
+        int temporariesSeen = 0;
+        int snapshotsSeen = 0;
+        for (int kill = 0; kill < 20; kill++) {
+            // Large enough that most of the time goes to writing snapshots, one per iteration.
+            VelesProcess veles = VelesProcess.start(dir, "run", "walk", "walk.walkers=400000", "walk.iterations=100000",
+                    "--snapshot-dir", snaps.toString(), "--compression", kill % 2 == 0 ? "gz" : "none",
+                    "--compression-level", kill % 2 == 0 ? "1" : "0");
+            waitForFirstSnapshotOrDeath(snaps, veles, kill);
+            Thread.sleep(random.nextInt(900));
+            assertThat(veles.isAlive()).as("run %d ended early: %s", kill, veles.stderr()).isTrue();
+            veles.kill();
+
+            try (Stream<Path> files = Files.list(snaps)) {
+                temporariesSeen += (int) files.filter(AtomicFiles::isTemporary).count();
+            }
+            List<Path> snapshots = new SnapshotDirectory(snaps).snapshots();
+            assertThat(snapshots).isNotEmpty().noneMatch(AtomicFiles::isTemporary);
+            for (Path snapshot : snapshots) {
+                assertWhole(snapshot);
+            }
+            snapshotsSeen += snapshots.size();
+            assertWhole(SnapshotDirectory.resolveSource(snaps));
+        }
+        assertThat(snapshotsSeen).isGreaterThan(20);
+        // Kills that landed mid-write leave temporaries; the next run's snapshotter removes them.
+        assertThat(temporariesSeen).as("some kills must land while a snapshot is being written").isPositive();
+        AtomicFiles.deleteStaleTemporaries(snaps);
+        try (Stream<Path> files = Files.list(snaps)) {
+            assertThat(files.filter(AtomicFiles::isTemporary)).isEmpty();
+        }
+    }
+
+    private static void waitForFirstSnapshotOrDeath(Path snaps, VelesProcess veles, int kill) throws InterruptedException {
+        for (int i = 0; i < 600 && veles.isAlive(); i++) {
+            if (Files.exists(snaps.resolve(kill % 2 == 0 ? "walk_current.gz" : "walk_current"))) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        assertThat(veles.isAlive()).as("veles died: %s", veles.stderr()).isTrue();
+    }
+
+    @Test
+    void aRunKilledMidWayAndResumedEndsBitForBitAsTheUninterruptedRun() throws Exception {
+        String[] workload = {"walk.walkers=200000", "walk.iterations=60", "--random-seed", "77", "--compression", "zst"};
+        ObjectMapper json = new ObjectMapper();
+
+        VelesProcess whole = VelesProcess.run(dir, concat(new String[] {"run", "walk", "--snapshot-dir", "whole",
+                "--result-file", "whole.json"}, workload));
+        assertThat(whole.exitCode()).as(whole.stderr()).isZero();
+        Map<?, ?> expected = (Map<?, ?>) json.readValue(dir.resolve("whole.json").toFile(), Map.class).get("results");
+
+        for (int attempt = 0; attempt < 3; attempt++) {
+            Path snaps = dir.resolve("killed" + attempt);
+            VelesProcess killed = VelesProcess.start(dir, concat(new String[] {"run", "walk", "--snapshot-dir",
+                    snaps.toString()}, workload));
+            int wanted = 5 + 12 * attempt; // kill after different numbers of snapshots
+            while (killed.isAlive() && countSnapshots(snaps) < wanted) {
+                Thread.sleep(20);
+            }
+            assertThat(killed.isAlive()).as("run ended before it could be killed: %s", killed.stderr()).isTrue();
+            killed.kill();
+
+            Path result = dir.resolve("resumed" + attempt + ".json");
+            VelesProcess resumed = VelesProcess.run(dir, "run", "walk", "-w", snaps.toString(),
+                    "--result-file", result.toString());
+            assertThat(resumed.exitCode()).as(resumed.stderr()).isZero();
+            assertThat(resumed.stderr()).contains("restored walk from");
+            Map<?, ?> actual = (Map<?, ?>) json.readValue(result.toFile(), Map.class).get("results");
+            assertThat(actual).as("resumed after snapshot %d", wanted).isEqualTo(expected);
+        }
+    }
+
+    private static long countSnapshots(Path snaps) {
+        if (!Files.isDirectory(snaps)) {
+            return 0;
+        }
+        return new SnapshotDirectory(snaps).snapshots().size();
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        return Stream.concat(Stream.of(a), Stream.of(b)).toArray(String[]::new);
+    }
+}

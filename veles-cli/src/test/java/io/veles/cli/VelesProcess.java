@@ -1,0 +1,79 @@
+package io.veles.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs {@code veles} as a real child JVM in a working directory, as a user's shell would. */
+final class VelesProcess {
+    private final Process process;
+    private final Path stdout;
+    private final Path stderr;
+
+    private VelesProcess(Process process, Path stdout, Path stderr) {
+        this.process = process;
+        this.stdout = stdout;
+        this.stderr = stderr;
+    }
+
+    static VelesProcess start(Path workingDirectory, String... args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(Main.class.getName());
+        command.addAll(List.of(args));
+        Path stdout = Files.createTempFile(workingDirectory, ".stdout", ".txt");
+        Path stderr = Files.createTempFile(workingDirectory, ".stderr", ".txt");
+        Process process = new ProcessBuilder(command).directory(workingDirectory.toFile())
+                .redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+        return new VelesProcess(process, stdout, stderr);
+    }
+
+    /** Runs to the end (at most two minutes) and returns the finished process. */
+    static VelesProcess run(Path workingDirectory, String... args) throws IOException, InterruptedException {
+        VelesProcess veles = start(workingDirectory, args);
+        veles.waitFor(120);
+        return veles;
+    }
+
+    void waitFor(int seconds) throws InterruptedException {
+        if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("veles did not finish in " + seconds + " s: " + stderr());
+        }
+    }
+
+    /** SIGKILL: no shutdown hook, no finally block, no flush. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    int exitCode() {
+        return process.exitValue();
+    }
+
+    String stdout() {
+        return read(stdout);
+    }
+
+    String stderr() {
+        return read(stderr);
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
