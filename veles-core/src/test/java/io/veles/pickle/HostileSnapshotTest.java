@@ -1,0 +1,103 @@
+package io.veles.pickle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.veles.testing.RoundTrip;
+import io.veles.workflow.Unit;
+import io.veles.workflow.Workflow;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A snapshot is data, never code: one that names a class outside the allowlist is refused before
+ * that class is loaded. Restores run in a fresh JVM, where the classes have not been loaded yet.
+ */
+class HostileSnapshotTest {
+    @TempDir
+    Path dir;
+
+    /** Holds whatever a hostile snapshot would carry. */
+    static final class Carrier extends Unit {
+        Object cargo;
+
+        Carrier(Workflow workflow) {
+            super(workflow, "carrier");
+        }
+
+        @Override
+        public void run() {
+        }
+    }
+
+    /** The workflow the restoring side expects; its package is allowed. */
+    public static final class CarrierWorkflow extends Workflow {
+        public CarrierWorkflow() {
+            super("carrier");
+        }
+    }
+
+    /** Restores {@code args[0]} as a CarrierWorkflow and prints the outcome; runs in a child JVM. */
+    public static void main(String[] args) throws Exception {
+        try {
+            RoundTrip.restore(Files.readAllBytes(Path.of(args[0])), CarrierWorkflow.class);
+            System.out.println("RESTORED");
+        } catch (RuntimeException e) {
+            System.out.println("REFUSED " + e.getMessage());
+        }
+    }
+
+    private String restoreInFreshJvm(Path snapshot, Path marker) throws Exception {
+        Process process = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
+                "-Dveles.test.marker=" + marker, "-cp", System.getProperty("java.class.path"),
+                HostileSnapshotTest.class.getName(), snapshot.toString())
+                .redirectErrorStream(true).start();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new String(process.getInputStream().readAllBytes()).lines()
+                .filter(line -> line.startsWith("RESTORED") || line.startsWith("REFUSED")).findFirst().orElse("");
+    }
+
+    @Test
+    void aClassWithAStaticInitialiserOutsideTheAllowlistIsNeverLoaded() throws Exception {
+        Path marker = dir.resolve("marker");
+        CarrierWorkflow workflow = new CarrierWorkflow();
+        new Carrier(workflow).cargo = new io.evil.Marker(); // initialised here, where no marker is set
+        Path snapshot = dir.resolve("evil.snap");
+        Files.write(snapshot, RoundTrip.write(workflow));
+
+        String outcome = restoreInFreshJvm(snapshot, marker);
+        assertThat(outcome).startsWith("REFUSED").contains("names class io.evil.Marker, which is not allowed");
+        assertThat(marker).doesNotExist();
+    }
+
+    @Test
+    void aJdkGadgetClassIsRefused() throws Exception {
+        // URLDNS: a HashMap keyed by a java.net.URL makes the JDK resolve the host on restore.
+        CarrierWorkflow workflow = new CarrierWorkflow();
+        HashMap<Object, Object> gadget = new HashMap<>();
+        gadget.put(new URL("http://gadget.invalid/"), "x");
+        new Carrier(workflow).cargo = gadget;
+        Path snapshot = dir.resolve("gadget.snap");
+        Files.write(snapshot, RoundTrip.write(workflow));
+
+        assertThat(restoreInFreshJvm(snapshot, dir.resolve("unused")))
+                .startsWith("REFUSED").contains("names class java.net.URL, which is not allowed");
+    }
+
+    @Test
+    void allowedClassesRestoreAndExtraPackagesCanBeAllowed() {
+        ClassAllowList allow = ClassAllowList.forWorkflow(CarrierWorkflow.class, List.of("io.evil"));
+        assertThat(allow.allows("io.evil.Marker")).isTrue();
+        assertThat(allow.allows("[Lio.evil.Marker;")).isTrue();
+        assertThat(allow.allows("[[F")).isTrue();
+        assertThat(allow.allows("java.util.ArrayList")).isTrue();
+        assertThat(allow.allows("java.net.URL")).isFalse();
+        assertThat(allow.allows("io.velesx.Thing")).isFalse();
+        assertThat(allow.allows("javax.management.BadAttributeValueExpException")).isFalse();
+    }
+}
