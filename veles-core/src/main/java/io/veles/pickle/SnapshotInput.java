@@ -37,9 +37,36 @@ class SnapshotInput extends Input {
     int checkedLength(int length, int width, String what) {
         if (length < 0 || (long) length * width > remaining()) {
             throw new SnapshotException("snapshot is corrupt: it declares " + what + " of " + length
-                    + " elements, more than the " + remaining() + " bytes left");
+                    + " elements, more than the " + remaining() + " bytes left can hold");
         }
         return length;
+    }
+
+    /**
+     * Reads a string, refusing first a UTF-8 string whose declared length the payload cannot
+     * hold (Kryo allocates its characters from that length). ASCII strings grow as they are read.
+     */
+    @Override
+    public String readString() {
+        require((int) Math.min(5, Math.max(1, remaining())));
+        int start = position;
+        if (readVarIntFlag()) {
+            int declared = readVarIntFlag(true);
+            position = start;
+            if (declared > 1) {
+                checkedLength(declared - 1, 1, "a string");
+            }
+        }
+        return super.readString();
+    }
+
+    /** The next positive varint, without consuming it. */
+    int peekVarInt() {
+        require((int) Math.min(5, Math.max(1, remaining())));
+        int start = position;
+        int value = readVarInt(true);
+        position = start;
+        return value;
     }
 
     /** Reads {@code length} elements of {@code width} bytes each through {@code reader}. */

@@ -32,6 +32,7 @@ final class SnapshotKryo {
         kryo.addDefaultSerializer(Unit.class, new UnitReferenceSerializer(context));
         kryo.addDefaultSerializer(Enum.class, EnumNameSerializer.class);
         PrimitiveArraySerializers.register(kryo);
+        BoundedContainers.register(kryo);
         ImmutableCollectionsSerializers.addDefaultSerializers(kryo);
     }
 
