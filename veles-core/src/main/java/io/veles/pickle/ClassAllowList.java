@@ -37,9 +37,11 @@ public final class ClassAllowList {
     private static final List<String> ENGINE_PACKAGES = List.of("io.veles");
 
     private final Set<String> packages;
+    private final ClassLoader classLoader;
 
-    private ClassAllowList(Collection<String> packages) {
+    private ClassAllowList(Collection<String> packages, ClassLoader classLoader) {
         this.packages = new LinkedHashSet<>(packages);
+        this.classLoader = classLoader;
     }
 
     /** The engine's packages, {@code workflowClass}'s package, and {@code extraPackages}. */
@@ -52,7 +54,12 @@ public final class ClassAllowList {
             }
             allowed.add(extra);
         }
-        return new ClassAllowList(allowed);
+        return new ClassAllowList(allowed, workflowClass.getClassLoader());
+    }
+
+    /** The loader that allowed classes are loaded with: the workflow's own. */
+    public ClassLoader classLoader() {
+        return classLoader;
     }
 
     /** The packages allowed besides the JDK's value types and collections. */

@@ -23,11 +23,12 @@ public final class GraphReader {
     }
 
     /**
-     * Reads {@code payloadLength} bytes from {@code payload}. {@code classes} and {@code unitCount}
+     * Reads {@code payloadLength} bytes from {@code payload}. {@code classes} and {@code units}
      * come from the manifest; only classes that {@code allowList} allows are loaded.
      */
     public static Restored read(InputStream payload, long payloadLength, List<ClassDescription> classes,
-                                int unitCount, ClassAllowList allowList) {
+                                List<UnitSummary> units, ClassAllowList allowList) {
+        int unitCount = units.size();
         Map<String, ClassDescription> recorded = new HashMap<>();
         for (ClassDescription description : classes) {
             recorded.put(description.name(), description);
@@ -42,11 +43,10 @@ public final class GraphReader {
             if (!(root instanceof Workflow) || ((Workflow) root).workflow() != null) {
                 throw new SnapshotException("snapshot is corrupt: its first object is not a main workflow");
             }
-            UnitTable units = context.units();
-            for (int i = 0; i < units.size(); i++) {
-                Unit unit = units.get(i);
-                context.enterUnit(unit);
-                session.fields.readFields(session.kryo, input, unit);
+            UnitTable table = context.units();
+            for (int i = 0; i < table.size(); i++) {
+                context.enterUnit(i < unitCount ? units.get(i).name() : "#" + i);
+                session.fields.readFields(session.kryo, input, table.get(i));
             }
         } catch (KryoException | IllegalStateException | IllegalArgumentException | ClassCastException
                  | IndexOutOfBoundsException | NegativeArraySizeException e) {

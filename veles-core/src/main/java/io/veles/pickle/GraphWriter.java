@@ -64,7 +64,7 @@ public final class GraphWriter {
             UnitTable units = context.units();
             for (int i = 0; i < units.size(); i++) {
                 unit = units.get(i);
-                context.enterUnit(unit);
+                context.enterUnit(unit.name());
                 long start = output.written();
                 session.fields.writeFields(session.kryo, output, unit);
                 summaries.add(new UnitSummary(i, unit.name(), unit.getClass().getName(), output.written() - start));

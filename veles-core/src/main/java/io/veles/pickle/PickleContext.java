@@ -1,7 +1,6 @@
 package io.veles.pickle;
 
 import io.veles.snapshot.SnapshotException;
-import io.veles.workflow.Unit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -24,7 +23,7 @@ final class PickleContext {
     private final Map<Class<?>, ObjectInstantiator<?>> instantiators = new HashMap<>();
     private final List<Pickleable> restored = new ArrayList<>();
     private final RestoreReport report;
-    private Unit currentUnit;
+    private String currentUnit;
 
     /** A context for writing. */
     PickleContext() {
@@ -82,13 +81,14 @@ final class PickleContext {
         return restored;
     }
 
-    void enterUnit(Unit unit) {
-        currentUnit = unit;
+    /** Names the unit whose fields are read or written next, for messages. */
+    void enterUnit(String name) {
+        currentUnit = name;
     }
 
     /** " (unit 'name')" for messages about the unit being read or written, or "". */
     String inUnit() {
-        return currentUnit == null ? "" : " (unit '" + currentUnit.name() + "')";
+        return currentUnit == null ? "" : " (unit '" + currentUnit + "')";
     }
 
     /** Refuses a value that the field it is restored into cannot hold. */

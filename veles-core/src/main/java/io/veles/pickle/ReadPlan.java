@@ -44,7 +44,8 @@ final class ReadPlan {
                         + ": the snapshot holds " + field.type() + ", the code declares " + target.typeName());
             }
             targets[i] = target;
-            same &= current.slots[i] == target;
+            // Values of a retyped field go through the checked path, which names the change.
+            same &= current.slots[i] == target && target.typeName().equals(field.type());
         }
         for (FieldSlot slot : current.slots) {
             if (!recorded.fields().stream().anyMatch(f -> f.name().equals(slot.key))) {

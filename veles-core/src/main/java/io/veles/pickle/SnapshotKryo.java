@@ -24,6 +24,9 @@ final class SnapshotKryo {
     SnapshotKryo(PickleContext context, ClassAllowList allowList) {
         fields = new FieldsSerializer(context);
         kryo = new Kryo(new AllowListClassResolver(allowList), new UnitsByNumber());
+        if (allowList != null) {
+            kryo.setClassLoader(allowList.classLoader()); // a workflow may come from a plugin's loader
+        }
         kryo.setRegistrationRequired(false);
         kryo.setReferences(true);
         kryo.setAutoReset(false);

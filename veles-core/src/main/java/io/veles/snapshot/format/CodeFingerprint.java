@@ -8,15 +8,15 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A fingerprint of the code a snapshot's state belongs to: SHA-256 over the names and class-file
  * bytes of every captured class outside the JDK. Class files are read as resources, never loaded,
- * so the fingerprint of a snapshot's classes can be checked without running their code.
+ * so the fingerprint of a snapshot's classes can be checked without running their code. Nothing
+ * is cached: the same name can mean different code under different class loaders, and a few
+ * dozen class files hash in well under a millisecond.
  */
 public final class CodeFingerprint {
-    private static final ConcurrentHashMap<String, byte[]> CLASS_FILE_DIGESTS = new ConcurrentHashMap<>();
     private static final byte[] MISSING = new byte[0];
 
     private CodeFingerprint() {
@@ -33,7 +33,7 @@ public final class CodeFingerprint {
         }
         for (String name : names) {
             total.update(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            total.update(CLASS_FILE_DIGESTS.computeIfAbsent(loader.getName() + "/" + name, key -> digestClassFile(name, loader)));
+            total.update(digestClassFile(name, loader));
         }
         return "sha256:" + HexFormat.of().formatHex(total.digest());
     }

@@ -118,7 +118,7 @@ public final class SnapshotReader implements Closeable {
         CrcInputStream.Limited payload = content.limit(payloadLength);
         GraphReader.Restored restored;
         try {
-            restored = GraphReader.read(payload, payloadLength, manifest.classes, manifest.units.size(), allowList);
+            restored = GraphReader.read(payload, payloadLength, manifest.classes, manifest.units, allowList);
         } catch (SnapshotException e) {
             // A damaged payload can fail in any way; if the bytes do not check out, say that instead.
             String integrity = integrityProblem(payload);
