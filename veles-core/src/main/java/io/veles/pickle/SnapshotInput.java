@@ -2,6 +2,7 @@ package io.veles.pickle;
 
 import com.esotericsoftware.kryo.io.Input;
 import io.veles.snapshot.SnapshotException;
+import io.veles.util.ByteCounts;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -33,11 +34,20 @@ class SnapshotInput extends Input {
         return payloadLength - total();
     }
 
-    /** Refuses a length that cannot be real: negative, or more bytes than the payload has left. */
+    /**
+     * Refuses a length that cannot be real: negative, more bytes than the payload has left, or
+     * more than this JVM's heap could ever hold.
+     */
     int checkedLength(int length, int width, String what) {
-        if (length < 0 || (long) length * width > remaining()) {
+        long bytes = (long) length * width;
+        if (length < 0 || bytes > remaining()) {
             throw new SnapshotException("snapshot is corrupt: it declares " + what + " of " + length
                     + " elements, more than the " + remaining() + " bytes left can hold");
+        }
+        if (bytes > HeapLimit.maxBytes()) {
+            throw new SnapshotException("snapshot holds " + what + " of " + ByteCounts.format(bytes)
+                    + ", more than this JVM's whole heap (" + ByteCounts.format(HeapLimit.maxBytes())
+                    + "); restore with a larger -Xmx");
         }
         return length;
     }

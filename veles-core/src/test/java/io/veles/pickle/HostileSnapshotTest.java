@@ -53,7 +53,11 @@ class HostileSnapshotTest {
     }
 
     private String restoreInFreshJvm(Path snapshot, Path marker) throws Exception {
-        Process process = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
+        return restoreInFreshJvm(snapshot, marker, "-Xmx256m");
+    }
+
+    private String restoreInFreshJvm(Path snapshot, Path marker, String heap) throws Exception {
+        Process process = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), heap,
                 "-Dveles.test.marker=" + marker, "-cp", System.getProperty("java.class.path"),
                 HostileSnapshotTest.class.getName(), snapshot.toString())
                 .redirectErrorStream(true).start();
@@ -87,6 +91,20 @@ class HostileSnapshotTest {
 
         assertThat(restoreInFreshJvm(snapshot, dir.resolve("unused")))
                 .startsWith("REFUSED").contains("names class java.net.URL, which is not allowed");
+    }
+
+    @Test
+    void stateLargerThanTheHeapIsRefusedBeforeReading() throws Exception {
+        CarrierWorkflow workflow = new CarrierWorkflow();
+        new Carrier(workflow).cargo = new float[10 << 20]; // 40 MiB
+        Path snapshot = dir.resolve("big.snap");
+        Files.write(snapshot, RoundTrip.write(workflow, io.veles.snapshot.codec.Codec.ZSTD));
+        assertThat(Files.size(snapshot)).isLessThan(1 << 20); // zeros: a small file that expands a lot
+
+        assertThat(restoreInFreshJvm(snapshot, dir.resolve("unused"), "-Xmx24m"))
+                .startsWith("REFUSED").containsPattern("holds 40\\.\\d MiB of state, more than this JVM's whole heap")
+                .contains("restore with a larger -Xmx");
+        assertThat(restoreInFreshJvm(snapshot, dir.resolve("unused"), "-Xmx256m")).isEqualTo("RESTORED");
     }
 
     @Test

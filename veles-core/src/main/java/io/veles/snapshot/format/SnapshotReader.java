@@ -3,6 +3,7 @@ package io.veles.snapshot.format;
 import com.fasterxml.jackson.core.JacksonException;
 import io.veles.pickle.ClassAllowList;
 import io.veles.pickle.GraphReader;
+import io.veles.pickle.HeapLimit;
 import io.veles.snapshot.SnapshotException;
 import io.veles.snapshot.codec.Codec;
 import java.io.BufferedInputStream;
@@ -114,6 +115,7 @@ public final class SnapshotReader implements Closeable {
      * trailer is checked before the workflow is returned.
      */
     public GraphReader.Restored restore(ClassAllowList allowList) {
+        HeapLimit.checkPayload(source, payloadLength);
         startPayload();
         CrcInputStream.Limited payload = content.limit(payloadLength);
         GraphReader.Restored restored;
