@@ -3,6 +3,7 @@ package io.veles.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.veles.pickle.ClassDescription;
 import io.veles.pickle.UnitSummary;
 import io.veles.snapshot.Snapshots;
 import io.veles.snapshot.format.Manifest;
@@ -51,13 +52,17 @@ final class SnapshotCommand implements Runnable {
 
     @Command(name = "inspect", mixinStandardHelpOptions = true,
             description = "Show a snapshot's manifest: workflow, run, code fingerprint, and units by size.",
-            footer = {"", "Examples:", "  veles snapshot inspect snapshots", "  veles snapshot inspect --json snapshots/walk_00010.gz"})
+            footer = {"", "Examples:", "  veles snapshot inspect snapshots", "  veles snapshot inspect --json snapshots/walk_00010.gz",
+                    "  veles snapshot inspect --schema snapshots"})
     static final class Inspect implements Callable<Integer> {
         @Parameters(paramLabel = "SRC", description = "A snapshot file, or a directory (its newest _current).")
         String source;
 
         @Option(names = "--json", description = "Print the manifest as JSON.")
         boolean json;
+
+        @Option(names = "--schema", description = "Show the classes the snapshot captured, with their fields and types: what restoring it expects of the code.")
+        boolean schema;
 
         @Override
         public Integer call() throws IOException {
@@ -69,10 +74,22 @@ final class SnapshotCommand implements Runnable {
                     node.put("source", reader.source());
                     node.put("format", SnapshotFormat.VERSION);
                     System.out.println(mapper.writeValueAsString(node));
+                } else if (schema) {
+                    printSchema(manifest);
                 } else {
                     printHuman(reader, manifest);
                 }
                 return 0;
+            }
+        }
+
+        private static void printSchema(Manifest manifest) {
+            System.out.printf("code %s%n", manifest.codeFingerprint);
+            for (ClassDescription type : manifest.classes) {
+                System.out.printf("%n%s%s%n", type.name(), type.customState() ? "  (custom getState/setState)" : "");
+                for (ClassDescription.FieldDescription field : type.fields()) {
+                    System.out.printf("  %-28s %s%n", field.name(), field.type());
+                }
             }
         }
 

@@ -1,0 +1,60 @@
+package io.veles.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code veles snapshot inspect} and {@code verify} on a real run's snapshots. */
+class InspectTest {
+    @TempDir
+    static Path dir;
+
+    @BeforeAll
+    static void run() throws Exception {
+        VelesProcess veles = VelesProcess.run(dir, "run", "walk", "walk.walkers=5000", "walk.iterations=4",
+                "--compression", "zst", "--snapshot-prefix", "w");
+        assertThat(veles.exitCode()).as(veles.stderr()).isZero();
+    }
+
+    @Test
+    void showsTheManifestAndUnitsLargestFirst() throws Exception {
+        VelesProcess inspect = VelesProcess.run(dir, "snapshot", "inspect", "snapshots");
+        assertThat(inspect.exitCode()).as(inspect.stderr()).isZero();
+        String out = inspect.stdout();
+        assertThat(out).contains("snapshot     w_00004").contains("source       snapshots/w_00004.zst (zst)")
+                .contains("workflow     walk (io.veles.samples.walk.RandomWalkWorkflow)").contains("iteration    4");
+        String units = out.substring(out.indexOf("units, largest first:"));
+        assertThat(units.indexOf("integrator")).isLessThan(units.indexOf("statistics"));
+        assertThat(units).containsPattern("integrator +19\\.\\d KiB  io.veles.samples.walk.Integrator");
+    }
+
+    @Test
+    void printsJsonForTools() throws Exception {
+        VelesProcess inspect = VelesProcess.run(dir, "snapshot", "inspect", "--json", "snapshots/w_00002.zst");
+        JsonNode manifest = new ObjectMapper().readTree(inspect.stdout());
+        assertThat(manifest.get("name").asText()).isEqualTo("w_00002");
+        assertThat(manifest.get("codec").asText()).isEqualTo("zst");
+        assertThat(manifest.get("units")).hasSize(9);
+        assertThat(manifest.get("info").get("iteration").asInt()).isEqualTo(2);
+        assertThat(manifest.get("codeFingerprint").asText()).startsWith("sha256:");
+    }
+
+    @Test
+    void showsTheSchemaARestoreExpects() throws Exception {
+        VelesProcess inspect = VelesProcess.run(dir, "snapshot", "inspect", "--schema", "snapshots");
+        assertThat(inspect.stdout()).contains("io.veles.samples.walk.Integrator")
+                .containsPattern("positions\\s+float\\[\\]").contains("io.veles.random.Prng  (custom getState/setState)");
+    }
+
+    @Test
+    void verifySaysOkAndExitsZero() throws Exception {
+        VelesProcess verify = VelesProcess.run(dir, "snapshot", "verify", "snapshots/w_00003.zst");
+        assertThat(verify.exitCode()).isZero();
+        assertThat(verify.stdout()).startsWith("snapshots/w_00003.zst: OK (w_00003, zst, 9 units");
+    }
+}
