@@ -3,6 +3,7 @@ package io.veles.cli;
 import io.veles.config.Config;
 import io.veles.launcher.Launcher;
 import io.veles.launcher.WorkflowFactories;
+import io.veles.snapshot.format.SnapshotKey;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -62,14 +63,18 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--result-file", paramLabel = "FILE", description = "Write the run's results as JSON.")
     Path resultFile;
 
+    @Option(names = "--snapshot-key", paramLabel = "FILE", description = "Sign snapshots with the key in FILE (HMAC-SHA256), and restore only snapshots signed with it.")
+    Path keyFile;
+
     @Option(names = "--allow-package", paramLabel = "PACKAGE", description = "Let a restore instantiate classes of this package too (repeatable).")
     List<String> allowPackages = new ArrayList<>();
 
     @Override
     public Integer call() {
         Config config = Config.parse(settings).with(Config.of(snapshotOptions()));
+        SnapshotKey key = keyFile == null ? null : SnapshotKey.fromFile(keyFile);
         Launcher launcher = new Launcher(new Launcher.Request(WorkflowFactories.find(workflow), config, snapshot,
-                seed, resultFile, allowPackages));
+                seed, resultFile, allowPackages, key));
         Launcher.Outcome outcome = launcher.run();
         if (outcome.lastSnapshot() != null) {
             System.err.println("last snapshot: " + outcome.lastSnapshot());

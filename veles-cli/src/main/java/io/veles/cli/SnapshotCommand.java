@@ -8,9 +8,11 @@ import io.veles.pickle.UnitSummary;
 import io.veles.snapshot.Snapshots;
 import io.veles.snapshot.format.Manifest;
 import io.veles.snapshot.format.SnapshotFormat;
+import io.veles.snapshot.format.SnapshotKey;
 import io.veles.snapshot.format.SnapshotReader;
 import io.veles.util.ByteCounts;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -38,13 +40,18 @@ final class SnapshotCommand implements Runnable {
         @Parameters(paramLabel = "SRC", description = "A snapshot file, or a directory (its newest _current).")
         String source;
 
+        @Option(names = "--key", paramLabel = "FILE", description = "Also check the snapshot's signature with the key in FILE.")
+        Path keyFile;
+
         @Override
         public Integer call() throws IOException {
-            try (SnapshotReader reader = Snapshots.open(source)) {
+            SnapshotKey key = keyFile == null ? null : SnapshotKey.fromFile(keyFile);
+            try (SnapshotReader reader = Snapshots.open(source, key)) {
                 long bytes = reader.verify();
                 Manifest manifest = reader.manifest();
-                System.out.printf("%s: OK (%s, %s, %d units, %s of state)%n", reader.source(), manifest.name,
-                        reader.codec().argument(), manifest.units.size(), ByteCounts.format(manifest.payloadBytes));
+                System.out.printf("%s: OK (%s, %s, %d units, %s of state%s)%n", reader.source(), manifest.name,
+                        reader.codec().argument(), manifest.units.size(), ByteCounts.format(manifest.payloadBytes),
+                        key != null ? ", signature checked" : reader.isSigned() ? ", signed, not checked" : "");
                 return bytes > 0 ? 0 : Main.FAILED;
             }
         }
@@ -101,6 +108,7 @@ final class SnapshotCommand implements Runnable {
             System.out.printf("run          id %s, log_id %s%n", manifest.id, manifest.logId);
             System.out.printf("writer       %s, format %d%n", manifest.writer, SnapshotFormat.VERSION);
             System.out.printf("code         %s%n", manifest.codeFingerprint);
+            System.out.printf("signed       %s%n", reader.isSigned() ? "yes (HMAC-SHA256)" : "no");
             System.out.printf("state        %s in %d units, %d classes%n", ByteCounts.format(manifest.payloadBytes),
                     manifest.units.size(), manifest.classes.size());
             for (Map.Entry<String, Object> entry : manifest.info.entrySet()) {

@@ -8,7 +8,7 @@ import io.veles.snapshot.SnapshotSettings;
 import io.veles.snapshot.Snapshots;
 import io.veles.snapshot.Snapshotter;
 import io.veles.snapshot.format.Manifest;
-import io.veles.snapshot.format.SnapshotReader;
+import io.veles.snapshot.format.SnapshotKey;
 import io.veles.workflow.RunContext;
 import io.veles.workflow.Unit;
 import io.veles.workflow.Workflow;
@@ -40,9 +40,10 @@ public final class Launcher implements RunContext {
      * @param seed          the random seed of a new run, or null for the default
      * @param resultFile    where to write the results as JSON, or null
      * @param allowPackages packages a restore may instantiate besides the workflow's own
+     * @param key           signs new snapshots and is required of restored ones, or null
      */
     public record Request(WorkflowFactory factory, Config config, String snapshot, Long seed, Path resultFile,
-                          List<String> allowPackages) {
+                          List<String> allowPackages, SnapshotKey key) {
     }
 
     /** How the run went: the workflow as it ended, and whether it was restored. */
@@ -84,6 +85,11 @@ public final class Launcher implements RunContext {
         for (String key : request.config().unusedKeys()) {
             LOG.warn("setting {} was not used{}", key, restored ? " (settings other than snapshotter.* do not apply on restore)" : "");
         }
+        for (Unit unit : workflow.allUnits()) {
+            if (unit instanceof Snapshotter) {
+                ((Snapshotter) unit).signWith(request.key());
+            }
+        }
         workflow.attach(this);
         SignalStop.install(this);
         LOG.info("run {} of {}: initialising", id, workflow.name());
@@ -112,16 +118,12 @@ public final class Launcher implements RunContext {
     }
 
     private Workflow restore() {
-        Workflow workflow;
-        Manifest manifest;
-        try (SnapshotReader reader = Snapshots.open(request.snapshot())) {
-            manifest = reader.manifest();
-            workflow = Snapshots.restore(reader, request.factory().workflowClass(), request.allowPackages());
-            LOG.info("restored {} from {} (snapshot {} taken {} by run {})", workflow.name(), reader.source(),
-                    manifest.name, manifest.created, manifest.id);
-        } catch (IOException e) {
-            throw new LaunchException("cannot close " + request.snapshot() + ": " + e.getMessage(), e);
-        }
+        Snapshots.Restored<? extends Workflow> restored = Snapshots.restore(request.snapshot(),
+                request.factory().workflowClass(), request.allowPackages(), request.key());
+        Workflow workflow = restored.workflow();
+        Manifest manifest = restored.manifest();
+        LOG.info("restored {} from {} (snapshot {} taken {} by run {}{})", workflow.name(), restored.source(),
+                manifest.name, manifest.created, manifest.id, request.key() != null ? ", signature checked" : "");
         if (request.seed() != null) {
             LOG.warn("--random-seed is ignored on restore: the generator continues from the snapshot");
         }

@@ -4,6 +4,8 @@ import io.veles.pickle.ClassAllowList;
 import io.veles.pickle.GraphReader;
 import io.veles.snapshot.codec.Codec;
 import io.veles.snapshot.format.CodeFingerprint;
+import io.veles.snapshot.format.Manifest;
+import io.veles.snapshot.format.SnapshotKey;
 import io.veles.snapshot.format.SnapshotReader;
 import io.veles.snapshot.store.SnapshotDirectory;
 import io.veles.workflow.Workflow;
@@ -27,6 +29,14 @@ public final class Snapshots {
 
     /** Opens the snapshot that {@code source} names and reads its manifest. */
     public static SnapshotReader open(String source) {
+        return open(source, null);
+    }
+
+    /**
+     * Opens the snapshot that {@code source} names, which must be signed with {@code key} unless
+     * the key is null.
+     */
+    public static SnapshotReader open(String source, SnapshotKey key) {
         if (source == null || source.isBlank()) {
             throw new SnapshotException("no snapshot named: give a file or a directory");
         }
@@ -36,7 +46,7 @@ public final class Snapshots {
         if (source.startsWith("http://") || source.startsWith("https://")) {
             throw new SnapshotException("restoring from a web address is not supported yet: download " + source + " first");
         }
-        return openFile(SnapshotDirectory.resolveSource(Path.of(source)));
+        return openFile(SnapshotDirectory.resolveSource(Path.of(source)), key);
     }
 
     /**
@@ -44,13 +54,18 @@ public final class Snapshots {
      * codec's extension is refused, since a mislabelled file is usually a damaged or swapped one.
      */
     public static SnapshotReader openFile(Path file) {
+        return openFile(file, null);
+    }
+
+    /** Opens a snapshot file that must be signed with {@code key} unless it is null. */
+    public static SnapshotReader openFile(Path file, SnapshotKey key) {
         InputStream in;
         try {
             in = Files.newInputStream(file);
         } catch (IOException e) {
             throw new SnapshotException("cannot read " + file + ": " + e.getMessage(), e);
         }
-        SnapshotReader reader = SnapshotReader.open(in, file.toString());
+        SnapshotReader reader = SnapshotReader.open(in, file.toString(), key);
         Codec named = Codec.fromFileName(file.getFileName().toString());
         if (named != Codec.NONE && named != reader.codec()) {
             closeQuietly(reader);
@@ -79,6 +94,32 @@ public final class Snapshots {
         GraphReader.Restored restored = reader.restore(ClassAllowList.forWorkflow(workflowClass, extraPackages));
         restored.report().changes().forEach(change -> LOG.warn("code changed since the snapshot: {}", change.describe()));
         return workflowClass.cast(restored.workflow());
+    }
+
+    /** A restored workflow with the manifest and source it came from. */
+    public record Restored<W extends Workflow>(W workflow, Manifest manifest, String source) {
+    }
+
+    /**
+     * Restores {@code source} into a {@code workflowClass} workflow. With a key, the whole snapshot
+     * is read and its signature checked before any of it is deserialized, and it is checked again
+     * as it is restored, so that a file swapped in between is caught too.
+     */
+    public static <W extends Workflow> Restored<W> restore(String source, Class<W> workflowClass,
+                                                           Collection<String> extraPackages, SnapshotKey key) {
+        if (key != null) {
+            try (SnapshotReader reader = open(source, key)) {
+                reader.verify();
+            } catch (IOException e) {
+                throw new SnapshotException("cannot close " + source + ": " + e.getMessage(), e);
+            }
+        }
+        try (SnapshotReader reader = open(source, key)) {
+            W workflow = restore(reader, workflowClass, extraPackages);
+            return new Restored<>(workflow, reader.manifest(), reader.source());
+        } catch (IOException e) {
+            throw new SnapshotException("cannot close " + source + ": " + e.getMessage(), e);
+        }
     }
 
     private static void closeQuietly(SnapshotReader reader) {

@@ -1,6 +1,7 @@
 package io.veles.snapshot;
 
 import io.veles.snapshot.format.Manifest;
+import io.veles.snapshot.format.SnapshotKey;
 import io.veles.snapshot.format.SnapshotWriter;
 import io.veles.util.ByteCounts;
 import io.veles.workflow.Bool;
@@ -45,6 +46,7 @@ public abstract class Snapshotter extends Unit {
     private int snapshotsTaken;
     private String destination;
     private transient boolean sizeWarned_;
+    private transient SnapshotKey key_;
 
     protected Snapshotter(Workflow workflow, String name, SnapshotSettings settings) {
         super(workflow, name);
@@ -67,6 +69,11 @@ public abstract class Snapshotter extends Unit {
     public void reconfigure(SnapshotSettings newSettings) {
         this.settings = newSettings;
         settingsChanged();
+    }
+
+    /** Signs the snapshots this unit writes with {@code key} (null: unsigned). Never captured. */
+    public void signWith(SnapshotKey key) {
+        this.key_ = key;
     }
 
     /** While set, runs count but no snapshot is written (e.g. {@code decision.improved.not()}). */
@@ -151,7 +158,7 @@ public abstract class Snapshotter extends Unit {
 
     private Manifest writeSnapshot(Manifest manifest, OutputStream out) throws IOException {
         Workflow main = mainWorkflow();
-        return SnapshotWriter.write(main, manifest, settings.compression(), settings.compressionLevel(), out);
+        return SnapshotWriter.write(main, manifest, settings.compression(), settings.compressionLevel(), key_, out);
     }
 
     private void warnIfLarge(Manifest manifest) {

@@ -4,18 +4,23 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.zip.CRC32C;
+import javax.crypto.Mac;
 
 /**
- * Passes bytes through while keeping their CRC32C and count, and hands out at most
+ * Passes bytes through while keeping their CRC32C, their count and, when a key is given, their
+ * HMAC; and hands out at most
  * {@code limit} bytes through {@link #limit(long)} views so that a payload reader cannot read
  * into the trailer.
  */
 final class CrcInputStream extends FilterInputStream {
     private final CRC32C crc = new CRC32C();
+    private final Mac mac;
     private long count;
 
-    CrcInputStream(InputStream in) {
+    /** {@code mac} may be null: then no signature is computed. */
+    CrcInputStream(InputStream in, Mac mac) {
         super(in);
+        this.mac = mac;
     }
 
     @Override
@@ -23,6 +28,9 @@ final class CrcInputStream extends FilterInputStream {
         int b = in.read();
         if (b >= 0) {
             crc.update(b);
+            if (mac != null) {
+                mac.update((byte) b);
+            }
             count++;
         }
         return b;
@@ -33,9 +41,17 @@ final class CrcInputStream extends FilterInputStream {
         int n = in.read(bytes, offset, length);
         if (n > 0) {
             crc.update(bytes, offset, n);
+            if (mac != null) {
+                mac.update(bytes, offset, n);
+            }
             count += n;
         }
         return n;
+    }
+
+    /** The signature of everything read so far, or null when not computing one; call once. */
+    byte[] signature() {
+        return mac == null ? null : mac.doFinal();
     }
 
     @Override

@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
  * <pre>
  * magic            8 bytes   0x89 'V' 'E' 'L' 'E' 'S' '\r' '\n'
  * version          u16       {@link #VERSION}
- * flags            u16       0 (reserved)
+ * flags            u16       bit 0: signed ({@link #FLAG_SIGNED}); others reserved, 0
  * manifest length  u32       at most {@link #MAX_MANIFEST_BYTES}
  * manifest         UTF-8 JSON, see {@link Manifest}
  * header CRC       u32       CRC32C of every byte above
@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
  * trailer magic    8 bytes   'V' 'E' 'L' 'E' 'S' 'E' 'N' 'D'
  * total length     u64       bytes before the trailer
  * CRC              u32       CRC32C of every byte before the trailer
+ * signature        32 bytes  only when signed: HMAC-SHA256 of every byte before the trailer
  * </pre>
  *
  * The manifest and payload length come first so that listing tools read a few kilobytes, and so
@@ -27,6 +28,8 @@ public final class SnapshotFormat {
     public static final byte[] MAGIC = {(byte) 0x89, 'V', 'E', 'L', 'E', 'S', '\r', '\n'};
     public static final byte[] TRAILER_MAGIC = "VELESEND".getBytes(StandardCharsets.US_ASCII);
     public static final int VERSION = 1;
+    /** Header flag: the trailer ends with an HMAC-SHA256 signature ({@link SnapshotKey}). */
+    public static final int FLAG_SIGNED = 1;
     public static final int MAX_MANIFEST_BYTES = 64 << 20;
     /** Bytes of the trailer: magic, total length, CRC. */
     public static final int TRAILER_BYTES = 8 + 8 + 4;

@@ -12,6 +12,7 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Optional;
 
@@ -27,14 +28,19 @@ public final class SnapshotReader implements Closeable {
     private final CrcInputStream content;
     private final Manifest manifest;
     private final long payloadLength;
+    private final boolean signed;
+    private final boolean checkSignature;
     private boolean payloadRead;
 
-    private SnapshotReader(String source, Codec codec, CrcInputStream content, Manifest manifest, long payloadLength) {
+    private SnapshotReader(String source, Codec codec, CrcInputStream content, Manifest manifest, long payloadLength,
+                           boolean signed, boolean checkSignature) {
         this.source = source;
         this.codec = codec;
         this.content = content;
         this.manifest = manifest;
         this.payloadLength = payloadLength;
+        this.signed = signed;
+        this.checkSignature = checkSignature;
     }
 
     /**
@@ -42,6 +48,14 @@ public final class SnapshotReader implements Closeable {
      * in messages (a path, a table row). Closes {@code raw} if opening fails.
      */
     public static SnapshotReader open(InputStream raw, String source) {
+        return open(raw, source, null);
+    }
+
+    /**
+     * Opens a snapshot that must be signed with {@code key} (unless null): an unsigned one is
+     * refused here, a wrongly signed or altered one when its trailer is read.
+     */
+    public static SnapshotReader open(InputStream raw, String source, SnapshotKey key) {
         Codec codec = Codec.NONE;
         try {
             BufferedInputStream buffered = new BufferedInputStream(raw, 1 << 16);
@@ -54,7 +68,7 @@ public final class SnapshotReader implements Closeable {
             Optional<Codec> detected = Codec.detect(head, head.length);
             codec = detected.orElse(Codec.NONE);
             InputStream plain = detected.isPresent() ? codec.decompress(buffered) : buffered;
-            CrcInputStream content = new CrcInputStream(plain);
+            CrcInputStream content = new CrcInputStream(plain, key == null ? null : key.newMac());
             DataInputStream data = new DataInputStream(content);
 
             byte[] magic = content.readNBytes(SnapshotFormat.MAGIC.length);
@@ -67,7 +81,14 @@ public final class SnapshotReader implements Closeable {
                 throw new SnapshotException(source + " is corrupt or from a newer veles: format version " + version
                         + ", this veles reads versions up to " + SnapshotFormat.VERSION);
             }
-            data.readUnsignedShort(); // flags, none defined yet
+            int flags = data.readUnsignedShort();
+            if ((flags & ~SnapshotFormat.FLAG_SIGNED) != 0) {
+                throw new SnapshotException(source + " is corrupt or from a newer veles: unknown header flags " + flags);
+            }
+            boolean signed = (flags & SnapshotFormat.FLAG_SIGNED) != 0;
+            if (key != null && !signed) {
+                throw new SnapshotException(source + " is not signed; with a snapshot key, only snapshots signed with it are accepted");
+            }
             int manifestLength = data.readInt();
             if (manifestLength < 2 || manifestLength > SnapshotFormat.MAX_MANIFEST_BYTES) {
                 throw new SnapshotException(source + " is corrupt: its manifest length " + manifestLength + " is impossible");
@@ -84,7 +105,7 @@ public final class SnapshotReader implements Closeable {
                 throw new SnapshotException(source + " is corrupt: its payload length " + payloadLength
                         + " disagrees with its manifest");
             }
-            return new SnapshotReader(source, codec, content, manifest, payloadLength);
+            return new SnapshotReader(source, codec, content, manifest, payloadLength, signed, key != null);
         } catch (SnapshotException e) {
             closeQuietly(raw);
             throw e;
@@ -108,6 +129,11 @@ public final class SnapshotReader implements Closeable {
 
     public String source() {
         return source;
+    }
+
+    /** True if the snapshot carries a signature (checked only when opened with a key). */
+    public boolean isSigned() {
+        return signed;
     }
 
     /**
@@ -177,6 +203,7 @@ public final class SnapshotReader implements Closeable {
         try {
             long countBefore = content.count();
             int crcBefore = content.crc();
+            byte[] expectedSignature = content.signature();
             DataInputStream data = new DataInputStream(content);
             byte[] magic = content.readNBytes(SnapshotFormat.TRAILER_MAGIC.length);
             if (magic.length < SnapshotFormat.TRAILER_MAGIC.length) {
@@ -193,6 +220,15 @@ public final class SnapshotReader implements Closeable {
             }
             if (crc != crcBefore) {
                 throw new SnapshotException(source + " is corrupt: its content does not match its checksum");
+            }
+            if (signed) {
+                byte[] signature = content.readNBytes(SnapshotKey.SIGNATURE_BYTES);
+                if (signature.length < SnapshotKey.SIGNATURE_BYTES) {
+                    throw new SnapshotException(source + " is truncated: it ends inside its signature");
+                }
+                if (checkSignature && !MessageDigest.isEqual(signature, expectedSignature)) {
+                    throw new SnapshotException(source + " has a wrong signature: it was altered, or signed with another key");
+                }
             }
             if (content.read() != -1) {
                 throw new SnapshotException(source + " is corrupt: data follows its trailer");

@@ -27,6 +27,12 @@ public final class SnapshotWriter {
      */
     public static Manifest write(Workflow root, Manifest manifest, Codec codec, int level, OutputStream sink)
             throws IOException {
+        return write(root, manifest, codec, level, null, sink);
+    }
+
+    /** As {@link #write(Workflow, Manifest, Codec, int, OutputStream)}, signed with {@code key} unless null. */
+    public static Manifest write(Workflow root, Manifest manifest, Codec codec, int level, SnapshotKey key,
+                                 OutputStream sink) throws IOException {
         level = codec.checkLevel(level);
         GraphWriter.Layout layout = GraphWriter.measure(root);
         manifest.workflowClass = root.getClass().getName();
@@ -43,11 +49,11 @@ public final class SnapshotWriter {
         manifest.codeFingerprint = CodeFingerprint.of(layout.classes(), root.getClass().getClassLoader());
         byte[] manifestBytes = JSON.writeValueAsBytes(manifest);
 
-        try (CrcOutputStream content = new CrcOutputStream(codec.compress(sink, level))) {
+        try (CrcOutputStream content = new CrcOutputStream(codec.compress(sink, level), key == null ? null : key.newMac())) {
             DataOutputStream data = new DataOutputStream(content);
             data.write(SnapshotFormat.MAGIC);
             data.writeShort(SnapshotFormat.VERSION);
-            data.writeShort(0);
+            data.writeShort(key == null ? 0 : SnapshotFormat.FLAG_SIGNED);
             data.writeInt(manifestBytes.length);
             data.write(manifestBytes);
             data.writeInt(content.crc());
@@ -55,9 +61,13 @@ public final class SnapshotWriter {
             GraphWriter.write(root, content, layout);
             long total = content.count();
             int crc = content.crc();
+            byte[] signature = key == null ? null : content.signature();
             data.write(SnapshotFormat.TRAILER_MAGIC);
             data.writeLong(total);
             data.writeInt(crc);
+            if (signature != null) {
+                data.write(signature);
+            }
             data.flush();
         }
         return manifest;

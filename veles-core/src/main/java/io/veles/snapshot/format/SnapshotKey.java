@@ -1,0 +1,60 @@
+package io.veles.snapshot.format;
+
+import io.veles.snapshot.SnapshotException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * A secret that signs snapshots with HMAC-SHA256, for snapshots that travel through shared
+ * directories, databases or web addresses: a restore given the key accepts only snapshots signed
+ * with it. The key is read from a file, is never part of a snapshot, and is never logged.
+ */
+public final class SnapshotKey {
+    static final String ALGORITHM = "HmacSHA256";
+    /** Bytes of a signature. */
+    static final int SIGNATURE_BYTES = 32;
+    private static final int MIN_KEY_BYTES = 16;
+
+    private final SecretKeySpec secret;
+
+    private SnapshotKey(byte[] bytes) {
+        this.secret = new SecretKeySpec(bytes, ALGORITHM);
+    }
+
+    /** The key held by {@code file}: its bytes as they are, at least 16 of them. */
+    public static SnapshotKey fromFile(Path file) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new SnapshotException("cannot read the snapshot key file " + file + ": "
+                    + (e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getMessage()), e);
+        }
+        if (bytes.length < MIN_KEY_BYTES) {
+            throw new SnapshotException("the snapshot key file " + file + " holds " + bytes.length
+                    + " bytes; use at least " + MIN_KEY_BYTES + " random bytes (e.g. head -c 32 /dev/urandom > "
+                    + file.getFileName() + ")");
+        }
+        return new SnapshotKey(bytes);
+    }
+
+    /** A fresh HMAC over this key. */
+    Mac newMac() {
+        try {
+            Mac mac = Mac.getInstance(ALGORITHM);
+            mac.init(secret);
+            return mac;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK has no " + ALGORITHM, e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SnapshotKey[hidden]";
+    }
+}
