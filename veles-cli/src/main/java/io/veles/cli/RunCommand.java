@@ -3,6 +3,8 @@ package io.veles.cli;
 import io.veles.config.Config;
 import io.veles.launcher.Launcher;
 import io.veles.launcher.WorkflowFactories;
+import io.veles.launcher.WorkflowFactory;
+import io.veles.pickle.RestoreRules;
 import io.veles.snapshot.format.SnapshotKey;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -69,12 +71,19 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--allow-package", paramLabel = "PACKAGE", description = "Let a restore instantiate classes of this package too (repeatable).")
     List<String> allowPackages = new ArrayList<>();
 
+    @Option(names = "--rename-class", paramLabel = "OLD=NEW", description = "Restore objects saved as class OLD into class NEW, for classes renamed or moved since the snapshot (repeatable).")
+    Map<String, String> renamedClasses = new LinkedHashMap<>();
+
     @Override
     public Integer call() {
         Config config = Config.parse(settings).with(Config.of(snapshotOptions()));
         SnapshotKey key = keyFile == null ? null : SnapshotKey.fromFile(keyFile);
-        Launcher launcher = new Launcher(new Launcher.Request(WorkflowFactories.find(workflow), config, snapshot,
-                seed, resultFile, allowPackages, key));
+        WorkflowFactory factory = WorkflowFactories.find(workflow);
+        RestoreRules rules = RestoreRules.forWorkflow(factory.workflowClass()).allowPackages(allowPackages);
+        for (Map.Entry<String, String> rename : renamedClasses.entrySet()) {
+            rules = rules.renameClass(rename.getKey(), rename.getValue());
+        }
+        Launcher launcher = new Launcher(new Launcher.Request(factory, config, snapshot, seed, resultFile, rules, key));
         Launcher.Outcome outcome = launcher.run();
         if (outcome.lastSnapshot() != null) {
             System.err.println("last snapshot: " + outcome.lastSnapshot());

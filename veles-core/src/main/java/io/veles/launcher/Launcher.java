@@ -3,6 +3,7 @@ package io.veles.launcher;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.veles.config.Config;
+import io.veles.pickle.RestoreRules;
 import io.veles.random.Prng;
 import io.veles.snapshot.SnapshotSettings;
 import io.veles.snapshot.Snapshots;
@@ -16,7 +17,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -39,11 +39,12 @@ public final class Launcher implements RunContext {
      * @param snapshot      a snapshot to restore and continue from, or null for a new run
      * @param seed          the random seed of a new run, or null for the default
      * @param resultFile    where to write the results as JSON, or null
-     * @param allowPackages packages a restore may instantiate besides the workflow's own
+     * @param restoreRules  how a restore maps the snapshot onto the code (allowed packages, renamed
+     *                      classes, conversions); null for the workflow's defaults
      * @param key           signs new snapshots and is required of restored ones, or null
      */
     public record Request(WorkflowFactory factory, Config config, String snapshot, Long seed, Path resultFile,
-                          List<String> allowPackages, SnapshotKey key) {
+                          RestoreRules restoreRules, SnapshotKey key) {
     }
 
     /** How the run went: the workflow as it ended, and whether it was restored. */
@@ -118,8 +119,10 @@ public final class Launcher implements RunContext {
     }
 
     private Workflow restore() {
+        RestoreRules rules = request.restoreRules() != null ? request.restoreRules()
+                : RestoreRules.forWorkflow(request.factory().workflowClass());
         Snapshots.Restored<? extends Workflow> restored = Snapshots.restore(request.snapshot(),
-                request.factory().workflowClass(), request.allowPackages(), request.key());
+                request.factory().workflowClass(), rules, request.key());
         Workflow workflow = restored.workflow();
         Manifest manifest = restored.manifest();
         LOG.info("restored {} from {} (snapshot {} taken {} by run {}{})", workflow.name(), restored.source(),

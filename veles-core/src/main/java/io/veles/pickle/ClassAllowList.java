@@ -48,13 +48,16 @@ public final class ClassAllowList {
     public static ClassAllowList forWorkflow(Class<?> workflowClass, Collection<String> extraPackages) {
         List<String> allowed = new ArrayList<>(ENGINE_PACKAGES);
         allowed.add(workflowClass.getPackageName());
+        return new ClassAllowList(allowed, workflowClass.getClassLoader()).withPackages(extraPackages);
+    }
+
+    /** This list with {@code extraPackages} allowed too. */
+    public ClassAllowList withPackages(Collection<String> extraPackages) {
+        List<String> allowed = new ArrayList<>(packages);
         for (String extra : extraPackages) {
-            if (!extra.matches("[A-Za-z_$][\\w$]*(\\.[A-Za-z_$][\\w$]*)*")) {
-                throw new SnapshotException("not a Java package name: '" + extra + "'");
-            }
-            allowed.add(extra);
+            allowed.add(checkPackageName(extra));
         }
-        return new ClassAllowList(allowed, workflowClass.getClassLoader());
+        return new ClassAllowList(allowed, classLoader);
     }
 
     /** The loader that allowed classes are loaded with: the workflow's own. */
@@ -65,6 +68,13 @@ public final class ClassAllowList {
     /** The packages allowed besides the JDK's value types and collections. */
     public Set<String> packages() {
         return packages;
+    }
+
+    private static String checkPackageName(String name) {
+        if (!name.matches("[A-Za-z_$][\\w$]*(\\.[A-Za-z_$][\\w$]*)*")) {
+            throw new SnapshotException("not a Java package name: '" + name + "'");
+        }
+        return name;
     }
 
     /** True if a restore may instantiate the class with this binary name. */

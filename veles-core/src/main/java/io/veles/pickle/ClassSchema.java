@@ -26,6 +26,7 @@ final class ClassSchema {
     /** True if a class in the hierarchy customises getState or setState. */
     final boolean customState;
     private final Map<String, FieldSlot> byKey;
+    private final Map<String, FieldSlot> byFormerName = new HashMap<>();
 
     static ClassSchema of(Class<?> type) {
         return CACHE.get(type);
@@ -64,12 +65,23 @@ final class ClassSchema {
                     : field.getDeclaringClass().getName() + "#" + field.getName();
             slots[i] = new FieldSlot(field, key);
             byKey.put(key, slots[i]);
+            FormerName former = field.getAnnotation(FormerName.class);
+            if (former != null) {
+                for (String name : former.value()) {
+                    byFormerName.put(name, slots[i]);
+                }
+            }
         }
         customState = Pickleable.class.isAssignableFrom(type) && overridesStateHooks(hierarchy);
     }
 
     FieldSlot slot(String key) {
         return byKey.get(key);
+    }
+
+    /** The field that a {@link FormerName} says was once called {@code name}, or null. */
+    FieldSlot formerlyNamed(String name) {
+        return byFormerName.get(name);
     }
 
     private static boolean overridesStateHooks(List<Class<?>> hierarchy) {

@@ -20,6 +20,21 @@ final class FieldSlot {
             return DOUBLE;
         }
 
+        /** The class that values of this kind are boxed in. */
+        static Class<?> boxOf(Kind kind) {
+            switch (kind) {
+                case BOOLEAN: return Boolean.class;
+                case BYTE: return Byte.class;
+                case SHORT: return Short.class;
+                case CHAR: return Character.class;
+                case INT: return Integer.class;
+                case LONG: return Long.class;
+                case FLOAT: return Float.class;
+                case DOUBLE: return Double.class;
+                default: return Object.class;
+            }
+        }
+
         /** The kind for a type name as recorded in a manifest. */
         static Kind ofTypeName(String name) {
             switch (name) {

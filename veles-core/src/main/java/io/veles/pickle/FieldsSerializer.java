@@ -43,7 +43,7 @@ final class FieldsSerializer extends Serializer<Object> {
         ClassSchema schema = ClassSchema.of(object.getClass());
         context.recordClass(schema);
         if (schema.customState) {
-            State state = new State(schema, context::checkAssignable);
+            State state = new State(schema, context::adapt);
             ((Pickleable) object).getState(state);
             if (!state.fieldsCaptured()) {
                 throw new SnapshotException(object.getClass().getName()
@@ -75,18 +75,18 @@ final class FieldsSerializer extends Serializer<Object> {
                 slot.set(object, readValue(kryo, input, slot.kind));
             }
         } else {
-            State state = new State(plan.current, context::checkAssignable);
+            State state = new State(plan.current, context::adapt);
             if (plan.writtenCustom) {
                 int count = ((SnapshotInput) input).checkedLength(input.readVarInt(true), 1, "a state");
                 for (int i = 0; i < count; i++) {
                     String key = input.readString();
-                    state.put(key, kryo.readClassAndObject(input));
+                    state.put(plan.currentKey(key), kryo.readClassAndObject(input));
                 }
             } else {
                 for (int i = 0; i < plan.keys.length; i++) {
                     Object value = readValue(kryo, input, plan.kinds[i]);
                     if (plan.targets[i] != null) {
-                        state.put(plan.keys[i], value);
+                        state.put(plan.targets[i].key, value);
                     }
                 }
             }

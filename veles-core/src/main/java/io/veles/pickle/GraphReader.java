@@ -24,18 +24,18 @@ public final class GraphReader {
 
     /**
      * Reads {@code payloadLength} bytes from {@code payload}. {@code classes} and {@code units}
-     * come from the manifest; only classes that {@code allowList} allows are loaded.
+     * come from the manifest; classes are mapped and allowed by {@code rules}.
      */
     public static Restored read(InputStream payload, long payloadLength, List<ClassDescription> classes,
-                                List<UnitSummary> units, ClassAllowList allowList) {
+                                List<UnitSummary> units, RestoreRules rules) {
         int unitCount = units.size();
         Map<String, ClassDescription> recorded = new HashMap<>();
         for (ClassDescription description : classes) {
             recorded.put(description.name(), description);
         }
         RestoreReport report = new RestoreReport();
-        PickleContext context = new PickleContext(recorded, report);
-        SnapshotKryo session = new SnapshotKryo(context, allowList);
+        PickleContext context = new PickleContext(recorded, report, rules);
+        SnapshotKryo session = new SnapshotKryo(context, rules);
         SnapshotInput input = new SnapshotInput(payload, GraphWriter.BUFFER_SIZE, payloadLength);
         Object root;
         try {

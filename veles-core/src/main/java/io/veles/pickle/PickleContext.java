@@ -23,17 +23,19 @@ final class PickleContext {
     private final Map<Class<?>, ObjectInstantiator<?>> instantiators = new HashMap<>();
     private final List<Pickleable> restored = new ArrayList<>();
     private final RestoreReport report;
+    private final RestoreRules rules;
     private String currentUnit;
 
     /** A context for writing. */
     PickleContext() {
-        this(Map.of(), null);
+        this(Map.of(), null, null);
     }
 
     /** A context for reading a snapshot whose manifest describes {@code recorded}. */
-    PickleContext(Map<String, ClassDescription> recorded, RestoreReport report) {
+    PickleContext(Map<String, ClassDescription> recorded, RestoreReport report, RestoreRules rules) {
         this.recorded = recorded;
         this.report = report;
+        this.rules = rules;
     }
 
     UnitTable units() {
@@ -53,15 +55,21 @@ final class PickleContext {
         ReadPlan plan = plans.get(type);
         if (plan == null) {
             ClassDescription description = recorded.get(type.getName());
+            if (description == null && rules != null) {
+                description = recorded.get(rules.recordedName(type.getName()));
+                if (description != null) {
+                    report.classRenamed(description.name(), type.getName());
+                }
+            }
             if (description == null) {
                 throw new SnapshotException("snapshot is corrupt: its manifest does not describe class " + type.getName());
             }
             try {
-                plan = new ReadPlan(description, ClassSchema.of(type));
+                plan = new ReadPlan(description, ClassSchema.of(type), rules);
             } catch (SnapshotException e) {
                 throw new SnapshotException(e.getMessage() + inUnit(), e);
             }
-            report.fieldsChanged(type.getName(), plan.added, plan.removed);
+            report.fieldsChanged(type.getName(), plan.added, plan.removed, plan.renamed);
             plans.put(type, plan);
         }
         return plan;
@@ -91,14 +99,24 @@ final class PickleContext {
         return currentUnit == null ? "" : " (unit '" + currentUnit + "')";
     }
 
-    /** Refuses a value that the field it is restored into cannot hold. */
-    void checkAssignable(FieldSlot slot, Object value) {
+    /**
+     * The value to put into {@code slot}: {@code value} itself, or its conversion when the rules
+     * have one for a changed type; refused with a message naming the field, both types and the
+     * unit otherwise.
+     */
+    Object adapt(FieldSlot slot, Object value) {
         Class<?> declared = slot.field.getType();
-        if (value == null ? declared.isPrimitive() : !box(declared).isInstance(value)) {
-            throw new SnapshotException("cannot restore " + slot.field.getDeclaringClass().getName() + "." + slot.key
-                    + ": the snapshot holds " + (value == null ? "null" : value.getClass().getName())
-                    + ", the code declares " + slot.typeName() + inUnit());
+        if (value == null ? !declared.isPrimitive() : box(declared).isInstance(value)) {
+            return value;
         }
+        Object converted = value == null || rules == null ? null : rules.convert(value, box(declared));
+        if (converted != null) {
+            return converted;
+        }
+        throw new SnapshotException("cannot restore " + slot.field.getDeclaringClass().getName() + "." + slot.key
+                + ": the snapshot holds " + (value == null ? "null" : value.getClass().getName())
+                + ", the code declares " + slot.typeName() + inUnit()
+                + (value == null ? "" : "; map it with a conversion in the restore rules"));
     }
 
     private static Class<?> box(Class<?> type) {

@@ -10,27 +10,39 @@ import java.util.List;
  */
 public final class RestoreReport {
     /** One class whose fields changed. */
-    public record ClassChange(String className, List<String> added, List<String> removed) {
+    public record ClassChange(String className, List<String> added, List<String> removed, List<String> renamed) {
         /** One line naming the class and the fields. */
         public String describe() {
-            StringBuilder text = new StringBuilder(className).append(':');
+            List<String> parts = new ArrayList<>();
+            if (!renamed.isEmpty()) {
+                parts.add("renamed " + String.join(", ", renamed));
+            }
             if (!added.isEmpty()) {
-                text.append(" added ").append(String.join(", ", added)).append(" (defaults)");
+                parts.add("added " + String.join(", ", added) + " (defaults)");
             }
             if (!removed.isEmpty()) {
-                text.append(added.isEmpty() ? "" : ";").append(" removed ").append(String.join(", ", removed))
-                        .append(" (dropped)");
+                parts.add("removed " + String.join(", ", removed) + " (dropped)");
             }
-            return text.toString();
+            return className + ": " + String.join("; ", parts);
         }
     }
 
     private final List<ClassChange> changes = new ArrayList<>();
+    private final List<String> renamedClasses = new ArrayList<>();
 
-    void fieldsChanged(String className, List<String> added, List<String> removed) {
-        if (!added.isEmpty() || !removed.isEmpty()) {
-            changes.add(new ClassChange(className, List.copyOf(added), List.copyOf(removed)));
+    void fieldsChanged(String className, List<String> added, List<String> removed, List<String> renamed) {
+        if (!added.isEmpty() || !removed.isEmpty() || !renamed.isEmpty()) {
+            changes.add(new ClassChange(className, List.copyOf(added), List.copyOf(removed), List.copyOf(renamed)));
         }
+    }
+
+    void classRenamed(String oldName, String newName) {
+        renamedClasses.add(oldName + " → " + newName);
+    }
+
+    /** Classes restored under a new name, as "old → new". */
+    public List<String> renamedClasses() {
+        return Collections.unmodifiableList(renamedClasses);
     }
 
     public List<ClassChange> changes() {
@@ -38,6 +50,6 @@ public final class RestoreReport {
     }
 
     public boolean isEmpty() {
-        return changes.isEmpty();
+        return changes.isEmpty() && renamedClasses.isEmpty();
     }
 }

@@ -21,11 +21,12 @@ final class SnapshotKryo {
     final Kryo kryo;
     final FieldsSerializer fields;
 
-    SnapshotKryo(PickleContext context, ClassAllowList allowList) {
+    /** {@code rules} is null when writing. */
+    SnapshotKryo(PickleContext context, RestoreRules rules) {
         fields = new FieldsSerializer(context);
-        kryo = new Kryo(new AllowListClassResolver(allowList), new UnitsByNumber());
-        if (allowList != null) {
-            kryo.setClassLoader(allowList.classLoader()); // a workflow may come from a plugin's loader
+        kryo = new Kryo(new AllowListClassResolver(rules), new UnitsByNumber());
+        if (rules != null) {
+            kryo.setClassLoader(rules.allowList().classLoader()); // a workflow may come from a plugin's loader
         }
         kryo.setRegistrationRequired(false);
         kryo.setReferences(true);

@@ -14,18 +14,21 @@ import java.util.Set;
 public final class State {
     private final ClassSchema schema;
     private final LinkedHashMap<String, Object> entries = new LinkedHashMap<>();
-    private final ValueCheck check;
+    private final ValueAdapter adapter;
     private boolean fieldsCaptured;
     private boolean fieldsRestored;
 
-    /** Refuses, with a SnapshotException naming the field, a value its field cannot hold. */
-    interface ValueCheck {
-        void checkAssignable(FieldSlot slot, Object value);
+    /**
+     * Gives the value a field takes: the saved one, or its conversion; refuses, with a
+     * SnapshotException naming the field, a value the field cannot hold.
+     */
+    interface ValueAdapter {
+        Object adapt(FieldSlot slot, Object value);
     }
 
-    State(ClassSchema schema, ValueCheck check) {
+    State(ClassSchema schema, ValueAdapter adapter) {
         this.schema = schema;
-        this.check = check;
+        this.adapter = adapter;
     }
 
     /** The value saved under {@code name}, or null. */
@@ -92,8 +95,7 @@ public final class State {
             if (value == null && slot.kind != FieldSlot.Kind.OBJECT) {
                 continue; // an entry removed by getState: the primitive keeps its default
             }
-            check.checkAssignable(slot, value);
-            slot.set(owner, value);
+            slot.set(owner, adapter.adapt(slot, value));
         }
         fieldsRestored = true;
     }

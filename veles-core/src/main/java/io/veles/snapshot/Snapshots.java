@@ -1,6 +1,6 @@
 package io.veles.snapshot;
 
-import io.veles.pickle.ClassAllowList;
+import io.veles.pickle.RestoreRules;
 import io.veles.pickle.GraphReader;
 import io.veles.snapshot.codec.Codec;
 import io.veles.snapshot.format.CodeFingerprint;
@@ -82,8 +82,13 @@ public final class Snapshots {
      */
     public static <W extends Workflow> W restore(SnapshotReader reader, Class<W> workflowClass,
                                                  Collection<String> extraPackages) {
+        return restore(reader, workflowClass, RestoreRules.forWorkflow(workflowClass).allowPackages(extraPackages));
+    }
+
+    /** As {@link #restore(SnapshotReader, Class, Collection)}, with renames and conversions. */
+    public static <W extends Workflow> W restore(SnapshotReader reader, Class<W> workflowClass, RestoreRules rules) {
         String recorded = reader.manifest().workflowClass;
-        if (!workflowClass.getName().equals(recorded)) {
+        if (!workflowClass.getName().equals(rules.currentName(recorded))) {
             throw new SnapshotException(reader.source() + " is a snapshot of workflow " + recorded
                     + ", not of " + workflowClass.getName());
         }
@@ -91,7 +96,8 @@ public final class Snapshots {
         if (!fingerprint.equals(reader.manifest().codeFingerprint)) {
             LOG.warn("the workflow's code changed since snapshot {} was taken; restoring what still fits", reader.source());
         }
-        GraphReader.Restored restored = reader.restore(ClassAllowList.forWorkflow(workflowClass, extraPackages));
+        GraphReader.Restored restored = reader.restore(rules);
+        restored.report().renamedClasses().forEach(rename -> LOG.warn("class renamed since the snapshot: {}", rename));
         restored.report().changes().forEach(change -> LOG.warn("code changed since the snapshot: {}", change.describe()));
         return workflowClass.cast(restored.workflow());
     }
@@ -106,7 +112,7 @@ public final class Snapshots {
      * as it is restored, so that a file swapped in between is caught too.
      */
     public static <W extends Workflow> Restored<W> restore(String source, Class<W> workflowClass,
-                                                           Collection<String> extraPackages, SnapshotKey key) {
+                                                           RestoreRules rules, SnapshotKey key) {
         if (key != null) {
             try (SnapshotReader reader = open(source, key)) {
                 reader.verify();
@@ -115,7 +121,7 @@ public final class Snapshots {
             }
         }
         try (SnapshotReader reader = open(source, key)) {
-            W workflow = restore(reader, workflowClass, extraPackages);
+            W workflow = restore(reader, workflowClass, rules);
             return new Restored<>(workflow, reader.manifest(), reader.source());
         } catch (IOException e) {
             throw new SnapshotException("cannot close " + source + ": " + e.getMessage(), e);

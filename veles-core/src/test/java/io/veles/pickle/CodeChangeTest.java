@@ -74,8 +74,12 @@ class CodeChangeTest {
     }
 
     private static GraphReader.Restored restore(byte[] snapshot, Class<? extends Workflow> into) {
+        return restore(snapshot, RestoreRules.forWorkflow(into));
+    }
+
+    private static GraphReader.Restored restore(byte[] snapshot, RestoreRules rules) {
         try (SnapshotReader reader = SnapshotReader.open(new ByteArrayInputStream(snapshot), "snap")) {
-            return reader.restore(ClassAllowList.forWorkflow(into, List.of()));
+            return reader.restore(rules);
         } catch (IOException e) {
             throw new AssertionError(e);
         }
@@ -124,5 +128,39 @@ class CodeChangeTest {
                 "Tally", counter("public int count;").replace("Counter", "Tally"));
         assertThatThrownBy(() -> restore(originalSnapshot(), renamed))
                 .hasMessageContaining("snapshot names class io.veles.evolve.Counter, which the code no longer has");
+    }
+
+    @Test
+    void aFieldRenamedWithFormerNameKeepsItsValue() throws Exception {
+        Class<? extends Workflow> changed = version("v10", counter(
+                "@io.veles.pickle.FormerName(\"count\") public int total; public String label; public long dropped;"));
+        GraphReader.Restored restored = restore(originalSnapshot(), changed);
+        assertThat(field(restored.workflow().findUnit("counter"), "total")).isEqualTo(5);
+        assertThat(restored.report().changes()).extracting(RestoreReport.ClassChange::describe)
+                .containsExactly("io.veles.evolve.Counter: renamed count → total");
+    }
+
+    @Test
+    void retypedFieldsRestoreThroughConversionsInTheRules() throws Exception {
+        Class<? extends Workflow> changed = version("v11", counter(
+                "public long count; public Integer label; public long dropped;"));
+        RestoreRules rules = RestoreRules.forWorkflow(changed)
+                .convert(Integer.class, Long.class, Integer::longValue)
+                .convert(String.class, Integer.class, String::length);
+        Object unit = restore(originalSnapshot(), rules).workflow().findUnit("counter");
+        assertThat(field(unit, "count")).isEqualTo(5L);
+        assertThat(field(unit, "label")).isEqualTo(4); // "five".length()
+    }
+
+    @Test
+    void aRenamedClassRestoresThroughTheRenameMap() throws Exception {
+        Class<? extends Workflow> renamed = version("v12", WORKFLOW.replace("new Counter(this)", "new Tally(this)"),
+                "Tally", counter("public int count; public String label; public long dropped;").replace("Counter", "Tally"));
+        RestoreRules rules = RestoreRules.forWorkflow(renamed).renameClass("io.veles.evolve.Counter", "io.veles.evolve.Tally");
+        GraphReader.Restored restored = restore(originalSnapshot(), rules);
+        Object unit = restored.workflow().findUnit("counter");
+        assertThat(unit.getClass().getName()).isEqualTo("io.veles.evolve.Tally");
+        assertThat(field(unit, "count")).isEqualTo(5);
+        assertThat(restored.report().renamedClasses()).containsExactly("io.veles.evolve.Counter → io.veles.evolve.Tally");
     }
 }

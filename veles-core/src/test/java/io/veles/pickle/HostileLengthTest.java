@@ -46,7 +46,7 @@ class HostileLengthTest {
     }
 
     private static SnapshotKryo session() {
-        return new SnapshotKryo(new PickleContext(), ClassAllowList.forWorkflow(HostileLengthTest.class, List.of()));
+        return new SnapshotKryo(new PickleContext(), RestoreRules.allowing(ClassAllowList.forWorkflow(HostileLengthTest.class, List.of())));
     }
 
     @Test

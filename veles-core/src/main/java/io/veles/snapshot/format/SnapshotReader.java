@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import io.veles.pickle.ClassAllowList;
 import io.veles.pickle.GraphReader;
 import io.veles.pickle.HeapLimit;
+import io.veles.pickle.RestoreRules;
 import io.veles.snapshot.SnapshotException;
 import io.veles.snapshot.codec.Codec;
 import java.io.BufferedInputStream;
@@ -136,17 +137,22 @@ public final class SnapshotReader implements Closeable {
         return signed;
     }
 
-    /**
-     * Restores the workflow, instantiating only classes that {@code allowList} allows. The
-     * trailer is checked before the workflow is returned.
-     */
+    /** Restores the workflow, instantiating only classes that {@code allowList} allows. */
     public GraphReader.Restored restore(ClassAllowList allowList) {
+        return restore(RestoreRules.allowing(allowList));
+    }
+
+    /**
+     * Restores the workflow, mapping and allowing classes by {@code rules}. The trailer is checked
+     * before the workflow is returned.
+     */
+    public GraphReader.Restored restore(RestoreRules rules) {
         HeapLimit.checkPayload(source, payloadLength);
         startPayload();
         CrcInputStream.Limited payload = content.limit(payloadLength);
         GraphReader.Restored restored;
         try {
-            restored = GraphReader.read(payload, payloadLength, manifest.classes, manifest.units, allowList);
+            restored = GraphReader.read(payload, payloadLength, manifest.classes, manifest.units, rules);
         } catch (SnapshotException e) {
             // A damaged payload can fail in any way; if the bytes do not check out, say that instead.
             String integrity = integrityProblem(payload);

@@ -1,0 +1,18 @@
+package io.veles.pickle;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Names a field had before it was renamed, so that snapshots taken with the old name restore
+ * into it: {@code @FormerName("lr") double learningRate;}.
+ */
+@Documented
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.FIELD)
+public @interface FormerName {
+    String[] value();
+}
