@@ -59,6 +59,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--table", paramLabel = "NAME", description = "Database table for snapshots (default veles).")
     String table;
 
+    @Option(names = "--code-backup", description = "Keep the workflow's code (its jar or class files) in each snapshot; 'veles snapshot extract-code' writes it out.")
+    boolean codeBackup;
+
     @Option(names = "--random-seed", paramLabel = "N", description = "Seed of a new run's random generator (default 1234).")
     Long seed;
 
@@ -102,6 +105,7 @@ final class RunCommand implements Callable<Integer> {
         put(options, "time_interval", timeInterval);
         put(options, "odbc", odbc);
         put(options, "table", table);
+        put(options, "code_backup", codeBackup ? Boolean.TRUE : null);
         return options;
     }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.veles.pickle.ClassDescription;
 import io.veles.pickle.UnitSummary;
 import io.veles.snapshot.Snapshots;
+import io.veles.snapshot.format.CodeBackup;
 import io.veles.snapshot.format.Manifest;
 import io.veles.snapshot.format.SnapshotFormat;
 import io.veles.snapshot.format.SnapshotKey;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Parameters;
 /** {@code veles snapshot verify|inspect SRC}. */
 @Command(name = "snapshot", mixinStandardHelpOptions = true,
         description = "Check and look inside snapshots.",
-        subcommands = {SnapshotCommand.Verify.class, SnapshotCommand.Inspect.class})
+        subcommands = {SnapshotCommand.Verify.class, SnapshotCommand.Inspect.class, SnapshotCommand.ExtractCode.class})
 final class SnapshotCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -109,6 +110,7 @@ final class SnapshotCommand implements Runnable {
             System.out.printf("writer       %s, format %d%n", manifest.writer, SnapshotFormat.VERSION);
             System.out.printf("code         %s%n", manifest.codeFingerprint);
             System.out.printf("signed       %s%n", reader.isSigned() ? "yes (HMAC-SHA256)" : "no");
+            System.out.printf("code backup  %s%n", reader.hasCodeBackup() ? "yes (veles snapshot extract-code)" : "no");
             System.out.printf("state        %s in %d units, %d classes%n", ByteCounts.format(manifest.payloadBytes),
                     manifest.units.size(), manifest.classes.size());
             for (Map.Entry<String, Object> entry : manifest.info.entrySet()) {
@@ -118,6 +120,28 @@ final class SnapshotCommand implements Runnable {
             System.out.println("units, largest first:");
             for (UnitSummary unit : manifest.largestUnits(manifest.units.size())) {
                 System.out.printf("  %-24s %12s  %s%n", unit.name(), ByteCounts.format(unit.bytes()), unit.type());
+            }
+        }
+    }
+
+    @Command(name = "extract-code", mixinStandardHelpOptions = true,
+            description = {"Write out the workflow code a snapshot carries (taken with --code-backup).",
+                    "The snapshot is checked whole first; nothing is loaded or run."},
+            footer = {"", "Example:", "  veles snapshot extract-code snapshots/walk_00010.gz walk-code"})
+    static final class ExtractCode implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "SRC", description = "A snapshot file, or a directory (its newest _current).")
+        String source;
+
+        @Parameters(index = "1", paramLabel = "DIR", description = "Where to write the code.")
+        Path directory;
+
+        @Override
+        public Integer call() throws IOException {
+            try (SnapshotReader reader = Snapshots.open(source)) {
+                int files = CodeBackup.extract(reader.readCodeBackup(), directory);
+                System.out.printf("%s: wrote %d file%s of %s's code into %s%n", reader.source(), files,
+                        files == 1 ? "" : "s", reader.manifest().workflowClass, directory);
+                return 0;
             }
         }
     }

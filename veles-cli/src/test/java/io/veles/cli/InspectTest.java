@@ -57,4 +57,21 @@ class InspectTest {
         assertThat(verify.exitCode()).isZero();
         assertThat(verify.stdout()).startsWith("snapshots/w_00003.zst: OK (w_00003, zst, 9 units");
     }
+
+    @Test
+    void extractCodeWritesTheWorkflowsJar() throws Exception {
+        VelesProcess run = VelesProcess.run(dir, "run", "walk", "walk.walkers=100", "walk.iterations=1",
+                "--code-backup", "--snapshot-dir", "with-code");
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        VelesProcess extract = VelesProcess.run(dir, "snapshot", "extract-code", "with-code", "code");
+        assertThat(extract.exitCode()).as(extract.stderr()).isZero();
+        assertThat(extract.stdout()).containsPattern("wrote \\d+ files? of io.veles.samples.walk.RandomWalkWorkflow's code");
+        // The CLI test class path holds the samples module as classes or as a jar.
+        try (var files = java.nio.file.Files.walk(dir.resolve("code"))) {
+            assertThat(files.filter(java.nio.file.Files::isRegularFile).count()).isPositive();
+        }
+        VelesProcess none = VelesProcess.run(dir, "snapshot", "extract-code", "snapshots", "nothing");
+        assertThat(none.exitCode()).isEqualTo(1);
+        assertThat(none.stderr()).contains("carries no code backup");
+    }
 }

@@ -12,10 +12,11 @@ import io.veles.snapshot.codec.Codec;
  *
  * @param sizeWarningBytes a snapshot whose state exceeds this is reported once, with its five
  *                         largest units
+ * @param codeBackup       snapshots also carry the workflow's code ({@code code_backup})
  */
 public record SnapshotSettings(String prefix, String directory, Codec compression, int compressionLevel,
                                int interval, double timeInterval, String odbc, String table,
-                               long sizeWarningBytes) {
+                               long sizeWarningBytes, boolean codeBackup) {
     public static final String DEFAULT_DIRECTORY = "snapshots";
     public static final String DEFAULT_TABLE = "veles";
     public static final long DEFAULT_SIZE_WARNING = 1L << 30;
@@ -31,6 +32,13 @@ public record SnapshotSettings(String prefix, String directory, Codec compressio
             throw new ConfigException("snapshotter.time_interval: must be 0 or more seconds, got " + timeInterval);
         }
         compressionLevel = compression.checkLevel(compressionLevel);
+    }
+
+    /** Settings without a code backup. */
+    public SnapshotSettings(String prefix, String directory, Codec compression, int compressionLevel, int interval,
+                            double timeInterval, String odbc, String table, long sizeWarningBytes) {
+        this(prefix, directory, compression, compressionLevel, interval, timeInterval, odbc, table, sizeWarningBytes,
+                false);
     }
 
     /** Defaults: gz at its default level, every run, into {@code ./snapshots}. */
@@ -53,7 +61,8 @@ public record SnapshotSettings(String prefix, String directory, Codec compressio
                 section.getDouble("time_interval", base.timeInterval()),
                 emptyToNull(section.getString("odbc", base.odbc())),
                 section.getString("table", base.table()),
-                section.getLong("size_warning_mb", base.sizeWarningBytes() >> 20) << 20);
+                section.getLong("size_warning_mb", base.sizeWarningBytes() >> 20) << 20,
+                section.getBoolean("code_backup", base.codeBackup()));
     }
 
     private static String emptyToNull(String value) {

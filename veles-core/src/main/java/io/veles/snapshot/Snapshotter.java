@@ -1,5 +1,6 @@
 package io.veles.snapshot;
 
+import io.veles.snapshot.format.CodeBackup;
 import io.veles.snapshot.format.Manifest;
 import io.veles.snapshot.format.SnapshotKey;
 import io.veles.snapshot.format.SnapshotWriter;
@@ -47,6 +48,7 @@ public abstract class Snapshotter extends Unit {
     private String destination;
     private transient boolean sizeWarned_;
     private transient SnapshotKey key_;
+    private transient byte[] codeBackup_;
 
     protected Snapshotter(Workflow workflow, String name, SnapshotSettings settings) {
         super(workflow, name);
@@ -158,7 +160,11 @@ public abstract class Snapshotter extends Unit {
 
     private Manifest writeSnapshot(Manifest manifest, OutputStream out) throws IOException {
         Workflow main = mainWorkflow();
-        return SnapshotWriter.write(main, manifest, settings.compression(), settings.compressionLevel(), key_, out);
+        if (settings.codeBackup() && codeBackup_ == null) {
+            codeBackup_ = CodeBackup.collect(main.getClass()); // the code does not change during a run
+        }
+        return SnapshotWriter.write(main, manifest, settings.compression(), settings.compressionLevel(), key_,
+                settings.codeBackup() ? codeBackup_ : null, out);
     }
 
     private void warnIfLarge(Manifest manifest) {

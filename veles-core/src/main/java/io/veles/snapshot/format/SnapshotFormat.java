@@ -8,12 +8,15 @@ import java.nio.charset.StandardCharsets;
  * <pre>
  * magic            8 bytes   0x89 'V' 'E' 'L' 'E' 'S' '\r' '\n'
  * version          u16       {@link #VERSION}
- * flags            u16       bit 0: signed ({@link #FLAG_SIGNED}); others reserved, 0
+ * flags            u16       bit 0: signed ({@link #FLAG_SIGNED}); bit 1: code backup
+ *                            ({@link #FLAG_CODE}); others reserved, 0
  * manifest length  u32       at most {@link #MAX_MANIFEST_BYTES}
  * manifest         UTF-8 JSON, see {@link Manifest}
  * header CRC       u32       CRC32C of every byte above
  * payload length   u64
  * payload          the serialized graph (io.veles.pickle)
+ * code length      u64       only with a code backup
+ * code             a zip of the workflow's code ({@link CodeBackup}), only with a code backup
  * trailer magic    8 bytes   'V' 'E' 'L' 'E' 'S' 'E' 'N' 'D'
  * total length     u64       bytes before the trailer
  * CRC              u32       CRC32C of every byte before the trailer
@@ -30,7 +33,13 @@ public final class SnapshotFormat {
     public static final int VERSION = 1;
     /** Header flag: the trailer ends with an HMAC-SHA256 signature ({@link SnapshotKey}). */
     public static final int FLAG_SIGNED = 1;
+    /** Header flag: a code backup follows the payload ({@link CodeBackup}). */
+    public static final int FLAG_CODE = 2;
+    /** All flags this version knows. */
+    static final int KNOWN_FLAGS = FLAG_SIGNED | FLAG_CODE;
     public static final int MAX_MANIFEST_BYTES = 64 << 20;
+    /** The largest code backup a reader accepts. */
+    public static final int MAX_CODE_BYTES = 1 << 30;
     /** Bytes of the trailer: magic, total length, CRC. */
     public static final int TRAILER_BYTES = 8 + 8 + 4;
 

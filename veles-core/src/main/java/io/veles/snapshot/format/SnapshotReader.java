@@ -31,10 +31,12 @@ public final class SnapshotReader implements Closeable {
     private final long payloadLength;
     private final boolean signed;
     private final boolean checkSignature;
+    private final boolean hasCode;
     private boolean payloadRead;
 
     private SnapshotReader(String source, Codec codec, CrcInputStream content, Manifest manifest, long payloadLength,
-                           boolean signed, boolean checkSignature) {
+                           boolean signed, boolean checkSignature, boolean hasCode) {
+        this.hasCode = hasCode;
         this.source = source;
         this.codec = codec;
         this.content = content;
@@ -83,10 +85,11 @@ public final class SnapshotReader implements Closeable {
                         + ", this veles reads versions up to " + SnapshotFormat.VERSION);
             }
             int flags = data.readUnsignedShort();
-            if ((flags & ~SnapshotFormat.FLAG_SIGNED) != 0) {
+            if ((flags & ~SnapshotFormat.KNOWN_FLAGS) != 0) {
                 throw new SnapshotException(source + " is corrupt or from a newer veles: unknown header flags " + flags);
             }
             boolean signed = (flags & SnapshotFormat.FLAG_SIGNED) != 0;
+            boolean hasCode = (flags & SnapshotFormat.FLAG_CODE) != 0;
             if (key != null && !signed) {
                 throw new SnapshotException(source + " is not signed; with a snapshot key, only snapshots signed with it are accepted");
             }
@@ -106,7 +109,7 @@ public final class SnapshotReader implements Closeable {
                 throw new SnapshotException(source + " is corrupt: its payload length " + payloadLength
                         + " disagrees with its manifest");
             }
-            return new SnapshotReader(source, codec, content, manifest, payloadLength, signed, key != null);
+            return new SnapshotReader(source, codec, content, manifest, payloadLength, signed, key != null, hasCode);
         } catch (SnapshotException e) {
             closeQuietly(raw);
             throw e;
@@ -130,6 +133,30 @@ public final class SnapshotReader implements Closeable {
 
     public String source() {
         return source;
+    }
+
+    /** True if the snapshot carries a backup of its workflow's code. */
+    public boolean hasCodeBackup() {
+        return hasCode;
+    }
+
+    /**
+     * Reads the whole snapshot, checks it as {@link #verify} does, and returns its code backup (a
+     * zip for {@link CodeBackup#extract}); nothing of it is loaded.
+     */
+    public byte[] readCodeBackup() {
+        if (!hasCode) {
+            throw new SnapshotException(source + " carries no code backup (take snapshots with snapshotter.code_backup=true)");
+        }
+        startPayload();
+        try {
+            skipFully(content.limit(payloadLength), payloadLength);
+            byte[] code = readCode();
+            checkTrailer();
+            return code;
+        } catch (IOException e) {
+            throw integrityError(source, codec, e);
+        }
     }
 
     /** True if the snapshot carries a signature (checked only when opened with a key). */
@@ -158,6 +185,7 @@ public final class SnapshotReader implements Closeable {
             String integrity = integrityProblem(payload);
             throw new SnapshotException(integrity != null ? integrity : source + ": " + e.getMessage(), e);
         }
+        skipCode();
         checkTrailer();
         return restored;
     }
@@ -166,14 +194,11 @@ public final class SnapshotReader implements Closeable {
     public long verify() {
         startPayload();
         try {
-            long skipped = content.limit(payloadLength).skip(payloadLength);
-            if (skipped != payloadLength) {
-                throw new SnapshotException(source + " is truncated: its payload ends after " + skipped
-                        + " of " + payloadLength + " bytes");
-            }
+            skipFully(content.limit(payloadLength), payloadLength);
         } catch (IOException e) {
             throw integrityError(source, codec, e);
         }
+        skipCode();
         checkTrailer();
         return content.count();
     }
@@ -190,12 +215,49 @@ public final class SnapshotReader implements Closeable {
         payloadRead = true;
     }
 
+    private void skipFully(CrcInputStream.Limited part, long length) throws IOException {
+        long skipped = part.skip(length);
+        if (skipped != length) {
+            throw new SnapshotException(source + " is truncated: it ends " + (length - skipped) + " bytes early");
+        }
+    }
+
+    /** Reads the code backup that follows the payload. */
+    private byte[] readCode() throws IOException {
+        long length = new DataInputStream(content).readLong();
+        if (length < 0 || length > SnapshotFormat.MAX_CODE_BYTES) {
+            throw new SnapshotException(source + " is corrupt: its code backup length " + length + " is impossible");
+        }
+        byte[] code = content.readNBytes((int) length);
+        if (code.length < length) {
+            throw new SnapshotException(source + " is truncated: it ends inside its code backup");
+        }
+        return code;
+    }
+
+    /** Passes over the code backup, if there is one, so that the checksums cover it. */
+    private void skipCode() {
+        if (!hasCode) {
+            return;
+        }
+        try {
+            long length = new DataInputStream(content).readLong();
+            if (length < 0 || length > SnapshotFormat.MAX_CODE_BYTES) {
+                throw new SnapshotException(source + " is corrupt: its code backup length " + length + " is impossible");
+            }
+            skipFully(content.limit(length), length);
+        } catch (IOException e) {
+            throw integrityError(source, codec, e);
+        }
+    }
+
     private String integrityProblem(CrcInputStream.Limited payload) {
         try {
             payload.skip(Long.MAX_VALUE);
             if (payload.left() > 0) {
                 return source + " is truncated: its payload ends " + payload.left() + " bytes early";
             }
+            skipCode();
             checkTrailer();
             return null;
         } catch (SnapshotException e) {

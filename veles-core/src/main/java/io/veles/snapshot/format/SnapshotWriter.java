@@ -33,6 +33,15 @@ public final class SnapshotWriter {
     /** As {@link #write(Workflow, Manifest, Codec, int, OutputStream)}, signed with {@code key} unless null. */
     public static Manifest write(Workflow root, Manifest manifest, Codec codec, int level, SnapshotKey key,
                                  OutputStream sink) throws IOException {
+        return write(root, manifest, codec, level, key, null, sink);
+    }
+
+    /**
+     * As {@link #write(Workflow, Manifest, Codec, int, SnapshotKey, OutputStream)}, carrying
+     * {@code codeBackup} (a {@link CodeBackup} zip) after the payload unless it is null.
+     */
+    public static Manifest write(Workflow root, Manifest manifest, Codec codec, int level, SnapshotKey key,
+                                 byte[] codeBackup, OutputStream sink) throws IOException {
         level = codec.checkLevel(level);
         GraphWriter.Layout layout = GraphWriter.measure(root);
         manifest.workflowClass = root.getClass().getName();
@@ -47,18 +56,26 @@ public final class SnapshotWriter {
         manifest.units = layout.units();
         manifest.classes = layout.classes();
         manifest.codeFingerprint = CodeFingerprint.of(layout.classes(), root.getClass().getClassLoader());
+        if (codeBackup != null) {
+            manifest.info.put("code_backup_bytes", codeBackup.length);
+        }
         byte[] manifestBytes = JSON.writeValueAsBytes(manifest);
 
         try (CrcOutputStream content = new CrcOutputStream(codec.compress(sink, level), key == null ? null : key.newMac())) {
             DataOutputStream data = new DataOutputStream(content);
             data.write(SnapshotFormat.MAGIC);
             data.writeShort(SnapshotFormat.VERSION);
-            data.writeShort(key == null ? 0 : SnapshotFormat.FLAG_SIGNED);
+            data.writeShort((key == null ? 0 : SnapshotFormat.FLAG_SIGNED)
+                    | (codeBackup == null ? 0 : SnapshotFormat.FLAG_CODE));
             data.writeInt(manifestBytes.length);
             data.write(manifestBytes);
             data.writeInt(content.crc());
             data.writeLong(layout.payloadBytes());
             GraphWriter.write(root, content, layout);
+            if (codeBackup != null) {
+                data.writeLong(codeBackup.length);
+                data.write(codeBackup);
+            }
             long total = content.count();
             int crc = content.crc();
             byte[] signature = key == null ? null : content.signature();
