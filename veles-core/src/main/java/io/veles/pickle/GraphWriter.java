@@ -4,7 +4,9 @@ import com.esotericsoftware.kryo.KryoException;
 import io.veles.snapshot.SnapshotException;
 import io.veles.workflow.Unit;
 import io.veles.workflow.Workflow;
+import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,14 +32,28 @@ public final class GraphWriter {
 
     /** Runs the serializer over {@code root} without writing; nothing is copied. */
     public static Layout measure(Workflow root) {
-        return writeGraph(root, new SizingOutput());
+        try {
+            return writeGraph(root, new SizingOutput());
+        } catch (IOException e) {
+            throw new UncheckedIOException("a sizing pass does no I/O", e);
+        }
     }
 
-    /** Streams the payload of {@code root} to {@code sink}; it must match {@code expected}. */
-    public static void write(Workflow root, OutputStream sink, Layout expected) {
+    /**
+     * Streams the payload of {@code root} to {@code sink}; it must match {@code expected}. A
+     * failure of the sink (a full disk) comes out as the IOException it is.
+     */
+    public static void write(Workflow root, OutputStream sink, Layout expected) throws IOException {
         SnapshotOutput output = new SnapshotOutput(sink, BUFFER_SIZE);
         Layout actual = writeGraph(root, output);
-        output.flush();
+        try {
+            output.flush();
+        } catch (KryoException e) {
+            if (e.getCause() instanceof IOException) {
+                throw (IOException) e.getCause();
+            }
+            throw e;
+        }
         if (actual.payloadBytes() != expected.payloadBytes()) {
             String unit = "";
             for (int i = 0; i < Math.min(actual.units().size(), expected.units().size()); i++) {
@@ -51,7 +67,7 @@ public final class GraphWriter {
         }
     }
 
-    private static Layout writeGraph(Workflow root, SnapshotOutput output) {
+    private static Layout writeGraph(Workflow root, SnapshotOutput output) throws IOException {
         if (root.workflow() != null) {
             throw new IllegalArgumentException(root.name() + " is not a main workflow");
         }
@@ -72,6 +88,11 @@ public final class GraphWriter {
         } catch (CaptureException e) {
             throw e.at("unit '" + unit.name() + "'");
         } catch (KryoException | IllegalStateException e) {
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                if (cause instanceof IOException) {
+                    throw (IOException) cause; // Kryo wraps the sink's failures; they are I/O, not capture
+                }
+            }
             throw SnapshotKryo.unwrap(e, "cannot capture unit '" + unit.name() + "'");
         }
         return new Layout(output.written(), List.copyOf(summaries), context.classesMet());

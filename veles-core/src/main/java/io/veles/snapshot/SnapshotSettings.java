@@ -13,10 +13,27 @@ import io.veles.snapshot.codec.Codec;
  * @param sizeWarningBytes a snapshot whose state exceeds this is reported once, with its five
  *                         largest units
  * @param codeBackup       snapshots also carry the workflow's code ({@code code_backup})
+ * @param onFailure        what a failed snapshot does to the run ({@code on_failure})
  */
 public record SnapshotSettings(String prefix, String directory, Codec compression, int compressionLevel,
                                int interval, double timeInterval, String odbc, String table,
-                               long sizeWarningBytes, boolean codeBackup) {
+                               long sizeWarningBytes, boolean codeBackup, FailurePolicy onFailure) {
+
+    /** What a snapshot that cannot be written does to the run. */
+    public enum FailurePolicy {
+        /** The run stops with the error (the default): nothing goes on unprotected. */
+        FAIL,
+        /** The error is logged and the run goes on; the next snapshot tries again. */
+        WARN;
+
+        static FailurePolicy parse(String value) {
+            switch (value.toLowerCase(java.util.Locale.ROOT)) {
+                case "fail": return FAIL;
+                case "warn": return WARN;
+                default: throw new ConfigException("snapshotter.on_failure: expected fail or warn, got '" + value + "'");
+            }
+        }
+    }
     public static final String DEFAULT_DIRECTORY = "snapshots";
     public static final String DEFAULT_TABLE = "veles";
     public static final long DEFAULT_SIZE_WARNING = 1L << 30;
@@ -32,13 +49,22 @@ public record SnapshotSettings(String prefix, String directory, Codec compressio
             throw new ConfigException("snapshotter.time_interval: must be 0 or more seconds, got " + timeInterval);
         }
         compressionLevel = compression.checkLevel(compressionLevel);
+        if (onFailure == null) {
+            onFailure = FailurePolicy.FAIL;
+        }
     }
 
     /** Settings without a code backup. */
     public SnapshotSettings(String prefix, String directory, Codec compression, int compressionLevel, int interval,
                             double timeInterval, String odbc, String table, long sizeWarningBytes) {
         this(prefix, directory, compression, compressionLevel, interval, timeInterval, odbc, table, sizeWarningBytes,
-                false);
+                false, FailurePolicy.FAIL);
+    }
+
+    /** These settings with another failure policy. */
+    public SnapshotSettings withOnFailure(FailurePolicy policy) {
+        return new SnapshotSettings(prefix, directory, compression, compressionLevel, interval, timeInterval, odbc,
+                table, sizeWarningBytes, codeBackup, policy);
     }
 
     /** Defaults: gz at its default level, every run, into {@code ./snapshots}. */
@@ -62,7 +88,8 @@ public record SnapshotSettings(String prefix, String directory, Codec compressio
                 emptyToNull(section.getString("odbc", base.odbc())),
                 section.getString("table", base.table()),
                 section.getLong("size_warning_mb", base.sizeWarningBytes() >> 20) << 20,
-                section.getBoolean("code_backup", base.codeBackup()));
+                section.getBoolean("code_backup", base.codeBackup()),
+                section.has("on_failure") ? FailurePolicy.parse(section.getString("on_failure", "fail")) : base.onFailure());
     }
 
     private static String emptyToNull(String value) {

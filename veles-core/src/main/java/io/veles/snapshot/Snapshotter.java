@@ -133,8 +133,31 @@ public abstract class Snapshotter extends Unit {
         }
     }
 
-    /** Writes a snapshot now, whatever the counters say. */
+    /**
+     * Writes a snapshot now, whatever the counters say. If it cannot be written, the failure
+     * policy decides: the error propagates ({@code fail}), or it is logged and this unit's
+     * counters are rolled back so that the next run and the stop try again ({@code warn}).
+     * Either way, earlier snapshots are untouched.
+     */
     public final void export() {
+        int runsBefore = runsSinceSnapshot;
+        long lastBefore = lastSnapshotMillis;
+        String destinationBefore = destination;
+        try {
+            write();
+        } catch (SnapshotException e) {
+            if (settings.onFailure() == SnapshotSettings.FailurePolicy.FAIL) {
+                throw e;
+            }
+            runsSinceSnapshot = runsBefore;
+            lastSnapshotMillis = lastBefore;
+            destination = destinationBefore;
+            snapshotsTaken--;
+            LOG.error("snapshot failed, the run goes on (snapshotter.on_failure=warn): {}", e.getMessage());
+        }
+    }
+
+    private void write() {
         String effectiveSuffix = suffix != null ? suffix : Integer.toString(snapshotsTaken + 1);
         // Everything this unit changes happens before the state is written, so that the
         // snapshot holds this unit as it is after its run.

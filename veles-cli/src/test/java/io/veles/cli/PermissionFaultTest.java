@@ -1,0 +1,124 @@
+package io.veles.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.veles.snapshot.Snapshots;
+import io.veles.snapshot.format.SnapshotReader;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Permission denied, for real: veles runs as user nobody against directories owned by root.
+ * Needs root to switch users (as on CI); elsewhere skipped with a message unless VELES_REQUIRE_ROOT=1.
+ */
+class PermissionFaultTest {
+    private Path root;
+    private String classPath;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        boolean canSwitch = "root".equals(System.getProperty("user.name")) && new File("/usr/bin/setpriv").canExecute();
+        if (!canSwitch) {
+            String message = "not root or no setpriv: permission fault test skipped";
+            if ("1".equals(System.getenv("VELES_REQUIRE_ROOT"))) {
+                throw new AssertionError(message + " (VELES_REQUIRE_ROOT=1)");
+            }
+            System.err.println("SKIPPED: " + message);
+            Assumptions.abort(message);
+        }
+        root = Files.createTempDirectory("veles-perm");
+        Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
+        // nobody cannot read root's Maven repository: give it a copy of the class path.
+        Path lib = Files.createDirectories(root.resolve("lib"));
+        List<String> entries = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            Path source = Path.of(entry);
+            if (Files.isRegularFile(source)) {
+                Path copy = lib.resolve(entries.size() + "-" + source.getFileName());
+                Files.copy(source, copy, StandardCopyOption.REPLACE_EXISTING);
+                entries.add(copy.toString());
+            } else if (Files.isDirectory(source)) {
+                Path copy = lib.resolve(entries.size() + "-classes");
+                copyTree(source, copy);
+                entries.add(copy.toString());
+            }
+        }
+        makeReadable(root);
+        classPath = String.join(File.pathSeparator, entries);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (root != null) {
+            try (Stream<Path> walk = Files.walk(root)) {
+                walk.sorted((a, b) -> b.compareTo(a)).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws Exception {
+        try (Stream<Path> walk = Files.walk(from)) {
+            for (Path source : (Iterable<Path>) walk::iterator) {
+                Path target = to.resolve(from.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+    }
+
+    private static void makeReadable(Path tree) throws Exception {
+        try (Stream<Path> walk = Files.walk(tree)) {
+            for (Path path : (Iterable<Path>) walk::iterator) {
+                Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(Files.isDirectory(path) ? "rwxr-xr-x" : "rw-r--r--"));
+            }
+        }
+    }
+
+    private String[] runAsNobody(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                ProcessHandle.current().info().command().orElse("java"), "-cp", classPath, Main.class.getName()));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).directory(root.toFile()).start();
+        String stdout = new String(process.getInputStream().readAllBytes());
+        String stderr = new String(process.getErrorStream().readAllBytes());
+        assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        return new String[] {String.valueOf(process.exitValue()), stdout, stderr};
+    }
+
+    @Test
+    void aDirectoryTheRunCannotWriteGivesOneClearErrorAndKeepsEarlierSnapshots() throws Exception {
+        // An earlier snapshot, written by root.
+        VelesProcess earlier = VelesProcess.run(root, "run", "walk", "walk.walkers=100", "walk.iterations=1",
+                "--snapshot-dir", "owned-by-root");
+        assertThat(earlier.exitCode()).as(earlier.stderr()).isZero();
+        makeReadable(root.resolve("owned-by-root"));
+
+        String[] denied = runAsNobody("run", "walk", "walk.walkers=100", "walk.iterations=2", "--snapshot-dir", "owned-by-root");
+        assertThat(denied[0]).isEqualTo("1");
+        List<String> errors = denied[2].lines().filter(line -> line.startsWith("veles: error:")).toList();
+        assertThat(errors).containsExactly("veles: error: cannot write " + root.resolve("owned-by-root/walk_00001.gz")
+                .toString().replace(root + "/", "") + ": permission denied");
+        try (SnapshotReader reader = Snapshots.open(root.resolve("owned-by-root").toString())) {
+            reader.verify();
+            assertThat(reader.manifest().name).isEqualTo("walk_00001");
+        }
+
+        String[] missing = runAsNobody("run", "walk", "walk.iterations=1", "--snapshot-dir", "owned-by-root/new/dir");
+        assertThat(missing[0]).isEqualTo("1");
+        assertThat(missing[2]).contains("veles: error: cannot create snapshot directory owned-by-root/new/dir: permission denied");
+    }
+}

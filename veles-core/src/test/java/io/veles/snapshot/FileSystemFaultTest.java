@@ -1,0 +1,107 @@
+package io.veles.snapshot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.veles.snapshot.SnapshotSettings.FailurePolicy;
+import io.veles.snapshot.codec.Codec;
+import io.veles.snapshot.format.SnapshotReader;
+import io.veles.snapshot.store.AtomicFiles;
+import io.veles.snapshot.store.SnapshotDirectory;
+import io.veles.testing.Tmpfs;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Real file-system faults while snapshotting: a full disk, a read-only file system. The run
+ * reports one clear error (or goes on, with on_failure=warn), and every earlier snapshot stays
+ * whole with {@code _current} on one of them.
+ */
+class FileSystemFaultTest {
+    @TempDir
+    Path dir;
+
+    private static SnapshotSettings settings(Path directory, FailurePolicy policy) {
+        return new SnapshotSettings("fault", directory.toString(), Codec.NONE, 0, 1, 0, null, null,
+                SnapshotSettings.DEFAULT_SIZE_WARNING).withOnFailure(policy);
+    }
+
+    /** Each snapshot holds about 400 KiB of weights. */
+    private static SnapshotterTest.CountingWorkflow workflow(int iterations, SnapshotSettings settings) {
+        return new SnapshotterTest.CountingWorkflow(iterations, 100_000, settings);
+    }
+
+    private static void assertEarlierSnapshotsWhole(Path directory, int atLeast) throws Exception {
+        List<Path> snapshots = new SnapshotDirectory(directory).snapshots();
+        assertThat(snapshots).hasSizeGreaterThanOrEqualTo(atLeast);
+        for (Path snapshot : snapshots) {
+            try (SnapshotReader reader = Snapshots.openFile(snapshot)) {
+                reader.verify();
+            }
+        }
+        try (SnapshotReader reader = Snapshots.open(directory.toString())) {
+            reader.verify();
+        }
+        try (Stream<Path> files = Files.list(directory)) {
+            assertThat(files.filter(AtomicFiles::isTemporary)).as("no temporary file left behind").isEmpty();
+        }
+    }
+
+    @Test
+    void aFullDiskFailsTheRunWithOneClearErrorAndKeepsEarlierSnapshots() throws Exception {
+        try (Tmpfs disk = Tmpfs.mount(dir.resolve("small"), "2m")) {
+            SnapshotterTest.CountingWorkflow workflow = workflow(50, settings(disk.path(), FailurePolicy.FAIL));
+            workflow.initialize();
+            assertThatThrownBy(workflow::run).isInstanceOf(SnapshotException.class)
+                    .hasMessageContaining("cannot write " + disk.path().resolve("fault_"))
+                    .hasMessageContaining("No space left on device")
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+            assertEarlierSnapshotsWhole(disk.path(), 2);
+        }
+    }
+
+    @Test
+    void withOnFailureWarnTheRunGoesOnAndTriesAgain() throws Exception {
+        try (Tmpfs disk = Tmpfs.mount(dir.resolve("small"), "2m")) {
+            SnapshotterTest.CountingWorkflow workflow = workflow(12, settings(disk.path(), FailurePolicy.WARN));
+            workflow.initialize();
+            workflow.run();
+            workflow.stop();
+            assertThat(workflow.counter.count).isEqualTo(12); // the run finished
+            int written = new SnapshotDirectory(disk.path()).snapshots().size();
+            assertThat(workflow.snapshotter.snapshotsTaken()).isEqualTo(written);
+            assertThat(workflow.snapshotter.destination()).endsWith("fault_" + written);
+            assertEarlierSnapshotsWhole(disk.path(), 2);
+        }
+    }
+
+    @Test
+    void aReadOnlyFileSystemIsReportedAndEarlierSnapshotsStay() throws Exception {
+        try (Tmpfs disk = Tmpfs.mount(dir.resolve("ro"), "8m")) {
+            SnapshotterTest.CountingWorkflow workflow = workflow(2, settings(disk.path(), FailurePolicy.FAIL));
+            workflow.initialize();
+            workflow.run();
+            disk.remountReadOnly();
+            SnapshotterTest.CountingWorkflow next = workflow(2, settings(disk.path(), FailurePolicy.FAIL));
+            next.initialize();
+            assertThatThrownBy(next::run).hasMessageContaining("Read-only file system");
+            assertEarlierSnapshotsWhole(disk.path(), 2);
+        }
+    }
+
+    @Test
+    void aSnapshotDirectoryOnAnotherFileSystemWorks() throws Exception {
+        // The working directory is on disk, the snapshots on a tmpfs: temporaries are written
+        // next to their snapshot, so the final rename never crosses file systems.
+        try (Tmpfs other = Tmpfs.mount(dir.resolve("other"), "8m")) {
+            SnapshotterTest.CountingWorkflow workflow = workflow(3, settings(other.path().resolve("deep/er"), FailurePolicy.FAIL));
+            workflow.initialize();
+            workflow.run();
+            assertEarlierSnapshotsWhole(other.path().resolve("deep/er"), 3);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package io.veles.testing;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * A real, small tmpfs file system mounted for a test, to fill it up or make it read-only. Needs
+ * root (as on CI); elsewhere the test is skipped with a message, unless VELES_REQUIRE_ROOT=1.
+ */
+public final class Tmpfs implements AutoCloseable {
+    private final Path mountPoint;
+
+    private Tmpfs(Path mountPoint) {
+        this.mountPoint = mountPoint;
+    }
+
+    public static Tmpfs mount(Path mountPoint, String size) throws IOException, InterruptedException {
+        java.nio.file.Files.createDirectories(mountPoint);
+        if (run("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", mountPoint.toString()) != 0) {
+            String message = "cannot mount a tmpfs (needs root); file-system fault tests skipped";
+            if ("1".equals(System.getenv("VELES_REQUIRE_ROOT"))) {
+                Assertions.fail(message + " (VELES_REQUIRE_ROOT=1)");
+            }
+            System.err.println("SKIPPED: " + message);
+            Assumptions.abort(message);
+        }
+        return new Tmpfs(mountPoint);
+    }
+
+    public Path path() {
+        return mountPoint;
+    }
+
+    public void remountReadOnly() throws IOException, InterruptedException {
+        Assertions.assertEquals(0, run("mount", "-o", "remount,ro", mountPoint.toString()));
+    }
+
+    @Override
+    public void close() throws IOException, InterruptedException {
+        run("umount", "-l", mountPoint.toString());
+    }
+
+    private static int run(String... command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(List.of(command)).redirectErrorStream(true).start();
+        process.getInputStream().readAllBytes();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            return -1;
+        }
+        return process.exitValue();
+    }
+}
