@@ -1,6 +1,5 @@
 package io.veles.pickle;
 
-import com.esotericsoftware.kryo.KryoException;
 import io.veles.snapshot.SnapshotException;
 import io.veles.workflow.Unit;
 import io.veles.workflow.Workflow;
@@ -48,9 +47,12 @@ public final class GraphReader {
                 context.enterUnit(i < unitCount ? units.get(i).name() : "#" + i);
                 session.fields.readFields(session.kryo, input, table.get(i));
             }
-        } catch (KryoException | IllegalStateException | IllegalArgumentException | ClassCastException
-                 | IndexOutOfBoundsException | NegativeArraySizeException e) {
-            throw SnapshotKryo.unwrap(e, "snapshot is corrupt");
+        } catch (SnapshotException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // Damaged bytes can fail anywhere in Kryo or in a setState hook (a null where an object
+            // was, a wrong type...). The caller checks the snapshot's integrity and says which.
+            throw SnapshotKryo.unwrap(e, "cannot read the state" + context.inUnit());
         }
         if (context.units().size() != unitCount) {
             throw new SnapshotException("snapshot is corrupt: its manifest lists " + unitCount

@@ -91,7 +91,7 @@ final class SnapshotKryo {
                 return (SnapshotException) cause;
             }
         }
-        String message = String.valueOf(e.getMessage()).split("\n", 2)[0];
+        String message = e.getMessage() == null ? e.getClass().getName() : e.getMessage().split("\n", 2)[0];
         return new SnapshotException(what + ": " + message, e);
     }
 }

@@ -1,0 +1,35 @@
+package io.veles.fuzz;
+
+import io.veles.snapshot.codec.Codec;
+import io.veles.snapshot.format.Manifest;
+import io.veles.snapshot.format.SnapshotWriter;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Writes the fuzz target's seed corpus: one real snapshot of {@link FuzzWorkflow} per codec, mid
+ * run. Run it when the format changes:
+ * {@code mvn -q -pl veles-fuzz -am test-compile exec:java} is not set up; use the test instead:
+ * {@code VELES_WRITE_SEEDS=1 mvn -pl veles-fuzz -am test -Dtest=SeedCorpusTest}.
+ */
+final class SeedCorpus {
+    static final Path DIRECTORY = Path.of("src/test/resources/io/veles/fuzz/SnapshotReaderFuzzTestInputs/readerEndsInAClearErrorOrARestore");
+
+    private SeedCorpus() {
+    }
+
+    static void write(Path directory) throws Exception {
+        Files.createDirectories(directory);
+        for (Codec codec : Codec.values()) {
+            FuzzWorkflow workflow = new FuzzWorkflow();
+            workflow.initialize();
+            workflow.run();
+            try (OutputStream out = Files.newOutputStream(directory.resolve("seed-" + codec.argument()))) {
+                Manifest manifest = new Manifest();
+                manifest.name = "fuzz_seed";
+                SnapshotWriter.write(workflow, manifest, codec, -1, out);
+            }
+        }
+    }
+}
