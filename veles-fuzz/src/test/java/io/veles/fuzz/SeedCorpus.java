@@ -8,9 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Writes the fuzz target's seed corpus: one real snapshot of {@link FuzzWorkflow} per codec, mid
- * run. Run it when the format changes:
- * {@code mvn -q -pl veles-fuzz -am test-compile exec:java} is not set up; use the test instead:
+ * Writes the fuzz target's seed corpus: one real snapshot of {@link FuzzWorkflow} per codec,
+ * taken after a run. Rewrite it when the format changes:
  * {@code VELES_WRITE_SEEDS=1 mvn -pl veles-fuzz -am test -Dtest=SeedCorpusTest}.
  */
 final class SeedCorpus {
