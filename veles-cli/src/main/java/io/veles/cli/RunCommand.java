@@ -71,7 +71,7 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--snapshot-key", paramLabel = "FILE", description = "Sign snapshots with the key in FILE (HMAC-SHA256), and restore only snapshots signed with it.")
     Path keyFile;
 
-    @Option(names = "--allow-package", paramLabel = "PACKAGE", description = "Let a restore instantiate classes of this package too (repeatable).")
+    @Option(names = "--allow-package", paramLabel = "PACKAGE", description = "Let a restore instantiate classes of this package too (repeatable; or the setting allow_packages=a.b,c.d).")
     List<String> allowPackages = new ArrayList<>();
 
     @Option(names = "--rename-class", paramLabel = "OLD=NEW", description = "Restore objects saved as class OLD into class NEW, for classes renamed or moved since the snapshot (repeatable).")
@@ -82,7 +82,13 @@ final class RunCommand implements Callable<Integer> {
         Config config = Config.parse(settings).with(Config.of(snapshotOptions()));
         SnapshotKey key = keyFile == null ? null : SnapshotKey.fromFile(keyFile);
         WorkflowFactory factory = WorkflowFactories.find(workflow);
-        RestoreRules rules = RestoreRules.forWorkflow(factory.workflowClass()).allowPackages(allowPackages);
+        List<String> allowed = new ArrayList<>(allowPackages);
+        for (String name : config.getString("allow_packages", "").split(",")) {
+            if (!name.isBlank()) {
+                allowed.add(name.strip()); // the setting allow_packages=a.b,c.d, as a config file would give it
+            }
+        }
+        RestoreRules rules = RestoreRules.forWorkflow(factory.workflowClass()).allowPackages(allowed);
         for (Map.Entry<String, String> rename : renamedClasses.entrySet()) {
             rules = rules.renameClass(rename.getKey(), rename.getValue());
         }

@@ -32,6 +32,9 @@ final class FieldsSerializer extends Serializer<Object> {
 
     @Override
     public Object read(Kryo kryo, Input input, Class<?> type) {
+        if (type.isRecord()) {
+            return readRecord(kryo, input, type);
+        }
         Object object = context.instantiate(type);
         kryo.reference(object); // before the fields, so that cycles back to it resolve
         readFields(kryo, input, object);
@@ -103,6 +106,28 @@ final class FieldsSerializer extends Serializer<Object> {
         if (object instanceof Pickleable) {
             context.restored((Pickleable) object);
         }
+    }
+
+    /**
+     * Reads a record: its recorded components are matched to today's by name (added ones take
+     * their defaults, removed ones are dropped) and the record is built by its canonical
+     * constructor, since a record's fields cannot be set. Kryo registers the reference after.
+     */
+    private Object readRecord(Kryo kryo, Input input, Class<?> type) {
+        ReadPlan plan = context.planFor(type);
+        FieldSlot[] slots = plan.current.slots;
+        Object[] values = new Object[slots.length];
+        for (int i = 0; i < slots.length; i++) {
+            values[i] = RecordConstruction.defaultValue(slots[i].field.getType());
+        }
+        for (int i = 0; i < plan.keys.length; i++) {
+            Object value = readValue(kryo, input, plan.kinds[i]);
+            FieldSlot target = plan.targets[i];
+            if (target != null) {
+                values[java.util.Arrays.asList(slots).indexOf(target)] = context.adapt(target, value);
+            }
+        }
+        return RecordConstruction.construct(type, slots, values);
     }
 
     private static void writeSlot(Kryo kryo, Output output, FieldSlot slot, Object owner) {

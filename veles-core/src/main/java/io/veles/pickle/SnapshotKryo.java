@@ -15,8 +15,12 @@ import io.veles.workflow.Unit;
  * snapshot.
  */
 final class SnapshotKryo {
-    /** Deepest nesting of non-unit objects; deeper state is refused instead of overflowing the stack. */
-    static final int MAX_DEPTH = 512;
+    /**
+     * Deepest nesting of objects inside one unit (units themselves never nest: they are written by
+     * number). Deeper state is refused, when written and when read, instead of overflowing the
+     * stack; the system property {@code veles.snapshot.maxDepth} changes it.
+     */
+    static final int MAX_DEPTH = Integer.getInteger("veles.snapshot.maxDepth", 512);
 
     final Kryo kryo;
     final FieldsSerializer fields;
@@ -33,6 +37,8 @@ final class SnapshotKryo {
         kryo.setAutoReset(false);
         kryo.setMaxDepth(MAX_DEPTH);
         kryo.setDefaultSerializer(new CapturedClasses(fields));
+        // Records too: Kryo's own record serializer reads components by position, with no schema.
+        kryo.addDefaultSerializer(Record.class, new CapturedClasses(fields));
         kryo.addDefaultSerializer(Unit.class, new UnitReferenceSerializer(context));
         kryo.addDefaultSerializer(Enum.class, EnumNameSerializer.class);
         PrimitiveArraySerializers.register(kryo);
@@ -92,6 +98,10 @@ final class SnapshotKryo {
             }
         }
         String message = e.getMessage() == null ? e.getClass().getName() : e.getMessage().split("\n", 2)[0];
+        if (message.startsWith("Max depth exceeded")) {
+            message = "objects nest deeper than " + MAX_DEPTH + " levels (the bound is the system property"
+                    + " veles.snapshot.maxDepth)";
+        }
         return new SnapshotException(what + ": " + message, e);
     }
 }

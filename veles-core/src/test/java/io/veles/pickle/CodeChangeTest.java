@@ -163,4 +163,19 @@ class CodeChangeTest {
         assertThat(field(unit, "count")).isEqualTo(5);
         assertThat(restored.report().renamedClasses()).containsExactly("io.veles.evolve.Counter → io.veles.evolve.Tally");
     }
+
+    @Test
+    void recordsEvolveLikeOtherClasses() throws Exception {
+        Workflow original = version("v20", counter("public record Settings(int rate, String name) {}"
+                + " public Settings settings = new Settings(3, \"fast\");")).getConstructor().newInstance();
+        byte[] snapshot = RoundTrip.write(original);
+        Class<? extends Workflow> changed = version("v21", counter("public record Settings(int rate, boolean added) {}"
+                + " public Settings settings;"));
+        GraphReader.Restored restored = restore(snapshot, changed);
+        Object settings = field(restored.workflow().findUnit("counter"), "settings");
+        assertThat(settings.getClass().getMethod("rate").invoke(settings)).isEqualTo(3);
+        assertThat(settings.getClass().getMethod("added").invoke(settings)).isEqualTo(false);
+        assertThat(restored.report().changes()).extracting(RestoreReport.ClassChange::describe)
+                .contains("io.veles.evolve.Counter$Settings: added added (defaults); removed name (dropped)");
+    }
 }

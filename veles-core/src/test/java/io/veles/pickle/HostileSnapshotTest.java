@@ -1,6 +1,7 @@
 package io.veles.pickle;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.veles.testing.RoundTrip;
 import io.veles.workflow.Unit;
@@ -42,10 +43,34 @@ class HostileSnapshotTest {
         }
     }
 
-    /** Restores {@code args[0]} as a CarrierWorkflow and prints the outcome; runs in a child JVM. */
+    /** A link of a chain of plain objects, nested one inside the next. */
+    static final class Node {
+        Node next;
+    }
+
+    static CarrierWorkflow deeplyNested(int depth) {
+        CarrierWorkflow workflow = new CarrierWorkflow();
+        Node head = new Node();
+        Node node = head;
+        for (int i = 1; i < depth; i++) {
+            node.next = new Node();
+            node = node.next;
+        }
+        new Carrier(workflow).cargo = head;
+        return workflow;
+    }
+
+    /**
+     * In a child JVM: {@code restore FILE} restores FILE as a CarrierWorkflow and prints the
+     * outcome; {@code write-deep FILE DEPTH} writes a snapshot with a chain DEPTH objects deep.
+     */
     public static void main(String[] args) throws Exception {
+        if (args[0].equals("write-deep")) {
+            Files.write(Path.of(args[1]), RoundTrip.write(deeplyNested(Integer.parseInt(args[2]))));
+            return;
+        }
         try {
-            RoundTrip.restore(Files.readAllBytes(Path.of(args[0])), CarrierWorkflow.class);
+            RoundTrip.restore(Files.readAllBytes(Path.of(args[1])), CarrierWorkflow.class);
             System.out.println("RESTORED");
         } catch (RuntimeException e) {
             System.out.println("REFUSED " + e.getMessage());
@@ -57,9 +82,15 @@ class HostileSnapshotTest {
     }
 
     private String restoreInFreshJvm(Path snapshot, Path marker, String heap) throws Exception {
-        Process process = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), heap,
-                "-Dveles.test.marker=" + marker, "-cp", System.getProperty("java.class.path"),
-                HostileSnapshotTest.class.getName(), snapshot.toString())
+        return childJvm(heap, "-Dveles.test.marker=" + marker, "restore", snapshot.toString());
+    }
+
+    private static String childJvm(String option, String property, String... args) throws Exception {
+        java.util.List<String> command = new java.util.ArrayList<>(List.of(ProcessHandle.current().info().command()
+                .orElse("java"), option, property, "-cp", System.getProperty("java.class.path"),
+                HostileSnapshotTest.class.getName()));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true).start();
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         return new String(process.getInputStream().readAllBytes()).lines()
@@ -105,6 +136,19 @@ class HostileSnapshotTest {
                 .startsWith("REFUSED").containsPattern("holds 40\\.\\d MiB of state, more than this JVM's whole heap")
                 .contains("restore with a larger -Xmx");
         assertThat(restoreInFreshJvm(snapshot, dir.resolve("unused"), "-Xmx256m")).isEqualTo("RESTORED");
+    }
+
+    @Test
+    void objectsNestedBeyondTheBoundAreRefusedWhenWrittenAndWhenRead() throws Exception {
+        assertThatThrownBy(() -> RoundTrip.write(deeplyNested(2000)))
+                .hasMessageContaining("objects nest deeper than 512 levels")
+                .hasMessageContaining("unit 'carrier'");
+        // A snapshot crafted past the bound, by a JVM that raised it, is refused by one that did not.
+        Path deep = dir.resolve("deep.snap");
+        childJvm("-Xss64m", "-Dveles.snapshot.maxDepth=5000", "write-deep", deep.toString(), "2000");
+        assertThat(deep).exists();
+        assertThat(restoreInFreshJvm(deep, dir.resolve("unused")))
+                .startsWith("REFUSED").contains("objects nest deeper than 512 levels");
     }
 
     @Test

@@ -135,6 +135,14 @@ class SnapshotIntegrityTest {
     }
 
     @Test
+    void anImpossibleManifestLengthIsRefusedBeforeAllocating() {
+        java.nio.ByteBuffer header = java.nio.ByteBuffer.allocate(40);
+        header.put(SnapshotFormat.MAGIC).putShort((short) SnapshotFormat.VERSION).putShort((short) 0)
+                .putInt(SnapshotFormat.MAX_MANIFEST_BYTES + 1);
+        assertRefused(header.array(), "its manifest length 67108865 is impossible");
+    }
+
+    @Test
     void theManifestIsReadWithoutThePayload() {
         byte[] bytes = snapshot(Codec.XZ);
         try (SnapshotReader reader = SnapshotReader.open(new ByteArrayInputStream(bytes), "snap")) {
