@@ -1,5 +1,6 @@
 package io.veles.pickle;
 
+import io.veles.util.Primitives;
 import java.lang.reflect.Field;
 
 /** One captured field of a class: how to read, write and name it. */
@@ -20,19 +21,15 @@ final class FieldSlot {
             return DOUBLE;
         }
 
-        /** The class that values of this kind are boxed in. */
+        /** The class that values of this kind are boxed in (Object for objects). */
         static Class<?> boxOf(Kind kind) {
-            switch (kind) {
-                case BOOLEAN: return Boolean.class;
-                case BYTE: return Byte.class;
-                case SHORT: return Short.class;
-                case CHAR: return Character.class;
-                case INT: return Integer.class;
-                case LONG: return Long.class;
-                case FLOAT: return Float.class;
-                case DOUBLE: return Double.class;
-                default: return Object.class;
+            for (Class<?> primitive : new Class<?>[] {boolean.class, byte.class, short.class, char.class, int.class,
+                    long.class, float.class, double.class}) {
+                if (of(primitive) == kind) {
+                    return Primitives.box(primitive);
+                }
             }
+            return Object.class;
         }
 
         /** The kind for a type name as recorded in a manifest. */

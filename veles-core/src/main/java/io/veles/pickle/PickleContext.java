@@ -1,6 +1,7 @@
 package io.veles.pickle;
 
 import io.veles.snapshot.SnapshotException;
+import io.veles.util.Primitives;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -106,10 +107,10 @@ final class PickleContext {
      */
     Object adapt(FieldSlot slot, Object value) {
         Class<?> declared = slot.field.getType();
-        if (value == null ? !declared.isPrimitive() : box(declared).isInstance(value)) {
+        if (value == null ? !declared.isPrimitive() : Primitives.box(declared).isInstance(value)) {
             return value;
         }
-        Object converted = value == null || rules == null ? null : rules.convert(value, box(declared));
+        Object converted = value == null || rules == null ? null : rules.convert(value, Primitives.box(declared));
         if (converted != null) {
             return converted;
         }
@@ -117,17 +118,5 @@ final class PickleContext {
                 + ": the snapshot holds " + (value == null ? "null" : value.getClass().getName())
                 + ", the code declares " + slot.typeName() + inUnit()
                 + (value == null ? "" : "; map it with a conversion in the restore rules"));
-    }
-
-    private static Class<?> box(Class<?> type) {
-        if (!type.isPrimitive()) return type;
-        if (type == int.class) return Integer.class;
-        if (type == long.class) return Long.class;
-        if (type == double.class) return Double.class;
-        if (type == float.class) return Float.class;
-        if (type == boolean.class) return Boolean.class;
-        if (type == byte.class) return Byte.class;
-        if (type == short.class) return Short.class;
-        return Character.class;
     }
 }

@@ -1,5 +1,6 @@
 package io.veles.workflow;
 
+import io.veles.util.Primitives;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 
@@ -49,7 +50,7 @@ final class AttributeLink {
             throw new IllegalArgumentException(describe(consumer) + ": " + consumer.name() + "." + mine
                     + " is final and cannot receive a linked value");
         }
-        if (!wrap(to.getType()).isAssignableFrom(wrap(from.getType()))) {
+        if (!Primitives.box(to.getType()).isAssignableFrom(Primitives.box(from.getType()))) {
             throw new IllegalArgumentException(describe(consumer) + ": " + consumer.name() + "." + mine
                     + " (" + to.getType().getSimpleName() + ") cannot take " + source.name() + "." + theirs
                     + " (" + from.getType().getSimpleName() + ")");
@@ -74,20 +75,5 @@ final class AttributeLink {
         }
         throw new IllegalArgumentException("unit " + owner.name() + " (" + type.getSimpleName()
                 + ") has no field '" + name + "' to link");
-    }
-
-    private static Class<?> wrap(Class<?> type) {
-        if (!type.isPrimitive()) {
-            return type;
-        }
-        if (type == int.class) return Integer.class;
-        if (type == long.class) return Long.class;
-        if (type == double.class) return Double.class;
-        if (type == float.class) return Float.class;
-        if (type == boolean.class) return Boolean.class;
-        if (type == byte.class) return Byte.class;
-        if (type == short.class) return Short.class;
-        if (type == char.class) return Character.class;
-        return type;
     }
 }

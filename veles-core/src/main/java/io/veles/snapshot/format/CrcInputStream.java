@@ -54,12 +54,17 @@ final class CrcInputStream extends FilterInputStream {
         return mac == null ? null : mac.doFinal();
     }
 
+    /** Reads (so that the CRC covers them) up to {@code n} bytes; stops early at the end. */
     @Override
     public long skip(long n) throws IOException {
-        byte[] scratch = new byte[(int) Math.min(n, 8192)];
+        return skipByReading(this, n);
+    }
+
+    private static long skipByReading(InputStream in, long n) throws IOException {
+        byte[] scratch = new byte[(int) Math.min(Math.max(n, 0), 1 << 16)];
         long skipped = 0;
         while (skipped < n) {
-            int read = read(scratch, 0, (int) Math.min(scratch.length, n - skipped));
+            int read = in.read(scratch, 0, (int) Math.min(scratch.length, n - skipped));
             if (read < 0) {
                 break;
             }
@@ -126,16 +131,7 @@ final class CrcInputStream extends FilterInputStream {
         /** Reads (so that the CRC covers them) up to {@code n} bytes; stops early at the end. */
         @Override
         public long skip(long n) throws IOException {
-            byte[] scratch = new byte[(int) Math.min(Math.max(n, 0), 1 << 16)];
-            long skipped = 0;
-            while (skipped < n) {
-                int read = read(scratch, 0, (int) Math.min(scratch.length, n - skipped));
-                if (read < 0) {
-                    break;
-                }
-                skipped += read;
-            }
-            return skipped;
+            return skipByReading(this, n);
         }
     }
 }
