@@ -17,6 +17,8 @@ public final class Main implements Runnable {
     static final int FAILED = 1;
     /** Exit code for a malformed command line. */
     static final int USAGE = 2;
+    /** Exit code for a run stopped by SIGINT/SIGTERM before its end (128 + SIGTERM, by convention). */
+    static final int STOPPED = 143;
 
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT, description = "Log debug messages and show stack traces.")
     void debug(boolean on) {

@@ -97,6 +97,12 @@ final class RunCommand implements Callable<Integer> {
         if (outcome.lastSnapshot() != null) {
             System.err.println("last snapshot: " + outcome.lastSnapshot());
         }
+        if (outcome.stopped()) {
+            // Not finished: a script's next step must not take this for a completed run.
+            System.err.println("stopped before the end; continue with: veles run " + workflow + " -w "
+                    + (outcome.lastSnapshot() != null ? outcome.lastSnapshot() : "SNAPSHOT"));
+            return Main.STOPPED;
+        }
         return 0;
     }
 

@@ -104,6 +104,35 @@ class KillTest {
         }
     }
 
+    @Test
+    void sigtermStopsAtAUnitBoundaryWithAFinalSnapshotThatResumesExactly() throws Exception {
+        String[] workload = {"walk.walkers=200000", "walk.iterations=60", "--random-seed", "5", "--snapshot-interval", "7"};
+        ObjectMapper json = new ObjectMapper();
+        VelesProcess whole = VelesProcess.run(dir, concat(new String[] {"run", "walk", "--snapshot-dir", "whole",
+                "--result-file", "whole.json"}, workload));
+        assertThat(whole.exitCode()).as(whole.stderr()).isZero();
+        Map<?, ?> expected = (Map<?, ?>) json.readValue(dir.resolve("whole.json").toFile(), Map.class).get("results");
+
+        Path snaps = dir.resolve("stopped");
+        VelesProcess stopped = VelesProcess.start(dir, concat(new String[] {"run", "walk", "--snapshot-dir",
+                snaps.toString()}, workload));
+        while (stopped.isAlive() && countSnapshots(snaps) < 2) {
+            Thread.sleep(20);
+        }
+        assertThat(stopped.isAlive()).as("run ended before it could be stopped: %s", stopped.stderr()).isTrue();
+        stopped.terminate();
+        stopped.waitFor(60);
+        assertThat(stopped.exitCode()).as(stopped.stderr()).isEqualTo(143);
+        assertThat(stopped.stderr()).contains("SIGTERM received: stopping at the next unit boundary")
+                .contains("stopped before the end; continue with: veles run walk -w");
+
+        Path result = dir.resolve("after-sigterm.json");
+        VelesProcess resumed = VelesProcess.run(dir, "run", "walk", "-w", snaps.toString(), "--result-file", result.toString());
+        assertThat(resumed.exitCode()).as(resumed.stderr()).isZero();
+        Map<?, ?> actual = (Map<?, ?>) json.readValue(result.toFile(), Map.class).get("results");
+        assertThat(actual).isEqualTo(expected);
+    }
+
     private static long countSnapshots(Path snaps) {
         if (!Files.isDirectory(snaps)) {
             return 0;

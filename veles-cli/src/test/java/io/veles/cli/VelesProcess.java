@@ -53,6 +53,11 @@ final class VelesProcess {
         process.waitFor();
     }
 
+    /** SIGTERM, as a scheduler's preemption sends it. */
+    void terminate() {
+        process.destroy();
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }

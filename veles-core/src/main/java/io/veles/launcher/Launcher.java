@@ -47,8 +47,11 @@ public final class Launcher implements RunContext {
                           RestoreRules restoreRules, SnapshotKey key) {
     }
 
-    /** How the run went: the workflow as it ended, and whether it was restored. */
-    public record Outcome(Workflow workflow, boolean restored, String lastSnapshot) {
+    /**
+     * How the run went: the workflow as it ended, whether it was restored, the last snapshot, and
+     * whether it was stopped (by a signal) before it finished.
+     */
+    public record Outcome(Workflow workflow, boolean restored, String lastSnapshot, boolean stopped) {
     }
 
     private final Request request;
@@ -109,7 +112,7 @@ public final class Launcher implements RunContext {
         if (request.resultFile() != null) {
             writeResults(workflow, restored, lastSnapshot);
         }
-        return new Outcome(workflow, restored, lastSnapshot);
+        return new Outcome(workflow, restored, lastSnapshot, stopRequested);
     }
 
     private Workflow create() {
