@@ -46,11 +46,15 @@ public final class Config {
         return of(values);
     }
 
-    /** This configuration with {@code overrides} taking precedence. */
+    /**
+     * This configuration with {@code overrides} taking precedence. Reads through the result count
+     * as reads of {@code overrides}, so that a user's settings merged over defaults are not
+     * reported unused.
+     */
     public Config with(Config overrides) {
         Map<String, String> merged = new LinkedHashMap<>(values);
         merged.putAll(overrides.values);
-        return new Config(Collections.unmodifiableMap(merged), prefix, used);
+        return new Config(Collections.unmodifiableMap(merged), prefix, overrides.used);
     }
 
     /** The settings under {@code name.}, read with keys relative to it. */

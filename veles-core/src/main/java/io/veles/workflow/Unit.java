@@ -169,12 +169,13 @@ public abstract class Unit extends Pickleable {
         return this;
     }
 
-    /** Links fields of the same name: {@code linkAttrs(source, name, name)} for each name. */
-    public Unit linkAttrs(Unit source, String... names) {
-        for (String attribute : names) {
-            linkAttrs(source, attribute, attribute);
-        }
-        return this;
+    /**
+     * Links a field to the source's field of the same name: {@code linkAttrs(source, name, name)}.
+     * (One name only: a varargs form would read {@code linkAttrs(a, "x", "y")} as two links or one
+     * pair depending on the count.)
+     */
+    public Unit linkAttrs(Unit source, String name) {
+        return linkAttrs(source, name, name);
     }
 
     /** Takes the current values of every data link; the scheduler calls it before run(). */

@@ -1,0 +1,123 @@
+package io.veles.znicz.decision;
+
+import io.veles.snapshot.Snapshotter;
+import io.veles.workflow.Bool;
+import io.veles.workflow.Unit;
+import io.veles.workflow.Workflow;
+import io.veles.znicz.loader.FullBatchLoader;
+import io.veles.znicz.nn.LearningRate;
+import java.util.Locale;
+
+/**
+ * Decides how training goes, minibatch by minibatch: it counts validation errors and training
+ * loss, and at the end of each epoch records the validation error, whether it improved on the
+ * best so far (and the best's epoch), moves the learning rate on, names the next snapshot after
+ * the epoch and the error, and completes the run after {@code max_epochs} epochs or
+ * {@code fail_iterations} epochs without improvement.
+ *
+ * <p>Its cells gate the rest: {@link #gradientSkip} is set on validation minibatches, so that
+ * gradient descent learns from training ones only; {@link #improved} can gate the snapshotter.
+ */
+public final class Decision extends Unit {
+    private final int maxEpochs;
+    private final int failIterations;
+    private final Snapshotter snapshotter;
+    private final LearningRate learningRate;
+    public final Bool complete = new Bool(false);
+    public final Bool improved = new Bool(false);
+    public final Bool gradientSkip = new Bool(false);
+
+    // Linked from the loader and the evaluator.
+    int minibatchSet;
+    int minibatchCount;
+    boolean lastOfSet;
+    double loss;
+    int errors;
+
+    private int epoch;
+    private int validationErrors;
+    private int validationSamples;
+    private double trainingLoss;
+    private int trainingSamples;
+    private double validationError = 1;
+    private double bestValidationError = Double.POSITIVE_INFINITY;
+    private int bestEpoch;
+    private int epochsWithoutImprovement;
+    private double lastTrainingLoss;
+
+    public Decision(Workflow workflow, int maxEpochs, int failIterations, Snapshotter snapshotter, LearningRate learningRate) {
+        super(workflow, "decision");
+        this.maxEpochs = maxEpochs;
+        this.failIterations = failIterations;
+        this.snapshotter = snapshotter;
+        this.learningRate = learningRate;
+    }
+
+    @Override
+    public void run() {
+        if (minibatchSet == FullBatchLoader.VALIDATION) {
+            gradientSkip.set(true);
+            validationErrors += errors;
+            validationSamples += minibatchCount;
+            if (lastOfSet) {
+                endValidation();
+            }
+        } else {
+            gradientSkip.set(false);
+            trainingLoss += loss;
+            trainingSamples += minibatchCount;
+            if (lastOfSet) {
+                endEpoch();
+            }
+        }
+    }
+
+    private void endValidation() {
+        validationError = (double) validationErrors / validationSamples;
+        validationErrors = 0;
+        validationSamples = 0;
+        boolean better = validationError < bestValidationError;
+        improved.set(better);
+        if (better) {
+            bestValidationError = validationError;
+            bestEpoch = epoch + 1;
+            epochsWithoutImprovement = 0;
+        } else {
+            epochsWithoutImprovement++;
+        }
+    }
+
+    private void endEpoch() {
+        epoch++;
+        lastTrainingLoss = trainingLoss / trainingSamples;
+        trainingLoss = 0;
+        trainingSamples = 0;
+        learningRate.advance();
+        complete.set(epoch >= maxEpochs || epochsWithoutImprovement >= failIterations);
+        if (snapshotter != null) {
+            snapshotter.suffix(String.format(Locale.ROOT, "%d_%.2f", epoch, validationError * 100));
+            snapshotter.info().put("epoch", epoch);
+            snapshotter.info().put("validation_error", validationError);
+        }
+    }
+
+    public int epoch() {
+        return epoch;
+    }
+
+    public double validationError() {
+        return validationError;
+    }
+
+    public double bestValidationError() {
+        return bestValidationError;
+    }
+
+    public int bestEpoch() {
+        return bestEpoch;
+    }
+
+    public double lastTrainingLoss() {
+        return lastTrainingLoss;
+    }
+}
