@@ -24,13 +24,16 @@ import picocli.CommandLine.Parameters;
                 "  veles run walk                                   # snapshots into ./snapshots",
                 "  veles run walk --compression xz --snapshot-interval 10",
                 "  veles run walk -w snapshots                      # continue from the newest snapshot",
-                "  veles run walk -w snapshots/walk_00042.gz walk.iterations=300"})
+                "  veles run wine --config wine.properties decision.max_epochs=50"})
 final class RunCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "WORKFLOW", description = "A sample's name (see 'veles samples') or a workflow class name.")
     String workflow;
 
     @Parameters(index = "1..*", paramLabel = "KEY=VALUE", description = "Settings overriding the workflow's defaults.")
     List<String> settings = new ArrayList<>();
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Settings from a properties file (key=value lines) or a JSON object; KEY=VALUE arguments override them.")
+    Path configFile;
 
     @Option(names = {"-w", "--snapshot"}, paramLabel = "SRC", description = "Restore from this snapshot file or directory (its newest _current) and continue.")
     String snapshot;
@@ -79,7 +82,8 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Config config = Config.parse(settings).with(Config.of(snapshotOptions()));
+        Config fromFile = configFile == null ? Config.empty() : Config.load(configFile);
+        Config config = fromFile.with(Config.parse(settings)).with(Config.of(snapshotOptions()));
         SnapshotKey key = keyFile == null ? null : SnapshotKey.fromFile(keyFile);
         WorkflowFactory factory = WorkflowFactories.find(workflow);
         List<String> allowed = new ArrayList<>(allowPackages);

@@ -74,4 +74,16 @@ class InspectTest {
         assertThat(none.exitCode()).isEqualTo(1);
         assertThat(none.stderr()).contains("carries no code backup");
     }
+
+    @Test
+    void aWineSnapshotListsItsUnitsAndSizes() throws Exception {
+        VelesProcess run = VelesProcess.run(dir, "run", "wine", "decision.max_epochs=2", "--snapshot-dir", "wine");
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        VelesProcess inspect = VelesProcess.run(dir, "snapshot", "inspect", "wine");
+        String units = inspect.stdout().substring(inspect.stdout().indexOf("units, largest first:"));
+        for (String unit : new String[] {"loader", "fc1", "softmax", "evaluator", "decision", "snapshotter", "gd_fc1", "gd_softmax"}) {
+            assertThat(units).containsPattern("\\n  " + unit + " +[0-9.]+ (B|KiB)");
+        }
+        assertThat(inspect.stdout()).contains("epoch        2").contains("validation_error");
+    }
 }

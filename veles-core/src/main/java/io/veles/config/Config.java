@@ -1,9 +1,17 @@
 package io.veles.config;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,6 +52,43 @@ public final class Config {
             values.put(assignment.substring(0, eq).trim(), assignment.substring(eq + 1).trim());
         }
         return of(values);
+    }
+
+    /**
+     * Settings from a file: Java properties ({@code key=value} lines), or, for a name ending in
+     * {@code .json}, a JSON object whose nested objects become dotted keys
+     * ({@code {"decision": {"max_epochs": 50}}} is {@code decision.max_epochs=50}).
+     */
+    public static Config load(Path file) {
+        Map<String, String> values = new LinkedHashMap<>();
+        try (InputStream in = Files.newInputStream(file)) {
+            if (file.getFileName().toString().endsWith(".json")) {
+                flatten("", new ObjectMapper().readTree(in), values, file);
+            } else {
+                Properties properties = new Properties();
+                properties.load(in);
+                for (String key : properties.stringPropertyNames()) {
+                    values.put(key, properties.getProperty(key).trim());
+                }
+            }
+        } catch (NoSuchFileException e) {
+            throw new ConfigException("cannot read config file " + file + ": no such file");
+        } catch (IOException e) {
+            throw new ConfigException("cannot read config file " + file + ": " + String.valueOf(e.getMessage()).split("\n", 2)[0]);
+        }
+        return of(values);
+    }
+
+    private static void flatten(String prefix, JsonNode node, Map<String, String> values, Path file) {
+        if (node.isObject()) {
+            node.fields().forEachRemaining(field -> flatten(prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey(),
+                    field.getValue(), values, file));
+        } else if (node.isValueNode()) {
+            values.put(prefix, node.asText());
+        } else {
+            throw new ConfigException(file + ": " + (prefix.isEmpty() ? "the file" : prefix)
+                    + " must be an object or a value, not a list");
+        }
     }
 
     /**

@@ -1,0 +1,47 @@
+package io.veles.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void filesLoadAsPropertiesOrNestedJsonAndArgumentsOverrideThem() throws Exception {
+        Path properties = Files.writeString(dir.resolve("a.properties"), "decision.max_epochs = 50\nlayers=8:tanh\n");
+        Path json = Files.writeString(dir.resolve("a.json"), "{\"decision\": {\"max_epochs\": 40}, \"gd\": {\"momentum\": 0.5}}");
+        assertThat(Config.load(properties).getInt("decision.max_epochs", 0)).isEqualTo(50);
+        Config fromJson = Config.load(json);
+        assertThat(fromJson.section("decision").getInt("max_epochs", 0)).isEqualTo(40);
+        assertThat(fromJson.getDouble("gd.momentum", 0)).isEqualTo(0.5);
+        Config merged = Config.load(properties).with(Config.parse(List.of("decision.max_epochs=7")));
+        assertThat(merged.getInt("decision.max_epochs", 0)).isEqualTo(7);
+        assertThat(merged.getString("layers", "")).isEqualTo("8:tanh");
+    }
+
+    @Test
+    void badFilesAndValuesAreNamed() throws Exception {
+        assertThatThrownBy(() -> Config.load(dir.resolve("missing.json")))
+                .hasMessage("cannot read config file " + dir.resolve("missing.json") + ": no such file");
+        Path list = Files.writeString(dir.resolve("list.json"), "{\"layers\": [1, 2]}");
+        assertThatThrownBy(() -> Config.load(list)).hasMessageContaining("layers must be an object or a value, not a list");
+        assertThatThrownBy(() -> Config.parse(List.of("novalue"))).hasMessage("not a key=value setting: 'novalue'");
+        Config config = Config.parse(List.of("a.b=x"));
+        assertThatThrownBy(() -> config.getInt("a.b", 1)).hasMessage("a.b: expected a whole number, got 'x'");
+    }
+
+    @Test
+    void settingsReadThroughDefaultsCountAsUsed() {
+        Config user = Config.parse(List.of("used=1", "typo=2"));
+        Config merged = Config.parse(List.of("used=0", "other=3")).with(user);
+        merged.getInt("used", 0);
+        assertThat(user.unusedKeys()).containsExactly("typo");
+    }
+}
