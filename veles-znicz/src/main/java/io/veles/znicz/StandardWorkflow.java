@@ -204,6 +204,9 @@ public class StandardWorkflow extends Workflow implements ResultProvider {
         results.put("best_epoch", decision.bestEpoch());
         results.put("validation_error", decision.validationError());
         results.put("final_training_loss", decision.lastTrainingLoss());
+        if (!Double.isNaN(decision.testError())) {
+            results.put("test_error", decision.testError());
+        }
         results.put("weights_sha256", weightsDigest());
         results.put("generator_position", random().position());
         return results;

@@ -40,6 +40,9 @@ public final class Decision extends Unit {
     private double trainingLoss;
     private int trainingSamples;
     private double validationError = 1;
+    private int testErrors;
+    private int testSamples;
+    private double testError = Double.NaN;
     private double bestValidationError = Double.POSITIVE_INFINITY;
     private int bestEpoch;
     private int epochsWithoutImprovement;
@@ -55,7 +58,16 @@ public final class Decision extends Unit {
 
     @Override
     public void run() {
-        if (minibatchSet == FullBatchLoader.VALIDATION) {
+        if (minibatchSet == FullBatchLoader.TEST) {
+            gradientSkip.set(true);
+            testErrors += errors;
+            testSamples += minibatchCount;
+            if (lastOfSet) {
+                testError = (double) testErrors / testSamples;
+                testErrors = 0;
+                testSamples = 0;
+            }
+        } else if (minibatchSet == FullBatchLoader.VALIDATION) {
             gradientSkip.set(true);
             validationErrors += errors;
             validationSamples += minibatchCount;
@@ -115,6 +127,11 @@ public final class Decision extends Unit {
 
     public int bestEpoch() {
         return bestEpoch;
+    }
+
+    /** The test set's error in the last epoch, or NaN without a test set. */
+    public double testError() {
+        return testError;
     }
 
     public double lastTrainingLoss() {

@@ -19,6 +19,7 @@ import java.util.Random;
 public abstract class DataSource {
     final double validationRatio;
     final long splitSeed;
+    private double testRatio;
 
     DataSource(double validationRatio, long splitSeed) {
         if (!(validationRatio > 0 && validationRatio < 1)) {
@@ -26,6 +27,15 @@ public abstract class DataSource {
         }
         this.validationRatio = validationRatio;
         this.splitSeed = splitSeed;
+    }
+
+    /** This source with a share of the samples set aside as a test set ({@code loader.test_ratio}). */
+    public DataSource withTestRatio(double ratio) {
+        if (!(ratio >= 0 && ratio + validationRatio < 1)) {
+            throw new ConfigException("loader.test_ratio: must be 0 or more and leave samples to train on, got " + ratio);
+        }
+        this.testRatio = ratio;
+        return this;
     }
 
     /** Reads or makes the samples. */
@@ -43,8 +53,9 @@ public abstract class DataSource {
             order[i] = order[j];
             order[j] = swap;
         }
+        int test = (int) Math.round(labels.length * testRatio);
         int validation = Math.max(1, (int) Math.round(labels.length * validationRatio));
-        return new Dataset(features, labels, width, classes, order, validation);
+        return new Dataset(features, labels, width, classes, order, test, validation);
     }
 
     /**

@@ -2,8 +2,9 @@ package io.veles.znicz.loader;
 
 /**
  * Samples in memory: features row-major (samples × features), normalised to zero mean and unit
- * variance over the training part, and one class label per sample. The first
- * {@code validationSamples} rows (in {@link #order}) are the validation set, the rest train.
+ * variance over the training part, and one class label per sample. In {@link #order}, the first
+ * {@code testSamples} rows are the test set, the next {@code validationSamples} the validation
+ * set, the rest train.
  */
 public final class Dataset {
     final float[] features;
@@ -13,9 +14,11 @@ public final class Dataset {
     final int classes;
     /** A fixed permutation of the rows: validation rows first, then training rows. */
     final int[] order;
+    final int testSamples;
     final int validationSamples;
 
-    Dataset(float[] features, int[] labels, int width, int classes, int[] order, int validationSamples) {
+    Dataset(float[] features, int[] labels, int width, int classes, int[] order, int testSamples, int validationSamples) {
+        this.testSamples = testSamples;
         this.features = features;
         this.labels = labels;
         this.samples = labels.length;
@@ -42,17 +45,26 @@ public final class Dataset {
         return validationSamples;
     }
 
+    public int testSamples() {
+        return testSamples;
+    }
+
     public int trainingSamples() {
-        return samples - validationSamples;
+        return samples - testSamples - validationSamples;
+    }
+
+    /** Where the training rows start in {@link #order}. */
+    int trainingStart() {
+        return testSamples + validationSamples;
     }
 
     /** Scales each feature by the training rows' mean and standard deviation. */
     private void normalise() {
-        int training = samples - validationSamples;
+        int training = trainingSamples();
         for (int f = 0; f < width; f++) {
             double sum = 0;
             double squares = 0;
-            for (int k = validationSamples; k < samples; k++) {
+            for (int k = trainingStart(); k < samples; k++) {
                 double x = features[order[k] * width + f];
                 sum += x;
                 squares += x * x;

@@ -5,12 +5,14 @@ import io.veles.workflow.Unit;
 import io.veles.workflow.Workflow;
 
 /**
- * Serves minibatches of a dataset held in memory: each epoch, the validation set in order, then
- * the training set in an order shuffled with the workflow's captured generator. The samples are
+ * Serves minibatches of a dataset held in memory: each epoch, the test set (if any) and the
+ * validation set in order, then the training set in an order shuffled with the workflow's
+ * captured generator. The samples are
  * reloaded from their {@link DataSource} after a restore; the loader's position and the epoch's
  * shuffle order are state, so a resumed run serves exactly what the uninterrupted one would.
  */
 public final class FullBatchLoader extends Unit {
+    public static final int TEST = 0;
     public static final int VALIDATION = 1;
     public static final int TRAINING = 2;
 
@@ -20,7 +22,7 @@ public final class FullBatchLoader extends Unit {
 
     /** The training rows' order in this epoch. */
     private int[] trainingOrder;
-    private int set = VALIDATION;
+    private int set = -1;
     private int position;
     private int epoch;
 
@@ -41,8 +43,9 @@ public final class FullBatchLoader extends Unit {
         minibatchLabels = new int[maxBatch];
         trainingOrder = new int[data_.trainingSamples()];
         for (int i = 0; i < trainingOrder.length; i++) {
-            trainingOrder[i] = data_.order[data_.validationSamples + i];
+            trainingOrder[i] = data_.order[data_.trainingStart() + i];
         }
+        set = data_.testSamples > 0 ? TEST : VALIDATION;
     }
 
     @Override
@@ -58,11 +61,12 @@ public final class FullBatchLoader extends Unit {
         if (set == TRAINING && position == 0) {
             random().shuffle(trainingOrder);
         }
-        int size = set == VALIDATION ? data_.validationSamples : trainingOrder.length;
+        int size = set == TEST ? data_.testSamples : set == VALIDATION ? data_.validationSamples : trainingOrder.length;
+        int start = set == TEST ? 0 : data_.testSamples; // where this set's rows begin in the fixed order
         int count = Math.min(maxBatch, size - position);
         int width = data_.width;
         for (int k = 0; k < count; k++) {
-            int row = set == VALIDATION ? data_.order[position + k] : trainingOrder[position + k];
+            int row = set == TRAINING ? trainingOrder[position + k] : data_.order[start + position + k];
             System.arraycopy(data_.features, row * width, minibatchData, k * width, width);
             minibatchLabels[k] = data_.labels[row];
         }
@@ -76,7 +80,7 @@ public final class FullBatchLoader extends Unit {
             if (set == TRAINING) {
                 epoch++;
             }
-            set = set == VALIDATION ? TRAINING : VALIDATION;
+            set = set == TEST ? VALIDATION : set == VALIDATION ? TRAINING : data_.testSamples > 0 ? TEST : VALIDATION;
         }
     }
 

@@ -47,7 +47,7 @@ public final class SyntheticSample implements WorkflowFactory {
             Config synthetic = config.section("synthetic");
             return DataSource.generated(synthetic.getInt("samples", 1000), synthetic.getInt("features", 32),
                     synthetic.getInt("classes", 4), synthetic.getDouble("spread", 1.5), synthetic.getLong("seed", 7),
-                    config.getDouble("loader.validation_ratio", 0.2));
+                    config.getDouble("loader.validation_ratio", 0.2)).withTestRatio(config.getDouble("loader.test_ratio", 0));
         }
 
         private static Config withDefaults(Config config) {

@@ -48,7 +48,8 @@ public final class WineSample implements WorkflowFactory {
     public static final class WineWorkflow extends StandardWorkflow {
         public WineWorkflow(Config config) {
             super("wine", config, DataSource.csv("/io/veles/znicz/samples/wine.csv",
-                    config.getDouble("loader.validation_ratio", 0.3), config.getLong("loader.split_seed", 5)));
+                    config.getDouble("loader.validation_ratio", 0.3), config.getLong("loader.split_seed", 5))
+                    .withTestRatio(config.getDouble("loader.test_ratio", 0)));
         }
     }
 }

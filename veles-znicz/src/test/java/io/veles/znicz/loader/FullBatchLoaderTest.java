@@ -1,0 +1,62 @@
+package io.veles.znicz.loader;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.veles.workflow.Workflow;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class FullBatchLoaderTest {
+    /** Serves one epoch; returns the sets served, in order, and the training rows' first features. */
+    private static List<String> epoch(FullBatchLoader loader, List<Float> trainingFirstFeatures) {
+        List<String> sets = new ArrayList<>();
+        do {
+            loader.run();
+            String name = loader.minibatchSet == FullBatchLoader.TEST ? "test"
+                    : loader.minibatchSet == FullBatchLoader.VALIDATION ? "validation" : "training";
+            sets.add(name + ":" + loader.minibatchCount);
+            if (loader.minibatchSet == FullBatchLoader.TRAINING) {
+                for (int k = 0; k < loader.minibatchCount; k++) {
+                    trainingFirstFeatures.add(loader.minibatchData[k * loader.data().width()]);
+                }
+            }
+        } while (!loader.epochEnded().get());
+        return sets;
+    }
+
+    @Test
+    void servesTestThenValidationThenShuffledTrainingEveryEpoch() {
+        Workflow workflow = new Workflow("w");
+        FullBatchLoader loader = new FullBatchLoader(workflow,
+                DataSource.generated(100, 3, 2, 1, 9, 0.2).withTestRatio(0.1), 25);
+        Dataset data = loader.data();
+        assertThat(data.testSamples()).isEqualTo(10);
+        assertThat(data.validationSamples()).isEqualTo(20);
+        assertThat(data.trainingSamples()).isEqualTo(70);
+
+        List<Float> first = new ArrayList<>();
+        List<Float> second = new ArrayList<>();
+        assertThat(epoch(loader, first)).containsExactly("test:10", "validation:20", "training:25", "training:25", "training:20");
+        assertThat(epoch(loader, second)).containsExactly("test:10", "validation:20", "training:25", "training:25", "training:20");
+        assertThat(first).hasSize(70).doesNotHaveDuplicates();
+        assertThat(second).containsExactlyInAnyOrderElementsOf(first).isNotEqualTo(first); // reshuffled
+    }
+
+    @Test
+    void theSplitAndNormalisationAreTheSameEveryTimeTheDataIsLoaded() {
+        DataSource source = DataSource.csv("/io/veles/znicz/samples/wine.csv", 0.3, 5);
+        Dataset once = source.load();
+        Dataset again = source.load();
+        assertThat(once.samples()).isEqualTo(178);
+        assertThat(once.width()).isEqualTo(13);
+        assertThat(once.classes()).isEqualTo(3);
+        assertThat(again.order).isEqualTo(once.order);
+        assertThat(again.features).isEqualTo(once.features);
+        double mean = 0;
+        for (int k = once.trainingStart(); k < once.samples(); k++) {
+            mean += once.features[once.order[k] * once.width()];
+        }
+        assertThat(mean / once.trainingSamples()).isCloseTo(0, org.assertj.core.data.Offset.offset(1e-5));
+    }
+}
