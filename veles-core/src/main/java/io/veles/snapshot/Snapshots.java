@@ -3,6 +3,10 @@ package io.veles.snapshot;
 import io.veles.pickle.RestoreRules;
 import io.veles.pickle.GraphReader;
 import io.veles.snapshot.codec.Codec;
+import io.veles.snapshot.db.DatabaseTarget;
+import io.veles.snapshot.db.OdbcSource;
+import io.veles.snapshot.db.SnapshotRow;
+import io.veles.snapshot.db.SnapshotTable;
 import io.veles.snapshot.format.CodeFingerprint;
 import io.veles.snapshot.format.Manifest;
 import io.veles.snapshot.format.SnapshotKey;
@@ -18,8 +22,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Opening and restoring snapshots from what a user names: a snapshot file, or a directory (its
- * newest {@code _current} link).
+ * Opening and restoring snapshots from what a user names: a snapshot file, a directory (its
+ * newest {@code _current} link), or a database row ({@code odbc://...}).
  */
 public final class Snapshots {
     private static final Logger LOG = LoggerFactory.getLogger(Snapshots.class);
@@ -38,15 +42,27 @@ public final class Snapshots {
      */
     public static SnapshotReader open(String source, SnapshotKey key) {
         if (source == null || source.isBlank()) {
-            throw new SnapshotException("no snapshot named: give a file or a directory");
+            throw new SnapshotException("no snapshot named: give a file, a directory or an odbc:// source");
         }
-        if (source.startsWith("odbc://")) {
-            throw new SnapshotException("restoring from a database (odbc://) is not supported yet");
+        if (OdbcSource.matches(source)) {
+            return openRow(OdbcSource.parse(source), key);
         }
         if (source.startsWith("http://") || source.startsWith("https://")) {
             throw new SnapshotException("restoring from a web address is not supported yet: download " + source + " first");
         }
         return openFile(SnapshotDirectory.resolveSource(Path.of(source)), key);
+    }
+
+    /**
+     * Opens the snapshot an {@code odbc://} source names: the row with its id, log_id and name,
+     * or the newest that matches.
+     */
+    public static SnapshotReader openRow(OdbcSource source, SnapshotKey key) {
+        SnapshotTable table = new SnapshotTable(DatabaseTarget.of(source.odbc()), source.table());
+        SnapshotRow row = table.find(source.id(), source.logId(), source.name())
+                .orElseThrow(() -> new SnapshotException("no snapshot matches " + source.redacted() + " in " + table.describe()));
+        OdbcSource exact = OdbcSource.of(source.odbc(), source.table(), row);
+        return SnapshotReader.open(table.open(row), exact.redacted(), key);
     }
 
     /**

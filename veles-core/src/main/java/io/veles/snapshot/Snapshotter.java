@@ -49,6 +49,7 @@ public abstract class Snapshotter extends Unit {
     private transient boolean sizeWarned_;
     private transient SnapshotKey key_;
     private transient byte[] codeBackup_;
+    private transient SnapshotStore store_;
 
     protected Snapshotter(Workflow workflow, String name, SnapshotSettings settings) {
         super(workflow, name);
@@ -57,20 +58,20 @@ public abstract class Snapshotter extends Unit {
 
     /** A snapshotter for {@code settings}: into a database if {@code odbc} is set, else into files. */
     public static Snapshotter create(Workflow workflow, SnapshotSettings settings) {
-        if (settings.odbc() != null) {
-            throw new SnapshotException("snapshots to a database (odbc) are not supported yet; use a directory");
-        }
-        return new SnapshotterToFile(workflow, settings);
+        return settings.odbc() != null ? new SnapshotterToDB(workflow, settings) : new SnapshotterToFile(workflow, settings);
     }
 
     public SnapshotSettings settings() {
         return settings;
     }
 
-    /** Replaces the settings, e.g. with a restored run's command-line options. */
+    /**
+     * Replaces the settings, e.g. with a restored run's command-line options. Where snapshots go
+     * follows the new settings: {@code --odbc} on a resume sends them to that database.
+     */
     public void reconfigure(SnapshotSettings newSettings) {
         this.settings = newSettings;
-        settingsChanged();
+        this.store_ = null;
     }
 
     /** Signs the snapshots this unit writes with {@code key} (null: unsigned). Never captured. */
@@ -109,6 +110,25 @@ public abstract class Snapshotter extends Unit {
 
     public int snapshotsTaken() {
         return snapshotsTaken;
+    }
+
+    /**
+     * Checks where snapshots will go before the first run, so that a bad connection string or an
+     * unreachable database stops the run at once rather than hours later (under
+     * {@code on_failure=warn} it is logged, and each snapshot tries again).
+     */
+    @Override
+    public void initialize() {
+        super.initialize();
+        try {
+            store().prepare();
+        } catch (SnapshotException e) {
+            if (settings.onFailure() == SnapshotSettings.FailurePolicy.FAIL) {
+                throw e;
+            }
+            store_ = null;
+            LOG.error("snapshots cannot be stored yet, the run goes on (snapshotter.on_failure=warn): {}", e.getMessage());
+        }
     }
 
     @Override
@@ -164,9 +184,12 @@ public abstract class Snapshotter extends Unit {
         runsSinceSnapshot = 0;
         lastSnapshotMillis = System.currentTimeMillis();
         snapshotsTaken++;
-        destination = destinationOf(settings.prefix(), effectiveSuffix);
-
         RunContext run = runContext();
+        SnapshotStore.Entry entry = new SnapshotStore.Entry(settings.prefix(), effectiveSuffix,
+                Instant.ofEpochMilli(lastSnapshotMillis), run.id(), run.logId(), mainWorkflow().name(),
+                settings.compression());
+        destination = store().destinationOf(entry);
+
         Manifest manifest = new Manifest();
         manifest.name = settings.prefix() + "_" + effectiveSuffix;
         manifest.id = run.id();
@@ -175,7 +198,7 @@ public abstract class Snapshotter extends Unit {
         manifest.info.put("suffix", effectiveSuffix);
         manifest.info.putAll(info);
         Manifest[] written = new Manifest[1];
-        long stored = store(settings.prefix(), effectiveSuffix, out -> written[0] = writeSnapshot(manifest, out));
+        long stored = store().store(entry, out -> written[0] = writeSnapshot(manifest, out));
         LOG.info("snapshot {}: {} of state, {} stored ({})", destination, ByteCounts.format(written[0].payloadBytes),
                 ByteCounts.format(stored), settings.compression().argument());
         warnIfLarge(written[0]);
@@ -202,19 +225,10 @@ public abstract class Snapshotter extends Unit {
                 ByteCounts.format(manifest.payloadBytes), ByteCounts.format(settings.sizeWarningBytes()), largest);
     }
 
-    /** Called after {@link #reconfigure}; stores drop what they derived from the old settings. */
-    protected void settingsChanged() {
-    }
-
-    /** Where a snapshot named {@code prefix_suffix} will go, as users will name it to restore. */
-    protected abstract String destinationOf(String prefix, String suffix);
-
-    /** Stores one snapshot whose bytes {@code body} writes; returns the bytes stored. */
-    protected abstract long store(String prefix, String suffix, SnapshotBody body);
-
-    /** Writes a snapshot's bytes. */
-    @FunctionalInterface
-    protected interface SnapshotBody {
-        void writeTo(OutputStream out) throws IOException;
+    private SnapshotStore store() {
+        if (store_ == null) {
+            store_ = SnapshotStore.forSettings(settings);
+        }
+        return store_;
     }
 }

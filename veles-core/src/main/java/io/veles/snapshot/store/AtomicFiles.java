@@ -32,12 +32,6 @@ public final class AtomicFiles {
     /** The largest single write: larger ones make the JDK allocate native buffers as large. */
     static final int MAX_WRITE = 1 << 20;
 
-    /** Writes a file's content. */
-    @FunctionalInterface
-    public interface Body {
-        void writeTo(OutputStream out) throws IOException;
-    }
-
     private AtomicFiles() {
     }
 
@@ -46,7 +40,7 @@ public final class AtomicFiles {
      * the temporary file is removed, {@code target} is untouched, and the failure propagates (file
      * system errors as a {@link SnapshotException} naming the path).
      */
-    public static long write(Path target, Body body) {
+    public static long write(Path target, SnapshotBody body) {
         Path directory = parentOf(target);
         Path temporary = directory.resolve(temporaryName(target.getFileName().toString()));
         try {

@@ -51,7 +51,7 @@ public final class SnapshotDirectory {
      * Writes a snapshot atomically, then points the {@code _current} link at it. Creates the
      * directory if needed; the first write also removes temporaries left by crashed writers.
      */
-    public Path write(String prefix, String suffix, String extension, AtomicFiles.Body body) {
+    public Path write(String prefix, String suffix, String extension, SnapshotBody body) {
         Path file = fileFor(prefix, suffix, extension);
         createDirectory();
         if (!cleaned) {

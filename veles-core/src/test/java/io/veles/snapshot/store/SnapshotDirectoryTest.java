@@ -18,7 +18,7 @@ class SnapshotDirectoryTest {
     @TempDir
     Path dir;
 
-    private static AtomicFiles.Body bytes(byte[] content) {
+    private static SnapshotBody bytes(byte[] content) {
         return out -> out.write(content);
     }
 
