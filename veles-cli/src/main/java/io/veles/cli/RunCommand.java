@@ -24,6 +24,8 @@ import picocli.CommandLine.Parameters;
                 "  veles run walk                                   # snapshots into ./snapshots",
                 "  veles run walk --compression xz --snapshot-interval 10",
                 "  veles run walk -w snapshots                      # continue from the newest snapshot",
+                "  veles run wine --odbc 'DRIVER={SQLite3};DATABASE=snapshots.db'",
+                "  veles run wine -w 'odbc://DRIVER={SQLite3};DATABASE=snapshots.db&veles&<id>'",
                 "  veles run wine --config wine.properties decision.max_epochs=50"})
 final class RunCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "WORKFLOW", description = "A sample's name (see 'veles samples') or a workflow class name.")
@@ -35,7 +37,7 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "Settings from a properties file (key=value lines) or a JSON object; KEY=VALUE arguments override them.")
     Path configFile;
 
-    @Option(names = {"-w", "--snapshot"}, paramLabel = "SRC", description = "Restore from this snapshot file or directory (its newest _current) and continue.")
+    @Option(names = {"-w", "--snapshot"}, paramLabel = "SRC", description = "Restore from this snapshot and continue: a file, a directory (its newest _current), or odbc://<odbc string>&<table>&<id>&<log_id>[&<name>] (empty table: veles; empty log_id: the id; no name: the newest).")
     String snapshot;
 
     @Option(names = "--snapshot-dir", paramLabel = "DIR", description = "Directory for snapshot files (default: snapshots).")
@@ -56,7 +58,7 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--snapshot-time-interval", paramLabel = "SECONDS", description = "At most one snapshot per this many seconds (default 0).")
     Double timeInterval;
 
-    @Option(names = "--odbc", paramLabel = "STRING", description = "Store snapshots in a database (ODBC connection string or jdbc: URL).")
+    @Option(names = "--odbc", paramLabel = "STRING", description = "Store snapshots in a database: an ODBC string (DRIVER={SQLite3};DATABASE=snapshots.db, DRIVER={MariaDB};SERVER=host;DATABASE=db;UID=user;PWD=pw, DRIVER={PostgreSQL};...), DSN=name from odbc.ini, or a jdbc: URL.")
     String odbc;
 
     @Option(names = "--table", paramLabel = "NAME", description = "Database table for snapshots (default veles).")

@@ -20,10 +20,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code veles snapshot verify|inspect SRC}. */
+/** {@code veles snapshot ls|verify|inspect|extract-code}. */
 @Command(name = "snapshot", mixinStandardHelpOptions = true,
-        description = "Check and look inside snapshots.",
-        subcommands = {SnapshotCommand.Verify.class, SnapshotCommand.Inspect.class, SnapshotCommand.ExtractCode.class})
+        description = "List, check and look inside snapshots, in directories or database tables.",
+        subcommands = {ListCommand.class, SnapshotCommand.Verify.class, SnapshotCommand.Inspect.class, SnapshotCommand.ExtractCode.class})
 final class SnapshotCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -36,9 +36,10 @@ final class SnapshotCommand implements Runnable {
     @Command(name = "verify", mixinStandardHelpOptions = true,
             description = {"Read a whole snapshot and check its codec stream, lengths and checksums.",
                     "Exit 0 when it is whole; otherwise one line naming the problem and exit 1."},
-            footer = {"", "Example:", "  veles snapshot verify snapshots/walk_current.gz"})
+            footer = {"", "Examples:", "  veles snapshot verify snapshots/walk_current.gz",
+                    "  veles snapshot verify 'odbc://DRIVER={SQLite3};DATABASE=snapshots.db&veles&<id>'"})
     static final class Verify implements Callable<Integer> {
-        @Parameters(paramLabel = "SRC", description = "A snapshot file, or a directory (its newest _current).")
+        @Parameters(paramLabel = "SRC", description = "A snapshot file, a directory (its newest _current), or odbc://<odbc string>&<table>&<id>&<log_id>[&<name>].")
         String source;
 
         @Option(names = "--key", paramLabel = "FILE", description = "Also check the snapshot's signature with the key in FILE.")
@@ -63,7 +64,7 @@ final class SnapshotCommand implements Runnable {
             footer = {"", "Examples:", "  veles snapshot inspect snapshots", "  veles snapshot inspect --json snapshots/walk_00010.gz",
                     "  veles snapshot inspect --schema snapshots"})
     static final class Inspect implements Callable<Integer> {
-        @Parameters(paramLabel = "SRC", description = "A snapshot file, or a directory (its newest _current).")
+        @Parameters(paramLabel = "SRC", description = "A snapshot file, a directory (its newest _current), or odbc://<odbc string>&<table>&<id>&<log_id>[&<name>].")
         String source;
 
         @Option(names = "--json", description = "Print the manifest as JSON.")

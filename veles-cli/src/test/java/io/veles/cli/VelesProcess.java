@@ -20,8 +20,14 @@ final class VelesProcess {
     }
 
     static VelesProcess start(Path workingDirectory, String... args) throws IOException {
+        return start(workingDirectory, List.of(), args);
+    }
+
+    /** Starts veles in a JVM with {@code jvmOptions} (e.g. -Xmx, -D settings). */
+    static VelesProcess start(Path workingDirectory, List<String> jvmOptions, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.addAll(jvmOptions);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(Main.class.getName());
@@ -35,7 +41,12 @@ final class VelesProcess {
 
     /** Runs to the end (at most two minutes) and returns the finished process. */
     static VelesProcess run(Path workingDirectory, String... args) throws IOException, InterruptedException {
-        VelesProcess veles = start(workingDirectory, args);
+        return run(workingDirectory, List.of(), args);
+    }
+
+    static VelesProcess run(Path workingDirectory, List<String> jvmOptions, String... args)
+            throws IOException, InterruptedException {
+        VelesProcess veles = start(workingDirectory, jvmOptions, args);
         veles.waitFor(120);
         return veles;
     }

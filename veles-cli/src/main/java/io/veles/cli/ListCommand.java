@@ -1,0 +1,114 @@
+package io.veles.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.veles.snapshot.SnapshotException;
+import io.veles.snapshot.SnapshotListing;
+import io.veles.snapshot.Snapshots;
+import io.veles.snapshot.format.SnapshotReader;
+import io.veles.util.ByteCounts;
+import java.io.IOException;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code veles snapshot ls STORE}: one line per snapshot, oldest first. */
+@Command(name = "ls", mixinStandardHelpOptions = true,
+        description = {"List the snapshots of a directory or a database table, oldest first: name, time (UTC),",
+                "workflow, codec, stored size, and the decision's epoch and metric where recorded."},
+        footer = {"", "Examples:",
+                "  veles snapshot ls snapshots",
+                "  veles snapshot ls --verify 'odbc://DRIVER={SQLite3};DATABASE=snapshots.db'",
+                "  veles snapshot ls --json 'odbc://DRIVER={MariaDB};SERVER=db;DATABASE=test;UID=me;PWD=secret&veles&<id>'"})
+final class ListCommand implements Callable<Integer> {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
+
+    @Parameters(paramLabel = "STORE", description = "A snapshot directory, or odbc://<odbc string>[&<table>[&<id>[&<log_id>[&<name>]]]].")
+    String store;
+
+    @Option(names = "--verify", description = "Read each snapshot whole and check it (slower).")
+    boolean verify;
+
+    @Option(names = "--json", description = "Print a JSON array.")
+    boolean json;
+
+    @Override
+    public Integer call() throws IOException {
+        List<SnapshotListing.Entry> entries = SnapshotListing.list(store);
+        int broken = 0;
+        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ArrayNode array = mapper.createArrayNode();
+        if (!json) {
+            System.out.printf("%-28s %-19s %-14s %-6s %10s %6s %10s%s  %s%n", "NAME", "CREATED (UTC)", "WORKFLOW", "CODEC",
+                    "SIZE", "EPOCH", "METRIC", verify ? "  CHECK " : "", "SOURCE");
+        }
+        for (SnapshotListing.Entry entry : entries) {
+            String check = entry.problem();
+            if (verify && check == null) {
+                check = verify(entry.source());
+            }
+            if (check != null) {
+                broken++;
+            }
+            Map<String, Object> info = entry.manifest() != null ? entry.manifest().info : Map.of();
+            if (json) {
+                ObjectNode node = array.addObject();
+                node.put("name", entry.name());
+                node.put("created", entry.created().toString());
+                node.put("workflow", entry.workflow());
+                node.put("codec", entry.codec());
+                node.put("bytes", entry.bytes());
+                node.put("source", entry.source());
+                if (entry.manifest() != null) {
+                    node.put("id", entry.manifest().id);
+                    node.put("log_id", entry.manifest().logId);
+                    node.set("info", mapper.valueToTree(info));
+                }
+                if (verify || entry.problem() != null) {
+                    node.put("ok", check == null);
+                }
+                if (check != null) {
+                    node.put("problem", check);
+                }
+            } else {
+                System.out.printf("%-28s %-19s %-14s %-6s %10s %6s %10s%s  %s%n", entry.name(), TIME.format(entry.created()),
+                        entry.workflow(), entry.codec().isEmpty() ? "none" : entry.codec(), ByteCounts.format(entry.bytes()),
+                        text(info.get("epoch")), metric(info.get("validation_error")),
+                        verify ? (check == null ? "  OK     " : "  FAILED ") : "", entry.source());
+                if (check != null) {
+                    System.out.println("    " + check);
+                }
+            }
+        }
+        if (json) {
+            System.out.println(mapper.writeValueAsString(array));
+        } else if (entries.isEmpty()) {
+            System.out.println("(no snapshots in " + store + ")");
+        }
+        return broken == 0 ? 0 : Main.FAILED;
+    }
+
+    private static String verify(String source) {
+        try (SnapshotReader reader = Snapshots.open(source)) {
+            reader.verify();
+            return null;
+        } catch (SnapshotException | IOException e) {
+            return e.getMessage();
+        }
+    }
+
+    private static String text(Object value) {
+        return value == null ? "-" : value.toString();
+    }
+
+    private static String metric(Object value) {
+        return value instanceof Number ? String.format(java.util.Locale.ROOT, "%.4f", ((Number) value).doubleValue()) : text(value);
+    }
+}
