@@ -27,6 +27,12 @@ public final class GraphReader {
      */
     public static Restored read(InputStream payload, long payloadLength, List<ClassDescription> classes,
                                 List<UnitSummary> units, RestoreRules rules) {
+        return read(payload, payloadLength, classes, units, rules, false);
+    }
+
+    /** As {@link #read(InputStream, long, List, List, RestoreRules)}, for a payload written with the shuffle filter or not. */
+    public static Restored read(InputStream payload, long payloadLength, List<ClassDescription> classes,
+                                List<UnitSummary> units, RestoreRules rules, boolean shuffled) {
         int unitCount = units.size();
         Map<String, ClassDescription> recorded = new HashMap<>();
         for (ClassDescription description : classes) {
@@ -35,7 +41,7 @@ public final class GraphReader {
         RestoreReport report = new RestoreReport();
         PickleContext context = new PickleContext(recorded, report, rules);
         SnapshotKryo session = new SnapshotKryo(context, rules);
-        SnapshotInput input = new SnapshotInput(payload, GraphWriter.BUFFER_SIZE, payloadLength);
+        SnapshotInput input = new SnapshotInput(payload, GraphWriter.BUFFER_SIZE, payloadLength, shuffled);
         Object root;
         try {
             root = session.kryo.readClassAndObject(input);

@@ -44,7 +44,12 @@ public final class GraphWriter {
      * failure of the sink (a full disk) comes out as the IOException it is.
      */
     public static void write(Workflow root, OutputStream sink, Layout expected) throws IOException {
-        SnapshotOutput output = new SnapshotOutput(sink, BUFFER_SIZE);
+        write(root, sink, expected, false);
+    }
+
+    /** As {@link #write(Workflow, OutputStream, Layout)}; {@code shuffle} filters large numeric arrays. */
+    public static void write(Workflow root, OutputStream sink, Layout expected, boolean shuffle) throws IOException {
+        SnapshotOutput output = new SnapshotOutput(sink, BUFFER_SIZE, shuffle);
         Layout actual = writeGraph(root, output);
         try {
             output.flush();

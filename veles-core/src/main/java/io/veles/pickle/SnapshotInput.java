@@ -20,9 +20,19 @@ class SnapshotInput extends Input {
 
     private final long payloadLength;
 
+    private final boolean shuffled;
+    private byte[] scratch;
+    private byte[] shuffledBlock;
+
     SnapshotInput(InputStream source, int bufferSize, long payloadLength) {
+        this(source, bufferSize, payloadLength, false);
+    }
+
+    /** {@code shuffled}: the writer filtered large numeric arrays with {@link ByteShuffle}. */
+    SnapshotInput(InputStream source, int bufferSize, long payloadLength, boolean shuffled) {
         super(source, bufferSize);
         this.payloadLength = payloadLength;
+        this.shuffled = shuffled;
     }
 
     /** Bytes of the payload consumed so far. */
@@ -81,12 +91,33 @@ class SnapshotInput extends Input {
 
     /** Reads {@code length} elements of {@code width} bytes each through {@code reader}. */
     void readArrayLE(int length, int width, ChunkReader reader) {
+        if (shuffled && ByteShuffle.applies(length, width)) {
+            readShuffled(length, width, reader);
+            return;
+        }
         int done = 0;
         while (done < length) {
             require(width);
             int count = Math.min((limit - position) / width, length - done);
             reader.get(ByteBuffer.wrap(buffer, position, count * width).order(ByteOrder.LITTLE_ENDIAN), done, count);
             position += count * width;
+            done += count;
+        }
+    }
+
+    private void readShuffled(int length, int width, ChunkReader reader) {
+        int perBlock = ByteShuffle.elementsPerBlock(width);
+        int blockBytes = Math.min(length, perBlock) * width;
+        if (scratch == null || scratch.length < blockBytes) {
+            scratch = new byte[blockBytes];
+            shuffledBlock = new byte[blockBytes];
+        }
+        for (int done = 0; done < length; ) {
+            int count = Math.min(perBlock, length - done);
+            int bytes = count * width;
+            readBytes(shuffledBlock, 0, bytes);
+            ByteShuffle.unshuffle(shuffledBlock, 0, scratch, 0, count, width);
+            reader.get(ByteBuffer.wrap(scratch, 0, bytes).order(ByteOrder.LITTLE_ENDIAN), done, count);
             done += count;
         }
     }

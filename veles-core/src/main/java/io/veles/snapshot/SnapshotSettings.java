@@ -14,10 +14,16 @@ import io.veles.snapshot.codec.Codec;
  *                         largest units
  * @param codeBackup       snapshots also carry the workflow's code ({@code code_backup})
  * @param onFailure        what a failed snapshot does to the run ({@code on_failure})
+ * @param async            the run pauses only to copy its state; compressing and storing go on in
+ *                         the background ({@code async}, default on)
+ * @param asyncMemoryBytes the largest copy an asynchronous snapshot may hold; a larger state is
+ *                         written synchronously ({@code async_memory_mb}, default a quarter of the
+ *                         heap)
  */
 public record SnapshotSettings(String prefix, String directory, Codec compression, int compressionLevel,
                                int interval, double timeInterval, String odbc, String table,
-                               long sizeWarningBytes, boolean codeBackup, FailurePolicy onFailure) {
+                               long sizeWarningBytes, boolean codeBackup, FailurePolicy onFailure,
+                               boolean async, long asyncMemoryBytes) {
 
     /** What a snapshot that cannot be written does to the run. */
     public enum FailurePolicy {
@@ -52,6 +58,22 @@ public record SnapshotSettings(String prefix, String directory, Codec compressio
         if (onFailure == null) {
             onFailure = FailurePolicy.FAIL;
         }
+        if (asyncMemoryBytes < 0) {
+            throw new ConfigException("snapshotter.async_memory_mb: must be 0 or more, got " + (asyncMemoryBytes >> 20));
+        }
+    }
+
+    /** The default bound of an asynchronous snapshot's copy: a quarter of the heap. */
+    public static long defaultAsyncMemory() {
+        return Runtime.getRuntime().maxMemory() / 4;
+    }
+
+    /** Settings with the default asynchronous behaviour. */
+    public SnapshotSettings(String prefix, String directory, Codec compression, int compressionLevel, int interval,
+                            double timeInterval, String odbc, String table, long sizeWarningBytes, boolean codeBackup,
+                            FailurePolicy onFailure) {
+        this(prefix, directory, compression, compressionLevel, interval, timeInterval, odbc, table, sizeWarningBytes,
+                codeBackup, onFailure, true, defaultAsyncMemory());
     }
 
     /** Settings without a code backup. */
@@ -64,7 +86,13 @@ public record SnapshotSettings(String prefix, String directory, Codec compressio
     /** These settings with another failure policy. */
     public SnapshotSettings withOnFailure(FailurePolicy policy) {
         return new SnapshotSettings(prefix, directory, compression, compressionLevel, interval, timeInterval, odbc,
-                table, sizeWarningBytes, codeBackup, policy);
+                table, sizeWarningBytes, codeBackup, policy, async, asyncMemoryBytes);
+    }
+
+    /** These settings with asynchronous snapshots on or off, bounded by {@code memoryBytes}. */
+    public SnapshotSettings withAsync(boolean on, long memoryBytes) {
+        return new SnapshotSettings(prefix, directory, compression, compressionLevel, interval, timeInterval, odbc,
+                table, sizeWarningBytes, codeBackup, onFailure, on, memoryBytes);
     }
 
     /** Defaults: gz at its default level, every run, into {@code ./snapshots}. */
@@ -89,7 +117,9 @@ public record SnapshotSettings(String prefix, String directory, Codec compressio
                 section.getString("table", base.table()),
                 section.getLong("size_warning_mb", base.sizeWarningBytes() >> 20) << 20,
                 section.getBoolean("code_backup", base.codeBackup()),
-                section.has("on_failure") ? FailurePolicy.parse(section.getString("on_failure", "fail")) : base.onFailure());
+                section.has("on_failure") ? FailurePolicy.parse(section.getString("on_failure", "fail")) : base.onFailure(),
+                section.getBoolean("async", base.async()),
+                section.has("async_memory_mb") ? section.getLong("async_memory_mb", 0) << 20 : base.asyncMemoryBytes());
     }
 
     private static String emptyToNull(String value) {

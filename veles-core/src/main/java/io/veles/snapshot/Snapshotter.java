@@ -12,6 +12,10 @@ import io.veles.workflow.Workflow;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Instant;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -50,6 +54,11 @@ public abstract class Snapshotter extends Unit {
     private transient SnapshotKey key_;
     private transient byte[] codeBackup_;
     private transient SnapshotStore store_;
+    private transient ExecutorService background_;
+    private transient Future<?> inFlight_;
+    private transient volatile String confirmedDestination_;
+    private transient int inFlightRuns_;
+    private transient long lastPauseNanos_;
 
     protected Snapshotter(Workflow workflow, String name, SnapshotSettings settings) {
         super(workflow, name);
@@ -143,14 +152,40 @@ public abstract class Snapshotter extends Unit {
         if (snapshotsTaken > 0 && now - lastSnapshotMillis < settings.timeInterval() * 1000) {
             return;
         }
-        export();
+        take(settings.async());
     }
 
+    /**
+     * Takes the final snapshot if runs were counted since the last one, and waits for any snapshot
+     * still being written in the background, reporting its failure by the failure policy.
+     */
     @Override
     public void stop() {
-        if (runsSinceSnapshot > 0 && !skip.get()) {
-            export();
+        try {
+            if (runsSinceSnapshot > 0 && !skip.get()) {
+                take(false);
+            } else {
+                collectBackground();
+            }
+        } finally {
+            if (background_ != null) {
+                background_.shutdown();
+                background_ = null;
+            }
         }
+    }
+
+    /**
+     * How long the workflow was paused by the last snapshot: the whole snapshot when synchronous,
+     * the copy of the state when asynchronous.
+     */
+    public long lastPauseNanos() {
+        return lastPauseNanos_;
+    }
+
+    /** Waits until no snapshot is being written in the background; reports a failure as export() would. */
+    public void awaitWritten() {
+        collectBackground();
     }
 
     /**
@@ -160,11 +195,17 @@ public abstract class Snapshotter extends Unit {
      * Either way, earlier snapshots are untouched.
      */
     public final void export() {
+        take(false);
+    }
+
+    private void take(boolean background) {
+        long start = System.nanoTime();
+        collectBackground(); // at most one snapshot in flight; an earlier failure is reported first
         int runsBefore = runsSinceSnapshot;
         long lastBefore = lastSnapshotMillis;
         String destinationBefore = destination;
         try {
-            write();
+            write(background);
         } catch (SnapshotException e) {
             if (settings.onFailure() == SnapshotSettings.FailurePolicy.FAIL) {
                 throw e;
@@ -174,10 +215,39 @@ public abstract class Snapshotter extends Unit {
             destination = destinationBefore;
             snapshotsTaken--;
             LOG.error("snapshot failed, the run goes on (snapshotter.on_failure=warn): {}", e.getMessage());
+        } finally {
+            lastPauseNanos_ = System.nanoTime() - start;
         }
     }
 
-    private void write() {
+    /** Waits for the snapshot in flight, if any, and applies the failure policy to its outcome. */
+    private void collectBackground() {
+        Future<?> pending = inFlight_;
+        if (pending == null) {
+            return;
+        }
+        inFlight_ = null;
+        try {
+            pending.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SnapshotException("interrupted while a snapshot was being written in the background", e);
+        } catch (ExecutionException e) {
+            // As for a synchronous failure: the runs it covered count toward the next snapshot.
+            destination = confirmedDestination_;
+            runsSinceSnapshot += inFlightRuns_;
+            snapshotsTaken--;
+            SnapshotException failure = e.getCause() instanceof SnapshotException ? (SnapshotException) e.getCause()
+                    : new SnapshotException("snapshot failed in the background: " + e.getCause(), e.getCause());
+            if (settings.onFailure() == SnapshotSettings.FailurePolicy.FAIL) {
+                throw failure;
+            }
+            LOG.error("snapshot failed, the run goes on (snapshotter.on_failure=warn): {}", failure.getMessage());
+        }
+    }
+
+    private void write(boolean background) {
+        int runsCovered = runsSinceSnapshot;
         String effectiveSuffix = suffix != null ? suffix : Integer.toString(snapshotsTaken + 1);
         // Everything this unit changes happens before the state is written, so that the
         // snapshot holds this unit as it is after its run.
@@ -197,20 +267,71 @@ public abstract class Snapshotter extends Unit {
         manifest.created = Instant.ofEpochMilli(lastSnapshotMillis).toString();
         manifest.info.put("suffix", effectiveSuffix);
         manifest.info.putAll(info);
+        SnapshotWriter.Options options = writerOptions();
+        if (background && writeInBackground(entry, manifest, options, runsCovered)) {
+            return;
+        }
         Manifest[] written = new Manifest[1];
-        long stored = store().store(entry, out -> written[0] = writeSnapshot(manifest, out));
+        long stored = store().store(entry, out -> written[0] = SnapshotWriter.write(mainWorkflow(), manifest, options, out));
+        confirmedDestination_ = destination;
         LOG.info("snapshot {}: {} of state, {} stored ({})", destination, ByteCounts.format(written[0].payloadBytes),
                 ByteCounts.format(stored), settings.compression().argument());
         warnIfLarge(written[0]);
     }
 
-    private Manifest writeSnapshot(Manifest manifest, OutputStream out) throws IOException {
+    /**
+     * Copies the state into memory now and leaves compressing and storing it to a background
+     * thread. Returns false, having written nothing, when the copy would exceed
+     * {@code async_memory_mb}: the caller then writes synchronously.
+     */
+    private boolean writeInBackground(SnapshotStore.Entry entry, Manifest manifest, SnapshotWriter.Options options,
+                                      int runsCovered) {
+        Workflow main = mainWorkflow();
+        StateCopy copy = new StateCopy();
+        try {
+            SnapshotWriter.Prepared prepared = SnapshotWriter.prepare(main, manifest, options);
+            long bytes = prepared.containerBytes(options);
+            if (bytes > settings.asyncMemoryBytes()) {
+                LOG.info("snapshot {} needs a {} copy, above snapshotter.async_memory_mb ({}): writing it synchronously",
+                        destination, ByteCounts.format(bytes), ByteCounts.format(settings.asyncMemoryBytes()));
+                return false;
+            }
+            SnapshotWriter.writeContainer(main, prepared, options, copy);
+        } catch (IOException e) {
+            throw new SnapshotException("cannot copy the state for snapshot " + destination + ": " + e.getMessage(), e);
+        }
+        SnapshotStore target = store();
+        String where = destination;
+        if (background_ == null) {
+            background_ = Executors.newSingleThreadExecutor(runnable -> {
+                Thread thread = new Thread(runnable, "veles-snapshot");
+                thread.setDaemon(true);
+                return thread;
+            });
+        }
+        inFlightRuns_ = runsCovered;
+        inFlight_ = background_.submit(() -> {
+            long stored = target.store(entry, out -> {
+                try (OutputStream compressed = options.codec().compress(out, options.level(), options.threads())) {
+                    copy.drainTo(compressed);
+                }
+            });
+            confirmedDestination_ = where;
+            LOG.info("snapshot {}: {} of state, {} stored ({}, written in the background)", where,
+                    ByteCounts.format(manifest.payloadBytes), ByteCounts.format(stored), options.codec().argument());
+            return null;
+        });
+        warnIfLarge(manifest);
+        return true;
+    }
+
+    private SnapshotWriter.Options writerOptions() {
         Workflow main = mainWorkflow();
         if (settings.codeBackup() && codeBackup_ == null) {
             codeBackup_ = CodeBackup.collect(main.getClass()); // the code does not change during a run
         }
-        return SnapshotWriter.write(main, manifest, settings.compression(), settings.compressionLevel(), key_,
-                settings.codeBackup() ? codeBackup_ : null, out);
+        return SnapshotWriter.Options.of(settings.compression(), settings.compressionLevel()).withKey(key_)
+                .withCodeBackup(settings.codeBackup() ? codeBackup_ : null);
     }
 
     private void warnIfLarge(Manifest manifest) {

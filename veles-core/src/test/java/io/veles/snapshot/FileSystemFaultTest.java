@@ -85,6 +85,7 @@ class FileSystemFaultTest {
             SnapshotterTest.CountingWorkflow workflow = workflow(2, settings(disk.path(), FailurePolicy.FAIL));
             workflow.initialize();
             workflow.run();
+            workflow.snapshotter.awaitWritten();
             disk.remountReadOnly();
             SnapshotterTest.CountingWorkflow next = workflow(2, settings(disk.path(), FailurePolicy.FAIL));
             next.initialize();
@@ -101,6 +102,7 @@ class FileSystemFaultTest {
             SnapshotterTest.CountingWorkflow workflow = workflow(3, settings(other.path().resolve("deep/er"), FailurePolicy.FAIL));
             workflow.initialize();
             workflow.run();
+            workflow.stop(); // the last snapshot may still be written in the background until then
             assertEarlierSnapshotsWhole(other.path().resolve("deep/er"), 3);
         }
     }

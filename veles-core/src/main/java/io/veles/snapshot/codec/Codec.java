@@ -4,13 +4,13 @@ import com.github.luben.zstd.ZstdInputStream;
 import com.github.luben.zstd.ZstdOutputStream;
 import io.veles.snapshot.SnapshotException;
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import net.jpountz.lz4.LZ4Factory;
 import net.jpountz.lz4.LZ4FrameInputStream;
@@ -75,8 +75,13 @@ public enum Codec {
         }
 
         @Override
+        byte[] compressBlock(byte[] block, int length, int level) {
+            return GzipMembers.compress(block, length, level);
+        }
+
+        @Override
         public InputStream decompress(InputStream source) throws IOException {
-            return new GZIPInputStream(source, BUFFER);
+            return new ParallelGzipInputStream(source, Runtime.getRuntime().availableProcessors());
         }
     },
 
@@ -174,12 +179,49 @@ public enum Codec {
     public abstract InputStream decompress(InputStream source) throws IOException;
 
     /**
-     * A stream that compresses into {@code sink} at {@code level} (negative: the default); its
-     * close() finishes the codec's stream and closes {@code sink}.
+     * A stream that compresses into {@code sink} at {@code level} (negative: the default) on every
+     * core; its close() finishes the codec's stream and closes {@code sink}.
      */
     public OutputStream compress(OutputStream sink, int level) throws IOException {
+        return compress(sink, level, Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * As {@link #compress(OutputStream, int)} on {@code threads} threads. With more than one, the
+     * data is cut into independent blocks ({@link ParallelBlockOutputStream}); with one, it is a
+     * single stream of the codec.
+     */
+    public OutputStream compress(OutputStream sink, int level, int threads) throws IOException {
+        int checked = checkLevel(level);
+        if (this == NONE) {
+            return open(sink, checked);
+        }
+        if (threads > 1) {
+            return new ParallelBlockOutputStream(sink, (block, length) -> compressBlock(block, length, checked),
+                    threads, ParallelBlockOutputStream.BLOCK_BYTES);
+        }
         // Small writes (headers, Kryo flushes) are gathered before reaching the codec.
-        return new BufferedOutputStream(open(sink, checkLevel(level)), BUFFER);
+        return new BufferedOutputStream(open(sink, checked), BUFFER) {
+            @Override
+            public void flush() {
+                // Not passed on: a codec that ended a block at each of Kryo's flushes would lose ratio.
+            }
+
+            @Override
+            public void close() throws IOException {
+                super.flush();
+                out.close();
+            }
+        };
+    }
+
+    /** {@code length} bytes of {@code block} as one self-contained member, stream or frame of this codec. */
+    byte[] compressBlock(byte[] block, int length, int level) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(length / 2 + 1024);
+        try (OutputStream codec = open(out, level)) {
+            codec.write(block, 0, length);
+        }
+        return out.toByteArray();
     }
 
     /** The seed's argument value: none, snappy, gz, bz2, xz, zst, lz4. */

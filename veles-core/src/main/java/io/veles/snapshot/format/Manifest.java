@@ -36,6 +36,8 @@ public final class Manifest {
     /** SHA-256 over the class files of the captured classes. */
     public String codeFingerprint;
     public long payloadBytes;
+    /** Filters applied to the payload before compression: {@code shuffle} (see the header flag). */
+    public List<String> filters = new ArrayList<>();
     public List<UnitSummary> units = new ArrayList<>();
     public List<ClassDescription> classes = new ArrayList<>();
     /** Free-form facts from the workflow (the decision's epoch and metric, the suffix...). */

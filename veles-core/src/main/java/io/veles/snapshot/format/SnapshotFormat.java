@@ -9,7 +9,8 @@ import java.nio.charset.StandardCharsets;
  * magic            8 bytes   0x89 'V' 'E' 'L' 'E' 'S' '\r' '\n'
  * version          u16       {@link #VERSION}
  * flags            u16       bit 0: signed ({@link #FLAG_SIGNED}); bit 1: code backup
- *                            ({@link #FLAG_CODE}); others reserved, 0
+ *                            ({@link #FLAG_CODE}); bit 2: large numeric arrays byte-shuffled
+ *                            ({@link #FLAG_SHUFFLE}); others reserved, 0
  * manifest length  u32       at most {@link #MAX_MANIFEST_BYTES}
  * manifest         UTF-8 JSON, see {@link Manifest}
  * header CRC       u32       CRC32C of every byte above
@@ -35,8 +36,10 @@ public final class SnapshotFormat {
     public static final int FLAG_SIGNED = 1;
     /** Header flag: a code backup follows the payload ({@link CodeBackup}). */
     public static final int FLAG_CODE = 2;
+    /** Header flag: numeric arrays of 4 KiB and more are byte-shuffled in 32 KiB blocks. */
+    public static final int FLAG_SHUFFLE = 4;
     /** All flags this version knows. */
-    static final int KNOWN_FLAGS = FLAG_SIGNED | FLAG_CODE;
+    static final int KNOWN_FLAGS = FLAG_SIGNED | FLAG_CODE | FLAG_SHUFFLE;
     public static final int MAX_MANIFEST_BYTES = 64 << 20;
     /** The largest code backup a reader accepts. */
     public static final int MAX_CODE_BYTES = 1 << 30;

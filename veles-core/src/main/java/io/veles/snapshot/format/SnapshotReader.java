@@ -32,11 +32,13 @@ public final class SnapshotReader implements Closeable {
     private final boolean signed;
     private final boolean checkSignature;
     private final boolean hasCode;
+    private final boolean shuffled;
     private boolean payloadRead;
 
     private SnapshotReader(String source, Codec codec, CrcInputStream content, Manifest manifest, long payloadLength,
-                           boolean signed, boolean checkSignature, boolean hasCode) {
+                           boolean signed, boolean checkSignature, boolean hasCode, boolean shuffled) {
         this.hasCode = hasCode;
+        this.shuffled = shuffled;
         this.source = source;
         this.codec = codec;
         this.content = content;
@@ -90,6 +92,7 @@ public final class SnapshotReader implements Closeable {
             }
             boolean signed = (flags & SnapshotFormat.FLAG_SIGNED) != 0;
             boolean hasCode = (flags & SnapshotFormat.FLAG_CODE) != 0;
+            boolean shuffled = (flags & SnapshotFormat.FLAG_SHUFFLE) != 0;
             if (key != null && !signed) {
                 throw new SnapshotException(source + " is not signed; with a snapshot key, only snapshots signed with it are accepted");
             }
@@ -109,7 +112,8 @@ public final class SnapshotReader implements Closeable {
                 throw new SnapshotException(source + " is corrupt: its payload length " + payloadLength
                         + " disagrees with its manifest");
             }
-            return new SnapshotReader(source, codec, content, manifest, payloadLength, signed, key != null, hasCode);
+            return new SnapshotReader(source, codec, content, manifest, payloadLength, signed, key != null, hasCode,
+                    shuffled);
         } catch (SnapshotException e) {
             closeQuietly(raw);
             throw e;
@@ -179,7 +183,7 @@ public final class SnapshotReader implements Closeable {
         CrcInputStream.Limited payload = content.limit(payloadLength);
         GraphReader.Restored restored;
         try {
-            restored = GraphReader.read(payload, payloadLength, manifest.classes, manifest.units, rules);
+            restored = GraphReader.read(payload, payloadLength, manifest.classes, manifest.units, rules, shuffled);
         } catch (SnapshotException e) {
             // A damaged payload can fail in any way; if the bytes do not check out, say that instead.
             String integrity = integrityProblem(payload);

@@ -159,4 +159,40 @@ class CodecTest {
         assertThat(Codec.fromFileName("walk_current")).isEqualTo(Codec.NONE);
         assertThat(Codec.fromFileName("walk_1.snappy")).isEqualTo(Codec.SNAPPY);
     }
+
+    @ParameterizedTest
+    @EnumSource(value = Codec.class, names = "NONE", mode = EnumSource.Mode.EXCLUDE)
+    void blocksCompressedInParallelAreOneStreamForTheStandardTool(Codec codec) throws IOException {
+        byte[] data = sample((10 << 20) + 12345, 5); // three blocks
+        ByteArrayOutputStream sink = new ByteArrayOutputStream();
+        try (OutputStream out = codec.compress(sink, codec == Codec.XZ ? 1 : -1, 2)) {
+            out.write(data);
+        }
+        Path file = dir.resolve("blocks" + codec.extension());
+        Files.write(file, sink.toByteArray());
+        assertThat(decompress(codec, sink.toByteArray())).isEqualTo(data);
+        if (StandardTools.available(codec)) {
+            assertThat(StandardTools.decompressWithTool(codec, file)).isEqualTo(data);
+        }
+    }
+
+    @Test
+    void gzipMembersRecordTheirLengthAndDamageIsFound() throws IOException {
+        byte[] data = sample(9 << 20, 6);
+        ByteArrayOutputStream sink = new ByteArrayOutputStream();
+        try (OutputStream out = Codec.GZIP.compress(sink, 6, 2)) {
+            out.write(data);
+        }
+        byte[] gz = sink.toByteArray();
+        int first = GzipMembers.getIntLE(gz, 16);
+        assertThat(gz[first]).as("a second member follows the first's recorded length").isEqualTo((byte) 0x1f);
+        assertThat(GzipMembers.getIntLE(gz, first + 16) + first).isLessThan(gz.length);
+
+        byte[] damaged = gz.clone();
+        damaged[first + 1000] ^= 0x55;
+        assertThatThrownBy(() -> decompress(Codec.GZIP, damaged)).isInstanceOf(IOException.class)
+                .hasMessageContaining("corrupt gzip member 2");
+        byte[] truncated = Arrays.copyOf(gz, gz.length - 10);
+        assertThatThrownBy(() -> decompress(Codec.GZIP, truncated)).isInstanceOf(IOException.class);
+    }
 }

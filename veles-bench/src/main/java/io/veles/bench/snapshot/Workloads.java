@@ -1,0 +1,198 @@
+package io.veles.bench.snapshot;
+
+import io.veles.workflow.Unit;
+import io.veles.workflow.Workflow;
+import java.io.IOException;
+import java.io.Serializable;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * The benchmark workloads of issue 6. W1: 20 units whose float32 arrays of N(0, 0.05) add up to
+ * the requested size, with scalars, maps and cross-references. W2: 10,000 small units with
+ * scalars, small collections and references to their neighbours.
+ */
+public final class Workloads {
+    public static final int W1_UNITS = 20;
+    public static final int W2_UNITS = 10_000;
+
+    private Workloads() {
+    }
+
+    /** The weights of W1 unit {@code index}: reproducible, so that the anchors get the same bytes. */
+    static float[] weights(long totalBytes, int index) {
+        int elements = (int) (totalBytes / 4 / W1_UNITS);
+        float[] values = new float[elements];
+        SplittableRandom random = new SplittableRandom(1000 + index);
+        for (int i = 0; i < elements; i += 2) {
+            // Box-Muller: two normal values per pair of uniforms
+            double u = 1.0 - random.nextDouble();
+            double v = random.nextDouble();
+            double r = Math.sqrt(-2 * Math.log(u)) * 0.05;
+            values[i] = (float) (r * Math.cos(2 * Math.PI * v));
+            if (i + 1 < elements) {
+                values[i + 1] = (float) (r * Math.sin(2 * Math.PI * v));
+            }
+        }
+        return values;
+    }
+
+    /** W1's arrays as raw little-endian float32, one after the other: what the anchors compress. */
+    static long writeRaw(long totalBytes, Path file) throws IOException {
+        long written = 0;
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
+            for (int unit = 0; unit < W1_UNITS; unit++) {
+                float[] values = weights(totalBytes, unit);
+                for (int from = 0; from < values.length; ) {
+                    buffer.clear();
+                    int n = Math.min(values.length - from, buffer.capacity() / 4);
+                    buffer.asFloatBuffer().put(values, from, n);
+                    buffer.limit(n * 4);
+                    while (buffer.hasRemaining()) {
+                        written += channel.write(buffer);
+                    }
+                    from += n;
+                }
+            }
+            channel.force(true);
+        }
+        return written;
+    }
+
+    /** A layer of W1. */
+    public static final class Layer extends Unit {
+        float[] weights;
+        double learningRate = 0.01;
+        long updates;
+        final Map<String, Object> config = new HashMap<>();
+        Layer previous;
+
+        Layer(Workflow workflow, int index, long totalBytes) {
+            super(workflow, "layer" + index);
+            weights = weights(totalBytes, index);
+            config.put("index", index);
+            config.put("activation", index % 2 == 0 ? "tanh" : "relu");
+            config.put("shape", List.of(weights.length));
+        }
+
+        @Override
+        public void run() {
+            updates++;
+        }
+    }
+
+    public static final class W1 extends Workflow {
+        final List<Layer> layers = new ArrayList<>();
+
+        public W1(long totalBytes) {
+            super("w1");
+            Layer previous = null;
+            for (int i = 0; i < W1_UNITS; i++) {
+                Layer layer = new Layer(this, i, totalBytes);
+                layer.previous = previous; // cross-references
+                layers.add(layer);
+                previous = layer;
+            }
+        }
+
+        long stateBytes() {
+            return layers.stream().mapToLong(layer -> layer.weights.length * 4L).sum();
+        }
+    }
+
+    /** A small unit of W2. */
+    public static final class Small extends Unit {
+        int count;
+        double value;
+        String label;
+        final List<Integer> history = new ArrayList<>();
+        final Map<String, Double> stats = new HashMap<>();
+        Small neighbour;
+
+        Small(Workflow workflow, int index) {
+            super(workflow, "unit" + index);
+            count = index;
+            value = index * 0.5;
+            label = "u" + index;
+            for (int i = 0; i < 4; i++) {
+                history.add(index + i);
+            }
+            stats.put("mean", value);
+            stats.put("max", value * 2);
+        }
+
+        @Override
+        public void run() {
+            count++;
+        }
+    }
+
+    public static final class W2 extends Workflow {
+        public W2() {
+            super("w2");
+            Small first = null;
+            Small previous = null;
+            for (int i = 0; i < W2_UNITS; i++) {
+                Small unit = new Small(this, i);
+                if (previous != null) {
+                    unit.neighbour = previous;
+                    unit.linkFrom(previous);
+                } else {
+                    first = unit;
+                }
+                previous = unit;
+            }
+            first.neighbour = previous; // a ring
+        }
+    }
+
+    /** W2 as plain serializable objects, for the JDK serialization anchor: the same shape and fields. */
+    public static final class JdkSmall implements Serializable {
+        private static final long serialVersionUID = 1L;
+        int count;
+        double value;
+        String label;
+        final List<Integer> history = new ArrayList<>();
+        final Map<String, Double> stats = new HashMap<>();
+        JdkSmall neighbour;
+        final List<JdkSmall> linkedFrom = new ArrayList<>();
+        final List<JdkSmall> linkedTo = new ArrayList<>();
+        String name;
+    }
+
+    static List<JdkSmall> jdkW2() {
+        List<JdkSmall> units = new ArrayList<>();
+        JdkSmall previous = null;
+        for (int i = 0; i < W2_UNITS; i++) {
+            JdkSmall unit = new JdkSmall();
+            unit.name = "unit" + i;
+            unit.count = i;
+            unit.value = i * 0.5;
+            unit.label = "u" + i;
+            for (int j = 0; j < 4; j++) {
+                unit.history.add(i + j);
+            }
+            unit.stats.put("mean", unit.value);
+            unit.stats.put("max", unit.value * 2);
+            if (previous != null) {
+                unit.neighbour = previous;
+                unit.linkedFrom.add(previous);
+                previous.linkedTo.add(unit);
+            }
+            units.add(unit);
+            previous = unit;
+        }
+        units.get(0).neighbour = previous;
+        return units;
+    }
+}

@@ -1,0 +1,135 @@
+package io.veles.snapshot.codec;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.util.ArrayDeque;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Compresses in independent blocks on several threads and writes the results in order: one
+ * gzip member, bzip2 stream, xz stream, zstd frame, LZ4 frame or Snappy framing stream per block,
+ * which is still a single valid stream for each format's standard tool (all of them read
+ * concatenations). Memory is bounded: at most {@code maxPending} blocks are in flight.
+ *
+ * <p>{@link #flush()} does not end a block early (Kryo flushes every 64 KiB); only close() does.
+ */
+final class ParallelBlockOutputStream extends OutputStream {
+    /** Block size: large enough that per-block headers and a fresh dictionary cost little. */
+    static final int BLOCK_BYTES = 4 << 20;
+    /** Input and output of all pending blocks stay below this. */
+    private static final long MAX_PENDING_BYTES = 48L << 20;
+
+    /** Compresses one whole block into a self-contained member of the codec's format. */
+    @FunctionalInterface
+    interface BlockCodec {
+        byte[] compress(byte[] block, int length) throws IOException;
+    }
+
+    private final OutputStream sink;
+    private final BlockCodec codec;
+    private final ExecutorService pool;
+    private final int maxPending;
+    private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+    private final ArrayDeque<byte[]> spare = new ArrayDeque<>();
+    private final int blockBytes;
+    private byte[] block;
+    private int filled;
+    private boolean closed;
+
+    private record Pending(byte[] input, Future<byte[]> output) {
+    }
+
+    ParallelBlockOutputStream(OutputStream sink, BlockCodec codec, int threads, int blockBytes) {
+        this.sink = sink;
+        this.codec = codec;
+        this.blockBytes = blockBytes;
+        this.maxPending = (int) Math.max(2, Math.min(2L * threads, MAX_PENDING_BYTES / (2L * blockBytes)));
+        this.pool = Executors.newFixedThreadPool(threads, runnable -> {
+            Thread thread = new Thread(runnable, "veles-compress");
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.block = new byte[blockBytes];
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+        if (filled == block.length) {
+            submit();
+        }
+        block[filled++] = (byte) b;
+    }
+
+    @Override
+    public void write(byte[] bytes, int offset, int length) throws IOException {
+        while (length > 0) {
+            if (filled == block.length) {
+                submit();
+            }
+            int n = Math.min(length, block.length - filled);
+            System.arraycopy(bytes, offset, block, filled, n);
+            filled += n;
+            offset += n;
+            length -= n;
+        }
+    }
+
+    @Override
+    public void flush() {
+        // Blocks end only when full or at close: an early end would cost ratio and speed.
+    }
+
+    private void submit() throws IOException {
+        while (pending.size() >= maxPending) {
+            drainOne();
+        }
+        byte[] input = block;
+        int length = filled;
+        pending.add(new Pending(input, pool.submit(() -> codec.compress(input, length))));
+        block = spare.isEmpty() ? new byte[blockBytes] : spare.poll();
+        filled = 0;
+    }
+
+    private void drainOne() throws IOException {
+        Pending next = pending.poll();
+        try {
+            sink.write(next.output().get());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while compressing");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException) {
+                throw (IOException) cause;
+            }
+            if (cause instanceof RuntimeException) {
+                throw (RuntimeException) cause;
+            }
+            throw new IOException(cause);
+        }
+        spare.add(next.input());
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            if (filled > 0 || pending.isEmpty()) {
+                submit();
+            }
+            while (!pending.isEmpty()) {
+                drainOne();
+            }
+            sink.close();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}

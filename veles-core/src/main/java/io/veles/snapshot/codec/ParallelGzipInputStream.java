@@ -1,0 +1,173 @@
+package io.veles.snapshot.codec;
+
+import java.io.ByteArrayInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.SequenceInputStream;
+import java.util.ArrayDeque;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.zip.CRC32;
+import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+
+/**
+ * Reads gzip, inflating on several threads the members that record their length
+ * ({@link GzipMembers}), in order. From the first member that does not (a file gzip itself
+ * wrote, or recompressed), it reads on as a plain sequential gzip stream of concatenated members.
+ */
+final class ParallelGzipInputStream extends InputStream {
+    /** No member of ours holds more than a block; a larger claim is corruption, refused before allocating. */
+    private static final int MAX_MEMBER_BYTES = 64 << 20;
+
+    private final InputStream source;
+    private final ExecutorService pool;
+    private final int maxPending;
+    private final ArrayDeque<Future<byte[]>> pending = new ArrayDeque<>();
+    private InputStream sequential;
+    private boolean sourceDone;
+    private byte[] current = new byte[0];
+    private int position;
+    private long members;
+
+    ParallelGzipInputStream(InputStream source, int threads) {
+        this.source = source;
+        this.maxPending = Math.max(2, 2 * threads);
+        this.pool = Executors.newFixedThreadPool(threads, runnable -> {
+            Thread thread = new Thread(runnable, "veles-inflate");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    @Override
+    public int read() throws IOException {
+        byte[] one = new byte[1];
+        int n = read(one, 0, 1);
+        return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] bytes, int offset, int length) throws IOException {
+        if (length == 0) {
+            return 0;
+        }
+        while (position == current.length) {
+            topUp();
+            if (!pending.isEmpty()) {
+                current = next();
+                position = 0;
+            } else if (sequential != null) {
+                return sequential.read(bytes, offset, length);
+            } else {
+                return -1;
+            }
+        }
+        int n = Math.min(length, current.length - position);
+        System.arraycopy(current, position, bytes, offset, n);
+        position += n;
+        return n;
+    }
+
+    private void topUp() throws IOException {
+        while (!sourceDone && pending.size() < maxPending) {
+            readMember();
+        }
+    }
+
+    private void readMember() throws IOException {
+        byte[] head = source.readNBytes(GzipMembers.HEADER_BYTES);
+        if (head.length == 0 && members > 0) {
+            sourceDone = true;
+            return;
+        }
+        if (!isOurs(head)) {
+            // Not a member that says its length: read the rest as plain gzip.
+            sequential = new GzipCompressorInputStream(new SequenceInputStream(new ByteArrayInputStream(head), source), true);
+            sourceDone = true;
+            return;
+        }
+        int total = GzipMembers.getIntLE(head, 16);
+        if (total < GzipMembers.HEADER_BYTES + 8 || total > MAX_MEMBER_BYTES) {
+            throw new IOException("corrupt gzip member " + (members + 1) + ": impossible length " + total);
+        }
+        byte[] member = new byte[total];
+        System.arraycopy(head, 0, member, 0, head.length);
+        int got = source.readNBytes(member, head.length, total - head.length);
+        if (got != total - head.length) {
+            throw new EOFException("gzip stream ends inside member " + (members + 1) + " (truncated)");
+        }
+        long index = ++members;
+        pending.add(pool.submit(() -> inflate(member, index)));
+    }
+
+    private static boolean isOurs(byte[] head) {
+        return head.length == GzipMembers.HEADER_BYTES && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b
+                && head[2] == 8 && head[3] == 4 && head[10] == 8 && head[11] == 0
+                && head[12] == GzipMembers.SUBFIELD_1 && head[13] == GzipMembers.SUBFIELD_2 && head[14] == 4 && head[15] == 0;
+    }
+
+    private static byte[] inflate(byte[] member, long index) throws IOException {
+        int size = GzipMembers.getIntLE(member, member.length - 4);
+        if (size < 0 || size > MAX_MEMBER_BYTES) {
+            throw new IOException("corrupt gzip member " + index + ": impossible size " + size);
+        }
+        byte[] out = new byte[size];
+        Inflater inflater = new Inflater(true);
+        try {
+            inflater.setInput(member, GzipMembers.HEADER_BYTES, member.length - GzipMembers.HEADER_BYTES - 8);
+            int n = 0;
+            while (n < size && !inflater.finished()) {
+                int got = inflater.inflate(out, n, size - n);
+                if (got == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
+                    break;
+                }
+                n += got;
+            }
+            if (n != size || !inflater.finished() && inflater.inflate(new byte[1]) != 0 || !inflater.finished()) {
+                throw new IOException("corrupt gzip member " + index + ": its data does not inflate to its size");
+            }
+        } catch (DataFormatException e) {
+            throw new IOException("corrupt gzip member " + index + ": " + e.getMessage(), e);
+        } finally {
+            inflater.end();
+        }
+        CRC32 crc = new CRC32();
+        crc.update(out);
+        if ((int) crc.getValue() != GzipMembers.getIntLE(member, member.length - 8)) {
+            throw new IOException("corrupt gzip member " + index + ": CRC mismatch");
+        }
+        return out;
+    }
+
+    private byte[] next() throws IOException {
+        try {
+            return pending.poll().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while inflating");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException) {
+                throw (IOException) cause;
+            }
+            throw new IOException(cause.getMessage(), cause);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        pool.shutdownNow();
+        pending.clear();
+        if (sequential != null) {
+            sequential.close();
+        } else {
+            source.close();
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package io.veles.snapshot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.veles.snapshot.codec.Codec;
+import io.veles.snapshot.format.SnapshotReader;
+import io.veles.snapshot.store.SnapshotDirectory;
+import io.veles.workflow.Unit;
+import io.veles.workflow.Workflow;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Asynchronous snapshots: the workflow pauses only for a copy of its state, which is what gets
+ * stored even as the state changes right after; failures in the background are reported at the
+ * next snapshot; a state above the memory bound is written synchronously.
+ */
+class AsyncSnapshotTest {
+    @TempDir
+    Path dir;
+
+    static final class Layer extends Unit {
+        float[] weights = new float[3 << 20]; // 12 MiB: several compression blocks
+        int step;
+
+        Layer(Workflow workflow) {
+            super(workflow, "layer");
+            Random random = new Random(3);
+            for (int i = 0; i < weights.length; i++) {
+                weights[i] = (float) (random.nextGaussian() * 0.05);
+            }
+        }
+
+        @Override
+        public void run() {
+            step++;
+            for (int i = 0; i < weights.length; i += 97) {
+                weights[i] += 0.001f;
+            }
+        }
+    }
+
+    public static final class Net extends Workflow {
+        final Layer layer;
+
+        public Net() {
+            super("net");
+            layer = new Layer(this);
+        }
+    }
+
+    private Snapshotter snapshotter(Net net, Path where, long asyncMemory) {
+        return Snapshotter.create(net, new SnapshotSettings("net", where.toString(), Codec.GZIP, 1, 1, 0, null, null,
+                SnapshotSettings.DEFAULT_SIZE_WARNING).withAsync(true, asyncMemory));
+    }
+
+    private static Net restore(Path file) throws Exception {
+        try (SnapshotReader reader = Snapshots.openFile(file)) {
+            return Snapshots.restore(reader, Net.class, List.of());
+        }
+    }
+
+    @Test
+    void theSnapshotHoldsTheStateAtThePauseWhileTheWorkflowMovesOn() throws Exception {
+        Net net = new Net();
+        Snapshotter snapshotter = snapshotter(net, dir, 1L << 30);
+        net.initialize();
+        net.layer.run();
+        float[] atSnapshot = net.layer.weights.clone();
+        snapshotter.run(); // copies the state and returns; compression goes on in the background
+        net.layer.run(); // the state changes while the snapshot is being written
+        net.layer.run();
+        snapshotter.awaitWritten();
+
+        Net restored = restore(Path.of(snapshotter.destination()));
+        assertThat(restored.layer.step).isEqualTo(1);
+        assertThat(Arrays.equals(restored.layer.weights, atSnapshot)).isTrue();
+        assertThat(snapshotter.lastPauseNanos()).isPositive();
+    }
+
+    @Test
+    void atMostOneSnapshotIsInFlightAndStopWaitsForTheLast() throws Exception {
+        Net net = new Net();
+        Snapshotter snapshotter = snapshotter(net, dir, 1L << 30);
+        net.initialize();
+        for (int i = 0; i < 3; i++) {
+            net.layer.run();
+            snapshotter.run();
+        }
+        net.layer.run();
+        snapshotter.stop(); // no runs since the last snapshot: no final one, but the last must be complete
+        List<Path> files = new SnapshotDirectory(dir).snapshots();
+        assertThat(files).hasSize(3);
+        for (Path file : files) {
+            try (SnapshotReader reader = Snapshots.openFile(file)) {
+                reader.verify();
+            }
+        }
+        assertThat(restore(SnapshotDirectory.resolveSource(dir)).layer.step).isEqualTo(3);
+    }
+
+    @Test
+    void aBackgroundFailureIsReportedAtTheNextSnapshotAndNothingPartialIsLeft() throws Exception {
+        Path blocked = dir.resolve("blocked");
+        Files.createDirectories(blocked);
+        Net net = new Net();
+        Snapshotter snapshotter = snapshotter(net, blocked, 1L << 30);
+        net.initialize();
+        snapshotter.run();
+        snapshotter.awaitWritten();
+        String good = snapshotter.destination();
+        // The directory becomes unusable for the next write: a file takes its place.
+        Path moved = dir.resolve("moved");
+        Files.move(blocked, moved);
+        Files.writeString(blocked, "not a directory");
+        snapshotter.run(); // the copy succeeds; the background write fails
+        assertThatThrownBy(snapshotter::awaitWritten).isInstanceOf(SnapshotException.class);
+        assertThat(snapshotter.destination()).as("the last snapshot that was stored").isEqualTo(good);
+        Files.delete(blocked);
+        Files.move(moved, blocked);
+        assertThat(new SnapshotDirectory(blocked).snapshots()).hasSize(1);
+    }
+
+    @Test
+    void aStateAboveTheMemoryBoundIsWrittenSynchronously() throws Exception {
+        Net net = new Net();
+        Snapshotter snapshotter = snapshotter(net, dir, 1 << 20);
+        net.initialize();
+        snapshotter.run();
+        assertThat(Path.of(snapshotter.destination())).as("written before run() returned").exists();
+    }
+}
