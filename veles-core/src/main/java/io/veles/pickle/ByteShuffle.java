@@ -13,9 +13,10 @@ package io.veles.pickle;
 final class ByteShuffle {
     /**
      * Bytes per shuffled block. Large, so that each byte plane spans many deflate blocks with one
-     * set of statistics: 32 KiB blocks saved 4.5% over plain gzip on N(0, 0.05) weights, 1 MiB 8%.
+     * set of statistics: on N(0, 0.05) weights with gzip, 32 KiB blocks saved 4.5% over plain
+     * gzip, 1 MiB blocks 9.7%, 4 MiB blocks (the codecs' block size) 9.9%.
      */
-    static final int BLOCK_BYTES = 1 << 20;
+    static final int BLOCK_BYTES = 4 << 20;
     /** Arrays below this are not worth the pass. */
     static final int MIN_ARRAY_BYTES = 4 << 10;
 

@@ -58,6 +58,7 @@ public abstract class Snapshotter extends Unit {
     private transient Future<?> inFlight_;
     private transient volatile String confirmedDestination_;
     private transient int inFlightRuns_;
+    private transient StateCopy copy_;
     private transient long lastPauseNanos_;
 
     protected Snapshotter(Workflow workflow, String name, SnapshotSettings settings) {
@@ -172,6 +173,7 @@ public abstract class Snapshotter extends Unit {
                 background_.shutdown();
                 background_ = null;
             }
+            copy_ = null;
         }
     }
 
@@ -287,15 +289,21 @@ public abstract class Snapshotter extends Unit {
     private boolean writeInBackground(SnapshotStore.Entry entry, Manifest manifest, SnapshotWriter.Options options,
                                       int runsCovered) {
         Workflow main = mainWorkflow();
-        StateCopy copy = new StateCopy();
+        if (copy_ == null) {
+            copy_ = new StateCopy();
+        }
+        StateCopy copy = copy_; // free: at most one snapshot is in flight, and it was collected
         try {
             SnapshotWriter.Prepared prepared = SnapshotWriter.prepare(main, manifest, options);
             long bytes = prepared.containerBytes(options);
             if (bytes > settings.asyncMemoryBytes()) {
+                copy_ = null; // the kept pieces are no use to a state this size
                 LOG.info("snapshot {} needs a {} copy, above snapshotter.async_memory_mb ({}): writing it synchronously",
                         destination, ByteCounts.format(bytes), ByteCounts.format(settings.asyncMemoryBytes()));
                 return false;
             }
+            copy.reset();
+            copy.trimTo(bytes);
             SnapshotWriter.writeContainer(main, prepared, options, copy);
         } catch (IOException e) {
             throw new SnapshotException("cannot copy the state for snapshot " + destination + ": " + e.getMessage(), e);
@@ -313,7 +321,7 @@ public abstract class Snapshotter extends Unit {
         inFlight_ = background_.submit(() -> {
             long stored = target.store(entry, out -> {
                 try (OutputStream compressed = options.codec().compress(out, options.level(), options.threads())) {
-                    copy.drainTo(compressed);
+                    copy.writeTo(compressed);
                 }
             });
             confirmedDestination_ = where;

@@ -47,7 +47,8 @@ final class ParallelBlockOutputStream extends OutputStream {
         this.sink = sink;
         this.codec = codec;
         this.blockBytes = blockBytes;
-        this.maxPending = (int) Math.max(2, Math.min(2L * threads, MAX_PENDING_BYTES / (2L * blockBytes)));
+        // One block per thread, and one more so that the threads never wait for the writer.
+        this.maxPending = (int) Math.max(2, Math.min(threads + 1L, MAX_PENDING_BYTES / (2L * blockBytes)));
         this.pool = Executors.newFixedThreadPool(threads, runnable -> {
             Thread thread = new Thread(runnable, "veles-compress");
             thread.setDaemon(true);

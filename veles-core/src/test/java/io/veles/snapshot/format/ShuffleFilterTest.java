@@ -44,8 +44,8 @@ class ShuffleFilterTest {
                 chars[i] = (char) random.nextInt();
             }
             small = new float[1023]; // just under the filter's threshold
-            oneBlock = new float[262_144];
-            blockAndOne = new float[262_145];
+            oneBlock = new float[1_048_576]; // one 4 MiB shuffle block
+            blockAndOne = new float[1_048_577];
             for (float[] array : new float[][] {small, oneBlock, blockAndOne}) {
                 for (int i = 0; i < array.length; i++) {
                     array[i] = random.nextFloat();
@@ -141,6 +141,20 @@ class ShuffleFilterTest {
         }
         try (SnapshotReader reader = SnapshotReader.open(new ByteArrayInputStream(plain), "test")) {
             assertThat(reader.manifest().filters).isEmpty();
+        }
+        // Shuffled weights are deflated Huffman-only (the encoder's choice per block): still gzip.
+        if (io.veles.snapshot.codec.StandardTools.available(Codec.GZIP)) {
+            java.nio.file.Path file = java.nio.file.Files.createTempFile("shuffled", ".gz");
+            try {
+                java.nio.file.Files.write(file, shuffled);
+                byte[] container = io.veles.snapshot.codec.StandardTools.decompressWithTool(Codec.GZIP, file);
+                try (SnapshotReader reader = SnapshotReader.open(new ByteArrayInputStream(container), "gzip -d")) {
+                    Workflow restored = reader.restore(RestoreRules.forWorkflow(Net.class)).workflow();
+                    assertThat(Arrays.equals(((Layer) restored.findUnit("layer")).weights, expected)).isTrue();
+                }
+            } finally {
+                java.nio.file.Files.delete(file);
+            }
         }
     }
 }
