@@ -1,5 +1,7 @@
 package io.veles.snapshot.codec;
 
+import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdCompressCtx;
 import com.github.luben.zstd.ZstdInputStream;
 import com.github.luben.zstd.ZstdOutputStream;
 import io.veles.snapshot.SnapshotException;
@@ -122,7 +124,7 @@ public enum Codec {
             } catch (UnsupportedOptionsException e) {
                 throw new SnapshotException("xz cannot use level " + level, e);
             }
-            ByteArrayOutputStream out = new ByteArrayOutputStream(length / 2 + 1024);
+            ByteArrayOutputStream out = new ByteArrayOutputStream(length + length / 8 + 1024);
             try (XZOutputStream xz = new XZOutputStream(out, options, XZ_CACHE)) {
                 xz.write(block, 0, length);
             }
@@ -142,6 +144,16 @@ public enum Codec {
             ZstdOutputStream out = new ZstdOutputStream(sink, level);
             out.setChecksum(true);
             return out;
+        }
+
+        @Override
+        byte[] compressBlock(byte[] block, int length, int level) {
+            // One-shot, with a context per thread: no stream buffers to allocate per block.
+            ZstdCompressCtx context = ZSTD_CONTEXTS.get();
+            context.setLevel(level);
+            byte[] out = new byte[(int) Zstd.compressBound(length)];
+            int size = context.compressByteArray(out, 0, out.length, block, 0, length);
+            return java.util.Arrays.copyOf(out, size);
         }
 
         @Override
@@ -169,6 +181,13 @@ public enum Codec {
             return new LZ4FrameInputStream(source);
         }
     };
+
+    /** One zstd context per compressing thread, with content checksums on. */
+    private static final ThreadLocal<ZstdCompressCtx> ZSTD_CONTEXTS = ThreadLocal.withInitial(() -> {
+        ZstdCompressCtx context = new ZstdCompressCtx();
+        context.setChecksum(true);
+        return context;
+    });
 
     /** xz's encoder and decoder buffers, reused from block to block (thread-safe). */
     private static final ArrayCache XZ_CACHE = BasicArrayCache.getInstance();
@@ -240,7 +259,7 @@ public enum Codec {
 
     /** {@code length} bytes of {@code block} as one self-contained member, stream or frame of this codec. */
     byte[] compressBlock(byte[] block, int length, int level) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(length / 2 + 1024);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(length + length / 8 + 1024);
         try (OutputStream codec = open(out, level)) {
             codec.write(block, 0, length);
         }

@@ -38,7 +38,7 @@ final class GzipMembers {
             deflater.setStrategy(strategyFor(data, length, level));
             deflater.setInput(data, 0, length);
             deflater.finish();
-            ByteArrayOutputStream out = new ByteArrayOutputStream(length / 2 + 1024);
+            ByteArrayOutputStream out = new ByteArrayOutputStream(length + length / 8 + 1024);
             byte[] header = new byte[HEADER_BYTES];
             out.write(header, 0, header.length); // filled in below, once the size is known
             byte[] buffer = new byte[64 << 10];

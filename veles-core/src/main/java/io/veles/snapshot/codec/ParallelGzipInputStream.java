@@ -63,7 +63,11 @@ final class ParallelGzipInputStream extends InputStream {
                 current = next();
                 position = 0;
             } else if (sequential != null) {
-                return sequential.read(bytes, offset, length);
+                try {
+                    return sequential.read(bytes, offset, length);
+                } catch (RuntimeException e) {
+                    throw corrupt(e); // commons-compress lets some malformed headers out unchecked
+                }
             } else {
                 return -1;
             }
@@ -88,7 +92,11 @@ final class ParallelGzipInputStream extends InputStream {
         }
         if (!isOurs(head)) {
             // Not a member that says its length: read the rest as plain gzip.
-            sequential = new GzipCompressorInputStream(new SequenceInputStream(new ByteArrayInputStream(head), source), true);
+            try {
+                sequential = new GzipCompressorInputStream(new SequenceInputStream(new ByteArrayInputStream(head), source), true);
+            } catch (RuntimeException e) {
+                throw corrupt(e);
+            }
             sourceDone = true;
             return;
         }
@@ -104,6 +112,10 @@ final class ParallelGzipInputStream extends InputStream {
         }
         long index = ++members;
         pending.add(pool.submit(() -> inflate(member, index)));
+    }
+
+    private static IOException corrupt(RuntimeException e) {
+        return new IOException("corrupt gzip stream: " + e.getMessage(), e);
     }
 
     private static boolean isOurs(byte[] head) {
