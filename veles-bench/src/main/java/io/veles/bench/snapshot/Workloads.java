@@ -45,6 +45,25 @@ public final class Workloads {
         return values;
     }
 
+    /** Whether {@code values} are W1 unit {@code index}'s weights, checked without a second copy. */
+    static boolean matches(float[] values, long totalBytes, int index) {
+        int elements = (int) (totalBytes / 4 / W1_UNITS);
+        if (values.length != elements) {
+            return false;
+        }
+        SplittableRandom random = new SplittableRandom(1000 + index);
+        for (int i = 0; i < elements; i += 2) {
+            double u = 1.0 - random.nextDouble();
+            double v = random.nextDouble();
+            double r = Math.sqrt(-2 * Math.log(u)) * 0.05;
+            if (values[i] != (float) (r * Math.cos(2 * Math.PI * v))
+                    || i + 1 < elements && values[i + 1] != (float) (r * Math.sin(2 * Math.PI * v))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** W1's arrays as raw little-endian float32, one after the other: what the anchors compress. */
     static long writeRaw(long totalBytes, Path file) throws IOException {
         long written = 0;
