@@ -63,6 +63,18 @@ class DatabaseCommandTest {
     }
 
     @Test
+    void convertMovesARowToAFileOfAnotherCodecThatVerifies() throws Exception {
+        String id = listed.get(0).get("id").asText();
+        VelesProcess convert = VelesProcess.run(dir, "snapshot", "convert", "odbc://" + odbc + "&wine_runs&" + id,
+                "exported.xz", "--compression", "xz");
+        assertThat(convert.exitCode()).as(convert.stderr()).isZero();
+        assertThat(convert.stdout().strip()).isEqualTo("exported.xz");
+        VelesProcess verify = VelesProcess.run(dir, "snapshot", "verify", "exported.xz");
+        assertThat(verify.exitCode()).as(verify.stderr()).isZero();
+        assertThat(verify.stdout()).contains(listed.get(3).get("name").asText() + ", xz");
+    }
+
+    @Test
     void badDatabaseInputGetsOneLineAndWritesNothing() throws Exception {
         String[][] cases = {
                 {"--odbc", "DRIVER={Oracle};DATABASE=x", "ODBC driver 'Oracle' is not one we can map to JDBC"},

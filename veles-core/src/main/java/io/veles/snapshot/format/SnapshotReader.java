@@ -13,6 +13,8 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.DataOutputStream;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Optional;
@@ -192,6 +194,68 @@ public final class SnapshotReader implements Closeable {
         skipCode();
         checkTrailer();
         return restored;
+    }
+
+    /**
+     * Writes this snapshot again as a stream of {@code codec} at {@code level} into {@code sink}
+     * (closed at the end), with the manifest's codec and level updated and new checksums; the
+     * payload's bytes are copied as they are, a buffer at a time, and the old trailer is checked
+     * as they go, so that a damaged source fails the conversion. A signed snapshot is signed
+     * again with {@code key}, which it needs: a conversion never drops a signature silently.
+     * Returns the new manifest.
+     */
+    public Manifest transcode(Codec newCodec, int level, SnapshotKey key, OutputStream sink) throws IOException {
+        if (signed && key == null) {
+            throw new SnapshotException(source + " is signed: give its key to convert it (the copy is signed again)");
+        }
+        int checkedLevel = newCodec.checkLevel(level);
+        startPayload();
+        manifest.codec = newCodec.argument();
+        manifest.level = checkedLevel;
+        byte[] manifestBytes = SnapshotWriter.JSON.writeValueAsBytes(manifest);
+        try (OutputStream compressed = newCodec.compress(sink, checkedLevel)) {
+            CrcOutputStream out = new CrcOutputStream(compressed, key == null ? null : key.newMac());
+            DataOutputStream data = new DataOutputStream(out);
+            data.write(SnapshotFormat.MAGIC);
+            data.writeShort(SnapshotFormat.VERSION);
+            data.writeShort((key == null ? 0 : SnapshotFormat.FLAG_SIGNED) | (hasCode ? SnapshotFormat.FLAG_CODE : 0)
+                    | (shuffled ? SnapshotFormat.FLAG_SHUFFLE : 0));
+            data.writeInt(manifestBytes.length);
+            data.write(manifestBytes);
+            data.writeInt(out.crc());
+            data.writeLong(payloadLength);
+            copy(content.limit(payloadLength), data, payloadLength);
+            if (hasCode) {
+                byte[] code = readCode();
+                data.writeLong(code.length);
+                data.write(code);
+            }
+            checkTrailer();
+            long total = out.count();
+            int crc = out.crc();
+            byte[] signature = key == null ? null : out.signature();
+            data.write(SnapshotFormat.TRAILER_MAGIC);
+            data.writeLong(total);
+            data.writeInt(crc);
+            if (signature != null) {
+                data.write(signature);
+            }
+            data.flush();
+        }
+        return manifest;
+    }
+
+    private void copy(CrcInputStream.Limited part, OutputStream out, long length) throws IOException {
+        byte[] buffer = new byte[1 << 20];
+        long left = length;
+        while (left > 0) {
+            int n = part.read(buffer, 0, (int) Math.min(buffer.length, left));
+            if (n < 0) {
+                throw new SnapshotException(source + " is truncated: it ends " + left + " bytes early");
+            }
+            out.write(buffer, 0, n);
+            left -= n;
+        }
     }
 
     /** Reads the whole snapshot and checks its lengths and checksums; returns the bytes checked. */

@@ -1,0 +1,45 @@
+package io.veles.cli;
+
+import io.veles.snapshot.SnapshotConversion;
+import io.veles.snapshot.codec.Codec;
+import io.veles.snapshot.format.SnapshotKey;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code veles snapshot convert SRC DEST}: another codec, another store. */
+@Command(name = "convert", mixinStandardHelpOptions = true,
+        description = {"Copy a snapshot to another codec or store (file <-> database), streaming with bounded memory.",
+                "The payload is copied as it is and the source's checksums are checked on the way: a damaged",
+                "source leaves nothing at the destination. A signed snapshot needs --key and is signed again."},
+        footer = {"", "Examples:",
+                "  veles snapshot convert snapshots/wine_current.gz wine.xz --compression xz --level 9",
+                "  veles snapshot convert snapshots/wine_current.gz 'odbc://DRIVER={SQLite3};DATABASE=team.db&veles'",
+                "  veles snapshot convert 'odbc://DRIVER={SQLite3};DATABASE=team.db&veles&<id>' exported/"})
+final class ConvertCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "SRC", description = "A snapshot file, a directory (its newest _current), or an odbc:// source.")
+    String source;
+
+    @Parameters(index = "1", paramLabel = "DEST", description = "A file, an existing directory (named after the snapshot), or odbc://<odbc string>[&<table>].")
+    String destination;
+
+    @Option(names = "--compression", paramLabel = "CODEC", description = "none, snappy, gz, bz2, xz, zst or lz4 (default: the source's).")
+    String compression;
+
+    @Option(names = "--level", paramLabel = "N", description = "The codec's level (default: its default).")
+    Integer level;
+
+    @Option(names = "--key", paramLabel = "FILE", description = "The key of a signed snapshot; the copy is signed with it.")
+    Path keyFile;
+
+    @Override
+    public Integer call() {
+        Codec codec = compression == null ? null : Codec.fromArgument(compression);
+        SnapshotKey key = keyFile == null ? null : SnapshotKey.fromFile(keyFile);
+        String written = SnapshotConversion.convert(source, destination, codec, level == null ? -1 : level, key);
+        System.out.println(written);
+        return 0;
+    }
+}

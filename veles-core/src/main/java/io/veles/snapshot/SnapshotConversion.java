@@ -1,0 +1,67 @@
+package io.veles.snapshot;
+
+import io.veles.snapshot.codec.Codec;
+import io.veles.snapshot.db.DatabaseTarget;
+import io.veles.snapshot.db.OdbcSource;
+import io.veles.snapshot.db.SnapshotRow;
+import io.veles.snapshot.db.SnapshotTable;
+import io.veles.snapshot.format.Manifest;
+import io.veles.snapshot.format.SnapshotKey;
+import io.veles.snapshot.format.SnapshotReader;
+import io.veles.snapshot.store.AtomicFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+
+/**
+ * Copies a snapshot to another codec or store (file ↔ database), streaming with bounded memory:
+ * the payload is copied as it is, the manifest and checksums are rewritten, and the source's own
+ * checksums are checked on the way, so a damaged source leaves nothing at the destination.
+ */
+public final class SnapshotConversion {
+    private SnapshotConversion() {
+    }
+
+    /**
+     * Converts {@code source} (anything {@link Snapshots#open} takes) into {@code destination}:
+     * a file path, an existing directory (the file is named after the snapshot), or
+     * {@code odbc://<odbc string>[&<table>]}. A null {@code codec} keeps the source's; a negative
+     * level means the codec's default. Returns where the copy went (passwords hidden).
+     */
+    public static String convert(String source, String destination, Codec codec, int level, SnapshotKey key) {
+        try (SnapshotReader reader = Snapshots.open(source)) {
+            Codec target = codec != null ? codec : reader.codec();
+            Manifest manifest = reader.manifest();
+            if (OdbcSource.matches(destination)) {
+                OdbcSource where = OdbcSource.parse(destination);
+                SnapshotTable table = new SnapshotTable(DatabaseTarget.of(where.odbc()), where.table());
+                SnapshotRow row = SnapshotRow.of(created(manifest), manifest.id, manifest.logId, manifest.workflowName,
+                        manifest.name, target.argument());
+                table.insert(row, out -> reader.transcode(target, level, key, out));
+                return new OdbcSource(where.odbc(), where.table(), manifest.id, manifest.logId, manifest.name).redacted();
+            }
+            Path file = Path.of(destination);
+            if (Files.isDirectory(file)) {
+                file = file.resolve(manifest.name + target.extension());
+            }
+            Codec named = Codec.fromFileName(file.getFileName().toString());
+            if (named != Codec.NONE && named != target) {
+                throw new SnapshotException(file + " is named as " + named.argument() + " but would hold "
+                        + (target == Codec.NONE ? "uncompressed" : target.argument()) + " data");
+            }
+            AtomicFiles.write(file, out -> reader.transcode(target, level, key, out));
+            return file.toString();
+        } catch (IOException e) {
+            throw new SnapshotException("cannot convert " + source + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Instant created(Manifest manifest) {
+        try {
+            return Instant.parse(manifest.created);
+        } catch (RuntimeException e) {
+            return Instant.now();
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package io.veles.snapshot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.veles.snapshot.codec.Codec;
+import io.veles.snapshot.codec.StandardTools;
+import io.veles.snapshot.format.SnapshotReader;
+import io.veles.testing.LoopWorkflow;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Conversions between codecs and between files and a database: each copy verifies and restores equal. */
+class ConversionTest {
+    @TempDir
+    Path dir;
+
+    private LoopWorkflow workflow;
+
+    private Path snapshot() {
+        workflow = new LoopWorkflow(3, 200_000, -1);
+        Snapshotter snapshotter = Snapshotter.create(workflow, new SnapshotSettings("loop", dir.resolve("snaps").toString(),
+                Codec.GZIP, -1, 1, 0, null, null, SnapshotSettings.DEFAULT_SIZE_WARNING));
+        workflow.initialize();
+        workflow.run();
+        snapshotter.export();
+        return Path.of(snapshotter.destination());
+    }
+
+    private void assertRestoresEqual(String source, Codec codec) throws Exception {
+        try (SnapshotReader reader = Snapshots.open(source)) {
+            assertThat(reader.codec()).isEqualTo(codec);
+            assertThat(reader.manifest().codec).isEqualTo(codec.argument());
+            assertThat(Snapshots.restore(reader, LoopWorkflow.class, List.of()).state()).isEqualTo(workflow.state());
+        }
+        try (SnapshotReader reader = Snapshots.open(source)) {
+            reader.verify();
+        }
+    }
+
+    @Test
+    void betweenCodecsAndStoresEveryCopyRestoresToTheSameState() throws Exception {
+        Path gz = snapshot();
+        String xz = SnapshotConversion.convert(gz.toString(), dir.resolve("copy.xz").toString(), Codec.XZ, 1, null);
+        assertRestoresEqual(xz, Codec.XZ);
+        if (StandardTools.available(Codec.XZ)) {
+            StandardTools.assertToolAccepts(Codec.XZ, Path.of(xz));
+        }
+        String odbc = "DRIVER={SQLite3};DATABASE=" + dir.resolve("team.db");
+        String row = SnapshotConversion.convert(xz, "odbc://" + odbc + "&converted", Codec.ZSTD, -1, null);
+        assertThat(row).startsWith("odbc://").endsWith("&loop_1");
+        assertRestoresEqual("odbc://" + odbc + "&converted", Codec.ZSTD);
+        Files.createDirectories(dir.resolve("back"));
+        String none = SnapshotConversion.convert("odbc://" + odbc + "&converted", dir.resolve("back").toString(),
+                Codec.NONE, -1, null);
+        assertThat(none).endsWith("loop_1");
+        assertRestoresEqual(none, Codec.NONE);
+    }
+
+    @Test
+    void aDamagedSourceLeavesNothingAtTheDestinationAndNamesMustMatchTheCodec() throws Exception {
+        Path gz = snapshot();
+        byte[] bytes = Files.readAllBytes(gz);
+        Path damaged = dir.resolve("damaged.gz");
+        bytes[bytes.length / 2] ^= 0x10;
+        Files.write(damaged, bytes);
+        Path out = dir.resolve("out");
+        Files.createDirectories(out);
+        assertThatThrownBy(() -> SnapshotConversion.convert(damaged.toString(), out.resolve("copy.zst").toString(),
+                Codec.ZSTD, -1, null)).isInstanceOf(SnapshotException.class);
+        try (Stream<Path> files = Files.list(out)) {
+            assertThat(files).as("no copy and no temporary file").isEmpty();
+        }
+        assertThatThrownBy(() -> SnapshotConversion.convert(gz.toString(), out.resolve("copy.gz").toString(),
+                Codec.XZ, -1, null)).hasMessageContaining("is named as gz but would hold xz data");
+    }
+}
