@@ -1,0 +1,54 @@
+package io.veles.cli;
+
+import io.veles.snapshot.Retention;
+import io.veles.snapshot.SnapshotPruning;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code veles snapshot prune STORE --keep-last N --keep-every H --keep-best K [--dry-run]}. */
+@Command(name = "prune", mixinStandardHelpOptions = true,
+        description = {"Delete the snapshots no retention rule keeps. A snapshot any rule keeps stays, and so do",
+                "pinned files (veles snapshot pin) and the targets of _current links. --dry-run prints",
+                "exactly what a real run would delete, and deletes nothing."},
+        footer = {"", "Examples:",
+                "  veles snapshot prune snapshots --keep-last 5 --keep-best 3 --dry-run",
+                "  veles snapshot prune 'odbc://DRIVER={SQLite3};DATABASE=team.db&veles' --keep-every 24"})
+final class PruneCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "STORE", description = "A snapshot directory, or odbc://<odbc string>[&<table>].")
+    String store;
+
+    @Option(names = "--keep-last", paramLabel = "N", description = "Keep the N newest.")
+    int keepLast;
+
+    @Option(names = "--keep-every", paramLabel = "HOURS", description = "Keep the newest of each period of this many hours.")
+    Double keepEveryHours;
+
+    @Option(names = "--keep-best", paramLabel = "K", description = "Keep the K best by the decision's metric (validation_error, lower is better).")
+    int keepBest;
+
+    @Option(names = "--dry-run", description = "Print what would be deleted; delete nothing.")
+    boolean dryRun;
+
+    @Override
+    public Integer call() {
+        Duration every = keepEveryHours == null ? null : Duration.ofSeconds(Math.round(keepEveryHours * 3600));
+        Retention retention = new Retention(keepLast, every, keepBest);
+        List<SnapshotPruning.Decision> plan = SnapshotPruning.plan(store, retention);
+        for (SnapshotPruning.Decision decision : plan) {
+            System.out.printf("%-7s %-28s %s%n", decision.kept() ? "keep" : (dryRun ? "would delete" : "delete"),
+                    decision.entry().name(), decision.kept() ? "(" + decision.reason() + ")" : decision.entry().source());
+        }
+        int deleted = dryRun ? 0 : SnapshotPruning.apply(store, plan);
+        long doomed = plan.stream().filter(d -> !d.kept()).count();
+        if (dryRun) {
+            System.out.printf("dry run: %d of %d snapshots would be deleted%n", doomed, plan.size());
+        } else {
+            System.out.printf("deleted %d of %d snapshots%n", deleted, plan.size());
+        }
+        return 0;
+    }
+}

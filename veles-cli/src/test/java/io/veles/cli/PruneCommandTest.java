@@ -1,0 +1,73 @@
+package io.veles.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** prune on a table and on a directory: the dry run lists exactly what the real run deletes. */
+class PruneCommandTest {
+    @TempDir
+    Path dir;
+
+    private List<String> names(String store) throws Exception {
+        VelesProcess ls = VelesProcess.run(dir, "snapshot", "ls", "--json", store);
+        assertThat(ls.exitCode()).as(ls.stderr()).isZero();
+        List<String> names = new ArrayList<>();
+        for (JsonNode row : new ObjectMapper().readTree(ls.stdout())) {
+            names.add(row.get("name").asText());
+        }
+        return names;
+    }
+
+    private static List<String> marked(String output, String verb) {
+        return output.lines().filter(line -> line.startsWith(verb + " "))
+                .map(line -> line.substring(verb.length()).strip().split("\\s+")[0]).collect(Collectors.toList());
+    }
+
+    @Test
+    void aTableKeepsTheLastAndTheBestAndTheDryRunMatches() throws Exception {
+        String store = "odbc://DRIVER={SQLite3};DATABASE=" + dir.resolve("team.db") + "&runs";
+        VelesProcess train = VelesProcess.run(dir, "run", "wine", "decision.max_epochs=6", "--odbc",
+                "DRIVER={SQLite3};DATABASE=" + dir.resolve("team.db"), "--table", "runs");
+        assertThat(train.exitCode()).as(train.stderr()).isZero();
+        List<String> before = names(store);
+        assertThat(before).hasSize(6);
+
+        VelesProcess dry = VelesProcess.run(dir, "snapshot", "prune", store, "--keep-last", "2", "--keep-best", "1", "--dry-run");
+        assertThat(dry.exitCode()).as(dry.stderr()).isZero();
+        List<String> wouldDelete = marked(dry.stdout(), "would delete");
+        assertThat(names(store)).as("a dry run deletes nothing").isEqualTo(before);
+
+        VelesProcess real = VelesProcess.run(dir, "snapshot", "prune", store, "--keep-last", "2", "--keep-best", "1");
+        assertThat(real.exitCode()).as(real.stderr()).isZero();
+        assertThat(marked(real.stdout(), "delete")).isEqualTo(wouldDelete);
+        List<String> after = names(store);
+        assertThat(after).containsAll(before.subList(4, 6)).doesNotContainAnyElementsOf(wouldDelete);
+        assertThat(after.size() + wouldDelete.size()).isEqualTo(6);
+        assertThat(after.size()).isBetween(2, 3);
+    }
+
+    @Test
+    void aDirectoryNeverLosesPinnedSnapshotsOrCurrentsTarget() throws Exception {
+        VelesProcess train = VelesProcess.run(dir, "run", "wine", "decision.max_epochs=5", "--snapshot-dir", "snaps");
+        assertThat(train.exitCode()).as(train.stderr()).isZero();
+        List<String> before = names("snaps");
+        String first = before.get(0);
+        VelesProcess pin = VelesProcess.run(dir, "snapshot", "pin", "snaps/" + first + ".gz");
+        assertThat(pin.exitCode()).as(pin.stderr()).isZero();
+
+        VelesProcess prune = VelesProcess.run(dir, "snapshot", "prune", "snaps", "--keep-last", "1");
+        assertThat(prune.exitCode()).as(prune.stderr()).isZero();
+        String current = Files.readSymbolicLink(dir.resolve("snaps/wine_current.gz")).toString();
+        assertThat(names("snaps")).containsExactlyInAnyOrder(first, before.get(before.size() - 1))
+                .contains(current.replace(".gz", ""));
+    }
+}

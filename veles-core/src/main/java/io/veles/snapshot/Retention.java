@@ -1,0 +1,66 @@
+package io.veles.snapshot;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Which snapshots a retention policy keeps: the last N, one every H hours (the newest of each
+ * H-hour period), the best K by the decision's metric (lower is better), and always the pinned
+ * ones and the target of {@code _current}. Everything else may be deleted; a snapshot any rule
+ * keeps is kept.
+ *
+ * @param keepLast  how many of the newest to keep (0: none by this rule)
+ * @param keepEvery keep the newest of each period this long (null: no such rule)
+ * @param keepBest  how many of the best by metric to keep (0: none by this rule)
+ */
+public record Retention(int keepLast, Duration keepEvery, int keepBest) {
+    public Retention {
+        if (keepLast < 0 || keepBest < 0 || keepEvery != null && (keepEvery.isNegative() || keepEvery.isZero())) {
+            throw new SnapshotException("retention: counts must be 0 or more and the period positive");
+        }
+        if (keepLast == 0 && keepEvery == null && keepBest == 0) {
+            throw new SnapshotException("retention: give at least one of keep-last, keep-every, keep-best");
+        }
+    }
+
+    /** A snapshot as retention sees it. */
+    public record Candidate(String source, java.time.Instant created, Double metric, boolean protectedFromDeletion) {
+    }
+
+    /** Why each snapshot is kept, by source; a snapshot missing from the map may be deleted. */
+    public Map<String, String> kept(List<Candidate> candidates) {
+        Map<String, String> reasons = new LinkedHashMap<>();
+        List<Candidate> newestFirst = new ArrayList<>(candidates);
+        newestFirst.sort(Comparator.comparing(Candidate::created).reversed().thenComparing(Candidate::source));
+        for (Candidate candidate : newestFirst) {
+            if (candidate.protectedFromDeletion()) {
+                reasons.put(candidate.source(), "pinned or current");
+            }
+        }
+        for (int i = 0; i < Math.min(keepLast, newestFirst.size()); i++) {
+            reasons.putIfAbsent(newestFirst.get(i).source(), "last " + keepLast);
+        }
+        if (keepEvery != null) {
+            Set<Long> periods = new HashSet<>();
+            long millis = keepEvery.toMillis();
+            for (Candidate candidate : newestFirst) {
+                if (periods.add(Math.floorDiv(candidate.created().toEpochMilli(), millis))) {
+                    reasons.putIfAbsent(candidate.source(), "newest of its " + keepEvery.toHours() + " h period");
+                }
+            }
+        }
+        if (keepBest > 0) {
+            newestFirst.stream().filter(candidate -> candidate.metric() != null)
+                    .sorted(Comparator.comparing(Candidate::metric).thenComparing(Candidate::created, Comparator.reverseOrder()))
+                    .limit(keepBest)
+                    .forEach(candidate -> reasons.putIfAbsent(candidate.source(), "best " + keepBest));
+        }
+        return reasons;
+    }
+}

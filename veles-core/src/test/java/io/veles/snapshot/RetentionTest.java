@@ -1,0 +1,71 @@
+package io.veles.snapshot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.veles.snapshot.codec.Codec;
+import io.veles.snapshot.format.Manifest;
+import io.veles.snapshot.format.SnapshotWriter;
+import io.veles.snapshot.store.AtomicFiles;
+import io.veles.testing.LoopWorkflow;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Retention on a directory of generated snapshots, checked snapshot by snapshot. */
+class RetentionTest {
+    @TempDir
+    Path dir;
+
+    /** Twelve hourly snapshots; snapshot i has metric (7i mod 12) / 100. */
+    private void generate() throws Exception {
+        LoopWorkflow workflow = new LoopWorkflow(1, 10, -1);
+        for (int i = 0; i < 12; i++) {
+            Manifest manifest = new Manifest();
+            manifest.name = "loop_" + i;
+            manifest.created = Instant.parse("2026-01-01T00:00:00Z").plus(Duration.ofHours(i)).toString();
+            manifest.info.put("validation_error", (7 * i % 12) / 100.0);
+            AtomicFiles.write(dir.resolve("loop_" + i + ".gz"),
+                    out -> SnapshotWriter.write(workflow, manifest, Codec.GZIP, 1, out));
+        }
+        Files.createSymbolicLink(dir.resolve("loop_current.gz"), Path.of("loop_0.gz"));
+        SnapshotPruning.pin(dir.resolve("loop_1.gz"));
+    }
+
+    private Set<Integer> remaining() throws Exception {
+        try (var files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.matches("loop_\\d+\\.gz"))
+                    .map(n -> Integer.parseInt(n.replaceAll("\\D", ""))).collect(Collectors.toCollection(TreeSet::new));
+        }
+    }
+
+    @Test
+    void everyPolicyKeepsItsOwnAndTheDryRunIsWhatTheRealRunDeletes() throws Exception {
+        generate();
+        Retention retention = new Retention(3, Duration.ofHours(6), 2);
+        List<SnapshotPruning.Decision> plan = SnapshotPruning.plan(dir.toString(), retention);
+        Set<Integer> planned = plan.stream().filter(SnapshotPruning.Decision::kept)
+                .map(d -> Integer.parseInt(d.entry().name().replaceAll("\\D", ""))).collect(Collectors.toCollection(TreeSet::new));
+        // current: 0; pinned: 1; best two metrics: 0 (0.00) and 7 (0.01); newest of each 6 h: 5, 11; last three: 9, 10, 11
+        assertThat(planned).containsExactly(0, 1, 5, 7, 9, 10, 11);
+        assertThat(remaining()).as("a plan deletes nothing").hasSize(12);
+        assertThat(plan.stream().filter(d -> d.entry().name().equals("loop_1")).findFirst().orElseThrow().reason())
+                .isEqualTo("pinned or current");
+
+        assertThat(SnapshotPruning.apply(dir.toString(), plan)).isEqualTo(5);
+        assertThat(remaining()).isEqualTo(planned);
+        assertThat(Files.readSymbolicLink(dir.resolve("loop_current.gz"))).isEqualTo(Path.of("loop_0.gz"));
+    }
+
+    @Test
+    void aPolicyMustKeepSomething() {
+        assertThatThrownBy(() -> new Retention(0, null, 0)).hasMessageContaining("give at least one");
+    }
+}
