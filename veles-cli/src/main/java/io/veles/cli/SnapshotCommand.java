@@ -23,7 +23,7 @@ import picocli.CommandLine.Parameters;
 /** {@code veles snapshot ls|verify|inspect|extract-code}. */
 @Command(name = "snapshot", mixinStandardHelpOptions = true,
         description = "List, check and look inside snapshots, in directories or database tables.",
-        subcommands = {ListCommand.class, ConvertCommand.class, PruneCommand.class, PinCommand.class, SnapshotCommand.Verify.class, SnapshotCommand.Inspect.class, SnapshotCommand.ExtractCode.class})
+        subcommands = {ListCommand.class, DiffCommand.class, ConvertCommand.class, PruneCommand.class, PinCommand.class, SnapshotCommand.Verify.class, SnapshotCommand.Inspect.class, SnapshotCommand.ExtractCode.class})
 final class SnapshotCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

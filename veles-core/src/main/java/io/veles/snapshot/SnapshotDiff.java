@@ -1,0 +1,250 @@
+package io.veles.snapshot;
+
+import io.veles.pickle.CapturedFields;
+import io.veles.pickle.RestoreRules;
+import io.veles.snapshot.format.SnapshotReader;
+import io.veles.workflow.Unit;
+import io.veles.workflow.Workflow;
+import java.io.IOException;
+import java.lang.reflect.Array;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Compares two snapshots unit by unit and field by field, as VELES's compare script did: numeric
+ * arrays by their average relative difference, average difference and maximum difference; other
+ * values by equality. Units are matched by name.
+ */
+public final class SnapshotDiff {
+    private SnapshotDiff() {
+    }
+
+    /**
+     * One difference. For numeric arrays of equal length the statistics are set; otherwise they
+     * are NaN and {@code detail} says what differs.
+     */
+    public record Difference(String unit, String field, String detail, double averageRelative, double average,
+                             double maximum) {
+    }
+
+    /**
+     * The differences between snapshots {@code a} and {@code b}; empty when equal. Snapshots of
+     * different workflows are refused unless {@code force}.
+     */
+    public static List<Difference> compare(String a, String b, boolean force) {
+        Workflow left = restore(a, null);
+        Workflow right = restore(b, force ? null : left.getClass());
+        Map<String, Unit> leftUnits = byName(left);
+        Map<String, Unit> rightUnits = byName(right);
+        List<Difference> differences = new ArrayList<>();
+        for (Map.Entry<String, Unit> entry : leftUnits.entrySet()) {
+            Unit other = rightUnits.get(entry.getKey());
+            if (other == null) {
+                differences.add(new Difference(entry.getKey(), "", "only in " + a, Double.NaN, Double.NaN, Double.NaN));
+                continue;
+            }
+            compareUnits(entry.getKey(), entry.getValue(), other, differences);
+        }
+        for (String name : rightUnits.keySet()) {
+            if (!leftUnits.containsKey(name)) {
+                differences.add(new Difference(name, "", "only in " + b, Double.NaN, Double.NaN, Double.NaN));
+            }
+        }
+        return differences;
+    }
+
+    private static Workflow restore(String source, Class<?> expected) {
+        try (SnapshotReader reader = Snapshots.open(source)) {
+            String className = reader.manifest().workflowClass;
+            if (expected != null && !expected.getName().equals(className)) {
+                throw new SnapshotException("the snapshots are of different workflows (" + expected.getName() + ", "
+                        + className + "); --force compares them anyway");
+            }
+            Class<? extends Workflow> type = workflowClass(className, source);
+            return reader.restore(RestoreRules.forWorkflow(type)).workflow();
+        } catch (IOException e) {
+            throw new SnapshotException("cannot read " + source + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Class<? extends Workflow> workflowClass(String name, String source) {
+        try {
+            // Not initialised: the restore's allow-list still decides what may be instantiated.
+            Class<?> type = Class.forName(name, false, SnapshotDiff.class.getClassLoader());
+            if (!Workflow.class.isAssignableFrom(type)) {
+                throw new SnapshotException(source + " names " + name + ", which is not a workflow");
+            }
+            return type.asSubclass(Workflow.class);
+        } catch (ClassNotFoundException e) {
+            throw new SnapshotException(source + " is a snapshot of " + name + ", which is not on the class path");
+        }
+    }
+
+    private static Map<String, Unit> byName(Workflow workflow) {
+        Map<String, Unit> units = new LinkedHashMap<>();
+        units.put(workflow.name(), workflow);
+        for (Unit unit : workflow.allUnits()) {
+            units.putIfAbsent(unit.name(), unit);
+        }
+        return units;
+    }
+
+    private static void compareUnits(String name, Unit a, Unit b, List<Difference> out) {
+        if (a.getClass() != b.getClass()) {
+            out.add(new Difference(name, "", "class " + a.getClass().getName() + " vs " + b.getClass().getName(),
+                    Double.NaN, Double.NaN, Double.NaN));
+            return;
+        }
+        Map<String, Object> left = CapturedFields.of(a);
+        Map<String, Object> right = CapturedFields.of(b);
+        for (Map.Entry<String, Object> field : left.entrySet()) {
+            Object x = field.getValue();
+            Object y = right.get(field.getKey());
+            if (x instanceof Unit || y instanceof Unit) {
+                String xs = x == null ? "null" : ((Unit) x).name();
+                String ys = y == null ? "null" : (y instanceof Unit ? ((Unit) y).name() : String.valueOf(y));
+                if (!xs.equals(ys)) {
+                    out.add(new Difference(name, field.getKey(), xs + " -> " + ys, Double.NaN, Double.NaN, Double.NaN));
+                }
+            } else if (isNumericArray(x) && isNumericArray(y) && Array.getLength(x) == Array.getLength(y)) {
+                Difference d = arrays(name, field.getKey(), x, y);
+                if (d != null) {
+                    out.add(d);
+                }
+            } else if (!same(x, y, 0)) {
+                out.add(new Difference(name, field.getKey(), describe(x) + " -> " + describe(y), Double.NaN, Double.NaN,
+                        Double.NaN));
+            }
+        }
+    }
+
+    /** Equality by value: units by name, our objects by their captured fields, JDK values by equals. */
+    private static boolean same(Object x, Object y, int depth) {
+        if (x == y) {
+            return true;
+        }
+        if (x == null || y == null || x.getClass() != y.getClass()) {
+            return false;
+        }
+        if (depth > 32) {
+            return true; // deep enough: a difference further down is beyond what a report can show
+        }
+        if (x instanceof Unit) {
+            return ((Unit) x).name().equals(((Unit) y).name());
+        }
+        if (x.getClass().isArray()) {
+            if (x.getClass().getComponentType().isPrimitive()) {
+                return Objects.deepEquals(x, y);
+            }
+            int n = Array.getLength(x);
+            if (n != Array.getLength(y)) {
+                return false;
+            }
+            for (int i = 0; i < n; i++) {
+                if (!same(Array.get(x, i), Array.get(y, i), depth + 1)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (x instanceof java.util.Collection) {
+            // Lists, deques (the scheduler's queues), sets: element by element, in order.
+            java.util.Collection<?> a = (java.util.Collection<?>) x;
+            java.util.Collection<?> b = (java.util.Collection<?>) y;
+            if (a.size() != b.size()) {
+                return false;
+            }
+            java.util.Iterator<?> other = b.iterator();
+            for (Object element : a) {
+                if (!same(element, other.next(), depth + 1)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (x instanceof Map) {
+            Map<?, ?> a = (Map<?, ?>) x;
+            Map<?, ?> b = (Map<?, ?>) y;
+            if (a.size() != b.size()) {
+                return false;
+            }
+            if (a.keySet().equals(b.keySet())) {
+                for (Map.Entry<?, ?> entry : a.entrySet()) {
+                    if (!same(entry.getValue(), b.get(entry.getKey()), depth + 1)) {
+                        return false;
+                    }
+                }
+                return true;
+            }
+            // Keys that are objects of each snapshot (units): compare entry by entry, in order.
+            java.util.Iterator<? extends Map.Entry<?, ?>> other = b.entrySet().iterator();
+            for (Map.Entry<?, ?> entry : a.entrySet()) {
+                Map.Entry<?, ?> next = other.next();
+                if (!same(entry.getKey(), next.getKey(), depth + 1) || !same(entry.getValue(), next.getValue(), depth + 1)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        String name = x.getClass().getName();
+        if (name.startsWith("java.") || name.startsWith("javax.") || x.getClass().isEnum()) {
+            return x.equals(y);
+        }
+        Map<String, Object> a = CapturedFields.of(x);
+        Map<String, Object> b = CapturedFields.of(y);
+        for (Map.Entry<String, Object> field : a.entrySet()) {
+            if (!same(field.getValue(), b.get(field.getKey()), depth + 1)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isNumericArray(Object value) {
+        return value != null && value.getClass().isArray() && value.getClass().getComponentType().isPrimitive()
+                && value.getClass().getComponentType() != boolean.class;
+    }
+
+    /** VELES's statistics over the elements: null when the arrays are equal. */
+    private static Difference arrays(String unit, String field, Object x, Object y) {
+        int n = Array.getLength(x);
+        double sumRelative = 0;
+        double sum = 0;
+        double max = 0;
+        int differing = 0;
+        for (int i = 0; i < n; i++) {
+            double a = ((Number) number(Array.get(x, i))).doubleValue();
+            double b = ((Number) number(Array.get(y, i))).doubleValue();
+            double d = Math.abs(a - b);
+            if (d != 0 || Double.isNaN(a) != Double.isNaN(b)) {
+                differing++;
+            }
+            sum += d;
+            double scale = Math.max(Math.abs(a), Math.abs(b));
+            sumRelative += scale == 0 ? 0 : d / scale;
+            max = Math.max(max, d);
+        }
+        if (differing == 0) {
+            return null;
+        }
+        return new Difference(unit, field, differing + " of " + n + " elements differ", sumRelative / n, sum / n, max);
+    }
+
+    private static Object number(Object element) {
+        return element instanceof Character ? (int) (Character) element : element;
+    }
+
+    private static String describe(Object value) {
+        if (value == null) {
+            return "null";
+        }
+        if (value.getClass().isArray()) {
+            return value.getClass().getComponentType().getSimpleName() + "[" + Array.getLength(value) + "]";
+        }
+        String text = String.valueOf(value);
+        return text.length() > 80 ? text.substring(0, 77) + "..." : text;
+    }
+}
