@@ -11,6 +11,7 @@ import io.veles.snapshot.format.CodeFingerprint;
 import io.veles.snapshot.format.Manifest;
 import io.veles.snapshot.format.SnapshotKey;
 import io.veles.snapshot.format.SnapshotReader;
+import io.veles.snapshot.store.HttpDownload;
 import io.veles.snapshot.store.SnapshotDirectory;
 import io.veles.workflow.Workflow;
 import java.io.IOException;
@@ -47,8 +48,15 @@ public final class Snapshots {
         if (OdbcSource.matches(source)) {
             return openRow(OdbcSource.parse(source), key);
         }
-        if (source.startsWith("http://") || source.startsWith("https://")) {
-            throw new SnapshotException("restoring from a web address is not supported yet: download " + source + " first");
+        if (HttpDownload.matches(source)) {
+            // Into the default snapshot directory; the whole file is checked before it is used.
+            Path file = HttpDownload.download(source, Path.of(SnapshotSettings.DEFAULT_DIRECTORY));
+            try (SnapshotReader check = openFile(file, key)) {
+                check.verify();
+            } catch (IOException e) {
+                throw new SnapshotException("cannot read " + file + ": " + e.getMessage(), e);
+            }
+            return openFile(file, key);
         }
         return openFile(SnapshotDirectory.resolveSource(Path.of(source)), key);
     }

@@ -1,0 +1,108 @@
+package io.veles.snapshot.store;
+
+import io.veles.snapshot.SnapshotException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Downloads a snapshot from an {@code http://} or {@code https://} address into a directory,
+ * following redirects, atomically (a cut connection leaves no file), and logging progress on
+ * long downloads. The caller verifies the file before it restores anything from it.
+ */
+public final class HttpDownload {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpDownload.class);
+    private static final long PROGRESS_EVERY_NANOS = 5_000_000_000L;
+
+    private HttpDownload() {
+    }
+
+    public static boolean matches(String source) {
+        return source != null && (source.startsWith("http://") || source.startsWith("https://"));
+    }
+
+    /** Downloads {@code address} into {@code directory}; returns the file. */
+    public static Path download(String address, Path directory) {
+        URI uri;
+        try {
+            uri = URI.create(address);
+        } catch (IllegalArgumentException e) {
+            throw new SnapshotException("not a web address: " + address);
+        }
+        String name = Path.of(uri.getPath() == null || uri.getPath().isEmpty() ? "/download" : uri.getPath())
+                .getFileName().toString();
+        if (name.isEmpty() || name.startsWith(".")) {
+            name = "download";
+        }
+        HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
+                .connectTimeout(Duration.ofSeconds(10)).build();
+        HttpResponse<InputStream> response;
+        try {
+            response = client.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            throw new SnapshotException("cannot download " + address + ": " + describe(e), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SnapshotException("download of " + address + " interrupted", e);
+        }
+        if (response.statusCode() != 200) {
+            closeQuietly(response.body());
+            throw new SnapshotException("cannot download " + address + ": HTTP " + response.statusCode());
+        }
+        long expected = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+        try {
+            Files.createDirectories(directory);
+        } catch (IOException e) {
+            throw new SnapshotException("cannot create " + directory + ": " + e.getMessage(), e);
+        }
+        Path target = directory.resolve(name);
+        String from = address;
+        try (InputStream body = response.body()) {
+            AtomicFiles.write(target, out -> {
+                byte[] buffer = new byte[1 << 20];
+                long received = 0;
+                long start = System.nanoTime();
+                long nextReport = start + PROGRESS_EVERY_NANOS;
+                int n;
+                while ((n = body.read(buffer)) >= 0) {
+                    out.write(buffer, 0, n);
+                    received += n;
+                    if (System.nanoTime() > nextReport) {
+                        nextReport += PROGRESS_EVERY_NANOS;
+                        LOG.info("downloading {}: {} MiB{}", from, received >> 20,
+                                expected > 0 ? " of " + (expected >> 20) + " MiB" : "");
+                    }
+                }
+                if (expected >= 0 && received != expected) {
+                    throw new IOException("the connection ended after " + received + " of " + expected + " bytes");
+                }
+            });
+        } catch (IOException e) {
+            throw new SnapshotException("cannot download " + address + ": " + describe(e), e);
+        } catch (SnapshotException e) {
+            throw new SnapshotException("cannot download " + address + ": " + e.getMessage(), e);
+        }
+        LOG.info("downloaded {} to {}", address, target);
+        return target;
+    }
+
+    private static String describe(IOException e) {
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    }
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException ignored) {
+            // the status is the error to report
+        }
+    }
+}
