@@ -49,10 +49,9 @@ public final class Snapshots {
             return openRow(OdbcSource.parse(source), key);
         }
         if (HttpDownload.matches(source)) {
-            // Into the default snapshot directory; the whole file is checked before it is used.
-            Path file = HttpDownload.download(source, Path.of(SnapshotSettings.DEFAULT_DIRECTORY));
+            Path file = download(source);
             try (SnapshotReader check = openFile(file, key)) {
-                check.verify();
+                check.verify(); // the whole file is checked before any of it is used
             } catch (IOException e) {
                 throw new SnapshotException("cannot read " + file + ": " + e.getMessage(), e);
             }
@@ -71,6 +70,11 @@ public final class Snapshots {
                 .orElseThrow(() -> new SnapshotException("no snapshot matches " + source.redacted() + " in " + table.describe()));
         OdbcSource exact = OdbcSource.of(source.odbc(), source.table(), row);
         return SnapshotReader.open(table.open(row), exact.redacted(), key);
+    }
+
+    /** Downloads a web address into the default snapshot directory. */
+    private static Path download(String address) {
+        return HttpDownload.download(address, Path.of(SnapshotSettings.DEFAULT_DIRECTORY));
     }
 
     /**
@@ -137,6 +141,9 @@ public final class Snapshots {
      */
     public static <W extends Workflow> Restored<W> restore(String source, Class<W> workflowClass,
                                                            RestoreRules rules, SnapshotKey key) {
+        if (key != null && HttpDownload.matches(source)) {
+            source = download(source).toString(); // opened twice below: download once
+        }
         if (key != null) {
             try (SnapshotReader reader = open(source, key)) {
                 reader.verify();

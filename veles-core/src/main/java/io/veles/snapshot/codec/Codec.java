@@ -148,12 +148,15 @@ public enum Codec {
 
         @Override
         byte[] compressBlock(byte[] block, int length, int level) {
-            // One-shot, with a context per thread: no stream buffers to allocate per block.
-            ZstdCompressCtx context = ZSTD_CONTEXTS.get();
-            context.setLevel(level);
-            byte[] out = new byte[(int) Zstd.compressBound(length)];
-            int size = context.compressByteArray(out, 0, out.length, block, 0, length);
-            return java.util.Arrays.copyOf(out, size);
+            // One-shot into a bound-sized array. The native context is closed here: nothing frees
+            // it otherwise, and compressing threads come and go with each snapshot.
+            try (ZstdCompressCtx context = new ZstdCompressCtx()) {
+                context.setLevel(level);
+                context.setChecksum(true);
+                byte[] out = new byte[(int) Zstd.compressBound(length)];
+                int size = context.compressByteArray(out, 0, out.length, block, 0, length);
+                return java.util.Arrays.copyOf(out, size);
+            }
         }
 
         @Override
@@ -181,13 +184,6 @@ public enum Codec {
             return new LZ4FrameInputStream(source);
         }
     };
-
-    /** One zstd context per compressing thread, with content checksums on. */
-    private static final ThreadLocal<ZstdCompressCtx> ZSTD_CONTEXTS = ThreadLocal.withInitial(() -> {
-        ZstdCompressCtx context = new ZstdCompressCtx();
-        context.setChecksum(true);
-        return context;
-    });
 
     /** xz's encoder and decoder buffers, reused from block to block (thread-safe). */
     private static final ArrayCache XZ_CACHE = BasicArrayCache.getInstance();

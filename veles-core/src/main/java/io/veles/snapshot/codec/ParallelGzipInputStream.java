@@ -31,6 +31,7 @@ final class ParallelGzipInputStream extends InputStream {
     private final ArrayDeque<Future<byte[]>> pending = new ArrayDeque<>();
     private InputStream sequential;
     private boolean sourceDone;
+    private final byte[] single = new byte[1];
     private byte[] current = new byte[0];
     private int position;
     private long members;
@@ -47,9 +48,11 @@ final class ParallelGzipInputStream extends InputStream {
 
     @Override
     public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
+        if (position < current.length) {
+            return current[position++] & 0xff; // the container's headers are read a byte at a time
+        }
+        int n = read(single, 0, 1);
+        return n < 0 ? -1 : single[0] & 0xff;
     }
 
     @Override

@@ -39,8 +39,9 @@ final class CrcOutputStream extends FilterOutputStream {
     }
 
     /** The signature of everything written so far; call once. */
+    /** The HMAC of everything written, or null when not signing. */
     byte[] signature() {
-        return mac.doFinal();
+        return mac == null ? null : mac.doFinal();
     }
 
     int crc() {

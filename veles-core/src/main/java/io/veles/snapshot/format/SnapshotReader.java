@@ -216,14 +216,8 @@ public final class SnapshotReader implements Closeable {
         try (OutputStream compressed = newCodec.compress(sink, checkedLevel)) {
             CrcOutputStream out = new CrcOutputStream(compressed, key == null ? null : key.newMac());
             DataOutputStream data = new DataOutputStream(out);
-            data.write(SnapshotFormat.MAGIC);
-            data.writeShort(SnapshotFormat.VERSION);
-            data.writeShort((key == null ? 0 : SnapshotFormat.FLAG_SIGNED) | (hasCode ? SnapshotFormat.FLAG_CODE : 0)
-                    | (shuffled ? SnapshotFormat.FLAG_SHUFFLE : 0));
-            data.writeInt(manifestBytes.length);
-            data.write(manifestBytes);
-            data.writeInt(out.crc());
-            data.writeLong(payloadLength);
+            SnapshotWriter.writeHeader(data, out, SnapshotWriter.flags(key != null, hasCode, shuffled), manifestBytes,
+                    payloadLength);
             copy(content.limit(payloadLength), data, payloadLength);
             if (hasCode) {
                 byte[] code = readCode();
@@ -231,15 +225,7 @@ public final class SnapshotReader implements Closeable {
                 data.write(code);
             }
             checkTrailer();
-            long total = out.count();
-            int crc = out.crc();
-            byte[] signature = key == null ? null : out.signature();
-            data.write(SnapshotFormat.TRAILER_MAGIC);
-            data.writeLong(total);
-            data.writeInt(crc);
-            if (signature != null) {
-                data.write(signature);
-            }
+            SnapshotWriter.writeTrailer(data, out);
             data.flush();
         }
         return manifest;

@@ -142,6 +142,36 @@ public final class SnapshotWriter {
         return new Prepared(layout, manifest, JSON.writeValueAsBytes(manifest));
     }
 
+    static int flags(boolean signed, boolean hasCode, boolean shuffled) {
+        return (signed ? SnapshotFormat.FLAG_SIGNED : 0) | (hasCode ? SnapshotFormat.FLAG_CODE : 0)
+                | (shuffled ? SnapshotFormat.FLAG_SHUFFLE : 0);
+    }
+
+    /** Magic, version, flags, manifest and its CRC, and the payload length: all before the payload. */
+    static void writeHeader(DataOutputStream data, CrcOutputStream content, int flags, byte[] manifestBytes,
+                            long payloadLength) throws IOException {
+        data.write(SnapshotFormat.MAGIC);
+        data.writeShort(SnapshotFormat.VERSION);
+        data.writeShort(flags);
+        data.writeInt(manifestBytes.length);
+        data.write(manifestBytes);
+        data.writeInt(content.crc());
+        data.writeLong(payloadLength);
+    }
+
+    /** The trailer over everything {@code content} has counted: magic, length, CRC, signature if signing. */
+    static void writeTrailer(DataOutputStream data, CrcOutputStream content) throws IOException {
+        long total = content.count();
+        int crc = content.crc();
+        byte[] signature = content.signature();
+        data.write(SnapshotFormat.TRAILER_MAGIC);
+        data.writeLong(total);
+        data.writeInt(crc);
+        if (signature != null) {
+            data.write(signature);
+        }
+    }
+
     /**
      * Writes the uncompressed container of a prepared snapshot to {@code plain} (not closed). The
      * state must not change between {@link #prepare} and this call.
@@ -152,29 +182,14 @@ public final class SnapshotWriter {
         byte[] codeBackup = options.codeBackup();
         CrcOutputStream content = new CrcOutputStream(plain, key == null ? null : key.newMac());
         DataOutputStream data = new DataOutputStream(content);
-        data.write(SnapshotFormat.MAGIC);
-        data.writeShort(SnapshotFormat.VERSION);
-        data.writeShort((key == null ? 0 : SnapshotFormat.FLAG_SIGNED)
-                | (codeBackup == null ? 0 : SnapshotFormat.FLAG_CODE)
-                | (options.shuffle() ? SnapshotFormat.FLAG_SHUFFLE : 0));
-        data.writeInt(prepared.manifestBytes.length);
-        data.write(prepared.manifestBytes);
-        data.writeInt(content.crc());
-        data.writeLong(prepared.layout.payloadBytes());
+        writeHeader(data, content, flags(key != null, codeBackup != null, options.shuffle()), prepared.manifestBytes,
+                prepared.layout.payloadBytes());
         GraphWriter.write(root, content, prepared.layout, options.shuffle());
         if (codeBackup != null) {
             data.writeLong(codeBackup.length);
             data.write(codeBackup);
         }
-        long total = content.count();
-        int crc = content.crc();
-        byte[] signature = key == null ? null : content.signature();
-        data.write(SnapshotFormat.TRAILER_MAGIC);
-        data.writeLong(total);
-        data.writeInt(crc);
-        if (signature != null) {
-            data.write(signature);
-        }
+        writeTrailer(data, content);
         data.flush();
     }
 }

@@ -171,9 +171,7 @@ class CodecTest {
         Path file = dir.resolve("blocks" + codec.extension());
         Files.write(file, sink.toByteArray());
         assertThat(decompress(codec, sink.toByteArray())).isEqualTo(data);
-        if (StandardTools.available(codec)) {
-            assertThat(StandardTools.decompressWithTool(codec, file)).isEqualTo(data);
-        }
+        assertThat(StandardTools.decompressWithTool(codec, file)).isEqualTo(data); // skips only where allowed
     }
 
     @Test

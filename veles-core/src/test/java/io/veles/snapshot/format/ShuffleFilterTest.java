@@ -143,18 +143,16 @@ class ShuffleFilterTest {
             assertThat(reader.manifest().filters).isEmpty();
         }
         // Shuffled weights are deflated Huffman-only (the encoder's choice per block): still gzip.
-        if (io.veles.snapshot.codec.StandardTools.available(Codec.GZIP)) {
-            java.nio.file.Path file = java.nio.file.Files.createTempFile("shuffled", ".gz");
-            try {
-                java.nio.file.Files.write(file, shuffled);
-                byte[] container = io.veles.snapshot.codec.StandardTools.decompressWithTool(Codec.GZIP, file);
-                try (SnapshotReader reader = SnapshotReader.open(new ByteArrayInputStream(container), "gzip -d")) {
-                    Workflow restored = reader.restore(RestoreRules.forWorkflow(Net.class)).workflow();
-                    assertThat(Arrays.equals(((Layer) restored.findUnit("layer")).weights, expected)).isTrue();
-                }
-            } finally {
-                java.nio.file.Files.delete(file);
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("shuffled", ".gz");
+        try {
+            java.nio.file.Files.write(file, shuffled);
+            byte[] container = io.veles.snapshot.codec.StandardTools.decompressWithTool(Codec.GZIP, file);
+            try (SnapshotReader reader = SnapshotReader.open(new ByteArrayInputStream(container), "gzip -d")) {
+                Workflow restored = reader.restore(RestoreRules.forWorkflow(Net.class)).workflow();
+                assertThat(Arrays.equals(((Layer) restored.findUnit("layer")).weights, expected)).isTrue();
             }
+        } finally {
+            java.nio.file.Files.delete(file);
         }
     }
 }
