@@ -1,10 +1,12 @@
 package io.veles.cli;
 
+import io.veles.progress.Progress;
+import io.veles.progress.ProgressReporter;
 import java.util.Arrays;
 
 /**
  * Configures SLF4J's simple logger before the first logger exists: messages to stderr with the
- * time, info level by default, warnings only with --quiet, debug with --debug.
+ * time, info level by default, warnings only (and no progress) with --quiet, debug with --debug.
  */
 final class Logging {
     private static boolean debug;
@@ -28,8 +30,11 @@ final class Logging {
         debug |= on;
     }
 
+    /** Silences progress; the log level was set in configure(), before any logger existed. */
     static void quiet(boolean on) {
-        // applied in configure(), which sees the arguments before any logger is created
+        if (on) {
+            Progress.use(ProgressReporter.NONE);
+        }
     }
 
     static boolean isDebug() {

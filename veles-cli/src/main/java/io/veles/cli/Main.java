@@ -25,7 +25,7 @@ public final class Main implements Runnable {
         Logging.debug(on);
     }
 
-    @Option(names = {"-q", "--quiet"}, scope = CommandLine.ScopeType.INHERIT, description = "Log warnings and errors only.")
+    @Option(names = {"-q", "--quiet"}, scope = CommandLine.ScopeType.INHERIT, description = "Log warnings and errors only; show no progress.")
     void quiet(boolean on) {
         Logging.quiet(on);
     }

@@ -25,6 +25,16 @@ final class VelesProcess {
 
     /** Starts veles in a JVM with {@code jvmOptions} (e.g. -Xmx, -D settings). */
     static VelesProcess start(Path workingDirectory, List<String> jvmOptions, String... args) throws IOException {
+        List<String> command = commandLine(jvmOptions, args);
+        Path stdout = Files.createTempFile(workingDirectory, ".stdout", ".txt");
+        Path stderr = Files.createTempFile(workingDirectory, ".stderr", ".txt");
+        Process process = new ProcessBuilder(command).directory(workingDirectory.toFile())
+                .redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+        return new VelesProcess(process, stdout, stderr);
+    }
+
+    /** The command that runs veles in a JVM with {@code jvmOptions}. */
+    static List<String> commandLine(List<String> jvmOptions, String... args) {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(jvmOptions);
@@ -32,11 +42,7 @@ final class VelesProcess {
         command.add(System.getProperty("java.class.path"));
         command.add(Main.class.getName());
         command.addAll(List.of(args));
-        Path stdout = Files.createTempFile(workingDirectory, ".stdout", ".txt");
-        Path stderr = Files.createTempFile(workingDirectory, ".stderr", ".txt");
-        Process process = new ProcessBuilder(command).directory(workingDirectory.toFile())
-                .redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
-        return new VelesProcess(process, stdout, stderr);
+        return command;
     }
 
     /** Runs to the end (at most two minutes) and returns the finished process. */

@@ -2,6 +2,7 @@ package io.veles.snapshot;
 
 import io.veles.pickle.RestoreRules;
 import io.veles.pickle.GraphReader;
+import io.veles.progress.Progress;
 import io.veles.snapshot.codec.Codec;
 import io.veles.snapshot.db.DatabaseTarget;
 import io.veles.snapshot.db.OdbcSource;
@@ -69,7 +70,8 @@ public final class Snapshots {
         SnapshotRow row = table.find(source.id(), source.logId(), source.name())
                 .orElseThrow(() -> new SnapshotException("no snapshot matches " + source.redacted() + " in " + table.describe()));
         OdbcSource exact = OdbcSource.of(source.odbc(), source.table(), row);
-        return SnapshotReader.open(table.open(row), exact.redacted(), key);
+        InputStream in = Progress.track(table.open(row), "reading " + row.name(), row.bytes());
+        return SnapshotReader.open(in, exact.redacted(), key);
     }
 
     /** Downloads a web address into the default snapshot directory. */
@@ -89,7 +91,7 @@ public final class Snapshots {
     public static SnapshotReader openFile(Path file, SnapshotKey key) {
         InputStream in;
         try {
-            in = Files.newInputStream(file);
+            in = Progress.track(Files.newInputStream(file), "reading " + file.getFileName(), Files.size(file));
         } catch (IOException e) {
             throw new SnapshotException("cannot read " + file + ": " + e.getMessage(), e);
         }

@@ -1,5 +1,6 @@
 package io.veles.snapshot;
 
+import io.veles.progress.Progress;
 import io.veles.snapshot.format.CodeBackup;
 import io.veles.snapshot.format.Manifest;
 import io.veles.snapshot.format.SnapshotKey;
@@ -320,7 +321,8 @@ public abstract class Snapshotter extends Unit {
         inFlightRuns_ = runsCovered;
         inFlight_ = background_.submit(() -> {
             long stored = target.store(entry, out -> {
-                try (OutputStream compressed = options.codec().compress(out, options.level(), options.threads())) {
+                try (OutputStream compressed = Progress.track(options.codec().compress(out, options.level(),
+                        options.threads()), "writing " + manifest.name, copy.size())) {
                     copy.writeTo(compressed);
                 }
             });

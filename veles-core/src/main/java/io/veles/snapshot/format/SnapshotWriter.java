@@ -2,6 +2,7 @@ package io.veles.snapshot.format;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.veles.pickle.GraphWriter;
+import io.veles.progress.Progress;
 import io.veles.snapshot.codec.Codec;
 import io.veles.workflow.Workflow;
 import java.io.DataOutputStream;
@@ -111,7 +112,9 @@ public final class SnapshotWriter {
     public static Manifest write(Workflow root, Manifest manifest, Options options, OutputStream sink)
             throws IOException {
         Prepared prepared = prepare(root, manifest, options);
-        try (OutputStream compressed = options.codec().compress(sink, options.level(), options.threads())) {
+        String what = "writing " + (manifest.name != null ? manifest.name : "snapshot");
+        try (OutputStream compressed = Progress.track(options.codec().compress(sink, options.level(), options.threads()),
+                what, prepared.containerBytes(options))) {
             writeContainer(root, prepared, options, compressed);
         }
         return prepared.manifest();

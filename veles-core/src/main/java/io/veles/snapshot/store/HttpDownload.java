@@ -1,5 +1,6 @@
 package io.veles.snapshot.store;
 
+import io.veles.progress.Progress;
 import io.veles.snapshot.SnapshotException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,12 +16,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Downloads a snapshot from an {@code http://} or {@code https://} address into a directory,
- * following redirects, atomically (a cut connection leaves no file), and logging progress on
+ * following redirects, atomically (a cut connection leaves no file), and showing progress on
  * long downloads. The caller verifies the file before it restores anything from it.
  */
 public final class HttpDownload {
     private static final Logger LOG = LoggerFactory.getLogger(HttpDownload.class);
-    private static final long PROGRESS_EVERY_NANOS = 5_000_000_000L;
 
     private HttpDownload() {
     }
@@ -64,23 +64,9 @@ public final class HttpDownload {
             throw new SnapshotException("cannot create " + directory + ": " + e.getMessage(), e);
         }
         Path target = directory.resolve(name);
-        String from = address;
-        try (InputStream body = response.body()) {
+        try (InputStream body = Progress.track(response.body(), "downloading " + name, expected)) {
             AtomicFiles.write(target, out -> {
-                byte[] buffer = new byte[1 << 20];
-                long received = 0;
-                long start = System.nanoTime();
-                long nextReport = start + PROGRESS_EVERY_NANOS;
-                int n;
-                while ((n = body.read(buffer)) >= 0) {
-                    out.write(buffer, 0, n);
-                    received += n;
-                    if (System.nanoTime() > nextReport) {
-                        nextReport += PROGRESS_EVERY_NANOS;
-                        LOG.info("downloading {}: {} MiB{}", from, received >> 20,
-                                expected > 0 ? " of " + (expected >> 20) + " MiB" : "");
-                    }
-                }
+                long received = body.transferTo(out);
                 if (expected >= 0 && received != expected) {
                     throw new IOException("the connection ended after " + received + " of " + expected + " bytes");
                 }

@@ -1,0 +1,127 @@
+package io.veles.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Progress on long work: a bar redrawn in place when veles runs on a terminal (a real
+ * pseudo-terminal from {@code script}), log lines when it does not, nothing under --quiet. The
+ * delay before progress shows is set to zero so that a 35 MiB snapshot is enough.
+ */
+class ProgressTest {
+    /** Progress at once, redrawn every 50 ms. */
+    static final List<String> IMMEDIATE = List.of("-Dveles.progress.delay_ms=0", "-Dveles.progress.interval_ms=50");
+
+    @TempDir
+    static Path dir;
+    static VelesProcess training;
+
+    @BeforeAll
+    static void writeALargeSnapshot() throws Exception {
+        training = VelesProcess.run(dir, IMMEDIATE, "run", "synthetic", "model_mb=16", "decision.max_epochs=1");
+        assertThat(training.exitCode()).as(training.stderr()).isZero();
+    }
+
+    @Test
+    void writingASnapshotLogsProgressLinesWhenNotOnATerminal() {
+        List<String> lines = progressLines(training.stderr(), "writing synthetic_1_");
+        assertThat(lines).as(training.stderr()).isNotEmpty();
+        assertThat(lines.get(lines.size() - 1)).contains("100%").contains("MiB/s").containsPattern("/\\d+ MiB");
+        assertThat(training.stderr()).doesNotContain("\r");
+    }
+
+    @Test
+    void convertingShowsABarWithBytesRateAndTimeLeftOnATerminal() throws Exception {
+        Path terminalOutput = dir.resolve("terminal.txt");
+        String command = VelesProcess.commandLine(IMMEDIATE, "snapshot", "convert", "snapshots/synthetic_current.gz",
+                "converted.lz4", "--compression", "lz4").stream().map(ProgressTest::quoted).collect(Collectors.joining(" "));
+        Process script = new ProcessBuilder(requireScript(), "-qfec", "stty cols 120 rows 40; exec " + command, "/dev/null")
+                .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(terminalOutput.toFile()).start();
+        if (!script.waitFor(120, TimeUnit.SECONDS)) {
+            script.destroyForcibly();
+            fail("veles under script did not finish");
+        }
+        String screen = Files.readString(terminalOutput, StandardCharsets.UTF_8);
+        assertThat(script.exitValue()).as(screen).isZero();
+        // Redrawn in place: carriage returns, no log lines, the last drawing complete.
+        assertThat(screen).contains("\r").doesNotContain("[INFO] progress");
+        List<String> drawings = List.of(screen.split("\r")).stream()
+                .filter(drawing -> drawing.startsWith("reading synthetic_current.gz")).toList();
+        assertThat(drawings).as(screen).hasSizeGreaterThan(1);
+        assertThat(drawings.get(drawings.size() - 1)).contains("100%")
+                .containsPattern("\\d+/\\d+ MiB") // bytes
+                .containsPattern("\\(\\d+:\\d\\d:\\d\\d / \\d+:\\d\\d:\\d\\d\\)") // elapsed / time left
+                .containsPattern("\\d+\\.\\d MiB/s"); // rate
+        assertThat(dir.resolve("converted.lz4")).exists();
+    }
+
+    @Test
+    void quietShowsNoProgress() throws Exception {
+        VelesProcess quiet = VelesProcess.run(dir, IMMEDIATE, "--quiet", "snapshot", "verify", "snapshots/synthetic_current.gz");
+        assertThat(quiet.exitCode()).as(quiet.stderr()).isZero();
+        assertThat(quiet.stderr()).doesNotContain("progress").doesNotContain("%");
+        VelesProcess loud = VelesProcess.run(dir, IMMEDIATE, "snapshot", "verify", "snapshots/synthetic_current.gz");
+        assertThat(progressLines(loud.stderr(), "reading synthetic_current.gz")).as(loud.stderr()).isNotEmpty();
+    }
+
+    @Test
+    void restoringAndDownloadingLogProgress() throws Exception {
+        byte[] snapshot = Files.readAllBytes(dir.resolve("snapshots/synthetic_current.gz"));
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/synthetic_1.gz", exchange -> {
+            exchange.sendResponseHeaders(200, snapshot.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(snapshot);
+            }
+        });
+        server.start();
+        try {
+            Path work = Files.createTempDirectory(dir, "download");
+            String address = "http://127.0.0.1:" + server.getAddress().getPort() + "/synthetic_1.gz";
+            VelesProcess veles = VelesProcess.run(work, IMMEDIATE, "run", "synthetic", "-w", address,
+                    "model_mb=16", "decision.max_epochs=1");
+            assertThat(veles.exitCode()).as(veles.stderr()).isZero();
+            assertThat(progressLines(veles.stderr(), "downloading synthetic_1.gz")).as(veles.stderr()).isNotEmpty();
+            assertThat(progressLines(veles.stderr(), "reading synthetic_1.gz")).as(veles.stderr()).isNotEmpty();
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    private static List<String> progressLines(String stderr, String task) {
+        return stderr.lines().filter(line -> line.contains("[INFO] progress - " + task)).toList();
+    }
+
+    private static String quoted(String word) {
+        return "'" + word.replace("'", "'\\''") + "'";
+    }
+
+    private static String requireScript() {
+        for (String candidate : List.of("/usr/bin/script", "/bin/script")) {
+            if (Files.isExecutable(Path.of(candidate))) {
+                return candidate;
+            }
+        }
+        String message = "the script tool (bsdutils) is missing; .ci/install-tools installs it";
+        if ("1".equals(System.getenv("VELES_REQUIRE_TOOLS"))) {
+            fail(message + " (VELES_REQUIRE_TOOLS=1)");
+        }
+        System.err.println("SKIPPED: " + message);
+        Assumptions.abort(message);
+        return null;
+    }
+}

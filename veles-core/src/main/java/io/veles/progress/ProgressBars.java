@@ -1,0 +1,111 @@
+package io.veles.progress;
+
+import java.text.DecimalFormat;
+import java.time.Duration;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.DelegatingProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Progress drawn by the progressbar library: bytes done, percentage, rate and time left. Nothing
+ * is shown until the work has lasted {@code delay}, so the many short snapshots of a run stay
+ * silent; the system properties {@code veles.progress.delay_ms} and
+ * {@code veles.progress.interval_ms} override the timings.
+ */
+public final class ProgressBars implements ProgressReporter {
+    private static final Logger LOG = LoggerFactory.getLogger("progress");
+    private static final long MIB = 1 << 20;
+    private static final int LOG_LINE_LENGTH = 110;
+
+    private final boolean terminal;
+    private final Duration delay;
+    private final Duration interval;
+
+    private ProgressBars(boolean terminal, Duration delay, Duration interval) {
+        this.terminal = terminal;
+        this.delay = delay;
+        this.interval = interval;
+    }
+
+    /** A bar redrawn in place on stderr four times a second, for work that lasts over a second. */
+    public static ProgressBars terminal() {
+        return new ProgressBars(true, millis("veles.progress.delay_ms", 1000), millis("veles.progress.interval_ms", 250));
+    }
+
+    /** An info log line every five seconds, for work that lasts over five seconds. */
+    public static ProgressBars logLines() {
+        return new ProgressBars(false, millis("veles.progress.delay_ms", 5000), millis("veles.progress.interval_ms", 5000));
+    }
+
+    @Override
+    public Task start(String what, long totalBytes) {
+        // Built at once so that the rate and the time left count from the true start.
+        ProgressBar bar = new ProgressBarBuilder()
+                .setTaskName(what)
+                .setInitialMax(totalBytes >= 0 ? totalBytes : -1)
+                .setUnit(" MiB", MIB)
+                .showSpeed(new DecimalFormat("0.0"))
+                .setStyle(terminal ? ProgressBarStyle.UNICODE_BLOCK : ProgressBarStyle.ASCII)
+                .setUpdateIntervalMillis((int) Math.max(1, interval.toMillis()))
+                .setConsumer(new AfterDelay())
+                .build();
+        return new Task() {
+            @Override
+            public void advanceTo(long bytesDone) {
+                bar.stepTo(bytesDone);
+            }
+
+            @Override
+            public void close() {
+                bar.close();
+            }
+        };
+    }
+
+    private static Duration millis(String property, long fallback) {
+        return Duration.ofMillis(Long.getLong(property, fallback));
+    }
+
+    /**
+     * Passes renderings on once the work has lasted {@code delay} (give or take half a refresh,
+     * since refreshes come on a timer), skipping a log line that repeats the last one. The real
+     * consumer is created on first use: a terminal's costs a moment to set up.
+     */
+    private final class AfterDelay implements ProgressBarConsumer {
+        private final long startNanos = System.nanoTime();
+        private ProgressBarConsumer target;
+        private String last;
+
+        @Override
+        public int getMaxRenderedLength() {
+            return target != null ? target.getMaxRenderedLength() : LOG_LINE_LENGTH;
+        }
+
+        @Override
+        public void accept(String rendered) {
+            if (target == null) {
+                if (System.nanoTime() - startNanos + interval.toNanos() / 2 < delay.toNanos()) {
+                    return;
+                }
+                target = terminal ? new ConsoleProgressBarConsumer(System.err)
+                        : new DelegatingProgressBarConsumer(LOG::info, LOG_LINE_LENGTH);
+            }
+            if (terminal || !rendered.equals(last)) {
+                target.accept(rendered);
+            }
+            last = rendered;
+        }
+
+        @Override
+        public void close() {
+            if (target != null) {
+                target.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package io.veles.progress;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+
+/** Reports the bytes read through it to a progress task, every {@value #STEP} bytes or so. */
+final class TrackedInputStream extends FilterInputStream {
+    static final int STEP = 256 << 10;
+    private final ProgressReporter.Task task;
+    private long count;
+    private long reported;
+
+    TrackedInputStream(InputStream in, ProgressReporter.Task task) {
+        super(in);
+        this.task = task;
+    }
+
+    @Override
+    public int read() throws IOException {
+        int b = super.read();
+        if (b >= 0) {
+            advance(1);
+        }
+        return b;
+    }
+
+    @Override
+    public int read(byte[] bytes, int offset, int length) throws IOException {
+        int n = in.read(bytes, offset, length);
+        if (n > 0) {
+            advance(n);
+        }
+        return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+        long skipped = in.skip(n);
+        advance(skipped);
+        return skipped;
+    }
+
+    @Override
+    public boolean markSupported() {
+        return false; // a reset would make the count lie
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            task.advanceTo(count);
+            task.close();
+        } finally {
+            super.close();
+        }
+    }
+
+    private void advance(long n) {
+        count += n;
+        if (count - reported >= STEP) {
+            reported = count;
+            task.advanceTo(count);
+        }
+    }
+}
