@@ -1,22 +1,24 @@
 package io.veles.cli;
 
 import io.veles.snapshot.SnapshotPruning;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-/** {@code veles snapshot pin FILE}: prune never deletes it. */
+/** {@code veles snapshot pin SNAPSHOT}: prune never deletes it. */
 @Command(name = "pin", mixinStandardHelpOptions = true,
-        description = "Pin a snapshot file, so that prune never deletes it (a hidden .<file>.pin marker; delete the marker to unpin).",
-        footer = {"", "Example:", "  veles snapshot pin snapshots/wine_3_0.00.gz"})
+        description = {"Pin a snapshot, so that prune (and the snapshotter's own retention) never deletes it.",
+                "A file gets a hidden .<file>.pin marker beside it (delete the marker to unpin); a database",
+                "row gets a row in <table>_pins."},
+        footer = {"", "Examples:", "  veles snapshot pin snapshots/wine_3_0.00.gz",
+                "  veles snapshot pin 'odbc://DRIVER={SQLite3};DATABASE=team.db&veles&<id>&<log_id>&wine_3_0.00'"})
 final class PinCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "FILE", description = "A snapshot file.")
-    Path file;
+    @Parameters(paramLabel = "SNAPSHOT", description = "A snapshot file, or odbc://<odbc string>&<table>&<id>[&<log_id>[&<name>]] (the newest it matches).")
+    String snapshot;
 
     @Override
     public Integer call() {
-        System.out.println("pinned " + file + " (" + SnapshotPruning.pin(file) + ")");
+        System.out.println("pinned " + SnapshotPruning.pin(snapshot));
         return 0;
     }
 }

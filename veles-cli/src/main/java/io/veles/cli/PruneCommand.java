@@ -12,11 +12,14 @@ import picocli.CommandLine.Parameters;
 /** {@code veles snapshot prune STORE --keep-last N --keep-every H --keep-best K [--dry-run]}. */
 @Command(name = "prune", mixinStandardHelpOptions = true,
         description = {"Delete the snapshots no retention rule keeps. A snapshot any rule keeps stays, and so do",
-                "pinned files (veles snapshot pin) and the targets of _current links. --dry-run prints",
-                "exactly what a real run would delete, and deletes nothing."},
+                "pinned ones (veles snapshot pin) and current ones: the targets of _current links in a",
+                "directory, each run's newest row in a table. --dry-run prints exactly what a real run",
+                "would delete, and deletes nothing.",
+                "To prune as a run writes, set snapshotter.keep_last, keep_every_hours and keep_best."},
         footer = {"", "Examples:",
                 "  veles snapshot prune snapshots --keep-last 5 --keep-best 3 --dry-run",
-                "  veles snapshot prune 'odbc://DRIVER={SQLite3};DATABASE=team.db&veles' --keep-every 24"})
+                "  veles snapshot prune 'odbc://DRIVER={SQLite3};DATABASE=team.db&veles' --keep-every 24",
+                "  veles run wine snapshotter.keep_last=3 snapshotter.keep_best=1"})
 final class PruneCommand implements Callable<Integer> {
     @Parameters(paramLabel = "STORE", description = "A snapshot directory, or odbc://<odbc string>[&<table>].")
     String store;

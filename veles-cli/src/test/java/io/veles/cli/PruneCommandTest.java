@@ -56,6 +56,32 @@ class PruneCommandTest {
     }
 
     @Test
+    void aPinnedRowSurvivesPruneAndTheSnapshotterPrunesAsItWrites() throws Exception {
+        String odbc = "DRIVER={SQLite3};DATABASE=" + dir.resolve("team.db");
+        String store = "odbc://" + odbc + "&runs";
+        VelesProcess train = VelesProcess.run(dir, "run", "wine", "decision.max_epochs=5", "--odbc", odbc, "--table", "runs",
+                "snapshotter.keep_last=3");
+        assertThat(train.exitCode()).as(train.stderr()).isZero();
+        assertThat(train.stderr()).contains("retention deleted 1 snapshot(s): wine_1_");
+        List<String> kept = names(store);
+        assertThat(kept).as("the run kept its last three").hasSize(3);
+        assertThat(kept.get(0)).startsWith("wine_3_");
+
+        JsonNode oldest = new ObjectMapper().readTree(VelesProcess.run(dir, "snapshot", "ls", "--json", store).stdout()).get(0);
+        VelesProcess pin = VelesProcess.run(dir, "snapshot", "pin",
+                store + "&" + oldest.get("id").asText() + "&&" + oldest.get("name").asText());
+        assertThat(pin.exitCode()).as(pin.stderr()).isZero();
+        assertThat(pin.stdout()).startsWith("pinned odbc://").contains(oldest.get("name").asText());
+
+        VelesProcess dry = VelesProcess.run(dir, "snapshot", "prune", store, "--keep-last", "1", "--dry-run");
+        assertThat(dry.stdout()).contains("(pinned)").contains("(current)");
+        assertThat(marked(dry.stdout(), "would delete")).containsExactly(kept.get(1));
+        VelesProcess real = VelesProcess.run(dir, "snapshot", "prune", store, "--keep-last", "1");
+        assertThat(real.exitCode()).as(real.stderr()).isZero();
+        assertThat(names(store)).containsExactly(kept.get(0), kept.get(2));
+    }
+
+    @Test
     void aDirectoryNeverLosesPinnedSnapshotsOrCurrentsTarget() throws Exception {
         VelesProcess train = VelesProcess.run(dir, "run", "wine", "decision.max_epochs=5", "--snapshot-dir", "snaps");
         assertThat(train.exitCode()).as(train.stderr()).isZero();

@@ -12,7 +12,7 @@ import java.util.Set;
 /**
  * Which snapshots a retention policy keeps: the last N, one every H hours (the newest of each
  * H-hour period), the best K by the decision's metric (lower is better), and always the pinned
- * ones and the target of {@code _current}. Everything else may be deleted; a snapshot any rule
+ * ones and the current ones (the target of {@code _current}; in a table, each run's newest). Everything else may be deleted; a snapshot any rule
  * keeps is kept.
  *
  * @param keepLast  how many of the newest to keep (0: none by this rule)
@@ -29,8 +29,13 @@ public record Retention(int keepLast, Duration keepEvery, int keepBest) {
         }
     }
 
-    /** A snapshot as retention sees it. */
-    public record Candidate(String source, java.time.Instant created, Double metric, boolean protectedFromDeletion) {
+    /**
+     * A snapshot as retention sees it.
+     *
+     * @param metric     the decision's metric, or null
+     * @param protection why the snapshot must never be deleted ("pinned", "current"), or null
+     */
+    public record Candidate(String source, java.time.Instant created, Double metric, String protection) {
     }
 
     /** Why each snapshot is kept, by source; a snapshot missing from the map may be deleted. */
@@ -39,8 +44,8 @@ public record Retention(int keepLast, Duration keepEvery, int keepBest) {
         List<Candidate> newestFirst = new ArrayList<>(candidates);
         newestFirst.sort(Comparator.comparing(Candidate::created).reversed().thenComparing(Candidate::source));
         for (Candidate candidate : newestFirst) {
-            if (candidate.protectedFromDeletion()) {
-                reasons.put(candidate.source(), "pinned or current");
+            if (candidate.protection() != null) {
+                reasons.put(candidate.source(), candidate.protection());
             }
         }
         for (int i = 0; i < Math.min(keepLast, newestFirst.size()); i++) {

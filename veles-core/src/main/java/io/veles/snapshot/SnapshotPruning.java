@@ -10,20 +10,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Applies a {@link Retention} policy to a store: a directory (where the targets of
- * {@code _current} links and files pinned with a {@code .<file>.pin} marker are never deleted)
- * or a table. {@link #plan} decides; {@link #apply} deletes exactly what the plan says, so a dry
- * run shows what a real one does.
+ * Applies a {@link Retention} policy to a store. In a directory, files pinned with a
+ * {@code .<file>.pin} marker and the targets of {@code _current} links are never deleted; in a
+ * table, the rows pinned in {@code <table>_pins} and each run's newest row (what
+ * {@code odbc://…&<id>} resumes from). {@link #plan} decides; {@link #apply} deletes exactly what
+ * the plan says, so a dry run shows what a real one does.
  */
 public final class SnapshotPruning {
     /** The metric the decision records; lower is better. */
     public static final String METRIC = "validation_error";
+    static final String PINNED = "pinned";
+    static final String CURRENT = "current";
 
     private SnapshotPruning() {
     }
@@ -35,15 +37,29 @@ public final class SnapshotPruning {
         }
     }
 
+    /** The plan for every snapshot in {@code store}. */
     public static List<Decision> plan(String store, Retention retention) {
-        List<SnapshotListing.Entry> entries = SnapshotListing.list(store);
-        Set<String> protectedSources = OdbcSource.matches(store) ? Set.of() : protectedFiles(Path.of(store));
+        return plan(store, retention, null);
+    }
+
+    /**
+     * The plan for the snapshots of {@code store} whose names start with {@code namePrefix}
+     * followed by an underscore (null: all of them); the others are left out of the plan.
+     */
+    public static List<Decision> plan(String store, Retention retention, String namePrefix) {
+        List<SnapshotListing.Entry> entries = new ArrayList<>();
+        for (SnapshotListing.Entry entry : SnapshotListing.list(store)) {
+            if (namePrefix == null || entry.name().startsWith(namePrefix + "_")) {
+                entries.add(entry);
+            }
+        }
+        Map<String, String> protection = OdbcSource.matches(store) ? protectedRows(OdbcSource.parse(store))
+                : protectedFiles(Path.of(store));
         List<Retention.Candidate> candidates = new ArrayList<>();
         for (SnapshotListing.Entry entry : entries) {
             Object metric = entry.manifest() == null ? null : entry.manifest().info.get(METRIC);
             candidates.add(new Retention.Candidate(entry.source(), entry.created(),
-                    metric instanceof Number ? ((Number) metric).doubleValue() : null,
-                    protectedSources.contains(entry.source())));
+                    metric instanceof Number ? ((Number) metric).doubleValue() : null, protection.get(entry.source())));
         }
         Map<String, String> kept = retention.kept(candidates);
         List<Decision> decisions = new ArrayList<>();
@@ -58,22 +74,24 @@ public final class SnapshotPruning {
         int deleted = 0;
         if (OdbcSource.matches(store)) {
             OdbcSource where = OdbcSource.parse(store);
-            SnapshotTable table = new SnapshotTable(DatabaseTarget.of(where.odbc()), where.table());
+            SnapshotTable table = tableOf(where);
             Map<String, SnapshotRow> rows = new HashMap<>();
             for (SnapshotRow row : table.list()) {
                 rows.put(OdbcSource.of(where.odbc(), where.table(), row).redacted(), row);
             }
+            Set<String> pinned = table.pinned(); // read again: a pin made since the plan still counts
             for (Decision decision : decisions) {
                 SnapshotRow row = rows.get(decision.entry().source());
-                if (!decision.kept() && row != null) {
+                if (!decision.kept() && row != null && !pinned.contains(SnapshotTable.pinKey(row))) {
                     table.delete(row);
                     deleted++;
                 }
             }
             return deleted;
         }
+        Map<String, String> protection = protectedFiles(Path.of(store));
         for (Decision decision : decisions) {
-            if (!decision.kept()) {
+            if (!decision.kept() && !protection.containsKey(decision.entry().source())) {
                 try {
                     Files.deleteIfExists(Path.of(decision.entry().source()));
                     deleted++;
@@ -101,16 +119,37 @@ public final class SnapshotPruning {
         }
     }
 
-    /** The files that prune must leave: the targets of _current links, and pinned files. */
-    private static Set<String> protectedFiles(Path directory) {
-        Set<String> result = new HashSet<>();
+    /**
+     * Pins a snapshot: a file gets a marker, a database row (named by an {@code odbc://} source,
+     * or the newest it matches) a row in {@code <table>_pins}. Returns what was pinned.
+     */
+    public static String pin(String source) {
+        if (!OdbcSource.matches(source)) {
+            pin(Path.of(source));
+            return source;
+        }
+        OdbcSource where = OdbcSource.parse(source);
+        SnapshotTable table = tableOf(where);
+        SnapshotRow row = table.find(where.id(), where.logId(), where.name())
+                .orElseThrow(() -> new SnapshotException("no snapshot matches " + where.redacted() + " in " + table.describe()));
+        table.pin(row);
+        return OdbcSource.of(where.odbc(), where.table(), row).redacted();
+    }
+
+    private static SnapshotTable tableOf(OdbcSource where) {
+        return new SnapshotTable(DatabaseTarget.of(where.odbc()), where.table());
+    }
+
+    /** The files that prune must leave, with why: targets of _current links, and pinned files. */
+    private static Map<String, String> protectedFiles(Path directory) {
+        Map<String, String> result = new HashMap<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
             for (Path entry : entries) {
                 String name = entry.getFileName().toString();
-                if (Files.isSymbolicLink(entry) && name.contains("_" + "current")) {
-                    result.add(directory.resolve(Files.readSymbolicLink(entry)).toString());
+                if (Files.isSymbolicLink(entry) && name.contains("_" + CURRENT)) {
+                    result.putIfAbsent(directory.resolve(Files.readSymbolicLink(entry)).toString(), CURRENT);
                 } else if (name.startsWith(".") && name.endsWith(".pin")) {
-                    result.add(directory.resolve(name.substring(1, name.length() - ".pin".length())).toString());
+                    result.put(directory.resolve(name.substring(1, name.length() - ".pin".length())).toString(), PINNED);
                 }
             }
         } catch (IOException e) {
@@ -119,4 +158,21 @@ public final class SnapshotPruning {
         return result;
     }
 
+    /** The rows that prune must leave, with why: pinned rows, and the newest row of each run. */
+    private static Map<String, String> protectedRows(OdbcSource where) {
+        SnapshotTable table = tableOf(where);
+        Set<String> pinned = table.pinned();
+        Map<String, SnapshotRow> newestOfRun = new HashMap<>();
+        Map<String, String> result = new HashMap<>();
+        for (SnapshotRow row : table.list()) { // oldest first: the last of a run wins
+            newestOfRun.put(row.id() + "\n" + row.logId(), row);
+            if (pinned.contains(SnapshotTable.pinKey(row))) {
+                result.put(OdbcSource.of(where.odbc(), where.table(), row).redacted(), PINNED);
+            }
+        }
+        for (SnapshotRow row : newestOfRun.values()) {
+            result.putIfAbsent(OdbcSource.of(where.odbc(), where.table(), row).redacted(), CURRENT);
+        }
+        return result;
+    }
 }

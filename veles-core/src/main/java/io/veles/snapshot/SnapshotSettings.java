@@ -3,6 +3,7 @@ package io.veles.snapshot;
 import io.veles.config.Config;
 import io.veles.config.ConfigException;
 import io.veles.snapshot.codec.Codec;
+import java.time.Duration;
 
 /**
  * A snapshotter's parameters, named as in VELES: where snapshots go ({@code prefix},
@@ -19,11 +20,17 @@ import io.veles.snapshot.codec.Codec;
  * @param asyncMemoryBytes the largest copy an asynchronous snapshot may hold; a larger state is
  *                         written synchronously ({@code async_memory_mb}, default a quarter of the
  *                         heap)
+ * @param keepLast         retention as the snapshotter writes: keep this run's prefix's N newest
+ *                         ({@code keep_last}; 0: no such rule)
+ * @param keepEveryHours   ... and the newest of each period of this many hours ({@code keep_every_hours})
+ * @param keepBest         ... and the K best by the decision's metric ({@code keep_best}); with none
+ *                         of the three set, nothing is ever deleted
  */
 public record SnapshotSettings(String prefix, String directory, Codec compression, int compressionLevel,
                                int interval, double timeInterval, String odbc, String table,
                                long sizeWarningBytes, boolean codeBackup, FailurePolicy onFailure,
-                               boolean async, long asyncMemoryBytes) {
+                               boolean async, long asyncMemoryBytes, int keepLast, double keepEveryHours,
+                               int keepBest) {
 
     /** What a snapshot that cannot be written does to the run. */
     public enum FailurePolicy {
@@ -61,6 +68,18 @@ public record SnapshotSettings(String prefix, String directory, Codec compressio
         if (asyncMemoryBytes < 0) {
             throw new ConfigException("snapshotter.async_memory_mb: must be 0 or more, got " + (asyncMemoryBytes >> 20));
         }
+        if (keepLast < 0 || keepBest < 0 || keepEveryHours < 0 || Double.isNaN(keepEveryHours)) {
+            throw new ConfigException("snapshotter.keep_last, keep_every_hours, keep_best: must be 0 or more");
+        }
+    }
+
+    /** The retention the snapshotter applies after each snapshot, or null when it keeps everything. */
+    public Retention retention() {
+        if (keepLast == 0 && keepEveryHours == 0 && keepBest == 0) {
+            return null;
+        }
+        return new Retention(keepLast, keepEveryHours == 0 ? null : Duration.ofSeconds(Math.round(keepEveryHours * 3600)),
+                keepBest);
     }
 
     /** The default bound of an asynchronous snapshot's copy: a quarter of the heap. */
@@ -73,7 +92,7 @@ public record SnapshotSettings(String prefix, String directory, Codec compressio
                             double timeInterval, String odbc, String table, long sizeWarningBytes, boolean codeBackup,
                             FailurePolicy onFailure) {
         this(prefix, directory, compression, compressionLevel, interval, timeInterval, odbc, table, sizeWarningBytes,
-                codeBackup, onFailure, true, defaultAsyncMemory());
+                codeBackup, onFailure, true, defaultAsyncMemory(), 0, 0, 0);
     }
 
     /** Settings without a code backup. */
@@ -86,13 +105,19 @@ public record SnapshotSettings(String prefix, String directory, Codec compressio
     /** These settings with another failure policy. */
     public SnapshotSettings withOnFailure(FailurePolicy policy) {
         return new SnapshotSettings(prefix, directory, compression, compressionLevel, interval, timeInterval, odbc,
-                table, sizeWarningBytes, codeBackup, policy, async, asyncMemoryBytes);
+                table, sizeWarningBytes, codeBackup, policy, async, asyncMemoryBytes, keepLast, keepEveryHours, keepBest);
     }
 
     /** These settings with asynchronous snapshots on or off, bounded by {@code memoryBytes}. */
     public SnapshotSettings withAsync(boolean on, long memoryBytes) {
         return new SnapshotSettings(prefix, directory, compression, compressionLevel, interval, timeInterval, odbc,
-                table, sizeWarningBytes, codeBackup, onFailure, on, memoryBytes);
+                table, sizeWarningBytes, codeBackup, onFailure, on, memoryBytes, keepLast, keepEveryHours, keepBest);
+    }
+
+    /** These settings with a retention policy applied after each snapshot (all zero: none). */
+    public SnapshotSettings withRetention(int last, double everyHours, int best) {
+        return new SnapshotSettings(prefix, directory, compression, compressionLevel, interval, timeInterval, odbc,
+                table, sizeWarningBytes, codeBackup, onFailure, async, asyncMemoryBytes, last, everyHours, best);
     }
 
     /** Defaults: gz at its default level, every run, into {@code ./snapshots}. */
@@ -119,7 +144,10 @@ public record SnapshotSettings(String prefix, String directory, Codec compressio
                 section.getBoolean("code_backup", base.codeBackup()),
                 section.has("on_failure") ? FailurePolicy.parse(section.getString("on_failure", "fail")) : base.onFailure(),
                 section.getBoolean("async", base.async()),
-                section.has("async_memory_mb") ? section.getLong("async_memory_mb", 0) << 20 : base.asyncMemoryBytes());
+                section.has("async_memory_mb") ? section.getLong("async_memory_mb", 0) << 20 : base.asyncMemoryBytes(),
+                section.getInt("keep_last", base.keepLast()),
+                section.getDouble("keep_every_hours", base.keepEveryHours()),
+                section.getInt("keep_best", base.keepBest()));
     }
 
     private static String emptyToNull(String value) {

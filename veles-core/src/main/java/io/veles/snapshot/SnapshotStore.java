@@ -27,6 +27,9 @@ interface SnapshotStore {
     /** Where {@code entry} will go, as a user names it to restore (without passwords). */
     String destinationOf(Entry entry);
 
+    /** The store as {@code snapshot ls} and {@link SnapshotPruning} take it (a directory, or odbc://…&table). */
+    String address();
+
     /** Checks that snapshots can be stored (the database answers, the table exists or is created). */
     void prepare();
 
@@ -56,6 +59,11 @@ interface SnapshotStore {
         }
 
         @Override
+        public String address() {
+            return directory.directory().toString();
+        }
+
+        @Override
         public String destinationOf(Entry entry) {
             return directory.fileFor(entry.prefix(), entry.suffix(), entry.codec().extension()).toString();
         }
@@ -79,6 +87,11 @@ interface SnapshotStore {
         @Override
         public void prepare() {
             table.prepare();
+        }
+
+        @Override
+        public String address() {
+            return OdbcSource.SCHEME + odbc + "&" + table.table(); // with the password: it connects
         }
 
         @Override

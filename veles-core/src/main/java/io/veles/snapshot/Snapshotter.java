@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -280,6 +281,7 @@ public abstract class Snapshotter extends Unit {
         LOG.info("snapshot {}: {} of state, {} stored ({})", destination, ByteCounts.format(written[0].payloadBytes),
                 ByteCounts.format(stored), settings.compression().argument());
         warnIfLarge(written[0]);
+        applyRetention(store(), settings);
     }
 
     /**
@@ -310,6 +312,7 @@ public abstract class Snapshotter extends Unit {
             throw new SnapshotException("cannot copy the state for snapshot " + destination + ": " + e.getMessage(), e);
         }
         SnapshotStore target = store();
+        SnapshotSettings retentionSettings = settings;
         String where = destination;
         if (background_ == null) {
             background_ = Executors.newSingleThreadExecutor(runnable -> {
@@ -329,10 +332,32 @@ public abstract class Snapshotter extends Unit {
             confirmedDestination_ = where;
             LOG.info("snapshot {}: {} of state, {} stored ({}, written in the background)", where,
                     ByteCounts.format(manifest.payloadBytes), ByteCounts.format(stored), options.codec().argument());
+            applyRetention(target, retentionSettings);
             return null;
         });
         warnIfLarge(manifest);
         return true;
+    }
+
+    /**
+     * Deletes this prefix's snapshots that the configured retention does not keep, once a new one
+     * is safely stored. A failure here is logged and the run goes on: the snapshot was written.
+     */
+    private static void applyRetention(SnapshotStore target, SnapshotSettings snapshotSettings) {
+        Retention retention = snapshotSettings.retention();
+        if (retention == null) {
+            return;
+        }
+        try {
+            List<SnapshotPruning.Decision> plan = SnapshotPruning.plan(target.address(), retention, snapshotSettings.prefix());
+            int deleted = SnapshotPruning.apply(target.address(), plan);
+            if (deleted > 0) {
+                LOG.info("retention deleted {} snapshot(s): {}", deleted, plan.stream().filter(d -> !d.kept())
+                        .map(d -> d.entry().name()).collect(Collectors.joining(", ")));
+            }
+        } catch (SnapshotException e) {
+            LOG.warn("retention could not prune old snapshots, the run goes on: {}", e.getMessage());
+        }
     }
 
     private SnapshotWriter.Options writerOptions() {

@@ -57,7 +57,9 @@ class RetentionTest {
         assertThat(planned).containsExactly(0, 1, 5, 7, 9, 10, 11);
         assertThat(remaining()).as("a plan deletes nothing").hasSize(12);
         assertThat(plan.stream().filter(d -> d.entry().name().equals("loop_1")).findFirst().orElseThrow().reason())
-                .isEqualTo("pinned or current");
+                .isEqualTo("pinned");
+        assertThat(plan.stream().filter(d -> d.entry().name().equals("loop_0")).findFirst().orElseThrow().reason())
+                .isEqualTo("current");
 
         assertThat(SnapshotPruning.apply(dir.toString(), plan)).isEqualTo(5);
         assertThat(remaining()).isEqualTo(planned);

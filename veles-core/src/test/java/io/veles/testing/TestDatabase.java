@@ -71,10 +71,11 @@ public enum TestDatabase {
         return DatabaseTarget.of(odbc).connect(true);
     }
 
-    /** Drops {@code table} and its chunk table. */
+    /** Drops {@code table}, its chunk table and its pin table. */
     public void drop(String odbc, String table) {
         try (Connection connection = admin(odbc); Statement statement = connection.createStatement()) {
             statement.execute("DROP TABLE IF EXISTS " + table + "_chunks");
+            statement.execute("DROP TABLE IF EXISTS " + table + "_pins");
             statement.execute("DROP TABLE IF EXISTS " + table);
         } catch (SQLException e) {
             throw new AssertionError("cannot drop " + table + ": " + e.getMessage(), e);

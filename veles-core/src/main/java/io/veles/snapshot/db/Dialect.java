@@ -120,6 +120,18 @@ public enum Dialect {
                 + "PRIMARY KEY (id, log_id, name, " + quote("timestamp") + ", seq))";
     }
 
+    /**
+     * The snapshots that prune must never delete, by the columns that identify a run's snapshot.
+     * Created only when the first snapshot is pinned.
+     */
+    String createPinTable(String pinTable) {
+        return "CREATE TABLE IF NOT EXISTS " + pinTable + " ("
+                + "id " + uuidType + " NOT NULL, "
+                + "log_id " + uuidType + " NOT NULL, "
+                + "name " + nameType + " NOT NULL, "
+                + "PRIMARY KEY (id, log_id, name))";
+    }
+
     /** The value stored for {@code instant}: UTC, truncated to the microsecond. */
     Object storedTimestamp(Instant instant) {
         return LocalDateTime.ofInstant(instant.truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC);

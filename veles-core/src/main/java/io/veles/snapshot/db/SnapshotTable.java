@@ -13,10 +13,12 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Snapshots in a database table of the seed's schema: {@code timestamp, id, log_id, workflow,
@@ -34,11 +36,13 @@ public final class SnapshotTable {
     /** Chunk size: far below every server's default single-value limit (MariaDB's 16 MiB packet). */
     public static final int DEFAULT_CHUNK_BYTES = 4 << 20;
     static final String CHUNK_SUFFIX = "_chunks";
+    static final String PIN_SUFFIX = "_pins";
     private static final String COLUMNS = "id, log_id, workflow, name, codec";
 
     private final DatabaseTarget target;
     private final String table;
     private final String chunkTable;
+    private final String pinTable;
     private final int chunkBytes;
 
     public SnapshotTable(DatabaseTarget target, String table) {
@@ -52,6 +56,7 @@ public final class SnapshotTable {
         this.target = target;
         this.table = Identifiers.table(table);
         this.chunkTable = table + CHUNK_SUFFIX;
+        this.pinTable = table + PIN_SUFFIX;
         this.chunkBytes = chunkBytes;
     }
 
@@ -275,6 +280,63 @@ public final class SnapshotTable {
             throw new SnapshotException("cannot delete snapshot " + row.name() + " from " + describe() + ": "
                     + SqlErrors.oneLine(e), e);
         }
+    }
+
+    /**
+     * Pins {@code row} so that prune never deletes it: its id, log_id and name go into
+     * {@code <table>_pins}, created if missing. Pinning twice is harmless.
+     */
+    public void pin(SnapshotRow row) {
+        try (Connection connection = connectForReading();
+             Statement create = connection.createStatement()) {
+            create.execute(target.dialect().createPinTable(pinTable));
+            if (pinned(connection).contains(pinKey(row))) {
+                return;
+            }
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO " + pinTable + " (id, log_id, name) VALUES (?, ?, ?)")) {
+                insert.setString(1, row.id());
+                insert.setString(2, row.logId());
+                insert.setString(3, row.name());
+                insert.executeUpdate();
+            }
+        } catch (SQLException e) {
+            throw new SnapshotException("cannot pin snapshot " + row.name() + " in " + describe() + ": "
+                    + SqlErrors.oneLine(e), e);
+        }
+    }
+
+    /** Whether {@code row} is pinned. */
+    public boolean isPinned(SnapshotRow row) {
+        return pinned().contains(pinKey(row));
+    }
+
+    /** The pinned snapshots, as {@link #pinKey} gives them. */
+    public Set<String> pinned() {
+        try (Connection connection = connectForReading()) {
+            return pinned(connection);
+        } catch (SQLException e) {
+            throw readFailed(e);
+        }
+    }
+
+    /** How {@link #pinned()} names a row: its id, log_id and name. */
+    public static String pinKey(SnapshotRow row) {
+        return row.id() + "\n" + row.logId() + "\n" + row.name();
+    }
+
+    private Set<String> pinned(Connection connection) throws SQLException {
+        Set<String> keys = new HashSet<>();
+        if (!tableExists(connection, pinTable)) {
+            return keys;
+        }
+        try (Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT id, log_id, name FROM " + pinTable)) {
+            while (rows.next()) {
+                keys.add(strip(rows.getString(1)) + "\n" + strip(rows.getString(2)) + "\n" + strip(rows.getString(3)));
+            }
+        }
+        return keys;
     }
 
     private Connection connectForReading() {

@@ -1,0 +1,125 @@
+package io.veles.snapshot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.veles.snapshot.codec.Codec;
+import io.veles.snapshot.db.DatabaseTarget;
+import io.veles.snapshot.db.SnapshotRow;
+import io.veles.snapshot.db.SnapshotTable;
+import io.veles.snapshot.format.Manifest;
+import io.veles.snapshot.format.SnapshotWriter;
+import io.veles.snapshot.store.AtomicFiles;
+import io.veles.testing.LoopWorkflow;
+import io.veles.testing.TestDatabase;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Retention applied by the snapshotter as it writes: after each stored snapshot, its prefix's
+ * snapshots that no rule keeps are deleted; pinned and current ones, and other prefixes', stay.
+ */
+class SnapshotterRetentionTest {
+    /** The decision's metric for snapshots 1..6: the best is snapshot 2. */
+    private static final double[] METRICS = {0.5, 0.1, 0.4, 0.3, 0.6, 0.7};
+
+    @TempDir
+    Path dir;
+    private TestDatabase database;
+    private String odbc;
+    private String table;
+
+    @AfterEach
+    void dropTable() {
+        if (database != null && database != TestDatabase.SQLITE) {
+            database.drop(odbc, table);
+        }
+    }
+
+    @ParameterizedTest(name = "async={0}")
+    @ValueSource(booleans = {false, true})
+    void aDirectoryKeepsTheLastTheBestThePinnedAndOtherPrefixes(boolean async) throws Exception {
+        Path snaps = dir.resolve("snaps");
+        Files.createDirectories(snaps);
+        writeForeignSnapshot(snaps.resolve("other_1.gz"));
+        LoopWorkflow workflow = new LoopWorkflow(1, 100, -1);
+        Snapshotter snapshotter = Snapshotter.create(workflow, new SnapshotSettings("loop", snaps.toString(), Codec.GZIP,
+                1, 1, 0, null, null, SnapshotSettings.DEFAULT_SIZE_WARNING).withAsync(async, 1L << 30).withRetention(2, 0, 1));
+        workflow.initialize();
+        for (int i = 0; i < METRICS.length; i++) {
+            snapshotter.info().put(SnapshotPruning.METRIC, METRICS[i]);
+            snapshotter.export();
+            snapshotter.awaitWritten();
+            if (i == 0) {
+                SnapshotPruning.pin(snaps.resolve("loop_1.gz"));
+            }
+            if (i == 2) {
+                // best (2), last two (2, 3), pinned (1): nothing to delete yet
+                assertThat(files(snaps)).containsExactly("loop_1.gz", "loop_2.gz", "loop_3.gz", "other_1.gz");
+            }
+        }
+        snapshotter.stop();
+        assertThat(files(snaps)).containsExactly("loop_1.gz", "loop_2.gz", "loop_5.gz", "loop_6.gz", "other_1.gz");
+        assertThat(Files.readSymbolicLink(snaps.resolve("loop_current.gz"))).isEqualTo(Path.of("loop_6.gz"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
+    void aTableKeepsTheLastThePinnedAndEachRunsNewest(TestDatabase db) {
+        database = db;
+        odbc = db.odbc(dir);
+        table = TestDatabase.freshTable();
+        SnapshotSettings settings = new SnapshotSettings("loop", dir.toString(), Codec.ZSTD, -1, 1, 0, odbc, table,
+                SnapshotSettings.DEFAULT_SIZE_WARNING).withAsync(false, 0).withRetention(1, 0, 0);
+        SnapshotTable rows = new SnapshotTable(DatabaseTarget.of(odbc), table);
+
+        LoopWorkflow first = new LoopWorkflow(1, 100, -1);
+        Snapshotter firstSnapshotter = Snapshotter.create(first, settings);
+        first.initialize();
+        for (int i = 1; i <= 3; i++) {
+            firstSnapshotter.export();
+            if (i == 1) {
+                SnapshotPruning.pin("odbc://" + odbc + "&" + table + "&" + first.runContext().id() + "&&loop_1");
+            }
+        }
+        assertThat(names(rows.list())).containsExactly("loop_1", "loop_3");
+
+        LoopWorkflow second = new LoopWorkflow(1, 100, -1); // another run: its own id
+        Snapshotter secondSnapshotter = Snapshotter.create(second, settings);
+        second.initialize();
+        for (int i = 1; i <= 3; i++) {
+            secondSnapshotter.export();
+        }
+        // The first run's newest stays: it is what odbc://…&<its id> resumes from.
+        List<SnapshotRow> left = rows.list();
+        assertThat(left).extracting(SnapshotRow::id).containsExactly(first.runContext().id(), first.runContext().id(),
+                second.runContext().id());
+        assertThat(names(left)).containsExactly("loop_1", "loop_3", "loop_3");
+        assertThat(rows.isPinned(left.get(0))).isTrue();
+    }
+
+    private static List<String> names(List<SnapshotRow> rows) {
+        return rows.stream().map(SnapshotRow::name).collect(Collectors.toList());
+    }
+
+    private static void writeForeignSnapshot(Path file) throws Exception {
+        Manifest manifest = new Manifest();
+        manifest.name = "other_1";
+        AtomicFiles.write(file, out -> SnapshotWriter.write(new LoopWorkflow(1, 10, -1), manifest, Codec.GZIP, 1, out));
+    }
+
+    private static Set<String> files(Path directory) throws Exception {
+        try (var entries = Files.list(directory)) {
+            return entries.filter(p -> !Files.isSymbolicLink(p)).map(p -> p.getFileName().toString())
+                    .filter(name -> !name.startsWith(".")).collect(Collectors.toCollection(TreeSet::new));
+        }
+    }
+}
