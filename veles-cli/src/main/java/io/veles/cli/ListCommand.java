@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.veles.snapshot.SnapshotException;
 import io.veles.snapshot.SnapshotListing;
+import io.veles.snapshot.SnapshotPruning;
 import io.veles.snapshot.Snapshots;
 import io.veles.snapshot.format.SnapshotReader;
 import io.veles.util.ByteCounts;
@@ -22,7 +23,8 @@ import picocli.CommandLine.Parameters;
 /** {@code veles snapshot ls STORE}: one line per snapshot, oldest first. */
 @Command(name = "ls", mixinStandardHelpOptions = true,
         description = {"List the snapshots of a directory or a database table, oldest first: name, time (UTC),",
-                "workflow, codec, stored size, and the decision's epoch and metric where recorded."},
+                "workflow, codec, stored size, the decision's epoch and metric where recorded, and whether",
+                "prune must keep it (pinned, or current: what a resume from the store would take)."},
         footer = {"", "Examples:",
                 "  veles snapshot ls snapshots",
                 "  veles snapshot ls --verify 'odbc://DRIVER={SQLite3};DATABASE=snapshots.db'",
@@ -42,12 +44,13 @@ final class ListCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         List<SnapshotListing.Entry> entries = SnapshotListing.list(store);
+        Map<String, String> protections = SnapshotPruning.protections(store);
         int broken = 0;
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ArrayNode array = mapper.createArrayNode();
         if (!json) {
-            System.out.printf("%-28s %-19s %-14s %-6s %10s %6s %10s%s  %s%n", "NAME", "CREATED (UTC)", "WORKFLOW", "CODEC",
-                    "SIZE", "EPOCH", "METRIC", verify ? "  CHECK " : "", "SOURCE");
+            System.out.printf("%-28s %-19s %-14s %-6s %10s %6s %10s %-7s%s  %s%n", "NAME", "CREATED (UTC)", "WORKFLOW",
+                    "CODEC", "SIZE", "EPOCH", "METRIC", "KEPT", verify ? "  CHECK " : "", "SOURCE");
         }
         for (SnapshotListing.Entry entry : entries) {
             String check = entry.problem();
@@ -66,6 +69,8 @@ final class ListCommand implements Callable<Integer> {
                 node.put("codec", entry.codec());
                 node.put("bytes", entry.bytes());
                 node.put("source", entry.source());
+                node.put("pinned", "pinned".equals(protections.get(entry.source())));
+                node.put("current", "current".equals(protections.get(entry.source())));
                 if (entry.manifest() != null) {
                     node.put("id", entry.manifest().id);
                     node.put("log_id", entry.manifest().logId);
@@ -78,9 +83,10 @@ final class ListCommand implements Callable<Integer> {
                     node.put("problem", check);
                 }
             } else {
-                System.out.printf("%-28s %-19s %-14s %-6s %10s %6s %10s%s  %s%n", entry.name(), TIME.format(entry.created()),
-                        entry.workflow(), entry.codec().isEmpty() ? "none" : entry.codec(), ByteCounts.format(entry.bytes()),
-                        text(info.get("epoch")), metric(info.get("validation_error")),
+                System.out.printf("%-28s %-19s %-14s %-6s %10s %6s %10s %-7s%s  %s%n", entry.name(),
+                        TIME.format(entry.created()), entry.workflow(), entry.codec().isEmpty() ? "none" : entry.codec(),
+                        ByteCounts.format(entry.bytes()), text(info.get("epoch")), metric(info.get("validation_error")),
+                        protections.getOrDefault(entry.source(), "-"),
                         verify ? (check == null ? "  OK     " : "  FAILED ") : "", entry.source());
                 if (check != null) {
                     System.out.println("    " + check);

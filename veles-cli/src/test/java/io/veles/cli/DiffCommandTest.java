@@ -27,6 +27,8 @@ class DiffCommandTest {
                 "snaps/wine_2_3.77.gz");
         assertThat(diff.exitCode()).as(diff.stderr()).isEqualTo(DiffCommand.DIFFERENT);
         assertThat(diff.stdout()).contains("weights").contains("elements differ").contains("differences");
+        // A field holding an object is opened up, field by field, rather than shown as Class@hash.
+        assertThat(diff.stdout()).containsPattern("learningRate\\.epochs +- +- +- +1 -> 2").doesNotContainPattern("@[0-9a-f]{6,}");
     }
 
     @Test

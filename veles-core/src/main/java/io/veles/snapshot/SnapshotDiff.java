@@ -19,6 +19,9 @@ import java.util.Objects;
  * values by equality. Units are matched by name.
  */
 public final class SnapshotDiff {
+    /** How deep field paths go ({@code a.b.c.d}); deeper differences show as the whole value. */
+    private static final int MAX_FIELD_DEPTH = 4;
+
     private SnapshotDiff() {
     }
 
@@ -98,27 +101,46 @@ public final class SnapshotDiff {
                     Double.NaN, Double.NaN, Double.NaN));
             return;
         }
+        compareFields(name, "", a, b, out, 0);
+    }
+
+    /** Field by field; a field holding one of our objects is compared by its own fields, as {@code field.sub}. */
+    private static void compareFields(String unit, String prefix, Object a, Object b, List<Difference> out, int depth) {
         Map<String, Object> left = CapturedFields.of(a);
         Map<String, Object> right = CapturedFields.of(b);
         for (Map.Entry<String, Object> field : left.entrySet()) {
+            String path = prefix + field.getKey();
             Object x = field.getValue();
             Object y = right.get(field.getKey());
             if (x instanceof Unit || y instanceof Unit) {
                 String xs = x == null ? "null" : ((Unit) x).name();
                 String ys = y == null ? "null" : (y instanceof Unit ? ((Unit) y).name() : String.valueOf(y));
                 if (!xs.equals(ys)) {
-                    out.add(new Difference(name, field.getKey(), xs + " -> " + ys, Double.NaN, Double.NaN, Double.NaN));
+                    out.add(new Difference(unit, path, xs + " -> " + ys, Double.NaN, Double.NaN, Double.NaN));
                 }
             } else if (isNumericArray(x) && isNumericArray(y) && Array.getLength(x) == Array.getLength(y)) {
-                Difference d = arrays(name, field.getKey(), x, y);
+                Difference d = arrays(unit, path, x, y);
                 if (d != null) {
                     out.add(d);
                 }
+            } else if (depth < MAX_FIELD_DEPTH && isPlainObject(x) && y != null && x.getClass() == y.getClass()) {
+                compareFields(unit, path + ".", x, y, out, depth + 1);
             } else if (!same(x, y, 0)) {
-                out.add(new Difference(name, field.getKey(), describe(x) + " -> " + describe(y), Double.NaN, Double.NaN,
+                out.add(new Difference(unit, path, describe(x) + " -> " + describe(y), Double.NaN, Double.NaN,
                         Double.NaN));
             }
         }
+    }
+
+    /** One of the workflow's own objects (not a JDK value, array, collection or enum): worth opening. */
+    private static boolean isPlainObject(Object value) {
+        if (value == null || value.getClass().isArray() || value instanceof Enum || value instanceof Unit
+                || value instanceof java.util.Collection || value instanceof Map) {
+            return false;
+        }
+        String name = value.getClass().getName();
+        // The JDK's classes live in named modules; the workflow's are on the class path.
+        return !value.getClass().getModule().isNamed() && !name.startsWith("java.") && !name.startsWith("javax.");
     }
 
     /** Equality by value: units by name, our objects by their captured fields, JDK values by equals. */

@@ -53,8 +53,7 @@ public final class SnapshotPruning {
                 entries.add(entry);
             }
         }
-        Map<String, String> protection = OdbcSource.matches(store) ? protectedRows(OdbcSource.parse(store))
-                : protectedFiles(Path.of(store));
+        Map<String, String> protection = protections(store);
         List<Retention.Candidate> candidates = new ArrayList<>();
         for (SnapshotListing.Entry entry : entries) {
             Object metric = entry.manifest() == null ? null : entry.manifest().info.get(METRIC);
@@ -67,6 +66,14 @@ public final class SnapshotPruning {
             decisions.add(new Decision(entry, kept.get(entry.source())));
         }
         return decisions;
+    }
+
+    /**
+     * The snapshots of {@code store} that prune never deletes, by source (as
+     * {@link SnapshotListing} names them), each with why: {@code pinned} or {@code current}.
+     */
+    public static Map<String, String> protections(String store) {
+        return OdbcSource.matches(store) ? protectedRows(OdbcSource.parse(store)) : protectedFiles(Path.of(store));
     }
 
     /** Deletes what {@code decisions} does not keep; returns how many were deleted. */
