@@ -11,18 +11,21 @@ import picocli.CommandLine.Parameters;
 
 /** {@code veles snapshot convert SRC DEST}: another codec, another store. */
 @Command(name = "convert", mixinStandardHelpOptions = true,
-        description = {"Copy a snapshot to another codec or store (file <-> database), streaming with bounded memory.",
-                "The payload is copied as it is and the source's checksums are checked on the way: a damaged",
-                "source leaves nothing at the destination. A signed snapshot needs --key and is signed again."},
+        description = {"Copy a snapshot to another codec or store (file <-> database).",
+                "It streams with bounded memory. The payload is copied as it is and the source's checksums",
+                "are checked on the way: a damaged source leaves nothing at the destination. A signed",
+                "snapshot needs --key and is signed again."},
         footer = {"", "Examples:",
-                "  veles snapshot convert snapshots/wine_current.gz wine.xz --compression xz --level 9",
-                "  veles snapshot convert snapshots/wine_current.gz 'odbc://DRIVER={SQLite3};DATABASE=team.db&veles'",
-                "  veles snapshot convert 'odbc://DRIVER={SQLite3};DATABASE=team.db&veles&<id>' exported/"})
+                "  veles snapshot convert snapshots/wine_current.gz wine.xz \\",
+                "      --compression xz --level 9",
+                "  veles snapshot convert snapshots/wine_current.gz \\",
+                "      'odbc://DRIVER={SQLite3};DATABASE=team.db&veles'",
+                "  veles snapshot convert 'odbc://DRIVER={SQLite3};DATABASE=team.db' exported/"})
 final class ConvertCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SRC", description = "A snapshot file, a directory (its newest _current), or an odbc:// source.")
     String source;
 
-    @Parameters(index = "1", paramLabel = "DEST", description = "A file, an existing directory (named after the snapshot), or odbc://<odbc string>[&<table>].")
+    @Parameters(index = "1", paramLabel = "DEST", description = "A file whose extension matches the codec, a directory (existing or ending in /; the file is named after the snapshot), or odbc://<odbc string>[&<table>].")
     String destination;
 
     @Option(names = "--compression", paramLabel = "CODEC", description = "none, snappy, gz, bz2, xz, zst or lz4 (default: the source's).")

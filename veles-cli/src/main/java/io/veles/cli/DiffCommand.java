@@ -11,12 +11,14 @@ import picocli.CommandLine.Parameters;
 
 /** {@code veles snapshot diff A B}: exit 0 when equal, 1 when different, 2 on error. */
 @Command(name = "diff", mixinStandardHelpOptions = true,
-        description = {"Compare two snapshots unit by unit and field by field. Numeric arrays are reported with",
-                "their average relative difference, average difference and maximum difference (as VELES's",
-                "compare script did). Exit 0 when equal, 1 when different, 2 on error."},
+        description = {"Compare two snapshots unit by unit and field by field.",
+                "Numeric arrays are reported with their average relative difference, average difference",
+                "and maximum difference (as VELES's compare script did). Exit 0 when equal, 1 when",
+                "different, 2 on error."},
         footer = {"", "Examples:",
                 "  veles snapshot diff snapshots/wine_3_0.00.gz snapshots/wine_28_1.89.gz",
-                "  veles snapshot diff --sort max snapshots/wine_3_0.00.gz 'odbc://DRIVER={SQLite3};DATABASE=team.db&veles&<id>'"})
+                "  veles snapshot diff --sort max snapshots/wine_3_0.00.gz \\",
+                "      'odbc://DRIVER={SQLite3};DATABASE=team.db&veles'"})
 final class DiffCommand implements Callable<Integer> {
     /** Exit codes: as diff(1). */
     static final int EQUAL = 0;

@@ -22,13 +22,15 @@ import picocli.CommandLine.Parameters;
 
 /** {@code veles snapshot ls STORE}: one line per snapshot, oldest first. */
 @Command(name = "ls", mixinStandardHelpOptions = true,
-        description = {"List the snapshots of a directory or a database table, oldest first: name, time (UTC),",
-                "workflow, codec, stored size, the decision's epoch and metric where recorded, and whether",
-                "prune must keep it (pinned, or current: what a resume from the store would take)."},
+        description = {"List the snapshots of a directory or a database table, oldest first.",
+                "One line each: name, time (UTC), workflow, codec, stored size, the decision's epoch and",
+                "metric where recorded, and whether prune must keep it (pinned, or current: what a resume",
+                "from the store would take)."},
         footer = {"", "Examples:",
                 "  veles snapshot ls snapshots",
                 "  veles snapshot ls --verify 'odbc://DRIVER={SQLite3};DATABASE=snapshots.db'",
-                "  veles snapshot ls --json 'odbc://DRIVER={MariaDB};SERVER=db;DATABASE=test;UID=me;PWD=secret&veles&<id>'"})
+                "  veles snapshot ls --json \\",
+                "      'odbc://DRIVER={MariaDB};SERVER=db;DATABASE=test;UID=me;PWD=secret&veles'"})
 final class ListCommand implements Callable<Integer> {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
 

@@ -43,7 +43,16 @@ public final class Main implements Runnable {
         CommandLine commandLine = new CommandLine(new Main())
                 .setExecutionExceptionHandler(Main::reportError)
                 .setParameterExceptionHandler(Main::reportUsageError);
+        giveVersionToSubcommands(commandLine, new VersionProvider());
         return commandLine.execute(args);
+    }
+
+    /** Subcommands offer --version too (mixinStandardHelpOptions); it prints the same as veles --version. */
+    private static void giveVersionToSubcommands(CommandLine command, CommandLine.IVersionProvider version) {
+        for (CommandLine sub : command.getSubcommands().values()) {
+            sub.getCommandSpec().versionProvider(version);
+            giveVersionToSubcommands(sub, version);
+        }
     }
 
     @Override

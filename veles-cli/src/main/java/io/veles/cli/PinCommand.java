@@ -7,11 +7,12 @@ import picocli.CommandLine.Parameters;
 
 /** {@code veles snapshot pin SNAPSHOT}: prune never deletes it. */
 @Command(name = "pin", mixinStandardHelpOptions = true,
-        description = {"Pin a snapshot, so that prune (and the snapshotter's own retention) never deletes it.",
-                "A file gets a hidden .<file>.pin marker beside it (delete the marker to unpin); a database",
-                "row gets a row in <table>_pins."},
+        description = {"Pin a snapshot, so that prune never deletes it.",
+                "Neither does the snapshotter's own retention. A file gets a hidden .<file>.pin marker",
+                "beside it (delete the marker to unpin); a database row gets a row in <table>_pins."},
         footer = {"", "Examples:", "  veles snapshot pin snapshots/wine_3_0.00.gz",
-                "  veles snapshot pin 'odbc://DRIVER={SQLite3};DATABASE=team.db&veles&<id>&<log_id>&wine_3_0.00'"})
+                "  veles snapshot pin \\",
+                "      'odbc://DRIVER={SQLite3};DATABASE=team.db&veles&<id>&&wine_3_0.00'"})
 final class PinCommand implements Callable<Integer> {
     @Parameters(paramLabel = "SNAPSHOT", description = "A snapshot file, or odbc://<odbc string>&<table>&<id>[&<log_id>[&<name>]] (the newest it matches).")
     String snapshot;

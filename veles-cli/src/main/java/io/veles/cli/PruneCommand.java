@@ -11,14 +11,15 @@ import picocli.CommandLine.Parameters;
 
 /** {@code veles snapshot prune STORE --keep-last N --keep-every H --keep-best K [--dry-run]}. */
 @Command(name = "prune", mixinStandardHelpOptions = true,
-        description = {"Delete the snapshots no retention rule keeps. A snapshot any rule keeps stays, and so do",
-                "pinned ones (veles snapshot pin) and current ones: the targets of _current links in a",
-                "directory, each run's newest row in a table. --dry-run prints exactly what a real run",
-                "would delete, and deletes nothing.",
+        description = {"Delete the snapshots that no retention rule keeps.",
+                "A snapshot any rule keeps stays, and so do pinned ones (veles snapshot pin) and current",
+                "ones: the targets of _current links in a directory, each run's newest row in a table.",
+                "--dry-run prints exactly what a real run would delete, and deletes nothing.",
                 "To prune as a run writes, set snapshotter.keep_last, keep_every_hours and keep_best."},
         footer = {"", "Examples:",
                 "  veles snapshot prune snapshots --keep-last 5 --keep-best 3 --dry-run",
-                "  veles snapshot prune 'odbc://DRIVER={SQLite3};DATABASE=team.db&veles' --keep-every 24",
+                "  veles snapshot prune --keep-every 24 \\",
+                "      'odbc://DRIVER={SQLite3};DATABASE=team.db&veles'",
                 "  veles run wine snapshotter.keep_last=3 snapshotter.keep_best=1"})
 final class PruneCommand implements Callable<Integer> {
     @Parameters(paramLabel = "STORE", description = "A snapshot directory, or odbc://<odbc string>[&<table>].")
@@ -42,7 +43,7 @@ final class PruneCommand implements Callable<Integer> {
         Retention retention = new Retention(keepLast, every, keepBest);
         List<SnapshotPruning.Decision> plan = SnapshotPruning.plan(store, retention);
         for (SnapshotPruning.Decision decision : plan) {
-            System.out.printf("%-7s %-28s %s%n", decision.kept() ? "keep" : (dryRun ? "would delete" : "delete"),
+            System.out.printf("%-12s %-28s %s%n", decision.kept() ? "keep" : (dryRun ? "would delete" : "delete"),
                     decision.entry().name(), decision.kept() ? "(" + decision.reason() + ")" : decision.entry().source());
         }
         int deleted = dryRun ? 0 : SnapshotPruning.apply(store, plan);

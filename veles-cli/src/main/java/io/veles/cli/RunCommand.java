@@ -21,12 +21,14 @@ import picocli.CommandLine.Parameters;
         description = {"Run a workflow, taking snapshots as it goes, or continue one from a snapshot.",
                 "Settings are key=value pairs (e.g. walk.iterations=500 snapshotter.interval=10)."},
         footer = {"", "Examples:",
-                "  veles run walk                                   # snapshots into ./snapshots",
+                "  veles run walk                         # snapshots into ./snapshots",
                 "  veles run walk --compression xz --snapshot-interval 10",
-                "  veles run walk -w snapshots                      # continue from the newest snapshot",
+                "  veles run walk -w snapshots            # continue from the newest",
+                "  veles run wine snapshotter.keep_last=3 # delete all but the last 3",
                 "  veles run wine --odbc 'DRIVER={SQLite3};DATABASE=snapshots.db'",
-                "  veles run wine -w 'odbc://DRIVER={SQLite3};DATABASE=snapshots.db&veles&<id>'",
-                "  veles run wine --config wine.properties decision.max_epochs=50"})
+                "  veles run wine -w 'odbc://DRIVER={SQLite3};DATABASE=snapshots.db'",
+                "  veles run wine --config wine.properties decision.max_epochs=50",
+                "                                         # wine.properties: key=value lines"})
 final class RunCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "WORKFLOW", description = "A sample's name (see 'veles samples') or a workflow class name.")
     String workflow;

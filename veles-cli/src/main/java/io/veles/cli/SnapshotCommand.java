@@ -22,7 +22,11 @@ import picocli.CommandLine.Parameters;
 
 /** {@code veles snapshot ls|verify|inspect|extract-code}. */
 @Command(name = "snapshot", mixinStandardHelpOptions = true,
-        description = "List, check and look inside snapshots, in directories or database tables.",
+        description = "List, check, compare, convert and prune snapshots, in directories or database tables.",
+        footer = {"", "Examples:", "  veles snapshot ls snapshots", "  veles snapshot inspect snapshots",
+                "  veles snapshot diff snapshots/wine_2_3.77.gz snapshots/wine_3_0.00.gz",
+                "  veles snapshot prune snapshots --keep-last 5 --dry-run",
+                "  veles snapshot <command> --help     # each command's options and examples"},
         subcommands = {ListCommand.class, DiffCommand.class, ConvertCommand.class, PruneCommand.class, PinCommand.class, SnapshotCommand.Verify.class, SnapshotCommand.Inspect.class, SnapshotCommand.ExtractCode.class})
 final class SnapshotCommand implements Runnable {
     @picocli.CommandLine.Spec
@@ -37,7 +41,8 @@ final class SnapshotCommand implements Runnable {
             description = {"Read a whole snapshot and check its codec stream, lengths and checksums.",
                     "Exit 0 when it is whole; otherwise one line naming the problem and exit 1."},
             footer = {"", "Examples:", "  veles snapshot verify snapshots/walk_current.gz",
-                    "  veles snapshot verify 'odbc://DRIVER={SQLite3};DATABASE=snapshots.db&veles&<id>'"})
+                    "  veles snapshot verify 'odbc://DRIVER={SQLite3};DATABASE=snapshots.db'",
+                    "                                     # the newest row of table veles"})
     static final class Verify implements Callable<Integer> {
         @Parameters(paramLabel = "SRC", description = "A snapshot file, a directory (its newest _current), or odbc://<odbc string>&<table>&<id>&<log_id>[&<name>].")
         String source;
@@ -128,7 +133,8 @@ final class SnapshotCommand implements Runnable {
     @Command(name = "extract-code", mixinStandardHelpOptions = true,
             description = {"Write out the workflow code a snapshot carries (taken with --code-backup).",
                     "The snapshot is checked whole first; nothing is loaded or run."},
-            footer = {"", "Example:", "  veles snapshot extract-code snapshots/walk_00010.gz walk-code"})
+            footer = {"", "Example:", "  veles run walk --code-backup --snapshot-dir with-code",
+                    "  veles snapshot extract-code with-code walk-code"})
     static final class ExtractCode implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "SRC", description = "A snapshot file, or a directory (its newest _current).")
         String source;

@@ -25,7 +25,7 @@ public final class SnapshotConversion {
 
     /**
      * Converts {@code source} (anything {@link Snapshots#open} takes) into {@code destination}:
-     * a file path, an existing directory (the file is named after the snapshot), or
+     * a file path, a directory (existing, or ending in {@code /}; the file is named after the snapshot), or
      * {@code odbc://<odbc string>[&<table>]}. A null {@code codec} keeps the source's; a negative
      * level means the codec's default. Returns where the copy went (passwords hidden).
      */
@@ -42,13 +42,19 @@ public final class SnapshotConversion {
                 return new OdbcSource(where.odbc(), where.table(), manifest.id, manifest.logId, manifest.name).redacted();
             }
             Path file = Path.of(destination);
-            if (Files.isDirectory(file)) {
+            if (destination.endsWith("/") || destination.endsWith(java.io.File.separator) || Files.isDirectory(file)) {
+                Files.createDirectories(file);
                 file = file.resolve(manifest.name + target.extension());
             }
             Codec named = Codec.fromFileName(file.getFileName().toString());
             if (named != Codec.NONE && named != target) {
                 throw new SnapshotException(file + " is named as " + named.argument() + " but would hold "
                         + (target == Codec.NONE ? "uncompressed" : target.argument()) + " data");
+            }
+            if (named == Codec.NONE && target != Codec.NONE) {
+                throw new SnapshotException(file + " does not end in " + target.extension() + ", as a " + target.argument()
+                        + " snapshot must: name it " + file.getFileName() + target.extension()
+                        + ", or end the destination with / for a directory");
             }
             AtomicFiles.write(file, out -> reader.transcode(target, level, key, out));
             return file.toString();

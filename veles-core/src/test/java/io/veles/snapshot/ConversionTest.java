@@ -75,5 +75,18 @@ class ConversionTest {
         }
         assertThatThrownBy(() -> SnapshotConversion.convert(gz.toString(), out.resolve("copy.gz").toString(),
                 Codec.XZ, -1, null)).hasMessageContaining("is named as gz but would hold xz data");
+        assertThatThrownBy(() -> SnapshotConversion.convert(gz.toString(), out.resolve("exported").toString(),
+                Codec.XZ, -1, null)).hasMessageContaining("does not end in .xz").hasMessageContaining("end the destination with /");
+        try (Stream<Path> files = Files.list(out)) {
+            assertThat(files).as("a refused name writes nothing").isEmpty();
+        }
+    }
+
+    @Test
+    void aDestinationEndingInASlashIsADirectoryCreatedIfMissing() throws Exception {
+        Path gz = snapshot();
+        String copy = SnapshotConversion.convert(gz.toString(), dir.resolve("new/exported") + "/", Codec.LZ4, -1, null);
+        assertThat(Path.of(copy)).isEqualTo(dir.resolve("new/exported/loop_1.lz4"));
+        assertRestoresEqual(copy, Codec.LZ4);
     }
 }
