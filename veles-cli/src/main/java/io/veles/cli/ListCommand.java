@@ -57,7 +57,7 @@ final class ListCommand implements Callable<Integer> {
         for (SnapshotListing.Entry entry : entries) {
             String check = entry.problem();
             if (verify && check == null) {
-                check = verify(entry.source());
+                check = verify(entry.address());
             }
             if (check != null) {
                 broken++;

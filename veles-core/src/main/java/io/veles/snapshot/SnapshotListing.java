@@ -28,9 +28,14 @@ public final class SnapshotListing {
      *
      * @param source   how to name it to restore, verify or inspect it (passwords hidden)
      * @param manifest its manifest, or null when it could not be read ({@code problem} says why)
+     * @param address  {@code source} with the password, to open it again; never printed
      */
     public record Entry(String source, String name, Instant created, String workflow, String codec, long bytes,
-                        Manifest manifest, String problem) {
+                        Manifest manifest, String problem, String address) {
+        @Override
+        public String toString() {
+            return "Entry[" + source + "]"; // not the address: it may hold a password
+        }
     }
 
     public static List<Entry> list(String store) {
@@ -50,10 +55,10 @@ public final class SnapshotListing {
             try (SnapshotReader reader = Snapshots.openFile(file)) {
                 Manifest manifest = reader.manifest();
                 entries.add(new Entry(file.toString(), manifest.name, parse(manifest.created, file),
-                        manifest.workflowName, reader.codec().argument(), bytes, manifest, null));
+                        manifest.workflowName, reader.codec().argument(), bytes, manifest, null, file.toString()));
             } catch (SnapshotException | IOException e) {
                 entries.add(new Entry(file.toString(), file.getFileName().toString(), modified(file), "?", "?", bytes,
-                        null, e.getMessage()));
+                        null, e.getMessage(), file.toString()));
             }
         }
         return entries;
@@ -77,7 +82,7 @@ public final class SnapshotListing {
                 problem = e.getMessage();
             }
             entries.add(new Entry(exact, row.name(), row.timestamp(), row.workflow(), row.codec(), row.bytes(),
-                    manifest, problem));
+                    manifest, problem, OdbcSource.of(source.odbc(), source.table(), row).unredacted()));
         }
         return entries;
     }

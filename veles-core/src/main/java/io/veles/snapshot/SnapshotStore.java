@@ -91,7 +91,7 @@ interface SnapshotStore {
 
         @Override
         public String address() {
-            return OdbcSource.SCHEME + odbc + "&" + table.table(); // with the password: it connects
+            return new OdbcSource(odbc, table.table(), "", "", "").unredacted(); // with the password: it connects
         }
 
         @Override

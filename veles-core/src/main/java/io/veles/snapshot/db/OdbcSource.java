@@ -58,8 +58,18 @@ public record OdbcSource(String odbc, String table, String id, String logId, Str
 
     /** This source as a user would give it, with the password shown as {@code ***}. */
     public String redacted() {
-        String database = odbc.regionMatches(true, 0, "jdbc:", 0, 5)
-                ? DatabaseTarget.redactUrl(odbc) : redactOdbc(odbc);
+        return text(odbc.regionMatches(true, 0, "jdbc:", 0, 5) ? DatabaseTarget.redactUrl(odbc) : redactOdbc(odbc));
+    }
+
+    /**
+     * This source whole, password included: what opening it again needs. For connecting only,
+     * never for printing or logging.
+     */
+    public String unredacted() {
+        return text(odbc);
+    }
+
+    private String text(String database) {
         StringBuilder text = new StringBuilder(SCHEME).append(database).append('&').append(table);
         if (!id.isEmpty() || !name.isEmpty()) {
             text.append('&').append(id).append('&').append(logId.equals(id) ? "" : logId);
