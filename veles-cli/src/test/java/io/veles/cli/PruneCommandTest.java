@@ -75,6 +75,12 @@ class PruneCommandTest {
 
         VelesProcess dry = VelesProcess.run(dir, "snapshot", "prune", store, "--keep-last", "1", "--dry-run");
         assertThat(dry.stdout()).contains("(pinned)").contains("(current)");
+        String pinned = store + "&" + oldest.get("id").asText() + "&&" + oldest.get("name").asText();
+        VelesProcess unpin = VelesProcess.run(dir, "snapshot", "pin", "--remove", pinned);
+        assertThat(unpin.stdout()).startsWith("unpinned ");
+        VelesProcess dryUnpinned = VelesProcess.run(dir, "snapshot", "prune", store, "--keep-last", "1", "--dry-run");
+        assertThat(marked(dryUnpinned.stdout(), "would delete")).containsExactly(kept.get(0), kept.get(1));
+        assertThat(VelesProcess.run(dir, "snapshot", "pin", pinned).exitCode()).isZero();
         assertThat(marked(dry.stdout(), "would delete")).containsExactly(kept.get(1));
         VelesProcess real = VelesProcess.run(dir, "snapshot", "prune", store, "--keep-last", "1");
         assertThat(real.exitCode()).as(real.stderr()).isZero();

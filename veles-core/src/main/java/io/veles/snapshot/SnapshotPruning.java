@@ -143,6 +143,23 @@ public final class SnapshotPruning {
         return OdbcSource.of(where.odbc(), where.table(), row).redacted();
     }
 
+    /** Unpins a snapshot pinned by {@link #pin(String)}; returns false if it was not pinned. */
+    public static boolean unpin(String source) {
+        if (!OdbcSource.matches(source)) {
+            Path file = Path.of(source);
+            try {
+                return Files.deleteIfExists(file.resolveSibling("." + file.getFileName() + ".pin"));
+            } catch (IOException e) {
+                throw new SnapshotException("cannot unpin " + file + ": " + e.getMessage(), e);
+            }
+        }
+        OdbcSource where = OdbcSource.parse(source);
+        SnapshotTable table = tableOf(where);
+        SnapshotRow row = table.find(where.id(), where.logId(), where.name())
+                .orElseThrow(() -> new SnapshotException("no snapshot matches " + where.redacted() + " in " + table.describe()));
+        return table.unpin(row);
+    }
+
     private static SnapshotTable tableOf(OdbcSource where) {
         return new SnapshotTable(DatabaseTarget.of(where.odbc()), where.table());
     }

@@ -306,6 +306,25 @@ public final class SnapshotTable {
         }
     }
 
+    /** Unpins {@code row}; returns false if it was not pinned. */
+    public boolean unpin(SnapshotRow row) {
+        try (Connection connection = connectForReading()) {
+            if (!tableExists(connection, pinTable)) {
+                return false;
+            }
+            try (PreparedStatement delete = connection.prepareStatement(
+                    "DELETE FROM " + pinTable + " WHERE id = ? AND log_id = ? AND name = ?")) {
+                delete.setString(1, row.id());
+                delete.setString(2, row.logId());
+                delete.setString(3, row.name());
+                return delete.executeUpdate() > 0;
+            }
+        } catch (SQLException e) {
+            throw new SnapshotException("cannot unpin snapshot " + row.name() + " in " + describe() + ": "
+                    + SqlErrors.oneLine(e), e);
+        }
+    }
+
     /** Whether {@code row} is pinned. */
     public boolean isPinned(SnapshotRow row) {
         return pinned().contains(pinKey(row));
