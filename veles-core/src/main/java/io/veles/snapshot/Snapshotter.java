@@ -355,7 +355,8 @@ public abstract class Snapshotter extends Unit {
                 LOG.info("retention deleted {} snapshot(s): {}", deleted, plan.stream().filter(d -> !d.kept())
                         .map(d -> d.entry().name()).collect(Collectors.joining(", ")));
             }
-        } catch (SnapshotException e) {
+        } catch (RuntimeException e) {
+            // The snapshot is stored: a failure here must not count as a failed snapshot.
             LOG.warn("retention could not prune old snapshots, the run goes on: {}", e.getMessage());
         }
     }
