@@ -1,6 +1,8 @@
 package io.veles.cli;
 
+import io.veles.snapshot.SnapshotException;
 import io.veles.snapshot.SnapshotPruning;
+import io.veles.snapshot.db.OdbcSource;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -25,7 +27,11 @@ final class PinCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (remove) {
-            System.out.println((SnapshotPruning.unpin(snapshot) ? "unpinned " : "was not pinned: ") + snapshot);
+            String shown = OdbcSource.matches(snapshot) ? OdbcSource.parse(snapshot).redacted() : snapshot;
+            if (!SnapshotPruning.unpin(snapshot)) {
+                throw new SnapshotException(shown + " is not pinned");
+            }
+            System.out.println("unpinned " + shown);
         } else {
             System.out.println("pinned " + SnapshotPruning.pin(snapshot));
         }

@@ -48,9 +48,12 @@ class ProgressTest {
     void convertingShowsABarWithBytesRateAndTimeLeftOnATerminal() throws Exception {
         Path terminalOutput = dir.resolve("terminal.txt");
         String command = VelesProcess.commandLine(IMMEDIATE, "snapshot", "convert", "snapshots/synthetic_current.gz",
-                "converted.bz2", "--compression", "bz2", "--level", "1").stream().map(ProgressTest::quoted).collect(Collectors.joining(" "));
-        Process script = new ProcessBuilder(requireScript(), "-qfec", "stty cols 120 rows 40; exec " + command, "/dev/null")
-                .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(terminalOutput.toFile()).start();
+                "converted.bz2", "--compression", "bz2", "--level", "9").stream().map(ProgressTest::quoted).collect(Collectors.joining(" "));
+        ProcessBuilder onTerminal = new ProcessBuilder(requireScript(), "-qfec", "stty cols 120 rows 40; exec " + command,
+                "/dev/null").directory(dir.toFile()).redirectErrorStream(true).redirectOutput(terminalOutput.toFile());
+        onTerminal.environment().put("TERM", "xterm"); // as a terminal emulator sets it; CI may have none
+        onTerminal.environment().put("COLUMNS", "120");
+        Process script = onTerminal.start();
         if (!script.waitFor(120, TimeUnit.SECONDS)) {
             script.destroyForcibly();
             fail("veles under script did not finish");

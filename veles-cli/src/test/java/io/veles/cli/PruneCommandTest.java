@@ -81,6 +81,11 @@ class PruneCommandTest {
         VelesProcess dryUnpinned = VelesProcess.run(dir, "snapshot", "prune", store, "--keep-last", "1", "--dry-run");
         assertThat(marked(dryUnpinned.stdout(), "would delete")).containsExactly(kept.get(0), kept.get(1));
         assertThat(VelesProcess.run(dir, "snapshot", "pin", pinned).exitCode()).isZero();
+        VelesProcess unpinUnpinned = VelesProcess.run(dir, "snapshot", "pin", "--remove", store + "&" + oldest.get("id").asText()
+                + "&&" + kept.get(1));
+        assertThat(unpinUnpinned.exitCode()).isEqualTo(1);
+        assertThat(unpinUnpinned.stderr()).contains("is not pinned");
+        dry = VelesProcess.run(dir, "snapshot", "prune", store, "--keep-last", "1", "--dry-run");
         assertThat(marked(dry.stdout(), "would delete")).containsExactly(kept.get(1));
         VelesProcess real = VelesProcess.run(dir, "snapshot", "prune", store, "--keep-last", "1");
         assertThat(real.exitCode()).as(real.stderr()).isZero();

@@ -38,6 +38,18 @@ public final class Progress {
         return new TrackedInputStream(in, reporter.start(what, totalBytes));
     }
 
+    /**
+     * As {@link #track(OutputStream, String, long)}, for work on a background thread: log lines
+     * rather than a bar, which would tangle with what the foreground prints meanwhile.
+     */
+    public static OutputStream trackInBackground(OutputStream out, String what, long totalBytes) {
+        ProgressReporter current = reporter;
+        if (current instanceof ProgressBars && ((ProgressBars) current).drawsOnTerminal()) {
+            current = ProgressBars.logLines();
+        }
+        return new TrackedOutputStream(out, current.start(what, totalBytes));
+    }
+
     /** {@code out}, reporting the bytes written to it as {@code what}; closing it ends the report. */
     public static OutputStream track(OutputStream out, String what, long totalBytes) {
         return new TrackedOutputStream(out, reporter.start(what, totalBytes));

@@ -1,7 +1,9 @@
 package io.veles.progress;
 
 import java.text.DecimalFormat;
+import java.text.DecimalFormatSymbols;
 import java.time.Duration;
+import java.util.Locale;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
@@ -21,6 +23,7 @@ public final class ProgressBars implements ProgressReporter {
     private static final Logger LOG = LoggerFactory.getLogger("progress");
     private static final long MIB = 1 << 20;
     private static final int LOG_LINE_LENGTH = 110;
+    private static final int DEFAULT_COLUMNS = 80;
 
     private final boolean terminal;
     private final Duration delay;
@@ -49,7 +52,7 @@ public final class ProgressBars implements ProgressReporter {
                 .setTaskName(what)
                 .setInitialMax(totalBytes >= 0 ? totalBytes : -1)
                 .setUnit(" MiB", MIB)
-                .showSpeed(new DecimalFormat("0.0"))
+                .showSpeed(new DecimalFormat("0.0", DecimalFormatSymbols.getInstance(Locale.ROOT)))
                 .setStyle(terminal ? ProgressBarStyle.UNICODE_BLOCK : ProgressBarStyle.ASCII)
                 .setUpdateIntervalMillis((int) Math.max(1, interval.toMillis()))
                 .setConsumer(new AfterDelay())
@@ -65,6 +68,25 @@ public final class ProgressBars implements ProgressReporter {
                 bar.close();
             }
         };
+    }
+
+    /** Whether this draws a bar in place, which only the thread that owns the terminal should do. */
+    public boolean drawsOnTerminal() {
+        return terminal;
+    }
+
+    /**
+     * The terminal's width as the shell tells it ({@code COLUMNS}), else 80. Asking the terminal
+     * itself would open a JLine terminal, which resets SIGINT to its default while the bar shows:
+     * Ctrl-C would then kill the run instead of stopping it at a unit boundary.
+     */
+    private static int columns() {
+        try {
+            int columns = Integer.parseInt(System.getenv().getOrDefault("COLUMNS", ""));
+            return columns >= 20 ? columns - 1 : DEFAULT_COLUMNS - 1;
+        } catch (NumberFormatException e) {
+            return DEFAULT_COLUMNS - 1;
+        }
     }
 
     private static Duration millis(String property, long fallback) {
@@ -92,7 +114,7 @@ public final class ProgressBars implements ProgressReporter {
                 if (System.nanoTime() - startNanos + interval.toNanos() / 2 < delay.toNanos()) {
                     return;
                 }
-                target = terminal ? new ConsoleProgressBarConsumer(System.err)
+                target = terminal ? new ConsoleProgressBarConsumer(System.err, columns())
                         : new DelegatingProgressBarConsumer(LOG::info, LOG_LINE_LENGTH);
             }
             if (terminal || !rendered.equals(last)) {

@@ -47,6 +47,16 @@ final class TrackedInputStream extends FilterInputStream {
     }
 
     @Override
+    public synchronized void mark(int readLimit) {
+        // not supported: see markSupported()
+    }
+
+    @Override
+    public synchronized void reset() throws IOException {
+        throw new IOException("mark/reset not supported");
+    }
+
+    @Override
     public void close() throws IOException {
         try {
             task.advanceTo(count);

@@ -39,7 +39,16 @@ public final class SnapshotListing {
     }
 
     public static List<Entry> list(String store) {
-        List<Entry> entries = OdbcSource.matches(store) ? listTable(OdbcSource.parse(store)) : listDirectory(Path.of(store));
+        return list(SnapshotLocation.parse(store), true);
+    }
+
+    /**
+     * The snapshots at {@code location}, oldest first. Without {@code manifests}, a table's rows
+     * are listed from their columns alone ({@code manifest} null, {@code problem} null): reading
+     * a manifest fetches a row's first chunk, up to 4 MiB.
+     */
+    public static List<Entry> list(SnapshotLocation location, boolean manifests) {
+        List<Entry> entries = location.isTable() ? listTable(location.table(), manifests) : listDirectory(location.directory());
         entries.sort(Comparator.comparing(Entry::created).thenComparing(Entry::name));
         return entries;
     }
@@ -64,7 +73,7 @@ public final class SnapshotListing {
         return entries;
     }
 
-    private static List<Entry> listTable(OdbcSource source) {
+    private static List<Entry> listTable(OdbcSource source, boolean manifests) {
         SnapshotTable table = new SnapshotTable(DatabaseTarget.of(source.odbc()), source.table());
         List<Entry> entries = new ArrayList<>();
         for (SnapshotRow row : table.list()) {
@@ -76,10 +85,12 @@ public final class SnapshotListing {
             String exact = OdbcSource.of(source.odbc(), source.table(), row).redacted();
             Manifest manifest = null;
             String problem = null;
-            try (SnapshotReader reader = SnapshotReader.open(table.open(row), exact)) {
-                manifest = reader.manifest();
-            } catch (SnapshotException | IOException e) {
-                problem = e.getMessage();
+            if (manifests) {
+                try (SnapshotReader reader = SnapshotReader.open(table.open(row), exact)) {
+                    manifest = reader.manifest();
+                } catch (SnapshotException | IOException e) {
+                    problem = e.getMessage();
+                }
             }
             entries.add(new Entry(exact, row.name(), row.timestamp(), row.workflow(), row.codec(), row.bytes(),
                     manifest, problem, OdbcSource.of(source.odbc(), source.table(), row).unredacted()));

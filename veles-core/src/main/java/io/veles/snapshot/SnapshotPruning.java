@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Applies a {@link Retention} policy to a store. In a directory, files pinned with a
@@ -37,23 +38,25 @@ public final class SnapshotPruning {
         }
     }
 
-    /** The plan for every snapshot in {@code store}. */
+    /** The plan for every snapshot in {@code store} (a directory or an {@code odbc://} source). */
     public static List<Decision> plan(String store, Retention retention) {
-        return plan(store, retention, null);
+        return plan(SnapshotLocation.parse(store), retention, entry -> true);
     }
 
     /**
-     * The plan for the snapshots of {@code store} whose names start with {@code namePrefix}
-     * followed by an underscore (null: all of them); the others are left out of the plan.
+     * The plan for the snapshots at {@code location} that {@code scope} selects; the others are
+     * left out of the plan, and so never deleted. Manifests of table rows are read only when the
+     * policy needs their metric.
      */
-    public static List<Decision> plan(String store, Retention retention, String namePrefix) {
+    public static List<Decision> plan(SnapshotLocation location, Retention retention,
+                                      Predicate<SnapshotListing.Entry> scope) {
         List<SnapshotListing.Entry> entries = new ArrayList<>();
-        for (SnapshotListing.Entry entry : SnapshotListing.list(store)) {
-            if (namePrefix == null || entry.name().startsWith(namePrefix + "_")) {
+        for (SnapshotListing.Entry entry : SnapshotListing.list(location, retention.keepBest() > 0)) {
+            if (scope.test(entry)) {
                 entries.add(entry);
             }
         }
-        Map<String, String> protection = protections(store);
+        Map<String, String> protection = protections(location);
         List<Retention.Candidate> candidates = new ArrayList<>();
         for (SnapshotListing.Entry entry : entries) {
             Object metric = entry.manifest() == null ? null : entry.manifest().info.get(METRIC);
@@ -73,14 +76,26 @@ public final class SnapshotPruning {
      * {@link SnapshotListing} names them), each with why: {@code pinned} or {@code current}.
      */
     public static Map<String, String> protections(String store) {
-        return OdbcSource.matches(store) ? protectedRows(OdbcSource.parse(store)) : protectedFiles(Path.of(store));
+        return protections(SnapshotLocation.parse(store));
+    }
+
+    public static Map<String, String> protections(SnapshotLocation location) {
+        return location.isTable() ? protectedRows(location.table()) : protectedFiles(location.directory());
     }
 
     /** Deletes what {@code decisions} does not keep; returns how many were deleted. */
     public static int apply(String store, List<Decision> decisions) {
+        return apply(SnapshotLocation.parse(store), decisions);
+    }
+
+    /**
+     * Deletes what {@code decisions} (a plan for {@code location}) does not keep, checking pins
+     * and current snapshots again first; returns how many were deleted.
+     */
+    public static int apply(SnapshotLocation location, List<Decision> decisions) {
         int deleted = 0;
-        if (OdbcSource.matches(store)) {
-            OdbcSource where = OdbcSource.parse(store);
+        if (location.isTable()) {
+            OdbcSource where = location.table();
             SnapshotTable table = tableOf(where);
             Map<String, SnapshotRow> rows = new HashMap<>();
             for (SnapshotRow row : table.list()) {
@@ -96,7 +111,7 @@ public final class SnapshotPruning {
             }
             return deleted;
         }
-        Map<String, String> protection = protectedFiles(Path.of(store));
+        Map<String, String> protection = protectedFiles(location.directory());
         for (Decision decision : decisions) {
             if (!decision.kept() && !protection.containsKey(decision.entry().source())) {
                 try {
@@ -110,13 +125,16 @@ public final class SnapshotPruning {
         return deleted;
     }
 
-    /** Pins a snapshot file: prune never deletes it. */
+    /** Pins a snapshot file (a _current link: the file it points to): prune never deletes it. */
     public static Path pin(Path file) {
-        Path marker = file.resolveSibling("." + file.getFileName() + ".pin");
         try {
             if (!Files.isRegularFile(file)) {
                 throw new SnapshotException("no snapshot file " + file);
             }
+            if (Files.isSymbolicLink(file)) {
+                file = file.resolveSibling(Files.readSymbolicLink(file).getFileName());
+            }
+            Path marker = file.resolveSibling("." + file.getFileName() + ".pin");
             if (!Files.exists(marker)) {
                 Files.createFile(marker);
             }
@@ -148,6 +166,9 @@ public final class SnapshotPruning {
         if (!OdbcSource.matches(source)) {
             Path file = Path.of(source);
             try {
+                if (Files.isSymbolicLink(file)) {
+                    file = file.resolveSibling(Files.readSymbolicLink(file).getFileName());
+                }
                 return Files.deleteIfExists(file.resolveSibling("." + file.getFileName() + ".pin"));
             } catch (IOException e) {
                 throw new SnapshotException("cannot unpin " + file + ": " + e.getMessage(), e);

@@ -71,6 +71,9 @@ public record SnapshotSettings(String prefix, String directory, Codec compressio
         if (keepLast < 0 || keepBest < 0 || keepEveryHours < 0 || Double.isNaN(keepEveryHours)) {
             throw new ConfigException("snapshotter.keep_last, keep_every_hours, keep_best: must be 0 or more");
         }
+        if (keepEveryHours > 0 && keepEveryHours * 3600 < 1) {
+            throw new ConfigException("snapshotter.keep_every_hours: at least one second (" + 1 / 3600.0 + "), got " + keepEveryHours);
+        }
     }
 
     /** The retention the snapshotter applies after each snapshot, or null when it keeps everything. */

@@ -27,8 +27,12 @@ interface SnapshotStore {
     /** Where {@code entry} will go, as a user names it to restore (without passwords). */
     String destinationOf(Entry entry);
 
-    /** The store as {@code snapshot ls} and {@link SnapshotPruning} take it (a directory, or odbc://…&table). */
-    String address();
+    /**
+     * Where the snapshotter's retention looks after {@code entry} is stored: the directory, or
+     * the rows of {@code entry}'s run in the table (other runs' rows, a colleague's among them,
+     * are left to {@code veles snapshot prune}).
+     */
+    SnapshotLocation retentionLocation(Entry entry);
 
     /** Checks that snapshots can be stored (the database answers, the table exists or is created). */
     void prepare();
@@ -59,8 +63,8 @@ interface SnapshotStore {
         }
 
         @Override
-        public String address() {
-            return directory.directory().toString();
+        public SnapshotLocation retentionLocation(Entry entry) {
+            return SnapshotLocation.of(directory.directory());
         }
 
         @Override
@@ -90,8 +94,8 @@ interface SnapshotStore {
         }
 
         @Override
-        public String address() {
-            return new OdbcSource(odbc, table.table(), "", "", "").unredacted(); // with the password: it connects
+        public SnapshotLocation retentionLocation(Entry entry) {
+            return SnapshotLocation.of(new OdbcSource(odbc, table.table(), entry.id(), entry.logId(), ""));
         }
 
         @Override

@@ -91,7 +91,8 @@ public final class Snapshots {
     public static SnapshotReader openFile(Path file, SnapshotKey key) {
         InputStream in;
         try {
-            in = Progress.track(Files.newInputStream(file), "reading " + file.getFileName(), Files.size(file));
+            long size = Files.size(file); // first: a failure here leaves no stream open
+            in = Progress.track(Files.newInputStream(file), "reading " + file.getFileName(), size);
         } catch (IOException e) {
             throw new SnapshotException("cannot read " + file + ": " + e.getMessage(), e);
         }

@@ -281,7 +281,7 @@ public abstract class Snapshotter extends Unit {
         LOG.info("snapshot {}: {} of state, {} stored ({})", destination, ByteCounts.format(written[0].payloadBytes),
                 ByteCounts.format(stored), settings.compression().argument());
         warnIfLarge(written[0]);
-        applyRetention(store(), settings);
+        applyRetention(store(), entry, settings);
     }
 
     /**
@@ -324,7 +324,7 @@ public abstract class Snapshotter extends Unit {
         inFlightRuns_ = runsCovered;
         inFlight_ = background_.submit(() -> {
             long stored = target.store(entry, out -> {
-                try (OutputStream compressed = Progress.track(options.codec().compress(out, options.level(),
+                try (OutputStream compressed = Progress.trackInBackground(options.codec().compress(out, options.level(),
                         options.threads()), "writing " + manifest.name, copy.size())) {
                     copy.writeTo(compressed);
                 }
@@ -332,7 +332,7 @@ public abstract class Snapshotter extends Unit {
             confirmedDestination_ = where;
             LOG.info("snapshot {}: {} of state, {} stored ({}, written in the background)", where,
                     ByteCounts.format(manifest.payloadBytes), ByteCounts.format(stored), options.codec().argument());
-            applyRetention(target, retentionSettings);
+            applyRetention(target, entry, retentionSettings);
             return null;
         });
         warnIfLarge(manifest);
@@ -343,14 +343,17 @@ public abstract class Snapshotter extends Unit {
      * Deletes this prefix's snapshots that the configured retention does not keep, once a new one
      * is safely stored. A failure here is logged and the run goes on: the snapshot was written.
      */
-    private static void applyRetention(SnapshotStore target, SnapshotSettings snapshotSettings) {
-        Retention retention = snapshotSettings.retention();
-        if (retention == null) {
-            return;
-        }
+    private static void applyRetention(SnapshotStore target, SnapshotStore.Entry written, SnapshotSettings snapshotSettings) {
         try {
-            List<SnapshotPruning.Decision> plan = SnapshotPruning.plan(target.address(), retention, snapshotSettings.prefix());
-            int deleted = SnapshotPruning.apply(target.address(), plan);
+            Retention retention = snapshotSettings.retention();
+            if (retention == null) {
+                return;
+            }
+            SnapshotLocation location = target.retentionLocation(written);
+            String prefix = snapshotSettings.prefix();
+            List<SnapshotPruning.Decision> plan = SnapshotPruning.plan(location, retention,
+                    entry -> isOwnSnapshot(entry, prefix, location));
+            int deleted = SnapshotPruning.apply(location, plan);
             if (deleted > 0) {
                 LOG.info("retention deleted {} snapshot(s): {}", deleted, plan.stream().filter(d -> !d.kept())
                         .map(d -> d.entry().name()).collect(Collectors.joining(", ")));
@@ -359,6 +362,18 @@ public abstract class Snapshotter extends Unit {
             // The snapshot is stored: a failure here must not count as a failed snapshot.
             LOG.warn("retention could not prune old snapshots, the run goes on: {}", e.getMessage());
         }
+    }
+
+    /**
+     * Whether a listed snapshot is one this snapshotter names. In a directory, the manifest must
+     * say so: {@code wine_quality_3} starts with {@code wine_} but is not a {@code wine} snapshot.
+     * In a table the location holds this run's rows only.
+     */
+    private static boolean isOwnSnapshot(SnapshotListing.Entry entry, String prefix, SnapshotLocation location) {
+        if (location.isTable()) {
+            return entry.name().startsWith(prefix + "_");
+        }
+        return entry.manifest() != null && entry.name().equals(prefix + "_" + entry.manifest().info.get("suffix"));
     }
 
     private SnapshotWriter.Options writerOptions() {
