@@ -43,6 +43,9 @@ public final class SnapshotConversion {
             }
             Path file = Path.of(destination);
             if (destination.endsWith("/") || destination.endsWith(java.io.File.separator) || Files.isDirectory(file)) {
+                if (Files.exists(file) && !Files.isDirectory(file)) {
+                    throw new SnapshotException(file + " is a file, not a directory");
+                }
                 Files.createDirectories(file);
                 file = file.resolve(manifest.name + target.extension());
             }
@@ -59,7 +62,9 @@ public final class SnapshotConversion {
             AtomicFiles.write(file, out -> reader.transcode(target, level, key, out));
             return file.toString();
         } catch (IOException e) {
-            throw new SnapshotException("cannot convert " + source + ": " + e.getMessage(), e);
+            String shown = OdbcSource.matches(source) ? OdbcSource.parse(source).redacted() : source;
+            throw new SnapshotException("cannot convert " + shown + ": " + e.getClass().getSimpleName() + " "
+                    + e.getMessage(), e);
         }
     }
 
