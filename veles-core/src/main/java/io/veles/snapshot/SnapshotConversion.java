@@ -63,8 +63,10 @@ public final class SnapshotConversion {
             return file.toString();
         } catch (IOException e) {
             String shown = OdbcSource.matches(source) ? OdbcSource.parse(source).redacted() : source;
-            throw new SnapshotException("cannot convert " + shown + ": " + e.getClass().getSimpleName() + " "
-                    + e.getMessage(), e);
+            // A file-system exception without a reason has only a path for a message: name its kind.
+            String why = e instanceof java.nio.file.FileSystemException fs && fs.getReason() == null
+                    ? e.getClass().getSimpleName() + ": " + e.getMessage() : e.getMessage();
+            throw new SnapshotException("cannot convert " + shown + ": " + why, e);
         }
     }
 
