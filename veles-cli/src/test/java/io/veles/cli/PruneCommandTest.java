@@ -106,5 +106,11 @@ class PruneCommandTest {
         String current = Files.readSymbolicLink(dir.resolve("snaps/wine_current.gz")).toString();
         assertThat(names("snaps")).containsExactlyInAnyOrder(first, before.get(before.size() - 1))
                 .contains(current.replace(".gz", ""));
+
+        // Pinning the link pins the file it points to, which stays pinned when a newer one is current.
+        VelesProcess pinLink = VelesProcess.run(dir, "snapshot", "pin", "snaps/wine_current.gz");
+        assertThat(pinLink.stdout().strip()).isEqualTo("pinned snaps/" + current);
+        assertThat(dir.resolve("snaps/." + current + ".pin")).exists();
+        assertThat(dir.resolve("snaps/.wine_current.gz.pin")).doesNotExist();
     }
 }

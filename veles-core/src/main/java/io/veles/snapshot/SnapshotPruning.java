@@ -150,8 +150,9 @@ public final class SnapshotPruning {
      */
     public static String pin(String source) {
         if (!OdbcSource.matches(source)) {
-            pin(Path.of(source));
-            return source;
+            Path marker = pin(Path.of(source)); // a _current link pins the file it points to
+            String markerName = marker.getFileName().toString();
+            return marker.resolveSibling(markerName.substring(1, markerName.length() - ".pin".length())).toString();
         }
         OdbcSource where = OdbcSource.parse(source);
         SnapshotTable table = tableOf(where);
