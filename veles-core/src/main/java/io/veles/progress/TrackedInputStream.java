@@ -4,23 +4,20 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
-/** Reports the bytes read through it to a progress task, every {@value #STEP} bytes or so. */
+/** Reports the bytes read through it to a progress task, every {@value ByteCount#STEP} bytes or so. */
 final class TrackedInputStream extends FilterInputStream {
-    static final int STEP = 256 << 10;
-    private final ProgressReporter.Task task;
-    private long count;
-    private long reported;
+    private final ByteCount count;
 
     TrackedInputStream(InputStream in, ProgressReporter.Task task) {
         super(in);
-        this.task = task;
+        this.count = new ByteCount(task);
     }
 
     @Override
     public int read() throws IOException {
         int b = super.read();
         if (b >= 0) {
-            advance(1);
+            count.add(1);
         }
         return b;
     }
@@ -29,7 +26,7 @@ final class TrackedInputStream extends FilterInputStream {
     public int read(byte[] bytes, int offset, int length) throws IOException {
         int n = in.read(bytes, offset, length);
         if (n > 0) {
-            advance(n);
+            count.add(n);
         }
         return n;
     }
@@ -37,7 +34,7 @@ final class TrackedInputStream extends FilterInputStream {
     @Override
     public long skip(long n) throws IOException {
         long skipped = in.skip(n);
-        advance(skipped);
+        count.add(skipped);
         return skipped;
     }
 
@@ -59,18 +56,9 @@ final class TrackedInputStream extends FilterInputStream {
     @Override
     public void close() throws IOException {
         try {
-            task.advanceTo(count);
-            task.close();
+            count.finish();
         } finally {
             super.close();
-        }
-    }
-
-    private void advance(long n) {
-        count += n;
-        if (count - reported >= STEP) {
-            reported = count;
-            task.advanceTo(count);
         }
     }
 }

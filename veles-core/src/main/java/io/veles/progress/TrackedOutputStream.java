@@ -4,44 +4,33 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 
-/** Reports the bytes written through it to a progress task, every {@value TrackedInputStream#STEP} bytes or so. */
+/** Reports the bytes written through it to a progress task, every {@value ByteCount#STEP} bytes or so. */
 final class TrackedOutputStream extends FilterOutputStream {
-    private final ProgressReporter.Task task;
-    private long count;
-    private long reported;
+    private final ByteCount count;
 
     TrackedOutputStream(OutputStream out, ProgressReporter.Task task) {
         super(out);
-        this.task = task;
+        this.count = new ByteCount(task);
     }
 
     @Override
     public void write(int b) throws IOException {
         out.write(b);
-        advance(1);
+        count.add(1);
     }
 
     @Override
     public void write(byte[] bytes, int offset, int length) throws IOException {
         out.write(bytes, offset, length);
-        advance(length);
+        count.add(length);
     }
 
     @Override
     public void close() throws IOException {
         try {
-            task.advanceTo(count);
-            task.close();
+            count.finish();
         } finally {
             super.close();
-        }
-    }
-
-    private void advance(long n) {
-        count += n;
-        if (count - reported >= TrackedInputStream.STEP) {
-            reported = count;
-            task.advanceTo(count);
         }
     }
 }

@@ -138,9 +138,8 @@ public final class SnapshotDiff {
                 || value instanceof java.util.Collection || value instanceof Map) {
             return false;
         }
-        String name = value.getClass().getName();
         // The JDK's classes live in named modules; the workflow's are on the class path.
-        return !value.getClass().getModule().isNamed() && !name.startsWith("java.") && !name.startsWith("javax.");
+        return !value.getClass().getModule().isNamed();
     }
 
     /** Equality by value: units by name, our objects by their captured fields, JDK values by equals. */
