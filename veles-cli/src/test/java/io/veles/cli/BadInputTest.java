@@ -107,6 +107,14 @@ class BadInputTest {
     }
 
     @Test
+    void retentionPeriodBelowASecond() throws Exception {
+        VelesProcess veles = VelesProcess.run(dir, "run", "walk", "walk.iterations=2", "snapshotter.keep_every_hours=0.00001",
+                "--snapshot-dir", "unused");
+        assertOneLineError(veles, "snapshotter.keep_every_hours: must be at least one second (1/3600), got 0.000010");
+        assertThat(dir.resolve("unused")).doesNotExist();
+    }
+
+    @Test
     void snapshotOfAnotherWorkflow() throws Exception {
         VelesProcess veles = VelesProcess.run(dir, "run", "io.veles.workflow.Workflow", "-w", good.toString());
         assertThat(veles.exitCode()).isNotZero();

@@ -72,7 +72,8 @@ public record SnapshotSettings(String prefix, String directory, Codec compressio
             throw new ConfigException("snapshotter.keep_last, keep_every_hours, keep_best: must be 0 or more");
         }
         if (keepEveryHours > 0 && keepEveryHours * 3600 < 1) {
-            throw new ConfigException("snapshotter.keep_every_hours: at least one second (" + 1 / 3600.0 + "), got " + keepEveryHours);
+            throw new ConfigException("snapshotter.keep_every_hours: must be at least one second (1/3600), got "
+                    + java.math.BigDecimal.valueOf(keepEveryHours).toPlainString());
         }
     }
 
