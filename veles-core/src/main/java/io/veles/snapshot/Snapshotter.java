@@ -43,7 +43,12 @@ import org.slf4j.LoggerFactory;
 public abstract class Snapshotter extends Unit {
     private static final Logger LOG = LoggerFactory.getLogger(Snapshotter.class);
 
-    private SnapshotSettings settings;
+    // The settings as recorded in snapshots, with the connection string's secrets removed: what
+    // inspect and diff show, and where a resumed run takes its codec and cadence from.
+    private SnapshotSettings recorded;
+    // The settings this process uses, with the real connection string. Never captured: where a
+    // resumed run writes, and what it deletes, come from its own command line and defaults.
+    private transient SnapshotSettings settings_;
     private Bool skip = new Bool(false);
     private String suffix;
     private final LinkedHashMap<String, Object> info = new LinkedHashMap<>();
@@ -68,7 +73,8 @@ public abstract class Snapshotter extends Unit {
 
     protected Snapshotter(Workflow workflow, String name, SnapshotSettings settings) {
         super(workflow, name);
-        this.settings = settings;
+        this.settings_ = settings;
+        this.recorded = settings.withoutSecrets();
     }
 
     /** A snapshotter for {@code settings}: into a database if {@code odbc} is set, else into files. */
@@ -76,8 +82,21 @@ public abstract class Snapshotter extends Unit {
         return settings.odbc() != null ? new SnapshotterToDB(workflow, settings) : new SnapshotterToFile(workflow, settings);
     }
 
+    /**
+     * The settings in force. After a restore that nobody reconfigured (see {@link #reconfigure}),
+     * the location (directory, prefix, database, retention, code backup) is the defaults', never
+     * the snapshot's; the codec and cadence continue as recorded.
+     */
     public SnapshotSettings settings() {
-        return settings;
+        if (settings_ == null) {
+            settings_ = recorded.withLocationOf(SnapshotSettings.defaults(mainWorkflow().name()));
+        }
+        return settings_;
+    }
+
+    /** The settings as the snapshot recorded them, secrets removed: for tools, never for writing. */
+    public SnapshotSettings recordedSettings() {
+        return recorded;
     }
 
     /**
@@ -85,7 +104,8 @@ public abstract class Snapshotter extends Unit {
      * follows the new settings: {@code --odbc} on a resume sends them to that database.
      */
     public void reconfigure(SnapshotSettings newSettings) {
-        this.settings = newSettings;
+        this.settings_ = newSettings;
+        this.recorded = newSettings.withoutSecrets();
         this.store_ = null;
     }
 
@@ -138,7 +158,7 @@ public abstract class Snapshotter extends Unit {
         try {
             store().prepare();
         } catch (SnapshotException e) {
-            if (settings.onFailure() == SnapshotSettings.FailurePolicy.FAIL) {
+            if (settings().onFailure() == SnapshotSettings.FailurePolicy.FAIL) {
                 throw e;
             }
             store_ = null;
@@ -150,15 +170,15 @@ public abstract class Snapshotter extends Unit {
     public void run() {
         counter++;
         runsSinceSnapshot++;
-        if (counter < settings.interval() || skip.get()) {
+        if (counter < settings().interval() || skip.get()) {
             return;
         }
         counter = 0;
         long now = System.currentTimeMillis();
-        if (snapshotsTaken > 0 && now - lastSnapshotMillis < settings.timeInterval() * 1000) {
+        if (snapshotsTaken > 0 && now - lastSnapshotMillis < settings().timeInterval() * 1000) {
             return;
         }
-        take(settings.async());
+        take(settings().async());
     }
 
     /**
@@ -289,7 +309,7 @@ public abstract class Snapshotter extends Unit {
         try {
             write(background);
         } catch (SnapshotException e) {
-            if (settings.onFailure() == SnapshotSettings.FailurePolicy.FAIL) {
+            if (settings().onFailure() == SnapshotSettings.FailurePolicy.FAIL) {
                 throw e;
             }
             runsSinceSnapshot = runsBefore;
@@ -324,7 +344,7 @@ public abstract class Snapshotter extends Unit {
             snapshotsTaken--;
             SnapshotException failure = e.getCause() instanceof SnapshotException ? (SnapshotException) e.getCause()
                     : new SnapshotException("snapshot failed in the background: " + e.getCause(), e.getCause());
-            if (settings.onFailure() == SnapshotSettings.FailurePolicy.FAIL) {
+            if (settings().onFailure() == SnapshotSettings.FailurePolicy.FAIL) {
                 throw failure;
             }
             LOG.error("snapshot failed, the run goes on (snapshotter.on_failure=warn): {}", failure.getMessage());
@@ -345,17 +365,18 @@ public abstract class Snapshotter extends Unit {
         lastSnapshotMillis = System.currentTimeMillis();
         snapshotsTaken++;
         RunContext run = runContext();
-        SnapshotStore.Entry entry = new SnapshotStore.Entry(settings.prefix(), effectiveSuffix,
+        SnapshotStore.Entry entry = new SnapshotStore.Entry(settings().prefix(), effectiveSuffix,
                 Instant.ofEpochMilli(lastSnapshotMillis), run.id(), run.logId(), mainWorkflow().name(),
-                settings.compression());
+                settings().compression());
         destination = store().destinationOf(entry);
 
         Manifest manifest = new Manifest();
-        manifest.name = settings.prefix() + "_" + effectiveSuffix;
+        manifest.name = settings().prefix() + "_" + effectiveSuffix;
         manifest.id = run.id();
         manifest.logId = run.logId();
         manifest.created = Instant.ofEpochMilli(lastSnapshotMillis).toString();
         manifest.info.put("suffix", effectiveSuffix);
+        manifest.info.put("written_to", recorded.location()); // shown by inspect; a resume never follows it
         manifest.info.putAll(info);
         SnapshotWriter.Options options = writerOptions();
         if (background && writeInBackground(entry, manifest, options, runsCovered)) {
@@ -371,9 +392,9 @@ public abstract class Snapshotter extends Unit {
         }
         confirmedDestination_ = destination;
         LOG.info("snapshot {}: {} of state, {} stored ({})", destination, ByteCounts.format(written[0].payloadBytes),
-                ByteCounts.format(stored), settings.compression().argument());
+                ByteCounts.format(stored), settings().compression().argument());
         warnIfLarge(written[0]);
-        applyRetention(store(), entry, settings);
+        applyRetention(store(), entry, settings());
     }
 
     /**
@@ -391,10 +412,10 @@ public abstract class Snapshotter extends Unit {
         try {
             SnapshotWriter.Prepared prepared = SnapshotWriter.prepare(main, manifest, options);
             long bytes = prepared.containerBytes(options);
-            if (bytes > settings.asyncMemoryBytes()) {
+            if (bytes > settings().asyncMemoryBytes()) {
                 copy_ = null; // the kept pieces are no use to a state this size
                 LOG.info("snapshot {} needs a {} copy, above snapshotter.async_memory_mb ({}): writing it synchronously",
-                        destination, ByteCounts.format(bytes), ByteCounts.format(settings.asyncMemoryBytes()));
+                        destination, ByteCounts.format(bytes), ByteCounts.format(settings().asyncMemoryBytes()));
                 return false;
             }
             copy.reset();
@@ -404,7 +425,7 @@ public abstract class Snapshotter extends Unit {
             throw new SnapshotException("cannot copy the state for snapshot " + destination + ": " + e.getMessage(), e);
         }
         SnapshotStore target = store();
-        SnapshotSettings retentionSettings = settings;
+        SnapshotSettings retentionSettings = settings();
         String where = destination;
         if (background_ == null) {
             background_ = Executors.newSingleThreadExecutor(runnable -> {
@@ -476,15 +497,15 @@ public abstract class Snapshotter extends Unit {
 
     private SnapshotWriter.Options writerOptions() {
         Workflow main = mainWorkflow();
-        if (settings.codeBackup() && codeBackup_ == null) {
+        if (settings().codeBackup() && codeBackup_ == null) {
             codeBackup_ = CodeBackup.collect(main.getClass()); // the code does not change during a run
         }
-        return SnapshotWriter.Options.of(settings.compression(), settings.compressionLevel()).withKey(key_)
-                .withCodeBackup(settings.codeBackup() ? codeBackup_ : null);
+        return SnapshotWriter.Options.of(settings().compression(), settings().compressionLevel()).withKey(key_)
+                .withCodeBackup(settings().codeBackup() ? codeBackup_ : null);
     }
 
     private void warnIfLarge(Manifest manifest) {
-        if (sizeWarned_ || manifest.payloadBytes <= settings.sizeWarningBytes()) {
+        if (sizeWarned_ || manifest.payloadBytes <= settings().sizeWarningBytes()) {
             return;
         }
         sizeWarned_ = true;
@@ -492,12 +513,12 @@ public abstract class Snapshotter extends Unit {
                 .map(unit -> unit.name() + " " + ByteCounts.format(unit.bytes()))
                 .collect(Collectors.joining(", "));
         LOG.warn("snapshot state is {}, above the {} warning size; largest units: {}",
-                ByteCounts.format(manifest.payloadBytes), ByteCounts.format(settings.sizeWarningBytes()), largest);
+                ByteCounts.format(manifest.payloadBytes), ByteCounts.format(settings().sizeWarningBytes()), largest);
     }
 
     private SnapshotStore store() {
         if (store_ == null) {
-            store_ = SnapshotStore.forSettings(settings);
+            store_ = SnapshotStore.forSettings(settings());
         }
         return store_;
     }
