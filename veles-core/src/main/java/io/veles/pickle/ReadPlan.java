@@ -10,9 +10,10 @@ import java.util.Set;
 
 /**
  * How to read one class's fields as a snapshot recorded them into the class as the code declares
- * it now. Fields are matched by name, or by a {@link FormerName}; a field the code no longer has
- * is read and dropped; a field the code added keeps its default; a primitive whose type changed
- * is refused unless the {@link RestoreRules} convert it.
+ * it now. Each recorded field is matched to today's field by identity, never by position: by its
+ * key (the name, or Declaring#name when shadowed), else by a {@link FormerName}. A field the code
+ * no longer has is read and dropped; a field the code added keeps the value {@link AddedFieldValues}
+ * gives it; a primitive whose type changed is refused unless the {@link RestoreRules} convert it.
  */
 final class ReadPlan {
     final ClassSchema current;
@@ -26,6 +27,7 @@ final class ReadPlan {
     final List<String> removed = new ArrayList<>();
     final List<String> added = new ArrayList<>();
     final List<String> renamed = new ArrayList<>();
+    final List<String> retyped = new ArrayList<>();
     private final Map<String, String> currentKeys = new HashMap<>();
 
     ReadPlan(ClassDescription recorded, ClassSchema current, RestoreRules rules) {
@@ -36,41 +38,68 @@ final class ReadPlan {
         kinds = new FieldSlot.Kind[n];
         targets = new FieldSlot[n];
         Set<FieldSlot> matched = new HashSet<>();
-        boolean same = n == current.slots.length;
+        // Same keys first, so that a field still named as recorded wins over a FormerName claim.
         for (int i = 0; i < n; i++) {
             ClassDescription.FieldDescription field = recorded.fields().get(i);
             keys[i] = field.name();
             kinds[i] = FieldSlot.Kind.ofTypeName(field.type());
-            FieldSlot target = current.slot(field.name());
-            if (target == null) {
-                target = current.formerlyNamed(field.name());
-                if (target != null) {
-                    renamed.add(field.name() + " → " + target.key);
-                    currentKeys.put(field.name(), target.key);
-                }
+            FieldSlot target = current.slot(currentKey(field.name(), rules));
+            if (target != null && matched.add(target)) {
+                targets[i] = target;
             }
-            if (target == null) {
-                removed.add(field.name());
-                same = false;
+        }
+        for (int i = 0; i < n; i++) {
+            if (targets[i] != null) {
                 continue;
             }
+            FieldSlot target = current.formerlyNamed(unshadowed(keys[i]));
+            if (target != null && matched.add(target)) {
+                targets[i] = target;
+                renamed.add(keys[i] + " → " + target.key);
+                currentKeys.put(keys[i], target.key);
+            } else {
+                removed.add(keys[i]);
+            }
+        }
+        boolean same = n == current.slots.length && !writtenCustom && !current.customState;
+        for (int i = 0; i < n; i++) {
+            FieldSlot target = targets[i];
+            if (target == null) {
+                continue;
+            }
+            ClassDescription.FieldDescription field = recorded.fields().get(i);
             checkKinds(field, target, kinds[i], rules);
-            targets[i] = target;
-            matched.add(target);
+            if (!target.typeName().equals(field.type())) {
+                retyped.add(target.key + " " + field.type() + " → " + target.typeName());
+            }
             // Values of a retyped field go through the checked path, which converts or names the change.
-            same &= current.slots[i] == target && target.typeName().equals(field.type());
+            same = same && current.slots[i] == target && target.typeName().equals(field.type());
         }
         for (FieldSlot slot : current.slots) {
             if (!matched.contains(slot)) {
                 added.add(slot.key);
             }
         }
-        identical = same && !writtenCustom && !current.customState;
+        identical = same;
     }
 
     /** The key a recorded entry goes under now: the field's new name if it was renamed. */
     String currentKey(String recordedKey) {
         return currentKeys.getOrDefault(recordedKey, recordedKey);
+    }
+
+    /** A recorded key as today's code would spell it: a shadowed field's class may have been renamed. */
+    private static String currentKey(String recordedKey, RestoreRules rules) {
+        int hash = recordedKey.indexOf('#');
+        if (hash < 0 || rules == null) {
+            return recordedKey;
+        }
+        return rules.currentName(recordedKey.substring(0, hash)) + recordedKey.substring(hash);
+    }
+
+    /** The field's own name, without the declaring class that a shadowed key carries. */
+    private static String unshadowed(String key) {
+        return key.substring(key.indexOf('#') + 1);
     }
 
     private void checkKinds(ClassDescription.FieldDescription field, FieldSlot target, FieldSlot.Kind recorded,

@@ -6,16 +6,21 @@ import java.util.List;
 
 /**
  * What a restore noticed about code changes since the snapshot: per class, the fields the code
- * added (they keep their defaults) and the fields it removed (their saved values are dropped).
+ * added, removed, renamed (by {@link FormerName}) and retyped (through a conversion); classes
+ * restored under a new name.
  */
 public final class RestoreReport {
     /** One class whose fields changed. */
-    public record ClassChange(String className, List<String> added, List<String> removed, List<String> renamed) {
+    public record ClassChange(String className, List<String> added, List<String> removed, List<String> renamed,
+                              List<String> retyped) {
         /** One line naming the class and the fields. */
         public String describe() {
             List<String> parts = new ArrayList<>();
             if (!renamed.isEmpty()) {
                 parts.add("renamed " + String.join(", ", renamed));
+            }
+            if (!retyped.isEmpty()) {
+                parts.add("retyped " + String.join(", ", retyped));
             }
             if (!added.isEmpty()) {
                 parts.add("added " + String.join(", ", added) + " (defaults)");
@@ -30,9 +35,10 @@ public final class RestoreReport {
     private final List<ClassChange> changes = new ArrayList<>();
     private final List<String> renamedClasses = new ArrayList<>();
 
-    void fieldsChanged(String className, List<String> added, List<String> removed, List<String> renamed) {
-        if (!added.isEmpty() || !removed.isEmpty() || !renamed.isEmpty()) {
-            changes.add(new ClassChange(className, List.copyOf(added), List.copyOf(removed), List.copyOf(renamed)));
+    void fieldsChanged(ReadPlan plan) {
+        if (!plan.added.isEmpty() || !plan.removed.isEmpty() || !plan.renamed.isEmpty() || !plan.retyped.isEmpty()) {
+            changes.add(new ClassChange(plan.current.type.getName(), List.copyOf(plan.added), List.copyOf(plan.removed),
+                    List.copyOf(plan.renamed), List.copyOf(plan.retyped)));
         }
     }
 
