@@ -4,6 +4,7 @@ import io.veles.snapshot.SnapshotException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -12,8 +13,8 @@ import java.util.Set;
  * How to read one class's fields as a snapshot recorded them into the class as the code declares
  * it now. Each recorded field is matched to today's field by identity, never by position: by its
  * key (the name, or Declaring#name when shadowed), else by a {@link FormerName}. A field the code
- * no longer has is read and dropped; a field the code added keeps the value {@link AddedFieldValues}
- * gives it; a primitive whose type changed is refused unless the {@link RestoreRules} convert it.
+ * no longer has is read and dropped; a field the code added takes its initialiser's value where
+ * {@link FieldInitialisers} can tell it without running code, Java's default otherwise; a primitive whose type changed is refused unless the {@link RestoreRules} convert it.
  */
 final class ReadPlan {
     final ClassSchema current;
@@ -28,6 +29,10 @@ final class ReadPlan {
     final List<String> added = new ArrayList<>();
     final List<String> renamed = new ArrayList<>();
     final List<String> retyped = new ArrayList<>();
+    /** True when the fields the snapshot and the code share come in another order now. */
+    final boolean reordered;
+    /** Added fields whose initialiser's value is known, with it: set before the saved state is. */
+    final Map<FieldSlot, FieldInitialisers.Initial> initialised = new LinkedHashMap<>();
     private final Map<String, String> currentKeys = new HashMap<>();
 
     ReadPlan(ClassDescription recorded, ClassSchema current, RestoreRules rules) {
@@ -77,10 +82,33 @@ final class ReadPlan {
         }
         for (FieldSlot slot : current.slots) {
             if (!matched.contains(slot)) {
-                added.add(slot.key);
+                FieldInitialisers.Initial initial = current.type.isRecord() ? null : FieldInitialisers.of(slot.field);
+                if (initial != null) {
+                    initialised.put(slot, initial);
+                    added.add(slot.key + " = " + initial.describe() + " (initialiser)");
+                } else {
+                    added.add(slot.key + " (Java default)");
+                }
             }
         }
+        reordered = !inOrder(current);
         identical = same;
+    }
+
+    /** True if the matched fields keep their recorded relative order among today's slots. */
+    private boolean inOrder(ClassSchema current) {
+        List<FieldSlot> slots = List.of(current.slots);
+        int last = -1;
+        for (FieldSlot target : targets) {
+            if (target != null) {
+                int position = slots.indexOf(target);
+                if (position < last) {
+                    return false;
+                }
+                last = position;
+            }
+        }
+        return true;
     }
 
     /** The key a recorded entry goes under now: the field's new name if it was renamed. */

@@ -6,13 +6,13 @@ import java.util.List;
 
 /**
  * What a restore noticed about code changes since the snapshot: per class, the fields the code
- * added, removed, renamed (by {@link FormerName}) and retyped (through a conversion); classes
- * restored under a new name.
+ * added (with the value each took), removed, renamed (by {@link FormerName}), retyped and
+ * reordered; classes restored under a new name; units whose class the code no longer has.
  */
 public final class RestoreReport {
     /** One class whose fields changed. */
     public record ClassChange(String className, List<String> added, List<String> removed, List<String> renamed,
-                              List<String> retyped) {
+                              List<String> retyped, boolean reordered) {
         /** One line naming the class and the fields. */
         public String describe() {
             List<String> parts = new ArrayList<>();
@@ -23,10 +23,13 @@ public final class RestoreReport {
                 parts.add("retyped " + String.join(", ", retyped));
             }
             if (!added.isEmpty()) {
-                parts.add("added " + String.join(", ", added) + " (defaults)");
+                parts.add("added " + String.join(", ", added));
             }
             if (!removed.isEmpty()) {
                 parts.add("removed " + String.join(", ", removed) + " (dropped)");
+            }
+            if (reordered) {
+                parts.add("reordered fields");
             }
             return className + ": " + String.join("; ", parts);
         }
@@ -36,9 +39,10 @@ public final class RestoreReport {
     private final List<String> renamedClasses = new ArrayList<>();
 
     void fieldsChanged(ReadPlan plan) {
-        if (!plan.added.isEmpty() || !plan.removed.isEmpty() || !plan.renamed.isEmpty() || !plan.retyped.isEmpty()) {
+        if (!plan.added.isEmpty() || !plan.removed.isEmpty() || !plan.renamed.isEmpty() || !plan.retyped.isEmpty()
+                || plan.reordered) {
             changes.add(new ClassChange(plan.current.type.getName(), List.copyOf(plan.added), List.copyOf(plan.removed),
-                    List.copyOf(plan.renamed), List.copyOf(plan.retyped)));
+                    List.copyOf(plan.renamed), List.copyOf(plan.retyped), plan.reordered));
         }
     }
 
