@@ -74,7 +74,8 @@ final class ReadPlan {
             }
             ClassDescription.FieldDescription field = recorded.fields().get(i);
             checkKinds(field, target, kinds[i], rules);
-            if (!target.typeName().equals(field.type())) {
+            boolean sameType = target.typeName().equals(currentTypeName(field.type(), rules));
+            if (!sameType) {
                 retyped.add(target.key + " " + field.type() + " → " + target.typeName());
             }
             // Values of a retyped field go through the checked path, which converts or names the change.
@@ -123,6 +124,16 @@ final class ReadPlan {
             return recordedKey;
         }
         return rules.currentName(recordedKey.substring(0, hash)) + recordedKey.substring(hash);
+    }
+
+    /** A recorded type name as today's code spells it: a renamed class's new name, array brackets kept. */
+    private static String currentTypeName(String recordedType, RestoreRules rules) {
+        if (rules == null) {
+            return recordedType;
+        }
+        int brackets = recordedType.indexOf('[');
+        return brackets < 0 ? rules.currentName(recordedType)
+                : rules.currentName(recordedType.substring(0, brackets)) + recordedType.substring(brackets);
     }
 
     /** The field's own name, without the declaring class that a shadowed key carries. */
