@@ -1,6 +1,7 @@
 package io.veles.pickle;
 
 import io.veles.snapshot.SnapshotException;
+import io.veles.workflow.Unit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -49,6 +50,9 @@ final class ReadPlan {
             keys[i] = field.name();
             kinds[i] = FieldSlot.Kind.ofTypeName(field.type());
             FieldSlot target = current.slot(currentKey(field.name(), rules));
+            if (target == null) {
+                target = noLongerShadowed(field.name(), current, rules);
+            }
             if (target != null && matched.add(target)) {
                 targets[i] = target;
             }
@@ -87,6 +91,8 @@ final class ReadPlan {
                 if (initial != null) {
                     initialised.put(slot, initial);
                     added.add(slot.key + " = " + initial.describe() + " (initialiser)");
+                } else if (Unit.class.isAssignableFrom(slot.field.getType())) {
+                    added.add(slot.key + " (null: a unit the snapshot does not have)");
                 } else {
                     added.add(slot.key + " (Java default)");
                 }
@@ -134,6 +140,21 @@ final class ReadPlan {
         int brackets = recordedType.indexOf('[');
         return brackets < 0 ? rules.currentName(recordedType)
                 : rules.currentName(recordedType.substring(0, brackets)) + recordedType.substring(brackets);
+    }
+
+    /**
+     * The field a recorded Declaring#name key means when no field shadows it any more: today's
+     * field of that name, if the same (or the renamed) class declares it.
+     */
+    private static FieldSlot noLongerShadowed(String recordedKey, ClassSchema current, RestoreRules rules) {
+        int hash = recordedKey.indexOf('#');
+        if (hash < 0) {
+            return null;
+        }
+        FieldSlot slot = current.slot(recordedKey.substring(hash + 1));
+        String declaring = recordedKey.substring(0, hash);
+        String declaringNow = rules == null ? declaring : rules.currentName(declaring);
+        return slot != null && slot.field.getDeclaringClass().getName().equals(declaringNow) ? slot : null;
     }
 
     /** The field's own name, without the declaring class that a shadowed key carries. */

@@ -37,6 +37,7 @@ public final class RestoreReport {
 
     private final List<ClassChange> changes = new ArrayList<>();
     private final List<String> renamedClasses = new ArrayList<>();
+    private final List<String> removedUnits = new ArrayList<>();
 
     void fieldsChanged(ReadPlan plan) {
         if (!plan.added.isEmpty() || !plan.removed.isEmpty() || !plan.renamed.isEmpty() || !plan.retyped.isEmpty()
@@ -50,6 +51,16 @@ public final class RestoreReport {
         renamedClasses.add(oldName + " → " + newName);
     }
 
+    void unitRemoved(String unitName, String className) {
+        removedUnits.add("unit '" + unitName + "' (" + className + "): the code no longer has its class; restored as"
+                + " a placeholder that does nothing and keeps its links, its state dropped");
+    }
+
+    /** Units whose class the code no longer has, one line each. */
+    public List<String> removedUnits() {
+        return Collections.unmodifiableList(removedUnits);
+    }
+
     /** Classes restored under a new name, as "old → new". */
     public List<String> renamedClasses() {
         return Collections.unmodifiableList(renamedClasses);
@@ -60,6 +71,6 @@ public final class RestoreReport {
     }
 
     public boolean isEmpty() {
-        return changes.isEmpty() && renamedClasses.isEmpty();
+        return changes.isEmpty() && renamedClasses.isEmpty() && removedUnits.isEmpty();
     }
 }
