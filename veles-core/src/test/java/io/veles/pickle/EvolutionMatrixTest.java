@@ -134,8 +134,12 @@ class EvolutionMatrixTest {
         REORDER {
             @Override
             List<F> apply(List<F> fields) {
-                List<F> changed = new ArrayList<>(fields);
-                java.util.Collections.reverse(changed);
+                // Reversed, and with a base class, each field moved to the other class.
+                List<F> changed = new ArrayList<>();
+                for (F f : fields) {
+                    changed.add(0, new F(f.type(), f.name(), f.init(), !f.inBase(), f.formerName(), f.expected(),
+                            f.expectedInRecord()));
+                }
                 return changed;
             }
 
