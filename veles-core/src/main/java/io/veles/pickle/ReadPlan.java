@@ -70,7 +70,7 @@ final class ReadPlan {
                 removed.add(keys[i]);
             }
         }
-        boolean same = n == current.slots.length && !writtenCustom && !current.customState;
+        boolean same = n == current.slots.length && removed.isEmpty() && !writtenCustom && !current.customState;
         for (int i = 0; i < n; i++) {
             FieldSlot target = targets[i];
             if (target == null) {
