@@ -307,14 +307,13 @@ class EvolutionMatrixTest {
                 f.formerName(), f.expected(), f.expectedInRecord())).toList();
         String name = subject(shape);
         String pkg = PACKAGE;
-        RestoreRules rules = null;
         for (Change change : changes) {
             fields = change.apply(fields);
             name = change.subjectName(name);
             pkg = change.subjectPackage().equals(PACKAGE) ? pkg : change.subjectPackage();
         }
         Class<? extends Workflow> changed = compile(shape, fields, pkg, name);
-        rules = RestoreRules.forWorkflow(changed);
+        RestoreRules rules = RestoreRules.forWorkflow(changed);
         for (Change change : changes) {
             rules = change.rules(rules, shape);
         }
@@ -414,22 +413,22 @@ class EvolutionMatrixTest {
         String subject = pkg + "." + name;
         switch (shape) {
             case PLAIN -> {
-                sources.put(subject, unitClass(pkg, name, "io.veles.workflow.Unit", declarations(fields, false, false),
+                sources.put(subject, unitClass(pkg, name, "io.veles.workflow.Unit", declarations(fields, false),
                         "super(w, \"counter\");"));
                 sources.put(PACKAGE + ".EvolveWorkflow", workflow("new " + subject + "(this);"));
             }
             case SUBCLASS -> {
                 sources.put(PACKAGE + ".Base", "package " + PACKAGE + ";\npublic abstract class Base extends io.veles.workflow.Unit {\n"
-                        + declarations(fields.stream().filter(F::inBase).toList(), false, false)
+                        + declarations(fields.stream().filter(F::inBase).toList(), false)
                         + "  protected Base(io.veles.workflow.Workflow w) { super(w, \"counter\"); }\n}\n");
                 sources.put(subject, unitClass(pkg, name, PACKAGE + ".Base",
-                        declarations(fields.stream().filter(f -> !f.inBase()).toList(), false, false), "super(w);"));
+                        declarations(fields.stream().filter(f -> !f.inBase()).toList(), false), "super(w);"));
                 sources.put(PACKAGE + ".EvolveWorkflow", workflow("new " + subject + "(this);"));
             }
             case RECORD -> {
                 boolean original = fields.equals(original());
                 sources.put(subject, "package " + pkg + ";\npublic record " + name + "("
-                        + declarations(fields, true, false) + ") {}\n");
+                        + declarations(fields, true) + ") {}\n");
                 String value = original ? " = new " + subject + "(" + String.join(", ", fields.stream().map(F::init).toList()) + ")" : "";
                 sources.put(PACKAGE + ".Counter", unitClass(PACKAGE, "Counter", "io.veles.workflow.Unit",
                         "  public " + subject + " settings" + value + ";\n", "super(w, \"counter\");"));
@@ -459,7 +458,7 @@ class EvolutionMatrixTest {
     }
 
     /** Field declarations, or record components ({@code components}). */
-    private static String declarations(List<F> fields, boolean components, boolean unused) {
+    private static String declarations(List<F> fields, boolean components) {
         List<String> parts = new ArrayList<>();
         for (F f : fields) {
             String annotation = f.formerName() == null ? "" : "@io.veles.pickle.FormerName(\"" + f.formerName() + "\") ";

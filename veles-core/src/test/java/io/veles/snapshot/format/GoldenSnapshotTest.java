@@ -3,8 +3,10 @@ package io.veles.snapshot.format;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.veles.pickle.RestoreRules;
 import io.veles.snapshot.SnapshotException;
 import io.veles.snapshot.Snapshots;
+import io.veles.snapshot.codec.Codec;
 import io.veles.snapshot.db.DatabaseTarget;
 import io.veles.snapshot.db.SnapshotTable;
 import io.veles.testing.golden.GoldenFileWriter;
@@ -56,7 +58,7 @@ class GoldenSnapshotTest {
     void everyCodecASignedSnapshotAndADatabaseRowHaveAGoldenFile() throws IOException {
         List<String> names = goldenFiles().map(arguments -> (String) arguments.get()[0]).toList();
         List<String> expected = new ArrayList<>();
-        for (io.veles.snapshot.codec.Codec codec : io.veles.snapshot.codec.Codec.values()) {
+        for (Codec codec : Codec.values()) {
             expected.add("golden." + codec.argument());
         }
         expected.add(GoldenFileWriter.SIGNED_FILE);
@@ -111,7 +113,7 @@ class GoldenSnapshotTest {
         }
         String source = "odbc://" + odbc + "&snapshots&" + GoldenFileWriter.ROW_ID + "&" + GoldenFileWriter.ROW_ID
                 + "&" + GoldenFileWriter.ROW_NAME;
-        return Snapshots.restore(source, GoldenWorkflow.class, io.veles.pickle.RestoreRules.forWorkflow(GoldenWorkflow.class), null)
+        return Snapshots.restore(source, GoldenWorkflow.class, RestoreRules.forWorkflow(GoldenWorkflow.class), null)
                 .workflow();
     }
 
