@@ -1,5 +1,8 @@
 package io.veles.cli;
 
+import io.veles.util.Secrets;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -40,6 +43,10 @@ public final class Main implements Runnable {
     /** Runs the command line and returns its exit code. */
     public static int execute(String... args) {
         Logging.configure(args);
+        SECRETS.clear();
+        for (String arg : args) {
+            SECRETS.addAll(Secrets.find(arg)); // hidden from every error line, whatever quotes them
+        }
         CommandLine commandLine = new CommandLine(new Main())
                 .setExecutionExceptionHandler(Main::reportError)
                 .setParameterExceptionHandler(Main::reportUsageError);
@@ -74,8 +81,15 @@ public final class Main implements Runnable {
         return USAGE;
     }
 
-    /** The exception's message on one line, or its type when it has none. */
+    /** The passwords given on this command line. */
+    private static final List<String> SECRETS = new ArrayList<>();
+
+    /** The exception's message on one line, or its type when it has none; never a password. */
     static String oneLine(Throwable e) {
+        return Secrets.scrub(message(e), SECRETS);
+    }
+
+    private static String message(Throwable e) {
         String message = e.getMessage();
         if (message == null || message.isBlank()) {
             message = e.getClass().getSimpleName();
