@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
 @Command(name = "veles", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Run workflows with snapshots, restore them, and inspect snapshots.",
         subcommands = {RunCommand.class, SnapshotCommand.class, SamplesCommand.class},
-        footer = {"", "Examples:", "  veles run walk", "  veles run walk -w snapshots", "  veles snapshot verify snapshots/walk_current.gz"})
+        footer = {"", "Examples:", "  veles run walk", "  veles run walk -w snapshots", "  veles snapshot verify snapshots/walk_current.gz",
+                "  veles --class-path build/classes run com.example.MyWorkflow"})
 public final class Main implements Runnable {
     /** Exit code for a failed run or a snapshot that does not check out. */
     static final int FAILED = 1;
@@ -30,6 +31,14 @@ public final class Main implements Runnable {
         Logging.quiet(on);
     }
 
+    @Option(names = "--class-path", paramLabel = "PATH[:PATH...]", scope = CommandLine.ScopeType.INHERIT,
+            description = {"Directories and jars with the application's classes: its workflows for run,",
+                    "and the classes its snapshots name (repeatable; also the VELES_CLASSPATH variable,",
+                    "whose entries come after these)."})
+    void classPath(String paths) {
+        ApplicationClassPath.addOption(paths);
+    }
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -40,9 +49,18 @@ public final class Main implements Runnable {
     /** Runs the command line and returns its exit code. */
     public static int execute(String... args) {
         Logging.configure(args);
+        ApplicationClassPath.reset();
         CommandLine commandLine = new CommandLine(new Main())
                 .setExecutionExceptionHandler(Main::reportError)
                 .setParameterExceptionHandler(Main::reportUsageError);
+        commandLine.setExecutionStrategy(parseResult -> {
+            try {
+                ApplicationClassPath.loader(); // every entry checked before any command runs
+            } catch (ApplicationClassPath.BadEntry e) {
+                throw new CommandLine.ParameterException(parseResult.commandSpec().commandLine(), e.getMessage(), e);
+            }
+            return new CommandLine.RunLast().execute(parseResult);
+        });
         giveVersionToSubcommands(commandLine, new VersionProvider());
         return commandLine.execute(args);
     }
