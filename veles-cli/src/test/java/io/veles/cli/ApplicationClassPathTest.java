@@ -65,7 +65,7 @@ class ApplicationClassPathTest {
               Stats stats = new Stats(0, 0);
               private transient String journal_;
               Journal(Workflow workflow, int iterations, Snapshotter snapshotter) {
-                super(workflow, "journal");
+                super(workflow, "ledger");
                 this.iterations = iterations;
                 this.snapshotter = snapshotter;
               }
@@ -164,10 +164,10 @@ class ApplicationClassPathTest {
         VelesProcess diff = VelesProcess.run(work, "snapshot", "diff", "snapshots/journal_1.gz", "snapshots/journal_3.gz",
                 "--class-path", jar.toString());
         assertThat(diff.exitCode()).as(diff.stderr()).isEqualTo(DiffCommand.DIFFERENT);
-        assertThat(diff.stdout()).containsPattern("journal +iteration +- +- +- +1 -> 3")
-                .containsPattern("journal +level +- +- +- +LOW -> HIGH")
-                .containsPattern("journal +stats\\.count +- +- +- +1 -> 3")
-                .containsPattern("journal +totals .* 2 of 4 elements differ");
+        assertThat(diff.stdout()).containsPattern("ledger +iteration +- +- +- +1 -> 3")
+                .containsPattern("ledger +level +- +- +- +LOW -> HIGH")
+                .containsPattern("ledger +stats\\.count +- +- +- +1 -> 3")
+                .containsPattern("ledger +totals .* 2 of 4 elements differ");
         VelesProcess same = VelesProcess.run(work, "--class-path", classes.toString(), "snapshot", "diff",
                 "snapshots/journal_2.gz", "snapshots/journal_2.gz");
         assertThat(same.exitCode()).as(same.stdout() + same.stderr()).isEqualTo(DiffCommand.EQUAL);
