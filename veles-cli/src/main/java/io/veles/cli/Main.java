@@ -53,16 +53,27 @@ public final class Main implements Runnable {
         CommandLine commandLine = new CommandLine(new Main())
                 .setExecutionExceptionHandler(Main::reportError)
                 .setParameterExceptionHandler(Main::reportUsageError);
-        commandLine.setExecutionStrategy(parseResult -> {
-            try {
-                ApplicationClassPath.loader(); // every entry checked before any command runs
-            } catch (ApplicationClassPath.BadEntry e) {
-                throw new CommandLine.ParameterException(parseResult.commandSpec().commandLine(), e.getMessage(), e);
-            }
-            return new CommandLine.RunLast().execute(parseResult);
-        });
+        commandLine.setExecutionStrategy(Main::executeWithClassPath);
         giveVersionToSubcommands(commandLine, new VersionProvider());
         return commandLine.execute(args);
+    }
+
+    /**
+     * Checks the application class path (--class-path, VELES_CLASSPATH) before any command runs:
+     * a bad entry is a usage error. Help is shown whatever the class path. The application's
+     * loader becomes the thread's context loader, which libraries use to find its resources.
+     */
+    private static int executeWithClassPath(CommandLine.ParseResult parseResult) {
+        Integer help = CommandLine.executeHelpRequest(parseResult);
+        if (help != null) {
+            return help;
+        }
+        try {
+            Thread.currentThread().setContextClassLoader(ApplicationClassPath.loader());
+        } catch (ApplicationClassPath.BadEntry e) {
+            throw new CommandLine.ParameterException(parseResult.commandSpec().commandLine(), e.getMessage(), e);
+        }
+        return new CommandLine.RunLast().execute(parseResult);
     }
 
     /** Subcommands offer --version too (mixinStandardHelpOptions); it prints the same as veles --version. */

@@ -196,6 +196,9 @@ class ApplicationClassPathTest {
                 "snapshot", "ls", ".");
         assertThat(fromEnvironment.exitCode()).isEqualTo(Main.USAGE);
         assertThat(fromEnvironment.stderr()).startsWith("veles: VELES_CLASSPATH: no such file or directory: gone.jar");
+        VelesProcess help = VelesProcess.run(work, Map.of(ApplicationClassPath.VARIABLE, "gone.jar"), "run", "--help");
+        assertThat(help.exitCode()).as(help.stderr()).isZero();
+        assertThat(help.stdout()).contains("--class-path");
 
         Files.writeString(work.resolve("notes.txt"), "not a jar");
         VelesProcess notAJar = VelesProcess.run(work, "--class-path", "notes.txt", "samples");
