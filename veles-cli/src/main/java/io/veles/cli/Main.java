@@ -32,9 +32,9 @@ public final class Main implements Runnable {
     }
 
     @Option(names = "--class-path", paramLabel = "PATH[:PATH...]", scope = CommandLine.ScopeType.INHERIT,
-            description = {"Directories and jars with the application's classes: its workflows for run,",
-                    "and the classes its snapshots name (repeatable; also the VELES_CLASSPATH variable,",
-                    "whose entries come after these)."})
+            description = "Directories and jars with the application's classes: the workflow that run names,"
+                    + " and the classes its snapshots name. Repeatable; the VELES_CLASSPATH variable's entries"
+                    + " come after these.")
     void classPath(String paths) {
         ApplicationClassPath.addOption(paths);
     }

@@ -6,22 +6,31 @@ import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.SerializerFactory;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
+import com.esotericsoftware.kryo.serializers.CollectionSerializer;
+import com.esotericsoftware.kryo.serializers.MapSerializer;
 import io.veles.snapshot.SnapshotException;
 import io.veles.workflow.Unit;
 import java.lang.reflect.Array;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Supplier;
 import org.objenesis.instantiator.ObjectInstantiator;
 import org.objenesis.strategy.InstantiatorStrategy;
 
 /**
  * The Kryo set-up that reads a payload into {@link SavedObject}s: the writer's format, read
  * without instantiating any class outside the JDK. Each serializer here mirrors one of the
- * writer's (fields, unit numbers, enum names, object arrays, enum sets); anything else that would
+ * writer's (fields, unit numbers, enum names, object arrays, enum sets, sorted containers, which
+ * come back unsorted, in the order written); anything else that would
  * instantiate a class of the workflow is refused instead of run.
  */
 final class SavedStateSerializers {
@@ -51,6 +60,9 @@ final class SavedStateSerializers {
             }
         });
         kryo.addDefaultSerializer(EnumSet.class, new EnumSets());
+        kryo.addDefaultSerializer(TreeMap.class, new SortedMaps());
+        kryo.addDefaultSerializer(TreeSet.class, new SortedCollections(LinkedHashSet::new));
+        kryo.addDefaultSerializer(PriorityQueue.class, new SortedCollections(ArrayList::new));
         // Ahead of the bounded Object[] serializer, which would build arrays of the saved classes.
         kryo.addDefaultSerializer(Object[].class, new ObjectArrays());
         SavedGraph.addJdkSerializers(kryo);
@@ -171,6 +183,33 @@ final class SavedStateSerializers {
                 set.add(element.getSerializer().read(kryo, input, element.getType()));
             }
             return set;
+        }
+    }
+
+    /**
+     * A TreeMap as a LinkedHashMap in the order written: sorting would call the workflow's
+     * comparator or compareTo. The comparator is read and dropped.
+     */
+    private static final class SortedMaps extends MapSerializer<Map<Object, Object>> {
+        @Override
+        protected Map<Object, Object> create(Kryo kryo, Input input, Class<? extends Map<Object, Object>> type, int size) {
+            kryo.readClassAndObject(input);
+            return new LinkedHashMap<>();
+        }
+    }
+
+    /** A TreeSet or PriorityQueue, as {@link SortedMaps}: the elements in the order written. */
+    private static final class SortedCollections extends CollectionSerializer<Collection<Object>> {
+        private final Supplier<Collection<Object>> unsorted;
+
+        SortedCollections(Supplier<Collection<Object>> unsorted) {
+            this.unsorted = unsorted;
+        }
+
+        @Override
+        protected Collection<Object> create(Kryo kryo, Input input, Class<? extends Collection<Object>> type, int size) {
+            kryo.readClassAndObject(input);
+            return unsorted.get();
         }
     }
 

@@ -43,6 +43,12 @@ class SavedGraphTest {
                     + "public enum Colour { RED, GREEN { }, BLUE; static { Counts.ran(\"Colour.static\"); } }\n",
             "Point", "package " + PACKAGE + ";\n"
                     + "public record Point(int x, int y) { public Point { Counts.ran(\"Point.new\"); } }\n",
+            "Rank", "package " + PACKAGE + ";\n"
+                    + "public final class Rank implements Comparable<Rank> {\n"
+                    + "  public int value;\n"
+                    + "  public Rank(int value) { this.value = value; }\n"
+                    + "  public int compareTo(Rank o) { Counts.ran(\"Rank.compareTo\"); return Integer.compare(value, o.value); }\n"
+                    + "}\n",
             "Cell", "package " + PACKAGE + ";\n"
                     + "public final class Cell {\n"
                     + "  static { Counts.ran(\"Cell.static\"); }\n"
@@ -59,10 +65,14 @@ class SavedGraphTest {
 
                     + "  public float[] weights = {1.5f, 2.5f};\n"
                     + "  public java.util.List<Object> list = new java.util.ArrayList<>();\n"
+                    + "  public java.util.TreeMap<Rank, String> ranks = new java.util.TreeMap<>();\n"
+                    + "  public java.util.TreeSet<Rank> sorted = new java.util.TreeSet<>();\n"
+                    + "  public java.util.PriorityQueue<Rank> queue = new java.util.PriorityQueue<>();\n"
                     + "  public Holder(io.veles.workflow.Workflow w) {\n"
                     + "    super(w, \"holder\");\n"
                     + "    Cell a = new Cell(1); Cell b = new Cell(2); a.next = b; b.next = a;\n"
                     + "    cells = new Cell[] {a, b, null};\n"
+                    + "    for (int i = 3; i > 0; i--) { ranks.put(new Rank(i), \"r\" + i); sorted.add(new Rank(i)); queue.add(new Rank(i)); }\n"
                     + "    list.add(b); list.add(w); list.add(\"text\"); list.add(Colour.BLUE); list.add(7);\n"
                     + "  }\n"
                     + "  protected void initUnpickled() { super.initUnpickled(); Counts.ran(\"Holder.initUnpickled\"); }\n"
@@ -145,6 +155,10 @@ class SavedGraphTest {
         assertThat(a.fields().get("value")).isEqualTo(1.0);
         assertThat(a.fields().get("next")).isSameAs(b); // references and cycles kept
         assertThat(b.fields().get("next")).isSameAs(a);
+        assertThat(((Map<Object, Object>) fields.get("ranks")).values()).containsExactly("r1", "r2", "r3");
+        assertThat((java.util.Collection<Object>) fields.get("sorted")).extracting(rank -> ((SavedObject) rank).fields().get("value"))
+                .containsExactly(1, 2, 3);
+        assertThat((java.util.Collection<Object>) fields.get("queue")).hasSize(3);
         assertThat((List<Object>) fields.get("list")).containsExactly(b, saved.root(), "text",
                 new SavedEnum(PACKAGE + ".Colour", "BLUE"), 7);
     }
@@ -155,6 +169,6 @@ class SavedGraphTest {
             reader.restore(rulesWithAFreshLoader());
         }
         assertThat(codeThatRan()).contains("Holder.static", "Holder.setState", "Holder.initUnpickled", "Point.new",
-                "Colour.static");
+                "Colour.static", "Rank.compareTo");
     }
 }
