@@ -1,6 +1,11 @@
 package io.veles.pickle;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.io.Output;
+import io.veles.snapshot.SnapshotException;
 
 import io.veles.snapshot.format.SnapshotReader;
 import io.veles.testing.RoundTrip;
@@ -170,5 +175,27 @@ class SavedGraphTest {
         }
         assertThat(codeThatRan()).contains("Holder.static", "Holder.setState", "Holder.initUnpickled", "Point.new",
                 "Colour.static", "Rank.compareTo");
+    }
+
+    @Test
+    void hostileInputIsRefusedAsARestoreRefusesIt() throws Exception {
+        HostileSnapshotTest.CarrierWorkflow workflow = new HostileSnapshotTest.CarrierWorkflow();
+        new HostileSnapshotTest.Carrier(workflow).cargo = new io.evil.Marker();
+        byte[] evil = RoundTrip.write(workflow);
+        try (SnapshotReader reader = SnapshotReader.open(new ByteArrayInputStream(evil), "evil")) {
+            assertThatThrownBy(() -> reader.readSaved(RestoreRules.forWorkflow(HostileSnapshotTest.CarrierWorkflow.class)))
+                    .isInstanceOf(SnapshotException.class).hasMessageContaining("names class io.evil.Marker, which is not allowed");
+        }
+
+        // An array whose declared length the payload cannot hold: refused before it is allocated.
+        Output output = new Output(64, -1);
+        output.writeVarInt(Kryo.NOT_NULL, true);
+        output.writeVarInt(1_000_000_001, true);
+        output.writeBytes(new byte[16]);
+        byte[] bytes = output.toBytes();
+        SnapshotInput lie = new SnapshotInput(new ByteArrayInputStream(bytes), 1024, bytes.length);
+        Kryo kryo = new SavedStateSerializers(Map.of(), RestoreRules.forWorkflow(HostileSnapshotTest.CarrierWorkflow.class)).kryo();
+        assertThatThrownBy(() -> kryo.readObject(lie, String[].class))
+                .isInstanceOf(SnapshotException.class).hasMessageContaining("declares an array of 1000000000 elements");
     }
 }
