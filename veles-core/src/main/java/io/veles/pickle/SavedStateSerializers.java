@@ -248,19 +248,28 @@ final class SavedStateSerializers {
     }
 
     /**
-     * Instantiates JDK classes only (collections, maps). Any other class would need a
-     * constructor or a static initialiser of the workflow to run: it is refused by name.
+     * Instantiates JDK classes only. A collection or map of the workflow's own class (a subclass
+     * of ArrayList, say) is read into an ArrayList or a LinkedHashMap, in the order written; any
+     * other class would need a constructor or static initialiser of the workflow to run, and is
+     * refused by name.
      */
     private static final class JdkClassesOnly implements InstantiatorStrategy {
         private final InstantiatorStrategy jdk = new com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy();
 
         @Override
+        @SuppressWarnings("unchecked")
         public <T> ObjectInstantiator<T> newInstantiatorOf(Class<T> type) {
-            if (!isJdk(type)) {
-                throw new SnapshotException("cannot read a " + type.getName() + " without running its code"
-                        + " (a subclass of a JDK collection?); only a restore can read it");
+            if (isJdk(type)) {
+                return jdk.newInstantiatorOf(type);
             }
-            return jdk.newInstantiatorOf(type);
+            if (Collection.class.isAssignableFrom(type)) {
+                return () -> (T) new ArrayList<>();
+            }
+            if (Map.class.isAssignableFrom(type)) {
+                return () -> (T) new LinkedHashMap<>();
+            }
+            throw new SnapshotException("cannot read a " + type.getName() + " without running its code;"
+                    + " only a restore can read it");
         }
     }
 }

@@ -54,6 +54,11 @@ class SavedGraphTest {
                     + "  public Rank(int value) { this.value = value; }\n"
                     + "  public int compareTo(Rank o) { Counts.ran(\"Rank.compareTo\"); return Integer.compare(value, o.value); }\n"
                     + "}\n",
+            "History", "package " + PACKAGE + ";\n"
+                    + "public class History extends java.util.ArrayList<Double> {\n"
+                    + "  static { Counts.ran(\"History.static\"); }\n"
+                    + "  public History() { Counts.ran(\"History.new\"); }\n"
+                    + "}\n",
             "Cell", "package " + PACKAGE + ";\n"
                     + "public final class Cell {\n"
                     + "  static { Counts.ran(\"Cell.static\"); }\n"
@@ -71,6 +76,7 @@ class SavedGraphTest {
                     + "  public float[] weights = {1.5f, 2.5f};\n"
                     + "  public java.util.List<Object> list = new java.util.ArrayList<>();\n"
                     + "  public java.util.TreeMap<Rank, String> ranks = new java.util.TreeMap<>();\n"
+                    + "  public History history = new History();\n"
                     + "  public java.util.TreeSet<Rank> sorted = new java.util.TreeSet<>();\n"
                     + "  public java.util.PriorityQueue<Rank> queue = new java.util.PriorityQueue<>();\n"
                     + "  public Holder(io.veles.workflow.Workflow w) {\n"
@@ -78,6 +84,7 @@ class SavedGraphTest {
                     + "    Cell a = new Cell(1); Cell b = new Cell(2); a.next = b; b.next = a;\n"
                     + "    cells = new Cell[] {a, b, null};\n"
                     + "    for (int i = 3; i > 0; i--) { ranks.put(new Rank(i), \"r\" + i); sorted.add(new Rank(i)); queue.add(new Rank(i)); }\n"
+                    + "    history.add(0.5); history.add(0.25);\n"
                     + "    list.add(b); list.add(w); list.add(\"text\"); list.add(Colour.BLUE); list.add(7);\n"
                     + "  }\n"
                     + "  protected void initUnpickled() { super.initUnpickled(); Counts.ran(\"Holder.initUnpickled\"); }\n"
@@ -164,6 +171,7 @@ class SavedGraphTest {
         assertThat((java.util.Collection<Object>) fields.get("sorted")).extracting(rank -> ((SavedObject) rank).fields().get("value"))
                 .containsExactly(1, 2, 3);
         assertThat((java.util.Collection<Object>) fields.get("queue")).hasSize(3);
+        assertThat((List<Object>) fields.get("history")).containsExactly(0.5, 0.25);
         assertThat((List<Object>) fields.get("list")).containsExactly(b, saved.root(), "text",
                 new SavedEnum(PACKAGE + ".Colour", "BLUE"), 7);
     }
@@ -174,7 +182,7 @@ class SavedGraphTest {
             reader.restore(rulesWithAFreshLoader());
         }
         assertThat(codeThatRan()).contains("Holder.static", "Holder.setState", "Holder.initUnpickled", "Point.new",
-                "Colour.static", "Rank.compareTo");
+                "Colour.static", "Rank.compareTo", "History.new");
     }
 
     @Test
