@@ -105,8 +105,8 @@ public final class ProgressBars implements ProgressReporter {
      * One decimal, as "12.5 MiB/s"; more for a rate under 0.1, which one decimal would show as a
      * stalled "0.0 MiB/s".
      */
-    private static final class RateFormat extends DecimalFormat {
-        private final DecimalFormat small = new DecimalFormat("0.0##", DecimalFormatSymbols.getInstance(Locale.ROOT));
+    static final class RateFormat extends DecimalFormat {
+        private final DecimalFormat small = new DecimalFormat("0.0####", DecimalFormatSymbols.getInstance(Locale.ROOT));
 
         RateFormat() {
             super("0.0", DecimalFormatSymbols.getInstance(Locale.ROOT));
