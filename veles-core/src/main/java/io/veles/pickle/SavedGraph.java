@@ -1,7 +1,6 @@
 package io.veles.pickle;
 
 import com.esotericsoftware.kryo.Kryo;
-import com.esotericsoftware.kryo.serializers.ImmutableCollectionsSerializers;
 import io.veles.snapshot.SnapshotException;
 import io.veles.workflow.Workflow;
 import java.io.InputStream;
@@ -79,12 +78,5 @@ public final class SavedGraph {
             throw new SnapshotException("snapshot is corrupt: " + input.remaining() + " payload bytes follow the last unit");
         }
         return new SavedGraph((SavedObject) root, List.copyOf(table));
-    }
-
-    /** Kryo's serializers for immutable JDK collections, which the writer uses too. */
-    static void addJdkSerializers(Kryo kryo) {
-        PrimitiveArraySerializers.register(kryo);
-        BoundedContainers.register(kryo);
-        ImmutableCollectionsSerializers.addDefaultSerializers(kryo);
     }
 }

@@ -7,6 +7,7 @@ import com.esotericsoftware.kryo.SerializerFactory;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.serializers.CollectionSerializer;
+import com.esotericsoftware.kryo.serializers.ImmutableCollectionsSerializers;
 import com.esotericsoftware.kryo.serializers.MapSerializer;
 import io.veles.snapshot.SnapshotException;
 import io.veles.workflow.Unit;
@@ -65,7 +66,10 @@ final class SavedStateSerializers {
         kryo.addDefaultSerializer(PriorityQueue.class, new SortedCollections(ArrayList::new));
         // Ahead of the bounded Object[] serializer, which would build arrays of the saved classes.
         kryo.addDefaultSerializer(Object[].class, new ObjectArrays());
-        SavedGraph.addJdkSerializers(kryo);
+        // The writer's own serializers for numeric arrays and JDK containers, as GraphReader uses them.
+        PrimitiveArraySerializers.register(kryo);
+        BoundedContainers.register(kryo);
+        ImmutableCollectionsSerializers.addDefaultSerializers(kryo);
     }
 
     Kryo kryo() {
