@@ -42,7 +42,7 @@ final class DiffCommand implements Callable<Integer> {
     public Integer call() {
         List<SnapshotDiff.Difference> differences;
         try {
-            differences = SnapshotDiff.compare(a, b, force);
+            differences = SnapshotDiff.compare(a, b, force, ApplicationClassPath.loader());
         } catch (SnapshotException e) {
             System.err.println("veles: error: " + Main.oneLine(e));
             return ERROR;

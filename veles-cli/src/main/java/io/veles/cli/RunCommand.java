@@ -92,7 +92,7 @@ final class RunCommand implements Callable<Integer> {
         Config fromFile = configFile == null ? Config.empty() : Config.load(configFile);
         Config config = fromFile.with(Config.parse(settings)).with(Config.of(snapshotOptions()));
         SnapshotKey key = keyFile == null ? null : SnapshotKey.fromFile(keyFile);
-        WorkflowFactory factory = WorkflowFactories.find(workflow);
+        WorkflowFactory factory = WorkflowFactories.find(workflow, ApplicationClassPath.loader());
         List<String> allowed = new ArrayList<>(allowPackages);
         for (String name : config.getString("allow_packages", "").split(",")) {
             if (!name.isBlank()) {

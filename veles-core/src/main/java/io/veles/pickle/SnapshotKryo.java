@@ -47,7 +47,7 @@ final class SnapshotKryo {
     }
 
     /** Units are numbered by the {@link UnitTable}; Kryo tracks references for everything else. */
-    private static final class UnitsByNumber extends MapReferenceResolver {
+    static final class UnitsByNumber extends MapReferenceResolver {
         @Override
         public boolean useReferences(Class type) {
             return !Unit.class.isAssignableFrom(type) && super.useReferences(type);

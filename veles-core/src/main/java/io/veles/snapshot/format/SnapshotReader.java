@@ -5,6 +5,7 @@ import io.veles.pickle.ClassAllowList;
 import io.veles.pickle.GraphReader;
 import io.veles.pickle.HeapLimit;
 import io.veles.pickle.RestoreRules;
+import io.veles.pickle.SavedGraph;
 import io.veles.snapshot.SnapshotException;
 import io.veles.snapshot.codec.Codec;
 import java.io.BufferedInputStream;
@@ -194,6 +195,27 @@ public final class SnapshotReader implements Closeable {
         skipCode();
         checkTrailer();
         return restored;
+    }
+
+    /**
+     * Reads the state as data, running none of the workflow's code (see {@link SavedGraph}), for
+     * tools that only look at it; classes load as {@code rules} allow. The trailer is checked
+     * before the state is returned.
+     */
+    public SavedGraph readSaved(RestoreRules rules) {
+        HeapLimit.checkPayload(source, payloadLength);
+        startPayload();
+        CrcInputStream.Limited payload = content.limit(payloadLength);
+        SavedGraph saved;
+        try {
+            saved = SavedGraph.read(payload, payloadLength, manifest.classes, manifest.units, rules, shuffled);
+        } catch (SnapshotException e) {
+            String integrity = integrityProblem(payload);
+            throw new SnapshotException(integrity != null ? integrity : source + ": " + e.getMessage(), e);
+        }
+        skipCode();
+        checkTrailer();
+        return saved;
     }
 
     /**
