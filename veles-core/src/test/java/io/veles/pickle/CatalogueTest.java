@@ -178,6 +178,38 @@ class CatalogueTest {
     }
 
     @Test
+    void aSaveRefusesExactlyWhatTheRestoreAllowlistRefuses() throws Exception {
+        // Kryo has serializers for all of these: only the allowlist decides, on both sides.
+        ClassAllowList allowList = RestoreRules.forWorkflow(CatalogueWorkflow.class).allowList();
+        List<Object> candidates = List.of(new Version(1, 0, 0, null, "g", "a"), new URL("http://example.com/"),
+                new java.util.Date(0), java.util.Locale.GERMANY, java.util.regex.Pattern.compile("a+"),
+                java.nio.charset.StandardCharsets.UTF_8, java.util.Currency.getInstance("EUR"),
+                new java.util.concurrent.ConcurrentSkipListMap<>(), String.class,
+                new com.example.labels.Label("l", 1), java.util.UUID.randomUUID(), Path.of("a"), new Object());
+        for (Object candidate : candidates) {
+            String name = AllowListClassResolver.writtenName(candidate.getClass());
+            boolean saved;
+            try {
+                RoundTrip.write(holding(candidate));
+                saved = true;
+            } catch (SnapshotException e) {
+                assertThat(e.getMessage()).contains("cannot capture a ");
+                saved = false;
+            }
+            assertThat(saved).as(name).isEqualTo(allowList.allows(name));
+        }
+    }
+
+    @Test
+    void aSortedCollectionWithAJdkComparatorIsRefusedAtSave() {
+        java.util.TreeMap<String, Integer> reversed = new java.util.TreeMap<>(java.util.Comparator.reverseOrder());
+        reversed.put("a", 1);
+        assertThatThrownBy(() -> RoundTrip.write(holding(reversed)))
+                .hasMessageContaining("cannot capture a java.util.Collections$ReverseComparator")
+                .hasMessageContaining("Shelf.value → Boxed.content");
+    }
+
+    @Test
     void randomGeneratorsAreRefusedWithAPointerToTheCapturedGenerator() {
         for (Object generator : List.of(new Random(7), new SecureRandom(), new SplittableRandom(7))) {
             CatalogueWorkflow workflow = holding(generator);
