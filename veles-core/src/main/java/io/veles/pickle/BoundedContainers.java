@@ -7,9 +7,9 @@ import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.serializers.CollectionSerializer;
 import com.esotericsoftware.kryo.serializers.DefaultArraySerializers.ObjectArraySerializer;
 import com.esotericsoftware.kryo.serializers.MapSerializer;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.ObjectOutputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -97,7 +97,11 @@ final class BoundedContainers {
                 input.readVarInt(true);
                 accessOrderRead = true; // taken by create(), which runs before any entry is read
             }
-            return super.read(kryo, input, type);
+            try {
+                return super.read(kryo, input, type);
+            } finally {
+                accessOrderRead = false; // a mark before a null map applies to no other map
+            }
         }
 
         @Override
@@ -113,11 +117,11 @@ final class BoundedContainers {
         /**
          * The map's private access-order flag, read from its serialized form: the flag is the last
          * byte Java serialization writes for a LinkedHashMap. Its entries are replaced by nulls,
-         * and the bytes go nowhere but this array.
+         * and only the last byte is kept.
          */
         static boolean isAccessOrdered(LinkedHashMap<?, ?> map) {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            try (ObjectOutputStream out = new ObjectOutputStream(bytes) {
+            LastByte last = new LastByte();
+            try (ObjectOutputStream out = new ObjectOutputStream(last) {
                 {
                     enableReplaceObject(true);
                 }
@@ -129,10 +133,26 @@ final class BoundedContainers {
             }) {
                 out.writeObject(map);
             } catch (IOException e) {
-                throw new UncheckedIOException("writing to memory failed", e);
+                throw new UncheckedIOException("writing to nowhere failed", e);
             }
-            byte[] written = bytes.toByteArray();
-            return written[written.length - 1] != 0;
+            return last.value == 1;
+        }
+
+        /** Discards what is written to it but the last byte. */
+        private static final class LastByte extends OutputStream {
+            int value = -1;
+
+            @Override
+            public void write(int b) {
+                value = b & 0xFF;
+            }
+
+            @Override
+            public void write(byte[] bytes, int offset, int length) {
+                if (length > 0) {
+                    value = bytes[offset + length - 1] & 0xFF;
+                }
+            }
         }
     }
 

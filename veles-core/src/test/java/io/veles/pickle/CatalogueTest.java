@@ -200,6 +200,31 @@ class CatalogueTest {
         }
     }
 
+    private static byte[] written(Object map, com.esotericsoftware.kryo.Serializer<?> serializer) {
+        SnapshotKryo session = new SnapshotKryo(new PickleContext(), null, true);
+        com.esotericsoftware.kryo.io.Output output = new com.esotericsoftware.kryo.io.Output(256, -1);
+        if (serializer == null) {
+            session.kryo.writeObject(output, map);
+        } else {
+            session.kryo.writeObject(output, map, serializer);
+        }
+        return output.toBytes();
+    }
+
+    @Test
+    void aLinkedHashMapInInsertionOrderIsWrittenExactlyAsBefore() {
+        // Snapshots of today's format must keep restoring: only an access-ordered map gains a mark.
+        LinkedHashMap<String, Integer> inserted = new LinkedHashMap<>(Map.of("a", 1));
+        assertThat(written(inserted, null)).isEqualTo(written(inserted, new BoundedContainers.Maps()));
+        LinkedHashMap<String, Integer> lru = new LinkedHashMap<>(16, 0.75f, true);
+        lru.put("a", 1);
+        byte[] marked = written(lru, null);
+        byte[] plain = written(lru, new BoundedContainers.Maps());
+        // The reference byte, then the five-byte mark, then the bytes an insertion-ordered map has.
+        assertThat(marked).hasSize(plain.length + 5);
+        assertThat(Arrays.copyOfRange(marked, 6, marked.length)).isEqualTo(Arrays.copyOfRange(plain, 1, plain.length));
+    }
+
     @Test
     void aSortedCollectionWithAJdkComparatorIsRefusedAtSave() {
         java.util.TreeMap<String, Integer> reversed = new java.util.TreeMap<>(java.util.Comparator.reverseOrder());
