@@ -226,6 +226,19 @@ class CatalogueTest {
     }
 
     @Test
+    void theWorkflowsOwnCodeSourceIsAllowedAndNothingElseOfTheClassPath() {
+        ClassAllowList allowList = RestoreRules.forWorkflow(CatalogueWorkflow.class).allowList();
+        assertThat(allowList.allows("com.example.labels.Label")).isTrue(); // another package, same classes directory
+        assertThat(allowList.allows("[Lcom.example.labels.Label;")).isTrue();
+        assertThat(allowList.allows(JACKSON + ".Version")).isFalse(); // a jar of the class path
+        assertThat(allowList.allows("org.junit.jupiter.api.Test")).isFalse();
+        assertThat(allowList.allows("com.example.labels.Missing")).isFalse(); // no such class file
+        assertThat(allowList.allows("java.util.Random")).isFalse();
+        assertThat(allowList.allows("..com.example.labels.Label")).isFalse(); // not a class name
+        assertThat(allowList.withPackages(List.of(JACKSON)).allows(JACKSON + ".Version")).isTrue();
+    }
+
+    @Test
     void aSortedCollectionWithAJdkComparatorIsRefusedAtSave() {
         java.util.TreeMap<String, Integer> reversed = new java.util.TreeMap<>(java.util.Comparator.reverseOrder());
         reversed.put("a", 1);
