@@ -84,6 +84,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--rename-class", paramLabel = "OLD=NEW", description = "Restore objects saved as class OLD into class NEW, for classes renamed or moved since the snapshot (repeatable).")
     Map<String, String> renamedClasses = new LinkedHashMap<>();
 
+    @Option(names = "--removed-unit-class", paramLabel = "CLASS", description = "Restore the units of CLASS, which the code no longer has, as placeholders that do nothing and keep their links; their state is dropped (repeatable).")
+    List<String> removedUnitClasses = new ArrayList<>();
+
     @Override
     public Integer call() {
         Config fromFile = configFile == null ? Config.empty() : Config.load(configFile);
@@ -100,6 +103,9 @@ final class RunCommand implements Callable<Integer> {
         for (Map.Entry<String, String> rename : renamedClasses.entrySet()) {
             rules = rules.renameClass(rename.getKey(), rename.getValue());
         }
+        for (String removed : removedUnitClasses) {
+            rules = rules.removedUnitClass(removed);
+        }
         Launcher launcher = new Launcher(new Launcher.Request(factory, config, snapshot, seed, resultFile, rules, key));
         Launcher.Outcome outcome = launcher.run();
         if (outcome.lastSnapshot() != null) {
@@ -107,8 +113,7 @@ final class RunCommand implements Callable<Integer> {
         }
         if (outcome.stopped()) {
             // Not finished: a script's next step must not take this for a completed run.
-            System.err.println("stopped before the end; continue with: veles run " + workflow + " -w "
-                    + (outcome.lastSnapshot() != null ? outcome.lastSnapshot() : "SNAPSHOT"));
+            System.err.println(StopMessage.describe(workflow, outcome));
             return Main.STOPPED;
         }
         return 0;

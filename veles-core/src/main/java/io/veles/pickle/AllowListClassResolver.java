@@ -6,6 +6,7 @@ import com.esotericsoftware.kryo.util.DefaultClassResolver;
 import com.esotericsoftware.kryo.util.IdentityObjectIntMap;
 import io.veles.snapshot.SnapshotException;
 import java.nio.file.Path;
+import java.util.Set;
 
 /**
  * Kryo's class resolver, asking one {@link ClassAllowList} on both sides. When reading, every
@@ -16,6 +17,8 @@ import java.nio.file.Path;
 final class AllowListClassResolver extends DefaultClassResolver {
     private final RestoreRules rules;
     private final boolean writing;
+    private Set<String> unitClasses = Set.of();
+    private RemovedUnitClasses removedUnits;
 
     /** {@code writing} tells whether names are written (checked) or read (checked, mapped and loaded). */
     AllowListClassResolver(RestoreRules rules, boolean writing) {
@@ -53,6 +56,14 @@ final class AllowListClassResolver extends DefaultClassResolver {
         output.writeString(name);
     }
 
+    /**
+     * The unit classes the manifest lists: one of them that the code no longer has restores as a
+     * {@link io.veles.workflow.RemovedUnit}, instead of failing the restore.
+     */
+    void unitClasses(Set<String> names) {
+        this.unitClasses = Set.copyOf(names);
+    }
+
     @Override
     protected Class<?> getTypeByName(String className) {
         Class<?> known = super.getTypeByName(className);
@@ -66,9 +77,17 @@ final class AllowListClassResolver extends DefaultClassResolver {
             // as a code change, not as corruption. Never initialised: no static code runs.
             return Class.forName(current, false, kryo.getClassLoader());
         } catch (ClassNotFoundException e) {
+            boolean unit = current.equals(className) && unitClasses.contains(className);
+            if (unit && rules.unitClassRemoved(className)) {
+                if (removedUnits == null) {
+                    removedUnits = new RemovedUnitClasses(kryo.getClassLoader());
+                }
+                return removedUnits.standIn(className);
+            }
             throw new SnapshotException("snapshot names class " + className + (current.equals(className) ? ""
                     : " (renamed to " + current + ")") + ", which the code no longer has (renamed, moved or removed?"
-                    + " map it with --rename-class OLD=NEW)", e);
+                    + " map it with --rename-class OLD=NEW" + (unit ? "; a unit class removed on purpose: --removed-unit-class "
+                    + className + " (RestoreRules.removedUnitClass) restores its units as placeholders that do nothing" : "") + ")", e);
         }
     }
 }

@@ -43,7 +43,12 @@ import org.slf4j.LoggerFactory;
 public abstract class Snapshotter extends Unit {
     private static final Logger LOG = LoggerFactory.getLogger(Snapshotter.class);
 
-    private SnapshotSettings settings;
+    // The settings as recorded in snapshots, with the connection string's secrets removed: what
+    // inspect and diff show, and where a resumed run takes its codec and cadence from.
+    private SnapshotSettings recorded;
+    // The settings this process uses, with the real connection string. Never captured: where a
+    // resumed run writes, and what it deletes, come from its own command line and defaults.
+    private transient SnapshotSettings settings_;
     private Bool skip = new Bool(false);
     private String suffix;
     private final LinkedHashMap<String, Object> info = new LinkedHashMap<>();
@@ -52,6 +57,7 @@ public abstract class Snapshotter extends Unit {
     private long lastSnapshotMillis;
     private int snapshotsTaken;
     private String destination;
+    private String lastSuffix; // the suffix the last snapshot was named by, before any "_stop"
     private transient boolean sizeWarned_;
     private transient SnapshotKey key_;
     private transient byte[] codeBackup_;
@@ -59,13 +65,16 @@ public abstract class Snapshotter extends Unit {
     private transient ExecutorService background_;
     private transient Future<?> inFlight_;
     private transient volatile String confirmedDestination_;
+    private transient volatile String writingTo_; // the destination of a snapshot being stored now
     private transient int inFlightRuns_;
     private transient StateCopy copy_;
     private transient long lastPauseNanos_;
+    private transient long unitsRunAtSnapshot_; // the main workflow's unitsRun() when the last snapshot was taken
 
     protected Snapshotter(Workflow workflow, String name, SnapshotSettings settings) {
         super(workflow, name);
-        this.settings = settings;
+        this.settings_ = settings;
+        this.recorded = settings.withoutSecrets();
     }
 
     /** A snapshotter for {@code settings}: into a database if {@code odbc} is set, else into files. */
@@ -73,8 +82,21 @@ public abstract class Snapshotter extends Unit {
         return settings.odbc() != null ? new SnapshotterToDB(workflow, settings) : new SnapshotterToFile(workflow, settings);
     }
 
+    /**
+     * The settings in force. After a restore that nobody reconfigured (see {@link #reconfigure}),
+     * the location (directory, prefix, database, retention, code backup) is the defaults', never
+     * the snapshot's; the codec and cadence continue as recorded.
+     */
     public SnapshotSettings settings() {
-        return settings;
+        if (settings_ == null) {
+            settings_ = recorded.withLocationOf(SnapshotSettings.defaults(mainWorkflow().name()));
+        }
+        return settings_;
+    }
+
+    /** The settings as the snapshot recorded them, secrets removed: for tools, never for writing. */
+    public SnapshotSettings recordedSettings() {
+        return recorded;
     }
 
     /**
@@ -82,7 +104,8 @@ public abstract class Snapshotter extends Unit {
      * follows the new settings: {@code --odbc} on a resume sends them to that database.
      */
     public void reconfigure(SnapshotSettings newSettings) {
-        this.settings = newSettings;
+        this.settings_ = newSettings;
+        this.recorded = newSettings.withoutSecrets();
         this.store_ = null;
     }
 
@@ -135,7 +158,7 @@ public abstract class Snapshotter extends Unit {
         try {
             store().prepare();
         } catch (SnapshotException e) {
-            if (settings.onFailure() == SnapshotSettings.FailurePolicy.FAIL) {
+            if (settings().onFailure() == SnapshotSettings.FailurePolicy.FAIL) {
                 throw e;
             }
             store_ = null;
@@ -147,29 +170,26 @@ public abstract class Snapshotter extends Unit {
     public void run() {
         counter++;
         runsSinceSnapshot++;
-        if (counter < settings.interval() || skip.get()) {
+        if (counter < settings().interval() || skip.get()) {
             return;
         }
         counter = 0;
         long now = System.currentTimeMillis();
-        if (snapshotsTaken > 0 && now - lastSnapshotMillis < settings.timeInterval() * 1000) {
+        if (snapshotsTaken > 0 && now - lastSnapshotMillis < settings().timeInterval() * 1000) {
             return;
         }
-        take(settings.async());
+        take(settings().async());
     }
 
     /**
-     * Takes the final snapshot if runs were counted since the last one, and waits for any snapshot
-     * still being written in the background, reporting its failure by the failure policy.
+     * Takes the final snapshot if any unit ran since the last one (see {@link #takeFinalSnapshot()}),
+     * and waits for any snapshot still being written in the background, reporting its failure by
+     * the failure policy.
      */
     @Override
     public void stop() {
         try {
-            if (runsSinceSnapshot > 0 && !skip.get()) {
-                take(false);
-            } else {
-                collectBackground();
-            }
+            takeFinalSnapshot();
         } finally {
             if (background_ != null) {
                 background_.shutdown();
@@ -177,6 +197,82 @@ public abstract class Snapshotter extends Unit {
             }
             copy_ = null;
         }
+    }
+
+    /**
+     * What a stop left behind: the snapshot written for it, or why none was.
+     *
+     * @param outcome     what happened
+     * @param snapshot    the final snapshot's destination when {@code WRITTEN}, else null
+     * @param unitsRun    units run since the previous snapshot (what the final one covers)
+     * @param resumeAfter the unit a resume continues after, or null when the run is not interrupted
+     * @param info        the facts recorded with it (a decision's epoch and metric)
+     */
+    public record FinalSnapshot(Outcome outcome, String snapshot, long unitsRun, String resumeAfter,
+                                Map<String, Object> info) {
+        /** Whether a final snapshot was written, or why not. */
+        public enum Outcome {
+            /** Written and stored. */
+            WRITTEN,
+            /** Nothing ran since the last snapshot, which holds the state as it is. */
+            NOTHING_NEW,
+            /** {@code skip} was set: the units run since the last snapshot are not saved. */
+            SKIPPED,
+            /** Writing failed under {@code on_failure=warn}; the error was logged. */
+            FAILED
+        }
+    }
+
+    /**
+     * Units run since the last snapshot: the work a stop now would lose without a final snapshot.
+     * Counts the runs of the whole main workflow, not only of this unit: a stop mid-iteration,
+     * before this unit ran, must still save what the iteration did.
+     */
+    public long unitsRunSinceSnapshot() {
+        long sinceSnapshot = mainWorkflow().unitsRun() - unitsRunAtSnapshot_;
+        // A snapshotter run outside a scheduler (tests, tools) counts its own runs.
+        return Math.max(sinceSnapshot, runsSinceSnapshot);
+    }
+
+    /**
+     * Takes the snapshot a stop owes: one whenever any unit ran since the last snapshot,
+     * mid-iteration included, unless {@code skip} is set (the only veto, and logged). Also waits
+     * for a snapshot still being written in the background. Called by the launcher before any unit
+     * stops, so that the snapshot holds the state the run stopped in; calling it again is harmless.
+     * A failure propagates under {@code on_failure=fail}.
+     */
+    public FinalSnapshot takeFinalSnapshot() {
+        long unitsRun = unitsRunSinceSnapshot();
+        Unit running = mainWorkflow().runningUnit();
+        String resumeAfter = running == null || !mainWorkflow().isRunning() ? null : running.name();
+        Map<String, Object> facts = new LinkedHashMap<>(info);
+        if (unitsRun == 0) {
+            collectBackground();
+            return new FinalSnapshot(FinalSnapshot.Outcome.NOTHING_NEW, null, 0, resumeAfter, facts);
+        }
+        if (skip.get()) {
+            collectBackground();
+            LOG.warn("no final snapshot: skip is set, so the {} unit run(s) since the last snapshot are not saved",
+                    unitsRun);
+            return new FinalSnapshot(FinalSnapshot.Outcome.SKIPPED, null, unitsRun, resumeAfter, facts);
+        }
+        take(false);
+        if (unitsRunSinceSnapshot() != 0) { // rolled back by on_failure=warn
+            return new FinalSnapshot(FinalSnapshot.Outcome.FAILED, null, unitsRun, resumeAfter, facts);
+        }
+        LOG.info("final snapshot {}: {} unit run(s) since the previous one{}", destination, unitsRun,
+                resumeAfter == null ? "" : ", resumes after unit " + resumeAfter);
+        return new FinalSnapshot(FinalSnapshot.Outcome.WRITTEN, destination, unitsRun, resumeAfter, facts);
+    }
+
+    /** The destination of a snapshot being stored at this moment (in any thread), or null. */
+    public String snapshotBeingWritten() {
+        return writingTo_;
+    }
+
+    /** The last snapshot this process stored completely, or null before the first. Not captured. */
+    public String lastStored() {
+        return confirmedDestination_;
     }
 
     /**
@@ -207,16 +303,20 @@ public abstract class Snapshotter extends Unit {
         collectBackground(); // at most one snapshot in flight; an earlier failure is reported first
         int runsBefore = runsSinceSnapshot;
         long lastBefore = lastSnapshotMillis;
+        long markBefore = unitsRunAtSnapshot_;
         String destinationBefore = destination;
+        String suffixBefore = lastSuffix;
         try {
             write(background);
         } catch (SnapshotException e) {
-            if (settings.onFailure() == SnapshotSettings.FailurePolicy.FAIL) {
+            if (settings().onFailure() == SnapshotSettings.FailurePolicy.FAIL) {
                 throw e;
             }
             runsSinceSnapshot = runsBefore;
             lastSnapshotMillis = lastBefore;
+            unitsRunAtSnapshot_ = markBefore;
             destination = destinationBefore;
+            lastSuffix = suffixBefore;
             snapshotsTaken--;
             LOG.error("snapshot failed, the run goes on (snapshotter.on_failure=warn): {}", e.getMessage());
         } finally {
@@ -240,10 +340,11 @@ public abstract class Snapshotter extends Unit {
             // As for a synchronous failure: the runs it covered count toward the next snapshot.
             destination = confirmedDestination_;
             runsSinceSnapshot += inFlightRuns_;
+            unitsRunAtSnapshot_ = -1; // what it covered is unsaved: a stop owes a snapshot
             snapshotsTaken--;
             SnapshotException failure = e.getCause() instanceof SnapshotException ? (SnapshotException) e.getCause()
                     : new SnapshotException("snapshot failed in the background: " + e.getCause(), e.getCause());
-            if (settings.onFailure() == SnapshotSettings.FailurePolicy.FAIL) {
+            if (settings().onFailure() == SnapshotSettings.FailurePolicy.FAIL) {
                 throw failure;
             }
             LOG.error("snapshot failed, the run goes on (snapshotter.on_failure=warn): {}", failure.getMessage());
@@ -252,36 +353,48 @@ public abstract class Snapshotter extends Unit {
 
     private void write(boolean background) {
         int runsCovered = runsSinceSnapshot;
-        String effectiveSuffix = suffix != null ? suffix : Integer.toString(snapshotsTaken + 1);
+        String baseSuffix = suffix != null ? suffix : Integer.toString(snapshotsTaken + 1);
+        // A snapshot between two of the decision's (a stop mid-epoch) must not take the name of
+        // the one before it, which holds other state.
+        String effectiveSuffix = baseSuffix.equals(lastSuffix) ? baseSuffix + "_stop" : baseSuffix;
         // Everything this unit changes happens before the state is written, so that the
         // snapshot holds this unit as it is after its run.
+        lastSuffix = baseSuffix;
+        unitsRunAtSnapshot_ = mainWorkflow().unitsRun();
         runsSinceSnapshot = 0;
         lastSnapshotMillis = System.currentTimeMillis();
         snapshotsTaken++;
         RunContext run = runContext();
-        SnapshotStore.Entry entry = new SnapshotStore.Entry(settings.prefix(), effectiveSuffix,
+        SnapshotStore.Entry entry = new SnapshotStore.Entry(settings().prefix(), effectiveSuffix,
                 Instant.ofEpochMilli(lastSnapshotMillis), run.id(), run.logId(), mainWorkflow().name(),
-                settings.compression());
+                settings().compression());
         destination = store().destinationOf(entry);
 
         Manifest manifest = new Manifest();
-        manifest.name = settings.prefix() + "_" + effectiveSuffix;
+        manifest.name = settings().prefix() + "_" + effectiveSuffix;
         manifest.id = run.id();
         manifest.logId = run.logId();
         manifest.created = Instant.ofEpochMilli(lastSnapshotMillis).toString();
         manifest.info.put("suffix", effectiveSuffix);
+        manifest.info.put("written_to", recorded.location()); // shown by inspect; a resume never follows it
         manifest.info.putAll(info);
         SnapshotWriter.Options options = writerOptions();
         if (background && writeInBackground(entry, manifest, options, runsCovered)) {
             return;
         }
         Manifest[] written = new Manifest[1];
-        long stored = store().store(entry, out -> written[0] = SnapshotWriter.write(mainWorkflow(), manifest, options, out));
+        writingTo_ = destination;
+        long stored;
+        try {
+            stored = store().store(entry, out -> written[0] = SnapshotWriter.write(mainWorkflow(), manifest, options, out));
+        } finally {
+            writingTo_ = null;
+        }
         confirmedDestination_ = destination;
         LOG.info("snapshot {}: {} of state, {} stored ({})", destination, ByteCounts.format(written[0].payloadBytes),
-                ByteCounts.format(stored), settings.compression().argument());
+                ByteCounts.format(stored), settings().compression().argument());
         warnIfLarge(written[0]);
-        applyRetention(store(), entry, settings);
+        applyRetention(store(), entry, settings());
     }
 
     /**
@@ -299,10 +412,10 @@ public abstract class Snapshotter extends Unit {
         try {
             SnapshotWriter.Prepared prepared = SnapshotWriter.prepare(main, manifest, options);
             long bytes = prepared.containerBytes(options);
-            if (bytes > settings.asyncMemoryBytes()) {
+            if (bytes > settings().asyncMemoryBytes()) {
                 copy_ = null; // the kept pieces are no use to a state this size
                 LOG.info("snapshot {} needs a {} copy, above snapshotter.async_memory_mb ({}): writing it synchronously",
-                        destination, ByteCounts.format(bytes), ByteCounts.format(settings.asyncMemoryBytes()));
+                        destination, ByteCounts.format(bytes), ByteCounts.format(settings().asyncMemoryBytes()));
                 return false;
             }
             copy.reset();
@@ -312,7 +425,7 @@ public abstract class Snapshotter extends Unit {
             throw new SnapshotException("cannot copy the state for snapshot " + destination + ": " + e.getMessage(), e);
         }
         SnapshotStore target = store();
-        SnapshotSettings retentionSettings = settings;
+        SnapshotSettings retentionSettings = settings();
         String where = destination;
         if (background_ == null) {
             background_ = Executors.newSingleThreadExecutor(runnable -> {
@@ -323,12 +436,18 @@ public abstract class Snapshotter extends Unit {
         }
         inFlightRuns_ = runsCovered;
         inFlight_ = background_.submit(() -> {
-            long stored = target.store(entry, out -> {
-                try (OutputStream compressed = Progress.trackInBackground(options.codec().compress(out, options.level(),
-                        options.threads()), "writing " + manifest.name, copy.size())) {
-                    copy.writeTo(compressed);
-                }
-            });
+            writingTo_ = where;
+            long stored;
+            try {
+                stored = target.store(entry, out -> {
+                    try (OutputStream compressed = Progress.trackInBackground(options.codec().compress(out,
+                            options.level(), options.threads()), "writing " + manifest.name, copy.size())) {
+                        copy.writeTo(compressed);
+                    }
+                });
+            } finally {
+                writingTo_ = null;
+            }
             confirmedDestination_ = where;
             LOG.info("snapshot {}: {} of state, {} stored ({}, written in the background)", where,
                     ByteCounts.format(manifest.payloadBytes), ByteCounts.format(stored), options.codec().argument());
@@ -378,15 +497,15 @@ public abstract class Snapshotter extends Unit {
 
     private SnapshotWriter.Options writerOptions() {
         Workflow main = mainWorkflow();
-        if (settings.codeBackup() && codeBackup_ == null) {
+        if (settings().codeBackup() && codeBackup_ == null) {
             codeBackup_ = CodeBackup.collect(main.getClass()); // the code does not change during a run
         }
-        return SnapshotWriter.Options.of(settings.compression(), settings.compressionLevel()).withKey(key_)
-                .withCodeBackup(settings.codeBackup() ? codeBackup_ : null);
+        return SnapshotWriter.Options.of(settings().compression(), settings().compressionLevel()).withKey(key_)
+                .withCodeBackup(settings().codeBackup() ? codeBackup_ : null);
     }
 
     private void warnIfLarge(Manifest manifest) {
-        if (sizeWarned_ || manifest.payloadBytes <= settings.sizeWarningBytes()) {
+        if (sizeWarned_ || manifest.payloadBytes <= settings().sizeWarningBytes()) {
             return;
         }
         sizeWarned_ = true;
@@ -394,12 +513,12 @@ public abstract class Snapshotter extends Unit {
                 .map(unit -> unit.name() + " " + ByteCounts.format(unit.bytes()))
                 .collect(Collectors.joining(", "));
         LOG.warn("snapshot state is {}, above the {} warning size; largest units: {}",
-                ByteCounts.format(manifest.payloadBytes), ByteCounts.format(settings.sizeWarningBytes()), largest);
+                ByteCounts.format(manifest.payloadBytes), ByteCounts.format(settings().sizeWarningBytes()), largest);
     }
 
     private SnapshotStore store() {
         if (store_ == null) {
-            store_ = SnapshotStore.forSettings(settings);
+            store_ = SnapshotStore.forSettings(settings());
         }
         return store_;
     }

@@ -43,6 +43,7 @@ public final class AtomicFiles {
     public static long write(Path target, SnapshotBody body) {
         Path directory = parentOf(target);
         Path temporary = directory.resolve(temporaryName(target.getFileName().toString()));
+        InFlightWrites.started(temporary, target);
         try {
             long written;
             try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW,
@@ -62,6 +63,8 @@ public final class AtomicFiles {
         } catch (RuntimeException | Error e) {
             deleteQuietly(temporary);
             throw e;
+        } finally {
+            InFlightWrites.ended(temporary);
         }
     }
 
