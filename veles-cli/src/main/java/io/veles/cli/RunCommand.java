@@ -78,7 +78,7 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--snapshot-key", paramLabel = "FILE", description = "Sign snapshots with the key in FILE (HMAC-SHA256), and restore only snapshots signed with it.")
     Path keyFile;
 
-    @Option(names = "--allow-package", paramLabel = "PACKAGE", description = "Let a restore instantiate classes of this package too (repeatable; or the setting allow_packages=a.b,c.d).")
+    @Option(names = "--allow-package", paramLabel = "PACKAGE", description = "Let snapshots hold classes of this package too: saved, and instantiated on restore (repeatable; or the setting allow_packages=a.b,c.d). Classes of the workflow's own jar or classes directory need none.")
     List<String> allowPackages = new ArrayList<>();
 
     @Option(names = "--rename-class", paramLabel = "OLD=NEW", description = "Restore objects saved as class OLD into class NEW, for classes renamed or moved since the snapshot (repeatable).")

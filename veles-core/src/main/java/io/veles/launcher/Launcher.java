@@ -165,6 +165,9 @@ public final class Launcher implements RunContext {
 
     private Workflow create() {
         Workflow workflow = request.factory().create(request.config());
+        if (request.restoreRules() != null) {
+            workflow.useRestoreRules(request.restoreRules()); // snapshots refuse what these rules would
+        }
         workflow.random().reseed(request.seed() != null ? request.seed() : Prng.DEFAULT_SEED);
         return workflow;
     }
