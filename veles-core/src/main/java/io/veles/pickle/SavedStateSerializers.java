@@ -14,6 +14,7 @@ import io.veles.workflow.Unit;
 import java.lang.reflect.Array;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -43,7 +44,7 @@ final class SavedStateSerializers {
     SavedStateSerializers(Map<String, ClassDescription> recorded, RestoreRules rules) {
         this.recorded = recorded;
         this.rules = rules;
-        kryo = new Kryo(new AllowListClassResolver(rules), new SnapshotKryo.UnitsByNumber());
+        kryo = new Kryo(new AllowListClassResolver(rules, false), new SnapshotKryo.UnitsByNumber());
         kryo.setClassLoader(rules.allowList().classLoader());
         kryo.setRegistrationRequired(false);
         kryo.setReferences(true);
@@ -61,6 +62,7 @@ final class SavedStateSerializers {
             }
         });
         kryo.addDefaultSerializer(EnumSet.class, new EnumSets());
+        kryo.addDefaultSerializer(EnumMap.class, new EnumMaps());
         kryo.addDefaultSerializer(TreeMap.class, new SortedMaps());
         kryo.addDefaultSerializer(TreeSet.class, new SortedCollections(LinkedHashSet::new));
         kryo.addDefaultSerializer(PriorityQueue.class, new SortedCollections(ArrayList::new));
@@ -70,6 +72,7 @@ final class SavedStateSerializers {
         PrimitiveArraySerializers.register(kryo);
         BoundedContainers.register(kryo);
         ImmutableCollectionsSerializers.addDefaultSerializers(kryo);
+        EverydayValues.register(kryo); // their EnumMap comes after ours above, and is not used here
     }
 
     Kryo kryo() {
@@ -187,6 +190,22 @@ final class SavedStateSerializers {
                 set.add(element.getSerializer().read(kryo, input, element.getType()));
             }
             return set;
+        }
+    }
+
+    /** An EnumMap as EverydayValues writes it, keys as {@link SavedEnum}s: no enum class is initialised. */
+    private static final class EnumMaps extends ReadOnly<Object> {
+        @Override
+        public Object read(Kryo kryo, Input input, Class<?> type) {
+            Registration keyType = kryo.readClass(input);
+            Map<Object, Object> map = new LinkedHashMap<>();
+            kryo.reference(map);
+            int size = ((SnapshotInput) input).checkedLength(input.readVarInt(true), 2, "an enum map");
+            for (int i = 0; i < size; i++) {
+                SavedEnum key = new SavedEnum(keyType.getType().getName(), input.readString());
+                map.put(key, kryo.readClassAndObject(input));
+            }
+            return map;
         }
     }
 
