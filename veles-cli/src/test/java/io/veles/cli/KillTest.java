@@ -124,7 +124,7 @@ class KillTest {
         stopped.waitFor(60);
         assertThat(stopped.exitCode()).as(stopped.stderr()).isEqualTo(143);
         assertThat(stopped.stderr()).contains("SIGTERM received: stopping at the next unit boundary")
-                .contains("stopped before the end; continue with: veles run walk -w");
+                .contains("stopped before the end; ").contains("; continue with: veles run walk -w ");
 
         Path result = dir.resolve("after-sigterm.json");
         VelesProcess resumed = VelesProcess.run(dir, "run", "walk", "-w", snaps.toString(), "--result-file", result.toString());
