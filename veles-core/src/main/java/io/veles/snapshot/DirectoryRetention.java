@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,9 +23,12 @@ final class DirectoryRetention {
     static List<OwnSnapshots.Written> apply(Retention retention, OwnSnapshots own) {
         List<OwnSnapshots.Written> mine = own.list();
         List<Retention.Candidate> candidates = new ArrayList<>();
+        Instant previous = Instant.MIN;
         for (OwnSnapshots.Written written : mine) {
-            candidates.add(new Retention.Candidate(written.destination(), written.created(), written.metric(),
-                    protection(written)));
+            // Written in this order: snapshots taken within one millisecond still rank by it.
+            Instant created = written.created().isAfter(previous) ? written.created() : previous.plusNanos(1);
+            previous = created;
+            candidates.add(new Retention.Candidate(written.destination(), created, written.metric(), protection(written)));
         }
         Map<String, String> kept = retention.kept(candidates);
         List<OwnSnapshots.Written> deleted = new ArrayList<>();
