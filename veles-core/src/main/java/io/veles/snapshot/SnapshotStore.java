@@ -93,7 +93,7 @@ interface SnapshotStore {
      * one live run per prefix (a {@link PrefixLock}).
      */
     final class DirectoryStore implements SnapshotStore {
-        private static final Logger LOG = LoggerFactory.getLogger(DirectoryStore.class);
+        private static final Logger LOG = LoggerFactory.getLogger(SnapshotStore.class);
         private final SnapshotDirectory directory;
         private final String prefix;
         private PrefixLock lock;
