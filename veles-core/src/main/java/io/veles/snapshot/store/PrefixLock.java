@@ -71,7 +71,8 @@ public final class PrefixLock implements AutoCloseable {
         } catch (IOException e) {
             closeQuietly(channel);
             HELD_HERE.remove(file);
-            throw new SnapshotException("cannot lock " + file + ": " + AtomicFiles.describe(e), e);
+            throw new SnapshotException("cannot write " + fileOf(directory, prefix) + " (the lock of snapshot prefix '"
+                    + prefix + "'): " + AtomicFiles.describe(e), e);
         } catch (RuntimeException e) {
             closeQuietly(channel);
             HELD_HERE.remove(file);
