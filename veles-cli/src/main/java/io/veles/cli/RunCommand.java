@@ -107,8 +107,7 @@ final class RunCommand implements Callable<Integer> {
         }
         if (outcome.stopped()) {
             // Not finished: a script's next step must not take this for a completed run.
-            System.err.println("stopped before the end; continue with: veles run " + workflow + " -w "
-                    + (outcome.lastSnapshot() != null ? outcome.lastSnapshot() : "SNAPSHOT"));
+            System.err.println(StopMessage.describe(workflow, outcome));
             return Main.STOPPED;
         }
         return 0;

@@ -16,7 +16,9 @@ import io.veles.workflow.Workflow;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -49,15 +51,22 @@ public final class Launcher implements RunContext {
 
     /**
      * How the run went: the workflow as it ended, whether it was restored, the last snapshot, and
-     * whether it was stopped (by a signal) before it finished.
+     * whether it was stopped (by a signal or {@link #requestStop()}) before it finished.
+     *
+     * @param lastSnapshot   the newest snapshot this run stored completely, else the one it was
+     *                       restored from, else null
+     * @param finalSnapshots what each snapshotter did when the run was stopped: the final snapshot
+     *                       it wrote, or why none was; empty when the run was not stopped
      */
-    public record Outcome(Workflow workflow, boolean restored, String lastSnapshot, boolean stopped) {
+    public record Outcome(Workflow workflow, boolean restored, String lastSnapshot, boolean stopped,
+                          List<Snapshotter.FinalSnapshot> finalSnapshots) {
     }
 
     private final Request request;
     private final String id = UUID.randomUUID().toString();
     private final String logId = id;
     private volatile boolean stopRequested;
+    private volatile List<Snapshotter> snapshotters = List.of();
 
     public Launcher(Request request) {
         this.request = request;
@@ -78,7 +87,10 @@ public final class Launcher implements RunContext {
         return stopRequested;
     }
 
-    /** Asks the workflow to stop at the next unit boundary. */
+    /**
+     * Asks the workflow to stop at the next unit boundary; {@link #run()} then takes a final
+     * snapshot when any unit ran since the last one, and returns. Safe from any thread.
+     */
     public void requestStop() {
         stopRequested = true;
     }
@@ -89,11 +101,14 @@ public final class Launcher implements RunContext {
         for (String key : request.config().unusedKeys()) {
             LOG.warn("setting {} was not used{}", key, restored ? " (settings other than snapshotter.* do not apply on restore)" : "");
         }
+        List<Snapshotter> found = new ArrayList<>();
         for (Unit unit : workflow.allUnits()) {
             if (unit instanceof Snapshotter) {
                 ((Snapshotter) unit).signWith(request.key());
+                found.add((Snapshotter) unit);
             }
         }
+        snapshotters = List.copyOf(found);
         workflow.attach(this);
         SignalStop.install(this);
         LOG.info("run {} of {}: initialising", id, workflow.name());
@@ -104,15 +119,46 @@ public final class Launcher implements RunContext {
         } else {
             workflow.run();
         }
-        if (stopRequested) {
-            LOG.info("stop requested: stopping at unit {}", workflow.runningUnit() == null ? "-" : workflow.runningUnit().name());
+        boolean stopped = stopRequested;
+        List<Snapshotter.FinalSnapshot> finalSnapshots = new ArrayList<>();
+        if (stopped) {
+            LOG.info("stop requested: stopped after unit {}", workflow.runningUnit() == null ? "-" : workflow.runningUnit().name());
+            // Before any unit's stop(), so that the snapshot holds the state the run stopped in.
+            for (Snapshotter snapshotter : snapshotters) {
+                finalSnapshots.add(snapshotter.takeFinalSnapshot());
+            }
         }
         workflow.stop();
-        String lastSnapshot = lastSnapshot(workflow);
+        String lastSnapshot = lastCompleteSnapshot();
         if (request.resultFile() != null) {
             writeResults(workflow, restored, lastSnapshot);
         }
-        return new Outcome(workflow, restored, lastSnapshot, stopRequested);
+        return new Outcome(workflow, restored, lastSnapshot, stopped, List.copyOf(finalSnapshots));
+    }
+
+    /** The destination of a snapshot being written at this moment, or null. */
+    String snapshotBeingWritten() {
+        for (Snapshotter snapshotter : snapshotters) {
+            String writing = snapshotter.snapshotBeingWritten();
+            if (writing != null) {
+                return writing;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The newest snapshot this process stored completely, else the one it was restored from, or
+     * null: what a run halted now would continue from. For the message of a second signal.
+     */
+    String lastCompleteSnapshot() {
+        String last = null;
+        for (Snapshotter snapshotter : snapshotters) {
+            if (snapshotter.lastStored() != null) {
+                last = snapshotter.lastStored();
+            }
+        }
+        return last != null ? last : request.snapshot();
     }
 
     private Workflow create() {
@@ -141,16 +187,6 @@ public final class Launcher implements RunContext {
             }
         }
         return workflow;
-    }
-
-    private static String lastSnapshot(Workflow workflow) {
-        String last = null;
-        for (Unit unit : workflow.allUnits()) {
-            if (unit instanceof Snapshotter && ((Snapshotter) unit).destination() != null) {
-                last = ((Snapshotter) unit).destination();
-            }
-        }
-        return last;
     }
 
     private void writeResults(Workflow workflow, boolean restored, String lastSnapshot) {

@@ -1,5 +1,6 @@
 package io.veles.launcher;
 
+import io.veles.snapshot.store.InFlightWrites;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -7,7 +8,8 @@ import sun.misc.Signal;
 /**
  * Turns SIGINT and SIGTERM into a stop request, so that a run interrupted by the user or by a
  * scheduler's preemption ends at a unit boundary with a final snapshot. A second signal ends the
- * process at once.
+ * process at once: a snapshot being written then is abandoned, its temporary file removed, so
+ * that nothing partial is left and the last complete snapshot stays what a resume takes.
  */
 final class SignalStop {
     private static final Logger LOG = LoggerFactory.getLogger(SignalStop.class);
@@ -20,14 +22,31 @@ final class SignalStop {
             try {
                 Signal.handle(new Signal(name), signal -> {
                     if (launcher.stopRequested()) {
-                        Runtime.getRuntime().halt(128 + signal.getNumber());
+                        quitAtOnce(launcher, name, 128 + signal.getNumber());
                     }
-                    LOG.warn("SIG{} received: stopping at the next unit boundary (again to quit at once)", name);
+                    LOG.warn("SIG{} received: stopping at the next unit boundary, then taking a final snapshot"
+                            + " (again to quit at once)", name);
                     launcher.requestStop();
                 });
             } catch (IllegalArgumentException | UnsupportedOperationException e) {
                 LOG.debug("cannot handle SIG{}: {}", name, e.getMessage());
             }
         }
+    }
+
+    private static void quitAtOnce(Launcher launcher, String name, int status) {
+        String writing = launcher.snapshotBeingWritten();
+        InFlightWrites.abandonAll(); // a database write is rolled back by the server when the process dies
+        String last = launcher.lastCompleteSnapshot();
+        String resume = last == null ? "no snapshot holds this run" : "the last complete snapshot is " + last;
+        // Printed directly: the process halts next, before an asynchronous logger could write.
+        if (writing == null) {
+            System.err.println("second SIG" + name + ": quitting at once, no snapshot was being written; " + resume);
+        } else {
+            System.err.println("second SIG" + name + ": quitting at once, abandoned the snapshot being written to "
+                    + writing + " (nothing partial is left); " + resume);
+        }
+        System.err.flush();
+        Runtime.getRuntime().halt(status);
     }
 }

@@ -53,6 +53,7 @@ public abstract class Snapshotter extends Unit {
     private long lastSnapshotMillis;
     private int snapshotsTaken;
     private String destination;
+    private String lastSuffix; // the suffix the last snapshot was named by, before any "_stop"
     private transient boolean sizeWarned_;
     private transient SnapshotKey key_;
     private transient byte[] codeBackup_;
@@ -61,9 +62,11 @@ public abstract class Snapshotter extends Unit {
     private transient ExecutorService background_;
     private transient Future<?> inFlight_;
     private transient volatile String confirmedDestination_;
+    private transient volatile String writingTo_; // the destination of a snapshot being stored now
     private transient int inFlightRuns_;
     private transient StateCopy copy_;
     private transient long lastPauseNanos_;
+    private transient long unitsRunAtSnapshot_; // the main workflow's unitsRun() when the last snapshot was taken
 
     protected Snapshotter(Workflow workflow, String name, SnapshotSettings settings) {
         super(workflow, name);
@@ -161,17 +164,14 @@ public abstract class Snapshotter extends Unit {
     }
 
     /**
-     * Takes the final snapshot if runs were counted since the last one, and waits for any snapshot
-     * still being written in the background, reporting its failure by the failure policy.
+     * Takes the final snapshot if any unit ran since the last one (see {@link #takeFinalSnapshot()}),
+     * and waits for any snapshot still being written in the background, reporting its failure by
+     * the failure policy.
      */
     @Override
     public void stop() {
         try {
-            if (runsSinceSnapshot > 0 && !skip.get()) {
-                take(false);
-            } else {
-                collectBackground();
-            }
+            takeFinalSnapshot();
         } finally {
             if (background_ != null) {
                 background_.shutdown();
@@ -180,6 +180,82 @@ public abstract class Snapshotter extends Unit {
             copy_ = null;
             releaseStore();
         }
+    }
+
+    /**
+     * What a stop left behind: the snapshot written for it, or why none was.
+     *
+     * @param outcome     what happened
+     * @param snapshot    the final snapshot's destination when {@code WRITTEN}, else null
+     * @param unitsRun    units run since the previous snapshot (what the final one covers)
+     * @param resumeAfter the unit a resume continues after, or null when the run is not interrupted
+     * @param info        the facts recorded with it (a decision's epoch and metric)
+     */
+    public record FinalSnapshot(Outcome outcome, String snapshot, long unitsRun, String resumeAfter,
+                                Map<String, Object> info) {
+        /** Whether a final snapshot was written, or why not. */
+        public enum Outcome {
+            /** Written and stored. */
+            WRITTEN,
+            /** Nothing ran since the last snapshot, which holds the state as it is. */
+            NOTHING_NEW,
+            /** {@code skip} was set: the units run since the last snapshot are not saved. */
+            SKIPPED,
+            /** Writing failed under {@code on_failure=warn}; the error was logged. */
+            FAILED
+        }
+    }
+
+    /**
+     * Units run since the last snapshot: the work a stop now would lose without a final snapshot.
+     * Counts the runs of the whole main workflow, not only of this unit: a stop mid-iteration,
+     * before this unit ran, must still save what the iteration did.
+     */
+    public long unitsRunSinceSnapshot() {
+        long sinceSnapshot = mainWorkflow().unitsRun() - unitsRunAtSnapshot_;
+        // A snapshotter run outside a scheduler (tests, tools) counts its own runs.
+        return Math.max(sinceSnapshot, runsSinceSnapshot);
+    }
+
+    /**
+     * Takes the snapshot a stop owes: one whenever any unit ran since the last snapshot,
+     * mid-iteration included, unless {@code skip} is set (the only veto, and logged). Also waits
+     * for a snapshot still being written in the background. Called by the launcher before any unit
+     * stops, so that the snapshot holds the state the run stopped in; calling it again is harmless.
+     * A failure propagates under {@code on_failure=fail}.
+     */
+    public FinalSnapshot takeFinalSnapshot() {
+        long unitsRun = unitsRunSinceSnapshot();
+        Unit running = mainWorkflow().runningUnit();
+        String resumeAfter = running == null || !mainWorkflow().isRunning() ? null : running.name();
+        Map<String, Object> facts = new LinkedHashMap<>(info);
+        if (unitsRun == 0) {
+            collectBackground();
+            return new FinalSnapshot(FinalSnapshot.Outcome.NOTHING_NEW, null, 0, resumeAfter, facts);
+        }
+        if (skip.get()) {
+            collectBackground();
+            LOG.warn("no final snapshot: skip is set, so the {} unit run(s) since the last snapshot are not saved",
+                    unitsRun);
+            return new FinalSnapshot(FinalSnapshot.Outcome.SKIPPED, null, unitsRun, resumeAfter, facts);
+        }
+        take(false);
+        if (unitsRunSinceSnapshot() != 0) { // rolled back by on_failure=warn
+            return new FinalSnapshot(FinalSnapshot.Outcome.FAILED, null, unitsRun, resumeAfter, facts);
+        }
+        LOG.info("final snapshot {}: {} unit run(s) since the previous one{}", destination, unitsRun,
+                resumeAfter == null ? "" : ", resumes after unit " + resumeAfter);
+        return new FinalSnapshot(FinalSnapshot.Outcome.WRITTEN, destination, unitsRun, resumeAfter, facts);
+    }
+
+    /** The destination of a snapshot being stored at this moment (in any thread), or null. */
+    public String snapshotBeingWritten() {
+        return writingTo_;
+    }
+
+    /** The last snapshot this process stored completely, or null before the first. Not captured. */
+    public String lastStored() {
+        return confirmedDestination_;
     }
 
     /**
@@ -210,7 +286,9 @@ public abstract class Snapshotter extends Unit {
         collectBackground(); // at most one snapshot in flight; an earlier failure is reported first
         int runsBefore = runsSinceSnapshot;
         long lastBefore = lastSnapshotMillis;
+        long markBefore = unitsRunAtSnapshot_;
         String destinationBefore = destination;
+        String suffixBefore = lastSuffix;
         try {
             write(background);
         } catch (SnapshotException e) {
@@ -219,7 +297,9 @@ public abstract class Snapshotter extends Unit {
             }
             runsSinceSnapshot = runsBefore;
             lastSnapshotMillis = lastBefore;
+            unitsRunAtSnapshot_ = markBefore;
             destination = destinationBefore;
+            lastSuffix = suffixBefore;
             snapshotsTaken--;
             LOG.error("snapshot failed, the run goes on (snapshotter.on_failure=warn): {}", e.getMessage());
         } finally {
@@ -243,6 +323,7 @@ public abstract class Snapshotter extends Unit {
             // As for a synchronous failure: the runs it covered count toward the next snapshot.
             destination = confirmedDestination_;
             runsSinceSnapshot += inFlightRuns_;
+            unitsRunAtSnapshot_ = -1; // what it covered is unsaved: a stop owes a snapshot
             snapshotsTaken--;
             SnapshotException failure = e.getCause() instanceof SnapshotException ? (SnapshotException) e.getCause()
                     : new SnapshotException("snapshot failed in the background: " + e.getCause(), e.getCause());
@@ -255,9 +336,14 @@ public abstract class Snapshotter extends Unit {
 
     private void write(boolean background) {
         int runsCovered = runsSinceSnapshot;
-        String effectiveSuffix = suffix != null ? suffix : Integer.toString(snapshotsTaken + 1);
+        String baseSuffix = suffix != null ? suffix : Integer.toString(snapshotsTaken + 1);
+        // A snapshot between two of the decision's (a stop mid-epoch) must not take the name of
+        // the one before it, which holds other state.
+        String effectiveSuffix = baseSuffix.equals(lastSuffix) ? baseSuffix + "_stop" : baseSuffix;
         // Everything this unit changes happens before the state is written, so that the
         // snapshot holds this unit as it is after its run.
+        lastSuffix = baseSuffix;
+        unitsRunAtSnapshot_ = mainWorkflow().unitsRun();
         runsSinceSnapshot = 0;
         lastSnapshotMillis = System.currentTimeMillis();
         snapshotsTaken++;
@@ -280,9 +366,14 @@ public abstract class Snapshotter extends Unit {
             return;
         }
         Manifest[] written = new Manifest[1];
-        SnapshotStore.Stored stored = store().store(entry,
-                out -> written[0] = SnapshotWriter.write(mainWorkflow(), manifest, options, out));
-        destination = stored.destination();
+        writingTo_ = destination;
+        SnapshotStore.Stored stored;
+        try {
+            stored = store().store(entry, out -> written[0] = SnapshotWriter.write(mainWorkflow(), manifest, options, out));
+        } finally {
+            writingTo_ = null;
+        }
+        destination = stored.destination(); // another name only if this one was taken while it was written
         confirmedDestination_ = destination;
         LOG.info("snapshot {}: {} of state, {} stored ({})", destination, ByteCounts.format(written[0].payloadBytes),
                 ByteCounts.format(stored.bytes()), settings.compression().argument());
@@ -320,6 +411,7 @@ public abstract class Snapshotter extends Unit {
         SnapshotStore target = store();
         SnapshotSettings retentionSettings = settings;
         OwnSnapshots own = ownSnapshots();
+        String where = destination;
         if (background_ == null) {
             background_ = Executors.newSingleThreadExecutor(runnable -> {
                 Thread thread = new Thread(runnable, "veles-snapshot");
@@ -329,12 +421,18 @@ public abstract class Snapshotter extends Unit {
         }
         inFlightRuns_ = runsCovered;
         inFlight_ = background_.submit(() -> {
-            SnapshotStore.Stored stored = target.store(entry, out -> {
-                try (OutputStream compressed = Progress.trackInBackground(options.codec().compress(out, options.level(),
-                        options.threads()), "writing " + manifest.name, copy.size())) {
-                    copy.writeTo(compressed);
-                }
-            });
+            writingTo_ = where;
+            SnapshotStore.Stored stored;
+            try {
+                stored = target.store(entry, out -> {
+                    try (OutputStream compressed = Progress.trackInBackground(options.codec().compress(out,
+                            options.level(), options.threads()), "writing " + manifest.name, copy.size())) {
+                        copy.writeTo(compressed);
+                    }
+                });
+            } finally {
+                writingTo_ = null;
+            }
             confirmedDestination_ = stored.destination();
             LOG.info("snapshot {}: {} of state, {} stored ({}, written in the background)", stored.destination(),
                     ByteCounts.format(manifest.payloadBytes), ByteCounts.format(stored.bytes()), options.codec().argument());

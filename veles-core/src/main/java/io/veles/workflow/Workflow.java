@@ -29,6 +29,10 @@ public class Workflow extends Unit {
     private boolean finished;
 
     private transient RunContext runContext_;
+    // Units run by this process, counted in the main workflow; snapshotters compare it with the
+    // count at their last snapshot to know whether a stop would lose work. Not captured: a
+    // restored workflow has run nothing since the snapshot it came from.
+    private transient long unitsRun_;
 
     /** Creates a main workflow (one with no parent). */
     public Workflow(String name) {
@@ -214,6 +218,22 @@ public class Workflow extends Unit {
         }
     }
 
+    /**
+     * How many units this process has run in the main workflow, nested workflows' units included
+     * and the start and end points not (they hold no work). A snapshot taken when this count was N
+     * and a stop when it is still N lose nothing.
+     */
+    public long unitsRun() {
+        return mainWorkflow().unitsRun_;
+    }
+
+    private void countUnitRun(Unit unit) {
+        if (unit instanceof StartPoint || unit instanceof EndPoint) {
+            return;
+        }
+        mainWorkflow().unitsRun_++;
+    }
+
     void finishRun() {
         finished = true;
     }
@@ -226,6 +246,7 @@ public class Workflow extends Unit {
             }
             running = unit;
             unit.pullLinkedAttributes();
+            countUnitRun(unit); // before it runs, so that a snapshot it takes counts it as covered
             unit.run();
             if (stopRequested()) {
                 return; // keep `running` so that a resume passes control on from this unit

@@ -56,6 +56,7 @@ public final class AtomicFiles {
     public static long write(Path target, SnapshotBody body) {
         Path directory = parentOf(target);
         Path temporary = directory.resolve(temporaryName(target.getFileName().toString()));
+        InFlightWrites.started(temporary, target);
         try {
             long written = writeTemporary(temporary, body);
             Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -67,6 +68,8 @@ public final class AtomicFiles {
         } catch (RuntimeException | Error e) {
             deleteQuietly(temporary);
             throw e;
+        } finally {
+            InFlightWrites.ended(temporary);
         }
     }
 
@@ -86,6 +89,7 @@ public final class AtomicFiles {
         Path directory = parentOf(wanted);
         Path temporary = directory.resolve(temporaryName(wanted.getFileName().toString()));
         Path target = wanted;
+        InFlightWrites.started(temporary, wanted);
         try {
             long written = writeTemporary(temporary, body);
             for (int attempt = 0; ; attempt++) {
@@ -110,6 +114,8 @@ public final class AtomicFiles {
         } catch (RuntimeException | Error e) {
             deleteQuietly(temporary);
             throw e;
+        } finally {
+            InFlightWrites.ended(temporary);
         }
     }
 

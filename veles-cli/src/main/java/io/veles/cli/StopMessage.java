@@ -1,0 +1,56 @@
+package io.veles.cli;
+
+import io.veles.launcher.Launcher;
+import io.veles.snapshot.Snapshotter.FinalSnapshot;
+
+/**
+ * The line a stopped run ends with: the snapshot that holds it and what that snapshot holds, or
+ * why none was written, and the command that continues it. It names only real snapshots.
+ */
+final class StopMessage {
+    private StopMessage() {
+    }
+
+    static String describe(String workflow, Launcher.Outcome outcome) {
+        FinalSnapshot last = outcome.finalSnapshots().isEmpty() ? null
+                : outcome.finalSnapshots().get(outcome.finalSnapshots().size() - 1);
+        String previous = outcome.lastSnapshot();
+        if (last == null) {
+            return "stopped before the end; the workflow has no snapshotter, so nothing was saved";
+        }
+        switch (last.outcome()) {
+            case WRITTEN:
+                return "stopped before the end; final snapshot " + last.snapshot() + " holds " + holds(last)
+                        + "; continue with: veles run " + workflow + " -w " + last.snapshot();
+            case NOTHING_NEW:
+                return previous == null
+                        ? "stopped before the end; nothing ran, so no snapshot was written; start again with: veles run " + workflow
+                        : "stopped before the end; nothing ran since " + previous + ", which holds the run; continue with: veles run "
+                        + workflow + " -w " + previous;
+            case SKIPPED:
+            case FAILED:
+            default:
+                String why = last.outcome() == FinalSnapshot.Outcome.SKIPPED ? "skip is set" : "writing it failed (see above)";
+                String lost = last.unitsRun() + " unit run(s) since the last snapshot are not saved";
+                return previous == null
+                        ? "stopped before the end; no final snapshot (" + why + ") and no earlier one: " + lost
+                        + "; start again with: veles run " + workflow
+                        : "stopped before the end; no final snapshot (" + why + "): " + lost + "; continue with: veles run "
+                        + workflow + " -w " + previous;
+        }
+    }
+
+    /** "epoch 3 and 37 more unit runs, resuming after unit gd_fc1" from the snapshot's facts. */
+    private static String holds(FinalSnapshot snapshot) {
+        StringBuilder text = new StringBuilder();
+        Object epoch = snapshot.info().get("epoch");
+        if (epoch != null) {
+            text.append("epoch ").append(epoch).append(" and ");
+        }
+        text.append(snapshot.unitsRun()).append(" unit run(s) since the previous snapshot");
+        if (snapshot.resumeAfter() != null) {
+            text.append(", resuming after unit ").append(snapshot.resumeAfter());
+        }
+        return text.toString();
+    }
+}

@@ -1,0 +1,216 @@
+package io.veles.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.veles.config.Config;
+import io.veles.snapshot.SnapshotSettings;
+import io.veles.snapshot.Snapshotter;
+import io.veles.snapshot.Snapshotter.FinalSnapshot;
+import io.veles.workflow.Bool;
+import io.veles.workflow.Repeater;
+import io.veles.workflow.Unit;
+import io.veles.workflow.Workflow;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A stop asked from Java ({@link Launcher#requestStop()}) at any unit boundary, mid-epoch included,
+ * leaves a final snapshot from which a resume ends bit for bit as the uninterrupted run.
+ */
+class FinalSnapshotTest {
+    @TempDir
+    Path dir;
+
+    // A run is 4 epochs of 3 iterations; an iteration runs repeater, draw, mix and after (4 units),
+    // and the snapshotter too at an epoch's end: 52 unit runs in all.
+    @ParameterizedTest(name = "stop at unit run {0}")
+    @ValueSource(ints = {1, 2, 3, 4, 5, 7, 11, 12, 13, 17, 23, 26, 29, 30, 31, 40, 47, 50})
+    void aStopAtAnyUnitBoundaryLeavesAFinalSnapshotThatResumesBitForBit(int stopAt) {
+        String expected = run(-1, null).workflow().toString();
+
+        Launcher.Outcome stopped = run(stopAt, null);
+        assertThat(stopped.stopped()).isTrue();
+        FinalSnapshot last = stopped.finalSnapshots().get(0);
+        assertThat(last.outcome()).isEqualTo(FinalSnapshot.Outcome.WRITTEN);
+        assertThat(last.unitsRun()).isPositive();
+        assertThat(Path.of(last.snapshot())).exists();
+        assertThat(stopped.lastSnapshot()).isEqualTo(last.snapshot());
+
+        Launcher.Outcome resumed = run(-1, last.snapshot());
+        assertThat(resumed.stopped()).isFalse();
+        assertThat(resumed.workflow().toString()).isEqualTo(expected);
+    }
+
+    @Test
+    void aStopMidEpochNamesItsSnapshotApartFromTheEpochsOwn() throws Exception {
+        // Epoch 1's snapshot is unit run 12; run 19 is the draw of epoch 2's second iteration.
+        Launcher.Outcome stopped = run(19, null);
+        try (Stream<Path> files = Files.list(dir.resolve("snaps"))) {
+            assertThat(files.map(file -> file.getFileName().toString()).sorted().collect(Collectors.toList()))
+                    .contains("epochs_e1", "epochs_e1_stop", "epochs_current");
+        }
+        FinalSnapshot last = stopped.finalSnapshots().get(0);
+        assertThat(last.snapshot()).endsWith("epochs_e1_stop");
+        assertThat(last.info()).containsEntry("epoch", 1);
+        assertThat(last.resumeAfter()).isEqualTo("draw");
+    }
+
+    @Test
+    void aStopBeforeAnyUnitRanAfterARestoreWritesNothingAndNamesTheRestoredSnapshot() {
+        String epochOne = run(19, null).finalSnapshots().get(0).snapshot();
+        Launcher.Outcome stopped = run(0, epochOne);
+        assertThat(stopped.stopped()).isTrue();
+        assertThat(stopped.finalSnapshots().get(0).outcome()).isEqualTo(FinalSnapshot.Outcome.NOTHING_NEW);
+        assertThat(stopped.lastSnapshot()).isEqualTo(epochOne);
+    }
+
+    @Test
+    void skipVetoesTheFinalSnapshotAndSaysSo() {
+        Launcher.Outcome stopped = run(4, null, Map.of("skip_all", "true"));
+        assertThat(stopped.finalSnapshots().get(0).outcome()).isEqualTo(FinalSnapshot.Outcome.SKIPPED);
+        assertThat(stopped.lastSnapshot()).isNull();
+        assertThat(dir.resolve("snaps")).doesNotExist();
+    }
+
+    private Launcher.Outcome run(int stopAt, String snapshot) {
+        return run(stopAt, snapshot, Map.of());
+    }
+
+    /** Runs, asking to stop after unit run {@code stopAt} of this process (0: at initialisation; -1: never). */
+    private Launcher.Outcome run(int stopAt, String snapshot, Map<String, String> extra) {
+        Map<String, String> settings = new HashMap<>(Map.of("snapshotter.directory", dir.resolve("snaps").toString(),
+                "snapshotter.compression", "none", "snapshotter.async", "false"));
+        settings.putAll(extra);
+        stopAfter = stopAt;
+        return new Launcher(new Launcher.Request(WorkflowFactories.forClass(EpochWorkflow.class), Config.of(settings),
+                snapshot, 11L, null, null, null)).run();
+    }
+
+    /** When to ask for a stop, as a signal would: after this unit run of the process (see run()). */
+    private static volatile int stopAfter = -1;
+
+    /**
+     * start → repeater → draw → mix → snapshotter (runs at each epoch's end) → after → repeater;
+     * the end opens after four epochs.
+     */
+    public static final class EpochWorkflow extends Workflow {
+        static final int ITERATIONS_PER_EPOCH = 3;
+
+        public EpochWorkflow(Config config) {
+            super("epochs");
+            Repeater repeater = new Repeater(this);
+            Draw draw = new Draw(this);
+            Mix mix = new Mix(this);
+            Snapshotter snapshotter = Snapshotter.create(this, SnapshotSettings.from(config.section("snapshotter"),
+                    SnapshotSettings.defaults("epochs")));
+            if (config.getBoolean("skip_all", false)) {
+                snapshotter.skip(new Bool(true));
+            }
+            Unit after = new After(this, mix);
+            repeater.linkFrom(startPoint());
+            draw.linkFrom(repeater);
+            mix.linkFrom(draw).linkAttrs(draw, "values", "drawn");
+            snapshotter.linkFrom(mix).gateSkip(mix.epochEnded.not());
+            mix.snapshotter = snapshotter;
+            after.linkFrom(snapshotter);
+            repeater.linkFrom(after);
+            endPoint().linkFrom(mix).gateBlock(mix.done.not());
+        }
+
+        @Override
+        public String toString() {
+            Mix mix = (Mix) findUnit("mix");
+            After after = (After) findUnit("after");
+            return "sums=" + Arrays.toString(mix.sums) + " iteration=" + mix.iteration + " after=" + after.runs + "/"
+                    + after.bits + " random=" + random().position() + " finished=" + isFinished();
+        }
+    }
+
+    static final class Draw extends Unit {
+        double[] drawn = new double[4];
+
+        Draw(Workflow workflow) {
+            super(workflow, "draw");
+        }
+
+        @Override
+        public void initialize() {
+            super.initialize();
+            if (stopAfter == 0) {
+                ((Launcher) runContext()).requestStop();
+            }
+        }
+
+        @Override
+        public void run() {
+            for (int i = 0; i < drawn.length; i++) {
+                drawn[i] = random().nextGaussian();
+            }
+            requestStopIfDue(this);
+        }
+    }
+
+    /** Asks the run to stop once the process has run {@code stopAfter} units (the repeater and snapshotter don't ask). */
+    static void requestStopIfDue(Unit unit) {
+        Launcher launcher = (Launcher) unit.runContext();
+        if (stopAfter > 0 && unit.mainWorkflow().unitsRun() >= stopAfter && !launcher.stopRequested()) {
+            launcher.requestStop();
+        }
+    }
+
+    static final class Mix extends Unit {
+        final Bool epochEnded = new Bool(false);
+        final Bool done = new Bool(false);
+        double[] values;
+        double[] sums = new double[4];
+        int iteration;
+        Snapshotter snapshotter;
+
+        Mix(Workflow workflow) {
+            super(workflow, "mix");
+        }
+
+        @Override
+        public void run() {
+            iteration++;
+            for (int i = 0; i < sums.length; i++) {
+                sums[i] = sums[i] * 0.5 + values[i] * random().nextDouble();
+            }
+            int epoch = iteration / EpochWorkflow.ITERATIONS_PER_EPOCH;
+            epochEnded.set(iteration % EpochWorkflow.ITERATIONS_PER_EPOCH == 0);
+            if (epochEnded.get()) {
+                snapshotter.suffix("e" + epoch);
+                snapshotter.info().put("epoch", epoch);
+            }
+            done.set(epoch >= 4 && epochEnded.get());
+            requestStopIfDue(this);
+        }
+    }
+
+    static final class After extends Unit {
+        private final Mix mix;
+        int runs;
+        long bits;
+
+        After(Workflow workflow, Mix mix) {
+            super(workflow, "after");
+            this.mix = mix;
+        }
+
+        @Override
+        public void run() {
+            runs++;
+            bits = bits * 31 + Double.doubleToLongBits(mix.sums[0]);
+            requestStopIfDue(this);
+        }
+    }
+}
