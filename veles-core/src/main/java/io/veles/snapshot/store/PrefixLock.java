@@ -7,10 +7,12 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 
 /**
  * The one live run allowed to write a prefix in a directory: an OS lock on
@@ -28,11 +30,13 @@ public final class PrefixLock implements AutoCloseable {
     private final Path file;
     private final FileChannel channel;
     private final FileLock lock;
+    private final boolean createdDirectory;
 
-    private PrefixLock(Path file, FileChannel channel, FileLock lock) {
+    private PrefixLock(Path file, FileChannel channel, FileLock lock, boolean createdDirectory) {
         this.file = file;
         this.channel = channel;
         this.lock = lock;
+        this.createdDirectory = createdDirectory;
     }
 
     /** The lock file for {@code prefix} in {@code directory}. */
@@ -43,8 +47,10 @@ public final class PrefixLock implements AutoCloseable {
     /**
      * Takes the lock for {@code prefix} in the existing {@code directory} for run {@code runId}, or
      * refuses with a {@link SnapshotLockedException} naming the run that holds it.
+     * {@code createdDirectory}: the directory was made for this run, and goes again on
+     * {@link #close} if nothing else was put in it.
      */
-    public static PrefixLock acquire(Path directory, String prefix, String runId) {
+    public static PrefixLock acquire(Path directory, String prefix, String runId, boolean createdDirectory) {
         Path file;
         try {
             file = fileOf(directory.toRealPath(), prefix);
@@ -67,7 +73,7 @@ public final class PrefixLock implements AutoCloseable {
             channel.truncate(0);
             channel.write(ByteBuffer.wrap((holder + "\n").getBytes(StandardCharsets.UTF_8)), 0);
             channel.force(false);
-            return new PrefixLock(file, channel, lock);
+            return new PrefixLock(file, channel, lock, createdDirectory);
         } catch (IOException e) {
             closeQuietly(channel);
             HELD_HERE.remove(file);
@@ -105,16 +111,40 @@ public final class PrefixLock implements AutoCloseable {
         return file;
     }
 
-    /** Lets the next run have the prefix. */
+    /**
+     * Lets the next run have the prefix. A directory made for this run that holds nothing but
+     * this lock is removed, so that a run that wrote nothing leaves nothing: the lock file goes
+     * while the lock is still held, so that a run that opened it meanwhile is refused rather
+     * than locking a file no longer there.
+     */
     @Override
     public void close() {
+        boolean removeDirectory = createdDirectory && holdsOnlyTheLock();
         try {
+            if (removeDirectory) {
+                Files.deleteIfExists(file);
+            }
             lock.release();
         } catch (IOException ignored) {
             // closing the channel below releases it too
         } finally {
             closeQuietly(channel);
             HELD_HERE.remove(file);
+        }
+        if (removeDirectory) {
+            try {
+                Files.deleteIfExists(file.getParent());
+            } catch (IOException ignored) {
+                // another run put something there meanwhile: the directory is theirs now
+            }
+        }
+    }
+
+    private boolean holdsOnlyTheLock() {
+        try (Stream<Path> entries = Files.list(file.getParent())) {
+            return entries.allMatch(entry -> entry.getFileName().equals(file.getFileName()));
+        } catch (IOException e) {
+            return false;
         }
     }
 

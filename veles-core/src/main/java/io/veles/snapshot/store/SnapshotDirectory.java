@@ -114,8 +114,9 @@ public final class SnapshotDirectory {
      */
     public PrefixLock lock(String prefix, String runId) {
         checkPart("prefix", prefix);
+        boolean existed = Files.isDirectory(directory);
         createDirectory();
-        return PrefixLock.acquire(directory, prefix, runId);
+        return PrefixLock.acquire(directory, prefix, runId, !existed);
     }
 
     /** Snapshot files here (not links, temporaries or hidden files), oldest first. */

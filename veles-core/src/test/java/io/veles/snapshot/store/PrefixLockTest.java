@@ -43,6 +43,25 @@ class PrefixLockTest {
     }
 
     @Test
+    void aDirectoryMadeForARunThatWroteNothingIsRemovedWithItsLock() throws Exception {
+        Path empty = dir.resolve("made/for/nothing");
+        new SnapshotDirectory(empty).lock("wine", "run-a").close();
+        assertThat(empty).doesNotExist();
+        assertThat(dir.resolve("made/for")).exists(); // only the directory the snapshots would have gone to
+
+        Path used = dir.resolve("used");
+        try (PrefixLock lock = new SnapshotDirectory(used).lock("wine", "run-b")) {
+            Files.write(used.resolve("wine_1.gz"), new byte[] {1});
+        }
+        assertThat(used.resolve("wine_1.gz")).exists();
+        assertThat(PrefixLock.fileOf(used, "wine")).as("a lock file is never deleted where anything else is").exists();
+
+        Path existing = Files.createDirectories(dir.resolve("existing"));
+        new SnapshotDirectory(existing).lock("wine", "run-c").close();
+        assertThat(existing).as("a directory that was there stays").exists();
+    }
+
+    @Test
     void aLockFileLeftByADeadRunNeverBlocks() throws Exception {
         Path snaps = Files.createDirectories(dir.resolve("snaps"));
         Files.writeString(PrefixLock.fileOf(snaps, "wine"), "run dead-run, pid 999999 on host gone-host\n");
