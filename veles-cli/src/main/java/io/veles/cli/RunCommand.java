@@ -84,6 +84,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--rename-class", paramLabel = "OLD=NEW", description = "Restore objects saved as class OLD into class NEW, for classes renamed or moved since the snapshot (repeatable).")
     Map<String, String> renamedClasses = new LinkedHashMap<>();
 
+    @Option(names = "--removed-unit-class", paramLabel = "CLASS", description = "Restore the units of CLASS, which the code no longer has, as placeholders that do nothing and keep their links; their state is dropped (repeatable).")
+    List<String> removedUnitClasses = new ArrayList<>();
+
     @Override
     public Integer call() {
         Config fromFile = configFile == null ? Config.empty() : Config.load(configFile);
@@ -99,6 +102,9 @@ final class RunCommand implements Callable<Integer> {
         RestoreRules rules = RestoreRules.forWorkflow(factory.workflowClass()).allowPackages(allowed);
         for (Map.Entry<String, String> rename : renamedClasses.entrySet()) {
             rules = rules.renameClass(rename.getKey(), rename.getValue());
+        }
+        for (String removed : removedUnitClasses) {
+            rules = rules.removedUnitClass(removed);
         }
         Launcher launcher = new Launcher(new Launcher.Request(factory, config, snapshot, seed, resultFile, rules, key));
         Launcher.Outcome outcome = launcher.run();

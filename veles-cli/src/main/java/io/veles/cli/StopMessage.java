@@ -47,7 +47,7 @@ final class StopMessage {
         if (epoch != null) {
             text.append("epoch ").append(epoch).append(" and ");
         }
-        text.append(snapshot.unitsRun()).append(" unit run(s) since the previous snapshot");
+        text.append(snapshot.unitsRun()).append(" unit run(s) not in the previous snapshot");
         if (snapshot.resumeAfter() != null) {
             text.append(", resuming after unit ").append(snapshot.resumeAfter());
         }

@@ -84,17 +84,18 @@ class OneRunPerNameTest {
         assertThat(after).hasSize(before.size() + 3);
     }
 
+    /** As a user would: both runs write into the default directory, ./snapshots. */
     @Test
     void aResumeFromAnEarlySnapshotWritesDistinctNamesAndLeavesTheLaterOnesByteForByte() throws Exception {
-        Path snaps = dir.resolve("snaps");
+        Path snaps = dir.resolve("snapshots");
         VelesProcess original = VelesProcess.run(dir, "run", "wine", "decision.max_epochs=28",
-                "decision.fail_iterations=1000", "--snapshot-dir", "snaps");
+                "decision.fail_iterations=1000");
         assertThat(original.exitCode()).as(original.stderr()).isZero();
         Map<String, byte[]> before = files(snaps);
         assertThat(before).hasSize(28);
         String early = before.keySet().stream().filter(name -> name.startsWith("wine_3_")).findFirst().orElseThrow();
 
-        VelesProcess resumed = VelesProcess.run(dir, "run", "wine", "-w", "snaps/" + early, "--result-file", "resumed.json");
+        VelesProcess resumed = VelesProcess.run(dir, "run", "wine", "-w", "snapshots/" + early, "--result-file", "resumed.json");
         assertThat(resumed.exitCode()).as(resumed.stderr()).isZero();
         JsonNode result = new ObjectMapper().readTree(dir.resolve("resumed.json").toFile());
         String resumedId = result.get("id").asText();
@@ -107,8 +108,8 @@ class OneRunPerNameTest {
         for (String name : written) {
             String taken = name.replace("+" + discriminator, "");
             assertThat(before).as("%s takes the place of no file", name).containsKey(taken);
-            assertThat(resumed.stderr()).contains("snapshot name " + taken + " is taken in snaps by an earlier snapshot,"
-                    + " which stays: this one is snaps/" + name);
+            assertThat(resumed.stderr()).contains("snapshot name " + taken + " is taken in snapshots by an earlier snapshot,"
+                    + " which stays: this one is snapshots/" + name);
             assertThat(manifestId(snaps.resolve(name))).isEqualTo(resumedId);
         }
         assertThat(result.get("snapshot").asText()).isEqualTo(snaps.getFileName().resolve(

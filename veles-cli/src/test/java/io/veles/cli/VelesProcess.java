@@ -25,7 +25,21 @@ final class VelesProcess {
 
     /** Starts veles in a JVM with {@code jvmOptions} (e.g. -Xmx, -D settings). */
     static VelesProcess start(Path workingDirectory, List<String> jvmOptions, String... args) throws IOException {
-        List<String> command = commandLine(jvmOptions, args);
+        return start(workingDirectory, commandLine(jvmOptions, args));
+    }
+
+    /**
+     * Starts veles so that {@link #interrupt()} reaches it: a process started in the background of
+     * a non-interactive shell (as a CI script may run the build) inherits SIGINT ignored, and the
+     * JVM then installs no handler for it. {@code env --default-signal=INT} restores the default.
+     */
+    static VelesProcess startInterruptible(Path workingDirectory, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of("env", "--default-signal=INT"));
+        command.addAll(commandLine(List.of(), args));
+        return start(workingDirectory, command);
+    }
+
+    private static VelesProcess start(Path workingDirectory, List<String> command) throws IOException {
         Path stdout = Files.createTempFile(workingDirectory, ".stdout", ".txt");
         Path stderr = Files.createTempFile(workingDirectory, ".stderr", ".txt");
         Process process = new ProcessBuilder(command).directory(workingDirectory.toFile())
@@ -68,6 +82,14 @@ final class VelesProcess {
     void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor();
+    }
+
+    /** SIGINT, as Ctrl-C sends it (see {@link #startInterruptible}). */
+    void interrupt() throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new AssertionError("kill -INT " + process.pid() + " failed");
+        }
     }
 
     /** SIGTERM, as a scheduler's preemption sends it. */

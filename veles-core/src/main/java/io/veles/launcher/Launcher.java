@@ -99,7 +99,8 @@ public final class Launcher implements RunContext {
         boolean restored = request.snapshot() != null;
         Workflow workflow = restored ? restore() : create();
         for (String key : request.config().unusedKeys()) {
-            LOG.warn("setting {} was not used{}", key, restored ? " (settings other than snapshotter.* do not apply on restore)" : "");
+            LOG.warn("setting {} was not used{}", key, restored
+                    ? " (on a resume only snapshotter.* and the workflow's resumable settings apply)" : "");
         }
         List<Snapshotter> found = new ArrayList<>();
         for (Unit unit : workflow.allUnits()) {
@@ -179,12 +180,18 @@ public final class Launcher implements RunContext {
         if (request.seed() != null) {
             LOG.warn("--random-seed is ignored on restore: the generator continues from the snapshot");
         }
+        // Where the resumed run writes, and what it deletes, come from this command line and the
+        // defaults, never from the snapshot: a snapshot is data, not orders.
         Config overrides = request.config().section("snapshotter");
+        SnapshotSettings location = SnapshotSettings.defaults(workflow.name());
         for (Unit unit : workflow.allUnits()) {
             if (unit instanceof Snapshotter) {
                 Snapshotter snapshotter = (Snapshotter) unit;
-                snapshotter.reconfigure(SnapshotSettings.from(overrides, snapshotter.settings()));
+                snapshotter.reconfigure(SnapshotSettings.from(overrides, snapshotter.recordedSettings().withLocationOf(location)));
             }
+        }
+        if (workflow instanceof ResumableSettings) {
+            ((ResumableSettings) workflow).applyOnResume(request.config());
         }
         return workflow;
     }

@@ -78,6 +78,8 @@ final class FieldsSerializer extends Serializer<Object> {
                 slot.set(object, readValue(kryo, input, slot.kind));
             }
         } else {
+            // Fields added since the snapshot: their initialisers' values where known (no constructor runs).
+            plan.initialised.forEach((slot, initial) -> slot.set(object, initial.value().get()));
             State state = new State(plan.current, context::adapt);
             if (plan.writtenCustom) {
                 int count = ((SnapshotInput) input).checkedLength(input.readVarInt(true), 1, "a state");

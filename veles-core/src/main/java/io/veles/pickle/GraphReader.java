@@ -1,12 +1,15 @@
 package io.veles.pickle;
 
 import io.veles.snapshot.SnapshotException;
+import io.veles.workflow.RemovedUnit;
 import io.veles.workflow.Unit;
 import io.veles.workflow.Workflow;
 import java.io.InputStream;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Reads a payload written by {@link GraphWriter} back into a workflow. Nothing is handed out
@@ -41,6 +44,9 @@ public final class GraphReader {
         RestoreReport report = new RestoreReport();
         PickleContext context = new PickleContext(recorded, report, rules);
         SnapshotKryo session = new SnapshotKryo(context, rules);
+        Set<String> unitClasses = new HashSet<>(); // the main workflow's class (unit 0) has no stand-in
+        units.stream().skip(1).forEach(unit -> unitClasses.add(unit.type()));
+        ((AllowListClassResolver) session.kryo.getClassResolver()).unitClasses(unitClasses);
         SnapshotInput input = new SnapshotInput(payload, GraphWriter.BUFFER_SIZE, payloadLength, shuffled);
         Object root;
         try {
@@ -66,6 +72,11 @@ public final class GraphReader {
         }
         if (input.remaining() != 0) {
             throw new SnapshotException("snapshot is corrupt: " + input.remaining() + " payload bytes follow the last unit");
+        }
+        for (Unit unit : context.units().units()) {
+            if (unit instanceof RemovedUnit) {
+                report.unitRemoved(unit.name(), unit.getClass().getName());
+            }
         }
         for (Pickleable object : context.restoredObjects()) {
             if (!(object instanceof Unit)) {

@@ -70,7 +70,7 @@ final class PickleContext {
             } catch (SnapshotException e) {
                 throw new SnapshotException(e.getMessage() + inUnit(), e);
             }
-            report.fieldsChanged(type.getName(), plan.added, plan.removed, plan.renamed);
+            report.fieldsChanged(plan);
             plans.put(type, plan);
         }
         return plan;

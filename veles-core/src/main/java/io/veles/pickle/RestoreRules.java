@@ -4,9 +4,11 @@ import io.veles.workflow.Workflow;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -17,7 +19,8 @@ import java.util.function.Function;
  * <pre>{@code
  * RestoreRules rules = RestoreRules.forWorkflow(MyWorkflow.class)
  *         .renameClass("com.example.OldLayer", "com.example.nn.Layer")
- *         .convert(Integer.class, Long.class, Integer::longValue);
+ *         .convert(Integer.class, Long.class, Integer::longValue)
+ *         .removedUnitClass("com.example.OldLogger");
  * }</pre>
  *
  * Fields renamed within a class are mapped with {@link FormerName} on the field instead.
@@ -30,33 +33,53 @@ public final class RestoreRules {
     private final ClassAllowList allowList;
     private final Map<String, String> renamedClasses;
     private final List<Conversion> conversions;
+    private final Set<String> removedUnitClasses;
 
-    private RestoreRules(ClassAllowList allowList, Map<String, String> renamedClasses, List<Conversion> conversions) {
+    private RestoreRules(ClassAllowList allowList, Map<String, String> renamedClasses, List<Conversion> conversions,
+                         Set<String> removedUnitClasses) {
         this.allowList = allowList;
         this.renamedClasses = renamedClasses;
         this.conversions = conversions;
+        this.removedUnitClasses = removedUnitClasses;
     }
 
     /** Rules for restoring a {@code workflowClass} workflow: its package and the engine's allowed. */
     public static RestoreRules forWorkflow(Class<? extends Workflow> workflowClass) {
-        return new RestoreRules(ClassAllowList.forWorkflow(workflowClass, List.of()), Map.of(), List.of());
+        return new RestoreRules(ClassAllowList.forWorkflow(workflowClass, List.of()), Map.of(), List.of(), Set.of());
     }
 
     /** Rules that only allow what {@code allowList} allows: no renames, no conversions. */
     public static RestoreRules allowing(ClassAllowList allowList) {
-        return new RestoreRules(allowList, Map.of(), List.of());
+        return new RestoreRules(allowList, Map.of(), List.of(), Set.of());
     }
 
     /** These rules, also allowing classes of {@code packages}. */
     public RestoreRules allowPackages(Collection<String> packages) {
-        return new RestoreRules(allowList.withPackages(packages), renamedClasses, conversions);
+        return new RestoreRules(allowList.withPackages(packages), renamedClasses, conversions, removedUnitClasses);
     }
 
     /** These rules, restoring objects saved as class {@code oldName} into class {@code newName}. */
     public RestoreRules renameClass(String oldName, String newName) {
         Map<String, String> renamed = new LinkedHashMap<>(renamedClasses);
         renamed.put(Objects.requireNonNull(oldName, "oldName"), Objects.requireNonNull(newName, "newName"));
-        return new RestoreRules(allowList, Map.copyOf(renamed), conversions);
+        return new RestoreRules(allowList, Map.copyOf(renamed), conversions, removedUnitClasses);
+    }
+
+    /**
+     * These rules, restoring units saved as class {@code className}, which the code removed on
+     * purpose, as {@link io.veles.workflow.RemovedUnit} placeholders: they keep their names and
+     * links and do nothing; their state is dropped. Without this, a restore that meets a unit class
+     * the code no longer has is refused, since the class may just have been renamed.
+     */
+    public RestoreRules removedUnitClass(String className) {
+        Set<String> removed = new LinkedHashSet<>(removedUnitClasses);
+        removed.add(Objects.requireNonNull(className, "className"));
+        return new RestoreRules(allowList, renamedClasses, conversions, Set.copyOf(removed));
+    }
+
+    /** True if units of class {@code className} were removed on purpose ({@link #removedUnitClass}). */
+    boolean unitClassRemoved(String className) {
+        return removedUnitClasses.contains(className);
     }
 
     /**
@@ -68,7 +91,7 @@ public final class RestoreRules {
     public <A, B> RestoreRules convert(Class<A> from, Class<B> to, Function<? super A, ? extends B> conversion) {
         List<Conversion> all = new ArrayList<>(conversions);
         all.add(new Conversion(from, to, value -> conversion.apply((A) value)));
-        return new RestoreRules(allowList, renamedClasses, List.copyOf(all));
+        return new RestoreRules(allowList, renamedClasses, List.copyOf(all), removedUnitClasses);
     }
 
     public ClassAllowList allowList() {

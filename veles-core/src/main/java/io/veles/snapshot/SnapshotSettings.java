@@ -3,6 +3,7 @@ package io.veles.snapshot;
 import io.veles.config.Config;
 import io.veles.config.ConfigException;
 import io.veles.snapshot.codec.Codec;
+import io.veles.snapshot.db.DatabaseTarget;
 import java.time.Duration;
 
 /**
@@ -122,6 +123,39 @@ public record SnapshotSettings(String prefix, String directory, Codec compressio
     public SnapshotSettings withRetention(int last, double everyHours, int best) {
         return new SnapshotSettings(prefix, directory, compression, compressionLevel, interval, timeInterval, odbc,
                 table, sizeWarningBytes, codeBackup, onFailure, async, asyncMemoryBytes, last, everyHours, best);
+    }
+
+    /** These settings with the connection string's password removed, as snapshots record them. */
+    public SnapshotSettings withoutSecrets() {
+        return new SnapshotSettings(prefix, directory, compression, compressionLevel, interval, timeInterval,
+                DatabaseTarget.redacted(odbc), table, sizeWarningBytes, codeBackup, onFailure, async, asyncMemoryBytes,
+                keepLast, keepEveryHours, keepBest);
+    }
+
+    /**
+     * These settings with where snapshots go and what is deleted taken from {@code other}: prefix,
+     * directory, odbc, table, code backup and retention. The codec and cadence stay.
+     */
+    public SnapshotSettings withLocationOf(SnapshotSettings other) {
+        return new SnapshotSettings(other.prefix, other.directory, compression, compressionLevel, interval, timeInterval,
+                other.odbc, other.table, sizeWarningBytes, other.codeBackup, onFailure, async, asyncMemoryBytes,
+                other.keepLast, other.keepEveryHours, other.keepBest);
+    }
+
+    /** Where these settings send snapshots and what they delete, in words: "directory snapshots, prefix wine". */
+    public String location() {
+        StringBuilder text = new StringBuilder(odbc != null
+                ? "odbc " + DatabaseTarget.redacted(odbc) + ", table " + (table != null ? table : DEFAULT_TABLE)
+                : "directory " + directory);
+        text.append(", prefix ").append(prefix);
+        if (retention() != null) {
+            text.append(", keep_last ").append(keepLast).append(", keep_every_hours ").append(keepEveryHours)
+                    .append(", keep_best ").append(keepBest);
+        }
+        if (codeBackup) {
+            text.append(", code_backup");
+        }
+        return text.toString();
     }
 
     /** Defaults: gz at its default level, every run, into {@code ./snapshots}. */

@@ -134,6 +134,7 @@ public final class Snapshots {
         GraphReader.Restored restored = reader.restore(rules);
         restored.report().renamedClasses().forEach(rename -> LOG.warn("class renamed since the snapshot: {}", rename));
         restored.report().changes().forEach(change -> LOG.warn("code changed since the snapshot: {}", change.describe()));
+        restored.report().removedUnits().forEach(unit -> LOG.warn("code changed since the snapshot: {}", unit));
         return workflowClass.cast(restored.workflow());
     }
 

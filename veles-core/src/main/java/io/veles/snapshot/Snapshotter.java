@@ -44,7 +44,12 @@ import org.slf4j.LoggerFactory;
 public abstract class Snapshotter extends Unit {
     private static final Logger LOG = LoggerFactory.getLogger(Snapshotter.class);
 
-    private SnapshotSettings settings;
+    // The settings as recorded in snapshots, with the connection string's secrets removed: what
+    // inspect and diff show, and where a resumed run takes its codec and cadence from.
+    private SnapshotSettings recorded;
+    // The settings this process uses, with the real connection string. Never captured: where a
+    // resumed run writes, and what it deletes, come from its own command line and defaults.
+    private transient SnapshotSettings settings_;
     private Bool skip = new Bool(false);
     private String suffix;
     private final LinkedHashMap<String, Object> info = new LinkedHashMap<>();
@@ -70,7 +75,8 @@ public abstract class Snapshotter extends Unit {
 
     protected Snapshotter(Workflow workflow, String name, SnapshotSettings settings) {
         super(workflow, name);
-        this.settings = settings;
+        this.settings_ = settings;
+        this.recorded = settings.withoutSecrets();
     }
 
     /** A snapshotter for {@code settings}: into a database if {@code odbc} is set, else into files. */
@@ -78,8 +84,21 @@ public abstract class Snapshotter extends Unit {
         return settings.odbc() != null ? new SnapshotterToDB(workflow, settings) : new SnapshotterToFile(workflow, settings);
     }
 
+    /**
+     * The settings in force. After a restore that nobody reconfigured (see {@link #reconfigure}),
+     * the location (directory, prefix, database, retention, code backup) is the defaults', never
+     * the snapshot's; the codec and cadence continue as recorded.
+     */
     public SnapshotSettings settings() {
-        return settings;
+        if (settings_ == null) {
+            settings_ = recorded.withLocationOf(SnapshotSettings.defaults(mainWorkflow().name()));
+        }
+        return settings_;
+    }
+
+    /** The settings as the snapshot recorded them, secrets removed: for tools, never for writing. */
+    public SnapshotSettings recordedSettings() {
+        return recorded;
     }
 
     /**
@@ -88,7 +107,8 @@ public abstract class Snapshotter extends Unit {
      */
     public void reconfigure(SnapshotSettings newSettings) {
         releaseStore();
-        this.settings = newSettings;
+        this.settings_ = newSettings;
+        this.recorded = newSettings.withoutSecrets();
     }
 
     /** Signs the snapshots this unit writes with {@code key} (null: unsigned). Never captured. */
@@ -140,7 +160,7 @@ public abstract class Snapshotter extends Unit {
         try {
             store().prepare(runContext().id());
         } catch (SnapshotException e) {
-            if (settings.onFailure() == SnapshotSettings.FailurePolicy.FAIL || e instanceof SnapshotLockedException) {
+            if (settings().onFailure() == SnapshotSettings.FailurePolicy.FAIL || e instanceof SnapshotLockedException) {
                 throw e; // a prefix another live run writes is never shared, whatever the policy
             }
             store_ = null;
@@ -152,15 +172,15 @@ public abstract class Snapshotter extends Unit {
     public void run() {
         counter++;
         runsSinceSnapshot++;
-        if (counter < settings.interval() || skip.get()) {
+        if (counter < settings().interval() || skip.get()) {
             return;
         }
         counter = 0;
         long now = System.currentTimeMillis();
-        if (snapshotsTaken > 0 && now - lastSnapshotMillis < settings.timeInterval() * 1000) {
+        if (snapshotsTaken > 0 && now - lastSnapshotMillis < settings().timeInterval() * 1000) {
             return;
         }
-        take(settings.async());
+        take(settings().async());
     }
 
     /**
@@ -292,7 +312,7 @@ public abstract class Snapshotter extends Unit {
         try {
             write(background);
         } catch (SnapshotException e) {
-            if (settings.onFailure() == SnapshotSettings.FailurePolicy.FAIL) {
+            if (settings().onFailure() == SnapshotSettings.FailurePolicy.FAIL) {
                 throw e;
             }
             runsSinceSnapshot = runsBefore;
@@ -327,7 +347,7 @@ public abstract class Snapshotter extends Unit {
             snapshotsTaken--;
             SnapshotException failure = e.getCause() instanceof SnapshotException ? (SnapshotException) e.getCause()
                     : new SnapshotException("snapshot failed in the background: " + e.getCause(), e.getCause());
-            if (settings.onFailure() == SnapshotSettings.FailurePolicy.FAIL) {
+            if (settings().onFailure() == SnapshotSettings.FailurePolicy.FAIL) {
                 throw failure;
             }
             LOG.error("snapshot failed, the run goes on (snapshotter.on_failure=warn): {}", failure.getMessage());
@@ -348,9 +368,9 @@ public abstract class Snapshotter extends Unit {
         lastSnapshotMillis = System.currentTimeMillis();
         snapshotsTaken++;
         RunContext run = runContext();
-        SnapshotStore.Entry entry = store().freeName(new SnapshotStore.Entry(settings.prefix(), effectiveSuffix,
+        SnapshotStore.Entry entry = store().freeName(new SnapshotStore.Entry(settings().prefix(), effectiveSuffix,
                 Instant.ofEpochMilli(lastSnapshotMillis), run.id(), run.logId(), mainWorkflow().name(),
-                settings.compression()));
+                settings().compression()));
         destination = store().destinationOf(entry);
 
         Manifest manifest = new Manifest();
@@ -358,8 +378,9 @@ public abstract class Snapshotter extends Unit {
         manifest.id = run.id();
         manifest.logId = run.logId();
         manifest.created = Instant.ofEpochMilli(lastSnapshotMillis).toString();
-        manifest.info.put("prefix", settings.prefix());
+        manifest.info.put("prefix", settings().prefix());
         manifest.info.put("suffix", effectiveSuffix);
+        manifest.info.put("written_to", recorded.location()); // shown by inspect; a resume never follows it
         manifest.info.putAll(info);
         SnapshotWriter.Options options = writerOptions();
         if (background && writeInBackground(entry, manifest, options, runsCovered)) {
@@ -376,9 +397,9 @@ public abstract class Snapshotter extends Unit {
         destination = stored.destination(); // another name only if this one was taken while it was written
         confirmedDestination_ = destination;
         LOG.info("snapshot {}: {} of state, {} stored ({})", destination, ByteCounts.format(written[0].payloadBytes),
-                ByteCounts.format(stored.bytes()), settings.compression().argument());
+                ByteCounts.format(stored.bytes()), settings().compression().argument());
         warnIfLarge(written[0]);
-        applyRetention(store(), entry, stored, manifest, settings, ownSnapshots());
+        applyRetention(store(), entry, stored, manifest, settings(), ownSnapshots());
     }
 
     /**
@@ -396,10 +417,10 @@ public abstract class Snapshotter extends Unit {
         try {
             SnapshotWriter.Prepared prepared = SnapshotWriter.prepare(main, manifest, options);
             long bytes = prepared.containerBytes(options);
-            if (bytes > settings.asyncMemoryBytes()) {
+            if (bytes > settings().asyncMemoryBytes()) {
                 copy_ = null; // the kept pieces are no use to a state this size
                 LOG.info("snapshot {} needs a {} copy, above snapshotter.async_memory_mb ({}): writing it synchronously",
-                        destination, ByteCounts.format(bytes), ByteCounts.format(settings.asyncMemoryBytes()));
+                        destination, ByteCounts.format(bytes), ByteCounts.format(settings().asyncMemoryBytes()));
                 return false;
             }
             copy.reset();
@@ -409,7 +430,7 @@ public abstract class Snapshotter extends Unit {
             throw new SnapshotException("cannot copy the state for snapshot " + destination + ": " + e.getMessage(), e);
         }
         SnapshotStore target = store();
-        SnapshotSettings retentionSettings = settings;
+        SnapshotSettings retentionSettings = settings();
         OwnSnapshots own = ownSnapshots();
         String where = destination;
         if (background_ == null) {
@@ -471,15 +492,15 @@ public abstract class Snapshotter extends Unit {
 
     private SnapshotWriter.Options writerOptions() {
         Workflow main = mainWorkflow();
-        if (settings.codeBackup() && codeBackup_ == null) {
+        if (settings().codeBackup() && codeBackup_ == null) {
             codeBackup_ = CodeBackup.collect(main.getClass()); // the code does not change during a run
         }
-        return SnapshotWriter.Options.of(settings.compression(), settings.compressionLevel()).withKey(key_)
-                .withCodeBackup(settings.codeBackup() ? codeBackup_ : null);
+        return SnapshotWriter.Options.of(settings().compression(), settings().compressionLevel()).withKey(key_)
+                .withCodeBackup(settings().codeBackup() ? codeBackup_ : null);
     }
 
     private void warnIfLarge(Manifest manifest) {
-        if (sizeWarned_ || manifest.payloadBytes <= settings.sizeWarningBytes()) {
+        if (sizeWarned_ || manifest.payloadBytes <= settings().sizeWarningBytes()) {
             return;
         }
         sizeWarned_ = true;
@@ -487,12 +508,12 @@ public abstract class Snapshotter extends Unit {
                 .map(unit -> unit.name() + " " + ByteCounts.format(unit.bytes()))
                 .collect(Collectors.joining(", "));
         LOG.warn("snapshot state is {}, above the {} warning size; largest units: {}",
-                ByteCounts.format(manifest.payloadBytes), ByteCounts.format(settings.sizeWarningBytes()), largest);
+                ByteCounts.format(manifest.payloadBytes), ByteCounts.format(settings().sizeWarningBytes()), largest);
     }
 
     private SnapshotStore store() {
         if (store_ == null) {
-            store_ = SnapshotStore.forSettings(settings);
+            store_ = SnapshotStore.forSettings(settings());
         }
         return store_;
     }

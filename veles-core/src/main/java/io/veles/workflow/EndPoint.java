@@ -9,8 +9,15 @@ public final class EndPoint extends Unit {
         super(workflow, "end");
     }
 
+    /**
+     * Ends the run, unless its gate closed again since it was queued: a run resumed with a new
+     * limit (say {@code decision.max_epochs} raised) from a snapshot taken after the end was
+     * decided then goes on instead of ending.
+     */
     @Override
     public void run() {
-        workflow().finishRun();
+        if (!gateBlock().get()) {
+            workflow().finishRun();
+        }
     }
 }

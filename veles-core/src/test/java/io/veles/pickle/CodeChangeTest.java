@@ -90,7 +90,7 @@ class CodeChangeTest {
     }
 
     @Test
-    void addedFieldsKeepDefaultsRemovedOnesAreDroppedAndBothAreNamed() throws Exception {
+    void addedFieldsTakeTheirConstantInitialisersRemovedOnesAreDroppedAndBothAreNamed() throws Exception {
         Class<? extends Workflow> changed = version("v2", counter(
                 "public int count; public String label; public double added = 0.5; public java.util.List<String> alsoAdded;"));
         GraphReader.Restored restored = restore(originalSnapshot(), changed);
@@ -98,9 +98,13 @@ class CodeChangeTest {
         assertThat(unit.getClass().getClassLoader()).isSameAs(changed.getClassLoader());
         assertThat(field(unit, "count")).isEqualTo(5);
         assertThat(field(unit, "label")).isEqualTo("five");
-        assertThat(field(unit, "added")).isEqualTo(0.0); // constructors do not run on restore
+        // No constructor runs on restore: the constant initialiser is read from the class file;
+        // alsoAdded has none, so it keeps Java's default.
+        assertThat(field(unit, "added")).isEqualTo(0.5);
+        assertThat(field(unit, "alsoAdded")).isNull();
         assertThat(restored.report().changes()).extracting(RestoreReport.ClassChange::describe)
-                .containsExactly("io.veles.evolve.Counter: added added, alsoAdded (defaults); removed dropped (dropped)");
+                .containsExactly("io.veles.evolve.Counter: added added = 0.5 (initialiser), alsoAdded (Java default);"
+                        + " removed dropped (dropped)");
     }
 
     @Test
@@ -176,6 +180,6 @@ class CodeChangeTest {
         assertThat(settings.getClass().getMethod("rate").invoke(settings)).isEqualTo(3);
         assertThat(settings.getClass().getMethod("added").invoke(settings)).isEqualTo(false);
         assertThat(restored.report().changes()).extracting(RestoreReport.ClassChange::describe)
-                .contains("io.veles.evolve.Counter$Settings: added added (defaults); removed name (dropped)");
+                .contains("io.veles.evolve.Counter$Settings: added added (Java default); removed name (dropped)");
     }
 }

@@ -71,6 +71,7 @@ class SnapshotterNamingTest {
         try (SnapshotReader reader = Snapshots.openFile(dir.resolve("count_3.gz"))) {
             resumed = Snapshots.restore(reader, SnapshotterTest.CountingWorkflow.class, List.of());
         }
+        resumed.snapshotter.reconfigure(settings(dir, "count", Codec.GZIP)); // back into the same directory
         String log = capturingStderr(() -> {
             resumed.initialize();
             resumed.resumeRun();

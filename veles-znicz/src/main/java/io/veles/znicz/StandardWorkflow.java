@@ -3,6 +3,7 @@ package io.veles.znicz;
 import io.veles.config.Config;
 import io.veles.config.ConfigException;
 import io.veles.launcher.ResultProvider;
+import io.veles.launcher.ResumableSettings;
 import io.veles.snapshot.SnapshotSettings;
 import io.veles.snapshot.Snapshotter;
 import io.veles.workflow.Repeater;
@@ -48,7 +49,7 @@ import java.util.Map;
  * <p>A subclass may link differently by overriding {@link #link()}; the seed's rule is checked
  * either way: the snapshotter must block the whole pipeline, with no link around it.
  */
-public class StandardWorkflow extends Workflow implements ResultProvider {
+public class StandardWorkflow extends Workflow implements ResultProvider, ResumableSettings {
     protected final Repeater repeater;
     protected final FullBatchLoader loader;
     protected final List<FullyConnected> layers = new ArrayList<>();
@@ -194,6 +195,18 @@ public class StandardWorkflow extends Workflow implements ResultProvider {
 
     public Snapshotter snapshotter() {
         return snapshotter;
+    }
+
+    /**
+     * On a resume, {@code decision.max_epochs} and {@code decision.fail_iterations} may change: a
+     * run can train longer, or stop sooner, than it was started for.
+     */
+    @Override
+    public void applyOnResume(Config settings) {
+        if (settings.has("decision.max_epochs") || settings.has("decision.fail_iterations")) {
+            decision.limits(settings.getInt("decision.max_epochs", decision.maxEpochs()),
+                    settings.getInt("decision.fail_iterations", decision.failIterations()));
+        }
     }
 
     @Override

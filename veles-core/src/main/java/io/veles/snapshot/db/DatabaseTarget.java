@@ -210,6 +210,26 @@ public final class DatabaseTarget {
         return properties;
     }
 
+    /**
+     * An {@code odbc} parameter value with its secrets replaced by {@code ***}: ODBC {@code PWD} and
+     * {@code PASSWORD}, JDBC {@code password=} and {@code user:pass@}. A string too malformed to
+     * parse is not echoed at all, since its password cannot be told from the rest.
+     */
+    public static String redacted(String odbc) {
+        if (odbc == null) {
+            return null;
+        }
+        String text = odbc.strip();
+        if (text.regionMatches(true, 0, "jdbc:", 0, 5)) {
+            return redactUrl(text);
+        }
+        try {
+            return OdbcString.parse(text).redacted();
+        } catch (SnapshotException e) {
+            return "(a malformed connection string)";
+        }
+    }
+
     static String redactUrl(String url) {
         return URL_USER_INFO.matcher(URL_PASSWORD.matcher(url).replaceAll("$1***")).replaceAll("//***@");
     }

@@ -3,6 +3,7 @@ package io.veles.samples.walk;
 import io.veles.config.Config;
 import io.veles.config.ConfigException;
 import io.veles.launcher.ResultProvider;
+import io.veles.launcher.ResumableSettings;
 import io.veles.snapshot.SnapshotSettings;
 import io.veles.snapshot.Snapshotter;
 import io.veles.workflow.Repeater;
@@ -27,7 +28,7 @@ import java.util.Map;
  * Settings: {@code walk.walkers} (100000), {@code walk.iterations} (200), {@code walk.step}
  * (0.05), {@code walk.damping} (0.001), and the {@code snapshotter.*} parameters.
  */
-public final class RandomWalkWorkflow extends Workflow implements ResultProvider {
+public final class RandomWalkWorkflow extends Workflow implements ResultProvider, ResumableSettings {
     private final StepSampler sampler;
     private final Integrator integrator;
     private final Statistics statistics;
@@ -58,6 +59,15 @@ public final class RandomWalkWorkflow extends Workflow implements ResultProvider
         damper.linkFrom(snapshotter).linkAttrs(integrator, "positions");
         repeater.linkFrom(damper);
         endPoint().linkFrom(statistics).gateBlock(statistics.complete.not());
+    }
+
+    /** On a resume, {@code walk.iterations} may change: the walk goes on longer, or ends sooner. */
+    @Override
+    public void applyOnResume(Config settings) {
+        Config walk = settings.section("walk");
+        if (walk.has("iterations")) {
+            statistics.iterations(positive(walk, "iterations", 1));
+        }
     }
 
     private static int positive(Config config, String key, int defaultValue) {

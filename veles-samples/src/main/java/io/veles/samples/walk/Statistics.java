@@ -11,7 +11,7 @@ import java.util.ArrayList;
  * names the next snapshot after the iteration, and completes the run after {@code iterations}.
  */
 public final class Statistics extends Unit {
-    private final int iterations;
+    private int iterations;
     private final Snapshotter snapshotter;
     final Bool complete = new Bool(false);
     float[] positions;
@@ -23,6 +23,12 @@ public final class Statistics extends Unit {
         super(workflow, "statistics");
         this.iterations = iterations;
         this.snapshotter = snapshotter;
+    }
+
+    /** A resumed run's new length; complete at once if it has already gone that far. */
+    void iterations(int newIterations) {
+        this.iterations = newIterations;
+        complete.set(iteration >= iterations);
     }
 
     @Override

@@ -19,8 +19,8 @@ import java.util.Locale;
  * gradient descent learns from training ones only; {@link #improved} can gate the snapshotter.
  */
 public final class Decision extends Unit {
-    private final int maxEpochs;
-    private final int failIterations;
+    private int maxEpochs;
+    private int failIterations;
     private final Snapshotter snapshotter;
     private final LearningRate learningRate;
     public final Bool complete = new Bool(false);
@@ -97,6 +97,24 @@ public final class Decision extends Unit {
         } else {
             epochsWithoutImprovement++;
         }
+    }
+
+    /**
+     * Changes the limits of a resumed run (to train longer, or stop sooner), and whether the run
+     * is complete by them, as if they had been set from the start.
+     */
+    public void limits(int newMaxEpochs, int newFailIterations) {
+        this.maxEpochs = newMaxEpochs;
+        this.failIterations = newFailIterations;
+        complete.set(epoch >= maxEpochs || epochsWithoutImprovement >= failIterations);
+    }
+
+    public int maxEpochs() {
+        return maxEpochs;
+    }
+
+    public int failIterations() {
+        return failIterations;
     }
 
     private void endEpoch() {
