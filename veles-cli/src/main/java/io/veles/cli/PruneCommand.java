@@ -1,7 +1,9 @@
 package io.veles.cli;
 
 import io.veles.snapshot.Retention;
+import io.veles.snapshot.SnapshotLocation;
 import io.veles.snapshot.SnapshotPruning;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -9,15 +11,18 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code veles snapshot prune STORE --keep-last N --keep-every H --keep-best K [--dry-run]}. */
+/** {@code veles snapshot prune STORE --keep-last N --keep-every H --keep-best K [--prefix P] [--workflow W] [--dry-run]}. */
 @Command(name = "prune", mixinStandardHelpOptions = true,
         description = {"Delete the snapshots that no retention rule keeps.",
                 "A snapshot any rule keeps stays, and so do pinned ones (veles snapshot pin) and current",
                 "ones: the targets of _current links in a directory, each run's newest row in a table.",
+                "--prefix and --workflow limit it to one prefix's or one workflow's snapshots; the others",
+                "stay and are not listed. Files are listed by their whole names.",
                 "--dry-run prints exactly what a real run would delete, and deletes nothing.",
                 "To prune as a run writes, set snapshotter.keep_last, keep_every_hours and keep_best."},
         footer = {"", "Examples:",
                 "  veles snapshot prune snapshots --keep-last 5 --keep-best 3 --dry-run",
+                "  veles snapshot prune snapshots --prefix wine --keep-last 3",
                 "  veles snapshot prune --keep-every 24 \\",
                 "      'odbc://DRIVER={SQLite3};DATABASE=team.db&veles'",
                 "  veles run wine snapshotter.keep_last=3 snapshotter.keep_best=1"})
@@ -34,6 +39,12 @@ final class PruneCommand implements Callable<Integer> {
     @Option(names = "--keep-best", paramLabel = "K", description = "Keep the K best by the decision's metric (validation_error, lower is better).")
     int keepBest;
 
+    @Option(names = "--prefix", paramLabel = "PREFIX", description = "Only snapshots written under this prefix (as recorded in each manifest).")
+    String prefix;
+
+    @Option(names = "--workflow", paramLabel = "NAME", description = "Only snapshots of this workflow (its name, e.g. wine, or class name).")
+    String workflow;
+
     @Option(names = "--dry-run", description = "Print what would be deleted; delete nothing.")
     boolean dryRun;
 
@@ -41,10 +52,14 @@ final class PruneCommand implements Callable<Integer> {
     public Integer call() {
         Duration every = keepEveryHours == null ? null : Duration.ofSeconds(Math.round(keepEveryHours * 3600));
         Retention retention = new Retention(keepLast, every, keepBest);
-        List<SnapshotPruning.Decision> plan = SnapshotPruning.plan(store, retention);
+        List<SnapshotPruning.Decision> plan = SnapshotPruning.plan(store, retention,
+                new SnapshotPruning.Filter(prefix, workflow));
+        boolean table = SnapshotLocation.parse(store).isTable();
         for (SnapshotPruning.Decision decision : plan) {
+            // A file by its whole name (wine_4_0.12+1a2b3c4d.gz and wine_4_0.12.xz are not one snapshot).
+            String name = table ? decision.entry().name() : Path.of(decision.entry().source()).getFileName().toString();
             System.out.printf("%-12s %-28s %s%n", decision.kept() ? "keep" : (dryRun ? "would delete" : "delete"),
-                    decision.entry().name(), decision.kept() ? "(" + decision.reason() + ")" : decision.entry().source());
+                    name, decision.kept() ? "(" + decision.reason() + ")" : decision.entry().source());
         }
         int deleted = dryRun ? 0 : SnapshotPruning.apply(store, plan);
         long doomed = plan.stream().filter(d -> !d.kept()).count();

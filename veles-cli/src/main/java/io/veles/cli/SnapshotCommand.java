@@ -5,15 +5,21 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.veles.pickle.ClassDescription;
 import io.veles.pickle.UnitSummary;
+import io.veles.snapshot.SnapshotException;
 import io.veles.snapshot.Snapshots;
+import io.veles.snapshot.db.OdbcSource;
 import io.veles.snapshot.format.CodeBackup;
 import io.veles.snapshot.format.Manifest;
 import io.veles.snapshot.format.SnapshotFormat;
 import io.veles.snapshot.format.SnapshotKey;
 import io.veles.snapshot.format.SnapshotReader;
+import io.veles.snapshot.store.HttpDownload;
+import io.veles.snapshot.store.SnapshotDirectory;
 import io.veles.util.ByteCounts;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -38,28 +44,61 @@ final class SnapshotCommand implements Runnable {
     }
 
     @Command(name = "verify", mixinStandardHelpOptions = true,
-            description = {"Read a whole snapshot and check its codec stream, lengths and checksums.",
-                    "Exit 0 when it is whole; otherwise one line naming the problem and exit 1."},
-            footer = {"", "Examples:", "  veles snapshot verify snapshots/walk_current.gz",
+            description = {"Read whole snapshots and check their codec streams, lengths and checksums.",
+                    "A directory: every snapshot file in it (--current: only its newest _current).",
+                    "Prints a line per snapshot and what was checked; exit 0 when all are whole, else 1."},
+            footer = {"", "Examples:", "  veles snapshot verify snapshots            # every snapshot in it",
+                    "  veles snapshot verify snapshots --current  # its newest alone",
+                    "  veles snapshot verify snapshots/walk_current.gz",
                     "  veles snapshot verify 'odbc://DRIVER={SQLite3};DATABASE=snapshots.db'",
                     "                                     # the newest row of table veles"})
     static final class Verify implements Callable<Integer> {
-        @Parameters(paramLabel = "SRC", description = "A snapshot file, a directory (its newest _current), or odbc://<odbc string>&<table>&<id>&<log_id>[&<name>].")
+        @Parameters(paramLabel = "SRC", description = "A snapshot file, a directory (every snapshot in it), or odbc://<odbc string>&<table>&<id>&<log_id>[&<name>].")
         String source;
 
         @Option(names = "--key", paramLabel = "FILE", description = "Also check the snapshot's signature with the key in FILE.")
         Path keyFile;
 
+        @Option(names = "--current", description = "For a directory, check only its newest snapshot (the newest _current link's target).")
+        boolean current;
+
         @Override
         public Integer call() throws IOException {
             SnapshotKey key = keyFile == null ? null : SnapshotKey.fromFile(keyFile);
+            Path directory = OdbcSource.matches(source) || HttpDownload.matches(source) ? null : Path.of(source);
+            if (directory == null || !Files.isDirectory(directory) || current) {
+                return verifyOne(source, key) ? 0 : Main.FAILED;
+            }
+            List<Path> files = new SnapshotDirectory(directory).snapshots();
+            int whole = 0;
+            for (Path file : files) {
+                try {
+                    if (verifyOne(file.toString(), key)) {
+                        whole++;
+                    }
+                } catch (SnapshotException e) {
+                    System.out.printf("%s: FAILED (%s)%n", file, Main.oneLine(e));
+                }
+            }
+            System.out.printf("checked %d snapshot file%s in %s%s: %d whole, %d not%n", files.size(),
+                    files.size() == 1 ? "" : "s", directory, key != null ? " with signatures" : "", whole,
+                    files.size() - whole);
+            if (files.isEmpty()) {
+                System.err.println("veles: error: " + directory + " holds no snapshot file");
+                return Main.FAILED;
+            }
+            return whole == files.size() ? 0 : Main.FAILED;
+        }
+
+        /** Checks one snapshot and prints what it holds; false if it is not whole. */
+        private static boolean verifyOne(String source, SnapshotKey key) throws IOException {
             try (SnapshotReader reader = Snapshots.open(source, key)) {
                 long bytes = reader.verify();
                 Manifest manifest = reader.manifest();
                 System.out.printf("%s: OK (%s, %s, %d units, %s of state%s)%n", reader.source(), manifest.name,
                         reader.codec().argument(), manifest.units.size(), ByteCounts.format(manifest.payloadBytes),
                         key != null ? ", signature checked" : reader.isSigned() ? ", signed, not checked" : "");
-                return bytes > 0 ? 0 : Main.FAILED;
+                return bytes > 0;
             }
         }
     }

@@ -72,6 +72,19 @@ class HttpSourceTest {
     }
 
     @Test
+    void aDownloadNeverReplacesALocalSnapshotOfTheSameName() throws Exception {
+        Path work = Files.createTempDirectory(dir, "taken");
+        Path local = Files.createDirectories(work.resolve("snapshots")).resolve("walk_00003.gz");
+        byte[] other = Files.readAllBytes(dir.resolve("origin/walk_00002.gz"));
+        Files.write(local, other);
+        VelesProcess verify = VelesProcess.run(work, "snapshot", "verify", base + "/snaps/walk_00003.gz");
+        assertThat(verify.exitCode()).as(verify.stderr()).isZero();
+        assertThat(Files.readAllBytes(local)).as("the local snapshot stays byte for byte").isEqualTo(other);
+        assertThat(Files.readAllBytes(work.resolve("snapshots/walk_00003+2.gz"))).isEqualTo(snapshot);
+        assertThat(verify.stderr()).contains("walk_00003.gz is taken in snapshots, and stays: downloaded");
+    }
+
+    @Test
     void notFoundAndACutConnectionGiveOneLineAndNoFile() throws Exception {
         for (String[] c : new String[][] {{"/missing.gz", "HTTP 404"}, {"/cut/walk_00003.gz", "cannot download"}}) {
             Path work = Files.createTempDirectory(dir, "bad");

@@ -114,6 +114,10 @@ final class VelesProcess {
         process.destroy();
     }
 
+    long pid() {
+        return process.pid();
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }

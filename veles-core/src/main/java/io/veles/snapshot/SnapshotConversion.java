@@ -59,7 +59,19 @@ public final class SnapshotConversion {
                         + " snapshot must: name it " + file.getFileName() + target.extension()
                         + ", or end the destination with / for a directory");
             }
-            AtomicFiles.write(file, out -> reader.transcode(target, level, key, out));
+            Path destinationFile = file;
+            if (Files.exists(destinationFile, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                throw new SnapshotException(destinationFile + " exists, and a snapshot is never replaced:"
+                        + " remove it first or name another destination");
+            }
+            // Published without replacing, even a file that appears while the copy is written.
+            AtomicFiles.writeNew(attempt -> {
+                if (attempt > 0) {
+                    throw new SnapshotException(destinationFile + " appeared while the copy was written; it stays,"
+                            + " and nothing was converted");
+                }
+                return destinationFile;
+            }, out -> reader.transcode(target, level, key, out));
             return file.toString();
         } catch (IOException e) {
             String shown = OdbcSource.matches(source) ? OdbcSource.parse(source).redacted() : source;

@@ -4,6 +4,7 @@ import io.veles.snapshot.db.DatabaseTarget;
 import io.veles.snapshot.db.OdbcSource;
 import io.veles.snapshot.db.SnapshotRow;
 import io.veles.snapshot.db.SnapshotTable;
+import io.veles.snapshot.format.Manifest;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -40,7 +41,54 @@ public final class SnapshotPruning {
 
     /** The plan for every snapshot in {@code store} (a directory or an {@code odbc://} source). */
     public static List<Decision> plan(String store, Retention retention) {
-        return plan(SnapshotLocation.parse(store), retention, entry -> true);
+        return plan(store, retention, Filter.ALL);
+    }
+
+    /** The plan for the snapshots in {@code store} that {@code filter} selects; the others stay. */
+    public static List<Decision> plan(String store, Retention retention, Filter filter) {
+        return plan(SnapshotLocation.parse(store), retention, filter, filter.needsManifests());
+    }
+
+    /**
+     * Which snapshots a prune weighs: those of one prefix, of one workflow (its name or class), or
+     * both; null means any. A snapshot whose manifest cannot be read is left out of a filtered
+     * plan: what cannot be told apart is not deleted.
+     */
+    public record Filter(String prefix, String workflow) {
+        public static final Filter ALL = new Filter(null, null);
+
+        boolean needsManifests() {
+            return prefix != null || workflow != null;
+        }
+
+        boolean test(SnapshotListing.Entry entry) {
+            if (!needsManifests()) {
+                return true;
+            }
+            Manifest manifest = entry.manifest();
+            if (manifest == null) {
+                return false;
+            }
+            return (prefix == null || prefix.equals(prefixOf(manifest)))
+                    && (workflow == null || workflow.equals(manifest.workflowName) || workflow.equals(manifest.workflowClass));
+        }
+
+        /**
+         * The prefix a snapshot was written under: recorded in its manifest, or, for snapshots
+         * written before it was, its name without {@code _<suffix>}; null if neither tells.
+         */
+        static String prefixOf(Manifest manifest) {
+            Object recorded = manifest.info.get("prefix");
+            if (recorded != null) {
+                return recorded.toString();
+            }
+            Object suffix = manifest.info.get("suffix");
+            String name = manifest.name;
+            if (suffix != null && name != null && name.endsWith("_" + suffix)) {
+                return name.substring(0, name.length() - suffix.toString().length() - 1);
+            }
+            return null;
+        }
     }
 
     /**
@@ -50,8 +98,18 @@ public final class SnapshotPruning {
      */
     public static List<Decision> plan(SnapshotLocation location, Retention retention,
                                       Predicate<SnapshotListing.Entry> scope) {
+        return plan(location, retention, scope, false);
+    }
+
+    private static List<Decision> plan(SnapshotLocation location, Retention retention, Filter filter,
+                                       boolean manifests) {
+        return plan(location, retention, filter::test, manifests);
+    }
+
+    private static List<Decision> plan(SnapshotLocation location, Retention retention,
+                                       Predicate<SnapshotListing.Entry> scope, boolean manifests) {
         List<SnapshotListing.Entry> entries = new ArrayList<>();
-        for (SnapshotListing.Entry entry : SnapshotListing.list(location, retention.keepBest() > 0)) {
+        for (SnapshotListing.Entry entry : SnapshotListing.list(location, manifests || retention.keepBest() > 0)) {
             if (scope.test(entry)) {
                 entries.add(entry);
             }
@@ -125,6 +183,11 @@ public final class SnapshotPruning {
         return deleted;
     }
 
+    /** The marker that pins {@code file}: {@code .<file name>.pin} beside it. */
+    static Path pinMarker(Path file) {
+        return file.resolveSibling("." + file.getFileName() + ".pin");
+    }
+
     /** Pins a snapshot file (a _current link: the file it points to): prune never deletes it. */
     public static Path pin(Path file) {
         try {
@@ -134,7 +197,7 @@ public final class SnapshotPruning {
             if (Files.isSymbolicLink(file)) {
                 file = file.resolveSibling(Files.readSymbolicLink(file).getFileName());
             }
-            Path marker = file.resolveSibling("." + file.getFileName() + ".pin");
+            Path marker = pinMarker(file);
             if (!Files.exists(marker)) {
                 Files.createFile(marker);
             }
@@ -170,7 +233,7 @@ public final class SnapshotPruning {
                 if (Files.isSymbolicLink(file)) {
                     file = file.resolveSibling(Files.readSymbolicLink(file).getFileName());
                 }
-                return Files.deleteIfExists(file.resolveSibling("." + file.getFileName() + ".pin"));
+                return Files.deleteIfExists(pinMarker(file));
             } catch (IOException e) {
                 throw new SnapshotException("cannot unpin " + file + ": " + e.getMessage(), e);
             }

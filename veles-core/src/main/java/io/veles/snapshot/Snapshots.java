@@ -19,7 +19,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -150,6 +154,9 @@ public final class Snapshots {
         if (key != null && HttpDownload.matches(source)) {
             source = download(source).toString(); // opened twice below: download once
         }
+        if (!OdbcSource.matches(source) && !HttpDownload.matches(source) && Files.isDirectory(Path.of(source))) {
+            source = newestOf(Path.of(source), workflowClass, rules).toString();
+        }
         if (key != null) {
             try (SnapshotReader reader = open(source, key)) {
                 reader.verify();
@@ -163,6 +170,44 @@ public final class Snapshots {
         } catch (IOException e) {
             throw new SnapshotException("cannot close " + source + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The newest snapshot in {@code directory} of a {@code workflowClass} workflow, among the
+     * targets of its {@code _current} links: a directory shared by several workflows resumes the
+     * one being run, never the newest of any. Only manifests are read, newest first, until one
+     * matches.
+     */
+    public static Path newestOf(Path directory, Class<? extends Workflow> workflowClass, RestoreRules rules) {
+        List<SnapshotDirectory.Current> currents = SnapshotDirectory.currents(directory);
+        if (currents.isEmpty()) {
+            throw new SnapshotException(directory + " is a directory with no snapshot (no *_current link)");
+        }
+        Set<String> others = new TreeSet<>();
+        List<String> unreadable = new ArrayList<>();
+        for (SnapshotDirectory.Current current : currents) {
+            if (current.target() == null) {
+                unreadable.add(current.link().getFileName() + " (points at a missing file)");
+                continue;
+            }
+            String recorded;
+            try (SnapshotReader reader = openFile(current.target())) {
+                recorded = reader.manifest().workflowClass;
+            } catch (SnapshotException | IOException e) {
+                unreadable.add(current.target().getFileName() + " (" + e.getMessage() + ")");
+                continue;
+            }
+            if (workflowClass.getName().equals(rules.currentName(recorded))) {
+                if (!unreadable.isEmpty()) {
+                    LOG.warn("skipped newer snapshots in {} that cannot be read: {}", directory, String.join("; ", unreadable));
+                }
+                return current.target();
+            }
+            others.add(recorded);
+        }
+        throw new SnapshotException(directory + " holds no snapshot of workflow " + workflowClass.getName()
+                + (others.isEmpty() ? "" : "; its _current links point at snapshots of " + String.join(", ", others))
+                + (unreadable.isEmpty() ? "" : "; unreadable: " + String.join("; ", unreadable)));
     }
 
     private static void closeQuietly(SnapshotReader reader) {

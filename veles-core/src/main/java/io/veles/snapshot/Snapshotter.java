@@ -5,6 +5,7 @@ import io.veles.snapshot.format.CodeBackup;
 import io.veles.snapshot.format.Manifest;
 import io.veles.snapshot.format.SnapshotKey;
 import io.veles.snapshot.format.SnapshotWriter;
+import io.veles.snapshot.store.SnapshotLockedException;
 import io.veles.util.ByteCounts;
 import io.veles.workflow.Bool;
 import io.veles.workflow.RunContext;
@@ -62,6 +63,7 @@ public abstract class Snapshotter extends Unit {
     private transient SnapshotKey key_;
     private transient byte[] codeBackup_;
     private transient SnapshotStore store_;
+    private transient OwnSnapshots own_;
     private transient ExecutorService background_;
     private transient Future<?> inFlight_;
     private transient volatile String confirmedDestination_;
@@ -104,9 +106,9 @@ public abstract class Snapshotter extends Unit {
      * follows the new settings: {@code --odbc} on a resume sends them to that database.
      */
     public void reconfigure(SnapshotSettings newSettings) {
+        releaseStore();
         this.settings_ = newSettings;
         this.recorded = newSettings.withoutSecrets();
-        this.store_ = null;
     }
 
     /** Signs the snapshots this unit writes with {@code key} (null: unsigned). Never captured. */
@@ -156,10 +158,10 @@ public abstract class Snapshotter extends Unit {
     public void initialize() {
         super.initialize();
         try {
-            store().prepare();
+            store().prepare(runContext().id());
         } catch (SnapshotException e) {
-            if (settings().onFailure() == SnapshotSettings.FailurePolicy.FAIL) {
-                throw e;
+            if (settings().onFailure() == SnapshotSettings.FailurePolicy.FAIL || e instanceof SnapshotLockedException) {
+                throw e; // a prefix another live run writes is never shared, whatever the policy
             }
             store_ = null;
             LOG.error("snapshots cannot be stored yet, the run goes on (snapshotter.on_failure=warn): {}", e.getMessage());
@@ -196,6 +198,7 @@ public abstract class Snapshotter extends Unit {
                 background_ = null;
             }
             copy_ = null;
+            releaseStore();
         }
     }
 
@@ -365,16 +368,17 @@ public abstract class Snapshotter extends Unit {
         lastSnapshotMillis = System.currentTimeMillis();
         snapshotsTaken++;
         RunContext run = runContext();
-        SnapshotStore.Entry entry = new SnapshotStore.Entry(settings().prefix(), effectiveSuffix,
+        SnapshotStore.Entry entry = store().freeName(new SnapshotStore.Entry(settings().prefix(), effectiveSuffix,
                 Instant.ofEpochMilli(lastSnapshotMillis), run.id(), run.logId(), mainWorkflow().name(),
-                settings().compression());
+                settings().compression()));
         destination = store().destinationOf(entry);
 
         Manifest manifest = new Manifest();
-        manifest.name = settings().prefix() + "_" + effectiveSuffix;
+        manifest.name = entry.name();
         manifest.id = run.id();
         manifest.logId = run.logId();
         manifest.created = Instant.ofEpochMilli(lastSnapshotMillis).toString();
+        manifest.info.put("prefix", settings().prefix());
         manifest.info.put("suffix", effectiveSuffix);
         manifest.info.put("written_to", recorded.location()); // shown by inspect; a resume never follows it
         manifest.info.putAll(info);
@@ -384,17 +388,18 @@ public abstract class Snapshotter extends Unit {
         }
         Manifest[] written = new Manifest[1];
         writingTo_ = destination;
-        long stored;
+        SnapshotStore.Stored stored;
         try {
             stored = store().store(entry, out -> written[0] = SnapshotWriter.write(mainWorkflow(), manifest, options, out));
         } finally {
             writingTo_ = null;
         }
+        destination = stored.destination(); // another name only if this one was taken while it was written
         confirmedDestination_ = destination;
         LOG.info("snapshot {}: {} of state, {} stored ({})", destination, ByteCounts.format(written[0].payloadBytes),
-                ByteCounts.format(stored), settings().compression().argument());
+                ByteCounts.format(stored.bytes()), settings().compression().argument());
         warnIfLarge(written[0]);
-        applyRetention(store(), entry, settings());
+        applyRetention(store(), entry, stored, manifest, settings(), ownSnapshots());
     }
 
     /**
@@ -426,6 +431,7 @@ public abstract class Snapshotter extends Unit {
         }
         SnapshotStore target = store();
         SnapshotSettings retentionSettings = settings();
+        OwnSnapshots own = ownSnapshots();
         String where = destination;
         if (background_ == null) {
             background_ = Executors.newSingleThreadExecutor(runnable -> {
@@ -437,7 +443,7 @@ public abstract class Snapshotter extends Unit {
         inFlightRuns_ = runsCovered;
         inFlight_ = background_.submit(() -> {
             writingTo_ = where;
-            long stored;
+            SnapshotStore.Stored stored;
             try {
                 stored = target.store(entry, out -> {
                     try (OutputStream compressed = Progress.trackInBackground(options.codec().compress(out,
@@ -448,10 +454,10 @@ public abstract class Snapshotter extends Unit {
             } finally {
                 writingTo_ = null;
             }
-            confirmedDestination_ = where;
-            LOG.info("snapshot {}: {} of state, {} stored ({}, written in the background)", where,
-                    ByteCounts.format(manifest.payloadBytes), ByteCounts.format(stored), options.codec().argument());
-            applyRetention(target, entry, retentionSettings);
+            confirmedDestination_ = stored.destination();
+            LOG.info("snapshot {}: {} of state, {} stored ({}, written in the background)", stored.destination(),
+                    ByteCounts.format(manifest.payloadBytes), ByteCounts.format(stored.bytes()), options.codec().argument());
+            applyRetention(target, entry, stored, manifest, retentionSettings, own);
             return null;
         });
         warnIfLarge(manifest);
@@ -459,40 +465,29 @@ public abstract class Snapshotter extends Unit {
     }
 
     /**
-     * Deletes this prefix's snapshots that the configured retention does not keep, once a new one
-     * is safely stored. A failure here is logged and the run goes on: the snapshot was written.
+     * Records a safely stored snapshot as this snapshotter's own, then deletes the own snapshots
+     * that the configured retention does not keep: in a directory only files this snapshotter
+     * wrote in this process (never another run's, another prefix's or another codec's, and never
+     * one it wrote before it was resumed); in a table this run's rows. A failure here is logged
+     * and the run goes on: the snapshot was written.
      */
-    private static void applyRetention(SnapshotStore target, SnapshotStore.Entry written, SnapshotSettings snapshotSettings) {
+    private static void applyRetention(SnapshotStore target, SnapshotStore.Entry written, SnapshotStore.Stored stored,
+                                       Manifest manifest, SnapshotSettings snapshotSettings, OwnSnapshots own) {
         try {
+            Object metric = manifest.info.get(SnapshotPruning.METRIC);
+            own.add(target.record(written, stored, metric instanceof Number ? ((Number) metric).doubleValue() : null));
             Retention retention = snapshotSettings.retention();
             if (retention == null) {
                 return;
             }
-            SnapshotLocation location = target.retentionLocation(written);
-            String prefix = snapshotSettings.prefix();
-            List<SnapshotPruning.Decision> plan = SnapshotPruning.plan(location, retention,
-                    entry -> isOwnSnapshot(entry, prefix, location));
-            int deleted = SnapshotPruning.apply(location, plan);
-            if (deleted > 0) {
-                LOG.info("retention deleted {} snapshot(s): {}", deleted, plan.stream().filter(d -> !d.kept())
-                        .map(d -> d.entry().name()).collect(Collectors.joining(", ")));
+            List<String> deleted = target.applyRetention(retention, written, own);
+            if (!deleted.isEmpty()) {
+                LOG.info("retention deleted {} snapshot(s): {}", deleted.size(), String.join(", ", deleted));
             }
         } catch (RuntimeException e) {
             // The snapshot is stored: a failure here must not count as a failed snapshot.
             LOG.warn("retention could not prune old snapshots, the run goes on: {}", e.getMessage());
         }
-    }
-
-    /**
-     * Whether a listed snapshot is one this snapshotter names. In a directory, the manifest must
-     * say so: {@code wine_quality_3} starts with {@code wine_} but is not a {@code wine} snapshot.
-     * In a table the location holds this run's rows only.
-     */
-    private static boolean isOwnSnapshot(SnapshotListing.Entry entry, String prefix, SnapshotLocation location) {
-        if (location.isTable()) {
-            return entry.name().startsWith(prefix + "_");
-        }
-        return entry.manifest() != null && entry.name().equals(prefix + "_" + entry.manifest().info.get("suffix"));
     }
 
     private SnapshotWriter.Options writerOptions() {
@@ -521,5 +516,21 @@ public abstract class Snapshotter extends Unit {
             store_ = SnapshotStore.forSettings(settings());
         }
         return store_;
+    }
+
+    /** Lets another run write this prefix; the next snapshot, if any, takes the store again. */
+    private void releaseStore() {
+        if (store_ != null) {
+            store_.release();
+            store_ = null;
+        }
+    }
+
+    /** The snapshots this unit wrote in this process: all its retention may delete. */
+    private OwnSnapshots ownSnapshots() {
+        if (own_ == null) {
+            own_ = new OwnSnapshots();
+        }
+        return own_;
     }
 }

@@ -89,4 +89,24 @@ class ConversionTest {
         assertThat(Path.of(copy)).isEqualTo(dir.resolve("new/exported/loop_1.lz4"));
         assertRestoresEqual(copy, Codec.LZ4);
     }
+
+    @Test
+    void aConversionNeverReplacesAnExistingFile() throws Exception {
+        Path gz = snapshot();
+        Path taken = dir.resolve("copy.xz");
+        Files.write(taken, new byte[] {1, 2, 3});
+        assertThatThrownBy(() -> SnapshotConversion.convert(gz.toString(), taken.toString(), Codec.XZ, 1, null))
+                .isInstanceOf(SnapshotException.class)
+                .hasMessage(taken + " exists, and a snapshot is never replaced: remove it first or name another destination");
+        // Into a directory: the snapshot's own name there is taken too.
+        Path into = Files.createDirectories(dir.resolve("into"));
+        Files.write(into.resolve("loop_1.xz"), new byte[] {4});
+        assertThatThrownBy(() -> SnapshotConversion.convert(gz.toString(), into + "/", Codec.XZ, 1, null))
+                .hasMessageContaining("loop_1.xz exists");
+        assertThat(Files.readAllBytes(taken)).containsExactly(1, 2, 3);
+        assertThat(Files.readAllBytes(into.resolve("loop_1.xz"))).containsExactly(4);
+        try (Stream<Path> files = Files.list(into)) {
+            assertThat(files).as("no temporary is left").hasSize(1);
+        }
+    }
 }

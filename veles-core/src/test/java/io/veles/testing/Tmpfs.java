@@ -19,8 +19,14 @@ public final class Tmpfs implements AutoCloseable {
     }
 
     public static Tmpfs mount(Path mountPoint, String size) throws IOException, InterruptedException {
+        return mount(mountPoint, size, "");
+    }
+
+    /** Mounts with more options, e.g. {@code strictatime} so that every read shows in a file's access time. */
+    public static Tmpfs mount(Path mountPoint, String size, String options) throws IOException, InterruptedException {
         java.nio.file.Files.createDirectories(mountPoint);
-        if (run("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", mountPoint.toString()) != 0) {
+        String all = "size=" + size + (options.isEmpty() ? "" : "," + options);
+        if (run("mount", "-t", "tmpfs", "-o", all, "tmpfs", mountPoint.toString()) != 0) {
             String message = "cannot mount a tmpfs (needs root); file-system fault tests skipped";
             if ("1".equals(System.getenv("VELES_REQUIRE_ROOT"))) {
                 Assertions.fail(message + " (VELES_REQUIRE_ROOT=1)");

@@ -6,12 +6,16 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -19,16 +23,25 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes files so that readers only ever see the old content or the complete new content: the
- * bytes go to a temporary file in the same directory, which is fsynced and then renamed over the
- * target; the directory is fsynced so that the rename itself survives a power loss.
+ * bytes go to a temporary file in the same directory, which is fsynced and then published under
+ * its name; the directory is fsynced so that the new name itself survives a power loss.
  *
- * <p>Temporary names are {@code .<name>.<pid>.<random>.tmp}: hidden, never matching a snapshot
- * name, and carrying the writer's pid so that a later run can tell a crashed writer's leftovers
- * from a live writer's work in progress.
+ * <p>{@link #writeNew} publishes by hard link, which fails rather than replace a file that has
+ * the name: a snapshot once written is never replaced. {@link #write} renames over the target,
+ * for files that are meant to be replaced (a download into a cache).
+ *
+ * <p>Temporary names are {@code .<name>.@<host>.<pid>.<random>.tmp}: hidden, never matching a
+ * snapshot name, and carrying the writer's host and pid so that a later run can tell a crashed
+ * writer's leftovers from a live writer's work in progress, on this host or another one sharing
+ * the file system.
  */
 public final class AtomicFiles {
     private static final Logger LOG = LoggerFactory.getLogger(AtomicFiles.class);
-    private static final Pattern TEMPORARY = Pattern.compile("^\\..+\\.(\\d+)\\.[0-9a-f]{8}\\.tmp$");
+    private static final Pattern TEMPORARY = Pattern.compile("^\\..+\\.@([A-Za-z0-9-]+)\\.(\\d+)\\.[0-9a-f]{8}\\.tmp$");
+    /** Temporaries of earlier versions, without the host: whose they are cannot be told, so they are kept. */
+    private static final Pattern HOSTLESS_TEMPORARY = Pattern.compile("^\\..+\\.(\\d+)\\.[0-9a-f]{8}\\.tmp$");
+    /** How many distinct names {@link #writeNew} tries before it gives up. */
+    static final int MAX_NAMES = 1000;
     /** The largest single write: larger ones make the JDK allocate native buffers as large. */
     static final int MAX_WRITE = 1 << 20;
 
@@ -45,15 +58,7 @@ public final class AtomicFiles {
         Path temporary = directory.resolve(temporaryName(target.getFileName().toString()));
         InFlightWrites.started(temporary, target);
         try {
-            long written;
-            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE)) {
-                ChannelOutput out = new ChannelOutput(channel);
-                body.writeTo(out);
-                out.flush();
-                channel.force(true);
-                written = out.written;
-            }
+            long written = writeTemporary(temporary, body);
             Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             fsyncDirectory(directory);
             return written;
@@ -65,6 +70,91 @@ public final class AtomicFiles {
             throw e;
         } finally {
             InFlightWrites.ended(temporary);
+        }
+    }
+
+    /** A file published by {@link #writeNew}: the name it got and the bytes written. */
+    public record Published(Path file, long bytes) {
+    }
+
+    /**
+     * Writes a new file durably under the first free name of {@code names} ({@code names.apply(0)}
+     * is the wanted one, {@code names.apply(i)} the i-th alternative), never replacing a file:
+     * the complete temporary is hard-linked to the name, which fails if the name is taken, even
+     * by a writer racing this one. If anything fails, the temporary is removed, no name is taken,
+     * and the failure propagates.
+     */
+    public static Published writeNew(IntFunction<Path> names, SnapshotBody body) {
+        Path wanted = names.apply(0);
+        Path directory = parentOf(wanted);
+        Path temporary = directory.resolve(temporaryName(wanted.getFileName().toString()));
+        Path target = wanted;
+        InFlightWrites.started(temporary, wanted);
+        try {
+            long written = writeTemporary(temporary, body);
+            for (int attempt = 0; ; attempt++) {
+                target = names.apply(attempt);
+                if (!parentOf(target).equals(directory)) {
+                    throw new IllegalArgumentException(target + " is not in " + directory);
+                }
+                if (publish(temporary, target)) {
+                    break;
+                }
+                if (attempt + 1 >= MAX_NAMES) {
+                    throw new SnapshotException("cannot write " + wanted + ": it and " + (MAX_NAMES - 1)
+                            + " alternative names are taken");
+                }
+            }
+            Files.deleteIfExists(temporary);
+            fsyncDirectory(directory);
+            return new Published(target, written);
+        } catch (IOException e) {
+            deleteQuietly(temporary);
+            throw new SnapshotException("cannot write " + target + ": " + describe(e), e);
+        } catch (RuntimeException | Error e) {
+            deleteQuietly(temporary);
+            throw e;
+        } finally {
+            InFlightWrites.ended(temporary);
+        }
+    }
+
+    /**
+     * Gives the complete {@code temporary} the name {@code target} unless it is taken; false if it
+     * is. A hard link is atomic and fails on a taken name. Where the file system has no hard
+     * links, a rename after a check is the fallback: it can lose a race only with a writer that
+     * holds no prefix lock.
+     */
+    private static boolean publish(Path temporary, Path target) throws IOException {
+        try {
+            Files.createLink(target, temporary);
+            return true;
+        } catch (FileAlreadyExistsException e) {
+            return false;
+        } catch (UnsupportedOperationException | FileSystemException e) {
+            if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+                return false;
+            }
+            LOG.debug("no hard link for {} ({}): renaming instead", target, e.getMessage());
+            try {
+                Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+                return true;
+            } catch (IOException moveFailure) {
+                moveFailure.addSuppressed(e);
+                throw moveFailure;
+            }
+        }
+    }
+
+    /** Writes {@code body} into a new {@code temporary} and forces it to the disk; returns the bytes. */
+    private static long writeTemporary(Path temporary, SnapshotBody body) throws IOException {
+        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE)) {
+            ChannelOutput out = new ChannelOutput(channel);
+            body.writeTo(out);
+            out.flush();
+            channel.force(true);
+            return out.written;
         }
     }
 
@@ -94,21 +184,23 @@ public final class AtomicFiles {
         }
     }
 
-    /** True for the names this class gives its temporary files and links. */
+    /** True for the names this class gives its temporary files and links (and gave them before hosts were named). */
     public static boolean isTemporary(Path file) {
-        return TEMPORARY.matcher(file.getFileName().toString()).matches();
+        String name = file.getFileName().toString();
+        return TEMPORARY.matcher(name).matches() || HOSTLESS_TEMPORARY.matcher(name).matches();
     }
 
     /**
-     * Deletes the temporaries in {@code directory} left by processes that are gone; those of live
-     * processes (this one included) are left alone. Returns how many were deleted.
+     * Deletes the temporaries in {@code directory} left by processes of this host that are gone;
+     * those of live processes (this one included) and of other hosts (which this one cannot ask)
+     * are left alone. Returns how many were deleted.
      */
     public static int deleteStaleTemporaries(Path directory) {
         int deleted = 0;
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
             for (Path entry : entries) {
                 Matcher name = TEMPORARY.matcher(entry.getFileName().toString());
-                if (name.matches() && !isAlive(Long.parseLong(name.group(1)))) {
+                if (name.matches() && name.group(1).equals(Host.name()) && !isAlive(Long.parseLong(name.group(2)))) {
                     Files.deleteIfExists(entry);
                     LOG.debug("deleted {}, left by a writer that is gone", entry);
                     deleted++;
@@ -127,7 +219,7 @@ public final class AtomicFiles {
     }
 
     private static String temporaryName(String name) {
-        return "." + name + "." + ProcessHandle.current().pid() + "."
+        return "." + name + ".@" + Host.name() + "." + ProcessHandle.current().pid() + "."
                 + String.format("%08x", ThreadLocalRandom.current().nextInt()) + ".tmp";
     }
 

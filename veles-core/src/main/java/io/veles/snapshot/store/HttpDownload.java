@@ -2,6 +2,7 @@ package io.veles.snapshot.store;
 
 import io.veles.progress.Progress;
 import io.veles.snapshot.SnapshotException;
+import io.veles.snapshot.codec.Codec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -16,8 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Downloads a snapshot from an {@code http://} or {@code https://} address into a directory,
- * following redirects, atomically (a cut connection leaves no file), and showing progress on
- * long downloads. The caller verifies the file before it restores anything from it.
+ * following redirects, atomically (a cut connection leaves no file), never over a file already
+ * there (a taken name gets a numbered one), and showing progress on long downloads. The caller verifies the file before it restores anything from it.
  */
 public final class HttpDownload {
     private static final Logger LOG = LoggerFactory.getLogger(HttpDownload.class);
@@ -63,21 +64,37 @@ public final class HttpDownload {
         } catch (IOException e) {
             throw new SnapshotException("cannot create " + directory + ": " + e.getMessage(), e);
         }
-        Path target = directory.resolve(name);
+        String fileName = name;
+        Path target;
         try (InputStream body = Progress.track(response.body(), "downloading " + name, expected)) {
-            AtomicFiles.write(target, out -> {
+            // Never over a snapshot already here: a taken name gets a numbered one (wine_3.gz: wine_3+2.gz).
+            target = AtomicFiles.writeNew(attempt -> directory.resolve(numbered(fileName, attempt)), out -> {
                 long received = body.transferTo(out);
                 if (expected >= 0 && received != expected) {
                     throw new IOException("the connection ended after " + received + " of " + expected + " bytes");
                 }
-            });
+            }).file();
         } catch (IOException e) {
             throw new SnapshotException("cannot download " + address + ": " + describe(e), e);
         } catch (SnapshotException e) {
             throw new SnapshotException("cannot download " + address + ": " + e.getMessage(), e);
         }
-        LOG.info("downloaded {} to {}", address, target);
+        if (!target.getFileName().toString().equals(name)) {
+            LOG.info("{} is taken in {}, and stays: downloaded {} to {}", name, directory, address, target);
+        } else {
+            LOG.info("downloaded {} to {}", address, target);
+        }
         return target;
+    }
+
+    /** {@code name}, then {@code <stem>+2<ext>}, {@code <stem>+3<ext>}, ... keeping the codec's extension last. */
+    static String numbered(String name, int attempt) {
+        if (attempt == 0) {
+            return name;
+        }
+        String extension = Codec.fromFileName(name).extension();
+        String stem = name.substring(0, name.length() - extension.length());
+        return stem + "+" + (attempt + 1) + extension;
     }
 
     private static String describe(IOException e) {

@@ -16,6 +16,10 @@ import java.util.regex.Pattern;
  * A directory of snapshot files {@code <prefix>_<suffix><ext>}, with a link
  * {@code <prefix>_current<ext>} to the newest. Files are written with {@link AtomicFiles}, and the
  * link moves only once the new file is complete and durable.
+ *
+ * <p>A snapshot file is never replaced: a name that is taken (by another run, or by this run
+ * before it was resumed) gets a distinct one, {@code <prefix>_<suffix>+<discriminator>[-n]<ext>}.
+ * The {@code _current} link is the only name that is ever replaced.
  */
 public final class SnapshotDirectory {
     private static final Pattern NAME_PART = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]*");
@@ -48,19 +52,71 @@ public final class SnapshotDirectory {
     }
 
     /**
-     * Writes a snapshot atomically, then points the {@code _current} link at it. Creates the
-     * directory if needed; the first write also removes temporaries left by crashed writers.
+     * The suffix of the {@code attempt}-th name for a snapshot: {@code suffix} itself, then
+     * {@code suffix+<discriminator>}, then {@code suffix+<discriminator>-2}, ... (without a
+     * discriminator: {@code suffix+2}, {@code suffix+3}, ...).
      */
+    public static String alternativeSuffix(String suffix, String discriminator, int attempt) {
+        if (attempt == 0) {
+            return suffix;
+        }
+        if (discriminator == null || discriminator.isEmpty()) {
+            return suffix + "+" + (attempt + 1);
+        }
+        return suffix + "+" + discriminator + (attempt == 1 ? "" : "-" + attempt);
+    }
+
+    /**
+     * The suffix under which a snapshot would be written now: {@code suffix} if that file is
+     * free, else the first free {@link #alternativeSuffix}. Only a name checks is taken; a racing
+     * writer is caught by {@link #write}, which never replaces.
+     */
+    public String freeSuffix(String prefix, String suffix, String extension, String discriminator) {
+        for (int attempt = 0; attempt < AtomicFiles.MAX_NAMES; attempt++) {
+            String candidate = alternativeSuffix(suffix, discriminator, attempt);
+            Path file = fileFor(prefix, candidate, extension);
+            if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+                return candidate;
+            }
+        }
+        throw new SnapshotException("cannot name a snapshot " + fileFor(prefix, suffix, extension)
+                + ": it and " + (AtomicFiles.MAX_NAMES - 1) + " alternative names are taken");
+    }
+
+    /** As {@link #write(String, String, String, String, SnapshotBody)} with numbered alternatives. */
     public Path write(String prefix, String suffix, String extension, SnapshotBody body) {
-        Path file = fileFor(prefix, suffix, extension);
+        return write(prefix, suffix, extension, null, body).file();
+    }
+
+    /**
+     * Writes a snapshot atomically under {@code prefix_suffix}, or, if that name is taken, the
+     * first free {@link #alternativeSuffix}, never replacing a file; then points the
+     * {@code _current} link at it. Creates the directory if needed; the first write also removes
+     * temporaries left by crashed writers. Returns the file written and its size.
+     */
+    public AtomicFiles.Published write(String prefix, String suffix, String extension, String discriminator,
+                                       SnapshotBody body) {
+        fileFor(prefix, suffix, extension); // refuses names that are not plain before anything is written
         createDirectory();
         if (!cleaned) {
             AtomicFiles.deleteStaleTemporaries(directory);
             cleaned = true;
         }
-        AtomicFiles.write(file, body);
-        AtomicFiles.replaceSymlink(currentLink(prefix, extension), file.getFileName().toString());
-        return file;
+        AtomicFiles.Published published = AtomicFiles.writeNew(
+                attempt -> fileFor(prefix, alternativeSuffix(suffix, discriminator, attempt), extension), body);
+        AtomicFiles.replaceSymlink(currentLink(prefix, extension), published.file().getFileName().toString());
+        return published;
+    }
+
+    /**
+     * Takes the lock that lets one live run at a time write {@code prefix} here (creating the
+     * directory), or refuses naming the run that holds it.
+     */
+    public PrefixLock lock(String prefix, String runId) {
+        checkPart("prefix", prefix);
+        boolean existed = Files.isDirectory(directory);
+        createDirectory();
+        return PrefixLock.acquire(directory, prefix, runId, !existed);
     }
 
     /** Snapshot files here (not links, temporaries or hidden files), oldest first. */
@@ -101,28 +157,50 @@ public final class SnapshotDirectory {
     }
 
     private static Path newestCurrent(Path directory) {
-        Path newest = null;
+        List<Current> currents = currents(directory);
+        if (currents.isEmpty()) {
+            throw new SnapshotException(directory + " is a directory with no snapshot (no *_current link)");
+        }
+        for (Current current : currents) {
+            if (current.target() == null) {
+                throw new SnapshotException(directory + ": link " + current.link().getFileName() + " points at missing "
+                        + readLink(current.link()));
+            }
+        }
+        return currents.get(0).target();
+    }
+
+    /**
+     * A {@code _current} link and the snapshot file it points at.
+     *
+     * @param target the file, or null when the link points at no regular file
+     */
+    public record Current(Path link, Path target) {
+    }
+
+    /**
+     * The {@code *_current*} links of {@code directory} with their targets, newest target first
+     * (links to missing files last). Each prefix and codec has its own link, so this names the
+     * newest snapshot of each.
+     */
+    public static List<Current> currents(Path directory) {
+        List<Current> currents = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory, "*_" + CURRENT + "*")) {
             for (Path link : entries) {
                 if (!Files.isSymbolicLink(link) || AtomicFiles.isTemporary(link)) {
                     continue;
                 }
                 Path target = link.resolveSibling(readLink(link));
-                if (!Files.isRegularFile(target)) {
-                    throw new SnapshotException(directory + ": link " + link.getFileName() + " points at missing " + target.getFileName());
-                }
-                if (newest == null || modified(target).compareTo(modified(newest)) > 0
-                        || (modified(target).equals(modified(newest)) && target.toString().compareTo(newest.toString()) > 0)) {
-                    newest = target;
-                }
+                currents.add(new Current(link, Files.isRegularFile(target) ? target : null));
             }
         } catch (IOException e) {
             throw new SnapshotException("cannot list " + directory + ": " + AtomicFiles.describe(e), e);
         }
-        if (newest == null) {
-            throw new SnapshotException(directory + " is a directory with no snapshot (no *_current link)");
-        }
-        return newest;
+        Comparator<Path> newestFirst = Comparator.comparing(SnapshotDirectory::modified)
+                .thenComparing(Path::toString).reversed();
+        currents.sort(Comparator.comparing(Current::target, Comparator.nullsLast(newestFirst))
+                .thenComparing(current -> current.link().toString()));
+        return currents;
     }
 
     private void createDirectory() {

@@ -43,6 +43,50 @@ class SnapshotDirectoryTest {
     }
 
     @Test
+    void aTakenNameGetsADistinctOneAndTheEarlierFileStaysByteForByte() throws IOException {
+        SnapshotDirectory snapshots = new SnapshotDirectory(dir);
+        Path first = snapshots.write("run", "4_0.12", ".gz", bytes(new byte[] {1}));
+        assertThat(snapshots.freeSuffix("run", "4_0.12", ".gz", "1a2b3c4d")).isEqualTo("4_0.12+1a2b3c4d");
+        assertThat(snapshots.freeSuffix("run", "4_0.12", ".xz", "1a2b3c4d")).as("another codec's name is free").isEqualTo("4_0.12");
+
+        AtomicFiles.Published second = snapshots.write("run", "4_0.12", ".gz", "1a2b3c4d", bytes(new byte[] {2}));
+        AtomicFiles.Published third = snapshots.write("run", "4_0.12", ".gz", "1a2b3c4d", bytes(new byte[] {3}));
+        Path fourth = snapshots.write("run", "4_0.12", ".gz", bytes(new byte[] {4})); // no discriminator: numbered
+
+        assertThat(second.file()).isEqualTo(dir.resolve("run_4_0.12+1a2b3c4d.gz"));
+        assertThat(third.file()).isEqualTo(dir.resolve("run_4_0.12+1a2b3c4d-2.gz"));
+        assertThat(fourth).isEqualTo(dir.resolve("run_4_0.12+2.gz"));
+        assertThat(Files.readAllBytes(first)).containsExactly(1);
+        assertThat(Files.readAllBytes(second.file())).containsExactly(2);
+        assertThat(Files.readAllBytes(third.file())).containsExactly(3);
+        assertThat(Files.readSymbolicLink(snapshots.currentLink("run", ".gz"))).isEqualTo(Path.of("run_4_0.12+2.gz"));
+        assertThat(entries()).containsExactly("run_4_0.12+1a2b3c4d-2.gz", "run_4_0.12+1a2b3c4d.gz", "run_4_0.12+2.gz",
+                "run_4_0.12.gz", "run_current.gz");
+    }
+
+    /** The name is taken between the check and the publication: the link fails, nothing is replaced. */
+    @Test
+    void publishingNeverReplacesAFileThatAppearedMeanwhile() throws IOException {
+        Path taken = dir.resolve("run_1.gz");
+        Files.write(taken, new byte[] {7, 7});
+        Path alternative = dir.resolve("run_1+r.gz");
+        AtomicFiles.Published published = AtomicFiles.writeNew(attempt -> attempt == 0 ? taken : alternative,
+                bytes(new byte[] {1}));
+        assertThat(published.file()).isEqualTo(alternative);
+        assertThat(published.bytes()).isEqualTo(1);
+        assertThat(Files.readAllBytes(taken)).containsExactly(7, 7);
+        assertThat(Files.readAllBytes(alternative)).containsExactly(1);
+        assertThat(entries()).as("no temporary is left").containsExactly("run_1+r.gz", "run_1.gz");
+
+        // A dangling link holds a name too: it is not replaced either.
+        Files.createSymbolicLink(dir.resolve("run_2.gz"), Path.of("nowhere"));
+        assertThatThrownBy(() -> AtomicFiles.writeNew(attempt -> dir.resolve(attempt == 0 ? "run_2.gz" : "run_1.gz"),
+                bytes(new byte[] {2}))).isInstanceOf(SnapshotException.class).hasMessageContaining("alternative names are taken");
+        assertThat(Files.readSymbolicLink(dir.resolve("run_2.gz"))).isEqualTo(Path.of("nowhere"));
+        assertThat(entries()).containsExactly("run_1+r.gz", "run_1.gz", "run_2.gz");
+    }
+
+    @Test
     void aFailingWriteLeavesNoTemporaryAndTouchesNothing() throws IOException {
         SnapshotDirectory snapshots = new SnapshotDirectory(dir);
         snapshots.write("run", "1", "", bytes(new byte[] {1}));
@@ -102,10 +146,18 @@ class SnapshotDirectoryTest {
     void staleTemporariesOfDeadWritersAreRemovedAndLiveOnesKept() throws Exception {
         Process dead = new ProcessBuilder("true").start();
         dead.waitFor();
-        Path stale = dir.resolve(".run_3.gz." + dead.pid() + ".0badcafe.tmp");
-        Path live = dir.resolve(".run_4.gz." + ProcessHandle.current().pid() + ".12345678.tmp");
+        Path stale = dir.resolve(".run_3.gz.@" + Host.name() + "." + dead.pid() + ".0badcafe.tmp");
+        Path live = dir.resolve(".run_4.gz.@" + Host.name() + "." + ProcessHandle.current().pid() + ".12345678.tmp");
+        // The same pid on another host sharing the file system: this host cannot tell whether it lives.
+        Path otherHost = dir.resolve(".run_5.gz.@" + Host.name() + "-other." + dead.pid() + ".0badcafe.tmp");
+        // Written before temporaries named their host: whose it is cannot be told either.
+        Path hostless = dir.resolve(".run_6.gz." + dead.pid() + ".0badcafe.tmp");
         Files.write(stale, new byte[] {1});
         Files.write(live, new byte[] {1});
+        Files.write(otherHost, new byte[] {1});
+        Files.write(hostless, new byte[] {1});
+        assertThat(AtomicFiles.isTemporary(otherHost)).isTrue();
+        assertThat(AtomicFiles.isTemporary(hostless)).isTrue();
         Files.write(dir.resolve("run_2.gz"), new byte[] {1});
         assertThat(AtomicFiles.isTemporary(stale)).isTrue();
         assertThat(AtomicFiles.isTemporary(dir.resolve("run_2.gz"))).isFalse();
@@ -114,6 +166,8 @@ class SnapshotDirectoryTest {
         assertThat(AtomicFiles.deleteStaleTemporaries(dir)).isEqualTo(1);
         assertThat(stale).doesNotExist();
         assertThat(live).exists();
+        assertThat(otherHost).exists();
+        assertThat(hostless).exists();
     }
 
     @Test
