@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.veles.pickle.ClassDescription;
 import io.veles.pickle.UnitSummary;
 import io.veles.snapshot.Snapshots;
-import io.veles.snapshot.format.CodeBackup;
+import io.veles.snapshot.format.CodeExtraction;
 import io.veles.snapshot.format.Manifest;
 import io.veles.snapshot.format.SnapshotFormat;
 import io.veles.snapshot.format.SnapshotKey;
@@ -132,7 +132,9 @@ final class SnapshotCommand implements Runnable {
 
     @Command(name = "extract-code", mixinStandardHelpOptions = true,
             description = {"Write out the workflow code a snapshot carries (taken with --code-backup).",
-                    "The snapshot is checked whole first; nothing is loaded or run."},
+                    "The snapshot is checked whole first; nothing is loaded or run. Every entry is checked",
+                    "before anything is written: no path outside DIR or through a link in it, no duplicate,",
+                    "no existing file replaced without --force, and at most --max-size bytes in all."},
             footer = {"", "Example:", "  veles run walk --code-backup --snapshot-dir with-code",
                     "  veles snapshot extract-code with-code walk-code"})
     static final class ExtractCode implements Callable<Integer> {
@@ -142,10 +144,17 @@ final class SnapshotCommand implements Runnable {
         @Parameters(index = "1", paramLabel = "DIR", description = "Where to write the code.")
         Path directory;
 
+        @Option(names = "--force", description = "Replace files that already exist in DIR (links are never followed).")
+        boolean force;
+
+        @Option(names = "--max-size", paramLabel = "BYTES", converter = ByteSizeConverter.class,
+                description = "Refuse a code backup that expands to more than this (default: 256M).")
+        long maxBytes = CodeExtraction.DEFAULT_MAX_BYTES;
+
         @Override
         public Integer call() throws IOException {
             try (SnapshotReader reader = Snapshots.open(source)) {
-                int files = CodeBackup.extract(reader.readCodeBackup(), directory);
+                int files = new CodeExtraction(directory, force, maxBytes).extract(reader.readCodeBackup());
                 System.out.printf("%s: wrote %d file%s of %s's code into %s%n", reader.source(), files,
                         files == 1 ? "" : "s", reader.manifest().workflowClass, directory);
                 return 0;
