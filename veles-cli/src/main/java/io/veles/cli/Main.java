@@ -1,5 +1,7 @@
 package io.veles.cli;
 
+import io.veles.snapshot.store.HttpLimits;
+import java.time.Duration;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,8 +32,34 @@ public final class Main implements Runnable {
         Logging.quiet(on);
     }
 
+    @Option(names = "--http-connect-timeout", paramLabel = "SECONDS", scope = CommandLine.ScopeType.INHERIT,
+            description = "For http(s):// snapshots: the longest wait for a connection (default: 10).")
+    void httpConnectTimeout(int seconds) {
+        HttpLimits.use(HttpLimits.current().withConnectTimeout(positiveSeconds("--http-connect-timeout", seconds)));
+    }
+
+    @Option(names = "--http-read-timeout", paramLabel = "SECONDS", scope = CommandLine.ScopeType.INHERIT,
+            description = "For http(s):// snapshots: the longest a server may send nothing, headers included (default: 60).")
+    void httpReadTimeout(int seconds) {
+        HttpLimits.use(HttpLimits.current().withReadTimeout(positiveSeconds("--http-read-timeout", seconds)));
+    }
+
+    @Option(names = "--http-max-size", paramLabel = "BYTES", scope = CommandLine.ScopeType.INHERIT,
+            converter = ByteSizeConverter.class,
+            description = "For http(s):// snapshots: refuse a download larger than this (default: 64G).")
+    void httpMaxSize(long bytes) {
+        HttpLimits.use(HttpLimits.current().withMaxBytes(bytes));
+    }
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    private Duration positiveSeconds(String option, int seconds) {
+        if (seconds <= 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), option + " must be a positive number of seconds");
+        }
+        return Duration.ofSeconds(seconds);
+    }
 
     public static void main(String[] args) {
         System.exit(execute(args));
