@@ -115,7 +115,9 @@ final class SnapshotCommand implements Runnable {
             System.out.printf("run          id %s, log_id %s%n", manifest.id, manifest.logId);
             System.out.printf("writer       %s, format %d%n", manifest.writer, SnapshotFormat.VERSION);
             System.out.printf("code         %s%n", manifest.codeFingerprint);
-            System.out.printf("signed       %s%n", reader.isSigned() ? "yes (HMAC-SHA256)" : "no");
+            // inspect reads no key: say so, so that "yes" is not taken for a checked signature
+            System.out.printf("signed       %s%n", reader.isSigned()
+                    ? "yes (HMAC-SHA256) (not checked: no key; veles snapshot verify --key FILE checks it)" : "no");
             System.out.printf("code backup  %s%n", reader.hasCodeBackup() ? "yes (veles snapshot extract-code)" : "no");
             System.out.printf("state        %s in %d units, %d classes%n", ByteCounts.format(manifest.payloadBytes),
                     manifest.units.size(), manifest.classes.size());

@@ -186,6 +186,7 @@ public final class SnapshotReader implements Closeable {
         GraphReader.Restored restored;
         try {
             restored = GraphReader.read(payload, payloadLength, manifest.classes, manifest.units, rules, shuffled);
+            checkRoot(restored, rules);
         } catch (SnapshotException e) {
             // A damaged payload can fail in any way; if the bytes do not check out, say that instead.
             String integrity = integrityProblem(payload);
@@ -194,6 +195,20 @@ public final class SnapshotReader implements Closeable {
         skipCode();
         checkTrailer();
         return restored;
+    }
+
+    /**
+     * The payload's main workflow must be of the class the manifest names: callers choose the
+     * allow-list and the workflow type from the manifest, and a forged one must not smuggle in
+     * another root under them.
+     */
+    private void checkRoot(GraphReader.Restored restored, RestoreRules rules) {
+        String named = manifest.workflowClass == null ? null : rules.currentName(manifest.workflowClass);
+        String actual = restored.workflow().getClass().getName();
+        if (!actual.equals(named)) {
+            throw new SnapshotException("its payload's main workflow is a " + actual + " but its manifest names "
+                    + manifest.workflowClass);
+        }
     }
 
     /**
