@@ -36,7 +36,7 @@ public final class HttpDownload {
     /** The last part of the address's path, as the server names the snapshot; may be empty. */
     public static String fileName(String address) {
         try {
-            String path = URI.create(address).getPath();
+            String path = URI.create(address).getRawPath(); // raw: a decoded name could hold control characters
             return path == null ? "" : path.substring(path.lastIndexOf('/') + 1);
         } catch (IllegalArgumentException e) {
             return "";
