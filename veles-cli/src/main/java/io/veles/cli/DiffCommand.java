@@ -2,6 +2,7 @@ package io.veles.cli;
 
 import io.veles.snapshot.SnapshotDiff;
 import io.veles.snapshot.SnapshotException;
+import io.veles.util.Secrets;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -41,7 +42,7 @@ final class DiffCommand implements Callable<Integer> {
     public Integer call() {
         List<SnapshotDiff.Difference> differences;
         try {
-            differences = SnapshotDiff.compare(a, b, force);
+            differences = SnapshotDiff.compare(a, b, force, ApplicationClassPath.loader());
         } catch (SnapshotException e) {
             System.err.println("veles: error: " + Main.oneLine(e));
             return ERROR;
@@ -58,13 +59,13 @@ final class DiffCommand implements Callable<Integer> {
         }
         differences.sort(order);
         if (differences.isEmpty()) {
-            System.out.println("equal: " + a + " and " + b);
+            System.out.println("equal: " + Secrets.redact(a) + " and " + Secrets.redact(b));
             return EQUAL;
         }
         System.out.printf("%-24s %-28s %12s %12s %12s  %s%n", "UNIT", "FIELD", "AVG REL", "AVG", "MAX", "");
         for (SnapshotDiff.Difference d : differences) {
             System.out.printf("%-24s %-28s %12s %12s %12s  %s%n", d.unit(), d.field(), number(d.averageRelative()),
-                    number(d.average()), number(d.maximum()), d.detail());
+                    number(d.average()), number(d.maximum()), Secrets.redact(d.detail())); // older snapshots captured passwords
         }
         System.out.printf("%d difference%s%n", differences.size(), differences.size() == 1 ? "" : "s");
         return DIFFERENT;

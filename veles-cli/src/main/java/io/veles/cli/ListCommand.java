@@ -108,7 +108,7 @@ final class ListCommand implements Callable<Integer> {
             reader.verify();
             return null;
         } catch (SnapshotException | IOException e) {
-            return e.getMessage();
+            return Main.oneLine(e);
         }
     }
 

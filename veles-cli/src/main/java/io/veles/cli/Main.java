@@ -1,7 +1,10 @@
 package io.veles.cli;
 
 import io.veles.snapshot.store.HttpLimits;
+import io.veles.util.Secrets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -13,7 +16,8 @@ import picocli.CommandLine.Option;
 @Command(name = "veles", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Run workflows with snapshots, restore them, and inspect snapshots.",
         subcommands = {RunCommand.class, SnapshotCommand.class, SamplesCommand.class},
-        footer = {"", "Examples:", "  veles run walk", "  veles run walk -w snapshots", "  veles snapshot verify snapshots/walk_current.gz"})
+        footer = {"", "Examples:", "  veles run walk", "  veles run walk -w snapshots", "  veles snapshot verify snapshots/walk_current.gz",
+                "  veles --class-path build/classes run com.example.MyWorkflow"})
 public final class Main implements Runnable {
     /** Exit code for a failed run or a snapshot that does not check out. */
     static final int FAILED = 1;
@@ -51,6 +55,14 @@ public final class Main implements Runnable {
         HttpLimits.use(HttpLimits.current().withMaxBytes(bytes));
     }
 
+    @Option(names = "--class-path", paramLabel = "PATH[:PATH...]", scope = CommandLine.ScopeType.INHERIT,
+            description = "Directories and jars with the application's classes: the workflow that run names,"
+                    + " and the classes its snapshots name. Repeatable; the VELES_CLASSPATH variable's entries"
+                    + " come after these.")
+    void classPath(String paths) {
+        ApplicationClassPath.addOption(paths);
+    }
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -68,11 +80,35 @@ public final class Main implements Runnable {
     /** Runs the command line and returns its exit code. */
     public static int execute(String... args) {
         Logging.configure(args);
+        SECRETS.clear();
+        for (String arg : args) {
+            SECRETS.addAll(Secrets.find(arg)); // hidden from every error line, whatever quotes them
+        }
+        ApplicationClassPath.reset();
         CommandLine commandLine = new CommandLine(new Main())
                 .setExecutionExceptionHandler(Main::reportError)
                 .setParameterExceptionHandler(Main::reportUsageError);
+        commandLine.setExecutionStrategy(Main::executeWithClassPath);
         giveVersionToSubcommands(commandLine, new VersionProvider());
         return commandLine.execute(args);
+    }
+
+    /**
+     * Checks the application class path (--class-path, VELES_CLASSPATH) before any command runs:
+     * a bad entry is a usage error. Help is shown whatever the class path. The application's
+     * loader becomes the thread's context loader, which libraries use to find its resources.
+     */
+    private static int executeWithClassPath(CommandLine.ParseResult parseResult) {
+        Integer help = CommandLine.executeHelpRequest(parseResult);
+        if (help != null) {
+            return help;
+        }
+        try {
+            Thread.currentThread().setContextClassLoader(ApplicationClassPath.loader());
+        } catch (ApplicationClassPath.BadEntry e) {
+            throw new CommandLine.ParameterException(parseResult.commandSpec().commandLine(), e.getMessage(), e);
+        }
+        return new CommandLine.RunLast().execute(parseResult);
     }
 
     /** Subcommands offer --version too (mixinStandardHelpOptions); it prints the same as veles --version. */
@@ -102,8 +138,15 @@ public final class Main implements Runnable {
         return USAGE;
     }
 
-    /** The exception's message on one line, or its type when it has none. */
+    /** The passwords given on this command line. */
+    private static final List<String> SECRETS = new ArrayList<>();
+
+    /** The exception's message on one line, or its type when it has none; never a password. */
     static String oneLine(Throwable e) {
+        return Secrets.scrub(message(e), SECRETS);
+    }
+
+    private static String message(Throwable e) {
         String message = e.getMessage();
         if (message == null || message.isBlank()) {
             message = e.getClass().getSimpleName();

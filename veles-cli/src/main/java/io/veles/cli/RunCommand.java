@@ -78,7 +78,7 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--snapshot-key", paramLabel = "FILE", description = "Sign snapshots with the key in FILE (HMAC-SHA256), and restore only snapshots signed with it.")
     Path keyFile;
 
-    @Option(names = "--allow-package", paramLabel = "PACKAGE", description = "Let a restore instantiate classes of this package too (repeatable; or the setting allow_packages=a.b,c.d).")
+    @Option(names = "--allow-package", paramLabel = "PACKAGE", description = "Let snapshots hold classes of this package too: saved, and instantiated on restore (repeatable; or the setting allow_packages=a.b,c.d). Classes of the workflow's own jar or classes directory need none.")
     List<String> allowPackages = new ArrayList<>();
 
     @Option(names = "--rename-class", paramLabel = "OLD=NEW", description = "Restore objects saved as class OLD into class NEW, for classes renamed or moved since the snapshot (repeatable).")
@@ -92,7 +92,7 @@ final class RunCommand implements Callable<Integer> {
         Config fromFile = configFile == null ? Config.empty() : Config.load(configFile);
         Config config = fromFile.with(Config.parse(settings)).with(Config.of(snapshotOptions()));
         SnapshotKey key = keyFile == null ? null : SnapshotKey.fromFile(keyFile);
-        WorkflowFactory factory = WorkflowFactories.find(workflow);
+        WorkflowFactory factory = WorkflowFactories.find(workflow, ApplicationClassPath.loader());
         List<String> allowed = new ArrayList<>(allowPackages);
         for (String name : config.getString("allow_packages", "").split(",")) {
             if (!name.isBlank()) {

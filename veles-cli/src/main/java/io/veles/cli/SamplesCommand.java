@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 final class SamplesCommand implements Runnable {
     @Override
     public void run() {
-        for (WorkflowFactory sample : WorkflowFactories.samples()) {
+        for (WorkflowFactory sample : WorkflowFactories.samples(ApplicationClassPath.loader())) {
             System.out.printf("%-12s %s%n", sample.name(), sample.description());
         }
     }

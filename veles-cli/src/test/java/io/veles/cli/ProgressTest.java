@@ -46,20 +46,10 @@ class ProgressTest {
 
     @Test
     void convertingShowsABarWithBytesRateAndTimeLeftOnATerminal() throws Exception {
-        Path terminalOutput = dir.resolve("terminal.txt");
-        String command = VelesProcess.commandLine(IMMEDIATE, "snapshot", "convert", "snapshots/synthetic_current.gz",
-                "converted.bz2", "--compression", "bz2", "--level", "9").stream().map(ProgressTest::quoted).collect(Collectors.joining(" "));
-        ProcessBuilder onTerminal = new ProcessBuilder(requireScript(), "-qfec", "stty cols 120 rows 40; exec " + command,
-                "/dev/null").directory(dir.toFile()).redirectErrorStream(true).redirectOutput(terminalOutput.toFile());
-        onTerminal.environment().put("TERM", "xterm"); // as a terminal emulator sets it; CI may have none
-        onTerminal.environment().put("COLUMNS", "120");
-        Process script = onTerminal.start();
-        if (!script.waitFor(120, TimeUnit.SECONDS)) {
-            script.destroyForcibly();
-            fail("veles under script did not finish");
-        }
-        String screen = Files.readString(terminalOutput, StandardCharsets.UTF_8);
-        assertThat(script.exitValue()).as(screen).isZero();
+        Terminal terminal = onTerminal(dir, "snapshot", "convert", "snapshots/synthetic_current.gz",
+                "converted.bz2", "--compression", "bz2", "--level", "9");
+        String screen = terminal.screen();
+        assertThat(terminal.exitCode()).as(screen).isZero();
         // Redrawn in place: carriage returns, no log lines, the last drawing complete. bzip2 makes
         // the work last over a second, the least the library needs to show a rate.
         assertThat(screen).contains("\r").doesNotContain("[INFO] progress");
@@ -104,6 +94,64 @@ class ProgressTest {
         } finally {
             server.stop(0);
         }
+    }
+
+    @Test
+    void aSmallSnapshotShowsNoProgressOnATerminalNorOffIt() throws Exception {
+        // A wine snapshot is a few KiB: even with no delay, reading or writing it shows nothing
+        // (it would show as "0/0 MiB ... 0.0 MiB/s").
+        Path work = Files.createTempDirectory(dir, "small");
+        VelesProcess training = VelesProcess.run(work, IMMEDIATE, "run", "wine", "decision.max_epochs=2");
+        assertThat(training.exitCode()).as(training.stderr()).isZero();
+        List<Path> snapshots;
+        try (var files = Files.list(work.resolve("snapshots"))) {
+            snapshots = files.filter(f -> !Files.isSymbolicLink(f) && f.toString().endsWith(".gz")).sorted().toList();
+        }
+        assertThat(snapshots).hasSizeGreaterThan(1);
+        assertThat(Files.size(snapshots.get(0))).isLessThan(1 << 20); // under the 1 MiB that progress needs
+        String first = work.relativize(snapshots.get(0)).toString();
+        String last = work.relativize(snapshots.get(snapshots.size() - 1)).toString();
+        List<List<String>> commands = List.of(List.of("snapshot", "verify", first),
+                List.of("snapshot", "diff", first, last), List.of("snapshot", "ls", "--verify", "snapshots"),
+                List.of("run", "wine", "-w", first, "--snapshot-dir", "resumed-off-terminal"));
+        StringBuilder shown = new StringBuilder(training.stderr());
+        for (List<String> command : commands) {
+            VelesProcess offTerminal = VelesProcess.run(work, IMMEDIATE, command.toArray(String[]::new));
+            assertThat(offTerminal.exitCode()).as(offTerminal.stderr()).isIn(0, DiffCommand.DIFFERENT);
+            shown.append(offTerminal.stderr());
+            String[] again = command.stream().map(word -> word.replace("off-terminal", "on-terminal")).toArray(String[]::new);
+            Terminal terminal = onTerminal(work, again);
+            assertThat(terminal.exitCode()).as(terminal.screen()).isIn(0, DiffCommand.DIFFERENT);
+            shown.append(terminal.screen());
+        }
+        assertThat(work.resolve("resumed-on-terminal")).isNotEmptyDirectory();
+        assertThat(shown.toString()).doesNotContain("progress").doesNotContain("MiB").doesNotContain("reading ")
+                .doesNotContain("writing ");
+    }
+
+    /** What a pseudo-terminal showed while veles ran, and how veles exited. */
+    private record Terminal(String screen, int exitCode) {
+    }
+
+    /**
+     * Runs veles, with progress shown at once, under a real pseudo-terminal ({@code script}) 120
+     * columns wide.
+     */
+    private static Terminal onTerminal(Path workingDirectory, String... args) throws Exception {
+        Path terminalOutput = Files.createTempFile(workingDirectory, "terminal", ".txt");
+        String command = VelesProcess.commandLine(IMMEDIATE, args).stream().map(ProgressTest::quoted)
+                .collect(Collectors.joining(" "));
+        ProcessBuilder onTerminal = new ProcessBuilder(requireScript(), "-qfec", "stty cols 120 rows 40; exec " + command,
+                "/dev/null").directory(workingDirectory.toFile()).redirectErrorStream(true)
+                .redirectOutput(terminalOutput.toFile());
+        onTerminal.environment().put("TERM", "xterm"); // as a terminal emulator sets it; CI may have none
+        onTerminal.environment().put("COLUMNS", "120");
+        Process script = onTerminal.start();
+        if (!script.waitFor(120, TimeUnit.SECONDS)) {
+            script.destroyForcibly();
+            fail("veles under script did not finish");
+        }
+        return new Terminal(Files.readString(terminalOutput, StandardCharsets.UTF_8), script.exitValue());
     }
 
     private static List<String> progressLines(String stderr, String task) {

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs {@code veles} as a real child JVM in a working directory, as a user's shell would. */
@@ -25,7 +26,13 @@ final class VelesProcess {
 
     /** Starts veles in a JVM with {@code jvmOptions} (e.g. -Xmx, -D settings). */
     static VelesProcess start(Path workingDirectory, List<String> jvmOptions, String... args) throws IOException {
-        return start(workingDirectory, commandLine(jvmOptions, args));
+        return start(workingDirectory, Map.of(), jvmOptions, args);
+    }
+
+    /** Starts veles with {@code environment} added to this process's environment variables. */
+    static VelesProcess start(Path workingDirectory, Map<String, String> environment, List<String> jvmOptions,
+                              String... args) throws IOException {
+        return start(workingDirectory, environment, commandLine(jvmOptions, args));
     }
 
     /**
@@ -36,15 +43,25 @@ final class VelesProcess {
     static VelesProcess startInterruptible(Path workingDirectory, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of("env", "--default-signal=INT"));
         command.addAll(commandLine(List.of(), args));
-        return start(workingDirectory, command);
+        return start(workingDirectory, Map.of(), command);
     }
 
-    private static VelesProcess start(Path workingDirectory, List<String> command) throws IOException {
+    private static VelesProcess start(Path workingDirectory, Map<String, String> environment, List<String> command)
+            throws IOException {
         Path stdout = Files.createTempFile(workingDirectory, ".stdout", ".txt");
         Path stderr = Files.createTempFile(workingDirectory, ".stderr", ".txt");
-        Process process = new ProcessBuilder(command).directory(workingDirectory.toFile())
-                .redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
-        return new VelesProcess(process, stdout, stderr);
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workingDirectory.toFile())
+                .redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+        builder.environment().putAll(environment);
+        return new VelesProcess(builder.start(), stdout, stderr);
+    }
+
+    /** Runs to the end (at most two minutes) with {@code environment} added. */
+    static VelesProcess run(Path workingDirectory, Map<String, String> environment, String... args)
+            throws IOException, InterruptedException {
+        VelesProcess veles = start(workingDirectory, environment, List.of(), args);
+        veles.waitFor(120);
+        return veles;
     }
 
     /** The command that runs veles in a JVM with {@code jvmOptions}. */

@@ -10,6 +10,7 @@ import io.veles.snapshot.Snapshots;
 import io.veles.snapshot.Snapshotter;
 import io.veles.snapshot.format.Manifest;
 import io.veles.snapshot.format.SnapshotKey;
+import io.veles.util.Secrets;
 import io.veles.workflow.RunContext;
 import io.veles.workflow.Unit;
 import io.veles.workflow.Workflow;
@@ -159,11 +160,14 @@ public final class Launcher implements RunContext {
                 last = snapshotter.lastStored();
             }
         }
-        return last != null ? last : request.snapshot();
+        return Secrets.redact(last != null ? last : request.snapshot());
     }
 
     private Workflow create() {
         Workflow workflow = request.factory().create(request.config());
+        if (request.restoreRules() != null) {
+            workflow.useRestoreRules(request.restoreRules()); // snapshots refuse what these rules would
+        }
         workflow.random().reseed(request.seed() != null ? request.seed() : Prng.DEFAULT_SEED);
         return workflow;
     }
@@ -201,8 +205,8 @@ public final class Launcher implements RunContext {
         results.put("workflow", workflow.name());
         results.put("id", id);
         results.put("log_id", logId);
-        results.put("restored_from", restored ? request.snapshot() : null);
-        results.put("snapshot", lastSnapshot);
+        results.put("restored_from", restored ? Secrets.redact(request.snapshot()) : null);
+        results.put("snapshot", Secrets.redact(lastSnapshot));
         if (workflow instanceof ResultProvider) {
             results.put("results", ((ResultProvider) workflow).results());
         }

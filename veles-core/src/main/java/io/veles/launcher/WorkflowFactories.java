@@ -15,29 +15,44 @@ public final class WorkflowFactories {
 
     /** The bundled samples on the class path, by name. */
     public static List<WorkflowFactory> samples() {
+        return samples(WorkflowFactories.class.getClassLoader());
+    }
+
+    /** The samples {@code classLoader} finds (an application's jars may bring their own), by name. */
+    public static List<WorkflowFactory> samples(ClassLoader classLoader) {
         List<WorkflowFactory> samples = new ArrayList<>();
-        ServiceLoader.load(WorkflowFactory.class).forEach(samples::add);
+        ServiceLoader.load(WorkflowFactory.class, classLoader).forEach(samples::add);
         samples.sort((a, b) -> a.name().compareTo(b.name()));
         return samples;
     }
 
     /** The sample named {@code name}, or the workflow class of that name. */
     public static WorkflowFactory find(String name) {
-        for (WorkflowFactory sample : samples()) {
+        return find(name, WorkflowFactories.class.getClassLoader());
+    }
+
+    /**
+     * The sample named {@code name}, or the workflow class of that name, as {@code classLoader}
+     * finds them (an application's classes on top of the engine's).
+     */
+    public static WorkflowFactory find(String name, ClassLoader classLoader) {
+        List<WorkflowFactory> samples = samples(classLoader);
+        for (WorkflowFactory sample : samples) {
             if (sample.name().equals(name)) {
                 return sample;
             }
         }
         if (!name.contains(".")) {
-            List<String> names = samples().stream().map(WorkflowFactory::name).toList();
+            List<String> names = samples.stream().map(WorkflowFactory::name).toList();
             throw new LaunchException("no sample named '" + name + "' (samples: " + String.join(", ", names)
                     + "; or give a workflow class name)");
         }
         Class<?> type;
         try {
-            type = Class.forName(name);
+            type = Class.forName(name, true, classLoader);
         } catch (ClassNotFoundException | LinkageError e) {
-            throw new LaunchException("no workflow class " + name + " on the class path");
+            throw new LaunchException("no workflow class " + name + " on the class path"
+                    + " (give its jar or classes directory with --class-path)");
         }
         if (!Workflow.class.isAssignableFrom(type)) {
             throw new LaunchException(name + " is not a workflow (it does not extend " + Workflow.class.getName() + ")");

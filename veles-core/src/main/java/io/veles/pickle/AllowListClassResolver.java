@@ -1,21 +1,59 @@
 package io.veles.pickle;
 
+import com.esotericsoftware.kryo.Registration;
+import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.util.DefaultClassResolver;
+import com.esotericsoftware.kryo.util.IdentityObjectIntMap;
 import io.veles.snapshot.SnapshotException;
+import java.nio.file.Path;
 import java.util.Set;
 
 /**
- * Kryo's class resolver, with every class name read from a snapshot mapped through the restore
- * rules' renames and checked against their allowlist before loading.
+ * Kryo's class resolver, asking one {@link ClassAllowList} on both sides. When reading, every
+ * class name read from a snapshot is mapped through the restore rules' renames and checked before
+ * loading. When writing, every class name is checked as it is first written, so that a snapshot
+ * that a restore with the same rules would refuse is refused at save.
  */
 final class AllowListClassResolver extends DefaultClassResolver {
     private final RestoreRules rules;
+    private final boolean writing;
     private Set<String> unitClasses = Set.of();
     private RemovedUnitClasses removedUnits;
 
-    /** {@code rules} is null when writing, where nothing is loaded by name. */
-    AllowListClassResolver(RestoreRules rules) {
+    /** {@code writing} tells whether names are written (checked) or read (checked, mapped and loaded). */
+    AllowListClassResolver(RestoreRules rules, boolean writing) {
         this.rules = rules;
+        this.writing = writing;
+    }
+
+    /**
+     * The name a class is written under: its own, except a path of any file-system provider,
+     * which is written as {@code java.nio.file.Path} and rebuilt from its string on restore.
+     */
+    static String writtenName(Class<?> type) {
+        return Path.class.isAssignableFrom(type) ? Path.class.getName() : type.getName();
+    }
+
+    /** As Kryo's, with the name checked the first time it is written and paths named by their interface. */
+    @Override
+    protected void writeName(Output output, Class type, Registration registration) {
+        output.writeVarInt(NAME + 2, true);
+        int nameId = classToNameId == null ? -1 : classToNameId.get(type, -1);
+        if (nameId != -1) {
+            output.writeVarInt(nameId, true);
+            return;
+        }
+        String name = writtenName(type);
+        if (writing && rules != null) {
+            rules.allowList().checkSaved(name);
+        }
+        nameId = nextNameId++;
+        if (classToNameId == null) {
+            classToNameId = new IdentityObjectIntMap<>();
+        }
+        classToNameId.put(type, nameId);
+        output.writeVarInt(nameId, true);
+        output.writeString(name);
     }
 
     /**
@@ -29,7 +67,7 @@ final class AllowListClassResolver extends DefaultClassResolver {
     @Override
     protected Class<?> getTypeByName(String className) {
         Class<?> known = super.getTypeByName(className);
-        if (known != null || rules == null) {
+        if (known != null || writing || rules == null) {
             return known;
         }
         String current = rules.currentName(className);

@@ -1,17 +1,26 @@
 package io.veles.pickle;
 
 import io.veles.snapshot.SnapshotException;
+import java.net.URL;
+import java.security.CodeSource;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
 /**
- * The classes a restore may instantiate: JDK value types and collections, arrays of allowed
- * types, the engine's own packages, the packages of the workflow being restored, and packages the
- * user adds. A snapshot naming any other class is refused before that class is loaded, so a
- * snapshot stays data and never runs code of its choosing.
+ * The one rule of what a snapshot may hold: the classes a restore may instantiate, and so the
+ * classes a save accepts. JDK value types and collections, arrays of allowed types, the engine's
+ * own packages, the workflow's package, every class of the workflow's own code source (the jar or
+ * classes directory it was loaded from: the application's code), and packages the user adds.
+ *
+ * <p>A restore asks {@link #allows} for each class name it reads and refuses any other before
+ * loading it, so a snapshot stays data and never runs code of its choosing; a save asks the same
+ * question for each class name it writes, so that what saves also restores.
  */
 public final class ClassAllowList {
     private static final Set<String> JDK_CLASSES = Set.of(
@@ -33,22 +42,39 @@ public final class ClassAllowList {
             "java.time.Instant", "java.time.Duration", "java.time.LocalDate", "java.time.LocalTime",
             "java.time.LocalDateTime", "java.time.OffsetDateTime", "java.time.ZonedDateTime",
             "java.time.ZoneOffset", "java.time.Period", "java.time.Year", "java.time.YearMonth",
-            "java.time.MonthDay", "java.time.DayOfWeek", "java.time.Month");
+            "java.time.MonthDay", "java.time.DayOfWeek", "java.time.Month",
+            // Everyday values added with their serializers (SnapshotKryo). A Path is rebuilt from its
+            // string on the default file system; it is named by its interface, never its JDK class.
+            "java.lang.Object", "java.util.Optional", "java.util.OptionalInt", "java.util.OptionalLong",
+            "java.util.OptionalDouble", "java.util.concurrent.atomic.AtomicBoolean",
+            "java.util.concurrent.atomic.AtomicInteger", "java.util.concurrent.atomic.AtomicLong",
+            "java.net.URI", "java.nio.file.Path", "java.time.ZoneRegion", "java.time.OffsetTime");
+    /** A binary class name: a resource path is built from it, so nothing else may pass. */
+    private static final Pattern BINARY_NAME = Pattern.compile("[\\w$]+(\\.[\\w$]+)*", Pattern.UNICODE_CHARACTER_CLASS);
     private static final List<String> ENGINE_PACKAGES = List.of("io.veles");
 
     private final Set<String> packages;
     private final ClassLoader classLoader;
+    /** Where the workflow class was loaded from, or null if its loader does not say. */
+    private final URL codeSource;
+    private final Map<String, Boolean> decided = new ConcurrentHashMap<>();
 
-    private ClassAllowList(Collection<String> packages, ClassLoader classLoader) {
+    private ClassAllowList(Collection<String> packages, ClassLoader classLoader, URL codeSource) {
         this.packages = new LinkedHashSet<>(packages);
         this.classLoader = classLoader;
+        this.codeSource = codeSource;
     }
 
-    /** The engine's packages, {@code workflowClass}'s package, and {@code extraPackages}. */
+    /**
+     * The engine's packages, {@code workflowClass}'s package and code source, and
+     * {@code extraPackages}.
+     */
     public static ClassAllowList forWorkflow(Class<?> workflowClass, Collection<String> extraPackages) {
         List<String> allowed = new ArrayList<>(ENGINE_PACKAGES);
         allowed.add(workflowClass.getPackageName());
-        return new ClassAllowList(allowed, workflowClass.getClassLoader()).withPackages(extraPackages);
+        CodeSource source = workflowClass.getProtectionDomain().getCodeSource();
+        return new ClassAllowList(allowed, workflowClass.getClassLoader(), source == null ? null : source.getLocation())
+                .withPackages(extraPackages);
     }
 
     /** This list with {@code extraPackages} allowed too. */
@@ -57,7 +83,7 @@ public final class ClassAllowList {
         for (String extra : extraPackages) {
             allowed.add(checkPackageName(extra));
         }
-        return new ClassAllowList(allowed, classLoader);
+        return new ClassAllowList(allowed, classLoader, codeSource);
     }
 
     /** The loader that allowed classes are loaded with: the workflow's own. */
@@ -92,20 +118,74 @@ public final class ClassAllowList {
         if (JDK_CLASSES.contains(element)) {
             return true;
         }
+        if (element.contains("$$Lambda")) {
+            return false;
+        }
         for (String allowed : packages) {
-            if (element.startsWith(allowed + ".") && !element.contains("$$Lambda")) {
+            if (element.startsWith(allowed + ".")) {
                 return true;
             }
         }
-        return false;
+        return decided.computeIfAbsent(element, this::inWorkflowCodeSource);
     }
 
-    /** Refuses a class that is not allowed, naming it. */
+    /**
+     * True if the class file the workflow's loader would load for {@code binaryName} lies in the
+     * workflow's own jar or classes directory. Asked of the loader as a resource: nothing is loaded.
+     */
+    private boolean inWorkflowCodeSource(String binaryName) {
+        if (codeSource == null || classLoader == null || isJdkName(binaryName)
+                || !BINARY_NAME.matcher(binaryName).matches()) {
+            return false;
+        }
+        String path = binaryName.replace('.', '/') + ".class";
+        URL found = classLoader.getResource(path);
+        if (found == null) {
+            return false;
+        }
+        String root = codeSource.toExternalForm();
+        String file = found.toExternalForm();
+        return root.endsWith("/") ? file.equals(root + path) : file.equals("jar:" + root + "!/" + path);
+    }
+
+    private static boolean isJdkName(String name) {
+        return name.startsWith("java.") || name.startsWith("javax.") || name.startsWith("jdk.")
+                || name.startsWith("sun.") || name.startsWith("com.sun.");
+    }
+
+    /** Refuses, when restoring, a class that is not allowed, naming it. */
     public void check(String className) {
         if (!allows(className)) {
             throw new SnapshotException("snapshot names class " + className + ", which is not allowed"
-                    + " (allowed: JDK value types and collections, and packages " + String.join(", ", packages)
-                    + "; add a package with --allow-package)");
+                    + " (allowed: JDK value types and collections, " + where() + "; " + fix(className) + ")");
         }
+    }
+
+    /**
+     * Refuses, when saving, a class that a restore with these rules would refuse: the message
+     * says why and how to allow it, and {@link CaptureException} adds the path of fields to it.
+     */
+    void checkSaved(String className) {
+        if (!allows(className)) {
+            throw new CaptureException("cannot capture a " + className + ": a restore would refuse it (allowed: JDK"
+                    + " value types and collections, " + where() + "); " + fix(className) + ", or mark the field"
+                    + " transient or end its name with '_' and rebuild it in initUnpickled()", null);
+        }
+    }
+
+    private String where() {
+        return (codeSource == null ? "" : "classes of " + codeSource + ", ") + "and packages "
+                + String.join(", ", packages);
+    }
+
+    /** How to allow {@code className}; never advice to open a JDK package. */
+    private static String fix(String className) {
+        String element = className.replaceFirst("^\\[+L?", "").replace(";", "");
+        int dot = element.lastIndexOf('.');
+        if (dot < 0 || isJdkName(element)) {
+            return "JDK classes other than the value types and collections cannot be captured";
+        }
+        String pkg = element.substring(0, dot);
+        return "allow its package with RestoreRules.allowPackage(\"" + pkg + "\") or --allow-package " + pkg;
     }
 }

@@ -160,7 +160,7 @@ final class FieldsSerializer extends Serializer<Object> {
         }
     }
 
-    private static Object readValue(Kryo kryo, Input input, FieldSlot.Kind kind) {
+    static Object readValue(Kryo kryo, Input input, FieldSlot.Kind kind) {
         switch (kind) {
             case BOOLEAN: return input.readBoolean();
             case BYTE: return input.readByte();

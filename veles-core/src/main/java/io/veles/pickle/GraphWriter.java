@@ -77,7 +77,8 @@ public final class GraphWriter {
             throw new IllegalArgumentException(root.name() + " is not a main workflow");
         }
         PickleContext context = new PickleContext();
-        SnapshotKryo session = new SnapshotKryo(context, null);
+        // The rules a restore of this workflow applies: what they would refuse is refused now.
+        SnapshotKryo session = new SnapshotKryo(context, root.restoreRules(), true);
         List<UnitSummary> summaries = new ArrayList<>();
         Unit unit = root;
         try {

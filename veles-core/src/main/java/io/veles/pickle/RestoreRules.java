@@ -58,6 +58,11 @@ public final class RestoreRules {
         return new RestoreRules(allowList.withPackages(packages), renamedClasses, conversions, removedUnitClasses);
     }
 
+    /** These rules, also allowing classes of {@code packageName}: the Java form of {@code --allow-package}. */
+    public RestoreRules allowPackage(String packageName) {
+        return allowPackages(List.of(packageName));
+    }
+
     /** These rules, restoring objects saved as class {@code oldName} into class {@code newName}. */
     public RestoreRules renameClass(String oldName, String newName) {
         Map<String, String> renamed = new LinkedHashMap<>(renamedClasses);

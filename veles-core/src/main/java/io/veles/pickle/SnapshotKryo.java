@@ -3,11 +3,16 @@ package io.veles.pickle;
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.SerializerFactory;
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.serializers.EnumNameSerializer;
 import com.esotericsoftware.kryo.serializers.ImmutableCollectionsSerializers;
 import com.esotericsoftware.kryo.util.MapReferenceResolver;
 import io.veles.snapshot.SnapshotException;
 import io.veles.workflow.Unit;
+import java.util.Random;
+import java.util.SplittableRandom;
+import org.slf4j.Logger;
 
 /**
  * Builds the Kryo instance for one snapshot write or read. One instance per operation: Kryo is
@@ -25,10 +30,18 @@ final class SnapshotKryo {
     final Kryo kryo;
     final FieldsSerializer fields;
 
-    /** {@code rules} is null when writing. */
+    /** A session for reading with {@code rules}. */
     SnapshotKryo(PickleContext context, RestoreRules rules) {
+        this(context, rules, false);
+    }
+
+    /**
+     * A session for writing ({@code writing}) or reading. Both ask {@code rules}' allowlist: a
+     * write refuses what a read with the same rules would refuse. Null rules check nothing.
+     */
+    SnapshotKryo(PickleContext context, RestoreRules rules, boolean writing) {
         fields = new FieldsSerializer(context);
-        kryo = new Kryo(new AllowListClassResolver(rules), new UnitsByNumber());
+        kryo = new Kryo(new AllowListClassResolver(rules, writing), new UnitsByNumber());
         if (rules != null) {
             kryo.setClassLoader(rules.allowList().classLoader()); // a workflow may come from a plugin's loader
         }
@@ -44,10 +57,11 @@ final class SnapshotKryo {
         PrimitiveArraySerializers.register(kryo);
         BoundedContainers.register(kryo);
         ImmutableCollectionsSerializers.addDefaultSerializers(kryo);
+        EverydayValues.register(kryo);
     }
 
     /** Units are numbered by the {@link UnitTable}; Kryo tracks references for everything else. */
-    private static final class UnitsByNumber extends MapReferenceResolver {
+    static final class UnitsByNumber extends MapReferenceResolver {
         @Override
         public boolean useReferences(Class type) {
             return !Unit.class.isAssignableFrom(type) && super.useReferences(type);
@@ -59,6 +73,17 @@ final class SnapshotKryo {
      * be captured faithfully: JDK internals, lambdas, the launcher.
      */
     private static final class CapturedClasses implements SerializerFactory<Serializer<Object>> {
+        private static final Serializer<Object> PLAIN_OBJECTS = new Serializer<>() {
+            @Override
+            public void write(Kryo kryo, Output output, Object object) {
+            }
+
+            @Override
+            public Object read(Kryo kryo, Input input, Class<? extends Object> type) {
+                return new Object();
+            }
+        };
+
         private final FieldsSerializer fields;
 
         CapturedClasses(FieldsSerializer fields) {
@@ -71,6 +96,19 @@ final class SnapshotKryo {
             String hint = "; mark the field transient or end its name with '_' and rebuild it in initUnpickled()";
             if (name.contains("$$Lambda") || name.contains("$Lambda$")) {
                 throw new CaptureException("cannot capture a lambda (" + name + ")" + hint, null);
+            }
+            if (type == Object.class) {
+                return PLAIN_OBJECTS; // a lock or a marker: identity is all it has, and references keep that
+            }
+            if (Random.class.isAssignableFrom(type) || type == SplittableRandom.class) {
+                throw new CaptureException("cannot capture a " + name + ": its position cannot be read, so a resumed"
+                        + " run would draw other numbers; draw from the workflow's captured generator random()"
+                        + " (io.veles.random.Prng), which resumes exactly where it stopped", null);
+            }
+            if (Logger.class.isAssignableFrom(type)) {
+                throw new CaptureException("cannot capture a logger (" + name + "): a logger is not state; make the"
+                        + " field static (private static final Logger LOG = LoggerFactory.getLogger(...)) or transient",
+                        null);
             }
             if (name.startsWith("java.") || name.startsWith("javax.") || name.startsWith("jdk.")
                     || name.startsWith("sun.") || name.startsWith("com.sun.")) {

@@ -15,13 +15,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Progress drawn by the progressbar library: bytes done, percentage, rate and time left. Nothing
- * is shown until the work has lasted {@code delay}, so the many short snapshots of a run stay
- * silent; the system properties {@code veles.progress.delay_ms} and
+ * is shown until the work has lasted {@code delay} and moved {@value #MIN_BYTES} bytes, so the
+ * many short snapshots of a run and small files stay silent (a 6 KiB file would show as
+ * {@code 0/0 MiB}); the system properties {@code veles.progress.delay_ms} and
  * {@code veles.progress.interval_ms} override the timings.
  */
 public final class ProgressBars implements ProgressReporter {
     private static final Logger LOG = LoggerFactory.getLogger("progress");
     private static final long MIB = 1 << 20;
+    /** Work on fewer bytes than this shows no progress: its counts would read 0 MiB. */
+    static final long MIN_BYTES = MIB;
     private static final int LOG_LINE_LENGTH = 110;
     private static final int DEFAULT_COLUMNS = 80;
 
@@ -47,19 +50,24 @@ public final class ProgressBars implements ProgressReporter {
 
     @Override
     public Task start(String what, long totalBytes) {
+        if (totalBytes >= 0 && totalBytes < MIN_BYTES) {
+            return Task.NONE;
+        }
+        AfterDelay consumer = new AfterDelay();
         // Built at once so that the rate and the time left count from the true start.
         ProgressBar bar = new ProgressBarBuilder()
                 .setTaskName(what)
                 .setInitialMax(totalBytes >= 0 ? totalBytes : -1)
                 .setUnit(" MiB", MIB)
-                .showSpeed(new DecimalFormat("0.0", DecimalFormatSymbols.getInstance(Locale.ROOT)))
+                .showSpeed(new RateFormat())
                 .setStyle(terminal ? ProgressBarStyle.UNICODE_BLOCK : ProgressBarStyle.ASCII)
                 .setUpdateIntervalMillis((int) Math.max(1, interval.toMillis()))
-                .setConsumer(new AfterDelay())
+                .setConsumer(consumer)
                 .build();
         return new Task() {
             @Override
             public void advanceTo(long bytesDone) {
+                consumer.bytesDone = bytesDone;
                 bar.stepTo(bytesDone);
             }
 
@@ -94,12 +102,32 @@ public final class ProgressBars implements ProgressReporter {
     }
 
     /**
-     * Passes renderings on once the work has lasted {@code delay} (give or take half a refresh,
-     * since refreshes come on a timer), skipping a log line that repeats the last one. The real
-     * consumer is created on first use: a terminal's costs a moment to set up.
+     * One decimal, as "12.5 MiB/s"; more for a rate under 0.1, which one decimal would show as a
+     * stalled "0.0 MiB/s".
+     */
+    static final class RateFormat extends DecimalFormat {
+        private final DecimalFormat small = new DecimalFormat("0.0####", DecimalFormatSymbols.getInstance(Locale.ROOT));
+
+        RateFormat() {
+            super("0.0", DecimalFormatSymbols.getInstance(Locale.ROOT));
+        }
+
+        @Override
+        public StringBuffer format(double number, StringBuffer result, java.text.FieldPosition position) {
+            return number > 0 && number < 0.095 ? small.format(number, result, position)
+                    : super.format(number, result, position);
+        }
+    }
+
+    /**
+     * Passes renderings on once the work has lasted {@code delay} and moved {@link #MIN_BYTES},
+     * skipping a log line that repeats the last one. The real consumer is created on first use: a
+     * terminal's costs a moment to set up.
      */
     private final class AfterDelay implements ProgressBarConsumer {
         private final long startNanos = System.nanoTime();
+        /** Set by the working thread, read by the library's rendering thread. */
+        volatile long bytesDone;
         private ProgressBarConsumer target;
         private String last;
 
@@ -111,7 +139,7 @@ public final class ProgressBars implements ProgressReporter {
         @Override
         public void accept(String rendered) {
             if (target == null) {
-                if (System.nanoTime() - startNanos + interval.toNanos() / 2 < delay.toNanos()) {
+                if (bytesDone < MIN_BYTES || System.nanoTime() - startNanos < delay.toNanos()) {
                     return;
                 }
                 target = terminal ? new ConsoleProgressBarConsumer(System.err, columns())

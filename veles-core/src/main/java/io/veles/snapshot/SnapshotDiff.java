@@ -1,9 +1,9 @@
 package io.veles.snapshot;
 
-import io.veles.pickle.CapturedFields;
 import io.veles.pickle.RestoreRules;
+import io.veles.pickle.SavedGraph;
+import io.veles.pickle.SavedObject;
 import io.veles.snapshot.format.SnapshotReader;
-import io.veles.workflow.Unit;
 import io.veles.workflow.Workflow;
 import java.io.IOException;
 import java.lang.reflect.Array;
@@ -16,7 +16,8 @@ import java.util.Objects;
 /**
  * Compares two snapshots unit by unit and field by field, as VELES's compare script did: numeric
  * arrays by their average relative difference, average difference and maximum difference; other
- * values by equality. Units are matched by name.
+ * values by equality. Units are matched by name. The states are compared as saved (values a
+ * custom {@code getState} saved included), read without running any of the workflows' code.
  */
 public final class SnapshotDiff {
     /** How deep field paths go ({@code a.b.c.d}); deeper differences show as the whole value. */
@@ -35,16 +36,26 @@ public final class SnapshotDiff {
 
     /**
      * The differences between snapshots {@code a} and {@code b}; empty when equal. Snapshots of
-     * different workflows are refused unless {@code force}.
+     * different workflows are refused unless {@code force}. Their classes load from this class's
+     * loader.
      */
     public static List<Difference> compare(String a, String b, boolean force) {
-        Workflow left = restore(a, null);
-        Workflow right = restore(b, force ? null : left.getClass());
-        Map<String, Unit> leftUnits = byName(left);
-        Map<String, Unit> rightUnits = byName(right);
+        return compare(a, b, force, SnapshotDiff.class.getClassLoader());
+    }
+
+    /**
+     * As {@link #compare(String, String, boolean)}, with the workflows' classes loaded through
+     * {@code classLoader}. The states are read as data: no code of the workflows runs (see
+     * {@link SavedGraph}).
+     */
+    public static List<Difference> compare(String a, String b, boolean force, ClassLoader classLoader) {
+        SavedGraph left = read(a, null, classLoader);
+        SavedGraph right = read(b, force ? null : left.root().className(), classLoader);
+        Map<String, SavedObject> leftUnits = byName(left);
+        Map<String, SavedObject> rightUnits = byName(right);
         List<Difference> differences = new ArrayList<>();
-        for (Map.Entry<String, Unit> entry : leftUnits.entrySet()) {
-            Unit other = rightUnits.get(entry.getKey());
+        for (Map.Entry<String, SavedObject> entry : leftUnits.entrySet()) {
+            SavedObject other = rightUnits.get(entry.getKey());
             if (other == null) {
                 differences.add(new Difference(entry.getKey(), "", "only in " + a, Double.NaN, Double.NaN, Double.NaN));
                 continue;
@@ -59,45 +70,45 @@ public final class SnapshotDiff {
         return differences;
     }
 
-    private static Workflow restore(String source, Class<?> expected) {
+    private static SavedGraph read(String source, String expectedClass, ClassLoader classLoader) {
         try (SnapshotReader reader = Snapshots.open(source)) {
             String className = reader.manifest().workflowClass;
-            if (expected != null && !expected.getName().equals(className)) {
-                throw new SnapshotException("the snapshots are of different workflows (" + expected.getName() + ", "
+            if (expectedClass != null && !expectedClass.equals(className)) {
+                throw new SnapshotException("the snapshots are of different workflows (" + expectedClass + ", "
                         + className + "); --force compares them anyway");
             }
-            Class<? extends Workflow> type = workflowClass(className, source);
-            return reader.restore(RestoreRules.forWorkflow(type)).workflow();
+            Class<? extends Workflow> type = workflowClass(className, source, classLoader);
+            return reader.readSaved(RestoreRules.forWorkflow(type));
         } catch (IOException e) {
             throw new SnapshotException("cannot read " + source + ": " + e.getMessage(), e);
         }
     }
 
-    private static Class<? extends Workflow> workflowClass(String name, String source) {
+    private static Class<? extends Workflow> workflowClass(String name, String source, ClassLoader classLoader) {
         try {
-            // Not initialised: the restore's allow-list still decides what may be instantiated.
-            Class<?> type = Class.forName(name, false, SnapshotDiff.class.getClassLoader());
+            // Not initialised: nothing of the workflow's code runs to compare its states.
+            Class<?> type = Class.forName(name, false, classLoader);
             if (!Workflow.class.isAssignableFrom(type)) {
                 throw new SnapshotException(source + " names " + name + ", which is not a workflow");
             }
             return type.asSubclass(Workflow.class);
-        } catch (ClassNotFoundException e) {
-            throw new SnapshotException(source + " is a snapshot of " + name + ", which is not on the class path");
+        } catch (ClassNotFoundException | LinkageError e) {
+            throw new SnapshotException(source + " is a snapshot of " + name + ", which is not on the class path"
+                    + " (give its jar or classes directory with --class-path)");
         }
     }
 
-    private static Map<String, Unit> byName(Workflow workflow) {
-        Map<String, Unit> units = new LinkedHashMap<>();
-        units.put(workflow.name(), workflow);
-        for (Unit unit : workflow.allUnits()) {
-            units.putIfAbsent(unit.name(), unit);
+    private static Map<String, SavedObject> byName(SavedGraph graph) {
+        Map<String, SavedObject> units = new LinkedHashMap<>();
+        for (SavedObject unit : graph.units()) {
+            units.putIfAbsent(String.valueOf(unit.name()), unit);
         }
         return units;
     }
 
-    private static void compareUnits(String name, Unit a, Unit b, List<Difference> out) {
-        if (a.getClass() != b.getClass()) {
-            out.add(new Difference(name, "", "class " + a.getClass().getName() + " vs " + b.getClass().getName(),
+    private static void compareUnits(String name, SavedObject a, SavedObject b, List<Difference> out) {
+        if (a.type() != b.type()) {
+            out.add(new Difference(name, "", "class " + a.className() + " vs " + b.className(),
                     Double.NaN, Double.NaN, Double.NaN));
             return;
         }
@@ -105,16 +116,16 @@ public final class SnapshotDiff {
     }
 
     /** Field by field; a field holding one of our objects is compared by its own fields, as {@code field.sub}. */
-    private static void compareFields(String unit, String prefix, Object a, Object b, List<Difference> out, int depth) {
-        Map<String, Object> left = CapturedFields.of(a);
-        Map<String, Object> right = CapturedFields.of(b);
-        for (Map.Entry<String, Object> field : left.entrySet()) {
+    private static void compareFields(String unit, String prefix, SavedObject a, SavedObject b, List<Difference> out,
+                                      int depth) {
+        Map<String, Object> right = b.fields();
+        for (Map.Entry<String, Object> field : a.fields().entrySet()) {
             String path = prefix + field.getKey();
             Object x = field.getValue();
             Object y = right.get(field.getKey());
-            if (x instanceof Unit || y instanceof Unit) {
-                String xs = x == null ? "null" : ((Unit) x).name();
-                String ys = y == null ? "null" : (y instanceof Unit ? ((Unit) y).name() : String.valueOf(y));
+            if (isUnit(x) || isUnit(y)) {
+                String xs = x == null ? "null" : isUnit(x) ? ((SavedObject) x).name() : String.valueOf(x);
+                String ys = y == null ? "null" : isUnit(y) ? ((SavedObject) y).name() : String.valueOf(y);
                 if (!xs.equals(ys)) {
                     out.add(new Difference(unit, path, xs + " -> " + ys, Double.NaN, Double.NaN, Double.NaN));
                 }
@@ -123,8 +134,9 @@ public final class SnapshotDiff {
                 if (d != null) {
                     out.add(d);
                 }
-            } else if (depth < MAX_FIELD_DEPTH && isPlainObject(x) && y != null && x.getClass() == y.getClass()) {
-                compareFields(unit, path + ".", x, y, out, depth + 1);
+            } else if (depth < MAX_FIELD_DEPTH && x instanceof SavedObject && y instanceof SavedObject
+                    && ((SavedObject) x).type() == ((SavedObject) y).type()) {
+                compareFields(unit, path + ".", (SavedObject) x, (SavedObject) y, out, depth + 1);
             } else if (!same(x, y, 0)) {
                 out.add(new Difference(unit, path, describe(x) + " -> " + describe(y), Double.NaN, Double.NaN,
                         Double.NaN));
@@ -132,17 +144,11 @@ public final class SnapshotDiff {
         }
     }
 
-    /** One of the workflow's own objects (not a JDK value, array, collection or enum): worth opening. */
-    private static boolean isPlainObject(Object value) {
-        if (value == null || value.getClass().isArray() || value instanceof Enum || value instanceof Unit
-                || value instanceof java.util.Collection || value instanceof Map) {
-            return false;
-        }
-        // The JDK's classes live in named modules; the workflow's are on the class path.
-        return !value.getClass().getModule().isNamed();
+    private static boolean isUnit(Object value) {
+        return value instanceof SavedObject && ((SavedObject) value).isUnit();
     }
 
-    /** Equality by value: units by name, our objects by their captured fields, JDK values by equals. */
+    /** Equality by value: units by name, saved objects by their saved values, JDK values by equals. */
     private static boolean same(Object x, Object y, int depth) {
         if (x == y) {
             return true;
@@ -153,8 +159,22 @@ public final class SnapshotDiff {
         if (depth > 32) {
             return true; // deep enough: a difference further down is beyond what a report can show
         }
-        if (x instanceof Unit) {
-            return ((Unit) x).name().equals(((Unit) y).name());
+        if (x instanceof SavedObject) {
+            SavedObject a = (SavedObject) x;
+            SavedObject b = (SavedObject) y;
+            if (a.type() != b.type() || a.isUnit() != b.isUnit()) {
+                return false;
+            }
+            if (a.isUnit()) {
+                return Objects.equals(a.name(), b.name());
+            }
+            Map<String, Object> other = b.fields();
+            for (Map.Entry<String, Object> field : a.fields().entrySet()) {
+                if (!same(field.getValue(), other.get(field.getKey()), depth + 1)) {
+                    return false;
+                }
+            }
+            return a.fields().size() == other.size();
         }
         if (x.getClass().isArray()) {
             if (x.getClass().getComponentType().isPrimitive()) {
@@ -210,18 +230,7 @@ public final class SnapshotDiff {
             }
             return true;
         }
-        String name = x.getClass().getName();
-        if (name.startsWith("java.") || name.startsWith("javax.") || x.getClass().isEnum()) {
-            return x.equals(y);
-        }
-        Map<String, Object> a = CapturedFields.of(x);
-        Map<String, Object> b = CapturedFields.of(y);
-        for (Map.Entry<String, Object> field : a.entrySet()) {
-            if (!same(field.getValue(), b.get(field.getKey()), depth + 1)) {
-                return false;
-            }
-        }
-        return true;
+        return x.equals(y); // JDK values and saved enum constants
     }
 
     private static boolean isNumericArray(Object value) {

@@ -184,7 +184,9 @@ public final class Snapshots {
         restored.report().renamedClasses().forEach(rename -> LOG.warn("class renamed since the snapshot: {}", rename));
         restored.report().changes().forEach(change -> LOG.warn("code changed since the snapshot: {}", change.describe()));
         restored.report().removedUnits().forEach(unit -> LOG.warn("code changed since the snapshot: {}", unit));
-        return workflowClass.cast(restored.workflow());
+        W workflow = workflowClass.cast(restored.workflow());
+        workflow.useRestoreRules(rules); // its next snapshots are checked against the rules that restored it
+        return workflow;
     }
 
     /** A restored workflow with the manifest and source it came from. */

@@ -1,5 +1,6 @@
 package io.veles.workflow;
 
+import io.veles.pickle.RestoreRules;
 import io.veles.random.Prng;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -29,6 +30,7 @@ public class Workflow extends Unit {
     private boolean finished;
 
     private transient RunContext runContext_;
+    private transient RestoreRules restoreRules_;
     // Units run by this process, counted in the main workflow; snapshotters compare it with the
     // count at their last snapshot to know whether a stop would lose work. Not captured: a
     // restored workflow has run nothing since the snapshot it came from.
@@ -115,6 +117,29 @@ public class Workflow extends Unit {
             throw new IllegalStateException("only a main workflow is attached to a run");
         }
         this.runContext_ = context;
+    }
+
+    /**
+     * The rules a restore of this main workflow applies (allowed packages, renames, conversions).
+     * A snapshot refuses at save what a restore with these rules would refuse. By default the
+     * workflow's own: its package and code source and the engine's.
+     */
+    public RestoreRules restoreRules() {
+        if (workflow() != null) {
+            return mainWorkflow().restoreRules();
+        }
+        return restoreRules_ != null ? restoreRules_ : RestoreRules.forWorkflow(getClass());
+    }
+
+    /**
+     * Sets the rules its snapshots will be restored with; the launcher passes those of
+     * {@code --allow-package} and {@code --rename-class}, and a restore keeps the rules it used.
+     */
+    public void useRestoreRules(RestoreRules rules) {
+        if (workflow() != null) {
+            throw new IllegalStateException("restore rules belong to the main workflow");
+        }
+        this.restoreRules_ = rules;
     }
 
     // ----- lifecycle -----

@@ -86,8 +86,16 @@ class HostileSnapshotTest {
     }
 
     private static String childJvm(String option, String property, String... args) throws Exception {
+        return childJvm(null, option, property, args);
+    }
+
+    /** {@code classPathFirst}, unless null, goes ahead of the tests' class path. */
+    private static String childJvm(Path classPathFirst, String option, String property, String... args)
+            throws Exception {
+        String classPath = System.getProperty("java.class.path");
         java.util.List<String> command = new java.util.ArrayList<>(List.of(ProcessHandle.current().info().command()
-                .orElse("java"), option, property, "-cp", System.getProperty("java.class.path"),
+                .orElse("java"), option, property, "-cp",
+                classPathFirst == null ? classPath : classPathFirst + java.io.File.pathSeparator + classPath,
                 HostileSnapshotTest.class.getName()));
         command.addAll(List.of(args));
         Process process = new ProcessBuilder(command)
@@ -103,9 +111,17 @@ class HostileSnapshotTest {
         CarrierWorkflow workflow = new CarrierWorkflow();
         new Carrier(workflow).cargo = new io.evil.Marker(); // initialised here, where no marker is set
         Path snapshot = dir.resolve("evil.snap");
-        Files.write(snapshot, RoundTrip.write(workflow));
+        Files.write(snapshot, RoundTrip.write(workflow)); // saved: here Marker lies beside the workflow class
+        // The restoring JVM finds Marker in a directory of its own, as a class from elsewhere would be:
+        // neither its package nor its code source is allowed there.
+        Path elsewhere = dir.resolve("elsewhere");
+        Path markerClass = elsewhere.resolve("io/evil/Marker.class");
+        Files.createDirectories(markerClass.getParent());
+        try (java.io.InputStream in = io.evil.Marker.class.getResourceAsStream("Marker.class")) {
+            Files.copy(in, markerClass);
+        }
 
-        String outcome = restoreInFreshJvm(snapshot, marker);
+        String outcome = childJvm(elsewhere, "-Xmx256m", "-Dveles.test.marker=" + marker, "restore", snapshot.toString());
         assertThat(outcome).startsWith("REFUSED").contains("names class io.evil.Marker, which is not allowed");
         assertThat(marker).doesNotExist();
     }
@@ -117,6 +133,9 @@ class HostileSnapshotTest {
         HashMap<Object, Object> gadget = new HashMap<>();
         gadget.put(new URL("http://gadget.invalid/"), "x");
         new Carrier(workflow).cargo = gadget;
+        // Refused at save under the workflow's rules; crafted here by a writer that allows java.net.
+        assertThatThrownBy(() -> RoundTrip.write(workflow)).hasMessageContaining("cannot capture a java.net.URL");
+        workflow.useRestoreRules(RestoreRules.forWorkflow(CarrierWorkflow.class).allowPackage("java.net"));
         Path snapshot = dir.resolve("gadget.snap");
         Files.write(snapshot, RoundTrip.write(workflow));
 

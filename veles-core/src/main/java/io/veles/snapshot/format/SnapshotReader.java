@@ -5,6 +5,7 @@ import io.veles.pickle.ClassAllowList;
 import io.veles.pickle.GraphReader;
 import io.veles.pickle.HeapLimit;
 import io.veles.pickle.RestoreRules;
+import io.veles.pickle.SavedGraph;
 import io.veles.snapshot.SnapshotException;
 import io.veles.snapshot.codec.Codec;
 import java.io.BufferedInputStream;
@@ -186,7 +187,7 @@ public final class SnapshotReader implements Closeable {
         GraphReader.Restored restored;
         try {
             restored = GraphReader.read(payload, payloadLength, manifest.classes, manifest.units, rules, shuffled);
-            checkRoot(restored, rules);
+            checkRoot(restored.workflow().getClass(), rules);
         } catch (SnapshotException e) {
             // A damaged payload can fail in any way; if the bytes do not check out, say that instead.
             String integrity = integrityProblem(payload);
@@ -202,13 +203,35 @@ public final class SnapshotReader implements Closeable {
      * allow-list and the workflow type from the manifest, and a forged one must not smuggle in
      * another root under them.
      */
-    private void checkRoot(GraphReader.Restored restored, RestoreRules rules) {
+    private void checkRoot(Class<?> root, RestoreRules rules) {
         String named = manifest.workflowClass == null ? null : rules.currentName(manifest.workflowClass);
-        String actual = restored.workflow().getClass().getName();
+        String actual = root.getName();
         if (!actual.equals(named)) {
             throw new SnapshotException("its payload's main workflow is a " + actual + " but its manifest names "
                     + manifest.workflowClass);
         }
+    }
+
+    /**
+     * Reads the state as data, running none of the workflow's code (see {@link SavedGraph}), for
+     * tools that only look at it; classes load as {@code rules} allow. The trailer is checked
+     * before the state is returned.
+     */
+    public SavedGraph readSaved(RestoreRules rules) {
+        HeapLimit.checkPayload(source, payloadLength);
+        startPayload();
+        CrcInputStream.Limited payload = content.limit(payloadLength);
+        SavedGraph saved;
+        try {
+            saved = SavedGraph.read(payload, payloadLength, manifest.classes, manifest.units, rules, shuffled);
+            checkRoot(saved.root().type(), rules);
+        } catch (SnapshotException e) {
+            String integrity = integrityProblem(payload);
+            throw new SnapshotException(integrity != null ? integrity : source + ": " + e.getMessage(), e);
+        }
+        skipCode();
+        checkTrailer();
+        return saved;
     }
 
     /**

@@ -1,0 +1,134 @@
+package io.veles.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.veles.snapshot.codec.Codec;
+import io.veles.testing.TestDatabase;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A planted password, in every syntax a connection string takes, never appears in anything veles
+ * prints, in a result file, or in the bytes of a stored snapshot.
+ */
+class PasswordLeakTest {
+    private static final String PASSWORD = "Pl4nted-Pw";
+
+    @TempDir
+    Path dir;
+
+    private final StringBuilder printed = new StringBuilder();
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"PWD", "PASSWORD", "pwd"})
+    void anOdbcPasswordIsNeverPrintedCapturedOrWritten(String key) throws Exception {
+        String odbc = "DRIVER={SQLite3};DATABASE=snaps.db;UID=me;" + key + "={" + PASSWORD + "}";
+        everyTool(odbc, "veles");
+        assertNoPassword(storedPayloads(TestDatabase.SQLITE.odbc(dir).replace("snapshots.db", "snaps.db"), "veles"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"jdbc:postgresql://127.0.0.1:5432/test?user=postgres&password=" + PASSWORD,
+            "DRIVER={PostgreSQL Unicode};SERVER=127.0.0.1;PORT=5432;DATABASE=test;UID=postgres;PWD=" + PASSWORD})
+    void aServerPasswordIsNeverPrintedCapturedOrWritten(String odbc) throws Exception {
+        String admin = TestDatabase.POSTGRESQL.odbc(dir); // trust authentication: any password connects
+        String table = TestDatabase.freshTable();
+        try {
+            everyTool(odbc, table);
+            assertNoPassword(storedPayloads(admin, table));
+        } finally {
+            TestDatabase.POSTGRESQL.drop(admin, table);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {
+            "DRIVER={SQLite3};DATABASE=x.db;PWD=" + PASSWORD + ";tail",
+            "DRIVER={SQLite3};DATABASE=x.db;PWD={" + PASSWORD + "",
+            "jdbc:mariadb://root:" + PASSWORD + "@127.0.0.1:3306/test",
+            "jdbc:postgresql://postgres:" + PASSWORD + "@127.0.0.1:5432/test",
+            "jdbc:postgresql://127.0.0.1:1/test?password=" + PASSWORD + "&x={a"})
+    void aMalformedOrUnreachableConnectionStringIsRefusedWithoutEchoingItsPassword(String odbc) throws Exception {
+        VelesProcess run = veles("run", "walk", "walk.walkers=100", "walk.iterations=2", "--odbc", odbc);
+        VelesProcess list = veles("snapshot", "ls", "odbc://" + odbc);
+        VelesProcess restore = veles("run", "walk", "-w", "odbc://" + odbc + "&veles&0b7c5a4e-0000-4000-8000-000000000000");
+        assertThat(list.exitCode()).isNotZero();
+        assertThat(restore.exitCode()).isNotZero();
+        assertThat(run.stderr() + list.stderr() + restore.stderr()).contains("veles: error:");
+        assertNoPassword(List.of());
+    }
+
+    @Test
+    void aJdbcSourceWhosePasswordFollowsAnAmpersandIsNotReadAsATableName() throws Exception {
+        VelesProcess list = veles("snapshot", "ls", "odbc://jdbc:sqlite:" + dir.resolve("none.db") + "?password=" + PASSWORD);
+        assertThat(list.exitCode()).isNotZero();
+        assertNoPassword(List.of());
+    }
+
+    /** Runs, lists, inspects, diffs, converts and resumes from {@code table}, keeping all output. */
+    private void everyTool(String odbc, String table) throws Exception {
+        VelesProcess run = veles("run", "walk", "walk.walkers=100", "walk.iterations=3", "--odbc", odbc, "--table", table,
+                "--result-file", "first.json");
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        String id = (String) new ObjectMapper().readValue(dir.resolve("first.json").toFile(), Map.class).get("id");
+        String source = "odbc://" + odbc + "&" + table + "&" + id;
+        veles("snapshot", "ls", "odbc://" + odbc + "&" + table, "--json");
+        veles("snapshot", "inspect", source);
+        veles("snapshot", "verify", source);
+        veles("snapshot", "diff", source + "&&walk_00001", source + "&&walk_00003");
+        VelesProcess convert = veles("snapshot", "convert", source, "copy.gz");
+        assertThat(convert.exitCode()).as(convert.stderr()).isZero();
+        VelesProcess resumed = veles("run", "walk", "-w", source + "&&walk_00002", "--odbc", odbc, "--table", table,
+                "--result-file", "resumed.json");
+        assertThat(resumed.exitCode()).as(resumed.stderr()).isZero();
+        printed.append(Files.readString(dir.resolve("first.json"))).append(Files.readString(dir.resolve("resumed.json")));
+        assertNoPassword(List.of(decompressed(Files.readAllBytes(dir.resolve("copy.gz")))));
+    }
+
+    private VelesProcess veles(String... args) throws Exception {
+        VelesProcess process = VelesProcess.run(dir, args);
+        printed.append(process.stdout()).append(process.stderr());
+        return process;
+    }
+
+    private void assertNoPassword(List<byte[]> stored) {
+        assertThat(printed.toString()).doesNotContain(PASSWORD).doesNotContain("Pl4nted");
+        for (byte[] bytes : stored) {
+            assertThat(new String(bytes, StandardCharsets.ISO_8859_1)).doesNotContain(PASSWORD);
+        }
+    }
+
+    /** The uncompressed bytes of every snapshot stored in {@code table}. */
+    private static List<byte[]> storedPayloads(String odbc, String table) throws Exception {
+        List<byte[]> payloads = new ArrayList<>();
+        try (Connection connection = io.veles.snapshot.db.DatabaseTarget.of(odbc).connect(false);
+             ResultSet rows = connection.createStatement().executeQuery("SELECT data FROM " + table)) {
+            while (rows.next()) {
+                payloads.add(decompressed(rows.getBytes(1)));
+            }
+        }
+        assertThat(payloads).isNotEmpty();
+        return payloads;
+    }
+
+    private static byte[] decompressed(byte[] stored) throws Exception {
+        try (InputStream in = Codec.GZIP.decompress(new java.io.ByteArrayInputStream(stored))) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            in.transferTo(out);
+            return out.toByteArray();
+        }
+    }
+}
