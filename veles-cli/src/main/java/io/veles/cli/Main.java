@@ -1,6 +1,8 @@
 package io.veles.cli;
 
+import io.veles.snapshot.store.HttpLimits;
 import io.veles.util.Secrets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine;
@@ -34,6 +36,25 @@ public final class Main implements Runnable {
         Logging.quiet(on);
     }
 
+    @Option(names = "--http-connect-timeout", paramLabel = "SECONDS", scope = CommandLine.ScopeType.INHERIT,
+            description = "For http(s):// snapshots: the longest wait for a connection (default: 10).")
+    void httpConnectTimeout(int seconds) {
+        HttpLimits.use(HttpLimits.current().withConnectTimeout(positiveSeconds("--http-connect-timeout", seconds)));
+    }
+
+    @Option(names = "--http-read-timeout", paramLabel = "SECONDS", scope = CommandLine.ScopeType.INHERIT,
+            description = "For http(s):// snapshots: the longest a server may send nothing, headers included (default: 60).")
+    void httpReadTimeout(int seconds) {
+        HttpLimits.use(HttpLimits.current().withReadTimeout(positiveSeconds("--http-read-timeout", seconds)));
+    }
+
+    @Option(names = "--http-max-size", paramLabel = "BYTES", scope = CommandLine.ScopeType.INHERIT,
+            converter = ByteSizeConverter.class,
+            description = "For http(s):// snapshots: refuse a download larger than this (default: 64G).")
+    void httpMaxSize(long bytes) {
+        HttpLimits.use(HttpLimits.current().withMaxBytes(bytes));
+    }
+
     @Option(names = "--class-path", paramLabel = "PATH[:PATH...]", scope = CommandLine.ScopeType.INHERIT,
             description = "Directories and jars with the application's classes: the workflow that run names,"
                     + " and the classes its snapshots name. Repeatable; the VELES_CLASSPATH variable's entries"
@@ -44,6 +65,13 @@ public final class Main implements Runnable {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    private Duration positiveSeconds(String option, int seconds) {
+        if (seconds <= 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), option + " must be a positive number of seconds");
+        }
+        return Duration.ofSeconds(seconds);
+    }
 
     public static void main(String[] args) {
         System.exit(execute(args));

@@ -9,6 +9,7 @@ import io.veles.snapshot.SnapshotException;
 import io.veles.snapshot.Snapshots;
 import io.veles.snapshot.db.OdbcSource;
 import io.veles.snapshot.format.CodeBackup;
+import io.veles.snapshot.format.CodeExtraction;
 import io.veles.snapshot.format.Manifest;
 import io.veles.snapshot.format.SnapshotFormat;
 import io.veles.snapshot.format.SnapshotKey;
@@ -154,7 +155,9 @@ final class SnapshotCommand implements Runnable {
             System.out.printf("run          id %s, log_id %s%n", manifest.id, manifest.logId);
             System.out.printf("writer       %s, format %d%n", manifest.writer, SnapshotFormat.VERSION);
             System.out.printf("code         %s%n", manifest.codeFingerprint);
-            System.out.printf("signed       %s%n", reader.isSigned() ? "yes (HMAC-SHA256)" : "no");
+            // inspect reads no key: say so, so that "yes" is not taken for a checked signature
+            System.out.printf("signed       %s%n", reader.isSigned()
+                    ? "yes (HMAC-SHA256) (not checked: no key; veles snapshot verify --key FILE checks it)" : "no");
             System.out.printf("code backup  %s%n", reader.hasCodeBackup() ? "yes (veles snapshot extract-code)" : "no");
             System.out.printf("state        %s in %d units, %d classes%n", ByteCounts.format(manifest.payloadBytes),
                     manifest.units.size(), manifest.classes.size());
@@ -171,7 +174,9 @@ final class SnapshotCommand implements Runnable {
 
     @Command(name = "extract-code", mixinStandardHelpOptions = true,
             description = {"Write out the workflow code a snapshot carries (taken with --code-backup).",
-                    "The snapshot is checked whole first; nothing is loaded or run."},
+                    "The snapshot is checked whole first; nothing is loaded or run. Every entry is checked",
+                    "before anything is written: no path outside DIR or through a link in it, no duplicate,",
+                    "no existing file replaced without --force, and at most --max-size bytes in all."},
             footer = {"", "Example:", "  veles run walk --code-backup --snapshot-dir with-code",
                     "  veles snapshot extract-code with-code walk-code"})
     static final class ExtractCode implements Callable<Integer> {
@@ -181,10 +186,17 @@ final class SnapshotCommand implements Runnable {
         @Parameters(index = "1", paramLabel = "DIR", description = "Where to write the code.")
         Path directory;
 
+        @Option(names = "--force", description = "Replace files that already exist in DIR (links are never followed).")
+        boolean force;
+
+        @Option(names = "--max-size", paramLabel = "BYTES", converter = ByteSizeConverter.class,
+                description = "Refuse a code backup that expands to more than this (default: 256M).")
+        long maxBytes = CodeExtraction.DEFAULT_MAX_BYTES;
+
         @Override
         public Integer call() throws IOException {
             try (SnapshotReader reader = Snapshots.open(source)) {
-                int files = CodeBackup.extract(reader.readCodeBackup(), directory);
+                int files = new CodeExtraction(directory, force, maxBytes).extract(reader.readCodeBackup());
                 System.out.printf("%s: wrote %d file%s of %s's code into %s%n", reader.source(), files,
                         files == 1 ? "" : "s", reader.manifest().workflowClass, directory);
                 return 0;

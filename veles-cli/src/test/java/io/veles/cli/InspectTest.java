@@ -70,6 +70,18 @@ class InspectTest {
         try (var files = java.nio.file.Files.walk(dir.resolve("code"))) {
             assertThat(files.filter(java.nio.file.Files::isRegularFile).count()).isPositive();
         }
+        VelesProcess again = VelesProcess.run(dir, "snapshot", "extract-code", "with-code", "code");
+        assertThat(again.exitCode()).as("existing files are kept").isEqualTo(1);
+        assertThat(again.stderr()).contains("exists (--force replaces it)");
+        VelesProcess forced = VelesProcess.run(dir, "snapshot", "extract-code", "--force", "with-code", "code");
+        assertThat(forced.exitCode()).as(forced.stderr()).isZero();
+        VelesProcess capped = VelesProcess.run(dir, "snapshot", "extract-code", "--max-size", "1K", "with-code", "small");
+        assertThat(capped.exitCode()).isEqualTo(1);
+        assertThat(capped.stderr()).contains("expands to more than 1024 bytes (the cap; raise it with --max-size)");
+        assertThat(dir.resolve("small")).doesNotExist();
+        VelesProcess badSize = VelesProcess.run(dir, "snapshot", "extract-code", "--max-size", "lots", "with-code", "x");
+        assertThat(badSize.exitCode()).isEqualTo(2);
+        assertThat(badSize.stderr()).contains("'lots' is not a byte count");
         VelesProcess none = VelesProcess.run(dir, "snapshot", "extract-code", "snapshots", "nothing");
         assertThat(none.exitCode()).isEqualTo(1);
         assertThat(none.stderr()).contains("carries no code backup");

@@ -39,6 +39,8 @@ class SignedSnapshotTest {
         assertThat(verify.stdout()).contains("OK").contains("signature checked");
         VelesProcess inspect = VelesProcess.run(dir, "snapshot", "inspect", "snapshots");
         assertThat(inspect.stdout()).contains("signed       yes (HMAC-SHA256)");
+        assertThat(inspect.stdout()).as("inspect has no key: it must not pass for a check")
+                .contains("signed       yes (HMAC-SHA256) (not checked: no key;");
     }
 
     @Test

@@ -12,7 +12,9 @@ import io.veles.snapshot.format.CodeFingerprint;
 import io.veles.snapshot.format.Manifest;
 import io.veles.snapshot.format.SnapshotKey;
 import io.veles.snapshot.format.SnapshotReader;
+import io.veles.snapshot.store.DownloadedSnapshots;
 import io.veles.snapshot.store.HttpDownload;
+import io.veles.snapshot.store.HttpLimits;
 import io.veles.snapshot.store.SnapshotDirectory;
 import io.veles.workflow.Workflow;
 import java.io.IOException;
@@ -54,13 +56,7 @@ public final class Snapshots {
             return openRow(OdbcSource.parse(source), key);
         }
         if (HttpDownload.matches(source)) {
-            Path file = download(source);
-            try (SnapshotReader check = openFile(file, key)) {
-                check.verify(); // the whole file is checked before any of it is used
-            } catch (IOException e) {
-                throw new SnapshotException("cannot read " + file + ": " + e.getMessage(), e);
-            }
-            return openFile(file, key);
+            return openDownload(source, key);
         }
         return openFile(SnapshotDirectory.resolveSource(Path.of(source)), key);
     }
@@ -78,9 +74,66 @@ public final class Snapshots {
         return SnapshotReader.open(in, exact.redacted(), key);
     }
 
-    /** Downloads a web address into the default snapshot directory. */
-    private static Path download(String address) {
-        return HttpDownload.download(address, Path.of(SnapshotSettings.DEFAULT_DIRECTORY));
+    /**
+     * Downloads a web address into a private temporary file, checks it whole there (and its
+     * signature with a key), and opens it. The temporary is gone once this returns: the open
+     * stream keeps its bytes readable on POSIX systems, and nothing is left behind.
+     */
+    private static SnapshotReader openDownload(String address, SnapshotKey key) {
+        Path temporary = downloadVerified(address, key);
+        try {
+            return SnapshotReader.open(Files.newInputStream(temporary), address, key);
+        } catch (IOException e) {
+            throw new SnapshotException("cannot read the download of " + address + ": " + e.getMessage(), e);
+        } finally {
+            deleteQuietly(temporary);
+        }
+    }
+
+    /** A private temporary holding {@code address}'s snapshot, checked whole; the caller deletes it. */
+    private static Path downloadVerified(String address, SnapshotKey key) {
+        Path temporary = HttpDownload.toTemporary(address, HttpLimits.current());
+        try (SnapshotReader check = SnapshotReader.open(Files.newInputStream(temporary), address, key)) {
+            check.verify(); // the whole download is checked before any of it is used or kept
+            return temporary;
+        } catch (IOException | RuntimeException e) {
+            deleteQuietly(temporary);
+            if (e instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new SnapshotException("cannot read the download of " + address + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Restores a web address's snapshot: downloaded into a private temporary, verified there,
+     * then kept in the default snapshot directory under a name that replaces nothing (see
+     * {@link DownloadedSnapshots}), and restored from the private copy.
+     */
+    private static <W extends Workflow> Restored<W> restoreDownload(String address, Class<W> workflowClass,
+                                                                    RestoreRules rules, SnapshotKey key) {
+        Path temporary = downloadVerified(address, key);
+        try {
+            Path kept = DownloadedSnapshots.keep(temporary, HttpDownload.fileName(address),
+                    Path.of(SnapshotSettings.DEFAULT_DIRECTORY));
+            LOG.info("downloaded {} to {}", address, kept);
+            try (SnapshotReader reader = SnapshotReader.open(Files.newInputStream(temporary), address, key)) {
+                W workflow = restore(reader, workflowClass, rules);
+                return new Restored<>(workflow, reader.manifest(), reader.source());
+            }
+        } catch (IOException e) {
+            throw new SnapshotException("cannot read the download of " + address + ": " + e.getMessage(), e);
+        } finally {
+            deleteQuietly(temporary);
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.warn("cannot remove the temporary download {}: {}", file, e.getMessage());
+        }
     }
 
     /**
@@ -151,8 +204,8 @@ public final class Snapshots {
      */
     public static <W extends Workflow> Restored<W> restore(String source, Class<W> workflowClass,
                                                            RestoreRules rules, SnapshotKey key) {
-        if (key != null && HttpDownload.matches(source)) {
-            source = download(source).toString(); // opened twice below: download once
+        if (HttpDownload.matches(source)) {
+            return restoreDownload(source, workflowClass, rules, key);
         }
         if (!OdbcSource.matches(source) && !HttpDownload.matches(source) && Files.isDirectory(Path.of(source))) {
             source = newestOf(Path.of(source), workflowClass, rules).toString();

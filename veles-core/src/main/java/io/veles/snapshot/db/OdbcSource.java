@@ -9,7 +9,8 @@ import java.util.List;
  * {@code odbc://<odbc string>&<table>&<id>&<log_id>[&<name>]}. An empty table means
  * {@code veles}, an empty log_id means the id, and no name means the newest by timestamp. We also
  * accept shorter forms: without an id (the newest snapshot in the table) and without a table.
- * {@code &} inside a braced ODBC value ({@code PWD={a&b}}) does not split.
+ * {@code &} inside a braced ODBC value ({@code PWD={a&b}}) does not split, nor inside a braced
+ * database part ({@code odbc://{jdbc:...?a=1&b=2}&table}), the form printed for such URLs.
  */
 public record OdbcSource(String odbc, String table, String id, String logId, String name) {
     public static final String SCHEME = "odbc://";
@@ -28,7 +29,7 @@ public record OdbcSource(String odbc, String table, String id, String logId, Str
         if (parts.size() > 5) {
             throw new SnapshotException("odbc source has " + parts.size() + " &-separated parts, expected at most 5: " + FORM);
         }
-        String odbc = parts.get(0).strip();
+        String odbc = unbrace(parts.get(0).strip());
         if (odbc.isEmpty()) {
             throw new SnapshotException("odbc source names no database: expected " + FORM);
         }
@@ -70,7 +71,7 @@ public record OdbcSource(String odbc, String table, String id, String logId, Str
     }
 
     private String text(String database) {
-        StringBuilder text = new StringBuilder(SCHEME).append(database).append('&').append(table);
+        StringBuilder text = new StringBuilder(SCHEME).append(brace(database)).append('&').append(table);
         if (!id.isEmpty() || !name.isEmpty()) {
             text.append('&').append(id).append('&').append(logId.equals(id) ? "" : logId);
         }
@@ -91,6 +92,27 @@ public record OdbcSource(String odbc, String table, String id, String logId, Str
     @Override
     public String toString() {
         return redacted();
+    }
+
+    /**
+     * The database part as it can be read back: a {@code jdbc:} URL's parameters are joined by
+     * {@code &}, which would split the source, so such a part is wrapped in braces as an ODBC value
+     * is ({@code }} inside doubled). ODBC strings brace their own values and stay as they are.
+     */
+    private static String brace(String database) {
+        boolean splits = split(database).size() > 1;
+        return splits || database.startsWith("{") ? "{" + database.replace("}", "}}") + "}" : database;
+    }
+
+    /** The reverse of {@link #brace}: a part wholly in braces is the database, unescaped. */
+    private static String unbrace(String database) {
+        if (database.length() >= 2 && database.startsWith("{") && database.endsWith("}")) {
+            String inner = database.substring(1, database.length() - 1);
+            if (!inner.replace("}}", "").contains("}")) {
+                return inner.replace("}}", "}");
+            }
+        }
+        return database;
     }
 
     private static String part(List<String> parts, int index) {

@@ -1,11 +1,9 @@
 package io.veles.snapshot.format;
 
 import io.veles.snapshot.SnapshotException;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +12,6 @@ import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 
 /**
@@ -52,32 +49,12 @@ public final class CodeBackup {
     }
 
     /**
-     * Writes the files of a code backup under {@code directory}; returns how many. Entries that
-     * would land outside it are refused: a backup is data from the snapshot's author.
+     * Writes the files of a code backup under {@code directory}; returns how many. Nothing is
+     * overwritten and the expanded size is capped at {@link CodeExtraction#DEFAULT_MAX_BYTES}: see
+     * {@link CodeExtraction} for what is checked before anything is written.
      */
     public static int extract(byte[] backup, Path directory) {
-        Path root = directory.toAbsolutePath().normalize();
-        int count = 0;
-        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(backup))) {
-            for (ZipEntry entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
-                Path target = root.resolve(entry.getName()).normalize();
-                if (!target.startsWith(root) || target.equals(root)) {
-                    throw new SnapshotException("the code backup holds an entry outside its directory: " + entry.getName());
-                }
-                if (entry.isDirectory()) {
-                    Files.createDirectories(target);
-                    continue;
-                }
-                Files.createDirectories(target.getParent());
-                try (OutputStream file = Files.newOutputStream(target)) {
-                    in.transferTo(file);
-                }
-                count++;
-            }
-        } catch (IOException e) {
-            throw new SnapshotException("cannot write the code backup into " + directory + ": " + e.getMessage(), e);
-        }
-        return count;
+        return new CodeExtraction(directory, false, CodeExtraction.DEFAULT_MAX_BYTES).extract(backup);
     }
 
     private static void add(ZipOutputStream out, String name, Path file) throws IOException {

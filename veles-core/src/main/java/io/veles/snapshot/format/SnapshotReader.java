@@ -187,6 +187,7 @@ public final class SnapshotReader implements Closeable {
         GraphReader.Restored restored;
         try {
             restored = GraphReader.read(payload, payloadLength, manifest.classes, manifest.units, rules, shuffled);
+            checkRoot(restored.workflow().getClass(), rules);
         } catch (SnapshotException e) {
             // A damaged payload can fail in any way; if the bytes do not check out, say that instead.
             String integrity = integrityProblem(payload);
@@ -195,6 +196,20 @@ public final class SnapshotReader implements Closeable {
         skipCode();
         checkTrailer();
         return restored;
+    }
+
+    /**
+     * The payload's main workflow must be of the class the manifest names: callers choose the
+     * allow-list and the workflow type from the manifest, and a forged one must not smuggle in
+     * another root under them.
+     */
+    private void checkRoot(Class<?> root, RestoreRules rules) {
+        String named = manifest.workflowClass == null ? null : rules.currentName(manifest.workflowClass);
+        String actual = root.getName();
+        if (!actual.equals(named)) {
+            throw new SnapshotException("its payload's main workflow is a " + actual + " but its manifest names "
+                    + manifest.workflowClass);
+        }
     }
 
     /**
@@ -209,6 +224,7 @@ public final class SnapshotReader implements Closeable {
         SavedGraph saved;
         try {
             saved = SavedGraph.read(payload, payloadLength, manifest.classes, manifest.units, rules, shuffled);
+            checkRoot(saved.root().type(), rules);
         } catch (SnapshotException e) {
             String integrity = integrityProblem(payload);
             throw new SnapshotException(integrity != null ? integrity : source + ": " + e.getMessage(), e);
