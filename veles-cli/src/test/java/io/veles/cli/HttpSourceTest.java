@@ -80,8 +80,15 @@ class HttpSourceTest {
         VelesProcess verify = VelesProcess.run(work, "snapshot", "verify", base + "/snaps/walk_00003.gz");
         assertThat(verify.exitCode()).as(verify.stderr()).isZero();
         assertThat(Files.readAllBytes(local)).as("the local snapshot stays byte for byte").isEqualTo(other);
-        assertThat(Files.readAllBytes(work.resolve("snapshots/walk_00003+2.gz"))).isEqualTo(snapshot);
-        assertThat(verify.stderr()).contains("walk_00003.gz is taken in snapshots, and stays: downloaded");
+        try (var files = Files.list(work.resolve("snapshots"))) {
+            assertThat(files.toList()).as("verify keeps nothing").containsExactly(local);
+        }
+
+        // A restore keeps its download, under a name that replaces nothing.
+        VelesProcess run = VelesProcess.run(work, "run", "walk", "-w", base + "/snaps/walk_00003.gz");
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(Files.readAllBytes(local)).as("the local snapshot stays byte for byte").isEqualTo(other);
+        assertThat(Files.readAllBytes(work.resolve("snapshots/walk_00003.1.gz"))).isEqualTo(snapshot);
     }
 
     @Test
