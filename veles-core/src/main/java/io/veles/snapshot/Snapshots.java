@@ -15,6 +15,7 @@ import io.veles.snapshot.format.SnapshotReader;
 import io.veles.snapshot.store.HttpDownload;
 import io.veles.snapshot.store.SnapshotDirectory;
 import io.veles.workflow.Workflow;
+import io.veles.util.Printable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -150,12 +151,13 @@ public final class Snapshots {
         }
         String fingerprint = CodeFingerprint.of(reader.manifest().classes, workflowClass.getClassLoader());
         if (!fingerprint.equals(reader.manifest().codeFingerprint)) {
-            LOG.warn("the workflow's code changed since snapshot {} was taken; restoring what still fits", reader.source());
+            LOG.warn("the workflow's code changed since snapshot {} was taken; restoring what still fits", Printable.escape(reader.source()));
         }
         GraphReader.Restored restored = reader.restore(rules);
-        restored.report().renamedClasses().forEach(rename -> LOG.warn("class renamed since the snapshot: {}", rename));
-        restored.report().changes().forEach(change -> LOG.warn("code changed since the snapshot: {}", change.describe()));
-        restored.report().removedUnits().forEach(unit -> LOG.warn("code changed since the snapshot: {}", unit));
+        // names from the manifest, escaped so that they cannot forge log lines
+        restored.report().renamedClasses().forEach(rename -> LOG.warn("class renamed since the snapshot: {}", Printable.escape(rename)));
+        restored.report().changes().forEach(change -> LOG.warn("code changed since the snapshot: {}", Printable.escape(change.describe())));
+        restored.report().removedUnits().forEach(unit -> LOG.warn("code changed since the snapshot: {}", Printable.escape(unit)));
         W workflow = workflowClass.cast(restored.workflow());
         workflow.useRestoreRules(rules); // its next snapshots are checked against the rules that restored it
         return workflow;
