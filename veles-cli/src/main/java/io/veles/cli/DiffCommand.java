@@ -2,8 +2,8 @@ package io.veles.cli;
 
 import io.veles.snapshot.SnapshotDiff;
 import io.veles.snapshot.SnapshotException;
-import io.veles.util.Secrets;
 import io.veles.util.Printable;
+import io.veles.util.Secrets;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;

@@ -1,7 +1,7 @@
 package io.veles.cli;
 
-import io.veles.util.Secrets;
 import io.veles.util.Printable;
+import io.veles.util.Secrets;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine;

@@ -2,6 +2,7 @@ package io.veles.cli;
 
 import io.veles.snapshot.Retention;
 import io.veles.snapshot.SnapshotPruning;
+import io.veles.util.Printable;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -44,7 +45,8 @@ final class PruneCommand implements Callable<Integer> {
         List<SnapshotPruning.Decision> plan = SnapshotPruning.plan(store, retention);
         for (SnapshotPruning.Decision decision : plan) {
             System.out.printf("%-12s %-28s %s%n", decision.kept() ? "keep" : (dryRun ? "would delete" : "delete"),
-                    decision.entry().name(), decision.kept() ? "(" + decision.reason() + ")" : decision.entry().source());
+                    Printable.escape(decision.entry().name()), // names and reasons come from the manifests
+                    Printable.escape(decision.kept() ? "(" + decision.reason() + ")" : decision.entry().source()));
         }
         int deleted = dryRun ? 0 : SnapshotPruning.apply(store, plan);
         long doomed = plan.stream().filter(d -> !d.kept()).count();

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A snapshot whose manifest strings carry a newline that starts a forged log line, an OSC
  * sequence that retitles the terminal and a CSI sequence that clears the screen: every command
- * that prints them shows them escaped.
+ * that prints them (inspect, verify, ls, prune, diff, run) shows them escaped.
  */
 class HostileManifestTest {
     static final String FORGED_LINE = "\n[INFO] forged";
@@ -80,6 +80,11 @@ class HostileManifestTest {
         VelesProcess json = VelesProcess.run(dir, "snapshot", "ls", "--json", "hostile");
         assertPrintable(json.stdout());
         assertThat(new ObjectMapper().readTree(json.stdout()).get(0).get("id").asText()).isEqualTo("run" + CLEAR + FORGED_LINE);
+
+        VelesProcess prune = VelesProcess.run(dir, "snapshot", "prune", "hostile", "--keep-last", "1", "--dry-run");
+        assertThat(prune.exitCode()).as(prune.stderr()).isZero();
+        assertPrintable(prune.stdout());
+        assertThat(prune.stdout()).contains("keep         w\\n[INFO] forged\\u001b]0;title\\u0007");
     }
 
     @Test
