@@ -3,6 +3,7 @@ package io.veles.cli;
 import io.veles.snapshot.SnapshotConversion;
 import io.veles.snapshot.codec.Codec;
 import io.veles.snapshot.format.SnapshotKey;
+import io.veles.util.Printable;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -42,7 +43,7 @@ final class ConvertCommand implements Callable<Integer> {
         Codec codec = compression == null ? null : Codec.fromArgument(compression);
         SnapshotKey key = keyFile == null ? null : SnapshotKey.fromFile(keyFile);
         String written = SnapshotConversion.convert(source, destination, codec, level == null ? -1 : level, key);
-        System.out.println(written);
+        System.out.println(Printable.escape(written));
         return 0;
     }
 }

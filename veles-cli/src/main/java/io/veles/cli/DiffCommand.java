@@ -2,6 +2,7 @@ package io.veles.cli;
 
 import io.veles.snapshot.SnapshotDiff;
 import io.veles.snapshot.SnapshotException;
+import io.veles.util.Printable;
 import io.veles.util.Secrets;
 import java.util.Comparator;
 import java.util.List;
@@ -59,13 +60,15 @@ final class DiffCommand implements Callable<Integer> {
         }
         differences.sort(order);
         if (differences.isEmpty()) {
-            System.out.println("equal: " + Secrets.redact(a) + " and " + Secrets.redact(b));
+            System.out.println("equal: " + Printable.escape(Secrets.redact(a)) + " and " + Printable.escape(Secrets.redact(b)));
             return EQUAL;
         }
         System.out.printf("%-24s %-28s %12s %12s %12s  %s%n", "UNIT", "FIELD", "AVG REL", "AVG", "MAX", "");
         for (SnapshotDiff.Difference d : differences) {
-            System.out.printf("%-24s %-28s %12s %12s %12s  %s%n", d.unit(), d.field(), number(d.averageRelative()),
-                    number(d.average()), number(d.maximum()), Secrets.redact(d.detail())); // older snapshots captured passwords
+            // names and values come from the snapshots: shown escaped; older snapshots captured passwords
+            System.out.printf("%-24s %-28s %12s %12s %12s  %s%n", Printable.escape(d.unit()), Printable.escape(d.field()),
+                    number(d.averageRelative()), number(d.average()), number(d.maximum()),
+                    Printable.escape(Secrets.redact(d.detail())));
         }
         System.out.printf("%d difference%s%n", differences.size(), differences.size() == 1 ? "" : "s");
         return DIFFERENT;

@@ -10,6 +10,7 @@ import io.veles.snapshot.SnapshotPruning;
 import io.veles.snapshot.Snapshots;
 import io.veles.snapshot.format.SnapshotReader;
 import io.veles.util.ByteCounts;
+import io.veles.util.Printable;
 import java.io.IOException;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -49,6 +50,7 @@ final class ListCommand implements Callable<Integer> {
         Map<String, String> protections = SnapshotPruning.protections(store);
         int broken = 0;
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        mapper.getFactory().setCharacterEscapes(Printable.JSON);
         ArrayNode array = mapper.createArrayNode();
         if (!json) {
             System.out.printf("%-28s %-19s %-14s %-6s %10s %6s %10s %-7s%s  %s%n", "NAME", "CREATED (UTC)", "WORKFLOW",
@@ -85,13 +87,15 @@ final class ListCommand implements Callable<Integer> {
                     node.put("problem", check);
                 }
             } else {
-                System.out.printf("%-28s %-19s %-14s %-6s %10s %6s %10s %-7s%s  %s%n", entry.name(),
-                        TIME.format(entry.created()), entry.workflow(), entry.codec().isEmpty() ? "none" : entry.codec(),
+                // names, workflow, info and file names come from the store: shown escaped
+                System.out.printf("%-28s %-19s %-14s %-6s %10s %6s %10s %-7s%s  %s%n", Printable.escape(entry.name()),
+                        TIME.format(entry.created()), Printable.escape(entry.workflow()),
+                        entry.codec().isEmpty() ? "none" : Printable.escape(entry.codec()),
                         ByteCounts.format(entry.bytes()), text(info.get("epoch")), metric(info.get("validation_error")),
                         protections.getOrDefault(entry.source(), "-"),
-                        verify ? (check == null ? "  OK     " : "  FAILED ") : "", entry.source());
+                        verify ? (check == null ? "  OK     " : "  FAILED ") : "", Printable.escape(entry.source()));
                 if (check != null) {
-                    System.out.println("    " + check);
+                    System.out.println("    " + Printable.escape(check));
                 }
             }
         }
@@ -113,7 +117,7 @@ final class ListCommand implements Callable<Integer> {
     }
 
     private static String text(Object value) {
-        return value == null ? "-" : value.toString();
+        return value == null ? "-" : Printable.escape(value);
     }
 
     private static String metric(Object value) {

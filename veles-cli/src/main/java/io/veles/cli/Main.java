@@ -1,6 +1,7 @@
 package io.veles.cli;
 
 import io.veles.snapshot.store.HttpLimits;
+import io.veles.util.Printable;
 import io.veles.util.Secrets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -141,9 +142,12 @@ public final class Main implements Runnable {
     /** The passwords given on this command line. */
     private static final List<String> SECRETS = new ArrayList<>();
 
-    /** The exception's message on one line, or its type when it has none; never a password. */
+    /**
+     * The exception's message on one line, or its type when it has none; never a password, and no
+     * control characters (messages quote snapshot contents).
+     */
     static String oneLine(Throwable e) {
-        return Secrets.scrub(message(e), SECRETS);
+        return Printable.escape(Secrets.scrub(message(e), SECRETS));
     }
 
     private static String message(Throwable e) {

@@ -3,6 +3,7 @@ package io.veles.cli;
 import io.veles.snapshot.SnapshotException;
 import io.veles.snapshot.SnapshotPruning;
 import io.veles.snapshot.db.OdbcSource;
+import io.veles.util.Printable;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -31,9 +32,9 @@ final class PinCommand implements Callable<Integer> {
             if (!SnapshotPruning.unpin(snapshot)) {
                 throw new SnapshotException(shown + " is not pinned");
             }
-            System.out.println("unpinned " + shown);
+            System.out.println("unpinned " + Printable.escape(shown));
         } else {
-            System.out.println("pinned " + SnapshotPruning.pin(snapshot));
+            System.out.println("pinned " + Printable.escape(SnapshotPruning.pin(snapshot)));
         }
         return 0;
     }

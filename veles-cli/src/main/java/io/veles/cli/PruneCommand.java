@@ -4,6 +4,7 @@ import io.veles.snapshot.Retention;
 import io.veles.snapshot.SnapshotLocation;
 import io.veles.snapshot.SnapshotPruning;
 import java.nio.file.Path;
+import io.veles.util.Printable;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -59,7 +60,8 @@ final class PruneCommand implements Callable<Integer> {
             // A file by its whole name (wine_4_0.12+1a2b3c4d.gz and wine_4_0.12.xz are not one snapshot).
             String name = table ? decision.entry().name() : Path.of(decision.entry().source()).getFileName().toString();
             System.out.printf("%-12s %-28s %s%n", decision.kept() ? "keep" : (dryRun ? "would delete" : "delete"),
-                    name, decision.kept() ? "(" + decision.reason() + ")" : decision.entry().source());
+                    Printable.escape(name), // names and reasons come from the manifests
+                    Printable.escape(decision.kept() ? "(" + decision.reason() + ")" : decision.entry().source()));
         }
         int deleted = dryRun ? 0 : SnapshotPruning.apply(store, plan);
         long doomed = plan.stream().filter(d -> !d.kept()).count();

@@ -6,6 +6,7 @@ import io.veles.launcher.WorkflowFactories;
 import io.veles.launcher.WorkflowFactory;
 import io.veles.pickle.RestoreRules;
 import io.veles.snapshot.format.SnapshotKey;
+import io.veles.util.Printable;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -109,11 +110,11 @@ final class RunCommand implements Callable<Integer> {
         Launcher launcher = new Launcher(new Launcher.Request(factory, config, snapshot, seed, resultFile, rules, key));
         Launcher.Outcome outcome = launcher.run();
         if (outcome.lastSnapshot() != null) {
-            System.err.println("last snapshot: " + outcome.lastSnapshot());
+            System.err.println("last snapshot: " + Printable.escape(outcome.lastSnapshot()));
         }
         if (outcome.stopped()) {
             // Not finished: a script's next step must not take this for a completed run.
-            System.err.println(StopMessage.describe(workflow, outcome));
+            System.err.println(Printable.escape(StopMessage.describe(workflow, outcome))); // it quotes snapshot facts
             return Main.STOPPED;
         }
         return 0;

@@ -17,6 +17,7 @@ import io.veles.snapshot.format.SnapshotReader;
 import io.veles.snapshot.store.HttpDownload;
 import io.veles.snapshot.store.SnapshotDirectory;
 import io.veles.util.ByteCounts;
+import io.veles.util.Printable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,7 +97,8 @@ final class SnapshotCommand implements Runnable {
             try (SnapshotReader reader = Snapshots.open(source, key)) {
                 long bytes = reader.verify();
                 Manifest manifest = reader.manifest();
-                System.out.printf("%s: OK (%s, %s, %d units, %s of state%s)%n", reader.source(), manifest.name,
+                System.out.printf("%s: OK (%s, %s, %d units, %s of state%s)%n", Printable.escape(reader.source()),
+                        Printable.escape(manifest.name),
                         reader.codec().argument(), manifest.units.size(), ByteCounts.format(manifest.payloadBytes),
                         key != null ? ", signature checked" : reader.isSigned() ? ", signed, not checked" : "");
                 return bytes > 0;
@@ -124,6 +126,7 @@ final class SnapshotCommand implements Runnable {
                 Manifest manifest = reader.manifest();
                 if (json) {
                     ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+                    mapper.getFactory().setCharacterEscapes(Printable.JSON);
                     ObjectNode node = mapper.valueToTree(manifest);
                     node.put("source", reader.source());
                     node.put("format", SnapshotFormat.VERSION);
@@ -138,23 +141,24 @@ final class SnapshotCommand implements Runnable {
         }
 
         private static void printSchema(Manifest manifest) {
-            System.out.printf("code %s%n", manifest.codeFingerprint);
+            System.out.printf("code %s%n", Printable.escape(manifest.codeFingerprint));
             for (ClassDescription type : manifest.classes) {
-                System.out.printf("%n%s%s%n", type.name(), type.customState() ? "  (custom getState/setState)" : "");
+                System.out.printf("%n%s%s%n", Printable.escape(type.name()), type.customState() ? "  (custom getState/setState)" : "");
                 for (ClassDescription.FieldDescription field : type.fields()) {
-                    System.out.printf("  %-28s %s%n", field.name(), field.type());
+                    System.out.printf("  %-28s %s%n", Printable.escape(field.name()), Printable.escape(field.type()));
                 }
             }
         }
 
+        /** Every string of the manifest is shown with {@link Printable#escape}: it may hold anything. */
         private static void printHuman(SnapshotReader reader, Manifest manifest) {
-            System.out.printf("snapshot     %s%n", manifest.name);
-            System.out.printf("source       %s (%s)%n", reader.source(), reader.codec().argument());
-            System.out.printf("workflow     %s (%s)%n", manifest.workflowName, manifest.workflowClass);
-            System.out.printf("created      %s%n", manifest.created);
-            System.out.printf("run          id %s, log_id %s%n", manifest.id, manifest.logId);
-            System.out.printf("writer       %s, format %d%n", manifest.writer, SnapshotFormat.VERSION);
-            System.out.printf("code         %s%n", manifest.codeFingerprint);
+            System.out.printf("snapshot     %s%n", Printable.escape(manifest.name));
+            System.out.printf("source       %s (%s)%n", Printable.escape(reader.source()), reader.codec().argument());
+            System.out.printf("workflow     %s (%s)%n", Printable.escape(manifest.workflowName), Printable.escape(manifest.workflowClass));
+            System.out.printf("created      %s%n", Printable.escape(manifest.created));
+            System.out.printf("run          id %s, log_id %s%n", Printable.escape(manifest.id), Printable.escape(manifest.logId));
+            System.out.printf("writer       %s, format %d%n", Printable.escape(manifest.writer), SnapshotFormat.VERSION);
+            System.out.printf("code         %s%n", Printable.escape(manifest.codeFingerprint));
             // inspect reads no key: say so, so that "yes" is not taken for a checked signature
             System.out.printf("signed       %s%n", reader.isSigned()
                     ? "yes (HMAC-SHA256) (not checked: no key; veles snapshot verify --key FILE checks it)" : "no");
@@ -162,12 +166,13 @@ final class SnapshotCommand implements Runnable {
             System.out.printf("state        %s in %d units, %d classes%n", ByteCounts.format(manifest.payloadBytes),
                     manifest.units.size(), manifest.classes.size());
             for (Map.Entry<String, Object> entry : manifest.info.entrySet()) {
-                System.out.printf("%-12s %s%n", entry.getKey(), entry.getValue());
+                System.out.printf("%-12s %s%n", Printable.escape(entry.getKey()), Printable.escape(entry.getValue()));
             }
             System.out.println();
             System.out.println("units, largest first:");
             for (UnitSummary unit : manifest.largestUnits(manifest.units.size())) {
-                System.out.printf("  %-24s %12s  %s%n", unit.name(), ByteCounts.format(unit.bytes()), unit.type());
+                System.out.printf("  %-24s %12s  %s%n", Printable.escape(unit.name()), ByteCounts.format(unit.bytes()),
+                        Printable.escape(unit.type()));
             }
         }
     }
@@ -197,8 +202,8 @@ final class SnapshotCommand implements Runnable {
         public Integer call() throws IOException {
             try (SnapshotReader reader = Snapshots.open(source)) {
                 int files = new CodeExtraction(directory, force, maxBytes).extract(reader.readCodeBackup());
-                System.out.printf("%s: wrote %d file%s of %s's code into %s%n", reader.source(), files,
-                        files == 1 ? "" : "s", reader.manifest().workflowClass, directory);
+                System.out.printf("%s: wrote %d file%s of %s's code into %s%n", Printable.escape(reader.source()), files,
+                        files == 1 ? "" : "s", Printable.escape(reader.manifest().workflowClass), directory);
                 return 0;
             }
         }

@@ -10,6 +10,7 @@ import io.veles.snapshot.Snapshots;
 import io.veles.snapshot.Snapshotter;
 import io.veles.snapshot.format.Manifest;
 import io.veles.snapshot.format.SnapshotKey;
+import io.veles.util.Printable;
 import io.veles.util.Secrets;
 import io.veles.workflow.RunContext;
 import io.veles.workflow.Unit;
@@ -113,10 +114,10 @@ public final class Launcher implements RunContext {
         snapshotters = List.copyOf(found);
         workflow.attach(this);
         SignalStop.install(this);
-        LOG.info("run {} of {}: initialising", id, workflow.name());
+        LOG.info("run {} of {}: initialising", id, Printable.escape(workflow.name()));
         workflow.initialize();
         if (restored && workflow.isRunning()) {
-            LOG.info("continuing after unit {}", workflow.runningUnit() == null ? "-" : workflow.runningUnit().name());
+            LOG.info("continuing after unit {}", workflow.runningUnit() == null ? "-" : Printable.escape(workflow.runningUnit().name()));
             workflow.resumeRun();
         } else {
             workflow.run();
@@ -124,7 +125,7 @@ public final class Launcher implements RunContext {
         boolean stopped = stopRequested;
         List<Snapshotter.FinalSnapshot> finalSnapshots = new ArrayList<>();
         if (stopped) {
-            LOG.info("stop requested: stopped after unit {}", workflow.runningUnit() == null ? "-" : workflow.runningUnit().name());
+            LOG.info("stop requested: stopped after unit {}", workflow.runningUnit() == null ? "-" : Printable.escape(workflow.runningUnit().name()));
             // Before any unit's stop(), so that the snapshot holds the state the run stopped in.
             for (Snapshotter snapshotter : snapshotters) {
                 finalSnapshots.add(snapshotter.takeFinalSnapshot());
@@ -179,8 +180,10 @@ public final class Launcher implements RunContext {
                 request.factory().workflowClass(), rules, request.key());
         Workflow workflow = restored.workflow();
         Manifest manifest = restored.manifest();
-        LOG.info("restored {} from {} (snapshot {} taken {} by run {}{})", workflow.name(), restored.source(),
-                manifest.name, manifest.created, manifest.id, request.key() != null ? ", signature checked" : "");
+        // all but the source come from the snapshot: escaped, so that they cannot forge log lines
+        LOG.info("restored {} from {} (snapshot {} taken {} by run {}{})", Printable.escape(workflow.name()),
+                Printable.escape(restored.source()), Printable.escape(manifest.name), Printable.escape(manifest.created),
+                Printable.escape(manifest.id), request.key() != null ? ", signature checked" : "");
         if (request.seed() != null) {
             LOG.warn("--random-seed is ignored on restore: the generator continues from the snapshot");
         }

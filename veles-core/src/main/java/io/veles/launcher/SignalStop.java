@@ -1,6 +1,7 @@
 package io.veles.launcher;
 
 import io.veles.snapshot.store.InFlightWrites;
+import io.veles.util.Printable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -38,13 +39,13 @@ final class SignalStop {
         String writing = launcher.snapshotBeingWritten();
         InFlightWrites.abandonAll(); // a database write is rolled back by the server when the process dies
         String last = launcher.lastCompleteSnapshot();
-        String resume = last == null ? "no snapshot holds this run" : "the last complete snapshot is " + last;
+        String resume = last == null ? "no snapshot holds this run" : "the last complete snapshot is " + Printable.escape(last);
         // Printed directly: the process halts next, before an asynchronous logger could write.
         if (writing == null) {
             System.err.println("second SIG" + name + ": quitting at once, no snapshot was being written; " + resume);
         } else {
             System.err.println("second SIG" + name + ": quitting at once, abandoned the snapshot being written to "
-                    + writing + " (nothing partial is left); " + resume);
+                    + Printable.escape(writing) + " (nothing partial is left); " + resume);
         }
         System.err.flush();
         Runtime.getRuntime().halt(status);

@@ -16,6 +16,7 @@ import io.veles.snapshot.store.DownloadedSnapshots;
 import io.veles.snapshot.store.HttpDownload;
 import io.veles.snapshot.store.HttpLimits;
 import io.veles.snapshot.store.SnapshotDirectory;
+import io.veles.util.Printable;
 import io.veles.workflow.Workflow;
 import java.io.IOException;
 import java.io.InputStream;
@@ -46,7 +47,8 @@ public final class Snapshots {
 
     /**
      * Opens the snapshot that {@code source} names, which must be signed with {@code key} unless
-     * the key is null.
+     * the key is null. The signature is checked when the reader reaches the trailer, after what it
+     * read was used: to restore, use {@link #openChecked}.
      */
     public static SnapshotReader open(String source, SnapshotKey key) {
         if (source == null || source.isBlank()) {
@@ -66,12 +68,31 @@ public final class Snapshots {
      * or the newest that matches.
      */
     public static SnapshotReader openRow(OdbcSource source, SnapshotKey key) {
+        Bytes row = rowBytes(source);
+        return SnapshotReader.open(row.in(), row.name(), key);
+    }
+
+    /** The bytes of a snapshot, as a stream that reports its progress, named for messages. */
+    private record Bytes(InputStream in, String name, long size) {
+    }
+
+    private static Bytes rowBytes(OdbcSource source) {
         SnapshotTable table = new SnapshotTable(DatabaseTarget.of(source.odbc()), source.table());
         SnapshotRow row = table.find(source.id(), source.logId(), source.name())
                 .orElseThrow(() -> new SnapshotException("no snapshot matches " + source.redacted() + " in " + table.describe()));
         OdbcSource exact = OdbcSource.of(source.odbc(), source.table(), row);
         InputStream in = Progress.track(table.open(row), "reading " + row.name(), row.bytes());
-        return SnapshotReader.open(in, exact.redacted(), key);
+        return new Bytes(in, exact.redacted(), row.bytes());
+    }
+
+    private static Bytes fileBytes(Path file) {
+        try {
+            long size = Files.size(file); // first: a failure here leaves no stream open
+            return new Bytes(Progress.track(Files.newInputStream(file), "reading " + file.getFileName(), size),
+                    file.toString(), size);
+        } catch (IOException e) {
+            throw new SnapshotException("cannot read " + file + ": " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -146,21 +167,23 @@ public final class Snapshots {
 
     /** Opens a snapshot file that must be signed with {@code key} unless it is null. */
     public static SnapshotReader openFile(Path file, SnapshotKey key) {
-        InputStream in;
+        SnapshotReader reader = SnapshotReader.open(fileBytes(file).in(), file.toString(), key);
         try {
-            long size = Files.size(file); // first: a failure here leaves no stream open
-            in = Progress.track(Files.newInputStream(file), "reading " + file.getFileName(), size);
-        } catch (IOException e) {
-            throw new SnapshotException("cannot read " + file + ": " + e.getMessage(), e);
+            checkNamedCodec(reader, file);
+        } catch (SnapshotException e) {
+            closeQuietly(reader);
+            throw e;
         }
-        SnapshotReader reader = SnapshotReader.open(in, file.toString(), key);
+        return reader;
+    }
+
+    /** Refuses a file whose name carries another codec's extension than its bytes. */
+    private static void checkNamedCodec(SnapshotReader reader, Path file) {
         Codec named = Codec.fromFileName(file.getFileName().toString());
         if (named != Codec.NONE && named != reader.codec()) {
-            closeQuietly(reader);
             throw new SnapshotException(file + " is named as " + named.argument() + " but holds "
                     + (reader.codec() == Codec.NONE ? "uncompressed" : reader.codec().argument()) + " data");
         }
-        return reader;
     }
 
     /**
@@ -182,12 +205,13 @@ public final class Snapshots {
         }
         String fingerprint = CodeFingerprint.of(reader.manifest().classes, workflowClass.getClassLoader());
         if (!fingerprint.equals(reader.manifest().codeFingerprint)) {
-            LOG.warn("the workflow's code changed since snapshot {} was taken; restoring what still fits", reader.source());
+            LOG.warn("the workflow's code changed since snapshot {} was taken; restoring what still fits", Printable.escape(reader.source()));
         }
         GraphReader.Restored restored = reader.restore(rules);
-        restored.report().renamedClasses().forEach(rename -> LOG.warn("class renamed since the snapshot: {}", rename));
-        restored.report().changes().forEach(change -> LOG.warn("code changed since the snapshot: {}", change.describe()));
-        restored.report().removedUnits().forEach(unit -> LOG.warn("code changed since the snapshot: {}", unit));
+        // names from the manifest, escaped so that they cannot forge log lines
+        restored.report().renamedClasses().forEach(rename -> LOG.warn("class renamed since the snapshot: {}", Printable.escape(rename)));
+        restored.report().changes().forEach(change -> LOG.warn("code changed since the snapshot: {}", Printable.escape(change.describe())));
+        restored.report().removedUnits().forEach(unit -> LOG.warn("code changed since the snapshot: {}", Printable.escape(unit)));
         W workflow = workflowClass.cast(restored.workflow());
         workflow.useRestoreRules(rules); // its next snapshots are checked against the rules that restored it
         return workflow;
@@ -198,9 +222,9 @@ public final class Snapshots {
     }
 
     /**
-     * Restores {@code source} into a {@code workflowClass} workflow. With a key, the whole snapshot
-     * is read and its signature checked before any of it is deserialized, and it is checked again
-     * as it is restored, so that a file swapped in between is caught too.
+     * Restores {@code source} into a {@code workflowClass} workflow. With a key, the source is read
+     * once (see {@link #openChecked}): what is deserialized are the very bytes whose signature was
+     * checked, so that a file or row swapped while it is read cannot slip in.
      */
     public static <W extends Workflow> Restored<W> restore(String source, Class<W> workflowClass,
                                                            RestoreRules rules, SnapshotKey key) {
@@ -210,14 +234,8 @@ public final class Snapshots {
         if (!OdbcSource.matches(source) && !HttpDownload.matches(source) && Files.isDirectory(Path.of(source))) {
             source = newestOf(Path.of(source), workflowClass, rules).toString();
         }
-        if (key != null) {
-            try (SnapshotReader reader = open(source, key)) {
-                reader.verify();
-            } catch (IOException e) {
-                throw new SnapshotException("cannot close " + source + ": " + e.getMessage(), e);
-            }
-        }
-        try (SnapshotReader reader = open(source, key)) {
+        // With a key, one read: the bytes checked are the bytes restored (see openChecked).
+        try (SnapshotReader reader = key == null ? open(source) : openChecked(source, key)) {
             W workflow = restore(reader, workflowClass, rules);
             return new Restored<>(workflow, reader.manifest(), reader.source());
         } catch (IOException e) {
@@ -263,11 +281,66 @@ public final class Snapshots {
                 + (unreadable.isEmpty() ? "" : "; unreadable: " + String.join("; ", unreadable)));
     }
 
-    private static void closeQuietly(SnapshotReader reader) {
+    /**
+     * Opens the snapshot {@code source} names, signed with {@code key}, for a restore: its bytes
+     * are read from the source once, into a {@link PrivateCopy}, while the whole snapshot and its
+     * signature are checked; the reader returned reads that copy. The copy costs a write of the
+     * snapshot's size under {@code java.io.tmpdir}; it is gone when the reader closes.
+     */
+    public static SnapshotReader openChecked(String source, SnapshotKey key) {
+        java.util.Objects.requireNonNull(key, "key");
+        if (source == null || source.isBlank()) {
+            throw new SnapshotException("no snapshot named: give a file, a directory or an odbc:// source");
+        }
+        if (OdbcSource.matches(source)) {
+            return readIntoCopy(rowBytes(OdbcSource.parse(source)), key, null);
+        }
+        if (HttpDownload.matches(source)) {
+            return openDownload(source, key); // downloaded once, into a private temporary, checked there
+        }
+        Path file = SnapshotDirectory.resolveSource(Path.of(source));
+        return readIntoCopy(fileBytes(file), key, file);
+    }
+
+    /**
+     * Reads {@code source} (closed at the end) once, checking it whole with {@code key} as its
+     * bytes go into a private copy, and opens the copy. {@code file}, if not null, is where the
+     * bytes come from, for the codec its name claims.
+     */
+    private static SnapshotReader readIntoCopy(Bytes source, SnapshotKey key, Path file) {
+        String name = source.name();
+        InputStream in = source.in();
+        PrivateCopy copy;
         try {
-            reader.close();
+            copy = PrivateCopy.create();
+        } catch (IOException e) {
+            closeQuietly(in);
+            throw new SnapshotException("cannot make a private copy of " + name + " under "
+                    + System.getProperty("java.io.tmpdir") + ": " + e.getMessage(), e);
+        }
+        try {
+            try (SnapshotReader check = SnapshotReader.open(copy.copying(in), name, key)) {
+                if (file != null) {
+                    checkNamedCodec(check, file);
+                }
+                check.verify();
+            }
+            return SnapshotReader.open(Progress.track(copy.input(), "restoring " + name, source.size()), name, key);
+        } catch (IOException e) {
+            closeQuietly(copy);
+            throw new SnapshotException("cannot copy " + name + " into a private file under "
+                    + System.getProperty("java.io.tmpdir") + ": " + e.getMessage(), e);
+        } catch (RuntimeException | Error e) {
+            closeQuietly(copy);
+            throw e;
+        }
+    }
+
+    private static void closeQuietly(java.io.Closeable closeable) {
+        try {
+            closeable.close();
         } catch (IOException ignored) {
-            // reporting the mislabel matters more
+            // reporting why it is being closed matters more
         }
     }
 }
