@@ -75,10 +75,9 @@ class StopAnywhereTest {
                 awaitLine(run, "Snapshotter - snapshot ");
                 Thread.sleep(random.nextInt(300));
             }
-            if (!run.isAlive()) {
+            if (!run.interrupt()) {
                 continue; // finished before the moment came: no stop to check
             }
-            run.interrupt();
             run.waitFor(120);
             if (run.exitCode() == 0) {
                 continue; // the signal came as the run ended
@@ -122,10 +121,10 @@ class StopAnywhereTest {
         for (int i = 0; i < 2400 && run.isAlive() && !writing(snaps); i++) {
             Thread.sleep(25); // the first snapshot is being written: units ran, and the stop owes one
         }
-        run.interrupt();
+        assertThat(run.interrupt()).isTrue();
         awaitLine(run, "stop requested");
         Thread.sleep(300);
-        run.interrupt();
+        assertThat(run.interrupt()).isTrue();
         run.waitFor(120);
         assertThat(run.exitCode()).as(run.stderr()).isEqualTo(128 + 2);
         assertThat(run.stderr()).contains("second SIGINT: quitting at once, abandoned the snapshot being written to")

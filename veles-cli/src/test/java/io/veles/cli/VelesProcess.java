@@ -101,12 +101,20 @@ final class VelesProcess {
         process.waitFor();
     }
 
-    /** SIGINT, as Ctrl-C sends it (see {@link #startInterruptible}). */
-    void interrupt() throws IOException, InterruptedException {
-        Process kill = new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).inheritIO().start();
-        if (kill.waitFor() != 0) {
-            throw new AssertionError("kill -INT " + process.pid() + " failed");
+    /**
+     * SIGINT, as Ctrl-C sends it (see {@link #startInterruptible}). False when the process had
+     * already ended, so that there was nobody to signal.
+     */
+    boolean interrupt() throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-INT", Long.toString(process.pid()))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (kill.waitFor() == 0) {
+            return true;
         }
+        if (process.waitFor(10, TimeUnit.SECONDS)) {
+            return false;
+        }
+        throw new AssertionError("kill -INT " + process.pid() + " failed, and the process still runs");
     }
 
     /** SIGTERM, as a scheduler's preemption sends it. */
