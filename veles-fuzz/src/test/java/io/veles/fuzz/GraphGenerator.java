@@ -45,14 +45,14 @@ final class GraphGenerator {
         for (int i = 0; i < count; i++) {
             nodes.add(newContainer(data.consumeInt(0, 11)));
         }
-        for (Object node : nodes) {
-            if (isHashed(node)) {
-                fill(node);
+        for (int i = 0; i < count; i++) {
+            if (isHashed(nodes.get(i))) {
+                fill(i);
             }
         }
-        for (Object node : nodes) {
-            if (!isHashed(node)) {
-                fill(node);
+        for (int i = 0; i < count; i++) {
+            if (!isHashed(nodes.get(i))) {
+                fill(i);
             }
         }
         return new ArrayList<>(nodes);
@@ -80,8 +80,8 @@ final class GraphGenerator {
     }
 
     @SuppressWarnings("unchecked")
-    private void fill(Object node) {
-        int index = nodes.indexOf(node);
+    private void fill(int index) {
+        Object node = nodes.get(index);
         int size = data.consumeInt(0, 12);
         if (node instanceof PriorityQueue<?>) {
             for (int i = 0; i < size; i++) {
