@@ -119,7 +119,9 @@ final class GraphGenerator {
             case 1: return data.consumeInt();
             case 2: return data.consumeString(16);
             case 3: return data.consumeLong();
-            case 4: return new BigInteger(data.consumeBytes(24).length == 0 ? new byte[] {1} : data.consumeBytes(24));
+            case 4:
+                byte[] magnitude = data.consumeBytes(24);
+                return new BigInteger(magnitude.length == 0 ? new byte[] {1} : magnitude);
             case 5: return BitSet.valueOf(data.consumeLongs(4));
             case 6: return new StringBuilder(data.consumeString(16));
             case 7: return new GraphWorkflow.Pair(data.consumeInt(), data.consumeInt());
