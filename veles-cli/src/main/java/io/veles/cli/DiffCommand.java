@@ -47,6 +47,10 @@ final class DiffCommand implements Callable<Integer> {
         } catch (SnapshotException e) {
             System.err.println("veles: error: " + Main.oneLine(e));
             return ERROR;
+        } catch (OutOfMemoryError | StackOverflowError e) { // comparing, after both were read: still an error, not "different"
+            System.err.println("veles: error: cannot compare " + Secrets.redact(a) + " and " + Secrets.redact(b) + ": "
+                    + (e instanceof OutOfMemoryError ? "out of memory" : "the state nests too deeply for the stack"));
+            return ERROR;
         }
         Comparator<SnapshotDiff.Difference> order;
         switch (sort) {

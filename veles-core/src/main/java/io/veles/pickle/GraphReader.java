@@ -36,6 +36,12 @@ public final class GraphReader {
     /** As {@link #read(InputStream, long, List, List, RestoreRules)}, for a payload written with the shuffle filter or not. */
     public static Restored read(InputStream payload, long payloadLength, List<ClassDescription> classes,
                                 List<UnitSummary> units, RestoreRules rules, boolean shuffled) {
+        return ResourceErrors.guard("cannot read the state",
+                () -> readGuarded(payload, payloadLength, classes, units, rules, shuffled));
+    }
+
+    private static Restored readGuarded(InputStream payload, long payloadLength, List<ClassDescription> classes,
+                                        List<UnitSummary> units, RestoreRules rules, boolean shuffled) {
         int unitCount = units.size();
         Map<String, ClassDescription> recorded = new HashMap<>();
         for (ClassDescription description : classes) {

@@ -40,6 +40,12 @@ public final class SavedGraph {
      */
     public static SavedGraph read(InputStream payload, long payloadLength, List<ClassDescription> classes,
                                   List<UnitSummary> units, RestoreRules rules, boolean shuffled) {
+        return ResourceErrors.guard("cannot read the state",
+                () -> readGuarded(payload, payloadLength, classes, units, rules, shuffled));
+    }
+
+    private static SavedGraph readGuarded(InputStream payload, long payloadLength, List<ClassDescription> classes,
+                                          List<UnitSummary> units, RestoreRules rules, boolean shuffled) {
         Map<String, ClassDescription> recorded = new HashMap<>();
         for (ClassDescription description : classes) {
             recorded.put(description.name(), description);

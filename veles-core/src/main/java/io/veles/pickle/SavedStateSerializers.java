@@ -251,7 +251,7 @@ final class SavedStateSerializers {
             if (declared == 0) {
                 return null;
             }
-            int length = ((SnapshotInput) input).checkedLength(declared - 1, 1, "an array");
+            int length = ((SnapshotInput) input).checkedLength(declared - 1, 1, 8, "an array");
             Class<?> component = type.getComponentType();
             boolean sameType = kryo.isFinal(component);
             Object[] array = sameType && isJdk(component) ? (Object[]) Array.newInstance(component, length) : new Object[length];

@@ -10,6 +10,11 @@ import java.nio.ByteOrder;
 /**
  * Kryo input over a payload of known length. It reads primitive arrays in bulk and refuses a
  * declared array length that the bytes left cannot hold, before anything is allocated for it.
+ *
+ * <p>It also keeps the restore's two budgets, both proportional to the payload's size: the
+ * memory allocated from declared lengths (an element slot counts even when it holds null, so
+ * that many lists of nothing cannot fill the heap), and the work of hashing keys into hash
+ * collections (see {@link HashKeys}).
  */
 class SnapshotInput extends Input {
     /** Copies {@code count} elements from {@code bytes} into the array starting at {@code from}. */
@@ -18,7 +23,15 @@ class SnapshotInput extends Input {
         void get(ByteBuffer bytes, int from, int count);
     }
 
+    /** Heap bytes a restore may allocate from declared lengths, per payload byte, plus {@link #SLACK}. */
+    static final int ALLOCATION_PER_PAYLOAD_BYTE = 32;
+    /** Hash-key work units a restore may spend, per payload byte, plus {@link #SLACK}. */
+    static final int HASH_WORK_PER_PAYLOAD_BYTE = 16;
+    static final long SLACK = 1 << 20;
+
     private final long payloadLength;
+    private long allocated;
+    private long hashWork;
 
     private final boolean shuffled;
     private byte[] scratch;
@@ -49,6 +62,14 @@ class SnapshotInput extends Input {
      * more than this JVM's heap could ever hold.
      */
     int checkedLength(int length, int width, String what) {
+        return checkedLength(length, width, width, what);
+    }
+
+    /**
+     * As {@link #checkedLength(int, int, String)}, and charges {@code heapBytesPerElement} for
+     * each declared element to the restore's allocation budget before anything is allocated.
+     */
+    int checkedLength(int length, int width, int heapBytesPerElement, String what) {
         long bytes = (long) length * width;
         if (length < 0 || bytes > remaining()) {
             throw new SnapshotException("snapshot is corrupt: it declares " + what + " of " + length
@@ -59,7 +80,63 @@ class SnapshotInput extends Input {
                     + ", more than this JVM's whole heap (" + ByteCounts.format(HeapLimit.maxBytes())
                     + "); restore with a larger -Xmx");
         }
+        allocate((long) length * heapBytesPerElement, what);
         return length;
+    }
+
+    /** Charges {@code bytes} about to be allocated for {@code what}; refuses them past the budget. */
+    void allocate(long bytes, String what) {
+        allocated += bytes;
+        long budget = ALLOCATION_PER_PAYLOAD_BYTE * payloadLength + SLACK;
+        if (allocated > budget) {
+            throw new SnapshotException("snapshot is refused: its declared lengths (" + what + " last) ask for more than "
+                    + ByteCounts.format(budget) + ", " + ALLOCATION_PER_PAYLOAD_BYTE + " times its "
+                    + ByteCounts.format(payloadLength) + " payload");
+        }
+    }
+
+    /** Charges {@code units} of hashing work for {@code what}; refuses them past the budget. */
+    void hashWork(long units, String what) {
+        hashWork += units;
+        long budget = HASH_WORK_PER_PAYLOAD_BYTE * payloadLength + SLACK;
+        if (hashWork > budget) {
+            throw new SnapshotException("snapshot is refused: hashing the keys of " + what + " takes more than "
+                    + budget + " steps, " + HASH_WORK_PER_PAYLOAD_BYTE + " per payload byte (colliding or deep keys)");
+        }
+    }
+
+    /** A byte array of a declared length (BigInteger, BigDecimal), checked and charged first. */
+    @Override
+    public byte[] readBytes(int length) {
+        return super.readBytes(checkedLength(length, 1, "a byte array"));
+    }
+
+    /** A long array of a declared length (BitSet), checked and charged first. */
+    @Override
+    public long[] readLongs(int length) {
+        return super.readLongs(checkedLength(length, 1, Long.BYTES, "a long array"));
+    }
+
+    @Override
+    public long[] readLongs(int length, boolean variableLength) {
+        return super.readLongs(checkedLength(length, 1, Long.BYTES, "a long array"), variableLength);
+    }
+
+    @Override
+    public int[] readInts(int length) {
+        return super.readInts(checkedLength(length, 1, Integer.BYTES, "an int array"));
+    }
+
+    @Override
+    public int[] readInts(int length, boolean variableLength) {
+        return super.readInts(checkedLength(length, 1, Integer.BYTES, "an int array"), variableLength);
+    }
+
+    /** A string builder, its declared length checked first as {@link #readString()} does. */
+    @Override
+    public StringBuilder readStringBuilder() {
+        checkDeclaredString();
+        return super.readStringBuilder();
     }
 
     /**
@@ -68,16 +145,22 @@ class SnapshotInput extends Input {
      */
     @Override
     public String readString() {
+        checkDeclaredString();
+        return super.readString();
+    }
+
+    private void checkDeclaredString() {
         require((int) Math.min(5, Math.max(1, remaining())));
         int start = position;
         if (readVarIntFlag()) {
             int declared = readVarIntFlag(true);
             position = start;
             if (declared > 1) {
-                checkedLength(declared - 1, 1, "a string");
+                checkedLength(declared - 1, 1, Character.BYTES, "a string");
             }
+        } else {
+            position = start;
         }
-        return super.readString();
     }
 
     /** The next positive varint, without consuming it. */
