@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class TrainingResumeTest {
     /** Wall-clock and where-it-went fields of the snapshotter: the only ones allowed to differ. */
     private static final Set<String> WALL_CLOCK = Set.of("Snapshotter.lastSnapshotMillis", "Snapshotter.destination",
-            "Snapshotter.settings");
+            "Snapshotter.recorded");
 
     @TempDir
     Path dir;
@@ -59,7 +59,9 @@ class TrainingResumeTest {
             killed.kill();
 
             Path result = dir.resolve("resumed" + epochs + ".json");
-            VelesProcess resumed = VelesProcess.run(dir, "run", sample, "-w", snaps.toString(), "--result-file", result.toString());
+            // A resume writes where its own command line says: here, on into the killed run's directory.
+            VelesProcess resumed = VelesProcess.run(dir, "run", sample, "-w", snaps.toString(), "--snapshot-dir",
+                    snaps.toString(), "--result-file", result.toString());
             assertThat(resumed.exitCode()).as(resumed.stderr()).isZero();
             Map<?, ?> actual = (Map<?, ?>) json.readValue(result.toFile(), Map.class).get("results");
             assertThat(actual).as("%s killed after %d epochs", sample, epochs).isEqualTo(expected);
