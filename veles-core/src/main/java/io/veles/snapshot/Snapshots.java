@@ -103,7 +103,7 @@ public final class Snapshots {
     private static SnapshotReader openDownload(String address, SnapshotKey key) {
         Path temporary = downloadVerified(address, key);
         try {
-            return SnapshotReader.open(Files.newInputStream(temporary), address, key);
+            return SnapshotReader.open(readingWithProgress(temporary, address), address, key);
         } catch (IOException e) {
             throw new SnapshotException("cannot read the download of " + address + ": " + e.getMessage(), e);
         } finally {
@@ -138,7 +138,7 @@ public final class Snapshots {
             Path kept = DownloadedSnapshots.keep(temporary, HttpDownload.fileName(address),
                     Path.of(SnapshotSettings.DEFAULT_DIRECTORY));
             LOG.info("downloaded {} to {}", address, kept);
-            try (SnapshotReader reader = SnapshotReader.open(Files.newInputStream(temporary), address, key)) {
+            try (SnapshotReader reader = SnapshotReader.open(readingWithProgress(temporary, address), address, key)) {
                 W workflow = restore(reader, workflowClass, rules);
                 return new Restored<>(workflow, reader.manifest(), reader.source());
             }
@@ -147,6 +147,12 @@ public final class Snapshots {
         } finally {
             deleteQuietly(temporary);
         }
+    }
+
+    /** The downloaded temporary, read with progress under the address's own file name. */
+    private static InputStream readingWithProgress(Path temporary, String address) throws IOException {
+        return Progress.track(Files.newInputStream(temporary), "reading " + HttpDownload.fileName(address),
+                Files.size(temporary));
     }
 
     private static void deleteQuietly(Path file) {
