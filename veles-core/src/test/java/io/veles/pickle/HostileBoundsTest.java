@@ -1,5 +1,9 @@
 package io.veles.pickle;
 
+import static io.veles.pickle.HostilePayloads.LIE;
+import static io.veles.pickle.HostilePayloads.newCollection;
+import static io.veles.pickle.HostilePayloads.newObject;
+import static io.veles.pickle.HostilePayloads.payload;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -22,7 +26,6 @@ import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,35 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  * written by the real writer (valid containers and checksums) whose state is hostile.
  */
 class HostileBoundsTest {
-    private static final int LIE = 1_000_000_000;
-
     @TempDir
     Path dir;
-
-    /** A payload of what {@code writer} writes, followed by a few honest bytes. */
-    private static SnapshotInput payload(Consumer<Output> writer) {
-        Output output = new Output(64, -1);
-        writer.accept(output);
-        output.writeBytes(new byte[64]);
-        byte[] bytes = output.toBytes();
-        return new SnapshotInput(new ByteArrayInputStream(bytes), 1024, bytes.length);
-    }
-
-    /** A new reference-tracked object whose first varint is {@code length}. */
-    private static SnapshotInput newObject(int length) {
-        return payload(o -> {
-            o.writeVarInt(Kryo.NOT_NULL, true);
-            o.writeVarInt(length, true);
-        });
-    }
-
-    /** A new collection in Kryo's layout: a flagged varint of length + 1. */
-    private static SnapshotInput newCollection(int length) {
-        return payload(o -> {
-            o.writeVarInt(Kryo.NOT_NULL, true);
-            o.writeVarIntFlag(false, length + 1, true);
-        });
-    }
 
     private static SnapshotKryo session() {
         return new SnapshotKryo(new PickleContext(), RestoreRules.allowing(ClassAllowList.forWorkflow(HostileBoundsTest.class, List.of())));

@@ -1,9 +1,12 @@
 package io.veles.pickle;
 
+import static io.veles.pickle.HostilePayloads.LIE;
+import static io.veles.pickle.HostilePayloads.newCollection;
+import static io.veles.pickle.HostilePayloads.newObject;
+import static io.veles.pickle.HostilePayloads.payload;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.io.Output;
 import io.veles.snapshot.SnapshotException;
 import java.io.ByteArrayInputStream;
@@ -11,7 +14,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,32 +21,6 @@ import org.junit.jupiter.api.Test;
  * anything is allocated for it (an allocation of that size would fail or exhaust the heap).
  */
 class HostileLengthTest {
-    private static final int LIE = 1_000_000_000;
-
-    private static SnapshotInput payload(Consumer<Output> writer) {
-        Output output = new Output(64, -1);
-        writer.accept(output);
-        output.writeBytes(new byte[16]); // a few honest bytes after the lie
-        byte[] bytes = output.toBytes();
-        return new SnapshotInput(new ByteArrayInputStream(bytes), 1024, bytes.length);
-    }
-
-    /** A reference-tracked object that is new here (Kryo's NOT_NULL marker), declaring {@code length}. */
-    private static SnapshotInput newObject(int length) {
-        return payload(o -> {
-            o.writeVarInt(Kryo.NOT_NULL, true);
-            o.writeVarInt(length, true);
-        });
-    }
-
-    /** A new collection in Kryo's layout: a flagged varint of length + 1 (0 means null). */
-    private static SnapshotInput newCollection(int length) {
-        return payload(o -> {
-            o.writeVarInt(Kryo.NOT_NULL, true);
-            o.writeVarIntFlag(false, length + 1, true);
-        });
-    }
-
     private static SnapshotKryo session() {
         return new SnapshotKryo(new PickleContext(), RestoreRules.allowing(ClassAllowList.forWorkflow(HostileLengthTest.class, List.of())));
     }

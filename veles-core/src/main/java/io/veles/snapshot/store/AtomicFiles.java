@@ -54,23 +54,10 @@ public final class AtomicFiles {
      * system errors as a {@link SnapshotException} naming the path).
      */
     public static long write(Path target, SnapshotBody body) {
-        Path directory = parentOf(target);
-        Path temporary = directory.resolve(temporaryName(target.getFileName().toString()));
-        InFlightWrites.started(temporary, target);
-        try {
-            long written = writeTemporary(temporary, body);
+        return throughTemporary(target, body, (temporary, written) -> {
             Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            fsyncDirectory(directory);
             return written;
-        } catch (IOException e) {
-            deleteQuietly(temporary);
-            throw new SnapshotException("cannot write " + target + ": " + describe(e), e);
-        } catch (RuntimeException | Error e) {
-            deleteQuietly(temporary);
-            throw e;
-        } finally {
-            InFlightWrites.ended(temporary);
-        }
+        });
     }
 
     /** A file published by {@link #writeNew}: the name it got and the bytes written. */
@@ -87,27 +74,43 @@ public final class AtomicFiles {
     public static Published writeNew(IntFunction<Path> names, SnapshotBody body) {
         Path wanted = names.apply(0);
         Path directory = parentOf(wanted);
-        Path temporary = directory.resolve(temporaryName(wanted.getFileName().toString()));
-        Path target = wanted;
-        InFlightWrites.started(temporary, wanted);
-        try {
-            long written = writeTemporary(temporary, body);
+        return throughTemporary(wanted, body, (temporary, written) -> {
             for (int attempt = 0; ; attempt++) {
-                target = names.apply(attempt);
+                Path target = names.apply(attempt);
                 if (!parentOf(target).equals(directory)) {
                     throw new IllegalArgumentException(target + " is not in " + directory);
                 }
                 if (publish(temporary, target)) {
-                    break;
+                    Files.deleteIfExists(temporary);
+                    return new Published(target, written);
                 }
                 if (attempt + 1 >= MAX_NAMES) {
                     throw new SnapshotException("cannot write " + wanted + ": it and " + (MAX_NAMES - 1)
                             + " alternative names are taken");
                 }
             }
-            Files.deleteIfExists(temporary);
+        });
+    }
+
+    /** Gives a complete, fsynced temporary its final name; returns what the caller reports. */
+    private interface Publication<T> {
+        T publish(Path temporary, long written) throws IOException;
+    }
+
+    /**
+     * The life of a temporary beside {@code target}: written and fsynced, handed to
+     * {@code publication}, then the directory fsynced so that the new name survives a power
+     * loss. Whatever fails, the temporary is removed and the failure propagates (file-system
+     * errors as a {@link SnapshotException} naming {@code target}).
+     */
+    private static <T> T throughTemporary(Path target, SnapshotBody body, Publication<T> publication) {
+        Path directory = parentOf(target);
+        Path temporary = directory.resolve(temporaryName(target.getFileName().toString()));
+        InFlightWrites.started(temporary);
+        try {
+            T published = publication.publish(temporary, writeTemporary(temporary, body));
             fsyncDirectory(directory);
-            return new Published(target, written);
+            return published;
         } catch (IOException e) {
             deleteQuietly(temporary);
             throw new SnapshotException("cannot write " + target + ": " + describe(e), e);

@@ -3,9 +3,7 @@ package io.veles.snapshot.store;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -14,34 +12,30 @@ import java.util.concurrent.ConcurrentHashMap;
  * behind, not even a hidden temporary for the next run to clean up.
  */
 public final class InFlightWrites {
-    private static final Map<Path, Path> TARGET_BY_TEMPORARY = new ConcurrentHashMap<>();
+    private static final Set<Path> TEMPORARIES = ConcurrentHashMap.newKeySet();
 
     private InFlightWrites() {
     }
 
-    static void started(Path temporary, Path target) {
-        TARGET_BY_TEMPORARY.put(temporary, target);
+    static void started(Path temporary) {
+        TEMPORARIES.add(temporary);
     }
 
     static void ended(Path temporary) {
-        TARGET_BY_TEMPORARY.remove(temporary);
+        TEMPORARIES.remove(temporary);
     }
 
     /**
-     * Deletes every temporary still being written and returns the snapshots they would have
-     * become. A write that finished in the meantime is whole and stays; it is not returned.
+     * Deletes every temporary still being written. A write that finished in the meantime is
+     * whole and stays.
      */
-    public static List<Path> abandonAll() {
-        List<Path> abandoned = new ArrayList<>();
-        for (Map.Entry<Path, Path> write : TARGET_BY_TEMPORARY.entrySet()) {
+    public static void abandonAll() {
+        for (Path temporary : TEMPORARIES) {
             try {
-                if (Files.deleteIfExists(write.getKey())) {
-                    abandoned.add(write.getValue());
-                }
+                Files.deleteIfExists(temporary);
             } catch (IOException e) {
                 // The halt goes on; a leftover temporary is hidden and removed by the next run.
             }
         }
-        return abandoned;
     }
 }
