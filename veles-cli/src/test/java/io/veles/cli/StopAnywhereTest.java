@@ -85,6 +85,10 @@ class StopAnywhereTest {
             String stderr = run.stderr();
             assertThat(run.exitCode()).as(stderr).isEqualTo(Main.STOPPED);
             assertThat(stderr).as("run %d", attempt).doesNotContain("-w SNAPSHOT").contains("SIGINT received");
+            if (stderr.contains("stopped before the end; nothing ran, so no snapshot was written")) {
+                assertThat(snapshots(snaps)).as("a stop before any unit ran owes no snapshot").isZero();
+                continue; // the signal came before the first unit: nothing to resume
+            }
             Matcher line = LAST_LINE.matcher(stderr);
             assertThat(line.find()).as("the last line names the final snapshot: %s", stderr).isTrue();
             String given = line.group(2) != null ? line.group(2) : line.group(3);
@@ -137,6 +141,10 @@ class StopAnywhereTest {
                 assertWhole(snapshot);
             }
         }
+    }
+
+    private static long snapshots(Path snaps) {
+        return Files.isDirectory(snaps) ? new SnapshotDirectory(snaps).snapshots().size() : 0;
     }
 
     private static boolean writing(Path snaps) throws Exception {
