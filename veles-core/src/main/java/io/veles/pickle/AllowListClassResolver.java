@@ -1,5 +1,6 @@
 package io.veles.pickle;
 
+import io.veles.util.Printable;
 import com.esotericsoftware.kryo.Registration;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.util.DefaultClassResolver;
@@ -84,10 +85,11 @@ final class AllowListClassResolver extends DefaultClassResolver {
                 }
                 return removedUnits.standIn(className);
             }
-            throw new SnapshotException("snapshot names class " + className + (current.equals(className) ? ""
-                    : " (renamed to " + current + ")") + ", which the code no longer has (renamed, moved or removed?"
+            String shown = Printable.escape(className); // read from the payload: may hold any character
+            throw new SnapshotException("snapshot names class " + shown + (current.equals(className) ? ""
+                    : " (renamed to " + Printable.escape(current) + ")") + ", which the code no longer has (renamed, moved or removed?"
                     + " map it with --rename-class OLD=NEW" + (unit ? "; a unit class removed on purpose: --removed-unit-class "
-                    + className + " (RestoreRules.removedUnitClass) restores its units as placeholders that do nothing" : "") + ")", e);
+                    + shown + " (RestoreRules.removedUnitClass) restores its units as placeholders that do nothing" : "") + ")", e);
         }
     }
 }
