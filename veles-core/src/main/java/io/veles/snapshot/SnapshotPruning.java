@@ -41,8 +41,13 @@ public final class SnapshotPruning {
     /** The plan for the snapshots in {@code store} that {@code filter} selects; the others stay. */
     public static List<Decision> plan(String store, Retention retention, Filter filter) {
         try (SnapshotStore opened = SnapshotStores.open(store)) {
-            return plan(opened, retention, filter::test, filter.needsManifests());
+            return plan(opened, retention, filter);
         }
+    }
+
+    /** The plan for the snapshots of {@code store} that {@code filter} selects; the others stay. */
+    public static List<Decision> plan(SnapshotStore store, Retention retention, Filter filter) {
+        return plan(store, retention, filter::test, filter.needsManifests());
     }
 
     /**
