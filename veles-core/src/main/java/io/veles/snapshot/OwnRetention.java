@@ -28,7 +28,7 @@ final class OwnRetention {
     static List<StoredSnapshot> apply(Retention retention, SnapshotStore store, NewSnapshot written, OwnSnapshots own) {
         Optional<List<StoredSnapshot>> ofRun = store.snapshotsOfRun(written.runId(), written.logId());
         return ofRun.isPresent() ? applyToRun(retention, store, written, ofRun.get(), own)
-                : applyToOwn(retention, store, written, own);
+                : applyToOwn(retention, store, own);
     }
 
     /** The run's snapshots of the prefix, as the store lists them, protected as prune protects them. */
@@ -53,22 +53,26 @@ final class OwnRetention {
         return deleteUnkept(store, weighed, retention.kept(candidates), own);
     }
 
-    /** The snapshots this snapshotter wrote in this process. */
-    private static List<StoredSnapshot> applyToOwn(Retention retention, SnapshotStore store, NewSnapshot written,
-                                                   OwnSnapshots own) {
-        String current = store.current(written.prefix()).map(StoredSnapshot::key).orElse(null);
+    /**
+     * The snapshots this snapshotter wrote in this process. The newest is what its newest-pointer
+     * names (the pointer moves only after a snapshot is stored, and one run writes a prefix), so
+     * it is current without asking the store: asking would read other codecs' pointers too.
+     */
+    private static List<StoredSnapshot> applyToOwn(Retention retention, SnapshotStore store, OwnSnapshots own) {
+        List<OwnSnapshots.Written> mine = own.list();
+        String current = mine.isEmpty() ? null : mine.get(mine.size() - 1).snapshot().key();
         List<StoredSnapshot> weighed = new ArrayList<>();
         List<Retention.Candidate> candidates = new ArrayList<>();
         Instant previous = Instant.MIN;
-        for (OwnSnapshots.Written mine : own.list()) {
+        for (OwnSnapshots.Written written : mine) {
             // Written in this order: snapshots taken within one millisecond still rank by it.
-            Instant created = mine.created().isAfter(previous) ? mine.created() : previous.plusNanos(1);
+            Instant created = written.created().isAfter(previous) ? written.created() : previous.plusNanos(1);
             previous = created;
-            StoredSnapshot snapshot = mine.snapshot();
+            StoredSnapshot snapshot = written.snapshot();
             weighed.add(snapshot);
             String protection = store.isPinned(snapshot) ? SnapshotStore.PINNED
                     : snapshot.key().equals(current) ? SnapshotStore.CURRENT : null;
-            candidates.add(new Retention.Candidate(snapshot.key(), created, mine.metric(), protection));
+            candidates.add(new Retention.Candidate(snapshot.key(), created, written.metric(), protection));
         }
         return deleteUnkept(store, weighed, retention.kept(candidates), own);
     }
