@@ -47,7 +47,7 @@ public final class SnapshotStores {
         if (settings.odbc() != null) {
             String table = settings.table() == null || settings.table().isEmpty()
                     ? SnapshotSettings.DEFAULT_TABLE : settings.table();
-            return new TableStore(new OdbcSource(settings.odbc(), table, "", "", "")).whole();
+            return new TableStore(new OdbcSource(settings.odbc(), table, "", "", ""));
         }
         return new DirectoryStore(Path.of(settings.directory()));
     }

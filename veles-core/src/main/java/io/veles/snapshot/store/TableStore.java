@@ -43,11 +43,6 @@ public final class TableStore implements SnapshotStore {
         this.pins = new SnapshotPins(table.target(), table.table());
     }
 
-    /** This table without a row filter: every run's rows. */
-    public TableStore whole() {
-        return new TableStore(new OdbcSource(where.odbc(), where.table(), "", "", ""), table);
-    }
-
     @Override
     public String describe() {
         return where.redacted();
@@ -147,9 +142,13 @@ public final class TableStore implements SnapshotStore {
     /** The rows of run {@code runId} (and {@code logId}) in this table. */
     @Override
     public Optional<List<StoredSnapshot>> snapshotsOfRun(String runId, String logId) {
-        TableStore run = new TableStore(new OdbcSource(where.odbc(), where.table(), runId,
-                logId == null ? "" : logId, ""), table);
-        return Optional.of(run.list());
+        List<StoredSnapshot> ofRun = new ArrayList<>();
+        for (SnapshotRow row : table.list()) {
+            if (row.id().equals(runId) && (logId == null || row.logId().equals(logId))) {
+                ofRun.add(remember(row));
+            }
+        }
+        return Optional.of(ofRun);
     }
 
     /**
