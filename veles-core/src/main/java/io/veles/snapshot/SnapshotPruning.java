@@ -20,8 +20,6 @@ import java.util.function.Predicate;
 public final class SnapshotPruning {
     /** The metric the decision records; lower is better. */
     public static final String METRIC = "validation_error";
-    static final String PINNED = SnapshotStore.PINNED;
-    static final String CURRENT = SnapshotStore.CURRENT;
 
     private SnapshotPruning() {
     }

@@ -179,7 +179,8 @@ public final class DirectoryStore implements SnapshotStore {
 
     /** The file a pin marker's name pins, or null if {@code name} is no marker's. */
     private static String pinnedBy(String name) {
-        return name.startsWith(PIN_PREFIX) && name.endsWith(PIN_SUFFIX) && name.length() > 5
+        return name.startsWith(PIN_PREFIX) && name.endsWith(PIN_SUFFIX)
+                && name.length() > PIN_PREFIX.length() + PIN_SUFFIX.length()
                 ? name.substring(PIN_PREFIX.length(), name.length() - PIN_SUFFIX.length()) : null;
     }
 
