@@ -85,7 +85,7 @@ public final class Snapshots {
                 }
             };
         }
-        SnapshotReader reader = SnapshotReader.open(tracked(in, snapshot), name, key);
+        SnapshotReader reader = SnapshotReader.open(tracked(in, snapshot, name), name, key);
         try {
             checkNamedCodec(reader, name);
         } catch (SnapshotException e) {
@@ -99,8 +99,10 @@ public final class Snapshots {
     private record Bytes(InputStream in, String name, long size) {
     }
 
-    private static InputStream tracked(InputStream in, StoredSnapshot snapshot) {
-        return Progress.track(in, "reading " + snapshot.name(), snapshot.bytes());
+    /** {@code in}, reporting its progress as "reading" the file's name, or the snapshot's elsewhere. */
+    private static InputStream tracked(InputStream in, StoredSnapshot snapshot, String name) {
+        Path file = SnapshotStores.namesPath(name) ? Path.of(name).getFileName() : null;
+        return Progress.track(in, "reading " + (file != null ? file : snapshot.name()), snapshot.bytes());
     }
 
     /**
@@ -319,7 +321,7 @@ public final class Snapshots {
     public static SnapshotReader openChecked(SnapshotStore store, StoredSnapshot snapshot, String name,
                                              SnapshotKey key) {
         java.util.Objects.requireNonNull(key, "key");
-        return readIntoCopy(new Bytes(tracked(store.open(snapshot), snapshot), name, snapshot.bytes()), key);
+        return readIntoCopy(new Bytes(tracked(store.open(snapshot), snapshot, name), name, snapshot.bytes()), key);
     }
 
     /**
