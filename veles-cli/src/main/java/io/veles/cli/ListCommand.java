@@ -6,9 +6,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.veles.snapshot.SnapshotException;
 import io.veles.snapshot.SnapshotListing;
-import io.veles.snapshot.SnapshotPruning;
 import io.veles.snapshot.Snapshots;
 import io.veles.snapshot.format.SnapshotReader;
+import io.veles.snapshot.store.SnapshotStore;
+import io.veles.snapshot.store.SnapshotStores;
 import io.veles.util.ByteCounts;
 import io.veles.util.Printable;
 import java.io.IOException;
@@ -46,8 +47,14 @@ final class ListCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        List<SnapshotListing.Entry> entries = SnapshotListing.list(store);
-        Map<String, String> protections = SnapshotPruning.protections(store);
+        try (SnapshotStore opened = SnapshotStores.open(store)) {
+            return list(opened);
+        }
+    }
+
+    private int list(SnapshotStore opened) throws IOException {
+        List<SnapshotListing.Entry> entries = SnapshotListing.list(opened, true);
+        Map<String, String> protections = opened.protections();
         int broken = 0;
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         mapper.getFactory().setCharacterEscapes(Printable.JSON);
@@ -59,7 +66,7 @@ final class ListCommand implements Callable<Integer> {
         for (SnapshotListing.Entry entry : entries) {
             String check = entry.problem();
             if (verify && check == null) {
-                check = verify(entry.address());
+                check = verify(opened, entry);
             }
             if (check != null) {
                 broken++;
@@ -73,8 +80,8 @@ final class ListCommand implements Callable<Integer> {
                 node.put("codec", entry.codec());
                 node.put("bytes", entry.bytes());
                 node.put("source", entry.source());
-                node.put("pinned", "pinned".equals(protections.get(entry.source())));
-                node.put("current", "current".equals(protections.get(entry.source())));
+                node.put("pinned", "pinned".equals(protections.get(entry.snapshot().key())));
+                node.put("current", "current".equals(protections.get(entry.snapshot().key())));
                 if (entry.manifest() != null) {
                     node.put("id", entry.manifest().id);
                     node.put("log_id", entry.manifest().logId);
@@ -92,7 +99,7 @@ final class ListCommand implements Callable<Integer> {
                         TIME.format(entry.created()), Printable.escape(entry.workflow()),
                         entry.codec().isEmpty() ? "none" : Printable.escape(entry.codec()),
                         ByteCounts.format(entry.bytes()), text(info.get("epoch")), metric(info.get("validation_error")),
-                        protections.getOrDefault(entry.source(), "-"),
+                        protections.getOrDefault(entry.snapshot().key(), "-"),
                         verify ? (check == null ? "  OK     " : "  FAILED ") : "", Printable.escape(entry.source()));
                 if (check != null) {
                     System.out.println("    " + Printable.escape(check));
@@ -107,8 +114,8 @@ final class ListCommand implements Callable<Integer> {
         return broken == 0 ? 0 : Main.FAILED;
     }
 
-    private static String verify(String source) {
-        try (SnapshotReader reader = Snapshots.open(source)) {
+    private static String verify(SnapshotStore opened, SnapshotListing.Entry entry) {
+        try (SnapshotReader reader = Snapshots.open(opened, entry.snapshot(), entry.source(), null)) {
             reader.verify();
             return null;
         } catch (SnapshotException | IOException e) {

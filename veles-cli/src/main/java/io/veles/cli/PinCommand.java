@@ -2,7 +2,7 @@ package io.veles.cli;
 
 import io.veles.snapshot.SnapshotException;
 import io.veles.snapshot.SnapshotPruning;
-import io.veles.snapshot.db.OdbcSource;
+import io.veles.snapshot.store.SnapshotStores;
 import io.veles.util.Printable;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -28,7 +28,7 @@ final class PinCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (remove) {
-            String shown = OdbcSource.matches(snapshot) ? OdbcSource.parse(snapshot).redacted() : snapshot;
+            String shown = SnapshotStores.redacted(snapshot);
             if (!SnapshotPruning.unpin(snapshot)) {
                 throw new SnapshotException(shown + " is not pinned");
             }

@@ -1,9 +1,10 @@
 package io.veles.cli;
 
 import io.veles.snapshot.Retention;
-import io.veles.snapshot.SnapshotLocation;
 import io.veles.snapshot.SnapshotPruning;
-import java.nio.file.Path;
+import io.veles.snapshot.store.SnapshotStore;
+import io.veles.snapshot.store.SnapshotStores;
+import io.veles.snapshot.store.StoredSnapshot;
 import io.veles.util.Printable;
 import java.time.Duration;
 import java.util.List;
@@ -53,17 +54,21 @@ final class PruneCommand implements Callable<Integer> {
     public Integer call() {
         Duration every = keepEveryHours == null ? null : Duration.ofSeconds(Math.round(keepEveryHours * 3600));
         Retention retention = new Retention(keepLast, every, keepBest);
-        List<SnapshotPruning.Decision> plan = SnapshotPruning.plan(store, retention,
+        try (SnapshotStore opened = SnapshotStores.open(store)) {
+            return prune(opened, retention);
+        }
+    }
+
+    private int prune(SnapshotStore opened, Retention retention) {
+        List<SnapshotPruning.Decision> plan = SnapshotPruning.plan(opened, retention,
                 new SnapshotPruning.Filter(prefix, workflow));
-        boolean table = SnapshotLocation.parse(store).isTable();
         for (SnapshotPruning.Decision decision : plan) {
-            // A file by its whole name (wine_4_0.12+1a2b3c4d.gz and wine_4_0.12.xz are not one snapshot).
-            String name = table ? decision.entry().name() : Path.of(decision.entry().source()).getFileName().toString();
+            String name = shownName(decision.entry().snapshot());
             System.out.printf("%-12s %-28s %s%n", decision.kept() ? "keep" : (dryRun ? "would delete" : "delete"),
                     Printable.escape(name), // names and reasons come from the manifests
                     Printable.escape(decision.kept() ? "(" + decision.reason() + ")" : decision.entry().source()));
         }
-        int deleted = dryRun ? 0 : SnapshotPruning.apply(store, plan);
+        int deleted = dryRun ? 0 : SnapshotPruning.apply(opened, plan);
         long doomed = plan.stream().filter(d -> !d.kept()).count();
         if (dryRun) {
             System.out.printf("dry run: %d of %d snapshots would be deleted%n", doomed, plan.size());
@@ -71,5 +76,13 @@ final class PruneCommand implements Callable<Integer> {
             System.out.printf("deleted %d of %d snapshots%n", deleted, plan.size());
         }
         return 0;
+    }
+
+    /**
+     * A file or object by its whole name, which is its key (wine_4_0.12+1a2b3c4d.gz and
+     * wine_4_0.12.xz are not one snapshot); a row by its name, since a row's key is internal.
+     */
+    private static String shownName(StoredSnapshot snapshot) {
+        return snapshot.key().startsWith(snapshot.name()) ? snapshot.key() : snapshot.name();
     }
 }

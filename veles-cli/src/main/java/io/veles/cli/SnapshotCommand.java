@@ -7,7 +7,6 @@ import io.veles.pickle.ClassDescription;
 import io.veles.pickle.UnitSummary;
 import io.veles.snapshot.SnapshotException;
 import io.veles.snapshot.Snapshots;
-import io.veles.snapshot.db.OdbcSource;
 import io.veles.snapshot.format.CodeBackup;
 import io.veles.snapshot.format.CodeExtraction;
 import io.veles.snapshot.format.Manifest;
@@ -15,7 +14,10 @@ import io.veles.snapshot.format.SnapshotFormat;
 import io.veles.snapshot.format.SnapshotKey;
 import io.veles.snapshot.format.SnapshotReader;
 import io.veles.snapshot.store.HttpDownload;
-import io.veles.snapshot.store.SnapshotDirectory;
+import io.veles.snapshot.store.SnapshotSource;
+import io.veles.snapshot.store.SnapshotStore;
+import io.veles.snapshot.store.SnapshotStores;
+import io.veles.snapshot.store.StoredSnapshot;
 import io.veles.util.ByteCounts;
 import io.veles.util.Printable;
 import java.io.IOException;
@@ -67,42 +69,53 @@ final class SnapshotCommand implements Runnable {
         @Override
         public Integer call() throws IOException {
             SnapshotKey key = keyFile == null ? null : SnapshotKey.fromFile(keyFile);
-            Path directory = OdbcSource.matches(source) || HttpDownload.matches(source) ? null : Path.of(source);
-            if (directory == null || !Files.isDirectory(directory) || current) {
+            if (HttpDownload.matches(source) || current) {
                 return verifyOne(source, key) ? 0 : Main.FAILED;
             }
-            List<Path> files = new SnapshotDirectory(directory).snapshots();
+            try (SnapshotSource named = SnapshotStores.source(source)) {
+                return named.namesOne() ? (verifyOne(source, key) ? 0 : Main.FAILED) : verifyAll(named.store(), key);
+            }
+        }
+
+        /** Checks every snapshot of {@code store}, a line each; exit 0 only when all are whole. */
+        private static int verifyAll(SnapshotStore store, SnapshotKey key) throws IOException {
+            List<StoredSnapshot> snapshots = store.list();
             int whole = 0;
-            for (Path file : files) {
-                try {
-                    if (verifyOne(file.toString(), key)) {
+            for (StoredSnapshot snapshot : snapshots) {
+                try (SnapshotReader reader = Snapshots.open(store, snapshot, snapshot.location(), key)) {
+                    if (verified(reader, key)) {
                         whole++;
                     }
                 } catch (SnapshotException e) {
-                    System.out.printf("%s: FAILED (%s)%n", file, Main.oneLine(e));
+                    System.out.printf("%s: FAILED (%s)%n", Printable.escape(snapshot.location()), Main.oneLine(e));
                 }
             }
-            System.out.printf("checked %d snapshot file%s in %s%s: %d whole, %d not%n", files.size(),
-                    files.size() == 1 ? "" : "s", directory, key != null ? " with signatures" : "", whole,
-                    files.size() - whole);
-            if (files.isEmpty()) {
-                System.err.println("veles: error: " + directory + " holds no snapshot file");
+            System.out.printf("checked %d snapshot file%s in %s%s: %d whole, %d not%n", snapshots.size(),
+                    snapshots.size() == 1 ? "" : "s", store.describe(), key != null ? " with signatures" : "", whole,
+                    snapshots.size() - whole);
+            if (snapshots.isEmpty()) {
+                System.err.println("veles: error: " + store.describe() + " holds no snapshot file");
                 return Main.FAILED;
             }
-            return whole == files.size() ? 0 : Main.FAILED;
+            return whole == snapshots.size() ? 0 : Main.FAILED;
         }
 
         /** Checks one snapshot and prints what it holds; false if it is not whole. */
         private static boolean verifyOne(String source, SnapshotKey key) throws IOException {
             try (SnapshotReader reader = Snapshots.open(source, key)) {
-                long bytes = reader.verify();
-                Manifest manifest = reader.manifest();
-                System.out.printf("%s: OK (%s, %s, %d units, %s of state%s)%n", Printable.escape(reader.source()),
-                        Printable.escape(manifest.name),
-                        reader.codec().argument(), manifest.units.size(), ByteCounts.format(manifest.payloadBytes),
-                        key != null ? ", signature checked" : reader.isSigned() ? ", signed, not checked" : "");
-                return bytes > 0;
+                return verified(reader, key);
             }
+        }
+
+        /** Checks what {@code reader} reads and prints what it holds; false if it is not whole. */
+        private static boolean verified(SnapshotReader reader, SnapshotKey key) throws IOException {
+            long bytes = reader.verify();
+            Manifest manifest = reader.manifest();
+            System.out.printf("%s: OK (%s, %s, %d units, %s of state%s)%n", Printable.escape(reader.source()),
+                    Printable.escape(manifest.name),
+                    reader.codec().argument(), manifest.units.size(), ByteCounts.format(manifest.payloadBytes),
+                    key != null ? ", signature checked" : reader.isSigned() ? ", signed, not checked" : "");
+            return bytes > 0;
         }
     }
 

@@ -1,5 +1,6 @@
 package io.veles.snapshot;
 
+import io.veles.snapshot.store.StoredSnapshot;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -7,19 +8,20 @@ import java.util.List;
 
 /**
  * The snapshots one snapshotter wrote in this process, oldest first: all that its retention may
- * delete. Kept in memory only and never captured, so that a snapshot never steers what a resumed
- * run deletes, and retention costs what these snapshots cost, however many other files share
- * their directory. The writer thread adds, the run's thread reads: access is synchronized.
+ * delete where the store does not record which run wrote a snapshot. Kept in memory only and never
+ * captured, so that a snapshot never steers what a resumed run deletes, and retention costs what
+ * these snapshots cost, however many other files share their directory. The writer thread adds,
+ * the run's thread reads: access is synchronized.
  */
 final class OwnSnapshots {
     /**
      * One written snapshot.
      *
-     * @param destination where it went (a file path, or a database source)
-     * @param current     the {@code _current} link that was pointed at it, or null (a table)
-     * @param metric      the decision's metric it recorded, or null
+     * @param snapshot the store's handle of it
+     * @param created  when it was taken
+     * @param metric   the decision's metric it recorded, or null
      */
-    record Written(String destination, String current, Instant created, Double metric) {
+    record Written(StoredSnapshot snapshot, Instant created, Double metric) {
     }
 
     private final List<Written> written = new ArrayList<>();

@@ -1,21 +1,20 @@
 package io.veles.snapshot;
 
 import io.veles.snapshot.codec.Codec;
-import io.veles.snapshot.db.DatabaseTarget;
-import io.veles.snapshot.db.OdbcSource;
-import io.veles.snapshot.db.SnapshotRow;
-import io.veles.snapshot.db.SnapshotTable;
 import io.veles.snapshot.format.Manifest;
 import io.veles.snapshot.format.SnapshotKey;
 import io.veles.snapshot.format.SnapshotReader;
 import io.veles.snapshot.store.AtomicFiles;
+import io.veles.snapshot.store.NewSnapshot;
+import io.veles.snapshot.store.SnapshotStore;
+import io.veles.snapshot.store.SnapshotStores;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 
 /**
- * Copies a snapshot to another codec or store (file ↔ database), streaming with bounded memory:
+ * Copies a snapshot to another codec or store (a file or directory ↔ any store), streaming with bounded memory:
  * the payload is copied as it is, the manifest and checksums are rewritten, and the source's own
  * checksums are checked on the way, so a damaged source leaves nothing at the destination.
  */
@@ -25,21 +24,20 @@ public final class SnapshotConversion {
 
     /**
      * Converts {@code source} (anything {@link Snapshots#open} takes) into {@code destination}:
-     * a file path, a directory (existing, or ending in {@code /}; the file is named after the snapshot), or
-     * {@code odbc://<odbc string>[&<table>]}. A null {@code codec} keeps the source's; a negative
+     * a file path, a directory (existing, or ending in {@code /}; the file is named after the
+     * snapshot, and nothing is replaced), or a store that is no path
+     * ({@code odbc://<odbc string>[&<table>]}), written as its snapshotter would. A null {@code codec} keeps the source's; a negative
      * level means the codec's default. Returns where the copy went (passwords hidden).
      */
     public static String convert(String source, String destination, Codec codec, int level, SnapshotKey key) {
         try (SnapshotReader reader = Snapshots.open(source)) {
             Codec target = codec != null ? codec : reader.codec();
             Manifest manifest = reader.manifest();
-            if (OdbcSource.matches(destination)) {
-                OdbcSource where = OdbcSource.parse(destination);
-                SnapshotTable table = new SnapshotTable(DatabaseTarget.of(where.odbc()), where.table());
-                SnapshotRow row = SnapshotRow.of(created(manifest), manifest.id, manifest.logId, manifest.workflowName,
-                        manifest.name, target.argument());
-                table.insert(row, out -> reader.transcode(target, level, key, out));
-                return new OdbcSource(where.odbc(), where.table(), manifest.id, manifest.logId, manifest.name).redacted();
+            if (!SnapshotStores.namesPath(destination)) {
+                try (SnapshotStore store = SnapshotStores.open(destination)) {
+                    return store.write(entryOf(manifest, target), out -> reader.transcode(target, level, key, out))
+                            .location();
+                }
             }
             Path file = Path.of(destination);
             if (destination.endsWith("/") || destination.endsWith(java.io.File.separator) || Files.isDirectory(file)) {
@@ -74,12 +72,27 @@ public final class SnapshotConversion {
             }, out -> reader.transcode(target, level, key, out));
             return file.toString();
         } catch (IOException e) {
-            String shown = OdbcSource.matches(source) ? OdbcSource.parse(source).redacted() : source;
+            String shown = SnapshotStores.redacted(source);
             // A file-system exception without a reason has only a path for a message: name its kind.
             String why = e instanceof java.nio.file.FileSystemException fs && fs.getReason() == null
                     ? e.getClass().getSimpleName() + ": " + e.getMessage() : e.getMessage();
             throw new SnapshotException("cannot convert " + shown + ": " + why, e);
         }
+    }
+
+    /**
+     * The snapshot as a store files it: its name split into the prefix it was written under and
+     * the rest, its run's id and log id, workflow and time, as its manifest records them.
+     */
+    private static NewSnapshot entryOf(Manifest manifest, Codec codec) {
+        String name = manifest.name == null ? "" : manifest.name;
+        String prefix = SnapshotPruning.Filter.prefixOf(manifest);
+        int split = prefix != null && name.startsWith(prefix + "_") ? prefix.length() : name.indexOf('_');
+        if (split <= 0 || split == name.length() - 1) {
+            throw new SnapshotException("snapshot name '" + name + "' is not <prefix>_<suffix>, as a store names snapshots");
+        }
+        return new NewSnapshot(name.substring(0, split), name.substring(split + 1), created(manifest), manifest.id,
+                manifest.logId, manifest.workflowName, codec);
     }
 
     private static Instant created(Manifest manifest) {

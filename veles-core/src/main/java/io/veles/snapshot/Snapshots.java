@@ -4,10 +4,6 @@ import io.veles.pickle.RestoreRules;
 import io.veles.pickle.GraphReader;
 import io.veles.progress.Progress;
 import io.veles.snapshot.codec.Codec;
-import io.veles.snapshot.db.DatabaseTarget;
-import io.veles.snapshot.db.OdbcSource;
-import io.veles.snapshot.db.SnapshotRow;
-import io.veles.snapshot.db.SnapshotTable;
 import io.veles.snapshot.format.CodeFingerprint;
 import io.veles.snapshot.format.Manifest;
 import io.veles.snapshot.format.SnapshotKey;
@@ -15,7 +11,11 @@ import io.veles.snapshot.format.SnapshotReader;
 import io.veles.snapshot.store.DownloadedSnapshots;
 import io.veles.snapshot.store.HttpDownload;
 import io.veles.snapshot.store.HttpLimits;
-import io.veles.snapshot.store.SnapshotDirectory;
+import io.veles.snapshot.store.DirectoryStore;
+import io.veles.snapshot.store.SnapshotSource;
+import io.veles.snapshot.store.SnapshotStore;
+import io.veles.snapshot.store.SnapshotStores;
+import io.veles.snapshot.store.StoredSnapshot;
 import io.veles.util.Printable;
 import io.veles.workflow.Workflow;
 import java.io.IOException;
@@ -51,48 +51,58 @@ public final class Snapshots {
      * read was used: to restore, use {@link #openChecked}.
      */
     public static SnapshotReader open(String source, SnapshotKey key) {
-        if (source == null || source.isBlank()) {
-            throw new SnapshotException("no snapshot named: give a file, a directory or an odbc:// source");
-        }
-        if (OdbcSource.matches(source)) {
-            return openRow(OdbcSource.parse(source), key);
-        }
         if (HttpDownload.matches(source)) {
             return openDownload(source, key);
         }
-        return openFile(SnapshotDirectory.resolveSource(Path.of(source)), key);
+        SnapshotSource resolved = SnapshotStores.source(source);
+        try {
+            StoredSnapshot snapshot = resolved.snapshot();
+            return open(resolved.store(), snapshot, resolved.nameOf(snapshot), key, true);
+        } catch (RuntimeException | Error e) {
+            resolved.close();
+            throw e;
+        }
     }
 
-    /**
-     * Opens the snapshot an {@code odbc://} source names: the row with its id, log_id and name,
-     * or the newest that matches.
-     */
-    public static SnapshotReader openRow(OdbcSource source, SnapshotKey key) {
-        Bytes row = rowBytes(source);
-        return SnapshotReader.open(row.in(), row.name(), key);
+    /** Opens {@code snapshot} of {@code store}, named {@code name} in messages. */
+    public static SnapshotReader open(SnapshotStore store, StoredSnapshot snapshot, String name, SnapshotKey key) {
+        return open(store, snapshot, name, key, false);
+    }
+
+    /** As {@link #open(SnapshotStore, StoredSnapshot, String, SnapshotKey)}; with {@code ownsStore}, closing the reader closes the store. */
+    private static SnapshotReader open(SnapshotStore store, StoredSnapshot snapshot, String name, SnapshotKey key,
+                                       boolean ownsStore) {
+        InputStream in = store.open(snapshot);
+        if (ownsStore) {
+            in = new java.io.FilterInputStream(in) {
+                @Override
+                public void close() throws IOException {
+                    try {
+                        super.close();
+                    } finally {
+                        store.close();
+                    }
+                }
+            };
+        }
+        SnapshotReader reader = SnapshotReader.open(tracked(in, snapshot, name), name, key);
+        try {
+            checkNamedCodec(reader, name);
+        } catch (SnapshotException e) {
+            closeQuietly(reader);
+            throw e;
+        }
+        return reader;
     }
 
     /** The bytes of a snapshot, as a stream that reports its progress, named for messages. */
     private record Bytes(InputStream in, String name, long size) {
     }
 
-    private static Bytes rowBytes(OdbcSource source) {
-        SnapshotTable table = new SnapshotTable(DatabaseTarget.of(source.odbc()), source.table());
-        SnapshotRow row = table.find(source.id(), source.logId(), source.name())
-                .orElseThrow(() -> new SnapshotException("no snapshot matches " + source.redacted() + " in " + table.describe()));
-        OdbcSource exact = OdbcSource.of(source.odbc(), source.table(), row);
-        InputStream in = Progress.track(table.open(row), "reading " + row.name(), row.bytes());
-        return new Bytes(in, exact.redacted(), row.bytes());
-    }
-
-    private static Bytes fileBytes(Path file) {
-        try {
-            long size = Files.size(file); // first: a failure here leaves no stream open
-            return new Bytes(Progress.track(Files.newInputStream(file), "reading " + file.getFileName(), size),
-                    file.toString(), size);
-        } catch (IOException e) {
-            throw new SnapshotException("cannot read " + file + ": " + e.getMessage(), e);
-        }
+    /** {@code in}, reporting its progress as "reading" the file's name, or the snapshot's elsewhere. */
+    private static InputStream tracked(InputStream in, StoredSnapshot snapshot, String name) {
+        Path file = SnapshotStores.namesPath(name) ? Path.of(name).getFileName() : null;
+        return Progress.track(in, "reading " + (file != null ? file : snapshot.name()), snapshot.bytes());
     }
 
     /**
@@ -173,21 +183,16 @@ public final class Snapshots {
 
     /** Opens a snapshot file that must be signed with {@code key} unless it is null. */
     public static SnapshotReader openFile(Path file, SnapshotKey key) {
-        SnapshotReader reader = SnapshotReader.open(fileBytes(file).in(), file.toString(), key);
-        try {
-            checkNamedCodec(reader, file);
-        } catch (SnapshotException e) {
-            closeQuietly(reader);
-            throw e;
-        }
-        return reader;
+        Path parent = file.getParent();
+        DirectoryStore directory = new DirectoryStore(parent == null ? Path.of("") : parent);
+        return open(directory, directory.handleOf(file), file.toString(), key);
     }
 
-    /** Refuses a file whose name carries another codec's extension than its bytes. */
-    private static void checkNamedCodec(SnapshotReader reader, Path file) {
-        Codec named = Codec.fromFileName(file.getFileName().toString());
+    /** Refuses a snapshot whose name carries another codec's extension than its bytes. */
+    private static void checkNamedCodec(SnapshotReader reader, String name) {
+        Codec named = Codec.fromFileName(name);
         if (named != Codec.NONE && named != reader.codec()) {
-            throw new SnapshotException(file + " is named as " + named.argument() + " but holds "
+            throw new SnapshotException(name + " is named as " + named.argument() + " but holds "
                     + (reader.codec() == Codec.NONE ? "uncompressed" : reader.codec().argument()) + " data");
         }
     }
@@ -237,53 +242,58 @@ public final class Snapshots {
         if (HttpDownload.matches(source)) {
             return restoreDownload(source, workflowClass, rules, key);
         }
-        if (!OdbcSource.matches(source) && !HttpDownload.matches(source) && Files.isDirectory(Path.of(source))) {
-            source = newestOf(Path.of(source), workflowClass, rules).toString();
-        }
-        // With a key, one read: the bytes checked are the bytes restored (see openChecked).
-        try (SnapshotReader reader = key == null ? open(source) : openChecked(source, key)) {
-            W workflow = restore(reader, workflowClass, rules);
-            return new Restored<>(workflow, reader.manifest(), reader.source());
-        } catch (IOException e) {
-            throw new SnapshotException("cannot close " + source + ": " + e.getMessage(), e);
+        try (SnapshotSource resolved = SnapshotStores.source(source)) {
+            StoredSnapshot snapshot = resolved.namesOne() ? resolved.snapshot()
+                    : newestOf(resolved, workflowClass, rules);
+            String name = resolved.nameOf(snapshot);
+            // With a key, one read: the bytes checked are the bytes restored (see openChecked).
+            try (SnapshotReader reader = key == null ? open(resolved.store(), snapshot, name, null)
+                    : openChecked(resolved.store(), snapshot, name, key)) {
+                W workflow = restore(reader, workflowClass, rules);
+                return new Restored<>(workflow, reader.manifest(), reader.source());
+            } catch (IOException e) {
+                throw new SnapshotException("cannot close " + name + ": " + e.getMessage(), e);
+            }
         }
     }
 
     /**
-     * The newest snapshot in {@code directory} of a {@code workflowClass} workflow, among the
-     * targets of its {@code _current} links: a directory shared by several workflows resumes the
-     * one being run, never the newest of any. Only manifests are read, newest first, until one
-     * matches.
+     * The newest snapshot of a {@code workflowClass} workflow among those a store's pointers name
+     * (a directory's {@code _current} links): a store shared by several workflows resumes the one
+     * being run, never the newest of any. Only manifests are read, newest first, until one matches.
      */
-    public static Path newestOf(Path directory, Class<? extends Workflow> workflowClass, RestoreRules rules) {
-        List<SnapshotDirectory.Current> currents = SnapshotDirectory.currents(directory);
-        if (currents.isEmpty()) {
-            throw new SnapshotException(directory + " is a directory with no snapshot (no *_current link)");
+    private static StoredSnapshot newestOf(SnapshotSource source, Class<? extends Workflow> workflowClass,
+                                           RestoreRules rules) {
+        SnapshotSource.Candidates candidates = source.candidates();
+        String store = source.store().describe();
+        if (candidates.list().isEmpty()) {
+            throw new SnapshotException(candidates.none());
         }
         Set<String> others = new TreeSet<>();
         List<String> unreadable = new ArrayList<>();
-        for (SnapshotDirectory.Current current : currents) {
-            if (current.target() == null) {
-                unreadable.add(current.link().getFileName() + " (points at a missing file)");
+        for (SnapshotSource.Candidate candidate : candidates.list()) {
+            StoredSnapshot snapshot = candidate.snapshot();
+            if (snapshot == null) {
+                unreadable.add(candidate.problem());
                 continue;
             }
             String recorded;
-            try (SnapshotReader reader = openFile(current.target())) {
+            try (SnapshotReader reader = open(source.store(), snapshot, snapshot.location(), null)) {
                 recorded = reader.manifest().workflowClass;
             } catch (SnapshotException | IOException e) {
-                unreadable.add(current.target().getFileName() + " (" + e.getMessage() + ")");
+                unreadable.add(snapshot.key() + " (" + e.getMessage() + ")");
                 continue;
             }
             if (workflowClass.getName().equals(rules.currentName(recorded))) {
                 if (!unreadable.isEmpty()) {
-                    LOG.warn("skipped newer snapshots in {} that cannot be read: {}", directory, String.join("; ", unreadable));
+                    LOG.warn("skipped newer snapshots in {} that cannot be read: {}", store, String.join("; ", unreadable));
                 }
-                return current.target();
+                return snapshot;
             }
             others.add(recorded);
         }
-        throw new SnapshotException(directory + " holds no snapshot of workflow " + workflowClass.getName()
-                + (others.isEmpty() ? "" : "; its _current links point at snapshots of " + String.join(", ", others))
+        throw new SnapshotException(store + " holds no snapshot of workflow " + workflowClass.getName()
+                + (others.isEmpty() ? "" : "; its current snapshots are of " + String.join(", ", others))
                 + (unreadable.isEmpty() ? "" : "; unreadable: " + String.join("; ", unreadable)));
     }
 
@@ -295,25 +305,30 @@ public final class Snapshots {
      */
     public static SnapshotReader openChecked(String source, SnapshotKey key) {
         java.util.Objects.requireNonNull(key, "key");
-        if (source == null || source.isBlank()) {
-            throw new SnapshotException("no snapshot named: give a file, a directory or an odbc:// source");
-        }
-        if (OdbcSource.matches(source)) {
-            return readIntoCopy(rowBytes(OdbcSource.parse(source)), key, null);
-        }
         if (HttpDownload.matches(source)) {
             return openDownload(source, key); // downloaded once, into a private temporary, checked there
         }
-        Path file = SnapshotDirectory.resolveSource(Path.of(source));
-        return readIntoCopy(fileBytes(file), key, file);
+        SnapshotSource resolved = SnapshotStores.source(source);
+        try {
+            StoredSnapshot snapshot = resolved.snapshot();
+            return openChecked(resolved.store(), snapshot, resolved.nameOf(snapshot), key);
+        } finally {
+            resolved.close(); // the private copy holds the bytes
+        }
+    }
+
+    /** As {@link #openChecked(String, SnapshotKey)}, for {@code snapshot} of {@code store}. */
+    public static SnapshotReader openChecked(SnapshotStore store, StoredSnapshot snapshot, String name,
+                                             SnapshotKey key) {
+        java.util.Objects.requireNonNull(key, "key");
+        return readIntoCopy(new Bytes(tracked(store.open(snapshot), snapshot, name), name, snapshot.bytes()), key);
     }
 
     /**
      * Reads {@code source} (closed at the end) once, checking it whole with {@code key} as its
-     * bytes go into a private copy, and opens the copy. {@code file}, if not null, is where the
-     * bytes come from, for the codec its name claims.
+     * bytes go into a private copy, and opens the copy. The codec its name claims is checked too.
      */
-    private static SnapshotReader readIntoCopy(Bytes source, SnapshotKey key, Path file) {
+    private static SnapshotReader readIntoCopy(Bytes source, SnapshotKey key) {
         String name = source.name();
         InputStream in = source.in();
         PrivateCopy copy;
@@ -326,9 +341,7 @@ public final class Snapshots {
         }
         try {
             try (SnapshotReader check = SnapshotReader.open(copy.copying(in), name, key)) {
-                if (file != null) {
-                    checkNamedCodec(check, file);
-                }
+                checkNamedCodec(check, name);
                 check.verify();
             }
             return SnapshotReader.open(Progress.track(copy.input(), "restoring " + name, source.size()), name, key);

@@ -5,7 +5,11 @@ import io.veles.snapshot.format.CodeBackup;
 import io.veles.snapshot.format.Manifest;
 import io.veles.snapshot.format.SnapshotKey;
 import io.veles.snapshot.format.SnapshotWriter;
+import io.veles.snapshot.store.NewSnapshot;
 import io.veles.snapshot.store.SnapshotLockedException;
+import io.veles.snapshot.store.SnapshotStore;
+import io.veles.snapshot.store.SnapshotStores;
+import io.veles.snapshot.store.StoredSnapshot;
 import io.veles.util.ByteCounts;
 import io.veles.workflow.Bool;
 import io.veles.workflow.RunContext;
@@ -63,6 +67,7 @@ public abstract class Snapshotter extends Unit {
     private transient SnapshotKey key_;
     private transient byte[] codeBackup_;
     private transient SnapshotStore store_;
+    private transient SnapshotStore.WriterLock lock_;
     private transient OwnSnapshots own_;
     private transient ExecutorService background_;
     private transient Future<?> inFlight_;
@@ -158,12 +163,12 @@ public abstract class Snapshotter extends Unit {
     public void initialize() {
         super.initialize();
         try {
-            store().prepare(runContext().id());
+            lockPrefix(runContext().id());
         } catch (SnapshotException e) {
             if (settings().onFailure() == SnapshotSettings.FailurePolicy.FAIL || e instanceof SnapshotLockedException) {
                 throw e; // a prefix another live run writes is never shared, whatever the policy
             }
-            store_ = null;
+            releaseStore();
             LOG.error("snapshots cannot be stored yet, the run goes on (snapshotter.on_failure=warn): {}", e.getMessage());
         }
     }
@@ -368,10 +373,11 @@ public abstract class Snapshotter extends Unit {
         lastSnapshotMillis = System.currentTimeMillis();
         snapshotsTaken++;
         RunContext run = runContext();
-        SnapshotStore.Entry entry = store().freeName(new SnapshotStore.Entry(settings().prefix(), effectiveSuffix,
+        lockPrefix(run.id());
+        NewSnapshot entry = store().freeName(new NewSnapshot(settings().prefix(), effectiveSuffix,
                 Instant.ofEpochMilli(lastSnapshotMillis), run.id(), run.logId(), mainWorkflow().name(),
                 settings().compression()));
-        destination = store().destinationOf(entry);
+        destination = store().locationOf(entry);
 
         Manifest manifest = new Manifest();
         manifest.name = entry.name();
@@ -388,13 +394,13 @@ public abstract class Snapshotter extends Unit {
         }
         Manifest[] written = new Manifest[1];
         writingTo_ = destination;
-        SnapshotStore.Stored stored;
+        StoredSnapshot stored;
         try {
-            stored = store().store(entry, out -> written[0] = SnapshotWriter.write(mainWorkflow(), manifest, options, out));
+            stored = store().write(entry, out -> written[0] = SnapshotWriter.write(mainWorkflow(), manifest, options, out));
         } finally {
             writingTo_ = null;
         }
-        destination = stored.destination(); // another name only if this one was taken while it was written
+        destination = stored.location(); // another name only if this one was taken while it was written
         confirmedDestination_ = destination;
         LOG.info("snapshot {}: {} of state, {} stored ({})", destination, ByteCounts.format(written[0].payloadBytes),
                 ByteCounts.format(stored.bytes()), settings().compression().argument());
@@ -407,7 +413,7 @@ public abstract class Snapshotter extends Unit {
      * thread. Returns false, having written nothing, when the copy would exceed
      * {@code async_memory_mb}: the caller then writes synchronously.
      */
-    private boolean writeInBackground(SnapshotStore.Entry entry, Manifest manifest, SnapshotWriter.Options options,
+    private boolean writeInBackground(NewSnapshot entry, Manifest manifest, SnapshotWriter.Options options,
                                       int runsCovered) {
         Workflow main = mainWorkflow();
         if (copy_ == null) {
@@ -443,9 +449,9 @@ public abstract class Snapshotter extends Unit {
         inFlightRuns_ = runsCovered;
         inFlight_ = background_.submit(() -> {
             writingTo_ = where;
-            SnapshotStore.Stored stored;
+            StoredSnapshot stored;
             try {
-                stored = target.store(entry, out -> {
+                stored = target.write(entry, out -> {
                     try (OutputStream compressed = Progress.trackInBackground(options.codec().compress(out,
                             options.level(), options.threads()), "writing " + manifest.name, copy.size())) {
                         copy.writeTo(compressed);
@@ -454,8 +460,8 @@ public abstract class Snapshotter extends Unit {
             } finally {
                 writingTo_ = null;
             }
-            confirmedDestination_ = stored.destination();
-            LOG.info("snapshot {}: {} of state, {} stored ({}, written in the background)", stored.destination(),
+            confirmedDestination_ = stored.location();
+            LOG.info("snapshot {}: {} of state, {} stored ({}, written in the background)", stored.location(),
                     ByteCounts.format(manifest.payloadBytes), ByteCounts.format(stored.bytes()), options.codec().argument());
             applyRetention(target, entry, stored, manifest, retentionSettings, own);
             return null;
@@ -471,18 +477,18 @@ public abstract class Snapshotter extends Unit {
      * one it wrote before it was resumed); in a table this run's rows. A failure here is logged
      * and the run goes on: the snapshot was written.
      */
-    private static void applyRetention(SnapshotStore target, SnapshotStore.Entry written, SnapshotStore.Stored stored,
+    private static void applyRetention(SnapshotStore target, NewSnapshot written, StoredSnapshot stored,
                                        Manifest manifest, SnapshotSettings snapshotSettings, OwnSnapshots own) {
         try {
-            Object metric = manifest.info.get(SnapshotPruning.METRIC);
-            own.add(target.record(written, stored, metric instanceof Number ? ((Number) metric).doubleValue() : null));
+            own.add(new OwnSnapshots.Written(stored, written.created(), SnapshotPruning.metricOf(manifest)));
             Retention retention = snapshotSettings.retention();
             if (retention == null) {
                 return;
             }
-            List<String> deleted = target.applyRetention(retention, written, own);
+            List<StoredSnapshot> deleted = OwnRetention.apply(retention, target, written, own);
             if (!deleted.isEmpty()) {
-                LOG.info("retention deleted {} snapshot(s): {}", deleted.size(), String.join(", ", deleted));
+                LOG.info("retention deleted {} snapshot(s): {}", deleted.size(),
+                        deleted.stream().map(StoredSnapshot::name).collect(Collectors.joining(", ")));
             }
         } catch (RuntimeException e) {
             // The snapshot is stored: a failure here must not count as a failed snapshot.
@@ -513,16 +519,33 @@ public abstract class Snapshotter extends Unit {
 
     private SnapshotStore store() {
         if (store_ == null) {
-            store_ = SnapshotStore.forSettings(settings());
+            store_ = SnapshotStores.forSettings(settings());
         }
         return store_;
     }
 
+    /**
+     * Takes the prefix's writer lock for run {@code runId} unless held: one live run writes a
+     * prefix (in a table, the database is checked and the tables made).
+     */
+    private synchronized void lockPrefix(String runId) {
+        if (lock_ == null) {
+            lock_ = store().lockPrefix(settings().prefix(), runId);
+        }
+    }
+
     /** Lets another run write this prefix; the next snapshot, if any, takes the store again. */
-    private void releaseStore() {
-        if (store_ != null) {
-            store_.release();
-            store_ = null;
+    private synchronized void releaseStore() {
+        try {
+            if (lock_ != null) {
+                lock_.close();
+            }
+        } finally {
+            lock_ = null;
+            if (store_ != null) {
+                store_.close();
+                store_ = null;
+            }
         }
     }
 

@@ -36,7 +36,7 @@ class RetentionTest {
                     out -> SnapshotWriter.write(workflow, manifest, Codec.GZIP, 1, out));
         }
         Files.createSymbolicLink(dir.resolve("loop_current.gz"), Path.of("loop_0.gz"));
-        SnapshotPruning.pin(dir.resolve("loop_1.gz"));
+        SnapshotPruning.pin(dir.resolve("loop_1.gz").toString());
     }
 
     private Set<Integer> remaining() throws Exception {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.veles.snapshot.codec.Codec;
 import io.veles.snapshot.db.DatabaseTarget;
+import io.veles.snapshot.db.SnapshotPins;
 import io.veles.snapshot.db.SnapshotRow;
 import io.veles.snapshot.db.SnapshotTable;
 import io.veles.snapshot.format.Manifest;
@@ -60,7 +61,7 @@ class SnapshotterRetentionTest {
             snapshotter.run(); // interval 1: a snapshot per run, in the background when async
             snapshotter.awaitWritten();
             if (i == 0) {
-                SnapshotPruning.pin(snaps.resolve("loop_1.gz"));
+                SnapshotPruning.pin(snaps.resolve("loop_1.gz").toString());
             }
             if (i == 2) {
                 // best (2), last two (2, 3), pinned (1): nothing to delete yet
@@ -105,7 +106,7 @@ class SnapshotterRetentionTest {
         assertThat(left).extracting(SnapshotRow::id).containsExactly(first.runContext().id(), first.runContext().id(),
                 second.runContext().id());
         assertThat(names(left)).containsExactly("loop_1", "loop_3", "loop_3");
-        assertThat(rows.isPinned(left.get(0))).isTrue();
+        assertThat(new SnapshotPins(DatabaseTarget.of(odbc), table).isPinned(left.get(0))).isTrue();
     }
 
     /** A JDBC URL's query holds '&', which an odbc:// source would split on: retention must not reparse it. */

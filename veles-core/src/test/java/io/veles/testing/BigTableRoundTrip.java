@@ -35,7 +35,7 @@ public final class BigTableRoundTrip {
             while ((n = generator.next(piece)) > 0) {
                 out.write(piece, 0, n);
             }
-        });
+        }).bytes();
         double writeSeconds = (System.nanoTime() - start) / 1e9;
         if (stored != bytes) {
             throw new AssertionError("stored " + stored + " bytes of " + bytes);

@@ -69,8 +69,8 @@ public final class SnapshotRow {
         return new SnapshotRow(timestamp, id, logId, workflow, name, codec, total, storedTimestamp);
     }
 
-    /** The key that identifies this row and its chunks. */
-    String key() {
+    /** What identifies this row and its chunks within its table: id, log_id, name and the stored timestamp. */
+    public String key() {
         return id + "\u0000" + logId + "\u0000" + name + "\u0000" + storedTimestamp;
     }
 

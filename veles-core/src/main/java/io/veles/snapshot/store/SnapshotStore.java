@@ -26,6 +26,10 @@ import java.util.Optional;
  * store and the cause.
  */
 public interface SnapshotStore extends Closeable {
+    /** The {@link #protections} reason of a pinned snapshot. */
+    String PINNED = "pinned";
+    /** The {@link #protections} reason of a snapshot a newest-pointer names. */
+    String CURRENT = "current";
 
     /** How a user names this store (a path, an {@code odbc://} or {@code s3://} location), without secrets. */
     String describe();
@@ -35,6 +39,24 @@ public interface SnapshotStore extends Closeable {
 
     /** Reads one snapshot's bytes, as stored (compressed). */
     InputStream open(StoredSnapshot snapshot);
+
+    /**
+     * {@code wanted}, or, where its name is taken, the same with the distinct suffix {@link #write}
+     * would give it now: a name is decided before the snapshot's manifest is written. A racing
+     * writer is still caught by {@link #write}, which never replaces. Stores that never refuse a
+     * name (a table adds rows) return {@code wanted}.
+     */
+    default NewSnapshot freeName(NewSnapshot wanted) {
+        return wanted;
+    }
+
+    /**
+     * How {@link StoredSnapshot#location()} will name {@code snapshot} once written under its
+     * name: for messages about a snapshot being written. By default {@code <describe()>/<name><ext>}.
+     */
+    default String locationOf(NewSnapshot snapshot) {
+        return describe() + "/" + snapshot.name() + snapshot.codec().extension();
+    }
 
     /**
      * Stores one snapshot whose bytes {@code body} writes, all or nothing, under
@@ -62,6 +84,15 @@ public interface SnapshotStore extends Closeable {
 
     /** The snapshot the prefix's newest-pointer names, if it has one. */
     Optional<StoredSnapshot> current(String prefix);
+
+    /**
+     * The snapshots run {@code runId} (with {@code logId}, or any if null) wrote here, oldest
+     * first, where the store records which run wrote each (a table's id and log_id columns); empty
+     * where it does not, and a writer's retention then weighs only what it wrote itself.
+     */
+    default Optional<List<StoredSnapshot>> snapshotsOfRun(String runId, String logId) {
+        return Optional.empty();
+    }
 
     /**
      * Lets one live run at a time write {@code prefix} here, or refuses in one line naming the run

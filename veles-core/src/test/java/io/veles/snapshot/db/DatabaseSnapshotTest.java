@@ -191,7 +191,7 @@ class DatabaseSnapshotTest {
             for (int i = 0; i < bytes.length; i += 1000) {
                 out.write(bytes, i, Math.min(1000, bytes.length - i)); // a writer's small pieces
             }
-        })).isEqualTo(bytes.length);
+        }).bytes()).isEqualTo(bytes.length);
         byte[] small = {1, 2, 3};
         store.insert(SnapshotRow.of(java.time.Instant.now().plusSeconds(1), "run-1", "log-1", "w", "w_small", "none"),
                 out -> out.write(small));

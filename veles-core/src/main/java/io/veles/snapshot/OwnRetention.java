@@ -1,0 +1,109 @@
+package io.veles.snapshot;
+
+import io.veles.snapshot.format.SnapshotReader;
+import io.veles.snapshot.store.NewSnapshot;
+import io.veles.snapshot.store.SnapshotStore;
+import io.veles.snapshot.store.StoredSnapshot;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A snapshotter's retention: it weighs only its own run's snapshots of its prefix. Where the store
+ * records which run wrote each (a table's rows), those are the run's snapshots, resumed runs'
+ * included; elsewhere (a directory) only the snapshots this snapshotter wrote in this process
+ * ({@link OwnSnapshots}), without listing the store or reading a manifest. Pinned snapshots and
+ * the prefix's current one are never deleted; other runs', prefixes' and codecs' snapshots are
+ * not its business: {@code veles snapshot prune} is.
+ */
+final class OwnRetention {
+    private OwnRetention() {
+    }
+
+    /** Deletes the own snapshots {@code retention} does not keep, once {@code written} is stored; returns them. */
+    static List<StoredSnapshot> apply(Retention retention, SnapshotStore store, NewSnapshot written, OwnSnapshots own) {
+        Optional<List<StoredSnapshot>> ofRun = store.snapshotsOfRun(written.runId(), written.logId());
+        return ofRun.isPresent() ? applyToRun(retention, store, written, ofRun.get(), own)
+                : applyToOwn(retention, store, own);
+    }
+
+    /** The run's snapshots of the prefix, as the store lists them, protected as prune protects them. */
+    private static List<StoredSnapshot> applyToRun(Retention retention, SnapshotStore store, NewSnapshot written,
+                                                   List<StoredSnapshot> ofRun, OwnSnapshots own) {
+        Map<String, Double> recorded = new HashMap<>();
+        for (OwnSnapshots.Written mine : own.list()) {
+            recorded.put(mine.snapshot().key(), mine.metric());
+        }
+        Map<String, String> protection = store.protections();
+        List<StoredSnapshot> weighed = new ArrayList<>();
+        List<Retention.Candidate> candidates = new ArrayList<>();
+        for (StoredSnapshot snapshot : ofRun) {
+            if (snapshot.name().startsWith(written.prefix() + "_")) {
+                weighed.add(snapshot);
+                Double metric = recorded.containsKey(snapshot.key()) || retention.keepBest() == 0
+                        ? recorded.get(snapshot.key()) : metricOf(store, snapshot);
+                candidates.add(new Retention.Candidate(snapshot.key(), snapshot.created(), metric,
+                        protection.get(snapshot.key())));
+            }
+        }
+        return deleteUnkept(store, weighed, retention.kept(candidates), own);
+    }
+
+    /**
+     * The snapshots this snapshotter wrote in this process. The newest is what its newest-pointer
+     * names (the pointer moves only after a snapshot is stored, and one run writes a prefix), so
+     * it is current without asking the store: asking would read other codecs' pointers too.
+     */
+    private static List<StoredSnapshot> applyToOwn(Retention retention, SnapshotStore store, OwnSnapshots own) {
+        List<OwnSnapshots.Written> mine = own.list();
+        String current = mine.isEmpty() ? null : mine.get(mine.size() - 1).snapshot().key();
+        List<StoredSnapshot> weighed = new ArrayList<>();
+        List<Retention.Candidate> candidates = new ArrayList<>();
+        Instant previous = Instant.MIN;
+        for (OwnSnapshots.Written written : mine) {
+            // Written in this order: snapshots taken within one millisecond still rank by it.
+            Instant created = written.created().isAfter(previous) ? written.created() : previous.plusNanos(1);
+            previous = created;
+            StoredSnapshot snapshot = written.snapshot();
+            weighed.add(snapshot);
+            String protection = store.isPinned(snapshot) ? SnapshotStore.PINNED
+                    : snapshot.key().equals(current) ? SnapshotStore.CURRENT : null;
+            candidates.add(new Retention.Candidate(snapshot.key(), created, written.metric(), protection));
+        }
+        return deleteUnkept(store, weighed, retention.kept(candidates), own);
+    }
+
+    /**
+     * Deletes the snapshots of {@code weighed} that {@code kept} does not name, asking again just
+     * before each whether it is pinned (a pin made since the plan still counts) or current.
+     */
+    private static List<StoredSnapshot> deleteUnkept(SnapshotStore store, List<StoredSnapshot> weighed,
+                                                     Map<String, String> kept, OwnSnapshots own) {
+        List<StoredSnapshot> deleted = new ArrayList<>();
+        try {
+            for (StoredSnapshot snapshot : weighed) {
+                if (!kept.containsKey(snapshot.key()) && !store.isPinned(snapshot)) {
+                    store.delete(snapshot);
+                    deleted.add(snapshot);
+                }
+            }
+        } finally {
+            own.removeAll(own.list().stream().filter(mine -> deleted.stream()
+                    .anyMatch(gone -> gone.key().equals(mine.snapshot().key()))).toList());
+        }
+        return deleted;
+    }
+
+    /** The decision's metric a stored snapshot's manifest records, or null where it cannot be read. */
+    private static Double metricOf(SnapshotStore store, StoredSnapshot snapshot) {
+        try (SnapshotReader reader = Snapshots.open(store, snapshot, snapshot.location(), null)) {
+            return SnapshotPruning.metricOf(reader.manifest());
+        } catch (SnapshotException | IOException e) {
+            return null;
+        }
+    }
+}

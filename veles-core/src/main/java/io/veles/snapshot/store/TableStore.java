@@ -1,0 +1,197 @@
+package io.veles.snapshot.store;
+
+import io.veles.snapshot.SnapshotException;
+import io.veles.snapshot.db.DatabaseTarget;
+import io.veles.snapshot.db.OdbcSource;
+import io.veles.snapshot.db.SnapshotPins;
+import io.veles.snapshot.db.SnapshotRow;
+import io.veles.snapshot.db.SnapshotTable;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Snapshots as rows of a database table of the seed's schema ({@link SnapshotTable}), pinned in
+ * {@code <table>_pins} ({@link SnapshotPins}). Named by an {@code odbc://} source, whose id,
+ * log_id and name, where given, filter the rows this store lists. A prefix's current snapshot is
+ * its newest row; prune keeps each run's newest row, what {@code odbc://…&<id>} resumes from.
+ * Rows are added, never replaced, and each carries its run's id, so runs cannot collide:
+ * {@link #lockPrefix} holds nothing.
+ */
+public final class TableStore implements SnapshotStore {
+    private final OdbcSource where;
+    private final SnapshotTable table;
+    private final SnapshotPins pins;
+    /** Rows by handle key, as last listed or written: a handle finds its row without a query. */
+    private final Map<String, SnapshotRow> rows = new ConcurrentHashMap<>();
+
+    /** The table {@code where} names, its rows filtered by {@code where}'s id, log_id and name. */
+    public TableStore(OdbcSource where) {
+        this(where, new SnapshotTable(DatabaseTarget.of(where.odbc()), where.table()));
+    }
+
+    /** As {@link #TableStore(OdbcSource)}, over {@code table} (a chunk size of its own). */
+    public TableStore(OdbcSource where, SnapshotTable table) {
+        this.where = where;
+        this.table = table;
+        this.pins = new SnapshotPins(table.target(), table.table());
+    }
+
+    @Override
+    public String describe() {
+        return where.redacted();
+    }
+
+    /** The table's name with its database, for messages. */
+    public String describeTable() {
+        return table.describe();
+    }
+
+    @Override
+    public List<StoredSnapshot> list() {
+        List<StoredSnapshot> listed = new ArrayList<>();
+        for (SnapshotRow row : table.list()) {
+            if (selected(row)) {
+                listed.add(remember(row));
+            }
+        }
+        return listed;
+    }
+
+    /** Whether {@code row} passes the source's filter; an empty criterion passes any value. */
+    private boolean selected(SnapshotRow row) {
+        return (where.id().isEmpty() || where.id().equals(row.id()))
+                && (where.logId().isEmpty() || where.logId().equals(row.logId()))
+                && (where.name().isEmpty() || where.name().equals(row.name()));
+    }
+
+    /** The newest row the source's id, log_id and name match, if any. */
+    public Optional<StoredSnapshot> newest() {
+        return table.find(where.id(), where.logId(), where.name()).map(this::remember);
+    }
+
+    @Override
+    public InputStream open(StoredSnapshot snapshot) {
+        return table.open(rowOf(snapshot));
+    }
+
+    @Override
+    public String locationOf(NewSnapshot snapshot) {
+        return new OdbcSource(where.odbc(), where.table(), snapshot.runId(), snapshot.logId(), snapshot.name()).redacted();
+    }
+
+    @Override
+    public StoredSnapshot write(NewSnapshot snapshot, SnapshotBody body) {
+        SnapshotRow row = SnapshotRow.of(snapshot.created(), snapshot.runId(), snapshot.logId(), snapshot.workflow(),
+                snapshot.name(), snapshot.codec().argument());
+        return remember(table.insert(row, body));
+    }
+
+    @Override
+    public void delete(StoredSnapshot snapshot) {
+        table.delete(rowOf(snapshot));
+        rows.remove(snapshot.key());
+    }
+
+    @Override
+    public void pin(StoredSnapshot snapshot) {
+        pins.pin(rowOf(snapshot));
+    }
+
+    @Override
+    public boolean unpin(StoredSnapshot snapshot) {
+        return pins.unpin(rowOf(snapshot));
+    }
+
+    @Override
+    public boolean isPinned(StoredSnapshot snapshot) {
+        return pins.isPinned(rowOf(snapshot));
+    }
+
+    /** Pinned rows ({@code pinned}) and the newest row of each run ({@code current}), of the whole table. */
+    @Override
+    public Map<String, String> protections() {
+        Set<String> pinned = pins.pinned();
+        Map<String, SnapshotRow> newestOfRun = new HashMap<>();
+        Map<String, String> result = new HashMap<>();
+        for (SnapshotRow row : table.list()) { // oldest first: the last of a run wins
+            newestOfRun.put(row.id() + "\n" + row.logId(), row);
+            if (pinned.contains(SnapshotPins.keyOf(row))) {
+                result.put(row.key(), PINNED);
+            }
+        }
+        for (SnapshotRow row : newestOfRun.values()) {
+            result.putIfAbsent(row.key(), CURRENT);
+        }
+        return result;
+    }
+
+    /** The newest of the listed rows named {@code <prefix>_…}. */
+    @Override
+    public Optional<StoredSnapshot> current(String prefix) {
+        return list().stream().filter(snapshot -> snapshot.name().startsWith(prefix + "_"))
+                .max(Comparator.comparing(StoredSnapshot::created));
+    }
+
+    /** The rows of run {@code runId} (and {@code logId}) in this table. */
+    @Override
+    public Optional<List<StoredSnapshot>> snapshotsOfRun(String runId, String logId) {
+        List<StoredSnapshot> ofRun = new ArrayList<>();
+        for (SnapshotRow row : table.list()) {
+            if (row.id().equals(runId) && (logId == null || row.logId().equals(logId))) {
+                ofRun.add(remember(row));
+            }
+        }
+        return Optional.of(ofRun);
+    }
+
+    /**
+     * Holds nothing (each row carries its run's id), but connects and creates the tables if
+     * missing: a writer calls it first, so a wrong connection string or an unreachable database
+     * shows before the first snapshot.
+     */
+    @Override
+    public WriterLock lockPrefix(String prefix, String runId) {
+        table.prepare();
+        return () -> {
+        };
+    }
+
+    @Override
+    public void close() {
+        rows.clear(); // connections are opened and closed by each operation
+    }
+
+    @Override
+    public String toString() {
+        return describe();
+    }
+
+    private StoredSnapshot remember(SnapshotRow row) {
+        rows.put(row.key(), row);
+        return new StoredSnapshot(row.key(), row.name(), row.timestamp(), row.bytes(), row.workflow(), row.codec(),
+                OdbcSource.of(where.odbc(), where.table(), row).redacted());
+    }
+
+    /** The row of {@code snapshot}: as listed or written here, else looked up again. */
+    private SnapshotRow rowOf(StoredSnapshot snapshot) {
+        SnapshotRow row = rows.get(snapshot.key());
+        if (row != null) {
+            return row;
+        }
+        for (SnapshotRow candidate : table.list()) {
+            remember(candidate);
+        }
+        row = rows.get(snapshot.key());
+        if (row == null) {
+            throw new SnapshotException("snapshot " + snapshot.location() + " is no longer in " + table.describe());
+        }
+        return row;
+    }
+}

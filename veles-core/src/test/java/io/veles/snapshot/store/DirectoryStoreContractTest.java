@@ -1,0 +1,20 @@
+package io.veles.snapshot.store;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@link SnapshotStoreContract} for a directory of snapshot files. */
+class DirectoryStoreContractTest extends SnapshotStoreContract {
+    @TempDir
+    Path dir;
+
+    @Override
+    protected SnapshotStore openStore() {
+        return new DirectoryStore(dir.resolve("snapshots"));
+    }
+
+    @Override
+    protected boolean locksPrefixes() {
+        return true;
+    }
+}
