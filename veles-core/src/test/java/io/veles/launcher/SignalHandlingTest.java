@@ -12,7 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * An application embedding veles keeps its signals: a run handles SIGINT and SIGTERM only when
  * asked, and after the run the host's handling (here the JVM's: its shutdown hooks, then exit
- * 143) is back. Real child JVMs, real signals.
+ * 143) is back; a host's own shutdown hook can stop a run with a final snapshot, as the README's
+ * example does. Real child JVMs, real signals.
  */
 class SignalHandlingTest {
     private static final int SIGTERM_EXIT = 128 + 15;
@@ -49,5 +50,20 @@ class SignalHandlingTest {
         host.signal("TERM"); // the run is over: this one is the host's
         assertThat(host.waitFor(60)).as(host.output()).isEqualTo(SIGTERM_EXIT);
         assertThat(host.output()).contains("host shutdown hook ran").doesNotContain("SIGTERM received");
+    }
+
+    @Test
+    void aHostsShutdownHookCanStopTheRunWithAFinalSnapshot() throws Exception {
+        FreshJvm.Running host = FreshJvm.start(dir, System.getProperty("java.class.path"), EmbeddingHost.class,
+                "hook", dir.resolve("snaps").toString());
+        assertThat(host.awaitOutput("first tick")).as(host.output()).isTrue();
+
+        host.signal("TERM");
+        assertThat(host.waitFor(60)).as(host.output()).isEqualTo(SIGTERM_EXIT);
+        Matcher stopped = Pattern.compile("hook: stopped=true final=WRITTEN (\\S+)").matcher(host.output());
+        assertThat(stopped.find()).as(host.output()).isTrue();
+        assertThat(host.output()).contains("host shutdown hook ran").doesNotContain("SIGTERM received");
+        TickWorkflow saved = Veles.restore(TickWorkflow.class).from(dir.resolve(stopped.group(1)).toString()).load().workflow();
+        assertThat(saved.tick.count).isPositive();
     }
 }
