@@ -2,6 +2,8 @@ package io.veles.cli;
 
 import io.veles.config.Config;
 import io.veles.launcher.Launcher;
+import io.veles.launcher.RunBuilder;
+import io.veles.launcher.Veles;
 import io.veles.launcher.WorkflowFactories;
 import io.veles.launcher.WorkflowFactory;
 import io.veles.pickle.RestoreRules;
@@ -89,7 +91,7 @@ final class RunCommand implements Callable<Integer> {
     List<String> removedUnitClasses = new ArrayList<>();
 
     @Override
-    public Integer call() {
+    public Integer call() throws InterruptedException {
         Config fromFile = configFile == null ? Config.empty() : Config.load(configFile);
         Config config = fromFile.with(Config.parse(settings)).with(Config.of(snapshotOptions()));
         SnapshotKey key = keyFile == null ? null : SnapshotKey.fromFile(keyFile);
@@ -107,8 +109,20 @@ final class RunCommand implements Callable<Integer> {
         for (String removed : removedUnitClasses) {
             rules = rules.removedUnitClass(removed);
         }
-        Launcher launcher = new Launcher(new Launcher.Request(factory, config, snapshot, seed, resultFile, rules, key));
-        Launcher.Outcome outcome = launcher.run();
+        RunBuilder run = Veles.run(factory).settings(config).restoreRules(rules).handleSignals(true);
+        if (snapshot != null) {
+            run.resumeFrom(snapshot);
+        }
+        if (seed != null) {
+            run.randomSeed(seed);
+        }
+        if (resultFile != null) {
+            run.resultFile(resultFile);
+        }
+        if (key != null) {
+            run.signingKey(key);
+        }
+        Launcher.Outcome outcome = run.start().await();
         if (outcome.lastSnapshot() != null) {
             System.err.println("last snapshot: " + Printable.escape(outcome.lastSnapshot()));
         }

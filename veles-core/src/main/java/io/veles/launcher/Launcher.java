@@ -31,8 +31,9 @@ import org.slf4j.LoggerFactory;
  * snapshot was taken; initialises, runs and stops it; writes the result file. The launcher owns
  * the run's {@code id} and {@code log_id} and is never part of a snapshot.
  *
- * <p>SIGINT and SIGTERM ask the workflow to stop at the next unit boundary; its snapshotters then
- * take their final snapshot, which resumes exactly there.
+ * <p>{@link #requestStop()}, and SIGINT and SIGTERM when the run handles signals, ask the workflow
+ * to stop at the next unit boundary; its snapshotters then take their final snapshot, which
+ * resumes exactly there. Applications start runs with {@link Veles#run}.
  */
 public final class Launcher implements RunContext {
     private static final Logger LOG = LoggerFactory.getLogger(Launcher.class);
@@ -65,13 +66,24 @@ public final class Launcher implements RunContext {
     }
 
     private final Request request;
+    private final boolean handleSignals;
     private final String id = UUID.randomUUID().toString();
     private final String logId = id;
     private volatile boolean stopRequested;
     private volatile List<Snapshotter> snapshotters = List.of();
 
+    /** A launcher that leaves the process's signal handlers alone. */
     public Launcher(Request request) {
+        this(request, false);
+    }
+
+    /**
+     * A launcher that, with {@code handleSignals}, turns SIGINT and SIGTERM into a stop request
+     * while {@link #run()} runs, and puts back the handlers it replaced when it returns.
+     */
+    Launcher(Request request, boolean handleSignals) {
         this.request = request;
+        this.handleSignals = handleSignals;
     }
 
     @Override
@@ -97,6 +109,10 @@ public final class Launcher implements RunContext {
         stopRequested = true;
     }
 
+    /**
+     * Builds or restores the workflow, runs it to its end or to a stop request, and returns how it
+     * went. Failures are thrown, with a one-line message.
+     */
     public Outcome run() {
         boolean restored = request.snapshot() != null;
         Workflow workflow = restored ? restore() : create();
@@ -113,30 +129,36 @@ public final class Launcher implements RunContext {
         }
         snapshotters = List.copyOf(found);
         workflow.attach(this);
-        SignalStop.install(this);
-        LOG.info("run {} of {}: initialising", id, Printable.escape(workflow.name()));
-        workflow.initialize();
-        if (restored && workflow.isRunning()) {
-            LOG.info("continuing after unit {}", workflow.runningUnit() == null ? "-" : Printable.escape(workflow.runningUnit().name()));
-            workflow.resumeRun();
-        } else {
-            workflow.run();
-        }
-        boolean stopped = stopRequested;
-        List<Snapshotter.FinalSnapshot> finalSnapshots = new ArrayList<>();
-        if (stopped) {
-            LOG.info("stop requested: stopped after unit {}", workflow.runningUnit() == null ? "-" : Printable.escape(workflow.runningUnit().name()));
-            // Before any unit's stop(), so that the snapshot holds the state the run stopped in.
-            for (Snapshotter snapshotter : snapshotters) {
-                finalSnapshots.add(snapshotter.takeFinalSnapshot());
+        SignalStop signals = handleSignals ? SignalStop.install(this) : null;
+        try {
+            LOG.info("run {} of {}: initialising", id, Printable.escape(workflow.name()));
+            workflow.initialize();
+            if (restored && workflow.isRunning()) {
+                LOG.info("continuing after unit {}", workflow.runningUnit() == null ? "-" : Printable.escape(workflow.runningUnit().name()));
+                workflow.resumeRun();
+            } else {
+                workflow.run();
+            }
+            boolean stopped = stopRequested;
+            List<Snapshotter.FinalSnapshot> finalSnapshots = new ArrayList<>();
+            if (stopped) {
+                LOG.info("stop requested: stopped after unit {}", workflow.runningUnit() == null ? "-" : Printable.escape(workflow.runningUnit().name()));
+                // Before any unit's stop(), so that the snapshot holds the state the run stopped in.
+                for (Snapshotter snapshotter : snapshotters) {
+                    finalSnapshots.add(snapshotter.takeFinalSnapshot());
+                }
+            }
+            workflow.stop();
+            String lastSnapshot = lastCompleteSnapshot();
+            if (request.resultFile() != null) {
+                writeResults(workflow, restored, lastSnapshot);
+            }
+            return new Outcome(workflow, restored, lastSnapshot, stopped, List.copyOf(finalSnapshots));
+        } finally {
+            if (signals != null) {
+                signals.remove(); // after the run a signal is the host's again
             }
         }
-        workflow.stop();
-        String lastSnapshot = lastCompleteSnapshot();
-        if (request.resultFile() != null) {
-            writeResults(workflow, restored, lastSnapshot);
-        }
-        return new Outcome(workflow, restored, lastSnapshot, stopped, List.copyOf(finalSnapshots));
     }
 
     /** The destination of a snapshot being written at this moment, or null. */

@@ -2,9 +2,13 @@ package io.veles.testing;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /** Runs a main class of the tests in a child JVM, which has loaded and initialised nothing yet. */
 public final class FreshJvm {
@@ -18,7 +22,7 @@ public final class FreshJvm {
     public static List<String> run(List<String> jvmOptions, String classPathFirst, Class<?> main, String... args)
             throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.add(java());
         command.addAll(jvmOptions);
         String classPath = System.getProperty("java.class.path");
         command.add("-cp");
@@ -32,5 +36,79 @@ public final class FreshJvm {
             throw new IllegalStateException("child JVM " + main.getName() + " did not end");
         }
         return new String(output).lines().toList();
+    }
+
+    /** The tests' class path without the jars whose file names start with one of {@code jarNames}. */
+    public static String classPathWithout(String... jarNames) {
+        return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(entry -> Arrays.stream(jarNames).noneMatch(name -> Path.of(entry).getFileName().toString().startsWith(name)))
+                .collect(Collectors.joining(File.pathSeparator));
+    }
+
+    /**
+     * Starts {@code main} on {@code classPath} in {@code workingDirectory}, its output (stdout and
+     * stderr) going to a file there. SIGINT reaches it: a child of a non-interactive shell's
+     * background job inherits SIGINT ignored, and {@code env --default-signal=INT} undoes that.
+     */
+    public static Running start(Path workingDirectory, String classPath, Class<?> main, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of("env", "--default-signal=INT", java(), "-cp", classPath, main.getName()));
+        command.addAll(List.of(args));
+        Path output = Files.createTempFile(workingDirectory, ".output", ".txt");
+        Process process = new ProcessBuilder(command).directory(workingDirectory.toFile()).redirectErrorStream(true)
+                .redirectOutput(output.toFile()).start();
+        return new Running(process, output);
+    }
+
+    private static String java() {
+        return ProcessHandle.current().info().command().orElse("java");
+    }
+
+    /** A child JVM that {@link #start} started. */
+    public static final class Running {
+        private final Process process;
+        private final Path output;
+
+        private Running(Process process, Path output) {
+            this.process = process;
+            this.output = output;
+        }
+
+        /** Everything it printed so far. */
+        public String output() {
+            try {
+                return Files.readString(output);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        /** Waits up to a minute for {@code text} in its output; false if it never came. */
+        public boolean awaitOutput(String text) throws InterruptedException {
+            for (int i = 0; i < 2400 && !output().contains(text); i++) {
+                if (!process.isAlive()) {
+                    return output().contains(text);
+                }
+                Thread.sleep(25);
+            }
+            return output().contains(text);
+        }
+
+        /** Sends it a signal by name ({@code INT}, {@code TERM}). */
+        public void signal(String name) throws IOException, InterruptedException {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+            if (kill.waitFor() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+            }
+        }
+
+        /** Waits up to {@code seconds} for it to end and returns its exit code; kills it if it does not end. */
+        public int waitFor(int seconds) throws InterruptedException {
+            if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor();
+                throw new AssertionError("the child JVM did not end in " + seconds + " s; it printed: " + output());
+            }
+            return process.exitValue();
+        }
     }
 }

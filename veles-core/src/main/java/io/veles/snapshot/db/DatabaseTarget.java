@@ -261,8 +261,35 @@ public final class DatabaseTarget {
             DriverManager.setLoginTimeout(CONNECT_TIMEOUT_SECONDS);
             return DriverManager.getConnection(url, properties);
         } catch (SQLException e) {
+            if (!driverOnClassPath()) {
+                throw new SnapshotException("no JDBC driver for " + dialect.displayName() + " on the class path: add "
+                        + driverArtifact(), e);
+            }
             throw new SnapshotException("cannot connect to " + description + ": " + SqlErrors.oneLine(e), e);
         }
+    }
+
+    /** The drivers are optional dependencies of veles-core: an application adds its database's. */
+    private boolean driverOnClassPath() {
+        String driverClass = switch (dialect) {
+            case MARIADB -> "org.mariadb.jdbc.Driver";
+            case POSTGRESQL -> "org.postgresql.Driver";
+            case SQLITE -> "org.sqlite.JDBC";
+        };
+        try {
+            Class.forName(driverClass, false, DatabaseTarget.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
+    }
+
+    private String driverArtifact() {
+        return switch (dialect) {
+            case MARIADB -> "org.mariadb.jdbc:mariadb-java-client";
+            case POSTGRESQL -> "org.postgresql:postgresql";
+            case SQLITE -> "org.xerial:sqlite-jdbc";
+        };
     }
 
     @Override

@@ -1,0 +1,69 @@
+package io.veles.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.veles.testing.FreshJvm;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An application embedding veles keeps its signals: a run handles SIGINT and SIGTERM only when
+ * asked, and after the run the host's handling (here the JVM's: its shutdown hooks, then exit
+ * 143) is back; a host's own shutdown hook can stop a run with a final snapshot, as the README's
+ * example does. Real child JVMs, real signals.
+ */
+class SignalHandlingTest {
+    private static final int SIGTERM_EXIT = 128 + 15;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aRunWithoutSignalHandlingLeavesTheHostsShutdownToTheHost() throws Exception {
+        FreshJvm.Running host = FreshJvm.start(dir, System.getProperty("java.class.path"), EmbeddingHost.class,
+                "quiet", dir.resolve("snaps").toString());
+        assertThat(host.awaitOutput("host working")).as(host.output()).isTrue();
+        assertThat(host.output()).contains("run ended: stopped=false");
+
+        host.signal("TERM");
+        assertThat(host.waitFor(60)).as(host.output()).isEqualTo(SIGTERM_EXIT);
+        assertThat(host.output()).contains("host shutdown hook ran").doesNotContain("SIGTERM received");
+    }
+
+    @Test
+    void aRunHandlingSignalsStopsWithAFinalSnapshotOnSigintAndGivesThemBackWhenItEnds() throws Exception {
+        FreshJvm.Running host = FreshJvm.start(dir, System.getProperty("java.class.path"), EmbeddingHost.class,
+                "signals", dir.resolve("snaps").toString());
+        assertThat(host.awaitOutput("first tick")).as(host.output()).isTrue();
+
+        host.signal("INT");
+        assertThat(host.awaitOutput("host working")).as(host.output()).isTrue();
+        Matcher ended = Pattern.compile("run ended: stopped=true final=WRITTEN (\\S+)").matcher(host.output());
+        assertThat(ended.find()).as(host.output()).isTrue();
+        assertThat(host.output()).contains("SIGINT received");
+        TickWorkflow stopped = Veles.restore(TickWorkflow.class).from(dir.resolve(ended.group(1)).toString()).load().workflow();
+        assertThat(stopped.tick.count).isPositive();
+
+        host.signal("TERM"); // the run is over: this one is the host's
+        assertThat(host.waitFor(60)).as(host.output()).isEqualTo(SIGTERM_EXIT);
+        assertThat(host.output()).contains("host shutdown hook ran").doesNotContain("SIGTERM received");
+    }
+
+    @Test
+    void aHostsShutdownHookCanStopTheRunWithAFinalSnapshot() throws Exception {
+        FreshJvm.Running host = FreshJvm.start(dir, System.getProperty("java.class.path"), EmbeddingHost.class,
+                "hook", dir.resolve("snaps").toString());
+        assertThat(host.awaitOutput("first tick")).as(host.output()).isTrue();
+
+        host.signal("TERM");
+        assertThat(host.waitFor(60)).as(host.output()).isEqualTo(SIGTERM_EXIT);
+        Matcher stopped = Pattern.compile("hook: stopped=true final=WRITTEN (\\S+)").matcher(host.output());
+        assertThat(stopped.find()).as(host.output()).isTrue();
+        assertThat(host.output()).contains("host shutdown hook ran").doesNotContain("SIGTERM received");
+        TickWorkflow saved = Veles.restore(TickWorkflow.class).from(dir.resolve(stopped.group(1)).toString()).load().workflow();
+        assertThat(saved.tick.count).isPositive();
+    }
+}

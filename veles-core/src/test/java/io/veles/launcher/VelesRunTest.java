@@ -1,0 +1,103 @@
+package io.veles.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.veles.config.Config;
+import io.veles.config.ConfigException;
+import io.veles.snapshot.Snapshotter.FinalSnapshot;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Running and restoring workflows from Java through {@link Veles}, in this JVM. */
+class VelesRunTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aRunWritesItsSnapshotsWhereToldAndItsResultFile() throws Exception {
+        Path result = dir.resolve("out/result.json");
+        RunHandle run = Veles.run(TickWorkflow.class)
+                .settings("ticks.count=7", "snapshotter.compression=none")
+                .snapshotsTo(dir.resolve("snaps").toString())
+                .resultFile(result)
+                .start();
+        Launcher.Outcome outcome = run.await();
+
+        assertThat(run.isDone()).isTrue();
+        assertThat(outcome.stopped()).isFalse();
+        assertThat(((TickWorkflow) outcome.workflow()).tick.count).isEqualTo(7);
+        assertThat(Path.of(outcome.lastSnapshot())).startsWith(dir.resolve("snaps")).exists();
+        Map<?, ?> written = new ObjectMapper().readValue(result.toFile(), Map.class);
+        assertThat(written.get("id")).isEqualTo(run.id());
+        assertThat(written.get("snapshot")).isEqualTo(outcome.lastSnapshot());
+    }
+
+    @Test
+    void aRunStoppedFromAnotherThreadResumesToTheSameEndAsAnUninterruptedRun() throws Exception {
+        String settings = "ticks.count=60";
+        String expected = ((TickWorkflow) Veles.run(TickWorkflow.class).settings(settings)
+                .snapshotsTo(dir.resolve("whole").toString()).start().await().workflow()).state();
+
+        RunHandle run = Veles.run(TickWorkflow.class).settings(settings, "ticks.sleep_ms=20", "snapshotter.interval=1000")
+                .snapshotsTo(dir.resolve("stopped").toString()).start();
+        Thread.sleep(200);
+        run.stop();
+        Launcher.Outcome stopped = run.await();
+        assertThat(stopped.stopped()).isTrue();
+        FinalSnapshot last = stopped.finalSnapshots().get(0);
+        assertThat(last.outcome()).isEqualTo(FinalSnapshot.Outcome.WRITTEN);
+        int ticksBeforeTheStop = ((TickWorkflow) stopped.workflow()).tick.count;
+        assertThat(ticksBeforeTheStop).isBetween(1, 59);
+
+        TickWorkflow saved = Veles.restore(TickWorkflow.class).from(dir.resolve("stopped").toString()).load().workflow();
+        assertThat(saved.tick.count).isEqualTo(ticksBeforeTheStop);
+        Launcher.Outcome resumed = Veles.run(TickWorkflow.class).resumeFrom(dir.resolve("stopped").toString())
+                .snapshotsTo(dir.resolve("stopped").toString()).start().await();
+        assertThat(resumed.restored()).isTrue();
+        assertThat(((TickWorkflow) resumed.workflow()).state()).isEqualTo(expected);
+    }
+
+    @Test
+    void snapshotsGoToADatabaseTableGivenAsAnOdbcLocation() throws Exception {
+        String table = "odbc://DRIVER={SQLite3};DATABASE=" + dir.resolve("snaps.db") + "&runs";
+        Launcher.Outcome outcome = Veles.run(TickWorkflow.class).snapshotsTo(table).start().await();
+
+        assertThat(outcome.lastSnapshot()).startsWith("odbc://").contains(dir.resolve("snaps.db") + "&runs&");
+        TickWorkflow restored = Veles.restore(TickWorkflow.class).from(outcome.lastSnapshot()).load().workflow();
+        assertThat(restored.state()).isEqualTo(((TickWorkflow) outcome.workflow()).state());
+    }
+
+    @Test
+    void aLocationNamingOneSnapshotIsNotWhereSnapshotsGo() {
+        assertThatThrownBy(() -> Veles.run(TickWorkflow.class)
+                .snapshotsTo("odbc://DRIVER={SQLite3};DATABASE=x.db;PWD=secret&runs&0b7c2a51-5d6e-4c83-9a51-1d3f6f0e8a11"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("snapshots go to a table, not to one snapshot")
+                .hasMessageNotContaining("secret");
+    }
+
+    @Test
+    void theRunsFailureIsThrownByAwait() {
+        RunHandle run = Veles.run(TickWorkflow.class).settings("ticks.count=many").start();
+        assertThatThrownBy(run::await).isInstanceOf(ConfigException.class).hasMessageContaining("ticks.count");
+    }
+
+    @Test
+    void aConstructorBuildsTheWorkflowOfANewRun() throws Exception {
+        Launcher.Outcome outcome = Veles.run(TickWorkflow.class, config -> new TickWorkflow(config.with(Config.parse(
+                        List.of("ticks.count=3")))))
+                .snapshotsTo(dir.resolve("snaps").toString()).start().await();
+        assertThat(((TickWorkflow) outcome.workflow()).tick.count).isEqualTo(3);
+    }
+
+    @Test
+    void aRestoreNeedsASource() {
+        assertThatThrownBy(() -> Veles.restore(TickWorkflow.class).load()).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("no snapshot named");
+    }
+}
