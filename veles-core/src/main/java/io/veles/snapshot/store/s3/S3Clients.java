@@ -1,0 +1,42 @@
+package io.veles.snapshot.store.s3;
+
+import java.time.Duration;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+
+/** Builds the SDK's synchronous S3 client from {@link S3Options} and the SDK's standard chains. */
+final class S3Clients {
+    /** S3-compatible stores ignore the region, but the SDK signs with one. */
+    static final Region FALLBACK_REGION = Region.US_EAST_1;
+
+    private S3Clients() {
+    }
+
+    static S3Client build(S3Options options) {
+        S3ClientBuilder builder = S3Client.builder()
+                .httpClientBuilder(UrlConnectionHttpClient.builder()
+                        .connectionTimeout(Duration.ofSeconds(10))
+                        .socketTimeout(Duration.ofSeconds(60)))
+                .region(region())
+                .forcePathStyle(options.pathStyle());
+        if (options.endpoint() != null) {
+            builder.endpointOverride(options.endpoint());
+        }
+        if (options.credentials() != null) {
+            builder.credentialsProvider(options.credentials());
+        }
+        return builder.build();
+    }
+
+    private static Region region() {
+        try {
+            return new DefaultAwsRegionProviderChain().getRegion();
+        } catch (SdkClientException e) {
+            return FALLBACK_REGION;
+        }
+    }
+}
