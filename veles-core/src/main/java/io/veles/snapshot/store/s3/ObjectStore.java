@@ -173,11 +173,15 @@ public final class ObjectStore implements SnapshotStore {
             abort(upload, e);
             throw writeFailure(key, e);
         }
+        // The handle as list() will show it (the server's time), and proof the object is there before it is pointed at.
+        StoredSnapshot written = head(key, "read back").map(head -> handle(key, head.lastModified(), head.contentLength()))
+                .orElseThrow(() -> new SnapshotException("cannot write " + location.addressOf(key)
+                        + ": the server completed the upload but does not show the object"));
         String pointer = location.keyOf(snapshot.prefix() + CURRENT);
         call("cannot move " + location.addressOf(pointer) + " to " + location.addressOf(key),
                 () -> s3.putObject(request -> request.bucket(location.bucket()).key(pointer).contentType("text/plain"),
                         RequestBody.fromString(key + "\n", StandardCharsets.UTF_8)));
-        return handle(key, Instant.now(), upload.bytesWritten());
+        return written;
     }
 
     @Override

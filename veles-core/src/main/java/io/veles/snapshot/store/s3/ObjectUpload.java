@@ -6,6 +6,8 @@ import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -30,6 +32,9 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
  * the store decides whether to complete or abort.
  */
 final class ObjectUpload extends OutputStream {
+    /** User metadata ({@code x-amz-meta-veles-writer}) naming the upload that wrote an object. */
+    static final String WRITER = "veles-writer";
+
     private final S3Client s3;
     private final String bucket;
     private final String key;
@@ -39,6 +44,8 @@ final class ObjectUpload extends OutputStream {
     /** Buffers free for filling; its capacity is the memory bound. */
     private final BlockingQueue<byte[]> free;
     private final List<CompletableFuture<CompletedPart>> parts = new ArrayList<>();
+    /** Marks the object as this upload's, so a retried request that meets its own first attempt knows it. */
+    private final Map<String, String> writer = Map.of(WRITER, UUID.randomUUID().toString());
 
     private String uploadId;
     private byte[] buffer;
@@ -107,7 +114,7 @@ final class ObjectUpload extends OutputStream {
             byte[] body = buffer == null ? new byte[0] : buffer;
             int length = filled;
             conditionally(() -> s3.putObject(
-                    request -> request.bucket(bucket).key(key).ifNoneMatch(conditional.ifNoneMatch()),
+                    request -> request.bucket(bucket).key(key).metadata(writer).ifNoneMatch(conditional.ifNoneMatch()),
                     RequestBody.fromContentProvider(() -> new ByteArrayInputStream(body, 0, length), length,
                             "application/octet-stream")));
             return;
@@ -124,15 +131,31 @@ final class ObjectUpload extends OutputStream {
                 .multipartUpload(CompletedMultipartUpload.builder().parts(completed).build())));
     }
 
-    /** Runs a conditional request; once more without the condition if the server does not implement it. */
+    /**
+     * Runs a conditional request; once more without the condition if the server does not
+     * implement it. A 412 can answer the SDK's retry of a request whose first attempt created the
+     * object (its response lost): the object's writer metadata tells that case from a taken name.
+     */
     private void conditionally(Runnable request) {
         try {
             request.run();
         } catch (S3Exception e) {
+            if (ConditionalWrites.keyTaken(e) && writtenByThisUpload()) {
+                return;
+            }
             if (!conditional.refusedBy(e)) {
                 throw e;
             }
             request.run();
+        }
+    }
+
+    private boolean writtenByThisUpload() {
+        try {
+            Map<String, String> metadata = s3.headObject(request -> request.bucket(bucket).key(key)).metadata();
+            return writer.get(WRITER).equals(metadata.get(WRITER));
+        } catch (S3Exception e) {
+            return false;
         }
     }
 
@@ -153,7 +176,7 @@ final class ObjectUpload extends OutputStream {
 
     private void sendPart() throws IOException {
         if (uploadId == null) {
-            uploadId = s3.createMultipartUpload(request -> request.bucket(bucket).key(key)).uploadId();
+            uploadId = s3.createMultipartUpload(request -> request.bucket(bucket).key(key).metadata(writer)).uploadId();
         }
         failIfAPartFailed();
         byte[] part = buffer;
