@@ -163,7 +163,10 @@ public final class ObjectStore implements SnapshotStore {
         if (snapshot.suffix().equals("current")) {
             throw new SnapshotException("snapshot suffix 'current' is reserved for the pointer to the newest snapshot");
         }
-        objects("write to"); // a missing bucket or a refused credential is named before anything is sent
+        // A missing bucket or a refused credential is named before anything is sent (a listing
+        // says which; a HEAD's error has no body to say it).
+        call("cannot write to " + location, () -> s3.listObjectsV2(request -> request.bucket(location.bucket())
+                .prefix(location.keyPrefix()).maxKeys(1)));
         String key = freeKey(snapshot);
         ObjectUpload upload = new ObjectUpload(s3, location.bucket(), key, options, workers, conditional);
         try {

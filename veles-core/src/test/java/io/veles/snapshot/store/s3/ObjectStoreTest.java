@@ -100,6 +100,27 @@ class ObjectStoreTest {
     }
 
     @Test
+    void aWriterThatTakesTheNameDuringTheUploadIsNotReplaced() {
+        byte[] theirs = "another writer's snapshot".getBytes(StandardCharsets.UTF_8);
+        try (ObjectStore store = ObjectStore.open(s3.location("race"), s3.options())) {
+            for (byte[] ours : List.of(small, big)) { // one PutObject, then a multipart upload
+                String key = "race/run_" + ours.length;
+                assertThatThrownBy(() -> store.write(entry("run", String.valueOf(ours.length), Codec.NONE), out -> {
+                    out.write(ours);
+                    s3.admin().putObject(request -> request.bucket(s3.bucket()).key(key),
+                            software.amazon.awssdk.core.sync.RequestBody.fromBytes(theirs));
+                })).isInstanceOf(SnapshotException.class).hasMessage("cannot write s3://" + s3.bucket() + "/" + key
+                        + ": another writer took the name meanwhile (nothing replaced)");
+                assertThat(s3.admin().getObjectAsBytes(request -> request.bucket(s3.bucket()).key(key)).asByteArray())
+                        .isEqualTo(theirs);
+            }
+            assertThat(store.current("run")).isEmpty();
+            assertThat(s3.admin().listMultipartUploads(request -> request.bucket(s3.bucket()).prefix("race/")).uploads())
+                    .isEmpty();
+        }
+    }
+
+    @Test
     void deletesAndPinsWithMarkersAndNamesWhatPruneMustKeep() {
         try (ObjectStore store = ObjectStore.open(s3.location("pins"), s3.options())) {
             StoredSnapshot first = store.write(entry("run", "1", Codec.GZIP), out -> out.write(small));
