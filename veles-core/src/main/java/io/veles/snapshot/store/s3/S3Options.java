@@ -44,9 +44,13 @@ public record S3Options(URI endpoint, boolean pathStyle, AwsCredentialsProvider 
         }
     }
 
-    /** The SDK's standard configuration: 8 MiB parts, 3 in flight; 8 MiB ranges, 3 ahead. */
+    /**
+     * The SDK's standard configuration: 8 MiB parts, 6 in flight (56 MiB of buffers: with 3,
+     * writes to s3proxy ran at 0.9-1.0x {@code aws s3 cp}, whose 10 requests in flight keep the
+     * server busier); 8 MiB ranges, 3 ahead.
+     */
     public static S3Options standard() {
-        return new S3Options(null, false, null, MIN_PART_BYTES, 3, 8 * MIB, 3);
+        return new S3Options(null, false, null, MIN_PART_BYTES, 6, 8 * MIB, 3);
     }
 
     public S3Options withEndpoint(URI newEndpoint) {
