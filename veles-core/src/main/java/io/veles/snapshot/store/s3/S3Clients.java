@@ -4,7 +4,10 @@ import java.time.Duration;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.AwsProfileRegionProvider;
+import software.amazon.awssdk.regions.providers.AwsRegionProviderChain;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.regions.providers.SystemSettingsRegionProvider;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 
@@ -21,7 +24,7 @@ final class S3Clients {
                 .httpClientBuilder(Apache5HttpClient.builder()
                         .connectionTimeout(Duration.ofSeconds(10))
                         .socketTimeout(Duration.ofSeconds(60)))
-                .region(region())
+                .region(region(options))
                 .forcePathStyle(options.pathStyle());
         if (options.endpoint() != null) {
             builder.endpointOverride(options.endpoint());
@@ -32,11 +35,24 @@ final class S3Clients {
         return builder.build();
     }
 
-    private static Region region() {
+    /**
+     * The SDK's default region chain; for an S3-compatible store (an endpoint is set), the same
+     * chain without asking instance metadata, which off EC2 only costs seconds of timeouts for a
+     * region the store ignores.
+     */
+    private static Region region(S3Options options) {
+        AwsRegionProviderChain chain = hasEndpoint(options)
+                ? new AwsRegionProviderChain(new SystemSettingsRegionProvider(), new AwsProfileRegionProvider())
+                : new DefaultAwsRegionProviderChain();
         try {
-            return new DefaultAwsRegionProviderChain().getRegion();
+            return chain.getRegion();
         } catch (SdkClientException e) {
             return FALLBACK_REGION;
         }
+    }
+
+    private static boolean hasEndpoint(S3Options options) {
+        return options.endpoint() != null || System.getenv("AWS_ENDPOINT_URL_S3") != null
+                || System.getenv("AWS_ENDPOINT_URL") != null;
     }
 }
