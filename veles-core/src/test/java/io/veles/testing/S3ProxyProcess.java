@@ -34,11 +34,11 @@ public final class S3ProxyProcess implements AutoCloseable {
         String jarPath = System.getProperty("veles.s3proxy.jar", "");
         Path jar = Path.of(jarPath);
         if (jarPath.isEmpty() || !Files.isRegularFile(jar)) {
-            String message = "skipped: the s3proxy jar '" + jarPath + "' is missing; .ci/s3-server start fetches it";
+            String message = "the s3proxy jar '" + jarPath + "' is missing; .ci/s3-server start fetches it";
             if ("1".equals(System.getenv("VELES_REQUIRE_S3"))) {
-                Assertions.fail(message + " and VELES_REQUIRE_S3=1");
+                Assertions.fail(message + " (VELES_REQUIRE_S3=1)");
             }
-            System.out.println(message);
+            System.out.println("skipped: " + message);
             Assumptions.abort(message);
         }
         int port;

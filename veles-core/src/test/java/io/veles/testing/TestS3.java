@@ -118,12 +118,12 @@ public final class TestS3 implements AutoCloseable {
         }
         if (unavailable != null) {
             admin.close();
-            String message = "skipped: no S3 server answers at " + endpoint + " (" + unavailable
+            String message = "no S3 server answers at " + endpoint + " (" + unavailable
                     + "); start one with .ci/s3-server start";
             if ("1".equals(System.getenv("VELES_REQUIRE_S3"))) {
-                Assertions.fail(message + " and VELES_REQUIRE_S3=1");
+                Assertions.fail(message + " (VELES_REQUIRE_S3=1)");
             }
-            System.out.println(message);
+            System.out.println("skipped: " + message);
             Assumptions.abort(message);
         }
     }
