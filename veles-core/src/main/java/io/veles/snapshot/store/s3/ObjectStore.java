@@ -42,9 +42,11 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  *   <li>{@code <name><ext>}: a snapshot ({@code <prefix>_<suffix>} and its codec's extension), as a
  *       file of a snapshot directory is named, so that {@code aws s3 cp} of it is a valid snapshot
  *       file;</li>
- *   <li>{@code <prefix>_current}: a small pointer object whose text is the key of the newest
- *       snapshot of that snapshot prefix, written only after that snapshot is complete, so it
- *       never names a missing object;</li>
+ *   <li>{@code <prefix>_current}: a small pointer object whose text is the name of the newest
+ *       snapshot of that snapshot prefix within the prefix (as a directory's {@code _current}
+ *       link is relative, so that a prefix copied elsewhere with {@code aws s3 sync} still
+ *       resumes), written only after that snapshot is complete, so it never names a missing
+ *       object;</li>
  *   <li>{@code .<name><ext>.pin}: an empty marker object that pins a snapshot, as a
  *       {@code .<file>.pin} file does in a directory. Markers rather than object tags, because
  *       tagging is not implemented by every S3-compatible store (s3proxy's filesystem backend
@@ -183,7 +185,7 @@ public final class ObjectStore implements SnapshotStore {
         String pointer = location.keyOf(snapshot.prefix() + CURRENT);
         call("cannot move " + location.addressOf(pointer) + " to " + location.addressOf(key),
                 () -> s3.putObject(request -> request.bucket(location.bucket()).key(pointer).contentType("text/plain"),
-                        RequestBody.fromString(key + "\n", StandardCharsets.UTF_8)));
+                        RequestBody.fromString(fileName(key) + "\n", StandardCharsets.UTF_8)));
         return written;
     }
 
@@ -331,7 +333,7 @@ public final class ObjectStore implements SnapshotStore {
         });
     }
 
-    /** The {@code _current} pointers of the prefix, by snapshot prefix. */
+    /** The {@code _current} pointers of the prefix (their keys), by snapshot prefix. */
     private Map<String, String> pointers() {
         Map<String, String> pointers = new LinkedHashMap<>();
         for (S3Object object : objects("list")) {
@@ -343,10 +345,15 @@ public final class ObjectStore implements SnapshotStore {
         return pointers;
     }
 
+    /** The key of the snapshot a pointer names. */
     private String readPointer(String pointer) {
-        return call("cannot read " + location.addressOf(pointer),
+        String name = call("cannot read " + location.addressOf(pointer),
                 () -> s3.getObjectAsBytes(request -> request.bucket(location.bucket()).key(pointer))
                         .asString(StandardCharsets.UTF_8).trim());
+        if (!isSnapshot(name) || name.contains("/")) {
+            throw new SnapshotException(location.addressOf(pointer) + " does not name a snapshot of " + location);
+        }
+        return location.keyOf(name);
     }
 
     /** The snapshot a pointer names; a pointer to a missing object is refused, naming both. */

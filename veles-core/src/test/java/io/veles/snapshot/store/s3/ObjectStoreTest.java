@@ -78,7 +78,7 @@ class ObjectStoreTest {
 
             assertThat(store.current("run")).contains(second).get().extracting(StoredSnapshot::bytes)
                     .isEqualTo((long) small.length);
-            assertThat(pointerText("current/run_current")).isEqualTo("current/run_2.gz");
+            assertThat(pointerText("current/run_current")).isEqualTo("run_2.gz");
             assertThat(store.list()).extracting(StoredSnapshot::name).containsExactlyInAnyOrder("run_1", "run_2", "other_1");
             assertThat(store.resolve(s3.location("current/run_1.gz")).key()).isEqualTo("current/run_1.gz");
             assertThat(store.resolve(s3.location("current")).key()).isIn("current/run_2.gz", "current/other_1.gz");
