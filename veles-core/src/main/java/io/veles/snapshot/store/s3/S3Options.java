@@ -39,7 +39,8 @@ public record S3Options(URI endpoint, boolean pathStyle, AwsCredentialsProvider 
         if (partsInFlight < 1 || rangesAhead < 1 || rangeBytes < MIB) {
             throw new SnapshotException("S3 transfers need at least one part and one range (of 1 MiB or more) in flight");
         }
-        if (endpoint != null && (endpoint.getScheme() == null || endpoint.getHost() == null)) {
+        if (endpoint != null && (endpoint.getHost() == null
+                || !("http".equalsIgnoreCase(endpoint.getScheme()) || "https".equalsIgnoreCase(endpoint.getScheme())))) {
             throw new SnapshotException("S3 endpoint '" + endpoint + "' is not an http:// or https:// address");
         }
     }
@@ -65,7 +66,7 @@ public record S3Options(URI endpoint, boolean pathStyle, AwsCredentialsProvider 
         try {
             return withEndpoint(URI.create(newEndpoint.trim()));
         } catch (IllegalArgumentException e) {
-            throw new SnapshotException("S3 endpoint '" + newEndpoint + "' is not an address", e);
+            throw new SnapshotException("S3 endpoint '" + newEndpoint + "' is not an http:// or https:// address", e);
         }
     }
 
