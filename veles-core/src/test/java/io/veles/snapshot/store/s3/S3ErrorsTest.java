@@ -5,12 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.veles.snapshot.SnapshotException;
 import io.veles.snapshot.codec.Codec;
+import io.veles.testing.S3KillableWriter;
 import io.veles.testing.TestS3;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
@@ -81,6 +86,24 @@ class S3ErrorsTest {
         }
         assertThat(s3.admin().listObjectsV2(request -> request.bucket(s3.bucket())).contents()).isEmpty();
         assertThat(s3.admin().listMultipartUploads(request -> request.bucket(s3.bucket())).uploads()).isEmpty();
+    }
+
+    @Test
+    void noCredentialsAnywhereInTheChainIsNamed(@TempDir Path home) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
+                "-cp", System.getProperty("java.class.path"), S3KillableWriter.class.getName(),
+                "s3://" + s3.bucket() + "/runs").redirectErrorStream(true);
+        builder.environment().keySet().removeIf(name -> name.startsWith("AWS_"));
+        builder.environment().put("HOME", home.toString()); // no ~/.aws
+        builder.environment().put("AWS_EC2_METADATA_DISABLED", "true");
+        builder.environment().put("AWS_ENDPOINT_URL", TestS3.endpoint().toString());
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        assertThat(process.exitValue()).isNotZero();
+        assertThat(output).contains("SnapshotException: cannot write to s3://" + s3.bucket() + "/runs: no AWS credentials found"
+                + " (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE or ~/.aws/credentials)\n");
+        assertThat(s3.admin().listObjectsV2(request -> request.bucket(s3.bucket())).contents()).isEmpty();
     }
 
     private static void assertOneLine(ThrowingCallable call, String message) {
