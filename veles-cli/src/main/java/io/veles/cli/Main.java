@@ -1,6 +1,7 @@
 package io.veles.cli;
 
 import io.veles.snapshot.store.HttpLimits;
+import io.veles.snapshot.store.s3.S3Options;
 import io.veles.util.Printable;
 import io.veles.util.Secrets;
 import java.time.Duration;
@@ -56,6 +57,19 @@ public final class Main implements Runnable {
         HttpLimits.use(HttpLimits.current().withMaxBytes(bytes));
     }
 
+    @Option(names = "--s3-endpoint", paramLabel = "URL", scope = CommandLine.ScopeType.INHERIT,
+            description = "For s3:// locations: the S3 API's address (MinIO, Ceph, s3proxy...); default: the AWS SDK's"
+                    + " (AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, the profile's endpoint_url, else AWS).")
+    void s3Endpoint(String url) {
+        S3Options.use(S3Options.current().withEndpoint(url));
+    }
+
+    @Option(names = "--s3-path-style", scope = CommandLine.ScopeType.INHERIT,
+            description = "For s3:// locations: address buckets as ENDPOINT/bucket/key, as most self-hosted stores need.")
+    void s3PathStyle(boolean on) {
+        S3Options.use(S3Options.current().withPathStyle(on));
+    }
+
     @Option(names = "--class-path", paramLabel = "PATH[:PATH...]", scope = CommandLine.ScopeType.INHERIT,
             description = "Directories and jars with the application's classes: the workflow that run names,"
                     + " and the classes its snapshots name. Repeatable; the VELES_CLASSPATH variable's entries"
@@ -86,6 +100,7 @@ public final class Main implements Runnable {
             SECRETS.addAll(Secrets.find(arg)); // hidden from every error line, whatever quotes them
         }
         ApplicationClassPath.reset();
+        S3Options.use(S3Options.standard()); // options of an earlier call in this JVM (tests) do not carry over
         CommandLine commandLine = new CommandLine(new Main())
                 .setExecutionExceptionHandler(Main::reportError)
                 .setParameterExceptionHandler(Main::reportUsageError);

@@ -21,6 +21,8 @@ import picocli.CommandLine.Parameters;
                 "--prefix and --workflow limit it to one prefix's or one workflow's snapshots; the others",
                 "stay and are not listed. Files are listed by their whole names.",
                 "--dry-run prints exactly what a real run would delete, and deletes nothing.",
+                "In an s3:// prefix a real run also aborts incomplete uploads begun over a day ago (left by",
+                "killed writers; a bucket lifecycle rule can do the same on the server's side).",
                 "To prune as a run writes, set snapshotter.keep_last, keep_every_hours and keep_best."},
         footer = {"", "Examples:",
                 "  veles snapshot prune snapshots --keep-last 5 --keep-best 3 --dry-run",
@@ -29,7 +31,7 @@ import picocli.CommandLine.Parameters;
                 "      'odbc://DRIVER={SQLite3};DATABASE=team.db&veles'",
                 "  veles run wine snapshotter.keep_last=3 snapshotter.keep_best=1"})
 final class PruneCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "STORE", description = "A snapshot directory, or odbc://<odbc string>[&<table>].")
+    @Parameters(paramLabel = "STORE", description = "A snapshot directory, odbc://<odbc string>[&<table>], or s3://bucket/prefix.")
     String store;
 
     @Option(names = "--keep-last", paramLabel = "N", description = "Keep the N newest.")
@@ -59,6 +61,9 @@ final class PruneCommand implements Callable<Integer> {
         }
     }
 
+    /** An upload this old is no live writer's: snapshots take minutes, not days. */
+    private static final Duration ABANDONED_AFTER = Duration.ofDays(1);
+
     private int prune(SnapshotStore opened, Retention retention) {
         List<SnapshotPruning.Decision> plan = SnapshotPruning.plan(opened, retention,
                 new SnapshotPruning.Filter(prefix, workflow));
@@ -74,6 +79,10 @@ final class PruneCommand implements Callable<Integer> {
             System.out.printf("dry run: %d of %d snapshots would be deleted%n", doomed, plan.size());
         } else {
             System.out.printf("deleted %d of %d snapshots%n", deleted, plan.size());
+            int aborted = opened.reclaimAbandonedWrites(ABANDONED_AFTER);
+            if (aborted > 0) {
+                System.out.printf("aborted %d incomplete uploads begun over a day ago%n", aborted);
+            }
         }
         return 0;
     }
@@ -83,6 +92,7 @@ final class PruneCommand implements Callable<Integer> {
      * wine_4_0.12.xz are not one snapshot); a row by its name, since a row's key is internal.
      */
     private static String shownName(StoredSnapshot snapshot) {
-        return snapshot.key().startsWith(snapshot.name()) ? snapshot.key() : snapshot.name();
+        String file = snapshot.key().substring(snapshot.key().lastIndexOf('/') + 1); // an object's key holds its prefix
+        return file.startsWith(snapshot.name()) ? file : snapshot.name();
     }
 }

@@ -42,10 +42,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "Settings from a properties file (key=value lines) or a JSON object; KEY=VALUE arguments override them.")
     Path configFile;
 
-    @Option(names = {"-w", "--snapshot"}, paramLabel = "SRC", description = "Restore from this snapshot and continue: a file, a directory (its newest _current), an http(s):// address (downloaded to a private temporary and verified there, then kept in ./snapshots under a name that replaces nothing), or odbc://<odbc string>&<table>&<id>&<log_id>[&<name>] (empty table: veles; empty log_id: the id; no name: the newest).")
+    @Option(names = {"-w", "--snapshot"}, paramLabel = "SRC", description = "Restore from this snapshot and continue: a file, a directory (its newest _current), an http(s):// address (downloaded to a private temporary and verified there, then kept in ./snapshots under a name that replaces nothing), odbc://<odbc string>&<table>&<id>&<log_id>[&<name>] (empty table: veles; empty log_id: the id; no name: the newest), or s3://bucket/prefix[/name.gz] (a prefix: the newest snapshot of the workflow being run).")
     String snapshot;
 
-    @Option(names = "--snapshot-dir", paramLabel = "DIR", description = "Directory for snapshot files (default: snapshots).")
+    @Option(names = "--snapshot-dir", paramLabel = "DIR", description = "Where snapshots go: a directory (default: snapshots) or s3://bucket/prefix, one object per snapshot.")
     String directory;
 
     @Option(names = "--snapshot-prefix", paramLabel = "PREFIX", description = "Snapshot file name prefix (default: the workflow's).")

@@ -101,6 +101,15 @@ public interface SnapshotStore extends Closeable {
      */
     WriterLock lockPrefix(String prefix, String runId);
 
+    /**
+     * Reclaims what writers killed mid-write left behind, invisible but stored, begun more than
+     * {@code olderThan} ago (an object store's incomplete multipart uploads); returns how many.
+     * Stores whose writers leave nothing a later writer does not clean up themselves return 0.
+     */
+    default int reclaimAbandonedWrites(java.time.Duration olderThan) {
+        return 0;
+    }
+
     /** Releases connections and clients; a store holds no lock of its own once closed. */
     @Override
     void close();

@@ -3,6 +3,9 @@ package io.veles.snapshot.store;
 import io.veles.snapshot.SnapshotException;
 import io.veles.snapshot.SnapshotSettings;
 import io.veles.snapshot.db.OdbcSource;
+import io.veles.snapshot.store.s3.ObjectStore;
+import io.veles.snapshot.store.s3.S3Location;
+import io.veles.snapshot.store.s3.S3Options;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,7 +13,8 @@ import java.util.List;
 
 /**
  * The one place that decides which store a location names, from its form: {@code odbc://…} (or
- * a snapshotter's {@code odbc} setting) is a {@link TableStore}, anything else a path, a
+ * a snapshotter's {@code odbc} setting) is a {@link TableStore}, {@code s3://bucket/prefix} an
+ * {@link ObjectStore} (reached with {@link S3Options#current()}), anything else a path, a
  * {@link DirectoryStore}. Also the one place that resolves a user's snapshot source into a store
  * and what it selects. Web addresses are no store: {@code Snapshots} downloads them first.
  */
@@ -24,10 +28,13 @@ public final class SnapshotStores {
      */
     public static SnapshotStore open(String location) {
         if (location == null || location.isBlank()) {
-            throw new SnapshotException("no snapshot store named: give a directory or an odbc:// source");
+            throw new SnapshotException("no snapshot store named: give a directory, an odbc:// source or an s3:// location");
         }
         if (OdbcSource.matches(location)) {
             return new TableStore(OdbcSource.parse(location));
+        }
+        if (S3Location.isS3(location)) {
+            return ObjectStore.open(S3Location.parse(location), S3Options.current());
         }
         return new DirectoryStore(Path.of(location));
     }
@@ -39,7 +46,7 @@ public final class SnapshotStores {
 
     /** True when {@code location} is a path (a directory or a file), false for a store's address such as {@code odbc://}. */
     public static boolean namesPath(String location) {
-        return !OdbcSource.matches(location);
+        return !OdbcSource.matches(location) && !S3Location.isS3(location);
     }
 
     /** Where a snapshotter with {@code settings} writes: its {@code odbc} and table, else its directory. */
@@ -48,6 +55,9 @@ public final class SnapshotStores {
             String table = settings.table() == null || settings.table().isEmpty()
                     ? SnapshotSettings.DEFAULT_TABLE : settings.table();
             return new TableStore(new OdbcSource(settings.odbc(), table, "", "", ""));
+        }
+        if (S3Location.isS3(settings.directory())) {
+            return ObjectStore.open(S3Location.parse(settings.directory()), S3Options.current());
         }
         return new DirectoryStore(Path.of(settings.directory()));
     }
@@ -60,7 +70,15 @@ public final class SnapshotStores {
      */
     public static SnapshotSource source(String source) {
         if (source == null || source.isBlank()) {
-            throw new SnapshotException("no snapshot named: give a file, a directory or an odbc:// source");
+            throw new SnapshotException("no snapshot named: give a file, a directory, an odbc:// source or an s3:// location");
+        }
+        if (S3Location.isS3(source)) {
+            S3Location location = S3Location.parse(source);
+            ObjectStore bucket = ObjectStore.open(location, S3Options.current());
+            if (location.object() != null) {
+                return SnapshotSource.of(bucket, bucket.resolve(location), null);
+            }
+            return SnapshotSource.ofStore(bucket, () -> bucket.resolve(location), bucket::currents);
         }
         if (OdbcSource.matches(source)) {
             TableStore table = new TableStore(OdbcSource.parse(source));

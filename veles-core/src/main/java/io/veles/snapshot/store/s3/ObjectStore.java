@@ -5,6 +5,7 @@ import io.veles.snapshot.codec.Codec;
 import io.veles.snapshot.store.NewSnapshot;
 import io.veles.snapshot.store.SnapshotBody;
 import io.veles.snapshot.store.SnapshotDirectory;
+import io.veles.snapshot.store.SnapshotSource;
 import io.veles.snapshot.store.SnapshotStore;
 import io.veles.snapshot.store.StoredSnapshot;
 import java.io.IOException;
@@ -158,6 +159,33 @@ public final class ObjectStore implements SnapshotStore {
                 .orElseThrow(() -> new SnapshotException(named + " holds no snapshot (no *_current pointer)"));
     }
 
+    /** {@code wanted}, or where its name is taken the first free alternative, so that the manifest records the name written. */
+    @Override
+    public NewSnapshot freeName(NewSnapshot wanted) {
+        String key = freeKey(wanted);
+        String fileName = fileName(key);
+        String suffix = fileName.substring(wanted.prefix().length() + 1, fileName.length() - wanted.codec().extension().length());
+        return suffix.equals(wanted.suffix()) ? wanted : wanted.withSuffix(suffix);
+    }
+
+    /**
+     * What a resume from the whole prefix may take, newest first: each {@code _current}
+     * pointer's snapshot, or, for a pointer to a missing object, the problem.
+     */
+    public SnapshotSource.Candidates currents() {
+        List<SnapshotSource.Candidate> candidates = new ArrayList<>();
+        for (String pointer : pointers().values()) {
+            try {
+                candidates.add(new SnapshotSource.Candidate(target(pointer), null));
+            } catch (SnapshotException e) {
+                candidates.add(new SnapshotSource.Candidate(null, e.getMessage()));
+            }
+        }
+        candidates.sort(Comparator.comparing((SnapshotSource.Candidate candidate) -> candidate.snapshot() == null
+                ? Instant.MIN : candidate.snapshot().created()).reversed());
+        return new SnapshotSource.Candidates(candidates, location + " holds no snapshot (no *_current pointer)");
+    }
+
     @Override
     public StoredSnapshot write(NewSnapshot snapshot, SnapshotBody body) {
         checkPart("prefix", snapshot.prefix());
@@ -256,6 +284,11 @@ public final class ObjectStore implements SnapshotStore {
      * aborted. A bucket lifecycle rule ({@code AbortIncompleteMultipartUpload}) does the same on
      * the server's side without anyone running this.
      */
+    @Override
+    public int reclaimAbandonedWrites(Duration olderThan) {
+        return abortStaleUploads(olderThan);
+    }
+
     public int abortStaleUploads(Duration olderThan) {
         Instant before = Instant.now().minus(olderThan);
         List<MultipartUpload> stale = new ArrayList<>();

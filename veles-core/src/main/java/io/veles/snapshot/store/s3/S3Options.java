@@ -31,6 +31,7 @@ public record S3Options(URI endpoint, boolean pathStyle, AwsCredentialsProvider 
     static final int MIB = 1 << 20;
     public static final int MIN_PART_BYTES = 8 * MIB;
     public static final int MAX_PART_BYTES = 64 * MIB;
+    private static volatile S3Options current = standard();
 
     public S3Options {
         if (partBytes < MIN_PART_BYTES || partBytes > MAX_PART_BYTES) {
@@ -52,6 +53,16 @@ public record S3Options(URI endpoint, boolean pathStyle, AwsCredentialsProvider 
      */
     public static S3Options standard() {
         return new S3Options(null, false, null, MIN_PART_BYTES, 6, 8 * MIB, 3);
+    }
+
+    /** The options {@code s3://} locations are opened with in this process (the command line's --s3-* options). */
+    public static S3Options current() {
+        return current;
+    }
+
+    /** Makes {@code options} the ones {@code s3://} locations are opened with from now on. */
+    public static void use(S3Options options) {
+        current = java.util.Objects.requireNonNull(options);
     }
 
     public S3Options withEndpoint(URI newEndpoint) {
