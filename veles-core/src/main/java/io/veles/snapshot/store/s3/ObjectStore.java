@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -133,8 +135,31 @@ public final class ObjectStore implements SnapshotStore {
                 snapshots.add(handle(object.key(), object.lastModified(), object.size()));
             }
         }
-        snapshots.sort(Comparator.comparing(StoredSnapshot::created).thenComparing(StoredSnapshot::key));
-        return snapshots;
+        return oldestFirst(snapshots);
+    }
+
+    /**
+     * {@code snapshots} ordered by when they were written. A listing's times have whole seconds,
+     * so snapshots of one second are told apart by the start time their writer recorded
+     * ({@link ObjectUpload#STARTED}), read only for them; objects without it (another tool's) fall
+     * back to their keys.
+     */
+    private List<StoredSnapshot> oldestFirst(List<StoredSnapshot> snapshots) {
+        Map<Instant, Long> perSecond = snapshots.stream()
+                .collect(Collectors.groupingBy(StoredSnapshot::created, Collectors.counting()));
+        Map<String, Instant> started = new HashMap<>();
+        for (StoredSnapshot snapshot : snapshots) {
+            if (perSecond.get(snapshot.created()) > 1) {
+                started.put(snapshot.key(), head(snapshot.key(), "list")
+                        .map(head -> head.metadata().get(ObjectUpload.STARTED)).map(ObjectStore::instantOrEpoch)
+                        .orElse(Instant.EPOCH));
+            }
+        }
+        List<StoredSnapshot> ordered = new ArrayList<>(snapshots);
+        ordered.sort(Comparator.comparing(StoredSnapshot::created)
+                .thenComparing(snapshot -> started.getOrDefault(snapshot.key(), Instant.EPOCH))
+                .thenComparing(StoredSnapshot::key));
+        return ordered;
     }
 
     @Override
@@ -353,6 +378,9 @@ public final class ObjectStore implements SnapshotStore {
                 return new SnapshotException(what + ": " + S3Failure.describe(cause, location), failure);
             }
         }
+        if (failure instanceof RuntimeException bug && !(failure instanceof UncheckedIOException)) {
+            throw bug; // the writer's own failure, not the store's: the caller sees it as thrown, as from every store
+        }
         return new SnapshotException(what + ": " + S3Failure.describe(failure, location), failure);
     }
 
@@ -426,6 +454,14 @@ public final class ObjectStore implements SnapshotStore {
 
     private String fileName(String key) {
         return key.substring(key.lastIndexOf('/') + 1);
+    }
+
+    private static Instant instantOrEpoch(String text) {
+        try {
+            return Instant.parse(text);
+        } catch (java.time.format.DateTimeParseException e) {
+            return Instant.EPOCH; // metadata another tool set: ordered by key among its second
+        }
     }
 
     private static boolean isSnapshot(String fileName) {

@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +35,11 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 final class ObjectUpload extends OutputStream {
     /** User metadata ({@code x-amz-meta-veles-writer}) naming the upload that wrote an object. */
     static final String WRITER = "veles-writer";
+    /**
+     * User metadata ({@code x-amz-meta-veles-started}): when the upload began, to the nanosecond
+     * the clock gives. A listing's times have whole seconds; this orders snapshots of one second.
+     */
+    static final String STARTED = "veles-started";
 
     private final S3Client s3;
     private final String bucket;
@@ -45,7 +51,8 @@ final class ObjectUpload extends OutputStream {
     private final BlockingQueue<byte[]> free;
     private final List<CompletableFuture<CompletedPart>> parts = new ArrayList<>();
     /** Marks the object as this upload's, so a retried request that meets its own first attempt knows it. */
-    private final Map<String, String> writer = Map.of(WRITER, UUID.randomUUID().toString());
+    private final Map<String, String> writer = Map.of(WRITER, UUID.randomUUID().toString(),
+            STARTED, Instant.now().toString());
 
     private String uploadId;
     private byte[] buffer;

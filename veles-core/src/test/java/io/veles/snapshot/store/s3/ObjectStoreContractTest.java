@@ -1,0 +1,37 @@
+package io.veles.snapshot.store.s3;
+
+import io.veles.snapshot.store.SnapshotStore;
+import io.veles.snapshot.store.SnapshotStoreContract;
+import io.veles.testing.TestS3;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/** {@link SnapshotStoreContract} for an {@link ObjectStore} on the test S3 server, a fresh prefix per test. */
+class ObjectStoreContractTest extends SnapshotStoreContract {
+    private static TestS3 s3;
+    private final String prefix = "contract-" + UUID.randomUUID();
+
+    @BeforeAll
+    static void startBucket() {
+        s3 = TestS3.freshBucket();
+    }
+
+    @AfterAll
+    static void dropBucket() {
+        if (s3 != null) {
+            s3.close();
+        }
+    }
+
+    @Override
+    protected SnapshotStore openStore() {
+        return ObjectStore.open(s3.location(prefix), s3.options());
+    }
+
+    /** S3 has no locks: two runs on one prefix are the user's to avoid (see ObjectStore). */
+    @Override
+    protected boolean locksPrefixes() {
+        return false;
+    }
+}
