@@ -1,0 +1,108 @@
+package io.veles.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.veles.snapshot.store.StoredSnapshot;
+import io.veles.snapshot.store.s3.ObjectStore;
+import io.veles.testing.TestS3;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real {@code veles run} writing to S3, killed with SIGKILL again and again at varied moments
+ * (mid-upload, between uploads, while it restores), each time resumed from the prefix as a
+ * preempted node's successor would: every visible object verifies, {@code _current} names one
+ * that verifies, and the run finally ends bit for bit as the uninterrupted one.
+ */
+class S3RunKillTest {
+    private static final int KILLS = 10;
+    /** About 9 MiB of state: uncompressed, each snapshot goes up as a multipart upload of two parts. */
+    private static final String[] WORKLOAD = {"walk.walkers=1200000", "walk.iterations=60", "--random-seed", "77"};
+
+    @TempDir
+    Path dir;
+    private static TestS3 s3;
+
+    @BeforeAll
+    static void startBucket() {
+        s3 = TestS3.freshBucket();
+    }
+
+    @AfterAll
+    static void dropBucket() {
+        if (s3 != null) {
+            s3.close();
+        }
+    }
+
+    @Test
+    void killsDuringUploadsLeaveOnlyWholeObjectsAndTheResumedRunEndsAsTheUninterruptedOne() throws Exception {
+        S3Veles veles = S3Veles.on(s3);
+        VelesProcess whole = VelesProcess.run(dir, concat(new String[] {"run", "walk", "--snapshot-dir", "whole",
+                "--result-file", "whole.json"}, WORKLOAD));
+        assertThat(whole.exitCode()).as(whole.stderr()).isZero();
+
+        Random random = new Random(20261201);
+        Set<String> verified = new HashSet<>();
+        int uploadsCutShort = 0;
+        try (ObjectStore store = veles.store("preempted")) {
+            for (int kill = 0; kill < KILLS; kill++) {
+                List<String> args = new ArrayList<>(List.of("run", "walk", "--snapshot-dir", veles.at("preempted"),
+                        "--compression", kill % 3 == 2 ? "zst" : "none"));
+                if (kill > 0) {
+                    args.addAll(List.of("-w", veles.at("preempted")));
+                }
+                args.addAll(List.of(WORKLOAD));
+                VelesProcess run = veles.start(dir, args.toArray(String[]::new));
+                int before = store.list().size();
+                // The moment: some kills come while the run still restores, most while it snapshots.
+                if (kill % 4 != 3) {
+                    while (run.isAlive() && store.list().size() == before) {
+                        Thread.sleep(20);
+                    }
+                }
+                Thread.sleep(random.nextInt(900));
+                assertThat(run.isAlive()).as("run %d ended before it was killed: %s", kill, run.stderr()).isTrue();
+                run.kill();
+
+                uploadsCutShort += s3.admin().listMultipartUploads(request -> request.bucket(s3.bucket())
+                        .prefix("preempted/")).uploads().size();
+                List<StoredSnapshot> visible = store.list();
+                assertThat(visible).as("after kill %d", kill).isNotEmpty();
+                for (StoredSnapshot snapshot : visible) {
+                    if (verified.add(snapshot.key())) {
+                        S3Veles.verify(store, snapshot); // objects are never replaced: once whole, always whole
+                    }
+                }
+                StoredSnapshot current = store.current("walk").orElseThrow(() -> new AssertionError("no _current"));
+                assertThat(visible).as("_current after kill %d", kill).contains(current);
+                S3Veles.verify(store, current);
+            }
+        }
+        assertThat(uploadsCutShort).as("some kills must land in the middle of an upload").isPositive();
+
+        VelesProcess resumed = veles.run(dir, concat(new String[] {"run", "walk", "-w", veles.at("preempted"),
+                "--snapshot-dir", veles.at("preempted"), "--result-file", "resumed.json"}, WORKLOAD));
+        assertThat(resumed.exitCode()).as(resumed.stderr()).isZero();
+        assertThat(resumed.stderr()).contains("restored walk from " + veles.at("preempted/"));
+        ObjectMapper json = new ObjectMapper();
+        Map<?, ?> expected = (Map<?, ?>) json.readValue(dir.resolve("whole.json").toFile(), Map.class).get("results");
+        Map<?, ?> actual = (Map<?, ?>) json.readValue(dir.resolve("resumed.json").toFile(), Map.class).get("results");
+        assertThat(actual).isEqualTo(expected);
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        return Stream.concat(Stream.of(a), Stream.of(b)).toArray(String[]::new);
+    }
+}
