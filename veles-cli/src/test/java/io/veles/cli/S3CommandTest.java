@@ -120,6 +120,13 @@ class S3CommandTest {
         String object = toBucket.stdout().strip();
         assertThat(object).startsWith(veles.at("converted/")).endsWith(".xz");
 
+        VelesProcess misnamed = veles.run(dir, "snapshot", "convert", "copied.zst", veles.at("misnamed/other.zst"));
+        assertThat(misnamed.exitCode()).as(misnamed.stderr()).isEqualTo(1);
+        assertThat(misnamed.stderr().lines().filter(line -> line.startsWith("veles: error:")).toList())
+                .singleElement().asString().contains("a copy into a bucket is named after its snapshot");
+        assertThat(s3.admin().listObjectsV2(request -> request.bucket(s3.bucket()).prefix("misnamed")).contents())
+                .isEmpty();
+
         String odbc = "DRIVER={SQLite3};DATABASE=" + dir.resolve("team.db");
         VelesProcess toTable = veles.run(dir, "snapshot", "convert", object, "odbc://" + odbc + "&converted");
         assertThat(toTable.exitCode()).as(toTable.stderr()).isZero();

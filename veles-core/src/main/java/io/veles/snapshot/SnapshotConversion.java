@@ -8,6 +8,7 @@ import io.veles.snapshot.store.AtomicFiles;
 import io.veles.snapshot.store.NewSnapshot;
 import io.veles.snapshot.store.SnapshotStore;
 import io.veles.snapshot.store.SnapshotStores;
+import io.veles.snapshot.store.s3.S3Location;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,9 +35,10 @@ public final class SnapshotConversion {
             Codec target = codec != null ? codec : reader.codec();
             Manifest manifest = reader.manifest();
             if (!SnapshotStores.namesPath(destination)) {
+                NewSnapshot entry = entryOf(manifest, target);
+                refuseAnotherObjectName(destination, entry);
                 try (SnapshotStore store = SnapshotStores.open(destination)) {
-                    return store.write(entryOf(manifest, target), out -> reader.transcode(target, level, key, out))
-                            .location();
+                    return store.write(entry, out -> reader.transcode(target, level, key, out)).location();
                 }
             }
             Path file = Path.of(destination);
@@ -77,6 +79,22 @@ public final class SnapshotConversion {
             String why = e instanceof java.nio.file.FileSystemException fs && fs.getReason() == null
                     ? e.getClass().getSimpleName() + ": " + e.getMessage() : e.getMessage();
             throw new SnapshotException("cannot convert " + shown + ": " + why, e);
+        }
+    }
+
+    /**
+     * A bucket names a copy after its snapshot, as a snapshotter would; a destination naming
+     * another object is refused rather than silently written under the snapshot's name.
+     */
+    private static void refuseAnotherObjectName(String destination, NewSnapshot entry) {
+        if (!S3Location.isS3(destination)) {
+            return;
+        }
+        S3Location named = S3Location.parse(destination);
+        String object = entry.name() + entry.codec().extension();
+        if (named.object() != null && !named.object().equals(object)) {
+            throw new SnapshotException(destination + ": a copy into a bucket is named after its snapshot ("
+                    + object + "); give the prefix " + named.prefixLocation());
         }
     }
 
