@@ -78,6 +78,7 @@ class S3CommandTest {
             assertThat(snapshot.get("workflow").asText()).isEqualTo("wine");
             assertThat(snapshot.get("info").get("epoch").asInt()).isEqualTo(i + 1);
             assertThat(snapshot.get("current").asBoolean()).isEqualTo(i == 2);
+            assertThat(snapshot.get("info").get("written_to").asText()).isEqualTo("bucket " + veles.at("runs") + ", prefix wine");
         }
         VelesProcess ls = veles.run(dir, "snapshot", "ls", veles.at("runs"));
         assertThat(ls.exitCode()).as(ls.stderr()).isZero();

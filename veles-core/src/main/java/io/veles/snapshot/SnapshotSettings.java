@@ -4,6 +4,7 @@ import io.veles.config.Config;
 import io.veles.config.ConfigException;
 import io.veles.snapshot.codec.Codec;
 import io.veles.snapshot.db.DatabaseTarget;
+import io.veles.snapshot.store.s3.S3Location;
 import java.time.Duration;
 
 /**
@@ -142,11 +143,14 @@ public record SnapshotSettings(String prefix, String directory, Codec compressio
                 other.keepLast, other.keepEveryHours, other.keepBest);
     }
 
-    /** Where these settings send snapshots and what they delete, in words: "directory snapshots, prefix wine". */
+    /**
+     * Where these settings send snapshots and what they delete, in words: "directory snapshots,
+     * prefix wine" (or "bucket s3://training/wine, prefix wine").
+     */
     public String location() {
         StringBuilder text = new StringBuilder(odbc != null
                 ? "odbc " + DatabaseTarget.redacted(odbc) + ", table " + (table != null ? table : DEFAULT_TABLE)
-                : "directory " + directory);
+                : (S3Location.isS3(directory) ? "bucket " : "directory ") + directory);
         text.append(", prefix ").append(prefix);
         if (retention() != null) {
             text.append(", keep_last ").append(keepLast).append(", keep_every_hours ").append(keepEveryHours)
