@@ -154,6 +154,17 @@ public final class Launcher implements RunContext {
                 writeResults(workflow, restored, lastSnapshot);
             }
             return new Outcome(workflow, restored, lastSnapshot, stopped, List.copyOf(finalSnapshots));
+        } catch (Throwable failure) {
+            // No unit stops after a failure, so the snapshotters' prefix locks are let go here: an
+            // application that retries in this JVM must not find its own failed run holding them.
+            for (Snapshotter snapshotter : snapshotters) {
+                try {
+                    snapshotter.release();
+                } catch (RuntimeException e) {
+                    failure.addSuppressed(e);
+                }
+            }
+            throw failure;
         } finally {
             if (signals != null) {
                 signals.remove(); // after the run a signal is the host's again

@@ -198,13 +198,33 @@ public abstract class Snapshotter extends Unit {
         try {
             takeFinalSnapshot();
         } finally {
-            if (background_ != null) {
-                background_.shutdown();
-                background_ = null;
-            }
-            copy_ = null;
-            releaseStore();
+            endRun();
         }
+    }
+
+    /**
+     * Ends a run that failed: waits for a snapshot still being written in the background, then
+     * lets another run write the prefix, as {@link #stop()} would. Takes no final snapshot, since
+     * a failure may have left the state half updated. A background snapshot that failed too is
+     * only logged: the run's own failure is the one to report. Harmless after a stop.
+     */
+    public void release() {
+        try {
+            collectBackground();
+        } catch (SnapshotException e) {
+            LOG.error("the snapshot being written when the run failed was not stored: {}", e.getMessage());
+        } finally {
+            endRun();
+        }
+    }
+
+    private void endRun() {
+        if (background_ != null) {
+            background_.shutdown();
+            background_ = null;
+        }
+        copy_ = null;
+        releaseStore();
     }
 
     /**

@@ -11,7 +11,8 @@ import io.veles.workflow.Workflow;
 /**
  * start → repeater → tick → snapshotter → repeater; the end opens after {@code ticks.count} ticks
  * (default 5). Each tick draws from the workflow's generator and waits {@code ticks.sleep_ms}
- * (default 0), so that a run lasts as long as a test needs to stop it.
+ * (default 0), so that a run lasts as long as a test needs to stop it. Tick number
+ * {@code ticks.fail_at} (default 0: none) throws, as a unit whose run fails.
  */
 public final class TickWorkflow extends Workflow {
     final Tick tick;
@@ -20,7 +21,7 @@ public final class TickWorkflow extends Workflow {
         super("ticks");
         Config ticks = config.section("ticks");
         Repeater repeater = new Repeater(this);
-        tick = new Tick(this, ticks.getInt("count", 5), ticks.getInt("sleep_ms", 0));
+        tick = new Tick(this, ticks.getInt("count", 5), ticks.getInt("sleep_ms", 0), ticks.getInt("fail_at", 0));
         Snapshotter snapshotter = Snapshotter.create(this, SnapshotSettings.from(config.section("snapshotter"),
                 SnapshotSettings.defaults("ticks")));
         repeater.linkFrom(startPoint());
@@ -39,19 +40,24 @@ public final class TickWorkflow extends Workflow {
     static final class Tick extends Unit {
         final int limit;
         final int sleepMillis;
+        final int failAt;
         final Bool done = new Bool(false);
         int count;
         double sum;
 
-        Tick(Workflow workflow, int limit, int sleepMillis) {
+        Tick(Workflow workflow, int limit, int sleepMillis, int failAt) {
             super(workflow, "tick");
             this.limit = limit;
             this.sleepMillis = sleepMillis;
+            this.failAt = failAt;
         }
 
         @Override
         public void run() {
             count++;
+            if (count == failAt) {
+                throw new IllegalStateException("tick " + count + " fails");
+            }
             sum += random().nextGaussian();
             if (count == 1) {
                 System.out.println("first tick");

@@ -88,6 +88,18 @@ class VelesRunTest {
     }
 
     @Test
+    void aRunThatFailedLetsTheNextRunInThisJvmHaveItsSnapshotPrefix() throws Exception {
+        String snaps = dir.resolve("snaps").toString();
+        RunHandle failed = Veles.run(TickWorkflow.class).settings("ticks.count=7", "ticks.fail_at=4",
+                "snapshotter.interval=1").snapshotsTo(snaps).start();
+        assertThatThrownBy(failed::await).isInstanceOf(IllegalStateException.class).hasMessage("tick 4 fails");
+
+        Launcher.Outcome retried = Veles.run(TickWorkflow.class).settings("ticks.count=7").snapshotsTo(snaps).start().await();
+        assertThat(((TickWorkflow) retried.workflow()).tick.count).isEqualTo(7);
+        assertThat(Path.of(retried.lastSnapshot())).startsWith(dir.resolve("snaps")).exists();
+    }
+
+    @Test
     void aConstructorBuildsTheWorkflowOfANewRun() throws Exception {
         Launcher.Outcome outcome = Veles.run(TickWorkflow.class, config -> new TickWorkflow(config.with(Config.parse(
                         List.of("ticks.count=3")))))

@@ -121,6 +121,7 @@ public final class SnapshotBench {
                     null, null, Long.MAX_VALUE));
             small.initialize();
             warm.export();
+            warm.stop(); // a stopped run lets the next one have the prefix (one live run per prefix and directory)
             try (SnapshotReader reader = Snapshots.openFile(Path.of(warm.destination()))) {
                 Snapshots.restore(reader, Workloads.W1.class, List.of());
             }
