@@ -50,7 +50,10 @@ class ConnectionLossTest {
         table = TestDatabase.freshTable();
     }
 
-    /** Ends every other connection to the test database, as an administrator would. */
+    /**
+     * Ends the writer's connection, as an administrator would: on MariaDB every other connection to
+     * the test database, on PostgreSQL the one whose last statement names this test's table.
+     */
     private void killWriters() throws SQLException {
         try (Connection admin = database.admin(odbc); Statement statement = admin.createStatement()) {
             if (database == TestDatabase.MARIADB) {
@@ -69,7 +72,9 @@ class ConnectionLossTest {
                 }
             } else {
                 try (ResultSet killed = statement.executeQuery("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                        + "WHERE datname = 'test' AND pid <> pg_backend_pid() AND application_name = 'veles'")) {
+                        + "WHERE datname = 'test' AND pid <> pg_backend_pid() AND application_name = 'veles'"
+                        // only this test's writer: its last statement names the test's own table
+                        + " AND query LIKE '%" + table + "%'")) {
                     assertThat(killed.next()).as("the writer's connection").isTrue();
                 }
             }
