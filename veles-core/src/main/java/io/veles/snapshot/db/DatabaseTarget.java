@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * A database that the {@code odbc} parameter names, mapped onto a JDBC driver (the JVM has no
  * ODBC bridge). Accepted forms:
  * <ul>
- *   <li>the seed's ODBC string: {@code DRIVER={MySQL};SERVER=localhost;DATABASE=test;UID=test;PWD=test}
+ *   <li>VELES's ODBC string: {@code DRIVER={MySQL};SERVER=localhost;DATABASE=test;UID=test;PWD=test}
  *       (optional {@code PORT}); drivers for MySQL, MariaDB, PostgreSQL and SQLite3, by name or
  *       by library file;</li>
  *   <li>{@code DSN=name}, read from odbc.ini (its {@code Driver} looked up in odbcinst.ini);

@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The snapshot rows of a database table of the seed's schema: {@code timestamp, id, log_id,
+ * The snapshot rows of a database table of VELES's schema: {@code timestamp, id, log_id,
  * workflow, name, codec, data}, one row per snapshot, created with the dialect's nearest types if
  * missing ({@link TableSchema}). Pins are {@link SnapshotPins}' job.
  *

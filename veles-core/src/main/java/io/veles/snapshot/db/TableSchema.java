@@ -10,7 +10,7 @@ import java.util.Locale;
 
 /**
  * The snapshot table's schema: creates the table and its chunk table with the dialect's nearest
- * types if missing, checks that an existing one has the seed's columns, and tells how precisely
+ * types if missing, checks that an existing one has VELES's columns, and tells how precisely
  * its timestamp column keeps time.
  */
 final class TableSchema {
