@@ -1,6 +1,8 @@
 package io.veles.snapshot.db;
 
 import io.veles.snapshot.SnapshotException;
+import io.veles.snapshot.SnapshotStoreException;
+import io.veles.util.Messages;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -265,7 +267,7 @@ public final class DatabaseTarget {
                 throw new SnapshotException("no JDBC driver for " + dialect.displayName() + " on the class path: add "
                         + driverArtifact(), e);
             }
-            throw new SnapshotException("cannot connect to " + description + ": " + SqlErrors.oneLine(e), e);
+            throw new SnapshotStoreException("cannot connect to " + description + ": " + Messages.innermostOneLine(e), e);
         }
     }
 
