@@ -2,6 +2,7 @@ package io.veles.cli;
 
 import io.veles.snapshot.store.HttpLimits;
 import io.veles.snapshot.store.s3.S3Options;
+import io.veles.util.Messages;
 import io.veles.util.Printable;
 import io.veles.util.Secrets;
 import java.time.Duration;
@@ -162,14 +163,6 @@ public final class Main implements Runnable {
      * control characters (messages quote snapshot contents).
      */
     static String oneLine(Throwable e) {
-        return Printable.escape(Secrets.scrub(message(e), SECRETS));
-    }
-
-    private static String message(Throwable e) {
-        String message = e.getMessage();
-        if (message == null || message.isBlank()) {
-            message = e.getClass().getSimpleName();
-        }
-        return message.replace('\n', ' ').strip();
+        return Printable.escape(Secrets.scrub(Messages.oneLine(e), SECRETS));
     }
 }

@@ -30,7 +30,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code veles snapshot ls|verify|inspect|extract-code}. */
+/** {@code veles snapshot ls|verify|inspect|diff|convert|prune|pin|extract-code}. */
 @Command(name = "snapshot", mixinStandardHelpOptions = true,
         description = "List, check, compare, convert and prune snapshots, in directories or database tables.",
         footer = {"", "Examples:", "  veles snapshot ls snapshots", "  veles snapshot inspect snapshots",

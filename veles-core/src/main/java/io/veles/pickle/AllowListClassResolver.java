@@ -1,11 +1,11 @@
 package io.veles.pickle;
 
-import io.veles.util.Printable;
 import com.esotericsoftware.kryo.Registration;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.util.DefaultClassResolver;
 import com.esotericsoftware.kryo.util.IdentityObjectIntMap;
-import io.veles.snapshot.SnapshotException;
+import io.veles.snapshot.IncompatibleSnapshotException;
+import io.veles.util.Printable;
 import java.nio.file.Path;
 import java.util.Set;
 
@@ -86,7 +86,7 @@ final class AllowListClassResolver extends DefaultClassResolver {
                 return removedUnits.standIn(className);
             }
             String shown = Printable.escape(className); // read from the payload: may hold any character
-            throw new SnapshotException("snapshot names class " + shown + (current.equals(className) ? ""
+            throw new IncompatibleSnapshotException("snapshot names class " + shown + (current.equals(className) ? ""
                     : " (renamed to " + Printable.escape(current) + ")") + ", which the code no longer has (renamed, moved or removed?"
                     + " map it with --rename-class OLD=NEW" + (unit ? "; a unit class removed on purpose: --removed-unit-class "
                     + shown + " (RestoreRules.removedUnitClass) restores its units as placeholders that do nothing" : "") + ")", e);

@@ -1,35 +1,28 @@
 package io.veles.pickle;
 
+import io.veles.snapshot.format.SnapshotFormat;
+
 /**
  * The shuffle filter (as in Blosc and HDF5): the bytes of each block of numeric elements are
  * regrouped by significance — every element's first byte, then every second byte, and so on. The
  * sign and exponent bytes of a layer's weights are nearly all alike, so grouped they compress far
  * better than interleaved with the noisy low mantissa bytes.
  *
- * <p>Arrays are shuffled in blocks of {@link #BLOCK_BYTES}, which both sides cut identically
- * whatever their buffers; arrays smaller than {@link #MIN_ARRAY_BYTES} and single-byte elements are
- * written as they are.
+ * <p>Arrays are shuffled in blocks of {@link SnapshotFormat#SHUFFLE_BLOCK_BYTES}, which both sides
+ * cut identically whatever their buffers; arrays smaller than
+ * {@link SnapshotFormat#SHUFFLE_MIN_ARRAY_BYTES} and single-byte elements are written as they are.
  */
 final class ByteShuffle {
-    /**
-     * Bytes per shuffled block. Large, so that each byte plane spans many deflate blocks with one
-     * set of statistics: on N(0, 0.05) weights with gzip, 32 KiB blocks saved 4.5% over plain
-     * gzip, 1 MiB blocks 9.7%, 4 MiB blocks (the codecs' block size) 9.9%.
-     */
-    static final int BLOCK_BYTES = 4 << 20;
-    /** Arrays below this are not worth the pass. */
-    static final int MIN_ARRAY_BYTES = 4 << 10;
-
     private ByteShuffle() {
     }
 
     static boolean applies(int length, int width) {
-        return width > 1 && (long) length * width >= MIN_ARRAY_BYTES;
+        return width > 1 && (long) length * width >= SnapshotFormat.SHUFFLE_MIN_ARRAY_BYTES;
     }
 
     /** Elements of {@code width} bytes per block. */
     static int elementsPerBlock(int width) {
-        return BLOCK_BYTES / width;
+        return SnapshotFormat.SHUFFLE_BLOCK_BYTES / width;
     }
 
     /** Regroups {@code count} elements of {@code width} bytes from {@code in} into {@code out}. */

@@ -6,7 +6,8 @@ import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.serializers.DefaultSerializers;
-import io.veles.snapshot.SnapshotException;
+import io.veles.snapshot.CorruptSnapshotException;
+import io.veles.snapshot.IncompatibleSnapshotException;
 import java.io.IOException;
 import java.io.ObjectOutputStream;
 import java.io.OutputStream;
@@ -91,7 +92,7 @@ final class EverydayValues {
         public EnumMap<?, ?> read(Kryo kryo, Input input, Class<? extends EnumMap<?, ?>> type) {
             Registration registration = kryo.readClass(input);
             if (registration == null || !registration.getType().isEnum()) {
-                throw new SnapshotException("snapshot is corrupt: an enum map's key type is not an enum");
+                throw new CorruptSnapshotException("snapshot is corrupt: an enum map's key type is not an enum");
             }
             Class keyType = registration.getType();
             EnumMap map = new EnumMap(keyType);
@@ -113,7 +114,7 @@ final class EverydayValues {
             try {
                 return Enum.valueOf(keyType, name);
             } catch (IllegalArgumentException e) {
-                throw new SnapshotException("cannot restore an EnumMap key: " + keyType.getName() + " has no constant "
+                throw new IncompatibleSnapshotException("cannot restore an EnumMap key: " + keyType.getName() + " has no constant "
                         + name + " any more", e);
             }
         }

@@ -1,5 +1,6 @@
 package io.veles.pickle;
 
+import io.veles.snapshot.CorruptSnapshotException;
 import io.veles.snapshot.SnapshotException;
 import io.veles.workflow.RemovedUnit;
 import io.veles.workflow.Unit;
@@ -58,7 +59,7 @@ public final class GraphReader {
         try {
             root = session.kryo.readClassAndObject(input);
             if (!(root instanceof Workflow) || ((Workflow) root).workflow() != null) {
-                throw new SnapshotException("snapshot is corrupt: its first object is not a main workflow");
+                throw new CorruptSnapshotException("snapshot is corrupt: its first object is not a main workflow");
             }
             UnitTable table = context.units();
             for (int i = 0; i < table.size(); i++) {
@@ -73,11 +74,11 @@ public final class GraphReader {
             throw SnapshotKryo.unwrap(e, "cannot read the state" + context.inUnit());
         }
         if (context.units().size() != unitCount) {
-            throw new SnapshotException("snapshot is corrupt: its manifest lists " + unitCount
+            throw new CorruptSnapshotException("snapshot is corrupt: its manifest lists " + unitCount
                     + " units, its payload holds " + context.units().size());
         }
         if (input.remaining() != 0) {
-            throw new SnapshotException("snapshot is corrupt: " + input.remaining() + " payload bytes follow the last unit");
+            throw new CorruptSnapshotException("snapshot is corrupt: " + input.remaining() + " payload bytes follow the last unit");
         }
         for (Unit unit : context.units().units()) {
             if (unit instanceof RemovedUnit) {

@@ -1,5 +1,7 @@
 package io.veles.pickle;
 
+import io.veles.snapshot.CorruptSnapshotException;
+import io.veles.snapshot.IncompatibleSnapshotException;
 import io.veles.snapshot.SnapshotException;
 import io.veles.util.Primitives;
 import java.util.ArrayList;
@@ -63,12 +65,12 @@ final class PickleContext {
                 }
             }
             if (description == null) {
-                throw new SnapshotException("snapshot is corrupt: its manifest does not describe class " + type.getName());
+                throw new CorruptSnapshotException("snapshot is corrupt: its manifest does not describe class " + type.getName());
             }
             try {
                 plan = new ReadPlan(description, ClassSchema.of(type), rules);
             } catch (SnapshotException e) {
-                throw new SnapshotException(e.getMessage() + inUnit(), e);
+                throw e.reworded(e.getMessage() + inUnit());
             }
             report.fieldsChanged(plan);
             plans.put(type, plan);
@@ -114,7 +116,7 @@ final class PickleContext {
         if (converted != null) {
             return converted;
         }
-        throw new SnapshotException("cannot restore " + slot.field.getDeclaringClass().getName() + "." + slot.key
+        throw new IncompatibleSnapshotException("cannot restore " + slot.field.getDeclaringClass().getName() + "." + slot.key
                 + ": the snapshot holds " + (value == null ? "null" : value.getClass().getName())
                 + ", the code declares " + slot.typeName() + inUnit()
                 + (value == null ? "" : "; map it with a conversion in the restore rules"));

@@ -13,7 +13,7 @@ package io.veles.pickle;
  *       object is used: for a unit, before its {@code initialize()}, both when the workflow is new
  *       and after a restore. Constructors are not run on restore.
  *   <li>{@link #getState(State)} and {@link #setState(State)} customise what is saved and how it
- *       is read back (the seed's {@code __getstate__}/{@code __setstate__}). Overrides call
+ *       is read back (VELES's {@code __getstate__}/{@code __setstate__}). Overrides call
  *       {@code super} first; a snapshot is refused if they do not, so base state is never lost.
  * </ul>
  */

@@ -1,6 +1,6 @@
 package io.veles.pickle;
 
-import io.veles.snapshot.SnapshotException;
+import io.veles.snapshot.IncompatibleSnapshotException;
 import io.veles.workflow.Unit;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -171,7 +171,7 @@ final class ReadPlan {
         if (rules != null && rules.canConvert(FieldSlot.Kind.boxOf(recorded), FieldSlot.Kind.boxOf(target.kind))) {
             return;
         }
-        throw new SnapshotException("cannot restore " + current.type.getName() + "." + field.name()
+        throw new IncompatibleSnapshotException("cannot restore " + current.type.getName() + "." + field.name()
                 + ": the snapshot holds " + field.type() + ", the code declares " + target.typeName()
                 + "; map it with a conversion in the restore rules");
     }

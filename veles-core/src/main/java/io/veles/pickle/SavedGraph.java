@@ -1,6 +1,7 @@
 package io.veles.pickle;
 
 import com.esotericsoftware.kryo.Kryo;
+import io.veles.snapshot.CorruptSnapshotException;
 import io.veles.snapshot.SnapshotException;
 import io.veles.workflow.Workflow;
 import java.io.InputStream;
@@ -59,7 +60,7 @@ public final class SavedGraph {
         try {
             root = kryo.readClassAndObject(input);
             if (!(root instanceof SavedObject) || !Workflow.class.isAssignableFrom(((SavedObject) root).type())) {
-                throw new SnapshotException("snapshot is corrupt: its first object is not a main workflow");
+                throw new CorruptSnapshotException("snapshot is corrupt: its first object is not a main workflow");
             }
             for (current = 0; current < table.size(); current++) {
                 serializers.readFields(kryo, input, table.get(current));
@@ -74,14 +75,14 @@ public final class SavedGraph {
         Object parent = rootFields.containsKey("workflow") ? rootFields.get("workflow")
                 : rootFields.get("io.veles.workflow.Unit#workflow");
         if (parent != null) {
-            throw new SnapshotException("snapshot is corrupt: its first object is not a main workflow");
+            throw new CorruptSnapshotException("snapshot is corrupt: its first object is not a main workflow");
         }
         if (table.size() != units.size()) {
-            throw new SnapshotException("snapshot is corrupt: its manifest lists " + units.size()
+            throw new CorruptSnapshotException("snapshot is corrupt: its manifest lists " + units.size()
                     + " units, its payload holds " + table.size());
         }
         if (input.remaining() != 0) {
-            throw new SnapshotException("snapshot is corrupt: " + input.remaining() + " payload bytes follow the last unit");
+            throw new CorruptSnapshotException("snapshot is corrupt: " + input.remaining() + " payload bytes follow the last unit");
         }
         return new SavedGraph((SavedObject) root, List.copyOf(table));
     }

@@ -9,6 +9,7 @@ import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.serializers.CollectionSerializer;
 import com.esotericsoftware.kryo.serializers.ImmutableCollectionsSerializers;
 import com.esotericsoftware.kryo.serializers.MapSerializer;
+import io.veles.snapshot.CorruptSnapshotException;
 import io.veles.snapshot.SnapshotException;
 import io.veles.workflow.Unit;
 import java.lang.reflect.Array;
@@ -106,7 +107,7 @@ final class SavedStateSerializers {
             description = recorded.get(rules.recordedName(type.getName()));
         }
         if (description == null) {
-            throw new SnapshotException("snapshot is corrupt: its manifest does not describe class " + type.getName());
+            throw new CorruptSnapshotException("snapshot is corrupt: its manifest does not describe class " + type.getName());
         }
         return description;
     }
@@ -150,13 +151,13 @@ final class SavedStateSerializers {
             if (number < units.size()) {
                 SavedObject unit = units.get(number);
                 if (unit.type() != type) {
-                    throw new SnapshotException("snapshot is corrupt: unit " + number + " is a " + unit.className()
+                    throw new CorruptSnapshotException("snapshot is corrupt: unit " + number + " is a " + unit.className()
                             + ", referenced as a " + type.getName());
                 }
                 return unit;
             }
             if (number != units.size()) {
-                throw new SnapshotException("snapshot is corrupt: reference to unit " + number + " before unit " + units.size());
+                throw new CorruptSnapshotException("snapshot is corrupt: reference to unit " + number + " before unit " + units.size());
             }
             SavedObject unit = new SavedObject(type, true);
             units.add(unit);

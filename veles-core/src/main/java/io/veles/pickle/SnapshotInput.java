@@ -1,6 +1,7 @@
 package io.veles.pickle;
 
 import com.esotericsoftware.kryo.io.Input;
+import io.veles.snapshot.CorruptSnapshotException;
 import io.veles.snapshot.SnapshotException;
 import io.veles.util.ByteCounts;
 import java.io.InputStream;
@@ -72,7 +73,7 @@ class SnapshotInput extends Input {
     int checkedLength(int length, int width, int heapBytesPerElement, String what) {
         long bytes = (long) length * width;
         if (length < 0 || bytes > remaining()) {
-            throw new SnapshotException("snapshot is corrupt: it declares " + what + " of " + length
+            throw new CorruptSnapshotException("snapshot is corrupt: it declares " + what + " of " + length
                     + " elements, more than the " + remaining() + " bytes left can hold");
         }
         if (bytes > HeapLimit.maxBytes()) {

@@ -1,6 +1,6 @@
 package io.veles.pickle;
 
-import io.veles.snapshot.SnapshotException;
+import io.veles.snapshot.CorruptSnapshotException;
 import io.veles.workflow.Unit;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -36,13 +36,13 @@ final class UnitTable {
         if (number < units.size()) {
             Unit unit = units.get(number);
             if (unit.getClass() != type) {
-                throw new SnapshotException("snapshot is corrupt: unit " + number + " is a "
+                throw new CorruptSnapshotException("snapshot is corrupt: unit " + number + " is a "
                         + unit.getClass().getName() + ", referenced as a " + type.getName());
             }
             return unit;
         }
         if (number != units.size()) {
-            throw new SnapshotException("snapshot is corrupt: reference to unit " + number + " before unit " + units.size());
+            throw new CorruptSnapshotException("snapshot is corrupt: reference to unit " + number + " before unit " + units.size());
         }
         Unit unit = (Unit) create.apply(type);
         numbers.put(unit, number);

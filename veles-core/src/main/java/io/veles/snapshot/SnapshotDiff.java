@@ -80,7 +80,7 @@ public final class SnapshotDiff {
             Class<? extends Workflow> type = workflowClass(className, source, classLoader);
             return reader.readSaved(RestoreRules.forWorkflow(type));
         } catch (IOException e) {
-            throw new SnapshotException("cannot read " + source + ": " + e.getMessage(), e);
+            throw new SnapshotStoreException("cannot read " + source + ": " + e.getMessage(), e);
         }
     }
 

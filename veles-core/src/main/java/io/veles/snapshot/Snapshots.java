@@ -1,21 +1,22 @@
 package io.veles.snapshot;
 
-import io.veles.pickle.RestoreRules;
 import io.veles.pickle.GraphReader;
+import io.veles.pickle.RestoreRules;
 import io.veles.progress.Progress;
 import io.veles.snapshot.codec.Codec;
 import io.veles.snapshot.format.CodeFingerprint;
 import io.veles.snapshot.format.Manifest;
 import io.veles.snapshot.format.SnapshotKey;
 import io.veles.snapshot.format.SnapshotReader;
+import io.veles.snapshot.store.DirectoryStore;
 import io.veles.snapshot.store.DownloadedSnapshots;
 import io.veles.snapshot.store.HttpDownload;
 import io.veles.snapshot.store.HttpLimits;
-import io.veles.snapshot.store.DirectoryStore;
 import io.veles.snapshot.store.SnapshotSource;
 import io.veles.snapshot.store.SnapshotStore;
 import io.veles.snapshot.store.SnapshotStores;
 import io.veles.snapshot.store.StoredSnapshot;
+import io.veles.util.Closeables;
 import io.veles.util.Printable;
 import io.veles.workflow.Workflow;
 import java.io.IOException;
@@ -89,7 +90,7 @@ public final class Snapshots {
         try {
             checkNamedCodec(reader, name);
         } catch (SnapshotException e) {
-            closeQuietly(reader);
+            Closeables.closeQuietly(reader);
             throw e;
         }
         return reader;
@@ -115,7 +116,7 @@ public final class Snapshots {
         try {
             return SnapshotReader.open(readingWithProgress(temporary, address), address, key);
         } catch (IOException e) {
-            throw new SnapshotException("cannot read the download of " + address + ": " + e.getMessage(), e);
+            throw new SnapshotStoreException("cannot read the download of " + address + ": " + e.getMessage(), e);
         } finally {
             deleteQuietly(temporary);
         }
@@ -132,7 +133,7 @@ public final class Snapshots {
             if (e instanceof RuntimeException r) {
                 throw r;
             }
-            throw new SnapshotException("cannot read the download of " + address + ": " + e.getMessage(), e);
+            throw new SnapshotStoreException("cannot read the download of " + address + ": " + e.getMessage(), e);
         }
     }
 
@@ -153,7 +154,7 @@ public final class Snapshots {
                 return new Restored<>(workflow, reader.manifest(), reader.source());
             }
         } catch (IOException e) {
-            throw new SnapshotException("cannot read the download of " + address + ": " + e.getMessage(), e);
+            throw new SnapshotStoreException("cannot read the download of " + address + ": " + e.getMessage(), e);
         } finally {
             deleteQuietly(temporary);
         }
@@ -252,7 +253,7 @@ public final class Snapshots {
                 W workflow = restore(reader, workflowClass, rules);
                 return new Restored<>(workflow, reader.manifest(), reader.source());
             } catch (IOException e) {
-                throw new SnapshotException("cannot close " + name + ": " + e.getMessage(), e);
+                throw new SnapshotStoreException("cannot close " + name + ": " + e.getMessage(), e);
             }
         }
     }
@@ -335,7 +336,7 @@ public final class Snapshots {
         try {
             copy = PrivateCopy.create();
         } catch (IOException e) {
-            closeQuietly(in);
+            Closeables.closeQuietly(in);
             throw new SnapshotException("cannot make a private copy of " + name + " under "
                     + System.getProperty("java.io.tmpdir") + ": " + e.getMessage(), e);
         }
@@ -346,20 +347,12 @@ public final class Snapshots {
             }
             return SnapshotReader.open(Progress.track(copy.input(), "restoring " + name, source.size()), name, key);
         } catch (IOException e) {
-            closeQuietly(copy);
-            throw new SnapshotException("cannot copy " + name + " into a private file under "
+            Closeables.closeQuietly(copy);
+            throw new SnapshotStoreException("cannot copy " + name + " into a private file under "
                     + System.getProperty("java.io.tmpdir") + ": " + e.getMessage(), e);
         } catch (RuntimeException | Error e) {
-            closeQuietly(copy);
+            Closeables.closeQuietly(copy);
             throw e;
-        }
-    }
-
-    private static void closeQuietly(java.io.Closeable closeable) {
-        try {
-            closeable.close();
-        } catch (IOException ignored) {
-            // reporting why it is being closed matters more
         }
     }
 }

@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * <p>A snapshot is taken while this unit runs, after its counters are updated, so that a restore
  * continues with the units that follow it in the same iteration.
  *
- * <p>{@link #create} picks where snapshots go from the settings, as the seed's
+ * <p>{@link #create} picks where snapshots go from the settings, as VELES's
  * {@code Snapshotter} does: files, or a database when {@code odbc} is given.
  */
 public abstract class Snapshotter extends Unit {

@@ -3,7 +3,7 @@ package io.veles.snapshot;
 import io.veles.workflow.Workflow;
 
 /**
- * Writes snapshots as rows of the seed's table ({@code timestamp, id, log_id, workflow, name,
+ * Writes snapshots as rows of VELES's table ({@code timestamp, id, log_id, workflow, name,
  * codec, data}) in the database that {@code odbc} names, table {@code table} (default
  * {@code veles}), created if missing. Each snapshot is one transaction: a failure leaves nothing of
  * it visible. Restore with {@code odbc://<odbc>&<table>&<id>&<log_id>&<name>}, which

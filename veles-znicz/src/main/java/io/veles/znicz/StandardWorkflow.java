@@ -46,7 +46,7 @@ import java.util.Map;
  * (per epoch), {@code decision.max_epochs}, {@code decision.fail_iterations} and the
  * {@code snapshotter.*} parameters ({@code odbc} and {@code table} included).
  *
- * <p>A subclass may link differently by overriding {@link #link()}; the seed's rule is checked
+ * <p>A subclass may link differently by overriding {@link #link()}; VELES's rule is checked
  * either way: the snapshotter must block the whole pipeline, with no link around it.
  */
 public class StandardWorkflow extends Workflow implements ResultProvider, ResumableSettings {
@@ -151,7 +151,7 @@ public class StandardWorkflow extends Workflow implements ResultProvider, Resuma
     }
 
     /**
-     * The seed's rule: a snapshotter must block the whole pipeline, or units after it could run
+     * VELES's rule: a snapshotter must block the whole pipeline, or units after it could run
      * before a snapshot of the iteration is complete. Refuses a workflow in which the repeater
      * can be reached again without passing the snapshotter, naming that path.
      */

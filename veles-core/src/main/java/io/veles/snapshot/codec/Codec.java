@@ -67,7 +67,7 @@ public enum Codec {
         }
     },
 
-    /** gzip (Deflate), the seed's default. */
+    /** gzip (Deflate), VELES's default. */
     GZIP("gz", ".gz", 1, 9, 6) {
         @Override
         OutputStream open(OutputStream sink, int level) throws IOException {
@@ -262,7 +262,7 @@ public enum Codec {
         return out.toByteArray();
     }
 
-    /** The seed's argument value: none, snappy, gz, bz2, xz, zst, lz4. */
+    /** VELES's argument value: none, snappy, gz, bz2, xz, zst, lz4. */
     public String argument() {
         return argument;
     }
@@ -304,7 +304,7 @@ public enum Codec {
     }
 
     /**
-     * The codec a user names: the seed's values ({@code ""}/none, snappy, gz, bz2, xz, plus zst
+     * The codec a user names: VELES's values ({@code ""}/none, snappy, gz, bz2, xz, plus zst
      * and lz4), or the long names gzip, bzip2, lzma, zstd; case does not matter.
      */
     public static Codec fromArgument(String value) {

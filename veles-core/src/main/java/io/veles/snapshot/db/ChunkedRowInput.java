@@ -1,5 +1,6 @@
 package io.veles.snapshot.db;
 
+import io.veles.util.Messages;
 import java.io.IOException;
 import java.io.InputStream;
 import java.sql.Connection;
@@ -91,7 +92,7 @@ final class ChunkedRowInput extends InputStream {
             }
         } catch (SQLException e) {
             throw new IOException("cannot read snapshot " + row.name() + " from " + layout.describe() + ": "
-                    + SqlErrors.oneLine(e), e);
+                    + Messages.innermostOneLine(e), e);
         }
     }
 

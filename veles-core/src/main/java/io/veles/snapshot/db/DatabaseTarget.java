@@ -1,6 +1,8 @@
 package io.veles.snapshot.db;
 
 import io.veles.snapshot.SnapshotException;
+import io.veles.snapshot.SnapshotStoreException;
+import io.veles.util.Messages;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -16,7 +18,7 @@ import java.util.regex.Pattern;
  * A database that the {@code odbc} parameter names, mapped onto a JDBC driver (the JVM has no
  * ODBC bridge). Accepted forms:
  * <ul>
- *   <li>the seed's ODBC string: {@code DRIVER={MySQL};SERVER=localhost;DATABASE=test;UID=test;PWD=test}
+ *   <li>VELES's ODBC string: {@code DRIVER={MySQL};SERVER=localhost;DATABASE=test;UID=test;PWD=test}
  *       (optional {@code PORT}); drivers for MySQL, MariaDB, PostgreSQL and SQLite3, by name or
  *       by library file;</li>
  *   <li>{@code DSN=name}, read from odbc.ini (its {@code Driver} looked up in odbcinst.ini);
@@ -265,7 +267,7 @@ public final class DatabaseTarget {
                 throw new SnapshotException("no JDBC driver for " + dialect.displayName() + " on the class path: add "
                         + driverArtifact(), e);
             }
-            throw new SnapshotException("cannot connect to " + description + ": " + SqlErrors.oneLine(e), e);
+            throw new SnapshotStoreException("cannot connect to " + description + ": " + Messages.innermostOneLine(e), e);
         }
     }
 

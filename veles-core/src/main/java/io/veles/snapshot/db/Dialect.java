@@ -13,7 +13,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 
 /**
- * What differs between the databases we store snapshots in: the column types of the seed's table
+ * What differs between the databases we store snapshots in: the column types of VELES's table
  * (each dialect's nearest), identifier quoting, and how a timestamp is bound and read.
  * Timestamps are stored in UTC, to the microsecond, without a zone.
  */
@@ -93,7 +93,7 @@ public enum Dialect {
         return quote + column + quote;
     }
 
-    /** The seed's table: one row per snapshot. */
+    /** VELES's table: one row per snapshot. */
     String createSnapshotTable(String table) {
         return "CREATE TABLE IF NOT EXISTS " + table + " ("
                 + quote("timestamp") + " " + timestampType + ", "

@@ -1,6 +1,7 @@
 package io.veles.snapshot.db;
 
 import io.veles.snapshot.SnapshotException;
+import io.veles.snapshot.SnapshotSettings;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,7 +15,6 @@ import java.util.List;
  */
 public record OdbcSource(String odbc, String table, String id, String logId, String name) {
     public static final String SCHEME = "odbc://";
-    public static final String DEFAULT_TABLE = "veles";
     private static final String FORM = "odbc://<odbc string>&<table>&<id>&<log_id>[&<name>]";
 
     public static boolean matches(String source) {
@@ -37,7 +37,7 @@ public record OdbcSource(String odbc, String table, String id, String logId, Str
         String id = part(parts, 2);
         String logId = part(parts, 3);
         String name = part(parts, 4);
-        table = table.isEmpty() ? DEFAULT_TABLE : Identifiers.table(table);
+        table = table.isEmpty() ? SnapshotSettings.DEFAULT_TABLE : Identifiers.table(table);
         if (!id.isEmpty()) {
             Identifiers.id("id", id);
         }

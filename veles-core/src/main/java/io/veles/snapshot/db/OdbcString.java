@@ -8,7 +8,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * An ODBC connection string, {@code KEY=value;KEY={value; with braces}}, as the seed's
+ * An ODBC connection string, {@code KEY=value;KEY={value; with braces}}, as VELES's
  * {@code odbc} parameter takes it. Keys are case-insensitive and kept upper-cased; a braced value
  * may hold {@code ;} and {@code =}, and {@code }}} stands for one {@code }}.
  *

@@ -1,6 +1,7 @@
 package io.veles.snapshot.db;
 
-import io.veles.snapshot.SnapshotException;
+import io.veles.snapshot.SnapshotStoreException;
+import io.veles.util.Messages;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -37,8 +38,8 @@ public final class SnapshotPins {
                 insert.executeUpdate();
             }
         } catch (SQLException e) {
-            throw new SnapshotException("cannot pin snapshot " + row.name() + " in " + layout.describe() + ": "
-                    + SqlErrors.oneLine(e), e);
+            throw new SnapshotStoreException("cannot pin snapshot " + row.name() + " in " + layout.describe() + ": "
+                    + Messages.innermostOneLine(e), e);
         }
     }
 
@@ -56,8 +57,8 @@ public final class SnapshotPins {
                 return delete.executeUpdate() > 0;
             }
         } catch (SQLException e) {
-            throw new SnapshotException("cannot unpin snapshot " + row.name() + " in " + layout.describe() + ": "
-                    + SqlErrors.oneLine(e), e);
+            throw new SnapshotStoreException("cannot unpin snapshot " + row.name() + " in " + layout.describe() + ": "
+                    + Messages.innermostOneLine(e), e);
         }
     }
 

@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * One snapshot in a table: the seed's columns other than {@code data}, and the stored size.
+ * One snapshot in a table: VELES's columns other than {@code data}, and the stored size.
  * Rows read from a table also carry their timestamp exactly as stored, which finds the row and its
  * chunks again.
  */
@@ -55,7 +55,7 @@ public final class SnapshotRow {
         return name;
     }
 
-    /** The seed's compression argument: "" (none), snappy, gz, bz2, xz, zst or lz4. */
+    /** VELES's compression argument: "" (none), snappy, gz, bz2, xz, zst or lz4. */
     public String codec() {
         return codec;
     }

@@ -1,7 +1,9 @@
 package io.veles.snapshot.db;
 
 import io.veles.snapshot.SnapshotException;
+import io.veles.snapshot.SnapshotStoreException;
 import io.veles.snapshot.store.SnapshotBody;
+import io.veles.util.Messages;
 import java.io.IOException;
 import java.io.InputStream;
 import java.sql.Connection;
@@ -17,7 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The snapshot rows of a database table of the seed's schema: {@code timestamp, id, log_id,
+ * The snapshot rows of a database table of VELES's schema: {@code timestamp, id, log_id,
  * workflow, name, codec, data}, one row per snapshot, created with the dialect's nearest types if
  * missing ({@link TableSchema}). Pins are {@link SnapshotPins}' job.
  *
@@ -101,8 +103,8 @@ public final class SnapshotTable {
             if (e.getCause() instanceof SQLException) {
                 throw writeFailed(row, (SQLException) e.getCause());
             }
-            throw new SnapshotException("cannot write snapshot " + row.name() + " to " + describe() + ": "
-                    + SqlErrors.oneLine(e), e);
+            throw new SnapshotStoreException("cannot write snapshot " + row.name() + " to " + describe() + ": "
+                    + Messages.innermostOneLine(e), e);
         }
     }
 
@@ -111,7 +113,7 @@ public final class SnapshotTable {
         try (Connection connection = layout.target.connect(true)) {
             schema.createIfMissing(connection);
         } catch (SQLException e) {
-            throw new SnapshotException("cannot prepare " + describe() + ": " + SqlErrors.oneLine(e), e);
+            throw new SnapshotStoreException("cannot prepare " + describe() + ": " + Messages.innermostOneLine(e), e);
         }
     }
 
@@ -121,8 +123,8 @@ public final class SnapshotTable {
     }
 
     private SnapshotException writeFailed(SnapshotRow row, SQLException e) {
-        return new SnapshotException("cannot store snapshot " + row.name() + " in " + describe() + ": "
-                + SqlErrors.oneLine(e) + "; nothing of it was kept", e);
+        return new SnapshotStoreException("cannot store snapshot " + row.name() + " in " + describe() + ": "
+                + Messages.innermostOneLine(e) + "; nothing of it was kept", e);
     }
 
     /**
@@ -215,8 +217,8 @@ public final class SnapshotTable {
                 throw e;
             }
         } catch (SQLException e) {
-            throw new SnapshotException("cannot delete snapshot " + row.name() + " from " + describe() + ": "
-                    + SqlErrors.oneLine(e), e);
+            throw new SnapshotStoreException("cannot delete snapshot " + row.name() + " from " + describe() + ": "
+                    + Messages.innermostOneLine(e), e);
         }
     }
 

@@ -1,6 +1,8 @@
 package io.veles.snapshot.db;
 
 import io.veles.snapshot.SnapshotException;
+import io.veles.snapshot.SnapshotStoreException;
+import io.veles.util.Messages;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
@@ -58,7 +60,7 @@ final class TableLayout {
     }
 
     SnapshotException readFailed(SQLException e) {
-        return new SnapshotException("cannot read " + describe() + ": " + SqlErrors.oneLine(e), e);
+        return new SnapshotStoreException("cannot read " + describe() + ": " + Messages.innermostOneLine(e), e);
     }
 
     /** A connection to a database that has the snapshot table; refuses in one line if it has not. */

@@ -1,6 +1,7 @@
 package io.veles.snapshot.db;
 
-import io.veles.snapshot.SnapshotException;
+import io.veles.snapshot.SnapshotStoreException;
+import io.veles.util.Messages;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,7 +11,7 @@ import java.util.Locale;
 
 /**
  * The snapshot table's schema: creates the table and its chunk table with the dialect's nearest
- * types if missing, checks that an existing one has the seed's columns, and tells how precisely
+ * types if missing, checks that an existing one has VELES's columns, and tells how precisely
  * its timestamp column keeps time.
  */
 final class TableSchema {
@@ -43,8 +44,8 @@ final class TableSchema {
         try (Statement statement = connection.createStatement()) {
             statement.executeQuery(sql).close();
         } catch (SQLException e) {
-            throw new SnapshotException("table " + name + " of " + layout.target.description()
-                    + " exists but does not have the snapshot columns: " + SqlErrors.oneLine(e), e);
+            throw new SnapshotStoreException("table " + name + " of " + layout.target.description()
+                    + " exists but does not have the snapshot columns: " + Messages.innermostOneLine(e), e);
         }
     }
 

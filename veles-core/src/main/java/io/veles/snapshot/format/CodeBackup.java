@@ -15,7 +15,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 /**
- * The workflow's own code, kept with a snapshot as the seed advises (a snapshot holds data only,
+ * The workflow's own code, kept with a snapshot as VELES advises (a snapshot holds data only,
  * and restoring needs the code it was taken with): the jar the workflow class came from, or the
  * class files of its package when it came from a directory. Stored as a zip; written out by
  * {@code veles snapshot extract-code}, never loaded by a restore.

@@ -36,8 +36,20 @@ public final class SnapshotFormat {
     public static final int FLAG_SIGNED = 1;
     /** Header flag: a code backup follows the payload ({@link CodeBackup}). */
     public static final int FLAG_CODE = 2;
-    /** Header flag: numeric arrays of 4 KiB and more are byte-shuffled in 32 KiB blocks. */
+    /**
+     * Header flag: numeric arrays of {@link #SHUFFLE_MIN_ARRAY_BYTES} and more are byte-shuffled in
+     * blocks of {@link #SHUFFLE_BLOCK_BYTES}.
+     */
     public static final int FLAG_SHUFFLE = 4;
+    /**
+     * Bytes per shuffled block (4 MiB); writer and reader cut arrays identically by it. Large, so
+     * that each byte plane spans many deflate blocks with one set of statistics: on N(0, 0.05)
+     * weights with gzip, 32 KiB blocks saved 4.5% over plain gzip, 1 MiB blocks 9.7%, 4 MiB blocks
+     * (the codecs' block size) 9.9%.
+     */
+    public static final int SHUFFLE_BLOCK_BYTES = 4 << 20;
+    /** Numeric arrays below this many bytes (4 KiB) are not worth the shuffle and stay as they are. */
+    public static final int SHUFFLE_MIN_ARRAY_BYTES = 4 << 10;
     /** All flags this version knows. */
     static final int KNOWN_FLAGS = FLAG_SIGNED | FLAG_CODE | FLAG_SHUFFLE;
     public static final int MAX_MANIFEST_BYTES = 64 << 20;

@@ -6,16 +6,18 @@ import io.veles.pickle.GraphReader;
 import io.veles.pickle.HeapLimit;
 import io.veles.pickle.RestoreRules;
 import io.veles.pickle.SavedGraph;
+import io.veles.snapshot.CorruptSnapshotException;
 import io.veles.snapshot.SnapshotException;
 import io.veles.snapshot.codec.Codec;
+import io.veles.util.Closeables;
 import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.DataOutputStream;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Optional;
@@ -71,7 +73,7 @@ public final class SnapshotReader implements Closeable {
             byte[] head = buffered.readNBytes(Codec.MAGIC_LENGTH);
             buffered.reset();
             if (head.length == 0) {
-                throw new SnapshotException(source + " is empty");
+                throw new CorruptSnapshotException(source + " is empty");
             }
             Optional<Codec> detected = Codec.detect(head, head.length);
             codec = detected.orElse(Codec.NONE);
@@ -81,17 +83,17 @@ public final class SnapshotReader implements Closeable {
 
             byte[] magic = content.readNBytes(SnapshotFormat.MAGIC.length);
             if (!Arrays.equals(magic, SnapshotFormat.MAGIC)) {
-                throw new SnapshotException(source + (codec == Codec.NONE ? " is not a veles snapshot"
+                throw new CorruptSnapshotException(source + (codec == Codec.NONE ? " is not a veles snapshot"
                         : " holds " + codec.argument() + " data that is not a veles snapshot"));
             }
             int version = data.readUnsignedShort();
             if (version > SnapshotFormat.VERSION) {
-                throw new SnapshotException(source + " is corrupt or from a newer veles: format version " + version
+                throw new CorruptSnapshotException(source + " is corrupt or from a newer veles: format version " + version
                         + ", this veles reads versions up to " + SnapshotFormat.VERSION);
             }
             int flags = data.readUnsignedShort();
             if ((flags & ~SnapshotFormat.KNOWN_FLAGS) != 0) {
-                throw new SnapshotException(source + " is corrupt or from a newer veles: unknown header flags " + flags);
+                throw new CorruptSnapshotException(source + " is corrupt or from a newer veles: unknown header flags " + flags);
             }
             boolean signed = (flags & SnapshotFormat.FLAG_SIGNED) != 0;
             boolean hasCode = (flags & SnapshotFormat.FLAG_CODE) != 0;
@@ -101,30 +103,30 @@ public final class SnapshotReader implements Closeable {
             }
             int manifestLength = data.readInt();
             if (manifestLength < 2 || manifestLength > SnapshotFormat.MAX_MANIFEST_BYTES) {
-                throw new SnapshotException(source + " is corrupt: its manifest length " + manifestLength + " is impossible");
+                throw new CorruptSnapshotException(source + " is corrupt: its manifest length " + manifestLength + " is impossible");
             }
             byte[] manifestBytes = new byte[manifestLength];
             data.readFully(manifestBytes);
             int expectedCrc = content.crc();
             if (data.readInt() != expectedCrc) {
-                throw new SnapshotException(source + " is corrupt: its manifest does not match its checksum");
+                throw new CorruptSnapshotException(source + " is corrupt: its manifest does not match its checksum");
             }
             Manifest manifest = SnapshotWriter.JSON.readValue(manifestBytes, Manifest.class);
             long payloadLength = data.readLong();
             if (payloadLength < 0 || payloadLength != manifest.payloadBytes) {
-                throw new SnapshotException(source + " is corrupt: its payload length " + payloadLength
+                throw new CorruptSnapshotException(source + " is corrupt: its payload length " + payloadLength
                         + " disagrees with its manifest");
             }
             return new SnapshotReader(source, codec, content, manifest, payloadLength, signed, key != null, hasCode,
                     shuffled);
         } catch (SnapshotException e) {
-            closeQuietly(raw);
+            Closeables.closeQuietly(raw);
             throw e;
         } catch (JacksonException e) {
-            closeQuietly(raw);
-            throw new SnapshotException(source + " is corrupt: its manifest is not valid JSON", e);
+            Closeables.closeQuietly(raw);
+            throw new CorruptSnapshotException(source + " is corrupt: its manifest is not valid JSON", e);
         } catch (IOException e) {
-            closeQuietly(raw);
+            Closeables.closeQuietly(raw);
             throw integrityError(source, codec, e);
         }
     }
@@ -191,7 +193,7 @@ public final class SnapshotReader implements Closeable {
         } catch (SnapshotException e) {
             // A damaged payload can fail in any way; if the bytes do not check out, say that instead.
             String integrity = integrityProblem(payload);
-            throw new SnapshotException(integrity != null ? integrity : source + ": " + e.getMessage(), e);
+            throw integrity != null ? new CorruptSnapshotException(integrity, e) : e.reworded(source + ": " + e.getMessage());
         }
         skipCode();
         checkTrailer();
@@ -207,7 +209,7 @@ public final class SnapshotReader implements Closeable {
         String named = manifest.workflowClass == null ? null : rules.currentName(manifest.workflowClass);
         String actual = root.getName();
         if (!actual.equals(named)) {
-            throw new SnapshotException("its payload's main workflow is a " + actual + " but its manifest names "
+            throw new CorruptSnapshotException("its payload's main workflow is a " + actual + " but its manifest names "
                     + manifest.workflowClass);
         }
     }
@@ -227,7 +229,7 @@ public final class SnapshotReader implements Closeable {
             checkRoot(saved.root().type(), rules);
         } catch (SnapshotException e) {
             String integrity = integrityProblem(payload);
-            throw new SnapshotException(integrity != null ? integrity : source + ": " + e.getMessage(), e);
+            throw integrity != null ? new CorruptSnapshotException(integrity, e) : e.reworded(source + ": " + e.getMessage());
         }
         skipCode();
         checkTrailer();
@@ -275,7 +277,7 @@ public final class SnapshotReader implements Closeable {
         while (left > 0) {
             int n = part.read(buffer, 0, (int) Math.min(buffer.length, left));
             if (n < 0) {
-                throw new SnapshotException(source + " is truncated: it ends " + left + " bytes early");
+                throw new CorruptSnapshotException(source + " is truncated: it ends " + left + " bytes early");
             }
             out.write(buffer, 0, n);
             left -= n;
@@ -310,7 +312,7 @@ public final class SnapshotReader implements Closeable {
     private void skipFully(CrcInputStream.Limited part, long length) throws IOException {
         long skipped = part.skip(length);
         if (skipped != length) {
-            throw new SnapshotException(source + " is truncated: it ends " + (length - skipped) + " bytes early");
+            throw new CorruptSnapshotException(source + " is truncated: it ends " + (length - skipped) + " bytes early");
         }
     }
 
@@ -318,11 +320,11 @@ public final class SnapshotReader implements Closeable {
     private byte[] readCode() throws IOException {
         long length = new DataInputStream(content).readLong();
         if (length < 0 || length > SnapshotFormat.MAX_CODE_BYTES) {
-            throw new SnapshotException(source + " is corrupt: its code backup length " + length + " is impossible");
+            throw new CorruptSnapshotException(source + " is corrupt: its code backup length " + length + " is impossible");
         }
         byte[] code = content.readNBytes((int) length);
         if (code.length < length) {
-            throw new SnapshotException(source + " is truncated: it ends inside its code backup");
+            throw new CorruptSnapshotException(source + " is truncated: it ends inside its code backup");
         }
         return code;
     }
@@ -335,7 +337,7 @@ public final class SnapshotReader implements Closeable {
         try {
             long length = new DataInputStream(content).readLong();
             if (length < 0 || length > SnapshotFormat.MAX_CODE_BYTES) {
-                throw new SnapshotException(source + " is corrupt: its code backup length " + length + " is impossible");
+                throw new CorruptSnapshotException(source + " is corrupt: its code backup length " + length + " is impossible");
             }
             skipFully(content.limit(length), length);
         } catch (IOException e) {
@@ -367,52 +369,44 @@ public final class SnapshotReader implements Closeable {
             DataInputStream data = new DataInputStream(content);
             byte[] magic = content.readNBytes(SnapshotFormat.TRAILER_MAGIC.length);
             if (magic.length < SnapshotFormat.TRAILER_MAGIC.length) {
-                throw new SnapshotException(source + " is truncated: it ends before its trailer");
+                throw new CorruptSnapshotException(source + " is truncated: it ends before its trailer");
             }
             if (!Arrays.equals(magic, SnapshotFormat.TRAILER_MAGIC)) {
-                throw new SnapshotException(source + " is corrupt: no trailer after the payload");
+                throw new CorruptSnapshotException(source + " is corrupt: no trailer after the payload");
             }
             long total = data.readLong();
             int crc = data.readInt();
             if (total != countBefore) {
-                throw new SnapshotException(source + " is corrupt: its trailer records " + total
+                throw new CorruptSnapshotException(source + " is corrupt: its trailer records " + total
                         + " bytes, " + countBefore + " were read");
             }
             if (crc != crcBefore) {
-                throw new SnapshotException(source + " is corrupt: its content does not match its checksum");
+                throw new CorruptSnapshotException(source + " is corrupt: its content does not match its checksum");
             }
             if (signed) {
                 byte[] signature = content.readNBytes(SnapshotKey.SIGNATURE_BYTES);
                 if (signature.length < SnapshotKey.SIGNATURE_BYTES) {
-                    throw new SnapshotException(source + " is truncated: it ends inside its signature");
+                    throw new CorruptSnapshotException(source + " is truncated: it ends inside its signature");
                 }
                 if (checkSignature && !MessageDigest.isEqual(signature, expectedSignature)) {
-                    throw new SnapshotException(source + " has a wrong signature: it was altered, or signed with another key");
+                    throw new CorruptSnapshotException(source + " has a wrong signature: it was altered, or signed with another key");
                 }
             }
             if (content.read() != -1) {
-                throw new SnapshotException(source + " is corrupt: data follows its trailer");
+                throw new CorruptSnapshotException(source + " is corrupt: data follows its trailer");
             }
         } catch (IOException e) {
             throw integrityError(source, codec, e);
         }
     }
 
-    private static SnapshotException integrityError(String source, Codec codec, IOException e) {
+    private static CorruptSnapshotException integrityError(String source, Codec codec, IOException e) {
         String data = codec == Codec.NONE ? "" : " " + codec.argument() + " stream";
         if (e instanceof EOFException) {
-            return new SnapshotException(source + " is truncated: its" + (data.isEmpty() ? " data" : data) + " ends early", e);
+            return new CorruptSnapshotException(source + " is truncated: its" + (data.isEmpty() ? " data" : data) + " ends early", e);
         }
         String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        return new SnapshotException(source + " is corrupt:" + (data.isEmpty() ? "" : " its" + data + " fails to decode:")
+        return new CorruptSnapshotException(source + " is corrupt:" + (data.isEmpty() ? "" : " its" + data + " fails to decode:")
                 + " " + detail, e);
-    }
-
-    private static void closeQuietly(InputStream in) {
-        try {
-            in.close();
-        } catch (IOException ignored) {
-            // the open failure is what the user needs to hear about
-        }
     }
 }

@@ -1,6 +1,7 @@
 package io.veles.snapshot.store;
 
 import io.veles.snapshot.SnapshotException;
+import io.veles.snapshot.SnapshotStoreException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -113,7 +114,7 @@ public final class AtomicFiles {
             return published;
         } catch (IOException e) {
             deleteQuietly(temporary);
-            throw new SnapshotException("cannot write " + target + ": " + describe(e), e);
+            throw new SnapshotStoreException("cannot write " + target + ": " + describe(e), e);
         } catch (RuntimeException | Error e) {
             deleteQuietly(temporary);
             throw e;
@@ -174,7 +175,7 @@ public final class AtomicFiles {
             fsyncDirectory(directory);
         } catch (IOException e) {
             deleteQuietly(temporary);
-            throw new SnapshotException("cannot point " + link + " at " + targetFileName + ": " + describe(e), e);
+            throw new SnapshotStoreException("cannot point " + link + " at " + targetFileName + ": " + describe(e), e);
         }
     }
 
@@ -183,7 +184,7 @@ public final class AtomicFiles {
         try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
             channel.force(true);
         } catch (IOException e) {
-            throw new SnapshotException("cannot sync directory " + directory + ": " + describe(e), e);
+            throw new SnapshotStoreException("cannot sync directory " + directory + ": " + describe(e), e);
         }
     }
 
@@ -212,7 +213,7 @@ public final class AtomicFiles {
         } catch (NoSuchFileException e) {
             return 0;
         } catch (IOException e) {
-            throw new SnapshotException("cannot clean temporary files in " + directory + ": " + describe(e), e);
+            throw new SnapshotStoreException("cannot clean temporary files in " + directory + ": " + describe(e), e);
         }
         return deleted;
     }

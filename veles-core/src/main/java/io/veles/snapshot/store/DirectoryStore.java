@@ -1,6 +1,7 @@
 package io.veles.snapshot.store;
 
 import io.veles.snapshot.SnapshotException;
+import io.veles.snapshot.SnapshotStoreException;
 import io.veles.snapshot.codec.Codec;
 import java.io.IOException;
 import java.io.InputStream;
@@ -60,7 +61,7 @@ public final class DirectoryStore implements SnapshotStore {
                 target = file.resolveSibling(Files.readSymbolicLink(file).getFileName());
             }
         } catch (IOException e) {
-            throw new SnapshotException("cannot read link " + file + ": " + AtomicFiles.describe(e), e);
+            throw new SnapshotStoreException("cannot read link " + file + ": " + AtomicFiles.describe(e), e);
         }
         return handle(target, target.toString(), size(target));
     }
@@ -93,7 +94,7 @@ public final class DirectoryStore implements SnapshotStore {
         try {
             return Files.newInputStream(file);
         } catch (IOException e) {
-            throw new SnapshotException("cannot read " + snapshot.location() + ": " + AtomicFiles.describe(e), e);
+            throw new SnapshotStoreException("cannot read " + snapshot.location() + ": " + AtomicFiles.describe(e), e);
         }
     }
 
@@ -139,7 +140,7 @@ public final class DirectoryStore implements SnapshotStore {
         try {
             Files.deleteIfExists(fileOf(snapshot));
         } catch (IOException e) {
-            throw new SnapshotException("cannot delete " + fileOf(snapshot) + ": " + AtomicFiles.describe(e), e);
+            throw new SnapshotStoreException("cannot delete " + fileOf(snapshot) + ": " + AtomicFiles.describe(e), e);
         }
     }
 
@@ -154,7 +155,7 @@ public final class DirectoryStore implements SnapshotStore {
         } catch (java.nio.file.FileAlreadyExistsException e) {
             // pinning twice is harmless
         } catch (IOException e) {
-            throw new SnapshotException("cannot pin " + file + ": " + AtomicFiles.describe(e), e);
+            throw new SnapshotStoreException("cannot pin " + file + ": " + AtomicFiles.describe(e), e);
         }
     }
 
@@ -163,7 +164,7 @@ public final class DirectoryStore implements SnapshotStore {
         try {
             return Files.deleteIfExists(pinMarker(snapshot.key()));
         } catch (IOException e) {
-            throw new SnapshotException("cannot unpin " + fileOf(snapshot) + ": " + AtomicFiles.describe(e), e);
+            throw new SnapshotStoreException("cannot unpin " + fileOf(snapshot) + ": " + AtomicFiles.describe(e), e);
         }
     }
 
@@ -204,7 +205,7 @@ public final class DirectoryStore implements SnapshotStore {
         } catch (NoSuchFileException e) {
             return result;
         } catch (IOException e) {
-            throw new SnapshotException("cannot list " + directory() + ": " + AtomicFiles.describe(e), e);
+            throw new SnapshotStoreException("cannot list " + directory() + ": " + AtomicFiles.describe(e), e);
         }
         return result;
     }

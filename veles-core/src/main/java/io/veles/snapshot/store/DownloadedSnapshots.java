@@ -1,6 +1,6 @@
 package io.veles.snapshot.store;
 
-import io.veles.snapshot.SnapshotException;
+import io.veles.snapshot.SnapshotStoreException;
 import io.veles.snapshot.codec.Codec;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -62,9 +62,9 @@ public final class DownloadedSnapshots {
                 Files.deleteIfExists(copy);
             }
         } catch (IOException e) {
-            throw new SnapshotException("cannot keep the download in " + directory + ": " + e.getMessage(), e);
+            throw new SnapshotStoreException("cannot keep the download in " + directory + ": " + e.getMessage(), e);
         }
-        throw new SnapshotException("cannot keep the download in " + directory + ": " + name
+        throw new SnapshotStoreException("cannot keep the download in " + directory + ": " + name
                 + " and its numbered variants are all taken");
     }
 

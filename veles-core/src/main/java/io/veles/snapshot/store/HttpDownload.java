@@ -2,6 +2,7 @@ package io.veles.snapshot.store;
 
 import io.veles.progress.Progress;
 import io.veles.snapshot.SnapshotException;
+import io.veles.snapshot.SnapshotStoreException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -57,14 +58,14 @@ public final class HttpDownload {
             temporary = Files.createTempFile("veles-download-", ".tmp"); // exclusive, 0600 on POSIX
         } catch (IOException e) {
             connection.disconnect();
-            throw new SnapshotException("cannot create a temporary file for " + address + ": " + e.getMessage(), e);
+            throw new SnapshotStoreException("cannot create a temporary file for " + address + ": " + e.getMessage(), e);
         }
         try (InputStream body = Progress.track(connection.getInputStream(), "downloading " + fileName(address), expected);
              OutputStream out = Files.newOutputStream(temporary, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             copy(address, body, out, expected, limits);
         } catch (IOException e) {
             delete(temporary);
-            throw new SnapshotException("cannot download " + address + ": " + HttpFailure.describe(e, address, limits), e);
+            throw new SnapshotStoreException("cannot download " + address + ": " + HttpFailure.describe(e, address, limits), e);
         } catch (RuntimeException | Error e) {
             delete(temporary);
             throw e;
@@ -97,7 +98,7 @@ public final class HttpDownload {
                 connection.setRequestProperty("Accept-Encoding", "identity");
                 status = connection.getResponseCode();
             } catch (IOException e) {
-                throw new SnapshotException("cannot download " + address + ": " + HttpFailure.describe(e, url.toString(), limits), e);
+                throw new SnapshotStoreException("cannot download " + address + ": " + HttpFailure.describe(e, url.toString(), limits), e);
             }
             if (status == 200) {
                 return connection;
@@ -106,10 +107,10 @@ public final class HttpDownload {
             connection.disconnect();
             boolean redirect = status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
             if (!redirect || location == null) {
-                throw new SnapshotException("cannot download " + address + ": HTTP " + status);
+                throw new SnapshotStoreException("cannot download " + address + ": HTTP " + status);
             }
             if (redirects == MAX_REDIRECTS) {
-                throw new SnapshotException("cannot download " + address + ": more than " + MAX_REDIRECTS + " redirects");
+                throw new SnapshotStoreException("cannot download " + address + ": more than " + MAX_REDIRECTS + " redirects");
             }
             url = redirectTarget(address, url, location);
         }

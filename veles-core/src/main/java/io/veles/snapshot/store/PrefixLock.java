@@ -1,6 +1,7 @@
 package io.veles.snapshot.store;
 
-import io.veles.snapshot.SnapshotException;
+import io.veles.snapshot.SnapshotStoreException;
+import io.veles.util.Closeables;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -55,7 +56,7 @@ public final class PrefixLock implements AutoCloseable {
         try {
             file = fileOf(directory.toRealPath(), prefix);
         } catch (IOException e) {
-            throw new SnapshotException("cannot use snapshot directory " + directory + ": " + AtomicFiles.describe(e), e);
+            throw new SnapshotStoreException("cannot use snapshot directory " + directory + ": " + AtomicFiles.describe(e), e);
         }
         String holder = "run " + runId + ", pid " + ProcessHandle.current().pid() + " on host " + Host.name();
         String other = HELD_HERE.putIfAbsent(file, holder);
@@ -75,12 +76,12 @@ public final class PrefixLock implements AutoCloseable {
             channel.force(false);
             return new PrefixLock(file, channel, lock, createdDirectory);
         } catch (IOException e) {
-            closeQuietly(channel);
+            Closeables.closeQuietly(channel);
             HELD_HERE.remove(file);
-            throw new SnapshotException("cannot write " + fileOf(directory, prefix) + " (the lock of snapshot prefix '"
+            throw new SnapshotStoreException("cannot write " + fileOf(directory, prefix) + " (the lock of snapshot prefix '"
                     + prefix + "'): " + AtomicFiles.describe(e), e);
         } catch (RuntimeException e) {
-            closeQuietly(channel);
+            Closeables.closeQuietly(channel);
             HELD_HERE.remove(file);
             throw e;
         }
@@ -128,7 +129,7 @@ public final class PrefixLock implements AutoCloseable {
         } catch (IOException ignored) {
             // closing the channel below releases it too
         } finally {
-            closeQuietly(channel);
+            Closeables.closeQuietly(channel);
             HELD_HERE.remove(file);
         }
         if (removeDirectory) {
@@ -145,16 +146,6 @@ public final class PrefixLock implements AutoCloseable {
             return entries.allMatch(entry -> entry.getFileName().equals(file.getFileName()));
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    private static void closeQuietly(FileChannel channel) {
-        if (channel != null) {
-            try {
-                channel.close();
-            } catch (IOException ignored) {
-                // nothing is left to release
-            }
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.veles.snapshot.store;
 
 import io.veles.snapshot.SnapshotException;
+import io.veles.snapshot.SnapshotStoreException;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -130,7 +131,7 @@ public final class SnapshotDirectory {
                 }
             }
         } catch (IOException e) {
-            throw new SnapshotException("cannot list " + directory + ": " + AtomicFiles.describe(e), e);
+            throw new SnapshotStoreException("cannot list " + directory + ": " + AtomicFiles.describe(e), e);
         }
         files.sort(Comparator.comparing(SnapshotDirectory::modified).thenComparing(Path::toString));
         return files;
@@ -194,7 +195,7 @@ public final class SnapshotDirectory {
                 currents.add(new Current(link, Files.isRegularFile(target) ? target : null));
             }
         } catch (IOException e) {
-            throw new SnapshotException("cannot list " + directory + ": " + AtomicFiles.describe(e), e);
+            throw new SnapshotStoreException("cannot list " + directory + ": " + AtomicFiles.describe(e), e);
         }
         Comparator<Path> newestFirst = Comparator.comparing(SnapshotDirectory::modified)
                 .thenComparing(Path::toString).reversed();
@@ -207,9 +208,9 @@ public final class SnapshotDirectory {
         try {
             Files.createDirectories(directory);
         } catch (FileAlreadyExistsException e) {
-            throw new SnapshotException("cannot use " + directory + " for snapshots: a file is in the way", e);
+            throw new SnapshotStoreException("cannot use " + directory + " for snapshots: a file is in the way", e);
         } catch (IOException e) {
-            throw new SnapshotException("cannot create snapshot directory " + directory + ": " + AtomicFiles.describe(e), e);
+            throw new SnapshotStoreException("cannot create snapshot directory " + directory + ": " + AtomicFiles.describe(e), e);
         }
     }
 

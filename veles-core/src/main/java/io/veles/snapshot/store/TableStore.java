@@ -17,7 +17,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Snapshots as rows of a database table of the seed's schema ({@link SnapshotTable}), pinned in
+ * Snapshots as rows of a database table of VELES's schema ({@link SnapshotTable}), pinned in
  * {@code <table>_pins} ({@link SnapshotPins}). Named by an {@code odbc://} source, whose id,
  * log_id and name, where given, filter the rows this store lists. A prefix's current snapshot is
  * its newest row; prune keeps each run's newest row, what {@code odbc://…&<id>} resumes from.

@@ -1,6 +1,7 @@
 package io.veles.snapshot.store.s3;
 
 import io.veles.snapshot.SnapshotException;
+import io.veles.snapshot.SnapshotStoreException;
 import io.veles.snapshot.codec.Codec;
 import io.veles.snapshot.store.NewSnapshot;
 import io.veles.snapshot.store.SnapshotBody;
@@ -233,7 +234,7 @@ public final class ObjectStore implements SnapshotStore {
         }
         // The handle as list() will show it (the server's time), and proof the object is there before it is pointed at.
         StoredSnapshot written = head(key, "read back").map(head -> handle(key, head.lastModified(), head.contentLength()))
-                .orElseThrow(() -> new SnapshotException("cannot write " + location.addressOf(key)
+                .orElseThrow(() -> new SnapshotStoreException("cannot write " + location.addressOf(key)
                         + ": the server completed the upload but does not show the object"));
         String pointer = location.keyOf(snapshot.prefix() + CURRENT);
         call("cannot move " + location.addressOf(pointer) + " to " + location.addressOf(key),
@@ -365,7 +366,7 @@ public final class ObjectStore implements SnapshotStore {
     private SnapshotException writeFailure(String key, Throwable failure) {
         String what = "cannot write " + location.addressOf(key);
         if (failure instanceof S3Exception s3Failure && ConditionalWrites.keyTaken(s3Failure)) {
-            return new SnapshotException(what + ": another writer took the name meanwhile (nothing replaced)", failure);
+            return new SnapshotStoreException(what + ": another writer took the name meanwhile (nothing replaced)", failure);
         }
         if (failure instanceof SnapshotException snapshotFailure) {
             return snapshotFailure;
@@ -375,13 +376,13 @@ public final class ObjectStore implements SnapshotStore {
         }
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof SdkException) {
-                return new SnapshotException(what + ": " + S3Failure.describe(cause, location), failure);
+                return new SnapshotStoreException(what + ": " + S3Failure.describe(cause, location), failure);
             }
         }
         if (failure instanceof RuntimeException bug && !(failure instanceof UncheckedIOException)) {
             throw bug; // the writer's own failure, not the store's: the caller sees it as thrown, as from every store
         }
-        return new SnapshotException(what + ": " + S3Failure.describe(failure, location), failure);
+        return new SnapshotStoreException(what + ": " + S3Failure.describe(failure, location), failure);
     }
 
     /** The objects directly within the prefix. */

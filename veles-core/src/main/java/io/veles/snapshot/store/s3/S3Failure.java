@@ -1,6 +1,6 @@
 package io.veles.snapshot.store.s3;
 
-import io.veles.snapshot.SnapshotException;
+import io.veles.snapshot.SnapshotStoreException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
@@ -22,8 +22,8 @@ final class S3Failure {
     }
 
     /** A one-line exception: {@code <what failed, naming the location>: <cause>}. */
-    static SnapshotException of(String what, S3Location location, Throwable failure) {
-        return new SnapshotException(what + ": " + describe(failure, location), failure);
+    static SnapshotStoreException of(String what, S3Location location, Throwable failure) {
+        return new SnapshotStoreException(what + ": " + describe(failure, location), failure);
     }
 
     static String describe(Throwable failure, S3Location location) {

@@ -101,7 +101,7 @@ class S3ErrorsTest {
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(2, TimeUnit.MINUTES)).isTrue();
         assertThat(process.exitValue()).isNotZero();
-        assertThat(output).contains("SnapshotException: cannot write to s3://" + s3.bucket() + "/runs: no AWS credentials found"
+        assertThat(output).contains("SnapshotStoreException: cannot write to s3://" + s3.bucket() + "/runs: no AWS credentials found"
                 + " (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE or ~/.aws/credentials)\n");
         assertThat(s3.admin().listObjectsV2(request -> request.bucket(s3.bucket())).contents()).isEmpty();
     }
