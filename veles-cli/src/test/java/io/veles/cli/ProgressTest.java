@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.sun.net.httpserver.HttpServer;
+import io.veles.testing.Requirement;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +13,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -169,11 +169,6 @@ class ProgressTest {
             }
         }
         String message = "the script tool (bsdutils) is missing; .ci/install-tools installs it";
-        if ("1".equals(System.getenv("VELES_REQUIRE_TOOLS"))) {
-            fail(message + " (VELES_REQUIRE_TOOLS=1)");
-        }
-        System.err.println("SKIPPED: " + message);
-        Assumptions.abort(message);
-        return null;
+        return Requirement.skipOrFail("VELES_REQUIRE_TOOLS", message);
     }
 }
