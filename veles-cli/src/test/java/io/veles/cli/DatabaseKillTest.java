@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -28,6 +29,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * (a kill mid-transaction leaves nothing of that snapshot), and a run resumed from {@code odbc://}
  * ends as the uninterrupted run does. Chunks are made small so that each snapshot spans many rows.
  */
+@Tag("slow")
 class DatabaseKillTest {
     private static final List<String> SMALL_CHUNKS = List.of("-Dveles.snapshot.db.chunkBytes=65536");
 

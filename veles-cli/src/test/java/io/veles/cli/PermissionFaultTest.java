@@ -16,12 +16,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * Permission denied, for real: veles runs as user nobody against directories owned by root.
  * Needs root to switch users (as on CI); elsewhere skipped with a message unless VELES_REQUIRE_ROOT=1.
  */
+@Tag("slow")
 class PermissionFaultTest {
     private Path root;
     private String classPath;

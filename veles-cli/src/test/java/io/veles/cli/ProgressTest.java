@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * pseudo-terminal from {@code script}), log lines when it does not, nothing under --quiet. The
  * delay before progress shows is set to zero so that a 35 MiB snapshot is enough.
  */
+@Tag("slow")
 class ProgressTest {
     /** Progress at once, redrawn every 50 ms. */
     static final List<String> IMMEDIATE = List.of("-Dveles.progress.delay_ms=0", "-Dveles.progress.interval_ms=50");

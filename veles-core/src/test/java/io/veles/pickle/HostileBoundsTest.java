@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -118,6 +119,7 @@ class HostileBoundsTest {
         return lists;
     }
 
+    @Tag("slow")
     @Test
     void nullListsThatWouldExhaustASmallHeapAreRefusedThere() throws Exception {
         List<Object> lists = nullLists(2000); // 160 MB of slots, more than the child's heap

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -105,6 +106,7 @@ class HostileSnapshotTest {
                 .filter(line -> line.startsWith("RESTORED") || line.startsWith("REFUSED")).findFirst().orElse("");
     }
 
+    @Tag("slow")
     @Test
     void aClassWithAStaticInitialiserOutsideTheAllowlistIsNeverLoaded() throws Exception {
         Path marker = dir.resolve("marker");
@@ -126,6 +128,7 @@ class HostileSnapshotTest {
         assertThat(marker).doesNotExist();
     }
 
+    @Tag("slow")
     @Test
     void aJdkGadgetClassIsRefused() throws Exception {
         // URLDNS: a HashMap keyed by a java.net.URL makes the JDK resolve the host on restore.
@@ -143,6 +146,7 @@ class HostileSnapshotTest {
                 .startsWith("REFUSED").contains("names class java.net.URL, which is not allowed");
     }
 
+    @Tag("slow")
     @Test
     void stateLargerThanTheHeapIsRefusedBeforeReading() throws Exception {
         CarrierWorkflow workflow = new CarrierWorkflow();
@@ -157,6 +161,7 @@ class HostileSnapshotTest {
         assertThat(restoreInFreshJvm(snapshot, dir.resolve("unused"), "-Xmx256m")).isEqualTo("RESTORED");
     }
 
+    @Tag("slow")
     @Test
     void objectsNestedBeyondTheBoundAreRefusedWhenWrittenAndWhenRead() throws Exception {
         assertThatThrownBy(() -> RoundTrip.write(deeplyNested(2000)))

@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -74,6 +75,7 @@ class SnapshotterRetentionTest {
         assertThat(Files.readSymbolicLink(snaps.resolve("loop_current.gz"))).isEqualTo(Path.of("loop_6.gz"));
     }
 
+    @Tag("slow")
     @ParameterizedTest
     @EnumSource(TestDatabase.class)
     void aTableKeepsTheLastThePinnedAndEachRunsNewest(TestDatabase db) {
@@ -110,6 +112,7 @@ class SnapshotterRetentionTest {
     }
 
     /** A JDBC URL's query holds '&', which an odbc:// source would split on: retention must not reparse it. */
+    @Tag("slow")
     @ParameterizedTest
     @EnumSource(value = TestDatabase.class, names = {"MARIADB", "POSTGRESQL"})
     void aJdbcUrlWithAnAmpersandPrunesToo(TestDatabase db) {

@@ -17,6 +17,7 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -27,6 +28,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * earlier snapshots are untouched, and the snapshotter follows its failure policy. (SQLite's
  * writer is killed with SIGKILL instead, in the command line's tests.)
  */
+@Tag("slow")
 class ConnectionLossTest {
     private static final int CHUNK = 64 << 10;
 

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -33,6 +34,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Snapshots through {@link SnapshotterToDB} into real databases (SQLite always; MariaDB and
  * PostgreSQL on this machine's servers), restored from {@code odbc://} sources.
  */
+@Tag("slow")
 class DatabaseSnapshotTest {
     @TempDir
     Path dir;

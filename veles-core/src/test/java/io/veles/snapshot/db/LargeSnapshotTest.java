@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -20,6 +21,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * database, so it runs only with {@code VELES_BIG_TESTS=1} (as on CI); {@code VELES_BIG_TEST_BYTES}
  * sets another size.
  */
+@Tag("slow")
 class LargeSnapshotTest {
     private static final long SIZE = Long.parseLong(System.getenv().getOrDefault("VELES_BIG_TEST_BYTES",
             String.valueOf(4L << 30)));

@@ -13,6 +13,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -21,6 +22,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Listing a table gives each row's manifest, whether the row spans chunks or its manifest alone
  * is larger than many snapshots.
  */
+@Tag("slow")
 class TableListingTest {
     @TempDir
     java.nio.file.Path dir;

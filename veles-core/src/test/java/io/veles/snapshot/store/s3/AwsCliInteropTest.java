@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code VELES_REQUIRE_TOOLS=1}. Debian's awscli 2.9 predates {@code AWS_ENDPOINT_URL}, so the
  * endpoint is passed as {@code --endpoint-url}.
  */
+@Tag("slow")
 class AwsCliInteropTest {
     private static final Path AWS = Path.of("/usr/bin/aws");
     private static TestS3 s3;

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * disk, so it runs only with {@code VELES_BIG_TESTS=1} (as on CI); {@code VELES_BIG_TEST_BYTES}
  * sets another size.
  */
+@Tag("slow")
 class LargeObjectTest {
     private static final long SIZE = Long.parseLong(System.getenv().getOrDefault("VELES_BIG_TEST_BYTES",
             String.valueOf(4L << 30)));

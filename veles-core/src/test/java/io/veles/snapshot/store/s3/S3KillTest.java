@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * that verifies, and what the killed uploads left is invisible and reclaimed by
  * {@link ObjectStore#abortStaleUploads}.
  */
+@Tag("slow")
 class S3KillTest {
     private static final int KILLS = 12;
 
