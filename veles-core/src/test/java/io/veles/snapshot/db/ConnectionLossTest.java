@@ -7,6 +7,7 @@ import io.veles.snapshot.SnapshotException;
 import io.veles.snapshot.SnapshotSettings;
 import io.veles.snapshot.Snapshotter;
 import io.veles.snapshot.codec.Codec;
+import io.veles.testing.FreshTables;
 import io.veles.testing.LoopWorkflow;
 import io.veles.testing.TestDatabase;
 import java.nio.file.Path;
@@ -16,8 +17,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -35,21 +36,16 @@ class ConnectionLossTest {
     @TempDir
     Path dir;
 
+    @RegisterExtension
+    final FreshTables tables = new FreshTables();
     private TestDatabase database;
     private String odbc;
     private String table;
 
-    @AfterEach
-    void drop() {
-        if (table != null) {
-            database.drop(odbc, table);
-        }
-    }
-
     private void connect(TestDatabase db) {
         database = db;
         odbc = db.odbc(dir);
-        table = TestDatabase.freshTable();
+        table = tables.fresh(db, odbc);
     }
 
     /** Ends every other connection to the test database, as an administrator would. */

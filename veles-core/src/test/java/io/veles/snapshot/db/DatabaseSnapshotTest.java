@@ -10,6 +10,7 @@ import io.veles.snapshot.Snapshotter;
 import io.veles.snapshot.SnapshotterToDB;
 import io.veles.snapshot.codec.Codec;
 import io.veles.snapshot.format.SnapshotReader;
+import io.veles.testing.FreshTables;
 import io.veles.testing.LoopWorkflow;
 import io.veles.testing.TestDatabase;
 import java.nio.file.Files;
@@ -22,8 +23,8 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -39,23 +40,13 @@ class DatabaseSnapshotTest {
     @TempDir
     Path dir;
 
-    private TestDatabase database;
+    @RegisterExtension
+    final FreshTables tables = new FreshTables();
     private String odbc;
-    private final List<String> tables = new ArrayList<>();
 
     private String table(TestDatabase db) {
-        database = db;
         odbc = db.odbc(dir);
-        String table = TestDatabase.freshTable();
-        tables.add(table);
-        return table;
-    }
-
-    @AfterEach
-    void dropTables() {
-        if (odbc != null && database != TestDatabase.SQLITE) {
-            tables.forEach(table -> database.drop(odbc, table));
-        }
+        return tables.fresh(db, odbc);
     }
 
     private SnapshotSettings settings(String table, Codec codec) {

@@ -3,14 +3,15 @@ package io.veles.snapshot.db;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.veles.testing.BigTableRoundTrip;
+import io.veles.testing.FreshTables;
 import io.veles.testing.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -29,16 +30,11 @@ class LargeSnapshotTest {
     @TempDir
     Path dir;
 
+    @RegisterExtension
+    final FreshTables tables = new FreshTables();
     private TestDatabase database;
     private String odbc;
     private String table;
-
-    @AfterEach
-    void drop() {
-        if (table != null && database != TestDatabase.SQLITE) {
-            database.drop(odbc, table);
-        }
-    }
 
     @ParameterizedTest
     @EnumSource(TestDatabase.class)
@@ -50,7 +46,7 @@ class LargeSnapshotTest {
         }
         database = db;
         odbc = db.odbc(dir);
-        table = TestDatabase.freshTable();
+        table = tables.fresh(db, odbc);
         Path output = dir.resolve("output.txt");
         Process process = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-Xmx256m",
                 "-cp", System.getProperty("java.class.path"), BigTableRoundTrip.class.getName(),
