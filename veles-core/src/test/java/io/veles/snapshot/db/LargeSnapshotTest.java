@@ -3,6 +3,7 @@ package io.veles.snapshot.db;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.veles.testing.BigTableRoundTrip;
+import io.veles.testing.FreshJvm;
 import io.veles.testing.FreshTables;
 import io.veles.testing.TestDatabase;
 import java.nio.file.Files;
@@ -48,9 +49,8 @@ class LargeSnapshotTest {
         odbc = db.odbc(dir);
         table = tables.fresh(db, odbc);
         Path output = dir.resolve("output.txt");
-        Process process = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-Xmx256m",
-                "-cp", System.getProperty("java.class.path"), BigTableRoundTrip.class.getName(),
-                odbc, table, String.valueOf(SIZE))
+        Process process = new ProcessBuilder(FreshJvm.command(List.of("-Xmx256m"), BigTableRoundTrip.class,
+                odbc, table, String.valueOf(SIZE)))
                 .redirectErrorStream(true).redirectOutput(output.toFile()).start();
         if (!process.waitFor(20, TimeUnit.MINUTES)) {
             process.destroyForcibly();

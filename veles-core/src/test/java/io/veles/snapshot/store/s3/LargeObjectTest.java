@@ -3,6 +3,7 @@ package io.veles.snapshot.store.s3;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.veles.testing.BigObjectRoundTrip;
+import io.veles.testing.FreshJvm;
 import io.veles.testing.TestS3;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,9 +37,8 @@ class LargeObjectTest {
         }
         try (TestS3 s3 = TestS3.freshBucket()) {
             Path output = dir.resolve("output.txt");
-            ProcessBuilder builder = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
-                    "-Xmx256m", "-cp", System.getProperty("java.class.path"), BigObjectRoundTrip.class.getName(),
-                    "s3://" + s3.bucket() + "/big", String.valueOf(SIZE))
+            ProcessBuilder builder = new ProcessBuilder(FreshJvm.command(List.of("-Xmx256m"), BigObjectRoundTrip.class,
+                    "s3://" + s3.bucket() + "/big", String.valueOf(SIZE)))
                     .redirectErrorStream(true).redirectOutput(output.toFile());
             builder.environment().putAll(s3.environment());
             Process process = builder.start();
