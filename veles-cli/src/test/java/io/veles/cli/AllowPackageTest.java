@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
  * a library jar is refused when the snapshot is taken, in one line with the fix, unless the
  * package is allowed; and a snapshot holding it restores only with the same flag.
  */
+@Tag("slow")
 class AllowPackageTest {
     private static final String WORKFLOW = "com.example.app.VersionedWorkflow";
     private static final String JACKSON = "com.fasterxml.jackson.core";

@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * hooks.log in the working directory: the tools that only read must leave that file absent; a
  * real restore runs initUnpickled.
  */
+@Tag("slow")
 class ApplicationClassPathTest {
     private static final String HOOKS = """
             package com.acme;

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Bad input gives one clear line on stderr and a non-zero exit, and restores nothing: no run
  * starts, no result file, no snapshot written.
  */
+@Tag("slow")
 class BadInputTest {
     @TempDir
     static Path dir;

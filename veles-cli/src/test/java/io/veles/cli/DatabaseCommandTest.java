@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * table, {@code snapshot ls|inspect|verify} read it, and bad database input gets one line and
  * exit 1 with nothing written.
  */
+@Tag("slow")
 class DatabaseCommandTest {
     @TempDir
     static Path dir;

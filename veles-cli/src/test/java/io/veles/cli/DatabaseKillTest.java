@@ -9,6 +9,7 @@ import io.veles.snapshot.db.DatabaseTarget;
 import io.veles.snapshot.db.SnapshotRow;
 import io.veles.snapshot.db.SnapshotTable;
 import io.veles.snapshot.format.SnapshotReader;
+import io.veles.testing.FreshTables;
 import io.veles.testing.TestDatabase;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -18,7 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -28,27 +30,21 @@ import org.junit.jupiter.params.provider.EnumSource;
  * (a kill mid-transaction leaves nothing of that snapshot), and a run resumed from {@code odbc://}
  * ends as the uninterrupted run does. Chunks are made small so that each snapshot spans many rows.
  */
+@Tag("slow")
 class DatabaseKillTest {
     private static final List<String> SMALL_CHUNKS = List.of("-Dveles.snapshot.db.chunkBytes=65536");
 
     @TempDir
     Path dir;
 
-    private TestDatabase database;
+    @RegisterExtension
+    final FreshTables tables = new FreshTables();
     private String odbc;
     private String table;
 
-    @AfterEach
-    void drop() {
-        if (table != null && database != TestDatabase.SQLITE) {
-            database.drop(odbc, table);
-        }
-    }
-
     private void use(TestDatabase db) {
-        database = db;
         odbc = db.odbc(dir);
-        table = TestDatabase.freshTable();
+        table = tables.fresh(db, odbc);
     }
 
     private SnapshotTable store() {

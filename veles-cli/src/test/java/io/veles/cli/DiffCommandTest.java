@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** diff: two snapshots of one run differ (listed), a snapshot and its converted copy are equal. */
+@Tag("slow")
 class DiffCommandTest {
     @TempDir
     static Path dir;

@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.veles.pickle.HostileCargo;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** diff of a hostile snapshot is an error (exit 2, one line), never "different" or a stack trace. */
+@Tag("slow")
 class HostileDiffTest {
     @TempDir
     Path dir;

@@ -22,6 +22,7 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * with TLS, and a snapshot that fails verification. Each ends in one line naming the cause, and
  * none changes the user's snapshot directory; read-only commands leave nothing behind at all.
  */
+@Tag("slow")
 class HostileHttpTest {
     @TempDir
     static Path dir;

@@ -11,6 +11,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * sequence that retitles the terminal and a CSI sequence that clears the screen: every command
  * that prints them (inspect, verify, ls, prune, diff, run) shows them escaped.
  */
+@Tag("slow")
 class HostileManifestTest {
     static final String FORGED_LINE = "\n[INFO] forged";
     static final String TITLE = "\u001b]0;title\u0007";

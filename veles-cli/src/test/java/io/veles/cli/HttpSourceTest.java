@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * directory, verified, restored; a redirect is followed; 404 and a connection cut mid-body give
  * one clear line and leave no file.
  */
+@Tag("slow")
 class HttpSourceTest {
     @TempDir
     static Path dir;

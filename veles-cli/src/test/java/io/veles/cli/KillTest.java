@@ -13,10 +13,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Real processes killed with SIGKILL: snapshots stay whole, and a resumed run ends as an uninterrupted one. */
+@Tag("slow")
 class KillTest {
     @TempDir
     Path dir;

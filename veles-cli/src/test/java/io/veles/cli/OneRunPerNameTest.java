@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * prefixes, codecs and runs. Before and after each, every earlier file is byte for byte as it
  * was unless its own run's retention removed it.
  */
+@Tag("slow")
 class OneRunPerNameTest {
     /** Long enough that a second run starts while the first still trains. */
     private static final String[] LONG_WINE = {"decision.max_epochs=200", "decision.fail_iterations=1000"};

@@ -15,6 +15,7 @@ import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,6 +25,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * A planted password, in every syntax a connection string takes, never appears in anything veles
  * prints, in a result file, or in the bytes of a stored snapshot.
  */
+@Tag("slow")
 class PasswordLeakTest {
     private static final String PASSWORD = "Pl4nted-Pw";
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.sun.net.httpserver.HttpServer;
+import io.veles.testing.Requirement;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -12,8 +13,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * pseudo-terminal from {@code script}), log lines when it does not, nothing under --quiet. The
  * delay before progress shows is set to zero so that a 35 MiB snapshot is enough.
  */
+@Tag("slow")
 class ProgressTest {
     /** Progress at once, redrawn every 50 ms. */
     static final List<String> IMMEDIATE = List.of("-Dveles.progress.delay_ms=0", "-Dveles.progress.interval_ms=50");
@@ -169,11 +171,6 @@ class ProgressTest {
             }
         }
         String message = "the script tool (bsdutils) is missing; .ci/install-tools installs it";
-        if ("1".equals(System.getenv("VELES_REQUIRE_TOOLS"))) {
-            fail(message + " (VELES_REQUIRE_TOOLS=1)");
-        }
-        System.err.println("SKIPPED: " + message);
-        Assumptions.abort(message);
-        return null;
+        return Requirement.skipOrFail("VELES_REQUIRE_TOOLS", message);
     }
 }

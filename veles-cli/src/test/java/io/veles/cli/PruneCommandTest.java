@@ -9,10 +9,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** prune on a table and on a directory: the dry run lists exactly what the real run deletes. */
+@Tag("slow")
 class PruneCommandTest {
     @TempDir
     Path dir;

@@ -16,6 +16,7 @@ import java.sql.ResultSet;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * it contacts come from the resuming command line and defaults. The recorded place is shown by
  * inspect, and no password is captured.
  */
+@Tag("slow")
 class ResumeLocationTest {
     private static final String[] WALK = {"walk.walkers=1000", "walk.iterations=20", "--random-seed", "4"};
 

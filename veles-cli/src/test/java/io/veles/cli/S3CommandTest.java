@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * write there; a run resumed on "another machine" (another working directory) from the prefix
  * ends bit for bit as the uninterrupted run; and bad S3 input gets one line, exit 1, nothing written.
  */
+@Tag("slow")
 class S3CommandTest {
     /** Wall-clock and where-it-went fields of the snapshotter: the only ones allowed to differ. */
     private static final Set<String> WALL_CLOCK = Set.of("Snapshotter.lastSnapshotMillis", "Snapshotter.destination",

@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * preempted node's successor would: every visible object verifies, {@code _current} names one
  * that verifies, and the run finally ends bit for bit as the uninterrupted one.
  */
+@Tag("slow")
 class S3RunKillTest {
     private static final int KILLS = 10;
     /** About 9 MiB of state: uncompressed, each snapshot goes up as a multipart upload of two parts. */

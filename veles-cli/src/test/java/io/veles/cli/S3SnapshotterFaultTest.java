@@ -9,6 +9,7 @@ import io.veles.testing.TestS3;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -18,6 +19,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * the run logs one line naming the failure and goes on, and its next snapshot after the restart
  * is written and verifies. The server is a private s3proxy, so the shared one is never harmed.
  */
+@Tag("slow")
 class S3SnapshotterFaultTest {
     private static final String WARNING = "snapshot failed, the run goes on (snapshotter.on_failure=warn): ";
 

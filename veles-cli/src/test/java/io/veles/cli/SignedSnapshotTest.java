@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code --snapshot-key}: signed snapshots, and restores that accept only them. */
+@Tag("slow")
 class SignedSnapshotTest {
     @TempDir
     Path dir;

@@ -18,6 +18,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * SIGINT at random moments of real runs, mid-epoch included: every stop leaves a final snapshot
  * that the run's last line names, and a resume from it ends bit for bit as the uninterrupted run.
  */
+@Tag("slow")
 class StopAnywhereTest {
     /** The last line: the final snapshot, or the one just written when nothing ran since; how to continue. */
     private static final Pattern LAST_LINE = Pattern.compile(

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -25,6 +26,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * field by field, which covers the generator, the shuffle order, the momentum buffers, the
  * learning-rate position and the decision's history.
  */
+@Tag("slow")
 class TrainingResumeTest {
     /** Wall-clock and where-it-went fields of the snapshotter: the only ones allowed to differ. */
     private static final Set<String> WALL_CLOCK = Set.of("Snapshotter.lastSnapshotMillis", "Snapshotter.destination",

@@ -1,5 +1,6 @@
 package io.veles.cli;
 
+import io.veles.testing.FreshJvm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,14 +67,7 @@ final class VelesProcess {
 
     /** The command that runs veles in a JVM with {@code jvmOptions}. */
     static List<String> commandLine(List<String> jvmOptions, String... args) {
-        List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse("java"));
-        command.addAll(jvmOptions);
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(Main.class.getName());
-        command.addAll(List.of(args));
-        return command;
+        return FreshJvm.command(jvmOptions, Main.class, args);
     }
 
     /** Runs to the end (at most two minutes) and returns the finished process. */

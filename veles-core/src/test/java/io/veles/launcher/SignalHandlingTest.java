@@ -6,6 +6,7 @@ import io.veles.testing.FreshJvm;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * 143) is back; a host's own shutdown hook can stop a run with a final snapshot, as the README's
  * example does. Real child JVMs, real signals.
  */
+@Tag("slow")
 class SignalHandlingTest {
     private static final int SIGTERM_EXIT = 128 + 15;
 

@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
@@ -91,6 +92,7 @@ class CatalogueTest {
         return snapshot;
     }
 
+    @Tag("slow")
     @Test
     void everyEverydayValueSavesAndRestoresEqualInAFreshJvm() throws Exception {
         Map<String, Object> values = Catalogue.values();
@@ -136,6 +138,7 @@ class CatalogueTest {
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
     }
 
+    @Tag("slow")
     @Test
     void aClassFromAnotherJarSavesWhenItsPackageIsAllowedAndRestoresOnlyWithTheSameRule() throws Exception {
         CatalogueWorkflow workflow = holding(new Version(2, 17, 1, null, "com.example", "catalogue"));

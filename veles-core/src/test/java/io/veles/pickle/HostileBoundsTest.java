@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.io.Output;
 import io.veles.snapshot.SnapshotException;
+import io.veles.testing.FreshJvm;
 import io.veles.testing.RoundTrip;
 import java.io.ByteArrayInputStream;
 import java.math.BigInteger;
@@ -25,7 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -118,6 +119,7 @@ class HostileBoundsTest {
         return lists;
     }
 
+    @Tag("slow")
     @Test
     void nullListsThatWouldExhaustASmallHeapAreRefusedThere() throws Exception {
         List<Object> lists = nullLists(2000); // 160 MB of slots, more than the child's heap
@@ -217,11 +219,7 @@ class HostileBoundsTest {
 
     /** Restores {@code file} in a child JVM with {@code heap}; its one-line outcome. */
     private static String restoreInChild(Path file, String heap) throws Exception {
-        List<String> command = List.of(ProcessHandle.current().info().command().orElse("java"), heap,
-                "-cp", System.getProperty("java.class.path"), HostileSnapshotTest.class.getName(), "restore", file.toString());
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        String output = new String(process.getInputStream().readAllBytes());
+        String output = String.join("\n", FreshJvm.run(List.of(heap), null, HostileSnapshotTest.class, "restore", file.toString()));
         assertThat(output).doesNotContain("OutOfMemoryError");
         return output.lines().filter(line -> line.startsWith("RESTORED") || line.startsWith("REFUSED")).findFirst().orElse(output);
     }

@@ -3,6 +3,7 @@ package io.veles.pickle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.veles.testing.FreshJvm;
 import io.veles.testing.RoundTrip;
 import io.veles.workflow.Unit;
 import io.veles.workflow.Workflow;
@@ -11,7 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -92,19 +93,12 @@ class HostileSnapshotTest {
     /** {@code classPathFirst}, unless null, goes ahead of the tests' class path. */
     private static String childJvm(Path classPathFirst, String option, String property, String... args)
             throws Exception {
-        String classPath = System.getProperty("java.class.path");
-        java.util.List<String> command = new java.util.ArrayList<>(List.of(ProcessHandle.current().info().command()
-                .orElse("java"), option, property, "-cp",
-                classPathFirst == null ? classPath : classPathFirst + java.io.File.pathSeparator + classPath,
-                HostileSnapshotTest.class.getName()));
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command)
-                .redirectErrorStream(true).start();
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return new String(process.getInputStream().readAllBytes()).lines()
+        return FreshJvm.run(List.of(option, property), classPathFirst == null ? null : classPathFirst.toString(),
+                        HostileSnapshotTest.class, args).stream()
                 .filter(line -> line.startsWith("RESTORED") || line.startsWith("REFUSED")).findFirst().orElse("");
     }
 
+    @Tag("slow")
     @Test
     void aClassWithAStaticInitialiserOutsideTheAllowlistIsNeverLoaded() throws Exception {
         Path marker = dir.resolve("marker");
@@ -126,6 +120,7 @@ class HostileSnapshotTest {
         assertThat(marker).doesNotExist();
     }
 
+    @Tag("slow")
     @Test
     void aJdkGadgetClassIsRefused() throws Exception {
         // URLDNS: a HashMap keyed by a java.net.URL makes the JDK resolve the host on restore.
@@ -143,6 +138,7 @@ class HostileSnapshotTest {
                 .startsWith("REFUSED").contains("names class java.net.URL, which is not allowed");
     }
 
+    @Tag("slow")
     @Test
     void stateLargerThanTheHeapIsRefusedBeforeReading() throws Exception {
         CarrierWorkflow workflow = new CarrierWorkflow();
@@ -157,6 +153,7 @@ class HostileSnapshotTest {
         assertThat(restoreInFreshJvm(snapshot, dir.resolve("unused"), "-Xmx256m")).isEqualTo("RESTORED");
     }
 
+    @Tag("slow")
     @Test
     void objectsNestedBeyondTheBoundAreRefusedWhenWrittenAndWhenRead() throws Exception {
         assertThatThrownBy(() -> RoundTrip.write(deeplyNested(2000)))

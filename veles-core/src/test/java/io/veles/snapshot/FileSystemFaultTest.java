@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * reports one clear error (or goes on, with on_failure=warn), and every earlier snapshot stays
  * whole with {@code _current} on one of them.
  */
+@Tag("slow")
 class FileSystemFaultTest {
     @TempDir
     Path dir;

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -102,6 +103,7 @@ class SnapshotterNamingTest {
      * files that it does not keep. It reads no other file and never lists the directory: on a
      * file system mounted with strictatime any read would show in an access time.
      */
+    @Tag("slow")
     @Test
     void retentionDeletesOnlyItsOwnAndReadsNoOtherFile() throws Exception {
         try (Tmpfs disk = Tmpfs.mount(dir.resolve("snaps"), "64m", "strictatime")) {

@@ -10,6 +10,7 @@ import io.veles.snapshot.db.SnapshotTable;
 import io.veles.snapshot.format.Manifest;
 import io.veles.snapshot.format.SnapshotWriter;
 import io.veles.snapshot.store.AtomicFiles;
+import io.veles.testing.FreshTables;
 import io.veles.testing.LoopWorkflow;
 import io.veles.testing.TestDatabase;
 import java.nio.file.Files;
@@ -18,7 +19,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -34,16 +36,10 @@ class SnapshotterRetentionTest {
 
     @TempDir
     Path dir;
-    private TestDatabase database;
+    @RegisterExtension
+    final FreshTables tables = new FreshTables();
     private String odbc;
     private String table;
-
-    @AfterEach
-    void dropTable() {
-        if (database != null && database != TestDatabase.SQLITE) {
-            database.drop(odbc, table);
-        }
-    }
 
     @ParameterizedTest(name = "async={0}")
     @ValueSource(booleans = {false, true})
@@ -74,12 +70,12 @@ class SnapshotterRetentionTest {
         assertThat(Files.readSymbolicLink(snaps.resolve("loop_current.gz"))).isEqualTo(Path.of("loop_6.gz"));
     }
 
+    @Tag("slow")
     @ParameterizedTest
     @EnumSource(TestDatabase.class)
     void aTableKeepsTheLastThePinnedAndEachRunsNewest(TestDatabase db) {
-        database = db;
         odbc = db.odbc(dir);
-        table = TestDatabase.freshTable();
+        table = tables.fresh(db, odbc);
         SnapshotSettings settings = new SnapshotSettings("loop", dir.toString(), Codec.ZSTD, -1, 1, 0, odbc, table,
                 SnapshotSettings.DEFAULT_SIZE_WARNING).withAsync(false, 0).withRetention(1, 0, 0);
         SnapshotTable rows = new SnapshotTable(DatabaseTarget.of(odbc), table);
@@ -110,14 +106,14 @@ class SnapshotterRetentionTest {
     }
 
     /** A JDBC URL's query holds '&', which an odbc:// source would split on: retention must not reparse it. */
+    @Tag("slow")
     @ParameterizedTest
     @EnumSource(value = TestDatabase.class, names = {"MARIADB", "POSTGRESQL"})
     void aJdbcUrlWithAnAmpersandPrunesToo(TestDatabase db) {
-        database = db;
         db.odbc(dir); // skips (or fails under VELES_REQUIRE_DB=1) when the server is down
         odbc = db == TestDatabase.MARIADB ? "jdbc:mariadb://127.0.0.1:3306/test?user=root&password="
                 : "jdbc:postgresql://127.0.0.1:5432/test?user=postgres&password=unused-under-trust";
-        table = TestDatabase.freshTable();
+        table = tables.fresh(db, odbc);
         SnapshotSettings settings = new SnapshotSettings("loop", dir.toString(), Codec.LZ4, -1, 1, 0, odbc, table,
                 SnapshotSettings.DEFAULT_SIZE_WARNING).withAsync(false, 0).withRetention(2, 0, 0);
         LoopWorkflow workflow = new LoopWorkflow(1, 100, -1);

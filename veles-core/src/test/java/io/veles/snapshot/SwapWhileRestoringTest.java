@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -143,6 +144,7 @@ class SwapWhileRestoringTest {
         assertThat(reads).as("the file is read once").filteredOn(what -> what.startsWith("reading ")).hasSize(1);
     }
 
+    @Tag("slow")
     @ParameterizedTest
     @EnumSource(TestDatabase.class)
     void aRowRewrittenAfterItsSignatureIsCheckedIsNotWhatIsRestored(TestDatabase db) throws Exception {

@@ -21,14 +21,9 @@ public final class FreshJvm {
      */
     public static List<String> run(List<String> jvmOptions, String classPathFirst, Class<?> main, String... args)
             throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(java());
-        command.addAll(jvmOptions);
         String classPath = System.getProperty("java.class.path");
-        command.add("-cp");
-        command.add(classPathFirst == null ? classPath : classPathFirst + File.pathSeparator + classPath);
-        command.add(main.getName());
-        command.addAll(List.of(args));
+        List<String> command = command(jvmOptions,
+                classPathFirst == null ? classPath : classPathFirst + File.pathSeparator + classPath, main, args);
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         byte[] output = process.getInputStream().readAllBytes(); // read before waiting: a full pipe would block it
         if (!process.waitFor(120, TimeUnit.SECONDS)) {
@@ -36,6 +31,25 @@ public final class FreshJvm {
             throw new IllegalStateException("child JVM " + main.getName() + " did not end");
         }
         return new String(output).lines().toList();
+    }
+
+    /**
+     * The command line that runs {@code main} with {@code args} in a child JVM on the tests' class
+     * path, for a caller that needs its own environment, redirects or timeout.
+     */
+    public static List<String> command(List<String> jvmOptions, Class<?> main, String... args) {
+        return command(jvmOptions, System.getProperty("java.class.path"), main, args);
+    }
+
+    private static List<String> command(List<String> jvmOptions, String classPath, Class<?> main, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(java());
+        command.addAll(jvmOptions);
+        command.add("-cp");
+        command.add(classPath);
+        command.add(main.getName());
+        command.addAll(List.of(args));
+        return command;
     }
 
     /** The tests' class path without the jars whose file names start with one of {@code jarNames}. */

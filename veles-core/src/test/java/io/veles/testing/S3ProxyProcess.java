@@ -7,8 +7,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * A private s3proxy server (filesystem backend, the test credentials of {@link TestS3}) for tests
@@ -34,12 +32,8 @@ public final class S3ProxyProcess implements AutoCloseable {
         String jarPath = System.getProperty("veles.s3proxy.jar", "");
         Path jar = Path.of(jarPath);
         if (jarPath.isEmpty() || !Files.isRegularFile(jar)) {
-            String message = "the s3proxy jar '" + jarPath + "' is missing; .ci/s3-server start fetches it";
-            if ("1".equals(System.getenv("VELES_REQUIRE_S3"))) {
-                Assertions.fail(message + " (VELES_REQUIRE_S3=1)");
-            }
-            System.out.println("skipped: " + message);
-            Assumptions.abort(message);
+            Requirement.skipOrFail("VELES_REQUIRE_S3",
+                    "the s3proxy jar '" + jarPath + "' is missing; .ci/s3-server start fetches it");
         }
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {

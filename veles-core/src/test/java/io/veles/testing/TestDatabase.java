@@ -9,8 +9,6 @@ import java.sql.Statement;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * The databases the store is tested against: the servers on this machine (MariaDB at
@@ -52,12 +50,7 @@ public enum TestDatabase {
         }
         String problem = UNAVAILABLE.get(this);
         if (problem != null) {
-            String message = "skipped: " + this + " is not reachable (" + problem + ")";
-            if ("1".equals(System.getenv("VELES_REQUIRE_DB"))) {
-                Assertions.fail(message + " and VELES_REQUIRE_DB=1");
-            }
-            System.err.println(message);
-            Assumptions.abort(message);
+            Requirement.skipOrFail("VELES_REQUIRE_DB", this + " is not reachable (" + problem + ")");
         }
     }
 

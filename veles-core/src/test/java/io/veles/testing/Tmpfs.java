@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * A real, small tmpfs file system mounted for a test, to fill it up or make it read-only. Needs
@@ -27,12 +26,8 @@ public final class Tmpfs implements AutoCloseable {
         java.nio.file.Files.createDirectories(mountPoint);
         String all = "size=" + size + (options.isEmpty() ? "" : "," + options);
         if (run("mount", "-t", "tmpfs", "-o", all, "tmpfs", mountPoint.toString()) != 0) {
-            String message = "cannot mount a tmpfs (needs root); file-system fault tests skipped";
-            if ("1".equals(System.getenv("VELES_REQUIRE_ROOT"))) {
-                Assertions.fail(message + " (VELES_REQUIRE_ROOT=1)");
-            }
-            System.err.println("SKIPPED: " + message);
-            Assumptions.abort(message);
+            Requirement.skipOrFail("VELES_REQUIRE_ROOT",
+                    "cannot mount a tmpfs (needs root); file-system fault tests skipped");
         }
         return new Tmpfs(mountPoint);
     }

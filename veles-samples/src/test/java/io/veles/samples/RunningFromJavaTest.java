@@ -7,6 +7,7 @@ import io.veles.testing.FreshJvm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The README's "Running from Java" example is {@code RunningFromJava.java} of these tests, word
  * for word, and it runs: in a fresh JVM, in an empty directory, as a user would run it.
  */
+@Tag("slow")
 class RunningFromJavaTest {
     private static final Path EXAMPLE = Path.of("src/test/java/RunningFromJava.java");
     private static final Path README = Path.of("../README.md");

@@ -2,6 +2,7 @@ package io.veles.snapshot.codec;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.veles.testing.Requirement;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * Runs each codec's standard command-line tool on our files: gzip, bzip2, xz, zstd, lz4, and
@@ -78,11 +78,7 @@ public final class StandardTools {
             return;
         }
         String message = "the " + tool(codec) + " tool is missing; .ci/install-tools installs it";
-        if ("1".equals(System.getenv("VELES_REQUIRE_TOOLS"))) {
-            fail(message + " (VELES_REQUIRE_TOOLS=1)");
-        }
-        System.err.println("SKIPPED: " + message);
-        Assumptions.abort(message);
+        Requirement.skipOrFail("VELES_REQUIRE_TOOLS", message);
     }
 
     private static String tool(Codec codec) {

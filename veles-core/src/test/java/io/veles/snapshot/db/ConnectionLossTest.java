@@ -7,6 +7,7 @@ import io.veles.snapshot.SnapshotException;
 import io.veles.snapshot.SnapshotSettings;
 import io.veles.snapshot.Snapshotter;
 import io.veles.snapshot.codec.Codec;
+import io.veles.testing.FreshTables;
 import io.veles.testing.LoopWorkflow;
 import io.veles.testing.TestDatabase;
 import java.nio.file.Path;
@@ -16,7 +17,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -27,27 +29,23 @@ import org.junit.jupiter.params.provider.EnumSource;
  * earlier snapshots are untouched, and the snapshotter follows its failure policy. (SQLite's
  * writer is killed with SIGKILL instead, in the command line's tests.)
  */
+@Tag("slow")
 class ConnectionLossTest {
     private static final int CHUNK = 64 << 10;
 
     @TempDir
     Path dir;
 
+    @RegisterExtension
+    final FreshTables tables = new FreshTables();
     private TestDatabase database;
     private String odbc;
     private String table;
 
-    @AfterEach
-    void drop() {
-        if (table != null) {
-            database.drop(odbc, table);
-        }
-    }
-
     private void connect(TestDatabase db) {
         database = db;
         odbc = db.odbc(dir);
-        table = TestDatabase.freshTable();
+        table = tables.fresh(db, odbc);
     }
 
     /**

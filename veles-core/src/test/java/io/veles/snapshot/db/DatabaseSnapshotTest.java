@@ -10,6 +10,7 @@ import io.veles.snapshot.Snapshotter;
 import io.veles.snapshot.SnapshotterToDB;
 import io.veles.snapshot.codec.Codec;
 import io.veles.snapshot.format.SnapshotReader;
+import io.veles.testing.FreshTables;
 import io.veles.testing.LoopWorkflow;
 import io.veles.testing.TestDatabase;
 import java.nio.file.Files;
@@ -22,7 +23,8 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -33,27 +35,18 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Snapshots through {@link SnapshotterToDB} into real databases (SQLite always; MariaDB and
  * PostgreSQL on this machine's servers), restored from {@code odbc://} sources.
  */
+@Tag("slow")
 class DatabaseSnapshotTest {
     @TempDir
     Path dir;
 
-    private TestDatabase database;
+    @RegisterExtension
+    final FreshTables tables = new FreshTables();
     private String odbc;
-    private final List<String> tables = new ArrayList<>();
 
     private String table(TestDatabase db) {
-        database = db;
         odbc = db.odbc(dir);
-        String table = TestDatabase.freshTable();
-        tables.add(table);
-        return table;
-    }
-
-    @AfterEach
-    void dropTables() {
-        if (odbc != null && database != TestDatabase.SQLITE) {
-            tables.forEach(table -> database.drop(odbc, table));
-        }
+        return tables.fresh(db, odbc);
     }
 
     private SnapshotSettings settings(String table, Codec codec) {

@@ -3,13 +3,16 @@ package io.veles.snapshot.db;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.veles.testing.BigTableRoundTrip;
+import io.veles.testing.FreshJvm;
+import io.veles.testing.FreshTables;
 import io.veles.testing.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -20,6 +23,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * database, so it runs only with {@code VELES_BIG_TESTS=1} (as on CI); {@code VELES_BIG_TEST_BYTES}
  * sets another size.
  */
+@Tag("slow")
 class LargeSnapshotTest {
     private static final long SIZE = Long.parseLong(System.getenv().getOrDefault("VELES_BIG_TEST_BYTES",
             String.valueOf(4L << 30)));
@@ -27,16 +31,11 @@ class LargeSnapshotTest {
     @TempDir
     Path dir;
 
+    @RegisterExtension
+    final FreshTables tables = new FreshTables();
     private TestDatabase database;
     private String odbc;
     private String table;
-
-    @AfterEach
-    void drop() {
-        if (table != null && database != TestDatabase.SQLITE) {
-            database.drop(odbc, table);
-        }
-    }
 
     @ParameterizedTest
     @EnumSource(TestDatabase.class)
@@ -48,11 +47,10 @@ class LargeSnapshotTest {
         }
         database = db;
         odbc = db.odbc(dir);
-        table = TestDatabase.freshTable();
+        table = tables.fresh(db, odbc);
         Path output = dir.resolve("output.txt");
-        Process process = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-Xmx256m",
-                "-cp", System.getProperty("java.class.path"), BigTableRoundTrip.class.getName(),
-                odbc, table, String.valueOf(SIZE))
+        Process process = new ProcessBuilder(FreshJvm.command(List.of("-Xmx256m"), BigTableRoundTrip.class,
+                odbc, table, String.valueOf(SIZE)))
                 .redirectErrorStream(true).redirectOutput(output.toFile()).start();
         if (!process.waitFor(20, TimeUnit.MINUTES)) {
             process.destroyForcibly();

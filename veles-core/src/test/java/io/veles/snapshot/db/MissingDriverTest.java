@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.veles.snapshot.SnapshotException;
 import io.veles.testing.FreshJvm;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The JDBC drivers are optional dependencies of veles-core: an application without its
  * database's driver is told in one line which artifact to add. A child JVM without the drivers.
  */
+@Tag("slow")
 class MissingDriverTest {
     @TempDir
     Path dir;

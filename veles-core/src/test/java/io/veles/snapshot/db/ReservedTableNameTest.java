@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -25,6 +26,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * candidates are SQL-92's reserved words, the function names MariaDB parses specially, and the
  * keywords each database itself reports (its JDBC driver's list, and PostgreSQL's keyword table). A name that fails is refused in one line.
  */
+@Tag("slow")
 class ReservedTableNameTest {
     /** SQL-92's reserved words: the standard every dialect starts from. */
     private static final String SQL92 = "ABSOLUTE ACTION ADD ALL ALLOCATE ALTER AND ANY ARE AS ASC ASSERTION AT "

@@ -6,13 +6,15 @@ import io.veles.snapshot.SnapshotListing;
 import io.veles.snapshot.codec.Codec;
 import io.veles.snapshot.format.Manifest;
 import io.veles.snapshot.format.SnapshotWriter;
+import io.veles.testing.FreshTables;
 import io.veles.testing.LoopWorkflow;
 import io.veles.testing.TestDatabase;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -21,26 +23,20 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Listing a table gives each row's manifest, whether the row spans chunks or its manifest alone
  * is larger than many snapshots.
  */
+@Tag("slow")
 class TableListingTest {
     @TempDir
     java.nio.file.Path dir;
-    private TestDatabase database;
+    @RegisterExtension
+    final FreshTables tables = new FreshTables();
     private String odbc;
     private String table;
-
-    @AfterEach
-    void dropTable() {
-        if (database != null && database != TestDatabase.SQLITE) {
-            database.drop(odbc, table);
-        }
-    }
 
     @ParameterizedTest
     @EnumSource(TestDatabase.class)
     void aLargeRowAndALargeManifestBothListWithTheirManifests(TestDatabase db) {
-        database = db;
         odbc = db.odbc(dir);
-        table = TestDatabase.freshTable();
+        table = tables.fresh(db, odbc);
         SnapshotTable rows = new SnapshotTable(DatabaseTarget.of(odbc), table);
         // 8 MiB of state: two chunks, the manifest in the first few KiB.
         insert(rows, "big_1", new LoopWorkflow(1, 1 << 20, -1), "small manifest");

@@ -4,6 +4,7 @@ import io.veles.snapshot.db.OdbcSource;
 import io.veles.testing.TestDatabase;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@link SnapshotStoreContract} for a table, on SQLite and on the MariaDB and PostgreSQL servers. */
@@ -48,6 +49,7 @@ class TableStoreContractTest {
     }
 
     @Nested
+    @Tag("slow")
     class MariaDb extends OnDatabase {
         @Override
         TestDatabase database() {
@@ -56,6 +58,7 @@ class TableStoreContractTest {
     }
 
     @Nested
+    @Tag("slow")
     class PostgreSql extends OnDatabase {
         @Override
         TestDatabase database() {

@@ -8,6 +8,7 @@ import io.veles.snapshot.codec.StandardTools;
 import io.veles.snapshot.format.SnapshotReader;
 import io.veles.snapshot.store.StoredSnapshot;
 import io.veles.testing.LoopWorkflow;
+import io.veles.testing.Requirement;
 import io.veles.testing.TestS3;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,9 +20,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * Debian's {@code awscli} (the independent client) reads what ObjectStore wrote, and ObjectStore
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.Assumptions;
  * {@code VELES_REQUIRE_TOOLS=1}. Debian's awscli 2.9 predates {@code AWS_ENDPOINT_URL}, so the
  * endpoint is passed as {@code --endpoint-url}.
  */
+@Tag("slow")
 class AwsCliInteropTest {
     private static final Path AWS = Path.of("/usr/bin/aws");
     private static TestS3 s3;
@@ -119,21 +121,14 @@ class AwsCliInteropTest {
 
     private static void requireAws() {
         if (!Files.isExecutable(AWS)) {
-            skipOrFail("Debian's awscli (/usr/bin/aws) is missing; .ci/install-tools installs it");
+            Requirement.skipOrFail("VELES_REQUIRE_TOOLS", "Debian's awscli (/usr/bin/aws) is missing; .ci/install-tools installs it");
         }
     }
 
     private static void requireTool(Codec codec) {
         if (!StandardTools.available(codec)) {
-            skipOrFail("the " + codec.argument() + " tool is missing; .ci/install-tools installs it");
+            Requirement.skipOrFail("VELES_REQUIRE_TOOLS",
+                    "the " + codec.argument() + " tool is missing; .ci/install-tools installs it");
         }
-    }
-
-    private static void skipOrFail(String message) {
-        if ("1".equals(System.getenv("VELES_REQUIRE_TOOLS"))) {
-            fail(message + " (VELES_REQUIRE_TOOLS=1)");
-        }
-        System.out.println("skipped: " + message);
-        Assumptions.abort(message);
     }
 }

@@ -3,12 +3,14 @@ package io.veles.snapshot.store.s3;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.veles.testing.BigObjectRoundTrip;
+import io.veles.testing.FreshJvm;
 import io.veles.testing.TestS3;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * disk, so it runs only with {@code VELES_BIG_TESTS=1} (as on CI); {@code VELES_BIG_TEST_BYTES}
  * sets another size.
  */
+@Tag("slow")
 class LargeObjectTest {
     private static final long SIZE = Long.parseLong(System.getenv().getOrDefault("VELES_BIG_TEST_BYTES",
             String.valueOf(4L << 30)));
@@ -34,9 +37,8 @@ class LargeObjectTest {
         }
         try (TestS3 s3 = TestS3.freshBucket()) {
             Path output = dir.resolve("output.txt");
-            ProcessBuilder builder = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
-                    "-Xmx256m", "-cp", System.getProperty("java.class.path"), BigObjectRoundTrip.class.getName(),
-                    "s3://" + s3.bucket() + "/big", String.valueOf(SIZE))
+            ProcessBuilder builder = new ProcessBuilder(FreshJvm.command(List.of("-Xmx256m"), BigObjectRoundTrip.class,
+                    "s3://" + s3.bucket() + "/big", String.valueOf(SIZE)))
                     .redirectErrorStream(true).redirectOutput(output.toFile());
             builder.environment().putAll(s3.environment());
             Process process = builder.start();

@@ -6,8 +6,10 @@ import io.veles.testing.TestS3;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 
 /** {@link SnapshotStoreContract} for an {@link ObjectStore} on the test S3 server, a fresh prefix per test. */
+@Tag("slow")
 class ObjectStoreContractTest extends SnapshotStoreContract {
     private static TestS3 s3;
     private final String prefix = "contract-" + UUID.randomUUID();

@@ -23,9 +23,11 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** ObjectStore against a real S3 server (s3proxy, {@link TestS3}): what every store promises. */
+@Tag("slow")
 class ObjectStoreTest {
     private static TestS3 s3;
     /** A real snapshot of about 24 MiB uncompressed: three parts of 8 MiB and three ranges. */

@@ -5,21 +5,25 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.veles.snapshot.SnapshotException;
 import io.veles.snapshot.codec.Codec;
+import io.veles.testing.FreshJvm;
 import io.veles.testing.S3KillableWriter;
 import io.veles.testing.TestS3;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /** A missing bucket, a wrong endpoint and bad credentials each give one line naming the cause, and write nothing. */
+@Tag("slow")
 class S3ErrorsTest {
     private static TestS3 s3;
 
@@ -90,9 +94,8 @@ class S3ErrorsTest {
 
     @Test
     void noCredentialsAnywhereInTheChainIsNamed(@TempDir Path home) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
-                "-cp", System.getProperty("java.class.path"), S3KillableWriter.class.getName(),
-                "s3://" + s3.bucket() + "/runs").redirectErrorStream(true);
+        ProcessBuilder builder = new ProcessBuilder(FreshJvm.command(List.of(), S3KillableWriter.class,
+                "s3://" + s3.bucket() + "/runs")).redirectErrorStream(true);
         builder.environment().keySet().removeIf(name -> name.startsWith("AWS_"));
         builder.environment().put("HOME", home.toString()); // no ~/.aws
         builder.environment().put("AWS_EC2_METADATA_DISABLED", "true");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.veles.snapshot.format.SnapshotReader;
 import io.veles.snapshot.store.StoredSnapshot;
+import io.veles.testing.FreshJvm;
 import io.veles.testing.S3KillableWriter;
 import io.veles.testing.TestS3;
 import java.io.BufferedReader;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * that verifies, and what the killed uploads left is invisible and reclaimed by
  * {@link ObjectStore#abortStaleUploads}.
  */
+@Tag("slow")
 class S3KillTest {
     private static final int KILLS = 12;
 
@@ -30,9 +33,8 @@ class S3KillTest {
         Random random = new Random(42);
         try (TestS3 s3 = TestS3.freshBucket()) {
             for (int kill = 0; kill < KILLS; kill++) {
-                ProcessBuilder builder = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
-                        "-Xmx256m", "-cp", System.getProperty("java.class.path"), S3KillableWriter.class.getName(),
-                        "s3://" + s3.bucket() + "/runs").redirectErrorStream(true);
+                ProcessBuilder builder = new ProcessBuilder(FreshJvm.command(List.of("-Xmx256m"), S3KillableWriter.class,
+                        "s3://" + s3.bucket() + "/runs")).redirectErrorStream(true);
                 builder.environment().putAll(s3.environment());
                 Process writer = builder.start();
                 BufferedReader output = new BufferedReader(new InputStreamReader(writer.getInputStream(), StandardCharsets.UTF_8));

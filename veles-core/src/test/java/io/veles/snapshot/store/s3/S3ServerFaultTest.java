@@ -11,11 +11,13 @@ import io.veles.testing.TestS3;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /** A server killed (SIGKILL) mid-upload: one clear line, no object; after a restart the next snapshot goes through. */
+@Tag("slow")
 class S3ServerFaultTest {
     private static final int MIB = 1 << 20;
 
