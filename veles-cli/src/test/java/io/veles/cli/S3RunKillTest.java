@@ -14,10 +14,9 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,19 +33,8 @@ class S3RunKillTest {
 
     @TempDir
     Path dir;
-    private static TestS3 s3;
-
-    @BeforeAll
-    static void startBucket() {
-        s3 = TestS3.freshBucket();
-    }
-
-    @AfterAll
-    static void dropBucket() {
-        if (s3 != null) {
-            s3.close();
-        }
-    }
+    @RegisterExtension
+    static final TestS3 s3 = TestS3.perClass();
 
     @Test
     void killsDuringUploadsLeaveOnlyWholeObjectsAndTheResumedRunEndsAsTheUninterruptedOne() throws Exception {

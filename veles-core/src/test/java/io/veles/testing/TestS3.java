@@ -3,6 +3,9 @@ package io.veles.testing;
 import io.veles.snapshot.store.s3.S3Location;
 import io.veles.snapshot.store.s3.S3Options;
 import java.net.URI;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -22,20 +25,47 @@ import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
  *
  * <p>Use one per test class ({@code @BeforeAll}); {@link #close} deletes the bucket and what it holds.
  */
-public final class TestS3 implements AutoCloseable {
+public final class TestS3 implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
     public static final String ACCESS_KEY = "veles-test";
     public static final String SECRET_KEY = "veles-test-secret";
     private static String unavailable;
     private static boolean checked;
 
-    private final URI endpoint;
-    private final String bucket;
-    private final S3Client admin;
+    private URI endpoint;
+    private String bucket;
+    private S3Client admin;
+
+    private TestS3() {
+    }
 
     private TestS3(URI endpoint, String bucket, S3Client admin) {
         this.endpoint = endpoint;
         this.bucket = bucket;
         this.admin = admin;
+    }
+
+    /**
+     * A bucket for one test class, made before its tests and deleted after them:
+     * {@code @RegisterExtension static final TestS3 s3 = TestS3.perClass();}. Skips or fails the
+     * class, as {@link #freshBucket} does, when there is no server.
+     */
+    public static TestS3 perClass() {
+        return new TestS3();
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        TestS3 made = freshBucket();
+        endpoint = made.endpoint;
+        bucket = made.bucket;
+        admin = made.admin;
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        if (admin != null) {
+            close();
+        }
     }
 
     /** A new empty bucket on the test server; skips or fails the calling test when there is none. */

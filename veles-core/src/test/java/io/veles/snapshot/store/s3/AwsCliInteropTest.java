@@ -18,10 +18,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,22 +33,11 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("slow")
 class AwsCliInteropTest {
     private static final Path AWS = Path.of("/usr/bin/aws");
-    private static TestS3 s3;
+    @RegisterExtension
+    static final TestS3 s3 = TestS3.perClass();
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startBucket() {
-        s3 = TestS3.freshBucket();
-    }
-
-    @AfterAll
-    static void dropBucket() {
-        if (s3 != null) {
-            s3.close();
-        }
-    }
 
     @Test
     void awsListsWhatWeWroteAndTheCodecsToolsAcceptItsBytes() throws Exception {

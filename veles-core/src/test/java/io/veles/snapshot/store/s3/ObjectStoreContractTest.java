@@ -4,27 +4,15 @@ import io.veles.snapshot.store.SnapshotStore;
 import io.veles.snapshot.store.SnapshotStoreContract;
 import io.veles.testing.TestS3;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@link SnapshotStoreContract} for an {@link ObjectStore} on the test S3 server, a fresh prefix per test. */
 @Tag("slow")
 class ObjectStoreContractTest extends SnapshotStoreContract {
-    private static TestS3 s3;
+    @RegisterExtension
+    static final TestS3 s3 = TestS3.perClass();
     private final String prefix = "contract-" + UUID.randomUUID();
-
-    @BeforeAll
-    static void startBucket() {
-        s3 = TestS3.freshBucket();
-    }
-
-    @AfterAll
-    static void dropBucket() {
-        if (s3 != null) {
-            s3.close();
-        }
-    }
 
     @Override
     protected SnapshotStore openStore() {

@@ -14,10 +14,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -25,19 +24,8 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 /** A missing bucket, a wrong endpoint and bad credentials each give one line naming the cause, and write nothing. */
 @Tag("slow")
 class S3ErrorsTest {
-    private static TestS3 s3;
-
-    @BeforeAll
-    static void startBucket() {
-        s3 = TestS3.freshBucket();
-    }
-
-    @AfterAll
-    static void dropBucket() {
-        if (s3 != null) {
-            s3.close();
-        }
-    }
+    @RegisterExtension
+    static final TestS3 s3 = TestS3.perClass();
 
     @Test
     void aMissingBucketIsNamed() {
