@@ -3,7 +3,7 @@ package io.veles.cli;
 import io.veles.snapshot.SnapshotConversion;
 import io.veles.snapshot.codec.Codec;
 import io.veles.snapshot.format.SnapshotKey;
-import io.veles.util.Printable;
+import io.veles.internal.util.Printable;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

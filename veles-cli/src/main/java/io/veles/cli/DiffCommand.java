@@ -1,9 +1,9 @@
 package io.veles.cli;
 
 import io.veles.snapshot.SnapshotDiff;
-import io.veles.snapshot.SnapshotException;
-import io.veles.util.Printable;
-import io.veles.util.Secrets;
+import io.veles.errors.SnapshotException;
+import io.veles.internal.util.Printable;
+import io.veles.internal.util.Secrets;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;

@@ -1,10 +1,10 @@
 package io.veles.cli;
 
-import io.veles.snapshot.store.HttpLimits;
+import io.veles.internal.store.HttpLimits;
 import io.veles.snapshot.store.s3.S3Options;
-import io.veles.util.Messages;
-import io.veles.util.Printable;
-import io.veles.util.Secrets;
+import io.veles.internal.util.Messages;
+import io.veles.internal.util.Printable;
+import io.veles.internal.util.Secrets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

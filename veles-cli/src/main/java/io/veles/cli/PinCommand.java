@@ -1,9 +1,9 @@
 package io.veles.cli;
 
-import io.veles.snapshot.SnapshotException;
+import io.veles.errors.SnapshotException;
 import io.veles.snapshot.SnapshotPruning;
-import io.veles.snapshot.store.SnapshotStores;
-import io.veles.util.Printable;
+import io.veles.snapshot.SnapshotStores;
+import io.veles.internal.util.Printable;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

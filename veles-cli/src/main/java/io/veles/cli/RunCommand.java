@@ -8,7 +8,7 @@ import io.veles.launcher.WorkflowFactories;
 import io.veles.launcher.WorkflowFactory;
 import io.veles.pickle.RestoreRules;
 import io.veles.snapshot.format.SnapshotKey;
-import io.veles.util.Printable;
+import io.veles.internal.util.Printable;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -2,7 +2,7 @@ package io.veles.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.veles.pickle.HostileCargo;
+import io.veles.internal.pickle.HostileCargo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Tag;

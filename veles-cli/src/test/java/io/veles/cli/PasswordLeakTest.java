@@ -118,7 +118,7 @@ class PasswordLeakTest {
     /** The uncompressed bytes of every snapshot stored in {@code table}. */
     private static List<byte[]> storedPayloads(String odbc, String table) throws Exception {
         List<byte[]> payloads = new ArrayList<>();
-        try (Connection connection = io.veles.snapshot.db.DatabaseTarget.of(odbc).connect(false);
+        try (Connection connection = io.veles.internal.db.DatabaseTarget.of(odbc).connect(false);
              ResultSet rows = connection.createStatement().executeQuery("SELECT data FROM " + table)) {
             while (rows.next()) {
                 payloads.add(decompressed(rows.getBytes(1)));

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.veles.snapshot.Snapshots;
-import io.veles.snapshot.format.SnapshotReader;
-import io.veles.snapshot.store.AtomicFiles;
-import io.veles.snapshot.store.SnapshotDirectory;
+import io.veles.internal.format.SnapshotReader;
+import io.veles.internal.store.AtomicFiles;
+import io.veles.internal.store.SnapshotDirectory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

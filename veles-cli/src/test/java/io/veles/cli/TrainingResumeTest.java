@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.veles.pickle.RestoreRules;
 import io.veles.snapshot.Snapshots;
-import io.veles.snapshot.store.SnapshotDirectory;
+import io.veles.internal.store.SnapshotDirectory;
 import io.veles.workflow.Workflow;
 import io.veles.znicz.samples.SyntheticSample;
 import io.veles.znicz.samples.WineSample;

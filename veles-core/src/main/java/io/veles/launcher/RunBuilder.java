@@ -2,7 +2,7 @@ package io.veles.launcher;
 
 import io.veles.config.Config;
 import io.veles.pickle.RestoreRules;
-import io.veles.snapshot.db.OdbcSource;
+import io.veles.internal.db.OdbcSource;
 import io.veles.snapshot.format.SnapshotKey;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

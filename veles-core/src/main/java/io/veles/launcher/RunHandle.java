@@ -49,7 +49,7 @@ public final class RunHandle {
 
     /**
      * Waits for the run to end and returns how it went; a run that failed throws its exception
-     * here (a {@link io.veles.snapshot.SnapshotException} or {@link LaunchException} with a
+     * here (a {@link io.veles.errors.SnapshotException} or {@link LaunchException} with a
      * one-line message, for example).
      */
     public Launcher.Outcome await() throws InterruptedException {

@@ -1,7 +1,7 @@
 package io.veles.launcher;
 
-import io.veles.snapshot.store.InFlightWrites;
-import io.veles.util.Printable;
+import io.veles.internal.store.InFlightWrites;
+import io.veles.internal.util.Printable;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;

@@ -1,6 +1,6 @@
 package io.veles.pickle;
 
-import io.veles.snapshot.SnapshotException;
+import io.veles.errors.SnapshotException;
 import java.net.URL;
 import java.security.CodeSource;
 import java.util.ArrayList;
@@ -162,15 +162,16 @@ public final class ClassAllowList {
     }
 
     /**
-     * Refuses, when saving, a class that a restore with these rules would refuse: the message
-     * says why and how to allow it, and {@link CaptureException} adds the path of fields to it.
+     * Why a restore with these rules would refuse a saved {@code className}, and how to allow it;
+     * null if it is allowed. The writer refuses such a class up front, adding the path of fields.
      */
-    void checkSaved(String className) {
-        if (!allows(className)) {
-            throw new CaptureException("cannot capture a " + className + ": a restore would refuse it (allowed: JDK"
-                    + " value types and collections, " + where() + "); " + fix(className) + ", or mark the field"
-                    + " transient or end its name with '_' and rebuild it in initUnpickled()", null);
+    public String refusalToSave(String className) {
+        if (allows(className)) {
+            return null;
         }
+        return "cannot capture a " + className + ": a restore would refuse it (allowed: JDK value types and"
+                + " collections, " + where() + "); " + fix(className) + ", or mark the field transient or end its"
+                + " name with '_' and rebuild it in initUnpickled()";
     }
 
     private String where() {

@@ -1,6 +1,5 @@
 package io.veles.pickle;
 
-import io.veles.workflow.Workflow;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -44,7 +43,7 @@ public final class RestoreRules {
     }
 
     /** Rules for restoring a {@code workflowClass} workflow: its package and the engine's allowed. */
-    public static RestoreRules forWorkflow(Class<? extends Workflow> workflowClass) {
+    public static RestoreRules forWorkflow(Class<?> workflowClass) {
         return new RestoreRules(ClassAllowList.forWorkflow(workflowClass, List.of()), Map.of(), List.of(), Set.of());
     }
 
@@ -83,7 +82,7 @@ public final class RestoreRules {
     }
 
     /** True if units of class {@code className} were removed on purpose ({@link #removedUnitClass}). */
-    boolean unitClassRemoved(String className) {
+    public boolean unitClassRemoved(String className) {
         return removedUnitClasses.contains(className);
     }
 
@@ -99,6 +98,7 @@ public final class RestoreRules {
         return new RestoreRules(allowList, renamedClasses, List.copyOf(all), removedUnitClasses);
     }
 
+    /** Which classes a snapshot may name. */
     public ClassAllowList allowList() {
         return allowList;
     }
@@ -109,7 +109,7 @@ public final class RestoreRules {
     }
 
     /** The name a class of today was saved under: its old name if it was renamed. */
-    String recordedName(String currentName) {
+    public String recordedName(String currentName) {
         for (Map.Entry<String, String> rename : renamedClasses.entrySet()) {
             if (rename.getValue().equals(currentName)) {
                 return rename.getKey();
@@ -119,12 +119,12 @@ public final class RestoreRules {
     }
 
     /** True if a saved {@code from} value can be converted into a {@code to} field. */
-    boolean canConvert(Class<?> from, Class<?> to) {
+    public boolean canConvert(Class<?> from, Class<?> to) {
         return conversion(from, to) != null;
     }
 
     /** The value converted for a {@code to} field, or null if no conversion applies. */
-    Object convert(Object value, Class<?> to) {
+    public Object applyConversion(Object value, Class<?> to) {
         Conversion conversion = conversion(value.getClass(), to);
         return conversion == null ? null : conversion.function().apply(value);
     }

@@ -1,5 +1,6 @@
 package io.veles.snapshot;
 
+import io.veles.errors.SnapshotException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -1,13 +1,13 @@
 package io.veles.snapshot;
 
+import io.veles.errors.SnapshotException;
 import io.veles.snapshot.codec.Codec;
 import io.veles.snapshot.format.Manifest;
 import io.veles.snapshot.format.SnapshotKey;
-import io.veles.snapshot.format.SnapshotReader;
-import io.veles.snapshot.store.AtomicFiles;
+import io.veles.internal.format.SnapshotReader;
+import io.veles.internal.store.AtomicFiles;
 import io.veles.snapshot.store.NewSnapshot;
 import io.veles.snapshot.store.SnapshotStore;
-import io.veles.snapshot.store.SnapshotStores;
 import io.veles.snapshot.store.s3.S3Location;
 import java.io.IOException;
 import java.nio.file.Files;

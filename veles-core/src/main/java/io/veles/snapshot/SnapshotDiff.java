@@ -1,9 +1,11 @@
 package io.veles.snapshot;
 
+import io.veles.errors.SnapshotException;
+import io.veles.errors.SnapshotStoreException;
 import io.veles.pickle.RestoreRules;
-import io.veles.pickle.SavedGraph;
-import io.veles.pickle.SavedObject;
-import io.veles.snapshot.format.SnapshotReader;
+import io.veles.internal.pickle.SavedGraph;
+import io.veles.internal.pickle.SavedObject;
+import io.veles.internal.format.SnapshotReader;
 import io.veles.workflow.Workflow;
 import java.io.IOException;
 import java.lang.reflect.Array;

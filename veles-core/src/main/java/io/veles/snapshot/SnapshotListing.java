@@ -1,9 +1,9 @@
 package io.veles.snapshot;
 
+import io.veles.errors.SnapshotException;
 import io.veles.snapshot.format.Manifest;
-import io.veles.snapshot.format.SnapshotReader;
+import io.veles.internal.format.SnapshotReader;
 import io.veles.snapshot.store.SnapshotStore;
-import io.veles.snapshot.store.SnapshotStores;
 import io.veles.snapshot.store.StoredSnapshot;
 import java.io.IOException;
 import java.time.Instant;

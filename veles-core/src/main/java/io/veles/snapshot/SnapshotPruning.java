@@ -1,9 +1,9 @@
 package io.veles.snapshot;
 
+import io.veles.errors.SnapshotException;
 import io.veles.snapshot.format.Manifest;
 import io.veles.snapshot.store.SnapshotSource;
 import io.veles.snapshot.store.SnapshotStore;
-import io.veles.snapshot.store.SnapshotStores;
 import io.veles.snapshot.store.StoredSnapshot;
 import java.util.ArrayList;
 import java.util.List;

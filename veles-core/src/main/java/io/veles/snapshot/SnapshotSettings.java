@@ -3,7 +3,8 @@ package io.veles.snapshot;
 import io.veles.config.Config;
 import io.veles.config.ConfigException;
 import io.veles.snapshot.codec.Codec;
-import io.veles.snapshot.db.DatabaseTarget;
+import io.veles.internal.db.DatabaseTarget;
+import io.veles.internal.db.OdbcSource;
 import io.veles.snapshot.store.s3.S3Location;
 import java.time.Duration;
 
@@ -49,8 +50,9 @@ public record SnapshotSettings(String prefix, String directory, Codec compressio
             }
         }
     }
+
     public static final String DEFAULT_DIRECTORY = "snapshots";
-    public static final String DEFAULT_TABLE = "veles";
+
     public static final long DEFAULT_SIZE_WARNING = 1L << 30;
 
     public SnapshotSettings {
@@ -149,7 +151,7 @@ public record SnapshotSettings(String prefix, String directory, Codec compressio
      */
     public String location() {
         StringBuilder text = new StringBuilder(odbc != null
-                ? "odbc " + DatabaseTarget.redacted(odbc) + ", table " + (table != null ? table : DEFAULT_TABLE)
+                ? "odbc " + DatabaseTarget.redacted(odbc) + ", table " + (table != null ? table : OdbcSource.DEFAULT_TABLE)
                 : (S3Location.isS3(directory) ? "bucket " : "directory ") + directory);
         text.append(", prefix ").append(prefix);
         if (retention() != null) {

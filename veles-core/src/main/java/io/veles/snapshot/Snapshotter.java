@@ -1,16 +1,16 @@
 package io.veles.snapshot;
 
+import io.veles.errors.SnapshotException;
 import io.veles.progress.Progress;
 import io.veles.snapshot.format.CodeBackup;
 import io.veles.snapshot.format.Manifest;
 import io.veles.snapshot.format.SnapshotKey;
-import io.veles.snapshot.format.SnapshotWriter;
+import io.veles.internal.format.SnapshotWriter;
 import io.veles.snapshot.store.NewSnapshot;
-import io.veles.snapshot.store.SnapshotLockedException;
+import io.veles.errors.SnapshotLockedException;
 import io.veles.snapshot.store.SnapshotStore;
-import io.veles.snapshot.store.SnapshotStores;
 import io.veles.snapshot.store.StoredSnapshot;
-import io.veles.util.ByteCounts;
+import io.veles.internal.util.ByteCounts;
 import io.veles.workflow.Bool;
 import io.veles.workflow.RunContext;
 import io.veles.workflow.Unit;

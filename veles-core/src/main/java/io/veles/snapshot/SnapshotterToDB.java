@@ -1,5 +1,6 @@
 package io.veles.snapshot;
 
+import io.veles.errors.SnapshotException;
 import io.veles.workflow.Workflow;
 
 /**

@@ -1,6 +1,6 @@
 package io.veles.workflow;
 
-import io.veles.util.Primitives;
+import io.veles.internal.util.Primitives;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 

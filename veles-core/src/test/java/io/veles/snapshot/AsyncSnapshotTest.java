@@ -1,11 +1,12 @@
 package io.veles.snapshot;
 
+import io.veles.errors.SnapshotException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.veles.snapshot.codec.Codec;
-import io.veles.snapshot.format.SnapshotReader;
-import io.veles.snapshot.store.SnapshotDirectory;
+import io.veles.internal.format.SnapshotReader;
+import io.veles.internal.store.SnapshotDirectory;
 import io.veles.workflow.Unit;
 import io.veles.workflow.Workflow;
 import java.nio.file.Files;

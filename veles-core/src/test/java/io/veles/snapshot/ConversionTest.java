@@ -1,11 +1,12 @@
 package io.veles.snapshot;
 
+import io.veles.errors.SnapshotException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.veles.snapshot.codec.Codec;
 import io.veles.snapshot.codec.StandardTools;
-import io.veles.snapshot.format.SnapshotReader;
+import io.veles.internal.format.SnapshotReader;
 import io.veles.testing.LoopWorkflow;
 import java.nio.file.Files;
 import java.nio.file.Path;

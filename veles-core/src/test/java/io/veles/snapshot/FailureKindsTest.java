@@ -1,10 +1,13 @@
 package io.veles.snapshot;
 
+import io.veles.errors.CorruptSnapshotException;
+import io.veles.errors.IncompatibleSnapshotException;
+import io.veles.errors.SnapshotStoreException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.veles.pickle.RestoreRules;
-import io.veles.snapshot.store.SnapshotDirectory;
+import io.veles.internal.store.SnapshotDirectory;
 import io.veles.testing.RoundTrip;
 import io.veles.workflow.Workflow;
 import java.io.IOException;

@@ -1,13 +1,14 @@
 package io.veles.snapshot;
 
+import io.veles.errors.SnapshotException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.veles.snapshot.SnapshotSettings.FailurePolicy;
 import io.veles.snapshot.codec.Codec;
-import io.veles.snapshot.format.SnapshotReader;
-import io.veles.snapshot.store.AtomicFiles;
-import io.veles.snapshot.store.SnapshotDirectory;
+import io.veles.internal.format.SnapshotReader;
+import io.veles.internal.store.AtomicFiles;
+import io.veles.internal.store.SnapshotDirectory;
 import io.veles.testing.Tmpfs;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.veles.snapshot.codec.Codec;
 import io.veles.snapshot.format.Manifest;
-import io.veles.snapshot.format.SnapshotWriter;
-import io.veles.snapshot.store.AtomicFiles;
+import io.veles.internal.format.SnapshotWriter;
+import io.veles.internal.store.AtomicFiles;
 import io.veles.testing.LoopWorkflow;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.veles.snapshot.codec.Codec;
 import io.veles.snapshot.format.Manifest;
-import io.veles.snapshot.format.SnapshotReader;
-import io.veles.snapshot.format.SnapshotWriter;
-import io.veles.snapshot.store.AtomicFiles;
-import io.veles.snapshot.store.SnapshotLockedException;
+import io.veles.internal.format.SnapshotReader;
+import io.veles.internal.format.SnapshotWriter;
+import io.veles.internal.store.AtomicFiles;
+import io.veles.errors.SnapshotLockedException;
 import io.veles.testing.LoopWorkflow;
 import io.veles.testing.Tmpfs;
 import java.io.ByteArrayOutputStream;

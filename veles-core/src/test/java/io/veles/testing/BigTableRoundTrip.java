@@ -1,8 +1,8 @@
 package io.veles.testing;
 
-import io.veles.snapshot.db.DatabaseTarget;
-import io.veles.snapshot.db.SnapshotRow;
-import io.veles.snapshot.db.SnapshotTable;
+import io.veles.internal.db.DatabaseTarget;
+import io.veles.internal.db.SnapshotRow;
+import io.veles.internal.db.SnapshotTable;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;

@@ -1,7 +1,7 @@
 package io.veles.testing;
 
-import io.veles.snapshot.SnapshotException;
-import io.veles.snapshot.db.DatabaseTarget;
+import io.veles.errors.SnapshotException;
+import io.veles.internal.db.DatabaseTarget;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -3,8 +3,8 @@ package io.veles.fuzz;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.veles.pickle.RestoreRules;
-import io.veles.snapshot.SnapshotException;
-import io.veles.snapshot.format.SnapshotReader;
+import io.veles.errors.SnapshotException;
+import io.veles.internal.format.SnapshotReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 

@@ -1,6 +1,6 @@
 package io.veles.snapshot.format;
 
-import io.veles.snapshot.SnapshotException;
+import io.veles.errors.SnapshotException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,6 +1,5 @@
 package io.veles.snapshot.format;
 
-import io.veles.pickle.ClassDescription;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;

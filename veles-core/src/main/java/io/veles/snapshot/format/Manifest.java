@@ -2,8 +2,6 @@ package io.veles.snapshot.format;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.veles.pickle.ClassDescription;
-import io.veles.pickle.UnitSummary;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;

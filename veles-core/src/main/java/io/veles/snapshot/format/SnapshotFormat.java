@@ -51,7 +51,7 @@ public final class SnapshotFormat {
     /** Numeric arrays below this many bytes (4 KiB) are not worth the shuffle and stay as they are. */
     public static final int SHUFFLE_MIN_ARRAY_BYTES = 4 << 10;
     /** All flags this version knows. */
-    static final int KNOWN_FLAGS = FLAG_SIGNED | FLAG_CODE | FLAG_SHUFFLE;
+    public static final int KNOWN_FLAGS = FLAG_SIGNED | FLAG_CODE | FLAG_SHUFFLE;
     public static final int MAX_MANIFEST_BYTES = 64 << 20;
     /** The largest code backup a reader accepts. */
     public static final int MAX_CODE_BYTES = 1 << 30;

@@ -1,6 +1,6 @@
 package io.veles.snapshot.format;
 
-import io.veles.snapshot.SnapshotException;
+import io.veles.errors.SnapshotException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +16,7 @@ import javax.crypto.spec.SecretKeySpec;
 public final class SnapshotKey {
     static final String ALGORITHM = "HmacSHA256";
     /** Bytes of a signature. */
-    static final int SIGNATURE_BYTES = 32;
+    public static final int SIGNATURE_BYTES = 32;
     private static final int MIN_KEY_BYTES = 16;
 
     private final SecretKeySpec secret;
@@ -43,7 +43,7 @@ public final class SnapshotKey {
     }
 
     /** A fresh HMAC over this key. */
-    Mac newMac() {
+    public Mac newMac() {
         try {
             Mac mac = Mac.getInstance(ALGORITHM);
             mac.init(secret);

@@ -1,7 +1,9 @@
 package io.veles.snapshot.store;
 
-import io.veles.snapshot.SnapshotException;
-import io.veles.snapshot.SnapshotStoreException;
+import io.veles.internal.store.AtomicFiles;
+import io.veles.internal.store.SnapshotDirectory;
+import io.veles.errors.SnapshotException;
+import io.veles.errors.SnapshotStoreException;
 import io.veles.snapshot.codec.Codec;
 import java.io.IOException;
 import java.io.InputStream;
@@ -108,7 +110,7 @@ public final class DirectoryStore implements SnapshotStore {
     public StoredSnapshot write(NewSnapshot snapshot, SnapshotBody body) {
         String extension = snapshot.codec().extension();
         AtomicFiles.Published published = directory.write(snapshot.prefix(), snapshot.suffix(), extension,
-                snapshot.discriminator(), body);
+                snapshot.discriminator(), body::writeTo);
         Path wanted = directory.fileFor(snapshot.prefix(), snapshot.suffix(), extension);
         if (!published.file().equals(wanted)) {
             LOG.info("snapshot name {} was taken while it was written: this one is {}", wanted, published.file());

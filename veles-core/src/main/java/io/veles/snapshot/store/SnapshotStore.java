@@ -22,7 +22,7 @@ import java.util.Optional;
  *   <li>{@link #describe()} and {@link StoredSnapshot#location()} never hold a password or a
  *       credential.</li>
  * </ul>
- * Failures are {@link io.veles.snapshot.SnapshotException}s with a one-line message naming the
+ * Failures are {@link io.veles.errors.SnapshotException}s with a one-line message naming the
  * store and the cause.
  */
 public interface SnapshotStore extends Closeable {

@@ -1,11 +1,11 @@
 package io.veles.snapshot.store;
 
-import io.veles.snapshot.SnapshotException;
-import io.veles.snapshot.db.DatabaseTarget;
-import io.veles.snapshot.db.OdbcSource;
-import io.veles.snapshot.db.SnapshotPins;
-import io.veles.snapshot.db.SnapshotRow;
-import io.veles.snapshot.db.SnapshotTable;
+import io.veles.errors.SnapshotException;
+import io.veles.internal.db.DatabaseTarget;
+import io.veles.internal.db.OdbcSource;
+import io.veles.internal.db.SnapshotPins;
+import io.veles.internal.db.SnapshotRow;
+import io.veles.internal.db.SnapshotTable;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -90,7 +90,7 @@ public final class TableStore implements SnapshotStore {
     public StoredSnapshot write(NewSnapshot snapshot, SnapshotBody body) {
         SnapshotRow row = SnapshotRow.of(snapshot.created(), snapshot.runId(), snapshot.logId(), snapshot.workflow(),
                 snapshot.name(), snapshot.codec().argument());
-        return remember(table.insert(row, body));
+        return remember(table.insert(row, body::writeTo));
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.veles.snapshot.format;
 
+import io.veles.internal.format.SnapshotReader;
+import io.veles.internal.format.SnapshotWriter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

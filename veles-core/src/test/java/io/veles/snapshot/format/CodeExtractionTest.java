@@ -3,7 +3,7 @@ package io.veles.snapshot.format;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.veles.snapshot.SnapshotException;
+import io.veles.errors.SnapshotException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
 package io.veles.snapshot.store;
 
+import io.veles.errors.SnapshotLockedException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -150,7 +151,7 @@ public abstract class SnapshotStoreContract {
             List<StoredSnapshot> left;
             try {
                 left = other.list();
-            } catch (io.veles.snapshot.SnapshotException nothingThere) {
+            } catch (io.veles.errors.SnapshotException nothingThere) {
                 return; // a store that was never written may not exist at all
             }
             assertThat(left).isEmpty();

@@ -1,6 +1,6 @@
 package io.veles.snapshot.store;
 
-import io.veles.snapshot.db.OdbcSource;
+import io.veles.internal.db.OdbcSource;
 import io.veles.testing.TestDatabase;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Nested;

@@ -1,12 +1,12 @@
 package io.veles.testing.golden;
 
 import io.veles.snapshot.codec.Codec;
-import io.veles.snapshot.db.DatabaseTarget;
-import io.veles.snapshot.db.SnapshotRow;
-import io.veles.snapshot.db.SnapshotTable;
+import io.veles.internal.db.DatabaseTarget;
+import io.veles.internal.db.SnapshotRow;
+import io.veles.internal.db.SnapshotTable;
 import io.veles.snapshot.format.Manifest;
 import io.veles.snapshot.format.SnapshotKey;
-import io.veles.snapshot.format.SnapshotWriter;
+import io.veles.internal.format.SnapshotWriter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;

@@ -1,11 +1,11 @@
 package io.veles.snapshot.store.s3;
 
-import io.veles.snapshot.SnapshotException;
-import io.veles.snapshot.SnapshotStoreException;
+import io.veles.errors.SnapshotException;
+import io.veles.errors.SnapshotStoreException;
 import io.veles.snapshot.codec.Codec;
 import io.veles.snapshot.store.NewSnapshot;
 import io.veles.snapshot.store.SnapshotBody;
-import io.veles.snapshot.store.SnapshotDirectory;
+import io.veles.internal.store.SnapshotDirectory;
 import io.veles.snapshot.store.SnapshotSource;
 import io.veles.snapshot.store.SnapshotStore;
 import io.veles.snapshot.store.StoredSnapshot;

@@ -1,6 +1,6 @@
 package io.veles.snapshot.store.s3;
 
-import io.veles.snapshot.SnapshotStoreException;
+import io.veles.errors.SnapshotStoreException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;

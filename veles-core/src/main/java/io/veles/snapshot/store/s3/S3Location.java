@@ -1,6 +1,6 @@
 package io.veles.snapshot.store.s3;
 
-import io.veles.snapshot.SnapshotException;
+import io.veles.errors.SnapshotException;
 import io.veles.snapshot.codec.Codec;
 import java.util.Optional;
 import java.util.regex.Pattern;

@@ -1,6 +1,6 @@
 package io.veles.snapshot.store.s3;
 
-import io.veles.snapshot.SnapshotException;
+import io.veles.errors.SnapshotException;
 import java.net.URI;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 

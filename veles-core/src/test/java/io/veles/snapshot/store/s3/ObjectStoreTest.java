@@ -3,11 +3,11 @@ package io.veles.snapshot.store.s3;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.veles.snapshot.SnapshotException;
+import io.veles.errors.SnapshotException;
 import io.veles.snapshot.codec.Codec;
 import io.veles.snapshot.format.Manifest;
-import io.veles.snapshot.format.SnapshotReader;
-import io.veles.snapshot.format.SnapshotWriter;
+import io.veles.internal.format.SnapshotReader;
+import io.veles.internal.format.SnapshotWriter;
 import io.veles.snapshot.store.NewSnapshot;
 import io.veles.snapshot.store.StoredSnapshot;
 import io.veles.testing.LoopWorkflow;

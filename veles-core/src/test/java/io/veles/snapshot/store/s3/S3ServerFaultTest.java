@@ -3,7 +3,7 @@ package io.veles.snapshot.store.s3;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.veles.snapshot.SnapshotException;
+import io.veles.errors.SnapshotException;
 import io.veles.snapshot.codec.Codec;
 import io.veles.snapshot.store.StoredSnapshot;
 import io.veles.testing.S3ProxyProcess;

@@ -1,0 +1,275 @@
+package io.veles.internal.db;
+
+import io.veles.errors.SnapshotException;
+import io.veles.errors.SnapshotStoreException;
+import io.veles.internal.store.BodyWriter;
+import io.veles.internal.util.Messages;
+import java.io.IOException;
+import java.io.InputStream;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The snapshot rows of a database table of VELES's schema: {@code timestamp, id, log_id,
+ * workflow, name, codec, data}, one row per snapshot, created with the dialect's nearest types if
+ * missing ({@link TableSchema}). Pins are {@link SnapshotPins}' job.
+ *
+ * <p>Large snapshots: no single value may exceed a server's limit (MariaDB's packet, PostgreSQL's
+ * 1 GiB, SQLite's blob size), and drivers hold a value whole in memory. So a snapshot's bytes are
+ * cut into chunks: the row's {@code data} holds the first chunk (a small snapshot is whole there,
+ * a valid snapshot file on its own), and the rest go to {@code <table>_chunks}, keyed by the row's
+ * timestamp, id, log_id and name and numbered from 1. The row and its chunks are written in one
+ * transaction ({@link ChunkedRowOutput}), so a half-written snapshot is never visible; they are
+ * read back one chunk at a time ({@link ChunkedRowInput}), so memory stays at about two chunks
+ * whatever the snapshot's size.
+ */
+public final class SnapshotTable {
+    /** Chunk size: far below every server's default single-value limit (MariaDB's 16 MiB packet). */
+    public static final int DEFAULT_CHUNK_BYTES = 4 << 20;
+
+    private final TableLayout layout;
+    private final TableSchema schema;
+    private final int chunkBytes;
+
+    public SnapshotTable(DatabaseTarget target, String table) {
+        this(target, table, Integer.getInteger("veles.snapshot.db.chunkBytes", DEFAULT_CHUNK_BYTES));
+    }
+
+    public SnapshotTable(DatabaseTarget target, String table, int chunkBytes) {
+        if (chunkBytes < 1024) {
+            throw new IllegalArgumentException("chunk size below 1 KiB: " + chunkBytes);
+        }
+        this.layout = new TableLayout(target, table);
+        this.schema = new TableSchema(layout);
+        this.chunkBytes = chunkBytes;
+    }
+
+    public DatabaseTarget target() {
+        return layout.target;
+    }
+
+    public String table() {
+        return layout.table;
+    }
+
+    /** The table's name with its database, for messages. */
+    public String describe() {
+        return layout.describe();
+    }
+
+    /**
+     * Stores one snapshot whose bytes {@code body} writes, creating the tables if missing; returns
+     * the row as stored (its timestamp as the column keeps it, and its size). All or nothing: on
+     * any failure the transaction is rolled back (or dies with the connection), and the error
+     * propagates, as a {@link SnapshotException} for database errors.
+     */
+    public SnapshotRow insert(SnapshotRow row, BodyWriter body) {
+        Identifiers.id("id", row.id());
+        Identifiers.id("log_id", row.logId());
+        Identifiers.name(row.name());
+        if (row.workflow() != null && row.workflow().length() > 100) {
+            throw new SnapshotException("workflow name longer than 100 characters: " + row.workflow().substring(0, 40) + "...");
+        }
+        try (Connection connection = layout.target.connect(true)) {
+            schema.createIfMissing(connection);
+            // The chunks are keyed by the row's timestamp as the row stores it: a hand-made table's
+            // coarser column would round it, so it is cut to that precision first.
+            Instant timestamp = truncate(row.timestamp(), schema.timestampDigits(connection));
+            Object stored = layout.dialect().storedTimestamp(timestamp);
+            connection.setAutoCommit(false);
+            try {
+                ChunkedRowOutput out = new ChunkedRowOutput(layout, connection, row, stored, chunkBytes);
+                body.writeTo(out);
+                out.finish();
+                connection.commit();
+                return new SnapshotRow(timestamp, row.id(), row.logId(), row.workflow(), row.name(), row.codec(),
+                        out.total(), stored);
+            } catch (Throwable failure) {
+                TableLayout.rollbackQuietly(connection, failure);
+                throw failure;
+            }
+        } catch (SQLException e) {
+            throw writeFailed(row, e);
+        } catch (IOException e) {
+            if (e.getCause() instanceof SQLException) {
+                throw writeFailed(row, (SQLException) e.getCause());
+            }
+            throw new SnapshotStoreException("cannot write snapshot " + row.name() + " to " + describe() + ": "
+                    + Messages.innermostOneLine(e), e);
+        }
+    }
+
+    /** Connects and creates the tables if missing, so that problems show before the first snapshot. */
+    public void prepare() {
+        try (Connection connection = layout.target.connect(true)) {
+            schema.createIfMissing(connection);
+        } catch (SQLException e) {
+            throw new SnapshotStoreException("cannot prepare " + describe() + ": " + Messages.innermostOneLine(e), e);
+        }
+    }
+
+    private static Instant truncate(Instant instant, int digits) {
+        long unit = (long) Math.pow(10, 9 - digits);
+        return instant.minusNanos(instant.getNano() % unit);
+    }
+
+    private SnapshotException writeFailed(SnapshotRow row, SQLException e) {
+        return new SnapshotStoreException("cannot store snapshot " + row.name() + " in " + describe() + ": "
+                + Messages.innermostOneLine(e) + "; nothing of it was kept", e);
+    }
+
+    /**
+     * The newest snapshot matching the given id, log_id and name; a null or empty criterion
+     * matches any value.
+     */
+    public Optional<SnapshotRow> find(String id, String logId, String name) {
+        StringBuilder sql = new StringBuilder(selectRows()).append(" WHERE 1 = 1");
+        List<String> values = new ArrayList<>();
+        if (id != null && !id.isEmpty()) {
+            sql.append(" AND id = ?");
+            values.add(Identifiers.id("id", id));
+        }
+        if (logId != null && !logId.isEmpty()) {
+            sql.append(" AND log_id = ?");
+            values.add(Identifiers.id("log_id", logId));
+        }
+        if (name != null && !name.isEmpty()) {
+            sql.append(" AND name = ?");
+            values.add(Identifiers.name(name));
+        }
+        sql.append(" ORDER BY ").append(layout.quotedTimestamp()).append(" DESC");
+        try (Connection connection = layout.connectForReading();
+             PreparedStatement statement = connection.prepareStatement(sql.toString())) {
+            statement.setMaxRows(1);
+            for (int i = 0; i < values.size(); i++) {
+                statement.setString(i + 1, values.get(i));
+            }
+            try (ResultSet rows = statement.executeQuery()) {
+                if (!rows.next()) {
+                    return Optional.empty();
+                }
+                SnapshotRow row = readRow(rows);
+                return Optional.of(row.withBytes(row.bytes() + chunkBytesOf(connection, row)));
+            }
+        } catch (SQLException e) {
+            throw layout.readFailed(e);
+        }
+    }
+
+    /** Every snapshot in the table, oldest first, with its stored size. */
+    public List<SnapshotRow> list() {
+        try (Connection connection = layout.connectForReading()) {
+            Map<String, Long> chunked = chunkSizes(connection);
+            List<SnapshotRow> result = new ArrayList<>();
+            try (Statement statement = connection.createStatement();
+                 ResultSet rows = statement.executeQuery(selectRows() + " ORDER BY " + layout.quotedTimestamp())) {
+                while (rows.next()) {
+                    SnapshotRow row = readRow(rows);
+                    result.add(row.withBytes(row.bytes() + chunked.getOrDefault(row.key(), 0L)));
+                }
+            }
+            return result;
+        } catch (SQLException e) {
+            throw layout.readFailed(e);
+        }
+    }
+
+    /**
+     * The bytes of {@code row}, read a chunk at a time over a connection of their own that
+     * closing the stream closes.
+     */
+    public InputStream open(SnapshotRow row) {
+        Connection connection = layout.connectForReading();
+        try {
+            boolean hasChunks = TableLayout.exists(connection, layout.chunkTable);
+            return new ChunkedRowInput(layout, connection, row, hasChunks);
+        } catch (SQLException | RuntimeException e) {
+            try {
+                connection.close();
+            } catch (SQLException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e instanceof SQLException ? layout.readFailed((SQLException) e) : (RuntimeException) e;
+        }
+    }
+
+    /** Deletes {@code row} and its chunks in one transaction. */
+    public void delete(SnapshotRow row) {
+        try (Connection connection = layout.connectForReading()) {
+            connection.setAutoCommit(false);
+            try {
+                if (TableLayout.exists(connection, layout.chunkTable)) {
+                    deleteMatching(connection, layout.chunkTable, row);
+                }
+                deleteMatching(connection, layout.table, row);
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                TableLayout.rollbackQuietly(connection, e);
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new SnapshotStoreException("cannot delete snapshot " + row.name() + " from " + describe() + ": "
+                    + Messages.innermostOneLine(e), e);
+        }
+    }
+
+    private void deleteMatching(Connection connection, String table, SnapshotRow row) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "DELETE FROM " + table + " WHERE " + layout.rowMatch())) {
+            layout.bindRowMatch(statement, 1, row);
+            statement.executeUpdate();
+        }
+    }
+
+    private String selectRows() {
+        return "SELECT " + layout.quotedTimestamp() + ", " + TableLayout.COLUMNS + ", LENGTH(data) FROM " + layout.table;
+    }
+
+    private SnapshotRow readRow(ResultSet rows) throws SQLException {
+        Object stored = layout.dialect().readStoredTimestamp(rows, 1);
+        return new SnapshotRow(layout.dialect().toInstant(stored), TableLayout.strip(rows.getString(2)),
+                TableLayout.strip(rows.getString(3)), TableLayout.strip(rows.getString(4)),
+                TableLayout.strip(rows.getString(5)), TableLayout.strip(rows.getString(6)), rows.getLong(7), stored);
+    }
+
+    private long chunkBytesOf(Connection connection, SnapshotRow row) throws SQLException {
+        if (!TableLayout.exists(connection, layout.chunkTable)) {
+            return 0;
+        }
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT SUM(LENGTH(data)) FROM " + layout.chunkTable + " WHERE " + layout.rowMatch())) {
+            layout.bindRowMatch(statement, 1, row);
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next() ? rows.getLong(1) : 0;
+            }
+        }
+    }
+
+    private Map<String, Long> chunkSizes(Connection connection) throws SQLException {
+        Map<String, Long> sizes = new HashMap<>();
+        if (!TableLayout.exists(connection, layout.chunkTable)) {
+            return sizes;
+        }
+        String timestamp = layout.quotedTimestamp();
+        String sql = "SELECT id, log_id, name, " + timestamp + ", SUM(LENGTH(data)) FROM " + layout.chunkTable
+                + " GROUP BY id, log_id, name, " + timestamp;
+        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+            while (rows.next()) {
+                Object stored = layout.dialect().readStoredTimestamp(rows, 4);
+                SnapshotRow row = new SnapshotRow(null, TableLayout.strip(rows.getString(1)),
+                        TableLayout.strip(rows.getString(2)), null, TableLayout.strip(rows.getString(3)), null, 0, stored);
+                sizes.put(row.key(), rows.getLong(5));
+            }
+        }
+        return sizes;
+    }
+}

@@ -1,0 +1,70 @@
+package io.veles.internal.db;
+
+import io.veles.errors.SnapshotStoreException;
+import io.veles.internal.util.Messages;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Locale;
+
+/**
+ * The snapshot table's schema: creates the table and its chunk table with the dialect's nearest
+ * types if missing, checks that an existing one has VELES's columns, and tells how precisely
+ * its timestamp column keeps time.
+ */
+final class TableSchema {
+    private final TableLayout layout;
+
+    TableSchema(TableLayout layout) {
+        this.layout = layout;
+    }
+
+    /** Creates the snapshot table and its chunk table if missing; checks an existing one's columns. */
+    void createIfMissing(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(layout.dialect().createSnapshotTable(layout.table));
+            statement.execute(layout.dialect().createChunkTable(layout.chunkTable));
+        }
+        checkColumns(connection, layout.table, "data");
+        checkColumns(connection, layout.chunkTable, "seq, data");
+    }
+
+    /** Creates the pin table if missing. */
+    void createPinsIfMissing(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(layout.dialect().createPinTable(layout.pinTable));
+        }
+    }
+
+    private void checkColumns(Connection connection, String name, String extra) {
+        String sql = "SELECT " + layout.quotedTimestamp() + ", id, log_id, name, " + extra + " FROM " + name
+                + " WHERE 1 = 0";
+        try (Statement statement = connection.createStatement()) {
+            statement.executeQuery(sql).close();
+        } catch (SQLException e) {
+            throw new SnapshotStoreException("table " + name + " of " + layout.target.description()
+                    + " exists but does not have the snapshot columns: " + Messages.innermostOneLine(e), e);
+        }
+    }
+
+    /** The fractional digits the table's timestamp column keeps (6 unless it says fewer). */
+    int timestampDigits(Connection connection) throws SQLException {
+        if (layout.dialect() == Dialect.SQLITE) {
+            return 6; // stored as text, exactly as we format it
+        }
+        String schema = layout.dialect() == Dialect.MARIADB ? "DATABASE()" : "current_schema()";
+        try (PreparedStatement query = connection.prepareStatement("SELECT datetime_precision FROM information_schema.columns"
+                + " WHERE table_schema = " + schema + " AND LOWER(table_name) = ? AND column_name = 'timestamp'")) {
+            query.setString(1, layout.table.toLowerCase(Locale.ROOT));
+            try (ResultSet columns = query.executeQuery()) {
+                if (columns.next()) {
+                    int digits = columns.getInt(1);
+                    return columns.wasNull() ? 6 : Math.max(0, Math.min(6, digits));
+                }
+            }
+        }
+        return 6;
+    }
+}

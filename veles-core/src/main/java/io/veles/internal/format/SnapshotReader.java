@@ -1,0 +1,415 @@
+package io.veles.internal.format;
+
+import io.veles.snapshot.format.Manifest;
+import io.veles.snapshot.format.SnapshotFormat;
+import io.veles.snapshot.format.SnapshotKey;
+import com.fasterxml.jackson.core.JacksonException;
+import io.veles.pickle.ClassAllowList;
+import io.veles.internal.pickle.GraphReader;
+import io.veles.internal.pickle.HeapLimit;
+import io.veles.pickle.RestoreRules;
+import io.veles.internal.pickle.SavedGraph;
+import io.veles.errors.CorruptSnapshotException;
+import io.veles.errors.SnapshotException;
+import io.veles.snapshot.codec.Codec;
+import io.veles.internal.util.Closeables;
+import java.io.BufferedInputStream;
+import java.io.Closeable;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * Reads one snapshot: the codec is detected from the first bytes, the manifest is read and checked
+ * at once; then either {@link #restore} or {@link #verify} reads the payload and the trailer. A
+ * truncated or altered snapshot ends in a {@link SnapshotException} naming the source and the
+ * problem, and nothing read from it is handed out.
+ */
+public final class SnapshotReader implements Closeable {
+    private final String source;
+    private final Codec codec;
+    private final CrcInputStream content;
+    private final Manifest manifest;
+    private final long payloadLength;
+    private final boolean signed;
+    private final boolean checkSignature;
+    private final boolean hasCode;
+    private final boolean shuffled;
+    private boolean payloadRead;
+
+    private SnapshotReader(String source, Codec codec, CrcInputStream content, Manifest manifest, long payloadLength,
+                           boolean signed, boolean checkSignature, boolean hasCode, boolean shuffled) {
+        this.hasCode = hasCode;
+        this.shuffled = shuffled;
+        this.source = source;
+        this.codec = codec;
+        this.content = content;
+        this.manifest = manifest;
+        this.payloadLength = payloadLength;
+        this.signed = signed;
+        this.checkSignature = checkSignature;
+    }
+
+    /**
+     * Opens a snapshot from {@code raw}, reading its header and manifest. {@code source} names it
+     * in messages (a path, a table row). Closes {@code raw} if opening fails.
+     */
+    public static SnapshotReader open(InputStream raw, String source) {
+        return open(raw, source, null);
+    }
+
+    /**
+     * Opens a snapshot that must be signed with {@code key} (unless null): an unsigned one is
+     * refused here, a wrongly signed or altered one when its trailer is read.
+     */
+    public static SnapshotReader open(InputStream raw, String source, SnapshotKey key) {
+        Codec codec = Codec.NONE;
+        try {
+            BufferedInputStream buffered = new BufferedInputStream(raw, 1 << 16);
+            buffered.mark(Codec.MAGIC_LENGTH);
+            byte[] head = buffered.readNBytes(Codec.MAGIC_LENGTH);
+            buffered.reset();
+            if (head.length == 0) {
+                throw new CorruptSnapshotException(source + " is empty");
+            }
+            Optional<Codec> detected = Codec.detect(head, head.length);
+            codec = detected.orElse(Codec.NONE);
+            InputStream plain = detected.isPresent() ? codec.decompress(buffered) : buffered;
+            CrcInputStream content = new CrcInputStream(plain, key == null ? null : key.newMac());
+            DataInputStream data = new DataInputStream(content);
+
+            byte[] magic = content.readNBytes(SnapshotFormat.MAGIC.length);
+            if (!Arrays.equals(magic, SnapshotFormat.MAGIC)) {
+                throw new CorruptSnapshotException(source + (codec == Codec.NONE ? " is not a veles snapshot"
+                        : " holds " + codec.argument() + " data that is not a veles snapshot"));
+            }
+            int version = data.readUnsignedShort();
+            if (version > SnapshotFormat.VERSION) {
+                throw new CorruptSnapshotException(source + " is corrupt or from a newer veles: format version " + version
+                        + ", this veles reads versions up to " + SnapshotFormat.VERSION);
+            }
+            int flags = data.readUnsignedShort();
+            if ((flags & ~SnapshotFormat.KNOWN_FLAGS) != 0) {
+                throw new CorruptSnapshotException(source + " is corrupt or from a newer veles: unknown header flags " + flags);
+            }
+            boolean signed = (flags & SnapshotFormat.FLAG_SIGNED) != 0;
+            boolean hasCode = (flags & SnapshotFormat.FLAG_CODE) != 0;
+            boolean shuffled = (flags & SnapshotFormat.FLAG_SHUFFLE) != 0;
+            if (key != null && !signed) {
+                throw new SnapshotException(source + " is not signed; with a snapshot key, only snapshots signed with it are accepted");
+            }
+            int manifestLength = data.readInt();
+            if (manifestLength < 2 || manifestLength > SnapshotFormat.MAX_MANIFEST_BYTES) {
+                throw new CorruptSnapshotException(source + " is corrupt: its manifest length " + manifestLength + " is impossible");
+            }
+            byte[] manifestBytes = new byte[manifestLength];
+            data.readFully(manifestBytes);
+            int expectedCrc = content.crc();
+            if (data.readInt() != expectedCrc) {
+                throw new CorruptSnapshotException(source + " is corrupt: its manifest does not match its checksum");
+            }
+            Manifest manifest = SnapshotWriter.JSON.readValue(manifestBytes, Manifest.class);
+            long payloadLength = data.readLong();
+            if (payloadLength < 0 || payloadLength != manifest.payloadBytes) {
+                throw new CorruptSnapshotException(source + " is corrupt: its payload length " + payloadLength
+                        + " disagrees with its manifest");
+            }
+            return new SnapshotReader(source, codec, content, manifest, payloadLength, signed, key != null, hasCode,
+                    shuffled);
+        } catch (SnapshotException e) {
+            Closeables.closeQuietly(raw);
+            throw e;
+        } catch (JacksonException e) {
+            Closeables.closeQuietly(raw);
+            throw new CorruptSnapshotException(source + " is corrupt: its manifest is not valid JSON", e);
+        } catch (IOException e) {
+            Closeables.closeQuietly(raw);
+            throw integrityError(source, codec, e);
+        }
+    }
+
+    public Manifest manifest() {
+        return manifest;
+    }
+
+    /** The codec detected from the bytes. */
+    public Codec codec() {
+        return codec;
+    }
+
+    public String source() {
+        return source;
+    }
+
+    /** True if the snapshot carries a backup of its workflow's code. */
+    public boolean hasCodeBackup() {
+        return hasCode;
+    }
+
+    /**
+     * Reads the whole snapshot, checks it as {@link #verify} does, and returns its code backup (a
+     * zip for {@link CodeBackup#extract}); nothing of it is loaded.
+     */
+    public byte[] readCodeBackup() {
+        if (!hasCode) {
+            throw new SnapshotException(source + " carries no code backup (take snapshots with snapshotter.code_backup=true)");
+        }
+        startPayload();
+        try {
+            skipFully(content.limit(payloadLength), payloadLength);
+            byte[] code = readCode();
+            checkTrailer();
+            return code;
+        } catch (IOException e) {
+            throw integrityError(source, codec, e);
+        }
+    }
+
+    /** True if the snapshot carries a signature (checked only when opened with a key). */
+    public boolean isSigned() {
+        return signed;
+    }
+
+    /** Restores the workflow, instantiating only classes that {@code allowList} allows. */
+    public GraphReader.Restored restore(ClassAllowList allowList) {
+        return restore(RestoreRules.allowing(allowList));
+    }
+
+    /**
+     * Restores the workflow, mapping and allowing classes by {@code rules}. The trailer is checked
+     * before the workflow is returned.
+     */
+    public GraphReader.Restored restore(RestoreRules rules) {
+        HeapLimit.checkPayload(source, payloadLength);
+        startPayload();
+        CrcInputStream.Limited payload = content.limit(payloadLength);
+        GraphReader.Restored restored;
+        try {
+            restored = GraphReader.read(payload, payloadLength, manifest.classes, manifest.units, rules, shuffled);
+            checkRoot(restored.workflow().getClass(), rules);
+        } catch (SnapshotException e) {
+            // A damaged payload can fail in any way; if the bytes do not check out, say that instead.
+            String integrity = integrityProblem(payload);
+            throw integrity != null ? new CorruptSnapshotException(integrity, e) : e.reworded(source + ": " + e.getMessage());
+        }
+        skipCode();
+        checkTrailer();
+        return restored;
+    }
+
+    /**
+     * The payload's main workflow must be of the class the manifest names: callers choose the
+     * allow-list and the workflow type from the manifest, and a forged one must not smuggle in
+     * another root under them.
+     */
+    private void checkRoot(Class<?> root, RestoreRules rules) {
+        String named = manifest.workflowClass == null ? null : rules.currentName(manifest.workflowClass);
+        String actual = root.getName();
+        if (!actual.equals(named)) {
+            throw new CorruptSnapshotException("its payload's main workflow is a " + actual + " but its manifest names "
+                    + manifest.workflowClass);
+        }
+    }
+
+    /**
+     * Reads the state as data, running none of the workflow's code (see {@link SavedGraph}), for
+     * tools that only look at it; classes load as {@code rules} allow. The trailer is checked
+     * before the state is returned.
+     */
+    public SavedGraph readSaved(RestoreRules rules) {
+        HeapLimit.checkPayload(source, payloadLength);
+        startPayload();
+        CrcInputStream.Limited payload = content.limit(payloadLength);
+        SavedGraph saved;
+        try {
+            saved = SavedGraph.read(payload, payloadLength, manifest.classes, manifest.units, rules, shuffled);
+            checkRoot(saved.root().type(), rules);
+        } catch (SnapshotException e) {
+            String integrity = integrityProblem(payload);
+            throw integrity != null ? new CorruptSnapshotException(integrity, e) : e.reworded(source + ": " + e.getMessage());
+        }
+        skipCode();
+        checkTrailer();
+        return saved;
+    }
+
+    /**
+     * Writes this snapshot again as a stream of {@code codec} at {@code level} into {@code sink}
+     * (closed at the end), with the manifest's codec and level updated and new checksums; the
+     * payload's bytes are copied as they are, a buffer at a time, and the old trailer is checked
+     * as they go, so that a damaged source fails the conversion. A signed snapshot is signed
+     * again with {@code key}, which it needs: a conversion never drops a signature silently.
+     * Returns the new manifest.
+     */
+    public Manifest transcode(Codec newCodec, int level, SnapshotKey key, OutputStream sink) throws IOException {
+        if (signed && key == null) {
+            throw new SnapshotException(source + " is signed: give its key to convert it (the copy is signed again)");
+        }
+        int checkedLevel = newCodec.checkLevel(level);
+        startPayload();
+        manifest.codec = newCodec.argument();
+        manifest.level = checkedLevel;
+        byte[] manifestBytes = SnapshotWriter.JSON.writeValueAsBytes(manifest);
+        try (OutputStream compressed = newCodec.compress(sink, checkedLevel)) {
+            CrcOutputStream out = new CrcOutputStream(compressed, key == null ? null : key.newMac());
+            DataOutputStream data = new DataOutputStream(out);
+            SnapshotWriter.writeHeader(data, out, SnapshotWriter.flags(key != null, hasCode, shuffled), manifestBytes,
+                    payloadLength);
+            copy(content.limit(payloadLength), data, payloadLength);
+            if (hasCode) {
+                byte[] code = readCode();
+                data.writeLong(code.length);
+                data.write(code);
+            }
+            checkTrailer();
+            SnapshotWriter.writeTrailer(data, out);
+            data.flush();
+        }
+        return manifest;
+    }
+
+    private void copy(CrcInputStream.Limited part, OutputStream out, long length) throws IOException {
+        byte[] buffer = new byte[1 << 20];
+        long left = length;
+        while (left > 0) {
+            int n = part.read(buffer, 0, (int) Math.min(buffer.length, left));
+            if (n < 0) {
+                throw new CorruptSnapshotException(source + " is truncated: it ends " + left + " bytes early");
+            }
+            out.write(buffer, 0, n);
+            left -= n;
+        }
+    }
+
+    /** Reads the whole snapshot and checks its lengths and checksums; returns the bytes checked. */
+    public long verify() {
+        startPayload();
+        try {
+            skipFully(content.limit(payloadLength), payloadLength);
+        } catch (IOException e) {
+            throw integrityError(source, codec, e);
+        }
+        skipCode();
+        checkTrailer();
+        return content.count();
+    }
+
+    @Override
+    public void close() throws IOException {
+        content.close();
+    }
+
+    private void startPayload() {
+        if (payloadRead) {
+            throw new IllegalStateException("a snapshot reader reads the payload once");
+        }
+        payloadRead = true;
+    }
+
+    private void skipFully(CrcInputStream.Limited part, long length) throws IOException {
+        long skipped = part.skip(length);
+        if (skipped != length) {
+            throw new CorruptSnapshotException(source + " is truncated: it ends " + (length - skipped) + " bytes early");
+        }
+    }
+
+    /** Reads the code backup that follows the payload. */
+    private byte[] readCode() throws IOException {
+        long length = new DataInputStream(content).readLong();
+        if (length < 0 || length > SnapshotFormat.MAX_CODE_BYTES) {
+            throw new CorruptSnapshotException(source + " is corrupt: its code backup length " + length + " is impossible");
+        }
+        byte[] code = content.readNBytes((int) length);
+        if (code.length < length) {
+            throw new CorruptSnapshotException(source + " is truncated: it ends inside its code backup");
+        }
+        return code;
+    }
+
+    /** Passes over the code backup, if there is one, so that the checksums cover it. */
+    private void skipCode() {
+        if (!hasCode) {
+            return;
+        }
+        try {
+            long length = new DataInputStream(content).readLong();
+            if (length < 0 || length > SnapshotFormat.MAX_CODE_BYTES) {
+                throw new CorruptSnapshotException(source + " is corrupt: its code backup length " + length + " is impossible");
+            }
+            skipFully(content.limit(length), length);
+        } catch (IOException e) {
+            throw integrityError(source, codec, e);
+        }
+    }
+
+    private String integrityProblem(CrcInputStream.Limited payload) {
+        try {
+            payload.skip(Long.MAX_VALUE);
+            if (payload.left() > 0) {
+                return source + " is truncated: its payload ends " + payload.left() + " bytes early";
+            }
+            skipCode();
+            checkTrailer();
+            return null;
+        } catch (SnapshotException e) {
+            return e.getMessage();
+        } catch (IOException e) {
+            return integrityError(source, codec, e).getMessage();
+        }
+    }
+
+    private void checkTrailer() {
+        try {
+            long countBefore = content.count();
+            int crcBefore = content.crc();
+            byte[] expectedSignature = content.signature();
+            DataInputStream data = new DataInputStream(content);
+            byte[] magic = content.readNBytes(SnapshotFormat.TRAILER_MAGIC.length);
+            if (magic.length < SnapshotFormat.TRAILER_MAGIC.length) {
+                throw new CorruptSnapshotException(source + " is truncated: it ends before its trailer");
+            }
+            if (!Arrays.equals(magic, SnapshotFormat.TRAILER_MAGIC)) {
+                throw new CorruptSnapshotException(source + " is corrupt: no trailer after the payload");
+            }
+            long total = data.readLong();
+            int crc = data.readInt();
+            if (total != countBefore) {
+                throw new CorruptSnapshotException(source + " is corrupt: its trailer records " + total
+                        + " bytes, " + countBefore + " were read");
+            }
+            if (crc != crcBefore) {
+                throw new CorruptSnapshotException(source + " is corrupt: its content does not match its checksum");
+            }
+            if (signed) {
+                byte[] signature = content.readNBytes(SnapshotKey.SIGNATURE_BYTES);
+                if (signature.length < SnapshotKey.SIGNATURE_BYTES) {
+                    throw new CorruptSnapshotException(source + " is truncated: it ends inside its signature");
+                }
+                if (checkSignature && !MessageDigest.isEqual(signature, expectedSignature)) {
+                    throw new CorruptSnapshotException(source + " has a wrong signature: it was altered, or signed with another key");
+                }
+            }
+            if (content.read() != -1) {
+                throw new CorruptSnapshotException(source + " is corrupt: data follows its trailer");
+            }
+        } catch (IOException e) {
+            throw integrityError(source, codec, e);
+        }
+    }
+
+    private static CorruptSnapshotException integrityError(String source, Codec codec, IOException e) {
+        String data = codec == Codec.NONE ? "" : " " + codec.argument() + " stream";
+        if (e instanceof EOFException) {
+            return new CorruptSnapshotException(source + " is truncated: its" + (data.isEmpty() ? " data" : data) + " ends early", e);
+        }
+        String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return new CorruptSnapshotException(source + " is corrupt:" + (data.isEmpty() ? "" : " its" + data + " fails to decode:")
+                + " " + detail, e);
+    }
+}

@@ -1,0 +1,203 @@
+package io.veles.internal.format;
+
+import io.veles.snapshot.format.CodeFingerprint;
+import io.veles.snapshot.format.Manifest;
+import io.veles.snapshot.format.SnapshotFormat;
+import io.veles.snapshot.format.SnapshotKey;
+import io.veles.snapshot.format.Version;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.veles.internal.pickle.GraphWriter;
+import io.veles.progress.Progress;
+import io.veles.snapshot.codec.Codec;
+import io.veles.workflow.Workflow;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Instant;
+import java.util.ArrayList;
+
+/**
+ * Writes one snapshot of a main workflow as a stream of its codec: header and manifest, payload,
+ * trailer (see {@link SnapshotFormat}). The state is measured first, then streamed: memory use
+ * beyond the state is a few buffers, whatever the state's size.
+ *
+ * <p>The work is split in two for asynchronous snapshots: {@link #prepare} measures the state and
+ * {@link #writeContainer} writes the uncompressed container (the pause, into memory), after which
+ * compressing and storing it can go on while the workflow runs.
+ */
+public final class SnapshotWriter {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private SnapshotWriter() {
+    }
+
+    /**
+     * How a snapshot is written.
+     *
+     * @param level      the codec's level; negative for its default
+     * @param key        signs the snapshot unless null
+     * @param codeBackup a {@link CodeBackup} zip carried after the payload, unless null
+     * @param shuffle    large numeric arrays go through the byte-shuffle filter
+     * @param threads    threads that compress blocks in parallel
+     */
+    public record Options(Codec codec, int level, SnapshotKey key, byte[] codeBackup, boolean shuffle, int threads) {
+        public Options {
+            level = codec.checkLevel(level);
+            threads = Math.max(1, threads);
+        }
+
+        /** The defaults for {@code codec}: shuffled unless uncompressed, compressed on every core. */
+        public static Options of(Codec codec, int level) {
+            return new Options(codec, level, null, null, codec != Codec.NONE, Runtime.getRuntime().availableProcessors());
+        }
+
+        public Options withKey(SnapshotKey newKey) {
+            return new Options(codec, level, newKey, codeBackup, shuffle, threads);
+        }
+
+        public Options withCodeBackup(byte[] zip) {
+            return new Options(codec, level, key, zip, shuffle, threads);
+        }
+
+        public Options withShuffle(boolean on) {
+            return new Options(codec, level, key, codeBackup, on, threads);
+        }
+
+        public Options withThreads(int count) {
+            return new Options(codec, level, key, codeBackup, shuffle, count);
+        }
+    }
+
+    /** A measured snapshot, ready to be written: its layout and final manifest. */
+    public static final class Prepared {
+        private final GraphWriter.Layout layout;
+        private final Manifest manifest;
+        private final byte[] manifestBytes;
+
+        private Prepared(GraphWriter.Layout layout, Manifest manifest, byte[] manifestBytes) {
+            this.layout = layout;
+            this.manifest = manifest;
+            this.manifestBytes = manifestBytes;
+        }
+
+        public Manifest manifest() {
+            return manifest;
+        }
+
+        /** Bytes of the uncompressed container: what an in-memory copy of the snapshot takes. */
+        public long containerBytes(Options options) {
+            return SnapshotFormat.MAGIC.length + 2 + 2 + 4 + manifestBytes.length + 4 + 8 + layout.payloadBytes()
+                    + (options.codeBackup() == null ? 0 : 8 + options.codeBackup().length)
+                    + SnapshotFormat.TRAILER_BYTES + (options.key() == null ? 0 : 32);
+        }
+    }
+
+    /** Writes {@code root}'s state to {@code sink} with the default options for {@code codec}, and closes it. */
+    public static Manifest write(Workflow root, Manifest manifest, Codec codec, int level, OutputStream sink)
+            throws IOException {
+        return write(root, manifest, Options.of(codec, level), sink);
+    }
+
+    /** As {@link #write(Workflow, Manifest, Codec, int, OutputStream)}, signed with {@code key} unless null. */
+    public static Manifest write(Workflow root, Manifest manifest, Codec codec, int level, SnapshotKey key,
+                                 OutputStream sink) throws IOException {
+        return write(root, manifest, Options.of(codec, level).withKey(key), sink);
+    }
+
+    /** As above, carrying {@code codeBackup} (a {@link CodeBackup} zip) after the payload unless null. */
+    public static Manifest write(Workflow root, Manifest manifest, Codec codec, int level, SnapshotKey key,
+                                 byte[] codeBackup, OutputStream sink) throws IOException {
+        return write(root, manifest, Options.of(codec, level).withKey(key).withCodeBackup(codeBackup), sink);
+    }
+
+    /**
+     * Writes {@code root}'s state to {@code sink} and closes it. {@code manifest} carries what the
+     * caller knows (name, run ids, info); the rest is filled in here. Returns the manifest written.
+     */
+    public static Manifest write(Workflow root, Manifest manifest, Options options, OutputStream sink)
+            throws IOException {
+        Prepared prepared = prepare(root, manifest, options);
+        String what = "writing " + (manifest.name != null ? manifest.name : "snapshot");
+        try (OutputStream compressed = Progress.track(options.codec().compress(sink, options.level(), options.threads()),
+                what, prepared.containerBytes(options))) {
+            writeContainer(root, prepared, options, compressed);
+        }
+        return prepared.manifest();
+    }
+
+    /** Measures {@code root}'s state and completes {@code manifest}; nothing is written. */
+    public static Prepared prepare(Workflow root, Manifest manifest, Options options) throws IOException {
+        GraphWriter.Layout layout = GraphWriter.measure(root);
+        manifest.workflowClass = root.getClass().getName();
+        manifest.workflowName = root.name();
+        manifest.writer = Version.writer();
+        if (manifest.created == null) {
+            manifest.created = Instant.now().toString();
+        }
+        manifest.codec = options.codec().argument();
+        manifest.level = options.level();
+        manifest.payloadBytes = layout.payloadBytes();
+        manifest.units = layout.units();
+        manifest.classes = layout.classes();
+        manifest.filters = new ArrayList<>();
+        if (options.shuffle()) {
+            manifest.filters.add("shuffle");
+        }
+        manifest.codeFingerprint = CodeFingerprint.of(layout.classes(), root.getClass().getClassLoader());
+        if (options.codeBackup() != null) {
+            manifest.info.put("code_backup_bytes", options.codeBackup().length);
+        }
+        return new Prepared(layout, manifest, JSON.writeValueAsBytes(manifest));
+    }
+
+    static int flags(boolean signed, boolean hasCode, boolean shuffled) {
+        return (signed ? SnapshotFormat.FLAG_SIGNED : 0) | (hasCode ? SnapshotFormat.FLAG_CODE : 0)
+                | (shuffled ? SnapshotFormat.FLAG_SHUFFLE : 0);
+    }
+
+    /** Magic, version, flags, manifest and its CRC, and the payload length: all before the payload. */
+    static void writeHeader(DataOutputStream data, CrcOutputStream content, int flags, byte[] manifestBytes,
+                            long payloadLength) throws IOException {
+        data.write(SnapshotFormat.MAGIC);
+        data.writeShort(SnapshotFormat.VERSION);
+        data.writeShort(flags);
+        data.writeInt(manifestBytes.length);
+        data.write(manifestBytes);
+        data.writeInt(content.crc());
+        data.writeLong(payloadLength);
+    }
+
+    /** The trailer over everything {@code content} has counted: magic, length, CRC, signature if signing. */
+    static void writeTrailer(DataOutputStream data, CrcOutputStream content) throws IOException {
+        long total = content.count();
+        int crc = content.crc();
+        byte[] signature = content.signature();
+        data.write(SnapshotFormat.TRAILER_MAGIC);
+        data.writeLong(total);
+        data.writeInt(crc);
+        if (signature != null) {
+            data.write(signature);
+        }
+    }
+
+    /**
+     * Writes the uncompressed container of a prepared snapshot to {@code plain} (not closed). The
+     * state must not change between {@link #prepare} and this call.
+     */
+    public static void writeContainer(Workflow root, Prepared prepared, Options options, OutputStream plain)
+            throws IOException {
+        SnapshotKey key = options.key();
+        byte[] codeBackup = options.codeBackup();
+        CrcOutputStream content = new CrcOutputStream(plain, key == null ? null : key.newMac());
+        DataOutputStream data = new DataOutputStream(content);
+        writeHeader(data, content, flags(key != null, codeBackup != null, options.shuffle()), prepared.manifestBytes,
+                prepared.layout.payloadBytes());
+        GraphWriter.write(root, content, prepared.layout, options.shuffle());
+        if (codeBackup != null) {
+            data.writeLong(codeBackup.length);
+            data.write(codeBackup);
+        }
+        writeTrailer(data, content);
+        data.flush();
+    }
+}

@@ -1,0 +1,421 @@
+package io.veles.internal.pickle;
+
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.Registration;
+import com.esotericsoftware.kryo.Serializer;
+import com.esotericsoftware.kryo.SerializerFactory;
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.Output;
+import com.esotericsoftware.kryo.serializers.CollectionSerializer;
+import com.esotericsoftware.kryo.serializers.DefaultArraySerializers.ObjectArraySerializer;
+import com.esotericsoftware.kryo.serializers.DefaultSerializers.ArraysAsListSerializer;
+import com.esotericsoftware.kryo.serializers.DefaultSerializers.PriorityQueueSerializer;
+import com.esotericsoftware.kryo.serializers.MapSerializer;
+import java.io.IOException;
+import java.io.ObjectOutputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.LinkedList;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Kryo's serializers for the containers that size themselves from a declared length before
+ * reading any element ({@code new ArrayList(n)}, {@code new HashMap(n)}, {@code new Object[n]}),
+ * with that length checked first: every element takes at least one byte, so a length larger than
+ * the bytes left in the payload is a lie, refused before anything is allocated for it.
+ *
+ * <p>Every declared length is also charged to the restore's allocation budget (a slot counts even
+ * when it will hold null), and hash collections admit each key through {@link HashKeys} before
+ * hashing it, so that neither memory nor hashing work can outgrow the payload.
+ *
+ * <p>Registered for the concrete classes only: Kryo puts user serializers ahead of its own, so one
+ * registered for {@code Collection} would also take {@code TreeSet} and lose its comparator.
+ */
+final class BoundedContainers {
+    private BoundedContainers() {
+    }
+
+    static void register(Kryo kryo) {
+        for (Class<?> type : new Class<?>[] {ArrayList.class, LinkedList.class, ArrayDeque.class, HashSet.class,
+                LinkedHashSet.class, CopyOnWriteArrayList.class}) {
+            kryo.addDefaultSerializer(type, new Collections());
+        }
+        for (Class<?> type : new Class<?>[] {HashMap.class, ConcurrentHashMap.class}) {
+            kryo.addDefaultSerializer(type, new Maps());
+        }
+        kryo.addDefaultSerializer(LinkedHashMap.class, new LinkedMaps());
+        kryo.addDefaultSerializer(PriorityQueue.class, new PriorityQueues());
+        kryo.addDefaultSerializer(Arrays.asList().getClass(), new ArraysAsLists());
+        // Ahead of Kryo's own serializers for List.of, Set.of and Map.of, in the same format.
+        ImmutableLists lists = new ImmutableLists();
+        for (List<Integer> list : List.of(List.<Integer>of(), List.of(1), List.of(1, 2, 3, 4), List.of(1, 2, 3, 4).subList(0, 2))) {
+            kryo.addDefaultSerializer(list.getClass(), lists);
+        }
+        ImmutableSets sets = new ImmutableSets();
+        for (Set<Integer> set : List.of(Set.<Integer>of(), Set.of(1), Set.of(1, 2, 3, 4))) {
+            kryo.addDefaultSerializer(set.getClass(), sets);
+        }
+        ImmutableMaps maps = new ImmutableMaps();
+        for (Map<Integer, Integer> map : List.of(Map.<Integer, Integer>of(), Map.of(1, 2), Map.of(1, 2, 3, 4))) {
+            kryo.addDefaultSerializer(map.getClass(), maps);
+        }
+        kryo.addDefaultSerializer(Object[].class, new SerializerFactory.BaseSerializerFactory<ObjectArrays>() {
+            @Override
+            public ObjectArrays newSerializer(Kryo k, Class type) {
+                return new ObjectArrays(k, type);
+            }
+        });
+    }
+
+    /** Checks a declared element count and charges {@code heapBytesPerElement} for each element. */
+    private static int check(Input input, int length, int bytesPerElement, int heapBytesPerElement, String what) {
+        if (input instanceof SnapshotInput) {
+            return ((SnapshotInput) input).checkedLength(length, bytesPerElement, heapBytesPerElement, what);
+        }
+        return length;
+    }
+
+    /** Heap bytes of one element slot: a reference, 8 bytes without compressed pointers. */
+    private static final int SLOT = 8;
+    /** Heap bytes a hash map's table takes per declared entry: up to two slots. */
+    private static final int HASH_SLOTS = 2 * SLOT;
+
+    private static boolean hashed(Class<?> type) {
+        return HashSet.class.isAssignableFrom(type) || HashMap.class.isAssignableFrom(type)
+                || ConcurrentHashMap.class.isAssignableFrom(type);
+    }
+
+    /**
+     * A collection as Kryo's serializer writes it. A hash set's elements are read here, in the
+     * same layout, so that each passes {@link HashKeys} before the set hashes it.
+     */
+    static class Collections extends CollectionSerializer<Collection<Object>> {
+        private final boolean elementsCanBeNull;
+
+        Collections() {
+            this(true);
+        }
+
+        Collections(boolean elementsCanBeNull) {
+            this.elementsCanBeNull = elementsCanBeNull;
+            setElementsCanBeNull(elementsCanBeNull);
+        }
+
+        @Override
+        protected Collection<Object> create(Kryo kryo, Input input, Class<? extends Collection<Object>> type, int size) {
+            return super.create(kryo, input, type, check(input, size, 1, hashed(type) ? HASH_SLOTS : SLOT, "a collection"));
+        }
+
+        /** Whether elements of a {@code type} are hashed as they are added. */
+        boolean hashes(Class<?> type) {
+            return hashed(type);
+        }
+
+        @Override
+        public Collection<Object> read(Kryo kryo, Input input, Class<? extends Collection<Object>> type) {
+            Class<?> generic = kryo.getGenerics().nextGenericClass();
+            if (!hashes(type) || !(input instanceof SnapshotInput) || generic != null && kryo.isFinal(generic)) {
+                return super.read(kryo, input, type); // never the case in a snapshot: no generics are pushed
+            }
+            try {
+                boolean sameType = input.readVarIntFlag();
+                int length = input.readVarIntFlag(true);
+                if (length == 0) {
+                    return null;
+                }
+                length--;
+                Collection<Object> collection = create(kryo, input, type, length);
+                kryo.reference(collection);
+                if (length == 0) {
+                    return collection;
+                }
+                Class<?> elementClass = null;
+                Serializer<?> elementSerializer = null;
+                boolean nulls = elementsCanBeNull;
+                if (sameType) {
+                    Registration registration = kryo.readClass(input);
+                    if (registration == null) { // all elements are null
+                        collection.add(null);
+                        return collection;
+                    }
+                    elementClass = registration.getType();
+                    elementSerializer = kryo.getSerializer(elementClass);
+                    if (nulls) {
+                        nulls = input.readBoolean();
+                    }
+                }
+                HashKeys keys = HashKeys.forInput(input, type, treeBins());
+                for (int i = 0; i < length; i++) {
+                    Object element;
+                    if (elementSerializer == null) {
+                        element = kryo.readClassAndObject(input);
+                    } else if (nulls) {
+                        element = kryo.readObjectOrNull(input, elementClass, elementSerializer);
+                    } else {
+                        element = kryo.readObject(input, elementClass, elementSerializer);
+                    }
+                    keys.admit(element);
+                    collection.add(element);
+                }
+                return collection;
+            } finally {
+                kryo.getGenerics().popGenericType();
+            }
+        }
+
+        /** Whether the collection hashes into a HashMap's tree bins (Set.of probes linearly instead). */
+        boolean treeBins() {
+            return true;
+        }
+    }
+
+    /** A map as Kryo's serializer writes it; a hash map's keys pass {@link HashKeys} before it hashes them. */
+    static class Maps extends MapSerializer<Map<Object, Object>> {
+        @Override
+        protected Map<Object, Object> create(Kryo kryo, Input input, Class<? extends Map<Object, Object>> type, int size) {
+            return super.create(kryo, input, type, check(input, size, 2, HASH_SLOTS, "a map"));
+        }
+
+        boolean hashes(Class<?> type) {
+            return hashed(type);
+        }
+
+        boolean treeBins() {
+            return true;
+        }
+
+        @Override
+        public Map<Object, Object> read(Kryo kryo, Input input, Class<? extends Map<Object, Object>> type) {
+            if (!hashes(type) || !(input instanceof SnapshotInput) || kryo.getGenerics().nextGenericTypes() != null) {
+                return super.read(kryo, input, type); // never the case in a snapshot: no generics are pushed
+            }
+            int length = input.readVarInt(true);
+            if (length == 0) {
+                return null;
+            }
+            length--;
+            Map<Object, Object> map = create(kryo, input, type, length);
+            kryo.reference(map);
+            if (length == 0) {
+                return map;
+            }
+            HashKeys keys = HashKeys.forInput(input, type, treeBins());
+            for (int i = 0; i < length; i++) {
+                Object key = kryo.readClassAndObject(input);
+                Object value = kryo.readClassAndObject(input);
+                keys.admit(key);
+                map.put(key, value);
+            }
+            kryo.getGenerics().popGenericType();
+            return map;
+        }
+    }
+
+    /** A priority queue as Kryo writes it (size, comparator, elements), its size checked first. */
+    static final class PriorityQueues extends PriorityQueueSerializer {
+        @Override
+        protected PriorityQueue create(Kryo kryo, Input input, Class<? extends PriorityQueue> type, int size) {
+            return super.create(kryo, input, type, check(input, size, 1, SLOT, "a priority queue"));
+        }
+    }
+
+    /** {@code Arrays.asList} as Kryo writes it, its size checked first. */
+    static final class ArraysAsLists extends ArraysAsListSerializer {
+        @Override
+        protected List create(Kryo kryo, Input input, Class type, int size) {
+            // Read into a list and copied into an array after: twice the slots.
+            return super.create(kryo, input, type, check(input, size, 1, 2 * SLOT, "a list"));
+        }
+    }
+
+    /** {@code List.of} as Kryo's own serializer writes it (no null elements), its size checked first. */
+    static final class ImmutableLists extends Collections {
+        ImmutableLists() {
+            super(false);
+        }
+
+        @Override
+        protected Collection<Object> create(Kryo kryo, Input input, Class<? extends Collection<Object>> type, int size) {
+            return new ArrayList<>(check(input, size, 1, 2 * SLOT, "a list"));
+        }
+
+        @Override
+        public Collection<Object> read(Kryo kryo, Input input, Class<? extends Collection<Object>> type) {
+            Collection<Object> list = super.read(kryo, input, type);
+            return list == null ? null : List.of(list.toArray());
+        }
+    }
+
+    /** {@code Set.of} as Kryo's own serializer writes it; its elements pass {@link HashKeys}. */
+    static final class ImmutableSets extends Collections {
+        ImmutableSets() {
+            super(false);
+        }
+
+        @Override
+        protected Collection<Object> create(Kryo kryo, Input input, Class<? extends Collection<Object>> type, int size) {
+            check(input, size, 1, 3 * SLOT, "a set");
+            return new HashSet<>();
+        }
+
+        @Override
+        boolean hashes(Class<?> type) {
+            return true;
+        }
+
+        @Override
+        boolean treeBins() {
+            return false; // Set.of probes a flat table: equal hashes cost linear time each
+        }
+
+        @Override
+        public Collection<Object> read(Kryo kryo, Input input, Class<? extends Collection<Object>> type) {
+            Collection<Object> set = super.read(kryo, input, type);
+            return set == null ? null : Set.of(set.toArray());
+        }
+    }
+
+    /** {@code Map.of} as Kryo's own serializer writes it; its keys pass {@link HashKeys}. */
+    static final class ImmutableMaps extends Maps {
+        ImmutableMaps() {
+            setKeysCanBeNull(false);
+            setValuesCanBeNull(false);
+        }
+
+        @Override
+        protected Map<Object, Object> create(Kryo kryo, Input input, Class<? extends Map<Object, Object>> type, int size) {
+            check(input, size, 2, 3 * HASH_SLOTS, "a map");
+            return new HashMap<>();
+        }
+
+        @Override
+        boolean hashes(Class<?> type) {
+            return true;
+        }
+
+        @Override
+        boolean treeBins() {
+            return false; // Map.of probes a flat table
+        }
+
+        @Override
+        public Map<Object, Object> read(Kryo kryo, Input input, Class<? extends Map<Object, Object>> type) {
+            Map<Object, Object> map = super.read(kryo, input, type);
+            return map == null ? null : Map.copyOf(map);
+        }
+    }
+
+    /**
+     * A linked map as {@link Maps} writes it, preceded by a mark when it is access-ordered (an LRU
+     * cache), so that it comes back access-ordered. The mark is a negative length, which a map in
+     * insertion order never begins with: such maps are written exactly as before.
+     */
+    static final class LinkedMaps extends Maps {
+        private static final int ACCESS_ORDER = -1;
+        private boolean accessOrderRead;
+
+        @Override
+        public void write(Kryo kryo, Output output, Map<Object, Object> map) {
+            if (map.getClass() == LinkedHashMap.class && isAccessOrdered((LinkedHashMap<?, ?>) map)) {
+                output.writeVarInt(ACCESS_ORDER, true);
+            }
+            super.write(kryo, output, map);
+        }
+
+        @Override
+        public Map<Object, Object> read(Kryo kryo, Input input, Class<? extends Map<Object, Object>> type) {
+            if (input instanceof SnapshotInput && ((SnapshotInput) input).peekVarInt() == ACCESS_ORDER) {
+                input.readVarInt(true);
+                accessOrderRead = true; // taken by create(), which runs before any entry is read
+            }
+            try {
+                return super.read(kryo, input, type);
+            } finally {
+                accessOrderRead = false; // a mark before a null map applies to no other map
+            }
+        }
+
+        @Override
+        protected Map<Object, Object> create(Kryo kryo, Input input, Class<? extends Map<Object, Object>> type, int size) {
+            if (!accessOrderRead) {
+                return super.create(kryo, input, type, size);
+            }
+            accessOrderRead = false;
+            int checked = check(input, size, 2, HASH_SLOTS, "a map");
+            return new LinkedHashMap<>(Math.max(16, (int) (checked / 0.75f) + 1), 0.75f, true);
+        }
+
+        /**
+         * The map's private access-order flag, read from its serialized form: the flag is the last
+         * byte Java serialization writes for a LinkedHashMap. Its entries are replaced by nulls,
+         * and only the last byte is kept.
+         */
+        static boolean isAccessOrdered(LinkedHashMap<?, ?> map) {
+            LastByte last = new LastByte();
+            try (ObjectOutputStream out = new ObjectOutputStream(last) {
+                {
+                    enableReplaceObject(true);
+                }
+
+                @Override
+                protected Object replaceObject(Object object) {
+                    return object == map ? object : null;
+                }
+            }) {
+                out.writeObject(map);
+            } catch (IOException e) {
+                throw new UncheckedIOException("writing to nowhere failed", e);
+            }
+            return last.value == 1;
+        }
+
+        /** Discards what is written to it but the last byte. */
+        private static final class LastByte extends OutputStream {
+            int value = -1;
+
+            @Override
+            public void write(int b) {
+                value = b & 0xFF;
+            }
+
+            @Override
+            public void write(byte[] bytes, int offset, int length) {
+                if (length > 0) {
+                    value = bytes[offset + length - 1] & 0xFF;
+                }
+            }
+        }
+    }
+
+    static final class ObjectArrays extends ObjectArraySerializer {
+        ObjectArrays(Kryo kryo, Class<?> type) {
+            super(kryo, type);
+        }
+
+        @Override
+        public Object[] read(Kryo kryo, Input input, Class type) {
+            if (input instanceof SnapshotInput) {
+                // The length (plus one, zero meaning null) comes first; peek at it and check it.
+                SnapshotInput in = (SnapshotInput) input;
+                int declared = in.peekVarInt();
+                if (declared > 0) {
+                    check(input, declared - 1, 1, SLOT, "an array");
+                }
+            }
+            return super.read(kryo, input, type);
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package io.veles.internal.pickle;
+
+import io.veles.pickle.FormerName;
+import io.veles.pickle.Pickleable;
+import io.veles.pickle.State;
+import io.veles.snapshot.format.ClassDescription;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The captured fields of a class, superclass fields first: every instance field of the hierarchy
+ * except transient ones and those whose name ends with {@code _}. Computed once per class.
+ */
+final class ClassSchema {
+    private static final ClassValue<ClassSchema> CACHE = new ClassValue<>() {
+        @Override
+        protected ClassSchema computeValue(Class<?> type) {
+            return new ClassSchema(type);
+        }
+    };
+
+    final Class<?> type;
+    final FieldSlot[] slots;
+    /** True if a class in the hierarchy customises getState or setState. */
+    final boolean customState;
+    private final Map<String, FieldSlot> byKey;
+    private final Map<String, FieldSlot> byFormerName = new HashMap<>();
+
+    static ClassSchema of(Class<?> type) {
+        return CACHE.get(type);
+    }
+
+    /** How the manifest records this class. */
+    ClassDescription describe() {
+        List<ClassDescription.FieldDescription> fields = new ArrayList<>(slots.length);
+        for (FieldSlot slot : slots) {
+            fields.add(new ClassDescription.FieldDescription(slot.key, slot.typeName()));
+        }
+        return new ClassDescription(type.getName(), customState, List.copyOf(fields));
+    }
+
+    /** True if a field with this name and modifiers belongs in a snapshot. */
+    static boolean isCaptured(Field field) {
+        int modifiers = field.getModifiers();
+        return !Modifier.isStatic(modifiers) && !Modifier.isTransient(modifiers)
+                && !field.getName().endsWith("_");
+    }
+
+    private ClassSchema(Class<?> type) {
+        this.type = type;
+        List<Class<?>> hierarchy = new ArrayList<>();
+        for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+            hierarchy.add(c);
+        }
+        Collections.reverse(hierarchy);
+        List<Field> fields = new ArrayList<>();
+        Map<String, Integer> nameCounts = new HashMap<>();
+        for (Class<?> c : hierarchy) {
+            for (Field field : c.getDeclaredFields()) {
+                if (isCaptured(field)) {
+                    fields.add(field);
+                    nameCounts.merge(field.getName(), 1, Integer::sum);
+                }
+            }
+        }
+        slots = new FieldSlot[fields.size()];
+        byKey = new LinkedHashMap<>();
+        for (int i = 0; i < slots.length; i++) {
+            Field field = fields.get(i);
+            String key = nameCounts.get(field.getName()) == 1
+                    ? field.getName()
+                    : field.getDeclaringClass().getName() + "#" + field.getName();
+            slots[i] = new FieldSlot(field, key);
+            byKey.put(key, slots[i]);
+            FormerName former = field.getAnnotation(FormerName.class);
+            if (former != null) {
+                for (String name : former.value()) {
+                    byFormerName.put(name, slots[i]);
+                }
+            }
+        }
+        customState = Pickleable.class.isAssignableFrom(type) && overridesStateHooks(hierarchy);
+    }
+
+    FieldSlot slot(String key) {
+        return byKey.get(key);
+    }
+
+    /** The field that a {@link FormerName} says was once called {@code name}, or null. */
+    FieldSlot formerlyNamed(String name) {
+        return byFormerName.get(name);
+    }
+
+    private static boolean overridesStateHooks(List<Class<?>> hierarchy) {
+        for (Class<?> c : hierarchy) {
+            if (c == Pickleable.class) {
+                continue;
+            }
+            for (String hook : new String[] {"getState", "setState"}) {
+                try {
+                    c.getDeclaredMethod(hook, State.class);
+                    return true;
+                } catch (NoSuchMethodException notHere) {
+                    // keep looking up the hierarchy
+                }
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,179 @@
+package io.veles.internal.pickle;
+
+import io.veles.pickle.PickleHooks;
+import io.veles.pickle.Pickleable;
+import io.veles.pickle.State;
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.Serializer;
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.Output;
+import io.veles.errors.SnapshotException;
+import java.util.Map;
+
+/**
+ * Captures an object of our or the user's classes field by field, by the {@link Pickleable}
+ * rules: every instance field of the hierarchy except transient ones and those ending in
+ * {@code _}. Primitive fields are written raw; other values with their class, through Kryo, which
+ * keeps shared objects shared and cycles intact.
+ *
+ * <p>The field layout of each class is recorded once, in the manifest; an object is just its
+ * values in that order. Classes that customise {@code getState}/{@code setState} are written as
+ * name/value pairs instead.
+ */
+final class FieldsSerializer extends Serializer<Object> {
+    private final PickleContext context;
+
+    FieldsSerializer(PickleContext context) {
+        super(false, false);
+        this.context = context;
+    }
+
+    @Override
+    public void write(Kryo kryo, Output output, Object object) {
+        writeFields(kryo, output, object);
+    }
+
+    @Override
+    public Object read(Kryo kryo, Input input, Class<?> type) {
+        if (type.isRecord()) {
+            return readRecord(kryo, input, type);
+        }
+        Object object = context.instantiate(type);
+        kryo.reference(object); // before the fields, so that cycles back to it resolve
+        readFields(kryo, input, object);
+        return object;
+    }
+
+    /** Writes the captured state of {@code object}; units' bodies are written this way too. */
+    void writeFields(Kryo kryo, Output output, Object object) {
+        ClassSchema schema = ClassSchema.of(object.getClass());
+        context.recordClass(schema);
+        if (schema.customState) {
+            FieldState state = new FieldState(schema, context::adapt);
+            PickleHooks.getState((Pickleable) object, state);
+            if (!state.fieldsCaptured()) {
+                throw new SnapshotException(object.getClass().getName()
+                        + ".getState(State) must call super.getState(state) so that base state is saved");
+            }
+            output.writeVarInt(state.values().size(), true);
+            for (Map.Entry<String, Object> entry : state.values().entrySet()) {
+                output.writeString(entry.getKey());
+                writeValue(kryo, output, entry.getValue(), entry.getKey(), schema);
+            }
+            return;
+        }
+        for (FieldSlot slot : schema.slots) {
+            try {
+                writeSlot(kryo, output, slot, object);
+            } catch (CaptureException e) {
+                throw e.at(slot.toString());
+            } catch (SnapshotException e) {
+                throw new CaptureException(e.getMessage(), e).at(slot.toString());
+            }
+        }
+    }
+
+    /** Reads into {@code object} the state written by {@link #writeFields}. */
+    void readFields(Kryo kryo, Input input, Object object) {
+        ReadPlan plan = context.planFor(object.getClass());
+        if (plan.identical) {
+            for (FieldSlot slot : plan.current.slots) {
+                slot.set(object, readValue(kryo, input, slot.kind));
+            }
+        } else {
+            // Fields added since the snapshot: their initialisers' values where known (no constructor runs).
+            plan.initialised.forEach((slot, initial) -> slot.set(object, initial.value().get()));
+            FieldState state = new FieldState(plan.current, context::adapt);
+            if (plan.writtenCustom) {
+                int count = ((SnapshotInput) input).checkedLength(input.readVarInt(true), 1, "a state");
+                for (int i = 0; i < count; i++) {
+                    String key = input.readString();
+                    state.put(plan.currentKey(key), kryo.readClassAndObject(input));
+                }
+            } else {
+                for (int i = 0; i < plan.keys.length; i++) {
+                    Object value = readValue(kryo, input, plan.kinds[i]);
+                    if (plan.targets[i] != null) {
+                        state.put(plan.targets[i].key, value);
+                    }
+                }
+            }
+            if (plan.current.customState) {
+                PickleHooks.setState((Pickleable) object, state);
+                if (!state.fieldsRestored()) {
+                    throw new SnapshotException(object.getClass().getName()
+                            + ".setState(State) must call super.setState(state) so that base state is restored");
+                }
+            } else {
+                state.restoreInto(object);
+            }
+        }
+        if (object instanceof Pickleable) {
+            context.restored((Pickleable) object);
+        }
+    }
+
+    /**
+     * Reads a record: its recorded components are matched to today's by name (added ones take
+     * their defaults, removed ones are dropped) and the record is built by its canonical
+     * constructor, since a record's fields cannot be set. Kryo registers the reference after.
+     */
+    private Object readRecord(Kryo kryo, Input input, Class<?> type) {
+        ReadPlan plan = context.planFor(type);
+        FieldSlot[] slots = plan.current.slots;
+        Object[] values = new Object[slots.length];
+        for (int i = 0; i < slots.length; i++) {
+            values[i] = RecordConstruction.defaultValue(slots[i].field.getType());
+        }
+        for (int i = 0; i < plan.keys.length; i++) {
+            Object value = readValue(kryo, input, plan.kinds[i]);
+            FieldSlot target = plan.targets[i];
+            if (target != null) {
+                values[java.util.Arrays.asList(slots).indexOf(target)] = context.adapt(target, value);
+            }
+        }
+        return RecordConstruction.construct(type, slots, values);
+    }
+
+    private static void writeSlot(Kryo kryo, Output output, FieldSlot slot, Object owner) {
+        try {
+            switch (slot.kind) {
+                case BOOLEAN: output.writeBoolean(slot.field.getBoolean(owner)); break;
+                case BYTE: output.writeByte(slot.field.getByte(owner)); break;
+                case SHORT: output.writeShort(slot.field.getShort(owner)); break;
+                case CHAR: output.writeChar(slot.field.getChar(owner)); break;
+                case INT: output.writeVarInt(slot.field.getInt(owner), false); break;
+                case LONG: output.writeVarLong(slot.field.getLong(owner), false); break;
+                case FLOAT: output.writeFloat(slot.field.getFloat(owner)); break;
+                case DOUBLE: output.writeDouble(slot.field.getDouble(owner)); break;
+                default: kryo.writeClassAndObject(output, slot.field.get(owner));
+            }
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("cannot read " + slot, e);
+        }
+    }
+
+    private void writeValue(Kryo kryo, Output output, Object value, String key, ClassSchema schema) {
+        try {
+            kryo.writeClassAndObject(output, value);
+        } catch (CaptureException e) {
+            throw e.at(schema.type.getSimpleName() + " state '" + key + "'");
+        } catch (SnapshotException e) {
+            throw new CaptureException(e.getMessage(), e).at(schema.type.getSimpleName() + " state '" + key + "'");
+        }
+    }
+
+    static Object readValue(Kryo kryo, Input input, FieldSlot.Kind kind) {
+        switch (kind) {
+            case BOOLEAN: return input.readBoolean();
+            case BYTE: return input.readByte();
+            case SHORT: return input.readShort();
+            case CHAR: return input.readChar();
+            case INT: return input.readVarInt(false);
+            case LONG: return input.readVarLong(false);
+            case FLOAT: return input.readFloat();
+            case DOUBLE: return input.readDouble();
+            default: return kryo.readClassAndObject(input);
+        }
+    }
+}

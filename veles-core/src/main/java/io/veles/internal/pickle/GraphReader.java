@@ -1,0 +1,105 @@
+package io.veles.internal.pickle;
+
+import io.veles.pickle.PickleHooks;
+import io.veles.pickle.Pickleable;
+import io.veles.pickle.RestoreRules;
+import io.veles.snapshot.format.ClassDescription;
+import io.veles.snapshot.format.UnitSummary;
+import io.veles.errors.CorruptSnapshotException;
+import io.veles.errors.SnapshotException;
+import io.veles.workflow.RemovedUnit;
+import io.veles.workflow.Unit;
+import io.veles.workflow.Workflow;
+import java.io.InputStream;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads a payload written by {@link GraphWriter} back into a workflow. Nothing is handed out
+ * until the whole payload has been read; then each restored object's {@code initUnpickled()}
+ * runs, helpers before units, so that a unit's hook can use the objects it holds.
+ */
+public final class GraphReader {
+    /** A restored main workflow and what the restore noticed about code changes. */
+    public record Restored(Workflow workflow, RestoreReport report) {
+    }
+
+    private GraphReader() {
+    }
+
+    /**
+     * Reads {@code payloadLength} bytes from {@code payload}. {@code classes} and {@code units}
+     * come from the manifest; classes are mapped and allowed by {@code rules}.
+     */
+    public static Restored read(InputStream payload, long payloadLength, List<ClassDescription> classes,
+                                List<UnitSummary> units, RestoreRules rules) {
+        return read(payload, payloadLength, classes, units, rules, false);
+    }
+
+    /** As {@link #read(InputStream, long, List, List, RestoreRules)}, for a payload written with the shuffle filter or not. */
+    public static Restored read(InputStream payload, long payloadLength, List<ClassDescription> classes,
+                                List<UnitSummary> units, RestoreRules rules, boolean shuffled) {
+        return ResourceErrors.guard("cannot read the state",
+                () -> readGuarded(payload, payloadLength, classes, units, rules, shuffled));
+    }
+
+    private static Restored readGuarded(InputStream payload, long payloadLength, List<ClassDescription> classes,
+                                        List<UnitSummary> units, RestoreRules rules, boolean shuffled) {
+        int unitCount = units.size();
+        Map<String, ClassDescription> recorded = new HashMap<>();
+        for (ClassDescription description : classes) {
+            recorded.put(description.name(), description);
+        }
+        RestoreReport report = new RestoreReport();
+        PickleContext context = new PickleContext(recorded, report, rules);
+        SnapshotKryo session = new SnapshotKryo(context, rules);
+        Set<String> unitClasses = new HashSet<>(); // the main workflow's class (unit 0) has no stand-in
+        units.stream().skip(1).forEach(unit -> unitClasses.add(unit.type()));
+        ((AllowListClassResolver) session.kryo.getClassResolver()).unitClasses(unitClasses);
+        SnapshotInput input = new SnapshotInput(payload, GraphWriter.BUFFER_SIZE, payloadLength, shuffled);
+        Object root;
+        try {
+            root = session.kryo.readClassAndObject(input);
+            if (!(root instanceof Workflow) || ((Workflow) root).workflow() != null) {
+                throw new CorruptSnapshotException("snapshot is corrupt: its first object is not a main workflow");
+            }
+            UnitTable table = context.units();
+            for (int i = 0; i < table.size(); i++) {
+                context.enterUnit(i < unitCount ? units.get(i).name() : "#" + i);
+                session.fields.readFields(session.kryo, input, table.get(i));
+            }
+        } catch (SnapshotException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // Damaged bytes can fail anywhere in Kryo or in a setState hook (a null where an object
+            // was, a wrong type...). The caller checks the snapshot's integrity and says which.
+            throw SnapshotKryo.unwrap(e, "cannot read the state" + context.inUnit());
+        }
+        if (context.units().size() != unitCount) {
+            throw new CorruptSnapshotException("snapshot is corrupt: its manifest lists " + unitCount
+                    + " units, its payload holds " + context.units().size());
+        }
+        if (input.remaining() != 0) {
+            throw new CorruptSnapshotException("snapshot is corrupt: " + input.remaining() + " payload bytes follow the last unit");
+        }
+        for (Unit unit : context.units().units()) {
+            if (unit instanceof RemovedUnit) {
+                report.unitRemoved(unit.name(), unit.getClass().getName());
+            }
+        }
+        for (Pickleable object : context.restoredObjects()) {
+            if (!(object instanceof Unit)) {
+                PickleHooks.ensureInitUnpickled(object);
+            }
+        }
+        for (Pickleable object : context.restoredObjects()) {
+            if (object instanceof Unit) {
+                PickleHooks.ensureInitUnpickled(object);
+            }
+        }
+        return new Restored((Workflow) root, report);
+    }
+}

@@ -1,0 +1,136 @@
+package io.veles.internal.pickle;
+
+import io.veles.errors.SnapshotException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.RecordComponent;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Admits the keys of one hash collection being restored (a HashSet's elements, a HashMap's keys)
+ * before it hashes them, so that hashing costs at most linear work in the payload:
+ * <ul>
+ *   <li>a collection, map or map entry as a key is refused: its hashCode walks the graph, which a
+ *       payload can make cyclic (a list that contains itself overflows the stack) or shared
+ *       ({@code L_i = [L_i+1, L_i+1]} costs 2^depth);</li>
+ *   <li>a record key is walked once, and refused if a record appears twice in it (shared or cyclic);</li>
+ *   <li>keys with equal hash codes are counted: the k-th key with a hash already seen k-1 times
+ *       costs k steps (a bin of colliding keys is searched through), unless every key so far is of
+ *       one Comparable value class, which Java's HashMap keeps in a sorted tree.</li>
+ * </ul>
+ * Every step is charged to the restore's hash-work budget ({@link SnapshotInput#hashWork}).
+ */
+final class HashKeys {
+    /** Value classes whose equal-hash keys HashMap orders by compareTo (their bins cost log n). */
+    private static final Set<Class<?>> SORTED_IN_BINS = Set.of(String.class, Integer.class, Long.class, Short.class,
+            Byte.class, Character.class, Boolean.class, Double.class, Float.class, BigInteger.class, BigDecimal.class,
+            UUID.class);
+
+    private final SnapshotInput input;
+    private final String what;
+    private final boolean treeBins;
+    private Class<?> singleClass;
+    private List<Object> uncounted = new ArrayList<>();
+    private Map<Integer, Integer> hashes;
+
+    /**
+     * Keys for a {@code what} read from {@code input}; {@code treeBins} when it is a HashMap (or a
+     * set or map built on one), whose bins of one Comparable class are sorted trees.
+     */
+    HashKeys(SnapshotInput input, String what, boolean treeBins) {
+        this.input = input;
+        this.what = what;
+        this.treeBins = treeBins;
+        if (!treeBins) {
+            hashes = new HashMap<>();
+            uncounted = null;
+        }
+    }
+
+    /** Null when {@code input} is not a restore's (a test's plain Kryo input): nothing is checked. */
+    static HashKeys forInput(Object input, Class<?> type, boolean treeBins) {
+        return input instanceof SnapshotInput ? new HashKeys((SnapshotInput) input, "a " + type.getName(), treeBins) : null;
+    }
+
+    /** Checks {@code key} and charges its hashing work; throws SnapshotException when refused. */
+    void admit(Object key) {
+        input.hashWork(1 + structureSize(key), what);
+        if (hashes == null) {
+            if (key == null || (SORTED_IN_BINS.contains(key.getClass()) || key instanceof Enum<?>)
+                    && (singleClass == null || singleClass == key.getClass())) {
+                if (key != null) {
+                    singleClass = key.getClass();
+                }
+                uncounted.add(key);
+                return;
+            }
+            hashes = new HashMap<>(); // mixed or non-Comparable keys from here on: count every collision
+            for (Object earlier : uncounted) {
+                count(earlier);
+            }
+            uncounted = null;
+        }
+        count(key);
+    }
+
+    private void count(Object key) {
+        int seen = hashes.merge(key == null ? 0 : key.hashCode(), 1, Integer::sum);
+        if (seen > 1) {
+            input.hashWork(seen, what);
+        }
+    }
+
+    /** Objects a hashCode of {@code key} visits besides the key itself; refuses graph keys. */
+    private long structureSize(Object key) {
+        if (key instanceof Collection<?> || key instanceof Map<?, ?> || key instanceof Map.Entry<?, ?>) {
+            throw refused(key, "holds a " + key.getClass().getName() + " as a key");
+        }
+        if (key == null || !key.getClass().isRecord()) {
+            return 0;
+        }
+        return walkRecord(key, new IdentityHashMap<>());
+    }
+
+    private long walkRecord(Object record, IdentityHashMap<Object, Boolean> seen) {
+        if (seen.put(record, Boolean.TRUE) != null) {
+            throw refused(record, "holds a key whose " + record.getClass().getName() + " appears twice in it (shared or cyclic)");
+        }
+        long size = 1;
+        for (RecordComponent component : record.getClass().getRecordComponents()) {
+            Object value = component(record, component);
+            if (value instanceof Collection<?> || value instanceof Map<?, ?> || value instanceof Map.Entry<?, ?>) {
+                throw refused(record, "holds a key (" + record.getClass().getName() + ") with a "
+                        + value.getClass().getName() + " in it");
+            }
+            if (value != null && value.getClass().isRecord()) {
+                size += walkRecord(value, seen);
+            }
+            input.hashWork(1, what);
+        }
+        return size;
+    }
+
+    private static Object component(Object record, RecordComponent component) {
+        try {
+            java.lang.reflect.Method accessor = component.getAccessor();
+            accessor.setAccessible(true);
+            return accessor.invoke(record);
+        } catch (IllegalAccessException | InvocationTargetException | RuntimeException e) {
+            throw new SnapshotException("cannot check a hash key " + record.getClass().getName() + ": "
+                    + component.getName() + " cannot be read (" + e + ")", e);
+        }
+    }
+
+    private SnapshotException refused(Object key, String why) {
+        return new SnapshotException("snapshot is refused: " + what + " " + why
+                + "; hash keys are restored only as values, enums, records of those and objects");
+    }
+}

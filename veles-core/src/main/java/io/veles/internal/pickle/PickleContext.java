@@ -1,0 +1,128 @@
+package io.veles.internal.pickle;
+
+import io.veles.pickle.PickleHooks;
+import io.veles.pickle.Pickleable;
+import io.veles.pickle.RestoreRules;
+import io.veles.snapshot.format.ClassDescription;
+import io.veles.errors.CorruptSnapshotException;
+import io.veles.errors.IncompatibleSnapshotException;
+import io.veles.errors.SnapshotException;
+import io.veles.internal.util.Primitives;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.objenesis.instantiator.ObjectInstantiator;
+import org.objenesis.strategy.StdInstantiatorStrategy;
+
+/**
+ * The state of one snapshot write or read: the unit numbering, the classes met (written into the
+ * manifest), the recorded classes and read plans (when reading), and the objects restored so far.
+ */
+final class PickleContext {
+    private static final StdInstantiatorStrategy NO_CONSTRUCTOR = new StdInstantiatorStrategy();
+
+    private final UnitTable units = new UnitTable();
+    private final LinkedHashMap<Class<?>, ClassDescription> classesMet = new LinkedHashMap<>();
+    private final Map<String, ClassDescription> recorded;
+    private final Map<Class<?>, ReadPlan> plans = new HashMap<>();
+    private final Map<Class<?>, ObjectInstantiator<?>> instantiators = new HashMap<>();
+    private final List<Pickleable> restored = new ArrayList<>();
+    private final RestoreReport report;
+    private final RestoreRules rules;
+    private String currentUnit;
+
+    /** A context for writing. */
+    PickleContext() {
+        this(Map.of(), null, null);
+    }
+
+    /** A context for reading a snapshot whose manifest describes {@code recorded}. */
+    PickleContext(Map<String, ClassDescription> recorded, RestoreReport report, RestoreRules rules) {
+        this.recorded = recorded;
+        this.report = report;
+        this.rules = rules;
+    }
+
+    UnitTable units() {
+        return units;
+    }
+
+    void recordClass(ClassSchema schema) {
+        classesMet.computeIfAbsent(schema.type, type -> schema.describe());
+    }
+
+    List<ClassDescription> classesMet() {
+        return new ArrayList<>(classesMet.values());
+    }
+
+    /** The plan for reading {@code type}'s recorded fields; reports added and removed fields once. */
+    ReadPlan planFor(Class<?> type) {
+        ReadPlan plan = plans.get(type);
+        if (plan == null) {
+            ClassDescription description = recorded.get(type.getName());
+            if (description == null && rules != null) {
+                description = recorded.get(rules.recordedName(type.getName()));
+                if (description != null) {
+                    report.classRenamed(description.name(), type.getName());
+                }
+            }
+            if (description == null) {
+                throw new CorruptSnapshotException("snapshot is corrupt: its manifest does not describe class " + type.getName());
+            }
+            try {
+                plan = new ReadPlan(description, ClassSchema.of(type), rules);
+            } catch (SnapshotException e) {
+                throw e.reworded(e.getMessage() + inUnit());
+            }
+            report.fieldsChanged(plan);
+            plans.put(type, plan);
+        }
+        return plan;
+    }
+
+    /** A new instance of {@code type} made without running any constructor. */
+    Object instantiate(Class<?> type) {
+        return instantiators.computeIfAbsent(type, NO_CONSTRUCTOR::newInstantiatorOf).newInstance();
+    }
+
+    void restored(Pickleable object) {
+        PickleHooks.markRestored(object);
+        restored.add(object);
+    }
+
+    List<Pickleable> restoredObjects() {
+        return restored;
+    }
+
+    /** Names the unit whose fields are read or written next, for messages. */
+    void enterUnit(String name) {
+        currentUnit = name;
+    }
+
+    /** " (unit 'name')" for messages about the unit being read or written, or "". */
+    String inUnit() {
+        return currentUnit == null ? "" : " (unit '" + currentUnit + "')";
+    }
+
+    /**
+     * The value to put into {@code slot}: {@code value} itself, or its conversion when the rules
+     * have one for a changed type; refused with a message naming the field, both types and the
+     * unit otherwise.
+     */
+    Object adapt(FieldSlot slot, Object value) {
+        Class<?> declared = slot.field.getType();
+        if (value == null ? !declared.isPrimitive() : Primitives.box(declared).isInstance(value)) {
+            return value;
+        }
+        Object converted = value == null || rules == null ? null : rules.applyConversion(value, Primitives.box(declared));
+        if (converted != null) {
+            return converted;
+        }
+        throw new IncompatibleSnapshotException("cannot restore " + slot.field.getDeclaringClass().getName() + "." + slot.key
+                + ": the snapshot holds " + (value == null ? "null" : value.getClass().getName())
+                + ", the code declares " + slot.typeName() + inUnit()
+                + (value == null ? "" : "; map it with a conversion in the restore rules"));
+    }
+}

@@ -1,0 +1,180 @@
+package io.veles.internal.pickle;
+
+import io.veles.pickle.RestoreRules;
+import io.veles.snapshot.format.ClassDescription;
+import io.veles.errors.IncompatibleSnapshotException;
+import io.veles.workflow.Unit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * How to read one class's fields as a snapshot recorded them into the class as the code declares
+ * it now. Each recorded field is matched to today's field by identity, never by position: by its
+ * key (the name, or Declaring#name when shadowed), else by a {@link FormerName}. A field the code
+ * no longer has is read and dropped; a field the code added takes its initialiser's value where
+ * {@link FieldInitialisers} can tell it without running code, Java's default otherwise; a primitive whose type changed is refused unless the {@link RestoreRules} convert it.
+ */
+final class ReadPlan {
+    final ClassSchema current;
+    final boolean writtenCustom;
+    final String[] keys;
+    final FieldSlot.Kind[] kinds;
+    /** The current field for each recorded one, or null where the code no longer has it. */
+    final FieldSlot[] targets;
+    /** True when the recorded fields are exactly the current ones, in order, with equal types. */
+    final boolean identical;
+    final List<String> removed = new ArrayList<>();
+    final List<String> added = new ArrayList<>();
+    final List<String> renamed = new ArrayList<>();
+    final List<String> retyped = new ArrayList<>();
+    /** True when the fields the snapshot and the code share come in another order now. */
+    final boolean reordered;
+    /** Added fields whose initialiser's value is known, with it: set before the saved state is. */
+    final Map<FieldSlot, FieldInitialisers.Initial> initialised = new LinkedHashMap<>();
+    private final Map<String, String> currentKeys = new HashMap<>();
+
+    ReadPlan(ClassDescription recorded, ClassSchema current, RestoreRules rules) {
+        this.current = current;
+        this.writtenCustom = recorded.customState();
+        int n = recorded.fields().size();
+        keys = new String[n];
+        kinds = new FieldSlot.Kind[n];
+        targets = new FieldSlot[n];
+        Set<FieldSlot> matched = new HashSet<>();
+        // Same keys first, so that a field still named as recorded wins over a FormerName claim.
+        for (int i = 0; i < n; i++) {
+            ClassDescription.FieldDescription field = recorded.fields().get(i);
+            keys[i] = field.name();
+            kinds[i] = FieldSlot.Kind.ofTypeName(field.type());
+            FieldSlot target = current.slot(currentKey(field.name(), rules));
+            if (target == null) {
+                target = noLongerShadowed(field.name(), current, rules);
+            }
+            if (target != null && matched.add(target)) {
+                targets[i] = target;
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            if (targets[i] != null) {
+                continue;
+            }
+            FieldSlot target = current.formerlyNamed(unshadowed(keys[i]));
+            if (target != null && matched.add(target)) {
+                targets[i] = target;
+                renamed.add(keys[i] + " → " + target.key);
+                currentKeys.put(keys[i], target.key);
+            } else {
+                removed.add(keys[i]);
+            }
+        }
+        boolean same = n == current.slots.length && removed.isEmpty() && !writtenCustom && !current.customState;
+        for (int i = 0; i < n; i++) {
+            FieldSlot target = targets[i];
+            if (target == null) {
+                continue;
+            }
+            ClassDescription.FieldDescription field = recorded.fields().get(i);
+            checkKinds(field, target, kinds[i], rules);
+            boolean sameType = target.typeName().equals(currentTypeName(field.type(), rules));
+            if (!sameType) {
+                retyped.add(target.key + " " + field.type() + " → " + target.typeName());
+            }
+            // Values of a retyped field go through the checked path, which converts or names the change.
+            same = same && current.slots[i] == target && target.typeName().equals(field.type());
+        }
+        for (FieldSlot slot : current.slots) {
+            if (!matched.contains(slot)) {
+                FieldInitialisers.Initial initial = current.type.isRecord() ? null : FieldInitialisers.of(slot.field);
+                if (initial != null) {
+                    initialised.put(slot, initial);
+                    added.add(slot.key + " = " + initial.describe() + " (initialiser)");
+                } else if (Unit.class.isAssignableFrom(slot.field.getType())) {
+                    added.add(slot.key + " (null: a unit the snapshot does not have)");
+                } else {
+                    added.add(slot.key + " (Java default)");
+                }
+            }
+        }
+        reordered = !inOrder(current);
+        identical = same;
+    }
+
+    /** True if the matched fields keep their recorded relative order among today's slots. */
+    private boolean inOrder(ClassSchema current) {
+        List<FieldSlot> slots = List.of(current.slots);
+        int last = -1;
+        for (FieldSlot target : targets) {
+            if (target != null) {
+                int position = slots.indexOf(target);
+                if (position < last) {
+                    return false;
+                }
+                last = position;
+            }
+        }
+        return true;
+    }
+
+    /** The key a recorded entry goes under now: the field's new name if it was renamed. */
+    String currentKey(String recordedKey) {
+        return currentKeys.getOrDefault(recordedKey, recordedKey);
+    }
+
+    /** A recorded key as today's code would spell it: a shadowed field's class may have been renamed. */
+    private static String currentKey(String recordedKey, RestoreRules rules) {
+        int hash = recordedKey.indexOf('#');
+        if (hash < 0 || rules == null) {
+            return recordedKey;
+        }
+        return rules.currentName(recordedKey.substring(0, hash)) + recordedKey.substring(hash);
+    }
+
+    /** A recorded type name as today's code spells it: a renamed class's new name, array brackets kept. */
+    private static String currentTypeName(String recordedType, RestoreRules rules) {
+        if (rules == null) {
+            return recordedType;
+        }
+        int brackets = recordedType.indexOf('[');
+        return brackets < 0 ? rules.currentName(recordedType)
+                : rules.currentName(recordedType.substring(0, brackets)) + recordedType.substring(brackets);
+    }
+
+    /**
+     * The field a recorded Declaring#name key means when no field shadows it any more: today's
+     * field of that name, if the same (or the renamed) class declares it.
+     */
+    private static FieldSlot noLongerShadowed(String recordedKey, ClassSchema current, RestoreRules rules) {
+        int hash = recordedKey.indexOf('#');
+        if (hash < 0) {
+            return null;
+        }
+        FieldSlot slot = current.slot(recordedKey.substring(hash + 1));
+        String declaring = recordedKey.substring(0, hash);
+        String declaringNow = rules == null ? declaring : rules.currentName(declaring);
+        return slot != null && slot.field.getDeclaringClass().getName().equals(declaringNow) ? slot : null;
+    }
+
+    /** The field's own name, without the declaring class that a shadowed key carries. */
+    private static String unshadowed(String key) {
+        return key.substring(key.indexOf('#') + 1);
+    }
+
+    private void checkKinds(ClassDescription.FieldDescription field, FieldSlot target, FieldSlot.Kind recorded,
+                            RestoreRules rules) {
+        boolean bothPrimitive = recorded != FieldSlot.Kind.OBJECT && target.kind != FieldSlot.Kind.OBJECT;
+        if (!bothPrimitive || recorded == target.kind) {
+            return; // objects (and boxes) are checked value by value as they are assigned
+        }
+        if (rules != null && rules.canConvert(FieldSlot.Kind.boxOf(recorded), FieldSlot.Kind.boxOf(target.kind))) {
+            return;
+        }
+        throw new IncompatibleSnapshotException("cannot restore " + current.type.getName() + "." + field.name()
+                + ": the snapshot holds " + field.type() + ", the code declares " + target.typeName()
+                + "; map it with a conversion in the restore rules");
+    }
+}

@@ -1,0 +1,92 @@
+package io.veles.internal.pickle;
+
+import io.veles.pickle.RestoreRules;
+import io.veles.snapshot.format.ClassDescription;
+import io.veles.snapshot.format.UnitSummary;
+import com.esotericsoftware.kryo.Kryo;
+import io.veles.errors.CorruptSnapshotException;
+import io.veles.errors.SnapshotException;
+import io.veles.workflow.Workflow;
+import java.io.InputStream;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A snapshot's state read as data, for tools that only look at it ({@code snapshot diff}): every
+ * object of the workflow's classes becomes a {@link SavedObject}, every enum constant a
+ * {@link SavedEnum}. No code of the workflow runs: no constructor, static initialiser,
+ * {@code setState} or {@code initUnpickled()}; its classes are loaded without being initialised,
+ * only to learn how their bytes were written. Only JDK classes are instantiated.
+ */
+public final class SavedGraph {
+    private final SavedObject root;
+    private final List<SavedObject> units;
+
+    private SavedGraph(SavedObject root, List<SavedObject> units) {
+        this.root = root;
+        this.units = units;
+    }
+
+    /** The main workflow. */
+    public SavedObject root() {
+        return root;
+    }
+
+    /** Every unit, the main workflow first, in the order the snapshot numbers them. */
+    public List<SavedObject> units() {
+        return units;
+    }
+
+    /**
+     * Reads {@code payloadLength} bytes of {@code payload} as {@link GraphReader#read} would, with
+     * the same checks, loading classes through {@code rules} (allowlist and class loader).
+     */
+    public static SavedGraph read(InputStream payload, long payloadLength, List<ClassDescription> classes,
+                                  List<UnitSummary> units, RestoreRules rules, boolean shuffled) {
+        return ResourceErrors.guard("cannot read the state",
+                () -> readGuarded(payload, payloadLength, classes, units, rules, shuffled));
+    }
+
+    private static SavedGraph readGuarded(InputStream payload, long payloadLength, List<ClassDescription> classes,
+                                          List<UnitSummary> units, RestoreRules rules, boolean shuffled) {
+        Map<String, ClassDescription> recorded = new HashMap<>();
+        for (ClassDescription description : classes) {
+            recorded.put(description.name(), description);
+        }
+        SavedStateSerializers serializers = new SavedStateSerializers(recorded, rules);
+        Kryo kryo = serializers.kryo();
+        SnapshotInput input = new SnapshotInput(payload, GraphWriter.BUFFER_SIZE, payloadLength, shuffled);
+        List<SavedObject> table = serializers.units();
+        Object root;
+        int current = -1;
+        try {
+            root = kryo.readClassAndObject(input);
+            if (!(root instanceof SavedObject) || !Workflow.class.isAssignableFrom(((SavedObject) root).type())) {
+                throw new CorruptSnapshotException("snapshot is corrupt: its first object is not a main workflow");
+            }
+            for (current = 0; current < table.size(); current++) {
+                serializers.readFields(kryo, input, table.get(current));
+            }
+        } catch (SnapshotException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            String unit = current < 0 || current >= units.size() ? "" : " (unit '" + units.get(current).name() + "')";
+            throw SnapshotKryo.unwrap(e, "cannot read the state" + unit);
+        }
+        Map<String, Object> rootFields = ((SavedObject) root).fields;
+        Object parent = rootFields.containsKey("workflow") ? rootFields.get("workflow")
+                : rootFields.get("io.veles.workflow.Unit#workflow");
+        if (parent != null) {
+            throw new CorruptSnapshotException("snapshot is corrupt: its first object is not a main workflow");
+        }
+        if (table.size() != units.size()) {
+            throw new CorruptSnapshotException("snapshot is corrupt: its manifest lists " + units.size()
+                    + " units, its payload holds " + table.size());
+        }
+        if (input.remaining() != 0) {
+            throw new CorruptSnapshotException("snapshot is corrupt: " + input.remaining() + " payload bytes follow the last unit");
+        }
+        return new SavedGraph((SavedObject) root, List.copyOf(table));
+    }
+}

@@ -1,0 +1,208 @@
+package io.veles.internal.pickle;
+
+import com.esotericsoftware.kryo.io.Input;
+import io.veles.errors.CorruptSnapshotException;
+import io.veles.errors.SnapshotException;
+import io.veles.internal.util.ByteCounts;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * Kryo input over a payload of known length. It reads primitive arrays in bulk and refuses a
+ * declared array length that the bytes left cannot hold, before anything is allocated for it.
+ *
+ * <p>It also keeps the restore's two budgets, both proportional to the payload's size: the
+ * memory allocated from declared lengths (an element slot counts even when it holds null, so
+ * that many lists of nothing cannot fill the heap), and the work of hashing keys into hash
+ * collections (see {@link HashKeys}).
+ */
+class SnapshotInput extends Input {
+    /** Copies {@code count} elements from {@code bytes} into the array starting at {@code from}. */
+    @FunctionalInterface
+    interface ChunkReader {
+        void get(ByteBuffer bytes, int from, int count);
+    }
+
+    /** Heap bytes a restore may allocate from declared lengths, per payload byte, plus {@link #SLACK}. */
+    static final int ALLOCATION_PER_PAYLOAD_BYTE = 32;
+    /** Hash-key work units a restore may spend, per payload byte, plus {@link #SLACK}. */
+    static final int HASH_WORK_PER_PAYLOAD_BYTE = 16;
+    static final long SLACK = 1 << 20;
+
+    private final long payloadLength;
+    private long allocated;
+    private long hashWork;
+
+    private final boolean shuffled;
+    private byte[] scratch;
+    private byte[] shuffledBlock;
+
+    SnapshotInput(InputStream source, int bufferSize, long payloadLength) {
+        this(source, bufferSize, payloadLength, false);
+    }
+
+    /** {@code shuffled}: the writer filtered large numeric arrays with {@link ByteShuffle}. */
+    SnapshotInput(InputStream source, int bufferSize, long payloadLength, boolean shuffled) {
+        super(source, bufferSize);
+        this.payloadLength = payloadLength;
+        this.shuffled = shuffled;
+    }
+
+    /** Bytes of the payload consumed so far. */
+    long consumed() {
+        return total();
+    }
+
+    long remaining() {
+        return payloadLength - total();
+    }
+
+    /**
+     * Refuses a length that cannot be real: negative, more bytes than the payload has left, or
+     * more than this JVM's heap could ever hold.
+     */
+    int checkedLength(int length, int width, String what) {
+        return checkedLength(length, width, width, what);
+    }
+
+    /**
+     * As {@link #checkedLength(int, int, String)}, and charges {@code heapBytesPerElement} for
+     * each declared element to the restore's allocation budget before anything is allocated.
+     */
+    int checkedLength(int length, int width, int heapBytesPerElement, String what) {
+        long bytes = (long) length * width;
+        if (length < 0 || bytes > remaining()) {
+            throw new CorruptSnapshotException("snapshot is corrupt: it declares " + what + " of " + length
+                    + " elements, more than the " + remaining() + " bytes left can hold");
+        }
+        if (bytes > HeapLimit.maxBytes()) {
+            throw new SnapshotException("snapshot holds " + what + " of " + ByteCounts.format(bytes)
+                    + ", more than this JVM's whole heap (" + ByteCounts.format(HeapLimit.maxBytes())
+                    + "); restore with a larger -Xmx");
+        }
+        allocate((long) length * heapBytesPerElement, what);
+        return length;
+    }
+
+    /** Charges {@code bytes} about to be allocated for {@code what}; refuses them past the budget. */
+    void allocate(long bytes, String what) {
+        allocated += bytes;
+        long budget = ALLOCATION_PER_PAYLOAD_BYTE * payloadLength + SLACK;
+        if (allocated > budget) {
+            throw new SnapshotException("snapshot is refused: its declared lengths (" + what + " last) ask for more than "
+                    + ByteCounts.format(budget) + ", " + ALLOCATION_PER_PAYLOAD_BYTE + " times its "
+                    + ByteCounts.format(payloadLength) + " payload");
+        }
+    }
+
+    /** Charges {@code units} of hashing work for {@code what}; refuses them past the budget. */
+    void hashWork(long units, String what) {
+        hashWork += units;
+        long budget = HASH_WORK_PER_PAYLOAD_BYTE * payloadLength + SLACK;
+        if (hashWork > budget) {
+            throw new SnapshotException("snapshot is refused: hashing the keys of " + what + " takes more than "
+                    + budget + " steps, " + HASH_WORK_PER_PAYLOAD_BYTE + " per payload byte (colliding or deep keys)");
+        }
+    }
+
+    /** A byte array of a declared length (BigInteger, BigDecimal), checked and charged first. */
+    @Override
+    public byte[] readBytes(int length) {
+        return super.readBytes(checkedLength(length, 1, "a byte array"));
+    }
+
+    /** A long array of a declared length (BitSet), checked and charged first. */
+    @Override
+    public long[] readLongs(int length) {
+        return super.readLongs(checkedLength(length, 1, Long.BYTES, "a long array"));
+    }
+
+    @Override
+    public long[] readLongs(int length, boolean variableLength) {
+        return super.readLongs(checkedLength(length, 1, Long.BYTES, "a long array"), variableLength);
+    }
+
+    @Override
+    public int[] readInts(int length) {
+        return super.readInts(checkedLength(length, 1, Integer.BYTES, "an int array"));
+    }
+
+    @Override
+    public int[] readInts(int length, boolean variableLength) {
+        return super.readInts(checkedLength(length, 1, Integer.BYTES, "an int array"), variableLength);
+    }
+
+    /** A string builder, its declared length checked first as {@link #readString()} does. */
+    @Override
+    public StringBuilder readStringBuilder() {
+        checkDeclaredString();
+        return super.readStringBuilder();
+    }
+
+    /**
+     * Reads a string, refusing first a UTF-8 string whose declared length the payload cannot
+     * hold (Kryo allocates its characters from that length). ASCII strings grow as they are read.
+     */
+    @Override
+    public String readString() {
+        checkDeclaredString();
+        return super.readString();
+    }
+
+    private void checkDeclaredString() {
+        require((int) Math.min(5, Math.max(1, remaining())));
+        int start = position;
+        if (readVarIntFlag()) {
+            int declared = readVarIntFlag(true);
+            position = start;
+            if (declared > 1) {
+                checkedLength(declared - 1, 1, Character.BYTES, "a string");
+            }
+        } else {
+            position = start;
+        }
+    }
+
+    /** The next positive varint, without consuming it. */
+    int peekVarInt() {
+        require((int) Math.min(5, Math.max(1, remaining())));
+        int start = position;
+        int value = readVarInt(true);
+        position = start;
+        return value;
+    }
+
+    /** Reads {@code length} elements of {@code width} bytes each through {@code reader}. */
+    void readArrayLE(int length, int width, ChunkReader reader) {
+        if (shuffled && ByteShuffle.applies(length, width)) {
+            readShuffled(length, width, reader);
+            return;
+        }
+        int done = 0;
+        while (done < length) {
+            require(width);
+            int count = Math.min((limit - position) / width, length - done);
+            reader.get(ByteBuffer.wrap(buffer, position, count * width).order(ByteOrder.LITTLE_ENDIAN), done, count);
+            position += count * width;
+            done += count;
+        }
+    }
+
+    private void readShuffled(int length, int width, ChunkReader reader) {
+        int perBlock = ByteShuffle.elementsPerBlock(width);
+        int blockBytes = Math.min(length, perBlock) * width;
+        if (scratch == null || scratch.length < blockBytes) {
+            scratch = new byte[blockBytes];
+            shuffledBlock = new byte[blockBytes];
+        }
+        for (int done = 0; done < length; ) {
+            int count = Math.min(perBlock, length - done);
+            int bytes = count * width;
+            readBytes(shuffledBlock, 0, bytes);
+            ByteShuffle.unshuffle(shuffledBlock, 0, scratch, 0, count, width);
+            reader.get(ByteBuffer.wrap(scratch, 0, bytes).order(ByteOrder.LITTLE_ENDIAN), done, count);
+            done += count;
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package io.veles.internal.pickle;
+
+import io.veles.pickle.RestoreRules;
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.Serializer;
+import com.esotericsoftware.kryo.SerializerFactory;
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.Output;
+import com.esotericsoftware.kryo.serializers.EnumNameSerializer;
+import com.esotericsoftware.kryo.serializers.ImmutableCollectionsSerializers;
+import com.esotericsoftware.kryo.util.MapReferenceResolver;
+import io.veles.errors.SnapshotException;
+import io.veles.workflow.Unit;
+import java.util.Random;
+import java.util.SplittableRandom;
+import org.slf4j.Logger;
+
+/**
+ * Builds the Kryo instance for one snapshot write or read. One instance per operation: Kryo is
+ * not thread-safe, and its per-graph tables (references, class names) must not outlive a
+ * snapshot.
+ */
+final class SnapshotKryo {
+    /**
+     * Deepest nesting of objects inside one unit (units themselves never nest: they are written by
+     * number). Deeper state is refused, when written and when read, instead of overflowing the
+     * stack; the system property {@code veles.snapshot.maxDepth} changes it.
+     */
+    static final int MAX_DEPTH = Integer.getInteger("veles.snapshot.maxDepth", 512);
+
+    final Kryo kryo;
+    final FieldsSerializer fields;
+
+    /** A session for reading with {@code rules}. */
+    SnapshotKryo(PickleContext context, RestoreRules rules) {
+        this(context, rules, false);
+    }
+
+    /**
+     * A session for writing ({@code writing}) or reading. Both ask {@code rules}' allowlist: a
+     * write refuses what a read with the same rules would refuse. Null rules check nothing.
+     */
+    SnapshotKryo(PickleContext context, RestoreRules rules, boolean writing) {
+        fields = new FieldsSerializer(context);
+        kryo = new Kryo(new AllowListClassResolver(rules, writing), new UnitsByNumber());
+        if (rules != null) {
+            kryo.setClassLoader(rules.allowList().classLoader()); // a workflow may come from a plugin's loader
+        }
+        kryo.setRegistrationRequired(false);
+        kryo.setReferences(true);
+        kryo.setAutoReset(false);
+        kryo.setMaxDepth(MAX_DEPTH);
+        kryo.setDefaultSerializer(new CapturedClasses(fields));
+        // Records too: Kryo's own record serializer reads components by position, with no schema.
+        kryo.addDefaultSerializer(Record.class, new CapturedClasses(fields));
+        kryo.addDefaultSerializer(Unit.class, new UnitReferenceSerializer(context));
+        kryo.addDefaultSerializer(Enum.class, EnumNameSerializer.class);
+        PrimitiveArraySerializers.register(kryo);
+        BoundedContainers.register(kryo);
+        ImmutableCollectionsSerializers.addDefaultSerializers(kryo);
+        EverydayValues.register(kryo);
+    }
+
+    /** Units are numbered by the {@link UnitTable}; Kryo tracks references for everything else. */
+    static final class UnitsByNumber extends MapReferenceResolver {
+        @Override
+        public boolean useReferences(Class type) {
+            return !Unit.class.isAssignableFrom(type) && super.useReferences(type);
+        }
+    }
+
+    /**
+     * Picks the field serializer for classes Kryo has no serializer for, and refuses what cannot
+     * be captured faithfully: JDK internals, lambdas, the launcher.
+     */
+    private static final class CapturedClasses implements SerializerFactory<Serializer<Object>> {
+        private static final Serializer<Object> PLAIN_OBJECTS = new Serializer<>() {
+            @Override
+            public void write(Kryo kryo, Output output, Object object) {
+            }
+
+            @Override
+            public Object read(Kryo kryo, Input input, Class<? extends Object> type) {
+                return new Object();
+            }
+        };
+
+        private final FieldsSerializer fields;
+
+        CapturedClasses(FieldsSerializer fields) {
+            this.fields = fields;
+        }
+
+        @Override
+        public Serializer<Object> newSerializer(Kryo kryo, Class type) {
+            String name = type.getName();
+            String hint = "; mark the field transient or end its name with '_' and rebuild it in initUnpickled()";
+            if (name.contains("$$Lambda") || name.contains("$Lambda$")) {
+                throw new CaptureException("cannot capture a lambda (" + name + ")" + hint, null);
+            }
+            if (type == Object.class) {
+                return PLAIN_OBJECTS; // a lock or a marker: identity is all it has, and references keep that
+            }
+            if (Random.class.isAssignableFrom(type) || type == SplittableRandom.class) {
+                throw new CaptureException("cannot capture a " + name + ": its position cannot be read, so a resumed"
+                        + " run would draw other numbers; draw from the workflow's captured generator random()"
+                        + " (io.veles.random.Prng), which resumes exactly where it stopped", null);
+            }
+            if (Logger.class.isAssignableFrom(type)) {
+                throw new CaptureException("cannot capture a logger (" + name + "): a logger is not state; make the"
+                        + " field static (private static final Logger LOG = LoggerFactory.getLogger(...)) or transient",
+                        null);
+            }
+            if (name.startsWith("java.") || name.startsWith("javax.") || name.startsWith("jdk.")
+                    || name.startsWith("sun.") || name.startsWith("com.sun.")) {
+                throw new CaptureException("cannot capture a " + name + ": a JDK class with no snapshot support" + hint, null);
+            }
+            if (name.startsWith("io.veles.launcher.")) {
+                throw new CaptureException("cannot capture a " + name + ": the launcher is never part of a snapshot" + hint, null);
+            }
+            if (Thread.class.isAssignableFrom(type)) {
+                throw new CaptureException("cannot capture a thread (" + name + ")" + hint, null);
+            }
+            return fields;
+        }
+
+        @Override
+        public boolean isSupported(Class type) {
+            return true;
+        }
+    }
+
+    static SnapshotException unwrap(RuntimeException e, String what) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SnapshotException) {
+                return (SnapshotException) cause;
+            }
+        }
+        String message = e.getMessage() == null ? e.getClass().getName() : e.getMessage().split("\n", 2)[0];
+        if (message.startsWith("Max depth exceeded")) {
+            message = "objects nest deeper than " + MAX_DEPTH + " levels (the bound is the system property"
+                    + " veles.snapshot.maxDepth)";
+        }
+        return new SnapshotException(what + ": " + message, e);
+    }
+}

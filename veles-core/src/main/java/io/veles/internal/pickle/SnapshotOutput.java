@@ -1,0 +1,71 @@
+package io.veles.internal.pickle;
+
+import com.esotericsoftware.kryo.io.Output;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * Kryo output that writes primitive arrays in bulk, little-endian, a buffer at a time, so that a
+ * large array costs a memory copy rather than a call per element, and never a second copy of the
+ * whole array.
+ */
+class SnapshotOutput extends Output {
+    /** Copies {@code count} elements starting at {@code from} into {@code bytes}. */
+    @FunctionalInterface
+    interface ChunkWriter {
+        void put(ByteBuffer bytes, int from, int count);
+    }
+
+    private final boolean shuffle;
+    private byte[] scratch;
+    private byte[] shuffledBlock;
+
+    SnapshotOutput(OutputStream sink, int bufferSize) {
+        this(sink, bufferSize, false);
+    }
+
+    /** With {@code shuffle}, large numeric arrays go through the {@link ByteShuffle} filter. */
+    SnapshotOutput(OutputStream sink, int bufferSize, boolean shuffle) {
+        super(sink, bufferSize);
+        this.shuffle = shuffle;
+    }
+
+    /** Bytes written so far, buffered ones included. */
+    long written() {
+        return total();
+    }
+
+    /** Writes {@code length} elements of {@code width} bytes each through {@code writer}. */
+    void writeArrayLE(int length, int width, ChunkWriter writer) {
+        if (shuffle && ByteShuffle.applies(length, width)) {
+            writeShuffled(length, width, writer);
+            return;
+        }
+        int done = 0;
+        while (done < length) {
+            require(width);
+            int count = Math.min((capacity - position) / width, length - done);
+            writer.put(ByteBuffer.wrap(buffer, position, count * width).order(ByteOrder.LITTLE_ENDIAN), done, count);
+            position += count * width;
+            done += count;
+        }
+    }
+
+    private void writeShuffled(int length, int width, ChunkWriter writer) {
+        int perBlock = ByteShuffle.elementsPerBlock(width);
+        int blockBytes = Math.min(length, perBlock) * width;
+        if (scratch == null || scratch.length < blockBytes) {
+            scratch = new byte[blockBytes];
+            shuffledBlock = new byte[blockBytes];
+        }
+        for (int done = 0; done < length; ) {
+            int count = Math.min(perBlock, length - done);
+            int bytes = count * width;
+            writer.put(ByteBuffer.wrap(scratch, 0, bytes).order(ByteOrder.LITTLE_ENDIAN), done, count);
+            ByteShuffle.shuffle(scratch, 0, shuffledBlock, 0, count, width);
+            writeBytes(shuffledBlock, 0, bytes);
+            done += count;
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package io.veles.internal.pickle;
+
+import io.veles.errors.CorruptSnapshotException;
+import io.veles.workflow.Unit;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Numbers the units of a snapshot in the order they are first met. A reference to a unit is
+ * written as its number and the unit's own fields are written later, at the top level, so that
+ * the serializer never recurses along unit-to-unit links: a chain of 100,000 units takes no more
+ * stack than one unit.
+ */
+final class UnitTable {
+    private final IdentityHashMap<Unit, Integer> numbers = new IdentityHashMap<>();
+    private final List<Unit> units = new ArrayList<>();
+
+    /** The unit's number, assigning the next one if the unit is new. */
+    int numberOf(Unit unit) {
+        Integer number = numbers.get(unit);
+        if (number == null) {
+            number = units.size();
+            numbers.put(unit, number);
+            units.add(unit);
+        }
+        return number;
+    }
+
+    /**
+     * The unit with this number: an existing one, or, for the next number, a new empty instance of
+     * {@code type} made by {@code create} (its fields are read later, in order).
+     */
+    Unit resolve(int number, Class<?> type, Function<Class<?>, Object> create) {
+        if (number < units.size()) {
+            Unit unit = units.get(number);
+            if (unit.getClass() != type) {
+                throw new CorruptSnapshotException("snapshot is corrupt: unit " + number + " is a "
+                        + unit.getClass().getName() + ", referenced as a " + type.getName());
+            }
+            return unit;
+        }
+        if (number != units.size()) {
+            throw new CorruptSnapshotException("snapshot is corrupt: reference to unit " + number + " before unit " + units.size());
+        }
+        Unit unit = (Unit) create.apply(type);
+        numbers.put(unit, number);
+        units.add(unit);
+        return unit;
+    }
+
+    int size() {
+        return units.size();
+    }
+
+    Unit get(int number) {
+        return units.get(number);
+    }
+
+    List<Unit> units() {
+        return units;
+    }
+}

@@ -1,0 +1,305 @@
+package io.veles.internal.store;
+
+import io.veles.errors.SnapshotException;
+import io.veles.errors.SnapshotStoreException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.IntFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes files so that readers only ever see the old content or the complete new content: the
+ * bytes go to a temporary file in the same directory, which is fsynced and then published under
+ * its name; the directory is fsynced so that the new name itself survives a power loss.
+ *
+ * <p>{@link #writeNew} publishes by hard link, which fails rather than replace a file that has
+ * the name: a snapshot once written is never replaced. {@link #write} renames over the target,
+ * for files that are meant to be replaced (a download into a cache).
+ *
+ * <p>Temporary names are {@code .<name>.@<host>.<pid>.<random>.tmp}: hidden, never matching a
+ * snapshot name, and carrying the writer's host and pid so that a later run can tell a crashed
+ * writer's leftovers from a live writer's work in progress, on this host or another one sharing
+ * the file system.
+ */
+public final class AtomicFiles {
+    private static final Logger LOG = LoggerFactory.getLogger(AtomicFiles.class);
+    private static final Pattern TEMPORARY = Pattern.compile("^\\..+\\.@([A-Za-z0-9-]+)\\.(\\d+)\\.[0-9a-f]{8}\\.tmp$");
+    /** Temporaries of earlier versions, without the host: whose they are cannot be told, so they are kept. */
+    private static final Pattern HOSTLESS_TEMPORARY = Pattern.compile("^\\..+\\.(\\d+)\\.[0-9a-f]{8}\\.tmp$");
+    /** How many distinct names {@link #writeNew} tries before it gives up. */
+    static final int MAX_NAMES = 1000;
+    /** The largest single write: larger ones make the JDK allocate native buffers as large. */
+    static final int MAX_WRITE = 1 << 20;
+
+    private AtomicFiles() {
+    }
+
+    /**
+     * Writes {@code target} atomically and durably; returns the bytes written. If anything fails,
+     * the temporary file is removed, {@code target} is untouched, and the failure propagates (file
+     * system errors as a {@link SnapshotException} naming the path).
+     */
+    public static long write(Path target, BodyWriter body) {
+        return throughTemporary(target, body, (temporary, written) -> {
+            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            return written;
+        });
+    }
+
+    /** A file published by {@link #writeNew}: the name it got and the bytes written. */
+    public record Published(Path file, long bytes) {
+    }
+
+    /**
+     * Writes a new file durably under the first free name of {@code names} ({@code names.apply(0)}
+     * is the wanted one, {@code names.apply(i)} the i-th alternative), never replacing a file:
+     * the complete temporary is hard-linked to the name, which fails if the name is taken, even
+     * by a writer racing this one. If anything fails, the temporary is removed, no name is taken,
+     * and the failure propagates.
+     */
+    public static Published writeNew(IntFunction<Path> names, BodyWriter body) {
+        Path wanted = names.apply(0);
+        Path directory = parentOf(wanted);
+        return throughTemporary(wanted, body, (temporary, written) -> {
+            for (int attempt = 0; ; attempt++) {
+                Path target = names.apply(attempt);
+                if (!parentOf(target).equals(directory)) {
+                    throw new IllegalArgumentException(target + " is not in " + directory);
+                }
+                if (publish(temporary, target)) {
+                    Files.deleteIfExists(temporary);
+                    return new Published(target, written);
+                }
+                if (attempt + 1 >= MAX_NAMES) {
+                    throw new SnapshotException("cannot write " + wanted + ": it and " + (MAX_NAMES - 1)
+                            + " alternative names are taken");
+                }
+            }
+        });
+    }
+
+    /** Gives a complete, fsynced temporary its final name; returns what the caller reports. */
+    private interface Publication<T> {
+        T publish(Path temporary, long written) throws IOException;
+    }
+
+    /**
+     * The life of a temporary beside {@code target}: written and fsynced, handed to
+     * {@code publication}, then the directory fsynced so that the new name survives a power
+     * loss. Whatever fails, the temporary is removed and the failure propagates (file-system
+     * errors as a {@link SnapshotException} naming {@code target}).
+     */
+    private static <T> T throughTemporary(Path target, BodyWriter body, Publication<T> publication) {
+        Path directory = parentOf(target);
+        Path temporary = directory.resolve(temporaryName(target.getFileName().toString()));
+        InFlightWrites.started(temporary);
+        try {
+            T published = publication.publish(temporary, writeTemporary(temporary, body));
+            fsyncDirectory(directory);
+            return published;
+        } catch (IOException e) {
+            deleteQuietly(temporary);
+            throw new SnapshotStoreException("cannot write " + target + ": " + describe(e), e);
+        } catch (RuntimeException | Error e) {
+            deleteQuietly(temporary);
+            throw e;
+        } finally {
+            InFlightWrites.ended(temporary);
+        }
+    }
+
+    /**
+     * Gives the complete {@code temporary} the name {@code target} unless it is taken; false if it
+     * is. A hard link is atomic and fails on a taken name. Where the file system has no hard
+     * links, a rename after a check is the fallback: it can lose a race only with a writer that
+     * holds no prefix lock.
+     */
+    private static boolean publish(Path temporary, Path target) throws IOException {
+        try {
+            Files.createLink(target, temporary);
+            return true;
+        } catch (FileAlreadyExistsException e) {
+            return false;
+        } catch (UnsupportedOperationException | FileSystemException e) {
+            if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+                return false;
+            }
+            LOG.debug("no hard link for {} ({}): renaming instead", target, e.getMessage());
+            try {
+                Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+                return true;
+            } catch (IOException moveFailure) {
+                moveFailure.addSuppressed(e);
+                throw moveFailure;
+            }
+        }
+    }
+
+    /** Writes {@code body} into a new {@code temporary} and forces it to the disk; returns the bytes. */
+    private static long writeTemporary(Path temporary, BodyWriter body) throws IOException {
+        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE)) {
+            ChannelOutput out = new ChannelOutput(channel);
+            body.writeTo(out);
+            out.flush();
+            channel.force(true);
+            return out.written;
+        }
+    }
+
+    /**
+     * Points {@code link} at its sibling {@code targetFileName} atomically: a temporary link is
+     * renamed over it, so that {@code link} is never missing or half-made.
+     */
+    public static void replaceSymlink(Path link, String targetFileName) {
+        Path directory = parentOf(link);
+        Path temporary = directory.resolve(temporaryName(link.getFileName().toString()));
+        try {
+            Files.createSymbolicLink(temporary, Path.of(targetFileName));
+            Files.move(temporary, link, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            fsyncDirectory(directory);
+        } catch (IOException e) {
+            deleteQuietly(temporary);
+            throw new SnapshotStoreException("cannot point " + link + " at " + targetFileName + ": " + describe(e), e);
+        }
+    }
+
+    /** Makes a directory's entries (new names, renames) durable. */
+    public static void fsyncDirectory(Path directory) {
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException e) {
+            throw new SnapshotStoreException("cannot sync directory " + directory + ": " + describe(e), e);
+        }
+    }
+
+    /** True for the names this class gives its temporary files and links (and gave them before hosts were named). */
+    public static boolean isTemporary(Path file) {
+        String name = file.getFileName().toString();
+        return TEMPORARY.matcher(name).matches() || HOSTLESS_TEMPORARY.matcher(name).matches();
+    }
+
+    /**
+     * Deletes the temporaries in {@code directory} left by processes of this host that are gone;
+     * those of live processes (this one included) and of other hosts (which this one cannot ask)
+     * are left alone. Returns how many were deleted.
+     */
+    public static int deleteStaleTemporaries(Path directory) {
+        int deleted = 0;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
+            for (Path entry : entries) {
+                Matcher name = TEMPORARY.matcher(entry.getFileName().toString());
+                if (name.matches() && name.group(1).equals(Host.name()) && !isAlive(Long.parseLong(name.group(2)))) {
+                    Files.deleteIfExists(entry);
+                    LOG.debug("deleted {}, left by a writer that is gone", entry);
+                    deleted++;
+                }
+            }
+        } catch (NoSuchFileException e) {
+            return 0;
+        } catch (IOException e) {
+            throw new SnapshotStoreException("cannot clean temporary files in " + directory + ": " + describe(e), e);
+        }
+        return deleted;
+    }
+
+    private static boolean isAlive(long pid) {
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    private static String temporaryName(String name) {
+        return "." + name + ".@" + Host.name() + "." + ProcessHandle.current().pid() + "."
+                + String.format("%08x", ThreadLocalRandom.current().nextInt()) + ".tmp";
+    }
+
+    private static Path parentOf(Path file) {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent == null) {
+            throw new SnapshotException("no directory for " + file);
+        }
+        return parent;
+    }
+
+    /** A file system error for people: "No space left on device", "permission denied: ...". */
+    public static String describe(IOException e) {
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof NoSuchFileException) {
+            return "no such file or directory";
+        }
+        if (e instanceof java.nio.file.FileAlreadyExistsException) {
+            return "already exists";
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // the original failure is what matters; a stale temporary is cleaned up later
+        }
+    }
+
+    /** Writes to a channel in pieces of at most {@link #MAX_WRITE}; close() only flushes. */
+    private static final class ChannelOutput extends OutputStream {
+        private final FileChannel channel;
+        private final ByteBuffer buffer = ByteBuffer.allocateDirect(MAX_WRITE);
+        private long written;
+
+        ChannelOutput(FileChannel channel) {
+            this.channel = channel;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            if (!buffer.hasRemaining()) {
+                flush();
+            }
+            buffer.put((byte) b);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            while (length > 0) {
+                if (!buffer.hasRemaining()) {
+                    flush();
+                }
+                int n = Math.min(length, buffer.remaining());
+                buffer.put(bytes, offset, n);
+                offset += n;
+                length -= n;
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            buffer.flip();
+            while (buffer.hasRemaining()) {
+                written += channel.write(buffer);
+            }
+            buffer.clear();
+        }
+
+        @Override
+        public void close() throws IOException {
+            flush();
+        }
+    }
+}

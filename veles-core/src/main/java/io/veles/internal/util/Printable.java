@@ -1,0 +1,70 @@
+package io.veles.internal.util;
+
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
+
+/**
+ * Text that comes from outside (a snapshot's manifest and state, a file or row name) made safe to
+ * print on a terminal or in a log line: its control characters are shown escaped, so that it can
+ * neither start a forged log line nor send the terminal escape sequences (a new title, a cleared
+ * screen). A newline shows as {@code \n}, a tab as {@code \t}, a carriage return as {@code \r},
+ * and any other C0 or C1 control character or DEL as {@code \u001b}-style escapes.
+ */
+public final class Printable {
+    private Printable() {
+    }
+
+    /** {@code value}'s text with its control characters escaped; null as "null". */
+    public static String escape(Object value) {
+        String text = String.valueOf(value);
+        if (text.chars().noneMatch(Printable::isControl)) {
+            return text;
+        }
+        StringBuilder escaped = new StringBuilder(text.length() + 16);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '\n': escaped.append("\\n"); break;
+                case '\r': escaped.append("\\r"); break;
+                case '\t': escaped.append("\\t"); break;
+                default:
+                    if (isControl(c)) {
+                        escaped.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        escaped.append(c);
+                    }
+            }
+        }
+        return escaped.toString();
+    }
+
+    /** C0 controls, DEL and C1 controls: what a terminal may act on rather than show. */
+    public static boolean isControl(int c) {
+        return c < 0x20 || c >= 0x7f && c <= 0x9f;
+    }
+
+    /**
+     * For JSON output ({@code mapper.getFactory().setCharacterEscapes(Printable.JSON)}): JSON
+     * escapes C0 controls already; this escapes DEL and the C1 controls too.
+     */
+    public static final CharacterEscapes JSON = new CharacterEscapes() {
+        private final int[] ascii = asciiEscapes();
+
+        private int[] asciiEscapes() {
+            int[] escapes = standardAsciiEscapesForJSON();
+            escapes[0x7f] = ESCAPE_STANDARD;
+            return escapes;
+        }
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return ascii;
+        }
+
+        @Override
+        public SerializableString getEscapeSequence(int ch) {
+            return isControl(ch) ? new SerializedString(String.format("\\u%04x", ch)) : null;
+        }
+    };
+}

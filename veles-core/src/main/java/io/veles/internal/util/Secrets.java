@@ -1,0 +1,76 @@
+package io.veles.internal.util;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Finds and hides passwords in connection strings and messages, in every syntax a user can give
+ * one: ODBC {@code PWD=} and {@code PASSWORD=} (plain or braced), JDBC {@code password=} and the
+ * {@code user:password@} of a URL. What this hides is never printed, logged or written.
+ */
+public final class Secrets {
+    private static final String HIDDEN = "***";
+    // A braced ODBC value ends at a single '}' ('}}' is an escaped brace); a plain one at ';' or '&'.
+    private static final Pattern KEY_VALUE = Pattern.compile(
+            "(?i)\\b(PWD|PASSWORD)(\\s*=\\s*)(\\{(?:[^}]|\\}\\})*\\}?|[^;&\\s]*)");
+    private static final Pattern USER_INFO = Pattern.compile("(//[^/@:\\s]*):([^/@\\s]*)@");
+
+    private Secrets() {
+    }
+
+    /** {@code text} with every password it holds replaced by {@code ***}. */
+    public static String redact(String text) {
+        if (text == null) {
+            return null;
+        }
+        String keys = KEY_VALUE.matcher(text).replaceAll(match -> Matcher.quoteReplacement(
+                match.group(1) + match.group(2) + (match.group(3).isEmpty() ? "" : HIDDEN)));
+        return USER_INFO.matcher(keys).replaceAll(match -> Matcher.quoteReplacement(match.group(1) + ":" + HIDDEN + "@"));
+    }
+
+    /** The passwords {@code text} holds, braces removed, so that other renderings of them can be hidden too. */
+    public static List<String> find(String text) {
+        List<String> found = new ArrayList<>();
+        if (text == null) {
+            return found;
+        }
+        Matcher keys = KEY_VALUE.matcher(text);
+        while (keys.find()) {
+            String value = keys.group(3);
+            if (value.startsWith("{")) {
+                value = value.substring(1, value.endsWith("}") ? value.length() - 1 : value.length()).replace("}}", "}");
+            }
+            addIfUsable(found, value);
+        }
+        Matcher userInfo = USER_INFO.matcher(text);
+        while (userInfo.find()) {
+            addIfUsable(found, userInfo.group(2));
+        }
+        return found;
+    }
+
+    /** {@code text} redacted, and with each of {@code secrets} replaced wherever it appears. */
+    public static String scrub(String text, Collection<String> secrets) {
+        String result = redact(text);
+        for (String secret : secrets) {
+            result = result.replace(secret, HIDDEN);
+        }
+        return result;
+    }
+
+    private static void addIfUsable(List<String> found, String value) {
+        // A one- or two-character password would turn every such letter of a message into ***.
+        if (value.length() >= 3 && !value.equals(HIDDEN)) {
+            found.add(value);
+            // Parsers split a password holding ';' or '&' into pieces that messages quote alone.
+            for (String piece : value.split("[;&]")) {
+                if (piece.length() >= 3 && !piece.equals(value)) {
+                    found.add(piece);
+                }
+            }
+        }
+    }
+}

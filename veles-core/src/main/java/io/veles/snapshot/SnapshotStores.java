@@ -1,0 +1,118 @@
+package io.veles.snapshot;
+
+import io.veles.internal.store.SnapshotDirectory;
+import io.veles.snapshot.store.DirectoryStore;
+import io.veles.snapshot.store.SnapshotSource;
+import io.veles.snapshot.store.SnapshotStore;
+import io.veles.snapshot.store.StoredSnapshot;
+import io.veles.snapshot.store.TableStore;
+import io.veles.errors.SnapshotException;
+import io.veles.internal.db.OdbcSource;
+import io.veles.snapshot.store.s3.ObjectStore;
+import io.veles.snapshot.store.s3.S3Location;
+import io.veles.snapshot.store.s3.S3Options;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The one place that decides which store a location names, from its form: {@code odbc://…} (or
+ * a snapshotter's {@code odbc} setting) is a {@link TableStore}, {@code s3://bucket/prefix} an
+ * {@link ObjectStore} (reached with {@link S3Options#current()}), anything else a path, a
+ * {@link DirectoryStore}. Also the one place that resolves a user's snapshot source into a store
+ * and what it selects. Web addresses are no store: {@code Snapshots} downloads them first.
+ */
+public final class SnapshotStores {
+    private SnapshotStores() {
+    }
+
+    /**
+     * The store {@code location} names: {@code odbc://<odbc string>[&<table>[&<id>[&<log_id>[&<name>]]]]}
+     * (the id, log_id and name, where given, filter the rows listed), or a directory.
+     */
+    public static SnapshotStore open(String location) {
+        if (location == null || location.isBlank()) {
+            throw new SnapshotException("no snapshot store named: give a directory, an odbc:// source or an s3:// location");
+        }
+        if (OdbcSource.matches(location)) {
+            return new TableStore(OdbcSource.parse(location));
+        }
+        if (S3Location.isS3(location)) {
+            return ObjectStore.open(S3Location.parse(location), S3Options.current());
+        }
+        return new DirectoryStore(Path.of(location));
+    }
+
+    /** How to show {@code source} in messages: as given, with any password hidden. */
+    public static String redacted(String source) {
+        return OdbcSource.matches(source) ? OdbcSource.parse(source).redacted() : source;
+    }
+
+    /** True when {@code location} is a path (a directory or a file), false for a store's address such as {@code odbc://}. */
+    public static boolean namesPath(String location) {
+        return !OdbcSource.matches(location) && !S3Location.isS3(location);
+    }
+
+    /** Where a snapshotter with {@code settings} writes: its {@code odbc} and table, else its directory. */
+    public static SnapshotStore forSettings(SnapshotSettings settings) {
+        if (settings.odbc() != null) {
+            String table = settings.table() == null || settings.table().isEmpty()
+                    ? OdbcSource.DEFAULT_TABLE : settings.table();
+            return new TableStore(new OdbcSource(settings.odbc(), table, "", "", ""));
+        }
+        if (S3Location.isS3(settings.directory())) {
+            return ObjectStore.open(S3Location.parse(settings.directory()), S3Options.current());
+        }
+        return new DirectoryStore(Path.of(settings.directory()));
+    }
+
+    /**
+     * What a user's snapshot source names: a snapshot file (or a link to one); a directory (its
+     * newest {@code _current} link's target, or for a resume the newest of the workflow being
+     * run); or {@code odbc://…&<table>&<id>&<log_id>[&<name>]}, the newest row it matches.
+     * Refuses in one line a source that names nothing.
+     */
+    public static SnapshotSource source(String source) {
+        if (source == null || source.isBlank()) {
+            throw new SnapshotException("no snapshot named: give a file, a directory, an odbc:// source or an s3:// location");
+        }
+        if (S3Location.isS3(source)) {
+            S3Location location = S3Location.parse(source);
+            ObjectStore bucket = ObjectStore.open(location, S3Options.current());
+            if (location.object() != null) {
+                return SnapshotSource.of(bucket, bucket.resolve(location), null);
+            }
+            return SnapshotSource.ofStore(bucket, () -> bucket.resolve(location), bucket::currents);
+        }
+        if (OdbcSource.matches(source)) {
+            TableStore table = new TableStore(OdbcSource.parse(source));
+            StoredSnapshot row = table.newest().orElseThrow(() -> new SnapshotException("no snapshot matches "
+                    + table.describe() + " in " + table.describeTable()));
+            return SnapshotSource.of(table, row, null);
+        }
+        Path path = Path.of(source);
+        if (Files.isDirectory(path)) {
+            DirectoryStore directory = new DirectoryStore(path);
+            return SnapshotSource.ofStore(directory,
+                    () -> directory.handleOf(SnapshotDirectory.resolveSource(path)),
+                    () -> currentsOf(directory));
+        }
+        Path file = SnapshotDirectory.resolveSource(path);
+        Path parent = file.getParent();
+        DirectoryStore directory = new DirectoryStore(parent == null ? Path.of("") : parent);
+        return SnapshotSource.of(directory, directory.handleOf(file), file.toString());
+    }
+
+    /** A directory's {@code _current} links' targets, newest first; a link to a missing file with its problem. */
+    private static SnapshotSource.Candidates currentsOf(DirectoryStore directory) {
+        List<SnapshotSource.Candidate> candidates = new ArrayList<>();
+        for (SnapshotDirectory.Current current : SnapshotDirectory.currents(directory.directory())) {
+            candidates.add(current.target() == null
+                    ? new SnapshotSource.Candidate(null, current.link().getFileName() + " (points at a missing file)")
+                    : new SnapshotSource.Candidate(directory.handleOf(current.target()), null));
+        }
+        return new SnapshotSource.Candidates(candidates,
+                directory.describe() + " is a directory with no snapshot (no *_current link)");
+    }
+}

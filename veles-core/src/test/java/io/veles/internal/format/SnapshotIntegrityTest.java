@@ -1,0 +1,163 @@
+package io.veles.internal.format;
+
+import io.veles.snapshot.format.Manifest;
+import io.veles.snapshot.format.SnapshotFormat;
+import io.veles.internal.format.SnapshotReader;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.veles.pickle.ClassAllowList;
+import io.veles.errors.SnapshotException;
+import io.veles.snapshot.codec.Codec;
+import io.veles.testing.LoopWorkflow;
+import io.veles.testing.RoundTrip;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Damaged snapshots are reported, by both verify and restore, and never half-restored. */
+class SnapshotIntegrityTest {
+    private static byte[] snapshot(Codec codec) {
+        LoopWorkflow workflow = new LoopWorkflow(3, 2000, -1);
+        workflow.initialize();
+        workflow.run();
+        return RoundTrip.write(workflow, codec);
+    }
+
+    /** What verify says, or null when it passes. */
+    private static String verify(byte[] bytes) {
+        try (SnapshotReader reader = SnapshotReader.open(new ByteArrayInputStream(bytes), "snap")) {
+            reader.verify();
+            return null;
+        } catch (SnapshotException e) {
+            return e.getMessage();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** What restore says, or null when it passes. */
+    private static String restore(byte[] bytes) {
+        try (SnapshotReader reader = SnapshotReader.open(new ByteArrayInputStream(bytes), "snap")) {
+            reader.restore(ClassAllowList.forWorkflow(LoopWorkflow.class, List.of()));
+            return null;
+        } catch (SnapshotException e) {
+            return e.getMessage();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static void assertRefused(byte[] bytes, String pattern) {
+        for (String message : new String[] {verify(bytes), restore(bytes)}) {
+            assertThat(message).as("a damaged snapshot must be refused").isNotNull();
+            assertThat(message).doesNotContain("\n").startsWith("snap").containsPattern(pattern);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Codec.class)
+    void anIntactSnapshotVerifiesAndRestores(Codec codec) {
+        byte[] bytes = snapshot(codec);
+        assertThat(verify(bytes)).isNull();
+        assertThat(restore(bytes)).isNull();
+    }
+
+    /**
+     * A flipped byte is reported, unless it falls where the codec keeps nothing of the content
+     * (gzip's timestamp, bzip2's final padding bits): then the snapshot must restore exactly.
+     */
+    @ParameterizedTest
+    @EnumSource(Codec.class)
+    void aFlippedByteAnywhereIsReportedOrChangesNothing(Codec codec) {
+        byte[] intact = snapshot(codec);
+        String expected = RoundTrip.restore(intact, LoopWorkflow.class).state();
+        int reported = 0;
+        for (int position : new int[] {0, 3, 12, 40, intact.length / 3, intact.length / 2, intact.length - 30,
+                intact.length - 9, intact.length - 1}) {
+            byte[] damaged = intact.clone();
+            damaged[position] ^= 0x10;
+            if (restore(damaged) == null) {
+                assertThat(verify(damaged)).isNull();
+                assertThat(RoundTrip.restore(damaged, LoopWorkflow.class).state())
+                        .as("flip at %d of %d went unnoticed, so it must change nothing", position, intact.length)
+                        .isEqualTo(expected);
+            } else {
+                assertRefused(damaged, "is corrupt|is truncated|is not a veles snapshot|data that is not a veles snapshot");
+                reported++;
+            }
+        }
+        assertThat(reported).as("flips reported").isGreaterThanOrEqualTo(7);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Codec.class)
+    void aTruncatedSnapshotIsReported(Codec codec) {
+        byte[] intact = snapshot(codec);
+        for (int length : new int[] {1, 5, 11, 30, intact.length / 2, intact.length - 21, intact.length - 1}) {
+            assertRefused(Arrays.copyOf(intact, length), "is truncated|is corrupt|is not a veles snapshot");
+        }
+    }
+
+    @Test
+    void uncompressedDamageIsNamedPrecisely() {
+        byte[] intact = snapshot(Codec.NONE);
+        byte[] badMagic = intact.clone();
+        badMagic[1] = 'X';
+        assertRefused(badMagic, "is not a veles snapshot");
+
+        byte[] badManifest = intact.clone();
+        badManifest[30] ^= 1;
+        assertRefused(badManifest, "manifest does not match its checksum");
+
+        byte[] badPayload = intact.clone();
+        badPayload[intact.length - 200] ^= 1;
+        assertRefused(badPayload, "does not match its checksum");
+
+        assertRefused(Arrays.copyOf(intact, intact.length - 10), "is truncated");
+        byte[] extra = Arrays.copyOf(intact, intact.length + 3);
+        assertRefused(extra, "data follows its trailer");
+    }
+
+    @Test
+    void emptyAndForeignDataAreReported() throws IOException {
+        assertRefused(new byte[0], "snap is empty");
+        assertRefused("just some text, not a snapshot".getBytes(StandardCharsets.UTF_8), "snap is not a veles snapshot");
+        ByteArrayOutputStream gzip = new ByteArrayOutputStream();
+        try (GZIPOutputStream out = new GZIPOutputStream(gzip)) {
+            out.write("hello".getBytes(StandardCharsets.UTF_8));
+        }
+        assertRefused(gzip.toByteArray(), "holds gz data that is not a veles snapshot");
+    }
+
+    @Test
+    void anImpossibleManifestLengthIsRefusedBeforeAllocating() {
+        java.nio.ByteBuffer header = java.nio.ByteBuffer.allocate(40);
+        header.put(SnapshotFormat.MAGIC).putShort((short) SnapshotFormat.VERSION).putShort((short) 0)
+                .putInt(SnapshotFormat.MAX_MANIFEST_BYTES + 1);
+        assertRefused(header.array(), "its manifest length 67108865 is impossible");
+    }
+
+    @Test
+    void theManifestIsReadWithoutThePayload() {
+        byte[] bytes = snapshot(Codec.XZ);
+        try (SnapshotReader reader = SnapshotReader.open(new ByteArrayInputStream(bytes), "snap")) {
+            Manifest manifest = reader.manifest();
+            assertThat(reader.codec()).isEqualTo(Codec.XZ);
+            assertThat(manifest.workflowClass).isEqualTo(LoopWorkflow.class.getName());
+            assertThat(manifest.units).extracting(unit -> unit.name()).contains("loop", "draw", "accumulate");
+            assertThat(manifest.units.stream().mapToLong(unit -> unit.bytes()).sum()).isLessThanOrEqualTo(manifest.payloadBytes);
+            assertThat(manifest.codeFingerprint).startsWith("sha256:");
+            assertThat(manifest.classes).extracting(c -> c.name()).contains(LoopWorkflow.Accumulate.class.getName());
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+}

@@ -1,0 +1,228 @@
+package io.veles.internal.pickle;
+
+import io.veles.pickle.ClassAllowList;
+import io.veles.pickle.RestoreRules;
+import static io.veles.internal.pickle.HostilePayloads.LIE;
+import static io.veles.internal.pickle.HostilePayloads.newCollection;
+import static io.veles.internal.pickle.HostilePayloads.newObject;
+import static io.veles.internal.pickle.HostilePayloads.payload;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.io.Output;
+import io.veles.errors.SnapshotException;
+import io.veles.testing.FreshJvm;
+import io.veles.testing.RoundTrip;
+import java.io.ByteArrayInputStream;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Memory and work of a restore stay proportional to the payload, whatever its bytes declare: the
+ * hostile inputs are built here, as payloads for the reader's own Kryo session or as snapshots
+ * written by the real writer (valid containers and checksums) whose state is hostile.
+ */
+class HostileBoundsTest {
+    @TempDir
+    Path dir;
+
+    private static SnapshotKryo session() {
+        return new SnapshotKryo(new PickleContext(), RestoreRules.allowing(ClassAllowList.forWorkflow(HostileBoundsTest.class, List.of())));
+    }
+
+    @Test
+    void jdkValuesThatAllocateFromADeclaredLengthAreCheckedFirst() {
+        SnapshotKryo session = session();
+        assertThatThrownBy(() -> session.kryo.readObject(newCollection(LIE), PriorityQueue.class))
+                .isInstanceOf(SnapshotException.class).hasMessageContaining("declares a priority queue of 1000000000 elements");
+        assertThatThrownBy(() -> session.kryo.readObject(newCollection(LIE), List.of(1, 2, 3).getClass()))
+                .isInstanceOf(SnapshotException.class).hasMessageContaining("declares a list of 1000000000 elements");
+        assertThatThrownBy(() -> session.kryo.readObject(newCollection(LIE), Arrays.asList(1).getClass()))
+                .isInstanceOf(SnapshotException.class).hasMessageContaining("declares a list of 1000000000 elements");
+        assertThatThrownBy(() -> session.kryo.readObject(newObject(LIE), BitSet.class))
+                .isInstanceOf(SnapshotException.class).hasMessageContaining("declares a long array of 1000000000 elements");
+        assertThatThrownBy(() -> session.kryo.readObject(newObject(LIE + 1), BigInteger.class))
+                .isInstanceOf(SnapshotException.class).hasMessageContaining("declares a byte array of 1000000000 elements");
+        assertThatThrownBy(() -> session.kryo.readObject(payload(o -> {
+            o.writeVarInt(Kryo.NOT_NULL, true);
+            o.writeVarIntFlag(true, LIE + 1, true);
+        }), StringBuilder.class)).isInstanceOf(SnapshotException.class).hasMessageContaining("declares a string of 1000000000 elements");
+    }
+
+    @Test
+    void honestJdkValuesStillRoundTrip() {
+        SnapshotKryo writer = session();
+        Output output = new Output(1024, -1);
+        BitSet bits = new BitSet();
+        bits.set(3);
+        bits.set(130);
+        List<Object> values = new ArrayList<>(List.of(new PriorityQueue<>(List.of(3, 1, 2)).size(), List.of("a", "b", "c"),
+                Arrays.asList("x", "y"), bits, new BigInteger("123456789012345678901234567890"), new StringBuilder("ünï"),
+                Set.of("p", "q", "r"), Map.of("k", 1, "l", 2, "m", 3), new HashSet<>(List.of("s", "t")),
+                new HashMap<>(Map.of(Key.A, 1))));
+        writer.kryo.writeClassAndObject(output, values);
+        byte[] bytes = output.toBytes();
+        SnapshotInput input = new SnapshotInput(new ByteArrayInputStream(bytes), 1024, bytes.length);
+        Object read = session().kryo.readClassAndObject(input);
+        assertThat(read.toString()).isEqualTo(values.toString());
+        assertThat(input.remaining()).isZero();
+    }
+
+    enum Key { A }
+
+    /** A record key: not Comparable, so colliding ones are searched through one by one. */
+    record Pair(int a, int b) {
+    }
+
+    /** A record whose components can share or contain one another. */
+    record Node(Object left, Object right) {
+    }
+
+    @Test
+    void nullElementsCountAgainstTheAllocationBudget() {
+        // Each list of nulls takes a few bytes to write, and its declared slots on restore.
+        List<Object> lists = nullLists(1000);
+        byte[] snapshot = snapshotCarrying(lists);
+        assertThat(snapshot.length).isLessThan(64 << 10);
+        assertThatThrownBy(() -> RoundTrip.restore(snapshot, HostileSnapshotTest.CarrierWorkflow.class))
+                .isInstanceOf(SnapshotException.class)
+                .hasMessageContaining("its declared lengths (a collection last) ask for more than")
+                .hasMessageContaining("32 times its");
+        // A few such lists are within the budget.
+        assertThat(cargo(RoundTrip.restore(snapshotCarrying(nullLists(2)), HostileSnapshotTest.CarrierWorkflow.class)))
+                .asList().hasSize(3);
+    }
+
+    /**
+     * {@code count} lists of 20,000 nulls each, then 32 KiB of zeros: a list declares no more
+     * elements than the bytes after it, as an honest writer's would near the end of a payload.
+     */
+    private static List<Object> nullLists(int count) {
+        List<Object> lists = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            lists.add(new ArrayList<>(Collections.nCopies(20_000, null)));
+        }
+        lists.add(new float[8192]);
+        return lists;
+    }
+
+    @Tag("slow")
+    @Test
+    void nullListsThatWouldExhaustASmallHeapAreRefusedThere() throws Exception {
+        List<Object> lists = nullLists(2000); // 160 MB of slots, more than the child's heap
+        Path file = dir.resolve("nulls.snap");
+        Files.write(file, snapshotCarrying(lists));
+        lists.clear();
+        assertThat(restoreInChild(file, "-Xmx48m")).startsWith("REFUSED").contains("declared lengths");
+    }
+
+    @Test
+    void aListThatContainsItselfIsRefusedAsAHashSetElement() {
+        List<Object> list = new ArrayList<>();
+        Set<Object> set = new HashSet<>();
+        set.add(list);
+        list.add(list); // after the add: hashing it now would overflow the stack
+        assertThatThrownBy(() -> RoundTrip.restore(snapshotCarrying(set), HostileSnapshotTest.CarrierWorkflow.class))
+                .isInstanceOf(SnapshotException.class).hasMessageContaining("a java.util.HashSet holds a java.util.ArrayList as a key");
+    }
+
+    @Test
+    void sharedNodeListsAreRefusedAsHashMapKeys() {
+        // L_i = [L_i+1, L_i+1]: one hashCode of L_0 would cost 2^60 steps.
+        Map<Object, Object> map = new HashMap<>();
+        List<Object> head = new ArrayList<>();
+        map.put(head, "x");
+        List<Object> node = head;
+        for (int i = 0; i < 60; i++) {
+            List<Object> next = new ArrayList<>();
+            node.add(next);
+            node.add(next);
+            node = next;
+        }
+        assertThatThrownBy(() -> RoundTrip.restore(snapshotCarrying(map), HostileSnapshotTest.CarrierWorkflow.class))
+                .isInstanceOf(SnapshotException.class).hasMessageContaining("a java.util.HashMap holds a java.util.ArrayList as a key");
+        // The same with records: a shared record inside a key is refused.
+        Node shared = new Node("leaf", 1);
+        Set<Object> set = new HashSet<>(Set.of(new Node(shared, shared)));
+        assertThatThrownBy(() -> RoundTrip.restore(snapshotCarrying(set), HostileSnapshotTest.CarrierWorkflow.class))
+                .isInstanceOf(SnapshotException.class).hasMessageContaining("appears twice in it (shared or cyclic)");
+    }
+
+    @Test
+    void collidingKeysAreRefusedBeforeTheirCostGrowsQuadratic() {
+        // Pair(i, -31 i) all hash to 0 (31 a + b), and a record is not Comparable: HashMap searches them one by one.
+        Map<Object, Object> colliding = new HashMap<>();
+        for (int i = 0; i < 4000; i++) {
+            colliding.put(new Pair(i, -31 * i), i);
+        }
+        assertThat(new Pair(5, -155).hashCode()).isEqualTo(new Pair(7, -217).hashCode());
+        assertThatThrownBy(() -> RoundTrip.restore(snapshotCarrying(colliding), HostileSnapshotTest.CarrierWorkflow.class))
+                .isInstanceOf(SnapshotException.class).hasMessageContaining("hashing the keys of a java.util.HashMap takes more than");
+        // As many keys that do not collide restore, as do colliding Strings (a HashMap keeps them in a sorted tree).
+        Map<Object, Object> spread = new HashMap<>();
+        Map<Object, Object> strings = new HashMap<>();
+        for (int i = 0; i < 4000; i++) {
+            spread.put(new Pair(i, i), i);
+            strings.put(collidingString(i), i);
+        }
+        assertThat(collidingString(1).hashCode()).isEqualTo(collidingString(2).hashCode());
+        assertThat(cargo(RoundTrip.restore(snapshotCarrying(spread), HostileSnapshotTest.CarrierWorkflow.class))).isEqualTo(spread);
+        assertThat(cargo(RoundTrip.restore(snapshotCarrying(strings), HostileSnapshotTest.CarrierWorkflow.class))).isEqualTo(strings);
+    }
+
+    /** Strings of "Aa" and "BB" blocks, which hash alike: the bits of {@code i} choose the blocks. */
+    private static String collidingString(int i) {
+        StringBuilder s = new StringBuilder();
+        for (int bit = 0; bit < 12; bit++) {
+            s.append((i >> bit & 1) == 0 ? "Aa" : "BB");
+        }
+        return s.toString();
+    }
+
+    @Test
+    void runningOutOfHeapOrStackIsOneLine() {
+        assertThatThrownBy(() -> ResourceErrors.guard("cannot read the state", () -> {
+            throw new OutOfMemoryError("Java heap space");
+        })).isInstanceOf(SnapshotException.class).hasMessageStartingWith("cannot read the state: out of memory")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+        assertThatThrownBy(() -> ResourceErrors.guard("cannot read the state", HostileBoundsTest::recurse))
+                .isInstanceOf(SnapshotException.class).hasMessageContaining("nests too deeply for this thread's stack");
+    }
+
+    private static Object recurse() {
+        return recurse() == null ? null : "";
+    }
+
+    private static byte[] snapshotCarrying(Object cargo) {
+        HostileSnapshotTest.CarrierWorkflow workflow = new HostileSnapshotTest.CarrierWorkflow();
+        new HostileSnapshotTest.Carrier(workflow).cargo = cargo;
+        return RoundTrip.write(workflow, io.veles.snapshot.codec.Codec.GZIP);
+    }
+
+    private static Object cargo(HostileSnapshotTest.CarrierWorkflow workflow) {
+        return ((HostileSnapshotTest.Carrier) workflow.units().stream()
+                .filter(u -> u instanceof HostileSnapshotTest.Carrier).findFirst().orElseThrow()).cargo;
+    }
+
+    /** Restores {@code file} in a child JVM with {@code heap}; its one-line outcome. */
+    private static String restoreInChild(Path file, String heap) throws Exception {
+        String output = String.join("\n", FreshJvm.run(List.of(heap), null, HostileSnapshotTest.class, "restore", file.toString()));
+        assertThat(output).doesNotContain("OutOfMemoryError");
+        return output.lines().filter(line -> line.startsWith("RESTORED") || line.startsWith("REFUSED")).findFirst().orElse(output);
+    }
+}
