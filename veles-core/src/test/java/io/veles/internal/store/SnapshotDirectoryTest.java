@@ -1,6 +1,5 @@
 package io.veles.internal.store;
 
-import io.veles.snapshot.store.SnapshotBody;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -19,7 +18,7 @@ class SnapshotDirectoryTest {
     @TempDir
     Path dir;
 
-    private static SnapshotBody bytes(byte[] content) {
+    private static BodyWriter bytes(byte[] content) {
         return out -> out.write(content);
     }
 
