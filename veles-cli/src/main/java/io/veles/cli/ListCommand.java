@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.veles.errors.SnapshotException;
 import io.veles.snapshot.SnapshotListing;
 import io.veles.snapshot.Snapshots;
-import io.veles.internal.format.SnapshotReader;
+import io.veles.snapshot.file.SnapshotReader;
 import io.veles.snapshot.store.SnapshotStore;
 import io.veles.snapshot.SnapshotStores;
 import io.veles.internal.util.ByteCounts;

@@ -8,7 +8,7 @@ import io.veles.snapshot.Snapshots;
 import io.veles.internal.db.DatabaseTarget;
 import io.veles.internal.db.SnapshotRow;
 import io.veles.internal.db.SnapshotTable;
-import io.veles.internal.format.SnapshotReader;
+import io.veles.snapshot.file.SnapshotReader;
 import io.veles.testing.FreshTables;
 import io.veles.testing.TestDatabase;
 import java.nio.file.Path;

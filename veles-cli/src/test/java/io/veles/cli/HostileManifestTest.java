@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.veles.snapshot.Snapshots;
 import io.veles.snapshot.codec.Codec;
-import io.veles.internal.format.SnapshotReader;
+import io.veles.snapshot.file.SnapshotReader;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,7 +3,7 @@ package io.veles.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.veles.snapshot.Snapshots;
-import io.veles.internal.format.SnapshotReader;
+import io.veles.snapshot.file.SnapshotReader;
 import io.veles.testing.Requirement;
 import java.io.File;
 import java.nio.file.Files;

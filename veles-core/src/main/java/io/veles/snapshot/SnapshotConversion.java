@@ -4,7 +4,7 @@ import io.veles.errors.SnapshotException;
 import io.veles.snapshot.codec.Codec;
 import io.veles.snapshot.format.Manifest;
 import io.veles.snapshot.format.SnapshotKey;
-import io.veles.internal.format.SnapshotReader;
+import io.veles.snapshot.file.SnapshotReader;
 import io.veles.internal.store.AtomicFiles;
 import io.veles.snapshot.store.NewSnapshot;
 import io.veles.snapshot.store.SnapshotStore;

@@ -2,7 +2,7 @@ package io.veles.snapshot;
 
 import io.veles.errors.SnapshotException;
 import io.veles.snapshot.format.Manifest;
-import io.veles.internal.format.SnapshotReader;
+import io.veles.snapshot.file.SnapshotReader;
 import io.veles.snapshot.store.SnapshotStore;
 import io.veles.snapshot.store.StoredSnapshot;
 import java.io.IOException;

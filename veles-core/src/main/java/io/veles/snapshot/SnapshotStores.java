@@ -36,7 +36,7 @@ public final class SnapshotStores {
             throw new SnapshotException("no snapshot store named: give a directory, an odbc:// source or an s3:// location");
         }
         if (OdbcSource.matches(location)) {
-            return new TableStore(OdbcSource.parse(location));
+            return TableStore.open(location);
         }
         if (S3Location.isS3(location)) {
             return ObjectStore.open(S3Location.parse(location), S3Options.current());
@@ -59,7 +59,7 @@ public final class SnapshotStores {
         if (settings.odbc() != null) {
             String table = settings.table() == null || settings.table().isEmpty()
                     ? OdbcSource.DEFAULT_TABLE : settings.table();
-            return new TableStore(new OdbcSource(settings.odbc(), table, "", "", ""));
+            return TableStore.open(settings.odbc(), table);
         }
         if (S3Location.isS3(settings.directory())) {
             return ObjectStore.open(S3Location.parse(settings.directory()), S3Options.current());
@@ -86,7 +86,7 @@ public final class SnapshotStores {
             return SnapshotSource.ofStore(bucket, () -> bucket.resolve(location), bucket::currents);
         }
         if (OdbcSource.matches(source)) {
-            TableStore table = new TableStore(OdbcSource.parse(source));
+            TableStore table = TableStore.open(source);
             StoredSnapshot row = table.newest().orElseThrow(() -> new SnapshotException("no snapshot matches "
                     + table.describe() + " in " + table.describeTable()));
             return SnapshotSource.of(table, row, null);

@@ -9,7 +9,7 @@ import io.veles.snapshot.codec.Codec;
 import io.veles.snapshot.format.CodeFingerprint;
 import io.veles.snapshot.format.Manifest;
 import io.veles.snapshot.format.SnapshotKey;
-import io.veles.internal.format.SnapshotReader;
+import io.veles.snapshot.file.SnapshotReader;
 import io.veles.snapshot.store.DirectoryStore;
 import io.veles.internal.store.DownloadedSnapshots;
 import io.veles.internal.store.HttpDownload;
@@ -220,7 +220,7 @@ public final class Snapshots {
         if (!fingerprint.equals(reader.manifest().codeFingerprint)) {
             LOG.warn("the workflow's code changed since snapshot {} was taken; restoring what still fits", Printable.escape(reader.source()));
         }
-        GraphReader.Restored restored = reader.restore(rules);
+        SnapshotReader.Restored restored = reader.restore(rules);
         // names from the manifest, escaped so that they cannot forge log lines
         restored.report().renamedClasses().forEach(rename -> LOG.warn("class renamed since the snapshot: {}", Printable.escape(rename)));
         restored.report().changes().forEach(change -> LOG.warn("code changed since the snapshot: {}", Printable.escape(change.describe())));

@@ -5,7 +5,7 @@ import io.veles.progress.Progress;
 import io.veles.snapshot.format.CodeBackup;
 import io.veles.snapshot.format.Manifest;
 import io.veles.snapshot.format.SnapshotKey;
-import io.veles.internal.format.SnapshotWriter;
+import io.veles.snapshot.file.SnapshotWriter;
 import io.veles.snapshot.store.NewSnapshot;
 import io.veles.errors.SnapshotLockedException;
 import io.veles.snapshot.store.SnapshotStore;

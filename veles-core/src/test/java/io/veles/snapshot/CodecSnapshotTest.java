@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.veles.snapshot.codec.Codec;
 import io.veles.snapshot.codec.StandardTools;
-import io.veles.internal.format.SnapshotReader;
+import io.veles.snapshot.file.SnapshotReader;
 import io.veles.testing.LoopWorkflow;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;

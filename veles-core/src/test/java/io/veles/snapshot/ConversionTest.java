@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.veles.snapshot.codec.Codec;
 import io.veles.snapshot.codec.StandardTools;
-import io.veles.internal.format.SnapshotReader;
+import io.veles.snapshot.file.SnapshotReader;
 import io.veles.testing.LoopWorkflow;
 import java.nio.file.Files;
 import java.nio.file.Path;

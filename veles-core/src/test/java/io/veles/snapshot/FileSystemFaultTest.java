@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.veles.snapshot.SnapshotSettings.FailurePolicy;
 import io.veles.snapshot.codec.Codec;
-import io.veles.internal.format.SnapshotReader;
+import io.veles.snapshot.file.SnapshotReader;
 import io.veles.internal.store.AtomicFiles;
 import io.veles.internal.store.SnapshotDirectory;
 import io.veles.testing.Tmpfs;

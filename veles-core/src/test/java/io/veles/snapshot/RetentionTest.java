@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.veles.snapshot.codec.Codec;
 import io.veles.snapshot.format.Manifest;
-import io.veles.internal.format.SnapshotWriter;
+import io.veles.snapshot.file.SnapshotWriter;
 import io.veles.internal.store.AtomicFiles;
 import io.veles.testing.LoopWorkflow;
 import java.nio.file.Files;

@@ -8,7 +8,7 @@ import io.veles.internal.db.SnapshotPins;
 import io.veles.internal.db.SnapshotRow;
 import io.veles.internal.db.SnapshotTable;
 import io.veles.snapshot.format.Manifest;
-import io.veles.internal.format.SnapshotWriter;
+import io.veles.snapshot.file.SnapshotWriter;
 import io.veles.internal.store.AtomicFiles;
 import io.veles.testing.FreshTables;
 import io.veles.testing.LoopWorkflow;

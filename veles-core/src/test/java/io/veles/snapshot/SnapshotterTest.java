@@ -3,7 +3,7 @@ package io.veles.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.veles.snapshot.codec.Codec;
-import io.veles.internal.format.SnapshotReader;
+import io.veles.snapshot.file.SnapshotReader;
 import io.veles.internal.store.SnapshotDirectory;
 import io.veles.workflow.Bool;
 import io.veles.workflow.Repeater;

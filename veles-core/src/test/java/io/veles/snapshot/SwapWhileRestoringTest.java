@@ -11,7 +11,7 @@ import io.veles.internal.db.SnapshotRow;
 import io.veles.internal.db.SnapshotTable;
 import io.veles.snapshot.format.Manifest;
 import io.veles.snapshot.format.SnapshotKey;
-import io.veles.internal.format.SnapshotWriter;
+import io.veles.snapshot.file.SnapshotWriter;
 import io.veles.testing.TestDatabase;
 import io.veles.workflow.Unit;
 import io.veles.workflow.Workflow;

@@ -2,7 +2,7 @@ package io.veles.testing;
 
 import io.veles.snapshot.codec.Codec;
 import io.veles.snapshot.format.Manifest;
-import io.veles.internal.format.SnapshotWriter;
+import io.veles.snapshot.file.SnapshotWriter;
 import io.veles.snapshot.store.NewSnapshot;
 import io.veles.snapshot.store.s3.ObjectStore;
 import io.veles.snapshot.store.s3.S3Location;

@@ -3,7 +3,7 @@ package io.veles.fuzz;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.veles.pickle.RestoreRules;
-import io.veles.internal.format.SnapshotReader;
+import io.veles.snapshot.file.SnapshotReader;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

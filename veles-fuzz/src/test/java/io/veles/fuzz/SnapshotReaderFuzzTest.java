@@ -3,7 +3,7 @@ package io.veles.fuzz;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.veles.pickle.RestoreRules;
 import io.veles.errors.SnapshotException;
-import io.veles.internal.format.SnapshotReader;
+import io.veles.snapshot.file.SnapshotReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 

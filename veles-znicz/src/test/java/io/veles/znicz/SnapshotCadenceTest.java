@@ -7,7 +7,7 @@ import io.veles.config.Config;
 import io.veles.config.ConfigException;
 import io.veles.snapshot.Snapshots;
 import io.veles.snapshot.format.Manifest;
-import io.veles.internal.format.SnapshotReader;
+import io.veles.snapshot.file.SnapshotReader;
 import io.veles.internal.store.SnapshotDirectory;
 import io.veles.znicz.samples.WineSample;
 import java.nio.file.Path;

@@ -2,7 +2,7 @@ package io.veles.bench.snapshot;
 
 import io.veles.snapshot.codec.Codec;
 import io.veles.snapshot.format.Manifest;
-import io.veles.internal.format.SnapshotWriter;
+import io.veles.snapshot.file.SnapshotWriter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.concurrent.TimeUnit;

@@ -1,5 +1,6 @@
 package io.veles.internal.pickle;
 
+import io.veles.pickle.RestoreReport;
 import io.veles.pickle.PickleHooks;
 import io.veles.pickle.Pickleable;
 import io.veles.pickle.RestoreRules;

@@ -1,5 +1,6 @@
 package io.veles.internal.pickle;
 
+import io.veles.pickle.RestoreReport;
 import io.veles.pickle.PickleHooks;
 import io.veles.pickle.Pickleable;
 import io.veles.pickle.RestoreRules;
@@ -76,7 +77,7 @@ final class PickleContext {
             } catch (SnapshotException e) {
                 throw e.reworded(e.getMessage() + inUnit());
             }
-            report.fieldsChanged(plan);
+            plan.reportTo(report);
             plans.put(type, plan);
         }
         return plan;

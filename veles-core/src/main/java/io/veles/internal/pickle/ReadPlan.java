@@ -1,5 +1,6 @@
 package io.veles.internal.pickle;
 
+import io.veles.pickle.RestoreReport;
 import io.veles.pickle.RestoreRules;
 import io.veles.snapshot.format.ClassDescription;
 import io.veles.errors.IncompatibleSnapshotException;
@@ -176,5 +177,13 @@ final class ReadPlan {
         throw new IncompatibleSnapshotException("cannot restore " + current.type.getName() + "." + field.name()
                 + ": the snapshot holds " + field.type() + ", the code declares " + target.typeName()
                 + "; map it with a conversion in the restore rules");
+    }
+
+    /** Tells {@code report} how the fields changed, if they did. */
+    void reportTo(RestoreReport report) {
+        if (!added.isEmpty() || !removed.isEmpty() || !renamed.isEmpty() || !retyped.isEmpty() || reordered) {
+            report.fieldsChanged(new RestoreReport.ClassChange(current.type.getName(), List.copyOf(added),
+                    List.copyOf(removed), List.copyOf(renamed), List.copyOf(retyped), reordered));
+        }
     }
 }

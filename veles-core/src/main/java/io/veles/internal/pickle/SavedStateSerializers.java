@@ -1,5 +1,7 @@
 package io.veles.internal.pickle;
 
+import io.veles.pickle.SavedEnum;
+import io.veles.pickle.SavedObject;
 import io.veles.pickle.RestoreRules;
 import io.veles.snapshot.format.ClassDescription;
 import com.esotericsoftware.kryo.Kryo;
@@ -94,12 +96,12 @@ final class SavedStateSerializers {
             int count = ((SnapshotInput) input).checkedLength(input.readVarInt(true), 1, "a state");
             for (int i = 0; i < count; i++) {
                 String key = input.readString();
-                object.fields.put(key, kryo.readClassAndObject(input));
+                object.put(key, kryo.readClassAndObject(input));
             }
             return;
         }
         for (ClassDescription.FieldDescription field : description.fields()) {
-            object.fields.put(field.name(), FieldsSerializer.readValue(kryo, input, FieldSlot.Kind.ofTypeName(field.type())));
+            object.put(field.name(), FieldsSerializer.readValue(kryo, input, FieldSlot.Kind.ofTypeName(field.type())));
         }
     }
 

@@ -31,13 +31,26 @@ public final class TableStore implements SnapshotStore {
     /** Rows by handle key, as last listed or written: a handle finds its row without a query. */
     private final Map<String, SnapshotRow> rows = new ConcurrentHashMap<>();
 
+    /**
+     * The table an {@code odbc://<odbc string>&<table>[&<id>&<log_id>[&<name>]]} source names, its
+     * rows filtered by the source's id, log_id and name where given.
+     */
+    public static TableStore open(String odbcSource) {
+        return new TableStore(OdbcSource.parse(odbcSource));
+    }
+
+    /** Every row of {@code table} in the database an ODBC string names. */
+    public static TableStore open(String odbc, String table) {
+        return new TableStore(new OdbcSource(odbc, table, "", "", ""));
+    }
+
     /** The table {@code where} names, its rows filtered by {@code where}'s id, log_id and name. */
-    public TableStore(OdbcSource where) {
+    TableStore(OdbcSource where) {
         this(where, new SnapshotTable(DatabaseTarget.of(where.odbc()), where.table()));
     }
 
     /** As {@link #TableStore(OdbcSource)}, over {@code table} (a chunk size of its own). */
-    public TableStore(OdbcSource where, SnapshotTable table) {
+    TableStore(OdbcSource where, SnapshotTable table) {
         this.where = where;
         this.table = table;
         this.pins = new SnapshotPins(table.target(), table.table());

@@ -9,7 +9,7 @@ import io.veles.snapshot.Snapshots;
 import io.veles.snapshot.Snapshotter;
 import io.veles.snapshot.SnapshotterToDB;
 import io.veles.snapshot.codec.Codec;
-import io.veles.internal.format.SnapshotReader;
+import io.veles.snapshot.file.SnapshotReader;
 import io.veles.testing.FreshTables;
 import io.veles.testing.LoopWorkflow;
 import io.veles.testing.TestDatabase;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.veles.snapshot.SnapshotListing;
 import io.veles.snapshot.codec.Codec;
 import io.veles.snapshot.format.Manifest;
-import io.veles.internal.format.SnapshotWriter;
+import io.veles.snapshot.file.SnapshotWriter;
 import io.veles.testing.FreshTables;
 import io.veles.testing.LoopWorkflow;
 import io.veles.testing.TestDatabase;

@@ -12,7 +12,7 @@ import com.example.catalogue.Catalogue.Shelf;
 import com.fasterxml.jackson.core.Version;
 import io.veles.errors.SnapshotException;
 import io.veles.snapshot.Snapshots;
-import io.veles.internal.format.SnapshotReader;
+import io.veles.snapshot.file.SnapshotReader;
 import io.veles.testing.FreshJvm;
 import io.veles.testing.RoundTrip;
 import io.veles.workflow.Unit;

@@ -1,10 +1,11 @@
 package io.veles.internal.pickle;
 
+import io.veles.pickle.RestoreReport;
 import io.veles.pickle.RestoreRules;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.veles.internal.format.SnapshotReader;
+import io.veles.snapshot.file.SnapshotReader;
 import io.veles.testing.RoundTrip;
 import io.veles.workflow.Workflow;
 import java.io.ByteArrayInputStream;
@@ -74,11 +75,11 @@ class CodeChangeTest {
         return RoundTrip.write(workflow);
     }
 
-    private static GraphReader.Restored restore(byte[] snapshot, Class<? extends Workflow> into) {
+    private static SnapshotReader.Restored restore(byte[] snapshot, Class<? extends Workflow> into) {
         return restore(snapshot, RestoreRules.forWorkflow(into));
     }
 
-    private static GraphReader.Restored restore(byte[] snapshot, RestoreRules rules) {
+    private static SnapshotReader.Restored restore(byte[] snapshot, RestoreRules rules) {
         try (SnapshotReader reader = SnapshotReader.open(new ByteArrayInputStream(snapshot), "snap")) {
             return reader.restore(rules);
         } catch (IOException e) {
@@ -94,7 +95,7 @@ class CodeChangeTest {
     void addedFieldsTakeTheirConstantInitialisersRemovedOnesAreDroppedAndBothAreNamed() throws Exception {
         Class<? extends Workflow> changed = version("v2", counter(
                 "public int count; public String label; public double added = 0.5; public java.util.List<String> alsoAdded;"));
-        GraphReader.Restored restored = restore(originalSnapshot(), changed);
+        SnapshotReader.Restored restored = restore(originalSnapshot(), changed);
         Object unit = restored.workflow().findUnit("counter");
         assertThat(unit.getClass().getClassLoader()).isSameAs(changed.getClassLoader());
         assertThat(field(unit, "count")).isEqualTo(5);
@@ -139,7 +140,7 @@ class CodeChangeTest {
     void aFieldRenamedWithFormerNameKeepsItsValue() throws Exception {
         Class<? extends Workflow> changed = version("v10", counter(
                 "@io.veles.pickle.FormerName(\"count\") public int total; public String label; public long dropped;"));
-        GraphReader.Restored restored = restore(originalSnapshot(), changed);
+        SnapshotReader.Restored restored = restore(originalSnapshot(), changed);
         assertThat(field(restored.workflow().findUnit("counter"), "total")).isEqualTo(5);
         assertThat(restored.report().changes()).extracting(RestoreReport.ClassChange::describe)
                 .containsExactly("io.veles.evolve.Counter: renamed count → total");
@@ -162,7 +163,7 @@ class CodeChangeTest {
         Class<? extends Workflow> renamed = version("v12", WORKFLOW.replace("new Counter(this)", "new Tally(this)"),
                 "Tally", counter("public int count; public String label; public long dropped;").replace("Counter", "Tally"));
         RestoreRules rules = RestoreRules.forWorkflow(renamed).renameClass("io.veles.evolve.Counter", "io.veles.evolve.Tally");
-        GraphReader.Restored restored = restore(originalSnapshot(), rules);
+        SnapshotReader.Restored restored = restore(originalSnapshot(), rules);
         Object unit = restored.workflow().findUnit("counter");
         assertThat(unit.getClass().getName()).isEqualTo("io.veles.evolve.Tally");
         assertThat(field(unit, "count")).isEqualTo(5);
@@ -176,7 +177,7 @@ class CodeChangeTest {
         byte[] snapshot = RoundTrip.write(original);
         Class<? extends Workflow> changed = version("v21", counter("public record Settings(int rate, boolean added) {}"
                 + " public Settings settings;"));
-        GraphReader.Restored restored = restore(snapshot, changed);
+        SnapshotReader.Restored restored = restore(snapshot, changed);
         Object settings = field(restored.workflow().findUnit("counter"), "settings");
         assertThat(settings.getClass().getMethod("rate").invoke(settings)).isEqualTo(3);
         assertThat(settings.getClass().getMethod("added").invoke(settings)).isEqualTo(false);

@@ -1,11 +1,12 @@
 package io.veles.internal.pickle;
 
+import io.veles.pickle.RestoreReport;
 import io.veles.pickle.RestoreRules;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.veles.errors.SnapshotException;
-import io.veles.internal.format.SnapshotReader;
+import io.veles.snapshot.file.SnapshotReader;
 import io.veles.testing.RoundTrip;
 import io.veles.workflow.Workflow;
 import java.io.ByteArrayInputStream;
@@ -263,7 +264,7 @@ class EvolutionMatrixTest {
     @ParameterizedTest(name = "{0}: {1}")
     @MethodSource("eachChangeAlone")
     void eachChangeAloneRestoresEveryValueAndIsNamed(Shape shape, Change change) throws Exception {
-        GraphReader.Restored restored = restoreInto(shape, EnumSet.of(change));
+        SnapshotReader.Restored restored = restoreInto(shape, EnumSet.of(change));
         String described = change.described(shape);
         List<String> lines = describedChanges(restored);
         if (described == null) {
@@ -277,7 +278,7 @@ class EvolutionMatrixTest {
     @ParameterizedTest
     @EnumSource(Shape.class)
     void allChangesAtOnceRestoreEveryValueAndAreEachNamed(Shape shape) throws Exception {
-        GraphReader.Restored restored = restoreInto(shape, ALL_AT_ONCE);
+        SnapshotReader.Restored restored = restoreInto(shape, ALL_AT_ONCE);
         List<RestoreReport.ClassChange> changes = restored.report().changes();
         assertThat(changes).hasSize(1);
         RestoreReport.ClassChange change = changes.get(0);
@@ -303,7 +304,7 @@ class EvolutionMatrixTest {
 
     // ----- one version: compile, restore, check -----
 
-    private static GraphReader.Restored restoreInto(Shape shape, EnumSet<Change> changes) throws Exception {
+    private static SnapshotReader.Restored restoreInto(Shape shape, EnumSet<Change> changes) throws Exception {
         List<F> fields = original().stream().map(f -> new F(f.type(), f.name(), CHANGED_INIT.get(f.name()), f.inBase(),
                 f.formerName(), f.expected(), f.expectedInRecord())).toList();
         String name = subject(shape);
@@ -318,11 +319,11 @@ class EvolutionMatrixTest {
         for (Change change : changes) {
             rules = change.rules(rules, shape);
         }
-        GraphReader.Restored restored = restore(originalSnapshot(shape), rules);
+        SnapshotReader.Restored restored = restore(originalSnapshot(shape), rules);
         assertValues(shape, restored.workflow(), fields, pkg + "." + name);
         // The restored state is a state like any other: it saves and restores again, unchanged.
         byte[] again = RoundTrip.write(restored.workflow());
-        GraphReader.Restored second = restore(again, RestoreRules.forWorkflow(changed));
+        SnapshotReader.Restored second = restore(again, RestoreRules.forWorkflow(changed));
         assertThat(second.report().isEmpty()).isTrue();
         assertValues(shape, second.workflow(), fields, pkg + "." + name);
         return restored;
@@ -351,11 +352,11 @@ class EvolutionMatrixTest {
         throw new NoSuchFieldException(name);
     }
 
-    private static List<String> describedChanges(GraphReader.Restored restored) {
+    private static List<String> describedChanges(SnapshotReader.Restored restored) {
         return restored.report().changes().stream().map(RestoreReport.ClassChange::describe).toList();
     }
 
-    private static void assertRenamedClasses(GraphReader.Restored restored, Shape shape, EnumSet<Change> changes) {
+    private static void assertRenamedClasses(SnapshotReader.Restored restored, Shape shape, EnumSet<Change> changes) {
         String current = subjectClass(shape, changes);
         String old = PACKAGE + "." + subject(shape);
         if (current.equals(old)) {
@@ -390,7 +391,7 @@ class EvolutionMatrixTest {
         return snapshot;
     }
 
-    private static GraphReader.Restored restore(byte[] snapshot, RestoreRules rules) {
+    private static SnapshotReader.Restored restore(byte[] snapshot, RestoreRules rules) {
         try (SnapshotReader reader = SnapshotReader.open(new ByteArrayInputStream(snapshot), "snap")) {
             return reader.restore(rules);
         } catch (IOException e) {

@@ -1,5 +1,8 @@
 package io.veles.internal.pickle;
 
+import io.veles.pickle.SavedGraph;
+import io.veles.pickle.SavedEnum;
+import io.veles.pickle.SavedObject;
 import io.veles.pickle.RestoreRules;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,7 +11,7 @@ import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.io.Output;
 import io.veles.errors.SnapshotException;
 
-import io.veles.internal.format.SnapshotReader;
+import io.veles.snapshot.file.SnapshotReader;
 import io.veles.testing.RoundTrip;
 import io.veles.workflow.Workflow;
 import java.io.ByteArrayInputStream;

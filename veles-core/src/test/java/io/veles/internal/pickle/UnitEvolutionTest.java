@@ -1,11 +1,12 @@
 package io.veles.internal.pickle;
 
+import io.veles.pickle.RestoreReport;
 import io.veles.pickle.RestoreRules;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.veles.errors.SnapshotException;
-import io.veles.internal.format.SnapshotReader;
+import io.veles.snapshot.file.SnapshotReader;
 import io.veles.testing.RoundTrip;
 import io.veles.workflow.RemovedUnit;
 import io.veles.workflow.Unit;
@@ -47,7 +48,7 @@ class UnitEvolutionTest {
         byte[] snapshot = RoundTrip.write(compile("with", shape, true, false).getConstructor().newInstance());
         Class<? extends Workflow> without = compile("without", shape, false, false);
         RestoreRules removed = RestoreRules.forWorkflow(without).removedUnitClass(PACKAGE + ".Extra");
-        GraphReader.Restored restored = restore(snapshot, removed);
+        SnapshotReader.Restored restored = restore(snapshot, removed);
 
         Unit extra = restored.workflow().findUnit("extra");
         assertThat(extra).isInstanceOf(RemovedUnit.class);
@@ -70,7 +71,7 @@ class UnitEvolutionTest {
         assertThat(workflow.findUnit("counter").getClass().getField("runs").get(workflow.findUnit("counter"))).isEqualTo(1);
 
         // Later snapshots keep the placeholder, under the removed class's name.
-        GraphReader.Restored again = restore(RoundTrip.write(workflow), removed);
+        SnapshotReader.Restored again = restore(RoundTrip.write(workflow), removed);
         assertThat(again.workflow().findUnit("extra")).isInstanceOf(RemovedUnit.class);
         assertThat(again.report().removedUnits()).hasSize(1);
     }
@@ -93,7 +94,7 @@ class UnitEvolutionTest {
     void aUnitTheCodeAddedIsNamedAndCreatedByInitUnpickled(Shape shape) throws Exception {
         byte[] snapshot = RoundTrip.write(compile("without", shape, false, false).getConstructor().newInstance());
         Class<? extends Workflow> with = compile("with", shape, true, true);
-        GraphReader.Restored restored = restore(snapshot, with);
+        SnapshotReader.Restored restored = restore(snapshot, with);
 
         assertThat(restored.report().changes()).extracting(RestoreReport.ClassChange::describe).containsExactly(
                 PACKAGE + ".EvolveWorkflow: added extra (null: a unit the snapshot does not have)");
@@ -106,11 +107,11 @@ class UnitEvolutionTest {
         assertThat(extra.getClass().getField("runs").get(extra)).isEqualTo(1);
     }
 
-    private static GraphReader.Restored restore(byte[] snapshot, Class<? extends Workflow> into) {
+    private static SnapshotReader.Restored restore(byte[] snapshot, Class<? extends Workflow> into) {
         return restore(snapshot, RestoreRules.forWorkflow(into));
     }
 
-    private static GraphReader.Restored restore(byte[] snapshot, RestoreRules rules) {
+    private static SnapshotReader.Restored restore(byte[] snapshot, RestoreRules rules) {
         try (SnapshotReader reader = SnapshotReader.open(new ByteArrayInputStream(snapshot), "snap")) {
             return reader.restore(rules);
         } catch (IOException e) {

@@ -1,7 +1,7 @@
 package io.veles.snapshot.format;
 
-import io.veles.internal.format.SnapshotReader;
-import io.veles.internal.format.SnapshotWriter;
+import io.veles.snapshot.file.SnapshotReader;
+import io.veles.snapshot.file.SnapshotWriter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -6,7 +6,7 @@ import io.veles.internal.db.SnapshotRow;
 import io.veles.internal.db.SnapshotTable;
 import io.veles.snapshot.format.Manifest;
 import io.veles.snapshot.format.SnapshotKey;
-import io.veles.internal.format.SnapshotWriter;
+import io.veles.snapshot.file.SnapshotWriter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;

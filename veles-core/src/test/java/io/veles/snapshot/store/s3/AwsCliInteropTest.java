@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.veles.snapshot.codec.Codec;
 import io.veles.snapshot.codec.StandardTools;
-import io.veles.internal.format.SnapshotReader;
+import io.veles.snapshot.file.SnapshotReader;
 import io.veles.snapshot.store.StoredSnapshot;
 import io.veles.testing.LoopWorkflow;
 import io.veles.testing.Requirement;

@@ -2,7 +2,7 @@ package io.veles.snapshot.store.s3;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.veles.internal.format.SnapshotReader;
+import io.veles.snapshot.file.SnapshotReader;
 import io.veles.snapshot.store.StoredSnapshot;
 import io.veles.testing.FreshJvm;
 import io.veles.testing.S3KillableWriter;

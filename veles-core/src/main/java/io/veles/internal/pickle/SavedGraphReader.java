@@ -1,5 +1,7 @@
 package io.veles.internal.pickle;
 
+import io.veles.pickle.SavedGraph;
+import io.veles.pickle.SavedObject;
 import io.veles.pickle.RestoreRules;
 import io.veles.snapshot.format.ClassDescription;
 import io.veles.snapshot.format.UnitSummary;
@@ -12,30 +14,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/**
- * A snapshot's state read as data, for tools that only look at it ({@code snapshot diff}): every
- * object of the workflow's classes becomes a {@link SavedObject}, every enum constant a
- * {@link SavedEnum}. No code of the workflow runs: no constructor, static initialiser,
- * {@code setState} or {@code initUnpickled()}; its classes are loaded without being initialised,
- * only to learn how their bytes were written. Only JDK classes are instantiated.
- */
-public final class SavedGraph {
-    private final SavedObject root;
-    private final List<SavedObject> units;
-
-    private SavedGraph(SavedObject root, List<SavedObject> units) {
-        this.root = root;
-        this.units = units;
-    }
-
-    /** The main workflow. */
-    public SavedObject root() {
-        return root;
-    }
-
-    /** Every unit, the main workflow first, in the order the snapshot numbers them. */
-    public List<SavedObject> units() {
-        return units;
+/** Reads a snapshot's payload as a {@link SavedGraph}: data only, no code of the workflow runs. */
+public final class SavedGraphReader {
+    private SavedGraphReader() {
     }
 
     /**
@@ -74,7 +55,7 @@ public final class SavedGraph {
             String unit = current < 0 || current >= units.size() ? "" : " (unit '" + units.get(current).name() + "')";
             throw SnapshotKryo.unwrap(e, "cannot read the state" + unit);
         }
-        Map<String, Object> rootFields = ((SavedObject) root).fields;
+        Map<String, Object> rootFields = ((SavedObject) root).fields();
         Object parent = rootFields.containsKey("workflow") ? rootFields.get("workflow")
                 : rootFields.get("io.veles.workflow.Unit#workflow");
         if (parent != null) {

@@ -1,10 +1,10 @@
-package io.veles.internal.format;
+package io.veles.snapshot.file;
 
 import io.veles.snapshot.format.Manifest;
 import io.veles.snapshot.format.SnapshotFormat;
 import io.veles.snapshot.format.SnapshotKey;
-import io.veles.internal.format.SnapshotReader;
-import io.veles.internal.format.SnapshotWriter;
+import io.veles.snapshot.file.SnapshotReader;
+import io.veles.snapshot.file.SnapshotWriter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

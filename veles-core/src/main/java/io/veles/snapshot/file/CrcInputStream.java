@@ -1,4 +1,4 @@
-package io.veles.internal.format;
+package io.veles.snapshot.file;
 
 import java.io.FilterInputStream;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.veles.internal.format;
+package io.veles.snapshot.file;
 
 import io.veles.snapshot.format.CodeFingerprint;
 import io.veles.snapshot.format.Manifest;

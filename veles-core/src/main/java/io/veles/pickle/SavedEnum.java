@@ -1,4 +1,4 @@
-package io.veles.internal.pickle;
+package io.veles.pickle;
 
 /** An enum constant as a snapshot saved it: by name, without initialising the enum's class. */
 public record SavedEnum(String className, String name) {

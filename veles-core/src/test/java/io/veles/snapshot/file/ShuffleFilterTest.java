@@ -1,8 +1,8 @@
-package io.veles.internal.format;
+package io.veles.snapshot.file;
 
 import io.veles.snapshot.format.Manifest;
-import io.veles.internal.format.SnapshotReader;
-import io.veles.internal.format.SnapshotWriter;
+import io.veles.snapshot.file.SnapshotReader;
+import io.veles.snapshot.file.SnapshotWriter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.veles.pickle.RestoreRules;

@@ -1,4 +1,4 @@
-package io.veles.internal.format;
+package io.veles.snapshot.file;
 
 import java.io.FilterOutputStream;
 import java.io.IOException;

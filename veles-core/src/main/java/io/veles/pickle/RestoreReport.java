@@ -1,4 +1,4 @@
-package io.veles.internal.pickle;
+package io.veles.pickle;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -39,19 +39,18 @@ public final class RestoreReport {
     private final List<String> renamedClasses = new ArrayList<>();
     private final List<String> removedUnits = new ArrayList<>();
 
-    void fieldsChanged(ReadPlan plan) {
-        if (!plan.added.isEmpty() || !plan.removed.isEmpty() || !plan.renamed.isEmpty() || !plan.retyped.isEmpty()
-                || plan.reordered) {
-            changes.add(new ClassChange(plan.current.type.getName(), List.copyOf(plan.added), List.copyOf(plan.removed),
-                    List.copyOf(plan.renamed), List.copyOf(plan.retyped), plan.reordered));
-        }
+    /** Recorded by the reader: a class whose fields changed since the snapshot. */
+    public void fieldsChanged(ClassChange change) {
+        changes.add(change);
     }
 
-    void classRenamed(String oldName, String newName) {
+    /** Recorded by the reader: a class restored under a new name. */
+    public void classRenamed(String oldName, String newName) {
         renamedClasses.add(oldName + " → " + newName);
     }
 
-    void unitRemoved(String unitName, String className) {
+    /** Recorded by the reader: a unit whose class the code no longer has. */
+    public void unitRemoved(String unitName, String className) {
         removedUnits.add("unit '" + unitName + "' (" + className + "): the code no longer has its class; restored as"
                 + " a placeholder that does nothing and keeps its links, its state dropped");
     }

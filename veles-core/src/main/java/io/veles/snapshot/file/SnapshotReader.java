@@ -1,5 +1,8 @@
-package io.veles.internal.format;
+package io.veles.snapshot.file;
 
+import io.veles.workflow.Workflow;
+import io.veles.pickle.RestoreReport;
+import io.veles.internal.pickle.SavedGraphReader;
 import io.veles.snapshot.format.Manifest;
 import io.veles.snapshot.format.SnapshotFormat;
 import io.veles.snapshot.format.SnapshotKey;
@@ -8,7 +11,7 @@ import io.veles.pickle.ClassAllowList;
 import io.veles.internal.pickle.GraphReader;
 import io.veles.internal.pickle.HeapLimit;
 import io.veles.pickle.RestoreRules;
-import io.veles.internal.pickle.SavedGraph;
+import io.veles.pickle.SavedGraph;
 import io.veles.errors.CorruptSnapshotException;
 import io.veles.errors.SnapshotException;
 import io.veles.snapshot.codec.Codec;
@@ -171,13 +174,17 @@ public final class SnapshotReader implements Closeable {
         }
     }
 
+    /** A restored workflow, with what the restore noticed about code changes since the snapshot. */
+    public record Restored(Workflow workflow, RestoreReport report) {
+    }
+
     /** True if the snapshot carries a signature (checked only when opened with a key). */
     public boolean isSigned() {
         return signed;
     }
 
     /** Restores the workflow, instantiating only classes that {@code allowList} allows. */
-    public GraphReader.Restored restore(ClassAllowList allowList) {
+    public Restored restore(ClassAllowList allowList) {
         return restore(RestoreRules.allowing(allowList));
     }
 
@@ -185,7 +192,7 @@ public final class SnapshotReader implements Closeable {
      * Restores the workflow, mapping and allowing classes by {@code rules}. The trailer is checked
      * before the workflow is returned.
      */
-    public GraphReader.Restored restore(RestoreRules rules) {
+    public Restored restore(RestoreRules rules) {
         HeapLimit.checkPayload(source, payloadLength);
         startPayload();
         CrcInputStream.Limited payload = content.limit(payloadLength);
@@ -200,7 +207,7 @@ public final class SnapshotReader implements Closeable {
         }
         skipCode();
         checkTrailer();
-        return restored;
+        return new Restored(restored.workflow(), restored.report());
     }
 
     /**
@@ -228,7 +235,7 @@ public final class SnapshotReader implements Closeable {
         CrcInputStream.Limited payload = content.limit(payloadLength);
         SavedGraph saved;
         try {
-            saved = SavedGraph.read(payload, payloadLength, manifest.classes, manifest.units, rules, shuffled);
+            saved = SavedGraphReader.read(payload, payloadLength, manifest.classes, manifest.units, rules, shuffled);
             checkRoot(saved.root().type(), rules);
         } catch (SnapshotException e) {
             String integrity = integrityProblem(payload);

@@ -1,7 +1,7 @@
-package io.veles.internal.format;
+package io.veles.snapshot.file;
 
 import io.veles.snapshot.format.SnapshotKey;
-import io.veles.internal.format.SnapshotReader;
+import io.veles.snapshot.file.SnapshotReader;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

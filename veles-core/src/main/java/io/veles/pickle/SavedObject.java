@@ -1,4 +1,4 @@
-package io.veles.internal.pickle;
+package io.veles.pickle;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -13,9 +13,10 @@ import java.util.Map;
 public final class SavedObject {
     private final Class<?> type;
     private final boolean unit;
-    final LinkedHashMap<String, Object> fields = new LinkedHashMap<>();
+    private final LinkedHashMap<String, Object> fields = new LinkedHashMap<>();
 
-    SavedObject(Class<?> type, boolean unit) {
+    /** For the snapshot reader, which fills it with {@link #put} as it reads. */
+    public SavedObject(Class<?> type, boolean unit) {
         this.type = type;
         this.unit = unit;
     }
@@ -31,6 +32,11 @@ public final class SavedObject {
 
     public boolean isUnit() {
         return unit;
+    }
+
+    /** Recorded by the snapshot reader: the value saved under {@code name}. */
+    public void put(String name, Object value) {
+        fields.put(name, value);
     }
 
     /** The saved values, in the order the snapshot holds them. */
