@@ -87,12 +87,12 @@ public final class GraphReader {
         }
         for (Pickleable object : context.restoredObjects()) {
             if (!(object instanceof Unit)) {
-                object.ensureInitUnpickled();
+                PickleableHooks.ensureInitUnpickled(object);
             }
         }
         for (Pickleable object : context.restoredObjects()) {
             if (object instanceof Unit) {
-                object.ensureInitUnpickled();
+                PickleableHooks.ensureInitUnpickled(object);
             }
         }
         return new Restored((Workflow) root, report);

@@ -84,7 +84,7 @@ final class PickleContext {
     }
 
     void restored(Pickleable object) {
-        object.markRestored();
+        PickleableHooks.markRestored(object);
         restored.add(object);
     }
 

@@ -53,18 +53,20 @@ public abstract class Pickleable {
     }
 
     /**
-     * Runs {@link #initUnpickled()} unless it already ran for this object. Called by the engine:
-     * the snapshot reader after a restore, the workflow before initialising its units.
+     * Runs {@link #initUnpickled()} unless it already ran for this object. The engine calls it
+     * (through {@link PickleableHooks}): the snapshot reader after a restore, the workflow before
+     * initialising its units. A subclass calls it from its constructor when the constructor needs
+     * what {@code initUnpickled()} builds.
      */
-    public final void ensureInitUnpickled() {
+    protected final void ensureInitUnpickled() {
         if (!unpickledInitDone_) {
             unpickledInitDone_ = true;
             initUnpickled();
         }
     }
 
-    /** Ends the restored phase; called by the engine once the main workflow is initialised. */
-    public final void endRestoration() {
+    /** Ends the restored phase; the engine calls it once the main workflow is initialised. */
+    final void endRestoration() {
         restored_ = false;
     }
 

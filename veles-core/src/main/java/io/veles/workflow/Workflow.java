@@ -1,5 +1,6 @@
 package io.veles.workflow;
 
+import io.veles.pickle.PickleableHooks;
 import io.veles.pickle.RestoreRules;
 import io.veles.random.Prng;
 import java.util.ArrayDeque;
@@ -155,7 +156,7 @@ public class Workflow extends Unit {
         List<Unit> all = allUnits();
         ensureInitUnpickled();
         for (Unit unit : all) {
-            unit.ensureInitUnpickled();
+            PickleableHooks.ensureInitUnpickled(unit);
         }
         for (Unit unit : initializationOrder()) {
             unit.pullLinkedAttributes();
@@ -163,10 +164,10 @@ public class Workflow extends Unit {
         }
         if (workflow() == null) {
             for (Unit unit : all) {
-                unit.endRestoration();
+                PickleableHooks.endRestoration(unit);
             }
-            endRestoration();
-            random.endRestoration();
+            PickleableHooks.endRestoration(this);
+            PickleableHooks.endRestoration(random);
         }
     }
 
