@@ -14,7 +14,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,14 +33,15 @@ final class BackgroundWrites {
      *
      * @param target      the store it goes to
      * @param entry       its name and facts in the store
-     * @param manifest    its manifest, as the copy holds it
+     * @param manifest    what the snapshotter puts in its manifest; the writer completes a copy
      * @param options     codec, level, key and code backup
      * @param destination where it goes, for messages
      * @param runsCovered the snapshotter's runs it saves, given back if it fails
-     * @param onStored    run on the background thread once it is stored (record it, retention)
+     * @param onStored    run on the background thread once it is stored, with the manifest written
+     *                    (record it, retention)
      */
     record Write(SnapshotStore target, NewSnapshot entry, Manifest manifest, SnapshotWriter.Options options,
-                 String destination, int runsCovered, Consumer<StoredSnapshot> onStored) {
+                 String destination, int runsCovered, BiConsumer<StoredSnapshot, Manifest> onStored) {
     }
 
     /** A background write that failed: why, and the runs it was to save. */
@@ -55,16 +56,17 @@ final class BackgroundWrites {
 
     /**
      * Copies {@code main}'s state into memory now and leaves compressing and storing it to the
-     * background thread. Returns false, having written nothing, when the copy would exceed
-     * {@code memoryLimit} bytes: the caller then writes synchronously. The caller has collected
-     * the previous write.
+     * background thread. Returns the manifest being written, or null, having written nothing, when
+     * the copy would exceed {@code memoryLimit} bytes: the caller then writes synchronously. The
+     * caller has collected the previous write.
      */
-    boolean start(Workflow main, Write write, long memoryLimit) {
+    Manifest start(Workflow main, Write write, long memoryLimit) {
         if (copy == null) {
             copy = new StateCopy();
         }
         StateCopy state = copy; // free: at most one snapshot is in flight, and it was collected
         SnapshotWriter.Options options = write.options();
+        Manifest manifest;
         try {
             SnapshotWriter.Prepared prepared = SnapshotWriter.prepare(main, write.manifest(), options);
             long bytes = prepared.containerBytes(options);
@@ -72,8 +74,9 @@ final class BackgroundWrites {
                 copy = null; // the kept pieces are no use to a state this size
                 LOG.info("snapshot {} needs a {} copy, above snapshotter.async_memory_mb ({}): writing it synchronously",
                         write.destination(), ByteCounts.format(bytes), ByteCounts.format(memoryLimit));
-                return false;
+                return null;
             }
+            manifest = prepared.manifest();
             state.reset();
             state.trimTo(bytes);
             SnapshotWriter.writeContainer(main, prepared, options, state);
@@ -90,15 +93,14 @@ final class BackgroundWrites {
         }
         inFlightRuns = write.runsCovered();
         inFlight = executor.submit(() -> {
-            store(write, state);
+            store(write, manifest, state);
             return null;
         });
-        return true;
+        return manifest;
     }
 
-    private void store(Write write, StateCopy state) throws IOException {
+    private void store(Write write, Manifest manifest, StateCopy state) throws IOException {
         SnapshotWriter.Options options = write.options();
-        Manifest manifest = write.manifest();
         writingTo = write.destination();
         StoredSnapshot stored;
         try {
@@ -113,7 +115,7 @@ final class BackgroundWrites {
         }
         LOG.info("snapshot {}: {} of state, {} stored ({}, written in the background)", stored.location(),
                 ByteCounts.format(manifest.payloadBytes), ByteCounts.format(stored.bytes()), options.codec().argument());
-        write.onStored().accept(stored);
+        write.onStored().accept(stored, manifest);
     }
 
     /** The destination of the snapshot this thread is storing at this moment, or null. */

@@ -382,15 +382,16 @@ public abstract class Snapshotter extends Unit {
                 settings().compression()));
         destination = store().locationOf(entry);
 
-        Manifest manifest = new Manifest();
-        manifest.name = entry.name();
-        manifest.id = run.id();
-        manifest.logId = run.logId();
-        manifest.created = Instant.ofEpochMilli(lastSnapshotMillis).toString();
-        manifest.info.put("prefix", settings().prefix());
-        manifest.info.put("suffix", effectiveSuffix);
-        manifest.info.put("written_to", recorded.location()); // shown by inspect; a resume never follows it
-        manifest.info.putAll(info);
+        Manifest manifest = Manifest.builder()
+                .name(entry.name())
+                .id(run.id())
+                .logId(run.logId())
+                .created(Instant.ofEpochMilli(lastSnapshotMillis).toString())
+                .info("prefix", settings().prefix())
+                .info("suffix", effectiveSuffix)
+                .info("written_to", recorded.location()) // shown by inspect; a resume never follows it
+                .putInfo(info)
+                .build();
         SnapshotWriter.Options options = writerOptions();
         if (background && writeInBackground(entry, manifest, options, runsCovered)) {
             return;
@@ -408,7 +409,7 @@ public abstract class Snapshotter extends Unit {
         LOG.info("snapshot {}: {} of state, {} stored ({})", destination, ByteCounts.format(written[0].payloadBytes),
                 ByteCounts.format(stored.bytes()), settings().compression().argument());
         warnIfLarge(written[0]);
-        applyRetention(store(), entry, stored, manifest, settings(), ownSnapshots());
+        applyRetention(store(), entry, stored, written[0], settings(), ownSnapshots());
     }
 
     /**
@@ -425,14 +426,15 @@ public abstract class Snapshotter extends Unit {
         SnapshotSettings retentionSettings = settings();
         OwnSnapshots own = ownSnapshots();
         BackgroundWrites.Write write = new BackgroundWrites.Write(target, entry, manifest, options, destination,
-                runsCovered, stored -> {
+                runsCovered, (stored, written) -> {
                     confirmedDestination_ = stored.location();
-                    applyRetention(target, entry, stored, manifest, retentionSettings, own);
+                    applyRetention(target, entry, stored, written, retentionSettings, own);
                 });
-        if (!background_.start(mainWorkflow(), write, settings().asyncMemoryBytes())) {
+        Manifest written = background_.start(mainWorkflow(), write, settings().asyncMemoryBytes());
+        if (written == null) {
             return false;
         }
-        warnIfLarge(manifest);
+        warnIfLarge(written);
         return true;
     }
 

@@ -153,9 +153,7 @@ class SnapshotterNamingTest {
     }
 
     private static void writeForeignSnapshot(Path file, String name) {
-        Manifest manifest = new Manifest();
-        manifest.name = name;
-        manifest.info.put("suffix", "1");
+        Manifest manifest = Manifest.builder().name(name).info("suffix", "1").build();
         AtomicFiles.write(file, out -> SnapshotWriter.write(new LoopWorkflow(1, 10, -1), manifest, Codec.GZIP, 1, out));
     }
 

@@ -54,8 +54,7 @@ class SignatureTest {
 
     private static byte[] write(SnapshotKey key) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        Manifest manifest = new Manifest();
-        manifest.name = "model_1";
+        Manifest manifest = Manifest.builder().name("model_1").build();
         SnapshotWriter.write(new Model(), manifest, Codec.NONE, -1, key, out);
         return out.toByteArray();
     }
