@@ -37,8 +37,8 @@ class SnapshotterNamingTest {
     Path dir;
 
     private static SnapshotSettings settings(Path directory, String prefix, Codec codec) {
-        return new SnapshotSettings(prefix, directory.toString(), codec, 1, 1, 0, null, null,
-                SnapshotSettings.DEFAULT_SIZE_WARNING).withAsync(false, 0);
+        return SnapshotSettings.builder().prefix(prefix).directory(directory.toString()).compression(codec)
+                .compressionLevel(1).async(false).asyncMemoryBytes(0).build();
     }
 
     @Test
