@@ -35,8 +35,8 @@ class SnapshotSettingsTest {
         assertThat(List.of(s.prefix(), s.directory(), s.compression(), s.compressionLevel(), s.interval(),
                 s.timeInterval(), s.odbc(), s.table(), s.sizeWarningBytes(), s.codeBackup(), s.onFailure(), s.async(),
                 s.asyncMemoryBytes(), s.keepLast(), s.keepEveryHours(), s.keepBest()))
-                .containsExactly("wine", "snaps", Codec.XZ, 3, 5, 2.5, "DRIVER={SQLite3};DATABASE=x.db", "t", 123L << 20,
-                        true, SnapshotSettings.FailurePolicy.WARN, false, 7L, 1, 2.0, 3);
+                .containsExactly("wine", "snaps", Codec.XZ, 3, 5, 2.5, "DRIVER={SQLite3};DATABASE=x.db", "t",
+                        123L << 20, true, SnapshotSettings.FailurePolicy.WARN, false, 7L, 1, 2.0, 3);
         assertThat(s.toBuilder().build()).isEqualTo(s);
     }
 

@@ -65,7 +65,8 @@ public final class SnapshotBench {
             Workloads.W1 small = new Workloads.W1(WARM_UP_BYTES);
             Snapshotter warm = Snapshotter.create(small, SnapshotSettings.builder().prefix("w1")
                     .directory(warmUp.toString()).compression(codec).compressionLevel(level)
-                    .sizeWarningBytes(Long.MAX_VALUE).async(async).asyncMemoryBytes(async ? Long.MAX_VALUE : 0).build());
+                    .sizeWarningBytes(Long.MAX_VALUE).async(async).asyncMemoryBytes(async ? Long.MAX_VALUE : 0)
+                    .build());
             small.initialize();
             warm.run();
             warm.stop();
