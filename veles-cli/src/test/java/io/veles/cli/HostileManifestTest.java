@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.veles.snapshot.Snapshots;
 import io.veles.snapshot.codec.Codec;
 import io.veles.snapshot.file.SnapshotReader;
+import io.veles.snapshot.format.Manifest;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,10 +40,9 @@ class HostileManifestTest {
         // As an attacker would: rewrite the manifest and write the snapshot again, checksums and all.
         try (SnapshotReader reader = Snapshots.openFile(dir.resolve("snapshots/w_00002.gz"));
              OutputStream out = Files.newOutputStream(dir.resolve("hostile/w_00002.gz"))) {
-            reader.manifest().name = "w" + FORGED_LINE + TITLE;
-            reader.manifest().id = "run" + CLEAR + FORGED_LINE;
-            reader.manifest().info.put("note" + TITLE, "fine" + FORGED_LINE + CLEAR + C1);
-            reader.transcode(Codec.GZIP, 1, null, out);
+            Manifest hostile = reader.manifest().toBuilder().name("w" + FORGED_LINE + TITLE)
+                    .id("run" + CLEAR + FORGED_LINE).info("note" + TITLE, "fine" + FORGED_LINE + CLEAR + C1).build();
+            reader.transcode(Codec.GZIP, 1, null, out, hostile);
         }
     }
 

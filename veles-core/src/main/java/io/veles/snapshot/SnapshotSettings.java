@@ -13,6 +13,9 @@ import java.time.Duration;
  * {@code directory}, or {@code odbc} and {@code table} for a database), how they are compressed
  * ({@code compression}, {@code compression_level}), and how often they are taken
  * ({@code interval}: one per N runs; {@code time_interval}: at most one per N seconds).
+ * Made from a config section ({@link #from}) or by name with {@link #builder()}, e.g.
+ * {@code SnapshotSettings.builder().prefix("wine").compression(Codec.XZ).keepLast(3).build()};
+ * {@link #toBuilder()} changes given settings.
  *
  * @param sizeWarningBytes a snapshot whose state exceeds this is reported once, with its five
  *                         largest units
@@ -95,44 +98,34 @@ public record SnapshotSettings(String prefix, String directory, Codec compressio
         return Runtime.getRuntime().maxMemory() / 4;
     }
 
-    /** Settings with the default asynchronous behaviour. */
-    public SnapshotSettings(String prefix, String directory, Codec compression, int compressionLevel, int interval,
-                            double timeInterval, String odbc, String table, long sizeWarningBytes, boolean codeBackup,
-                            FailurePolicy onFailure) {
-        this(prefix, directory, compression, compressionLevel, interval, timeInterval, odbc, table, sizeWarningBytes,
-                codeBackup, onFailure, true, defaultAsyncMemory(), 0, 0, 0);
+    /** Settings at their defaults (see {@link #defaults}); a prefix must be set before {@code build()}. */
+    public static Builder builder() {
+        return new Builder();
     }
 
-    /** Settings without a code backup. */
-    public SnapshotSettings(String prefix, String directory, Codec compression, int compressionLevel, int interval,
-                            double timeInterval, String odbc, String table, long sizeWarningBytes) {
-        this(prefix, directory, compression, compressionLevel, interval, timeInterval, odbc, table, sizeWarningBytes,
-                false, FailurePolicy.FAIL);
+    /** A builder holding these settings, to make changed ones. */
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
     /** These settings with another failure policy. */
     public SnapshotSettings withOnFailure(FailurePolicy policy) {
-        return new SnapshotSettings(prefix, directory, compression, compressionLevel, interval, timeInterval, odbc,
-                table, sizeWarningBytes, codeBackup, policy, async, asyncMemoryBytes, keepLast, keepEveryHours, keepBest);
+        return toBuilder().onFailure(policy).build();
     }
 
     /** These settings with asynchronous snapshots on or off, bounded by {@code memoryBytes}. */
     public SnapshotSettings withAsync(boolean on, long memoryBytes) {
-        return new SnapshotSettings(prefix, directory, compression, compressionLevel, interval, timeInterval, odbc,
-                table, sizeWarningBytes, codeBackup, onFailure, on, memoryBytes, keepLast, keepEveryHours, keepBest);
+        return toBuilder().async(on).asyncMemoryBytes(memoryBytes).build();
     }
 
     /** These settings with a retention policy applied after each snapshot (all zero: none). */
     public SnapshotSettings withRetention(int last, double everyHours, int best) {
-        return new SnapshotSettings(prefix, directory, compression, compressionLevel, interval, timeInterval, odbc,
-                table, sizeWarningBytes, codeBackup, onFailure, async, asyncMemoryBytes, last, everyHours, best);
+        return toBuilder().keepLast(last).keepEveryHours(everyHours).keepBest(best).build();
     }
 
     /** These settings with the connection string's password removed, as snapshots record them. */
     public SnapshotSettings withoutSecrets() {
-        return new SnapshotSettings(prefix, directory, compression, compressionLevel, interval, timeInterval,
-                DatabaseTarget.redacted(odbc), table, sizeWarningBytes, codeBackup, onFailure, async, asyncMemoryBytes,
-                keepLast, keepEveryHours, keepBest);
+        return toBuilder().odbc(DatabaseTarget.redacted(odbc)).build();
     }
 
     /**
@@ -140,9 +133,9 @@ public record SnapshotSettings(String prefix, String directory, Codec compressio
      * directory, odbc, table, code backup and retention. The codec and cadence stay.
      */
     public SnapshotSettings withLocationOf(SnapshotSettings other) {
-        return new SnapshotSettings(other.prefix, other.directory, compression, compressionLevel, interval, timeInterval,
-                other.odbc, other.table, sizeWarningBytes, other.codeBackup, onFailure, async, asyncMemoryBytes,
-                other.keepLast, other.keepEveryHours, other.keepBest);
+        return toBuilder().prefix(other.prefix).directory(other.directory).odbc(other.odbc).table(other.table)
+                .codeBackup(other.codeBackup).keepLast(other.keepLast).keepEveryHours(other.keepEveryHours)
+                .keepBest(other.keepBest).build();
     }
 
     /**
@@ -166,7 +159,7 @@ public record SnapshotSettings(String prefix, String directory, Codec compressio
 
     /** Defaults: gz at its default level, every run, into {@code ./snapshots}. */
     public static SnapshotSettings defaults(String prefix) {
-        return new SnapshotSettings(prefix, DEFAULT_DIRECTORY, Codec.GZIP, -1, 1, 0, null, null, DEFAULT_SIZE_WARNING);
+        return builder().prefix(prefix).build();
     }
 
     /** Settings from a {@code snapshotter} config section; missing keys take {@code base}'s values. */
@@ -175,26 +168,161 @@ public record SnapshotSettings(String prefix, String directory, Codec compressio
                 ? Codec.fromArgument(section.getString("compression", null)) : base.compression();
         int level = section.has("compression_level") || codec != base.compression()
                 ? section.getInt("compression_level", -1) : base.compressionLevel();
-        return new SnapshotSettings(
-                section.getString("prefix", base.prefix()),
-                section.getString("directory", base.directory()),
-                codec,
-                level,
-                section.getInt("interval", base.interval()),
-                section.getDouble("time_interval", base.timeInterval()),
-                emptyToNull(section.getString("odbc", base.odbc())),
-                section.getString("table", base.table()),
-                section.getLong("size_warning_mb", base.sizeWarningBytes() >> 20) << 20,
-                section.getBoolean("code_backup", base.codeBackup()),
-                section.has("on_failure") ? FailurePolicy.parse(section.getString("on_failure", "fail")) : base.onFailure(),
-                section.getBoolean("async", base.async()),
-                section.has("async_memory_mb") ? section.getLong("async_memory_mb", 0) << 20 : base.asyncMemoryBytes(),
-                section.getInt("keep_last", base.keepLast()),
-                section.getDouble("keep_every_hours", base.keepEveryHours()),
-                section.getInt("keep_best", base.keepBest()));
+        return base.toBuilder()
+                .prefix(section.getString("prefix", base.prefix()))
+                .directory(section.getString("directory", base.directory()))
+                .compression(codec)
+                .compressionLevel(level)
+                .interval(section.getInt("interval", base.interval()))
+                .timeInterval(section.getDouble("time_interval", base.timeInterval()))
+                .odbc(emptyToNull(section.getString("odbc", base.odbc())))
+                .table(section.getString("table", base.table()))
+                .sizeWarningBytes(section.getLong("size_warning_mb", base.sizeWarningBytes() >> 20) << 20)
+                .codeBackup(section.getBoolean("code_backup", base.codeBackup()))
+                .onFailure(section.has("on_failure") ? FailurePolicy.parse(section.getString("on_failure", "fail"))
+                        : base.onFailure())
+                .async(section.getBoolean("async", base.async()))
+                .asyncMemoryBytes(section.has("async_memory_mb") ? section.getLong("async_memory_mb", 0) << 20
+                        : base.asyncMemoryBytes())
+                .keepLast(section.getInt("keep_last", base.keepLast()))
+                .keepEveryHours(section.getDouble("keep_every_hours", base.keepEveryHours()))
+                .keepBest(section.getInt("keep_best", base.keepBest()))
+                .build();
     }
 
     private static String emptyToNull(String value) {
         return value == null || value.isEmpty() ? null : value;
+    }
+
+    /**
+     * Collects settings one named value at a time; {@link #build()} checks them as the record
+     * does. Starts from the defaults of {@link #defaults}, or from given settings.
+     */
+    public static final class Builder {
+        private String prefix;
+        private String directory = DEFAULT_DIRECTORY;
+        private Codec compression = Codec.GZIP;
+        private int compressionLevel = -1;
+        private int interval = 1;
+        private double timeInterval;
+        private String odbc;
+        private String table;
+        private long sizeWarningBytes = DEFAULT_SIZE_WARNING;
+        private boolean codeBackup;
+        private FailurePolicy onFailure = FailurePolicy.FAIL;
+        private boolean async = true;
+        private long asyncMemoryBytes = defaultAsyncMemory();
+        private int keepLast;
+        private double keepEveryHours;
+        private int keepBest;
+
+        private Builder() {
+        }
+
+        private Builder(SnapshotSettings s) {
+            prefix = s.prefix;
+            directory = s.directory;
+            compression = s.compression;
+            compressionLevel = s.compressionLevel;
+            interval = s.interval;
+            timeInterval = s.timeInterval;
+            odbc = s.odbc;
+            table = s.table;
+            sizeWarningBytes = s.sizeWarningBytes;
+            codeBackup = s.codeBackup;
+            onFailure = s.onFailure;
+            async = s.async;
+            asyncMemoryBytes = s.asyncMemoryBytes;
+            keepLast = s.keepLast;
+            keepEveryHours = s.keepEveryHours;
+            keepBest = s.keepBest;
+        }
+
+        public Builder prefix(String value) {
+            prefix = value;
+            return this;
+        }
+
+        public Builder directory(String value) {
+            directory = value;
+            return this;
+        }
+
+        public Builder compression(Codec value) {
+            compression = value;
+            return this;
+        }
+
+        /** The codec's level; negative for its default. */
+        public Builder compressionLevel(int value) {
+            compressionLevel = value;
+            return this;
+        }
+
+        public Builder interval(int runs) {
+            interval = runs;
+            return this;
+        }
+
+        public Builder timeInterval(double seconds) {
+            timeInterval = seconds;
+            return this;
+        }
+
+        public Builder odbc(String value) {
+            odbc = value;
+            return this;
+        }
+
+        public Builder table(String value) {
+            table = value;
+            return this;
+        }
+
+        public Builder sizeWarningBytes(long value) {
+            sizeWarningBytes = value;
+            return this;
+        }
+
+        public Builder codeBackup(boolean on) {
+            codeBackup = on;
+            return this;
+        }
+
+        public Builder onFailure(FailurePolicy value) {
+            onFailure = value;
+            return this;
+        }
+
+        public Builder async(boolean on) {
+            async = on;
+            return this;
+        }
+
+        public Builder asyncMemoryBytes(long value) {
+            asyncMemoryBytes = value;
+            return this;
+        }
+
+        public Builder keepLast(int count) {
+            keepLast = count;
+            return this;
+        }
+
+        public Builder keepEveryHours(double hours) {
+            keepEveryHours = hours;
+            return this;
+        }
+
+        public Builder keepBest(int count) {
+            keepBest = count;
+            return this;
+        }
+
+        public SnapshotSettings build() {
+            return new SnapshotSettings(prefix, directory, compression, compressionLevel, interval, timeInterval, odbc,
+                    table, sizeWarningBytes, codeBackup, onFailure, async, asyncMemoryBytes, keepLast, keepEveryHours,
+                    keepBest);
+        }
     }
 }

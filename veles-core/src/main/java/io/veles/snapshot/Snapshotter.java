@@ -15,13 +15,7 @@ import io.veles.workflow.Bool;
 import io.veles.workflow.RunContext;
 import io.veles.workflow.Unit;
 import io.veles.workflow.Workflow;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.time.Instant;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,12 +63,9 @@ public abstract class Snapshotter extends Unit {
     private transient SnapshotStore store_;
     private transient SnapshotStore.WriterLock lock_;
     private transient OwnSnapshots own_;
-    private transient ExecutorService background_;
-    private transient Future<?> inFlight_;
+    private transient BackgroundWrites background_;
     private transient volatile String confirmedDestination_;
-    private transient volatile String writingTo_; // the destination of a snapshot being stored now
-    private transient int inFlightRuns_;
-    private transient StateCopy copy_;
+    private transient volatile String writingTo_; // the destination of a snapshot stored now by this thread
     private transient long lastPauseNanos_;
     private transient long unitsRunAtSnapshot_; // the main workflow's unitsRun() when the last snapshot was taken
 
@@ -220,10 +211,9 @@ public abstract class Snapshotter extends Unit {
 
     private void endRun() {
         if (background_ != null) {
-            background_.shutdown();
+            background_.close();
             background_ = null;
         }
-        copy_ = null;
         releaseStore();
     }
 
@@ -295,7 +285,11 @@ public abstract class Snapshotter extends Unit {
 
     /** The destination of a snapshot being stored at this moment (in any thread), or null. */
     public String snapshotBeingWritten() {
-        return writingTo_;
+        String inThisThread = writingTo_;
+        if (inThisThread != null || background_ == null) {
+            return inThisThread;
+        }
+        return background_.writingTo();
     }
 
     /** The last snapshot this process stored completely, or null before the first. Not captured. */
@@ -354,29 +348,19 @@ public abstract class Snapshotter extends Unit {
 
     /** Waits for the snapshot in flight, if any, and applies the failure policy to its outcome. */
     private void collectBackground() {
-        Future<?> pending = inFlight_;
-        if (pending == null) {
+        BackgroundWrites.Failure failed = background_ == null ? null : background_.collect();
+        if (failed == null) {
             return;
         }
-        inFlight_ = null;
-        try {
-            pending.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SnapshotException("interrupted while a snapshot was being written in the background", e);
-        } catch (ExecutionException e) {
-            // As for a synchronous failure: the runs it covered count toward the next snapshot.
-            destination = confirmedDestination_;
-            runsSinceSnapshot += inFlightRuns_;
-            unitsRunAtSnapshot_ = -1; // what it covered is unsaved: a stop owes a snapshot
-            snapshotsTaken--;
-            SnapshotException failure = e.getCause() instanceof SnapshotException ? (SnapshotException) e.getCause()
-                    : new SnapshotException("snapshot failed in the background: " + e.getCause(), e.getCause());
-            if (settings().onFailure() == SnapshotSettings.FailurePolicy.FAIL) {
-                throw failure;
-            }
-            LOG.error("snapshot failed, the run goes on (snapshotter.on_failure=warn): {}", failure.getMessage());
+        // As for a synchronous failure: the runs it covered count toward the next snapshot.
+        destination = confirmedDestination_;
+        runsSinceSnapshot += failed.runsCovered();
+        unitsRunAtSnapshot_ = -1; // what it covered is unsaved: a stop owes a snapshot
+        snapshotsTaken--;
+        if (settings().onFailure() == SnapshotSettings.FailurePolicy.FAIL) {
+            throw failed.error();
         }
+        LOG.error("snapshot failed, the run goes on (snapshotter.on_failure=warn): {}", failed.error().getMessage());
     }
 
     private void write(boolean background) {
@@ -399,15 +383,16 @@ public abstract class Snapshotter extends Unit {
                 settings().compression()));
         destination = store().locationOf(entry);
 
-        Manifest manifest = new Manifest();
-        manifest.name = entry.name();
-        manifest.id = run.id();
-        manifest.logId = run.logId();
-        manifest.created = Instant.ofEpochMilli(lastSnapshotMillis).toString();
-        manifest.info.put("prefix", settings().prefix());
-        manifest.info.put("suffix", effectiveSuffix);
-        manifest.info.put("written_to", recorded.location()); // shown by inspect; a resume never follows it
-        manifest.info.putAll(info);
+        Manifest manifest = Manifest.builder()
+                .name(entry.name())
+                .id(run.id())
+                .logId(run.logId())
+                .created(Instant.ofEpochMilli(lastSnapshotMillis).toString())
+                .info("prefix", settings().prefix())
+                .info("suffix", effectiveSuffix)
+                .info("written_to", recorded.location()) // shown by inspect; a resume never follows it
+                .putInfo(info)
+                .build();
         SnapshotWriter.Options options = writerOptions();
         if (background && writeInBackground(entry, manifest, options, runsCovered)) {
             return;
@@ -425,68 +410,32 @@ public abstract class Snapshotter extends Unit {
         LOG.info("snapshot {}: {} of state, {} stored ({})", destination, ByteCounts.format(written[0].payloadBytes),
                 ByteCounts.format(stored.bytes()), settings().compression().argument());
         warnIfLarge(written[0]);
-        applyRetention(store(), entry, stored, manifest, settings(), ownSnapshots());
+        applyRetention(store(), entry, stored, written[0], settings(), ownSnapshots());
     }
 
     /**
-     * Copies the state into memory now and leaves compressing and storing it to a background
-     * thread. Returns false, having written nothing, when the copy would exceed
+     * Leaves compressing and storing the snapshot to a background thread, once the state is
+     * copied into memory. Returns false, having written nothing, when the copy would exceed
      * {@code async_memory_mb}: the caller then writes synchronously.
      */
     private boolean writeInBackground(NewSnapshot entry, Manifest manifest, SnapshotWriter.Options options,
                                       int runsCovered) {
-        Workflow main = mainWorkflow();
-        if (copy_ == null) {
-            copy_ = new StateCopy();
-        }
-        StateCopy copy = copy_; // free: at most one snapshot is in flight, and it was collected
-        try {
-            SnapshotWriter.Prepared prepared = SnapshotWriter.prepare(main, manifest, options);
-            long bytes = prepared.containerBytes(options);
-            if (bytes > settings().asyncMemoryBytes()) {
-                copy_ = null; // the kept pieces are no use to a state this size
-                LOG.info("snapshot {} needs a {} copy, above snapshotter.async_memory_mb ({}): writing it synchronously",
-                        destination, ByteCounts.format(bytes), ByteCounts.format(settings().asyncMemoryBytes()));
-                return false;
-            }
-            copy.reset();
-            copy.trimTo(bytes);
-            SnapshotWriter.writeContainer(main, prepared, options, copy);
-        } catch (IOException e) {
-            throw new SnapshotException("cannot copy the state for snapshot " + destination + ": " + e.getMessage(), e);
+        if (background_ == null) {
+            background_ = new BackgroundWrites();
         }
         SnapshotStore target = store();
         SnapshotSettings retentionSettings = settings();
         OwnSnapshots own = ownSnapshots();
-        String where = destination;
-        if (background_ == null) {
-            background_ = Executors.newSingleThreadExecutor(runnable -> {
-                Thread thread = new Thread(runnable, "veles-snapshot");
-                thread.setDaemon(true);
-                return thread;
-            });
-        }
-        inFlightRuns_ = runsCovered;
-        inFlight_ = background_.submit(() -> {
-            writingTo_ = where;
-            StoredSnapshot stored;
-            try {
-                stored = target.write(entry, out -> {
-                    try (OutputStream compressed = Progress.trackInBackground(options.codec().compress(out,
-                            options.level(), options.threads()), "writing " + manifest.name, copy.size())) {
-                        copy.writeTo(compressed);
-                    }
+        BackgroundWrites.Write write = new BackgroundWrites.Write(target, entry, manifest, options, destination,
+                runsCovered, (stored, written) -> {
+                    confirmedDestination_ = stored.location();
+                    applyRetention(target, entry, stored, written, retentionSettings, own);
                 });
-            } finally {
-                writingTo_ = null;
-            }
-            confirmedDestination_ = stored.location();
-            LOG.info("snapshot {}: {} of state, {} stored ({}, written in the background)", stored.location(),
-                    ByteCounts.format(manifest.payloadBytes), ByteCounts.format(stored.bytes()), options.codec().argument());
-            applyRetention(target, entry, stored, manifest, retentionSettings, own);
-            return null;
-        });
-        warnIfLarge(manifest);
+        Manifest written = background_.start(mainWorkflow(), write, settings().asyncMemoryBytes());
+        if (written == null) {
+            return false;
+        }
+        warnIfLarge(written);
         return true;
     }
 

@@ -57,8 +57,8 @@ class AsyncSnapshotTest {
     }
 
     private Snapshotter snapshotter(Net net, Path where, long asyncMemory) {
-        return Snapshotter.create(net, new SnapshotSettings("net", where.toString(), Codec.GZIP, 1, 1, 0, null, null,
-                SnapshotSettings.DEFAULT_SIZE_WARNING).withAsync(true, asyncMemory));
+        return Snapshotter.create(net, SnapshotSettings.builder().prefix("net").directory(where.toString())
+                .compression(Codec.GZIP).compressionLevel(1).async(true).asyncMemoryBytes(asyncMemory).build());
     }
 
     private static Net restore(Path file) throws Exception {

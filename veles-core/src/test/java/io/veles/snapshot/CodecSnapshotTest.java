@@ -26,8 +26,8 @@ class CodecSnapshotTest {
     @EnumSource(Codec.class)
     void theStandardToolReadsOurSnapshotAndItRestoresToEqualState(Codec codec) throws Exception {
         LoopWorkflow workflow = new LoopWorkflow(4, 5000, -1);
-        Snapshotter snapshotter = Snapshotter.create(workflow, new SnapshotSettings("loop", dir.toString(), codec, -1,
-                1, 0, null, null, SnapshotSettings.DEFAULT_SIZE_WARNING));
+        Snapshotter snapshotter = Snapshotter.create(workflow, SnapshotSettings.builder().prefix("loop")
+                .directory(dir.toString()).compression(codec).build());
         workflow.initialize();
         workflow.run();
         snapshotter.export();

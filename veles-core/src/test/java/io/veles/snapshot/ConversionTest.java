@@ -24,8 +24,8 @@ class ConversionTest {
 
     private Path snapshot() {
         workflow = new LoopWorkflow(3, 200_000, -1);
-        Snapshotter snapshotter = Snapshotter.create(workflow, new SnapshotSettings("loop", dir.resolve("snaps").toString(),
-                Codec.GZIP, -1, 1, 0, null, null, SnapshotSettings.DEFAULT_SIZE_WARNING));
+        Snapshotter snapshotter = Snapshotter.create(workflow, SnapshotSettings.builder().prefix("loop")
+                .directory(dir.resolve("snaps").toString()).compression(Codec.GZIP).build());
         workflow.initialize();
         workflow.run();
         snapshotter.export();

@@ -29,8 +29,8 @@ class FileSystemFaultTest {
     Path dir;
 
     private static SnapshotSettings settings(Path directory, FailurePolicy policy) {
-        return new SnapshotSettings("fault", directory.toString(), Codec.NONE, 0, 1, 0, null, null,
-                SnapshotSettings.DEFAULT_SIZE_WARNING).withOnFailure(policy);
+        return SnapshotSettings.builder().prefix("fault").directory(directory.toString()).compression(Codec.NONE)
+                .compressionLevel(0).onFailure(policy).build();
     }
 
     /** Each snapshot holds about 400 KiB of weights. */

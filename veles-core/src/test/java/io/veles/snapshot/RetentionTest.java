@@ -28,10 +28,9 @@ class RetentionTest {
     private void generate() throws Exception {
         LoopWorkflow workflow = new LoopWorkflow(1, 10, -1);
         for (int i = 0; i < 12; i++) {
-            Manifest manifest = new Manifest();
-            manifest.name = "loop_" + i;
-            manifest.created = Instant.parse("2026-01-01T00:00:00Z").plus(Duration.ofHours(i)).toString();
-            manifest.info.put("validation_error", (7 * i % 12) / 100.0);
+            Manifest manifest = Manifest.builder().name("loop_" + i)
+                    .created(Instant.parse("2026-01-01T00:00:00Z").plus(Duration.ofHours(i)).toString())
+                    .info("validation_error", (7 * i % 12) / 100.0).build();
             AtomicFiles.write(dir.resolve("loop_" + i + ".gz"),
                     out -> SnapshotWriter.write(workflow, manifest, Codec.GZIP, 1, out));
         }

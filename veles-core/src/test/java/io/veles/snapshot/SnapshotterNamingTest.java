@@ -37,8 +37,8 @@ class SnapshotterNamingTest {
     Path dir;
 
     private static SnapshotSettings settings(Path directory, String prefix, Codec codec) {
-        return new SnapshotSettings(prefix, directory.toString(), codec, 1, 1, 0, null, null,
-                SnapshotSettings.DEFAULT_SIZE_WARNING).withAsync(false, 0);
+        return SnapshotSettings.builder().prefix(prefix).directory(directory.toString()).compression(codec)
+                .compressionLevel(1).async(false).asyncMemoryBytes(0).build();
     }
 
     @Test
@@ -153,9 +153,7 @@ class SnapshotterNamingTest {
     }
 
     private static void writeForeignSnapshot(Path file, String name) {
-        Manifest manifest = new Manifest();
-        manifest.name = name;
-        manifest.info.put("suffix", "1");
+        Manifest manifest = Manifest.builder().name(name).info("suffix", "1").build();
         AtomicFiles.write(file, out -> SnapshotWriter.write(new LoopWorkflow(1, 10, -1), manifest, Codec.GZIP, 1, out));
     }
 

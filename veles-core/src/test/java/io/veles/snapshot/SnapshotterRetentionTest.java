@@ -49,8 +49,9 @@ class SnapshotterRetentionTest {
         writeForeignSnapshot(snaps.resolve("other_1.gz"), "other_1");
         writeForeignSnapshot(snaps.resolve("loop_x_1.gz"), "loop_x_1"); // prefix loop_x: not ours though it starts with loop_
         LoopWorkflow workflow = new LoopWorkflow(1, 100, -1);
-        Snapshotter snapshotter = Snapshotter.create(workflow, new SnapshotSettings("loop", snaps.toString(), Codec.GZIP,
-                1, 1, 0, null, null, SnapshotSettings.DEFAULT_SIZE_WARNING).withAsync(async, 1L << 30).withRetention(2, 0, 1));
+        Snapshotter snapshotter = Snapshotter.create(workflow, SnapshotSettings.builder().prefix("loop")
+                .directory(snaps.toString()).compression(Codec.GZIP).compressionLevel(1).async(async)
+                .asyncMemoryBytes(1L << 30).keepLast(2).keepBest(1).build());
         workflow.initialize();
         for (int i = 0; i < METRICS.length; i++) {
             snapshotter.info().put(SnapshotPruning.METRIC, METRICS[i]);
@@ -76,8 +77,8 @@ class SnapshotterRetentionTest {
     void aTableKeepsTheLastThePinnedAndEachRunsNewest(TestDatabase db) {
         odbc = db.odbc(dir);
         table = tables.fresh(db, odbc);
-        SnapshotSettings settings = new SnapshotSettings("loop", dir.toString(), Codec.ZSTD, -1, 1, 0, odbc, table,
-                SnapshotSettings.DEFAULT_SIZE_WARNING).withAsync(false, 0).withRetention(1, 0, 0);
+        SnapshotSettings settings = SnapshotSettings.builder().prefix("loop").directory(dir.toString())
+                .compression(Codec.ZSTD).odbc(odbc).table(table).async(false).asyncMemoryBytes(0).keepLast(1).build();
         SnapshotTable rows = new SnapshotTable(DatabaseTarget.of(odbc), table);
 
         LoopWorkflow first = new LoopWorkflow(1, 100, -1);
@@ -114,8 +115,8 @@ class SnapshotterRetentionTest {
         odbc = db == TestDatabase.MARIADB ? "jdbc:mariadb://127.0.0.1:3306/test?user=root&password="
                 : "jdbc:postgresql://127.0.0.1:5432/test?user=postgres&password=unused-under-trust";
         table = tables.fresh(db, odbc);
-        SnapshotSettings settings = new SnapshotSettings("loop", dir.toString(), Codec.LZ4, -1, 1, 0, odbc, table,
-                SnapshotSettings.DEFAULT_SIZE_WARNING).withAsync(false, 0).withRetention(2, 0, 0);
+        SnapshotSettings settings = SnapshotSettings.builder().prefix("loop").directory(dir.toString())
+                .compression(Codec.LZ4).odbc(odbc).table(table).async(false).asyncMemoryBytes(0).keepLast(2).build();
         LoopWorkflow workflow = new LoopWorkflow(1, 100, -1);
         Snapshotter snapshotter = Snapshotter.create(workflow, settings);
         workflow.initialize();
@@ -130,9 +131,7 @@ class SnapshotterRetentionTest {
     }
 
     private static void writeForeignSnapshot(Path file, String name) throws Exception {
-        Manifest manifest = new Manifest();
-        manifest.name = name;
-        manifest.info.put("suffix", "1");
+        Manifest manifest = Manifest.builder().name(name).info("suffix", "1").build();
         AtomicFiles.write(file, out -> SnapshotWriter.write(new LoopWorkflow(1, 10, -1), manifest, Codec.GZIP, 1, out));
     }
 

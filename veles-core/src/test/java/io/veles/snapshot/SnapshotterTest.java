@@ -85,8 +85,8 @@ class SnapshotterTest {
     }
 
     private SnapshotSettings settings(int interval, double timeInterval) {
-        return new SnapshotSettings("count", dir.toString(), Codec.GZIP, 1, interval, timeInterval, null, null,
-                SnapshotSettings.DEFAULT_SIZE_WARNING);
+        return SnapshotSettings.builder().prefix("count").directory(dir.toString()).compression(Codec.GZIP)
+                .compressionLevel(1).interval(interval).timeInterval(timeInterval).build();
     }
 
     private List<String> snapshotNames() {
@@ -149,7 +149,8 @@ class SnapshotterTest {
 
     @Test
     void anOversizedSnapshotWarnsOnceNamingTheLargestUnits() {
-        SnapshotSettings small = new SnapshotSettings("big", dir.toString(), Codec.NONE, 0, 1, 0, null, null, 1000);
+        SnapshotSettings small = SnapshotSettings.builder().prefix("big").directory(dir.toString())
+                .compression(Codec.NONE).compressionLevel(0).sizeWarningBytes(1000).build();
         CountingWorkflow workflow = new CountingWorkflow(3, 50_000, small);
         PrintStream original = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();

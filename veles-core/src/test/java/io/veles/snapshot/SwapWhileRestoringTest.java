@@ -93,8 +93,7 @@ class SwapWhileRestoringTest {
 
     private static byte[] snapshot(float value, SnapshotKey key) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        Manifest manifest = new Manifest();
-        manifest.name = "model_1";
+        Manifest manifest = Manifest.builder().name("model_1").build();
         SnapshotWriter.write(new Model(value), manifest, Codec.NONE, -1, key, out);
         return out.toByteArray();
     }

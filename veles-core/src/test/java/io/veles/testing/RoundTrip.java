@@ -20,8 +20,7 @@ public final class RoundTrip {
     public static byte[] write(Workflow workflow, Codec codec) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-            Manifest manifest = new Manifest();
-            manifest.name = "test";
+            Manifest manifest = Manifest.builder().name("test").build();
             SnapshotWriter.write(workflow, manifest, codec, -1, out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

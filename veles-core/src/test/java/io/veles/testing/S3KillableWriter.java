@@ -31,8 +31,7 @@ public final class S3KillableWriter {
             for (int i = 1; ; i++) {
                 boolean multipart = i % 2 == 1;
                 Codec codec = multipart ? Codec.NONE : Codec.GZIP;
-                Manifest manifest = new Manifest();
-                manifest.name = "loop";
+                Manifest manifest = Manifest.builder().name("loop").build();
                 String key = store.write(new NewSnapshot("run", String.valueOf(i), Instant.now(), "killable-" + ProcessHandle.current().pid(),
                         null, "loop", codec), out -> SnapshotWriter.write(multipart ? big : small, manifest, codec, -1, out)).key();
                 System.out.println("wrote " + key);

@@ -34,8 +34,7 @@ final class ContainerBytes {
     static ContainerBytes write(Workflow workflow) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-            Manifest manifest = new Manifest();
-            manifest.name = "fuzz_graph";
+            Manifest manifest = Manifest.builder().name("fuzz_graph").build();
             SnapshotWriter.write(workflow, manifest, Codec.NONE, -1, out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -25,8 +25,7 @@ final class SeedCorpus {
             workflow.initialize();
             workflow.run();
             try (OutputStream out = Files.newOutputStream(directory.resolve("seed-" + codec.argument()))) {
-                Manifest manifest = new Manifest();
-                manifest.name = "fuzz_seed";
+                Manifest manifest = Manifest.builder().name("fuzz_seed").build();
                 SnapshotWriter.write(workflow, manifest, codec, -1, out);
             }
         }

@@ -63,8 +63,10 @@ public final class SnapshotBench {
         Path warmUp = dir.resolveSibling(dir.getFileName() + "-warm-up");
         for (int i = 0; i < 2; i++) {
             Workloads.W1 small = new Workloads.W1(WARM_UP_BYTES);
-            Snapshotter warm = Snapshotter.create(small, new SnapshotSettings("w1", warmUp.toString(), codec, level, 1, 0,
-                    null, null, Long.MAX_VALUE).withAsync(async, async ? Long.MAX_VALUE : 0));
+            Snapshotter warm = Snapshotter.create(small, SnapshotSettings.builder().prefix("w1")
+                    .directory(warmUp.toString()).compression(codec).compressionLevel(level)
+                    .sizeWarningBytes(Long.MAX_VALUE).async(async).asyncMemoryBytes(async ? Long.MAX_VALUE : 0)
+                    .build());
             small.initialize();
             warm.run();
             warm.stop();
@@ -74,8 +76,9 @@ public final class SnapshotBench {
         }
         deleteTree(warmUp);
         Workloads.W1 w1 = new Workloads.W1(bytes);
-        SnapshotSettings settings = new SnapshotSettings("w1", dir.toString(), codec, level, 1, 0, null, null,
-                Long.MAX_VALUE).withAsync(async, async ? Long.MAX_VALUE : 0);
+        SnapshotSettings settings = SnapshotSettings.builder().prefix("w1").directory(dir.toString()).compression(codec)
+                .compressionLevel(level).sizeWarningBytes(Long.MAX_VALUE).async(async)
+                .asyncMemoryBytes(async ? Long.MAX_VALUE : 0).build();
         Snapshotter snapshotter = Snapshotter.create(w1, settings);
         w1.initialize();
         LiveHeap live = new LiveHeap();
@@ -117,8 +120,8 @@ public final class SnapshotBench {
         Codec codec = Codec.fromFileName(file.getFileName().toString());
         for (int i = 0; i < 2; i++) {
             Workloads.W1 small = new Workloads.W1(WARM_UP_BYTES);
-            Snapshotter warm = Snapshotter.create(small, new SnapshotSettings("w1", warmUp.toString(), codec, -1, 1, 0,
-                    null, null, Long.MAX_VALUE));
+            Snapshotter warm = Snapshotter.create(small, SnapshotSettings.builder().prefix("w1")
+                    .directory(warmUp.toString()).compression(codec).sizeWarningBytes(Long.MAX_VALUE).build());
             small.initialize();
             warm.export();
             warm.stop(); // a stopped run lets the next one have the prefix (one live run per prefix and directory)

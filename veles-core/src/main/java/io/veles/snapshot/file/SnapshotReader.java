@@ -252,17 +252,26 @@ public final class SnapshotReader implements Closeable {
      * payload's bytes are copied as they are, a buffer at a time, and the old trailer is checked
      * as they go, so that a damaged source fails the conversion. A signed snapshot is signed
      * again with {@code key}, which it needs: a conversion never drops a signature silently.
-     * Returns the new manifest.
+     * Returns the new manifest; {@link #manifest()} stays the one read.
      */
     public Manifest transcode(Codec newCodec, int level, SnapshotKey key, OutputStream sink) throws IOException {
+        return transcode(newCodec, level, key, sink, manifest);
+    }
+
+    /**
+     * As {@link #transcode(Codec, int, SnapshotKey, OutputStream)}, writing {@code as} for the
+     * manifest (its codec and level set to the new ones): a copy renamed or annotated. What it
+     * says of the payload (size, units, classes) must stay this snapshot's.
+     */
+    public Manifest transcode(Codec newCodec, int level, SnapshotKey key, OutputStream sink, Manifest as)
+            throws IOException {
         if (signed && key == null) {
             throw new SnapshotException(source + " is signed: give its key to convert it (the copy is signed again)");
         }
         int checkedLevel = newCodec.checkLevel(level);
         startPayload();
-        manifest.codec = newCodec.argument();
-        manifest.level = checkedLevel;
-        byte[] manifestBytes = SnapshotWriter.JSON.writeValueAsBytes(manifest);
+        Manifest converted = as.toBuilder().codec(newCodec.argument()).level(checkedLevel).build();
+        byte[] manifestBytes = SnapshotWriter.JSON.writeValueAsBytes(converted);
         try (OutputStream compressed = newCodec.compress(sink, checkedLevel)) {
             CrcOutputStream out = new CrcOutputStream(compressed, key == null ? null : key.newMac());
             DataOutputStream data = new DataOutputStream(out);
@@ -278,7 +287,7 @@ public final class SnapshotReader implements Closeable {
             SnapshotWriter.writeTrailer(data, out);
             data.flush();
         }
-        return manifest;
+        return converted;
     }
 
     private void copy(CrcInputStream.Limited part, OutputStream out, long length) throws IOException {

@@ -14,7 +14,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Writes one snapshot of a main workflow as a stream of its codec: header and manifest, payload,
@@ -112,7 +112,8 @@ public final class SnapshotWriter {
 
     /**
      * Writes {@code root}'s state to {@code sink} and closes it. {@code manifest} carries what the
-     * caller knows (name, run ids, info); the rest is filled in here. Returns the manifest written.
+     * caller knows (name, run ids, info); the rest is filled in on a copy, which is returned: the
+     * manifest written.
      */
     public static Manifest write(Workflow root, Manifest manifest, Options options, OutputStream sink)
             throws IOException {
@@ -125,29 +126,31 @@ public final class SnapshotWriter {
         return prepared.manifest();
     }
 
-    /** Measures {@code root}'s state and completes {@code manifest}; nothing is written. */
+    /**
+     * Measures {@code root}'s state and completes a copy of {@code manifest} (see
+     * {@link Prepared#manifest()}); nothing is written.
+     */
     public static Prepared prepare(Workflow root, Manifest manifest, Options options) throws IOException {
         GraphWriter.Layout layout = GraphWriter.measure(root);
-        manifest.workflowClass = root.getClass().getName();
-        manifest.workflowName = root.name();
-        manifest.writer = Version.writer();
+        Manifest.Builder completed = manifest.toBuilder()
+                .workflowClass(root.getClass().getName())
+                .workflowName(root.name())
+                .writer(Version.writer())
+                .codec(options.codec().argument())
+                .level(options.level())
+                .payloadBytes(layout.payloadBytes())
+                .units(layout.units())
+                .classes(layout.classes())
+                .filters(options.shuffle() ? List.of("shuffle") : List.of())
+                .codeFingerprint(CodeFingerprint.of(layout.classes(), root.getClass().getClassLoader()));
         if (manifest.created == null) {
-            manifest.created = Instant.now().toString();
+            completed.created(Instant.now().toString());
         }
-        manifest.codec = options.codec().argument();
-        manifest.level = options.level();
-        manifest.payloadBytes = layout.payloadBytes();
-        manifest.units = layout.units();
-        manifest.classes = layout.classes();
-        manifest.filters = new ArrayList<>();
-        if (options.shuffle()) {
-            manifest.filters.add("shuffle");
-        }
-        manifest.codeFingerprint = CodeFingerprint.of(layout.classes(), root.getClass().getClassLoader());
         if (options.codeBackup() != null) {
-            manifest.info.put("code_backup_bytes", options.codeBackup().length);
+            completed.info("code_backup_bytes", options.codeBackup().length);
         }
-        return new Prepared(layout, manifest, JSON.writeValueAsBytes(manifest));
+        Manifest written = completed.build();
+        return new Prepared(layout, written, JSON.writeValueAsBytes(written));
     }
 
     static int flags(boolean signed, boolean hasCode, boolean shuffled) {

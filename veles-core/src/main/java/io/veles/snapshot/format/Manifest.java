@@ -1,8 +1,12 @@
 package io.veles.snapshot.format;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonPOJOBuilder;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,38 +17,225 @@ import java.util.Map;
  * inspect and check a snapshot without reading its state, and to compare its classes with the
  * code before restoring. Unknown properties are ignored so that older readers accept newer
  * manifests of the same format version.
+ *
+ * <p>Immutable, so that a manifest handed out (by a reader, or a writer's result) never changes
+ * under its holder: a changed manifest is a copy, from {@link #toBuilder()}. The lists and the
+ * {@code info} map are unmodifiable; values inside {@code info} read from JSON are as parsed.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonDeserialize(builder = Manifest.Builder.class)
 public final class Manifest {
+    // Declared in the order the JSON has always had: snapshots already written compare byte for byte.
     /** Snapshot name, {@code <prefix>_<suffix>}. */
-    public String name;
-    public String workflowClass;
-    public String workflowName;
+    public final String name;
+    public final String workflowClass;
+    public final String workflowName;
     /** Launcher's run id and log id. */
-    public String id;
-    public String logId;
+    public final String id;
+    public final String logId;
     /** Creation time, ISO-8601 UTC. */
-    public String created;
+    public final String created;
     /** The library that wrote it, e.g. "veles-java 0.1.0". */
-    public String writer;
+    public final String writer;
     /** The compression argument value (gz, xz, ...) and level used. */
-    public String codec;
-    public int level;
+    public final String codec;
+    public final int level;
     /** SHA-256 over the class files of the captured classes. */
-    public String codeFingerprint;
-    public long payloadBytes;
+    public final String codeFingerprint;
+    public final long payloadBytes;
     /** Filters applied to the payload before compression: {@code shuffle} (see the header flag). */
-    public List<String> filters = new ArrayList<>();
-    public List<UnitSummary> units = new ArrayList<>();
-    public List<ClassDescription> classes = new ArrayList<>();
+    public final List<String> filters;
+    public final List<UnitSummary> units;
+    public final List<ClassDescription> classes;
     /** Free-form facts from the workflow (the decision's epoch and metric, the suffix...). */
-    public Map<String, Object> info = new LinkedHashMap<>();
+    public final Map<String, Object> info;
+
+    /** An empty manifest: what a caller passes to a writer when it knows nothing to add. */
+    public Manifest() {
+        this(new Builder());
+    }
+
+    private Manifest(Builder b) {
+        name = b.name;
+        workflowClass = b.workflowClass;
+        workflowName = b.workflowName;
+        id = b.id;
+        logId = b.logId;
+        created = b.created;
+        writer = b.writer;
+        codec = b.codec;
+        level = b.level;
+        codeFingerprint = b.codeFingerprint;
+        payloadBytes = b.payloadBytes;
+        filters = unmodifiable(b.filters);
+        units = unmodifiable(b.units);
+        classes = unmodifiable(b.classes);
+        info = b.info == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(b.info));
+    }
+
+    // Not List.copyOf: a manifest read from hostile JSON may hold nulls, which the reader reports.
+    private static <T> List<T> unmodifiable(List<T> list) {
+        return list == null ? null : Collections.unmodifiableList(new ArrayList<>(list));
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this manifest's values, to make a changed copy. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
 
     /** The {@code count} largest units, largest first. */
     public List<UnitSummary> largestUnits(int count) {
         List<UnitSummary> sorted = new ArrayList<>(units);
         sorted.sort(Comparator.comparingLong(UnitSummary::bytes).reversed());
         return sorted.subList(0, Math.min(count, sorted.size()));
+    }
+
+    /**
+     * Collects a manifest's values. Also how JSON is read: a property the JSON lacks keeps the
+     * default here (empty lists and info, as a manifest always had).
+     */
+    @JsonPOJOBuilder(withPrefix = "")
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public static final class Builder {
+        private String name;
+        private String workflowClass;
+        private String workflowName;
+        private String id;
+        private String logId;
+        private String created;
+        private String writer;
+        private String codec;
+        private int level;
+        private String codeFingerprint;
+        private long payloadBytes;
+        private List<String> filters = new ArrayList<>();
+        private List<UnitSummary> units = new ArrayList<>();
+        private List<ClassDescription> classes = new ArrayList<>();
+        private Map<String, Object> info = new LinkedHashMap<>();
+
+        private Builder() {
+        }
+
+        private Builder(Manifest m) {
+            name = m.name;
+            workflowClass = m.workflowClass;
+            workflowName = m.workflowName;
+            id = m.id;
+            logId = m.logId;
+            created = m.created;
+            writer = m.writer;
+            codec = m.codec;
+            level = m.level;
+            codeFingerprint = m.codeFingerprint;
+            payloadBytes = m.payloadBytes;
+            filters = m.filters == null ? null : new ArrayList<>(m.filters);
+            units = m.units == null ? null : new ArrayList<>(m.units);
+            classes = m.classes == null ? null : new ArrayList<>(m.classes);
+            info = m.info == null ? null : new LinkedHashMap<>(m.info);
+        }
+
+        public Builder name(String value) {
+            name = value;
+            return this;
+        }
+
+        public Builder workflowClass(String value) {
+            workflowClass = value;
+            return this;
+        }
+
+        public Builder workflowName(String value) {
+            workflowName = value;
+            return this;
+        }
+
+        public Builder id(String value) {
+            id = value;
+            return this;
+        }
+
+        public Builder logId(String value) {
+            logId = value;
+            return this;
+        }
+
+        public Builder created(String value) {
+            created = value;
+            return this;
+        }
+
+        public Builder writer(String value) {
+            writer = value;
+            return this;
+        }
+
+        public Builder codec(String value) {
+            codec = value;
+            return this;
+        }
+
+        public Builder level(int value) {
+            level = value;
+            return this;
+        }
+
+        public Builder codeFingerprint(String value) {
+            codeFingerprint = value;
+            return this;
+        }
+
+        public Builder payloadBytes(long value) {
+            payloadBytes = value;
+            return this;
+        }
+
+        public Builder filters(List<String> value) {
+            filters = value;
+            return this;
+        }
+
+        public Builder units(List<UnitSummary> value) {
+            units = value;
+            return this;
+        }
+
+        public Builder classes(List<ClassDescription> value) {
+            classes = value;
+            return this;
+        }
+
+        /** Replaces all of {@code info}. */
+        public Builder info(Map<String, Object> value) {
+            info = value;
+            return this;
+        }
+
+        /** Adds one fact to {@code info}, replacing one of the same key. */
+        public Builder info(String key, Object value) {
+            if (info == null) {
+                info = new LinkedHashMap<>();
+            }
+            info.put(key, value);
+            return this;
+        }
+
+        /** Adds {@code facts} to {@code info}, in their order. Not a JSON property. */
+        @JsonIgnore
+        public Builder putInfo(Map<String, ?> facts) {
+            if (info == null) {
+                info = new LinkedHashMap<>();
+            }
+            info.putAll(facts);
+            return this;
+        }
+
+        public Manifest build() {
+            return new Manifest(this);
+        }
     }
 }

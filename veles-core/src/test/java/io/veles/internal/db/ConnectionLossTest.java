@@ -124,8 +124,9 @@ class ConnectionLossTest {
     void underOnFailureWarnTheRunGoesOnAndTheNextSnapshotIsStored(TestDatabase db) throws Exception {
         connect(db);
         LoopWorkflow workflow = new LoopWorkflow(3, 10, -1);
-        Snapshotter snapshotter = Snapshotter.create(workflow, new SnapshotSettings("loop", dir.toString(), Codec.GZIP,
-                -1, 1, 0, odbc, table, SnapshotSettings.DEFAULT_SIZE_WARNING).withOnFailure(SnapshotSettings.FailurePolicy.WARN));
+        Snapshotter snapshotter = Snapshotter.create(workflow, SnapshotSettings.builder().prefix("loop")
+                .directory(dir.toString()).compression(Codec.GZIP).odbc(odbc).table(table)
+                .onFailure(SnapshotSettings.FailurePolicy.WARN).build());
         workflow.initialize();
         workflow.run();
         snapshotter.export();

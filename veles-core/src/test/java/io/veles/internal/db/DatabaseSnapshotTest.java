@@ -50,8 +50,8 @@ class DatabaseSnapshotTest {
     }
 
     private SnapshotSettings settings(String table, Codec codec) {
-        return new SnapshotSettings("loop", dir.toString(), codec, -1, 1, 0, odbc, table,
-                SnapshotSettings.DEFAULT_SIZE_WARNING);
+        return SnapshotSettings.builder().prefix("loop").directory(dir.toString()).compression(codec).odbc(odbc)
+                .table(table).build();
     }
 
     static Stream<Arguments> everyDatabaseAndCodec() {

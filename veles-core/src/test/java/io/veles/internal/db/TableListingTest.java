@@ -56,9 +56,7 @@ class TableListingTest {
     }
 
     private static void insert(SnapshotTable rows, String name, LoopWorkflow workflow, String note) {
-        Manifest manifest = new Manifest();
-        manifest.name = name;
-        manifest.info.put("note", note);
+        Manifest manifest = Manifest.builder().name(name).info("note", note).build();
         String id = "00000000-0000-0000-0000-00000000000" + (name.startsWith("big") ? "1" : "2");
         rows.insert(SnapshotRow.of(Instant.now(), id, id, "loop", name, Codec.GZIP.argument()),
                 out -> SnapshotWriter.write(workflow, manifest, Codec.GZIP, 1, out));

@@ -1,9 +1,6 @@
 package io.veles.snapshot.file;
 
 import io.veles.snapshot.format.Manifest;
-import io.veles.snapshot.file.CrcOutputStream;
-import io.veles.snapshot.file.SnapshotReader;
-import io.veles.snapshot.file.SnapshotWriter;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.veles.internal.pickle.GraphWriter;
@@ -31,8 +28,8 @@ class ForgedRootTest {
     /** {@code root}'s state under a manifest that names {@code claimed} as its workflow. */
     private static byte[] forged(Workflow root, Class<? extends Workflow> claimed) throws Exception {
         SnapshotWriter.Options options = SnapshotWriter.Options.of(Codec.NONE, -1);
-        Manifest manifest = SnapshotWriter.prepare(root, new Manifest(), options).manifest();
-        manifest.workflowClass = claimed.getName();
+        Manifest manifest = SnapshotWriter.prepare(root, new Manifest(), options).manifest().toBuilder()
+                .workflowClass(claimed.getName()).build();
         GraphWriter.Layout layout = GraphWriter.measure(root);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         CrcOutputStream content = new CrcOutputStream(bytes, null);

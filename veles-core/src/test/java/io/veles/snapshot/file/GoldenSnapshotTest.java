@@ -1,7 +1,6 @@
 package io.veles.snapshot.file;
 
 import io.veles.snapshot.format.SnapshotKey;
-import io.veles.snapshot.file.SnapshotReader;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

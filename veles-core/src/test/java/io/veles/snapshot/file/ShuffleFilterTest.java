@@ -1,8 +1,6 @@
 package io.veles.snapshot.file;
 
 import io.veles.snapshot.format.Manifest;
-import io.veles.snapshot.file.SnapshotReader;
-import io.veles.snapshot.file.SnapshotWriter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.veles.pickle.RestoreRules;

@@ -3,8 +3,6 @@ package io.veles.snapshot.file;
 import io.veles.snapshot.format.Manifest;
 import io.veles.snapshot.format.SnapshotFormat;
 import io.veles.snapshot.format.SnapshotKey;
-import io.veles.snapshot.file.SnapshotReader;
-import io.veles.snapshot.file.SnapshotWriter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -59,8 +57,7 @@ class SignatureTest {
 
     private static byte[] write(SnapshotKey key) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        Manifest manifest = new Manifest();
-        manifest.name = "model_1";
+        Manifest manifest = Manifest.builder().name("model_1").build();
         SnapshotWriter.write(new Model(), manifest, Codec.NONE, -1, key, out);
         return out.toByteArray();
     }

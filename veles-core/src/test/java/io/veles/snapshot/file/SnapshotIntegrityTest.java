@@ -2,7 +2,6 @@ package io.veles.snapshot.file;
 
 import io.veles.snapshot.format.Manifest;
 import io.veles.snapshot.format.SnapshotFormat;
-import io.veles.snapshot.file.SnapshotReader;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

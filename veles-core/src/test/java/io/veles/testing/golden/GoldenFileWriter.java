@@ -75,10 +75,7 @@ public final class GoldenFileWriter {
     }
 
     private static Manifest manifest() {
-        Manifest manifest = new Manifest();
-        manifest.name = ROW_NAME;
-        manifest.created = CREATED;
-        return manifest;
+        return Manifest.builder().name(ROW_NAME).created(CREATED).build();
     }
 
     /** One thread, so that the bytes depend on nothing but the state and the codec. */
@@ -101,9 +98,7 @@ public final class GoldenFileWriter {
     }
 
     private static void writeQuietly(GoldenWorkflow workflow, OutputStream out) throws IOException {
-        Manifest manifest = manifest();
-        manifest.id = ROW_ID;
-        manifest.logId = ROW_ID;
+        Manifest manifest = manifest().toBuilder().id(ROW_ID).logId(ROW_ID).build();
         SnapshotWriter.write(workflow, manifest, options(Codec.GZIP), out);
     }
 }

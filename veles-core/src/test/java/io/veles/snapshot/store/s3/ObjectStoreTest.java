@@ -200,8 +200,7 @@ class ObjectStoreTest {
     }
 
     static byte[] snapshotBytes(LoopWorkflow workflow, Codec codec) {
-        Manifest manifest = new Manifest();
-        manifest.name = "loop";
+        Manifest manifest = Manifest.builder().name("loop").build();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             SnapshotWriter.write(workflow, manifest, codec, -1, out);

@@ -1,0 +1,158 @@
+package io.veles.snapshot;
+
+import io.veles.errors.SnapshotException;
+import io.veles.progress.Progress;
+import io.veles.snapshot.format.Manifest;
+import io.veles.snapshot.file.SnapshotWriter;
+import io.veles.snapshot.store.NewSnapshot;
+import io.veles.snapshot.store.SnapshotStore;
+import io.veles.snapshot.store.StoredSnapshot;
+import io.veles.internal.util.ByteCounts;
+import io.veles.workflow.Workflow;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The background half of an asynchronous snapshot: copies the state into memory while the
+ * workflow waits, then compresses and stores the copy on its own thread. Holds at most one write
+ * in flight. {@link Snapshotter} decides when to write and what, and applies the failure policy
+ * to what {@link #collect()} returns; this class owns the thread, the copy and the pending write.
+ */
+final class BackgroundWrites {
+    // Under the snapshotter's name: these lines are its snapshots, as users read them.
+    private static final Logger LOG = LoggerFactory.getLogger(Snapshotter.class);
+
+    /**
+     * One snapshot to store in the background.
+     *
+     * @param target      the store it goes to
+     * @param entry       its name and facts in the store
+     * @param manifest    what the snapshotter puts in its manifest; the writer completes a copy
+     * @param options     codec, level, key and code backup
+     * @param destination where it goes, for messages
+     * @param runsCovered the snapshotter's runs it saves, given back if it fails
+     * @param onStored    run on the background thread once it is stored, with the manifest written
+     *                    (record it, retention)
+     */
+    record Write(SnapshotStore target, NewSnapshot entry, Manifest manifest, SnapshotWriter.Options options,
+                 String destination, int runsCovered, BiConsumer<StoredSnapshot, Manifest> onStored) {
+    }
+
+    /** A background write that failed: why, and the runs it was to save. */
+    record Failure(SnapshotException error, int runsCovered) {
+    }
+
+    private ExecutorService executor;
+    private Future<?> inFlight;
+    private int inFlightRuns;
+    private StateCopy copy;
+    private volatile String writingTo; // the destination of the snapshot being stored now
+
+    /**
+     * Copies {@code main}'s state into memory now and leaves compressing and storing it to the
+     * background thread. Returns the manifest being written, or null, having written nothing, when
+     * the copy would exceed {@code memoryLimit} bytes: the caller then writes synchronously. The
+     * caller has collected the previous write.
+     */
+    Manifest start(Workflow main, Write write, long memoryLimit) {
+        if (copy == null) {
+            copy = new StateCopy();
+        }
+        StateCopy state = copy; // free: at most one snapshot is in flight, and it was collected
+        SnapshotWriter.Options options = write.options();
+        Manifest manifest;
+        try {
+            SnapshotWriter.Prepared prepared = SnapshotWriter.prepare(main, write.manifest(), options);
+            long bytes = prepared.containerBytes(options);
+            if (bytes > memoryLimit) {
+                copy = null; // the kept pieces are no use to a state this size
+                LOG.info("snapshot {} needs a {} copy, above snapshotter.async_memory_mb ({}): writing it synchronously",
+                        write.destination(), ByteCounts.format(bytes), ByteCounts.format(memoryLimit));
+                return null;
+            }
+            manifest = prepared.manifest();
+            state.reset();
+            state.trimTo(bytes);
+            SnapshotWriter.writeContainer(main, prepared, options, state);
+        } catch (IOException e) {
+            throw new SnapshotException("cannot copy the state for snapshot " + write.destination() + ": "
+                    + e.getMessage(), e);
+        }
+        if (executor == null) {
+            executor = Executors.newSingleThreadExecutor(runnable -> {
+                Thread thread = new Thread(runnable, "veles-snapshot");
+                thread.setDaemon(true);
+                return thread;
+            });
+        }
+        inFlightRuns = write.runsCovered();
+        inFlight = executor.submit(() -> {
+            store(write, manifest, state);
+            return null;
+        });
+        return manifest;
+    }
+
+    private void store(Write write, Manifest manifest, StateCopy state) throws IOException {
+        SnapshotWriter.Options options = write.options();
+        writingTo = write.destination();
+        StoredSnapshot stored;
+        try {
+            stored = write.target().write(write.entry(), out -> {
+                try (OutputStream compressed = Progress.trackInBackground(options.codec().compress(out,
+                        options.level(), options.threads()), "writing " + manifest.name, state.size())) {
+                    state.writeTo(compressed);
+                }
+            });
+        } finally {
+            writingTo = null;
+        }
+        LOG.info("snapshot {}: {} of state, {} stored ({}, written in the background)", stored.location(),
+                ByteCounts.format(manifest.payloadBytes), ByteCounts.format(stored.bytes()), options.codec().argument());
+        write.onStored().accept(stored, manifest);
+    }
+
+    /** The destination of the snapshot this thread is storing at this moment, or null. */
+    String writingTo() {
+        return writingTo;
+    }
+
+    /**
+     * Waits for the write in flight, if any. Returns its failure, or null when it was stored or
+     * none was in flight. Interrupted, it throws: the wait, not the snapshot, failed.
+     */
+    Failure collect() {
+        Future<?> pending = inFlight;
+        if (pending == null) {
+            return null;
+        }
+        inFlight = null;
+        try {
+            pending.get();
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SnapshotException("interrupted while a snapshot was being written in the background", e);
+        } catch (ExecutionException e) {
+            SnapshotException failure = e.getCause() instanceof SnapshotException ? (SnapshotException) e.getCause()
+                    : new SnapshotException("snapshot failed in the background: " + e.getCause(), e.getCause());
+            return new Failure(failure, inFlightRuns);
+        }
+    }
+
+    /** Ends the thread once the write in flight, if any, is done, and drops the copy's memory. */
+    void close() {
+        if (executor != null) {
+            executor.shutdown();
+            executor = null;
+        }
+        copy = null;
+    }
+}

@@ -1,0 +1,71 @@
+package io.veles.snapshot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.veles.config.Config;
+import io.veles.config.ConfigException;
+import io.veles.snapshot.codec.Codec;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The builder says the same as the record it builds, and checks what the record checks. */
+class SnapshotSettingsTest {
+    private static final SnapshotSettings EVERY_VALUE_SET = SnapshotSettings.builder().prefix("wine")
+            .directory("snaps").compression(Codec.XZ).compressionLevel(3).interval(5).timeInterval(2.5)
+            .odbc("DRIVER={SQLite3};DATABASE=x.db").table("t").sizeWarningBytes(123L << 20).codeBackup(true)
+            .onFailure(SnapshotSettings.FailurePolicy.WARN).async(false).asyncMemoryBytes(7).keepLast(1)
+            .keepEveryHours(2).keepBest(3).build();
+
+    @Test
+    void aBuilderWithOnlyAPrefixGivesTheDefaults() {
+        SnapshotSettings built = SnapshotSettings.builder().prefix("wine").build();
+
+        assertThat(built).isEqualTo(SnapshotSettings.defaults("wine"));
+        assertThat(built.compression()).isEqualTo(Codec.GZIP);
+        assertThat(built.directory()).isEqualTo(SnapshotSettings.DEFAULT_DIRECTORY);
+        assertThat(built.async()).isTrue();
+        assertThat(built.retention()).isNull();
+    }
+
+    @Test
+    void everyValueReachesItsComponentAndToBuilderGivesThemBack() {
+        SnapshotSettings s = EVERY_VALUE_SET;
+
+        assertThat(List.of(s.prefix(), s.directory(), s.compression(), s.compressionLevel(), s.interval(),
+                s.timeInterval(), s.odbc(), s.table(), s.sizeWarningBytes(), s.codeBackup(), s.onFailure(), s.async(),
+                s.asyncMemoryBytes(), s.keepLast(), s.keepEveryHours(), s.keepBest()))
+                .containsExactly("wine", "snaps", Codec.XZ, 3, 5, 2.5, "DRIVER={SQLite3};DATABASE=x.db", "t",
+                        123L << 20, true, SnapshotSettings.FailurePolicy.WARN, false, 7L, 1, 2.0, 3);
+        assertThat(s.toBuilder().build()).isEqualTo(s);
+    }
+
+    @Test
+    void theWithMethodsChangeOnlyWhatTheyName() {
+        SnapshotSettings s = EVERY_VALUE_SET;
+
+        assertThat(s.withOnFailure(SnapshotSettings.FailurePolicy.FAIL))
+                .isEqualTo(s.toBuilder().onFailure(SnapshotSettings.FailurePolicy.FAIL).build());
+        assertThat(s.withAsync(true, 9)).isEqualTo(s.toBuilder().async(true).asyncMemoryBytes(9).build());
+        assertThat(s.withRetention(0, 0, 0)).isEqualTo(s.toBuilder().keepLast(0).keepEveryHours(0).keepBest(0).build());
+        SnapshotSettings other = SnapshotSettings.defaults("other");
+        assertThat(s.withLocationOf(other)).isEqualTo(s.toBuilder().prefix("other").directory(other.directory())
+                .odbc(null).table(null).codeBackup(false).keepLast(0).keepEveryHours(0).keepBest(0).build());
+    }
+
+    @Test
+    void aConfigSectionOverridesOnlyTheKeysItHas() {
+        Config config = Config.parse(List.of("snapshotter.interval=4", "snapshotter.keep_last=2"));
+
+        assertThat(SnapshotSettings.from(config.section("snapshotter"), EVERY_VALUE_SET))
+                .isEqualTo(EVERY_VALUE_SET.toBuilder().interval(4).keepLast(2).build());
+    }
+
+    @Test
+    void buildChecksAsTheRecordDoes() {
+        assertThatThrownBy(() -> SnapshotSettings.builder().build())
+                .isInstanceOf(ConfigException.class).hasMessage("snapshotter.prefix: must not be empty");
+        assertThatThrownBy(() -> SnapshotSettings.builder().prefix("w").interval(0).build())
+                .isInstanceOf(ConfigException.class).hasMessage("snapshotter.interval: must be at least 1, got 0");
+    }
+}
