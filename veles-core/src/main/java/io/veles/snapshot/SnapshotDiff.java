@@ -233,7 +233,20 @@ public final class SnapshotDiff {
         return x.equals(y); // JDK values and saved enum constants
     }
 
-    private static boolean isNumericArray(Object value) {
+    /**
+     * The statistics {@code diff} reports for two numeric arrays of equal length (the report's
+     * per-snapshot change of a field): zeros when they are equal.
+     */
+    public static Difference compareArrays(String unit, String field, Object x, Object y) {
+        if (!isNumericArray(x) || !isNumericArray(y) || Array.getLength(x) != Array.getLength(y)) {
+            throw new IllegalArgumentException("compareArrays takes two numeric arrays of one length");
+        }
+        Difference d = arrays(unit, field, x, y);
+        return d != null ? d : new Difference(unit, field, "equal", 0, 0, 0);
+    }
+
+    /** True for a primitive array of numbers (booleans are not). */
+    public static boolean isNumericArray(Object value) {
         return value != null && value.getClass().isArray() && value.getClass().getComponentType().isPrimitive()
                 && value.getClass().getComponentType() != boolean.class;
     }
