@@ -69,7 +69,7 @@ public final class RunReport {
         for (SnapshotPruning.Decision decision : SnapshotPruning.plan(store, options.retention(), SnapshotPruning.Filter.ALL)) {
             kept.put(decision.entry().snapshot().key(), decision.kept() ? decision.reason() : null);
         }
-        Set<Integer> histogramAt = Set.of(0, (entries.size() - 1) / 2, entries.size() - 1);
+        Set<Integer> histogramAt = new java.util.HashSet<>(List.of(0, (entries.size() - 1) / 2, entries.size() - 1));
         ObjectNode root = json.objectNode();
         root.put("store", shown);
         root.put("generated", Instant.now().toString());
