@@ -91,6 +91,7 @@ public final class RunReport {
             track(i, entry.name(), arrays, previous, histogramAt.contains(i));
             previous = arrays;
         }
+        previous = null; // the last arrays go before the diff reads its two snapshots
         root.set("units", units(entries));
         root.set("fields", fields());
         root.set("compare", compare(entries, options));
