@@ -123,12 +123,37 @@ public final class RunReport {
                         + " are not on the class path (give them with --class-path): weights are not shown");
                 return new Read(null, null);
             }
+            if (entry.manifest().payloadBytes > Runtime.getRuntime().maxMemory() / HEAP_SHARE) {
+                reader.verify();
+                tooLarge(entry);
+                return new Read(null, null);
+            }
             return new Read(reader.readSaved(RestoreRules.forWorkflow(type)), null);
         } catch (SnapshotException | IOException e) {
             return new Read(null, oneLine(e));
         } catch (OutOfMemoryError e) {
-            note(entry.name() + " is too large to read within this heap (-Xmx): its weights are left out");
-            return new Read(null, "not checked: too large to read within this heap");
+            tooLarge(entry);
+            return verifyOnly(store, entry);
+        }
+    }
+
+    /**
+     * A state read as data takes about its size in the heap, and the previous snapshot's arrays
+     * are held beside it: a state over this share of the heap is verified, not read.
+     */
+    private static final int HEAP_SHARE = 3;
+
+    private void tooLarge(SnapshotListing.Entry entry) {
+        note(entry.name() + " holds more state than this heap can read beside the previous snapshot's arrays:"
+                + " it is verified, its weights are left out (give a larger -Xmx)");
+    }
+
+    private static Read verifyOnly(SnapshotStore store, SnapshotListing.Entry entry) {
+        try (SnapshotReader reader = Snapshots.open(store, entry.snapshot(), entry.source(), null)) {
+            reader.verify();
+            return new Read(null, null);
+        } catch (SnapshotException | IOException e) {
+            return new Read(null, oneLine(e));
         }
     }
 
