@@ -192,6 +192,12 @@ class ReportCommandTest {
         assertThat(empty.stderr().strip()).startsWith("veles: error: ").contains("holds no snapshot");
         assertThat(dir.resolve("empty.html")).doesNotExist();
 
+        VelesProcess mistyped = VelesProcess.run(dir, "snapshot", "report", "snaps", "-o", "mistyped.html",
+                "--compare", "wine_2_3.77", "wine_99");
+        assertThat(mistyped.exitCode()).isNotZero();
+        assertThat(mistyped.stderr().strip().lines()).singleElement().asString().contains("--compare wine_99");
+        assertThat(dir.resolve("mistyped.html")).doesNotExist();
+
         VelesProcess toDirectory = VelesProcess.run(dir, "snapshot", "report", "snaps", "-o", "empty");
         assertThat(toDirectory.exitCode()).isNotZero();
         assertThat(toDirectory.stderr().strip().lines()).singleElement().asString().contains("is a directory");

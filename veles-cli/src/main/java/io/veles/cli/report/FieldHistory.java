@@ -1,6 +1,7 @@
 package io.veles.cli.report;
 
 import io.veles.snapshot.SnapshotDiff;
+import java.lang.reflect.Array;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,12 +26,12 @@ final class FieldHistory {
 
     /** Records the field as snapshot {@code index} holds it; {@code previous} is its value one snapshot before, or null. */
     void record(int index, String snapshot, Object array, Object previous, boolean histogram) {
-        length = java.lang.reflect.Array.getLength(array);
+        length = Array.getLength(array);
         type = array.getClass().getComponentType().getName();
         if (histogram) {
             histograms.add(Histogram.of(snapshot, index, array));
         }
-        if (previous != null && java.lang.reflect.Array.getLength(previous) == length) {
+        if (previous != null && Array.getLength(previous) == length) {
             SnapshotDiff.Difference d = SnapshotDiff.compareArrays("", name, previous, array);
             changes.add(new Change(index, d.averageRelative(), d.average(), d.maximum()));
         }

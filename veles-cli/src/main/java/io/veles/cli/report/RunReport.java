@@ -20,11 +20,15 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Gathers what the report page shows of a store's snapshots. The snapshots are read one at a time,
@@ -48,7 +52,7 @@ public final class RunReport {
 
     private final JsonNodeFactory json = JsonNodeFactory.instance;
     private final Map<String, FieldHistory> fields = new LinkedHashMap<>();
-    private final List<String> notes = new java.util.ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
     private int fieldsLeftOut;
 
     private RunReport() {
@@ -69,7 +73,10 @@ public final class RunReport {
         for (SnapshotPruning.Decision decision : SnapshotPruning.plan(store, options.retention(), SnapshotPruning.Filter.ALL)) {
             kept.put(decision.entry().snapshot().key(), decision.kept() ? decision.reason() : null);
         }
-        Set<Integer> histogramAt = new java.util.HashSet<>(List.of(0, (entries.size() - 1) / 2, entries.size() - 1));
+        // a mistyped --compare fails now, not after every snapshot was read
+        String compareA = compareSource(options.compareA(), entries, entries.get(0).source());
+        String compareB = compareSource(options.compareB(), entries, entries.get(entries.size() - 1).source());
+        Set<Integer> histogramAt = new HashSet<>(List.of(0, (entries.size() - 1) / 2, entries.size() - 1));
         ObjectNode root = json.objectNode();
         root.put("store", shown);
         root.put("generated", Instant.now().toString());
@@ -94,7 +101,7 @@ public final class RunReport {
         previous = null; // the last arrays go before the diff reads its two snapshots
         root.set("units", units(entries));
         root.set("fields", fields());
-        root.set("compare", compare(entries, options));
+        root.set("compare", compare(compareA, compareB, options.loader()));
         ArrayNode noteArray = root.putArray("notes");
         notes.forEach(noteArray::add);
         if (fieldsLeftOut > 0) {
@@ -236,8 +243,8 @@ public final class RunReport {
     }
 
     /** A field a model trains (weights, biases...): shown first; the others fold away. */
-    private static final java.util.regex.Pattern PARAMETER =
-            java.util.regex.Pattern.compile("(?i)(weights?|bias(es)?|kernel|gamma|beta|embeddings?)");
+    private static final Pattern PARAMETER =
+            Pattern.compile("(?i)(weights?|bias(es)?|kernel|gamma|beta|embeddings?)");
 
     private static boolean isParameter(String field) {
         return PARAMETER.matcher(field.substring(field.lastIndexOf('.') + 1)).matches();
@@ -245,8 +252,8 @@ public final class RunReport {
 
     private ArrayNode fields() {
         ArrayNode array = json.arrayNode();
-        List<FieldHistory> ordered = new java.util.ArrayList<>(fields.values());
-        ordered.sort(java.util.Comparator.comparing(history -> !isParameter(history.name))); // stable: in the units' order
+        List<FieldHistory> ordered = new ArrayList<>(fields.values());
+        ordered.sort(Comparator.comparing(history -> !isParameter(history.name))); // stable: in the units' order
         for (FieldHistory history : ordered) {
             ObjectNode node = array.addObject();
             node.put("name", history.name);
@@ -276,15 +283,13 @@ public final class RunReport {
     }
 
     /** The field-by-field diff of two snapshots, as {@code veles snapshot diff} computes it. */
-    private ObjectNode compare(List<SnapshotListing.Entry> entries, Options options) {
-        String a = options.compareA() != null ? resolve(options.compareA(), entries) : entries.get(0).source();
-        String b = options.compareB() != null ? resolve(options.compareB(), entries) : entries.get(entries.size() - 1).source();
+    private ObjectNode compare(String a, String b, ClassLoader loader) {
         ObjectNode node = json.objectNode();
         node.put("a", Secrets.redact(a));
         node.put("b", Secrets.redact(b));
         ArrayNode differences = node.putArray("differences");
         try {
-            for (SnapshotDiff.Difference d : SnapshotDiff.compare(a, b, true, options.loader())) {
+            for (SnapshotDiff.Difference d : SnapshotDiff.compare(a, b, true, loader)) {
                 ObjectNode dn = differences.addObject();
                 dn.put("unit", d.unit());
                 dn.put("field", d.field());
@@ -303,8 +308,14 @@ public final class RunReport {
         return node;
     }
 
-    /** A snapshot named as the store lists it (its name, file name or source), else taken as a source. */
-    private static String resolve(String named, List<SnapshotListing.Entry> entries) {
+    /**
+     * The source of a snapshot named as the store lists it (its name, file name or source), else
+     * {@code named} itself if it opens as a snapshot; {@code fallback} when nothing is named.
+     */
+    private static String compareSource(String named, List<SnapshotListing.Entry> entries, String fallback) {
+        if (named == null) {
+            return fallback;
+        }
         for (SnapshotListing.Entry entry : entries) {
             String key = entry.snapshot().key();
             if (named.equals(entry.name()) || named.equals(key) || named.equals(key.substring(key.lastIndexOf('/') + 1))
@@ -312,7 +323,12 @@ public final class RunReport {
                 return entry.source();
             }
         }
-        return named;
+        try (SnapshotReader reader = Snapshots.open(named)) {
+            return named;
+        } catch (SnapshotException | IOException e) {
+            throw new SnapshotException("--compare " + named + " is neither a snapshot of the store nor a snapshot to open: "
+                    + oneLine(e));
+        }
     }
 
     private static String describe(Retention retention) {
