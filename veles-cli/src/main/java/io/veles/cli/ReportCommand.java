@@ -1,5 +1,6 @@
 package io.veles.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.veles.cli.report.ReportPage;
 import io.veles.cli.report.RunReport;
@@ -77,6 +78,14 @@ final class ReportCommand implements Callable<Integer> {
         byte[] page = ReportPage.render(data).getBytes(StandardCharsets.UTF_8);
         write(page);
         System.out.printf("wrote %s (%s, %d snapshots)%n", output, ByteCounts.format(page.length), data.get("snapshots").size());
+        long broken = 0;
+        for (JsonNode snapshot : data.get("snapshots")) {
+            broken += "ok".equals(snapshot.get("verify").asText()) ? 0 : 1;
+        }
+        if (broken > 0) { // the page is still written: it shows which, and why
+            System.err.printf("veles: %d snapshot%s do%s not verify (see the page's health section)%n", broken,
+                    broken == 1 ? "" : "s", broken == 1 ? "es" : "");
+        }
         if (open) {
             openInBrowser();
         }

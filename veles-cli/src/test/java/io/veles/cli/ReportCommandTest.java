@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -81,7 +82,6 @@ class ReportCommandTest {
         JsonNode status = status(loaded.stdout());
         assertThat(status.get("errors")).as(status.toString()).isEmpty();
         assertThat(status.get("done").asBoolean()).isTrue();
-        List<String> charts = JSON.convertValue(status.get("charts").fieldNames(), List.class);
         Set<String> ids = new HashSet<>();
         status.get("charts").fieldNames().forEachRemaining(ids::add);
         assertThat(ids).contains("sizes", "metric", "epoch", "interval", "codec", "units-newest", "units-run",
@@ -177,6 +177,29 @@ class ReportCommandTest {
         assertThat(state).as("the states together outgrow the heap").isGreaterThan(128L << 20);
         assertThat(data.get("notes")).isEmpty();
         assertThat(data.get("fields").toString()).contains("integrator.positions");
+    }
+
+    @Test
+    void aDamagedSnapshotIsShownAsFailingAndTheOthersStillReport() throws Exception {
+        Path damaged = Files.createDirectories(dir.resolve("damaged"));
+        Files.copy(dir.resolve("snaps/wine_1_77.36.gz"), damaged.resolve("wine_1_77.36.gz"));
+        Files.copy(dir.resolve("snaps/wine_2_3.77.gz"), damaged.resolve("wine_2_3.77.gz"));
+        byte[] whole = Files.readAllBytes(dir.resolve("snaps/wine_3_0.00.gz"));
+        Files.write(damaged.resolve("wine_3_0.00.gz"), Arrays.copyOf(whole, whole.length - 40));
+        VelesProcess report = VelesProcess.run(dir, "snapshot", "report", "damaged", "-o", "damaged.html",
+                "--compare", "wine_1_77.36", "wine_2_3.77");
+        assertThat(report.exitCode()).as(report.stderr()).isZero();
+        assertThat(report.stderr()).contains("1 snapshot does not verify");
+        JsonNode data = data(dir.resolve("damaged.html"));
+        assertThat(data.get("snapshots")).hasSize(3);
+        assertThat(data.get("snapshots").get(0).get("verify").asText()).isEqualTo("ok");
+        assertThat(data.get("snapshots").get(2).get("verify").asText()).contains("wine_3_0.00.gz");
+        assertThat(data.get("fields").get(0).get("histograms")).as("first and middle; the newest is unreadable").hasSize(2);
+
+        HeadlessChromium.Output loaded = HeadlessChromium.require().dumpDom(dir.resolve("damaged.html"));
+        assertThat(loaded.consoleLines()).isEmpty();
+        assertThat(status(loaded.stdout()).get("errors")).isEmpty();
+        assertThat(loaded.stdout()).contains("FAILED: ");
     }
 
     @Test

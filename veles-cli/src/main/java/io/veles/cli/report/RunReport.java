@@ -5,9 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.veles.pickle.RestoreRules;
 import io.veles.pickle.SavedGraph;
-import io.veles.pickle.UnitSummary;
 import io.veles.snapshot.Retention;
-import io.veles.snapshot.SnapshotDiff;
 import io.veles.snapshot.SnapshotException;
 import io.veles.snapshot.SnapshotListing;
 import io.veles.snapshot.SnapshotPruning;
@@ -74,8 +72,8 @@ public final class RunReport {
             kept.put(decision.entry().snapshot().key(), decision.kept() ? decision.reason() : null);
         }
         // a mistyped --compare fails now, not after every snapshot was read
-        String compareA = compareSource(options.compareA(), entries, entries.get(0).source());
-        String compareB = compareSource(options.compareB(), entries, entries.get(entries.size() - 1).source());
+        String compareA = Comparison.source(options.compareA(), entries, entries.get(0).source());
+        String compareB = Comparison.source(options.compareB(), entries, entries.get(entries.size() - 1).source());
         Set<Integer> histogramAt = new HashSet<>(List.of(0, (entries.size() - 1) / 2, entries.size() - 1));
         ObjectNode root = json.objectNode();
         root.put("store", shown);
@@ -99,9 +97,9 @@ public final class RunReport {
             previous = arrays;
         }
         previous = null; // the last arrays go before the diff reads its two snapshots
-        root.set("units", units(entries));
+        root.set("units", UnitSizes.of(entries));
         root.set("fields", fields());
-        root.set("compare", compare(compareA, compareB, options.loader()));
+        root.set("compare", Comparison.diff(compareA, compareB, options.loader()));
         ArrayNode noteArray = root.putArray("notes");
         notes.forEach(noteArray::add);
         if (fieldsLeftOut > 0) {
@@ -215,50 +213,6 @@ public final class RunReport {
         }
     }
 
-    /** More units than this are summed as one "other units" column: the page stays small for any workflow. */
-    static final int MAX_UNITS = 40;
-
-    /**
-     * Every unit's size in every snapshot: a row per snapshot, a column per unit name (0 where
-     * absent); beyond the {@link #MAX_UNITS} largest (by their largest size), one column of the rest.
-     */
-    private ObjectNode units(List<SnapshotListing.Entry> entries) {
-        Map<String, Long> largest = new LinkedHashMap<>();
-        for (SnapshotListing.Entry entry : entries) {
-            if (entry.manifest() != null) {
-                entry.manifest().units.forEach(unit -> largest.merge(String.valueOf(unit.name()), unit.bytes(), Math::max));
-            }
-        }
-        List<String> shown = new ArrayList<>(largest.keySet());
-        if (shown.size() > MAX_UNITS) {
-            shown.sort(Comparator.comparing(largest::get).reversed());
-            shown = new ArrayList<>(shown.subList(0, MAX_UNITS));
-        }
-        Map<String, Integer> columns = new LinkedHashMap<>();
-        shown.forEach(name -> columns.put(name, columns.size()));
-        int rest = largest.size() > columns.size() ? columns.size() : -1;
-        ObjectNode units = json.objectNode();
-        ArrayNode names = units.putArray("names");
-        columns.keySet().forEach(names::add);
-        if (rest >= 0) {
-            names.add("(" + (largest.size() - columns.size()) + " smaller units)");
-        }
-        ArrayNode rows = units.putArray("bytes");
-        for (SnapshotListing.Entry entry : entries) {
-            long[] row = new long[names.size()];
-            if (entry.manifest() != null) {
-                for (UnitSummary unit : entry.manifest().units) {
-                    row[columns.getOrDefault(String.valueOf(unit.name()), rest)] += unit.bytes();
-                }
-            }
-            ArrayNode array = rows.addArray();
-            for (long bytes : row) {
-                array.add(bytes);
-            }
-        }
-        return units;
-    }
-
     /** A field a model trains (weights, biases...): shown first; the others fold away. */
     private static final Pattern PARAMETER =
             Pattern.compile("(?i)(weights?|bias(es)?|kernel|gamma|beta|embeddings?)");
@@ -299,55 +253,6 @@ public final class RunReport {
         return array;
     }
 
-    /** The field-by-field diff of two snapshots, as {@code veles snapshot diff} computes it. */
-    private ObjectNode compare(String a, String b, ClassLoader loader) {
-        ObjectNode node = json.objectNode();
-        node.put("a", Secrets.redact(a));
-        node.put("b", Secrets.redact(b));
-        ArrayNode differences = node.putArray("differences");
-        try {
-            for (SnapshotDiff.Difference d : SnapshotDiff.compare(a, b, true, loader)) {
-                ObjectNode dn = differences.addObject();
-                dn.put("unit", d.unit());
-                dn.put("field", d.field());
-                dn.put("detail", Secrets.redact(d.detail()));
-                if (!Double.isNaN(d.maximum())) {
-                    dn.put("relative", round(d.averageRelative()));
-                    dn.put("average", round(d.average()));
-                    dn.put("max", round(d.maximum()));
-                }
-            }
-        } catch (SnapshotException e) {
-            node.put("error", oneLine(e));
-        } catch (OutOfMemoryError e) {
-            node.put("error", "cannot compare them within this heap (-Xmx)");
-        }
-        return node;
-    }
-
-    /**
-     * The source of a snapshot named as the store lists it (its name, file name or source), else
-     * {@code named} itself if it opens as a snapshot; {@code fallback} when nothing is named.
-     */
-    private static String compareSource(String named, List<SnapshotListing.Entry> entries, String fallback) {
-        if (named == null) {
-            return fallback;
-        }
-        for (SnapshotListing.Entry entry : entries) {
-            String key = entry.snapshot().key();
-            if (named.equals(entry.name()) || named.equals(key) || named.equals(key.substring(key.lastIndexOf('/') + 1))
-                    || named.equals(entry.source())) {
-                return entry.source();
-            }
-        }
-        try (SnapshotReader reader = Snapshots.open(named)) {
-            return named;
-        } catch (SnapshotException | IOException e) {
-            throw new SnapshotException("--compare " + named + " is neither a snapshot of the store nor a snapshot to open: "
-                    + oneLine(e));
-        }
-    }
-
     private static String describe(Retention retention) {
         StringBuilder text = new StringBuilder();
         if (retention.keepLast() > 0) {
@@ -363,14 +268,14 @@ public final class RunReport {
     }
 
     /** Four significant digits: what a chart can show, at a fraction of the page's size. */
-    private static double round(double value) {
+    static double round(double value) {
         if (!Double.isFinite(value) || value == 0) {
             return Double.isFinite(value) ? 0 : value;
         }
         return new BigDecimal(value).round(new MathContext(4)).doubleValue();
     }
 
-    private static String oneLine(Throwable e) {
+    static String oneLine(Throwable e) {
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         return Secrets.redact(message.lines().findFirst().orElse(""));
     }
