@@ -235,7 +235,20 @@ public final class SnapshotDiff {
         return x.equals(y); // JDK values and saved enum constants
     }
 
-    private static boolean isNumericArray(Object value) {
+    /**
+     * The statistics {@code diff} reports for two numeric arrays of equal length (the report's
+     * per-snapshot change of a field): zeros when they are equal.
+     */
+    public static Difference compareArrays(String unit, String field, Object x, Object y) {
+        if (!isNumericArray(x) || !isNumericArray(y) || Array.getLength(x) != Array.getLength(y)) {
+            throw new IllegalArgumentException("compareArrays takes two numeric arrays of one length");
+        }
+        Difference d = arrays(unit, field, x, y);
+        return d != null ? d : new Difference(unit, field, "equal", 0, 0, 0);
+    }
+
+    /** True for a primitive array of numbers (booleans are not). */
+    public static boolean isNumericArray(Object value) {
         return value != null && value.getClass().isArray() && value.getClass().getComponentType().isPrimitive()
                 && value.getClass().getComponentType() != boolean.class;
     }
@@ -247,9 +260,11 @@ public final class SnapshotDiff {
         double sum = 0;
         double max = 0;
         int differing = 0;
+        java.util.function.IntToDoubleFunction xs = elements(x);
+        java.util.function.IntToDoubleFunction ys = elements(y);
         for (int i = 0; i < n; i++) {
-            double a = ((Number) number(Array.get(x, i))).doubleValue();
-            double b = ((Number) number(Array.get(y, i))).doubleValue();
+            double a = xs.applyAsDouble(i);
+            double b = ys.applyAsDouble(i);
             double d = Math.abs(a - b);
             if (d != 0 || Double.isNaN(a) != Double.isNaN(b)) {
                 differing++;
@@ -265,8 +280,24 @@ public final class SnapshotDiff {
         return new Difference(unit, field, differing + " of " + n + " elements differ", sumRelative / n, sum / n, max);
     }
 
-    private static Object number(Object element) {
-        return element instanceof Character ? (int) (Character) element : element;
+    /** A numeric array's elements as doubles, read without boxing each (arrays of 100 MiB are common). */
+    private static java.util.function.IntToDoubleFunction elements(Object array) {
+        if (array instanceof float[] f) {
+            return i -> f[i];
+        } else if (array instanceof double[] d) {
+            return i -> d[i];
+        } else if (array instanceof int[] n) {
+            return i -> n[i];
+        } else if (array instanceof long[] l) {
+            return i -> l[i];
+        } else if (array instanceof short[] h) {
+            return i -> h[i];
+        } else if (array instanceof byte[] b) {
+            return i -> b[i];
+        } else if (array instanceof char[] c) {
+            return i -> c[i];
+        }
+        throw new IllegalArgumentException("not a numeric array: " + array.getClass().getName());
     }
 
     private static String describe(Object value) {
