@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.veles.snapshot.SnapshotDiff;
-import io.veles.snapshot.SnapshotException;
+import io.veles.errors.SnapshotException;
 import io.veles.snapshot.SnapshotListing;
 import io.veles.snapshot.Snapshots;
-import io.veles.snapshot.format.SnapshotReader;
-import io.veles.util.Secrets;
+import io.veles.snapshot.file.SnapshotReader;
+import io.veles.internal.util.Secrets;
 import java.io.IOException;
 import java.util.List;
 

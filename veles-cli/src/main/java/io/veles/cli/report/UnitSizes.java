@@ -3,7 +3,7 @@ package io.veles.cli.report;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.veles.pickle.UnitSummary;
+import io.veles.snapshot.format.UnitSummary;
 import io.veles.snapshot.SnapshotListing;
 import java.util.ArrayList;
 import java.util.Comparator;
