@@ -9,6 +9,7 @@ import io.veles.snapshot.store.TableStore;
 import io.veles.errors.SnapshotException;
 import io.veles.internal.db.OdbcSource;
 import io.veles.snapshot.store.s3.ObjectStore;
+import io.veles.snapshot.store.s3.S3Sdk;
 import io.veles.snapshot.store.s3.S3Location;
 import io.veles.snapshot.store.s3.S3Options;
 import java.nio.file.Files;
@@ -39,6 +40,7 @@ public final class SnapshotStores {
             return TableStore.open(location);
         }
         if (S3Location.isS3(location)) {
+            S3Sdk.require();
             return ObjectStore.open(S3Location.parse(location), S3Options.current());
         }
         return new DirectoryStore(Path.of(location));
@@ -62,6 +64,7 @@ public final class SnapshotStores {
             return TableStore.open(settings.odbc(), table);
         }
         if (S3Location.isS3(settings.directory())) {
+            S3Sdk.require();
             return ObjectStore.open(S3Location.parse(settings.directory()), S3Options.current());
         }
         return new DirectoryStore(Path.of(settings.directory()));
@@ -78,6 +81,7 @@ public final class SnapshotStores {
             throw new SnapshotException("no snapshot named: give a file, a directory, an odbc:// source or an s3:// location");
         }
         if (S3Location.isS3(source)) {
+            S3Sdk.require();
             S3Location location = S3Location.parse(source);
             ObjectStore bucket = ObjectStore.open(location, S3Options.current());
             if (location.object() != null) {
