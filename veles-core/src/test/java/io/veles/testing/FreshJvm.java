@@ -24,13 +24,7 @@ public final class FreshJvm {
         String classPath = System.getProperty("java.class.path");
         List<String> command = command(jvmOptions,
                 classPathFirst == null ? classPath : classPathFirst + File.pathSeparator + classPath, main, args);
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        byte[] output = process.getInputStream().readAllBytes(); // read before waiting: a full pipe would block it
-        if (!process.waitFor(120, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new IllegalStateException("child JVM " + main.getName() + " did not end");
-        }
-        return new String(output).lines().toList();
+        return ChildProcess.of(command).mergeErrors().run().output().lines().toList();
     }
 
     /**
