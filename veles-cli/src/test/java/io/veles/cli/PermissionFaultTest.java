@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.veles.snapshot.Snapshots;
 import io.veles.snapshot.format.SnapshotReader;
 import io.veles.testing.ChildProcess;
+import io.veles.testing.FreshJvm;
 import io.veles.testing.Requirement;
 import java.io.File;
 import java.nio.file.Files;
@@ -88,7 +89,9 @@ class PermissionFaultTest {
 
     private String[] runAsNobody(String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-                ProcessHandle.current().info().command().orElse("java"), "-cp", classPath, Main.class.getName()));
+                ProcessHandle.current().info().command().orElse("java")));
+        command.addAll(FreshJvm.QUICK_START);
+        command.addAll(List.of("-cp", classPath, Main.class.getName()));
         command.addAll(List.of(args));
         ChildProcess.Result result = ChildProcess.of(command).in(root).run();
         return new String[] {String.valueOf(result.exitCode()), result.output(), result.stderr()};
