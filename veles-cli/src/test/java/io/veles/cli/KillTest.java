@@ -8,6 +8,7 @@ import io.veles.snapshot.Snapshots;
 import io.veles.internal.store.AtomicFiles;
 import io.veles.internal.store.SnapshotDirectory;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +34,7 @@ class KillTest {
     void killsDuringASnapshotLoopLeaveEverySnapshotWholeAndCurrentValid() throws Exception {
         Path snaps = dir.resolve("snaps");
         Random random = new Random(20261125);
-        int temporariesSeen = 0;
+        int midWriteKills = 0;
         int snapshotsSeen = 0;
         for (int kill = 0; kill < 20; kill++) {
             // Large enough that most of the time goes to writing snapshots, one per iteration.
@@ -43,11 +44,15 @@ class KillTest {
             waitForFirstSnapshotOrDeath(snaps, veles, kill);
             Thread.sleep(random.nextInt(900));
             assertThat(veles.isAlive()).as("run %d ended early: %s", kill, veles.stderr()).isTrue();
-            veles.kill();
-
-            try (Stream<Path> files = Files.list(snaps)) {
-                temporariesSeen += (int) files.filter(AtomicFiles::isTemporary).count();
+            if ((kill / 2) % 2 == 0) {
+                // Half of the kills, of each codec, land while a snapshot file is provably half written.
+                Path temporary = killMidWrite(veles, snaps);
+                assertThat(temporary).as("the half-written file of run %d", kill).isRegularFile();
+                midWriteKills++;
+            } else {
+                veles.kill(); // wherever the run happens to be
             }
+
             List<Path> snapshots = new SnapshotDirectory(snaps).snapshots();
             assertThat(snapshots).isNotEmpty().noneMatch(AtomicFiles::isTemporary);
             for (Path snapshot : snapshots) {
@@ -57,11 +62,42 @@ class KillTest {
             assertWhole(SnapshotDirectory.resolveSource(snaps));
         }
         assertThat(snapshotsSeen).isGreaterThan(20);
+        assertThat(midWriteKills).isEqualTo(10);
         // Kills that landed mid-write leave temporaries; the next run's snapshotter removes them.
-        assertThat(temporariesSeen).as("some kills must land while a snapshot is being written").isPositive();
         AtomicFiles.deleteStaleTemporaries(snaps);
         try (Stream<Path> files = Files.list(snaps)) {
             assertThat(files.filter(AtomicFiles::isTemporary)).isEmpty();
+        }
+    }
+
+    /**
+     * SIGKILLs {@code veles} while it writes a snapshot, and returns the temporary file it was
+     * writing. Timing alone cannot promise that (on a slow machine no random kill may land in a
+     * write), so the process is frozen with SIGSTOP whenever one of its temporaries is seen, and
+     * killed only if the temporary is still there in the frozen process; otherwise it goes on.
+     */
+    private static Path killMidWrite(VelesProcess veles, Path snaps) throws Exception {
+        for (int attempt = 0; attempt < 60_000 && veles.isAlive(); attempt++) {
+            if (temporaryOf(veles, snaps) != null) {
+                veles.freeze();
+                Path temporary = temporaryOf(veles, snaps);
+                if (temporary != null) {
+                    veles.kill();
+                    return temporary;
+                }
+                veles.thaw();
+            }
+            Thread.sleep(1);
+        }
+        throw new AssertionError("no snapshot write caught in a minute: " + veles.stderr());
+    }
+
+    /** A snapshot file (not a link) that {@code veles} is writing in {@code snaps}, or null. */
+    private static Path temporaryOf(VelesProcess veles, Path snaps) throws Exception {
+        String mine = "." + veles.pid() + ".";
+        try (Stream<Path> files = Files.list(snaps)) {
+            return files.filter(AtomicFiles::isTemporary).filter(file -> file.getFileName().toString().contains(mine))
+                    .filter(file -> Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)).findFirst().orElse(null);
         }
     }
 

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.veles.snapshot.Snapshots;
 import io.veles.snapshot.file.SnapshotReader;
+import io.veles.testing.ChildProcess;
+import io.veles.testing.FreshJvm;
 import io.veles.testing.Requirement;
 import java.io.File;
 import java.nio.file.Files;
@@ -12,7 +14,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -88,13 +89,12 @@ class PermissionFaultTest {
 
     private String[] runAsNobody(String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-                ProcessHandle.current().info().command().orElse("java"), "-cp", classPath, Main.class.getName()));
+                ProcessHandle.current().info().command().orElse("java")));
+        command.addAll(FreshJvm.QUICK_START);
+        command.addAll(List.of("-cp", classPath, Main.class.getName()));
         command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).directory(root.toFile()).start();
-        String stdout = new String(process.getInputStream().readAllBytes());
-        String stderr = new String(process.getErrorStream().readAllBytes());
-        assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        return new String[] {String.valueOf(process.exitValue()), stdout, stderr};
+        ChildProcess.Result result = ChildProcess.of(command).in(root).run();
+        return new String[] {String.valueOf(result.exitCode()), result.output(), result.stderr()};
     }
 
     @Test

@@ -1,17 +1,16 @@
 package io.veles.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.sun.net.httpserver.HttpServer;
+import io.veles.testing.ChildProcess;
 import io.veles.testing.Requirement;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -140,20 +139,13 @@ class ProgressTest {
      * columns wide.
      */
     private static Terminal onTerminal(Path workingDirectory, String... args) throws Exception {
-        Path terminalOutput = Files.createTempFile(workingDirectory, "terminal", ".txt");
         String command = VelesProcess.commandLine(IMMEDIATE, args).stream().map(ProgressTest::quoted)
                 .collect(Collectors.joining(" "));
-        ProcessBuilder onTerminal = new ProcessBuilder(requireScript(), "-qfec", "stty cols 120 rows 40; exec " + command,
-                "/dev/null").directory(workingDirectory.toFile()).redirectErrorStream(true)
-                .redirectOutput(terminalOutput.toFile());
-        onTerminal.environment().put("TERM", "xterm"); // as a terminal emulator sets it; CI may have none
-        onTerminal.environment().put("COLUMNS", "120");
-        Process script = onTerminal.start();
-        if (!script.waitFor(120, TimeUnit.SECONDS)) {
-            script.destroyForcibly();
-            fail("veles under script did not finish");
-        }
-        return new Terminal(Files.readString(terminalOutput, StandardCharsets.UTF_8), script.exitValue());
+        // TERM as a terminal emulator sets it; CI may have none.
+        ChildProcess.Result script = ChildProcess.of(List.of(requireScript(), "-qfec",
+                "stty cols 120 rows 40; exec " + command, "/dev/null")).in(workingDirectory)
+                .with(Map.of("TERM", "xterm", "COLUMNS", "120")).mergeErrors().run();
+        return new Terminal(script.output(), script.exitCode());
     }
 
     private static List<String> progressLines(String stderr, String task) {

@@ -3,11 +3,13 @@ package io.veles.cli;
 import io.veles.testing.FreshJvm;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /** Runs {@code veles} as a real child JVM in a working directory, as a user's shell would. */
 final class VelesProcess {
@@ -109,6 +111,57 @@ final class VelesProcess {
             return false;
         }
         throw new AssertionError("kill -INT " + process.pid() + " failed, and the process still runs");
+    }
+
+    /**
+     * SIGSTOP, and waits until every thread of the JVM has stopped: until {@link #thaw} or
+     * {@link #kill}, nothing it does on the file system changes, so that a test can look at what
+     * it was doing and kill it in exactly that state.
+     */
+    void freeze() throws IOException, InterruptedException {
+        signal("STOP");
+        Path tasks = Path.of("/proc", Long.toString(process.pid()), "task");
+        for (int i = 0; i < 6000; i++) {
+            if (!process.isAlive() || allStopped(tasks)) {
+                return;
+            }
+            Thread.sleep(1);
+        }
+        throw new AssertionError("veles did not stop within a minute of SIGSTOP");
+    }
+
+    /** SIGCONT: lets a {@link #freeze frozen} process go on. */
+    void thaw() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    /** True when every thread's state in /proc is 'T' (stopped by a signal). */
+    private static boolean allStopped(Path tasks) throws IOException {
+        try (Stream<Path> threads = Files.list(tasks)) {
+            for (Path thread : (Iterable<Path>) threads::iterator) {
+                String stat;
+                try {
+                    stat = Files.readString(thread.resolve("stat"));
+                } catch (NoSuchFileException e) {
+                    continue; // the thread ended
+                }
+                // "tid (name) S …": the name may hold spaces and parentheses, the state follows the last ')'.
+                if (stat.charAt(stat.lastIndexOf(')') + 2) != 'T') {
+                    return false;
+                }
+            }
+            return true;
+        } catch (NoSuchFileException e) {
+            return true; // the process ended
+        }
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (kill.waitFor() != 0 && process.isAlive()) {
+            throw new AssertionError("kill -" + name + " " + process.pid() + " failed, and the process still runs");
+        }
     }
 
     /** SIGTERM, as a scheduler's preemption sends it. */

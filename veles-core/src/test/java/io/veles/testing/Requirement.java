@@ -6,8 +6,7 @@ import org.junit.jupiter.api.Assumptions;
 /**
  * What a test does when something it needs from the machine (a tool, a server, root) is missing:
  * it skips, unless the environment variable naming that need is {@code 1} (as on CI), where it fails.
- * The reason goes to System.out too, so that a skip shows in the Maven log and not only in the
- * surefire XML.
+ * {@link SkipReasons} prints the reason of a skip on the Maven console.
  */
 public final class Requirement {
     private Requirement() {
@@ -21,7 +20,6 @@ public final class Requirement {
         if ("1".equals(System.getenv(variable))) {
             return Assertions.fail(reason + " (" + variable + "=1)");
         }
-        System.out.println("skipped: " + reason);
         return Assumptions.abort(reason);
     }
 }

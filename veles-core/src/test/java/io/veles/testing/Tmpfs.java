@@ -2,8 +2,8 @@ package io.veles.testing;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assertions;
 
 /**
@@ -46,12 +46,6 @@ public final class Tmpfs implements AutoCloseable {
     }
 
     private static int run(String... command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(List.of(command)).redirectErrorStream(true).start();
-        process.getInputStream().readAllBytes();
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            return -1;
-        }
-        return process.exitValue();
+        return ChildProcess.of(List.of(command)).mergeErrors().timeout(Duration.ofSeconds(30)).run().exitCode();
     }
 }

@@ -2,14 +2,14 @@ package io.veles.internal.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.veles.testing.BigTableRoundTrip;
+import io.veles.testing.BigRoundTrip;
+import io.veles.testing.ChildProcess;
 import io.veles.testing.FreshJvm;
 import io.veles.testing.FreshTables;
 import io.veles.testing.TestDatabase;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -41,24 +41,16 @@ class LargeSnapshotTest {
     @EnumSource(TestDatabase.class)
     void aFourGibSnapshotStoresAndReadsBackInA256MibHeap(TestDatabase db) throws Exception {
         if (!"1".equals(System.getenv("VELES_BIG_TESTS"))) {
-            String message = "skipped: the " + (SIZE >> 20) + " MiB database test runs with VELES_BIG_TESTS=1 (as on CI)";
-            System.err.println(message);
-            Assumptions.abort(message);
+            Assumptions.abort("the " + (SIZE >> 20) + " MiB database test runs with VELES_BIG_TESTS=1 (as on CI)");
         }
         database = db;
         odbc = db.odbc(dir);
         table = tables.fresh(db, odbc);
-        Path output = dir.resolve("output.txt");
-        Process process = new ProcessBuilder(FreshJvm.command(List.of("-Xmx256m"), BigTableRoundTrip.class,
-                odbc, table, String.valueOf(SIZE)))
-                .redirectErrorStream(true).redirectOutput(output.toFile()).start();
-        if (!process.waitFor(20, TimeUnit.MINUTES)) {
-            process.destroyForcibly();
-            throw new AssertionError("no result in 20 minutes: " + Files.readString(output));
-        }
-        List<String> lines = Files.readAllLines(output);
+        ChildProcess.Result result = ChildProcess.of(FreshJvm.command(List.of("-Xmx256m"), BigRoundTrip.class,
+                "table", odbc, table, String.valueOf(SIZE))).mergeErrors().timeout(Duration.ofMinutes(20)).run();
+        List<String> lines = result.output().lines().toList();
         System.err.println(db + ": " + String.join(" | ", lines));
-        assertThat(process.exitValue()).as(String.join("\n", lines)).isZero();
+        assertThat(result.exitCode()).as(String.join("\n", lines)).isZero();
         assertThat(lines).anyMatch(line -> line.startsWith("ok " + SIZE + " "));
     }
 }

@@ -2,14 +2,14 @@ package io.veles.snapshot.codec;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.veles.testing.ChildProcess;
+import io.veles.testing.ChildProcess.Result;
 import io.veles.testing.Requirement;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs each codec's standard command-line tool on our files: gzip, bzip2, xz, zstd, lz4, and
@@ -33,7 +33,7 @@ public final class StandardTools {
     /** True if the tool for {@code codec} can run here. */
     public static boolean available(Codec codec) {
         if (codec == Codec.SNAPPY) {
-            return run(List.of(PYTHON, "-c", "import snappy, crc32c"), null).exitCode == 0;
+            return run(List.of(PYTHON, "-c", "import snappy, crc32c"), null).exitCode() == 0;
         }
         return onPath(tool(codec));
     }
@@ -44,8 +44,8 @@ public final class StandardTools {
         Result result = codec == Codec.SNAPPY
                 ? run(List.of(PYTHON, "-c", SNAPPY_READER), file)
                 : run(List.of(tool(codec), "-t", file.toString()), null);
-        if (result.exitCode != 0) {
-            fail(tool(codec) + " rejects " + file + ": " + result.stderr);
+        if (result.exitCode() != 0) {
+            fail(tool(codec) + " rejects " + file + ": " + result.stderr());
         }
     }
 
@@ -55,10 +55,10 @@ public final class StandardTools {
         Result result = codec == Codec.SNAPPY
                 ? run(List.of(PYTHON, "-c", SNAPPY_READER), file)
                 : run(List.of(tool(codec), "-dc", file.toString()), null);
-        if (result.exitCode != 0) {
-            fail(tool(codec) + " cannot decompress " + file + ": " + result.stderr);
+        if (result.exitCode() != 0) {
+            fail(tool(codec) + " cannot decompress " + file + ": " + result.stderr());
         }
-        return result.stdout;
+        return result.stdout();
     }
 
     /** Compresses {@code in} into {@code out} with the tool, at its default level. */
@@ -68,8 +68,8 @@ public final class StandardTools {
                 ? run(List.of(PYTHON, "-c", "import sys, crc32c, snappy.snappy as s; s._crc32c = crc32c.crc32c; "
                         + "s.stream_compress(open(sys.argv[1], 'rb'), open(sys.argv[2], 'wb'))", in.toString(), out.toString()), null)
                 : run(List.of("sh", "-c", tool(codec) + " -c < '" + in + "' > '" + out + "'"), null);
-        if (result.exitCode != 0) {
-            fail(tool(codec) + " cannot compress " + in + ": " + result.stderr);
+        if (result.exitCode() != 0) {
+            fail(tool(codec) + " cannot compress " + in + ": " + result.stderr());
         }
     }
 
@@ -102,29 +102,11 @@ public final class StandardTools {
         return false;
     }
 
-    private record Result(int exitCode, byte[] stdout, String stderr) {
-    }
-
+    /** Runs a tool to its end; one that cannot start (python3 missing) gives exit code -1 and the reason. */
     private static Result run(List<String> command, Path stdin) {
         try {
-            Path out = Files.createTempFile("tool", ".out");
-            Path err = Files.createTempFile("tool", ".err");
-            try {
-                ProcessBuilder builder = new ProcessBuilder(new ArrayList<>(command))
-                        .redirectOutput(out.toFile()).redirectError(err.toFile());
-                if (stdin != null) {
-                    builder.redirectInput(stdin.toFile());
-                }
-                Process process = builder.start();
-                if (!process.waitFor(120, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                    return new Result(-1, new byte[0], "timed out");
-                }
-                return new Result(process.exitValue(), Files.readAllBytes(out), Files.readString(err));
-            } finally {
-                Files.deleteIfExists(out);
-                Files.deleteIfExists(err);
-            }
+            ChildProcess tool = ChildProcess.of(command);
+            return (stdin == null ? tool : tool.input(stdin)).run();
         } catch (IOException e) {
             return new Result(-1, new byte[0], e.toString());
         } catch (InterruptedException e) {

@@ -7,17 +7,16 @@ import io.veles.snapshot.codec.Codec;
 import io.veles.snapshot.codec.StandardTools;
 import io.veles.snapshot.file.SnapshotReader;
 import io.veles.snapshot.store.StoredSnapshot;
+import io.veles.testing.ChildProcess;
 import io.veles.testing.LoopWorkflow;
 import io.veles.testing.Requirement;
 import io.veles.testing.TestS3;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -91,18 +90,12 @@ class AwsCliInteropTest {
     }
 
     private static String run(List<String> command) throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().putAll(s3.environment());
-        builder.environment().remove("AWS_ENDPOINT_URL"); // as a user of awscli 2.9 would have it: the flag decides
-        Process process = builder.start();
-        byte[] output = process.getInputStream().readAllBytes();
-        if (!process.waitFor(2, TimeUnit.MINUTES)) {
-            process.destroyForcibly();
-            fail(String.join(" ", command) + " took more than 2 minutes");
-        }
-        String text = new String(output, StandardCharsets.UTF_8);
-        if (process.exitValue() != 0) {
-            fail(String.join(" ", command) + " failed (" + process.exitValue() + "): " + text);
+        // AWS_ENDPOINT_URL left out as a user of awscli 2.9 would have it: the flag decides.
+        ChildProcess.Result result = ChildProcess.of(command).with(s3.environment())
+                .without("AWS_ENDPOINT_URL"::equals).mergeErrors().run();
+        String text = result.output();
+        if (result.exitCode() != 0) {
+            fail(String.join(" ", command) + " failed (" + result.exitCode() + "): " + text);
         }
         return text;
     }

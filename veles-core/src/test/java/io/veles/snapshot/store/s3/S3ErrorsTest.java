@@ -5,14 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.veles.errors.SnapshotException;
 import io.veles.snapshot.codec.Codec;
+import io.veles.testing.ChildProcess;
 import io.veles.testing.FreshJvm;
 import io.veles.testing.S3KillableWriter;
 import io.veles.testing.TestS3;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -82,16 +82,13 @@ class S3ErrorsTest {
 
     @Test
     void noCredentialsAnywhereInTheChainIsNamed(@TempDir Path home) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(FreshJvm.command(List.of(), S3KillableWriter.class,
-                "s3://" + s3.bucket() + "/runs")).redirectErrorStream(true);
-        builder.environment().keySet().removeIf(name -> name.startsWith("AWS_"));
-        builder.environment().put("HOME", home.toString()); // no ~/.aws
-        builder.environment().put("AWS_EC2_METADATA_DISABLED", "true");
-        builder.environment().put("AWS_ENDPOINT_URL", TestS3.endpoint().toString());
-        Process process = builder.start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(2, TimeUnit.MINUTES)).isTrue();
-        assertThat(process.exitValue()).isNotZero();
+        ChildProcess.Result writer = ChildProcess.of(FreshJvm.command(List.of(), S3KillableWriter.class,
+                "s3://" + s3.bucket() + "/runs")).without(name -> name.startsWith("AWS_"))
+                .with(Map.of("HOME", home.toString(), // no ~/.aws
+                        "AWS_EC2_METADATA_DISABLED", "true", "AWS_ENDPOINT_URL", TestS3.endpoint().toString()))
+                .mergeErrors().run();
+        String output = writer.output();
+        assertThat(writer.exitCode()).isNotZero();
         assertThat(output).contains("SnapshotStoreException: cannot write to s3://" + s3.bucket() + "/runs: no AWS credentials found"
                 + " (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE or ~/.aws/credentials)\n");
         assertThat(s3.admin().listObjectsV2(request -> request.bucket(s3.bucket())).contents()).isEmpty();
