@@ -43,6 +43,11 @@ final class SavedStateSerializers {
     private final Kryo kryo;
 
     SavedStateSerializers(Map<String, ClassDescription> recorded, RestoreRules rules) {
+        this(recorded, rules, null);
+    }
+
+    /** With {@code spill} not null, numeric arrays are copied there as {@link SpilledArray}s. */
+    SavedStateSerializers(Map<String, ClassDescription> recorded, RestoreRules rules, ArraySpill spill) {
         this.recorded = recorded;
         this.rules = rules;
         kryo = new Kryo(new AllowListClassResolver(rules, false), new SnapshotKryo.UnitsByNumber());
@@ -70,6 +75,9 @@ final class SavedStateSerializers {
         // Ahead of the bounded Object[] serializer, which would build arrays of the saved classes.
         kryo.addDefaultSerializer(Object[].class, new ObjectArrays());
         // The writer's own serializers for numeric arrays and JDK containers, as GraphReader uses them.
+        if (spill != null) {
+            SpillingArraySerializers.register(kryo, spill); // the first default serializer registered wins
+        }
         PrimitiveArraySerializers.register(kryo);
         BoundedContainers.register(kryo);
         ImmutableCollectionsSerializers.addDefaultSerializers(kryo);

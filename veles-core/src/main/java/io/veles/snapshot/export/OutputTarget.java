@@ -1,0 +1,99 @@
+package io.veles.snapshot.export;
+
+import io.veles.snapshot.SnapshotException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.UUID;
+
+/**
+ * Where an export or import goes: written under a temporary name beside it, then moved into place
+ * in one step, so that a failure leaves nothing behind and a reader never sees half a file. An
+ * existing output is refused unless {@code force}.
+ */
+public final class OutputTarget {
+    private final Path target;
+    private final boolean force;
+    private final Path temporary;
+
+    public OutputTarget(Path target, boolean force) {
+        this.target = target.toAbsolutePath().normalize();
+        this.force = force;
+        if (Files.exists(this.target, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !force) {
+            throw new SnapshotException(target + " exists; --force replaces it");
+        }
+        Path parent = this.target.getParent();
+        if (parent == null || !Files.isDirectory(parent)) {
+            throw new SnapshotException("cannot write " + target + ": its directory does not exist");
+        }
+        temporary = parent.resolve("." + this.target.getFileName() + ".tmp-" + UUID.randomUUID());
+    }
+
+    public Path path() {
+        return target;
+    }
+
+    /** The directory the output goes to: spill files go there too, on the same disk. */
+    public Path directory() {
+        return target.getParent();
+    }
+
+    /** The name to write to first. */
+    public Path temporary() {
+        return temporary;
+    }
+
+    /** Moves the written temporary into place (an existing output, with force, is replaced). */
+    public void commit() throws IOException {
+        if (Files.isDirectory(target) && force) {
+            Path old = target.resolveSibling("." + target.getFileName() + ".old-" + UUID.randomUUID());
+            Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+            move();
+            deleteTree(old);
+            return;
+        }
+        move();
+    }
+
+    private void move() throws IOException {
+        try {
+            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** Removes what a failed write left under the temporary name. */
+    public void discard() {
+        try {
+            deleteTree(temporary);
+        } catch (IOException | UncheckedIOException e) {
+            // best effort: the name is hidden and unique
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                Files.delete(dir);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+}
