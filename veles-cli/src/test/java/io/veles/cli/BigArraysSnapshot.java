@@ -1,0 +1,71 @@
+package io.veles.cli;
+
+import io.veles.snapshot.codec.Codec;
+import io.veles.snapshot.format.Manifest;
+import io.veles.snapshot.format.SnapshotWriter;
+import io.veles.workflow.Unit;
+import io.veles.workflow.Workflow;
+import java.io.BufferedOutputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Writes a snapshot of {@code BYTES} of float arrays for the big export test, run in its own JVM
+ * with a heap large enough to hold them: {@code java BigArraysSnapshot FILE BYTES}. Array {@code k}
+ * holds {@code (i * 31 + k) % 65521} at index {@code i}, which the Python reader recomputes.
+ */
+public final class BigArraysSnapshot {
+    static final int ARRAYS = 4;
+
+    private BigArraysSnapshot() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        long bytes = Long.parseLong(args[1]);
+        int length = (int) (bytes / ARRAYS / Float.BYTES);
+        BigWorkflow workflow = new BigWorkflow(length);
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(Path.of(args[0])), 1 << 20)) {
+            SnapshotWriter.write(workflow, new Manifest(), Codec.NONE, -1, out);
+        }
+        System.out.println("written " + length + " floats x " + ARRAYS);
+    }
+
+    /** One unit with the arrays. */
+    public static final class BigWorkflow extends Workflow {
+        final Arrays arrays;
+
+        BigWorkflow(int length) {
+            super("big");
+            arrays = new Arrays(this, length);
+        }
+    }
+
+    /** The arrays, as {@code a0}..{@code a3}. */
+    public static final class Arrays extends Unit {
+        float[] a0;
+        float[] a1;
+        float[] a2;
+        float[] a3;
+
+        Arrays(Workflow workflow, int length) {
+            super(workflow, "arrays");
+            a0 = pattern(length, 0);
+            a1 = pattern(length, 1);
+            a2 = pattern(length, 2);
+            a3 = pattern(length, 3);
+        }
+
+        private static float[] pattern(int length, int k) {
+            float[] values = new float[length];
+            for (int i = 0; i < length; i++) {
+                values[i] = (float) (((long) i * 31 + k) % 65521);
+            }
+            return values;
+        }
+
+        @Override
+        public void run() {
+        }
+    }
+}
