@@ -13,10 +13,12 @@ import java.nio.file.Path;
 /**
  * Writes a snapshot of {@code BYTES} of float arrays for the big export test, run in its own JVM
  * with a heap large enough to hold them: {@code java BigArraysSnapshot FILE BYTES}. Array {@code k}
+ * (exported as {@code arrays.blocks.k})
  * holds {@code (i * 31 + k) % 65521} at index {@code i}, which the Python reader recomputes.
  */
 public final class BigArraysSnapshot {
-    static final int ARRAYS = 4;
+    /** Many arrays rather than four of 1 GiB: the writing JVM's heap need not find 1 GiB in one piece. */
+    static final int ARRAYS = 16;
 
     private BigArraysSnapshot() {
     }
@@ -41,19 +43,15 @@ public final class BigArraysSnapshot {
         }
     }
 
-    /** The arrays, as {@code a0}..{@code a3}. */
+    /** The arrays. */
     public static final class Arrays extends Unit {
-        float[] a0;
-        float[] a1;
-        float[] a2;
-        float[] a3;
+        float[][] blocks = new float[ARRAYS][];
 
         Arrays(Workflow workflow, int length) {
             super(workflow, "arrays");
-            a0 = pattern(length, 0);
-            a1 = pattern(length, 1);
-            a2 = pattern(length, 2);
-            a3 = pattern(length, 3);
+            for (int k = 0; k < ARRAYS; k++) {
+                blocks[k] = pattern(length, k);
+            }
         }
 
         private static float[] pattern(int length, int k) {

@@ -1,7 +1,7 @@
 """Reads a big export (npz and safetensors) a chunk at a time and checks every element.
 
-usage: read_big_export.py FILE LENGTH     (FILE ends in .npz or .safetensors)
-Array arrays.a<k> must hold float32((i * 31 + k) % 65521) at index i, shape (LENGTH,). The npz
+usage: read_big_export.py FILE LENGTH COUNT     (FILE ends in .npz or .safetensors)
+Array arrays.blocks.<k> (k < COUNT) must hold float32((i * 31 + k) % 65521) at index i, shape (LENGTH,). The npz
 is opened with Python's zipfile (ZIP64 past 4 GiB) and each entry's .npy header read by NumPy;
 the safetensors layout is parsed as published. Prints "ok <bytes checked>".
 """
@@ -34,8 +34,8 @@ def check_stream(read, k, length):
 def check_npz(path, length):
     checked = 0
     with zipfile.ZipFile(path) as z:
-        names = sorted(n for n in z.namelist() if n.endswith(".npy"))
-        assert names == ["arrays.a%d.npy" % k for k in range(4)], names
+        names = [n for n in z.namelist() if n.endswith(".npy")]
+        assert names == ["arrays.blocks.%d.npy" % k for k in range(COUNT)], names
         for k, name in enumerate(names):
             with z.open(name) as f:
                 version = np.lib.format.read_magic(f)
@@ -52,9 +52,9 @@ def check_safetensors(path, length):
         header = json.loads(f.read(n))
         header.pop("__metadata__")
         base = 8 + n
-        assert sorted(header) == ["arrays.a%d" % k for k in range(4)], sorted(header)
-        for k in range(4):
-            info = header["arrays.a%d" % k]
+        assert sorted(header) == sorted("arrays.blocks.%d" % k for k in range(COUNT)), sorted(header)
+        for k in range(COUNT):
+            info = header["arrays.blocks.%d" % k]
             assert info["dtype"] == "F32" and info["shape"] == [length], info
             begin, end = info["data_offsets"]
             assert begin == k * length * 4 and end == begin + length * 4, info
@@ -64,5 +64,5 @@ def check_safetensors(path, length):
 
 
 if __name__ == "__main__":
-    path, length = sys.argv[1], int(sys.argv[2])
+    path, length, COUNT = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     print("ok", check_npz(path, length) if path.endswith(".npz") else check_safetensors(path, length))
