@@ -37,7 +37,7 @@ import picocli.CommandLine.Parameters;
                 "  veles snapshot diff snapshots/wine_2_3.77.gz snapshots/wine_3_0.00.gz",
                 "  veles snapshot prune snapshots --keep-last 5 --dry-run",
                 "  veles snapshot <command> --help     # each command's options and examples"},
-        subcommands = {ListCommand.class, DiffCommand.class, ConvertCommand.class, PruneCommand.class, PinCommand.class, SnapshotCommand.Verify.class, SnapshotCommand.Inspect.class, SnapshotCommand.ExtractCode.class, ExportCommand.class})
+        subcommands = {ListCommand.class, DiffCommand.class, ConvertCommand.class, PruneCommand.class, PinCommand.class, SnapshotCommand.Verify.class, SnapshotCommand.Inspect.class, SnapshotCommand.ExtractCode.class, ExportCommand.class, ImportVelesCommand.class})
 final class SnapshotCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
