@@ -85,8 +85,12 @@ final class ArrayFinder {
                 walk(unit, unitClass, memory ? path : join(path, key), field.getValue(), depth + 1);
             }
         } else if (value instanceof Map) {
+            int i = 0;
             for (Map.Entry<?, ?> entry : ((Map<?, ?>) value).entrySet()) {
-                walk(unit, unitClass, join(path, String.valueOf(entry.getKey())), entry.getValue(), depth + 1);
+                Object key = entry.getKey(); // a dict keyed by units or tuples is named by position
+                walk(unit, unitClass, join(path, isScalar(key) ? String.valueOf(key) : String.valueOf(i)), entry.getValue(),
+                        depth + 1);
+                i++;
             }
         } else {
             int i = 0;

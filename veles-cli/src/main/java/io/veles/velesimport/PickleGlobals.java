@@ -78,7 +78,7 @@ final class PickleGlobals {
     record ClassGlobal(String module, String name, boolean callable) implements IObjectConstructor {
         @Override
         public Object construct(Object[] args) {
-            return new ClassDict(module, name);
+            return new PickledObject(module, name);
         }
 
         Object call(Object[] args) {
@@ -86,7 +86,7 @@ final class PickleGlobals {
                 throw new PickleRefusedException("the pickle calls " + module + "." + name
                         + ", which is not a constructor of VELES, NumPy or Python's containers: refused, nothing was run");
             }
-            ClassDict dict = new ClassDict(module, name);
+            ClassDict dict = new PickledObject(module, name);
             dict.put("__args__", Arrays.asList(args));
             return dict;
         }

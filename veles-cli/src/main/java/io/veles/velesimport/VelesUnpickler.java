@@ -42,7 +42,7 @@ final class VelesUnpickler extends Unpickler {
                 String module = PickleUtils.readline(input);
                 String name = PickleUtils.readline(input);
                 stack.pop_all_since_marker(); // an old-style instance's constructor arguments: not run
-                stack.add(new ClassDict(module, name));
+                stack.add(new PickledObject(module, name));
                 return NO_RETURN_VALUE;
             }
             case Opcodes.OBJ: {

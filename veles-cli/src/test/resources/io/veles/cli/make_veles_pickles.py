@@ -89,6 +89,13 @@ def workflow():
     wf._units = [loader, fc1, fc2]
     wf.prng = np.random.RandomState(1234)  # numpy.random's own pickling (a REDUCE of numpy.random)
     wf.epoch = 3
+    for unit in (loader, fc1, fc2):  # VELES's cycles: units know their workflow and key dicts by unit
+        unit.workflow = wf
+    fc1.links_from = {loader: True}
+    fc2.links_from = {fc1: True}
+    loader.links_to = {fc1: True}
+    fc1.links_to = {fc2: True}
+    wf.gates = {frozenset([fc1, fc2]): "gate"}
     expected = {}
     for unit in (loader, fc1, fc2):
         for attribute, value in vars(unit).items():
