@@ -20,9 +20,10 @@ import picocli.CommandLine.Parameters;
                 "Arrays are copied through a temporary file beside the output, never held in the heap."},
         footer = {"", "Examples:",
                 "  veles snapshot export snapshots/wine_current.gz --format npz -o wine.npz",
-                "  veles snapshot export snapshots --format safetensors --fields '*.weights,*.bias'",
-                "  veles snapshot export snapshots --format npy -o wine-arrays/",
-                "", "  python3 -c \"import numpy; print(dict(numpy.load('wine.npz')))\""})
+                "      # then in Python: numpy.load('wine.npz')['fc1.weights']",
+                "  veles snapshot export snapshots --format safetensors \\",
+                "      --fields '*.weights,*.bias'",
+                "  veles snapshot export snapshots --format npy -o wine-arrays/"})
 final class ExportCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SRC", description = "A snapshot file, a directory (its newest _current), or an odbc:// source.")
     String source;
