@@ -90,10 +90,28 @@ class ExportCommandTest {
         try (Stream<Path> files = Files.list(dir)) { // no spill file left beside the outputs either
             assertThat(files.map(p -> p.getFileName().toString())).noneMatch(name -> name.contains(".spill"));
         }
+        Path data = Files.createDirectories(dir.resolve("data"));
+        Files.writeString(data.resolve("precious.txt"), "keep me");
+        for (String format : List.of("npz", "npy")) { // --force replaces no directory but an earlier npy export
+            VelesProcess refused = VelesProcess.run(dir, "snapshot", "export", "snaps", "--format", format, "-o", "data",
+                    "--force");
+            assertThat(refused.exitCode()).isNotZero();
+            assertThat(refused.stderr()).contains("not replaced, even with --force");
+            assertThat(Files.readString(data.resolve("precious.txt"))).isEqualTo("keep me");
+        }
+        for (int i = 0; i < 2; i++) {
+            VelesProcess npy = VelesProcess.run(dir, "snapshot", "export", "snaps", "--format", "npy", "-o", "out/npy",
+                    "--force");
+            assertThat(npy.exitCode()).as(npy.stderr()).isZero();
+        }
+        assertThat(out.resolve("npy/fc1.weights.npy")).exists();
         VelesProcess forced = VelesProcess.run(dir, "snapshot", "export", "snaps", "--format", "npz", "-o",
                 "out/existing.npz", "--force");
         assertThat(forced.exitCode()).as(forced.stderr()).isZero();
         assertThat(Files.readAllBytes(out.resolve("existing.npz"))).startsWith('P', 'K');
+        try (Stream<Path> files = Files.list(out)) { // no temporary or replaced copy left behind
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("existing.npz", "npy");
+        }
     }
 
     private static void writeFloats(Path dir, String name, float[] values, String shape) throws Exception {

@@ -15,7 +15,9 @@ import java.util.UUID;
 /**
  * Where an export or import goes: written under a temporary name beside it, then moved into place
  * in one step, so that a failure leaves nothing behind and a reader never sees half a file. An
- * existing output is refused unless {@code force}.
+ * existing output is refused unless {@code force}; even then a file never replaces a directory or
+ * the other way round, and a directory is replaced only when it is an earlier export (it holds
+ * {@code __metadata__.json}), so that a mistyped {@code -o} cannot delete someone's data.
  */
 public final class OutputTarget {
     private final Path target;
@@ -23,10 +25,26 @@ public final class OutputTarget {
     private final Path temporary;
 
     public OutputTarget(Path target, boolean force) {
+        this(target, force, false);
+    }
+
+    /** {@code directory}: the output is a directory (npy), not a file. */
+    public OutputTarget(Path target, boolean force, boolean directory) {
         this.target = target.toAbsolutePath().normalize();
         this.force = force;
-        if (Files.exists(this.target, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !force) {
-            throw new SnapshotException(target + " exists; --force replaces it");
+        if (Files.exists(this.target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            if (!force) {
+                throw new SnapshotException(target + " exists; --force replaces it");
+            }
+            boolean isDirectory = Files.isDirectory(this.target, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            if (isDirectory != directory) {
+                throw new SnapshotException(target + " is " + (isDirectory ? "a directory" : "not a directory")
+                        + "; not replaced, even with --force");
+            }
+            if (directory && !Files.exists(this.target.resolve(NpzWriter.METADATA_ENTRY))) {
+                throw new SnapshotException(target + " is not an earlier export (it has no " + NpzWriter.METADATA_ENTRY
+                        + "); not replaced, even with --force");
+            }
         }
         Path parent = this.target.getParent();
         if (parent == null || !Files.isDirectory(parent)) {

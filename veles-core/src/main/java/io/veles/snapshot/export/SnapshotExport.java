@@ -37,7 +37,7 @@ public final class SnapshotExport {
         try (SnapshotReader reader = Snapshots.open(source)) {
             String name = reader.manifest().name;
             Path path = output != null ? output : Path.of(defaultName(name == null ? "snapshot" : name) + format.extension());
-            OutputTarget target = new OutputTarget(path, force);
+            OutputTarget target = new OutputTarget(path, force, format == ExportFormat.NPY);
             String manifestJson = JSON.writeValueAsString(reader.manifest());
             Class<? extends Workflow> type = workflowClass(reader.manifest().workflowClass, source, classLoader);
             try (Spill spill = new Spill(target.directory())) {
