@@ -1,5 +1,6 @@
 package io.veles.znicz.nn;
 
+import io.veles.workflow.ArrayShape;
 import io.veles.workflow.Unit;
 import io.veles.workflow.Workflow;
 
@@ -12,8 +13,13 @@ public class FullyConnected extends Unit {
     final int inputs;
     final int outputs;
     final Activation activation;
-    /** Row-major, inputs × outputs. */
+    /**
+     * Row-major, inputs × outputs: exported with that shape, so {@code weights.T} is the
+     * outputs × inputs matrix other frameworks (VELES, PyTorch's Linear) hold.
+     */
+    @ArrayShape({"inputs", "outputs"})
     float[] weights;
+    @ArrayShape("outputs")
     float[] bias;
     /** The minibatch in (linked), samples × inputs. */
     float[] input;

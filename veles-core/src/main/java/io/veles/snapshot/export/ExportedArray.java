@@ -1,0 +1,36 @@
+package io.veles.snapshot.export;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.Arrays;
+
+/**
+ * One array to export: its name ({@code unit.field}), element type, shape (row-major) and a way to
+ * write its little-endian bytes. The bytes come from a spill file or from memory; writers never
+ * hold a whole array.
+ */
+public record ExportedArray(String name, Dtype dtype, long[] shape, long byteLength, Bytes bytes) {
+    /** Writes an array's bytes, a buffer at a time. */
+    @FunctionalInterface
+    public interface Bytes {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /** Elements: the product of the shape. */
+    public long elements() {
+        return byteLength / dtype.width();
+    }
+
+    /** The shape as NumPy prints it: {@code (3, 4)}, {@code (5,)}. */
+    public String shapeText() {
+        if (shape.length == 1) {
+            return "(" + shape[0] + ",)";
+        }
+        return "(" + String.join(", ", Arrays.stream(shape).mapToObj(Long::toString).toArray(String[]::new)) + ")";
+    }
+
+    @Override
+    public String toString() {
+        return name + " " + dtype + shapeText();
+    }
+}
