@@ -5,11 +5,21 @@ import java.io.OutputStream;
 import java.util.Arrays;
 
 /**
- * One array to export: its name ({@code unit.field}), element type, shape (row-major) and a way to
- * write its little-endian bytes. The bytes come from a spill file or from memory; writers never
- * hold a whole array.
+ * One array to export: its name ({@code unit.field}), element type, shape, and a way to write its
+ * little-endian bytes in row-major (C) order. The bytes come from a spill file or from memory;
+ * writers never hold a whole array.
+ * <p>
+ * An array stored as the transpose of its shape ({@link io.veles.workflow.ArrayShape#storedTransposed})
+ * also has {@code columnMajor}: the same values in column-major (Fortran) order, which are the
+ * stored bytes as they are. Formats that can say so (npy's {@code fortran_order}) write those and
+ * move no data; {@code bytes} then transposes as it writes. Null for other arrays.
  */
-public record ExportedArray(String name, Dtype dtype, long[] shape, long byteLength, Bytes bytes) {
+public record ExportedArray(String name, Dtype dtype, long[] shape, long byteLength, Bytes bytes, Bytes columnMajor) {
+    /** An array whose bytes are row-major only. */
+    public ExportedArray(String name, Dtype dtype, long[] shape, long byteLength, Bytes bytes) {
+        this(name, dtype, shape, byteLength, bytes, null);
+    }
+
     /** Writes an array's bytes, a buffer at a time. */
     @FunctionalInterface
     public interface Bytes {

@@ -33,6 +33,22 @@ public final class MemoryArrays {
         });
     }
 
+    /**
+     * A Java numeric array stored row-major as the transpose of {@code shape} (two dimensions): its
+     * bytes as they are are the column-major array; the row-major ones are transposed as written.
+     */
+    static ExportedArray ofJavaTransposed(String name, Object array, long[] shape) {
+        ExportedArray stored = ofJava(name, array, shape);
+        int width = stored.dtype().width();
+        return new ExportedArray(name, stored.dtype(), shape, stored.byteLength(), out -> {
+            byte[] bytes = new byte[(int) stored.byteLength()];
+            put(ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN), array, 0, bytes.length / width);
+            TransposedBytes.Source source = (offset, into, at, count) -> System.arraycopy(bytes, (int) offset, into, at,
+                    count);
+            new TransposedBytes(source, shape[1], shape[0], width).writeTo(out);
+        }, stored.bytes());
+    }
+
     private static void put(ByteBuffer buffer, Object array, int from, int n) {
         if (array instanceof double[]) {
             buffer.asDoubleBuffer().put((double[]) array, from, n);

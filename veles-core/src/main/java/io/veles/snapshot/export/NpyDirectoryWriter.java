@@ -15,8 +15,8 @@ final class NpyDirectoryWriter implements ArchiveWriter {
         for (ExportedArray array : arrays) {
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(target.resolve(array.name() + ".npy")),
                     1 << 16)) {
-                out.write(NpyHeader.of(array.dtype(), array.shape()));
-                array.bytes().writeTo(out);
+                out.write(NpyHeader.of(array));
+                NpyHeader.data(array).writeTo(out);
             }
         }
         Files.write(target.resolve(NpzWriter.METADATA_ENTRY), metadata.asJson());

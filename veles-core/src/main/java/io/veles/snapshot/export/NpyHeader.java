@@ -17,6 +17,16 @@ final class NpyHeader {
         return of(dtype, shape, false);
     }
 
+    /** The header for {@code array}: Fortran order when it has column-major bytes, which cost no transpose. */
+    static byte[] of(ExportedArray array) {
+        return of(array.dtype(), array.shape(), array.columnMajor() != null);
+    }
+
+    /** The bytes that follow {@link #of(ExportedArray)}'s header. */
+    static ExportedArray.Bytes data(ExportedArray array) {
+        return array.columnMajor() != null ? array.columnMajor() : array.bytes();
+    }
+
     /** With {@code fortranOrder}, the bytes are read column-major (the transpose of a row-major array). */
     static byte[] of(Dtype dtype, long[] shape, boolean fortranOrder) {
         StringBuilder dict = new StringBuilder("{'descr': '").append(dtype.numpy()).append("', 'fortran_order': ")

@@ -25,15 +25,16 @@ final class NpzWriter implements ArchiveWriter {
         try (ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(Files.newOutputStream(target), 1 << 16))) {
             zip.setMethod(ZipOutputStream.STORED);
             for (ExportedArray array : arrays) {
-                byte[] header = NpyHeader.of(array.dtype(), array.shape());
+                byte[] header = NpyHeader.of(array);
+                ExportedArray.Bytes data = NpyHeader.data(array);
                 CRC32 crc = new CRC32();
                 crc.update(header);
                 try (CheckedOutputStream sink = new CheckedOutputStream(OutputStream.nullOutputStream(), crc)) {
-                    array.bytes().writeTo(sink);
+                    data.writeTo(sink);
                 }
                 zip.putNextEntry(stored(array.name() + ".npy", header.length + array.byteLength(), crc.getValue()));
                 zip.write(header);
-                array.bytes().writeTo(zip);
+                data.writeTo(zip);
                 zip.closeEntry();
             }
             byte[] json = metadata.asJson();

@@ -7,6 +7,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +19,7 @@ import java.nio.file.StandardOpenOption;
  */
 final class Spill implements Closeable {
     private static final int BUFFER = 1 << 16;
+    private static final long WINDOW = 1L << 30;
     private final Path file;
     private final OutputStream out;
     private final ArraySpill spill;
@@ -53,6 +55,22 @@ final class Spill implements Closeable {
             target.write(buffer.array(), 0, n);
             position += n;
         }
+    }
+
+    /**
+     * {@code array}'s bytes for reads anywhere (as a transpose gathers them), memory-mapped: windows
+     * of {@link #WINDOW} bytes, each mapped a tile further so that any read of up to a tile lies
+     * in one window (a mapping holds at most 2 GiB).
+     */
+    TransposedBytes.Source mapped(SpilledArray array) throws IOException {
+        long length = array.byteLength();
+        MappedByteBuffer[] windows = new MappedByteBuffer[(int) Math.max(1, (length + WINDOW - 1) / WINDOW)];
+        for (int w = 0; w < windows.length; w++) {
+            long start = (long) w * WINDOW;
+            long size = Math.min(WINDOW + TransposedBytes.TILE, length - start);
+            windows[w] = channel.map(FileChannel.MapMode.READ_ONLY, array.offset() + start, Math.max(0, size));
+        }
+        return (offset, into, at, count) -> windows[(int) (offset / WINDOW)].get((int) (offset % WINDOW), into, at, count);
     }
 
     @Override

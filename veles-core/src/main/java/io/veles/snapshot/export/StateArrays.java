@@ -20,7 +20,9 @@ import java.util.Set;
  * The numeric arrays and scalars of a state read as data ({@link SavedGraph} with spilled
  * arrays), named {@code unit.field}, {@code unit.field.sub} for the fields of an object a unit
  * holds, and {@code unit.field.3} for the arrays of a list or array. Shapes come from
- * {@link ArrayShape} on the field; other arrays are flat. References to other units are skipped.
+ * {@link ArrayShape} on the field; other arrays are flat. An array stored as the transpose of its
+ * shape is exported with that shape's values: its stored bytes serve as the column-major array, and
+ * the row-major one is transposed from the spill as it is written. References to other units are skipped.
  */
 final class StateArrays {
     private static final int MAX_DEPTH = 4;
@@ -47,10 +49,17 @@ final class StateArrays {
         if (value instanceof SpilledArray) {
             SpilledArray spilled = (SpilledArray) value;
             Dtype dtype = Dtype.ofJava(spilled.elementType());
-            arrays.add(new ExportedArray(unique(name), dtype, shape(owner, key, spilled.length()), spilled.byteLength(),
-                    out -> spill.copy(spilled, out)));
+            Shape shape = shape(owner, key, spilled.length());
+            ExportedArray.Bytes stored = out -> spill.copy(spilled, out);
+            arrays.add(shape.transposed
+                    ? new ExportedArray(unique(name), dtype, shape.dimensions, spilled.byteLength(),
+                            out -> new TransposedBytes(spill.mapped(spilled), shape.dimensions[1], shape.dimensions[0],
+                                    dtype.width()).writeTo(out), stored)
+                    : new ExportedArray(unique(name), dtype, shape.dimensions, spilled.byteLength(), stored));
         } else if (value != null && value.getClass().isArray() && Dtype.ofJava(value.getClass().getComponentType()) != null) {
-            arrays.add(MemoryArrays.ofJava(unique(name), value, shape(owner, key, Array.getLength(value))));
+            Shape shape = shape(owner, key, Array.getLength(value));
+            arrays.add(shape.transposed ? MemoryArrays.ofJavaTransposed(unique(name), value, shape.dimensions)
+                    : MemoryArrays.ofJava(unique(name), value, shape.dimensions));
         } else if (value instanceof SavedObject) {
             if (!((SavedObject) value).isUnit() && depth < MAX_DEPTH) {
                 walk(name + ".", (SavedObject) value, depth + 1);
@@ -75,25 +84,28 @@ final class StateArrays {
                 || (value != null && value.getClass().isArray() && Dtype.ofJava(value.getClass().getComponentType()) != null);
     }
 
-    /** The declared shape when it multiplies out to {@code length}; else flat. */
-    private static long[] shape(SavedObject owner, String key, long length) {
+    /** An exported shape, and whether the array is stored as its transpose ({@link ArrayShape#storedTransposed}). */
+    private record Shape(long[] dimensions, boolean transposed) {
+    }
+
+    /** The declared shape when it multiplies out to {@code length} (and has two dimensions if transposed); else flat. */
+    private static Shape shape(SavedObject owner, String key, long length) {
+        Shape flat = new Shape(new long[] {length}, false);
         ArrayShape declared = owner == null ? null : annotation(owner.type(), key);
-        if (declared != null) {
-            long[] shape = new long[declared.value().length];
-            long product = 1;
-            for (int i = 0; i < shape.length; i++) {
-                Long dimension = dimension(owner, declared.value()[i]);
-                if (dimension == null || dimension < 0) {
-                    return new long[] {length};
-                }
-                shape[i] = dimension;
-                product *= dimension;
-            }
-            if (product == length) {
-                return shape;
-            }
+        if (declared == null || (declared.storedTransposed() && declared.value().length != 2)) {
+            return flat;
         }
-        return new long[] {length};
+        long[] shape = new long[declared.value().length];
+        long product = 1;
+        for (int i = 0; i < shape.length; i++) {
+            Long dimension = dimension(owner, declared.value()[i]);
+            if (dimension == null || dimension < 0) {
+                return flat;
+            }
+            shape[i] = dimension;
+            product *= dimension;
+        }
+        return product == length ? new Shape(shape, declared.storedTransposed()) : flat;
     }
 
     /** A number, or a field of {@code owner}; {@code layer.inputs} follows a field holding an object or unit. */
