@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * export: a trained wine snapshot to npz, npy and safetensors, read back by NumPy (and the
- * safetensors layout parsed with NumPy) bit for bit against the weights of the restored workflow;
+ * safetensors layout parsed with NumPy) bit for bit against the weights of the restored workflow,
+ * which each format holds out × in (the transpose of the layer's stored in × out);
  * bad input refused in one line with nothing written.
  */
 @Tag("slow")
@@ -44,14 +45,17 @@ class ExportCommandTest {
         for (Unit unit : restored.allUnits()) {
             if (unit instanceof FullyConnected) {
                 FullyConnected layer = (FullyConnected) unit;
+                // stored inputs × outputs; NumPy checks each export holds its transpose, outputs × inputs
                 writeFloats(expected, unit.name() + ".weights", layer.weights(), layer.inputs() + " " + layer.outputs());
+                Files.createFile(expected.resolve(unit.name() + ".weights.transposed"));
+                writeFloats(expected, unit.name() + ".bias", layer.bias(), String.valueOf(layer.outputs()));
             }
         }
         for (String[] export : List.of(new String[] {"npz", "w.npz"}, new String[] {"npy", "w-npy"},
                 new String[] {"safetensors", "w.safetensors"})) {
             VelesProcess veles = VelesProcess.run(dir, "snapshot", "export", "snaps", "--format", export[0], "-o", export[1]);
             assertThat(veles.exitCode()).as(veles.stderr()).isZero();
-            assertThat(veles.stdout()).containsPattern("fc1\\.weights +f32 +\\(13, 8\\)").contains("written to");
+            assertThat(veles.stdout()).containsPattern("fc1\\.weights +f32 +\\(8, 13\\)").contains("written to");
         }
         PythonCheck.Result read = PythonCheck.run(dir, "read_export.py", "w.npz", "w-npy", "w.safetensors", "expected");
         assertThat(read.exitCode()).as(read.output()).isZero();

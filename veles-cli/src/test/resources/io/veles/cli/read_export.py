@@ -4,8 +4,10 @@ usage: read_export.py NPZ NPY_DIR SAFETENSORS EXPECTED_DIR
 NumPy reads the npz and the npy files; the safetensors file is parsed by its published layout
 (u64 little-endian header length, JSON header of dtype/shape/data_offsets, byte buffer) and its
 tensors viewed with NumPy. EXPECTED_DIR holds NAME.raw files (little-endian elements as Java
-wrote them from the restored workflow) and NAME.shape ("13 8"): each must equal the export.
-Prints "ok <arrays>" or fails with an assertion.
+wrote them from the restored workflow), NAME.shape ("13 8", the shape as stored) and, for a
+matrix the unit stores transposed, NAME.transposed: the export must hold NumPy's transpose of the
+stored matrix (fully connected weights: stored in x out, exported out x in). Each of the three
+exports must equal the expected array. Prints "ok <arrays> <checked>" or fails with an assertion.
 """
 import json
 import os
@@ -69,16 +71,22 @@ def main(npz_path, npy_dir, safetensors_path, expected_dir):
         assert same_bits(tensor, arrays[name]), name
     assert json.loads(metadata["veles.manifest"]) == manifest
 
+    npy = {name[:-4]: np.load(os.path.join(npy_dir, name)) for name in os.listdir(npy_dir) if name.endswith(".npy")}
     checked = 0
     for name in os.listdir(expected_dir):
         if name.endswith(".raw"):
             field = name[:-4]
             with open(os.path.join(expected_dir, field + ".shape")) as f:
                 shape = tuple(int(d) for d in f.read().split())
-            array = arrays[field]
-            assert array.shape == shape, (field, array.shape, shape)
-            expected = np.fromfile(os.path.join(expected_dir, name), dtype=array.dtype).reshape(shape)
-            assert same_bits(array, expected), field
+            expected = np.fromfile(os.path.join(expected_dir, name), dtype=arrays[field].dtype).reshape(shape)
+            if os.path.exists(os.path.join(expected_dir, field + ".transposed")):
+                expected = expected.T
+                # npy says fortran_order: the stored bytes as they are, no copy made
+                assert arrays[field].flags.f_contiguous and npy[field].flags.f_contiguous, field
+            for source, exported in (("npz", arrays), ("npy", npy), ("safetensors", tensors)):
+                array = exported[field]
+                assert array.shape == expected.shape, (source, field, array.shape, expected.shape)
+                assert same_bits(array, expected), (source, field)
             checked += 1
     assert checked > 0
     print("ok", len(arrays), checked)

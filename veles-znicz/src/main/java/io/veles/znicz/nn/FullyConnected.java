@@ -14,10 +14,10 @@ public class FullyConnected extends Unit {
     final int outputs;
     final Activation activation;
     /**
-     * Row-major, inputs × outputs: exported with that shape, so {@code weights.T} is the
-     * outputs × inputs matrix other frameworks (VELES, PyTorch's Linear) hold.
+     * Row-major, inputs × outputs, as {@link #run} reads it; exported outputs × inputs, the matrix
+     * PyTorch's {@code Linear.weight} (and VELES) hold.
      */
-    @ArrayShape({"inputs", "outputs"})
+    @ArrayShape(value = {"outputs", "inputs"}, storedTransposed = true)
     float[] weights;
     @ArrayShape("outputs")
     float[] bias;

@@ -21,7 +21,8 @@ public final class GradientDescent extends Unit {
     float[] errOutput;
     /** Samples × inputs. */
     float[] errInput;
-    @ArrayShape({"layer.inputs", "layer.outputs"})
+    /** Laid out as the layer's weights: stored inputs × outputs, exported outputs × inputs. */
+    @ArrayShape(value = {"layer.outputs", "layer.inputs"}, storedTransposed = true)
     float[] weightVelocity;
     @ArrayShape("layer.outputs")
     float[] biasVelocity;
