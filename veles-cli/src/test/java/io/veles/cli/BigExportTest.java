@@ -16,7 +16,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A 4 GiB snapshot exported to npz (ZIP64) and safetensors by a JVM with a 256 MiB heap, and
- * read back by Python a chunk at a time, every element checked. The writing JVM needs 6.5 GiB of heap.
+ * read back by Python a chunk at a time, every element checked; with it a 114 MiB matrix stored
+ * transposed, which safetensors gets transposed from the spill, a tile at a time. The writing JVM needs 6.5 GiB of heap.
  * It takes minutes and 12 GiB of
  * disk at the peak (snapshot, spill, output), so it runs only with {@code VELES_BIG_TESTS=1} (as on
  * CI); {@code VELES_BIG_TEST_BYTES} sets another size.
@@ -37,7 +38,7 @@ class BigExportTest {
             return;
         }
         snapshot = dir.resolve("big.veles");
-        long heap = (SIZE >> 20) * 3 / 2 + 512;
+        long heap = ((SIZE >> 20) + 115) * 3 / 2 + 512; // the blocks and the 114 MiB matrix
         Process writer = new ProcessBuilder(FreshJvm.command(List.of("-Xmx" + heap + "m"), BigArraysSnapshot.class,
                 snapshot.toString(), String.valueOf(SIZE))).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("writer.txt").toFile()).start();
@@ -63,11 +64,13 @@ class BigExportTest {
         assertThat(export.exitCode()).as(export.stderr()).isZero();
         long length = SIZE / BigArraysSnapshot.ARRAYS / Float.BYTES;
         PythonCheck.Result read = PythonCheck.run(dir, "read_big_export.py", output, String.valueOf(length),
-                String.valueOf(BigArraysSnapshot.ARRAYS));
+                String.valueOf(BigArraysSnapshot.ARRAYS), String.valueOf(BigArraysSnapshot.INPUTS),
+                String.valueOf(BigArraysSnapshot.OUTPUTS));
         System.err.println(format + ": " + Files.size(dir.resolve(output)) + " bytes exported in " + seconds + " s; "
                 + read.output().strip());
         assertThat(read.exitCode()).as(read.output()).isZero();
-        assertThat(read.output()).startsWith("ok " + length * BigArraysSnapshot.ARRAYS * Float.BYTES);
+        long weights = (long) BigArraysSnapshot.INPUTS * BigArraysSnapshot.OUTPUTS * Float.BYTES;
+        assertThat(read.output()).startsWith("ok " + (length * BigArraysSnapshot.ARRAYS * Float.BYTES + weights));
         Files.delete(dir.resolve(output));
     }
 }
