@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * A 4 GiB snapshot exported to npz (ZIP64) and safetensors by a JVM with a 256 MiB heap, and
  * read back by Python a chunk at a time, every element checked; with it a 114 MiB matrix stored
- * transposed, which safetensors gets transposed from the spill, a tile at a time. The writing JVM needs 6.5 GiB of heap.
+ * transposed, which safetensors gets transposed from the spill, a tile at a time. The writing JVM needs 6.7 GiB of heap.
  * It takes minutes and 12 GiB of
  * disk at the peak (snapshot, spill, output), so it runs only with {@code VELES_BIG_TESTS=1} (as on
  * CI); {@code VELES_BIG_TEST_BYTES} sets another size.
@@ -31,7 +31,7 @@ class BigExportTest {
     static Path dir;
     static Path snapshot;
 
-    /** One snapshot for both formats: writing it takes a JVM with 6.5 GiB of heap and a minute or two. */
+    /** One snapshot for both formats: writing it takes a JVM with 6.7 GiB of heap and a minute or two. */
     @BeforeAll
     static void writeSnapshot() throws Exception {
         if (!"1".equals(System.getenv("VELES_BIG_TESTS"))) {
