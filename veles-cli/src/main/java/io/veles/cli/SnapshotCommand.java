@@ -30,14 +30,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code veles snapshot ls|verify|inspect|diff|convert|prune|pin|extract-code|report}. */
+/** {@code veles snapshot ls|verify|inspect|diff|convert|prune|pin|extract-code|report|export|import-veles}. */
 @Command(name = "snapshot", mixinStandardHelpOptions = true,
         description = "List, check, compare, convert and prune snapshots, in directories or database tables.",
         footer = {"", "Examples:", "  veles snapshot ls snapshots", "  veles snapshot inspect snapshots",
                 "  veles snapshot diff snapshots/wine_2_3.77.gz snapshots/wine_3_0.00.gz",
                 "  veles snapshot prune snapshots --keep-last 5 --dry-run",
                 "  veles snapshot <command> --help     # each command's options and examples"},
-        subcommands = {ListCommand.class, DiffCommand.class, ConvertCommand.class, PruneCommand.class, PinCommand.class, SnapshotCommand.Verify.class, SnapshotCommand.Inspect.class, SnapshotCommand.ExtractCode.class, ReportCommand.class})
+        subcommands = {ListCommand.class, DiffCommand.class, ConvertCommand.class, PruneCommand.class, PinCommand.class, SnapshotCommand.Verify.class, SnapshotCommand.Inspect.class, SnapshotCommand.ExtractCode.class, ReportCommand.class, ExportCommand.class, ImportVelesCommand.class})
 final class SnapshotCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -1,5 +1,6 @@
 package io.veles.internal.pickle;
 
+import io.veles.pickle.ArraySpill;
 import io.veles.pickle.SavedGraph;
 import io.veles.pickle.SavedObject;
 import io.veles.pickle.RestoreRules;
@@ -25,17 +26,29 @@ public final class SavedGraphReader {
      */
     public static SavedGraph read(InputStream payload, long payloadLength, List<ClassDescription> classes,
                                   List<UnitSummary> units, RestoreRules rules, boolean shuffled) {
+        return read(payload, payloadLength, classes, units, rules, shuffled, null);
+    }
+
+    /**
+     * As {@link #read(InputStream, long, List, List, RestoreRules, boolean)}; with {@code spill}
+     * not null, numeric arrays (float, double, int, long, short) are copied to it as they are
+     * read and stand in the graph as {@link io.veles.pickle.SpilledArray}s, so that the heap holds
+     * none of them.
+     */
+    public static SavedGraph read(InputStream payload, long payloadLength, List<ClassDescription> classes,
+                                  List<UnitSummary> units, RestoreRules rules, boolean shuffled, ArraySpill spill) {
         return ResourceErrors.guard("cannot read the state",
-                () -> readGuarded(payload, payloadLength, classes, units, rules, shuffled));
+                () -> readGuarded(payload, payloadLength, classes, units, rules, shuffled, spill));
     }
 
     private static SavedGraph readGuarded(InputStream payload, long payloadLength, List<ClassDescription> classes,
-                                          List<UnitSummary> units, RestoreRules rules, boolean shuffled) {
+                                          List<UnitSummary> units, RestoreRules rules, boolean shuffled,
+                                          ArraySpill spill) {
         Map<String, ClassDescription> recorded = new HashMap<>();
         for (ClassDescription description : classes) {
             recorded.put(description.name(), description);
         }
-        SavedStateSerializers serializers = new SavedStateSerializers(recorded, rules);
+        SavedStateSerializers serializers = new SavedStateSerializers(recorded, rules, spill);
         Kryo kryo = serializers.kryo();
         SnapshotInput input = new SnapshotInput(payload, GraphWriter.BUFFER_SIZE, payloadLength, shuffled);
         List<SavedObject> table = serializers.units();

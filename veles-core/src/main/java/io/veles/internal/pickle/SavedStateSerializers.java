@@ -1,5 +1,6 @@
 package io.veles.internal.pickle;
 
+import io.veles.pickle.ArraySpill;
 import io.veles.pickle.SavedEnum;
 import io.veles.pickle.SavedObject;
 import io.veles.pickle.RestoreRules;
@@ -47,6 +48,11 @@ final class SavedStateSerializers {
     private final Kryo kryo;
 
     SavedStateSerializers(Map<String, ClassDescription> recorded, RestoreRules rules) {
+        this(recorded, rules, null);
+    }
+
+    /** With {@code spill} not null, numeric arrays are copied there as {@link SpilledArray}s. */
+    SavedStateSerializers(Map<String, ClassDescription> recorded, RestoreRules rules, ArraySpill spill) {
         this.recorded = recorded;
         this.rules = rules;
         kryo = new Kryo(new AllowListClassResolver(rules, false), new SnapshotKryo.UnitsByNumber());
@@ -72,8 +78,11 @@ final class SavedStateSerializers {
         kryo.addDefaultSerializer(TreeSet.class, new SortedCollections(LinkedHashSet::new));
         kryo.addDefaultSerializer(PriorityQueue.class, new SortedCollections(ArrayList::new));
         // Ahead of the bounded Object[] serializer, which would build arrays of the saved classes.
-        kryo.addDefaultSerializer(Object[].class, new ObjectArrays());
+        kryo.addDefaultSerializer(Object[].class, new ObjectArrays(spill != null));
         // The writer's own serializers for numeric arrays and JDK containers, as GraphReader uses them.
+        if (spill != null) {
+            SpillingArraySerializers.register(kryo, spill); // the first default serializer registered wins
+        }
         PrimitiveArraySerializers.register(kryo);
         BoundedContainers.register(kryo);
         ImmutableCollectionsSerializers.addDefaultSerializers(kryo);
@@ -246,7 +255,11 @@ final class SavedStateSerializers {
      * back as {@code Object[]}, since their elements are saved objects.
      */
     private static final class ObjectArrays extends ReadOnly<Object[]> {
-        ObjectArrays() {
+        /** Numeric arrays read as {@link SpilledArray}s: a float[][] is then read as an Object[]. */
+        private final boolean spilling;
+
+        ObjectArrays(boolean spilling) {
+            this.spilling = spilling;
             setAcceptsNull(true);
         }
 
@@ -259,7 +272,8 @@ final class SavedStateSerializers {
             int length = ((SnapshotInput) input).checkedLength(declared - 1, 1, 8, "an array");
             Class<?> component = type.getComponentType();
             boolean sameType = kryo.isFinal(component);
-            Object[] array = sameType && isJdk(component) ? (Object[]) Array.newInstance(component, length) : new Object[length];
+            boolean spilled = spilling && component.isArray() && component.getComponentType().isPrimitive();
+            Object[] array = sameType && isJdk(component) && !spilled ? (Object[]) Array.newInstance(component, length) : new Object[length];
             kryo.reference(array);
             if (sameType) {
                 Serializer<?> serializer = kryo.getSerializer(component);

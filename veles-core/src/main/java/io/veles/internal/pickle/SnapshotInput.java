@@ -85,6 +85,18 @@ class SnapshotInput extends Input {
         return length;
     }
 
+    /**
+     * Checks a declared length of an array that is copied out as it is read ({@link ArraySpill}),
+     * never allocated: only that the payload left can hold it.
+     */
+    int checkedStreamedLength(int length, int width, String what) {
+        if (length < 0 || (long) length * width > remaining()) {
+            throw new CorruptSnapshotException("snapshot is corrupt: it declares " + what + " of " + length
+                    + " elements, more than the " + remaining() + " bytes left can hold");
+        }
+        return length;
+    }
+
     /** Charges {@code bytes} about to be allocated for {@code what}; refuses them past the budget. */
     void allocate(long bytes, String what) {
         allocated += bytes;

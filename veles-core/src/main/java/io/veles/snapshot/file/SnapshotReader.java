@@ -10,6 +10,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import io.veles.pickle.ClassAllowList;
 import io.veles.internal.pickle.GraphReader;
 import io.veles.internal.pickle.HeapLimit;
+import io.veles.pickle.ArraySpill;
 import io.veles.pickle.RestoreRules;
 import io.veles.pickle.SavedGraph;
 import io.veles.errors.CorruptSnapshotException;
@@ -230,12 +231,23 @@ public final class SnapshotReader implements Closeable {
      * before the state is returned.
      */
     public SavedGraph readSaved(RestoreRules rules) {
-        HeapLimit.checkPayload(source, payloadLength);
+        return readSaved(rules, null);
+    }
+
+    /**
+     * As {@link #readSaved(RestoreRules)}; with {@code spill} not null, numeric arrays are copied
+     * there as they are read (see {@link SavedGraph#read}), so that a state larger than the heap
+     * can be read.
+     */
+    public SavedGraph readSaved(RestoreRules rules, ArraySpill spill) {
+        if (spill == null) {
+            HeapLimit.checkPayload(source, payloadLength);
+        }
         startPayload();
         CrcInputStream.Limited payload = content.limit(payloadLength);
         SavedGraph saved;
         try {
-            saved = SavedGraphReader.read(payload, payloadLength, manifest.classes, manifest.units, rules, shuffled);
+            saved = SavedGraphReader.read(payload, payloadLength, manifest.classes, manifest.units, rules, shuffled, spill);
             checkRoot(saved.root().type(), rules);
         } catch (SnapshotException e) {
             String integrity = integrityProblem(payload);

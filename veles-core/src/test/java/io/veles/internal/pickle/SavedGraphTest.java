@@ -1,5 +1,7 @@
 package io.veles.internal.pickle;
 
+import io.veles.pickle.ArraySpill;
+import io.veles.pickle.SpilledArray;
 import io.veles.pickle.SavedGraph;
 import io.veles.pickle.SavedEnum;
 import io.veles.pickle.SavedObject;
@@ -178,6 +180,36 @@ class SavedGraphTest {
         assertThat((List<Object>) fields.get("history")).containsExactly(0.5, 0.25);
         assertThat((List<Object>) fields.get("list")).containsExactly(b, saved.root(), "text",
                 new SavedEnum(PACKAGE + ".Colour", "BLUE"), 7);
+    }
+
+    @Test
+    void withASpillNumericArraysGoThereAndTheRestIsReadAsBefore() throws Exception {
+        java.io.ByteArrayOutputStream spill = new java.io.ByteArrayOutputStream();
+        SavedGraph saved;
+        try (SnapshotReader reader = SnapshotReader.open(new ByteArrayInputStream(snapshot), "snap")) {
+            saved = reader.readSaved(rulesWithAFreshLoader(), new ArraySpill(spill));
+        }
+        assertThat(codeThatRan()).isEmpty();
+        SavedObject holder = saved.units().stream().filter(u -> "holder".equals(u.name())).findFirst().orElseThrow();
+        SpilledArray weights = (SpilledArray) holder.fields().get("weights");
+        assertThat(weights.elementType()).isEqualTo(float.class);
+        assertThat(weights.length()).isEqualTo(2);
+        java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(spill.toByteArray(), (int) weights.offset(), 8)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        assertThat(bytes.getFloat()).isEqualTo(1.5f);
+        assertThat(bytes.getFloat()).isEqualTo(2.5f);
+        assertThat(holder.fields().get("extra")).isEqualTo(42);
+
+        // A spilled array's declared length is still checked against the payload left.
+        Output output = new Output(64, -1);
+        output.writeVarInt(Kryo.NOT_NULL, true);
+        output.writeVarInt(1_000_000_000, true);
+        output.writeBytes(new byte[16]);
+        byte[] lie = output.toBytes();
+        Kryo kryo = new SavedStateSerializers(Map.of(), RestoreRules.forWorkflow(HostileSnapshotTest.CarrierWorkflow.class),
+                new ArraySpill(java.io.OutputStream.nullOutputStream())).kryo();
+        assertThatThrownBy(() -> kryo.readObject(new SnapshotInput(new ByteArrayInputStream(lie), 1024, lie.length), float[].class))
+                .isInstanceOf(SnapshotException.class).hasMessageContaining("declares a float array of 1000000000 elements");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.veles.znicz.nn;
 
+import io.veles.workflow.ArrayShape;
 import io.veles.workflow.Unit;
 import io.veles.workflow.Workflow;
 
@@ -12,8 +13,13 @@ public class FullyConnected extends Unit {
     final int inputs;
     final int outputs;
     final Activation activation;
-    /** Row-major, inputs × outputs. */
+    /**
+     * Row-major, inputs × outputs, as {@link #run} reads it; exported outputs × inputs, the matrix
+     * PyTorch's {@code Linear.weight} (and VELES) hold.
+     */
+    @ArrayShape(value = {"outputs", "inputs"}, storedTransposed = true)
     float[] weights;
+    @ArrayShape("outputs")
     float[] bias;
     /** The minibatch in (linked), samples × inputs. */
     float[] input;

@@ -1,5 +1,6 @@
 package io.veles.znicz.nn;
 
+import io.veles.workflow.ArrayShape;
 import io.veles.workflow.Unit;
 import io.veles.workflow.Workflow;
 
@@ -20,7 +21,10 @@ public final class GradientDescent extends Unit {
     float[] errOutput;
     /** Samples × inputs. */
     float[] errInput;
+    /** Laid out as the layer's weights: stored inputs × outputs, exported outputs × inputs. */
+    @ArrayShape(value = {"layer.outputs", "layer.inputs"}, storedTransposed = true)
     float[] weightVelocity;
+    @ArrayShape("layer.outputs")
     float[] biasVelocity;
     private transient float[] delta_;
     private transient float[] weightGradient_;

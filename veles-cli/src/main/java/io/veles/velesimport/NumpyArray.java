@@ -1,0 +1,60 @@
+package io.veles.velesimport;
+
+import java.util.List;
+
+/**
+ * A pickled {@code numpy.ndarray}: made empty by {@code numpy.core.multiarray._reconstruct}, then
+ * given its state by BUILD: {@code (version, shape, dtype, is_fortran, raw bytes)}. Nothing of
+ * NumPy runs; the bytes are kept as pickled.
+ */
+public final class NumpyArray {
+    long[] shape = {0};
+    NumpyDtype dtype;
+    boolean fortranOrder;
+    byte[] data;
+    /** Why the array cannot be exported (object arrays hold a list, not bytes), or null. */
+    String unsupported;
+
+    /** BUILD: the pickled state tuple. */
+    public void __setstate__(Object[] state) {
+        if (state.length != 5 && state.length != 4) {
+            unsupported = "an ndarray state of " + state.length + " items";
+            return;
+        }
+        int at = state.length == 5 ? 1 : 0; // version 0 pickles had no version number
+        shape = dimensions(state[at]);
+        dtype = state[at + 1] instanceof NumpyDtype ? (NumpyDtype) state[at + 1] : null;
+        fortranOrder = Boolean.TRUE.equals(state[at + 2]);
+        Object raw = state[at + 3];
+        if (raw instanceof byte[]) {
+            data = (byte[]) raw;
+        } else if (raw instanceof String) { // protocol 0/1 on Python 2: latin-1 text
+            data = ((String) raw).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        } else {
+            unsupported = raw instanceof List ? "an array of Python objects" : "an ndarray without raw bytes";
+        }
+        if (dtype == null) {
+            unsupported = "an ndarray without a dtype";
+        }
+    }
+
+    private static long[] dimensions(Object shape) {
+        if (!(shape instanceof Object[])) {
+            return new long[] {0};
+        }
+        Object[] items = (Object[]) shape;
+        long[] dimensions = new long[items.length];
+        for (int i = 0; i < items.length; i++) {
+            dimensions[i] = ((Number) items[i]).longValue();
+        }
+        return dimensions;
+    }
+
+    long elements() {
+        long n = 1;
+        for (long d : shape) {
+            n *= d;
+        }
+        return n;
+    }
+}

@@ -1,0 +1,117 @@
+package io.veles.snapshot.export;
+
+import io.veles.errors.SnapshotException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.UUID;
+
+/**
+ * Where an export or import goes: written under a temporary name beside it, then moved into place
+ * in one step, so that a failure leaves nothing behind and a reader never sees half a file. An
+ * existing output is refused unless {@code force}; even then a file never replaces a directory or
+ * the other way round, and a directory is replaced only when it is an earlier export (it holds
+ * {@code __metadata__.json}), so that a mistyped {@code -o} cannot delete someone's data.
+ */
+public final class OutputTarget {
+    private final Path target;
+    private final boolean force;
+    private final Path temporary;
+
+    public OutputTarget(Path target, boolean force) {
+        this(target, force, false);
+    }
+
+    /** {@code directory}: the output is a directory (npy), not a file. */
+    public OutputTarget(Path target, boolean force, boolean directory) {
+        this.target = target.toAbsolutePath().normalize();
+        this.force = force;
+        if (Files.exists(this.target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            if (!force) {
+                throw new SnapshotException(target + " exists; --force replaces it");
+            }
+            boolean isDirectory = Files.isDirectory(this.target, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            if (isDirectory != directory) {
+                throw new SnapshotException(target + " is " + (isDirectory ? "a directory" : "not a directory")
+                        + "; not replaced, even with --force");
+            }
+            if (directory && !Files.exists(this.target.resolve(NpzWriter.METADATA_ENTRY))) {
+                throw new SnapshotException(target + " is not an earlier export (it has no " + NpzWriter.METADATA_ENTRY
+                        + "); not replaced, even with --force");
+            }
+        }
+        Path parent = this.target.getParent();
+        if (parent == null || !Files.isDirectory(parent)) {
+            throw new SnapshotException("cannot write " + target + ": its directory does not exist");
+        }
+        temporary = parent.resolve("." + this.target.getFileName() + ".tmp-" + UUID.randomUUID());
+    }
+
+    public Path path() {
+        return target;
+    }
+
+    /** The directory the output goes to: spill files go there too, on the same disk. */
+    public Path directory() {
+        return target.getParent();
+    }
+
+    /** The name to write to first. */
+    public Path temporary() {
+        return temporary;
+    }
+
+    /** Moves the written temporary into place (an existing output, with force, is replaced). */
+    public void commit() throws IOException {
+        if (Files.isDirectory(target) && force) {
+            Path old = target.resolveSibling("." + target.getFileName() + ".old-" + UUID.randomUUID());
+            Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+            move();
+            deleteTree(old);
+            return;
+        }
+        move();
+    }
+
+    private void move() throws IOException {
+        try {
+            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** Removes what a failed write left under the temporary name. */
+    public void discard() {
+        try {
+            deleteTree(temporary);
+        } catch (IOException | UncheckedIOException e) {
+            // best effort: the name is hidden and unique
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                Files.delete(dir);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+}
