@@ -2,6 +2,7 @@ import io.veles.launcher.Launcher;
 import io.veles.launcher.RunHandle;
 import io.veles.launcher.Veles;
 import io.veles.samples.walk.RandomWalkWorkflow;
+
 import java.nio.file.Path;
 
 /** Runs the walk sample from Java, continues it from its newest snapshot, and reads a snapshot back. */
@@ -37,7 +38,11 @@ public final class RunningFromJava {
         System.out.println("continued: " + longer.lastSnapshot());
 
         // What a snapshot holds, restored without running it (for tools).
-        RandomWalkWorkflow saved = Veles.restore(RandomWalkWorkflow.class).from(first.lastSnapshot()).load().workflow();
-        System.out.println("iterations in " + first.lastSnapshot() + ": " + saved.results().get("iterations"));
+        RandomWalkWorkflow saved = Veles.restore(RandomWalkWorkflow.class)
+                .from(first.lastSnapshot())
+                .load()
+                .workflow();
+        System.out.println(
+                "iterations in " + first.lastSnapshot() + ": " + saved.results().get("iterations"));
     }
 }

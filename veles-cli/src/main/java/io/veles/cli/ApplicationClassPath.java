@@ -31,8 +31,7 @@ final class ApplicationClassPath {
     private static final List<String> optionEntries = new ArrayList<>();
     private static ClassLoader loader;
 
-    private ApplicationClassPath() {
-    }
+    private ApplicationClassPath() {}
 
     /** Forgets a previous command line's entries (commands may run more than once per JVM in tests). */
     static synchronized void reset() {
@@ -60,7 +59,8 @@ final class ApplicationClassPath {
                 urls.add(checked(entry, VARIABLE));
             }
             ClassLoader engine = ApplicationClassPath.class.getClassLoader();
-            loader = urls.isEmpty() ? engine : new URLClassLoader("veles-application", urls.toArray(URL[]::new), engine);
+            loader =
+                    urls.isEmpty() ? engine : new URLClassLoader("veles-application", urls.toArray(URL[]::new), engine);
         }
         return loader;
     }

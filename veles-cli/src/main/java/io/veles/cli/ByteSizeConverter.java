@@ -1,8 +1,9 @@
 package io.veles.cli;
 
-import java.util.Locale;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
+
+import java.util.Locale;
 
 /** Reads a byte count as a user types it: {@code 1048576}, {@code 512K}, {@code 256M}, {@code 4G}. */
 final class ByteSizeConverter implements ITypeConverter<Long> {
@@ -34,7 +35,8 @@ final class ByteSizeConverter implements ITypeConverter<Long> {
             }
             return count << shift;
         } catch (NumberFormatException e) {
-            throw new TypeConversionException("'" + value + "' is not a byte count (examples: 1048576, 512K, 256M, 4G)");
+            throw new TypeConversionException(
+                    "'" + value + "' is not a byte count (examples: 1048576, 512K, 256M, 4G)");
         }
     }
 }

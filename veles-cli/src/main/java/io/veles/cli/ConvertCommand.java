@@ -1,41 +1,62 @@
 package io.veles.cli;
 
+import io.veles.internal.util.Printable;
 import io.veles.snapshot.SnapshotConversion;
 import io.veles.snapshot.codec.Codec;
 import io.veles.snapshot.format.SnapshotKey;
-import io.veles.internal.util.Printable;
-import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
 /** {@code veles snapshot convert SRC DEST}: another codec, another store. */
-@Command(name = "convert", mixinStandardHelpOptions = true,
-        description = {"Copy a snapshot to another codec or store (file <-> database).",
-                "It streams with bounded memory. The payload is copied as it is and the source's checksums",
-                "are checked on the way: a damaged source leaves nothing at the destination. A signed",
-                "snapshot needs --key and is signed again."},
-        footer = {"", "Examples:",
-                "  veles snapshot convert snapshots/wine_current.gz wine.xz \\",
-                "      --compression xz --level 9",
-                "  veles snapshot convert snapshots/wine_current.gz \\",
-                "      'odbc://DRIVER={SQLite3};DATABASE=team.db&veles'",
-                "  veles snapshot convert 'odbc://DRIVER={SQLite3};DATABASE=team.db' exported/"})
+@Command(
+        name = "convert",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Copy a snapshot to another codec or store (file <-> database).",
+            "It streams with bounded memory. The payload is copied as it is and the source's checksums",
+            "are checked on the way: a damaged source leaves nothing at the destination. A signed",
+            "snapshot needs --key and is signed again."
+        },
+        footer = {
+            "",
+            "Examples:",
+            "  veles snapshot convert snapshots/wine_current.gz wine.xz \\",
+            "      --compression xz --level 9",
+            "  veles snapshot convert snapshots/wine_current.gz \\",
+            "      'odbc://DRIVER={SQLite3};DATABASE=team.db&veles'",
+            "  veles snapshot convert 'odbc://DRIVER={SQLite3};DATABASE=team.db' exported/"
+        })
 final class ConvertCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "SRC", description = "A snapshot file, a directory (its newest _current), or an odbc:// source.")
+    @Parameters(
+            index = "0",
+            paramLabel = "SRC",
+            description = "A snapshot file, a directory (its newest _current), or an odbc:// source.")
     String source;
 
-    @Parameters(index = "1", paramLabel = "DEST", description = "A file whose extension matches the codec, a directory (existing or ending in /; the file is named after the snapshot), or odbc://<odbc string>[&<table>].")
+    @Parameters(
+            index = "1",
+            paramLabel = "DEST",
+            description =
+                    "A file whose extension matches the codec, a directory (existing or ending in /; the file is named after the snapshot), or odbc://<odbc string>[&<table>].")
     String destination;
 
-    @Option(names = "--compression", paramLabel = "CODEC", description = "none, snappy, gz, bz2, xz, zst or lz4 (default: the source's).")
+    @Option(
+            names = "--compression",
+            paramLabel = "CODEC",
+            description = "none, snappy, gz, bz2, xz, zst or lz4 (default: the source's).")
     String compression;
 
     @Option(names = "--level", paramLabel = "N", description = "The codec's level (default: its default).")
     Integer level;
 
-    @Option(names = "--key", paramLabel = "FILE", description = "The key of a signed snapshot; the copy is signed with it.")
+    @Option(
+            names = "--key",
+            paramLabel = "FILE",
+            description = "The key of a signed snapshot; the copy is signed with it.")
     Path keyFile;
 
     @Override

@@ -1,40 +1,62 @@
 package io.veles.cli;
 
+import io.veles.internal.util.ByteCounts;
+import io.veles.internal.util.Printable;
 import io.veles.snapshot.export.ExportFormat;
 import io.veles.snapshot.export.ExportedArray;
 import io.veles.snapshot.export.SnapshotExport;
-import io.veles.internal.util.ByteCounts;
-import io.veles.internal.util.Printable;
-import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
 /** {@code veles snapshot export SRC --format npz|npy|safetensors}: the weights out, for NumPy and PyTorch. */
-@Command(name = "export", mixinStandardHelpOptions = true,
-        description = {"Write a snapshot's numeric arrays for NumPy or safetensors readers.",
-                "Each array is named unit.field, with the shape its unit declares (flat otherwise);",
-                "scalars and the manifest go in as metadata (safetensors' __metadata__, the",
-                "__metadata__.json entry of an npz or npy directory). No code of the workflow runs.",
-                "Arrays are copied through a temporary file beside the output, never held in the heap."},
-        footer = {"", "Examples:",
-                "  veles snapshot export snapshots/wine_current.gz --format npz -o wine.npz",
-                "      # then in Python: numpy.load('wine.npz')['fc1.weights']",
-                "  veles snapshot export snapshots --format safetensors \\",
-                "      --fields '*.weights,*.bias'",
-                "  veles snapshot export snapshots --format npy -o wine-arrays/"})
+@Command(
+        name = "export",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Write a snapshot's numeric arrays for NumPy or safetensors readers.",
+            "Each array is named unit.field, with the shape its unit declares (flat otherwise);",
+            "scalars and the manifest go in as metadata (safetensors' __metadata__, the",
+            "__metadata__.json entry of an npz or npy directory). No code of the workflow runs.",
+            "Arrays are copied through a temporary file beside the output, never held in the heap."
+        },
+        footer = {
+            "",
+            "Examples:",
+            "  veles snapshot export snapshots/wine_current.gz --format npz -o wine.npz",
+            "      # then in Python: numpy.load('wine.npz')['fc1.weights']",
+            "  veles snapshot export snapshots --format safetensors \\",
+            "      --fields '*.weights,*.bias'",
+            "  veles snapshot export snapshots --format npy -o wine-arrays/"
+        })
 final class ExportCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "SRC", description = "A snapshot file, a directory (its newest _current), or an odbc:// source.")
+    @Parameters(
+            index = "0",
+            paramLabel = "SRC",
+            description = "A snapshot file, a directory (its newest _current), or an odbc:// source.")
     String source;
 
-    @Option(names = "--format", required = true, paramLabel = "FORMAT", description = "npz, npy (a directory of .npy files) or safetensors.")
+    @Option(
+            names = "--format",
+            required = true,
+            paramLabel = "FORMAT",
+            description = "npz, npy (a directory of .npy files) or safetensors.")
     String format;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "PATH", description = "The file (directory for npy) to write (default: the snapshot's name with the format's ending).")
+    @Option(
+            names = {"-o", "--output"},
+            paramLabel = "PATH",
+            description =
+                    "The file (directory for npy) to write (default: the snapshot's name with the format's ending).")
     Path output;
 
-    @Option(names = "--fields", paramLabel = "GLOB", description = "Only the arrays whose unit.field matches: * and ?, several separated by commas.")
+    @Option(
+            names = "--fields",
+            paramLabel = "GLOB",
+            description = "Only the arrays whose unit.field matches: * and ?, several separated by commas.")
     String fields;
 
     @Option(names = "--force", description = "Replace an existing output.")
@@ -43,11 +65,17 @@ final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ExportFormat chosen = ExportFormat.parse(format);
-        SnapshotExport.Result result = SnapshotExport.export(source, chosen, output, fields, force, ApplicationClassPath.loader());
+        SnapshotExport.Result result =
+                SnapshotExport.export(source, chosen, output, fields, force, ApplicationClassPath.loader());
         ArrayTable.print(result.arrays());
-        long bytes = result.arrays().stream().mapToLong(ExportedArray::byteLength).sum();
-        System.out.printf("%d arrays (%s) and %d scalars written to %s%n", result.arrays().size(), ByteCounts.format(bytes),
-                result.scalars(), Printable.escape(result.output().toString()));
+        long bytes =
+                result.arrays().stream().mapToLong(ExportedArray::byteLength).sum();
+        System.out.printf(
+                "%d arrays (%s) and %d scalars written to %s%n",
+                result.arrays().size(),
+                ByteCounts.format(bytes),
+                result.scalars(),
+                Printable.escape(result.output().toString()));
         return 0;
     }
 }

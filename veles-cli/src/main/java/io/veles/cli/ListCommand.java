@@ -5,38 +5,49 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.veles.errors.SnapshotException;
+import io.veles.internal.util.ByteCounts;
+import io.veles.internal.util.Printable;
 import io.veles.snapshot.SnapshotListing;
+import io.veles.snapshot.SnapshotStores;
 import io.veles.snapshot.Snapshots;
 import io.veles.snapshot.file.SnapshotReader;
 import io.veles.snapshot.store.SnapshotStore;
-import io.veles.snapshot.SnapshotStores;
-import io.veles.internal.util.ByteCounts;
-import io.veles.internal.util.Printable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
 import java.io.IOException;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code veles snapshot ls STORE}: one line per snapshot, oldest first. */
-@Command(name = "ls", mixinStandardHelpOptions = true,
-        description = {"List the snapshots of a directory or a database table, oldest first.",
-                "One line each: name, time (UTC), workflow, codec, stored size, the decision's epoch and",
-                "metric where recorded, and whether prune must keep it (pinned, or current: what a resume",
-                "from the store would take)."},
-        footer = {"", "Examples:",
-                "  veles snapshot ls snapshots",
-                "  veles snapshot ls --verify 'odbc://DRIVER={SQLite3};DATABASE=snapshots.db'",
-                "  veles snapshot ls --json \\",
-                "      'odbc://DRIVER={MariaDB};SERVER=db;DATABASE=test;UID=me;PWD=secret&veles'"})
+@Command(
+        name = "ls",
+        mixinStandardHelpOptions = true,
+        description = {
+            "List the snapshots of a directory or a database table, oldest first.",
+            "One line each: name, time (UTC), workflow, codec, stored size, the decision's epoch and",
+            "metric where recorded, and whether prune must keep it (pinned, or current: what a resume",
+            "from the store would take)."
+        },
+        footer = {
+            "",
+            "Examples:",
+            "  veles snapshot ls snapshots",
+            "  veles snapshot ls --verify 'odbc://DRIVER={SQLite3};DATABASE=snapshots.db'",
+            "  veles snapshot ls --json \\",
+            "      'odbc://DRIVER={MariaDB};SERVER=db;DATABASE=test;UID=me;PWD=secret&veles'"
+        })
 final class ListCommand implements Callable<Integer> {
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
 
-    @Parameters(paramLabel = "STORE", description = "A snapshot directory, or odbc://<odbc string>[&<table>[&<id>[&<log_id>[&<name>]]]].")
+    @Parameters(
+            paramLabel = "STORE",
+            description = "A snapshot directory, or odbc://<odbc string>[&<table>[&<id>[&<log_id>[&<name>]]]].")
     String store;
 
     @Option(names = "--verify", description = "Read each snapshot whole and check it (slower).")
@@ -60,8 +71,18 @@ final class ListCommand implements Callable<Integer> {
         mapper.getFactory().setCharacterEscapes(Printable.JSON);
         ArrayNode array = mapper.createArrayNode();
         if (!json) {
-            System.out.printf("%-28s %-19s %-14s %-6s %10s %6s %10s %-7s%s  %s%n", "NAME", "CREATED (UTC)", "WORKFLOW",
-                    "CODEC", "SIZE", "EPOCH", "METRIC", "KEPT", verify ? "  CHECK " : "", "SOURCE");
+            System.out.printf(
+                    "%-28s %-19s %-14s %-6s %10s %6s %10s %-7s%s  %s%n",
+                    "NAME",
+                    "CREATED (UTC)",
+                    "WORKFLOW",
+                    "CODEC",
+                    "SIZE",
+                    "EPOCH",
+                    "METRIC",
+                    "KEPT",
+                    verify ? "  CHECK " : "",
+                    "SOURCE");
         }
         for (SnapshotListing.Entry entry : entries) {
             String check = entry.problem();
@@ -80,8 +101,12 @@ final class ListCommand implements Callable<Integer> {
                 node.put("codec", entry.codec());
                 node.put("bytes", entry.bytes());
                 node.put("source", entry.source());
-                node.put("pinned", "pinned".equals(protections.get(entry.snapshot().key())));
-                node.put("current", "current".equals(protections.get(entry.snapshot().key())));
+                node.put(
+                        "pinned",
+                        "pinned".equals(protections.get(entry.snapshot().key())));
+                node.put(
+                        "current",
+                        "current".equals(protections.get(entry.snapshot().key())));
                 if (entry.manifest() != null) {
                     node.put("id", entry.manifest().id);
                     node.put("log_id", entry.manifest().logId);
@@ -95,12 +120,18 @@ final class ListCommand implements Callable<Integer> {
                 }
             } else {
                 // names, workflow, info and file names come from the store: shown escaped
-                System.out.printf("%-28s %-19s %-14s %-6s %10s %6s %10s %-7s%s  %s%n", Printable.escape(entry.name()),
-                        TIME.format(entry.created()), Printable.escape(entry.workflow()),
+                System.out.printf(
+                        "%-28s %-19s %-14s %-6s %10s %6s %10s %-7s%s  %s%n",
+                        Printable.escape(entry.name()),
+                        TIME.format(entry.created()),
+                        Printable.escape(entry.workflow()),
                         entry.codec().isEmpty() ? "none" : Printable.escape(entry.codec()),
-                        ByteCounts.format(entry.bytes()), text(info.get("epoch")), metric(info.get("validation_error")),
+                        ByteCounts.format(entry.bytes()),
+                        text(info.get("epoch")),
+                        metric(info.get("validation_error")),
                         protections.getOrDefault(entry.snapshot().key(), "-"),
-                        verify ? (check == null ? "  OK     " : "  FAILED ") : "", Printable.escape(entry.source()));
+                        verify ? (check == null ? "  OK     " : "  FAILED ") : "",
+                        Printable.escape(entry.source()));
                 if (check != null) {
                     System.out.println("    " + Printable.escape(check));
                 }
@@ -128,6 +159,8 @@ final class ListCommand implements Callable<Integer> {
     }
 
     private static String metric(Object value) {
-        return value instanceof Number ? String.format(java.util.Locale.ROOT, "%.4f", ((Number) value).doubleValue()) : text(value);
+        return value instanceof Number
+                ? String.format(java.util.Locale.ROOT, "%.4f", ((Number) value).doubleValue())
+                : text(value);
     }
 }

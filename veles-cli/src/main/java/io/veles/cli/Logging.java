@@ -2,6 +2,7 @@ package io.veles.cli;
 
 import io.veles.progress.Progress;
 import io.veles.progress.ProgressReporter;
+
 import java.util.Arrays;
 
 /**
@@ -11,12 +12,12 @@ import java.util.Arrays;
 final class Logging {
     private static boolean debug;
 
-    private Logging() {
-    }
+    private Logging() {}
 
     static void configure(String[] args) {
         debug = Arrays.asList(args).contains("--debug");
-        boolean quiet = Arrays.asList(args).contains("--quiet") || Arrays.asList(args).contains("-q");
+        boolean quiet =
+                Arrays.asList(args).contains("--quiet") || Arrays.asList(args).contains("-q");
         setDefault("org.slf4j.simpleLogger.defaultLogLevel", debug ? "debug" : quiet ? "warn" : "info");
         setDefault("org.slf4j.simpleLogger.showDateTime", "true");
         setDefault("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");

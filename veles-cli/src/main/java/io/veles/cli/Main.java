@@ -1,26 +1,36 @@
 package io.veles.cli;
 
 import io.veles.internal.store.HttpLimits;
-import io.veles.snapshot.store.s3.S3Options;
 import io.veles.internal.util.Messages;
 import io.veles.internal.util.Printable;
 import io.veles.internal.util.Secrets;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import io.veles.snapshot.store.s3.S3Options;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The {@code veles} command. Errors print one line on stderr and exit non-zero; {@code --debug}
  * adds the stack trace.
  */
-@Command(name = "veles", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+@Command(
+        name = "veles",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
         description = "Run workflows with snapshots, restore them, and inspect snapshots.",
         subcommands = {RunCommand.class, SnapshotCommand.class, SamplesCommand.class},
-        footer = {"", "Examples:", "  veles run walk", "  veles run walk -w snapshots", "  veles snapshot verify snapshots/walk_current.gz",
-                "  veles --class-path build/classes run com.example.MyWorkflow"})
+        footer = {
+            "",
+            "Examples:",
+            "  veles run walk",
+            "  veles run walk -w snapshots",
+            "  veles snapshot verify snapshots/walk_current.gz",
+            "  veles --class-path build/classes run com.example.MyWorkflow"
+        })
 public final class Main implements Runnable {
     /** Exit code for a failed run or a snapshot that does not check out. */
     static final int FAILED = 1;
@@ -29,49 +39,74 @@ public final class Main implements Runnable {
     /** Exit code for a run stopped by SIGINT/SIGTERM before its end (128 + SIGTERM, by convention). */
     static final int STOPPED = 143;
 
-    @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT, description = "Log debug messages and show stack traces.")
+    @Option(
+            names = "--debug",
+            scope = CommandLine.ScopeType.INHERIT,
+            description = "Log debug messages and show stack traces.")
     void debug(boolean on) {
         Logging.debug(on);
     }
 
-    @Option(names = {"-q", "--quiet"}, scope = CommandLine.ScopeType.INHERIT, description = "Log warnings and errors only; show no progress.")
+    @Option(
+            names = {"-q", "--quiet"},
+            scope = CommandLine.ScopeType.INHERIT,
+            description = "Log warnings and errors only; show no progress.")
     void quiet(boolean on) {
         Logging.quiet(on);
     }
 
-    @Option(names = "--http-connect-timeout", paramLabel = "SECONDS", scope = CommandLine.ScopeType.INHERIT,
+    @Option(
+            names = "--http-connect-timeout",
+            paramLabel = "SECONDS",
+            scope = CommandLine.ScopeType.INHERIT,
             description = "For http(s):// snapshots: the longest wait for a connection (default: 10).")
     void httpConnectTimeout(int seconds) {
         HttpLimits.use(HttpLimits.current().withConnectTimeout(positiveSeconds("--http-connect-timeout", seconds)));
     }
 
-    @Option(names = "--http-read-timeout", paramLabel = "SECONDS", scope = CommandLine.ScopeType.INHERIT,
-            description = "For http(s):// snapshots: the longest a server may send nothing, headers included (default: 60).")
+    @Option(
+            names = "--http-read-timeout",
+            paramLabel = "SECONDS",
+            scope = CommandLine.ScopeType.INHERIT,
+            description =
+                    "For http(s):// snapshots: the longest a server may send nothing, headers included (default: 60).")
     void httpReadTimeout(int seconds) {
         HttpLimits.use(HttpLimits.current().withReadTimeout(positiveSeconds("--http-read-timeout", seconds)));
     }
 
-    @Option(names = "--http-max-size", paramLabel = "BYTES", scope = CommandLine.ScopeType.INHERIT,
+    @Option(
+            names = "--http-max-size",
+            paramLabel = "BYTES",
+            scope = CommandLine.ScopeType.INHERIT,
             converter = ByteSizeConverter.class,
             description = "For http(s):// snapshots: refuse a download larger than this (default: 64G).")
     void httpMaxSize(long bytes) {
         HttpLimits.use(HttpLimits.current().withMaxBytes(bytes));
     }
 
-    @Option(names = "--s3-endpoint", paramLabel = "URL", scope = CommandLine.ScopeType.INHERIT,
+    @Option(
+            names = "--s3-endpoint",
+            paramLabel = "URL",
+            scope = CommandLine.ScopeType.INHERIT,
             description = "For s3:// locations: the S3 API's address (MinIO, Ceph, s3proxy...); default: the AWS SDK's"
                     + " (AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, the profile's endpoint_url, else AWS).")
     void s3Endpoint(String url) {
         S3Options.use(S3Options.current().withEndpoint(url));
     }
 
-    @Option(names = "--s3-path-style", scope = CommandLine.ScopeType.INHERIT,
-            description = "For s3:// locations: address buckets as ENDPOINT/bucket/key, as most self-hosted stores need.")
+    @Option(
+            names = "--s3-path-style",
+            scope = CommandLine.ScopeType.INHERIT,
+            description =
+                    "For s3:// locations: address buckets as ENDPOINT/bucket/key, as most self-hosted stores need.")
     void s3PathStyle(boolean on) {
         S3Options.use(S3Options.current().withPathStyle(on));
     }
 
-    @Option(names = "--class-path", paramLabel = "PATH[:PATH...]", scope = CommandLine.ScopeType.INHERIT,
+    @Option(
+            names = "--class-path",
+            paramLabel = "PATH[:PATH...]",
+            scope = CommandLine.ScopeType.INHERIT,
             description = "Directories and jars with the application's classes: the workflow that run names,"
                     + " and the classes its snapshots name. Repeatable; the VELES_CLASSPATH variable's entries"
                     + " come after these.")
@@ -84,7 +119,8 @@ public final class Main implements Runnable {
 
     private Duration positiveSeconds(String option, int seconds) {
         if (seconds <= 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(), option + " must be a positive number of seconds");
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), option + " must be a positive number of seconds");
         }
         return Duration.ofSeconds(seconds);
     }

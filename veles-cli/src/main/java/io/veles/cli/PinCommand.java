@@ -1,25 +1,37 @@
 package io.veles.cli;
 
 import io.veles.errors.SnapshotException;
+import io.veles.internal.util.Printable;
 import io.veles.snapshot.SnapshotPruning;
 import io.veles.snapshot.SnapshotStores;
-import io.veles.internal.util.Printable;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.util.concurrent.Callable;
+
 /** {@code veles snapshot pin SNAPSHOT}: prune never deletes it. */
-@Command(name = "pin", mixinStandardHelpOptions = true,
-        description = {"Pin a snapshot, so that prune never deletes it.",
-                "Neither does the snapshotter's own retention. A file gets a hidden .<file>.pin marker",
-                "beside it; a database row gets a row in <table>_pins. --remove unpins."},
-        footer = {"", "Examples:", "  veles snapshot pin snapshots/wine_3_0.00.gz",
-                "  veles snapshot pin --remove snapshots/wine_3_0.00.gz",
-                "  veles snapshot pin \\",
-                "      'odbc://DRIVER={SQLite3};DATABASE=team.db&veles&<id>&&wine_3_0.00'"})
+@Command(
+        name = "pin",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Pin a snapshot, so that prune never deletes it.",
+            "Neither does the snapshotter's own retention. A file gets a hidden .<file>.pin marker",
+            "beside it; a database row gets a row in <table>_pins. --remove unpins."
+        },
+        footer = {
+            "",
+            "Examples:",
+            "  veles snapshot pin snapshots/wine_3_0.00.gz",
+            "  veles snapshot pin --remove snapshots/wine_3_0.00.gz",
+            "  veles snapshot pin \\",
+            "      'odbc://DRIVER={SQLite3};DATABASE=team.db&veles&<id>&&wine_3_0.00'"
+        })
 final class PinCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "SNAPSHOT", description = "A snapshot file, or odbc://<odbc string>&<table>&<id>[&<log_id>[&<name>]] (the newest it matches).")
+    @Parameters(
+            paramLabel = "SNAPSHOT",
+            description =
+                    "A snapshot file, or odbc://<odbc string>&<table>&<id>[&<log_id>[&<name>]] (the newest it matches).")
     String snapshot;
 
     @Option(names = "--remove", description = "Unpin the snapshot instead.")

@@ -1,52 +1,74 @@
 package io.veles.cli;
 
+import io.veles.internal.util.Printable;
 import io.veles.snapshot.Retention;
 import io.veles.snapshot.SnapshotPruning;
-import io.veles.snapshot.store.SnapshotStore;
 import io.veles.snapshot.SnapshotStores;
+import io.veles.snapshot.store.SnapshotStore;
 import io.veles.snapshot.store.StoredSnapshot;
-import io.veles.internal.util.Printable;
-import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+
 /** {@code veles snapshot prune STORE --keep-last N --keep-every H --keep-best K [--prefix P] [--workflow W] [--dry-run]}. */
-@Command(name = "prune", mixinStandardHelpOptions = true,
-        description = {"Delete the snapshots that no retention rule keeps.",
-                "A snapshot any rule keeps stays, and so do pinned ones (veles snapshot pin) and current",
-                "ones: the targets of _current links in a directory, each run's newest row in a table.",
-                "--prefix and --workflow limit it to one prefix's or one workflow's snapshots; the others",
-                "stay and are not listed. Files are listed by their whole names.",
-                "--dry-run prints exactly what a real run would delete, and deletes nothing.",
-                "In an s3:// prefix a real run also aborts incomplete uploads begun over a day ago (left by",
-                "killed writers; a bucket lifecycle rule can do the same on the server's side).",
-                "To prune as a run writes, set snapshotter.keep_last, keep_every_hours and keep_best."},
-        footer = {"", "Examples:",
-                "  veles snapshot prune snapshots --keep-last 5 --keep-best 3 --dry-run",
-                "  veles snapshot prune snapshots --prefix wine --keep-last 3",
-                "  veles snapshot prune --keep-every 24 \\",
-                "      'odbc://DRIVER={SQLite3};DATABASE=team.db&veles'",
-                "  veles run wine snapshotter.keep_last=3 snapshotter.keep_best=1"})
+@Command(
+        name = "prune",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Delete the snapshots that no retention rule keeps.",
+            "A snapshot any rule keeps stays, and so do pinned ones (veles snapshot pin) and current",
+            "ones: the targets of _current links in a directory, each run's newest row in a table.",
+            "--prefix and --workflow limit it to one prefix's or one workflow's snapshots; the others",
+            "stay and are not listed. Files are listed by their whole names.",
+            "--dry-run prints exactly what a real run would delete, and deletes nothing.",
+            "In an s3:// prefix a real run also aborts incomplete uploads begun over a day ago (left by",
+            "killed writers; a bucket lifecycle rule can do the same on the server's side).",
+            "To prune as a run writes, set snapshotter.keep_last, keep_every_hours and keep_best."
+        },
+        footer = {
+            "",
+            "Examples:",
+            "  veles snapshot prune snapshots --keep-last 5 --keep-best 3 --dry-run",
+            "  veles snapshot prune snapshots --prefix wine --keep-last 3",
+            "  veles snapshot prune --keep-every 24 \\",
+            "      'odbc://DRIVER={SQLite3};DATABASE=team.db&veles'",
+            "  veles run wine snapshotter.keep_last=3 snapshotter.keep_best=1"
+        })
 final class PruneCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "STORE", description = "A snapshot directory, odbc://<odbc string>[&<table>], or s3://bucket/prefix.")
+    @Parameters(
+            paramLabel = "STORE",
+            description = "A snapshot directory, odbc://<odbc string>[&<table>], or s3://bucket/prefix.")
     String store;
 
     @Option(names = "--keep-last", paramLabel = "N", description = "Keep the N newest.")
     int keepLast;
 
-    @Option(names = "--keep-every", paramLabel = "HOURS", description = "Keep the newest of each period of this many hours.")
+    @Option(
+            names = "--keep-every",
+            paramLabel = "HOURS",
+            description = "Keep the newest of each period of this many hours.")
     Double keepEveryHours;
 
-    @Option(names = "--keep-best", paramLabel = "K", description = "Keep the K best by the decision's metric (validation_error, lower is better).")
+    @Option(
+            names = "--keep-best",
+            paramLabel = "K",
+            description = "Keep the K best by the decision's metric (validation_error, lower is better).")
     int keepBest;
 
-    @Option(names = "--prefix", paramLabel = "PREFIX", description = "Only snapshots written under this prefix (as recorded in each manifest).")
+    @Option(
+            names = "--prefix",
+            paramLabel = "PREFIX",
+            description = "Only snapshots written under this prefix (as recorded in each manifest).")
     String prefix;
 
-    @Option(names = "--workflow", paramLabel = "NAME", description = "Only snapshots of this workflow (its name, e.g. wine, or class name).")
+    @Option(
+            names = "--workflow",
+            paramLabel = "NAME",
+            description = "Only snapshots of this workflow (its name, e.g. wine, or class name).")
     String workflow;
 
     @Option(names = "--dry-run", description = "Print what would be deleted; delete nothing.")
@@ -65,13 +87,18 @@ final class PruneCommand implements Callable<Integer> {
     private static final Duration ABANDONED_AFTER = Duration.ofDays(1);
 
     private int prune(SnapshotStore opened, Retention retention) {
-        List<SnapshotPruning.Decision> plan = SnapshotPruning.plan(opened, retention,
-                new SnapshotPruning.Filter(prefix, workflow));
+        List<SnapshotPruning.Decision> plan =
+                SnapshotPruning.plan(opened, retention, new SnapshotPruning.Filter(prefix, workflow));
         for (SnapshotPruning.Decision decision : plan) {
             String name = shownName(decision.entry().snapshot());
-            System.out.printf("%-12s %-28s %s%n", decision.kept() ? "keep" : (dryRun ? "would delete" : "delete"),
+            System.out.printf(
+                    "%-12s %-28s %s%n",
+                    decision.kept() ? "keep" : (dryRun ? "would delete" : "delete"),
                     Printable.escape(name), // names and reasons come from the manifests
-                    Printable.escape(decision.kept() ? "(" + decision.reason() + ")" : decision.entry().source()));
+                    Printable.escape(
+                            decision.kept()
+                                    ? "(" + decision.reason() + ")"
+                                    : decision.entry().source()));
         }
         int deleted = dryRun ? 0 : SnapshotPruning.apply(opened, plan);
         long doomed = plan.stream().filter(d -> !d.kept()).count();

@@ -1,6 +1,7 @@
 package io.veles.cli;
 
 import io.veles.config.Config;
+import io.veles.internal.util.Printable;
 import io.veles.launcher.Launcher;
 import io.veles.launcher.RunBuilder;
 import io.veles.launcher.Veles;
@@ -8,86 +9,150 @@ import io.veles.launcher.WorkflowFactories;
 import io.veles.launcher.WorkflowFactory;
 import io.veles.pickle.RestoreRules;
 import io.veles.snapshot.format.SnapshotKey;
-import io.veles.internal.util.Printable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code veles run <workflow> [options] [key=value ...]}. */
-@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Run a workflow, taking snapshots as it goes, or continue one from a snapshot.",
-                "Settings are key=value pairs (e.g. walk.iterations=500 snapshotter.interval=10)."},
-        footer = {"", "Examples:",
-                "  veles run walk                         # snapshots into ./snapshots",
-                "  veles run walk --compression xz --snapshot-interval 10",
-                "  veles run walk -w snapshots            # continue from the newest",
-                "  veles run wine snapshotter.keep_last=3 # delete all but the last 3",
-                "  veles run wine --odbc 'DRIVER={SQLite3};DATABASE=snapshots.db'",
-                "  veles run wine -w 'odbc://DRIVER={SQLite3};DATABASE=snapshots.db'",
-                "  veles run wine --config wine.properties decision.max_epochs=50",
-                "                                         # wine.properties: key=value lines"})
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Run a workflow, taking snapshots as it goes, or continue one from a snapshot.",
+            "Settings are key=value pairs (e.g. walk.iterations=500 snapshotter.interval=10)."
+        },
+        footer = {
+            "",
+            "Examples:",
+            "  veles run walk                         # snapshots into ./snapshots",
+            "  veles run walk --compression xz --snapshot-interval 10",
+            "  veles run walk -w snapshots            # continue from the newest",
+            "  veles run wine snapshotter.keep_last=3 # delete all but the last 3",
+            "  veles run wine --odbc 'DRIVER={SQLite3};DATABASE=snapshots.db'",
+            "  veles run wine -w 'odbc://DRIVER={SQLite3};DATABASE=snapshots.db'",
+            "  veles run wine --config wine.properties decision.max_epochs=50",
+            "                                         # wine.properties: key=value lines"
+        })
 final class RunCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "WORKFLOW", description = "A sample's name (see 'veles samples') or a workflow class name.")
+    @Parameters(
+            index = "0",
+            paramLabel = "WORKFLOW",
+            description = "A sample's name (see 'veles samples') or a workflow class name.")
     String workflow;
 
     @Parameters(index = "1..*", paramLabel = "KEY=VALUE", description = "Settings overriding the workflow's defaults.")
     List<String> settings = new ArrayList<>();
 
-    @Option(names = "--config", paramLabel = "FILE", description = "Settings from a properties file (key=value lines) or a JSON object; KEY=VALUE arguments override them.")
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description =
+                    "Settings from a properties file (key=value lines) or a JSON object; KEY=VALUE arguments override them.")
     Path configFile;
 
-    @Option(names = {"-w", "--snapshot"}, paramLabel = "SRC", description = "Restore from this snapshot and continue: a file, a directory (its newest _current), an http(s):// address (downloaded to a private temporary and verified there, then kept in ./snapshots under a name that replaces nothing), odbc://<odbc string>&<table>&<id>&<log_id>[&<name>] (empty table: veles; empty log_id: the id; no name: the newest), or s3://bucket/prefix[/name.gz] (a prefix: the newest snapshot of the workflow being run).")
+    @Option(
+            names = {"-w", "--snapshot"},
+            paramLabel = "SRC",
+            description =
+                    "Restore from this snapshot and continue: a file, a directory (its newest _current), an http(s):// address (downloaded to a private temporary and verified there, then kept in ./snapshots under a name that replaces nothing), odbc://<odbc string>&<table>&<id>&<log_id>[&<name>] (empty table: veles; empty log_id: the id; no name: the newest), or s3://bucket/prefix[/name.gz] (a prefix: the newest snapshot of the workflow being run).")
     String snapshot;
 
-    @Option(names = "--snapshot-dir", paramLabel = "DIR", description = "Where snapshots go: a directory (default: snapshots) or s3://bucket/prefix, one object per snapshot.")
+    @Option(
+            names = "--snapshot-dir",
+            paramLabel = "DIR",
+            description =
+                    "Where snapshots go: a directory (default: snapshots) or s3://bucket/prefix, one object per snapshot.")
     String directory;
 
-    @Option(names = "--snapshot-prefix", paramLabel = "PREFIX", description = "Snapshot file name prefix (default: the workflow's).")
+    @Option(
+            names = "--snapshot-prefix",
+            paramLabel = "PREFIX",
+            description = "Snapshot file name prefix (default: the workflow's).")
     String prefix;
 
-    @Option(names = "--compression", paramLabel = "CODEC", description = "none, snappy, gz (default), bz2, xz, zst or lz4.")
+    @Option(
+            names = "--compression",
+            paramLabel = "CODEC",
+            description = "none, snappy, gz (default), bz2, xz, zst or lz4.")
     String compression;
 
-    @Option(names = "--compression-level", paramLabel = "N", description = "Codec level (gz 1-9, bz2 1-9, xz 0-9, zst 1-22, lz4 1-12).")
+    @Option(
+            names = "--compression-level",
+            paramLabel = "N",
+            description = "Codec level (gz 1-9, bz2 1-9, xz 0-9, zst 1-22, lz4 1-12).")
     Integer level;
 
-    @Option(names = "--snapshot-interval", paramLabel = "N", description = "One snapshot per N runs of the snapshotter (default 1).")
+    @Option(
+            names = "--snapshot-interval",
+            paramLabel = "N",
+            description = "One snapshot per N runs of the snapshotter (default 1).")
     Integer interval;
 
-    @Option(names = "--snapshot-time-interval", paramLabel = "SECONDS", description = "At most one snapshot per this many seconds (default 0).")
+    @Option(
+            names = "--snapshot-time-interval",
+            paramLabel = "SECONDS",
+            description = "At most one snapshot per this many seconds (default 0).")
     Double timeInterval;
 
-    @Option(names = "--odbc", paramLabel = "STRING", description = "Store snapshots in a database: an ODBC string (DRIVER={SQLite3};DATABASE=snapshots.db, DRIVER={MariaDB};SERVER=host;DATABASE=db;UID=user;PWD=pw, DRIVER={PostgreSQL};...), DSN=name from odbc.ini, or a jdbc: URL.")
+    @Option(
+            names = "--odbc",
+            paramLabel = "STRING",
+            description =
+                    "Store snapshots in a database: an ODBC string (DRIVER={SQLite3};DATABASE=snapshots.db, DRIVER={MariaDB};SERVER=host;DATABASE=db;UID=user;PWD=pw, DRIVER={PostgreSQL};...), DSN=name from odbc.ini, or a jdbc: URL.")
     String odbc;
 
     @Option(names = "--table", paramLabel = "NAME", description = "Database table for snapshots (default veles).")
     String table;
 
-    @Option(names = "--code-backup", description = "Keep the workflow's code (its jar or class files) in each snapshot; 'veles snapshot extract-code' writes it out.")
+    @Option(
+            names = "--code-backup",
+            description =
+                    "Keep the workflow's code (its jar or class files) in each snapshot; 'veles snapshot extract-code' writes it out.")
     boolean codeBackup;
 
-    @Option(names = "--random-seed", paramLabel = "N", description = "Seed of a new run's random generator (default 1234).")
+    @Option(
+            names = "--random-seed",
+            paramLabel = "N",
+            description = "Seed of a new run's random generator (default 1234).")
     Long seed;
 
     @Option(names = "--result-file", paramLabel = "FILE", description = "Write the run's results as JSON.")
     Path resultFile;
 
-    @Option(names = "--snapshot-key", paramLabel = "FILE", description = "Sign snapshots with the key in FILE (HMAC-SHA256), and restore only snapshots signed with it.")
+    @Option(
+            names = "--snapshot-key",
+            paramLabel = "FILE",
+            description =
+                    "Sign snapshots with the key in FILE (HMAC-SHA256), and restore only snapshots signed with it.")
     Path keyFile;
 
-    @Option(names = "--allow-package", paramLabel = "PACKAGE", description = "Let snapshots hold classes of this package too: saved, and instantiated on restore (repeatable; or the setting allow_packages=a.b,c.d). Classes of the workflow's own jar or classes directory need none.")
+    @Option(
+            names = "--allow-package",
+            paramLabel = "PACKAGE",
+            description =
+                    "Let snapshots hold classes of this package too: saved, and instantiated on restore (repeatable; or the setting allow_packages=a.b,c.d). Classes of the workflow's own jar or classes directory need none.")
     List<String> allowPackages = new ArrayList<>();
 
-    @Option(names = "--rename-class", paramLabel = "OLD=NEW", description = "Restore objects saved as class OLD into class NEW, for classes renamed or moved since the snapshot (repeatable).")
+    @Option(
+            names = "--rename-class",
+            paramLabel = "OLD=NEW",
+            description =
+                    "Restore objects saved as class OLD into class NEW, for classes renamed or moved since the snapshot (repeatable).")
     Map<String, String> renamedClasses = new LinkedHashMap<>();
 
-    @Option(names = "--removed-unit-class", paramLabel = "CLASS", description = "Restore the units of CLASS, which the code no longer has, as placeholders that do nothing and keep their links; their state is dropped (repeatable).")
+    @Option(
+            names = "--removed-unit-class",
+            paramLabel = "CLASS",
+            description =
+                    "Restore the units of CLASS, which the code no longer has, as placeholders that do nothing and keep their links; their state is dropped (repeatable).")
     List<String> removedUnitClasses = new ArrayList<>();
 
     @Override

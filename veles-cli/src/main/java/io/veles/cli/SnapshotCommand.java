@@ -3,41 +3,59 @@ package io.veles.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.veles.snapshot.format.ClassDescription;
-import io.veles.snapshot.format.UnitSummary;
 import io.veles.errors.SnapshotException;
+import io.veles.internal.store.HttpDownload;
+import io.veles.internal.util.ByteCounts;
+import io.veles.internal.util.Printable;
+import io.veles.snapshot.SnapshotStores;
 import io.veles.snapshot.Snapshots;
-import io.veles.snapshot.format.CodeBackup;
+import io.veles.snapshot.file.SnapshotReader;
+import io.veles.snapshot.format.ClassDescription;
 import io.veles.snapshot.format.CodeExtraction;
 import io.veles.snapshot.format.Manifest;
 import io.veles.snapshot.format.SnapshotFormat;
 import io.veles.snapshot.format.SnapshotKey;
-import io.veles.snapshot.file.SnapshotReader;
-import io.veles.internal.store.HttpDownload;
+import io.veles.snapshot.format.UnitSummary;
 import io.veles.snapshot.store.SnapshotSource;
 import io.veles.snapshot.store.SnapshotStore;
-import io.veles.snapshot.SnapshotStores;
 import io.veles.snapshot.store.StoredSnapshot;
-import io.veles.internal.util.ByteCounts;
-import io.veles.internal.util.Printable;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
 /** {@code veles snapshot ls|verify|inspect|diff|convert|prune|pin|extract-code|report|export|import-veles}. */
-@Command(name = "snapshot", mixinStandardHelpOptions = true,
+@Command(
+        name = "snapshot",
+        mixinStandardHelpOptions = true,
         description = "List, check, compare, convert and prune snapshots, in directories or database tables.",
-        footer = {"", "Examples:", "  veles snapshot ls snapshots", "  veles snapshot inspect snapshots",
-                "  veles snapshot diff snapshots/wine_2_3.77.gz snapshots/wine_3_0.00.gz",
-                "  veles snapshot prune snapshots --keep-last 5 --dry-run",
-                "  veles snapshot <command> --help     # each command's options and examples"},
-        subcommands = {ListCommand.class, DiffCommand.class, ConvertCommand.class, PruneCommand.class, PinCommand.class, SnapshotCommand.Verify.class, SnapshotCommand.Inspect.class, SnapshotCommand.ExtractCode.class, ReportCommand.class, ExportCommand.class, ImportVelesCommand.class})
+        footer = {
+            "",
+            "Examples:",
+            "  veles snapshot ls snapshots",
+            "  veles snapshot inspect snapshots",
+            "  veles snapshot diff snapshots/wine_2_3.77.gz snapshots/wine_3_0.00.gz",
+            "  veles snapshot prune snapshots --keep-last 5 --dry-run",
+            "  veles snapshot <command> --help     # each command's options and examples"
+        },
+        subcommands = {
+            ListCommand.class,
+            DiffCommand.class,
+            ConvertCommand.class,
+            PruneCommand.class,
+            PinCommand.class,
+            SnapshotCommand.Verify.class,
+            SnapshotCommand.Inspect.class,
+            SnapshotCommand.ExtractCode.class,
+            ReportCommand.class,
+            ExportCommand.class,
+            ImportVelesCommand.class
+        })
 final class SnapshotCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -47,23 +65,39 @@ final class SnapshotCommand implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
-    @Command(name = "verify", mixinStandardHelpOptions = true,
-            description = {"Read whole snapshots and check their codec streams, lengths and checksums.",
-                    "A directory: every snapshot file in it (--current: only its newest _current).",
-                    "Prints a line per snapshot and what was checked; exit 0 when all are whole, else 1."},
-            footer = {"", "Examples:", "  veles snapshot verify snapshots            # every snapshot in it",
-                    "  veles snapshot verify snapshots --current  # its newest alone",
-                    "  veles snapshot verify snapshots/walk_current.gz",
-                    "  veles snapshot verify 'odbc://DRIVER={SQLite3};DATABASE=snapshots.db'",
-                    "                                     # the newest row of table veles"})
+    @Command(
+            name = "verify",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Read whole snapshots and check their codec streams, lengths and checksums.",
+                "A directory: every snapshot file in it (--current: only its newest _current).",
+                "Prints a line per snapshot and what was checked; exit 0 when all are whole, else 1."
+            },
+            footer = {
+                "",
+                "Examples:",
+                "  veles snapshot verify snapshots            # every snapshot in it",
+                "  veles snapshot verify snapshots --current  # its newest alone",
+                "  veles snapshot verify snapshots/walk_current.gz",
+                "  veles snapshot verify 'odbc://DRIVER={SQLite3};DATABASE=snapshots.db'",
+                "                                     # the newest row of table veles"
+            })
     static final class Verify implements Callable<Integer> {
-        @Parameters(paramLabel = "SRC", description = "A snapshot file, a directory (every snapshot in it), or odbc://<odbc string>&<table>&<id>&<log_id>[&<name>].")
+        @Parameters(
+                paramLabel = "SRC",
+                description =
+                        "A snapshot file, a directory (every snapshot in it), or odbc://<odbc string>&<table>&<id>&<log_id>[&<name>].")
         String source;
 
-        @Option(names = "--key", paramLabel = "FILE", description = "Also check the snapshot's signature with the key in FILE.")
+        @Option(
+                names = "--key",
+                paramLabel = "FILE",
+                description = "Also check the snapshot's signature with the key in FILE.")
         Path keyFile;
 
-        @Option(names = "--current", description = "For a directory, check only its newest snapshot (the newest _current link's target).")
+        @Option(
+                names = "--current",
+                description = "For a directory, check only its newest snapshot (the newest _current link's target).")
         boolean current;
 
         @Override
@@ -90,8 +124,13 @@ final class SnapshotCommand implements Runnable {
                     System.out.printf("%s: FAILED (%s)%n", Printable.escape(snapshot.location()), Main.oneLine(e));
                 }
             }
-            System.out.printf("checked %d snapshot file%s in %s%s: %d whole, %d not%n", snapshots.size(),
-                    snapshots.size() == 1 ? "" : "s", store.describe(), key != null ? " with signatures" : "", whole,
+            System.out.printf(
+                    "checked %d snapshot file%s in %s%s: %d whole, %d not%n",
+                    snapshots.size(),
+                    snapshots.size() == 1 ? "" : "s",
+                    store.describe(),
+                    key != null ? " with signatures" : "",
+                    whole,
                     snapshots.size() - whole);
             if (snapshots.isEmpty()) {
                 System.err.println("veles: error: " + store.describe() + " holds no snapshot file");
@@ -111,26 +150,43 @@ final class SnapshotCommand implements Runnable {
         private static boolean verified(SnapshotReader reader, SnapshotKey key) throws IOException {
             long bytes = reader.verify();
             Manifest manifest = reader.manifest();
-            System.out.printf("%s: OK (%s, %s, %d units, %s of state%s)%n", Printable.escape(reader.source()),
+            System.out.printf(
+                    "%s: OK (%s, %s, %d units, %s of state%s)%n",
+                    Printable.escape(reader.source()),
                     Printable.escape(manifest.name),
-                    reader.codec().argument(), manifest.units.size(), ByteCounts.format(manifest.payloadBytes),
+                    reader.codec().argument(),
+                    manifest.units.size(),
+                    ByteCounts.format(manifest.payloadBytes),
                     key != null ? ", signature checked" : reader.isSigned() ? ", signed, not checked" : "");
             return bytes > 0;
         }
     }
 
-    @Command(name = "inspect", mixinStandardHelpOptions = true,
+    @Command(
+            name = "inspect",
+            mixinStandardHelpOptions = true,
             description = "Show a snapshot's manifest: workflow, run, code fingerprint, and units by size.",
-            footer = {"", "Examples:", "  veles snapshot inspect snapshots", "  veles snapshot inspect --json snapshots/walk_00010.gz",
-                    "  veles snapshot inspect --schema snapshots"})
+            footer = {
+                "",
+                "Examples:",
+                "  veles snapshot inspect snapshots",
+                "  veles snapshot inspect --json snapshots/walk_00010.gz",
+                "  veles snapshot inspect --schema snapshots"
+            })
     static final class Inspect implements Callable<Integer> {
-        @Parameters(paramLabel = "SRC", description = "A snapshot file, a directory (its newest _current), or odbc://<odbc string>&<table>&<id>&<log_id>[&<name>].")
+        @Parameters(
+                paramLabel = "SRC",
+                description =
+                        "A snapshot file, a directory (its newest _current), or odbc://<odbc string>&<table>&<id>&<log_id>[&<name>].")
         String source;
 
         @Option(names = "--json", description = "Print the manifest as JSON.")
         boolean json;
 
-        @Option(names = "--schema", description = "Show the classes the snapshot captured, with their fields and types: what restoring it expects of the code.")
+        @Option(
+                names = "--schema",
+                description =
+                        "Show the classes the snapshot captured, with their fields and types: what restoring it expects of the code.")
         boolean schema;
 
         @Override
@@ -156,7 +212,9 @@ final class SnapshotCommand implements Runnable {
         private static void printSchema(Manifest manifest) {
             System.out.printf("code %s%n", Printable.escape(manifest.codeFingerprint));
             for (ClassDescription type : manifest.classes) {
-                System.out.printf("%n%s%s%n", Printable.escape(type.name()), type.customState() ? "  (custom getState/setState)" : "");
+                System.out.printf(
+                        "%n%s%s%n",
+                        Printable.escape(type.name()), type.customState() ? "  (custom getState/setState)" : "");
                 for (ClassDescription.FieldDescription field : type.fields()) {
                     System.out.printf("  %-28s %s%n", Printable.escape(field.name()), Printable.escape(field.type()));
                 }
@@ -166,39 +224,61 @@ final class SnapshotCommand implements Runnable {
         /** Every string of the manifest is shown with {@link Printable#escape}: it may hold anything. */
         private static void printHuman(SnapshotReader reader, Manifest manifest) {
             System.out.printf("snapshot     %s%n", Printable.escape(manifest.name));
-            System.out.printf("source       %s (%s)%n", Printable.escape(reader.source()), reader.codec().argument());
-            System.out.printf("workflow     %s (%s)%n", Printable.escape(manifest.workflowName), Printable.escape(manifest.workflowClass));
+            System.out.printf(
+                    "source       %s (%s)%n",
+                    Printable.escape(reader.source()), reader.codec().argument());
+            System.out.printf(
+                    "workflow     %s (%s)%n",
+                    Printable.escape(manifest.workflowName), Printable.escape(manifest.workflowClass));
             System.out.printf("created      %s%n", Printable.escape(manifest.created));
-            System.out.printf("run          id %s, log_id %s%n", Printable.escape(manifest.id), Printable.escape(manifest.logId));
-            System.out.printf("writer       %s, format %d%n", Printable.escape(manifest.writer), SnapshotFormat.VERSION);
+            System.out.printf(
+                    "run          id %s, log_id %s%n", Printable.escape(manifest.id), Printable.escape(manifest.logId));
+            System.out.printf(
+                    "writer       %s, format %d%n", Printable.escape(manifest.writer), SnapshotFormat.VERSION);
             System.out.printf("code         %s%n", Printable.escape(manifest.codeFingerprint));
             // inspect reads no key: say so, so that "yes" is not taken for a checked signature
-            System.out.printf("signed       %s%n", reader.isSigned()
-                    ? "yes (HMAC-SHA256) (not checked: no key; veles snapshot verify --key FILE checks it)" : "no");
+            System.out.printf(
+                    "signed       %s%n",
+                    reader.isSigned()
+                            ? "yes (HMAC-SHA256) (not checked: no key; veles snapshot verify --key FILE checks it)"
+                            : "no");
             System.out.printf("code backup  %s%n", reader.hasCodeBackup() ? "yes (veles snapshot extract-code)" : "no");
-            System.out.printf("state        %s in %d units, %d classes%n", ByteCounts.format(manifest.payloadBytes),
-                    manifest.units.size(), manifest.classes.size());
+            System.out.printf(
+                    "state        %s in %d units, %d classes%n",
+                    ByteCounts.format(manifest.payloadBytes), manifest.units.size(), manifest.classes.size());
             for (Map.Entry<String, Object> entry : manifest.info.entrySet()) {
                 System.out.printf("%-12s %s%n", Printable.escape(entry.getKey()), Printable.escape(entry.getValue()));
             }
             System.out.println();
             System.out.println("units, largest first:");
             for (UnitSummary unit : manifest.largestUnits(manifest.units.size())) {
-                System.out.printf("  %-24s %12s  %s%n", Printable.escape(unit.name()), ByteCounts.format(unit.bytes()),
-                        Printable.escape(unit.type()));
+                System.out.printf(
+                        "  %-24s %12s  %s%n",
+                        Printable.escape(unit.name()), ByteCounts.format(unit.bytes()), Printable.escape(unit.type()));
             }
         }
     }
 
-    @Command(name = "extract-code", mixinStandardHelpOptions = true,
-            description = {"Write out the workflow code a snapshot carries (taken with --code-backup).",
-                    "The snapshot is checked whole first; nothing is loaded or run. Every entry is checked",
-                    "before anything is written: no path outside DIR or through a link in it, no duplicate,",
-                    "no existing file replaced without --force, and at most --max-size bytes in all."},
-            footer = {"", "Example:", "  veles run walk --code-backup --snapshot-dir with-code",
-                    "  veles snapshot extract-code with-code walk-code"})
+    @Command(
+            name = "extract-code",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Write out the workflow code a snapshot carries (taken with --code-backup).",
+                "The snapshot is checked whole first; nothing is loaded or run. Every entry is checked",
+                "before anything is written: no path outside DIR or through a link in it, no duplicate,",
+                "no existing file replaced without --force, and at most --max-size bytes in all."
+            },
+            footer = {
+                "",
+                "Example:",
+                "  veles run walk --code-backup --snapshot-dir with-code",
+                "  veles snapshot extract-code with-code walk-code"
+            })
     static final class ExtractCode implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "SRC", description = "A snapshot file, or a directory (its newest _current).")
+        @Parameters(
+                index = "0",
+                paramLabel = "SRC",
+                description = "A snapshot file, or a directory (its newest _current).")
         String source;
 
         @Parameters(index = "1", paramLabel = "DIR", description = "Where to write the code.")
@@ -207,7 +287,10 @@ final class SnapshotCommand implements Runnable {
         @Option(names = "--force", description = "Replace files that already exist in DIR (links are never followed).")
         boolean force;
 
-        @Option(names = "--max-size", paramLabel = "BYTES", converter = ByteSizeConverter.class,
+        @Option(
+                names = "--max-size",
+                paramLabel = "BYTES",
+                converter = ByteSizeConverter.class,
                 description = "Refuse a code backup that expands to more than this (default: 256M).")
         long maxBytes = CodeExtraction.DEFAULT_MAX_BYTES;
 
@@ -215,8 +298,13 @@ final class SnapshotCommand implements Runnable {
         public Integer call() throws IOException {
             try (SnapshotReader reader = Snapshots.open(source)) {
                 int files = new CodeExtraction(directory, force, maxBytes).extract(reader.readCodeBackup());
-                System.out.printf("%s: wrote %d file%s of %s's code into %s%n", Printable.escape(reader.source()), files,
-                        files == 1 ? "" : "s", Printable.escape(reader.manifest().workflowClass), directory);
+                System.out.printf(
+                        "%s: wrote %d file%s of %s's code into %s%n",
+                        Printable.escape(reader.source()),
+                        files,
+                        files == 1 ? "" : "s",
+                        Printable.escape(reader.manifest().workflowClass),
+                        directory);
                 return 0;
             }
         }

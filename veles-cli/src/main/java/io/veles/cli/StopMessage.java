@@ -8,11 +8,11 @@ import io.veles.snapshot.Snapshotter.FinalSnapshot;
  * why none was written, and the command that continues it. It names only real snapshots.
  */
 final class StopMessage {
-    private StopMessage() {
-    }
+    private StopMessage() {}
 
     static String describe(String workflow, Launcher.Outcome outcome) {
-        FinalSnapshot last = outcome.finalSnapshots().isEmpty() ? null
+        FinalSnapshot last = outcome.finalSnapshots().isEmpty()
+                ? null
                 : outcome.finalSnapshots().get(outcome.finalSnapshots().size() - 1);
         String previous = outcome.lastSnapshot();
         if (last == null) {
@@ -24,19 +24,22 @@ final class StopMessage {
                         + "; continue with: veles run " + workflow + " -w " + last.snapshot();
             case NOTHING_NEW:
                 return previous == null
-                        ? "stopped before the end; nothing ran, so no snapshot was written; start again with: veles run " + workflow
-                        : "stopped before the end; nothing ran since " + previous + ", which holds the run; continue with: veles run "
-                        + workflow + " -w " + previous;
+                        ? "stopped before the end; nothing ran, so no snapshot was written; start again with: veles run "
+                                + workflow
+                        : "stopped before the end; nothing ran since " + previous
+                                + ", which holds the run; continue with: veles run " + workflow + " -w " + previous;
             case SKIPPED:
             case FAILED:
             default:
-                String why = last.outcome() == FinalSnapshot.Outcome.SKIPPED ? "skip is set" : "writing it failed (see above)";
+                String why = last.outcome() == FinalSnapshot.Outcome.SKIPPED
+                        ? "skip is set"
+                        : "writing it failed (see above)";
                 String lost = last.unitsRun() + " unit run(s) since the last snapshot are not saved";
                 return previous == null
                         ? "stopped before the end; no final snapshot (" + why + ") and no earlier one: " + lost
-                        + "; start again with: veles run " + workflow
-                        : "stopped before the end; no final snapshot (" + why + "): " + lost + "; continue with: veles run "
-                        + workflow + " -w " + previous;
+                                + "; start again with: veles run " + workflow
+                        : "stopped before the end; no final snapshot (" + why + "): " + lost
+                                + "; continue with: veles run " + workflow + " -w " + previous;
         }
     }
 

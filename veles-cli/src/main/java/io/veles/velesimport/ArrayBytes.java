@@ -5,8 +5,7 @@ package io.veles.velesimport;
  * pickles an array in its own byte order, and a Fortran-ordered one column-major.
  */
 final class ArrayBytes {
-    private ArrayBytes() {
-    }
+    private ArrayBytes() {}
 
     static byte[] littleEndianRowMajor(NumpyArray array, int width) {
         byte[] bytes = array.data;

@@ -1,12 +1,13 @@
 package io.veles.velesimport;
 
+import net.razorvine.pickle.objects.ClassDict;
+
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import net.razorvine.pickle.objects.ClassDict;
 
 /**
  * Finds the NumPy arrays of an unpickled VELES workflow and names them by unit and attribute path.
@@ -32,7 +33,8 @@ final class ArrayFinder {
         }
         for (ClassDict unit : units) {
             String name = unitName(unit);
-            for (Map.Entry<String, Object> field : new java.util.TreeMap<>(unit).entrySet()) { // HashMap order is no order
+            for (Map.Entry<String, Object> field :
+                    new java.util.TreeMap<>(unit).entrySet()) { // HashMap order is no order
                 Object value = field.getValue();
                 if (!field.getKey().equals("__class__") && isScalar(value)) {
                     scalars.put(name + "." + field.getKey(), String.valueOf(value));
@@ -43,7 +45,11 @@ final class ArrayFinder {
     }
 
     private void collectUnits(Object value, int depth) {
-        if (value == null || depth > MAX_DEPTH || isScalar(value) || value instanceof NumpyArray || seen.put(value, true) != null) {
+        if (value == null
+                || depth > MAX_DEPTH
+                || isScalar(value)
+                || value instanceof NumpyArray
+                || seen.put(value, true) != null) {
             return;
         }
         if (value instanceof ClassDict && isUnit((ClassDict) value)) {
@@ -62,8 +68,10 @@ final class ArrayFinder {
             if (arraysSeen.put(value, true) == null) {
                 NumpyArray array = (NumpyArray) value;
                 if (array.unsupported != null || array.dtype == null || array.dtype.exported() == null) {
-                    skipped.add(unit + "." + path + ": " + (array.unsupported != null ? array.unsupported
-                            : "dtype " + array.dtype + " is not exported"));
+                    skipped.add(unit + "." + path + ": "
+                            + (array.unsupported != null
+                                    ? array.unsupported
+                                    : "dtype " + array.dtype + " is not exported"));
                 } else {
                     found.add(new FoundArray(unit, unitClass, path, array));
                 }
@@ -88,7 +96,11 @@ final class ArrayFinder {
             int i = 0;
             for (Map.Entry<?, ?> entry : ((Map<?, ?>) value).entrySet()) {
                 Object key = entry.getKey(); // a dict keyed by units or tuples is named by position
-                walk(unit, unitClass, join(path, isScalar(key) ? String.valueOf(key) : String.valueOf(i)), entry.getValue(),
+                walk(
+                        unit,
+                        unitClass,
+                        join(path, isScalar(key) ? String.valueOf(key) : String.valueOf(i)),
+                        entry.getValue(),
                         depth + 1);
                 i++;
             }
@@ -117,7 +129,9 @@ final class ArrayFinder {
 
     private static boolean isUnit(ClassDict dict) {
         String type = dict.getClassName();
-        return type != null && type.startsWith("veles.") && !type.equals("veles.memory.Array")
+        return type != null
+                && type.startsWith("veles.")
+                && !type.equals("veles.memory.Array")
                 && (dict.get("name") instanceof String || dict.get("_name") instanceof String);
     }
 
@@ -127,7 +141,9 @@ final class ArrayFinder {
     }
 
     private static Object classOf(Object value) {
-        return value instanceof ClassDict ? ((ClassDict) value).getClassName() : value.getClass().getSimpleName();
+        return value instanceof ClassDict
+                ? ((ClassDict) value).getClassName()
+                : value.getClass().getSimpleName();
     }
 
     private static boolean isScalar(Object value) {

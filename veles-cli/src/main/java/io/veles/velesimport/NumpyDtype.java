@@ -1,6 +1,7 @@
 package io.veles.velesimport;
 
 import io.veles.snapshot.export.Dtype;
+
 import java.util.Locale;
 
 /**
@@ -50,19 +51,32 @@ public final class NumpyDtype {
             return null;
         }
         switch (code.toLowerCase(Locale.ROOT)) {
-            case "f8": return Dtype.F64;
-            case "f4": return Dtype.F32;
-            case "f2": return Dtype.F16;
-            case "i8": return Dtype.I64;
-            case "i4": return Dtype.I32;
-            case "i2": return Dtype.I16;
-            case "i1": return Dtype.I8;
-            case "u8": return Dtype.U64;
-            case "u4": return Dtype.U32;
-            case "u2": return Dtype.U16;
-            case "u1": return Dtype.U8;
-            case "b1": return Dtype.BOOL;
-            default: return null;
+            case "f8":
+                return Dtype.F64;
+            case "f4":
+                return Dtype.F32;
+            case "f2":
+                return Dtype.F16;
+            case "i8":
+                return Dtype.I64;
+            case "i4":
+                return Dtype.I32;
+            case "i2":
+                return Dtype.I16;
+            case "i1":
+                return Dtype.I8;
+            case "u8":
+                return Dtype.U64;
+            case "u4":
+                return Dtype.U32;
+            case "u2":
+                return Dtype.U16;
+            case "u1":
+                return Dtype.U8;
+            case "b1":
+                return Dtype.BOOL;
+            default:
+                return null;
         }
     }
 }

@@ -1,5 +1,8 @@
 package io.veles.velesimport;
 
+import net.razorvine.pickle.IObjectConstructor;
+import net.razorvine.pickle.objects.ClassDict;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.Charset;
@@ -11,8 +14,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import net.razorvine.pickle.IObjectConstructor;
-import net.razorvine.pickle.objects.ClassDict;
 
 /**
  * What a name in a pickle ({@code module.name}) becomes here. A few are modelled (NumPy's arrays,
@@ -23,16 +24,42 @@ import net.razorvine.pickle.objects.ClassDict;
  */
 final class PickleGlobals {
     /** Modules whose classes and constructors a VELES snapshot calls (REDUCE) legitimately. */
-    private static final List<String> CALLABLE_MODULES = List.of("veles.", "numpy.core.", "numpy._core.",
-            "numpy.random.", "collections.", "datetime.", "decimal.", "array.");
-    private static final Set<String> CALLABLE_NAMES = Set.of("builtins.object", "__builtin__.object",
-            "builtins.slice", "__builtin__.slice", "builtins.range", "__builtin__.xrange", "builtins.complex",
-            "__builtin__.complex", "builtins.list", "builtins.dict", "builtins.tuple", "builtins.int", "builtins.float",
-            "builtins.str", "__builtin__.list", "__builtin__.dict", "__builtin__.tuple", "__builtin__.int",
-            "__builtin__.float", "__builtin__.long", "__builtin__.unicode", "numpy.dtype", "numpy.ndarray");
+    private static final List<String> CALLABLE_MODULES = List.of(
+            "veles.",
+            "numpy.core.",
+            "numpy._core.",
+            "numpy.random.",
+            "collections.",
+            "datetime.",
+            "decimal.",
+            "array.");
 
-    private PickleGlobals() {
-    }
+    private static final Set<String> CALLABLE_NAMES = Set.of(
+            "builtins.object",
+            "__builtin__.object",
+            "builtins.slice",
+            "__builtin__.slice",
+            "builtins.range",
+            "__builtin__.xrange",
+            "builtins.complex",
+            "__builtin__.complex",
+            "builtins.list",
+            "builtins.dict",
+            "builtins.tuple",
+            "builtins.int",
+            "builtins.float",
+            "builtins.str",
+            "__builtin__.list",
+            "__builtin__.dict",
+            "__builtin__.tuple",
+            "__builtin__.int",
+            "__builtin__.float",
+            "__builtin__.long",
+            "__builtin__.unicode",
+            "numpy.dtype",
+            "numpy.ndarray");
+
+    private PickleGlobals() {}
 
     /** A name the pickle refers to; unknown ones are {@link ClassGlobal}s. */
     static IObjectConstructor resolve(String module, String name) {
@@ -47,8 +74,8 @@ final class PickleGlobals {
             case "numpy._core.multiarray.scalar":
                 return PickleGlobals::scalar;
             case "_codecs.encode":
-                return args -> ((String) args[0]).getBytes(args.length > 1 ? Charset.forName((String) args[1])
-                        : StandardCharsets.UTF_8);
+                return args -> ((String) args[0])
+                        .getBytes(args.length > 1 ? Charset.forName((String) args[1]) : StandardCharsets.UTF_8);
             case "builtins.bytearray":
             case "__builtin__.bytearray":
             case "builtins.bytes":
@@ -65,8 +92,11 @@ final class PickleGlobals {
             case "copyreg._reconstructor":
                 return PickleGlobals::reconstructor;
             default:
-                return new ClassGlobal(module, name, CALLABLE_NAMES.contains(full)
-                        || CALLABLE_MODULES.stream().anyMatch(full::startsWith));
+                return new ClassGlobal(
+                        module,
+                        name,
+                        CALLABLE_NAMES.contains(full)
+                                || CALLABLE_MODULES.stream().anyMatch(full::startsWith));
         }
     }
 
@@ -83,8 +113,9 @@ final class PickleGlobals {
 
         Object call(Object[] args) {
             if (!callable) {
-                throw new PickleRefusedException("the pickle calls " + module + "." + name
-                        + ", which is not a constructor of VELES, NumPy or Python's containers: refused, nothing was run");
+                throw new PickleRefusedException(
+                        "the pickle calls " + module + "." + name
+                                + ", which is not a constructor of VELES, NumPy or Python's containers: refused, nothing was run");
             }
             ClassDict dict = new PickledObject(module, name);
             dict.put("__args__", Arrays.asList(args));
@@ -108,7 +139,8 @@ final class PickleGlobals {
             return args[0];
         }
         if (args[0] instanceof String) {
-            return ((String) args[0]).getBytes(args.length > 1 ? Charset.forName((String) args[1]) : StandardCharsets.ISO_8859_1);
+            return ((String) args[0])
+                    .getBytes(args.length > 1 ? Charset.forName((String) args[1]) : StandardCharsets.ISO_8859_1);
         }
         if (args[0] instanceof Collection) {
             Collection<?> values = (Collection<?>) args[0];
@@ -119,7 +151,8 @@ final class PickleGlobals {
             }
             return out;
         }
-        throw new PickleRefusedException("the pickle builds bytes from " + args[0].getClass().getSimpleName());
+        throw new PickleRefusedException(
+                "the pickle builds bytes from " + args[0].getClass().getSimpleName());
     }
 
     private static Object orderedDict(Object[] args) {
@@ -139,24 +172,36 @@ final class PickleGlobals {
             return Arrays.asList(args);
         }
         NumpyDtype dtype = (NumpyDtype) args[0];
-        ByteBuffer bytes = ByteBuffer.wrap((byte[]) args[1]).order(dtype.bigEndian() ? ByteOrder.BIG_ENDIAN
-                : ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer bytes = ByteBuffer.wrap((byte[]) args[1])
+                .order(dtype.bigEndian() ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
         io.veles.snapshot.export.Dtype type = dtype.exported();
         if (type == null || bytes.remaining() < type.width()) {
             return Arrays.asList(args);
         }
         switch (type) {
-            case F64: return bytes.getDouble();
-            case F32: return bytes.getFloat();
-            case I64: case U64: return bytes.getLong();
-            case I32: return bytes.getInt();
-            case U32: return bytes.getInt() & 0xffffffffL;
-            case I16: return bytes.getShort();
-            case U16: return bytes.getShort() & 0xffff;
-            case I8: return bytes.get();
-            case U8: return bytes.get() & 0xff;
-            case BOOL: return bytes.get() != 0;
-            default: return Arrays.asList(args);
+            case F64:
+                return bytes.getDouble();
+            case F32:
+                return bytes.getFloat();
+            case I64:
+            case U64:
+                return bytes.getLong();
+            case I32:
+                return bytes.getInt();
+            case U32:
+                return bytes.getInt() & 0xffffffffL;
+            case I16:
+                return bytes.getShort();
+            case U16:
+                return bytes.getShort() & 0xffff;
+            case I8:
+                return bytes.get();
+            case U8:
+                return bytes.get() & 0xff;
+            case BOOL:
+                return bytes.get() != 0;
+            default:
+                return Arrays.asList(args);
         }
     }
 }

@@ -8,6 +8,7 @@ import io.veles.snapshot.export.ExportMetadata;
 import io.veles.snapshot.export.ExportedArray;
 import io.veles.snapshot.export.MemoryArrays;
 import io.veles.snapshot.export.OutputTarget;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,11 +24,9 @@ import java.util.Set;
  */
 public final class VelesImport {
     /** What was found and written; {@code skipped} says which arrays could not be, and why. */
-    public record Result(Path output, List<FoundArray> found, List<ExportedArray> arrays, List<String> skipped) {
-    }
+    public record Result(Path output, List<FoundArray> found, List<ExportedArray> arrays, List<String> skipped) {}
 
-    private VelesImport() {
-    }
+    private VelesImport() {}
 
     public static Result importPickle(Path pickle, Path output, boolean force) {
         ExportFormat format = ExportFormat.ofFileName(output.getFileName().toString());

@@ -2,13 +2,14 @@ package io.veles.velesimport;
 
 import io.veles.errors.SnapshotException;
 import io.veles.snapshot.codec.Codec;
+import net.razorvine.pickle.PickleException;
+
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import net.razorvine.pickle.PickleException;
 
 /**
  * Opens a VELES (Python) snapshot: a pickle, compressed by one of VELES's codecs (gz, bz2, xz,
@@ -16,15 +17,15 @@ import net.razorvine.pickle.PickleException;
  * {@link VelesUnpickler}: classes become dictionaries, NumPy arrays our stand-ins, nothing runs.
  */
 final class VelesPickles {
-    private VelesPickles() {
-    }
+    private VelesPickles() {}
 
     static Object read(Path file) {
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             raw.mark(16);
             byte[] head = raw.readNBytes(Codec.MAGIC_LENGTH);
             raw.reset();
-            Codec codec = Codec.detect(head, head.length).orElse(Codec.fromFileName(file.getFileName().toString()));
+            Codec codec = Codec.detect(head, head.length)
+                    .orElse(Codec.fromFileName(file.getFileName().toString()));
             try (InputStream pickle = new BufferedInputStream(codec.decompress(raw), 1 << 16)) {
                 pickle.mark(1);
                 if (pickle.read() != 0x80) { // PROTO: VELES wrote protocols 2 to 4
@@ -40,11 +41,15 @@ final class VelesPickles {
             throw new PickleRefusedException(file + ": " + e.getMessage());
         } catch (SnapshotException e) {
             throw e;
-        } catch (IOException | PickleException | ClassCastException | IndexOutOfBoundsException
-                 | IllegalArgumentException | NullPointerException e) {
+        } catch (IOException
+                | PickleException
+                | ClassCastException
+                | IndexOutOfBoundsException
+                | IllegalArgumentException
+                | NullPointerException e) {
             // damaged or foreign bytes fail anywhere in the unpickler
-            throw new SnapshotException("cannot read " + file + ": " + (e.getMessage() == null ? e.getClass().getSimpleName()
-                    : e.getMessage()));
+            throw new SnapshotException("cannot read " + file + ": "
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         } catch (OutOfMemoryError e) {
             throw new SnapshotException("cannot read " + file + ": it needs more memory than this JVM has (-Xmx)");
         }

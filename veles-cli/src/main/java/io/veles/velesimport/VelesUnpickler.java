@@ -1,16 +1,17 @@
 package io.veles.velesimport;
 
+import net.razorvine.pickle.IObjectConstructor;
+import net.razorvine.pickle.Opcodes;
+import net.razorvine.pickle.PickleUtils;
+import net.razorvine.pickle.Unpickler;
+import net.razorvine.pickle.objects.ClassDict;
+
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import net.razorvine.pickle.IObjectConstructor;
-import net.razorvine.pickle.Opcodes;
-import net.razorvine.pickle.PickleUtils;
-import net.razorvine.pickle.Unpickler;
-import net.razorvine.pickle.objects.ClassDict;
 
 /**
  * Pyrolite's unpickler with the opcodes that name, call or size things taken over: names resolve
@@ -21,7 +22,8 @@ import net.razorvine.pickle.objects.ClassDict;
 final class VelesUnpickler extends Unpickler {
     private static final int CHUNK = 1 << 20;
     /** The longest string or bytes a pickle may declare: a Java array's limit, and half the heap. */
-    private static final long MAX_LENGTH = Math.min(Integer.MAX_VALUE - 16, Runtime.getRuntime().maxMemory() / 2);
+    private static final long MAX_LENGTH =
+            Math.min(Integer.MAX_VALUE - 16, Runtime.getRuntime().maxMemory() / 2);
 
     @Override
     protected Object dispatch(short key) throws IOException {
@@ -77,8 +79,12 @@ final class VelesUnpickler extends Unpickler {
             case Opcodes.BINBYTES: {
                 long length = PickleUtils.bytes_to_uint(PickleUtils.readbytes(input, 4), 0);
                 byte[] bytes = readDeclared(length);
-                stack.add(key == Opcodes.BINBYTES ? bytes : key == Opcodes.BINUNICODE
-                        ? new String(bytes, StandardCharsets.UTF_8) : PickleUtils.rawStringFromBytes(bytes));
+                stack.add(
+                        key == Opcodes.BINBYTES
+                                ? bytes
+                                : key == Opcodes.BINUNICODE
+                                        ? new String(bytes, StandardCharsets.UTF_8)
+                                        : PickleUtils.rawStringFromBytes(bytes));
                 return NO_RETURN_VALUE;
             }
             case Opcodes.BINUNICODE8:
@@ -114,7 +120,8 @@ final class VelesUnpickler extends Unpickler {
         if (type instanceof PickleGlobals.ClassGlobal) {
             return ((PickleGlobals.ClassGlobal) type).construct(new Object[0]);
         }
-        throw new PickleRefusedException("the pickle instantiates " + describe(type) + ", which is not a class: refused");
+        throw new PickleRefusedException(
+                "the pickle instantiates " + describe(type) + ", which is not a class: refused");
     }
 
     private static Object call(Object callable, Object[] args) {
@@ -136,7 +143,9 @@ final class VelesUnpickler extends Unpickler {
             ((NumpyDtype) target).__setstate__((Object[]) state);
         } else if (target instanceof ClassDict) {
             ClassDict dict = (ClassDict) target;
-            Object[] parts = state instanceof Object[] && ((Object[]) state).length == 2 ? (Object[]) state : new Object[] {state};
+            Object[] parts = state instanceof Object[] && ((Object[]) state).length == 2
+                    ? (Object[]) state
+                    : new Object[] {state};
             for (Object part : parts) {
                 if (part instanceof Map) {
                     ((Map<Object, Object>) part).forEach((k, v) -> dict.put(String.valueOf(k), v));
@@ -172,7 +181,10 @@ final class VelesUnpickler extends Unpickler {
     }
 
     private static String describe(Object value) {
-        return value == null ? "None" : value instanceof ClassDict ? ((ClassDict) value).getClassName()
-                : value.getClass().getSimpleName();
+        return value == null
+                ? "None"
+                : value instanceof ClassDict
+                        ? ((ClassDict) value).getClassName()
+                        : value.getClass().getSimpleName();
     }
 }

@@ -12,14 +12,14 @@ import io.veles.workflow.Workflow;
  */
 public final class HostileNamesWorkflow extends Workflow {
     /** Would retitle the page, by a script or by an image's error handler, were it ever parsed as HTML. */
-    public static final String UNIT = "</script><script>document.title='pwned'</script>"
-            + "<img src=x onerror=\"document.title='pwned'\">\u2028";
+    public static final String UNIT =
+            "</script><script>document.title='pwned'</script>" + "<img src=x onerror=\"document.title='pwned'\">\u2028";
 
     public HostileNamesWorkflow(Config config) {
         super("hostile");
         Holder holder = new Holder(this);
-        Snapshotter snapshotter = Snapshotter.create(this,
-                SnapshotSettings.from(config.section("snapshotter"), SnapshotSettings.defaults("hostile")));
+        Snapshotter snapshotter = Snapshotter.create(
+                this, SnapshotSettings.from(config.section("snapshotter"), SnapshotSettings.defaults("hostile")));
         holder.linkFrom(startPoint());
         snapshotter.linkFrom(holder);
         endPoint().linkFrom(snapshotter);
@@ -34,7 +34,6 @@ public final class HostileNamesWorkflow extends Workflow {
         }
 
         @Override
-        public void run() {
-        }
+        public void run() {}
     }
 }

@@ -15,8 +15,8 @@ public final class VersionedWorkflow extends Workflow {
     public VersionedWorkflow(Config config) {
         super("versioned");
         Holder holder = new Holder(this);
-        Snapshotter snapshotter = Snapshotter.create(this,
-                SnapshotSettings.from(config.section("snapshotter"), SnapshotSettings.defaults("versioned")));
+        Snapshotter snapshotter = Snapshotter.create(
+                this, SnapshotSettings.from(config.section("snapshotter"), SnapshotSettings.defaults("versioned")));
         holder.linkFrom(startPoint());
         snapshotter.linkFrom(holder);
         endPoint().linkFrom(snapshotter);
@@ -31,7 +31,6 @@ public final class VersionedWorkflow extends Workflow {
         }
 
         @Override
-        public void run() {
-        }
+        public void run() {}
     }
 }

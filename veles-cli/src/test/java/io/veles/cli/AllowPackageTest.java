@@ -2,13 +2,14 @@ package io.veles.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code --allow-package} decides what a run saves as well as what a restore accepts: a class of
@@ -28,7 +29,9 @@ class AllowPackageTest {
             return List.of();
         }
         try (Stream<Path> files = Files.list(directory)) {
-            return files.filter(file -> file.getFileName().toString().startsWith("versioned")).sorted().toList();
+            return files.filter(file -> file.getFileName().toString().startsWith("versioned"))
+                    .sorted()
+                    .toList();
         }
     }
 
@@ -44,20 +47,34 @@ class AllowPackageTest {
         assertThat(snapshots(refusedDir)).isEmpty();
 
         Path savedDir = dir.resolve("saved");
-        VelesProcess saved = VelesProcess.run(dir, "run", WORKFLOW, "--snapshot-dir", savedDir.toString(),
-                "--allow-package", JACKSON);
+        VelesProcess saved = VelesProcess.run(
+                dir, "run", WORKFLOW, "--snapshot-dir", savedDir.toString(), "--allow-package", JACKSON);
         assertThat(saved.exitCode()).as(saved.stderr()).isZero();
         List<Path> written = snapshots(savedDir);
         assertThat(written).isNotEmpty();
         String snapshot = written.get(0).toString();
 
-        VelesProcess withoutFlag = VelesProcess.run(dir, "run", WORKFLOW, "-w", snapshot,
-                "--snapshot-dir", dir.resolve("resumed1").toString());
+        VelesProcess withoutFlag = VelesProcess.run(
+                dir,
+                "run",
+                WORKFLOW,
+                "-w",
+                snapshot,
+                "--snapshot-dir",
+                dir.resolve("resumed1").toString());
         assertThat(withoutFlag.exitCode()).isNotZero();
         assertThat(withoutFlag.stderr()).contains("names class " + JACKSON + ".Version, which is not allowed");
 
-        VelesProcess withFlag = VelesProcess.run(dir, "run", WORKFLOW, "-w", snapshot,
-                "--snapshot-dir", dir.resolve("resumed2").toString(), "--allow-package", JACKSON);
+        VelesProcess withFlag = VelesProcess.run(
+                dir,
+                "run",
+                WORKFLOW,
+                "-w",
+                snapshot,
+                "--snapshot-dir",
+                dir.resolve("resumed2").toString(),
+                "--allow-package",
+                JACKSON);
         assertThat(withFlag.exitCode()).as(withFlag.stderr()).isZero();
     }
 }

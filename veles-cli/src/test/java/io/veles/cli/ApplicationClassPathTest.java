@@ -2,21 +2,21 @@ package io.veles.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
-import java.util.stream.Stream;
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
 
 /**
  * An application's own workflow, compiled at test time outside veles's class path, run, inspected,
@@ -115,26 +115,34 @@ class ApplicationClassPathTest {
 
     @TempDir
     static Path dir;
+
     static Path classes;
     static Path jar;
 
     @BeforeAll
     static void compileTheApplication() throws IOException {
         Path sources = Files.createDirectories(dir.resolve("src/com/acme"));
-        Map<String, String> files = Map.of("Hooks", HOOKS, "Level", LEVEL, "Stats", STATS, "Journal", JOURNAL,
-                "JournalWorkflow", WORKFLOW);
+        Map<String, String> files =
+                Map.of("Hooks", HOOKS, "Level", LEVEL, "Stats", STATS, "Journal", JOURNAL, "JournalWorkflow", WORKFLOW);
         for (Map.Entry<String, String> file : files.entrySet()) {
             Files.writeString(sources.resolve(file.getKey() + ".java"), file.getValue());
         }
         classes = Files.createDirectories(dir.resolve("classes"));
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        String[] arguments = Stream.concat(Stream.of("-d", classes.toString(), "-cp", System.getProperty("java.class.path")),
-                files.keySet().stream().map(name -> sources.resolve(name + ".java").toString())).toArray(String[]::new);
-        assertThat(javac.run(null, null, null, arguments)).as("compiling the application").isZero();
+        String[] arguments = Stream.concat(
+                        Stream.of("-d", classes.toString(), "-cp", System.getProperty("java.class.path")),
+                        files.keySet().stream()
+                                .map(name -> sources.resolve(name + ".java").toString()))
+                .toArray(String[]::new);
+        assertThat(javac.run(null, null, null, arguments))
+                .as("compiling the application")
+                .isZero();
         jar = dir.resolve("app.jar");
-        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar)); Stream<Path> all = Files.walk(classes)) {
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
+                Stream<Path> all = Files.walk(classes)) {
             for (Path file : all.filter(Files::isRegularFile).toList()) {
-                out.putNextEntry(new JarEntry(classes.relativize(file).toString().replace('\\', '/')));
+                out.putNextEntry(
+                        new JarEntry(classes.relativize(file).toString().replace('\\', '/')));
                 Files.copy(file, (OutputStream) out);
                 out.closeEntry();
             }
@@ -148,7 +156,8 @@ class ApplicationClassPathTest {
     @Test
     void runsInspectsComparesAndResumesAnApplicationsWorkflow() throws Exception {
         Path work = Files.createDirectories(dir.resolve("run"));
-        VelesProcess run = VelesProcess.run(work, "--class-path", classes.toString(), "run", "com.acme.JournalWorkflow");
+        VelesProcess run =
+                VelesProcess.run(work, "--class-path", classes.toString(), "run", "com.acme.JournalWorkflow");
         assertThat(run.exitCode()).as(run.stderr()).isZero();
         assertThat(Files.readAllLines(hooks(work))).contains("Journal static", "initUnpickled");
         assertThat(work.resolve("snapshots/journal_1.gz")).exists();
@@ -156,46 +165,79 @@ class ApplicationClassPathTest {
         Files.delete(hooks(work));
 
         // The tools that only read: none of the application's code runs, from a directory or a jar.
-        VelesProcess inspect = VelesProcess.run(work, "--class-path", jar.toString(), "snapshot", "inspect", "snapshots");
+        VelesProcess inspect =
+                VelesProcess.run(work, "--class-path", jar.toString(), "snapshot", "inspect", "snapshots");
         assertThat(inspect.exitCode()).as(inspect.stderr()).isZero();
         assertThat(inspect.stdout()).contains("workflow     journal (com.acme.JournalWorkflow)");
         VelesProcess verify = VelesProcess.run(work, "snapshot", "verify", "snapshots/journal_2.gz");
         assertThat(verify.exitCode()).as(verify.stderr()).isZero();
         VelesProcess list = VelesProcess.run(work, "snapshot", "ls", "--verify", "snapshots");
         assertThat(list.exitCode()).as(list.stderr()).isZero();
-        VelesProcess diff = VelesProcess.run(work, "snapshot", "diff", "snapshots/journal_1.gz", "snapshots/journal_3.gz",
-                "--class-path", jar.toString());
+        VelesProcess diff = VelesProcess.run(
+                work,
+                "snapshot",
+                "diff",
+                "snapshots/journal_1.gz",
+                "snapshots/journal_3.gz",
+                "--class-path",
+                jar.toString());
         assertThat(diff.exitCode()).as(diff.stderr()).isEqualTo(DiffCommand.DIFFERENT);
-        assertThat(diff.stdout()).containsPattern("ledger +iteration +- +- +- +1 -> 3")
+        assertThat(diff.stdout())
+                .containsPattern("ledger +iteration +- +- +- +1 -> 3")
                 .containsPattern("ledger +level +- +- +- +LOW -> HIGH")
                 .containsPattern("ledger +stats\\.count +- +- +- +1 -> 3")
                 .containsPattern("ledger +totals .* 2 of 4 elements differ");
-        VelesProcess same = VelesProcess.run(work, "--class-path", classes.toString(), "snapshot", "diff",
-                "snapshots/journal_2.gz", "snapshots/journal_2.gz");
+        VelesProcess same = VelesProcess.run(
+                work,
+                "--class-path",
+                classes.toString(),
+                "snapshot",
+                "diff",
+                "snapshots/journal_2.gz",
+                "snapshots/journal_2.gz");
         assertThat(same.exitCode()).as(same.stdout() + same.stderr()).isEqualTo(DiffCommand.EQUAL);
-        assertThat(hooks(work)).as("a hook of the application ran in a read-only tool").doesNotExist();
+        assertThat(hooks(work))
+                .as("a hook of the application ran in a read-only tool")
+                .doesNotExist();
 
         // A real restore, the class path from the environment: setState and initUnpickled run.
-        VelesProcess resume = VelesProcess.run(work, Map.of(ApplicationClassPath.VARIABLE, jar.toString()),
-                "run", "com.acme.JournalWorkflow", "-w", "snapshots/journal_2.gz", "--snapshot-dir", "resumed");
+        VelesProcess resume = VelesProcess.run(
+                work,
+                Map.of(ApplicationClassPath.VARIABLE, jar.toString()),
+                "run",
+                "com.acme.JournalWorkflow",
+                "-w",
+                "snapshots/journal_2.gz",
+                "--snapshot-dir",
+                "resumed");
         assertThat(resume.exitCode()).as(resume.stderr()).isZero();
         assertThat(Files.readAllLines(hooks(work))).contains("setState", "initUnpickled");
         assertThat(work.resolve("resumed/journal_3.gz")).exists();
-        VelesProcess compare = VelesProcess.run(work, Map.of(ApplicationClassPath.VARIABLE, classes.toString()),
-                "snapshot", "diff", "snapshots/journal_3.gz", "resumed/journal_3.gz");
-        assertThat(compare.stdout()).doesNotContain("iteration").doesNotContain("totals").doesNotContain("level");
+        VelesProcess compare = VelesProcess.run(
+                work,
+                Map.of(ApplicationClassPath.VARIABLE, classes.toString()),
+                "snapshot",
+                "diff",
+                "snapshots/journal_3.gz",
+                "resumed/journal_3.gz");
+        assertThat(compare.stdout())
+                .doesNotContain("iteration")
+                .doesNotContain("totals")
+                .doesNotContain("level");
     }
 
     @Test
     void badClassPathsAndMissingClassesSayWhatIsWrongInOneLine() throws Exception {
         Path work = Files.createDirectories(dir.resolve("errors"));
-        VelesProcess missing = VelesProcess.run(work, "--class-path", "nope:" + classes, "run", "com.acme.JournalWorkflow");
+        VelesProcess missing =
+                VelesProcess.run(work, "--class-path", "nope:" + classes, "run", "com.acme.JournalWorkflow");
         assertThat(missing.exitCode()).isEqualTo(Main.USAGE);
-        assertThat(missing.stderr().lines().findFirst()).hasValue("veles: --class-path: no such file or directory: nope");
+        assertThat(missing.stderr().lines().findFirst())
+                .hasValue("veles: --class-path: no such file or directory: nope");
         assertThat(work.resolve("snapshots")).doesNotExist();
 
-        VelesProcess fromEnvironment = VelesProcess.run(work, Map.of(ApplicationClassPath.VARIABLE, "gone.jar"),
-                "snapshot", "ls", ".");
+        VelesProcess fromEnvironment =
+                VelesProcess.run(work, Map.of(ApplicationClassPath.VARIABLE, "gone.jar"), "snapshot", "ls", ".");
         assertThat(fromEnvironment.exitCode()).isEqualTo(Main.USAGE);
         assertThat(fromEnvironment.stderr()).startsWith("veles: VELES_CLASSPATH: no such file or directory: gone.jar");
         VelesProcess help = VelesProcess.run(work, Map.of(ApplicationClassPath.VARIABLE, "gone.jar"), "run", "--help");
@@ -209,15 +251,17 @@ class ApplicationClassPathTest {
 
         VelesProcess noClass = VelesProcess.run(work, "--class-path", classes.toString(), "run", "com.acme.Nope");
         assertThat(noClass.exitCode()).isEqualTo(Main.FAILED);
-        assertThat(noClass.stderr().strip()).isEqualTo("veles: error: no workflow class com.acme.Nope on the class path"
-                + " (give its jar or classes directory with --class-path)");
+        assertThat(noClass.stderr().strip())
+                .isEqualTo("veles: error: no workflow class com.acme.Nope on the class path"
+                        + " (give its jar or classes directory with --class-path)");
 
-        VelesProcess run = VelesProcess.run(work, "--class-path", classes.toString(), "run", "com.acme.JournalWorkflow",
-                "journal.iterations=1");
+        VelesProcess run = VelesProcess.run(
+                work, "--class-path", classes.toString(), "run", "com.acme.JournalWorkflow", "journal.iterations=1");
         assertThat(run.exitCode()).as(run.stderr()).isZero();
         VelesProcess withoutClasses = VelesProcess.run(work, "snapshot", "diff", "snapshots", "snapshots/journal_1.gz");
         assertThat(withoutClasses.exitCode()).isEqualTo(DiffCommand.ERROR);
-        assertThat(withoutClasses.stderr()).contains("is a snapshot of com.acme.JournalWorkflow, which is not on the class path");
+        assertThat(withoutClasses.stderr())
+                .contains("is a snapshot of com.acme.JournalWorkflow, which is not on the class path");
         VelesProcess resumeWithout = VelesProcess.run(work, "run", "com.acme.JournalWorkflow", "-w", "snapshots");
         assertThat(resumeWithout.exitCode()).isEqualTo(Main.FAILED);
         assertThat(resumeWithout.stderr().lines().toList()).hasSize(1);

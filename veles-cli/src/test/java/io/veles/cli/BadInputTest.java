@@ -2,16 +2,17 @@ package io.veles.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Bad input gives one clear line on stderr and a non-zero exit, and restores nothing: no run
@@ -21,12 +22,21 @@ import org.junit.jupiter.api.io.TempDir;
 class BadInputTest {
     @TempDir
     static Path dir;
+
     static Path good;
 
     @BeforeAll
     static void takeAGoodSnapshot() throws Exception {
-        VelesProcess veles = VelesProcess.run(dir, "run", "walk", "walk.walkers=1000", "walk.iterations=3",
-                "--snapshot-dir", "snaps", "--compression", "xz");
+        VelesProcess veles = VelesProcess.run(
+                dir,
+                "run",
+                "walk",
+                "walk.walkers=1000",
+                "walk.iterations=3",
+                "--snapshot-dir",
+                "snaps",
+                "--compression",
+                "xz");
         assertThat(veles.exitCode()).as(veles.stderr()).isZero();
         good = dir.resolve("snaps/walk_00003.xz");
         assertThat(good).exists();
@@ -35,12 +45,22 @@ class BadInputTest {
     /** Runs a restore from {@code source} and checks the refusal. */
     private static void assertRefused(String source, String expected) throws Exception {
         Path out = Files.createTempDirectory(dir, "out");
-        VelesProcess veles = VelesProcess.run(dir, "run", "walk", "-w", source, "--snapshot-dir", out.toString(),
-                "--result-file", out.resolve("result.json").toString());
+        VelesProcess veles = VelesProcess.run(
+                dir,
+                "run",
+                "walk",
+                "-w",
+                source,
+                "--snapshot-dir",
+                out.toString(),
+                "--result-file",
+                out.resolve("result.json").toString());
         assertOneLineError(veles, expected);
         try (var files = Files.list(out)) {
-            assertThat(files.filter(f -> !f.getFileName().toString().startsWith(".std")).toList())
-                    .as("nothing may be written when a restore is refused").isEmpty();
+            assertThat(files.filter(f -> !f.getFileName().toString().startsWith(".std"))
+                            .toList())
+                    .as("nothing may be written when a restore is refused")
+                    .isEmpty();
         }
         VelesProcess verify = VelesProcess.run(dir, "snapshot", "verify", source);
         assertOneLineError(verify, expected);
@@ -48,7 +68,10 @@ class BadInputTest {
 
     private static void assertOneLineError(VelesProcess veles, String expected) {
         assertThat(veles.exitCode()).as(veles.stderr()).isNotZero();
-        List<String> errors = veles.stderr().lines().filter(line -> line.startsWith("veles: error:")).toList();
+        List<String> errors = veles.stderr()
+                .lines()
+                .filter(line -> line.startsWith("veles: error:"))
+                .toList();
         assertThat(errors).as(veles.stderr()).hasSize(1);
         assertThat(errors.get(0)).contains(expected);
         assertThat(veles.stderr()).doesNotContain("\tat ").doesNotContain("Exception");
@@ -70,7 +93,9 @@ class BadInputTest {
     @Test
     void truncatedFile() throws Exception {
         byte[] bytes = Files.readAllBytes(good);
-        assertRefused(copyWith("truncated.xz", java.util.Arrays.copyOf(bytes, bytes.length - 100)).toString(),
+        assertRefused(
+                copyWith("truncated.xz", java.util.Arrays.copyOf(bytes, bytes.length - 100))
+                        .toString(),
                 "truncated.xz is truncated");
     }
 
@@ -91,7 +116,8 @@ class BadInputTest {
 
     @Test
     void oneCodecNamedWithAnothersExtension() throws Exception {
-        assertRefused(copyWith("mislabelled.gz", Files.readAllBytes(good)).toString(),
+        assertRefused(
+                copyWith("mislabelled.gz", Files.readAllBytes(good)).toString(),
                 "mislabelled.gz is named as gz but holds xz data");
     }
 
@@ -102,16 +128,22 @@ class BadInputTest {
 
     @Test
     void unknownCodecName() throws Exception {
-        VelesProcess veles = VelesProcess.run(dir, "run", "walk", "walk.iterations=2", "--compression", "rar",
-                "--snapshot-dir", "unused");
+        VelesProcess veles = VelesProcess.run(
+                dir, "run", "walk", "walk.iterations=2", "--compression", "rar", "--snapshot-dir", "unused");
         assertOneLineError(veles, "unknown compression 'rar'");
         assertThat(dir.resolve("unused")).doesNotExist();
     }
 
     @Test
     void retentionPeriodBelowASecond() throws Exception {
-        VelesProcess veles = VelesProcess.run(dir, "run", "walk", "walk.iterations=2", "snapshotter.keep_every_hours=0.00001",
-                "--snapshot-dir", "unused");
+        VelesProcess veles = VelesProcess.run(
+                dir,
+                "run",
+                "walk",
+                "walk.iterations=2",
+                "snapshotter.keep_every_hours=0.00001",
+                "--snapshot-dir",
+                "unused");
         assertOneLineError(veles, "snapshotter.keep_every_hours: must be at least one second (1/3600), got 0.000010");
         assertThat(dir.resolve("unused")).doesNotExist();
     }

@@ -1,11 +1,12 @@
 package io.veles.cli;
 
 import io.veles.snapshot.codec.Codec;
-import io.veles.snapshot.format.Manifest;
 import io.veles.snapshot.file.SnapshotWriter;
+import io.veles.snapshot.format.Manifest;
 import io.veles.workflow.ArrayShape;
 import io.veles.workflow.Unit;
 import io.veles.workflow.Workflow;
+
 import java.io.BufferedOutputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -24,10 +25,10 @@ public final class BigArraysSnapshot {
     static final int ARRAYS = 16;
     /** The transposed matrix's stored rows and columns: not powers of two, so the transpose's last tile is short. */
     static final int INPUTS = 6000;
+
     static final int OUTPUTS = 5000;
 
-    private BigArraysSnapshot() {
-    }
+    private BigArraysSnapshot() {}
 
     public static void main(String[] args) throws Exception {
         long bytes = Long.parseLong(args[1]);
@@ -54,7 +55,10 @@ public final class BigArraysSnapshot {
         float[][] blocks = new float[ARRAYS][];
         final int inputs = INPUTS;
         final int outputs = OUTPUTS;
-        @ArrayShape(value = {"outputs", "inputs"}, storedTransposed = true)
+
+        @ArrayShape(
+                value = {"outputs", "inputs"},
+                storedTransposed = true)
         float[] weights = new float[INPUTS * OUTPUTS];
 
         Arrays(Workflow workflow, int length) {
@@ -78,7 +82,6 @@ public final class BigArraysSnapshot {
         }
 
         @Override
-        public void run() {
-        }
+        public void run() {}
     }
 }

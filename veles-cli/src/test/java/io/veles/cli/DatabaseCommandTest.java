@@ -4,13 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The command line with the embedded SQLite store: StandardWorkflow's snapshots go to the named
@@ -21,18 +22,30 @@ import org.junit.jupiter.api.io.TempDir;
 class DatabaseCommandTest {
     @TempDir
     static Path dir;
+
     static String odbc;
     static JsonNode listed;
 
     @BeforeAll
     static void trainWineIntoSqlite() throws Exception {
         odbc = "DRIVER={SQLite3};DATABASE=" + dir.resolve("team.db");
-        VelesProcess veles = VelesProcess.run(dir, "run", "wine", "decision.max_epochs=4", "--odbc", odbc,
-                "--table", "wine_runs", "--compression", "zst");
+        VelesProcess veles = VelesProcess.run(
+                dir,
+                "run",
+                "wine",
+                "decision.max_epochs=4",
+                "--odbc",
+                odbc,
+                "--table",
+                "wine_runs",
+                "--compression",
+                "zst");
         assertThat(veles.exitCode()).as(veles.stderr()).isZero();
-        assertThat(veles.stderr()).contains("last snapshot: odbc://DRIVER=SQLite3;DATABASE=")
+        assertThat(veles.stderr())
+                .contains("last snapshot: odbc://DRIVER=SQLite3;DATABASE=")
                 .doesNotContain("snapshots/");
-        VelesProcess ls = VelesProcess.run(dir, "snapshot", "ls", "--json", "--verify", "odbc://" + odbc + "&wine_runs");
+        VelesProcess ls =
+                VelesProcess.run(dir, "snapshot", "ls", "--json", "--verify", "odbc://" + odbc + "&wine_runs");
         assertThat(ls.exitCode()).as(ls.stderr()).isZero();
         listed = new ObjectMapper().readTree(ls.stdout());
     }
@@ -61,14 +74,22 @@ class DatabaseCommandTest {
         assertThat(inspect.stdout()).contains("snapshot     " + name).contains("id " + id);
         VelesProcess verify = VelesProcess.run(dir, "snapshot", "verify", "odbc://" + odbc + "&wine_runs&" + id);
         assertThat(verify.exitCode()).as(verify.stderr()).isZero();
-        assertThat(verify.stdout()).contains(listed.get(3).get("name").asText() + ", zst").contains(": OK");
+        assertThat(verify.stdout())
+                .contains(listed.get(3).get("name").asText() + ", zst")
+                .contains(": OK");
     }
 
     @Test
     void convertMovesARowToAFileOfAnotherCodecThatVerifies() throws Exception {
         String id = listed.get(0).get("id").asText();
-        VelesProcess convert = VelesProcess.run(dir, "snapshot", "convert", "odbc://" + odbc + "&wine_runs&" + id,
-                "exported.xz", "--compression", "xz");
+        VelesProcess convert = VelesProcess.run(
+                dir,
+                "snapshot",
+                "convert",
+                "odbc://" + odbc + "&wine_runs&" + id,
+                "exported.xz",
+                "--compression",
+                "xz");
         assertThat(convert.exitCode()).as(convert.stderr()).isZero();
         assertThat(convert.stdout().strip()).isEqualTo("exported.xz");
         VelesProcess verify = VelesProcess.run(dir, "snapshot", "verify", "exported.xz");
@@ -79,32 +100,60 @@ class DatabaseCommandTest {
     @Test
     void badDatabaseInputGetsOneLineAndWritesNothing() throws Exception {
         String[][] cases = {
-                {"--odbc", "DRIVER={Oracle};DATABASE=x", "ODBC driver 'Oracle' is not one we can map to JDBC"},
-                {"--odbc", "DRIVER={MariaDB};SERVER=127.0.0.1;PORT=1;DATABASE=test;UID=root;PWD=hunter2", "cannot connect to MariaDB"},
-                {"--odbc", "DRIVER={SQLite3};DATABASE=" + dir.resolve("no/such/dir/x.db"), "no directory"},
-                {"--odbc", "DRIVER={SQLite3};DATABASE=" + dir.resolve("x.db"), "table name 'x;drop' is not an identifier", "--table", "x;drop"},
-                {"-w", "odbc://" + odbc + "&missing_table&" + listed.get(0).get("id").asText(), "no table missing_table in SQLite"},
-                {"-w", "odbc://DRIVER={SQLite3};DATABASE=" + dir.resolve("absent.db") + "&&run-1", "no SQLite database at"},
-                {"-w", "odbc://" + odbc + "&wine_runs&00000000-0000-0000-0000-000000000000", "no snapshot matches odbc://"},
+            {"--odbc", "DRIVER={Oracle};DATABASE=x", "ODBC driver 'Oracle' is not one we can map to JDBC"},
+            {
+                "--odbc",
+                "DRIVER={MariaDB};SERVER=127.0.0.1;PORT=1;DATABASE=test;UID=root;PWD=hunter2",
+                "cannot connect to MariaDB"
+            },
+            {"--odbc", "DRIVER={SQLite3};DATABASE=" + dir.resolve("no/such/dir/x.db"), "no directory"},
+            {
+                "--odbc",
+                "DRIVER={SQLite3};DATABASE=" + dir.resolve("x.db"),
+                "table name 'x;drop' is not an identifier",
+                "--table",
+                "x;drop"
+            },
+            {
+                "-w",
+                "odbc://" + odbc + "&missing_table&" + listed.get(0).get("id").asText(),
+                "no table missing_table in SQLite"
+            },
+            {"-w", "odbc://DRIVER={SQLite3};DATABASE=" + dir.resolve("absent.db") + "&&run-1", "no SQLite database at"},
+            {"-w", "odbc://" + odbc + "&wine_runs&00000000-0000-0000-0000-000000000000", "no snapshot matches odbc://"},
         };
         for (String[] c : cases) {
             Path out = Files.createTempDirectory(dir, "out");
-            List<String> args = new java.util.ArrayList<>(List.of("run", "wine", c[0], c[1], "--snapshot-dir",
-                    out.resolve("snaps").toString(), "--result-file", out.resolve("result.json").toString()));
+            List<String> args = new java.util.ArrayList<>(List.of(
+                    "run",
+                    "wine",
+                    c[0],
+                    c[1],
+                    "--snapshot-dir",
+                    out.resolve("snaps").toString(),
+                    "--result-file",
+                    out.resolve("result.json").toString()));
             if (c.length > 3) {
                 args.addAll(List.of(c[3], c[4]));
             }
             VelesProcess veles = VelesProcess.run(dir, args.toArray(String[]::new));
             assertThat(veles.exitCode()).as(veles.stderr()).isEqualTo(1);
-            List<String> errors = veles.stderr().lines().filter(line -> line.startsWith("veles: error:")).toList();
+            List<String> errors = veles.stderr()
+                    .lines()
+                    .filter(line -> line.startsWith("veles: error:"))
+                    .toList();
             assertThat(errors).as(veles.stderr()).hasSize(1);
             assertThat(errors.get(0)).contains(c[2]);
             assertThat(veles.stderr()).doesNotContain("hunter2").doesNotContain("\tat ");
             try (var files = Files.list(out)) {
-                assertThat(files.filter(f -> !f.getFileName().toString().startsWith(".std")).toList())
-                        .as("nothing written for %s", c[2]).isEmpty();
+                assertThat(files.filter(f -> !f.getFileName().toString().startsWith(".std"))
+                                .toList())
+                        .as("nothing written for %s", c[2])
+                        .isEmpty();
             }
         }
-        assertThat(dir.resolve("absent.db")).as("a restore never creates a database").doesNotExist();
+        assertThat(dir.resolve("absent.db"))
+                .as("a restore never creates a database")
+                .doesNotExist();
     }
 }

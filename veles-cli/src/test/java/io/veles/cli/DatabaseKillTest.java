@@ -3,14 +3,20 @@ package io.veles.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.veles.snapshot.SnapshotListing;
-import io.veles.snapshot.Snapshots;
 import io.veles.internal.db.DatabaseTarget;
 import io.veles.internal.db.SnapshotRow;
 import io.veles.internal.db.SnapshotTable;
+import io.veles.snapshot.SnapshotListing;
+import io.veles.snapshot.Snapshots;
 import io.veles.snapshot.file.SnapshotReader;
 import io.veles.testing.FreshTables;
 import io.veles.testing.TestDatabase;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -19,11 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Runs that store snapshots in a database, killed with SIGKILL: every visible snapshot stays whole
@@ -39,6 +40,7 @@ class DatabaseKillTest {
 
     @RegisterExtension
     final FreshTables tables = new FreshTables();
+
     private String odbc;
     private String table;
 
@@ -66,13 +68,26 @@ class DatabaseKillTest {
         Random random = new Random(db.ordinal());
         for (int kill = 0; kill < 6; kill++) {
             int before = rows();
-            VelesProcess veles = VelesProcess.start(dir, SMALL_CHUNKS, "run", "walk", "walk.walkers=300000",
-                    "walk.iterations=100000", "--odbc", odbc, "--table", table, "--compression", "none");
+            VelesProcess veles = VelesProcess.start(
+                    dir,
+                    SMALL_CHUNKS,
+                    "run",
+                    "walk",
+                    "walk.walkers=300000",
+                    "walk.iterations=100000",
+                    "--odbc",
+                    odbc,
+                    "--table",
+                    table,
+                    "--compression",
+                    "none");
             for (int i = 0; i < 600 && veles.isAlive() && rows() <= before; i++) {
                 Thread.sleep(50);
             }
             Thread.sleep(random.nextInt(700));
-            assertThat(veles.isAlive()).as("run %d ended early: %s", kill, veles.stderr()).isTrue();
+            assertThat(veles.isAlive())
+                    .as("run %d ended early: %s", kill, veles.stderr())
+                    .isTrue();
             veles.kill();
 
             List<SnapshotListing.Entry> entries = SnapshotListing.list("odbc://" + odbc + "&" + table);
@@ -82,13 +97,15 @@ class DatabaseKillTest {
             }
         }
         for (SnapshotRow row : store().list()) {
-            try (SnapshotReader reader = Snapshots.open("odbc://" + odbc + "&" + table + "&" + row.id() + "&&" + row.name())) {
+            try (SnapshotReader reader =
+                    Snapshots.open("odbc://" + odbc + "&" + table + "&" + row.id() + "&&" + row.name())) {
                 reader.verify();
             }
         }
         if (db == TestDatabase.SQLITE) {
-            try (Connection connection = db.admin(odbc); Statement statement = connection.createStatement();
-                 ResultSet check = statement.executeQuery("PRAGMA integrity_check")) {
+            try (Connection connection = db.admin(odbc);
+                    Statement statement = connection.createStatement();
+                    ResultSet check = statement.executeQuery("PRAGMA integrity_check")) {
                 check.next();
                 assertThat(check.getString(1)).isEqualTo("ok");
             }
@@ -101,26 +118,40 @@ class DatabaseKillTest {
         use(db);
         String[] workload = {"walk.walkers=100000", "walk.iterations=40", "--random-seed", "31", "--compression", "gz"};
         ObjectMapper json = new ObjectMapper();
-        VelesProcess whole = VelesProcess.run(dir, concat(new String[] {"run", "walk", "--snapshot-dir", "whole",
-                "--result-file", "whole.json"}, workload));
+        VelesProcess whole = VelesProcess.run(
+                dir,
+                concat(
+                        new String[] {"run", "walk", "--snapshot-dir", "whole", "--result-file", "whole.json"},
+                        workload));
         assertThat(whole.exitCode()).as(whole.stderr()).isZero();
-        Map<?, ?> expected = (Map<?, ?>) json.readValue(dir.resolve("whole.json").toFile(), Map.class).get("results");
+        Map<?, ?> expected = (Map<?, ?>)
+                json.readValue(dir.resolve("whole.json").toFile(), Map.class).get("results");
 
-        VelesProcess killed = VelesProcess.start(dir, SMALL_CHUNKS, concat(new String[] {"run", "walk", "--odbc", odbc,
-                "--table", table}, workload));
+        VelesProcess killed = VelesProcess.start(
+                dir, SMALL_CHUNKS, concat(new String[] {"run", "walk", "--odbc", odbc, "--table", table}, workload));
         while (killed.isAlive() && rows() < 12) {
             Thread.sleep(20);
         }
-        assertThat(killed.isAlive()).as("run ended before it could be killed: %s", killed.stderr()).isTrue();
+        assertThat(killed.isAlive())
+                .as("run ended before it could be killed: %s", killed.stderr())
+                .isTrue();
         killed.kill();
 
         String id = store().list().get(0).id();
         Path result = dir.resolve("resumed.json");
-        VelesProcess resumed = VelesProcess.run(dir, SMALL_CHUNKS, "run", "walk",
-                "-w", "odbc://" + odbc + "&" + table + "&" + id + "&", "--result-file", result.toString());
+        VelesProcess resumed = VelesProcess.run(
+                dir,
+                SMALL_CHUNKS,
+                "run",
+                "walk",
+                "-w",
+                "odbc://" + odbc + "&" + table + "&" + id + "&",
+                "--result-file",
+                result.toString());
         assertThat(resumed.exitCode()).as(resumed.stderr()).isZero();
         assertThat(resumed.stderr()).contains("restored walk from odbc://");
-        Map<?, ?> actual = (Map<?, ?>) json.readValue(result.toFile(), Map.class).get("results");
+        Map<?, ?> actual =
+                (Map<?, ?>) json.readValue(result.toFile(), Map.class).get("results");
         assertThat(actual).isEqualTo(expected);
     }
 

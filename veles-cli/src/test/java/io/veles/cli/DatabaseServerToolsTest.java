@@ -5,6 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.veles.testing.TestDatabase;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,12 +19,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The {@code snapshot} tools (ls, inspect, diff, convert, verify, prune) as real processes on rows
@@ -48,7 +49,8 @@ class DatabaseServerToolsTest {
         /** The full form naming one row; built here, as ls prints sources with the password hidden. */
         String row(int epoch) {
             JsonNode row = listed.get(epoch - 1);
-            return store() + "&" + row.get("id").asText() + "&" + row.get("log_id").asText() + "&" + row.get("name").asText();
+            return store() + "&" + row.get("id").asText() + "&"
+                    + row.get("log_id").asText() + "&" + row.get("name").asText();
         }
 
         String name(int epoch) {
@@ -67,8 +69,8 @@ class DatabaseServerToolsTest {
         if (!trained.containsKey(db)) {
             String odbc = db.odbc(dir); // skips, or fails under VELES_REQUIRE_DB=1, when the server is down
             String table = freshTable(db, odbc);
-            VelesProcess run = VelesProcess.run(dir, "run", "wine", "decision.max_epochs=" + EPOCHS, "--odbc", odbc,
-                    "--table", table);
+            VelesProcess run = VelesProcess.run(
+                    dir, "run", "wine", "decision.max_epochs=" + EPOCHS, "--odbc", odbc, "--table", table);
             assertThat(run.exitCode()).as(run.stderr()).isZero();
             trained.put(db, new TrainedTable(odbc, table, list("odbc://" + odbc + "&" + table, true)));
         }
@@ -87,7 +89,8 @@ class DatabaseServerToolsTest {
 
     /** {@code ls --json}, with {@code --verify} if asked: every row must then verify (exit 0). */
     private JsonNode list(String store, boolean verify) throws Exception {
-        VelesProcess ls = verify ? VelesProcess.run(dir, "snapshot", "ls", "--json", "--verify", store)
+        VelesProcess ls = verify
+                ? VelesProcess.run(dir, "snapshot", "ls", "--json", "--verify", store)
                 : VelesProcess.run(dir, "snapshot", "ls", "--json", store);
         assertThat(ls.exitCode()).as(ls.stdout() + ls.stderr()).isZero();
         return new ObjectMapper().readTree(ls.stdout());
@@ -107,8 +110,10 @@ class DatabaseServerToolsTest {
 
     /** The snapshot names on prune's lines that start with {@code verb}. */
     private static List<String> marked(String output, String verb) {
-        return output.lines().filter(line -> line.startsWith(verb + " "))
-                .map(line -> line.substring(verb.length()).strip().split("\\s+")[0]).toList();
+        return output.lines()
+                .filter(line -> line.startsWith(verb + " "))
+                .map(line -> line.substring(verb.length()).strip().split("\\s+")[0])
+                .toList();
     }
 
     @ParameterizedTest
@@ -131,7 +136,10 @@ class DatabaseServerToolsTest {
         assertThat(listed.get(0).get("current").asBoolean()).isFalse();
         // ls prints sources with PWD=***, but verifies through the whole ODBC string (MariaDB's has a PWD).
         listed.forEach(row -> assertThat(row.get("ok").asBoolean())
-                .as("ls --verify of %s: %s", row.get("name").asText(), row.path("problem").asText()).isTrue());
+                .as(
+                        "ls --verify of %s: %s",
+                        row.get("name").asText(), row.path("problem").asText())
+                .isTrue());
     }
 
     @ParameterizedTest
@@ -140,8 +148,11 @@ class DatabaseServerToolsTest {
         TrainedTable run = trained(db);
         VelesProcess inspect = VelesProcess.run(dir, "snapshot", "inspect", run.row(3));
         assertThat(inspect.exitCode()).as(inspect.stderr()).isZero();
-        assertThat(inspect.stdout()).contains("snapshot     " + run.name(3)).contains("workflow     wine")
-                .contains("id " + run.listed().get(2).get("id").asText()).contains("units, largest first:");
+        assertThat(inspect.stdout())
+                .contains("snapshot     " + run.name(3))
+                .contains("workflow     wine")
+                .contains("id " + run.listed().get(2).get("id").asText())
+                .contains("units, largest first:");
     }
 
     @ParameterizedTest
@@ -151,7 +162,8 @@ class DatabaseServerToolsTest {
         VelesProcess diff = VelesProcess.run(dir, "snapshot", "diff", run.row(3), run.row(4));
         assertThat(diff.exitCode()).as(diff.stdout() + diff.stderr()).isEqualTo(DiffCommand.DIFFERENT);
         // A numeric field: unit, field, then average relative, average and maximum difference.
-        assertThat(diff.stdout()).containsPattern("(?m)^\\S+ +\\S*weights\\S* +[0-9.e+-]+ +[0-9.e+-]+ +[0-9.e+-]+ ")
+        assertThat(diff.stdout())
+                .containsPattern("(?m)^\\S+ +\\S*weights\\S* +[0-9.e+-]+ +[0-9.e+-]+ +[0-9.e+-]+ ")
                 .containsPattern("(?m)^\\d+ differences?$");
     }
 
@@ -165,9 +177,13 @@ class DatabaseServerToolsTest {
         assertThat(toFile.stdout().strip()).isEqualTo(file);
 
         String copyTable = freshTable(db, run.odbc());
-        VelesProcess toTable = VelesProcess.run(dir, "snapshot", "convert", file, "odbc://" + run.odbc() + "&" + copyTable);
+        VelesProcess toTable =
+                VelesProcess.run(dir, "snapshot", "convert", file, "odbc://" + run.odbc() + "&" + copyTable);
         assertThat(toTable.exitCode()).as(toTable.stderr()).isZero();
-        assertThat(toTable.stdout()).startsWith("odbc://").contains("&" + copyTable + "&").contains(run.name(4));
+        assertThat(toTable.stdout())
+                .startsWith("odbc://")
+                .contains("&" + copyTable + "&")
+                .contains(run.name(4));
 
         // The copy keeps the row's id, log_id and name, so the same full form names it in the other table.
         String copy = run.row(4).replace("&" + run.table() + "&", "&" + copyTable + "&");
@@ -177,7 +193,8 @@ class DatabaseServerToolsTest {
 
         for (String converted : List.of(file, copy)) {
             VelesProcess diff = VelesProcess.run(dir, "snapshot", "diff", run.row(4), converted);
-            assertThat(diff.exitCode()).as("diff with %s: %s%s", converted, diff.stdout(), diff.stderr())
+            assertThat(diff.exitCode())
+                    .as("diff with %s: %s%s", converted, diff.stdout(), diff.stderr())
                     .isEqualTo(DiffCommand.EQUAL);
             assertThat(diff.stdout()).startsWith("equal:");
         }
@@ -195,7 +212,9 @@ class DatabaseServerToolsTest {
         assertThat(dry.exitCode()).as(dry.stderr()).isZero();
         assertThat(marked(dry.stdout(), "would delete")).as(dry.stdout()).containsExactlyElementsOf(oldestTwo);
         assertThat(dry.stdout()).contains("dry run: 2 of 4 snapshots would be deleted");
-        assertThat(names(list(run.store(), false))).as("a dry run deletes nothing").containsExactlyElementsOf(names(run.listed()));
+        assertThat(names(list(run.store(), false)))
+                .as("a dry run deletes nothing")
+                .containsExactlyElementsOf(names(run.listed()));
 
         VelesProcess prune = VelesProcess.run(dir, "snapshot", "prune", run.store(), "--keep-last", "2");
         assertThat(prune.exitCode()).as(prune.stderr()).isZero();
@@ -203,7 +222,8 @@ class DatabaseServerToolsTest {
         assertThat(prune.stdout()).contains("deleted 2 of 4 snapshots");
 
         assertThat(names(list(run.store(), false))).containsExactlyElementsOf(newestTwo);
-        assertThat(list(run.store(), true)).allSatisfy(row -> assertThat(row.get("ok").asBoolean()).isTrue());
+        assertThat(list(run.store(), true))
+                .allSatisfy(row -> assertThat(row.get("ok").asBoolean()).isTrue());
         assertVerifies(run.row(3), run.name(3));
         assertVerifies(run.row(4), run.name(4));
     }

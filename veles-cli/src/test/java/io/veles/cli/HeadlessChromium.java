@@ -1,6 +1,7 @@
 package io.veles.cli;
 
 import io.veles.testing.Requirement;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +38,8 @@ final class HeadlessChromium {
                 return new HeadlessChromium(candidate);
             }
         }
-        return Requirement.skipOrFail("VELES_REQUIRE_TOOLS",
+        return Requirement.skipOrFail(
+                "VELES_REQUIRE_TOOLS",
                 "chromium is missing (apt-get install --no-install-recommends chromium; .ci/install-tools installs it)");
     }
 
@@ -48,7 +50,12 @@ final class HeadlessChromium {
 
     /** A PNG screenshot of the page's first {@code width} x {@code height} pixels. */
     Output screenshot(Path page, Path png, int width, int height) throws IOException, InterruptedException {
-        return run(page, List.of("--hide-scrollbars", "--window-size=" + width + "," + height, "--screenshot=" + png.toAbsolutePath()));
+        return run(
+                page,
+                List.of(
+                        "--hide-scrollbars",
+                        "--window-size=" + width + "," + height,
+                        "--screenshot=" + png.toAbsolutePath()));
     }
 
     private Output run(Path page, List<String> action) throws IOException, InterruptedException {
@@ -56,14 +63,26 @@ final class HeadlessChromium {
         Path out = Files.createTempFile("chromium", ".out");
         Path err = Files.createTempFile("chromium", ".err");
         try {
-            List<String> command = new ArrayList<>(List.of(binary, "--headless", "--no-sandbox", "--disable-gpu",
-                    "--no-first-run", "--disable-extensions", "--disable-background-networking",
-                    "--user-data-dir=" + profile, "--enable-logging=stderr", "--v=0",
+            List<String> command = new ArrayList<>(List.of(
+                    binary,
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--no-first-run",
+                    "--disable-extensions",
+                    "--disable-background-networking",
+                    "--user-data-dir=" + profile,
+                    "--enable-logging=stderr",
+                    "--v=0",
                     // any name the page might ask for resolves nowhere: offline, as the page must work
-                    "--host-resolver-rules=MAP * ~NOTFOUND", "--virtual-time-budget=10000"));
+                    "--host-resolver-rules=MAP * ~NOTFOUND",
+                    "--virtual-time-budget=10000"));
             command.addAll(action);
             command.add(page.toAbsolutePath().toUri().toString());
-            Process chromium = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            Process chromium = new ProcessBuilder(command)
+                    .redirectOutput(out.toFile())
+                    .redirectError(err.toFile())
+                    .start();
             if (!chromium.waitFor(120, TimeUnit.SECONDS)) {
                 chromium.destroyForcibly().waitFor();
                 throw new AssertionError("chromium did not finish in 120 s: " + Files.readString(err));
@@ -76,7 +95,8 @@ final class HeadlessChromium {
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);
             try (Stream<Path> files = Files.walk(profile)) {
-                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                files.sorted(Comparator.reverseOrder())
+                        .forEach(path -> path.toFile().delete());
             }
         }
     }

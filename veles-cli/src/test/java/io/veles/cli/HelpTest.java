@@ -2,10 +2,11 @@ package io.veles.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /** Every command's --help ends with examples that fit an 80-column terminal, so they copy whole. */
 class HelpTest {

@@ -3,6 +3,12 @@ package io.veles.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -20,11 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Hostile and broken web servers, real ones on 127.0.0.1: one that never answers, one that stalls
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 class HostileHttpTest {
     @TempDir
     static Path dir;
+
     static byte[] snapshot;
     static byte[] otherSnapshot;
     static HttpServer server;
@@ -44,8 +46,8 @@ class HostileHttpTest {
 
     @BeforeAll
     static void serve() throws Exception {
-        VelesProcess veles = VelesProcess.run(dir, "run", "walk", "walk.walkers=100", "walk.iterations=3",
-                "--snapshot-dir", "origin");
+        VelesProcess veles = VelesProcess.run(
+                dir, "run", "walk", "walk.walkers=100", "walk.iterations=3", "--snapshot-dir", "origin");
         assertThat(veles.exitCode()).as(veles.stderr()).isZero();
         snapshot = Files.readAllBytes(dir.resolve("origin/walk_00003.gz"));
         otherSnapshot = Files.readAllBytes(dir.resolve("origin/walk_00002.gz"));
@@ -90,15 +92,21 @@ class HostileHttpTest {
         Map<String, String> state = new TreeMap<>();
         try (Stream<Path> files = Files.list(work.resolve("snapshots"))) {
             for (Path file : files.toList()) {
-                state.put(file.getFileName().toString(), Files.isSymbolicLink(file) ? "-> " + Files.readSymbolicLink(file)
-                        : HexFormat.of().formatHex(Files.readAllBytes(file)));
+                state.put(
+                        file.getFileName().toString(),
+                        Files.isSymbolicLink(file)
+                                ? "-> " + Files.readSymbolicLink(file)
+                                : HexFormat.of().formatHex(Files.readAllBytes(file)));
             }
         }
         return state;
     }
 
     private static String onlyError(VelesProcess veles) {
-        List<String> errors = veles.stderr().lines().filter(line -> line.startsWith("veles: error:")).toList();
+        List<String> errors = veles.stderr()
+                .lines()
+                .filter(line -> line.startsWith("veles: error:"))
+                .toList();
         assertThat(errors).as(veles.stderr()).hasSize(1);
         return errors.get(0);
     }
@@ -106,8 +114,9 @@ class HostileHttpTest {
     @Test
     void aSnapshotFailingVerificationChangesNothingForAnyCommand() throws Exception {
         String address = base + "/damaged/walk_00003.gz";
-        for (String[] command : new String[][] {{"run", "walk", "-w", address}, {"snapshot", "inspect", address},
-                {"snapshot", "verify", address}}) {
+        for (String[] command : new String[][] {
+            {"run", "walk", "-w", address}, {"snapshot", "inspect", address}, {"snapshot", "verify", address}
+        }) {
             Path work = userDirectory();
             Map<String, String> before = state(work);
             VelesProcess veles = VelesProcess.run(work, command);
@@ -122,8 +131,12 @@ class HostileHttpTest {
         for (String command : new String[] {"inspect", "verify"}) {
             Path work = Files.createTempDirectory(dir, "readonly");
             Path temporaries = Files.createDirectories(work.resolve("tmp"));
-            VelesProcess veles = VelesProcess.run(work, List.of("-Djava.io.tmpdir=" + temporaries),
-                    "snapshot", command, base + "/good/walk_00003.gz");
+            VelesProcess veles = VelesProcess.run(
+                    work,
+                    List.of("-Djava.io.tmpdir=" + temporaries),
+                    "snapshot",
+                    command,
+                    base + "/good/walk_00003.gz");
             assertThat(veles.exitCode()).as(veles.stderr()).isZero();
             assertThat(work.resolve("snapshots")).doesNotExist();
             try (Stream<Path> left = Files.list(temporaries)) {
@@ -135,15 +148,19 @@ class HostileHttpTest {
     @Test
     void aRunKeepsAVerifiedDownloadUnderANameThatReplacesNothing() throws Exception {
         Path work = userDirectory();
-        VelesProcess veles = VelesProcess.run(work, "run", "walk", "-w", base + "/good/walk_00003.gz", "--snapshot-dir", "mine");
+        VelesProcess veles =
+                VelesProcess.run(work, "run", "walk", "-w", base + "/good/walk_00003.gz", "--snapshot-dir", "mine");
         assertThat(veles.exitCode()).as(veles.stderr()).isZero();
         Path snaps = work.resolve("snapshots");
-        assertThat(Files.readAllBytes(snaps.resolve("walk_00003.gz"))).as("the user's file").isEqualTo(otherSnapshot);
+        assertThat(Files.readAllBytes(snaps.resolve("walk_00003.gz")))
+                .as("the user's file")
+                .isEqualTo(otherSnapshot);
         assertThat(Files.readAllBytes(snaps.resolve("walk_00003.1.gz"))).isEqualTo(snapshot);
         assertThat(Files.readSymbolicLink(snaps.resolve("walk_current.gz"))).isEqualTo(Path.of("walk_00003.gz"));
 
         // Served under a _current name, it lands as _downloaded: the link stays the user's.
-        VelesProcess named = VelesProcess.run(work, "run", "walk", "-w", base + "/named/walk_current.gz", "--snapshot-dir", "mine");
+        VelesProcess named =
+                VelesProcess.run(work, "run", "walk", "-w", base + "/named/walk_current.gz", "--snapshot-dir", "mine");
         assertThat(named.exitCode()).as(named.stderr()).isZero();
         assertThat(Files.isSymbolicLink(snaps.resolve("walk_current.gz"))).isTrue();
         assertThat(Files.readSymbolicLink(snaps.resolve("walk_current.gz"))).isEqualTo(Path.of("walk_00003.gz"));
@@ -159,7 +176,8 @@ class HostileHttpTest {
         String stalling = RawServer.start(socket -> {
             readRequest(socket);
             OutputStream out = socket.getOutputStream();
-            out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + snapshot.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + snapshot.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             out.write(snapshot, 0, 100);
             out.flush();
             Thread.sleep(Long.MAX_VALUE);
@@ -185,14 +203,21 @@ class HostileHttpTest {
         });
         String announced = RawServer.start(socket -> {
             readRequest(socket);
-            socket.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 1000000000000\r\n\r\n"
-                    .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write("HTTP/1.1 200 OK\r\nContent-Length: 1000000000000\r\n\r\n"
+                            .getBytes(StandardCharsets.US_ASCII));
             Thread.sleep(Long.MAX_VALUE);
         });
         Path work = Files.createTempDirectory(dir, "endless");
         Path temporaries = Files.createDirectories(work.resolve("tmp"));
-        VelesProcess veles = VelesProcess.run(work, List.of("-Djava.io.tmpdir=" + temporaries),
-                "snapshot", "inspect", "--http-max-size", "4M", endless);
+        VelesProcess veles = VelesProcess.run(
+                work,
+                List.of("-Djava.io.tmpdir=" + temporaries),
+                "snapshot",
+                "inspect",
+                "--http-max-size",
+                "4M",
+                endless);
         assertThat(veles.exitCode()).as(veles.stderr()).isEqualTo(1);
         assertThat(onlyError(veles)).contains("more than 4194304 bytes, the cap (--http-max-size)");
         try (Stream<Path> left = Files.list(temporaries)) {
@@ -208,25 +233,28 @@ class HostileHttpTest {
         String cut = RawServer.start(socket -> {
             readRequest(socket);
             OutputStream out = socket.getOutputStream();
-            out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + snapshot.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + snapshot.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             out.write(snapshot, 0, 1000);
             out.flush();
             socket.close();
         });
-        String plain = RawServer.start(socket -> { // answers in plain text, whatever was said
-            socket.getOutputStream().write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"
-                    .getBytes(StandardCharsets.US_ASCII));
-            socket.getOutputStream().flush();
-            Thread.sleep(Long.MAX_VALUE);
-        });
+        String plain = RawServer.start(
+                socket -> { // answers in plain text, whatever was said
+                    socket.getOutputStream()
+                            .write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"
+                                    .getBytes(StandardCharsets.US_ASCII));
+                    socket.getOutputStream().flush();
+                    Thread.sleep(Long.MAX_VALUE);
+                });
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = socket.getLocalPort();
         }
         String[][] cases = {
-                {cut, "truncated: the connection ended after 1000 of " + snapshot.length + " bytes"},
-                {"http://127.0.0.1:" + closedPort + "/walk_00003.gz", "connection refused by 127.0.0.1:" + closedPort},
-                {plain.replace("http:", "https:"), "TLS failed with 127.0.0.1:"},
+            {cut, "truncated: the connection ended after 1000 of " + snapshot.length + " bytes"},
+            {"http://127.0.0.1:" + closedPort + "/walk_00003.gz", "connection refused by 127.0.0.1:" + closedPort},
+            {plain.replace("http:", "https:"), "TLS failed with 127.0.0.1:"},
         };
         for (String[] c : cases) {
             Path work = Files.createTempDirectory(dir, "cause");
@@ -234,7 +262,8 @@ class HostileHttpTest {
             assertThat(veles.exitCode()).as(veles.stderr()).isEqualTo(1);
             assertThat(onlyError(veles)).contains("cannot download " + c[0] + ": " + c[1]);
             assertThat(Files.exists(work.resolve("snapshots"), LinkOption.NOFOLLOW_LINKS))
-                    .as("nothing kept of a failed download").isFalse();
+                    .as("nothing kept of a failed download")
+                    .isFalse();
         }
     }
 

@@ -8,13 +8,14 @@ import io.veles.snapshot.Snapshots;
 import io.veles.snapshot.codec.Codec;
 import io.veles.snapshot.file.SnapshotReader;
 import io.veles.snapshot.format.Manifest;
-import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * A snapshot whose manifest strings carry a newline that starts a forged log line, an OSC
@@ -33,15 +34,26 @@ class HostileManifestTest {
 
     @BeforeAll
     static void craft() throws Exception {
-        VelesProcess veles = VelesProcess.run(dir, "run", "walk", "walk.walkers=100", "walk.iterations=2",
-                "--snapshot-prefix", "w", "--compression", "gz");
+        VelesProcess veles = VelesProcess.run(
+                dir,
+                "run",
+                "walk",
+                "walk.walkers=100",
+                "walk.iterations=2",
+                "--snapshot-prefix",
+                "w",
+                "--compression",
+                "gz");
         assertThat(veles.exitCode()).as(veles.stderr()).isZero();
         Files.createDirectories(dir.resolve("hostile"));
         // As an attacker would: rewrite the manifest and write the snapshot again, checksums and all.
         try (SnapshotReader reader = Snapshots.openFile(dir.resolve("snapshots/w_00002.gz"));
-             OutputStream out = Files.newOutputStream(dir.resolve("hostile/w_00002.gz"))) {
-            Manifest hostile = reader.manifest().toBuilder().name("w" + FORGED_LINE + TITLE)
-                    .id("run" + CLEAR + FORGED_LINE).info("note" + TITLE, "fine" + FORGED_LINE + CLEAR + C1).build();
+                OutputStream out = Files.newOutputStream(dir.resolve("hostile/w_00002.gz"))) {
+            Manifest hostile = reader.manifest().toBuilder()
+                    .name("w" + FORGED_LINE + TITLE)
+                    .id("run" + CLEAR + FORGED_LINE)
+                    .info("note" + TITLE, "fine" + FORGED_LINE + CLEAR + C1)
+                    .build();
             reader.transcode(Codec.GZIP, 1, null, out, hostile);
         }
     }
@@ -49,7 +61,8 @@ class HostileManifestTest {
     /** No control character but the line ends, and no forged line. */
     private static void assertPrintable(String output) {
         assertThat(output.replace("\n", "").chars().filter(c -> c < 0x20 || c >= 0x7f && c <= 0x9f))
-                .as("control characters in:%n%s", output).isEmpty();
+                .as("control characters in:%n%s", output)
+                .isEmpty();
         assertThat(output).doesNotContain(FORGED_LINE);
     }
 
@@ -58,13 +71,17 @@ class HostileManifestTest {
         VelesProcess inspect = VelesProcess.run(dir, "snapshot", "inspect", "hostile/w_00002.gz");
         assertThat(inspect.exitCode()).as(inspect.stderr()).isZero();
         assertPrintable(inspect.stdout());
-        assertThat(inspect.stdout()).contains("snapshot     w\\n[INFO] forged\\u001b]0;title\\u0007")
-                .contains("id run\\u001b[2J\\n[INFO] forged").contains("fine\\n[INFO] forged\\u001b[2J\\u009b2J");
+        assertThat(inspect.stdout())
+                .contains("snapshot     w\\n[INFO] forged\\u001b]0;title\\u0007")
+                .contains("id run\\u001b[2J\\n[INFO] forged")
+                .contains("fine\\n[INFO] forged\\u001b[2J\\u009b2J");
 
         VelesProcess json = VelesProcess.run(dir, "snapshot", "inspect", "--json", "hostile/w_00002.gz");
         assertPrintable(json.stdout());
         JsonNode manifest = new ObjectMapper().readTree(json.stdout());
-        assertThat(manifest.get("name").asText()).as("JSON escapes keep the value").isEqualTo("w" + FORGED_LINE + TITLE);
+        assertThat(manifest.get("name").asText())
+                .as("JSON escapes keep the value")
+                .isEqualTo("w" + FORGED_LINE + TITLE);
         assertThat(manifest.get("info").get("note" + TITLE).asText()).isEqualTo("fine" + FORGED_LINE + CLEAR + C1);
 
         VelesProcess verify = VelesProcess.run(dir, "snapshot", "verify", "hostile/w_00002.gz");
@@ -81,7 +98,8 @@ class HostileManifestTest {
 
         VelesProcess json = VelesProcess.run(dir, "snapshot", "ls", "--json", "hostile");
         assertPrintable(json.stdout());
-        assertThat(new ObjectMapper().readTree(json.stdout()).get(0).get("id").asText()).isEqualTo("run" + CLEAR + FORGED_LINE);
+        assertThat(new ObjectMapper().readTree(json.stdout()).get(0).get("id").asText())
+                .isEqualTo("run" + CLEAR + FORGED_LINE);
 
         VelesProcess prune = VelesProcess.run(dir, "snapshot", "prune", "hostile", "--keep-last", "1", "--dry-run");
         assertThat(prune.exitCode()).as(prune.stderr()).isZero();
@@ -99,7 +117,8 @@ class HostileManifestTest {
         // A file named like the forged line: the error that quotes it prints it escaped.
         Path named = Files.createDirectories(dir.resolve("named")).resolve("x" + CLEAR + FORGED_LINE);
         Files.writeString(named, "not a snapshot");
-        VelesProcess error = VelesProcess.run(dir, "snapshot", "diff", "snapshots/w_00002.gz", "named/" + named.getFileName());
+        VelesProcess error =
+                VelesProcess.run(dir, "snapshot", "diff", "snapshots/w_00002.gz", "named/" + named.getFileName());
         assertThat(error.exitCode()).isEqualTo(DiffCommand.ERROR);
         assertPrintable(error.stdout() + error.stderr());
         // One line: SnapshotException shows the newline as \n, as it shows every control character.
@@ -108,11 +127,20 @@ class HostileManifestTest {
 
     @Test
     void theRunLogShowsTheStringsEscaped() throws Exception {
-        VelesProcess resume = VelesProcess.run(dir, "run", "walk", "walk.walkers=100", "walk.iterations=3",
-                "--snapshot-dir", "resumed", "-w", "hostile/w_00002.gz");
+        VelesProcess resume = VelesProcess.run(
+                dir,
+                "run",
+                "walk",
+                "walk.walkers=100",
+                "walk.iterations=3",
+                "--snapshot-dir",
+                "resumed",
+                "-w",
+                "hostile/w_00002.gz");
         assertThat(resume.exitCode()).as(resume.stderr()).isZero();
         assertPrintable(resume.stdout() + resume.stderr());
-        assertThat(resume.stderr()).contains("(snapshot w\\n[INFO] forged\\u001b]0;title\\u0007 taken")
+        assertThat(resume.stderr())
+                .contains("(snapshot w\\n[INFO] forged\\u001b]0;title\\u0007 taken")
                 .contains("by run run\\u001b[2J\\n[INFO] forged");
     }
 }

@@ -3,16 +3,17 @@ package io.veles.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 
 /**
  * {@code --snapshot http://...} against a local HTTP server: downloaded into the snapshot
@@ -23,14 +24,15 @@ import org.junit.jupiter.api.io.TempDir;
 class HttpSourceTest {
     @TempDir
     static Path dir;
+
     static HttpServer server;
     static String base;
     static byte[] snapshot;
 
     @BeforeAll
     static void serve() throws Exception {
-        VelesProcess veles = VelesProcess.run(dir, "run", "walk", "walk.walkers=1000", "walk.iterations=3",
-                "--snapshot-dir", "origin");
+        VelesProcess veles = VelesProcess.run(
+                dir, "run", "walk", "walk.walkers=1000", "walk.iterations=3", "--snapshot-dir", "origin");
         assertThat(veles.exitCode()).as(veles.stderr()).isZero();
         snapshot = Files.readAllBytes(dir.resolve("origin/walk_00003.gz"));
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -64,8 +66,8 @@ class HttpSourceTest {
     @Test
     void aSnapshotIsDownloadedVerifiedAndRestored() throws Exception {
         Path work = Files.createTempDirectory(dir, "ok");
-        VelesProcess veles = VelesProcess.run(work, "run", "walk", "-w", base + "/snaps/walk_00003.gz",
-                "--result-file", "result.json");
+        VelesProcess veles = VelesProcess.run(
+                work, "run", "walk", "-w", base + "/snaps/walk_00003.gz", "--result-file", "result.json");
         assertThat(veles.exitCode()).as(veles.stderr()).isZero();
         assertThat(veles.stderr()).contains("restored walk from");
         assertThat(Files.readAllBytes(work.resolve("snapshots/walk_00003.gz"))).isEqualTo(snapshot);
@@ -81,7 +83,9 @@ class HttpSourceTest {
         Files.write(local, other);
         VelesProcess verify = VelesProcess.run(work, "snapshot", "verify", base + "/snaps/walk_00003.gz");
         assertThat(verify.exitCode()).as(verify.stderr()).isZero();
-        assertThat(Files.readAllBytes(local)).as("the local snapshot stays byte for byte").isEqualTo(other);
+        assertThat(Files.readAllBytes(local))
+                .as("the local snapshot stays byte for byte")
+                .isEqualTo(other);
         try (var files = Files.list(work.resolve("snapshots"))) {
             assertThat(files.toList()).as("verify keeps nothing").containsExactly(local);
         }
@@ -89,8 +93,11 @@ class HttpSourceTest {
         // A restore keeps its download, under a name that replaces nothing.
         VelesProcess run = VelesProcess.run(work, "run", "walk", "-w", base + "/snaps/walk_00003.gz");
         assertThat(run.exitCode()).as(run.stderr()).isZero();
-        assertThat(Files.readAllBytes(local)).as("the local snapshot stays byte for byte").isEqualTo(other);
-        assertThat(Files.readAllBytes(work.resolve("snapshots/walk_00003.1.gz"))).isEqualTo(snapshot);
+        assertThat(Files.readAllBytes(local))
+                .as("the local snapshot stays byte for byte")
+                .isEqualTo(other);
+        assertThat(Files.readAllBytes(work.resolve("snapshots/walk_00003.1.gz")))
+                .isEqualTo(snapshot);
     }
 
     @Test
@@ -99,13 +106,18 @@ class HttpSourceTest {
             Path work = Files.createTempDirectory(dir, "bad");
             VelesProcess veles = VelesProcess.run(work, "run", "walk", "-w", base + c[0]);
             assertThat(veles.exitCode()).as(veles.stderr()).isEqualTo(1);
-            List<String> errors = veles.stderr().lines().filter(line -> line.startsWith("veles: error:")).toList();
+            List<String> errors = veles.stderr()
+                    .lines()
+                    .filter(line -> line.startsWith("veles: error:"))
+                    .toList();
             assertThat(errors).as(veles.stderr()).hasSize(1);
             assertThat(errors.get(0)).contains(c[1]);
             Path snaps = work.resolve("snapshots");
             if (Files.isDirectory(snaps)) {
                 try (var files = Files.list(snaps)) {
-                    assertThat(files.toList()).as("nothing left of a failed download").isEmpty();
+                    assertThat(files.toList())
+                            .as("nothing left of a failed download")
+                            .isEmpty();
                 }
             }
         }

@@ -2,15 +2,16 @@ package io.veles.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * import-veles on pickles that Python with NumPy writes in the test, shaped as VELES's snapshots
@@ -22,16 +23,23 @@ import org.junit.jupiter.api.io.TempDir;
 class ImportVelesTest {
     @TempDir
     static Path dir;
+
     static final List<String> pickles = new ArrayList<>();
 
     @BeforeAll
     static void writePickles() throws Exception {
         PythonCheck.requireNumpy();
-        PythonCheck.Result made = PythonCheck.run(dir, "make_veles_pickles.py", dir.toString(),
+        PythonCheck.Result made = PythonCheck.run(
+                dir,
+                "make_veles_pickles.py",
+                dir.toString(),
                 dir.resolve("MARKER").toString());
         assertThat(made.exitCode()).as(made.output()).isZero();
-        made.output().lines().map(line -> Path.of(line).getFileName().toString())
-                .filter(name -> name.startsWith("wine_")).forEach(pickles::add);
+        made.output()
+                .lines()
+                .map(line -> Path.of(line).getFileName().toString())
+                .filter(name -> name.startsWith("wine_"))
+                .forEach(pickles::add);
     }
 
     @Test
@@ -46,7 +54,8 @@ class ImportVelesTest {
             String output = pickle + (pickle.contains("_p3") ? ".safetensors" : ".npz");
             VelesProcess veles = VelesProcess.run(dir, "snapshot", "import-veles", pickle, "-o", output);
             assertThat(veles.exitCode()).as(pickle + ": " + veles.stderr()).isZero();
-            assertThat(veles.stdout()).containsPattern("fc1 +veles\\.znicz\\.all2all\\.All2AllTanh +weights +f32 +\\(8, 13\\)")
+            assertThat(veles.stdout())
+                    .containsPattern("fc1 +veles\\.znicz\\.all2all\\.All2AllTanh +weights +f32 +\\(8, 13\\)")
                     .containsPattern("fc2 +veles\\.znicz\\.all2all\\.All2AllSoftmax +bias +f64 +\\(3,\\)")
                     .contains("12 arrays");
             outputs.add(output);

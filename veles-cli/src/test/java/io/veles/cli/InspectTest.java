@@ -4,11 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
 
 /** {@code veles snapshot inspect} and {@code verify} on a real run's snapshots. */
 @Tag("slow")
@@ -18,8 +19,16 @@ class InspectTest {
 
     @BeforeAll
     static void run() throws Exception {
-        VelesProcess veles = VelesProcess.run(dir, "run", "walk", "walk.walkers=5000", "walk.iterations=4",
-                "--compression", "zst", "--snapshot-prefix", "w");
+        VelesProcess veles = VelesProcess.run(
+                dir,
+                "run",
+                "walk",
+                "walk.walkers=5000",
+                "walk.iterations=4",
+                "--compression",
+                "zst",
+                "--snapshot-prefix",
+                "w");
         assertThat(veles.exitCode()).as(veles.stderr()).isZero();
     }
 
@@ -28,8 +37,11 @@ class InspectTest {
         VelesProcess inspect = VelesProcess.run(dir, "snapshot", "inspect", "snapshots");
         assertThat(inspect.exitCode()).as(inspect.stderr()).isZero();
         String out = inspect.stdout();
-        assertThat(out).contains("snapshot     w_00004").contains("source       snapshots/w_00004.zst (zst)")
-                .contains("workflow     walk (io.veles.samples.walk.RandomWalkWorkflow)").contains("iteration    4");
+        assertThat(out)
+                .contains("snapshot     w_00004")
+                .contains("source       snapshots/w_00004.zst (zst)")
+                .contains("workflow     walk (io.veles.samples.walk.RandomWalkWorkflow)")
+                .contains("iteration    4");
         String units = out.substring(out.indexOf("units, largest first:"));
         assertThat(units.indexOf("integrator")).isLessThan(units.indexOf("statistics"));
         assertThat(units).containsPattern("integrator +19\\.\\d KiB  io.veles.samples.walk.Integrator");
@@ -49,8 +61,10 @@ class InspectTest {
     @Test
     void showsTheSchemaARestoreExpects() throws Exception {
         VelesProcess inspect = VelesProcess.run(dir, "snapshot", "inspect", "--schema", "snapshots");
-        assertThat(inspect.stdout()).contains("io.veles.samples.walk.Integrator")
-                .containsPattern("positions\\s+float\\[\\]").contains("io.veles.random.Prng  (custom getState/setState)");
+        assertThat(inspect.stdout())
+                .contains("io.veles.samples.walk.Integrator")
+                .containsPattern("positions\\s+float\\[\\]")
+                .contains("io.veles.random.Prng  (custom getState/setState)");
     }
 
     @Test
@@ -62,12 +76,20 @@ class InspectTest {
 
     @Test
     void extractCodeWritesTheWorkflowsJar() throws Exception {
-        VelesProcess run = VelesProcess.run(dir, "run", "walk", "walk.walkers=100", "walk.iterations=1",
-                "--code-backup", "--snapshot-dir", "with-code");
+        VelesProcess run = VelesProcess.run(
+                dir,
+                "run",
+                "walk",
+                "walk.walkers=100",
+                "walk.iterations=1",
+                "--code-backup",
+                "--snapshot-dir",
+                "with-code");
         assertThat(run.exitCode()).as(run.stderr()).isZero();
         VelesProcess extract = VelesProcess.run(dir, "snapshot", "extract-code", "with-code", "code");
         assertThat(extract.exitCode()).as(extract.stderr()).isZero();
-        assertThat(extract.stdout()).containsPattern("wrote \\d+ files? of io.veles.samples.walk.RandomWalkWorkflow's code");
+        assertThat(extract.stdout())
+                .containsPattern("wrote \\d+ files? of io.veles.samples.walk.RandomWalkWorkflow's code");
         // The CLI test class path holds the samples module as classes or as a jar.
         try (var files = java.nio.file.Files.walk(dir.resolve("code"))) {
             assertThat(files.filter(java.nio.file.Files::isRegularFile).count()).isPositive();
@@ -77,11 +99,13 @@ class InspectTest {
         assertThat(again.stderr()).contains("exists (--force replaces it)");
         VelesProcess forced = VelesProcess.run(dir, "snapshot", "extract-code", "--force", "with-code", "code");
         assertThat(forced.exitCode()).as(forced.stderr()).isZero();
-        VelesProcess capped = VelesProcess.run(dir, "snapshot", "extract-code", "--max-size", "1K", "with-code", "small");
+        VelesProcess capped =
+                VelesProcess.run(dir, "snapshot", "extract-code", "--max-size", "1K", "with-code", "small");
         assertThat(capped.exitCode()).isEqualTo(1);
         assertThat(capped.stderr()).contains("expands to more than 1024 bytes (the cap; raise it with --max-size)");
         assertThat(dir.resolve("small")).doesNotExist();
-        VelesProcess badSize = VelesProcess.run(dir, "snapshot", "extract-code", "--max-size", "lots", "with-code", "x");
+        VelesProcess badSize =
+                VelesProcess.run(dir, "snapshot", "extract-code", "--max-size", "lots", "with-code", "x");
         assertThat(badSize.exitCode()).isEqualTo(2);
         assertThat(badSize.stderr()).contains("'lots' is not a byte count");
         VelesProcess none = VelesProcess.run(dir, "snapshot", "extract-code", "snapshots", "nothing");
@@ -95,7 +119,9 @@ class InspectTest {
         assertThat(run.exitCode()).as(run.stderr()).isZero();
         VelesProcess inspect = VelesProcess.run(dir, "snapshot", "inspect", "wine");
         String units = inspect.stdout().substring(inspect.stdout().indexOf("units, largest first:"));
-        for (String unit : new String[] {"loader", "fc1", "softmax", "evaluator", "decision", "snapshotter", "gd_fc1", "gd_softmax"}) {
+        for (String unit :
+                new String[] {"loader", "fc1", "softmax", "evaluator", "decision", "snapshotter", "gd_fc1", "gd_softmax"
+                }) {
             assertThat(units).containsPattern("\\n  " + unit + " +[0-9.]+ (B|KiB)");
         }
         assertThat(inspect.stdout()).contains("epoch        2").contains("validation_error");

@@ -3,10 +3,14 @@ package io.veles.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.veles.snapshot.file.SnapshotReader;
-import io.veles.snapshot.Snapshots;
 import io.veles.internal.store.AtomicFiles;
 import io.veles.internal.store.SnapshotDirectory;
+import io.veles.snapshot.Snapshots;
+import io.veles.snapshot.file.SnapshotReader;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -14,9 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Real processes killed with SIGKILL: snapshots stay whole, and a resumed run ends as an uninterrupted one. */
 @Tag("slow")
@@ -38,16 +39,29 @@ class KillTest {
         int snapshotsSeen = 0;
         for (int kill = 0; kill < 20; kill++) {
             // Large enough that most of the time goes to writing snapshots, one per iteration.
-            VelesProcess veles = VelesProcess.start(dir, "run", "walk", "walk.walkers=400000", "walk.iterations=100000",
-                    "--snapshot-dir", snaps.toString(), "--compression", kill % 2 == 0 ? "gz" : "none",
-                    "--compression-level", kill % 2 == 0 ? "1" : "0");
+            VelesProcess veles = VelesProcess.start(
+                    dir,
+                    "run",
+                    "walk",
+                    "walk.walkers=400000",
+                    "walk.iterations=100000",
+                    "--snapshot-dir",
+                    snaps.toString(),
+                    "--compression",
+                    kill % 2 == 0 ? "gz" : "none",
+                    "--compression-level",
+                    kill % 2 == 0 ? "1" : "0");
             waitForFirstSnapshotOrDeath(snaps, veles, kill);
             Thread.sleep(random.nextInt(900));
-            assertThat(veles.isAlive()).as("run %d ended early: %s", kill, veles.stderr()).isTrue();
+            assertThat(veles.isAlive())
+                    .as("run %d ended early: %s", kill, veles.stderr())
+                    .isTrue();
             if ((kill / 2) % 2 == 0) {
                 // Half of the kills, of each codec, land while a snapshot file is provably half written.
                 Path temporary = killMidWrite(veles, snaps);
-                assertThat(temporary).as("the half-written file of run %d", kill).isRegularFile();
+                assertThat(temporary)
+                        .as("the half-written file of run %d", kill)
+                        .isRegularFile();
                 midWriteKills++;
             } else {
                 veles.kill(); // wherever the run happens to be
@@ -96,12 +110,16 @@ class KillTest {
     private static Path temporaryOf(VelesProcess veles, Path snaps) throws Exception {
         String mine = "." + veles.pid() + ".";
         try (Stream<Path> files = Files.list(snaps)) {
-            return files.filter(AtomicFiles::isTemporary).filter(file -> file.getFileName().toString().contains(mine))
-                    .filter(file -> Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)).findFirst().orElse(null);
+            return files.filter(AtomicFiles::isTemporary)
+                    .filter(file -> file.getFileName().toString().contains(mine))
+                    .filter(file -> Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS))
+                    .findFirst()
+                    .orElse(null);
         }
     }
 
-    private static void waitForFirstSnapshotOrDeath(Path snaps, VelesProcess veles, int kill) throws InterruptedException {
+    private static void waitForFirstSnapshotOrDeath(Path snaps, VelesProcess veles, int kill)
+            throws InterruptedException {
         for (int i = 0; i < 600 && veles.isAlive(); i++) {
             if (Files.exists(snaps.resolve(kill % 2 == 0 ? "walk_current.gz" : "walk_current"))) {
                 return;
@@ -113,61 +131,81 @@ class KillTest {
 
     @Test
     void aRunKilledMidWayAndResumedEndsBitForBitAsTheUninterruptedRun() throws Exception {
-        String[] workload = {"walk.walkers=200000", "walk.iterations=60", "--random-seed", "77", "--compression", "zst"};
+        String[] workload = {"walk.walkers=200000", "walk.iterations=60", "--random-seed", "77", "--compression", "zst"
+        };
         ObjectMapper json = new ObjectMapper();
 
-        VelesProcess whole = VelesProcess.run(dir, concat(new String[] {"run", "walk", "--snapshot-dir", "whole",
-                "--result-file", "whole.json"}, workload));
+        VelesProcess whole = VelesProcess.run(
+                dir,
+                concat(
+                        new String[] {"run", "walk", "--snapshot-dir", "whole", "--result-file", "whole.json"},
+                        workload));
         assertThat(whole.exitCode()).as(whole.stderr()).isZero();
-        Map<?, ?> expected = (Map<?, ?>) json.readValue(dir.resolve("whole.json").toFile(), Map.class).get("results");
+        Map<?, ?> expected = (Map<?, ?>)
+                json.readValue(dir.resolve("whole.json").toFile(), Map.class).get("results");
 
         for (int attempt = 0; attempt < 3; attempt++) {
             Path snaps = dir.resolve("killed" + attempt);
-            VelesProcess killed = VelesProcess.start(dir, concat(new String[] {"run", "walk", "--snapshot-dir",
-                    snaps.toString()}, workload));
+            VelesProcess killed = VelesProcess.start(
+                    dir, concat(new String[] {"run", "walk", "--snapshot-dir", snaps.toString()}, workload));
             int wanted = 5 + 12 * attempt; // kill after different numbers of snapshots
             while (killed.isAlive() && countSnapshots(snaps) < wanted) {
                 Thread.sleep(20);
             }
-            assertThat(killed.isAlive()).as("run ended before it could be killed: %s", killed.stderr()).isTrue();
+            assertThat(killed.isAlive())
+                    .as("run ended before it could be killed: %s", killed.stderr())
+                    .isTrue();
             killed.kill();
 
             Path result = dir.resolve("resumed" + attempt + ".json");
-            VelesProcess resumed = VelesProcess.run(dir, "run", "walk", "-w", snaps.toString(),
-                    "--result-file", result.toString());
+            VelesProcess resumed =
+                    VelesProcess.run(dir, "run", "walk", "-w", snaps.toString(), "--result-file", result.toString());
             assertThat(resumed.exitCode()).as(resumed.stderr()).isZero();
             assertThat(resumed.stderr()).contains("restored walk from");
-            Map<?, ?> actual = (Map<?, ?>) json.readValue(result.toFile(), Map.class).get("results");
+            Map<?, ?> actual =
+                    (Map<?, ?>) json.readValue(result.toFile(), Map.class).get("results");
             assertThat(actual).as("resumed after snapshot %d", wanted).isEqualTo(expected);
         }
     }
 
     @Test
     void sigtermStopsAtAUnitBoundaryWithAFinalSnapshotThatResumesExactly() throws Exception {
-        String[] workload = {"walk.walkers=200000", "walk.iterations=60", "--random-seed", "5", "--snapshot-interval", "7"};
+        String[] workload = {
+            "walk.walkers=200000", "walk.iterations=60", "--random-seed", "5", "--snapshot-interval", "7"
+        };
         ObjectMapper json = new ObjectMapper();
-        VelesProcess whole = VelesProcess.run(dir, concat(new String[] {"run", "walk", "--snapshot-dir", "whole",
-                "--result-file", "whole.json"}, workload));
+        VelesProcess whole = VelesProcess.run(
+                dir,
+                concat(
+                        new String[] {"run", "walk", "--snapshot-dir", "whole", "--result-file", "whole.json"},
+                        workload));
         assertThat(whole.exitCode()).as(whole.stderr()).isZero();
-        Map<?, ?> expected = (Map<?, ?>) json.readValue(dir.resolve("whole.json").toFile(), Map.class).get("results");
+        Map<?, ?> expected = (Map<?, ?>)
+                json.readValue(dir.resolve("whole.json").toFile(), Map.class).get("results");
 
         Path snaps = dir.resolve("stopped");
-        VelesProcess stopped = VelesProcess.start(dir, concat(new String[] {"run", "walk", "--snapshot-dir",
-                snaps.toString()}, workload));
+        VelesProcess stopped = VelesProcess.start(
+                dir, concat(new String[] {"run", "walk", "--snapshot-dir", snaps.toString()}, workload));
         while (stopped.isAlive() && countSnapshots(snaps) < 2) {
             Thread.sleep(20);
         }
-        assertThat(stopped.isAlive()).as("run ended before it could be stopped: %s", stopped.stderr()).isTrue();
+        assertThat(stopped.isAlive())
+                .as("run ended before it could be stopped: %s", stopped.stderr())
+                .isTrue();
         stopped.terminate();
         stopped.waitFor(60);
         assertThat(stopped.exitCode()).as(stopped.stderr()).isEqualTo(143);
-        assertThat(stopped.stderr()).contains("SIGTERM received: stopping at the next unit boundary")
-                .contains("stopped before the end; ").contains("; continue with: veles run walk -w ");
+        assertThat(stopped.stderr())
+                .contains("SIGTERM received: stopping at the next unit boundary")
+                .contains("stopped before the end; ")
+                .contains("; continue with: veles run walk -w ");
 
         Path result = dir.resolve("after-sigterm.json");
-        VelesProcess resumed = VelesProcess.run(dir, "run", "walk", "-w", snaps.toString(), "--result-file", result.toString());
+        VelesProcess resumed =
+                VelesProcess.run(dir, "run", "walk", "-w", snaps.toString(), "--result-file", result.toString());
         assertThat(resumed.exitCode()).as(resumed.stderr()).isZero();
-        Map<?, ?> actual = (Map<?, ?>) json.readValue(result.toFile(), Map.class).get("results");
+        Map<?, ?> actual =
+                (Map<?, ?>) json.readValue(result.toFile(), Map.class).get("results");
         assertThat(actual).isEqualTo(expected);
     }
 

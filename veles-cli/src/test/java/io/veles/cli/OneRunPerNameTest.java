@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.veles.snapshot.Snapshots;
-import io.veles.snapshot.file.SnapshotReader;
 import io.veles.internal.store.Host;
 import io.veles.internal.store.SnapshotDirectory;
+import io.veles.snapshot.Snapshots;
+import io.veles.snapshot.file.SnapshotReader;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -18,9 +22,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * One snapshot name, one run, with real runs as a user starts them: two runs into one directory,
@@ -39,15 +40,23 @@ class OneRunPerNameTest {
     @Test
     void aSecondRunIntoTheSameDirectoryRefusesAtStartNamingTheFirstAndTouchesNothing() throws Exception {
         Path snaps = dir.resolve("snaps");
-        VelesProcess first = VelesProcess.start(dir, concat(new String[] {"run", "wine", "--snapshot-dir", "snaps",
-                "--result-file", "first.json"}, LONG_WINE));
+        VelesProcess first = VelesProcess.start(
+                dir,
+                concat(
+                        new String[] {"run", "wine", "--snapshot-dir", "snaps", "--result-file", "first.json"},
+                        LONG_WINE));
         waitForSnapshots(first, snaps, 3);
         Map<String, byte[]> before = files(snaps);
         String firstId = runId(first);
 
-        VelesProcess second = VelesProcess.run(dir, concat(new String[] {"run", "wine", "--snapshot-dir", "snaps",
-                "--result-file", "second.json"}, LONG_WINE));
-        assertThat(first.isAlive()).as("the first run must still be running for this test to mean anything").isTrue();
+        VelesProcess second = VelesProcess.run(
+                dir,
+                concat(
+                        new String[] {"run", "wine", "--snapshot-dir", "snaps", "--result-file", "second.json"},
+                        LONG_WINE));
+        assertThat(first.isAlive())
+                .as("the first run must still be running for this test to mean anything")
+                .isTrue();
         assertThat(second.exitCode()).as(second.stderr()).isEqualTo(1);
         assertThat(second.stderr().lines().filter(line -> line.startsWith("veles: error:")))
                 .containsExactly("veles: error: snapshot prefix 'wine' in snaps is in use by run " + firstId + ", pid "
@@ -61,7 +70,9 @@ class OneRunPerNameTest {
         Map<String, byte[]> after = files(snaps);
         before.forEach((name, bytes) -> assertThat(after.get(name)).as(name).isEqualTo(bytes));
         for (String name : after.keySet()) {
-            assertThat(manifestId(snaps.resolve(name))).as("%s was written by the first run", name).isEqualTo(firstId);
+            assertThat(manifestId(snaps.resolve(name)))
+                    .as("%s was written by the first run", name)
+                    .isEqualTo(firstId);
         }
         JsonNode result = new ObjectMapper().readTree(dir.resolve("first.json").toFile());
         assertThat(manifestId(dir.resolve(result.get("snapshot").asText()))).isEqualTo(firstId);
@@ -70,7 +81,8 @@ class OneRunPerNameTest {
     @Test
     void aKilledRunsLockNeverBlocksTheNextRun() throws Exception {
         Path snaps = dir.resolve("snaps");
-        VelesProcess killed = VelesProcess.start(dir, concat(new String[] {"run", "wine", "--snapshot-dir", "snaps"}, LONG_WINE));
+        VelesProcess killed =
+                VelesProcess.start(dir, concat(new String[] {"run", "wine", "--snapshot-dir", "snaps"}, LONG_WINE));
         waitForSnapshots(killed, snaps, 2);
         Path lock = snaps.resolve(".wine.lock");
         assertThat(Files.readString(lock)).contains("pid " + killed.pid() + " ");
@@ -90,32 +102,43 @@ class OneRunPerNameTest {
     @Test
     void aResumeFromAnEarlySnapshotWritesDistinctNamesAndLeavesTheLaterOnesByteForByte() throws Exception {
         Path snaps = dir.resolve("snapshots");
-        VelesProcess original = VelesProcess.run(dir, "run", "wine", "decision.max_epochs=28",
-                "decision.fail_iterations=1000");
+        VelesProcess original =
+                VelesProcess.run(dir, "run", "wine", "decision.max_epochs=28", "decision.fail_iterations=1000");
         assertThat(original.exitCode()).as(original.stderr()).isZero();
         Map<String, byte[]> before = files(snaps);
         assertThat(before).hasSize(28);
-        String early = before.keySet().stream().filter(name -> name.startsWith("wine_3_")).findFirst().orElseThrow();
+        String early = before.keySet().stream()
+                .filter(name -> name.startsWith("wine_3_"))
+                .findFirst()
+                .orElseThrow();
 
-        VelesProcess resumed = VelesProcess.run(dir, "run", "wine", "-w", "snapshots/" + early, "--result-file", "resumed.json");
+        VelesProcess resumed =
+                VelesProcess.run(dir, "run", "wine", "-w", "snapshots/" + early, "--result-file", "resumed.json");
         assertThat(resumed.exitCode()).as(resumed.stderr()).isZero();
-        JsonNode result = new ObjectMapper().readTree(dir.resolve("resumed.json").toFile());
+        JsonNode result =
+                new ObjectMapper().readTree(dir.resolve("resumed.json").toFile());
         String resumedId = result.get("id").asText();
         String discriminator = resumedId.replace("-", "").substring(0, 8);
 
         Map<String, byte[]> after = files(snaps);
         before.forEach((name, bytes) -> assertThat(after.get(name)).as(name).isEqualTo(bytes));
-        List<String> written = after.keySet().stream().filter(name -> !before.containsKey(name)).collect(Collectors.toList());
+        List<String> written = after.keySet().stream()
+                .filter(name -> !before.containsKey(name))
+                .collect(Collectors.toList());
         assertThat(written).hasSize(25).allMatch(name -> name.endsWith("+" + discriminator + ".gz"));
         for (String name : written) {
             String taken = name.replace("+" + discriminator, "");
             assertThat(before).as("%s takes the place of no file", name).containsKey(taken);
-            assertThat(resumed.stderr()).contains("snapshot name " + taken + " is taken in snapshots by an earlier snapshot,"
-                    + " which stays: this one is snapshots/" + name);
+            assertThat(resumed.stderr())
+                    .contains("snapshot name " + taken + " is taken in snapshots by an earlier snapshot,"
+                            + " which stays: this one is snapshots/" + name);
             assertThat(manifestId(snaps.resolve(name))).isEqualTo(resumedId);
         }
-        assertThat(result.get("snapshot").asText()).isEqualTo(snaps.getFileName().resolve(
-                Files.readSymbolicLink(snaps.resolve("wine_current.gz"))).toString()).endsWith("+" + discriminator + ".gz");
+        assertThat(result.get("snapshot").asText())
+                .isEqualTo(snaps.getFileName()
+                        .resolve(Files.readSymbolicLink(snaps.resolve("wine_current.gz")))
+                        .toString())
+                .endsWith("+" + discriminator + ".gz");
     }
 
     @Test
@@ -127,18 +150,35 @@ class OneRunPerNameTest {
         Map<String, byte[]> foreign = files(snaps);
         assertThat(foreign).hasSize(11);
 
-        VelesProcess pruning = VelesProcess.run(dir, "run", "wine", "decision.max_epochs=7", "--snapshot-dir", "snaps",
-                "snapshotter.keep_last=2", "--result-file", "pruning.json");
+        VelesProcess pruning = VelesProcess.run(
+                dir,
+                "run",
+                "wine",
+                "decision.max_epochs=7",
+                "--snapshot-dir",
+                "snaps",
+                "snapshotter.keep_last=2",
+                "--result-file",
+                "pruning.json");
         assertThat(pruning.exitCode()).as(pruning.stderr()).isZero();
-        String discriminator = new ObjectMapper().readTree(dir.resolve("pruning.json").toFile()).get("id").asText()
-                .replace("-", "").substring(0, 8);
+        String discriminator = new ObjectMapper()
+                .readTree(dir.resolve("pruning.json").toFile())
+                .get("id")
+                .asText()
+                .replace("-", "")
+                .substring(0, 8);
         Map<String, byte[]> after = files(snaps);
         foreign.forEach((name, bytes) -> assertThat(after.get(name)).as(name).isEqualTo(bytes));
-        List<String> own = after.keySet().stream().filter(name -> !foreign.containsKey(name)).collect(Collectors.toList());
+        List<String> own = after.keySet().stream()
+                .filter(name -> !foreign.containsKey(name))
+                .collect(Collectors.toList());
         // Epochs 1-4 took names of the earlier gz run (+discriminator); 5-7 were free; the last two stay.
-        assertThat(own).hasSize(2).allMatch(name -> name.startsWith("wine_6_") || name.startsWith("wine_7_"))
+        assertThat(own)
+                .hasSize(2)
+                .allMatch(name -> name.startsWith("wine_6_") || name.startsWith("wine_7_"))
                 .noneMatch(name -> name.contains("+"));
-        assertThat(pruning.stderr()).contains("retention deleted 1 snapshot(s): wine_1_")
+        assertThat(pruning.stderr())
+                .contains("retention deleted 1 snapshot(s): wine_1_")
                 .contains("+" + discriminator + ".gz");
     }
 
@@ -150,19 +190,26 @@ class OneRunPerNameTest {
         run("run", "wine", "decision.max_epochs=3", "--snapshot-dir", "snaps", "--snapshot-prefix", "wine_b");
         Map<String, byte[]> before = files(snaps);
 
-        VelesProcess wine = VelesProcess.run(dir, "snapshot", "prune", "snaps", "--prefix", "wine", "--keep-last", "1", "--dry-run");
+        VelesProcess wine = VelesProcess.run(
+                dir, "snapshot", "prune", "snaps", "--prefix", "wine", "--keep-last", "1", "--dry-run");
         assertThat(wine.exitCode()).as(wine.stderr()).isZero();
         // wine_b_1 starts with wine_ but is another prefix's; each line names the whole file.
-        assertThat(planned(wine.stdout())).containsExactlyInAnyOrderElementsOf(before.keySet().stream()
-                .filter(name -> name.startsWith("wine_") && !name.startsWith("wine_b_")).toList()).allMatch(name -> name.endsWith(".xz"));
+        assertThat(planned(wine.stdout()))
+                .containsExactlyInAnyOrderElementsOf(before.keySet().stream()
+                        .filter(name -> name.startsWith("wine_") && !name.startsWith("wine_b_"))
+                        .toList())
+                .allMatch(name -> name.endsWith(".xz"));
         assertThat(wine.stdout()).contains("dry run: 2 of 3 snapshots would be deleted");
 
-        VelesProcess walk = VelesProcess.run(dir, "snapshot", "prune", "snaps", "--workflow", "walk", "--keep-last", "1");
+        VelesProcess walk =
+                VelesProcess.run(dir, "snapshot", "prune", "snaps", "--workflow", "walk", "--keep-last", "1");
         assertThat(walk.exitCode()).as(walk.stderr()).isZero();
         assertThat(planned(walk.stdout())).containsExactlyInAnyOrder("walk_00001.gz", "walk_00002.gz", "walk_00003.gz");
         assertThat(walk.stdout()).contains("deleted 2 of 3 snapshots");
         Map<String, byte[]> after = files(snaps);
-        assertThat(after.keySet()).doesNotContain("walk_00001.gz", "walk_00002.gz").contains("walk_00003.gz");
+        assertThat(after.keySet())
+                .doesNotContain("walk_00001.gz", "walk_00002.gz")
+                .contains("walk_00003.gz");
         after.forEach((name, bytes) -> assertThat(bytes).as(name).isEqualTo(before.get(name)));
         assertThat(after).hasSize(before.size() - 2);
     }
@@ -171,11 +218,18 @@ class OneRunPerNameTest {
     void resumingADirectoryTakesTheNewestOfTheWorkflowBeingRunAndVerifyChecksEverySnapshot() throws Exception {
         Path snaps = dir.resolve("snaps");
         run("run", "wine", "decision.max_epochs=3", "--snapshot-dir", "snaps");
-        run("run", "walk", "walk.walkers=1000", "walk.iterations=2", "--snapshot-dir", "snaps"); // newer, another workflow
-        String wineCurrent = Files.readSymbolicLink(snaps.resolve("wine_current.gz")).toString();
+        run(
+                "run",
+                "walk",
+                "walk.walkers=1000",
+                "walk.iterations=2",
+                "--snapshot-dir",
+                "snaps"); // newer, another workflow
+        String wineCurrent =
+                Files.readSymbolicLink(snaps.resolve("wine_current.gz")).toString();
 
-        VelesProcess resumed = VelesProcess.run(dir, "run", "wine", "-w", "snaps", "decision.max_epochs=5",
-                "--snapshot-dir", "elsewhere");
+        VelesProcess resumed = VelesProcess.run(
+                dir, "run", "wine", "-w", "snaps", "decision.max_epochs=5", "--snapshot-dir", "elsewhere");
         assertThat(resumed.exitCode()).as(resumed.stderr()).isZero();
         assertThat(resumed.stderr()).contains("restored wine from snaps/" + wineCurrent);
 
@@ -186,12 +240,15 @@ class OneRunPerNameTest {
 
         VelesProcess current = VelesProcess.run(dir, "snapshot", "verify", "snaps", "--current");
         assertThat(current.exitCode()).as(current.stderr()).isZero();
-        assertThat(current.stdout().strip()).startsWith("snaps/walk_00002.gz: OK (walk_00002,").doesNotContain("\n");
+        assertThat(current.stdout().strip())
+                .startsWith("snaps/walk_00002.gz: OK (walk_00002,")
+                .doesNotContain("\n");
 
         Files.write(snaps.resolve("wine_9_9.99.gz"), new byte[] {0x1f, (byte) 0x8b, 8, 0}); // a damaged snapshot
         VelesProcess damaged = VelesProcess.run(dir, "snapshot", "verify", "snaps");
         assertThat(damaged.exitCode()).isEqualTo(1);
-        assertThat(damaged.stdout()).contains("snaps/wine_9_9.99.gz: FAILED (")
+        assertThat(damaged.stdout())
+                .contains("snaps/wine_9_9.99.gz: FAILED (")
                 .contains("checked 6 snapshot files in snaps: 5 whole, 1 not");
     }
 
@@ -216,8 +273,12 @@ class OneRunPerNameTest {
 
     /** The run id a run logs as it starts ("run <id> of wine: initialising"). */
     private static String runId(VelesProcess veles) {
-        return veles.stderr().lines().filter(line -> line.contains(": initialising")).findFirst()
-                .map(line -> line.replaceAll(".* run (\\S+) of .*", "$1")).orElseThrow();
+        return veles.stderr()
+                .lines()
+                .filter(line -> line.contains(": initialising"))
+                .findFirst()
+                .map(line -> line.replaceAll(".* run (\\S+) of .*", "$1"))
+                .orElseThrow();
     }
 
     private static String manifestId(Path file) throws IOException {
@@ -227,10 +288,14 @@ class OneRunPerNameTest {
     }
 
     private static void waitForSnapshots(VelesProcess veles, Path snaps, int count) throws InterruptedException {
-        while (veles.isAlive() && (!Files.isDirectory(snaps) || new SnapshotDirectory(snaps).snapshots().size() < count)) {
+        while (veles.isAlive()
+                && (!Files.isDirectory(snaps)
+                        || new SnapshotDirectory(snaps).snapshots().size() < count)) {
             Thread.sleep(20);
         }
-        assertThat(veles.isAlive()).as("the run ended before %d snapshots: %s", count, veles.stderr()).isTrue();
+        assertThat(veles.isAlive())
+                .as("the run ended before %d snapshots: %s", count, veles.stderr())
+                .isTrue();
     }
 
     /** The snapshot files of {@code directory} (not links or hidden files), by name, with their bytes. */

@@ -5,6 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.veles.snapshot.codec.Codec;
 import io.veles.testing.TestDatabase;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -15,11 +21,6 @@ import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A planted password, in every syntax a connection string takes, never appears in anything veles
@@ -43,8 +44,11 @@ class PasswordLeakTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"jdbc:postgresql://127.0.0.1:5432/test?user=postgres&password=" + PASSWORD,
-            "DRIVER={PostgreSQL Unicode};SERVER=127.0.0.1;PORT=5432;DATABASE=test;UID=postgres;PWD=" + PASSWORD})
+    @ValueSource(
+            strings = {
+                "jdbc:postgresql://127.0.0.1:5432/test?user=postgres&password=" + PASSWORD,
+                "DRIVER={PostgreSQL Unicode};SERVER=127.0.0.1;PORT=5432;DATABASE=test;UID=postgres;PWD=" + PASSWORD
+            })
     void aServerPasswordIsNeverPrintedCapturedOrWritten(String odbc) throws Exception {
         String admin = TestDatabase.POSTGRESQL.odbc(dir); // trust authentication: any password connects
         String table = TestDatabase.freshTable();
@@ -57,16 +61,19 @@ class PasswordLeakTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {
-            "DRIVER={SQLite3};DATABASE=x.db;PWD=" + PASSWORD + ";tail",
-            "DRIVER={SQLite3};DATABASE=x.db;PWD={" + PASSWORD + "",
-            "jdbc:mariadb://root:" + PASSWORD + "@127.0.0.1:3306/test",
-            "jdbc:postgresql://postgres:" + PASSWORD + "@127.0.0.1:5432/test",
-            "jdbc:postgresql://127.0.0.1:1/test?password=" + PASSWORD + "&x={a"})
+    @ValueSource(
+            strings = {
+                "DRIVER={SQLite3};DATABASE=x.db;PWD=" + PASSWORD + ";tail",
+                "DRIVER={SQLite3};DATABASE=x.db;PWD={" + PASSWORD + "",
+                "jdbc:mariadb://root:" + PASSWORD + "@127.0.0.1:3306/test",
+                "jdbc:postgresql://postgres:" + PASSWORD + "@127.0.0.1:5432/test",
+                "jdbc:postgresql://127.0.0.1:1/test?password=" + PASSWORD + "&x={a"
+            })
     void aMalformedOrUnreachableConnectionStringIsRefusedWithoutEchoingItsPassword(String odbc) throws Exception {
         VelesProcess run = veles("run", "walk", "walk.walkers=100", "walk.iterations=2", "--odbc", odbc);
         VelesProcess list = veles("snapshot", "ls", "odbc://" + odbc);
-        VelesProcess restore = veles("run", "walk", "-w", "odbc://" + odbc + "&veles&0b7c5a4e-0000-4000-8000-000000000000");
+        VelesProcess restore =
+                veles("run", "walk", "-w", "odbc://" + odbc + "&veles&0b7c5a4e-0000-4000-8000-000000000000");
         assertThat(list.exitCode()).isNotZero();
         assertThat(restore.exitCode()).isNotZero();
         assertThat(run.stderr() + list.stderr() + restore.stderr()).contains("veles: error:");
@@ -75,17 +82,29 @@ class PasswordLeakTest {
 
     @Test
     void aJdbcSourceWhosePasswordFollowsAnAmpersandIsNotReadAsATableName() throws Exception {
-        VelesProcess list = veles("snapshot", "ls", "odbc://jdbc:sqlite:" + dir.resolve("none.db") + "?password=" + PASSWORD);
+        VelesProcess list =
+                veles("snapshot", "ls", "odbc://jdbc:sqlite:" + dir.resolve("none.db") + "?password=" + PASSWORD);
         assertThat(list.exitCode()).isNotZero();
         assertNoPassword(List.of());
     }
 
     /** Runs, lists, inspects, diffs, converts and resumes from {@code table}, keeping all output. */
     private void everyTool(String odbc, String table) throws Exception {
-        VelesProcess run = veles("run", "walk", "walk.walkers=100", "walk.iterations=3", "--odbc", odbc, "--table", table,
-                "--result-file", "first.json");
+        VelesProcess run = veles(
+                "run",
+                "walk",
+                "walk.walkers=100",
+                "walk.iterations=3",
+                "--odbc",
+                odbc,
+                "--table",
+                table,
+                "--result-file",
+                "first.json");
         assertThat(run.exitCode()).as(run.stderr()).isZero();
-        String id = (String) new ObjectMapper().readValue(dir.resolve("first.json").toFile(), Map.class).get("id");
+        String id = (String) new ObjectMapper()
+                .readValue(dir.resolve("first.json").toFile(), Map.class)
+                .get("id");
         // A jdbc: URL with & parameters is braced in an odbc:// source, as veles prints it.
         String database = odbc.startsWith("jdbc:") && odbc.contains("&") ? "{" + odbc + "}" : odbc;
         String source = "odbc://" + database + "&" + table + "&" + id;
@@ -95,10 +114,20 @@ class PasswordLeakTest {
         veles("snapshot", "diff", source + "&&walk_00001", source + "&&walk_00003");
         VelesProcess convert = veles("snapshot", "convert", source, "copy.gz");
         assertThat(convert.exitCode()).as(convert.stderr()).isZero();
-        VelesProcess resumed = veles("run", "walk", "-w", source + "&&walk_00002", "--odbc", odbc, "--table", table,
-                "--result-file", "resumed.json");
+        VelesProcess resumed = veles(
+                "run",
+                "walk",
+                "-w",
+                source + "&&walk_00002",
+                "--odbc",
+                odbc,
+                "--table",
+                table,
+                "--result-file",
+                "resumed.json");
         assertThat(resumed.exitCode()).as(resumed.stderr()).isZero();
-        printed.append(Files.readString(dir.resolve("first.json"))).append(Files.readString(dir.resolve("resumed.json")));
+        printed.append(Files.readString(dir.resolve("first.json")))
+                .append(Files.readString(dir.resolve("resumed.json")));
         assertNoPassword(List.of(decompressed(Files.readAllBytes(dir.resolve("copy.gz")))));
     }
 
@@ -118,8 +147,9 @@ class PasswordLeakTest {
     /** The uncompressed bytes of every snapshot stored in {@code table}. */
     private static List<byte[]> storedPayloads(String odbc, String table) throws Exception {
         List<byte[]> payloads = new ArrayList<>();
-        try (Connection connection = io.veles.internal.db.DatabaseTarget.of(odbc).connect(false);
-             ResultSet rows = connection.createStatement().executeQuery("SELECT data FROM " + table)) {
+        try (Connection connection =
+                        io.veles.internal.db.DatabaseTarget.of(odbc).connect(false);
+                ResultSet rows = connection.createStatement().executeQuery("SELECT data FROM " + table)) {
             while (rows.next()) {
                 payloads.add(decompressed(rows.getBytes(1)));
             }

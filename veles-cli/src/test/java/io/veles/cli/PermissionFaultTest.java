@@ -7,6 +7,11 @@ import io.veles.snapshot.file.SnapshotReader;
 import io.veles.testing.ChildProcess;
 import io.veles.testing.FreshJvm;
 import io.veles.testing.Requirement;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,10 +20,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
 
 /**
  * Permission denied, for real: veles runs as user nobody against directories owned by root.
@@ -82,13 +83,18 @@ class PermissionFaultTest {
     private static void makeReadable(Path tree) throws Exception {
         try (Stream<Path> walk = Files.walk(tree)) {
             for (Path path : (Iterable<Path>) walk::iterator) {
-                Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(Files.isDirectory(path) ? "rwxr-xr-x" : "rw-r--r--"));
+                Files.setPosixFilePermissions(
+                        path, PosixFilePermissions.fromString(Files.isDirectory(path) ? "rwxr-xr-x" : "rw-r--r--"));
             }
         }
     }
 
     private String[] runAsNobody(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+        List<String> command = new ArrayList<>(List.of(
+                "/usr/bin/setpriv",
+                "--reuid=65534",
+                "--regid=65534",
+                "--clear-groups",
                 ProcessHandle.current().info().command().orElse("java")));
         command.addAll(FreshJvm.QUICK_START);
         command.addAll(List.of("-cp", classPath, Main.class.getName()));
@@ -100,24 +106,31 @@ class PermissionFaultTest {
     @Test
     void aDirectoryTheRunCannotWriteGivesOneClearErrorAndKeepsEarlierSnapshots() throws Exception {
         // An earlier snapshot, written by root.
-        VelesProcess earlier = VelesProcess.run(root, "run", "walk", "walk.walkers=100", "walk.iterations=1",
-                "--snapshot-dir", "owned-by-root");
+        VelesProcess earlier = VelesProcess.run(
+                root, "run", "walk", "walk.walkers=100", "walk.iterations=1", "--snapshot-dir", "owned-by-root");
         assertThat(earlier.exitCode()).as(earlier.stderr()).isZero();
         makeReadable(root.resolve("owned-by-root"));
 
-        String[] denied = runAsNobody("run", "walk", "walk.walkers=100", "walk.iterations=2", "--snapshot-dir", "owned-by-root");
+        String[] denied =
+                runAsNobody("run", "walk", "walk.walkers=100", "walk.iterations=2", "--snapshot-dir", "owned-by-root");
         assertThat(denied[0]).isEqualTo("1");
-        List<String> errors = denied[2].lines().filter(line -> line.startsWith("veles: error:")).toList();
+        List<String> errors = denied[2]
+                .lines()
+                .filter(line -> line.startsWith("veles: error:"))
+                .toList();
         // Refused at start, when the run takes its prefix's lock in the directory.
-        assertThat(errors).containsExactly("veles: error: cannot write owned-by-root/.walk.lock (the lock of snapshot"
-                + " prefix 'walk'): permission denied");
-        try (SnapshotReader reader = Snapshots.open(root.resolve("owned-by-root").toString())) {
+        assertThat(errors)
+                .containsExactly("veles: error: cannot write owned-by-root/.walk.lock (the lock of snapshot"
+                        + " prefix 'walk'): permission denied");
+        try (SnapshotReader reader =
+                Snapshots.open(root.resolve("owned-by-root").toString())) {
             reader.verify();
             assertThat(reader.manifest().name).isEqualTo("walk_00001");
         }
 
         String[] missing = runAsNobody("run", "walk", "walk.iterations=1", "--snapshot-dir", "owned-by-root/new/dir");
         assertThat(missing[0]).isEqualTo("1");
-        assertThat(missing[2]).contains("veles: error: cannot create snapshot directory owned-by-root/new/dir: permission denied");
+        assertThat(missing[2])
+                .contains("veles: error: cannot create snapshot directory owned-by-root/new/dir: permission denied");
     }
 }

@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpServer;
 import io.veles.testing.ChildProcess;
 import io.veles.testing.Requirement;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -12,10 +17,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Progress on long work: a bar redrawn in place when veles runs on a terminal (a real
@@ -29,6 +30,7 @@ class ProgressTest {
 
     @TempDir
     static Path dir;
+
     static VelesProcess training;
 
     @BeforeAll
@@ -41,23 +43,36 @@ class ProgressTest {
     void writingASnapshotLogsProgressLinesWhenNotOnATerminal() {
         List<String> lines = progressLines(training.stderr(), "writing synthetic_1_");
         assertThat(lines).as(training.stderr()).isNotEmpty();
-        assertThat(lines.get(lines.size() - 1)).contains("100%").contains("MiB/s").containsPattern("/\\d+ MiB");
+        assertThat(lines.get(lines.size() - 1))
+                .contains("100%")
+                .contains("MiB/s")
+                .containsPattern("/\\d+ MiB");
         assertThat(training.stderr()).doesNotContain("\r");
     }
 
     @Test
     void convertingShowsABarWithBytesRateAndTimeLeftOnATerminal() throws Exception {
-        Terminal terminal = onTerminal(dir, "snapshot", "convert", "snapshots/synthetic_current.gz",
-                "converted.bz2", "--compression", "bz2", "--level", "9");
+        Terminal terminal = onTerminal(
+                dir,
+                "snapshot",
+                "convert",
+                "snapshots/synthetic_current.gz",
+                "converted.bz2",
+                "--compression",
+                "bz2",
+                "--level",
+                "9");
         String screen = terminal.screen();
         assertThat(terminal.exitCode()).as(screen).isZero();
         // Redrawn in place: carriage returns, no log lines, the last drawing complete. bzip2 makes
         // the work last over a second, the least the library needs to show a rate.
         assertThat(screen).contains("\r").doesNotContain("[INFO] progress");
         List<String> drawings = List.of(screen.split("\r")).stream()
-                .filter(drawing -> drawing.startsWith("reading synthetic_current.gz")).toList();
+                .filter(drawing -> drawing.startsWith("reading synthetic_current.gz"))
+                .toList();
         assertThat(drawings).as(screen).hasSizeGreaterThan(1);
-        assertThat(drawings.get(drawings.size() - 1)).contains("100%")
+        assertThat(drawings.get(drawings.size() - 1))
+                .contains("100%")
                 .containsPattern("\\d+/\\d+ MiB") // bytes
                 .containsPattern("\\(\\d+:\\d\\d:\\d\\d / \\d+:\\d\\d:\\d\\d\\)") // elapsed / time left
                 .containsPattern("\\d+\\.\\d MiB/s"); // rate
@@ -66,11 +81,14 @@ class ProgressTest {
 
     @Test
     void quietShowsNoProgress() throws Exception {
-        VelesProcess quiet = VelesProcess.run(dir, IMMEDIATE, "--quiet", "snapshot", "verify", "snapshots/synthetic_current.gz");
+        VelesProcess quiet =
+                VelesProcess.run(dir, IMMEDIATE, "--quiet", "snapshot", "verify", "snapshots/synthetic_current.gz");
         assertThat(quiet.exitCode()).as(quiet.stderr()).isZero();
         assertThat(quiet.stderr()).doesNotContain("progress").doesNotContain("%");
         VelesProcess loud = VelesProcess.run(dir, IMMEDIATE, "snapshot", "verify", "snapshots/synthetic_current.gz");
-        assertThat(progressLines(loud.stderr(), "reading synthetic_current.gz")).as(loud.stderr()).isNotEmpty();
+        assertThat(progressLines(loud.stderr(), "reading synthetic_current.gz"))
+                .as(loud.stderr())
+                .isNotEmpty();
     }
 
     @Test
@@ -87,11 +105,15 @@ class ProgressTest {
         try {
             Path work = Files.createTempDirectory(dir, "download");
             String address = "http://127.0.0.1:" + server.getAddress().getPort() + "/synthetic_1.gz";
-            VelesProcess veles = VelesProcess.run(work, IMMEDIATE, "run", "synthetic", "-w", address,
-                    "model_mb=16", "decision.max_epochs=1");
+            VelesProcess veles = VelesProcess.run(
+                    work, IMMEDIATE, "run", "synthetic", "-w", address, "model_mb=16", "decision.max_epochs=1");
             assertThat(veles.exitCode()).as(veles.stderr()).isZero();
-            assertThat(progressLines(veles.stderr(), "downloading synthetic_1.gz")).as(veles.stderr()).isNotEmpty();
-            assertThat(progressLines(veles.stderr(), "reading synthetic_1.gz")).as(veles.stderr()).isNotEmpty();
+            assertThat(progressLines(veles.stderr(), "downloading synthetic_1.gz"))
+                    .as(veles.stderr())
+                    .isNotEmpty();
+            assertThat(progressLines(veles.stderr(), "reading synthetic_1.gz"))
+                    .as(veles.stderr())
+                    .isNotEmpty();
         } finally {
             server.stop(0);
         }
@@ -106,50 +128,65 @@ class ProgressTest {
         assertThat(training.exitCode()).as(training.stderr()).isZero();
         List<Path> snapshots;
         try (var files = Files.list(work.resolve("snapshots"))) {
-            snapshots = files.filter(f -> !Files.isSymbolicLink(f) && f.toString().endsWith(".gz")).sorted().toList();
+            snapshots = files.filter(
+                            f -> !Files.isSymbolicLink(f) && f.toString().endsWith(".gz"))
+                    .sorted()
+                    .toList();
         }
         assertThat(snapshots).hasSizeGreaterThan(1);
         assertThat(Files.size(snapshots.get(0))).isLessThan(1 << 20); // under the 1 MiB that progress needs
         String first = work.relativize(snapshots.get(0)).toString();
         String last = work.relativize(snapshots.get(snapshots.size() - 1)).toString();
-        List<List<String>> commands = List.of(List.of("snapshot", "verify", first),
-                List.of("snapshot", "diff", first, last), List.of("snapshot", "ls", "--verify", "snapshots"),
+        List<List<String>> commands = List.of(
+                List.of("snapshot", "verify", first),
+                List.of("snapshot", "diff", first, last),
+                List.of("snapshot", "ls", "--verify", "snapshots"),
                 List.of("run", "wine", "-w", first, "--snapshot-dir", "resumed-off-terminal"));
         StringBuilder shown = new StringBuilder(training.stderr());
         for (List<String> command : commands) {
             VelesProcess offTerminal = VelesProcess.run(work, IMMEDIATE, command.toArray(String[]::new));
             assertThat(offTerminal.exitCode()).as(offTerminal.stderr()).isIn(0, DiffCommand.DIFFERENT);
             shown.append(offTerminal.stderr());
-            String[] again = command.stream().map(word -> word.replace("off-terminal", "on-terminal")).toArray(String[]::new);
+            String[] again = command.stream()
+                    .map(word -> word.replace("off-terminal", "on-terminal"))
+                    .toArray(String[]::new);
             Terminal terminal = onTerminal(work, again);
             assertThat(terminal.exitCode()).as(terminal.screen()).isIn(0, DiffCommand.DIFFERENT);
             shown.append(terminal.screen());
         }
         assertThat(work.resolve("resumed-on-terminal")).isNotEmptyDirectory();
-        assertThat(shown.toString()).doesNotContain("progress").doesNotContain("MiB").doesNotContain("reading ")
+        assertThat(shown.toString())
+                .doesNotContain("progress")
+                .doesNotContain("MiB")
+                .doesNotContain("reading ")
                 .doesNotContain("writing ");
     }
 
     /** What a pseudo-terminal showed while veles ran, and how veles exited. */
-    private record Terminal(String screen, int exitCode) {
-    }
+    private record Terminal(String screen, int exitCode) {}
 
     /**
      * Runs veles, with progress shown at once, under a real pseudo-terminal ({@code script}) 120
      * columns wide.
      */
     private static Terminal onTerminal(Path workingDirectory, String... args) throws Exception {
-        String command = VelesProcess.commandLine(IMMEDIATE, args).stream().map(ProgressTest::quoted)
+        String command = VelesProcess.commandLine(IMMEDIATE, args).stream()
+                .map(ProgressTest::quoted)
                 .collect(Collectors.joining(" "));
         // TERM as a terminal emulator sets it; CI may have none.
-        ChildProcess.Result script = ChildProcess.of(List.of(requireScript(), "-qfec",
-                "stty cols 120 rows 40; exec " + command, "/dev/null")).in(workingDirectory)
-                .with(Map.of("TERM", "xterm", "COLUMNS", "120")).mergeErrors().run();
+        ChildProcess.Result script = ChildProcess.of(
+                        List.of(requireScript(), "-qfec", "stty cols 120 rows 40; exec " + command, "/dev/null"))
+                .in(workingDirectory)
+                .with(Map.of("TERM", "xterm", "COLUMNS", "120"))
+                .mergeErrors()
+                .run();
         return new Terminal(script.output(), script.exitCode());
     }
 
     private static List<String> progressLines(String stderr, String task) {
-        return stderr.lines().filter(line -> line.contains("[INFO] progress - " + task)).toList();
+        return stderr.lines()
+                .filter(line -> line.contains("[INFO] progress - " + task))
+                .toList();
     }
 
     private static String quoted(String word) {

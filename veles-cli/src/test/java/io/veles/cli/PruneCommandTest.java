@@ -4,14 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** prune on a table and on a directory: the dry run lists exactly what the real run deletes. */
 @Tag("slow")
@@ -30,20 +31,30 @@ class PruneCommandTest {
     }
 
     private static List<String> marked(String output, String verb) {
-        return output.lines().filter(line -> line.startsWith(verb + " "))
-                .map(line -> line.substring(verb.length()).strip().split("\\s+")[0]).collect(Collectors.toList());
+        return output.lines()
+                .filter(line -> line.startsWith(verb + " "))
+                .map(line -> line.substring(verb.length()).strip().split("\\s+")[0])
+                .collect(Collectors.toList());
     }
 
     @Test
     void aTableKeepsTheLastAndTheBestAndTheDryRunMatches() throws Exception {
         String store = "odbc://DRIVER={SQLite3};DATABASE=" + dir.resolve("team.db") + "&runs";
-        VelesProcess train = VelesProcess.run(dir, "run", "wine", "decision.max_epochs=6", "--odbc",
-                "DRIVER={SQLite3};DATABASE=" + dir.resolve("team.db"), "--table", "runs");
+        VelesProcess train = VelesProcess.run(
+                dir,
+                "run",
+                "wine",
+                "decision.max_epochs=6",
+                "--odbc",
+                "DRIVER={SQLite3};DATABASE=" + dir.resolve("team.db"),
+                "--table",
+                "runs");
         assertThat(train.exitCode()).as(train.stderr()).isZero();
         List<String> before = names(store);
         assertThat(before).hasSize(6);
 
-        VelesProcess dry = VelesProcess.run(dir, "snapshot", "prune", store, "--keep-last", "2", "--keep-best", "1", "--dry-run");
+        VelesProcess dry =
+                VelesProcess.run(dir, "snapshot", "prune", store, "--keep-last", "2", "--keep-best", "1", "--dry-run");
         assertThat(dry.exitCode()).as(dry.stderr()).isZero();
         List<String> wouldDelete = marked(dry.stdout(), "would delete");
         assertThat(names(store)).as("a dry run deletes nothing").isEqualTo(before);
@@ -61,7 +72,15 @@ class PruneCommandTest {
     void aPinnedRowSurvivesPruneAndTheSnapshotterPrunesAsItWrites() throws Exception {
         String odbc = "DRIVER={SQLite3};DATABASE=" + dir.resolve("team.db");
         String store = "odbc://" + odbc + "&runs";
-        VelesProcess train = VelesProcess.run(dir, "run", "wine", "decision.max_epochs=5", "--odbc", odbc, "--table", "runs",
+        VelesProcess train = VelesProcess.run(
+                dir,
+                "run",
+                "wine",
+                "decision.max_epochs=5",
+                "--odbc",
+                odbc,
+                "--table",
+                "runs",
                 "snapshotter.keep_last=3");
         assertThat(train.exitCode()).as(train.stderr()).isZero();
         assertThat(train.stderr()).contains("retention deleted 1 snapshot(s): wine_1_");
@@ -69,22 +88,36 @@ class PruneCommandTest {
         assertThat(kept).as("the run kept its last three").hasSize(3);
         assertThat(kept.get(0)).startsWith("wine_3_");
 
-        JsonNode oldest = new ObjectMapper().readTree(VelesProcess.run(dir, "snapshot", "ls", "--json", store).stdout()).get(0);
-        VelesProcess pin = VelesProcess.run(dir, "snapshot", "pin",
-                store + "&" + oldest.get("id").asText() + "&&" + oldest.get("name").asText());
+        JsonNode oldest = new ObjectMapper()
+                .readTree(
+                        VelesProcess.run(dir, "snapshot", "ls", "--json", store).stdout())
+                .get(0);
+        VelesProcess pin = VelesProcess.run(
+                dir,
+                "snapshot",
+                "pin",
+                store + "&" + oldest.get("id").asText() + "&&"
+                        + oldest.get("name").asText());
         assertThat(pin.exitCode()).as(pin.stderr()).isZero();
-        assertThat(pin.stdout()).startsWith("pinned odbc://").contains(oldest.get("name").asText());
+        assertThat(pin.stdout())
+                .startsWith("pinned odbc://")
+                .contains(oldest.get("name").asText());
 
         VelesProcess dry = VelesProcess.run(dir, "snapshot", "prune", store, "--keep-last", "1", "--dry-run");
         assertThat(dry.stdout()).contains("(pinned)").contains("(current)");
-        String pinned = store + "&" + oldest.get("id").asText() + "&&" + oldest.get("name").asText();
+        String pinned = store + "&" + oldest.get("id").asText() + "&&"
+                + oldest.get("name").asText();
         VelesProcess unpin = VelesProcess.run(dir, "snapshot", "pin", "--remove", pinned);
         assertThat(unpin.stdout()).startsWith("unpinned ");
         VelesProcess dryUnpinned = VelesProcess.run(dir, "snapshot", "prune", store, "--keep-last", "1", "--dry-run");
         assertThat(marked(dryUnpinned.stdout(), "would delete")).containsExactly(kept.get(0), kept.get(1));
         assertThat(VelesProcess.run(dir, "snapshot", "pin", pinned).exitCode()).isZero();
-        VelesProcess unpinUnpinned = VelesProcess.run(dir, "snapshot", "pin", "--remove", store + "&" + oldest.get("id").asText()
-                + "&&" + kept.get(1));
+        VelesProcess unpinUnpinned = VelesProcess.run(
+                dir,
+                "snapshot",
+                "pin",
+                "--remove",
+                store + "&" + oldest.get("id").asText() + "&&" + kept.get(1));
         assertThat(unpinUnpinned.exitCode()).isEqualTo(1);
         assertThat(unpinUnpinned.stderr()).contains("is not pinned");
         dry = VelesProcess.run(dir, "snapshot", "prune", store, "--keep-last", "1", "--dry-run");
@@ -105,8 +138,10 @@ class PruneCommandTest {
 
         VelesProcess prune = VelesProcess.run(dir, "snapshot", "prune", "snaps", "--keep-last", "1");
         assertThat(prune.exitCode()).as(prune.stderr()).isZero();
-        String current = Files.readSymbolicLink(dir.resolve("snaps/wine_current.gz")).toString();
-        assertThat(names("snaps")).containsExactlyInAnyOrder(first, before.get(before.size() - 1))
+        String current =
+                Files.readSymbolicLink(dir.resolve("snaps/wine_current.gz")).toString();
+        assertThat(names("snaps"))
+                .containsExactlyInAnyOrder(first, before.get(before.size() - 1))
                 .contains(current.replace(".gz", ""));
 
         // Pinning the link pins the file it points to, which stays pinned when a newer one is current.

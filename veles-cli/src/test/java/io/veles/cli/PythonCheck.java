@@ -1,5 +1,7 @@
 package io.veles.cli;
 
+import org.junit.jupiter.api.Assumptions;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -8,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * Runs a Python script of the test resources with Debian's /usr/bin/python3 (and its python3-numpy,
@@ -17,16 +18,19 @@ import org.junit.jupiter.api.Assumptions;
 final class PythonCheck {
     static final String PYTHON = "/usr/bin/python3";
 
-    private PythonCheck() {
-    }
+    private PythonCheck() {}
 
     /**
      * Skips the test, saying why, when Debian's Python with NumPy is missing; with
      * {@code VELES_REQUIRE_TOOLS=1} (CI, whose .ci/install-tools installs it) fails it instead.
      */
     static void requireNumpy() throws Exception {
-        boolean present = Files.isExecutable(Path.of(PYTHON)) && new ProcessBuilder(PYTHON, "-c", "import numpy")
-                .redirectErrorStream(true).start().waitFor() == 0;
+        boolean present = Files.isExecutable(Path.of(PYTHON))
+                && new ProcessBuilder(PYTHON, "-c", "import numpy")
+                                .redirectErrorStream(true)
+                                .start()
+                                .waitFor()
+                        == 0;
         String message = "needs /usr/bin/python3 with python3-numpy (.ci/install-tools installs it)";
         if (!present && "1".equals(System.getenv("VELES_REQUIRE_TOOLS"))) {
             throw new AssertionError(message + "; VELES_REQUIRE_TOOLS=1 makes that a failure");
@@ -45,7 +49,10 @@ final class PythonCheck {
         }
         List<String> command = new ArrayList<>(List.of(PYTHON, file.toString()));
         command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        Process process = new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .start();
         byte[] output = process.getInputStream().readAllBytes();
         if (!process.waitFor(30, TimeUnit.MINUTES)) {
             process.destroyForcibly();
@@ -53,6 +60,5 @@ final class PythonCheck {
         return new Result(process.exitValue(), new String(output, StandardCharsets.UTF_8));
     }
 
-    record Result(int exitCode, String output) {
-    }
+    record Result(int exitCode, String output) {}
 }

@@ -5,6 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.example.app.HostileNamesWorkflow;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,11 +20,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.imageio.ImageIO;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * snapshot report on a real run, opened in headless chromium: the page draws every chart with
@@ -27,8 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("slow")
 class ReportCommandTest {
-    private static final Pattern DATA = Pattern.compile("<script type=\"application/json\" id=\"report-data\">(.*?)</script>",
-            Pattern.DOTALL);
+    private static final Pattern DATA =
+            Pattern.compile("<script type=\"application/json\" id=\"report-data\">(.*?)</script>", Pattern.DOTALL);
     private static final Pattern STATUS = Pattern.compile("<pre id=\"report-status\"[^>]*>(.*?)</pre>", Pattern.DOTALL);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -69,25 +70,45 @@ class ReportCommandTest {
         assertThat(data.get("snapshots")).hasSize(6);
         JsonNode first = data.get("snapshots").get(0);
         assertThat(first.get("verify").asText()).isEqualTo("ok");
-        assertThat(first.get("kept").isNull()).as("--keep-last 5 --keep-best 3 deletes the first of six").isTrue();
+        assertThat(first.get("kept").isNull())
+                .as("--keep-last 5 --keep-best 3 deletes the first of six")
+                .isTrue();
         assertThat(data.get("snapshots").get(1).get("pinned").asBoolean()).isTrue();
         assertThat(data.get("snapshots").get(5).get("current").asBoolean()).isTrue();
         assertThat(data.get("compare").get("differences").size()).isPositive();
-        assertThat(data.get("fields").get(0).get("name").asText()).as("weights come first").isEqualTo("fc1.weights");
+        assertThat(data.get("fields").get(0).get("name").asText())
+                .as("weights come first")
+                .isEqualTo("fc1.weights");
         assertThat(data.get("fields").get(0).get("histograms")).hasSize(3);
         assertThat(data.get("fields").get(0).get("changes")).hasSize(5);
 
         HeadlessChromium.Output loaded = HeadlessChromium.require().dumpDom(page);
-        assertThat(loaded.consoleLines()).as("no console message: no error, no blocked request").isEmpty();
+        assertThat(loaded.consoleLines())
+                .as("no console message: no error, no blocked request")
+                .isEmpty();
         JsonNode status = status(loaded.stdout());
         assertThat(status.get("errors")).as(status.toString()).isEmpty();
         assertThat(status.get("done").asBoolean()).isTrue();
         Set<String> ids = new HashSet<>();
         status.get("charts").fieldNames().forEachRemaining(ids::add);
-        assertThat(ids).contains("sizes", "metric", "epoch", "interval", "codec", "units-newest", "units-run",
-                "hist-0-0", "hist-0-1", "hist-0-2", "change-0");
-        status.get("charts").fields().forEachRemaining(chart ->
-                assertThat(chart.getValue().asInt()).as("data points of chart " + chart.getKey()).isPositive());
+        assertThat(ids)
+                .contains(
+                        "sizes",
+                        "metric",
+                        "epoch",
+                        "interval",
+                        "codec",
+                        "units-newest",
+                        "units-run",
+                        "hist-0-0",
+                        "hist-0-1",
+                        "hist-0-2",
+                        "change-0");
+        status.get("charts")
+                .fields()
+                .forEachRemaining(chart -> assertThat(chart.getValue().asInt())
+                        .as("data points of chart " + chart.getKey())
+                        .isPositive());
         assertThat(loaded.stdout()).contains("data-chart=\"sizes\"").contains("<svg");
     }
 
@@ -113,12 +134,15 @@ class ReportCommandTest {
         }
         // the page's background is a light grey, the cards white, the charts colored
         assertThat(notWhite).as("pixels not white").isGreaterThan(image.getWidth() * (long) image.getHeight() / 10);
-        assertThat(colors.size()).as("distinct colors: charts, not a blank page").isGreaterThan(200);
+        assertThat(colors.size())
+                .as("distinct colors: charts, not a blank page")
+                .isGreaterThan(200);
     }
 
     @Test
     void hostileUnitNamesStayTextInThePage() throws Exception {
-        VelesProcess run = VelesProcess.run(dir, "run", HostileNamesWorkflow.class.getName(), "--snapshot-dir", "hostile");
+        VelesProcess run =
+                VelesProcess.run(dir, "run", HostileNamesWorkflow.class.getName(), "--snapshot-dir", "hostile");
         assertThat(run.exitCode()).as(run.stderr()).isZero();
         VelesProcess report = VelesProcess.run(dir, "snapshot", "report", "hostile", "-o", "hostile.html");
         assertThat(report.exitCode()).as(report.stderr()).isZero();
@@ -129,9 +153,12 @@ class ReportCommandTest {
 
         HeadlessChromium.Output loaded = HeadlessChromium.require().dumpDom(page);
         assertThat(loaded.consoleLines()).isEmpty();
-        assertThat(loaded.stdout()).as("the page kept its own title").doesNotContain("<title>pwned</title>")
+        assertThat(loaded.stdout())
+                .as("the page kept its own title")
+                .doesNotContain("<title>pwned</title>")
                 .contains("<title>veles report: hostile</title>")
-                .as("the name is shown, as text").contains("&lt;img src=x onerror=")
+                .as("the name is shown, as text")
+                .contains("&lt;img src=x onerror=")
                 .doesNotContain("<img src=\"x\"");
         JsonNode status = status(loaded.stdout());
         assertThat(status.get("errors")).isEmpty();
@@ -140,11 +167,26 @@ class ReportCommandTest {
 
     @Test
     void twoHundredSnapshotsMakeAPageUnderTwoMegabytesWithinASmallHeap() throws Exception {
-        VelesProcess wine = VelesProcess.run(dir, "run", "wine", "decision.max_epochs=200", "decision.fail_iterations=1000",
-                "--snapshot-dir", "long");
+        VelesProcess wine = VelesProcess.run(
+                dir,
+                "run",
+                "wine",
+                "decision.max_epochs=200",
+                "decision.fail_iterations=1000",
+                "--snapshot-dir",
+                "long");
         assertThat(wine.exitCode()).as(wine.stderr()).isZero();
-        VelesProcess report = VelesProcess.run(dir, List.of("-Xmx512m"), "snapshot", "report", "long", "-o", "long.html",
-                "--compare", "wine_2_3.77", "wine_3_0.00");
+        VelesProcess report = VelesProcess.run(
+                dir,
+                List.of("-Xmx512m"),
+                "snapshot",
+                "report",
+                "long",
+                "-o",
+                "long.html",
+                "--compare",
+                "wine_2_3.77",
+                "wine_3_0.00");
         assertThat(report.exitCode()).as(report.stderr()).isZero();
         Path page = dir.resolve("long.html");
         assertThat(Files.size(page)).isLessThan(2L << 20);
@@ -163,8 +205,8 @@ class ReportCommandTest {
     /** Snapshots larger together than the heap: read one at a time, the report still fits. */
     @Test
     void snapshotsLargerTogetherThanTheHeapAreReadOneAtATime() throws Exception {
-        VelesProcess walk = VelesProcess.run(dir, "run", "walk", "walk.walkers=3000000", "walk.iterations=6",
-                "--snapshot-dir", "big");
+        VelesProcess walk = VelesProcess.run(
+                dir, "run", "walk", "walk.walkers=3000000", "walk.iterations=6", "--snapshot-dir", "big");
         assertThat(walk.exitCode()).as(walk.stderr()).isZero();
         VelesProcess report = VelesProcess.run(dir, List.of("-Xmx128m"), "snapshot", "report", "big", "-o", "big.html");
         assertThat(report.exitCode()).as(report.stderr()).isZero();
@@ -186,15 +228,17 @@ class ReportCommandTest {
         Files.copy(dir.resolve("snaps/wine_2_3.77.gz"), damaged.resolve("wine_2_3.77.gz"));
         byte[] whole = Files.readAllBytes(dir.resolve("snaps/wine_3_0.00.gz"));
         Files.write(damaged.resolve("wine_3_0.00.gz"), Arrays.copyOf(whole, whole.length - 40));
-        VelesProcess report = VelesProcess.run(dir, "snapshot", "report", "damaged", "-o", "damaged.html",
-                "--compare", "wine_1_77.36", "wine_2_3.77");
+        VelesProcess report = VelesProcess.run(
+                dir, "snapshot", "report", "damaged", "-o", "damaged.html", "--compare", "wine_1_77.36", "wine_2_3.77");
         assertThat(report.exitCode()).as(report.stderr()).isZero();
         assertThat(report.stderr()).contains("1 snapshot does not verify");
         JsonNode data = data(dir.resolve("damaged.html"));
         assertThat(data.get("snapshots")).hasSize(3);
         assertThat(data.get("snapshots").get(0).get("verify").asText()).isEqualTo("ok");
         assertThat(data.get("snapshots").get(2).get("verify").asText()).contains("wine_3_0.00.gz");
-        assertThat(data.get("fields").get(0).get("histograms")).as("first and middle; the newest is unreadable").hasSize(2);
+        assertThat(data.get("fields").get(0).get("histograms"))
+                .as("first and middle; the newest is unreadable")
+                .hasSize(2);
 
         HeadlessChromium.Output loaded = HeadlessChromium.require().dumpDom(dir.resolve("damaged.html"));
         assertThat(loaded.consoleLines()).isEmpty();
@@ -215,14 +259,17 @@ class ReportCommandTest {
         assertThat(empty.stderr().strip()).startsWith("veles: error: ").contains("holds no snapshot");
         assertThat(dir.resolve("empty.html")).doesNotExist();
 
-        VelesProcess mistyped = VelesProcess.run(dir, "snapshot", "report", "snaps", "-o", "mistyped.html",
-                "--compare", "wine_2_3.77", "wine_99");
+        VelesProcess mistyped = VelesProcess.run(
+                dir, "snapshot", "report", "snaps", "-o", "mistyped.html", "--compare", "wine_2_3.77", "wine_99");
         assertThat(mistyped.exitCode()).isNotZero();
         assertThat(mistyped.stderr().strip().lines()).singleElement().asString().contains("--compare wine_99");
         assertThat(dir.resolve("mistyped.html")).doesNotExist();
 
         VelesProcess toDirectory = VelesProcess.run(dir, "snapshot", "report", "snaps", "-o", "empty");
         assertThat(toDirectory.exitCode()).isNotZero();
-        assertThat(toDirectory.stderr().strip().lines()).singleElement().asString().contains("is a directory");
+        assertThat(toDirectory.stderr().strip().lines())
+                .singleElement()
+                .asString()
+                .contains("is a directory");
     }
 }

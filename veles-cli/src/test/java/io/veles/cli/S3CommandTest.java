@@ -11,6 +11,12 @@ import io.veles.snapshot.store.s3.ObjectStore;
 import io.veles.testing.TestS3;
 import io.veles.workflow.Workflow;
 import io.veles.znicz.samples.WineSample;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
@@ -21,11 +27,6 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The command line on a real S3 server (s3proxy, {@link TestS3}): a run writes its snapshots to
@@ -36,12 +37,14 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("slow")
 class S3CommandTest {
     /** Wall-clock and where-it-went fields of the snapshotter: the only ones allowed to differ. */
-    private static final Set<String> WALL_CLOCK = Set.of("Snapshotter.lastSnapshotMillis", "Snapshotter.destination",
-            "Snapshotter.recorded");
+    private static final Set<String> WALL_CLOCK =
+            Set.of("Snapshotter.lastSnapshotMillis", "Snapshotter.destination", "Snapshotter.recorded");
+
     private static final Pattern LAST_SNAPSHOT = Pattern.compile("last snapshot: (\\S+)");
 
     @TempDir
     static Path dir;
+
     private static TestS3 s3;
     private static S3Veles veles;
     /** The three snapshots of the run every test reads, oldest first, as {@code snapshot ls --json} gives them. */
@@ -76,18 +79,26 @@ class S3CommandTest {
         for (int i = 0; i < 3; i++) {
             JsonNode snapshot = listed.get(i);
             assertThat(snapshot.get("name").asText()).startsWith("wine_" + (i + 1) + "_");
-            assertThat(snapshot.get("source").asText()).startsWith(veles.at("runs/wine_" + (i + 1) + "_")).endsWith(".gz");
+            assertThat(snapshot.get("source").asText())
+                    .startsWith(veles.at("runs/wine_" + (i + 1) + "_"))
+                    .endsWith(".gz");
             assertThat(snapshot.get("workflow").asText()).isEqualTo("wine");
             assertThat(snapshot.get("info").get("epoch").asInt()).isEqualTo(i + 1);
             assertThat(snapshot.get("current").asBoolean()).isEqualTo(i == 2);
-            assertThat(snapshot.get("info").get("written_to").asText()).isEqualTo("bucket " + veles.at("runs") + ", prefix wine");
+            assertThat(snapshot.get("info").get("written_to").asText())
+                    .isEqualTo("bucket " + veles.at("runs") + ", prefix wine");
         }
         VelesProcess ls = veles.run(dir, "snapshot", "ls", veles.at("runs"));
         assertThat(ls.exitCode()).as(ls.stderr()).isZero();
         List<String> rows = ls.stdout().lines().skip(1).toList();
         assertThat(rows).hasSize(3);
-        assertThat(rows.get(2)).contains(listed.get(2).get("name").asText()).contains("current").contains(source(2));
-        assertThat(dir.resolve("snapshots")).as("nothing goes to a local directory").doesNotExist();
+        assertThat(rows.get(2))
+                .contains(listed.get(2).get("name").asText())
+                .contains("current")
+                .contains(source(2));
+        assertThat(dir.resolve("snapshots"))
+                .as("nothing goes to a local directory")
+                .doesNotExist();
     }
 
     @Test
@@ -104,7 +115,8 @@ class S3CommandTest {
     void inspectAndDiffReadObjects() throws Exception {
         VelesProcess inspect = veles.run(dir, "snapshot", "inspect", source(0));
         assertThat(inspect.exitCode()).as(inspect.stderr()).isZero();
-        assertThat(inspect.stdout()).contains("snapshot     " + listed.get(0).get("name").asText())
+        assertThat(inspect.stdout())
+                .contains("snapshot     " + listed.get(0).get("name").asText())
                 .contains("source       " + source(0));
         VelesProcess diff = veles.run(dir, "snapshot", "diff", source(0), source(2));
         assertThat(diff.exitCode()).as(diff.stderr()).isEqualTo(DiffCommand.DIFFERENT);
@@ -117,17 +129,24 @@ class S3CommandTest {
         assertThat(toFile.exitCode()).as(toFile.stderr()).isZero();
         assertThat(toFile.stdout().strip()).isEqualTo("copied.zst");
 
-        VelesProcess toBucket = veles.run(dir, "snapshot", "convert", "copied.zst", veles.at("converted"),
-                "--compression", "xz");
+        VelesProcess toBucket =
+                veles.run(dir, "snapshot", "convert", "copied.zst", veles.at("converted"), "--compression", "xz");
         assertThat(toBucket.exitCode()).as(toBucket.stderr()).isZero();
         String object = toBucket.stdout().strip();
         assertThat(object).startsWith(veles.at("converted/")).endsWith(".xz");
 
         VelesProcess misnamed = veles.run(dir, "snapshot", "convert", "copied.zst", veles.at("misnamed/other.zst"));
         assertThat(misnamed.exitCode()).as(misnamed.stderr()).isEqualTo(1);
-        assertThat(misnamed.stderr().lines().filter(line -> line.startsWith("veles: error:")).toList())
-                .singleElement().asString().contains("a copy into a bucket is named after its snapshot");
-        assertThat(s3.admin().listObjectsV2(request -> request.bucket(s3.bucket()).prefix("misnamed")).contents())
+        assertThat(misnamed.stderr()
+                        .lines()
+                        .filter(line -> line.startsWith("veles: error:"))
+                        .toList())
+                .singleElement()
+                .asString()
+                .contains("a copy into a bucket is named after its snapshot");
+        assertThat(s3.admin()
+                        .listObjectsV2(request -> request.bucket(s3.bucket()).prefix("misnamed"))
+                        .contents())
                 .isEmpty();
 
         String odbc = "DRIVER={SQLite3};DATABASE=" + dir.resolve("team.db");
@@ -142,13 +161,15 @@ class S3CommandTest {
             assertThat(verify.stdout()).as(copy).contains(": OK");
         }
         VelesProcess diff = veles.run(dir, "snapshot", "diff", source(1), row);
-        assertThat(diff.exitCode()).as("the copies hold the state they were made from: " + diff.stdout())
+        assertThat(diff.exitCode())
+                .as("the copies hold the state they were made from: " + diff.stdout())
                 .isEqualTo(DiffCommand.EQUAL);
     }
 
     @Test
     void prunePreservesThePinnedAndTheCurrentObjects() throws Exception {
-        VelesProcess run = veles.run(dir, "run", "wine", "decision.max_epochs=4", "--snapshot-dir", veles.at("retention"));
+        VelesProcess run =
+                veles.run(dir, "run", "wine", "decision.max_epochs=4", "--snapshot-dir", veles.at("retention"));
         assertThat(run.exitCode()).as(run.stderr()).isZero();
         List<StoredSnapshot> written;
         try (ObjectStore store = veles.store("retention")) {
@@ -162,10 +183,13 @@ class S3CommandTest {
         assertThat(prune.exitCode()).as(prune.stderr()).isZero();
         assertThat(prune.stdout()).contains("deleted 2 of 4 snapshots");
         try (ObjectStore store = veles.store("retention")) {
-            assertThat(store.list()).extracting(StoredSnapshot::key)
+            assertThat(store.list())
+                    .extracting(StoredSnapshot::key)
                     .containsExactly(written.get(0).key(), written.get(3).key());
             assertThat(store.isPinned(written.get(0))).isTrue();
-            assertThat(store.current("wine")).map(StoredSnapshot::key).contains(written.get(3).key());
+            assertThat(store.current("wine"))
+                    .map(StoredSnapshot::key)
+                    .contains(written.get(3).key());
         }
     }
 
@@ -173,42 +197,62 @@ class S3CommandTest {
     void aRunResumedOnAnotherMachineFromThePrefixEndsAsTheUninterruptedRun() throws Exception {
         String[] workload = {"decision.max_epochs=30", "decision.fail_iterations=1000", "--random-seed", "3"};
         Path whole = Files.createDirectory(dir.resolve("whole-machine"));
-        VelesProcess uninterrupted = veles.run(whole, concat(new String[] {"run", "wine", "--snapshot-dir", "snaps",
-                "--result-file", "result.json"}, workload));
+        VelesProcess uninterrupted = veles.run(
+                whole,
+                concat(
+                        new String[] {"run", "wine", "--snapshot-dir", "snaps", "--result-file", "result.json"},
+                        workload));
         assertThat(uninterrupted.exitCode()).as(uninterrupted.stderr()).isZero();
 
         Path first = Files.createDirectory(dir.resolve("first-machine"));
-        VelesProcess killed = veles.start(first, concat(new String[] {"run", "wine", "--snapshot-dir",
-                veles.at("preempted")}, workload));
+        VelesProcess killed = veles.start(
+                first, concat(new String[] {"run", "wine", "--snapshot-dir", veles.at("preempted")}, workload));
         try (ObjectStore store = veles.store("preempted")) {
             while (killed.isAlive() && store.list().size() < 12) {
                 Thread.sleep(20);
             }
         }
-        assertThat(killed.isAlive()).as("the run ended before it could be killed: %s", killed.stderr()).isTrue();
+        assertThat(killed.isAlive())
+                .as("the run ended before it could be killed: %s", killed.stderr())
+                .isTrue();
         killed.kill();
 
         Path second = Files.createDirectory(dir.resolve("second-machine"));
-        VelesProcess resumed = veles.run(second, concat(new String[] {"run", "wine", "-w", veles.at("preempted"),
-                "--snapshot-dir", veles.at("preempted"), "--result-file", "result.json"}, workload));
+        VelesProcess resumed = veles.run(
+                second,
+                concat(
+                        new String[] {
+                            "run",
+                            "wine",
+                            "-w",
+                            veles.at("preempted"),
+                            "--snapshot-dir",
+                            veles.at("preempted"),
+                            "--result-file",
+                            "result.json"
+                        },
+                        workload));
         assertThat(resumed.exitCode()).as(resumed.stderr()).isZero();
         assertThat(resumed.stderr()).contains("restored wine from " + veles.at("preempted/"));
 
         ObjectMapper json = new ObjectMapper();
-        assertThat(json.readValue(second.resolve("result.json").toFile(), Map.class).get("results"))
-                .isEqualTo(json.readValue(whole.resolve("result.json").toFile(), Map.class).get("results"));
+        assertThat(json.readValue(second.resolve("result.json").toFile(), Map.class)
+                        .get("results"))
+                .isEqualTo(json.readValue(whole.resolve("result.json").toFile(), Map.class)
+                        .get("results"));
         VelesProcess copy = veles.run(second, "snapshot", "convert", lastSnapshot(resumed), "final.gz");
         assertThat(copy.exitCode()).as(copy.stderr()).isZero();
-        assertThat(StateComparison.differences(finalState(whole.resolve("snaps")), finalState(second.resolve("final.gz")),
-                WALL_CLOCK)).isEmpty();
+        assertThat(StateComparison.differences(
+                        finalState(whole.resolve("snaps")), finalState(second.resolve("final.gz")), WALL_CLOCK))
+                .isEmpty();
     }
 
     @Test
     void badS3InputGetsOneLineAndWritesNothing() throws Exception {
         String[][] cases = {
-                {"missing bucket", "bucket 'veles-no-such-bucket' does not exist"},
-                {"closed port", "connection refused by the S3 endpoint"},
-                {"wrong secret", "access denied"},
+            {"missing bucket", "bucket 'veles-no-such-bucket' does not exist"},
+            {"closed port", "connection refused by the S3 endpoint"},
+            {"wrong secret", "access denied"},
         };
         for (String[] c : cases) {
             S3Veles user = switch (c[0]) {
@@ -218,22 +262,39 @@ class S3CommandTest {
             };
             String target = c[0].equals("missing bucket") ? "s3://veles-no-such-bucket/runs" : veles.at("refused");
             Path out = Files.createTempDirectory(dir, "bad");
-            VelesProcess run = user.run(out, "run", "wine", "decision.max_epochs=2", "--snapshot-dir", target,
-                    "--result-file", "result.json");
+            VelesProcess run = user.run(
+                    out,
+                    "run",
+                    "wine",
+                    "decision.max_epochs=2",
+                    "--snapshot-dir",
+                    target,
+                    "--result-file",
+                    "result.json");
             assertThat(run.exitCode()).as(c[0] + ": " + run.stderr()).isEqualTo(1);
-            List<String> errors = run.stderr().lines().filter(line -> line.startsWith("veles: error:")).toList();
+            List<String> errors = run.stderr()
+                    .lines()
+                    .filter(line -> line.startsWith("veles: error:"))
+                    .toList();
             assertThat(errors).as(run.stderr()).hasSize(1);
             assertThat(errors.get(0)).as(c[0]).contains(c[1]);
-            assertThat(run.stderr()).doesNotContain("not-the-secret-4711").doesNotContain(TestS3.SECRET_KEY)
+            assertThat(run.stderr())
+                    .doesNotContain("not-the-secret-4711")
+                    .doesNotContain(TestS3.SECRET_KEY)
                     .doesNotContain("\tat ");
             try (Stream<Path> files = Files.list(out)) {
-                assertThat(files.filter(f -> !f.getFileName().toString().startsWith(".std")).toList())
-                        .as("nothing written for %s", c[0]).isEmpty();
+                assertThat(files.filter(f -> !f.getFileName().toString().startsWith(".std"))
+                                .toList())
+                        .as("nothing written for %s", c[0])
+                        .isEmpty();
             }
         }
-        assertThat(s3.admin().listObjectsV2(request -> request.bucket(s3.bucket()).prefix("refused")).contents())
+        assertThat(s3.admin()
+                        .listObjectsV2(request -> request.bucket(s3.bucket()).prefix("refused"))
+                        .contents())
                 .isEmpty();
-        assertThat(s3.admin().listBuckets().buckets()).noneMatch(bucket -> bucket.name().equals("veles-no-such-bucket"));
+        assertThat(s3.admin().listBuckets().buckets())
+                .noneMatch(bucket -> bucket.name().equals("veles-no-such-bucket"));
     }
 
     private static URI closedPort() throws Exception {
@@ -249,8 +310,12 @@ class S3CommandTest {
     }
 
     private static Workflow finalState(Path location) throws Exception {
-        return Snapshots.restore(location.toString(), WineSample.WineWorkflow.class,
-                RestoreRules.forWorkflow(WineSample.WineWorkflow.class), null).workflow();
+        return Snapshots.restore(
+                        location.toString(),
+                        WineSample.WineWorkflow.class,
+                        RestoreRules.forWorkflow(WineSample.WineWorkflow.class),
+                        null)
+                .workflow();
     }
 
     private static String[] concat(String[] a, String[] b) {

@@ -6,6 +6,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.veles.snapshot.store.StoredSnapshot;
 import io.veles.snapshot.store.s3.ObjectStore;
 import io.veles.testing.TestS3;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -14,10 +19,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A real {@code veles run} writing to S3, killed with SIGKILL again and again at varied moments
@@ -33,14 +34,18 @@ class S3RunKillTest {
 
     @TempDir
     Path dir;
+
     @RegisterExtension
     static final TestS3 s3 = TestS3.perClass();
 
     @Test
     void killsDuringUploadsLeaveOnlyWholeObjectsAndTheResumedRunEndsAsTheUninterruptedOne() throws Exception {
         S3Veles veles = S3Veles.on(s3);
-        VelesProcess whole = VelesProcess.run(dir, concat(new String[] {"run", "walk", "--snapshot-dir", "whole",
-                "--result-file", "whole.json"}, WORKLOAD));
+        VelesProcess whole = VelesProcess.run(
+                dir,
+                concat(
+                        new String[] {"run", "walk", "--snapshot-dir", "whole", "--result-file", "whole.json"},
+                        WORKLOAD));
         assertThat(whole.exitCode()).as(whole.stderr()).isZero();
 
         Random random = new Random(20261201);
@@ -48,8 +53,13 @@ class S3RunKillTest {
         int uploadsCutShort = 0;
         try (ObjectStore store = veles.store("preempted")) {
             for (int kill = 0; kill < KILLS; kill++) {
-                List<String> args = new ArrayList<>(List.of("run", "walk", "--snapshot-dir", veles.at("preempted"),
-                        "--compression", kill % 3 == 2 ? "zst" : "none"));
+                List<String> args = new ArrayList<>(List.of(
+                        "run",
+                        "walk",
+                        "--snapshot-dir",
+                        veles.at("preempted"),
+                        "--compression",
+                        kill % 3 == 2 ? "zst" : "none"));
                 if (kill > 0) {
                     args.addAll(List.of("-w", veles.at("preempted")));
                 }
@@ -63,11 +73,16 @@ class S3RunKillTest {
                     }
                 }
                 Thread.sleep(random.nextInt(900));
-                assertThat(run.isAlive()).as("run %d ended before it was killed: %s", kill, run.stderr()).isTrue();
+                assertThat(run.isAlive())
+                        .as("run %d ended before it was killed: %s", kill, run.stderr())
+                        .isTrue();
                 run.kill();
 
-                uploadsCutShort += s3.admin().listMultipartUploads(request -> request.bucket(s3.bucket())
-                        .prefix("preempted/")).uploads().size();
+                uploadsCutShort += s3.admin()
+                        .listMultipartUploads(
+                                request -> request.bucket(s3.bucket()).prefix("preempted/"))
+                        .uploads()
+                        .size();
                 List<StoredSnapshot> visible = store.list();
                 assertThat(visible).as("after kill %d", kill).isNotEmpty();
                 for (StoredSnapshot snapshot : visible) {
@@ -80,15 +95,31 @@ class S3RunKillTest {
                 S3Veles.verify(store, current);
             }
         }
-        assertThat(uploadsCutShort).as("some kills must land in the middle of an upload").isPositive();
+        assertThat(uploadsCutShort)
+                .as("some kills must land in the middle of an upload")
+                .isPositive();
 
-        VelesProcess resumed = veles.run(dir, concat(new String[] {"run", "walk", "-w", veles.at("preempted"),
-                "--snapshot-dir", veles.at("preempted"), "--result-file", "resumed.json"}, WORKLOAD));
+        VelesProcess resumed = veles.run(
+                dir,
+                concat(
+                        new String[] {
+                            "run",
+                            "walk",
+                            "-w",
+                            veles.at("preempted"),
+                            "--snapshot-dir",
+                            veles.at("preempted"),
+                            "--result-file",
+                            "resumed.json"
+                        },
+                        WORKLOAD));
         assertThat(resumed.exitCode()).as(resumed.stderr()).isZero();
         assertThat(resumed.stderr()).contains("restored walk from " + veles.at("preempted/"));
         ObjectMapper json = new ObjectMapper();
-        Map<?, ?> expected = (Map<?, ?>) json.readValue(dir.resolve("whole.json").toFile(), Map.class).get("results");
-        Map<?, ?> actual = (Map<?, ?>) json.readValue(dir.resolve("resumed.json").toFile(), Map.class).get("results");
+        Map<?, ?> expected = (Map<?, ?>)
+                json.readValue(dir.resolve("whole.json").toFile(), Map.class).get("results");
+        Map<?, ?> actual = (Map<?, ?>)
+                json.readValue(dir.resolve("resumed.json").toFile(), Map.class).get("results");
         assertThat(actual).isEqualTo(expected);
     }
 

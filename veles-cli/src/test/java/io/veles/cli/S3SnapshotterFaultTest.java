@@ -6,13 +6,14 @@ import io.veles.snapshot.store.StoredSnapshot;
 import io.veles.snapshot.store.s3.ObjectStore;
 import io.veles.testing.S3ProxyProcess;
 import io.veles.testing.TestS3;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.s3.S3Client;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The S3 server of a run dies mid-run and comes back: under {@code snapshotter.on_failure=warn}
@@ -31,11 +32,20 @@ class S3SnapshotterFaultTest {
         TestS3.freshBucket().close(); // skips or fails, as every S3 test, when there is no server to test against
         Path serverData = Files.createDirectory(dir.resolve("server"));
         try (S3ProxyProcess server = S3ProxyProcess.start(serverData);
-             S3Client admin = TestS3.client(server.endpoint())) {
+                S3Client admin = TestS3.client(server.endpoint())) {
             admin.createBucket(request -> request.bucket("faults"));
             S3Veles veles = S3Veles.on(server.endpoint(), "faults");
-            VelesProcess run = veles.start(dir, "run", "walk", "walk.walkers=300000", "walk.iterations=100000",
-                    "--compression", "none", "snapshotter.on_failure=warn", "--snapshot-dir", veles.at("runs"));
+            VelesProcess run = veles.start(
+                    dir,
+                    "run",
+                    "walk",
+                    "walk.walkers=300000",
+                    "walk.iterations=100000",
+                    "--compression",
+                    "none",
+                    "snapshotter.on_failure=warn",
+                    "--snapshot-dir",
+                    veles.at("runs"));
             try (ObjectStore store = veles.store("runs")) {
                 while (run.isAlive() && store.list().size() < 3) {
                     Thread.sleep(20);
@@ -45,7 +55,9 @@ class S3SnapshotterFaultTest {
                 while (run.isAlive() && !run.stderr().contains(WARNING)) {
                     Thread.sleep(20);
                 }
-                assertThat(run.isAlive()).as("the run goes on: %s", run.stderr()).isTrue();
+                assertThat(run.isAlive())
+                        .as("the run goes on: %s", run.stderr())
+                        .isTrue();
 
                 server.restart();
                 List<StoredSnapshot> before = store.list();
@@ -66,9 +78,14 @@ class S3SnapshotterFaultTest {
                 assertThat(current).isEqualTo(after.get(after.size() - 1));
                 S3Veles.verify(store, current);
             }
-            List<String> warnings = run.stderr().lines().filter(line -> line.contains(WARNING)).toList();
-            assertThat(warnings).isNotEmpty().allSatisfy(line -> assertThat(line)
-                    .containsPattern("cannot (write to|read back) ").contains(veles.at("runs/walk_")).contains("S3 endpoint"));
+            List<String> warnings =
+                    run.stderr().lines().filter(line -> line.contains(WARNING)).toList();
+            assertThat(warnings)
+                    .isNotEmpty()
+                    .allSatisfy(line -> assertThat(line)
+                            .containsPattern("cannot (write to|read back) ")
+                            .contains(veles.at("runs/walk_"))
+                            .contains("S3 endpoint"));
             assertThat(run.stderr()).doesNotContain("\tat ").doesNotContain(TestS3.SECRET_KEY);
         }
     }

@@ -5,6 +5,7 @@ import io.veles.snapshot.store.StoredSnapshot;
 import io.veles.snapshot.store.s3.ObjectStore;
 import io.veles.snapshot.store.s3.S3Location;
 import io.veles.testing.TestS3;
+
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -34,9 +35,18 @@ final class S3Veles {
 
     /** The command line on {@code bucket} of the server at {@code endpoint}, with the test credentials. */
     static S3Veles on(URI endpoint, String bucket) {
-        return new S3Veles(endpoint, bucket, Map.of("AWS_ACCESS_KEY_ID", TestS3.ACCESS_KEY,
-                "AWS_SECRET_ACCESS_KEY", TestS3.SECRET_KEY, "AWS_DEFAULT_REGION", "us-east-1",
-                "AWS_EC2_METADATA_DISABLED", "true"));
+        return new S3Veles(
+                endpoint,
+                bucket,
+                Map.of(
+                        "AWS_ACCESS_KEY_ID",
+                        TestS3.ACCESS_KEY,
+                        "AWS_SECRET_ACCESS_KEY",
+                        TestS3.SECRET_KEY,
+                        "AWS_DEFAULT_REGION",
+                        "us-east-1",
+                        "AWS_EC2_METADATA_DISABLED",
+                        "true"));
     }
 
     /** The same, but through {@code endpoint} (for one pointing nowhere). */

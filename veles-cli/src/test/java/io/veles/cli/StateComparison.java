@@ -2,6 +2,7 @@ package io.veles.cli;
 
 import io.veles.workflow.Unit;
 import io.veles.workflow.Workflow;
+
 import java.lang.reflect.Array;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -47,7 +48,9 @@ final class StateComparison {
         for (Class<?> type = a.getClass(); type != null && type != Object.class; type = type.getSuperclass()) {
             for (Field field : type.getDeclaredFields()) {
                 int modifiers = field.getModifiers();
-                if (Modifier.isStatic(modifiers) || Modifier.isTransient(modifiers) || field.getName().endsWith("_")
+                if (Modifier.isStatic(modifiers)
+                        || Modifier.isTransient(modifiers)
+                        || field.getName().endsWith("_")
                         || ignored.contains(type.getSimpleName() + "." + field.getName())) {
                     continue;
                 }
@@ -69,7 +72,8 @@ final class StateComparison {
             return;
         }
         if (a.getClass() != b.getClass()) {
-            differences.add(path + ": " + a.getClass().getName() + " != " + b.getClass().getName());
+            differences.add(
+                    path + ": " + a.getClass().getName() + " != " + b.getClass().getName());
             return;
         }
         if (a instanceof Unit) {
@@ -90,7 +94,11 @@ final class StateComparison {
             }
             return;
         }
-        if (a instanceof Number || a instanceof String || a instanceof Boolean || a instanceof Character || a instanceof Enum) {
+        if (a instanceof Number
+                || a instanceof String
+                || a instanceof Boolean
+                || a instanceof Character
+                || a instanceof Enum) {
             if (!a.equals(b)) {
                 differences.add(path + ": " + a + " != " + b);
             }

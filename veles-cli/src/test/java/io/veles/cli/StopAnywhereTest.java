@@ -3,10 +3,14 @@ package io.veles.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.veles.snapshot.Snapshots;
-import io.veles.snapshot.file.SnapshotReader;
 import io.veles.internal.store.AtomicFiles;
 import io.veles.internal.store.SnapshotDirectory;
+import io.veles.snapshot.Snapshots;
+import io.veles.snapshot.file.SnapshotReader;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,9 +22,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * SIGINT at random moments of real runs, mid-epoch included: every stop leaves a final snapshot
@@ -31,7 +32,8 @@ class StopAnywhereTest {
     /** The last line: the final snapshot, or the one just written when nothing ran since; how to continue. */
     private static final Pattern LAST_LINE = Pattern.compile(
             "stopped before the end; (final snapshot (\\S+) holds .*|nothing ran since (\\S+), which holds the run);"
-            + " continue with: veles run \\S+ -w (\\S+)");
+                    + " continue with: veles run \\S+ -w (\\S+)");
+
     private static final int STOPS = 10;
 
     @TempDir
@@ -39,24 +41,33 @@ class StopAnywhereTest {
 
     @Test
     void walkStoppedAnywhereResumesExactly() throws Exception {
-        stopAtRandomMoments("walk", 11, "walk.walkers=200000", "walk.iterations=200", "--snapshot-interval", "50",
-                "--random-seed", "3");
+        stopAtRandomMoments(
+                "walk",
+                11,
+                "walk.walkers=200000",
+                "walk.iterations=200",
+                "--snapshot-interval",
+                "50",
+                "--random-seed",
+                "3");
     }
 
     @Test
     void syntheticStoppedMidEpochResumesExactly() throws Exception {
-        stopAtRandomMoments("synthetic", 12, "synthetic.samples=12000", "decision.max_epochs=4",
-                "decision.fail_iterations=100");
+        stopAtRandomMoments(
+                "synthetic", 12, "synthetic.samples=12000", "decision.max_epochs=4", "decision.fail_iterations=100");
     }
 
     private void stopAtRandomMoments(String workflow, long seed, String... workload) throws Exception {
         ObjectMapper json = new ObjectMapper();
         long started = System.nanoTime();
-        VelesProcess whole = VelesProcess.run(dir, concat(List.of("run", workflow, "--snapshot-dir", "whole",
-                "--result-file", "whole.json"), workload));
+        VelesProcess whole = VelesProcess.run(
+                dir,
+                concat(List.of("run", workflow, "--snapshot-dir", "whole", "--result-file", "whole.json"), workload));
         long wholeMillis = (System.nanoTime() - started) / 1_000_000;
         assertThat(whole.exitCode()).as(whole.stderr()).isZero();
-        Map<?, ?> expected = (Map<?, ?>) json.readValue(dir.resolve("whole.json").toFile(), Map.class).get("results");
+        Map<?, ?> expected = (Map<?, ?>)
+                json.readValue(dir.resolve("whole.json").toFile(), Map.class).get("results");
         Set<String> endOfEpochNames = names(dir.resolve("whole"));
 
         Random random = new Random(seed);
@@ -65,8 +76,8 @@ class StopAnywhereTest {
         List<String> named = new ArrayList<>();
         for (int attempt = 0; stops < STOPS && attempt < 3 * STOPS; attempt++) {
             Path snaps = dir.resolve("stopped" + attempt);
-            VelesProcess run = VelesProcess.startInterruptible(dir, concat(List.of("run", workflow, "--snapshot-dir",
-                    snaps.toString()), workload));
+            VelesProcess run = VelesProcess.startInterruptible(
+                    dir, concat(List.of("run", workflow, "--snapshot-dir", snaps.toString()), workload));
             // The handler is installed before "initialising" is logged. Half the moments are spread
             // over the run; the other half come shortly after a regular snapshot, so that they land
             // between two of them even on a loaded machine, where snapshots take much of the time.
@@ -86,19 +97,28 @@ class StopAnywhereTest {
             }
             String stderr = run.stderr();
             assertThat(run.exitCode()).as(stderr).isEqualTo(Main.STOPPED);
-            assertThat(stderr).as("run %d", attempt).doesNotContain("-w SNAPSHOT").contains("SIGINT received");
+            assertThat(stderr)
+                    .as("run %d", attempt)
+                    .doesNotContain("-w SNAPSHOT")
+                    .contains("SIGINT received");
             if (stderr.contains("stopped before the end; nothing ran, so no snapshot was written")) {
-                assertThat(snapshots(snaps)).as("a stop before any unit ran owes no snapshot").isZero();
+                assertThat(snapshots(snaps))
+                        .as("a stop before any unit ran owes no snapshot")
+                        .isZero();
                 continue; // the signal came before the first unit: nothing to resume
             }
             Matcher line = LAST_LINE.matcher(stderr);
-            assertThat(line.find()).as("the last line names the final snapshot: %s", stderr).isTrue();
+            assertThat(line.find())
+                    .as("the last line names the final snapshot: %s", stderr)
+                    .isTrue();
             String given = line.group(2) != null ? line.group(2) : line.group(3);
             assertThat(line.group(4)).isEqualTo(given);
             Path snapshot = dir.resolve(given);
             assertWhole(snapshot);
             try (Stream<Path> files = Files.list(snaps)) {
-                assertThat(files.filter(AtomicFiles::isTemporary)).as("no temporary left").isEmpty();
+                assertThat(files.filter(AtomicFiles::isTemporary))
+                        .as("no temporary left")
+                        .isEmpty();
             }
             stops++;
             named.add(snapshot.getFileName().toString());
@@ -107,22 +127,35 @@ class StopAnywhereTest {
             }
 
             Path result = dir.resolve("resumed" + attempt + ".json");
-            VelesProcess resumed = VelesProcess.run(dir, "run", workflow, "-w", snapshot.toString(),
-                    "--result-file", result.toString());
+            VelesProcess resumed = VelesProcess.run(
+                    dir, "run", workflow, "-w", snapshot.toString(), "--result-file", result.toString());
             assertThat(resumed.exitCode()).as(resumed.stderr()).isZero();
-            Map<?, ?> actual = (Map<?, ?>) json.readValue(result.toFile(), Map.class).get("results");
+            Map<?, ?> actual =
+                    (Map<?, ?>) json.readValue(result.toFile(), Map.class).get("results");
             assertThat(actual).as("resumed from %s", snapshot).isEqualTo(expected);
         }
         assertThat(stops).as("runs stopped by SIGINT").isEqualTo(STOPS);
-        assertThat(midEpoch).as("stops between two of the run's regular snapshots: %s", named).isGreaterThanOrEqualTo(3);
+        assertThat(midEpoch)
+                .as("stops between two of the run's regular snapshots: %s", named)
+                .isGreaterThanOrEqualTo(3);
     }
 
     @Test
     void aSecondSignalDuringTheFinalWriteAbandonsItAndLeavesNothingPartial() throws Exception {
         Path snaps = dir.resolve("snaps");
         // 32 MiB of walkers through bzip2, a snapshot per iteration: each takes seconds to write.
-        VelesProcess run = VelesProcess.startInterruptible(dir, "run", "walk", "walk.walkers=4000000",
-                "walk.iterations=1000", "--snapshot-interval", "1", "--compression", "bz2", "--snapshot-dir", snaps.toString());
+        VelesProcess run = VelesProcess.startInterruptible(
+                dir,
+                "run",
+                "walk",
+                "walk.walkers=4000000",
+                "walk.iterations=1000",
+                "--snapshot-interval",
+                "1",
+                "--compression",
+                "bz2",
+                "--snapshot-dir",
+                snaps.toString());
         awaitLine(run, "initialising");
         for (int i = 0; i < 2400 && run.isAlive() && !writing(snaps); i++) {
             Thread.sleep(25); // the first snapshot is being written: units ran, and the stop owes one
@@ -133,7 +166,8 @@ class StopAnywhereTest {
         assertThat(run.interrupt()).isTrue();
         run.waitFor(120);
         assertThat(run.exitCode()).as(run.stderr()).isEqualTo(128 + 2);
-        assertThat(run.stderr()).contains("second SIGINT: quitting at once, abandoned the snapshot being written to")
+        assertThat(run.stderr())
+                .contains("second SIGINT: quitting at once, abandoned the snapshot being written to")
                 .contains("(nothing partial is left)");
         if (Files.isDirectory(snaps)) {
             try (Stream<Path> files = Files.list(snaps)) {
@@ -146,7 +180,9 @@ class StopAnywhereTest {
     }
 
     private static long snapshots(Path snaps) {
-        return Files.isDirectory(snaps) ? new SnapshotDirectory(snaps).snapshots().size() : 0;
+        return Files.isDirectory(snaps)
+                ? new SnapshotDirectory(snaps).snapshots().size()
+                : 0;
     }
 
     private static boolean writing(Path snaps) throws Exception {

@@ -3,22 +3,22 @@ package io.veles.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.veles.internal.store.SnapshotDirectory;
 import io.veles.pickle.RestoreRules;
 import io.veles.snapshot.Snapshots;
-import io.veles.internal.store.SnapshotDirectory;
 import io.veles.workflow.Workflow;
 import io.veles.znicz.samples.SyntheticSample;
 import io.veles.znicz.samples.WineSample;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Training killed with SIGKILL at three epochs and resumed with -w ends exactly as the
@@ -29,8 +29,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 @Tag("slow")
 class TrainingResumeTest {
     /** Wall-clock and where-it-went fields of the snapshotter: the only ones allowed to differ. */
-    private static final Set<String> WALL_CLOCK = Set.of("Snapshotter.lastSnapshotMillis", "Snapshotter.destination",
-            "Snapshotter.recorded");
+    private static final Set<String> WALL_CLOCK =
+            Set.of("Snapshotter.lastSnapshotMillis", "Snapshotter.destination", "Snapshotter.recorded");
 
     @TempDir
     Path dir;
@@ -43,39 +43,56 @@ class TrainingResumeTest {
     void aKilledRunResumesToTheUninterruptedResult(String sample, String settings, String killPoints) throws Exception {
         String[] workload = (settings + " --random-seed 3 --compression lz4").split(" ");
         ObjectMapper json = new ObjectMapper();
-        VelesProcess whole = VelesProcess.run(dir, concat(new String[] {"run", sample, "--snapshot-dir", "whole",
-                "--result-file", "whole.json"}, workload));
+        VelesProcess whole = VelesProcess.run(
+                dir,
+                concat(
+                        new String[] {"run", sample, "--snapshot-dir", "whole", "--result-file", "whole.json"},
+                        workload));
         assertThat(whole.exitCode()).as(whole.stderr()).isZero();
-        Map<?, ?> expected = (Map<?, ?>) json.readValue(dir.resolve("whole.json").toFile(), Map.class).get("results");
+        Map<?, ?> expected = (Map<?, ?>)
+                json.readValue(dir.resolve("whole.json").toFile(), Map.class).get("results");
         Workflow expectedState = finalState(dir.resolve("whole"), sample);
 
         for (String point : killPoints.split(" ")) {
             int epochs = Integer.parseInt(point);
             Path snaps = dir.resolve("killed" + epochs);
-            VelesProcess killed = VelesProcess.start(dir, concat(new String[] {"run", sample, "--snapshot-dir",
-                    snaps.toString()}, workload));
+            VelesProcess killed = VelesProcess.start(
+                    dir, concat(new String[] {"run", sample, "--snapshot-dir", snaps.toString()}, workload));
             while (killed.isAlive() && snapshots(snaps) < epochs) {
                 Thread.sleep(5);
             }
-            assertThat(killed.isAlive()).as("the run ended before epoch %d: %s", epochs, killed.stderr()).isTrue();
+            assertThat(killed.isAlive())
+                    .as("the run ended before epoch %d: %s", epochs, killed.stderr())
+                    .isTrue();
             killed.kill();
 
             Path result = dir.resolve("resumed" + epochs + ".json");
             // A resume writes where its own command line says: here, on into the killed run's directory.
-            VelesProcess resumed = VelesProcess.run(dir, "run", sample, "-w", snaps.toString(), "--snapshot-dir",
-                    snaps.toString(), "--result-file", result.toString());
+            VelesProcess resumed = VelesProcess.run(
+                    dir,
+                    "run",
+                    sample,
+                    "-w",
+                    snaps.toString(),
+                    "--snapshot-dir",
+                    snaps.toString(),
+                    "--result-file",
+                    result.toString());
             assertThat(resumed.exitCode()).as(resumed.stderr()).isZero();
-            Map<?, ?> actual = (Map<?, ?>) json.readValue(result.toFile(), Map.class).get("results");
+            Map<?, ?> actual =
+                    (Map<?, ?>) json.readValue(result.toFile(), Map.class).get("results");
             assertThat(actual).as("%s killed after %d epochs", sample, epochs).isEqualTo(expected);
             assertThat(StateComparison.differences(expectedState, finalState(snaps, sample), WALL_CLOCK))
-                    .as("final snapshot after a kill at epoch %d", epochs).isEmpty();
+                    .as("final snapshot after a kill at epoch %d", epochs)
+                    .isEmpty();
         }
     }
 
     private static Workflow finalState(Path directory, String sample) throws Exception {
-        Class<? extends Workflow> type = sample.equals("wine") ? WineSample.WineWorkflow.class
-                : SyntheticSample.SyntheticWorkflow.class;
-        return Snapshots.restore(directory.toString(), type, RestoreRules.forWorkflow(type), null).workflow();
+        Class<? extends Workflow> type =
+                sample.equals("wine") ? WineSample.WineWorkflow.class : SyntheticSample.SyntheticWorkflow.class;
+        return Snapshots.restore(directory.toString(), type, RestoreRules.forWorkflow(type), null)
+                .workflow();
     }
 
     private static long snapshots(Path directory) {
@@ -88,5 +105,4 @@ class TrainingResumeTest {
     private static String[] concat(String[] a, String[] b) {
         return Stream.concat(Stream.of(a), Stream.of(b)).toArray(String[]::new);
     }
-
 }

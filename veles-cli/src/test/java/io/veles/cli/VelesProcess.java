@@ -1,6 +1,7 @@
 package io.veles.cli;
 
 import io.veles.testing.FreshJvm;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -33,8 +34,9 @@ final class VelesProcess {
     }
 
     /** Starts veles with {@code environment} added to this process's environment variables. */
-    static VelesProcess start(Path workingDirectory, Map<String, String> environment, List<String> jvmOptions,
-                              String... args) throws IOException {
+    static VelesProcess start(
+            Path workingDirectory, Map<String, String> environment, List<String> jvmOptions, String... args)
+            throws IOException {
         return start(workingDirectory, environment, commandLine(jvmOptions, args));
     }
 
@@ -53,8 +55,10 @@ final class VelesProcess {
             throws IOException {
         Path stdout = Files.createTempFile(workingDirectory, ".stdout", ".txt");
         Path stderr = Files.createTempFile(workingDirectory, ".stderr", ".txt");
-        ProcessBuilder builder = new ProcessBuilder(command).directory(workingDirectory.toFile())
-                .redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(workingDirectory.toFile())
+                .redirectOutput(stdout.toFile())
+                .redirectError(stderr.toFile());
         builder.environment().putAll(environment);
         return new VelesProcess(builder.start(), stdout, stderr);
     }
@@ -103,7 +107,9 @@ final class VelesProcess {
      */
     boolean interrupt() throws IOException, InterruptedException {
         Process kill = new ProcessBuilder("kill", "-INT", Long.toString(process.pid()))
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
         if (kill.waitFor() == 0) {
             return true;
         }
@@ -158,7 +164,9 @@ final class VelesProcess {
 
     private void signal(String name) throws IOException, InterruptedException {
         Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
         if (kill.waitFor() != 0 && process.isAlive()) {
             throw new AssertionError("kill -" + name + " " + process.pid() + " failed, and the process still runs");
         }

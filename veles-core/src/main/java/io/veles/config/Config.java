@@ -2,6 +2,7 @@ package io.veles.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -49,7 +50,9 @@ public final class Config {
             if (eq <= 0) {
                 throw new ConfigException("not a key=value setting: '" + assignment + "'");
             }
-            values.put(assignment.substring(0, eq).trim(), assignment.substring(eq + 1).trim());
+            values.put(
+                    assignment.substring(0, eq).trim(),
+                    assignment.substring(eq + 1).trim());
         }
         return of(values);
     }
@@ -74,15 +77,20 @@ public final class Config {
         } catch (NoSuchFileException e) {
             throw new ConfigException("cannot read config file " + file + ": no such file");
         } catch (IOException e) {
-            throw new ConfigException("cannot read config file " + file + ": " + String.valueOf(e.getMessage()).split("\n", 2)[0]);
+            throw new ConfigException("cannot read config file " + file + ": "
+                    + String.valueOf(e.getMessage()).split("\n", 2)[0]);
         }
         return of(values);
     }
 
     private static void flatten(String prefix, JsonNode node, Map<String, String> values, Path file) {
         if (node.isObject()) {
-            node.fields().forEachRemaining(field -> flatten(prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey(),
-                    field.getValue(), values, file));
+            node.fields()
+                    .forEachRemaining(field -> flatten(
+                            prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey(),
+                            field.getValue(),
+                            values,
+                            file));
         } else if (node.isValueNode()) {
             values.put(prefix, node.asText());
         } else {
@@ -158,9 +166,18 @@ public final class Config {
             return defaultValue;
         }
         switch (value.toLowerCase(java.util.Locale.ROOT)) {
-            case "true": case "yes": case "on": case "1": return true;
-            case "false": case "no": case "off": case "0": return false;
-            default: throw new ConfigException(prefix + key + ": expected true or false, got '" + value + "'");
+            case "true":
+            case "yes":
+            case "on":
+            case "1":
+                return true;
+            case "false":
+            case "no":
+            case "off":
+            case "0":
+                return false;
+            default:
+                throw new ConfigException(prefix + key + ": expected true or false, got '" + value + "'");
         }
     }
 

@@ -1,6 +1,5 @@
 package io.veles.errors;
 
-
 /**
  * Another live run writes the same prefix in the same directory. Never a reason to go on without
  * snapshots: two runs under one prefix would take each other's snapshot names.

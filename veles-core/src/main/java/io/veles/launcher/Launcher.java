@@ -3,6 +3,8 @@ package io.veles.launcher;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.veles.config.Config;
+import io.veles.internal.util.Printable;
+import io.veles.internal.util.Secrets;
 import io.veles.pickle.RestoreRules;
 import io.veles.random.Prng;
 import io.veles.snapshot.SnapshotSettings;
@@ -10,11 +12,12 @@ import io.veles.snapshot.Snapshots;
 import io.veles.snapshot.Snapshotter;
 import io.veles.snapshot.format.Manifest;
 import io.veles.snapshot.format.SnapshotKey;
-import io.veles.internal.util.Printable;
-import io.veles.internal.util.Secrets;
 import io.veles.workflow.RunContext;
 import io.veles.workflow.Unit;
 import io.veles.workflow.Workflow;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,8 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Runs a main workflow: builds it, or restores it from a snapshot and continues where the
@@ -48,9 +49,14 @@ public final class Launcher implements RunContext {
      *                      classes, conversions); null for the workflow's defaults
      * @param key           signs new snapshots and is required of restored ones, or null
      */
-    public record Request(WorkflowFactory factory, Config config, String snapshot, Long seed, Path resultFile,
-                          RestoreRules restoreRules, SnapshotKey key) {
-    }
+    public record Request(
+            WorkflowFactory factory,
+            Config config,
+            String snapshot,
+            Long seed,
+            Path resultFile,
+            RestoreRules restoreRules,
+            SnapshotKey key) {}
 
     /**
      * How the run went: the workflow as it ended, whether it was restored, the last snapshot, and
@@ -61,9 +67,12 @@ public final class Launcher implements RunContext {
      * @param finalSnapshots what each snapshotter did when the run was stopped: the final snapshot
      *                       it wrote, or why none was; empty when the run was not stopped
      */
-    public record Outcome(Workflow workflow, boolean restored, String lastSnapshot, boolean stopped,
-                          List<Snapshotter.FinalSnapshot> finalSnapshots) {
-    }
+    public record Outcome(
+            Workflow workflow,
+            boolean restored,
+            String lastSnapshot,
+            boolean stopped,
+            List<Snapshotter.FinalSnapshot> finalSnapshots) {}
 
     private final Request request;
     private final boolean handleSignals;
@@ -117,8 +126,10 @@ public final class Launcher implements RunContext {
         boolean restored = request.snapshot() != null;
         Workflow workflow = restored ? restore() : create();
         for (String key : request.config().unusedKeys()) {
-            LOG.warn("setting {} was not used{}", key, restored
-                    ? " (on a resume only snapshotter.* and the workflow's resumable settings apply)" : "");
+            LOG.warn(
+                    "setting {} was not used{}",
+                    key,
+                    restored ? " (on a resume only snapshotter.* and the workflow's resumable settings apply)" : "");
         }
         List<Snapshotter> found = new ArrayList<>();
         for (Unit unit : workflow.allUnits()) {
@@ -134,7 +145,11 @@ public final class Launcher implements RunContext {
             LOG.info("run {} of {}: initialising", id, Printable.escape(workflow.name()));
             workflow.initialize();
             if (restored && workflow.isRunning()) {
-                LOG.info("continuing after unit {}", workflow.runningUnit() == null ? "-" : Printable.escape(workflow.runningUnit().name()));
+                LOG.info(
+                        "continuing after unit {}",
+                        workflow.runningUnit() == null
+                                ? "-"
+                                : Printable.escape(workflow.runningUnit().name()));
                 workflow.resumeRun();
             } else {
                 workflow.run();
@@ -142,7 +157,11 @@ public final class Launcher implements RunContext {
             boolean stopped = stopRequested;
             List<Snapshotter.FinalSnapshot> finalSnapshots = new ArrayList<>();
             if (stopped) {
-                LOG.info("stop requested: stopped after unit {}", workflow.runningUnit() == null ? "-" : Printable.escape(workflow.runningUnit().name()));
+                LOG.info(
+                        "stop requested: stopped after unit {}",
+                        workflow.runningUnit() == null
+                                ? "-"
+                                : Printable.escape(workflow.runningUnit().name()));
                 // Before any unit's stop(), so that the snapshot holds the state the run stopped in.
                 for (Snapshotter snapshotter : snapshotters) {
                     finalSnapshots.add(snapshotter.takeFinalSnapshot());
@@ -207,16 +226,22 @@ public final class Launcher implements RunContext {
     }
 
     private Workflow restore() {
-        RestoreRules rules = request.restoreRules() != null ? request.restoreRules()
+        RestoreRules rules = request.restoreRules() != null
+                ? request.restoreRules()
                 : RestoreRules.forWorkflow(request.factory().workflowClass());
-        Snapshots.Restored<? extends Workflow> restored = Snapshots.restore(request.snapshot(),
-                request.factory().workflowClass(), rules, request.key());
+        Snapshots.Restored<? extends Workflow> restored =
+                Snapshots.restore(request.snapshot(), request.factory().workflowClass(), rules, request.key());
         Workflow workflow = restored.workflow();
         Manifest manifest = restored.manifest();
         // all but the source come from the snapshot: escaped, so that they cannot forge log lines
-        LOG.info("restored {} from {} (snapshot {} taken {} by run {}{})", Printable.escape(workflow.name()),
-                Printable.escape(restored.source()), Printable.escape(manifest.name), Printable.escape(manifest.created),
-                Printable.escape(manifest.id), request.key() != null ? ", signature checked" : "");
+        LOG.info(
+                "restored {} from {} (snapshot {} taken {} by run {}{})",
+                Printable.escape(workflow.name()),
+                Printable.escape(restored.source()),
+                Printable.escape(manifest.name),
+                Printable.escape(manifest.created),
+                Printable.escape(manifest.id),
+                request.key() != null ? ", signature checked" : "");
         if (request.seed() != null) {
             LOG.warn("--random-seed is ignored on restore: the generator continues from the snapshot");
         }
@@ -227,7 +252,8 @@ public final class Launcher implements RunContext {
         for (Unit unit : workflow.allUnits()) {
             if (unit instanceof Snapshotter) {
                 Snapshotter snapshotter = (Snapshotter) unit;
-                snapshotter.reconfigure(SnapshotSettings.from(overrides, snapshotter.recordedSettings().withLocationOf(location)));
+                snapshotter.reconfigure(SnapshotSettings.from(
+                        overrides, snapshotter.recordedSettings().withLocationOf(location)));
             }
         }
         if (workflow instanceof ResumableSettings) {
@@ -253,7 +279,8 @@ public final class Launcher implements RunContext {
             }
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), results);
         } catch (IOException e) {
-            throw new LaunchException("cannot write the result file " + request.resultFile() + ": " + e.getMessage(), e);
+            throw new LaunchException(
+                    "cannot write the result file " + request.resultFile() + ": " + e.getMessage(), e);
         }
     }
 }

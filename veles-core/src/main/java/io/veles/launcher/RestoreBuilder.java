@@ -4,6 +4,7 @@ import io.veles.pickle.RestoreRules;
 import io.veles.snapshot.Snapshots;
 import io.veles.snapshot.format.SnapshotKey;
 import io.veles.workflow.Workflow;
+
 import java.util.Objects;
 
 /**
@@ -44,8 +45,10 @@ public final class RestoreBuilder<W extends Workflow> {
     /** Restores the workflow, with the manifest and the exact source it came from. */
     public Snapshots.Restored<W> load() {
         if (source == null) {
-            throw new IllegalStateException("no snapshot named: call from(...) with a file, a directory or an odbc:// source");
+            throw new IllegalStateException(
+                    "no snapshot named: call from(...) with a file, a directory or an odbc:// source");
         }
-        return Snapshots.restore(source, workflowClass, rules != null ? rules : RestoreRules.forWorkflow(workflowClass), key);
+        return Snapshots.restore(
+                source, workflowClass, rules != null ? rules : RestoreRules.forWorkflow(workflowClass), key);
     }
 }

@@ -1,9 +1,10 @@
 package io.veles.launcher;
 
 import io.veles.config.Config;
-import io.veles.pickle.RestoreRules;
 import io.veles.internal.db.OdbcSource;
+import io.veles.pickle.RestoreRules;
 import io.veles.snapshot.format.SnapshotKey;
+
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,8 +66,9 @@ public final class RunBuilder {
         if (OdbcSource.matches(location)) {
             OdbcSource table = OdbcSource.parse(location);
             if (!table.id().isEmpty() || !table.name().isEmpty()) {
-                throw new IllegalArgumentException("snapshots go to a table, not to one snapshot: give odbc://<odbc string>&<table>, not "
-                        + table.redacted());
+                throw new IllegalArgumentException(
+                        "snapshots go to a table, not to one snapshot: give odbc://<odbc string>&<table>, not "
+                                + table.redacted());
             }
             values.put("snapshotter.odbc", table.odbc());
             values.put("snapshotter.table", table.table());
@@ -114,8 +116,9 @@ public final class RunBuilder {
 
     /** Starts the run in a new thread; the handle stops it and waits for its outcome. */
     public RunHandle start() {
-        Launcher launcher = new Launcher(new Launcher.Request(factory, settings, resumeFrom, randomSeed, resultFile,
-                restoreRules, key), handleSignals);
+        Launcher launcher = new Launcher(
+                new Launcher.Request(factory, settings, resumeFrom, randomSeed, resultFile, restoreRules, key),
+                handleSignals);
         return RunHandle.start(launcher, "veles run " + factory.name());
     }
 }

@@ -2,12 +2,13 @@ package io.veles.launcher;
 
 import io.veles.internal.store.InFlightWrites;
 import io.veles.internal.util.Printable;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Turns SIGINT and SIGTERM into a stop request, so that a run interrupted by the user or by a
@@ -37,8 +38,10 @@ final class SignalStop {
                     if (launcher.stopRequested()) {
                         quitAtOnce(launcher, name, 128 + received.getNumber());
                     }
-                    LOG.warn("SIG{} received: stopping at the next unit boundary, then taking a final snapshot"
-                            + " (again to quit at once)", name);
+                    LOG.warn(
+                            "SIG{} received: stopping at the next unit boundary, then taking a final snapshot"
+                                    + " (again to quit at once)",
+                            name);
                     launcher.requestStop();
                 }));
             } catch (IllegalArgumentException | UnsupportedOperationException e) {
@@ -63,7 +66,8 @@ final class SignalStop {
         String writing = launcher.snapshotBeingWritten();
         InFlightWrites.abandonAll(); // a database write is rolled back by the server when the process dies
         String last = launcher.lastCompleteSnapshot();
-        String resume = last == null ? "no snapshot holds this run" : "the last complete snapshot is " + Printable.escape(last);
+        String resume =
+                last == null ? "no snapshot holds this run" : "the last complete snapshot is " + Printable.escape(last);
         // Printed directly: the process halts next, before an asynchronous logger could write.
         if (writing == null) {
             System.err.println("second SIG" + name + ": quitting at once, no snapshot was being written; " + resume);

@@ -2,6 +2,7 @@ package io.veles.launcher;
 
 import io.veles.config.Config;
 import io.veles.workflow.Workflow;
+
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -19,8 +20,7 @@ import java.util.function.Function;
  * }</pre>
  */
 public final class Veles {
-    private Veles() {
-    }
+    private Veles() {}
 
     /**
      * A run of a {@code workflowClass} workflow, built by its public constructor taking a
@@ -35,7 +35,8 @@ public final class Veles {
      * {@code Veles.run(MyWorkflow.class, MyWorkflow::new)}; a resume restores a
      * {@code workflowClass} snapshot instead.
      */
-    public static <W extends Workflow> RunBuilder run(Class<W> workflowClass, Function<Config, ? extends W> constructor) {
+    public static <W extends Workflow> RunBuilder run(
+            Class<W> workflowClass, Function<Config, ? extends W> constructor) {
         Objects.requireNonNull(workflowClass, "workflowClass");
         Objects.requireNonNull(constructor, "constructor");
         return run(new WorkflowFactory() {

@@ -2,6 +2,7 @@ package io.veles.launcher;
 
 import io.veles.config.Config;
 import io.veles.workflow.Workflow;
+
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.util.ArrayList;
@@ -10,8 +11,7 @@ import java.util.ServiceLoader;
 
 /** Finds the workflow a user names: a bundled sample's name, or a workflow class name. */
 public final class WorkflowFactories {
-    private WorkflowFactories() {
-    }
+    private WorkflowFactories() {}
 
     /** The bundled samples on the class path, by name. */
     public static List<WorkflowFactory> samples() {
@@ -55,7 +55,8 @@ public final class WorkflowFactories {
                     + " (give its jar or classes directory with --class-path)");
         }
         if (!Workflow.class.isAssignableFrom(type)) {
-            throw new LaunchException(name + " is not a workflow (it does not extend " + Workflow.class.getName() + ")");
+            throw new LaunchException(
+                    name + " is not a workflow (it does not extend " + Workflow.class.getName() + ")");
         }
         return forClass(type.asSubclass(Workflow.class));
     }
@@ -91,7 +92,8 @@ public final class WorkflowFactories {
                     throw new LaunchException(type.getName() + " needs a public constructor taking a Config, or none");
                 } catch (InvocationTargetException e) {
                     Throwable cause = e.getCause();
-                    throw cause instanceof RuntimeException ? (RuntimeException) cause
+                    throw cause instanceof RuntimeException
+                            ? (RuntimeException) cause
                             : new LaunchException("cannot build " + type.getName() + ": " + cause);
                 } catch (ReflectiveOperationException e) {
                     throw new LaunchException("cannot build " + type.getName() + ": " + e);

@@ -1,6 +1,7 @@
 package io.veles.pickle;
 
 import io.veles.errors.SnapshotException;
+
 import java.net.URL;
 import java.security.CodeSource;
 import java.util.ArrayList;
@@ -24,39 +25,86 @@ import java.util.regex.Pattern;
  */
 public final class ClassAllowList {
     private static final Set<String> JDK_CLASSES = Set.of(
-            "java.lang.String", "java.lang.Boolean", "java.lang.Byte", "java.lang.Short",
-            "java.lang.Character", "java.lang.Integer", "java.lang.Long", "java.lang.Float",
-            "java.lang.Double", "java.lang.StringBuilder",
-            "java.math.BigInteger", "java.math.BigDecimal",
-            "java.util.ArrayList", "java.util.LinkedList", "java.util.ArrayDeque", "java.util.PriorityQueue",
-            "java.util.HashMap", "java.util.LinkedHashMap", "java.util.TreeMap", "java.util.EnumMap",
-            "java.util.HashSet", "java.util.LinkedHashSet", "java.util.TreeSet",
-            "java.util.RegularEnumSet", "java.util.JumboEnumSet", "java.util.BitSet", "java.util.UUID",
-            "java.util.Arrays$ArrayList", "java.util.Collections$EmptyList", "java.util.Collections$EmptyMap",
-            "java.util.Collections$EmptySet", "java.util.Collections$SingletonList",
-            "java.util.Collections$SingletonMap", "java.util.Collections$SingletonSet",
-            "java.util.ImmutableCollections$List12", "java.util.ImmutableCollections$ListN",
-            "java.util.ImmutableCollections$Set12", "java.util.ImmutableCollections$SetN",
-            "java.util.ImmutableCollections$Map1", "java.util.ImmutableCollections$MapN",
-            "java.util.concurrent.ConcurrentHashMap", "java.util.concurrent.CopyOnWriteArrayList",
-            "java.time.Instant", "java.time.Duration", "java.time.LocalDate", "java.time.LocalTime",
-            "java.time.LocalDateTime", "java.time.OffsetDateTime", "java.time.ZonedDateTime",
-            "java.time.ZoneOffset", "java.time.Period", "java.time.Year", "java.time.YearMonth",
-            "java.time.MonthDay", "java.time.DayOfWeek", "java.time.Month",
+            "java.lang.String",
+            "java.lang.Boolean",
+            "java.lang.Byte",
+            "java.lang.Short",
+            "java.lang.Character",
+            "java.lang.Integer",
+            "java.lang.Long",
+            "java.lang.Float",
+            "java.lang.Double",
+            "java.lang.StringBuilder",
+            "java.math.BigInteger",
+            "java.math.BigDecimal",
+            "java.util.ArrayList",
+            "java.util.LinkedList",
+            "java.util.ArrayDeque",
+            "java.util.PriorityQueue",
+            "java.util.HashMap",
+            "java.util.LinkedHashMap",
+            "java.util.TreeMap",
+            "java.util.EnumMap",
+            "java.util.HashSet",
+            "java.util.LinkedHashSet",
+            "java.util.TreeSet",
+            "java.util.RegularEnumSet",
+            "java.util.JumboEnumSet",
+            "java.util.BitSet",
+            "java.util.UUID",
+            "java.util.Arrays$ArrayList",
+            "java.util.Collections$EmptyList",
+            "java.util.Collections$EmptyMap",
+            "java.util.Collections$EmptySet",
+            "java.util.Collections$SingletonList",
+            "java.util.Collections$SingletonMap",
+            "java.util.Collections$SingletonSet",
+            "java.util.ImmutableCollections$List12",
+            "java.util.ImmutableCollections$ListN",
+            "java.util.ImmutableCollections$Set12",
+            "java.util.ImmutableCollections$SetN",
+            "java.util.ImmutableCollections$Map1",
+            "java.util.ImmutableCollections$MapN",
+            "java.util.concurrent.ConcurrentHashMap",
+            "java.util.concurrent.CopyOnWriteArrayList",
+            "java.time.Instant",
+            "java.time.Duration",
+            "java.time.LocalDate",
+            "java.time.LocalTime",
+            "java.time.LocalDateTime",
+            "java.time.OffsetDateTime",
+            "java.time.ZonedDateTime",
+            "java.time.ZoneOffset",
+            "java.time.Period",
+            "java.time.Year",
+            "java.time.YearMonth",
+            "java.time.MonthDay",
+            "java.time.DayOfWeek",
+            "java.time.Month",
             // Everyday values added with their serializers (SnapshotKryo). A Path is rebuilt from its
             // string on the default file system; it is named by its interface, never its JDK class.
-            "java.lang.Object", "java.util.Optional", "java.util.OptionalInt", "java.util.OptionalLong",
-            "java.util.OptionalDouble", "java.util.concurrent.atomic.AtomicBoolean",
-            "java.util.concurrent.atomic.AtomicInteger", "java.util.concurrent.atomic.AtomicLong",
-            "java.net.URI", "java.nio.file.Path", "java.time.ZoneRegion", "java.time.OffsetTime");
+            "java.lang.Object",
+            "java.util.Optional",
+            "java.util.OptionalInt",
+            "java.util.OptionalLong",
+            "java.util.OptionalDouble",
+            "java.util.concurrent.atomic.AtomicBoolean",
+            "java.util.concurrent.atomic.AtomicInteger",
+            "java.util.concurrent.atomic.AtomicLong",
+            "java.net.URI",
+            "java.nio.file.Path",
+            "java.time.ZoneRegion",
+            "java.time.OffsetTime");
     /** A binary class name: a resource path is built from it, so nothing else may pass. */
     private static final Pattern BINARY_NAME = Pattern.compile("[\\w$]+(\\.[\\w$]+)*", Pattern.UNICODE_CHARACTER_CLASS);
+
     private static final List<String> ENGINE_PACKAGES = List.of("io.veles");
 
     private final Set<String> packages;
     private final ClassLoader classLoader;
     /** Where the workflow class was loaded from, or null if its loader does not say. */
     private final URL codeSource;
+
     private final Map<String, Boolean> decided = new ConcurrentHashMap<>();
 
     private ClassAllowList(Collection<String> packages, ClassLoader classLoader, URL codeSource) {
@@ -134,7 +182,9 @@ public final class ClassAllowList {
      * workflow's own jar or classes directory. Asked of the loader as a resource: nothing is loaded.
      */
     private boolean inWorkflowCodeSource(String binaryName) {
-        if (codeSource == null || classLoader == null || isJdkName(binaryName)
+        if (codeSource == null
+                || classLoader == null
+                || isJdkName(binaryName)
                 || !BINARY_NAME.matcher(binaryName).matches()) {
             return false;
         }
@@ -149,8 +199,11 @@ public final class ClassAllowList {
     }
 
     private static boolean isJdkName(String name) {
-        return name.startsWith("java.") || name.startsWith("javax.") || name.startsWith("jdk.")
-                || name.startsWith("sun.") || name.startsWith("com.sun.");
+        return name.startsWith("java.")
+                || name.startsWith("javax.")
+                || name.startsWith("jdk.")
+                || name.startsWith("sun.")
+                || name.startsWith("com.sun.");
     }
 
     /** Refuses, when restoring, a class that is not allowed, naming it. */

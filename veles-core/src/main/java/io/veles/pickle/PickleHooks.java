@@ -6,8 +6,7 @@ package io.veles.pickle;
  * call these: the snapshot reader and writer, and the workflow, do.
  */
 public final class PickleHooks {
-    private PickleHooks() {
-    }
+    private PickleHooks() {}
 
     /** Lets {@code object} fill {@code state}: its {@link Pickleable#getState(State)}. */
     public static void getState(Pickleable object, State state) {

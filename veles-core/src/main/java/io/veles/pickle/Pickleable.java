@@ -25,8 +25,7 @@ public abstract class Pickleable {
      * Rebuilds what a snapshot does not hold: fields ending in {@code _} and transient ones.
      * Overrides call {@code super.initUnpickled()} first.
      */
-    protected void initUnpickled() {
-    }
+    protected void initUnpickled() {}
 
     /**
      * Fills {@code state} with what this object saves. The base implementation adds every

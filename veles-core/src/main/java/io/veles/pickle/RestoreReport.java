@@ -11,8 +11,13 @@ import java.util.List;
  */
 public final class RestoreReport {
     /** One class whose fields changed. */
-    public record ClassChange(String className, List<String> added, List<String> removed, List<String> renamed,
-                              List<String> retyped, boolean reordered) {
+    public record ClassChange(
+            String className,
+            List<String> added,
+            List<String> removed,
+            List<String> renamed,
+            List<String> retyped,
+            boolean reordered) {
         /** One line naming the class and the fields. */
         public String describe() {
             List<String> parts = new ArrayList<>();

@@ -26,16 +26,18 @@ import java.util.function.Function;
  */
 public final class RestoreRules {
     /** A conversion of a saved value of one type into a field of another. */
-    private record Conversion(Class<?> from, Class<?> to, Function<Object, Object> function) {
-    }
+    private record Conversion(Class<?> from, Class<?> to, Function<Object, Object> function) {}
 
     private final ClassAllowList allowList;
     private final Map<String, String> renamedClasses;
     private final List<Conversion> conversions;
     private final Set<String> removedUnitClasses;
 
-    private RestoreRules(ClassAllowList allowList, Map<String, String> renamedClasses, List<Conversion> conversions,
-                         Set<String> removedUnitClasses) {
+    private RestoreRules(
+            ClassAllowList allowList,
+            Map<String, String> renamedClasses,
+            List<Conversion> conversions,
+            Set<String> removedUnitClasses) {
         this.allowList = allowList;
         this.renamedClasses = renamedClasses;
         this.conversions = conversions;

@@ -18,8 +18,7 @@ public record SpilledArray(Class<?> elementType, long length, long offset) {
 
     /** Widths of the primitive element types. */
     public static final class ElementWidths {
-        private ElementWidths() {
-        }
+        private ElementWidths() {}
 
         /** Bytes per element of a numeric array of {@code type}. */
         public static int of(Class<?> type) {

@@ -1,6 +1,7 @@
 package io.veles.pickle;
 
 import io.veles.errors.SnapshotException;
+
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Set;
@@ -29,7 +30,8 @@ public abstract class State {
         Object value = entries.get(name);
         if (!type.isInstance(value)) {
             throw new SnapshotException("state of " + ownerType.getName() + " has no " + type.getSimpleName()
-                    + " entry '" + name + "'" + (value == null ? "" : " (found " + value.getClass().getName() + ")"));
+                    + " entry '" + name + "'"
+                    + (value == null ? "" : " (found " + value.getClass().getName() + ")"));
         }
         return type.cast(value);
     }

@@ -13,8 +13,7 @@ import java.util.Objects;
 public final class Progress {
     private static volatile ProgressReporter reporter = automatic();
 
-    private Progress() {
-    }
+    private Progress() {}
 
     /** The reporter the engine uses now. */
     public static ProgressReporter reporter() {
@@ -29,7 +28,9 @@ public final class Progress {
     /** A bar on stderr when the process runs on a terminal; log lines when it does not. */
     public static ProgressReporter automatic() {
         String term = System.getenv("TERM");
-        boolean terminal = System.console() != null && term != null && !term.toLowerCase(Locale.ROOT).equals("dumb");
+        boolean terminal = System.console() != null
+                && term != null
+                && !term.toLowerCase(Locale.ROOT).equals("dumb");
         return terminal ? ProgressBars.terminal() : ProgressBars.logLines();
     }
 

@@ -1,9 +1,5 @@
 package io.veles.progress;
 
-import java.text.DecimalFormat;
-import java.text.DecimalFormatSymbols;
-import java.time.Duration;
-import java.util.Locale;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
@@ -12,6 +8,11 @@ import me.tongfei.progressbar.ProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.text.DecimalFormat;
+import java.text.DecimalFormatSymbols;
+import java.time.Duration;
+import java.util.Locale;
 
 /**
  * Progress drawn by the progressbar library: bytes done, percentage, rate and time left. Nothing
@@ -25,6 +26,7 @@ public final class ProgressBars implements ProgressReporter {
     private static final long MIB = 1 << 20;
     /** Work on fewer bytes than this shows no progress: its counts would read 0 MiB. */
     static final long MIN_BYTES = MIB;
+
     private static final int LOG_LINE_LENGTH = 110;
     private static final int DEFAULT_COLUMNS = 80;
 
@@ -40,12 +42,14 @@ public final class ProgressBars implements ProgressReporter {
 
     /** A bar redrawn in place on stderr four times a second, for work that lasts over a second. */
     public static ProgressBars terminal() {
-        return new ProgressBars(true, millis("veles.progress.delay_ms", 1000), millis("veles.progress.interval_ms", 250));
+        return new ProgressBars(
+                true, millis("veles.progress.delay_ms", 1000), millis("veles.progress.interval_ms", 250));
     }
 
     /** An info log line every five seconds, for work that lasts over five seconds. */
     public static ProgressBars logLines() {
-        return new ProgressBars(false, millis("veles.progress.delay_ms", 5000), millis("veles.progress.interval_ms", 5000));
+        return new ProgressBars(
+                false, millis("veles.progress.delay_ms", 5000), millis("veles.progress.interval_ms", 5000));
     }
 
     @Override
@@ -114,7 +118,8 @@ public final class ProgressBars implements ProgressReporter {
 
         @Override
         public StringBuffer format(double number, StringBuffer result, java.text.FieldPosition position) {
-            return number > 0 && number < 0.095 ? small.format(number, result, position)
+            return number > 0 && number < 0.095
+                    ? small.format(number, result, position)
                     : super.format(number, result, position);
         }
     }
@@ -128,6 +133,7 @@ public final class ProgressBars implements ProgressReporter {
         private final long startNanos = System.nanoTime();
         /** Set by the working thread, read by the library's rendering thread. */
         volatile long bytesDone;
+
         private ProgressBarConsumer target;
         private String last;
 
@@ -142,7 +148,8 @@ public final class ProgressBars implements ProgressReporter {
                 if (bytesDone < MIN_BYTES || System.nanoTime() - startNanos < delay.toNanos()) {
                     return;
                 }
-                target = terminal ? new ConsoleProgressBarConsumer(System.err, columns())
+                target = terminal
+                        ? new ConsoleProgressBarConsumer(System.err, columns())
                         : new DelegatingProgressBarConsumer(LOG::info, LOG_LINE_LENGTH);
             }
             if (terminal || !rendered.equals(last)) {

@@ -16,12 +16,10 @@ public interface ProgressReporter {
     interface Task extends AutoCloseable {
         Task NONE = new Task() {
             @Override
-            public void advanceTo(long bytesDone) {
-            }
+            public void advanceTo(long bytesDone) {}
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
 
         /** {@code bytesDone} bytes of the work are done; called from one thread, often. */

@@ -18,6 +18,7 @@ import org.apache.commons.rng.simple.RandomSource;
 public final class Prng extends Pickleable {
     /** The seed a main workflow starts with unless the launcher sets another. */
     public static final long DEFAULT_SEED = 1234L;
+
     private static final RandomSource SOURCE = RandomSource.XO_SHI_RO_256_PP;
     private static final String GENERATOR_STATE = "generator";
 

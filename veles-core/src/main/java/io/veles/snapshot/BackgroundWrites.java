@@ -1,14 +1,17 @@
 package io.veles.snapshot;
 
 import io.veles.errors.SnapshotException;
+import io.veles.internal.util.ByteCounts;
 import io.veles.progress.Progress;
-import io.veles.snapshot.format.Manifest;
 import io.veles.snapshot.file.SnapshotWriter;
+import io.veles.snapshot.format.Manifest;
 import io.veles.snapshot.store.NewSnapshot;
 import io.veles.snapshot.store.SnapshotStore;
 import io.veles.snapshot.store.StoredSnapshot;
-import io.veles.internal.util.ByteCounts;
 import io.veles.workflow.Workflow;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.concurrent.ExecutionException;
@@ -16,8 +19,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.BiConsumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The background half of an asynchronous snapshot: copies the state into memory while the
@@ -41,13 +42,17 @@ final class BackgroundWrites {
      * @param onStored    run on the background thread once it is stored, with the manifest written
      *                    (record it, retention)
      */
-    record Write(SnapshotStore target, NewSnapshot entry, Manifest manifest, SnapshotWriter.Options options,
-                 String destination, int runsCovered, BiConsumer<StoredSnapshot, Manifest> onStored) {
-    }
+    record Write(
+            SnapshotStore target,
+            NewSnapshot entry,
+            Manifest manifest,
+            SnapshotWriter.Options options,
+            String destination,
+            int runsCovered,
+            BiConsumer<StoredSnapshot, Manifest> onStored) {}
 
     /** A background write that failed: why, and the runs it was to save. */
-    record Failure(SnapshotException error, int runsCovered) {
-    }
+    record Failure(SnapshotException error, int runsCovered) {}
 
     private ExecutorService executor;
     private Future<?> inFlight;
@@ -73,8 +78,11 @@ final class BackgroundWrites {
             long bytes = prepared.containerBytes(options);
             if (bytes > memoryLimit) {
                 copy = null; // the kept pieces are no use to a state this size
-                LOG.info("snapshot {} needs a {} copy, above snapshotter.async_memory_mb ({}): writing it synchronously",
-                        write.destination(), ByteCounts.format(bytes), ByteCounts.format(memoryLimit));
+                LOG.info(
+                        "snapshot {} needs a {} copy, above snapshotter.async_memory_mb ({}): writing it synchronously",
+                        write.destination(),
+                        ByteCounts.format(bytes),
+                        ByteCounts.format(memoryLimit));
                 return null;
             }
             manifest = prepared.manifest();
@@ -82,8 +90,8 @@ final class BackgroundWrites {
             state.trimTo(bytes);
             SnapshotWriter.writeContainer(main, prepared, options, state);
         } catch (IOException e) {
-            throw new SnapshotException("cannot copy the state for snapshot " + write.destination() + ": "
-                    + e.getMessage(), e);
+            throw new SnapshotException(
+                    "cannot copy the state for snapshot " + write.destination() + ": " + e.getMessage(), e);
         }
         if (executor == null) {
             executor = Executors.newSingleThreadExecutor(runnable -> {
@@ -106,16 +114,22 @@ final class BackgroundWrites {
         StoredSnapshot stored;
         try {
             stored = write.target().write(write.entry(), out -> {
-                try (OutputStream compressed = Progress.trackInBackground(options.codec().compress(out,
-                        options.level(), options.threads()), "writing " + manifest.name, state.size())) {
+                try (OutputStream compressed = Progress.trackInBackground(
+                        options.codec().compress(out, options.level(), options.threads()),
+                        "writing " + manifest.name,
+                        state.size())) {
                     state.writeTo(compressed);
                 }
             });
         } finally {
             writingTo = null;
         }
-        LOG.info("snapshot {}: {} of state, {} stored ({}, written in the background)", stored.location(),
-                ByteCounts.format(manifest.payloadBytes), ByteCounts.format(stored.bytes()), options.codec().argument());
+        LOG.info(
+                "snapshot {}: {} of state, {} stored ({}, written in the background)",
+                stored.location(),
+                ByteCounts.format(manifest.payloadBytes),
+                ByteCounts.format(stored.bytes()),
+                options.codec().argument());
         write.onStored().accept(stored, manifest);
     }
 
@@ -141,7 +155,8 @@ final class BackgroundWrites {
             Thread.currentThread().interrupt();
             throw new SnapshotException("interrupted while a snapshot was being written in the background", e);
         } catch (ExecutionException e) {
-            SnapshotException failure = e.getCause() instanceof SnapshotException ? (SnapshotException) e.getCause()
+            SnapshotException failure = e.getCause() instanceof SnapshotException
+                    ? (SnapshotException) e.getCause()
                     : new SnapshotException("snapshot failed in the background: " + e.getCause(), e.getCause());
             return new Failure(failure, inFlightRuns);
         }

@@ -5,6 +5,7 @@ import io.veles.snapshot.file.SnapshotReader;
 import io.veles.snapshot.store.NewSnapshot;
 import io.veles.snapshot.store.SnapshotStore;
 import io.veles.snapshot.store.StoredSnapshot;
+
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,19 +23,23 @@ import java.util.Optional;
  * not its business: {@code veles snapshot prune} is.
  */
 final class OwnRetention {
-    private OwnRetention() {
-    }
+    private OwnRetention() {}
 
     /** Deletes the own snapshots {@code retention} does not keep, once {@code written} is stored; returns them. */
     static List<StoredSnapshot> apply(Retention retention, SnapshotStore store, NewSnapshot written, OwnSnapshots own) {
         Optional<List<StoredSnapshot>> ofRun = store.snapshotsOfRun(written.runId(), written.logId());
-        return ofRun.isPresent() ? applyToRun(retention, store, written, ofRun.get(), own)
+        return ofRun.isPresent()
+                ? applyToRun(retention, store, written, ofRun.get(), own)
                 : applyToOwn(retention, store, own);
     }
 
     /** The run's snapshots of the prefix, as the store lists them, protected as prune protects them. */
-    private static List<StoredSnapshot> applyToRun(Retention retention, SnapshotStore store, NewSnapshot written,
-                                                   List<StoredSnapshot> ofRun, OwnSnapshots own) {
+    private static List<StoredSnapshot> applyToRun(
+            Retention retention,
+            SnapshotStore store,
+            NewSnapshot written,
+            List<StoredSnapshot> ofRun,
+            OwnSnapshots own) {
         Map<String, Double> recorded = new HashMap<>();
         for (OwnSnapshots.Written mine : own.list()) {
             recorded.put(mine.snapshot().key(), mine.metric());
@@ -46,9 +51,10 @@ final class OwnRetention {
             if (snapshot.name().startsWith(written.prefix() + "_")) {
                 weighed.add(snapshot);
                 Double metric = recorded.containsKey(snapshot.key()) || retention.keepBest() == 0
-                        ? recorded.get(snapshot.key()) : metricOf(store, snapshot);
-                candidates.add(new Retention.Candidate(snapshot.key(), snapshot.created(), metric,
-                        protection.get(snapshot.key())));
+                        ? recorded.get(snapshot.key())
+                        : metricOf(store, snapshot);
+                candidates.add(new Retention.Candidate(
+                        snapshot.key(), snapshot.created(), metric, protection.get(snapshot.key())));
             }
         }
         return deleteUnkept(store, weighed, retention.kept(candidates), own);
@@ -61,7 +67,8 @@ final class OwnRetention {
      */
     private static List<StoredSnapshot> applyToOwn(Retention retention, SnapshotStore store, OwnSnapshots own) {
         List<OwnSnapshots.Written> mine = own.list();
-        String current = mine.isEmpty() ? null : mine.get(mine.size() - 1).snapshot().key();
+        String current =
+                mine.isEmpty() ? null : mine.get(mine.size() - 1).snapshot().key();
         List<StoredSnapshot> weighed = new ArrayList<>();
         List<Retention.Candidate> candidates = new ArrayList<>();
         Instant previous = Instant.MIN;
@@ -71,7 +78,8 @@ final class OwnRetention {
             previous = created;
             StoredSnapshot snapshot = written.snapshot();
             weighed.add(snapshot);
-            String protection = store.isPinned(snapshot) ? SnapshotStore.PINNED
+            String protection = store.isPinned(snapshot)
+                    ? SnapshotStore.PINNED
                     : snapshot.key().equals(current) ? SnapshotStore.CURRENT : null;
             candidates.add(new Retention.Candidate(snapshot.key(), created, written.metric(), protection));
         }
@@ -82,8 +90,8 @@ final class OwnRetention {
      * Deletes the snapshots of {@code weighed} that {@code kept} does not name, asking again just
      * before each whether it is pinned (a pin made since the plan still counts) or current.
      */
-    private static List<StoredSnapshot> deleteUnkept(SnapshotStore store, List<StoredSnapshot> weighed,
-                                                     Map<String, String> kept, OwnSnapshots own) {
+    private static List<StoredSnapshot> deleteUnkept(
+            SnapshotStore store, List<StoredSnapshot> weighed, Map<String, String> kept, OwnSnapshots own) {
         List<StoredSnapshot> deleted = new ArrayList<>();
         try {
             for (StoredSnapshot snapshot : weighed) {
@@ -93,8 +101,10 @@ final class OwnRetention {
                 }
             }
         } finally {
-            own.removeAll(own.list().stream().filter(mine -> deleted.stream()
-                    .anyMatch(gone -> gone.key().equals(mine.snapshot().key()))).toList());
+            own.removeAll(own.list().stream()
+                    .filter(mine -> deleted.stream()
+                            .anyMatch(gone -> gone.key().equals(mine.snapshot().key())))
+                    .toList());
         }
         return deleted;
     }

@@ -1,6 +1,7 @@
 package io.veles.snapshot;
 
 import io.veles.snapshot.store.StoredSnapshot;
+
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -21,8 +22,7 @@ final class OwnSnapshots {
      * @param created  when it was taken
      * @param metric   the decision's metric it recorded, or null
      */
-    record Written(StoredSnapshot snapshot, Instant created, Double metric) {
-    }
+    record Written(StoredSnapshot snapshot, Instant created, Double metric) {}
 
     private final List<Written> written = new ArrayList<>();
 

@@ -21,7 +21,8 @@ import java.nio.file.attribute.PosixFilePermissions;
  * replace it and nothing is left behind even if the JVM dies. Its space is freed when it closes.
  */
 final class PrivateCopy implements Closeable {
-    private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+    private static final boolean POSIX =
+            FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
 
     private final FileChannel channel;
     private final Path directory;
@@ -35,16 +36,26 @@ final class PrivateCopy implements Closeable {
 
     static PrivateCopy create() throws IOException {
         Path directory = POSIX
-                ? Files.createTempDirectory("veles-restore", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")))
+                ? Files.createTempDirectory(
+                        "veles-restore",
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")))
                 : Files.createTempDirectory("veles-restore");
         Path file = directory.resolve("snapshot");
         FileAttribute<?>[] owner = POSIX
-                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
+                ? new FileAttribute<?>[] {
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))
+                }
                 : new FileAttribute<?>[0];
         FileChannel channel;
         try {
-            channel = FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE, StandardOpenOption.DELETE_ON_CLOSE), owner);
+            channel = FileChannel.open(
+                    file,
+                    java.util.Set.of(
+                            StandardOpenOption.CREATE_NEW,
+                            StandardOpenOption.READ,
+                            StandardOpenOption.WRITE,
+                            StandardOpenOption.DELETE_ON_CLOSE),
+                    owner);
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(directory);
             throw e;

@@ -1,6 +1,7 @@
 package io.veles.snapshot;
 
 import io.veles.errors.SnapshotException;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -36,8 +37,7 @@ public record Retention(int keepLast, Duration keepEvery, int keepBest) {
      * @param metric     the decision's metric, or null
      * @param protection why the snapshot must never be deleted ("pinned", "current"), or null
      */
-    public record Candidate(String source, java.time.Instant created, Double metric, String protection) {
-    }
+    public record Candidate(String source, java.time.Instant created, Double metric, String protection) {}
 
     /** Why each snapshot is kept, by source; a snapshot missing from the map may be deleted. */
     public Map<String, String> kept(List<Candidate> candidates) {
@@ -62,8 +62,10 @@ public record Retention(int keepLast, Duration keepEvery, int keepBest) {
             }
         }
         if (keepBest > 0) {
-            newestFirst.stream().filter(candidate -> candidate.metric() != null)
-                    .sorted(Comparator.comparing(Candidate::metric).thenComparing(Candidate::created, Comparator.reverseOrder()))
+            newestFirst.stream()
+                    .filter(candidate -> candidate.metric() != null)
+                    .sorted(Comparator.comparing(Candidate::metric)
+                            .thenComparing(Candidate::created, Comparator.reverseOrder()))
                     .limit(keepBest)
                     .forEach(candidate -> reasons.putIfAbsent(candidate.source(), "best " + keepBest));
         }

@@ -1,14 +1,15 @@
 package io.veles.snapshot;
 
 import io.veles.errors.SnapshotException;
+import io.veles.internal.store.AtomicFiles;
 import io.veles.snapshot.codec.Codec;
+import io.veles.snapshot.file.SnapshotReader;
 import io.veles.snapshot.format.Manifest;
 import io.veles.snapshot.format.SnapshotKey;
-import io.veles.snapshot.file.SnapshotReader;
-import io.veles.internal.store.AtomicFiles;
 import io.veles.snapshot.store.NewSnapshot;
 import io.veles.snapshot.store.SnapshotStore;
 import io.veles.snapshot.store.s3.S3Location;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,8 +21,7 @@ import java.time.Instant;
  * checksums are checked on the way, so a damaged source leaves nothing at the destination.
  */
 public final class SnapshotConversion {
-    private SnapshotConversion() {
-    }
+    private SnapshotConversion() {}
 
     /**
      * Converts {@code source} (anything {@link Snapshots#open} takes) into {@code destination}:
@@ -38,7 +38,8 @@ public final class SnapshotConversion {
                 NewSnapshot entry = entryOf(manifest, target);
                 refuseAnotherObjectName(destination, entry);
                 try (SnapshotStore store = SnapshotStores.open(destination)) {
-                    return store.write(entry, out -> reader.transcode(target, level, key, out)).location();
+                    return store.write(entry, out -> reader.transcode(target, level, key, out))
+                            .location();
                 }
             }
             Path file = Path.of(destination);
@@ -55,9 +56,10 @@ public final class SnapshotConversion {
                         + (target == Codec.NONE ? "uncompressed" : target.argument()) + " data");
             }
             if (named == Codec.NONE && target != Codec.NONE) {
-                throw new SnapshotException(file + " does not end in " + target.extension() + ", as a " + target.argument()
-                        + " snapshot must: name it " + file.getFileName() + target.extension()
-                        + ", or end the destination with / for a directory");
+                throw new SnapshotException(
+                        file + " does not end in " + target.extension() + ", as a " + target.argument()
+                                + " snapshot must: name it " + file.getFileName() + target.extension()
+                                + ", or end the destination with / for a directory");
             }
             Path destinationFile = file;
             if (Files.exists(destinationFile, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
@@ -65,19 +67,22 @@ public final class SnapshotConversion {
                         + " remove it first or name another destination");
             }
             // Published without replacing, even a file that appears while the copy is written.
-            AtomicFiles.writeNew(attempt -> {
-                if (attempt > 0) {
-                    throw new SnapshotException(destinationFile + " appeared while the copy was written; it stays,"
-                            + " and nothing was converted");
-                }
-                return destinationFile;
-            }, out -> reader.transcode(target, level, key, out));
+            AtomicFiles.writeNew(
+                    attempt -> {
+                        if (attempt > 0) {
+                            throw new SnapshotException(destinationFile
+                                    + " appeared while the copy was written; it stays," + " and nothing was converted");
+                        }
+                        return destinationFile;
+                    },
+                    out -> reader.transcode(target, level, key, out));
             return file.toString();
         } catch (IOException e) {
             String shown = SnapshotStores.redacted(source);
             // A file-system exception without a reason has only a path for a message: name its kind.
             String why = e instanceof java.nio.file.FileSystemException fs && fs.getReason() == null
-                    ? e.getClass().getSimpleName() + ": " + e.getMessage() : e.getMessage();
+                    ? e.getClass().getSimpleName() + ": " + e.getMessage()
+                    : e.getMessage();
             throw new SnapshotException("cannot convert " + shown + ": " + why, e);
         }
     }
@@ -93,8 +98,8 @@ public final class SnapshotConversion {
         S3Location named = S3Location.parse(destination);
         String object = entry.name() + entry.codec().extension();
         if (named.object() != null && !named.object().equals(object)) {
-            throw new SnapshotException(destination + ": a copy into a bucket is named after its snapshot ("
-                    + object + "); give the prefix " + named.prefixLocation());
+            throw new SnapshotException(destination + ": a copy into a bucket is named after its snapshot (" + object
+                    + "); give the prefix " + named.prefixLocation());
         }
     }
 
@@ -107,10 +112,17 @@ public final class SnapshotConversion {
         String prefix = SnapshotPruning.Filter.prefixOf(manifest);
         int split = prefix != null && name.startsWith(prefix + "_") ? prefix.length() : name.indexOf('_');
         if (split <= 0 || split == name.length() - 1) {
-            throw new SnapshotException("snapshot name '" + name + "' is not <prefix>_<suffix>, as a store names snapshots");
+            throw new SnapshotException(
+                    "snapshot name '" + name + "' is not <prefix>_<suffix>, as a store names snapshots");
         }
-        return new NewSnapshot(name.substring(0, split), name.substring(split + 1), created(manifest), manifest.id,
-                manifest.logId, manifest.workflowName, codec);
+        return new NewSnapshot(
+                name.substring(0, split),
+                name.substring(split + 1),
+                created(manifest),
+                manifest.id,
+                manifest.logId,
+                manifest.workflowName,
+                codec);
     }
 
     private static Instant created(Manifest manifest) {

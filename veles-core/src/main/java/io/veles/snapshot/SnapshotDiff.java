@@ -7,6 +7,7 @@ import io.veles.pickle.SavedGraph;
 import io.veles.pickle.SavedObject;
 import io.veles.snapshot.file.SnapshotReader;
 import io.veles.workflow.Workflow;
+
 import java.io.IOException;
 import java.lang.reflect.Array;
 import java.util.ArrayList;
@@ -25,16 +26,14 @@ public final class SnapshotDiff {
     /** How deep field paths go ({@code a.b.c.d}); deeper differences show as the whole value. */
     private static final int MAX_FIELD_DEPTH = 4;
 
-    private SnapshotDiff() {
-    }
+    private SnapshotDiff() {}
 
     /**
      * One difference. For numeric arrays of equal length the statistics are set; otherwise they
      * are NaN and {@code detail} says what differs.
      */
-    public record Difference(String unit, String field, String detail, double averageRelative, double average,
-                             double maximum) {
-    }
+    public record Difference(
+            String unit, String field, String detail, double averageRelative, double average, double maximum) {}
 
     /**
      * The differences between snapshots {@code a} and {@code b}; empty when equal. Snapshots of
@@ -110,16 +109,16 @@ public final class SnapshotDiff {
 
     private static void compareUnits(String name, SavedObject a, SavedObject b, List<Difference> out) {
         if (a.type() != b.type()) {
-            out.add(new Difference(name, "", "class " + a.className() + " vs " + b.className(),
-                    Double.NaN, Double.NaN, Double.NaN));
+            out.add(new Difference(
+                    name, "", "class " + a.className() + " vs " + b.className(), Double.NaN, Double.NaN, Double.NaN));
             return;
         }
         compareFields(name, "", a, b, out, 0);
     }
 
     /** Field by field; a field holding one of our objects is compared by its own fields, as {@code field.sub}. */
-    private static void compareFields(String unit, String prefix, SavedObject a, SavedObject b, List<Difference> out,
-                                      int depth) {
+    private static void compareFields(
+            String unit, String prefix, SavedObject a, SavedObject b, List<Difference> out, int depth) {
         Map<String, Object> right = b.fields();
         for (Map.Entry<String, Object> field : a.fields().entrySet()) {
             String path = prefix + field.getKey();
@@ -136,12 +135,14 @@ public final class SnapshotDiff {
                 if (d != null) {
                     out.add(d);
                 }
-            } else if (depth < MAX_FIELD_DEPTH && x instanceof SavedObject && y instanceof SavedObject
+            } else if (depth < MAX_FIELD_DEPTH
+                    && x instanceof SavedObject
+                    && y instanceof SavedObject
                     && ((SavedObject) x).type() == ((SavedObject) y).type()) {
                 compareFields(unit, path + ".", (SavedObject) x, (SavedObject) y, out, depth + 1);
             } else if (!same(x, y, 0)) {
-                out.add(new Difference(unit, path, describe(x) + " -> " + describe(y), Double.NaN, Double.NaN,
-                        Double.NaN));
+                out.add(new Difference(
+                        unit, path, describe(x) + " -> " + describe(y), Double.NaN, Double.NaN, Double.NaN));
             }
         }
     }
@@ -226,7 +227,8 @@ public final class SnapshotDiff {
             java.util.Iterator<? extends Map.Entry<?, ?>> other = b.entrySet().iterator();
             for (Map.Entry<?, ?> entry : a.entrySet()) {
                 Map.Entry<?, ?> next = other.next();
-                if (!same(entry.getKey(), next.getKey(), depth + 1) || !same(entry.getValue(), next.getValue(), depth + 1)) {
+                if (!same(entry.getKey(), next.getKey(), depth + 1)
+                        || !same(entry.getValue(), next.getValue(), depth + 1)) {
                     return false;
                 }
             }
@@ -249,7 +251,9 @@ public final class SnapshotDiff {
 
     /** True for a primitive array of numbers (booleans are not). */
     public static boolean isNumericArray(Object value) {
-        return value != null && value.getClass().isArray() && value.getClass().getComponentType().isPrimitive()
+        return value != null
+                && value.getClass().isArray()
+                && value.getClass().getComponentType().isPrimitive()
                 && value.getClass().getComponentType() != boolean.class;
     }
 
@@ -297,7 +301,8 @@ public final class SnapshotDiff {
         } else if (array instanceof char[] c) {
             return i -> c[i];
         }
-        throw new IllegalArgumentException("not a numeric array: " + array.getClass().getName());
+        throw new IllegalArgumentException(
+                "not a numeric array: " + array.getClass().getName());
     }
 
     private static String describe(Object value) {

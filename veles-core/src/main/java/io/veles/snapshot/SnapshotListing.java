@@ -1,10 +1,11 @@
 package io.veles.snapshot;
 
 import io.veles.errors.SnapshotException;
-import io.veles.snapshot.format.Manifest;
 import io.veles.snapshot.file.SnapshotReader;
+import io.veles.snapshot.format.Manifest;
 import io.veles.snapshot.store.SnapshotStore;
 import io.veles.snapshot.store.StoredSnapshot;
+
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,8 +19,7 @@ import java.util.List;
 public final class SnapshotListing {
     private static final String UNKNOWN = "?";
 
-    private SnapshotListing() {
-    }
+    private SnapshotListing() {}
 
     /**
      * One stored snapshot, with what its manifest says.
@@ -27,8 +27,14 @@ public final class SnapshotListing {
      * @param snapshot the store's handle: opens, deletes and pins it again
      * @param manifest its manifest, or null when it was not read, or could not be ({@code problem} says why)
      */
-    public record Entry(StoredSnapshot snapshot, String name, Instant created, String workflow, String codec,
-                        Manifest manifest, String problem) {
+    public record Entry(
+            StoredSnapshot snapshot,
+            String name,
+            Instant created,
+            String workflow,
+            String codec,
+            Manifest manifest,
+            String problem) {
         /** How to name it to restore, verify or inspect it (passwords hidden). */
         public String source() {
             return snapshot.location();
@@ -59,7 +65,10 @@ public final class SnapshotListing {
     public static List<Entry> list(SnapshotStore store, boolean manifests) {
         List<Entry> entries = new ArrayList<>();
         for (StoredSnapshot snapshot : store.list()) {
-            entries.add(manifests || snapshot.workflow() == null ? withManifest(store, snapshot) : fromStore(snapshot, null));
+            entries.add(
+                    manifests || snapshot.workflow() == null
+                            ? withManifest(store, snapshot)
+                            : fromStore(snapshot, null));
         }
         entries.sort(Comparator.comparing(Entry::created).thenComparing(Entry::name));
         return entries;
@@ -69,8 +78,14 @@ public final class SnapshotListing {
     private static Entry withManifest(SnapshotStore store, StoredSnapshot snapshot) {
         try (SnapshotReader reader = Snapshots.open(store, snapshot, snapshot.location(), null)) {
             Manifest manifest = reader.manifest();
-            return new Entry(snapshot, manifest.name, created(manifest, snapshot), manifest.workflowName,
-                    reader.codec().argument(), manifest, null);
+            return new Entry(
+                    snapshot,
+                    manifest.name,
+                    created(manifest, snapshot),
+                    manifest.workflowName,
+                    reader.codec().argument(),
+                    manifest,
+                    null);
         } catch (SnapshotException | IOException e) {
             return fromStore(snapshot, e.getMessage());
         }
@@ -78,9 +93,14 @@ public final class SnapshotListing {
 
     /** What the store records; what it does not is unknown. */
     private static Entry fromStore(StoredSnapshot snapshot, String problem) {
-        return new Entry(snapshot, snapshot.name(), snapshot.created(),
+        return new Entry(
+                snapshot,
+                snapshot.name(),
+                snapshot.created(),
                 snapshot.workflow() != null ? snapshot.workflow() : UNKNOWN,
-                snapshot.codec() != null ? snapshot.codec() : UNKNOWN, null, problem);
+                snapshot.codec() != null ? snapshot.codec() : UNKNOWN,
+                null,
+                problem);
     }
 
     /** When the manifest says the snapshot was taken; where it says nothing readable, the store's record. */

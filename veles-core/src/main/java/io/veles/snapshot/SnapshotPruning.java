@@ -5,6 +5,7 @@ import io.veles.snapshot.format.Manifest;
 import io.veles.snapshot.store.SnapshotSource;
 import io.veles.snapshot.store.SnapshotStore;
 import io.veles.snapshot.store.StoredSnapshot;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +22,7 @@ public final class SnapshotPruning {
     /** The metric the decision records; lower is better. */
     public static final String METRIC = "validation_error";
 
-    private SnapshotPruning() {
-    }
+    private SnapshotPruning() {}
 
     /** One snapshot's fate: kept (with the reason) or deleted ({@code reason} null). */
     public record Decision(SnapshotListing.Entry entry, String reason) {
@@ -69,7 +69,9 @@ public final class SnapshotPruning {
                 return false;
             }
             return (prefix == null || prefix.equals(prefixOf(manifest)))
-                    && (workflow == null || workflow.equals(manifest.workflowName) || workflow.equals(manifest.workflowClass));
+                    && (workflow == null
+                            || workflow.equals(manifest.workflowName)
+                            || workflow.equals(manifest.workflowClass));
         }
 
         /**
@@ -95,12 +97,13 @@ public final class SnapshotPruning {
      * out of the plan, and so never deleted. Manifests of table rows are read only when the policy
      * needs their metric.
      */
-    public static List<Decision> plan(SnapshotStore store, Retention retention, Predicate<SnapshotListing.Entry> scope) {
+    public static List<Decision> plan(
+            SnapshotStore store, Retention retention, Predicate<SnapshotListing.Entry> scope) {
         return plan(store, retention, scope, false);
     }
 
-    private static List<Decision> plan(SnapshotStore store, Retention retention,
-                                       Predicate<SnapshotListing.Entry> scope, boolean manifests) {
+    private static List<Decision> plan(
+            SnapshotStore store, Retention retention, Predicate<SnapshotListing.Entry> scope, boolean manifests) {
         List<SnapshotListing.Entry> entries = new ArrayList<>();
         for (SnapshotListing.Entry entry : SnapshotListing.list(store, manifests || retention.keepBest() > 0)) {
             if (scope.test(entry)) {
@@ -111,7 +114,8 @@ public final class SnapshotPruning {
         List<Retention.Candidate> candidates = new ArrayList<>();
         for (SnapshotListing.Entry entry : entries) {
             String key = entry.snapshot().key();
-            candidates.add(new Retention.Candidate(key, entry.created(), metricOf(entry.manifest()), protection.get(key)));
+            candidates.add(
+                    new Retention.Candidate(key, entry.created(), metricOf(entry.manifest()), protection.get(key)));
         }
         Map<String, String> kept = retention.kept(candidates);
         List<Decision> decisions = new ArrayList<>();

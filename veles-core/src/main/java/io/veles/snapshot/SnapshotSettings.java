@@ -2,10 +2,11 @@ package io.veles.snapshot;
 
 import io.veles.config.Config;
 import io.veles.config.ConfigException;
-import io.veles.snapshot.codec.Codec;
 import io.veles.internal.db.DatabaseTarget;
 import io.veles.internal.db.OdbcSource;
+import io.veles.snapshot.codec.Codec;
 import io.veles.snapshot.store.s3.S3Location;
+
 import java.time.Duration;
 
 /**
@@ -32,11 +33,23 @@ import java.time.Duration;
  * @param keepBest         ... and the K best by the decision's metric ({@code keep_best}); with none
  *                         of the three set, nothing is ever deleted
  */
-public record SnapshotSettings(String prefix, String directory, Codec compression, int compressionLevel,
-                               int interval, double timeInterval, String odbc, String table,
-                               long sizeWarningBytes, boolean codeBackup, FailurePolicy onFailure,
-                               boolean async, long asyncMemoryBytes, int keepLast, double keepEveryHours,
-                               int keepBest) {
+public record SnapshotSettings(
+        String prefix,
+        String directory,
+        Codec compression,
+        int compressionLevel,
+        int interval,
+        double timeInterval,
+        String odbc,
+        String table,
+        long sizeWarningBytes,
+        boolean codeBackup,
+        FailurePolicy onFailure,
+        boolean async,
+        long asyncMemoryBytes,
+        int keepLast,
+        double keepEveryHours,
+        int keepBest) {
 
     /** What a snapshot that cannot be written does to the run. */
     public enum FailurePolicy {
@@ -47,9 +60,12 @@ public record SnapshotSettings(String prefix, String directory, Codec compressio
 
         static FailurePolicy parse(String value) {
             switch (value.toLowerCase(java.util.Locale.ROOT)) {
-                case "fail": return FAIL;
-                case "warn": return WARN;
-                default: throw new ConfigException("snapshotter.on_failure: expected fail or warn, got '" + value + "'");
+                case "fail":
+                    return FAIL;
+                case "warn":
+                    return WARN;
+                default:
+                    throw new ConfigException("snapshotter.on_failure: expected fail or warn, got '" + value + "'");
             }
         }
     }
@@ -73,7 +89,8 @@ public record SnapshotSettings(String prefix, String directory, Codec compressio
             onFailure = FailurePolicy.FAIL;
         }
         if (asyncMemoryBytes < 0) {
-            throw new ConfigException("snapshotter.async_memory_mb: must be 0 or more, got " + (asyncMemoryBytes >> 20));
+            throw new ConfigException(
+                    "snapshotter.async_memory_mb: must be 0 or more, got " + (asyncMemoryBytes >> 20));
         }
         if (keepLast < 0 || keepBest < 0 || keepEveryHours < 0 || Double.isNaN(keepEveryHours)) {
             throw new ConfigException("snapshotter.keep_last, keep_every_hours, keep_best: must be 0 or more");
@@ -89,8 +106,8 @@ public record SnapshotSettings(String prefix, String directory, Codec compressio
         if (keepLast == 0 && keepEveryHours == 0 && keepBest == 0) {
             return null;
         }
-        return new Retention(keepLast, keepEveryHours == 0 ? null : Duration.ofSeconds(Math.round(keepEveryHours * 3600)),
-                keepBest);
+        return new Retention(
+                keepLast, keepEveryHours == 0 ? null : Duration.ofSeconds(Math.round(keepEveryHours * 3600)), keepBest);
     }
 
     /** The default bound of an asynchronous snapshot's copy: a quarter of the heap. */
@@ -120,7 +137,11 @@ public record SnapshotSettings(String prefix, String directory, Codec compressio
 
     /** These settings with a retention policy applied after each snapshot (all zero: none). */
     public SnapshotSettings withRetention(int last, double everyHours, int best) {
-        return toBuilder().keepLast(last).keepEveryHours(everyHours).keepBest(best).build();
+        return toBuilder()
+                .keepLast(last)
+                .keepEveryHours(everyHours)
+                .keepBest(best)
+                .build();
     }
 
     /** These settings with the connection string's password removed, as snapshots record them. */
@@ -133,9 +154,16 @@ public record SnapshotSettings(String prefix, String directory, Codec compressio
      * directory, odbc, table, code backup and retention. The codec and cadence stay.
      */
     public SnapshotSettings withLocationOf(SnapshotSettings other) {
-        return toBuilder().prefix(other.prefix).directory(other.directory).odbc(other.odbc).table(other.table)
-                .codeBackup(other.codeBackup).keepLast(other.keepLast).keepEveryHours(other.keepEveryHours)
-                .keepBest(other.keepBest).build();
+        return toBuilder()
+                .prefix(other.prefix)
+                .directory(other.directory)
+                .odbc(other.odbc)
+                .table(other.table)
+                .codeBackup(other.codeBackup)
+                .keepLast(other.keepLast)
+                .keepEveryHours(other.keepEveryHours)
+                .keepBest(other.keepBest)
+                .build();
     }
 
     /**
@@ -143,13 +171,19 @@ public record SnapshotSettings(String prefix, String directory, Codec compressio
      * prefix wine" (or "bucket s3://training/wine, prefix wine").
      */
     public String location() {
-        StringBuilder text = new StringBuilder(odbc != null
-                ? "odbc " + DatabaseTarget.redacted(odbc) + ", table " + (table != null ? table : OdbcSource.DEFAULT_TABLE)
-                : (S3Location.isS3(directory) ? "bucket " : "directory ") + directory);
+        StringBuilder text = new StringBuilder(
+                odbc != null
+                        ? "odbc " + DatabaseTarget.redacted(odbc) + ", table "
+                                + (table != null ? table : OdbcSource.DEFAULT_TABLE)
+                        : (S3Location.isS3(directory) ? "bucket " : "directory ") + directory);
         text.append(", prefix ").append(prefix);
         if (retention() != null) {
-            text.append(", keep_last ").append(keepLast).append(", keep_every_hours ").append(keepEveryHours)
-                    .append(", keep_best ").append(keepBest);
+            text.append(", keep_last ")
+                    .append(keepLast)
+                    .append(", keep_every_hours ")
+                    .append(keepEveryHours)
+                    .append(", keep_best ")
+                    .append(keepBest);
         }
         if (codeBackup) {
             text.append(", code_backup");
@@ -165,9 +199,11 @@ public record SnapshotSettings(String prefix, String directory, Codec compressio
     /** Settings from a {@code snapshotter} config section; missing keys take {@code base}'s values. */
     public static SnapshotSettings from(Config section, SnapshotSettings base) {
         Codec codec = section.has("compression")
-                ? Codec.fromArgument(section.getString("compression", null)) : base.compression();
+                ? Codec.fromArgument(section.getString("compression", null))
+                : base.compression();
         int level = section.has("compression_level") || codec != base.compression()
-                ? section.getInt("compression_level", -1) : base.compressionLevel();
+                ? section.getInt("compression_level", -1)
+                : base.compressionLevel();
         return base.toBuilder()
                 .prefix(section.getString("prefix", base.prefix()))
                 .directory(section.getString("directory", base.directory()))
@@ -179,11 +215,15 @@ public record SnapshotSettings(String prefix, String directory, Codec compressio
                 .table(section.getString("table", base.table()))
                 .sizeWarningBytes(section.getLong("size_warning_mb", base.sizeWarningBytes() >> 20) << 20)
                 .codeBackup(section.getBoolean("code_backup", base.codeBackup()))
-                .onFailure(section.has("on_failure") ? FailurePolicy.parse(section.getString("on_failure", "fail"))
-                        : base.onFailure())
+                .onFailure(
+                        section.has("on_failure")
+                                ? FailurePolicy.parse(section.getString("on_failure", "fail"))
+                                : base.onFailure())
                 .async(section.getBoolean("async", base.async()))
-                .asyncMemoryBytes(section.has("async_memory_mb") ? section.getLong("async_memory_mb", 0) << 20
-                        : base.asyncMemoryBytes())
+                .asyncMemoryBytes(
+                        section.has("async_memory_mb")
+                                ? section.getLong("async_memory_mb", 0) << 20
+                                : base.asyncMemoryBytes())
                 .keepLast(section.getInt("keep_last", base.keepLast()))
                 .keepEveryHours(section.getDouble("keep_every_hours", base.keepEveryHours()))
                 .keepBest(section.getInt("keep_best", base.keepBest()))
@@ -216,8 +256,7 @@ public record SnapshotSettings(String prefix, String directory, Codec compressio
         private double keepEveryHours;
         private int keepBest;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         private Builder(SnapshotSettings s) {
             prefix = s.prefix;
@@ -320,8 +359,22 @@ public record SnapshotSettings(String prefix, String directory, Codec compressio
         }
 
         public SnapshotSettings build() {
-            return new SnapshotSettings(prefix, directory, compression, compressionLevel, interval, timeInterval, odbc,
-                    table, sizeWarningBytes, codeBackup, onFailure, async, asyncMemoryBytes, keepLast, keepEveryHours,
+            return new SnapshotSettings(
+                    prefix,
+                    directory,
+                    compression,
+                    compressionLevel,
+                    interval,
+                    timeInterval,
+                    odbc,
+                    table,
+                    sizeWarningBytes,
+                    codeBackup,
+                    onFailure,
+                    async,
+                    asyncMemoryBytes,
+                    keepLast,
+                    keepEveryHours,
                     keepBest);
         }
     }

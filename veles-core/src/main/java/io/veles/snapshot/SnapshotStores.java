@@ -1,17 +1,18 @@
 package io.veles.snapshot;
 
+import io.veles.errors.SnapshotException;
+import io.veles.internal.db.OdbcSource;
 import io.veles.internal.store.SnapshotDirectory;
 import io.veles.snapshot.store.DirectoryStore;
 import io.veles.snapshot.store.SnapshotSource;
 import io.veles.snapshot.store.SnapshotStore;
 import io.veles.snapshot.store.StoredSnapshot;
 import io.veles.snapshot.store.TableStore;
-import io.veles.errors.SnapshotException;
-import io.veles.internal.db.OdbcSource;
 import io.veles.snapshot.store.s3.ObjectStore;
-import io.veles.snapshot.store.s3.S3Sdk;
 import io.veles.snapshot.store.s3.S3Location;
 import io.veles.snapshot.store.s3.S3Options;
+import io.veles.snapshot.store.s3.S3Sdk;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,8 +26,7 @@ import java.util.List;
  * and what it selects. Web addresses are no store: {@code Snapshots} downloads them first.
  */
 public final class SnapshotStores {
-    private SnapshotStores() {
-    }
+    private SnapshotStores() {}
 
     /**
      * The store {@code location} names: {@code odbc://<odbc string>[&<table>[&<id>[&<log_id>[&<name>]]]]}
@@ -34,7 +34,8 @@ public final class SnapshotStores {
      */
     public static SnapshotStore open(String location) {
         if (location == null || location.isBlank()) {
-            throw new SnapshotException("no snapshot store named: give a directory, an odbc:// source or an s3:// location");
+            throw new SnapshotException(
+                    "no snapshot store named: give a directory, an odbc:// source or an s3:// location");
         }
         if (OdbcSource.matches(location)) {
             return TableStore.open(location);
@@ -60,7 +61,8 @@ public final class SnapshotStores {
     public static SnapshotStore forSettings(SnapshotSettings settings) {
         if (settings.odbc() != null) {
             String table = settings.table() == null || settings.table().isEmpty()
-                    ? OdbcSource.DEFAULT_TABLE : settings.table();
+                    ? OdbcSource.DEFAULT_TABLE
+                    : settings.table();
             return TableStore.open(settings.odbc(), table);
         }
         if (S3Location.isS3(settings.directory())) {
@@ -78,7 +80,8 @@ public final class SnapshotStores {
      */
     public static SnapshotSource source(String source) {
         if (source == null || source.isBlank()) {
-            throw new SnapshotException("no snapshot named: give a file, a directory, an odbc:// source or an s3:// location");
+            throw new SnapshotException(
+                    "no snapshot named: give a file, a directory, an odbc:// source or an s3:// location");
         }
         if (S3Location.isS3(source)) {
             S3Sdk.require();
@@ -91,14 +94,16 @@ public final class SnapshotStores {
         }
         if (OdbcSource.matches(source)) {
             TableStore table = TableStore.open(source);
-            StoredSnapshot row = table.newest().orElseThrow(() -> new SnapshotException("no snapshot matches "
-                    + table.describe() + " in " + table.describeTable()));
+            StoredSnapshot row = table.newest()
+                    .orElseThrow(() -> new SnapshotException(
+                            "no snapshot matches " + table.describe() + " in " + table.describeTable()));
             return SnapshotSource.of(table, row, null);
         }
         Path path = Path.of(source);
         if (Files.isDirectory(path)) {
             DirectoryStore directory = new DirectoryStore(path);
-            return SnapshotSource.ofStore(directory,
+            return SnapshotSource.ofStore(
+                    directory,
                     () -> directory.handleOf(SnapshotDirectory.resolveSource(path)),
                     () -> currentsOf(directory));
         }
@@ -112,11 +117,13 @@ public final class SnapshotStores {
     private static SnapshotSource.Candidates currentsOf(DirectoryStore directory) {
         List<SnapshotSource.Candidate> candidates = new ArrayList<>();
         for (SnapshotDirectory.Current current : SnapshotDirectory.currents(directory.directory())) {
-            candidates.add(current.target() == null
-                    ? new SnapshotSource.Candidate(null, current.link().getFileName() + " (points at a missing file)")
-                    : new SnapshotSource.Candidate(directory.handleOf(current.target()), null));
+            candidates.add(
+                    current.target() == null
+                            ? new SnapshotSource.Candidate(
+                                    null, current.link().getFileName() + " (points at a missing file)")
+                            : new SnapshotSource.Candidate(directory.handleOf(current.target()), null));
         }
-        return new SnapshotSource.Candidates(candidates,
-                directory.describe() + " is a directory with no snapshot (no *_current link)");
+        return new SnapshotSource.Candidates(
+                candidates, directory.describe() + " is a directory with no snapshot (no *_current link)");
     }
 }

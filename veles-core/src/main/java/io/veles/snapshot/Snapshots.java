@@ -2,24 +2,26 @@ package io.veles.snapshot;
 
 import io.veles.errors.SnapshotException;
 import io.veles.errors.SnapshotStoreException;
-import io.veles.internal.pickle.GraphReader;
-import io.veles.pickle.RestoreRules;
-import io.veles.progress.Progress;
-import io.veles.snapshot.codec.Codec;
-import io.veles.snapshot.format.CodeFingerprint;
-import io.veles.snapshot.format.Manifest;
-import io.veles.snapshot.format.SnapshotKey;
-import io.veles.snapshot.file.SnapshotReader;
-import io.veles.snapshot.store.DirectoryStore;
 import io.veles.internal.store.DownloadedSnapshots;
 import io.veles.internal.store.HttpDownload;
 import io.veles.internal.store.HttpLimits;
+import io.veles.internal.util.Closeables;
+import io.veles.internal.util.Printable;
+import io.veles.pickle.RestoreRules;
+import io.veles.progress.Progress;
+import io.veles.snapshot.codec.Codec;
+import io.veles.snapshot.file.SnapshotReader;
+import io.veles.snapshot.format.CodeFingerprint;
+import io.veles.snapshot.format.Manifest;
+import io.veles.snapshot.format.SnapshotKey;
+import io.veles.snapshot.store.DirectoryStore;
 import io.veles.snapshot.store.SnapshotSource;
 import io.veles.snapshot.store.SnapshotStore;
 import io.veles.snapshot.store.StoredSnapshot;
-import io.veles.internal.util.Closeables;
-import io.veles.internal.util.Printable;
 import io.veles.workflow.Workflow;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -29,8 +31,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Opening and restoring snapshots from what a user names: a snapshot file, a directory (its
@@ -39,8 +39,7 @@ import org.slf4j.LoggerFactory;
 public final class Snapshots {
     private static final Logger LOG = LoggerFactory.getLogger(Snapshots.class);
 
-    private Snapshots() {
-    }
+    private Snapshots() {}
 
     /** Opens the snapshot that {@code source} names and reads its manifest. */
     public static SnapshotReader open(String source) {
@@ -72,8 +71,8 @@ public final class Snapshots {
     }
 
     /** As {@link #open(SnapshotStore, StoredSnapshot, String, SnapshotKey)}; with {@code ownsStore}, closing the reader closes the store. */
-    private static SnapshotReader open(SnapshotStore store, StoredSnapshot snapshot, String name, SnapshotKey key,
-                                       boolean ownsStore) {
+    private static SnapshotReader open(
+            SnapshotStore store, StoredSnapshot snapshot, String name, SnapshotKey key, boolean ownsStore) {
         InputStream in = store.open(snapshot);
         if (ownsStore) {
             in = new java.io.FilterInputStream(in) {
@@ -98,8 +97,7 @@ public final class Snapshots {
     }
 
     /** The bytes of a snapshot, as a stream that reports its progress, named for messages. */
-    private record Bytes(InputStream in, String name, long size) {
-    }
+    private record Bytes(InputStream in, String name, long size) {}
 
     /** {@code in}, reporting its progress as "reading" the file's name, or the snapshot's elsewhere. */
     private static InputStream tracked(InputStream in, StoredSnapshot snapshot, String name) {
@@ -143,12 +141,12 @@ public final class Snapshots {
      * then kept in the default snapshot directory under a name that replaces nothing (see
      * {@link DownloadedSnapshots}), and restored from the private copy.
      */
-    private static <W extends Workflow> Restored<W> restoreDownload(String address, Class<W> workflowClass,
-                                                                    RestoreRules rules, SnapshotKey key) {
+    private static <W extends Workflow> Restored<W> restoreDownload(
+            String address, Class<W> workflowClass, RestoreRules rules, SnapshotKey key) {
         Path temporary = downloadVerified(address, key);
         try {
-            Path kept = DownloadedSnapshots.keep(temporary, HttpDownload.fileName(address),
-                    Path.of(SnapshotSettings.DEFAULT_DIRECTORY));
+            Path kept = DownloadedSnapshots.keep(
+                    temporary, HttpDownload.fileName(address), Path.of(SnapshotSettings.DEFAULT_DIRECTORY));
             LOG.info("downloaded {} to {}", address, kept);
             try (SnapshotReader reader = SnapshotReader.open(readingWithProgress(temporary, address), address, key)) {
                 W workflow = restore(reader, workflowClass, rules);
@@ -163,8 +161,8 @@ public final class Snapshots {
 
     /** The downloaded temporary, read with progress under the address's own file name. */
     private static InputStream readingWithProgress(Path temporary, String address) throws IOException {
-        return Progress.track(Files.newInputStream(temporary), "reading " + HttpDownload.fileName(address),
-                Files.size(temporary));
+        return Progress.track(
+                Files.newInputStream(temporary), "reading " + HttpDownload.fileName(address), Files.size(temporary));
     }
 
     private static void deleteQuietly(Path file) {
@@ -195,7 +193,9 @@ public final class Snapshots {
         Codec named = Codec.fromFileName(name);
         if (named != Codec.NONE && named != reader.codec()) {
             throw new SnapshotException(name + " is named as " + named.argument() + " but holds "
-                    + (reader.codec() == Codec.NONE ? "uncompressed" : reader.codec().argument()) + " data");
+                    + (reader.codec() == Codec.NONE
+                            ? "uncompressed"
+                            : reader.codec().argument()) + " data");
         }
     }
 
@@ -204,52 +204,62 @@ public final class Snapshots {
      * snapshot; classes outside the JDK's value types, the engine, {@code workflowClass}'s package
      * and {@code extraPackages} are refused. Code changes since the snapshot are logged by name.
      */
-    public static <W extends Workflow> W restore(SnapshotReader reader, Class<W> workflowClass,
-                                                 Collection<String> extraPackages) {
-        return restore(reader, workflowClass, RestoreRules.forWorkflow(workflowClass).allowPackages(extraPackages));
+    public static <W extends Workflow> W restore(
+            SnapshotReader reader, Class<W> workflowClass, Collection<String> extraPackages) {
+        return restore(
+                reader, workflowClass, RestoreRules.forWorkflow(workflowClass).allowPackages(extraPackages));
     }
 
     /** As {@link #restore(SnapshotReader, Class, Collection)}, with renames and conversions. */
     public static <W extends Workflow> W restore(SnapshotReader reader, Class<W> workflowClass, RestoreRules rules) {
         String recorded = reader.manifest().workflowClass;
         if (!workflowClass.getName().equals(rules.currentName(recorded))) {
-            throw new SnapshotException(reader.source() + " is a snapshot of workflow " + recorded
-                    + ", not of " + workflowClass.getName());
+            throw new SnapshotException(
+                    reader.source() + " is a snapshot of workflow " + recorded + ", not of " + workflowClass.getName());
         }
         String fingerprint = CodeFingerprint.of(reader.manifest().classes, workflowClass.getClassLoader());
         if (!fingerprint.equals(reader.manifest().codeFingerprint)) {
-            LOG.warn("the workflow's code changed since snapshot {} was taken; restoring what still fits", Printable.escape(reader.source()));
+            LOG.warn(
+                    "the workflow's code changed since snapshot {} was taken; restoring what still fits",
+                    Printable.escape(reader.source()));
         }
         SnapshotReader.Restored restored = reader.restore(rules);
         // names from the manifest, escaped so that they cannot forge log lines
-        restored.report().renamedClasses().forEach(rename -> LOG.warn("class renamed since the snapshot: {}", Printable.escape(rename)));
-        restored.report().changes().forEach(change -> LOG.warn("code changed since the snapshot: {}", Printable.escape(change.describe())));
-        restored.report().removedUnits().forEach(unit -> LOG.warn("code changed since the snapshot: {}", Printable.escape(unit)));
+        restored.report()
+                .renamedClasses()
+                .forEach(rename -> LOG.warn("class renamed since the snapshot: {}", Printable.escape(rename)));
+        restored.report()
+                .changes()
+                .forEach(
+                        change -> LOG.warn("code changed since the snapshot: {}", Printable.escape(change.describe())));
+        restored.report()
+                .removedUnits()
+                .forEach(unit -> LOG.warn("code changed since the snapshot: {}", Printable.escape(unit)));
         W workflow = workflowClass.cast(restored.workflow());
         workflow.useRestoreRules(rules); // its next snapshots are checked against the rules that restored it
         return workflow;
     }
 
     /** A restored workflow with the manifest and source it came from. */
-    public record Restored<W extends Workflow>(W workflow, Manifest manifest, String source) {
-    }
+    public record Restored<W extends Workflow>(W workflow, Manifest manifest, String source) {}
 
     /**
      * Restores {@code source} into a {@code workflowClass} workflow. With a key, the source is read
      * once (see {@link #openChecked}): what is deserialized are the very bytes whose signature was
      * checked, so that a file or row swapped while it is read cannot slip in.
      */
-    public static <W extends Workflow> Restored<W> restore(String source, Class<W> workflowClass,
-                                                           RestoreRules rules, SnapshotKey key) {
+    public static <W extends Workflow> Restored<W> restore(
+            String source, Class<W> workflowClass, RestoreRules rules, SnapshotKey key) {
         if (HttpDownload.matches(source)) {
             return restoreDownload(source, workflowClass, rules, key);
         }
         try (SnapshotSource resolved = SnapshotStores.source(source)) {
-            StoredSnapshot snapshot = resolved.namesOne() ? resolved.snapshot()
-                    : newestOf(resolved, workflowClass, rules);
+            StoredSnapshot snapshot =
+                    resolved.namesOne() ? resolved.snapshot() : newestOf(resolved, workflowClass, rules);
             String name = resolved.nameOf(snapshot);
             // With a key, one read: the bytes checked are the bytes restored (see openChecked).
-            try (SnapshotReader reader = key == null ? open(resolved.store(), snapshot, name, null)
+            try (SnapshotReader reader = key == null
+                    ? open(resolved.store(), snapshot, name, null)
                     : openChecked(resolved.store(), snapshot, name, key)) {
                 W workflow = restore(reader, workflowClass, rules);
                 return new Restored<>(workflow, reader.manifest(), reader.source());
@@ -264,8 +274,8 @@ public final class Snapshots {
      * (a directory's {@code _current} links): a store shared by several workflows resumes the one
      * being run, never the newest of any. Only manifests are read, newest first, until one matches.
      */
-    private static StoredSnapshot newestOf(SnapshotSource source, Class<? extends Workflow> workflowClass,
-                                           RestoreRules rules) {
+    private static StoredSnapshot newestOf(
+            SnapshotSource source, Class<? extends Workflow> workflowClass, RestoreRules rules) {
         SnapshotSource.Candidates candidates = source.candidates();
         String store = source.store().describe();
         if (candidates.list().isEmpty()) {
@@ -288,7 +298,10 @@ public final class Snapshots {
             }
             if (workflowClass.getName().equals(rules.currentName(recorded))) {
                 if (!unreadable.isEmpty()) {
-                    LOG.warn("skipped newer snapshots in {} that cannot be read: {}", store, String.join("; ", unreadable));
+                    LOG.warn(
+                            "skipped newer snapshots in {} that cannot be read: {}",
+                            store,
+                            String.join("; ", unreadable));
                 }
                 return snapshot;
             }
@@ -320,8 +333,8 @@ public final class Snapshots {
     }
 
     /** As {@link #openChecked(String, SnapshotKey)}, for {@code snapshot} of {@code store}. */
-    public static SnapshotReader openChecked(SnapshotStore store, StoredSnapshot snapshot, String name,
-                                             SnapshotKey key) {
+    public static SnapshotReader openChecked(
+            SnapshotStore store, StoredSnapshot snapshot, String name, SnapshotKey key) {
         java.util.Objects.requireNonNull(key, "key");
         return readIntoCopy(new Bytes(tracked(store.open(snapshot), snapshot, name), name, snapshot.bytes()), key);
     }
@@ -338,8 +351,10 @@ public final class Snapshots {
             copy = PrivateCopy.create();
         } catch (IOException e) {
             Closeables.closeQuietly(in);
-            throw new SnapshotException("cannot make a private copy of " + name + " under "
-                    + System.getProperty("java.io.tmpdir") + ": " + e.getMessage(), e);
+            throw new SnapshotException(
+                    "cannot make a private copy of " + name + " under " + System.getProperty("java.io.tmpdir") + ": "
+                            + e.getMessage(),
+                    e);
         }
         try {
             try (SnapshotReader check = SnapshotReader.open(copy.copying(in), name, key)) {
@@ -349,8 +364,10 @@ public final class Snapshots {
             return SnapshotReader.open(Progress.track(copy.input(), "restoring " + name, source.size()), name, key);
         } catch (IOException e) {
             Closeables.closeQuietly(copy);
-            throw new SnapshotStoreException("cannot copy " + name + " into a private file under "
-                    + System.getProperty("java.io.tmpdir") + ": " + e.getMessage(), e);
+            throw new SnapshotStoreException(
+                    "cannot copy " + name + " into a private file under " + System.getProperty("java.io.tmpdir") + ": "
+                            + e.getMessage(),
+                    e);
         } catch (RuntimeException | Error e) {
             Closeables.closeQuietly(copy);
             throw e;

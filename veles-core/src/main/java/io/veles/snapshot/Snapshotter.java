@@ -1,27 +1,27 @@
 package io.veles.snapshot;
 
 import io.veles.errors.SnapshotException;
-import io.veles.progress.Progress;
+import io.veles.errors.SnapshotLockedException;
+import io.veles.internal.util.ByteCounts;
+import io.veles.snapshot.file.SnapshotWriter;
 import io.veles.snapshot.format.CodeBackup;
 import io.veles.snapshot.format.Manifest;
 import io.veles.snapshot.format.SnapshotKey;
-import io.veles.snapshot.file.SnapshotWriter;
 import io.veles.snapshot.store.NewSnapshot;
-import io.veles.errors.SnapshotLockedException;
 import io.veles.snapshot.store.SnapshotStore;
 import io.veles.snapshot.store.StoredSnapshot;
-import io.veles.internal.util.ByteCounts;
 import io.veles.workflow.Bool;
 import io.veles.workflow.RunContext;
 import io.veles.workflow.Unit;
 import io.veles.workflow.Workflow;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A unit that writes snapshots of the main workflow as it runs, as VELES's snapshotter: link it
@@ -77,7 +77,9 @@ public abstract class Snapshotter extends Unit {
 
     /** A snapshotter for {@code settings}: into a database if {@code odbc} is set, else into files. */
     public static Snapshotter create(Workflow workflow, SnapshotSettings settings) {
-        return settings.odbc() != null ? new SnapshotterToDB(workflow, settings) : new SnapshotterToFile(workflow, settings);
+        return settings.odbc() != null
+                ? new SnapshotterToDB(workflow, settings)
+                : new SnapshotterToFile(workflow, settings);
     }
 
     /**
@@ -87,7 +89,8 @@ public abstract class Snapshotter extends Unit {
      */
     public SnapshotSettings settings() {
         if (settings_ == null) {
-            settings_ = recorded.withLocationOf(SnapshotSettings.defaults(mainWorkflow().name()));
+            settings_ = recorded.withLocationOf(
+                    SnapshotSettings.defaults(mainWorkflow().name()));
         }
         return settings_;
     }
@@ -160,7 +163,9 @@ public abstract class Snapshotter extends Unit {
                 throw e; // a prefix another live run writes is never shared, whatever the policy
             }
             releaseStore();
-            LOG.error("snapshots cannot be stored yet, the run goes on (snapshotter.on_failure=warn): {}", e.getMessage());
+            LOG.error(
+                    "snapshots cannot be stored yet, the run goes on (snapshotter.on_failure=warn): {}",
+                    e.getMessage());
         }
     }
 
@@ -226,8 +231,8 @@ public abstract class Snapshotter extends Unit {
      * @param resumeAfter the unit a resume continues after, or null when the run is not interrupted
      * @param info        the facts recorded with it (a decision's epoch and metric)
      */
-    public record FinalSnapshot(Outcome outcome, String snapshot, long unitsRun, String resumeAfter,
-                                Map<String, Object> info) {
+    public record FinalSnapshot(
+            Outcome outcome, String snapshot, long unitsRun, String resumeAfter, Map<String, Object> info) {
         /** Whether a final snapshot was written, or why not. */
         public enum Outcome {
             /** Written and stored. */
@@ -270,7 +275,8 @@ public abstract class Snapshotter extends Unit {
         }
         if (skip.get()) {
             collectBackground();
-            LOG.warn("no final snapshot: skip is set, so the {} unit run(s) since the last snapshot are not saved",
+            LOG.warn(
+                    "no final snapshot: skip is set, so the {} unit run(s) since the last snapshot are not saved",
                     unitsRun);
             return new FinalSnapshot(FinalSnapshot.Outcome.SKIPPED, null, unitsRun, resumeAfter, facts);
         }
@@ -278,7 +284,10 @@ public abstract class Snapshotter extends Unit {
         if (unitsRunSinceSnapshot() != 0) { // rolled back by on_failure=warn
             return new FinalSnapshot(FinalSnapshot.Outcome.FAILED, null, unitsRun, resumeAfter, facts);
         }
-        LOG.info("final snapshot {}: {} unit run(s) since the previous one{}", destination, unitsRun,
+        LOG.info(
+                "final snapshot {}: {} unit run(s) since the previous one{}",
+                destination,
+                unitsRun,
                 resumeAfter == null ? "" : ", resumes after unit " + resumeAfter);
         return new FinalSnapshot(FinalSnapshot.Outcome.WRITTEN, destination, unitsRun, resumeAfter, facts);
     }
@@ -360,7 +369,9 @@ public abstract class Snapshotter extends Unit {
         if (settings().onFailure() == SnapshotSettings.FailurePolicy.FAIL) {
             throw failed.error();
         }
-        LOG.error("snapshot failed, the run goes on (snapshotter.on_failure=warn): {}", failed.error().getMessage());
+        LOG.error(
+                "snapshot failed, the run goes on (snapshotter.on_failure=warn): {}",
+                failed.error().getMessage());
     }
 
     private void write(boolean background) {
@@ -378,8 +389,13 @@ public abstract class Snapshotter extends Unit {
         snapshotsTaken++;
         RunContext run = runContext();
         lockPrefix(run.id());
-        NewSnapshot entry = store().freeName(new NewSnapshot(settings().prefix(), effectiveSuffix,
-                Instant.ofEpochMilli(lastSnapshotMillis), run.id(), run.logId(), mainWorkflow().name(),
+        NewSnapshot entry = store().freeName(new NewSnapshot(
+                settings().prefix(),
+                effectiveSuffix,
+                Instant.ofEpochMilli(lastSnapshotMillis),
+                run.id(),
+                run.logId(),
+                mainWorkflow().name(),
                 settings().compression()));
         destination = store().locationOf(entry);
 
@@ -401,14 +417,19 @@ public abstract class Snapshotter extends Unit {
         writingTo_ = destination;
         StoredSnapshot stored;
         try {
-            stored = store().write(entry, out -> written[0] = SnapshotWriter.write(mainWorkflow(), manifest, options, out));
+            stored = store().write(
+                            entry, out -> written[0] = SnapshotWriter.write(mainWorkflow(), manifest, options, out));
         } finally {
             writingTo_ = null;
         }
         destination = stored.location(); // another name only if this one was taken while it was written
         confirmedDestination_ = destination;
-        LOG.info("snapshot {}: {} of state, {} stored ({})", destination, ByteCounts.format(written[0].payloadBytes),
-                ByteCounts.format(stored.bytes()), settings().compression().argument());
+        LOG.info(
+                "snapshot {}: {} of state, {} stored ({})",
+                destination,
+                ByteCounts.format(written[0].payloadBytes),
+                ByteCounts.format(stored.bytes()),
+                settings().compression().argument());
         warnIfLarge(written[0]);
         applyRetention(store(), entry, stored, written[0], settings(), ownSnapshots());
     }
@@ -418,16 +439,16 @@ public abstract class Snapshotter extends Unit {
      * copied into memory. Returns false, having written nothing, when the copy would exceed
      * {@code async_memory_mb}: the caller then writes synchronously.
      */
-    private boolean writeInBackground(NewSnapshot entry, Manifest manifest, SnapshotWriter.Options options,
-                                      int runsCovered) {
+    private boolean writeInBackground(
+            NewSnapshot entry, Manifest manifest, SnapshotWriter.Options options, int runsCovered) {
         if (background_ == null) {
             background_ = new BackgroundWrites();
         }
         SnapshotStore target = store();
         SnapshotSettings retentionSettings = settings();
         OwnSnapshots own = ownSnapshots();
-        BackgroundWrites.Write write = new BackgroundWrites.Write(target, entry, manifest, options, destination,
-                runsCovered, (stored, written) -> {
+        BackgroundWrites.Write write = new BackgroundWrites.Write(
+                target, entry, manifest, options, destination, runsCovered, (stored, written) -> {
                     confirmedDestination_ = stored.location();
                     applyRetention(target, entry, stored, written, retentionSettings, own);
                 });
@@ -446,8 +467,13 @@ public abstract class Snapshotter extends Unit {
      * one it wrote before it was resumed); in a table this run's rows. A failure here is logged
      * and the run goes on: the snapshot was written.
      */
-    private static void applyRetention(SnapshotStore target, NewSnapshot written, StoredSnapshot stored,
-                                       Manifest manifest, SnapshotSettings snapshotSettings, OwnSnapshots own) {
+    private static void applyRetention(
+            SnapshotStore target,
+            NewSnapshot written,
+            StoredSnapshot stored,
+            Manifest manifest,
+            SnapshotSettings snapshotSettings,
+            OwnSnapshots own) {
         try {
             own.add(new OwnSnapshots.Written(stored, written.created(), SnapshotPruning.metricOf(manifest)));
             Retention retention = snapshotSettings.retention();
@@ -456,7 +482,9 @@ public abstract class Snapshotter extends Unit {
             }
             List<StoredSnapshot> deleted = OwnRetention.apply(retention, target, written, own);
             if (!deleted.isEmpty()) {
-                LOG.info("retention deleted {} snapshot(s): {}", deleted.size(),
+                LOG.info(
+                        "retention deleted {} snapshot(s): {}",
+                        deleted.size(),
                         deleted.stream().map(StoredSnapshot::name).collect(Collectors.joining(", ")));
             }
         } catch (RuntimeException e) {
@@ -470,7 +498,8 @@ public abstract class Snapshotter extends Unit {
         if (settings().codeBackup() && codeBackup_ == null) {
             codeBackup_ = CodeBackup.collect(main.getClass()); // the code does not change during a run
         }
-        return SnapshotWriter.Options.of(settings().compression(), settings().compressionLevel()).withKey(key_)
+        return SnapshotWriter.Options.of(settings().compression(), settings().compressionLevel())
+                .withKey(key_)
                 .withCodeBackup(settings().codeBackup() ? codeBackup_ : null);
     }
 
@@ -482,8 +511,11 @@ public abstract class Snapshotter extends Unit {
         String largest = manifest.largestUnits(5).stream()
                 .map(unit -> unit.name() + " " + ByteCounts.format(unit.bytes()))
                 .collect(Collectors.joining(", "));
-        LOG.warn("snapshot state is {}, above the {} warning size; largest units: {}",
-                ByteCounts.format(manifest.payloadBytes), ByteCounts.format(settings().sizeWarningBytes()), largest);
+        LOG.warn(
+                "snapshot state is {}, above the {} warning size; largest units: {}",
+                ByteCounts.format(manifest.payloadBytes),
+                ByteCounts.format(settings().sizeWarningBytes()),
+                largest);
     }
 
     private SnapshotStore store() {

@@ -1,6 +1,7 @@
 package io.veles.workflow;
 
 import io.veles.internal.util.Primitives;
+
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 
@@ -73,7 +74,7 @@ final class AttributeLink {
                 }
             }
         }
-        throw new IllegalArgumentException("unit " + owner.name() + " (" + type.getSimpleName()
-                + ") has no field '" + name + "' to link");
+        throw new IllegalArgumentException(
+                "unit " + owner.name() + " (" + type.getSimpleName() + ") has no field '" + name + "' to link");
     }
 }

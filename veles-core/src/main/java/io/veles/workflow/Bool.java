@@ -16,7 +16,12 @@ import java.util.Objects;
  * <p>Cells are captured in snapshots, expressions included, so a restored gate keeps its wiring.
  */
 public final class Bool {
-    private enum Op { VALUE, NOT, AND, OR }
+    private enum Op {
+        VALUE,
+        NOT,
+        AND,
+        OR
+    }
 
     private final Op op;
     private final Bool left;
@@ -43,11 +48,16 @@ public final class Bool {
     /** The current value; expressions are evaluated now. */
     public boolean get() {
         switch (op) {
-            case VALUE: return value;
-            case NOT: return !left.get();
-            case AND: return left.get() && right.get();
-            case OR: return left.get() || right.get();
-            default: throw new AssertionError(op);
+            case VALUE:
+                return value;
+            case NOT:
+                return !left.get();
+            case AND:
+                return left.get() && right.get();
+            case OR:
+                return left.get() || right.get();
+            default:
+                throw new AssertionError(op);
         }
     }
 
@@ -79,11 +89,16 @@ public final class Bool {
     @Override
     public String toString() {
         switch (op) {
-            case VALUE: return Boolean.toString(value);
-            case NOT: return "!(" + left + ")";
-            case AND: return "(" + left + " & " + right + ")";
-            case OR: return "(" + left + " | " + right + ")";
-            default: throw new AssertionError(op);
+            case VALUE:
+                return Boolean.toString(value);
+            case NOT:
+                return "!(" + left + ")";
+            case AND:
+                return "(" + left + " & " + right + ")";
+            case OR:
+                return "(" + left + " | " + right + ")";
+            default:
+                throw new AssertionError(op);
         }
     }
 }

@@ -20,6 +20,5 @@ public class Repeater extends Unit {
     }
 
     @Override
-    public void run() {
-    }
+    public void run() {}
 }

@@ -20,9 +20,20 @@ public interface RunContext {
     static RunContext standalone() {
         String id = UUID.randomUUID().toString();
         return new RunContext() {
-            @Override public String id() { return id; }
-            @Override public String logId() { return id; }
-            @Override public boolean stopRequested() { return false; }
+            @Override
+            public String id() {
+                return id;
+            }
+
+            @Override
+            public String logId() {
+                return id;
+            }
+
+            @Override
+            public boolean stopRequested() {
+                return false;
+            }
         };
     }
 }

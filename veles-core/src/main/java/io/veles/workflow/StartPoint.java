@@ -7,6 +7,5 @@ public final class StartPoint extends Unit {
     }
 
     @Override
-    public void run() {
-    }
+    public void run() {}
 }

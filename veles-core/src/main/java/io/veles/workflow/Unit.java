@@ -2,6 +2,7 @@ package io.veles.workflow;
 
 import io.veles.pickle.Pickleable;
 import io.veles.random.Prng;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -52,15 +53,13 @@ public abstract class Unit extends Pickleable {
     }
 
     /** Prepares the unit to run: allocate buffers, read linked inputs. Runs once per process. */
-    public void initialize() {
-    }
+    public void initialize() {}
 
     /** Does the unit's work for one pass of the workflow. */
     public abstract void run();
 
     /** Called once when the workflow stops; a place to flush or to take a last snapshot. */
-    public void stop() {
-    }
+    public void stop() {}
 
     public String name() {
         return name;
@@ -217,8 +216,8 @@ public abstract class Unit extends Pickleable {
             throw new IllegalArgumentException("unit " + name + " cannot link from itself");
         }
         if (source.workflow != workflow) {
-            throw new IllegalArgumentException("cannot link " + name + " from " + source.name
-                    + ": control links join units of the same workflow");
+            throw new IllegalArgumentException(
+                    "cannot link " + name + " from " + source.name + ": control links join units of the same workflow");
         }
     }
 

@@ -3,6 +3,7 @@ package io.veles.workflow;
 import io.veles.pickle.PickleHooks;
 import io.veles.pickle.RestoreRules;
 import io.veles.random.Prng;
+
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;

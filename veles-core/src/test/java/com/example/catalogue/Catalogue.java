@@ -3,6 +3,7 @@ package com.example.catalogue;
 import com.example.labels.Label;
 import io.veles.workflow.Unit;
 import io.veles.workflow.Workflow;
+
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.net.URI;
@@ -57,29 +58,42 @@ import java.util.concurrent.atomic.AtomicLong;
  * equality does not show (access order, comparators, enum types), behaving alike.
  */
 public final class Catalogue {
-    private Catalogue() {
+    private Catalogue() {}
+
+    public enum Color {
+        RED,
+        GREEN,
+        BLUE
     }
 
-    public enum Color { RED, GREEN, BLUE }
-
     public enum Op {
-        ADD { @Override public int apply(int a, int b) { return a + b; } },
-        MUL { @Override public int apply(int a, int b) { return a * b; } };
+        ADD {
+            @Override
+            public int apply(int a, int b) {
+                return a + b;
+            }
+        },
+        MUL {
+            @Override
+            public int apply(int a, int b) {
+                return a * b;
+            }
+        };
 
         public abstract int apply(int a, int b);
     }
 
-    public enum Shape { CIRCLE, SQUARE }
-
-    public record Point(double x, double y) {
+    public enum Shape {
+        CIRCLE,
+        SQUARE
     }
 
-    public record Route(String name, List<Point> stops, Color color) {
-    }
+    public record Point(double x, double y) {}
+
+    public record Route(String name, List<Point> stops, Color color) {}
 
     /** Wraps a value one field deeper, for messages that name the path to it. */
-    public record Boxed(Object content) {
-    }
+    public record Boxed(Object content) {}
 
     /** Orders strings by length, then alphabetically: a comparator class, captured like any object. */
     public static final class ByLength implements Comparator<String> {
@@ -114,8 +128,7 @@ public final class Catalogue {
         }
 
         @Override
-        public void run() {
-        }
+        public void run() {}
     }
 
     /** A workflow with one shelf per value of {@link #values()}. */
@@ -235,12 +248,15 @@ public final class Catalogue {
             return expected == actual ? null : "null on one side: " + expected + " / " + actual;
         }
         if (expected.getClass() != actual.getClass()) {
-            return "class " + actual.getClass().getName() + " instead of " + expected.getClass().getName();
+            return "class " + actual.getClass().getName() + " instead of "
+                    + expected.getClass().getName();
         }
         if (expected.getClass() == Object.class) {
             return null;
         }
-        if (expected instanceof StringBuilder || expected instanceof AtomicInteger || expected instanceof AtomicLong
+        if (expected instanceof StringBuilder
+                || expected instanceof AtomicInteger
+                || expected instanceof AtomicLong
                 || expected instanceof AtomicBoolean) {
             return same(expected.toString(), actual.toString());
         }
@@ -254,12 +270,22 @@ public final class Catalogue {
             return linkedMapDifference((LinkedHashMap<?, ?>) expected, (LinkedHashMap<?, ?>) actual);
         }
         if (expected instanceof TreeMap) {
-            return sortedDifference(((TreeMap<?, ?>) expected).keySet(), ((TreeMap<?, ?>) actual).keySet(),
-                    ((TreeMap<?, ?>) expected).comparator(), ((TreeMap<?, ?>) actual).comparator(), expected, actual);
+            return sortedDifference(
+                    ((TreeMap<?, ?>) expected).keySet(),
+                    ((TreeMap<?, ?>) actual).keySet(),
+                    ((TreeMap<?, ?>) expected).comparator(),
+                    ((TreeMap<?, ?>) actual).comparator(),
+                    expected,
+                    actual);
         }
         if (expected instanceof TreeSet) {
-            return sortedDifference((TreeSet<?>) expected, (TreeSet<?>) actual, ((TreeSet<?>) expected).comparator(),
-                    ((TreeSet<?>) actual).comparator(), expected, actual);
+            return sortedDifference(
+                    (TreeSet<?>) expected,
+                    (TreeSet<?>) actual,
+                    ((TreeSet<?>) expected).comparator(),
+                    ((TreeSet<?>) actual).comparator(),
+                    expected,
+                    actual);
         }
         if (expected instanceof EnumMap) {
             return enumMapDifference((EnumMap<?, ?>) expected, (EnumMap<?, ?>) actual);
@@ -267,16 +293,18 @@ public final class Catalogue {
         if (expected instanceof EnumSet) {
             // The complement names the set's enum type even when the set is empty.
             String members = same(expected, actual);
-            return members != null ? members
+            return members != null
+                    ? members
                     : same(EnumSet.complementOf((EnumSet) expected), EnumSet.complementOf((EnumSet) actual));
         }
         if (expected instanceof Op) {
             return expected == actual && ((Op) actual).apply(3, 4) == 12 ? null : "another constant: " + actual;
         }
         if (expected.getClass().isArray()) {
-            return Objects.deepEquals(expected, actual) ? null
+            return Objects.deepEquals(expected, actual)
+                    ? null
                     : "array " + Arrays.deepToString(new Object[] {actual}) + " instead of "
-                    + Arrays.deepToString(new Object[] {expected});
+                            + Arrays.deepToString(new Object[] {expected});
         }
         return same(expected, actual);
     }
@@ -308,15 +336,21 @@ public final class Catalogue {
         Object firstKey = expected.keySet().iterator().next();
         expected.get(firstKey);
         actual.get(firstKey);
-        return same(new ArrayList<>(expected.keySet()), new ArrayList<>(actual.keySet())) == null ? null
+        return same(new ArrayList<>(expected.keySet()), new ArrayList<>(actual.keySet())) == null
+                ? null
                 : "iteration order after a read differs: access order lost (" + actual.keySet() + " instead of "
-                + expected.keySet() + ")";
+                        + expected.keySet() + ")";
     }
 
     /** Equal in order, the same comparator class, and a new key sorted alike. */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private static String sortedDifference(Set<?> expectedKeys, Set<?> actualKeys, Comparator<?> expectedOrder,
-                                           Comparator<?> actualOrder, Object expected, Object actual) {
+    private static String sortedDifference(
+            Set<?> expectedKeys,
+            Set<?> actualKeys,
+            Comparator<?> expectedOrder,
+            Comparator<?> actualOrder,
+            Object expected,
+            Object actual) {
         String contents = same(expected, actual);
         if (contents != null) {
             return contents;
@@ -343,7 +377,9 @@ public final class Catalogue {
         if (entries != null) {
             return entries;
         }
-        Enum<?> key = expected.isEmpty() ? Shape.CIRCLE : (Enum<?>) expected.keySet().iterator().next();
+        Enum<?> key = expected.isEmpty()
+                ? Shape.CIRCLE
+                : (Enum<?>) expected.keySet().iterator().next();
         try {
             actual.put(key, "probe");
         } catch (ClassCastException e) {

@@ -5,9 +5,10 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
-import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
 
 /**
  * The package structure of veles-core, checked on the compiled classes: a new package cycle, or a
@@ -29,17 +30,30 @@ class PackageRulesTest {
 
     @Test
     void theContractsUsersImplementDoNotDependOnTheEngine() {
-        noClasses().that().resideInAnyPackage("io.veles.pickle", "io.veles.errors", "io.veles.config")
-                .should().dependOnClassesThat().resideInAnyPackage("io.veles.internal.pickle..",
-                        "io.veles.snapshot.file..", "io.veles.internal.store..", "io.veles.internal.db..",
-                        "io.veles.snapshot..", "io.veles.launcher..", "io.veles.workflow..")
+        noClasses()
+                .that()
+                .resideInAnyPackage("io.veles.pickle", "io.veles.errors", "io.veles.config")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.veles.internal.pickle..",
+                        "io.veles.snapshot.file..",
+                        "io.veles.internal.store..",
+                        "io.veles.internal.db..",
+                        "io.veles.snapshot..",
+                        "io.veles.launcher..",
+                        "io.veles.workflow..")
                 .check(core);
     }
 
     @Test
     void internalsNeverReachUpIntoTheLauncher() {
-        noClasses().that().resideInAPackage("io.veles.internal..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.veles.launcher..", "io.veles.snapshot")
+        noClasses()
+                .that()
+                .resideInAPackage("io.veles.internal..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.veles.launcher..", "io.veles.snapshot")
                 .check(core);
     }
 }

@@ -8,6 +8,8 @@ import com.tngtech.archunit.core.domain.JavaField;
 import com.tngtech.archunit.core.domain.JavaMember;
 import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
+import org.junit.jupiter.api.Test;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,7 +19,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Test;
 
 /**
  * Pins veles-core's public API: every public type outside {@code io.veles.internal} and its public
@@ -42,47 +43,57 @@ class PublicApiTest {
         added.removeAll(baseline);
         Set<String> removed = new TreeSet<>(baseline);
         removed.removeAll(current);
-        assertThat(added).as("public API added since %s (if intended, rerun with -Dveles.updateApi=true)", BASELINE)
+        assertThat(added)
+                .as("public API added since %s (if intended, rerun with -Dveles.updateApi=true)", BASELINE)
                 .isEmpty();
-        assertThat(removed).as("public API removed since %s (if intended, rerun with -Dveles.updateApi=true)",
-                BASELINE).isEmpty();
+        assertThat(removed)
+                .as("public API removed since %s (if intended, rerun with -Dveles.updateApi=true)", BASELINE)
+                .isEmpty();
     }
 
     @Test
     void noPublicSignatureExposesAnInternalType() {
-        List<String> leaks = currentApi().stream().filter(line -> line.contains("io.veles.internal."))
+        List<String> leaks = currentApi().stream()
+                .filter(line -> line.contains("io.veles.internal."))
                 .collect(Collectors.toList());
-        assertThat(leaks).as("API members whose signature names an io.veles.internal type").isEmpty();
+        assertThat(leaks)
+                .as("API members whose signature names an io.veles.internal type")
+                .isEmpty();
     }
 
     private static List<String> currentApi() {
         List<String> lines = new ArrayList<>();
-        new ClassFileImporter().importPath(Path.of("target", "classes")).stream()
-                .filter(PublicApiTest::isApiType)
-                .sorted((a, b) -> a.getName().compareTo(b.getName()))
-                .forEach(type -> {
-                    lines.add(describeType(type));
-                    List<String> members = new ArrayList<>();
-                    for (JavaField field : type.getFields()) {
-                        if (visible(field)) {
-                            members.add("  field " + modifiers(field) + field.getRawType().getName() + " " + field.getName());
-                        }
-                    }
-                    for (JavaCodeUnit unit : type.getCodeUnits()) {
-                        if (visible(unit) && !unit.getName().equals("<clinit>")) {
-                            members.add("  " + modifiers(unit) + unit.getRawReturnType().getName() + " " + unit.getName()
-                                    + unit.getRawParameterTypes().stream().map(JavaClass::getName)
-                                            .collect(Collectors.joining(", ", "(", ")")));
-                        }
-                    }
-                    members.sort(String::compareTo);
-                    lines.addAll(members);
-                });
+        new ClassFileImporter()
+                .importPath(Path.of("target", "classes")).stream()
+                        .filter(PublicApiTest::isApiType)
+                        .sorted((a, b) -> a.getName().compareTo(b.getName()))
+                        .forEach(type -> {
+                            lines.add(describeType(type));
+                            List<String> members = new ArrayList<>();
+                            for (JavaField field : type.getFields()) {
+                                if (visible(field)) {
+                                    members.add("  field " + modifiers(field)
+                                            + field.getRawType().getName() + " " + field.getName());
+                                }
+                            }
+                            for (JavaCodeUnit unit : type.getCodeUnits()) {
+                                if (visible(unit) && !unit.getName().equals("<clinit>")) {
+                                    members.add("  " + modifiers(unit)
+                                            + unit.getRawReturnType().getName() + " " + unit.getName()
+                                            + unit.getRawParameterTypes().stream()
+                                                    .map(JavaClass::getName)
+                                                    .collect(Collectors.joining(", ", "(", ")")));
+                                }
+                            }
+                            members.sort(String::compareTo);
+                            lines.addAll(members);
+                        });
         return lines;
     }
 
     private static boolean isApiType(JavaClass type) {
-        if (type.getPackageName().startsWith("io.veles.internal") || !type.getModifiers().contains(JavaModifier.PUBLIC)) {
+        if (type.getPackageName().startsWith("io.veles.internal")
+                || !type.getModifiers().contains(JavaModifier.PUBLIC)) {
             return false;
         }
         // A public type nested in a non-public one is not reachable.
@@ -91,10 +102,15 @@ class PublicApiTest {
 
     private static String describeType(JavaClass type) {
         String kind = type.isInterface() ? "interface" : type.isEnum() ? "enum" : type.isRecord() ? "record" : "class";
-        String supertypes = type.getRawSuperclass().filter(s -> !s.getName().startsWith("java.lang."))
-                .map(s -> " extends " + s.getName()).orElse("")
-                + type.getRawInterfaces().stream().map(JavaClass::getName).sorted()
-                        .collect(Collectors.joining(", ", type.getRawInterfaces().isEmpty() ? "" : " implements ", ""));
+        String supertypes = type.getRawSuperclass()
+                        .filter(s -> !s.getName().startsWith("java.lang."))
+                        .map(s -> " extends " + s.getName())
+                        .orElse("")
+                + type.getRawInterfaces().stream()
+                        .map(JavaClass::getName)
+                        .sorted()
+                        .collect(
+                                Collectors.joining(", ", type.getRawInterfaces().isEmpty() ? "" : " implements ", ""));
         return modifiers(type.getModifiers()) + kind + " " + type.getName() + supertypes;
     }
 
@@ -110,8 +126,12 @@ class PublicApiTest {
 
     private static String modifiers(Set<JavaModifier> modifiers) {
         StringBuilder text = new StringBuilder();
-        for (JavaModifier modifier : List.of(JavaModifier.PUBLIC, JavaModifier.PROTECTED, JavaModifier.STATIC,
-                JavaModifier.ABSTRACT, JavaModifier.FINAL)) {
+        for (JavaModifier modifier : List.of(
+                JavaModifier.PUBLIC,
+                JavaModifier.PROTECTED,
+                JavaModifier.STATIC,
+                JavaModifier.ABSTRACT,
+                JavaModifier.FINAL)) {
             if (modifiers.contains(modifier)) {
                 text.append(modifier.name().toLowerCase()).append(' ');
             }

@@ -3,11 +3,12 @@ package io.veles.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class ConfigTest {
     @TempDir
@@ -16,7 +17,8 @@ class ConfigTest {
     @Test
     void filesLoadAsPropertiesOrNestedJsonAndArgumentsOverrideThem() throws Exception {
         Path properties = Files.writeString(dir.resolve("a.properties"), "decision.max_epochs = 50\nlayers=8:tanh\n");
-        Path json = Files.writeString(dir.resolve("a.json"), "{\"decision\": {\"max_epochs\": 40}, \"gd\": {\"momentum\": 0.5}}");
+        Path json = Files.writeString(
+                dir.resolve("a.json"), "{\"decision\": {\"max_epochs\": 40}, \"gd\": {\"momentum\": 0.5}}");
         assertThat(Config.load(properties).getInt("decision.max_epochs", 0)).isEqualTo(50);
         Config fromJson = Config.load(json);
         assertThat(fromJson.section("decision").getInt("max_epochs", 0)).isEqualTo(40);
@@ -31,7 +33,8 @@ class ConfigTest {
         assertThatThrownBy(() -> Config.load(dir.resolve("missing.json")))
                 .hasMessage("cannot read config file " + dir.resolve("missing.json") + ": no such file");
         Path list = Files.writeString(dir.resolve("list.json"), "{\"layers\": [1, 2]}");
-        assertThatThrownBy(() -> Config.load(list)).hasMessageContaining("layers must be an object or a value, not a list");
+        assertThatThrownBy(() -> Config.load(list))
+                .hasMessageContaining("layers must be an object or a value, not a list");
         assertThatThrownBy(() -> Config.parse(List.of("novalue"))).hasMessage("not a key=value setting: 'novalue'");
         Config config = Config.parse(List.of("a.b=x"));
         assertThatThrownBy(() -> config.getInt("a.b", 1)).hasMessage("a.b: expected a whole number, got 'x'");

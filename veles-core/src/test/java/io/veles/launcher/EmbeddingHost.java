@@ -9,15 +9,17 @@ package io.veles.launcher;
  * signals itself; {@code hook}, a run that lasts until the host's shutdown hook stops it.
  */
 public final class EmbeddingHost {
-    private EmbeddingHost() {
-    }
+    private EmbeddingHost() {}
 
     public static void main(String[] args) throws InterruptedException {
         String mode = args[0];
         boolean endless = !mode.equals("quiet");
         RunHandle run = Veles.run(TickWorkflow.class)
-                .settings("ticks.count=" + (endless ? 1_000_000 : 5), "ticks.sleep_ms=" + (endless ? 10 : 0),
-                        "snapshotter.interval=1000000", "snapshotter.compression=none")
+                .settings(
+                        "ticks.count=" + (endless ? 1_000_000 : 5),
+                        "ticks.sleep_ms=" + (endless ? 10 : 0),
+                        "snapshotter.interval=1000000",
+                        "snapshotter.compression=none")
                 .snapshotsTo(args[1])
                 .handleSignals(mode.equals("signals"))
                 .start();
@@ -42,7 +44,10 @@ public final class EmbeddingHost {
     }
 
     private static String describe(Launcher.Outcome outcome) {
-        return "stopped=" + outcome.stopped() + " final=" + (outcome.finalSnapshots().isEmpty() ? "-"
-                : outcome.finalSnapshots().get(0).outcome() + " " + outcome.finalSnapshots().get(0).snapshot());
+        return "stopped=" + outcome.stopped() + " final="
+                + (outcome.finalSnapshots().isEmpty()
+                        ? "-"
+                        : outcome.finalSnapshots().get(0).outcome() + " "
+                                + outcome.finalSnapshots().get(0).snapshot());
     }
 }

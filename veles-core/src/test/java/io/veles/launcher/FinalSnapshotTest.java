@@ -10,6 +10,11 @@ import io.veles.workflow.Bool;
 import io.veles.workflow.Repeater;
 import io.veles.workflow.Unit;
 import io.veles.workflow.Workflow;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -17,10 +22,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A stop asked from Java ({@link Launcher#requestStop()}) at any unit boundary, mid-epoch included,
@@ -87,12 +88,24 @@ class FinalSnapshotTest {
 
     /** Runs, asking to stop after unit run {@code stopAt} of this process (0: at initialisation; -1: never). */
     private Launcher.Outcome run(int stopAt, String snapshot, Map<String, String> extra) {
-        Map<String, String> settings = new HashMap<>(Map.of("snapshotter.directory", dir.resolve("snaps").toString(),
-                "snapshotter.compression", "none", "snapshotter.async", "false"));
+        Map<String, String> settings = new HashMap<>(Map.of(
+                "snapshotter.directory",
+                dir.resolve("snaps").toString(),
+                "snapshotter.compression",
+                "none",
+                "snapshotter.async",
+                "false"));
         settings.putAll(extra);
         stopAfter = stopAt;
-        return new Launcher(new Launcher.Request(WorkflowFactories.forClass(EpochWorkflow.class), Config.of(settings),
-                snapshot, 11L, null, null, null)).run();
+        return new Launcher(new Launcher.Request(
+                        WorkflowFactories.forClass(EpochWorkflow.class),
+                        Config.of(settings),
+                        snapshot,
+                        11L,
+                        null,
+                        null,
+                        null))
+                .run();
     }
 
     /** When to ask for a stop, as a signal would: after this unit run of the process (see run()). */
@@ -110,8 +123,8 @@ class FinalSnapshotTest {
             Repeater repeater = new Repeater(this);
             Draw draw = new Draw(this);
             Mix mix = new Mix(this);
-            Snapshotter snapshotter = Snapshotter.create(this, SnapshotSettings.from(config.section("snapshotter"),
-                    SnapshotSettings.defaults("epochs")));
+            Snapshotter snapshotter = Snapshotter.create(
+                    this, SnapshotSettings.from(config.section("snapshotter"), SnapshotSettings.defaults("epochs")));
             if (config.getBoolean("skip_all", false)) {
                 snapshotter.skip(new Bool(true));
             }

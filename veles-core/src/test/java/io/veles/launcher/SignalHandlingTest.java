@@ -3,12 +3,13 @@ package io.veles.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.veles.testing.FreshJvm;
-import java.nio.file.Path;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * An application embedding veles keeps its signals: a run handles SIGINT and SIGTERM only when
@@ -25,8 +26,12 @@ class SignalHandlingTest {
 
     @Test
     void aRunWithoutSignalHandlingLeavesTheHostsShutdownToTheHost() throws Exception {
-        FreshJvm.Running host = FreshJvm.start(dir, System.getProperty("java.class.path"), EmbeddingHost.class,
-                "quiet", dir.resolve("snaps").toString());
+        FreshJvm.Running host = FreshJvm.start(
+                dir,
+                System.getProperty("java.class.path"),
+                EmbeddingHost.class,
+                "quiet",
+                dir.resolve("snaps").toString());
         assertThat(host.awaitOutput("host working")).as(host.output()).isTrue();
         assertThat(host.output()).contains("run ended: stopped=false");
 
@@ -37,16 +42,24 @@ class SignalHandlingTest {
 
     @Test
     void aRunHandlingSignalsStopsWithAFinalSnapshotOnSigintAndGivesThemBackWhenItEnds() throws Exception {
-        FreshJvm.Running host = FreshJvm.start(dir, System.getProperty("java.class.path"), EmbeddingHost.class,
-                "signals", dir.resolve("snaps").toString());
+        FreshJvm.Running host = FreshJvm.start(
+                dir,
+                System.getProperty("java.class.path"),
+                EmbeddingHost.class,
+                "signals",
+                dir.resolve("snaps").toString());
         assertThat(host.awaitOutput("first tick")).as(host.output()).isTrue();
 
         host.signal("INT");
         assertThat(host.awaitOutput("host working")).as(host.output()).isTrue();
-        Matcher ended = Pattern.compile("run ended: stopped=true final=WRITTEN (\\S+)").matcher(host.output());
+        Matcher ended =
+                Pattern.compile("run ended: stopped=true final=WRITTEN (\\S+)").matcher(host.output());
         assertThat(ended.find()).as(host.output()).isTrue();
         assertThat(host.output()).contains("SIGINT received");
-        TickWorkflow stopped = Veles.restore(TickWorkflow.class).from(dir.resolve(ended.group(1)).toString()).load().workflow();
+        TickWorkflow stopped = Veles.restore(TickWorkflow.class)
+                .from(dir.resolve(ended.group(1)).toString())
+                .load()
+                .workflow();
         assertThat(stopped.tick.count).isPositive();
 
         host.signal("TERM"); // the run is over: this one is the host's
@@ -56,16 +69,24 @@ class SignalHandlingTest {
 
     @Test
     void aHostsShutdownHookCanStopTheRunWithAFinalSnapshot() throws Exception {
-        FreshJvm.Running host = FreshJvm.start(dir, System.getProperty("java.class.path"), EmbeddingHost.class,
-                "hook", dir.resolve("snaps").toString());
+        FreshJvm.Running host = FreshJvm.start(
+                dir,
+                System.getProperty("java.class.path"),
+                EmbeddingHost.class,
+                "hook",
+                dir.resolve("snaps").toString());
         assertThat(host.awaitOutput("first tick")).as(host.output()).isTrue();
 
         host.signal("TERM");
         assertThat(host.waitFor(60)).as(host.output()).isEqualTo(SIGTERM_EXIT);
-        Matcher stopped = Pattern.compile("hook: stopped=true final=WRITTEN (\\S+)").matcher(host.output());
+        Matcher stopped =
+                Pattern.compile("hook: stopped=true final=WRITTEN (\\S+)").matcher(host.output());
         assertThat(stopped.find()).as(host.output()).isTrue();
         assertThat(host.output()).contains("host shutdown hook ran").doesNotContain("SIGTERM received");
-        TickWorkflow saved = Veles.restore(TickWorkflow.class).from(dir.resolve(stopped.group(1)).toString()).load().workflow();
+        TickWorkflow saved = Veles.restore(TickWorkflow.class)
+                .from(dir.resolve(stopped.group(1)).toString())
+                .load()
+                .workflow();
         assertThat(saved.tick.count).isPositive();
     }
 }

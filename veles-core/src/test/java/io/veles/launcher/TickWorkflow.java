@@ -22,8 +22,8 @@ public final class TickWorkflow extends Workflow {
         Config ticks = config.section("ticks");
         Repeater repeater = new Repeater(this);
         tick = new Tick(this, ticks.getInt("count", 5), ticks.getInt("sleep_ms", 0), ticks.getInt("fail_at", 0));
-        Snapshotter snapshotter = Snapshotter.create(this, SnapshotSettings.from(config.section("snapshotter"),
-                SnapshotSettings.defaults("ticks")));
+        Snapshotter snapshotter = Snapshotter.create(
+                this, SnapshotSettings.from(config.section("snapshotter"), SnapshotSettings.defaults("ticks")));
         repeater.linkFrom(startPoint());
         tick.linkFrom(repeater);
         snapshotter.linkFrom(tick);

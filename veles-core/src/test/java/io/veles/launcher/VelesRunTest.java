@@ -7,11 +7,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.veles.config.Config;
 import io.veles.config.ConfigException;
 import io.veles.snapshot.Snapshotter.FinalSnapshot;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Running and restoring workflows from Java through {@link Veles}, in this JVM. */
 class VelesRunTest {
@@ -31,7 +32,9 @@ class VelesRunTest {
         assertThat(run.isDone()).isTrue();
         assertThat(outcome.stopped()).isFalse();
         assertThat(((TickWorkflow) outcome.workflow()).tick.count).isEqualTo(7);
-        assertThat(Path.of(outcome.lastSnapshot())).startsWith(dir.resolve("snaps")).exists();
+        assertThat(Path.of(outcome.lastSnapshot()))
+                .startsWith(dir.resolve("snaps"))
+                .exists();
         Map<?, ?> written = new ObjectMapper().readValue(result.toFile(), Map.class);
         assertThat(written.get("id")).isEqualTo(run.id());
         assertThat(written.get("snapshot")).isEqualTo(outcome.lastSnapshot());
@@ -40,11 +43,18 @@ class VelesRunTest {
     @Test
     void aRunStoppedFromAnotherThreadResumesToTheSameEndAsAnUninterruptedRun() throws Exception {
         String settings = "ticks.count=60";
-        String expected = ((TickWorkflow) Veles.run(TickWorkflow.class).settings(settings)
-                .snapshotsTo(dir.resolve("whole").toString()).start().await().workflow()).state();
+        String expected = ((TickWorkflow) Veles.run(TickWorkflow.class)
+                        .settings(settings)
+                        .snapshotsTo(dir.resolve("whole").toString())
+                        .start()
+                        .await()
+                        .workflow())
+                .state();
 
-        RunHandle run = Veles.run(TickWorkflow.class).settings(settings, "ticks.sleep_ms=20", "snapshotter.interval=1000")
-                .snapshotsTo(dir.resolve("stopped").toString()).start();
+        RunHandle run = Veles.run(TickWorkflow.class)
+                .settings(settings, "ticks.sleep_ms=20", "snapshotter.interval=1000")
+                .snapshotsTo(dir.resolve("stopped").toString())
+                .start();
         Thread.sleep(200);
         run.stop();
         Launcher.Outcome stopped = run.await();
@@ -54,10 +64,16 @@ class VelesRunTest {
         int ticksBeforeTheStop = ((TickWorkflow) stopped.workflow()).tick.count;
         assertThat(ticksBeforeTheStop).isBetween(1, 59);
 
-        TickWorkflow saved = Veles.restore(TickWorkflow.class).from(dir.resolve("stopped").toString()).load().workflow();
+        TickWorkflow saved = Veles.restore(TickWorkflow.class)
+                .from(dir.resolve("stopped").toString())
+                .load()
+                .workflow();
         assertThat(saved.tick.count).isEqualTo(ticksBeforeTheStop);
-        Launcher.Outcome resumed = Veles.run(TickWorkflow.class).resumeFrom(dir.resolve("stopped").toString())
-                .snapshotsTo(dir.resolve("stopped").toString()).start().await();
+        Launcher.Outcome resumed = Veles.run(TickWorkflow.class)
+                .resumeFrom(dir.resolve("stopped").toString())
+                .snapshotsTo(dir.resolve("stopped").toString())
+                .start()
+                .await();
         assertThat(resumed.restored()).isTrue();
         assertThat(((TickWorkflow) resumed.workflow()).state()).isEqualTo(expected);
     }
@@ -65,17 +81,23 @@ class VelesRunTest {
     @Test
     void snapshotsGoToADatabaseTableGivenAsAnOdbcLocation() throws Exception {
         String table = "odbc://DRIVER={SQLite3};DATABASE=" + dir.resolve("snaps.db") + "&runs";
-        Launcher.Outcome outcome = Veles.run(TickWorkflow.class).snapshotsTo(table).start().await();
+        Launcher.Outcome outcome =
+                Veles.run(TickWorkflow.class).snapshotsTo(table).start().await();
 
         assertThat(outcome.lastSnapshot()).startsWith("odbc://").contains(dir.resolve("snaps.db") + "&runs&");
-        TickWorkflow restored = Veles.restore(TickWorkflow.class).from(outcome.lastSnapshot()).load().workflow();
+        TickWorkflow restored = Veles.restore(TickWorkflow.class)
+                .from(outcome.lastSnapshot())
+                .load()
+                .workflow();
         assertThat(restored.state()).isEqualTo(((TickWorkflow) outcome.workflow()).state());
     }
 
     @Test
     void aLocationNamingOneSnapshotIsNotWhereSnapshotsGo() {
-        assertThatThrownBy(() -> Veles.run(TickWorkflow.class)
-                .snapshotsTo("odbc://DRIVER={SQLite3};DATABASE=x.db;PWD=secret&runs&0b7c2a51-5d6e-4c83-9a51-1d3f6f0e8a11"))
+        assertThatThrownBy(
+                        () -> Veles.run(TickWorkflow.class)
+                                .snapshotsTo(
+                                        "odbc://DRIVER={SQLite3};DATABASE=x.db;PWD=secret&runs&0b7c2a51-5d6e-4c83-9a51-1d3f6f0e8a11"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("snapshots go to a table, not to one snapshot")
                 .hasMessageNotContaining("secret");
@@ -83,33 +105,48 @@ class VelesRunTest {
 
     @Test
     void theRunsFailureIsThrownByAwait() {
-        RunHandle run = Veles.run(TickWorkflow.class).settings("ticks.count=many").start();
+        RunHandle run =
+                Veles.run(TickWorkflow.class).settings("ticks.count=many").start();
         assertThatThrownBy(run::await).isInstanceOf(ConfigException.class).hasMessageContaining("ticks.count");
     }
 
     @Test
     void aRunThatFailedLetsTheNextRunInThisJvmHaveItsSnapshotPrefix() throws Exception {
         String snaps = dir.resolve("snaps").toString();
-        RunHandle failed = Veles.run(TickWorkflow.class).settings("ticks.count=7", "ticks.fail_at=4",
-                "snapshotter.interval=1").snapshotsTo(snaps).start();
-        assertThatThrownBy(failed::await).isInstanceOf(IllegalStateException.class).hasMessage("tick 4 fails");
+        RunHandle failed = Veles.run(TickWorkflow.class)
+                .settings("ticks.count=7", "ticks.fail_at=4", "snapshotter.interval=1")
+                .snapshotsTo(snaps)
+                .start();
+        assertThatThrownBy(failed::await)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("tick 4 fails");
 
-        Launcher.Outcome retried = Veles.run(TickWorkflow.class).settings("ticks.count=7").snapshotsTo(snaps).start().await();
+        Launcher.Outcome retried = Veles.run(TickWorkflow.class)
+                .settings("ticks.count=7")
+                .snapshotsTo(snaps)
+                .start()
+                .await();
         assertThat(((TickWorkflow) retried.workflow()).tick.count).isEqualTo(7);
-        assertThat(Path.of(retried.lastSnapshot())).startsWith(dir.resolve("snaps")).exists();
+        assertThat(Path.of(retried.lastSnapshot()))
+                .startsWith(dir.resolve("snaps"))
+                .exists();
     }
 
     @Test
     void aConstructorBuildsTheWorkflowOfANewRun() throws Exception {
-        Launcher.Outcome outcome = Veles.run(TickWorkflow.class, config -> new TickWorkflow(config.with(Config.parse(
-                        List.of("ticks.count=3")))))
-                .snapshotsTo(dir.resolve("snaps").toString()).start().await();
+        Launcher.Outcome outcome = Veles.run(
+                        TickWorkflow.class,
+                        config -> new TickWorkflow(config.with(Config.parse(List.of("ticks.count=3")))))
+                .snapshotsTo(dir.resolve("snaps").toString())
+                .start()
+                .await();
         assertThat(((TickWorkflow) outcome.workflow()).tick.count).isEqualTo(3);
     }
 
     @Test
     void aRestoreNeedsASource() {
-        assertThatThrownBy(() -> Veles.restore(TickWorkflow.class).load()).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> Veles.restore(TickWorkflow.class).load())
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("no snapshot named");
     }
 }

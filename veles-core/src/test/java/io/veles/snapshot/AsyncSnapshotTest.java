@@ -1,21 +1,22 @@
 package io.veles.snapshot;
 
-import io.veles.errors.SnapshotException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.veles.errors.SnapshotException;
+import io.veles.internal.store.SnapshotDirectory;
 import io.veles.snapshot.codec.Codec;
 import io.veles.snapshot.file.SnapshotReader;
-import io.veles.internal.store.SnapshotDirectory;
 import io.veles.workflow.Unit;
 import io.veles.workflow.Workflow;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Asynchronous snapshots: the workflow pauses only for a copy of its state, which is what gets
@@ -57,8 +58,16 @@ class AsyncSnapshotTest {
     }
 
     private Snapshotter snapshotter(Net net, Path where, long asyncMemory) {
-        return Snapshotter.create(net, SnapshotSettings.builder().prefix("net").directory(where.toString())
-                .compression(Codec.GZIP).compressionLevel(1).async(true).asyncMemoryBytes(asyncMemory).build());
+        return Snapshotter.create(
+                net,
+                SnapshotSettings.builder()
+                        .prefix("net")
+                        .directory(where.toString())
+                        .compression(Codec.GZIP)
+                        .compressionLevel(1)
+                        .async(true)
+                        .asyncMemoryBytes(asyncMemory)
+                        .build());
     }
 
     private static Net restore(Path file) throws Exception {
@@ -122,7 +131,9 @@ class AsyncSnapshotTest {
         Files.writeString(blocked, "not a directory");
         snapshotter.run(); // the copy succeeds; the background write fails
         assertThatThrownBy(snapshotter::awaitWritten).isInstanceOf(SnapshotException.class);
-        assertThat(snapshotter.destination()).as("the last snapshot that was stored").isEqualTo(good);
+        assertThat(snapshotter.destination())
+                .as("the last snapshot that was stored")
+                .isEqualTo(good);
         Files.delete(blocked);
         Files.move(moved, blocked);
         assertThat(new SnapshotDirectory(blocked).snapshots()).hasSize(1);
@@ -134,6 +145,8 @@ class AsyncSnapshotTest {
         Snapshotter snapshotter = snapshotter(net, dir, 1 << 20);
         net.initialize();
         snapshotter.run();
-        assertThat(Path.of(snapshotter.destination())).as("written before run() returned").exists();
+        assertThat(Path.of(snapshotter.destination()))
+                .as("written before run() returned")
+                .exists();
     }
 }

@@ -6,13 +6,14 @@ import io.veles.snapshot.codec.Codec;
 import io.veles.snapshot.codec.StandardTools;
 import io.veles.snapshot.file.SnapshotReader;
 import io.veles.testing.LoopWorkflow;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * For every codec: a snapshotter writes a real file, the codec's standard tool accepts it and
@@ -26,8 +27,13 @@ class CodecSnapshotTest {
     @EnumSource(Codec.class)
     void theStandardToolReadsOurSnapshotAndItRestoresToEqualState(Codec codec) throws Exception {
         LoopWorkflow workflow = new LoopWorkflow(4, 5000, -1);
-        Snapshotter snapshotter = Snapshotter.create(workflow, SnapshotSettings.builder().prefix("loop")
-                .directory(dir.toString()).compression(codec).build());
+        Snapshotter snapshotter = Snapshotter.create(
+                workflow,
+                SnapshotSettings.builder()
+                        .prefix("loop")
+                        .directory(dir.toString())
+                        .compression(codec)
+                        .build());
         workflow.initialize();
         workflow.run();
         snapshotter.export();

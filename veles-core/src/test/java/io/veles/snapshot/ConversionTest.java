@@ -1,19 +1,20 @@
 package io.veles.snapshot;
 
-import io.veles.errors.SnapshotException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.veles.errors.SnapshotException;
 import io.veles.snapshot.codec.Codec;
 import io.veles.snapshot.codec.StandardTools;
 import io.veles.snapshot.file.SnapshotReader;
 import io.veles.testing.LoopWorkflow;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Conversions between codecs and between files and a database: each copy verifies and restores equal. */
 class ConversionTest {
@@ -24,8 +25,13 @@ class ConversionTest {
 
     private Path snapshot() {
         workflow = new LoopWorkflow(3, 200_000, -1);
-        Snapshotter snapshotter = Snapshotter.create(workflow, SnapshotSettings.builder().prefix("loop")
-                .directory(dir.resolve("snaps").toString()).compression(Codec.GZIP).build());
+        Snapshotter snapshotter = Snapshotter.create(
+                workflow,
+                SnapshotSettings.builder()
+                        .prefix("loop")
+                        .directory(dir.resolve("snaps").toString())
+                        .compression(Codec.GZIP)
+                        .build());
         workflow.initialize();
         workflow.run();
         snapshotter.export();
@@ -36,7 +42,8 @@ class ConversionTest {
         try (SnapshotReader reader = Snapshots.open(source)) {
             assertThat(reader.codec()).isEqualTo(codec);
             assertThat(reader.manifest().codec).isEqualTo(codec.argument());
-            assertThat(Snapshots.restore(reader, LoopWorkflow.class, List.of()).state()).isEqualTo(workflow.state());
+            assertThat(Snapshots.restore(reader, LoopWorkflow.class, List.of()).state())
+                    .isEqualTo(workflow.state());
         }
         try (SnapshotReader reader = Snapshots.open(source)) {
             reader.verify();
@@ -46,15 +53,16 @@ class ConversionTest {
     @Test
     void betweenCodecsAndStoresEveryCopyRestoresToTheSameState() throws Exception {
         Path gz = snapshot();
-        String xz = SnapshotConversion.convert(gz.toString(), dir.resolve("copy.xz").toString(), Codec.XZ, 1, null);
+        String xz =
+                SnapshotConversion.convert(gz.toString(), dir.resolve("copy.xz").toString(), Codec.XZ, 1, null);
         assertRestoresEqual(xz, Codec.XZ);
         String odbc = "DRIVER={SQLite3};DATABASE=" + dir.resolve("team.db");
         String row = SnapshotConversion.convert(xz, "odbc://" + odbc + "&converted", Codec.ZSTD, -1, null);
         assertThat(row).startsWith("odbc://").endsWith("&loop_1");
         assertRestoresEqual("odbc://" + odbc + "&converted", Codec.ZSTD);
         Files.createDirectories(dir.resolve("back"));
-        String none = SnapshotConversion.convert("odbc://" + odbc + "&converted", dir.resolve("back").toString(),
-                Codec.NONE, -1, null);
+        String none = SnapshotConversion.convert(
+                "odbc://" + odbc + "&converted", dir.resolve("back").toString(), Codec.NONE, -1, null);
         assertThat(none).endsWith("loop_1");
         assertRestoresEqual(none, Codec.NONE);
         StandardTools.assertToolAccepts(Codec.XZ, Path.of(xz)); // last: it skips where xz is missing
@@ -69,15 +77,19 @@ class ConversionTest {
         Files.write(damaged, bytes);
         Path out = dir.resolve("out");
         Files.createDirectories(out);
-        assertThatThrownBy(() -> SnapshotConversion.convert(damaged.toString(), out.resolve("copy.zst").toString(),
-                Codec.ZSTD, -1, null)).isInstanceOf(SnapshotException.class);
+        assertThatThrownBy(() -> SnapshotConversion.convert(
+                        damaged.toString(), out.resolve("copy.zst").toString(), Codec.ZSTD, -1, null))
+                .isInstanceOf(SnapshotException.class);
         try (Stream<Path> files = Files.list(out)) {
             assertThat(files).as("no copy and no temporary file").isEmpty();
         }
-        assertThatThrownBy(() -> SnapshotConversion.convert(gz.toString(), out.resolve("copy.gz").toString(),
-                Codec.XZ, -1, null)).hasMessageContaining("is named as gz but would hold xz data");
-        assertThatThrownBy(() -> SnapshotConversion.convert(gz.toString(), out.resolve("exported").toString(),
-                Codec.XZ, -1, null)).hasMessageContaining("does not end in .xz").hasMessageContaining("end the destination with /");
+        assertThatThrownBy(() -> SnapshotConversion.convert(
+                        gz.toString(), out.resolve("copy.gz").toString(), Codec.XZ, -1, null))
+                .hasMessageContaining("is named as gz but would hold xz data");
+        assertThatThrownBy(() -> SnapshotConversion.convert(
+                        gz.toString(), out.resolve("exported").toString(), Codec.XZ, -1, null))
+                .hasMessageContaining("does not end in .xz")
+                .hasMessageContaining("end the destination with /");
         try (Stream<Path> files = Files.list(out)) {
             assertThat(files).as("a refused name writes nothing").isEmpty();
         }
@@ -98,7 +110,8 @@ class ConversionTest {
         Files.write(taken, new byte[] {1, 2, 3});
         assertThatThrownBy(() -> SnapshotConversion.convert(gz.toString(), taken.toString(), Codec.XZ, 1, null))
                 .isInstanceOf(SnapshotException.class)
-                .hasMessage(taken + " exists, and a snapshot is never replaced: remove it first or name another destination");
+                .hasMessage(taken
+                        + " exists, and a snapshot is never replaced: remove it first or name another destination");
         // Into a directory: the snapshot's own name there is taken too.
         Path into = Files.createDirectories(dir.resolve("into"));
         Files.write(into.resolve("loop_1.xz"), new byte[] {4});

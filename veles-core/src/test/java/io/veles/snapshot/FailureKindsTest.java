@@ -1,25 +1,26 @@
 package io.veles.snapshot;
 
-import io.veles.errors.CorruptSnapshotException;
-import io.veles.errors.IncompatibleSnapshotException;
-import io.veles.errors.SnapshotStoreException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.veles.pickle.RestoreRules;
+import io.veles.errors.CorruptSnapshotException;
+import io.veles.errors.IncompatibleSnapshotException;
+import io.veles.errors.SnapshotStoreException;
 import io.veles.internal.store.SnapshotDirectory;
+import io.veles.pickle.RestoreRules;
 import io.veles.testing.RoundTrip;
 import io.veles.workflow.Workflow;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
 import java.io.IOException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A caller can tell what went wrong by the exception's type, whatever its message: damaged bytes,
@@ -51,10 +52,19 @@ class FailureKindsTest {
         Files.writeString(source.resolve("Counter.java"), counter(fields));
         Path classes = Files.createDirectories(dir.resolve(name + "-classes"));
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        int status = javac.run(null, null, null, "-d", classes.toString(), "-cp", System.getProperty("java.class.path"),
-                source.resolve("KindsWorkflow.java").toString(), source.resolve("Counter.java").toString());
+        int status = javac.run(
+                null,
+                null,
+                null,
+                "-d",
+                classes.toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                source.resolve("KindsWorkflow.java").toString(),
+                source.resolve("Counter.java").toString());
         assertThat(status).as("compiling version " + name).isZero();
-        URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()}, getClass().getClassLoader());
+        URLClassLoader loader = new URLClassLoader(
+                new URL[] {classes.toUri().toURL()}, getClass().getClassLoader());
         try {
             return Class.forName("io.veles.kinds.KindsWorkflow", true, loader).asSubclass(Workflow.class);
         } catch (ClassNotFoundException e) {

@@ -1,22 +1,23 @@
 package io.veles.snapshot;
 
-import io.veles.errors.SnapshotException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.veles.errors.SnapshotException;
+import io.veles.internal.store.AtomicFiles;
+import io.veles.internal.store.SnapshotDirectory;
 import io.veles.snapshot.SnapshotSettings.FailurePolicy;
 import io.veles.snapshot.codec.Codec;
 import io.veles.snapshot.file.SnapshotReader;
-import io.veles.internal.store.AtomicFiles;
-import io.veles.internal.store.SnapshotDirectory;
 import io.veles.testing.Tmpfs;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Real file-system faults while snapshotting: a full disk, a read-only file system. The run
@@ -29,8 +30,13 @@ class FileSystemFaultTest {
     Path dir;
 
     private static SnapshotSettings settings(Path directory, FailurePolicy policy) {
-        return SnapshotSettings.builder().prefix("fault").directory(directory.toString()).compression(Codec.NONE)
-                .compressionLevel(0).onFailure(policy).build();
+        return SnapshotSettings.builder()
+                .prefix("fault")
+                .directory(directory.toString())
+                .compression(Codec.NONE)
+                .compressionLevel(0)
+                .onFailure(policy)
+                .build();
     }
 
     /** Each snapshot holds about 400 KiB of weights. */
@@ -50,7 +56,9 @@ class FileSystemFaultTest {
             reader.verify();
         }
         try (Stream<Path> files = Files.list(directory)) {
-            assertThat(files.filter(AtomicFiles::isTemporary)).as("no temporary file left behind").isEmpty();
+            assertThat(files.filter(AtomicFiles::isTemporary))
+                    .as("no temporary file left behind")
+                    .isEmpty();
         }
     }
 
@@ -59,7 +67,8 @@ class FileSystemFaultTest {
         try (Tmpfs disk = Tmpfs.mount(dir.resolve("small"), "2m")) {
             SnapshotterTest.CountingWorkflow workflow = workflow(50, settings(disk.path(), FailurePolicy.FAIL));
             workflow.initialize();
-            assertThatThrownBy(workflow::run).isInstanceOf(SnapshotException.class)
+            assertThatThrownBy(workflow::run)
+                    .isInstanceOf(SnapshotException.class)
                     .hasMessageContaining("cannot write " + disk.path().resolve("fault_"))
                     .hasMessageContaining("No space left on device")
                     .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
@@ -94,9 +103,10 @@ class FileSystemFaultTest {
             SnapshotterTest.CountingWorkflow next = workflow(2, settings(disk.path(), FailurePolicy.FAIL));
             // Reported when the next run takes the prefix's lock at start, or at its first write.
             assertThatThrownBy(() -> {
-                next.initialize();
-                next.run();
-            }).hasMessageContaining("Read-only file system");
+                        next.initialize();
+                        next.run();
+                    })
+                    .hasMessageContaining("Read-only file system");
             assertEarlierSnapshotsWhole(disk.path(), 2);
         }
     }
@@ -106,7 +116,8 @@ class FileSystemFaultTest {
         // The working directory is on disk, the snapshots on a tmpfs: temporaries are written
         // next to their snapshot, so the final rename never crosses file systems.
         try (Tmpfs other = Tmpfs.mount(dir.resolve("other"), "8m")) {
-            SnapshotterTest.CountingWorkflow workflow = workflow(3, settings(other.path().resolve("deep/er"), FailurePolicy.FAIL));
+            SnapshotterTest.CountingWorkflow workflow =
+                    workflow(3, settings(other.path().resolve("deep/er"), FailurePolicy.FAIL));
             workflow.initialize();
             workflow.run();
             workflow.stop(); // the last snapshot may still be written in the background until then

@@ -3,12 +3,13 @@ package io.veles.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.junit.jupiter.api.Test;
+
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
 import java.util.Random;
-import org.junit.jupiter.api.Test;
 
 /** The private copy a signed restore reads: exactly the bytes that were read, however they were read. */
 class PrivateCopyTest {
@@ -25,7 +26,9 @@ class PrivateCopyTest {
             }
             byte[] read = Arrays.copyOf(source, 1 + 1000 + 200_000 + 50_000);
             try (InputStream again = copy.input()) {
-                assertThat(again.readAllBytes()).as("no more, no less than was read").isEqualTo(read);
+                assertThat(again.readAllBytes())
+                        .as("no more, no less than was read")
+                        .isEqualTo(read);
             }
         }
     }

@@ -6,10 +6,11 @@ import io.veles.testing.LoopWorkflow;
 import io.veles.testing.RoundTrip;
 import io.veles.workflow.Unit;
 import io.veles.workflow.Workflow;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.concurrent.atomic.AtomicReference;
 
 class ResumeTest {
     private static String uninterrupted(int iterations) {
@@ -63,8 +64,7 @@ class ResumeTest {
         }
 
         @Override
-        public void run() {
-        }
+        public void run() {}
     }
 
     static final class ChainWorkflow extends Workflow {
@@ -77,28 +77,33 @@ class ResumeTest {
     void aChainOf100000UnitsSnapshotsAndRestoresOnASmallStack() throws InterruptedException {
         AtomicReference<Object> outcome = new AtomicReference<>();
         // 512 KiB: half the default thread stack, so that depth along units would overflow.
-        Thread thread = new Thread(null, () -> {
-            try {
-                ChainWorkflow chain = new ChainWorkflow();
-                Link previous = null;
-                for (int i = 0; i < 100_000; i++) {
-                    previous = new Link(chain, previous, i);
-                }
-                chain.endPoint().linkFrom(previous);
-                ((Link) chain.findUnit("link0")).linkFrom(chain.startPoint());
-                ChainWorkflow restored = RoundTrip.copy(chain);
-                Link last = (Link) restored.findUnit("link99999");
-                int steps = 0;
-                for (Link link = last; link.previous != null; link = link.previous) {
-                    steps++;
-                }
-                restored.initialize();
-                restored.run();
-                outcome.set(steps + " " + restored.isFinished() + " " + last.linkedFrom().get(0).name());
-            } catch (Throwable e) {
-                outcome.set(e);
-            }
-        }, "small-stack", 512 * 1024);
+        Thread thread = new Thread(
+                null,
+                () -> {
+                    try {
+                        ChainWorkflow chain = new ChainWorkflow();
+                        Link previous = null;
+                        for (int i = 0; i < 100_000; i++) {
+                            previous = new Link(chain, previous, i);
+                        }
+                        chain.endPoint().linkFrom(previous);
+                        ((Link) chain.findUnit("link0")).linkFrom(chain.startPoint());
+                        ChainWorkflow restored = RoundTrip.copy(chain);
+                        Link last = (Link) restored.findUnit("link99999");
+                        int steps = 0;
+                        for (Link link = last; link.previous != null; link = link.previous) {
+                            steps++;
+                        }
+                        restored.initialize();
+                        restored.run();
+                        outcome.set(steps + " " + restored.isFinished() + " "
+                                + last.linkedFrom().get(0).name());
+                    } catch (Throwable e) {
+                        outcome.set(e);
+                    }
+                },
+                "small-stack",
+                512 * 1024);
         thread.start();
         thread.join();
         assertThat(outcome.get()).isEqualTo("99999 true link99998");

@@ -3,11 +3,14 @@ package io.veles.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.veles.snapshot.codec.Codec;
-import io.veles.snapshot.format.Manifest;
-import io.veles.snapshot.file.SnapshotWriter;
 import io.veles.internal.store.AtomicFiles;
+import io.veles.snapshot.codec.Codec;
+import io.veles.snapshot.file.SnapshotWriter;
+import io.veles.snapshot.format.Manifest;
 import io.veles.testing.LoopWorkflow;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,8 +19,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Retention on a directory of generated snapshots, checked snapshot by snapshot. */
 class RetentionTest {
@@ -28,10 +29,15 @@ class RetentionTest {
     private void generate() throws Exception {
         LoopWorkflow workflow = new LoopWorkflow(1, 10, -1);
         for (int i = 0; i < 12; i++) {
-            Manifest manifest = Manifest.builder().name("loop_" + i)
-                    .created(Instant.parse("2026-01-01T00:00:00Z").plus(Duration.ofHours(i)).toString())
-                    .info("validation_error", (7 * i % 12) / 100.0).build();
-            AtomicFiles.write(dir.resolve("loop_" + i + ".gz"),
+            Manifest manifest = Manifest.builder()
+                    .name("loop_" + i)
+                    .created(Instant.parse("2026-01-01T00:00:00Z")
+                            .plus(Duration.ofHours(i))
+                            .toString())
+                    .info("validation_error", (7 * i % 12) / 100.0)
+                    .build();
+            AtomicFiles.write(
+                    dir.resolve("loop_" + i + ".gz"),
                     out -> SnapshotWriter.write(workflow, manifest, Codec.GZIP, 1, out));
         }
         Files.createSymbolicLink(dir.resolve("loop_current.gz"), Path.of("loop_0.gz"));
@@ -40,8 +46,10 @@ class RetentionTest {
 
     private Set<Integer> remaining() throws Exception {
         try (var files = Files.list(dir)) {
-            return files.map(p -> p.getFileName().toString()).filter(n -> n.matches("loop_\\d+\\.gz"))
-                    .map(n -> Integer.parseInt(n.replaceAll("\\D", ""))).collect(Collectors.toCollection(TreeSet::new));
+            return files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.matches("loop_\\d+\\.gz"))
+                    .map(n -> Integer.parseInt(n.replaceAll("\\D", "")))
+                    .collect(Collectors.toCollection(TreeSet::new));
         }
     }
 
@@ -50,14 +58,25 @@ class RetentionTest {
         generate();
         Retention retention = new Retention(3, Duration.ofHours(6), 2);
         List<SnapshotPruning.Decision> plan = SnapshotPruning.plan(dir.toString(), retention);
-        Set<Integer> planned = plan.stream().filter(SnapshotPruning.Decision::kept)
-                .map(d -> Integer.parseInt(d.entry().name().replaceAll("\\D", ""))).collect(Collectors.toCollection(TreeSet::new));
-        // current: 0; pinned: 1; best two metrics: 0 (0.00) and 7 (0.01); newest of each 6 h: 5, 11; last three: 9, 10, 11
+        Set<Integer> planned = plan.stream()
+                .filter(SnapshotPruning.Decision::kept)
+                .map(d -> Integer.parseInt(d.entry().name().replaceAll("\\D", "")))
+                .collect(Collectors.toCollection(TreeSet::new));
+        // current: 0; pinned: 1; best two metrics: 0 (0.00) and 7 (0.01); newest of each 6 h: 5, 11; last three: 9, 10,
+        // 11
         assertThat(planned).containsExactly(0, 1, 5, 7, 9, 10, 11);
         assertThat(remaining()).as("a plan deletes nothing").hasSize(12);
-        assertThat(plan.stream().filter(d -> d.entry().name().equals("loop_1")).findFirst().orElseThrow().reason())
+        assertThat(plan.stream()
+                        .filter(d -> d.entry().name().equals("loop_1"))
+                        .findFirst()
+                        .orElseThrow()
+                        .reason())
                 .isEqualTo("pinned");
-        assertThat(plan.stream().filter(d -> d.entry().name().equals("loop_0")).findFirst().orElseThrow().reason())
+        assertThat(plan.stream()
+                        .filter(d -> d.entry().name().equals("loop_0"))
+                        .findFirst()
+                        .orElseThrow()
+                        .reason())
                 .isEqualTo("current");
 
         assertThat(SnapshotPruning.apply(dir.toString(), plan)).isEqualTo(5);

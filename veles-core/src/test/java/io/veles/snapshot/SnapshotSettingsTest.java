@@ -6,16 +6,30 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.veles.config.Config;
 import io.veles.config.ConfigException;
 import io.veles.snapshot.codec.Codec;
-import java.util.List;
 import org.junit.jupiter.api.Test;
+
+import java.util.List;
 
 /** The builder says the same as the record it builds, and checks what the record checks. */
 class SnapshotSettingsTest {
-    private static final SnapshotSettings EVERY_VALUE_SET = SnapshotSettings.builder().prefix("wine")
-            .directory("snaps").compression(Codec.XZ).compressionLevel(3).interval(5).timeInterval(2.5)
-            .odbc("DRIVER={SQLite3};DATABASE=x.db").table("t").sizeWarningBytes(123L << 20).codeBackup(true)
-            .onFailure(SnapshotSettings.FailurePolicy.WARN).async(false).asyncMemoryBytes(7).keepLast(1)
-            .keepEveryHours(2).keepBest(3).build();
+    private static final SnapshotSettings EVERY_VALUE_SET = SnapshotSettings.builder()
+            .prefix("wine")
+            .directory("snaps")
+            .compression(Codec.XZ)
+            .compressionLevel(3)
+            .interval(5)
+            .timeInterval(2.5)
+            .odbc("DRIVER={SQLite3};DATABASE=x.db")
+            .table("t")
+            .sizeWarningBytes(123L << 20)
+            .codeBackup(true)
+            .onFailure(SnapshotSettings.FailurePolicy.WARN)
+            .async(false)
+            .asyncMemoryBytes(7)
+            .keepLast(1)
+            .keepEveryHours(2)
+            .keepBest(3)
+            .build();
 
     @Test
     void aBuilderWithOnlyAPrefixGivesTheDefaults() {
@@ -32,11 +46,40 @@ class SnapshotSettingsTest {
     void everyValueReachesItsComponentAndToBuilderGivesThemBack() {
         SnapshotSettings s = EVERY_VALUE_SET;
 
-        assertThat(List.of(s.prefix(), s.directory(), s.compression(), s.compressionLevel(), s.interval(),
-                s.timeInterval(), s.odbc(), s.table(), s.sizeWarningBytes(), s.codeBackup(), s.onFailure(), s.async(),
-                s.asyncMemoryBytes(), s.keepLast(), s.keepEveryHours(), s.keepBest()))
-                .containsExactly("wine", "snaps", Codec.XZ, 3, 5, 2.5, "DRIVER={SQLite3};DATABASE=x.db", "t",
-                        123L << 20, true, SnapshotSettings.FailurePolicy.WARN, false, 7L, 1, 2.0, 3);
+        assertThat(List.of(
+                        s.prefix(),
+                        s.directory(),
+                        s.compression(),
+                        s.compressionLevel(),
+                        s.interval(),
+                        s.timeInterval(),
+                        s.odbc(),
+                        s.table(),
+                        s.sizeWarningBytes(),
+                        s.codeBackup(),
+                        s.onFailure(),
+                        s.async(),
+                        s.asyncMemoryBytes(),
+                        s.keepLast(),
+                        s.keepEveryHours(),
+                        s.keepBest()))
+                .containsExactly(
+                        "wine",
+                        "snaps",
+                        Codec.XZ,
+                        3,
+                        5,
+                        2.5,
+                        "DRIVER={SQLite3};DATABASE=x.db",
+                        "t",
+                        123L << 20,
+                        true,
+                        SnapshotSettings.FailurePolicy.WARN,
+                        false,
+                        7L,
+                        1,
+                        2.0,
+                        3);
         assertThat(s.toBuilder().build()).isEqualTo(s);
     }
 
@@ -45,12 +88,26 @@ class SnapshotSettingsTest {
         SnapshotSettings s = EVERY_VALUE_SET;
 
         assertThat(s.withOnFailure(SnapshotSettings.FailurePolicy.FAIL))
-                .isEqualTo(s.toBuilder().onFailure(SnapshotSettings.FailurePolicy.FAIL).build());
-        assertThat(s.withAsync(true, 9)).isEqualTo(s.toBuilder().async(true).asyncMemoryBytes(9).build());
-        assertThat(s.withRetention(0, 0, 0)).isEqualTo(s.toBuilder().keepLast(0).keepEveryHours(0).keepBest(0).build());
+                .isEqualTo(s.toBuilder()
+                        .onFailure(SnapshotSettings.FailurePolicy.FAIL)
+                        .build());
+        assertThat(s.withAsync(true, 9))
+                .isEqualTo(s.toBuilder().async(true).asyncMemoryBytes(9).build());
+        assertThat(s.withRetention(0, 0, 0))
+                .isEqualTo(
+                        s.toBuilder().keepLast(0).keepEveryHours(0).keepBest(0).build());
         SnapshotSettings other = SnapshotSettings.defaults("other");
-        assertThat(s.withLocationOf(other)).isEqualTo(s.toBuilder().prefix("other").directory(other.directory())
-                .odbc(null).table(null).codeBackup(false).keepLast(0).keepEveryHours(0).keepBest(0).build());
+        assertThat(s.withLocationOf(other))
+                .isEqualTo(s.toBuilder()
+                        .prefix("other")
+                        .directory(other.directory())
+                        .odbc(null)
+                        .table(null)
+                        .codeBackup(false)
+                        .keepLast(0)
+                        .keepEveryHours(0)
+                        .keepBest(0)
+                        .build());
     }
 
     @Test
@@ -64,8 +121,11 @@ class SnapshotSettingsTest {
     @Test
     void buildChecksAsTheRecordDoes() {
         assertThatThrownBy(() -> SnapshotSettings.builder().build())
-                .isInstanceOf(ConfigException.class).hasMessage("snapshotter.prefix: must not be empty");
-        assertThatThrownBy(() -> SnapshotSettings.builder().prefix("w").interval(0).build())
-                .isInstanceOf(ConfigException.class).hasMessage("snapshotter.interval: must be at least 1, got 0");
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("snapshotter.prefix: must not be empty");
+        assertThatThrownBy(
+                        () -> SnapshotSettings.builder().prefix("w").interval(0).build())
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("snapshotter.interval: must be at least 1, got 0");
     }
 }

@@ -3,14 +3,18 @@ package io.veles.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.veles.errors.SnapshotLockedException;
+import io.veles.internal.store.AtomicFiles;
 import io.veles.snapshot.codec.Codec;
-import io.veles.snapshot.format.Manifest;
 import io.veles.snapshot.file.SnapshotReader;
 import io.veles.snapshot.file.SnapshotWriter;
-import io.veles.internal.store.AtomicFiles;
-import io.veles.errors.SnapshotLockedException;
+import io.veles.snapshot.format.Manifest;
 import io.veles.testing.LoopWorkflow;
 import io.veles.testing.Tmpfs;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -23,9 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * One snapshot name, one run: a name once written is never replaced (another run's, or this run's
@@ -37,19 +38,28 @@ class SnapshotterNamingTest {
     Path dir;
 
     private static SnapshotSettings settings(Path directory, String prefix, Codec codec) {
-        return SnapshotSettings.builder().prefix(prefix).directory(directory.toString()).compression(codec)
-                .compressionLevel(1).async(false).asyncMemoryBytes(0).build();
+        return SnapshotSettings.builder()
+                .prefix(prefix)
+                .directory(directory.toString())
+                .compression(codec)
+                .compressionLevel(1)
+                .async(false)
+                .asyncMemoryBytes(0)
+                .build();
     }
 
     @Test
     void aSecondSnapshotterOnTheSamePrefixRefusesAtStartNamingTheFirstWhateverItsFailurePolicy() throws IOException {
-        SnapshotterTest.CountingWorkflow first = new SnapshotterTest.CountingWorkflow(3, 4, settings(dir, "count", Codec.GZIP));
+        SnapshotterTest.CountingWorkflow first =
+                new SnapshotterTest.CountingWorkflow(3, 4, settings(dir, "count", Codec.GZIP));
         first.initialize();
-        SnapshotterTest.CountingWorkflow second = new SnapshotterTest.CountingWorkflow(3, 4,
-                settings(dir, "count", Codec.XZ).withOnFailure(SnapshotSettings.FailurePolicy.WARN));
-        assertThatThrownBy(second::initialize).isInstanceOf(SnapshotLockedException.class)
-                .hasMessageStartingWith("snapshot prefix 'count' in " + dir + " is in use by run " + first.runContext().id()
-                        + ", pid " + ProcessHandle.current().pid() + " on host ")
+        SnapshotterTest.CountingWorkflow second = new SnapshotterTest.CountingWorkflow(
+                3, 4, settings(dir, "count", Codec.XZ).withOnFailure(SnapshotSettings.FailurePolicy.WARN));
+        assertThatThrownBy(second::initialize)
+                .isInstanceOf(SnapshotLockedException.class)
+                .hasMessageStartingWith("snapshot prefix 'count' in " + dir + " is in use by run "
+                        + first.runContext().id() + ", pid "
+                        + ProcessHandle.current().pid() + " on host ")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
 
         first.run();
@@ -57,13 +67,14 @@ class SnapshotterNamingTest {
         second.initialize();
         second.run();
         second.stop();
-        assertThat(files(dir)).containsOnlyKeys("count_1.gz", "count_2.gz", "count_3.gz", "count_1.xz", "count_2.xz",
-                "count_3.xz");
+        assertThat(files(dir))
+                .containsOnlyKeys("count_1.gz", "count_2.gz", "count_3.gz", "count_1.xz", "count_2.xz", "count_3.xz");
     }
 
     @Test
     void aRunResumedFromAnEarlySnapshotWritesDistinctNamesAndLeavesTheLaterOnesByteForByte() throws Exception {
-        SnapshotterTest.CountingWorkflow original = new SnapshotterTest.CountingWorkflow(8, 4, settings(dir, "count", Codec.GZIP));
+        SnapshotterTest.CountingWorkflow original =
+                new SnapshotterTest.CountingWorkflow(8, 4, settings(dir, "count", Codec.GZIP));
         original.runAndStop();
         Map<String, byte[]> before = files(dir);
         assertThat(before).hasSize(8);
@@ -86,15 +97,20 @@ class SnapshotterNamingTest {
         for (int i = 4; i <= 8; i++) {
             String name = "count_" + i + "+" + discriminator;
             assertThat(after).containsKey(name + ".gz");
-            assertThat(log).contains("snapshot name count_" + i + ".gz is taken in " + dir
-                    + " by an earlier snapshot, which stays: this one is " + dir.resolve(name + ".gz"));
+            assertThat(log)
+                    .contains("snapshot name count_" + i + ".gz is taken in " + dir
+                            + " by an earlier snapshot, which stays: this one is " + dir.resolve(name + ".gz"));
             try (SnapshotReader reader = Snapshots.openFile(dir.resolve(name + ".gz"))) {
-                assertThat(reader.manifest().name).as("the manifest names its file").isEqualTo(name);
+                assertThat(reader.manifest().name)
+                        .as("the manifest names its file")
+                        .isEqualTo(name);
             }
         }
         assertThat(after).hasSize(13);
-        assertThat(resumed.snapshotter.destination()).isEqualTo(dir.resolve("count_8+" + discriminator + ".gz").toString());
-        assertThat(Files.readSymbolicLink(dir.resolve("count_current.gz"))).isEqualTo(Path.of("count_8+" + discriminator + ".gz"));
+        assertThat(resumed.snapshotter.destination())
+                .isEqualTo(dir.resolve("count_8+" + discriminator + ".gz").toString());
+        assertThat(Files.readSymbolicLink(dir.resolve("count_current.gz")))
+                .isEqualTo(Path.of("count_8+" + discriminator + ".gz"));
     }
 
     /**
@@ -108,9 +124,11 @@ class SnapshotterNamingTest {
     void retentionDeletesOnlyItsOwnAndReadsNoOtherFile() throws Exception {
         try (Tmpfs disk = Tmpfs.mount(dir.resolve("snaps"), "64m", "strictatime")) {
             Path snaps = disk.path();
-            SnapshotterTest.CountingWorkflow earlier = new SnapshotterTest.CountingWorkflow(3, 4, settings(snaps, "count", Codec.GZIP));
+            SnapshotterTest.CountingWorkflow earlier =
+                    new SnapshotterTest.CountingWorkflow(3, 4, settings(snaps, "count", Codec.GZIP));
             earlier.runAndStop();
-            SnapshotterTest.CountingWorkflow otherCodec = new SnapshotterTest.CountingWorkflow(2, 4, settings(snaps, "count", Codec.XZ));
+            SnapshotterTest.CountingWorkflow otherCodec =
+                    new SnapshotterTest.CountingWorkflow(2, 4, settings(snaps, "count", Codec.XZ));
             otherCodec.runAndStop();
             writeForeignSnapshot(snaps.resolve("count_x_1.gz"), "count_x_1"); // prefix count_x starts with count_
             writeForeignSnapshot(snaps.resolve("other_1.gz"), "other_1");
@@ -118,8 +136,8 @@ class SnapshotterNamingTest {
             Map<String, FileTime> foreignAccess = accessTimes(snaps);
             assertThat(foreign).hasSize(7);
 
-            SnapshotterTest.CountingWorkflow workflow = new SnapshotterTest.CountingWorkflow(6, 4,
-                    settings(snaps, "count", Codec.GZIP).withRetention(2, 0, 0));
+            SnapshotterTest.CountingWorkflow workflow = new SnapshotterTest.CountingWorkflow(
+                    6, 4, settings(snaps, "count", Codec.GZIP).withRetention(2, 0, 0));
             workflow.initialize();
             workflow.snapshotter.export(); // the first write cleans stale temporaries: it lists the directory once
             FileTime directoryAccess = accessTime(snaps);
@@ -133,13 +151,24 @@ class SnapshotterNamingTest {
             String discriminator = workflow.runContext().id().replace("-", "").substring(0, 8);
             Map<String, byte[]> after = files(snaps);
             // Own: count_1+d (export), count_2+d, count_3+d, count_4 .. count_7: the last two stay.
-            assertThat(after.keySet()).containsExactlyInAnyOrder("count_1.gz", "count_2.gz", "count_3.gz", "count_1.xz",
-                    "count_2.xz", "count_x_1.gz", "other_1.gz", "count_6.gz", "count_7.gz");
+            assertThat(after.keySet())
+                    .containsExactlyInAnyOrder(
+                            "count_1.gz",
+                            "count_2.gz",
+                            "count_3.gz",
+                            "count_1.xz",
+                            "count_2.xz",
+                            "count_x_1.gz",
+                            "other_1.gz",
+                            "count_6.gz",
+                            "count_7.gz");
             for (Map.Entry<String, byte[]> file : foreign.entrySet()) {
                 assertThat(after.get(file.getKey())).as(file.getKey()).isEqualTo(file.getValue());
             }
             assertThat(accessAfter).as("no other file was read").containsAllEntriesOf(foreignAccess);
-            assertThat(directoryAccessAfter).as("the directory was not listed again").isEqualTo(directoryAccess);
+            assertThat(directoryAccessAfter)
+                    .as("the directory was not listed again")
+                    .isEqualTo(directoryAccess);
             assertThat(after).doesNotContainKey("count_3+" + discriminator + ".gz");
 
             // The check can fail: listing the directory or reading a file shows.
@@ -184,7 +213,8 @@ class SnapshotterNamingTest {
     }
 
     private static FileTime accessTime(Path file) throws IOException {
-        return Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).lastAccessTime();
+        return Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                .lastAccessTime();
     }
 
     private static String capturingStderr(Runnable action) {

@@ -2,29 +2,30 @@ package io.veles.snapshot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.veles.snapshot.codec.Codec;
 import io.veles.internal.db.DatabaseTarget;
 import io.veles.internal.db.SnapshotPins;
 import io.veles.internal.db.SnapshotRow;
 import io.veles.internal.db.SnapshotTable;
-import io.veles.snapshot.format.Manifest;
-import io.veles.snapshot.file.SnapshotWriter;
 import io.veles.internal.store.AtomicFiles;
+import io.veles.snapshot.codec.Codec;
+import io.veles.snapshot.file.SnapshotWriter;
+import io.veles.snapshot.format.Manifest;
 import io.veles.testing.FreshTables;
 import io.veles.testing.LoopWorkflow;
 import io.veles.testing.TestDatabase;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * Retention applied by the snapshotter as it writes: after each stored snapshot, its prefix's
@@ -36,8 +37,10 @@ class SnapshotterRetentionTest {
 
     @TempDir
     Path dir;
+
     @RegisterExtension
     final FreshTables tables = new FreshTables();
+
     private String odbc;
     private String table;
 
@@ -47,11 +50,21 @@ class SnapshotterRetentionTest {
         Path snaps = dir.resolve("snaps");
         Files.createDirectories(snaps);
         writeForeignSnapshot(snaps.resolve("other_1.gz"), "other_1");
-        writeForeignSnapshot(snaps.resolve("loop_x_1.gz"), "loop_x_1"); // prefix loop_x: not ours though it starts with loop_
+        writeForeignSnapshot(
+                snaps.resolve("loop_x_1.gz"), "loop_x_1"); // prefix loop_x: not ours though it starts with loop_
         LoopWorkflow workflow = new LoopWorkflow(1, 100, -1);
-        Snapshotter snapshotter = Snapshotter.create(workflow, SnapshotSettings.builder().prefix("loop")
-                .directory(snaps.toString()).compression(Codec.GZIP).compressionLevel(1).async(async)
-                .asyncMemoryBytes(1L << 30).keepLast(2).keepBest(1).build());
+        Snapshotter snapshotter = Snapshotter.create(
+                workflow,
+                SnapshotSettings.builder()
+                        .prefix("loop")
+                        .directory(snaps.toString())
+                        .compression(Codec.GZIP)
+                        .compressionLevel(1)
+                        .async(async)
+                        .asyncMemoryBytes(1L << 30)
+                        .keepLast(2)
+                        .keepBest(1)
+                        .build());
         workflow.initialize();
         for (int i = 0; i < METRICS.length; i++) {
             snapshotter.info().put(SnapshotPruning.METRIC, METRICS[i]);
@@ -62,12 +75,13 @@ class SnapshotterRetentionTest {
             }
             if (i == 2) {
                 // best (2), last two (2, 3), pinned (1): nothing to delete yet
-                assertThat(files(snaps)).containsExactly("loop_1.gz", "loop_2.gz", "loop_3.gz", "loop_x_1.gz", "other_1.gz");
+                assertThat(files(snaps))
+                        .containsExactly("loop_1.gz", "loop_2.gz", "loop_3.gz", "loop_x_1.gz", "other_1.gz");
             }
         }
         snapshotter.stop();
-        assertThat(files(snaps)).containsExactly("loop_1.gz", "loop_2.gz", "loop_5.gz", "loop_6.gz", "loop_x_1.gz",
-                "other_1.gz");
+        assertThat(files(snaps))
+                .containsExactly("loop_1.gz", "loop_2.gz", "loop_5.gz", "loop_6.gz", "loop_x_1.gz", "other_1.gz");
         assertThat(Files.readSymbolicLink(snaps.resolve("loop_current.gz"))).isEqualTo(Path.of("loop_6.gz"));
     }
 
@@ -77,8 +91,16 @@ class SnapshotterRetentionTest {
     void aTableKeepsTheLastThePinnedAndEachRunsNewest(TestDatabase db) {
         odbc = db.odbc(dir);
         table = tables.fresh(db, odbc);
-        SnapshotSettings settings = SnapshotSettings.builder().prefix("loop").directory(dir.toString())
-                .compression(Codec.ZSTD).odbc(odbc).table(table).async(false).asyncMemoryBytes(0).keepLast(1).build();
+        SnapshotSettings settings = SnapshotSettings.builder()
+                .prefix("loop")
+                .directory(dir.toString())
+                .compression(Codec.ZSTD)
+                .odbc(odbc)
+                .table(table)
+                .async(false)
+                .asyncMemoryBytes(0)
+                .keepLast(1)
+                .build();
         SnapshotTable rows = new SnapshotTable(DatabaseTarget.of(odbc), table);
 
         LoopWorkflow first = new LoopWorkflow(1, 100, -1);
@@ -87,7 +109,8 @@ class SnapshotterRetentionTest {
         for (int i = 1; i <= 3; i++) {
             firstSnapshotter.export();
             if (i == 1) {
-                SnapshotPruning.pin("odbc://" + odbc + "&" + table + "&" + first.runContext().id() + "&&loop_1");
+                SnapshotPruning.pin("odbc://" + odbc + "&" + table + "&"
+                        + first.runContext().id() + "&&loop_1");
             }
         }
         assertThat(names(rows.list())).containsExactly("loop_1", "loop_3");
@@ -100,30 +123,47 @@ class SnapshotterRetentionTest {
         }
         // The first run's newest stays: it is what odbc://…&<its id> resumes from.
         List<SnapshotRow> left = rows.list();
-        assertThat(left).extracting(SnapshotRow::id).containsExactly(first.runContext().id(), first.runContext().id(),
-                second.runContext().id());
+        assertThat(left)
+                .extracting(SnapshotRow::id)
+                .containsExactly(
+                        first.runContext().id(),
+                        first.runContext().id(),
+                        second.runContext().id());
         assertThat(names(left)).containsExactly("loop_1", "loop_3", "loop_3");
-        assertThat(new SnapshotPins(DatabaseTarget.of(odbc), table).isPinned(left.get(0))).isTrue();
+        assertThat(new SnapshotPins(DatabaseTarget.of(odbc), table).isPinned(left.get(0)))
+                .isTrue();
     }
 
     /** A JDBC URL's query holds '&', which an odbc:// source would split on: retention must not reparse it. */
     @Tag("slow")
     @ParameterizedTest
-    @EnumSource(value = TestDatabase.class, names = {"MARIADB", "POSTGRESQL"})
+    @EnumSource(
+            value = TestDatabase.class,
+            names = {"MARIADB", "POSTGRESQL"})
     void aJdbcUrlWithAnAmpersandPrunesToo(TestDatabase db) {
         db.odbc(dir); // skips (or fails under VELES_REQUIRE_DB=1) when the server is down
-        odbc = db == TestDatabase.MARIADB ? "jdbc:mariadb://127.0.0.1:3306/test?user=root&password="
+        odbc = db == TestDatabase.MARIADB
+                ? "jdbc:mariadb://127.0.0.1:3306/test?user=root&password="
                 : "jdbc:postgresql://127.0.0.1:5432/test?user=postgres&password=unused-under-trust";
         table = tables.fresh(db, odbc);
-        SnapshotSettings settings = SnapshotSettings.builder().prefix("loop").directory(dir.toString())
-                .compression(Codec.LZ4).odbc(odbc).table(table).async(false).asyncMemoryBytes(0).keepLast(2).build();
+        SnapshotSettings settings = SnapshotSettings.builder()
+                .prefix("loop")
+                .directory(dir.toString())
+                .compression(Codec.LZ4)
+                .odbc(odbc)
+                .table(table)
+                .async(false)
+                .asyncMemoryBytes(0)
+                .keepLast(2)
+                .build();
         LoopWorkflow workflow = new LoopWorkflow(1, 100, -1);
         Snapshotter snapshotter = Snapshotter.create(workflow, settings);
         workflow.initialize();
         for (int i = 0; i < 4; i++) {
             snapshotter.export();
         }
-        assertThat(names(new SnapshotTable(DatabaseTarget.of(odbc), table).list())).containsExactly("loop_3", "loop_4");
+        assertThat(names(new SnapshotTable(DatabaseTarget.of(odbc), table).list()))
+                .containsExactly("loop_3", "loop_4");
     }
 
     private static List<String> names(List<SnapshotRow> rows) {
@@ -137,8 +177,10 @@ class SnapshotterRetentionTest {
 
     private static Set<String> files(Path directory) throws Exception {
         try (var entries = Files.list(directory)) {
-            return entries.filter(p -> !Files.isSymbolicLink(p)).map(p -> p.getFileName().toString())
-                    .filter(name -> !name.startsWith(".")).collect(Collectors.toCollection(TreeSet::new));
+            return entries.filter(p -> !Files.isSymbolicLink(p))
+                    .map(p -> p.getFileName().toString())
+                    .filter(name -> !name.startsWith("."))
+                    .collect(Collectors.toCollection(TreeSet::new));
         }
     }
 }

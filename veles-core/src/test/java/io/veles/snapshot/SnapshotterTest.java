@@ -2,21 +2,22 @@ package io.veles.snapshot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.veles.internal.store.SnapshotDirectory;
 import io.veles.snapshot.codec.Codec;
 import io.veles.snapshot.file.SnapshotReader;
-import io.veles.internal.store.SnapshotDirectory;
 import io.veles.workflow.Bool;
 import io.veles.workflow.Repeater;
 import io.veles.workflow.Unit;
 import io.veles.workflow.Workflow;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The snapshotter's run rule (VELES's), names, the _current link, and the oversize warning. */
 class SnapshotterTest {
@@ -85,13 +86,22 @@ class SnapshotterTest {
     }
 
     private SnapshotSettings settings(int interval, double timeInterval) {
-        return SnapshotSettings.builder().prefix("count").directory(dir.toString()).compression(Codec.GZIP)
-                .compressionLevel(1).interval(interval).timeInterval(timeInterval).build();
+        return SnapshotSettings.builder()
+                .prefix("count")
+                .directory(dir.toString())
+                .compression(Codec.GZIP)
+                .compressionLevel(1)
+                .interval(interval)
+                .timeInterval(timeInterval)
+                .build();
     }
 
     private List<String> snapshotNames() {
-        return new SnapshotDirectory(dir).snapshots().stream().map(p -> p.getFileName().toString()).sorted()
-                .collect(Collectors.toList());
+        return new SnapshotDirectory(dir)
+                .snapshots().stream()
+                        .map(p -> p.getFileName().toString())
+                        .sorted()
+                        .collect(Collectors.toList());
     }
 
     @Test
@@ -149,8 +159,13 @@ class SnapshotterTest {
 
     @Test
     void anOversizedSnapshotWarnsOnceNamingTheLargestUnits() {
-        SnapshotSettings small = SnapshotSettings.builder().prefix("big").directory(dir.toString())
-                .compression(Codec.NONE).compressionLevel(0).sizeWarningBytes(1000).build();
+        SnapshotSettings small = SnapshotSettings.builder()
+                .prefix("big")
+                .directory(dir.toString())
+                .compression(Codec.NONE)
+                .compressionLevel(0)
+                .sizeWarningBytes(1000)
+                .build();
         CountingWorkflow workflow = new CountingWorkflow(3, 50_000, small);
         PrintStream original = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
@@ -160,8 +175,12 @@ class SnapshotterTest {
         } finally {
             System.setErr(original);
         }
-        List<String> warnings = captured.toString().lines().filter(l -> l.contains("warning size")).toList();
+        List<String> warnings = captured.toString()
+                .lines()
+                .filter(l -> l.contains("warning size"))
+                .toList();
         assertThat(warnings).hasSize(1);
-        assertThat(warnings.get(0)).containsPattern("largest units: counter 195\\.\\d KiB, counting \\d+ B, snapshotter");
+        assertThat(warnings.get(0))
+                .containsPattern("largest units: counter 195\\.\\d KiB, counting \\d+ B, snapshotter");
     }
 }

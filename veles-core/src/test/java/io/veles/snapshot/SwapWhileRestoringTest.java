@@ -2,19 +2,27 @@ package io.veles.snapshot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.veles.internal.db.DatabaseTarget;
+import io.veles.internal.db.SnapshotRow;
+import io.veles.internal.db.SnapshotTable;
 import io.veles.pickle.RestoreRules;
 import io.veles.progress.Progress;
 import io.veles.progress.ProgressReporter;
 import io.veles.snapshot.codec.Codec;
-import io.veles.internal.db.DatabaseTarget;
-import io.veles.internal.db.SnapshotRow;
-import io.veles.internal.db.SnapshotTable;
+import io.veles.snapshot.file.SnapshotWriter;
 import io.veles.snapshot.format.Manifest;
 import io.veles.snapshot.format.SnapshotKey;
-import io.veles.snapshot.file.SnapshotWriter;
 import io.veles.testing.TestDatabase;
 import io.veles.workflow.Unit;
 import io.veles.workflow.Workflow;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,13 +33,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A signed restore deserializes the bytes whose signature it checked: a file or a row replaced
@@ -58,8 +59,7 @@ class SwapWhileRestoringTest {
         }
 
         @Override
-        public void run() {
-        }
+        public void run() {}
     }
 
     public static final class Model extends Workflow {
@@ -102,11 +102,11 @@ class SwapWhileRestoringTest {
     private void swapAfterTheFirstRead(Runnable swap) {
         Progress.use((what, totalBytes) -> {
             reads.add(what);
-            boolean first = what.startsWith("reading ") && reads.stream().filter(r -> r.startsWith("reading ")).count() == 1;
+            boolean first = what.startsWith("reading ")
+                    && reads.stream().filter(r -> r.startsWith("reading ")).count() == 1;
             return new ProgressReporter.Task() {
                 @Override
-                public void advanceTo(long bytesDone) {
-                }
+                public void advanceTo(long bytesDone) {}
 
                 @Override
                 public void close() {
@@ -119,7 +119,8 @@ class SwapWhileRestoringTest {
     }
 
     private static float restoredValue(String source, SnapshotKey key) {
-        Model model = Snapshots.restore(source, Model.class, RestoreRules.forWorkflow(Model.class), key).workflow();
+        Model model = Snapshots.restore(source, Model.class, RestoreRules.forWorkflow(Model.class), key)
+                .workflow();
         return ((Weights) model.findUnit("weights")).value;
     }
 
@@ -140,7 +141,10 @@ class SwapWhileRestoringTest {
 
         assertThat(restoredValue(file.toString(), key)).isEqualTo(GOOD);
         assertThat(Files.exists(forged)).as("the swap happened").isFalse();
-        assertThat(reads).as("the file is read once").filteredOn(what -> what.startsWith("reading ")).hasSize(1);
+        assertThat(reads)
+                .as("the file is read once")
+                .filteredOn(what -> what.startsWith("reading "))
+                .hasSize(1);
     }
 
     @Tag("slow")
@@ -154,10 +158,13 @@ class SwapWhileRestoringTest {
             byte[] good = snapshot(GOOD, key);
             byte[] forged = snapshot(FORGED, key("other", 2));
             new SnapshotTable(DatabaseTarget.of(odbc), table)
-                    .insert(SnapshotRow.of(Instant.now(), "run-1", "log-1", "model", "model_1", "none"), out -> out.write(good));
+                    .insert(
+                            SnapshotRow.of(Instant.now(), "run-1", "log-1", "model", "model_1", "none"),
+                            out -> out.write(good));
             swapAfterTheFirstRead(() -> {
                 try (Connection connection = db.admin(odbc);
-                     PreparedStatement update = connection.prepareStatement("UPDATE " + table + " SET data = ? WHERE name = ?")) {
+                        PreparedStatement update =
+                                connection.prepareStatement("UPDATE " + table + " SET data = ? WHERE name = ?")) {
                     update.setBytes(1, forged);
                     update.setString(2, "model_1");
                     assertThat(update.executeUpdate()).as("the swap happened").isEqualTo(1);
@@ -167,7 +174,10 @@ class SwapWhileRestoringTest {
             });
 
             assertThat(restoredValue("odbc://" + odbc + "&" + table, key)).isEqualTo(GOOD);
-            assertThat(reads).as("the row is read once").filteredOn(what -> what.startsWith("reading ")).hasSize(1);
+            assertThat(reads)
+                    .as("the row is read once")
+                    .filteredOn(what -> what.startsWith("reading "))
+                    .hasSize(1);
         } finally {
             db.drop(odbc, table);
         }

@@ -1,15 +1,16 @@
 package io.veles.testing;
 
-import io.veles.snapshot.codec.Codec;
 import io.veles.internal.db.DatabaseTarget;
 import io.veles.internal.db.SnapshotRow;
 import io.veles.internal.db.SnapshotTable;
+import io.veles.snapshot.codec.Codec;
 import io.veles.snapshot.store.NewSnapshot;
 import io.veles.snapshot.store.SnapshotBody;
 import io.veles.snapshot.store.StoredSnapshot;
 import io.veles.snapshot.store.s3.ObjectStore;
 import io.veles.snapshot.store.s3.S3Location;
 import io.veles.snapshot.store.s3.S3Options;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
@@ -48,8 +49,9 @@ public final class BigRoundTrip {
         try (Store store = switch (args[0]) {
             case "table" -> new Table(args[1], args[2]);
             case "s3" -> new Bucket(args[1]);
-            default -> throw new IllegalArgumentException("usage: BigRoundTrip table <odbc> <table> <bytes>"
-                    + " | BigRoundTrip s3 <s3://bucket/prefix> <bytes>");
+            default ->
+                throw new IllegalArgumentException("usage: BigRoundTrip table <odbc> <table> <bytes>"
+                        + " | BigRoundTrip s3 <s3://bucket/prefix> <bytes>");
         }) {
             long start = System.nanoTime();
             long stored = store.write(out -> {
@@ -70,7 +72,8 @@ public final class BigRoundTrip {
                 compare(in, bytes);
             }
             double readSeconds = (System.nanoTime() - start) / 1e9;
-            System.out.printf("ok %d write %.1f read %.1f peak-heap %d%n", bytes, writeSeconds, readSeconds, peakHeapMiB());
+            System.out.printf(
+                    "ok %d write %.1f read %.1f peak-heap %d%n", bytes, writeSeconds, readSeconds, peakHeapMiB());
         }
     }
 
@@ -102,7 +105,8 @@ public final class BigRoundTrip {
 
         @Override
         public long write(SnapshotBody body) {
-            return table.insert(SnapshotRow.of(Instant.now(), "big-1", "big-1", "big", "big_1", "none"), body::writeTo).bytes();
+            return table.insert(SnapshotRow.of(Instant.now(), "big-1", "big-1", "big", "big_1", "none"), body::writeTo)
+                    .bytes();
         }
 
         @Override
@@ -115,8 +119,7 @@ public final class BigRoundTrip {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 
     /** An object in S3, deleted at the end. */
@@ -125,7 +128,8 @@ public final class BigRoundTrip {
         private StoredSnapshot stored;
 
         Bucket(String location) {
-            this.store = ObjectStore.open(S3Location.parse(location), S3Options.standard().withPathStyle(true));
+            this.store = ObjectStore.open(
+                    S3Location.parse(location), S3Options.standard().withPathStyle(true));
         }
 
         @Override

@@ -103,8 +103,8 @@ public final class ChildProcess {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
                 process.waitFor();
-                throw new AssertionError(command.get(0) + " did not end in " + timeout.toSeconds() + " s: "
-                        + text(err) + text(out));
+                throw new AssertionError(
+                        command.get(0) + " did not end in " + timeout.toSeconds() + " s: " + text(err) + text(out));
             }
             return new Result(process.exitValue(), Files.readAllBytes(out), text(err));
         } finally {

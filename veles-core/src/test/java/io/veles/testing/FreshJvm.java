@@ -20,11 +20,10 @@ public final class FreshJvm {
      * 7.2 s. They change no behaviour a test checks; a child given a heap limit keeps the JVM's
      * default collector and compilers, since what it tests is how that heap behaves.
      */
-    public static final List<String> QUICK_START = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-            "-XX:-UsePerfData");
+    public static final List<String> QUICK_START =
+            List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData");
 
-    private FreshJvm() {
-    }
+    private FreshJvm() {}
 
     /** {@link #QUICK_START}, unless {@code jvmOptions} set the heap or JVM tuning themselves. */
     private static List<String> quickStart(List<String> jvmOptions) {
@@ -39,8 +38,11 @@ public final class FreshJvm {
     public static List<String> run(List<String> jvmOptions, String classPathFirst, Class<?> main, String... args)
             throws IOException, InterruptedException {
         String classPath = System.getProperty("java.class.path");
-        List<String> command = command(jvmOptions,
-                classPathFirst == null ? classPath : classPathFirst + File.pathSeparator + classPath, main, args);
+        List<String> command = command(
+                jvmOptions,
+                classPathFirst == null ? classPath : classPathFirst + File.pathSeparator + classPath,
+                main,
+                args);
         return ChildProcess.of(command).mergeErrors().run().output().lines().toList();
     }
 
@@ -67,7 +69,9 @@ public final class FreshJvm {
     /** The tests' class path without the jars whose file names start with one of {@code jarNames}. */
     public static String classPathWithout(String... jarNames) {
         return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-                .filter(entry -> Arrays.stream(jarNames).noneMatch(name -> Path.of(entry).getFileName().toString().startsWith(name)))
+                .filter(entry -> Arrays.stream(jarNames)
+                        .noneMatch(
+                                name -> Path.of(entry).getFileName().toString().startsWith(name)))
                 .collect(Collectors.joining(File.pathSeparator));
     }
 
@@ -76,14 +80,18 @@ public final class FreshJvm {
      * stderr) going to a file there. SIGINT reaches it: a child of a non-interactive shell's
      * background job inherits SIGINT ignored, and {@code env --default-signal=INT} undoes that.
      */
-    public static Running start(Path workingDirectory, String classPath, Class<?> main, String... args) throws IOException {
+    public static Running start(Path workingDirectory, String classPath, Class<?> main, String... args)
+            throws IOException {
         List<String> command = new ArrayList<>(List.of("env", "--default-signal=INT", java()));
         command.addAll(QUICK_START);
         command.addAll(List.of("-cp", classPath, main.getName()));
         command.addAll(List.of(args));
         Path output = Files.createTempFile(workingDirectory, ".output", ".txt");
-        Process process = new ProcessBuilder(command).directory(workingDirectory.toFile()).redirectErrorStream(true)
-                .redirectOutput(output.toFile()).start();
+        Process process = new ProcessBuilder(command)
+                .directory(workingDirectory.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile())
+                .start();
         return new Running(process, output);
     }
 
@@ -123,7 +131,9 @@ public final class FreshJvm {
 
         /** Sends it a signal by name ({@code INT}, {@code TERM}). */
         public void signal(String name) throws IOException, InterruptedException {
-            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+                    .inheritIO()
+                    .start();
             if (kill.waitFor() != 0) {
                 throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
             }

@@ -1,9 +1,10 @@
 package io.veles.testing;
 
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Fresh snapshot tables for a test, dropped (with their chunk and pin tables) after it, so that a
@@ -12,8 +13,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * with the test's temporary directory.
  */
 public final class FreshTables implements AfterEachCallback {
-    private record Made(TestDatabase database, String odbc, String table) {
-    }
+    private record Made(TestDatabase database, String odbc, String table) {}
 
     private final List<Made> made = new ArrayList<>();
 

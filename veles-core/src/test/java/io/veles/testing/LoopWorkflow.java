@@ -4,6 +4,7 @@ import io.veles.workflow.Bool;
 import io.veles.workflow.Repeater;
 import io.veles.workflow.Unit;
 import io.veles.workflow.Workflow;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

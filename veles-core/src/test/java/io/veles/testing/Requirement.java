@@ -9,8 +9,7 @@ import org.junit.jupiter.api.Assumptions;
  * {@link SkipReasons} prints the reason of a skip on the Maven console.
  */
 public final class Requirement {
-    private Requirement() {
-    }
+    private Requirement() {}
 
     /**
      * Never returns: fails when {@code variable} (e.g. {@code VELES_REQUIRE_DB}) is 1, skips otherwise.

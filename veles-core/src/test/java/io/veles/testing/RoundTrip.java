@@ -2,10 +2,11 @@ package io.veles.testing;
 
 import io.veles.snapshot.Snapshots;
 import io.veles.snapshot.codec.Codec;
-import io.veles.snapshot.format.Manifest;
 import io.veles.snapshot.file.SnapshotReader;
 import io.veles.snapshot.file.SnapshotWriter;
+import io.veles.snapshot.format.Manifest;
 import io.veles.workflow.Workflow;
+
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -14,8 +15,7 @@ import java.util.List;
 
 /** Snapshots to and from memory, for tests. */
 public final class RoundTrip {
-    private RoundTrip() {
-    }
+    private RoundTrip() {}
 
     public static byte[] write(Workflow workflow, Codec codec) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();

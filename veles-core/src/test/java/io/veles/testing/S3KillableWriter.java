@@ -1,12 +1,13 @@
 package io.veles.testing;
 
 import io.veles.snapshot.codec.Codec;
-import io.veles.snapshot.format.Manifest;
 import io.veles.snapshot.file.SnapshotWriter;
+import io.veles.snapshot.format.Manifest;
 import io.veles.snapshot.store.NewSnapshot;
 import io.veles.snapshot.store.s3.ObjectStore;
 import io.veles.snapshot.store.s3.S3Location;
 import io.veles.snapshot.store.s3.S3Options;
+
 import java.time.Instant;
 
 /**
@@ -18,8 +19,7 @@ import java.time.Instant;
  * <p>Usage: {@code S3KillableWriter s3://bucket/prefix}
  */
 public final class S3KillableWriter {
-    private S3KillableWriter() {
-    }
+    private S3KillableWriter() {}
 
     public static void main(String[] args) throws Exception {
         S3Location location = S3Location.parse(args[0]);
@@ -32,8 +32,17 @@ public final class S3KillableWriter {
                 boolean multipart = i % 2 == 1;
                 Codec codec = multipart ? Codec.NONE : Codec.GZIP;
                 Manifest manifest = Manifest.builder().name("loop").build();
-                String key = store.write(new NewSnapshot("run", String.valueOf(i), Instant.now(), "killable-" + ProcessHandle.current().pid(),
-                        null, "loop", codec), out -> SnapshotWriter.write(multipart ? big : small, manifest, codec, -1, out)).key();
+                String key = store.write(
+                                new NewSnapshot(
+                                        "run",
+                                        String.valueOf(i),
+                                        Instant.now(),
+                                        "killable-" + ProcessHandle.current().pid(),
+                                        null,
+                                        "loop",
+                                        codec),
+                                out -> SnapshotWriter.write(multipart ? big : small, manifest, codec, -1, out))
+                        .key();
                 System.out.println("wrote " + key);
                 System.out.flush();
             }

@@ -32,8 +32,8 @@ public final class S3ProxyProcess implements AutoCloseable {
         String jarPath = System.getProperty("veles.s3proxy.jar", "");
         Path jar = Path.of(jarPath);
         if (jarPath.isEmpty() || !Files.isRegularFile(jar)) {
-            Requirement.skipOrFail("VELES_REQUIRE_S3",
-                    "the s3proxy jar '" + jarPath + "' is missing; .ci/s3-server start fetches it");
+            Requirement.skipOrFail(
+                    "VELES_REQUIRE_S3", "the s3proxy jar '" + jarPath + "' is missing; .ci/s3-server start fetches it");
         }
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
@@ -62,16 +62,27 @@ public final class S3ProxyProcess implements AutoCloseable {
     public void restart() throws IOException, InterruptedException {
         Files.createDirectories(dir.resolve("data"));
         Path properties = dir.resolve("s3proxy.properties");
-        Files.writeString(properties, String.join("\n",
-                "s3proxy.endpoint=" + endpoint(),
-                "s3proxy.authorization=aws-v2-or-v4",
-                "s3proxy.identity=" + TestS3.ACCESS_KEY,
-                "s3proxy.credential=" + TestS3.SECRET_KEY,
-                "jclouds.provider=filesystem",
-                "jclouds.filesystem.basedir=" + dir.resolve("data")) + "\n");
-        process = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-Xmx256m",
-                "-jar", jar.toString(), "--properties", properties.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("s3proxy.log").toFile()).start();
+        Files.writeString(
+                properties,
+                String.join(
+                                "\n",
+                                "s3proxy.endpoint=" + endpoint(),
+                                "s3proxy.authorization=aws-v2-or-v4",
+                                "s3proxy.identity=" + TestS3.ACCESS_KEY,
+                                "s3proxy.credential=" + TestS3.SECRET_KEY,
+                                "jclouds.provider=filesystem",
+                                "jclouds.filesystem.basedir=" + dir.resolve("data"))
+                        + "\n");
+        process = new ProcessBuilder(
+                        ProcessHandle.current().info().command().orElse("java"),
+                        "-Xmx256m",
+                        "-jar",
+                        jar.toString(),
+                        "--properties",
+                        properties.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("s3proxy.log").toFile())
+                .start();
         for (int i = 0; i < 120; i++) {
             try (Socket ignored = new Socket("127.0.0.1", port)) {
                 return;
@@ -82,7 +93,8 @@ public final class S3ProxyProcess implements AutoCloseable {
                 Thread.sleep(250);
             }
         }
-        throw new IOException("s3proxy did not start on port " + port + ": " + Files.readString(dir.resolve("s3proxy.log")));
+        throw new IOException(
+                "s3proxy did not start on port " + port + ": " + Files.readString(dir.resolve("s3proxy.log")));
     }
 
     @Override

@@ -1,15 +1,16 @@
 package io.veles.testing;
 
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.TestSource;
 import org.junit.platform.engine.support.descriptor.ClassSource;
 import org.junit.platform.engine.support.descriptor.MethodSource;
 import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.TestIdentifier;
+
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Prints one line for every skipped test, with its reason, where the Maven console shows it.
@@ -20,8 +21,8 @@ import org.junit.platform.launcher.TestIdentifier;
  * runs in every module whose tests have this module's test jar.
  */
 public final class SkipReasons implements TestExecutionListener {
-    private static final PrintStream CONSOLE = new PrintStream(new FileOutputStream(FileDescriptor.err), true,
-            StandardCharsets.UTF_8);
+    private static final PrintStream CONSOLE =
+            new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
 
     @Override
     public void executionSkipped(TestIdentifier test, String reason) {

@@ -2,6 +2,7 @@ package io.veles.testing;
 
 import io.veles.errors.SnapshotException;
 import io.veles.internal.db.DatabaseTarget;
+
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -66,7 +67,8 @@ public enum TestDatabase {
 
     /** Drops {@code table}, its chunk table and its pin table. */
     public void drop(String odbc, String table) {
-        try (Connection connection = admin(odbc); Statement statement = connection.createStatement()) {
+        try (Connection connection = admin(odbc);
+                Statement statement = connection.createStatement()) {
             statement.execute("DROP TABLE IF EXISTS " + table + "_chunks");
             statement.execute("DROP TABLE IF EXISTS " + table + "_pins");
             statement.execute("DROP TABLE IF EXISTS " + table);

@@ -2,13 +2,9 @@ package io.veles.testing;
 
 import io.veles.snapshot.store.s3.S3Location;
 import io.veles.snapshot.store.s3.S3Options;
-import java.net.URI;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
-import java.time.Duration;
-import java.util.Map;
-import java.util.UUID;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -16,6 +12,11 @@ import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
 
 /**
  * A fresh bucket on the test S3 server: s3proxy started by {@code .ci/s3-server} (as
@@ -35,8 +36,7 @@ public final class TestS3 implements AutoCloseable, BeforeAllCallback, AfterAllC
     private String bucket;
     private S3Client admin;
 
-    private TestS3() {
-    }
+    private TestS3() {}
 
     private TestS3(URI endpoint, String bucket, S3Client admin) {
         this.endpoint = endpoint;
@@ -97,15 +97,25 @@ public final class TestS3 implements AutoCloseable, BeforeAllCallback, AfterAllC
     }
 
     public static S3Options options(URI endpoint) {
-        return S3Options.standard().withEndpoint(endpoint).withPathStyle(true)
+        return S3Options.standard()
+                .withEndpoint(endpoint)
+                .withPathStyle(true)
                 .withCredentials(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)));
     }
 
     /** The environment for a child process (the aws command, a child JVM) to reach the server through the SDK's standard chain. */
     public Map<String, String> environment() {
-        return Map.of("AWS_ACCESS_KEY_ID", ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", SECRET_KEY,
-                "AWS_DEFAULT_REGION", "us-east-1", "AWS_ENDPOINT_URL", endpoint.toString(),
-                "AWS_EC2_METADATA_DISABLED", "true");
+        return Map.of(
+                "AWS_ACCESS_KEY_ID",
+                ACCESS_KEY,
+                "AWS_SECRET_ACCESS_KEY",
+                SECRET_KEY,
+                "AWS_DEFAULT_REGION",
+                "us-east-1",
+                "AWS_ENDPOINT_URL",
+                endpoint.toString(),
+                "AWS_EC2_METADATA_DISABLED",
+                "true");
     }
 
     /** A plain SDK client for checks and faults the store itself would not make. */
@@ -117,11 +127,15 @@ public final class TestS3 implements AutoCloseable, BeforeAllCallback, AfterAllC
     @Override
     public void close() {
         try {
-            admin.listMultipartUploadsPaginator(request -> request.bucket(bucket)).uploads().forEach(upload ->
-                    admin.abortMultipartUpload(request -> request.bucket(bucket).key(upload.key()).uploadId(upload.uploadId())));
-            admin.listObjectsV2Paginator(request -> request.bucket(bucket)).contents().forEach(object ->
-                    admin.deleteObjects(request -> request.bucket(bucket).delete(delete -> delete.objects(
-                            ObjectIdentifier.builder().key(object.key()).build()))));
+            admin.listMultipartUploadsPaginator(request -> request.bucket(bucket))
+                    .uploads()
+                    .forEach(upload -> admin.abortMultipartUpload(
+                            request -> request.bucket(bucket).key(upload.key()).uploadId(upload.uploadId())));
+            admin.listObjectsV2Paginator(request -> request.bucket(bucket))
+                    .contents()
+                    .forEach(object -> admin.deleteObjects(request -> request.bucket(bucket)
+                            .delete(delete -> delete.objects(
+                                    ObjectIdentifier.builder().key(object.key()).build()))));
             admin.deleteBucket(request -> request.bucket(bucket));
         } finally {
             admin.close();
@@ -129,9 +143,13 @@ public final class TestS3 implements AutoCloseable, BeforeAllCallback, AfterAllC
     }
 
     public static S3Client client(URI endpoint) {
-        return S3Client.builder().endpointOverride(endpoint).forcePathStyle(true).region(Region.US_EAST_1)
+        return S3Client.builder()
+                .endpointOverride(endpoint)
+                .forcePathStyle(true)
+                .region(Region.US_EAST_1)
                 .httpClientBuilder(Apache5HttpClient.builder().connectionTimeout(Duration.ofSeconds(2)))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+                .credentialsProvider(
+                        StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
                 .build();
     }
 

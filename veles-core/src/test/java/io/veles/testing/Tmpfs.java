@@ -1,10 +1,11 @@
 package io.veles.testing;
 
+import org.junit.jupiter.api.Assertions;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.Assertions;
 
 /**
  * A real, small tmpfs file system mounted for a test, to fill it up or make it read-only. Needs
@@ -26,8 +27,8 @@ public final class Tmpfs implements AutoCloseable {
         java.nio.file.Files.createDirectories(mountPoint);
         String all = "size=" + size + (options.isEmpty() ? "" : "," + options);
         if (run("mount", "-t", "tmpfs", "-o", all, "tmpfs", mountPoint.toString()) != 0) {
-            Requirement.skipOrFail("VELES_REQUIRE_ROOT",
-                    "cannot mount a tmpfs (needs root); file-system fault tests skipped");
+            Requirement.skipOrFail(
+                    "VELES_REQUIRE_ROOT", "cannot mount a tmpfs (needs root); file-system fault tests skipped");
         }
         return new Tmpfs(mountPoint);
     }
@@ -46,6 +47,10 @@ public final class Tmpfs implements AutoCloseable {
     }
 
     private static int run(String... command) throws IOException, InterruptedException {
-        return ChildProcess.of(List.of(command)).mergeErrors().timeout(Duration.ofSeconds(30)).run().exitCode();
+        return ChildProcess.of(List.of(command))
+                .mergeErrors()
+                .timeout(Duration.ofSeconds(30))
+                .run()
+                .exitCode();
     }
 }

@@ -3,9 +3,10 @@ package io.veles.workflow;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.junit.jupiter.api.Test;
+
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Test;
 
 class WorkflowSchedulingTest {
     /** Records its name into a shared trace each time it runs. */

@@ -1,10 +1,11 @@
 package io.veles.fuzz;
 
 import io.veles.snapshot.codec.Codec;
+import io.veles.snapshot.file.SnapshotWriter;
 import io.veles.snapshot.format.Manifest;
 import io.veles.snapshot.format.SnapshotFormat;
-import io.veles.snapshot.file.SnapshotWriter;
 import io.veles.workflow.Workflow;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,6 +1,7 @@
 package io.veles.fuzz;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+
 import java.math.BigInteger;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -60,18 +61,30 @@ final class GraphGenerator {
 
     private static Object newContainer(int kind) {
         switch (kind) {
-            case 0: return new ArrayList<>();
-            case 1: return new LinkedList<>();
-            case 2: return new ArrayDeque<>();
-            case 3: return new HashSet<>();
-            case 4: return new LinkedHashSet<>();
-            case 5: return new HashMap<>();
-            case 6: return new LinkedHashMap<>();
-            case 7: return new PriorityQueue<Integer>();
-            case 8: return new Object[0]; // replaced by a filled array
-            case 9: return new ArrayList<>(Collections.nCopies(0, null)); // filled with nulls
-            case 10: return new LinkedHashMap<>(16, 0.75f, true); // access-ordered
-            default: return new ArrayList<>();
+            case 0:
+                return new ArrayList<>();
+            case 1:
+                return new LinkedList<>();
+            case 2:
+                return new ArrayDeque<>();
+            case 3:
+                return new HashSet<>();
+            case 4:
+                return new LinkedHashSet<>();
+            case 5:
+                return new HashMap<>();
+            case 6:
+                return new LinkedHashMap<>();
+            case 7:
+                return new PriorityQueue<Integer>();
+            case 8:
+                return new Object[0]; // replaced by a filled array
+            case 9:
+                return new ArrayList<>(Collections.nCopies(0, null)); // filled with nulls
+            case 10:
+                return new LinkedHashMap<>(16, 0.75f, true); // access-ordered
+            default:
+                return new ArrayList<>();
         }
     }
 
@@ -115,19 +128,29 @@ final class GraphGenerator {
     private Object element(boolean key) {
         int choice = data.consumeInt(0, 13);
         switch (choice) {
-            case 0: return null;
-            case 1: return data.consumeInt();
-            case 2: return data.consumeString(16);
-            case 3: return data.consumeLong();
+            case 0:
+                return null;
+            case 1:
+                return data.consumeInt();
+            case 2:
+                return data.consumeString(16);
+            case 3:
+                return data.consumeLong();
             case 4:
                 byte[] magnitude = data.consumeBytes(24);
                 return new BigInteger(magnitude.length == 0 ? new byte[] {1} : magnitude);
-            case 5: return BitSet.valueOf(data.consumeLongs(4));
-            case 6: return new StringBuilder(data.consumeString(16));
-            case 7: return new GraphWorkflow.Pair(data.consumeInt(), data.consumeInt());
-            case 8: return List.of(data.consumeInt(), data.consumeInt());
-            case 9: return Arrays.asList(data.consumeInt(), null);
-            case 10: return Map.of(data.consumeString(4), data.consumeInt());
+            case 5:
+                return BitSet.valueOf(data.consumeLongs(4));
+            case 6:
+                return new StringBuilder(data.consumeString(16));
+            case 7:
+                return new GraphWorkflow.Pair(data.consumeInt(), data.consumeInt());
+            case 8:
+                return List.of(data.consumeInt(), data.consumeInt());
+            case 9:
+                return Arrays.asList(data.consumeInt(), null);
+            case 10:
+                return Map.of(data.consumeString(4), data.consumeInt());
             default:
                 Object node = nodes.get(data.consumeInt(0, nodes.size() - 1));
                 if (key && !hashesCheaply(node)) {

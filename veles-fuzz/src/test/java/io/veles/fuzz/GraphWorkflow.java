@@ -23,11 +23,9 @@ public final class GraphWorkflow extends Workflow {
         }
 
         @Override
-        public void run() {
-        }
+        public void run() {}
     }
 
     /** A record node: records hash their components, so as keys they reach the hashing checks. */
-    record Pair(Object left, Object right) {
-    }
+    record Pair(Object left, Object right) {}
 }

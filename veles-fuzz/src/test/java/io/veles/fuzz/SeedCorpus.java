@@ -1,8 +1,9 @@
 package io.veles.fuzz;
 
 import io.veles.snapshot.codec.Codec;
-import io.veles.snapshot.format.Manifest;
 import io.veles.snapshot.file.SnapshotWriter;
+import io.veles.snapshot.format.Manifest;
+
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,10 +14,10 @@ import java.nio.file.Path;
  * {@code VELES_WRITE_SEEDS=1 mvn -pl veles-fuzz -am test -Dtest=SeedCorpusTest}.
  */
 final class SeedCorpus {
-    static final Path DIRECTORY = Path.of("src/test/resources/io/veles/fuzz/SnapshotReaderFuzzTestInputs/readerEndsInAClearErrorOrARestore");
+    static final Path DIRECTORY =
+            Path.of("src/test/resources/io/veles/fuzz/SnapshotReaderFuzzTestInputs/readerEndsInAClearErrorOrARestore");
 
-    private SeedCorpus() {
-    }
+    private SeedCorpus() {}
 
     static void write(Path directory) throws Exception {
         Files.createDirectories(directory);

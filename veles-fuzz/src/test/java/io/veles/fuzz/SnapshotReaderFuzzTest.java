@@ -1,9 +1,10 @@
 package io.veles.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.veles.pickle.RestoreRules;
 import io.veles.errors.SnapshotException;
+import io.veles.pickle.RestoreRules;
 import io.veles.snapshot.file.SnapshotReader;
+
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 

@@ -4,12 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.veles.testing.FreshJvm;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * The README's "Running from Java" example is {@code RunningFromJava.java} of these tests, word
@@ -30,17 +31,19 @@ class RunningFromJavaTest {
 
     @Test
     void theExampleRunsContinuesAndRestores() throws Exception {
-        FreshJvm.Running example = FreshJvm.start(dir, System.getProperty("java.class.path"),
-                Class.forName("RunningFromJava"));
+        FreshJvm.Running example =
+                FreshJvm.start(dir, System.getProperty("java.class.path"), Class.forName("RunningFromJava"));
         assertThat(example.waitFor(120)).as(example.output()).isZero();
 
         ObjectMapper json = new ObjectMapper();
-        Map<?, ?> first = (Map<?, ?>) json.readValue(dir.resolve("first.json").toFile(), Map.class).get("results");
+        Map<?, ?> first = (Map<?, ?>)
+                json.readValue(dir.resolve("first.json").toFile(), Map.class).get("results");
         Map<?, ?> longer = json.readValue(dir.resolve("longer.json").toFile(), Map.class);
         assertThat(first.get("iterations")).isEqualTo(100);
         assertThat(((Map<?, ?>) longer.get("results")).get("iterations")).isEqualTo(150);
         assertThat(longer.get("restored_from")).asString().startsWith("runs");
-        assertThat(example.output()).containsPattern("first run: runs/walk_\\S+")
+        assertThat(example.output())
+                .containsPattern("first run: runs/walk_\\S+")
                 .containsPattern("continued: runs/walk_\\S+")
                 .containsPattern("iterations in runs/walk_\\S+: 100")
                 .doesNotContain("the run ended with");

@@ -17,6 +17,7 @@ import io.veles.znicz.nn.FullyConnected;
 import io.veles.znicz.nn.GradientDescent;
 import io.veles.znicz.nn.LearningRate;
 import io.veles.znicz.nn.SoftmaxEvaluator;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.security.MessageDigest;
@@ -83,9 +84,14 @@ public class StandardWorkflow extends Workflow implements ResultProvider, Resuma
 
         Config snapshots = config.section("snapshotter");
         snapshotter = Snapshotter.create(this, SnapshotSettings.from(snapshots, SnapshotSettings.defaults(name)));
-        LearningRate rate = new LearningRate(config.getDouble("gd.learning_rate", 0.1), config.getDouble("gd.lr_decay", 1.0));
-        decision = new Decision(this, config.getInt("decision.max_epochs", 100),
-                config.getInt("decision.fail_iterations", 25), snapshotter, rate);
+        LearningRate rate =
+                new LearningRate(config.getDouble("gd.learning_rate", 0.1), config.getDouble("gd.lr_decay", 1.0));
+        decision = new Decision(
+                this,
+                config.getInt("decision.max_epochs", 100),
+                config.getInt("decision.fail_iterations", 25),
+                snapshotter,
+                rate);
         if (snapshots.getBoolean("only_improved", false)) {
             snapshotter.skip(decision.improved.not());
         }
@@ -122,10 +128,17 @@ public class StandardWorkflow extends Workflow implements ResultProvider, Resuma
             }
             previous = layer;
         }
-        evaluator.linkFrom(previous).linkAttrs(previous, "probabilities", "output")
-                .linkAttrs(loader, "labels", "minibatchLabels").linkAttrs(loader, "batch", "minibatchCount");
-        decision.linkFrom(evaluator).linkAttrs(loader, "minibatchSet").linkAttrs(loader, "minibatchCount")
-                .linkAttrs(loader, "lastOfSet").linkAttrs(evaluator, "loss").linkAttrs(evaluator, "errors");
+        evaluator
+                .linkFrom(previous)
+                .linkAttrs(previous, "probabilities", "output")
+                .linkAttrs(loader, "labels", "minibatchLabels")
+                .linkAttrs(loader, "batch", "minibatchCount");
+        decision.linkFrom(evaluator)
+                .linkAttrs(loader, "minibatchSet")
+                .linkAttrs(loader, "minibatchCount")
+                .linkAttrs(loader, "lastOfSet")
+                .linkAttrs(evaluator, "loss")
+                .linkAttrs(evaluator, "errors");
         snapshotter.linkFrom(decision).gateSkip(loader.epochEnded().not());
         previous = snapshotter;
         Unit errors = evaluator;
@@ -204,7 +217,8 @@ public class StandardWorkflow extends Workflow implements ResultProvider, Resuma
     @Override
     public void applyOnResume(Config settings) {
         if (settings.has("decision.max_epochs") || settings.has("decision.fail_iterations")) {
-            decision.limits(settings.getInt("decision.max_epochs", decision.maxEpochs()),
+            decision.limits(
+                    settings.getInt("decision.max_epochs", decision.maxEpochs()),
                     settings.getInt("decision.fail_iterations", decision.failIterations()));
         }
     }
@@ -231,7 +245,8 @@ public class StandardWorkflow extends Workflow implements ResultProvider, Resuma
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             for (FullyConnected layer : layers) {
                 for (float[] values : new float[][] {layer.weights(), layer.bias()}) {
-                    ByteBuffer bytes = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+                    ByteBuffer bytes =
+                            ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
                     bytes.asFloatBuffer().put(values);
                     digest.update(bytes.array());
                 }

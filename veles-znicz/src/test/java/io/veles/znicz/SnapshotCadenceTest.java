@@ -5,17 +5,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.veles.config.Config;
 import io.veles.config.ConfigException;
-import io.veles.snapshot.Snapshots;
-import io.veles.snapshot.format.Manifest;
-import io.veles.snapshot.file.SnapshotReader;
 import io.veles.internal.store.SnapshotDirectory;
+import io.veles.snapshot.Snapshots;
+import io.veles.snapshot.file.SnapshotReader;
+import io.veles.snapshot.format.Manifest;
 import io.veles.znicz.samples.WineSample;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** When the StandardWorkflow snapshots: per epoch, every N epochs, at most one per T seconds, improving only. */
 class SnapshotCadenceTest {
@@ -72,8 +73,8 @@ class SnapshotCadenceTest {
 
     @Test
     void onlyImprovingEpochsWhenGated() throws Exception {
-        StandardWorkflow workflow = train("decision.max_epochs=30", "decision.fail_iterations=1000",
-                "snapshotter.only_improved=true");
+        StandardWorkflow workflow =
+                train("decision.max_epochs=30", "decision.fail_iterations=1000", "snapshotter.only_improved=true");
         List<Map<String, Object>> taken = snapshots();
         assertThat(taken).isNotEmpty().hasSizeLessThan(30);
         double previous = Double.POSITIVE_INFINITY;
@@ -88,7 +89,10 @@ class SnapshotCadenceTest {
     /** A subclass that links gradient descent straight from the decision, around the snapshotter. */
     static final class Bypassing extends StandardWorkflow {
         Bypassing(Config config) {
-            super("bypassing", config, io.veles.znicz.loader.DataSource.csv("/io/veles/znicz/samples/wine.csv", 0.3, 5));
+            super(
+                    "bypassing",
+                    config,
+                    io.veles.znicz.loader.DataSource.csv("/io/veles/znicz/samples/wine.csv", 0.3, 5));
         }
 
         @Override
@@ -100,8 +104,10 @@ class SnapshotCadenceTest {
 
     @Test
     void aLinkAroundTheSnapshotterIsRefusedNamingThePath() {
-        Bypassing workflow = new Bypassing(Config.of(Map.of("layers", "4:tanh", "snapshotter.directory", dir.toString())));
-        assertThatThrownBy(workflow::initialize).isInstanceOf(ConfigException.class)
+        Bypassing workflow =
+                new Bypassing(Config.of(Map.of("layers", "4:tanh", "snapshotter.directory", dir.toString())));
+        assertThatThrownBy(workflow::initialize)
+                .isInstanceOf(ConfigException.class)
                 .hasMessage("bypassing: the snapshotter must block the whole pipeline, but repeater → loader → fc1"
                         + " → softmax → evaluator → decision → gd_softmax → gd_fc1 → repeater goes around it");
     }

@@ -1,9 +1,5 @@
 package io.veles.bench.serialization;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.util.ArrayList;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -15,6 +11,11 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.infra.BenchmarkParams;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.concurrent.TimeUnit;
+
 /**
  * Big arrays: 20 layers holding 256 MiB of float weights, written to a stream that only counts
  * bytes and read from a stream over the bytes in memory. Time per snapshot here; the report turns
@@ -23,7 +24,9 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx3g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xmx3g"})
 public class BigArraysBenchmark {
     @Param({Codec.JDK, Codec.KRYO, Codec.KRYO_BULK, Codec.KRYO_UNSAFE, Codec.FORY, Codec.FORY_OOB})
     public String codec;
@@ -32,6 +35,7 @@ public class BigArraysBenchmark {
     private final ByteSink discard = ByteSink.discarding();
     /** Only the serialize benchmark keeps the objects, only deserialize keeps the bytes: never both. */
     private ArrayList<Layer> layers;
+
     private byte[] bytes;
     private int length;
 

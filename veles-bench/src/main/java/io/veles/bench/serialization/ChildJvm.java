@@ -9,13 +9,12 @@ import java.util.concurrent.TimeUnit;
 
 /** Runs a main class of this jar in a fresh JVM: same java, same class path, its own heap or stack. */
 final class ChildJvm {
-    record Outcome(int exit, String output) {
-    }
+    record Outcome(int exit, String output) {}
 
-    private ChildJvm() {
-    }
+    private ChildJvm() {}
 
-    static Outcome run(List<String> jvmOptions, Class<?> main, String... args) throws IOException, InterruptedException {
+    static Outcome run(List<String> jvmOptions, Class<?> main, String... args)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);

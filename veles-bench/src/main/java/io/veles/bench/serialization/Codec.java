@@ -12,6 +12,7 @@ import java.io.OutputStream;
 interface Codec {
     /** Names accepted by {@link #named}; the benchmarks' @Param lists use these. */
     String JDK = "jdk";
+
     String KRYO = "kryo";
     String KRYO_REGISTERED = "kryo-registered";
     String KRYO_FLAT = "kryo-flat";
@@ -37,18 +38,30 @@ interface Codec {
 
     static Codec named(String name) {
         switch (name) {
-            case JDK: return new JdkCodec();
-            case KRYO: return new KryoCodec(KryoCodec.Variant.STOCK);
-            case KRYO_REGISTERED: return new KryoCodec(KryoCodec.Variant.REGISTERED);
-            case KRYO_FLAT: return new KryoCodec(KryoCodec.Variant.FLAT);
-            case KRYO_TUNED: return new KryoCodec(KryoCodec.Variant.TUNED);
-            case KRYO_HAND_WRITTEN: return new KryoCodec(KryoCodec.Variant.HAND_WRITTEN);
-            case KRYO_BULK: return new KryoCodec(KryoCodec.Variant.BULK_FLOATS);
-            case KRYO_UNSAFE: return new KryoCodec(KryoCodec.Variant.UNSAFE);
-            case FORY: return new ForyCodec(false, false);
-            case FORY_FLAT: return new ForyCodec(true, false);
-            case FORY_OOB: return new ForyCodec(false, true);
-            default: throw new IllegalArgumentException("unknown codec " + name);
+            case JDK:
+                return new JdkCodec();
+            case KRYO:
+                return new KryoCodec(KryoCodec.Variant.STOCK);
+            case KRYO_REGISTERED:
+                return new KryoCodec(KryoCodec.Variant.REGISTERED);
+            case KRYO_FLAT:
+                return new KryoCodec(KryoCodec.Variant.FLAT);
+            case KRYO_TUNED:
+                return new KryoCodec(KryoCodec.Variant.TUNED);
+            case KRYO_HAND_WRITTEN:
+                return new KryoCodec(KryoCodec.Variant.HAND_WRITTEN);
+            case KRYO_BULK:
+                return new KryoCodec(KryoCodec.Variant.BULK_FLOATS);
+            case KRYO_UNSAFE:
+                return new KryoCodec(KryoCodec.Variant.UNSAFE);
+            case FORY:
+                return new ForyCodec(false, false);
+            case FORY_FLAT:
+                return new ForyCodec(true, false);
+            case FORY_OOB:
+                return new ForyCodec(false, true);
+            default:
+                throw new IllegalArgumentException("unknown codec " + name);
         }
     }
 
@@ -65,7 +78,9 @@ interface Codec {
             }
             String element = className.substring(dims);
             return element.length() == 1
-                    || element.startsWith("L") && element.endsWith(";") && allowed(element.substring(1, element.length() - 1));
+                    || element.startsWith("L")
+                            && element.endsWith(";")
+                            && allowed(element.substring(1, element.length() - 1));
         }
         return className.startsWith("io.veles.bench.serialization.")
                 || className.startsWith("java.lang.")

@@ -5,17 +5,18 @@ import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.serializers.FieldSerializer;
 import com.esotericsoftware.kryo.util.MapReferenceResolver;
+import org.apache.fory.Fory;
+import org.apache.fory.context.ReadContext;
+import org.apache.fory.context.WriteContext;
+import org.apache.fory.serializer.ObjectSerializer;
+import org.apache.fory.serializer.Serializer;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.fory.Fory;
-import org.apache.fory.context.ReadContext;
-import org.apache.fory.context.WriteContext;
-import org.apache.fory.serializer.ObjectSerializer;
-import org.apache.fory.serializer.Serializer;
 
 /**
  * Snapshots whose depth does not grow with the workflow. A link to a unit is written as that
@@ -27,8 +28,7 @@ import org.apache.fory.serializer.Serializer;
  * before its body and keep one body serializer per class.
  */
 final class FlatUnits {
-    private FlatUnits() {
-    }
+    private FlatUnits() {}
 
     /** The numbering of the workflow being written or read. One per library instance, like the instance itself. */
     static final class Table {

@@ -1,5 +1,11 @@
 package io.veles.bench.serialization;
 
+import org.apache.fory.Fory;
+import org.apache.fory.config.Language;
+import org.apache.fory.io.ForyInputStream;
+import org.apache.fory.memory.MemoryBuffer;
+import org.apache.fory.serializer.BufferObject;
+
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -10,11 +16,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import org.apache.fory.Fory;
-import org.apache.fory.config.Language;
-import org.apache.fory.io.ForyInputStream;
-import org.apache.fory.memory.MemoryBuffer;
-import org.apache.fory.serializer.BufferObject;
 
 /**
  * Fory in Java mode with the same policy as Kryo: references on, class names written, allowlist
@@ -40,6 +41,7 @@ final class ForyCodec implements Codec {
     private final MemoryBuffer buffer = MemoryBuffer.newHeapBuffer(1 << 16);
     /** Out-of-band path: one array's bytes at a time, reused, never the whole payload. */
     private final MemoryBuffer chunk = MemoryBuffer.newHeapBuffer(1 << 16);
+
     private byte[] readChunk = new byte[1 << 16];
     private byte[] readMeta = new byte[1 << 16];
 

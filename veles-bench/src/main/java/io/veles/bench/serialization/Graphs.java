@@ -9,11 +9,11 @@ import java.util.SplittableRandom;
 final class Graphs {
     /** Float payload of the big-arrays workload: 256 MiB spread over 20 layers. */
     static final int LAYERS = 20;
+
     static final int FLOATS_PER_LAYER = (256 << 20) / 4 / LAYERS;
     static final long ARRAY_PAYLOAD_BYTES = 4L * FLOATS_PER_LAYER * LAYERS;
 
-    private Graphs() {
-    }
+    private Graphs() {}
 
     /** n units in a ring (each links to the previous and next one), all sharing one config. */
     static Workflow ring(int n) {

@@ -20,8 +20,7 @@ final class HeapProbe {
     private static final int BUFFER = 1 << 16;
     private static final int EXIT_OUT_OF_MEMORY = 3;
 
-    private HeapProbe() {
-    }
+    private HeapProbe() {}
 
     /** Child side: {@code write CODEC} or {@code read CODEC FILE FINGERPRINT}. */
     public static void main(String[] args) throws IOException {
@@ -64,8 +63,7 @@ final class HeapProbe {
                 Codec.named(codecName).write(layers, out);
             }
             return new String[] {
-                child("write", codecName),
-                child("read", codecName, file.toString(), Long.toString(fingerprint))
+                child("write", codecName), child("read", codecName, file.toString(), Long.toString(fingerprint))
             };
         } finally {
             Files.deleteIfExists(file);
@@ -75,9 +73,12 @@ final class HeapProbe {
     private static String child(String... args) throws IOException, InterruptedException {
         ChildJvm.Outcome outcome = ChildJvm.run(List.of("-Xmx" + HEAP_MIB + "m"), HeapProbe.class, args);
         switch (outcome.exit()) {
-            case 0: return "ok";
-            case EXIT_OUT_OF_MEMORY: return "OOM";
-            default: return "failed (exit " + outcome.exit() + ")";
+            case 0:
+                return "ok";
+            case EXIT_OUT_OF_MEMORY:
+                return "OOM";
+            default:
+                return "failed (exit " + outcome.exit() + ")";
         }
     }
 }

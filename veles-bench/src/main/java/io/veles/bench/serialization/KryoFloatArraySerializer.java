@@ -4,6 +4,7 @@ import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -26,7 +27,9 @@ final class KryoFloatArraySerializer extends Serializer<float[]> {
             }
             int n = Math.min(room, array.length - i);
             ByteBuffer.wrap(output.getBuffer(), output.position(), n << 2)
-                    .order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(array, i, n);
+                    .order(ByteOrder.LITTLE_ENDIAN)
+                    .asFloatBuffer()
+                    .put(array, i, n);
             output.setPosition(output.position() + (n << 2));
             i += n;
         }
@@ -45,7 +48,9 @@ final class KryoFloatArraySerializer extends Serializer<float[]> {
             }
             int n = Math.min(available, array.length - i);
             ByteBuffer.wrap(input.getBuffer(), input.position(), n << 2)
-                    .order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(array, i, n);
+                    .order(ByteOrder.LITTLE_ENDIAN)
+                    .asFloatBuffer()
+                    .get(array, i, n);
             input.setPosition(input.position() + (n << 2));
             i += n;
         }

@@ -9,6 +9,5 @@ public final class Layer implements Serializable {
     String name;
     float[] weights;
 
-    public Layer() {
-    }
+    public Layer() {}
 }

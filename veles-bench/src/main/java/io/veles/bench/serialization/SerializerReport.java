@@ -1,15 +1,5 @@
 package io.veles.bench.serialization;
 
-import java.io.FileOutputStream;
-import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collection;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
@@ -20,6 +10,17 @@ import org.openjdk.jmh.runner.options.CommandLineOptions;
 import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.VerboseMode;
+
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * What bench/serializers prints: runs both JMH benchmarks, the stack probe and the heap probe,
@@ -32,20 +33,20 @@ public final class SerializerReport {
 
     private final List<String[]> rows = new ArrayList<>();
 
-    private SerializerReport() {
-    }
+    private SerializerReport() {}
 
     public static void main(String[] args) throws Exception {
         Path out = Path.of(args[0]);
         Files.createDirectories(out);
         CommandLineOptions jmh = new CommandLineOptions(Arrays.copyOfRange(args, 1, args.length));
         SerializerReport report = new SerializerReport();
-        try (PrintStream log = new PrintStream(new FileOutputStream(out.resolve("jmh.log").toFile()), true)) {
+        try (PrintStream log =
+                new PrintStream(new FileOutputStream(out.resolve("jmh.log").toFile()), true)) {
             progress("W2 small units (JMH)");
             report.smallUnits(run(jmh, log, SmallUnitsBenchmark.class, out.resolve("small-units.json"), false));
             progress("big arrays (JMH, -prof gc)");
-            List<String[]> bigRows = report.bigArrays(
-                    run(jmh, log, BigArraysBenchmark.class, out.resolve("big-arrays.json"), true));
+            List<String[]> bigRows =
+                    report.bigArrays(run(jmh, log, BigArraysBenchmark.class, out.resolve("big-arrays.json"), true));
             progress("deep graphs (stack probe: warm, then a fresh JVM per case)");
             report.deepGraphs(StackProbe.warm());
             report.deepGraphs(StackProbe.fresh());
@@ -59,8 +60,8 @@ public final class SerializerReport {
         System.err.println("[serializers] " + step + " ...");
     }
 
-    private static Collection<RunResult> run(CommandLineOptions cli, PrintStream log, Class<?> benchmark,
-            Path json, boolean gc) throws Exception {
+    private static Collection<RunResult> run(
+            CommandLineOptions cli, PrintStream log, Class<?> benchmark, Path json, boolean gc) throws Exception {
         OptionsBuilder options = new OptionsBuilder();
         options.parent(cli);
         options.include(benchmark.getName() + "\\.")
@@ -88,8 +89,14 @@ public final class SerializerReport {
             Result<?> read = primary(results, "deserialize", codec);
             // Recursive configurations need a deep stack for 10k units, as in the benchmark's forks.
             int size = StackProbe.onStack(64, () -> Codec.named(codec).write(Graphs.ring(SmallUnitsBenchmark.UNITS)));
-            rows.add(new String[] {"W2 small units, 10k ring", codec, ms(write), ms(read), "ms/graph",
-                    String.format(Locale.ROOT, "%,d B; %s", size, notes.get(codec))});
+            rows.add(new String[] {
+                "W2 small units, 10k ring",
+                codec,
+                ms(write),
+                ms(read),
+                "ms/graph",
+                String.format(Locale.ROOT, "%,d B; %s", size, notes.get(codec))
+            });
         }
     }
 
@@ -98,10 +105,18 @@ public final class SerializerReport {
         for (String codec : params(results)) {
             RunResult write = find(results, "serialize", codec);
             RunResult read = find(results, "deserialize", codec);
-            String[] row = {"big arrays, 20 x float[], 256 MiB", codec,
-                    mbPerSecond(write), mbPerSecond(read), "MB/s",
-                    String.format(Locale.ROOT, "alloc/op beyond payload: w %s, r %s",
-                            allocMib(write, 0), allocMib(read, Graphs.ARRAY_PAYLOAD_BYTES))};
+            String[] row = {
+                "big arrays, 20 x float[], 256 MiB",
+                codec,
+                mbPerSecond(write),
+                mbPerSecond(read),
+                "MB/s",
+                String.format(
+                        Locale.ROOT,
+                        "alloc/op beyond payload: w %s, r %s",
+                        allocMib(write, 0),
+                        allocMib(read, Graphs.ARRAY_PAYLOAD_BYTES))
+            };
             rows.add(row);
             big.add(row);
         }
@@ -112,8 +127,12 @@ public final class SerializerReport {
         for (StackProbe.Result r : results) {
             rows.add(new String[] {
                 String.format(Locale.ROOT, "deep ring, %,d units, %s", r.units(), r.warm() ? "warm JIT" : "fresh JVM"),
-                r.codec(), StackProbe.mib(r.writeMiB()), StackProbe.mib(r.readMiB()), "min stack",
-                r.failure().isEmpty() ? "tried 1, 8, 16, 64 MiB" : r.failure()});
+                r.codec(),
+                StackProbe.mib(r.writeMiB()),
+                StackProbe.mib(r.readMiB()),
+                "min stack",
+                r.failure().isEmpty() ? "tried 1, 8, 16, 64 MiB" : r.failure()
+            });
         }
     }
 
@@ -127,14 +146,18 @@ public final class SerializerReport {
     }
 
     private static List<String> params(Collection<RunResult> results) {
-        return results.stream().map(r -> r.getParams().getParam("codec")).distinct().toList();
+        return results.stream()
+                .map(r -> r.getParams().getParam("codec"))
+                .distinct()
+                .toList();
     }
 
     private static RunResult find(Collection<RunResult> results, String method, String codec) {
         return results.stream()
                 .filter(r -> r.getParams().getBenchmark().endsWith("." + method))
                 .filter(r -> codec.equals(r.getParams().getParam("codec")))
-                .findFirst().orElse(null);
+                .findFirst()
+                .orElse(null);
     }
 
     private static Result<?> primary(Collection<RunResult> results, String method, String codec) {
@@ -200,7 +223,9 @@ public final class SerializerReport {
         out.println("ms/graph and MB/s: JMH average ± 99.9% error. MB = 10^6 bytes of float payload.");
         out.println("min stack: smallest of 1/8/16/64 MiB thread stacks that wrote / read the ring intact;");
         out.println("  warm JIT = after 1 s of round trips on a 1,000-unit ring; fresh JVM = first use in a new JVM.");
-        out.printf(Locale.ROOT, "Fory: maxDepth=%d (flat: default 50), maxGraphMemoryBytes=Runtime.maxMemory() (the heap).%n",
+        out.printf(
+                Locale.ROOT,
+                "Fory: maxDepth=%d (flat: default 50), maxGraphMemoryBytes=Runtime.maxMemory() (the heap).%n",
                 ForyCodec.MAX_DEPTH_RECURSIVE);
         out.println("-Xmx" + HeapProbe.HEAP_MIB + "m = 256 MiB payload + " + HeapProbe.MARGIN_MIB
                 + " MiB: one write to a discarding stream / one read from a file, in a child JVM.");

@@ -1,7 +1,5 @@
 package io.veles.bench.serialization;
 
-import java.util.Arrays;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -12,6 +10,9 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+
 /**
  * W2, small units: a workflow of 10,000 linked units, serialized into a reused in-memory buffer
  * and read back from bytes, in ms per graph.
@@ -21,12 +22,22 @@ import org.openjdk.jmh.annotations.State;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 // The recursive configurations follow the ring 10,000 links deep: more than the default stack
 // holds (see StackProbe), so JMH's worker threads get a large one.
-@Fork(value = 1, jvmArgsAppend = {"-Xss64m", "-Xmx2g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xss64m", "-Xmx2g"})
 public class SmallUnitsBenchmark {
     static final int UNITS = 10_000;
 
-    @Param({Codec.JDK, Codec.KRYO, Codec.KRYO_REGISTERED, Codec.KRYO_FLAT, Codec.KRYO_TUNED, Codec.KRYO_HAND_WRITTEN,
-        Codec.FORY, Codec.FORY_FLAT})
+    @Param({
+        Codec.JDK,
+        Codec.KRYO,
+        Codec.KRYO_REGISTERED,
+        Codec.KRYO_FLAT,
+        Codec.KRYO_TUNED,
+        Codec.KRYO_HAND_WRITTEN,
+        Codec.FORY,
+        Codec.FORY_FLAT
+    })
     public String codec;
 
     private Codec library;

@@ -19,13 +19,11 @@ import java.util.concurrent.atomic.AtomicReference;
 final class StackProbe {
     static final int[] STACK_MIB = {1, 8, 16, 64};
     static final int[] UNITS = {10_000, 100_000};
-    static final List<String> CODECS =
-            List.of(Codec.JDK, Codec.KRYO, Codec.KRYO_FLAT, Codec.FORY, Codec.FORY_FLAT);
+    static final List<String> CODECS = List.of(Codec.JDK, Codec.KRYO, Codec.KRYO_FLAT, Codec.FORY, Codec.FORY_FLAT);
     private static final long WARM_UP_NANOS = 1_000_000_000L;
 
     /** writeMiB/readMiB: smallest working stack, or 0 if none of STACK_MIB worked. */
-    record Result(String codec, int units, boolean warm, int writeMiB, int readMiB, String failure) {
-    }
+    record Result(String codec, int units, boolean warm, int writeMiB, int readMiB, String failure) {}
 
     static {
         // A class first initialized while the stack is nearly exhausted fails to initialize and
@@ -33,8 +31,7 @@ final class StackProbe {
         new StringBuffer(16).append('x');
     }
 
-    private StackProbe() {
-    }
+    private StackProbe() {}
 
     /** No arguments: print both probes. {@code fresh CODEC UNITS}: the child side of {@link #fresh}. */
     public static void main(String[] args) throws Exception {
@@ -46,8 +43,14 @@ final class StackProbe {
         List<Result> all = new ArrayList<>(warm());
         all.addAll(fresh());
         for (Result r : all) {
-            System.out.printf("%-10s %,8d units %-5s write %-8s read %-8s %s%n", r.codec(), r.units(),
-                    r.warm() ? "warm" : "fresh", mib(r.writeMiB()), mib(r.readMiB()), r.failure());
+            System.out.printf(
+                    "%-10s %,8d units %-5s write %-8s read %-8s %s%n",
+                    r.codec(),
+                    r.units(),
+                    r.warm() ? "warm" : "fresh",
+                    mib(r.writeMiB()),
+                    mib(r.readMiB()),
+                    r.failure());
         }
     }
 
@@ -73,13 +76,23 @@ final class StackProbe {
         List<Result> results = new ArrayList<>();
         for (int units : UNITS) {
             for (String name : CODECS) {
-                ChildJvm.Outcome outcome = ChildJvm.run(List.of("-Xmx2g"), StackProbe.class,
-                        "fresh", name, Integer.toString(units));
-                String[] last = outcome.output().strip().lines().reduce((a, b) -> b).orElse("").split(" ", 3);
+                ChildJvm.Outcome outcome =
+                        ChildJvm.run(List.of("-Xmx2g"), StackProbe.class, "fresh", name, Integer.toString(units));
+                String[] last = outcome.output()
+                        .strip()
+                        .lines()
+                        .reduce((a, b) -> b)
+                        .orElse("")
+                        .split(" ", 3);
                 if (outcome.exit() != 0 || last.length < 2) {
                     results.add(new Result(name, units, false, 0, 0, "probe failed (exit " + outcome.exit() + ")"));
                 } else {
-                    results.add(new Result(name, units, false, Integer.parseInt(last[0]), Integer.parseInt(last[1]),
+                    results.add(new Result(
+                            name,
+                            units,
+                            false,
+                            Integer.parseInt(last[0]),
+                            Integer.parseInt(last[1]),
                             last.length > 2 ? last[2] : ""));
                 }
             }
@@ -174,13 +187,17 @@ final class StackProbe {
     static <T> T onStack(int mib, Task<T> task) {
         AtomicReference<T> result = new AtomicReference<>();
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread thread = new Thread(null, () -> {
-            try {
-                result.set(task.call());
-            } catch (Throwable t) {
-                failure.set(t);
-            }
-        }, "stack-probe-" + mib + "m", (long) mib << 20);
+        Thread thread = new Thread(
+                null,
+                () -> {
+                    try {
+                        result.set(task.call());
+                    } catch (Throwable t) {
+                        failure.set(t);
+                    }
+                },
+                "stack-probe-" + mib + "m",
+                (long) mib << 20);
         thread.start();
         try {
             thread.join();

@@ -24,6 +24,5 @@ public class Unit implements Serializable {
     Unit next;
 
     /** For libraries that instantiate through a constructor (Kryo's default strategy, flat readers). */
-    public Unit() {
-    }
+    public Unit() {}
 }

@@ -10,6 +10,5 @@ public final class UnitConfig implements Serializable {
     double learningRate;
     long seed;
 
-    public UnitConfig() {
-    }
+    public UnitConfig() {}
 }

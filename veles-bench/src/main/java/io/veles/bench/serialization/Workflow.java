@@ -11,6 +11,5 @@ public final class Workflow implements Serializable {
     UnitConfig config;
     ArrayList<Unit> units;
 
-    public Workflow() {
-    }
+    public Workflow() {}
 }

@@ -1,6 +1,9 @@
 package io.veles.bench.snapshot;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
+
+import javax.management.NotificationEmitter;
+import javax.management.openmbean.CompositeData;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -10,8 +13,6 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.management.NotificationEmitter;
-import javax.management.openmbean.CompositeData;
 
 /**
  * The largest live heap seen during a measurement: the heap in use just after each garbage
@@ -30,21 +31,27 @@ final class LiveHeap {
             }
         }
         for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
-            ((NotificationEmitter) collector).addNotificationListener((notification, handback) -> {
-                if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
-                    return;
-                }
-                GarbageCollectionNotificationInfo info =
-                        GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
-                long live = 0;
-                for (Map.Entry<String, MemoryUsage> pool : info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
-                    if (heapPools.contains(pool.getKey())) {
-                        live += pool.getValue().getUsed();
-                    }
-                }
-                maxAfterGc.accumulateAndGet(live, Math::max);
-                collections.incrementAndGet();
-            }, null, null);
+            ((NotificationEmitter) collector)
+                    .addNotificationListener(
+                            (notification, handback) -> {
+                                if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(
+                                        notification.getType())) {
+                                    return;
+                                }
+                                GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo.from(
+                                        (CompositeData) notification.getUserData());
+                                long live = 0;
+                                for (Map.Entry<String, MemoryUsage> pool :
+                                        info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
+                                    if (heapPools.contains(pool.getKey())) {
+                                        live += pool.getValue().getUsed();
+                                    }
+                                }
+                                maxAfterGc.accumulateAndGet(live, Math::max);
+                                collections.incrementAndGet();
+                            },
+                            null,
+                            null);
         }
     }
 

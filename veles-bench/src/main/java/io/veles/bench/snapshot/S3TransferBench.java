@@ -6,6 +6,7 @@ import io.veles.snapshot.store.StoredSnapshot;
 import io.veles.snapshot.store.s3.ObjectStore;
 import io.veles.snapshot.store.s3.S3Location;
 import io.veles.snapshot.store.s3.S3Options;
+
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,8 +24,7 @@ import java.time.Instant;
 public final class S3TransferBench {
     private static final int PIECE = 1 << 20;
 
-    private S3TransferBench() {
-    }
+    private S3TransferBench() {}
 
     public static void main(String[] args) throws Exception {
         Path file = Path.of(args[0]);
@@ -32,8 +32,16 @@ public final class S3TransferBench {
         byte[] piece = new byte[PIECE];
         try (ObjectStore store = ObjectStore.open(location, S3Options.standard().withPathStyle(true))) {
             long start = System.nanoTime();
-            StoredSnapshot stored = store.write(new NewSnapshot("w1", "1", Instant.now(), "bench", null, "w1",
-                    Codec.fromFileName(file.getFileName().toString())), out -> {
+            StoredSnapshot stored = store.write(
+                    new NewSnapshot(
+                            "w1",
+                            "1",
+                            Instant.now(),
+                            "bench",
+                            null,
+                            "w1",
+                            Codec.fromFileName(file.getFileName().toString())),
+                    out -> {
                         try (InputStream in = Files.newInputStream(file)) {
                             int n;
                             while ((n = in.read(piece)) > 0) {

@@ -4,9 +4,10 @@ import io.veles.snapshot.SnapshotSettings;
 import io.veles.snapshot.Snapshots;
 import io.veles.snapshot.Snapshotter;
 import io.veles.snapshot.codec.Codec;
-import io.veles.snapshot.format.Manifest;
 import io.veles.snapshot.file.SnapshotReader;
 import io.veles.snapshot.file.SnapshotWriter;
+import io.veles.snapshot.format.Manifest;
+
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;
@@ -29,8 +30,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * </pre>
  */
 public final class SnapshotBench {
-    private SnapshotBench() {
-    }
+    private SnapshotBench() {}
 
     public static void main(String[] args) throws Exception {
         switch (args[0]) {
@@ -38,7 +38,11 @@ public final class SnapshotBench {
                 result("raw_bytes", Workloads.writeRaw(Long.parseLong(args[1]), Path.of(args[2])));
                 break;
             case "snapshot":
-                snapshot(Long.parseLong(args[1]), Path.of(args[2]), Codec.fromArgument(args[3]), Integer.parseInt(args[4]),
+                snapshot(
+                        Long.parseLong(args[1]),
+                        Path.of(args[2]),
+                        Codec.fromArgument(args[3]),
+                        Integer.parseInt(args[4]),
                         "async".equals(args[5]));
                 break;
             case "restore":
@@ -63,10 +67,17 @@ public final class SnapshotBench {
         Path warmUp = dir.resolveSibling(dir.getFileName() + "-warm-up");
         for (int i = 0; i < 2; i++) {
             Workloads.W1 small = new Workloads.W1(WARM_UP_BYTES);
-            Snapshotter warm = Snapshotter.create(small, SnapshotSettings.builder().prefix("w1")
-                    .directory(warmUp.toString()).compression(codec).compressionLevel(level)
-                    .sizeWarningBytes(Long.MAX_VALUE).async(async).asyncMemoryBytes(async ? Long.MAX_VALUE : 0)
-                    .build());
+            Snapshotter warm = Snapshotter.create(
+                    small,
+                    SnapshotSettings.builder()
+                            .prefix("w1")
+                            .directory(warmUp.toString())
+                            .compression(codec)
+                            .compressionLevel(level)
+                            .sizeWarningBytes(Long.MAX_VALUE)
+                            .async(async)
+                            .asyncMemoryBytes(async ? Long.MAX_VALUE : 0)
+                            .build());
             small.initialize();
             warm.run();
             warm.stop();
@@ -76,9 +87,15 @@ public final class SnapshotBench {
         }
         deleteTree(warmUp);
         Workloads.W1 w1 = new Workloads.W1(bytes);
-        SnapshotSettings settings = SnapshotSettings.builder().prefix("w1").directory(dir.toString()).compression(codec)
-                .compressionLevel(level).sizeWarningBytes(Long.MAX_VALUE).async(async)
-                .asyncMemoryBytes(async ? Long.MAX_VALUE : 0).build();
+        SnapshotSettings settings = SnapshotSettings.builder()
+                .prefix("w1")
+                .directory(dir.toString())
+                .compression(codec)
+                .compressionLevel(level)
+                .sizeWarningBytes(Long.MAX_VALUE)
+                .async(async)
+                .asyncMemoryBytes(async ? Long.MAX_VALUE : 0)
+                .build();
         Snapshotter snapshotter = Snapshotter.create(w1, settings);
         w1.initialize();
         LiveHeap live = new LiveHeap();
@@ -120,8 +137,14 @@ public final class SnapshotBench {
         Codec codec = Codec.fromFileName(file.getFileName().toString());
         for (int i = 0; i < 2; i++) {
             Workloads.W1 small = new Workloads.W1(WARM_UP_BYTES);
-            Snapshotter warm = Snapshotter.create(small, SnapshotSettings.builder().prefix("w1")
-                    .directory(warmUp.toString()).compression(codec).sizeWarningBytes(Long.MAX_VALUE).build());
+            Snapshotter warm = Snapshotter.create(
+                    small,
+                    SnapshotSettings.builder()
+                            .prefix("w1")
+                            .directory(warmUp.toString())
+                            .compression(codec)
+                            .sizeWarningBytes(Long.MAX_VALUE)
+                            .build());
             small.initialize();
             warm.export();
             warm.stop(); // a stopped run lets the next one have the prefix (one live run per prefix and directory)
@@ -174,21 +197,26 @@ public final class SnapshotBench {
     /** JDK serialization recurses once per unit along the ring: it needs a deep stack. */
     private static double jdkRoundTrip(Object graph) throws Exception {
         AtomicReference<Object> outcome = new AtomicReference<>();
-        Thread thread = new Thread(null, () -> {
-            try {
-                long start = System.nanoTime();
-                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-                try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-                    out.writeObject(graph);
-                }
-                try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
-                    in.readObject();
-                }
-                outcome.set(seconds(System.nanoTime() - start));
-            } catch (Exception e) {
-                outcome.set(e);
-            }
-        }, "jdk", 256L << 20);
+        Thread thread = new Thread(
+                null,
+                () -> {
+                    try {
+                        long start = System.nanoTime();
+                        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+                            out.writeObject(graph);
+                        }
+                        try (ObjectInputStream in =
+                                new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+                            in.readObject();
+                        }
+                        outcome.set(seconds(System.nanoTime() - start));
+                    } catch (Exception e) {
+                        outcome.set(e);
+                    }
+                },
+                "jdk",
+                256L << 20);
         thread.start();
         thread.join();
         if (outcome.get() instanceof Exception) {

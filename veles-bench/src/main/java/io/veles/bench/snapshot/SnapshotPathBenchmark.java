@@ -1,11 +1,8 @@
 package io.veles.bench.snapshot;
 
 import io.veles.snapshot.codec.Codec;
-import io.veles.snapshot.format.Manifest;
 import io.veles.snapshot.file.SnapshotWriter;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.util.concurrent.TimeUnit;
+import io.veles.snapshot.format.Manifest;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -16,6 +13,10 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.concurrent.TimeUnit;
+
 /**
  * The snapshot writer's inner loops on a 64 MiB W1, into a stream that discards: the container
  * alone (none), with the shuffle filter, and through each codec on one thread and on every core.
@@ -24,7 +25,9 @@ import org.openjdk.jmh.annotations.State;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch"})
 public class SnapshotPathBenchmark {
     @Param({"none", "none+shuffle", "gz", "zst", "lz4", "snappy", "bz2"})
     public String path;
@@ -39,7 +42,8 @@ public class SnapshotPathBenchmark {
     public void setUp() {
         w1 = new Workloads.W1(64L << 20);
         Codec codec = Codec.fromArgument(path.replace("+shuffle", ""));
-        options = SnapshotWriter.Options.of(codec, -1).withThreads(threads)
+        options = SnapshotWriter.Options.of(codec, -1)
+                .withThreads(threads)
                 .withShuffle(codec != Codec.NONE || path.endsWith("+shuffle"));
     }
 

@@ -2,6 +2,7 @@ package io.veles.bench.snapshot;
 
 import io.veles.workflow.Unit;
 import io.veles.workflow.Workflow;
+
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.ByteBuffer;
@@ -24,8 +25,7 @@ public final class Workloads {
     public static final int W1_UNITS = 20;
     public static final int W2_UNITS = 10_000;
 
-    private Workloads() {
-    }
+    private Workloads() {}
 
     /** The weights of W1 unit {@code index}: reproducible, so that the anchors get the same bytes. */
     static float[] weights(long totalBytes, int index) {
@@ -67,8 +67,8 @@ public final class Workloads {
     /** W1's arrays as raw little-endian float32, one after the other: what the anchors compress. */
     static long writeRaw(long totalBytes, Path file) throws IOException {
         long written = 0;
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel channel = FileChannel.open(
+                file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
             for (int unit = 0; unit < W1_UNITS; unit++) {
                 float[] values = weights(totalBytes, unit);

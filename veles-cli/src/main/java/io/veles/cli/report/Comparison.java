@@ -3,19 +3,19 @@ package io.veles.cli.report;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.veles.snapshot.SnapshotDiff;
 import io.veles.errors.SnapshotException;
+import io.veles.internal.util.Secrets;
+import io.veles.snapshot.SnapshotDiff;
 import io.veles.snapshot.SnapshotListing;
 import io.veles.snapshot.Snapshots;
 import io.veles.snapshot.file.SnapshotReader;
-import io.veles.internal.util.Secrets;
+
 import java.io.IOException;
 import java.util.List;
 
 /** The report's diff of two snapshots: which two (--compare, by name or source), and what differs. */
 final class Comparison {
-    private Comparison() {
-    }
+    private Comparison() {}
 
     /** The field-by-field diff of two snapshots, as {@code veles snapshot diff} computes it. */
     static ObjectNode diff(String a, String b, ClassLoader loader) {
@@ -53,7 +53,9 @@ final class Comparison {
         }
         for (SnapshotListing.Entry entry : entries) {
             String key = entry.snapshot().key();
-            if (named.equals(entry.name()) || named.equals(key) || named.equals(key.substring(key.lastIndexOf('/') + 1))
+            if (named.equals(entry.name())
+                    || named.equals(key)
+                    || named.equals(key.substring(key.lastIndexOf('/') + 1))
                     || named.equals(entry.source())) {
                 return entry.source();
             }
@@ -61,8 +63,8 @@ final class Comparison {
         try (SnapshotReader reader = Snapshots.open(named)) {
             return named;
         } catch (SnapshotException | IOException e) {
-            throw new SnapshotException("--compare " + named + " is neither a snapshot of the store nor a snapshot to open: "
-                    + RunReport.oneLine(e));
+            throw new SnapshotException("--compare " + named
+                    + " is neither a snapshot of the store nor a snapshot to open: " + RunReport.oneLine(e));
         }
     }
 }

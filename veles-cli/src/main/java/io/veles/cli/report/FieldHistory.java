@@ -1,6 +1,7 @@
 package io.veles.cli.report;
 
 import io.veles.snapshot.SnapshotDiff;
+
 import java.lang.reflect.Array;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,8 +12,7 @@ import java.util.List;
  */
 final class FieldHistory {
     /** One step's change against the previous snapshot. */
-    record Change(int index, double averageRelative, double average, double maximum) {
-    }
+    record Change(int index, double averageRelative, double average, double maximum) {}
 
     final String name;
     int length;

@@ -3,6 +3,7 @@ package io.veles.cli.report;
 import io.veles.pickle.SavedGraph;
 import io.veles.pickle.SavedObject;
 import io.veles.snapshot.SnapshotDiff;
+
 import java.lang.reflect.Array;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,8 +18,7 @@ final class NumericFields {
     /** A one-element array is a scalar in disguise: nothing to draw a histogram of. */
     private static final int MIN_LENGTH = 2;
 
-    private NumericFields() {
-    }
+    private NumericFields() {}
 
     /** Every numeric array of every unit, in the units' order; a unit's name appears once. */
     static Map<String, Object> of(SavedGraph graph) {
@@ -61,6 +61,7 @@ final class NumericFields {
         } else if (array instanceof char[] c) {
             return c[i];
         }
-        throw new IllegalArgumentException("not a numeric array: " + array.getClass().getName());
+        throw new IllegalArgumentException(
+                "not a numeric array: " + array.getClass().getName());
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -22,7 +23,8 @@ public final class ReportPage {
     private static final String PLACEHOLDER = "@REPORT_DATA@";
 
     /** JSON safe inside an HTML script element. */
-    static final ObjectMapper JSON = JsonMapper.builder().enable(JsonWriteFeature.ESCAPE_NON_ASCII).build();
+    static final ObjectMapper JSON =
+            JsonMapper.builder().enable(JsonWriteFeature.ESCAPE_NON_ASCII).build();
 
     static {
         JSON.getFactory().setCharacterEscapes(new CharacterEscapes() {
@@ -48,15 +50,16 @@ public final class ReportPage {
         });
     }
 
-    private ReportPage() {
-    }
+    private ReportPage() {}
 
     /** The whole page for {@code data}. */
     public static String render(ObjectNode data) {
         String template = template();
         int at = template.indexOf(PLACEHOLDER);
         try {
-            return template.substring(0, at) + JSON.writeValueAsString(data) + template.substring(at + PLACEHOLDER.length());
+            return template.substring(0, at)
+                    + JSON.writeValueAsString(data)
+                    + template.substring(at + PLACEHOLDER.length());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

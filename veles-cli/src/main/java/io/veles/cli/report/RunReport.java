@@ -3,17 +3,18 @@ package io.veles.cli.report;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.veles.errors.SnapshotException;
+import io.veles.internal.util.Secrets;
 import io.veles.pickle.RestoreRules;
 import io.veles.pickle.SavedGraph;
 import io.veles.snapshot.Retention;
-import io.veles.errors.SnapshotException;
 import io.veles.snapshot.SnapshotListing;
 import io.veles.snapshot.SnapshotPruning;
 import io.veles.snapshot.Snapshots;
 import io.veles.snapshot.file.SnapshotReader;
 import io.veles.snapshot.store.SnapshotStore;
-import io.veles.internal.util.Secrets;
 import io.veles.workflow.Workflow;
+
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -45,16 +46,14 @@ public final class RunReport {
      * @param compareB  the snapshot to compare it with; null: the newest
      * @param loader    where the workflows' classes load from (read as data: none of their code runs)
      */
-    public record Options(Retention retention, String compareA, String compareB, ClassLoader loader) {
-    }
+    public record Options(Retention retention, String compareA, String compareB, ClassLoader loader) {}
 
     private final JsonNodeFactory json = JsonNodeFactory.instance;
     private final Map<String, FieldHistory> fields = new LinkedHashMap<>();
     private final List<String> notes = new ArrayList<>();
     private int fieldsLeftOut;
 
-    private RunReport() {
-    }
+    private RunReport() {}
 
     /** The report's data for {@code store} (described as {@code shown}); null if it holds no snapshot. */
     public static ObjectNode build(SnapshotStore store, String shown, Options options) {
@@ -68,12 +67,15 @@ public final class RunReport {
         }
         Map<String, String> protections = store.protections();
         Map<String, String> kept = new HashMap<>();
-        for (SnapshotPruning.Decision decision : SnapshotPruning.plan(store, options.retention(), SnapshotPruning.Filter.ALL)) {
+        for (SnapshotPruning.Decision decision :
+                SnapshotPruning.plan(store, options.retention(), SnapshotPruning.Filter.ALL)) {
             kept.put(decision.entry().snapshot().key(), decision.kept() ? decision.reason() : null);
         }
         // a mistyped --compare fails now, not after every snapshot was read
-        String compareA = Comparison.source(options.compareA(), entries, entries.get(0).source());
-        String compareB = Comparison.source(options.compareB(), entries, entries.get(entries.size() - 1).source());
+        String compareA =
+                Comparison.source(options.compareA(), entries, entries.get(0).source());
+        String compareB = Comparison.source(
+                options.compareB(), entries, entries.get(entries.size() - 1).source());
         Set<Integer> histogramAt = new HashSet<>(List.of(0, (entries.size() - 1) / 2, entries.size() - 1));
         ObjectNode root = json.objectNode();
         root.put("store", shown);
@@ -109,8 +111,7 @@ public final class RunReport {
     }
 
     /** A snapshot's state read as data, or why it could not be. */
-    private record Read(SavedGraph graph, String problem) {
-    }
+    private record Read(SavedGraph graph, String problem) {}
 
     /**
      * Reads a snapshot whole: its state, as data, when its workflow's classes are at hand; else
@@ -177,8 +178,8 @@ public final class RunReport {
         }
     }
 
-    private void track(int index, String snapshot, Map<String, Object> arrays, Map<String, Object> previous,
-                       boolean histogram) {
+    private void track(
+            int index, String snapshot, Map<String, Object> arrays, Map<String, Object> previous, boolean histogram) {
         for (Map.Entry<String, Object> field : arrays.entrySet()) {
             FieldHistory history = fields.get(field.getKey());
             if (history == null) {
@@ -214,8 +215,7 @@ public final class RunReport {
     }
 
     /** A field a model trains (weights, biases...): shown first; the others fold away. */
-    private static final Pattern PARAMETER =
-            Pattern.compile("(?i)(weights?|bias(es)?|kernel|gamma|beta|embeddings?)");
+    private static final Pattern PARAMETER = Pattern.compile("(?i)(weights?|bias(es)?|kernel|gamma|beta|embeddings?)");
 
     private static boolean isParameter(String field) {
         return PARAMETER.matcher(field.substring(field.lastIndexOf('.') + 1)).matches();
@@ -246,7 +246,10 @@ public final class RunReport {
             }
             ArrayNode changes = node.putArray("changes"); // [index, average relative, average, maximum]
             for (FieldHistory.Change c : history.changes) {
-                changes.addArray().add(c.index()).add(round(c.averageRelative())).add(round(c.average()))
+                changes.addArray()
+                        .add(c.index())
+                        .add(round(c.averageRelative()))
+                        .add(round(c.average()))
                         .add(round(c.maximum()));
             }
         }
@@ -259,7 +262,9 @@ public final class RunReport {
             text.append("--keep-last ").append(retention.keepLast()).append(' ');
         }
         if (retention.keepEvery() != null) {
-            text.append("--keep-every ").append(retention.keepEvery().toMinutes() / 60.0).append(' ');
+            text.append("--keep-every ")
+                    .append(retention.keepEvery().toMinutes() / 60.0)
+                    .append(' ');
         }
         if (retention.keepBest() > 0) {
             text.append("--keep-best ").append(retention.keepBest());

@@ -3,8 +3,9 @@ package io.veles.cli.report;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.veles.snapshot.format.UnitSummary;
 import io.veles.snapshot.SnapshotListing;
+import io.veles.snapshot.format.UnitSummary;
+
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -13,8 +14,7 @@ import java.util.Map;
 
 /** The units by size over the run, from the manifests alone: what makes the snapshots big. */
 final class UnitSizes {
-    private UnitSizes() {
-    }
+    private UnitSizes() {}
 
     /** More units than this are summed as one "other units" column: the page stays small for any workflow. */
     static final int MAX_UNITS = 40;
@@ -27,7 +27,9 @@ final class UnitSizes {
         Map<String, Long> largest = new LinkedHashMap<>();
         for (SnapshotListing.Entry entry : entries) {
             if (entry.manifest() != null) {
-                entry.manifest().units.forEach(unit -> largest.merge(String.valueOf(unit.name()), unit.bytes(), Math::max));
+                entry.manifest()
+                        .units
+                        .forEach(unit -> largest.merge(String.valueOf(unit.name()), unit.bytes(), Math::max));
             }
         }
         List<String> shown = new ArrayList<>(largest.keySet());

@@ -6,14 +6,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.Test;
+
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Test;
 
 /** The page's embedded data: hostile text cannot end its script element or start markup, and reads back whole. */
 class ReportPageTest {
-    private static final Pattern DATA = Pattern.compile("<script type=\"application/json\" id=\"report-data\">(.*?)</script>",
-            Pattern.DOTALL);
+    private static final Pattern DATA =
+            Pattern.compile("<script type=\"application/json\" id=\"report-data\">(.*?)</script>", Pattern.DOTALL);
 
     @Test
     void markupInTheDataIsEscapedAndReadsBackAsTheSameText() throws Exception {
@@ -26,7 +27,11 @@ class ReportPageTest {
         Matcher matcher = DATA.matcher(page);
         assertThat(matcher.find()).as("the data element is there, whole").isTrue();
         String embedded = matcher.group(1);
-        assertThat(embedded).doesNotContain("<").doesNotContain(">").doesNotContain("&").doesNotContain("\u2028");
+        assertThat(embedded)
+                .doesNotContain("<")
+                .doesNotContain(">")
+                .doesNotContain("&")
+                .doesNotContain("\u2028");
         assertThat(embedded.chars()).allMatch(c -> c >= 0x20 && c < 0x7f);
         JsonNode back = new ObjectMapper().readTree(embedded);
         assertThat(back.get("store").asText()).isEqualTo(hostile);

@@ -1,6 +1,7 @@
 package io.veles.internal.db;
 
 import io.veles.internal.util.Messages;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.sql.Connection;
@@ -73,7 +74,8 @@ final class ChunkedRowInput extends InputStream {
         if (seq > 0 && !hasChunks) {
             return null;
         }
-        String sql = seq == 0 ? "SELECT data FROM " + layout.table + " WHERE " + layout.rowMatch()
+        String sql = seq == 0
+                ? "SELECT data FROM " + layout.table + " WHERE " + layout.rowMatch()
                 : "SELECT data FROM " + layout.chunkTable + " WHERE " + layout.rowMatch() + " AND seq = ?";
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             int next = layout.bindRowMatch(statement, 1, row);
@@ -91,8 +93,10 @@ final class ChunkedRowInput extends InputStream {
                 return data == null ? new byte[0] : data;
             }
         } catch (SQLException e) {
-            throw new IOException("cannot read snapshot " + row.name() + " from " + layout.describe() + ": "
-                    + Messages.innermostOneLine(e), e);
+            throw new IOException(
+                    "cannot read snapshot " + row.name() + " from " + layout.describe() + ": "
+                            + Messages.innermostOneLine(e),
+                    e);
         }
     }
 

@@ -3,6 +3,7 @@ package io.veles.internal.db;
 import io.veles.errors.SnapshotException;
 import io.veles.errors.SnapshotStoreException;
 import io.veles.internal.util.Messages;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -85,8 +86,11 @@ public final class DatabaseTarget {
         if (installed.isPresent()) {
             for (String key : new String[] {"DRIVER", "DRIVER64", "SETUP"}) {
                 String library = installed.get().get(key);
-                if (library != null && dialectOfName(Path.of(library).getFileName().toString()).isPresent()) {
-                    return dialectOfName(Path.of(library).getFileName().toString()).get();
+                if (library != null
+                        && dialectOfName(Path.of(library).getFileName().toString())
+                                .isPresent()) {
+                    return dialectOfName(Path.of(library).getFileName().toString())
+                            .get();
                 }
             }
         }
@@ -97,7 +101,10 @@ public final class DatabaseTarget {
     /** The dialect a driver name ("MariaDB Unicode", "PostgreSQL ANSI") or library file (libmaodbc.so) implies. */
     static Optional<Dialect> dialectOfName(String name) {
         String lower = name.toLowerCase(Locale.ROOT);
-        if (lower.contains("mariadb") || lower.contains("mysql") || lower.contains("maodbc") || lower.contains("myodbc")) {
+        if (lower.contains("mariadb")
+                || lower.contains("mysql")
+                || lower.contains("maodbc")
+                || lower.contains("myodbc")) {
             return Optional.of(Dialect.MARIADB);
         }
         if (lower.contains("postgres") || lower.contains("psqlodbc")) {
@@ -149,15 +156,23 @@ public final class DatabaseTarget {
             if (sslMode != null) {
                 properties.setProperty("sslMode", sslMode.toLowerCase(Locale.ROOT));
             }
-            return new DatabaseTarget(dialect, "jdbc:mariadb://" + server + "/" + database,
-                    mariaDbDefaults(properties), description, null);
+            return new DatabaseTarget(
+                    dialect,
+                    "jdbc:mariadb://" + server + "/" + database,
+                    mariaDbDefaults(properties),
+                    description,
+                    null);
         }
         String sslMode = odbc.first("SSLMODE");
         if (sslMode != null) {
             properties.setProperty("sslmode", sslMode.toLowerCase(Locale.ROOT));
         }
-        return new DatabaseTarget(dialect, "jdbc:postgresql://" + server + "/" + database,
-                postgresDefaults(properties), description, null);
+        return new DatabaseTarget(
+                dialect,
+                "jdbc:postgresql://" + server + "/" + database,
+                postgresDefaults(properties),
+                description,
+                null);
     }
 
     private static DatabaseTarget fromJdbcUrl(String url) {
@@ -184,7 +199,8 @@ public final class DatabaseTarget {
             String path = url.substring("jdbc:sqlite:".length());
             int query = path.indexOf('?');
             Path file = path.isEmpty() || path.startsWith(":memory:") || path.startsWith("file:")
-                    ? null : Path.of(query < 0 ? path : path.substring(0, query));
+                    ? null
+                    : Path.of(query < 0 ? path : path.substring(0, query));
             return new DatabaseTarget(Dialect.SQLITE, url, sqliteDefaults(properties), description, file);
         }
         throw new SnapshotException("JDBC URL " + description + " is not for a database we support: "
@@ -233,7 +249,9 @@ public final class DatabaseTarget {
     }
 
     static String redactUrl(String url) {
-        return URL_USER_INFO.matcher(URL_PASSWORD.matcher(url).replaceAll("$1***")).replaceAll("//***@");
+        return URL_USER_INFO
+                .matcher(URL_PASSWORD.matcher(url).replaceAll("$1***"))
+                .replaceAll("//***@");
     }
 
     public Dialect dialect() {
@@ -264,10 +282,12 @@ public final class DatabaseTarget {
             return DriverManager.getConnection(url, properties);
         } catch (SQLException e) {
             if (!driverOnClassPath()) {
-                throw new SnapshotException("no JDBC driver for " + dialect.displayName() + " on the class path: add "
-                        + driverArtifact(), e);
+                throw new SnapshotException(
+                        "no JDBC driver for " + dialect.displayName() + " on the class path: add " + driverArtifact(),
+                        e);
             }
-            throw new SnapshotStoreException("cannot connect to " + description + ": " + Messages.innermostOneLine(e), e);
+            throw new SnapshotStoreException(
+                    "cannot connect to " + description + ": " + Messages.innermostOneLine(e), e);
         }
     }
 

@@ -56,13 +56,20 @@ public enum Dialect {
         }
     };
 
-    private static final DateTimeFormatter SQLITE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS", Locale.ROOT);
+    private static final DateTimeFormatter SQLITE_TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS", Locale.ROOT);
     private static final DateTimeFormatter SQLITE_TIME_READER = new DateTimeFormatterBuilder()
             .appendPattern("yyyy-MM-dd")
-            .optionalStart().appendLiteral(' ').optionalEnd()
-            .optionalStart().appendLiteral('T').optionalEnd()
+            .optionalStart()
+            .appendLiteral(' ')
+            .optionalEnd()
+            .optionalStart()
+            .appendLiteral('T')
+            .optionalEnd()
             .appendPattern("HH:mm:ss")
-            .optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true).optionalEnd()
+            .optionalStart()
+            .appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true)
+            .optionalEnd()
             .toFormatter(Locale.ROOT);
 
     private final String displayName;
@@ -73,8 +80,14 @@ public enum Dialect {
     private final String codecType;
     private final String blobType;
 
-    Dialect(String displayName, String quote, String timestampType, String uuidType, String nameType,
-            String codecType, String blobType) {
+    Dialect(
+            String displayName,
+            String quote,
+            String timestampType,
+            String uuidType,
+            String nameType,
+            String codecType,
+            String blobType) {
         this.displayName = displayName;
         this.quote = quote;
         this.timestampType = timestampType;

@@ -1,6 +1,10 @@
 package io.veles.internal.db;
 
 import io.veles.errors.SnapshotException;
+import org.apache.commons.configuration2.INIConfiguration;
+import org.apache.commons.configuration2.SubnodeConfiguration;
+import org.apache.commons.configuration2.ex.ConfigurationException;
+
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -12,9 +16,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.commons.configuration2.INIConfiguration;
-import org.apache.commons.configuration2.SubnodeConfiguration;
-import org.apache.commons.configuration2.ex.ConfigurationException;
 
 /**
  * unixODBC's configuration files: data sources ({@code odbc.ini}: {@code $ODBCINI},
@@ -44,8 +45,10 @@ final class OdbcIni {
         String odbcInstIni = System.getenv("ODBCINSTINI");
         String odbcSysIni = System.getenv("ODBCSYSINI");
         if (odbcInstIni != null && !odbcInstIni.isEmpty()) {
-            drivers.add(odbcSysIni != null && !Path.of(odbcInstIni).isAbsolute()
-                    ? Path.of(odbcSysIni, odbcInstIni) : Path.of(odbcInstIni));
+            drivers.add(
+                    odbcSysIni != null && !Path.of(odbcInstIni).isAbsolute()
+                            ? Path.of(odbcSysIni, odbcInstIni)
+                            : Path.of(odbcInstIni));
         }
         if (odbcSysIni != null && !odbcSysIni.isEmpty()) {
             drivers.add(Path.of(odbcSysIni, "odbcinst.ini"));
@@ -98,7 +101,9 @@ final class OdbcIni {
         Map<String, String> entries = new LinkedHashMap<>();
         for (Iterator<String> keys = section.getKeys(); keys.hasNext(); ) {
             String key = keys.next();
-            entries.put(key.strip().toUpperCase(Locale.ROOT), String.valueOf(section.getProperty(key)).strip());
+            entries.put(
+                    key.strip().toUpperCase(Locale.ROOT),
+                    String.valueOf(section.getProperty(key)).strip());
         }
         return entries;
     }

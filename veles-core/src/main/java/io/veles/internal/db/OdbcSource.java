@@ -1,6 +1,7 @@
 package io.veles.internal.db;
 
 import io.veles.errors.SnapshotException;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,6 +17,7 @@ public record OdbcSource(String odbc, String table, String id, String logId, Str
     public static final String SCHEME = "odbc://";
     /** The table snapshots go to when neither the settings nor the odbc:// source name one. */
     public static final String DEFAULT_TABLE = "veles";
+
     private static final String FORM = "odbc://<odbc string>&<table>&<id>&<log_id>[&<name>]";
 
     public static boolean matches(String source) {
@@ -28,7 +30,8 @@ public record OdbcSource(String odbc, String table, String id, String logId, Str
         }
         List<String> parts = split(source.substring(SCHEME.length()));
         if (parts.size() > 5) {
-            throw new SnapshotException("odbc source has " + parts.size() + " &-separated parts, expected at most 5: " + FORM);
+            throw new SnapshotException(
+                    "odbc source has " + parts.size() + " &-separated parts, expected at most 5: " + FORM);
         }
         String odbc = unbrace(parts.get(0).strip());
         if (odbc.isEmpty()) {
@@ -72,7 +75,8 @@ public record OdbcSource(String odbc, String table, String id, String logId, Str
     }
 
     private String text(String database) {
-        StringBuilder text = new StringBuilder(SCHEME).append(brace(database)).append('&').append(table);
+        StringBuilder text =
+                new StringBuilder(SCHEME).append(brace(database)).append('&').append(table);
         if (!id.isEmpty() || !name.isEmpty()) {
             text.append('&').append(id).append('&').append(logId.equals(id) ? "" : logId);
         }

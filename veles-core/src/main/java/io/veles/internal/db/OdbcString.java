@@ -1,6 +1,7 @@
 package io.veles.internal.db;
 
 import io.veles.errors.SnapshotException;
+
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -36,7 +37,8 @@ public final class OdbcString {
                 continue;
             }
             if (equals < 0 || (semicolon >= 0 && semicolon < equals)) {
-                String part = text.substring(at, semicolon < 0 ? text.length() : semicolon).strip();
+                String part = text.substring(at, semicolon < 0 ? text.length() : semicolon)
+                        .strip();
                 throw new SnapshotException("ODBC string: expected KEY=value, got '" + part + "'");
             }
             String key = text.substring(at, equals).strip().toUpperCase(Locale.ROOT);
@@ -53,7 +55,8 @@ public final class OdbcString {
                 int i = valueStart + 1;
                 while (true) {
                     if (i >= text.length()) {
-                        throw new SnapshotException("ODBC string: the value of " + key + " opens '{' but never closes it");
+                        throw new SnapshotException(
+                                "ODBC string: the value of " + key + " opens '{' but never closes it");
                     }
                     char c = text.charAt(i);
                     if (c == '}') {
@@ -131,8 +134,12 @@ public final class OdbcString {
     }
 
     private static String quote(String value) {
-        return value.indexOf(';') >= 0 || value.indexOf('{') >= 0 || value.indexOf('}') >= 0
-                || !value.equals(value.strip()) ? "{" + value.replace("}", "}}") + "}" : value;
+        return value.indexOf(';') >= 0
+                        || value.indexOf('{') >= 0
+                        || value.indexOf('}') >= 0
+                        || !value.equals(value.strip())
+                ? "{" + value.replace("}", "}}") + "}"
+                : value;
     }
 
     @Override

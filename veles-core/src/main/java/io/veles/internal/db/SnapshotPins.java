@@ -2,6 +2,7 @@ package io.veles.internal.db;
 
 import io.veles.errors.SnapshotStoreException;
 import io.veles.internal.util.Messages;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -38,8 +39,10 @@ public final class SnapshotPins {
                 insert.executeUpdate();
             }
         } catch (SQLException e) {
-            throw new SnapshotStoreException("cannot pin snapshot " + row.name() + " in " + layout.describe() + ": "
-                    + Messages.innermostOneLine(e), e);
+            throw new SnapshotStoreException(
+                    "cannot pin snapshot " + row.name() + " in " + layout.describe() + ": "
+                            + Messages.innermostOneLine(e),
+                    e);
         }
     }
 
@@ -57,8 +60,10 @@ public final class SnapshotPins {
                 return delete.executeUpdate() > 0;
             }
         } catch (SQLException e) {
-            throw new SnapshotStoreException("cannot unpin snapshot " + row.name() + " in " + layout.describe() + ": "
-                    + Messages.innermostOneLine(e), e);
+            throw new SnapshotStoreException(
+                    "cannot unpin snapshot " + row.name() + " in " + layout.describe() + ": "
+                            + Messages.innermostOneLine(e),
+                    e);
         }
     }
 
@@ -86,7 +91,7 @@ public final class SnapshotPins {
             return keys;
         }
         try (Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery("SELECT id, log_id, name FROM " + layout.pinTable)) {
+                ResultSet rows = statement.executeQuery("SELECT id, log_id, name FROM " + layout.pinTable)) {
             while (rows.next()) {
                 keys.add(TableLayout.strip(rows.getString(1)) + "\n" + TableLayout.strip(rows.getString(2)) + "\n"
                         + TableLayout.strip(rows.getString(3)));

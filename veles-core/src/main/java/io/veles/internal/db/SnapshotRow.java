@@ -18,8 +18,15 @@ public final class SnapshotRow {
     private final long bytes;
     final Object storedTimestamp;
 
-    SnapshotRow(Instant timestamp, String id, String logId, String workflow, String name, String codec, long bytes,
-                Object storedTimestamp) {
+    SnapshotRow(
+            Instant timestamp,
+            String id,
+            String logId,
+            String workflow,
+            String name,
+            String codec,
+            long bytes,
+            Object storedTimestamp) {
         this.timestamp = timestamp;
         this.id = id;
         this.logId = logId;
@@ -31,7 +38,8 @@ public final class SnapshotRow {
     }
 
     /** A row about to be written; the timestamp is kept to the microsecond. */
-    public static SnapshotRow of(Instant timestamp, String id, String logId, String workflow, String name, String codec) {
+    public static SnapshotRow of(
+            Instant timestamp, String id, String logId, String workflow, String name, String codec) {
         return new SnapshotRow(timestamp, id, logId, workflow, name, codec, -1, null);
     }
 

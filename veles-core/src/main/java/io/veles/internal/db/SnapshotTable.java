@@ -4,6 +4,7 @@ import io.veles.errors.SnapshotException;
 import io.veles.errors.SnapshotStoreException;
 import io.veles.internal.store.BodyWriter;
 import io.veles.internal.util.Messages;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.sql.Connection;
@@ -77,7 +78,8 @@ public final class SnapshotTable {
         Identifiers.id("log_id", row.logId());
         Identifiers.name(row.name());
         if (row.workflow() != null && row.workflow().length() > 100) {
-            throw new SnapshotException("workflow name longer than 100 characters: " + row.workflow().substring(0, 40) + "...");
+            throw new SnapshotException("workflow name longer than 100 characters: "
+                    + row.workflow().substring(0, 40) + "...");
         }
         try (Connection connection = layout.target.connect(true)) {
             schema.createIfMissing(connection);
@@ -91,8 +93,8 @@ public final class SnapshotTable {
                 body.writeTo(out);
                 out.finish();
                 connection.commit();
-                return new SnapshotRow(timestamp, row.id(), row.logId(), row.workflow(), row.name(), row.codec(),
-                        out.total(), stored);
+                return new SnapshotRow(
+                        timestamp, row.id(), row.logId(), row.workflow(), row.name(), row.codec(), out.total(), stored);
             } catch (Throwable failure) {
                 TableLayout.rollbackQuietly(connection, failure);
                 throw failure;
@@ -103,8 +105,9 @@ public final class SnapshotTable {
             if (e.getCause() instanceof SQLException) {
                 throw writeFailed(row, (SQLException) e.getCause());
             }
-            throw new SnapshotStoreException("cannot write snapshot " + row.name() + " to " + describe() + ": "
-                    + Messages.innermostOneLine(e), e);
+            throw new SnapshotStoreException(
+                    "cannot write snapshot " + row.name() + " to " + describe() + ": " + Messages.innermostOneLine(e),
+                    e);
         }
     }
 
@@ -123,8 +126,10 @@ public final class SnapshotTable {
     }
 
     private SnapshotException writeFailed(SnapshotRow row, SQLException e) {
-        return new SnapshotStoreException("cannot store snapshot " + row.name() + " in " + describe() + ": "
-                + Messages.innermostOneLine(e) + "; nothing of it was kept", e);
+        return new SnapshotStoreException(
+                "cannot store snapshot " + row.name() + " in " + describe() + ": " + Messages.innermostOneLine(e)
+                        + "; nothing of it was kept",
+                e);
     }
 
     /**
@@ -148,7 +153,7 @@ public final class SnapshotTable {
         }
         sql.append(" ORDER BY ").append(layout.quotedTimestamp()).append(" DESC");
         try (Connection connection = layout.connectForReading();
-             PreparedStatement statement = connection.prepareStatement(sql.toString())) {
+                PreparedStatement statement = connection.prepareStatement(sql.toString())) {
             statement.setMaxRows(1);
             for (int i = 0; i < values.size(); i++) {
                 statement.setString(i + 1, values.get(i));
@@ -171,7 +176,7 @@ public final class SnapshotTable {
             Map<String, Long> chunked = chunkSizes(connection);
             List<SnapshotRow> result = new ArrayList<>();
             try (Statement statement = connection.createStatement();
-                 ResultSet rows = statement.executeQuery(selectRows() + " ORDER BY " + layout.quotedTimestamp())) {
+                    ResultSet rows = statement.executeQuery(selectRows() + " ORDER BY " + layout.quotedTimestamp())) {
                 while (rows.next()) {
                     SnapshotRow row = readRow(rows);
                     result.add(row.withBytes(row.bytes() + chunked.getOrDefault(row.key(), 0L)));
@@ -217,28 +222,37 @@ public final class SnapshotTable {
                 throw e;
             }
         } catch (SQLException e) {
-            throw new SnapshotStoreException("cannot delete snapshot " + row.name() + " from " + describe() + ": "
-                    + Messages.innermostOneLine(e), e);
+            throw new SnapshotStoreException(
+                    "cannot delete snapshot " + row.name() + " from " + describe() + ": "
+                            + Messages.innermostOneLine(e),
+                    e);
         }
     }
 
     private void deleteMatching(Connection connection, String table, SnapshotRow row) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(
-                "DELETE FROM " + table + " WHERE " + layout.rowMatch())) {
+        try (PreparedStatement statement =
+                connection.prepareStatement("DELETE FROM " + table + " WHERE " + layout.rowMatch())) {
             layout.bindRowMatch(statement, 1, row);
             statement.executeUpdate();
         }
     }
 
     private String selectRows() {
-        return "SELECT " + layout.quotedTimestamp() + ", " + TableLayout.COLUMNS + ", LENGTH(data) FROM " + layout.table;
+        return "SELECT " + layout.quotedTimestamp() + ", " + TableLayout.COLUMNS + ", LENGTH(data) FROM "
+                + layout.table;
     }
 
     private SnapshotRow readRow(ResultSet rows) throws SQLException {
         Object stored = layout.dialect().readStoredTimestamp(rows, 1);
-        return new SnapshotRow(layout.dialect().toInstant(stored), TableLayout.strip(rows.getString(2)),
-                TableLayout.strip(rows.getString(3)), TableLayout.strip(rows.getString(4)),
-                TableLayout.strip(rows.getString(5)), TableLayout.strip(rows.getString(6)), rows.getLong(7), stored);
+        return new SnapshotRow(
+                layout.dialect().toInstant(stored),
+                TableLayout.strip(rows.getString(2)),
+                TableLayout.strip(rows.getString(3)),
+                TableLayout.strip(rows.getString(4)),
+                TableLayout.strip(rows.getString(5)),
+                TableLayout.strip(rows.getString(6)),
+                rows.getLong(7),
+                stored);
     }
 
     private long chunkBytesOf(Connection connection, SnapshotRow row) throws SQLException {
@@ -262,11 +276,19 @@ public final class SnapshotTable {
         String timestamp = layout.quotedTimestamp();
         String sql = "SELECT id, log_id, name, " + timestamp + ", SUM(LENGTH(data)) FROM " + layout.chunkTable
                 + " GROUP BY id, log_id, name, " + timestamp;
-        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+        try (Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery(sql)) {
             while (rows.next()) {
                 Object stored = layout.dialect().readStoredTimestamp(rows, 4);
-                SnapshotRow row = new SnapshotRow(null, TableLayout.strip(rows.getString(1)),
-                        TableLayout.strip(rows.getString(2)), null, TableLayout.strip(rows.getString(3)), null, 0, stored);
+                SnapshotRow row = new SnapshotRow(
+                        null,
+                        TableLayout.strip(rows.getString(1)),
+                        TableLayout.strip(rows.getString(2)),
+                        null,
+                        TableLayout.strip(rows.getString(3)),
+                        null,
+                        0,
+                        stored);
                 sizes.put(row.key(), rows.getLong(5));
             }
         }

@@ -3,6 +3,7 @@ package io.veles.internal.db;
 import io.veles.errors.SnapshotException;
 import io.veles.errors.SnapshotStoreException;
 import io.veles.internal.util.Messages;
+
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;

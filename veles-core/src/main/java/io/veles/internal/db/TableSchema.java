@@ -2,6 +2,7 @@ package io.veles.internal.db;
 
 import io.veles.errors.SnapshotStoreException;
 import io.veles.internal.util.Messages;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -44,8 +45,10 @@ final class TableSchema {
         try (Statement statement = connection.createStatement()) {
             statement.executeQuery(sql).close();
         } catch (SQLException e) {
-            throw new SnapshotStoreException("table " + name + " of " + layout.target.description()
-                    + " exists but does not have the snapshot columns: " + Messages.innermostOneLine(e), e);
+            throw new SnapshotStoreException(
+                    "table " + name + " of " + layout.target.description()
+                            + " exists but does not have the snapshot columns: " + Messages.innermostOneLine(e),
+                    e);
         }
     }
 
@@ -55,8 +58,9 @@ final class TableSchema {
             return 6; // stored as text, exactly as we format it
         }
         String schema = layout.dialect() == Dialect.MARIADB ? "DATABASE()" : "current_schema()";
-        try (PreparedStatement query = connection.prepareStatement("SELECT datetime_precision FROM information_schema.columns"
-                + " WHERE table_schema = " + schema + " AND LOWER(table_name) = ? AND column_name = 'timestamp'")) {
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT datetime_precision FROM information_schema.columns" + " WHERE table_schema = " + schema
+                        + " AND LOWER(table_name) = ? AND column_name = 'timestamp'")) {
             query.setString(1, layout.table.toLowerCase(Locale.ROOT));
             try (ResultSet columns = query.executeQuery()) {
                 if (columns.next()) {

@@ -1,12 +1,13 @@
 package io.veles.internal.pickle;
 
-import io.veles.pickle.RestoreRules;
 import com.esotericsoftware.kryo.Registration;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.util.DefaultClassResolver;
 import com.esotericsoftware.kryo.util.IdentityObjectIntMap;
 import io.veles.errors.IncompatibleSnapshotException;
 import io.veles.internal.util.Printable;
+import io.veles.pickle.RestoreRules;
+
 import java.nio.file.Path;
 import java.util.Set;
 
@@ -90,10 +91,17 @@ final class AllowListClassResolver extends DefaultClassResolver {
                 return removedUnits.standIn(className);
             }
             String shown = Printable.escape(className); // read from the payload: may hold any character
-            throw new IncompatibleSnapshotException("snapshot names class " + shown + (current.equals(className) ? ""
-                    : " (renamed to " + Printable.escape(current) + ")") + ", which the code no longer has (renamed, moved or removed?"
-                    + " map it with --rename-class OLD=NEW" + (unit ? "; a unit class removed on purpose: --removed-unit-class "
-                    + shown + " (RestoreRules.removedUnitClass) restores its units as placeholders that do nothing" : "") + ")", e);
+            throw new IncompatibleSnapshotException(
+                    "snapshot names class " + shown
+                            + (current.equals(className) ? "" : " (renamed to " + Printable.escape(current) + ")")
+                            + ", which the code no longer has (renamed, moved or removed?"
+                            + " map it with --rename-class OLD=NEW"
+                            + (unit
+                                    ? "; a unit class removed on purpose: --removed-unit-class " + shown
+                                            + " (RestoreRules.removedUnitClass) restores its units as placeholders that do nothing"
+                                    : "")
+                            + ")",
+                    e);
         }
     }
 }

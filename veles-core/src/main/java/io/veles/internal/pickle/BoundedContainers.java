@@ -11,6 +11,7 @@ import com.esotericsoftware.kryo.serializers.DefaultArraySerializers.ObjectArray
 import com.esotericsoftware.kryo.serializers.DefaultSerializers.ArraysAsListSerializer;
 import com.esotericsoftware.kryo.serializers.DefaultSerializers.PriorityQueueSerializer;
 import com.esotericsoftware.kryo.serializers.MapSerializer;
+
 import java.io.IOException;
 import java.io.ObjectOutputStream;
 import java.io.OutputStream;
@@ -45,12 +46,17 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * registered for {@code Collection} would also take {@code TreeSet} and lose its comparator.
  */
 final class BoundedContainers {
-    private BoundedContainers() {
-    }
+    private BoundedContainers() {}
 
     static void register(Kryo kryo) {
-        for (Class<?> type : new Class<?>[] {ArrayList.class, LinkedList.class, ArrayDeque.class, HashSet.class,
-                LinkedHashSet.class, CopyOnWriteArrayList.class}) {
+        for (Class<?> type : new Class<?>[] {
+            ArrayList.class,
+            LinkedList.class,
+            ArrayDeque.class,
+            HashSet.class,
+            LinkedHashSet.class,
+            CopyOnWriteArrayList.class
+        }) {
             kryo.addDefaultSerializer(type, new Collections());
         }
         for (Class<?> type : new Class<?>[] {HashMap.class, ConcurrentHashMap.class}) {
@@ -61,7 +67,11 @@ final class BoundedContainers {
         kryo.addDefaultSerializer(Arrays.asList().getClass(), new ArraysAsLists());
         // Ahead of Kryo's own serializers for List.of, Set.of and Map.of, in the same format.
         ImmutableLists lists = new ImmutableLists();
-        for (List<Integer> list : List.of(List.<Integer>of(), List.of(1), List.of(1, 2, 3, 4), List.of(1, 2, 3, 4).subList(0, 2))) {
+        for (List<Integer> list : List.of(
+                List.<Integer>of(),
+                List.of(1),
+                List.of(1, 2, 3, 4),
+                List.of(1, 2, 3, 4).subList(0, 2))) {
             kryo.addDefaultSerializer(list.getClass(), lists);
         }
         ImmutableSets sets = new ImmutableSets();
@@ -94,7 +104,8 @@ final class BoundedContainers {
     private static final int HASH_SLOTS = 2 * SLOT;
 
     private static boolean hashed(Class<?> type) {
-        return HashSet.class.isAssignableFrom(type) || HashMap.class.isAssignableFrom(type)
+        return HashSet.class.isAssignableFrom(type)
+                || HashMap.class.isAssignableFrom(type)
                 || ConcurrentHashMap.class.isAssignableFrom(type);
     }
 
@@ -115,8 +126,10 @@ final class BoundedContainers {
         }
 
         @Override
-        protected Collection<Object> create(Kryo kryo, Input input, Class<? extends Collection<Object>> type, int size) {
-            return super.create(kryo, input, type, check(input, size, 1, hashed(type) ? HASH_SLOTS : SLOT, "a collection"));
+        protected Collection<Object> create(
+                Kryo kryo, Input input, Class<? extends Collection<Object>> type, int size) {
+            return super.create(
+                    kryo, input, type, check(input, size, 1, hashed(type) ? HASH_SLOTS : SLOT, "a collection"));
         }
 
         /** Whether elements of a {@code type} are hashed as they are added. */
@@ -185,7 +198,8 @@ final class BoundedContainers {
     /** A map as Kryo's serializer writes it; a hash map's keys pass {@link HashKeys} before it hashes them. */
     static class Maps extends MapSerializer<Map<Object, Object>> {
         @Override
-        protected Map<Object, Object> create(Kryo kryo, Input input, Class<? extends Map<Object, Object>> type, int size) {
+        protected Map<Object, Object> create(
+                Kryo kryo, Input input, Class<? extends Map<Object, Object>> type, int size) {
             return super.create(kryo, input, type, check(input, size, 2, HASH_SLOTS, "a map"));
         }
 
@@ -199,7 +213,9 @@ final class BoundedContainers {
 
         @Override
         public Map<Object, Object> read(Kryo kryo, Input input, Class<? extends Map<Object, Object>> type) {
-            if (!hashes(type) || !(input instanceof SnapshotInput) || kryo.getGenerics().nextGenericTypes() != null) {
+            if (!hashes(type)
+                    || !(input instanceof SnapshotInput)
+                    || kryo.getGenerics().nextGenericTypes() != null) {
                 return super.read(kryo, input, type); // never the case in a snapshot: no generics are pushed
             }
             int length = input.readVarInt(true);
@@ -248,7 +264,8 @@ final class BoundedContainers {
         }
 
         @Override
-        protected Collection<Object> create(Kryo kryo, Input input, Class<? extends Collection<Object>> type, int size) {
+        protected Collection<Object> create(
+                Kryo kryo, Input input, Class<? extends Collection<Object>> type, int size) {
             return new ArrayList<>(check(input, size, 1, 2 * SLOT, "a list"));
         }
 
@@ -266,7 +283,8 @@ final class BoundedContainers {
         }
 
         @Override
-        protected Collection<Object> create(Kryo kryo, Input input, Class<? extends Collection<Object>> type, int size) {
+        protected Collection<Object> create(
+                Kryo kryo, Input input, Class<? extends Collection<Object>> type, int size) {
             check(input, size, 1, 3 * SLOT, "a set");
             return new HashSet<>();
         }
@@ -296,7 +314,8 @@ final class BoundedContainers {
         }
 
         @Override
-        protected Map<Object, Object> create(Kryo kryo, Input input, Class<? extends Map<Object, Object>> type, int size) {
+        protected Map<Object, Object> create(
+                Kryo kryo, Input input, Class<? extends Map<Object, Object>> type, int size) {
             check(input, size, 2, 3 * HASH_SLOTS, "a map");
             return new HashMap<>();
         }
@@ -349,7 +368,8 @@ final class BoundedContainers {
         }
 
         @Override
-        protected Map<Object, Object> create(Kryo kryo, Input input, Class<? extends Map<Object, Object>> type, int size) {
+        protected Map<Object, Object> create(
+                Kryo kryo, Input input, Class<? extends Map<Object, Object>> type, int size) {
             if (!accessOrderRead) {
                 return super.create(kryo, input, type, size);
             }

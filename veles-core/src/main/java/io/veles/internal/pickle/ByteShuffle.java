@@ -13,8 +13,7 @@ import io.veles.snapshot.format.SnapshotFormat;
  * {@link SnapshotFormat#SHUFFLE_MIN_ARRAY_BYTES} and single-byte elements are written as they are.
  */
 final class ByteShuffle {
-    private ByteShuffle() {
-    }
+    private ByteShuffle() {}
 
     static boolean applies(int length, int width) {
         return width > 1 && (long) length * width >= SnapshotFormat.SHUFFLE_MIN_ARRAY_BYTES;

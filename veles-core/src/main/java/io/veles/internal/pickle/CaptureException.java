@@ -1,6 +1,7 @@
 package io.veles.internal.pickle;
 
 import io.veles.errors.SnapshotException;
+
 import java.util.ArrayDeque;
 import java.util.Deque;
 

@@ -5,8 +5,7 @@ import java.util.Map;
 
 /** The fields a snapshot captures of an object, by the keys snapshots name them with. */
 public final class CapturedFields {
-    private CapturedFields() {
-    }
+    private CapturedFields() {}
 
     /** Field key to current value, superclass fields first. */
     public static Map<String, Object> of(Object object) {

@@ -4,6 +4,7 @@ import io.veles.pickle.FormerName;
 import io.veles.pickle.Pickleable;
 import io.veles.pickle.State;
 import io.veles.snapshot.format.ClassDescription;
+
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
@@ -29,6 +30,7 @@ final class ClassSchema {
     final FieldSlot[] slots;
     /** True if a class in the hierarchy customises getState or setState. */
     final boolean customState;
+
     private final Map<String, FieldSlot> byKey;
     private final Map<String, FieldSlot> byFormerName = new HashMap<>();
 
@@ -48,7 +50,8 @@ final class ClassSchema {
     /** True if a field with this name and modifiers belongs in a snapshot. */
     static boolean isCaptured(Field field) {
         int modifiers = field.getModifiers();
-        return !Modifier.isStatic(modifiers) && !Modifier.isTransient(modifiers)
+        return !Modifier.isStatic(modifiers)
+                && !Modifier.isTransient(modifiers)
                 && !field.getName().endsWith("_");
     }
 

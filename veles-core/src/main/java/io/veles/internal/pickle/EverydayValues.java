@@ -8,6 +8,7 @@ import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.serializers.DefaultSerializers;
 import io.veles.errors.CorruptSnapshotException;
 import io.veles.errors.IncompatibleSnapshotException;
+
 import java.io.IOException;
 import java.io.ObjectOutputStream;
 import java.io.OutputStream;
@@ -28,8 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * go through the allowlist like any other.
  */
 final class EverydayValues {
-    private EverydayValues() {
-    }
+    private EverydayValues() {}
 
     /** Adds the serializers; registered after the engine's others, so that no existing output changes. */
     static void register(Kryo kryo) {
@@ -55,8 +55,10 @@ final class EverydayValues {
         @Override
         public void write(Kryo kryo, Output output, Path path) {
             if (path.getFileSystem() != FileSystems.getDefault()) {
-                throw new CaptureException("cannot capture the path " + path.toUri() + ": only paths of the default"
-                        + " file system are captured; keep its string instead", null);
+                throw new CaptureException(
+                        "cannot capture the path " + path.toUri() + ": only paths of the default"
+                                + " file system are captured; keep its string instead",
+                        null);
             }
             output.writeString(path.toString());
         }
@@ -114,8 +116,10 @@ final class EverydayValues {
             try {
                 return Enum.valueOf(keyType, name);
             } catch (IllegalArgumentException e) {
-                throw new IncompatibleSnapshotException("cannot restore an EnumMap key: " + keyType.getName() + " has no constant "
-                        + name + " any more", e);
+                throw new IncompatibleSnapshotException(
+                        "cannot restore an EnumMap key: " + keyType.getName() + " has no constant " + name
+                                + " any more",
+                        e);
             }
         }
 

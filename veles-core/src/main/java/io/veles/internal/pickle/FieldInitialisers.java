@@ -1,15 +1,5 @@
 package io.veles.internal.pickle;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.lang.reflect.Array;
-import java.lang.reflect.Field;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-import java.util.Set;
-import java.util.function.Supplier;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
@@ -27,6 +17,17 @@ import org.objectweb.asm.tree.TableSwitchInsnNode;
 import org.objectweb.asm.tree.TryCatchBlockNode;
 import org.objectweb.asm.tree.TypeInsnNode;
 import org.objectweb.asm.tree.VarInsnNode;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.reflect.Array;
+import java.lang.reflect.Field;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The values that field initialisers give, read from the class file: a restore makes objects
@@ -49,14 +50,22 @@ import org.objectweb.asm.tree.VarInsnNode;
  */
 final class FieldInitialisers {
     /** The no-argument JDK containers whose construction runs no code of the application. */
-    static final Set<String> CONTAINERS = Set.of("java/util/ArrayList", "java/util/LinkedList", "java/util/ArrayDeque",
-            "java/util/HashMap", "java/util/LinkedHashMap", "java/util/TreeMap", "java/util/HashSet",
-            "java/util/LinkedHashSet", "java/util/TreeSet", "java/util/concurrent/ConcurrentHashMap",
-            "java/util/concurrent/CopyOnWriteArrayList", "java/lang/StringBuilder");
+    static final Set<String> CONTAINERS = Set.of(
+            "java/util/ArrayList",
+            "java/util/LinkedList",
+            "java/util/ArrayDeque",
+            "java/util/HashMap",
+            "java/util/LinkedHashMap",
+            "java/util/TreeMap",
+            "java/util/HashSet",
+            "java/util/LinkedHashSet",
+            "java/util/TreeSet",
+            "java/util/concurrent/ConcurrentHashMap",
+            "java/util/concurrent/CopyOnWriteArrayList",
+            "java/lang/StringBuilder");
 
     /** How a field is initialised: a fresh value for each object, and how a report shows it. */
-    record Initial(String describe, Supplier<Object> value) {
-    }
+    record Initial(String describe, Supplier<Object> value) {}
 
     private static final ClassValue<Map<String, Initial>> CACHE = new ClassValue<>() {
         @Override
@@ -65,8 +74,7 @@ final class FieldInitialisers {
         }
     };
 
-    private FieldInitialisers() {
-    }
+    private FieldInitialisers() {}
 
     /** How {@code field}'s initialiser initialises it, or null when that cannot be told without running code. */
     static Initial of(Field field) {
@@ -101,8 +109,10 @@ final class FieldInitialisers {
             if (common == null) {
                 common = found;
             } else {
-                common.entrySet().removeIf(entry -> !Objects.equals(describeOf(found.get(entry.getKey())),
-                        entry.getValue().describe()));
+                common.entrySet()
+                        .removeIf(entry -> !Objects.equals(
+                                describeOf(found.get(entry.getKey())),
+                                entry.getValue().describe()));
             }
         }
         return common == null ? Map.of() : Map.copyOf(common);
@@ -113,7 +123,8 @@ final class FieldInitialisers {
     }
 
     /** The fields this constructor surely assigns a known value first; null if it calls this(...). */
-    private static Map<String, Initial> fromConstructor(ClassNode owner, MethodNode method, Map<String, Class<?>> fieldTypes) {
+    private static Map<String, Initial> fromConstructor(
+            ClassNode owner, MethodNode method, Map<String, Class<?>> fieldTypes) {
         AbstractInsnNode[] code = method.instructions.toArray();
         int start = constructorCall(owner, code);
         if (start < 0 || ((MethodInsnNode) code[start]).owner.equals(owner.name)) {
@@ -142,7 +153,8 @@ final class FieldInitialisers {
         for (int i = 0; i < code.length; i++) {
             if (code[i].getOpcode() == Opcodes.NEW) {
                 pendingNew.merge(((TypeInsnNode) code[i]).desc, 1, Integer::sum);
-            } else if (code[i].getOpcode() == Opcodes.INVOKESPECIAL && ((MethodInsnNode) code[i]).name.equals("<init>")) {
+            } else if (code[i].getOpcode() == Opcodes.INVOKESPECIAL
+                    && ((MethodInsnNode) code[i]).name.equals("<init>")) {
                 String target = ((MethodInsnNode) code[i]).owner;
                 int pending = pendingNew.getOrDefault(target, 0);
                 if (pending > 0) {
@@ -168,10 +180,14 @@ final class FieldInitialisers {
             if (opcode >= Opcodes.IRETURN && opcode <= Opcodes.RETURN) {
                 return false;
             }
-            List<LabelNode> targets = insn instanceof JumpInsnNode ? List.of(((JumpInsnNode) insn).label)
-                    : insn instanceof TableSwitchInsnNode ? withDefault(((TableSwitchInsnNode) insn).labels, ((TableSwitchInsnNode) insn).dflt)
-                    : insn instanceof LookupSwitchInsnNode ? withDefault(((LookupSwitchInsnNode) insn).labels, ((LookupSwitchInsnNode) insn).dflt)
-                    : List.of();
+            List<LabelNode> targets = insn instanceof JumpInsnNode
+                    ? List.of(((JumpInsnNode) insn).label)
+                    : insn instanceof TableSwitchInsnNode
+                            ? withDefault(((TableSwitchInsnNode) insn).labels, ((TableSwitchInsnNode) insn).dflt)
+                            : insn instanceof LookupSwitchInsnNode
+                                    ? withDefault(
+                                            ((LookupSwitchInsnNode) insn).labels, ((LookupSwitchInsnNode) insn).dflt)
+                                    : List.of();
             for (LabelNode target : targets) {
                 if (indexOf(code, target) > put - 1 - valueLength(code, put)) {
                     return false; // a branch that lands inside or after the assignment skips its start
@@ -191,7 +207,9 @@ final class FieldInitialisers {
     private static int valueLength(AbstractInsnNode[] code, int put) {
         int length = 0;
         for (int i = put - 1; i >= 0; i--) {
-            if (code[i] instanceof VarInsnNode && code[i].getOpcode() == Opcodes.ALOAD && ((VarInsnNode) code[i]).var == 0) {
+            if (code[i] instanceof VarInsnNode
+                    && code[i].getOpcode() == Opcodes.ALOAD
+                    && ((VarInsnNode) code[i]).var == 0) {
                 return length;
             }
             length++;
@@ -230,15 +248,23 @@ final class FieldInitialisers {
         if (value.size() == 2 && value.get(1).getOpcode() == Opcodes.INVOKESTATIC) {
             MethodInsnNode call = (MethodInsnNode) value.get(1);
             Object constant = constant(value.get(0));
-            boolean boxing = call.owner.startsWith("java/lang/") && call.name.equals("valueOf")
-                    && Type.getArgumentTypes(call.desc).length == 1 && Type.getArgumentTypes(call.desc)[0].getSort() != Type.OBJECT;
+            boolean boxing = call.owner.startsWith("java/lang/")
+                    && call.name.equals("valueOf")
+                    && Type.getArgumentTypes(call.desc).length == 1
+                    && Type.getArgumentTypes(call.desc)[0].getSort() != Type.OBJECT;
             if (!boxing || constant == NOT_CONSTANT || constant == null) {
                 return null;
             }
             Initial boxed = constantOf(constant, primitive(Type.getArgumentTypes(call.desc)[0]));
-            return boxed != null && io.veles.internal.util.Primitives.box(fieldType).isInstance(boxed.value().get()) ? boxed : null;
+            return boxed != null
+                            && io.veles.internal.util.Primitives.box(fieldType)
+                                    .isInstance(boxed.value().get())
+                    ? boxed
+                    : null;
         }
-        if (value.size() == 2 && value.get(1).getOpcode() == Opcodes.NEWARRAY && fieldType.isArray()
+        if (value.size() == 2
+                && value.get(1).getOpcode() == Opcodes.NEWARRAY
+                && fieldType.isArray()
                 && fieldType.getComponentType().isPrimitive()) {
             Object length = constant(value.get(0));
             if (!(length instanceof Integer) || (Integer) length < 0) {
@@ -248,7 +274,9 @@ final class FieldInitialisers {
             Class<?> component = fieldType.getComponentType();
             return new Initial("new " + component.getName() + "[" + n + "]", () -> Array.newInstance(component, n));
         }
-        if (value.size() == 3 && value.get(0).getOpcode() == Opcodes.NEW && value.get(1).getOpcode() == Opcodes.DUP
+        if (value.size() == 3
+                && value.get(0).getOpcode() == Opcodes.NEW
+                && value.get(1).getOpcode() == Opcodes.DUP
                 && value.get(2).getOpcode() == Opcodes.INVOKESPECIAL) {
             String created = ((TypeInsnNode) value.get(0)).desc;
             MethodInsnNode init = (MethodInsnNode) value.get(2);
@@ -271,14 +299,22 @@ final class FieldInitialisers {
 
     private static Class<?> primitive(Type type) {
         switch (type.getSort()) {
-            case Type.BOOLEAN: return boolean.class;
-            case Type.CHAR: return char.class;
-            case Type.BYTE: return byte.class;
-            case Type.SHORT: return short.class;
-            case Type.INT: return int.class;
-            case Type.LONG: return long.class;
-            case Type.FLOAT: return float.class;
-            default: return double.class;
+            case Type.BOOLEAN:
+                return boolean.class;
+            case Type.CHAR:
+                return char.class;
+            case Type.BYTE:
+                return byte.class;
+            case Type.SHORT:
+                return short.class;
+            case Type.INT:
+                return int.class;
+            case Type.LONG:
+                return long.class;
+            case Type.FLOAT:
+                return float.class;
+            default:
+                return double.class;
         }
     }
 
@@ -333,7 +369,10 @@ final class FieldInitialisers {
             return null; // e.g. a constant stored through a wider declared type we do not model
         }
         Object fixed = value;
-        return new Initial(value instanceof String ? '"' + (String) value + '"'
-                : value instanceof Character ? "'" + value + "'" : String.valueOf(value), () -> fixed);
+        return new Initial(
+                value instanceof String
+                        ? '"' + (String) value + '"'
+                        : value instanceof Character ? "'" + value + "'" : String.valueOf(value),
+                () -> fixed);
     }
 }

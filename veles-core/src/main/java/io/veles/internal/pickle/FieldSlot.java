@@ -1,13 +1,22 @@
 package io.veles.internal.pickle;
 
 import io.veles.internal.util.Primitives;
+
 import java.lang.reflect.Field;
 
 /** One captured field of a class: how to read, write and name it. */
 final class FieldSlot {
     /** How a field's value is encoded: primitives raw, everything else as a tagged object. */
     enum Kind {
-        BOOLEAN, BYTE, SHORT, CHAR, INT, LONG, FLOAT, DOUBLE, OBJECT;
+        BOOLEAN,
+        BYTE,
+        SHORT,
+        CHAR,
+        INT,
+        LONG,
+        FLOAT,
+        DOUBLE,
+        OBJECT;
 
         static Kind of(Class<?> type) {
             if (!type.isPrimitive()) return OBJECT;
@@ -23,8 +32,9 @@ final class FieldSlot {
 
         /** The class that values of this kind are boxed in (Object for objects). */
         static Class<?> boxOf(Kind kind) {
-            for (Class<?> primitive : new Class<?>[] {boolean.class, byte.class, short.class, char.class, int.class,
-                    long.class, float.class, double.class}) {
+            for (Class<?> primitive : new Class<?>[] {
+                boolean.class, byte.class, short.class, char.class, int.class, long.class, float.class, double.class
+            }) {
                 if (of(primitive) == kind) {
                     return Primitives.box(primitive);
                 }
@@ -35,15 +45,24 @@ final class FieldSlot {
         /** The kind for a type name as recorded in a manifest. */
         static Kind ofTypeName(String name) {
             switch (name) {
-                case "boolean": return BOOLEAN;
-                case "byte": return BYTE;
-                case "short": return SHORT;
-                case "char": return CHAR;
-                case "int": return INT;
-                case "long": return LONG;
-                case "float": return FLOAT;
-                case "double": return DOUBLE;
-                default: return OBJECT;
+                case "boolean":
+                    return BOOLEAN;
+                case "byte":
+                    return BYTE;
+                case "short":
+                    return SHORT;
+                case "char":
+                    return CHAR;
+                case "int":
+                    return INT;
+                case "long":
+                    return LONG;
+                case "float":
+                    return FLOAT;
+                case "double":
+                    return DOUBLE;
+                default:
+                    return OBJECT;
             }
         }
     }
@@ -51,6 +70,7 @@ final class FieldSlot {
     final Field field;
     /** The name the snapshot knows the field by: its name, or Declaring#name when shadowed. */
     final String key;
+
     final Kind kind;
 
     FieldSlot(Field field, String key) {

@@ -1,6 +1,7 @@
 package io.veles.internal.pickle;
 
 import io.veles.pickle.State;
+
 import java.util.Map;
 
 /**
@@ -72,7 +73,8 @@ final class FieldState extends State {
 
     private void checkOwner(Object owner) {
         if (owner.getClass() != schema.type) {
-            throw new IllegalStateException("state of " + schema.type.getName() + " used for " + owner.getClass().getName());
+            throw new IllegalStateException("state of " + schema.type.getName() + " used for "
+                    + owner.getClass().getName());
         }
     }
 }

@@ -1,13 +1,13 @@
 package io.veles.internal.pickle;
 
-import io.veles.pickle.PickleHooks;
-import io.veles.pickle.Pickleable;
-import io.veles.pickle.State;
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import io.veles.errors.SnapshotException;
+import io.veles.pickle.PickleHooks;
+import io.veles.pickle.Pickleable;
+
 import java.util.Map;
 
 /**
@@ -82,7 +82,8 @@ final class FieldsSerializer extends Serializer<Object> {
             }
         } else {
             // Fields added since the snapshot: their initialisers' values where known (no constructor runs).
-            plan.initialised.forEach((slot, initial) -> slot.set(object, initial.value().get()));
+            plan.initialised.forEach(
+                    (slot, initial) -> slot.set(object, initial.value().get()));
             FieldState state = new FieldState(plan.current, context::adapt);
             if (plan.writtenCustom) {
                 int count = ((SnapshotInput) input).checkedLength(input.readVarInt(true), 1, "a state");
@@ -138,15 +139,32 @@ final class FieldsSerializer extends Serializer<Object> {
     private static void writeSlot(Kryo kryo, Output output, FieldSlot slot, Object owner) {
         try {
             switch (slot.kind) {
-                case BOOLEAN: output.writeBoolean(slot.field.getBoolean(owner)); break;
-                case BYTE: output.writeByte(slot.field.getByte(owner)); break;
-                case SHORT: output.writeShort(slot.field.getShort(owner)); break;
-                case CHAR: output.writeChar(slot.field.getChar(owner)); break;
-                case INT: output.writeVarInt(slot.field.getInt(owner), false); break;
-                case LONG: output.writeVarLong(slot.field.getLong(owner), false); break;
-                case FLOAT: output.writeFloat(slot.field.getFloat(owner)); break;
-                case DOUBLE: output.writeDouble(slot.field.getDouble(owner)); break;
-                default: kryo.writeClassAndObject(output, slot.field.get(owner));
+                case BOOLEAN:
+                    output.writeBoolean(slot.field.getBoolean(owner));
+                    break;
+                case BYTE:
+                    output.writeByte(slot.field.getByte(owner));
+                    break;
+                case SHORT:
+                    output.writeShort(slot.field.getShort(owner));
+                    break;
+                case CHAR:
+                    output.writeChar(slot.field.getChar(owner));
+                    break;
+                case INT:
+                    output.writeVarInt(slot.field.getInt(owner), false);
+                    break;
+                case LONG:
+                    output.writeVarLong(slot.field.getLong(owner), false);
+                    break;
+                case FLOAT:
+                    output.writeFloat(slot.field.getFloat(owner));
+                    break;
+                case DOUBLE:
+                    output.writeDouble(slot.field.getDouble(owner));
+                    break;
+                default:
+                    kryo.writeClassAndObject(output, slot.field.get(owner));
             }
         } catch (IllegalAccessException e) {
             throw new IllegalStateException("cannot read " + slot, e);
@@ -165,15 +183,24 @@ final class FieldsSerializer extends Serializer<Object> {
 
     static Object readValue(Kryo kryo, Input input, FieldSlot.Kind kind) {
         switch (kind) {
-            case BOOLEAN: return input.readBoolean();
-            case BYTE: return input.readByte();
-            case SHORT: return input.readShort();
-            case CHAR: return input.readChar();
-            case INT: return input.readVarInt(false);
-            case LONG: return input.readVarLong(false);
-            case FLOAT: return input.readFloat();
-            case DOUBLE: return input.readDouble();
-            default: return kryo.readClassAndObject(input);
+            case BOOLEAN:
+                return input.readBoolean();
+            case BYTE:
+                return input.readByte();
+            case SHORT:
+                return input.readShort();
+            case CHAR:
+                return input.readChar();
+            case INT:
+                return input.readVarInt(false);
+            case LONG:
+                return input.readVarLong(false);
+            case FLOAT:
+                return input.readFloat();
+            case DOUBLE:
+                return input.readDouble();
+            default:
+                return kryo.readClassAndObject(input);
         }
     }
 }

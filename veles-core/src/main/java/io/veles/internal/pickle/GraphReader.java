@@ -1,16 +1,17 @@
 package io.veles.internal.pickle;
 
-import io.veles.pickle.RestoreReport;
+import io.veles.errors.CorruptSnapshotException;
+import io.veles.errors.SnapshotException;
 import io.veles.pickle.PickleHooks;
 import io.veles.pickle.Pickleable;
+import io.veles.pickle.RestoreReport;
 import io.veles.pickle.RestoreRules;
 import io.veles.snapshot.format.ClassDescription;
 import io.veles.snapshot.format.UnitSummary;
-import io.veles.errors.CorruptSnapshotException;
-import io.veles.errors.SnapshotException;
 import io.veles.workflow.RemovedUnit;
 import io.veles.workflow.Unit;
 import io.veles.workflow.Workflow;
+
 import java.io.InputStream;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -25,30 +26,42 @@ import java.util.Set;
  */
 public final class GraphReader {
     /** A restored main workflow and what the restore noticed about code changes. */
-    public record Restored(Workflow workflow, RestoreReport report) {
-    }
+    public record Restored(Workflow workflow, RestoreReport report) {}
 
-    private GraphReader() {
-    }
+    private GraphReader() {}
 
     /**
      * Reads {@code payloadLength} bytes from {@code payload}. {@code classes} and {@code units}
      * come from the manifest; classes are mapped and allowed by {@code rules}.
      */
-    public static Restored read(InputStream payload, long payloadLength, List<ClassDescription> classes,
-                                List<UnitSummary> units, RestoreRules rules) {
+    public static Restored read(
+            InputStream payload,
+            long payloadLength,
+            List<ClassDescription> classes,
+            List<UnitSummary> units,
+            RestoreRules rules) {
         return read(payload, payloadLength, classes, units, rules, false);
     }
 
     /** As {@link #read(InputStream, long, List, List, RestoreRules)}, for a payload written with the shuffle filter or not. */
-    public static Restored read(InputStream payload, long payloadLength, List<ClassDescription> classes,
-                                List<UnitSummary> units, RestoreRules rules, boolean shuffled) {
-        return ResourceErrors.guard("cannot read the state",
-                () -> readGuarded(payload, payloadLength, classes, units, rules, shuffled));
+    public static Restored read(
+            InputStream payload,
+            long payloadLength,
+            List<ClassDescription> classes,
+            List<UnitSummary> units,
+            RestoreRules rules,
+            boolean shuffled) {
+        return ResourceErrors.guard(
+                "cannot read the state", () -> readGuarded(payload, payloadLength, classes, units, rules, shuffled));
     }
 
-    private static Restored readGuarded(InputStream payload, long payloadLength, List<ClassDescription> classes,
-                                        List<UnitSummary> units, RestoreRules rules, boolean shuffled) {
+    private static Restored readGuarded(
+            InputStream payload,
+            long payloadLength,
+            List<ClassDescription> classes,
+            List<UnitSummary> units,
+            RestoreRules rules,
+            boolean shuffled) {
         int unitCount = units.size();
         Map<String, ClassDescription> recorded = new HashMap<>();
         for (ClassDescription description : classes) {
@@ -84,7 +97,8 @@ public final class GraphReader {
                     + " units, its payload holds " + context.units().size());
         }
         if (input.remaining() != 0) {
-            throw new CorruptSnapshotException("snapshot is corrupt: " + input.remaining() + " payload bytes follow the last unit");
+            throw new CorruptSnapshotException(
+                    "snapshot is corrupt: " + input.remaining() + " payload bytes follow the last unit");
         }
         for (Unit unit : context.units().units()) {
             if (unit instanceof RemovedUnit) {

@@ -1,11 +1,12 @@
 package io.veles.internal.pickle;
 
-import io.veles.snapshot.format.ClassDescription;
-import io.veles.snapshot.format.UnitSummary;
 import com.esotericsoftware.kryo.KryoException;
 import io.veles.errors.SnapshotException;
+import io.veles.snapshot.format.ClassDescription;
+import io.veles.snapshot.format.UnitSummary;
 import io.veles.workflow.Unit;
 import io.veles.workflow.Workflow;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -26,11 +27,9 @@ public final class GraphWriter {
     static final int BUFFER_SIZE = 1 << 16;
 
     /** What the measuring pass learned: the manifest's share of the payload. */
-    public record Layout(long payloadBytes, List<UnitSummary> units, List<ClassDescription> classes) {
-    }
+    public record Layout(long payloadBytes, List<UnitSummary> units, List<ClassDescription> classes) {}
 
-    private GraphWriter() {
-    }
+    private GraphWriter() {}
 
     /** Runs the serializer over {@code root} without writing; nothing is copied. */
     public static Layout measure(Workflow root) {

@@ -1,6 +1,7 @@
 package io.veles.internal.pickle;
 
 import io.veles.errors.SnapshotException;
+
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
 import java.math.BigDecimal;
@@ -30,8 +31,18 @@ import java.util.UUID;
  */
 final class HashKeys {
     /** Value classes whose equal-hash keys HashMap orders by compareTo (their bins cost log n). */
-    private static final Set<Class<?>> SORTED_IN_BINS = Set.of(String.class, Integer.class, Long.class, Short.class,
-            Byte.class, Character.class, Boolean.class, Double.class, Float.class, BigInteger.class, BigDecimal.class,
+    private static final Set<Class<?>> SORTED_IN_BINS = Set.of(
+            String.class,
+            Integer.class,
+            Long.class,
+            Short.class,
+            Byte.class,
+            Character.class,
+            Boolean.class,
+            Double.class,
+            Float.class,
+            BigInteger.class,
+            BigDecimal.class,
             UUID.class);
 
     private final SnapshotInput input;
@@ -57,15 +68,18 @@ final class HashKeys {
 
     /** Null when {@code input} is not a restore's (a test's plain Kryo input): nothing is checked. */
     static HashKeys forInput(Object input, Class<?> type, boolean treeBins) {
-        return input instanceof SnapshotInput ? new HashKeys((SnapshotInput) input, "a " + type.getName(), treeBins) : null;
+        return input instanceof SnapshotInput
+                ? new HashKeys((SnapshotInput) input, "a " + type.getName(), treeBins)
+                : null;
     }
 
     /** Checks {@code key} and charges its hashing work; throws SnapshotException when refused. */
     void admit(Object key) {
         input.hashWork(1 + structureSize(key), what);
         if (hashes == null) {
-            if (key == null || (SORTED_IN_BINS.contains(key.getClass()) || key instanceof Enum<?>)
-                    && (singleClass == null || singleClass == key.getClass())) {
+            if (key == null
+                    || (SORTED_IN_BINS.contains(key.getClass()) || key instanceof Enum<?>)
+                            && (singleClass == null || singleClass == key.getClass())) {
                 if (key != null) {
                     singleClass = key.getClass();
                 }
@@ -101,14 +115,18 @@ final class HashKeys {
 
     private long walkRecord(Object record, IdentityHashMap<Object, Boolean> seen) {
         if (seen.put(record, Boolean.TRUE) != null) {
-            throw refused(record, "holds a key whose " + record.getClass().getName() + " appears twice in it (shared or cyclic)");
+            throw refused(
+                    record,
+                    "holds a key whose " + record.getClass().getName() + " appears twice in it (shared or cyclic)");
         }
         long size = 1;
         for (RecordComponent component : record.getClass().getRecordComponents()) {
             Object value = component(record, component);
             if (value instanceof Collection<?> || value instanceof Map<?, ?> || value instanceof Map.Entry<?, ?>) {
-                throw refused(record, "holds a key (" + record.getClass().getName() + ") with a "
-                        + value.getClass().getName() + " in it");
+                throw refused(
+                        record,
+                        "holds a key (" + record.getClass().getName() + ") with a "
+                                + value.getClass().getName() + " in it");
             }
             if (value != null && value.getClass().isRecord()) {
                 size += walkRecord(value, seen);
@@ -124,8 +142,10 @@ final class HashKeys {
             accessor.setAccessible(true);
             return accessor.invoke(record);
         } catch (IllegalAccessException | InvocationTargetException | RuntimeException e) {
-            throw new SnapshotException("cannot check a hash key " + record.getClass().getName() + ": "
-                    + component.getName() + " cannot be read (" + e + ")", e);
+            throw new SnapshotException(
+                    "cannot check a hash key " + record.getClass().getName() + ": " + component.getName()
+                            + " cannot be read (" + e + ")",
+                    e);
         }
     }
 

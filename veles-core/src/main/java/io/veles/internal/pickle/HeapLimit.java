@@ -10,8 +10,7 @@ import io.veles.internal.util.ByteCounts;
  * decompressing.
  */
 public final class HeapLimit {
-    private HeapLimit() {
-    }
+    private HeapLimit() {}
 
     /** The most heap this JVM can have (-Xmx). */
     public static long maxBytes() {

@@ -1,21 +1,22 @@
 package io.veles.internal.pickle;
 
-import io.veles.pickle.RestoreReport;
-import io.veles.pickle.PickleHooks;
-import io.veles.pickle.Pickleable;
-import io.veles.pickle.RestoreRules;
-import io.veles.snapshot.format.ClassDescription;
 import io.veles.errors.CorruptSnapshotException;
 import io.veles.errors.IncompatibleSnapshotException;
 import io.veles.errors.SnapshotException;
 import io.veles.internal.util.Primitives;
+import io.veles.pickle.PickleHooks;
+import io.veles.pickle.Pickleable;
+import io.veles.pickle.RestoreReport;
+import io.veles.pickle.RestoreRules;
+import io.veles.snapshot.format.ClassDescription;
+import org.objenesis.instantiator.ObjectInstantiator;
+import org.objenesis.strategy.StdInstantiatorStrategy;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.objenesis.instantiator.ObjectInstantiator;
-import org.objenesis.strategy.StdInstantiatorStrategy;
 
 /**
  * The state of one snapshot write or read: the unit numbering, the classes met (written into the
@@ -70,7 +71,8 @@ final class PickleContext {
                 }
             }
             if (description == null) {
-                throw new CorruptSnapshotException("snapshot is corrupt: its manifest does not describe class " + type.getName());
+                throw new CorruptSnapshotException(
+                        "snapshot is corrupt: its manifest does not describe class " + type.getName());
             }
             try {
                 plan = new ReadPlan(description, ClassSchema.of(type), rules);
@@ -85,7 +87,9 @@ final class PickleContext {
 
     /** A new instance of {@code type} made without running any constructor. */
     Object instantiate(Class<?> type) {
-        return instantiators.computeIfAbsent(type, NO_CONSTRUCTOR::newInstantiatorOf).newInstance();
+        return instantiators
+                .computeIfAbsent(type, NO_CONSTRUCTOR::newInstantiatorOf)
+                .newInstance();
     }
 
     void restored(Pickleable object) {
@@ -117,13 +121,16 @@ final class PickleContext {
         if (value == null ? !declared.isPrimitive() : Primitives.box(declared).isInstance(value)) {
             return value;
         }
-        Object converted = value == null || rules == null ? null : rules.applyConversion(value, Primitives.box(declared));
+        Object converted =
+                value == null || rules == null ? null : rules.applyConversion(value, Primitives.box(declared));
         if (converted != null) {
             return converted;
         }
-        throw new IncompatibleSnapshotException("cannot restore " + slot.field.getDeclaringClass().getName() + "." + slot.key
-                + ": the snapshot holds " + (value == null ? "null" : value.getClass().getName())
-                + ", the code declares " + slot.typeName() + inUnit()
-                + (value == null ? "" : "; map it with a conversion in the restore rules"));
+        throw new IncompatibleSnapshotException(
+                "cannot restore " + slot.field.getDeclaringClass().getName() + "." + slot.key
+                        + ": the snapshot holds "
+                        + (value == null ? "null" : value.getClass().getName())
+                        + ", the code declares " + slot.typeName() + inUnit()
+                        + (value == null ? "" : "; map it with a conversion in the restore rules"));
     }
 }

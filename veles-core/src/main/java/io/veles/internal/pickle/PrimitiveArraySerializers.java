@@ -10,8 +10,7 @@ import com.esotericsoftware.kryo.io.Output;
  * little-endian, copied a buffer at a time (Kryo's stock serializers go element by element).
  */
 final class PrimitiveArraySerializers {
-    private PrimitiveArraySerializers() {
-    }
+    private PrimitiveArraySerializers() {}
 
     static void register(Kryo kryo) {
         kryo.addDefaultSerializer(float[].class, new FloatArray());
@@ -49,13 +48,21 @@ final class PrimitiveArraySerializers {
         @Override
         public void write(Kryo kryo, Output output, float[] array) {
             output.writeVarInt(array.length, true);
-            out(output).writeArrayLE(array.length, Float.BYTES, (bytes, from, n) -> bytes.asFloatBuffer().put(array, from, n));
+            out(output)
+                    .writeArrayLE(
+                            array.length,
+                            Float.BYTES,
+                            (bytes, from, n) -> bytes.asFloatBuffer().put(array, from, n));
         }
 
         @Override
         public float[] read(Kryo kryo, Input input, Class<? extends float[]> type) {
             float[] array = new float[length(input, Float.BYTES, "a float array")];
-            in(input).readArrayLE(array.length, Float.BYTES, (bytes, from, n) -> bytes.asFloatBuffer().get(array, from, n));
+            in(input)
+                    .readArrayLE(
+                            array.length,
+                            Float.BYTES,
+                            (bytes, from, n) -> bytes.asFloatBuffer().get(array, from, n));
             return array;
         }
     }
@@ -64,13 +71,21 @@ final class PrimitiveArraySerializers {
         @Override
         public void write(Kryo kryo, Output output, double[] array) {
             output.writeVarInt(array.length, true);
-            out(output).writeArrayLE(array.length, Double.BYTES, (bytes, from, n) -> bytes.asDoubleBuffer().put(array, from, n));
+            out(output)
+                    .writeArrayLE(
+                            array.length,
+                            Double.BYTES,
+                            (bytes, from, n) -> bytes.asDoubleBuffer().put(array, from, n));
         }
 
         @Override
         public double[] read(Kryo kryo, Input input, Class<? extends double[]> type) {
             double[] array = new double[length(input, Double.BYTES, "a double array")];
-            in(input).readArrayLE(array.length, Double.BYTES, (bytes, from, n) -> bytes.asDoubleBuffer().get(array, from, n));
+            in(input)
+                    .readArrayLE(
+                            array.length,
+                            Double.BYTES,
+                            (bytes, from, n) -> bytes.asDoubleBuffer().get(array, from, n));
             return array;
         }
     }
@@ -79,13 +94,21 @@ final class PrimitiveArraySerializers {
         @Override
         public void write(Kryo kryo, Output output, int[] array) {
             output.writeVarInt(array.length, true);
-            out(output).writeArrayLE(array.length, Integer.BYTES, (bytes, from, n) -> bytes.asIntBuffer().put(array, from, n));
+            out(output)
+                    .writeArrayLE(
+                            array.length,
+                            Integer.BYTES,
+                            (bytes, from, n) -> bytes.asIntBuffer().put(array, from, n));
         }
 
         @Override
         public int[] read(Kryo kryo, Input input, Class<? extends int[]> type) {
             int[] array = new int[length(input, Integer.BYTES, "an int array")];
-            in(input).readArrayLE(array.length, Integer.BYTES, (bytes, from, n) -> bytes.asIntBuffer().get(array, from, n));
+            in(input)
+                    .readArrayLE(
+                            array.length,
+                            Integer.BYTES,
+                            (bytes, from, n) -> bytes.asIntBuffer().get(array, from, n));
             return array;
         }
     }
@@ -94,13 +117,21 @@ final class PrimitiveArraySerializers {
         @Override
         public void write(Kryo kryo, Output output, long[] array) {
             output.writeVarInt(array.length, true);
-            out(output).writeArrayLE(array.length, Long.BYTES, (bytes, from, n) -> bytes.asLongBuffer().put(array, from, n));
+            out(output)
+                    .writeArrayLE(
+                            array.length,
+                            Long.BYTES,
+                            (bytes, from, n) -> bytes.asLongBuffer().put(array, from, n));
         }
 
         @Override
         public long[] read(Kryo kryo, Input input, Class<? extends long[]> type) {
             long[] array = new long[length(input, Long.BYTES, "a long array")];
-            in(input).readArrayLE(array.length, Long.BYTES, (bytes, from, n) -> bytes.asLongBuffer().get(array, from, n));
+            in(input)
+                    .readArrayLE(
+                            array.length,
+                            Long.BYTES,
+                            (bytes, from, n) -> bytes.asLongBuffer().get(array, from, n));
             return array;
         }
     }
@@ -109,13 +140,21 @@ final class PrimitiveArraySerializers {
         @Override
         public void write(Kryo kryo, Output output, short[] array) {
             output.writeVarInt(array.length, true);
-            out(output).writeArrayLE(array.length, Short.BYTES, (bytes, from, n) -> bytes.asShortBuffer().put(array, from, n));
+            out(output)
+                    .writeArrayLE(
+                            array.length,
+                            Short.BYTES,
+                            (bytes, from, n) -> bytes.asShortBuffer().put(array, from, n));
         }
 
         @Override
         public short[] read(Kryo kryo, Input input, Class<? extends short[]> type) {
             short[] array = new short[length(input, Short.BYTES, "a short array")];
-            in(input).readArrayLE(array.length, Short.BYTES, (bytes, from, n) -> bytes.asShortBuffer().get(array, from, n));
+            in(input)
+                    .readArrayLE(
+                            array.length,
+                            Short.BYTES,
+                            (bytes, from, n) -> bytes.asShortBuffer().get(array, from, n));
             return array;
         }
     }
@@ -124,13 +163,21 @@ final class PrimitiveArraySerializers {
         @Override
         public void write(Kryo kryo, Output output, char[] array) {
             output.writeVarInt(array.length, true);
-            out(output).writeArrayLE(array.length, Character.BYTES, (bytes, from, n) -> bytes.asCharBuffer().put(array, from, n));
+            out(output)
+                    .writeArrayLE(
+                            array.length,
+                            Character.BYTES,
+                            (bytes, from, n) -> bytes.asCharBuffer().put(array, from, n));
         }
 
         @Override
         public char[] read(Kryo kryo, Input input, Class<? extends char[]> type) {
             char[] array = new char[length(input, Character.BYTES, "a char array")];
-            in(input).readArrayLE(array.length, Character.BYTES, (bytes, from, n) -> bytes.asCharBuffer().get(array, from, n));
+            in(input)
+                    .readArrayLE(
+                            array.length,
+                            Character.BYTES,
+                            (bytes, from, n) -> bytes.asCharBuffer().get(array, from, n));
             return array;
         }
     }

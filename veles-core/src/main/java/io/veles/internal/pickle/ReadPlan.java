@@ -1,10 +1,11 @@
 package io.veles.internal.pickle;
 
+import io.veles.errors.IncompatibleSnapshotException;
 import io.veles.pickle.RestoreReport;
 import io.veles.pickle.RestoreRules;
 import io.veles.snapshot.format.ClassDescription;
-import io.veles.errors.IncompatibleSnapshotException;
 import io.veles.workflow.Unit;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -29,6 +30,7 @@ final class ReadPlan {
     final FieldSlot[] targets;
     /** True when the recorded fields are exactly the current ones, in order, with equal types. */
     final boolean identical;
+
     final List<String> removed = new ArrayList<>();
     final List<String> added = new ArrayList<>();
     final List<String> renamed = new ArrayList<>();
@@ -37,6 +39,7 @@ final class ReadPlan {
     final boolean reordered;
     /** Added fields whose initialiser's value is known, with it: set before the saved state is. */
     final Map<FieldSlot, FieldInitialisers.Initial> initialised = new LinkedHashMap<>();
+
     private final Map<String, String> currentKeys = new HashMap<>();
 
     ReadPlan(ClassDescription recorded, ClassSchema current, RestoreRules rules) {
@@ -141,7 +144,8 @@ final class ReadPlan {
             return recordedType;
         }
         int brackets = recordedType.indexOf('[');
-        return brackets < 0 ? rules.currentName(recordedType)
+        return brackets < 0
+                ? rules.currentName(recordedType)
                 : rules.currentName(recordedType.substring(0, brackets)) + recordedType.substring(brackets);
     }
 
@@ -165,8 +169,8 @@ final class ReadPlan {
         return key.substring(key.indexOf('#') + 1);
     }
 
-    private void checkKinds(ClassDescription.FieldDescription field, FieldSlot target, FieldSlot.Kind recorded,
-                            RestoreRules rules) {
+    private void checkKinds(
+            ClassDescription.FieldDescription field, FieldSlot target, FieldSlot.Kind recorded, RestoreRules rules) {
         boolean bothPrimitive = recorded != FieldSlot.Kind.OBJECT && target.kind != FieldSlot.Kind.OBJECT;
         if (!bothPrimitive || recorded == target.kind) {
             return; // objects (and boxes) are checked value by value as they are assigned
@@ -182,8 +186,13 @@ final class ReadPlan {
     /** Tells {@code report} how the fields changed, if they did. */
     void reportTo(RestoreReport report) {
         if (!added.isEmpty() || !removed.isEmpty() || !renamed.isEmpty() || !retyped.isEmpty() || reordered) {
-            report.fieldsChanged(new RestoreReport.ClassChange(current.type.getName(), List.copyOf(added),
-                    List.copyOf(removed), List.copyOf(renamed), List.copyOf(retyped), reordered));
+            report.fieldsChanged(new RestoreReport.ClassChange(
+                    current.type.getName(),
+                    List.copyOf(added),
+                    List.copyOf(removed),
+                    List.copyOf(renamed),
+                    List.copyOf(retyped),
+                    reordered));
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.veles.internal.pickle;
 
 import io.veles.errors.SnapshotException;
+
 import java.lang.reflect.Array;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
@@ -26,8 +27,7 @@ final class RecordConstruction {
         }
     };
 
-    private RecordConstruction() {
-    }
+    private RecordConstruction() {}
 
     /** The Java default of {@code type}: null, 0 or false. */
     static Object defaultValue(Class<?> type) {
@@ -49,8 +49,10 @@ final class RecordConstruction {
         try {
             return CANONICAL.get(type).newInstance(arguments);
         } catch (InvocationTargetException e) {
-            throw new SnapshotException("cannot restore record " + type.getName() + ": its constructor refused the saved values: "
-                    + e.getCause().getMessage(), e.getCause());
+            throw new SnapshotException(
+                    "cannot restore record " + type.getName() + ": its constructor refused the saved values: "
+                            + e.getCause().getMessage(),
+                    e.getCause());
         } catch (ReflectiveOperationException e) {
             throw new SnapshotException("cannot restore record " + type.getName() + ": " + e.getMessage(), e);
         }

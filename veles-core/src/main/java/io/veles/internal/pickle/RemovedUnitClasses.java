@@ -1,11 +1,12 @@
 package io.veles.internal.pickle;
 
 import io.veles.workflow.RemovedUnit;
-import java.util.HashMap;
-import java.util.Map;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
+
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Classes that stand in for unit classes the code no longer has: each is named like the removed
@@ -26,8 +27,13 @@ final class RemovedUnitClasses extends ClassLoader {
 
     private Class<?> define(String name) {
         ClassWriter writer = new ClassWriter(0);
-        writer.visit(Opcodes.V17, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER | Opcodes.ACC_SYNTHETIC,
-                name.replace('.', '/'), null, Type.getInternalName(RemovedUnit.class), null);
+        writer.visit(
+                Opcodes.V17,
+                Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER | Opcodes.ACC_SYNTHETIC,
+                name.replace('.', '/'),
+                null,
+                Type.getInternalName(RemovedUnit.class),
+                null);
         writer.visitEnd(); // no constructor, no fields: instances are made without one and hold Unit's state
         byte[] bytes = writer.toByteArray();
         return defineClass(name, bytes, 0, bytes.length);

@@ -1,15 +1,16 @@
 package io.veles.internal.pickle;
 
-import io.veles.pickle.ArraySpill;
-import io.veles.pickle.SavedGraph;
-import io.veles.pickle.SavedObject;
-import io.veles.pickle.RestoreRules;
-import io.veles.snapshot.format.ClassDescription;
-import io.veles.snapshot.format.UnitSummary;
 import com.esotericsoftware.kryo.Kryo;
 import io.veles.errors.CorruptSnapshotException;
 import io.veles.errors.SnapshotException;
+import io.veles.pickle.ArraySpill;
+import io.veles.pickle.RestoreRules;
+import io.veles.pickle.SavedGraph;
+import io.veles.pickle.SavedObject;
+import io.veles.snapshot.format.ClassDescription;
+import io.veles.snapshot.format.UnitSummary;
 import io.veles.workflow.Workflow;
+
 import java.io.InputStream;
 import java.util.HashMap;
 import java.util.List;
@@ -17,15 +18,19 @@ import java.util.Map;
 
 /** Reads a snapshot's payload as a {@link SavedGraph}: data only, no code of the workflow runs. */
 public final class SavedGraphReader {
-    private SavedGraphReader() {
-    }
+    private SavedGraphReader() {}
 
     /**
      * Reads {@code payloadLength} bytes of {@code payload} as {@link GraphReader#read} would, with
      * the same checks, loading classes through {@code rules} (allowlist and class loader).
      */
-    public static SavedGraph read(InputStream payload, long payloadLength, List<ClassDescription> classes,
-                                  List<UnitSummary> units, RestoreRules rules, boolean shuffled) {
+    public static SavedGraph read(
+            InputStream payload,
+            long payloadLength,
+            List<ClassDescription> classes,
+            List<UnitSummary> units,
+            RestoreRules rules,
+            boolean shuffled) {
         return read(payload, payloadLength, classes, units, rules, shuffled, null);
     }
 
@@ -35,15 +40,27 @@ public final class SavedGraphReader {
      * read and stand in the graph as {@link io.veles.pickle.SpilledArray}s, so that the heap holds
      * none of them.
      */
-    public static SavedGraph read(InputStream payload, long payloadLength, List<ClassDescription> classes,
-                                  List<UnitSummary> units, RestoreRules rules, boolean shuffled, ArraySpill spill) {
-        return ResourceErrors.guard("cannot read the state",
+    public static SavedGraph read(
+            InputStream payload,
+            long payloadLength,
+            List<ClassDescription> classes,
+            List<UnitSummary> units,
+            RestoreRules rules,
+            boolean shuffled,
+            ArraySpill spill) {
+        return ResourceErrors.guard(
+                "cannot read the state",
                 () -> readGuarded(payload, payloadLength, classes, units, rules, shuffled, spill));
     }
 
-    private static SavedGraph readGuarded(InputStream payload, long payloadLength, List<ClassDescription> classes,
-                                          List<UnitSummary> units, RestoreRules rules, boolean shuffled,
-                                          ArraySpill spill) {
+    private static SavedGraph readGuarded(
+            InputStream payload,
+            long payloadLength,
+            List<ClassDescription> classes,
+            List<UnitSummary> units,
+            RestoreRules rules,
+            boolean shuffled,
+            ArraySpill spill) {
         Map<String, ClassDescription> recorded = new HashMap<>();
         for (ClassDescription description : classes) {
             recorded.put(description.name(), description);
@@ -65,11 +82,14 @@ public final class SavedGraphReader {
         } catch (SnapshotException e) {
             throw e;
         } catch (RuntimeException e) {
-            String unit = current < 0 || current >= units.size() ? "" : " (unit '" + units.get(current).name() + "')";
+            String unit = current < 0 || current >= units.size()
+                    ? ""
+                    : " (unit '" + units.get(current).name() + "')";
             throw SnapshotKryo.unwrap(e, "cannot read the state" + unit);
         }
         Map<String, Object> rootFields = ((SavedObject) root).fields();
-        Object parent = rootFields.containsKey("workflow") ? rootFields.get("workflow")
+        Object parent = rootFields.containsKey("workflow")
+                ? rootFields.get("workflow")
                 : rootFields.get("io.veles.workflow.Unit#workflow");
         if (parent != null) {
             throw new CorruptSnapshotException("snapshot is corrupt: its first object is not a main workflow");
@@ -79,7 +99,8 @@ public final class SavedGraphReader {
                     + " units, its payload holds " + table.size());
         }
         if (input.remaining() != 0) {
-            throw new CorruptSnapshotException("snapshot is corrupt: " + input.remaining() + " payload bytes follow the last unit");
+            throw new CorruptSnapshotException(
+                    "snapshot is corrupt: " + input.remaining() + " payload bytes follow the last unit");
         }
         return new SavedGraph((SavedObject) root, List.copyOf(table));
     }

@@ -1,10 +1,5 @@
 package io.veles.internal.pickle;
 
-import io.veles.pickle.ArraySpill;
-import io.veles.pickle.SavedEnum;
-import io.veles.pickle.SavedObject;
-import io.veles.pickle.RestoreRules;
-import io.veles.snapshot.format.ClassDescription;
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.Registration;
 import com.esotericsoftware.kryo.Serializer;
@@ -16,7 +11,15 @@ import com.esotericsoftware.kryo.serializers.ImmutableCollectionsSerializers;
 import com.esotericsoftware.kryo.serializers.MapSerializer;
 import io.veles.errors.CorruptSnapshotException;
 import io.veles.errors.SnapshotException;
+import io.veles.pickle.ArraySpill;
+import io.veles.pickle.RestoreRules;
+import io.veles.pickle.SavedEnum;
+import io.veles.pickle.SavedObject;
+import io.veles.snapshot.format.ClassDescription;
 import io.veles.workflow.Unit;
+import org.objenesis.instantiator.ObjectInstantiator;
+import org.objenesis.strategy.InstantiatorStrategy;
+
 import java.lang.reflect.Array;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -31,8 +34,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Supplier;
-import org.objenesis.instantiator.ObjectInstantiator;
-import org.objenesis.strategy.InstantiatorStrategy;
 
 /**
  * The Kryo set-up that reads a payload into {@link SavedObject}s: the writer's format, read
@@ -120,7 +121,8 @@ final class SavedStateSerializers {
             description = recorded.get(rules.recordedName(type.getName()));
         }
         if (description == null) {
-            throw new CorruptSnapshotException("snapshot is corrupt: its manifest does not describe class " + type.getName());
+            throw new CorruptSnapshotException(
+                    "snapshot is corrupt: its manifest does not describe class " + type.getName());
         }
         return description;
     }
@@ -164,13 +166,14 @@ final class SavedStateSerializers {
             if (number < units.size()) {
                 SavedObject unit = units.get(number);
                 if (unit.type() != type) {
-                    throw new CorruptSnapshotException("snapshot is corrupt: unit " + number + " is a " + unit.className()
-                            + ", referenced as a " + type.getName());
+                    throw new CorruptSnapshotException("snapshot is corrupt: unit " + number + " is a "
+                            + unit.className() + ", referenced as a " + type.getName());
                 }
                 return unit;
             }
             if (number != units.size()) {
-                throw new CorruptSnapshotException("snapshot is corrupt: reference to unit " + number + " before unit " + units.size());
+                throw new CorruptSnapshotException(
+                        "snapshot is corrupt: reference to unit " + number + " before unit " + units.size());
             }
             SavedObject unit = new SavedObject(type, true);
             units.add(unit);
@@ -229,7 +232,8 @@ final class SavedStateSerializers {
      */
     private static final class SortedMaps extends MapSerializer<Map<Object, Object>> {
         @Override
-        protected Map<Object, Object> create(Kryo kryo, Input input, Class<? extends Map<Object, Object>> type, int size) {
+        protected Map<Object, Object> create(
+                Kryo kryo, Input input, Class<? extends Map<Object, Object>> type, int size) {
             kryo.readClassAndObject(input);
             return new LinkedHashMap<>();
         }
@@ -244,7 +248,8 @@ final class SavedStateSerializers {
         }
 
         @Override
-        protected Collection<Object> create(Kryo kryo, Input input, Class<? extends Collection<Object>> type, int size) {
+        protected Collection<Object> create(
+                Kryo kryo, Input input, Class<? extends Collection<Object>> type, int size) {
             kryo.readClassAndObject(input);
             return unsorted.get();
         }
@@ -272,8 +277,12 @@ final class SavedStateSerializers {
             int length = ((SnapshotInput) input).checkedLength(declared - 1, 1, 8, "an array");
             Class<?> component = type.getComponentType();
             boolean sameType = kryo.isFinal(component);
-            boolean spilled = spilling && component.isArray() && component.getComponentType().isPrimitive();
-            Object[] array = sameType && isJdk(component) && !spilled ? (Object[]) Array.newInstance(component, length) : new Object[length];
+            boolean spilled = spilling
+                    && component.isArray()
+                    && component.getComponentType().isPrimitive();
+            Object[] array = sameType && isJdk(component) && !spilled
+                    ? (Object[]) Array.newInstance(component, length)
+                    : new Object[length];
             kryo.reference(array);
             if (sameType) {
                 Serializer<?> serializer = kryo.getSerializer(component);
@@ -310,8 +319,8 @@ final class SavedStateSerializers {
             if (Map.class.isAssignableFrom(type)) {
                 return () -> (T) new LinkedHashMap<>();
             }
-            throw new SnapshotException("cannot read a " + type.getName() + " without running its code;"
-                    + " only a restore can read it");
+            throw new SnapshotException(
+                    "cannot read a " + type.getName() + " without running its code;" + " only a restore can read it");
         }
     }
 }

@@ -4,6 +4,7 @@ import com.esotericsoftware.kryo.io.Input;
 import io.veles.errors.CorruptSnapshotException;
 import io.veles.errors.SnapshotException;
 import io.veles.internal.util.ByteCounts;
+
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -28,6 +29,7 @@ class SnapshotInput extends Input {
     static final int ALLOCATION_PER_PAYLOAD_BYTE = 32;
     /** Hash-key work units a restore may spend, per payload byte, plus {@link #SLACK}. */
     static final int HASH_WORK_PER_PAYLOAD_BYTE = 16;
+
     static final long SLACK = 1 << 20;
 
     private final long payloadLength;
@@ -102,9 +104,10 @@ class SnapshotInput extends Input {
         allocated += bytes;
         long budget = ALLOCATION_PER_PAYLOAD_BYTE * payloadLength + SLACK;
         if (allocated > budget) {
-            throw new SnapshotException("snapshot is refused: its declared lengths (" + what + " last) ask for more than "
-                    + ByteCounts.format(budget) + ", " + ALLOCATION_PER_PAYLOAD_BYTE + " times its "
-                    + ByteCounts.format(payloadLength) + " payload");
+            throw new SnapshotException(
+                    "snapshot is refused: its declared lengths (" + what + " last) ask for more than "
+                            + ByteCounts.format(budget) + ", " + ALLOCATION_PER_PAYLOAD_BYTE + " times its "
+                            + ByteCounts.format(payloadLength) + " payload");
         }
     }
 

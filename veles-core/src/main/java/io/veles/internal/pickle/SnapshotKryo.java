@@ -1,6 +1,5 @@
 package io.veles.internal.pickle;
 
-import io.veles.pickle.RestoreRules;
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.SerializerFactory;
@@ -10,10 +9,12 @@ import com.esotericsoftware.kryo.serializers.EnumNameSerializer;
 import com.esotericsoftware.kryo.serializers.ImmutableCollectionsSerializers;
 import com.esotericsoftware.kryo.util.MapReferenceResolver;
 import io.veles.errors.SnapshotException;
+import io.veles.pickle.RestoreRules;
 import io.veles.workflow.Unit;
+import org.slf4j.Logger;
+
 import java.util.Random;
 import java.util.SplittableRandom;
-import org.slf4j.Logger;
 
 /**
  * Builds the Kryo instance for one snapshot write or read. One instance per operation: Kryo is
@@ -76,8 +77,7 @@ final class SnapshotKryo {
     private static final class CapturedClasses implements SerializerFactory<Serializer<Object>> {
         private static final Serializer<Object> PLAIN_OBJECTS = new Serializer<>() {
             @Override
-            public void write(Kryo kryo, Output output, Object object) {
-            }
+            public void write(Kryo kryo, Output output, Object object) {}
 
             @Override
             public Object read(Kryo kryo, Input input, Class<? extends Object> type) {
@@ -102,21 +102,29 @@ final class SnapshotKryo {
                 return PLAIN_OBJECTS; // a lock or a marker: identity is all it has, and references keep that
             }
             if (Random.class.isAssignableFrom(type) || type == SplittableRandom.class) {
-                throw new CaptureException("cannot capture a " + name + ": its position cannot be read, so a resumed"
-                        + " run would draw other numbers; draw from the workflow's captured generator random()"
-                        + " (io.veles.random.Prng), which resumes exactly where it stopped", null);
-            }
-            if (Logger.class.isAssignableFrom(type)) {
-                throw new CaptureException("cannot capture a logger (" + name + "): a logger is not state; make the"
-                        + " field static (private static final Logger LOG = LoggerFactory.getLogger(...)) or transient",
+                throw new CaptureException(
+                        "cannot capture a " + name + ": its position cannot be read, so a resumed"
+                                + " run would draw other numbers; draw from the workflow's captured generator random()"
+                                + " (io.veles.random.Prng), which resumes exactly where it stopped",
                         null);
             }
-            if (name.startsWith("java.") || name.startsWith("javax.") || name.startsWith("jdk.")
-                    || name.startsWith("sun.") || name.startsWith("com.sun.")) {
-                throw new CaptureException("cannot capture a " + name + ": a JDK class with no snapshot support" + hint, null);
+            if (Logger.class.isAssignableFrom(type)) {
+                throw new CaptureException(
+                        "cannot capture a logger (" + name + "): a logger is not state; make the"
+                                + " field static (private static final Logger LOG = LoggerFactory.getLogger(...)) or transient",
+                        null);
+            }
+            if (name.startsWith("java.")
+                    || name.startsWith("javax.")
+                    || name.startsWith("jdk.")
+                    || name.startsWith("sun.")
+                    || name.startsWith("com.sun.")) {
+                throw new CaptureException(
+                        "cannot capture a " + name + ": a JDK class with no snapshot support" + hint, null);
             }
             if (name.startsWith("io.veles.launcher.")) {
-                throw new CaptureException("cannot capture a " + name + ": the launcher is never part of a snapshot" + hint, null);
+                throw new CaptureException(
+                        "cannot capture a " + name + ": the launcher is never part of a snapshot" + hint, null);
             }
             if (Thread.class.isAssignableFrom(type)) {
                 throw new CaptureException("cannot capture a thread (" + name + ")" + hint, null);
@@ -136,7 +144,8 @@ final class SnapshotKryo {
                 return (SnapshotException) cause;
             }
         }
-        String message = e.getMessage() == null ? e.getClass().getName() : e.getMessage().split("\n", 2)[0];
+        String message =
+                e.getMessage() == null ? e.getClass().getName() : e.getMessage().split("\n", 2)[0];
         if (message.startsWith("Max depth exceeded")) {
             message = "objects nest deeper than " + MAX_DEPTH + " levels (the bound is the system property"
                     + " veles.snapshot.maxDepth)";

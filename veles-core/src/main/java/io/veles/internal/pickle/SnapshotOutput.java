@@ -1,6 +1,7 @@
 package io.veles.internal.pickle;
 
 import com.esotericsoftware.kryo.io.Output;
+
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,11 +1,11 @@
 package io.veles.internal.pickle;
 
-import io.veles.pickle.ArraySpill;
-import io.veles.pickle.SpilledArray;
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
+import io.veles.pickle.ArraySpill;
+import io.veles.pickle.SpilledArray;
 
 /**
  * Reads numeric arrays as {@link PrimitiveArraySerializers} wrote them, but copies their bytes to
@@ -13,8 +13,7 @@ import com.esotericsoftware.kryo.io.Output;
  * in a small heap. Only {@link SavedGraph} uses these, never a restore.
  */
 final class SpillingArraySerializers {
-    private SpillingArraySerializers() {
-    }
+    private SpillingArraySerializers() {}
 
     static void register(Kryo kryo, ArraySpill spill) {
         kryo.addDefaultSerializer(float[].class, new Spilling(spill, float.class, "a float array"));
@@ -48,8 +47,11 @@ final class SpillingArraySerializers {
             SnapshotInput in = (SnapshotInput) input;
             int length = in.checkedStreamedLength(input.readVarInt(true), width, what);
             long offset = spill.written();
-            in.readArrayLE(length, width, (bytes, from, count) ->
-                    spill.write(bytes.array(), bytes.arrayOffset() + bytes.position(), count * width));
+            in.readArrayLE(
+                    length,
+                    width,
+                    (bytes, from, count) ->
+                            spill.write(bytes.array(), bytes.arrayOffset() + bytes.position(), count * width));
             return new SpilledArray(elementType, length, offset);
         }
     }

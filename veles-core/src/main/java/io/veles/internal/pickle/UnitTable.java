@@ -2,6 +2,7 @@ package io.veles.internal.pickle;
 
 import io.veles.errors.CorruptSnapshotException;
 import io.veles.workflow.Unit;
+
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -42,7 +43,8 @@ final class UnitTable {
             return unit;
         }
         if (number != units.size()) {
-            throw new CorruptSnapshotException("snapshot is corrupt: reference to unit " + number + " before unit " + units.size());
+            throw new CorruptSnapshotException(
+                    "snapshot is corrupt: reference to unit " + number + " before unit " + units.size());
         }
         Unit unit = (Unit) create.apply(type);
         numbers.put(unit, number);

@@ -2,6 +2,9 @@ package io.veles.internal.store;
 
 import io.veles.errors.SnapshotException;
 import io.veles.errors.SnapshotStoreException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -19,8 +22,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Writes files so that readers only ever see the old content or the complete new content: the
@@ -46,8 +47,7 @@ public final class AtomicFiles {
     /** The largest single write: larger ones make the JDK allocate native buffers as large. */
     static final int MAX_WRITE = 1 << 20;
 
-    private AtomicFiles() {
-    }
+    private AtomicFiles() {}
 
     /**
      * Writes {@code target} atomically and durably; returns the bytes written. If anything fails,
@@ -62,8 +62,7 @@ public final class AtomicFiles {
     }
 
     /** A file published by {@link #writeNew}: the name it got and the bytes written. */
-    public record Published(Path file, long bytes) {
-    }
+    public record Published(Path file, long bytes) {}
 
     /**
      * Writes a new file durably under the first free name of {@code names} ({@code names.apply(0)}
@@ -86,8 +85,8 @@ public final class AtomicFiles {
                     return new Published(target, written);
                 }
                 if (attempt + 1 >= MAX_NAMES) {
-                    throw new SnapshotException("cannot write " + wanted + ": it and " + (MAX_NAMES - 1)
-                            + " alternative names are taken");
+                    throw new SnapshotException(
+                            "cannot write " + wanted + ": it and " + (MAX_NAMES - 1) + " alternative names are taken");
                 }
             }
         });
@@ -152,8 +151,8 @@ public final class AtomicFiles {
 
     /** Writes {@code body} into a new {@code temporary} and forces it to the disk; returns the bytes. */
     private static long writeTemporary(Path temporary, BodyWriter body) throws IOException {
-        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.WRITE)) {
+        try (FileChannel channel =
+                FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             ChannelOutput out = new ChannelOutput(channel);
             body.writeTo(out);
             out.flush();
@@ -191,7 +190,8 @@ public final class AtomicFiles {
     /** True for the names this class gives its temporary files and links (and gave them before hosts were named). */
     public static boolean isTemporary(Path file) {
         String name = file.getFileName().toString();
-        return TEMPORARY.matcher(name).matches() || HOSTLESS_TEMPORARY.matcher(name).matches();
+        return TEMPORARY.matcher(name).matches()
+                || HOSTLESS_TEMPORARY.matcher(name).matches();
     }
 
     /**

@@ -2,6 +2,7 @@ package io.veles.internal.store;
 
 import io.veles.errors.SnapshotStoreException;
 import io.veles.snapshot.codec.Codec;
+
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
@@ -23,8 +24,7 @@ public final class DownloadedSnapshots {
     private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]*");
     private static final int MAX_TRIES = 1000;
 
-    private DownloadedSnapshots() {
-    }
+    private DownloadedSnapshots() {}
 
     /** Copies {@code verified} into {@code directory}; returns where it landed. */
     public static Path keep(Path verified, String serverName, Path directory) {
@@ -33,13 +33,16 @@ public final class DownloadedSnapshots {
         String stem = name.substring(0, name.length() - extension.length());
         try {
             Files.createDirectories(directory);
-            Path copy = directory.resolve("." + name + "." + ProcessHandle.current().pid() + "."
-                    + String.format("%08x", ThreadLocalRandom.current().nextInt()) + ".tmp"); // as AtomicFiles names them
+            Path copy =
+                    directory.resolve("." + name + "." + ProcessHandle.current().pid() + "."
+                            + String.format("%08x", ThreadLocalRandom.current().nextInt())
+                            + ".tmp"); // as AtomicFiles names them
             try {
                 for (int i = 0; i < MAX_TRIES; i++) {
                     Path target = directory.resolve(i == 0 ? name : stem + "." + i + extension);
                     if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-                        if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS) && Files.mismatch(target, verified) == -1) {
+                        if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)
+                                && Files.mismatch(target, verified) == -1) {
                             return target; // the same snapshot, downloaded before
                         }
                         continue;
@@ -64,8 +67,8 @@ public final class DownloadedSnapshots {
         } catch (IOException e) {
             throw new SnapshotStoreException("cannot keep the download in " + directory + ": " + e.getMessage(), e);
         }
-        throw new SnapshotStoreException("cannot keep the download in " + directory + ": " + name
-                + " and its numbered variants are all taken");
+        throw new SnapshotStoreException(
+                "cannot keep the download in " + directory + ": " + name + " and its numbered variants are all taken");
     }
 
     /** The server's name if it is a plain file name, never a {@code _current} one. */

@@ -13,8 +13,7 @@ import java.nio.file.Path;
 public final class Host {
     private static final String NAME = sanitize(lookUp());
 
-    private Host() {
-    }
+    private Host() {}
 
     public static String name() {
         return NAME;

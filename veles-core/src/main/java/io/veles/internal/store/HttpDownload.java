@@ -1,8 +1,11 @@
 package io.veles.internal.store;
 
-import io.veles.progress.Progress;
 import io.veles.errors.SnapshotException;
 import io.veles.errors.SnapshotStoreException;
+import io.veles.progress.Progress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -14,8 +17,6 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Downloads a snapshot from an {@code http://} or {@code https://} address into a private
@@ -27,8 +28,7 @@ public final class HttpDownload {
     private static final Logger LOG = LoggerFactory.getLogger(HttpDownload.class);
     private static final int MAX_REDIRECTS = 5;
 
-    private HttpDownload() {
-    }
+    private HttpDownload() {}
 
     public static boolean matches(String source) {
         return source != null && (source.startsWith("http://") || source.startsWith("https://"));
@@ -58,14 +58,18 @@ public final class HttpDownload {
             temporary = Files.createTempFile("veles-download-", ".tmp"); // exclusive, 0600 on POSIX
         } catch (IOException e) {
             connection.disconnect();
-            throw new SnapshotStoreException("cannot create a temporary file for " + address + ": " + e.getMessage(), e);
+            throw new SnapshotStoreException(
+                    "cannot create a temporary file for " + address + ": " + e.getMessage(), e);
         }
-        try (InputStream body = Progress.track(connection.getInputStream(), "downloading " + fileName(address), expected);
-             OutputStream out = Files.newOutputStream(temporary, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (InputStream body =
+                        Progress.track(connection.getInputStream(), "downloading " + fileName(address), expected);
+                OutputStream out = Files.newOutputStream(
+                        temporary, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             copy(address, body, out, expected, limits);
         } catch (IOException e) {
             delete(temporary);
-            throw new SnapshotStoreException("cannot download " + address + ": " + HttpFailure.describe(e, address, limits), e);
+            throw new SnapshotStoreException(
+                    "cannot download " + address + ": " + HttpFailure.describe(e, address, limits), e);
         } catch (RuntimeException | Error e) {
             delete(temporary);
             throw e;
@@ -92,13 +96,16 @@ public final class HttpDownload {
             int status;
             try {
                 connection = (HttpURLConnection) url.openConnection();
-                connection.setConnectTimeout(Math.toIntExact(Math.max(1, limits.connectTimeout().toMillis())));
-                connection.setReadTimeout(Math.toIntExact(Math.max(1, limits.readTimeout().toMillis())));
+                connection.setConnectTimeout(
+                        Math.toIntExact(Math.max(1, limits.connectTimeout().toMillis())));
+                connection.setReadTimeout(
+                        Math.toIntExact(Math.max(1, limits.readTimeout().toMillis())));
                 connection.setInstanceFollowRedirects(false);
                 connection.setRequestProperty("Accept-Encoding", "identity");
                 status = connection.getResponseCode();
             } catch (IOException e) {
-                throw new SnapshotStoreException("cannot download " + address + ": " + HttpFailure.describe(e, url.toString(), limits), e);
+                throw new SnapshotStoreException(
+                        "cannot download " + address + ": " + HttpFailure.describe(e, url.toString(), limits), e);
             }
             if (status == 200) {
                 return connection;
@@ -110,7 +117,8 @@ public final class HttpDownload {
                 throw new SnapshotStoreException("cannot download " + address + ": HTTP " + status);
             }
             if (redirects == MAX_REDIRECTS) {
-                throw new SnapshotStoreException("cannot download " + address + ": more than " + MAX_REDIRECTS + " redirects");
+                throw new SnapshotStoreException(
+                        "cannot download " + address + ": more than " + MAX_REDIRECTS + " redirects");
             }
             url = redirectTarget(address, url, location);
         }

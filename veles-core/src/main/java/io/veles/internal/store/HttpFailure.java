@@ -1,5 +1,6 @@
 package io.veles.internal.store;
 
+import javax.net.ssl.SSLException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -7,19 +8,19 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.Locale;
-import javax.net.ssl.SSLException;
 
 /** Names why a download failed, in a user's words (refused, timed out, TLS, truncated) rather than an exception's class. */
 final class HttpFailure {
-    private HttpFailure() {
-    }
+    private HttpFailure() {}
 
     /** The body ended (or broke) before all of it came. */
     static final class Truncated extends IOException {
         Truncated(long received, long expected, IOException cause) {
-            super("truncated: the connection ended after " + received
-                    + (expected >= 0 ? " of " + expected : "") + " bytes"
-                    + (cause != null && cause.getMessage() != null ? " (" + cause.getMessage() + ")" : ""), cause);
+            super(
+                    "truncated: the connection ended after " + received
+                            + (expected >= 0 ? " of " + expected : "") + " bytes"
+                            + (cause != null && cause.getMessage() != null ? " (" + cause.getMessage() + ")" : ""),
+                    cause);
         }
     }
 
@@ -32,12 +33,13 @@ final class HttpFailure {
             return "connection refused by " + host;
         }
         if (e instanceof SocketTimeoutException) {
-            boolean connecting = e.getMessage() != null && e.getMessage().toLowerCase(Locale.ROOT).contains("connect");
+            boolean connecting = e.getMessage() != null
+                    && e.getMessage().toLowerCase(Locale.ROOT).contains("connect");
             return connecting
-                    ? "timed out connecting to " + host + " after " + seconds(limits.connectTimeout().toMillis())
-                            + " (--http-connect-timeout)"
-                    : "timed out: " + host + " sent nothing for " + seconds(limits.readTimeout().toMillis())
-                            + " (--http-read-timeout)";
+                    ? "timed out connecting to " + host + " after "
+                            + seconds(limits.connectTimeout().toMillis()) + " (--http-connect-timeout)"
+                    : "timed out: " + host + " sent nothing for "
+                            + seconds(limits.readTimeout().toMillis()) + " (--http-read-timeout)";
         }
         if (e instanceof UnknownHostException) {
             return "unknown host " + host;
@@ -48,7 +50,8 @@ final class HttpFailure {
         if (e instanceof SSLException) {
             return "TLS failed with " + host + ": " + e.getMessage();
         }
-        return e.getMessage() != null ? e.getClass().getSimpleName() + ": " + e.getMessage()
+        return e.getMessage() != null
+                ? e.getClass().getSimpleName() + ": " + e.getMessage()
                 : e.getClass().getSimpleName();
     }
 

@@ -17,7 +17,10 @@ public record HttpLimits(Duration connectTimeout, Duration readTimeout, long max
     private static volatile HttpLimits current = DEFAULT;
 
     public HttpLimits {
-        if (connectTimeout.isNegative() || connectTimeout.isZero() || readTimeout.isNegative() || readTimeout.isZero()) {
+        if (connectTimeout.isNegative()
+                || connectTimeout.isZero()
+                || readTimeout.isNegative()
+                || readTimeout.isZero()) {
             throw new IllegalArgumentException("timeouts must be positive");
         }
         if (maxBytes <= 0) {

@@ -14,8 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class InFlightWrites {
     private static final Set<Path> TEMPORARIES = ConcurrentHashMap.newKeySet();
 
-    private InFlightWrites() {
-    }
+    private InFlightWrites() {}
 
     static void started(Path temporary) {
         TEMPORARIES.add(temporary);

@@ -3,6 +3,7 @@ package io.veles.internal.store;
 import io.veles.errors.SnapshotLockedException;
 import io.veles.errors.SnapshotStoreException;
 import io.veles.internal.util.Closeables;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -57,7 +58,8 @@ public final class PrefixLock implements AutoCloseable {
         try {
             file = fileOf(directory.toRealPath(), prefix);
         } catch (IOException e) {
-            throw new SnapshotStoreException("cannot use snapshot directory " + directory + ": " + AtomicFiles.describe(e), e);
+            throw new SnapshotStoreException(
+                    "cannot use snapshot directory " + directory + ": " + AtomicFiles.describe(e), e);
         }
         String holder = "run " + runId + ", pid " + ProcessHandle.current().pid() + " on host " + Host.name();
         String other = HELD_HERE.putIfAbsent(file, holder);
@@ -66,7 +68,8 @@ public final class PrefixLock implements AutoCloseable {
         }
         FileChannel channel = null;
         try {
-            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            channel = FileChannel.open(
+                    file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             FileLock lock = tryLock(channel);
             if (lock == null) {
                 String text = read(channel);
@@ -79,8 +82,10 @@ public final class PrefixLock implements AutoCloseable {
         } catch (IOException e) {
             Closeables.closeQuietly(channel);
             HELD_HERE.remove(file);
-            throw new SnapshotStoreException("cannot write " + fileOf(directory, prefix) + " (the lock of snapshot prefix '"
-                    + prefix + "'): " + AtomicFiles.describe(e), e);
+            throw new SnapshotStoreException(
+                    "cannot write " + fileOf(directory, prefix) + " (the lock of snapshot prefix '" + prefix + "'): "
+                            + AtomicFiles.describe(e),
+                    e);
         } catch (RuntimeException e) {
             Closeables.closeQuietly(channel);
             HELD_HERE.remove(file);

@@ -2,6 +2,7 @@ package io.veles.internal.store;
 
 import io.veles.errors.SnapshotException;
 import io.veles.errors.SnapshotStoreException;
+
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -80,8 +81,8 @@ public final class SnapshotDirectory {
                 return candidate;
             }
         }
-        throw new SnapshotException("cannot name a snapshot " + fileFor(prefix, suffix, extension)
-                + ": it and " + (AtomicFiles.MAX_NAMES - 1) + " alternative names are taken");
+        throw new SnapshotException("cannot name a snapshot " + fileFor(prefix, suffix, extension) + ": it and "
+                + (AtomicFiles.MAX_NAMES - 1) + " alternative names are taken");
     }
 
     /** As {@link #write(String, String, String, String, BodyWriter)} with numbered alternatives. */
@@ -95,8 +96,8 @@ public final class SnapshotDirectory {
      * {@code _current} link at it. Creates the directory if needed; the first write also removes
      * temporaries left by crashed writers. Returns the file written and its size.
      */
-    public AtomicFiles.Published write(String prefix, String suffix, String extension, String discriminator,
-                                       BodyWriter body) {
+    public AtomicFiles.Published write(
+            String prefix, String suffix, String extension, String discriminator, BodyWriter body) {
         fileFor(prefix, suffix, extension); // refuses names that are not plain before anything is written
         createDirectory();
         if (!cleaned) {
@@ -105,7 +106,8 @@ public final class SnapshotDirectory {
         }
         AtomicFiles.Published published = AtomicFiles.writeNew(
                 attempt -> fileFor(prefix, alternativeSuffix(suffix, discriminator, attempt), extension), body);
-        AtomicFiles.replaceSymlink(currentLink(prefix, extension), published.file().getFileName().toString());
+        AtomicFiles.replaceSymlink(
+                currentLink(prefix, extension), published.file().getFileName().toString());
         return published;
     }
 
@@ -164,8 +166,8 @@ public final class SnapshotDirectory {
         }
         for (Current current : currents) {
             if (current.target() == null) {
-                throw new SnapshotException(directory + ": link " + current.link().getFileName() + " points at missing "
-                        + readLink(current.link()));
+                throw new SnapshotException(directory + ": link "
+                        + current.link().getFileName() + " points at missing " + readLink(current.link()));
             }
         }
         return currents.get(0).target();
@@ -176,8 +178,7 @@ public final class SnapshotDirectory {
      *
      * @param target the file, or null when the link points at no regular file
      */
-    public record Current(Path link, Path target) {
-    }
+    public record Current(Path link, Path target) {}
 
     /**
      * The {@code *_current*} links of {@code directory} with their targets, newest target first
@@ -198,7 +199,8 @@ public final class SnapshotDirectory {
             throw new SnapshotStoreException("cannot list " + directory + ": " + AtomicFiles.describe(e), e);
         }
         Comparator<Path> newestFirst = Comparator.comparing(SnapshotDirectory::modified)
-                .thenComparing(Path::toString).reversed();
+                .thenComparing(Path::toString)
+                .reversed();
         currents.sort(Comparator.comparing(Current::target, Comparator.nullsLast(newestFirst))
                 .thenComparing(current -> current.link().toString()));
         return currents;
@@ -210,7 +212,8 @@ public final class SnapshotDirectory {
         } catch (FileAlreadyExistsException e) {
             throw new SnapshotStoreException("cannot use " + directory + " for snapshots: a file is in the way", e);
         } catch (IOException e) {
-            throw new SnapshotStoreException("cannot create snapshot directory " + directory + ": " + AtomicFiles.describe(e), e);
+            throw new SnapshotStoreException(
+                    "cannot create snapshot directory " + directory + ": " + AtomicFiles.describe(e), e);
         }
     }
 

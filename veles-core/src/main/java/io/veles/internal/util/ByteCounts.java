@@ -6,8 +6,7 @@ import java.util.Locale;
 public final class ByteCounts {
     private static final String[] UNITS = {"KiB", "MiB", "GiB", "TiB"};
 
-    private ByteCounts() {
-    }
+    private ByteCounts() {}
 
     public static String format(long count) {
         if (count < 1024) {

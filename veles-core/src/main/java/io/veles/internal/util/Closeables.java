@@ -5,8 +5,7 @@ import java.io.IOException;
 
 /** Closing what a failure leaves open. */
 public final class Closeables {
-    private Closeables() {
-    }
+    private Closeables() {}
 
     /**
      * Closes {@code closeable} (if not null) and ignores a failure to close: the failure that

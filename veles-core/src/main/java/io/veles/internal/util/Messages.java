@@ -4,8 +4,7 @@ import java.sql.SQLException;
 
 /** Exceptions as the one line our messages quote. */
 public final class Messages {
-    private Messages() {
-    }
+    private Messages() {}
 
     /** The message of {@code e} on one line, or its type when it has none. */
     public static String oneLine(Throwable e) {
@@ -22,7 +21,8 @@ public final class Messages {
      */
     public static String innermostOneLine(Throwable e) {
         Throwable cause = e;
-        while (cause.getCause() != null && cause.getCause() != cause
+        while (cause.getCause() != null
+                && cause.getCause() != cause
                 && (cause.getMessage() == null || cause.getMessage().isBlank())) {
             cause = cause.getCause();
         }

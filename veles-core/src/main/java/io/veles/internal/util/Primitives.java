@@ -2,8 +2,7 @@ package io.veles.internal.util;
 
 /** The box of each primitive type. */
 public final class Primitives {
-    private Primitives() {
-    }
+    private Primitives() {}
 
     /** {@code type}'s wrapper if it is primitive ({@code int} → {@code Integer}), else itself. */
     public static Class<?> box(Class<?> type) {

@@ -12,8 +12,7 @@ import com.fasterxml.jackson.core.io.SerializedString;
  * and any other C0 or C1 control character or DEL as {@code \u001b}-style escapes.
  */
 public final class Printable {
-    private Printable() {
-    }
+    private Printable() {}
 
     /** {@code value}'s text with its control characters escaped; null as "null". */
     public static String escape(Object value) {
@@ -25,9 +24,15 @@ public final class Printable {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             switch (c) {
-                case '\n': escaped.append("\\n"); break;
-                case '\r': escaped.append("\\r"); break;
-                case '\t': escaped.append("\\t"); break;
+                case '\n':
+                    escaped.append("\\n");
+                    break;
+                case '\r':
+                    escaped.append("\\r");
+                    break;
+                case '\t':
+                    escaped.append("\\t");
+                    break;
                 default:
                     if (isControl(c)) {
                         escaped.append(String.format("\\u%04x", (int) c));

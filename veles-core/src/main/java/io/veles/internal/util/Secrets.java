@@ -14,21 +14,24 @@ import java.util.regex.Pattern;
 public final class Secrets {
     private static final String HIDDEN = "***";
     // A braced ODBC value ends at a single '}' ('}}' is an escaped brace); a plain one at ';' or '&'.
-    private static final Pattern KEY_VALUE = Pattern.compile(
-            "(?i)\\b(PWD|PASSWORD)(\\s*=\\s*)(\\{(?:[^}]|\\}\\})*\\}?|[^;&\\s]*)");
+    private static final Pattern KEY_VALUE =
+            Pattern.compile("(?i)\\b(PWD|PASSWORD)(\\s*=\\s*)(\\{(?:[^}]|\\}\\})*\\}?|[^;&\\s]*)");
     private static final Pattern USER_INFO = Pattern.compile("(//[^/@:\\s]*):([^/@\\s]*)@");
 
-    private Secrets() {
-    }
+    private Secrets() {}
 
     /** {@code text} with every password it holds replaced by {@code ***}. */
     public static String redact(String text) {
         if (text == null) {
             return null;
         }
-        String keys = KEY_VALUE.matcher(text).replaceAll(match -> Matcher.quoteReplacement(
-                match.group(1) + match.group(2) + (match.group(3).isEmpty() ? "" : HIDDEN)));
-        return USER_INFO.matcher(keys).replaceAll(match -> Matcher.quoteReplacement(match.group(1) + ":" + HIDDEN + "@"));
+        String keys = KEY_VALUE
+                .matcher(text)
+                .replaceAll(match -> Matcher.quoteReplacement(
+                        match.group(1) + match.group(2) + (match.group(3).isEmpty() ? "" : HIDDEN)));
+        return USER_INFO
+                .matcher(keys)
+                .replaceAll(match -> Matcher.quoteReplacement(match.group(1) + ":" + HIDDEN + "@"));
     }
 
     /** The passwords {@code text} holds, braces removed, so that other renderings of them can be hidden too. */
@@ -41,7 +44,8 @@ public final class Secrets {
         while (keys.find()) {
             String value = keys.group(3);
             if (value.startsWith("{")) {
-                value = value.substring(1, value.endsWith("}") ? value.length() - 1 : value.length()).replace("}}", "}");
+                value = value.substring(1, value.endsWith("}") ? value.length() - 1 : value.length())
+                        .replace("}}", "}");
             }
             addIfUsable(found, value);
         }

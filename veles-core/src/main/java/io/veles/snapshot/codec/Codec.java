@@ -5,15 +5,6 @@ import com.github.luben.zstd.ZstdCompressCtx;
 import com.github.luben.zstd.ZstdInputStream;
 import com.github.luben.zstd.ZstdOutputStream;
 import io.veles.errors.SnapshotException;
-import java.io.BufferedOutputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.FilterOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.util.Locale;
-import java.util.Optional;
-import java.util.zip.GZIPOutputStream;
 import net.jpountz.lz4.LZ4Factory;
 import net.jpountz.lz4.LZ4FrameInputStream;
 import net.jpountz.lz4.LZ4FrameOutputStream;
@@ -28,6 +19,16 @@ import org.tukaani.xz.XZInputStream;
 import org.tukaani.xz.XZOutputStream;
 import org.xerial.snappy.SnappyFramedInputStream;
 import org.xerial.snappy.SnappyFramedOutputStream;
+
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.zip.GZIPOutputStream;
 
 /**
  * The compressions a snapshot can use, by the values of VELES's {@code compression} argument.
@@ -173,10 +174,14 @@ public enum Codec {
         @Override
         OutputStream open(OutputStream sink, int level) throws IOException {
             LZ4Factory lz4 = LZ4Factory.fastestInstance();
-            return new LZ4FrameOutputStream(sink, LZ4FrameOutputStream.BLOCKSIZE.SIZE_4MB, -1,
+            return new LZ4FrameOutputStream(
+                    sink,
+                    LZ4FrameOutputStream.BLOCKSIZE.SIZE_4MB,
+                    -1,
                     level <= 2 ? lz4.fastCompressor() : lz4.highCompressor(level),
                     XXHashFactory.fastestInstance().hash32(),
-                    LZ4FrameOutputStream.FLG.Bits.BLOCK_INDEPENDENCE, LZ4FrameOutputStream.FLG.Bits.CONTENT_CHECKSUM);
+                    LZ4FrameOutputStream.FLG.Bits.BLOCK_INDEPENDENCE,
+                    LZ4FrameOutputStream.FLG.Bits.CONTENT_CHECKSUM);
         }
 
         @Override
@@ -190,6 +195,7 @@ public enum Codec {
 
     /** Bytes that {@link #detect} looks at. */
     public static final int MAGIC_LENGTH = 10;
+
     private static final int BUFFER = 1 << 16;
     private static final byte[] SNAPPY_STREAM_ID = {(byte) 0xff, 0x06, 0x00, 0x00, 's', 'N', 'a', 'P', 'p', 'Y'};
 
@@ -235,8 +241,11 @@ public enum Codec {
             return open(sink, checked);
         }
         if (threads > 1) {
-            return new ParallelBlockOutputStream(sink, (block, length) -> compressBlock(block, length, checked),
-                    threads, ParallelBlockOutputStream.BLOCK_BYTES);
+            return new ParallelBlockOutputStream(
+                    sink,
+                    (block, length) -> compressBlock(block, length, checked),
+                    threads,
+                    ParallelBlockOutputStream.BLOCK_BYTES);
         }
         // Small writes (headers, Kryo flushes) are gathered before reaching the codec.
         return new BufferedOutputStream(open(sink, checked), BUFFER) {
@@ -297,8 +306,8 @@ public enum Codec {
             throw new SnapshotException(argument + " has no compression levels");
         }
         if (level < minLevel || level > maxLevel) {
-            throw new SnapshotException("compression level " + level + " is out of range for " + argument
-                    + " (" + minLevel + "-" + maxLevel + ")");
+            throw new SnapshotException("compression level " + level + " is out of range for " + argument + " ("
+                    + minLevel + "-" + maxLevel + ")");
         }
         return level;
     }
@@ -310,16 +319,28 @@ public enum Codec {
     public static Codec fromArgument(String value) {
         String name = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
         switch (name) {
-            case "": case "none": return NONE;
-            case "snappy": return SNAPPY;
-            case "gz": case "gzip": return GZIP;
-            case "bz2": case "bzip2": return BZIP2;
-            case "xz": case "lzma": return XZ;
-            case "zst": case "zstd": return ZSTD;
-            case "lz4": return LZ4;
+            case "":
+            case "none":
+                return NONE;
+            case "snappy":
+                return SNAPPY;
+            case "gz":
+            case "gzip":
+                return GZIP;
+            case "bz2":
+            case "bzip2":
+                return BZIP2;
+            case "xz":
+            case "lzma":
+                return XZ;
+            case "zst":
+            case "zstd":
+                return ZSTD;
+            case "lz4":
+                return LZ4;
             default:
-                throw new SnapshotException("unknown compression '" + value
-                        + "' (expected one of: none, snappy, gz, bz2, xz, zst, lz4)");
+                throw new SnapshotException(
+                        "unknown compression '" + value + "' (expected one of: none, snappy, gz, bz2, xz, zst, lz4)");
         }
     }
 
@@ -345,14 +366,17 @@ public enum Codec {
             return Optional.of(XZ);
         }
         if (startsWith(head, length, 0x28, 0xb5, 0x2f, 0xfd)
-                || (length >= 4 && (head[0] & 0xf0) == 0x50 && startsWith(head, length, head[0] & 0xff, 0x2a, 0x4d, 0x18))) {
+                || (length >= 4
+                        && (head[0] & 0xf0) == 0x50
+                        && startsWith(head, length, head[0] & 0xff, 0x2a, 0x4d, 0x18))) {
             return Optional.of(ZSTD); // a frame, or a skippable frame 0x184D2A5?
         }
         if (startsWith(head, length, 0x04, 0x22, 0x4d, 0x18)) {
             return Optional.of(LZ4);
         }
-        if (length >= SNAPPY_STREAM_ID.length && java.util.Arrays.equals(head, 0, SNAPPY_STREAM_ID.length,
-                SNAPPY_STREAM_ID, 0, SNAPPY_STREAM_ID.length)) {
+        if (length >= SNAPPY_STREAM_ID.length
+                && java.util.Arrays.equals(
+                        head, 0, SNAPPY_STREAM_ID.length, SNAPPY_STREAM_ID, 0, SNAPPY_STREAM_ID.length)) {
             return Optional.of(SNAPPY);
         }
         return Optional.empty();

@@ -15,13 +15,14 @@ final class GzipMembers {
     static final int SUBFIELD_2 = 'L';
     /** Bytes before the deflate data: fixed header, XLEN, subfield id, length and value. */
     static final int HEADER_BYTES = 10 + 2 + 4 + 4;
+
     private static final int OS_UNKNOWN = 255;
 
-    private GzipMembers() {
-    }
+    private GzipMembers() {}
 
     /** Samples of a block tried both ways to pick the strategy: spread, since planes differ. */
     private static final int SAMPLES = 8;
+
     private static final int SAMPLE_BYTES = 8 << 10;
 
     /**
@@ -118,6 +119,9 @@ final class GzipMembers {
     }
 
     static int getIntLE(byte[] bytes, int at) {
-        return (bytes[at] & 0xff) | (bytes[at + 1] & 0xff) << 8 | (bytes[at + 2] & 0xff) << 16 | (bytes[at + 3] & 0xff) << 24;
+        return (bytes[at] & 0xff)
+                | (bytes[at + 1] & 0xff) << 8
+                | (bytes[at + 2] & 0xff) << 16
+                | (bytes[at + 3] & 0xff) << 24;
     }
 }

@@ -40,8 +40,7 @@ final class ParallelBlockOutputStream extends OutputStream {
     private int filled;
     private boolean closed;
 
-    private record Pending(byte[] input, Future<byte[]> output) {
-    }
+    private record Pending(byte[] input, Future<byte[]> output) {}
 
     ParallelBlockOutputStream(OutputStream sink, BlockCodec codec, int threads, int blockBytes) {
         this.sink = sink;

@@ -1,5 +1,7 @@
 package io.veles.snapshot.codec;
 
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -14,7 +16,6 @@ import java.util.concurrent.Future;
 import java.util.zip.CRC32;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 
 /**
  * Reads gzip, inflating on several threads the members that record their length
@@ -96,7 +97,8 @@ final class ParallelGzipInputStream extends InputStream {
         if (!isOurs(head)) {
             // Not a member that says its length: read the rest as plain gzip.
             try {
-                sequential = new GzipCompressorInputStream(new SequenceInputStream(new ByteArrayInputStream(head), source), true);
+                sequential = new GzipCompressorInputStream(
+                        new SequenceInputStream(new ByteArrayInputStream(head), source), true);
             } catch (RuntimeException e) {
                 throw corrupt(e);
             }
@@ -122,9 +124,17 @@ final class ParallelGzipInputStream extends InputStream {
     }
 
     private static boolean isOurs(byte[] head) {
-        return head.length == GzipMembers.HEADER_BYTES && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b
-                && head[2] == 8 && head[3] == 4 && head[10] == 8 && head[11] == 0
-                && head[12] == GzipMembers.SUBFIELD_1 && head[13] == GzipMembers.SUBFIELD_2 && head[14] == 4 && head[15] == 0;
+        return head.length == GzipMembers.HEADER_BYTES
+                && (head[0] & 0xff) == 0x1f
+                && (head[1] & 0xff) == 0x8b
+                && head[2] == 8
+                && head[3] == 4
+                && head[10] == 8
+                && head[11] == 0
+                && head[12] == GzipMembers.SUBFIELD_1
+                && head[13] == GzipMembers.SUBFIELD_2
+                && head[14] == 4
+                && head[15] == 0;
     }
 
     private static byte[] inflate(byte[] member, long index) throws IOException {

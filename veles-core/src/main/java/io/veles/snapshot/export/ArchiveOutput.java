@@ -1,14 +1,14 @@
 package io.veles.snapshot.export;
 
 import io.veles.errors.SnapshotException;
+
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
 /** Writes arrays, filtered by a {@code --fields} glob, in a format, atomically to an {@link OutputTarget}. */
 public final class ArchiveOutput {
-    private ArchiveOutput() {
-    }
+    private ArchiveOutput() {}
 
     /** The arrays {@code glob} selects (all when null); none is a one-line error. */
     public static List<ExportedArray> select(List<ExportedArray> arrays, String glob) {
@@ -26,7 +26,8 @@ public final class ArchiveOutput {
             }
         }
         if (selected.isEmpty()) {
-            List<String> some = arrays.stream().limit(5).map(ExportedArray::name).toList();
+            List<String> some =
+                    arrays.stream().limit(5).map(ExportedArray::name).toList();
             throw new SnapshotException("--fields '" + glob + "' matches none of the " + arrays.size() + " arrays ("
                     + String.join(", ", some) + (arrays.size() > some.size() ? ", ..." : "") + ")");
         }
@@ -34,8 +35,9 @@ public final class ArchiveOutput {
     }
 
     /** Writes to the target's temporary name and moves it into place; on failure, leaves nothing. */
-    public static void write(ExportFormat format, List<ExportedArray> arrays, ExportMetadata metadata,
-                             OutputTarget target) throws IOException {
+    public static void write(
+            ExportFormat format, List<ExportedArray> arrays, ExportMetadata metadata, OutputTarget target)
+            throws IOException {
         boolean done = false;
         try {
             format.writer().write(arrays, metadata, target.temporary());

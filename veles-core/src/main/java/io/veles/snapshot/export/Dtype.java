@@ -2,9 +2,18 @@ package io.veles.snapshot.export;
 
 /** Element types an array is exported as, little-endian, with their NumPy and safetensors names. */
 public enum Dtype {
-    F64("<f8", "F64", 8), F32("<f4", "F32", 4), I64("<i8", "I64", 8), I32("<i4", "I32", 4),
-    I16("<i2", "I16", 2), I8("|i1", "I8", 1), F16("<f2", "F16", 2), U64("<u8", "U64", 8), U32("<u4", "U32", 4),
-    U16("<u2", "U16", 2), U8("|u1", "U8", 1), BOOL("|b1", "BOOL", 1);
+    F64("<f8", "F64", 8),
+    F32("<f4", "F32", 4),
+    I64("<i8", "I64", 8),
+    I32("<i4", "I32", 4),
+    I16("<i2", "I16", 2),
+    I8("|i1", "I8", 1),
+    F16("<f2", "F16", 2),
+    U64("<u8", "U64", 8),
+    U32("<u4", "U32", 4),
+    U16("<u2", "U16", 2),
+    U8("|u1", "U8", 1),
+    BOOL("|b1", "BOOL", 1);
 
     private final String numpy;
     private final String safetensors;

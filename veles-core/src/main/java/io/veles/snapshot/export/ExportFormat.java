@@ -1,11 +1,14 @@
 package io.veles.snapshot.export;
 
 import io.veles.errors.SnapshotException;
+
 import java.util.Locale;
 
 /** The formats {@code veles snapshot export} writes. */
 public enum ExportFormat {
-    NPZ(".npz", new NpzWriter()), NPY("", new NpyDirectoryWriter()), SAFETENSORS(".safetensors", new SafetensorsWriter());
+    NPZ(".npz", new NpzWriter()),
+    NPY("", new NpyDirectoryWriter()),
+    SAFETENSORS(".safetensors", new SafetensorsWriter());
 
     private final String extension;
     private final ArchiveWriter writer;

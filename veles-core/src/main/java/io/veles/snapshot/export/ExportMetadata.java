@@ -3,6 +3,7 @@ package io.veles.snapshot.export;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;

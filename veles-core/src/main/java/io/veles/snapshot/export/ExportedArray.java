@@ -36,7 +36,9 @@ public record ExportedArray(String name, Dtype dtype, long[] shape, long byteLen
         if (shape.length == 1) {
             return "(" + shape[0] + ",)";
         }
-        return "(" + String.join(", ", Arrays.stream(shape).mapToObj(Long::toString).toArray(String[]::new)) + ")";
+        return "("
+                + String.join(
+                        ", ", Arrays.stream(shape).mapToObj(Long::toString).toArray(String[]::new)) + ")";
     }
 
     @Override

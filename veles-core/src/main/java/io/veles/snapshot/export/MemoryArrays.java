@@ -7,8 +7,7 @@ import java.nio.ByteOrder;
 public final class MemoryArrays {
     private static final int CHUNK = 1 << 16;
 
-    private MemoryArrays() {
-    }
+    private MemoryArrays() {}
 
     /** {@code bytes} (little-endian elements of {@code dtype}) as an array of {@code shape}. */
     public static ExportedArray ofBytes(String name, Dtype dtype, long[] shape, byte[] bytes, int offset, int length) {
@@ -40,13 +39,19 @@ public final class MemoryArrays {
     static ExportedArray ofJavaTransposed(String name, Object array, long[] shape) {
         ExportedArray stored = ofJava(name, array, shape);
         int width = stored.dtype().width();
-        return new ExportedArray(name, stored.dtype(), shape, stored.byteLength(), out -> {
-            byte[] bytes = new byte[(int) stored.byteLength()];
-            put(ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN), array, 0, bytes.length / width);
-            TransposedBytes.Source source = (offset, into, at, count) -> System.arraycopy(bytes, (int) offset, into, at,
-                    count);
-            new TransposedBytes(source, shape[1], shape[0], width).writeTo(out);
-        }, stored.bytes());
+        return new ExportedArray(
+                name,
+                stored.dtype(),
+                shape,
+                stored.byteLength(),
+                out -> {
+                    byte[] bytes = new byte[(int) stored.byteLength()];
+                    put(ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN), array, 0, bytes.length / width);
+                    TransposedBytes.Source source =
+                            (offset, into, at, count) -> System.arraycopy(bytes, (int) offset, into, at, count);
+                    new TransposedBytes(source, shape[1], shape[0], width).writeTo(out);
+                },
+                stored.bytes());
     }
 
     private static void put(ByteBuffer buffer, Object array, int from, int n) {

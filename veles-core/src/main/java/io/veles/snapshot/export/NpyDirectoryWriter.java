@@ -13,8 +13,8 @@ final class NpyDirectoryWriter implements ArchiveWriter {
     public void write(List<ExportedArray> arrays, ExportMetadata metadata, Path target) throws IOException {
         Files.createDirectory(target);
         for (ExportedArray array : arrays) {
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(target.resolve(array.name() + ".npy")),
-                    1 << 16)) {
+            try (OutputStream out =
+                    new BufferedOutputStream(Files.newOutputStream(target.resolve(array.name() + ".npy")), 1 << 16)) {
                 out.write(NpyHeader.of(array));
                 NpyHeader.data(array).writeTo(out);
             }

@@ -10,8 +10,7 @@ import java.nio.charset.StandardCharsets;
 final class NpyHeader {
     private static final int ALIGNMENT = 64;
 
-    private NpyHeader() {
-    }
+    private NpyHeader() {}
 
     static byte[] of(Dtype dtype, long[] shape) {
         return of(dtype, shape, false);
@@ -29,8 +28,11 @@ final class NpyHeader {
 
     /** With {@code fortranOrder}, the bytes are read column-major (the transpose of a row-major array). */
     static byte[] of(Dtype dtype, long[] shape, boolean fortranOrder) {
-        StringBuilder dict = new StringBuilder("{'descr': '").append(dtype.numpy()).append("', 'fortran_order': ")
-                .append(fortranOrder ? "True" : "False").append(", 'shape': (");
+        StringBuilder dict = new StringBuilder("{'descr': '")
+                .append(dtype.numpy())
+                .append("', 'fortran_order': ")
+                .append(fortranOrder ? "True" : "False")
+                .append(", 'shape': (");
         for (long dimension : shape) {
             dict.append(dimension).append(shape.length == 1 ? "," : ", ");
         }

@@ -22,7 +22,8 @@ final class NpzWriter implements ArchiveWriter {
 
     @Override
     public void write(List<ExportedArray> arrays, ExportMetadata metadata, Path target) throws IOException {
-        try (ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(Files.newOutputStream(target), 1 << 16))) {
+        try (ZipOutputStream zip =
+                new ZipOutputStream(new BufferedOutputStream(Files.newOutputStream(target), 1 << 16))) {
             zip.setMethod(ZipOutputStream.STORED);
             for (ExportedArray array : arrays) {
                 byte[] header = NpyHeader.of(array);

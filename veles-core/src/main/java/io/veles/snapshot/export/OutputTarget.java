@@ -1,6 +1,7 @@
 package io.veles.snapshot.export;
 
 import io.veles.errors.SnapshotException;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;

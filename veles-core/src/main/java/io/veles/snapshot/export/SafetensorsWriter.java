@@ -3,6 +3,7 @@ package io.veles.snapshot.export;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -26,7 +27,10 @@ final class SafetensorsWriter implements ArchiveWriter {
     public void write(List<ExportedArray> arrays, ExportMetadata metadata, Path target) throws IOException {
         byte[] header = header(arrays, metadata);
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(target), 1 << 16)) {
-            out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).array());
+            out.write(ByteBuffer.allocate(8)
+                    .order(ByteOrder.LITTLE_ENDIAN)
+                    .putLong(header.length)
+                    .array());
             out.write(header);
             for (ExportedArray array : arrays) {
                 array.bytes().writeTo(out);

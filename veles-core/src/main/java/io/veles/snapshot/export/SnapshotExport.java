@@ -1,13 +1,14 @@
 package io.veles.snapshot.export;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.veles.pickle.RestoreRules;
-import io.veles.pickle.SavedGraph;
 import io.veles.errors.SnapshotException;
 import io.veles.errors.SnapshotStoreException;
+import io.veles.pickle.RestoreRules;
+import io.veles.pickle.SavedGraph;
 import io.veles.snapshot.Snapshots;
 import io.veles.snapshot.file.SnapshotReader;
 import io.veles.workflow.Workflow;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,21 +23,21 @@ public final class SnapshotExport {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What was written. */
-    public record Result(Path output, List<ExportedArray> arrays, int scalars) {
-    }
+    public record Result(Path output, List<ExportedArray> arrays, int scalars) {}
 
-    private SnapshotExport() {
-    }
+    private SnapshotExport() {}
 
     /**
      * Exports {@code source} (a file, directory or store the other commands take) to {@code output},
      * or, when null, to the snapshot's name with the format's ending in the working directory.
      */
-    public static Result export(String source, ExportFormat format, Path output, String glob, boolean force,
-                                ClassLoader classLoader) {
+    public static Result export(
+            String source, ExportFormat format, Path output, String glob, boolean force, ClassLoader classLoader) {
         try (SnapshotReader reader = Snapshots.open(source)) {
             String name = reader.manifest().name;
-            Path path = output != null ? output : Path.of(defaultName(name == null ? "snapshot" : name) + format.extension());
+            Path path = output != null
+                    ? output
+                    : Path.of(defaultName(name == null ? "snapshot" : name) + format.extension());
             OutputTarget target = new OutputTarget(path, force, format == ExportFormat.NPY);
             String manifestJson = JSON.writeValueAsString(reader.manifest());
             Class<? extends Workflow> type = workflowClass(reader.manifest().workflowClass, source, classLoader);

@@ -2,6 +2,7 @@ package io.veles.snapshot.export;
 
 import io.veles.pickle.ArraySpill;
 import io.veles.pickle.SpilledArray;
+
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -70,7 +71,8 @@ final class Spill implements Closeable {
             long size = Math.min(WINDOW + TransposedBytes.TILE, length - start);
             windows[w] = channel.map(FileChannel.MapMode.READ_ONLY, array.offset() + start, Math.max(0, size));
         }
-        return (offset, into, at, count) -> windows[(int) (offset / WINDOW)].get((int) (offset % WINDOW), into, at, count);
+        return (offset, into, at, count) ->
+                windows[(int) (offset / WINDOW)].get((int) (offset % WINDOW), into, at, count);
     }
 
     @Override

@@ -1,11 +1,12 @@
 package io.veles.snapshot.export;
 
+import io.veles.internal.util.Secrets;
 import io.veles.pickle.SavedEnum;
 import io.veles.pickle.SavedGraph;
 import io.veles.pickle.SavedObject;
 import io.veles.pickle.SpilledArray;
-import io.veles.internal.util.Secrets;
 import io.veles.workflow.ArrayShape;
+
 import java.lang.reflect.Array;
 import java.lang.reflect.Field;
 import java.util.ArrayList;
@@ -51,15 +52,29 @@ final class StateArrays {
             Dtype dtype = Dtype.ofJava(spilled.elementType());
             Shape shape = shape(owner, key, spilled.length());
             ExportedArray.Bytes stored = out -> spill.copy(spilled, out);
-            arrays.add(shape.transposed
-                    ? new ExportedArray(unique(name), dtype, shape.dimensions, spilled.byteLength(),
-                            out -> new TransposedBytes(spill.mapped(spilled), shape.dimensions[1], shape.dimensions[0],
-                                    dtype.width()).writeTo(out), stored)
-                    : new ExportedArray(unique(name), dtype, shape.dimensions, spilled.byteLength(), stored));
-        } else if (value != null && value.getClass().isArray() && Dtype.ofJava(value.getClass().getComponentType()) != null) {
+            arrays.add(
+                    shape.transposed
+                            ? new ExportedArray(
+                                    unique(name),
+                                    dtype,
+                                    shape.dimensions,
+                                    spilled.byteLength(),
+                                    out -> new TransposedBytes(
+                                                    spill.mapped(spilled),
+                                                    shape.dimensions[1],
+                                                    shape.dimensions[0],
+                                                    dtype.width())
+                                            .writeTo(out),
+                                    stored)
+                            : new ExportedArray(unique(name), dtype, shape.dimensions, spilled.byteLength(), stored));
+        } else if (value != null
+                && value.getClass().isArray()
+                && Dtype.ofJava(value.getClass().getComponentType()) != null) {
             Shape shape = shape(owner, key, Array.getLength(value));
-            arrays.add(shape.transposed ? MemoryArrays.ofJavaTransposed(unique(name), value, shape.dimensions)
-                    : MemoryArrays.ofJava(unique(name), value, shape.dimensions));
+            arrays.add(
+                    shape.transposed
+                            ? MemoryArrays.ofJavaTransposed(unique(name), value, shape.dimensions)
+                            : MemoryArrays.ofJava(unique(name), value, shape.dimensions));
         } else if (value instanceof SavedObject) {
             if (!((SavedObject) value).isUnit() && depth < MAX_DEPTH) {
                 walk(name + ".", (SavedObject) value, depth + 1);
@@ -71,22 +86,28 @@ final class StateArrays {
                     value(name + "." + i, elements[i], null, null, depth + 1);
                 }
             }
-        } else if (value instanceof Number || value instanceof Boolean || value instanceof CharSequence
-                || value instanceof Character || value instanceof SavedEnum) {
+        } else if (value instanceof Number
+                || value instanceof Boolean
+                || value instanceof CharSequence
+                || value instanceof Character
+                || value instanceof SavedEnum) {
             // older snapshots captured passwords in strings: redacted, as diff and inspect show them
             scalars.put(name, Secrets.redact(String.valueOf(value)));
         }
     }
 
     private static boolean holdsArrays(Object value) {
-        return value instanceof SpilledArray || value instanceof Object[] || value instanceof Collection
+        return value instanceof SpilledArray
+                || value instanceof Object[]
+                || value instanceof Collection
                 || (value instanceof SavedObject && !((SavedObject) value).isUnit())
-                || (value != null && value.getClass().isArray() && Dtype.ofJava(value.getClass().getComponentType()) != null);
+                || (value != null
+                        && value.getClass().isArray()
+                        && Dtype.ofJava(value.getClass().getComponentType()) != null);
     }
 
     /** An exported shape, and whether the array is stored as its transpose ({@link ArrayShape#storedTransposed}). */
-    private record Shape(long[] dimensions, boolean transposed) {
-    }
+    private record Shape(long[] dimensions, boolean transposed) {}
 
     /** The declared shape when it multiplies out to {@code length} (and has two dimensions if transposed); else flat. */
     private static Shape shape(SavedObject owner, String key, long length) {
@@ -121,7 +142,8 @@ final class StateArrays {
                 value = field((SavedObject) value, part);
             }
             return value instanceof Integer || value instanceof Long || value instanceof Short
-                    ? ((Number) value).longValue() : null;
+                    ? ((Number) value).longValue()
+                    : null;
         }
     }
 

@@ -1,10 +1,10 @@
 package io.veles.snapshot.file;
 
+import javax.crypto.Mac;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.zip.CRC32C;
-import javax.crypto.Mac;
 
 /**
  * Passes bytes through while keeping their CRC32C, their count and, when a key is given, their

@@ -1,10 +1,10 @@
 package io.veles.snapshot.file;
 
+import javax.crypto.Mac;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.zip.CRC32C;
-import javax.crypto.Mac;
 
 /** Passes bytes through while keeping their CRC32C, their count and, when signing, their HMAC. */
 final class CrcOutputStream extends FilterOutputStream {

@@ -1,22 +1,23 @@
 package io.veles.snapshot.file;
 
-import io.veles.workflow.Workflow;
-import io.veles.pickle.RestoreReport;
+import com.fasterxml.jackson.core.JacksonException;
+import io.veles.errors.CorruptSnapshotException;
+import io.veles.errors.SnapshotException;
+import io.veles.internal.pickle.GraphReader;
+import io.veles.internal.pickle.HeapLimit;
 import io.veles.internal.pickle.SavedGraphReader;
+import io.veles.internal.util.Closeables;
+import io.veles.pickle.ArraySpill;
+import io.veles.pickle.ClassAllowList;
+import io.veles.pickle.RestoreReport;
+import io.veles.pickle.RestoreRules;
+import io.veles.pickle.SavedGraph;
+import io.veles.snapshot.codec.Codec;
 import io.veles.snapshot.format.Manifest;
 import io.veles.snapshot.format.SnapshotFormat;
 import io.veles.snapshot.format.SnapshotKey;
-import com.fasterxml.jackson.core.JacksonException;
-import io.veles.pickle.ClassAllowList;
-import io.veles.internal.pickle.GraphReader;
-import io.veles.internal.pickle.HeapLimit;
-import io.veles.pickle.ArraySpill;
-import io.veles.pickle.RestoreRules;
-import io.veles.pickle.SavedGraph;
-import io.veles.errors.CorruptSnapshotException;
-import io.veles.errors.SnapshotException;
-import io.veles.snapshot.codec.Codec;
-import io.veles.internal.util.Closeables;
+import io.veles.workflow.Workflow;
+
 import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.DataInputStream;
@@ -47,8 +48,16 @@ public final class SnapshotReader implements Closeable {
     private final boolean shuffled;
     private boolean payloadRead;
 
-    private SnapshotReader(String source, Codec codec, CrcInputStream content, Manifest manifest, long payloadLength,
-                           boolean signed, boolean checkSignature, boolean hasCode, boolean shuffled) {
+    private SnapshotReader(
+            String source,
+            Codec codec,
+            CrcInputStream content,
+            Manifest manifest,
+            long payloadLength,
+            boolean signed,
+            boolean checkSignature,
+            boolean hasCode,
+            boolean shuffled) {
         this.hasCode = hasCode;
         this.shuffled = shuffled;
         this.source = source;
@@ -90,27 +99,32 @@ public final class SnapshotReader implements Closeable {
 
             byte[] magic = content.readNBytes(SnapshotFormat.MAGIC.length);
             if (!Arrays.equals(magic, SnapshotFormat.MAGIC)) {
-                throw new CorruptSnapshotException(source + (codec == Codec.NONE ? " is not a veles snapshot"
-                        : " holds " + codec.argument() + " data that is not a veles snapshot"));
+                throw new CorruptSnapshotException(source
+                        + (codec == Codec.NONE
+                                ? " is not a veles snapshot"
+                                : " holds " + codec.argument() + " data that is not a veles snapshot"));
             }
             int version = data.readUnsignedShort();
             if (version > SnapshotFormat.VERSION) {
-                throw new CorruptSnapshotException(source + " is corrupt or from a newer veles: format version " + version
-                        + ", this veles reads versions up to " + SnapshotFormat.VERSION);
+                throw new CorruptSnapshotException(source + " is corrupt or from a newer veles: format version "
+                        + version + ", this veles reads versions up to " + SnapshotFormat.VERSION);
             }
             int flags = data.readUnsignedShort();
             if ((flags & ~SnapshotFormat.KNOWN_FLAGS) != 0) {
-                throw new CorruptSnapshotException(source + " is corrupt or from a newer veles: unknown header flags " + flags);
+                throw new CorruptSnapshotException(
+                        source + " is corrupt or from a newer veles: unknown header flags " + flags);
             }
             boolean signed = (flags & SnapshotFormat.FLAG_SIGNED) != 0;
             boolean hasCode = (flags & SnapshotFormat.FLAG_CODE) != 0;
             boolean shuffled = (flags & SnapshotFormat.FLAG_SHUFFLE) != 0;
             if (key != null && !signed) {
-                throw new SnapshotException(source + " is not signed; with a snapshot key, only snapshots signed with it are accepted");
+                throw new SnapshotException(
+                        source + " is not signed; with a snapshot key, only snapshots signed with it are accepted");
             }
             int manifestLength = data.readInt();
             if (manifestLength < 2 || manifestLength > SnapshotFormat.MAX_MANIFEST_BYTES) {
-                throw new CorruptSnapshotException(source + " is corrupt: its manifest length " + manifestLength + " is impossible");
+                throw new CorruptSnapshotException(
+                        source + " is corrupt: its manifest length " + manifestLength + " is impossible");
             }
             byte[] manifestBytes = new byte[manifestLength];
             data.readFully(manifestBytes);
@@ -121,11 +135,11 @@ public final class SnapshotReader implements Closeable {
             Manifest manifest = SnapshotWriter.JSON.readValue(manifestBytes, Manifest.class);
             long payloadLength = data.readLong();
             if (payloadLength < 0 || payloadLength != manifest.payloadBytes) {
-                throw new CorruptSnapshotException(source + " is corrupt: its payload length " + payloadLength
-                        + " disagrees with its manifest");
+                throw new CorruptSnapshotException(
+                        source + " is corrupt: its payload length " + payloadLength + " disagrees with its manifest");
             }
-            return new SnapshotReader(source, codec, content, manifest, payloadLength, signed, key != null, hasCode,
-                    shuffled);
+            return new SnapshotReader(
+                    source, codec, content, manifest, payloadLength, signed, key != null, hasCode, shuffled);
         } catch (SnapshotException e) {
             Closeables.closeQuietly(raw);
             throw e;
@@ -162,7 +176,8 @@ public final class SnapshotReader implements Closeable {
      */
     public byte[] readCodeBackup() {
         if (!hasCode) {
-            throw new SnapshotException(source + " carries no code backup (take snapshots with snapshotter.code_backup=true)");
+            throw new SnapshotException(
+                    source + " carries no code backup (take snapshots with snapshotter.code_backup=true)");
         }
         startPayload();
         try {
@@ -176,8 +191,7 @@ public final class SnapshotReader implements Closeable {
     }
 
     /** A restored workflow, with what the restore noticed about code changes since the snapshot. */
-    public record Restored(Workflow workflow, RestoreReport report) {
-    }
+    public record Restored(Workflow workflow, RestoreReport report) {}
 
     /** True if the snapshot carries a signature (checked only when opened with a key). */
     public boolean isSigned() {
@@ -204,7 +218,9 @@ public final class SnapshotReader implements Closeable {
         } catch (SnapshotException e) {
             // A damaged payload can fail in any way; if the bytes do not check out, say that instead.
             String integrity = integrityProblem(payload);
-            throw integrity != null ? new CorruptSnapshotException(integrity, e) : e.reworded(source + ": " + e.getMessage());
+            throw integrity != null
+                    ? new CorruptSnapshotException(integrity, e)
+                    : e.reworded(source + ": " + e.getMessage());
         }
         skipCode();
         checkTrailer();
@@ -220,8 +236,8 @@ public final class SnapshotReader implements Closeable {
         String named = manifest.workflowClass == null ? null : rules.currentName(manifest.workflowClass);
         String actual = root.getName();
         if (!actual.equals(named)) {
-            throw new CorruptSnapshotException("its payload's main workflow is a " + actual + " but its manifest names "
-                    + manifest.workflowClass);
+            throw new CorruptSnapshotException(
+                    "its payload's main workflow is a " + actual + " but its manifest names " + manifest.workflowClass);
         }
     }
 
@@ -247,11 +263,14 @@ public final class SnapshotReader implements Closeable {
         CrcInputStream.Limited payload = content.limit(payloadLength);
         SavedGraph saved;
         try {
-            saved = SavedGraphReader.read(payload, payloadLength, manifest.classes, manifest.units, rules, shuffled, spill);
+            saved = SavedGraphReader.read(
+                    payload, payloadLength, manifest.classes, manifest.units, rules, shuffled, spill);
             checkRoot(saved.root().type(), rules);
         } catch (SnapshotException e) {
             String integrity = integrityProblem(payload);
-            throw integrity != null ? new CorruptSnapshotException(integrity, e) : e.reworded(source + ": " + e.getMessage());
+            throw integrity != null
+                    ? new CorruptSnapshotException(integrity, e)
+                    : e.reworded(source + ": " + e.getMessage());
         }
         skipCode();
         checkTrailer();
@@ -282,13 +301,14 @@ public final class SnapshotReader implements Closeable {
         }
         int checkedLevel = newCodec.checkLevel(level);
         startPayload();
-        Manifest converted = as.toBuilder().codec(newCodec.argument()).level(checkedLevel).build();
+        Manifest converted =
+                as.toBuilder().codec(newCodec.argument()).level(checkedLevel).build();
         byte[] manifestBytes = SnapshotWriter.JSON.writeValueAsBytes(converted);
         try (OutputStream compressed = newCodec.compress(sink, checkedLevel)) {
             CrcOutputStream out = new CrcOutputStream(compressed, key == null ? null : key.newMac());
             DataOutputStream data = new DataOutputStream(out);
-            SnapshotWriter.writeHeader(data, out, SnapshotWriter.flags(key != null, hasCode, shuffled), manifestBytes,
-                    payloadLength);
+            SnapshotWriter.writeHeader(
+                    data, out, SnapshotWriter.flags(key != null, hasCode, shuffled), manifestBytes, payloadLength);
             copy(content.limit(payloadLength), data, payloadLength);
             if (hasCode) {
                 byte[] code = readCode();
@@ -343,7 +363,8 @@ public final class SnapshotReader implements Closeable {
     private void skipFully(CrcInputStream.Limited part, long length) throws IOException {
         long skipped = part.skip(length);
         if (skipped != length) {
-            throw new CorruptSnapshotException(source + " is truncated: it ends " + (length - skipped) + " bytes early");
+            throw new CorruptSnapshotException(
+                    source + " is truncated: it ends " + (length - skipped) + " bytes early");
         }
     }
 
@@ -351,7 +372,8 @@ public final class SnapshotReader implements Closeable {
     private byte[] readCode() throws IOException {
         long length = new DataInputStream(content).readLong();
         if (length < 0 || length > SnapshotFormat.MAX_CODE_BYTES) {
-            throw new CorruptSnapshotException(source + " is corrupt: its code backup length " + length + " is impossible");
+            throw new CorruptSnapshotException(
+                    source + " is corrupt: its code backup length " + length + " is impossible");
         }
         byte[] code = content.readNBytes((int) length);
         if (code.length < length) {
@@ -368,7 +390,8 @@ public final class SnapshotReader implements Closeable {
         try {
             long length = new DataInputStream(content).readLong();
             if (length < 0 || length > SnapshotFormat.MAX_CODE_BYTES) {
-                throw new CorruptSnapshotException(source + " is corrupt: its code backup length " + length + " is impossible");
+                throw new CorruptSnapshotException(
+                        source + " is corrupt: its code backup length " + length + " is impossible");
             }
             skipFully(content.limit(length), length);
         } catch (IOException e) {
@@ -408,8 +431,8 @@ public final class SnapshotReader implements Closeable {
             long total = data.readLong();
             int crc = data.readInt();
             if (total != countBefore) {
-                throw new CorruptSnapshotException(source + " is corrupt: its trailer records " + total
-                        + " bytes, " + countBefore + " were read");
+                throw new CorruptSnapshotException(
+                        source + " is corrupt: its trailer records " + total + " bytes, " + countBefore + " were read");
             }
             if (crc != crcBefore) {
                 throw new CorruptSnapshotException(source + " is corrupt: its content does not match its checksum");
@@ -420,7 +443,8 @@ public final class SnapshotReader implements Closeable {
                     throw new CorruptSnapshotException(source + " is truncated: it ends inside its signature");
                 }
                 if (checkSignature && !MessageDigest.isEqual(signature, expectedSignature)) {
-                    throw new CorruptSnapshotException(source + " has a wrong signature: it was altered, or signed with another key");
+                    throw new CorruptSnapshotException(
+                            source + " has a wrong signature: it was altered, or signed with another key");
                 }
             }
             if (content.read() != -1) {
@@ -434,10 +458,12 @@ public final class SnapshotReader implements Closeable {
     private static CorruptSnapshotException integrityError(String source, Codec codec, IOException e) {
         String data = codec == Codec.NONE ? "" : " " + codec.argument() + " stream";
         if (e instanceof EOFException) {
-            return new CorruptSnapshotException(source + " is truncated: its" + (data.isEmpty() ? " data" : data) + " ends early", e);
+            return new CorruptSnapshotException(
+                    source + " is truncated: its" + (data.isEmpty() ? " data" : data) + " ends early", e);
         }
         String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        return new CorruptSnapshotException(source + " is corrupt:" + (data.isEmpty() ? "" : " its" + data + " fails to decode:")
-                + " " + detail, e);
+        return new CorruptSnapshotException(
+                source + " is corrupt:" + (data.isEmpty() ? "" : " its" + data + " fails to decode:") + " " + detail,
+                e);
     }
 }

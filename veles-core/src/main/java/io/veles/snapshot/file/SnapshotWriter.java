@@ -1,15 +1,16 @@
 package io.veles.snapshot.file;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.veles.internal.pickle.GraphWriter;
+import io.veles.progress.Progress;
+import io.veles.snapshot.codec.Codec;
 import io.veles.snapshot.format.CodeFingerprint;
 import io.veles.snapshot.format.Manifest;
 import io.veles.snapshot.format.SnapshotFormat;
 import io.veles.snapshot.format.SnapshotKey;
 import io.veles.snapshot.format.Version;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.veles.internal.pickle.GraphWriter;
-import io.veles.progress.Progress;
-import io.veles.snapshot.codec.Codec;
 import io.veles.workflow.Workflow;
+
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -28,8 +29,7 @@ import java.util.List;
 public final class SnapshotWriter {
     static final ObjectMapper JSON = new ObjectMapper();
 
-    private SnapshotWriter() {
-    }
+    private SnapshotWriter() {}
 
     /**
      * How a snapshot is written.
@@ -48,7 +48,13 @@ public final class SnapshotWriter {
 
         /** The defaults for {@code codec}: shuffled unless uncompressed, compressed on every core. */
         public static Options of(Codec codec, int level) {
-            return new Options(codec, level, null, null, codec != Codec.NONE, Runtime.getRuntime().availableProcessors());
+            return new Options(
+                    codec,
+                    level,
+                    null,
+                    null,
+                    codec != Codec.NONE,
+                    Runtime.getRuntime().availableProcessors());
         }
 
         public Options withKey(SnapshotKey newKey) {
@@ -86,9 +92,17 @@ public final class SnapshotWriter {
 
         /** Bytes of the uncompressed container: what an in-memory copy of the snapshot takes. */
         public long containerBytes(Options options) {
-            return SnapshotFormat.MAGIC.length + 2 + 2 + 4 + manifestBytes.length + 4 + 8 + layout.payloadBytes()
+            return SnapshotFormat.MAGIC.length
+                    + 2
+                    + 2
+                    + 4
+                    + manifestBytes.length
+                    + 4
+                    + 8
+                    + layout.payloadBytes()
                     + (options.codeBackup() == null ? 0 : 8 + options.codeBackup().length)
-                    + SnapshotFormat.TRAILER_BYTES + (options.key() == null ? 0 : 32);
+                    + SnapshotFormat.TRAILER_BYTES
+                    + (options.key() == null ? 0 : 32);
         }
     }
 
@@ -99,14 +113,22 @@ public final class SnapshotWriter {
     }
 
     /** As {@link #write(Workflow, Manifest, Codec, int, OutputStream)}, signed with {@code key} unless null. */
-    public static Manifest write(Workflow root, Manifest manifest, Codec codec, int level, SnapshotKey key,
-                                 OutputStream sink) throws IOException {
+    public static Manifest write(
+            Workflow root, Manifest manifest, Codec codec, int level, SnapshotKey key, OutputStream sink)
+            throws IOException {
         return write(root, manifest, Options.of(codec, level).withKey(key), sink);
     }
 
     /** As above, carrying {@code codeBackup} (a {@link CodeBackup} zip) after the payload unless null. */
-    public static Manifest write(Workflow root, Manifest manifest, Codec codec, int level, SnapshotKey key,
-                                 byte[] codeBackup, OutputStream sink) throws IOException {
+    public static Manifest write(
+            Workflow root,
+            Manifest manifest,
+            Codec codec,
+            int level,
+            SnapshotKey key,
+            byte[] codeBackup,
+            OutputStream sink)
+            throws IOException {
         return write(root, manifest, Options.of(codec, level).withKey(key).withCodeBackup(codeBackup), sink);
     }
 
@@ -119,8 +141,10 @@ public final class SnapshotWriter {
             throws IOException {
         Prepared prepared = prepare(root, manifest, options);
         String what = "writing " + (manifest.name != null ? manifest.name : "snapshot");
-        try (OutputStream compressed = Progress.track(options.codec().compress(sink, options.level(), options.threads()),
-                what, prepared.containerBytes(options))) {
+        try (OutputStream compressed = Progress.track(
+                options.codec().compress(sink, options.level(), options.threads()),
+                what,
+                prepared.containerBytes(options))) {
             writeContainer(root, prepared, options, compressed);
         }
         return prepared.manifest();
@@ -142,7 +166,8 @@ public final class SnapshotWriter {
                 .units(layout.units())
                 .classes(layout.classes())
                 .filters(options.shuffle() ? List.of("shuffle") : List.of())
-                .codeFingerprint(CodeFingerprint.of(layout.classes(), root.getClass().getClassLoader()));
+                .codeFingerprint(
+                        CodeFingerprint.of(layout.classes(), root.getClass().getClassLoader()));
         if (manifest.created == null) {
             completed.created(Instant.now().toString());
         }
@@ -154,13 +179,15 @@ public final class SnapshotWriter {
     }
 
     static int flags(boolean signed, boolean hasCode, boolean shuffled) {
-        return (signed ? SnapshotFormat.FLAG_SIGNED : 0) | (hasCode ? SnapshotFormat.FLAG_CODE : 0)
+        return (signed ? SnapshotFormat.FLAG_SIGNED : 0)
+                | (hasCode ? SnapshotFormat.FLAG_CODE : 0)
                 | (shuffled ? SnapshotFormat.FLAG_SHUFFLE : 0);
     }
 
     /** Magic, version, flags, manifest and its CRC, and the payload length: all before the payload. */
-    static void writeHeader(DataOutputStream data, CrcOutputStream content, int flags, byte[] manifestBytes,
-                            long payloadLength) throws IOException {
+    static void writeHeader(
+            DataOutputStream data, CrcOutputStream content, int flags, byte[] manifestBytes, long payloadLength)
+            throws IOException {
         data.write(SnapshotFormat.MAGIC);
         data.writeShort(SnapshotFormat.VERSION);
         data.writeShort(flags);
@@ -193,7 +220,11 @@ public final class SnapshotWriter {
         byte[] codeBackup = options.codeBackup();
         CrcOutputStream content = new CrcOutputStream(plain, key == null ? null : key.newMac());
         DataOutputStream data = new DataOutputStream(content);
-        writeHeader(data, content, flags(key != null, codeBackup != null, options.shuffle()), prepared.manifestBytes,
+        writeHeader(
+                data,
+                content,
+                flags(key != null, codeBackup != null, options.shuffle()),
+                prepared.manifestBytes,
                 prepared.layout.payloadBytes());
         GraphWriter.write(root, content, prepared.layout, options.shuffle());
         if (codeBackup != null) {

@@ -10,7 +10,5 @@ import java.util.List;
 public record ClassDescription(String name, boolean customState, List<FieldDescription> fields) {
 
     /** One captured field: its key (the name, or Declaring#name when shadowed) and its type. */
-    public record FieldDescription(String name, String type) {
-    }
-
+    public record FieldDescription(String name, String type) {}
 }

@@ -1,6 +1,7 @@
 package io.veles.snapshot.format;
 
 import io.veles.errors.SnapshotException;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,8 +22,7 @@ import java.util.zip.ZipOutputStream;
  * {@code veles snapshot extract-code}, never loaded by a restore.
  */
 public final class CodeBackup {
-    private CodeBackup() {
-    }
+    private CodeBackup() {}
 
     /** A zip of {@code workflowClass}'s jar, or of its package's class files. */
     public static byte[] collect(Class<?> workflowClass) {
@@ -32,7 +32,8 @@ public final class CodeBackup {
             if (Files.isRegularFile(location)) {
                 add(out, location.getFileName().toString(), location);
             } else {
-                Path packageDir = location.resolve(workflowClass.getPackageName().replace('.', '/'));
+                Path packageDir =
+                        location.resolve(workflowClass.getPackageName().replace('.', '/'));
                 List<Path> files;
                 try (Stream<Path> walk = Files.walk(packageDir)) {
                     files = walk.filter(Files::isRegularFile).sorted().collect(Collectors.toList());
@@ -42,8 +43,10 @@ public final class CodeBackup {
                 }
             }
         } catch (IOException e) {
-            throw new SnapshotException("cannot back up the code of " + workflowClass.getName() + " from " + location
-                    + ": " + e.getMessage(), e);
+            throw new SnapshotException(
+                    "cannot back up the code of " + workflowClass.getName() + " from " + location + ": "
+                            + e.getMessage(),
+                    e);
         }
         return zip.toByteArray();
     }
@@ -68,12 +71,14 @@ public final class CodeBackup {
     private static Path locationOf(Class<?> type) {
         CodeSource source = type.getProtectionDomain().getCodeSource();
         if (source == null || source.getLocation() == null) {
-            throw new SnapshotException("cannot back up the code of " + type.getName() + ": its class has no code source");
+            throw new SnapshotException(
+                    "cannot back up the code of " + type.getName() + ": its class has no code source");
         }
         try {
             return Path.of(source.getLocation().toURI());
         } catch (URISyntaxException | IllegalArgumentException e) {
-            throw new SnapshotException("cannot back up the code of " + type.getName() + " from " + source.getLocation(), e);
+            throw new SnapshotException(
+                    "cannot back up the code of " + type.getName() + " from " + source.getLocation(), e);
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.veles.snapshot.format;
 
 import io.veles.errors.SnapshotException;
+
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -49,8 +50,7 @@ public final class CodeExtraction {
     }
 
     /** One entry, checked: where it goes and whether it is a directory. */
-    private record Entry(String name, Path target, boolean directory) {
-    }
+    private record Entry(String name, Path target, boolean directory) {}
 
     /** Checks every entry of {@code backup}, then writes them; returns how many files it wrote. */
     public int extract(byte[] backup) {
@@ -77,13 +77,15 @@ public final class CodeExtraction {
                 Entry entry = resolve(zip);
                 Boolean earlier = seen.put(entry.target(), entry.directory());
                 if (earlier != null && !(earlier && entry.directory())) {
-                    throw refused(earlier == entry.directory()
-                            ? "the code backup holds the entry " + zip.getName() + " twice"
-                            : "the code backup holds " + zip.getName() + " both as a file and as a directory");
+                    throw refused(
+                            earlier == entry.directory()
+                                    ? "the code backup holds the entry " + zip.getName() + " twice"
+                                    : "the code backup holds " + zip.getName() + " both as a file and as a directory");
                 }
                 for (Path parent = entry.target().getParent(); !parent.equals(root); parent = parent.getParent()) {
                     if (Boolean.FALSE.equals(seen.get(parent))) {
-                        throw refused("the code backup holds " + root.relativize(parent) + " both as a file and as a directory");
+                        throw refused("the code backup holds " + root.relativize(parent)
+                                + " both as a file and as a directory");
                     }
                 }
                 expanded += skip(in, maxBytes - expanded);
@@ -165,16 +167,23 @@ public final class CodeExtraction {
             int index = 0;
             for (ZipEntry zip = in.getNextEntry(); zip != null; zip = in.getNextEntry(), index++) {
                 Entry entry = entries.get(index); // the same bytes, read in the same order as checked
-                makeDirectories(entry.directory() ? entry.target() : entry.target().getParent(), created);
+                makeDirectories(
+                        entry.directory() ? entry.target() : entry.target().getParent(), created);
                 if (entry.directory()) {
                     continue;
                 }
                 boolean existed = Files.exists(entry.target(), LinkOption.NOFOLLOW_LINKS);
                 // NOFOLLOW_LINKS: a link planted since the check makes the open fail, not write through it
                 try (OutputStream out = existed
-                        ? Files.newOutputStream(entry.target(), LinkOption.NOFOLLOW_LINKS, StandardOpenOption.WRITE,
+                        ? Files.newOutputStream(
+                                entry.target(),
+                                LinkOption.NOFOLLOW_LINKS,
+                                StandardOpenOption.WRITE,
                                 StandardOpenOption.TRUNCATE_EXISTING)
-                        : Files.newOutputStream(entry.target(), LinkOption.NOFOLLOW_LINKS, StandardOpenOption.WRITE,
+                        : Files.newOutputStream(
+                                entry.target(),
+                                LinkOption.NOFOLLOW_LINKS,
+                                StandardOpenOption.WRITE,
                                 StandardOpenOption.CREATE_NEW)) {
                     if (!existed) {
                         created.add(entry.target());

@@ -18,8 +18,7 @@ import java.util.TreeSet;
 public final class CodeFingerprint {
     private static final byte[] MISSING = new byte[0];
 
-    private CodeFingerprint() {
-    }
+    private CodeFingerprint() {}
 
     /** The fingerprint of {@code classes} as {@code loader} finds their class files now. */
     public static String of(List<ClassDescription> classes, ClassLoader loader) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonPOJOBuilder;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -29,10 +30,12 @@ public final class Manifest {
     // Declared in the order the JSON has always had: snapshots already written compare byte for byte.
     /** Snapshot name, {@code <prefix>_<suffix>}. */
     public final String name;
+
     public final String workflowClass;
     public final String workflowName;
     /** Launcher's run id and log id. */
     public final String id;
+
     public final String logId;
     /** Creation time, ISO-8601 UTC. */
     public final String created;
@@ -40,12 +43,15 @@ public final class Manifest {
     public final String writer;
     /** The compression argument value (gz, xz, ...) and level used. */
     public final String codec;
+
     public final int level;
     /** SHA-256 over the class files of the captured classes. */
     public final String codeFingerprint;
+
     public final long payloadBytes;
     /** Filters applied to the payload before compression: {@code shuffle} (see the header flag). */
     public final List<String> filters;
+
     public final List<UnitSummary> units;
     public final List<ClassDescription> classes;
     /** Free-form facts from the workflow (the decision's epoch and metric, the suffix...). */
@@ -118,8 +124,7 @@ public final class Manifest {
         private List<ClassDescription> classes = new ArrayList<>();
         private Map<String, Object> info = new LinkedHashMap<>();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         private Builder(Manifest m) {
             name = m.name;

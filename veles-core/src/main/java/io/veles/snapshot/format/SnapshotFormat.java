@@ -52,12 +52,12 @@ public final class SnapshotFormat {
     public static final int SHUFFLE_MIN_ARRAY_BYTES = 4 << 10;
     /** All flags this version knows. */
     public static final int KNOWN_FLAGS = FLAG_SIGNED | FLAG_CODE | FLAG_SHUFFLE;
+
     public static final int MAX_MANIFEST_BYTES = 64 << 20;
     /** The largest code backup a reader accepts. */
     public static final int MAX_CODE_BYTES = 1 << 30;
     /** Bytes of the trailer: magic, total length, CRC. */
     public static final int TRAILER_BYTES = 8 + 8 + 4;
 
-    private SnapshotFormat() {
-    }
+    private SnapshotFormat() {}
 }

@@ -1,12 +1,13 @@
 package io.veles.snapshot.format;
 
 import io.veles.errors.SnapshotException;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A secret that signs snapshots with HMAC-SHA256, for snapshots that travel through shared
@@ -17,6 +18,7 @@ public final class SnapshotKey {
     static final String ALGORITHM = "HmacSHA256";
     /** Bytes of a signature. */
     public static final int SIGNATURE_BYTES = 32;
+
     private static final int MIN_KEY_BYTES = 16;
 
     private final SecretKeySpec secret;
@@ -31,8 +33,10 @@ public final class SnapshotKey {
         try {
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new SnapshotException("cannot read the snapshot key file " + file + ": "
-                    + (e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getMessage()), e);
+            throw new SnapshotException(
+                    "cannot read the snapshot key file " + file + ": "
+                            + (e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getMessage()),
+                    e);
         }
         if (bytes.length < MIN_KEY_BYTES) {
             throw new SnapshotException("the snapshot key file " + file + " holds " + bytes.length

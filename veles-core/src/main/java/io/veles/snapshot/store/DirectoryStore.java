@@ -1,10 +1,13 @@
 package io.veles.snapshot.store;
 
-import io.veles.internal.store.AtomicFiles;
-import io.veles.internal.store.SnapshotDirectory;
 import io.veles.errors.SnapshotException;
 import io.veles.errors.SnapshotStoreException;
+import io.veles.internal.store.AtomicFiles;
+import io.veles.internal.store.SnapshotDirectory;
 import io.veles.snapshot.codec.Codec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.DirectoryStream;
@@ -19,8 +22,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Snapshots as files {@code <prefix>_<suffix><ext>} of a directory ({@link SnapshotDirectory}),
@@ -72,8 +73,8 @@ public final class DirectoryStore implements SnapshotStore {
         String key = file.getFileName().toString();
         Codec codec = Codec.fromFileName(key);
         String name = key.substring(0, key.length() - codec.extension().length());
-        return new StoredSnapshot(key, name, modified(file), bytes, null, codec == Codec.NONE ? null : codec.argument(),
-                location);
+        return new StoredSnapshot(
+                key, name, modified(file), bytes, null, codec == Codec.NONE ? null : codec.argument(), location);
     }
 
     /** Refuses a directory that is missing or a file, in one line. */
@@ -81,7 +82,8 @@ public final class DirectoryStore implements SnapshotStore {
     public List<StoredSnapshot> list() {
         Path path = directory();
         if (!Files.isDirectory(path)) {
-            throw new SnapshotException(Files.exists(path) ? path + " is not a directory" : "no such directory: " + path);
+            throw new SnapshotException(
+                    Files.exists(path) ? path + " is not a directory" : "no such directory: " + path);
         }
         List<StoredSnapshot> snapshots = new ArrayList<>();
         for (Path file : directory.snapshots()) {
@@ -109,8 +111,8 @@ public final class DirectoryStore implements SnapshotStore {
     @Override
     public StoredSnapshot write(NewSnapshot snapshot, SnapshotBody body) {
         String extension = snapshot.codec().extension();
-        AtomicFiles.Published published = directory.write(snapshot.prefix(), snapshot.suffix(), extension,
-                snapshot.discriminator(), body::writeTo);
+        AtomicFiles.Published published = directory.write(
+                snapshot.prefix(), snapshot.suffix(), extension, snapshot.discriminator(), body::writeTo);
         Path wanted = directory.fileFor(snapshot.prefix(), snapshot.suffix(), extension);
         if (!published.file().equals(wanted)) {
             LOG.info("snapshot name {} was taken while it was written: this one is {}", wanted, published.file());
@@ -121,20 +123,25 @@ public final class DirectoryStore implements SnapshotStore {
     /** {@code wanted}, or where its file exists, the first free alternative ({@link SnapshotDirectory#freeSuffix}); logged. */
     @Override
     public NewSnapshot freeName(NewSnapshot wanted) {
-        String suffix = directory.freeSuffix(wanted.prefix(), wanted.suffix(), wanted.codec().extension(),
-                wanted.discriminator());
+        String suffix = directory.freeSuffix(
+                wanted.prefix(), wanted.suffix(), wanted.codec().extension(), wanted.discriminator());
         if (suffix.equals(wanted.suffix())) {
             return wanted;
         }
         NewSnapshot distinct = wanted.withSuffix(suffix);
-        LOG.info("snapshot name {} is taken in {} by an earlier snapshot, which stays: this one is {}",
-                wanted.name() + wanted.codec().extension(), directory(), locationOf(distinct));
+        LOG.info(
+                "snapshot name {} is taken in {} by an earlier snapshot, which stays: this one is {}",
+                wanted.name() + wanted.codec().extension(),
+                directory(),
+                locationOf(distinct));
         return distinct;
     }
 
     @Override
     public String locationOf(NewSnapshot snapshot) {
-        return directory.fileFor(snapshot.prefix(), snapshot.suffix(), snapshot.codec().extension()).toString();
+        return directory
+                .fileFor(snapshot.prefix(), snapshot.suffix(), snapshot.codec().extension())
+                .toString();
     }
 
     @Override
@@ -182,9 +189,11 @@ public final class DirectoryStore implements SnapshotStore {
 
     /** The file a pin marker's name pins, or null if {@code name} is no marker's. */
     private static String pinnedBy(String name) {
-        return name.startsWith(PIN_PREFIX) && name.endsWith(PIN_SUFFIX)
-                && name.length() > PIN_PREFIX.length() + PIN_SUFFIX.length()
-                ? name.substring(PIN_PREFIX.length(), name.length() - PIN_SUFFIX.length()) : null;
+        return name.startsWith(PIN_PREFIX)
+                        && name.endsWith(PIN_SUFFIX)
+                        && name.length() > PIN_PREFIX.length() + PIN_SUFFIX.length()
+                ? name.substring(PIN_PREFIX.length(), name.length() - PIN_SUFFIX.length())
+                : null;
     }
 
     /** The targets of {@code _current} links ({@code current}) and the pinned files ({@code pinned}). */
@@ -230,7 +239,8 @@ public final class DirectoryStore implements SnapshotStore {
                 // no such link (yet, or any more): it names nothing
             }
         }
-        return targets.stream().max(Comparator.comparing(DirectoryStore::modified).thenComparing(Path::toString))
+        return targets.stream()
+                .max(Comparator.comparing(DirectoryStore::modified).thenComparing(Path::toString))
                 .map(target -> handle(target, target.toString(), size(target)));
     }
 

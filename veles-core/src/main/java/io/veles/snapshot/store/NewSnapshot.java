@@ -1,6 +1,7 @@
 package io.veles.snapshot.store;
 
 import io.veles.snapshot.codec.Codec;
+
 import java.time.Instant;
 
 /**
@@ -14,8 +15,8 @@ import java.time.Instant;
  * @param workflow the workflow's name
  * @param codec    how its bytes are compressed; a file or object name ends in its extension
  */
-public record NewSnapshot(String prefix, String suffix, Instant created, String runId, String logId, String workflow,
-                          Codec codec) {
+public record NewSnapshot(
+        String prefix, String suffix, Instant created, String runId, String logId, String workflow, Codec codec) {
     public String name() {
         return prefix + "_" + suffix;
     }

@@ -16,8 +16,12 @@ public final class SnapshotSource implements AutoCloseable {
     private final Supplier<StoredSnapshot> newest;
     private final Supplier<Candidates> currents;
 
-    private SnapshotSource(SnapshotStore store, String name, StoredSnapshot one, Supplier<StoredSnapshot> newest,
-                           Supplier<Candidates> currents) {
+    private SnapshotSource(
+            SnapshotStore store,
+            String name,
+            StoredSnapshot one,
+            Supplier<StoredSnapshot> newest,
+            Supplier<Candidates> currents) {
         this.store = store;
         this.name = name;
         this.one = one;
@@ -34,8 +38,8 @@ public final class SnapshotSource implements AutoCloseable {
      * A source that names a whole store: {@code newest} gives its newest snapshot (or refuses in
      * one line), {@code currents} its newest-pointers, newest first. Each is asked only when needed.
      */
-    public static SnapshotSource ofStore(SnapshotStore store, Supplier<StoredSnapshot> newest,
-                                         Supplier<Candidates> currents) {
+    public static SnapshotSource ofStore(
+            SnapshotStore store, Supplier<StoredSnapshot> newest, Supplier<Candidates> currents) {
         return new SnapshotSource(store, null, null, newest, currents);
     }
 
@@ -80,14 +84,12 @@ public final class SnapshotSource implements AutoCloseable {
      * @param snapshot the snapshot, or null when {@code problem} says why there is none
      * @param problem  e.g. "link b_current.gz points at missing b_1.gz", or null
      */
-    public record Candidate(StoredSnapshot snapshot, String problem) {
-    }
+    public record Candidate(StoredSnapshot snapshot, String problem) {}
 
     /**
      * A source's candidates, newest first, and what to say when there are none.
      *
      * @param none e.g. "snaps is a directory with no snapshot (no *_current link)"
      */
-    public record Candidates(List<Candidate> list, String none) {
-    }
+    public record Candidates(List<Candidate> list, String none) {}
 }

@@ -17,8 +17,8 @@ import java.time.Instant;
  * @param location how a user names it to restore, verify or inspect it; never holds a password or
  *                 a credential, so it may be printed and logged
  */
-public record StoredSnapshot(String key, String name, Instant created, long bytes, String workflow, String codec,
-                             String location) {
+public record StoredSnapshot(
+        String key, String name, Instant created, long bytes, String workflow, String codec, String location) {
     @Override
     public String toString() {
         return location;

@@ -6,6 +6,7 @@ import io.veles.internal.db.OdbcSource;
 import io.veles.internal.db.SnapshotPins;
 import io.veles.internal.db.SnapshotRow;
 import io.veles.internal.db.SnapshotTable;
+
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -96,13 +97,19 @@ public final class TableStore implements SnapshotStore {
 
     @Override
     public String locationOf(NewSnapshot snapshot) {
-        return new OdbcSource(where.odbc(), where.table(), snapshot.runId(), snapshot.logId(), snapshot.name()).redacted();
+        return new OdbcSource(where.odbc(), where.table(), snapshot.runId(), snapshot.logId(), snapshot.name())
+                .redacted();
     }
 
     @Override
     public StoredSnapshot write(NewSnapshot snapshot, SnapshotBody body) {
-        SnapshotRow row = SnapshotRow.of(snapshot.created(), snapshot.runId(), snapshot.logId(), snapshot.workflow(),
-                snapshot.name(), snapshot.codec().argument());
+        SnapshotRow row = SnapshotRow.of(
+                snapshot.created(),
+                snapshot.runId(),
+                snapshot.logId(),
+                snapshot.workflow(),
+                snapshot.name(),
+                snapshot.codec().argument());
         return remember(table.insert(row, body::writeTo));
     }
 
@@ -148,7 +155,8 @@ public final class TableStore implements SnapshotStore {
     /** The newest of the listed rows named {@code <prefix>_…}. */
     @Override
     public Optional<StoredSnapshot> current(String prefix) {
-        return list().stream().filter(snapshot -> snapshot.name().startsWith(prefix + "_"))
+        return list().stream()
+                .filter(snapshot -> snapshot.name().startsWith(prefix + "_"))
                 .max(Comparator.comparing(StoredSnapshot::created));
     }
 
@@ -172,8 +180,7 @@ public final class TableStore implements SnapshotStore {
     @Override
     public WriterLock lockPrefix(String prefix, String runId) {
         table.prepare();
-        return () -> {
-        };
+        return () -> {};
     }
 
     @Override
@@ -188,7 +195,13 @@ public final class TableStore implements SnapshotStore {
 
     private StoredSnapshot remember(SnapshotRow row) {
         rows.put(row.key(), row);
-        return new StoredSnapshot(row.key(), row.name(), row.timestamp(), row.bytes(), row.workflow(), row.codec(),
+        return new StoredSnapshot(
+                row.key(),
+                row.name(),
+                row.timestamp(),
+                row.bytes(),
+                row.workflow(),
+                row.codec(),
                 OdbcSource.of(where.odbc(), where.table(), row).redacted());
     }
 

@@ -13,6 +13,14 @@ import io.veles.snapshot.file.SnapshotReader;
 import io.veles.testing.FreshTables;
 import io.veles.testing.LoopWorkflow;
 import io.veles.testing.TestDatabase;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -23,13 +31,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Snapshots through {@link SnapshotterToDB} into real databases (SQLite always; MariaDB and
@@ -42,6 +43,7 @@ class DatabaseSnapshotTest {
 
     @RegisterExtension
     final FreshTables tables = new FreshTables();
+
     private String odbc;
 
     private String table(TestDatabase db) {
@@ -50,8 +52,13 @@ class DatabaseSnapshotTest {
     }
 
     private SnapshotSettings settings(String table, Codec codec) {
-        return SnapshotSettings.builder().prefix("loop").directory(dir.toString()).compression(codec).odbc(odbc)
-                .table(table).build();
+        return SnapshotSettings.builder()
+                .prefix("loop")
+                .directory(dir.toString())
+                .compression(codec)
+                .odbc(odbc)
+                .table(table)
+                .build();
     }
 
     static Stream<Arguments> everyDatabaseAndCodec() {
@@ -99,7 +106,8 @@ class DatabaseSnapshotTest {
                 while (rs.next()) {
                     String type = rs.getString("TYPE_NAME").toUpperCase();
                     int size = rs.getInt("COLUMN_SIZE");
-                    boolean sized = type.equals("CHAR") || type.equals("BPCHAR")
+                    boolean sized = type.equals("CHAR")
+                            || type.equals("BPCHAR")
                             || (type.equals("VARCHAR") && db == TestDatabase.MARIADB);
                     columns.add(rs.getString("COLUMN_NAME") + " " + type + (sized ? "(" + size + ")" : ""));
                 }
@@ -107,24 +115,47 @@ class DatabaseSnapshotTest {
         }
         switch (db) {
             case MARIADB:
-                assertThat(columns).containsExactly("timestamp DATETIME", "id CHAR(36)", "log_id CHAR(36)",
-                        "workflow VARCHAR(100)", "name VARCHAR(100)", "codec VARCHAR(10)", "data LONGBLOB");
+                assertThat(columns)
+                        .containsExactly(
+                                "timestamp DATETIME",
+                                "id CHAR(36)",
+                                "log_id CHAR(36)",
+                                "workflow VARCHAR(100)",
+                                "name VARCHAR(100)",
+                                "codec VARCHAR(10)",
+                                "data LONGBLOB");
                 assertThat(timestampDigits(db, table)).isEqualTo(6);
                 break;
             case POSTGRESQL:
-                assertThat(columns).containsExactly("timestamp TIMESTAMP", "id BPCHAR(36)", "log_id BPCHAR(36)",
-                        "workflow VARCHAR", "name VARCHAR", "codec VARCHAR", "data BYTEA");
+                assertThat(columns)
+                        .containsExactly(
+                                "timestamp TIMESTAMP",
+                                "id BPCHAR(36)",
+                                "log_id BPCHAR(36)",
+                                "workflow VARCHAR",
+                                "name VARCHAR",
+                                "codec VARCHAR",
+                                "data BYTEA");
                 break;
             default:
-                assertThat(columns).containsExactly("timestamp TEXT", "id TEXT", "log_id TEXT", "workflow TEXT",
-                        "name TEXT", "codec TEXT", "data BLOB");
+                assertThat(columns)
+                        .containsExactly(
+                                "timestamp TEXT",
+                                "id TEXT",
+                                "log_id TEXT",
+                                "workflow TEXT",
+                                "name TEXT",
+                                "codec TEXT",
+                                "data BLOB");
         }
     }
 
     private int timestampDigits(TestDatabase db, String table) throws SQLException {
-        try (Connection connection = db.admin(odbc); Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT DATETIME_PRECISION FROM information_schema.COLUMNS "
-                     + "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '" + table + "' AND COLUMN_NAME = 'timestamp'")) {
+        try (Connection connection = db.admin(odbc);
+                Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT DATETIME_PRECISION FROM information_schema.COLUMNS "
+                        + "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '" + table
+                        + "' AND COLUMN_NAME = 'timestamp'")) {
             rs.next();
             return rs.getInt(1);
         }
@@ -148,7 +179,8 @@ class DatabaseSnapshotTest {
                 ddl = "CREATE TABLE " + table + " (timestamp DATETIME, id CHAR(36), log_id CHAR(36), "
                         + "workflow VARCHAR(100), name VARCHAR(100), codec VARCHAR(10), data BLOB)";
         }
-        try (Connection connection = db.admin(odbc); Statement statement = connection.createStatement()) {
+        try (Connection connection = db.admin(odbc);
+                Statement statement = connection.createStatement()) {
             statement.execute(ddl);
         }
         // Chunked, so that the chunk rows must be found by the row's (coarser) timestamp.
@@ -157,15 +189,23 @@ class DatabaseSnapshotTest {
         workflow.initialize();
         workflow.run();
         byte[] snapshot = io.veles.testing.RoundTrip.write(workflow, Codec.NONE);
-        store.insert(SnapshotRow.of(java.time.Instant.parse("2026-11-25T10:15:30.123456789Z"),
-                "3f2504e0-4f89-11d3-9a0c-0305e82c3301", "3f2504e0-4f89-11d3-9a0c-0305e82c3301", "loop", "loop_hand", "none"),
+        store.insert(
+                SnapshotRow.of(
+                        java.time.Instant.parse("2026-11-25T10:15:30.123456789Z"),
+                        "3f2504e0-4f89-11d3-9a0c-0305e82c3301",
+                        "3f2504e0-4f89-11d3-9a0c-0305e82c3301",
+                        "loop",
+                        "loop_hand",
+                        "none"),
                 out -> out.write(snapshot));
-        try (Connection connection = db.admin(odbc); Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT COUNT(*) FROM " + table)) {
+        try (Connection connection = db.admin(odbc);
+                Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT COUNT(*) FROM " + table)) {
             rs.next();
             assertThat(rs.getInt(1)).isEqualTo(1);
         }
-        SnapshotRow row = store.find("3f2504e0-4f89-11d3-9a0c-0305e82c3301", null, "loop_hand").orElseThrow();
+        SnapshotRow row = store.find("3f2504e0-4f89-11d3-9a0c-0305e82c3301", null, "loop_hand")
+                .orElseThrow();
         assertThat(row.bytes()).isEqualTo(snapshot.length);
         try (var in = store.open(row)) {
             assertThat(in.readAllBytes()).isEqualTo(snapshot);
@@ -181,12 +221,15 @@ class DatabaseSnapshotTest {
         new java.util.Random(4).nextBytes(bytes);
         SnapshotRow written = SnapshotRow.of(java.time.Instant.now(), "run-1", "log-1", "w", "w_big", "none");
         assertThat(store.insert(written, out -> {
-            for (int i = 0; i < bytes.length; i += 1000) {
-                out.write(bytes, i, Math.min(1000, bytes.length - i)); // a writer's small pieces
-            }
-        }).bytes()).isEqualTo(bytes.length);
+                            for (int i = 0; i < bytes.length; i += 1000) {
+                                out.write(bytes, i, Math.min(1000, bytes.length - i)); // a writer's small pieces
+                            }
+                        })
+                        .bytes())
+                .isEqualTo(bytes.length);
         byte[] small = {1, 2, 3};
-        store.insert(SnapshotRow.of(java.time.Instant.now().plusSeconds(1), "run-1", "log-1", "w", "w_small", "none"),
+        store.insert(
+                SnapshotRow.of(java.time.Instant.now().plusSeconds(1), "run-1", "log-1", "w", "w_small", "none"),
                 out -> out.write(small));
 
         SnapshotRow big = store.find("run-1", "log-1", "w_big").orElseThrow();
@@ -194,11 +237,16 @@ class DatabaseSnapshotTest {
         try (var in = store.open(big)) {
             assertThat(in.readAllBytes()).isEqualTo(bytes);
         }
-        assertThat(store.find("run-1", null, null).orElseThrow().name()).as("newest").isEqualTo("w_small");
-        try (Connection connection = db.admin(odbc); Statement statement = connection.createStatement()) {
+        assertThat(store.find("run-1", null, null).orElseThrow().name())
+                .as("newest")
+                .isEqualTo("w_small");
+        try (Connection connection = db.admin(odbc);
+                Statement statement = connection.createStatement()) {
             try (ResultSet rs = statement.executeQuery("SELECT data FROM " + table + " WHERE name = 'w_small'")) {
                 rs.next();
-                assertThat(rs.getBytes(1)).as("a small snapshot is whole in data").isEqualTo(small);
+                assertThat(rs.getBytes(1))
+                        .as("a small snapshot is whole in data")
+                        .isEqualTo(small);
             }
             try (ResultSet rs = statement.executeQuery("SELECT COUNT(*) FROM " + table + "_chunks")) {
                 rs.next();
@@ -207,8 +255,9 @@ class DatabaseSnapshotTest {
         }
         store.delete(big);
         assertThat(store.list()).extracting(SnapshotRow::name).containsExactly("w_small");
-        try (Connection connection = db.admin(odbc); Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT COUNT(*) FROM " + table + "_chunks")) {
+        try (Connection connection = db.admin(odbc);
+                Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT COUNT(*) FROM " + table + "_chunks")) {
             rs.next();
             assertThat(rs.getInt(1)).as("chunks go with their row").isZero();
         }
@@ -224,13 +273,15 @@ class DatabaseSnapshotTest {
         workflow.run();
         snapshotter.export();
         Path file = dir.resolve("from-row.xz");
-        try (Connection connection = db.admin(odbc); Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT data FROM " + table)) {
+        try (Connection connection = db.admin(odbc);
+                Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT data FROM " + table)) {
             rs.next();
             Files.write(file, rs.getBytes(1));
         }
         try (SnapshotReader reader = Snapshots.open(file.toString())) {
-            assertThat(Snapshots.restore(reader, LoopWorkflow.class, List.of()).state()).isEqualTo(workflow.state());
+            assertThat(Snapshots.restore(reader, LoopWorkflow.class, List.of()).state())
+                    .isEqualTo(workflow.state());
         }
     }
 
@@ -243,18 +294,27 @@ class DatabaseSnapshotTest {
 
         String drop = "x'; DROP TABLE " + table + "; --";
         assertThatThrownBy(() -> new SnapshotTable(DatabaseTarget.of(odbc), table + "; DROP TABLE " + table))
-                .isInstanceOf(SnapshotException.class).hasMessageContaining("is not an identifier");
-        assertThatThrownBy(() -> store.insert(SnapshotRow.of(java.time.Instant.now(), "run-1", "run-1", "w", drop, "gz"),
-                out -> out.write(1))).hasMessageContaining("snapshot name").hasMessageContaining("not allowed");
-        assertThatThrownBy(() -> store.insert(SnapshotRow.of(java.time.Instant.now(), drop, "run-1", "w", "w_2", "gz"),
-                out -> out.write(1))).hasMessageContaining("id").hasMessageContaining("not a run id");
-        assertThatThrownBy(() -> store.insert(SnapshotRow.of(java.time.Instant.now(), "run-1", "1' OR '1'='1", "w", "w_2", "gz"),
-                out -> out.write(1))).hasMessageContaining("log_id");
+                .isInstanceOf(SnapshotException.class)
+                .hasMessageContaining("is not an identifier");
+        assertThatThrownBy(() -> store.insert(
+                        SnapshotRow.of(java.time.Instant.now(), "run-1", "run-1", "w", drop, "gz"),
+                        out -> out.write(1)))
+                .hasMessageContaining("snapshot name")
+                .hasMessageContaining("not allowed");
+        assertThatThrownBy(() -> store.insert(
+                        SnapshotRow.of(java.time.Instant.now(), drop, "run-1", "w", "w_2", "gz"), out -> out.write(1)))
+                .hasMessageContaining("id")
+                .hasMessageContaining("not a run id");
+        assertThatThrownBy(() -> store.insert(
+                        SnapshotRow.of(java.time.Instant.now(), "run-1", "1' OR '1'='1", "w", "w_2", "gz"),
+                        out -> out.write(1)))
+                .hasMessageContaining("log_id");
         for (String source : new String[] {
-                "odbc://" + odbc + "&" + table + "&" + drop,
-                "odbc://" + odbc + "&" + table + "&run-1&" + drop,
-                "odbc://" + odbc + "&" + table + "&run-1&run-1&" + drop,
-                "odbc://" + odbc + "&" + table + " WHERE 1=1; --&run-1"}) {
+            "odbc://" + odbc + "&" + table + "&" + drop,
+            "odbc://" + odbc + "&" + table + "&run-1&" + drop,
+            "odbc://" + odbc + "&" + table + "&run-1&run-1&" + drop,
+            "odbc://" + odbc + "&" + table + " WHERE 1=1; --&run-1"
+        }) {
             assertThatThrownBy(() -> Snapshots.open(source)).isInstanceOf(SnapshotException.class);
         }
         assertThat(store.list()).extracting(SnapshotRow::name).containsExactly("w_1");
@@ -266,8 +326,10 @@ class DatabaseSnapshotTest {
         String table = table(db);
         new SnapshotTable(DatabaseTarget.of(odbc), table).prepare();
         assertThatThrownBy(() -> Snapshots.open("odbc://" + odbc + "&nosuchtable&run-1"))
-                .isInstanceOf(SnapshotException.class).hasMessageStartingWith("no table nosuchtable in ");
+                .isInstanceOf(SnapshotException.class)
+                .hasMessageStartingWith("no table nosuchtable in ");
         assertThatThrownBy(() -> Snapshots.open("odbc://" + odbc + "&" + table + "&run-1"))
-                .isInstanceOf(SnapshotException.class).hasMessageStartingWith("no snapshot matches odbc://");
+                .isInstanceOf(SnapshotException.class)
+                .hasMessageStartingWith("no snapshot matches odbc://");
     }
 }

@@ -4,15 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.veles.snapshot.Snapshots;
 import io.veles.snapshot.codec.Codec;
-import io.veles.snapshot.format.Manifest;
 import io.veles.snapshot.file.SnapshotReader;
 import io.veles.snapshot.file.SnapshotWriter;
+import io.veles.snapshot.format.Manifest;
 import io.veles.testing.LoopWorkflow;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
 import java.time.Instant;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The odbc:// source printed for a snapshot opens that snapshot again, also when the database is a
@@ -50,7 +51,8 @@ class PrintedSourceReuseTest {
         OdbcSource source = new OdbcSource("jdbc:sqlite:/tmp/x.db?a={b}&c=d", "runs", "run-1", "run-1", "");
         assertThat(OdbcSource.parse(source.unredacted())).isEqualTo(source);
         OdbcSource odbc = new OdbcSource("DRIVER={SQLite3};DATABASE=/tmp/x.db", "runs", "", "", "");
-        assertThat(odbc.unredacted()).as("an ODBC string is printed as it was given")
+        assertThat(odbc.unredacted())
+                .as("an ODBC string is printed as it was given")
                 .isEqualTo("odbc://DRIVER={SQLite3};DATABASE=/tmp/x.db&runs");
     }
 }

@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.veles.errors.SnapshotException;
 import io.veles.testing.TestDatabase;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -16,10 +21,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Every table name that passes validation works on a real database, keywords included: the
@@ -48,7 +49,8 @@ class ReservedTableNameTest {
             + "USING VALUE VALUES VARCHAR VARYING VIEW WHEN WHENEVER WHERE WITH WORK WRITE YEAR ZONE";
 
     /** Function names that MariaDB/MySQL parse as calls when "(" follows (their manual's IGNORE_SPACE list). */
-    private static final String MYSQL_FUNCTIONS = "ADDDATE BIT_AND BIT_OR BIT_XOR CAST COUNT CURDATE CURTIME DATE_ADD DATE_SUB EXTRACT GROUP_CONCAT MAX MID MIN NOW POSITION SESSION_USER STD STDDEV STDDEV_POP STDDEV_SAMP SUBDATE SUBSTR SUBSTRING SUM SYSDATE SYSTEM_USER TRIM VARIANCE VAR_POP VAR_SAMP VALUE";
+    private static final String MYSQL_FUNCTIONS =
+            "ADDDATE BIT_AND BIT_OR BIT_XOR CAST COUNT CURDATE CURTIME DATE_ADD DATE_SUB EXTRACT GROUP_CONCAT MAX MID MIN NOW POSITION SESSION_USER STD STDDEV STDDEV_POP STDDEV_SAMP SUBDATE SUBSTR SUBSTRING SUM SYSDATE SYSTEM_USER TRIM VARIANCE VAR_POP VAR_SAMP VALUE";
 
     @TempDir
     Path dir;
@@ -68,14 +70,18 @@ class ReservedTableNameTest {
             try {
                 store = new SnapshotTable(DatabaseTarget.of(odbc), table);
             } catch (SnapshotException refused) {
-                assertThat(refused.getMessage()).doesNotContain("\n").satisfiesAnyOf(
-                        message -> assertThat(message).contains("is an SQL reserved word"),
-                        message -> assertThat(message).contains("is not an identifier"));
+                assertThat(refused.getMessage())
+                        .doesNotContain("\n")
+                        .satisfiesAnyOf(
+                                message -> assertThat(message).contains("is an SQL reserved word"),
+                                message -> assertThat(message).contains("is not an identifier"));
                 continue;
             }
             accepted++;
             try {
-                store.insert(SnapshotRow.of(Instant.now(), "run-1", "run-1", "w", "w_1", "none"), out -> out.write(new byte[10]));
+                store.insert(
+                        SnapshotRow.of(Instant.now(), "run-1", "run-1", "w", "w_1", "none"),
+                        out -> out.write(new byte[10]));
                 assertThat(store.list()).hasSize(1);
             } catch (SnapshotException e) {
                 broken.add(table + ": " + e.getMessage());
@@ -109,7 +115,7 @@ class ReservedTableNameTest {
             }
             if (database == TestDatabase.POSTGRESQL) {
                 try (Statement statement = connection.createStatement();
-                     ResultSet rows = statement.executeQuery("SELECT word FROM pg_get_keywords()")) {
+                        ResultSet rows = statement.executeQuery("SELECT word FROM pg_get_keywords()")) {
                     while (rows.next()) {
                         words.add(rows.getString(1).toUpperCase(Locale.ROOT));
                     }

@@ -4,20 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.veles.snapshot.SnapshotListing;
 import io.veles.snapshot.codec.Codec;
-import io.veles.snapshot.format.Manifest;
 import io.veles.snapshot.file.SnapshotWriter;
+import io.veles.snapshot.format.Manifest;
 import io.veles.testing.FreshTables;
 import io.veles.testing.LoopWorkflow;
 import io.veles.testing.TestDatabase;
-import java.time.Instant;
-import java.util.HexFormat;
-import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
 
 /**
  * Listing a table gives each row's manifest, whether the row spans chunks or its manifest alone
@@ -27,8 +28,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 class TableListingTest {
     @TempDir
     java.nio.file.Path dir;
+
     @RegisterExtension
     final FreshTables tables = new FreshTables();
+
     private String odbc;
     private String table;
 
@@ -58,7 +61,8 @@ class TableListingTest {
     private static void insert(SnapshotTable rows, String name, LoopWorkflow workflow, String note) {
         Manifest manifest = Manifest.builder().name(name).info("note", note).build();
         String id = "00000000-0000-0000-0000-00000000000" + (name.startsWith("big") ? "1" : "2");
-        rows.insert(SnapshotRow.of(Instant.now(), id, id, "loop", name, Codec.GZIP.argument()),
+        rows.insert(
+                SnapshotRow.of(Instant.now(), id, id, "loop", name, Codec.GZIP.argument()),
                 out -> SnapshotWriter.write(workflow, manifest, Codec.GZIP, 1, out));
     }
 }

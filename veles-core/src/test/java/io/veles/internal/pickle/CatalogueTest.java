@@ -1,7 +1,5 @@
 package io.veles.internal.pickle;
 
-import io.veles.pickle.ClassAllowList;
-import io.veles.pickle.RestoreRules;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,11 +9,18 @@ import com.example.catalogue.Catalogue.CatalogueWorkflow;
 import com.example.catalogue.Catalogue.Shelf;
 import com.fasterxml.jackson.core.Version;
 import io.veles.errors.SnapshotException;
+import io.veles.pickle.ClassAllowList;
+import io.veles.pickle.RestoreRules;
 import io.veles.snapshot.Snapshots;
 import io.veles.snapshot.file.SnapshotReader;
 import io.veles.testing.FreshJvm;
 import io.veles.testing.RoundTrip;
 import io.veles.workflow.Unit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.URL;
@@ -31,10 +36,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * What saves, restores: the catalogue of everyday values saves and comes back equal in a fresh
@@ -60,9 +61,10 @@ class CatalogueTest {
      */
     public static void main(String[] args) throws Exception {
         CatalogueWorkflow workflow;
-        try (SnapshotReader reader = SnapshotReader.open(new ByteArrayInputStream(Files.readAllBytes(Path.of(args[1]))),
-                args[1])) {
-            workflow = Snapshots.restore(reader, CatalogueWorkflow.class, Arrays.asList(args).subList(2, args.length));
+        try (SnapshotReader reader =
+                SnapshotReader.open(new ByteArrayInputStream(Files.readAllBytes(Path.of(args[1]))), args[1])) {
+            workflow = Snapshots.restore(
+                    reader, CatalogueWorkflow.class, Arrays.asList(args).subList(2, args.length));
         } catch (SnapshotException e) {
             System.out.println("REFUSED " + e.getMessage());
             return;
@@ -72,7 +74,8 @@ class CatalogueTest {
         for (Unit unit : workflow.allUnits()) {
             if (unit instanceof Shelf) {
                 String difference = Catalogue.difference(expected.get(unit.name()), ((Shelf) unit).value);
-                System.out.println((difference == null ? "SAME " : "DIFF ") + unit.name()
+                System.out.println((difference == null ? "SAME " : "DIFF ")
+                        + unit.name()
                         + (difference == null ? "" : ": " + difference));
             }
         }
@@ -81,11 +84,14 @@ class CatalogueTest {
     private List<String> restoreInFreshJvm(Path snapshot, String... packages) throws Exception {
         List<String> args = new ArrayList<>(List.of("restore", snapshot.toString()));
         args.addAll(List.of(packages));
-        return FreshJvm.run(List.of("-Xmx256m", "-verbose:class"), null, CatalogueTest.class, args.toArray(String[]::new));
+        return FreshJvm.run(
+                List.of("-Xmx256m", "-verbose:class"), null, CatalogueTest.class, args.toArray(String[]::new));
     }
 
     private static List<String> outcomes(List<String> output) {
-        return output.stream().filter(line -> line.matches("(RESTORED|REFUSED|SAME|DIFF).*")).toList();
+        return output.stream()
+                .filter(line -> line.matches("(RESTORED|REFUSED|SAME|DIFF).*"))
+                .toList();
     }
 
     private Path save(CatalogueWorkflow workflow) throws Exception {
@@ -111,12 +117,14 @@ class CatalogueTest {
     void theComparisonSeesWhatEqualityHides() {
         // The catalogue's test must be able to fail: behaviour that equals() ignores is compared too.
         Map<String, Object> values = Catalogue.values();
-        assertThat(Catalogue.difference(values.get("LinkedHashMap in access order"), new LinkedHashMap<>(
-                (Map<?, ?>) values.get("LinkedHashMap in access order")))).contains("access order lost");
+        assertThat(Catalogue.difference(values.get("LinkedHashMap in access order"), new LinkedHashMap<>((Map<?, ?>)
+                        values.get("LinkedHashMap in access order"))))
+                .contains("access order lost");
         assertThat(Catalogue.difference(values.get("EnumMap, empty"), new java.util.EnumMap<>(Catalogue.Color.class)))
                 .contains("key type differs");
-        assertThat(Catalogue.difference(values.get("TreeMap with a comparator class"),
-                new java.util.TreeMap<>((Map<?, ?>) values.get("TreeMap"))))
+        assertThat(Catalogue.difference(
+                        values.get("TreeMap with a comparator class"),
+                        new java.util.TreeMap<>((Map<?, ?>) values.get("TreeMap"))))
                 .isNotNull();
         assertThat(Catalogue.difference(values.get("EnumSet, empty"), java.util.EnumSet.noneOf(Catalogue.Color.class)))
                 .isNotNull();
@@ -144,18 +152,21 @@ class CatalogueTest {
     @Test
     void aClassFromAnotherJarSavesWhenItsPackageIsAllowedAndRestoresOnlyWithTheSameRule() throws Exception {
         CatalogueWorkflow workflow = holding(new Version(2, 17, 1, null, "com.example", "catalogue"));
-        workflow.useRestoreRules(RestoreRules.forWorkflow(CatalogueWorkflow.class).allowPackage(JACKSON));
+        workflow.useRestoreRules(
+                RestoreRules.forWorkflow(CatalogueWorkflow.class).allowPackage(JACKSON));
         Path snapshot = save(workflow);
 
         List<String> refused = restoreInFreshJvm(snapshot);
-        assertThat(outcomes(refused)).singleElement().asString()
-                .startsWith("REFUSED").contains("names class " + JACKSON + ".Version, which is not allowed")
+        assertThat(outcomes(refused))
+                .singleElement()
+                .asString()
+                .startsWith("REFUSED")
+                .contains("names class " + JACKSON + ".Version, which is not allowed")
                 .contains("--allow-package " + JACKSON);
         // Refused before the class was loaded: the JVM's class-loading log never names it.
         assertThat(refused).noneMatch(line -> line.contains(JACKSON + ".Version "));
 
-        assertThat(outcomes(restoreInFreshJvm(snapshot, JACKSON)))
-                .containsExactly("RESTORED", "SAME from another jar");
+        assertThat(outcomes(restoreInFreshJvm(snapshot, JACKSON))).containsExactly("RESTORED", "SAME from another jar");
     }
 
     @Test
@@ -185,12 +196,22 @@ class CatalogueTest {
     @Test
     void aSaveRefusesExactlyWhatTheRestoreAllowlistRefuses() throws Exception {
         // Kryo has serializers for all of these: only the allowlist decides, on both sides.
-        ClassAllowList allowList = RestoreRules.forWorkflow(CatalogueWorkflow.class).allowList();
-        List<Object> candidates = List.of(new Version(1, 0, 0, null, "g", "a"), new URL("http://example.com/"),
-                new java.util.Date(0), java.util.Locale.GERMANY, java.util.regex.Pattern.compile("a+"),
-                java.nio.charset.StandardCharsets.UTF_8, java.util.Currency.getInstance("EUR"),
-                new java.util.concurrent.ConcurrentSkipListMap<>(), String.class,
-                new com.example.labels.Label("l", 1), java.util.UUID.randomUUID(), Path.of("a"), new Object());
+        ClassAllowList allowList =
+                RestoreRules.forWorkflow(CatalogueWorkflow.class).allowList();
+        List<Object> candidates = List.of(
+                new Version(1, 0, 0, null, "g", "a"),
+                new URL("http://example.com/"),
+                new java.util.Date(0),
+                java.util.Locale.GERMANY,
+                java.util.regex.Pattern.compile("a+"),
+                java.nio.charset.StandardCharsets.UTF_8,
+                java.util.Currency.getInstance("EUR"),
+                new java.util.concurrent.ConcurrentSkipListMap<>(),
+                String.class,
+                new com.example.labels.Label("l", 1),
+                java.util.UUID.randomUUID(),
+                Path.of("a"),
+                new Object());
         for (Object candidate : candidates) {
             String name = AllowListClassResolver.writtenName(candidate.getClass());
             boolean saved;
@@ -232,7 +253,8 @@ class CatalogueTest {
 
     @Test
     void theWorkflowsOwnCodeSourceIsAllowedAndNothingElseOfTheClassPath() {
-        ClassAllowList allowList = RestoreRules.forWorkflow(CatalogueWorkflow.class).allowList();
+        ClassAllowList allowList =
+                RestoreRules.forWorkflow(CatalogueWorkflow.class).allowList();
         assertThat(allowList.allows("com.example.labels.Label")).isTrue(); // another package, same classes directory
         assertThat(allowList.allows("[Lcom.example.labels.Label;")).isTrue();
         assertThat(allowList.allows(JACKSON + ".Version")).isFalse(); // a jar of the class path
@@ -240,7 +262,8 @@ class CatalogueTest {
         assertThat(allowList.allows("com.example.labels.Missing")).isFalse(); // no such class file
         assertThat(allowList.allows("java.util.Random")).isFalse();
         assertThat(allowList.allows("..com.example.labels.Label")).isFalse(); // not a class name
-        assertThat(allowList.withPackages(List.of(JACKSON)).allows(JACKSON + ".Version")).isTrue();
+        assertThat(allowList.withPackages(List.of(JACKSON)).allows(JACKSON + ".Version"))
+                .isTrue();
     }
 
     @Test
@@ -257,7 +280,8 @@ class CatalogueTest {
         for (Object generator : List.of(new Random(7), new SecureRandom(), new SplittableRandom(7))) {
             CatalogueWorkflow workflow = holding(generator);
             assertThatThrownBy(() -> RoundTrip.write(workflow))
-                    .hasMessageContaining("cannot capture a " + generator.getClass().getName())
+                    .hasMessageContaining(
+                            "cannot capture a " + generator.getClass().getName())
                     .hasMessageContaining("draw from the workflow's captured generator random() (io.veles.random.Prng)")
                     .hasMessageContaining("Shelf.value → Boxed.content");
         }

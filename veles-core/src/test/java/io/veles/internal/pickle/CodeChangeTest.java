@@ -1,24 +1,24 @@
 package io.veles.internal.pickle;
 
-import io.veles.pickle.RestoreReport;
-import io.veles.pickle.RestoreRules;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.veles.pickle.RestoreReport;
+import io.veles.pickle.RestoreRules;
 import io.veles.snapshot.file.SnapshotReader;
 import io.veles.testing.RoundTrip;
 import io.veles.workflow.Workflow;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Restoring into code that changed since the snapshot: each version of a workflow is compiled at
@@ -42,8 +42,8 @@ class CodeChangeTest {
                 + "}\n";
     }
 
-    private static final String ORIGINAL = counter(
-            "public int count = 5; public String label = \"five\"; public long dropped = 7;");
+    private static final String ORIGINAL =
+            counter("public int count = 5; public String label = \"five\"; public long dropped = 7;");
 
     /** Compiles {@code counterSource} with the workflow into its own directory and loads it. */
     private Class<? extends Workflow> version(String name, String counterSource) throws IOException {
@@ -59,10 +59,19 @@ class CodeChangeTest {
         Files.writeString(source.resolve(unitName + ".java"), unitSource);
         Path classes = Files.createDirectories(dir.resolve(name + "-classes"));
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        int status = javac.run(null, null, null, "-d", classes.toString(), "-cp", System.getProperty("java.class.path"),
-                source.resolve("EvolveWorkflow.java").toString(), source.resolve(unitName + ".java").toString());
+        int status = javac.run(
+                null,
+                null,
+                null,
+                "-d",
+                classes.toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                source.resolve("EvolveWorkflow.java").toString(),
+                source.resolve(unitName + ".java").toString());
         assertThat(status).as("compiling version " + name).isZero();
-        URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()}, getClass().getClassLoader());
+        URLClassLoader loader = new URLClassLoader(
+                new URL[] {classes.toUri().toURL()}, getClass().getClassLoader());
         try {
             return Class.forName("io.veles.evolve.EvolveWorkflow", true, loader).asSubclass(Workflow.class);
         } catch (ClassNotFoundException e) {
@@ -93,8 +102,10 @@ class CodeChangeTest {
 
     @Test
     void addedFieldsTakeTheirConstantInitialisersRemovedOnesAreDroppedAndBothAreNamed() throws Exception {
-        Class<? extends Workflow> changed = version("v2", counter(
-                "public int count; public String label; public double added = 0.5; public java.util.List<String> alsoAdded;"));
+        Class<? extends Workflow> changed = version(
+                "v2",
+                counter(
+                        "public int count; public String label; public double added = 0.5; public java.util.List<String> alsoAdded;"));
         SnapshotReader.Restored restored = restore(originalSnapshot(), changed);
         Object unit = restored.workflow().findUnit("counter");
         assertThat(unit.getClass().getClassLoader()).isSameAs(changed.getClassLoader());
@@ -104,52 +115,61 @@ class CodeChangeTest {
         // alsoAdded has none, so it keeps Java's default.
         assertThat(field(unit, "added")).isEqualTo(0.5);
         assertThat(field(unit, "alsoAdded")).isNull();
-        assertThat(restored.report().changes()).extracting(RestoreReport.ClassChange::describe)
+        assertThat(restored.report().changes())
+                .extracting(RestoreReport.ClassChange::describe)
                 .containsExactly("io.veles.evolve.Counter: added added = 0.5 (initialiser), alsoAdded (Java default);"
                         + " removed dropped (dropped)");
     }
 
     @Test
     void aRetypedPrimitiveIsRefusedNamingTheFieldTheTypesAndTheUnit() throws Exception {
-        Class<? extends Workflow> changed = version("v3", counter(
-                "public long count; public String label; public long dropped;"));
+        Class<? extends Workflow> changed =
+                version("v3", counter("public long count; public String label; public long dropped;"));
         assertThatThrownBy(() -> restore(originalSnapshot(), changed))
-                .hasMessageContaining("cannot restore io.veles.evolve.Counter.count: the snapshot holds int, the code declares long")
+                .hasMessageContaining(
+                        "cannot restore io.veles.evolve.Counter.count: the snapshot holds int, the code declares long")
                 .hasMessageContaining("(unit 'counter')");
     }
 
     @Test
     void aRetypedObjectFieldIsRefusedNamingTheFieldTheTypesAndTheUnit() throws Exception {
-        Class<? extends Workflow> changed = version("v4", counter(
-                "public int count; public Integer label; public long dropped;"));
+        Class<? extends Workflow> changed =
+                version("v4", counter("public int count; public Integer label; public long dropped;"));
         assertThatThrownBy(() -> restore(originalSnapshot(), changed))
-                .hasMessageContaining("cannot restore io.veles.evolve.Counter.label: the snapshot holds java.lang.String, "
-                        + "the code declares java.lang.Integer (unit 'counter')");
+                .hasMessageContaining(
+                        "cannot restore io.veles.evolve.Counter.label: the snapshot holds java.lang.String, "
+                                + "the code declares java.lang.Integer (unit 'counter')");
     }
 
     @Test
     void aClassTheCodeNoLongerHasIsNamed() throws Exception {
         // Counter renamed to Tally: the snapshot names a class that is gone.
-        Class<? extends Workflow> renamed = version("v5", WORKFLOW.replace("new Counter(this)", "new Tally(this)"),
-                "Tally", counter("public int count;").replace("Counter", "Tally"));
+        Class<? extends Workflow> renamed = version(
+                "v5",
+                WORKFLOW.replace("new Counter(this)", "new Tally(this)"),
+                "Tally",
+                counter("public int count;").replace("Counter", "Tally"));
         assertThatThrownBy(() -> restore(originalSnapshot(), renamed))
                 .hasMessageContaining("snapshot names class io.veles.evolve.Counter, which the code no longer has");
     }
 
     @Test
     void aFieldRenamedWithFormerNameKeepsItsValue() throws Exception {
-        Class<? extends Workflow> changed = version("v10", counter(
-                "@io.veles.pickle.FormerName(\"count\") public int total; public String label; public long dropped;"));
+        Class<? extends Workflow> changed = version(
+                "v10",
+                counter(
+                        "@io.veles.pickle.FormerName(\"count\") public int total; public String label; public long dropped;"));
         SnapshotReader.Restored restored = restore(originalSnapshot(), changed);
         assertThat(field(restored.workflow().findUnit("counter"), "total")).isEqualTo(5);
-        assertThat(restored.report().changes()).extracting(RestoreReport.ClassChange::describe)
+        assertThat(restored.report().changes())
+                .extracting(RestoreReport.ClassChange::describe)
                 .containsExactly("io.veles.evolve.Counter: renamed count → total");
     }
 
     @Test
     void retypedFieldsRestoreThroughConversionsInTheRules() throws Exception {
-        Class<? extends Workflow> changed = version("v11", counter(
-                "public long count; public Integer label; public long dropped;"));
+        Class<? extends Workflow> changed =
+                version("v11", counter("public long count; public Integer label; public long dropped;"));
         RestoreRules rules = RestoreRules.forWorkflow(changed)
                 .convert(Integer.class, Long.class, Integer::longValue)
                 .convert(String.class, Integer.class, String::length);
@@ -160,28 +180,39 @@ class CodeChangeTest {
 
     @Test
     void aRenamedClassRestoresThroughTheRenameMap() throws Exception {
-        Class<? extends Workflow> renamed = version("v12", WORKFLOW.replace("new Counter(this)", "new Tally(this)"),
-                "Tally", counter("public int count; public String label; public long dropped;").replace("Counter", "Tally"));
-        RestoreRules rules = RestoreRules.forWorkflow(renamed).renameClass("io.veles.evolve.Counter", "io.veles.evolve.Tally");
+        Class<? extends Workflow> renamed = version(
+                "v12",
+                WORKFLOW.replace("new Counter(this)", "new Tally(this)"),
+                "Tally",
+                counter("public int count; public String label; public long dropped;")
+                        .replace("Counter", "Tally"));
+        RestoreRules rules =
+                RestoreRules.forWorkflow(renamed).renameClass("io.veles.evolve.Counter", "io.veles.evolve.Tally");
         SnapshotReader.Restored restored = restore(originalSnapshot(), rules);
         Object unit = restored.workflow().findUnit("counter");
         assertThat(unit.getClass().getName()).isEqualTo("io.veles.evolve.Tally");
         assertThat(field(unit, "count")).isEqualTo(5);
-        assertThat(restored.report().renamedClasses()).containsExactly("io.veles.evolve.Counter → io.veles.evolve.Tally");
+        assertThat(restored.report().renamedClasses())
+                .containsExactly("io.veles.evolve.Counter → io.veles.evolve.Tally");
     }
 
     @Test
     void recordsEvolveLikeOtherClasses() throws Exception {
-        Workflow original = version("v20", counter("public record Settings(int rate, String name) {}"
-                + " public Settings settings = new Settings(3, \"fast\");")).getConstructor().newInstance();
+        Workflow original = version(
+                        "v20",
+                        counter("public record Settings(int rate, String name) {}"
+                                + " public Settings settings = new Settings(3, \"fast\");"))
+                .getConstructor()
+                .newInstance();
         byte[] snapshot = RoundTrip.write(original);
-        Class<? extends Workflow> changed = version("v21", counter("public record Settings(int rate, boolean added) {}"
-                + " public Settings settings;"));
+        Class<? extends Workflow> changed = version(
+                "v21", counter("public record Settings(int rate, boolean added) {}" + " public Settings settings;"));
         SnapshotReader.Restored restored = restore(snapshot, changed);
         Object settings = field(restored.workflow().findUnit("counter"), "settings");
         assertThat(settings.getClass().getMethod("rate").invoke(settings)).isEqualTo(3);
         assertThat(settings.getClass().getMethod("added").invoke(settings)).isEqualTo(false);
-        assertThat(restored.report().changes()).extracting(RestoreReport.ClassChange::describe)
+        assertThat(restored.report().changes())
+                .extracting(RestoreReport.ClassChange::describe)
                 .contains("io.veles.evolve.Counter$Settings: added added (Java default); removed name (dropped)");
     }
 }

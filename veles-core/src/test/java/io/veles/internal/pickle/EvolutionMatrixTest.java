@@ -1,14 +1,22 @@
 package io.veles.internal.pickle;
 
-import io.veles.pickle.RestoreReport;
-import io.veles.pickle.RestoreRules;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.veles.errors.SnapshotException;
+import io.veles.pickle.RestoreReport;
+import io.veles.pickle.RestoreRules;
 import io.veles.snapshot.file.SnapshotReader;
 import io.veles.testing.RoundTrip;
 import io.veles.workflow.Workflow;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.lang.reflect.Field;
@@ -24,13 +32,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every code change a restore must survive, each alone and all at once, for three shapes of
@@ -49,19 +50,30 @@ class EvolutionMatrixTest {
 
     @TempDir
     static Path dir;
+
     private static final AtomicInteger VERSIONS = new AtomicInteger();
     private static final Map<Shape, byte[]> ORIGINAL_SNAPSHOTS = new EnumMap<>(Shape.class);
 
     /** Where the changed fields live. */
-    enum Shape { PLAIN, SUBCLASS, RECORD }
+    enum Shape {
+        PLAIN,
+        SUBCLASS,
+        RECORD
+    }
 
     /**
      * One field of a version. {@code inBase}: declared in the base class (SUBCLASS); {@code
      * formerName}: its {@link FormerName}; {@code expected}: its value after the restore, for
      * classes (PLAIN, SUBCLASS) and for the record.
      */
-    record F(String type, String name, String init, boolean inBase, String formerName, Object expected,
-             Object expectedInRecord) {
+    record F(
+            String type,
+            String name,
+            String init,
+            boolean inBase,
+            String formerName,
+            Object expected,
+            Object expectedInRecord) {
         static F kept(String type, String name, String init, boolean inBase, Object saved) {
             return new F(type, name, init, inBase, null, saved, saved);
         }
@@ -72,14 +84,18 @@ class EvolutionMatrixTest {
     }
 
     static List<F> original() {
-        return List.of(F.kept("int", "a", "11", true, 11), F.kept("String", "b", "\"twelve\"", true, "twelve"),
-                F.kept("long", "c", "13L", true, 13L), F.kept("double", "d", "14.5", false, 14.5),
-                F.kept("int", "e", "15", false, 15), F.kept("boolean", "f", "true", false, true));
+        return List.of(
+                F.kept("int", "a", "11", true, 11),
+                F.kept("String", "b", "\"twelve\"", true, "twelve"),
+                F.kept("long", "c", "13L", true, 13L),
+                F.kept("double", "d", "14.5", false, 14.5),
+                F.kept("int", "e", "15", false, 15),
+                F.kept("boolean", "f", "true", false, true));
     }
 
     /** Kept fields get other initialisers in changed versions. */
-    private static final Map<String, String> CHANGED_INIT = Map.of("a", "-1", "b", "\"changed\"", "c", "-1L", "d", "-1.5",
-            "e", "-2", "f", "false");
+    private static final Map<String, String> CHANGED_INIT =
+            Map.of("a", "-1", "b", "\"changed\"", "c", "-1L", "d", "-1.5", "e", "-2", "f", "false");
 
     /** A code change: what it does to the fields, the rules it needs, and how the report names it. */
     enum Change {
@@ -89,14 +105,23 @@ class EvolutionMatrixTest {
                 List<F> changed = new ArrayList<>(fields);
                 // At the front, in the base class: every later field moves one position.
                 changed.add(0, new F("int", "added", "9", true, null, 9, 0));
-                changed.add(1, new F("java.util.List<String>", "addedList", "new java.util.ArrayList<>()", true, null,
-                        List.of(), null));
+                changed.add(
+                        1,
+                        new F(
+                                "java.util.List<String>",
+                                "addedList",
+                                "new java.util.ArrayList<>()",
+                                true,
+                                null,
+                                List.of(),
+                                null));
                 return changed;
             }
 
             @Override
             String described(Shape shape) {
-                return shape == Shape.RECORD ? "added added (Java default), addedList (Java default)"
+                return shape == Shape.RECORD
+                        ? "added added (Java default), addedList (Java default)"
                         : "added added = 9 (initialiser), addedList = new ArrayList() (initialiser)";
             }
         },
@@ -142,7 +167,8 @@ class EvolutionMatrixTest {
 
             @Override
             String described(Shape shape) {
-                return (shape == Shape.RECORD ? "added g (Java default)" : "added g = 21 (initialiser)") + "; removed f (dropped)";
+                return (shape == Shape.RECORD ? "added g (Java default)" : "added g = 21 (initialiser)")
+                        + "; removed f (dropped)";
             }
         },
         REORDER {
@@ -151,8 +177,16 @@ class EvolutionMatrixTest {
                 // Reversed, and with a base class, each field moved to the other class.
                 List<F> changed = new ArrayList<>();
                 for (F f : fields) {
-                    changed.add(0, new F(f.type(), f.name(), f.init(), !f.inBase(), f.formerName(), f.expected(),
-                            f.expectedInRecord()));
+                    changed.add(
+                            0,
+                            new F(
+                                    f.type(),
+                                    f.name(),
+                                    f.init(),
+                                    !f.inBase(),
+                                    f.formerName(),
+                                    f.expected(),
+                                    f.expectedInRecord()));
                 }
                 return changed;
             }
@@ -285,8 +319,11 @@ class EvolutionMatrixTest {
         assertThat(change.className()).isEqualTo(subjectClass(shape, ALL_AT_ONCE));
         assertThat(change.removed()).containsExactlyInAnyOrder("a", "c", "f");
         assertThat(change.renamed()).containsExactly("d → dee");
-        assertThat(change.retyped()).containsExactlyInAnyOrder("b java.lang.String → java.lang.CharSequence", "e int → long");
-        assertThat(change.added()).containsExactlyInAnyOrder(Change.ADD.described(shape).substring("added ".length()).split(", "));
+        assertThat(change.retyped())
+                .containsExactlyInAnyOrder("b java.lang.String → java.lang.CharSequence", "e int → long");
+        assertThat(change.added())
+                .containsExactlyInAnyOrder(
+                        Change.ADD.described(shape).substring("added ".length()).split(", "));
         assertThat(change.reordered()).isTrue();
         assertRenamedClasses(restored, shape, ALL_AT_ONCE);
     }
@@ -298,15 +335,24 @@ class EvolutionMatrixTest {
         Class<? extends Workflow> changed = compile(shape, fields, PACKAGE, subject(shape));
         assertThatThrownBy(() -> restore(originalSnapshot(shape), RestoreRules.forWorkflow(changed)))
                 .isInstanceOf(SnapshotException.class)
-                .hasMessage("snap: cannot restore " + PACKAGE + "." + subject(shape) + ".a: the snapshot holds int, the code"
+                .hasMessage("snap: cannot restore " + PACKAGE + "." + subject(shape)
+                        + ".a: the snapshot holds int, the code"
                         + " declares short; map it with a conversion in the restore rules (unit 'counter')");
     }
 
     // ----- one version: compile, restore, check -----
 
     private static SnapshotReader.Restored restoreInto(Shape shape, EnumSet<Change> changes) throws Exception {
-        List<F> fields = original().stream().map(f -> new F(f.type(), f.name(), CHANGED_INIT.get(f.name()), f.inBase(),
-                f.formerName(), f.expected(), f.expectedInRecord())).toList();
+        List<F> fields = original().stream()
+                .map(f -> new F(
+                        f.type(),
+                        f.name(),
+                        CHANGED_INIT.get(f.name()),
+                        f.inBase(),
+                        f.formerName(),
+                        f.expected(),
+                        f.expectedInRecord()))
+                .toList();
         String name = subject(shape);
         String pkg = PACKAGE;
         for (Change change : changes) {
@@ -329,9 +375,11 @@ class EvolutionMatrixTest {
         return restored;
     }
 
-    private static void assertValues(Shape shape, Workflow workflow, List<F> fields, String subjectClass) throws Exception {
+    private static void assertValues(Shape shape, Workflow workflow, List<F> fields, String subjectClass)
+            throws Exception {
         Object unit = workflow.findUnit("counter");
-        Object holder = shape == Shape.RECORD ? unit.getClass().getField("settings").get(unit) : unit;
+        Object holder =
+                shape == Shape.RECORD ? unit.getClass().getField("settings").get(unit) : unit;
         assertThat(holder.getClass().getName()).isEqualTo(subjectClass);
         for (F f : fields) {
             Field field = declared(holder.getClass(), f.name());
@@ -353,7 +401,9 @@ class EvolutionMatrixTest {
     }
 
     private static List<String> describedChanges(SnapshotReader.Restored restored) {
-        return restored.report().changes().stream().map(RestoreReport.ClassChange::describe).toList();
+        return restored.report().changes().stream()
+                .map(RestoreReport.ClassChange::describe)
+                .toList();
     }
 
     private static void assertRenamedClasses(SnapshotReader.Restored restored, Shape shape, EnumSet<Change> changes) {
@@ -384,7 +434,9 @@ class EvolutionMatrixTest {
     private static synchronized byte[] originalSnapshot(Shape shape) throws Exception {
         byte[] snapshot = ORIGINAL_SNAPSHOTS.get(shape);
         if (snapshot == null) {
-            Workflow workflow = compile(shape, original(), PACKAGE, subject(shape)).getConstructor().newInstance();
+            Workflow workflow = compile(shape, original(), PACKAGE, subject(shape))
+                    .getConstructor()
+                    .newInstance();
             snapshot = RoundTrip.write(workflow);
             ORIGINAL_SNAPSHOTS.put(shape, snapshot);
         }
@@ -406,34 +458,62 @@ class EvolutionMatrixTest {
     }
 
     static List<F> replace(List<F> fields, String name, java.util.function.UnaryOperator<F> change) {
-        return fields.stream().map(f -> f.name().equals(name) ? change.apply(f) : f).toList();
+        return fields.stream()
+                .map(f -> f.name().equals(name) ? change.apply(f) : f)
+                .toList();
     }
 
     /** Compiles the workflow, its unit and the subject with {@code fields} into a fresh class loader. */
-    private static Class<? extends Workflow> compile(Shape shape, List<F> fields, String pkg, String name) throws IOException {
+    private static Class<? extends Workflow> compile(Shape shape, List<F> fields, String pkg, String name)
+            throws IOException {
         Map<String, String> sources = new LinkedHashMap<>();
         String subject = pkg + "." + name;
         switch (shape) {
             case PLAIN -> {
-                sources.put(subject, unitClass(pkg, name, "io.veles.workflow.Unit", declarations(fields, false),
-                        "super(w, \"counter\");"));
+                sources.put(
+                        subject,
+                        unitClass(
+                                pkg,
+                                name,
+                                "io.veles.workflow.Unit",
+                                declarations(fields, false),
+                                "super(w, \"counter\");"));
                 sources.put(PACKAGE + ".EvolveWorkflow", workflow("new " + subject + "(this);"));
             }
             case SUBCLASS -> {
-                sources.put(PACKAGE + ".Base", "package " + PACKAGE + ";\npublic abstract class Base extends io.veles.workflow.Unit {\n"
-                        + declarations(fields.stream().filter(F::inBase).toList(), false)
-                        + "  protected Base(io.veles.workflow.Workflow w) { super(w, \"counter\"); }\n}\n");
-                sources.put(subject, unitClass(pkg, name, PACKAGE + ".Base",
-                        declarations(fields.stream().filter(f -> !f.inBase()).toList(), false), "super(w);"));
+                sources.put(
+                        PACKAGE + ".Base",
+                        "package " + PACKAGE + ";\npublic abstract class Base extends io.veles.workflow.Unit {\n"
+                                + declarations(fields.stream().filter(F::inBase).toList(), false)
+                                + "  protected Base(io.veles.workflow.Workflow w) { super(w, \"counter\"); }\n}\n");
+                sources.put(
+                        subject,
+                        unitClass(
+                                pkg,
+                                name,
+                                PACKAGE + ".Base",
+                                declarations(
+                                        fields.stream().filter(f -> !f.inBase()).toList(), false),
+                                "super(w);"));
                 sources.put(PACKAGE + ".EvolveWorkflow", workflow("new " + subject + "(this);"));
             }
             case RECORD -> {
                 boolean original = fields.equals(original());
-                sources.put(subject, "package " + pkg + ";\npublic record " + name + "("
-                        + declarations(fields, true) + ") {}\n");
-                String value = original ? " = new " + subject + "(" + String.join(", ", fields.stream().map(F::init).toList()) + ")" : "";
-                sources.put(PACKAGE + ".Counter", unitClass(PACKAGE, "Counter", "io.veles.workflow.Unit",
-                        "  public " + subject + " settings" + value + ";\n", "super(w, \"counter\");"));
+                sources.put(
+                        subject,
+                        "package " + pkg + ";\npublic record " + name + "(" + declarations(fields, true) + ") {}\n");
+                String value = original
+                        ? " = new " + subject + "("
+                                + String.join(", ", fields.stream().map(F::init).toList()) + ")"
+                        : "";
+                sources.put(
+                        PACKAGE + ".Counter",
+                        unitClass(
+                                PACKAGE,
+                                "Counter",
+                                "io.veles.workflow.Unit",
+                                "  public " + subject + " settings" + value + ";\n",
+                                "super(w, \"counter\");"));
                 sources.put(PACKAGE + ".EvolveWorkflow", workflow("new Counter(this);"));
             }
             default -> throw new IllegalArgumentException(shape.toString());
@@ -447,11 +527,15 @@ class EvolutionMatrixTest {
             files.add(file.toString());
         }
         Path classes = Files.createDirectories(root.resolve("classes"));
-        List<String> arguments = new ArrayList<>(List.of("-d", classes.toString(), "-cp", System.getProperty("java.class.path")));
+        List<String> arguments =
+                new ArrayList<>(List.of("-d", classes.toString(), "-cp", System.getProperty("java.class.path")));
         arguments.addAll(files);
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        assertThat(javac.run(null, null, null, arguments.toArray(String[]::new))).as("compiling " + sources.keySet()).isZero();
-        URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()}, EvolutionMatrixTest.class.getClassLoader());
+        assertThat(javac.run(null, null, null, arguments.toArray(String[]::new)))
+                .as("compiling " + sources.keySet())
+                .isZero();
+        URLClassLoader loader =
+                new URLClassLoader(new URL[] {classes.toUri().toURL()}, EvolutionMatrixTest.class.getClassLoader());
         try {
             return Class.forName(PACKAGE + ".EvolveWorkflow", true, loader).asSubclass(Workflow.class);
         } catch (ClassNotFoundException e) {
@@ -463,9 +547,12 @@ class EvolutionMatrixTest {
     private static String declarations(List<F> fields, boolean components) {
         List<String> parts = new ArrayList<>();
         for (F f : fields) {
-            String annotation = f.formerName() == null ? "" : "@io.veles.pickle.FormerName(\"" + f.formerName() + "\") ";
-            parts.add(components ? annotation + f.type() + " " + f.name()
-                    : "  " + annotation + "public " + f.type() + " " + f.name() + " = " + f.init() + ";\n");
+            String annotation =
+                    f.formerName() == null ? "" : "@io.veles.pickle.FormerName(\"" + f.formerName() + "\") ";
+            parts.add(
+                    components
+                            ? annotation + f.type() + " " + f.name()
+                            : "  " + annotation + "public " + f.type() + " " + f.name() + " = " + f.init() + ";\n");
         }
         return String.join(components ? ", " : "", parts);
     }

@@ -2,11 +2,12 @@ package io.veles.internal.pickle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Test;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
 
 /**
  * Which initial values a restore can give fields added since a snapshot: those a class file shows
@@ -50,13 +51,18 @@ class FieldInitialisersTest {
         assertThat(value(Constants.class, "boxed")).isEqualTo(42);
         assertThat(value(Constants.class, "boxedLetter")).isEqualTo('q');
         assertThat(value(Constants.class, "boxedAsObject")).isEqualTo('z');
-        assertThat(FieldInitialisers.of(Constants.class.getDeclaredField("none")).value().get()).isNull();
+        assertThat(FieldInitialisers.of(Constants.class.getDeclaredField("none"))
+                        .value()
+                        .get())
+                .isNull();
         assertThat(value(Constants.class, "list")).isEqualTo(new ArrayList<>());
         assertThat(value(Constants.class, "map")).isEqualTo(new HashMap<>());
         assertThat((float[]) value(Constants.class, "buffer")).hasSize(64);
         // Each restored object gets a container of its own.
         assertThat(value(Constants.class, "list")).isNotSameAs(value(Constants.class, "list"));
-        assertThat(FieldInitialisers.of(Constants.class.getDeclaredField("text")).describe()).isEqualTo("\"hi\"");
+        assertThat(FieldInitialisers.of(Constants.class.getDeclaredField("text"))
+                        .describe())
+                .isEqualTo("\"hi\"");
     }
 
     @SuppressWarnings("unused")
@@ -76,7 +82,9 @@ class FieldInitialisersTest {
     @Test
     void callsConstructorsWithArgumentsNonJdkClassesParametersAndNoInitialiserAreUnknown() throws Exception {
         for (String field : List.of("parsed", "sized", "withText", "thread", "fromParameter", "unset")) {
-            assertThat(FieldInitialisers.of(NotConstant.class.getDeclaredField(field))).as(field).isNull();
+            assertThat(FieldInitialisers.of(NotConstant.class.getDeclaredField(field)))
+                    .as(field)
+                    .isNull();
         }
     }
 
@@ -101,10 +109,13 @@ class FieldInitialisersTest {
 
     @Test
     void anAssignmentABranchOrAnEarlyReturnCanSkipIsUnknownOneAfterABranchThatRejoinsIsKnown() throws Exception {
-        assertThat(FieldInitialisers.of(Branches.class.getDeclaredField("chosen"))).isNull();
+        assertThat(FieldInitialisers.of(Branches.class.getDeclaredField("chosen")))
+                .isNull();
         assertThat(value(Branches.class, "afterTheChoice")).isEqualTo(4);
-        assertThat(FieldInitialisers.of(Branches.class.getDeclaredField("conditional"))).isNull();
-        assertThat(FieldInitialisers.of(Branches.class.getDeclaredField("afterReturn"))).isNull();
+        assertThat(FieldInitialisers.of(Branches.class.getDeclaredField("conditional")))
+                .isNull();
+        assertThat(FieldInitialisers.of(Branches.class.getDeclaredField("afterReturn")))
+                .isNull();
     }
 
     @SuppressWarnings("unused")
@@ -130,7 +141,8 @@ class FieldInitialisersTest {
     @Test
     void everyConstructorThatCallsSuperMustAgreeAndTheFirstAssignmentIsTheInitialisers() throws Exception {
         assertThat(value(Constructors.class, "everywhere")).isEqualTo(1);
-        assertThat(FieldInitialisers.of(Constructors.class.getDeclaredField("differs"))).isNull();
+        assertThat(FieldInitialisers.of(Constructors.class.getDeclaredField("differs")))
+                .isNull();
         // The initialiser's value, as documented, even where a constructor body assigns again.
         assertThat(value(Constructors.class, "overwritten")).isEqualTo(2);
     }

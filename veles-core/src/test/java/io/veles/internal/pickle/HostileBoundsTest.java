@@ -1,7 +1,5 @@
 package io.veles.internal.pickle;
 
-import io.veles.pickle.ClassAllowList;
-import io.veles.pickle.RestoreRules;
 import static io.veles.internal.pickle.HostilePayloads.LIE;
 import static io.veles.internal.pickle.HostilePayloads.newCollection;
 import static io.veles.internal.pickle.HostilePayloads.newObject;
@@ -12,8 +10,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.io.Output;
 import io.veles.errors.SnapshotException;
+import io.veles.pickle.ClassAllowList;
+import io.veles.pickle.RestoreRules;
 import io.veles.testing.FreshJvm;
 import io.veles.testing.RoundTrip;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.ByteArrayInputStream;
 import java.math.BigInteger;
 import java.nio.file.Files;
@@ -28,9 +32,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Memory and work of a restore stay proportional to the payload, whatever its bytes declare: the
@@ -42,26 +43,39 @@ class HostileBoundsTest {
     Path dir;
 
     private static SnapshotKryo session() {
-        return new SnapshotKryo(new PickleContext(), RestoreRules.allowing(ClassAllowList.forWorkflow(HostileBoundsTest.class, List.of())));
+        return new SnapshotKryo(
+                new PickleContext(),
+                RestoreRules.allowing(ClassAllowList.forWorkflow(HostileBoundsTest.class, List.of())));
     }
 
     @Test
     void jdkValuesThatAllocateFromADeclaredLengthAreCheckedFirst() {
         SnapshotKryo session = session();
         assertThatThrownBy(() -> session.kryo.readObject(newCollection(LIE), PriorityQueue.class))
-                .isInstanceOf(SnapshotException.class).hasMessageContaining("declares a priority queue of 1000000000 elements");
-        assertThatThrownBy(() -> session.kryo.readObject(newCollection(LIE), List.of(1, 2, 3).getClass()))
-                .isInstanceOf(SnapshotException.class).hasMessageContaining("declares a list of 1000000000 elements");
-        assertThatThrownBy(() -> session.kryo.readObject(newCollection(LIE), Arrays.asList(1).getClass()))
-                .isInstanceOf(SnapshotException.class).hasMessageContaining("declares a list of 1000000000 elements");
+                .isInstanceOf(SnapshotException.class)
+                .hasMessageContaining("declares a priority queue of 1000000000 elements");
+        assertThatThrownBy(() -> session.kryo.readObject(
+                        newCollection(LIE), List.of(1, 2, 3).getClass()))
+                .isInstanceOf(SnapshotException.class)
+                .hasMessageContaining("declares a list of 1000000000 elements");
+        assertThatThrownBy(() -> session.kryo.readObject(
+                        newCollection(LIE), Arrays.asList(1).getClass()))
+                .isInstanceOf(SnapshotException.class)
+                .hasMessageContaining("declares a list of 1000000000 elements");
         assertThatThrownBy(() -> session.kryo.readObject(newObject(LIE), BitSet.class))
-                .isInstanceOf(SnapshotException.class).hasMessageContaining("declares a long array of 1000000000 elements");
+                .isInstanceOf(SnapshotException.class)
+                .hasMessageContaining("declares a long array of 1000000000 elements");
         assertThatThrownBy(() -> session.kryo.readObject(newObject(LIE + 1), BigInteger.class))
-                .isInstanceOf(SnapshotException.class).hasMessageContaining("declares a byte array of 1000000000 elements");
-        assertThatThrownBy(() -> session.kryo.readObject(payload(o -> {
-            o.writeVarInt(Kryo.NOT_NULL, true);
-            o.writeVarIntFlag(true, LIE + 1, true);
-        }), StringBuilder.class)).isInstanceOf(SnapshotException.class).hasMessageContaining("declares a string of 1000000000 elements");
+                .isInstanceOf(SnapshotException.class)
+                .hasMessageContaining("declares a byte array of 1000000000 elements");
+        assertThatThrownBy(() -> session.kryo.readObject(
+                        payload(o -> {
+                            o.writeVarInt(Kryo.NOT_NULL, true);
+                            o.writeVarIntFlag(true, LIE + 1, true);
+                        }),
+                        StringBuilder.class))
+                .isInstanceOf(SnapshotException.class)
+                .hasMessageContaining("declares a string of 1000000000 elements");
     }
 
     @Test
@@ -71,9 +85,16 @@ class HostileBoundsTest {
         BitSet bits = new BitSet();
         bits.set(3);
         bits.set(130);
-        List<Object> values = new ArrayList<>(List.of(new PriorityQueue<>(List.of(3, 1, 2)).size(), List.of("a", "b", "c"),
-                Arrays.asList("x", "y"), bits, new BigInteger("123456789012345678901234567890"), new StringBuilder("ünï"),
-                Set.of("p", "q", "r"), Map.of("k", 1, "l", 2, "m", 3), new HashSet<>(List.of("s", "t")),
+        List<Object> values = new ArrayList<>(List.of(
+                new PriorityQueue<>(List.of(3, 1, 2)).size(),
+                List.of("a", "b", "c"),
+                Arrays.asList("x", "y"),
+                bits,
+                new BigInteger("123456789012345678901234567890"),
+                new StringBuilder("ünï"),
+                Set.of("p", "q", "r"),
+                Map.of("k", 1, "l", 2, "m", 3),
+                new HashSet<>(List.of("s", "t")),
                 new HashMap<>(Map.of(Key.A, 1))));
         writer.kryo.writeClassAndObject(output, values);
         byte[] bytes = output.toBytes();
@@ -83,15 +104,15 @@ class HostileBoundsTest {
         assertThat(input.remaining()).isZero();
     }
 
-    enum Key { A }
+    enum Key {
+        A
+    }
 
     /** A record key: not Comparable, so colliding ones are searched through one by one. */
-    record Pair(int a, int b) {
-    }
+    record Pair(int a, int b) {}
 
     /** A record whose components can share or contain one another. */
-    record Node(Object left, Object right) {
-    }
+    record Node(Object left, Object right) {}
 
     @Test
     void nullElementsCountAgainstTheAllocationBudget() {
@@ -105,7 +126,8 @@ class HostileBoundsTest {
                 .hasMessageContaining("32 times its");
         // A few such lists are within the budget.
         assertThat(cargo(RoundTrip.restore(snapshotCarrying(nullLists(2)), HostileSnapshotTest.CarrierWorkflow.class)))
-                .asList().hasSize(3);
+                .asList()
+                .hasSize(3);
     }
 
     /**
@@ -138,7 +160,8 @@ class HostileBoundsTest {
         set.add(list);
         list.add(list); // after the add: hashing it now would overflow the stack
         assertThatThrownBy(() -> RoundTrip.restore(snapshotCarrying(set), HostileSnapshotTest.CarrierWorkflow.class))
-                .isInstanceOf(SnapshotException.class).hasMessageContaining("a java.util.HashSet holds a java.util.ArrayList as a key");
+                .isInstanceOf(SnapshotException.class)
+                .hasMessageContaining("a java.util.HashSet holds a java.util.ArrayList as a key");
     }
 
     @Test
@@ -155,12 +178,14 @@ class HostileBoundsTest {
             node = next;
         }
         assertThatThrownBy(() -> RoundTrip.restore(snapshotCarrying(map), HostileSnapshotTest.CarrierWorkflow.class))
-                .isInstanceOf(SnapshotException.class).hasMessageContaining("a java.util.HashMap holds a java.util.ArrayList as a key");
+                .isInstanceOf(SnapshotException.class)
+                .hasMessageContaining("a java.util.HashMap holds a java.util.ArrayList as a key");
         // The same with records: a shared record inside a key is refused.
         Node shared = new Node("leaf", 1);
         Set<Object> set = new HashSet<>(Set.of(new Node(shared, shared)));
         assertThatThrownBy(() -> RoundTrip.restore(snapshotCarrying(set), HostileSnapshotTest.CarrierWorkflow.class))
-                .isInstanceOf(SnapshotException.class).hasMessageContaining("appears twice in it (shared or cyclic)");
+                .isInstanceOf(SnapshotException.class)
+                .hasMessageContaining("appears twice in it (shared or cyclic)");
     }
 
     @Test
@@ -171,8 +196,10 @@ class HostileBoundsTest {
             colliding.put(new Pair(i, -31 * i), i);
         }
         assertThat(new Pair(5, -155).hashCode()).isEqualTo(new Pair(7, -217).hashCode());
-        assertThatThrownBy(() -> RoundTrip.restore(snapshotCarrying(colliding), HostileSnapshotTest.CarrierWorkflow.class))
-                .isInstanceOf(SnapshotException.class).hasMessageContaining("hashing the keys of a java.util.HashMap takes more than");
+        assertThatThrownBy(
+                        () -> RoundTrip.restore(snapshotCarrying(colliding), HostileSnapshotTest.CarrierWorkflow.class))
+                .isInstanceOf(SnapshotException.class)
+                .hasMessageContaining("hashing the keys of a java.util.HashMap takes more than");
         // As many keys that do not collide restore, as do colliding Strings (a HashMap keeps them in a sorted tree).
         Map<Object, Object> spread = new HashMap<>();
         Map<Object, Object> strings = new HashMap<>();
@@ -181,8 +208,10 @@ class HostileBoundsTest {
             strings.put(collidingString(i), i);
         }
         assertThat(collidingString(1).hashCode()).isEqualTo(collidingString(2).hashCode());
-        assertThat(cargo(RoundTrip.restore(snapshotCarrying(spread), HostileSnapshotTest.CarrierWorkflow.class))).isEqualTo(spread);
-        assertThat(cargo(RoundTrip.restore(snapshotCarrying(strings), HostileSnapshotTest.CarrierWorkflow.class))).isEqualTo(strings);
+        assertThat(cargo(RoundTrip.restore(snapshotCarrying(spread), HostileSnapshotTest.CarrierWorkflow.class)))
+                .isEqualTo(spread);
+        assertThat(cargo(RoundTrip.restore(snapshotCarrying(strings), HostileSnapshotTest.CarrierWorkflow.class)))
+                .isEqualTo(strings);
     }
 
     /** Strings of "Aa" and "BB" blocks, which hash alike: the bits of {@code i} choose the blocks. */
@@ -197,11 +226,14 @@ class HostileBoundsTest {
     @Test
     void runningOutOfHeapOrStackIsOneLine() {
         assertThatThrownBy(() -> ResourceErrors.guard("cannot read the state", () -> {
-            throw new OutOfMemoryError("Java heap space");
-        })).isInstanceOf(SnapshotException.class).hasMessageStartingWith("cannot read the state: out of memory")
+                    throw new OutOfMemoryError("Java heap space");
+                }))
+                .isInstanceOf(SnapshotException.class)
+                .hasMessageStartingWith("cannot read the state: out of memory")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
         assertThatThrownBy(() -> ResourceErrors.guard("cannot read the state", HostileBoundsTest::recurse))
-                .isInstanceOf(SnapshotException.class).hasMessageContaining("nests too deeply for this thread's stack");
+                .isInstanceOf(SnapshotException.class)
+                .hasMessageContaining("nests too deeply for this thread's stack");
     }
 
     private static Object recurse() {
@@ -216,13 +248,20 @@ class HostileBoundsTest {
 
     private static Object cargo(HostileSnapshotTest.CarrierWorkflow workflow) {
         return ((HostileSnapshotTest.Carrier) workflow.units().stream()
-                .filter(u -> u instanceof HostileSnapshotTest.Carrier).findFirst().orElseThrow()).cargo;
+                        .filter(u -> u instanceof HostileSnapshotTest.Carrier)
+                        .findFirst()
+                        .orElseThrow())
+                .cargo;
     }
 
     /** Restores {@code file} in a child JVM with {@code heap}; its one-line outcome. */
     private static String restoreInChild(Path file, String heap) throws Exception {
-        String output = String.join("\n", FreshJvm.run(List.of(heap), null, HostileSnapshotTest.class, "restore", file.toString()));
+        String output = String.join(
+                "\n", FreshJvm.run(List.of(heap), null, HostileSnapshotTest.class, "restore", file.toString()));
         assertThat(output).doesNotContain("OutOfMemoryError");
-        return output.lines().filter(line -> line.startsWith("RESTORED") || line.startsWith("REFUSED")).findFirst().orElse(output);
+        return output.lines()
+                .filter(line -> line.startsWith("RESTORED") || line.startsWith("REFUSED"))
+                .findFirst()
+                .orElse(output);
     }
 }

@@ -1,6 +1,7 @@
 package io.veles.internal.pickle;
 
 import io.veles.testing.RoundTrip;
+
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -8,8 +9,7 @@ import java.util.Set;
 
 /** Snapshots of {@link HostileSnapshotTest.CarrierWorkflow} carrying hostile state, for tests in other modules. */
 public final class HostileCargo {
-    private HostileCargo() {
-    }
+    private HostileCargo() {}
 
     /** A HashSet holding a list that contains itself: hashing it on restore would overflow the stack. */
     public static byte[] selfContainingHashSetElement() {

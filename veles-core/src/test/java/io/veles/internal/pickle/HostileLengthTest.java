@@ -1,7 +1,5 @@
 package io.veles.internal.pickle;
 
-import io.veles.pickle.ClassAllowList;
-import io.veles.pickle.RestoreRules;
 import static io.veles.internal.pickle.HostilePayloads.LIE;
 import static io.veles.internal.pickle.HostilePayloads.newCollection;
 import static io.veles.internal.pickle.HostilePayloads.newObject;
@@ -11,12 +9,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.esotericsoftware.kryo.io.Output;
 import io.veles.errors.SnapshotException;
+import io.veles.pickle.ClassAllowList;
+import io.veles.pickle.RestoreRules;
+import org.junit.jupiter.api.Test;
+
 import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import org.junit.jupiter.api.Test;
 
 /**
  * A declared length that the rest of the payload cannot hold is refused with our message before
@@ -24,14 +25,17 @@ import org.junit.jupiter.api.Test;
  */
 class HostileLengthTest {
     private static SnapshotKryo session() {
-        return new SnapshotKryo(new PickleContext(), RestoreRules.allowing(ClassAllowList.forWorkflow(HostileLengthTest.class, List.of())));
+        return new SnapshotKryo(
+                new PickleContext(),
+                RestoreRules.allowing(ClassAllowList.forWorkflow(HostileLengthTest.class, List.of())));
     }
 
     @Test
     void collectionsMapsArraysAndStringsWithImpossibleLengthsAreRefused() {
         SnapshotKryo session = session();
         assertThatThrownBy(() -> session.kryo.readObject(newCollection(LIE), ArrayList.class))
-                .isInstanceOf(SnapshotException.class).hasMessageContaining("declares a collection of 1000000000 elements");
+                .isInstanceOf(SnapshotException.class)
+                .hasMessageContaining("declares a collection of 1000000000 elements");
         assertThatThrownBy(() -> session.kryo.readObject(newCollection(LIE), LinkedHashSet.class))
                 .hasMessageContaining("declares a collection of 1000000000 elements");
         assertThatThrownBy(() -> session.kryo.readObject(newObject(LIE + 1), HashMap.class))
@@ -40,7 +44,8 @@ class HostileLengthTest {
                 .hasMessageContaining("declares an array of 1000000000 elements");
         assertThatThrownBy(() -> session.kryo.readObject(newObject(LIE), float[].class))
                 .hasMessageContaining("declares a float array of 1000000000 elements");
-        assertThatThrownBy(() -> payload(o -> o.writeVarIntFlag(true, LIE + 1, true)).readString())
+        assertThatThrownBy(() ->
+                        payload(o -> o.writeVarIntFlag(true, LIE + 1, true)).readString())
                 .hasMessageContaining("declares a string of 1000000000 elements");
     }
 

@@ -2,6 +2,7 @@ package io.veles.internal.pickle;
 
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.io.Output;
+
 import java.io.ByteArrayInputStream;
 import java.util.function.Consumer;
 
@@ -10,8 +11,7 @@ final class HostilePayloads {
     /** A length no payload of these tests could hold. */
     static final int LIE = 1_000_000_000;
 
-    private HostilePayloads() {
-    }
+    private HostilePayloads() {}
 
     /** What {@code writer} writes, followed by a few honest bytes. */
     static SnapshotInput payload(Consumer<Output> writer) {

@@ -1,22 +1,23 @@
 package io.veles.internal.pickle;
 
-import io.veles.pickle.ClassAllowList;
-import io.veles.pickle.RestoreRules;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.veles.pickle.ClassAllowList;
+import io.veles.pickle.RestoreRules;
 import io.veles.testing.FreshJvm;
 import io.veles.testing.RoundTrip;
 import io.veles.workflow.Unit;
 import io.veles.workflow.Workflow;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A snapshot is data, never code: one that names a class outside the allowlist is refused before
@@ -35,8 +36,7 @@ class HostileSnapshotTest {
         }
 
         @Override
-        public void run() {
-        }
+        public void run() {}
     }
 
     /** The workflow the restoring side expects; its package is allowed. */
@@ -95,9 +95,15 @@ class HostileSnapshotTest {
     /** {@code classPathFirst}, unless null, goes ahead of the tests' class path. */
     private static String childJvm(Path classPathFirst, String option, String property, String... args)
             throws Exception {
-        return FreshJvm.run(List.of(option, property), classPathFirst == null ? null : classPathFirst.toString(),
-                        HostileSnapshotTest.class, args).stream()
-                .filter(line -> line.startsWith("RESTORED") || line.startsWith("REFUSED")).findFirst().orElse("");
+        return FreshJvm.run(
+                        List.of(option, property),
+                        classPathFirst == null ? null : classPathFirst.toString(),
+                        HostileSnapshotTest.class,
+                        args)
+                .stream()
+                .filter(line -> line.startsWith("RESTORED") || line.startsWith("REFUSED"))
+                .findFirst()
+                .orElse("");
     }
 
     @Tag("slow")
@@ -117,7 +123,8 @@ class HostileSnapshotTest {
             Files.copy(in, markerClass);
         }
 
-        String outcome = childJvm(elsewhere, "-Xmx256m", "-Dveles.test.marker=" + marker, "restore", snapshot.toString());
+        String outcome =
+                childJvm(elsewhere, "-Xmx256m", "-Dveles.test.marker=" + marker, "restore", snapshot.toString());
         assertThat(outcome).startsWith("REFUSED").contains("names class io.evil.Marker, which is not allowed");
         assertThat(marker).doesNotExist();
     }
@@ -137,7 +144,8 @@ class HostileSnapshotTest {
         Files.write(snapshot, RoundTrip.write(workflow));
 
         assertThat(restoreInFreshJvm(snapshot, dir.resolve("unused")))
-                .startsWith("REFUSED").contains("names class java.net.URL, which is not allowed");
+                .startsWith("REFUSED")
+                .contains("names class java.net.URL, which is not allowed");
     }
 
     @Tag("slow")
@@ -150,9 +158,11 @@ class HostileSnapshotTest {
         assertThat(Files.size(snapshot)).isLessThan(1 << 20); // zeros: a small file that expands a lot
 
         assertThat(restoreInFreshJvm(snapshot, dir.resolve("unused"), "-Xmx24m"))
-                .startsWith("REFUSED").containsPattern("holds 40\\.\\d MiB of state, more than this JVM's whole heap")
+                .startsWith("REFUSED")
+                .containsPattern("holds 40\\.\\d MiB of state, more than this JVM's whole heap")
                 .contains("restore with a larger -Xmx");
-        assertThat(restoreInFreshJvm(snapshot, dir.resolve("unused"), "-Xmx256m")).isEqualTo("RESTORED");
+        assertThat(restoreInFreshJvm(snapshot, dir.resolve("unused"), "-Xmx256m"))
+                .isEqualTo("RESTORED");
     }
 
     @Tag("slow")
@@ -166,7 +176,8 @@ class HostileSnapshotTest {
         childJvm("-Xss64m", "-Dveles.snapshot.maxDepth=5000", "write-deep", deep.toString(), "2000");
         assertThat(deep).exists();
         assertThat(restoreInFreshJvm(deep, dir.resolve("unused")))
-                .startsWith("REFUSED").contains("objects nest deeper than 512 levels");
+                .startsWith("REFUSED")
+                .contains("objects nest deeper than 512 levels");
     }
 
     @Test
@@ -178,6 +189,7 @@ class HostileSnapshotTest {
         assertThat(allow.allows("java.util.ArrayList")).isTrue();
         assertThat(allow.allows("java.net.URL")).isFalse();
         assertThat(allow.allows("io.velesx.Thing")).isFalse();
-        assertThat(allow.allows("javax.management.BadAttributeValueExpException")).isFalse();
+        assertThat(allow.allows("javax.management.BadAttributeValueExpException"))
+                .isFalse();
     }
 }

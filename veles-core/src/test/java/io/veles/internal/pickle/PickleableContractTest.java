@@ -1,25 +1,27 @@
 package io.veles.internal.pickle;
 
-import io.veles.pickle.State;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.veles.launcher.Launcher;
 import io.veles.errors.SnapshotException;
+import io.veles.launcher.Launcher;
+import io.veles.pickle.State;
 import io.veles.testing.RoundTrip;
 import io.veles.workflow.Unit;
 import io.veles.workflow.Workflow;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 
 /** The Pickleable rules of DESIGN §2, one test each. */
 class PickleableContractTest {
     /** Events in order, across a unit's lives (not captured: static). */
     static final List<String> EVENTS = new ArrayList<>();
+
     static int constructed;
 
     /** A unit with captured, underscore and transient fields, recording its hooks. */
@@ -48,8 +50,7 @@ class PickleableContractTest {
         }
 
         @Override
-        public void run() {
-        }
+        public void run() {}
     }
 
     static final class ProbeWorkflow extends Workflow {
@@ -86,8 +87,14 @@ class PickleableContractTest {
         new Probe(workflow, "b");
         workflow.initialize();
         workflow.initialize(); // a second initialize does not run the hook again
-        assertThat(EVENTS).containsExactly("initUnpickled a", "initUnpickled b", "initialize a", "initialize b",
-                "initialize a", "initialize b");
+        assertThat(EVENTS)
+                .containsExactly(
+                        "initUnpickled a",
+                        "initUnpickled b",
+                        "initialize a",
+                        "initialize b",
+                        "initialize a",
+                        "initialize b");
 
         EVENTS.clear();
         ProbeWorkflow restored = RoundTrip.copy(workflow);
@@ -148,8 +155,7 @@ class PickleableContractTest {
         }
 
         @Override
-        public void run() {
-        }
+        public void run() {}
     }
 
     /** Forgets to call super.getState: refused, so base state is never silently lost. */
@@ -197,8 +203,7 @@ class PickleableContractTest {
         }
 
         @Override
-        public void run() {
-        }
+        public void run() {}
     }
 
     @Test
@@ -240,8 +245,7 @@ class PickleableContractTest {
         }
 
         @Override
-        public void run() {
-        }
+        public void run() {}
     }
 
     @Test
@@ -268,8 +272,7 @@ class PickleableContractTest {
         }
 
         @Override
-        public void run() {
-        }
+        public void run() {}
     }
 
     @Test

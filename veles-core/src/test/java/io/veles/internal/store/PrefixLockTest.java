@@ -1,13 +1,14 @@
 package io.veles.internal.store;
 
-import io.veles.errors.SnapshotLockedException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.veles.errors.SnapshotLockedException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /** One live run per prefix and directory, within one JVM; other processes are tested in veles-cli. */
 class PrefixLockTest {
@@ -19,18 +20,21 @@ class PrefixLockTest {
         SnapshotDirectory snapshots = new SnapshotDirectory(dir.resolve("snaps"));
         PrefixLock first = snapshots.lock("wine", "run-a");
         String pid = Long.toString(ProcessHandle.current().pid());
-        assertThat(Files.readString(first.file())).isEqualTo("run run-a, pid " + pid + " on host " + Host.name() + "\n");
+        assertThat(Files.readString(first.file()))
+                .isEqualTo("run run-a, pid " + pid + " on host " + Host.name() + "\n");
 
-        assertThatThrownBy(() -> snapshots.lock("wine", "run-b")).isInstanceOf(SnapshotLockedException.class)
+        assertThatThrownBy(() -> snapshots.lock("wine", "run-b"))
+                .isInstanceOf(SnapshotLockedException.class)
                 .hasMessage("snapshot prefix 'wine' in " + dir.resolve("snaps") + " is in use by run run-a, pid " + pid
                         + " on host " + Host.name() + ": wait for that run to end, or give another --snapshot-dir or"
                         + " --snapshot-prefix");
         // Another path to the same directory is the same directory.
         assertThatThrownBy(() -> new SnapshotDirectory(dir.resolve("snaps/../snaps")).lock("wine", "run-b"))
-                .isInstanceOf(SnapshotLockedException.class).hasMessageContaining("run run-a");
+                .isInstanceOf(SnapshotLockedException.class)
+                .hasMessageContaining("run run-a");
         // Another prefix, or the same prefix elsewhere, is free.
         try (PrefixLock other = snapshots.lock("walk", "run-b");
-             PrefixLock elsewhere = new SnapshotDirectory(dir.resolve("elsewhere")).lock("wine", "run-b")) {
+                PrefixLock elsewhere = new SnapshotDirectory(dir.resolve("elsewhere")).lock("wine", "run-b")) {
             assertThat(other.file()).hasFileName(".walk.lock");
             assertThat(elsewhere.file()).hasFileName(".wine.lock");
         }
@@ -55,7 +59,9 @@ class PrefixLockTest {
             Files.write(used.resolve("wine_1.gz"), new byte[] {1});
         }
         assertThat(used.resolve("wine_1.gz")).exists();
-        assertThat(PrefixLock.fileOf(used, "wine")).as("a lock file is never deleted where anything else is").exists();
+        assertThat(PrefixLock.fileOf(used, "wine"))
+                .as("a lock file is never deleted where anything else is")
+                .exists();
 
         Path existing = Files.createDirectories(dir.resolve("existing"));
         new SnapshotDirectory(existing).lock("wine", "run-c").close();
@@ -69,6 +75,8 @@ class PrefixLockTest {
         try (PrefixLock lock = new SnapshotDirectory(snaps).lock("wine", "run-new")) {
             assertThat(Files.readString(lock.file())).startsWith("run run-new, pid ");
         }
-        assertThat(new SnapshotDirectory(snaps).snapshots()).as("a lock file is not a snapshot").isEmpty();
+        assertThat(new SnapshotDirectory(snaps).snapshots())
+                .as("a lock file is not a snapshot")
+                .isEmpty();
     }
 }

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.veles.errors.SnapshotException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,8 +14,6 @@ import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class SnapshotDirectoryTest {
     @TempDir
@@ -47,7 +48,9 @@ class SnapshotDirectoryTest {
         SnapshotDirectory snapshots = new SnapshotDirectory(dir);
         Path first = snapshots.write("run", "4_0.12", ".gz", bytes(new byte[] {1}));
         assertThat(snapshots.freeSuffix("run", "4_0.12", ".gz", "1a2b3c4d")).isEqualTo("4_0.12+1a2b3c4d");
-        assertThat(snapshots.freeSuffix("run", "4_0.12", ".xz", "1a2b3c4d")).as("another codec's name is free").isEqualTo("4_0.12");
+        assertThat(snapshots.freeSuffix("run", "4_0.12", ".xz", "1a2b3c4d"))
+                .as("another codec's name is free")
+                .isEqualTo("4_0.12");
 
         AtomicFiles.Published second = snapshots.write("run", "4_0.12", ".gz", "1a2b3c4d", bytes(new byte[] {2}));
         AtomicFiles.Published third = snapshots.write("run", "4_0.12", ".gz", "1a2b3c4d", bytes(new byte[] {3}));
@@ -60,8 +63,13 @@ class SnapshotDirectoryTest {
         assertThat(Files.readAllBytes(second.file())).containsExactly(2);
         assertThat(Files.readAllBytes(third.file())).containsExactly(3);
         assertThat(Files.readSymbolicLink(snapshots.currentLink("run", ".gz"))).isEqualTo(Path.of("run_4_0.12+2.gz"));
-        assertThat(entries()).containsExactly("run_4_0.12+1a2b3c4d-2.gz", "run_4_0.12+1a2b3c4d.gz", "run_4_0.12+2.gz",
-                "run_4_0.12.gz", "run_current.gz");
+        assertThat(entries())
+                .containsExactly(
+                        "run_4_0.12+1a2b3c4d-2.gz",
+                        "run_4_0.12+1a2b3c4d.gz",
+                        "run_4_0.12+2.gz",
+                        "run_4_0.12.gz",
+                        "run_current.gz");
     }
 
     /** The name is taken between the check and the publication: the link fails, nothing is replaced. */
@@ -70,8 +78,8 @@ class SnapshotDirectoryTest {
         Path taken = dir.resolve("run_1.gz");
         Files.write(taken, new byte[] {7, 7});
         Path alternative = dir.resolve("run_1+r.gz");
-        AtomicFiles.Published published = AtomicFiles.writeNew(attempt -> attempt == 0 ? taken : alternative,
-                bytes(new byte[] {1}));
+        AtomicFiles.Published published =
+                AtomicFiles.writeNew(attempt -> attempt == 0 ? taken : alternative, bytes(new byte[] {1}));
         assertThat(published.file()).isEqualTo(alternative);
         assertThat(published.bytes()).isEqualTo(1);
         assertThat(Files.readAllBytes(taken)).containsExactly(7, 7);
@@ -80,8 +88,10 @@ class SnapshotDirectoryTest {
 
         // A dangling link holds a name too: it is not replaced either.
         Files.createSymbolicLink(dir.resolve("run_2.gz"), Path.of("nowhere"));
-        assertThatThrownBy(() -> AtomicFiles.writeNew(attempt -> dir.resolve(attempt == 0 ? "run_2.gz" : "run_1.gz"),
-                bytes(new byte[] {2}))).isInstanceOf(SnapshotException.class).hasMessageContaining("alternative names are taken");
+        assertThatThrownBy(() -> AtomicFiles.writeNew(
+                        attempt -> dir.resolve(attempt == 0 ? "run_2.gz" : "run_1.gz"), bytes(new byte[] {2})))
+                .isInstanceOf(SnapshotException.class)
+                .hasMessageContaining("alternative names are taken");
         assertThat(Files.readSymbolicLink(dir.resolve("run_2.gz"))).isEqualTo(Path.of("nowhere"));
         assertThat(entries()).containsExactly("run_1+r.gz", "run_1.gz", "run_2.gz");
     }
@@ -91,9 +101,10 @@ class SnapshotDirectoryTest {
         SnapshotDirectory snapshots = new SnapshotDirectory(dir);
         snapshots.write("run", "1", "", bytes(new byte[] {1}));
         assertThatThrownBy(() -> snapshots.write("run", "1", "", out -> {
-            out.write(new byte[3 << 20]);
-            throw new IOException("disk on fire");
-        })).hasMessageContaining("disk on fire");
+                    out.write(new byte[3 << 20]);
+                    throw new IOException("disk on fire");
+                }))
+                .hasMessageContaining("disk on fire");
         assertThat(entries()).containsExactly("run_1", "run_current");
         assertThat(Files.readAllBytes(dir.resolve("run_current"))).containsExactly(1);
     }
@@ -113,7 +124,8 @@ class SnapshotDirectoryTest {
     @Test
     void namesThatAreNotPlainAreRefused() {
         SnapshotDirectory snapshots = new SnapshotDirectory(dir);
-        assertThatThrownBy(() -> snapshots.fileFor("../evil", "1", ".gz")).isInstanceOf(SnapshotException.class)
+        assertThatThrownBy(() -> snapshots.fileFor("../evil", "1", ".gz"))
+                .isInstanceOf(SnapshotException.class)
                 .hasMessageContaining("snapshot prefix '../evil'");
         assertThatThrownBy(() -> snapshots.fileFor("run", "a/b", ".gz")).hasMessageContaining("snapshot suffix 'a/b'");
         assertThatThrownBy(() -> snapshots.fileFor("run", ".hidden", ".gz")).hasMessageContaining("suffix '.hidden'");
@@ -147,7 +159,8 @@ class SnapshotDirectoryTest {
         Process dead = new ProcessBuilder("true").start();
         dead.waitFor();
         Path stale = dir.resolve(".run_3.gz.@" + Host.name() + "." + dead.pid() + ".0badcafe.tmp");
-        Path live = dir.resolve(".run_4.gz.@" + Host.name() + "." + ProcessHandle.current().pid() + ".12345678.tmp");
+        Path live = dir.resolve(
+                ".run_4.gz.@" + Host.name() + "." + ProcessHandle.current().pid() + ".12345678.tmp");
         // The same pid on another host sharing the file system: this host cannot tell whether it lives.
         Path otherHost = dir.resolve(".run_5.gz.@" + Host.name() + "-other." + dead.pid() + ".0badcafe.tmp");
         // Written before temporaries named their host: whose it is cannot be told either.

@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.veles.errors.SnapshotException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -13,10 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 
 class CodecTest {
     @TempDir
@@ -103,7 +104,9 @@ class CodecTest {
     void detectedFromItsOwnBytesOnly(Codec codec) throws IOException {
         byte[] compressed = compress(codec, -1, sample(1000, 6), 100);
         assertThat(Codec.detect(compressed, compressed.length)).contains(codec);
-        assertThat(Codec.detect(compressed, 1)).as("one byte is too short to tell").isEmpty();
+        assertThat(Codec.detect(compressed, 1))
+                .as("one byte is too short to tell")
+                .isEmpty();
     }
 
     @Test
@@ -113,7 +116,9 @@ class CodecTest {
         assertThat(Codec.detect(noise, noise.length)).isEmpty();
         assertThat(Codec.detect(new byte[0], 0)).isEmpty();
         assertThat(Codec.detect(new byte[] {0x1f}, 1)).isEmpty();
-        assertThat(Codec.detect(new byte[] {'B', 'Z', 'h', '0'}, 4)).as("bzip2 block size 0 does not exist").isEmpty();
+        assertThat(Codec.detect(new byte[] {'B', 'Z', 'h', '0'}, 4))
+                .as("bzip2 block size 0 does not exist")
+                .isEmpty();
     }
 
     /**
@@ -148,7 +153,8 @@ class CodecTest {
         assertThat(Codec.fromArgument("bz2")).isEqualTo(Codec.BZIP2);
         assertThat(Codec.fromArgument("lzma")).isEqualTo(Codec.XZ);
         assertThat(Codec.fromArgument("zstd")).isEqualTo(Codec.ZSTD);
-        assertThatThrownBy(() -> Codec.fromArgument("rar")).isInstanceOf(SnapshotException.class)
+        assertThatThrownBy(() -> Codec.fromArgument("rar"))
+                .isInstanceOf(SnapshotException.class)
                 .hasMessage("unknown compression 'rar' (expected one of: none, snappy, gz, bz2, xz, zst, lz4)");
         assertThat(Codec.GZIP.checkLevel(-1)).isEqualTo(6);
         assertThat(Codec.ZSTD.checkLevel(22)).isEqualTo(22);
@@ -183,12 +189,15 @@ class CodecTest {
         }
         byte[] gz = sink.toByteArray();
         int first = GzipMembers.getIntLE(gz, 16);
-        assertThat(gz[first]).as("a second member follows the first's recorded length").isEqualTo((byte) 0x1f);
+        assertThat(gz[first])
+                .as("a second member follows the first's recorded length")
+                .isEqualTo((byte) 0x1f);
         assertThat(GzipMembers.getIntLE(gz, first + 16) + first).isLessThan(gz.length);
 
         byte[] damaged = gz.clone();
         damaged[first + 1000] ^= 0x55;
-        assertThatThrownBy(() -> decompress(Codec.GZIP, damaged)).isInstanceOf(IOException.class)
+        assertThatThrownBy(() -> decompress(Codec.GZIP, damaged))
+                .isInstanceOf(IOException.class)
                 .hasMessageContaining("corrupt gzip member 2");
         byte[] truncated = Arrays.copyOf(gz, gz.length - 10);
         assertThatThrownBy(() -> decompress(Codec.GZIP, truncated)).isInstanceOf(IOException.class);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.veles.testing.ChildProcess;
 import io.veles.testing.ChildProcess.Result;
 import io.veles.testing.Requirement;
+
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,8 +28,7 @@ public final class StandardTools {
             + "d = s.StreamDecompressor(); out = sys.stdout.buffer; "
             + "[out.write(d.decompress(c)) for c in iter(lambda: sys.stdin.buffer.read(65536), b'')]; d.flush()";
 
-    private StandardTools() {
-    }
+    private StandardTools() {}
 
     /** True if the tool for {@code codec} can run here. */
     public static boolean available(Codec codec) {
@@ -65,8 +65,15 @@ public final class StandardTools {
     public static void compressWithTool(Codec codec, Path in, Path out) {
         requireTool(codec);
         Result result = codec == Codec.SNAPPY
-                ? run(List.of(PYTHON, "-c", "import sys, crc32c, snappy.snappy as s; s._crc32c = crc32c.crc32c; "
-                        + "s.stream_compress(open(sys.argv[1], 'rb'), open(sys.argv[2], 'wb'))", in.toString(), out.toString()), null)
+                ? run(
+                        List.of(
+                                PYTHON,
+                                "-c",
+                                "import sys, crc32c, snappy.snappy as s; s._crc32c = crc32c.crc32c; "
+                                        + "s.stream_compress(open(sys.argv[1], 'rb'), open(sys.argv[2], 'wb'))",
+                                in.toString(),
+                                out.toString()),
+                        null)
                 : run(List.of("sh", "-c", tool(codec) + " -c < '" + in + "' > '" + out + "'"), null);
         if (result.exitCode() != 0) {
             fail(tool(codec) + " cannot compress " + in + ": " + result.stderr());
@@ -83,13 +90,20 @@ public final class StandardTools {
 
     private static String tool(Codec codec) {
         switch (codec) {
-            case GZIP: return "gzip";
-            case BZIP2: return "bzip2";
-            case XZ: return "xz";
-            case ZSTD: return "zstd";
-            case LZ4: return "lz4";
-            case SNAPPY: return "python3-snappy";
-            default: throw new IllegalArgumentException(codec + " has no tool");
+            case GZIP:
+                return "gzip";
+            case BZIP2:
+                return "bzip2";
+            case XZ:
+                return "xz";
+            case ZSTD:
+                return "zstd";
+            case LZ4:
+                return "lz4";
+            case SNAPPY:
+                return "python3-snappy";
+            default:
+                throw new IllegalArgumentException(codec + " has no tool");
         }
     }
 

@@ -7,12 +7,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.veles.errors.SnapshotException;
 import io.veles.snapshot.codec.Codec;
-import io.veles.snapshot.format.Manifest;
 import io.veles.snapshot.file.SnapshotWriter;
+import io.veles.snapshot.format.Manifest;
 import io.veles.testing.LoopWorkflow;
 import io.veles.workflow.ArrayShape;
 import io.veles.workflow.Unit;
 import io.veles.workflow.Workflow;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -27,8 +30,6 @@ import java.util.Random;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The export writers' layouts, and a snapshot's arrays read through the spill equal to the workflow's. */
 class ExportWritersTest {
@@ -42,7 +43,8 @@ class ExportWritersTest {
         assertThat(header[header.length - 1]).isEqualTo((byte) '\n');
         String text = new String(header, 10, header.length - 10, StandardCharsets.US_ASCII).strip();
         assertThat(text).isEqualTo("{'descr': '<f4', 'fortran_order': False, 'shape': (13, 8), }");
-        assertThat(new String(NpyHeader.of(Dtype.I8, new long[] {5}), StandardCharsets.US_ASCII)).contains("'shape': (5,)");
+        assertThat(new String(NpyHeader.of(Dtype.I8, new long[] {5}), StandardCharsets.US_ASCII))
+                .contains("'shape': (5,)");
         assertThat((header[8] & 0xff) | (header[9] & 0xff) << 8).isEqualTo(header.length - 10);
     }
 
@@ -58,7 +60,8 @@ class ExportWritersTest {
 
     @Test
     void safetensorsHeaderIsPaddedAndItsOffsetsCoverTheBuffer() throws Exception {
-        List<ExportedArray> arrays = List.of(MemoryArrays.ofJava("a.x", new float[] {1, 2, 3}, new long[] {3}),
+        List<ExportedArray> arrays = List.of(
+                MemoryArrays.ofJava("a.x", new float[] {1, 2, 3}, new long[] {3}),
                 MemoryArrays.ofJava("b.y", new double[] {4, 5, 6, 7}, new long[] {2, 2}));
         Path file = dir.resolve("t.safetensors");
         new SafetensorsWriter().write(arrays, new ExportMetadata(Map.of("a.n", "3"), "{\"name\":\"t\"}"), file);
@@ -69,9 +72,13 @@ class ExportWritersTest {
         assertThat(header.get("__metadata__").get("a.n").asText()).isEqualTo("3");
         assertThat(header.get("__metadata__").get("veles.manifest").asText()).isEqualTo("{\"name\":\"t\"}");
         assertThat(header.get("a.x").toString()).isEqualTo("{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,12]}");
-        assertThat(header.get("b.y").toString()).isEqualTo("{\"dtype\":\"F64\",\"shape\":[2,2],\"data_offsets\":[12,44]}");
+        assertThat(header.get("b.y").toString())
+                .isEqualTo("{\"dtype\":\"F64\",\"shape\":[2,2],\"data_offsets\":[12,44]}");
         assertThat(bytes.length).isEqualTo(8 + n + 44);
-        assertThat(ByteBuffer.wrap(bytes, (int) (8 + n + 12), 8).order(ByteOrder.LITTLE_ENDIAN).getDouble()).isEqualTo(4.0);
+        assertThat(ByteBuffer.wrap(bytes, (int) (8 + n + 12), 8)
+                        .order(ByteOrder.LITTLE_ENDIAN)
+                        .getDouble())
+                .isEqualTo(4.0);
     }
 
     /** Where an npy file's data starts: after the magic, version, header length and header. */
@@ -82,8 +89,11 @@ class ExportWritersTest {
     @Test
     void npzEntriesAreStoredWithTheirChecksums() throws Exception {
         Path file = dir.resolve("t.npz");
-        new NpzWriter().write(List.of(MemoryArrays.ofJava("u.v", new int[] {7, 8}, new long[] {2})),
-                new ExportMetadata(Map.of(), null), file);
+        new NpzWriter()
+                .write(
+                        List.of(MemoryArrays.ofJava("u.v", new int[] {7, 8}, new long[] {2})),
+                        new ExportMetadata(Map.of(), null),
+                        file);
         try (ZipFile zip = new ZipFile(file.toFile())) {
             ZipEntry entry = zip.getEntry("u.v.npy");
             assertThat(entry.getMethod()).isEqualTo(ZipEntry.STORED);
@@ -103,23 +113,38 @@ class ExportWritersTest {
         try (OutputStream out = Files.newOutputStream(snapshot)) {
             SnapshotWriter.write(workflow, new Manifest(), Codec.GZIP, 1, out);
         }
-        SnapshotExport.Result result = SnapshotExport.export(snapshot.toString(), ExportFormat.NPZ,
-                dir.resolve("loop.npz"), "accumulate.sums", false, LoopWorkflow.class.getClassLoader());
+        SnapshotExport.Result result = SnapshotExport.export(
+                snapshot.toString(),
+                ExportFormat.NPZ,
+                dir.resolve("loop.npz"),
+                "accumulate.sums",
+                false,
+                LoopWorkflow.class.getClassLoader());
         assertThat(result.arrays()).extracting(ExportedArray::name).containsExactly("accumulate.sums");
         try (ZipFile zip = new ZipFile(dir.resolve("loop.npz").toFile())) {
             byte[] npy = zip.getInputStream(zip.getEntry("accumulate.sums.npy")).readAllBytes();
             int offset = dataOffset(npy);
             double[] sums = new double[(npy.length - offset) / Double.BYTES];
-            ByteBuffer.wrap(npy, offset, npy.length - offset).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(sums);
+            ByteBuffer.wrap(npy, offset, npy.length - offset)
+                    .order(ByteOrder.LITTLE_ENDIAN)
+                    .asDoubleBuffer()
+                    .get(sums);
             assertThat(sums.length).isEqualTo(1000);
             // bit for bit: Double.toString tells every double apart
-            assertThat(workflow.state().contains(" sums=" + java.util.Arrays.toString(sums) + " ")).isTrue();
+            assertThat(workflow.state().contains(" sums=" + java.util.Arrays.toString(sums) + " "))
+                    .isTrue();
         }
         try (Stream<Path> files = Files.list(dir)) { // the spill file is gone
             assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("loop.gz", "loop.npz");
         }
-        assertThatThrownBy(() -> SnapshotExport.export(snapshot.toString(), ExportFormat.NPZ, dir.resolve("loop.npz"),
-                null, false, LoopWorkflow.class.getClassLoader())).isInstanceOf(SnapshotException.class)
+        assertThatThrownBy(() -> SnapshotExport.export(
+                        snapshot.toString(),
+                        ExportFormat.NPZ,
+                        dir.resolve("loop.npz"),
+                        null,
+                        false,
+                        LoopWorkflow.class.getClassLoader()))
+                .isInstanceOf(SnapshotException.class)
                 .hasMessageContaining("exists; --force replaces it");
     }
 
@@ -134,7 +159,9 @@ class ExportWritersTest {
     /** Rows × cols × width: whole output rows per tile (the last one short), and output rows longer than a tile. */
     @Test
     void theTransposeIsStreamedATileAtATimeWhateverTheShape() throws Exception {
-        long[][] matrices = {{3, 5, 4}, {3000, 1000, 8}, {TransposedBytes.TILE + 5, 3, 1}, {1, 7, 2}, {7, 1, 4}, {0, 4, 4}};
+        long[][] matrices = {
+            {3, 5, 4}, {3000, 1000, 8}, {TransposedBytes.TILE + 5, 3, 1}, {1, 7, 2}, {7, 1, 4}, {0, 4, 4}
+        };
         Random random = new Random(18);
         for (long[] matrix : matrices) {
             int rows = (int) matrix[0];
@@ -143,8 +170,12 @@ class ExportWritersTest {
             byte[] stored = new byte[rows * cols * width];
             random.nextBytes(stored);
             ByteArrayOutputStream out = new ByteArrayOutputStream(stored.length);
-            new TransposedBytes((offset, into, at, count) -> System.arraycopy(stored, (int) offset, into, at, count),
-                    rows, cols, width).writeTo(out);
+            new TransposedBytes(
+                            (offset, into, at, count) -> System.arraycopy(stored, (int) offset, into, at, count),
+                            rows,
+                            cols,
+                            width)
+                    .writeTo(out);
             byte[] transposed = out.toByteArray();
             assertThat(transposed).as("%d x %d", rows, cols).hasSize(stored.length);
             for (int r = 0; r < rows; r++) {
@@ -197,8 +228,8 @@ class ExportWritersTest {
             }
         }
         ClassLoader loader = MatrixWorkflow.class.getClassLoader();
-        SnapshotExport.Result result = SnapshotExport.export(snapshot.toString(), ExportFormat.NPZ,
-                dir.resolve("m.npz"), "matrix.values", false, loader);
+        SnapshotExport.Result result = SnapshotExport.export(
+                snapshot.toString(), ExportFormat.NPZ, dir.resolve("m.npz"), "matrix.values", false, loader);
         assertThat(result.arrays().get(0).shapeText()).isEqualTo("(300, 200)");
         try (ZipFile zip = new ZipFile(dir.resolve("m.npz").toFile())) {
             byte[] npy = zip.getInputStream(zip.getEntry("matrix.values.npy")).readAllBytes();
@@ -206,15 +237,23 @@ class ExportWritersTest {
                     .contains("'fortran_order': True, 'shape': (300, 200)");
             assertThat(Arrays.copyOfRange(npy, dataOffset(npy), npy.length)).isEqualTo(storedBytes.array());
         }
-        SnapshotExport.export(snapshot.toString(), ExportFormat.NPY, dir.resolve("m-npy"), "matrix.values", false, loader);
+        SnapshotExport.export(
+                snapshot.toString(), ExportFormat.NPY, dir.resolve("m-npy"), "matrix.values", false, loader);
         byte[] npy = Files.readAllBytes(dir.resolve("m-npy").resolve("matrix.values.npy"));
-        assertThat(new String(npy, 0, dataOffset(npy), StandardCharsets.US_ASCII)).contains("'fortran_order': True");
+        assertThat(new String(npy, 0, dataOffset(npy), StandardCharsets.US_ASCII))
+                .contains("'fortran_order': True");
         assertThat(Arrays.copyOfRange(npy, dataOffset(npy), npy.length)).isEqualTo(storedBytes.array());
 
-        SnapshotExport.export(snapshot.toString(), ExportFormat.SAFETENSORS, dir.resolve("m.safetensors"),
-                "matrix.values", false, loader);
+        SnapshotExport.export(
+                snapshot.toString(),
+                ExportFormat.SAFETENSORS,
+                dir.resolve("m.safetensors"),
+                "matrix.values",
+                false,
+                loader);
         byte[] bytes = Files.readAllBytes(dir.resolve("m.safetensors"));
-        int n = (int) ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        int n = (int)
+                ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
         JsonNode header = new ObjectMapper().readTree(new String(bytes, 8, n, StandardCharsets.UTF_8));
         assertThat(header.get("matrix.values").get("shape").toString()).isEqualTo("[300,200]");
         assertThat(Arrays.copyOfRange(bytes, 8 + n, bytes.length)).isEqualTo(transposed.array());
@@ -236,7 +275,10 @@ class ExportWritersTest {
         static final int COLUMNS = 300;
         final int rows = ROWS;
         final int columns = COLUMNS;
-        @ArrayShape(value = {"columns", "rows"}, storedTransposed = true)
+
+        @ArrayShape(
+                value = {"columns", "rows"},
+                storedTransposed = true)
         double[] values = new double[ROWS * COLUMNS];
 
         Matrix(Workflow workflow) {
@@ -248,7 +290,6 @@ class ExportWritersTest {
         }
 
         @Override
-        public void run() {
-        }
+        public void run() {}
     }
 }

@@ -1,20 +1,21 @@
 package io.veles.snapshot.file;
 
-import io.veles.snapshot.format.Manifest;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.veles.internal.pickle.GraphWriter;
 import io.veles.pickle.RestoreRules;
 import io.veles.snapshot.SnapshotDiff;
 import io.veles.snapshot.codec.Codec;
+import io.veles.snapshot.format.Manifest;
 import io.veles.workflow.Workflow;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A well-formed snapshot (checksums right) whose manifest names one workflow class while its
@@ -29,13 +30,18 @@ class ForgedRootTest {
     private static byte[] forged(Workflow root, Class<? extends Workflow> claimed) throws Exception {
         SnapshotWriter.Options options = SnapshotWriter.Options.of(Codec.NONE, -1);
         Manifest manifest = SnapshotWriter.prepare(root, new Manifest(), options).manifest().toBuilder()
-                .workflowClass(claimed.getName()).build();
+                .workflowClass(claimed.getName())
+                .build();
         GraphWriter.Layout layout = GraphWriter.measure(root);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         CrcOutputStream content = new CrcOutputStream(bytes, null);
         DataOutputStream data = new DataOutputStream(content);
-        SnapshotWriter.writeHeader(data, content, SnapshotWriter.flags(false, false, false),
-                SnapshotWriter.JSON.writeValueAsBytes(manifest), layout.payloadBytes());
+        SnapshotWriter.writeHeader(
+                data,
+                content,
+                SnapshotWriter.flags(false, false, false),
+                SnapshotWriter.JSON.writeValueAsBytes(manifest),
+                layout.payloadBytes());
         GraphWriter.write(root, content, layout, false);
         SnapshotWriter.writeTrailer(data, content);
         data.flush();

@@ -1,18 +1,24 @@
 package io.veles.snapshot.file;
 
-import io.veles.snapshot.format.SnapshotKey;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.veles.pickle.RestoreRules;
 import io.veles.errors.SnapshotException;
-import io.veles.snapshot.Snapshots;
-import io.veles.snapshot.codec.Codec;
 import io.veles.internal.db.DatabaseTarget;
 import io.veles.internal.db.SnapshotTable;
+import io.veles.pickle.RestoreRules;
+import io.veles.snapshot.Snapshots;
+import io.veles.snapshot.codec.Codec;
+import io.veles.snapshot.format.SnapshotKey;
 import io.veles.testing.golden.GoldenFileWriter;
 import io.veles.testing.golden.GoldenState;
 import io.veles.testing.golden.GoldenWorkflow;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -24,11 +30,6 @@ import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every build restores the golden snapshots that earlier builds wrote (one per codec, a signed one
@@ -38,8 +39,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class GoldenSnapshotTest {
     private static final String FORMAT_1 = "/golden/format-1/";
-    private static final String NEVER_REGENERATE = " Golden files are never regenerated: snapshots users already have look"
-            + " like them, so fix the reader (a format change adds a version number and keeps reading format 1).";
+    private static final String NEVER_REGENERATE =
+            " Golden files are never regenerated: snapshots users already have look"
+                    + " like them, so fix the reader (a format change adds a version number and keeps reading format 1).";
 
     @TempDir
     Path dir;
@@ -57,7 +59,8 @@ class GoldenSnapshotTest {
 
     @Test
     void everyCodecASignedSnapshotAndADatabaseRowHaveAGoldenFile() throws IOException {
-        List<String> names = goldenFiles().map(arguments -> (String) arguments.get()[0]).toList();
+        List<String> names =
+                goldenFiles().map(arguments -> (String) arguments.get()[0]).toList();
         List<String> expected = new ArrayList<>();
         for (Codec codec : Codec.values()) {
             expected.add("golden." + codec.argument());
@@ -74,7 +77,9 @@ class GoldenSnapshotTest {
         if (file.equals(GoldenFileWriter.ROW_FILE)) {
             restored = restoreFromDatabaseRow(Files.readAllBytes(golden(file)));
         } else {
-            SnapshotKey key = file.equals(GoldenFileWriter.SIGNED_FILE) ? SnapshotKey.fromFile(golden(GoldenFileWriter.KEY_FILE)) : null;
+            SnapshotKey key = file.equals(GoldenFileWriter.SIGNED_FILE)
+                    ? SnapshotKey.fromFile(golden(GoldenFileWriter.KEY_FILE))
+                    : null;
             restored = restore(file, key);
         }
         assertRestoredState(file, restored, digest);
@@ -84,11 +89,13 @@ class GoldenSnapshotTest {
     void theSignedGoldenFileIsCheckedAgainstItsKey() throws IOException {
         Path wrongKey = Files.write(dir.resolve("wrong.key"), new byte[32]);
         assertThatThrownBy(() -> restore(GoldenFileWriter.SIGNED_FILE, SnapshotKey.fromFile(wrongKey)))
-                .isInstanceOf(SnapshotException.class).hasMessageContaining("sign");
+                .isInstanceOf(SnapshotException.class)
+                .hasMessageContaining("sign");
     }
 
     private static GoldenWorkflow restore(String file, SnapshotKey key) {
-        try (SnapshotReader reader = SnapshotReader.open(new ByteArrayInputStream(Files.readAllBytes(golden(file))), file, key)) {
+        try (SnapshotReader reader =
+                SnapshotReader.open(new ByteArrayInputStream(Files.readAllBytes(golden(file))), file, key)) {
             return Snapshots.restore(reader, GoldenWorkflow.class, List.of());
         } catch (IOException e) {
             throw new AssertionError(e);
@@ -101,8 +108,8 @@ class GoldenSnapshotTest {
         String odbc = "DRIVER={SQLite3};DATABASE=" + database;
         new SnapshotTable(DatabaseTarget.of(odbc), "snapshots").prepare();
         try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + database);
-             PreparedStatement insert = connection.prepareStatement("INSERT INTO snapshots"
-                     + " (\"timestamp\", id, log_id, workflow, name, codec, data) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                PreparedStatement insert = connection.prepareStatement("INSERT INTO snapshots"
+                        + " (\"timestamp\", id, log_id, workflow, name, codec, data) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
             insert.setString(1, "2026-12-01 00:00:00.000000");
             insert.setString(2, GoldenFileWriter.ROW_ID);
             insert.setString(3, GoldenFileWriter.ROW_ID);
@@ -112,8 +119,8 @@ class GoldenSnapshotTest {
             insert.setBytes(7, data);
             insert.executeUpdate();
         }
-        String source = "odbc://" + odbc + "&snapshots&" + GoldenFileWriter.ROW_ID + "&" + GoldenFileWriter.ROW_ID
-                + "&" + GoldenFileWriter.ROW_NAME;
+        String source = "odbc://" + odbc + "&snapshots&" + GoldenFileWriter.ROW_ID + "&" + GoldenFileWriter.ROW_ID + "&"
+                + GoldenFileWriter.ROW_NAME;
         return Snapshots.restore(source, GoldenWorkflow.class, RestoreRules.forWorkflow(GoldenWorkflow.class), null)
                 .workflow();
     }
@@ -121,9 +128,11 @@ class GoldenSnapshotTest {
     private static void assertRestoredState(String file, GoldenWorkflow restored, String digest) throws IOException {
         String state = GoldenState.describe(restored);
         String expected = Files.readString(golden("state.txt"));
-        assertThat(state).as("%s restored to a different state than it was taken of.%s", file, NEVER_REGENERATE)
+        assertThat(state)
+                .as("%s restored to a different state than it was taken of.%s", file, NEVER_REGENERATE)
                 .isEqualTo(expected);
-        assertThat(GoldenState.digest(restored)).as("%s: digest of the restored state.%s", file, NEVER_REGENERATE)
+        assertThat(GoldenState.digest(restored))
+                .as("%s: digest of the restored state.%s", file, NEVER_REGENERATE)
                 .isEqualTo(digest);
     }
 

@@ -1,15 +1,16 @@
 package io.veles.snapshot.file;
 
-import io.veles.snapshot.format.Manifest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.veles.snapshot.codec.Codec;
+import io.veles.snapshot.format.Manifest;
 import io.veles.testing.LoopWorkflow;
+import org.junit.jupiter.api.Test;
+
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.Test;
 
 /** A manifest never changes once handed out: writers and readers give copies. */
 class ManifestTest {

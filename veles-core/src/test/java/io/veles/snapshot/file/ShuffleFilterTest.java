@@ -1,18 +1,19 @@
 package io.veles.snapshot.file;
 
-import io.veles.snapshot.format.Manifest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.veles.pickle.RestoreRules;
 import io.veles.snapshot.codec.Codec;
+import io.veles.snapshot.format.Manifest;
 import io.veles.workflow.Unit;
 import io.veles.workflow.Workflow;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
 import java.util.Random;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /** The byte-shuffle filter: every numeric array comes back exact, and weights compress smaller. */
 class ShuffleFilterTest {
@@ -55,8 +56,7 @@ class ShuffleFilterTest {
         }
 
         @Override
-        public void run() {
-        }
+        public void run() {}
     }
 
     public static final class Model extends Workflow {
@@ -78,8 +78,7 @@ class ShuffleFilterTest {
         }
 
         @Override
-        public void run() {
-        }
+        public void run() {}
     }
 
     public static final class Net extends Workflow {
@@ -97,7 +96,8 @@ class ShuffleFilterTest {
 
     private static Arrays1 read(byte[] snapshot) {
         try (SnapshotReader reader = SnapshotReader.open(new ByteArrayInputStream(snapshot), "test")) {
-            Workflow restored = reader.restore(RestoreRules.forWorkflow(Model.class)).workflow();
+            Workflow restored =
+                    reader.restore(RestoreRules.forWorkflow(Model.class)).workflow();
             return (Arrays1) restored.findUnit("arrays");
         } catch (java.io.IOException e) {
             throw new AssertionError(e);
@@ -136,8 +136,10 @@ class ShuffleFilterTest {
         float[] expected = ((Layer) net.findUnit("layer")).weights;
         for (byte[] snapshot : new byte[][] {plain, shuffled}) {
             try (SnapshotReader reader = SnapshotReader.open(new ByteArrayInputStream(snapshot), "test")) {
-                Workflow restored = reader.restore(RestoreRules.forWorkflow(Net.class)).workflow();
-                assertThat(Arrays.equals(((Layer) restored.findUnit("layer")).weights, expected)).isTrue();
+                Workflow restored =
+                        reader.restore(RestoreRules.forWorkflow(Net.class)).workflow();
+                assertThat(Arrays.equals(((Layer) restored.findUnit("layer")).weights, expected))
+                        .isTrue();
             }
         }
         try (SnapshotReader reader = SnapshotReader.open(new ByteArrayInputStream(plain), "test")) {
@@ -149,8 +151,10 @@ class ShuffleFilterTest {
             java.nio.file.Files.write(file, shuffled);
             byte[] container = io.veles.snapshot.codec.StandardTools.decompressWithTool(Codec.GZIP, file);
             try (SnapshotReader reader = SnapshotReader.open(new ByteArrayInputStream(container), "gzip -d")) {
-                Workflow restored = reader.restore(RestoreRules.forWorkflow(Net.class)).workflow();
-                assertThat(Arrays.equals(((Layer) restored.findUnit("layer")).weights, expected)).isTrue();
+                Workflow restored =
+                        reader.restore(RestoreRules.forWorkflow(Net.class)).workflow();
+                assertThat(Arrays.equals(((Layer) restored.findUnit("layer")).weights, expected))
+                        .isTrue();
             }
         } finally {
             java.nio.file.Files.delete(file);

@@ -1,15 +1,18 @@
 package io.veles.snapshot.file;
 
-import io.veles.snapshot.format.Manifest;
-import io.veles.snapshot.format.SnapshotFormat;
-import io.veles.snapshot.format.SnapshotKey;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.veles.pickle.ClassAllowList;
 import io.veles.snapshot.codec.Codec;
+import io.veles.snapshot.format.Manifest;
+import io.veles.snapshot.format.SnapshotFormat;
+import io.veles.snapshot.format.SnapshotKey;
 import io.veles.workflow.Unit;
 import io.veles.workflow.Workflow;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -18,8 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.zip.CRC32C;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Signed snapshots: with a key, only snapshots signed with it restore. */
 class SignatureTest {
@@ -36,8 +37,7 @@ class SignatureTest {
         }
 
         @Override
-        public void run() {
-        }
+        public void run() {}
     }
 
     public static final class Model extends Workflow {
@@ -64,7 +64,8 @@ class SignatureTest {
 
     private static float restore(byte[] snapshot, SnapshotKey key) throws Exception {
         try (SnapshotReader reader = SnapshotReader.open(new ByteArrayInputStream(snapshot), "snap", key)) {
-            Workflow workflow = reader.restore(ClassAllowList.forWorkflow(Model.class, List.of())).workflow();
+            Workflow workflow = reader.restore(ClassAllowList.forWorkflow(Model.class, List.of()))
+                    .workflow();
             return ((Weights) workflow.findUnit("weights")).values[0];
         }
     }
@@ -79,9 +80,15 @@ class SignatureTest {
     }
 
     private static void replaceMark(byte[] snapshot, float value) {
-        byte[] mark = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(MARK).array();
+        byte[] mark = ByteBuffer.allocate(4)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putFloat(MARK)
+                .array();
         for (int i = 0; i + 4 <= snapshot.length; i++) {
-            if (snapshot[i] == mark[0] && snapshot[i + 1] == mark[1] && snapshot[i + 2] == mark[2] && snapshot[i + 3] == mark[3]) {
+            if (snapshot[i] == mark[0]
+                    && snapshot[i + 1] == mark[1]
+                    && snapshot[i + 2] == mark[2]
+                    && snapshot[i + 3] == mark[3]) {
                 ByteBuffer.wrap(snapshot, i, 4).order(ByteOrder.LITTLE_ENDIAN).putFloat(value);
                 return;
             }
@@ -115,7 +122,9 @@ class SignatureTest {
         byte[] altered = write(key);
         replaceMark(altered, 9999f);
         fixChecksum(altered, true);
-        assertThat(restore(altered, null)).as("a checksum cannot stop a deliberate edit").isEqualTo(9999f);
+        assertThat(restore(altered, null))
+                .as("a checksum cannot stop a deliberate edit")
+                .isEqualTo(9999f);
         assertThatThrownBy(() -> restore(altered, key)).hasMessageContaining("has a wrong signature");
     }
 
@@ -142,7 +151,8 @@ class SignatureTest {
         assertThatThrownBy(() -> SnapshotKey.fromFile(small))
                 .hasMessageContaining("holds 8 bytes; use at least 16 random bytes");
         assertThatThrownBy(() -> SnapshotKey.fromFile(dir.resolve("missing")))
-                .hasMessageContaining("cannot read the snapshot key file").hasMessageContaining("no such file");
+                .hasMessageContaining("cannot read the snapshot key file")
+                .hasMessageContaining("no such file");
         assertThat(key("k", 3).toString()).doesNotContain("[B").contains("hidden");
     }
 }

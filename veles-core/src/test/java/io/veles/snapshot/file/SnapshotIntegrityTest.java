@@ -1,15 +1,18 @@
 package io.veles.snapshot.file;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.veles.errors.SnapshotException;
+import io.veles.pickle.ClassAllowList;
+import io.veles.snapshot.codec.Codec;
 import io.veles.snapshot.format.Manifest;
 import io.veles.snapshot.format.SnapshotFormat;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import io.veles.pickle.ClassAllowList;
-import io.veles.errors.SnapshotException;
-import io.veles.snapshot.codec.Codec;
 import io.veles.testing.LoopWorkflow;
 import io.veles.testing.RoundTrip;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -17,9 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /** Damaged snapshots are reported, by both verify and restore, and never half-restored. */
 class SnapshotIntegrityTest {
@@ -79,8 +79,9 @@ class SnapshotIntegrityTest {
         byte[] intact = snapshot(codec);
         String expected = RoundTrip.restore(intact, LoopWorkflow.class).state();
         int reported = 0;
-        for (int position : new int[] {0, 3, 12, 40, intact.length / 3, intact.length / 2, intact.length - 30,
-                intact.length - 9, intact.length - 1}) {
+        for (int position : new int[] {
+            0, 3, 12, 40, intact.length / 3, intact.length / 2, intact.length - 30, intact.length - 9, intact.length - 1
+        }) {
             byte[] damaged = intact.clone();
             damaged[position] ^= 0x10;
             if (restore(damaged) == null) {
@@ -89,7 +90,8 @@ class SnapshotIntegrityTest {
                         .as("flip at %d of %d went unnoticed, so it must change nothing", position, intact.length)
                         .isEqualTo(expected);
             } else {
-                assertRefused(damaged, "is corrupt|is truncated|is not a veles snapshot|data that is not a veles snapshot");
+                assertRefused(
+                        damaged, "is corrupt|is truncated|is not a veles snapshot|data that is not a veles snapshot");
                 reported++;
             }
         }
@@ -128,7 +130,8 @@ class SnapshotIntegrityTest {
     @Test
     void emptyAndForeignDataAreReported() throws IOException {
         assertRefused(new byte[0], "snap is empty");
-        assertRefused("just some text, not a snapshot".getBytes(StandardCharsets.UTF_8), "snap is not a veles snapshot");
+        assertRefused(
+                "just some text, not a snapshot".getBytes(StandardCharsets.UTF_8), "snap is not a veles snapshot");
         ByteArrayOutputStream gzip = new ByteArrayOutputStream();
         try (GZIPOutputStream out = new GZIPOutputStream(gzip)) {
             out.write("hello".getBytes(StandardCharsets.UTF_8));
@@ -139,7 +142,9 @@ class SnapshotIntegrityTest {
     @Test
     void anImpossibleManifestLengthIsRefusedBeforeAllocating() {
         java.nio.ByteBuffer header = java.nio.ByteBuffer.allocate(40);
-        header.put(SnapshotFormat.MAGIC).putShort((short) SnapshotFormat.VERSION).putShort((short) 0)
+        header.put(SnapshotFormat.MAGIC)
+                .putShort((short) SnapshotFormat.VERSION)
+                .putShort((short) 0)
                 .putInt(SnapshotFormat.MAX_MANIFEST_BYTES + 1);
         assertRefused(header.array(), "its manifest length 67108865 is impossible");
     }
@@ -152,7 +157,8 @@ class SnapshotIntegrityTest {
             assertThat(reader.codec()).isEqualTo(Codec.XZ);
             assertThat(manifest.workflowClass).isEqualTo(LoopWorkflow.class.getName());
             assertThat(manifest.units).extracting(unit -> unit.name()).contains("loop", "draw", "accumulate");
-            assertThat(manifest.units.stream().mapToLong(unit -> unit.bytes()).sum()).isLessThanOrEqualTo(manifest.payloadBytes);
+            assertThat(manifest.units.stream().mapToLong(unit -> unit.bytes()).sum())
+                    .isLessThanOrEqualTo(manifest.payloadBytes);
             assertThat(manifest.codeFingerprint).startsWith("sha256:");
             assertThat(manifest.classes).extracting(c -> c.name()).contains(LoopWorkflow.Accumulate.class.getName());
         } catch (IOException e) {

@@ -1,13 +1,16 @@
 package io.veles.snapshot.format;
 
-import io.veles.snapshot.file.SnapshotReader;
-import io.veles.snapshot.file.SnapshotWriter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.veles.pickle.ClassAllowList;
 import io.veles.snapshot.codec.Codec;
+import io.veles.snapshot.file.SnapshotReader;
+import io.veles.snapshot.file.SnapshotWriter;
 import io.veles.testing.LoopWorkflow;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
@@ -15,8 +18,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class CodeBackupTest {
     @TempDir
@@ -38,12 +39,15 @@ class CodeBackupTest {
         }
         // The test classes come from a directory: the package's class files are kept, by path.
         assertThat(dir.resolve("io/veles/testing/LoopWorkflow.class")).exists();
-        assertThat(dir.resolve("io/veles/testing/LoopWorkflow$Accumulate.class")).exists();
+        assertThat(dir.resolve("io/veles/testing/LoopWorkflow$Accumulate.class"))
+                .exists();
         try (SnapshotReader reader = SnapshotReader.open(new ByteArrayInputStream(snapshot), "snap")) {
             reader.verify();
         }
         try (SnapshotReader reader = SnapshotReader.open(new ByteArrayInputStream(snapshot), "snap")) {
-            assertThat(reader.restore(ClassAllowList.forWorkflow(LoopWorkflow.class, List.of())).workflow().name())
+            assertThat(reader.restore(ClassAllowList.forWorkflow(LoopWorkflow.class, List.of()))
+                            .workflow()
+                            .name())
                     .isEqualTo("loop");
         }
     }
@@ -53,8 +57,8 @@ class CodeBackupTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         SnapshotWriter.write(new LoopWorkflow(1, 1, -1), new Manifest(), Codec.NONE, -1, out);
         try (SnapshotReader reader = SnapshotReader.open(new ByteArrayInputStream(out.toByteArray()), "snap")) {
-            assertThatThrownBy(reader::readCodeBackup).hasMessage(
-                    "snap carries no code backup (take snapshots with snapshotter.code_backup=true)");
+            assertThatThrownBy(reader::readCodeBackup)
+                    .hasMessage("snap carries no code backup (take snapshots with snapshotter.code_backup=true)");
         }
     }
 

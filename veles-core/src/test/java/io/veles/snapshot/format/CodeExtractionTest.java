@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.veles.errors.SnapshotException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,8 +17,6 @@ import java.util.List;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Hostile code backups, built as real zips: links planted in the target directory, duplicate
@@ -68,7 +69,8 @@ class CodeExtractionTest {
 
         for (String name : new String[] {"io/veles/Evil.class", "Top.class"}) {
             assertThatThrownBy(() -> new CodeExtraction(target, true, 1 << 20).extract(zip(name, "evil")))
-                    .isInstanceOf(SnapshotException.class).hasMessageContaining("is a symbolic link");
+                    .isInstanceOf(SnapshotException.class)
+                    .hasMessageContaining("is a symbolic link");
         }
         assertThat(contents(outside)).containsExactly(outside.resolve("victim.class"));
         assertThat(Files.readString(outside.resolve("victim.class"))).isEqualTo("mine");
@@ -82,20 +84,25 @@ class CodeExtractionTest {
                 .hasMessage("cannot write A.class: " + target.toAbsolutePath().resolve("A.class")
                         + " exists (--force replaces it)");
         assertThat(Files.readString(target.resolve("A.class"))).isEqualTo("mine");
-        assertThat(target.resolve("B.class")).as("nothing written before the refusal").doesNotExist();
+        assertThat(target.resolve("B.class"))
+                .as("nothing written before the refusal")
+                .doesNotExist();
 
-        assertThat(new CodeExtraction(target, true, 1 << 20).extract(zip("B.class", "b", "A.class", "theirs"))).isEqualTo(2);
+        assertThat(new CodeExtraction(target, true, 1 << 20).extract(zip("B.class", "b", "A.class", "theirs")))
+                .isEqualTo(2);
         assertThat(Files.readString(target.resolve("A.class"))).isEqualTo("theirs");
     }
 
     @Test
     void duplicateEntriesAreRefused() throws Exception {
         Path target = dir.resolve("code");
-        for (byte[] backup : List.of(sameName(zip("a/A.class", "one", "b/A.class", "two")),
+        for (byte[] backup : List.of(
+                sameName(zip("a/A.class", "one", "b/A.class", "two")),
                 zip("a/A.class", "one", "a/./A.class", "two"),
                 zip("a", "file", "a/A.class", "two"),
                 zip("a/A.class", "one", "a", "file"))) {
-            assertThatThrownBy(() -> CodeBackup.extract(backup, target)).isInstanceOf(SnapshotException.class)
+            assertThatThrownBy(() -> CodeBackup.extract(backup, target))
+                    .isInstanceOf(SnapshotException.class)
                     .hasMessageStartingWith("the code backup holds ");
             assertThat(target).doesNotExist();
         }
@@ -117,15 +124,17 @@ class CodeExtractionTest {
         assertThatThrownBy(() -> new CodeExtraction(target, false, 16L << 20).extract(bytes.toByteArray()))
                 .hasMessage("the code backup expands to more than 16777216 bytes (the cap; raise it with --max-size)");
         assertThat(target).doesNotExist();
-        assertThat(new CodeExtraction(target, false, 64L << 20).extract(bytes.toByteArray())).isEqualTo(1);
+        assertThat(new CodeExtraction(target, false, 64L << 20).extract(bytes.toByteArray()))
+                .isEqualTo(1);
         assertThat(Files.size(target.resolve("Bomb.class"))).isEqualTo(64L << 20);
     }
 
     @Test
     void aBadEntryAfterGoodOnesLeavesNothingBehind() throws Exception {
         Path target = Files.createDirectories(dir.resolve("code"));
-        assertThatThrownBy(() -> CodeBackup.extract(zip("io/", null, "io/A.class", "a", "io/B.class", "b",
-                "../escaped.class", "x"), target)).hasMessageContaining("entry outside its directory: ../escaped.class");
+        assertThatThrownBy(() -> CodeBackup.extract(
+                        zip("io/", null, "io/A.class", "a", "io/B.class", "b", "../escaped.class", "x"), target))
+                .hasMessageContaining("entry outside its directory: ../escaped.class");
         assertThat(contents(target)).isEmpty();
         assertThat(dir.resolve("escaped.class")).doesNotExist();
     }
@@ -133,7 +142,8 @@ class CodeExtractionTest {
     @Test
     void aGoodBackupIsWrittenWhole() throws Exception {
         Path target = dir.resolve("code");
-        assertThat(CodeBackup.extract(zip("io/", null, "io/A.class", "a", "io/x/B.class", "b"), target)).isEqualTo(2);
+        assertThat(CodeBackup.extract(zip("io/", null, "io/A.class", "a", "io/x/B.class", "b"), target))
+                .isEqualTo(2);
         assertThat(Files.readString(target.resolve("io/A.class"))).isEqualTo("a");
         assertThat(Files.readString(target.resolve("io/x/B.class"))).isEqualTo("b");
     }

@@ -1,7 +1,8 @@
 package io.veles.snapshot.store;
 
-import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
 
 /** {@link SnapshotStoreContract} for a directory of snapshot files. */
 class DirectoryStoreContractTest extends SnapshotStoreContract {

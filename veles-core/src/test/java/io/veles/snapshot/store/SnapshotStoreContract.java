@@ -1,10 +1,13 @@
 package io.veles.snapshot.store;
 
-import io.veles.errors.SnapshotLockedException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.veles.errors.SnapshotLockedException;
 import io.veles.snapshot.codec.Codec;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
@@ -12,8 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 
 /**
  * The promises of {@link SnapshotStore}, checked against one store: write, list, open, delete,
@@ -37,8 +38,7 @@ public abstract class SnapshotStoreContract {
 
     /** Removes what the test left where the store keeps it, if a temporary directory does not. */
     @AfterEach
-    protected void cleanUp() {
-    }
+    protected void cleanUp() {}
 
     /** A snapshot of {@code prefix}, taken a second after the one before. */
     private NewSnapshot next(String prefix, String suffix) {
@@ -123,13 +123,15 @@ public abstract class SnapshotStoreContract {
             StoredSnapshot good = store.write(next("w", "1"), out -> out.write(bytes(5000)));
             byte[] half = bytes(200_000);
             assertThatThrownBy(() -> store.write(next("w", "2"), out -> {
-                out.write(half);
-                throw new IOException("the writer failed half way");
-            })).hasMessageContaining("the writer failed half way");
+                        out.write(half);
+                        throw new IOException("the writer failed half way");
+                    }))
+                    .hasMessageContaining("the writer failed half way");
             assertThatThrownBy(() -> store.write(next("w", "3"), out -> {
-                out.write(half);
-                throw new IllegalStateException("a bug in the writer");
-            })).isInstanceOf(IllegalStateException.class);
+                        out.write(half);
+                        throw new IllegalStateException("a bug in the writer");
+                    }))
+                    .isInstanceOf(IllegalStateException.class);
             assertThat(keys(store.list())).containsExactly(good.key());
             assertThat(store.current("w")).map(StoredSnapshot::key).contains(good.key());
         }
@@ -142,9 +144,10 @@ public abstract class SnapshotStoreContract {
     void aFailedFirstWriteLeavesAnEmptyStore() {
         try (SnapshotStore store = openStore()) {
             assertThatThrownBy(() -> store.write(next("w", "1"), out -> {
-                out.write(bytes(10));
-                throw new IOException("no");
-            })).hasMessageContaining("no");
+                        out.write(bytes(10));
+                        throw new IOException("no");
+                    }))
+                    .hasMessageContaining("no");
             assertThat(store.current("w")).isEmpty();
         }
         try (SnapshotStore other = openStore()) {
@@ -184,7 +187,10 @@ public abstract class SnapshotStoreContract {
             assertThat(store.isPinned(old)).isTrue();
             assertThat(store.isPinned(newest)).isFalse();
             try (SnapshotStore other = openStore()) {
-                StoredSnapshot listed = other.list().stream().filter(s -> s.key().equals(old.key())).findFirst().orElseThrow();
+                StoredSnapshot listed = other.list().stream()
+                        .filter(s -> s.key().equals(old.key()))
+                        .findFirst()
+                        .orElseThrow();
                 assertThat(other.isPinned(listed)).isTrue();
                 assertThat(other.protections()).containsEntry(old.key(), SnapshotStore.PINNED);
             }
@@ -209,10 +215,12 @@ public abstract class SnapshotStoreContract {
 
     @Test
     void oneLiveRunWritesAPrefixWhereRunsCanCollide() {
-        try (SnapshotStore store = openStore(); SnapshotStore other = openStore()) {
+        try (SnapshotStore store = openStore();
+                SnapshotStore other = openStore()) {
             try (SnapshotStore.WriterLock held = store.lockPrefix("w", "run-1")) {
                 if (locksPrefixes()) {
-                    assertThatThrownBy(() -> other.lockPrefix("w", "run-2")).isInstanceOf(SnapshotLockedException.class)
+                    assertThatThrownBy(() -> other.lockPrefix("w", "run-2"))
+                            .isInstanceOf(SnapshotLockedException.class)
                             .hasMessageContaining("run-1");
                     other.lockPrefix("v", "run-2").close(); // another prefix is free
                 } else {

@@ -2,10 +2,11 @@ package io.veles.snapshot.store;
 
 import io.veles.internal.db.OdbcSource;
 import io.veles.testing.TestDatabase;
-import java.nio.file.Path;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
 
 /** {@link SnapshotStoreContract} for a table, on SQLite and on the MariaDB and PostgreSQL servers. */
 class TableStoreContractTest {
@@ -14,6 +15,7 @@ class TableStoreContractTest {
     abstract static class OnDatabase extends SnapshotStoreContract {
         @TempDir
         Path dir;
+
         private final String table = TestDatabase.freshTable();
         private String odbc;
 

@@ -1,12 +1,13 @@
 package io.veles.testing.golden;
 
-import io.veles.snapshot.codec.Codec;
 import io.veles.internal.db.DatabaseTarget;
 import io.veles.internal.db.SnapshotRow;
 import io.veles.internal.db.SnapshotTable;
+import io.veles.snapshot.codec.Codec;
+import io.veles.snapshot.file.SnapshotWriter;
 import io.veles.snapshot.format.Manifest;
 import io.veles.snapshot.format.SnapshotKey;
-import io.veles.snapshot.file.SnapshotWriter;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -30,6 +31,7 @@ import java.util.List;
 public final class GoldenFileWriter {
     /** The row of the golden database snapshot; the golden test inserts its data under these. */
     public static final String ROW_ID = "00000000-0000-4000-8000-00000000601d";
+
     public static final String ROW_NAME = "golden_3";
     public static final String ROW_FILE = "golden-sqlite-row.data";
     public static final String KEY_FILE = "test.key";
@@ -37,8 +39,7 @@ public final class GoldenFileWriter {
     public static final String DIGESTS_FILE = "digests.txt";
     private static final String CREATED = "2026-12-01T00:00:00Z";
 
-    private GoldenFileWriter() {
-    }
+    private GoldenFileWriter() {}
 
     public static void main(String[] args) throws Exception {
         Path dir = Files.createDirectories(Path.of(args[0]));
@@ -65,7 +66,11 @@ public final class GoldenFileWriter {
         }
         Files.write(dir.resolve(KEY_FILE), key);
         try (OutputStream out = Files.newOutputStream(dir.resolve(SIGNED_FILE))) {
-            SnapshotWriter.write(workflow, manifest(), options(Codec.GZIP).withKey(SnapshotKey.fromFile(dir.resolve(KEY_FILE))), out);
+            SnapshotWriter.write(
+                    workflow,
+                    manifest(),
+                    options(Codec.GZIP).withKey(SnapshotKey.fromFile(dir.resolve(KEY_FILE))),
+                    out);
         }
         digests.add(SIGNED_FILE + " " + digest);
         Files.write(dir.resolve(ROW_FILE), databaseRowData(workflow, Files.createTempDirectory("golden-db")));
@@ -87,11 +92,13 @@ public final class GoldenFileWriter {
     private static byte[] databaseRowData(GoldenWorkflow workflow, Path dir) throws Exception {
         String odbc = "DRIVER={SQLite3};DATABASE=" + dir.resolve("golden.db");
         SnapshotTable table = new SnapshotTable(DatabaseTarget.of(odbc), "golden");
-        table.insert(SnapshotRow.of(Instant.parse(CREATED), ROW_ID, ROW_ID, workflow.name(), ROW_NAME, Codec.GZIP.argument()),
+        table.insert(
+                SnapshotRow.of(
+                        Instant.parse(CREATED), ROW_ID, ROW_ID, workflow.name(), ROW_NAME, Codec.GZIP.argument()),
                 out -> writeQuietly(workflow, out));
         try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("golden.db"));
-             Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery("SELECT data FROM golden")) {
+                Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT data FROM golden")) {
             rows.next();
             return rows.getBytes(1);
         }

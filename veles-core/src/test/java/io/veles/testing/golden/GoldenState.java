@@ -1,6 +1,7 @@
 package io.veles.testing.golden;
 
 import io.veles.workflow.Unit;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -15,13 +16,13 @@ import java.util.Map;
  * the digest of a correctly restored golden snapshot; floats go in as their bits.
  */
 public final class GoldenState {
-    private GoldenState() {
-    }
+    private GoldenState() {}
 
     /** "sha256:" and the hex SHA-256 of {@link #describe}. */
     public static String digest(GoldenWorkflow workflow) {
         try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(describe(workflow).getBytes(StandardCharsets.UTF_8));
+            byte[] hash = MessageDigest.getInstance("SHA-256")
+                    .digest(describe(workflow).getBytes(StandardCharsets.UTF_8));
             return "sha256:" + HexFormat.of().formatHex(hash);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
@@ -43,8 +44,11 @@ public final class GoldenState {
         GoldenWorkflow.Keep keep = workflow.keep;
         line(text, "keep.done", String.valueOf(keep.done.get()));
         line(text, "keep.samples is draw.samples", String.valueOf(keep.samples == draw.samples));
-        line(text, "keep.scalars", keep.iteration + " " + Double.doubleToLongBits(keep.total) + " " + keep.positive
-                + " " + (int) keep.grade + " " + keep.small + " " + keep.boxed + " " + keep.text);
+        line(
+                text,
+                "keep.scalars",
+                keep.iteration + " " + Double.doubleToLongBits(keep.total) + " " + keep.positive + " "
+                        + (int) keep.grade + " " + keep.small + " " + keep.boxed + " " + keep.text);
         line(text, "keep.phase", keep.phase.name());
         line(text, "keep.setting", keep.setting.rate() + " " + keep.setting.name());
         line(text, "keep.log", String.join(" | ", keep.log));
@@ -55,8 +59,10 @@ public final class GoldenState {
         GoldenWorkflow.Node ring = keep.ring;
         line(text, "keep.ring", ring.name + " " + ring.visits + " → " + ring.next.name + " " + ring.next.visits);
         line(text, "keep.ring is a cycle", String.valueOf(ring.next.next == ring));
-        line(text, "keep.nodes are the ring's", String.valueOf(keep.nodes.size() == 2 && keep.nodes.get(0) == ring
-                && keep.nodes.get(1) == ring.next));
+        line(
+                text,
+                "keep.nodes are the ring's",
+                String.valueOf(keep.nodes.size() == 2 && keep.nodes.get(0) == ring && keep.nodes.get(1) == ring.next));
         return text.toString();
     }
 

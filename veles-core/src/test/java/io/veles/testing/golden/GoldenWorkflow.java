@@ -4,6 +4,7 @@ import io.veles.workflow.Bool;
 import io.veles.workflow.Repeater;
 import io.veles.workflow.Unit;
 import io.veles.workflow.Workflow;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,6 +42,7 @@ public final class GoldenWorkflow extends Workflow {
     public static final class Draw extends Unit {
         /** 6 KiB: above the 4 KiB from which numeric arrays are byte-shuffled. */
         float[] samples = new float[1536];
+
         long[] steps = new long[4];
         byte[] flags = new byte[16];
 
@@ -61,6 +63,7 @@ public final class GoldenWorkflow extends Workflow {
         final Bool done = new Bool(false);
         /** Draw's array itself (a data link): one object referenced by two units. */
         float[] samples;
+
         int iteration;
         double total;
         boolean positive;
@@ -106,10 +109,13 @@ public final class GoldenWorkflow extends Workflow {
         }
     }
 
-    public enum Phase { START, MIDDLE, END }
-
-    public record Setting(int rate, String name) {
+    public enum Phase {
+        START,
+        MIDDLE,
+        END
     }
+
+    public record Setting(int rate, String name) {}
 
     /** A node of a ring. */
     public static final class Node {

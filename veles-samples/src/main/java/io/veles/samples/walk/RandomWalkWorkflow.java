@@ -8,6 +8,7 @@ import io.veles.snapshot.SnapshotSettings;
 import io.veles.snapshot.Snapshotter;
 import io.veles.workflow.Repeater;
 import io.veles.workflow.Workflow;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.security.MessageDigest;
@@ -46,8 +47,8 @@ public final class RandomWalkWorkflow extends Workflow implements ResultProvider
         Repeater repeater = new Repeater(this);
         sampler = new StepSampler(this, walkers, step);
         integrator = new Integrator(this, walkers);
-        snapshotter = Snapshotter.create(this,
-                SnapshotSettings.from(config.section("snapshotter"), SnapshotSettings.defaults("walk")));
+        snapshotter = Snapshotter.create(
+                this, SnapshotSettings.from(config.section("snapshotter"), SnapshotSettings.defaults("walk")));
         statistics = new Statistics(this, iterations, snapshotter);
         damper = new Damper(this, damping);
 
@@ -87,7 +88,11 @@ public final class RandomWalkWorkflow extends Workflow implements ResultProvider
         results.put("mean_distance", statistics.meanDistance.get(statistics.meanDistance.size() - 1));
         results.put("positions_sha256", sha256(integrator.positions));
         results.put("steps_sha256", sha256(sampler.steps));
-        results.put("history_sha256", sha256(statistics.meanDistance.stream().mapToDouble(Double::doubleValue).toArray()));
+        results.put(
+                "history_sha256",
+                sha256(statistics.meanDistance.stream()
+                        .mapToDouble(Double::doubleValue)
+                        .toArray()));
         results.put("generator_position", random().position());
         return results;
     }

@@ -6,6 +6,7 @@ import io.veles.workflow.Unit;
 import io.veles.workflow.Workflow;
 import io.veles.znicz.loader.FullBatchLoader;
 import io.veles.znicz.nn.LearningRate;
+
 import java.util.Locale;
 
 /**
@@ -48,7 +49,8 @@ public final class Decision extends Unit {
     private int epochsWithoutImprovement;
     private double lastTrainingLoss;
 
-    public Decision(Workflow workflow, int maxEpochs, int failIterations, Snapshotter snapshotter, LearningRate learningRate) {
+    public Decision(
+            Workflow workflow, int maxEpochs, int failIterations, Snapshotter snapshotter, LearningRate learningRate) {
         super(workflow, "decision");
         this.maxEpochs = maxEpochs;
         this.failIterations = failIterations;

@@ -1,6 +1,7 @@
 package io.veles.znicz.loader;
 
 import io.veles.config.ConfigException;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,7 +33,8 @@ public abstract class DataSource {
     /** This source with a share of the samples set aside as a test set ({@code loader.test_ratio}). */
     public DataSource withTestRatio(double ratio) {
         if (!(ratio >= 0 && ratio + validationRatio < 1)) {
-            throw new ConfigException("loader.test_ratio: must be 0 or more and leave samples to train on, got " + ratio);
+            throw new ConfigException(
+                    "loader.test_ratio: must be 0 or more and leave samples to train on, got " + ratio);
         }
         this.testRatio = ratio;
         return this;
@@ -67,7 +69,8 @@ public abstract class DataSource {
     }
 
     /** Gaussian clusters around random centres, one per class: learnable, of any size. */
-    public static DataSource generated(int samples, int width, int classes, double spread, long seed, double validationRatio) {
+    public static DataSource generated(
+            int samples, int width, int classes, double spread, long seed, double validationRatio) {
         return new Generated(samples, width, classes, spread, seed, validationRatio);
     }
 
@@ -83,7 +86,8 @@ public abstract class DataSource {
         public Dataset load() {
             List<float[]> rows = new ArrayList<>();
             int width = -1;
-            try (InputStream in = open(); BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            try (InputStream in = open();
+                    BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
                 String line;
                 int number = 0;
                 while ((line = reader.readLine()) != null) {
@@ -95,7 +99,8 @@ public abstract class DataSource {
                     if (width < 0) {
                         width = cells.length - 1;
                     } else if (cells.length - 1 != width) {
-                        throw new ConfigException(location + ":" + number + ": " + cells.length + " columns, expected " + (width + 1));
+                        throw new ConfigException(
+                                location + ":" + number + ": " + cells.length + " columns, expected " + (width + 1));
                     }
                     float[] row = new float[cells.length];
                     for (int c = 0; c < cells.length; c++) {

@@ -14,10 +14,18 @@ public final class Dataset {
     final int classes;
     /** A fixed permutation of the rows: validation rows first, then training rows. */
     final int[] order;
+
     final int testSamples;
     final int validationSamples;
 
-    Dataset(float[] features, int[] labels, int width, int classes, int[] order, int testSamples, int validationSamples) {
+    Dataset(
+            float[] features,
+            int[] labels,
+            int width,
+            int classes,
+            int[] order,
+            int testSamples,
+            int validationSamples) {
         this.testSamples = testSamples;
         this.features = features;
         this.labels = labels;

@@ -22,6 +22,7 @@ public final class FullBatchLoader extends Unit {
 
     /** The training rows' order in this epoch. */
     private int[] trainingOrder;
+
     private int set = -1;
     private int position;
     private int epoch;

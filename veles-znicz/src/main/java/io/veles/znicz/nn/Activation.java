@@ -1,11 +1,15 @@
 package io.veles.znicz.nn;
 
 import io.veles.config.ConfigException;
+
 import java.util.Locale;
 
 /** What a fully connected layer applies to its weighted sums. */
 public enum Activation {
-    TANH, RELU, SIGMOID, LINEAR,
+    TANH,
+    RELU,
+    SIGMOID,
+    LINEAR,
     /** Per sample, over the layer's outputs: the network's output for classification. */
     SOFTMAX;
 
@@ -14,7 +18,8 @@ public enum Activation {
         try {
             return valueOf(name.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new ConfigException("unknown activation '" + name + "' (expected tanh, relu, sigmoid, linear or softmax)");
+            throw new ConfigException(
+                    "unknown activation '" + name + "' (expected tanh, relu, sigmoid, linear or softmax)");
         }
     }
 
@@ -52,10 +57,14 @@ public enum Activation {
      */
     float derivative(float y) {
         switch (this) {
-            case TANH: return 1 - y * y;
-            case RELU: return y > 0 ? 1 : 0;
-            case SIGMOID: return y * (1 - y);
-            default: return 1;
+            case TANH:
+                return 1 - y * y;
+            case RELU:
+                return y > 0 ? 1 : 0;
+            case SIGMOID:
+                return y * (1 - y);
+            default:
+                return 1;
         }
     }
 }

@@ -17,8 +17,11 @@ public class FullyConnected extends Unit {
      * Row-major, inputs × outputs, as {@link #run} reads it; exported outputs × inputs, the matrix
      * PyTorch's {@code Linear.weight} (and VELES) hold.
      */
-    @ArrayShape(value = {"outputs", "inputs"}, storedTransposed = true)
+    @ArrayShape(
+            value = {"outputs", "inputs"},
+            storedTransposed = true)
     float[] weights;
+
     @ArrayShape("outputs")
     float[] bias;
     /** The minibatch in (linked), samples × inputs. */
@@ -27,9 +30,11 @@ public class FullyConnected extends Unit {
     int batch;
     /** Samples × outputs, sized for the largest minibatch. */
     float[] output;
+
     private boolean weightsDrawn;
 
-    public FullyConnected(Workflow workflow, String name, int inputs, int outputs, Activation activation, int maxBatch) {
+    public FullyConnected(
+            Workflow workflow, String name, int inputs, int outputs, Activation activation, int maxBatch) {
         super(workflow, name);
         this.inputs = inputs;
         this.outputs = outputs;

@@ -22,16 +22,25 @@ public final class GradientDescent extends Unit {
     /** Samples × inputs. */
     float[] errInput;
     /** Laid out as the layer's weights: stored inputs × outputs, exported outputs × inputs. */
-    @ArrayShape(value = {"layer.outputs", "layer.inputs"}, storedTransposed = true)
+    @ArrayShape(
+            value = {"layer.outputs", "layer.inputs"},
+            storedTransposed = true)
     float[] weightVelocity;
+
     @ArrayShape("layer.outputs")
     float[] biasVelocity;
+
     private transient float[] delta_;
     private transient float[] weightGradient_;
     private transient float[] biasGradient_;
 
-    public GradientDescent(Workflow workflow, FullyConnected layer, LearningRate learningRate, double momentum,
-                           double weightDecay, int maxBatch) {
+    public GradientDescent(
+            Workflow workflow,
+            FullyConnected layer,
+            LearningRate learningRate,
+            double momentum,
+            double weightDecay,
+            int maxBatch) {
         super(workflow, "gd_" + layer.name());
         this.layer = layer;
         this.learningRate = learningRate;

@@ -12,10 +12,12 @@ public final class SoftmaxEvaluator extends Unit {
     final int classes;
     /** Samples × classes (linked from the softmax layer). */
     float[] probabilities;
+
     int[] labels;
     int batch;
     /** Samples × classes: what gradient descent starts from. */
     float[] errOutput;
+
     double loss;
     int errors;
 

@@ -6,6 +6,7 @@ import io.veles.launcher.WorkflowFactory;
 import io.veles.workflow.Workflow;
 import io.veles.znicz.StandardWorkflow;
 import io.veles.znicz.loader.DataSource;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -45,9 +46,14 @@ public final class SyntheticSample implements WorkflowFactory {
 
         private static DataSource source(Config config) {
             Config synthetic = config.section("synthetic");
-            return DataSource.generated(synthetic.getInt("samples", 1000), synthetic.getInt("features", 32),
-                    synthetic.getInt("classes", 4), synthetic.getDouble("spread", 1.5), synthetic.getLong("seed", 7),
-                    config.getDouble("loader.validation_ratio", 0.2)).withTestRatio(config.getDouble("loader.test_ratio", 0));
+            return DataSource.generated(
+                            synthetic.getInt("samples", 1000),
+                            synthetic.getInt("features", 32),
+                            synthetic.getInt("classes", 4),
+                            synthetic.getDouble("spread", 1.5),
+                            synthetic.getLong("seed", 7),
+                            config.getDouble("loader.validation_ratio", 0.2))
+                    .withTestRatio(config.getDouble("loader.test_ratio", 0));
         }
 
         private static Config withDefaults(Config config) {
@@ -61,8 +67,11 @@ public final class SyntheticSample implements WorkflowFactory {
                     throw new ConfigException("model_mb: must be more than 0, got " + megabytes);
                 }
                 // weights: features × hidden + hidden × classes floats of 4 bytes
-                hidden = (int) Math.max(1, Math.min(Integer.MAX_VALUE / Math.max(features, classes) - 1,
-                        megabytes * (1 << 20) / Float.BYTES / (features + classes)));
+                hidden = (int) Math.max(
+                        1,
+                        Math.min(
+                                Integer.MAX_VALUE / Math.max(features, classes) - 1,
+                                megabytes * (1 << 20) / Float.BYTES / (features + classes)));
             }
             defaults.put("layers", hidden + ":tanh");
             defaults.put("decision.max_epochs", "20");

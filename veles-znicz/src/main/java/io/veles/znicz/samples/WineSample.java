@@ -5,6 +5,7 @@ import io.veles.launcher.WorkflowFactory;
 import io.veles.workflow.Workflow;
 import io.veles.znicz.StandardWorkflow;
 import io.veles.znicz.loader.DataSource;
+
 import java.util.Map;
 
 /**
@@ -47,9 +48,14 @@ public final class WineSample implements WorkflowFactory {
     /** The wine workflow: a StandardWorkflow over the bundled CSV. */
     public static final class WineWorkflow extends StandardWorkflow {
         public WineWorkflow(Config config) {
-            super("wine", config, DataSource.csv("/io/veles/znicz/samples/wine.csv",
-                    config.getDouble("loader.validation_ratio", 0.3), config.getLong("loader.split_seed", 5))
-                    .withTestRatio(config.getDouble("loader.test_ratio", 0)));
+            super(
+                    "wine",
+                    config,
+                    DataSource.csv(
+                                    "/io/veles/znicz/samples/wine.csv",
+                                    config.getDouble("loader.validation_ratio", 0.3),
+                                    config.getLong("loader.split_seed", 5))
+                            .withTestRatio(config.getDouble("loader.test_ratio", 0)));
         }
     }
 }

@@ -3,9 +3,10 @@ package io.veles.znicz.loader;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.veles.workflow.Workflow;
+import org.junit.jupiter.api.Test;
+
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Test;
 
 class FullBatchLoaderTest {
     /** Serves one epoch; returns the sets served, in order, and the training rows' first features. */
@@ -13,12 +14,14 @@ class FullBatchLoaderTest {
         List<String> sets = new ArrayList<>();
         do {
             loader.run();
-            String name = loader.minibatchSet == FullBatchLoader.TEST ? "test"
+            String name = loader.minibatchSet == FullBatchLoader.TEST
+                    ? "test"
                     : loader.minibatchSet == FullBatchLoader.VALIDATION ? "validation" : "training";
             sets.add(name + ":" + loader.minibatchCount);
             if (loader.minibatchSet == FullBatchLoader.TRAINING) {
                 for (int k = 0; k < loader.minibatchCount; k++) {
-                    trainingFirstFeatures.add(loader.minibatchData[k * loader.data().width()]);
+                    trainingFirstFeatures.add(
+                            loader.minibatchData[k * loader.data().width()]);
                 }
             }
         } while (!loader.epochEnded().get());
@@ -28,8 +31,8 @@ class FullBatchLoaderTest {
     @Test
     void servesTestThenValidationThenShuffledTrainingEveryEpoch() {
         Workflow workflow = new Workflow("w");
-        FullBatchLoader loader = new FullBatchLoader(workflow,
-                DataSource.generated(100, 3, 2, 1, 9, 0.2).withTestRatio(0.1), 25);
+        FullBatchLoader loader = new FullBatchLoader(
+                workflow, DataSource.generated(100, 3, 2, 1, 9, 0.2).withTestRatio(0.1), 25);
         Dataset data = loader.data();
         assertThat(data.testSamples()).isEqualTo(10);
         assertThat(data.validationSamples()).isEqualTo(20);
@@ -37,8 +40,10 @@ class FullBatchLoaderTest {
 
         List<Float> first = new ArrayList<>();
         List<Float> second = new ArrayList<>();
-        assertThat(epoch(loader, first)).containsExactly("test:10", "validation:20", "training:25", "training:25", "training:20");
-        assertThat(epoch(loader, second)).containsExactly("test:10", "validation:20", "training:25", "training:25", "training:20");
+        assertThat(epoch(loader, first))
+                .containsExactly("test:10", "validation:20", "training:25", "training:25", "training:20");
+        assertThat(epoch(loader, second))
+                .containsExactly("test:10", "validation:20", "training:25", "training:25", "training:20");
         assertThat(first).hasSize(70).doesNotHaveDuplicates();
         assertThat(second).containsExactlyInAnyOrderElementsOf(first).isNotEqualTo(first); // reshuffled
     }

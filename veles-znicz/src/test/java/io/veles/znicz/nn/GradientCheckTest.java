@@ -70,8 +70,10 @@ class GradientCheckTest {
             double minus = loss();
             parameters[k] = original;
             double numeric = (plus - minus) / (2 * epsilon);
-            assertThat(analytic[k]).as("%s[%d]", what, k)
-                    .isCloseTo((float) numeric, org.assertj.core.data.Offset.offset((float) (2e-3 + 2e-2 * Math.abs(numeric))));
+            assertThat(analytic[k])
+                    .as("%s[%d]", what, k)
+                    .isCloseTo((float) numeric, org.assertj.core.data.Offset.offset((float)
+                            (2e-3 + 2e-2 * Math.abs(numeric))));
         }
     }
 }

@@ -1,5 +1,10 @@
 package io.veles.snapshot.store.s3;
 
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -8,10 +13,6 @@ import java.util.Deque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import software.amazon.awssdk.core.ResponseInputStream;
-import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 
 /**
  * One object read as a sequential stream, from ranged GETs fetched in parallel: while the reader
@@ -37,11 +38,16 @@ final class ObjectDownload extends InputStream {
     private int position;
     private boolean closed;
 
-    private record Range(byte[] bytes, int length) {
-    }
+    private record Range(byte[] bytes, int length) {}
 
-    ObjectDownload(S3Client s3, S3Location location, String key, String eTag, long size, S3Options options,
-                   ExecutorService workers) {
+    ObjectDownload(
+            S3Client s3,
+            S3Location location,
+            String key,
+            String eTag,
+            long size,
+            S3Options options,
+            ExecutorService workers) {
         this.s3 = s3;
         this.location = location;
         this.key = key;
@@ -114,8 +120,8 @@ final class ObjectDownload extends InputStream {
     private Range fetch(long start, int length, byte[] buffer) {
         String range = "bytes=" + start + "-" + (start + length - 1);
         for (int attempt = 1; ; attempt++) {
-            try (ResponseInputStream<GetObjectResponse> body = s3.getObject(
-                    request -> request.bucket(location.bucket()).key(key).range(range).ifMatch(eTag))) {
+            try (ResponseInputStream<GetObjectResponse> body = s3.getObject(request ->
+                    request.bucket(location.bucket()).key(key).range(range).ifMatch(eTag))) {
                 int read = body.readNBytes(buffer, 0, length);
                 if (read != length) {
                     throw new IOException("truncated: " + read + " of " + length + " bytes of range " + range);
@@ -138,8 +144,8 @@ final class ObjectDownload extends InputStream {
             throw new InterruptedIOException("interrupted while reading " + location.addressOf(key));
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() instanceof ReadFailure failure ? failure.getCause() : e.getCause();
-            throw new IOException("cannot read " + location.addressOf(key) + ": " + S3Failure.describe(cause, location),
-                    cause);
+            throw new IOException(
+                    "cannot read " + location.addressOf(key) + ": " + S3Failure.describe(cause, location), cause);
         }
     }
 

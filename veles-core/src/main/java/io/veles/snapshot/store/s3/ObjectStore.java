@@ -2,13 +2,22 @@ package io.veles.snapshot.store.s3;
 
 import io.veles.errors.SnapshotException;
 import io.veles.errors.SnapshotStoreException;
+import io.veles.internal.store.SnapshotDirectory;
 import io.veles.snapshot.codec.Codec;
 import io.veles.snapshot.store.NewSnapshot;
 import io.veles.snapshot.store.SnapshotBody;
-import io.veles.internal.store.SnapshotDirectory;
 import io.veles.snapshot.store.SnapshotSource;
 import io.veles.snapshot.store.SnapshotStore;
 import io.veles.snapshot.store.StoredSnapshot;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -28,14 +37,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
-import software.amazon.awssdk.services.s3.model.MultipartUpload;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
-import software.amazon.awssdk.services.s3.model.S3Exception;
-import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * Snapshots as objects of an S3-compatible bucket ({@code s3://bucket/prefix}): AWS S3, MinIO,
@@ -146,14 +147,17 @@ public final class ObjectStore implements SnapshotStore {
      * back to their keys.
      */
     private List<StoredSnapshot> oldestFirst(List<StoredSnapshot> snapshots) {
-        Map<Instant, Long> perSecond = snapshots.stream()
-                .collect(Collectors.groupingBy(StoredSnapshot::created, Collectors.counting()));
+        Map<Instant, Long> perSecond =
+                snapshots.stream().collect(Collectors.groupingBy(StoredSnapshot::created, Collectors.counting()));
         Map<String, Instant> started = new HashMap<>();
         for (StoredSnapshot snapshot : snapshots) {
             if (perSecond.get(snapshot.created()) > 1) {
-                started.put(snapshot.key(), head(snapshot.key(), "list")
-                        .map(head -> head.metadata().get(ObjectUpload.STARTED)).map(ObjectStore::instantOrEpoch)
-                        .orElse(Instant.EPOCH));
+                started.put(
+                        snapshot.key(),
+                        head(snapshot.key(), "list")
+                                .map(head -> head.metadata().get(ObjectUpload.STARTED))
+                                .map(ObjectStore::instantOrEpoch)
+                                .orElse(Instant.EPOCH));
             }
         }
         List<StoredSnapshot> ordered = new ArrayList<>(snapshots);
@@ -177,11 +181,13 @@ public final class ObjectStore implements SnapshotStore {
     public StoredSnapshot resolve(S3Location named) {
         if (named.object() != null) {
             String key = named.keyOf(named.object());
-            return head(key, "read").map(head -> handle(key, head.lastModified(), head.contentLength()))
+            return head(key, "read")
+                    .map(head -> handle(key, head.lastModified(), head.contentLength()))
                     .orElseThrow(() -> new SnapshotException("no such snapshot: " + named));
         }
-        return pointers().values().stream().map(this::target).max(Comparator.comparing(StoredSnapshot::created)
-                        .thenComparing(StoredSnapshot::key))
+        return pointers().values().stream()
+                .map(this::target)
+                .max(Comparator.comparing(StoredSnapshot::created).thenComparing(StoredSnapshot::key))
                 .orElseThrow(() -> new SnapshotException(named + " holds no snapshot (no *_current pointer)"));
     }
 
@@ -190,7 +196,9 @@ public final class ObjectStore implements SnapshotStore {
     public NewSnapshot freeName(NewSnapshot wanted) {
         String key = freeKey(wanted);
         String fileName = fileName(key);
-        String suffix = fileName.substring(wanted.prefix().length() + 1, fileName.length() - wanted.codec().extension().length());
+        String suffix = fileName.substring(
+                wanted.prefix().length() + 1,
+                fileName.length() - wanted.codec().extension().length());
         return suffix.equals(wanted.suffix()) ? wanted : wanted.withSuffix(suffix);
     }
 
@@ -208,7 +216,9 @@ public final class ObjectStore implements SnapshotStore {
             }
         }
         candidates.sort(Comparator.comparing((SnapshotSource.Candidate candidate) -> candidate.snapshot() == null
-                ? Instant.MIN : candidate.snapshot().created()).reversed());
+                        ? Instant.MIN
+                        : candidate.snapshot().created())
+                .reversed());
         return new SnapshotSource.Candidates(candidates, location + " holds no snapshot (no *_current pointer)");
     }
 
@@ -221,8 +231,11 @@ public final class ObjectStore implements SnapshotStore {
         }
         // A missing bucket or a refused credential is named before anything is sent (a listing
         // says which; a HEAD's error has no body to say it).
-        call("cannot write to " + location, () -> s3.listObjectsV2(request -> request.bucket(location.bucket())
-                .prefix(location.keyPrefix()).maxKeys(1)));
+        call(
+                "cannot write to " + location,
+                () -> s3.listObjectsV2(request -> request.bucket(location.bucket())
+                        .prefix(location.keyPrefix())
+                        .maxKeys(1)));
         String key = freeKey(snapshot);
         ObjectUpload upload = new ObjectUpload(s3, location.bucket(), key, options, workers, conditional);
         try {
@@ -233,26 +246,33 @@ public final class ObjectStore implements SnapshotStore {
             throw writeFailure(key, e);
         }
         // The handle as list() will show it (the server's time), and proof the object is there before it is pointed at.
-        StoredSnapshot written = head(key, "read back").map(head -> handle(key, head.lastModified(), head.contentLength()))
+        StoredSnapshot written = head(key, "read back")
+                .map(head -> handle(key, head.lastModified(), head.contentLength()))
                 .orElseThrow(() -> new SnapshotStoreException("cannot write " + location.addressOf(key)
                         + ": the server completed the upload but does not show the object"));
         String pointer = location.keyOf(snapshot.prefix() + CURRENT);
-        call("cannot move " + location.addressOf(pointer) + " to " + location.addressOf(key),
-                () -> s3.putObject(request -> request.bucket(location.bucket()).key(pointer).contentType("text/plain"),
+        call(
+                "cannot move " + location.addressOf(pointer) + " to " + location.addressOf(key),
+                () -> s3.putObject(
+                        request ->
+                                request.bucket(location.bucket()).key(pointer).contentType("text/plain"),
                         RequestBody.fromString(fileName(key) + "\n", StandardCharsets.UTF_8)));
         return written;
     }
 
     @Override
     public void delete(StoredSnapshot snapshot) {
-        call("cannot delete " + snapshot.location(),
-                () -> s3.deleteObject(request -> request.bucket(location.bucket()).key(snapshot.key())));
+        call(
+                "cannot delete " + snapshot.location(),
+                () -> s3.deleteObject(
+                        request -> request.bucket(location.bucket()).key(snapshot.key())));
     }
 
     @Override
     public void pin(StoredSnapshot snapshot) {
         String marker = pinMarker(snapshot.key());
-        call("cannot pin " + snapshot.location(),
+        call(
+                "cannot pin " + snapshot.location(),
                 () -> s3.putObject(request -> request.bucket(location.bucket()).key(marker), RequestBody.empty()));
     }
 
@@ -262,8 +282,10 @@ public final class ObjectStore implements SnapshotStore {
             return false;
         }
         String marker = pinMarker(snapshot.key());
-        call("cannot unpin " + snapshot.location(),
-                () -> s3.deleteObject(request -> request.bucket(location.bucket()).key(marker)));
+        call(
+                "cannot unpin " + snapshot.location(),
+                () -> s3.deleteObject(
+                        request -> request.bucket(location.bucket()).key(marker)));
         return true;
     }
 
@@ -301,7 +323,7 @@ public final class ObjectStore implements SnapshotStore {
     @Override
     public WriterLock lockPrefix(String prefix, String runId) {
         checkPart("prefix", prefix);
-        return () -> { };
+        return () -> {};
     }
 
     /**
@@ -320,7 +342,10 @@ public final class ObjectStore implements SnapshotStore {
         List<MultipartUpload> stale = new ArrayList<>();
         call("cannot list the incomplete uploads of " + location, () -> {
             s3.listMultipartUploadsPaginator(request -> request.bucket(location.bucket())
-                    .prefix(location.keyPrefix()).delimiter("/")).uploads().forEach(upload -> {
+                            .prefix(location.keyPrefix())
+                            .delimiter("/"))
+                    .uploads()
+                    .forEach(upload -> {
                         if (upload.initiated().isBefore(before)) {
                             stale.add(upload);
                         }
@@ -328,9 +353,10 @@ public final class ObjectStore implements SnapshotStore {
             return null;
         });
         for (MultipartUpload upload : stale) {
-            call("cannot abort the incomplete upload of " + location.addressOf(upload.key()),
-                    () -> s3.abortMultipartUpload(request -> request.bucket(location.bucket()).key(upload.key())
-                            .uploadId(upload.uploadId())));
+            call(
+                    "cannot abort the incomplete upload of " + location.addressOf(upload.key()),
+                    () -> s3.abortMultipartUpload(request ->
+                            request.bucket(location.bucket()).key(upload.key()).uploadId(upload.uploadId())));
         }
         return stale.size();
     }
@@ -345,14 +371,16 @@ public final class ObjectStore implements SnapshotStore {
         String extension = snapshot.codec().extension();
         for (int attempt = 0; attempt < MAX_NAMES; attempt++) {
             String name = snapshot.prefix() + "_"
-                    + SnapshotDirectory.alternativeSuffix(snapshot.suffix(), snapshot.discriminator(), attempt) + extension;
+                    + SnapshotDirectory.alternativeSuffix(snapshot.suffix(), snapshot.discriminator(), attempt)
+                    + extension;
             String key = location.keyOf(name);
             if (head(key, "write to").isEmpty()) {
                 return key;
             }
         }
-        throw new SnapshotException("cannot name a snapshot " + location.addressOf(location.keyOf(snapshot.name()
-                + extension)) + ": it and " + (MAX_NAMES - 1) + " alternative names are taken");
+        throw new SnapshotException(
+                "cannot name a snapshot " + location.addressOf(location.keyOf(snapshot.name() + extension))
+                        + ": it and " + (MAX_NAMES - 1) + " alternative names are taken");
     }
 
     private void abort(ObjectUpload upload, Throwable failure) {
@@ -366,7 +394,8 @@ public final class ObjectStore implements SnapshotStore {
     private SnapshotException writeFailure(String key, Throwable failure) {
         String what = "cannot write " + location.addressOf(key);
         if (failure instanceof S3Exception s3Failure && ConditionalWrites.keyTaken(s3Failure)) {
-            return new SnapshotStoreException(what + ": another writer took the name meanwhile (nothing replaced)", failure);
+            return new SnapshotStoreException(
+                    what + ": another writer took the name meanwhile (nothing replaced)", failure);
         }
         if (failure instanceof SnapshotException snapshotFailure) {
             return snapshotFailure;
@@ -389,8 +418,11 @@ public final class ObjectStore implements SnapshotStore {
     private List<S3Object> objects(String what) {
         return call("cannot " + what + " " + location, () -> {
             List<S3Object> objects = new ArrayList<>();
-            s3.listObjectsV2Paginator(request -> request.bucket(location.bucket()).prefix(location.keyPrefix())
-                    .delimiter("/")).contents().forEach(objects::add);
+            s3.listObjectsV2Paginator(request -> request.bucket(location.bucket())
+                            .prefix(location.keyPrefix())
+                            .delimiter("/"))
+                    .contents()
+                    .forEach(objects::add);
             return objects;
         });
     }
@@ -409,9 +441,12 @@ public final class ObjectStore implements SnapshotStore {
 
     /** The key of the snapshot a pointer names. */
     private String readPointer(String pointer) {
-        String name = call("cannot read " + location.addressOf(pointer),
-                () -> s3.getObjectAsBytes(request -> request.bucket(location.bucket()).key(pointer))
-                        .asString(StandardCharsets.UTF_8).trim());
+        String name = call(
+                "cannot read " + location.addressOf(pointer),
+                () -> s3.getObjectAsBytes(
+                                request -> request.bucket(location.bucket()).key(pointer))
+                        .asString(StandardCharsets.UTF_8)
+                        .trim());
         if (!isSnapshot(name) || name.contains("/")) {
             throw new SnapshotException(location.addressOf(pointer) + " does not name a snapshot of " + location);
         }
@@ -421,15 +456,17 @@ public final class ObjectStore implements SnapshotStore {
     /** The snapshot a pointer names; a pointer to a missing object is refused, naming both. */
     private StoredSnapshot target(String pointer) {
         String key = readPointer(pointer);
-        return head(key, "read").map(head -> handle(key, head.lastModified(), head.contentLength()))
-                .orElseThrow(() -> new SnapshotException(location.addressOf(pointer) + " points at missing "
-                        + location.addressOf(key)));
+        return head(key, "read")
+                .map(head -> handle(key, head.lastModified(), head.contentLength()))
+                .orElseThrow(() -> new SnapshotException(
+                        location.addressOf(pointer) + " points at missing " + location.addressOf(key)));
     }
 
     private Optional<HeadObjectResponse> head(String key, String what) {
         return call("cannot " + what + " " + location.addressOf(key), () -> {
             try {
-                return Optional.of(s3.headObject(request -> request.bucket(location.bucket()).key(key)));
+                return Optional.of(s3.headObject(
+                        request -> request.bucket(location.bucket()).key(key)));
             } catch (NoSuchKeyException e) {
                 return Optional.empty();
             } catch (S3Exception e) {
@@ -444,8 +481,15 @@ public final class ObjectStore implements SnapshotStore {
     private StoredSnapshot handle(String key, Instant created, long bytes) {
         String fileName = fileName(key);
         Codec codec = Codec.fromFileName(fileName);
-        String name = fileName.substring(0, fileName.length() - codec.extension().length());
-        return new StoredSnapshot(key, name, created, bytes, null, codec == Codec.NONE ? null : codec.argument(),
+        String name =
+                fileName.substring(0, fileName.length() - codec.extension().length());
+        return new StoredSnapshot(
+                key,
+                name,
+                created,
+                bytes,
+                null,
+                codec == Codec.NONE ? null : codec.argument(),
                 location.addressOf(key));
     }
 

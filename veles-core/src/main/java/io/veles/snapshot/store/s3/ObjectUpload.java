@@ -1,5 +1,12 @@
 package io.veles.snapshot.store.s3;
 
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.UploadPartResponse;
+
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -14,12 +21,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
-import software.amazon.awssdk.services.s3.model.CompletedPart;
-import software.amazon.awssdk.services.s3.model.S3Exception;
-import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 
 /**
  * The stream one snapshot is written into: a multipart upload with bounded memory. Bytes fill a
@@ -49,10 +50,11 @@ final class ObjectUpload extends OutputStream {
     private final ConditionalWrites conditional;
     /** Buffers free for filling; its capacity is the memory bound. */
     private final BlockingQueue<byte[]> free;
+
     private final List<CompletableFuture<CompletedPart>> parts = new ArrayList<>();
     /** Marks the object as this upload's, so a retried request that meets its own first attempt knows it. */
-    private final Map<String, String> writer = Map.of(WRITER, UUID.randomUUID().toString(),
-            STARTED, Instant.now().toString());
+    private final Map<String, String> writer =
+            Map.of(WRITER, UUID.randomUUID().toString(), STARTED, Instant.now().toString());
 
     private String uploadId;
     private byte[] buffer;
@@ -60,8 +62,13 @@ final class ObjectUpload extends OutputStream {
     private long written;
     private boolean closed;
 
-    ObjectUpload(S3Client s3, String bucket, String key, S3Options options, ExecutorService workers,
-                 ConditionalWrites conditional) {
+    ObjectUpload(
+            S3Client s3,
+            String bucket,
+            String key,
+            S3Options options,
+            ExecutorService workers,
+            ConditionalWrites conditional) {
         this.s3 = s3;
         this.bucket = bucket;
         this.key = key;
@@ -122,8 +129,8 @@ final class ObjectUpload extends OutputStream {
             int length = filled;
             conditionally(() -> s3.putObject(
                     request -> request.bucket(bucket).key(key).metadata(writer).ifNoneMatch(conditional.ifNoneMatch()),
-                    RequestBody.fromContentProvider(() -> new ByteArrayInputStream(body, 0, length), length,
-                            "application/octet-stream")));
+                    RequestBody.fromContentProvider(
+                            () -> new ByteArrayInputStream(body, 0, length), length, "application/octet-stream")));
             return;
         }
         if (filled > 0) {
@@ -133,9 +140,12 @@ final class ObjectUpload extends OutputStream {
         for (CompletableFuture<CompletedPart> part : parts) {
             completed.add(await(part));
         }
-        conditionally(() -> s3.completeMultipartUpload(request -> request.bucket(bucket).key(key).uploadId(uploadId)
+        conditionally(() -> s3.completeMultipartUpload(request -> request.bucket(bucket)
+                .key(key)
+                .uploadId(uploadId)
                 .ifNoneMatch(conditional.ifNoneMatch())
-                .multipartUpload(CompletedMultipartUpload.builder().parts(completed).build())));
+                .multipartUpload(
+                        CompletedMultipartUpload.builder().parts(completed).build())));
     }
 
     /**
@@ -159,7 +169,8 @@ final class ObjectUpload extends OutputStream {
 
     private boolean writtenByThisUpload() {
         try {
-            Map<String, String> metadata = s3.headObject(request -> request.bucket(bucket).key(key)).metadata();
+            Map<String, String> metadata =
+                    s3.headObject(request -> request.bucket(bucket).key(key)).metadata();
             return writer.get(WRITER).equals(metadata.get(WRITER));
         } catch (S3Exception e) {
             return false;
@@ -183,7 +194,9 @@ final class ObjectUpload extends OutputStream {
 
     private void sendPart() throws IOException {
         if (uploadId == null) {
-            uploadId = s3.createMultipartUpload(request -> request.bucket(bucket).key(key).metadata(writer)).uploadId();
+            uploadId = s3.createMultipartUpload(
+                            request -> request.bucket(bucket).key(key).metadata(writer))
+                    .uploadId();
         }
         failIfAPartFailed();
         byte[] part = buffer;
@@ -191,18 +204,28 @@ final class ObjectUpload extends OutputStream {
         int partNumber = parts.size() + 1;
         buffer = null;
         filled = 0;
-        parts.add(CompletableFuture.supplyAsync(() -> {
-            try {
-                UploadPartResponse response = s3.uploadPart(
-                        request -> request.bucket(bucket).key(key).uploadId(uploadId).partNumber(partNumber),
-                        RequestBody.fromContentProvider(() -> new ByteArrayInputStream(part, 0, length), length,
-                                "application/octet-stream"));
-                return CompletedPart.builder().partNumber(partNumber).eTag(response.eTag())
-                        .checksumCRC32(response.checksumCRC32()).build();
-            } finally {
-                free.add(part);
-            }
-        }, workers));
+        parts.add(CompletableFuture.supplyAsync(
+                () -> {
+                    try {
+                        UploadPartResponse response = s3.uploadPart(
+                                request -> request.bucket(bucket)
+                                        .key(key)
+                                        .uploadId(uploadId)
+                                        .partNumber(partNumber),
+                                RequestBody.fromContentProvider(
+                                        () -> new ByteArrayInputStream(part, 0, length),
+                                        length,
+                                        "application/octet-stream"));
+                        return CompletedPart.builder()
+                                .partNumber(partNumber)
+                                .eTag(response.eTag())
+                                .checksumCRC32(response.checksumCRC32())
+                                .build();
+                    } finally {
+                        free.add(part);
+                    }
+                },
+                workers));
     }
 
     private byte[] takeBuffer(int size) throws IOException {

@@ -1,6 +1,5 @@
 package io.veles.snapshot.store.s3;
 
-import java.time.Duration;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -11,13 +10,14 @@ import software.amazon.awssdk.regions.providers.SystemSettingsRegionProvider;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 
+import java.time.Duration;
+
 /** Builds the SDK's synchronous S3 client from {@link S3Options} and the SDK's standard chains. */
 final class S3Clients {
     /** S3-compatible stores ignore the region, but the SDK signs with one. */
     static final Region FALLBACK_REGION = Region.US_EAST_1;
 
-    private S3Clients() {
-    }
+    private S3Clients() {}
 
     static S3Client build(S3Options options) {
         S3ClientBuilder builder = S3Client.builder()
@@ -52,7 +52,8 @@ final class S3Clients {
     }
 
     private static boolean hasEndpoint(S3Options options) {
-        return options.endpoint() != null || System.getenv("AWS_ENDPOINT_URL_S3") != null
+        return options.endpoint() != null
+                || System.getenv("AWS_ENDPOINT_URL_S3") != null
                 || System.getenv("AWS_ENDPOINT_URL") != null;
     }
 }

@@ -1,15 +1,16 @@
 package io.veles.snapshot.store.s3;
 
 import io.veles.errors.SnapshotStoreException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.util.Locale;
-import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * Names why an S3 call failed in a user's words: a missing bucket, access denied, an unknown or
@@ -18,8 +19,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * to act, and an access key id is never printed.
  */
 final class S3Failure {
-    private S3Failure() {
-    }
+    private S3Failure() {}
 
     /** A one-line exception: {@code <what failed, naming the location>: <cause>}. */
     static SnapshotStoreException of(String what, S3Location location, Throwable failure) {
@@ -57,7 +57,9 @@ final class S3Failure {
         if (failure instanceof SdkException) {
             return failure.getClass().getSimpleName();
         }
-        return failure.getMessage() != null ? firstLine(failure.getMessage()) : failure.getClass().getSimpleName();
+        return failure.getMessage() != null
+                ? firstLine(failure.getMessage())
+                : failure.getClass().getSimpleName();
     }
 
     private static String describeServer(S3Exception e, S3Location location) {
@@ -71,13 +73,17 @@ final class S3Failure {
         switch (code) {
             case "NoSuchBucket":
                 return "bucket '" + location.bucket() + "' does not exist";
-            case "AccessDenied": case "AllAccessDisabled": case "AccountProblem":
+            case "AccessDenied":
+            case "AllAccessDisabled":
+            case "AccountProblem":
                 return "access denied to bucket '" + location.bucket() + "'";
             case "InvalidAccessKeyId":
                 return "the access key is not known to the server (invalid credential)";
             case "SignatureDoesNotMatch":
                 return "the secret key does not match the access key (invalid credential)";
-            case "ExpiredToken": case "TokenRefreshRequired": case "RequestExpired":
+            case "ExpiredToken":
+            case "TokenRefreshRequired":
+            case "RequestExpired":
                 return "the credential has expired";
             case "InvalidToken":
                 return "the session token is invalid (invalid credential)";
@@ -85,9 +91,12 @@ final class S3Failure {
                 break;
         }
         switch (e.statusCode()) {
-            case 403: return "access denied (HTTP 403" + (code.isEmpty() ? "" : ", " + code) + ")";
-            case 404: return code.isEmpty() ? "not found (HTTP 404)" : code;
-            default: return "the S3 server answered HTTP " + e.statusCode() + (code.isEmpty() ? "" : " " + code);
+            case 403:
+                return "access denied (HTTP 403" + (code.isEmpty() ? "" : ", " + code) + ")";
+            case 404:
+                return code.isEmpty() ? "not found (HTTP 404)" : code;
+            default:
+                return "the S3 server answered HTTP " + e.statusCode() + (code.isEmpty() ? "" : " " + code);
         }
     }
 
@@ -96,7 +105,8 @@ final class S3Failure {
         while (root.getCause() != null) {
             root = root.getCause();
         }
-        return root.getMessage() != null ? root.getClass().getSimpleName() + ": " + root.getMessage()
+        return root.getMessage() != null
+                ? root.getClass().getSimpleName() + ": " + root.getMessage()
                 : root.getClass().getSimpleName();
     }
 

@@ -2,6 +2,7 @@ package io.veles.snapshot.store.s3;
 
 import io.veles.errors.SnapshotException;
 import io.veles.snapshot.codec.Codec;
+
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -23,7 +24,8 @@ public record S3Location(String bucket, String prefix, String object) {
 
     public S3Location {
         if (bucket == null || !BUCKET.matcher(bucket).matches()) {
-            throw new SnapshotException("'" + bucket + "' is not an S3 bucket name (3-63 lower-case letters, digits, '.' and '-')");
+            throw new SnapshotException(
+                    "'" + bucket + "' is not an S3 bucket name (3-63 lower-case letters, digits, '.' and '-')");
         }
         prefix = prefix == null ? "" : prefix;
     }

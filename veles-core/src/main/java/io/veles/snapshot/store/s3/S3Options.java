@@ -1,8 +1,9 @@
 package io.veles.snapshot.store.s3;
 
 import io.veles.errors.SnapshotException;
-import java.net.URI;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+
+import java.net.URI;
 
 /**
  * How {@link ObjectStore} reaches a bucket. Everything else is the AWS SDK's standard
@@ -26,8 +27,14 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
  * @param rangeBytes    the size of a ranged read
  * @param rangesAhead   ranges fetched at once ahead of the reader; a read holds at most one more in memory
  */
-public record S3Options(URI endpoint, boolean pathStyle, AwsCredentialsProvider credentials, int partBytes,
-                        int partsInFlight, int rangeBytes, int rangesAhead) {
+public record S3Options(
+        URI endpoint,
+        boolean pathStyle,
+        AwsCredentialsProvider credentials,
+        int partBytes,
+        int partsInFlight,
+        int rangeBytes,
+        int rangesAhead) {
     static final int MIB = 1 << 20;
     public static final int MIN_PART_BYTES = 8 * MIB;
     public static final int MAX_PART_BYTES = 64 * MIB;
@@ -38,10 +45,13 @@ public record S3Options(URI endpoint, boolean pathStyle, AwsCredentialsProvider 
             throw new SnapshotException("S3 part size " + partBytes + " is outside 8-64 MiB");
         }
         if (partsInFlight < 1 || rangesAhead < 1 || rangeBytes < MIB) {
-            throw new SnapshotException("S3 transfers need at least one part and one range (of 1 MiB or more) in flight");
+            throw new SnapshotException(
+                    "S3 transfers need at least one part and one range (of 1 MiB or more) in flight");
         }
-        if (endpoint != null && (endpoint.getHost() == null
-                || !("http".equalsIgnoreCase(endpoint.getScheme()) || "https".equalsIgnoreCase(endpoint.getScheme())))) {
+        if (endpoint != null
+                && (endpoint.getHost() == null
+                        || !("http".equalsIgnoreCase(endpoint.getScheme())
+                                || "https".equalsIgnoreCase(endpoint.getScheme())))) {
             throw new SnapshotException("S3 endpoint '" + endpoint + "' is not an http:// or https:// address");
         }
     }
@@ -90,8 +100,8 @@ public record S3Options(URI endpoint, boolean pathStyle, AwsCredentialsProvider 
     }
 
     public S3Options withTransfers(int newPartBytes, int newPartsInFlight, int newRangeBytes, int newRangesAhead) {
-        return new S3Options(endpoint, pathStyle, credentials, newPartBytes, newPartsInFlight, newRangeBytes,
-                newRangesAhead);
+        return new S3Options(
+                endpoint, pathStyle, credentials, newPartBytes, newPartsInFlight, newRangeBytes, newRangesAhead);
     }
 
     /** The size of the {@code partNumber}-th part (1-based). */
@@ -104,6 +114,7 @@ public record S3Options(URI endpoint, boolean pathStyle, AwsCredentialsProvider 
     public String toString() {
         // The credentials provider's own toString could name a key: never printed.
         return "S3Options[endpoint=" + endpoint + ", pathStyle=" + pathStyle + ", partBytes=" + partBytes
-                + ", partsInFlight=" + partsInFlight + ", rangeBytes=" + rangeBytes + ", rangesAhead=" + rangesAhead + "]";
+                + ", partsInFlight=" + partsInFlight + ", rangeBytes=" + rangeBytes + ", rangesAhead=" + rangesAhead
+                + "]";
     }
 }

@@ -12,8 +12,7 @@ public final class S3Sdk {
     private static final String PROBE = "software.amazon.awssdk.services.s3.S3Client";
     private static final String HTTP_PROBE = "software.amazon.awssdk.http.apache5.Apache5HttpClient";
 
-    private S3Sdk() {
-    }
+    private S3Sdk() {}
 
     /** Refuses in one line, naming the artifacts to add, when the SDK is not on the class path. */
     public static void require() {

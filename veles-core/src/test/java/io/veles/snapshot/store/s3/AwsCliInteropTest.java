@@ -11,16 +11,17 @@ import io.veles.testing.ChildProcess;
 import io.veles.testing.LoopWorkflow;
 import io.veles.testing.Requirement;
 import io.veles.testing.TestS3;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Debian's {@code awscli} (the independent client) reads what ObjectStore wrote, and ObjectStore
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("slow")
 class AwsCliInteropTest {
     private static final Path AWS = Path.of("/usr/bin/aws");
+
     @RegisterExtension
     static final TestS3 s3 = TestS3.perClass();
 
@@ -42,9 +44,11 @@ class AwsCliInteropTest {
     void awsListsWhatWeWroteAndTheCodecsToolsAcceptItsBytes() throws Exception {
         requireAws();
         try (ObjectStore store = ObjectStore.open(s3.location("ours"), s3.options())) {
-            store.write(ObjectStoreTest.entry("loop", "1", Codec.GZIP),
+            store.write(
+                    ObjectStoreTest.entry("loop", "1", Codec.GZIP),
                     out -> out.write(ObjectStoreTest.snapshotBytes(new LoopWorkflow(2, 3_000_000, -1), Codec.GZIP)));
-            store.write(ObjectStoreTest.entry("loop", "2", Codec.ZSTD),
+            store.write(
+                    ObjectStoreTest.entry("loop", "2", Codec.ZSTD),
                     out -> out.write(ObjectStoreTest.snapshotBytes(new LoopWorkflow(2, 1000, -1), Codec.ZSTD)));
         }
         String listing = aws("s3", "ls", "s3://" + s3.bucket() + "/ours/");
@@ -54,7 +58,8 @@ class AwsCliInteropTest {
             requireTool(codec);
             String key = "ours/loop_" + (codec == Codec.GZIP ? 1 : 2) + codec.extension();
             String tool = codec == Codec.GZIP ? "gzip -t" : "zstd -q -t";
-            shell(AWS + " --endpoint-url " + TestS3.endpoint() + " s3 cp s3://" + s3.bucket() + "/" + key + " - | " + tool);
+            shell(AWS + " --endpoint-url " + TestS3.endpoint() + " s3 cp s3://" + s3.bucket() + "/" + key + " - | "
+                    + tool);
         }
     }
 
@@ -64,7 +69,9 @@ class AwsCliInteropTest {
         Path file = dir.resolve("loop_7");
         byte[] bytes = ObjectStoreTest.snapshotBytes(new LoopWorkflow(2, 3_000_000, -1), Codec.NONE);
         Files.write(file, bytes);
-        assertThat(bytes.length).as("large enough for awscli's multipart upload").isGreaterThan(8 << 20);
+        assertThat(bytes.length)
+                .as("large enough for awscli's multipart upload")
+                .isGreaterThan(8 << 20);
         aws("s3", "cp", file.toString(), "s3://" + s3.bucket() + "/theirs/loop_7");
 
         try (ObjectStore store = ObjectStore.open(s3.location("theirs"), s3.options())) {
@@ -72,7 +79,8 @@ class AwsCliInteropTest {
             StoredSnapshot theirs = store.list().get(0);
             assertThat(theirs.name()).isEqualTo("loop_7");
             assertThat(ObjectStoreTest.read(store, theirs)).isEqualTo(bytes);
-            try (InputStream in = store.open(theirs); SnapshotReader reader = SnapshotReader.open(in, theirs.location())) {
+            try (InputStream in = store.open(theirs);
+                    SnapshotReader reader = SnapshotReader.open(in, theirs.location())) {
                 assertThat(reader.manifest().name).isEqualTo("loop");
                 assertThat(reader.verify()).isPositive();
             }
@@ -80,7 +88,8 @@ class AwsCliInteropTest {
     }
 
     private static String aws(String... arguments) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(AWS.toString(), "--endpoint-url", TestS3.endpoint().toString()));
+        List<String> command = new ArrayList<>(
+                List.of(AWS.toString(), "--endpoint-url", TestS3.endpoint().toString()));
         command.addAll(List.of(arguments));
         return run(command);
     }
@@ -91,8 +100,11 @@ class AwsCliInteropTest {
 
     private static String run(List<String> command) throws IOException, InterruptedException {
         // AWS_ENDPOINT_URL left out as a user of awscli 2.9 would have it: the flag decides.
-        ChildProcess.Result result = ChildProcess.of(command).with(s3.environment())
-                .without("AWS_ENDPOINT_URL"::equals).mergeErrors().run();
+        ChildProcess.Result result = ChildProcess.of(command)
+                .with(s3.environment())
+                .without("AWS_ENDPOINT_URL"::equals)
+                .mergeErrors()
+                .run();
         String text = result.output();
         if (result.exitCode() != 0) {
             fail(String.join(" ", command) + " failed (" + result.exitCode() + "): " + text);
@@ -102,13 +114,15 @@ class AwsCliInteropTest {
 
     private static void requireAws() {
         if (!Files.isExecutable(AWS)) {
-            Requirement.skipOrFail("VELES_REQUIRE_TOOLS", "Debian's awscli (/usr/bin/aws) is missing; .ci/install-tools installs it");
+            Requirement.skipOrFail(
+                    "VELES_REQUIRE_TOOLS", "Debian's awscli (/usr/bin/aws) is missing; .ci/install-tools installs it");
         }
     }
 
     private static void requireTool(Codec codec) {
         if (!StandardTools.available(codec)) {
-            Requirement.skipOrFail("VELES_REQUIRE_TOOLS",
+            Requirement.skipOrFail(
+                    "VELES_REQUIRE_TOOLS",
                     "the " + codec.argument() + " tool is missing; .ci/install-tools installs it");
         }
     }

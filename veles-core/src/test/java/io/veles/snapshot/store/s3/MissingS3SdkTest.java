@@ -8,15 +8,16 @@ import io.veles.snapshot.codec.Codec;
 import io.veles.snapshot.store.NewSnapshot;
 import io.veles.snapshot.store.SnapshotStore;
 import io.veles.testing.FreshJvm;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The AWS SDK is an optional dependency of veles-core: without it on the class path, snapshots in
@@ -34,8 +35,8 @@ class MissingS3SdkTest {
                 .filter(entry -> !entry.contains("/software/amazon/awssdk/"))
                 .collect(Collectors.joining(File.pathSeparator));
         assertThat(withoutSdk).isNotEqualTo(System.getProperty("java.class.path"));
-        FreshJvm.Running child = FreshJvm.start(dir, withoutSdk, UseStores.class, dir.resolve("snapshots").toString(),
-                "s3://bucket/run");
+        FreshJvm.Running child = FreshJvm.start(
+                dir, withoutSdk, UseStores.class, dir.resolve("snapshots").toString(), "s3://bucket/run");
         assertThat(child.waitFor(60)).as(child.output()).isZero();
 
         String refusal = "s3:// locations need the AWS SDK for Java v2 on the class path: add"
@@ -47,7 +48,8 @@ class MissingS3SdkTest {
     public static final class UseStores {
         public static void main(String[] args) {
             try (SnapshotStore store = SnapshotStores.open(args[0])) {
-                store.write(new NewSnapshot("run", "1", Instant.now(), "r1", "l1", "W", Codec.NONE),
+                store.write(
+                        new NewSnapshot("run", "1", Instant.now(), "r1", "l1", "W", Codec.NONE),
                         out -> out.write("not a real snapshot".getBytes(StandardCharsets.UTF_8)));
                 System.out.println("directory store: " + store.list().size() + " snapshot");
             }

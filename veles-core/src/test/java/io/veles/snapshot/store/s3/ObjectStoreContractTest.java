@@ -3,15 +3,17 @@ package io.veles.snapshot.store.s3;
 import io.veles.snapshot.store.SnapshotStore;
 import io.veles.snapshot.store.SnapshotStoreContract;
 import io.veles.testing.TestS3;
-import java.util.UUID;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.util.UUID;
 
 /** {@link SnapshotStoreContract} for an {@link ObjectStore} on the test S3 server, a fresh prefix per test. */
 @Tag("slow")
 class ObjectStoreContractTest extends SnapshotStoreContract {
     @RegisterExtension
     static final TestS3 s3 = TestS3.perClass();
+
     private final String prefix = "contract-" + UUID.randomUUID();
 
     @Override

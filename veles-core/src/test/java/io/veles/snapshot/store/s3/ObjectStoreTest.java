@@ -5,13 +5,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.veles.errors.SnapshotException;
 import io.veles.snapshot.codec.Codec;
-import io.veles.snapshot.format.Manifest;
 import io.veles.snapshot.file.SnapshotReader;
 import io.veles.snapshot.file.SnapshotWriter;
+import io.veles.snapshot.format.Manifest;
 import io.veles.snapshot.store.NewSnapshot;
 import io.veles.snapshot.store.StoredSnapshot;
 import io.veles.testing.LoopWorkflow;
 import io.veles.testing.TestS3;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,10 +26,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
 
 /** ObjectStore against a real S3 server (s3proxy, {@link TestS3}): what every store promises. */
 @Tag("slow")
@@ -32,6 +33,7 @@ class ObjectStoreTest {
     private static TestS3 s3;
     /** A real snapshot of about 24 MiB uncompressed: three parts of 8 MiB and three ranges. */
     private static byte[] big;
+
     private static byte[] small;
 
     @BeforeAll
@@ -60,7 +62,8 @@ class ObjectStoreTest {
             assertThat(second.name()).isEqualTo("run_2");
             assertThat(second.codec()).isEqualTo("gz");
             assertThat(store.list()).extracting(StoredSnapshot::key).containsExactly("list/run_1", "list/run_2.gz");
-            assertThat(store.list()).extracting(StoredSnapshot::bytes).containsExactly((long) big.length, (long) small.length);
+            assertThat(store.list()).extracting(StoredSnapshot::bytes).containsExactly((long) big.length, (long)
+                    small.length);
             assertThat(read(store, first)).isEqualTo(big);
             assertThat(read(store, second)).isEqualTo(small);
             try (SnapshotReader reader = SnapshotReader.open(store.open(second), second.location())) {
@@ -78,10 +81,15 @@ class ObjectStoreTest {
             StoredSnapshot second = store.write(entry("run", "2", Codec.GZIP), out -> out.write(small));
             store.write(entry("other", "1", Codec.GZIP), out -> out.write(small));
 
-            assertThat(store.current("run")).contains(second).get().extracting(StoredSnapshot::bytes)
+            assertThat(store.current("run"))
+                    .contains(second)
+                    .get()
+                    .extracting(StoredSnapshot::bytes)
                     .isEqualTo((long) small.length);
             assertThat(pointerText("current/run_current")).isEqualTo("run_2.gz");
-            assertThat(store.list()).extracting(StoredSnapshot::name).containsExactlyInAnyOrder("run_1", "run_2", "other_1");
+            assertThat(store.list())
+                    .extracting(StoredSnapshot::name)
+                    .containsExactlyInAnyOrder("run_1", "run_2", "other_1");
             assertThat(store.resolve(s3.location("current/run_1.gz")).key()).isEqualTo("current/run_1.gz");
             assertThat(store.resolve(s3.location("current")).key()).isIn("current/run_2.gz", "current/other_1.gz");
         }
@@ -108,16 +116,27 @@ class ObjectStoreTest {
             for (byte[] ours : List.of(small, big)) { // one PutObject, then a multipart upload
                 String key = "race/run_" + ours.length;
                 assertThatThrownBy(() -> store.write(entry("run", String.valueOf(ours.length), Codec.NONE), out -> {
-                    out.write(ours);
-                    s3.admin().putObject(request -> request.bucket(s3.bucket()).key(key),
-                            software.amazon.awssdk.core.sync.RequestBody.fromBytes(theirs));
-                })).isInstanceOf(SnapshotException.class).hasMessage("cannot write s3://" + s3.bucket() + "/" + key
-                        + ": another writer took the name meanwhile (nothing replaced)");
-                assertThat(s3.admin().getObjectAsBytes(request -> request.bucket(s3.bucket()).key(key)).asByteArray())
+                            out.write(ours);
+                            s3.admin()
+                                    .putObject(
+                                            request ->
+                                                    request.bucket(s3.bucket()).key(key),
+                                            software.amazon.awssdk.core.sync.RequestBody.fromBytes(theirs));
+                        }))
+                        .isInstanceOf(SnapshotException.class)
+                        .hasMessage("cannot write s3://" + s3.bucket() + "/" + key
+                                + ": another writer took the name meanwhile (nothing replaced)");
+                assertThat(s3.admin()
+                                .getObjectAsBytes(
+                                        request -> request.bucket(s3.bucket()).key(key))
+                                .asByteArray())
                         .isEqualTo(theirs);
             }
             assertThat(store.current("run")).isEmpty();
-            assertThat(s3.admin().listMultipartUploads(request -> request.bucket(s3.bucket()).prefix("race/")).uploads())
+            assertThat(s3.admin()
+                            .listMultipartUploads(
+                                    request -> request.bucket(s3.bucket()).prefix("race/"))
+                            .uploads())
                     .isEmpty();
         }
     }
@@ -134,8 +153,9 @@ class ObjectStoreTest {
             assertThat(store.isPinned(first)).isTrue();
             assertThat(exists("pins/.run_1.gz.pin")).isTrue();
             assertThat(store.protections()).isEqualTo(Map.of("pins/run_1.gz", "pinned", "pins/run_3.gz", "current"));
-            assertThat(store.list()).extracting(StoredSnapshot::key).containsExactly("pins/run_1.gz", "pins/run_2.gz",
-                    "pins/run_3.gz");
+            assertThat(store.list())
+                    .extracting(StoredSnapshot::key)
+                    .containsExactly("pins/run_1.gz", "pins/run_2.gz", "pins/run_3.gz");
 
             store.delete(second);
             assertThat(store.list()).extracting(StoredSnapshot::key).containsExactly("pins/run_1.gz", "pins/run_3.gz");
@@ -154,19 +174,29 @@ class ObjectStoreTest {
             StoredSnapshot kept = store.write(entry("run", "1", Codec.GZIP), out -> out.write(small));
 
             assertThatThrownBy(() -> store.write(entry("run", "2", Codec.NONE), out -> {
-                out.write(big); // three parts are sent before the body breaks
-                throw new IOException("disk of the training node failed");
-            })).isInstanceOf(SnapshotException.class)
-                    .hasMessage("cannot write s3://" + s3.bucket() + "/failing/run_2: disk of the training node failed");
+                        out.write(big); // three parts are sent before the body breaks
+                        throw new IOException("disk of the training node failed");
+                    }))
+                    .isInstanceOf(SnapshotException.class)
+                    .hasMessage(
+                            "cannot write s3://" + s3.bucket() + "/failing/run_2: disk of the training node failed");
             assertThatThrownBy(() -> store.write(entry("run", "3", Codec.GZIP), out -> {
-                out.write(small);
-                throw new SnapshotException("unit 'draw' cannot be saved");
-            })).hasMessage("unit 'draw' cannot be saved");
+                        out.write(small);
+                        throw new SnapshotException("unit 'draw' cannot be saved");
+                    }))
+                    .hasMessage("unit 'draw' cannot be saved");
 
             assertThat(store.list()).containsExactly(kept);
-            assertThat(s3.admin().listObjectsV2(request -> request.bucket(s3.bucket()).prefix("failing/")).contents())
-                    .extracting(object -> object.key()).containsExactlyInAnyOrder("failing/run_1.gz", "failing/run_current");
-            assertThat(s3.admin().listMultipartUploads(request -> request.bucket(s3.bucket()).prefix("failing/")).uploads())
+            assertThat(s3.admin()
+                            .listObjectsV2(
+                                    request -> request.bucket(s3.bucket()).prefix("failing/"))
+                            .contents())
+                    .extracting(object -> object.key())
+                    .containsExactlyInAnyOrder("failing/run_1.gz", "failing/run_current");
+            assertThat(s3.admin()
+                            .listMultipartUploads(
+                                    request -> request.bucket(s3.bucket()).prefix("failing/"))
+                            .uploads())
                     .isEmpty();
             assertThat(store.current("run")).contains(kept);
         }
@@ -180,8 +210,11 @@ class ObjectStoreTest {
             assertThat(store.abortStaleUploads(Duration.ofHours(1))).isZero();
             assertThat(store.abortStaleUploads(Duration.ZERO)).isEqualTo(1);
         }
-        assertThat(s3.admin().listMultipartUploads(request -> request.bucket(s3.bucket())).uploads())
-                .extracting(upload -> upload.key()).containsExactly("elsewhere/run_1.gz");
+        assertThat(s3.admin()
+                        .listMultipartUploads(request -> request.bucket(s3.bucket()))
+                        .uploads())
+                .extracting(upload -> upload.key())
+                .containsExactly("elsewhere/run_1.gz");
     }
 
     @Test
@@ -219,12 +252,17 @@ class ObjectStoreTest {
     }
 
     private static String pointerText(String key) {
-        return s3.admin().getObjectAsBytes(request -> request.bucket(s3.bucket()).key(key)).asString(StandardCharsets.UTF_8).trim();
+        return s3.admin()
+                .getObjectAsBytes(request -> request.bucket(s3.bucket()).key(key))
+                .asString(StandardCharsets.UTF_8)
+                .trim();
     }
 
     private static boolean exists(String key) {
-        List<String> keys = s3.admin().listObjectsV2(request -> request.bucket(s3.bucket()).prefix(key)).contents().stream()
-                .map(object -> object.key()).toList();
+        List<String> keys =
+                s3.admin().listObjectsV2(request -> request.bucket(s3.bucket()).prefix(key)).contents().stream()
+                        .map(object -> object.key())
+                        .toList();
         return keys.contains(key);
     }
 }

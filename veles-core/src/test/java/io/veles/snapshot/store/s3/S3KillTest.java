@@ -7,6 +7,9 @@ import io.veles.snapshot.store.StoredSnapshot;
 import io.veles.testing.FreshJvm;
 import io.veles.testing.S3KillableWriter;
 import io.veles.testing.TestS3;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -15,8 +18,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
 
 /**
  * Writers killed with SIGKILL at varied moments of their uploads, twelve times over one prefix:
@@ -33,15 +34,19 @@ class S3KillTest {
         Random random = new Random(42);
         try (TestS3 s3 = TestS3.freshBucket()) {
             for (int kill = 0; kill < KILLS; kill++) {
-                ProcessBuilder builder = new ProcessBuilder(FreshJvm.command(List.of("-Xmx256m"), S3KillableWriter.class,
-                        "s3://" + s3.bucket() + "/runs")).redirectErrorStream(true);
+                ProcessBuilder builder = new ProcessBuilder(FreshJvm.command(
+                                List.of("-Xmx256m"), S3KillableWriter.class, "s3://" + s3.bucket() + "/runs"))
+                        .redirectErrorStream(true);
                 builder.environment().putAll(s3.environment());
                 Process writer = builder.start();
-                BufferedReader output = new BufferedReader(new InputStreamReader(writer.getInputStream(), StandardCharsets.UTF_8));
+                BufferedReader output =
+                        new BufferedReader(new InputStreamReader(writer.getInputStream(), StandardCharsets.UTF_8));
                 String first = output.readLine();
                 assertThat(first).as("the writer started").isEqualTo("writing");
                 if (kill == 0) {
-                    assertThat(output.readLine()).as("the first writer's first snapshot").startsWith("wrote ");
+                    assertThat(output.readLine())
+                            .as("the first writer's first snapshot")
+                            .startsWith("wrote ");
                 }
                 Thread.sleep(200 + random.nextInt(3000)); // mid-part, mid-completion or between snapshots
                 writer.destroyForcibly();
@@ -49,7 +54,9 @@ class S3KillTest {
             }
             try (ObjectStore store = ObjectStore.open(s3.location("runs"), s3.options())) {
                 List<StoredSnapshot> snapshots = store.list();
-                assertThat(snapshots).as("the writers wrote something before their kills").isNotEmpty();
+                assertThat(snapshots)
+                        .as("the writers wrote something before their kills")
+                        .isNotEmpty();
                 for (StoredSnapshot snapshot : snapshots) {
                     assertVerifies(store, snapshot);
                 }
@@ -57,15 +64,19 @@ class S3KillTest {
                 assertThat(snapshots).contains(current);
                 assertVerifies(store, current);
                 int aborted = store.abortStaleUploads(Duration.ZERO);
-                System.out.println(KILLS + " writers killed: " + snapshots.size() + " whole snapshots, "
-                        + aborted + " orphaned uploads aborted");
-                assertThat(s3.admin().listMultipartUploads(request -> request.bucket(s3.bucket())).uploads()).isEmpty();
+                System.out.println(KILLS + " writers killed: " + snapshots.size() + " whole snapshots, " + aborted
+                        + " orphaned uploads aborted");
+                assertThat(s3.admin()
+                                .listMultipartUploads(request -> request.bucket(s3.bucket()))
+                                .uploads())
+                        .isEmpty();
             }
         }
     }
 
     private static void assertVerifies(ObjectStore store, StoredSnapshot snapshot) throws Exception {
-        try (InputStream in = store.open(snapshot); SnapshotReader reader = SnapshotReader.open(in, snapshot.location())) {
+        try (InputStream in = store.open(snapshot);
+                SnapshotReader reader = SnapshotReader.open(in, snapshot.location())) {
             assertThat(reader.verify()).as(snapshot.location()).isPositive();
         }
     }

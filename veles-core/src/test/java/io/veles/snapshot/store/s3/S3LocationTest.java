@@ -14,7 +14,8 @@ class S3LocationTest {
         assertThat(S3Location.parse("s3://bucket/runs/wine_3_0.00.gz"))
                 .isEqualTo(new S3Location("bucket", "runs", "wine_3_0.00.gz"));
         assertThat(S3Location.parse("s3://bucket/wine_3.zst")).isEqualTo(new S3Location("bucket", "", "wine_3.zst"));
-        assertThat(S3Location.parse("s3://bucket/runs/wine_3_0.00")).isEqualTo(new S3Location("bucket", "runs/wine_3_0.00", null));
+        assertThat(S3Location.parse("s3://bucket/runs/wine_3_0.00"))
+                .isEqualTo(new S3Location("bucket", "runs/wine_3_0.00", null));
     }
 
     @Test
@@ -34,7 +35,9 @@ class S3LocationTest {
         assertThatThrownBy(() -> S3Location.parse("s3://Bucket_1/x"))
                 .hasMessage("'Bucket_1' is not an S3 bucket name (3-63 lower-case letters, digits, '.' and '-')");
         assertThatThrownBy(() -> S3Location.parse("s3:///x")).hasMessageContaining("is not an S3 bucket name");
-        assertThatThrownBy(() -> S3Location.parse("s3://bucket/a//b")).hasMessage("'s3://bucket/a//b': an S3 prefix has no empty segments");
-        assertThatThrownBy(() -> S3Location.parse("http://bucket/x")).hasMessage("'http://bucket/x' is not an s3://bucket/prefix location");
+        assertThatThrownBy(() -> S3Location.parse("s3://bucket/a//b"))
+                .hasMessage("'s3://bucket/a//b': an S3 prefix has no empty segments");
+        assertThatThrownBy(() -> S3Location.parse("http://bucket/x"))
+                .hasMessage("'http://bucket/x' is not an s3://bucket/prefix location");
     }
 }

@@ -38,8 +38,9 @@ class S3OptionsTest {
 
     @Test
     void itsTextNeverShowsCredentials() {
-        S3Options options = S3Options.standard().withCredentials(
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIAEXAMPLE", "very-secret")));
+        S3Options options = S3Options.standard()
+                .withCredentials(
+                        StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIAEXAMPLE", "very-secret")));
         assertThat(options.toString()).doesNotContain("AKIAEXAMPLE").doesNotContain("very-secret");
     }
 }
