@@ -5,7 +5,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 
 /**
- * Where {@link SavedGraph#read} copies numeric arrays when a tool reads a state too large for its
+ * Where {@code SnapshotReader.readSaved} copies numeric arrays when a tool reads a state too large for its
  * heap: each array's bytes go to {@code out} one after another, as the snapshot holds them
  * (little-endian), and the graph holds a {@link SpilledArray} in the array's place.
  */

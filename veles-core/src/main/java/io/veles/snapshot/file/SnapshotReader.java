@@ -172,7 +172,7 @@ public final class SnapshotReader implements Closeable {
 
     /**
      * Reads the whole snapshot, checks it as {@link #verify} does, and returns its code backup (a
-     * zip for {@link CodeBackup#extract}); nothing of it is loaded.
+     * zip for {@link io.veles.snapshot.format.CodeBackup#extract}); nothing of it is loaded.
      */
     public byte[] readCodeBackup() {
         if (!hasCode) {
@@ -252,7 +252,7 @@ public final class SnapshotReader implements Closeable {
 
     /**
      * As {@link #readSaved(RestoreRules)}; with {@code spill} not null, numeric arrays are copied
-     * there as they are read (see {@link SavedGraph#read}), so that a state larger than the heap
+     * there as they are read (see {@code SavedGraphReader.read}), so that a state larger than the heap
      * can be read.
      */
     public SavedGraph readSaved(RestoreRules rules, ArraySpill spill) {

@@ -36,7 +36,7 @@ public final class SnapshotWriter {
      *
      * @param level      the codec's level; negative for its default
      * @param key        signs the snapshot unless null
-     * @param codeBackup a {@link CodeBackup} zip carried after the payload, unless null
+     * @param codeBackup a {@link io.veles.snapshot.format.CodeBackup} zip carried after the payload, unless null
      * @param shuffle    large numeric arrays go through the byte-shuffle filter
      * @param threads    threads that compress blocks in parallel
      */
@@ -119,7 +119,7 @@ public final class SnapshotWriter {
         return write(root, manifest, Options.of(codec, level).withKey(key), sink);
     }
 
-    /** As above, carrying {@code codeBackup} (a {@link CodeBackup} zip) after the payload unless null. */
+    /** As above, carrying {@code codeBackup} (a {@link io.veles.snapshot.format.CodeBackup} zip) after the payload unless null. */
     public static Manifest write(
             Workflow root,
             Manifest manifest,

@@ -27,7 +27,7 @@ import java.util.Optional;
  * Snapshots as files {@code <prefix>_<suffix><ext>} of a directory ({@link SnapshotDirectory}),
  * with a {@code <prefix>_current<ext>} link to each prefix's newest, written atomically and never
  * replaced ({@link AtomicFiles}); a file is pinned by a hidden {@code .<file>.pin} marker beside
- * it, and one live run writes a prefix at a time ({@link PrefixLock}). A handle's key is the file's
+ * it, and one live run writes a prefix at a time ({@code PrefixLock}). A handle's key is the file's
  * name in this directory.
  */
 public final class DirectoryStore implements SnapshotStore {

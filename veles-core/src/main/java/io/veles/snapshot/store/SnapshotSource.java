@@ -5,7 +5,7 @@ import java.util.function.Supplier;
 
 /**
  * What a user's snapshot source ({@code -w}, and what inspect, verify, diff, convert and pin take)
- * names, resolved by {@link SnapshotStores#source}: a store, and either one snapshot in it (a
+ * names, resolved by {@link io.veles.snapshot.SnapshotStores#source}: a store, and either one snapshot in it (a
  * file, a table row, an object) or the store as a whole, which means its newest snapshot, or for a
  * resume the newest of the workflow being run. Closing it closes the store.
  */

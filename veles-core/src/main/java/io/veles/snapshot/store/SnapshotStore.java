@@ -96,7 +96,7 @@ public interface SnapshotStore extends Closeable {
 
     /**
      * Lets one live run at a time write {@code prefix} here, or refuses in one line naming the run
-     * that holds it ({@link SnapshotLockedException}). Stores where runs cannot collide (a table's
+     * that holds it ({@link io.veles.errors.SnapshotLockedException}). Stores where runs cannot collide (a table's
      * rows carry their run's id) return a lock that holds nothing. Closing the lock releases it.
      */
     WriterLock lockPrefix(String prefix, String runId);
