@@ -83,7 +83,7 @@ class S3SnapshotterFaultTest {
             assertThat(warnings)
                     .isNotEmpty()
                     .allSatisfy(line -> assertThat(line)
-                            .containsPattern("cannot (write to|read back) ")
+                            .containsPattern("cannot (write|read back) ")
                             .contains(veles.at("runs/walk_"))
                             .contains("S3 endpoint"));
             assertThat(run.stderr()).doesNotContain("\tat ").doesNotContain(TestS3.SECRET_KEY);
