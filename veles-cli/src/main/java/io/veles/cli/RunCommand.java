@@ -119,6 +119,12 @@ final class RunCommand implements Callable<Integer> {
     boolean codeBackup;
 
     @Option(
+            names = "--incremental",
+            description = "Differential snapshots: each stores only the blocks that changed since the last one"
+                    + " (a standalone one every snapshotter.full_every, default 10).")
+    boolean incremental;
+
+    @Option(
             names = "--random-seed",
             paramLabel = "N",
             description = "Seed of a new run's random generator (default 1234).")
@@ -211,6 +217,7 @@ final class RunCommand implements Callable<Integer> {
         put(options, "odbc", odbc);
         put(options, "table", table);
         put(options, "code_backup", codeBackup ? Boolean.TRUE : null);
+        put(options, "incremental", incremental ? Boolean.TRUE : null);
         return options;
     }
 

@@ -3,6 +3,7 @@ package io.veles.snapshot;
 import io.veles.errors.SnapshotException;
 import io.veles.internal.util.ByteCounts;
 import io.veles.progress.Progress;
+import io.veles.snapshot.file.Differential;
 import io.veles.snapshot.file.SnapshotWriter;
 import io.veles.snapshot.format.Manifest;
 import io.veles.snapshot.store.NewSnapshot;
@@ -39,6 +40,7 @@ final class BackgroundWrites {
      * @param options     codec, level, key and code backup
      * @param destination where it goes, for messages
      * @param runsCovered the snapshotter's runs it saves, given back if it fails
+     * @param pending     its place among the run's differential snapshots, or null when they are off
      * @param onStored    run on the background thread once it is stored, with the manifest written
      *                    (record it, retention)
      */
@@ -49,6 +51,7 @@ final class BackgroundWrites {
             SnapshotWriter.Options options,
             String destination,
             int runsCovered,
+            Differential.Pending pending,
             BiConsumer<StoredSnapshot, Manifest> onStored) {}
 
     /** A background write that failed: why, and the runs it was to save. */
@@ -118,7 +121,11 @@ final class BackgroundWrites {
                         options.codec().compress(out, options.level(), options.threads()),
                         "writing " + manifest.name,
                         state.size())) {
-                    state.writeTo(compressed);
+                    if (write.pending() == null) {
+                        state.writeTo(compressed);
+                    } else {
+                        SnapshotWriter.encode(write.pending(), manifest, options, state::writeTo, compressed);
+                    }
                 }
             });
         } finally {
@@ -130,7 +137,10 @@ final class BackgroundWrites {
                 ByteCounts.format(manifest.payloadBytes),
                 ByteCounts.format(stored.bytes()),
                 options.codec().argument());
-        write.onStored().accept(stored, manifest);
+        write.onStored()
+                .accept(
+                        stored,
+                        write.pending() == null ? manifest : write.pending().fileManifest(manifest));
     }
 
     /** The destination of the snapshot this thread is storing at this moment, or null. */

@@ -5,6 +5,7 @@ import io.veles.config.ConfigException;
 import io.veles.internal.db.DatabaseTarget;
 import io.veles.internal.db.OdbcSource;
 import io.veles.snapshot.codec.Codec;
+import io.veles.snapshot.format.SnapshotFormat;
 import io.veles.snapshot.store.s3.S3Location;
 
 import java.time.Duration;
@@ -32,6 +33,10 @@ import java.time.Duration;
  * @param keepEveryHours   ... and the newest of each period of this many hours ({@code keep_every_hours})
  * @param keepBest         ... and the K best by the decision's metric ({@code keep_best}); with none
  *                         of the three set, nothing is ever deleted
+ * @param incremental      differential snapshots: each stores only the blocks whose content changed
+ *                         since the last one and references the rest ({@code incremental}, default off)
+ * @param fullEvery        with {@code incremental}, every N-th snapshot is standalone, so that a
+ *                         restore reads at most N files ({@code full_every}, default 10)
  */
 public record SnapshotSettings(
         String prefix,
@@ -49,7 +54,9 @@ public record SnapshotSettings(
         long asyncMemoryBytes,
         int keepLast,
         double keepEveryHours,
-        int keepBest) {
+        int keepBest,
+        boolean incremental,
+        int fullEvery) {
 
     /** What a snapshot that cannot be written does to the run. */
     public enum FailurePolicy {
@@ -74,6 +81,9 @@ public record SnapshotSettings(
 
     public static final long DEFAULT_SIZE_WARNING = 1L << 30;
 
+    /** With incremental snapshots, every tenth is standalone by default. */
+    public static final int DEFAULT_FULL_EVERY = 10;
+
     public SnapshotSettings {
         if (prefix == null || prefix.isEmpty()) {
             throw new ConfigException("snapshotter.prefix: must not be empty");
@@ -94,6 +104,10 @@ public record SnapshotSettings(
         }
         if (keepLast < 0 || keepBest < 0 || keepEveryHours < 0 || Double.isNaN(keepEveryHours)) {
             throw new ConfigException("snapshotter.keep_last, keep_every_hours, keep_best: must be 0 or more");
+        }
+        if (fullEvery < 1 || fullEvery > SnapshotFormat.MAX_CHAIN) {
+            throw new ConfigException(
+                    "snapshotter.full_every: must be between 1 and " + SnapshotFormat.MAX_CHAIN + ", got " + fullEvery);
         }
         if (keepEveryHours > 0 && keepEveryHours * 3600 < 1) {
             throw new ConfigException("snapshotter.keep_every_hours: must be at least one second (1/3600), got "
@@ -227,6 +241,8 @@ public record SnapshotSettings(
                 .keepLast(section.getInt("keep_last", base.keepLast()))
                 .keepEveryHours(section.getDouble("keep_every_hours", base.keepEveryHours()))
                 .keepBest(section.getInt("keep_best", base.keepBest()))
+                .incremental(section.getBoolean("incremental", base.incremental()))
+                .fullEvery(section.getInt("full_every", base.fullEvery()))
                 .build();
     }
 
@@ -255,6 +271,8 @@ public record SnapshotSettings(
         private int keepLast;
         private double keepEveryHours;
         private int keepBest;
+        private boolean incremental;
+        private int fullEvery = DEFAULT_FULL_EVERY;
 
         private Builder() {}
 
@@ -275,6 +293,8 @@ public record SnapshotSettings(
             keepLast = s.keepLast;
             keepEveryHours = s.keepEveryHours;
             keepBest = s.keepBest;
+            incremental = s.incremental;
+            fullEvery = s.fullEvery;
         }
 
         public Builder prefix(String value) {
@@ -358,6 +378,16 @@ public record SnapshotSettings(
             return this;
         }
 
+        public Builder incremental(boolean on) {
+            incremental = on;
+            return this;
+        }
+
+        public Builder fullEvery(int count) {
+            fullEvery = count;
+            return this;
+        }
+
         public SnapshotSettings build() {
             return new SnapshotSettings(
                     prefix,
@@ -375,7 +405,9 @@ public record SnapshotSettings(
                     asyncMemoryBytes,
                     keepLast,
                     keepEveryHours,
-                    keepBest);
+                    keepBest,
+                    incremental,
+                    fullEvery);
         }
     }
 }

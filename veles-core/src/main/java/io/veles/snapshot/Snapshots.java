@@ -89,6 +89,7 @@ public final class Snapshots {
         SnapshotReader reader = SnapshotReader.open(tracked(in, snapshot, name), name, key);
         try {
             checkNamedCodec(reader, name);
+            readsChainFrom(reader, store);
         } catch (SnapshotException e) {
             Closeables.closeQuietly(reader);
             throw e;
@@ -336,7 +337,24 @@ public final class Snapshots {
     public static SnapshotReader openChecked(
             SnapshotStore store, StoredSnapshot snapshot, String name, SnapshotKey key) {
         java.util.Objects.requireNonNull(key, "key");
-        return readIntoCopy(new Bytes(tracked(store.open(snapshot), snapshot, name), name, snapshot.bytes()), key);
+        return readsChainFrom(
+                readIntoCopy(new Bytes(tracked(store.open(snapshot), snapshot, name), name, snapshot.bytes()), key),
+                store);
+    }
+
+    /** A differential snapshot's chain is read from the store that holds it, by key. */
+    private static SnapshotReader readsChainFrom(SnapshotReader reader, SnapshotStore store) {
+        if (!reader.isDifferential()) {
+            return reader;
+        }
+        return reader.withBases((baseKey, snapshotKey) -> {
+            StoredSnapshot base = store.list().stream()
+                    .filter(stored -> stored.key().equals(baseKey))
+                    .findFirst()
+                    .orElseThrow(() -> new SnapshotException(
+                            "it is missing from " + store.describe() + " (deleted, or never copied with it)"));
+            return open(store, base, base.location(), snapshotKey, false);
+        });
     }
 
     /**
@@ -359,7 +377,7 @@ public final class Snapshots {
         try {
             try (SnapshotReader check = SnapshotReader.open(copy.copying(in), name, key)) {
                 checkNamedCodec(check, name);
-                check.verify();
+                check.verifyOwnBytes(); // a differential snapshot's chain is checked as it is assembled
             }
             return SnapshotReader.open(Progress.track(copy.input(), "restoring " + name, source.size()), name, key);
         } catch (IOException e) {

@@ -3,6 +3,7 @@ package io.veles.snapshot;
 import io.veles.errors.SnapshotException;
 import io.veles.errors.SnapshotLockedException;
 import io.veles.internal.util.ByteCounts;
+import io.veles.snapshot.file.Differential;
 import io.veles.snapshot.file.SnapshotWriter;
 import io.veles.snapshot.format.CodeBackup;
 import io.veles.snapshot.format.Manifest;
@@ -64,6 +65,7 @@ public abstract class Snapshotter extends Unit {
     private transient SnapshotStore.WriterLock lock_;
     private transient OwnSnapshots own_;
     private transient BackgroundWrites background_;
+    private transient Differential differential_; // with snapshotter.incremental: what the next may reference
     private transient volatile String confirmedDestination_;
     private transient volatile String writingTo_; // the destination of a snapshot stored now by this thread
     private transient long lastPauseNanos_;
@@ -410,7 +412,9 @@ public abstract class Snapshotter extends Unit {
                 .putInfo(info)
                 .build();
         SnapshotWriter.Options options = writerOptions();
-        if (background && writeInBackground(entry, manifest, options, runsCovered)) {
+        Differential.Pending pending =
+                differential() == null ? null : differential().next();
+        if (background && writeInBackground(entry, manifest, options, pending, runsCovered)) {
             return;
         }
         Manifest[] written = new Manifest[1];
@@ -418,18 +422,23 @@ public abstract class Snapshotter extends Unit {
         StoredSnapshot stored;
         try {
             stored = store().write(
-                            entry, out -> written[0] = SnapshotWriter.write(mainWorkflow(), manifest, options, out));
+                            entry,
+                            out -> written[0] = SnapshotWriter.write(mainWorkflow(), manifest, options, pending, out));
         } finally {
             writingTo_ = null;
+        }
+        if (pending != null) {
+            differential().stored(pending, stored.key());
         }
         destination = stored.location(); // another name only if this one was taken while it was written
         confirmedDestination_ = destination;
         LOG.info(
-                "snapshot {}: {} of state, {} stored ({})",
+                "snapshot {}: {} of state, {} stored ({}{})",
                 destination,
                 ByteCounts.format(written[0].payloadBytes),
                 ByteCounts.format(stored.bytes()),
-                settings().compression().argument());
+                settings().compression().argument(),
+                written[0].isDifferential() ? ", differential against " + written[0].base : "");
         warnIfLarge(written[0]);
         applyRetention(store(), entry, stored, written[0], settings(), ownSnapshots());
     }
@@ -440,15 +449,23 @@ public abstract class Snapshotter extends Unit {
      * {@code async_memory_mb}: the caller then writes synchronously.
      */
     private boolean writeInBackground(
-            NewSnapshot entry, Manifest manifest, SnapshotWriter.Options options, int runsCovered) {
+            NewSnapshot entry,
+            Manifest manifest,
+            SnapshotWriter.Options options,
+            Differential.Pending pending,
+            int runsCovered) {
         if (background_ == null) {
             background_ = new BackgroundWrites();
         }
         SnapshotStore target = store();
         SnapshotSettings retentionSettings = settings();
         OwnSnapshots own = ownSnapshots();
+        Differential differential = differential();
         BackgroundWrites.Write write = new BackgroundWrites.Write(
-                target, entry, manifest, options, destination, runsCovered, (stored, written) -> {
+                target, entry, manifest, options, destination, runsCovered, pending, (stored, written) -> {
+                    if (pending != null) {
+                        differential.stored(pending, stored.key());
+                    }
                     confirmedDestination_ = stored.location();
                     applyRetention(target, entry, stored, written, retentionSettings, own);
                 });
@@ -491,6 +508,17 @@ public abstract class Snapshotter extends Unit {
             // The snapshot is stored: a failure here must not count as a failed snapshot.
             LOG.warn("retention could not prune old snapshots, the run goes on: {}", e.getMessage());
         }
+    }
+
+    /** The run's differential snapshots, or null when {@code snapshotter.incremental} is off. */
+    private Differential differential() {
+        if (!settings().incremental()) {
+            return null;
+        }
+        if (differential_ == null || differential_.fullEvery() != settings().fullEvery()) {
+            differential_ = Differential.withFullEvery(settings().fullEvery());
+        }
+        return differential_;
     }
 
     private SnapshotWriter.Options writerOptions() {
@@ -543,6 +571,7 @@ public abstract class Snapshotter extends Unit {
             }
         } finally {
             lock_ = null;
+            differential_ = null; // another run may write here meanwhile: the next snapshot stands alone
             if (store_ != null) {
                 store_.close();
                 store_ = null;

@@ -28,6 +28,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -46,7 +47,12 @@ public final class SnapshotReader implements Closeable {
     private final boolean checkSignature;
     private final boolean hasCode;
     private final boolean shuffled;
+    private final SnapshotKey key;
+    private final byte[] header; // the bytes open() read, for a chain's walk from offset 0
     private boolean payloadRead;
+    private InputStream trailerSource; // where the trailer is read: the content, or a walk's tee of it
+    private Bases bases; // a differential snapshot's chain, by key
+    private SnapshotReader logical; // a differential snapshot's assembled container
 
     private SnapshotReader(
             String source,
@@ -57,7 +63,12 @@ public final class SnapshotReader implements Closeable {
             boolean signed,
             boolean checkSignature,
             boolean hasCode,
-            boolean shuffled) {
+            boolean shuffled,
+            SnapshotKey key,
+            byte[] header) {
+        this.key = key;
+        this.header = header;
+        this.trailerSource = content;
         this.hasCode = hasCode;
         this.shuffled = shuffled;
         this.source = source;
@@ -105,7 +116,7 @@ public final class SnapshotReader implements Closeable {
                                 : " holds " + codec.argument() + " data that is not a veles snapshot"));
             }
             int version = data.readUnsignedShort();
-            if (version > SnapshotFormat.VERSION) {
+            if (version > SnapshotFormat.VERSION || version < 1) {
                 throw new CorruptSnapshotException(source + " is corrupt or from a newer veles: format version "
                         + version + ", this veles reads versions up to " + SnapshotFormat.VERSION);
             }
@@ -117,6 +128,11 @@ public final class SnapshotReader implements Closeable {
             boolean signed = (flags & SnapshotFormat.FLAG_SIGNED) != 0;
             boolean hasCode = (flags & SnapshotFormat.FLAG_CODE) != 0;
             boolean shuffled = (flags & SnapshotFormat.FLAG_SHUFFLE) != 0;
+            boolean differential = (flags & SnapshotFormat.FLAG_DELTA) != 0;
+            if (differential && version < 2) {
+                throw new CorruptSnapshotException(
+                        source + " is corrupt: a format " + version + " header cannot mark a differential snapshot");
+            }
             if (key != null && !signed) {
                 throw new SnapshotException(
                         source + " is not signed; with a snapshot key, only snapshots signed with it are accepted");
@@ -133,13 +149,25 @@ public final class SnapshotReader implements Closeable {
                 throw new CorruptSnapshotException(source + " is corrupt: its manifest does not match its checksum");
             }
             Manifest manifest = SnapshotWriter.JSON.readValue(manifestBytes, Manifest.class);
-            long payloadLength = data.readLong();
+            checkChain(source, manifest, differential);
+            long payloadLength = differential ? manifest.payloadBytes : data.readLong();
             if (payloadLength < 0 || payloadLength != manifest.payloadBytes) {
                 throw new CorruptSnapshotException(
                         source + " is corrupt: its payload length " + payloadLength + " disagrees with its manifest");
             }
+            byte[] header = headerBytes(version, flags, manifestBytes, expectedCrc, differential ? -1 : payloadLength);
             return new SnapshotReader(
-                    source, codec, content, manifest, payloadLength, signed, key != null, hasCode, shuffled);
+                    source,
+                    codec,
+                    content,
+                    manifest,
+                    payloadLength,
+                    signed,
+                    key != null,
+                    hasCode,
+                    shuffled,
+                    key,
+                    header);
         } catch (SnapshotException e) {
             Closeables.closeQuietly(raw);
             throw e;
@@ -152,8 +180,130 @@ public final class SnapshotReader implements Closeable {
         }
     }
 
+    /** A differential snapshot names its base and chain; a standalone one names neither. */
+    private static void checkChain(String source, Manifest manifest, boolean differential) {
+        if (!differential) {
+            if (manifest.base != null || manifest.chain != null) {
+                throw new CorruptSnapshotException(
+                        source + " is corrupt: a standalone snapshot's manifest names a base");
+            }
+            return;
+        }
+        List<String> chain = manifest.chain;
+        if (manifest.base == null
+                || chain == null
+                || chain.isEmpty()
+                || chain.size() > SnapshotFormat.MAX_CHAIN
+                || !manifest.base.equals(chain.get(0))
+                || chain.contains(null)) {
+            throw new CorruptSnapshotException(
+                    source + " is corrupt: a differential snapshot's manifest must name its base first in its chain");
+        }
+    }
+
+    /** The header's bytes as open() read them; the payload length only for a standalone snapshot. */
+    private static byte[] headerBytes(int version, int flags, byte[] manifest, int crc, long payloadLength)
+            throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(manifest.length + 32);
+        DataOutputStream data = new DataOutputStream(bytes);
+        data.write(SnapshotFormat.MAGIC);
+        data.writeShort(version);
+        data.writeShort(flags);
+        data.writeInt(manifest.length);
+        data.write(manifest);
+        data.writeInt(crc);
+        if (payloadLength >= 0) {
+            data.writeLong(payloadLength);
+        }
+        return bytes.toByteArray();
+    }
+
+    /**
+     * The manifest. A differential snapshot's names its {@link Manifest#base base} and
+     * {@link Manifest#chain chain}; the rest describes the state it holds, as a standalone one's.
+     */
     public Manifest manifest() {
         return manifest;
+    }
+
+    /** True for a differential snapshot: reading its state needs its chain ({@link #withBases}). */
+    public boolean isDifferential() {
+        return manifest.isDifferential();
+    }
+
+    /**
+     * Opens the snapshots of a differential snapshot's chain, by their {@code StoredSnapshot.key()},
+     * in the store that holds it.
+     */
+    @FunctionalInterface
+    public interface Bases {
+        /**
+         * Opens the snapshot stored under {@code key} (its header read, as {@link #open} does,
+         * checked against the same key), or throws a one-line {@link SnapshotException} naming it
+         * when it is missing.
+         */
+        SnapshotReader open(String key, SnapshotKey snapshotKey);
+    }
+
+    /**
+     * Lets this differential snapshot read its chain through {@code chain}; returns this reader.
+     * Its state is then read as a standalone snapshot's: every file of the chain it needs is
+     * read once and checked whole (checksums, and signature with a key) into a private temporary
+     * under {@code java.io.tmpdir}, before any of it is deserialized.
+     */
+    public SnapshotReader withBases(Bases chain) {
+        this.bases = chain;
+        return this;
+    }
+
+    /** A differential snapshot's state, assembled from its chain; checked before it is returned. */
+    private SnapshotReader logical() {
+        startPayload();
+        if (bases == null) {
+            throw new SnapshotException(source + " is a differential snapshot of " + manifest.base
+                    + ": open it through the store that holds its chain");
+        }
+        logical = ChainAssembly.assemble(this, bases, key);
+        return logical;
+    }
+
+    /**
+     * Reads the rest of this snapshot's uncompressed stream, handing every byte of it to
+     * {@code sink} with its offset (the header's first), then checks the trailer: how a file of a
+     * chain gives up the blocks a differential snapshot references.
+     */
+    void walk(ChainAssembly.StreamSink sink) throws IOException {
+        startPayload();
+        sink.accept(0, header, 0, header.length);
+        ChainAssembly.Tee tee = new ChainAssembly.Tee(content, sink, header.length);
+        trailerSource = tee;
+        DataInputStream data = new DataInputStream(tee);
+        if (isDifferential()) {
+            ChainAssembly.readRecords(this, data, null);
+        } else {
+            tee.skipExactly(payloadLength, source);
+            if (hasCode) {
+                long length = data.readLong();
+                if (length < 0 || length > SnapshotFormat.MAX_CODE_BYTES) {
+                    throw new CorruptSnapshotException(
+                            source + " is corrupt: its code backup length " + length + " is impossible");
+                }
+                tee.skipExactly(length, source);
+            }
+        }
+        checkTrailer();
+    }
+
+    CrcInputStream content() {
+        return content;
+    }
+
+    byte[] header() {
+        return header;
+    }
+
+    long payloadLength() {
+        return payloadLength;
     }
 
     /** The codec detected from the bytes. */
@@ -175,6 +325,9 @@ public final class SnapshotReader implements Closeable {
      * zip for {@link io.veles.snapshot.format.CodeBackup#extract}); nothing of it is loaded.
      */
     public byte[] readCodeBackup() {
+        if (isDifferential() && hasCode) {
+            return logical().readCodeBackup();
+        }
         if (!hasCode) {
             throw new SnapshotException(
                     source + " carries no code backup (take snapshots with snapshotter.code_backup=true)");
@@ -209,6 +362,9 @@ public final class SnapshotReader implements Closeable {
      */
     public Restored restore(RestoreRules rules) {
         HeapLimit.checkPayload(source, payloadLength);
+        if (isDifferential()) {
+            return logical().restore(rules);
+        }
         startPayload();
         CrcInputStream.Limited payload = content.limit(payloadLength);
         GraphReader.Restored restored;
@@ -259,6 +415,9 @@ public final class SnapshotReader implements Closeable {
         if (spill == null) {
             HeapLimit.checkPayload(source, payloadLength);
         }
+        if (isDifferential()) {
+            return logical().readSaved(rules, spill);
+        }
         startPayload();
         CrcInputStream.Limited payload = content.limit(payloadLength);
         SavedGraph saved;
@@ -299,6 +458,15 @@ public final class SnapshotReader implements Closeable {
         if (signed && key == null) {
             throw new SnapshotException(source + " is signed: give its key to convert it (the copy is signed again)");
         }
+        if (isDifferential()) { // the copy is standalone: its state, without the chain
+            return logical()
+                    .transcode(
+                            newCodec,
+                            level,
+                            key,
+                            sink,
+                            as.toBuilder().standalone().build());
+        }
         int checkedLevel = newCodec.checkLevel(level);
         startPayload();
         Manifest converted =
@@ -335,8 +503,32 @@ public final class SnapshotReader implements Closeable {
         }
     }
 
-    /** Reads the whole snapshot and checks its lengths and checksums; returns the bytes checked. */
+    /**
+     * Checks this file alone, as {@link #verify} does, without its chain: for a differential
+     * snapshot, its own records, lengths, checksum and signature. Returns the bytes checked.
+     */
+    public long verifyOwnBytes() {
+        if (!isDifferential()) {
+            return verify();
+        }
+        startPayload();
+        try {
+            ChainAssembly.readRecords(this, new DataInputStream(content), null);
+        } catch (IOException e) {
+            throw integrityError(source, codec, e);
+        }
+        checkTrailer();
+        return content.count();
+    }
+
+    /**
+     * Reads the whole snapshot and checks its lengths and checksums (a differential snapshot's
+     * whole chain, and the state it assembles into); returns the bytes checked.
+     */
     public long verify() {
+        if (isDifferential()) {
+            return logical().verify();
+        }
         startPayload();
         try {
             skipFully(content.limit(payloadLength), payloadLength);
@@ -350,7 +542,13 @@ public final class SnapshotReader implements Closeable {
 
     @Override
     public void close() throws IOException {
-        content.close();
+        try {
+            content.close();
+        } finally {
+            if (logical != null) {
+                logical.close();
+            }
+        }
     }
 
     private void startPayload() {
@@ -415,13 +613,13 @@ public final class SnapshotReader implements Closeable {
         }
     }
 
-    private void checkTrailer() {
+    void checkTrailer() {
         try {
             long countBefore = content.count();
             int crcBefore = content.crc();
             byte[] expectedSignature = content.signature();
-            DataInputStream data = new DataInputStream(content);
-            byte[] magic = content.readNBytes(SnapshotFormat.TRAILER_MAGIC.length);
+            DataInputStream data = new DataInputStream(trailerSource);
+            byte[] magic = trailerSource.readNBytes(SnapshotFormat.TRAILER_MAGIC.length);
             if (magic.length < SnapshotFormat.TRAILER_MAGIC.length) {
                 throw new CorruptSnapshotException(source + " is truncated: it ends before its trailer");
             }
@@ -438,7 +636,7 @@ public final class SnapshotReader implements Closeable {
                 throw new CorruptSnapshotException(source + " is corrupt: its content does not match its checksum");
             }
             if (signed) {
-                byte[] signature = content.readNBytes(SnapshotKey.SIGNATURE_BYTES);
+                byte[] signature = trailerSource.readNBytes(SnapshotKey.SIGNATURE_BYTES);
                 if (signature.length < SnapshotKey.SIGNATURE_BYTES) {
                     throw new CorruptSnapshotException(source + " is truncated: it ends inside its signature");
                 }
@@ -447,7 +645,7 @@ public final class SnapshotReader implements Closeable {
                             source + " has a wrong signature: it was altered, or signed with another key");
                 }
             }
-            if (content.read() != -1) {
+            if (trailerSource.read() != -1) {
                 throw new CorruptSnapshotException(source + " is corrupt: data follows its trailer");
             }
         } catch (IOException e) {

@@ -139,15 +139,56 @@ public final class SnapshotWriter {
      */
     public static Manifest write(Workflow root, Manifest manifest, Options options, OutputStream sink)
             throws IOException {
+        return write(root, manifest, options, null, sink);
+    }
+
+    /**
+     * As {@link #write(Workflow, Manifest, Options, OutputStream)}, as {@code pending} of a run's
+     * {@link Differential} snapshots unless it is null: a differential snapshot stores only the
+     * blocks its base's chain lacks. Returns the manifest of the file written (with its base and
+     * chain if differential).
+     */
+    public static Manifest write(
+            Workflow root, Manifest manifest, Options options, Differential.Pending pending, OutputStream sink)
+            throws IOException {
         Prepared prepared = prepare(root, manifest, options);
         String what = "writing " + (manifest.name != null ? manifest.name : "snapshot");
         try (OutputStream compressed = Progress.track(
                 options.codec().compress(sink, options.level(), options.threads()),
                 what,
                 prepared.containerBytes(options))) {
-            writeContainer(root, prepared, options, compressed);
+            if (pending == null) {
+                writeContainer(root, prepared, options, compressed);
+            } else {
+                DeltaEncoder encoder = pending.open(compressed, prepared.manifest(), options);
+                writeContainer(root, prepared, options, encoder);
+                encoder.finish();
+            }
         }
-        return prepared.manifest();
+        return pending == null ? prepared.manifest() : pending.fileManifest(prepared.manifest());
+    }
+
+    /**
+     * Writes {@code pending}'s file into {@code plain} (the codec's stream, left open) from its logical
+     * container, which {@code container} writes into the stream it is given: how an asynchronous
+     * snapshot's in-memory copy becomes a differential file.
+     */
+    public static void encode(
+            Differential.Pending pending,
+            Manifest logical,
+            Options options,
+            ContainerSource container,
+            OutputStream plain)
+            throws IOException {
+        DeltaEncoder encoder = pending.open(plain, logical, options);
+        container.writeTo(encoder);
+        encoder.finish();
+    }
+
+    /** Writes a logical container's bytes into a stream: an in-memory copy of one. */
+    @FunctionalInterface
+    public interface ContainerSource {
+        void writeTo(OutputStream out) throws IOException;
     }
 
     /**

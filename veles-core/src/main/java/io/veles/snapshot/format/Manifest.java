@@ -56,6 +56,17 @@ public final class Manifest {
     public final List<ClassDescription> classes;
     /** Free-form facts from the workflow (the decision's epoch and metric, the suffix...). */
     public final Map<String, Object> info;
+    /**
+     * A differential snapshot's base: the {@code StoredSnapshot.key()} of the snapshot it was
+     * written against, in the same store; null for a standalone snapshot.
+     */
+    public final String base;
+    /**
+     * A differential snapshot's chain: the keys of every snapshot its blocks may come from, nearest
+     * first ({@link #base} first, a standalone snapshot last); null for a standalone snapshot. A
+     * restore reads at most these and this one.
+     */
+    public final List<String> chain;
 
     /** An empty manifest: what a caller passes to a writer when it knows nothing to add. */
     public Manifest() {
@@ -78,6 +89,14 @@ public final class Manifest {
         units = unmodifiable(b.units);
         classes = unmodifiable(b.classes);
         info = b.info == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(b.info));
+        base = b.base;
+        chain = unmodifiable(b.chain);
+    }
+
+    /** True for a differential snapshot: it holds only the blocks that changed since {@link #base}. */
+    @JsonIgnore
+    public boolean isDifferential() {
+        return base != null;
     }
 
     // Not List.copyOf: a manifest read from hostile JSON may hold nulls, which the reader reports.
@@ -123,6 +142,8 @@ public final class Manifest {
         private List<UnitSummary> units = new ArrayList<>();
         private List<ClassDescription> classes = new ArrayList<>();
         private Map<String, Object> info = new LinkedHashMap<>();
+        private String base;
+        private List<String> chain;
 
         private Builder() {}
 
@@ -142,6 +163,8 @@ public final class Manifest {
             units = m.units == null ? null : new ArrayList<>(m.units);
             classes = m.classes == null ? null : new ArrayList<>(m.classes);
             info = m.info == null ? null : new LinkedHashMap<>(m.info);
+            base = m.base;
+            chain = m.chain == null ? null : new ArrayList<>(m.chain);
         }
 
         public Builder name(String value) {
@@ -236,6 +259,24 @@ public final class Manifest {
                 info = new LinkedHashMap<>();
             }
             info.putAll(facts);
+            return this;
+        }
+
+        public Builder base(String value) {
+            base = value;
+            return this;
+        }
+
+        public Builder chain(List<String> value) {
+            chain = value;
+            return this;
+        }
+
+        /** Makes this a standalone snapshot's manifest: no base, no chain. Not a JSON property. */
+        @JsonIgnore
+        public Builder standalone() {
+            base = null;
+            chain = null;
             return this;
         }
 

@@ -24,14 +24,36 @@ import java.nio.charset.StandardCharsets;
  * signature        32 bytes  only when signed: HMAC-SHA256 of every byte before the trailer
  * </pre>
  *
- * The manifest and payload length come first so that listing tools read a few kilobytes, and so
+ * <p><b>Differential snapshots</b> (version 2, flag {@link #FLAG_DELTA}) hold the container above
+ * (the "logical" container: the bytes a standalone snapshot of the same state would hold, signed
+ * and checksummed as one) cut into content-defined blocks, each either stored here or referenced
+ * in an earlier snapshot of the chain that the manifest names ({@link Manifest#chain}):
+ *
+ * <pre>
+ * magic, version, flags, manifest length, manifest, header CRC    as above; flags also carry the
+ *                                                                logical container's code and
+ *                                                                shuffle bits
+ * records, in the logical container's order:
+ *   u8 {@link #RECORD_LITERAL}    u32 length, the block's bytes
+ *   u8 {@link #RECORD_REFERENCE}  u32 length, u16 holder (index into the manifest's chain),
+ *                                 u64 offset of the bytes in the holder's uncompressed stream
+ *   u8 {@link #RECORD_END}        u64 length of the logical container
+ * trailer          as above, over this file's bytes
+ * </pre>
+ *
+ * A reference always points at bytes stored literally in its holder: in a standalone holder, at
+ * their place in its container; in a differential one, inside one of its literal records. So a
+ * restore reads each file of the chain once, in any order.
+ *
+ * <p>The manifest and payload length come first so that listing tools read a few kilobytes, and so
  * that a reader knows how much payload to expect before it allocates anything. The first byte is
  * not ASCII and matches no codec's magic, so uncompressed snapshots are recognised too.
  */
 public final class SnapshotFormat {
     public static final byte[] MAGIC = {(byte) 0x89, 'V', 'E', 'L', 'E', 'S', '\r', '\n'};
     public static final byte[] TRAILER_MAGIC = "VELESEND".getBytes(StandardCharsets.US_ASCII);
-    public static final int VERSION = 1;
+    /** The version written. Version 1 (no differential snapshots) is read too. */
+    public static final int VERSION = 2;
     /** Header flag: the trailer ends with an HMAC-SHA256 signature ({@link SnapshotKey}). */
     public static final int FLAG_SIGNED = 1;
     /** Header flag: a code backup follows the payload ({@link CodeBackup}). */
@@ -50,8 +72,21 @@ public final class SnapshotFormat {
     public static final int SHUFFLE_BLOCK_BYTES = 4 << 20;
     /** Numeric arrays below this many bytes (4 KiB) are not worth the shuffle and stay as they are. */
     public static final int SHUFFLE_MIN_ARRAY_BYTES = 4 << 10;
+    /** Header flag (version 2): a differential snapshot, made of blocks and references (see above). */
+    public static final int FLAG_DELTA = 8;
     /** All flags this version knows. */
-    public static final int KNOWN_FLAGS = FLAG_SIGNED | FLAG_CODE | FLAG_SHUFFLE;
+    public static final int KNOWN_FLAGS = FLAG_SIGNED | FLAG_CODE | FLAG_SHUFFLE | FLAG_DELTA;
+
+    /** Differential record: the end, with the logical container's length. */
+    public static final int RECORD_END = 0;
+    /** Differential record: a block's bytes, stored here. */
+    public static final int RECORD_LITERAL = 1;
+    /** Differential record: a block stored in a snapshot of the chain. */
+    public static final int RECORD_REFERENCE = 2;
+    /** The largest block a differential record may hold or reference (the chunker cuts at 1 MiB). */
+    public static final int MAX_BLOCK_BYTES = 16 << 20;
+    /** The longest chain a differential snapshot may name. */
+    public static final int MAX_CHAIN = 1000;
 
     public static final int MAX_MANIFEST_BYTES = 64 << 20;
     /** The largest code backup a reader accepts. */

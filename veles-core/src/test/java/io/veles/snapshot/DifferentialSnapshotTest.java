@@ -1,0 +1,219 @@
+package io.veles.snapshot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.veles.errors.SnapshotException;
+import io.veles.pickle.RestoreRules;
+import io.veles.snapshot.codec.Codec;
+import io.veles.snapshot.file.SnapshotReader;
+import io.veles.snapshot.format.Manifest;
+import io.veles.snapshot.format.SnapshotKey;
+import io.veles.workflow.Bool;
+import io.veles.workflow.Repeater;
+import io.veles.workflow.Unit;
+import io.veles.workflow.Workflow;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Differential snapshots of a state that is mostly frozen: each stores only what changed, and
+ * every one restores to exactly the state a standalone snapshot of the same moment holds.
+ */
+class DifferentialSnapshotTest {
+    @TempDir
+    Path dir;
+
+    /** A large frozen table, a smaller part that changes every run, and a counter. */
+    static final class Model extends Unit {
+        final Bool complete = new Bool(false);
+        final int iterations;
+        float[] frozen;
+        float[] trained;
+        int count;
+
+        Model(Workflow workflow, int iterations) {
+            super(workflow, "model");
+            this.iterations = iterations;
+            Random random = new Random(11);
+            frozen = new float[1 << 20]; // 4 MiB
+            for (int i = 0; i < frozen.length; i++) {
+                frozen[i] = (float) random.nextGaussian();
+            }
+            trained = new float[1 << 16]; // 256 KiB
+        }
+
+        @Override
+        public void run() {
+            count++;
+            for (int i = 0; i < trained.length; i++) {
+                trained[i] = trained[i] * 0.9f + frozen[(i * 31 + count) % frozen.length];
+            }
+            complete.set(count >= iterations);
+        }
+    }
+
+    static final class FrozenWorkflow extends Workflow {
+        final Model model;
+        final Snapshotter snapshotter;
+
+        FrozenWorkflow(int iterations, SnapshotSettings settings) {
+            super("frozen");
+            Repeater repeater = new Repeater(this);
+            model = new Model(this, iterations);
+            snapshotter = Snapshotter.create(this, settings);
+            repeater.linkFrom(startPoint());
+            model.linkFrom(repeater);
+            snapshotter.linkFrom(model);
+            repeater.linkFrom(snapshotter);
+            endPoint().linkFrom(model).gateBlock(model.complete.not());
+        }
+
+        void runAndStop() {
+            initialize();
+            run();
+            stop();
+        }
+    }
+
+    private SnapshotSettings settings(Path where, boolean incremental, boolean async) {
+        return SnapshotSettings.builder()
+                .prefix("frozen")
+                .directory(where.toString())
+                .compression(Codec.GZIP)
+                .compressionLevel(1)
+                .async(async)
+                .incremental(incremental)
+                .fullEvery(4)
+                .build();
+    }
+
+    private static FrozenWorkflow restore(Path file, SnapshotKey key) {
+        return Snapshots.restore(
+                        file.toString(), FrozenWorkflow.class, RestoreRules.forWorkflow(FrozenWorkflow.class), key)
+                .workflow();
+    }
+
+    private static Manifest manifest(Path file) throws IOException {
+        try (SnapshotReader reader = Snapshots.openFile(file)) {
+            return reader.manifest();
+        }
+    }
+
+    private static Path snapshot(Path where, int number) {
+        return where.resolve("frozen_" + number + ".gz");
+    }
+
+    @ParameterizedTest(name = "async={0}")
+    @ValueSource(booleans = {false, true})
+    void everySnapshotOfAChainRestoresExactlyAsAStandaloneOneAndStoresFarLess(boolean async) throws IOException {
+        Path differential = dir.resolve("differential");
+        Path standalone = dir.resolve("standalone");
+        new FrozenWorkflow(9, settings(differential, true, async)).runAndStop();
+        new FrozenWorkflow(9, settings(standalone, false, async)).runAndStop();
+
+        List<Integer> chainLengths = new ArrayList<>();
+        for (int i = 1; i <= 9; i++) {
+            Manifest written = manifest(snapshot(differential, i));
+            chainLengths.add(written.chain == null ? 0 : written.chain.size());
+            FrozenWorkflow fromChain = restore(snapshot(differential, i), null);
+            FrozenWorkflow fromFull = restore(snapshot(standalone, i), null);
+            assertThat(fromChain.model.count).isEqualTo(i).isEqualTo(fromFull.model.count);
+            assertThat(Arrays.equals(fromChain.model.trained, fromFull.model.trained))
+                    .as("snapshot %d", i)
+                    .isTrue();
+            assertThat(Arrays.equals(fromChain.model.frozen, fromFull.model.frozen))
+                    .isTrue();
+            if (written.isDifferential()) {
+                assertThat(Files.size(snapshot(differential, i)) * 5)
+                        .as("a differential snapshot stores the changed part only")
+                        .isLessThan(Files.size(snapshot(standalone, i)));
+                assertThat(written.base).isEqualTo("frozen_" + (i - 1) + ".gz");
+            }
+        }
+        // A standalone snapshot every 4: a restore reads at most 4 files.
+        assertThat(chainLengths).containsExactly(0, 1, 2, 3, 0, 1, 2, 3, 0);
+    }
+
+    @Test
+    void aResumeFromTheMiddleOfAChainEndsWhereAnUninterruptedRunEnds() {
+        Path differential = dir.resolve("differential");
+        new FrozenWorkflow(6, settings(differential, true, false)).runAndStop();
+        FrozenWorkflow uninterrupted = new FrozenWorkflow(6, settings(dir.resolve("other"), false, false));
+        uninterrupted.runAndStop();
+
+        FrozenWorkflow resumed = restore(snapshot(differential, 3), null);
+        resumed.snapshotter.reconfigure(settings(dir.resolve("resumed"), true, false));
+        resumed.initialize();
+        resumed.resumeRun();
+        assertThat(resumed.model.count).isEqualTo(6);
+        assertThat(Arrays.equals(resumed.model.trained, uninterrupted.model.trained))
+                .isTrue();
+    }
+
+    @Test
+    void aDamagedBaseIsRefusedInOneLineNamingIt() throws IOException {
+        Path differential = dir.resolve("differential");
+        new FrozenWorkflow(3, settings(differential, true, false)).runAndStop();
+        Path base = snapshot(differential, 1);
+        try (RandomAccessFile file = new RandomAccessFile(base.toFile(), "rw")) {
+            file.seek(file.length() / 2);
+            int b = file.read();
+            file.seek(file.length() / 2);
+            file.write(b ^ 0x5a);
+        }
+        assertThatThrownBy(() -> restore(snapshot(differential, 3), null))
+                .isInstanceOf(SnapshotException.class)
+                .hasMessageContaining("frozen_3.gz")
+                .hasMessageContaining("its base frozen_1.gz is damaged")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+        assertThatThrownBy(() -> {
+                    try (SnapshotReader reader = Snapshots.openFile(snapshot(differential, 2))) {
+                        reader.verify();
+                    }
+                })
+                .hasMessageContaining("its base frozen_1.gz is damaged");
+    }
+
+    @Test
+    void aMissingBaseIsRefusedInOneLineNamingIt() throws IOException {
+        Path differential = dir.resolve("differential");
+        new FrozenWorkflow(3, settings(differential, true, false)).runAndStop();
+        Files.delete(snapshot(differential, 1)); // the standalone one, which holds the frozen table
+        assertThatThrownBy(() -> restore(snapshot(differential, 3), null))
+                .isInstanceOf(SnapshotException.class)
+                .hasMessageContaining("frozen_3.gz cannot be read: its base frozen_1.gz cannot be opened")
+                .hasMessageContaining("missing from " + differential)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+
+    @Test
+    void aSignedChainRestoresWithItsKeyAndIsRefusedWithAnother(@TempDir Path keys) throws IOException {
+        Path keyFile = keys.resolve("key");
+        Files.writeString(keyFile, "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
+        SnapshotKey key = SnapshotKey.fromFile(keyFile);
+        Path differential = dir.resolve("differential");
+        FrozenWorkflow workflow = new FrozenWorkflow(3, settings(differential, true, false));
+        workflow.snapshotter.signWith(key);
+        workflow.runAndStop();
+        assertThat(manifest(snapshot(differential, 3)).isDifferential()).isTrue();
+        assertThat(restore(snapshot(differential, 3), key).model.count).isEqualTo(3);
+
+        Path otherFile = keys.resolve("other");
+        Files.writeString(otherFile, "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210");
+        assertThatThrownBy(() -> restore(snapshot(differential, 3), SnapshotKey.fromFile(otherFile)))
+                .isInstanceOf(SnapshotException.class)
+                .hasMessageContaining("signature");
+    }
+}
