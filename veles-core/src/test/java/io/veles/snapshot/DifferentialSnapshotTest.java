@@ -147,6 +147,21 @@ class DifferentialSnapshotTest {
     }
 
     @Test
+    void theUnitSharesSayWhatWasRewrittenAndWhatReferenced() throws IOException {
+        Path differential = dir.resolve("differential");
+        new FrozenWorkflow(2, settings(differential, true, false)).runAndStop();
+        try (SnapshotReader reader = Snapshots.openFile(snapshot(differential, 2))) {
+            SnapshotReader.UnitShare model = reader.unitShares().stream()
+                    .filter(share -> share.unit().equals("model"))
+                    .findFirst()
+                    .orElseThrow();
+            // The 256 KiB trained array is rewritten; the 4 MiB frozen one is referenced.
+            assertThat(model.storedBytes()).isBetween(256L << 10, 2L << 20);
+            assertThat(model.referencedBytes()).isGreaterThan(3L << 20);
+        }
+    }
+
+    @Test
     void aResumeFromTheMiddleOfAChainEndsWhereAnUninterruptedRunEnds() {
         Path differential = dir.resolve("differential");
         new FrozenWorkflow(6, settings(differential, true, false)).runAndStop();

@@ -504,6 +504,74 @@ public final class SnapshotReader implements Closeable {
     }
 
     /**
+     * How much of each unit's state a differential snapshot stores itself and how much it
+     * references in its chain, in payload order; read from its records alone (its chain is not
+     * opened), which are checked as {@link #verifyOwnBytes} does. Reads the payload: a reader
+     * does this once, instead of restoring.
+     */
+    public List<UnitShare> unitShares() {
+        if (!isDifferential()) {
+            throw new IllegalStateException(source + " is not a differential snapshot");
+        }
+        startPayload();
+        List<long[]> stored = new java.util.ArrayList<>(); // [start, end) of the logical bytes stored here
+        try {
+            ChainAssembly.readRecords(this, new DataInputStream(content), new ChainAssembly.Records() {
+                @Override
+                public void literal(long target, InputStream bytes, int length) throws IOException {
+                    bytes.skipNBytes(length);
+                    stored.add(new long[] {target, target + length});
+                }
+
+                @Override
+                public void reference(long target, int holder, long offset, int length) {}
+            });
+        } catch (IOException e) {
+            throw integrityError(source, codec, e);
+        }
+        checkTrailer();
+        return UnitShare.of(manifest, stored);
+    }
+
+    /**
+     * One unit of a differential snapshot: bytes of its state stored in this file, and bytes
+     * referenced in the chain (unchanged since the base).
+     */
+    public record UnitShare(String unit, long storedBytes, long referencedBytes) {
+        /** The units' shares, from the logical ranges stored here (in order, disjoint). */
+        static List<UnitShare> of(Manifest manifest, List<long[]> stored) {
+            byte[] logicalManifest;
+            try {
+                logicalManifest = SnapshotWriter.JSON.writeValueAsBytes(
+                        manifest.toBuilder().standalone().build());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            // The units' fields are the payload's last bytes, one unit after another (GraphWriter).
+            long payloadStart = SnapshotFormat.MAGIC.length + 2 + 2 + 4 + logicalManifest.length + 4 + 8;
+            long unitsBytes = manifest.units.stream()
+                    .mapToLong(io.veles.snapshot.format.UnitSummary::bytes)
+                    .sum();
+            long start = payloadStart + manifest.payloadBytes - unitsBytes;
+            List<UnitShare> shares = new java.util.ArrayList<>();
+            int range = 0;
+            for (io.veles.snapshot.format.UnitSummary unit : manifest.units) {
+                long end = start + unit.bytes();
+                long own = 0;
+                while (range < stored.size() && stored.get(range)[1] <= start) {
+                    range++;
+                }
+                for (int i = range; i < stored.size() && stored.get(i)[0] < end; i++) {
+                    own += Math.min(end, stored.get(i)[1]) - Math.max(start, stored.get(i)[0]);
+                }
+                shares.add(new UnitShare(unit.name(), own, unit.bytes() - own));
+                start = end;
+            }
+            return shares;
+        }
+    }
+
+    /**
      * Checks this file alone, as {@link #verify} does, without its chain: for a differential
      * snapshot, its own records, lengths, checksum and signature. Returns the bytes checked.
      */
