@@ -84,6 +84,53 @@ class KillTest {
         }
     }
 
+    @Test
+    void killsDuringDifferentialWritesLeaveEveryVisibleSnapshotRestorable() throws Exception {
+        Path snaps = dir.resolve("differential");
+        Random random = new Random(20261201);
+        int differentialSeen = 0;
+        for (int kill = 0; kill < 12; kill++) {
+            VelesProcess veles = VelesProcess.start(
+                    dir,
+                    "run",
+                    "walk",
+                    "walk.walkers=400000",
+                    "walk.iterations=100000",
+                    "--snapshot-dir",
+                    snaps.toString(),
+                    "--compression",
+                    "gz",
+                    "--compression-level",
+                    "1",
+                    "--incremental",
+                    "snapshotter.full_every=4");
+            waitForFirstSnapshotOrDeath(snaps, veles, 0);
+            Thread.sleep(random.nextInt(900));
+            assertThat(veles.isAlive())
+                    .as("run %d ended early: %s", kill, veles.stderr())
+                    .isTrue();
+            if (kill % 2 == 0) {
+                assertThat(killMidWrite(veles, snaps)).isRegularFile();
+            } else {
+                veles.kill();
+            }
+            List<Path> snapshots = new SnapshotDirectory(snaps).snapshots();
+            assertThat(snapshots).isNotEmpty().noneMatch(AtomicFiles::isTemporary);
+            for (Path snapshot : snapshots) {
+                try (SnapshotReader reader = Snapshots.openFile(snapshot)) {
+                    if (reader.isDifferential()) {
+                        differentialSeen++;
+                    }
+                    reader.verify(); // a differential snapshot's whole chain, and what it assembles into
+                }
+            }
+            assertWhole(SnapshotDirectory.resolveSource(snaps));
+        }
+        assertThat(differentialSeen)
+                .as("differential snapshots among those checked")
+                .isGreaterThan(12);
+    }
+
     /**
      * SIGKILLs {@code veles} while it writes a snapshot, and returns the temporary file it was
      * writing. Timing alone cannot promise that (on a slow machine no random kill may land in a

@@ -61,6 +61,16 @@ final class S3Veles {
         return new S3Veles(endpoint, bucket, changed);
     }
 
+    /** The environment the command line runs in: the test credentials. */
+    Map<String, String> environment() {
+        return environment;
+    }
+
+    /** The options that name the server, which come before a subcommand. */
+    String[] serverArgs() {
+        return new String[] {"--s3-endpoint", endpoint.toString(), "--s3-path-style"};
+    }
+
     /** {@code s3://bucket/path}. */
     String at(String path) {
         return "s3://" + bucket + "/" + path;

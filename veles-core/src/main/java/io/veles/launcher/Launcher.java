@@ -229,19 +229,23 @@ public final class Launcher implements RunContext {
         RestoreRules rules = request.restoreRules() != null
                 ? request.restoreRules()
                 : RestoreRules.forWorkflow(request.factory().workflowClass());
+        long started = System.nanoTime();
         Snapshots.Restored<? extends Workflow> restored =
                 Snapshots.restore(request.snapshot(), request.factory().workflowClass(), rules, request.key());
+        double seconds = (System.nanoTime() - started) / 1e9;
         Workflow workflow = restored.workflow();
         Manifest manifest = restored.manifest();
         // all but the source come from the snapshot: escaped, so that they cannot forge log lines
         LOG.info(
-                "restored {} from {} (snapshot {} taken {} by run {}{})",
+                "restored {} from {} (snapshot {} taken {} by run {}{}{}) in {} s",
                 Printable.escape(workflow.name()),
                 Printable.escape(restored.source()),
                 Printable.escape(manifest.name),
                 Printable.escape(manifest.created),
                 Printable.escape(manifest.id),
-                request.key() != null ? ", signature checked" : "");
+                manifest.isDifferential() ? ", differential, chain of " + (manifest.chain.size() + 1) + " files" : "",
+                request.key() != null ? ", signature checked" : "",
+                String.format(java.util.Locale.ROOT, "%.3f", seconds));
         if (request.seed() != null) {
             LOG.warn("--random-seed is ignored on restore: the generator continues from the snapshot");
         }

@@ -115,6 +115,7 @@ final class BackgroundWrites {
         SnapshotWriter.Options options = write.options();
         writingTo = write.destination();
         StoredSnapshot stored;
+        long started = System.nanoTime();
         try {
             stored = write.target().write(write.entry(), out -> {
                 try (OutputStream compressed = Progress.trackInBackground(
@@ -132,11 +133,15 @@ final class BackgroundWrites {
             writingTo = null;
         }
         LOG.info(
-                "snapshot {}: {} of state, {} stored ({}, written in the background)",
+                "snapshot {}: {} of state, {} stored ({}{}, written in the background in {} s)",
                 stored.location(),
                 ByteCounts.format(manifest.payloadBytes),
                 ByteCounts.format(stored.bytes()),
-                options.codec().argument());
+                options.codec().argument(),
+                write.pending() != null && write.pending().isDifferential()
+                        ? ", differential against " + write.pending().fileManifest(manifest).base
+                        : "",
+                String.format(java.util.Locale.ROOT, "%.3f", (System.nanoTime() - started) / 1e9));
         write.onStored()
                 .accept(
                         stored,

@@ -420,6 +420,7 @@ public abstract class Snapshotter extends Unit {
         Manifest[] written = new Manifest[1];
         writingTo_ = destination;
         StoredSnapshot stored;
+        long started = System.nanoTime();
         try {
             stored = store().write(
                             entry,
@@ -433,12 +434,13 @@ public abstract class Snapshotter extends Unit {
         destination = stored.location(); // another name only if this one was taken while it was written
         confirmedDestination_ = destination;
         LOG.info(
-                "snapshot {}: {} of state, {} stored ({}{})",
+                "snapshot {}: {} of state, {} stored ({}{}) in {} s",
                 destination,
                 ByteCounts.format(written[0].payloadBytes),
                 ByteCounts.format(stored.bytes()),
                 settings().compression().argument(),
-                written[0].isDifferential() ? ", differential against " + written[0].base : "");
+                written[0].isDifferential() ? ", differential against " + written[0].base : "",
+                String.format(java.util.Locale.ROOT, "%.3f", (System.nanoTime() - started) / 1e9));
         warnIfLarge(written[0]);
         applyRetention(store(), entry, stored, written[0], settings(), ownSnapshots());
     }

@@ -1,0 +1,117 @@
+package io.veles.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.veles.testing.TestDatabase;
+import io.veles.testing.TestS3;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Differential snapshots in every store: a directory, database tables and an S3 prefix. Each
+ * snapshot of a chain verifies whole (its chain with it), and a run resumed from the middle of the
+ * chain ends bit for bit as the uninterrupted run.
+ */
+@Tag("slow")
+class DifferentialStoresTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String[] WINE = {"decision.max_epochs=6", "--random-seed", "3"};
+
+    @TempDir
+    Path dir;
+
+    private static String[] concat(String[] first, String... more) {
+        String[] all = new String[first.length + more.length];
+        System.arraycopy(first, 0, all, 0, first.length);
+        System.arraycopy(more, 0, all, first.length, more.length);
+        return all;
+    }
+
+    private Map<?, ?> results(String file) throws Exception {
+        return (Map<?, ?>) JSON.readValue(dir.resolve(file).toFile(), Map.class).get("results");
+    }
+
+    /**
+     * Runs wine with differential snapshots into {@code store} ({@code global} options first, then
+     * {@code storeArgs} of the run), checks the chain and resumes from its middle.
+     */
+    private void checkStore(Map<String, String> environment, String[] global, String store, String... storeArgs)
+            throws Exception {
+        String[] run = concat(global, "run", "wine");
+        VelesProcess whole = VelesProcess.run(
+                dir,
+                environment,
+                concat(
+                        concat(concat(run, WINE), storeArgs),
+                        "--incremental",
+                        "snapshotter.full_every=4",
+                        "--result-file",
+                        "whole.json"));
+        assertThat(whole.exitCode()).as(whole.stderr()).isZero();
+        assertThat(whole.stderr()).contains("differential against");
+
+        VelesProcess list =
+                VelesProcess.run(dir, environment, concat(global, "snapshot", "ls", "--json", "--verify", store));
+        assertThat(list.exitCode()).as(list.stderr() + list.stdout()).isZero();
+        List<String> sources = new ArrayList<>();
+        for (JsonNode entry : JSON.readTree(list.stdout())) {
+            assertThat(entry.get("ok").asBoolean()).as(entry.toString()).isTrue();
+            sources.add(entry.get("source").asText());
+        }
+        assertThat(sources).hasSize(6);
+
+        // The third snapshot is the second differential one of the first chain.
+        VelesProcess resumed = VelesProcess.run(
+                dir,
+                environment,
+                concat(
+                        concat(run, WINE),
+                        "-w",
+                        sources.get(2),
+                        "--snapshot-dir",
+                        dir.resolve("after").toString(),
+                        "--result-file",
+                        "resumed.json"));
+        assertThat(resumed.exitCode()).as(resumed.stderr()).isZero();
+        assertThat(resumed.stderr()).contains("restored wine from");
+        assertThat(results("resumed.json")).isEqualTo(results("whole.json"));
+    }
+
+    @Test
+    void aDirectory() throws Exception {
+        String snaps = dir.resolve("snaps").toString();
+        checkStore(Map.of(), new String[0], snaps, "--snapshot-dir", snaps);
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
+    void aDatabaseTable(TestDatabase database) throws Exception {
+        String odbc = database.odbc(dir);
+        String table = TestDatabase.freshTable();
+        try {
+            checkStore(Map.of(), new String[0], "odbc://" + odbc + "&" + table, "--odbc", odbc, "--table", table);
+        } finally {
+            if (database != TestDatabase.SQLITE) {
+                database.drop(odbc, table);
+            }
+        }
+    }
+
+    @Test
+    void anS3Prefix() throws Exception {
+        try (TestS3 s3 = TestS3.freshBucket()) {
+            S3Veles veles = S3Veles.on(s3);
+            checkStore(veles.environment(), veles.serverArgs(), veles.at("runs"), "--snapshot-dir", veles.at("runs"));
+        }
+    }
+}
