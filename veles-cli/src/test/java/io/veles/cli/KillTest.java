@@ -90,6 +90,7 @@ class KillTest {
         Random random = new Random(20261201);
         int differentialSeen = 0;
         for (int kill = 0; kill < 12; kill++) {
+            int before = snapshotCount(snaps);
             VelesProcess veles = VelesProcess.start(
                     dir,
                     "run",
@@ -105,6 +106,10 @@ class KillTest {
                     "--incremental",
                     "snapshotter.full_every=4");
             waitForFirstSnapshotOrDeath(snaps, veles, 0);
+            // A process's first snapshot stands alone: wait for its second, a differential one.
+            for (int i = 0; i < 600 && veles.isAlive() && snapshotCount(snaps) < before + 2; i++) {
+                Thread.sleep(50);
+            }
             Thread.sleep(random.nextInt(900));
             assertThat(veles.isAlive())
                     .as("run %d ended early: %s", kill, veles.stderr())
@@ -129,6 +134,12 @@ class KillTest {
         assertThat(differentialSeen)
                 .as("differential snapshots among those checked")
                 .isGreaterThan(12);
+    }
+
+    private static int snapshotCount(Path snaps) {
+        return Files.isDirectory(snaps)
+                ? new SnapshotDirectory(snaps).snapshots().size()
+                : 0;
     }
 
     /**
