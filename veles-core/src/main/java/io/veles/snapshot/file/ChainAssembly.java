@@ -85,6 +85,11 @@ final class ChainAssembly {
                 throw new CorruptSnapshotException(
                         source + " is corrupt: its blocks assemble into another differential snapshot");
             }
+            if (!sameState(logical.manifest(), manifest)) {
+                Closeables.closeQuietly(logical);
+                throw new CorruptSnapshotException(source + " is corrupt: its blocks assemble into snapshot "
+                        + logical.manifest().name + ", not the one its manifest describes (a base was replaced?)");
+            }
             return logical;
         } catch (IOException e) {
             Closeables.closeQuietly(temporary);
@@ -96,6 +101,14 @@ final class ChainAssembly {
             Closeables.closeQuietly(temporary);
             throw e;
         }
+    }
+
+    /** The assembled container's manifest must be the differential one's, but for the base and chain. */
+    private static boolean sameState(Manifest assembled, Manifest differential) throws IOException {
+        return java.util.Arrays.equals(
+                SnapshotWriter.JSON.writeValueAsBytes(assembled),
+                SnapshotWriter.JSON.writeValueAsBytes(
+                        differential.toBuilder().standalone().build()));
     }
 
     /** A reference to bytes of one file of the chain, and where the logical container wants them. */
@@ -140,7 +153,10 @@ final class ChainAssembly {
         String source = reader.source();
         int holders = reader.manifest().chain.size();
         // The logical container is the state plus a header, at most a code backup and a trailer.
-        long most = reader.payloadLength() + SnapshotFormat.MAX_MANIFEST_BYTES + SnapshotFormat.MAX_CODE_BYTES + 4096;
+        long most = reader.payloadLength()
+                + reader.header().length
+                + (reader.hasCodeBackup() ? SnapshotFormat.MAX_CODE_BYTES : 0)
+                + 4096;
         long at = 0;
         byte[] scratch = records == null ? new byte[1 << 16] : null;
         while (true) {
