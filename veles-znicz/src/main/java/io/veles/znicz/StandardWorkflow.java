@@ -109,9 +109,11 @@ public class StandardWorkflow extends Workflow implements ResultProvider, Resuma
         }
         double momentum = config.getDouble("gd.momentum", 0.9);
         double decay = config.getDouble("gd.weight_decay", 0.0005);
-        // Frozen layers lead, so nothing needs the gradient at their inputs: they get no unit at all.
+        // Frozen layers lead, so nothing needs the gradient at their inputs: they get no unit at all,
+        // and the first trainable one need not propagate to them.
         for (FullyConnected layer : layers.subList(frozenLayers, layers.size())) {
-            gradientDescents.add(new GradientDescent(this, layer, rate, momentum, decay, batch));
+            boolean propagates = frozenLayers == 0 || !gradientDescents.isEmpty();
+            gradientDescents.add(new GradientDescent(this, layer, rate, momentum, decay, batch, propagates));
         }
     }
 

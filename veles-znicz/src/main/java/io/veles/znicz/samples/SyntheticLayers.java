@@ -33,7 +33,10 @@ final class SyntheticLayers {
         }
         // frozen: features × wide; trainable: wide × narrow + narrow × classes. The frozen share is
         // about features / (features + narrow), so narrow follows from the fraction, wide from the size.
-        int narrow = (int) Math.max(1, Math.round(features * (1 - frozenFraction) / frozenFraction));
+        // (capped so that, for a tiny fraction of a small model, one wide unit still fits the size)
+        double narrowest =
+                Math.min(features * (1 - frozenFraction) / frozenFraction, (floats - features) / (1 + classes));
+        int narrow = (int) Math.max(1, Math.min(Integer.MAX_VALUE / 2, Math.round(narrowest)));
         int wide = widest((floats - (double) narrow * classes) / (features + narrow), Math.max(features, narrow));
         return wide + ":tanh:frozen," + narrow + ":tanh";
     }
