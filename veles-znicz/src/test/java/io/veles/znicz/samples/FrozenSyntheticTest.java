@@ -119,6 +119,13 @@ class FrozenSyntheticTest {
     }
 
     @Test
+    void aFrozenLayerAfterATrainableOneIsRefused() {
+        assertThatThrownBy(() -> new SyntheticSample().create(Config.parse(List.of("layers=8:tanh,16:tanh:frozen"))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("layers: '16:tanh:frozen' is frozen after a trainable layer; frozen ones come first");
+    }
+
+    @Test
     void withoutAFractionTheModelIsAsBefore() {
         StandardWorkflow plain = (StandardWorkflow) new SyntheticSample().create(Config.parse(List.of("model_mb=2")));
         assertThat(plain.frozenLayers()).isZero();
