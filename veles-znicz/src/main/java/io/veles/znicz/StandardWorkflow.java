@@ -42,7 +42,8 @@ import java.util.Map;
  *
  * The snapshotter runs once per epoch (at its end), and, with {@code snapshotter.only_improved},
  * only when the validation error improved. Settings: {@code layers} (hidden layers, e.g.
- * {@code 32:tanh,16:relu}; a softmax output layer is added), {@code loader.minibatch_size},
+ * {@code 32:tanh,16:relu}; a softmax output layer is added; {@code 4096:tanh:frozen} marks a
+ * leading layer that keeps its initial weights, as a frozen pretrained one), {@code loader.minibatch_size},
  * {@code gd.learning_rate}, {@code gd.momentum}, {@code gd.weight_decay}, {@code gd.lr_decay}
  * (per epoch), {@code decision.max_epochs}, {@code decision.fail_iterations} and the
  * {@code snapshotter.*} parameters ({@code odbc} and {@code table} included).
@@ -57,7 +58,9 @@ public class StandardWorkflow extends Workflow implements ResultProvider, Resuma
     protected final SoftmaxEvaluator evaluator;
     protected final Decision decision;
     protected final Snapshotter snapshotter;
+    /** One per trainable layer, in the layers' order: the frozen leading layers have none. */
     protected final List<GradientDescent> gradientDescents = new ArrayList<>();
+
     private boolean linked;
 
     public StandardWorkflow(String name, Config config, DataSource source) {
@@ -69,6 +72,7 @@ public class StandardWorkflow extends Workflow implements ResultProvider, Resuma
         repeater = new Repeater(this);
         loader = new FullBatchLoader(this, source, batch);
         int width = loader.data().width();
+        int frozenLayers = 0;
         for (String spec : config.getString("layers", "").split(",")) {
             if (spec.isBlank()) {
                 continue;
@@ -76,7 +80,15 @@ public class StandardWorkflow extends Workflow implements ResultProvider, Resuma
             String[] parts = spec.trim().split(":");
             int size = parseSize(parts[0], spec);
             Activation activation = parts.length > 1 ? Activation.parse(parts[1]) : Activation.TANH;
+            boolean frozen = parseFrozen(parts, spec);
+            if (frozen && layers.size() > frozenLayers) {
+                throw new ConfigException(
+                        "layers: '" + spec + "' is frozen after a trainable layer; frozen ones come first");
+            }
             layers.add(new FullyConnected(this, "fc" + (layers.size() + 1), width, size, activation, batch));
+            if (frozen) {
+                frozenLayers++;
+            }
             width = size;
         }
         layers.add(new FullyConnected(this, "softmax", width, loader.data().classes(), Activation.SOFTMAX, batch));
@@ -97,9 +109,22 @@ public class StandardWorkflow extends Workflow implements ResultProvider, Resuma
         }
         double momentum = config.getDouble("gd.momentum", 0.9);
         double decay = config.getDouble("gd.weight_decay", 0.0005);
-        for (FullyConnected layer : layers) {
-            gradientDescents.add(new GradientDescent(this, layer, rate, momentum, decay, batch));
+        // Frozen layers lead, so nothing needs the gradient at their inputs: they get no unit at all,
+        // and the first trainable one need not propagate to them.
+        for (FullyConnected layer : layers.subList(frozenLayers, layers.size())) {
+            boolean propagates = frozenLayers == 0 || !gradientDescents.isEmpty();
+            gradientDescents.add(new GradientDescent(this, layer, rate, momentum, decay, batch, propagates));
         }
+    }
+
+    private static boolean parseFrozen(String[] parts, String spec) {
+        if (parts.length == 3 && parts[2].trim().equals("frozen")) {
+            return true;
+        }
+        if (parts.length > 2) {
+            throw new ConfigException("layers: '" + spec + "' is not SIZE:ACTIVATION or SIZE:ACTIVATION:frozen");
+        }
+        return false;
     }
 
     private static int parseSize(String text, String spec) {
@@ -200,6 +225,11 @@ public class StandardWorkflow extends Workflow implements ResultProvider, Resuma
 
     public List<FullyConnected> layers() {
         return Collections.unmodifiableList(layers);
+    }
+
+    /** How many leading layers are frozen: never updated, as a pretrained stem; they have no gd unit. */
+    public int frozenLayers() {
+        return layers.size() - gradientDescents.size();
     }
 
     public Decision decision() {

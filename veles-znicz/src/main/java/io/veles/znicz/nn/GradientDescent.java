@@ -19,7 +19,7 @@ public final class GradientDescent extends Unit {
     final double weightDecay;
     /** Samples × outputs (linked). */
     float[] errOutput;
-    /** Samples × inputs. */
+    /** Samples × inputs; empty when nothing before the layer trains (see {@link #propagates}). */
     float[] errInput;
     /** Laid out as the layer's weights: stored inputs × outputs, exported outputs × inputs. */
     @ArrayShape(
@@ -41,12 +41,27 @@ public final class GradientDescent extends Unit {
             double momentum,
             double weightDecay,
             int maxBatch) {
+        this(workflow, layer, learningRate, momentum, weightDecay, maxBatch, true);
+    }
+
+    /**
+     * With {@code propagates} false, the gradient at the layer's input is neither computed nor
+     * kept: for the first trainable layer after frozen ones, where nothing would read it.
+     */
+    public GradientDescent(
+            Workflow workflow,
+            FullyConnected layer,
+            LearningRate learningRate,
+            double momentum,
+            double weightDecay,
+            int maxBatch,
+            boolean propagates) {
         super(workflow, "gd_" + layer.name());
         this.layer = layer;
         this.learningRate = learningRate;
         this.momentum = momentum;
         this.weightDecay = weightDecay;
-        this.errInput = new float[maxBatch * layer.inputs];
+        this.errInput = new float[propagates ? maxBatch * layer.inputs : 0];
         this.weightVelocity = new float[layer.weights.length];
         this.biasVelocity = new float[layer.bias.length];
     }
@@ -54,7 +69,7 @@ public final class GradientDescent extends Unit {
     @Override
     protected void initUnpickled() {
         super.initUnpickled();
-        delta_ = new float[errInput.length / layer.inputs * layer.outputs];
+        delta_ = new float[layer.output.length]; // samples × outputs, for the largest minibatch
         weightGradient_ = new float[layer.weights.length];
         biasGradient_ = new float[layer.bias.length];
     }
@@ -87,6 +102,12 @@ public final class GradientDescent extends Unit {
             for (int i = 0; i < inputs; i++) {
                 float x = layer.input[in + i];
                 int row = i * outputs;
+                if (!propagates()) {
+                    for (int o = 0; o < outputs; o++) {
+                        weightGradient_[row + o] += x * delta_[out + o];
+                    }
+                    continue;
+                }
                 double back = 0;
                 for (int o = 0; o < outputs; o++) {
                     float d = delta_[out + o];
@@ -112,6 +133,11 @@ public final class GradientDescent extends Unit {
             biasVelocity[o] = m * biasVelocity[o] - rate * biasGradient_[o];
             bias[o] += biasVelocity[o];
         }
+    }
+
+    /** Whether the gradient at the layer's input is computed, for the unit of the layer before. */
+    public boolean propagates() {
+        return errInput.length > 0;
     }
 
     float[] weightGradient() {

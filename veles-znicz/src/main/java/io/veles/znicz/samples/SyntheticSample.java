@@ -1,7 +1,6 @@
 package io.veles.znicz.samples;
 
 import io.veles.config.Config;
-import io.veles.config.ConfigException;
 import io.veles.launcher.WorkflowFactory;
 import io.veles.workflow.Workflow;
 import io.veles.znicz.StandardWorkflow;
@@ -11,11 +10,19 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * {@code ./veles run synthetic [model_mb=N]}: generated, learnable data (Gaussian clusters, one
- * per class) and a one-hidden-layer network whose weights take about N MiB, so that large models
- * can be trained and snapshotted ({@code model_mb=1024}). Settings: {@code synthetic.samples}
- * (1000), {@code synthetic.features} (32), {@code synthetic.classes} (4), {@code model_mb}, and
- * those of the StandardWorkflow.
+ * {@code ./veles run synthetic [model_mb=N] [frozen_fraction=F]}: generated, learnable data
+ * (Gaussian clusters, one per class) and a one-hidden-layer network whose weights take about N MiB,
+ * so that large models can be trained and snapshotted ({@code model_mb=1024}).
+ *
+ * <p>With {@code frozen_fraction=F} (at least 0, less than 1; 0 by default) about that share of
+ * the weights never changes, as a frozen pretrained layer while the rest fine-tunes: the network
+ * becomes a wide frozen first layer (its weights one array, drawn from the seed), a narrow
+ * trainable one and the softmax output, for testing differential snapshots. The narrow layer has
+ * at least one unit, so the frozen share reaches at most features / (features + 1), about 0.97.
+ *
+ * <p>Settings: {@code synthetic.samples} (1000), {@code synthetic.features} (32),
+ * {@code synthetic.classes} (4), {@code model_mb}, {@code frozen_fraction}, and those of the
+ * StandardWorkflow.
  */
 public final class SyntheticSample implements WorkflowFactory {
     @Override
@@ -25,7 +32,7 @@ public final class SyntheticSample implements WorkflowFactory {
 
     @Override
     public String description() {
-        return "generated clusters; model_mb=N sizes the weights to about N MiB";
+        return "generated clusters; model_mb=N sizes the weights to about N MiB, frozen_fraction=F of them never change";
     }
 
     @Override
@@ -60,20 +67,7 @@ public final class SyntheticSample implements WorkflowFactory {
             Map<String, String> defaults = new LinkedHashMap<>();
             int features = config.getInt("synthetic.features", 32);
             int classes = config.getInt("synthetic.classes", 4);
-            int hidden = 32;
-            if (config.has("model_mb")) {
-                double megabytes = config.getDouble("model_mb", 1);
-                if (!(megabytes > 0)) {
-                    throw new ConfigException("model_mb: must be more than 0, got " + megabytes);
-                }
-                // weights: features × hidden + hidden × classes floats of 4 bytes
-                hidden = (int) Math.max(
-                        1,
-                        Math.min(
-                                Integer.MAX_VALUE / Math.max(features, classes) - 1,
-                                megabytes * (1 << 20) / Float.BYTES / (features + classes)));
-            }
-            defaults.put("layers", hidden + ":tanh");
+            defaults.put("layers", SyntheticLayers.of(config, features, classes));
             defaults.put("decision.max_epochs", "20");
             defaults.put("gd.learning_rate", "0.05");
             return Config.of(defaults).with(config);
