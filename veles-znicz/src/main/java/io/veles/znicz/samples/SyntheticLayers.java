@@ -6,8 +6,9 @@ import io.veles.config.ConfigException;
 /**
  * The synthetic sample's {@code layers} setting, sized from {@code model_mb} and
  * {@code frozen_fraction}. Without a frozen part: one hidden layer of 32, or as wide as makes the
- * weights about {@code model_mb} MiB. With one: a wide frozen first layer holding that share of
- * the weights in one array, then a narrow trainable layer, then the softmax output.
+ * weights about {@code model_mb} MiB. With one: two frozen layers holding that share of the
+ * trained state (weights, and gradient descent's velocities), then a trainable layer and the
+ * softmax output holding the rest.
  */
 final class SyntheticLayers {
     private static final int DEFAULT_HIDDEN = 32;
@@ -31,14 +32,15 @@ final class SyntheticLayers {
         if (frozenFraction == 0) {
             return widest(floats / (features + classes), Math.max(features, classes)) + ":tanh";
         }
-        // frozen: features × wide; trainable: wide × narrow + narrow × classes. The frozen share is
-        // about features / (features + narrow), so narrow follows from the fraction, wide from the size.
-        // (capped so that, for a tiny fraction of a small model, one wide unit still fits the size)
-        double narrowest =
-                Math.min(features * (1 - frozenFraction) / frozenFraction, (floats - features) / (1 + classes));
-        int narrow = (int) Math.max(1, Math.min(Integer.MAX_VALUE / 2, Math.round(narrowest)));
-        int wide = widest((floats - (double) narrow * classes) / (features + narrow), Math.max(features, narrow));
-        return wide + ":tanh:frozen," + narrow + ":tanh";
+        // Frozen: features × wide and wide × wide, two square-ish layers whose outputs stay small (a
+        // wide first layer alone would keep batch × width activations, which change every step).
+        // Trainable: wide × narrow + narrow × classes, and gradient descent keeps as much again
+        // (its velocities); so the fraction is of the trained state, weights and optimizer alike.
+        double frozen = frozenFraction * floats;
+        int wide = widest((-features + Math.sqrt((double) features * features + 4 * frozen)) / 2, Math.max(features, 1));
+        double trainable = (1 - frozenFraction) * floats / 2;
+        int narrow = widest(trainable / (wide + classes), Math.max(wide, classes));
+        return wide + ":tanh:frozen," + wide + ":tanh:frozen," + narrow + ":tanh";
     }
 
     /** At least 1 and small enough that a weight array of {@code width × other} fits a Java array. */
