@@ -30,7 +30,8 @@ import java.util.concurrent.Callable;
             "  veles snapshot convert snapshots/wine_current.gz \\",
             "      'odbc://DRIVER={SQLite3};DATABASE=team.db&veles'",
             "  veles snapshot convert 'odbc://DRIVER={SQLite3};DATABASE=team.db' exported/",
-            "  veles snapshot convert --full snapshots/wine_7.gz standalone/ --compression zst"
+            "  veles snapshot convert --full snapshots/wine_7.gz standalone/ \\",
+            "      --compression zst"
         })
 final class ConvertCommand implements Callable<Integer> {
     @Parameters(

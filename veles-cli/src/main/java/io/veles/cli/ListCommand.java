@@ -139,7 +139,9 @@ final class ListCommand implements Callable<Integer> {
                         metric(info.get("validation_error")),
                         protections.getOrDefault(entry.snapshot().key(), "-"),
                         entry.manifest() == null ? "?" : Printable.escape(BaseChain.baseName(entry.manifest())),
-                        entry.manifest() == null ? "?" : String.valueOf(BaseChain.of(entry.manifest()).size()),
+                        entry.manifest() == null
+                                ? "?"
+                                : String.valueOf(BaseChain.of(entry.manifest()).size()),
                         verify ? (check == null ? "  OK     " : "  FAILED ") : "",
                         Printable.escape(entry.source()));
                 if (check != null) {

@@ -51,7 +51,8 @@ class DifferentialToolsTest {
         Path from = run.resolve("snapshots");
         try (Stream<Path> files = Files.walk(from)) {
             for (Path file : files.toList()) {
-                Path to = work.resolve("snapshots").resolve(from.relativize(file).toString());
+                Path to =
+                        work.resolve("snapshots").resolve(from.relativize(file).toString());
                 if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
                     Files.createDirectories(to);
                 } else {
@@ -68,8 +69,11 @@ class DifferentialToolsTest {
         assertThat(ls.exitCode()).as(ls.stderr()).isZero();
         List<String> lines = ls.stdout().lines().toList();
         assertThat(lines.get(0)).containsPattern("KEPT +BASE +CHAIN  SOURCE");
-        assertThat(lines).anySatisfy(line -> assertThat(line).startsWith("w_1 ").containsPattern(" - +0  snapshots/w_1.zst$"));
-        assertThat(lines).anySatisfy(line -> assertThat(line).startsWith("w_3 ").containsPattern(" w_2.zst +2  snapshots/w_3.zst$"));
+        assertThat(lines)
+                .anySatisfy(line -> assertThat(line).startsWith("w_1 ").containsPattern(" - +0  snapshots/w_1.zst$"));
+        assertThat(lines)
+                .anySatisfy(
+                        line -> assertThat(line).startsWith("w_3 ").containsPattern(" w_2.zst +2  snapshots/w_3.zst$"));
 
         VelesProcess json = VelesProcess.run(run, "snapshot", "ls", "--json", "snapshots");
         JsonNode third = new ObjectMapper().readTree(json.stdout()).get(2);
@@ -94,9 +98,7 @@ class DifferentialToolsTest {
                 .containsPattern("\\n  model +[\\d.]+ [KM]iB +[\\d.]+ [KM]iB\\n");
 
         VelesProcess standalone = VelesProcess.run(run, "snapshot", "inspect", "snapshots/w_1.zst");
-        assertThat(standalone.stdout())
-                .contains("chain        standalone")
-                .doesNotContain("referenced from the chain");
+        assertThat(standalone.stdout()).contains("chain        standalone").doesNotContain("referenced from the chain");
     }
 
     @Test
@@ -171,7 +173,8 @@ class DifferentialToolsTest {
     @Test
     void verifyOfADependentSnapshotFailsInOneLineNamingADamagedBase() throws Exception {
         Path snapshots = copyOfSnapshots();
-        try (RandomAccessFile file = new RandomAccessFile(snapshots.resolve("w_1.zst").toFile(), "rw")) {
+        try (RandomAccessFile file =
+                new RandomAccessFile(snapshots.resolve("w_1.zst").toFile(), "rw")) {
             long middle = file.length() / 2;
             file.seek(middle);
             int b = file.read();

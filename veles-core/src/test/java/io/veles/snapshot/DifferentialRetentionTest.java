@@ -81,7 +81,9 @@ class DifferentialRetentionTest {
         // Once a standalone snapshot is the newest, nothing kept needs the old chain any more.
         Files.copy(written.resolve("frozen_5.gz"), dir.resolve("frozen_5.gz"));
         List<SnapshotPruning.Decision> plan = SnapshotPruning.plan(dir.toString(), lastOne);
-        assertThat(plan.stream().filter(SnapshotPruning.Decision::kept).map(d -> d.entry().snapshot().key()))
+        assertThat(plan.stream()
+                        .filter(SnapshotPruning.Decision::kept)
+                        .map(d -> d.entry().snapshot().key()))
                 .containsExactly("frozen_5.gz");
         assertThat(SnapshotPruning.apply(dir.toString(), plan)).isEqualTo(4);
         assertThat(remaining()).containsExactly(5);
