@@ -19,7 +19,8 @@ import java.util.concurrent.Callable;
             "Copy a snapshot to another codec or store (file <-> database).",
             "It streams with bounded memory. The payload is copied as it is and the source's checksums",
             "are checked on the way: a damaged source leaves nothing at the destination. A signed",
-            "snapshot needs --key and is signed again."
+            "snapshot needs --key and is signed again. A differential snapshot is copied only with",
+            "--full: its chain is read and checked, and the copy stands alone (any codec, any store)."
         },
         footer = {
             "",
@@ -28,7 +29,9 @@ import java.util.concurrent.Callable;
             "      --compression xz --level 9",
             "  veles snapshot convert snapshots/wine_current.gz \\",
             "      'odbc://DRIVER={SQLite3};DATABASE=team.db&veles'",
-            "  veles snapshot convert 'odbc://DRIVER={SQLite3};DATABASE=team.db' exported/"
+            "  veles snapshot convert 'odbc://DRIVER={SQLite3};DATABASE=team.db' exported/",
+            "  veles snapshot convert --full snapshots/wine_7.gz standalone/ \\",
+            "      --compression zst"
         })
 final class ConvertCommand implements Callable<Integer> {
     @Parameters(
@@ -59,11 +62,16 @@ final class ConvertCommand implements Callable<Integer> {
             description = "The key of a signed snapshot; the copy is signed with it.")
     Path keyFile;
 
+    @Option(
+            names = "--full",
+            description = "Copy a differential snapshot as a standalone one, its chain's blocks included.")
+    boolean full;
+
     @Override
     public Integer call() {
         Codec codec = compression == null ? null : Codec.fromArgument(compression);
         SnapshotKey key = keyFile == null ? null : SnapshotKey.fromFile(keyFile);
-        String written = SnapshotConversion.convert(source, destination, codec, level == null ? -1 : level, key);
+        String written = SnapshotConversion.convert(source, destination, codec, level == null ? -1 : level, key, full);
         System.out.println(Printable.escape(written));
         return 0;
     }

@@ -29,9 +29,11 @@ import java.util.concurrent.Callable;
         mixinStandardHelpOptions = true,
         description = {
             "List the snapshots of a directory or a database table, oldest first.",
-            "One line each: name, time (UTC), workflow, codec, stored size, the decision's epoch and",
-            "metric where recorded, and whether prune must keep it (pinned, or current: what a resume",
-            "from the store would take)."
+            "One line each: name, time (UTC), workflow, codec, its own stored size, the decision's epoch",
+            "and metric where recorded, whether prune must keep it (pinned, or current: what a resume",
+            "from the store would take), and its chain: BASE is the snapshot a differential one was",
+            "written against (- for a standalone one, ? where its manifest cannot be read) and CHAIN how",
+            "many other files a restore of it reads."
         },
         footer = {
             "",
@@ -72,7 +74,7 @@ final class ListCommand implements Callable<Integer> {
         ArrayNode array = mapper.createArrayNode();
         if (!json) {
             System.out.printf(
-                    "%-28s %-19s %-14s %-6s %10s %6s %10s %-7s%s  %s%n",
+                    "%-28s %-19s %-14s %-6s %10s %6s %10s %-7s %-28s %5s%s  %s%n",
                     "NAME",
                     "CREATED (UTC)",
                     "WORKFLOW",
@@ -81,6 +83,8 @@ final class ListCommand implements Callable<Integer> {
                     "EPOCH",
                     "METRIC",
                     "KEPT",
+                    "BASE",
+                    "CHAIN",
                     verify ? "  CHECK " : "",
                     "SOURCE");
         }
@@ -108,6 +112,10 @@ final class ListCommand implements Callable<Integer> {
                         "current",
                         "current".equals(protections.get(entry.snapshot().key())));
                 if (entry.manifest() != null) {
+                    // null and [] for a standalone snapshot: tools need not tell absent from unread
+                    node.put("base", entry.manifest().base);
+                    ArrayNode chain = node.putArray("chain");
+                    BaseChain.of(entry.manifest()).forEach(chain::add);
                     node.put("id", entry.manifest().id);
                     node.put("log_id", entry.manifest().logId);
                     node.set("info", mapper.valueToTree(info));
@@ -121,7 +129,7 @@ final class ListCommand implements Callable<Integer> {
             } else {
                 // names, workflow, info and file names come from the store: shown escaped
                 System.out.printf(
-                        "%-28s %-19s %-14s %-6s %10s %6s %10s %-7s%s  %s%n",
+                        "%-28s %-19s %-14s %-6s %10s %6s %10s %-7s %-28s %5s%s  %s%n",
                         Printable.escape(entry.name()),
                         TIME.format(entry.created()),
                         Printable.escape(entry.workflow()),
@@ -130,6 +138,10 @@ final class ListCommand implements Callable<Integer> {
                         text(info.get("epoch")),
                         metric(info.get("validation_error")),
                         protections.getOrDefault(entry.snapshot().key(), "-"),
+                        entry.manifest() == null ? "?" : Printable.escape(BaseChain.baseName(entry.manifest())),
+                        entry.manifest() == null
+                                ? "?"
+                                : String.valueOf(BaseChain.of(entry.manifest()).size()),
                         verify ? (check == null ? "  OK     " : "  FAILED ") : "",
                         Printable.escape(entry.source()));
                 if (check != null) {

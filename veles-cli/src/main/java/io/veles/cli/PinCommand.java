@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code veles snapshot pin SNAPSHOT}: prune never deletes it. */
@@ -17,7 +18,9 @@ import java.util.concurrent.Callable;
         description = {
             "Pin a snapshot, so that prune never deletes it.",
             "Neither does the snapshotter's own retention. A file gets a hidden .<file>.pin marker",
-            "beside it; a database row gets a row in <table>_pins. --remove unpins."
+            "beside it; a database row gets a row in <table>_pins. A differential snapshot is pinned",
+            "with every snapshot of its chain, so that it still restores. --remove unpins the snapshot",
+            "named and it alone: its chain stays pinned, as another pinned snapshot may need it."
         },
         footer = {
             "",
@@ -46,7 +49,11 @@ final class PinCommand implements Callable<Integer> {
             }
             System.out.println("unpinned " + Printable.escape(shown));
         } else {
-            System.out.println("pinned " + Printable.escape(SnapshotPruning.pin(snapshot)));
+            List<String> pinned = SnapshotPruning.pin(snapshot);
+            System.out.println("pinned " + Printable.escape(pinned.get(0)));
+            for (String base : pinned.subList(1, pinned.size())) {
+                System.out.println("pinned " + Printable.escape(base) + " (its chain)");
+            }
         }
         return 0;
     }

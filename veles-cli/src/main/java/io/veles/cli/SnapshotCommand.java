@@ -165,7 +165,11 @@ final class SnapshotCommand implements Runnable {
     @Command(
             name = "inspect",
             mixinStandardHelpOptions = true,
-            description = "Show a snapshot's manifest: workflow, run, code fingerprint, and units by size.",
+            description = {
+                "Show a snapshot's manifest: workflow, run, code fingerprint, and units by size.",
+                "For a differential snapshot also its base and chain (the files a restore reads), and per",
+                "unit the bytes rewritten in this file and the bytes referenced from the chain."
+            },
             footer = {
                 "",
                 "Examples:",
@@ -222,7 +226,7 @@ final class SnapshotCommand implements Runnable {
         }
 
         /** Every string of the manifest is shown with {@link Printable#escape}: it may hold anything. */
-        private static void printHuman(SnapshotReader reader, Manifest manifest) {
+        private static void printHuman(SnapshotReader reader, Manifest manifest) throws IOException {
             System.out.printf("snapshot     %s%n", Printable.escape(manifest.name));
             System.out.printf(
                     "source       %s (%s)%n",
@@ -246,6 +250,7 @@ final class SnapshotCommand implements Runnable {
             System.out.printf(
                     "state        %s in %d units, %d classes%n",
                     ByteCounts.format(manifest.payloadBytes), manifest.units.size(), manifest.classes.size());
+            System.out.printf("chain        %s%n", chainLine(manifest));
             for (Map.Entry<String, Object> entry : manifest.info.entrySet()) {
                 System.out.printf("%-12s %s%n", Printable.escape(entry.getKey()), Printable.escape(entry.getValue()));
             }
@@ -255,6 +260,33 @@ final class SnapshotCommand implements Runnable {
                 System.out.printf(
                         "  %-24s %12s  %s%n",
                         Printable.escape(unit.name()), ByteCounts.format(unit.bytes()), Printable.escape(unit.type()));
+            }
+            if (reader.isDifferential()) {
+                printShares(reader.unitShares());
+            }
+        }
+
+        /** Where a restore of it reads its state from: this file alone, or this and its chain. */
+        private static String chainLine(Manifest manifest) {
+            if (!manifest.isDifferential()) {
+                return "standalone";
+            }
+            List<String> chain = BaseChain.of(manifest);
+            return Printable.escape("differential: base " + manifest.base + ", chain " + chain.size() + " file"
+                    + (chain.size() == 1 ? "" : "s") + " (" + String.join(", ", chain) + ")");
+        }
+
+        /** Per unit, what this differential snapshot rewrote and what it references (read from its own records). */
+        private static void printShares(List<SnapshotReader.UnitShare> shares) {
+            System.out.println();
+            System.out.println("units, rewritten here and referenced from the chain:");
+            System.out.printf("  %-24s %12s %12s%n", "UNIT", "STORED HERE", "REFERENCED");
+            for (SnapshotReader.UnitShare share : shares) {
+                System.out.printf(
+                        "  %-24s %12s %12s%n",
+                        Printable.escape(share.unit()),
+                        ByteCounts.format(share.storedBytes()),
+                        ByteCounts.format(share.referencedBytes()));
             }
         }
     }

@@ -41,8 +41,10 @@ final class OwnRetention {
             List<StoredSnapshot> ofRun,
             OwnSnapshots own) {
         Map<String, Double> recorded = new HashMap<>();
+        Map<String, List<String>> chains = new HashMap<>();
         for (OwnSnapshots.Written mine : own.list()) {
             recorded.put(mine.snapshot().key(), mine.metric());
+            chains.put(mine.snapshot().key(), mine.chain());
         }
         Map<String, String> protection = store.protections();
         List<StoredSnapshot> weighed = new ArrayList<>();
@@ -57,7 +59,14 @@ final class OwnRetention {
                         snapshot.key(), snapshot.created(), metric, protection.get(snapshot.key())));
             }
         }
-        return deleteUnkept(store, weighed, retention.kept(candidates), own);
+        // A resumed run's earlier rows were not written here: their chains are read from their headers.
+        Map<String, String> kept = withBases(
+                retention.kept(candidates),
+                weighed,
+                snapshot -> chains.containsKey(snapshot.key())
+                        ? chains.get(snapshot.key())
+                        : BaseProtection.chainOf(store, snapshot));
+        return deleteUnkept(store, weighed, kept, own);
     }
 
     /**
@@ -83,7 +92,29 @@ final class OwnRetention {
                     : snapshot.key().equals(current) ? SnapshotStore.CURRENT : null;
             candidates.add(new Retention.Candidate(snapshot.key(), created, written.metric(), protection));
         }
-        return deleteUnkept(store, weighed, retention.kept(candidates), own);
+        Map<String, List<String>> chains = new HashMap<>();
+        for (OwnSnapshots.Written written : mine) {
+            chains.put(written.snapshot().key(), written.chain());
+        }
+        Map<String, String> kept =
+                withBases(retention.kept(candidates), weighed, snapshot -> chains.get(snapshot.key()));
+        return deleteUnkept(store, weighed, kept, own);
+    }
+
+    /** {@code kept} with the bases its differential snapshots need among {@code weighed}. */
+    private static Map<String, String> withBases(
+            Map<String, String> kept,
+            List<StoredSnapshot> weighed,
+            java.util.function.Function<StoredSnapshot, List<String>> chainOf) {
+        Map<String, StoredSnapshot> byKey = new HashMap<>();
+        for (StoredSnapshot snapshot : weighed) {
+            byKey.put(snapshot.key(), snapshot);
+        }
+        return BaseProtection.withBases(
+                kept,
+                byKey.keySet(),
+                key -> chainOf.apply(byKey.get(key)),
+                key -> BaseProtection.shownName(byKey.get(key)));
     }
 
     /**

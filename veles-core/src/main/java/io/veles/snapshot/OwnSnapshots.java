@@ -21,8 +21,9 @@ final class OwnSnapshots {
      * @param snapshot the store's handle of it
      * @param created  when it was taken
      * @param metric   the decision's metric it recorded, or null
+     * @param chain    the keys of the snapshots it needs (its manifest's chain), empty if standalone
      */
-    record Written(StoredSnapshot snapshot, Instant created, Double metric) {}
+    record Written(StoredSnapshot snapshot, Instant created, Double metric, List<String> chain) {}
 
     private final List<Written> written = new ArrayList<>();
 

@@ -31,9 +31,23 @@ public final class SnapshotConversion {
      * level means the codec's default. Returns where the copy went (passwords hidden).
      */
     public static String convert(String source, String destination, Codec codec, int level, SnapshotKey key) {
+        return convert(source, destination, codec, level, key, false);
+    }
+
+    /**
+     * As {@link #convert(String, String, Codec, int, SnapshotKey)}; a differential source is
+     * copied only with {@code full}, as a standalone snapshot (its chain assembled, checked and
+     * written whole), and refused without it: a copy never silently changes what it depends on.
+     */
+    public static String convert(
+            String source, String destination, Codec codec, int level, SnapshotKey key, boolean full) {
         try (SnapshotReader reader = Snapshots.open(source)) {
             Codec target = codec != null ? codec : reader.codec();
             Manifest manifest = reader.manifest();
+            if (manifest.isDifferential() && !full) {
+                throw new SnapshotException(SnapshotStores.redacted(source) + " is differential (base " + manifest.base
+                        + "): use --full for a standalone copy");
+            }
             if (!SnapshotStores.namesPath(destination)) {
                 NewSnapshot entry = entryOf(manifest, target);
                 refuseAnotherObjectName(destination, entry);

@@ -7,6 +7,7 @@ import io.veles.snapshot.store.SnapshotStore;
 import io.veles.snapshot.store.StoredSnapshot;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -117,12 +118,28 @@ public final class SnapshotPruning {
             candidates.add(
                     new Retention.Candidate(key, entry.created(), metricOf(entry.manifest()), protection.get(key)));
         }
-        Map<String, String> kept = retention.kept(candidates);
+        Map<String, SnapshotListing.Entry> byKey = new HashMap<>();
+        for (SnapshotListing.Entry entry : entries) {
+            byKey.put(entry.snapshot().key(), entry);
+        }
+        Map<String, String> kept = BaseProtection.withBases(
+                retention.kept(candidates),
+                byKey.keySet(),
+                key -> chainOf(store, byKey.get(key)),
+                key -> BaseProtection.shownName(byKey.get(key).snapshot()));
         List<Decision> decisions = new ArrayList<>();
         for (SnapshotListing.Entry entry : entries) {
             decisions.add(new Decision(entry, kept.get(entry.snapshot().key())));
         }
         return decisions;
+    }
+
+    /** The chain of a listed snapshot: from the manifest listed with it, else from its header. */
+    private static List<String> chainOf(SnapshotStore store, SnapshotListing.Entry entry) {
+        if (entry.manifest() != null || entry.problem() != null) {
+            return BaseProtection.chainOf(entry.manifest());
+        }
+        return BaseProtection.chainOf(store, entry.snapshot());
     }
 
     /** The decision's metric a manifest records, or null. */
@@ -158,18 +175,41 @@ public final class SnapshotPruning {
 
     /**
      * Pins the snapshot {@code source} names (a file, or a {@code _current} link: the file it
-     * points to; an {@code odbc://} source: the newest row it matches): prune never deletes it.
-     * Returns what was pinned.
+     * points to; an {@code odbc://} source: the newest row it matches), and, for a differential
+     * snapshot, every snapshot of its chain: prune never deletes them, so it still restores.
+     * Returns what was pinned, the named snapshot first, then its chain as the store holds it.
      */
-    public static String pin(String source) {
+    public static List<String> pin(String source) {
         try (SnapshotSource named = namingOne(source)) {
+            SnapshotStore store = named.store();
             StoredSnapshot snapshot = named.snapshot();
-            named.store().pin(snapshot);
-            return snapshot.location();
+            List<String> chain = BaseProtection.chainOf(store, snapshot);
+            List<StoredSnapshot> pinned = new ArrayList<>();
+            pinned.add(snapshot);
+            if (!chain.isEmpty()) {
+                Map<String, StoredSnapshot> held = new HashMap<>();
+                for (StoredSnapshot stored : store.list()) {
+                    held.put(stored.key(), stored);
+                }
+                for (String key : chain) {
+                    if (held.containsKey(key)) { // a missing base cannot be pinned; restoring names it
+                        pinned.add(held.get(key));
+                    }
+                }
+            }
+            List<String> locations = new ArrayList<>();
+            for (StoredSnapshot each : pinned) {
+                store.pin(each);
+                locations.add(each.location());
+            }
+            return locations;
         }
     }
 
-    /** Unpins a snapshot pinned by {@link #pin}; returns false if it was not pinned. */
+    /**
+     * Unpins the snapshot pinned by {@link #pin}, and it alone: its chain's pins stay, since
+     * another pinned snapshot may share them. Returns false if it was not pinned.
+     */
     public static boolean unpin(String source) {
         try (SnapshotSource named = namingOne(source)) {
             return named.store().unpin(named.snapshot());

@@ -494,7 +494,8 @@ public abstract class Snapshotter extends Unit {
             SnapshotSettings snapshotSettings,
             OwnSnapshots own) {
         try {
-            own.add(new OwnSnapshots.Written(stored, written.created(), SnapshotPruning.metricOf(manifest)));
+            own.add(new OwnSnapshots.Written(
+                    stored, written.created(), SnapshotPruning.metricOf(manifest), BaseProtection.chainOf(manifest)));
             Retention retention = snapshotSettings.retention();
             if (retention == null) {
                 return;

@@ -1,0 +1,127 @@
+package io.veles.snapshot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.veles.pickle.RestoreRules;
+import io.veles.snapshot.DifferentialSnapshotTest.FrozenWorkflow;
+import io.veles.snapshot.codec.Codec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * Retention never breaks a chain: the bases a kept differential snapshot needs are kept with it,
+ * by {@code snapshot prune} and by the snapshotter's own retention, and go once nothing needs them.
+ */
+class DifferentialRetentionTest {
+    @TempDir
+    Path dir;
+
+    private SnapshotSettings.Builder settings() {
+        return SnapshotSettings.builder()
+                .prefix("frozen")
+                .directory(dir.toString())
+                .compression(Codec.GZIP)
+                .compressionLevel(1)
+                .incremental(true)
+                .fullEvery(4);
+    }
+
+    private static FrozenWorkflow restore(Path file) {
+        return Snapshots.restore(
+                        file.toString(), FrozenWorkflow.class, RestoreRules.forWorkflow(FrozenWorkflow.class), null)
+                .workflow();
+    }
+
+    private TreeSet<Integer> remaining() throws IOException {
+        try (var files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.matches("frozen_\\d+\\.gz"))
+                    .map(n -> Integer.parseInt(n.replaceAll("\\D", "")))
+                    .collect(Collectors.toCollection(TreeSet::new));
+        }
+    }
+
+    private static Map<String, String> reasons(List<SnapshotPruning.Decision> plan) {
+        Map<String, String> reasons = new LinkedHashMap<>();
+        plan.forEach(decision -> reasons.put(decision.entry().snapshot().key(), decision.reason()));
+        return reasons;
+    }
+
+    @Test
+    void pruneKeepsTheBasesOfAKeptSnapshotAndLetsThemGoOnceAStandaloneOneFollows(@TempDir Path written)
+            throws IOException {
+        // frozen_1 standalone, 2..4 differential, 5 standalone; the store gets them one by one.
+        new FrozenWorkflow(5, settings().directory(written.toString()).build()).runAndStop();
+        for (int number = 1; number <= 4; number++) {
+            Files.copy(written.resolve("frozen_" + number + ".gz"), dir.resolve("frozen_" + number + ".gz"));
+        }
+        Retention lastOne = new Retention(1, null, 0);
+
+        Map<String, String> reasons = reasons(SnapshotPruning.plan(dir.toString(), lastOne));
+        assertThat(reasons)
+                .containsExactly(
+                        Map.entry("frozen_1.gz", "kept: base of frozen_4.gz"),
+                        Map.entry("frozen_2.gz", "kept: base of frozen_4.gz"),
+                        Map.entry("frozen_3.gz", "kept: base of frozen_4.gz"),
+                        Map.entry("frozen_4.gz", "last 1"));
+        assertThat(SnapshotPruning.apply(dir.toString(), SnapshotPruning.plan(dir.toString(), lastOne)))
+                .isZero();
+
+        // Once a standalone snapshot is the newest, nothing kept needs the old chain any more.
+        Files.copy(written.resolve("frozen_5.gz"), dir.resolve("frozen_5.gz"));
+        List<SnapshotPruning.Decision> plan = SnapshotPruning.plan(dir.toString(), lastOne);
+        assertThat(plan.stream()
+                        .filter(SnapshotPruning.Decision::kept)
+                        .map(d -> d.entry().snapshot().key()))
+                .containsExactly("frozen_5.gz");
+        assertThat(SnapshotPruning.apply(dir.toString(), plan)).isEqualTo(4);
+        assertThat(remaining()).containsExactly(5);
+        assertThat(restore(dir.resolve("frozen_5.gz")).model.count).isEqualTo(5);
+    }
+
+    @ParameterizedTest(name = "async={0}")
+    @ValueSource(booleans = {false, true})
+    void theSnapshottersOwnRetentionLeavesOnlySnapshotsThatRestore(boolean async) throws IOException {
+        new FrozenWorkflow(9, settings().async(async).keepLast(2).build()).runAndStop();
+        // 9 stands alone; 8 needs 7, 6 and 5; 1..4 are needed by nothing kept.
+        assertThat(remaining()).containsExactly(5, 6, 7, 8, 9);
+        for (int number : remaining()) {
+            assertThat(restore(dir.resolve("frozen_" + number + ".gz")).model.count)
+                    .isEqualTo(number);
+        }
+    }
+
+    @Test
+    void pinningADifferentialSnapshotPinsItsChainAndUnpinningItLeavesTheChainPinned() throws IOException {
+        new FrozenWorkflow(3, settings().build()).runAndStop();
+        List<String> pinned = SnapshotPruning.pin(dir.resolve("frozen_3.gz").toString());
+        assertThat(pinned)
+                .containsExactly(
+                        dir.resolve("frozen_3.gz").toString(),
+                        dir.resolve("frozen_2.gz").toString(),
+                        dir.resolve("frozen_1.gz").toString());
+        try (var store = SnapshotStores.open(dir.toString())) {
+            assertThat(store.protections())
+                    .containsEntry("frozen_1.gz", "pinned")
+                    .containsEntry("frozen_2.gz", "pinned");
+        }
+        assertThat(SnapshotPruning.unpin(dir.resolve("frozen_3.gz").toString())).isTrue();
+        try (var store = SnapshotStores.open(dir.toString())) {
+            assertThat(store.protections())
+                    .containsEntry("frozen_1.gz", "pinned")
+                    .containsEntry("frozen_2.gz", "pinned")
+                    .doesNotContainEntry("frozen_3.gz", "pinned");
+        }
+    }
+}
