@@ -213,6 +213,23 @@ class DifferentialSnapshotTest {
     }
 
     @Test
+    void verifyChecksEveryFileOfTheChainEvenOnesNoBlockComesFrom() throws IOException {
+        Path differential = dir.resolve("differential");
+        new FrozenWorkflow(4, settings(differential, true, false)).runAndStop();
+        Path middle = snapshot(differential, 3);
+        byte[] bytes = Files.readAllBytes(middle);
+        bytes[bytes.length - 12] ^= 0x01; // inside the gzip trailer's CRC: the file no longer checks out
+        Files.write(middle, bytes);
+        assertThatThrownBy(() -> {
+                    try (SnapshotReader reader = Snapshots.openFile(snapshot(differential, 4))) {
+                        reader.verify();
+                    }
+                })
+                .isInstanceOf(SnapshotException.class)
+                .hasMessageContaining("its base frozen_3.gz is damaged");
+    }
+
+    @Test
     void aMissingBaseIsRefusedInOneLineNamingIt() throws IOException {
         Path differential = dir.resolve("differential");
         new FrozenWorkflow(3, settings(differential, true, false)).runAndStop();

@@ -49,7 +49,8 @@ final class ChainAssembly {
         void reference(long target, int holder, long offset, int length);
     }
 
-    static SnapshotReader assemble(SnapshotReader delta, SnapshotReader.Bases bases, SnapshotKey key) {
+    static SnapshotReader assemble(
+            SnapshotReader delta, SnapshotReader.Bases bases, SnapshotKey key, java.util.Set<String> read) {
         String source = delta.source();
         Manifest manifest = delta.manifest();
         FileChannel temporary = null;
@@ -76,6 +77,7 @@ final class ChainAssembly {
             for (int holder = 0; holder < needed.size(); holder++) {
                 if (!needed.get(holder).isEmpty()) {
                     copyFromBase(delta, manifest.chain.get(holder), needed.get(holder), bases, key, target);
+                    read.add(manifest.chain.get(holder));
                 }
             }
             temporary.position(0);
@@ -100,6 +102,32 @@ final class ChainAssembly {
         } catch (RuntimeException | Error e) {
             Closeables.closeQuietly(temporary);
             throw e;
+        }
+    }
+
+    /**
+     * Checks, file by file, the snapshots of {@code delta}'s chain that its assembly did not read
+     * (those none of its blocks come from): {@code verify} covers the whole chain.
+     */
+    static void verifyUnread(
+            SnapshotReader delta, SnapshotReader.Bases bases, SnapshotKey key, java.util.Set<String> read) {
+        for (String baseKey : delta.manifest().chain) {
+            if (read.contains(baseKey)) {
+                continue;
+            }
+            try (SnapshotReader base = bases.open(baseKey, key)) {
+                base.verifyOwnBytes();
+            } catch (CorruptSnapshotException e) {
+                throw new CorruptSnapshotException(
+                        delta.source() + " cannot be read: its base " + baseKey + " is damaged: " + e.getMessage(), e);
+            } catch (SnapshotException e) {
+                throw new CorruptSnapshotException(
+                        delta.source() + " cannot be read: its base " + baseKey + " cannot be opened: "
+                                + e.getMessage(),
+                        e);
+            } catch (IOException e) {
+                throw new SnapshotStoreException("cannot close " + baseKey + ": " + e.getMessage(), e);
+            }
         }
     }
 

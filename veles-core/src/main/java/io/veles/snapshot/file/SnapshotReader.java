@@ -53,6 +53,7 @@ public final class SnapshotReader implements Closeable {
     private InputStream trailerSource; // where the trailer is read: the content, or a walk's tee of it
     private Bases bases; // a differential snapshot's chain, by key
     private SnapshotReader logical; // a differential snapshot's assembled container
+    private final java.util.Set<String> chainRead = new java.util.HashSet<>(); // files of the chain its assembly read
 
     private SnapshotReader(
             String source,
@@ -263,7 +264,7 @@ public final class SnapshotReader implements Closeable {
             throw new SnapshotException(source + " is a differential snapshot of " + manifest.base
                     + ": open it through the store that holds its chain");
         }
-        logical = ChainAssembly.assemble(this, bases, key);
+        logical = ChainAssembly.assemble(this, bases, key, chainRead);
         return logical;
     }
 
@@ -595,7 +596,9 @@ public final class SnapshotReader implements Closeable {
      */
     public long verify() {
         if (isDifferential()) {
-            return logical().verify();
+            long checked = logical().verify();
+            ChainAssembly.verifyUnread(this, bases, key, chainRead);
+            return checked;
         }
         startPayload();
         try {

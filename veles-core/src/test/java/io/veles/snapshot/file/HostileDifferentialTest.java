@@ -46,7 +46,8 @@ class HostileDifferentialTest {
         workflow.initialize();
         workflow.run();
         try (OutputStream out = Files.newOutputStream(dir.resolve("loop_1"))) {
-            base = SnapshotWriter.write(workflow, Manifest.builder().name("loop_1").build(), Codec.NONE, -1, out);
+            base = SnapshotWriter.write(
+                    workflow, Manifest.builder().name("loop_1").build(), Codec.NONE, -1, out);
         }
         baseLength = Files.size(dir.resolve("loop_1"));
     }
