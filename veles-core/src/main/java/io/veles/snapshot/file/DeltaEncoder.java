@@ -12,6 +12,9 @@ import java.io.OutputStream;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Takes a snapshot's logical container, cuts it into content-defined blocks and names each. A
@@ -19,8 +22,15 @@ import java.util.Map;
  * {@link SnapshotFormat}): a block the base's chain holds is referenced, any other is stored.
  * Either way the blocks and where they lie are recorded in the {@link Differential.Pending}, for
  * the next snapshot to reference.
+ *
+ * <p>Cutting and naming blocks runs on a thread of its own, fed copies of the bytes through a
+ * short queue, so that it overlaps the serializer that writes them (about 0.8 GB/s each on these
+ * machines): a differential snapshot costs little more than serializing the state once.
  */
 final class DeltaEncoder extends OutputStream {
+    private static final int PIECE_BYTES = 1 << 20;
+    private static final int PIECES = 8;
+    private static final Piece END = new Piece(new byte[0], 0);
     private final Differential.Pending pending;
     private final BlockHasher hasher;
     private final ContentChunker chunker = new ContentChunker();
@@ -32,6 +42,17 @@ final class DeltaEncoder extends OutputStream {
     private int filled;
     private long blockStart; // the current block's offset in the logical container
     private long logical; // logical bytes taken
+    // The caller's side of the queue: the piece being filled, free pieces, and the worker.
+    private final BlockingQueue<Piece> queue = new ArrayBlockingQueue<>(PIECES);
+    private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(PIECES + 1);
+    private final Thread worker;
+    private volatile Throwable failure;
+    private volatile boolean abandoned;
+    private byte[] piece;
+    private int pieceFilled;
+    private boolean ended;
+
+    private record Piece(byte[] bytes, int length) {}
 
     DeltaEncoder(
             Differential.Pending pending,
@@ -42,10 +63,16 @@ final class DeltaEncoder extends OutputStream {
         this.pending = pending;
         this.hasher = hasher;
         this.plain = plain;
+        for (int i = 0; i < PIECES + 1; i++) {
+            free.add(new byte[PIECE_BYTES]);
+        }
+        worker = new Thread(this::work, "veles-blocks");
+        worker.setDaemon(true);
         if (!pending.isDifferential()) {
             content = null;
             data = null;
             block = null;
+            worker.start();
             return;
         }
         List<String> chain = pending.chain();
@@ -69,6 +96,7 @@ final class DeltaEncoder extends OutputStream {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+        worker.start();
     }
 
     @Override
@@ -79,13 +107,92 @@ final class DeltaEncoder extends OutputStream {
     @Override
     public void write(byte[] bytes, int offset, int length) throws IOException {
         if (content == null) {
-            plain.write(bytes, offset, length);
+            plain.write(bytes, offset, length); // standalone: the bytes go on now, only their names wait
         }
+        while (length > 0) {
+            if (piece == null) {
+                piece = take(free);
+                pieceFilled = 0;
+            }
+            int n = Math.min(length, piece.length - pieceFilled);
+            System.arraycopy(bytes, offset, piece, pieceFilled, n);
+            pieceFilled += n;
+            offset += n;
+            length -= n;
+            if (pieceFilled == piece.length) {
+                hand(new Piece(piece, pieceFilled));
+                piece = null;
+            }
+        }
+    }
+
+    private <T> T take(BlockingQueue<T> from) throws IOException {
+        try {
+            while (true) {
+                checkWorker();
+                T item = from.poll(100, TimeUnit.MILLISECONDS);
+                if (item != null) {
+                    return item;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while naming a snapshot's blocks");
+        }
+    }
+
+    private void hand(Piece next) throws IOException {
+        try {
+            while (!queue.offer(next, 100, TimeUnit.MILLISECONDS)) {
+                checkWorker();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while naming a snapshot's blocks");
+        }
+    }
+
+    private void checkWorker() throws IOException {
+        Throwable failed = failure;
+        if (failed instanceof IOException io) {
+            throw io;
+        }
+        if (failed != null) {
+            throw new IOException("cannot name a snapshot's blocks: " + failed, failed);
+        }
+    }
+
+    /** The worker: cuts, names and (differential) writes blocks until the end, then ends the file. */
+    private void work() {
+        try {
+            while (true) {
+                Piece next = queue.take();
+                if (next == END) {
+                    break;
+                }
+                cut(next.bytes(), 0, next.length());
+                free.add(next.bytes());
+            }
+            endFile();
+        } catch (Throwable e) {
+            failure = e;
+            // Keeps taking until the end, so that the caller never waits on a full queue.
+            try {
+                while (queue.take() != END) {
+                    // discarded
+                }
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void cut(byte[] bytes, int offset, int length) throws IOException {
         int end = offset + length;
         while (offset < end) {
             int cut = chunker.next(bytes, offset, end);
             int upTo = cut < 0 ? end : cut;
-            take(bytes, offset, upTo - offset);
+            append(bytes, offset, upTo - offset);
             offset = upTo;
             if (cut >= 0) {
                 endBlock();
@@ -93,7 +200,7 @@ final class DeltaEncoder extends OutputStream {
         }
     }
 
-    private void take(byte[] bytes, int offset, int length) {
+    private void append(byte[] bytes, int offset, int length) {
         hasher.update(bytes, offset, length);
         if (block != null) {
             System.arraycopy(bytes, offset, block, filled, length);
@@ -128,8 +235,48 @@ final class DeltaEncoder extends OutputStream {
         filled = 0;
     }
 
-    /** Ends the last block and, for a differential snapshot, writes the end record and the trailer. */
+    /**
+     * Waits for the worker to end the last block and, for a differential snapshot, to write the end
+     * record and the trailer; its failure is thrown here.
+     */
     void finish() throws IOException {
+        if (piece != null && pieceFilled > 0) {
+            hand(new Piece(piece, pieceFilled));
+            piece = null;
+        }
+        endWorker();
+        checkWorker();
+        pending.finish();
+    }
+
+    /** Lets the worker go without finishing the file: the snapshot failed on the caller's side. */
+    void abandon() {
+        abandoned = true;
+        try {
+            endWorker();
+        } catch (IOException e) {
+            // the snapshot is failing already; this is only cleanup
+        }
+    }
+
+    private void endWorker() throws IOException {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        try {
+            queue.put(END); // the worker takes until the end, even after a failure
+            worker.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while naming a snapshot's blocks");
+        }
+    }
+
+    private void endFile() throws IOException {
+        if (abandoned) {
+            return;
+        }
         if (filled > 0) {
             endBlock();
         }
@@ -139,6 +286,5 @@ final class DeltaEncoder extends OutputStream {
             SnapshotWriter.writeTrailer(data, content);
             data.flush();
         }
-        pending.finish();
     }
 }

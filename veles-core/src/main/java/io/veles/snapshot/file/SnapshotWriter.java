@@ -161,8 +161,16 @@ public final class SnapshotWriter {
                 writeContainer(root, prepared, options, compressed);
             } else {
                 DeltaEncoder encoder = pending.open(compressed, prepared.manifest(), options);
-                writeContainer(root, prepared, options, encoder);
-                encoder.finish();
+                boolean finished = false;
+                try {
+                    writeContainer(root, prepared, options, encoder);
+                    encoder.finish();
+                    finished = true;
+                } finally {
+                    if (!finished) {
+                        encoder.abandon();
+                    }
+                }
             }
         }
         return pending == null ? prepared.manifest() : pending.fileManifest(prepared.manifest());
@@ -181,8 +189,16 @@ public final class SnapshotWriter {
             OutputStream plain)
             throws IOException {
         DeltaEncoder encoder = pending.open(plain, logical, options);
-        container.writeTo(encoder);
-        encoder.finish();
+        boolean finished = false;
+        try {
+            container.writeTo(encoder);
+            encoder.finish();
+            finished = true;
+        } finally {
+            if (!finished) {
+                encoder.abandon();
+            }
+        }
     }
 
     /** Writes a logical container's bytes into a stream: an in-memory copy of one. */
