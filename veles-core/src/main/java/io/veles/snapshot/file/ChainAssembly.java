@@ -74,12 +74,19 @@ final class ChainAssembly {
                 }
             });
             delta.checkTrailer(); // this file is whole and authentic before its chain is read
-            for (int holder = 0; holder < needed.size(); holder++) {
+            List<java.util.concurrent.Callable<Void>> copies = new ArrayList<>();
+            for (int holder = needed.size() - 1; holder >= 0; holder--) { // the standalone base, the largest, first
                 if (!needed.get(holder).isEmpty()) {
-                    copyFromBase(delta, manifest.chain.get(holder), needed.get(holder), bases, key, target);
-                    read.add(manifest.chain.get(holder));
+                    String baseKey = manifest.chain.get(holder);
+                    List<Reference> references = needed.get(holder);
+                    copies.add(() -> {
+                        copyFromBase(delta, baseKey, references, bases, key, target);
+                        return null;
+                    });
+                    read.add(baseKey);
                 }
             }
+            runAll(copies);
             temporary.position(0);
             SnapshotReader logical = SnapshotReader.open(Channels.newInputStream(temporary), source, key);
             if (logical.isDifferential()) {
@@ -137,6 +144,63 @@ final class ChainAssembly {
                 SnapshotWriter.JSON.writeValueAsBytes(assembled),
                 SnapshotWriter.JSON.writeValueAsBytes(
                         differential.toBuilder().standalone().build()));
+    }
+
+    /**
+     * Runs the copies from the chain's files, each file read by one thread, on as many threads as
+     * there are cores: the files are independent, and their decompression is most of a restore.
+     */
+    private static void runAll(List<java.util.concurrent.Callable<Void>> copies) throws IOException {
+        if (copies.size() <= 1) {
+            for (java.util.concurrent.Callable<Void> copy : copies) {
+                call(copy);
+            }
+            return;
+        }
+        int threads = Math.min(copies.size(), Runtime.getRuntime().availableProcessors());
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, run -> {
+            Thread thread = new Thread(run, "veles-chain");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            List<java.util.concurrent.Future<Void>> results = new ArrayList<>();
+            for (java.util.concurrent.Callable<Void> copy : copies) {
+                results.add(pool.submit(copy));
+            }
+            for (java.util.concurrent.Future<Void> result : results) {
+                try {
+                    result.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    if (cause instanceof IOException io) {
+                        throw io;
+                    }
+                    if (cause instanceof RuntimeException runtime) {
+                        throw runtime;
+                    }
+                    if (cause instanceof Error error) {
+                        throw error;
+                    }
+                    throw new IOException(cause);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while reading a snapshot's chain");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static void call(java.util.concurrent.Callable<Void> copy) throws IOException {
+        try {
+            copy.call();
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException(e);
+        }
     }
 
     /** A reference to bytes of one file of the chain, and where the logical container wants them. */
