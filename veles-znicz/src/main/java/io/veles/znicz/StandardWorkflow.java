@@ -44,6 +44,7 @@ import java.util.Map;
  * only when the validation error improved. Settings: {@code layers} (hidden layers, e.g.
  * {@code 32:tanh,16:relu}; a softmax output layer is added; {@code 4096:tanh:frozen} marks a
  * leading layer that keeps its initial weights, as a frozen pretrained one), {@code loader.minibatch_size},
+ * {@code loader.keep_data} (the samples are part of the snapshots, default false),
  * {@code gd.learning_rate}, {@code gd.momentum}, {@code gd.weight_decay}, {@code gd.lr_decay}
  * (per epoch), {@code decision.max_epochs}, {@code decision.fail_iterations} and the
  * {@code snapshotter.*} parameters ({@code odbc} and {@code table} included).
@@ -70,7 +71,7 @@ public class StandardWorkflow extends Workflow implements ResultProvider, Resuma
             throw new ConfigException("loader.minibatch_size: must be at least 1, got " + batch);
         }
         repeater = new Repeater(this);
-        loader = new FullBatchLoader(this, source, batch);
+        loader = new FullBatchLoader(this, source, batch, config.getBoolean("loader.keep_data", false));
         int width = loader.data().width();
         int frozenLayers = 0;
         for (String spec : config.getString("layers", "").split(",")) {

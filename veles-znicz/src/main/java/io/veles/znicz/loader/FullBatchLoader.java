@@ -8,8 +8,10 @@ import io.veles.workflow.Workflow;
  * Serves minibatches of a dataset held in memory: each epoch, the test set (if any) and the
  * validation set in order, then the training set in an order shuffled with the workflow's
  * captured generator. The samples are
- * reloaded from their {@link DataSource} after a restore; the loader's position and the epoch's
- * shuffle order are state, so a resumed run serves exactly what the uninterrupted one would.
+ * reloaded from their {@link DataSource} after a restore, unless the loader keeps them in its
+ * state ({@code loader.keep_data}, as VELES's loaders do: a snapshot then restores without the
+ * source); the loader's position and the epoch's shuffle order are state, so a resumed run serves
+ * exactly what the uninterrupted one would.
  */
 public final class FullBatchLoader extends Unit {
     public static final int TEST = 0;
@@ -19,6 +21,8 @@ public final class FullBatchLoader extends Unit {
     private final DataSource source;
     final int maxBatch;
     private transient Dataset data_;
+    /** The samples, when the snapshot keeps them ({@code loader.keep_data}); null otherwise. */
+    private Dataset kept;
 
     /** The training rows' order in this epoch. */
     private int[] trainingOrder;
@@ -36,6 +40,11 @@ public final class FullBatchLoader extends Unit {
     final Bool epochEnded = new Bool(false);
 
     public FullBatchLoader(Workflow workflow, DataSource source, int maxBatch) {
+        this(workflow, source, maxBatch, false);
+    }
+
+    /** As above; with {@code keepData}, the samples are part of the loader's state. */
+    public FullBatchLoader(Workflow workflow, DataSource source, int maxBatch, boolean keepData) {
         super(workflow, "loader");
         this.source = source;
         this.maxBatch = maxBatch;
@@ -47,13 +56,16 @@ public final class FullBatchLoader extends Unit {
             trainingOrder[i] = data_.order[data_.trainingStart() + i];
         }
         set = data_.testSamples > 0 ? TEST : VALIDATION;
+        if (keepData) {
+            kept = data_;
+        }
     }
 
     @Override
     protected void initUnpickled() {
         super.initUnpickled();
         if (data_ == null) {
-            data_ = source.load();
+            data_ = kept != null ? kept : source.load();
         }
     }
 

@@ -37,7 +37,8 @@ final class SyntheticLayers {
         // Trainable: wide × narrow + narrow × classes, and gradient descent keeps as much again
         // (its velocities); so the fraction is of the trained state, weights and optimizer alike.
         double frozen = frozenFraction * floats;
-        int wide = widest((-features + Math.sqrt((double) features * features + 4 * frozen)) / 2, Math.max(features, 1));
+        int wide =
+                widest((-features + Math.sqrt((double) features * features + 4 * frozen)) / 2, Math.max(features, 1));
         double trainable = (1 - frozenFraction) * floats / 2;
         int narrow = widest(trainable / (wide + classes), Math.max(wide, classes));
         return wide + ":tanh:frozen," + wide + ":tanh:frozen," + narrow + ":tanh";

@@ -64,4 +64,51 @@ class FullBatchLoaderTest {
         }
         assertThat(mean / once.trainingSamples()).isCloseTo(0, org.assertj.core.data.Offset.offset(1e-5));
     }
+
+    /** Writes {@code workflow}'s snapshot and returns its bytes; the loader's size goes to {@code loaderBytes}. */
+    private static byte[] snapshot(Workflow workflow, long[] loaderBytes) throws java.io.IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        io.veles.snapshot.format.Manifest written = io.veles.snapshot.file.SnapshotWriter.write(
+                workflow, new io.veles.snapshot.format.Manifest(), io.veles.snapshot.codec.Codec.NONE, -1, out);
+        loaderBytes[0] = written.units.stream()
+                .filter(unit -> unit.name().equals("loader"))
+                .findFirst()
+                .orElseThrow()
+                .bytes();
+        return out.toByteArray();
+    }
+
+    @Test
+    void keptDataIsPartOfTheSnapshotAndRestoresWithIt() throws Exception {
+        DataSource source = DataSource.generated(2000, 8, 2, 1, 9, 0.2);
+        long[] reloaded = new long[1];
+        snapshot(loaderOnly(source, false), reloaded);
+        long[] kept = new long[1];
+        Workflow keeping = loaderOnly(source, true);
+        byte[] bytes = snapshot(keeping, kept);
+        assertThat(kept[0] - reloaded[0]).isGreaterThanOrEqualTo(2000L * 8 * Float.BYTES);
+
+        try (io.veles.snapshot.file.SnapshotReader reader =
+                io.veles.snapshot.file.SnapshotReader.open(new java.io.ByteArrayInputStream(bytes), "kept")) {
+            Workflow restored = reader.restore(io.veles.pickle.RestoreRules.forWorkflow(Workflow.class)
+                            .allowPackages(List.of("io.veles.znicz.loader")))
+                    .workflow();
+            FullBatchLoader loader = (FullBatchLoader) restored.units().stream()
+                    .filter(unit -> unit.name().equals("loader"))
+                    .findFirst()
+                    .orElseThrow();
+            FullBatchLoader original = (FullBatchLoader) keeping.units().stream()
+                    .filter(unit -> unit.name().equals("loader"))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(loader.data().features).isEqualTo(original.data().features);
+            assertThat(loader.data().labels).isEqualTo(original.data().labels);
+        }
+    }
+
+    private static Workflow loaderOnly(DataSource source, boolean keepData) {
+        Workflow workflow = new Workflow("w");
+        new FullBatchLoader(workflow, source, 25, keepData);
+        return workflow;
+    }
 }
