@@ -257,7 +257,7 @@ public final class StageBreakdown {
         for (Stage stage : Stage.values()) {
             out.append(' ').append(stage.label).append(" |");
         }
-        out.append(" fsync s (FileForce) | file I/O s (FileRead/Write) | GC pauses s | unTouched heap +s |\n|---|---|");
+        out.append(" fsync s (FileForce) | file I/O s (FileRead/Write) | GC pauses s | untouched heap +s |\n|---|---|");
         out.append("---:|".repeat(Stage.values().length + 7)).append('\n');
         for (String codec : CODECS) {
             for (String operation : List.of("snapshot", "restore")) {
