@@ -124,7 +124,12 @@ public final class StageBreakdown {
         try (Stream<Path> files = Files.list(Path.of(args[0]))) {
             for (Path file :
                     files.filter(f -> f.toString().endsWith(".jfr")).sorted().toList()) {
-                runs.add(read(file, unclassified));
+                Run run = read(file, unclassified);
+                if (run == null) {
+                    System.err.println(file + ": no measured operation (the run failed?), left out");
+                } else {
+                    runs.add(run);
+                }
             }
         }
         System.out.print(table(runs));
@@ -137,12 +142,16 @@ public final class StageBreakdown {
                         .toList());
     }
 
+    /** The run recorded in {@code file}; null if it has no measured window (it failed before the end). */
     static Run read(Path file, Map<String, Double> unclassified) throws IOException {
         List<RecordedEvent> events = RecordingFile.readAllEvents(file);
         RecordedEvent measured = events.stream()
                 .filter(e -> e.getEventType().getName().equals("io.veles.bench.Measured"))
                 .findFirst()
-                .orElseThrow(() -> new IllegalArgumentException(file + " has no measured operation"));
+                .orElse(null);
+        if (measured == null) {
+            return null;
+        }
         Instant from = measured.getStartTime();
         Instant to = measured.getEndTime();
         List<Sample> javaSamples = new ArrayList<>();
