@@ -100,6 +100,8 @@ public final class SnapshotBench {
         w1.initialize();
         LiveHeap live = new LiveHeap();
         long base = live.start();
+        Measured measured = new Measured("snapshot", codec.argument());
+        measured.begin();
         long start = System.nanoTime();
         if (async) {
             // The first snapshot of a run allocates the copy; the pause that recurs is the next one's.
@@ -114,6 +116,8 @@ public final class SnapshotBench {
             snapshotter.export();
         }
         double total = seconds(System.nanoTime() - start);
+        measured.stateBytes = w1.stateBytes();
+        measured.commit();
         Path file = Path.of(snapshotter.destination());
         result("seconds", total);
         result("state_bytes", w1.stateBytes());
@@ -156,12 +160,16 @@ public final class SnapshotBench {
         dropPageCache();
         LiveHeap live = new LiveHeap();
         long base = live.start();
+        Measured measured = new Measured("restore", codec.argument());
+        measured.begin();
         long start = System.nanoTime();
         Workloads.W1 w1;
         try (SnapshotReader reader = Snapshots.openFile(file)) {
             w1 = Snapshots.restore(reader, Workloads.W1.class, List.of());
         }
         double total = seconds(System.nanoTime() - start);
+        measured.stateBytes = w1.stateBytes();
+        measured.commit();
         result("seconds", total);
         result("state_bytes", w1.stateBytes());
         long liveMax = live.maxLive();

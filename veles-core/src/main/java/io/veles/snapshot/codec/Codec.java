@@ -5,6 +5,7 @@ import com.github.luben.zstd.ZstdCompressCtx;
 import com.github.luben.zstd.ZstdInputStream;
 import com.github.luben.zstd.ZstdOutputStream;
 import io.veles.errors.SnapshotException;
+import net.jpountz.lz4.LZ4Compressor;
 import net.jpountz.lz4.LZ4Factory;
 import net.jpountz.lz4.LZ4FrameInputStream;
 import net.jpountz.lz4.LZ4FrameOutputStream;
@@ -173,15 +174,21 @@ public enum Codec {
     LZ4("lz4", ".lz4", 1, 12, 1) {
         @Override
         OutputStream open(OutputStream sink, int level) throws IOException {
-            LZ4Factory lz4 = LZ4Factory.fastestInstance();
             return new LZ4FrameOutputStream(
                     sink,
                     LZ4FrameOutputStream.BLOCKSIZE.SIZE_4MB,
                     -1,
-                    level <= 2 ? lz4.fastCompressor() : lz4.highCompressor(level),
+                    lz4Compressor(level),
                     XXHashFactory.fastestInstance().hash32(),
                     LZ4FrameOutputStream.FLG.Bits.BLOCK_INDEPENDENCE,
                     LZ4FrameOutputStream.FLG.Bits.CONTENT_CHECKSUM);
+        }
+
+        @Override
+        byte[] compressBlock(byte[] block, int length, int level) {
+            // The same frame as open() writes, in one pass with no stream buffers (see Lz4Frames).
+            return Lz4Frames.compress(
+                    lz4Compressor(level), XXHashFactory.fastestInstance().hash32(), block, length);
         }
 
         @Override
@@ -189,6 +196,12 @@ public enum Codec {
             return new LZ4FrameInputStream(source);
         }
     };
+
+    /** LZ4's compressor at {@code level}, from the fastest implementation here (JNI when it loads). */
+    private static LZ4Compressor lz4Compressor(int level) {
+        LZ4Factory lz4 = LZ4Factory.fastestInstance();
+        return level <= 2 ? lz4.fastCompressor() : lz4.highCompressor(level);
+    }
 
     /** xz's encoder and decoder buffers, reused from block to block (thread-safe). */
     private static final ArrayCache XZ_CACHE = BasicArrayCache.getInstance();

@@ -180,6 +180,20 @@ class CodecTest {
         assertThat(StandardTools.decompressWithTool(codec, file)).isEqualTo(data); // skips only where allowed
     }
 
+    /** Parallel lz4 blocks are written without LZ4FrameOutputStream: the bytes must stay its frames. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {0, 1000, 9 << 20})
+    void lz4BlocksAreTheFramesOfTheLz4Stream(int size) throws IOException {
+        byte[] data = sample(size, 7); // text-like, then random: a stored block at 9 MiB
+        for (int level : new int[] {1, 9}) {
+            ByteArrayOutputStream stream = new ByteArrayOutputStream();
+            try (OutputStream out = Codec.LZ4.open(stream, level)) {
+                out.write(data);
+            }
+            assertThat(Codec.LZ4.compressBlock(data, data.length, level)).isEqualTo(stream.toByteArray());
+        }
+    }
+
     @Test
     void gzipMembersRecordTheirLengthAndDamageIsFound() throws IOException {
         byte[] data = sample(9 << 20, 6);
