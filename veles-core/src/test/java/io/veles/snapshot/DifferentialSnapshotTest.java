@@ -230,6 +230,26 @@ class DifferentialSnapshotTest {
     }
 
     @Test
+    void aDifferentialSnapshotCarriesItsCodeBackup() throws IOException {
+        Path differential = dir.resolve("differential");
+        new FrozenWorkflow(
+                        2,
+                        settings(differential, true, false).toBuilder()
+                                .codeBackup(true)
+                                .build())
+                .runAndStop();
+        try (SnapshotReader reader = Snapshots.openFile(snapshot(differential, 2))) {
+            assertThat(reader.isDifferential()).isTrue();
+            assertThat(reader.hasCodeBackup()).isTrue();
+            Path code = dir.resolve("code");
+            assertThat(io.veles.snapshot.format.CodeBackup.extract(reader.readCodeBackup(), code))
+                    .isPositive();
+            assertThat(code.resolve("io/veles/snapshot/DifferentialSnapshotTest$Model.class"))
+                    .exists();
+        }
+    }
+
+    @Test
     void aMissingBaseIsRefusedInOneLineNamingIt() throws IOException {
         Path differential = dir.resolve("differential");
         new FrozenWorkflow(3, settings(differential, true, false)).runAndStop();
