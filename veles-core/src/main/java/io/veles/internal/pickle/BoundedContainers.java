@@ -345,6 +345,7 @@ final class BoundedContainers {
     static final class LinkedMaps extends Maps {
         private static final int ACCESS_ORDER = -1;
         private boolean accessOrderRead;
+        private AccessOrderProbe probe;
 
         @Override
         public void write(Kryo kryo, Output output, Map<Object, Object> map) {
@@ -381,25 +382,54 @@ final class BoundedContainers {
         /**
          * The map's private access-order flag, read from its serialized form: the flag is the last
          * byte Java serialization writes for a LinkedHashMap. Its entries are replaced by nulls,
-         * and only the last byte is kept.
+         * and only the last byte is kept. One stream serves every map of a snapshot, so that its
+         * set-up and the class descriptions are paid once, not per map.
          */
-        static boolean isAccessOrdered(LinkedHashMap<?, ?> map) {
-            LastByte last = new LastByte();
-            try (ObjectOutputStream out = new ObjectOutputStream(last) {
-                {
-                    enableReplaceObject(true);
+        private boolean isAccessOrdered(LinkedHashMap<?, ?> map) {
+            try {
+                if (probe == null) {
+                    probe = new AccessOrderProbe();
                 }
-
-                @Override
-                protected Object replaceObject(Object object) {
-                    return object == map ? object : null;
-                }
-            }) {
-                out.writeObject(map);
+                return probe.isAccessOrdered(map);
             } catch (IOException e) {
+                probe = null;
                 throw new UncheckedIOException("writing to nowhere failed", e);
+            } catch (RuntimeException e) {
+                probe = null; // a map changed while written (say): the stream's state is unknown
+                throw e;
             }
-            return last.value == 1;
+        }
+
+        /** A Java serialization stream that keeps only the last byte of what it writes. */
+        private static final class AccessOrderProbe extends ObjectOutputStream {
+            private final LastByte last;
+            private Object map;
+
+            AccessOrderProbe() throws IOException {
+                this(new LastByte());
+            }
+
+            private AccessOrderProbe(LastByte last) throws IOException {
+                super(last); // its header goes to the sink too, overwritten by each map's bytes
+                this.last = last;
+                enableReplaceObject(true);
+            }
+
+            boolean isAccessOrdered(LinkedHashMap<?, ?> linked) throws IOException {
+                map = linked;
+                try {
+                    writeUnshared(linked); // never a back-reference, even for a map seen before
+                    flush();
+                } finally {
+                    map = null;
+                }
+                return last.value == 1;
+            }
+
+            @Override
+            protected Object replaceObject(Object object) {
+                return object == map ? object : null;
+            }
         }
 
         /** Discards what is written to it but the last byte. */

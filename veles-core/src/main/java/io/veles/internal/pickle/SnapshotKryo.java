@@ -62,11 +62,33 @@ final class SnapshotKryo {
         EverydayValues.register(kryo);
     }
 
-    /** Units are numbered by the {@link UnitTable}; Kryo tracks references for everything else. */
+    /**
+     * Units are numbered by the {@link UnitTable}; Kryo tracks references for everything else.
+     * Written objects are numbered by {@link IdentityNumbers} (Kryo's map rehashes every object
+     * as it grows, and looks each new one up twice); read ones are Kryo's list.
+     */
     static final class UnitsByNumber extends MapReferenceResolver {
+        private final IdentityNumbers written = new IdentityNumbers();
+
         @Override
         public boolean useReferences(Class type) {
             return !Unit.class.isAssignableFrom(type) && super.useReferences(type);
+        }
+
+        @Override
+        public int getWrittenId(Object object) {
+            return written.numberOf(object);
+        }
+
+        @Override
+        public int addWrittenObject(Object object) {
+            return written.add(object);
+        }
+
+        @Override
+        public void reset() {
+            super.reset();
+            written.clear();
         }
     }
 
