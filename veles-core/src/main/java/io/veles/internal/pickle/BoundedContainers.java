@@ -345,7 +345,6 @@ final class BoundedContainers {
     static final class LinkedMaps extends Maps {
         private static final int ACCESS_ORDER = -1;
         private boolean accessOrderRead;
-        private AccessOrderProbe probe;
 
         @Override
         public void write(Kryo kryo, Output output, Map<Object, Object> map) {
@@ -379,57 +378,50 @@ final class BoundedContainers {
             return new LinkedHashMap<>(Math.max(16, (int) (checked / 0.75f) + 1), 0.75f, true);
         }
 
-        /**
-         * The map's private access-order flag, read from its serialized form: the flag is the last
-         * byte Java serialization writes for a LinkedHashMap. Its entries are replaced by nulls,
-         * and only the last byte is kept. One stream serves every map of a snapshot, so that its
-         * set-up and the class descriptions are paid once, not per map.
-         */
-        private boolean isAccessOrdered(LinkedHashMap<?, ?> map) {
-            try {
-                if (probe == null) {
-                    probe = new AccessOrderProbe();
-                }
-                return probe.isAccessOrdered(map);
-            } catch (IOException e) {
-                probe = null;
-                throw new UncheckedIOException("writing to nowhere failed", e);
-            } catch (RuntimeException e) {
-                probe = null; // a map changed while written (say): the stream's state is unknown
-                throw e;
-            }
+        /** Maps up to this size are probed on a copy; larger ones through Java serialization. */
+        private static final int PROBED_COPY_MAX = 64;
+
+        /** The map's private access-order flag, which no public method tells. */
+        static boolean isAccessOrdered(LinkedHashMap<?, ?> map) {
+            return map.size() <= PROBED_COPY_MAX ? copyReordersOnAccess(map) : lastSerializedByte(map) == 1;
         }
 
-        /** A Java serialization stream that keeps only the last byte of what it writes. */
-        private static final class AccessOrderProbe extends ObjectOutputStream {
-            private final LastByte last;
-            private Object map;
+        /**
+         * Whether a copy of the map moves an entry to the end when it is read: {@code clone} keeps
+         * the flag, and the copy can be emptied and probed without touching the map itself.
+         */
+        @SuppressWarnings("unchecked")
+        private static boolean copyReordersOnAccess(LinkedHashMap<?, ?> map) {
+            LinkedHashMap<Object, Object> copy = (LinkedHashMap<Object, Object>) map.clone();
+            copy.clear();
+            Object first = new Object();
+            copy.put(first, Boolean.TRUE);
+            copy.put(new Object(), Boolean.TRUE);
+            copy.get(first);
+            return copy.keySet().iterator().next() != first;
+        }
 
-            AccessOrderProbe() throws IOException {
-                this(new LastByte());
-            }
-
-            private AccessOrderProbe(LastByte last) throws IOException {
-                super(last); // its header goes to the sink too, overwritten by each map's bytes
-                this.last = last;
-                enableReplaceObject(true);
-            }
-
-            boolean isAccessOrdered(LinkedHashMap<?, ?> linked) throws IOException {
-                map = linked;
-                try {
-                    writeUnshared(linked); // never a back-reference, even for a map seen before
-                    flush();
-                } finally {
-                    map = null;
+        /**
+         * The last byte Java serialization writes for the map: its access-order flag. Its entries
+         * are replaced by nulls, and only the last byte is kept.
+         */
+        private static int lastSerializedByte(LinkedHashMap<?, ?> map) {
+            LastByte last = new LastByte();
+            try (ObjectOutputStream out = new ObjectOutputStream(last) {
+                {
+                    enableReplaceObject(true);
                 }
-                return last.value == 1;
-            }
 
-            @Override
-            protected Object replaceObject(Object object) {
-                return object == map ? object : null;
+                @Override
+                protected Object replaceObject(Object object) {
+                    return object == map ? object : null;
+                }
+            }) {
+                out.writeObject(map);
+            } catch (IOException e) {
+                throw new UncheckedIOException("writing to nowhere failed", e);
             }
+            return last.value;
         }
 
         /** Discards what is written to it but the last byte. */
