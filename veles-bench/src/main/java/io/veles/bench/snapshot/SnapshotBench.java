@@ -240,7 +240,8 @@ public final class SnapshotBench {
         }
         long end = System.nanoTime();
         if (restored.units().size() != chain.units().size()) {
-            throw new IllegalStateException("restored " + restored.units().size() + " units of " + chain.units().size());
+            throw new IllegalStateException("restored " + restored.units().size() + " units of "
+                    + chain.units().size());
         }
         return new double[] {seconds(end - start), seconds(written - start), seconds(end - written)};
     }

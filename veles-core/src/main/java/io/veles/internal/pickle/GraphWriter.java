@@ -64,6 +64,9 @@ public final class GraphWriter {
         }
     }
 
+    /** The objects a unit is expected to hold, to size the table of written objects up front. */
+    private static final int OBJECTS_PER_UNIT = 8;
+
     private GraphWriter() {}
 
     /** Runs the serializer over {@code root}, keeping the payload but its large arrays (up to {@link #RECORD_LIMIT}). */
@@ -141,6 +144,9 @@ public final class GraphWriter {
         // The rules a restore of this workflow applies: what they would refuse is refused now.
         SnapshotKryo session = new SnapshotKryo(context, root.restoreRules(), true);
         List<UnitSummary> summaries = new ArrayList<>();
+        // Each unit holds at least six objects of its own (its name, links and gates).
+        ((SnapshotKryo.UnitsByNumber) session.kryo.getReferenceResolver())
+                .expectWritten(OBJECTS_PER_UNIT * (root.allUnits().size() + 1));
         Unit unit = root;
         try {
             session.kryo.writeClassAndObject(output, root);

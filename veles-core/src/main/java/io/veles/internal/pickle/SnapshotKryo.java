@@ -8,6 +8,7 @@ import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.serializers.EnumNameSerializer;
 import com.esotericsoftware.kryo.serializers.ImmutableCollectionsSerializers;
 import com.esotericsoftware.kryo.util.MapReferenceResolver;
+import com.esotericsoftware.kryo.util.Util;
 import io.veles.errors.SnapshotException;
 import io.veles.pickle.RestoreRules;
 import io.veles.workflow.Unit;
@@ -70,9 +71,22 @@ final class SnapshotKryo {
     static final class UnitsByNumber extends MapReferenceResolver {
         private final IdentityNumbers written = new IdentityNumbers();
 
+        /** Asked for every object written or read: the answer depends on the class alone. */
+        private static final ClassValue<Boolean> TRACKED = new ClassValue<>() {
+            @Override
+            protected Boolean computeValue(Class<?> type) {
+                return !Unit.class.isAssignableFrom(type) && !Util.isWrapperClass(type) && !Util.isEnum(type);
+            }
+        };
+
         @Override
         public boolean useReferences(Class type) {
-            return !Unit.class.isAssignableFrom(type) && super.useReferences(type);
+            return TRACKED.get(type);
+        }
+
+        /** Sizes the table for about {@code count} objects. */
+        void expectWritten(int count) {
+            written.expect(count);
         }
 
         @Override

@@ -140,6 +140,7 @@ class GraphWriterTest {
         GraphWriter.Layout layout = GraphWriter.measure(root, 0);
         assertThatThrownBy(() -> GraphWriter.write(root, new ByteArrayOutputStream(), layout))
                 .isInstanceOf(SnapshotException.class)
-                .hasMessageContaining("workflow state changed while the snapshot was being written (first in unit 'fickle')");
+                .hasMessageContaining(
+                        "workflow state changed while the snapshot was being written (first in unit 'fickle')");
     }
 }
