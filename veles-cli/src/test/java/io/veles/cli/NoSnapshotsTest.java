@@ -23,8 +23,7 @@ class NoSnapshotsTest {
         Path snaps = dir.resolve("snaps");
         if (Files.exists(snaps)) {
             try (Stream<Path> files = Files.list(snaps)) {
-                assertThat(files.map(p -> p.getFileName().toString()))
-                        .noneMatch(name -> name.endsWith(".gz"));
+                assertThat(files.map(p -> p.getFileName().toString())).noneMatch(name -> name.endsWith(".gz"));
             }
         }
     }
