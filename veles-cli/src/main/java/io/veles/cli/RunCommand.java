@@ -103,6 +103,11 @@ final class RunCommand implements Callable<Integer> {
     Double timeInterval;
 
     @Option(
+            names = "--no-snapshots",
+            description = "Take no snapshot, not even the final one (to measure what snapshots cost).")
+    boolean noSnapshots;
+
+    @Option(
             names = "--odbc",
             paramLabel = "STRING",
             description =
@@ -167,6 +172,9 @@ final class RunCommand implements Callable<Integer> {
         Config config = fromFile.with(Config.parse(settings)).with(Config.of(snapshotOptions()));
         SnapshotKey key = keyFile == null ? null : SnapshotKey.fromFile(keyFile);
         WorkflowFactory factory = WorkflowFactories.find(workflow, ApplicationClassPath.loader());
+        if (noSnapshots) {
+            factory = new WithoutSnapshots(factory);
+        }
         List<String> allowed = new ArrayList<>(allowPackages);
         for (String name : config.getString("allow_packages", "").split(",")) {
             if (!name.isBlank()) {
