@@ -46,19 +46,19 @@ final class HashKeys {
             UUID.class);
 
     private final SnapshotInput input;
-    private final Class<?> type;
+    private final String what;
     private final boolean treeBins;
     private Class<?> singleClass;
     private List<Object> uncounted = new ArrayList<>();
     private Map<Integer, Integer> hashes;
 
     /**
-     * Keys for a {@code type} read from {@code input}; {@code treeBins} when it is a HashMap (or a
+     * Keys for a {@code what} read from {@code input}; {@code treeBins} when it is a HashMap (or a
      * set or map built on one), whose bins of one Comparable class are sorted trees.
      */
-    HashKeys(SnapshotInput input, Class<?> type, boolean treeBins) {
+    HashKeys(SnapshotInput input, String what, boolean treeBins) {
         this.input = input;
-        this.type = type;
+        this.what = what;
         this.treeBins = treeBins;
         if (!treeBins) {
             hashes = new HashMap<>();
@@ -68,12 +68,14 @@ final class HashKeys {
 
     /** Null when {@code input} is not a restore's (a test's plain Kryo input): nothing is checked. */
     static HashKeys forInput(Object input, Class<?> type, boolean treeBins) {
-        return input instanceof SnapshotInput ? new HashKeys((SnapshotInput) input, type, treeBins) : null;
+        return input instanceof SnapshotInput
+                ? new HashKeys((SnapshotInput) input, "a " + type.getName(), treeBins)
+                : null;
     }
 
     /** Checks {@code key} and charges its hashing work; throws SnapshotException when refused. */
     void admit(Object key) {
-        input.hashWork(1 + structureSize(key), type);
+        input.hashWork(1 + structureSize(key), what);
         if (hashes == null) {
             if (key == null
                     || (SORTED_IN_BINS.contains(key.getClass()) || key instanceof Enum<?>)
@@ -96,7 +98,7 @@ final class HashKeys {
     private void count(Object key) {
         int seen = hashes.merge(key == null ? 0 : key.hashCode(), 1, Integer::sum);
         if (seen > 1) {
-            input.hashWork(seen, type);
+            input.hashWork(seen, what);
         }
     }
 
@@ -105,7 +107,7 @@ final class HashKeys {
         if (key instanceof Collection<?> || key instanceof Map<?, ?> || key instanceof Map.Entry<?, ?>) {
             throw refused(key, "holds a " + key.getClass().getName() + " as a key");
         }
-        if (key == null || !FieldsSerializer.RECORDS.get(key.getClass())) {
+        if (key == null || !key.getClass().isRecord()) {
             return 0;
         }
         return walkRecord(key, new IdentityHashMap<>());
@@ -126,10 +128,10 @@ final class HashKeys {
                         "holds a key (" + record.getClass().getName() + ") with a "
                                 + value.getClass().getName() + " in it");
             }
-            if (value != null && FieldsSerializer.RECORDS.get(value.getClass())) {
+            if (value != null && value.getClass().isRecord()) {
                 size += walkRecord(value, seen);
             }
-            input.hashWork(1, type);
+            input.hashWork(1, what);
         }
         return size;
     }
@@ -148,7 +150,7 @@ final class HashKeys {
     }
 
     private SnapshotException refused(Object key, String why) {
-        return new SnapshotException("snapshot is refused: a " + type.getName() + " " + why
+        return new SnapshotException("snapshot is refused: " + what + " " + why
                 + "; hash keys are restored only as values, enums, records of those and objects");
     }
 }
