@@ -86,13 +86,8 @@ final class DeltaEncoder extends OutputStream {
         try {
             int flags = SnapshotFormat.FLAG_DELTA
                     | SnapshotWriter.flags(options.key() != null, options.codeBackup() != null, options.shuffle());
-            byte[] manifestBytes = SnapshotWriter.JSON.writeValueAsBytes(fileManifest);
-            data.write(SnapshotFormat.MAGIC);
-            data.writeShort(SnapshotFormat.VERSION);
-            data.writeShort(flags);
-            data.writeInt(manifestBytes.length);
-            data.write(manifestBytes);
-            data.writeInt(content.crc());
+            SnapshotWriter.writeHeaderUpToCrc(
+                    data, content, flags, SnapshotWriter.JSON.writeValueAsBytes(fileManifest));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

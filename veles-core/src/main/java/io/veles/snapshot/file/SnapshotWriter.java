@@ -245,13 +245,19 @@ public final class SnapshotWriter {
     static void writeHeader(
             DataOutputStream data, CrcOutputStream content, int flags, byte[] manifestBytes, long payloadLength)
             throws IOException {
+        writeHeaderUpToCrc(data, content, flags, manifestBytes);
+        data.writeLong(payloadLength);
+    }
+
+    /** The header without the payload length: all of a differential snapshot's, which has no single payload. */
+    static void writeHeaderUpToCrc(DataOutputStream data, CrcOutputStream content, int flags, byte[] manifestBytes)
+            throws IOException {
         data.write(SnapshotFormat.MAGIC);
         data.writeShort(SnapshotFormat.VERSION);
         data.writeShort(flags);
         data.writeInt(manifestBytes.length);
         data.write(manifestBytes);
         data.writeInt(content.crc());
-        data.writeLong(payloadLength);
     }
 
     /** The trailer over everything {@code content} has counted: magic, length, CRC, signature if signing. */
