@@ -27,6 +27,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * snapshot BYTES DIR CODEC LEVEL sync|async  one W1 snapshot into DIR
  * restore FILE                            restore a W1 snapshot
  * w2 ITERATIONS                           W2 snapshot + restore, ours and JDK serialization
+ * w3 ITERATIONS                           W3 snapshot + restore per unit: 100,000 units against 10,000
  * </pre>
  */
 public final class SnapshotBench {
@@ -50,6 +51,9 @@ public final class SnapshotBench {
                 break;
             case "w2":
                 w2(Integer.parseInt(args[1]));
+                break;
+            case "w3":
+                w3(Integer.parseInt(args[1]));
                 break;
             default:
                 throw new IllegalArgumentException("unknown command " + args[0]);
@@ -200,6 +204,54 @@ public final class SnapshotBench {
         }
         result("ours_ms", median(ours) * 1000);
         result("jdk_ms", median(jdk) * 1000);
+    }
+
+    /**
+     * W3: a chain of 100,000 units against one of 10,000 in the same warm JVM, time per unit of a
+     * snapshot plus restore (and of each half). Runs on a thread with the default stack, as a
+     * user's would: a chain must not need a deeper one.
+     */
+    private static void w3(int iterations) throws Exception {
+        Workloads.Chain small = new Workloads.Chain(Workloads.W2_UNITS);
+        Workloads.Chain large = new Workloads.Chain(Workloads.W3_UNITS);
+        double[][] smallTimes = new double[3][iterations];
+        double[][] largeTimes = new double[3][iterations];
+        for (int round = -3; round < iterations; round++) { // three rounds of warm-up
+            double[] smallRound = chainRoundTrip(small);
+            double[] largeRound = chainRoundTrip(large);
+            if (round >= 0) {
+                for (int part = 0; part < 3; part++) {
+                    smallTimes[part][round] = smallRound[part];
+                    largeTimes[part][round] = largeRound[part];
+                }
+            }
+        }
+        String[] parts = {"", "write_", "restore_"};
+        for (int part = 0; part < 3; part++) {
+            double perSmall = median(smallTimes[part]) / Workloads.W2_UNITS * 1e6;
+            double perLarge = median(largeTimes[part]) / Workloads.W3_UNITS * 1e6;
+            result(parts[part] + "us_per_unit_10k", String.format("%.3f", perSmall));
+            result(parts[part] + "us_per_unit_100k", String.format("%.3f", perLarge));
+            result(parts[part] + "ratio", String.format("%.2f", perLarge / perSmall));
+        }
+    }
+
+    /** Seconds of a snapshot plus restore of {@code chain} in memory, of its write, of its restore. */
+    private static double[] chainRoundTrip(Workloads.Chain chain) throws Exception {
+        long start = System.nanoTime();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        SnapshotWriter.write(chain, new Manifest(), SnapshotWriter.Options.of(Codec.NONE, -1), out);
+        long written = System.nanoTime();
+        Workloads.Chain restored;
+        try (SnapshotReader reader = SnapshotReader.open(new ByteArrayInputStream(out.toByteArray()), "w3")) {
+            restored = Snapshots.restore(reader, Workloads.Chain.class, List.of());
+        }
+        long end = System.nanoTime();
+        if (restored.units().size() != chain.units().size()) {
+            throw new IllegalStateException("restored " + restored.units().size() + " units of "
+                    + chain.units().size());
+        }
+        return new double[] {seconds(end - start), seconds(written - start), seconds(end - written)};
     }
 
     /** JDK serialization recurses once per unit along the ring: it needs a deep stack. */

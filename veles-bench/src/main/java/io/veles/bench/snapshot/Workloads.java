@@ -19,11 +19,14 @@ import java.util.SplittableRandom;
 /**
  * The benchmark workloads of issue 6. W1: 20 units whose float32 arrays of N(0, 0.05) add up to
  * the requested size, with scalars, maps and cross-references. W2: 10,000 small units with
- * scalars, small collections and references to their neighbours.
+ * scalars, small collections and references to their neighbours. W3: W2's units in a chain of
+ * 100,000, each linked to the next: a snapshot's cost per unit must not grow with the count, and
+ * a chain this long must not overflow the stack.
  */
 public final class Workloads {
     public static final int W1_UNITS = 20;
     public static final int W2_UNITS = 10_000;
+    public static final int W3_UNITS = 100_000;
 
     private Workloads() {}
 
@@ -172,6 +175,22 @@ public final class Workloads {
                 previous = unit;
             }
             first.neighbour = previous; // a ring
+        }
+    }
+
+    /** W3: {@code count} units of W2's kind, each linked to the next (its neighbour) and run after it. */
+    public static final class Chain extends Workflow {
+        public Chain(int count) {
+            super("chain");
+            Small previous = null;
+            for (int i = 0; i < count; i++) {
+                Small unit = new Small(this, i);
+                if (previous != null) {
+                    previous.neighbour = unit;
+                    unit.linkFrom(previous);
+                }
+                previous = unit;
+            }
         }
     }
 

@@ -378,12 +378,34 @@ final class BoundedContainers {
             return new LinkedHashMap<>(Math.max(16, (int) (checked / 0.75f) + 1), 0.75f, true);
         }
 
-        /**
-         * The map's private access-order flag, read from its serialized form: the flag is the last
-         * byte Java serialization writes for a LinkedHashMap. Its entries are replaced by nulls,
-         * and only the last byte is kept.
-         */
+        /** Maps up to this size are probed on a copy; larger ones through Java serialization. */
+        private static final int PROBED_COPY_MAX = 64;
+
+        /** The map's private access-order flag, which no public method tells. */
         static boolean isAccessOrdered(LinkedHashMap<?, ?> map) {
+            return map.size() <= PROBED_COPY_MAX ? copyReordersOnAccess(map) : lastSerializedByte(map) == 1;
+        }
+
+        /**
+         * Whether a copy of the map moves an entry to the end when it is read: {@code clone} keeps
+         * the flag, and the copy can be emptied and probed without touching the map itself.
+         */
+        @SuppressWarnings("unchecked")
+        private static boolean copyReordersOnAccess(LinkedHashMap<?, ?> map) {
+            LinkedHashMap<Object, Object> copy = (LinkedHashMap<Object, Object>) map.clone();
+            copy.clear();
+            Object first = new Object();
+            copy.put(first, Boolean.TRUE);
+            copy.put(new Object(), Boolean.TRUE);
+            copy.get(first);
+            return copy.keySet().iterator().next() != first;
+        }
+
+        /**
+         * The last byte Java serialization writes for the map: its access-order flag. Its entries
+         * are replaced by nulls, and only the last byte is kept.
+         */
+        private static int lastSerializedByte(LinkedHashMap<?, ?> map) {
             LastByte last = new LastByte();
             try (ObjectOutputStream out = new ObjectOutputStream(last) {
                 {
@@ -399,7 +421,7 @@ final class BoundedContainers {
             } catch (IOException e) {
                 throw new UncheckedIOException("writing to nowhere failed", e);
             }
-            return last.value == 1;
+            return last.value;
         }
 
         /** Discards what is written to it but the last byte. */

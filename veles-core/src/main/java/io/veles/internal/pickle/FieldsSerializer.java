@@ -21,6 +21,13 @@ import java.util.Map;
  * name/value pairs instead.
  */
 final class FieldsSerializer extends Serializer<Object> {
+    static final ClassValue<Boolean> RECORDS = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> type) {
+            return type.isRecord();
+        }
+    };
+
     private final PickleContext context;
 
     FieldsSerializer(PickleContext context) {
@@ -35,7 +42,7 @@ final class FieldsSerializer extends Serializer<Object> {
 
     @Override
     public Object read(Kryo kryo, Input input, Class<?> type) {
-        if (type.isRecord()) {
+        if (RECORDS.get(type)) { // Class.isRecord asks the VM each time
             return readRecord(kryo, input, type);
         }
         Object object = context.instantiate(type);

@@ -18,25 +18,70 @@ import java.util.List;
  * unit's fields in unit order. Units met in fields get the next number and are written in turn,
  * so the writer loops over units instead of recursing along their links.
  *
- * <p>A snapshot is written in two passes: {@link #measure} runs the serializer without writing to
- * learn the exact payload size, each unit's share and the classes met, which go into the
- * manifest ahead of the payload; {@link #write} then streams the payload and checks that it came
+ * <p>The manifest ahead of the payload needs the exact payload size, each unit's share and the
+ * classes met: {@link #measure} runs the serializer to learn them, keeping the payload it
+ * produces (all but large numeric arrays, which are encoded from the live arrays when written),
+ * and {@link #write} then copies it out. A state whose kept bytes would pass
+ * {@link #RECORD_LIMIT} is not kept: {@link #write} serializes it again and checks that it came
  * out as measured.
  */
 public final class GraphWriter {
     static final int BUFFER_SIZE = 1 << 16;
 
-    /** What the measuring pass learned: the manifest's share of the payload. */
-    public record Layout(long payloadBytes, List<UnitSummary> units, List<ClassDescription> classes) {}
+    /**
+     * Most bytes of payload (large arrays aside) that the measuring pass keeps for the write; the
+     * system property {@code veles.snapshot.recordLimitMb} changes it (0: always two passes).
+     */
+    static final long RECORD_LIMIT = Long.getLong("veles.snapshot.recordLimitMb", 64) << 20;
+
+    /**
+     * What the measuring pass learned: the manifest's share of the payload, and the payload itself
+     * when it was kept.
+     */
+    public static final class Layout {
+        private final long payloadBytes;
+        private final List<UnitSummary> units;
+        private final List<ClassDescription> classes;
+        private final RecordedPayload recorded;
+
+        Layout(long payloadBytes, List<UnitSummary> units, List<ClassDescription> classes, RecordedPayload recorded) {
+            this.payloadBytes = payloadBytes;
+            this.units = units;
+            this.classes = classes;
+            this.recorded = recorded;
+        }
+
+        public long payloadBytes() {
+            return payloadBytes;
+        }
+
+        public List<UnitSummary> units() {
+            return units;
+        }
+
+        public List<ClassDescription> classes() {
+            return classes;
+        }
+    }
+
+    /** The objects a unit is expected to hold, to size the table of written objects up front. */
+    private static final int OBJECTS_PER_UNIT = 8;
 
     private GraphWriter() {}
 
-    /** Runs the serializer over {@code root} without writing; nothing is copied. */
+    /** Runs the serializer over {@code root}, keeping the payload but its large arrays (up to {@link #RECORD_LIMIT}). */
     public static Layout measure(Workflow root) {
+        return measure(root, RECORD_LIMIT);
+    }
+
+    /** As {@link #measure(Workflow)}, keeping at most {@code recordLimit} bytes. */
+    static Layout measure(Workflow root, long recordLimit) {
+        RecordingOutput output = new RecordingOutput(recordLimit);
         try {
-            return writeGraph(root, new SizingOutput());
+            Layout layout = writeGraph(root, output);
+            return new Layout(layout.payloadBytes, layout.units, layout.classes, output.finish());
         } catch (IOException e) {
-            throw new UncheckedIOException("a sizing pass does no I/O", e);
+            throw new UncheckedIOException("a measuring pass does no I/O", e);
         }
     }
 
@@ -51,14 +96,24 @@ public final class GraphWriter {
     /** As {@link #write(Workflow, OutputStream, Layout)}; {@code shuffle} filters large numeric arrays. */
     public static void write(Workflow root, OutputStream sink, Layout expected, boolean shuffle) throws IOException {
         SnapshotOutput output = new SnapshotOutput(sink, BUFFER_SIZE, shuffle);
+        if (expected.recorded != null) {
+            try {
+                expected.recorded.writeTo(output);
+                output.flush();
+            } catch (KryoException e) {
+                throw sinkFailure(e);
+            }
+            if (output.written() != expected.payloadBytes()) {
+                throw new IllegalStateException(
+                        "recorded payload wrote " + output.written() + " bytes, measured " + expected.payloadBytes());
+            }
+            return;
+        }
         Layout actual = writeGraph(root, output);
         try {
             output.flush();
         } catch (KryoException e) {
-            if (e.getCause() instanceof IOException) {
-                throw (IOException) e.getCause();
-            }
-            throw e;
+            throw sinkFailure(e);
         }
         if (actual.payloadBytes() != expected.payloadBytes()) {
             String unit = "";
@@ -73,6 +128,14 @@ public final class GraphWriter {
         }
     }
 
+    /** The sink's IOException that Kryo wrapped, or the KryoException itself. */
+    private static IOException sinkFailure(KryoException e) {
+        if (e.getCause() instanceof IOException) {
+            return (IOException) e.getCause();
+        }
+        throw e;
+    }
+
     private static Layout writeGraph(Workflow root, SnapshotOutput output) throws IOException {
         if (root.workflow() != null) {
             throw new IllegalArgumentException(root.name() + " is not a main workflow");
@@ -81,6 +144,9 @@ public final class GraphWriter {
         // The rules a restore of this workflow applies: what they would refuse is refused now.
         SnapshotKryo session = new SnapshotKryo(context, root.restoreRules(), true);
         List<UnitSummary> summaries = new ArrayList<>();
+        // Each unit holds at least six objects of its own (its name, links and gates).
+        ((SnapshotKryo.UnitsByNumber) session.kryo.getReferenceResolver())
+                .expectWritten(OBJECTS_PER_UNIT * (root.allUnits().size() + 1));
         Unit unit = root;
         try {
             session.kryo.writeClassAndObject(output, root);
@@ -102,6 +168,6 @@ public final class GraphWriter {
             }
             throw SnapshotKryo.unwrap(e, "cannot capture unit '" + unit.name() + "'");
         }
-        return new Layout(output.written(), List.copyOf(summaries), context.classesMet());
+        return new Layout(output.written(), List.copyOf(summaries), context.classesMet(), null);
     }
 }

@@ -46,19 +46,19 @@ final class HashKeys {
             UUID.class);
 
     private final SnapshotInput input;
-    private final String what;
+    private final Class<?> type;
     private final boolean treeBins;
     private Class<?> singleClass;
     private List<Object> uncounted = new ArrayList<>();
     private Map<Integer, Integer> hashes;
 
     /**
-     * Keys for a {@code what} read from {@code input}; {@code treeBins} when it is a HashMap (or a
+     * Keys for a {@code type} read from {@code input}; {@code treeBins} when it is a HashMap (or a
      * set or map built on one), whose bins of one Comparable class are sorted trees.
      */
-    HashKeys(SnapshotInput input, String what, boolean treeBins) {
+    HashKeys(SnapshotInput input, Class<?> type, boolean treeBins) {
         this.input = input;
-        this.what = what;
+        this.type = type;
         this.treeBins = treeBins;
         if (!treeBins) {
             hashes = new HashMap<>();
@@ -68,14 +68,12 @@ final class HashKeys {
 
     /** Null when {@code input} is not a restore's (a test's plain Kryo input): nothing is checked. */
     static HashKeys forInput(Object input, Class<?> type, boolean treeBins) {
-        return input instanceof SnapshotInput
-                ? new HashKeys((SnapshotInput) input, "a " + type.getName(), treeBins)
-                : null;
+        return input instanceof SnapshotInput ? new HashKeys((SnapshotInput) input, type, treeBins) : null;
     }
 
     /** Checks {@code key} and charges its hashing work; throws SnapshotException when refused. */
     void admit(Object key) {
-        input.hashWork(1 + structureSize(key), what);
+        input.hashWork(1 + structureSize(key), type);
         if (hashes == null) {
             if (key == null
                     || (SORTED_IN_BINS.contains(key.getClass()) || key instanceof Enum<?>)
@@ -98,7 +96,7 @@ final class HashKeys {
     private void count(Object key) {
         int seen = hashes.merge(key == null ? 0 : key.hashCode(), 1, Integer::sum);
         if (seen > 1) {
-            input.hashWork(seen, what);
+            input.hashWork(seen, type);
         }
     }
 
@@ -107,7 +105,7 @@ final class HashKeys {
         if (key instanceof Collection<?> || key instanceof Map<?, ?> || key instanceof Map.Entry<?, ?>) {
             throw refused(key, "holds a " + key.getClass().getName() + " as a key");
         }
-        if (key == null || !key.getClass().isRecord()) {
+        if (key == null || !FieldsSerializer.RECORDS.get(key.getClass())) {
             return 0;
         }
         return walkRecord(key, new IdentityHashMap<>());
@@ -128,10 +126,10 @@ final class HashKeys {
                         "holds a key (" + record.getClass().getName() + ") with a "
                                 + value.getClass().getName() + " in it");
             }
-            if (value != null && value.getClass().isRecord()) {
+            if (value != null && FieldsSerializer.RECORDS.get(value.getClass())) {
                 size += walkRecord(value, seen);
             }
-            input.hashWork(1, what);
+            input.hashWork(1, type);
         }
         return size;
     }
@@ -150,7 +148,7 @@ final class HashKeys {
     }
 
     private SnapshotException refused(Object key, String why) {
-        return new SnapshotException("snapshot is refused: " + what + " " + why
+        return new SnapshotException("snapshot is refused: a " + type.getName() + " " + why
                 + "; hash keys are restored only as values, enums, records of those and objects");
     }
 }

@@ -111,13 +111,14 @@ class SnapshotInput extends Input {
         }
     }
 
-    /** Charges {@code units} of hashing work for {@code what}; refuses them past the budget. */
-    void hashWork(long units, String what) {
+    /** Charges {@code units} of hashing work for the keys of a {@code collection}; refuses them past the budget. */
+    void hashWork(long units, Class<?> collection) {
         hashWork += units;
         long budget = HASH_WORK_PER_PAYLOAD_BYTE * payloadLength + SLACK;
         if (hashWork > budget) {
-            throw new SnapshotException("snapshot is refused: hashing the keys of " + what + " takes more than "
-                    + budget + " steps, " + HASH_WORK_PER_PAYLOAD_BYTE + " per payload byte (colliding or deep keys)");
+            throw new SnapshotException(
+                    "snapshot is refused: hashing the keys of a " + collection.getName() + " takes more than " + budget
+                            + " steps, " + HASH_WORK_PER_PAYLOAD_BYTE + " per payload byte (colliding or deep keys)");
         }
     }
 

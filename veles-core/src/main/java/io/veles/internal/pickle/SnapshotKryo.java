@@ -8,6 +8,7 @@ import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.serializers.EnumNameSerializer;
 import com.esotericsoftware.kryo.serializers.ImmutableCollectionsSerializers;
 import com.esotericsoftware.kryo.util.MapReferenceResolver;
+import com.esotericsoftware.kryo.util.Util;
 import io.veles.errors.SnapshotException;
 import io.veles.pickle.RestoreRules;
 import io.veles.workflow.Unit;
@@ -62,11 +63,46 @@ final class SnapshotKryo {
         EverydayValues.register(kryo);
     }
 
-    /** Units are numbered by the {@link UnitTable}; Kryo tracks references for everything else. */
+    /**
+     * Units are numbered by the {@link UnitTable}; Kryo tracks references for everything else.
+     * Written objects are numbered by {@link IdentityNumbers} (Kryo's map rehashes every object
+     * as it grows, and looks each new one up twice); read ones are Kryo's list.
+     */
     static final class UnitsByNumber extends MapReferenceResolver {
+        private final IdentityNumbers written = new IdentityNumbers();
+
+        /** Asked for every object written or read: the answer depends on the class alone. */
+        private static final ClassValue<Boolean> TRACKED = new ClassValue<>() {
+            @Override
+            protected Boolean computeValue(Class<?> type) {
+                return !Unit.class.isAssignableFrom(type) && !Util.isWrapperClass(type) && !Util.isEnum(type);
+            }
+        };
+
         @Override
         public boolean useReferences(Class type) {
-            return !Unit.class.isAssignableFrom(type) && super.useReferences(type);
+            return TRACKED.get(type);
+        }
+
+        /** Sizes the table for about {@code count} objects. */
+        void expectWritten(int count) {
+            written.expect(count);
+        }
+
+        @Override
+        public int getWrittenId(Object object) {
+            return written.numberOf(object);
+        }
+
+        @Override
+        public int addWrittenObject(Object object) {
+            return written.add(object);
+        }
+
+        @Override
+        public void reset() {
+            super.reset();
+            written.clear();
         }
     }
 

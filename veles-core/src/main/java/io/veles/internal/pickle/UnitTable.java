@@ -4,7 +4,6 @@ import io.veles.errors.CorruptSnapshotException;
 import io.veles.workflow.Unit;
 
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.function.Function;
 
@@ -15,15 +14,14 @@ import java.util.function.Function;
  * stack than one unit.
  */
 final class UnitTable {
-    private final IdentityHashMap<Unit, Integer> numbers = new IdentityHashMap<>();
+    private final IdentityNumbers numbers = new IdentityNumbers();
     private final List<Unit> units = new ArrayList<>();
 
     /** The unit's number, assigning the next one if the unit is new. */
     int numberOf(Unit unit) {
-        Integer number = numbers.get(unit);
-        if (number == null) {
-            number = units.size();
-            numbers.put(unit, number);
+        int number = numbers.numberOf(unit);
+        if (number < 0) {
+            number = numbers.add(unit);
             units.add(unit);
         }
         return number;
@@ -47,7 +45,7 @@ final class UnitTable {
                     "snapshot is corrupt: reference to unit " + number + " before unit " + units.size());
         }
         Unit unit = (Unit) create.apply(type);
-        numbers.put(unit, number);
+        numbers.add(unit);
         units.add(unit);
         return unit;
     }

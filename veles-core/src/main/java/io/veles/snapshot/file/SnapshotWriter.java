@@ -19,8 +19,9 @@ import java.util.List;
 
 /**
  * Writes one snapshot of a main workflow as a stream of its codec: header and manifest, payload,
- * trailer (see {@link SnapshotFormat}). The state is measured first, then streamed: memory use
- * beyond the state is a few buffers, whatever the state's size.
+ * trailer (see {@link SnapshotFormat}). The state is measured first, then streamed: the measuring
+ * pass keeps the payload but its large numeric arrays (up to 64 MiB), so that streaming it is a
+ * copy; memory use beyond the state is that and a few buffers, whatever the state's size.
  *
  * <p>The work is split in two for asynchronous snapshots: {@link #prepare} measures the state and
  * {@link #writeContainer} writes the uncompressed container (the pause, into memory), after which

@@ -1,0 +1,31 @@
+package io.veles.internal.pickle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+
+/** A linked map's access order is told apart, small (probed on a copy) or large, and left untouched. */
+class AccessOrderTest {
+    private static LinkedHashMap<Integer, String> map(int size, boolean accessOrder) {
+        LinkedHashMap<Integer, String> map = new LinkedHashMap<>(16, 0.75f, accessOrder);
+        for (int i = 0; i < size; i++) {
+            map.put(i, "v" + i);
+        }
+        return map;
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 2, 64, 65, 1000})
+    void accessOrderIsToldAtEverySize(int size) {
+        for (boolean accessOrder : new boolean[] {false, true}) {
+            LinkedHashMap<Integer, String> map = map(size, accessOrder);
+            List<Integer> before = List.copyOf(map.keySet());
+            assertThat(BoundedContainers.LinkedMaps.isAccessOrdered(map)).isEqualTo(accessOrder);
+            assertThat(List.copyOf(map.keySet())).isEqualTo(before);
+        }
+    }
+}
