@@ -378,12 +378,30 @@ final class BoundedContainers {
             return new LinkedHashMap<>(Math.max(16, (int) (checked / 0.75f) + 1), 0.75f, true);
         }
 
-        /** Maps up to this size are probed on a copy; larger ones through Java serialization. */
+        /** Maps up to this size may be probed on a copy; larger ones go through Java serialization. */
         private static final int PROBED_COPY_MAX = 64;
 
         /** The map's private access-order flag, which no public method tells. */
         static boolean isAccessOrdered(LinkedHashMap<?, ?> map) {
-            return map.size() <= PROBED_COPY_MAX ? copyReordersOnAccess(map) : lastSerializedByte(map) == 1;
+            return copyIsSafe(map) ? copyReordersOnAccess(map) : lastSerializedByte(map) == 1;
+        }
+
+        /**
+         * Whether the map may be cloned to probe it. {@code clone} re-hashes every key, so only a
+         * plain LinkedHashMap (no subclass's put hooks) of JDK value keys qualifies: any other
+         * key's hashCode is the application's code, and a key that reaches the map again (a list
+         * holding it, say) recurses until the stack overflows.
+         */
+        private static boolean copyIsSafe(LinkedHashMap<?, ?> map) {
+            if (map.getClass() != LinkedHashMap.class || map.size() > PROBED_COPY_MAX) {
+                return false;
+            }
+            for (Object key : map.keySet()) {
+                if (key != null && !(key instanceof Enum<?>) && !HashKeys.isPlainValue(key.getClass())) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         /**

@@ -45,6 +45,11 @@ final class HashKeys {
             BigDecimal.class,
             UUID.class);
 
+    /** Whether {@code type} is one of the JDK value classes whose hashCode runs no application code. */
+    static boolean isPlainValue(Class<?> type) {
+        return SORTED_IN_BINS.contains(type);
+    }
+
     private final SnapshotInput input;
     private final Class<?> type;
     private final boolean treeBins;

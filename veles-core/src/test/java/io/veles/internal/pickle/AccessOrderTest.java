@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 
@@ -27,5 +28,35 @@ class AccessOrderTest {
             assertThat(BoundedContainers.LinkedMaps.isAccessOrdered(map)).isEqualTo(accessOrder);
             assertThat(List.copyOf(map.keySet())).isEqualTo(before);
         }
+    }
+
+    /** A key whose hash reaches the map again: re-hashing it would recurse until the stack overflows. */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void aKeyThatReachesTheMapIsNeverHashed(boolean accessOrder) {
+        LinkedHashMap<Object, String> map = new LinkedHashMap<>(16, 0.75f, accessOrder);
+        List<Object> key = new ArrayList<>();
+        map.put(key, "v");
+        key.add(map); // the key's hashCode now runs through the map: a fuzzer's graph
+        assertThat(BoundedContainers.LinkedMaps.isAccessOrdered(map)).isEqualTo(accessOrder);
+    }
+
+    /** An application's key class: its hashCode is not ours to run while writing a snapshot. */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void applicationKeysAreNeverHashed(boolean accessOrder) {
+        int[] hashes = {0};
+        Object key = new Object() {
+            @Override
+            public int hashCode() {
+                hashes[0]++;
+                return 1;
+            }
+        };
+        LinkedHashMap<Object, String> map = new LinkedHashMap<>(16, 0.75f, accessOrder);
+        map.put(key, "v");
+        hashes[0] = 0;
+        assertThat(BoundedContainers.LinkedMaps.isAccessOrdered(map)).isEqualTo(accessOrder);
+        assertThat(hashes[0]).isZero();
     }
 }
