@@ -22,7 +22,6 @@ import org.xerial.snappy.SnappyFramedInputStream;
 import org.xerial.snappy.SnappyFramedOutputStream;
 
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -81,8 +80,8 @@ public enum Codec {
         }
 
         @Override
-        byte[] compressBlock(byte[] block, int length, int level) {
-            return GzipMembers.compress(block, length, level);
+        void compressBlock(byte[] block, int length, int level, BlockBuffer out) {
+            GzipMembers.compress(block, length, level, out);
         }
 
         @Override
@@ -116,7 +115,7 @@ public enum Codec {
         }
 
         @Override
-        byte[] compressBlock(byte[] block, int length, int level) throws IOException {
+        void compressBlock(byte[] block, int length, int level, BlockBuffer out) throws IOException {
             // A dictionary larger than the block is never used, yet costs its size ten times over
             // in encoder memory (94 MiB at level 6): cap it, and reuse buffers across blocks.
             LZMA2Options options;
@@ -126,11 +125,9 @@ public enum Codec {
             } catch (UnsupportedOptionsException e) {
                 throw new SnapshotException("xz cannot use level " + level, e);
             }
-            ByteArrayOutputStream out = new ByteArrayOutputStream(length + length / 8 + 1024);
             try (XZOutputStream xz = new XZOutputStream(out, options, XZ_CACHE)) {
                 xz.write(block, 0, length);
             }
-            return out.toByteArray();
         }
 
         @Override
@@ -149,15 +146,14 @@ public enum Codec {
         }
 
         @Override
-        byte[] compressBlock(byte[] block, int length, int level) {
-            // One-shot into a bound-sized array. The native context is closed here: nothing frees
-            // it otherwise, and compressing threads come and go with each snapshot.
+        void compressBlock(byte[] block, int length, int level, BlockBuffer out) {
+            // One-shot into the bound-sized buffer. The native context is closed here: nothing
+            // frees it otherwise, and compressing threads come and go with each snapshot.
             try (ZstdCompressCtx context = new ZstdCompressCtx()) {
                 context.setLevel(level);
                 context.setChecksum(true);
-                byte[] out = new byte[(int) Zstd.compressBound(length)];
-                int size = context.compressByteArray(out, 0, out.length, block, 0, length);
-                return java.util.Arrays.copyOf(out, size);
+                out.ensureCapacity((int) Zstd.compressBound(length));
+                out.setSize(context.compressByteArray(out.array(), 0, out.array().length, block, 0, length));
             }
         }
 
@@ -185,10 +181,10 @@ public enum Codec {
         }
 
         @Override
-        byte[] compressBlock(byte[] block, int length, int level) {
+        void compressBlock(byte[] block, int length, int level, BlockBuffer out) {
             // The same frame as open() writes, in one pass with no stream buffers (see Lz4Frames).
-            return Lz4Frames.compress(
-                    lz4Compressor(level), XXHashFactory.fastestInstance().hash32(), block, length);
+            Lz4Frames.compress(
+                    lz4Compressor(level), XXHashFactory.fastestInstance().hash32(), block, length, out);
         }
 
         @Override
@@ -256,7 +252,7 @@ public enum Codec {
         if (threads > 1) {
             return new ParallelBlockOutputStream(
                     sink,
-                    (block, length) -> compressBlock(block, length, checked),
+                    (block, length, out) -> compressBlock(block, length, checked, out),
                     threads,
                     ParallelBlockOutputStream.BLOCK_BYTES);
         }
@@ -275,13 +271,31 @@ public enum Codec {
         };
     }
 
-    /** {@code length} bytes of {@code block} as one self-contained member, stream or frame of this codec. */
-    byte[] compressBlock(byte[] block, int length, int level) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(length + length / 8 + 1024);
+    /**
+     * As {@link #compress(OutputStream, int, int)}, but in independent blocks even on one thread:
+     * the same members, streams or frames as on every core (gz's Huffman-only choice, parallel
+     * restore), compressed on {@code threads} threads beside the caller's.
+     */
+    public OutputStream compressInBlocks(OutputStream sink, int level, int threads) throws IOException {
+        if (this == NONE || threads > 1) {
+            return compress(sink, level, threads);
+        }
+        int checked = checkLevel(level);
+        return new ParallelBlockOutputStream(
+                sink,
+                (block, length, out) -> compressBlock(block, length, checked, out),
+                1,
+                ParallelBlockOutputStream.BLOCK_BYTES);
+    }
+
+    /**
+     * Writes {@code length} bytes of {@code block} into the empty {@code out} as one self-contained
+     * member, stream or frame of this codec.
+     */
+    void compressBlock(byte[] block, int length, int level, BlockBuffer out) throws IOException {
         try (OutputStream codec = open(out, level)) {
             codec.write(block, 0, length);
         }
-        return out.toByteArray();
     }
 
     /** VELES's argument value: none, snappy, gz, bz2, xz, zst, lz4. */

@@ -3,8 +3,6 @@ package io.veles.snapshot.codec;
 import net.jpountz.lz4.LZ4Compressor;
 import net.jpountz.xxhash.XXHash32;
 
-import java.util.Arrays;
-
 /**
  * One LZ4 frame written in a single pass into a single array: the frame that
  * {@code LZ4FrameOutputStream} writes (independent blocks of at most 4 MiB, a content checksum),
@@ -25,13 +23,14 @@ final class Lz4Frames {
 
     private Lz4Frames() {}
 
-    /** {@code length} bytes of {@code data} as one whole LZ4 frame. */
-    static byte[] compress(LZ4Compressor compressor, XXHash32 hash, byte[] data, int length) {
+    /** Writes {@code length} bytes of {@code data} into the empty {@code buffer} as one whole LZ4 frame. */
+    static void compress(LZ4Compressor compressor, XXHash32 hash, byte[] data, int length, BlockBuffer buffer) {
         long bound = 4 + 3 + 4 + 4; // magic, descriptor, end mark, content checksum
         for (int from = 0; from < length; from += MAX_BLOCK) {
             bound += 4 + compressor.maxCompressedLength(Math.min(MAX_BLOCK, length - from));
         }
-        byte[] out = new byte[Math.toIntExact(bound)];
+        buffer.ensureCapacity(Math.toIntExact(bound));
+        byte[] out = buffer.array();
         int at = putIntLE(out, 0, MAGIC);
         out[at++] = FLG;
         out[at++] = BD;
@@ -48,7 +47,7 @@ final class Lz4Frames {
         }
         at = putIntLE(out, at, 0); // end mark
         at = putIntLE(out, at, hash.hash(data, 0, length, 0));
-        return Arrays.copyOf(out, at);
+        buffer.setSize(at);
     }
 
     private static int putIntLE(byte[] out, int at, int value) {

@@ -26,7 +26,8 @@ final class ParallelBlockOutputStream extends OutputStream {
     /** Compresses one whole block into a self-contained member of the codec's format. */
     @FunctionalInterface
     interface BlockCodec {
-        byte[] compress(byte[] block, int length) throws IOException;
+        /** Writes the member for {@code length} bytes of {@code block} into {@code out}, which is empty. */
+        void compress(byte[] block, int length, BlockBuffer out) throws IOException;
     }
 
     private final OutputStream sink;
@@ -35,12 +36,15 @@ final class ParallelBlockOutputStream extends OutputStream {
     private final int maxPending;
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     private final ArrayDeque<byte[]> spare = new ArrayDeque<>();
+    /** Output buffers of blocks already written, for the next ones: no new large array per block. */
+    private final ArrayDeque<BlockBuffer> spareOutputs = new ArrayDeque<>();
+
     private final int blockBytes;
     private byte[] block;
     private int filled;
     private boolean closed;
 
-    private record Pending(byte[] input, Future<byte[]> output) {}
+    private record Pending(byte[] input, BlockBuffer output, Future<?> done) {}
 
     ParallelBlockOutputStream(OutputStream sink, BlockCodec codec, int threads, int blockBytes) {
         this.sink = sink;
@@ -89,7 +93,13 @@ final class ParallelBlockOutputStream extends OutputStream {
         }
         byte[] input = block;
         int length = filled;
-        pending.add(new Pending(input, pool.submit(() -> codec.compress(input, length))));
+        BlockBuffer output =
+                spareOutputs.isEmpty() ? new BlockBuffer(length + (length >> 3) + 1024) : spareOutputs.poll();
+        output.reset();
+        pending.add(new Pending(input, output, pool.submit(() -> {
+            codec.compress(input, length, output);
+            return null;
+        })));
         block = spare.isEmpty() ? new byte[blockBytes] : spare.poll();
         filled = 0;
     }
@@ -97,7 +107,8 @@ final class ParallelBlockOutputStream extends OutputStream {
     private void drainOne() throws IOException {
         Pending next = pending.poll();
         try {
-            sink.write(next.output().get());
+            next.done().get();
+            sink.write(next.output().array(), 0, next.output().size());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while compressing");
@@ -112,6 +123,7 @@ final class ParallelBlockOutputStream extends OutputStream {
             throw new IOException(cause);
         }
         spare.add(next.input());
+        spareOutputs.add(next.output());
     }
 
     @Override

@@ -180,6 +180,37 @@ class CodecTest {
         assertThat(StandardTools.decompressWithTool(codec, file)).isEqualTo(data); // skips only where allowed
     }
 
+    /**
+     * Output buffers are reused from block to block: a block that compresses well after one that
+     * did not (and the reverse, so that a buffer must grow) still writes exactly its own bytes, on
+     * one compressing thread (the background writer's) as on two.
+     */
+    @ParameterizedTest // the codecs that write into the buffer in place, and one through a stream (bz2 and xz alike)
+    @EnumSource(
+            value = Codec.class,
+            names = {"GZIP", "ZSTD", "LZ4", "SNAPPY"})
+    void reusedBlockBuffersWriteEachBlockWhole(Codec codec) throws IOException {
+        int block = 4 << 20;
+        byte[] data = new byte[4 * block + 777]; // noise, zeros, zeros (in noise's buffer), noise
+        java.util.Random random = new java.util.Random(11);
+        byte[] noise = new byte[block + 777];
+        random.nextBytes(noise);
+        System.arraycopy(noise, 0, data, 0, block);
+        System.arraycopy(noise, 0, data, 3 * block, block + 777);
+        for (int threads : new int[] {1, 2}) {
+            ByteArrayOutputStream sink = new ByteArrayOutputStream();
+            try (OutputStream out = codec.compressInBlocks(sink, -1, threads)) {
+                out.write(data);
+            }
+            assertThat(decompress(codec, sink.toByteArray()))
+                    .as("%d thread(s)", threads)
+                    .isEqualTo(data);
+            Path file = dir.resolve("reused-" + threads + codec.extension());
+            Files.write(file, sink.toByteArray());
+            assertThat(StandardTools.decompressWithTool(codec, file)).isEqualTo(data);
+        }
+    }
+
     /** Parallel lz4 blocks are written without LZ4FrameOutputStream: the bytes must stay its frames. */
     @ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(ints = {0, 1000, 9 << 20})
@@ -190,7 +221,9 @@ class CodecTest {
             try (OutputStream out = Codec.LZ4.open(stream, level)) {
                 out.write(data);
             }
-            assertThat(Codec.LZ4.compressBlock(data, data.length, level)).isEqualTo(stream.toByteArray());
+            BlockBuffer block = new BlockBuffer(16);
+            Codec.LZ4.compressBlock(data, data.length, level, block);
+            assertThat(java.util.Arrays.copyOf(block.array(), block.size())).isEqualTo(stream.toByteArray());
         }
     }
 
