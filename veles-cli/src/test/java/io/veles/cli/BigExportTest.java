@@ -36,7 +36,7 @@ class BigExportTest {
     /** One snapshot for both formats: writing it takes a JVM with 6.7 GiB of heap and a minute or two. */
     @BeforeAll
     static void writeSnapshot() throws Exception {
-        if (!"1".equals(System.getenv("VELES_BIG_TESTS"))) {
+        if (!TestDepth.thorough()) {
             return;
         }
         snapshot = dir.resolve("big.veles");
@@ -58,7 +58,7 @@ class BigExportTest {
     @ParameterizedTest
     @ValueSource(strings = {"npz", "safetensors"})
     void aFourGibSnapshotExportsInA256MibHeap(String format) throws Exception {
-        if (!"1".equals(System.getenv("VELES_BIG_TESTS"))) {
+        if (!TestDepth.thorough()) {
             String message = "skipped: the " + (SIZE >> 20) + " MiB export test runs with VELES_BIG_TESTS=1 (as on CI)";
             System.err.println(message);
             Assumptions.abort(message);

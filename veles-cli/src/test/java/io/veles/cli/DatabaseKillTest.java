@@ -66,7 +66,8 @@ class DatabaseKillTest {
     void killsDuringASnapshotLoopLeaveEveryVisibleSnapshotWhole(TestDatabase db) throws Exception {
         use(db);
         Random random = new Random(db.ordinal());
-        for (int kill = 0; kill < 6; kill++) {
+        int kills = TestDepth.repetitions("DatabaseKillTest", "SIGKILLs per database", 2, 6);
+        for (int kill = 0; kill < kills; kill++) {
             int before = rows();
             VelesProcess veles = VelesProcess.start(
                     dir,

@@ -37,7 +37,9 @@ class KillTest {
         Random random = new Random(20261125);
         int midWriteKills = 0;
         int snapshotsSeen = 0;
-        for (int kill = 0; kill < 20; kill++) {
+        // A multiple of four, so that half of the kills of each codec land mid-write.
+        int kills = TestDepth.repetitions("KillTest", "SIGKILLs of a snapshot loop", 8, 20);
+        for (int kill = 0; kill < kills; kill++) {
             // Large enough that most of the time goes to writing snapshots, one per iteration.
             VelesProcess veles = VelesProcess.start(
                     dir,
@@ -75,8 +77,8 @@ class KillTest {
             snapshotsSeen += snapshots.size();
             assertWhole(SnapshotDirectory.resolveSource(snaps));
         }
-        assertThat(snapshotsSeen).isGreaterThan(20);
-        assertThat(midWriteKills).isEqualTo(10);
+        assertThat(snapshotsSeen).isGreaterThan(kills);
+        assertThat(midWriteKills).isEqualTo(kills / 2);
         // Kills that landed mid-write leave temporaries; the next run's snapshotter removes them.
         AtomicFiles.deleteStaleTemporaries(snaps);
         try (Stream<Path> files = Files.list(snaps)) {
@@ -89,7 +91,8 @@ class KillTest {
         Path snaps = dir.resolve("differential");
         Random random = new Random(20261201);
         int differentialSeen = 0;
-        for (int kill = 0; kill < 12; kill++) {
+        int kills = TestDepth.repetitions("KillTest", "SIGKILLs during differential writes", 4, 12);
+        for (int kill = 0; kill < kills; kill++) {
             int before = snapshotCount(snaps);
             VelesProcess veles = VelesProcess.start(
                     dir,
@@ -133,7 +136,7 @@ class KillTest {
         }
         assertThat(differentialSeen)
                 .as("differential snapshots among those checked")
-                .isGreaterThan(12);
+                .isGreaterThan(kills);
     }
 
     private static int snapshotCount(Path snaps) {
@@ -202,7 +205,8 @@ class KillTest {
         Map<?, ?> expected = (Map<?, ?>)
                 json.readValue(dir.resolve("whole.json").toFile(), Map.class).get("results");
 
-        for (int attempt = 0; attempt < 3; attempt++) {
+        int attempts = TestDepth.repetitions("KillTest", "kill-and-resume points", 1, 3);
+        for (int attempt = 0; attempt < attempts; attempt++) {
             Path snaps = dir.resolve("killed" + attempt);
             VelesProcess killed = VelesProcess.start(
                     dir, concat(new String[] {"run", "walk", "--snapshot-dir", snaps.toString()}, workload));

@@ -28,7 +28,6 @@ import java.util.stream.Stream;
  */
 @Tag("slow")
 class S3RunKillTest {
-    private static final int KILLS = 10;
     /** About 9 MiB of state: uncompressed, each snapshot goes up as a multipart upload of two parts. */
     private static final String[] WORKLOAD = {"walk.walkers=1200000", "walk.iterations=60", "--random-seed", "77"};
 
@@ -51,8 +50,10 @@ class S3RunKillTest {
         Random random = new Random(20261201);
         Set<String> verified = new HashSet<>();
         int uploadsCutShort = 0;
+        // At least four, so that every kind of kill comes: uncompressed, zst, and while restoring.
+        int kills = TestDepth.repetitions("S3RunKillTest", "SIGKILLs", 4, 10);
         try (ObjectStore store = veles.store("preempted")) {
-            for (int kill = 0; kill < KILLS; kill++) {
+            for (int kill = 0; kill < kills; kill++) {
                 List<String> args = new ArrayList<>(List.of(
                         "run",
                         "walk",

@@ -16,12 +16,14 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * Training killed with SIGKILL at three epochs and resumed with -w ends exactly as the
+ * Training killed with SIGKILL at three epochs (the first of them only, unless
+ * {@code VELES_BIG_TESTS=1}: see {@link TestDepth}) and resumed with -w ends exactly as the
  * uninterrupted run: equal result files (values equal, not close), and final snapshots equal
  * field by field, which covers the generator, the shuffle order, the momentum buffers, the
  * learning-rate position and the decision's history.
@@ -53,7 +55,9 @@ class TrainingResumeTest {
                 json.readValue(dir.resolve("whole.json").toFile(), Map.class).get("results");
         Workflow expectedState = finalState(dir.resolve("whole"), sample);
 
-        for (String point : killPoints.split(" ")) {
+        String[] points = killPoints.split(" ");
+        int kills = TestDepth.repetitions("TrainingResumeTest", "kill points per sample", 1, points.length);
+        for (String point : Arrays.copyOf(points, kills)) {
             int epochs = Integer.parseInt(point);
             Path snaps = dir.resolve("killed" + epochs);
             VelesProcess killed = VelesProcess.start(
