@@ -111,15 +111,6 @@ final class BackgroundWrites {
         return manifest;
     }
 
-    /**
-     * Compressing threads for a background write: one core fewer than a synchronous write's, so
-     * that the run keeps a core for its next steps (the write is off the run's path only while it
-     * does not compete for the run's core; with every core compressing, the run's own steps wait).
-     */
-    static int backgroundThreads(int threads) {
-        return Math.max(1, Math.min(threads, Runtime.getRuntime().availableProcessors() - 1));
-    }
-
     private void store(Write write, Manifest manifest, StateCopy state) throws IOException {
         SnapshotWriter.Options options = write.options();
         writingTo = write.destination();
@@ -128,7 +119,7 @@ final class BackgroundWrites {
         try {
             stored = write.target().write(write.entry(), out -> {
                 try (OutputStream compressed = Progress.trackInBackground(
-                        options.codec().compressInBlocks(out, options.level(), backgroundThreads(options.threads())),
+                        options.codec().compress(out, options.level(), options.threads()),
                         "writing " + manifest.name,
                         state.size())) {
                     if (write.pending() == null) {
