@@ -272,23 +272,6 @@ public enum Codec {
     }
 
     /**
-     * As {@link #compress(OutputStream, int, int)}, but in independent blocks even on one thread:
-     * the same members, streams or frames as on every core (gz's Huffman-only choice, parallel
-     * restore), compressed on {@code threads} threads beside the caller's.
-     */
-    public OutputStream compressInBlocks(OutputStream sink, int level, int threads) throws IOException {
-        if (this == NONE || threads > 1) {
-            return compress(sink, level, threads);
-        }
-        int checked = checkLevel(level);
-        return new ParallelBlockOutputStream(
-                sink,
-                (block, length, out) -> compressBlock(block, length, checked, out),
-                1,
-                ParallelBlockOutputStream.BLOCK_BYTES);
-    }
-
-    /**
      * Writes {@code length} bytes of {@code block} into the empty {@code out} as one self-contained
      * member, stream or frame of this codec.
      */
