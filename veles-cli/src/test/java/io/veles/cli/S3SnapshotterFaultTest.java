@@ -83,9 +83,10 @@ class S3SnapshotterFaultTest {
             assertThat(warnings)
                     .isNotEmpty()
                     .allSatisfy(line -> assertThat(line)
-                            .containsPattern("cannot (write|read back) ")
-                            // the object, or the prefix when the step that failed (listing,
-                            // the current pointer) concerns the store as a whole
+                            // the step the server died in (writing, reading back, moving the
+                            // current pointer, listing or deleting for retention), naming the
+                            // object, or the prefix for a step that concerns the whole store
+                            .containsPattern("cannot (write|read back|move|list|delete) ")
                             .contains(veles.at("runs"))
                             .contains("S3 endpoint"));
             assertThat(run.stderr()).doesNotContain("\tat ").doesNotContain(TestS3.SECRET_KEY);
