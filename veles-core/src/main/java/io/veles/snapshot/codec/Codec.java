@@ -10,7 +10,6 @@ import net.jpountz.lz4.LZ4Factory;
 import net.jpountz.lz4.LZ4FrameInputStream;
 import net.jpountz.lz4.LZ4FrameOutputStream;
 import net.jpountz.xxhash.XXHashFactory;
-import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream;
 import org.tukaani.xz.ArrayCache;
 import org.tukaani.xz.BasicArrayCache;
@@ -99,7 +98,7 @@ public enum Codec {
 
         @Override
         public InputStream decompress(InputStream source) throws IOException {
-            return new BZip2CompressorInputStream(source, true);
+            return new ParallelBzip2InputStream(source, Runtime.getRuntime().availableProcessors());
         }
     },
 

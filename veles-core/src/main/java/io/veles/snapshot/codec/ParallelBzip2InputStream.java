@@ -1,0 +1,231 @@
+package io.veles.snapshot.codec;
+
+import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.SequenceInputStream;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Reads concatenated bzip2 streams, decoding several at once on a small pool, in order. The input
+ * is cut into segments at the seams {@link Bzip2StreamStarts} finds (one per block that
+ * {@link ParallelBlockOutputStream} wrote); each segment is decoded on its own and kept only if it
+ * holds whole streams that end exactly at its end. A segment that does not (a false seam, damage,
+ * truncation), or that is too large to hold in memory, ends the parallel reading: from its start
+ * on, the input is read by one sequential decoder. A segment that decodes whole starts where the
+ * next stream starts, so the output, and any error, is exactly what the sequential decoder of the
+ * whole input gives.
+ */
+final class ParallelBzip2InputStream extends InputStream {
+    /** Larger than any stream we write (a 4 MiB block that did not compress); beyond it, read sequentially. */
+    static final int MAX_SEGMENT_BYTES = 8 << 20;
+    /** Decoded bytes a segment may give before it is left to the sequential decoder (a run of zeros). */
+    static final int MAX_DECODED_BYTES = 16 << 20;
+
+    private static final int READ_BYTES = 1 << 20;
+
+    private final InputStream source;
+    private final ExecutorService pool;
+    private final int maxPending;
+    private final ArrayDeque<Segment> pending = new ArrayDeque<>();
+
+    /** Input read but not yet cut into a segment; its first byte starts a stream. */
+    private byte[] window = new byte[READ_BYTES];
+
+    private int filled;
+    /** Positions in the window below this were searched for a seam. */
+    private int searched;
+    /** False once the rest of the input goes to the sequential decoder, or is all cut. */
+    private boolean splitting = true;
+    /** The input after the last pending segment, once splitting stopped early. */
+    private InputStream unsplit;
+
+    private InputStream sequential;
+
+    private final byte[] single = new byte[1];
+    private byte[] current = new byte[0];
+    private int currentLength;
+    private int position;
+
+    /** A segment's compressed bytes, kept in case it falls to the sequential decoder, and its decoding. */
+    private record Segment(byte[] compressed, Future<Decoded> decoded) {}
+
+    /** The first {@code length} bytes of {@code bytes}; null for a segment not decoded whole. */
+    private record Decoded(byte[] bytes, int length) {}
+
+    ParallelBzip2InputStream(InputStream source, int threads) {
+        this.source = source;
+        this.maxPending = Math.max(2, threads + 1); // one per thread, one more ready for the reader
+        ThreadPoolExecutor executor =
+                new ThreadPoolExecutor(threads, threads, 1, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), runnable -> {
+                    Thread thread = new Thread(runnable, "veles-bunzip2");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        // A reader dropped without close() (a snapshot refused while opening) leaves no threads behind.
+        executor.allowCoreThreadTimeOut(true);
+        this.pool = executor;
+    }
+
+    @Override
+    public int read() throws IOException {
+        if (position < currentLength) {
+            return current[position++] & 0xff; // the container's headers are read a byte at a time
+        }
+        int n = read(single, 0, 1);
+        return n < 0 ? -1 : single[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] bytes, int offset, int length) throws IOException {
+        if (length == 0) {
+            return 0;
+        }
+        while (position == currentLength) {
+            topUp();
+            Segment segment = pending.poll();
+            if (segment != null) {
+                Decoded decoded = await(segment);
+                if (decoded == null) {
+                    readSequentiallyFrom(segment);
+                } else {
+                    current = decoded.bytes();
+                    currentLength = decoded.length();
+                    position = 0;
+                }
+            } else if (unsplit != null || sequential != null) {
+                if (sequential == null) {
+                    sequential = new BZip2CompressorInputStream(unsplit, true);
+                    unsplit = null;
+                }
+                return sequential.read(bytes, offset, length);
+            } else {
+                return -1;
+            }
+        }
+        int n = Math.min(length, currentLength - position);
+        System.arraycopy(current, position, bytes, offset, n);
+        position += n;
+        return n;
+    }
+
+    private void topUp() throws IOException {
+        while (splitting && pending.size() < maxPending) {
+            cutSegment();
+        }
+    }
+
+    /** Reads until a seam, the end of input or the size bound, and queues what it found. */
+    private void cutSegment() throws IOException {
+        while (true) {
+            int end = filled - Bzip2StreamStarts.START_BYTES + 1;
+            int seam = Bzip2StreamStarts.find(window, searched, end);
+            if (seam > 0) {
+                submit(Arrays.copyOf(window, seam));
+                System.arraycopy(window, seam, window, 0, filled - seam);
+                filled -= seam;
+                searched = 1;
+                return;
+            }
+            searched = Math.max(searched, end);
+            if (filled == MAX_SEGMENT_BYTES) {
+                // No seam where we would put one: a stream from another tool. Decode the rest in one go.
+                unsplit = remainder();
+                splitting = false;
+                return;
+            }
+            if (filled == window.length) {
+                window = Arrays.copyOf(window, Math.min(MAX_SEGMENT_BYTES, 2 * window.length));
+            }
+            int got = source.read(window, filled, Math.min(READ_BYTES, window.length - filled));
+            if (got < 0) {
+                if (filled > 0) {
+                    submit(Arrays.copyOf(window, filled));
+                }
+                window = null;
+                splitting = false;
+                return;
+            }
+            filled += got;
+        }
+    }
+
+    private void submit(byte[] compressed) {
+        pending.add(new Segment(compressed, pool.submit(() -> decode(compressed))));
+    }
+
+    /** The segment's decoded bytes if they are whole streams ending at its end, within the bound; else null. */
+    private static Decoded decode(byte[] compressed) {
+        byte[] out = new byte[ParallelBlockOutputStream.BLOCK_BYTES + 1]; // one of our blocks, and room to see its end
+        int length = 0;
+        try (InputStream in = new BZip2CompressorInputStream(new ByteArrayInputStream(compressed), true)) {
+            while (true) {
+                if (length == out.length) {
+                    if (length == MAX_DECODED_BYTES) {
+                        return in.read() < 0 ? new Decoded(out, length) : null;
+                    }
+                    out = Arrays.copyOf(out, Math.min(MAX_DECODED_BYTES, 2 * out.length));
+                }
+                int n = in.read(out, length, out.length - length);
+                if (n < 0) {
+                    return new Decoded(out, length); // the decoder ends only at a stream's end with no input left
+                }
+                length += n;
+            }
+        } catch (IOException | RuntimeException e) {
+            return null; // damage or a false seam: the sequential decoder decides, and reports
+        }
+    }
+
+    private static Decoded await(Segment segment) throws IOException {
+        try {
+            return segment.decoded().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while decoding bzip2");
+        } catch (ExecutionException e) {
+            throw new IOException(e.getCause().toString(), e.getCause());
+        }
+    }
+
+    /** Hands {@code failed}, the segments after it and the input not yet cut to one sequential decoder. */
+    private void readSequentiallyFrom(Segment failed) {
+        List<InputStream> parts = new ArrayList<>();
+        parts.add(new ByteArrayInputStream(failed.compressed()));
+        for (Segment later : pending) {
+            later.decoded().cancel(true);
+            parts.add(new ByteArrayInputStream(later.compressed()));
+        }
+        pending.clear();
+        parts.add(splitting ? remainder() : unsplit != null ? unsplit : InputStream.nullInputStream());
+        splitting = false;
+        unsplit = new SequenceInputStream(Collections.enumeration(parts));
+    }
+
+    /** The window's bytes, then the rest of the source. */
+    private InputStream remainder() {
+        InputStream rest = new SequenceInputStream(new ByteArrayInputStream(window, 0, filled), source);
+        window = null;
+        return rest;
+    }
+
+    @Override
+    public void close() throws IOException {
+        pool.shutdownNow();
+        pending.clear();
+        source.close();
+    }
+}
