@@ -30,34 +30,36 @@ class UnitSummaryJsonTest {
             assertThat(JSON.writeValueAsString(unit)).isEqualTo(JSON.writeValueAsString(plain));
             assertThat(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(List.of(unit, unit)))
                     .isEqualTo(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(List.of(plain, plain)));
-            assertThat(JSON.readValue(JSON.writeValueAsBytes(unit), UnitSummary.class)).isEqualTo(unit);
+            assertThat(JSON.readValue(JSON.writeValueAsBytes(unit), UnitSummary.class))
+                    .isEqualTo(unit);
         }
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "{\"index\":1,\"name\":\"a\",\"type\":\"b\",\"bytes\":2}",
-        "{\"index\":1,\"name\":\"a\",\"type\":\"b\",\"bytes\":20000000000}",
-        "{\"name\":\"a\",\"index\":1,\"bytes\":2,\"type\":\"b\"}",
-        "{\"index\":\"1\",\"name\":\"a\",\"type\":\"b\",\"bytes\":\"2\"}",
-        "{\"index\":1.5,\"name\":\"a\",\"type\":\"b\",\"bytes\":2.0}",
-        "{\"index\":null,\"name\":null,\"type\":null,\"bytes\":null}",
-        "{\"index\":1,\"name\":\"a\",\"type\":\"b\",\"bytes\":2,\"extra\":3}",
-        "{\"index\":1,\"name\":\"a\",\"type\":\"b\",\"bytes\":2,\"bytes\":5}",
-        "{\"index\":1,\"name\":\"a\",\"type\":\"b\"}",
-        "{\"index\":1,\"name\":{\"x\":[1,2]},\"type\":\"b\",\"bytes\":2}",
-        "{\"index\":1,\"name\":\"a\",\"type\":[\"b\"],\"bytes\":2}",
-        "{\"index\":3000000000,\"name\":\"a\",\"type\":\"b\",\"bytes\":2}",
-        "{\"index\":1,\"name\":\"a\",\"type\":\"b\",\"bytes\":99999999999999999999999}",
-        "{\"index\":1,\"name\":\"a\",\"type\":\"b\",\"bytes\":true}",
-        "{\"index\":1,\"name\":5,\"type\":false,\"bytes\":2}",
-        "{}",
-        "[]",
-        "[1]",
-        "\"text\"",
-        "5",
-        "null",
-    })
+    @ValueSource(
+            strings = {
+                "{\"index\":1,\"name\":\"a\",\"type\":\"b\",\"bytes\":2}",
+                "{\"index\":1,\"name\":\"a\",\"type\":\"b\",\"bytes\":20000000000}",
+                "{\"name\":\"a\",\"index\":1,\"bytes\":2,\"type\":\"b\"}",
+                "{\"index\":\"1\",\"name\":\"a\",\"type\":\"b\",\"bytes\":\"2\"}",
+                "{\"index\":1.5,\"name\":\"a\",\"type\":\"b\",\"bytes\":2.0}",
+                "{\"index\":null,\"name\":null,\"type\":null,\"bytes\":null}",
+                "{\"index\":1,\"name\":\"a\",\"type\":\"b\",\"bytes\":2,\"extra\":3}",
+                "{\"index\":1,\"name\":\"a\",\"type\":\"b\",\"bytes\":2,\"bytes\":5}",
+                "{\"index\":1,\"name\":\"a\",\"type\":\"b\"}",
+                "{\"index\":1,\"name\":{\"x\":[1,2]},\"type\":\"b\",\"bytes\":2}",
+                "{\"index\":1,\"name\":\"a\",\"type\":[\"b\"],\"bytes\":2}",
+                "{\"index\":3000000000,\"name\":\"a\",\"type\":\"b\",\"bytes\":2}",
+                "{\"index\":1,\"name\":\"a\",\"type\":\"b\",\"bytes\":99999999999999999999999}",
+                "{\"index\":1,\"name\":\"a\",\"type\":\"b\",\"bytes\":true}",
+                "{\"index\":1,\"name\":5,\"type\":false,\"bytes\":2}",
+                "{}",
+                "[]",
+                "[1]",
+                "\"text\"",
+                "5",
+                "null",
+            })
     void readsWhatJacksonReadForTheRecord(String json) throws Exception {
         for (String text : List.of(json, "[" + json + "]")) {
             Object expected;
@@ -65,7 +67,8 @@ class UnitSummaryJsonTest {
             boolean list = text.startsWith("[" + json);
             try {
                 expected = list
-                        ? JSON.readerForListOf(UnitSummaryJson.AsJacksonReadsIt.class).readValue(text)
+                        ? JSON.readerForListOf(UnitSummaryJson.AsJacksonReadsIt.class)
+                                .readValue(text)
                         : JSON.readValue(text, UnitSummaryJson.AsJacksonReadsIt.class);
             } catch (Exception e) {
                 Throwable refused = catchThrowable(() -> read(text, list));
@@ -80,8 +83,6 @@ class UnitSummaryJsonTest {
     }
 
     private static Object read(String text, boolean list) throws Exception {
-        return list
-                ? JSON.readerForListOf(UnitSummary.class).readValue(text)
-                : JSON.readValue(text, UnitSummary.class);
+        return list ? JSON.readerForListOf(UnitSummary.class).readValue(text) : JSON.readValue(text, UnitSummary.class);
     }
 }
