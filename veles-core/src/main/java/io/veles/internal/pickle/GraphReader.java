@@ -80,8 +80,6 @@ public final class GraphReader {
             }
         }
         ((AllowListClassResolver) session.kryo.getClassResolver()).unitClasses(unitClasses);
-        // The manifest's list is in memory already: a table for as many units costs no more than it.
-        context.units().expect(unitCount);
         SnapshotInput input = new SnapshotInput(payload, GraphWriter.BUFFER_SIZE, payloadLength, shuffled);
         Object root;
         try {
