@@ -388,21 +388,42 @@ final class BoundedContainers {
 
         /**
          * Whether the map may be cloned to probe it. {@code clone} re-hashes every key, so only a
-         * plain LinkedHashMap (no subclass's put hooks) of JDK value keys qualifies: any other
-         * key's hashCode is the application's code, and a key that reaches the map again (a list
-         * holding it, say) recurses until the stack overflows.
+         * plain LinkedHashMap (no subclass's put hooks) of JDK value keys or identity keys
+         * qualifies: any other key's hashCode is the application's code, and a key that reaches
+         * the map again (a list holding it, say) recurses until the stack overflows.
          */
         private static boolean copyIsSafe(LinkedHashMap<?, ?> map) {
             if (map.getClass() != LinkedHashMap.class || map.size() > PROBED_COPY_MAX) {
                 return false;
             }
             for (Object key : map.keySet()) {
-                if (key != null && !(key instanceof Enum<?>) && !HashKeys.isPlainValue(key.getClass())) {
+                if (key != null
+                        && !(key instanceof Enum<?>)
+                        && !HashKeys.isPlainValue(key.getClass())
+                        && !IDENTITY_KEYS.get(key.getClass())) {
                     return false;
                 }
             }
             return true;
         }
+
+        /**
+         * Classes that keep Object's hashCode and equals (a unit, as in every unit's control
+         * links): hashing one runs no application code and visits nothing else, so a map of them
+         * may be probed on a copy instead of through Java serialization, which cost a quarter of
+         * writing a workflow of many small units.
+         */
+        private static final ClassValue<Boolean> IDENTITY_KEYS = new ClassValue<>() {
+            @Override
+            protected Boolean computeValue(Class<?> type) {
+                try {
+                    return type.getMethod("hashCode").getDeclaringClass() == Object.class
+                            && type.getMethod("equals", Object.class).getDeclaringClass() == Object.class;
+                } catch (NoSuchMethodException e) {
+                    return false; // every class has both; never taken
+                }
+            }
+        };
 
         /**
          * Whether a copy of the map moves an entry to the end when it is read: {@code clone} keeps

@@ -71,7 +71,14 @@ public final class GraphReader {
         PickleContext context = new PickleContext(recorded, report, rules);
         SnapshotKryo session = new SnapshotKryo(context, rules);
         Set<String> unitClasses = new HashSet<>(); // the main workflow's class (unit 0) has no stand-in
-        units.stream().skip(1).forEach(unit -> unitClasses.add(unit.type()));
+        String previous = null;
+        for (int i = 1; i < unitCount; i++) {
+            String type = units.get(i).type();
+            if (type == null || !type.equals(previous)) { // units of a class often come in a row: hash it once
+                unitClasses.add(type);
+                previous = type;
+            }
+        }
         ((AllowListClassResolver) session.kryo.getClassResolver()).unitClasses(unitClasses);
         SnapshotInput input = new SnapshotInput(payload, GraphWriter.BUFFER_SIZE, payloadLength, shuffled);
         Object root;

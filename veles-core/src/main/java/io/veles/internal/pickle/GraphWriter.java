@@ -145,8 +145,9 @@ public final class GraphWriter {
         SnapshotKryo session = new SnapshotKryo(context, root.restoreRules(), true);
         List<UnitSummary> summaries = new ArrayList<>();
         // Each unit holds at least six objects of its own (its name, links and gates).
-        ((SnapshotKryo.UnitsByNumber) session.kryo.getReferenceResolver())
-                .expectWritten(OBJECTS_PER_UNIT * (root.allUnits().size() + 1));
+        int unitCount = root.allUnits().size() + 1;
+        ((SnapshotKryo.UnitsByNumber) session.kryo.getReferenceResolver()).expectWritten(OBJECTS_PER_UNIT * unitCount);
+        context.units().expect(unitCount);
         Unit unit = root;
         try {
             session.kryo.writeClassAndObject(output, root);

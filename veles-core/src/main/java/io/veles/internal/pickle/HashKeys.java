@@ -56,6 +56,10 @@ final class HashKeys {
     private Class<?> singleClass;
     private List<Object> uncounted = new ArrayList<>();
     private Map<Integer, Integer> hashes;
+    /** The first key's hash, counted once (so far alone) but not yet put into {@link #hashes}. */
+    private boolean firstCounted;
+
+    private int firstHash;
 
     /**
      * Keys for a {@code type} read from {@code input}; {@code treeBins} when it is a HashMap (or a
@@ -99,7 +103,18 @@ final class HashKeys {
     }
 
     private void count(Object key) {
-        int seen = hashes.merge(key == null ? 0 : key.hashCode(), 1, Integer::sum);
+        int hash = key == null ? 0 : key.hashCode();
+        if (hashes.isEmpty() && !firstCounted) {
+            // Most maps read are small, many hold one key: the table of hashes waits for a second.
+            firstCounted = true;
+            firstHash = hash;
+            return;
+        }
+        if (firstCounted) {
+            firstCounted = false;
+            hashes.put(firstHash, 1);
+        }
+        int seen = hashes.merge(hash, 1, Integer::sum);
         if (seen > 1) {
             input.hashWork(seen, type);
         }

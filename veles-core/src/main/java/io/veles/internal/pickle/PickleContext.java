@@ -85,11 +85,22 @@ final class PickleContext {
         return plan;
     }
 
+    /**
+     * How instances of a class are made without a constructor, kept for the class's lifetime:
+     * making one generates a constructor accessor, which cost more than reading a small
+     * snapshot's objects when it was made anew by each restore. Objenesis shares its
+     * instantiators between threads too.
+     */
+    private static final ClassValue<ObjectInstantiator<?>> INSTANTIATORS = new ClassValue<>() {
+        @Override
+        protected ObjectInstantiator<?> computeValue(Class<?> type) {
+            return NO_CONSTRUCTOR.newInstantiatorOf(type);
+        }
+    };
+
     /** A new instance of {@code type} made without running any constructor. */
     Object instantiate(Class<?> type) {
-        return instantiators
-                .computeIfAbsent(type, NO_CONSTRUCTOR::newInstantiatorOf)
-                .newInstance();
+        return instantiators.computeIfAbsent(type, INSTANTIATORS::get).newInstance();
     }
 
     void restored(Pickleable object) {

@@ -7,6 +7,7 @@ import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.serializers.EnumNameSerializer;
 import com.esotericsoftware.kryo.serializers.ImmutableCollectionsSerializers;
+import com.esotericsoftware.kryo.util.IdentityMap;
 import com.esotericsoftware.kryo.util.MapReferenceResolver;
 import com.esotericsoftware.kryo.util.Util;
 import io.veles.errors.SnapshotException;
@@ -79,9 +80,21 @@ final class SnapshotKryo {
             }
         };
 
+        /**
+         * TRACKED's answers for this session's classes: a ClassValue lookup per object read or
+         * written cost an eighth of a restore of many small objects (its per-class cache is
+         * shared by every ClassValue, and misses); an identity map of the few classes met is cheaper.
+         */
+        private final IdentityMap<Class<?>, Boolean> trackedHere = new IdentityMap<>();
+
         @Override
         public boolean useReferences(Class type) {
-            return TRACKED.get(type);
+            Boolean tracked = trackedHere.get(type);
+            if (tracked == null) {
+                tracked = TRACKED.get(type);
+                trackedHere.put(type, tracked);
+            }
+            return tracked;
         }
 
         /** Sizes the table for about {@code count} objects. */

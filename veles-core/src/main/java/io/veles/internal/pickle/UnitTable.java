@@ -17,6 +17,11 @@ final class UnitTable {
     private final IdentityNumbers numbers = new IdentityNumbers();
     private final List<Unit> units = new ArrayList<>();
 
+    /** Sizes the table for about {@code count} units, so that numbering them does not grow it again and again. */
+    void expect(int count) {
+        numbers.expect(count);
+    }
+
     /** The unit's number, assigning the next one if the unit is new. */
     int numberOf(Unit unit) {
         int number = numbers.numberOf(unit);

@@ -41,6 +41,19 @@ class AccessOrderTest {
         assertThat(BoundedContainers.LinkedMaps.isAccessOrdered(map)).isEqualTo(accessOrder);
     }
 
+    /** Keys with Object's hashCode and equals (units, say) are told apart too, the map left as it was. */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void identityKeysAreToldApart(boolean accessOrder) {
+        LinkedHashMap<Object, String> map = new LinkedHashMap<>(16, 0.75f, accessOrder);
+        for (int i = 0; i < 3; i++) {
+            map.put(new Object(), "v" + i);
+        }
+        List<Object> before = List.copyOf(map.keySet());
+        assertThat(BoundedContainers.LinkedMaps.isAccessOrdered(map)).isEqualTo(accessOrder);
+        assertThat(List.copyOf(map.keySet())).isEqualTo(before);
+    }
+
     /** An application's key class: its hashCode is not ours to run while writing a snapshot. */
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
