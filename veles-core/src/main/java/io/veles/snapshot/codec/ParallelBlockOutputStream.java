@@ -6,7 +6,6 @@ import java.io.OutputStream;
 import java.util.ArrayDeque;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
@@ -52,11 +51,7 @@ final class ParallelBlockOutputStream extends OutputStream {
         this.blockBytes = blockBytes;
         // One block per thread, and one more so that the threads never wait for the writer.
         this.maxPending = (int) Math.max(2, Math.min(threads + 1L, MAX_PENDING_BYTES / (2L * blockBytes)));
-        this.pool = Executors.newFixedThreadPool(threads, runnable -> {
-            Thread thread = new Thread(runnable, "veles-compress");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.pool = CodecThreads.pool(threads, "veles-compress");
         this.block = new byte[blockBytes];
     }
 

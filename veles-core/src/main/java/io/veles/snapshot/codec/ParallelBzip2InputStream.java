@@ -15,9 +15,6 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Reads concatenated bzip2 streams, decoding several at once on a small pool, in order. The input
@@ -69,15 +66,7 @@ final class ParallelBzip2InputStream extends InputStream {
     ParallelBzip2InputStream(InputStream source, int threads) {
         this.source = source;
         this.maxPending = Math.max(2, threads + 1); // one per thread, one more ready for the reader
-        ThreadPoolExecutor executor =
-                new ThreadPoolExecutor(threads, threads, 1, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), runnable -> {
-                    Thread thread = new Thread(runnable, "veles-bunzip2");
-                    thread.setDaemon(true);
-                    return thread;
-                });
-        // A reader dropped without close() (a snapshot refused while opening) leaves no threads behind.
-        executor.allowCoreThreadTimeOut(true);
-        this.pool = executor;
+        this.pool = CodecThreads.pool(threads, "veles-bunzip2");
     }
 
     @Override

@@ -11,7 +11,6 @@ import java.io.SequenceInputStream;
 import java.util.ArrayDeque;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.zip.CRC32;
 import java.util.zip.DataFormatException;
@@ -40,11 +39,7 @@ final class ParallelGzipInputStream extends InputStream {
     ParallelGzipInputStream(InputStream source, int threads) {
         this.source = source;
         this.maxPending = Math.max(2, 2 * threads);
-        this.pool = Executors.newFixedThreadPool(threads, runnable -> {
-            Thread thread = new Thread(runnable, "veles-inflate");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.pool = CodecThreads.pool(threads, "veles-inflate");
     }
 
     @Override
