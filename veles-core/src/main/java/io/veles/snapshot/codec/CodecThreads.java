@@ -14,8 +14,8 @@ final class CodecThreads {
      * a stream dropped without close() (a snapshot refused while it opens) leaves none behind.
      */
     static ExecutorService pool(int threads, String name) {
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(
-                threads, threads, 1, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), runnable -> {
+        ThreadPoolExecutor pool =
+                new ThreadPoolExecutor(threads, threads, 1, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), runnable -> {
                     Thread thread = new Thread(runnable, name);
                     thread.setDaemon(true);
                     return thread;

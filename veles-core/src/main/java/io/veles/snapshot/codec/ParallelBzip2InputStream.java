@@ -65,7 +65,7 @@ final class ParallelBzip2InputStream extends InputStream {
 
     ParallelBzip2InputStream(InputStream source, int threads) {
         this.source = source;
-        this.maxPending = Math.max(2, threads + 1); // one per thread, one more ready for the reader
+        this.maxPending = Math.max(2, threads); // one per thread; a third would cost its 8 MiB and more, for no time
         this.pool = CodecThreads.pool(threads, "veles-bunzip2");
     }
 
