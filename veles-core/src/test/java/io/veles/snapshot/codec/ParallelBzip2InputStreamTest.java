@@ -1,9 +1,9 @@
 package io.veles.snapshot.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.veles.testing.ChildProcess;
+import io.veles.testing.Requirement;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream;
 import org.junit.jupiter.api.Test;
@@ -135,7 +135,9 @@ class ParallelBzip2InputStreamTest {
 
     @Test
     void manyStreamsFromPbzip2Read() throws IOException, InterruptedException {
-        assumeTrue(onPath("pbzip2"), "pbzip2 is not installed");
+        if (!onPath("pbzip2")) {
+            Requirement.skipOrFail("VELES_REQUIRE_TOOLS", "pbzip2 is not installed");
+        }
         byte[] data = sample(3_000_000, 5);
         Path raw = Files.write(dir.resolve("raw"), data);
         Path file = dir.resolve("raw.bz2");
