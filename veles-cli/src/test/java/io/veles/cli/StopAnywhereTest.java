@@ -93,10 +93,10 @@ class StopAnywhereTest {
                 continue; // finished before the moment came: no stop to check
             }
             run.waitFor(120);
-            if (run.exitCode() == 0) {
+            String stderr = run.stderr();
+            if (run.exitCode() == 0 || endedBeforeTheSignal(run.exitCode(), stderr)) {
                 continue; // the signal came as the run ended
             }
-            String stderr = run.stderr();
             assertThat(run.exitCode()).as(stderr).isEqualTo(Main.STOPPED);
             assertThat(stderr)
                     .as("run %d", attempt)
@@ -218,5 +218,14 @@ class StopAnywhereTest {
         List<String> all = new ArrayList<>(head);
         all.addAll(List.of(tail));
         return all.toArray(String[]::new);
+    }
+
+    /**
+     * A run that has finished gives the JVM its own SIGINT handler back, so a signal arriving in
+     * the last moments ends the JVM with 128 + 2 after the run printed its last snapshot, without
+     * our handler ever seeing it.
+     */
+    private static boolean endedBeforeTheSignal(int exitCode, String stderr) {
+        return exitCode == 128 + 2 && stderr.contains("last snapshot: ") && !stderr.contains("SIGINT received");
     }
 }
