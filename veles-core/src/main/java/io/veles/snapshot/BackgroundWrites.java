@@ -3,6 +3,7 @@ package io.veles.snapshot;
 import io.veles.errors.SnapshotException;
 import io.veles.internal.util.ByteCounts;
 import io.veles.progress.Progress;
+import io.veles.snapshot.codec.CompressionThreads;
 import io.veles.snapshot.file.Differential;
 import io.veles.snapshot.file.SnapshotWriter;
 import io.veles.snapshot.format.Manifest;
@@ -23,7 +24,8 @@ import java.util.function.BiConsumer;
 
 /**
  * The background half of an asynchronous snapshot: copies the state into memory while the
- * workflow waits, then compresses and stores the copy on its own thread. Holds at most one write
+ * workflow waits, then compresses and stores the copy on its own thread, on fewer compressing
+ * threads than cores until the run waits for it (see {@link CompressionThreads}). Holds at most one write
  * in flight. {@link Snapshotter} decides when to write and what, and applies the failure policy
  * to what {@link #collect()} returns; this class owns the thread, the copy and the pending write.
  */
@@ -41,6 +43,8 @@ final class BackgroundWrites {
      * @param destination where it goes, for messages
      * @param runsCovered the snapshotter's runs it saves, given back if it fails
      * @param pending     its place among the run's differential snapshots, or null when they are off
+     * @param threadsWhileRunning threads that compress it while the run goes on; once the run
+     *                    waits for it ({@link #collect()}), every thread of {@code options} does
      * @param onStored    run on the background thread once it is stored, with the manifest written
      *                    (record it, retention)
      */
@@ -52,6 +56,7 @@ final class BackgroundWrites {
             String destination,
             int runsCovered,
             Differential.Pending pending,
+            int threadsWhileRunning,
             BiConsumer<StoredSnapshot, Manifest> onStored) {}
 
     /** A background write that failed: why, and the runs it was to save. */
@@ -60,6 +65,7 @@ final class BackgroundWrites {
     private ExecutorService executor;
     private Future<?> inFlight;
     private int inFlightRuns;
+    private CompressionThreads inFlightThreads;
     private StateCopy copy;
     private volatile String writingTo; // the destination of the snapshot being stored now
 
@@ -104,14 +110,16 @@ final class BackgroundWrites {
             });
         }
         inFlightRuns = write.runsCovered();
+        CompressionThreads threads = CompressionThreads.startingAt(write.threadsWhileRunning(), options.threads());
+        inFlightThreads = threads;
         inFlight = executor.submit(() -> {
-            store(write, manifest, state);
+            store(write, manifest, state, threads);
             return null;
         });
         return manifest;
     }
 
-    private void store(Write write, Manifest manifest, StateCopy state) throws IOException {
+    private void store(Write write, Manifest manifest, StateCopy state, CompressionThreads threads) throws IOException {
         SnapshotWriter.Options options = write.options();
         writingTo = write.destination();
         StoredSnapshot stored;
@@ -119,7 +127,7 @@ final class BackgroundWrites {
         try {
             stored = write.target().write(write.entry(), out -> {
                 try (OutputStream compressed = Progress.trackInBackground(
-                        options.codec().compress(out, options.level(), options.threads()),
+                        options.codec().compress(out, options.level(), threads),
                         "writing " + manifest.name,
                         state.size())) {
                     if (write.pending() == null) {
@@ -163,6 +171,7 @@ final class BackgroundWrites {
             return null;
         }
         inFlight = null;
+        inFlightThreads.useAll(); // the run waits now: nothing to leave a core to
         try {
             pending.get();
             return null;

@@ -37,6 +37,10 @@ import java.time.Duration;
  *                         since the last one and references the rest ({@code incremental}, default off)
  * @param fullEvery        with {@code incremental}, every N-th snapshot is standalone, so that a
  *                         restore reads at most N files ({@code full_every}, default 10)
+ * @param backgroundThreads threads that compress an asynchronous snapshot while the run goes on
+ *                         ({@code background_threads}; 0, the default: one fewer than the cores,
+ *                         at least one). Once the run waits for it, at its next snapshot or its
+ *                         end, it compresses on every core
  */
 public record SnapshotSettings(
         String prefix,
@@ -56,7 +60,8 @@ public record SnapshotSettings(
         double keepEveryHours,
         int keepBest,
         boolean incremental,
-        int fullEvery) {
+        int fullEvery,
+        int backgroundThreads) {
 
     /** What a snapshot that cannot be written does to the run. */
     public enum FailurePolicy {
@@ -84,6 +89,9 @@ public record SnapshotSettings(
     /** With incremental snapshots, every tenth is standalone by default. */
     public static final int DEFAULT_FULL_EVERY = 10;
 
+    /** The most threads {@code background_threads} may name. */
+    public static final int MAX_THREADS = 1024;
+
     public SnapshotSettings {
         if (prefix == null || prefix.isEmpty()) {
             throw new ConfigException("snapshotter.prefix: must not be empty");
@@ -109,6 +117,10 @@ public record SnapshotSettings(
             throw new ConfigException(
                     "snapshotter.full_every: must be between 1 and " + SnapshotFormat.MAX_CHAIN + ", got " + fullEvery);
         }
+        if (backgroundThreads < 0 || backgroundThreads > MAX_THREADS) {
+            throw new ConfigException("snapshotter.background_threads: must be between 1 and " + MAX_THREADS
+                    + " (0: one fewer than the cores), got " + backgroundThreads);
+        }
         if (keepEveryHours > 0 && keepEveryHours * 3600 < 1) {
             throw new ConfigException("snapshotter.keep_every_hours: must be at least one second (1/3600), got "
                     + java.math.BigDecimal.valueOf(keepEveryHours).toPlainString());
@@ -122,6 +134,16 @@ public record SnapshotSettings(
         }
         return new Retention(
                 keepLast, keepEveryHours == 0 ? null : Duration.ofSeconds(Math.round(keepEveryHours * 3600)), keepBest);
+    }
+
+    /**
+     * Threads that compress an asynchronous snapshot while the run goes on: {@code background_threads},
+     * or one fewer than the cores when it is 0, so that the run keeps a core of its own.
+     */
+    public int compressingThreadsWhileRunning() {
+        return backgroundThreads > 0
+                ? backgroundThreads
+                : Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
     }
 
     /** The default bound of an asynchronous snapshot's copy: a quarter of the heap. */
@@ -243,6 +265,7 @@ public record SnapshotSettings(
                 .keepBest(section.getInt("keep_best", base.keepBest()))
                 .incremental(section.getBoolean("incremental", base.incremental()))
                 .fullEvery(section.getInt("full_every", base.fullEvery()))
+                .backgroundThreads(section.getInt("background_threads", base.backgroundThreads()))
                 .build();
     }
 
@@ -273,6 +296,7 @@ public record SnapshotSettings(
         private int keepBest;
         private boolean incremental;
         private int fullEvery = DEFAULT_FULL_EVERY;
+        private int backgroundThreads;
 
         private Builder() {}
 
@@ -295,6 +319,7 @@ public record SnapshotSettings(
             keepBest = s.keepBest;
             incremental = s.incremental;
             fullEvery = s.fullEvery;
+            backgroundThreads = s.backgroundThreads;
         }
 
         public Builder prefix(String value) {
@@ -388,6 +413,12 @@ public record SnapshotSettings(
             return this;
         }
 
+        /** Threads compressing an asynchronous snapshot while the run goes on; 0: one fewer than the cores. */
+        public Builder backgroundThreads(int count) {
+            backgroundThreads = count;
+            return this;
+        }
+
         public SnapshotSettings build() {
             return new SnapshotSettings(
                     prefix,
@@ -407,7 +438,8 @@ public record SnapshotSettings(
                     keepEveryHours,
                     keepBest,
                     incremental,
-                    fullEvery);
+                    fullEvery,
+                    backgroundThreads);
         }
     }
 }

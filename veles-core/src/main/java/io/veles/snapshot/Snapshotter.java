@@ -464,7 +464,15 @@ public abstract class Snapshotter extends Unit {
         OwnSnapshots own = ownSnapshots();
         Differential differential = differential();
         BackgroundWrites.Write write = new BackgroundWrites.Write(
-                target, entry, manifest, options, destination, runsCovered, pending, (stored, written) -> {
+                target,
+                entry,
+                manifest,
+                options,
+                destination,
+                runsCovered,
+                pending,
+                settings().compressingThreadsWhileRunning(),
+                (stored, written) -> {
                     if (pending != null) {
                         differential.stored(pending, stored.key());
                     }

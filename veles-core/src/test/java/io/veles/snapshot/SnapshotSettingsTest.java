@@ -29,6 +29,7 @@ class SnapshotSettingsTest {
             .keepLast(1)
             .keepEveryHours(2)
             .keepBest(3)
+            .backgroundThreads(5)
             .build();
 
     @Test
@@ -62,7 +63,8 @@ class SnapshotSettingsTest {
                         s.asyncMemoryBytes(),
                         s.keepLast(),
                         s.keepEveryHours(),
-                        s.keepBest()))
+                        s.keepBest(),
+                        s.backgroundThreads()))
                 .containsExactly(
                         "wine",
                         "snaps",
@@ -79,7 +81,8 @@ class SnapshotSettingsTest {
                         7L,
                         1,
                         2.0,
-                        3);
+                        3,
+                        5);
         assertThat(s.toBuilder().build()).isEqualTo(s);
     }
 
@@ -127,5 +130,23 @@ class SnapshotSettingsTest {
                         () -> SnapshotSettings.builder().prefix("w").interval(0).build())
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("snapshotter.interval: must be at least 1, got 0");
+    }
+
+    @Test
+    void backgroundThreadsDefaultToOneFewerThanTheCoresAndAreChecked() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        assertThat(SnapshotSettings.defaults("w").compressingThreadsWhileRunning())
+                .isEqualTo(Math.max(1, cores - 1));
+        Config config = Config.parse(List.of("snapshotter.background_threads=3"));
+        assertThat(SnapshotSettings.from(config.section("snapshotter"), SnapshotSettings.defaults("w"))
+                        .compressingThreadsWhileRunning())
+                .isEqualTo(3);
+        assertThatThrownBy(() -> SnapshotSettings.builder()
+                        .prefix("w")
+                        .backgroundThreads(-1)
+                        .build())
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("snapshotter.background_threads: must be between 1 and 1024"
+                        + " (0: one fewer than the cores), got -1");
     }
 }

@@ -244,11 +244,20 @@ public enum Codec {
      * single stream of the codec.
      */
     public OutputStream compress(OutputStream sink, int level, int threads) throws IOException {
+        return compress(sink, level, CompressionThreads.fixed(threads));
+    }
+
+    /**
+     * As {@link #compress(OutputStream, int, int)}, keeping at most {@code threads.allowed()}
+     * threads busy at any moment, a number that may rise while it runs. With {@code threads.most()}
+     * above one the data is cut into blocks, however many threads end up compressing them.
+     */
+    public OutputStream compress(OutputStream sink, int level, CompressionThreads threads) throws IOException {
         int checked = checkLevel(level);
         if (this == NONE) {
             return open(sink, checked);
         }
-        if (threads > 1) {
+        if (threads.most() > 1) {
             return new ParallelBlockOutputStream(
                     sink,
                     (block, length, out) -> compressBlock(block, length, checked, out),

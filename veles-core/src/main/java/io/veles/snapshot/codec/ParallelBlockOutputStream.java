@@ -32,6 +32,7 @@ final class ParallelBlockOutputStream extends OutputStream {
     private final OutputStream sink;
     private final BlockCodec codec;
     private final ExecutorService pool;
+    private final CompressionThreads threads;
     private final int maxPending;
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     private final ArrayDeque<byte[]> spare = new ArrayDeque<>();
@@ -46,13 +47,28 @@ final class ParallelBlockOutputStream extends OutputStream {
     private record Pending(byte[] input, BlockBuffer output, Future<?> done) {}
 
     ParallelBlockOutputStream(OutputStream sink, BlockCodec codec, int threads, int blockBytes) {
+        this(sink, codec, CompressionThreads.fixed(threads), blockBytes);
+    }
+
+    ParallelBlockOutputStream(OutputStream sink, BlockCodec codec, CompressionThreads threads, int blockBytes) {
         this.sink = sink;
         this.codec = codec;
         this.blockBytes = blockBytes;
+        this.threads = threads;
         // One block per thread, and one more so that the threads never wait for the writer.
-        this.maxPending = (int) Math.max(2, Math.min(threads + 1L, MAX_PENDING_BYTES / (2L * blockBytes)));
-        this.pool = CodecThreads.pool(threads, "veles-compress");
+        this.maxPending = (int) Math.max(2, Math.min(threads.most() + 1L, MAX_PENDING_BYTES / (2L * blockBytes)));
+        this.pool = CodecThreads.pool(threads.most(), "veles-compress");
         this.block = new byte[blockBytes];
+    }
+
+    /**
+     * Blocks that may be compressing or waiting to be written now. Below every thread, as many as
+     * may compress at once: the writer fills the next block while they work, and waits for the
+     * oldest before handing over another.
+     */
+    private int pendingLimit() {
+        int allowed = threads.allowed();
+        return allowed >= threads.most() ? maxPending : Math.min(allowed, maxPending);
     }
 
     @Override
@@ -83,7 +99,7 @@ final class ParallelBlockOutputStream extends OutputStream {
     }
 
     private void submit() throws IOException {
-        while (pending.size() >= maxPending) {
+        while (pending.size() >= pendingLimit()) {
             drainOne();
         }
         byte[] input = block;
