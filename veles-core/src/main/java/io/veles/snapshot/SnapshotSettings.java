@@ -146,6 +146,51 @@ public record SnapshotSettings(
                 : Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
     }
 
+    /**
+     * The settings as they were before {@code background_threads}, which takes its default (0),
+     * kept so that code built against that constructor still links.
+     */
+    public SnapshotSettings(
+            String prefix,
+            String directory,
+            Codec compression,
+            int compressionLevel,
+            int interval,
+            double timeInterval,
+            String odbc,
+            String table,
+            long sizeWarningBytes,
+            boolean codeBackup,
+            FailurePolicy onFailure,
+            boolean async,
+            long asyncMemoryBytes,
+            int keepLast,
+            double keepEveryHours,
+            int keepBest,
+            boolean incremental,
+            int fullEvery) {
+        this(
+                prefix,
+                directory,
+                compression,
+                compressionLevel,
+                interval,
+                timeInterval,
+                odbc,
+                table,
+                sizeWarningBytes,
+                codeBackup,
+                onFailure,
+                async,
+                asyncMemoryBytes,
+                keepLast,
+                keepEveryHours,
+                keepBest,
+                incremental,
+                fullEvery,
+                0);
+    }
+
     /** The default bound of an asynchronous snapshot's copy: a quarter of the heap. */
     public static long defaultAsyncMemory() {
         return Runtime.getRuntime().maxMemory() / 4;
