@@ -26,7 +26,7 @@ import java.util.concurrent.Future;
  * next stream starts, so the output, and any error, is exactly what the sequential decoder of the
  * whole input gives.
  */
-final class ParallelBzip2InputStream extends InputStream {
+final class ParallelBzip2InputStream extends DecodedChunksInputStream {
     /** Larger than any stream we write (a 4 MiB block that did not compress); beyond it, read sequentially. */
     static final int MAX_SEGMENT_BYTES = 8 << 20;
     /** Decoded bytes a segment may give before it is left to the sequential decoder (a run of zeros). */
@@ -52,11 +52,6 @@ final class ParallelBzip2InputStream extends InputStream {
 
     private InputStream sequential;
 
-    private final byte[] single = new byte[1];
-    private byte[] current = new byte[0];
-    private int currentLength;
-    private int position;
-
     /** A segment's compressed bytes, kept in case it falls to the sequential decoder, and its decoding. */
     private record Segment(byte[] compressed, Future<Decoded> decoded) {}
 
@@ -70,45 +65,31 @@ final class ParallelBzip2InputStream extends InputStream {
     }
 
     @Override
-    public int read() throws IOException {
-        if (position < currentLength) {
-            return current[position++] & 0xff; // the container's headers are read a byte at a time
+    protected boolean nextChunk() throws IOException {
+        topUp();
+        Segment segment = pending.poll();
+        if (segment == null) {
+            return false;
         }
-        int n = read(single, 0, 1);
-        return n < 0 ? -1 : single[0] & 0xff;
+        Decoded decoded = await(segment);
+        if (decoded == null) {
+            readSequentiallyFrom(segment); // no segment is left: the rest is read sequentially
+            return false;
+        }
+        serve(decoded.bytes(), decoded.length());
+        return true;
     }
 
     @Override
-    public int read(byte[] bytes, int offset, int length) throws IOException {
-        if (length == 0) {
-            return 0;
-        }
-        while (position == currentLength) {
-            topUp();
-            Segment segment = pending.poll();
-            if (segment != null) {
-                Decoded decoded = await(segment);
-                if (decoded == null) {
-                    readSequentiallyFrom(segment);
-                } else {
-                    current = decoded.bytes();
-                    currentLength = decoded.length();
-                    position = 0;
-                }
-            } else if (unsplit != null || sequential != null) {
-                if (sequential == null) {
-                    sequential = new BZip2CompressorInputStream(unsplit, true);
-                    unsplit = null;
-                }
-                return sequential.read(bytes, offset, length);
-            } else {
+    protected int readRest(byte[] bytes, int offset, int length) throws IOException {
+        if (sequential == null) {
+            if (unsplit == null) {
                 return -1;
             }
+            sequential = new BZip2CompressorInputStream(unsplit, true);
+            unsplit = null;
         }
-        int n = Math.min(length, currentLength - position);
-        System.arraycopy(current, position, bytes, offset, n);
-        position += n;
-        return n;
+        return sequential.read(bytes, offset, length);
     }
 
     private void topUp() throws IOException {

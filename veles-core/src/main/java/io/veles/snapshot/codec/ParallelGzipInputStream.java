@@ -21,7 +21,7 @@ import java.util.zip.Inflater;
  * ({@link GzipMembers}), in order. From the first member that does not (a file gzip itself
  * wrote, or recompressed), it reads on as a plain sequential gzip stream of concatenated members.
  */
-final class ParallelGzipInputStream extends InputStream {
+final class ParallelGzipInputStream extends DecodedChunksInputStream {
     /** No member of ours holds more than a block; a larger claim is corruption, refused before allocating. */
     private static final int MAX_MEMBER_BYTES = 64 << 20;
 
@@ -31,9 +31,6 @@ final class ParallelGzipInputStream extends InputStream {
     private final ArrayDeque<Future<byte[]>> pending = new ArrayDeque<>();
     private InputStream sequential;
     private boolean sourceDone;
-    private final byte[] single = new byte[1];
-    private byte[] current = new byte[0];
-    private int position;
     private long members;
 
     ParallelGzipInputStream(InputStream source, int threads) {
@@ -43,38 +40,26 @@ final class ParallelGzipInputStream extends InputStream {
     }
 
     @Override
-    public int read() throws IOException {
-        if (position < current.length) {
-            return current[position++] & 0xff; // the container's headers are read a byte at a time
+    protected boolean nextChunk() throws IOException {
+        topUp();
+        if (pending.isEmpty()) {
+            return false;
         }
-        int n = read(single, 0, 1);
-        return n < 0 ? -1 : single[0] & 0xff;
+        byte[] inflated = next();
+        serve(inflated, inflated.length);
+        return true;
     }
 
     @Override
-    public int read(byte[] bytes, int offset, int length) throws IOException {
-        if (length == 0) {
-            return 0;
+    protected int readRest(byte[] bytes, int offset, int length) throws IOException {
+        if (sequential == null) {
+            return -1;
         }
-        while (position == current.length) {
-            topUp();
-            if (!pending.isEmpty()) {
-                current = next();
-                position = 0;
-            } else if (sequential != null) {
-                try {
-                    return sequential.read(bytes, offset, length);
-                } catch (RuntimeException e) {
-                    throw corrupt(e); // commons-compress lets some malformed headers out unchecked
-                }
-            } else {
-                return -1;
-            }
+        try {
+            return sequential.read(bytes, offset, length);
+        } catch (RuntimeException e) {
+            throw corrupt(e); // commons-compress lets some malformed headers out unchecked
         }
-        int n = Math.min(length, current.length - position);
-        System.arraycopy(current, position, bytes, offset, n);
-        position += n;
-        return n;
     }
 
     private void topUp() throws IOException {
