@@ -1,5 +1,6 @@
 package io.veles.internal.pickle;
 
+import com.esotericsoftware.kryo.KryoException;
 import com.esotericsoftware.kryo.io.Input;
 import io.veles.errors.CorruptSnapshotException;
 import io.veles.errors.SnapshotException;
@@ -215,10 +216,34 @@ class SnapshotInput extends Input {
         for (int done = 0; done < length; ) {
             int count = Math.min(perBlock, length - done);
             int bytes = count * width;
-            readBytes(shuffledBlock, 0, bytes);
+            readThrough(shuffledBlock, bytes);
             ByteShuffle.unshuffle(shuffledBlock, 0, scratch, 0, count, width);
             reader.get(ByteBuffer.wrap(scratch, 0, bytes).order(ByteOrder.LITTLE_ENDIAN), done, count);
             done += count;
+        }
+    }
+
+    /**
+     * Reads {@code length} bytes into {@code bytes}: what the buffer holds, then the rest straight
+     * from the stream, not through the 64 KiB buffer (a shuffled block is megabytes).
+     */
+    private void readThrough(byte[] bytes, int length) {
+        int buffered = Math.min(limit - position, length);
+        System.arraycopy(buffer, position, bytes, 0, buffered);
+        position += buffered;
+        if (buffered == length) {
+            return;
+        }
+        total += position;
+        position = 0;
+        limit = 0;
+        for (int done = buffered; done < length; ) {
+            int n = fill(bytes, done, length - done);
+            if (n < 0) {
+                throw new KryoException("Buffer underflow.");
+            }
+            done += n;
+            total += n;
         }
     }
 }
