@@ -74,8 +74,8 @@ class SnapshotOutput extends Output {
 
     /**
      * Writes {@code length} bytes of {@code bytes}, straight to the stream when they would fill
-     * the buffer: a shuffled block is megabytes, and copying it through the 64 KiB buffer was a
-     * tenth of an asynchronous snapshot's pause.
+     * the buffer: a shuffled block is megabytes, and passing it through the 64 KiB buffer copied
+     * every byte once more.
      */
     private void writeThrough(byte[] bytes, int length) {
         if (outputStream == null || length <= capacity - position) {
