@@ -3,6 +3,7 @@ package io.veles.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.veles.testing.FreshJvm;
+import io.veles.testing.TestDepth;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;

@@ -11,6 +11,7 @@ import io.veles.snapshot.Snapshots;
 import io.veles.snapshot.file.SnapshotReader;
 import io.veles.testing.FreshTables;
 import io.veles.testing.TestDatabase;
+import io.veles.testing.TestDepth;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;

@@ -7,6 +7,7 @@ import io.veles.internal.store.AtomicFiles;
 import io.veles.internal.store.SnapshotDirectory;
 import io.veles.snapshot.Snapshots;
 import io.veles.snapshot.file.SnapshotReader;
+import io.veles.testing.TestDepth;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

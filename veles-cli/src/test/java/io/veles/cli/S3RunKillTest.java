@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.veles.snapshot.store.StoredSnapshot;
 import io.veles.snapshot.store.s3.ObjectStore;
+import io.veles.testing.TestDepth;
 import io.veles.testing.TestS3;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -50,6 +51,7 @@ class S3RunKillTest {
         Random random = new Random(20261201);
         Set<String> verified = new HashSet<>();
         int uploadsCutShort = 0;
+        Set<String> seenUploads = new HashSet<>();
         // At least four, so that every kind of kill comes: uncompressed, zst, and while restoring.
         int kills = TestDepth.repetitions("S3RunKillTest", "SIGKILLs", 4, 10);
         try (ObjectStore store = veles.store("preempted")) {
@@ -67,23 +69,31 @@ class S3RunKillTest {
                 args.addAll(List.of(WORKLOAD));
                 VelesProcess run = veles.start(dir, args.toArray(String[]::new));
                 int before = store.list().size();
-                // The moment: some kills come while the run still restores, most while it snapshots.
-                if (kill % 4 != 3) {
-                    while (run.isAlive() && store.list().size() == before) {
-                        Thread.sleep(20);
+                // The moment: some kills come while the run still restores, most while it snapshots,
+                // and the second (uncompressed, so uploaded in parts) as soon as an upload opens, so
+                // that at least one lands inside an upload however the random delays fall.
+                if (kill == 1) {
+                    while (run.isAlive() && seenUploads.containsAll(openUploads())) {
+                        Thread.sleep(5);
                     }
+                } else {
+                    if (kill % 4 != 3) {
+                        while (run.isAlive() && store.list().size() == before) {
+                            Thread.sleep(20);
+                        }
+                    }
+                    Thread.sleep(random.nextInt(900));
                 }
-                Thread.sleep(random.nextInt(900));
                 assertThat(run.isAlive())
                         .as("run %d ended before it was killed: %s", kill, run.stderr())
                         .isTrue();
                 run.kill();
 
-                uploadsCutShort += s3.admin()
-                        .listMultipartUploads(
-                                request -> request.bucket(s3.bucket()).prefix("preempted/"))
-                        .uploads()
-                        .size();
+                for (String upload : openUploads()) {
+                    if (seenUploads.add(upload)) {
+                        uploadsCutShort++;
+                    }
+                }
                 List<StoredSnapshot> visible = store.list();
                 assertThat(visible).as("after kill %d", kill).isNotEmpty();
                 for (StoredSnapshot snapshot : visible) {
@@ -122,6 +132,17 @@ class S3RunKillTest {
         Map<?, ?> actual = (Map<?, ?>)
                 json.readValue(dir.resolve("resumed.json").toFile(), Map.class).get("results");
         assertThat(actual).isEqualTo(expected);
+    }
+
+    /** The ids of the multipart uploads open under the run's prefix: started, neither completed nor aborted. */
+    private static List<String> openUploads() {
+        return s3
+                .admin()
+                .listMultipartUploads(request -> request.bucket(s3.bucket()).prefix("preempted/"))
+                .uploads()
+                .stream()
+                .map(upload -> upload.uploadId())
+                .toList();
     }
 
     private static String[] concat(String[] a, String[] b) {

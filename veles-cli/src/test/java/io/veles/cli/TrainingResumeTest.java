@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.veles.internal.store.SnapshotDirectory;
 import io.veles.pickle.RestoreRules;
 import io.veles.snapshot.Snapshots;
+import io.veles.testing.TestDepth;
 import io.veles.workflow.Workflow;
 import io.veles.znicz.samples.SyntheticSample;
 import io.veles.znicz.samples.WineSample;

@@ -6,6 +6,7 @@ import io.veles.snapshot.file.SnapshotReader;
 import io.veles.snapshot.store.StoredSnapshot;
 import io.veles.testing.FreshJvm;
 import io.veles.testing.S3KillableWriter;
+import io.veles.testing.TestDepth;
 import io.veles.testing.TestS3;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -20,20 +21,20 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Writers killed with SIGKILL at varied moments of their uploads, twelve times over one prefix:
+ * Writers killed with SIGKILL at varied moments of their uploads, twelve times over one prefix
+ * (five by default, see {@link TestDepth}):
  * afterwards every visible object is a whole snapshot that verifies, {@code _current} names one
  * that verifies, and what the killed uploads left is invisible and reclaimed by
  * {@link ObjectStore#abortStaleUploads}.
  */
 @Tag("slow")
 class S3KillTest {
-    private static final int KILLS = 12;
-
     @Test
     void killedWritersLeaveOnlyWholeSnapshotsAndAPointerToOne() throws Exception {
         Random random = new Random(42);
+        int kills = TestDepth.repetitions("S3KillTest", "SIGKILLs", 5, 12);
         try (TestS3 s3 = TestS3.freshBucket()) {
-            for (int kill = 0; kill < KILLS; kill++) {
+            for (int kill = 0; kill < kills; kill++) {
                 ProcessBuilder builder = new ProcessBuilder(FreshJvm.command(
                                 List.of("-Xmx256m"), S3KillableWriter.class, "s3://" + s3.bucket() + "/runs"))
                         .redirectErrorStream(true);
@@ -64,7 +65,7 @@ class S3KillTest {
                 assertThat(snapshots).contains(current);
                 assertVerifies(store, current);
                 int aborted = store.abortStaleUploads(Duration.ZERO);
-                System.out.println(KILLS + " writers killed: " + snapshots.size() + " whole snapshots, " + aborted
+                System.out.println(kills + " writers killed: " + snapshots.size() + " whole snapshots, " + aborted
                         + " orphaned uploads aborted");
                 assertThat(s3.admin()
                                 .listMultipartUploads(request -> request.bucket(s3.bucket()))

@@ -1,4 +1,4 @@
-package io.veles.cli;
+package io.veles.testing;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -8,8 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * so that {@code mvn -B verify} stays short; with {@code VELES_BIG_TESTS=1} (as on CI) they run
  * every repetition, and the big tests run too. Every assertion runs in both modes.
  */
-final class TestDepth {
-    static final String VARIABLE = "VELES_BIG_TESTS";
+public final class TestDepth {
+    public static final String VARIABLE = "VELES_BIG_TESTS";
 
     /** Messages already printed: a parameterized test asks once per case but says it once. */
     private static final Set<String> SAID = ConcurrentHashMap.newKeySet();
@@ -17,7 +17,7 @@ final class TestDepth {
     private TestDepth() {}
 
     /** Whether the thorough (CI) mode is on: {@code VELES_BIG_TESTS=1}. */
-    static boolean thorough() {
+    public static boolean thorough() {
         return "1".equals(System.getenv(VARIABLE));
     }
 
@@ -25,7 +25,7 @@ final class TestDepth {
      * {@code thorough} in the thorough mode, else {@code quick}; a reduced run says so once, as in
      * "KillTest: 8 of 20 kills; VELES_BIG_TESTS=1 runs all 20".
      */
-    static int repetitions(String test, String what, int quick, int thorough) {
+    public static int repetitions(String test, String what, int quick, int thorough) {
         if (thorough()) {
             return thorough;
         }
