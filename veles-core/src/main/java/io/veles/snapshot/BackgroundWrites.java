@@ -25,8 +25,8 @@ import java.util.function.BiConsumer;
 /**
  * The background half of an asynchronous snapshot: copies the state into memory while the
  * workflow waits, then compresses and stores the copy on its own thread, on fewer compressing
- * threads than cores until the run waits for it (see {@link CompressionThreads}). Holds at most one write
- * in flight. {@link Snapshotter} decides when to write and what, and applies the failure policy
+ * threads than cores until the run waits for it (see {@link CompressionThreads}). Holds at most
+ * one write in flight. {@link Snapshotter} decides when to write and what, and applies the failure policy
  * to what {@link #collect()} returns; this class owns the thread, the copy and the pending write.
  */
 final class BackgroundWrites {
@@ -159,6 +159,12 @@ final class BackgroundWrites {
     /** The destination of the snapshot this thread is storing at this moment, or null. */
     String writingTo() {
         return writingTo;
+    }
+
+    /** The threads allowed now to compress the latest write, in flight or done; 0 before the first. */
+    int compressingThreads() {
+        CompressionThreads threads = inFlightThreads;
+        return threads == null ? 0 : threads.allowed();
     }
 
     /**

@@ -1,0 +1,148 @@
+package io.veles.snapshot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.veles.snapshot.codec.Codec;
+import io.veles.snapshot.file.SnapshotReader;
+import io.veles.snapshot.file.SnapshotWriter;
+import io.veles.snapshot.format.Manifest;
+import io.veles.snapshot.store.DirectoryStore;
+import io.veles.snapshot.store.NewSnapshot;
+import io.veles.snapshot.store.SnapshotBody;
+import io.veles.snapshot.store.SnapshotStore;
+import io.veles.snapshot.store.StoredSnapshot;
+import io.veles.testing.LoopWorkflow;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A background write compresses on the threads it may take while the run goes on, and on all of
+ * its codec's threads from the moment the run waits for it: the raise comes when {@link
+ * BackgroundWrites#collect()} starts waiting, not when the write ends.
+ */
+class BackgroundWritesTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void collectRaisesTheWriteInFlightToEveryThreadBeforeItWaits() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch writing = new CountDownLatch(1);
+        try (GatedStore store = new GatedStore(new DirectoryStore(dir), writing, release)) {
+            BackgroundWrites writes = new BackgroundWrites();
+            SnapshotWriter.Options options = new SnapshotWriter.Options(Codec.GZIP, 6, null, null, true, 4);
+            NewSnapshot entry = new NewSnapshot("loop", "1", Instant.now(), "run-1", "run-1", "loop", Codec.GZIP);
+            BackgroundWrites.Write write = new BackgroundWrites.Write(
+                    store, entry, new Manifest(), options, "loop_1.4.gz", 1, null, 1, (stored, manifest) -> {});
+
+            assertThat(writes.start(new LoopWorkflow(3, 1000, -1), write, Long.MAX_VALUE))
+                    .isNotNull();
+            assertThat(writing.await(30, TimeUnit.SECONDS))
+                    .as("the write started")
+                    .isTrue();
+            assertThat(writes.compressingThreads()).as("while the run goes on").isEqualTo(1);
+
+            CompletableFuture<BackgroundWrites.Failure> collected = CompletableFuture.supplyAsync(writes::collect);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (writes.compressingThreads() != 4 && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            assertThat(writes.compressingThreads())
+                    .as("once the run waits, with the write still held")
+                    .isEqualTo(4);
+            assertThat(collected).as("collect waits for the write").isNotDone();
+
+            release.countDown();
+            assertThat(collected.get(30, TimeUnit.SECONDS)).as("no failure").isNull();
+            writes.close();
+            StoredSnapshot stored = store.list().get(0);
+            try (InputStream in = store.open(stored);
+                    SnapshotReader reader = SnapshotReader.open(in, stored.location())) {
+                reader.verify();
+            }
+        }
+    }
+
+    /** A directory store whose writes wait for the test's signal before they start. */
+    private record GatedStore(SnapshotStore directory, CountDownLatch writing, CountDownLatch release)
+            implements SnapshotStore {
+        @Override
+        public StoredSnapshot write(NewSnapshot snapshot, SnapshotBody body) {
+            writing.countDown();
+            try {
+                if (!release.await(30, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("the test never released the write");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            return directory.write(snapshot, body);
+        }
+
+        @Override
+        public String describe() {
+            return directory.describe();
+        }
+
+        @Override
+        public List<StoredSnapshot> list() {
+            return directory.list();
+        }
+
+        @Override
+        public InputStream open(StoredSnapshot snapshot) {
+            return directory.open(snapshot);
+        }
+
+        @Override
+        public void delete(StoredSnapshot snapshot) {
+            directory.delete(snapshot);
+        }
+
+        @Override
+        public void pin(StoredSnapshot snapshot) {
+            directory.pin(snapshot);
+        }
+
+        @Override
+        public boolean unpin(StoredSnapshot snapshot) {
+            return directory.unpin(snapshot);
+        }
+
+        @Override
+        public boolean isPinned(StoredSnapshot snapshot) {
+            return directory.isPinned(snapshot);
+        }
+
+        @Override
+        public Map<String, String> protections() {
+            return directory.protections();
+        }
+
+        @Override
+        public Optional<StoredSnapshot> current(String prefix) {
+            return directory.current(prefix);
+        }
+
+        @Override
+        public WriterLock lockPrefix(String prefix, String runId) {
+            return directory.lockPrefix(prefix, runId);
+        }
+
+        @Override
+        public void close() {
+            directory.close();
+        }
+    }
+}
