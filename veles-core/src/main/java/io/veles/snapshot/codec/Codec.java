@@ -17,7 +17,6 @@ import org.tukaani.xz.LZMA2Options;
 import org.tukaani.xz.UnsupportedOptionsException;
 import org.tukaani.xz.XZInputStream;
 import org.tukaani.xz.XZOutputStream;
-import org.xerial.snappy.SnappyFramedInputStream;
 import org.xerial.snappy.SnappyFramedOutputStream;
 
 import java.io.BufferedOutputStream;
@@ -63,7 +62,7 @@ public enum Codec {
 
         @Override
         public InputStream decompress(InputStream source) throws IOException {
-            return new SnappyFramedInputStream(source, true);
+            return new ParallelSnappyInputStream(source, Runtime.getRuntime().availableProcessors());
         }
     },
 
