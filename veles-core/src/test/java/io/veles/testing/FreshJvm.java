@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -57,10 +58,20 @@ public final class FreshJvm {
     private static List<String> command(List<String> jvmOptions, String classPath, Class<?> main, String... args) {
         List<String> command = new ArrayList<>();
         command.add(java());
-        command.addAll(quickStart(jvmOptions));
+        List<String> quick = quickStart(jvmOptions);
+        command.addAll(quick);
+        String path = classPath;
+        if (!quick.isEmpty() && classPath.equals(System.getProperty("java.class.path"))) {
+            // A child that is tuned or given its own class path loads its classes itself.
+            Optional<SharedClasses.Launch> shared = SharedClasses.forMain(main, java(), quick);
+            if (shared.isPresent()) {
+                command.addAll(shared.get().options());
+                path = shared.get().classPath();
+            }
+        }
         command.addAll(jvmOptions);
         command.add("-cp");
-        command.add(classPath);
+        command.add(path);
         command.add(main.getName());
         command.addAll(List.of(args));
         return command;
