@@ -46,6 +46,16 @@ final class ParallelSnappyInputStream extends DecodedChunksInputStream {
     private final ExecutorService pool;
     private final int maxPending;
     private final ArrayDeque<Batch> pending = new ArrayDeque<>();
+    /**
+     * Buffers of batches already served, for the next ones: a restore reads a state-sized input,
+     * and a new 4 MiB array per batch filled the heap's headroom with garbage (in a heap of state
+     * + 256 MiB, a 1 GiB restore ran slower than the sequential reader).
+     */
+    private final ArrayDeque<byte[]> spareInputs = new ArrayDeque<>();
+
+    private final ArrayDeque<byte[]> spareOutputs = new ArrayDeque<>();
+    /** The batch being served, whose buffers are free once the next one is asked for. */
+    private Batch serving;
 
     /** Input bytes cut into batches so far: a fallback after the first byte needs a stream header. */
     private long cut;
@@ -57,10 +67,11 @@ final class ParallelSnappyInputStream extends DecodedChunksInputStream {
     private InputStream sequential;
 
     /**
-     * A batch's whole chunks as read, where they start in the input, and their decoding (null when
-     * they do not decode cleanly), its length in {@code decodedLength[0]}.
+     * A batch: its whole chunks as read (the first {@code inputLength} bytes of {@code input}),
+     * where they start in the input, and their decoding into {@code output}, whose length the
+     * future gives (-1 when they do not decode cleanly).
      */
-    private record Batch(byte[] compressed, long start, Future<byte[]> decoded, int[] decodedLength) {}
+    private record Batch(byte[] input, int inputLength, long start, byte[] output, Future<Integer> decoded) {}
 
     ParallelSnappyInputStream(InputStream source, int threads) {
         this.source = source;
@@ -73,16 +84,22 @@ final class ParallelSnappyInputStream extends DecodedChunksInputStream {
         while (splitting && pending.size() < maxPending) {
             cutBatch();
         }
+        if (serving != null) {
+            spareInputs.add(serving.input());
+            spareOutputs.add(serving.output());
+            serving = null;
+        }
         Batch batch = pending.poll();
         if (batch == null) {
             return false;
         }
-        byte[] decoded = await(batch);
-        if (decoded == null) {
+        int decoded = await(batch);
+        if (decoded < 0) {
             readSequentiallyFrom(batch);
             return false;
         }
-        serve(decoded, batch.decodedLength()[0]);
+        serving = batch;
+        serve(batch.output(), decoded);
         return true;
     }
 
@@ -104,7 +121,7 @@ final class ParallelSnappyInputStream extends DecodedChunksInputStream {
      * long to be data, go to the sequential decoder instead.
      */
     private void cutBatch() throws IOException {
-        byte[] batch = new byte[1 << 20];
+        byte[] batch = spareInputs.isEmpty() ? new byte[1 << 20] : spareInputs.poll();
         int length = 0;
         int chunks = 0;
         for (; chunks < CHUNKS_PER_BATCH; chunks++) {
@@ -136,11 +153,15 @@ final class ParallelSnappyInputStream extends DecodedChunksInputStream {
             splitting = false;
             return;
         }
-        byte[] compressed = Arrays.copyOf(batch, length);
-        int capacity = chunks * MAX_CHUNK_DATA;
-        int[] decodedLength = new int[1];
-        pending.add(new Batch(
-                compressed, cut, pool.submit(() -> decode(compressed, capacity, decodedLength)), decodedLength));
+        byte[] input = batch;
+        int inputLength = length;
+        byte[] output = spareOutputs.isEmpty() ? null : spareOutputs.poll();
+        if (output == null || output.length < chunks * MAX_CHUNK_DATA) {
+            output = new byte[chunks * MAX_CHUNK_DATA];
+        }
+        byte[] decodeInto = output;
+        pending.add(
+                new Batch(input, inputLength, cut, output, pool.submit(() -> decode(input, inputLength, decodeInto))));
         cut += length;
     }
 
@@ -153,22 +174,22 @@ final class ParallelSnappyInputStream extends DecodedChunksInputStream {
     }
 
     /**
-     * The batch's decoded bytes, its length stored in {@code decodedLength[0]}; null if any chunk
-     * is damaged or of a reserved unskippable type: the sequential decoder then reports it.
+     * Decodes the first {@code inputLength} bytes of {@code compressed} into {@code out}; returns
+     * the decoded length, or -1 if any chunk is damaged or of a reserved unskippable type: the
+     * sequential decoder then reports it.
      */
-    private static byte[] decode(byte[] compressed, int capacity, int[] decodedLength) {
-        byte[] out = new byte[capacity];
+    private static int decode(byte[] compressed, int inputLength, byte[] out) {
         int length = 0;
         CRC32C crc = new CRC32C();
         try {
-            for (int at = 0; at < compressed.length; ) {
+            for (int at = 0; at < inputLength; ) {
                 int type = compressed[at] & 0xff;
                 int chunkLength = lengthAt(compressed, at);
                 int body = at + HEADER_BYTES;
                 at = body + chunkLength;
                 if (type == 0xff) {
                     if (!Arrays.equals(compressed, body, at, STREAM_ID, HEADER_BYTES, STREAM_ID.length)) {
-                        return null;
+                        return -1;
                     }
                     continue;
                 }
@@ -176,7 +197,7 @@ final class ParallelSnappyInputStream extends DecodedChunksInputStream {
                     continue; // padding and reserved skippable chunks
                 }
                 if (type > 0x01 || chunkLength < CHECKSUM_BYTES) {
-                    return null; // reserved unskippable, or too short to hold its checksum
+                    return -1; // reserved unskippable, or too short to hold its checksum
                 }
                 int data = body + CHECKSUM_BYTES;
                 int dataLength = at - data;
@@ -185,27 +206,26 @@ final class ParallelSnappyInputStream extends DecodedChunksInputStream {
                     decoded = Snappy.uncompressedLength(compressed, data, dataLength);
                     if (decoded > MAX_CHUNK_DATA
                             || Snappy.uncompress(compressed, data, dataLength, out, length) != decoded) {
-                        return null;
+                        return -1;
                     }
                 } else {
                     decoded = dataLength;
                     if (decoded > MAX_CHUNK_DATA) {
-                        return null;
+                        return -1;
                     }
                     System.arraycopy(compressed, data, out, length, decoded);
                 }
                 crc.reset();
                 crc.update(out, length, decoded);
                 if (masked((int) crc.getValue()) != intAt(compressed, body)) {
-                    return null;
+                    return -1;
                 }
                 length += decoded;
             }
         } catch (IOException | RuntimeException e) {
-            return null; // damage: the sequential decoder decides, and reports
+            return -1; // damage: the sequential decoder decides, and reports
         }
-        decodedLength[0] = length;
-        return out;
+        return length;
     }
 
     /** The framing format's masked CRC32C, which keeps a checksum of checksums from being trivial. */
@@ -220,7 +240,7 @@ final class ParallelSnappyInputStream extends DecodedChunksInputStream {
                 | (bytes[at + 3] & 0xff) << 24;
     }
 
-    private static byte[] await(Batch batch) throws IOException {
+    private static int await(Batch batch) throws IOException {
         try {
             return batch.decoded().get();
         } catch (InterruptedException e) {
@@ -249,10 +269,10 @@ final class ParallelSnappyInputStream extends DecodedChunksInputStream {
         if (failed.start() > 0) {
             parts.add(new ByteArrayInputStream(STREAM_ID)); // it resumes between chunks
         }
-        parts.add(new ByteArrayInputStream(failed.compressed()));
+        parts.add(new ByteArrayInputStream(failed.input(), 0, failed.inputLength()));
         for (Batch later : pending) {
             later.decoded().cancel(true);
-            parts.add(new ByteArrayInputStream(later.compressed()));
+            parts.add(new ByteArrayInputStream(later.input(), 0, later.inputLength()));
         }
         pending.clear();
         parts.add(unsplit != null ? unsplit : splitting ? source : InputStream.nullInputStream());
