@@ -81,13 +81,13 @@ final class ParallelSnappyInputStream extends DecodedChunksInputStream {
 
     @Override
     protected boolean nextChunk() throws IOException {
-        while (splitting && pending.size() < maxPending) {
-            cutBatch();
-        }
-        if (serving != null) {
+        if (serving != null) { // served whole: its buffers take the next batch
             spareInputs.add(serving.input());
             spareOutputs.add(serving.output());
             serving = null;
+        }
+        while (splitting && pending.size() < maxPending) {
+            cutBatch();
         }
         Batch batch = pending.poll();
         if (batch == null) {
