@@ -76,6 +76,9 @@ public final class Launcher implements RunContext {
 
     private final Request request;
     private final boolean handleSignals;
+    /** The snapshot this run was restored from, as found (a file, row or object); null if it was not. */
+    private volatile String restoredFrom;
+
     private final String id = UUID.randomUUID().toString();
     private final String logId = id;
     private volatile boolean stopRequested;
@@ -203,8 +206,9 @@ public final class Launcher implements RunContext {
     }
 
     /**
-     * The newest snapshot this process stored completely, else the one it was restored from, or
-     * null: what a run halted now would continue from. For the message of a second signal.
+     * The newest snapshot this process stored completely, else the one it was restored from (the
+     * snapshot itself, not the directory or prefix it was found in), or null: what a run halted
+     * now would continue from. For the message of a second signal, and the run's outcome.
      */
     String lastCompleteSnapshot() {
         String last = null;
@@ -213,7 +217,7 @@ public final class Launcher implements RunContext {
                 last = snapshotter.lastStored();
             }
         }
-        return Secrets.redact(last != null ? last : request.snapshot());
+        return Secrets.redact(last != null ? last : restoredFrom);
     }
 
     private Workflow create() {
@@ -235,6 +239,7 @@ public final class Launcher implements RunContext {
         double seconds = (System.nanoTime() - started) / 1e9;
         Workflow workflow = restored.workflow();
         Manifest manifest = restored.manifest();
+        restoredFrom = restored.source();
         // all but the source come from the snapshot: escaped, so that they cannot forge log lines
         LOG.info(
                 "restored {} from {} (snapshot {} taken {} by run {}{}{}) in {} s",

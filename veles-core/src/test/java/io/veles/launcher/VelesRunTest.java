@@ -41,6 +41,25 @@ class VelesRunTest {
     }
 
     @Test
+    void aFinishedRunResumedFromItsDirectoryNamesTheSnapshotItFoundThere() throws Exception {
+        String snaps = dir.resolve("snaps").toString();
+        Launcher.Outcome whole = Veles.run(TickWorkflow.class)
+                .settings("ticks.count=5", "snapshotter.compression=none")
+                .snapshotsTo(snaps)
+                .start()
+                .await();
+        Launcher.Outcome resumed = Veles.run(TickWorkflow.class)
+                .resumeFrom(snaps)
+                .snapshotsTo(snaps)
+                .start()
+                .await();
+        assertThat(resumed.restored()).isTrue();
+        assertThat(resumed.lastSnapshot())
+                .as("the file, not the directory given")
+                .isEqualTo(whole.lastSnapshot());
+    }
+
+    @Test
     void aRunStoppedFromAnotherThreadResumesToTheSameEndAsAnUninterruptedRun() throws Exception {
         String settings = "ticks.count=60";
         String expected = ((TickWorkflow) Veles.run(TickWorkflow.class)
