@@ -6,8 +6,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -44,8 +42,6 @@ public final class AtomicFiles {
     private static final Pattern HOSTLESS_TEMPORARY = Pattern.compile("^\\..+\\.(\\d+)\\.[0-9a-f]{8}\\.tmp$");
     /** How many distinct names {@link #writeNew} tries before it gives up. */
     static final int MAX_NAMES = 1000;
-    /** The largest single write: larger ones make the JDK allocate native buffers as large. */
-    static final int MAX_WRITE = 1 << 20;
 
     private AtomicFiles() {}
 
@@ -151,13 +147,9 @@ public final class AtomicFiles {
 
     /** Writes {@code body} into a new {@code temporary} and forces it to the disk; returns the bytes. */
     private static long writeTemporary(Path temporary, BodyWriter body) throws IOException {
-        try (FileChannel channel =
-                FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            ChannelOutput out = new ChannelOutput(channel);
+        try (DirectFileOutput out = DirectFileOutput.create(temporary)) {
             body.writeTo(out);
-            out.flush();
-            channel.force(true);
-            return out.written;
+            return out.finish();
         }
     }
 
@@ -254,52 +246,6 @@ public final class AtomicFiles {
             Files.deleteIfExists(file);
         } catch (IOException ignored) {
             // the original failure is what matters; a stale temporary is cleaned up later
-        }
-    }
-
-    /** Writes to a channel in pieces of at most {@link #MAX_WRITE}; close() only flushes. */
-    private static final class ChannelOutput extends OutputStream {
-        private final FileChannel channel;
-        private final ByteBuffer buffer = ByteBuffer.allocateDirect(MAX_WRITE);
-        private long written;
-
-        ChannelOutput(FileChannel channel) {
-            this.channel = channel;
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            if (!buffer.hasRemaining()) {
-                flush();
-            }
-            buffer.put((byte) b);
-        }
-
-        @Override
-        public void write(byte[] bytes, int offset, int length) throws IOException {
-            while (length > 0) {
-                if (!buffer.hasRemaining()) {
-                    flush();
-                }
-                int n = Math.min(length, buffer.remaining());
-                buffer.put(bytes, offset, n);
-                offset += n;
-                length -= n;
-            }
-        }
-
-        @Override
-        public void flush() throws IOException {
-            buffer.flip();
-            while (buffer.hasRemaining()) {
-                written += channel.write(buffer);
-            }
-            buffer.clear();
-        }
-
-        @Override
-        public void close() throws IOException {
-            flush();
         }
     }
 }

@@ -3,6 +3,7 @@ package io.veles.snapshot.store;
 import io.veles.errors.SnapshotException;
 import io.veles.errors.SnapshotStoreException;
 import io.veles.internal.store.AtomicFiles;
+import io.veles.internal.store.DirectFileInput;
 import io.veles.internal.store.SnapshotDirectory;
 import io.veles.snapshot.codec.Codec;
 import org.slf4j.Logger;
@@ -96,7 +97,7 @@ public final class DirectoryStore implements SnapshotStore {
     public InputStream open(StoredSnapshot snapshot) {
         Path file = fileOf(snapshot);
         try {
-            return Files.newInputStream(file);
+            return DirectFileInput.open(file);
         } catch (IOException e) {
             throw new SnapshotStoreException("cannot read " + snapshot.location() + ": " + AtomicFiles.describe(e), e);
         }

@@ -1,0 +1,171 @@
+package io.veles.internal.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Random;
+
+/**
+ * {@link DirectFileOutput} and {@link DirectFileInput}: the bytes that go in come out, whatever
+ * the length against the alignment and the chunk, whatever the pieces they are written and read
+ * in, past the page cache where the file system allows it and through it where it does not.
+ */
+class DirectFileTest {
+    private static final int ALIGNMENT = 4096;
+    /** Lengths at and around every boundary the two classes cut at. */
+    private static final int[] LENGTHS = {
+        0,
+        1,
+        ALIGNMENT - 1,
+        ALIGNMENT,
+        ALIGNMENT + 1,
+        DirectFileOutput.CHUNK - 1,
+        DirectFileOutput.CHUNK,
+        DirectFileOutput.CHUNK + 1,
+        DirectFileInput.CHUNK - 1,
+        DirectFileInput.CHUNK,
+        DirectFileInput.CHUNK + 1,
+        2 * DirectFileInput.CHUNK + 12_345,
+    };
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyLengthRoundTripsPastThePageCache() throws IOException {
+        // tmpfs takes O_DIRECT only since Linux 6.6: elsewhere (ext4, xfs) it must be taken
+        boolean mustBeDirect = !"tmpfs".equals(Files.getFileStore(dir).type());
+        roundTrips(length -> DirectFileOutput.create(dir.resolve("file-" + length)), mustBeDirect);
+    }
+
+    @Test
+    void writesTheKernelRefusesGoThroughThePageCacheInstead() throws IOException {
+        // Padding the last write to 1 byte makes it unaligned: the kernel refuses it (EINVAL)
+        // where it took the open and the whole chunks before.
+        Assumptions.assumeFalse("tmpfs".equals(Files.getFileStore(dir).type()), "tmpfs pads nothing");
+        Random random = new Random(5);
+        byte[] content = new byte[DirectFileOutput.CHUNK + 4097];
+        random.nextBytes(content);
+        Path file = dir.resolve("refused");
+        try (DirectFileOutput out = DirectFileOutput.create(file, 1)) {
+            assertThat(out.isDirect()).isTrue();
+            writeInPieces(out, content, random);
+            assertThat(out.finish()).isEqualTo(content.length);
+            assertThat(out.isDirect()).as("direct after the refused write").isFalse();
+        }
+        assertThat(Files.readAllBytes(file)).isEqualTo(content);
+    }
+
+    @Test
+    void aFileSystemWithoutDirectIoIsReadThroughThePageCache() throws IOException {
+        // procfs refuses O_DIRECT at open
+        Path status = Path.of("/proc/self/status");
+        Assumptions.assumeTrue(Files.isReadable(status), "no /proc to try a file system without O_DIRECT on");
+        try (InputStream in = DirectFileInput.open(status)) {
+            assertThat(DirectFileInput.isDirect(in)).isFalse();
+            assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII))
+                    .contains("Pid:");
+        }
+    }
+
+    private interface Creation {
+        DirectFileOutput create(int length) throws IOException;
+    }
+
+    private static void roundTrips(Creation creation, boolean mustBeDirect) throws IOException {
+        Random random = new Random(17);
+        for (int length : LENGTHS) {
+            byte[] content = new byte[length];
+            random.nextBytes(content);
+            Path file;
+            long written;
+            try (DirectFileOutput out = creation.create(length)) {
+                if (mustBeDirect) {
+                    assertThat(out.isDirect())
+                            .as("direct write of %d bytes", length)
+                            .isTrue();
+                }
+                writeInPieces(out, content, random);
+                written = out.finish();
+                if (mustBeDirect) {
+                    assertThat(out.isDirect())
+                            .as("still direct after %d bytes", length)
+                            .isTrue();
+                }
+                file = out.file();
+            }
+            assertThat(written).isEqualTo(length);
+            assertThat(Files.size(file)).as("size after %d bytes", length).isEqualTo(length);
+            assertThat(Files.readAllBytes(file))
+                    .as("content of %d bytes", length)
+                    .isEqualTo(content);
+            try (InputStream in = DirectFileInput.open(file)) {
+                if (mustBeDirect) {
+                    assertThat(DirectFileInput.isDirect(in))
+                            .as("direct read of %d bytes", length)
+                            .isTrue();
+                }
+                assertThat(readInPieces(in, random))
+                        .as("read back %d bytes", length)
+                        .isEqualTo(content);
+                assertThat(in.read()).isEqualTo(-1);
+            }
+        }
+    }
+
+    /** Single bytes, small arrays and flushes (which must write nothing early) mixed. */
+    private static void writeInPieces(DirectFileOutput out, byte[] content, Random random) throws IOException {
+        int at = 0;
+        while (at < content.length) {
+            if (random.nextInt(8) == 0) {
+                out.write(content[at++]);
+                out.flush();
+                continue;
+            }
+            int n = Math.min(
+                    content.length - at, 1 + random.nextInt(3 * ALIGNMENT + 7) * (random.nextBoolean() ? 1 : 300));
+            out.write(content, at, n);
+            at += n;
+        }
+    }
+
+    private static byte[] readInPieces(InputStream in, Random random) throws IOException {
+        ByteArrayOutputStream read = new ByteArrayOutputStream();
+        byte[] piece = new byte[2 * DirectFileInput.CHUNK];
+        while (true) {
+            if (random.nextInt(8) == 0) {
+                int b = in.read();
+                if (b < 0) {
+                    break;
+                }
+                read.write(b);
+                continue;
+            }
+            int n = in.read(piece, 0, 1 + random.nextInt(piece.length));
+            if (n < 0) {
+                break;
+            }
+            read.write(piece, 0, n);
+        }
+        return read.toByteArray();
+    }
+
+    @Test
+    void aMissingFileAndATakenNameFailAsTheyWouldWithoutDirectIo() throws IOException {
+        assertThatThrownBy(() -> DirectFileInput.open(dir.resolve("missing"))).isInstanceOf(NoSuchFileException.class);
+        Path taken = Files.write(dir.resolve("taken"), new byte[] {7});
+        assertThatThrownBy(() -> DirectFileOutput.create(taken)).isInstanceOf(FileAlreadyExistsException.class);
+        assertThat(Files.readAllBytes(taken)).containsExactly(7);
+    }
+}
