@@ -5,14 +5,11 @@ import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.io.SequenceInputStream;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 
@@ -47,10 +44,6 @@ final class ParallelBzip2InputStream extends DecodedChunksInputStream {
     private int searched;
     /** False once the rest of the input goes to the sequential decoder, or is all cut. */
     private boolean splitting = true;
-    /** The input after the last pending segment, once splitting stopped early. */
-    private InputStream unsplit;
-
-    private InputStream sequential;
 
     /** A segment's compressed bytes, kept in case it falls to the sequential decoder, and its decoding. */
     private record Segment(byte[] compressed, Future<Decoded> decoded) {}
@@ -71,7 +64,7 @@ final class ParallelBzip2InputStream extends DecodedChunksInputStream {
         if (segment == null) {
             return false;
         }
-        Decoded decoded = await(segment);
+        Decoded decoded = await(segment.decoded(), "bzip2");
         if (decoded == null) {
             readSequentiallyFrom(segment); // no segment is left: the rest is read sequentially
             return false;
@@ -81,15 +74,8 @@ final class ParallelBzip2InputStream extends DecodedChunksInputStream {
     }
 
     @Override
-    protected int readRest(byte[] bytes, int offset, int length) throws IOException {
-        if (sequential == null) {
-            if (unsplit == null) {
-                return -1;
-            }
-            sequential = new BZip2CompressorInputStream(unsplit, true);
-            unsplit = null;
-        }
-        return sequential.read(bytes, offset, length);
+    protected InputStream sequentialDecoder(InputStream rest) throws IOException {
+        return new BZip2CompressorInputStream(rest, true);
     }
 
     private void topUp() throws IOException {
@@ -113,7 +99,7 @@ final class ParallelBzip2InputStream extends DecodedChunksInputStream {
             searched = Math.max(searched, end);
             if (filled == MAX_SEGMENT_BYTES) {
                 // No seam where we would put one: a stream from another tool. Decode the rest in one go.
-                unsplit = remainder();
+                handOver(List.of(remainder()));
                 splitting = false;
                 return;
             }
@@ -160,17 +146,6 @@ final class ParallelBzip2InputStream extends DecodedChunksInputStream {
         }
     }
 
-    private static Decoded await(Segment segment) throws IOException {
-        try {
-            return segment.decoded().get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while decoding bzip2");
-        } catch (ExecutionException e) {
-            throw new IOException(e.getCause().toString(), e.getCause());
-        }
-    }
-
     /** Hands {@code failed}, the segments after it and the input not yet cut to one sequential decoder. */
     private void readSequentiallyFrom(Segment failed) {
         List<InputStream> parts = new ArrayList<>();
@@ -180,9 +155,10 @@ final class ParallelBzip2InputStream extends DecodedChunksInputStream {
             parts.add(new ByteArrayInputStream(later.compressed()));
         }
         pending.clear();
-        parts.add(splitting ? remainder() : unsplit != null ? unsplit : InputStream.nullInputStream());
+        InputStream earlier = takeHandedOver();
+        parts.add(splitting ? remainder() : earlier != null ? earlier : InputStream.nullInputStream());
         splitting = false;
-        unsplit = new SequenceInputStream(Collections.enumeration(parts));
+        handOver(parts);
     }
 
     /** The window's bytes, then the rest of the source. */

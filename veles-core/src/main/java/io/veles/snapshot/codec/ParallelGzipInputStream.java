@@ -4,12 +4,11 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
-import java.io.SequenceInputStream;
 import java.util.ArrayDeque;
-import java.util.concurrent.ExecutionException;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.zip.CRC32;
@@ -29,7 +28,6 @@ final class ParallelGzipInputStream extends DecodedChunksInputStream {
     private final ExecutorService pool;
     private final int maxPending;
     private final ArrayDeque<Future<byte[]>> pending = new ArrayDeque<>();
-    private InputStream sequential;
     private boolean sourceDone;
     private long members;
 
@@ -45,20 +43,42 @@ final class ParallelGzipInputStream extends DecodedChunksInputStream {
         if (pending.isEmpty()) {
             return false;
         }
-        byte[] inflated = next();
+        byte[] inflated = await(pending.poll(), "gzip");
         serve(inflated, inflated.length);
         return true;
     }
 
     @Override
-    protected int readRest(byte[] bytes, int offset, int length) throws IOException {
-        if (sequential == null) {
-            return -1;
-        }
+    protected InputStream sequentialDecoder(InputStream rest) throws IOException {
         try {
-            return sequential.read(bytes, offset, length);
+            return new RuntimeFailuresAsCorrupt(new GzipCompressorInputStream(rest, true));
         } catch (RuntimeException e) {
-            throw corrupt(e); // commons-compress lets some malformed headers out unchecked
+            throw corrupt(e);
+        }
+    }
+
+    /** commons-compress lets some malformed headers out unchecked: they are corruption like the rest. */
+    private static final class RuntimeFailuresAsCorrupt extends FilterInputStream {
+        RuntimeFailuresAsCorrupt(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return in.read();
+            } catch (RuntimeException e) {
+                throw corrupt(e);
+            }
+        }
+
+        @Override
+        public int read(byte[] bytes, int offset, int length) throws IOException {
+            try {
+                return in.read(bytes, offset, length);
+            } catch (RuntimeException e) {
+                throw corrupt(e);
+            }
         }
     }
 
@@ -76,12 +96,7 @@ final class ParallelGzipInputStream extends DecodedChunksInputStream {
         }
         if (!isOurs(head)) {
             // Not a member that says its length: read the rest as plain gzip.
-            try {
-                sequential = new GzipCompressorInputStream(
-                        new SequenceInputStream(new ByteArrayInputStream(head), source), true);
-            } catch (RuntimeException e) {
-                throw corrupt(e);
-            }
+            handOver(List.of(new ByteArrayInputStream(head), source));
             sourceDone = true;
             return;
         }
@@ -150,28 +165,11 @@ final class ParallelGzipInputStream extends DecodedChunksInputStream {
         return out;
     }
 
-    private byte[] next() throws IOException {
-        try {
-            return pending.poll().get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while inflating");
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof IOException) {
-                throw (IOException) cause;
-            }
-            throw new IOException(cause.getMessage(), cause);
-        }
-    }
-
     @Override
     public void close() throws IOException {
         pool.shutdownNow();
         pending.clear();
-        if (sequential != null) {
-            sequential.close();
-        } else {
+        if (!closeSequential()) {
             source.close();
         }
     }

@@ -6,14 +6,10 @@ import org.xerial.snappy.SnappyFramedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
-import java.io.SequenceInputStream;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.zip.CRC32C;
@@ -61,10 +57,6 @@ final class ParallelSnappyInputStream extends DecodedChunksInputStream {
     private long cut;
     /** False once the rest of the input goes to the sequential decoder, or is all cut. */
     private boolean splitting = true;
-    /** The input after the last pending batch, once splitting stopped early. */
-    private InputStream unsplit;
-
-    private InputStream sequential;
 
     /**
      * A batch: its whole chunks as read (the first {@code inputLength} bytes of {@code input}),
@@ -93,7 +85,7 @@ final class ParallelSnappyInputStream extends DecodedChunksInputStream {
         if (batch == null) {
             return false;
         }
-        int decoded = await(batch);
+        int decoded = await(batch.decoded(), "snappy");
         if (decoded < 0) {
             readSequentiallyFrom(batch);
             return false;
@@ -104,15 +96,8 @@ final class ParallelSnappyInputStream extends DecodedChunksInputStream {
     }
 
     @Override
-    protected int readRest(byte[] bytes, int offset, int length) throws IOException {
-        if (sequential == null) {
-            if (unsplit == null) {
-                return -1;
-            }
-            sequential = new SnappyFramedInputStream(unsplit, true);
-            unsplit = null;
-        }
-        return sequential.read(bytes, offset, length);
+    protected InputStream sequentialDecoder(InputStream rest) throws IOException {
+        return new SnappyFramedInputStream(rest, true);
     }
 
     /**
@@ -240,17 +225,6 @@ final class ParallelSnappyInputStream extends DecodedChunksInputStream {
                 | (bytes[at + 3] & 0xff) << 24;
     }
 
-    private static int await(Batch batch) throws IOException {
-        try {
-            return batch.decoded().get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while decoding snappy");
-        } catch (ExecutionException e) {
-            throw new IOException(e.getCause().toString(), e.getCause());
-        }
-    }
-
     /** Hands the first {@code length} bytes of {@code read} and the rest of the input to the sequential decoder. */
     private void stopSplitting(byte[] read, int length) {
         List<InputStream> parts = new ArrayList<>();
@@ -259,7 +233,7 @@ final class ParallelSnappyInputStream extends DecodedChunksInputStream {
         }
         parts.add(new ByteArrayInputStream(read, 0, length));
         parts.add(source);
-        unsplit = new SequenceInputStream(Collections.enumeration(parts));
+        handOver(parts);
         splitting = false;
     }
 
@@ -275,8 +249,9 @@ final class ParallelSnappyInputStream extends DecodedChunksInputStream {
             parts.add(new ByteArrayInputStream(later.input(), 0, later.inputLength()));
         }
         pending.clear();
-        parts.add(unsplit != null ? unsplit : splitting ? source : InputStream.nullInputStream());
-        unsplit = new SequenceInputStream(Collections.enumeration(parts));
+        InputStream earlier = takeHandedOver();
+        parts.add(earlier != null ? earlier : splitting ? source : InputStream.nullInputStream());
+        handOver(parts);
         splitting = false;
     }
 
