@@ -1,2 +1,2 @@
-/** Internal: small helpers for messages, byte counts and closing. Not API. */
+/** Internal: small helpers for messages, byte counts, closing and daemon thread pools. Not API. */
 package io.veles.internal.util;

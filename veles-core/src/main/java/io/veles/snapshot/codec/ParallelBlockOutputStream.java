@@ -1,5 +1,7 @@
 package io.veles.snapshot.codec;
 
+import io.veles.internal.util.DaemonThreads;
+
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
@@ -57,7 +59,7 @@ final class ParallelBlockOutputStream extends OutputStream {
         this.threads = threads;
         // One block per thread, and one more so that the threads never wait for the writer.
         this.maxPending = (int) Math.max(2, Math.min(threads.most() + 1L, MAX_PENDING_BYTES / (2L * blockBytes)));
-        this.pool = CodecThreads.pool(threads.most(), "veles-compress");
+        this.pool = DaemonThreads.pool(threads.most(), "veles-compress");
         this.block = new byte[blockBytes];
     }
 

@@ -1,5 +1,6 @@
 package io.veles.snapshot.codec;
 
+import io.veles.internal.util.DaemonThreads;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
 
 import java.io.ByteArrayInputStream;
@@ -54,7 +55,7 @@ final class ParallelBzip2InputStream extends DecodedChunksInputStream {
     ParallelBzip2InputStream(InputStream source, int threads) {
         this.source = source;
         this.maxPending = Math.max(2, threads); // one per thread; a third would cost its 8 MiB and more, for no time
-        this.pool = CodecThreads.pool(threads, "veles-bunzip2");
+        this.pool = DaemonThreads.pool(threads, "veles-bunzip2");
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.veles.snapshot.codec;
 
+import io.veles.internal.util.DaemonThreads;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 
 import java.io.ByteArrayInputStream;
@@ -34,7 +35,7 @@ final class ParallelGzipInputStream extends DecodedChunksInputStream {
     ParallelGzipInputStream(InputStream source, int threads) {
         this.source = source;
         this.maxPending = Math.max(2, 2 * threads);
-        this.pool = CodecThreads.pool(threads, "veles-inflate");
+        this.pool = DaemonThreads.pool(threads, "veles-inflate");
     }
 
     @Override

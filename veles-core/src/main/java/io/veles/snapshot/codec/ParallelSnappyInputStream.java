@@ -1,5 +1,6 @@
 package io.veles.snapshot.codec;
 
+import io.veles.internal.util.DaemonThreads;
 import org.xerial.snappy.Snappy;
 import org.xerial.snappy.SnappyFramedInputStream;
 
@@ -68,7 +69,7 @@ final class ParallelSnappyInputStream extends DecodedChunksInputStream {
     ParallelSnappyInputStream(InputStream source, int threads) {
         this.source = source;
         this.maxPending = Math.max(2, threads);
-        this.pool = CodecThreads.pool(threads, "veles-unsnappy");
+        this.pool = DaemonThreads.pool(threads, "veles-unsnappy");
     }
 
     @Override

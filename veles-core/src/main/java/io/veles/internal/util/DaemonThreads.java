@@ -1,19 +1,22 @@
-package io.veles.snapshot.codec;
+package io.veles.internal.util;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
-/** The pools that compress and decompress blocks beside the reading or writing thread. */
-final class CodecThreads {
-    private CodecThreads() {}
+/**
+ * Pools of daemon threads for work beside the reading or writing thread: compressing and
+ * decompressing blocks, reading a file ahead.
+ */
+public final class DaemonThreads {
+    private DaemonThreads() {}
 
     /**
      * {@code threads} daemon threads named {@code name}, which end after a second without work:
      * a stream dropped without close() (a snapshot refused while it opens) leaves none behind.
      */
-    static ExecutorService pool(int threads, String name) {
+    public static ExecutorService pool(int threads, String name) {
         ThreadPoolExecutor pool =
                 new ThreadPoolExecutor(threads, threads, 1, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), runnable -> {
                     Thread thread = new Thread(runnable, name);
