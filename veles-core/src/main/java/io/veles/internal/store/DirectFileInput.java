@@ -26,16 +26,23 @@ import java.util.concurrent.Future;
  * guest cost more than the disk read itself: a cold 1 GiB read took 0.9–1.5 s buffered against
  * 0.4–0.6 s direct (4 MiB reads). {@code dd iflag=direct}, the restore's anchor, reads this way.
  *
- * <p>Without the page cache nothing reads ahead: one thread of ours reads the next 4 MiB while the
- * current ones are served.
+ * <p>Without the page cache nothing reads ahead: one thread of ours reads the next chunk while the
+ * current one is served. Chunks start at 64 KiB and grow to 4 MiB, so that reading a header
+ * reads little more.
  *
  * <p>Where {@code O_DIRECT} is refused (tmpfs, some network file systems), {@link #open} returns
  * a plain buffered stream instead: same bytes, only slower.
  */
 public final class DirectFileInput extends InputStream {
-    /** Bytes per read: large enough for the disk to stream, small enough to stay off the heap's way. */
+    /** Bytes per read once a stream is read on: large enough for the disk to stream. */
     static final int CHUNK = 4 << 20;
-    /** The largest alignment we follow; the buffers are aligned to it. */
+    /**
+     * Bytes of the first read: the tools that open a snapshot for its header and manifest alone
+     * ({@code snapshot ls}) read little more than this. Each read after it is 4 times larger, up
+     * to {@link #CHUNK}.
+     */
+    static final int FIRST_CHUNK = 64 << 10;
+    /** The largest alignment we follow. */
     static final int MOST_ALIGNMENT = 1 << 20;
     /** Where the file system says nothing: the largest logical block of common disks. */
     private static final int DEFAULT_ALIGNMENT = 4096;
@@ -45,23 +52,27 @@ public final class DirectFileInput extends InputStream {
     /** Reads the next chunk while the current one is served: without the page cache, nothing else reads ahead. */
     private final ExecutorService reader = DaemonThreads.pool(1, "veles-read-ahead");
     /** The chunk being served. */
-    private ByteBuffer buffer;
+    private ByteBuffer buffer = ByteBuffer.allocate(0);
     /** The next chunk, being read into the other buffer; null once the end of the file was read. */
     private Future<ByteBuffer> ahead;
+    /** The bytes {@link #ahead} asked for: fewer mean the end of the file. */
+    private int aheadSize;
 
     private DirectFileInput(FileChannel channel, int alignment) {
         this.channel = channel;
         this.alignment = alignment;
-        this.buffer = alignedBuffer();
-        buffer.limit(0);
-        ByteBuffer first = alignedBuffer();
-        this.ahead = reader.submit(() -> readChunk(first));
+        readAhead(null, Math.max(FIRST_CHUNK, alignment));
     }
 
-    private static ByteBuffer alignedBuffer() {
-        return ByteBuffer.allocateDirect(CHUNK + MOST_ALIGNMENT)
-                .alignedSlice(MOST_ALIGNMENT)
-                .limit(CHUNK);
+    /** Starts reading {@code size} bytes into {@code free}, or into a new buffer if it is too small. */
+    private void readAhead(ByteBuffer free, int size) {
+        aheadSize = size;
+        ahead = reader.submit(() -> {
+            ByteBuffer into = free != null && free.capacity() >= size
+                    ? free
+                    : ByteBuffer.allocateDirect(size + alignment).alignedSlice(alignment);
+            return readChunk(into, size);
+        });
     }
 
     /**
@@ -120,18 +131,21 @@ public final class DirectFileInput extends InputStream {
         }
         ByteBuffer free = buffer;
         buffer = next;
-        // a short chunk is the end of the file
-        ahead = next.limit() == CHUNK ? reader.submit(() -> readChunk(free)) : null;
+        if (next.limit() == aheadSize) {
+            readAhead(free, Math.min(CHUNK, 4 * aheadSize));
+        } else {
+            ahead = null; // a short chunk is the end of the file
+        }
         return buffer.hasRemaining();
     }
 
     /**
-     * Reads the next chunk into {@code into}. Only whole chunks are asked for, so every read
-     * starts at an aligned position; a read that ends off the alignment, or reads nothing, is
-     * the end of the file.
+     * Reads {@code size} bytes, or up to the end of the file, into {@code into}. Every read starts
+     * at an aligned position (each size is a multiple of the alignment), so a read that ends off
+     * the alignment, or reads nothing, is the end of the file.
      */
-    private ByteBuffer readChunk(ByteBuffer into) throws IOException {
-        into.clear().limit(CHUNK);
+    private ByteBuffer readChunk(ByteBuffer into, int size) throws IOException {
+        into.clear().limit(size);
         while (into.hasRemaining()) {
             int n = channel.read(into);
             if (n <= 0 || into.position() % alignment != 0) {

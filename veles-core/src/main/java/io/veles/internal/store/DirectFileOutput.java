@@ -43,8 +43,8 @@ final class DirectFileOutput extends OutputStream {
     private DirectFileOutput(Path file, int alignment, FileChannel channel, boolean direct) {
         this.file = file;
         this.alignment = alignment;
-        this.buffer = ByteBuffer.allocateDirect(CHUNK + DirectFileInput.MOST_ALIGNMENT)
-                .alignedSlice(DirectFileInput.MOST_ALIGNMENT);
+        int bufferAlignment = Math.max(alignment, 4096); // a test pads to less, the buffer stays aligned
+        this.buffer = ByteBuffer.allocateDirect(CHUNK + bufferAlignment).alignedSlice(bufferAlignment);
         buffer.limit(CHUNK);
         this.channel = channel;
         this.direct = direct;
