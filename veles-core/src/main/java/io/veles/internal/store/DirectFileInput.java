@@ -19,7 +19,8 @@ import java.util.concurrent.Future;
 
 /**
  * Reads a whole file from start to end, past the page cache ({@code O_DIRECT}) where the file
- * system allows it, into one reused aligned buffer.
+ * system allows it, into two aligned buffers that take turns: one is served while the next chunk is
+ * read into the other.
  *
  * <p>Why: a restore reads each byte once, and through the page cache every read first takes a
  * page the kernel must find and fill, then copies it out. On the VMs we run on, pages new to the
@@ -30,7 +31,7 @@ import java.util.concurrent.Future;
  * current one is served. Chunks start at 64 KiB and grow to 4 MiB, so that reading a header
  * reads little more.
  *
- * <p>Where {@code O_DIRECT} is refused (tmpfs, some network file systems), {@link #open} returns
+ * <p>Where {@code O_DIRECT} is refused (tmpfs before Linux 6.6, some network file systems), {@link #open} returns
  * a plain buffered stream instead: same bytes, only slower.
  */
 public final class DirectFileInput extends InputStream {
@@ -45,7 +46,7 @@ public final class DirectFileInput extends InputStream {
     /** The largest alignment we follow. */
     static final int MOST_ALIGNMENT = 1 << 20;
     /** Where the file system says nothing: the largest logical block of common disks. */
-    private static final int DEFAULT_ALIGNMENT = 4096;
+    static final int DEFAULT_ALIGNMENT = 4096;
 
     private final FileChannel channel;
     private final int alignment;

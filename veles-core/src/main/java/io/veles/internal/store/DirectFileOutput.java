@@ -22,8 +22,8 @@ import java.nio.file.StandardOpenOption;
  * cache buys nothing.
  *
  * <p>Direct I/O needs aligned buffers, positions and lengths: only whole buffers are written
- * ({@link #flush} waits for them), and the last, partial one is padded to the alignment and the
- * file truncated back to its length. Where {@code O_DIRECT} is refused, at open (tmpfs) or at
+ * ({@link #flush} writes nothing early), and the last, partial one is padded to the alignment and the
+ * file truncated back to its length. Where {@code O_DIRECT} is refused, at open (tmpfs before Linux 6.6) or at
  * the first write (a file system that takes the flag but not our alignment), the same bytes go
  * through the page cache instead.
  */
@@ -43,7 +43,8 @@ final class DirectFileOutput extends OutputStream {
     private DirectFileOutput(Path file, int alignment, FileChannel channel, boolean direct) {
         this.file = file;
         this.alignment = alignment;
-        int bufferAlignment = Math.max(alignment, 4096); // a test pads to less, the buffer stays aligned
+        // a test pads to less than a block; the buffer itself stays aligned for the kernel
+        int bufferAlignment = Math.max(alignment, DirectFileInput.DEFAULT_ALIGNMENT);
         this.buffer = ByteBuffer.allocateDirect(CHUNK + bufferAlignment).alignedSlice(bufferAlignment);
         buffer.limit(CHUNK);
         this.channel = channel;
