@@ -147,6 +147,10 @@ public final class Launcher implements RunContext {
         try {
             LOG.info("run {} of {}: initialising", id, Printable.escape(workflow.name()));
             workflow.initialize();
+            // Asynchronous snapshots' memory is allocated while the first units run, not in the first pause.
+            for (Snapshotter snapshotter : snapshotters) {
+                snapshotter.reserveBackgroundCopy();
+            }
             if (restored && workflow.isRunning()) {
                 LOG.info(
                         "continuing after unit {}",

@@ -63,6 +63,9 @@ final class BackgroundWrites {
     record Failure(SnapshotException error, int runsCovered) {}
 
     private ExecutorService executor;
+    /** The copy's memory being allocated ahead of the first snapshot, or null. */
+    private Future<?> reserving;
+
     private Future<?> inFlight;
     private int inFlightRuns;
     private CompressionThreads inFlightThreads;
@@ -76,11 +79,13 @@ final class BackgroundWrites {
      * caller has collected the previous write.
      */
     Manifest start(Workflow main, Write write, long memoryLimit) {
+        awaitReserved();
         if (copy == null) {
             copy = new StateCopy();
         }
         StateCopy state = copy; // free: at most one snapshot is in flight, and it was collected
         SnapshotWriter.Options options = write.options();
+        long copyStarted = System.nanoTime();
         Manifest manifest;
         try {
             SnapshotWriter.Prepared prepared = SnapshotWriter.prepare(main, write.manifest(), options);
@@ -109,17 +114,67 @@ final class BackgroundWrites {
                 return thread;
             });
         }
+        long copyNanos = System.nanoTime() - copyStarted;
         inFlightRuns = write.runsCovered();
         CompressionThreads threads = CompressionThreads.startingAt(write.threadsWhileRunning(), options.threads());
         inFlightThreads = threads;
-        inFlight = executor.submit(() -> {
-            store(write, manifest, state, threads);
+        inFlight = executor().submit(() -> {
+            store(write, manifest, state, threads, copyNanos);
             return null;
         });
         return manifest;
     }
 
-    private void store(Write write, Manifest manifest, StateCopy state, CompressionThreads threads) throws IOException {
+    /**
+     * Starts allocating the copy for a state of {@code bytes} on the background thread, so that
+     * the first snapshot's pause is a copy into memory already touched, as every later one is:
+     * here 2.2 s against 0.09 s for 668 MiB. Call before the first {@link #start}.
+     */
+    void reserve(long bytes) {
+        if (copy == null) {
+            copy = new StateCopy();
+        }
+        StateCopy state = copy;
+        reserving = executor().submit(() -> state.reserve(bytes));
+    }
+
+    /** Waits for the copy's memory; if it could not all be had, the copy allocates the rest as it goes. */
+    private void awaitReserved() {
+        Future<?> pending = reserving;
+        if (pending == null) {
+            return;
+        }
+        reserving = null;
+        try {
+            pending.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SnapshotException("interrupted while the state's copy was being allocated", e);
+        } catch (ExecutionException e) {
+            LOG.debug(
+                    "the state's copy was not allocated ahead: {}", e.getCause().toString());
+        }
+    }
+
+    /** Memory held by the copy, once any allocation ahead is done. */
+    long copyCapacity() {
+        awaitReserved();
+        return copy == null ? 0 : copy.capacity();
+    }
+
+    private ExecutorService executor() {
+        if (executor == null) {
+            executor = Executors.newSingleThreadExecutor(runnable -> {
+                Thread thread = new Thread(runnable, "veles-snapshot");
+                thread.setDaemon(true);
+                return thread;
+            });
+        }
+        return executor;
+    }
+
+    private void store(Write write, Manifest manifest, StateCopy state, CompressionThreads threads, long copyNanos)
+            throws IOException {
         SnapshotWriter.Options options = write.options();
         writingTo = write.destination();
         StoredSnapshot stored;
@@ -141,7 +196,7 @@ final class BackgroundWrites {
             writingTo = null;
         }
         LOG.info(
-                "snapshot {}: {} of state, {} stored ({}{}, written in the background in {} s)",
+                "snapshot {}: {} of state, {} stored ({}{}, the run paused {} s for the copy, written in the background in {} s)",
                 stored.location(),
                 ByteCounts.format(manifest.payloadBytes),
                 ByteCounts.format(stored.bytes()),
@@ -149,11 +204,16 @@ final class BackgroundWrites {
                 write.pending() != null && write.pending().isDifferential()
                         ? ", differential against " + write.pending().fileManifest(manifest).base
                         : "",
-                String.format(java.util.Locale.ROOT, "%.3f", (System.nanoTime() - started) / 1e9));
+                seconds(copyNanos),
+                seconds(System.nanoTime() - started));
         write.onStored()
                 .accept(
                         stored,
                         write.pending() == null ? manifest : write.pending().fileManifest(manifest));
+    }
+
+    private static String seconds(long nanos) {
+        return String.format(java.util.Locale.ROOT, "%.3f", nanos / 1e9);
     }
 
     /** The destination of the snapshot this thread is storing at this moment, or null. */
@@ -198,6 +258,7 @@ final class BackgroundWrites {
             executor.shutdown();
             executor = null;
         }
+        reserving = null;
         copy = null;
     }
 }

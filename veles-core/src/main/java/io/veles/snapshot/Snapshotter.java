@@ -2,6 +2,7 @@ package io.veles.snapshot;
 
 import io.veles.errors.SnapshotException;
 import io.veles.errors.SnapshotLockedException;
+import io.veles.internal.pickle.GraphWriter;
 import io.veles.internal.util.ByteCounts;
 import io.veles.snapshot.file.Differential;
 import io.veles.snapshot.file.SnapshotWriter;
@@ -169,6 +170,40 @@ public abstract class Snapshotter extends Unit {
                     "snapshots cannot be stored yet, the run goes on (snapshotter.on_failure=warn): {}",
                     e.getMessage());
         }
+    }
+
+    /**
+     * Allocates an asynchronous snapshot's copy of the state on the background thread, ahead of
+     * the first snapshot, so that the run does not wait for new memory then. Called by the
+     * launcher once the workflow is initialised; does nothing for synchronous snapshots or a state
+     * above {@code async_memory_mb}, and a state it cannot measure is left to the snapshot to report.
+     */
+    public void reserveBackgroundCopy() {
+        if (Boolean.getBoolean("veles.noreserve")
+                || !settings().async()
+                || skip.get()
+                || (background_ != null && snapshotsTaken > 0)) {
+            return;
+        }
+        long bytes;
+        try {
+            bytes = GraphWriter.measure(mainWorkflow()).payloadBytes();
+        } catch (RuntimeException e) {
+            LOG.debug("the state's size is not known before the first snapshot: {}", e.toString());
+            return;
+        }
+        if (bytes > settings().asyncMemoryBytes()) {
+            return;
+        }
+        if (background_ == null) {
+            background_ = new BackgroundWrites();
+        }
+        background_.reserve(bytes);
+    }
+
+    /** Memory held for the background copy, once any allocation ahead is done (for tests). */
+    long backgroundCopyBytes() {
+        return background_ == null ? 0 : background_.copyCapacity();
     }
 
     @Override

@@ -51,6 +51,16 @@ final class StateCopy extends OutputStream {
         filled = 0;
     }
 
+    /**
+     * Allocates pieces until {@code bytes} fit, ahead of the first snapshot. New memory is slow to
+     * touch the first time, and done here, on the background thread, the run does not wait for it.
+     */
+    void reserve(long bytes) {
+        while (capacity() < bytes) {
+            pieces.add(new byte[PIECE]);
+        }
+    }
+
     /** Empties the copy, keeping its pieces for the next one. */
     void reset() {
         used = 0;

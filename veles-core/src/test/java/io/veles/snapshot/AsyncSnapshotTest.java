@@ -95,6 +95,45 @@ class AsyncSnapshotTest {
     }
 
     @Test
+    void theFirstSnapshotCopiesIntoMemoryAllocatedAheadOfIt() throws Exception {
+        Net net = new Net();
+        Snapshotter snapshotter = snapshotter(net, dir, 1L << 30);
+        net.initialize();
+        net.layer.run();
+        float[] atSnapshot = net.layer.weights.clone();
+        snapshotter.reserveBackgroundCopy();
+        long reserved = snapshotter.backgroundCopyBytes();
+        assertThat(reserved).as("the state's 12 MiB, before any snapshot").isGreaterThanOrEqualTo(12L << 20);
+
+        snapshotter.run();
+        net.layer.run();
+        snapshotter.awaitWritten();
+        // The header and manifest may take one piece more; the state's bytes took none.
+        assertThat(snapshotter.backgroundCopyBytes()).isLessThanOrEqualTo(reserved + (256 << 10));
+        Net restored = restore(Path.of(snapshotter.destination()));
+        assertThat(Arrays.equals(restored.layer.weights, atSnapshot)).isTrue();
+        snapshotter.stop();
+    }
+
+    @Test
+    void nothingIsAllocatedAheadForAStateAboveTheMemoryBoundOrForSynchronousSnapshots() {
+        Net net = new Net();
+        Snapshotter aboveTheBound = snapshotter(net, dir, 1L << 20);
+        Snapshotter synchronous = Snapshotter.create(
+                net,
+                SnapshotSettings.builder()
+                        .prefix("sync")
+                        .directory(dir.toString())
+                        .async(false)
+                        .build());
+        net.initialize();
+        aboveTheBound.reserveBackgroundCopy();
+        synchronous.reserveBackgroundCopy();
+        assertThat(aboveTheBound.backgroundCopyBytes()).isZero();
+        assertThat(synchronous.backgroundCopyBytes()).isZero();
+    }
+
+    @Test
     void atMostOneSnapshotIsInFlightAndStopWaitsForTheLast() throws Exception {
         Net net = new Net();
         Snapshotter snapshotter = snapshotter(net, dir, 1L << 30);
