@@ -79,13 +79,13 @@ final class BackgroundWrites {
      * caller has collected the previous write.
      */
     Manifest start(Workflow main, Write write, long memoryLimit) {
+        long copyStarted = System.nanoTime(); // the pause the log reports, any wait for the memory included
         awaitReserved();
         if (copy == null) {
             copy = new StateCopy();
         }
         StateCopy state = copy; // free: at most one snapshot is in flight, and it was collected
         SnapshotWriter.Options options = write.options();
-        long copyStarted = System.nanoTime();
         Manifest manifest;
         try {
             SnapshotWriter.Prepared prepared = SnapshotWriter.prepare(main, write.manifest(), options);
@@ -106,13 +106,6 @@ final class BackgroundWrites {
         } catch (IOException e) {
             throw new SnapshotException(
                     "cannot copy the state for snapshot " + write.destination() + ": " + e.getMessage(), e);
-        }
-        if (executor == null) {
-            executor = Executors.newSingleThreadExecutor(runnable -> {
-                Thread thread = new Thread(runnable, "veles-snapshot");
-                thread.setDaemon(true);
-                return thread;
-            });
         }
         long copyNanos = System.nanoTime() - copyStarted;
         inFlightRuns = write.runsCovered();

@@ -179,10 +179,7 @@ public abstract class Snapshotter extends Unit {
      * above {@code async_memory_mb}, and a state it cannot measure is left to the snapshot to report.
      */
     public void reserveBackgroundCopy() {
-        if (Boolean.getBoolean("veles.noreserve")
-                || !settings().async()
-                || skip.get()
-                || (background_ != null && snapshotsTaken > 0)) {
+        if (!settings().async() || skip.get() || (background_ != null && snapshotsTaken > 0)) {
             return;
         }
         long bytes;
