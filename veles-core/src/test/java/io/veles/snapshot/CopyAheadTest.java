@@ -1,6 +1,7 @@
 package io.veles.snapshot;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.veles.config.Config;
 import io.veles.launcher.Launcher;
@@ -11,7 +12,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A run through the launcher allocates an asynchronous snapshotter's copy of the state before its
@@ -26,24 +29,34 @@ class CopyAheadTest {
 
     @Test
     void theLauncherAllocatesTheCopyBeforeTheFirstUnitRuns() {
-        heldBeforeTheFirstSnapshot = -1;
-        Launcher.Outcome outcome = new Launcher(new Launcher.Request(
-                        WorkflowFactories.forClass(Probed.class),
-                        Config.of(Map.of(
-                                "snapshotter.directory", dir.toString(),
-                                "snapshotter.compression", "none",
-                                "snapshotter.async", "true")),
-                        null,
-                        5L,
-                        null,
-                        null,
-                        null))
-                .run();
+        Launcher.Outcome outcome = run(Map.of());
         assertThat(heldBeforeTheFirstSnapshot).as("the state's 4 MiB").isGreaterThanOrEqualTo(4L << 20);
         assertThat(outcome.lastSnapshot()).isNotNull();
     }
 
-    /** start → probe → weights → snapshotter → end. */
+    @Test
+    void aStateThatCannotBeSnapshottedStillFailsAtTheSnapshotWithItsOwnMessage() {
+        assertThatThrownBy(() -> run(Map.of("hold_a_lock", "true")))
+                .hasMessageContaining("Locked.lock")
+                .hasMessageContaining("mark the field transient");
+        assertThat(heldBeforeTheFirstSnapshot)
+                .as("the run started: measuring ahead failed quietly and allocated nothing")
+                .isZero();
+    }
+
+    private Launcher.Outcome run(Map<String, String> extra) {
+        heldBeforeTheFirstSnapshot = -1;
+        Map<String, String> settings = new HashMap<>(Map.of(
+                "snapshotter.directory", dir.toString(),
+                "snapshotter.compression", "none",
+                "snapshotter.async", "true"));
+        settings.putAll(extra);
+        return new Launcher(new Launcher.Request(
+                        WorkflowFactories.forClass(Probed.class), Config.of(settings), null, 5L, null, null, null))
+                .run();
+    }
+
+    /** start → probe → weights → snapshotter → end; with {@code hold_a_lock}, a unit the snapshot refuses. */
     public static final class Probed extends Workflow {
         public Probed(Config config) {
             super("probed");
@@ -55,7 +68,21 @@ class CopyAheadTest {
             weights.linkFrom(probe);
             snapshotter.linkFrom(weights);
             endPoint().linkFrom(snapshotter);
+            if (config.getBoolean("hold_a_lock", false)) {
+                new Locked(this);
+            }
         }
+    }
+
+    static final class Locked extends Unit {
+        Object lock = new ReentrantLock();
+
+        Locked(Workflow workflow) {
+            super(workflow, "locked");
+        }
+
+        @Override
+        public void run() {}
     }
 
     static final class Probe extends Unit {
