@@ -87,6 +87,7 @@ final class BackgroundWrites {
         StateCopy state = copy; // free: at most one snapshot is in flight, and it was collected
         SnapshotWriter.Options options = write.options();
         Manifest manifest;
+        SnapshotWriter.Unfinished unfinished;
         try {
             SnapshotWriter.Prepared prepared = SnapshotWriter.prepare(main, write.manifest(), options);
             long bytes = prepared.containerBytes(options);
@@ -102,7 +103,8 @@ final class BackgroundWrites {
             manifest = prepared.manifest();
             state.reset();
             state.trimTo(bytes);
-            SnapshotWriter.writeContainer(main, prepared, options, state);
+            // Shuffling, checksumming and signing the copy are left to the background thread.
+            unfinished = SnapshotWriter.writeUnfinished(main, prepared, options, state);
         } catch (IOException e) {
             throw new SnapshotException(
                     "cannot copy the state for snapshot " + write.destination() + ": " + e.getMessage(), e);
@@ -112,7 +114,7 @@ final class BackgroundWrites {
         CompressionThreads threads = CompressionThreads.startingAt(write.threadsWhileRunning(), options.threads());
         inFlightThreads = threads;
         inFlight = executor().submit(() -> {
-            store(write, manifest, state, threads, copyNanos);
+            store(write, manifest, state, unfinished, threads, copyNanos);
             return null;
         });
         return manifest;
@@ -166,7 +168,13 @@ final class BackgroundWrites {
         return executor;
     }
 
-    private void store(Write write, Manifest manifest, StateCopy state, CompressionThreads threads, long copyNanos)
+    private void store(
+            Write write,
+            Manifest manifest,
+            StateCopy state,
+            SnapshotWriter.Unfinished unfinished,
+            CompressionThreads threads,
+            long copyNanos)
             throws IOException {
         SnapshotWriter.Options options = write.options();
         writingTo = write.destination();
@@ -177,11 +185,16 @@ final class BackgroundWrites {
                 try (OutputStream compressed = Progress.trackInBackground(
                         options.codec().compress(out, options.level(), threads),
                         "writing " + manifest.name,
-                        state.size())) {
+                        state.size() + unfinished.trailerBytes())) {
                     if (write.pending() == null) {
-                        state.writeTo(compressed);
+                        unfinished.finish(state::writeTo, compressed);
                     } else {
-                        SnapshotWriter.encode(write.pending(), manifest, options, state::writeTo, compressed);
+                        SnapshotWriter.encode(
+                                write.pending(),
+                                manifest,
+                                options,
+                                container -> unfinished.finish(state::writeTo, container),
+                                compressed);
                     }
                 }
             });

@@ -6,7 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * An asynchronous snapshot's copy of the state: the uncompressed container, held in pieces.
+ * An asynchronous snapshot's copy of the state: the uncompressed container but its trailer, with
+ * large arrays not yet shuffled ({@link io.veles.snapshot.file.SnapshotWriter#writeUnfinished}), held in pieces.
  * Pieces are kept for the next snapshot: fresh memory costs far more to touch the first time
  * (about 4 s per GiB on these VMs) than reused memory, and the pause is what the run feels.
  * Pieces are 256 KiB, below half of G1's smallest region, so that none is a humongous object.

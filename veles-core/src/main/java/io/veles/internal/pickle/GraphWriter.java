@@ -95,7 +95,20 @@ public final class GraphWriter {
 
     /** As {@link #write(Workflow, OutputStream, Layout)}; {@code shuffle} filters large numeric arrays. */
     public static void write(Workflow root, OutputStream sink, Layout expected, boolean shuffle) throws IOException {
-        SnapshotOutput output = new SnapshotOutput(sink, BUFFER_SIZE, shuffle);
+        write(root, new SnapshotOutput(sink, BUFFER_SIZE, shuffle), expected);
+    }
+
+    /**
+     * As {@link #write(Workflow, OutputStream, Layout, boolean)} with the shuffle filter, but
+     * large numeric arrays are written as they are and noted in {@code deferred}, whose
+     * {@link DeferredShuffle#applyTo} shuffles them later.
+     */
+    public static void write(Workflow root, OutputStream sink, Layout expected, DeferredShuffle deferred)
+            throws IOException {
+        write(root, new SnapshotOutput(sink, BUFFER_SIZE, true, deferred), expected);
+    }
+
+    private static void write(Workflow root, SnapshotOutput output, Layout expected) throws IOException {
         if (expected.recorded != null) {
             try {
                 expected.recorded.writeTo(output);

@@ -21,6 +21,9 @@ class SnapshotOutput extends Output {
     }
 
     private final boolean shuffle;
+    /** Where arrays the filter takes are noted instead of shuffled now, or null. */
+    private final DeferredShuffle deferred;
+
     private byte[] scratch;
     private byte[] shuffledBlock;
 
@@ -30,8 +33,17 @@ class SnapshotOutput extends Output {
 
     /** With {@code shuffle}, large numeric arrays go through the {@link ByteShuffle} filter. */
     SnapshotOutput(OutputStream sink, int bufferSize, boolean shuffle) {
+        this(sink, bufferSize, shuffle, null);
+    }
+
+    /**
+     * With {@code deferred}, large numeric arrays are written as they are and noted there, for
+     * the filter to be applied later to the stream.
+     */
+    SnapshotOutput(OutputStream sink, int bufferSize, boolean shuffle, DeferredShuffle deferred) {
         super(sink, bufferSize);
         this.shuffle = shuffle;
+        this.deferred = deferred;
     }
 
     /** Bytes written so far, buffered ones included. */
@@ -42,8 +54,11 @@ class SnapshotOutput extends Output {
     /** Writes {@code length} elements of {@code width} bytes each through {@code writer}. */
     void writeArrayLE(int length, int width, ChunkWriter writer) {
         if (shuffle && ByteShuffle.applies(length, width)) {
-            writeShuffled(length, width, writer);
-            return;
+            if (deferred == null) {
+                writeShuffled(length, width, writer);
+                return;
+            }
+            deferred.addArray(written(), length, width);
         }
         int done = 0;
         while (done < length) {

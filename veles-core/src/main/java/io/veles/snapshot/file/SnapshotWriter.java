@@ -1,6 +1,7 @@
 package io.veles.snapshot.file;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.veles.internal.pickle.DeferredShuffle;
 import io.veles.internal.pickle.GraphWriter;
 import io.veles.progress.Progress;
 import io.veles.snapshot.codec.Codec;
@@ -271,6 +272,73 @@ public final class SnapshotWriter {
         data.writeInt(crc);
         if (signature != null) {
             data.write(signature);
+        }
+    }
+
+    /**
+     * The part of an asynchronous snapshot that the run waits for: all of the container but its
+     * trailer, into {@code copy}, with large numeric arrays as they are in memory and no checksum
+     * beyond the header's. {@link Unfinished#finish} later streams the copy out, on the background
+     * thread, as exactly the container {@link #writeContainer} writes: shuffled, checksummed and
+     * signed, with its trailer. The state must not change between {@link #prepare} and this call.
+     */
+    public static Unfinished writeUnfinished(Workflow root, Prepared prepared, Options options, OutputStream copy)
+            throws IOException {
+        CrcOutputStream header = new CrcOutputStream(copy, null);
+        DataOutputStream data = new DataOutputStream(header);
+        writeHeader(
+                data,
+                header,
+                flags(options.key() != null, options.codeBackup() != null, options.shuffle()),
+                prepared.manifestBytes,
+                prepared.layout.payloadBytes());
+        DeferredShuffle deferred = null;
+        if (options.shuffle()) {
+            deferred = new DeferredShuffle(header.count());
+            GraphWriter.write(root, copy, prepared.layout, deferred);
+        } else {
+            GraphWriter.write(root, copy, prepared.layout, false);
+        }
+        DataOutputStream tail = new DataOutputStream(copy);
+        if (options.codeBackup() != null) {
+            tail.writeLong(options.codeBackup().length);
+            tail.write(options.codeBackup());
+        }
+        tail.flush();
+        return new Unfinished(options.key(), deferred);
+    }
+
+    /** An asynchronous snapshot's container as copied in the pause, to be finished in the background. */
+    public static final class Unfinished {
+        private final SnapshotKey key;
+        private final DeferredShuffle deferred;
+
+        private Unfinished(SnapshotKey key, DeferredShuffle deferred) {
+            this.key = key;
+            this.deferred = deferred;
+        }
+
+        /** Bytes the trailer adds to the copy. */
+        public int trailerBytes() {
+            return SnapshotFormat.TRAILER_MAGIC.length + 8 + 4 + (key == null ? 0 : SnapshotKey.SIGNATURE_BYTES);
+        }
+
+        /**
+         * Writes the finished container to {@code plain} (not closed), from the copy that
+         * {@code copy} writes into the stream it is given.
+         */
+        public void finish(ContainerSource copy, OutputStream plain) throws IOException {
+            CrcOutputStream content = new CrcOutputStream(plain, key == null ? null : key.newMac());
+            if (deferred == null) {
+                copy.writeTo(content);
+            } else {
+                try (OutputStream shuffling = deferred.applyTo(content)) {
+                    copy.writeTo(shuffling);
+                }
+            }
+            DataOutputStream data = new DataOutputStream(content);
+            writeTrailer(data, content);
+            data.flush();
         }
     }
 

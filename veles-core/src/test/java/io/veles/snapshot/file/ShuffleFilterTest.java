@@ -160,4 +160,86 @@ class ShuffleFilterTest {
             java.nio.file.Files.delete(file);
         }
     }
+
+    /**
+     * An asynchronous snapshot's pause copies the state unshuffled and unchecked, and the
+     * background finishes it: what comes out must be the very bytes a synchronous write makes,
+     * signed or not, with code or not, shuffled or not, however the copy is cut as it streams.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({
+        "true, false, false",
+        "true, true, false",
+        "true, false, true",
+        "true, true, true",
+        "false, true, true",
+        "false, false, false"
+    })
+    void aCopyFinishedLaterIsTheContainerWrittenAtOnce(
+            boolean shuffle, boolean signed, boolean withCode, @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        SnapshotWriter.Options options =
+                SnapshotWriter.Options.of(Codec.NONE, -1).withShuffle(shuffle);
+        if (signed) {
+            byte[] secret = new byte[32];
+            new Random(3).nextBytes(secret);
+            java.nio.file.Path keyFile = dir.resolve("key");
+            java.nio.file.Files.write(keyFile, secret);
+            options = options.withKey(io.veles.snapshot.format.SnapshotKey.fromFile(keyFile));
+        }
+        if (withCode) {
+            options = options.withCodeBackup(new byte[] {'P', 'K', 5, 6, 0, 0, 0, 0, 1, 2, 3});
+        }
+        Model model = new Model(11);
+        SnapshotWriter.Prepared prepared = SnapshotWriter.prepare(model, new Manifest(), options);
+        ByteArrayOutputStream atOnce = new ByteArrayOutputStream();
+        SnapshotWriter.writeContainer(model, prepared, options, atOnce);
+
+        ByteArrayOutputStream copy = new ByteArrayOutputStream();
+        SnapshotWriter.Unfinished unfinished = SnapshotWriter.writeUnfinished(model, prepared, options, copy);
+        assertThat((long) copy.size() + unfinished.trailerBytes()).isEqualTo(atOnce.size());
+        byte[] copied = copy.toByteArray();
+        Random cuts = new Random(shuffle ? 1 : 2);
+        for (int round = 0; round < 3; round++) {
+            int largest = round == 0 ? 1 : round == 1 ? 4099 : 1 << 22; // bytes one by one, odd cuts, whole blocks
+            ByteArrayOutputStream finished = new ByteArrayOutputStream();
+            unfinished.finish(
+                    out -> {
+                        for (int at = 0; at < copied.length; ) {
+                            int n = Math.min(copied.length - at, 1 + cuts.nextInt(largest));
+                            if (n == 1 && cuts.nextBoolean()) {
+                                out.write(copied[at]);
+                            } else {
+                                out.write(copied, at, n);
+                            }
+                            at += n;
+                        }
+                    },
+                    finished);
+            assertThat(Arrays.equals(finished.toByteArray(), atOnce.toByteArray()))
+                    .as("cut in pieces of at most %d bytes", largest)
+                    .isTrue();
+        }
+        if (shuffle) {
+            assertThat(Arrays.equals(copied, Arrays.copyOf(atOnce.toByteArray(), copied.length)))
+                    .as("the copy is not shuffled yet")
+                    .isFalse();
+        }
+    }
+
+    /** A copy that ends before the arrays it was to shuffle is refused, not passed on half done. */
+    @org.junit.jupiter.api.Test
+    void aCopyCutShortIsRefused() throws Exception {
+        SnapshotWriter.Options options =
+                SnapshotWriter.Options.of(Codec.NONE, -1).withShuffle(true);
+        Model model = new Model(5);
+        SnapshotWriter.Prepared prepared = SnapshotWriter.prepare(model, new Manifest(), options);
+        ByteArrayOutputStream copy = new ByteArrayOutputStream();
+        SnapshotWriter.Unfinished unfinished = SnapshotWriter.writeUnfinished(model, prepared, options, copy);
+        byte[] copied = copy.toByteArray();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() ->
+                        unfinished.finish(out -> out.write(copied, 0, copied.length / 2), new ByteArrayOutputStream()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("before shuffle block");
+    }
 }
