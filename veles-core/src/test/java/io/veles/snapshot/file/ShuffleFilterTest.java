@@ -242,4 +242,31 @@ class ShuffleFilterTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("before shuffle block");
     }
+
+    /** Codecs picked for their ratio shuffle by default; those picked for speed do not, as their tools. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({
+        "NONE, -1, false",
+        "SNAPPY, -1, false",
+        "LZ4, 1, false",
+        "LZ4, 2, false",
+        "LZ4, 3, true",
+        "LZ4, 12, true",
+        "GZIP, 6, true",
+        "BZIP2, 1, true",
+        "XZ, 0, true",
+        "ZSTD, 1, true",
+        "ZSTD, -1, true"
+    })
+    void theFilterIsOnByDefaultForCodecsPickedForTheirRatio(Codec codec, int level, boolean shuffled) throws Exception {
+        byte[] snapshot = write(new Net(), SnapshotWriter.Options.of(codec, level));
+        try (SnapshotReader reader = SnapshotReader.open(new ByteArrayInputStream(snapshot), "test")) {
+            assertThat(reader.manifest().filters)
+                    .isEqualTo(shuffled ? java.util.List.of("shuffle") : java.util.List.of());
+            Workflow restored =
+                    reader.restore(RestoreRules.forWorkflow(Net.class)).workflow();
+            assertThat(((Layer) restored.findUnit("layer")).weights)
+                    .isEqualTo(((Layer) new Net().findUnit("layer")).weights);
+        }
+    }
 }
