@@ -44,7 +44,8 @@ public class SnapshotPathBenchmark {
         Codec codec = Codec.fromArgument(path.replace("+shuffle", ""));
         options = SnapshotWriter.Options.of(codec, -1)
                 .withThreads(threads)
-                .withShuffle(codec != Codec.NONE || path.endsWith("+shuffle"));
+                .withShuffle(path.endsWith("+shuffle")
+                        || SnapshotWriter.Options.shufflesByDefault(codec, codec.checkLevel(-1)));
     }
 
     @Benchmark

@@ -75,6 +75,7 @@ public final class StageBreakdown {
             Map.entry("io.veles.snapshot.file.CrcOutputStream", Stage.CHECKSUM),
             Map.entry("io.veles.snapshot.file.CrcInputStream", Stage.CHECKSUM),
             Map.entry("io.veles.internal.pickle.ByteShuffle", Stage.SHUFFLE),
+            Map.entry("io.veles.internal.pickle.DeferredShuffle", Stage.SHUFFLE),
             Map.entry("java.util.Arrays.copyOf", Stage.COPY),
             Map.entry("io.veles.snapshot.codec.ParallelBlockOutputStream", Stage.COPY),
             Map.entry("java.io.ByteArrayOutputStream", Stage.COPY),

@@ -96,6 +96,10 @@ public final class DeferredShuffle {
         /** Passes bytes up to the next block on; starts the block when the stream reaches it. */
         private int pass(byte[] bytes, int offset, int length) throws IOException {
             long until = next < size ? offsets[next] - position : Long.MAX_VALUE;
+            if (until < 0) {
+                throw new IllegalStateException(
+                        "shuffle block " + next + " was noted at byte " + offsets[next] + ", inside the one before it");
+            }
             if (until == 0) {
                 int blockBytes = counts[next] * widths[next];
                 if (block == null || block.length < blockBytes) {

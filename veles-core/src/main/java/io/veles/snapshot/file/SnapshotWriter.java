@@ -25,8 +25,9 @@ import java.util.List;
  * copy; memory use beyond the state is that and a few buffers, whatever the state's size.
  *
  * <p>The work is split in two for asynchronous snapshots: {@link #prepare} measures the state and
- * {@link #writeContainer} writes the uncompressed container (the pause, into memory), after which
- * compressing and storing it can go on while the workflow runs.
+ * {@link #writeUnfinished} copies the uncompressed container into memory, unshuffled and without
+ * its trailer (the pause), after which {@link Unfinished#finish} shuffles, checksums, signs,
+ * compresses and stores it while the workflow runs.
  */
 public final class SnapshotWriter {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -355,9 +356,9 @@ public final class SnapshotWriter {
             if (deferred == null) {
                 copy.writeTo(content);
             } else {
-                try (OutputStream shuffling = deferred.applyTo(content)) {
-                    copy.writeTo(shuffling);
-                }
+                OutputStream shuffling = deferred.applyTo(content);
+                copy.writeTo(shuffling);
+                shuffling.close(); // checks that the copy covered every block; not after a failed write
             }
             DataOutputStream data = new DataOutputStream(content);
             writeTrailer(data, content);

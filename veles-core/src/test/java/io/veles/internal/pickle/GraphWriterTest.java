@@ -143,4 +143,64 @@ class GraphWriterTest {
                 .hasMessageContaining(
                         "workflow state changed while the snapshot was being written (first in unit 'fickle')");
     }
+
+    /** Arrays of 2- and 8-byte elements a few elements longer than one shuffle block. */
+    static final class Wide extends Unit {
+        short[] shorts = new short[ByteShuffle.elementsPerBlock(2) + 3];
+        double[] doubles = new double[ByteShuffle.elementsPerBlock(8) + 5];
+
+        Wide(Workflow workflow) {
+            super(workflow, "wide");
+            Random random = new Random(4);
+            for (int i = 0; i < shorts.length; i++) {
+                shorts[i] = (short) random.nextInt();
+            }
+            for (int i = 0; i < doubles.length; i++) {
+                doubles[i] = random.nextGaussian();
+            }
+        }
+
+        @Override
+        public void run() {}
+    }
+
+    static final class WideWorkflow extends Workflow {
+        WideWorkflow() {
+            super("wide");
+            Mixed first = new Mixed(this, "first", 1);
+            new Wide(this).linkFrom(first);
+        }
+    }
+
+    /**
+     * An asynchronous snapshot's copy notes its large arrays instead of shuffling them; the
+     * shuffle applied later to the stream gives the shuffled payload, whether the measuring pass
+     * kept the payload or a second pass writes it, and wherever in the stream the payload starts.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void aShuffleAppliedLaterGivesTheShuffledPayload(boolean kept) throws IOException {
+        WideWorkflow root = new WideWorkflow();
+        GraphWriter.Layout layout = kept ? GraphWriter.measure(root) : GraphWriter.measure(root, 0);
+        byte[] shuffled = payload(root, layout, true);
+        byte[] header = {'H', 'E', 'A', 'D', '!'};
+
+        ByteArrayOutputStream copy = new ByteArrayOutputStream();
+        copy.write(header);
+        DeferredShuffle deferred = new DeferredShuffle(header.length);
+        GraphWriter.write(root, copy, layout, deferred);
+        // Mixed: its weights and justAt, one block each; Wide: two blocks per array
+        assertThat(deferred.blocks()).isEqualTo(6);
+        assertThat(copy.size()).isEqualTo(header.length + shuffled.length);
+
+        ByteArrayOutputStream applied = new ByteArrayOutputStream();
+        try (java.io.OutputStream out = deferred.applyTo(applied)) {
+            out.write(copy.toByteArray());
+        }
+        byte[] expected = new byte[header.length + shuffled.length];
+        System.arraycopy(header, 0, expected, 0, header.length);
+        System.arraycopy(shuffled, 0, expected, header.length, shuffled.length);
+        assertThat(applied.toByteArray()).isEqualTo(expected);
+        assertThat(copy.toByteArray()).isNotEqualTo(expected);
+    }
 }
