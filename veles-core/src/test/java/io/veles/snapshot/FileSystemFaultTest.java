@@ -13,6 +13,8 @@ import io.veles.testing.Tmpfs;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,18 +32,29 @@ class FileSystemFaultTest {
     Path dir;
 
     private static SnapshotSettings settings(Path directory, FailurePolicy policy) {
+        return settings(directory, policy, Codec.NONE);
+    }
+
+    /** Asynchronous (the default); gz's copy is shuffled, checksummed and signed in the background. */
+    private static SnapshotSettings settings(Path directory, FailurePolicy policy, Codec codec) {
         return SnapshotSettings.builder()
                 .prefix("fault")
                 .directory(directory.toString())
-                .compression(Codec.NONE)
-                .compressionLevel(0)
+                .compression(codec)
+                .compressionLevel(codec.minLevel())
                 .onFailure(policy)
                 .build();
     }
 
     /** Each snapshot holds about 400 KiB of weights. */
     private static SnapshotterTest.CountingWorkflow workflow(int iterations, SnapshotSettings settings) {
-        return new SnapshotterTest.CountingWorkflow(iterations, 100_000, settings);
+        SnapshotterTest.CountingWorkflow workflow = new SnapshotterTest.CountingWorkflow(iterations, 100_000, settings);
+        java.util.Random random = new java.util.Random(5); // values a compressor cannot shrink away
+        float[] weights = workflow.counter.weights;
+        for (int i = 0; i < weights.length; i++) {
+            weights[i] = (float) random.nextGaussian();
+        }
+        return workflow;
     }
 
     private static void assertEarlierSnapshotsWhole(Path directory, int atLeast) throws Exception {
@@ -62,10 +75,13 @@ class FileSystemFaultTest {
         }
     }
 
-    @Test
-    void aFullDiskFailsTheRunWithOneClearErrorAndKeepsEarlierSnapshots() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(
+            value = Codec.class,
+            names = {"NONE", "GZIP"})
+    void aFullDiskFailsTheRunWithOneClearErrorAndKeepsEarlierSnapshots(Codec codec) throws Exception {
         try (Tmpfs disk = Tmpfs.mount(dir.resolve("small"), "2m")) {
-            SnapshotterTest.CountingWorkflow workflow = workflow(50, settings(disk.path(), FailurePolicy.FAIL));
+            SnapshotterTest.CountingWorkflow workflow = workflow(50, settings(disk.path(), FailurePolicy.FAIL, codec));
             workflow.initialize();
             assertThatThrownBy(workflow::run)
                     .isInstanceOf(SnapshotException.class)
@@ -76,17 +92,20 @@ class FileSystemFaultTest {
         }
     }
 
-    @Test
-    void withOnFailureWarnTheRunGoesOnAndTriesAgain() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(
+            value = Codec.class,
+            names = {"NONE", "GZIP"})
+    void withOnFailureWarnTheRunGoesOnAndTriesAgain(Codec codec) throws Exception {
         try (Tmpfs disk = Tmpfs.mount(dir.resolve("small"), "2m")) {
-            SnapshotterTest.CountingWorkflow workflow = workflow(12, settings(disk.path(), FailurePolicy.WARN));
+            SnapshotterTest.CountingWorkflow workflow = workflow(12, settings(disk.path(), FailurePolicy.WARN, codec));
             workflow.initialize();
             workflow.run();
             workflow.stop();
             assertThat(workflow.counter.count).isEqualTo(12); // the run finished
             int written = new SnapshotDirectory(disk.path()).snapshots().size();
             assertThat(workflow.snapshotter.snapshotsTaken()).isEqualTo(written);
-            assertThat(workflow.snapshotter.destination()).endsWith("fault_" + written);
+            assertThat(workflow.snapshotter.destination()).endsWith("fault_" + written + codec.extension());
             assertEarlierSnapshotsWhole(disk.path(), 2);
         }
     }

@@ -127,8 +127,7 @@ public final class SnapshotWriter {
                     + 8
                     + layout.payloadBytes()
                     + (options.codeBackup() == null ? 0 : 8 + options.codeBackup().length)
-                    + SnapshotFormat.TRAILER_BYTES
-                    + (options.key() == null ? 0 : 32);
+                    + trailerBytes(options.key() != null);
         }
     }
 
@@ -308,27 +307,9 @@ public final class SnapshotWriter {
      */
     public static Unfinished writeUnfinished(Workflow root, Prepared prepared, Options options, OutputStream copy)
             throws IOException {
-        CrcOutputStream header = new CrcOutputStream(copy, null);
-        DataOutputStream data = new DataOutputStream(header);
-        writeHeader(
-                data,
-                header,
-                flags(options.key() != null, options.codeBackup() != null, options.shuffle()),
-                prepared.manifestBytes,
-                prepared.layout.payloadBytes());
-        DeferredShuffle deferred = null;
-        if (options.shuffle()) {
-            deferred = new DeferredShuffle(header.count());
-            GraphWriter.write(root, copy, prepared.layout, deferred);
-        } else {
-            GraphWriter.write(root, copy, prepared.layout, false);
-        }
-        DataOutputStream tail = new DataOutputStream(copy);
-        if (options.codeBackup() != null) {
-            tail.writeLong(options.codeBackup().length);
-            tail.write(options.codeBackup());
-        }
-        tail.flush();
+        // The header's CRC is computed now; the content's CRC and MAC over everything, in finish.
+        DeferredShuffle deferred =
+                writeAllButTrailer(root, prepared, options, new CrcOutputStream(copy, null), copy, true);
         return new Unfinished(options.key(), deferred);
     }
 
@@ -344,7 +325,7 @@ public final class SnapshotWriter {
 
         /** Bytes the trailer adds to the copy. */
         public int trailerBytes() {
-            return SnapshotFormat.TRAILER_MAGIC.length + 8 + 4 + (key == null ? 0 : SnapshotKey.SIGNATURE_BYTES);
+            return SnapshotWriter.trailerBytes(key != null);
         }
 
         /**
@@ -373,21 +354,53 @@ public final class SnapshotWriter {
     public static void writeContainer(Workflow root, Prepared prepared, Options options, OutputStream plain)
             throws IOException {
         SnapshotKey key = options.key();
-        byte[] codeBackup = options.codeBackup();
         CrcOutputStream content = new CrcOutputStream(plain, key == null ? null : key.newMac());
+        writeAllButTrailer(root, prepared, options, content, content, false);
         DataOutputStream data = new DataOutputStream(content);
-        writeHeader(
-                data,
-                content,
-                flags(key != null, codeBackup != null, options.shuffle()),
-                prepared.manifestBytes,
-                prepared.layout.payloadBytes());
-        GraphWriter.write(root, content, prepared.layout, options.shuffle());
-        if (codeBackup != null) {
-            data.writeLong(codeBackup.length);
-            data.write(codeBackup);
-        }
         writeTrailer(data, content);
         data.flush();
+    }
+
+    /**
+     * Header, payload and code backup: the container but its trailer. The header goes through
+     * {@code header}, whose running CRC it records; the payload and code backup go to
+     * {@code payload}, which is either the same stream or the one {@code header} wraps. When the
+     * options shuffle and {@code deferShuffle} is set, the arrays are left as they are and the
+     * blocks to shuffle later are returned; otherwise null.
+     */
+    private static DeferredShuffle writeAllButTrailer(
+            Workflow root,
+            Prepared prepared,
+            Options options,
+            CrcOutputStream header,
+            OutputStream payload,
+            boolean deferShuffle)
+            throws IOException {
+        byte[] codeBackup = options.codeBackup();
+        DataOutputStream headerData = new DataOutputStream(header);
+        writeHeader(
+                headerData,
+                header,
+                flags(options.key() != null, codeBackup != null, options.shuffle()),
+                prepared.manifestBytes,
+                prepared.layout.payloadBytes());
+        DeferredShuffle deferred = null;
+        if (options.shuffle() && deferShuffle) {
+            deferred = new DeferredShuffle(header.count());
+            GraphWriter.write(root, payload, prepared.layout, deferred);
+        } else {
+            GraphWriter.write(root, payload, prepared.layout, options.shuffle());
+        }
+        DataOutputStream tail = new DataOutputStream(payload);
+        if (codeBackup != null) {
+            tail.writeLong(codeBackup.length);
+            tail.write(codeBackup);
+        }
+        return deferred; // nothing to flush: a DataOutputStream writes through
+    }
+
+    /** Bytes of the trailer, with the signature when signed. */
+    static int trailerBytes(boolean signed) {
+        return SnapshotFormat.TRAILER_BYTES + (signed ? SnapshotKey.SIGNATURE_BYTES : 0);
     }
 }
