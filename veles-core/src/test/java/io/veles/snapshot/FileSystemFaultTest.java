@@ -35,7 +35,7 @@ class FileSystemFaultTest {
         return settings(directory, policy, Codec.NONE);
     }
 
-    /** Asynchronous (the default); gz's copy is shuffled, checksummed and signed in the background. */
+    /** Asynchronous (the default); gz's copy is shuffled and checksummed in the background, where the full disk stops it. */
     private static SnapshotSettings settings(Path directory, FailurePolicy policy, Codec codec) {
         return SnapshotSettings.builder()
                 .prefix("fault")
