@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -27,6 +28,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * snapshot BYTES DIR CODEC LEVEL sync|async  one W1 snapshot into DIR
  * restore FILE                            restore a W1 snapshot
  * w2 ITERATIONS                           W2 snapshot + restore, ours and JDK serialization
+ * w2-kryo ITERATIONS                      W2 written and read by stock Kryo (own JVM: it shares Kryo's code with ours)
  * w3 ITERATIONS                           W3 snapshot + restore per unit: 100,000 units against 10,000
  * </pre>
  */
@@ -51,6 +53,9 @@ public final class SnapshotBench {
                 break;
             case "w2":
                 w2(Integer.parseInt(args[1]));
+                break;
+            case "w2-kryo":
+                w2StockKryo(Integer.parseInt(args[1]));
                 break;
             case "w3":
                 w3(Integer.parseInt(args[1]));
@@ -196,7 +201,7 @@ public final class SnapshotBench {
                 Snapshots.restore(reader, Workloads.W2.class, List.of());
             }
             double oursSeconds = seconds(System.nanoTime() - start);
-            double jdkSeconds = jdkRoundTrip(plain);
+            double jdkSeconds = onDeepStack(() -> jdkRoundTrip(plain));
             if (round >= 0) {
                 ours[round] = oursSeconds;
                 jdk[round] = jdkSeconds;
@@ -204,6 +209,24 @@ public final class SnapshotBench {
         }
         result("ours_ms", median(ours) * 1000);
         result("jdk_ms", median(jdk) * 1000);
+    }
+
+    /**
+     * W2 through stock Kryo, in a JVM of its own: run beside ours, it would give the Kryo methods
+     * both use (class and reference bookkeeping, the collection serializers) mixed type profiles,
+     * and the JIT would compile both slower.
+     */
+    private static void w2StockKryo(int iterations) throws Exception {
+        double[] kryo = new double[iterations];
+        Workloads.W2 w2 = new Workloads.W2();
+        StockKryo stock = new StockKryo();
+        for (int round = -3; round < iterations; round++) { // three rounds of warm-up
+            double seconds = onDeepStack(() -> stock.roundTrip(w2));
+            if (round >= 0) {
+                kryo[round] = seconds;
+            }
+        }
+        result("kryo_ms", median(kryo) * 1000);
     }
 
     /**
@@ -254,28 +277,35 @@ public final class SnapshotBench {
         return new double[] {seconds(end - start), seconds(written - start), seconds(end - written)};
     }
 
-    /** JDK serialization recurses once per unit along the ring: it needs a deep stack. */
+    /** Seconds of a JDK serialization round trip of {@code graph} in memory. */
     private static double jdkRoundTrip(Object graph) throws Exception {
+        long start = System.nanoTime();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(graph);
+        }
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+            in.readObject();
+        }
+        return seconds(System.nanoTime() - start);
+    }
+
+    /**
+     * Runs {@code measure} on a thread with a 256 MiB stack: JDK serialization and stock Kryo
+     * recurse once per unit along W2's ring, deeper than a default stack holds.
+     */
+    private static double onDeepStack(Callable<Double> measure) throws Exception {
         AtomicReference<Object> outcome = new AtomicReference<>();
         Thread thread = new Thread(
                 null,
                 () -> {
                     try {
-                        long start = System.nanoTime();
-                        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-                        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-                            out.writeObject(graph);
-                        }
-                        try (ObjectInputStream in =
-                                new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
-                            in.readObject();
-                        }
-                        outcome.set(seconds(System.nanoTime() - start));
+                        outcome.set(measure.call());
                     } catch (Exception e) {
                         outcome.set(e);
                     }
                 },
-                "jdk",
+                "deep-stack",
                 256L << 20);
         thread.start();
         thread.join();
