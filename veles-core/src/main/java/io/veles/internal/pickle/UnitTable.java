@@ -12,9 +12,14 @@ import java.util.function.Function;
  * written as its number and the unit's own fields are written later, at the top level, so that
  * the serializer never recurses along unit-to-unit links: a chain of 100,000 units takes no more
  * stack than one unit.
+ *
+ * <p>A table serves one side: a writer numbers units by identity ({@link #numberOf}), a reader
+ * looks them up by number ({@link #resolve}). Only the writer's side needs the identity table.
  */
 final class UnitTable {
+    /** The writer's numbers by identity; a reader leaves it empty. */
     private final IdentityNumbers numbers = new IdentityNumbers();
+
     private final List<Unit> units = new ArrayList<>();
 
     /** Sizes the table for about {@code count} units, so that numbering them does not grow it again and again. */
@@ -50,8 +55,7 @@ final class UnitTable {
                     "snapshot is corrupt: reference to unit " + number + " before unit " + units.size());
         }
         Unit unit = (Unit) create.apply(type);
-        numbers.add(unit);
-        units.add(unit);
+        units.add(unit); // not numbered by identity: no reader looks a unit up that way
         return unit;
     }
 
