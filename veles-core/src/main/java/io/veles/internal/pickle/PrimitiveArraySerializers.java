@@ -62,7 +62,8 @@ final class PrimitiveArraySerializers {
                     .readArrayLE(
                             array.length,
                             Float.BYTES,
-                            (bytes, from, n) -> bytes.asFloatBuffer().get(array, from, n));
+                            (bytes, from, n) -> bytes.asFloatBuffer().get(array, from, n),
+                            (block, from, n) -> ByteShuffle.unshuffleInto(block, array, from, n));
             return array;
         }
     }
@@ -85,7 +86,8 @@ final class PrimitiveArraySerializers {
                     .readArrayLE(
                             array.length,
                             Double.BYTES,
-                            (bytes, from, n) -> bytes.asDoubleBuffer().get(array, from, n));
+                            (bytes, from, n) -> bytes.asDoubleBuffer().get(array, from, n),
+                            (block, from, n) -> ByteShuffle.unshuffleInto(block, array, from, n));
             return array;
         }
     }
@@ -108,7 +110,8 @@ final class PrimitiveArraySerializers {
                     .readArrayLE(
                             array.length,
                             Integer.BYTES,
-                            (bytes, from, n) -> bytes.asIntBuffer().get(array, from, n));
+                            (bytes, from, n) -> bytes.asIntBuffer().get(array, from, n),
+                            (block, from, n) -> ByteShuffle.unshuffleInto(block, array, from, n));
             return array;
         }
     }
@@ -131,7 +134,8 @@ final class PrimitiveArraySerializers {
                     .readArrayLE(
                             array.length,
                             Long.BYTES,
-                            (bytes, from, n) -> bytes.asLongBuffer().get(array, from, n));
+                            (bytes, from, n) -> bytes.asLongBuffer().get(array, from, n),
+                            (block, from, n) -> ByteShuffle.unshuffleInto(block, array, from, n));
             return array;
         }
     }
@@ -154,7 +158,8 @@ final class PrimitiveArraySerializers {
                     .readArrayLE(
                             array.length,
                             Short.BYTES,
-                            (bytes, from, n) -> bytes.asShortBuffer().get(array, from, n));
+                            (bytes, from, n) -> bytes.asShortBuffer().get(array, from, n),
+                            (block, from, n) -> ByteShuffle.unshuffleInto(block, array, from, n));
             return array;
         }
     }
@@ -177,7 +182,8 @@ final class PrimitiveArraySerializers {
                     .readArrayLE(
                             array.length,
                             Character.BYTES,
-                            (bytes, from, n) -> bytes.asCharBuffer().get(array, from, n));
+                            (bytes, from, n) -> bytes.asCharBuffer().get(array, from, n),
+                            (block, from, n) -> ByteShuffle.unshuffleInto(block, array, from, n));
             return array;
         }
     }

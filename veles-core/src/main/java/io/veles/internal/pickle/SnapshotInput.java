@@ -26,6 +26,12 @@ class SnapshotInput extends Input {
         void get(ByteBuffer bytes, int from, int count);
     }
 
+    /** Unshuffles one shuffled block of {@code count} elements into the array starting at {@code from}. */
+    @FunctionalInterface
+    interface BlockReader {
+        void unshuffle(byte[] block, int from, int count);
+    }
+
     /** Heap bytes a restore may allocate from declared lengths, per payload byte, plus {@link #SLACK}. */
     static final int ALLOCATION_PER_PAYLOAD_BYTE = 32;
     /** Hash-key work units a restore may spend, per payload byte, plus {@link #SLACK}. */
@@ -192,8 +198,16 @@ class SnapshotInput extends Input {
 
     /** Reads {@code length} elements of {@code width} bytes each through {@code reader}. */
     void readArrayLE(int length, int width, ChunkReader reader) {
+        readArrayLE(length, width, reader, null);
+    }
+
+    /**
+     * As {@link #readArrayLE(int, int, ChunkReader)}, but shuffled blocks go to {@code blocks},
+     * which unshuffles them straight into the array, when not null.
+     */
+    void readArrayLE(int length, int width, ChunkReader reader, BlockReader blocks) {
         if (shuffled && ByteShuffle.applies(length, width)) {
-            readShuffled(length, width, reader);
+            readShuffled(length, width, reader, blocks);
             return;
         }
         int done = 0;
@@ -206,19 +220,25 @@ class SnapshotInput extends Input {
         }
     }
 
-    private void readShuffled(int length, int width, ChunkReader reader) {
+    private void readShuffled(int length, int width, ChunkReader reader, BlockReader blocks) {
         int perBlock = ByteShuffle.elementsPerBlock(width);
         int blockBytes = Math.min(length, perBlock) * width;
-        if (scratch == null || scratch.length < blockBytes) {
-            scratch = new byte[blockBytes];
+        if (shuffledBlock == null || shuffledBlock.length < blockBytes) {
             shuffledBlock = new byte[blockBytes];
+        }
+        if (blocks == null && (scratch == null || scratch.length < blockBytes)) {
+            scratch = new byte[blockBytes];
         }
         for (int done = 0; done < length; ) {
             int count = Math.min(perBlock, length - done);
             int bytes = count * width;
             readThrough(shuffledBlock, bytes);
-            ByteShuffle.unshuffle(shuffledBlock, 0, scratch, 0, count, width);
-            reader.get(ByteBuffer.wrap(scratch, 0, bytes).order(ByteOrder.LITTLE_ENDIAN), done, count);
+            if (blocks != null) {
+                blocks.unshuffle(shuffledBlock, done, count);
+            } else {
+                ByteShuffle.unshuffle(shuffledBlock, 0, scratch, 0, count, width);
+                reader.get(ByteBuffer.wrap(scratch, 0, bytes).order(ByteOrder.LITTLE_ENDIAN), done, count);
+            }
             done += count;
         }
     }
