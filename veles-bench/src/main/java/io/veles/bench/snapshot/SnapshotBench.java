@@ -301,7 +301,7 @@ public final class SnapshotBench {
                 () -> {
                     try {
                         outcome.set(measure.call());
-                    } catch (Exception e) {
+                    } catch (Throwable e) { // a StackOverflowError too: reported, not lost
                         outcome.set(e);
                     }
                 },
@@ -309,8 +309,8 @@ public final class SnapshotBench {
                 256L << 20);
         thread.start();
         thread.join();
-        if (outcome.get() instanceof Exception) {
-            throw (Exception) outcome.get();
+        if (outcome.get() instanceof Throwable) {
+            throw new IllegalStateException("measurement failed: " + outcome.get(), (Throwable) outcome.get());
         }
         return (Double) outcome.get();
     }
