@@ -63,7 +63,8 @@ final class PrimitiveArraySerializers {
                             array.length,
                             Float.BYTES,
                             (bytes, from, n) -> bytes.asFloatBuffer().get(array, from, n),
-                            (block, from, n) -> ByteShuffle.unshuffleInto(block, array, from, n));
+                            array,
+                            ByteShuffle::unshuffleInto);
             return array;
         }
     }
@@ -87,7 +88,8 @@ final class PrimitiveArraySerializers {
                             array.length,
                             Double.BYTES,
                             (bytes, from, n) -> bytes.asDoubleBuffer().get(array, from, n),
-                            (block, from, n) -> ByteShuffle.unshuffleInto(block, array, from, n));
+                            array,
+                            ByteShuffle::unshuffleInto);
             return array;
         }
     }
@@ -111,7 +113,8 @@ final class PrimitiveArraySerializers {
                             array.length,
                             Integer.BYTES,
                             (bytes, from, n) -> bytes.asIntBuffer().get(array, from, n),
-                            (block, from, n) -> ByteShuffle.unshuffleInto(block, array, from, n));
+                            array,
+                            ByteShuffle::unshuffleInto);
             return array;
         }
     }
@@ -135,7 +138,8 @@ final class PrimitiveArraySerializers {
                             array.length,
                             Long.BYTES,
                             (bytes, from, n) -> bytes.asLongBuffer().get(array, from, n),
-                            (block, from, n) -> ByteShuffle.unshuffleInto(block, array, from, n));
+                            array,
+                            ByteShuffle::unshuffleInto);
             return array;
         }
     }
@@ -159,7 +163,8 @@ final class PrimitiveArraySerializers {
                             array.length,
                             Short.BYTES,
                             (bytes, from, n) -> bytes.asShortBuffer().get(array, from, n),
-                            (block, from, n) -> ByteShuffle.unshuffleInto(block, array, from, n));
+                            array,
+                            ByteShuffle::unshuffleInto);
             return array;
         }
     }
@@ -183,7 +188,8 @@ final class PrimitiveArraySerializers {
                             array.length,
                             Character.BYTES,
                             (bytes, from, n) -> bytes.asCharBuffer().get(array, from, n),
-                            (block, from, n) -> ByteShuffle.unshuffleInto(block, array, from, n));
+                            array,
+                            ByteShuffle::unshuffleInto);
             return array;
         }
     }

@@ -26,10 +26,14 @@ class SnapshotInput extends Input {
         void get(ByteBuffer bytes, int from, int count);
     }
 
-    /** Unshuffles one shuffled block of {@code count} elements into the array starting at {@code from}. */
+    /**
+     * Unshuffles one shuffled block of {@code count} elements into {@code array} from element
+     * {@code from}. The array is an argument, not captured, so that one instance per element type
+     * serves every read (a method reference to {@link ByteShuffle}).
+     */
     @FunctionalInterface
-    interface BlockReader {
-        void unshuffle(byte[] block, int from, int count);
+    interface BlockReader<A> {
+        void unshuffle(byte[] block, A array, int from, int count);
     }
 
     /** Heap bytes a restore may allocate from declared lengths, per payload byte, plus {@link #SLACK}. */
@@ -198,16 +202,16 @@ class SnapshotInput extends Input {
 
     /** Reads {@code length} elements of {@code width} bytes each through {@code reader}. */
     void readArrayLE(int length, int width, ChunkReader reader) {
-        readArrayLE(length, width, reader, null);
+        readArrayLE(length, width, reader, null, null);
     }
 
     /**
      * As {@link #readArrayLE(int, int, ChunkReader)}, but shuffled blocks go to {@code blocks},
-     * which unshuffles them straight into the array, when not null.
+     * which unshuffles them straight into {@code array}, when not null.
      */
-    void readArrayLE(int length, int width, ChunkReader reader, BlockReader blocks) {
+    <A> void readArrayLE(int length, int width, ChunkReader reader, A array, BlockReader<A> blocks) {
         if (shuffled && ByteShuffle.applies(length, width)) {
-            readShuffled(length, width, reader, blocks);
+            readShuffled(length, width, reader, array, blocks);
             return;
         }
         int done = 0;
@@ -220,7 +224,7 @@ class SnapshotInput extends Input {
         }
     }
 
-    private void readShuffled(int length, int width, ChunkReader reader, BlockReader blocks) {
+    private <A> void readShuffled(int length, int width, ChunkReader reader, A array, BlockReader<A> blocks) {
         int perBlock = ByteShuffle.elementsPerBlock(width);
         int blockBytes = Math.min(length, perBlock) * width;
         if (shuffledBlock == null || shuffledBlock.length < blockBytes) {
@@ -234,7 +238,7 @@ class SnapshotInput extends Input {
             int bytes = count * width;
             readThrough(shuffledBlock, bytes);
             if (blocks != null) {
-                blocks.unshuffle(shuffledBlock, done, count);
+                blocks.unshuffle(shuffledBlock, array, done, count);
             } else {
                 ByteShuffle.unshuffle(shuffledBlock, 0, scratch, 0, count, width);
                 reader.get(ByteBuffer.wrap(scratch, 0, bytes).order(ByteOrder.LITTLE_ENDIAN), done, count);
