@@ -1,7 +1,5 @@
 package io.veles.snapshot.codec;
 
-import com.github.luben.zstd.Zstd;
-import com.github.luben.zstd.ZstdCompressCtx;
 import com.github.luben.zstd.ZstdInputStream;
 import com.github.luben.zstd.ZstdOutputStream;
 import io.veles.errors.SnapshotException;
@@ -145,14 +143,7 @@ public enum Codec {
 
         @Override
         void compressBlock(byte[] block, int length, int level, BlockBuffer out) {
-            // One-shot into the bound-sized buffer. The native context is closed here: nothing
-            // frees it otherwise, and compressing threads come and go with each snapshot.
-            try (ZstdCompressCtx context = new ZstdCompressCtx()) {
-                context.setLevel(level);
-                context.setChecksum(true);
-                out.ensureCapacity((int) Zstd.compressBound(length));
-                out.setSize(context.compressByteArray(out.array(), 0, out.array().length, block, 0, length));
-            }
+            ZstdFrames.compress(block, length, level, out);
         }
 
         @Override

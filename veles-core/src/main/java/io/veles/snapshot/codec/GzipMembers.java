@@ -19,11 +19,6 @@ final class GzipMembers {
 
     private GzipMembers() {}
 
-    /** Samples of a block tried both ways to pick the strategy: spread, since planes differ. */
-    private static final int SAMPLES = 8;
-
-    private static final int SAMPLE_BYTES = 8 << 10;
-
     /**
      * One whole gzip member holding {@code length} bytes of {@code data}, deflated with the
      * strategy that does better on a sample of it: LZ77 at {@code level}, or Huffman coding
@@ -72,15 +67,13 @@ final class GzipMembers {
     }
 
     private static int strategyFor(byte[] data, int length, int level) {
-        if (length < 4 * SAMPLES * SAMPLE_BYTES) {
+        if (!BlockSamples.worthSampling(length)) {
             return Deflater.DEFAULT_STRATEGY;
         }
         long lz = 0;
         long huffman = 0;
-        for (int i = 0; i < SAMPLES; i++) {
-            // Irregular offsets, so that samples do not all fall on the same plane of shuffled blocks.
-            int from = (int) ((long) (length - SAMPLE_BYTES) * (2 * i + 1) / (2 * SAMPLES + 1)) + i * 4099;
-            from = Math.min(from, length - SAMPLE_BYTES);
+        for (int i = 0; i < BlockSamples.COUNT; i++) {
+            int from = BlockSamples.offset(i, length);
             lz += deflatedSize(data, from, level, Deflater.DEFAULT_STRATEGY);
             huffman += deflatedSize(data, from, level, Deflater.HUFFMAN_ONLY);
         }
@@ -91,9 +84,9 @@ final class GzipMembers {
         Deflater deflater = new Deflater(level, true);
         try {
             deflater.setStrategy(strategy);
-            deflater.setInput(data, from, SAMPLE_BYTES);
+            deflater.setInput(data, from, BlockSamples.BYTES);
             deflater.finish();
-            byte[] sink = new byte[SAMPLE_BYTES + 1024];
+            byte[] sink = new byte[BlockSamples.BYTES + 1024];
             while (!deflater.finished()) {
                 deflater.deflate(sink);
             }
