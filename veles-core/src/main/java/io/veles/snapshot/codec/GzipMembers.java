@@ -66,27 +66,22 @@ final class GzipMembers {
         }
     }
 
-    private static int strategyFor(byte[] data, int length, int level) {
-        if (!BlockSamples.worthSampling(length)) {
-            return Deflater.DEFAULT_STRATEGY;
-        }
-        long lz = 0;
-        long huffman = 0;
-        for (int i = 0; i < BlockSamples.COUNT; i++) {
-            int from = BlockSamples.offset(i, length);
-            lz += deflatedSize(data, from, level, Deflater.DEFAULT_STRATEGY);
-            huffman += deflatedSize(data, from, level, Deflater.HUFFMAN_ONLY);
-        }
-        return huffman <= lz ? Deflater.HUFFMAN_ONLY : Deflater.DEFAULT_STRATEGY;
+    static int strategyFor(byte[] data, int length, int level) {
+        boolean huffman = BlockSamples.cheaperDoesAsWell(
+                data,
+                length,
+                (sample, from, bytes) -> deflatedSize(sample, from, bytes, level, Deflater.DEFAULT_STRATEGY),
+                (sample, from, bytes) -> deflatedSize(sample, from, bytes, level, Deflater.HUFFMAN_ONLY));
+        return huffman ? Deflater.HUFFMAN_ONLY : Deflater.DEFAULT_STRATEGY;
     }
 
-    private static long deflatedSize(byte[] data, int from, int level, int strategy) {
+    private static long deflatedSize(byte[] data, int from, int length, int level, int strategy) {
         Deflater deflater = new Deflater(level, true);
         try {
             deflater.setStrategy(strategy);
-            deflater.setInput(data, from, BlockSamples.BYTES);
+            deflater.setInput(data, from, length);
             deflater.finish();
-            byte[] sink = new byte[BlockSamples.BYTES + 1024];
+            byte[] sink = new byte[length + 1024];
             while (!deflater.finished()) {
                 deflater.deflate(sink);
             }

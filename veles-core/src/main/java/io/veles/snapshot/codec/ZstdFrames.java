@@ -34,21 +34,20 @@ final class ZstdFrames {
 
     /** The level for this block: {@link #FAST_LEVEL} if its samples come out no larger with it. */
     static int levelFor(ZstdCompressCtx context, byte[] data, int length, int level, byte[] scratch) {
-        if (level <= FAST_LEVEL || !BlockSamples.worthSampling(length)) {
+        if (level <= FAST_LEVEL) {
             return level;
         }
-        long requested = 0;
-        long fast = 0;
-        for (int i = 0; i < BlockSamples.COUNT; i++) {
-            int from = BlockSamples.offset(i, length);
-            requested += compressedSize(context, level, data, from, scratch);
-            fast += compressedSize(context, FAST_LEVEL, data, from, scratch);
-        }
-        return fast <= requested ? FAST_LEVEL : level;
+        boolean fast = BlockSamples.cheaperDoesAsWell(
+                data,
+                length,
+                (sample, from, bytes) -> compressedSize(context, level, sample, from, bytes, scratch),
+                (sample, from, bytes) -> compressedSize(context, FAST_LEVEL, sample, from, bytes, scratch));
+        return fast ? FAST_LEVEL : level;
     }
 
-    private static int compressedSize(ZstdCompressCtx context, int level, byte[] data, int from, byte[] scratch) {
+    private static int compressedSize(
+            ZstdCompressCtx context, int level, byte[] data, int from, int length, byte[] scratch) {
         context.setLevel(level);
-        return context.compressByteArray(scratch, 0, scratch.length, data, from, BlockSamples.BYTES);
+        return context.compressByteArray(scratch, 0, scratch.length, data, from, length);
     }
 }
