@@ -37,6 +37,9 @@ public final class S3TransferBench {
         S3Location location = S3Location.parse(args[1]);
         long warmupBytes = (args.length > 2 ? Long.parseLong(args[2]) : 0) << 20;
         int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 1;
+        if (rounds < 1) {
+            throw new IllegalArgumentException("rounds must be 1 or more, not " + rounds);
+        }
         try (ObjectStore store = ObjectStore.open(location, S3Options.standard().withPathStyle(true))) {
             if (warmupBytes > 0) {
                 transfer(store, file, warmupBytes);
@@ -49,13 +52,19 @@ public final class S3TransferBench {
                 reads[round] = seconds[1];
                 result("write_seconds." + (round + 1), writes[round]);
                 result("read_seconds." + (round + 1), reads[round]);
+                if (round == 0) {
+                    result("bytes", (long) seconds[2]);
+                }
             }
             result("write_seconds", median(writes));
             result("read_seconds", median(reads));
         }
     }
 
-    /** Writes the file's first {@code limit} bytes as a snapshot, reads it back, deletes it. */
+    /**
+     * Writes the file's first {@code limit} bytes as a snapshot, reads it back, deletes it;
+     * returns the seconds each took and the bytes read.
+     */
     private static double[] transfer(ObjectStore store, Path file, long limit) throws IOException {
         byte[] piece = new byte[PIECE];
         long start = System.nanoTime();
@@ -90,10 +99,7 @@ public final class S3TransferBench {
         }
         double readSeconds = (System.nanoTime() - start) / 1e9;
         store.delete(stored);
-        if (limit == Long.MAX_VALUE) {
-            result("bytes", read);
-        }
-        return new double[] {write, readSeconds};
+        return new double[] {write, readSeconds, read};
     }
 
     private static double median(double[] values) {

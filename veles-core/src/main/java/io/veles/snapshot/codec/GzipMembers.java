@@ -70,8 +70,8 @@ final class GzipMembers {
         boolean huffman = BlockSamples.cheaperDoesAsWell(
                 data,
                 length,
-                (sample, from, bytes) -> deflatedSize(sample, from, bytes, level, Deflater.DEFAULT_STRATEGY),
-                (sample, from, bytes) -> deflatedSize(sample, from, bytes, level, Deflater.HUFFMAN_ONLY));
+                (block, from, bytes) -> deflatedSize(block, from, bytes, level, Deflater.DEFAULT_STRATEGY),
+                (block, from, bytes) -> deflatedSize(block, from, bytes, level, Deflater.HUFFMAN_ONLY));
         return huffman ? Deflater.HUFFMAN_ONLY : Deflater.DEFAULT_STRATEGY;
     }
 

@@ -42,7 +42,9 @@ class ZstdFramesTest {
         byte[] block = BlockData.shuffledWeights(1);
         assertThat(levelFor(block, 3)).isEqualTo(ZstdFrames.FAST_LEVEL);
         byte[] frame = frame(block, 3);
-        assertThat(frame.length).isLessThanOrEqualTo(sizeAtLevel(block, 3));
+        assertThat(frame.length)
+                .isEqualTo(sizeAtLevel(block, ZstdFrames.FAST_LEVEL))
+                .isLessThanOrEqualTo(sizeAtLevel(block, 3));
         assertThat(Zstd.decompress(frame, block.length)).isEqualTo(block);
         Path file = dir.resolve("weights.zst");
         Files.write(file, frame);
@@ -62,10 +64,16 @@ class ZstdFramesTest {
         assertThat(Zstd.decompress(frame, block.length)).isEqualTo(block);
     }
 
+    /** No room to compress into: any trial on a sample would throw. */
     @Test
     void levelOneAndSmallBlocksAreNotSampled() {
-        assertThat(levelFor(BlockData.shuffledWeights(3), 1)).isEqualTo(1);
-        byte[] small = Arrays.copyOf(BlockData.shuffledWeights(4), 64 << 10);
-        assertThat(levelFor(small, 3)).isEqualTo(3);
+        try (ZstdCompressCtx context = new ZstdCompressCtx()) {
+            byte[] weights = BlockData.shuffledWeights(3);
+            assertThat(ZstdFrames.levelFor(context, weights, weights.length, 1, new byte[0]))
+                    .isEqualTo(1);
+            byte[] small = Arrays.copyOf(BlockData.shuffledWeights(4), 64 << 10);
+            assertThat(ZstdFrames.levelFor(context, small, small.length, 3, new byte[0]))
+                    .isEqualTo(3);
+        }
     }
 }
