@@ -47,13 +47,13 @@ public final class S3TransferBench {
             double[] writes = new double[rounds];
             double[] reads = new double[rounds];
             for (int round = 0; round < rounds; round++) {
-                double[] seconds = transfer(store, file, Long.MAX_VALUE);
-                writes[round] = seconds[0];
-                reads[round] = seconds[1];
+                Transfer transfer = transfer(store, file, Long.MAX_VALUE);
+                writes[round] = transfer.writeSeconds();
+                reads[round] = transfer.readSeconds();
                 result("write_seconds." + (round + 1), writes[round]);
                 result("read_seconds." + (round + 1), reads[round]);
                 if (round == 0) {
-                    result("bytes", (long) seconds[2]);
+                    result("bytes", transfer.bytes());
                 }
             }
             result("write_seconds", median(writes));
@@ -61,11 +61,11 @@ public final class S3TransferBench {
         }
     }
 
-    /**
-     * Writes the file's first {@code limit} bytes as a snapshot, reads it back, deletes it;
-     * returns the seconds each took and the bytes read.
-     */
-    private static double[] transfer(ObjectStore store, Path file, long limit) throws IOException {
+    /** One write and read back: the seconds each took, and the bytes read. */
+    private record Transfer(double writeSeconds, double readSeconds, long bytes) {}
+
+    /** Writes the file's first {@code limit} bytes as a snapshot, reads it back, deletes it. */
+    private static Transfer transfer(ObjectStore store, Path file, long limit) throws IOException {
         byte[] piece = new byte[PIECE];
         long start = System.nanoTime();
         StoredSnapshot stored = store.write(
@@ -99,7 +99,7 @@ public final class S3TransferBench {
         }
         double readSeconds = (System.nanoTime() - start) / 1e9;
         store.delete(stored);
-        return new double[] {write, readSeconds, read};
+        return new Transfer(write, readSeconds, read);
     }
 
     private static double median(double[] values) {
