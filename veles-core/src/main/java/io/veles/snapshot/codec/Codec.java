@@ -94,6 +94,11 @@ public enum Codec {
         }
 
         @Override
+        void compressBlock(byte[] block, int length, int level, BlockBuffer out) throws IOException {
+            Bzip2Engine.best().compress(block, length, level, out); // libbz2 where it loads
+        }
+
+        @Override
         public InputStream decompress(InputStream source) throws IOException {
             return new ParallelBzip2InputStream(source, Runtime.getRuntime().availableProcessors());
         }

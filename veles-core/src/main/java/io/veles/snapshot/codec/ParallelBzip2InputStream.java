@@ -1,6 +1,7 @@
 package io.veles.snapshot.codec;
 
 import io.veles.internal.util.DaemonThreads;
+import io.veles.snapshot.codec.Bzip2Engine.DecodedSegment;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
 
 import java.io.ByteArrayInputStream;
@@ -33,6 +34,7 @@ final class ParallelBzip2InputStream extends DecodedChunksInputStream {
     private static final int READ_BYTES = 1 << 20;
 
     private final InputStream source;
+    private final Bzip2Engine engine;
     private final ExecutorService pool;
     private final int maxPending;
     private final ArrayDeque<Segment> pending = new ArrayDeque<>();
@@ -47,13 +49,16 @@ final class ParallelBzip2InputStream extends DecodedChunksInputStream {
     private boolean splitting = true;
 
     /** A segment's compressed bytes, kept in case it falls to the sequential decoder, and its decoding. */
-    private record Segment(byte[] compressed, Future<Decoded> decoded) {}
-
-    /** The first {@code length} bytes of {@code bytes}; null for a segment not decoded whole. */
-    private record Decoded(byte[] bytes, int length) {}
+    private record Segment(byte[] compressed, Future<DecodedSegment> decoded) {}
 
     ParallelBzip2InputStream(InputStream source, int threads) {
+        this(source, threads, Bzip2Engine.best());
+    }
+
+    /** As {@link #ParallelBzip2InputStream(InputStream, int)}, decoding segments with {@code engine}. */
+    ParallelBzip2InputStream(InputStream source, int threads, Bzip2Engine engine) {
         this.source = source;
+        this.engine = engine;
         this.maxPending = Math.max(2, threads); // one per thread; a third would cost its 8 MiB and more, for no time
         this.pool = DaemonThreads.pool(threads, "veles-bunzip2");
     }
@@ -65,7 +70,7 @@ final class ParallelBzip2InputStream extends DecodedChunksInputStream {
         if (segment == null) {
             return false;
         }
-        Decoded decoded = await(segment.decoded(), "bzip2");
+        DecodedSegment decoded = await(segment.decoded(), "bzip2");
         if (decoded == null) {
             readSequentiallyFrom(segment); // no segment is left: the rest is read sequentially
             return false;
@@ -125,26 +130,9 @@ final class ParallelBzip2InputStream extends DecodedChunksInputStream {
     }
 
     /** The segment's decoded bytes if they are whole streams ending at its end, within the bound; else null. */
-    private static Decoded decode(byte[] compressed) {
-        byte[] out = new byte[ParallelBlockOutputStream.BLOCK_BYTES + 1]; // one of our blocks, and room to see its end
-        int length = 0;
-        try (InputStream in = new BZip2CompressorInputStream(new ByteArrayInputStream(compressed), true)) {
-            while (true) {
-                if (length == out.length) {
-                    if (length == MAX_DECODED_BYTES) {
-                        return in.read() < 0 ? new Decoded(out, length) : null;
-                    }
-                    out = Arrays.copyOf(out, Math.min(MAX_DECODED_BYTES, 2 * out.length));
-                }
-                int n = in.read(out, length, out.length - length);
-                if (n < 0) {
-                    return new Decoded(out, length); // the decoder ends only at a stream's end with no input left
-                }
-                length += n;
-            }
-        } catch (IOException | RuntimeException e) {
-            return null; // damage or a false seam: the sequential decoder decides, and reports
-        }
+    private DecodedSegment decode(byte[] compressed) {
+        // One of our blocks, the size the decoding starts with; a run of zeros may give more.
+        return engine.decode(compressed, ParallelBlockOutputStream.BLOCK_BYTES, MAX_DECODED_BYTES);
     }
 
     /** Hands {@code failed}, the segments after it and the input not yet cut to one sequential decoder. */

@@ -8,6 +8,8 @@ import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -41,10 +43,10 @@ class ParallelBzip2InputStreamTest {
     }
 
     /** As our snapshot writer does: one bzip2 stream per block, compressed on two threads. */
-    private static byte[] ourStreams(byte[] data, int blockBytes) throws IOException {
+    private static byte[] ourStreams(byte[] data, int blockBytes, Bzip2Engine engine) throws IOException {
         ByteArrayOutputStream sink = new ByteArrayOutputStream();
         try (OutputStream out = new ParallelBlockOutputStream(
-                sink, (block, length, buffer) -> Codec.BZIP2.compressBlock(block, length, 9, buffer), 2, blockBytes)) {
+                sink, (block, length, buffer) -> engine.compress(block, length, 9, buffer), 2, blockBytes)) {
             out.write(data);
         }
         return sink.toByteArray();
@@ -59,7 +61,11 @@ class ParallelBzip2InputStreamTest {
     }
 
     private static byte[] readParallel(byte[] compressed) throws IOException {
-        try (InputStream in = new ParallelBzip2InputStream(new ByteArrayInputStream(compressed), 2)) {
+        return readParallel(compressed, Bzip2Engine.best());
+    }
+
+    private static byte[] readParallel(byte[] compressed, Bzip2Engine engine) throws IOException {
+        try (InputStream in = new ParallelBzip2InputStream(new ByteArrayInputStream(compressed), 2, engine)) {
             return in.readAllBytes();
         }
     }
@@ -83,18 +89,21 @@ class ParallelBzip2InputStreamTest {
         return out.toByteArray();
     }
 
-    @Test
-    void ourBlockStreamsAreFoundAndReadBackInOrder() throws IOException {
+    @ParameterizedTest
+    @ValueSource(strings = {"native", "java"})
+    void ourBlockStreamsAreFoundAndReadBackInOrder(String engineName) throws IOException {
+        Bzip2Engine engine = Bzip2EngineTest.engine(engineName);
         byte[] data = sample(1_000_000, 1);
-        byte[] compressed = ourStreams(data, BLOCK);
+        byte[] compressed = ourStreams(data, BLOCK, engine);
         assertThat(seams(compressed)).as("a seam between each two blocks").isEqualTo((data.length - 1) / BLOCK);
-        assertThat(readParallel(compressed)).isEqualTo(data);
+        assertThat(readParallel(compressed, engine)).isEqualTo(data);
     }
 
     @Test
     void aFewHeaderBytesReadOneAtATimeThenTheRest() throws IOException {
         byte[] data = sample(300_000, 2);
-        try (InputStream in = new ParallelBzip2InputStream(new ByteArrayInputStream(ourStreams(data, BLOCK)), 2)) {
+        try (InputStream in = new ParallelBzip2InputStream(
+                new ByteArrayInputStream(ourStreams(data, BLOCK, Bzip2Engine.best())), 2)) {
             for (int i = 0; i < 10; i++) {
                 assertThat(in.read()).isEqualTo(data[i] & 0xff);
             }
@@ -125,12 +134,14 @@ class ParallelBzip2InputStreamTest {
         assertThat(readParallel(Files.readAllBytes(file))).isEqualTo(data);
     }
 
-    @Test
-    void aStreamThatDecodesBeyondTheBoundIsReadSequentially() throws IOException {
+    @ParameterizedTest
+    @ValueSource(strings = {"native", "java"})
+    void aStreamThatDecodesBeyondTheBoundIsReadSequentially(String engineName) throws IOException {
+        Bzip2Engine engine = Bzip2EngineTest.engine(engineName);
         byte[] zeros = new byte[2 * ParallelBzip2InputStream.MAX_DECODED_BYTES + 5];
         byte[] compressed = concat(oneStream(new byte[1000]), oneStream(zeros), oneStream(new byte[7]));
         assertThat(seams(compressed)).isEqualTo(2);
-        assertThat(readParallel(compressed)).isEqualTo(concat(new byte[1000], zeros, new byte[7]));
+        assertThat(readParallel(compressed, engine)).isEqualTo(concat(new byte[1000], zeros, new byte[7]));
     }
 
     @Test
@@ -150,28 +161,32 @@ class ParallelBzip2InputStreamTest {
         assertThat(readParallel(compressed)).isEqualTo(data);
     }
 
-    @Test
-    void emptyStreamsBetweenOthersRead() throws IOException {
+    @ParameterizedTest
+    @ValueSource(strings = {"native", "java"})
+    void emptyStreamsBetweenOthersRead(String engineName) throws IOException {
+        Bzip2Engine engine = Bzip2EngineTest.engine(engineName);
         byte[] a = sample(100_000, 6);
         byte[] b = sample(50_000, 7);
         byte[] compressed = concat(oneStream(a), oneStream(new byte[0]), oneStream(new byte[0]), oneStream(b));
-        assertThat(readParallel(compressed)).isEqualTo(concat(a, b));
+        assertThat(readParallel(compressed, engine)).isEqualTo(concat(a, b));
     }
 
     /**
      * A seam inside a valid stream: the block header's symbol map has one bit per byte value
      * present, so a block of the right byte values carries "end of stream, CRC, BZh9, block magic".
      */
-    @Test
-    void aFalseSeamInsideAStreamNeverChangesTheOutput() throws IOException {
+    @ParameterizedTest
+    @ValueSource(strings = {"native", "java"})
+    void aFalseSeamInsideAStreamNeverChangesTheOutput(String engineName) throws IOException {
+        Bzip2Engine engine = Bzip2EngineTest.engine(engineName);
         byte[] trap = dataWhoseSymbolMapSpellsASeam();
         byte[] stream = oneStream(trap);
         assertThat(seams(stream)).as("the crafted stream holds a false seam").isEqualTo(1);
 
         byte[] before = sample(200_000, 8);
         byte[] after = sample(200_000, 9);
-        byte[] compressed = concat(ourStreams(before, BLOCK), stream, ourStreams(after, BLOCK), stream);
-        assertThat(readParallel(compressed)).isEqualTo(concat(before, trap, after, trap));
+        byte[] compressed = concat(ourStreams(before, BLOCK, engine), stream, ourStreams(after, BLOCK, engine), stream);
+        assertThat(readParallel(compressed, engine)).isEqualTo(concat(before, trap, after, trap));
     }
 
     /** Bytes whose bzip2 symbol map, from the block's 153rd bit, reads 7 filler bits then a seam. */
@@ -241,27 +256,30 @@ class ParallelBzip2InputStreamTest {
         }
     }
 
-    @Test
-    void truncationAndDamageGiveWhatTheSequentialDecoderGives() throws IOException {
+    @ParameterizedTest
+    @ValueSource(strings = {"native", "java"})
+    void truncationAndDamageGiveWhatTheSequentialDecoderGives(String engineName) throws IOException {
+        Bzip2Engine engine = Bzip2EngineTest.engine(engineName);
         byte[] data = sample(400_000, 11);
-        byte[] intact = ourStreams(data, BLOCK);
+        byte[] intact = ourStreams(data, BLOCK, engine);
         int[] cuts = {4, 10, 40, intact.length / 3, intact.length / 2, intact.length - 11, intact.length - 1};
         for (int cut : cuts) {
-            assertSameAsSequential(Arrays.copyOf(intact, cut), "cut at " + cut);
+            assertSameAsSequential(Arrays.copyOf(intact, cut), "cut at " + cut, engine);
         }
         for (int at :
                 new int[] {5, 12, 100, intact.length / 4, intact.length / 2, intact.length - 12, intact.length - 5}) {
             byte[] damaged = intact.clone();
             damaged[at] ^= 0x20;
-            assertSameAsSequential(damaged, "flip at " + at);
+            assertSameAsSequential(damaged, "flip at " + at, engine);
         }
-        assertSameAsSequential(concat(intact, new byte[] {'B', 'Z'}), "garbage after the streams");
+        assertSameAsSequential(concat(intact, new byte[] {'B', 'Z'}), "garbage after the streams", engine);
     }
 
     /** Byte by byte, so both deliver everything decoded before an error; then the same error. */
-    private static void assertSameAsSequential(byte[] compressed, String what) throws IOException {
+    private static void assertSameAsSequential(byte[] compressed, String what, Bzip2Engine engine) throws IOException {
         String expected = readByBytes(() -> new BZip2CompressorInputStream(new ByteArrayInputStream(compressed), true));
-        String actual = readByBytes(() -> new ParallelBzip2InputStream(new ByteArrayInputStream(compressed), 2));
+        String actual =
+                readByBytes(() -> new ParallelBzip2InputStream(new ByteArrayInputStream(compressed), 2, engine));
         assertThat(actual).as(what).isEqualTo(expected);
     }
 

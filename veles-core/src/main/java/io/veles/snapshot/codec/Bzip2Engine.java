@@ -1,0 +1,36 @@
+package io.veles.snapshot.codec;
+
+import java.io.IOException;
+
+/**
+ * What bzip2 work a snapshot does in blocks: compressing one block into one stream, and decoding
+ * one segment of whole streams. {@link #best()} is libbz2, the bzip2 tool's own library, where it
+ * loads, and commons-compress's Java port elsewhere; both write and read the same format.
+ */
+interface Bzip2Engine {
+    /**
+     * The system property that turns libbz2 off ({@code -Dveles.bzip2.native=false}): the Java
+     * port then does all the work.
+     */
+    String NATIVE_PROPERTY = "veles.bzip2.native";
+
+    /** Compresses {@code length} bytes of {@code block} into the empty {@code out} as one stream. */
+    void compress(byte[] block, int length, int level, BlockBuffer out) throws IOException;
+
+    /**
+     * The bytes that {@code compressed} decodes to, if it is whole streams ending exactly at its
+     * end that give at most {@code maxDecoded} bytes; null otherwise (damage, a truncated stream,
+     * more to decode), leaving the sequential decoder to decide and report.
+     */
+    DecodedSegment decode(byte[] compressed, int expectedBytes, int maxDecoded);
+
+    /** The first {@code length} bytes of {@code bytes}. */
+    record DecodedSegment(byte[] bytes, int length) {}
+
+    /** libbz2 if it loads and is not turned off, else the Java port. */
+    static Bzip2Engine best() {
+        return NativeBzip2.available() && !"false".equals(System.getProperty(NATIVE_PROPERTY))
+                ? NativeBzip2.INSTANCE
+                : JavaBzip2.INSTANCE;
+    }
+}

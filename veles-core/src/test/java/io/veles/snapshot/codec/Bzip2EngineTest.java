@@ -1,0 +1,153 @@
+package io.veles.snapshot.codec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.veles.snapshot.codec.Bzip2Engine.DecodedSegment;
+import io.veles.testing.Requirement;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Random;
+
+/** Both bzip2 engines, libbz2 and commons-compress: the streams they write and what they decode. */
+class Bzip2EngineTest {
+    @TempDir
+    Path dir;
+
+    /** The engine named {@code name}; libbz2 missing skips the test, and fails it on CI. */
+    static Bzip2Engine engine(String name) {
+        if (name.equals("java")) {
+            return JavaBzip2.INSTANCE;
+        }
+        if (!NativeBzip2.available()) {
+            Requirement.skipOrFail("VELES_REQUIRE_TOOLS", "libbz2 did not load through JNA");
+        }
+        return NativeBzip2.INSTANCE;
+    }
+
+    /** Text-like runs and noise, so that the stream has several Huffman tables' worth of both. */
+    private static byte[] sample(int size, long seed) {
+        byte[] data = new byte[size];
+        Random random = new Random(seed);
+        for (int i = 0; i < size; i++) {
+            data[i] =
+                    i % 30_000 < 15_000 ? (byte) "lorem ipsum dolor sit amet ".charAt(i % 27) : (byte) random.nextInt();
+        }
+        return data;
+    }
+
+    private static byte[] compress(Bzip2Engine engine, byte[] data, int level) throws IOException {
+        BlockBuffer out = new BlockBuffer(16);
+        engine.compress(data, data.length, level, out);
+        return Arrays.copyOf(out.array(), out.size());
+    }
+
+    private static byte[] decoded(DecodedSegment segment) {
+        assertThat(segment).as("decoded whole").isNotNull();
+        return Arrays.copyOf(segment.bytes(), segment.length());
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            out.writeBytes(part);
+        }
+        return out.toByteArray();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"native", "java"})
+    void theBzip2ToolReadsABlockAtEveryLevel(String name) throws IOException {
+        Bzip2Engine engine = engine(name);
+        byte[] data = sample(300_000, 1);
+        for (int level : new int[] {1, 5, 9}) {
+            Path file = Files.write(dir.resolve(name + level + ".bz2"), compress(engine, data, level));
+            assertThat(Files.readAllBytes(file)[3])
+                    .as("the level in the header")
+                    .isEqualTo((byte) ('0' + level));
+            assertThat(StandardTools.decompressWithTool(Codec.BZIP2, file)).isEqualTo(data);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"native", "java"})
+    void eachEngineDecodesTheOthersStreams(String name) throws IOException {
+        Bzip2Engine engine = engine(name);
+        Bzip2Engine other = engine == JavaBzip2.INSTANCE ? engine("native") : JavaBzip2.INSTANCE;
+        byte[] data = sample(500_000, 2);
+        assertThat(decoded(engine.decode(compress(other, data, 9), 1 << 20, 4 << 20)))
+                .isEqualTo(data);
+        assertThat(compress(engine, new byte[0], 9))
+                .as("an empty block is still a stream")
+                .isNotEmpty();
+        assertThat(decoded(engine.decode(compress(other, new byte[0], 9), 1 << 20, 4 << 20)))
+                .isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"native", "java"})
+    void concatenatedStreamsDecodeIntoOneSegmentGrowingPastTheFirstGuess(String name) throws IOException {
+        Bzip2Engine engine = engine(name);
+        byte[] a = sample(200_000, 3);
+        byte[] b = sample(150_000, 4);
+        byte[] segment = concat(compress(engine, a, 9), compress(engine, new byte[0], 9), compress(engine, b, 1));
+        assertThat(decoded(engine.decode(segment, 1000, 1 << 20))).isEqualTo(concat(a, b));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"native", "java"})
+    void theBoundIsInclusive(String name) throws IOException {
+        Bzip2Engine engine = engine(name);
+        byte[] zeros = new byte[64 << 10];
+        byte[] stream = compress(engine, zeros, 9);
+        assertThat(decoded(engine.decode(stream, 1000, zeros.length))).isEqualTo(zeros);
+        assertThat(engine.decode(stream, 1000, zeros.length - 1))
+                .as("one byte beyond the bound")
+                .isNull();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"native", "java"})
+    void truncationDamageAndTrailingBytesAreLeftToTheSequentialDecoder(String name) throws IOException {
+        Bzip2Engine engine = engine(name);
+        byte[] stream = compress(engine, sample(100_000, 5), 9);
+        for (int cut : new int[] {1, 4, 10, 40, stream.length / 2, stream.length - 1}) {
+            assertThat(engine.decode(Arrays.copyOf(stream, cut), 1 << 20, 4 << 20))
+                    .as("cut at " + cut)
+                    .isNull();
+        }
+        for (int at : new int[] {0, 3, 5, 20, stream.length / 2, stream.length - 3}) {
+            byte[] damaged = stream.clone();
+            damaged[at] ^= 0x10;
+            assertThat(engine.decode(damaged, 1 << 20, 4 << 20))
+                    .as("flip at " + at)
+                    .isNull();
+        }
+        assertThat(engine.decode(concat(stream, new byte[] {'B', 'Z'}), 1 << 20, 4 << 20))
+                .as("bytes after the last stream")
+                .isNull();
+        assertThat(engine.decode(concat(stream, new byte[1]), 1 << 20, 4 << 20))
+                .as("a zero byte after the last stream")
+                .isNull();
+    }
+
+    @Test
+    void libbz2LoadsOnThisMachineAndIsTheDefault() {
+        engine("native");
+        assertThat(Bzip2Engine.best()).isSameAs(NativeBzip2.INSTANCE);
+        assertThat(NativeBzip2.version()).startsWith("1.");
+        System.setProperty(Bzip2Engine.NATIVE_PROPERTY, "false");
+        try {
+            assertThat(Bzip2Engine.best()).as("turned off").isSameAs(JavaBzip2.INSTANCE);
+        } finally {
+            System.clearProperty(Bzip2Engine.NATIVE_PROPERTY);
+        }
+    }
+}
