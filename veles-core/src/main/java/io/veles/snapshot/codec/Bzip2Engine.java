@@ -20,7 +20,8 @@ interface Bzip2Engine {
     /**
      * The bytes that {@code compressed} decodes to, if it is whole streams ending exactly at its
      * end that give at most {@code maxDecoded} bytes; null otherwise (damage, a truncated stream,
-     * more to decode), leaving the sequential decoder to decide and report.
+     * trailing bytes, more than the bound, no input), leaving the sequential decoder to decide and
+     * report. {@code expectedBytes} is a guess of the size, for a first buffer.
      */
     DecodedSegment decode(byte[] compressed, int expectedBytes, int maxDecoded);
 

@@ -8,6 +8,8 @@ import com.sun.jna.Structure;
 import com.sun.jna.ptr.IntByReference;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -72,18 +74,35 @@ final class NativeBzip2 implements Bzip2Engine {
         public Pointer opaque;
     }
 
-    /** The library, or null where it (or JNA's own native part) does not load. */
+    /**
+     * The library, or null where it (or JNA's own native part) does not load, or where it does
+     * not round-trip a few bytes: every call and the stream mapping are tried once here, so that
+     * a mismatch shows as the Java port doing the work, not as a failed snapshot.
+     */
     private static LibBz2 load() {
         for (String name : List.of("bz2", "libbz2.so.1.0", "libbz2.so.1")) {
             try {
                 LibBz2 library = Native.load(name, LibBz2.class);
-                library.BZ2_bzlibVersion(); // a call, so that a library that loads but cannot run is not taken
-                return library;
+                if (roundTrips(library)) {
+                    return library;
+                }
             } catch (LinkageError | RuntimeException e) {
                 // the next name, else the Java port
             }
         }
         return null;
+    }
+
+    private static boolean roundTrips(LibBz2 library) {
+        byte[] probe = "veles: libbz2 probe".getBytes(StandardCharsets.US_ASCII);
+        BlockBuffer compressed = new BlockBuffer(16);
+        try {
+            compress(library, probe, probe.length, 1, compressed);
+        } catch (IOException e) {
+            return false;
+        }
+        DecodedSegment decoded = decode(library, Arrays.copyOf(compressed.array(), compressed.size()), probe.length);
+        return decoded != null && Arrays.equals(probe, 0, probe.length, decoded.bytes(), 0, decoded.length());
     }
 
     static boolean available() {
@@ -97,12 +116,22 @@ final class NativeBzip2 implements Bzip2Engine {
 
     @Override
     public void compress(byte[] block, int length, int level, BlockBuffer out) throws IOException {
-        // bzlib.h: the output of one buffer is at most 1% larger, plus 600 bytes.
+        try {
+            compress(LIBRARY, block, length, level, out);
+        } catch (LinkageError | RuntimeException e) {
+            out.reset(); // a native failure after the probe passed: the Java port writes the same format
+            JavaBzip2.INSTANCE.compress(block, length, level, out);
+        }
+    }
+
+    private static void compress(LibBz2 library, byte[] block, int length, int level, BlockBuffer out)
+            throws IOException {
+        // The bzip2 manual: one buffer's output is at most 1% larger, plus 600 bytes.
         int capacity = length + length / 100 + 600;
         out.ensureCapacity(capacity);
         IntByReference written = new IntByReference(capacity);
         int status =
-                LIBRARY.BZ2_bzBuffToBuffCompress(out.array(), written, block, length, level, 0, DEFAULT_WORK_FACTOR);
+                library.BZ2_bzBuffToBuffCompress(out.array(), written, block, length, level, 0, DEFAULT_WORK_FACTOR);
         if (status != BZ_OK) {
             throw new IOException("libbz2 could not compress a block (status " + status + ")");
         }
@@ -111,56 +140,51 @@ final class NativeBzip2 implements Bzip2Engine {
 
     @Override
     public DecodedSegment decode(byte[] compressed, int expectedBytes, int maxDecoded) {
-        if (compressed.length == 0) {
-            return new DecodedSegment(compressed, 0);
-        }
-        try (Memory in = new Memory(compressed.length)) {
-            in.write(0, compressed, 0, compressed.length);
-            Memory out = new Memory(Math.min(expectedBytes, maxDecoded) + 1L); // room to see the end
-            try {
-                long produced = 0;
-                long consumed = 0;
-                while (consumed < compressed.length) {
-                    BzStream stream = new BzStream();
-                    if (LIBRARY.BZ2_bzDecompressInit(stream, 0, 0) != BZ_OK) {
-                        return null;
-                    }
-                    try {
-                        stream.nextIn = in.share(consumed);
-                        stream.availIn = (int) (compressed.length - consumed);
-                        while (true) {
-                            stream.nextOut = out.share(produced);
-                            stream.availOut = (int) (out.size() - produced);
-                            int status = LIBRARY.BZ2_bzDecompress(stream);
-                            produced = out.size() - stream.availOut;
-                            if (produced > maxDecoded) {
-                                return null; // more than the bound: the sequential decoder streams it
-                            }
-                            if (status == BZ_STREAM_END) {
-                                break;
-                            }
-                            if (status != BZ_OK || stream.availOut > 0) {
-                                return null; // damage, or input that ends inside a stream
-                            }
-                            out = grown(out, Math.min(maxDecoded + 1L, 2 * out.size()));
-                        }
-                        consumed = compressed.length - stream.availIn;
-                    } finally {
-                        LIBRARY.BZ2_bzDecompressEnd(stream);
-                    }
-                }
-                return new DecodedSegment(out.getByteArray(0, (int) produced), (int) produced);
-            } finally {
-                out.close();
-            }
+        try {
+            return decode(LIBRARY, compressed, maxDecoded);
+        } catch (LinkageError | RuntimeException e) {
+            return null; // the sequential decoder decides
         }
     }
 
-    private static Memory grown(Memory memory, long size) {
-        Memory larger = new Memory(size);
-        larger.write(0, memory.getByteArray(0, (int) memory.size()), 0, (int) memory.size());
-        memory.close();
-        return larger;
+    /**
+     * Decodes into one native buffer of {@code maxDecoded + 1} bytes: its pages are touched only
+     * as far as the output goes, and the extra byte tells "exactly the bound" from "more".
+     */
+    private static DecodedSegment decode(LibBz2 library, byte[] compressed, int maxDecoded) {
+        if (compressed.length == 0) {
+            return null; // not a bzip2 stream, as the sequential decoder says too
+        }
+        try (Memory in = new Memory(compressed.length);
+                Memory out = new Memory(maxDecoded + 1L)) {
+            in.write(0, compressed, 0, compressed.length);
+            long consumed = 0;
+            long produced = 0;
+            while (consumed < compressed.length) {
+                BzStream stream = new BzStream();
+                if (library.BZ2_bzDecompressInit(stream, 0, 0) != BZ_OK) {
+                    return null;
+                }
+                try {
+                    stream.nextIn = in.share(consumed);
+                    stream.availIn = (int) (compressed.length - consumed);
+                    stream.nextOut = out.share(produced);
+                    stream.availOut = (int) (out.size() - produced);
+                    int status = library.BZ2_bzDecompress(stream);
+                    produced = out.size() - stream.availOut;
+                    if (produced > maxDecoded) {
+                        return null; // more than the bound: the sequential decoder streams it
+                    }
+                    if (status != BZ_STREAM_END) {
+                        return null; // damage, or input that ends inside a stream
+                    }
+                    consumed = compressed.length - stream.availIn;
+                } finally {
+                    library.BZ2_bzDecompressEnd(stream);
+                }
+            }
+            return new DecodedSegment(out.getByteArray(0, (int) produced), (int) produced);
+        }
     }
 
     @Override

@@ -4,13 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.veles.snapshot.codec.Bzip2Engine.DecodedSegment;
 import io.veles.testing.Requirement;
+import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -103,14 +106,63 @@ class Bzip2EngineTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"native", "java"})
-    void theBoundIsInclusive(String name) throws IOException {
+    void theBoundIsInclusiveWhateverTheFirstGuess(String name) throws IOException {
         Bzip2Engine engine = engine(name);
         byte[] zeros = new byte[64 << 10];
         byte[] stream = compress(engine, zeros, 9);
-        assertThat(decoded(engine.decode(stream, 1000, zeros.length))).isEqualTo(zeros);
-        assertThat(engine.decode(stream, 1000, zeros.length - 1))
-                .as("one byte beyond the bound")
+        for (int guess : new int[] {1000, zeros.length - 1, zeros.length, zeros.length + 1, 1 << 20}) {
+            assertThat(decoded(engine.decode(stream, guess, zeros.length)))
+                    .as("a guess of " + guess)
+                    .isEqualTo(zeros);
+            assertThat(engine.decode(stream, guess, zeros.length - 1))
+                    .as("one byte beyond the bound, a guess of " + guess)
+                    .isNull();
+        }
+        assertThat(engine.decode(concat(stream, new byte[] {'B', 'Z'}), zeros.length, zeros.length))
+                .as("an exact fit, then trailing bytes")
                 .isNull();
+        assertThat(engine.decode(new byte[0], 1000, 1000))
+                .as("no input is no stream")
+                .isNull();
+    }
+
+    /** Whatever the damage, an engine gives what the sequential decoder gives, or leaves it to it. */
+    @ParameterizedTest
+    @ValueSource(strings = {"native", "java"})
+    void randomDamageNeverDecodesToSomethingElse(String name) throws IOException {
+        Bzip2Engine engine = engine(name);
+        byte[] data = sample(60_000, 6);
+        byte[] stream = concat(compress(engine, data, 9), compress(engine, data, 1));
+        Random random = new Random(7);
+        int decodedWhole = 0;
+        for (int i = 0; i < 200; i++) {
+            byte[] damaged = stream.clone();
+            damaged[random.nextInt(damaged.length)] ^= (byte) (1 << random.nextInt(8));
+            if (random.nextBoolean()) {
+                damaged = Arrays.copyOf(damaged, damaged.length - random.nextInt(30));
+            }
+            byte[] sequential = sequential(damaged);
+            DecodedSegment segment = engine.decode(damaged, 1 << 20, 4 << 20);
+            if (segment != null) {
+                decodedWhole++;
+                assertThat(sequential)
+                        .as("decoded where the sequential decoder fails")
+                        .isNotNull();
+                assertThat(decoded(segment)).isEqualTo(sequential);
+            }
+        }
+        assertThat(decodedWhole)
+                .as("damage that bzip2 cannot see (padding bits)")
+                .isLessThan(200);
+    }
+
+    /** What commons-compress's sequential decoder gives for all of {@code compressed}; null on an error. */
+    private static byte[] sequential(byte[] compressed) {
+        try (InputStream in = new BZip2CompressorInputStream(new ByteArrayInputStream(compressed), true)) {
+            return in.readAllBytes();
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     @ParameterizedTest
@@ -141,13 +193,19 @@ class Bzip2EngineTest {
     @Test
     void libbz2LoadsOnThisMachineAndIsTheDefault() {
         engine("native");
-        assertThat(Bzip2Engine.best()).isSameAs(NativeBzip2.INSTANCE);
+        if (!"false".equals(System.getProperty(Bzip2Engine.NATIVE_PROPERTY))) {
+            assertThat(Bzip2Engine.best()).isSameAs(NativeBzip2.INSTANCE);
+        }
         assertThat(NativeBzip2.version()).startsWith("1.");
-        System.setProperty(Bzip2Engine.NATIVE_PROPERTY, "false");
+        String before = System.setProperty(Bzip2Engine.NATIVE_PROPERTY, "false");
         try {
             assertThat(Bzip2Engine.best()).as("turned off").isSameAs(JavaBzip2.INSTANCE);
         } finally {
-            System.clearProperty(Bzip2Engine.NATIVE_PROPERTY);
+            if (before == null) {
+                System.clearProperty(Bzip2Engine.NATIVE_PROPERTY);
+            } else {
+                System.setProperty(Bzip2Engine.NATIVE_PROPERTY, before);
+            }
         }
     }
 }

@@ -2,6 +2,7 @@ package io.veles.snapshot.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.veles.snapshot.codec.Bzip2Engine.DecodedSegment;
 import io.veles.testing.ChildProcess;
 import io.veles.testing.Requirement;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
@@ -22,6 +23,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
 
 class ParallelBzip2InputStreamTest {
     /** Small blocks, so that a few hundred kB make many streams. */
@@ -70,6 +72,30 @@ class ParallelBzip2InputStreamTest {
         }
     }
 
+    /** {@code engine}, counting the segments it decoded whole: the sequential decoder would give the same bytes. */
+    private static final class Counting implements Bzip2Engine {
+        final Bzip2Engine engine;
+        final AtomicInteger whole = new AtomicInteger();
+
+        Counting(Bzip2Engine engine) {
+            this.engine = engine;
+        }
+
+        @Override
+        public void compress(byte[] block, int length, int level, BlockBuffer out) throws IOException {
+            engine.compress(block, length, level, out);
+        }
+
+        @Override
+        public DecodedSegment decode(byte[] compressed, int expectedBytes, int maxDecoded) {
+            DecodedSegment decoded = engine.decode(compressed, expectedBytes, maxDecoded);
+            if (decoded != null) {
+                whole.incrementAndGet();
+            }
+            return decoded;
+        }
+    }
+
     private static int seams(byte[] compressed) {
         int count = 0;
         int to = compressed.length - Bzip2StreamStarts.START_BYTES + 1;
@@ -92,11 +118,12 @@ class ParallelBzip2InputStreamTest {
     @ParameterizedTest
     @ValueSource(strings = {"native", "java"})
     void ourBlockStreamsAreFoundAndReadBackInOrder(String engineName) throws IOException {
-        Bzip2Engine engine = Bzip2EngineTest.engine(engineName);
+        Counting engine = new Counting(Bzip2EngineTest.engine(engineName));
         byte[] data = sample(1_000_000, 1);
         byte[] compressed = ourStreams(data, BLOCK, engine);
         assertThat(seams(compressed)).as("a seam between each two blocks").isEqualTo((data.length - 1) / BLOCK);
         assertThat(readParallel(compressed, engine)).isEqualTo(data);
+        assertThat(engine.whole).as("every block decoded in parallel").hasValue(seams(compressed) + 1);
     }
 
     @Test
@@ -164,11 +191,15 @@ class ParallelBzip2InputStreamTest {
     @ParameterizedTest
     @ValueSource(strings = {"native", "java"})
     void emptyStreamsBetweenOthersRead(String engineName) throws IOException {
-        Bzip2Engine engine = Bzip2EngineTest.engine(engineName);
+        Counting engine = new Counting(Bzip2EngineTest.engine(engineName));
         byte[] a = sample(100_000, 6);
         byte[] b = sample(50_000, 7);
         byte[] compressed = concat(oneStream(a), oneStream(new byte[0]), oneStream(new byte[0]), oneStream(b));
         assertThat(readParallel(compressed, engine)).isEqualTo(concat(a, b));
+        // An empty stream has no block magic, so no seam starts it: it is decoded with the stream before.
+        assertThat(engine.whole)
+                .as("a with the empty streams, then b, decoded in parallel")
+                .hasValue(2);
     }
 
     /**
@@ -178,7 +209,7 @@ class ParallelBzip2InputStreamTest {
     @ParameterizedTest
     @ValueSource(strings = {"native", "java"})
     void aFalseSeamInsideAStreamNeverChangesTheOutput(String engineName) throws IOException {
-        Bzip2Engine engine = Bzip2EngineTest.engine(engineName);
+        Counting engine = new Counting(Bzip2EngineTest.engine(engineName));
         byte[] trap = dataWhoseSymbolMapSpellsASeam();
         byte[] stream = oneStream(trap);
         assertThat(seams(stream)).as("the crafted stream holds a false seam").isEqualTo(1);
@@ -187,6 +218,9 @@ class ParallelBzip2InputStreamTest {
         byte[] after = sample(200_000, 9);
         byte[] compressed = concat(ourStreams(before, BLOCK, engine), stream, ourStreams(after, BLOCK, engine), stream);
         assertThat(readParallel(compressed, engine)).isEqualTo(concat(before, trap, after, trap));
+        assertThat(engine.whole)
+                .as("the blocks before the first false seam decoded in parallel")
+                .hasPositiveValue();
     }
 
     /** Bytes whose bzip2 symbol map, from the block's 153rd bit, reads 7 filler bits then a seam. */
