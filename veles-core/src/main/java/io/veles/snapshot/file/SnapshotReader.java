@@ -93,6 +93,12 @@ public final class SnapshotReader implements Closeable {
      * Opens a snapshot that must be signed with {@code key} (unless null): an unsigned one is
      * refused here, a wrongly signed or altered one when its trailer is read.
      */
+    /**
+     * Decoded bytes read past a wrong magic number to find a codec error: two of our 4 MiB blocks,
+     * and several bzip2 blocks of the tools'.
+     */
+    private static final long DAMAGE_PROBE_BYTES = 8 << 20;
+
     public static SnapshotReader open(InputStream raw, String source, SnapshotKey key) {
         Codec codec = Codec.NONE;
         try {
@@ -111,6 +117,12 @@ public final class SnapshotReader implements Closeable {
 
             byte[] magic = content.readNBytes(SnapshotFormat.MAGIC.length);
             if (!Arrays.equals(magic, SnapshotFormat.MAGIC)) {
+                if (codec != Codec.NONE) {
+                    // Damage inside a compressed block first shows as wrong bytes, and as a CRC
+                    // error only at the block's end: read on to it, so that a damaged snapshot is
+                    // called corrupt (the IOException below), not foreign.
+                    content.skip(DAMAGE_PROBE_BYTES);
+                }
                 throw new CorruptSnapshotException(source
                         + (codec == Codec.NONE
                                 ? " is not a veles snapshot"

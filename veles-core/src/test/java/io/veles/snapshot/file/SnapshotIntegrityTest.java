@@ -89,9 +89,13 @@ class SnapshotIntegrityTest {
                 assertThat(RoundTrip.restore(damaged, LoopWorkflow.class).state())
                         .as("flip at %d of %d went unnoticed, so it must change nothing", position, intact.length)
                         .isEqualTo(expected);
+            } else if (codec == Codec.NONE || position < Codec.MAGIC_LENGTH) {
+                // a flip in the codec's magic number leaves data no codec claims
+                assertRefused(damaged, "is corrupt|is truncated|is not a veles snapshot");
+                reported++;
             } else {
-                assertRefused(
-                        damaged, "is corrupt|is truncated|is not a veles snapshot|data that is not a veles snapshot");
+                // inside a compressed stream: corrupt, never "not a veles snapshot"
+                assertRefused(damaged, "is corrupt|is truncated");
                 reported++;
             }
         }
