@@ -82,6 +82,14 @@ public final class SnapshotReader implements Closeable {
     }
 
     /**
+     * Decoded bytes read past a wrong magic number to find a codec error: two of our 4 MiB blocks,
+     * so damage in a snapshot written in parallel blocks is named. A larger block (a snapshot
+     * written on one core, a file recompressed by a tool) may end beyond it, and is then still
+     * called foreign.
+     */
+    private static final long DAMAGE_PROBE_BYTES = 8 << 20;
+
+    /**
      * Opens a snapshot from {@code raw}, reading its header and manifest. {@code source} names it
      * in messages (a path, a table row). Closes {@code raw} if opening fails.
      */
@@ -93,12 +101,6 @@ public final class SnapshotReader implements Closeable {
      * Opens a snapshot that must be signed with {@code key} (unless null): an unsigned one is
      * refused here, a wrongly signed or altered one when its trailer is read.
      */
-    /**
-     * Decoded bytes read past a wrong magic number to find a codec error: two of our 4 MiB blocks,
-     * and several bzip2 blocks of the tools'.
-     */
-    private static final long DAMAGE_PROBE_BYTES = 8 << 20;
-
     public static SnapshotReader open(InputStream raw, String source, SnapshotKey key) {
         Codec codec = Codec.NONE;
         try {
@@ -190,6 +192,9 @@ public final class SnapshotReader implements Closeable {
         } catch (IOException e) {
             Closeables.closeQuietly(raw);
             throw integrityError(source, codec, e);
+        } catch (RuntimeException | Error e) {
+            Closeables.closeQuietly(raw); // a decoder's own failure on damaged input
+            throw e;
         }
     }
 
