@@ -1,5 +1,6 @@
 package io.veles.snapshot.codec;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -45,5 +46,14 @@ final class BlockData {
             text.append(words[random.nextInt(words.length)]).append(random.nextInt(9) == 0 ? ".\n" : " ");
         }
         return text.substring(0, BLOCK).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** The parts one after another, as concatenated members, streams or frames are. */
+    static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            out.writeBytes(part);
+        }
+        return out.toByteArray();
     }
 }

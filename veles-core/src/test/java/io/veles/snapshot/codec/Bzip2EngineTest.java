@@ -11,7 +11,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -57,14 +56,6 @@ class Bzip2EngineTest {
         return Arrays.copyOf(segment.bytes(), segment.length());
     }
 
-    private static byte[] concat(byte[]... parts) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (byte[] part : parts) {
-            out.writeBytes(part);
-        }
-        return out.toByteArray();
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"native", "java"})
     void theBzip2ToolReadsABlockAtEveryLevel(String name) throws IOException {
@@ -100,8 +91,9 @@ class Bzip2EngineTest {
         Bzip2Engine engine = engine(name);
         byte[] a = sample(200_000, 3);
         byte[] b = sample(150_000, 4);
-        byte[] segment = concat(compress(engine, a, 9), compress(engine, new byte[0], 9), compress(engine, b, 1));
-        assertThat(decoded(engine.decode(segment, 1000, 1 << 20))).isEqualTo(concat(a, b));
+        byte[] segment =
+                BlockData.concat(compress(engine, a, 9), compress(engine, new byte[0], 9), compress(engine, b, 1));
+        assertThat(decoded(engine.decode(segment, 1000, 1 << 20))).isEqualTo(BlockData.concat(a, b));
     }
 
     @ParameterizedTest
@@ -118,7 +110,7 @@ class Bzip2EngineTest {
                     .as("one byte beyond the bound, a guess of " + guess)
                     .isNull();
         }
-        assertThat(engine.decode(concat(stream, new byte[] {'B', 'Z'}), zeros.length, zeros.length))
+        assertThat(engine.decode(BlockData.concat(stream, new byte[] {'B', 'Z'}), zeros.length, zeros.length))
                 .as("an exact fit, then trailing bytes")
                 .isNull();
         assertThat(engine.decode(new byte[0], 1000, 1000))
@@ -132,7 +124,7 @@ class Bzip2EngineTest {
     void randomDamageNeverDecodesToSomethingElse(String name) throws IOException {
         Bzip2Engine engine = engine(name);
         byte[] data = sample(60_000, 6);
-        byte[] stream = concat(compress(engine, data, 9), compress(engine, data, 1));
+        byte[] stream = BlockData.concat(compress(engine, data, 9), compress(engine, data, 1));
         Random random = new Random(7);
         int decodedWhole = 0;
         for (int i = 0; i < 200; i++) {
@@ -182,10 +174,10 @@ class Bzip2EngineTest {
                     .as("flip at " + at)
                     .isNull();
         }
-        assertThat(engine.decode(concat(stream, new byte[] {'B', 'Z'}), 1 << 20, 4 << 20))
+        assertThat(engine.decode(BlockData.concat(stream, new byte[] {'B', 'Z'}), 1 << 20, 4 << 20))
                 .as("bytes after the last stream")
                 .isNull();
-        assertThat(engine.decode(concat(stream, new byte[1]), 1 << 20, 4 << 20))
+        assertThat(engine.decode(BlockData.concat(stream, new byte[1]), 1 << 20, 4 << 20))
                 .as("a zero byte after the last stream")
                 .isNull();
     }

@@ -107,14 +107,6 @@ class ParallelBzip2InputStreamTest {
         return count;
     }
 
-    private static byte[] concat(byte[]... parts) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (byte[] part : parts) {
-            out.writeBytes(part);
-        }
-        return out.toByteArray();
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"native", "java"})
     void ourBlockStreamsAreFoundAndReadBackInOrder(String engineName) throws IOException {
@@ -166,9 +158,9 @@ class ParallelBzip2InputStreamTest {
     void aStreamThatDecodesBeyondTheBoundIsReadSequentially(String engineName) throws IOException {
         Bzip2Engine engine = Bzip2EngineTest.engine(engineName);
         byte[] zeros = new byte[2 * ParallelBzip2InputStream.MAX_DECODED_BYTES + 5];
-        byte[] compressed = concat(oneStream(new byte[1000]), oneStream(zeros), oneStream(new byte[7]));
+        byte[] compressed = BlockData.concat(oneStream(new byte[1000]), oneStream(zeros), oneStream(new byte[7]));
         assertThat(seams(compressed)).isEqualTo(2);
-        assertThat(readParallel(compressed, engine)).isEqualTo(concat(new byte[1000], zeros, new byte[7]));
+        assertThat(readParallel(compressed, engine)).isEqualTo(BlockData.concat(new byte[1000], zeros, new byte[7]));
     }
 
     @Test
@@ -194,8 +186,9 @@ class ParallelBzip2InputStreamTest {
         Counting engine = new Counting(Bzip2EngineTest.engine(engineName));
         byte[] a = sample(100_000, 6);
         byte[] b = sample(50_000, 7);
-        byte[] compressed = concat(oneStream(a), oneStream(new byte[0]), oneStream(new byte[0]), oneStream(b));
-        assertThat(readParallel(compressed, engine)).isEqualTo(concat(a, b));
+        byte[] compressed =
+                BlockData.concat(oneStream(a), oneStream(new byte[0]), oneStream(new byte[0]), oneStream(b));
+        assertThat(readParallel(compressed, engine)).isEqualTo(BlockData.concat(a, b));
         // An empty stream has no block magic, so no seam starts it: it is decoded with the stream before.
         assertThat(engine.whole)
                 .as("a with the empty streams, then b, decoded in parallel")
@@ -216,8 +209,9 @@ class ParallelBzip2InputStreamTest {
 
         byte[] before = sample(200_000, 8);
         byte[] after = sample(200_000, 9);
-        byte[] compressed = concat(ourStreams(before, BLOCK, engine), stream, ourStreams(after, BLOCK, engine), stream);
-        assertThat(readParallel(compressed, engine)).isEqualTo(concat(before, trap, after, trap));
+        byte[] compressed =
+                BlockData.concat(ourStreams(before, BLOCK, engine), stream, ourStreams(after, BLOCK, engine), stream);
+        assertThat(readParallel(compressed, engine)).isEqualTo(BlockData.concat(before, trap, after, trap));
         assertThat(engine.whole)
                 .as("the blocks before the first false seam decoded in parallel")
                 .hasPositiveValue();
@@ -306,7 +300,7 @@ class ParallelBzip2InputStreamTest {
             damaged[at] ^= 0x20;
             assertSameAsSequential(damaged, "flip at " + at, engine);
         }
-        assertSameAsSequential(concat(intact, new byte[] {'B', 'Z'}), "garbage after the streams", engine);
+        assertSameAsSequential(BlockData.concat(intact, new byte[] {'B', 'Z'}), "garbage after the streams", engine);
     }
 
     /** Byte by byte, so both deliver everything decoded before an error; then the same error. */

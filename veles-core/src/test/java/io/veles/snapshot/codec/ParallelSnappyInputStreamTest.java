@@ -133,12 +133,12 @@ class ParallelSnappyInputStreamTest {
         byte[] padding = {(byte) 0xfe, 3, 0, 0, 0, 0, 0};
         byte[] skippable = {(byte) 0x80, 2, 0, 0, 9, 9};
         byte[] reserved = {0x02, 1, 0, 0, 7};
-        byte[] skipped = concat(first, padding, skippable, second);
+        byte[] skipped = BlockData.concat(first, padding, skippable, second);
         assertThat(parallel(skipped))
                 .isEqualTo(sequential(skipped))
                 .extracting(Outcome::error)
                 .isEqualTo("end");
-        byte[] refused = concat(first, reserved, second);
+        byte[] refused = BlockData.concat(first, reserved, second);
         Outcome outcome = parallel(refused);
         assertThat(outcome).isEqualTo(sequential(refused));
         assertThat(outcome.error()).isNotEqualTo("end");
@@ -172,13 +172,5 @@ class ParallelSnappyInputStreamTest {
         Outcome outcome = parallel(gzipLike);
         assertThat(outcome).isEqualTo(sequential(gzipLike));
         assertThat(outcome.error()).isNotEqualTo("end");
-    }
-
-    private static byte[] concat(byte[]... parts) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (byte[] part : parts) {
-            out.writeBytes(part);
-        }
-        return out.toByteArray();
     }
 }
