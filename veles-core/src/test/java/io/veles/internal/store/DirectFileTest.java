@@ -14,7 +14,10 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
+import java.util.stream.IntStream;
 
 /**
  * {@link DirectFileOutput} and {@link DirectFileInput}: the bytes that go in come out, whatever
@@ -38,6 +41,25 @@ class DirectFileTest {
         DirectFileInput.CHUNK + 1,
         2 * DirectFileInput.CHUNK + 12_345,
     };
+
+    /**
+     * Lengths at and around the ends of the reader's chunks, which grow from
+     * {@link DirectFileInput#FIRST_CHUNK} to {@link DirectFileInput#CHUNK}: the end of the file
+     * then falls on a chunk's end, or just before or after it, while they grow and after.
+     */
+    private static int[] readBoundaryLengths() {
+        List<Integer> lengths = new ArrayList<>();
+        int end = 0;
+        int size = DirectFileInput.FIRST_CHUNK;
+        for (int chunk = 1; chunk <= 5; chunk++) {
+            end += size;
+            size = Math.min(DirectFileInput.CHUNK, 4 * size);
+            for (int length : new int[] {end - ALIGNMENT, end - 1, end, end + 1}) {
+                lengths.add(length);
+            }
+        }
+        return lengths.stream().mapToInt(Integer::intValue).toArray();
+    }
 
     @TempDir
     Path dir;
@@ -85,7 +107,8 @@ class DirectFileTest {
 
     private static void roundTrips(Creation creation, boolean mustBeDirect) throws IOException {
         Random random = new Random(17);
-        for (int length : LENGTHS) {
+        for (int length : IntStream.concat(IntStream.of(LENGTHS), IntStream.of(readBoundaryLengths()))
+                .toArray()) {
             byte[] content = new byte[length];
             random.nextBytes(content);
             Path file;
