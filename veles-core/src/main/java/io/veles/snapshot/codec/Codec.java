@@ -133,7 +133,7 @@ public enum Codec {
 
         @Override
         public InputStream decompress(InputStream source) throws IOException {
-            return new XZInputStream(source, XZ_CACHE);
+            return TruncationAwareDecoder.of(source, input -> new XZInputStream(input, XZ_CACHE));
         }
     },
 
@@ -153,7 +153,7 @@ public enum Codec {
 
         @Override
         public InputStream decompress(InputStream source) throws IOException {
-            return new ZstdInputStream(source);
+            return TruncationAwareDecoder.of(source, ZstdInputStream::new);
         }
     },
 
@@ -183,7 +183,7 @@ public enum Codec {
 
         @Override
         public InputStream decompress(InputStream source) throws IOException {
-            return new LZ4FrameInputStream(source);
+            return TruncationAwareDecoder.of(source, LZ4FrameInputStream::new);
         }
     };
 

@@ -73,7 +73,7 @@ abstract class DecodedChunksInputStream extends InputStream {
             if (handedOver == null) {
                 return -1;
             }
-            sequential = sequentialDecoder(takeHandedOver());
+            sequential = TruncationAwareDecoder.of(takeHandedOver(), this::sequentialDecoder);
         }
         return sequential.read(bytes, offset, length);
     }

@@ -111,6 +111,18 @@ class SnapshotIntegrityTest {
         }
     }
 
+    /** Cut past its codec's magic number, a snapshot of every codec is called truncated, not corrupt. */
+    @ParameterizedTest
+    @EnumSource(Codec.class)
+    void aSnapshotCutPastItsMagicNumberIsCalledTruncated(Codec codec) {
+        byte[] intact = snapshot(codec);
+        for (int length : new int[] {
+            Codec.MAGIC_LENGTH + 1, 40, intact.length / 3, intact.length / 2, intact.length - 21, intact.length - 1
+        }) {
+            assertRefused(Arrays.copyOf(intact, length), "is truncated");
+        }
+    }
+
     @Test
     void uncompressedDamageIsNamedPrecisely() {
         byte[] intact = snapshot(Codec.NONE);
