@@ -6,13 +6,13 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * A sequential decoder whose failure after its input ran out is thrown as the
- * {@link EOFException} it is. The decoders say "truncated" each in their own words:
+ * A sequential decoder whose failure after its input ran out is thrown as an
+ * {@link EOFException}. The decoders say "truncated" each in their own words:
  * commons-compress's bzip2 "Unexpected end of stream", zstd-jni "Truncated source", lz4-java
  * "Stream ended prematurely", all as plain IOExceptions, so a cut snapshot was called corrupt.
- * Whether the decoder asked its input for more after the input's end is what they share. (Damage
- * that makes a decoder expect more than there is reads as truncation too: one flip in 300 of a
- * bz2 snapshot did, none of the other codecs'.)
+ * Whether the decoder asked its input for more after the input's end is what they share. Damage
+ * that makes a decoder read past the end (a corrupted length, stray bytes after the last stream)
+ * reads as truncation too; the snapshot reader names bytes after its trailer itself.
  */
 final class TruncationAwareDecoder extends FilterInputStream {
     /** Makes a decoder of an input; it may read the input's first bytes (a header) at once. */

@@ -733,11 +733,27 @@ public final class SnapshotReader implements Closeable {
                             source + " has a wrong signature: it was altered, or signed with another key");
                 }
             }
-            if (trailerSource.read() != -1) {
-                throw new CorruptSnapshotException(source + " is corrupt: data follows its trailer");
+            String following = dataAfterTrailer();
+            if (following != null) {
+                throw new CorruptSnapshotException(source + " is corrupt: data follows its trailer" + following);
             }
         } catch (IOException e) {
             throw integrityError(source, codec, e);
+        }
+    }
+
+    /**
+     * Null if the snapshot ends with its trailer, else how what follows showed: a decoder reads on
+     * for a next stream, so bytes after the last one may fail to decode. A stream that ends early
+     * there (its last bytes cut off, after the trailer was decoded) is truncation, and thrown.
+     */
+    private String dataAfterTrailer() throws IOException {
+        try {
+            return trailerSource.read() == -1 ? null : "";
+        } catch (EOFException e) {
+            throw e;
+        } catch (IOException e) {
+            return " (" + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")";
         }
     }
 

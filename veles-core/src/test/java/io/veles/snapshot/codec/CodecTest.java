@@ -11,6 +11,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -137,7 +138,8 @@ class CodecTest {
                 byte[] out = decompress(codec, truncated);
                 assertThat(out.length).as("%s cut at %d", codec, cut).isLessThan(data.length);
                 assertThat(out).isEqualTo(Arrays.copyOf(data, out.length));
-            } catch (IOException expected) {
+            } catch (EOFException expected) {
+                // the codec's own "ends early", whatever its words
                 assertThat(expected).isNotNull();
             }
         }

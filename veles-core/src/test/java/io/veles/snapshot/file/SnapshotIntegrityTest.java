@@ -123,6 +123,27 @@ class SnapshotIntegrityTest {
         }
     }
 
+    /**
+     * Bytes after the trailer are refused. Where the codec takes them for the start of another
+     * stream that is cut short (Snappy, bz2, xz and LZ4 take even one byte so), the file reads as
+     * truncated; where it cannot decode them, they are named, with the codec's words.
+     */
+    @ParameterizedTest
+    @EnumSource(Codec.class)
+    void bytesAfterTheTrailerAreRefused(Codec codec) {
+        byte[] intact = snapshot(codec);
+        for (byte[] extra : new byte[][] {{'\n'}, {0, 0}, {'B', 'Z', 'h'}, Arrays.copyOf(intact, 100)}) {
+            byte[] appended = Arrays.copyOf(intact, intact.length + extra.length);
+            System.arraycopy(extra, 0, appended, intact.length, extra.length);
+            assertRefused(appended, "is corrupt: data follows its trailer|is truncated: its \\w+ stream ends early");
+        }
+        byte[] newline = Arrays.copyOf(intact, intact.length + 1);
+        newline[intact.length] = '\n';
+        if (codec == Codec.NONE || codec == Codec.GZIP || codec == Codec.ZSTD) {
+            assertRefused(newline, "is corrupt: data follows its trailer");
+        }
+    }
+
     @Test
     void uncompressedDamageIsNamedPrecisely() {
         byte[] intact = snapshot(Codec.NONE);
