@@ -2,6 +2,7 @@ package io.veles.internal.store;
 
 import io.veles.errors.SnapshotException;
 import io.veles.errors.SnapshotStoreException;
+import org.apache.commons.io.output.CloseShieldOutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -145,10 +146,14 @@ public final class AtomicFiles {
         }
     }
 
-    /** Writes {@code body} into a new {@code temporary} and forces it to the disk; returns the bytes. */
+    /**
+     * Writes {@code body} into a new {@code temporary} and forces it to the disk; returns the bytes.
+     * The body may close the stream it is given (a codec's stream closes what it wraps): the file
+     * stays open for the last bytes and the fsync, and is closed here.
+     */
     private static long writeTemporary(Path temporary, BodyWriter body) throws IOException {
-        try (DirectFileOutput out = DirectFileOutput.create(temporary)) {
-            body.writeTo(out);
+        try (DurableFileOutput out = DurableFileOutput.create(temporary)) {
+            body.writeTo(CloseShieldOutputStream.wrap(out));
             return out.finish();
         }
     }

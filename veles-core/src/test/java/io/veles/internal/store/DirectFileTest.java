@@ -3,6 +3,7 @@ package io.veles.internal.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.veles.testing.Requirement;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -20,9 +22,10 @@ import java.util.Random;
 import java.util.stream.IntStream;
 
 /**
- * {@link DirectFileOutput} and {@link DirectFileInput}: the bytes that go in come out, whatever
+ * {@link DurableFileOutput} and {@link DirectFileInput}: the bytes that go in come out, whatever
  * the length against the alignment and the chunk, whatever the pieces they are written and read
- * in, past the page cache where the file system allows it and through it where it does not.
+ * in, written behind (page cache hints), past the page cache where the file system allows it,
+ * and through it where it does not; and writing behind leaves little of the file in the cache.
  */
 class DirectFileTest {
     private static final int ALIGNMENT = 4096;
@@ -33,9 +36,9 @@ class DirectFileTest {
         ALIGNMENT - 1,
         ALIGNMENT,
         ALIGNMENT + 1,
-        DirectFileOutput.CHUNK - 1,
-        DirectFileOutput.CHUNK,
-        DirectFileOutput.CHUNK + 1,
+        DurableFileOutput.CHUNK - 1,
+        DurableFileOutput.CHUNK,
+        DurableFileOutput.CHUNK + 1,
         DirectFileInput.CHUNK - 1,
         DirectFileInput.CHUNK,
         DirectFileInput.CHUNK + 1,
@@ -68,7 +71,77 @@ class DirectFileTest {
     void everyLengthRoundTripsPastThePageCache() throws IOException {
         // tmpfs takes O_DIRECT only since Linux 6.6: elsewhere (ext4, xfs) it must be taken
         boolean mustBeDirect = !"tmpfs".equals(Files.getFileStore(dir).type());
-        roundTrips(length -> DirectFileOutput.create(dir.resolve("file-" + length)), mustBeDirect);
+        roundTrips(
+                length -> {
+                    Path file = dir.resolve("direct-" + length);
+                    return DurableFileOutput.createDirect(file, DirectFileInput.alignmentFor(file));
+                },
+                mustBeDirect);
+    }
+
+    @Test
+    void everyLengthRoundTripsWritingBehind() throws IOException {
+        Assumptions.assumeTrue(PageCacheHints.available(), "no page cache hints here (not Linux)");
+        roundTrips(
+                length -> {
+                    DurableFileOutput out = DurableFileOutput.create(dir.resolve("behind-" + length));
+                    assertThat(out.isWritingBehind())
+                            .as("writing %d bytes behind", length)
+                            .isTrue();
+                    return out;
+                },
+                false);
+    }
+
+    /**
+     * The point of writing behind: a file of any size holds at most the window (plus a step and a
+     * buffer) of page cache while it is written, and none once it is durable, as {@code fincore}
+     * (util-linux) counts the file's resident pages.
+     */
+    @Test
+    void writingBehindKeepsTheFileOutOfThePageCache() throws IOException, InterruptedException {
+        Assumptions.assumeTrue(PageCacheHints.available(), "no page cache hints here (not Linux)");
+        Assumptions.assumeFalse("tmpfs".equals(Files.getFileStore(dir).type()), "tmpfs pages are the file itself");
+        long bound = PageCacheHints.WINDOW + PageCacheHints.STEP + DurableFileOutput.CHUNK;
+        byte[] piece = new byte[1 << 20];
+        new Random(3).nextBytes(piece);
+        Path file = dir.resolve("behind-big");
+        try (DurableFileOutput out = DurableFileOutput.create(file)) {
+            assertThat(out.isWritingBehind()).isTrue();
+            long total = 4 * bound;
+            for (long at = 0; at < total; at += piece.length) {
+                out.write(piece);
+                if ((at + piece.length) % bound == 0) {
+                    assertThat(residentBytes(file))
+                            .as("cached after %d MiB written", (at + piece.length) >> 20)
+                            .isLessThanOrEqualTo(bound);
+                }
+            }
+            assertThat(out.finish()).isEqualTo(total);
+        }
+        assertThat(residentBytes(file)).as("cached once durable").isLessThanOrEqualTo(DurableFileOutput.CHUNK);
+        assertThat(Files.size(file)).isEqualTo(4 * bound);
+    }
+
+    private static long residentBytes(Path file) throws IOException, InterruptedException {
+        Process fincore;
+        try {
+            fincore = new ProcessBuilder("fincore", "--bytes", "--noheadings", "--output", "RES", file.toString())
+                    .redirectErrorStream(true)
+                    .start();
+        } catch (IOException e) {
+            return Requirement.skipOrFail("VELES_REQUIRE_TOOLS", "fincore (util-linux) is not installed");
+        }
+        String out = new String(fincore.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
+        assertThat(fincore.waitFor()).as("fincore: %s", out).isZero();
+        return Long.parseLong(out);
+    }
+
+    @Test
+    void linuxTakesPageCacheHints() {
+        // Without them every snapshot would silently go the slower direct way.
+        Assumptions.assumeTrue(System.getProperty("os.name").startsWith("Linux"), "page cache hints are Linux calls");
+        assertThat(PageCacheHints.available()).isTrue();
     }
 
     @Test
@@ -77,10 +150,10 @@ class DirectFileTest {
         // where it took the open and the whole chunks before.
         Assumptions.assumeFalse("tmpfs".equals(Files.getFileStore(dir).type()), "tmpfs pads nothing");
         Random random = new Random(5);
-        byte[] content = new byte[DirectFileOutput.CHUNK + 4097];
+        byte[] content = new byte[DurableFileOutput.CHUNK + 4097];
         random.nextBytes(content);
         Path file = dir.resolve("refused");
-        try (DirectFileOutput out = DirectFileOutput.create(file, 1)) {
+        try (DurableFileOutput out = DurableFileOutput.createDirect(file, 1)) {
             assertThat(out.isDirect()).isTrue();
             writeInPieces(out, content, random);
             assertThat(out.finish()).isEqualTo(content.length);
@@ -96,13 +169,12 @@ class DirectFileTest {
         Assumptions.assumeTrue(Files.isReadable(status), "no /proc to try a file system without O_DIRECT on");
         try (InputStream in = DirectFileInput.open(status)) {
             assertThat(DirectFileInput.isDirect(in)).isFalse();
-            assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII))
-                    .contains("Pid:");
+            assertThat(new String(in.readAllBytes(), StandardCharsets.US_ASCII)).contains("Pid:");
         }
     }
 
     private interface Creation {
-        DirectFileOutput create(int length) throws IOException;
+        DurableFileOutput create(int length) throws IOException;
     }
 
     private static void roundTrips(Creation creation, boolean mustBeDirect) throws IOException {
@@ -113,7 +185,7 @@ class DirectFileTest {
             random.nextBytes(content);
             Path file;
             long written;
-            try (DirectFileOutput out = creation.create(length)) {
+            try (DurableFileOutput out = creation.create(length)) {
                 if (mustBeDirect) {
                     assertThat(out.isDirect())
                             .as("direct write of %d bytes", length)
@@ -148,7 +220,7 @@ class DirectFileTest {
     }
 
     /** Single bytes, small arrays and flushes (which must write nothing early) mixed. */
-    private static void writeInPieces(DirectFileOutput out, byte[] content, Random random) throws IOException {
+    private static void writeInPieces(DurableFileOutput out, byte[] content, Random random) throws IOException {
         int at = 0;
         while (at < content.length) {
             if (random.nextInt(8) == 0) {
@@ -188,7 +260,7 @@ class DirectFileTest {
     void aMissingFileAndATakenNameFailAsTheyWouldWithoutDirectIo() throws IOException {
         assertThatThrownBy(() -> DirectFileInput.open(dir.resolve("missing"))).isInstanceOf(NoSuchFileException.class);
         Path taken = Files.write(dir.resolve("taken"), new byte[] {7});
-        assertThatThrownBy(() -> DirectFileOutput.create(taken)).isInstanceOf(FileAlreadyExistsException.class);
+        assertThatThrownBy(() -> DurableFileOutput.create(taken)).isInstanceOf(FileAlreadyExistsException.class);
         assertThat(Files.readAllBytes(taken)).containsExactly(7);
     }
 }

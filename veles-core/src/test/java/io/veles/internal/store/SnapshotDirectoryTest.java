@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -107,6 +108,20 @@ class SnapshotDirectoryTest {
                 .hasMessageContaining("disk on fire");
         assertThat(entries()).containsExactly("run_1", "run_current");
         assertThat(Files.readAllBytes(dir.resolve("run_current"))).containsExactly(1);
+    }
+
+    @Test
+    void aBodyThatClosesItsStreamStillHasEveryByteWrittenAndSynced() throws IOException {
+        // as the snapshot writer does: closing a codec's stream closes the stream it wraps
+        byte[] content = new byte[(3 << 20) + 12_345];
+        new Random(2).nextBytes(content);
+        long written = AtomicFiles.write(dir.resolve("closed"), out -> {
+            try (OutputStream closing = out) {
+                closing.write(content);
+            }
+        });
+        assertThat(written).isEqualTo(content.length);
+        assertThat(Files.readAllBytes(dir.resolve("closed"))).isEqualTo(content);
     }
 
     @Test
