@@ -70,7 +70,7 @@ public final class StageBreakdown {
             Map.entry("sun.nio.ch.ChannelInputStream", Stage.IO),
             Map.entry("java.io.FileInputStream", Stage.IO),
             Map.entry("java.io.FileOutputStream", Stage.IO),
-            Map.entry("io.veles.internal.store.AtomicFiles$ChannelOutput", Stage.IO),
+            Map.entry("io.veles.internal.store.PageCacheHints", Stage.IO), // waits for writeback
             Map.entry("java.util.zip.CRC32C", Stage.CHECKSUM), // before CRC32, gzip's own check
             Map.entry("io.veles.snapshot.file.CrcOutputStream", Stage.CHECKSUM),
             Map.entry("io.veles.snapshot.file.CrcInputStream", Stage.CHECKSUM),

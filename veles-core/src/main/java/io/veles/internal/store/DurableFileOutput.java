@@ -18,7 +18,9 @@ import java.nio.file.StandardOpenOption;
  * <ol>
  *   <li><b>Write-behind</b> (Linux): through the page cache, each stretch's writeback started as
  *       soon as it is written and the stretch forgotten once it is on the disk ({@link
- *       PageCacheHints}), so the cache holds a few MiB of the file, whatever its size.
+ *       PageCacheHints}), so the cache holds about 40 MiB of the file, whatever its size. Only on
+ *       the file systems where the hints are known to act ({@link
+ *       PageCacheHints#suitFileSystemOf}).
  *   <li><b>Direct</b> ({@code O_DIRECT}): past the page cache, in whole aligned buffers.
  *   <li><b>Plain</b>: through the page cache, where {@code O_DIRECT} is refused.
  * </ol>
@@ -54,28 +56,44 @@ final class DurableFileOutput extends OutputStream {
 
     private long written;
 
-    private DurableFileOutput(Path file, int alignment, FileChannel channel, boolean direct, PageCacheHints hints) {
+    private DurableFileOutput(
+            Path file, int alignment, ByteBuffer buffer, FileChannel channel, boolean direct, PageCacheHints hints) {
         this.file = file;
         this.alignment = alignment;
-        // a test pads to less than a block; the buffer itself stays aligned for the kernel
-        int bufferAlignment = Math.max(alignment, DirectFileInput.DEFAULT_ALIGNMENT);
-        this.buffer = ByteBuffer.allocateDirect(CHUNK + bufferAlignment).alignedSlice(bufferAlignment);
-        buffer.limit(CHUNK);
+        this.buffer = buffer;
         this.channel = channel;
         this.direct = direct;
         this.hints = hints;
     }
 
+    /**
+     * The reused buffer, aligned for the kernel even where a test pads to less than a block;
+     * made before the file is opened, so that running out of direct memory leaks no descriptor.
+     */
+    private static ByteBuffer newBuffer(int alignment) {
+        int bufferAlignment = Math.max(alignment, DirectFileInput.DEFAULT_ALIGNMENT);
+        ByteBuffer buffer = ByteBuffer.allocateDirect(CHUNK + bufferAlignment).alignedSlice(bufferAlignment);
+        buffer.limit(CHUNK);
+        return buffer;
+    }
+
     /** Creates {@code file}, which must not exist, for one sequential write. */
     static DurableFileOutput create(Path file) throws IOException {
-        if (PageCacheHints.available()) {
+        if (PageCacheHints.suitFileSystemOf(file)) {
+            ByteBuffer buffer = newBuffer(1);
             FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            PageCacheHints hints = PageCacheHints.open(file);
-            if (hints != null) {
-                return new DurableFileOutput(file, 1, channel, false, hints);
+            PageCacheHints hints = null;
+            try {
+                hints = PageCacheHints.open(file);
+            } finally {
+                if (hints == null) { // refused, or failed: the file is made again the direct way
+                    channel.close();
+                    Files.deleteIfExists(file);
+                }
             }
-            channel.close();
-            Files.delete(file);
+            if (hints != null) {
+                return new DurableFileOutput(file, 1, buffer, channel, false, hints);
+            }
         }
         return createDirect(file, DirectFileInput.alignmentFor(file));
     }
@@ -85,17 +103,18 @@ final class DurableFileOutput extends OutputStream {
      * write to {@code alignment} (tests give a wrong one).
      */
     static DurableFileOutput createDirect(Path file, int alignment) throws IOException {
+        ByteBuffer buffer = newBuffer(alignment);
         try {
             FileChannel channel = FileChannel.open(
                     file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
-            return new DurableFileOutput(file, alignment, channel, true, null);
+            return new DurableFileOutput(file, alignment, buffer, channel, true, null);
         } catch (UnsupportedOperationException | IOException e) {
             if (e instanceof IOException && Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
                 throw e; // the name is taken: the caller's to handle, not a missing O_DIRECT
             }
             // EINVAL: no direct I/O on this file system
             FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            return new DurableFileOutput(file, alignment, channel, false, null);
+            return new DurableFileOutput(file, alignment, buffer, channel, false, null);
         }
     }
 

@@ -81,7 +81,9 @@ class DirectFileTest {
 
     @Test
     void everyLengthRoundTripsWritingBehind() throws IOException {
-        Assumptions.assumeTrue(PageCacheHints.available(), "no page cache hints here (not Linux)");
+        Assumptions.assumeTrue(
+                PageCacheHints.suitFileSystemOf(dir.resolve("any")),
+                "no page cache hints here (not 64-bit Linux, or not ext4, xfs or btrfs)");
         roundTrips(
                 length -> {
                     DurableFileOutput out = DurableFileOutput.create(dir.resolve("behind-" + length));
@@ -100,8 +102,9 @@ class DirectFileTest {
      */
     @Test
     void writingBehindKeepsTheFileOutOfThePageCache() throws IOException, InterruptedException {
-        Assumptions.assumeTrue(PageCacheHints.available(), "no page cache hints here (not Linux)");
-        Assumptions.assumeFalse("tmpfs".equals(Files.getFileStore(dir).type()), "tmpfs pages are the file itself");
+        Assumptions.assumeTrue(
+                PageCacheHints.suitFileSystemOf(dir.resolve("any")),
+                "no page cache hints here (not 64-bit Linux, or not ext4, xfs or btrfs)");
         long bound = PageCacheHints.WINDOW + PageCacheHints.STEP + DurableFileOutput.CHUNK;
         byte[] piece = new byte[1 << 20];
         new Random(3).nextBytes(piece);
@@ -121,6 +124,35 @@ class DirectFileTest {
         }
         assertThat(residentBytes(file)).as("cached once durable").isLessThanOrEqualTo(DurableFileOutput.CHUNK);
         assertThat(Files.size(file)).isEqualTo(4 * bound);
+        try (InputStream in = DirectFileInput.open(file)) {
+            for (long at = 0; at < 4 * bound; at += piece.length) {
+                assertThat(in.readNBytes(piece.length))
+                        .as("the MiB at %d", at >> 20)
+                        .isEqualTo(piece);
+            }
+            assertThat(in.read()).isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void aFileSystemWhereTheHintsMayNotActIsWrittenWithoutThem() throws IOException {
+        // tmpfs stands for the file systems not known to act on them (overlayfs, NFS)
+        Path shm = Path.of("/dev/shm");
+        Assumptions.assumeTrue(
+                Files.isDirectory(shm)
+                        && Files.isWritable(shm)
+                        && "tmpfs".equals(Files.getFileStore(shm).type()),
+                "no writable tmpfs at /dev/shm");
+        Path tmpfs = Files.createTempDirectory(shm, "veles-direct-file-test");
+        Path file = tmpfs.resolve("file");
+        try (DurableFileOutput out = DurableFileOutput.create(file)) {
+            assertThat(out.isWritingBehind()).isFalse();
+            out.write(new byte[] {1, 2, 3});
+            assertThat(out.finish()).isEqualTo(3);
+        } finally {
+            Files.deleteIfExists(file);
+            Files.delete(tmpfs);
+        }
     }
 
     private static long residentBytes(Path file) throws IOException, InterruptedException {
@@ -140,8 +172,13 @@ class DirectFileTest {
     @Test
     void linuxTakesPageCacheHints() {
         // Without them every snapshot would silently go the slower direct way.
-        Assumptions.assumeTrue(System.getProperty("os.name").startsWith("Linux"), "page cache hints are Linux calls");
-        assertThat(PageCacheHints.available()).isTrue();
+        Assumptions.assumeTrue(
+                System.getProperty("os.name").startsWith("Linux")
+                        && System.getProperty("os.arch").contains("64"),
+                "page cache hints are 64-bit Linux calls");
+        if (!PageCacheHints.available()) {
+            Requirement.skipOrFail("VELES_REQUIRE_TOOLS", "sync_file_range did not load through JNA");
+        }
     }
 
     @Test
