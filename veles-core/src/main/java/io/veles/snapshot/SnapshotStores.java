@@ -17,6 +17,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The one place that decides which store a location names, from its form: {@code odbc://…} (or
@@ -26,7 +28,28 @@ import java.util.List;
  * and what it selects. Web addresses are no store: {@code Snapshots} downloads them first.
  */
 public final class SnapshotStores {
+    /**
+     * The start of an address of a kind no store here has ({@code jdbc:postgresql:}, {@code
+     * gs://}, {@code postgresql://}): taken for a path, it would become a directory of that name.
+     */
+    private static final Pattern FOREIGN_ADDRESS =
+            Pattern.compile("^(?:jdbc:[A-Za-z0-9+.-]*:|[A-Za-z][A-Za-z0-9+.-]+://)");
+
     private SnapshotStores() {}
+
+    /**
+     * Refuses {@code location} if it is an address of a kind we do not store to, naming only its
+     * scheme: the rest may hold a password.
+     */
+    private static void refuseForeignAddress(String location) {
+        Matcher address = FOREIGN_ADDRESS.matcher(location);
+        if (address.lookingAt() && !OdbcSource.matches(location) && !S3Location.isS3(location)) {
+            throw new SnapshotException(address.group()
+                    + "… is not a snapshot location: a database is given as odbc://<ODBC connection string>"
+                    + " (odbc://DRIVER={PostgreSQL};SERVER=host;DATABASE=name), a bucket as s3://<bucket>/<prefix>,"
+                    + " anything else is a path");
+        }
+    }
 
     /**
      * The store {@code location} names: {@code odbc://<odbc string>[&<table>[&<id>[&<log_id>[&<name>]]]]}
@@ -44,6 +67,7 @@ public final class SnapshotStores {
             S3Sdk.require();
             return ObjectStore.open(S3Location.parse(location), S3Options.current());
         }
+        refuseForeignAddress(location);
         return new DirectoryStore(Path.of(location));
     }
 
@@ -69,6 +93,7 @@ public final class SnapshotStores {
             S3Sdk.require();
             return ObjectStore.open(S3Location.parse(settings.directory()), S3Options.current());
         }
+        refuseForeignAddress(settings.directory());
         return new DirectoryStore(Path.of(settings.directory()));
     }
 
@@ -99,6 +124,7 @@ public final class SnapshotStores {
                             "no snapshot matches " + table.describe() + " in " + table.describeTable()));
             return SnapshotSource.of(table, row, null);
         }
+        refuseForeignAddress(source);
         Path path = Path.of(source);
         if (Files.isDirectory(path)) {
             DirectoryStore directory = new DirectoryStore(path);
