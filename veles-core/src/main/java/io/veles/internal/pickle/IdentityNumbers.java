@@ -1,7 +1,5 @@
 package io.veles.internal.pickle;
 
-import java.util.Arrays;
-
 /**
  * Numbers objects by identity, 0, 1, 2... in the order they are added: the written objects of a
  * snapshot, and its units. Open addressing with linear probing, at most 70% full.
@@ -22,8 +20,11 @@ final class IdentityNumbers {
     /** Fill above which the table doubles: linear probing stays within a cache line or two. */
     private static final double MAX_LOAD = 0.7;
 
-    private Object[] keys;
+    /** The keys, in pages: see {@link ReferencePages} for what one large array costs under G1. */
+    private ReferencePages keys;
+
     private int[] numbers;
+    private int capacity;
 
     private int shift;
     private int size;
@@ -42,16 +43,16 @@ final class IdentityNumbers {
     void expect(int count) {
         long slots = Math.min(MAX_EXPECTED_CAPACITY, Math.max(MIN_CAPACITY, (long) Math.ceil(count / MAX_LOAD)));
         int capacity = Integer.highestOneBit((int) slots - 1) << 1; // the power of two at or above
-        if (size == 0 && capacity > keys.length) {
+        if (size == 0 && capacity > this.capacity) {
             allocate(capacity);
         }
     }
 
     /** The number of {@code object}, or -1 when it has none yet. */
     int numberOf(Object object) {
-        int mask = keys.length - 1;
+        int mask = capacity - 1;
         for (int slot = slotOf(System.identityHashCode(object)); ; slot = (slot + 1) & mask) {
-            Object key = keys[slot];
+            Object key = keys.get(slot);
             if (key == object) {
                 return numbers[slot];
             }
@@ -68,7 +69,7 @@ final class IdentityNumbers {
         int slot = object == missed ? missedSlot : freeSlot(object);
         missed = null;
         int number = size++;
-        keys[slot] = object;
+        keys.set(slot, object);
         numbers[slot] = number;
         if (size > threshold) {
             grow();
@@ -82,36 +83,38 @@ final class IdentityNumbers {
 
     /** Forgets every object; the table keeps its size, for a graph like the last one. */
     void clear() {
-        Arrays.fill(keys, null);
+        keys.clear(capacity);
         size = 0;
         missed = null;
     }
 
     private void allocate(int capacity) {
-        keys = new Object[capacity];
+        this.capacity = capacity;
+        keys = new ReferencePages(capacity);
         numbers = new int[capacity];
         shift = 32 - Integer.numberOfTrailingZeros(capacity);
         threshold = (int) (capacity * MAX_LOAD);
     }
 
     private void grow() {
-        Object[] oldKeys = keys;
+        ReferencePages oldKeys = keys;
         int[] oldNumbers = numbers;
-        allocate(oldKeys.length * 2);
-        for (int i = 0; i < oldKeys.length; i++) {
-            Object key = oldKeys[i];
+        int oldCapacity = capacity;
+        allocate(oldCapacity * 2);
+        for (int i = 0; i < oldCapacity; i++) {
+            Object key = oldKeys.get(i);
             if (key != null) {
                 int slot = freeSlot(key);
-                keys[slot] = key;
+                keys.set(slot, key);
                 numbers[slot] = oldNumbers[i];
             }
         }
     }
 
     private int freeSlot(Object key) {
-        int mask = keys.length - 1;
+        int mask = capacity - 1;
         int slot = slotOf(System.identityHashCode(key));
-        while (keys[slot] != null) {
+        while (keys.get(slot) != null) {
             slot = (slot + 1) & mask;
         }
         return slot;

@@ -1,6 +1,7 @@
 package io.veles.internal.pickle;
 
 import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.ReferenceResolver;
 import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.SerializerFactory;
 import com.esotericsoftware.kryo.io.Input;
@@ -8,13 +9,13 @@ import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.serializers.EnumNameSerializer;
 import com.esotericsoftware.kryo.serializers.ImmutableCollectionsSerializers;
 import com.esotericsoftware.kryo.util.IdentityMap;
-import com.esotericsoftware.kryo.util.MapReferenceResolver;
 import com.esotericsoftware.kryo.util.Util;
 import io.veles.errors.SnapshotException;
 import io.veles.pickle.RestoreRules;
 import io.veles.workflow.Unit;
 import org.slf4j.Logger;
 
+import java.util.Objects;
 import java.util.Random;
 import java.util.SplittableRandom;
 
@@ -67,10 +68,13 @@ final class SnapshotKryo {
     /**
      * Units are numbered by the {@link UnitTable}; Kryo tracks references for everything else.
      * Written objects are numbered by {@link IdentityNumbers} (Kryo's map rehashes every object
-     * as it grows, and looks each new one up twice); read ones are Kryo's list.
+     * as it grows, and looks each new one up twice); read ones are listed in {@link
+     * ReferencePages}, not in one large array (see there why).
      */
-    static final class UnitsByNumber extends MapReferenceResolver {
+    static final class UnitsByNumber implements ReferenceResolver {
         private final IdentityNumbers written = new IdentityNumbers();
+        private final ReferencePages read = new ReferencePages(0);
+        private int readCount;
 
         /** Asked for every object written or read: the answer depends on the class alone. */
         private static final ClassValue<Boolean> TRACKED = new ClassValue<>() {
@@ -86,6 +90,9 @@ final class SnapshotKryo {
          * shared by every ClassValue, and misses); an identity map of the few classes met is cheaper.
          */
         private final IdentityMap<Class<?>, Boolean> trackedHere = new IdentityMap<>();
+
+        @Override
+        public void setKryo(Kryo kryo) {}
 
         @Override
         public boolean useReferences(Class type) {
@@ -113,8 +120,27 @@ final class SnapshotKryo {
         }
 
         @Override
+        public int nextReadId(Class type) {
+            if (readCount == read.capacity()) {
+                read.ensureCapacity(Math.max(64, readCount * 2));
+            }
+            return readCount++;
+        }
+
+        @Override
+        public void setReadObject(int id, Object object) {
+            read.set(Objects.checkIndex(id, readCount), object);
+        }
+
+        @Override
+        public Object getReadObject(Class type, int id) {
+            return read.get(Objects.checkIndex(id, readCount)); // a corrupt reference fails as out of bounds
+        }
+
+        @Override
         public void reset() {
-            super.reset();
+            read.clear(readCount);
+            readCount = 0;
             written.clear();
         }
     }
