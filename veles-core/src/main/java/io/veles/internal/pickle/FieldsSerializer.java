@@ -4,6 +4,7 @@ import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
+import com.esotericsoftware.kryo.util.IdentityMap;
 import io.veles.errors.SnapshotException;
 import io.veles.pickle.PickleHooks;
 import io.veles.pickle.Pickleable;
@@ -30,6 +31,13 @@ final class FieldsSerializer extends Serializer<Object> {
 
     private final PickleContext context;
 
+    /**
+     * The schemas of the classes this session has written, each recorded in the context when
+     * first met: asking ClassSchema's ClassValue for every object cost a twentieth of writing many
+     * small units (see SnapshotKryo.UnitsByNumber on why its cache misses).
+     */
+    private final IdentityMap<Class<?>, ClassSchema> written = new IdentityMap<>();
+
     FieldsSerializer(PickleContext context) {
         super(false, false);
         this.context = context;
@@ -38,6 +46,16 @@ final class FieldsSerializer extends Serializer<Object> {
     @Override
     public void write(Kryo kryo, Output output, Object object) {
         writeFields(kryo, output, object);
+    }
+
+    private ClassSchema schemaWritten(Class<?> type) {
+        ClassSchema schema = written.get(type);
+        if (schema == null) {
+            schema = ClassSchema.of(type);
+            context.recordClass(schema);
+            written.put(type, schema);
+        }
+        return schema;
     }
 
     @Override
@@ -53,8 +71,7 @@ final class FieldsSerializer extends Serializer<Object> {
 
     /** Writes the captured state of {@code object}; units' bodies are written this way too. */
     void writeFields(Kryo kryo, Output output, Object object) {
-        ClassSchema schema = ClassSchema.of(object.getClass());
-        context.recordClass(schema);
+        ClassSchema schema = schemaWritten(object.getClass());
         if (schema.customState) {
             FieldState state = new FieldState(schema, context::adapt);
             PickleHooks.getState((Pickleable) object, state);
