@@ -122,7 +122,7 @@ final class SnapshotKryo {
         @Override
         public int nextReadId(Class type) {
             if (readCount == read.capacity()) {
-                read.ensureCapacity(Math.max(64, readCount * 2));
+                read.ensureCapacity((int) Math.min(Integer.MAX_VALUE, Math.max(64, 2L * readCount)));
             }
             return readCount++;
         }

@@ -61,6 +61,18 @@ class ReferencePagesTest {
     }
 
     @Test
+    void clearingPartOfOneSmallPageLeavesTheRest() {
+        ReferencePages pages = new ReferencePages(64);
+        for (int i = 0; i < 64; i++) {
+            pages.set(i, i);
+        }
+        pages.clear(10);
+        assertThat(pages.get(9)).isNull();
+        assertThat(pages.get(10)).isEqualTo(10);
+        assertThat(pages.get(63)).isEqualTo(63);
+    }
+
+    @Test
     void anIndexBeyondTheCapacityFails() {
         ReferencePages pages = new ReferencePages(ReferencePages.PAGE_SIZE * 2);
         assertThatThrownBy(() -> pages.get(ReferencePages.PAGE_SIZE * 2)).isInstanceOf(IndexOutOfBoundsException.class);
