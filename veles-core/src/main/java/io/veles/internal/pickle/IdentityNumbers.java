@@ -23,8 +23,8 @@ final class IdentityNumbers {
     /** The keys, in pages: see {@link ReferencePages} for what one large array costs under G1. */
     private ReferencePages keys;
 
+    /** The numbers, by slot; its length is the table's capacity, a power of two. */
     private int[] numbers;
-    private int capacity;
 
     private int shift;
     private int size;
@@ -43,14 +43,14 @@ final class IdentityNumbers {
     void expect(int count) {
         long slots = Math.min(MAX_EXPECTED_CAPACITY, Math.max(MIN_CAPACITY, (long) Math.ceil(count / MAX_LOAD)));
         int capacity = Integer.highestOneBit((int) slots - 1) << 1; // the power of two at or above
-        if (size == 0 && capacity > this.capacity) {
+        if (size == 0 && capacity > numbers.length) {
             allocate(capacity);
         }
     }
 
     /** The number of {@code object}, or -1 when it has none yet. */
     int numberOf(Object object) {
-        int mask = capacity - 1;
+        int mask = numbers.length - 1;
         for (int slot = slotOf(System.identityHashCode(object)); ; slot = (slot + 1) & mask) {
             Object key = keys.get(slot);
             if (key == object) {
@@ -83,13 +83,12 @@ final class IdentityNumbers {
 
     /** Forgets every object; the table keeps its size, for a graph like the last one. */
     void clear() {
-        keys.clear(capacity);
+        keys.clear(numbers.length);
         size = 0;
         missed = null;
     }
 
     private void allocate(int capacity) {
-        this.capacity = capacity;
         keys = new ReferencePages(capacity);
         numbers = new int[capacity];
         shift = 32 - Integer.numberOfTrailingZeros(capacity);
@@ -99,9 +98,8 @@ final class IdentityNumbers {
     private void grow() {
         ReferencePages oldKeys = keys;
         int[] oldNumbers = numbers;
-        int oldCapacity = capacity;
-        allocate(oldCapacity * 2);
-        for (int i = 0; i < oldCapacity; i++) {
+        allocate(oldNumbers.length * 2);
+        for (int i = 0; i < oldNumbers.length; i++) {
             Object key = oldKeys.get(i);
             if (key != null) {
                 int slot = freeSlot(key);
@@ -112,7 +110,7 @@ final class IdentityNumbers {
     }
 
     private int freeSlot(Object key) {
-        int mask = capacity - 1;
+        int mask = numbers.length - 1;
         int slot = slotOf(System.identityHashCode(key));
         while (keys.get(slot) != null) {
             slot = (slot + 1) & mask;
