@@ -102,7 +102,7 @@ final class FieldsSerializer extends Serializer<Object> {
         ReadPlan plan = context.planFor(object.getClass());
         if (plan.identical) {
             for (FieldSlot slot : plan.current.slots) {
-                slot.set(object, readValue(kryo, input, slot.kind));
+                readSlot(kryo, input, slot, object);
             }
         } else {
             // Fields added since the snapshot: their initialisers' values where known (no constructor runs).
@@ -164,34 +164,70 @@ final class FieldsSerializer extends Serializer<Object> {
         try {
             switch (slot.kind) {
                 case BOOLEAN:
-                    output.writeBoolean(slot.field.getBoolean(owner));
+                    output.writeBoolean(slot.getBoolean(owner));
                     break;
                 case BYTE:
-                    output.writeByte(slot.field.getByte(owner));
+                    output.writeByte(slot.getByte(owner));
                     break;
                 case SHORT:
-                    output.writeShort(slot.field.getShort(owner));
+                    output.writeShort(slot.getShort(owner));
                     break;
                 case CHAR:
-                    output.writeChar(slot.field.getChar(owner));
+                    output.writeChar(slot.getChar(owner));
                     break;
                 case INT:
-                    output.writeVarInt(slot.field.getInt(owner), false);
+                    output.writeVarInt(slot.getInt(owner), false);
                     break;
                 case LONG:
-                    output.writeVarLong(slot.field.getLong(owner), false);
+                    output.writeVarLong(slot.getLong(owner), false);
                     break;
                 case FLOAT:
-                    output.writeFloat(slot.field.getFloat(owner));
+                    output.writeFloat(slot.getFloat(owner));
                     break;
                 case DOUBLE:
-                    output.writeDouble(slot.field.getDouble(owner));
+                    output.writeDouble(slot.getDouble(owner));
                     break;
                 default:
-                    kryo.writeClassAndObject(output, slot.field.get(owner));
+                    kryo.writeClassAndObject(output, slot.getObject(owner));
             }
         } catch (IllegalAccessException e) {
             throw new IllegalStateException("cannot read " + slot, e);
+        }
+    }
+
+    /** Reads one field written by {@link #writeSlot} straight into {@code owner}, unboxed. */
+    private static void readSlot(Kryo kryo, Input input, FieldSlot slot, Object owner) {
+        try {
+            switch (slot.kind) {
+                case BOOLEAN:
+                    slot.setBoolean(owner, input.readBoolean());
+                    break;
+                case BYTE:
+                    slot.setByte(owner, input.readByte());
+                    break;
+                case SHORT:
+                    slot.setShort(owner, input.readShort());
+                    break;
+                case CHAR:
+                    slot.setChar(owner, input.readChar());
+                    break;
+                case INT:
+                    slot.setInt(owner, input.readVarInt(false));
+                    break;
+                case LONG:
+                    slot.setLong(owner, input.readVarLong(false));
+                    break;
+                case FLOAT:
+                    slot.setFloat(owner, input.readFloat());
+                    break;
+                case DOUBLE:
+                    slot.setDouble(owner, input.readDouble());
+                    break;
+                default:
+                    slot.setObject(owner, kryo.readClassAndObject(input));
+            }
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("cannot write " + slot, e);
         }
     }
 
