@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Serializers for everyday JDK values that Kryo does not capture by default, or not faithfully:
- * UUID, URI, atomics, paths and enum maps. Each writes only the value's data; the classes it names
+ * UUID, URI, atomics, paths, enum maps, and floating-point boxes with their NaN payloads. Each writes only the value's data; the classes it names
  * go through the allowlist like any other.
  */
 final class EverydayValues {
@@ -40,6 +40,47 @@ final class EverydayValues {
         kryo.addDefaultSerializer(AtomicLong.class, new DefaultSerializers.AtomicLongSerializer());
         kryo.addDefaultSerializer(Path.class, new Paths());
         kryo.addDefaultSerializer(EnumMap.class, new EnumMaps());
+        // Kryo registers Float and Double itself (fixed ids); only their serializers change.
+        kryo.getRegistration(Float.class).setSerializer(new RawFloats());
+        kryo.getRegistration(Double.class).setSerializer(new RawDoubles());
+    }
+
+    /**
+     * A Float by its raw bits. Kryo's own serializer writes {@code floatToIntBits}, which turns
+     * every NaN into the canonical one, so a NaN's payload was lost; every other value is written
+     * to the same bytes as before, so older snapshots read the same.
+     */
+    static final class RawFloats extends Serializer<Float> {
+        RawFloats() {
+            super(false, true);
+        }
+
+        @Override
+        public void write(Kryo kryo, Output output, Float value) {
+            output.writeInt(Float.floatToRawIntBits(value));
+        }
+
+        @Override
+        public Float read(Kryo kryo, Input input, Class<? extends Float> type) {
+            return Float.intBitsToFloat(input.readInt());
+        }
+    }
+
+    /** A Double by its raw bits, for the reason {@link RawFloats} gives. */
+    static final class RawDoubles extends Serializer<Double> {
+        RawDoubles() {
+            super(false, true);
+        }
+
+        @Override
+        public void write(Kryo kryo, Output output, Double value) {
+            output.writeLong(Double.doubleToRawLongBits(value));
+        }
+
+        @Override
+        public Double read(Kryo kryo, Input input, Class<? extends Double> type) {
+            return Double.longBitsToDouble(input.readLong());
+        }
     }
 
     /**

@@ -181,11 +181,11 @@ final class FieldsSerializer extends Serializer<Object> {
                 case LONG:
                     output.writeVarLong(slot.getLong(owner), false);
                     break;
-                case FLOAT:
-                    output.writeFloat(slot.getFloat(owner));
+                case FLOAT: // raw bits: Output.writeFloat would write every NaN as the canonical one
+                    output.writeInt(Float.floatToRawIntBits(slot.getFloat(owner)));
                     break;
                 case DOUBLE:
-                    output.writeDouble(slot.getDouble(owner));
+                    output.writeLong(Double.doubleToRawLongBits(slot.getDouble(owner)));
                     break;
                 default:
                     kryo.writeClassAndObject(output, slot.getObject(owner));
