@@ -11,7 +11,6 @@ import com.esotericsoftware.kryo.serializers.DefaultArraySerializers.ObjectArray
 import com.esotericsoftware.kryo.serializers.DefaultSerializers.ArraysAsListSerializer;
 import com.esotericsoftware.kryo.serializers.DefaultSerializers.PriorityQueueSerializer;
 import com.esotericsoftware.kryo.serializers.MapSerializer;
-import com.esotericsoftware.kryo.unsafe.UnsafeUtil;
 
 import java.io.IOException;
 import java.io.ObjectOutputStream;
@@ -391,12 +390,12 @@ final class BoundedContainers {
         private static final long ACCESS_ORDER_OFFSET = accessOrderOffset();
 
         private static long accessOrderOffset() {
-            if (UnsafeUtil.unsafe == null) {
+            if (UnsafeAccess.UNSAFE == null) {
                 return -1;
             }
             try {
                 Field flag = LinkedHashMap.class.getDeclaredField("accessOrder");
-                return flag.getType() == boolean.class ? UnsafeUtil.unsafe.objectFieldOffset(flag) : -1;
+                return flag.getType() == boolean.class ? UnsafeAccess.UNSAFE.objectFieldOffset(flag) : -1;
             } catch (NoSuchFieldException | RuntimeException e) {
                 return -1; // another JDK's LinkedHashMap: probe instead
             }
@@ -410,7 +409,7 @@ final class BoundedContainers {
         /** The map's private access-order flag, which no public method tells. */
         static boolean isAccessOrdered(LinkedHashMap<?, ?> map) {
             return ACCESS_ORDER_OFFSET >= 0
-                    ? UnsafeUtil.unsafe.getBoolean(map, ACCESS_ORDER_OFFSET)
+                    ? UnsafeAccess.UNSAFE.getBoolean(map, ACCESS_ORDER_OFFSET)
                     : probeAccessOrder(map);
         }
 

@@ -1,10 +1,10 @@
 package io.veles.internal.pickle;
 
-import com.esotericsoftware.kryo.unsafe.UnsafeUtil;
 import io.veles.internal.util.Primitives;
 import sun.misc.Unsafe;
 
 import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 
 /** One captured field of a class: how to read, write and name it. */
 final class FieldSlot {
@@ -69,8 +69,7 @@ final class FieldSlot {
         }
     }
 
-    /** Kryo's handle on {@code sun.misc.Unsafe}, or null on a JVM that has none. */
-    private static final Unsafe UNSAFE = UnsafeUtil.unsafe;
+    private static final Unsafe UNSAFE = UnsafeAccess.UNSAFE;
 
     final Field field;
     /** The name the snapshot knows the field by: its name, or Declaring#name when shadowed. */
@@ -80,7 +79,8 @@ final class FieldSlot {
 
     /**
      * Where the field lies in its object, for direct reads and writes; -1 where reflection must
-     * do (no Unsafe, or a record's or hidden class's field, whose offset the JDK keeps). Each
+     * do (no Unsafe, or a record's or hidden class's field, whose offset the JDK keeps) or should
+     * (a volatile field, whose ordered accesses reflection keeps and plain ones would not). Each
      * reflective call goes through an accessor interface and checks its owner and value: a tenth
      * of writing and of reading many small objects (W2's profile).
      */
@@ -95,7 +95,7 @@ final class FieldSlot {
     }
 
     private static long offsetOf(Field field) {
-        if (UNSAFE == null) {
+        if (UNSAFE == null || Modifier.isVolatile(field.getModifiers())) {
             return -1;
         }
         try {
@@ -124,6 +124,11 @@ final class FieldSlot {
         } catch (IllegalAccessException e) {
             throw new IllegalStateException("cannot write " + this, e);
         }
+    }
+
+    /** Whether this field is read and written through its offset rather than reflection. */
+    boolean isDirect() {
+        return offset >= 0;
     }
 
     // Typed access for the serializer's hot paths. The owner must be an instance of the class
@@ -208,8 +213,9 @@ final class FieldSlot {
 
     /**
      * Puts {@code value} into an object field. A value the field cannot hold (damaged or forged
-     * bytes) goes to reflection, which refuses it with its own message; a plain store, as JDK
-     * serialization's, even for final and volatile fields: the restored graph is published later.
+     * bytes) goes to reflection, which refuses it with its own message. A plain store, as JDK
+     * serialization's, even for a final field: the restored graph is published to other threads
+     * only after the restore.
      */
     void setObject(Object owner, Object value) throws IllegalAccessException {
         if (offset >= 0 && (value == null || field.getType().isInstance(value))) {

@@ -3,6 +3,7 @@ package io.veles.internal.pickle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.io.Output;
 import io.veles.errors.SnapshotException;
 import io.veles.pickle.RestoreRules;
@@ -51,8 +52,8 @@ class DirectFieldAccessTest {
         Object nothing = null;
         Label label = new Label("kept");
         final List<Object> boxes = new ArrayList<>(List.of(
-                Float.intBitsToFloat(0x7f80_0001), // a signalling NaN
-                Double.longBitsToDouble(0xfff0_0000_0000_0001L),
+                Float.intBitsToFloat(0x7fc0_0001), // quiet NaNs with payloads
+                Double.longBitsToDouble(0xfff8_0000_0000_0001L),
                 Float.NaN,
                 -0.0f,
                 Double.MIN_VALUE));
@@ -110,8 +111,8 @@ class DirectFieldAccessTest {
         assertThat(restored.nothing).isNull();
         assertThat(restored.label.text).isEqualTo("kept");
         assertThat(restored.boxes).hasSize(5);
-        assertThat(Float.floatToRawIntBits((Float) restored.boxes.get(0))).isEqualTo(0x7f80_0001);
-        assertThat(Double.doubleToRawLongBits((Double) restored.boxes.get(1))).isEqualTo(0xfff0_0000_0000_0001L);
+        assertThat(Float.floatToRawIntBits((Float) restored.boxes.get(0))).isEqualTo(0x7fc0_0001);
+        assertThat(Double.doubleToRawLongBits((Double) restored.boxes.get(1))).isEqualTo(0xfff8_0000_0000_0001L);
         assertThat(Float.floatToRawIntBits((Float) restored.boxes.get(2))).isEqualTo(0x7fc0_0000);
         assertThat(Float.floatToRawIntBits((Float) restored.boxes.get(3))).isEqualTo(0x8000_0000);
         assertThat(restored.boxes.get(4)).isEqualTo(Double.MIN_VALUE);
@@ -119,44 +120,66 @@ class DirectFieldAccessTest {
         assertThat(restored.workflow()).isInstanceOf(Holder.class);
     }
 
-    /** Older snapshots read the same: raw bits differ from Kryo's encoding only for NaN payloads. */
+    /**
+     * Older snapshots read the same: the raw bits differ from Kryo's encoding only for NaN
+     * payloads, in fields (writeSlot) and in boxes (our serializers, under Kryo's own ids).
+     */
     @Test
     void floatsAndDoublesOtherThanNanPayloadsAreTheBytesKryoWrote() {
+        Kryo kryos = new Kryo();
+        kryos.setRegistrationRequired(false);
+        Kryo ours = new Kryo();
+        ours.setRegistrationRequired(false);
+        EverydayValues.register(ours);
         Random random = new Random(17);
-        for (int i = 0; i < 10_000; i++) {
-            float f = i < 4
-                    ? new float[] {0f, -0f, Float.POSITIVE_INFINITY, Float.NaN}[i]
-                    : Float.intBitsToFloat(random.nextInt());
-            double d = i < 4
-                    ? new double[] {0d, -0d, Double.NEGATIVE_INFINITY, Double.NaN}[i]
-                    : Double.longBitsToDouble(random.nextLong());
-            if (Float.isNaN(f) && Float.floatToRawIntBits(f) != Float.floatToIntBits(f)) {
-                continue;
+        List<Object> values = new ArrayList<>(List.of(0f, -0f, Float.POSITIVE_INFINITY, Float.NaN, Float.MIN_VALUE));
+        values.addAll(List.of(0d, -0d, Double.NEGATIVE_INFINITY, Double.NaN, Double.MAX_VALUE));
+        while (values.size() < 20_000) {
+            float f = Float.intBitsToFloat(random.nextInt());
+            double d = Double.longBitsToDouble(random.nextLong());
+            if (!Float.isNaN(f)) {
+                values.add(f);
             }
-            Output kryos = new Output(16);
-            kryos.writeFloat(f);
-            Output ours = new Output(16);
-            ours.writeInt(Float.floatToRawIntBits(f));
-            assertThat(ours.toBytes())
-                    .as("float bits %08x", Float.floatToRawIntBits(f))
-                    .isEqualTo(kryos.toBytes());
-            if (Double.isNaN(d) && Double.doubleToRawLongBits(d) != Double.doubleToLongBits(d)) {
-                continue;
+            if (!Double.isNaN(d)) {
+                values.add(d);
             }
-            kryos = new Output(16);
-            kryos.writeDouble(d);
-            ours = new Output(16);
-            ours.writeLong(Double.doubleToRawLongBits(d));
-            assertThat(ours.toBytes())
-                    .as("double bits %016x", Double.doubleToRawLongBits(d))
-                    .isEqualTo(kryos.toBytes());
         }
+        for (Object value : values) {
+            assertThat(bytes(ours, value)).as("%s", value).isEqualTo(bytes(kryos, value));
+            Output field = new Output(16);
+            Output kryoField = new Output(16);
+            if (value instanceof Float) {
+                field.writeInt(Float.floatToRawIntBits((Float) value)); // as writeSlot writes a float field
+                kryoField.writeFloat((Float) value);
+            } else {
+                field.writeLong(Double.doubleToRawLongBits((Double) value));
+                kryoField.writeDouble((Double) value);
+            }
+            assertThat(field.toBytes()).as("%s in a field", value).isEqualTo(kryoField.toBytes());
+        }
+    }
+
+    private static byte[] bytes(Kryo kryo, Object value) {
+        Output output = new Output(32);
+        kryo.writeClassAndObject(output, value);
+        return output.toBytes();
+    }
+
+    @Test
+    void plainFieldsAreReadAndWrittenDirectlyAndVolatileOnesByReflection() throws Exception {
+        assertThat(new FieldSlot(EveryKind.class.getDeclaredField("label"), "label").isDirect())
+                .isTrue();
+        assertThat(new FieldSlot(EveryKind.class.getDeclaredField("number"), "number").isDirect())
+                .isTrue();
+        assertThat(new FieldSlot(EveryKind.class.getDeclaredField("note"), "note").isDirect())
+                .isFalse();
     }
 
     @Test
     void aSlotRefusesAValueItsFieldCannotHoldAndKeepsTheOldOne() throws Exception {
         EveryKind unit = (EveryKind) new Holder().findUnit("every");
         FieldSlot slot = new FieldSlot(EveryKind.class.getDeclaredField("label"), "label");
+        assertThat(slot.isDirect()).isTrue();
         assertThatThrownBy(() -> slot.setObject(unit, new Tag("forged")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(Label.class.getName());
