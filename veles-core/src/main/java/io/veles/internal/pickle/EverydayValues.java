@@ -25,8 +25,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Serializers for everyday JDK values that Kryo does not capture by default, or not faithfully:
- * UUID, URI, atomics, paths, enum maps, and floating-point boxes with their NaN payloads. Each writes only the value's data; the classes it names
- * go through the allowlist like any other.
+ * UUID, URI, atomics, paths, enum maps, and floating-point boxes with their NaN payloads. Each
+ * writes only the value's data; the classes it names go through the allowlist like any other.
  */
 final class EverydayValues {
     private EverydayValues() {}

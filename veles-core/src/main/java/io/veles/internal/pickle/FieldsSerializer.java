@@ -217,7 +217,7 @@ final class FieldsSerializer extends Serializer<Object> {
                 case LONG:
                     slot.setLong(owner, input.readVarLong(false));
                     break;
-                case FLOAT:
+                case FLOAT: // readFloat is intBitsToFloat(readInt()): the raw bits come back
                     slot.setFloat(owner, input.readFloat());
                     break;
                 case DOUBLE:
