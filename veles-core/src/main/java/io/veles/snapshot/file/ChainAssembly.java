@@ -246,7 +246,7 @@ final class ChainAssembly {
         int holders = reader.manifest().chain.size();
         // The logical container is the state plus a header, at most a code backup and a trailer.
         long most = reader.payloadLength()
-                + reader.header().length
+                + reader.headerLength()
                 + (reader.hasCodeBackup() ? SnapshotFormat.MAX_CODE_BYTES : 0)
                 + 4096;
         long at = 0;

@@ -48,7 +48,7 @@ public final class SnapshotReader implements Closeable {
     private final boolean hasCode;
     private final boolean shuffled;
     private final SnapshotKey key;
-    private final byte[] header; // the bytes open() read, for a chain's walk from offset 0
+    private final ReadHeader readHeader; // what open() read, for a chain's walk from offset 0
     private boolean payloadRead;
     private InputStream trailerSource; // where the trailer is read: the content, or a walk's tee of it
     private Bases bases; // a differential snapshot's chain, by key
@@ -66,9 +66,9 @@ public final class SnapshotReader implements Closeable {
             boolean hasCode,
             boolean shuffled,
             SnapshotKey key,
-            byte[] header) {
+            ReadHeader readHeader) {
         this.key = key;
-        this.header = header;
+        this.readHeader = readHeader;
         this.trailerSource = content;
         this.hasCode = hasCode;
         this.shuffled = shuffled;
@@ -170,7 +170,8 @@ public final class SnapshotReader implements Closeable {
                 throw new CorruptSnapshotException(
                         source + " is corrupt: its payload length " + payloadLength + " disagrees with its manifest");
             }
-            byte[] header = headerBytes(version, flags, manifestBytes, expectedCrc, differential ? -1 : payloadLength);
+            ReadHeader header =
+                    new ReadHeader(version, flags, manifestBytes, expectedCrc, differential ? -1 : payloadLength);
             return new SnapshotReader(
                     source,
                     codec,
@@ -219,21 +220,31 @@ public final class SnapshotReader implements Closeable {
         }
     }
 
-    /** The header's bytes as open() read them; the payload length only for a standalone snapshot. */
-    private static byte[] headerBytes(int version, int flags, byte[] manifest, int crc, long payloadLength)
-            throws IOException {
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(manifest.length + 32);
-        DataOutputStream data = new DataOutputStream(bytes);
-        data.write(SnapshotFormat.MAGIC);
-        data.writeShort(version);
-        data.writeShort(flags);
-        data.writeInt(manifest.length);
-        data.write(manifest);
-        data.writeInt(crc);
-        if (payloadLength >= 0) {
-            data.writeLong(payloadLength);
+    /**
+     * The header's fields as open() read them, its bytes rebuilt only for a chain's walk: a
+     * manifest of many units is a large array, and a plain restore never needs a second copy.
+     */
+    private record ReadHeader(int version, int flags, byte[] manifest, int crc, long payloadLength) {
+        /** The header's bytes; the payload length only for a standalone snapshot. */
+        byte[] bytes() throws IOException {
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(manifest.length + 32);
+            DataOutputStream data = new DataOutputStream(bytes);
+            data.write(SnapshotFormat.MAGIC);
+            data.writeShort(version);
+            data.writeShort(flags);
+            data.writeInt(manifest.length);
+            data.write(manifest);
+            data.writeInt(crc);
+            if (payloadLength >= 0) {
+                data.writeLong(payloadLength);
+            }
+            return bytes.toByteArray();
         }
-        return bytes.toByteArray();
+
+        /** The length of {@link #bytes()}, without building them. */
+        int length() {
+            return SnapshotFormat.MAGIC.length + 2 + 2 + 4 + manifest.length + 4 + (payloadLength >= 0 ? 8 : 0);
+        }
     }
 
     /**
@@ -292,6 +303,7 @@ public final class SnapshotReader implements Closeable {
      */
     void walk(ChainAssembly.StreamSink sink) throws IOException {
         startPayload();
+        byte[] header = readHeader.bytes();
         sink.accept(0, header, 0, header.length);
         ChainAssembly.Tee tee = new ChainAssembly.Tee(content, sink, header.length);
         trailerSource = tee;
@@ -316,8 +328,9 @@ public final class SnapshotReader implements Closeable {
         return content;
     }
 
-    byte[] header() {
-        return header;
+    /** The length of the header open() read, up to the payload. */
+    int headerLength() {
+        return readHeader.length();
     }
 
     long payloadLength() {

@@ -63,4 +63,29 @@ class GoldenChainTest {
             reader.verify();
         }
     }
+
+    @Test
+    void aWalkStartsWithTheHeaderBytesOpenRead() throws IOException {
+        copy("chain_1.gz");
+        copy("chain_2.gz");
+        for (String file : List.of("chain_1.gz", "chain_2.gz")) {
+            byte[] decoded;
+            try (InputStream in = new java.util.zip.GZIPInputStream(Files.newInputStream(dir.resolve(file)))) {
+                decoded = in.readAllBytes();
+            }
+            try (SnapshotReader reader = Snapshots.openFile(dir.resolve(file))) {
+                java.io.ByteArrayOutputStream walked = new java.io.ByteArrayOutputStream();
+                long[] firstLength = {-1};
+                reader.walk((offset, bytes, from, length) -> {
+                    assertThat(offset).isEqualTo(walked.size());
+                    if (firstLength[0] < 0) {
+                        firstLength[0] = length;
+                    }
+                    walked.write(bytes, from, length);
+                });
+                assertThat(firstLength[0]).as(file).isEqualTo(reader.headerLength());
+                assertThat(walked.toByteArray()).as(file).isEqualTo(decoded);
+            }
+        }
+    }
 }
