@@ -119,6 +119,133 @@ class DatabaseKillTest {
         }
     }
 
+    /**
+     * Not left to chance: the run is frozen (SIGSTOP) until the database shows one of its write
+     * transactions open, then killed in that state. The snapshot being written must leave nothing:
+     * no row, no chunk, and on the servers exactly the rows committed before the freeze.
+     */
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
+    void aKillInsideAWriteTransactionLeavesNothingOfThatSnapshot(TestDatabase db) throws Exception {
+        use(db);
+        VelesProcess veles = VelesProcess.start(
+                dir,
+                SMALL_CHUNKS,
+                "run",
+                "walk",
+                "walk.walkers=300000",
+                "walk.iterations=100000",
+                "--odbc",
+                odbc,
+                "--table",
+                table,
+                "--compression",
+                "none",
+                "--snapshot-time-interval",
+                "0.01");
+        int committed = -1;
+        try {
+            for (int i = 0; i < 1200 && veles.isAlive() && rows() == 0; i++) {
+                Thread.sleep(50);
+            }
+            assertThat(veles.isAlive())
+                    .as("the run ended early: %s", veles.stderr())
+                    .isTrue();
+            Random random = new Random(db.ordinal());
+            boolean caught = false;
+            for (int attempt = 0; attempt < 500 && !caught && veles.isAlive(); attempt++) {
+                veles.freeze();
+                if (writeOpen(db)) {
+                    caught = true;
+                    // A reader of SQLite may wait on the frozen writer's lock: counted on the servers only.
+                    committed = db == TestDatabase.SQLITE ? -1 : store().list().size();
+                    veles.kill();
+                } else {
+                    veles.thaw();
+                    Thread.sleep(random.nextInt(20));
+                }
+            }
+            assertThat(caught)
+                    .as("the run was never frozen inside a write transaction: %s", veles.stderr())
+                    .isTrue();
+        } finally {
+            if (veles.isAlive()) {
+                veles.kill();
+            }
+        }
+        if (db == TestDatabase.SQLITE) {
+            // The killed writer leaves a hot journal behind; the next reader rolls it back.
+            assertThat(writeOpen(db)).as("a hot journal after the kill").isTrue();
+        } else {
+            // A server rolls a dead client's transaction back once it sees the connection closed.
+            for (int i = 0; i < 200 && writeOpen(db); i++) {
+                Thread.sleep(50);
+            }
+            assertThat(writeOpen(db))
+                    .as("the killed run's transaction is still open")
+                    .isFalse();
+        }
+
+        List<SnapshotListing.Entry> entries = SnapshotListing.list("odbc://" + odbc + "&" + table);
+        assertThat(writeOpen(db)).as("a write left open after the first reader").isFalse();
+        assertThat(entries).isNotEmpty();
+        for (SnapshotListing.Entry entry : entries) {
+            assertThat(entry.problem()).isNull();
+        }
+        if (committed >= 0) {
+            assertThat(entries).as("rows after the kill").hasSize(committed);
+        }
+        try (Connection connection = db.admin(odbc);
+                Statement statement = connection.createStatement();
+                ResultSet orphans = statement.executeQuery(
+                        "SELECT COUNT(*) FROM " + table + "_chunks c WHERE NOT EXISTS" + " (SELECT 1 FROM " + table
+                                + " r WHERE r.id = c.id AND r.log_id = c.log_id AND r.name = c.name)")) {
+            orphans.next();
+            assertThat(orphans.getLong(1)).as("chunks of no snapshot").isZero();
+        }
+        for (SnapshotRow row : store().list()) {
+            try (SnapshotReader reader =
+                    Snapshots.open("odbc://" + odbc + "&" + table + "&" + row.id() + "&&" + row.name())) {
+                reader.verify();
+            }
+        }
+    }
+
+    /**
+     * Whether a write transaction of another connection is open on the snapshot tables now:
+     * PostgreSQL's backends and their last statement, InnoDB's rows visible only to a dirty read
+     * (read first, so that a commit in between cannot look like an open write), SQLite's rollback
+     * journal, which exists from a write transaction's first change to its end.
+     */
+    private boolean writeOpen(TestDatabase db) throws Exception {
+        if (db == TestDatabase.SQLITE) {
+            Path journal = dir.resolve("snapshots.db-journal");
+            return java.nio.file.Files.exists(journal) && java.nio.file.Files.size(journal) > 0;
+        }
+        try (Connection connection = db.admin(odbc);
+                Statement statement = connection.createStatement()) {
+            if (db == TestDatabase.POSTGRESQL) {
+                try (ResultSet open = statement.executeQuery("SELECT COUNT(*) FROM pg_stat_activity"
+                        + " WHERE pid <> pg_backend_pid() AND xact_start IS NOT NULL"
+                        + " AND query ILIKE 'INSERT INTO " + table + "%'")) {
+                    open.next();
+                    return open.getLong(1) > 0;
+                }
+            }
+            statement.execute("SET SESSION TRANSACTION ISOLATION LEVEL READ UNCOMMITTED");
+            long dirty = count(statement, table + "_chunks");
+            statement.execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
+            return dirty > count(statement, table + "_chunks");
+        }
+    }
+
+    private static long count(Statement statement, String table) throws Exception {
+        try (ResultSet rows = statement.executeQuery("SELECT COUNT(*) FROM " + table)) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(TestDatabase.class)
     void aRunKilledAndResumedFromOdbcEndsAsTheUninterruptedRun(TestDatabase db) throws Exception {
