@@ -57,8 +57,12 @@ final class StateCopy extends OutputStream {
      * touch the first time, and done here, on the background thread, the run does not wait for it.
      */
     void reserve(long bytes) {
-        while (capacity() < bytes) {
-            pieces.add(new byte[PIECE]);
+        // Interrupted: the snapshotter closed before its first snapshot, which will never need them.
+        while (capacity() < bytes && !Thread.currentThread().isInterrupted()) {
+            byte[] piece = new byte[PIECE];
+            synchronized (this) {
+                pieces.add(piece);
+            }
         }
     }
 
@@ -70,8 +74,8 @@ final class StateCopy extends OutputStream {
         size = 0;
     }
 
-    /** Memory held, whether in use or kept for reuse. */
-    long capacity() {
+    /** Memory held, whether in use or kept for reuse (read while {@link #reserve} runs, too). */
+    synchronized long capacity() {
         return (long) pieces.size() * PIECE;
     }
 

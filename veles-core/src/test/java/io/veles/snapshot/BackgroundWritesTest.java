@@ -145,4 +145,19 @@ class BackgroundWritesTest {
             directory.close();
         }
     }
+
+    @Test
+    void closingBeforeTheFirstSnapshotStopsAllocatingTheCopyAhead() throws Exception {
+        long wanted = Math.min(512L << 20, Runtime.getRuntime().maxMemory() / 4);
+        BackgroundWrites writes = new BackgroundWrites();
+        StateCopy copy = writes.reserve(wanted);
+        Thread.sleep(5); // the allocating loop has started (or not: cancelled before, it never runs)
+        writes.close();
+        long atClose = copy.capacity();
+        Thread.sleep(500); // time to allocate several hundred MiB, had it gone on
+        assertThat(copy.capacity())
+                .as("memory a closed snapshotter went on allocating")
+                .isEqualTo(atClose)
+                .isLessThan(wanted);
+    }
 }
