@@ -1,14 +1,17 @@
 package io.veles.internal.pickle;
 
 import com.esotericsoftware.kryo.Registration;
+import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.util.DefaultClassResolver;
+import com.esotericsoftware.kryo.util.IdentityMap;
 import com.esotericsoftware.kryo.util.IdentityObjectIntMap;
 import io.veles.errors.IncompatibleSnapshotException;
 import io.veles.internal.util.Printable;
 import io.veles.pickle.RestoreRules;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Set;
 
 /**
@@ -16,12 +19,41 @@ import java.util.Set;
  * class name read from a snapshot is mapped through the restore rules' renames and checked before
  * loading. When writing, every class name is checked as it is first written, so that a snapshot
  * that a restore with the same rules would refuse is refused at save.
+ *
+ * <p>Each class met by name is then remembered in one {@link KnownClass}: Kryo looked a class up
+ * twice per object written (its registration, then its name id) and twice per object read (the
+ * class by name id, then its registration), and the reference resolver once more each way. The
+ * bytes written are Kryo's own.
  */
 final class AllowListClassResolver extends DefaultClassResolver {
+    /** Name ids up to this many are remembered in an array when read; a payload may claim any. */
+    private static final int MAX_REMEMBERED_NAME_IDS = 1 << 16;
+
+    /** A class named in this session: how Kryo registered it, and whether its objects are tracked. */
+    static final class KnownClass {
+        final Class<?> type;
+        final Registration registration;
+        /** The name id written for it; -1 for a class Kryo registered by number. */
+        final int nameId;
+
+        final boolean tracked;
+
+        KnownClass(Class<?> type, Registration registration, int nameId) {
+            this.type = type;
+            this.registration = registration;
+            this.nameId = nameId;
+            this.tracked = SnapshotKryo.UnitsByNumber.tracks(type);
+        }
+    }
+
     private final RestoreRules rules;
     private final boolean writing;
     private Set<String> unitClasses = Set.of();
     private RemovedUnitClasses removedUnits;
+    private final IdentityMap<Class<?>, KnownClass> written = new IdentityMap<>();
+    private KnownClass[] readByNameId = new KnownClass[0];
+    /** The class last written or read: Kryo asks whether it is tracked right after. */
+    private KnownClass last;
 
     /** {@code writing} tells whether names are written (checked) or read (checked, mapped and loaded). */
     AllowListClassResolver(RestoreRules rules, boolean writing) {
@@ -35,6 +67,68 @@ final class AllowListClassResolver extends DefaultClassResolver {
      */
     static String writtenName(Class<?> type) {
         return Path.class.isAssignableFrom(type) ? Path.class.getName() : type.getName();
+    }
+
+    /** The class last written or read, or null. */
+    KnownClass last() {
+        return last;
+    }
+
+    /** As Kryo's, but a class met before is named from its {@link KnownClass} in one lookup. */
+    @Override
+    public Registration writeClass(Output output, Class type) {
+        if (type == null) {
+            return super.writeClass(output, null);
+        }
+        KnownClass known = last != null && last.type == type ? last : written.get(type);
+        if (known == null) {
+            Registration registration = super.writeClass(output, type);
+            int nameId = registration.getId() == NAME ? classToNameId.get(type, -1) : -1;
+            known = new KnownClass(type, registration, nameId);
+            written.put(type, known);
+        } else if (known.nameId >= 0) {
+            output.writeVarInt(NAME + 2, true);
+            output.writeVarInt(known.nameId, true);
+        } else {
+            output.writeVarInt(known.registration.getId() + 2, true);
+        }
+        last = known;
+        return known.registration;
+    }
+
+    /** As Kryo's, but a name id read before gives its class's {@link KnownClass} from an array. */
+    @Override
+    protected Registration readName(Input input) {
+        int nameId = input instanceof SnapshotInput ? ((SnapshotInput) input).peekVarInt() : -1;
+        if (nameId >= 0 && nameId < readByNameId.length && readByNameId[nameId] != null) {
+            input.readVarInt(true);
+            last = readByNameId[nameId];
+            return last.registration;
+        }
+        Registration registration = super.readName(input);
+        last = null;
+        if (nameId >= 0 && nameId < MAX_REMEMBERED_NAME_IDS) {
+            if (nameId >= readByNameId.length) {
+                readByNameId = Arrays.copyOf(readByNameId, Math.max(16, Integer.highestOneBit(nameId) << 1));
+            }
+            last = readByNameId[nameId] = new KnownClass(registration.getType(), registration, nameId);
+        }
+        return registration;
+    }
+
+    @Override
+    public Registration readClass(Input input) {
+        last = null; // a class by number is Kryo's alone; readName sets it for a class by name
+        return super.readClass(input);
+    }
+
+    /** Forgets the names this session met, with Kryo's tables of them. */
+    @Override
+    public void reset() {
+        super.reset();
+        written.clear();
+        Arrays.fill(readByNameId, null);
+        last = null;
     }
 
     /** As Kryo's, with the name checked the first time it is written and paths named by their interface. */

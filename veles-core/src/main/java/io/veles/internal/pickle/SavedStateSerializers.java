@@ -56,7 +56,8 @@ final class SavedStateSerializers {
     SavedStateSerializers(Map<String, ClassDescription> recorded, RestoreRules rules, ArraySpill spill) {
         this.recorded = recorded;
         this.rules = rules;
-        kryo = new Kryo(new AllowListClassResolver(rules, false), new SnapshotKryo.UnitsByNumber());
+        AllowListClassResolver classes = new AllowListClassResolver(rules, false);
+        kryo = new Kryo(classes, new SnapshotKryo.UnitsByNumber(classes));
         kryo.setClassLoader(rules.allowList().classLoader());
         kryo.setRegistrationRequired(false);
         kryo.setReferences(true);

@@ -46,7 +46,8 @@ final class SnapshotKryo {
      */
     SnapshotKryo(PickleContext context, RestoreRules rules, boolean writing) {
         fields = new FieldsSerializer(context);
-        kryo = new Kryo(new AllowListClassResolver(rules, writing), new UnitsByNumber());
+        AllowListClassResolver classes = new AllowListClassResolver(rules, writing);
+        kryo = new Kryo(classes, new UnitsByNumber(classes));
         if (rules != null) {
             kryo.setClassLoader(rules.allowList().classLoader()); // a workflow may come from a plugin's loader
         }
@@ -72,6 +73,7 @@ final class SnapshotKryo {
      * ReferencePages}, not in one large array (see there why).
      */
     static final class UnitsByNumber implements ReferenceResolver {
+        private final AllowListClassResolver classes;
         private final IdentityNumbers written = new IdentityNumbers();
         private final ReferencePages read = new ReferencePages(0);
         private int readCount;
@@ -91,11 +93,25 @@ final class SnapshotKryo {
          */
         private final IdentityMap<Class<?>, Boolean> trackedHere = new IdentityMap<>();
 
+        UnitsByNumber(AllowListClassResolver classes) {
+            this.classes = classes;
+        }
+
+        /** Whether objects of {@code type} are tracked: all but units (numbered), boxed values and enums. */
+        static boolean tracks(Class<?> type) {
+            return TRACKED.get(type);
+        }
+
         @Override
         public void setKryo(Kryo kryo) {}
 
         @Override
         public boolean useReferences(Class type) {
+            // Kryo asks right after naming the object's class, in either direction.
+            AllowListClassResolver.KnownClass last = classes.last();
+            if (last != null && last.type == type) {
+                return last.tracked;
+            }
             Boolean tracked = trackedHere.get(type);
             if (tracked == null) {
                 tracked = TRACKED.get(type);

@@ -12,7 +12,7 @@ import java.util.List;
 class ReadReferencesTest {
     @Test
     void idsAreGivenInOrderAndEachResolvesToItsObjectAcrossPages() {
-        SnapshotKryo.UnitsByNumber references = new SnapshotKryo.UnitsByNumber();
+        SnapshotKryo.UnitsByNumber references = new SnapshotKryo.UnitsByNumber(new AllowListClassResolver(null, false));
         List<Object> read = new ArrayList<>();
         for (int i = 0; i < 3 * ReferencePages.PAGE_SIZE + 17; i++) {
             assertThat(references.nextReadId(Object.class)).isEqualTo(i);
@@ -32,7 +32,7 @@ class ReadReferencesTest {
     /** A corrupt payload's reference to an object not read yet fails as out of bounds, reported as corrupt. */
     @Test
     void anIdNotGivenYetIsOutOfBoundsEvenWhereThePageHasRoom() {
-        SnapshotKryo.UnitsByNumber references = new SnapshotKryo.UnitsByNumber();
+        SnapshotKryo.UnitsByNumber references = new SnapshotKryo.UnitsByNumber(new AllowListClassResolver(null, false));
         references.setReadObject(references.nextReadId(Object.class), "first");
         assertThatThrownBy(() -> references.getReadObject(Object.class, 1))
                 .isInstanceOf(IndexOutOfBoundsException.class)
@@ -44,7 +44,7 @@ class ReadReferencesTest {
 
     @Test
     void aResetForgetsEveryObjectAndStartsAgainFromZero() {
-        SnapshotKryo.UnitsByNumber references = new SnapshotKryo.UnitsByNumber();
+        SnapshotKryo.UnitsByNumber references = new SnapshotKryo.UnitsByNumber(new AllowListClassResolver(null, false));
         for (int i = 0; i < 100; i++) {
             references.setReadObject(references.nextReadId(Object.class), i);
         }
