@@ -128,11 +128,25 @@ final class BackgroundWrites {
      * copy being filled.
      */
     StateCopy reserve(long bytes) {
+        return reserve(bytes, () -> {});
+    }
+
+    /** As {@link #reserve(long)}, then runs {@code warmUp} on the same thread; its failure is only logged. */
+    StateCopy reserve(long bytes, Runnable warmUp) {
         if (copy == null) {
             copy = new StateCopy();
         }
         StateCopy state = copy;
-        reserving = executor().submit(() -> state.reserve(bytes));
+        reserving = executor().submit(() -> {
+            state.reserve(bytes);
+            if (!Thread.currentThread().isInterrupted()) {
+                try {
+                    warmUp.run();
+                } catch (RuntimeException e) {
+                    LOG.debug("the first snapshot's writing was not prepared ahead: {}", e.toString());
+                }
+            }
+        });
         return state;
     }
 

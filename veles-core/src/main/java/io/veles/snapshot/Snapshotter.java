@@ -7,6 +7,7 @@ import io.veles.internal.util.ByteCounts;
 import io.veles.snapshot.file.Differential;
 import io.veles.snapshot.file.SnapshotWriter;
 import io.veles.snapshot.format.CodeBackup;
+import io.veles.snapshot.format.CodeFingerprint;
 import io.veles.snapshot.format.Manifest;
 import io.veles.snapshot.format.SnapshotKey;
 import io.veles.snapshot.store.NewSnapshot;
@@ -177,25 +178,46 @@ public abstract class Snapshotter extends Unit {
      * the first snapshot, so that the run does not wait for new memory then. Called by the
      * launcher once the workflow is initialised; does nothing for synchronous snapshots or a state
      * above {@code async_memory_mb}, and a state it cannot measure is left to the snapshot to report.
+     * The same thread then prepares the manifest's writing ({@link SnapshotWriter#warmUp}).
      */
     public void reserveBackgroundCopy() {
         if (!settings().async() || skip.get() || (background_ != null && snapshotsTaken > 0)) {
             return;
         }
-        long bytes;
+        GraphWriter.Layout layout;
         try {
-            bytes = GraphWriter.measure(mainWorkflow()).payloadBytes();
+            layout = GraphWriter.measure(mainWorkflow());
         } catch (RuntimeException e) {
             LOG.debug("the state's size is not known before the first snapshot: {}", e.toString());
             return;
         }
-        if (bytes > settings().asyncMemoryBytes()) {
+        if (layout.payloadBytes() > settings().asyncMemoryBytes()) {
             return;
         }
         if (background_ == null) {
             background_ = new BackgroundWrites();
         }
-        background_.reserve(bytes);
+        background_.reserve(layout.payloadBytes(), warmUp(layout));
+    }
+
+    /**
+     * What the first snapshot would otherwise do in its pause: the manifest's JSON writing set up
+     * for one like {@code layout}'s, and the class files of the code fingerprint opened. Keeps the
+     * layout's lists, not its recorded payload; reads nothing of the state.
+     */
+    private Runnable warmUp(GraphWriter.Layout layout) {
+        Manifest like = new Manifest()
+                .toBuilder()
+                        .units(layout.units())
+                        .classes(layout.classes())
+                        .created(Instant.now().toString())
+                        .filters(List.of("shuffle"))
+                        .build();
+        ClassLoader loader = mainWorkflow().getClass().getClassLoader();
+        return () -> {
+            SnapshotWriter.warmUp(like);
+            CodeFingerprint.of(like.classes, loader);
+        };
     }
 
     /** Memory held for the background copy, once any allocation ahead is done (for tests). */

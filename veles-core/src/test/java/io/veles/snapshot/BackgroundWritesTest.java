@@ -160,4 +160,23 @@ class BackgroundWritesTest {
                 .isEqualTo(atClose)
                 .isLessThan(wanted);
     }
+
+    @Test
+    void theWarmUpRunsAfterTheAllocationOnTheBackgroundThreadAndMayFail() throws Exception {
+        BackgroundWrites writes = new BackgroundWrites();
+        java.util.concurrent.atomic.AtomicReference<String> ranOn = new java.util.concurrent.atomic.AtomicReference<>();
+        StateCopy copy =
+                writes.reserve(1 << 20, () -> ranOn.set(Thread.currentThread().getName()));
+        assertThat(writes.copyCapacity()).as("waits for the allocation").isGreaterThanOrEqualTo(1 << 20);
+        writes.close();
+        assertThat(ranOn.get()).isEqualTo("veles-snapshot");
+        assertThat(copy.capacity()).isGreaterThanOrEqualTo(1 << 20);
+
+        BackgroundWrites failing = new BackgroundWrites();
+        failing.reserve(1 << 20, () -> {
+            throw new IllegalStateException("a warm-up that fails");
+        });
+        assertThat(failing.copyCapacity()).as("the copy is still had").isGreaterThanOrEqualTo(1 << 20);
+        failing.close();
+    }
 }

@@ -15,6 +15,7 @@ import io.veles.workflow.Workflow;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.List;
 
@@ -258,6 +259,20 @@ public final class SnapshotWriter {
         }
         Manifest written = completed.build();
         return new Prepared(layout, written, JSON.writeValueAsBytes(written));
+    }
+
+    /**
+     * Writes {@code like}'s JSON once and discards it, so that Jackson's set-up and its serializers
+     * for manifests like it are ready before the first snapshot: otherwise they are part of that
+     * snapshot's pause (here about 0.17 s of a first pause of 0.43 s, against 0.1 s for later ones).
+     * The launcher does it on an asynchronous snapshotter's background thread.
+     */
+    public static void warmUp(Manifest like) {
+        try {
+            JSON.writeValueAsBytes(like);
+        } catch (IOException e) {
+            throw new UncheckedIOException("a manifest's JSON goes to memory", e);
+        }
     }
 
     static int flags(boolean signed, boolean hasCode, boolean shuffled) {
