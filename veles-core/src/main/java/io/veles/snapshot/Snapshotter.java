@@ -10,6 +10,7 @@ import io.veles.snapshot.format.CodeBackup;
 import io.veles.snapshot.format.CodeFingerprint;
 import io.veles.snapshot.format.Manifest;
 import io.veles.snapshot.format.SnapshotKey;
+import io.veles.snapshot.format.UnitSummary;
 import io.veles.snapshot.store.NewSnapshot;
 import io.veles.snapshot.store.SnapshotStore;
 import io.veles.snapshot.store.StoredSnapshot;
@@ -202,13 +203,17 @@ public abstract class Snapshotter extends Unit {
 
     /**
      * What the first snapshot would otherwise do in its pause: the manifest's JSON writing set up
-     * for one like {@code layout}'s, and the class files of the code fingerprint opened. Keeps the
-     * layout's lists, not its recorded payload; reads nothing of the state.
+     * for one like {@code layout}'s, and the class files of the code fingerprint opened. Keeps a
+     * few of the layout's units and its classes, not its recorded payload; reads nothing of the
+     * state.
      */
     private Runnable warmUp(GraphWriter.Layout layout) {
+        // A few units are enough to build the serializers; all of them would be written twice
+        // should the first snapshot come before this is done (it waits for it).
+        List<UnitSummary> units = layout.units();
         Manifest like = new Manifest()
                 .toBuilder()
-                        .units(layout.units())
+                        .units(units.subList(0, Math.min(16, units.size())))
                         .classes(layout.classes())
                         .created(Instant.now().toString())
                         .filters(List.of("shuffle"))

@@ -162,7 +162,7 @@ class BackgroundWritesTest {
     }
 
     @Test
-    void theWarmUpRunsAfterTheAllocationOnTheBackgroundThreadAndMayFail() throws Exception {
+    void theWarmUpRunsOnTheBackgroundThreadAndMayFail() throws Exception {
         BackgroundWrites writes = new BackgroundWrites();
         java.util.concurrent.atomic.AtomicReference<String> ranOn = new java.util.concurrent.atomic.AtomicReference<>();
         StateCopy copy =
