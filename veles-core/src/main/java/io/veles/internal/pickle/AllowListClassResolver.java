@@ -6,6 +6,7 @@ import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.util.DefaultClassResolver;
 import com.esotericsoftware.kryo.util.IdentityMap;
 import com.esotericsoftware.kryo.util.IdentityObjectIntMap;
+import com.esotericsoftware.kryo.util.Util;
 import io.veles.errors.IncompatibleSnapshotException;
 import io.veles.internal.util.Printable;
 import io.veles.pickle.RestoreRules;
@@ -153,7 +154,12 @@ final class AllowListClassResolver extends DefaultClassResolver {
         }
         classToNameId.put(type, nameId);
         output.writeVarInt(nameId, true);
-        output.writeString(name);
+        // As Kryo writes a name: an ASCII one without its length, its last byte marked.
+        if (Util.isAscii(name)) {
+            output.writeAscii(name);
+        } else {
+            output.writeString(name);
+        }
     }
 
     /**

@@ -6,7 +6,6 @@ import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.Registration;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.util.DefaultClassResolver;
-import com.esotericsoftware.kryo.util.IdentityObjectIntMap;
 import com.esotericsoftware.kryo.util.MapReferenceResolver;
 import org.junit.jupiter.api.Test;
 
@@ -59,31 +58,8 @@ class KnownClassesTest {
         return kryo;
     }
 
-    /**
-     * Kryo's resolver naming classes as ours always has: Kryo 5.6 writes a short ASCII name with
-     * {@code writeAscii}, ours with {@code writeString} (the bytes differ; both read the same).
-     */
-    static final class KryosNaming extends DefaultClassResolver {
-        @Override
-        protected void writeName(Output output, Class type, Registration registration) {
-            output.writeVarInt(NAME + 2, true);
-            int nameId = classToNameId == null ? -1 : classToNameId.get(type, -1);
-            if (nameId == -1) {
-                nameId = nextNameId++;
-                if (classToNameId == null) {
-                    classToNameId = new IdentityObjectIntMap<>();
-                }
-                classToNameId.put(type, nameId);
-                output.writeVarInt(nameId, true);
-                output.writeString(type.getName());
-            } else {
-                output.writeVarInt(nameId, true);
-            }
-        }
-    }
-
     private static Kryo kryosOwn() {
-        Kryo kryo = new Kryo(new KryosNaming(), new MapReferenceResolver());
+        Kryo kryo = new Kryo(new DefaultClassResolver(), new MapReferenceResolver());
         kryo.setRegistrationRequired(false);
         kryo.setAutoReset(false); // one graph until reset(), as a snapshot's session
         return kryo;

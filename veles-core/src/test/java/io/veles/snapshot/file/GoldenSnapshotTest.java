@@ -136,6 +136,40 @@ class GoldenSnapshotTest {
                 .isEqualTo(digest);
     }
 
+    /**
+     * Not only read: today's writer still writes golden.none's payload byte for byte, so that a
+     * change to how objects, classes or references are encoded is noticed here, not by the users
+     * whose older readers (or tools) it would break. The manifest is left out: it names this
+     * writer's version and the code's fingerprint.
+     */
+    @Test
+    void theWriterStillWritesTheGoldenPayloadByteForByte() throws IOException {
+        GoldenWorkflow workflow = new GoldenWorkflow();
+        workflow.initialize();
+        workflow.run();
+        java.io.ByteArrayOutputStream now = new java.io.ByteArrayOutputStream();
+        SnapshotWriter.write(
+                workflow,
+                io.veles.snapshot.format.Manifest.builder()
+                        .name(GoldenFileWriter.ROW_NAME)
+                        .created("2026-12-01T00:00:00Z")
+                        .build(),
+                SnapshotWriter.Options.of(Codec.NONE, -1).withThreads(1),
+                now);
+        byte[] golden = Files.readAllBytes(golden("golden.none"));
+        assertThat(payload(now.toByteArray())).as("the payload written now").isEqualTo(payload(golden));
+    }
+
+    /** The payload of a standalone, uncompressed container: after its header, as long as it says. */
+    private static byte[] payload(byte[] container) throws IOException {
+        java.io.DataInputStream in = new java.io.DataInputStream(new ByteArrayInputStream(container));
+        in.skipNBytes(io.veles.snapshot.format.SnapshotFormat.MAGIC.length + 2 + 2); // magic, version, flags
+        in.skipNBytes(in.readInt()); // the manifest
+        in.readInt(); // its checksum
+        long length = in.readLong();
+        return in.readNBytes(Math.toIntExact(length));
+    }
+
     private static Path golden(String name) {
         try {
             return Path.of(GoldenSnapshotTest.class.getResource(FORMAT_1 + name).toURI());
