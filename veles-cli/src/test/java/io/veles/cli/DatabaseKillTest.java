@@ -179,8 +179,8 @@ class DatabaseKillTest {
             }
         }
         if (db == TestDatabase.SQLITE) {
-            // The killed writer leaves a hot journal behind; the next reader rolls it back.
-            assertThat(writeOpen(db)).as("a hot journal after the kill").isTrue();
+            // The killed writer leaves its journal behind.
+            assertThat(writeOpen(db)).as("a journal after the kill").isTrue();
         } else {
             // A server rolls a dead client's transaction back once it sees the connection closed.
             for (int i = 0; i < 200 && writeOpen(db); i++) {
@@ -192,7 +192,16 @@ class DatabaseKillTest {
         }
 
         List<SnapshotListing.Entry> entries = SnapshotListing.list("odbc://" + odbc + "&" + table);
-        assertThat(writeOpen(db)).as("a write left open after the first reader").isFalse();
+        if (db == TestDatabase.SQLITE) {
+            // The reader rolled the journal back, or found it not hot (its header not yet
+            // written, CI saw it stay): either way the database must be whole.
+            try (Connection connection = db.admin(odbc);
+                    Statement statement = connection.createStatement();
+                    ResultSet check = statement.executeQuery("PRAGMA integrity_check")) {
+                check.next();
+                assertThat(check.getString(1)).isEqualTo("ok");
+            }
+        }
         assertThat(entries).isNotEmpty();
         for (SnapshotListing.Entry entry : entries) {
             assertThat(entry.problem()).isNull();
