@@ -70,24 +70,7 @@ class DatabaseKillTest {
         int kills = TestDepth.repetitions("DatabaseKillTest", "SIGKILLs per database", 2, 6);
         for (int kill = 0; kill < kills; kill++) {
             int before = rows();
-            VelesProcess veles = VelesProcess.start(
-                    dir,
-                    SMALL_CHUNKS,
-                    "run",
-                    "walk",
-                    "walk.walkers=300000",
-                    "walk.iterations=100000",
-                    "--odbc",
-                    odbc,
-                    "--table",
-                    table,
-                    "--compression",
-                    "none",
-                    // Snapshots still follow each other closely, so that a kill often lands in one,
-                    // but their count per kill no longer grows with the machine's speed: a fast
-                    // host wrote 160 per kill here, 2.2 GB to verify per database at the end.
-                    "--snapshot-time-interval",
-                    "0.01");
+            VelesProcess veles = startSnapshotLoop();
             for (int i = 0; i < 600 && veles.isAlive() && rows() <= before; i++) {
                 Thread.sleep(50);
             }
@@ -103,32 +86,15 @@ class DatabaseKillTest {
                 assertThat(entry.problem()).isNull();
             }
         }
-        for (SnapshotRow row : store().list()) {
-            try (SnapshotReader reader =
-                    Snapshots.open("odbc://" + odbc + "&" + table + "&" + row.id() + "&&" + row.name())) {
-                reader.verify();
-            }
-        }
+        verifyEveryRow();
         if (db == TestDatabase.SQLITE) {
-            try (Connection connection = db.admin(odbc);
-                    Statement statement = connection.createStatement();
-                    ResultSet check = statement.executeQuery("PRAGMA integrity_check")) {
-                check.next();
-                assertThat(check.getString(1)).isEqualTo("ok");
-            }
+            assertSqliteWhole(db);
         }
     }
 
-    /**
-     * Not left to chance: the run is frozen (SIGSTOP) until the database shows one of its write
-     * transactions open, then killed in that state. The snapshot being written must leave nothing:
-     * no row, no chunk, and on the servers exactly the rows committed before the freeze.
-     */
-    @ParameterizedTest
-    @EnumSource(TestDatabase.class)
-    void aKillInsideAWriteTransactionLeavesNothingOfThatSnapshot(TestDatabase db) throws Exception {
-        use(db);
-        VelesProcess veles = VelesProcess.start(
+    /** A walk writing uncompressed snapshots of many chunks to the table, one after the other. */
+    private VelesProcess startSnapshotLoop() throws Exception {
+        return VelesProcess.start(
                 dir,
                 SMALL_CHUNKS,
                 "run",
@@ -141,8 +107,41 @@ class DatabaseKillTest {
                 table,
                 "--compression",
                 "none",
+                // Snapshots still follow each other closely, so that a kill often lands in one,
+                // but their count per kill no longer grows with the machine's speed: a fast
+                // host wrote 160 per kill here, 2.2 GB to verify per database at the end.
                 "--snapshot-time-interval",
                 "0.01");
+    }
+
+    private void verifyEveryRow() throws Exception {
+        for (SnapshotRow row : store().list()) {
+            try (SnapshotReader reader =
+                    Snapshots.open("odbc://" + odbc + "&" + table + "&" + row.id() + "&&" + row.name())) {
+                reader.verify();
+            }
+        }
+    }
+
+    private void assertSqliteWhole(TestDatabase db) throws Exception {
+        try (Connection connection = db.admin(odbc);
+                Statement statement = connection.createStatement();
+                ResultSet check = statement.executeQuery("PRAGMA integrity_check")) {
+            check.next();
+            assertThat(check.getString(1)).isEqualTo("ok");
+        }
+    }
+
+    /**
+     * Not left to chance: the run is frozen (SIGSTOP) until the database shows one of its write
+     * transactions open, then killed in that state. The snapshot being written must leave nothing:
+     * no row, no chunk, and on the servers exactly the rows committed before the freeze.
+     */
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
+    void aKillInsideAWriteTransactionLeavesNothingOfThatSnapshot(TestDatabase db) throws Exception {
+        use(db);
+        VelesProcess veles = startSnapshotLoop();
         int committed = -1;
         try {
             for (int i = 0; i < 1200 && veles.isAlive() && rows() == 0; i++) {
@@ -195,12 +194,7 @@ class DatabaseKillTest {
         if (db == TestDatabase.SQLITE) {
             // The reader rolled the journal back, or found it not hot (its header not yet
             // written, CI saw it stay): either way the database must be whole.
-            try (Connection connection = db.admin(odbc);
-                    Statement statement = connection.createStatement();
-                    ResultSet check = statement.executeQuery("PRAGMA integrity_check")) {
-                check.next();
-                assertThat(check.getString(1)).isEqualTo("ok");
-            }
+            assertSqliteWhole(db);
         }
         assertThat(entries).isNotEmpty();
         for (SnapshotListing.Entry entry : entries) {
@@ -217,12 +211,7 @@ class DatabaseKillTest {
             orphans.next();
             assertThat(orphans.getLong(1)).as("chunks of no snapshot").isZero();
         }
-        for (SnapshotRow row : store().list()) {
-            try (SnapshotReader reader =
-                    Snapshots.open("odbc://" + odbc + "&" + table + "&" + row.id() + "&&" + row.name())) {
-                reader.verify();
-            }
-        }
+        verifyEveryRow();
     }
 
     /**

@@ -150,7 +150,7 @@ class BackgroundWritesTest {
     void closingBeforeTheFirstSnapshotStopsAllocatingTheCopyAhead() throws Exception {
         long wanted = Math.min(512L << 20, Runtime.getRuntime().maxMemory() / 4);
         BackgroundWrites writes = new BackgroundWrites();
-        StateCopy copy = writes.reserve(wanted);
+        StateCopy copy = writes.reserve(wanted, () -> {});
         Thread.sleep(5); // the allocating loop has started (or not: cancelled before, it never runs)
         writes.close();
         long atClose = copy.capacity();

@@ -39,15 +39,16 @@ public final class CodeFingerprint {
                 names.add(description.name());
             }
         }
+        Map<String, byte[]> known = DIGESTS.computeIfAbsent(loader, any -> new ConcurrentHashMap<>());
         for (String name : names) {
             total.update(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            total.update(digestClassFile(name, loader));
+            total.update(digestClassFile(name, loader, known));
         }
         return "sha256:" + HexFormat.of().formatHex(total.digest());
     }
 
-    private static byte[] digestClassFile(String className, ClassLoader loader) {
-        Map<String, byte[]> known = DIGESTS.computeIfAbsent(loader, any -> new ConcurrentHashMap<>());
+    /** The digest of one class file, from {@code known} (the loader's) when it was read before. */
+    private static byte[] digestClassFile(String className, ClassLoader loader, Map<String, byte[]> known) {
         byte[] digest = known.get(className);
         if (digest == null) {
             digest = readAndDigest(className, loader);
