@@ -72,6 +72,8 @@ final class BackgroundWrites {
     private CompressionThreads inFlightThreads;
     private StateCopy copy;
     private volatile String writingTo; // the destination of the snapshot being stored now
+    /** How long the last {@link #collect()} waited for a write in flight: part of the next pause. */
+    private long waitedNanos;
 
     /**
      * Copies {@code main}'s state into memory now and leaves compressing and storing it to the
@@ -111,11 +113,13 @@ final class BackgroundWrites {
                     "cannot copy the state for snapshot " + write.destination() + ": " + e.getMessage(), e);
         }
         long copyNanos = System.nanoTime() - copyStarted;
+        long waited = waitedNanos; // the snapshotter collected the previous write just before
+        waitedNanos = 0;
         inFlightRuns = write.runsCovered();
         CompressionThreads threads = CompressionThreads.startingAt(write.threadsWhileRunning(), options.threads());
         inFlightThreads = threads;
         inFlight = executor().submit(() -> {
-            store(write, manifest, state, unfinished, threads, copyNanos);
+            store(write, manifest, state, unfinished, threads, copyNanos, waited);
             return null;
         });
         return manifest;
@@ -186,7 +190,8 @@ final class BackgroundWrites {
             StateCopy state,
             SnapshotWriter.Unfinished unfinished,
             CompressionThreads threads,
-            long copyNanos)
+            long copyNanos,
+            long waitNanos)
             throws IOException {
         SnapshotWriter.Options options = write.options();
         writingTo = write.destination();
@@ -214,7 +219,7 @@ final class BackgroundWrites {
             writingTo = null;
         }
         LOG.info(
-                "snapshot {}: {} of state, {} stored ({}{}, the run paused {} s for the copy, written in the background in {} s)",
+                "snapshot {}: {} of state, {} stored ({}{}, the run paused {} s for the copy{}, written in the background in {} s)",
                 stored.location(),
                 ByteCounts.format(manifest.payloadBytes),
                 ByteCounts.format(stored.bytes()),
@@ -223,6 +228,8 @@ final class BackgroundWrites {
                         ? ", differential against " + write.pending().fileManifest(manifest).base
                         : "",
                 seconds(copyNanos),
+                // Snapshots due faster than they are written: the run also waited for the one before.
+                waitNanos >= 500_000 ? " after " + seconds(waitNanos) + " s waiting for the previous one" : "",
                 seconds(System.nanoTime() - started));
         write.onStored()
                 .accept(
@@ -251,13 +258,16 @@ final class BackgroundWrites {
      */
     Failure collect() {
         Future<?> pending = inFlight;
+        waitedNanos = 0;
         if (pending == null) {
             return null;
         }
         inFlight = null;
         inFlightThreads.useAll(); // the run waits now: nothing to leave a core to
+        long waitStarted = System.nanoTime();
         try {
             pending.get();
+            waitedNanos = System.nanoTime() - waitStarted;
             return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

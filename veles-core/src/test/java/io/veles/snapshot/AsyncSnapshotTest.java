@@ -155,6 +155,36 @@ class AsyncSnapshotTest {
     }
 
     @Test
+    void aSnapshotDueWhileThePreviousIsBeingWrittenSaysHowLongTheRunWaitedForIt() throws Exception {
+        Net net = new Net();
+        Snapshotter snapshotter = snapshotter(net, dir, 1L << 30);
+        net.initialize();
+        java.io.PrintStream original = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true));
+        try {
+            for (int i = 0; i < 3; i++) { // back to back: 12 MiB take longer to compress than to copy
+                net.layer.run();
+                snapshotter.run();
+            }
+            snapshotter.stop();
+        } finally {
+            System.setErr(original);
+        }
+        List<String> lines = captured.toString()
+                .lines()
+                .filter(line -> line.contains("the run paused"))
+                .toList();
+        assertThat(lines).hasSize(3);
+        assertThat(lines.get(0)).doesNotContain("waiting");
+        assertThat(lines.subList(1, 3))
+                .allSatisfy(
+                        line -> assertThat(line)
+                                .containsPattern(
+                                        "the run paused \\d+\\.\\d{3} s for the copy after \\d+\\.\\d{3} s waiting for the previous one,"));
+    }
+
+    @Test
     void aBackgroundFailureIsReportedAtTheNextSnapshotAndNothingPartialIsLeft() throws Exception {
         Path blocked = dir.resolve("blocked");
         Files.createDirectories(blocked);
