@@ -1,8 +1,11 @@
 package io.veles.snapshot;
 
+import io.veles.internal.pickle.ArraySink;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,7 +21,7 @@ import java.util.List;
  * them. A piece the JVM's direct memory limit ({@code -XX:MaxDirectMemorySize}) refuses is
  * allocated in the heap instead.
  */
-final class StateCopy extends OutputStream {
+final class StateCopy extends OutputStream implements ArraySink {
     private static final int PIECE = 256 << 10;
     private final List<ByteBuffer> pieces = new ArrayList<>();
     private int used;
@@ -47,6 +50,21 @@ final class StateCopy extends OutputStream {
             offset += n;
             length -= n;
         }
+    }
+
+    /** Large arrays are copied into the pieces as they are serialized: one copy, not two. */
+    @Override
+    public ByteBuffer claim() {
+        if (current == null || !current.hasRemaining()) {
+            next();
+        }
+        return current.slice().order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    @Override
+    public void commit(int bytes) {
+        current.position(current.position() + bytes);
+        size += bytes;
     }
 
     private void next() {

@@ -47,6 +47,40 @@ class StateCopyTest {
     }
 
     @Test
+    void regionsLentToArraysJoinTheStreamWhereTheyWereClaimed() throws IOException {
+        SplittableRandom random = new SplittableRandom(5);
+        StateCopy copy = new StateCopy();
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        copy.write(new byte[] {1, 2, 3}); // the regions start at an odd offset in a piece
+        expected.write(new byte[] {1, 2, 3});
+        for (int i = 0; i < 400; i++) {
+            if (random.nextBoolean()) {
+                byte[] bytes = new byte[random.nextInt(1, 5000)];
+                random.nextBytes(bytes);
+                copy.write(bytes);
+                expected.write(bytes);
+            } else {
+                java.nio.ByteBuffer region = copy.claim();
+                assertThat(region.order()).isEqualTo(java.nio.ByteOrder.LITTLE_ENDIAN);
+                int bytes = random.nextInt(0, Math.min(region.remaining(), 9000) + 1);
+                for (int b = 0; b < bytes; b++) {
+                    byte value = (byte) random.nextInt(256);
+                    region.put(value);
+                    expected.write(value);
+                }
+                if (region.hasRemaining()) {
+                    region.put((byte) 99); // beyond what is committed: not part of the stream
+                }
+                copy.commit(bytes);
+            }
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        copy.writeTo(out);
+        assertThat(copy.size()).isEqualTo(expected.size());
+        assertThat(out.toByteArray()).isEqualTo(expected.toByteArray());
+    }
+
+    @Test
     void theCopyIsHeldOutsideTheHeapWhereTheCollectorDoesNotMoveIt() {
         long before = directMemoryUsed();
         StateCopy copy = new StateCopy();

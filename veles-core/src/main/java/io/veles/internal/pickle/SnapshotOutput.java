@@ -60,12 +60,40 @@ class SnapshotOutput extends Output {
             }
             deferred.addArray(written(), length, width);
         }
+        if (outputStream instanceof ArraySink sink && (long) length * width > capacity) {
+            writeInto(sink, length, width, writer);
+            return;
+        }
         int done = 0;
         while (done < length) {
             require(width);
             int count = Math.min((capacity - position) / width, length - done);
             writer.put(ByteBuffer.wrap(buffer, position, count * width).order(ByteOrder.LITTLE_ENDIAN), done, count);
             position += count * width;
+            done += count;
+        }
+    }
+
+    /**
+     * Writes the elements straight into the sink's memory, after what the buffer holds. An element
+     * that would straddle two of the sink's pieces goes through the buffer.
+     */
+    private void writeInto(ArraySink sink, int length, int width, ChunkWriter writer) {
+        flush();
+        int done = 0;
+        while (done < length) {
+            ByteBuffer region = sink.claim();
+            int count = Math.min(region.remaining() / width, length - done);
+            if (count == 0) {
+                writer.put(ByteBuffer.wrap(buffer, 0, width).order(ByteOrder.LITTLE_ENDIAN), done, 1);
+                position = width;
+                flush();
+                done++;
+                continue;
+            }
+            writer.put(region, done, count);
+            sink.commit(count * width);
+            total += (long) count * width;
             done += count;
         }
     }

@@ -1,0 +1,19 @@
+package io.veles.internal.pickle;
+
+import java.nio.ByteBuffer;
+
+/**
+ * A sink that lends its own memory to large numeric arrays, so that each is copied into it once
+ * instead of through the serializer's buffer and then again into the sink. An asynchronous
+ * snapshot's copy of the state is one: half of its pause was that second copy.
+ */
+public interface ArraySink {
+    /**
+     * The free part of the sink's current memory, at least one byte, little-endian, starting at
+     * its position 0. Bytes put there belong to the stream only once {@link #commit} counts them.
+     */
+    ByteBuffer claim();
+
+    /** Adds the first {@code bytes} of the region {@link #claim} last returned to the stream. */
+    void commit(int bytes);
+}
