@@ -96,6 +96,7 @@ final class BackgroundWrites {
             long bytes = prepared.containerBytes(options);
             if (bytes > memoryLimit) {
                 copy = null; // the kept pieces are no use to a state this size
+                state.release(); // nothing uses them: the previous write was collected
                 LOG.info(
                         "snapshot {} needs a {} copy, above snapshotter.async_memory_mb ({}): writing it synchronously",
                         write.destination(),
@@ -267,7 +268,6 @@ final class BackgroundWrites {
         long waitStarted = System.nanoTime();
         try {
             pending.get();
-            waitedNanos = System.nanoTime() - waitStarted;
             return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -277,19 +277,24 @@ final class BackgroundWrites {
                     ? (SnapshotException) e.getCause()
                     : new SnapshotException("snapshot failed in the background: " + e.getCause(), e.getCause());
             return new Failure(failure, inFlightRuns);
+        } finally {
+            waitedNanos = System.nanoTime() - waitStarted; // a failed write was waited for too
         }
     }
 
     /**
-     * Ends the thread once the write in flight, if any, is done, and drops the copy's memory. An
-     * allocation ahead still going (a run that ended before its first snapshot) stops first: it
-     * would otherwise go on filling the heap with a copy nobody will use.
+     * Ends the thread once the write in flight, if any, is done, and frees the copy's memory after
+     * it. An allocation ahead still going (a run that ended before its first snapshot) stops
+     * first: it would otherwise go on filling memory with a copy nobody will use.
      */
     void close() {
         Future<?> pending = reserving;
         reserving = null;
         boolean stopping = pending != null && pending.cancel(true);
         if (executor != null) {
+            if (copy != null) {
+                executor.execute(copy::release); // on the writing thread: after the write in flight
+            }
             executor.shutdown();
             if (stopping) {
                 // Nothing else ran yet (the first write waits for the allocation): this waits for

@@ -1,6 +1,7 @@
 package io.veles.snapshot;
 
 import io.veles.internal.pickle.ArraySink;
+import io.veles.internal.util.DirectBuffers;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -18,8 +19,9 @@ import java.util.List;
  * <p>Pieces live outside the Java heap (direct buffers of 256 KiB), so the collector neither
  * copies nor compacts them. Held in the heap, a 668 MiB copy cost the run 2.3 s of stop-the-world
  * collections as its pieces were promoted out of the young generation and the heap grew around
- * them. A piece the JVM's direct memory limit ({@code -XX:MaxDirectMemorySize}) refuses is
- * allocated in the heap instead.
+ * them. Once a direct allocation is refused (the JVM's limit, {@code -XX:MaxDirectMemorySize}, or
+ * no native memory), this copy takes its further pieces from the heap. Pieces dropped are freed at
+ * once ({@link #trimTo}, {@link #release}), not whenever the collector finds them.
  */
 final class StateCopy extends OutputStream implements ArraySink {
     private static final int PIECE = 256 << 10;
@@ -27,6 +29,7 @@ final class StateCopy extends OutputStream implements ArraySink {
     private int used;
     private ByteBuffer current;
     private long size;
+    private long allocated; // bytes of every piece ever allocated: what reserve() did, after release()
     private volatile boolean directRefused; // once refused, asking again costs a collection each time
 
     @Override
@@ -69,7 +72,7 @@ final class StateCopy extends OutputStream implements ArraySink {
 
     private void next() {
         if (used == pieces.size()) {
-            pieces.add(newPiece());
+            add(newPiece());
         }
         current = pieces.get(used++);
         current.clear();
@@ -79,9 +82,10 @@ final class StateCopy extends OutputStream implements ArraySink {
         if (!directRefused) {
             try {
                 return ByteBuffer.allocateDirect(PIECE);
-            } catch (OutOfMemoryError directLimit) {
-                // Only the direct memory limit: the heap may still have room. The JVM collects and
-                // retries for about half a second before refusing, so this copy does not ask again.
+            } catch (OutOfMemoryError refused) {
+                // Direct memory refused, by the limit or the system: the heap may still have room.
+                // The JVM collects and retries for about half a second before refusing, so this
+                // copy does not ask again.
                 directRefused = true;
             }
         }
@@ -97,9 +101,7 @@ final class StateCopy extends OutputStream implements ArraySink {
         // Interrupted: the snapshotter closed before its first snapshot, which will never need them.
         while (capacity() < bytes && !Thread.currentThread().isInterrupted()) {
             ByteBuffer piece = newPiece();
-            synchronized (this) {
-                pieces.add(piece);
-            }
+            add(piece);
         }
     }
 
@@ -110,9 +112,19 @@ final class StateCopy extends OutputStream implements ArraySink {
         size = 0;
     }
 
+    private synchronized void add(ByteBuffer piece) {
+        pieces.add(piece);
+        allocated += PIECE;
+    }
+
     /** Memory held, whether in use or kept for reuse (read while {@link #reserve} runs, too). */
     synchronized long capacity() {
         return (long) pieces.size() * PIECE;
+    }
+
+    /** Memory allocated for pieces since the copy was made, freed or not. */
+    synchronized long allocated() {
+        return allocated;
     }
 
     /** Memory held outside the Java heap, of {@link #capacity()}. */
@@ -142,11 +154,20 @@ final class StateCopy extends OutputStream implements ArraySink {
         }
     }
 
-    /** Lets go of the pieces beyond what {@code bytes} needs (a state that shrank). */
-    void trimTo(long bytes) {
+    /** Frees the pieces beyond what {@code bytes} needs (a state that shrank). Only on an empty copy. */
+    synchronized void trimTo(long bytes) {
         int keep = (int) ((bytes + PIECE - 1) / PIECE);
         while (pieces.size() > keep) {
-            pieces.remove(pieces.size() - 1);
+            DirectBuffers.free(pieces.remove(pieces.size() - 1));
         }
+    }
+
+    /** Frees every piece. Only once nothing reads or writes the copy; it is empty afterwards. */
+    synchronized void release() {
+        reset();
+        for (ByteBuffer piece : pieces) {
+            DirectBuffers.free(piece);
+        }
+        pieces.clear();
     }
 }

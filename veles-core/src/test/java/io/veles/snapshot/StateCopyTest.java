@@ -81,14 +81,34 @@ class StateCopyTest {
     }
 
     @Test
-    void theCopyIsHeldOutsideTheHeapWhereTheCollectorDoesNotMoveIt() {
-        long before = directMemoryUsed();
+    void theCopyIsHeldOutsideTheHeapAndFreedAsSoonAsItIsDropped() {
         StateCopy copy = new StateCopy();
         copy.reserve(64L << 20);
-        assertThat(copy.capacity()).isGreaterThanOrEqualTo(64L << 20);
-        assertThat(directMemoryUsed() - before)
-                .as("direct memory the copy's reservation took")
-                .isGreaterThanOrEqualTo(64L << 20);
+        assertThat(copy.directCapacity()).isEqualTo(copy.capacity()).isGreaterThanOrEqualTo(64L << 20);
+        // Freed now, not when the collector finds the buffers: the pool shrinks at once. (A
+        // collection in between could only shrink it further.)
+        long held = directMemoryUsed();
+        copy.reset();
+        copy.trimTo(16L << 20);
+        assertThat(held - directMemoryUsed()).as("freed by trimming to 16 MiB").isGreaterThanOrEqualTo(48L << 20);
+        held = directMemoryUsed();
+        copy.release();
+        assertThat(copy.capacity()).isZero();
+        assertThat(held - directMemoryUsed()).as("freed by release").isGreaterThanOrEqualTo(16L << 20);
+    }
+
+    @Test
+    void aClosedSnapshottersCopyIsFreedOnceTheWriteInFlightIsDone() throws Exception {
+        BackgroundWrites writes = new BackgroundWrites();
+        StateCopy copy = writes.reserve(32L << 20, () -> {});
+        assertThat(writes.copyCapacity()).isGreaterThanOrEqualTo(32L << 20);
+        long held = directMemoryUsed();
+        writes.close();
+        for (int i = 0; i < 200 && copy.capacity() > 0; i++) {
+            Thread.sleep(25); // released on the writing thread, after anything queued there
+        }
+        assertThat(copy.capacity()).isZero();
+        assertThat(held - directMemoryUsed()).as("freed by close").isGreaterThanOrEqualTo(32L << 20);
     }
 
     @Test

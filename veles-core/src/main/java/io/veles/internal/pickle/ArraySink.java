@@ -5,7 +5,7 @@ import java.nio.ByteBuffer;
 /**
  * A sink that lends its own memory to large numeric arrays, so that each is copied into it once
  * instead of through the serializer's buffer and then again into the sink. An asynchronous
- * snapshot's copy of the state is one: half of its pause was that second copy.
+ * snapshot's copy of the state is one: about a third of its pause was that second copy.
  */
 public interface ArraySink {
     /**
@@ -14,6 +14,9 @@ public interface ArraySink {
      */
     ByteBuffer claim();
 
-    /** Adds the first {@code bytes} of the region {@link #claim} last returned to the stream. */
+    /**
+     * Adds the first {@code bytes} of the region {@link #claim} last returned to the stream, at
+     * most its size. Nothing else may be written to the sink between the claim and this call.
+     */
     void commit(int bytes);
 }
