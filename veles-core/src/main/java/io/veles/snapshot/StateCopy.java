@@ -31,6 +31,7 @@ final class StateCopy extends OutputStream implements ArraySink {
     private long size;
     private long allocated; // bytes of every piece ever allocated: what reserve() did, after release()
     private volatile boolean directRefused; // once refused, asking again costs a collection each time
+    private int directRequests; // pieces asked of direct memory, granted or not
 
     @Override
     public void write(int b) {
@@ -81,6 +82,7 @@ final class StateCopy extends OutputStream implements ArraySink {
     private ByteBuffer newPiece() {
         if (!directRefused) {
             try {
+                directRequests++;
                 return ByteBuffer.allocateDirect(PIECE);
             } catch (OutOfMemoryError refused) {
                 // Direct memory refused, by the limit or the system: the heap may still have room.
@@ -125,6 +127,11 @@ final class StateCopy extends OutputStream implements ArraySink {
     /** Memory allocated for pieces since the copy was made, freed or not. */
     synchronized long allocated() {
         return allocated;
+    }
+
+    /** Pieces asked of direct memory, granted or refused: after a refusal, no more are asked. */
+    int directRequests() {
+        return directRequests;
     }
 
     /** Memory held outside the Java heap, of {@link #capacity()}. */

@@ -113,14 +113,11 @@ class StateCopyTest {
 
     @Test
     void underATightDirectMemoryLimitTheCopyFallsBackToTheHeap() throws Exception {
-        long started = System.nanoTime();
         List<String> output = FreshJvm.run(List.of("-XX:MaxDirectMemorySize=1m"), null, TightLimit.class);
-        // at most the 1 MiB limit outside the heap, the other 7 MiB in it
-        assertThat(output).contains("capacity 8388608 direct 1048576 round trip ok");
-        // Each refused direct allocation costs the JVM a collection and half a second of retries.
-        assertThat((System.nanoTime() - started) / 1e9)
-                .as("seconds to reserve 8 MiB")
-                .isLessThan(8.0);
+        // At most the 1 MiB limit outside the heap, the other 7 MiB in it. Each refused direct
+        // allocation costs the JVM a collection and half a second of retries, so the copy asks
+        // five times (four pieces granted, one refused), not once per piece (32).
+        assertThat(output).contains("capacity 8388608 direct 1048576 requests 5 round trip ok");
     }
 
     /** Reserves 8 MiB under a 1 MiB direct memory limit, then writes and reads a copy through it. */
@@ -134,8 +131,8 @@ class StateCopyTest {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             copy.writeTo(out);
             boolean same = java.util.Arrays.equals(out.toByteArray(), bytes);
-            System.out.println("capacity " + copy.capacity() + " direct " + copy.directCapacity() + " round trip "
-                    + (same ? "ok" : "differs"));
+            System.out.println("capacity " + copy.capacity() + " direct " + copy.directCapacity() + " requests "
+                    + copy.directRequests() + " round trip " + (same ? "ok" : "differs"));
         }
     }
 
