@@ -1,8 +1,8 @@
 package io.veles.cli;
 
+import static io.veles.cli.VelesProcess.concat;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.veles.internal.db.DatabaseTarget;
 import io.veles.internal.db.SnapshotRow;
 import io.veles.internal.db.SnapshotTable;
@@ -25,7 +25,6 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.stream.Stream;
 
 /**
  * Runs that store snapshots in a database, killed with SIGKILL: every visible snapshot stays whole
@@ -254,15 +253,7 @@ class DatabaseKillTest {
     void aRunKilledAndResumedFromOdbcEndsAsTheUninterruptedRun(TestDatabase db) throws Exception {
         use(db);
         String[] workload = {"walk.walkers=100000", "walk.iterations=40", "--random-seed", "31", "--compression", "gz"};
-        ObjectMapper json = new ObjectMapper();
-        VelesProcess whole = VelesProcess.run(
-                dir,
-                concat(
-                        new String[] {"run", "walk", "--snapshot-dir", "whole", "--result-file", "whole.json"},
-                        workload));
-        assertThat(whole.exitCode()).as(whole.stderr()).isZero();
-        Map<?, ?> expected = (Map<?, ?>)
-                json.readValue(dir.resolve("whole.json").toFile(), Map.class).get("results");
+        Map<?, ?> expected = RunResults.ofUninterruptedRun(dir, "walk", workload);
 
         VelesProcess killed = VelesProcess.start(
                 dir, SMALL_CHUNKS, concat(new String[] {"run", "walk", "--odbc", odbc, "--table", table}, workload));
@@ -287,12 +278,7 @@ class DatabaseKillTest {
                 result.toString());
         assertThat(resumed.exitCode()).as(resumed.stderr()).isZero();
         assertThat(resumed.stderr()).contains("restored walk from odbc://");
-        Map<?, ?> actual =
-                (Map<?, ?>) json.readValue(result.toFile(), Map.class).get("results");
+        Map<?, ?> actual = RunResults.read(result);
         assertThat(actual).isEqualTo(expected);
-    }
-
-    private static String[] concat(String[] a, String[] b) {
-        return Stream.concat(Stream.of(a), Stream.of(b)).toArray(String[]::new);
     }
 }

@@ -1,5 +1,6 @@
 package io.veles.cli;
 
+import static io.veles.cli.VelesProcess.concat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -31,15 +32,8 @@ class DifferentialStoresTest {
     @TempDir
     Path dir;
 
-    private static String[] concat(String[] first, String... more) {
-        String[] all = new String[first.length + more.length];
-        System.arraycopy(first, 0, all, 0, first.length);
-        System.arraycopy(more, 0, all, first.length, more.length);
-        return all;
-    }
-
     private Map<?, ?> results(String file) throws Exception {
-        return (Map<?, ?>) JSON.readValue(dir.resolve(file).toFile(), Map.class).get("results");
+        return RunResults.read(dir.resolve(file));
     }
 
     /**

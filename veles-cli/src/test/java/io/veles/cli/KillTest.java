@@ -1,8 +1,8 @@
 package io.veles.cli;
 
+import static io.veles.cli.VelesProcess.concat;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.veles.internal.store.AtomicFiles;
 import io.veles.internal.store.SnapshotDirectory;
 import io.veles.snapshot.Snapshots;
@@ -195,16 +195,7 @@ class KillTest {
     void aRunKilledMidWayAndResumedEndsBitForBitAsTheUninterruptedRun() throws Exception {
         String[] workload = {"walk.walkers=200000", "walk.iterations=60", "--random-seed", "77", "--compression", "zst"
         };
-        ObjectMapper json = new ObjectMapper();
-
-        VelesProcess whole = VelesProcess.run(
-                dir,
-                concat(
-                        new String[] {"run", "walk", "--snapshot-dir", "whole", "--result-file", "whole.json"},
-                        workload));
-        assertThat(whole.exitCode()).as(whole.stderr()).isZero();
-        Map<?, ?> expected = (Map<?, ?>)
-                json.readValue(dir.resolve("whole.json").toFile(), Map.class).get("results");
+        Map<?, ?> expected = RunResults.ofUninterruptedRun(dir, "walk", workload);
 
         int attempts = TestDepth.repetitions("KillTest", "kill-and-resume points", 1, 3);
         for (int attempt = 0; attempt < attempts; attempt++) {
@@ -225,8 +216,7 @@ class KillTest {
                     VelesProcess.run(dir, "run", "walk", "-w", snaps.toString(), "--result-file", result.toString());
             assertThat(resumed.exitCode()).as(resumed.stderr()).isZero();
             assertThat(resumed.stderr()).contains("restored walk from");
-            Map<?, ?> actual =
-                    (Map<?, ?>) json.readValue(result.toFile(), Map.class).get("results");
+            Map<?, ?> actual = RunResults.read(result);
             assertThat(actual).as("resumed after snapshot %d", wanted).isEqualTo(expected);
         }
     }
@@ -236,15 +226,7 @@ class KillTest {
         String[] workload = {
             "walk.walkers=200000", "walk.iterations=60", "--random-seed", "5", "--snapshot-interval", "7"
         };
-        ObjectMapper json = new ObjectMapper();
-        VelesProcess whole = VelesProcess.run(
-                dir,
-                concat(
-                        new String[] {"run", "walk", "--snapshot-dir", "whole", "--result-file", "whole.json"},
-                        workload));
-        assertThat(whole.exitCode()).as(whole.stderr()).isZero();
-        Map<?, ?> expected = (Map<?, ?>)
-                json.readValue(dir.resolve("whole.json").toFile(), Map.class).get("results");
+        Map<?, ?> expected = RunResults.ofUninterruptedRun(dir, "walk", workload);
 
         Path snaps = dir.resolve("stopped");
         VelesProcess stopped = VelesProcess.start(
@@ -267,8 +249,7 @@ class KillTest {
         VelesProcess resumed =
                 VelesProcess.run(dir, "run", "walk", "-w", snaps.toString(), "--result-file", result.toString());
         assertThat(resumed.exitCode()).as(resumed.stderr()).isZero();
-        Map<?, ?> actual =
-                (Map<?, ?>) json.readValue(result.toFile(), Map.class).get("results");
+        Map<?, ?> actual = RunResults.read(result);
         assertThat(actual).isEqualTo(expected);
     }
 
@@ -277,9 +258,5 @@ class KillTest {
             return 0;
         }
         return new SnapshotDirectory(snaps).snapshots().size();
-    }
-
-    private static String[] concat(String[] a, String[] b) {
-        return Stream.concat(Stream.of(a), Stream.of(b)).toArray(String[]::new);
     }
 }

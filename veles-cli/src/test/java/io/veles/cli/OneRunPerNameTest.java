@@ -1,5 +1,6 @@
 package io.veles.cli;
 
+import static io.veles.cli.VelesProcess.concat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -310,9 +311,5 @@ class OneRunPerNameTest {
             }
         }
         return files;
-    }
-
-    private static String[] concat(String[] a, String[] b) {
-        return Stream.concat(Stream.of(a), Stream.of(b)).toArray(String[]::new);
     }
 }

@@ -1,5 +1,6 @@
 package io.veles.cli;
 
+import static io.veles.cli.VelesProcess.concat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,7 +23,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -235,11 +235,8 @@ class S3CommandTest {
         assertThat(resumed.exitCode()).as(resumed.stderr()).isZero();
         assertThat(resumed.stderr()).contains("restored wine from " + veles.at("preempted/"));
 
-        ObjectMapper json = new ObjectMapper();
-        assertThat(json.readValue(second.resolve("result.json").toFile(), Map.class)
-                        .get("results"))
-                .isEqualTo(json.readValue(whole.resolve("result.json").toFile(), Map.class)
-                        .get("results"));
+        assertThat(RunResults.read(second.resolve("result.json")))
+                .isEqualTo(RunResults.read(whole.resolve("result.json")));
         VelesProcess copy = veles.run(second, "snapshot", "convert", lastSnapshot(resumed), "final.gz");
         assertThat(copy.exitCode()).as(copy.stderr()).isZero();
         assertThat(StateComparison.differences(
@@ -316,9 +313,5 @@ class S3CommandTest {
                         RestoreRules.forWorkflow(WineSample.WineWorkflow.class),
                         null)
                 .workflow();
-    }
-
-    private static String[] concat(String[] a, String[] b) {
-        return Stream.concat(Stream.of(a), Stream.of(b)).toArray(String[]::new);
     }
 }

@@ -1,8 +1,8 @@
 package io.veles.cli;
 
+import static io.veles.cli.VelesProcess.concat;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.veles.snapshot.store.StoredSnapshot;
 import io.veles.snapshot.store.s3.ObjectStore;
 import io.veles.testing.TestDepth;
@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * A real {@code veles run} writing to S3, killed with SIGKILL again and again at varied moments
@@ -41,12 +40,7 @@ class S3RunKillTest {
     @Test
     void killsDuringUploadsLeaveOnlyWholeObjectsAndTheResumedRunEndsAsTheUninterruptedOne() throws Exception {
         S3Veles veles = S3Veles.on(s3);
-        VelesProcess whole = VelesProcess.run(
-                dir,
-                concat(
-                        new String[] {"run", "walk", "--snapshot-dir", "whole", "--result-file", "whole.json"},
-                        WORKLOAD));
-        assertThat(whole.exitCode()).as(whole.stderr()).isZero();
+        Map<?, ?> expected = RunResults.ofUninterruptedRun(dir, "walk", WORKLOAD);
 
         Random random = new Random(20261201);
         Set<String> verified = new HashSet<>();
@@ -126,12 +120,7 @@ class S3RunKillTest {
                         WORKLOAD));
         assertThat(resumed.exitCode()).as(resumed.stderr()).isZero();
         assertThat(resumed.stderr()).contains("restored walk from " + veles.at("preempted/"));
-        ObjectMapper json = new ObjectMapper();
-        Map<?, ?> expected = (Map<?, ?>)
-                json.readValue(dir.resolve("whole.json").toFile(), Map.class).get("results");
-        Map<?, ?> actual = (Map<?, ?>)
-                json.readValue(dir.resolve("resumed.json").toFile(), Map.class).get("results");
-        assertThat(actual).isEqualTo(expected);
+        assertThat(RunResults.read(dir.resolve("resumed.json"))).isEqualTo(expected);
     }
 
     /** The ids of the multipart uploads open under the run's prefix: started, neither completed nor aborted. */
@@ -143,9 +132,5 @@ class S3RunKillTest {
                 .stream()
                 .map(upload -> upload.uploadId())
                 .toList();
-    }
-
-    private static String[] concat(String[] a, String[] b) {
-        return Stream.concat(Stream.of(a), Stream.of(b)).toArray(String[]::new);
     }
 }

@@ -1,8 +1,8 @@
 package io.veles.cli;
 
+import static io.veles.cli.VelesProcess.concat;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.veles.internal.store.SnapshotDirectory;
 import io.veles.pickle.RestoreRules;
 import io.veles.snapshot.Snapshots;
@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * Training killed with SIGKILL at three epochs (the first of them only, unless
@@ -45,15 +44,7 @@ class TrainingResumeTest {
     })
     void aKilledRunResumesToTheUninterruptedResult(String sample, String settings, String killPoints) throws Exception {
         String[] workload = (settings + " --random-seed 3 --compression lz4").split(" ");
-        ObjectMapper json = new ObjectMapper();
-        VelesProcess whole = VelesProcess.run(
-                dir,
-                concat(
-                        new String[] {"run", sample, "--snapshot-dir", "whole", "--result-file", "whole.json"},
-                        workload));
-        assertThat(whole.exitCode()).as(whole.stderr()).isZero();
-        Map<?, ?> expected = (Map<?, ?>)
-                json.readValue(dir.resolve("whole.json").toFile(), Map.class).get("results");
+        Map<?, ?> expected = RunResults.ofUninterruptedRun(dir, sample, workload);
         Workflow expectedState = finalState(dir.resolve("whole"), sample);
 
         String[] points = killPoints.split(" ");
@@ -84,8 +75,7 @@ class TrainingResumeTest {
                     "--result-file",
                     result.toString());
             assertThat(resumed.exitCode()).as(resumed.stderr()).isZero();
-            Map<?, ?> actual =
-                    (Map<?, ?>) json.readValue(result.toFile(), Map.class).get("results");
+            Map<?, ?> actual = RunResults.read(result);
             assertThat(actual).as("%s killed after %d epochs", sample, epochs).isEqualTo(expected);
             assertThat(StateComparison.differences(expectedState, finalState(snaps, sample), WALL_CLOCK))
                     .as("final snapshot after a kill at epoch %d", epochs)
@@ -105,9 +95,5 @@ class TrainingResumeTest {
             return 0;
         }
         return new SnapshotDirectory(directory).snapshots().size();
-    }
-
-    private static String[] concat(String[] a, String[] b) {
-        return Stream.concat(Stream.of(a), Stream.of(b)).toArray(String[]::new);
     }
 }

@@ -79,6 +79,11 @@ final class VelesProcess {
         return veles;
     }
 
+    /** {@code first} followed by {@code more}: a command line made of a fixed part and a workload. */
+    static String[] concat(String[] first, String... more) {
+        return Stream.concat(Stream.of(first), Stream.of(more)).toArray(String[]::new);
+    }
+
     /** The command that runs veles in a JVM with {@code jvmOptions}. */
     static List<String> commandLine(List<String> jvmOptions, String... args) {
         return FreshJvm.command(jvmOptions, Main.class, args);

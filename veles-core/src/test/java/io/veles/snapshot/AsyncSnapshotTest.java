@@ -7,6 +7,7 @@ import io.veles.errors.SnapshotException;
 import io.veles.internal.store.SnapshotDirectory;
 import io.veles.snapshot.codec.Codec;
 import io.veles.snapshot.file.SnapshotReader;
+import io.veles.testing.CapturedStderr;
 import io.veles.workflow.Unit;
 import io.veles.workflow.Workflow;
 import org.junit.jupiter.api.Test;
@@ -159,22 +160,15 @@ class AsyncSnapshotTest {
         Net net = new Net();
         Snapshotter snapshotter = snapshotter(net, dir, 1L << 30);
         net.initialize();
-        java.io.PrintStream original = System.err;
-        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
-        System.setErr(new java.io.PrintStream(captured, true));
-        try {
+        String log = CapturedStderr.during(() -> {
             for (int i = 0; i < 3; i++) { // back to back: 12 MiB take longer to compress than to copy
                 net.layer.run();
                 snapshotter.run();
             }
             snapshotter.stop();
-        } finally {
-            System.setErr(original);
-        }
-        List<String> lines = captured.toString()
-                .lines()
-                .filter(line -> line.contains("the run paused"))
-                .toList();
+        });
+        List<String> lines =
+                log.lines().filter(line -> line.contains("the run paused")).toList();
         assertThat(lines).hasSize(3);
         assertThat(lines.get(0)).doesNotContain("waiting");
         assertThat(lines.subList(1, 3))

@@ -9,15 +9,14 @@ import io.veles.snapshot.codec.Codec;
 import io.veles.snapshot.file.SnapshotReader;
 import io.veles.snapshot.file.SnapshotWriter;
 import io.veles.snapshot.format.Manifest;
+import io.veles.testing.CapturedStderr;
 import io.veles.testing.LoopWorkflow;
 import io.veles.testing.Tmpfs;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -84,7 +83,7 @@ class SnapshotterNamingTest {
             resumed = Snapshots.restore(reader, SnapshotterTest.CountingWorkflow.class, List.of());
         }
         resumed.snapshotter.reconfigure(settings(dir, "count", Codec.GZIP)); // back into the same directory
-        String log = capturingStderr(() -> {
+        String log = CapturedStderr.during(() -> {
             resumed.initialize();
             resumed.resumeRun();
             resumed.stop();
@@ -215,17 +214,5 @@ class SnapshotterNamingTest {
     private static FileTime accessTime(Path file) throws IOException {
         return Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
                 .lastAccessTime();
-    }
-
-    private static String capturingStderr(Runnable action) {
-        PrintStream original = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(captured, true));
-        try {
-            action.run();
-        } finally {
-            System.setErr(original);
-        }
-        return captured.toString();
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.veles.internal.store.SnapshotDirectory;
 import io.veles.snapshot.codec.Codec;
 import io.veles.snapshot.file.SnapshotReader;
+import io.veles.testing.CapturedStderr;
 import io.veles.workflow.Bool;
 import io.veles.workflow.Repeater;
 import io.veles.workflow.Unit;
@@ -12,8 +13,6 @@ import io.veles.workflow.Workflow;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -158,7 +157,7 @@ class SnapshotterTest {
     }
 
     @Test
-    void anOversizedSnapshotWarnsOnceNamingTheLargestUnits() {
+    void anOversizedSnapshotWarnsOnceNamingTheLargestUnits() throws Exception {
         SnapshotSettings small = SnapshotSettings.builder()
                 .prefix("big")
                 .directory(dir.toString())
@@ -167,15 +166,7 @@ class SnapshotterTest {
                 .sizeWarningBytes(1000)
                 .build();
         CountingWorkflow workflow = new CountingWorkflow(3, 50_000, small);
-        PrintStream original = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(captured, true));
-        try {
-            workflow.runAndStop();
-        } finally {
-            System.setErr(original);
-        }
-        List<String> warnings = captured.toString()
+        List<String> warnings = CapturedStderr.during(workflow::runAndStop)
                 .lines()
                 .filter(l -> l.contains("warning size"))
                 .toList();
