@@ -37,7 +37,7 @@ class ResumeLocationTest {
     void aResumeWritesWhereItsOwnCommandLineSaysNeverWhereTheSnapshotWasWritten() throws Exception {
         VelesProcess first = VelesProcess.run(
                 dir,
-                concat(WALK, "run", "walk", "--snapshot-dir", "victim", "snapshotter.keep_last=30", "--code-backup"));
+                prepend(WALK, "run", "walk", "--snapshot-dir", "victim", "snapshotter.keep_last=30", "--code-backup"));
         assertThat(first.exitCode()).as(first.stderr()).isZero();
         Map<String, byte[]> before = contents(dir.resolve("victim"));
 
@@ -63,7 +63,7 @@ class ResumeLocationTest {
     void aResumeFromADatabaseRowNeitherWritesThereNorCapturesThePassword() throws Exception {
         String odbc = "DRIVER={SQLite3};DATABASE=victim.db;UID=me;PWD=S3cr3t-Pw";
         VelesProcess first =
-                VelesProcess.run(dir, concat(WALK, "run", "walk", "--odbc", odbc, "--result-file", "first.json"));
+                VelesProcess.run(dir, prepend(WALK, "run", "walk", "--odbc", odbc, "--result-file", "first.json"));
         assertThat(first.exitCode()).as(first.stderr()).isZero();
         String id = (String) new ObjectMapper()
                 .readValue(dir.resolve("first.json").toFile(), Map.class)
@@ -99,7 +99,7 @@ class ResumeLocationTest {
                 "--result-file",
                 "whole.json");
         assertThat(longer.exitCode()).as(longer.stderr()).isZero();
-        VelesProcess shorter = VelesProcess.run(dir, concat(WALK, "run", "walk", "--snapshot-dir", "short"));
+        VelesProcess shorter = VelesProcess.run(dir, prepend(WALK, "run", "walk", "--snapshot-dir", "short"));
         assertThat(shorter.exitCode()).as(shorter.stderr()).isZero();
 
         // From the last snapshot, taken after the end was decided.
@@ -160,7 +160,8 @@ class ResumeLocationTest {
         return files;
     }
 
-    private static String[] concat(String[] tail, String... head) {
+    /** {@code head}, then {@code tail}: the command first, the shared workload after it. */
+    private static String[] prepend(String[] tail, String... head) {
         return Stream.concat(Stream.of(head), Stream.of(tail)).toArray(String[]::new);
     }
 }
