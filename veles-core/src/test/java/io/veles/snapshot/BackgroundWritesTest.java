@@ -73,6 +73,49 @@ class BackgroundWritesTest {
         }
     }
 
+    @Test
+    void closingWithAWriteInFlightFreesTheCopyOnlyAfterTheWriteHasReadIt() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch writing = new CountDownLatch(1);
+        CountDownLatch stored = new CountDownLatch(1);
+        try (GatedStore store = new GatedStore(new DirectoryStore(dir), writing, release)) {
+            BackgroundWrites writes = new BackgroundWrites();
+            SnapshotWriter.Options options = new SnapshotWriter.Options(Codec.GZIP, 6, null, null, true, 2);
+            NewSnapshot entry = new NewSnapshot("loop", "1", Instant.now(), "run-1", "run-1", "loop", Codec.GZIP);
+            BackgroundWrites.Write write = new BackgroundWrites.Write(
+                    store,
+                    entry,
+                    new Manifest(),
+                    options,
+                    "loop_1.4.gz",
+                    1,
+                    null,
+                    1,
+                    (done, manifest) -> stored.countDown());
+            LoopWorkflow workflow = new LoopWorkflow(3, 500_000, -1); // megabytes: many 256 KiB pieces
+            String expected = workflow.state();
+
+            assertThat(writes.start(workflow, write, Long.MAX_VALUE)).isNotNull();
+            assertThat(writing.await(30, TimeUnit.SECONDS))
+                    .as("the write started")
+                    .isTrue();
+            writes.close(); // the copy is still unread: the gated store has not taken its bytes yet
+            release.countDown();
+            assertThat(stored.await(60, TimeUnit.SECONDS))
+                    .as("the write in flight ended stored")
+                    .isTrue();
+
+            StoredSnapshot snapshot = store.list().get(0);
+            try (InputStream in = store.open(snapshot);
+                    SnapshotReader reader = SnapshotReader.open(in, snapshot.location())) {
+                assertThat(Snapshots.restore(reader, LoopWorkflow.class, List.of())
+                                .state())
+                        .as("the state written from a copy freed only after the write")
+                        .isEqualTo(expected);
+            }
+        }
+    }
+
     /** A directory store whose writes wait for the test's signal before they start. */
     private record GatedStore(SnapshotStore directory, CountDownLatch writing, CountDownLatch release)
             implements SnapshotStore {

@@ -98,7 +98,7 @@ class StateCopyTest {
     }
 
     @Test
-    void aClosedSnapshottersCopyIsFreedOnceTheWriteInFlightIsDone() throws Exception {
+    void aClosedSnapshottersCopyIsFreedOnTheWritingThread() throws Exception {
         BackgroundWrites writes = new BackgroundWrites();
         StateCopy copy = writes.reserve(32L << 20, () -> {});
         assertThat(writes.copyCapacity()).isGreaterThanOrEqualTo(32L << 20);
