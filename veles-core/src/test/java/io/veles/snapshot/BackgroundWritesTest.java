@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 
 /**
  * A background write compresses on the threads it may take while the run goes on, and on all of
@@ -40,10 +41,7 @@ class BackgroundWritesTest {
         CountDownLatch writing = new CountDownLatch(1);
         try (GatedStore store = new GatedStore(new DirectoryStore(dir), writing, release)) {
             BackgroundWrites writes = new BackgroundWrites();
-            SnapshotWriter.Options options = new SnapshotWriter.Options(Codec.GZIP, 6, null, null, true, 4);
-            NewSnapshot entry = new NewSnapshot("loop", "1", Instant.now(), "run-1", "run-1", "loop", Codec.GZIP);
-            BackgroundWrites.Write write = new BackgroundWrites.Write(
-                    store, entry, new Manifest(), options, "loop_1.4.gz", 1, null, 1, (stored, manifest) -> {});
+            BackgroundWrites.Write write = gzipWrite(store, 4, (stored, manifest) -> {});
 
             assertThat(writes.start(new LoopWorkflow(3, 1000, -1), write, Long.MAX_VALUE))
                     .isNotNull();
@@ -80,18 +78,7 @@ class BackgroundWritesTest {
         CountDownLatch stored = new CountDownLatch(1);
         try (GatedStore store = new GatedStore(new DirectoryStore(dir), writing, release)) {
             BackgroundWrites writes = new BackgroundWrites();
-            SnapshotWriter.Options options = new SnapshotWriter.Options(Codec.GZIP, 6, null, null, true, 2);
-            NewSnapshot entry = new NewSnapshot("loop", "1", Instant.now(), "run-1", "run-1", "loop", Codec.GZIP);
-            BackgroundWrites.Write write = new BackgroundWrites.Write(
-                    store,
-                    entry,
-                    new Manifest(),
-                    options,
-                    "loop_1.4.gz",
-                    1,
-                    null,
-                    1,
-                    (done, manifest) -> stored.countDown());
+            BackgroundWrites.Write write = gzipWrite(store, 2, (done, manifest) -> stored.countDown());
             LoopWorkflow workflow = new LoopWorkflow(3, 500_000, -1); // megabytes: many 256 KiB pieces
             String expected = workflow.state();
 
@@ -114,6 +101,14 @@ class BackgroundWritesTest {
                         .isEqualTo(expected);
             }
         }
+    }
+
+    /** A gz snapshot of a loop workflow into {@code store}, compressed on up to {@code threads} once waited for. */
+    private static BackgroundWrites.Write gzipWrite(
+            SnapshotStore store, int threads, BiConsumer<StoredSnapshot, Manifest> onStored) {
+        SnapshotWriter.Options options = new SnapshotWriter.Options(Codec.GZIP, 6, null, null, true, threads);
+        NewSnapshot entry = new NewSnapshot("loop", "1", Instant.now(), "run-1", "run-1", "loop", Codec.GZIP);
+        return new BackgroundWrites.Write(store, entry, new Manifest(), options, "loop_1.4.gz", 1, null, 1, onStored);
     }
 
     /** A directory store whose writes wait for the test's signal before they start. */
