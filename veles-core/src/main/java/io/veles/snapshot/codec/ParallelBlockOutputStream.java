@@ -9,12 +9,20 @@ import java.util.ArrayDeque;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Compresses in independent blocks on several threads and writes the results in order: one
  * gzip member, bzip2 stream, xz stream, zstd frame, LZ4 frame or Snappy framing stream per block,
  * which is still a single valid stream for each format's standard tool (all of them read
  * concatenations). Memory is bounded: at most {@code maxPending} blocks are in flight.
+ *
+ * <p>Compressed blocks reach the sink from a thread of their own, in order, so that the thread
+ * that writes into this stream never waits for the sink: a file's writes wait for the disk (see
+ * DurableFileOutput), and while they were made here the compressing threads ran out of blocks.
+ * A 1 GiB zstd snapshot went from 1.32-1.51 s to 1.18-1.36 s (four alternating pairs,
+ * 2026-12-05); the caller's thread had spent 0.31-0.38 s of it in the sink. Once a block fails,
+ * none after it is written, and close() returns only when the sink is no longer being written.
  *
  * <p>{@link #flush()} does not end a block early (Kryo flushes every 64 KiB); only close() does.
  */
@@ -34,6 +42,11 @@ final class ParallelBlockOutputStream extends OutputStream {
     private final OutputStream sink;
     private final BlockCodec codec;
     private final ExecutorService pool;
+    /** One thread: writes each compressed block to the sink, in the order they were handed over. */
+    private final ExecutorService writer;
+    /** Set once a block failed to compress or to be written: the blocks after it are not written. */
+    private volatile boolean failed;
+
     private final CompressionThreads threads;
     private final int maxPending;
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
@@ -46,7 +59,8 @@ final class ParallelBlockOutputStream extends OutputStream {
     private int filled;
     private boolean closed;
 
-    private record Pending(byte[] input, BlockBuffer output, Future<?> done) {}
+    /** A block handed over: {@code written} completes once its compressed bytes are in the sink. */
+    private record Pending(byte[] input, BlockBuffer output, Future<?> compressed, Future<?> written) {}
 
     ParallelBlockOutputStream(OutputStream sink, BlockCodec codec, int threads, int blockBytes) {
         this(sink, codec, CompressionThreads.fixed(threads), blockBytes);
@@ -60,6 +74,7 @@ final class ParallelBlockOutputStream extends OutputStream {
         // One block per thread, and one more so that the threads never wait for the writer.
         this.maxPending = (int) Math.max(2, Math.min(threads.most() + 1L, MAX_PENDING_BYTES / (2L * blockBytes)));
         this.pool = DaemonThreads.pool(threads.most(), "veles-compress");
+        this.writer = DaemonThreads.pool(1, "veles-write");
         this.block = new byte[blockBytes];
     }
 
@@ -109,22 +124,50 @@ final class ParallelBlockOutputStream extends OutputStream {
         BlockBuffer output =
                 spareOutputs.isEmpty() ? new BlockBuffer(length + (length >> 3) + 1024) : spareOutputs.poll();
         output.reset();
-        pending.add(new Pending(input, output, pool.submit(() -> {
+        Future<?> compressed = pool.submit(() -> {
             codec.compress(input, length, output);
+            return null;
+        });
+        pending.add(new Pending(input, output, compressed, writer.submit(() -> {
+            writeWhenCompressed(compressed, output);
             return null;
         })));
         block = spare.isEmpty() ? new byte[blockBytes] : spare.poll();
         filled = 0;
     }
 
+    /** On the writer's thread: the block's bytes into the sink once compressed, unless one before it failed. */
+    private void writeWhenCompressed(Future<?> compressed, BlockBuffer output) throws Exception {
+        try {
+            compressed.get();
+            if (failed) {
+                throw new IOException("not written: a block before it failed");
+            }
+            sink.write(output.array(), 0, output.size());
+        } catch (ExecutionException e) {
+            failed = true;
+            Throwable cause = e.getCause(); // as the compressor threw it, for drainOne to report
+            if (cause instanceof Exception exception) {
+                throw exception;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw e;
+        } catch (Exception | Error e) {
+            failed = true;
+            throw e;
+        }
+    }
+
+    /** Waits for the oldest block to be in the sink, and keeps its buffers for the next ones. */
     private void drainOne() throws IOException {
         Pending next = pending.poll();
         try {
-            next.done().get();
-            sink.write(next.output().array(), 0, next.output().size());
+            next.written().get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while compressing");
+            throw new InterruptedIOException("interrupted while compressing or writing a block");
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof IOException) {
@@ -154,7 +197,34 @@ final class ParallelBlockOutputStream extends OutputStream {
             }
             sink.close();
         } finally {
-            pool.shutdownNow();
+            stopWriting();
+        }
+    }
+
+    /**
+     * After the last block or a failure: no block still pending is written, and the sink is left
+     * alone from the moment this returns (its owner may delete what it was writing). A write
+     * already under way is let finish rather than interrupted, which would close a file channel.
+     */
+    private void stopWriting() {
+        failed = true;
+        for (Pending block : pending) {
+            block.compressed().cancel(true); // else a block that never started would never complete
+        }
+        pool.shutdownNow();
+        writer.shutdown();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                if (writer.awaitTermination(1, TimeUnit.MINUTES)) {
+                    break;
+                }
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 }
