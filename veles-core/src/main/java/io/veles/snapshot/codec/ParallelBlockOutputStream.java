@@ -17,12 +17,13 @@ import java.util.concurrent.TimeUnit;
  * which is still a single valid stream for each format's standard tool (all of them read
  * concatenations). Memory is bounded: at most {@code maxPending} blocks are in flight.
  *
- * <p>Compressed blocks reach the sink from a thread of their own, in order, so that the thread
- * that writes into this stream never waits for the sink: a file's writes wait for the disk (see
- * DurableFileOutput), and while they were made here the compressing threads ran out of blocks.
- * A 1 GiB zstd snapshot went from 1.32-1.51 s to 1.18-1.36 s (four alternating pairs,
- * 2026-12-05); the caller's thread had spent 0.31-0.38 s of it in the sink. Once a block fails,
- * none after it is written, and close() returns only when the sink is no longer being written.
+ * <p>Compressed blocks reach the sink from a thread of their own, in order. The caller no longer
+ * writes to the sink itself: it waits for it only when every pending slot is taken, and at
+ * close(). A file's writes wait for the disk (see DurableFileOutput), and while the caller made
+ * them the compressing threads ran out of blocks: it spent 0.31-0.38 s of a 1.42-1.54-s 1 GiB
+ * zstd snapshot in the sink, and such snapshots went from 1.32-1.51 s to 1.18-1.36 s with the
+ * writer thread (seven alternating pairs, 2026-12-05). Once a block fails, none after it is
+ * written, and close() returns only when the sink is no longer being written.
  *
  * <p>{@link #flush()} does not end a block early (Kryo flushes every 64 KiB); only close() does.
  */
@@ -71,7 +72,7 @@ final class ParallelBlockOutputStream extends OutputStream {
         this.codec = codec;
         this.blockBytes = blockBytes;
         this.threads = threads;
-        // One block per thread, and one more so that the threads never wait for the writer.
+        // One block per thread, and one more so that the threads never wait for the caller.
         this.maxPending = (int) Math.max(2, Math.min(threads.most() + 1L, MAX_PENDING_BYTES / (2L * blockBytes)));
         this.pool = DaemonThreads.pool(threads.most(), "veles-compress");
         this.writer = DaemonThreads.pool(1, "veles-write");
@@ -80,8 +81,8 @@ final class ParallelBlockOutputStream extends OutputStream {
 
     /**
      * Blocks that may be compressing or waiting to be written now. Below every thread, as many as
-     * may compress at once: the writer fills the next block while they work, and waits for the
-     * oldest before handing over another.
+     * may compress at once: the caller fills the next block while they work, and waits for the
+     * oldest to be written before handing over another.
      */
     private int pendingLimit() {
         int allowed = threads.allowed();
@@ -204,7 +205,9 @@ final class ParallelBlockOutputStream extends OutputStream {
     /**
      * After the last block or a failure: no block still pending is written, and the sink is left
      * alone from the moment this returns (its owner may delete what it was writing). A write
-     * already under way is let finish rather than interrupted, which would close a file channel.
+     * already under way is let finish rather than interrupted, which would close a file channel;
+     * the wait has no time limit and outlasts an interrupt, so a write that hangs holds close()
+     * as long as it held the caller when the caller wrote to the sink itself.
      */
     private void stopWriting() {
         failed = true;

@@ -23,13 +23,16 @@ class BlockWriterThreadTest {
     private static final int BLOCK = 16 << 10;
     private static final int BLOCKS = 12;
 
-    /** Stores each block as it is, tagged with its index (its first byte), after a short sleep. */
+    /** Stores each block unchanged, after a short sleep; {@link #data()} fills each block with its index. */
     private static final ParallelBlockOutputStream.BlockCodec COPY = (block, length, out) -> {
         pause(2);
         out.write(block, 0, length);
     };
 
-    /** Records what reaches it and from which thread; fails the write numbered {@code failAt}, if any. */
+    /**
+     * Records the first byte (the block's index) of each write and its thread; the write numbered
+     * {@code failAt} (from 1) is recorded, then fails.
+     */
     private static final class RecordingSink extends OutputStream {
         final List<Byte> blocks = new CopyOnWriteArrayList<>();
         final List<String> threads = new CopyOnWriteArrayList<>();
