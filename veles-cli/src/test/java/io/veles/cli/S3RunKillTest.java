@@ -88,7 +88,7 @@ class S3RunKillTest {
                         uploadsCutShort++;
                     }
                 }
-                List<StoredSnapshot> visible = store.list();
+                List<StoredSnapshot> visible = TestS3.settledListing(store);
                 assertThat(visible).as("after kill %d", kill).isNotEmpty();
                 for (StoredSnapshot snapshot : visible) {
                     if (verified.add(snapshot.key())) {

@@ -1,5 +1,7 @@
 package io.veles.testing;
 
+import io.veles.snapshot.store.StoredSnapshot;
+import io.veles.snapshot.store.s3.ObjectStore;
 import io.veles.snapshot.store.s3.S3Location;
 import io.veles.snapshot.store.s3.S3Options;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -15,6 +17,7 @@ import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -121,6 +124,26 @@ public final class TestS3 implements AutoCloseable, BeforeAllCallback, AfterAllC
     /** A plain SDK client for checks and faults the store itself would not make. */
     public S3Client admin() {
         return admin;
+    }
+
+    /**
+     * What {@code store} lists once the server has finished the work a killed writer left it. The
+     * test server (s3proxy, filesystem backend) goes on completing a multipart upload whose client
+     * died, and writes the object under a temporary key (the key, a dash and a random UUID) that
+     * listings show until it is renamed into place; S3 itself never lists an object before it is
+     * complete. A listing that stays the same for a second is taken as settled.
+     */
+    public static List<StoredSnapshot> settledListing(ObjectStore store) throws InterruptedException {
+        List<StoredSnapshot> listed = store.list();
+        for (int tries = 0; tries < 30; tries++) {
+            Thread.sleep(1000);
+            List<StoredSnapshot> again = store.list();
+            if (again.equals(listed)) {
+                return again;
+            }
+            listed = again;
+        }
+        throw new AssertionError("the test server's listing still changed after 30 s");
     }
 
     /** Deletes every object, every incomplete upload and the bucket. */

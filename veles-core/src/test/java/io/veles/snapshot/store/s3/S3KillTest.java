@@ -54,7 +54,7 @@ class S3KillTest {
                 assertThat(writer.waitFor(30, TimeUnit.SECONDS)).isTrue();
             }
             try (ObjectStore store = ObjectStore.open(s3.location("runs"), s3.options())) {
-                List<StoredSnapshot> snapshots = store.list();
+                List<StoredSnapshot> snapshots = TestS3.settledListing(store);
                 assertThat(snapshots)
                         .as("the writers wrote something before their kills")
                         .isNotEmpty();
