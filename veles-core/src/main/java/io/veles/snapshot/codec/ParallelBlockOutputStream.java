@@ -140,24 +140,18 @@ final class ParallelBlockOutputStream extends OutputStream {
     /** On the writer's thread: the block's bytes into the sink once compressed, unless one before it failed. */
     private void writeWhenCompressed(Future<?> compressed, BlockBuffer output) throws Exception {
         try {
-            compressed.get();
+            try {
+                compressed.get();
+            } catch (ExecutionException e) { // reported as the compressor threw it, by drainOne
+                throw e.getCause() instanceof Exception cause ? cause : new IOException(e.getCause());
+            }
             if (failed) {
                 throw new IOException("not written: a block before it failed");
             }
             sink.write(output.array(), 0, output.size());
-        } catch (ExecutionException e) {
+        } catch (Throwable t) {
             failed = true;
-            Throwable cause = e.getCause(); // as the compressor threw it, for drainOne to report
-            if (cause instanceof Exception exception) {
-                throw exception;
-            }
-            if (cause instanceof Error error) {
-                throw error;
-            }
-            throw e;
-        } catch (Exception | Error e) {
-            failed = true;
-            throw e;
+            throw t;
         }
     }
 

@@ -41,6 +41,9 @@ class BlockWriterThreadTest {
         final AtomicBoolean writtenAfterClose = new AtomicBoolean();
 
         final int failAt;
+        /** Interrupted when the third write starts, if set: the caller then still has blocks to hand over. */
+        volatile Thread interruptAtThirdWrite;
+
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 
         RecordingSink(int failAt) {
@@ -59,6 +62,9 @@ class BlockWriterThreadTest {
             }
             threads.add(Thread.currentThread().getName());
             blocks.add(data[offset]);
+            if (blocks.size() == 3 && interruptAtThirdWrite != null) {
+                interruptAtThirdWrite.interrupt();
+            }
             if (blocks.size() == failAt) {
                 throw new IOException("disk full (write " + failAt + ")");
             }
@@ -150,21 +156,15 @@ class BlockWriterThreadTest {
     }
 
     @Test
-    void anInterruptedCallerReturnsFromCloseOnlyOnceTheSinkIsLeftAlone() throws InterruptedException {
+    void anInterruptedCallerReturnsFromCloseOnlyOnceTheSinkIsLeftAlone() {
         RecordingSink sink = new RecordingSink(-1);
-        Thread caller = Thread.currentThread();
-        Thread interrupter = new Thread(() -> {
-            pause(20); // a few blocks in
-            caller.interrupt();
-        });
-        interrupter.start();
+        sink.interruptAtThirdWrite = Thread.currentThread();
         try {
             assertThatThrownBy(() -> writeAll(COPY, sink)).isInstanceOf(InterruptedIOException.class);
             assertThat(Thread.currentThread().isInterrupted())
                     .as("the interrupt is kept")
                     .isTrue();
         } finally {
-            interrupter.join();
             Thread.interrupted();
         }
 
