@@ -194,7 +194,7 @@ public final class SnapshotBench {
         double[] oursRestore = new double[iterations];
         double[] jdk = new double[iterations];
         Workloads.W2 w2 = new Workloads.W2();
-        List<Workloads.JdkSmall> plain = Workloads.jdkW2();
+        Workloads.JdkWorkflow plain = Workloads.jdkW2();
         for (int round = -3; round < iterations; round++) { // three rounds of warm-up
             long start = System.nanoTime();
             ByteArrayOutputStream out = new ByteArrayOutputStream();

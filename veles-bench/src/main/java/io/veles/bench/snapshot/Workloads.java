@@ -10,8 +10,10 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -194,8 +196,80 @@ public final class Workloads {
         }
     }
 
-    /** W2 as plain serializable objects, for the JDK serialization anchor: the same shape and fields. */
-    public static final class JdkSmall implements Serializable {
+    /**
+     * W2 as plain serializable objects, for the JDK serialization anchor: the objects and fields
+     * our snapshot of W2 writes, mirrored class by class (a unit's name, workflow, control links,
+     * attribute links and gates; the workflow's unit list, end points and generator), so that
+     * both sides do the same work. {@code W2MirrorTest} compares the two graphs unit by unit.
+     */
+    public static class JdkUnit implements Serializable {
+        private static final long serialVersionUID = 1L;
+        String name;
+        JdkWorkflow workflow;
+        final LinkedHashMap<JdkUnit, Boolean> linksFrom = new LinkedHashMap<>();
+        final ArrayList<JdkUnit> linksTo = new ArrayList<>();
+        final ArrayList<Object> attributeLinks = new ArrayList<>();
+        JdkBool gateBlock = new JdkBool();
+        JdkBool gateSkip = new JdkBool();
+
+        JdkUnit(JdkWorkflow workflow, String name) {
+            this.workflow = workflow;
+            this.name = name;
+            if (workflow != null) {
+                workflow.units.add(this);
+            }
+        }
+
+        void linkFrom(JdkUnit source) {
+            linksFrom.put(source, Boolean.FALSE);
+            source.linksTo.add(this);
+        }
+    }
+
+    /** Mirrors {@link io.veles.workflow.Bool}: a gate holding a value. */
+    public static final class JdkBool implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        enum Op {
+            VALUE,
+            NOT,
+            AND,
+            OR
+        }
+
+        final Op op = Op.VALUE;
+        final JdkBool left = null;
+        final JdkBool right = null;
+        boolean value;
+    }
+
+    /** Mirrors {@link io.veles.random.Prng}: its seed and the generator's state. */
+    public static final class JdkPrng implements Serializable {
+        private static final long serialVersionUID = 1L;
+        long seed = 1234L;
+        final byte[] generatorState = new byte[32];
+    }
+
+    /** Mirrors {@link Workflow}'s captured fields. */
+    public static final class JdkWorkflow extends JdkUnit {
+        private static final long serialVersionUID = 1L;
+        final ArrayList<JdkUnit> units = new ArrayList<>();
+        final JdkUnit startPoint;
+        final JdkUnit endPoint;
+        JdkPrng random = new JdkPrng();
+        final ArrayDeque<JdkUnit> ready = new ArrayDeque<>();
+        JdkUnit running;
+        boolean finished;
+
+        JdkWorkflow(String name) {
+            super(null, name);
+            startPoint = new JdkUnit(this, "start");
+            endPoint = new JdkUnit(this, "end");
+        }
+    }
+
+    /** Mirrors {@link Small}. */
+    public static final class JdkSmall extends JdkUnit {
         private static final long serialVersionUID = 1L;
         int count;
         double value;
@@ -203,34 +277,36 @@ public final class Workloads {
         final List<Integer> history = new ArrayList<>();
         final Map<String, Double> stats = new HashMap<>();
         JdkSmall neighbour;
-        final List<JdkSmall> linkedFrom = new ArrayList<>();
-        final List<JdkSmall> linkedTo = new ArrayList<>();
-        String name;
+
+        JdkSmall(JdkWorkflow workflow, int index) {
+            super(workflow, "unit" + index);
+            count = index;
+            value = index * 0.5;
+            label = "u" + index;
+            for (int i = 0; i < 4; i++) {
+                history.add(index + i);
+            }
+            stats.put("mean", value);
+            stats.put("max", value * 2);
+        }
     }
 
-    static List<JdkSmall> jdkW2() {
-        List<JdkSmall> units = new ArrayList<>();
+    /** {@link W2}, mirrored: the same ring of units, each linked from the one before. */
+    static JdkWorkflow jdkW2() {
+        JdkWorkflow workflow = new JdkWorkflow("w2");
+        JdkSmall first = null;
         JdkSmall previous = null;
         for (int i = 0; i < W2_UNITS; i++) {
-            JdkSmall unit = new JdkSmall();
-            unit.name = "unit" + i;
-            unit.count = i;
-            unit.value = i * 0.5;
-            unit.label = "u" + i;
-            for (int j = 0; j < 4; j++) {
-                unit.history.add(i + j);
-            }
-            unit.stats.put("mean", unit.value);
-            unit.stats.put("max", unit.value * 2);
+            JdkSmall unit = new JdkSmall(workflow, i);
             if (previous != null) {
                 unit.neighbour = previous;
-                unit.linkedFrom.add(previous);
-                previous.linkedTo.add(unit);
+                unit.linkFrom(previous);
+            } else {
+                first = unit;
             }
-            units.add(unit);
             previous = unit;
         }
-        units.get(0).neighbour = previous;
-        return units;
+        first.neighbour = previous; // a ring
+        return workflow;
     }
 }
