@@ -9,6 +9,7 @@ import io.veles.internal.store.SnapshotDirectory;
 import io.veles.snapshot.SnapshotSettings.FailurePolicy;
 import io.veles.snapshot.codec.Codec;
 import io.veles.snapshot.file.SnapshotReader;
+import io.veles.testing.FailingWritebackDisk;
 import io.veles.testing.Tmpfs;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -48,11 +49,15 @@ class FileSystemFaultTest {
 
     /** Each snapshot holds about 400 KiB of weights. */
     private static SnapshotterTest.CountingWorkflow workflow(int iterations, SnapshotSettings settings) {
-        SnapshotterTest.CountingWorkflow workflow = new SnapshotterTest.CountingWorkflow(iterations, 100_000, settings);
+        return workflow(iterations, 100_000, settings);
+    }
+
+    private static SnapshotterTest.CountingWorkflow workflow(int iterations, int weights, SnapshotSettings settings) {
+        SnapshotterTest.CountingWorkflow workflow = new SnapshotterTest.CountingWorkflow(iterations, weights, settings);
         java.util.Random random = new java.util.Random(5); // values a compressor cannot shrink away
-        float[] weights = workflow.counter.weights;
-        for (int i = 0; i < weights.length; i++) {
-            weights[i] = (float) random.nextGaussian();
+        float[] values = workflow.counter.weights;
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) random.nextGaussian();
         }
         return workflow;
     }
@@ -89,6 +94,31 @@ class FileSystemFaultTest {
                     .hasMessageContaining("No space left on device")
                     .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
             assertEarlierSnapshotsWhole(disk.path(), 2);
+        }
+    }
+
+    /**
+     * A disk that accepts every write and fails in writeback (a loop disk whose image runs out of
+     * room): the snapshot fails at the wait for its writeback or at its fsync, with one clear line,
+     * is never renamed into place, and the earlier ones stay whole. Snapshots of 12 MiB, more than
+     * a stretch of writing behind, so that the wait is reached.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(
+            value = Codec.class,
+            names = {"NONE", "GZIP"})
+    void aFailedWritebackFailsTheRunWithOneClearErrorAndKeepsEarlierSnapshots(Codec codec) throws Exception {
+        try (FailingWritebackDisk disk = FailingWritebackDisk.mount(dir.resolve("failing"), 24, 512)) {
+            SnapshotterTest.CountingWorkflow workflow =
+                    workflow(50, 3_000_000, settings(disk.path(), FailurePolicy.FAIL, codec));
+            workflow.initialize();
+            assertThatThrownBy(workflow::run)
+                    .isInstanceOf(SnapshotException.class)
+                    .hasMessageContaining("cannot write " + disk.path().resolve("fault_"))
+                    .satisfies(e -> assertThat(e.getMessage())
+                            .containsAnyOf("Input/output error", "No space left on device")
+                            .doesNotContain("\n"));
+            assertEarlierSnapshotsWhole(disk.path(), 1);
         }
     }
 

@@ -3,6 +3,8 @@ package io.veles.internal.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.jna.LastErrorException;
+import io.veles.testing.FailingWritebackDisk;
 import io.veles.testing.Requirement;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -93,6 +95,34 @@ class DirectFileTest {
                     return out;
                 },
                 false);
+    }
+
+    /**
+     * A disk that fails under writeback after every write was accepted (a loop disk whose image
+     * runs out of room): writing behind waits for each stretch's writeback, so the failure stops
+     * the write there, with the kernel's word for it, long before the fsync.
+     */
+    @Test
+    void aFailedWritebackStopsTheWriteBehindAtItsWait() throws Exception {
+        try (FailingWritebackDisk disk = FailingWritebackDisk.mount(dir, 4, 512)) {
+            byte[] piece = new byte[1 << 20];
+            new Random(7).nextBytes(piece);
+            long total = 4 * (PageCacheHints.WINDOW + PageCacheHints.STEP);
+            long[] written = {0};
+            try (DurableFileOutput out = DurableFileOutput.create(disk.path().resolve("behind"))) {
+                assertThat(out.isWritingBehind()).isTrue();
+                assertThatThrownBy(() -> {
+                            for (; written[0] < total; written[0] += piece.length) {
+                                out.write(piece);
+                            }
+                        })
+                        .isInstanceOf(IOException.class)
+                        .hasCauseInstanceOf(LastErrorException.class) // from the wait, not a write(2)
+                        .message()
+                        .matches("Input/output error|No space left on device");
+            }
+            assertThat(written[0]).as("bytes written before the failure").isLessThan(total);
+        }
     }
 
     /**
