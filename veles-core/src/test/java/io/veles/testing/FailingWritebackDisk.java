@@ -6,16 +6,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A real ext4 file system whose disk fails under writeback: a loop device over a sparse image
  * that lives on a tmpfs much smaller than the image. Writes are accepted into the page cache
  * (ext4 sees plenty of free space); once the tmpfs is full, the loop device's writes to the
- * image fail and the kernel reports the writeback error (ENOSPC, then EIO) to whoever waits for
- * it: {@code sync_file_range}, {@code fsync}. Needs root and loop devices (as on CI); elsewhere the
- * test is skipped with a message, unless VELES_REQUIRE_ROOT=1.
+ * image fail and the kernel reports the writeback error (ENOSPC or EIO) to whoever waits for it:
+ * {@code sync_file_range}, {@code fsync}. Needs root, loop devices, {@code losetup} and {@code
+ * mkfs.ext4} (as on CI); elsewhere the test is skipped with a message, unless VELES_REQUIRE_ROOT=1.
  */
 public final class FailingWritebackDisk implements AutoCloseable {
+    private static final Pattern LOOP_DEVICE = Pattern.compile("/dev/loop\\d+");
+
     private final Tmpfs backing;
     private final String device;
     private final Path mountPoint;
@@ -40,17 +44,18 @@ public final class FailingWritebackDisk implements AutoCloseable {
             try (RandomAccessFile file = new RandomAccessFile(image.toFile(), "rw")) {
                 file.setLength((long) diskMiB << 20); // sparse: takes tmpfs pages only as written
             }
-            ChildProcess.Result attached = run("losetup", "--find", "--show", image.toString());
-            if (attached.exitCode() != 0) {
-                return Requirement.skipOrFail(
-                        "VELES_REQUIRE_ROOT",
-                        "cannot attach a loop device (" + attached.output().trim() + ")");
+            device = attachLoopDevice(image);
+            // No journal: fewer blocks written by mkfs. errors=continue: a failed metadata write
+            // must not turn the file system read-only, which would fail the test for another reason.
+            ChildProcess.Result made;
+            try {
+                made = run("mkfs.ext4", "-q", "-F", "-O", "^has_journal", device);
+            } catch (IOException e) {
+                return Requirement.skipOrFail("VELES_REQUIRE_ROOT", "no mkfs.ext4 (" + e.getMessage() + ")");
             }
-            device = attached.output().trim();
-            // no journal: fewer blocks written by mkfs, and no journal to abort the file system
-            requireSuccess(run("mkfs.ext4", "-q", "-F", "-O", "^has_journal", device));
+            requireSuccess(made);
             Path mountPoint = Files.createDirectories(directory.resolve("disk"));
-            requireSuccess(run("mount", device, mountPoint.toString()));
+            requireSuccess(run("mount", "-o", "errors=continue", device, mountPoint.toString()));
             mounted = true;
             return new FailingWritebackDisk(backing, device, mountPoint);
         } finally {
@@ -61,6 +66,25 @@ public final class FailingWritebackDisk implements AutoCloseable {
                 backing.close();
             }
         }
+    }
+
+    /** The loop device now backed by {@code image}; skips or fails the test where there is none. */
+    private static String attachLoopDevice(Path image) throws InterruptedException {
+        ChildProcess.Result attached;
+        try {
+            attached = ChildProcess.of(List.of("losetup", "--find", "--show", image.toString()))
+                    .timeout(Duration.ofSeconds(60))
+                    .run();
+        } catch (IOException e) {
+            return Requirement.skipOrFail("VELES_REQUIRE_ROOT", "no losetup (" + e.getMessage() + ")");
+        }
+        Matcher device = LOOP_DEVICE.matcher(attached.output());
+        if (attached.exitCode() != 0 || !device.find()) {
+            return Requirement.skipOrFail(
+                    "VELES_REQUIRE_ROOT",
+                    "cannot attach a loop device (" + attached.stderr().trim() + ")");
+        }
+        return device.group();
     }
 
     /** Where to write: the failing file system. */
@@ -74,14 +98,21 @@ public final class FailingWritebackDisk implements AutoCloseable {
      */
     @Override
     public void close() throws IOException, InterruptedException {
-        run("umount", "-l", mountPoint.toString());
-        run("losetup", "--detach", device);
-        backing.close();
+        try {
+            requireSuccess(run("umount", "-l", mountPoint.toString()));
+        } finally {
+            try {
+                requireSuccess(run("losetup", "--detach", device));
+            } finally {
+                backing.close();
+            }
+        }
     }
 
     private static void requireSuccess(ChildProcess.Result result) {
         if (result.exitCode() != 0) {
-            throw new IllegalStateException("setting up the failing disk: " + result.output());
+            throw new IllegalStateException(
+                    "the failing disk: " + result.output().trim());
         }
     }
 

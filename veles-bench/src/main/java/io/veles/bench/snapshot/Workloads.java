@@ -243,11 +243,15 @@ public final class Workloads {
         boolean value;
     }
 
-    /** Mirrors {@link io.veles.random.Prng}: its seed and the generator's state. */
+    /** Mirrors {@link io.veles.random.Prng}: its seed and the generator's saved state, as many bytes. */
     public static final class JdkPrng implements Serializable {
         private static final long serialVersionUID = 1L;
-        long seed = 1234L;
-        final byte[] generatorState = new byte[32];
+        private static final int STATE_BYTES = new io.veles.random.Prng(io.veles.random.Prng.DEFAULT_SEED)
+                        .position()
+                        .length()
+                / 2; // hex
+        long seed = io.veles.random.Prng.DEFAULT_SEED;
+        final byte[] generatorState = new byte[STATE_BYTES];
     }
 
     /** Mirrors {@link Workflow}'s captured fields. */
@@ -263,7 +267,7 @@ public final class Workloads {
 
         JdkWorkflow(String name) {
             super(null, name);
-            startPoint = new JdkUnit(this, "start");
+            startPoint = new JdkUnit(this, "start"); // as StartPoint and EndPoint name themselves
             endPoint = new JdkUnit(this, "end");
         }
     }
