@@ -200,7 +200,9 @@ public final class Workloads {
      * W2 as plain serializable objects, for the JDK serialization anchor: the objects and fields
      * our snapshot of W2 writes, mirrored class by class (a unit's name, workflow, control links,
      * attribute links and gates; the workflow's unit list, end points and generator), so that
-     * both sides do the same work. {@code W2MirrorTest} compares the two graphs unit by unit.
+     * both sides do the same work. {@code W2MirrorTest} walks both graphs whole and compares them.
+     * The mirrored unit's constructor repeats {@link Small}'s on purpose: the two must stay equal,
+     * and the test fails when they drift.
      */
     public static class JdkUnit implements Serializable {
         private static final long serialVersionUID = 1L;
