@@ -171,7 +171,7 @@ final class BoundedContainers {
                         nulls = input.readBoolean();
                     }
                 }
-                HashKeys keys = HashKeys.forInput(input, type, treeBins());
+                HashKeys keys = length == 1 ? null : HashKeys.forInput(input, type, treeBins());
                 for (int i = 0; i < length; i++) {
                     Object element;
                     if (elementSerializer == null) {
@@ -181,7 +181,11 @@ final class BoundedContainers {
                     } else {
                         element = kryo.readObject(input, elementClass, elementSerializer);
                     }
-                    keys.admit(element);
+                    if (keys == null) {
+                        HashKeys.admitOnly((SnapshotInput) input, type, element);
+                    } else {
+                        keys.admit(element);
+                    }
                     collection.add(element);
                 }
                 return collection;
@@ -229,12 +233,19 @@ final class BoundedContainers {
             if (length == 0) {
                 return map;
             }
-            HashKeys keys = HashKeys.forInput(input, type, treeBins());
-            for (int i = 0; i < length; i++) {
+            if (length == 1) {
                 Object key = kryo.readClassAndObject(input);
                 Object value = kryo.readClassAndObject(input);
-                keys.admit(key);
+                HashKeys.admitOnly((SnapshotInput) input, type, key);
                 map.put(key, value);
+            } else {
+                HashKeys keys = length == 1 ? null : HashKeys.forInput(input, type, treeBins());
+                for (int i = 0; i < length; i++) {
+                    Object key = kryo.readClassAndObject(input);
+                    Object value = kryo.readClassAndObject(input);
+                    keys.admit(key);
+                    map.put(key, value);
+                }
             }
             kryo.getGenerics().popGenericType();
             return map;

@@ -122,6 +122,25 @@ class SnapshotInput extends Input {
         }
     }
 
+    /**
+     * The two key classes last found by {@link HashKeys} to hash without walking a graph (no
+     * collection, map, entry or record). Proving it asks three interface checks, each a scan of
+     * the class's interfaces (tens of nanoseconds when it fails): a twentieth of reading many
+     * small maps, whose keys are few classes.
+     */
+    private Class<?> plainKey;
+
+    private Class<?> otherPlainKey;
+
+    boolean isPlainKey(Class<?> keyClass) {
+        return keyClass == plainKey || keyClass == otherPlainKey;
+    }
+
+    void notePlainKey(Class<?> keyClass) {
+        otherPlainKey = plainKey;
+        plainKey = keyClass;
+    }
+
     /** Charges {@code units} of hashing work for the keys of a {@code collection}; refuses them past the budget. */
     void hashWork(long units, Class<?> collection) {
         hashWork += units;

@@ -28,6 +28,7 @@ import java.util.BitSet;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
@@ -159,6 +160,27 @@ class HostileBoundsTest {
         Set<Object> set = new HashSet<>();
         set.add(list);
         list.add(list); // after the add: hashing it now would overflow the stack
+        assertThatThrownBy(() -> RoundTrip.restore(snapshotCarrying(set), HostileSnapshotTest.CarrierWorkflow.class))
+                .isInstanceOf(SnapshotException.class)
+                .hasMessageContaining("a java.util.HashSet holds a java.util.ArrayList as a key");
+    }
+
+    @Test
+    void aGraphKeyIsRefusedAmongOtherKeysAndAfterPlainOnes() {
+        // A lone key and one of several are checked apart, and classes of plain keys are
+        // remembered across maps: a list must be refused in each case.
+        List<Object> list = new ArrayList<>(List.of("x"));
+        Map<Object, Object> plainFirst = new LinkedHashMap<>();
+        plainFirst.put("a", 1);
+        plainFirst.put(2, 2);
+        plainFirst.put(list, 3);
+        List<Object> cargo = new ArrayList<>();
+        cargo.add(new HashMap<>(Map.of("b", 1, 3, 4))); // Strings and Integers are met as keys first
+        cargo.add(plainFirst);
+        assertThatThrownBy(() -> RoundTrip.restore(snapshotCarrying(cargo), HostileSnapshotTest.CarrierWorkflow.class))
+                .isInstanceOf(SnapshotException.class)
+                .hasMessageContaining("a java.util.LinkedHashMap holds a java.util.ArrayList as a key");
+        Set<Object> set = new HashSet<>(List.of("c", 5, list));
         assertThatThrownBy(() -> RoundTrip.restore(snapshotCarrying(set), HostileSnapshotTest.CarrierWorkflow.class))
                 .isInstanceOf(SnapshotException.class)
                 .hasMessageContaining("a java.util.HashSet holds a java.util.ArrayList as a key");
