@@ -53,6 +53,7 @@ final class AllowListClassResolver extends DefaultClassResolver {
     private RemovedUnitClasses removedUnits;
     private final IdentityMap<Class<?>, KnownClass> written = new IdentityMap<>();
     private KnownClass[] readByNameId = new KnownClass[0];
+    private KnownClass[] readById = new KnownClass[0];
     /** The class last written or read: Kryo asks whether it is tracked right after. */
     private KnownClass last;
 
@@ -119,8 +120,29 @@ final class AllowListClassResolver extends DefaultClassResolver {
 
     @Override
     public Registration readClass(Input input) {
-        last = null; // a class by number is Kryo's alone; readName sets it for a class by name
-        return super.readClass(input);
+        last = null; // readName sets it for a class by name
+        Registration registration = super.readClass(input);
+        if (last == null && registration != null && registration.getId() >= 0) {
+            last = registeredById(registration);
+        }
+        return registration;
+    }
+
+    /**
+     * The {@link KnownClass} of a class Kryo registered by number (String, the boxed values):
+     * set as {@link #last} like a class read by name, so that asking whether its objects are
+     * tracked needs no lookup.
+     */
+    private KnownClass registeredById(Registration registration) {
+        int id = registration.getId();
+        if (id >= readById.length) {
+            readById = Arrays.copyOf(readById, Math.max(32, Integer.highestOneBit(id) << 1));
+        }
+        KnownClass known = readById[id];
+        if (known == null || known.registration != registration) {
+            known = readById[id] = new KnownClass(registration.getType(), registration, -1);
+        }
+        return known;
     }
 
     /** Forgets the names this session met, with Kryo's tables of them. */

@@ -107,20 +107,14 @@ public final class GraphReader {
             throw new CorruptSnapshotException(
                     "snapshot is corrupt: " + input.remaining() + " payload bytes follow the last unit");
         }
-        for (Unit unit : context.units().units()) {
+        for (Pickleable object : context.restoredHelpers()) {
+            PickleHooks.ensureInitUnpickled(object);
+        }
+        for (Unit unit : context.restoredUnits()) {
             if (unit instanceof RemovedUnit) {
                 report.unitRemoved(unit.name(), unit.getClass().getName());
             }
-        }
-        for (Pickleable object : context.restoredObjects()) {
-            if (!(object instanceof Unit)) {
-                PickleHooks.ensureInitUnpickled(object);
-            }
-        }
-        for (Pickleable object : context.restoredObjects()) {
-            if (object instanceof Unit) {
-                PickleHooks.ensureInitUnpickled(object);
-            }
+            PickleHooks.ensureInitUnpickled(unit);
         }
         return new Restored((Workflow) root, report);
     }

@@ -4,6 +4,7 @@ import io.veles.errors.CorruptSnapshotException;
 import io.veles.workflow.Unit;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
 
@@ -21,6 +22,12 @@ final class UnitTable {
     private final IdentityNumbers numbers = new IdentityNumbers();
 
     private final List<Unit> units = new ArrayList<>();
+
+    /**
+     * The reader's units' classes, by number: checking a reference against them does not load
+     * the unit itself, which after a few thousand units is a cache miss per reference.
+     */
+    private Class<?>[] classes = new Class<?>[0];
 
     /** Sizes the table for about {@code count} units, so that numbering them does not grow it again and again. */
     void expect(int count) {
@@ -43,18 +50,21 @@ final class UnitTable {
      */
     Unit resolve(int number, Class<?> type, Function<Class<?>, Object> create) {
         if (number < units.size()) {
-            Unit unit = units.get(number);
-            if (unit.getClass() != type) {
+            if (classes[number] != type) {
                 throw new CorruptSnapshotException("snapshot is corrupt: unit " + number + " is a "
-                        + unit.getClass().getName() + ", referenced as a " + type.getName());
+                        + classes[number].getName() + ", referenced as a " + type.getName());
             }
-            return unit;
+            return units.get(number);
         }
         if (number != units.size()) {
             throw new CorruptSnapshotException(
                     "snapshot is corrupt: reference to unit " + number + " before unit " + units.size());
         }
         Unit unit = (Unit) create.apply(type);
+        if (number == classes.length) {
+            classes = Arrays.copyOf(classes, Math.max(16, 2 * number));
+        }
+        classes[number] = type;
         units.add(unit); // not numbered by identity: no reader looks a unit up that way
         return unit;
     }
