@@ -234,6 +234,11 @@ class DirectFieldAccessTest {
         assertThat(unit.label.text).isEqualTo("kept");
         slot.setObject(unit, null);
         assertThat(unit.label).isNull();
+        // Once a value of the field's own class has been set, another class is still refused.
+        slot.setObject(unit, new Label("set"));
+        assertThatThrownBy(() -> slot.setObject(unit, new Tag("forged again")))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(unit.label.text).isEqualTo("set");
     }
 
     @Test
