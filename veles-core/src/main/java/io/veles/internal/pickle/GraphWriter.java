@@ -157,10 +157,8 @@ public final class GraphWriter {
         // The rules a restore of this workflow applies: what they would refuse is refused now.
         SnapshotKryo session = new SnapshotKryo(context, root.restoreRules(), true);
         List<UnitSummary> summaries = new ArrayList<>();
-        // Each unit holds at least six objects of its own (its name, links and gates). The main
-        // workflow's own units are counted, not nested workflows' (tables grow for those): walking
-        // every unit to count them took a cache miss each, a hundredth of writing many small units.
-        int unitCount = root.units().size() + 1;
+        // Each unit holds at least six objects of its own (its name, links and gates).
+        int unitCount = root.allUnits().size() + 1;
         ((SnapshotKryo.UnitsByNumber) session.kryo.getReferenceResolver()).expectWritten(OBJECTS_PER_UNIT * unitCount);
         context.units().expect(unitCount);
         Unit unit = root;
