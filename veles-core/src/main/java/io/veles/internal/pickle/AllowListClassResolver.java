@@ -21,10 +21,10 @@ import java.util.Set;
  * loading. When writing, every class name is checked as it is first written, so that a snapshot
  * that a restore with the same rules would refuse is refused at save.
  *
- * <p>Each class met by name is then remembered in one {@link KnownClass}: Kryo looked a class up
- * twice per object written (its registration, then its name id) and twice per object read (the
- * class by name id, then its registration), and the reference resolver once more each way. The
- * bytes written are Kryo's own.
+ * <p>Each class met by name (and, when reading, each met by Kryo's number) is then remembered in
+ * one {@link KnownClass}: Kryo looked a class up twice per object written (its registration, then
+ * its name id) and twice per object read (the class by name id, then its registration), and the
+ * reference resolver once more each way. The bytes written are Kryo's own.
  */
 final class AllowListClassResolver extends DefaultClassResolver {
     /** Name ids up to this many are remembered in an array when read; a payload may claim any. */
@@ -131,7 +131,8 @@ final class AllowListClassResolver extends DefaultClassResolver {
     /**
      * The {@link KnownClass} of a class Kryo registered by number (String, the boxed values):
      * set as {@link #last} like a class read by name, so that asking whether its objects are
-     * tracked needs no lookup.
+     * tracked needs no lookup. A boxed value's registration is its primitive class's, and Kryo
+     * asks about the wrapper: the wrapper is what is remembered.
      */
     private KnownClass registeredById(Registration registration) {
         int id = registration.getId();
@@ -140,7 +141,9 @@ final class AllowListClassResolver extends DefaultClassResolver {
         }
         KnownClass known = readById[id];
         if (known == null || known.registration != registration) {
-            known = readById[id] = new KnownClass(registration.getType(), registration, -1);
+            Class<?> type = registration.getType();
+            known = readById[id] =
+                    new KnownClass(type.isPrimitive() ? Util.getWrapperClass(type) : type, registration, -1);
         }
         return known;
     }

@@ -239,7 +239,7 @@ final class BoundedContainers {
                 HashKeys.admitOnly((SnapshotInput) input, type, key);
                 map.put(key, value);
             } else {
-                HashKeys keys = length == 1 ? null : HashKeys.forInput(input, type, treeBins());
+                HashKeys keys = HashKeys.forInput(input, type, treeBins());
                 for (int i = 0; i < length; i++) {
                     Object key = kryo.readClassAndObject(input);
                     Object value = kryo.readClassAndObject(input);

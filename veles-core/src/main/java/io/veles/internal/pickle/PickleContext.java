@@ -110,32 +110,28 @@ final class PickleContext {
 
     /** A new instance of {@code type} made without running any constructor. */
     Object instantiate(Class<?> type) {
-        if (UNSAFE != null && type == lastAllocated) {
-            return allocate(type);
-        }
-        ObjectInstantiator<?> instantiator = instantiators.computeIfAbsent(type, INSTANTIATORS::get);
-        if (UNSAFE != null && canAllocate(type)) {
+        if (UNSAFE != null && (type == lastAllocated || canAllocate(type))) {
             lastAllocated = type;
             return allocate(type);
         }
-        return instantiator.newInstance(); // made once per class first: it refuses what cannot be instantiated
+        return instantiators.computeIfAbsent(type, INSTANTIATORS::get).newInstance();
     }
 
     /**
-     * Unsafe's allocation, where it may be used: the same empty instance as Objenesis's constructor
-     * accessor (which runs only Object's constructor), without the reflective call's checks, a
-     * fortieth of reading many small objects. Objenesis has already refused what it cannot make.
+     * Whether Unsafe can make an empty {@code type}: the same object as Objenesis's constructor
+     * accessor (which runs only Object's constructor, and initialises the class as this does),
+     * without the reflective call's checks, which cost a fortieth of reading many small objects.
+     * Abstract classes and the rest go to Objenesis, which refuses them in its own words.
      */
     private static boolean canAllocate(Class<?> type) {
-        int modifiers = type.getModifiers();
-        return !Modifier.isAbstract(modifiers) && !type.isArray() && !type.isPrimitive();
+        return !Modifier.isAbstract(type.getModifiers()) && !type.isArray() && !type.isPrimitive();
     }
 
-    private static Object allocate(Class<?> type) {
+    private Object allocate(Class<?> type) {
         try {
             return UNSAFE.allocateInstance(type);
         } catch (InstantiationException e) {
-            throw new SnapshotException("cannot instantiate " + type.getName() + ": " + e.getMessage(), e);
+            throw new SnapshotException("cannot make an instance of " + type.getName() + inUnit(), e);
         }
     }
 

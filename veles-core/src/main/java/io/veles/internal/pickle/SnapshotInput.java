@@ -123,10 +123,10 @@ class SnapshotInput extends Input {
     }
 
     /**
-     * The two key classes last found by {@link HashKeys} to hash without walking a graph (no
-     * collection, map, entry or record). Proving it asks three interface checks, each a scan of
-     * the class's interfaces (tens of nanoseconds when it fails): a twentieth of reading many
-     * small maps, whose keys are few classes.
+     * The two key classes last found by {@link HashKeys} to need no walk (no collection, map,
+     * entry or record). Proving it asks three interface checks, each a scan of the class's
+     * interfaces (tens of nanoseconds when it fails): a twentieth of reading many small maps,
+     * whose keys are few classes.
      */
     private Class<?> plainKey;
 

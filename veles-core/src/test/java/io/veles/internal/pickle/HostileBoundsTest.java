@@ -167,19 +167,23 @@ class HostileBoundsTest {
 
     @Test
     void aGraphKeyIsRefusedAmongOtherKeysAndAfterPlainOnes() {
-        // A lone key and one of several are checked apart, and classes of plain keys are
-        // remembered across maps: a list must be refused in each case.
+        // Classes of plain keys are remembered across maps; a list after them must still be
+        // refused, alone in its map and among other keys.
         List<Object> list = new ArrayList<>(List.of("x"));
-        Map<Object, Object> plainFirst = new LinkedHashMap<>();
-        plainFirst.put("a", 1);
-        plainFirst.put(2, 2);
-        plainFirst.put(list, 3);
-        List<Object> cargo = new ArrayList<>();
-        cargo.add(new HashMap<>(Map.of("b", 1, 3, 4))); // Strings and Integers are met as keys first
-        cargo.add(plainFirst);
-        assertThatThrownBy(() -> RoundTrip.restore(snapshotCarrying(cargo), HostileSnapshotTest.CarrierWorkflow.class))
-                .isInstanceOf(SnapshotException.class)
-                .hasMessageContaining("a java.util.LinkedHashMap holds a java.util.ArrayList as a key");
+        Map<Object, Object> plain = new HashMap<>(Map.of("b", 1, 3, 4)); // Strings and Integers met first
+        Map<Object, Object> among = new LinkedHashMap<>();
+        among.put("a", 1);
+        among.put(2, 2);
+        among.put(list, 3);
+        Map<Object, Object> alone = new HashMap<>();
+        alone.put(list, 5);
+        for (Map<Object, Object> map : List.of(among, alone)) {
+            List<Object> cargo = new ArrayList<>(List.of(plain, map));
+            assertThatThrownBy(
+                            () -> RoundTrip.restore(snapshotCarrying(cargo), HostileSnapshotTest.CarrierWorkflow.class))
+                    .isInstanceOf(SnapshotException.class)
+                    .hasMessageContaining("a " + map.getClass().getName() + " holds a java.util.ArrayList as a key");
+        }
         Set<Object> set = new HashSet<>(List.of("c", 5, list));
         assertThatThrownBy(() -> RoundTrip.restore(snapshotCarrying(set), HostileSnapshotTest.CarrierWorkflow.class))
                 .isInstanceOf(SnapshotException.class)
