@@ -200,19 +200,12 @@ public final class SnapshotBench {
         Workloads.W2 w2 = new Workloads.W2();
         Workloads.JdkWorkflow plain = Workloads.jdkW2();
         for (int round = -3; round < iterations; round++) { // three rounds of warm-up
-            long start = System.nanoTime();
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            SnapshotWriter.write(w2, new Manifest(), SnapshotWriter.Options.of(Codec.NONE, -1), out);
-            long written = System.nanoTime();
-            try (SnapshotReader reader = SnapshotReader.open(new ByteArrayInputStream(out.toByteArray()), "w2")) {
-                Snapshots.restore(reader, Workloads.W2.class, List.of());
-            }
-            long restored = System.nanoTime();
+            double[] halves = oursRoundTrip(w2);
             double jdkSeconds = onDeepStack(() -> jdkRoundTrip(plain));
             if (round >= 0) {
-                ours[round] = seconds(restored - start);
-                oursSnapshot[round] = seconds(written - start);
-                oursRestore[round] = seconds(restored - written);
+                ours[round] = halves[0] + halves[1];
+                oursSnapshot[round] = halves[0];
+                oursRestore[round] = halves[1];
                 jdk[round] = jdkSeconds;
             }
         }
@@ -226,27 +219,33 @@ public final class SnapshotBench {
     /**
      * W2, ours alone, after 20 rounds of warm-up. Without the JDK anchor's rounds in between (each
      * several times ours, sweeping the caches and filling the young generation), two builds of ours
-     * compare within a few percent, where {@link #w2} spreads by a quarter from run to run.
+     * compare within a few percent, where {@link #w2} moves by up to a third from run to run.
      */
     private static void w2Ours(int iterations) throws Exception {
         double[][] times = new double[2][iterations];
         Workloads.W2 w2 = new Workloads.W2();
         for (int round = -20; round < iterations; round++) {
-            long start = System.nanoTime();
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            SnapshotWriter.write(w2, new Manifest(), SnapshotWriter.Options.of(Codec.NONE, -1), out);
-            long written = System.nanoTime();
-            try (SnapshotReader reader = SnapshotReader.open(new ByteArrayInputStream(out.toByteArray()), "w2")) {
-                Snapshots.restore(reader, Workloads.W2.class, List.of());
-            }
-            long restored = System.nanoTime();
+            double[] halves = oursRoundTrip(w2);
             if (round >= 0) {
-                times[0][round] = seconds(written - start);
-                times[1][round] = seconds(restored - written);
+                times[0][round] = halves[0];
+                times[1][round] = halves[1];
             }
         }
         result("ours_snapshot_ms", median(times[0]) * 1000);
         result("ours_restore_ms", median(times[1]) * 1000);
+    }
+
+    /** One snapshot of {@code w2} into memory and its restore: their seconds, in that order. */
+    private static double[] oursRoundTrip(Workloads.W2 w2) throws Exception {
+        long start = System.nanoTime();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        SnapshotWriter.write(w2, new Manifest(), SnapshotWriter.Options.of(Codec.NONE, -1), out);
+        long written = System.nanoTime();
+        try (SnapshotReader reader = SnapshotReader.open(new ByteArrayInputStream(out.toByteArray()), "w2")) {
+            Snapshots.restore(reader, Workloads.W2.class, List.of());
+        }
+        long restored = System.nanoTime();
+        return new double[] {seconds(written - start), seconds(restored - written)};
     }
 
     /**
