@@ -28,39 +28,48 @@ final class GzipMembers {
      * at 187 MB/s. Either way the member is plain deflate that any gzip reads.
      */
     static void compress(byte[] data, int length, int level, BlockBuffer out) {
+        int strategy = strategyFor(data, length, level);
+        out.ensureCapacity(HEADER_BYTES + length + length / 8 + 1024);
+        // the header is filled in below, once the size is known
+        out.setSize(
+                strategy == Deflater.HUFFMAN_ONLY
+                        ? HuffmanDeflater.deflate(data, length, out, HEADER_BYTES)
+                        : deflate(data, length, level, out));
+        CRC32 crc = new CRC32();
+        crc.update(data, 0, length);
+        writeIntLE(out, (int) crc.getValue());
+        writeIntLE(out, length);
+        byte[] member = out.array();
+        member[0] = 0x1f;
+        member[1] = (byte) 0x8b;
+        member[2] = 8; // deflate
+        member[3] = 4; // FEXTRA
+        member[4] = member[5] = member[6] = member[7] = 0; // no modification time
+        member[8] = (byte) (level >= 9 ? 2 : level == 1 ? 4 : 0); // extra flags
+        member[9] = (byte) OS_UNKNOWN;
+        member[10] = 8; // XLEN
+        member[11] = 0;
+        member[12] = (byte) SUBFIELD_1;
+        member[13] = (byte) SUBFIELD_2;
+        member[14] = 4; // subfield length
+        member[15] = 0;
+        putIntLE(member, 16, out.size());
+    }
+
+    /** zlib's deflate of the block at {@code level}, after the header: returns the end of its data. */
+    private static int deflate(byte[] data, int length, int level, BlockBuffer out) {
         Deflater deflater = new Deflater(level, true);
         try {
-            deflater.setStrategy(strategyFor(data, length, level));
             deflater.setInput(data, 0, length);
             deflater.finish();
-            out.ensureCapacity(HEADER_BYTES + length + length / 8 + 1024);
-            int at = HEADER_BYTES; // the header is filled in below, once the size is known
+            int at = HEADER_BYTES;
             while (!deflater.finished()) {
                 if (at == out.array().length) {
                     out.ensureCapacity(at + (64 << 10));
                 }
                 at += deflater.deflate(out.array(), at, out.array().length - at);
             }
-            out.setSize(at);
-            CRC32 crc = new CRC32();
-            crc.update(data, 0, length);
-            writeIntLE(out, (int) crc.getValue());
-            writeIntLE(out, length);
-            byte[] member = out.array();
-            member[0] = 0x1f;
-            member[1] = (byte) 0x8b;
-            member[2] = 8; // deflate
-            member[3] = 4; // FEXTRA
-            member[4] = member[5] = member[6] = member[7] = 0; // no modification time
-            member[8] = (byte) (level >= 9 ? 2 : level == 1 ? 4 : 0); // extra flags
-            member[9] = (byte) OS_UNKNOWN;
-            member[10] = 8; // XLEN
-            member[11] = 0;
-            member[12] = (byte) SUBFIELD_1;
-            member[13] = (byte) SUBFIELD_2;
-            member[14] = 4; // subfield length
-            member[15] = 0;
-            putIntLE(member, 16, out.size());
+            return at;
         } finally {
             deflater.end();
         }

@@ -1,0 +1,177 @@
+package io.veles.snapshot.codec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.Random;
+import java.util.zip.DataFormatException;
+import java.util.zip.Deflater;
+import java.util.zip.Inflater;
+
+class HuffmanDeflaterTest {
+    /** Deflates {@code data}, inflates the result with zlib, checks it comes back, returns the deflated size. */
+    private static int roundTrip(byte[] data) throws DataFormatException {
+        BlockBuffer out = new BlockBuffer(16);
+        out.ensureCapacity(data.length + data.length / 8 + 1024);
+        int end = HuffmanDeflater.deflate(data, data.length, out, 0);
+        Inflater inflater = new Inflater(true);
+        try {
+            inflater.setInput(out.array(), 0, end);
+            byte[] back = new byte[data.length + 1];
+            int got = 0;
+            while (!inflater.finished()) {
+                int n = inflater.inflate(back, got, back.length - got);
+                assertThat(n > 0 || inflater.finished() || !inflater.needsInput())
+                        .as("inflater stalled at " + got)
+                        .isTrue();
+                if (n == 0 && inflater.needsInput()) {
+                    break;
+                }
+                got += n;
+            }
+            assertThat(inflater.finished())
+                    .as("the stream's final block was reached")
+                    .isTrue();
+            assertThat(inflater.getRemaining())
+                    .as("bytes after the final block")
+                    .isZero();
+            assertThat(Arrays.copyOf(back, got)).isEqualTo(data);
+        } finally {
+            inflater.end();
+        }
+        return end;
+    }
+
+    private static long zlibHuffmanOnly(byte[] data) {
+        Deflater deflater = new Deflater(6, true);
+        try {
+            deflater.setStrategy(Deflater.HUFFMAN_ONLY);
+            deflater.setInput(data);
+            deflater.finish();
+            byte[] sink = new byte[64 << 10];
+            while (!deflater.finished()) {
+                deflater.deflate(sink);
+            }
+            return deflater.getBytesWritten();
+        } finally {
+            deflater.end();
+        }
+    }
+
+    @Test
+    void edgeCasesInflateBack() throws DataFormatException {
+        roundTrip(new byte[0]);
+        roundTrip(new byte[] {7});
+        roundTrip(new byte[] {7, 7});
+        roundTrip(new byte[] {0, (byte) 255});
+        roundTrip(new byte[100_000]); // one symbol: a code of two
+        byte[] all = new byte[256 * 300];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = (byte) i;
+        }
+        roundTrip(all);
+    }
+
+    @Test
+    void everyLengthAroundTheSegmentAndStoredLimitsInflatesBack() throws DataFormatException {
+        Random random = new Random(1);
+        for (int length : new int[] {4095, 4096, 4097, 8191, 8193, 65535, 65536, 65537, 200_003}) {
+            byte[] noise = new byte[length];
+            random.nextBytes(noise);
+            roundTrip(noise); // incompressible: stored blocks
+            byte[] skewed = new byte[length];
+            for (int i = 0; i < length; i++) {
+                skewed[i] = (byte) (random.nextGaussian() * 3);
+            }
+            roundTrip(skewed);
+        }
+    }
+
+    /** A deep code: counts of a Fibonacci series need lengths past 15 bits, which must be capped. */
+    @Test
+    void aSkewedDistributionNeedingDeepCodesInflatesBack() throws DataFormatException {
+        byte[] data = new byte[3_000_000];
+        int at = 0;
+        long a = 1;
+        long b = 1;
+        for (int symbol = 0; symbol < 30 && at < data.length; symbol++) {
+            for (long i = 0; i < a && at < data.length; i++) {
+                data[at++] = (byte) symbol;
+            }
+            long next = a + b;
+            a = b;
+            b = next;
+        }
+        Arrays.fill(data, at, data.length, (byte) 200);
+        shuffleInPlace(data, new Random(2));
+        roundTrip(data);
+    }
+
+    @Test
+    void shuffledWeightsComeOutSmallerThanZlibsHuffmanBlocks() throws DataFormatException {
+        byte[] block = BlockData.shuffledWeights(3);
+        assertThat((long) roundTrip(block)).isLessThan(zlibHuffmanOnly(block));
+    }
+
+    /**
+     * Planes starting at any offset: each gets its own code, so the whole costs about what the
+     * planes cost deflated one by one (a cut found off by a few bytes costs a few bits).
+     */
+    @Test
+    void planesAtAnyOffsetAreCodedAlmostAsWellAsApart() throws DataFormatException {
+        Random random = new Random(4);
+        byte[] weights = BlockData.shuffledWeights(5);
+        int plane = weights.length / 4;
+        for (int trial = 0; trial < 6; trial++) {
+            int from = random.nextInt(plane);
+            int length = plane + random.nextInt(2 * plane);
+            byte[] window = Arrays.copyOfRange(weights, from, from + length);
+            int whole = roundTrip(window);
+            long apart = 0;
+            int end = from + length;
+            for (int start = from; start < end; ) {
+                int next = Math.min(end, (start / plane + 1) * plane);
+                apart += roundTrip(Arrays.copyOfRange(weights, start, next));
+                start = next;
+            }
+            assertThat((long) whole).as("window %d+%d", from, length).isLessThanOrEqualTo(apart + 64);
+        }
+    }
+
+    @Test
+    void randomMixturesInflateBack() throws DataFormatException {
+        Random random = new Random(6);
+        for (int trial = 0; trial < 40; trial++) {
+            byte[] data = new byte[random.nextInt(300_000)];
+            int at = 0;
+            while (at < data.length) {
+                int run = Math.min(data.length - at, 1 + random.nextInt(20_000));
+                int kind = random.nextInt(4);
+                int base = random.nextInt(256);
+                for (int i = at; i < at + run; i++) {
+                    data[i] = (byte)
+                            (kind == 0
+                                    ? base
+                                    : kind == 1
+                                            ? random.nextInt(256)
+                                            : kind == 2
+                                                    ? base + (int) (random.nextGaussian() * 2)
+                                                    : base + random.nextInt(3));
+                }
+                at += run;
+            }
+            roundTrip(data);
+        }
+    }
+
+    private static void shuffleInPlace(byte[] data, Random random) {
+        for (int i = data.length - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            byte swap = data[i];
+            data[i] = data[j];
+            data[j] = swap;
+        }
+    }
+}
