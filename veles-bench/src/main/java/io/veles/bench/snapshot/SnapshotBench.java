@@ -30,6 +30,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * w2 ITERATIONS                           W2 snapshot + restore, ours and JDK serialization
  * w2-kryo ITERATIONS                      W2 written and read by stock Kryo (own JVM: it shares Kryo's code with ours)
  * w2-ours ITERATIONS                      W2 snapshot + restore, ours alone: for comparing two builds of ours
+ * w2-jdk ITERATIONS                       W2's mirror through JDK serialization alone, warmed as w2-ours is
  * w3 ITERATIONS                           W3 snapshot + restore per unit: 100,000 units against 10,000
  * </pre>
  */
@@ -57,6 +58,9 @@ public final class SnapshotBench {
                 break;
             case "w2-ours":
                 w2Ours(Integer.parseInt(args[1]));
+                break;
+            case "w2-jdk":
+                w2Jdk(Integer.parseInt(args[1]));
                 break;
             case "w2-kryo":
                 w2StockKryo(Integer.parseInt(args[1]));
@@ -222,17 +226,35 @@ public final class SnapshotBench {
      * compare within a few percent, where {@link #w2} moves by up to a third from run to run.
      */
     private static void w2Ours(int iterations) throws Exception {
-        double[][] times = new double[2][iterations];
+        double[][] times = new double[3][iterations];
         Workloads.W2 w2 = new Workloads.W2();
         for (int round = -20; round < iterations; round++) {
             double[] halves = oursRoundTrip(w2);
             if (round >= 0) {
                 times[0][round] = halves[0];
                 times[1][round] = halves[1];
+                times[2][round] = halves[0] + halves[1];
             }
         }
+        result("ours_ms", median(times[2]) * 1000);
         result("ours_snapshot_ms", median(times[0]) * 1000);
         result("ours_restore_ms", median(times[1]) * 1000);
+    }
+
+    /**
+     * W2's mirror through JDK serialization alone, warmed as {@link #w2Ours} is: with {@code
+     * w2-ours}, the two sides each in a JVM of its own, as JMH runs each benchmark in a fork.
+     */
+    private static void w2Jdk(int iterations) throws Exception {
+        double[] jdk = new double[iterations];
+        Workloads.JdkWorkflow plain = Workloads.jdkW2();
+        for (int round = -20; round < iterations; round++) {
+            double seconds = onDeepStack(() -> jdkRoundTrip(plain));
+            if (round >= 0) {
+                jdk[round] = seconds;
+            }
+        }
+        result("jdk_ms", median(jdk) * 1000);
     }
 
     /** One snapshot of {@code w2} into memory and its restore: their seconds, in that order. */
