@@ -36,7 +36,7 @@ final class ByteRuns {
 
     /**
      * The starts of the runs of {@code data[from, from + length)}, ascending, the first being
-     * {@code from}; the last run ends at {@code from + length}.
+     * {@code from}; the last run ends at {@code from + length}. {@code length} is at least 1.
      */
     static int[] starts(byte[] data, int from, int length) {
         List<long[]> runCounts = new ArrayList<>();

@@ -12,8 +12,8 @@ final class HuffmanCode {
 
     /**
      * Code lengths for {@code counts}, none above {@code maxLength}; a symbol counted 0 gets
-     * length 0. At least two symbols get a code (the second a length-1 filler if only one is
-     * counted), since a deflate decoder needs a complete code. When the optimal code is too deep,
+     * length 0. At least two symbols get a code (the lowest uncounted ones join as fillers
+     * while fewer are counted), since a deflate decoder needs a complete code. When the optimal code is too deep,
      * the counts are flattened (halved, keeping each above zero) until it fits: rare symbols then
      * cost a bit more, which on a 15-bit limit is a few bytes a block.
      */

@@ -6,9 +6,10 @@ package io.veles.snapshot.codec;
  * a byte-shuffled array's planes change instead of every 16 Ki symbols. Any inflater reads it.
  *
  * <p>Why not zlib: the JDK's {@code Deflater} cannot be told where to end a block (its flushes
- * add an empty block and still cut every 16 Ki symbols), and it codes a byte in about 5 ns where
- * this loop takes about 1.5. On shuffled N(0, 0.05) float32 the planes' own codes also come out
- * about 0.15% smaller than zlib's blocks.
+ * add an empty block and still cut every 16 Ki symbols), and its Huffman-only deflate takes about
+ * 5 ns a byte here, where this coding loop takes 0.7 (async-profiler, a 256 MiB gz snapshot). On
+ * shuffled N(0, 0.05) float32 the planes' own codes also come out smaller: 0.06% on a 4 MiB block
+ * of whole planes, 0.15% on a 256 MiB snapshot, whose members start anywhere in a plane.
  */
 final class HuffmanDeflater {
     private static final int END_OF_BLOCK = 256;
@@ -63,7 +64,7 @@ final class HuffmanDeflater {
             dataBits += counts[symbol] * lengths[symbol];
         }
         long dynamicBits = 3 + header.bits() + dataBits;
-        long storedBits = 8L * length + (length / MAX_STORED + 1) * (3 + 7 + 32L);
+        long storedBits = 8L * length + ((length + MAX_STORED - 1) / MAX_STORED) * (3 + 7 + 32L);
         if (storedBits <= dynamicBits) {
             writeStored(data, from, length, last, bits);
             return;
