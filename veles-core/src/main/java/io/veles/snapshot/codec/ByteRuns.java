@@ -1,7 +1,6 @@
 package io.veles.snapshot.codec;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -35,22 +34,26 @@ final class ByteRuns {
     private ByteRuns() {}
 
     /**
-     * The starts of the runs of {@code data[from, from + length)}, ascending, the first being
-     * {@code from}; the last run ends at {@code from + length}. {@code length} is at least 1.
+     * A block's runs: their starts, ascending, the first being the block's start (the last run
+     * ends at the block's end), and how often each byte value occurs in each.
      */
-    static int[] starts(byte[] data, int from, int length) {
+    record Runs(int[] starts, int[][] counts) {}
+
+    /** The runs of {@code data[from, from + length)}; {@code length} is at least 1. */
+    static Runs split(byte[] data, int from, int length) {
+        List<int[]> segments = new ArrayList<>();
         List<long[]> runCounts = new ArrayList<>();
         List<Integer> starts = new ArrayList<>();
         long[] run = new long[256];
         long runTotal = 0;
         double[] model = new double[256];
         long modelTotal = 0;
-        int[] segment = new int[256];
         int end = from + length;
         for (int at = from; at < end; at += SEGMENT) {
             int size = Math.min(SEGMENT, end - at);
-            Arrays.fill(segment, 0);
+            int[] segment = new int[256];
             count(data, at, size, segment);
+            segments.add(segment);
             if (runTotal > 0) {
                 double own = size * log2(size);
                 double withRun = 0;
@@ -83,7 +86,37 @@ final class ByteRuns {
         runCounts.add(run);
         absorbStraddlingSegments(starts, runCounts);
         refine(data, starts, end, runCounts);
-        return dropTinyRuns(starts, end);
+        int[] kept = dropTinyRuns(starts, end);
+        return new Runs(kept, countRuns(data, from, end, kept, segments));
+    }
+
+    /**
+     * Each run's byte counts: the whole segments inside it from their counts, only the pieces of
+     * segments at its two ends counted again.
+     */
+    private static int[][] countRuns(byte[] data, int from, int end, int[] starts, List<int[]> segments) {
+        int[][] counts = new int[starts.length][256];
+        for (int run = 0; run < starts.length; run++) {
+            int start = starts[run];
+            int stop = run + 1 < starts.length ? starts[run + 1] : end;
+            int firstWhole = (start - from + SEGMENT - 1) / SEGMENT;
+            int pastWhole = (stop - from) / SEGMENT; // a last, partial segment is counted again
+            if (firstWhole >= pastWhole) {
+                count(data, start, stop - start, counts[run]);
+                continue;
+            }
+            for (int segment = firstWhole; segment < pastWhole; segment++) {
+                int[] segmentCounts = segments.get(segment);
+                for (int symbol = 0; symbol < 256; symbol++) {
+                    counts[run][symbol] += segmentCounts[symbol];
+                }
+            }
+            int wholeFrom = from + firstWhole * SEGMENT;
+            int wholeTo = from + pastWhole * SEGMENT;
+            count(data, start, wholeFrom - start, counts[run]);
+            count(data, wholeTo, stop - wholeTo, counts[run]);
+        }
+        return counts;
     }
 
     /**

@@ -41,17 +41,17 @@ final class HuffmanDeflater {
             bits.write(0, 7);
             return bits.finish();
         }
-        int[] starts = ByteRuns.starts(data, 0, length);
+        ByteRuns.Runs runs = ByteRuns.split(data, 0, length);
+        int[] starts = runs.starts();
         for (int run = 0; run < starts.length; run++) {
             int end = run + 1 < starts.length ? starts[run + 1] : length;
-            writeBlock(data, starts[run], end - starts[run], run == starts.length - 1, bits);
+            writeBlock(data, starts[run], end - starts[run], runs.counts()[run], run == starts.length - 1, bits);
         }
         return bits.finish();
     }
 
-    private static void writeBlock(byte[] data, int from, int length, boolean last, DeflateBits bits) {
-        int[] byteCounts = new int[256];
-        ByteRuns.count(data, from, length, byteCounts);
+    private static void writeBlock(
+            byte[] data, int from, int length, int[] byteCounts, boolean last, DeflateBits bits) {
         long[] counts = new long[LITERALS_AND_END];
         for (int b = 0; b < 256; b++) {
             counts[b] = byteCounts[b];

@@ -189,7 +189,10 @@ class HuffmanDeflaterTest {
         roundTrip(tail, 70_001); // a prefix of the array only
     }
 
-    /** Whatever the data, the runs start ascending and within it, the first at its start. */
+    /**
+     * Whatever the data, the runs start ascending and within it, the first at its start, and
+     * each run's counts are its bytes' (made partly from its segments' counts).
+     */
     @Test
     void runStartsAscendWithinTheData() {
         Random random = new Random(10);
@@ -205,10 +208,15 @@ class HuffmanDeflaterTest {
             }
             int from = random.nextInt(data.length);
             int length = 1 + random.nextInt(data.length - from);
-            int[] starts = ByteRuns.starts(data, from, length);
+            ByteRuns.Runs runs = ByteRuns.split(data, from, length);
+            int[] starts = runs.starts();
             assertThat(starts[0]).isEqualTo(from);
-            for (int i = 1; i < starts.length; i++) {
-                assertThat(starts[i]).isGreaterThan(starts[i - 1]).isLessThan(from + length);
+            for (int i = 0; i < starts.length; i++) {
+                int end = i + 1 < starts.length ? starts[i + 1] : from + length;
+                assertThat(end).isGreaterThan(starts[i]).isLessThanOrEqualTo(from + length);
+                int[] counted = new int[256];
+                ByteRuns.count(data, starts[i], end - starts[i], counted);
+                assertThat(runs.counts()[i]).as("run %d's counts", i).isEqualTo(counted);
             }
         }
     }
