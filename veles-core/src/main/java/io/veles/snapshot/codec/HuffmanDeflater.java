@@ -17,6 +17,13 @@ final class HuffmanDeflater {
     private static final int MAX_CODE_BITS = 15;
     private static final int MAX_CODE_LENGTH_CODE_BITS = 7;
     private static final int MAX_STORED = 65535;
+    /**
+     * Huffman coding must save a 64th of a block's stored size, or the block is stored: inflating
+     * a stored block is a copy, a coded one a table lookup a byte. A float32 array's third byte
+     * plane (N(0, 0.05): 7.97 bits a byte) would save 0.4% coded, and inflate in 2.7 ms a MiB
+     * instead of 0.02 ms, slowing the whole restore of shuffled weights by half.
+     */
+    private static final long MIN_SAVING = 64;
     /** The order in which a dynamic block's header gives the code-length code's lengths. */
     private static final int[] CODE_LENGTH_ORDER = {16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15};
     /**
@@ -65,7 +72,7 @@ final class HuffmanDeflater {
         }
         long dynamicBits = 3 + header.bits() + dataBits;
         long storedBits = 8L * length + ((length + MAX_STORED - 1) / MAX_STORED) * (3 + 7 + 32L);
-        if (storedBits <= dynamicBits) {
+        if (dynamicBits > storedBits - storedBits / MIN_SAVING) {
             writeStored(data, from, length, last, bits);
             return;
         }
