@@ -2,7 +2,7 @@ package io.veles.snapshot.codec;
 
 /**
  * Deflate (RFC 1951) by Huffman coding alone, one block per run of similar bytes ({@link
- * ByteRuns}): what zlib's {@code HUFFMAN_ONLY} strategy does, with the block boundaries put where
+ * ByteRuns}; a run left uncoded goes in stored blocks of up to 64 KiB): what zlib's {@code HUFFMAN_ONLY} strategy does, with the block boundaries put where
  * a byte-shuffled array's planes change instead of every 16 Ki symbols. Any inflater reads it.
  *
  * <p>Why not zlib: the JDK's {@code Deflater} cannot be told where to end a block (its flushes

@@ -235,6 +235,24 @@ class HuffmanDeflaterTest {
         }
     }
 
+    /** A change exactly on a segment's edge, away from the block's start: the runs and their counts. */
+    @Test
+    void aRunEndingOnASegmentEdgeIsCountedExactly() {
+        int from = 1000;
+        byte[] data = new byte[from + 6 * ByteRuns.SEGMENT];
+        Random random = new Random(12);
+        for (int i = from; i < data.length; i++) {
+            data[i] = (byte) (i < from + 3 * ByteRuns.SEGMENT ? random.nextInt(4) : 128 + random.nextInt(128));
+        }
+        ByteRuns.Runs runs = ByteRuns.split(data, from, 6 * ByteRuns.SEGMENT);
+        assertThat(runs.starts()).containsExactly(from, from + 3 * ByteRuns.SEGMENT);
+        for (int run = 0; run < 2; run++) {
+            int[] counted = new int[256];
+            ByteRuns.count(data, from + run * 3 * ByteRuns.SEGMENT, 3 * ByteRuns.SEGMENT, counted);
+            assertThat(runs.counts()[run]).isEqualTo(counted);
+        }
+    }
+
     /** Codes capped at 15 and at 7 bits stay complete prefix codes: their Kraft sum is exactly 1. */
     @Test
     void cappedCodesAreComplete() {
