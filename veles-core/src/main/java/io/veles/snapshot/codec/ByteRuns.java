@@ -42,9 +42,9 @@ final class ByteRuns {
     /** The runs of {@code data[from, from + length)}; {@code length} is at least 1. */
     static Runs split(byte[] data, int from, int length) {
         List<int[]> segments = new ArrayList<>();
-        List<long[]> runCounts = new ArrayList<>();
+        List<int[]> runCounts = new ArrayList<>();
         List<Integer> starts = new ArrayList<>();
-        long[] run = new long[256];
+        int[] run = new int[256];
         long runTotal = 0;
         double[] model = new double[256];
         long modelTotal = 0;
@@ -66,7 +66,7 @@ final class ByteRuns {
                 }
                 if (withRun - own > CUT_BITS) {
                     runCounts.add(run);
-                    run = new long[256];
+                    run = new int[256];
                     runTotal = 0;
                     modelTotal = 0;
                 }
@@ -147,11 +147,11 @@ final class ByteRuns {
      * distribution a mix of both: it joins the run after it, so that the boundary is found by
      * {@link #refine} between the two runs' own distributions.
      */
-    private static void absorbStraddlingSegments(List<Integer> starts, List<long[]> runCounts) {
+    private static void absorbStraddlingSegments(List<Integer> starts, List<int[]> runCounts) {
         for (int i = 1; i + 1 < starts.size(); i++) {
             if (starts.get(i + 1) - starts.get(i) <= SEGMENT) {
-                long[] lone = runCounts.remove(i);
-                long[] next = runCounts.get(i);
+                int[] lone = runCounts.remove(i);
+                int[] next = runCounts.get(i);
                 for (int symbol = 0; symbol < 256; symbol++) {
                     next[symbol] += lone[symbol];
                 }
@@ -177,13 +177,13 @@ final class ByteRuns {
      * before it with the earlier run's distribution and those after with the later run's costs
      * least.
      */
-    private static void refine(byte[] data, List<Integer> starts, int end, List<long[]> runCounts) {
+    private static void refine(byte[] data, List<Integer> starts, int end, List<int[]> runCounts) {
         double[] before = new double[256];
         double[] after = new double[256];
         int[] difference = new int[256];
         for (int cut = 1; cut < starts.size(); cut++) {
-            long[] earlier = runCounts.get(cut - 1);
-            long[] later = runCounts.get(cut);
+            int[] earlier = runCounts.get(cut - 1);
+            int[] later = runCounts.get(cut);
             fillModel(earlier, sum(earlier), before);
             fillModel(later, sum(later), after);
             for (int symbol = 0; symbol < 256; symbol++) { // in 64ths of a bit: integer sums run faster
@@ -208,16 +208,16 @@ final class ByteRuns {
     }
 
     /** Bits per symbol by {@code counts}, each smoothed by half a count so that none is infinite. */
-    private static void fillModel(long[] counts, long total, double[] model) {
+    private static void fillModel(int[] counts, long total, double[] model) {
         double log2Total = log2(total + 128.0);
         for (int symbol = 0; symbol < 256; symbol++) {
             model[symbol] = log2Total - log2(counts[symbol] + 0.5);
         }
     }
 
-    private static long sum(long[] counts) {
+    private static long sum(int[] counts) {
         long total = 0;
-        for (long count : counts) {
+        for (int count : counts) {
             total += count;
         }
         return total;

@@ -85,7 +85,8 @@ final class GzipMembers {
         return huffman ? Deflater.HUFFMAN_ONLY : Deflater.DEFAULT_STRATEGY;
     }
 
-    private static long deflatedSize(byte[] data, int from, int length, int level, int strategy) {
+    /** The size zlib deflates {@code length} bytes of {@code data} at {@code from} to, at {@code level} with {@code strategy}. */
+    static long deflatedSize(byte[] data, int from, int length, int level, int strategy) {
         Deflater deflater = new Deflater(level, true);
         try {
             deflater.setStrategy(strategy);

@@ -17,10 +17,10 @@ final class HuffmanCode {
      * the counts are flattened (halved, keeping each above zero) until it fits: rare symbols then
      * cost a bit more, which on a 15-bit limit is a few bytes a block.
      */
-    static int[] lengths(long[] counts, int maxLength) {
-        long[] weights = counts.clone();
+    static int[] lengths(int[] counts, int maxLength) {
+        int[] weights = counts.clone();
         int used = 0;
-        for (long weight : weights) {
+        for (int weight : weights) {
             used += weight > 0 ? 1 : 0;
         }
         for (int symbol = 0; used < 2; symbol++) {
@@ -47,7 +47,7 @@ final class HuffmanCode {
     }
 
     /** Huffman's algorithm: the depth of each counted symbol in the tree it builds. */
-    private static int[] optimalLengths(long[] weights) {
+    private static int[] optimalLengths(int[] weights) {
         int symbols = weights.length;
         // nodes 0..symbols-1 are leaves, the rest inner nodes; parent[] links them upwards
         int[] parent = new int[2 * symbols];

@@ -1,5 +1,7 @@
 package io.veles.snapshot.codec;
 
+import java.util.Arrays;
+
 /**
  * Deflate (RFC 1951) by Huffman coding alone, one block per run of similar bytes ({@link
  * ByteRuns}; a run left uncoded goes in stored blocks of up to 64 KiB): what zlib's {@code HUFFMAN_ONLY} strategy does, with the block boundaries put where
@@ -59,16 +61,13 @@ final class HuffmanDeflater {
 
     private static void writeBlock(
             byte[] data, int from, int length, int[] byteCounts, boolean last, DeflateBits bits) {
-        long[] counts = new long[LITERALS_AND_END];
-        for (int b = 0; b < 256; b++) {
-            counts[b] = byteCounts[b];
-        }
+        int[] counts = Arrays.copyOf(byteCounts, LITERALS_AND_END);
         counts[END_OF_BLOCK] = 1;
         int[] lengths = HuffmanCode.lengths(counts, MAX_CODE_BITS);
         CodeLengths header = new CodeLengths(lengths);
         long dataBits = 0;
         for (int symbol = 0; symbol < LITERALS_AND_END; symbol++) {
-            dataBits += counts[symbol] * lengths[symbol];
+            dataBits += (long) counts[symbol] * lengths[symbol];
         }
         long dynamicBits = 3 + header.bits() + dataBits;
         long storedBits = 8L * length + ((length + MAX_STORED - 1) / MAX_STORED) * (3 + 7 + 32L);
@@ -148,7 +147,7 @@ final class HuffmanDeflater {
                     add(value, 0);
                 }
             }
-            long[] frequencies = new long[19];
+            int[] frequencies = new int[19];
             for (int i = 0; i < count; i++) {
                 frequencies[symbols[i]]++;
             }

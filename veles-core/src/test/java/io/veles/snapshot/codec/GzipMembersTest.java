@@ -22,19 +22,7 @@ class GzipMembersTest {
     }
 
     private static long deflatedSize(byte[] block, int level, int strategy) {
-        Deflater deflater = new Deflater(level, true);
-        try {
-            deflater.setStrategy(strategy);
-            deflater.setInput(block);
-            deflater.finish();
-            byte[] sink = new byte[64 << 10];
-            while (!deflater.finished()) {
-                deflater.deflate(sink);
-            }
-            return deflater.getBytesWritten();
-        } finally {
-            deflater.end();
-        }
+        return GzipMembers.deflatedSize(block, 0, block.length, level, strategy);
     }
 
     /**
