@@ -1,6 +1,7 @@
 package io.veles.snapshot.file;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.veles.errors.CorruptSnapshotException;
 import io.veles.errors.SnapshotException;
 import io.veles.internal.pickle.GraphReader;
@@ -189,6 +190,14 @@ public final class SnapshotReader implements Closeable {
             throw e;
         } catch (JacksonException e) {
             Closeables.closeQuietly(raw);
+            for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+                if (cause instanceof SnapshotException) { // a part of the manifest refused it, saying why
+                    SnapshotException refusal = (SnapshotException) cause;
+                    throw refusal.reworded(source
+                            + (refusal instanceof CorruptSnapshotException ? " is corrupt: " : " cannot be read: ")
+                            + refusal.getMessage());
+                }
+            }
             throw new CorruptSnapshotException(source + " is corrupt: its manifest is not valid JSON", e);
         } catch (IOException e) {
             Closeables.closeQuietly(raw);
@@ -285,8 +294,11 @@ public final class SnapshotReader implements Closeable {
         return this;
     }
 
-    /** A differential snapshot's state, assembled from its chain; checked before it is returned. */
-    private SnapshotReader logical() {
+    /**
+     * A differential snapshot's state, assembled from its chain and checked before it is
+     * returned; closed with this reader.
+     */
+    SnapshotReader logical() {
         startPayload();
         if (bases == null) {
             throw new SnapshotException(source + " is a differential snapshot of " + manifest.base
@@ -331,6 +343,16 @@ public final class SnapshotReader implements Closeable {
     /** The length of the header open() read, up to the payload. */
     int headerLength() {
         return readHeader.length();
+    }
+
+    /** The format version in the header open() read. */
+    int formatVersion() {
+        return readHeader.version();
+    }
+
+    /** The length of the manifest's JSON open() read. */
+    int manifestLength() {
+        return readHeader.manifest().length;
     }
 
     long payloadLength() {
@@ -561,7 +583,21 @@ public final class SnapshotReader implements Closeable {
             throw integrityError(source, codec, e);
         }
         checkTrailer();
-        return UnitShare.of(manifest, stored);
+        return UnitShare.of(manifest, stored, logicalManifestLength());
+    }
+
+    /**
+     * The length of the manifest in this differential snapshot's logical container: the one read
+     * here, written again as this file's writer wrote it (the logical container is written by the
+     * same writer as the file around it): in columns since format 3, as a list of objects before.
+     */
+    int logicalManifestLength() {
+        ObjectMapper json = readHeader.version() >= 3 ? SnapshotWriter.JSON : SnapshotWriter.JSON_BEFORE_COLUMNS;
+        try {
+            return json.writeValueAsBytes(manifest.toBuilder().standalone().build()).length;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /**
@@ -570,16 +606,9 @@ public final class SnapshotReader implements Closeable {
      */
     public record UnitShare(String unit, long storedBytes, long referencedBytes) {
         /** The units' shares, from the logical ranges stored here (in order, disjoint). */
-        static List<UnitShare> of(Manifest manifest, List<long[]> stored) {
-            byte[] logicalManifest;
-            try {
-                logicalManifest = SnapshotWriter.JSON.writeValueAsBytes(
-                        manifest.toBuilder().standalone().build());
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
+        static List<UnitShare> of(Manifest manifest, List<long[]> stored, int logicalManifestLength) {
             // The units' fields are the payload's last bytes, one unit after another (GraphWriter).
-            long payloadStart = SnapshotFormat.MAGIC.length + 2 + 2 + 4 + logicalManifest.length + 4 + 8;
+            long payloadStart = SnapshotFormat.MAGIC.length + 2 + 2 + 4 + logicalManifestLength + 4 + 8;
             long unitsBytes = manifest.units.stream()
                     .mapToLong(io.veles.snapshot.format.UnitSummary::bytes)
                     .sum();

@@ -1,6 +1,9 @@
 package io.veles.snapshot.file;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import io.veles.internal.format.UnitColumns;
 import io.veles.internal.pickle.DeferredShuffle;
 import io.veles.internal.pickle.GraphWriter;
 import io.veles.progress.Progress;
@@ -9,6 +12,7 @@ import io.veles.snapshot.format.CodeFingerprint;
 import io.veles.snapshot.format.Manifest;
 import io.veles.snapshot.format.SnapshotFormat;
 import io.veles.snapshot.format.SnapshotKey;
+import io.veles.snapshot.format.UnitSummary;
 import io.veles.snapshot.format.Version;
 import io.veles.workflow.Workflow;
 
@@ -31,7 +35,28 @@ import java.util.List;
  * compresses and stores it while the workflow runs.
  */
 public final class SnapshotWriter {
-    static final ObjectMapper JSON = new ObjectMapper();
+    /** Manifests as snapshot files hold them: their units in columns ({@link UnitColumns}), read in either shape. */
+    static final ObjectMapper JSON = new ObjectMapper()
+            .addMixIn(Manifest.class, ManifestInFiles.class)
+            .addMixIn(Manifest.Builder.class, BuilderInFiles.class);
+
+    /**
+     * Manifests as format 1 and 2 wrote them, units as a list of objects: what a differential
+     * snapshot of then holds in its logical container. Every other JSON of a manifest is written so.
+     */
+    static final ObjectMapper JSON_BEFORE_COLUMNS = new ObjectMapper();
+
+    /** {@link Manifest}'s units, written in columns. */
+    private abstract static class ManifestInFiles {
+        @JsonSerialize(using = UnitColumns.Writer.class)
+        List<UnitSummary> units;
+    }
+
+    /** {@link Manifest.Builder#units}, read from columns or from the list of objects. */
+    private abstract static class BuilderInFiles {
+        @JsonDeserialize(using = UnitColumns.Reader.class)
+        abstract Manifest.Builder units(List<UnitSummary> value);
+    }
 
     private SnapshotWriter() {}
 

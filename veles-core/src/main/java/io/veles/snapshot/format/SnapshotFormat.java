@@ -12,7 +12,8 @@ import java.nio.charset.StandardCharsets;
  *                            ({@link #FLAG_CODE}); bit 2: large numeric arrays byte-shuffled
  *                            ({@link #FLAG_SHUFFLE}); others reserved, 0
  * manifest length  u32       at most {@link #MAX_MANIFEST_BYTES}
- * manifest         UTF-8 JSON, see {@link Manifest}
+ * manifest         UTF-8 JSON, see {@link Manifest}; since version 3 its units in columns
+ *                  ({@code io.veles.internal.format.UnitColumns})
  * header CRC       u32       CRC32C of every byte above
  * payload length   u64
  * payload          the serialized graph (io.veles.pickle)
@@ -24,7 +25,7 @@ import java.nio.charset.StandardCharsets;
  * signature        32 bytes  only when signed: HMAC-SHA256 of every byte before the trailer
  * </pre>
  *
- * <p><b>Differential snapshots</b> (version 2, flag {@link #FLAG_DELTA}) hold the container above
+ * <p><b>Differential snapshots</b> (since version 2, flag {@link #FLAG_DELTA}) hold the container above
  * (the "logical" container: the bytes a standalone snapshot of the same state would hold, signed
  * and checksummed as one) cut into content-defined blocks, each either stored here or referenced
  * in an earlier snapshot of the chain that the manifest names ({@link Manifest#chain}):
@@ -52,8 +53,11 @@ import java.nio.charset.StandardCharsets;
 public final class SnapshotFormat {
     public static final byte[] MAGIC = {(byte) 0x89, 'V', 'E', 'L', 'E', 'S', '\r', '\n'};
     public static final byte[] TRAILER_MAGIC = "VELESEND".getBytes(StandardCharsets.US_ASCII);
-    /** The version written. Version 1 (no differential snapshots) is read too. */
-    public static final int VERSION = 2;
+    /**
+     * The version written, 3: the manifest lists its units in columns ({@code io.veles.internal.format.UnitColumns}).
+     * Versions 1 (no differential snapshots) and 2 (units as a list of objects) are read too.
+     */
+    public static final int VERSION = 3;
     /** Header flag: the trailer ends with an HMAC-SHA256 signature ({@link SnapshotKey}). */
     public static final int FLAG_SIGNED = 1;
     /** Header flag: a code backup follows the payload ({@link CodeBackup}). */
@@ -72,7 +76,7 @@ public final class SnapshotFormat {
     public static final int SHUFFLE_BLOCK_BYTES = 4 << 20;
     /** Numeric arrays below this many bytes (4 KiB) are not worth the shuffle and stay as they are. */
     public static final int SHUFFLE_MIN_ARRAY_BYTES = 4 << 10;
-    /** Header flag (version 2): a differential snapshot, made of blocks and references (see above). */
+    /** Header flag (since version 2): a differential snapshot, made of blocks and references (see above). */
     public static final int FLAG_DELTA = 8;
     /** All flags this version knows. */
     public static final int KNOWN_FLAGS = FLAG_SIGNED | FLAG_CODE | FLAG_SHUFFLE | FLAG_DELTA;

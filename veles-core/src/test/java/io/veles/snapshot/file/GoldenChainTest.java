@@ -6,8 +6,10 @@ import io.veles.pickle.RestoreRules;
 import io.veles.snapshot.Snapshots;
 import io.veles.testing.golden.GoldenChainWorkflow;
 import io.veles.testing.golden.GoldenChainWriter;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,29 +18,32 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Every build restores the golden differential chain of format 2 (a standalone snapshot and one
- * differential against it) to the state it was taken of. The files are never regenerated: when
- * this test fails, the reader is wrong.
+ * Every build restores the golden differential chains of formats 2 and 3 (each a standalone
+ * snapshot and one differential against it) to the state they were taken of. The files are never
+ * regenerated: when this test fails, the reader is wrong.
  */
 class GoldenChainTest {
-    private static final String FORMAT_2 = "/golden/format-2/";
-
     @TempDir
     Path dir;
 
-    private void copy(String file) throws IOException {
-        try (InputStream in = GoldenChainTest.class.getResourceAsStream(FORMAT_2 + file)) {
+    private void copy(String format, String file) throws IOException {
+        try (InputStream in = GoldenChainTest.class.getResourceAsStream("/golden/" + format + "/" + file)) {
             assertThat(in).as(file).isNotNull();
             Files.copy(in, dir.resolve(file));
         }
     }
 
-    @Test
-    void theGoldenChainRestoresToItsDigests() throws IOException {
+    private void copyChain(String format) throws IOException {
+        copy(format, "chain_1.gz");
+        copy(format, "chain_2.gz");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"format-2", "format-3"})
+    void theGoldenChainRestoresToItsDigests(String format) throws IOException {
         List<String> lines =
-                Files.readAllLines(Path.of("src/test/resources/golden/format-2", GoldenChainWriter.DIGESTS_FILE));
-        copy("chain_1.gz");
-        copy("chain_2.gz");
+                Files.readAllLines(Path.of("src/test/resources/golden", format, GoldenChainWriter.DIGESTS_FILE));
+        copyChain(format);
         int checked = 0;
         for (String line : lines) {
             if (line.startsWith("#")) {
@@ -52,7 +57,7 @@ class GoldenChainTest {
                             null)
                     .workflow();
             assertThat(restored.digest())
-                    .as(parts[0] + ": golden files are never regenerated; fix the reader")
+                    .as(format + "/" + parts[0] + ": golden files are never regenerated; fix the reader")
                     .isEqualTo(parts[1]);
             checked++;
         }
@@ -64,10 +69,53 @@ class GoldenChainTest {
         }
     }
 
-    @Test
-    void aWalkStartsWithTheHeaderBytesOpenRead() throws IOException {
-        copy("chain_1.gz");
-        copy("chain_2.gz");
+    /**
+     * The units' shares, exactly as format 2's reader showed them (build 66362e9), and format 3's
+     * chain of the same states likewise. The workflow's own share is a byte smaller in format 3:
+     * its class name, 43 characters, is written as ASCII with its last byte marked, where the
+     * writer of format 2's chain still wrote names over 32 characters with their length.
+     */
+    @ParameterizedTest
+    @CsvSource({"format-2, 417", "format-3, 416"})
+    void theUnitSharesAreThoseTheirFormatShowed(String format, long workflowBytes) throws IOException {
+        copyChain(format);
+        try (SnapshotReader reader = Snapshots.openFile(dir.resolve("chain_2.gz"))) {
+            assertThat(reader.unitShares())
+                    .containsExactly(
+                            new SnapshotReader.UnitShare("golden_chain", workflowBytes, 0),
+                            new SnapshotReader.UnitShare("start", 52, 0),
+                            new SnapshotReader.UnitShare("end", 61, 0),
+                            new SnapshotReader.UnitShare("repeater", 65, 0),
+                            new SnapshotReader.UnitShare("model", 277_792, 1_884_973));
+        }
+    }
+
+    /**
+     * The shares above place the units after the logical container's manifest, as long as its
+     * writer made it: a list of objects in format 2, columns in format 3. Taking the wrong shape
+     * shifts every unit's range by the difference, which shows in the shares only where a range
+     * meets a stored block's edge, so the length is compared with the assembled container's own.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"format-2", "format-3"})
+    void theLogicalManifestIsAsLongAsItsWriterMadeIt(String format) throws IOException {
+        copyChain(format);
+        int computed;
+        try (SnapshotReader reader = Snapshots.openFile(dir.resolve("chain_2.gz"))) {
+            computed = reader.logicalManifestLength();
+        }
+        try (SnapshotReader reader = Snapshots.openFile(dir.resolve("chain_2.gz"))) {
+            SnapshotReader logical = reader.logical(); // closed with the reader
+            assertThat(computed).isEqualTo(logical.manifestLength());
+            assertThat(logical.formatVersion()).isEqualTo(format.equals("format-2") ? 2 : 3);
+            assertThat(reader.formatVersion()).isEqualTo(logical.formatVersion());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"format-2", "format-3"})
+    void aWalkStartsWithTheHeaderBytesOpenRead(String format) throws IOException {
+        copyChain(format);
         for (String file : List.of("chain_1.gz", "chain_2.gz")) {
             byte[] decoded;
             try (InputStream in = new java.util.zip.GZIPInputStream(Files.newInputStream(dir.resolve(file)))) {

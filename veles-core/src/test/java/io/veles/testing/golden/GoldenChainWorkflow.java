@@ -10,8 +10,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
 /**
- * The fixed workflow that the golden differential chain under
- * {@code src/test/resources/golden/format-2} was taken of. NEVER CHANGE THIS CLASS: those files
+ * The fixed workflow that the golden differential chains under
+ * {@code src/test/resources/golden/format-2} and {@code format-3} were taken of. NEVER CHANGE
+ * THIS CLASS: those files
  * name it and its fields. A frozen table of 2 MiB that no run changes, a trained part of 64 KiB
  * that every run changes, and a count of runs.
  */

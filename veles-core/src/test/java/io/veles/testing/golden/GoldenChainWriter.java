@@ -4,6 +4,7 @@ import io.veles.snapshot.codec.Codec;
 import io.veles.snapshot.file.Differential;
 import io.veles.snapshot.file.SnapshotWriter;
 import io.veles.snapshot.format.Manifest;
+import io.veles.snapshot.format.SnapshotFormat;
 
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -12,10 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Wrote the golden differential chain of format 2 once: {@code chain_1.gz} (standalone) and
- * {@code chain_2.gz} (differential against it), with the digest each restores to. Never run
- * again on that directory: {@code mvn -pl veles-core exec:java} with this class and a new
- * directory makes another set.
+ * Wrote the golden differential chains of formats 2 and 3, once each: {@code chain_1.gz}
+ * (standalone) and {@code chain_2.gz} (differential against it), with the digest each restores
+ * to. Never run again on their directories: run with a new directory, it writes a set in the
+ * format of the day.
  */
 public final class GoldenChainWriter {
     public static final String DIGESTS_FILE = "digests.txt";
@@ -31,8 +32,8 @@ public final class GoldenChainWriter {
         workflow.initialize();
         Differential chain = Differential.withFullEvery(10);
         List<String> digests = new ArrayList<>();
-        digests.add(
-                "# A golden differential chain of format 2 and the digest each snapshot restores to. Never regenerated.");
+        digests.add("# A golden differential chain of format " + SnapshotFormat.VERSION
+                + " and the digest each snapshot restores to. Never regenerated.");
         for (int i = 1; i <= 2; i++) {
             workflow.model.run();
             String file = "chain_" + i + ".gz";
