@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.fasterxml.jackson.databind.type.TypeFactory;
 import io.veles.errors.CorruptSnapshotException;
 import io.veles.errors.SnapshotException;
+import io.veles.internal.util.ByteCounts;
 import io.veles.snapshot.format.Manifest;
 import io.veles.snapshot.format.UnitSummary;
 
@@ -30,22 +31,24 @@ import java.util.Map;
  *           "typeIndexes": [0, 1, ...], "bytes": [812, 3, ...]}
  * </pre>
  *
- * A unit's index is its position. A list with an index elsewhere or a null in it (only a manifest
- * built by hand can have one) is written as before format 3, an array of {@link UnitSummary}
- * objects, and both shapes are read.
+ * A unit's index is its position. An empty list, and a list with an index elsewhere or a null in
+ * it (only a manifest built by hand can have one), are written as before format 3, an array of
+ * {@link UnitSummary} objects, and both shapes are read.
  *
- * <p>Why: for a workflow of many units, the list of objects was most of the manifest (941 KB of
- * 10,003 units, each naming its class in full), and writing and reading it took about a tenth of
- * a snapshot and restore of W2. In columns the same list takes 169 KB. Manifests are read whole,
- * by listing and by inspecting too, and a differential snapshot stores its manifest each time.
+ * <p>Why: for a workflow of many units, the list of objects was nearly all of the manifest (941
+ * KB for W2's 10,003 units, each naming its class in full), and writing and reading it took about
+ * a tenth of a snapshot and restore of W2. With the units in columns W2's manifest takes 172 KB.
+ * Manifests are read whole, by listing and by inspecting too, and a differential snapshot stores
+ * its manifest each time.
  *
  * <p>A list that cannot be read is refused with a {@link CorruptSnapshotException}, one that
- * claims more units than the heap could hold with a {@link SnapshotException}; Jackson passes
- * either on as the cause of its own exception.
+ * would take more than half the heap with a {@link SnapshotException}; Jackson passes either on
+ * as the cause of its own exception.
  *
  * <p>The columns are only for snapshot files: {@code SnapshotWriter}'s mapper writes manifests'
- * units with the {@link Writer} and reads them with the {@link Reader}. Any other JSON of a {@link Manifest} (what {@code veles snapshot inspect --json}
- * prints) keeps the list of objects, for the tools that read it.
+ * units with the {@link Writer} and reads them with the {@link Reader}. Any other JSON of a
+ * {@link Manifest} (what {@code veles snapshot inspect --json} prints) keeps the list of objects,
+ * for the tools that read it.
  */
 public final class UnitColumns {
     static final String NAMES = "names";
@@ -54,12 +57,16 @@ public final class UnitColumns {
     static final String BYTES = "bytes";
 
     /**
-     * The least heap a listed unit takes once read (its summary and its place in the list, name
-     * aside): a list claiming more units than the heap could hold is refused as it is read,
-     * instead of filling the heap. Columns list a unit in as few as 7 bytes of JSON, so the
-     * largest manifest (64 MiB) could claim about 9.6 million.
+     * A string's object and its array's header, rounded up: what each non-empty name takes as
+     * read, besides two bytes a character. The heap a list of units takes as read is counted
+     * generously ({@link Columns#take}): each unit's summary and its place in the list (40), its
+     * class index and size in growing arrays, copied once at the end (16 and 32), and its name's
+     * place in the list of names (12). Columns list a unit in as few as 8 bytes of JSON, so the
+     * largest manifest (64 MiB) could claim millions of units, and a compressed file of kilobytes
+     * hold it: units that would take more than half the heap are refused as they are read,
+     * instead of filling it.
      */
-    static final int HEAP_BYTES_PER_UNIT = 40;
+    static final int STRING_BYTES = 56;
 
     private UnitColumns() {}
 
@@ -142,16 +149,17 @@ public final class UnitColumns {
      * properties beside them are ignored, as a manifest's own are.
      */
     public static final class Reader extends StdDeserializer<List<UnitSummary>> {
-        private final long maxUnits;
+        private final long heapBudget;
 
+        /** Refuses units that would take more than half of this JVM's heap. */
         public Reader() {
-            this(Runtime.getRuntime().maxMemory() / HEAP_BYTES_PER_UNIT);
+            this(Runtime.getRuntime().maxMemory() / 2);
         }
 
-        /** Refuses columns of more than {@code maxUnits} units. */
-        Reader(long maxUnits) {
+        /** Refuses units that would take more than {@code heapBudget} bytes of heap as read. */
+        Reader(long heapBudget) {
             super(List.class);
-            this.maxUnits = maxUnits;
+            this.heapBudget = heapBudget;
         }
 
         @Override
@@ -161,98 +169,101 @@ public final class UnitColumns {
                 return context.readValue(in, list);
             }
             if (in.currentToken() != JsonToken.START_OBJECT) {
-                return fail(context, "neither a list nor columns");
+                throw corrupt("neither a list nor columns");
             }
-            Columns columns = new Columns();
+            Columns columns = new Columns(heapBudget);
             for (String field = in.nextFieldName(); field != null; field = in.nextFieldName()) {
                 in.nextToken();
                 switch (field) {
                     case NAMES:
-                        columns.names = once(columns.names, field, context, strings(in, context, field));
+                        columns.names = once(columns.names, field, columns.strings(in, field, true));
                         break;
                     case TYPE_NAMES:
-                        columns.typeNames = once(columns.typeNames, field, context, strings(in, context, field));
+                        columns.typeNames = once(columns.typeNames, field, columns.strings(in, field, false));
                         break;
                     case TYPE_INDEXES:
-                        columns.typeIndexes = once(columns.typeIndexes, field, context, ints(in, context));
+                        columns.typeIndexes = once(columns.typeIndexes, field, columns.ints(in));
                         break;
                     case BYTES:
-                        columns.bytes = once(columns.bytes, field, context, longs(in, context));
+                        columns.bytes = once(columns.bytes, field, columns.longs(in));
                         break;
                     default:
                         in.skipChildren(); // a property a later version may add
                 }
             }
-            return columns.units(context);
+            return columns.units();
         }
 
-        /** The columns read so far; each null until read. */
-        private static final class Columns {
-            List<String> names;
-            List<String> typeNames;
-            int[] typeIndexes;
-            long[] bytes;
-
-            List<UnitSummary> units(DeserializationContext context) throws IOException {
-                if (names == null || typeNames == null || typeIndexes == null || bytes == null) {
-                    return fail(
-                            context,
-                            "a column is missing (" + NAMES + ", " + TYPE_NAMES + ", " + TYPE_INDEXES + " and " + BYTES
-                                    + " are needed)");
-                }
-                if (typeIndexes.length != names.size() || bytes.length != names.size()) {
-                    return fail(
-                            context,
-                            "columns of different lengths (" + names.size() + " names, " + typeIndexes.length
-                                    + " class indexes, " + bytes.length + " sizes)");
-                }
-                List<UnitSummary> units = new ArrayList<>(names.size());
-                for (int i = 0; i < names.size(); i++) {
-                    int type = typeIndexes[i];
-                    if (type < 0 || type >= typeNames.size()) {
-                        return fail(
-                                context,
-                                "unit " + i + " has class index " + type + ", but " + typeNames.size()
-                                        + " classes are named");
-                    }
-                    units.add(new UnitSummary(i, names.get(i), typeNames.get(type), bytes[i]));
-                }
-                return units;
-            }
-        }
-
-        private static <T> T once(Object before, String field, DeserializationContext context, T value)
-                throws IOException {
+        private static <T> T once(Object before, String field, T value) {
             if (before != null) {
-                return fail(context, "column " + field + " is given twice");
+                throw corrupt("column " + field + " is given twice");
             }
             return value;
         }
+    }
 
-        private List<String> strings(JsonParser in, DeserializationContext context, String field) throws IOException {
-            expectArray(in, context);
+    /** The columns of one list as they are read (each null until read), and the heap they take. */
+    private static final class Columns {
+        private final long heapBudget;
+        private long heapTaken;
+        List<String> names;
+        List<String> typeNames;
+        int[] typeIndexes;
+        long[] bytes;
+
+        Columns(long heapBudget) {
+            this.heapBudget = heapBudget;
+        }
+
+        List<UnitSummary> units() {
+            if (names == null || typeNames == null || typeIndexes == null || bytes == null) {
+                throw corrupt("a column is missing (" + NAMES + ", " + TYPE_NAMES + ", " + TYPE_INDEXES + " and "
+                        + BYTES + " are needed)");
+            }
+            if (typeIndexes.length != names.size() || bytes.length != names.size()) {
+                throw corrupt("columns of different lengths (" + names.size() + " names, " + typeIndexes.length
+                        + " class indexes, " + bytes.length + " sizes)");
+            }
+            if (names.isEmpty()) {
+                throw corrupt("columns that list no unit (no units are written as [])");
+            }
+            List<UnitSummary> units = new ArrayList<>(names.size());
+            for (int i = 0; i < names.size(); i++) {
+                int type = typeIndexes[i];
+                if (type < 0 || type >= typeNames.size()) {
+                    throw corrupt("unit " + i + " has class index " + type + ", but " + typeNames.size()
+                            + " classes are named");
+                }
+                units.add(new UnitSummary(i, names.get(i), typeNames.get(type), bytes[i]));
+            }
+            return units;
+        }
+
+        /** A column of strings; {@code units} when each is a unit's (its summary is charged with it). */
+        List<String> strings(JsonParser in, String field, boolean units) throws IOException {
+            expectArray(in);
             List<String> values = new ArrayList<>();
             for (String value = in.nextTextValue(); ; value = in.nextTextValue()) {
                 if (value == null) {
                     if (in.currentToken() == JsonToken.END_ARRAY) {
                         return values;
                     }
-                    return fail(context, "column " + field + " holds " + in.currentToken() + ", not a string");
+                    throw corrupt("column " + field + " holds " + in.currentToken() + ", not a string");
                 }
-                checkCount(values.size() + 1, context);
+                take(12 + (units ? 40 : 0) + (value.isEmpty() ? 0 : STRING_BYTES + 2L * value.length()));
                 values.add(value);
             }
         }
 
-        private int[] ints(JsonParser in, DeserializationContext context) throws IOException {
-            expectArray(in, context);
+        int[] ints(JsonParser in) throws IOException {
+            expectArray(in);
             int[] values = new int[16];
             int count = 0;
             for (JsonToken token = in.nextToken(); token != JsonToken.END_ARRAY; token = in.nextToken()) {
                 if (token != JsonToken.VALUE_NUMBER_INT || in.getNumberType() != JsonParser.NumberType.INT) {
-                    return fail(context, "column " + TYPE_INDEXES + " holds " + token + ", not an index");
+                    throw corrupt("column " + TYPE_INDEXES + " holds " + token + ", not an index");
                 }
-                checkCount(count + 1, context);
+                take(16);
                 if (count == values.length) {
                     values = Arrays.copyOf(values, count * 2);
                 }
@@ -261,17 +272,17 @@ public final class UnitColumns {
             return Arrays.copyOf(values, count);
         }
 
-        private long[] longs(JsonParser in, DeserializationContext context) throws IOException {
-            expectArray(in, context);
+        long[] longs(JsonParser in) throws IOException {
+            expectArray(in);
             long[] values = new long[16];
             int count = 0;
             for (JsonToken token = in.nextToken(); token != JsonToken.END_ARRAY; token = in.nextToken()) {
                 if (token != JsonToken.VALUE_NUMBER_INT
                         || (in.getNumberType() != JsonParser.NumberType.INT
                                 && in.getNumberType() != JsonParser.NumberType.LONG)) {
-                    return fail(context, "column " + BYTES + " holds " + token + ", not a size");
+                    throw corrupt("column " + BYTES + " holds " + token + ", not a size");
                 }
-                checkCount(count + 1, context);
+                take(32);
                 if (count == values.length) {
                     values = Arrays.copyOf(values, count * 2);
                 }
@@ -280,25 +291,26 @@ public final class UnitColumns {
             return Arrays.copyOf(values, count);
         }
 
-        private static void expectArray(JsonParser in, DeserializationContext context) throws IOException {
+        private static void expectArray(JsonParser in) {
             if (in.currentToken() != JsonToken.START_ARRAY) {
-                fail(context, "a column is " + in.currentToken() + ", not an array");
+                throw corrupt("a column is " + in.currentToken() + ", not an array");
             }
         }
 
-        private void checkCount(long count, DeserializationContext context) {
-            if (count > maxUnits) {
-                throw new SnapshotException("its manifest lists more than " + maxUnits
-                        + " units, more than this JVM's whole heap could hold; read it with a larger -Xmx");
+        private void take(long heapBytes) {
+            heapTaken += heapBytes;
+            if (heapTaken > heapBudget) {
+                throw new SnapshotException("its manifest's units would take more than " + ByteCounts.format(heapBudget)
+                        + " as read, half of this JVM's heap; read it with a larger -Xmx");
             }
         }
+    }
 
-        /**
-         * Refuses the units as corrupt. Jackson passes the exception on as the cause of its own,
-         * and the snapshot's reader rethrows it with the snapshot named.
-         */
-        private static <T> T fail(DeserializationContext context, String why) {
-            throw new CorruptSnapshotException("its manifest's units are invalid: " + why);
-        }
+    /**
+     * The units refused as corrupt. Jackson passes the exception on as the cause of its own, and
+     * the snapshot's reader rethrows it with the snapshot named.
+     */
+    private static CorruptSnapshotException corrupt(String why) {
+        return new CorruptSnapshotException("its manifest's units are invalid: " + why);
     }
 }

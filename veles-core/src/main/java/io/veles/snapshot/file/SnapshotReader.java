@@ -193,9 +193,11 @@ public final class SnapshotReader implements Closeable {
             for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
                 if (cause instanceof SnapshotException) { // a part of the manifest refused it, saying why
                     SnapshotException refusal = (SnapshotException) cause;
-                    throw refusal.reworded(source
+                    SnapshotException named = refusal.reworded(source
                             + (refusal instanceof CorruptSnapshotException ? " is corrupt: " : " cannot be read: ")
                             + refusal.getMessage());
+                    named.addSuppressed(e); // where in the JSON, for --debug
+                    throw named;
                 }
             }
             throw new CorruptSnapshotException(source + " is corrupt: its manifest is not valid JSON", e);

@@ -134,6 +134,7 @@ class UnitColumnsTest {
                 "{\"names\":[null],\"typeNames\":[\"T\"],\"typeIndexes\":[0],\"bytes\":[1]}|column names holds VALUE_NULL, not a string",
                 "{\"names\":[\"w\"],\"typeNames\":[[\"T\"]],\"typeIndexes\":[0],\"bytes\":[1]}|column typeNames holds START_ARRAY, not a string",
                 "{\"names\":[\"w\"],\"names\":[\"w\"],\"typeNames\":[\"T\"],\"typeIndexes\":[0],\"bytes\":[1]}|column names is given twice",
+                "{\"names\":[],\"typeNames\":[],\"typeIndexes\":[],\"bytes\":[]}|columns that list no unit (no units are written as [])",
                 "5|neither a list nor columns",
                 "\"w\"|neither a list nor columns",
             })
@@ -147,21 +148,26 @@ class UnitColumnsTest {
     }
 
     @Test
-    void columnsClaimingMoreUnitsThanTheHeapCouldHoldAreRefusedAsTheyAreRead() throws Exception {
-        UnitColumns.Reader reader = new UnitColumns.Reader(3);
-        String fits = "{\"names\":[\"a\",\"b\",\"c\"],\"typeNames\":[\"T\"],\"typeIndexes\":[0,0,0],\"bytes\":[1,2,3]}";
-        assertThat(read(reader, fits)).hasSize(3);
-        for (String column :
-                List.of("names\":[\"a\",\"b\",\"c\",\"d\"]", "typeIndexes\":[0,0,0,0]", "bytes\":[1,2,3,4]")) {
-            String tooMany = "{\"" + column + "}";
-            assertThatThrownBy(() -> read(reader, tooMany))
-                    .isExactlyInstanceOf(SnapshotException.class)
-                    .hasMessage("its manifest lists more than 3 units, more than this JVM's whole heap could hold;"
-                            + " read it with a larger -Xmx");
-        }
-        assertThat(new UnitColumns.Reader())
-                .extracting("maxUnits")
-                .isEqualTo(Runtime.getRuntime().maxMemory() / UnitColumns.HEAP_BYTES_PER_UNIT);
+    void unitsThatWouldTakeMoreHeapThanTheBudgetAreRefusedAsTheyAreRead() throws Exception {
+        // Each unit named "a" is counted at 158 bytes, the class name "T" at 70: three units take 544.
+        UnitColumns.Reader reader = new UnitColumns.Reader(600);
+        assertThat(read(reader, columns(3))).hasSize(3);
+        assertThatThrownBy(() -> read(reader, columns(4)))
+                .isExactlyInstanceOf(SnapshotException.class)
+                .hasMessage("its manifest's units would take more than 600 B as read, half of this JVM's heap;"
+                        + " read it with a larger -Xmx");
+        // Refused while the first column is read: a claim of many units is not read to its end.
+        assertThatThrownBy(() -> read(reader, "{\"names\":[" + "\"a\",".repeat(1000) + "{}]}"))
+                .isExactlyInstanceOf(SnapshotException.class);
+        assertThat(read(new UnitColumns.Reader(1 << 20), columns(5000))).hasSize(5000);
+    }
+
+    /** Columns of {@code count} units named "a", of class "T". */
+    private static String columns(int count) {
+        return "{\"names\":[" + String.join(",", java.util.Collections.nCopies(count, "\"a\"")) + "],"
+                + "\"typeNames\":[\"T\"],"
+                + "\"typeIndexes\":[" + String.join(",", java.util.Collections.nCopies(count, "0")) + "],"
+                + "\"bytes\":[" + String.join(",", java.util.Collections.nCopies(count, "1")) + "]}";
     }
 
     private static List<UnitSummary> read(UnitColumns.Reader reader, String json) throws Exception {
