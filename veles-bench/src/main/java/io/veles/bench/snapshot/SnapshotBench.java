@@ -196,6 +196,15 @@ public final class SnapshotBench {
         result("restored_equal", Workloads.matches(w1.layers.get(0).weights, w1.stateBytes(), 0));
     }
 
+    /**
+     * Rounds of W2 run before the measured ones, on each side. Interleaved, each side took 5 to
+     * 10 rounds to reach its steady time (2026-12-05: ours 78, 67, 67, 52, 35, 30 ms... then
+     * 23-46; JDK serialization 175, 158, 179, 202, 139... then 131-209), so three rounds of
+     * warm-up left a third of the measured ones still compiling. Twenty, as the rows of each
+     * side in a JVM of its own, and as JMH warms a benchmark before measuring it.
+     */
+    private static final int W2_WARM_UP_ROUNDS = 20;
+
     private static void w2(int iterations) throws Exception {
         double[] ours = new double[iterations];
         double[] oursSnapshot = new double[iterations];
@@ -203,7 +212,7 @@ public final class SnapshotBench {
         double[] jdk = new double[iterations];
         Workloads.W2 w2 = new Workloads.W2();
         Workloads.JdkWorkflow plain = Workloads.jdkW2();
-        for (int round = -3; round < iterations; round++) { // three rounds of warm-up
+        for (int round = -W2_WARM_UP_ROUNDS; round < iterations; round++) {
             double[] halves = oursRoundTrip(w2);
             double jdkSeconds = onDeepStack(() -> jdkRoundTrip(plain));
             if (round >= 0) {
@@ -228,7 +237,7 @@ public final class SnapshotBench {
     private static void w2Ours(int iterations) throws Exception {
         double[][] times = new double[3][iterations];
         Workloads.W2 w2 = new Workloads.W2();
-        for (int round = -20; round < iterations; round++) {
+        for (int round = -W2_WARM_UP_ROUNDS; round < iterations; round++) {
             double[] halves = oursRoundTrip(w2);
             if (round >= 0) {
                 times[0][round] = halves[0];
@@ -248,7 +257,7 @@ public final class SnapshotBench {
     private static void w2Jdk(int iterations) throws Exception {
         double[] jdk = new double[iterations];
         Workloads.JdkWorkflow plain = Workloads.jdkW2();
-        for (int round = -20; round < iterations; round++) {
+        for (int round = -W2_WARM_UP_ROUNDS; round < iterations; round++) {
             double seconds = onDeepStack(() -> jdkRoundTrip(plain));
             if (round >= 0) {
                 jdk[round] = seconds;
@@ -279,7 +288,7 @@ public final class SnapshotBench {
         double[] kryo = new double[iterations];
         Workloads.W2 w2 = new Workloads.W2();
         StockKryo stock = new StockKryo();
-        for (int round = -3; round < iterations; round++) { // three rounds of warm-up
+        for (int round = -W2_WARM_UP_ROUNDS; round < iterations; round++) {
             double seconds = onDeepStack(() -> stock.roundTrip(w2));
             if (round >= 0) {
                 kryo[round] = seconds;
