@@ -197,11 +197,10 @@ public final class SnapshotBench {
     }
 
     /**
-     * Rounds of W2 run before the measured ones, on each side. Interleaved, each side took 5 to
-     * 10 rounds to reach its steady time (2026-12-05: ours 78, 67, 67, 52, 35, 30 ms... then
-     * 23-46; JDK serialization 175, 158, 179, 202, 139... then 131-209), so three rounds of
-     * warm-up left a third of the measured ones still compiling. Twenty, as the rows of each
-     * side in a JVM of its own, and as JMH warms a benchmark before measuring it.
+     * Rounds of W2 run before the measured ones, on each side. Interleaved after three rounds of
+     * warm-up, ours was still slower in its first 4 to 12 measured rounds (2026-12-05: 78, 67, 67,
+     * 52 ms, then 23-46), which moved the median of 30. Twenty, as the rows of each side in a JVM
+     * of its own: a benchmark warms up before it measures, as JMH does.
      */
     private static final int W2_WARM_UP_ROUNDS = 20;
 
