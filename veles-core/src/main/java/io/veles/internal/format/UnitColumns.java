@@ -5,7 +5,10 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.fasterxml.jackson.databind.type.TypeFactory;
@@ -45,8 +48,8 @@ import java.util.Map;
  * would take more than half the heap with a {@link SnapshotException}; Jackson passes either on
  * as the cause of its own exception.
  *
- * <p>The columns are only for snapshot files: {@code SnapshotWriter}'s mapper writes manifests'
- * units with the {@link Writer} and reads them with the {@link Reader}. Any other JSON of a
+ * <p>The columns are only for snapshot files: {@code SnapshotWriter}'s mapper is made
+ * {@link #inManifests}. Any other JSON of a
  * {@link Manifest} (what {@code veles snapshot inspect --json} prints) keeps the list of objects,
  * for the tools that read it.
  */
@@ -60,7 +63,7 @@ public final class UnitColumns {
      * A string's object and its array's header, rounded up: what each non-empty name takes as
      * read, besides two bytes a character. The heap a list of units takes as read is counted
      * generously ({@link Columns#take}): each unit's summary and its place in the list (40), its
-     * class index and size in growing arrays, copied once at the end (16 and 32), and its name's
+     * class index and size in growing arrays, copied once at the end (32 each), and its name's
      * place in the list of names (12). Columns list a unit in as few as 8 bytes of JSON, so the
      * largest manifest (64 MiB) could claim millions of units, and a compressed file of kilobytes
      * hold it: units that would take more than half the heap are refused as they are read,
@@ -69,6 +72,23 @@ public final class UnitColumns {
     static final int STRING_BYTES = 56;
 
     private UnitColumns() {}
+
+    /** {@code json}, made to write manifests' units in columns and read them in either shape. */
+    public static ObjectMapper inManifests(ObjectMapper json) {
+        return json.addMixIn(Manifest.class, ManifestUnits.class).addMixIn(Manifest.Builder.class, BuilderUnits.class);
+    }
+
+    /** {@link Manifest}'s units, written in columns. */
+    private abstract static class ManifestUnits {
+        @JsonSerialize(using = Writer.class)
+        List<UnitSummary> units;
+    }
+
+    /** {@link Manifest.Builder#units}, read from columns or from the list of objects. */
+    private abstract static class BuilderUnits {
+        @JsonDeserialize(using = Reader.class)
+        abstract Manifest.Builder units(List<UnitSummary> value);
+    }
 
     /** True if {@code units} can be written in columns: none null, each index its position. */
     static boolean fitColumns(List<UnitSummary> units) {
@@ -182,10 +202,10 @@ public final class UnitColumns {
                         columns.typeNames = once(columns.typeNames, field, columns.strings(in, field, false));
                         break;
                     case TYPE_INDEXES:
-                        columns.typeIndexes = once(columns.typeIndexes, field, columns.ints(in));
+                        columns.typeIndexes = once(columns.typeIndexes, field, columns.numbers(in, true));
                         break;
                     case BYTES:
-                        columns.bytes = once(columns.bytes, field, columns.longs(in));
+                        columns.bytes = once(columns.bytes, field, columns.numbers(in, false));
                         break;
                     default:
                         in.skipChildren(); // a property a later version may add
@@ -208,7 +228,7 @@ public final class UnitColumns {
         private long heapTaken;
         List<String> names;
         List<String> typeNames;
-        int[] typeIndexes;
+        long[] typeIndexes;
         long[] bytes;
 
         Columns(long heapBudget) {
@@ -229,7 +249,7 @@ public final class UnitColumns {
             }
             List<UnitSummary> units = new ArrayList<>(names.size());
             for (int i = 0; i < names.size(); i++) {
-                int type = typeIndexes[i];
+                int type = (int) typeIndexes[i]; // read as an int
                 if (type < 0 || type >= typeNames.size()) {
                     throw corrupt("unit " + i + " has class index " + type + ", but " + typeNames.size()
                             + " classes are named");
@@ -255,32 +275,21 @@ public final class UnitColumns {
             }
         }
 
-        int[] ints(JsonParser in) throws IOException {
-            expectArray(in);
-            int[] values = new int[16];
-            int count = 0;
-            for (JsonToken token = in.nextToken(); token != JsonToken.END_ARRAY; token = in.nextToken()) {
-                if (token != JsonToken.VALUE_NUMBER_INT || in.getNumberType() != JsonParser.NumberType.INT) {
-                    throw corrupt("column " + TYPE_INDEXES + " holds " + token + ", not an index");
-                }
-                take(16);
-                if (count == values.length) {
-                    values = Arrays.copyOf(values, count * 2);
-                }
-                values[count++] = in.getIntValue();
-            }
-            return Arrays.copyOf(values, count);
-        }
-
-        long[] longs(JsonParser in) throws IOException {
+        /**
+         * A column of numbers: class indexes ({@code indexes}, each an int) or sizes (each a
+         * long), in a growing array copied once at the end: 32 bytes of heap each, as read.
+         */
+        long[] numbers(JsonParser in, boolean indexes) throws IOException {
             expectArray(in);
             long[] values = new long[16];
             int count = 0;
             for (JsonToken token = in.nextToken(); token != JsonToken.END_ARRAY; token = in.nextToken()) {
-                if (token != JsonToken.VALUE_NUMBER_INT
-                        || (in.getNumberType() != JsonParser.NumberType.INT
-                                && in.getNumberType() != JsonParser.NumberType.LONG)) {
-                    throw corrupt("column " + BYTES + " holds " + token + ", not a size");
+                JsonParser.NumberType type = token == JsonToken.VALUE_NUMBER_INT ? in.getNumberType() : null;
+                if (type != JsonParser.NumberType.INT && (indexes || type != JsonParser.NumberType.LONG)) {
+                    throw corrupt(
+                            indexes
+                                    ? "column " + TYPE_INDEXES + " holds " + token + ", not an index"
+                                    : "column " + BYTES + " holds " + token + ", not a size");
                 }
                 take(32);
                 if (count == values.length) {

@@ -1,8 +1,6 @@
 package io.veles.snapshot.file;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
-import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import io.veles.internal.format.UnitColumns;
 import io.veles.internal.pickle.DeferredShuffle;
 import io.veles.internal.pickle.GraphWriter;
@@ -12,7 +10,6 @@ import io.veles.snapshot.format.CodeFingerprint;
 import io.veles.snapshot.format.Manifest;
 import io.veles.snapshot.format.SnapshotFormat;
 import io.veles.snapshot.format.SnapshotKey;
-import io.veles.snapshot.format.UnitSummary;
 import io.veles.snapshot.format.Version;
 import io.veles.workflow.Workflow;
 
@@ -36,27 +33,13 @@ import java.util.List;
  */
 public final class SnapshotWriter {
     /** Manifests as snapshot files hold them: their units in columns ({@link UnitColumns}), read in either shape. */
-    static final ObjectMapper JSON = new ObjectMapper()
-            .addMixIn(Manifest.class, ManifestInFiles.class)
-            .addMixIn(Manifest.Builder.class, BuilderInFiles.class);
+    static final ObjectMapper JSON = UnitColumns.inManifests(new ObjectMapper());
 
     /**
      * Manifests as format 1 and 2 wrote them, units as a list of objects: what a differential
      * snapshot of then holds in its logical container. Every other JSON of a manifest is written so.
      */
     static final ObjectMapper JSON_BEFORE_COLUMNS = new ObjectMapper();
-
-    /** {@link Manifest}'s units, written in columns. */
-    private abstract static class ManifestInFiles {
-        @JsonSerialize(using = UnitColumns.Writer.class)
-        List<UnitSummary> units;
-    }
-
-    /** {@link Manifest.Builder#units}, read from columns or from the list of objects. */
-    private abstract static class BuilderInFiles {
-        @JsonDeserialize(using = UnitColumns.Reader.class)
-        abstract Manifest.Builder units(List<UnitSummary> value);
-    }
 
     private SnapshotWriter() {}
 

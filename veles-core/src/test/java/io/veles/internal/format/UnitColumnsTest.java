@@ -7,8 +7,6 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
-import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.deser.DefaultDeserializationContext;
 import io.veles.errors.CorruptSnapshotException;
 import io.veles.errors.SnapshotException;
@@ -29,22 +27,10 @@ import java.util.List;
  */
 class UnitColumnsTest {
     /** As snapshot files write manifests (SnapshotWriter's mapper). */
-    private static final ObjectMapper FILES = new ObjectMapper()
-            .addMixIn(Manifest.class, InFiles.class)
-            .addMixIn(Manifest.Builder.class, BuilderInFiles.class);
+    private static final ObjectMapper FILES = UnitColumns.inManifests(new ObjectMapper());
 
     /** As anything else writes them, {@code veles snapshot inspect --json} among them. */
     private static final ObjectMapper PLAIN = new ObjectMapper();
-
-    private abstract static class InFiles {
-        @JsonSerialize(using = UnitColumns.Writer.class)
-        List<UnitSummary> units;
-    }
-
-    private abstract static class BuilderInFiles {
-        @JsonDeserialize(using = UnitColumns.Reader.class)
-        abstract Manifest.Builder units(List<UnitSummary> value);
-    }
 
     private static Manifest manifest(List<UnitSummary> units) {
         return Manifest.builder().name("m").units(units).build();
@@ -88,7 +74,7 @@ class UnitColumnsTest {
         lists.add(Arrays.asList(new UnitSummary(0, "w", "io.x.Flow", 1), null));
         for (List<UnitSummary> units : lists) {
             String json = FILES.writeValueAsString(manifest(units));
-            assertThat(unitsJson(json)).as("%s", units).isEqualTo(unitsJson(PLAIN.writeValueAsString(manifest(units))));
+            assertThat(json).as("%s", units).isEqualTo(PLAIN.writeValueAsString(manifest(units)));
             assertThat(FILES.readValue(json, Manifest.class).units)
                     .as("%s", units)
                     .isEqualTo(units);
@@ -149,7 +135,7 @@ class UnitColumnsTest {
 
     @Test
     void unitsThatWouldTakeMoreHeapThanTheBudgetAreRefusedAsTheyAreRead() throws Exception {
-        // Each unit named "a" is counted at 158 bytes, the class name "T" at 70: three units take 544.
+        // Each unit named "a" is counted at 174 bytes, the class name "T" at 70: three units take 592.
         UnitColumns.Reader reader = new UnitColumns.Reader(600);
         assertThat(read(reader, columns(3))).hasSize(3);
         assertThatThrownBy(() -> read(reader, columns(4)))
