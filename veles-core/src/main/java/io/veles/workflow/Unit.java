@@ -31,6 +31,12 @@ public abstract class Unit extends Pickleable {
     private final ArrayList<AttributeLink> attributeLinks = new ArrayList<>();
     private Bool gateBlock = new Bool(false);
     private Bool gateSkip = new Bool(false);
+    /**
+     * The number the last snapshot's unit table gave this unit, with that table's id in the high
+     * half: a cache of the table's own identity lookup, which checks it (see UnitTable). Not state.
+     */
+    @SuppressWarnings("unused") // read and written by UnitTable through a VarHandle
+    private transient long snapshotNumber_;
 
     /**
      * Creates a unit inside {@code workflow}, named {@code name} (the class's simple name when
