@@ -9,6 +9,7 @@ import io.veles.internal.util.ByteCounts;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 
 /**
  * Kryo input over a payload of known length. It reads primitive arrays in bulk and refuses a
@@ -208,6 +209,43 @@ class SnapshotInput extends Input {
         } else {
             position = start;
         }
+    }
+
+    /**
+     * {@code text} as Kryo's {@code Output.writeString} writes an ASCII string of 2 to 32
+     * characters: its bytes, with no length, the last one marked by its high bit. Null for any
+     * other string, which Kryo writes with its length first.
+     */
+    static byte[] asciiForm(String text) {
+        int length = text.length();
+        if (length < 2 || length > 32) {
+            return null;
+        }
+        byte[] bytes = new byte[length];
+        for (int i = 0; i < length; i++) {
+            char c = text.charAt(i);
+            if (c > 127) {
+                return null;
+            }
+            bytes[i] = (byte) c;
+        }
+        bytes[length - 1] |= (byte) 0x80;
+        return bytes;
+    }
+
+    /**
+     * Consumes the next string if it is the one whose {@link #asciiForm} is {@code ascii} and the
+     * buffer holds it whole; otherwise consumes nothing. Its first byte has no high bit, so it
+     * cannot be the start of a string written with its length, and its marked last byte is where
+     * the string ends: matching the bytes is reading that string.
+     */
+    boolean skipAscii(byte[] ascii) {
+        int length = ascii.length;
+        if (limit - position < length || !Arrays.equals(buffer, position, position + length, ascii, 0, length)) {
+            return false;
+        }
+        position += length;
+        return true;
     }
 
     /** The next positive varint, without consuming it. */

@@ -6,7 +6,6 @@ import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.SerializerFactory;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
-import com.esotericsoftware.kryo.serializers.EnumNameSerializer;
 import com.esotericsoftware.kryo.serializers.ImmutableCollectionsSerializers;
 import com.esotericsoftware.kryo.util.IdentityMap;
 import com.esotericsoftware.kryo.util.Util;
@@ -59,7 +58,12 @@ final class SnapshotKryo {
         // Records too: Kryo's own record serializer reads components by position, with no schema.
         kryo.addDefaultSerializer(Record.class, new CapturedClasses(fields));
         kryo.addDefaultSerializer(Unit.class, new UnitReferenceSerializer(context));
-        kryo.addDefaultSerializer(Enum.class, EnumNameSerializer.class);
+        kryo.addDefaultSerializer(Enum.class, new SerializerFactory.BaseSerializerFactory<EnumByName>() {
+            @Override
+            public EnumByName newSerializer(Kryo k, Class type) {
+                return new EnumByName(type);
+            }
+        });
         PrimitiveArraySerializers.register(kryo);
         BoundedContainers.register(kryo);
         ImmutableCollectionsSerializers.addDefaultSerializers(kryo);
