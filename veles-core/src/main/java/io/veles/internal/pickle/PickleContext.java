@@ -1,5 +1,6 @@
 package io.veles.internal.pickle;
 
+import com.esotericsoftware.kryo.util.IdentityMap;
 import io.veles.errors.CorruptSnapshotException;
 import io.veles.errors.IncompatibleSnapshotException;
 import io.veles.errors.SnapshotException;
@@ -32,7 +33,12 @@ final class PickleContext {
     private final UnitTable units = new UnitTable();
     private final LinkedHashMap<Class<?>, ClassDescription> classesMet = new LinkedHashMap<>();
     private final Map<String, ClassDescription> recorded;
-    private final Map<Class<?>, ReadPlan> plans = new HashMap<>();
+    /**
+     * By identity, as FieldsSerializer's schemas: a HashMap lookup (the class's hash, a bucket,
+     * a node) was a twentieth of restoring many small objects, each asking for its class's plan.
+     */
+    private final IdentityMap<Class<?>, ReadPlan> plans = new IdentityMap<>();
+
     private final Map<Class<?>, ObjectInstantiator<?>> instantiators = new HashMap<>();
     /** Restored objects other than units, and units, apart: their hooks run helpers first. */
     private final List<Pickleable> restoredHelpers = new ArrayList<>();
