@@ -14,10 +14,12 @@ import com.esotericsoftware.kryo.serializers.ImmutableSerializer;
  */
 @SuppressWarnings({"rawtypes", "unchecked"})
 final class EnumByName extends ImmutableSerializer<Enum> {
+    /** A constant and its name as Kryo writes an ASCII one (see {@link SnapshotInput#asciiForm}). */
+    private record Named(Enum constant, byte[] ascii) {}
+
     private final EnumNameSerializer byName;
-    private Enum last;
-    /** {@link #last}'s name as Kryo writes an ASCII one (see {@link SnapshotInput#skipAscii}); null when it has no such form. */
-    private byte[] lastWritten;
+    /** The constant read last, in one object so that the two can never disagree; null at first. */
+    private Named last;
 
     EnumByName(Class<? extends Enum> type) {
         byName = new EnumNameSerializer(type);
@@ -30,13 +32,16 @@ final class EnumByName extends ImmutableSerializer<Enum> {
 
     @Override
     public Enum read(Kryo kryo, Input input, Class type) {
-        if (lastWritten != null && input instanceof SnapshotInput && ((SnapshotInput) input).skipAscii(lastWritten)) {
-            return last;
+        Named known = last;
+        if (known != null
+                && known.ascii != null
+                && input instanceof SnapshotInput
+                && ((SnapshotInput) input).skipAscii(known.ascii)) {
+            return known.constant;
         }
         Enum read = byName.read(kryo, input, type);
-        if (read != last) {
-            last = read;
-            lastWritten = SnapshotInput.asciiForm(read.name());
+        if (known == null || read != known.constant) {
+            last = new Named(read, SnapshotInput.asciiForm(read.name()));
         }
         return read;
     }

@@ -7,12 +7,18 @@ import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.KryoException;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.serializers.EnumNameSerializer;
+import com.example.catalogue.Catalogue;
+import io.veles.testing.RoundTrip;
+import io.veles.workflow.Unit;
+import io.veles.workflow.Workflow;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Random;
 
@@ -73,6 +79,85 @@ class EnumByNameTest {
             assertThat(input.readString()).isEqualTo("after " + i);
         }
         assertThat(input.consumed()).isEqualTo(bytes.length);
+    }
+
+    /** Counts the strings read the slow way: Kryo's serializer reads the name as a String. */
+    static final class CountingInput extends SnapshotInput {
+        int stringsRead;
+
+        CountingInput(byte[] bytes) {
+            super(new ByteArrayInputStream(bytes), 1024, bytes.length);
+        }
+
+        @Override
+        public String readString() {
+            stringsRead++;
+            return super.readString();
+        }
+    }
+
+    @Test
+    void aRunOfOneConstantIsReadByNameOnceThenFromTheBuffer() {
+        List<Names> values = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            values.add(Names.VALUE);
+        }
+        values.add(Names.A); // one character: written with a length, always read the slow way
+        values.add(Names.A);
+        Kryo kryo = new Kryo();
+        EnumNameSerializer kryos = new EnumNameSerializer(Names.class);
+        Output output = new Output(1024, -1);
+        for (Names value : values) {
+            kryo.writeObject(output, value, kryos);
+        }
+        byte[] bytes = output.toBytes();
+        CountingInput input = new CountingInput(bytes);
+        EnumByName ours = new EnumByName(Names.class);
+        for (Names value : values) {
+            assertThat(kryo.readObject(input, Names.class, ours)).isEqualTo(value);
+        }
+        assertThat(input.stringsRead).isEqualTo(3);
+        assertThat(input.consumed()).isEqualTo(bytes.length);
+    }
+
+    /** A unit holding constants, some with bodies of their own, repeated, alone and in enum collections. */
+    static final class Holder extends Unit {
+        final List<Object> constants = new ArrayList<>();
+        EnumSet<Names> set = EnumSet.of(Names.AB, Names.VALUE);
+        EnumMap<Names, Catalogue.Op> map = new EnumMap<>(Names.class);
+
+        Holder(Workflow workflow) {
+            super(workflow, "holder");
+            for (int i = 0; i < 50; i++) {
+                constants.add(Catalogue.Op.MUL);
+                constants.add(i % 3 == 0 ? Names.ÉTÉ : Names.VALUE);
+                constants.add(Catalogue.Op.MUL);
+                constants.add(Catalogue.Op.ADD);
+            }
+            map.put(Names.VALUE, Catalogue.Op.MUL);
+            map.put(Names.A, Catalogue.Op.ADD);
+        }
+
+        @Override
+        public void run() {}
+    }
+
+    static final class HolderWorkflow extends Workflow {
+        final Holder holder = new Holder(this);
+
+        HolderWorkflow() {
+            super("holders");
+        }
+    }
+
+    @Test
+    void constantsComeBackThroughASnapshot() {
+        HolderWorkflow original = new HolderWorkflow();
+        HolderWorkflow copy = RoundTrip.copy(original);
+        assertThat(copy.holder.constants).containsExactlyElementsOf(original.holder.constants);
+        assertThat(copy.holder.set).isEqualTo(original.holder.set);
+        assertThat(copy.holder.map).isEqualTo(original.holder.map);
+        assertThat(((Catalogue.Op) copy.holder.constants.get(0)).apply(3, 4)).isEqualTo(12);
     }
 
     @Test

@@ -89,6 +89,21 @@ class UnitTableTest {
     }
 
     @Test
+    void aUnitNumberedCarriesTheTablesStamp() throws Exception {
+        List<Unit> units = units(50);
+        UnitTable table = new UnitTable();
+        for (Unit unit : units) {
+            int number = table.numberOf(unit);
+            assertThat(STAMP.getLong(unit)).isEqualTo(((long) table.id << 32) | number);
+        }
+        // A unit the table never met, stamped with its id and a number already taken, gets a new one.
+        Unit stranger = units(1).get(0);
+        STAMP.setLong(stranger, ((long) table.id << 32) | 7);
+        assertThat(table.numberOf(stranger)).isEqualTo(50);
+        assertThat(table.numberOf(units.get(7))).isEqualTo(7);
+    }
+
+    @Test
     void tablesTakingTurnsOnTheSameUnitsAreNotMisledByEachOthersStamps() {
         List<Unit> units = units(500);
         Random random = new Random(2);
