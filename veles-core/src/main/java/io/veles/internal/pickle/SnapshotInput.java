@@ -2,6 +2,7 @@ package io.veles.internal.pickle;
 
 import com.esotericsoftware.kryo.KryoException;
 import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.util.Util;
 import io.veles.errors.CorruptSnapshotException;
 import io.veles.errors.SnapshotException;
 import io.veles.internal.util.ByteCounts;
@@ -9,6 +10,7 @@ import io.veles.internal.util.ByteCounts;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -218,17 +220,10 @@ class SnapshotInput extends Input {
      */
     static byte[] asciiForm(String text) {
         int length = text.length();
-        if (length < 2 || length > 32) {
+        if (length < 2 || length > 32 || !Util.isAscii(text)) { // the test Kryo's writer makes
             return null;
         }
-        byte[] bytes = new byte[length];
-        for (int i = 0; i < length; i++) {
-            char c = text.charAt(i);
-            if (c > 127) {
-                return null;
-            }
-            bytes[i] = (byte) c;
-        }
+        byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
         bytes[length - 1] |= (byte) 0x80;
         return bytes;
     }
