@@ -8,6 +8,7 @@ import io.veles.snapshot.format.ClassDescription;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -28,6 +29,11 @@ final class ClassSchema {
 
     final Class<?> type;
     final FieldSlot[] slots;
+    /**
+     * The object fields whose values Kryo numbers by identity, as far as their declared types
+     * tell: not boxed values, enums or units.
+     */
+    final FieldSlot[] references;
     /** True if a class in the hierarchy customises getState or setState. */
     final boolean customState;
 
@@ -88,6 +94,10 @@ final class ClassSchema {
                 }
             }
         }
+        references = Arrays.stream(slots)
+                .filter(slot ->
+                        slot.kind == FieldSlot.Kind.OBJECT && SnapshotKryo.UnitsByNumber.tracks(slot.field.getType()))
+                .toArray(FieldSlot[]::new);
         customState = Pickleable.class.isAssignableFrom(type) && overridesStateHooks(hierarchy);
     }
 

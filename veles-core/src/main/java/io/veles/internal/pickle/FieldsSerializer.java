@@ -8,6 +8,7 @@ import com.esotericsoftware.kryo.util.IdentityMap;
 import io.veles.errors.SnapshotException;
 import io.veles.pickle.PickleHooks;
 import io.veles.pickle.Pickleable;
+import io.veles.workflow.Unit;
 
 import java.util.Map;
 
@@ -38,9 +39,13 @@ final class FieldsSerializer extends Serializer<Object> {
      */
     private final IdentityMap<Class<?>, ClassSchema> written = new IdentityMap<>();
 
-    FieldsSerializer(PickleContext context) {
+    /** Numbers the objects written; {@link #startLookups} asks it to start looking them up early. */
+    private final SnapshotKryo.UnitsByNumber references;
+
+    FieldsSerializer(PickleContext context, SnapshotKryo.UnitsByNumber references) {
         super(false, false);
         this.context = context;
+        this.references = references;
     }
 
     @Override
@@ -86,6 +91,7 @@ final class FieldsSerializer extends Serializer<Object> {
             }
             return;
         }
+        startLookups(schema, object);
         for (FieldSlot slot : schema.slots) {
             try {
                 writeSlot(kryo, output, slot, object);
@@ -93,6 +99,25 @@ final class FieldsSerializer extends Serializer<Object> {
                 throw e.at(slot.toString());
             } catch (SnapshotException e) {
                 throw new CaptureException(e.getMessage(), e).at(slot.toString());
+            }
+        }
+    }
+
+    /**
+     * Starts the identity lookups of the objects in {@code object}'s fields, which writing them
+     * makes one by one: on a graph larger than the cache each lookup waits for memory, and started
+     * together their waits overlap (see {@link IdentityNumbers}). Units are numbered by the unit
+     * table instead, and a field that cannot be read is left to the write, which reports it.
+     */
+    private void startLookups(ClassSchema schema, Object object) {
+        for (FieldSlot slot : schema.references) {
+            try {
+                Object value = slot.getObject(object);
+                if (value != null && !(value instanceof Unit)) {
+                    references.prefetch(value);
+                }
+            } catch (IllegalAccessException e) {
+                return;
             }
         }
     }

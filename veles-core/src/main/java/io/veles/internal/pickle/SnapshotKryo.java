@@ -44,9 +44,10 @@ final class SnapshotKryo {
      * write refuses what a read with the same rules would refuse. Null rules check nothing.
      */
     SnapshotKryo(PickleContext context, RestoreRules rules, boolean writing) {
-        fields = new FieldsSerializer(context);
         AllowListClassResolver classes = new AllowListClassResolver(rules, writing);
-        kryo = new Kryo(classes, new UnitsByNumber(classes));
+        UnitsByNumber references = new UnitsByNumber(classes);
+        fields = new FieldsSerializer(context, references);
+        kryo = new Kryo(classes, references);
         if (rules != null) {
             kryo.setClassLoader(rules.allowList().classLoader()); // a workflow may come from a plugin's loader
         }
@@ -127,6 +128,11 @@ final class SnapshotKryo {
         /** Sizes the table for about {@code count} objects. */
         void expectWritten(int count) {
             written.expect(count);
+        }
+
+        /** Starts the lookup of {@code object}, written soon: see {@link IdentityNumbers#prefetch}. */
+        void prefetch(Object object) {
+            written.prefetch(object);
         }
 
         @Override

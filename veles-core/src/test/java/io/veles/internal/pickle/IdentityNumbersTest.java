@@ -56,6 +56,25 @@ class IdentityNumbersTest {
     }
 
     @Test
+    void prefetchingChangesNoNumberAndKeepsAMissedSlotForItsAdd() {
+        IdentityNumbers numbers = new IdentityNumbers();
+        Object known = new Object();
+        numbers.add(known);
+        Object looked = new Object();
+        Object other = new Object();
+        assertThat(numbers.numberOf(looked)).isEqualTo(-1);
+        numbers.prefetch(looked); // between a missed lookup and its add, ending on another object
+        numbers.prefetch(known);
+        numbers.prefetch(other);
+        assertThat(numbers.size()).isEqualTo(1);
+        assertThat(numbers.add(looked)).isEqualTo(1);
+        assertThat(numbers.numberOf(looked)).isEqualTo(1);
+        assertThat(numbers.numberOf(known)).isZero();
+        assertThat(numbers.numberOf(other)).isEqualTo(-1);
+        assertThat(numbers.add(other)).isEqualTo(2);
+    }
+
+    @Test
     void aClearedTableForgetsEveryObjectAndNumbersFromZeroAgain() {
         IdentityNumbers numbers = new IdentityNumbers();
         numbers.expect(1000);
