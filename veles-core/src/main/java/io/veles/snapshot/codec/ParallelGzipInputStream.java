@@ -28,9 +28,24 @@ final class ParallelGzipInputStream extends DecodedChunksInputStream {
     private final InputStream source;
     private final ExecutorService pool;
     private final int maxPending;
-    private final ArrayDeque<Future<byte[]>> pending = new ArrayDeque<>();
+    private final ArrayDeque<Member> pending = new ArrayDeque<>();
     private boolean sourceDone;
     private long members;
+
+    /**
+     * Buffers of members already served, for the next ones. A restore reads a state-sized input,
+     * and two new arrays per 4 MiB member, each a humongous object under G1, left holes between
+     * the state's large arrays: a 1 GiB restore in a heap of state + 256 MiB ran out of room for
+     * them now and then (see {@link ParallelSnappyInputStream}, which reuses its buffers too).
+     */
+    private final ArrayDeque<byte[]> spareInputs = new ArrayDeque<>();
+
+    private final ArrayDeque<byte[]> spareOutputs = new ArrayDeque<>();
+    /** The member being served, whose buffers are free once the next one is asked for. */
+    private Member serving;
+
+    /** A member's bytes as read ({@code length} of {@code input}) and its inflation into {@code output}. */
+    private record Member(byte[] input, byte[] output, Future<Integer> inflated) {}
 
     ParallelGzipInputStream(InputStream source, int threads) {
         this.source = source;
@@ -40,12 +55,19 @@ final class ParallelGzipInputStream extends DecodedChunksInputStream {
 
     @Override
     protected boolean nextChunk() throws IOException {
+        if (serving != null) { // served whole: its buffers take the next members
+            spareInputs.add(serving.input());
+            spareOutputs.add(serving.output());
+            serving = null;
+        }
         topUp();
         if (pending.isEmpty()) {
             return false;
         }
-        byte[] inflated = await(pending.poll(), "gzip");
-        serve(inflated, inflated.length);
+        Member next = pending.poll();
+        int size = await(next.inflated(), "gzip");
+        serving = next;
+        serve(next.output(), size);
         return true;
     }
 
@@ -105,14 +127,28 @@ final class ParallelGzipInputStream extends DecodedChunksInputStream {
         if (total < GzipMembers.HEADER_BYTES + 8 || total > MAX_MEMBER_BYTES) {
             throw new IOException("corrupt gzip member " + (members + 1) + ": impossible length " + total);
         }
-        byte[] member = new byte[total];
+        byte[] member = spare(spareInputs, total, Math.min(MAX_MEMBER_BYTES, total + total / 8));
         System.arraycopy(head, 0, member, 0, head.length);
         int got = source.readNBytes(member, head.length, total - head.length);
         if (got != total - head.length) {
             throw new EOFException("gzip stream ends inside member " + (members + 1) + " (truncated)");
         }
         long index = ++members;
-        pending.add(pool.submit(() -> inflate(member, index)));
+        int size = GzipMembers.getIntLE(member, total - 4);
+        if (size < 0 || size > MAX_MEMBER_BYTES) {
+            throw new IOException("corrupt gzip member " + index + ": impossible size " + size);
+        }
+        byte[] out = spare(spareOutputs, size, size);
+        pending.add(new Member(member, out, pool.submit(() -> inflate(member, total, out, size, index))));
+    }
+
+    /**
+     * A spare buffer of at least {@code length} bytes, or a new one of {@code room} (compressed
+     * members differ in size a little: room for the larger ones keeps their buffers in use).
+     */
+    private static byte[] spare(ArrayDeque<byte[]> spares, int length, int room) {
+        byte[] buffer = spares.poll();
+        return buffer != null && buffer.length >= length ? buffer : new byte[Math.max(length, room)];
     }
 
     private static IOException corrupt(RuntimeException e) {
@@ -133,15 +169,11 @@ final class ParallelGzipInputStream extends DecodedChunksInputStream {
                 && head[15] == 0;
     }
 
-    private static byte[] inflate(byte[] member, long index) throws IOException {
-        int size = GzipMembers.getIntLE(member, member.length - 4);
-        if (size < 0 || size > MAX_MEMBER_BYTES) {
-            throw new IOException("corrupt gzip member " + index + ": impossible size " + size);
-        }
-        byte[] out = new byte[size];
+    /** Inflates the member in the first {@code total} bytes of {@code member} into {@code out}; returns its size. */
+    private static int inflate(byte[] member, int total, byte[] out, int size, long index) throws IOException {
         Inflater inflater = new Inflater(true);
         try {
-            inflater.setInput(member, GzipMembers.HEADER_BYTES, member.length - GzipMembers.HEADER_BYTES - 8);
+            inflater.setInput(member, GzipMembers.HEADER_BYTES, total - GzipMembers.HEADER_BYTES - 8);
             int n = 0;
             while (n < size && !inflater.finished()) {
                 int got = inflater.inflate(out, n, size - n);
@@ -159,11 +191,11 @@ final class ParallelGzipInputStream extends DecodedChunksInputStream {
             inflater.end();
         }
         CRC32 crc = new CRC32();
-        crc.update(out);
-        if ((int) crc.getValue() != GzipMembers.getIntLE(member, member.length - 8)) {
+        crc.update(out, 0, size);
+        if ((int) crc.getValue() != GzipMembers.getIntLE(member, total - 8)) {
             throw new IOException("corrupt gzip member " + index + ": CRC mismatch");
         }
-        return out;
+        return size;
     }
 
     @Override

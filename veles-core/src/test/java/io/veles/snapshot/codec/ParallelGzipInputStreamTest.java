@@ -1,0 +1,85 @@
+package io.veles.snapshot.codec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * The parallel gzip reader keeps the buffers of members already served for the next ones: what
+ * it allocates does not grow with the stream (a restore reads a state-sized one), and members of
+ * any size in any order still come out whole.
+ */
+class ParallelGzipInputStreamTest {
+    private static final int BLOCK = ParallelBlockOutputStream.BLOCK_BYTES;
+
+    private static byte[] member(byte[] data, int length) {
+        BlockBuffer out = new BlockBuffer(length + 1024);
+        GzipMembers.compress(data, length, 1, out);
+        return Arrays.copyOf(out.array(), out.size());
+    }
+
+    @Test
+    void membersGrowingAndShrinkingInEitherSizeComeOutWhole() throws IOException {
+        Random random = new Random(7);
+        // Compressed sizes of 4 MiB (noise), a few KiB (a repeated byte), in between (half noise),
+        // so that a spare buffer is sometimes too small for the next member.
+        int[] lengths = {BLOCK, BLOCK, 100_000, BLOCK, BLOCK - 1, 1, BLOCK, 3 * BLOCK / 4};
+        int[] noise = {100, 0, 100, 50, 100, 0, 0, 100};
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        ByteArrayOutputStream stream = new ByteArrayOutputStream();
+        for (int i = 0; i < lengths.length; i++) {
+            byte[] data = new byte[lengths[i]];
+            Arrays.fill(data, (byte) i);
+            for (int j = 0; j < data.length * noise[i] / 100; j++) {
+                data[j] = (byte) random.nextInt();
+            }
+            expected.write(data);
+            stream.write(member(data, data.length));
+        }
+        try (InputStream in = new ParallelGzipInputStream(new java.io.ByteArrayInputStream(stream.toByteArray()), 2)) {
+            assertThat(in.readAllBytes()).isEqualTo(expected.toByteArray());
+        }
+    }
+
+    @Test
+    void readingManyMembersAllocatesNoMoreThanReadingAFew() throws IOException {
+        byte[] data = new byte[BLOCK];
+        new Random(11).nextBytes(data); // incompressible: each member is a full 4 MiB read
+        byte[] member = member(data, data.length);
+        long few = allocatedReading(member, 12);
+        long many = allocatedReading(member, 48);
+        // Without reuse the reading thread allocated every member read: 36 more, 144 MiB.
+        assertThat(many - few).isLessThan(BLOCK);
+    }
+
+    /** Bytes this thread allocates reading {@code count} copies of {@code member} on 2 threads. */
+    private static long allocatedReading(byte[] member, int count) throws IOException {
+        List<InputStream> parts = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            parts.add(new java.io.ByteArrayInputStream(member));
+        }
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        byte[] sink = new byte[1 << 16];
+        long read = 0;
+        long before = threads.getCurrentThreadAllocatedBytes();
+        try (InputStream in = new ParallelGzipInputStream(new SequenceInputStream(Collections.enumeration(parts)), 2)) {
+            for (int n; (n = in.read(sink)) > 0; ) {
+                read += n;
+            }
+        }
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertThat(read).isEqualTo((long) count * BLOCK);
+        return allocated;
+    }
+}
