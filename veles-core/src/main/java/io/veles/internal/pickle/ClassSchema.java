@@ -31,9 +31,10 @@ final class ClassSchema {
     final FieldSlot[] slots;
     /**
      * The object fields whose values Kryo numbers by identity, as far as their declared types
-     * tell: not boxed values, enums or units.
+     * tell (not boxed values, enums or units), and that are read without reflection: the fields
+     * whose identity lookups the writer starts early, where reading a field twice is cheap.
      */
-    final FieldSlot[] references;
+    final FieldSlot[] earlyLookups;
     /** True if a class in the hierarchy customises getState or setState. */
     final boolean customState;
 
@@ -94,9 +95,10 @@ final class ClassSchema {
                 }
             }
         }
-        references = Arrays.stream(slots)
-                .filter(slot ->
-                        slot.kind == FieldSlot.Kind.OBJECT && SnapshotKryo.UnitsByNumber.tracks(slot.field.getType()))
+        earlyLookups = Arrays.stream(slots)
+                .filter(slot -> slot.kind == FieldSlot.Kind.OBJECT
+                        && slot.isDirect()
+                        && SnapshotKryo.UnitsByNumber.tracks(slot.field.getType()))
                 .toArray(FieldSlot[]::new);
         customState = Pickleable.class.isAssignableFrom(type) && overridesStateHooks(hierarchy);
     }

@@ -39,13 +39,13 @@ final class FieldsSerializer extends Serializer<Object> {
      */
     private final IdentityMap<Class<?>, ClassSchema> written = new IdentityMap<>();
 
-    /** Numbers the objects written; {@link #startLookups} asks it to start looking them up early. */
-    private final SnapshotKryo.UnitsByNumber references;
+    /** Numbers the objects written; {@link #prefetchLookups} reads its table early. */
+    private final SnapshotKryo.UnitsByNumber numbers;
 
-    FieldsSerializer(PickleContext context, SnapshotKryo.UnitsByNumber references) {
+    FieldsSerializer(PickleContext context, SnapshotKryo.UnitsByNumber numbers) {
         super(false, false);
         this.context = context;
-        this.references = references;
+        this.numbers = numbers;
     }
 
     @Override
@@ -91,7 +91,11 @@ final class FieldsSerializer extends Serializer<Object> {
             }
             return;
         }
-        startLookups(schema, object);
+        try {
+            prefetchLookups(schema, object);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("a field read through its offset refused: " + e.getMessage(), e);
+        }
         for (FieldSlot slot : schema.slots) {
             try {
                 writeSlot(kryo, output, slot, object);
@@ -104,20 +108,17 @@ final class FieldsSerializer extends Serializer<Object> {
     }
 
     /**
-     * Starts the identity lookups of the objects in {@code object}'s fields, which writing them
-     * makes one by one: on a graph larger than the cache each lookup waits for memory, and started
-     * together their waits overlap (see {@link IdentityNumbers}). Units are numbered by the unit
-     * table instead, and a field that cannot be read is left to the write, which reports it.
+     * Reads the table slots that the identity lookups of {@code object}'s field values will read,
+     * before writing makes the lookups one by one: on a graph larger than the cache each lookup
+     * waits for memory, and read together their waits overlap (see {@link IdentityNumbers}).
+     * Units are numbered by the unit table instead. The fields are read through their offsets
+     * ({@link ClassSchema#earlyLookups}), which cannot fail.
      */
-    private void startLookups(ClassSchema schema, Object object) {
-        for (FieldSlot slot : schema.references) {
-            try {
-                Object value = slot.getObject(object);
-                if (value != null && !(value instanceof Unit)) {
-                    references.prefetch(value);
-                }
-            } catch (IllegalAccessException e) {
-                return;
+    private void prefetchLookups(ClassSchema schema, Object object) throws IllegalAccessException {
+        for (FieldSlot slot : schema.earlyLookups) {
+            Object value = slot.getObject(object);
+            if (value != null && !(value instanceof Unit)) {
+                numbers.prefetch(value);
             }
         }
     }

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.zip.CRC32;
@@ -34,9 +35,10 @@ final class ParallelGzipInputStream extends DecodedChunksInputStream {
 
     /**
      * Buffers of members already served, for the next ones. A restore reads a state-sized input,
-     * and two new arrays per 4 MiB member, each a humongous object under G1, left holes between
-     * the state's large arrays: a 1 GiB restore in a heap of state + 256 MiB ran out of room for
-     * them now and then (see {@link ParallelSnappyInputStream}, which reuses its buffers too).
+     * and two new arrays per member (4 MiB inflated, up to about as much read: humongous objects
+     * under G1) left holes between the state's large arrays: a 1 GiB restore in a heap of state +
+     * 256 MiB ran out of room for them now and then. {@link ParallelSnappyInputStream} reuses its
+     * buffers too. The buffers held at once are as many as before: those of the members in flight.
      */
     private final ArrayDeque<byte[]> spareInputs = new ArrayDeque<>();
 
@@ -44,7 +46,7 @@ final class ParallelGzipInputStream extends DecodedChunksInputStream {
     /** The member being served, whose buffers are free once the next one is asked for. */
     private Member serving;
 
-    /** A member's bytes as read ({@code length} of {@code input}) and its inflation into {@code output}. */
+    /** A member's bytes as read (the start of {@code input}) and its inflation into {@code output}. */
     private record Member(byte[] input, byte[] output, Future<Integer> inflated) {}
 
     ParallelGzipInputStream(InputStream source, int threads) {
@@ -136,7 +138,10 @@ final class ParallelGzipInputStream extends DecodedChunksInputStream {
         long index = ++members;
         int size = GzipMembers.getIntLE(member, total - 4);
         if (size < 0 || size > MAX_MEMBER_BYTES) {
-            throw new IOException("corrupt gzip member " + index + ": impossible size " + size);
+            // Reported when this member is due, after the ones before it, as an inflation's failure is.
+            IOException impossible = new IOException("corrupt gzip member " + index + ": impossible size " + size);
+            pending.add(new Member(member, null, CompletableFuture.failedFuture(impossible)));
+            return;
         }
         byte[] out = spare(spareOutputs, size, size);
         pending.add(new Member(member, out, pool.submit(() -> inflate(member, total, out, size, index))));

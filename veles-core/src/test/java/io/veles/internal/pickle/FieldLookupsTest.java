@@ -12,9 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The identity lookups of a unit's fields are started before any is written: which fields take
- * part, and that starting them early changes nothing a snapshot keeps (sharing, cycles, values
- * of every declared type), also on a chain far larger than the cache.
+ * The table slots of a unit's field values are read before any is written: which fields take
+ * part, and that reading them early changes nothing a snapshot keeps (sharing, cycles, values of
+ * every declared type), on a chain whose table of written objects outgrows a cache of 8 MiB.
  */
 class FieldLookupsTest {
     static final class Fields extends Unit {
@@ -29,6 +29,7 @@ class FieldLookupsTest {
         Object nothing;
         final List<Object> list = new ArrayList<>();
         int[] numbers = {1, 2, 3};
+        volatile String note = "read by reflection";
 
         Fields(Workflow workflow, String name) {
             super(workflow, name);
@@ -57,19 +58,19 @@ class FieldLookupsTest {
     }
 
     @Test
-    void onlyObjectFieldsThatKryoNumbersByIdentityAreLookedUpEarly() {
+    void onlyObjectFieldsKryoNumbersByIdentityAndReadWithoutReflectionAreLookedUpEarly() {
         List<String> early = new ArrayList<>();
-        for (FieldSlot slot : ClassSchema.of(Fields.class).references) {
+        for (FieldSlot slot : ClassSchema.of(Fields.class).earlyLookups) {
             early.add(slot.field.getName());
         }
         assertThat(early)
                 .contains("name", "alias", "anything", "unitAsObject", "nothing", "list", "numbers")
-                .doesNotContain("count", "boxed", "day", "next", "workflow");
+                .doesNotContain("count", "boxed", "day", "next", "workflow", "note");
     }
 
     @Test
     void aChainLargerThanTheCacheComesBackWithEverySharedObjectShared() {
-        int length = 50_000; // about 800,000 numbered objects: a table of 16 MiB
+        int length = 100_000; // about 8 numbered objects a unit: 2 Mi slots, 16 MiB of table
         Chain restored = RoundTrip.copy(new Chain(length));
         List<Fields> units = new ArrayList<>();
         for (Unit unit : restored.units()) {
@@ -88,6 +89,7 @@ class FieldLookupsTest {
             assertThat(unit.boxed).isEqualTo(7);
             assertThat(unit.day).isEqualTo(DayOfWeek.FRIDAY);
             assertThat(unit.nothing).isNull();
+            assertThat(unit.note).isEqualTo("read by reflection");
             if (previous == null) {
                 assertThat(unit.anything).isEqualTo(12L);
                 assertThat(unit.unitAsObject).isNull();

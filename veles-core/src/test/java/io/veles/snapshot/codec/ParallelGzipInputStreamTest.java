@@ -1,6 +1,8 @@
 package io.veles.snapshot.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -53,12 +55,36 @@ class ParallelGzipInputStreamTest {
     }
 
     @Test
+    void aMemberOfImpossibleSizeIsReportedOnlyAfterTheMembersBeforeIt() throws IOException {
+        byte[] data = new byte[1000];
+        new Random(3).nextBytes(data);
+        byte[] good = member(data, data.length);
+        byte[] bad = member(data, data.length);
+        bad[bad.length - 1] = 0x7f; // its size, the last four bytes: 2 GiB - 1
+        bad[bad.length - 2] = bad[bad.length - 3] = bad[bad.length - 4] = (byte) 0xff;
+        ByteArrayOutputStream stream = new ByteArrayOutputStream();
+        stream.write(good);
+        stream.write(bad);
+        try (InputStream in = new ParallelGzipInputStream(new java.io.ByteArrayInputStream(stream.toByteArray()), 2)) {
+            assertThat(in.readNBytes(data.length)).isEqualTo(data);
+            assertThatThrownBy(in::read)
+                    .isInstanceOf(IOException.class)
+                    .hasMessage("corrupt gzip member 2: impossible size 2147483647");
+        }
+    }
+
+    @Test
     void readingManyMembersAllocatesNoMoreThanReadingAFew() throws IOException {
         byte[] data = new byte[BLOCK];
         new Random(11).nextBytes(data); // incompressible: each member is a full 4 MiB read
         byte[] member = member(data, data.length);
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        assumeTrue(
+                threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled(),
+                "this JVM does not count the bytes a thread allocates");
         long few = allocatedReading(member, 12);
         long many = allocatedReading(member, 48);
+        assertThat(few).as("the buffers of the members in flight").isGreaterThan(4L * BLOCK);
         // Without reuse the reading thread allocated every member read: 36 more, 144 MiB.
         assertThat(many - few).isLessThan(BLOCK);
     }
