@@ -167,6 +167,11 @@ final class FieldSlot {
         return offset >= 0 ? UNSAFE.getDouble(owner, offset) : field.getDouble(owner);
     }
 
+    /** The value of an object field read through its offset: only for a slot that {@link #isDirect()}. */
+    Object getObjectDirect(Object owner) {
+        return UNSAFE.getObject(owner, offset);
+    }
+
     Object getObject(Object owner) throws IllegalAccessException {
         return offset >= 0 ? UNSAFE.getObject(owner, offset) : field.get(owner);
     }

@@ -91,11 +91,7 @@ final class FieldsSerializer extends Serializer<Object> {
             }
             return;
         }
-        try {
-            prefetchLookups(schema, object);
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException("a field read through its offset refused: " + e.getMessage(), e);
-        }
+        prefetchLookups(schema, object);
         for (FieldSlot slot : schema.slots) {
             try {
                 writeSlot(kryo, output, slot, object);
@@ -111,12 +107,12 @@ final class FieldsSerializer extends Serializer<Object> {
      * Reads the table slots that the identity lookups of {@code object}'s field values will read,
      * before writing makes the lookups one by one: on a graph larger than the cache each lookup
      * waits for memory, and read together their waits overlap (see {@link IdentityNumbers}).
-     * Units are numbered by the unit table instead. The fields are read through their offsets
-     * ({@link ClassSchema#earlyLookups}), which cannot fail.
+     * Units are numbered by the unit table instead. {@link ClassSchema#earlyLookups} holds only
+     * fields read through their offsets.
      */
-    private void prefetchLookups(ClassSchema schema, Object object) throws IllegalAccessException {
+    private void prefetchLookups(ClassSchema schema, Object object) {
         for (FieldSlot slot : schema.earlyLookups) {
-            Object value = slot.getObject(object);
+            Object value = slot.getObjectDirect(object);
             if (value != null && !(value instanceof Unit)) {
                 numbers.prefetch(value);
             }

@@ -45,9 +45,9 @@ final class SnapshotKryo {
      */
     SnapshotKryo(PickleContext context, RestoreRules rules, boolean writing) {
         AllowListClassResolver classes = new AllowListClassResolver(rules, writing);
-        UnitsByNumber references = new UnitsByNumber(classes);
-        fields = new FieldsSerializer(context, references);
-        kryo = new Kryo(classes, references);
+        UnitsByNumber numbers = new UnitsByNumber(classes);
+        fields = new FieldsSerializer(context, numbers);
+        kryo = new Kryo(classes, numbers);
         if (rules != null) {
             kryo.setClassLoader(rules.allowList().classLoader()); // a workflow may come from a plugin's loader
         }
