@@ -17,10 +17,14 @@ import java.util.concurrent.Future;
  * the sequential decoder's. Subclasses decide how chunks are cut, decoded and checked.
  */
 abstract class DecodedChunksInputStream extends InputStream {
+    private static final Runnable NOTHING = () -> {};
+
     private final byte[] single = new byte[1];
     private byte[] chunk = new byte[0];
     private int chunkLength;
     private int position;
+    /** What to do once the current chunk is read whole: give its buffers back for later chunks. */
+    private Runnable whenRead = NOTHING;
     /** Input for the sequential decoder, once handed over and until it is made. */
     private InputStream handedOver;
 
@@ -89,9 +93,18 @@ abstract class DecodedChunksInputStream extends InputStream {
 
     /** Serves the first {@code length} bytes of {@code bytes} next. */
     protected final void serve(byte[] bytes, int length) {
+        serve(bytes, length, NOTHING);
+    }
+
+    /**
+     * Serves the first {@code length} bytes of {@code bytes} next, and runs {@code whenRead} once
+     * they are all read, before the next chunk is asked for: from then on {@code bytes} is free.
+     */
+    protected final void serve(byte[] bytes, int length, Runnable whenRead) {
         chunk = bytes;
         chunkLength = length;
         position = 0;
+        this.whenRead = whenRead;
     }
 
     @Override
@@ -109,6 +122,9 @@ abstract class DecodedChunksInputStream extends InputStream {
             return 0;
         }
         while (position == chunkLength) {
+            Runnable read = whenRead;
+            whenRead = NOTHING;
+            read.run();
             if (!nextChunk()) {
                 return readRest(bytes, offset, length);
             }

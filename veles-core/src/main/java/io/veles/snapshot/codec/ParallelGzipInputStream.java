@@ -33,18 +33,10 @@ final class ParallelGzipInputStream extends DecodedChunksInputStream {
     private boolean sourceDone;
     private long members;
 
-    /**
-     * Buffers of members already served, for the next ones. A restore reads a state-sized input,
-     * and two new arrays per member (4 MiB inflated, up to about as much read: humongous objects
-     * under G1) left holes between the state's large arrays: a 1 GiB restore in a heap of state +
-     * 256 MiB ran out of room for them now and then. {@link ParallelSnappyInputStream} reuses its
-     * buffers too. The buffers held at once are as many as before: those of the members in flight.
-     */
-    private final ArrayDeque<byte[]> spareInputs = new ArrayDeque<>();
+    /** Buffers of members read whole, for the next ones: as read, and inflated. */
+    private final SpareBuffers spareInputs = new SpareBuffers();
 
-    private final ArrayDeque<byte[]> spareOutputs = new ArrayDeque<>();
-    /** The member being served, whose buffers are free once the next one is asked for. */
-    private Member serving;
+    private final SpareBuffers spareOutputs = new SpareBuffers();
 
     /** A member's bytes as read (the start of {@code input}) and its inflation into {@code output}. */
     private record Member(byte[] input, byte[] output, Future<Integer> inflated) {}
@@ -57,19 +49,19 @@ final class ParallelGzipInputStream extends DecodedChunksInputStream {
 
     @Override
     protected boolean nextChunk() throws IOException {
-        if (serving != null) { // served whole: its buffers take the next members
-            spareInputs.add(serving.input());
-            spareOutputs.add(serving.output());
-            serving = null;
-        }
         topUp();
         if (pending.isEmpty()) {
             return false;
         }
         Member next = pending.poll();
         int size = await(next.inflated(), "gzip");
-        serving = next;
-        serve(next.output(), size);
+        serve(
+                next.output(),
+                size,
+                () -> { // read whole: its buffers take the next members
+                    spareInputs.giveBack(next.input());
+                    spareOutputs.giveBack(next.output());
+                });
         return true;
     }
 
@@ -129,7 +121,8 @@ final class ParallelGzipInputStream extends DecodedChunksInputStream {
         if (total < GzipMembers.HEADER_BYTES + 8 || total > MAX_MEMBER_BYTES) {
             throw new IOException("corrupt gzip member " + (members + 1) + ": impossible length " + total);
         }
-        byte[] member = spare(spareInputs, total, Math.min(MAX_MEMBER_BYTES, total + total / 8));
+        // room for members a little larger than this one, so that their buffers stay in use
+        byte[] member = spareInputs.take(total, Math.min(MAX_MEMBER_BYTES, total + total / 8));
         System.arraycopy(head, 0, member, 0, head.length);
         int got = source.readNBytes(member, head.length, total - head.length);
         if (got != total - head.length) {
@@ -143,17 +136,8 @@ final class ParallelGzipInputStream extends DecodedChunksInputStream {
             pending.add(new Member(member, null, CompletableFuture.failedFuture(impossible)));
             return;
         }
-        byte[] out = spare(spareOutputs, size, size);
+        byte[] out = spareOutputs.take(size, size);
         pending.add(new Member(member, out, pool.submit(() -> inflate(member, total, out, size, index))));
-    }
-
-    /**
-     * A spare buffer of at least {@code length} bytes, or a new one of {@code room} (compressed
-     * members differ in size a little: room for the larger ones keeps their buffers in use).
-     */
-    private static byte[] spare(ArrayDeque<byte[]> spares, int length, int room) {
-        byte[] buffer = spares.poll();
-        return buffer != null && buffer.length >= length ? buffer : new byte[Math.max(length, room)];
     }
 
     private static IOException corrupt(RuntimeException e) {

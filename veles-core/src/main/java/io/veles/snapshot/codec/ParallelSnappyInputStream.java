@@ -43,16 +43,10 @@ final class ParallelSnappyInputStream extends DecodedChunksInputStream {
     private final ExecutorService pool;
     private final int maxPending;
     private final ArrayDeque<Batch> pending = new ArrayDeque<>();
-    /**
-     * Buffers of batches already served, for the next ones: a restore reads a state-sized input,
-     * and a new 4 MiB array per batch filled the heap's headroom with garbage (in a heap of state
-     * + 256 MiB, a 1 GiB restore ran slower than the sequential reader).
-     */
-    private final ArrayDeque<byte[]> spareInputs = new ArrayDeque<>();
+    /** Buffers of batches read whole, for the next ones: as read, and decoded. */
+    private final SpareBuffers spareInputs = new SpareBuffers();
 
-    private final ArrayDeque<byte[]> spareOutputs = new ArrayDeque<>();
-    /** The batch being served, whose buffers are free once the next one is asked for. */
-    private Batch serving;
+    private final SpareBuffers spareOutputs = new SpareBuffers();
 
     /** Input bytes cut into batches so far: a fallback after the first byte needs a stream header. */
     private long cut;
@@ -74,11 +68,6 @@ final class ParallelSnappyInputStream extends DecodedChunksInputStream {
 
     @Override
     protected boolean nextChunk() throws IOException {
-        if (serving != null) { // served whole: its buffers take the next batch
-            spareInputs.add(serving.input());
-            spareOutputs.add(serving.output());
-            serving = null;
-        }
         while (splitting && pending.size() < maxPending) {
             cutBatch();
         }
@@ -91,8 +80,13 @@ final class ParallelSnappyInputStream extends DecodedChunksInputStream {
             readSequentiallyFrom(batch);
             return false;
         }
-        serving = batch;
-        serve(batch.output(), decoded);
+        serve(
+                batch.output(),
+                decoded,
+                () -> { // read whole: its buffers take the next batches
+                    spareInputs.giveBack(batch.input());
+                    spareOutputs.giveBack(batch.output());
+                });
         return true;
     }
 
@@ -107,7 +101,7 @@ final class ParallelSnappyInputStream extends DecodedChunksInputStream {
      * long to be data, go to the sequential decoder instead.
      */
     private void cutBatch() throws IOException {
-        byte[] batch = spareInputs.isEmpty() ? new byte[1 << 20] : spareInputs.poll();
+        byte[] batch = spareInputs.take(0, 1 << 20); // any spare: it grows as chunks need
         int length = 0;
         int chunks = 0;
         for (; chunks < CHUNKS_PER_BATCH; chunks++) {
@@ -141,13 +135,8 @@ final class ParallelSnappyInputStream extends DecodedChunksInputStream {
         }
         byte[] input = batch;
         int inputLength = length;
-        byte[] output = spareOutputs.isEmpty() ? null : spareOutputs.poll();
-        if (output == null || output.length < chunks * MAX_CHUNK_DATA) {
-            output = new byte[chunks * MAX_CHUNK_DATA];
-        }
-        byte[] decodeInto = output;
-        pending.add(
-                new Batch(input, inputLength, cut, output, pool.submit(() -> decode(input, inputLength, decodeInto))));
+        byte[] output = spareOutputs.take(chunks * MAX_CHUNK_DATA, chunks * MAX_CHUNK_DATA);
+        pending.add(new Batch(input, inputLength, cut, output, pool.submit(() -> decode(input, inputLength, output))));
         cut += length;
     }
 
