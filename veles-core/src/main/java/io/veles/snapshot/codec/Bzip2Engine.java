@@ -18,12 +18,18 @@ interface Bzip2Engine {
     void compress(byte[] block, int length, int level, BlockBuffer out) throws IOException;
 
     /**
-     * The bytes that {@code compressed} decodes to, if it is whole streams ending exactly at its
-     * end that give at most {@code maxDecoded} bytes; null otherwise (damage, a truncated stream,
-     * trailing bytes, more than the bound, no input), leaving the sequential decoder to decide and
-     * report. {@code expectedBytes} is a guess of the size, for a first buffer.
+     * The bytes that the first {@code length} bytes of {@code compressed} decode to, if they are
+     * whole streams ending exactly at their end that give at most {@code maxDecoded} bytes; null
+     * otherwise (damage, a truncated stream, trailing bytes, more than the bound, no input),
+     * leaving the sequential decoder to decide and report. They are decoded into {@code into}
+     * when it is larger than what they give, else into a new array.
      */
-    DecodedSegment decode(byte[] compressed, int expectedBytes, int maxDecoded);
+    DecodedSegment decode(byte[] compressed, int length, byte[] into, int maxDecoded);
+
+    /** As {@link #decode(byte[], int, byte[], int)}, all of {@code compressed}, into a new array; {@code expectedBytes} guesses its size. */
+    default DecodedSegment decode(byte[] compressed, int expectedBytes, int maxDecoded) {
+        return decode(compressed, compressed.length, new byte[Math.min(expectedBytes, maxDecoded) + 1], maxDecoded);
+    }
 
     /** The first {@code length} bytes of {@code bytes}. */
     record DecodedSegment(byte[] bytes, int length) {}

@@ -23,15 +23,16 @@ final class JavaBzip2 implements Bzip2Engine {
     }
 
     @Override
-    public DecodedSegment decode(byte[] compressed, int expectedBytes, int maxDecoded) {
-        // The extra byte tells "exactly the bound" from "more".
-        byte[] out = new byte[Math.min(expectedBytes, maxDecoded) + 1];
+    public DecodedSegment decode(byte[] compressed, int compressedLength, byte[] into, int maxDecoded) {
+        // A buffer one byte larger than the output tells the end from "more" without growing.
+        byte[] out = into.length > 0 ? into : new byte[1];
         int length = 0;
         // commons-compress pulls its input a byte at a time: ByteArrayInputStream's synchronized
         // read() took a third of the decoding threads' time (async-profiler, a 256 MiB restore).
         try (InputStream in = new BZip2CompressorInputStream(
                 UnsynchronizedByteArrayInputStream.builder()
                         .setByteArray(compressed)
+                        .setLength(compressedLength)
                         .get(),
                 true)) {
             while (true) {

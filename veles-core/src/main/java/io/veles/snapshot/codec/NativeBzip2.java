@@ -101,7 +101,8 @@ final class NativeBzip2 implements Bzip2Engine {
         } catch (IOException e) {
             return false;
         }
-        DecodedSegment decoded = decode(library, Arrays.copyOf(compressed.array(), compressed.size()), probe.length);
+        DecodedSegment decoded =
+                decode(library, compressed.array(), compressed.size(), new byte[probe.length + 1], probe.length);
         return decoded != null && Arrays.equals(probe, 0, probe.length, decoded.bytes(), 0, decoded.length());
     }
 
@@ -139,9 +140,9 @@ final class NativeBzip2 implements Bzip2Engine {
     }
 
     @Override
-    public DecodedSegment decode(byte[] compressed, int expectedBytes, int maxDecoded) {
+    public DecodedSegment decode(byte[] compressed, int length, byte[] into, int maxDecoded) {
         try {
-            return decode(LIBRARY, compressed, maxDecoded);
+            return decode(LIBRARY, compressed, length, into, maxDecoded);
         } catch (LinkageError | RuntimeException e) {
             return null; // the sequential decoder decides
         }
@@ -149,25 +150,26 @@ final class NativeBzip2 implements Bzip2Engine {
 
     /**
      * Decodes into one native buffer of {@code maxDecoded + 1} bytes: its pages are touched only
-     * as far as the output goes, and the extra byte tells "exactly the bound" from "more".
+     * as far as the output goes, and the extra byte tells "exactly the bound" from "more". Then
+     * copies the output into {@code into}, or a new array if it does not fit.
      */
-    private static DecodedSegment decode(LibBz2 library, byte[] compressed, int maxDecoded) {
-        if (compressed.length == 0) {
+    private static DecodedSegment decode(LibBz2 library, byte[] compressed, int length, byte[] into, int maxDecoded) {
+        if (length == 0) {
             return null; // not a bzip2 stream, as the sequential decoder says too
         }
-        try (Memory in = new Memory(compressed.length);
+        try (Memory in = new Memory(length);
                 Memory out = new Memory(maxDecoded + 1L)) {
-            in.write(0, compressed, 0, compressed.length);
+            in.write(0, compressed, 0, length);
             long consumed = 0;
             long produced = 0;
-            while (consumed < compressed.length) {
+            while (consumed < length) {
                 BzStream stream = new BzStream();
                 if (library.BZ2_bzDecompressInit(stream, 0, 0) != BZ_OK) {
                     return null;
                 }
                 try {
                     stream.nextIn = in.share(consumed);
-                    stream.availIn = (int) (compressed.length - consumed);
+                    stream.availIn = (int) (length - consumed);
                     stream.nextOut = out.share(produced);
                     stream.availOut = (int) (out.size() - produced);
                     int status = library.BZ2_bzDecompress(stream);
@@ -178,12 +180,14 @@ final class NativeBzip2 implements Bzip2Engine {
                     if (status != BZ_STREAM_END) {
                         return null; // damage, or input that ends inside a stream
                     }
-                    consumed = compressed.length - stream.availIn;
+                    consumed = length - stream.availIn;
                 } finally {
                     library.BZ2_bzDecompressEnd(stream);
                 }
             }
-            return new DecodedSegment(out.getByteArray(0, (int) produced), (int) produced);
+            byte[] bytes = into.length >= produced ? into : new byte[(int) produced];
+            out.read(0, bytes, 0, (int) produced);
+            return new DecodedSegment(bytes, (int) produced);
         }
     }
 

@@ -31,6 +31,9 @@ final class ParallelBzip2InputStream extends DecodedChunksInputStream {
     /** Decoded bytes a segment may give before it is left to the sequential decoder (a run of zeros). */
     static final int MAX_DECODED_BYTES = 16 << 20;
 
+    /** One of our blocks, and a byte to tell its end: a segment that gives more (a run of zeros) gets a new array. */
+    private static final int DECODED_ROOM = ParallelBlockOutputStream.BLOCK_BYTES + 1;
+
     private static final int READ_BYTES = 1 << 20;
 
     private final InputStream source;
@@ -48,8 +51,16 @@ final class ParallelBzip2InputStream extends DecodedChunksInputStream {
     /** False once the rest of the input goes to the sequential decoder, or is all cut. */
     private boolean splitting = true;
 
-    /** A segment's compressed bytes, kept in case it falls to the sequential decoder, and its decoding. */
-    private record Segment(byte[] compressed, Future<DecodedSegment> decoded) {}
+    /** Buffers of segments read whole, for the next ones: as cut, and decoded. */
+    private final SpareBuffers spareInputs = new SpareBuffers();
+
+    private final SpareBuffers spareOutputs = new SpareBuffers();
+
+    /**
+     * A segment's compressed bytes (the first {@code length} of {@code compressed}), kept in case
+     * it falls to the sequential decoder, and its decoding.
+     */
+    private record Segment(byte[] compressed, int length, Future<DecodedSegment> decoded) {}
 
     ParallelBzip2InputStream(InputStream source, int threads) {
         this(source, threads, Bzip2Engine.best());
@@ -75,7 +86,13 @@ final class ParallelBzip2InputStream extends DecodedChunksInputStream {
             readSequentiallyFrom(segment); // no segment is left: the rest is read sequentially
             return false;
         }
-        serve(decoded.bytes(), decoded.length());
+        serve(
+                decoded.bytes(),
+                decoded.length(),
+                () -> { // read whole: its buffers take the next segments
+                    spareInputs.giveBack(segment.compressed());
+                    spareOutputs.giveBack(decoded.bytes());
+                });
         return true;
     }
 
@@ -96,7 +113,7 @@ final class ParallelBzip2InputStream extends DecodedChunksInputStream {
             int end = filled - Bzip2StreamStarts.START_BYTES + 1;
             int seam = Bzip2StreamStarts.find(window, searched, end);
             if (seam > 0) {
-                submit(Arrays.copyOf(window, seam));
+                submit(seam);
                 System.arraycopy(window, seam, window, 0, filled - seam);
                 filled -= seam;
                 searched = 1;
@@ -115,7 +132,7 @@ final class ParallelBzip2InputStream extends DecodedChunksInputStream {
             int got = source.read(window, filled, Math.min(READ_BYTES, window.length - filled));
             if (got < 0) {
                 if (filled > 0) {
-                    submit(Arrays.copyOf(window, filled));
+                    submit(filled);
                 }
                 window = null;
                 splitting = false;
@@ -125,23 +142,27 @@ final class ParallelBzip2InputStream extends DecodedChunksInputStream {
         }
     }
 
-    private void submit(byte[] compressed) {
-        pending.add(new Segment(compressed, pool.submit(() -> decode(compressed))));
+    /** Queues the window's first {@code length} bytes as a segment, copied into a buffer of its own. */
+    private void submit(int length) {
+        // room for segments a little larger than this one, so that their buffers stay in use
+        byte[] compressed = spareInputs.take(length, length + length / 8);
+        System.arraycopy(window, 0, compressed, 0, length);
+        byte[] into = spareOutputs.take(DECODED_ROOM, DECODED_ROOM);
+        pending.add(new Segment(compressed, length, pool.submit(() -> decode(compressed, length, into))));
     }
 
     /** The segment's decoded bytes if they are whole streams ending at its end, within the bound; else null. */
-    private DecodedSegment decode(byte[] compressed) {
-        // One of our blocks, the size the decoding starts with; a run of zeros may give more.
-        return engine.decode(compressed, ParallelBlockOutputStream.BLOCK_BYTES, MAX_DECODED_BYTES);
+    private DecodedSegment decode(byte[] compressed, int length, byte[] into) {
+        return engine.decode(compressed, length, into, MAX_DECODED_BYTES);
     }
 
     /** Hands {@code failed}, the segments after it and the input not yet cut to one sequential decoder. */
     private void readSequentiallyFrom(Segment failed) {
         List<InputStream> parts = new ArrayList<>();
-        parts.add(new ByteArrayInputStream(failed.compressed()));
+        parts.add(new ByteArrayInputStream(failed.compressed(), 0, failed.length()));
         for (Segment later : pending) {
-            later.decoded().cancel(true);
-            parts.add(new ByteArrayInputStream(later.compressed()));
+            later.decoded().cancel(true); // a decoding under way goes on into buffers no longer used
+            parts.add(new ByteArrayInputStream(later.compressed(), 0, later.length()));
         }
         pending.clear();
         InputStream earlier = takeHandedOver();

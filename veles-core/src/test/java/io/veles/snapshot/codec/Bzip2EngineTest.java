@@ -98,6 +98,27 @@ class Bzip2EngineTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"native", "java"})
+    void decodesTheGivenLengthIntoTheGivenBufferWhenItFits(String name) throws IOException {
+        Bzip2Engine engine = engine(name);
+        byte[] data = sample(100_000, 5);
+        byte[] stream = compress(engine, data, 9);
+        // a reused buffer: the stream, then what an earlier, longer segment left behind
+        byte[] compressed = BlockData.concat(stream, new byte[] {'B', 'Z', 'h', '9', 1, 2, 3});
+        byte[] roomy = new byte[data.length + 1];
+        DecodedSegment fits = engine.decode(compressed, stream.length, roomy, 1 << 20);
+        assertThat(fits.bytes()).as("the buffer given").isSameAs(roomy);
+        assertThat(decoded(fits)).isEqualTo(data);
+        byte[] small = new byte[1000];
+        DecodedSegment grown = engine.decode(compressed, stream.length, small, 1 << 20);
+        assertThat(grown.bytes()).as("a new array").isNotSameAs(small);
+        assertThat(decoded(grown)).isEqualTo(data);
+        assertThat(engine.decode(compressed, compressed.length, roomy, 1 << 20))
+                .as("the bytes after the stream, when counted")
+                .isNull();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"native", "java"})
     void theBoundIsInclusiveWhateverTheFirstGuess(String name) throws IOException {
         Bzip2Engine engine = engine(name);
         byte[] zeros = new byte[64 << 10];
