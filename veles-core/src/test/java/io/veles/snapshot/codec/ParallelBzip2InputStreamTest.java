@@ -1,7 +1,6 @@
 package io.veles.snapshot.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.veles.snapshot.codec.Bzip2Engine.DecodedSegment;
 import io.veles.testing.ChildProcess;
@@ -19,13 +18,9 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.SequenceInputStream;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -355,35 +350,11 @@ class ParallelBzip2InputStreamTest {
         byte[] data = new byte[1 << 20];
         new Random(11).nextBytes(data);
         byte[] stream = oneStream(data); // repeated: concatenated streams, one segment each
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        assumeTrue(
-                threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled(),
-                "this JVM does not count the bytes a thread allocates");
-        long few = allocatedReading(stream, 12, data.length);
-        long many = allocatedReading(stream, 48, data.length);
+        ThreadAllocations.assumeCounted();
+        long few = ThreadAllocations.reading(in -> new ParallelBzip2InputStream(in, 2), stream, 12, data.length);
+        long many = ThreadAllocations.reading(in -> new ParallelBzip2InputStream(in, 2), stream, 48, data.length);
         assertThat(few).as("the buffers of the segments in flight").isGreaterThan(4L << 20);
         // Without reuse the reading thread allocated a copy of every segment and its decoding: 36 more, over 36 MiB.
         assertThat(many - few).isLessThan(data.length);
-    }
-
-    /** Bytes this thread allocates reading {@code count} copies of {@code stream} on 2 threads. */
-    private static long allocatedReading(byte[] stream, int count, int decodedBytes) throws IOException {
-        List<InputStream> parts = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            parts.add(new ByteArrayInputStream(stream));
-        }
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        byte[] sink = new byte[1 << 16];
-        long read = 0;
-        long before = threads.getCurrentThreadAllocatedBytes();
-        try (InputStream in =
-                new ParallelBzip2InputStream(new SequenceInputStream(Collections.enumeration(parts)), 2)) {
-            for (int n; (n = in.read(sink)) > 0; ) {
-                read += n;
-            }
-        }
-        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
-        assertThat(read).isEqualTo((long) count * decodedBytes);
-        return allocated;
     }
 }

@@ -2,19 +2,13 @@ package io.veles.snapshot.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.SequenceInputStream;
-import java.lang.management.ManagementFactory;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.List;
 import java.util.Random;
 
 /**
@@ -78,34 +72,11 @@ class ParallelGzipInputStreamTest {
         byte[] data = new byte[BLOCK];
         new Random(11).nextBytes(data); // incompressible: each member is a full 4 MiB read
         byte[] member = member(data, data.length);
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        assumeTrue(
-                threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled(),
-                "this JVM does not count the bytes a thread allocates");
-        long few = allocatedReading(member, 12);
-        long many = allocatedReading(member, 48);
+        ThreadAllocations.assumeCounted();
+        long few = ThreadAllocations.reading(in -> new ParallelGzipInputStream(in, 2), member, 12, BLOCK);
+        long many = ThreadAllocations.reading(in -> new ParallelGzipInputStream(in, 2), member, 48, BLOCK);
         assertThat(few).as("the buffers of the members in flight").isGreaterThan(4L * BLOCK);
         // Without reuse the reading thread allocated every member read: 36 more, 144 MiB.
         assertThat(many - few).isLessThan(BLOCK);
-    }
-
-    /** Bytes this thread allocates reading {@code count} copies of {@code member} on 2 threads. */
-    private static long allocatedReading(byte[] member, int count) throws IOException {
-        List<InputStream> parts = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            parts.add(new java.io.ByteArrayInputStream(member));
-        }
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        byte[] sink = new byte[1 << 16];
-        long read = 0;
-        long before = threads.getCurrentThreadAllocatedBytes();
-        try (InputStream in = new ParallelGzipInputStream(new SequenceInputStream(Collections.enumeration(parts)), 2)) {
-            for (int n; (n = in.read(sink)) > 0; ) {
-                read += n;
-            }
-        }
-        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
-        assertThat(read).isEqualTo((long) count * BLOCK);
-        return allocated;
     }
 }

@@ -1,7 +1,6 @@
 package io.veles.snapshot.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import org.junit.jupiter.api.Test;
 import org.xerial.snappy.SnappyFramedInputStream;
@@ -12,12 +11,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.SequenceInputStream;
-import java.lang.management.ManagementFactory;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.List;
 import java.util.Random;
 
 /**
@@ -185,35 +179,11 @@ class ParallelSnappyInputStreamTest {
         byte[] data = new byte[4 << 20];
         new Random(11).nextBytes(data); // incompressible: every batch holds 64 full chunks
         byte[] framed = oneStream(data); // repeated, a stream identifier between copies, as the format allows
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        assumeTrue(
-                threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled(),
-                "this JVM does not count the bytes a thread allocates");
-        long few = allocatedReading(framed, 12, data.length);
-        long many = allocatedReading(framed, 48, data.length);
+        ThreadAllocations.assumeCounted();
+        long few = ThreadAllocations.reading(in -> new ParallelSnappyInputStream(in, 2), framed, 12, data.length);
+        long many = ThreadAllocations.reading(in -> new ParallelSnappyInputStream(in, 2), framed, 48, data.length);
         assertThat(few).as("the buffers of the batches in flight").isGreaterThan(data.length);
         // Without reuse the reading thread allocated two buffers for every batch: 36 more, over 180 MiB.
         assertThat(many - few).isLessThan(data.length);
-    }
-
-    /** Bytes this thread allocates reading {@code count} copies of {@code framed} on 2 threads. */
-    private static long allocatedReading(byte[] framed, int count, int decodedBytes) throws IOException {
-        List<InputStream> parts = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            parts.add(new ByteArrayInputStream(framed));
-        }
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        byte[] sink = new byte[1 << 16];
-        long read = 0;
-        long before = threads.getCurrentThreadAllocatedBytes();
-        try (InputStream in =
-                new ParallelSnappyInputStream(new SequenceInputStream(Collections.enumeration(parts)), 2)) {
-            for (int n; (n = in.read(sink)) > 0; ) {
-                read += n;
-            }
-        }
-        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
-        assertThat(read).isEqualTo((long) count * decodedBytes);
-        return allocated;
     }
 }
