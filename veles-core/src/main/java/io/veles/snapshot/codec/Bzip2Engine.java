@@ -22,7 +22,7 @@ interface Bzip2Engine {
      * whole streams ending exactly at their end that give at most {@code maxDecoded} bytes; null
      * otherwise (damage, a truncated stream, trailing bytes, more than the bound, no input),
      * leaving the sequential decoder to decide and report. They are decoded into {@code into}
-     * when it is larger than what they give, else into a new array.
+     * when it has room for them and one byte more, else into a new array.
      */
     DecodedSegment decode(byte[] compressed, int length, byte[] into, int maxDecoded);
 

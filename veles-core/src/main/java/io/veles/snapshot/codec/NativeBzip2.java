@@ -185,7 +185,7 @@ final class NativeBzip2 implements Bzip2Engine {
                     library.BZ2_bzDecompressEnd(stream);
                 }
             }
-            byte[] bytes = into.length >= produced ? into : new byte[(int) produced];
+            byte[] bytes = into.length > produced ? into : new byte[(int) produced];
             out.read(0, bytes, 0, (int) produced);
             return new DecodedSegment(bytes, (int) produced);
         }

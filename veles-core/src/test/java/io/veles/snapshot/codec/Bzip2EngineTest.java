@@ -115,6 +115,12 @@ class Bzip2EngineTest {
         assertThat(engine.decode(compressed, compressed.length, roomy, 1 << 20))
                 .as("the bytes after the stream, when counted")
                 .isNull();
+        assertThat(engine.decode(compressed, stream.length, new byte[data.length + 100], data.length - 1))
+                .as("one byte beyond the bound, in a buffer with room for more")
+                .isNull();
+        assertThat(decoded(engine.decode(compressed, stream.length, new byte[data.length + 100], data.length)))
+                .as("exactly the bound, in a buffer with room for more")
+                .isEqualTo(data);
     }
 
     @ParameterizedTest

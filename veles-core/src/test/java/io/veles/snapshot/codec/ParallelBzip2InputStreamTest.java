@@ -354,7 +354,7 @@ class ParallelBzip2InputStreamTest {
         long few = ThreadAllocations.reading(in -> new ParallelBzip2InputStream(in, 2), stream, 12, data.length);
         long many = ThreadAllocations.reading(in -> new ParallelBzip2InputStream(in, 2), stream, 48, data.length);
         assertThat(few).as("the buffers of the segments in flight").isGreaterThan(4L << 20);
-        // Without reuse the reading thread allocated a copy of every segment and its decoding: 36 more, over 36 MiB.
+        // Without reuse the reading thread copied every segment into a new array: 36 more, over 36 MiB.
         assertThat(many - few).isLessThan(data.length);
     }
 }
