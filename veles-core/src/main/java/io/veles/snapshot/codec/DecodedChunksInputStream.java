@@ -17,14 +17,21 @@ import java.util.concurrent.Future;
  * the sequential decoder's. Subclasses decide how chunks are cut, decoded and checked.
  */
 abstract class DecodedChunksInputStream extends InputStream {
-    private static final Runnable NOTHING = () -> {};
-
     private final byte[] single = new byte[1];
     private byte[] chunk = new byte[0];
     private int chunkLength;
     private int position;
-    /** What to do once the current chunk is read whole: give its buffers back for later chunks. */
-    private Runnable whenRead = NOTHING;
+    /**
+     * Buffers of chunks read whole, for the next ones: the input as read, and the output it
+     * decoded to. Subclasses take from them; {@link #serve(byte[], byte[], int)} gives back.
+     */
+    protected final SpareBuffers spareInputs = new SpareBuffers();
+
+    protected final SpareBuffers spareOutputs = new SpareBuffers();
+    /** The current chunk's input and output buffers, given back once it is read whole; null if none. */
+    private byte[] servedInput;
+
+    private byte[] servedOutput;
     /** Input for the sequential decoder, once handed over and until it is made. */
     private InputStream handedOver;
 
@@ -91,20 +98,17 @@ abstract class DecodedChunksInputStream extends InputStream {
         return true;
     }
 
-    /** Serves the first {@code length} bytes of {@code bytes} next. */
-    protected final void serve(byte[] bytes, int length) {
-        serve(bytes, length, NOTHING);
-    }
-
     /**
-     * Serves the first {@code length} bytes of {@code bytes} next, and runs {@code whenRead} once
-     * they are all read, before the next chunk is asked for: from then on {@code bytes} is free.
+     * Serves the first {@code length} bytes of {@code output} next, decoded from {@code input};
+     * once they are all read, before the next chunk is asked for, both buffers go back to the
+     * spares.
      */
-    protected final void serve(byte[] bytes, int length, Runnable whenRead) {
-        chunk = bytes;
+    protected final void serve(byte[] input, byte[] output, int length) {
+        chunk = output;
         chunkLength = length;
         position = 0;
-        this.whenRead = whenRead;
+        servedInput = input;
+        servedOutput = output;
     }
 
     @Override
@@ -122,9 +126,11 @@ abstract class DecodedChunksInputStream extends InputStream {
             return 0;
         }
         while (position == chunkLength) {
-            Runnable read = whenRead;
-            whenRead = NOTHING;
-            read.run();
+            if (servedOutput != null) { // read whole: its buffers take the next chunks
+                spareInputs.giveBack(servedInput);
+                spareOutputs.giveBack(servedOutput);
+                servedInput = servedOutput = null;
+            }
             if (!nextChunk()) {
                 return readRest(bytes, offset, length);
             }

@@ -51,11 +51,6 @@ final class ParallelBzip2InputStream extends DecodedChunksInputStream {
     /** False once the rest of the input goes to the sequential decoder, or is all cut. */
     private boolean splitting = true;
 
-    /** Buffers of segments read whole, for the next ones: as cut, and decoded. */
-    private final SpareBuffers spareInputs = new SpareBuffers();
-
-    private final SpareBuffers spareOutputs = new SpareBuffers();
-
     /**
      * A segment's compressed bytes (the first {@code length} of {@code compressed}), kept in case
      * it falls to the sequential decoder, and its decoding.
@@ -86,13 +81,7 @@ final class ParallelBzip2InputStream extends DecodedChunksInputStream {
             readSequentiallyFrom(segment); // no segment is left: the rest is read sequentially
             return false;
         }
-        serve(
-                decoded.bytes(),
-                decoded.length(),
-                () -> { // read whole: its buffers take the next segments
-                    spareInputs.giveBack(segment.compressed());
-                    spareOutputs.giveBack(decoded.bytes());
-                });
+        serve(segment.compressed(), decoded.bytes(), decoded.length());
         return true;
     }
 

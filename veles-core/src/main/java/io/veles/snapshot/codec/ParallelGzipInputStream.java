@@ -33,11 +33,6 @@ final class ParallelGzipInputStream extends DecodedChunksInputStream {
     private boolean sourceDone;
     private long members;
 
-    /** Buffers of members read whole, for the next ones: as read, and inflated. */
-    private final SpareBuffers spareInputs = new SpareBuffers();
-
-    private final SpareBuffers spareOutputs = new SpareBuffers();
-
     /** A member's bytes as read (the start of {@code input}) and its inflation into {@code output}. */
     private record Member(byte[] input, byte[] output, Future<Integer> inflated) {}
 
@@ -55,13 +50,7 @@ final class ParallelGzipInputStream extends DecodedChunksInputStream {
         }
         Member next = pending.poll();
         int size = await(next.inflated(), "gzip");
-        serve(
-                next.output(),
-                size,
-                () -> { // read whole: its buffers take the next members
-                    spareInputs.giveBack(next.input());
-                    spareOutputs.giveBack(next.output());
-                });
+        serve(next.input(), next.output(), size);
         return true;
     }
 

@@ -43,11 +43,6 @@ final class ParallelSnappyInputStream extends DecodedChunksInputStream {
     private final ExecutorService pool;
     private final int maxPending;
     private final ArrayDeque<Batch> pending = new ArrayDeque<>();
-    /** Buffers of batches read whole, for the next ones: as read, and decoded. */
-    private final SpareBuffers spareInputs = new SpareBuffers();
-
-    private final SpareBuffers spareOutputs = new SpareBuffers();
-
     /** Input bytes cut into batches so far: a fallback after the first byte needs a stream header. */
     private long cut;
     /** False once the rest of the input goes to the sequential decoder, or is all cut. */
@@ -80,13 +75,7 @@ final class ParallelSnappyInputStream extends DecodedChunksInputStream {
             readSequentiallyFrom(batch);
             return false;
         }
-        serve(
-                batch.output(),
-                decoded,
-                () -> { // read whole: its buffers take the next batches
-                    spareInputs.giveBack(batch.input());
-                    spareOutputs.giveBack(batch.output());
-                });
+        serve(batch.input(), batch.output(), decoded);
         return true;
     }
 
