@@ -20,6 +20,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -151,6 +152,25 @@ class ParallelBzip2InputStreamTest {
         StandardTools.compressWithTool(Codec.BZIP2, raw, file);
         assertThat(Files.size(file)).isGreaterThan(ParallelBzip2InputStream.MAX_SEGMENT_BYTES);
         assertThat(readParallel(Files.readAllBytes(file))).isEqualTo(data);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"native", "java"})
+    void aSegmentLargerThanABlockIsReadInParallelAndItsBufferReused(String engineName) throws IOException {
+        Counting engine = new Counting(Bzip2EngineTest.engine(engineName));
+        byte[] zeros = new byte[10 << 20]; // above a block's buffer, within the bound: a new array, then a spare
+        List<byte[]> parts = new ArrayList<>(List.of(zeros));
+        for (int i = 0; i < 6; i++) {
+            parts.add(sample(300_000 + 1000 * i, 20 + i));
+        }
+        ByteArrayOutputStream compressed = new ByteArrayOutputStream();
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            compressed.write(oneStream(part));
+            expected.write(part);
+        }
+        assertThat(readParallel(compressed.toByteArray(), engine)).isEqualTo(expected.toByteArray());
+        assertThat(engine.whole.get()).as("every segment decoded in parallel").isEqualTo(parts.size());
     }
 
     @ParameterizedTest
