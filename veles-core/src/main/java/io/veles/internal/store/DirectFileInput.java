@@ -13,23 +13,25 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 
 /**
  * Reads a whole file from start to end, past the page cache ({@code O_DIRECT}) where the file
- * system allows it, into two aligned buffers that take turns: one is served while the next chunk is
- * read into the other.
+ * system allows it, into aligned buffers read ahead of the one being served.
  *
  * <p>Why: a restore reads each byte once, and through the page cache every read first takes a
  * page the kernel must find and fill, then copies it out. On the VMs we run on, pages new to the
  * guest cost more than the disk read itself: a cold 1 GiB read took 0.9–1.5 s buffered against
  * 0.4–0.6 s direct (4 MiB reads). {@code dd iflag=direct}, the restore's anchor, reads this way.
  *
- * <p>Without the page cache nothing reads ahead: one thread of ours reads the next chunk while the
- * current one is served. Chunks start at 64 KiB and grow to 4 MiB, so that reading a header
- * reads little more.
+ * <p>Without the page cache nothing reads ahead: one thread of ours reads the next chunks while
+ * the current one is served. Chunks start at 64 KiB and grow to 4 MiB, so that reading a header
+ * reads little more. The reads queued grow with them, from one to {@link #MOST_AHEAD}: a reader
+ * that stops now and then for longer than a chunk's read (a restore allocating a 50 MiB array,
+ * which the JVM zeroes first) would otherwise leave the disk idle while it does.
  *
  * <p>Where {@code O_DIRECT} is refused (tmpfs before Linux 6.6, some network file systems), {@link #open} returns
  * a plain buffered stream instead: same bytes, only slower.
@@ -43,37 +45,58 @@ public final class DirectFileInput extends InputStream {
      * to {@link #CHUNK}.
      */
     static final int FIRST_CHUNK = 64 << 10;
+    /**
+     * Most reads queued ahead of the chunk being served: 16 MiB once the chunks are full size,
+     * about 8 ms of this machine's disk, longer than the JVM takes to zero a 50 MiB array before
+     * the restore fills it (about 5 ms). Eight reads were no faster: each new buffer is memory
+     * touched for the first time, which these VMs make dear. The system property
+     * {@code veles.snapshot.readAheadChunks} changes it (at least 1), for measuring.
+     */
+    static final int MOST_AHEAD = Math.max(1, Integer.getInteger("veles.snapshot.readAheadChunks", 4));
     /** The largest alignment we follow. */
     static final int MOST_ALIGNMENT = 1 << 20;
     /** Where the file system says nothing: the largest logical block of common disks. */
     static final int DEFAULT_ALIGNMENT = 4096;
 
+    /** A read queued on the read-ahead thread, and the bytes it asked for: fewer mean the end of the file. */
+    private record Ahead(Future<ByteBuffer> chunk, int size) {}
+
     private final FileChannel channel;
     private final int alignment;
-    /** Reads the next chunk while the current one is served: without the page cache, nothing else reads ahead. */
+    /** Reads the next chunks while the current one is served: without the page cache, nothing else reads ahead. */
     private final ExecutorService reader = DaemonThreads.pool(1, "veles-read-ahead");
     /** The chunk being served. */
     private ByteBuffer buffer = ByteBuffer.allocate(0);
-    /** The next chunk, being read into the other buffer; null once the end of the file was read. */
-    private Future<ByteBuffer> ahead;
-    /** The bytes {@link #ahead} asked for: fewer mean the end of the file. */
-    private int aheadSize;
+    /** The reads queued, in file order; empty once the end of the file was served. */
+    private final ArrayDeque<Ahead> ahead = new ArrayDeque<>();
+    /** Buffers served and free for the next reads. */
+    private final ArrayDeque<ByteBuffer> free = new ArrayDeque<>();
+    /** The size of the next read to queue. */
+    private int nextSize;
+    /** Chunks served so far: as many reads are kept queued, up to {@link #MOST_AHEAD}. */
+    private int served;
+
+    private boolean ended;
 
     private DirectFileInput(FileChannel channel, int alignment) {
         this.channel = channel;
         this.alignment = alignment;
-        readAhead(null, Math.max(FIRST_CHUNK, alignment));
+        this.nextSize = Math.max(FIRST_CHUNK, alignment);
+        queueRead();
     }
 
-    /** Starts reading {@code size} bytes into {@code free}, or into a new buffer if it is too small. */
-    private void readAhead(ByteBuffer free, int size) {
-        aheadSize = size;
-        ahead = reader.submit(() -> {
-            ByteBuffer into = free != null && free.capacity() >= size
-                    ? free
+    /** Queues the next read, into a free buffer or a new one if none is large enough. */
+    private void queueRead() {
+        int size = nextSize;
+        ByteBuffer recycled = free.peek() != null && free.peek().capacity() >= size ? free.pop() : null;
+        Future<ByteBuffer> chunk = reader.submit(() -> {
+            ByteBuffer into = recycled != null
+                    ? recycled
                     : ByteBuffer.allocateDirect(size + alignment).alignedSlice(alignment);
             return readChunk(into, size);
         });
+        ahead.add(new Ahead(chunk, size));
+        nextSize = Math.min(CHUNK, 4 * size);
     }
 
     /**
@@ -115,14 +138,15 @@ public final class DirectFileInput extends InputStream {
         return in instanceof DirectFileInput;
     }
 
-    /** Serves the chunk read ahead, and starts reading the next one into the buffer served until now. */
+    /** Serves the next chunk read ahead, and queues reads to keep the disk busy. */
     private boolean fill() throws IOException {
-        if (ahead == null) {
+        if (ended) {
             return false;
         }
-        ByteBuffer next;
+        Ahead next = ahead.peek(); // taken off once read: a read that failed fails again if retried
+        ByteBuffer chunk;
         try {
-            next = ahead.get();
+            chunk = next.chunk().get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while reading " + channel);
@@ -130,12 +154,21 @@ public final class DirectFileInput extends InputStream {
             Throwable cause = e.getCause();
             throw cause instanceof IOException ? (IOException) cause : new IOException(cause.getMessage(), cause);
         }
-        ByteBuffer free = buffer;
-        buffer = next;
-        if (next.limit() == aheadSize) {
-            readAhead(free, Math.min(CHUNK, 4 * aheadSize));
+        ahead.poll();
+        if (buffer.capacity() > 0) {
+            free.push(buffer);
+        }
+        buffer = chunk;
+        served++;
+        if (chunk.limit() < next.size()) {
+            // a short chunk is the end of the file: the reads queued after it read nothing
+            ended = true;
+            ahead.forEach(queued -> queued.chunk().cancel(false));
+            ahead.clear();
         } else {
-            ahead = null; // a short chunk is the end of the file
+            while (ahead.size() < Math.min(MOST_AHEAD, served)) {
+                queueRead();
+            }
         }
         return buffer.hasRemaining();
     }

@@ -51,13 +51,14 @@ class DirectFileTest {
     /**
      * Lengths at and around the ends of the reader's chunks, which grow from
      * {@link DirectFileInput#FIRST_CHUNK} to {@link DirectFileInput#CHUNK}: the end of the file
-     * then falls on a chunk's end, or just before or after it, while they grow and after.
+     * then falls on a chunk's end, or just before or after it, while they grow, while the reads
+     * queued ahead grow to {@link DirectFileInput#MOST_AHEAD}, and after.
      */
     private static int[] readBoundaryLengths() {
         List<Integer> lengths = new ArrayList<>();
         int end = 0;
         int size = DirectFileInput.FIRST_CHUNK;
-        for (int chunk = 1; chunk <= 5; chunk++) {
+        for (int chunk = 1; chunk <= DirectFileInput.MOST_AHEAD + 2; chunk++) {
             end += size;
             size = Math.min(DirectFileInput.CHUNK, 4 * size);
             for (int length : new int[] {end - ALIGNMENT, end - 1, end, end + 1}) {
