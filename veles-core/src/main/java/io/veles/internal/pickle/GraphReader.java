@@ -98,6 +98,8 @@ public final class GraphReader {
             // Damaged bytes can fail anywhere in Kryo or in a setState hook (a null where an object
             // was, a wrong type...). The caller checks the snapshot's integrity and says which.
             throw SnapshotKryo.unwrap(e, "cannot read the state" + context.inUnit());
+        } finally {
+            input.stopAllocatingAhead();
         }
         if (context.units().size() != unitCount) {
             throw new CorruptSnapshotException("snapshot is corrupt: its manifest lists " + unitCount

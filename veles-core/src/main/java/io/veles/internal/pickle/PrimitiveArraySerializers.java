@@ -39,8 +39,10 @@ final class PrimitiveArraySerializers {
             return (SnapshotInput) input;
         }
 
-        static int length(Input input, int width, String what) {
-            return in(input).checkedLength(input.readVarInt(true), width, what);
+        /** A new array of the length read next, checked first; large ones may be allocated ahead. */
+        static Object newArray(Input input, Class<?> componentType, int width, String what) {
+            SnapshotInput in = in(input);
+            return in.newArray(componentType, in.checkedLength(input.readVarInt(true), width, what), width);
         }
     }
 
@@ -57,7 +59,7 @@ final class PrimitiveArraySerializers {
 
         @Override
         public float[] read(Kryo kryo, Input input, Class<? extends float[]> type) {
-            float[] array = new float[length(input, Float.BYTES, "a float array")];
+            float[] array = (float[]) newArray(input, float.class, Float.BYTES, "a float array");
             in(input)
                     .readArrayLE(
                             array.length,
@@ -82,7 +84,7 @@ final class PrimitiveArraySerializers {
 
         @Override
         public double[] read(Kryo kryo, Input input, Class<? extends double[]> type) {
-            double[] array = new double[length(input, Double.BYTES, "a double array")];
+            double[] array = (double[]) newArray(input, double.class, Double.BYTES, "a double array");
             in(input)
                     .readArrayLE(
                             array.length,
@@ -107,7 +109,7 @@ final class PrimitiveArraySerializers {
 
         @Override
         public int[] read(Kryo kryo, Input input, Class<? extends int[]> type) {
-            int[] array = new int[length(input, Integer.BYTES, "an int array")];
+            int[] array = (int[]) newArray(input, int.class, Integer.BYTES, "an int array");
             in(input)
                     .readArrayLE(
                             array.length,
@@ -132,7 +134,7 @@ final class PrimitiveArraySerializers {
 
         @Override
         public long[] read(Kryo kryo, Input input, Class<? extends long[]> type) {
-            long[] array = new long[length(input, Long.BYTES, "a long array")];
+            long[] array = (long[]) newArray(input, long.class, Long.BYTES, "a long array");
             in(input)
                     .readArrayLE(
                             array.length,
@@ -157,7 +159,7 @@ final class PrimitiveArraySerializers {
 
         @Override
         public short[] read(Kryo kryo, Input input, Class<? extends short[]> type) {
-            short[] array = new short[length(input, Short.BYTES, "a short array")];
+            short[] array = (short[]) newArray(input, short.class, Short.BYTES, "a short array");
             in(input)
                     .readArrayLE(
                             array.length,
@@ -182,7 +184,7 @@ final class PrimitiveArraySerializers {
 
         @Override
         public char[] read(Kryo kryo, Input input, Class<? extends char[]> type) {
-            char[] array = new char[length(input, Character.BYTES, "a char array")];
+            char[] array = (char[]) newArray(input, char.class, Character.BYTES, "a char array");
             in(input)
                     .readArrayLE(
                             array.length,

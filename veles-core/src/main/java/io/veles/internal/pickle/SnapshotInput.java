@@ -51,6 +51,7 @@ class SnapshotInput extends Input {
     private long hashWork;
 
     private final boolean shuffled;
+    private final ArraysAhead arraysAhead = new ArraysAhead();
     private byte[] scratch;
     private byte[] shuffledBlock;
 
@@ -99,6 +100,25 @@ class SnapshotInput extends Input {
         }
         allocate((long) length * heapBytesPerElement, what);
         return length;
+    }
+
+    /**
+     * A new numeric array of {@code length} elements of {@code componentType}, each {@code width}
+     * bytes in the payload, whose length was checked ({@link #checkedLength}); possibly allocated
+     * ahead, on another thread ({@link ArraysAhead}).
+     */
+    Object newArray(Class<?> componentType, int length, int width) {
+        return arraysAhead.newArray(componentType, length, width, remaining() - (long) length * width);
+    }
+
+    /** Stops allocating arrays ahead: the restore read its last, or failed. */
+    void stopAllocatingAhead() {
+        arraysAhead.close();
+    }
+
+    /** Arrays of this restore that were allocated ahead: for tests. */
+    int arraysAllocatedAhead() {
+        return arraysAhead.guessesTaken();
     }
 
     /**
