@@ -7,6 +7,7 @@ import java.lang.reflect.Array;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Allocates a restore's next large numeric array on another thread while the current one is
@@ -17,9 +18,12 @@ import java.util.concurrent.Future;
  *
  * <p>The next array is guessed to have the shape of the last large one: a model's arrays come in
  * runs of one shape (a layer's weights and its optimizer's moments, layers alike). A wrong guess
- * costs only the other core's time. The guessed array is held through a soft reference, which the
- * collector clears before it fails an allocation for want of room, so a guess never takes memory
- * the restore needs.
+ * costs only the other core's time. A guess is made only where the heap has room for it twice
+ * over, counting what it holds now as live (so that no allocation of ours fails, which would
+ * end a JVM run with {@code -XX:+ExitOnOutOfMemoryError}), and only where the payload left could
+ * hold the array, so that a hostile payload gets no more from guesses than from its lengths. The
+ * guessed array is held through a soft reference, which the collector clears before it fails an
+ * allocation for want of room.
  */
 final class ArraysAhead {
     /** Arrays smaller than this are allocated in place: zeroing them takes about as long as a hand-off. */
@@ -33,6 +37,8 @@ final class ArraysAhead {
     private int guessLength;
     /** Guesses taken: for tests. */
     private int taken;
+    /** Guesses taken by every instance: for tests that restore through the public API. */
+    private static final AtomicLong TAKEN_IN_ALL = new AtomicLong();
 
     /**
      * A new array of {@code length} elements of {@code componentType}, each {@code width} bytes
@@ -46,12 +52,20 @@ final class ArraysAhead {
             array = Array.newInstance(componentType, length);
         } else {
             taken++;
+            TAKEN_IN_ALL.incrementAndGet();
         }
         long bytes = (long) length * width;
-        if (bytes >= MIN_BYTES && bytes <= bytesAfter) {
+        if (bytes >= MIN_BYTES && bytes <= bytesAfter && hasRoomTwiceFor(bytes)) {
             allocateAhead(componentType, length);
         }
         return array;
+    }
+
+    /** True if the heap, counting all it holds now as live, has room for {@code bytes} twice over. */
+    private static boolean hasRoomTwiceFor(long bytes) {
+        Runtime runtime = Runtime.getRuntime();
+        long held = runtime.totalMemory() - runtime.freeMemory();
+        return runtime.maxMemory() - held >= 2 * bytes;
     }
 
     private Object takeGuess(Class<?> componentType, int length) {
@@ -104,5 +118,9 @@ final class ArraysAhead {
 
     int guessesTaken() {
         return taken;
+    }
+
+    static long guessesTakenInAll() {
+        return TAKEN_IN_ALL.get();
     }
 }

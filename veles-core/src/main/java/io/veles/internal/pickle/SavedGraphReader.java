@@ -86,6 +86,8 @@ public final class SavedGraphReader {
                     ? ""
                     : " (unit '" + units.get(current).name() + "')";
             throw SnapshotKryo.unwrap(e, "cannot read the state" + unit);
+        } finally {
+            input.stopAllocatingAhead();
         }
         Map<String, Object> rootFields = ((SavedObject) root).fields();
         Object parent = rootFields.containsKey("workflow")

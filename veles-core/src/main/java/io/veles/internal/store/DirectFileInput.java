@@ -77,6 +77,7 @@ public final class DirectFileInput extends InputStream {
     private int served;
 
     private boolean ended;
+    private boolean closed;
 
     private DirectFileInput(FileChannel channel, int alignment) {
         this.channel = channel;
@@ -88,7 +89,10 @@ public final class DirectFileInput extends InputStream {
     /** Queues the next read, into a free buffer or a new one if none is large enough. */
     private void queueRead() {
         int size = nextSize;
-        ByteBuffer recycled = free.peek() != null && free.peek().capacity() >= size ? free.pop() : null;
+        while (free.peek() != null && free.peek().capacity() < size) {
+            free.pop(); // outgrown: the chunks only grow
+        }
+        ByteBuffer recycled = free.poll();
         Future<ByteBuffer> chunk = reader.submit(() -> {
             ByteBuffer into = recycled != null
                     ? recycled
@@ -140,6 +144,9 @@ public final class DirectFileInput extends InputStream {
 
     /** Serves the next chunk read ahead, and queues reads to keep the disk busy. */
     private boolean fill() throws IOException {
+        if (closed) {
+            throw new IOException("stream closed");
+        }
         if (ended) {
             return false;
         }
@@ -217,6 +224,9 @@ public final class DirectFileInput extends InputStream {
 
     @Override
     public void close() throws IOException {
+        closed = true;
+        ahead.forEach(queued -> queued.chunk().cancel(false));
+        ahead.clear();
         reader.shutdownNow();
         channel.close();
     }

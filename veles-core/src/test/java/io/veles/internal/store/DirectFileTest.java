@@ -2,6 +2,7 @@ package io.veles.internal.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.sun.jna.LastErrorException;
 import io.veles.testing.FailingWritebackDisk;
@@ -19,6 +20,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -327,6 +329,31 @@ class DirectFileTest {
             read.write(piece, 0, n);
         }
         return read.toByteArray();
+    }
+
+    /**
+     * A stream closed while reads are queued ahead says so at the next read that needs a chunk,
+     * as a closed file does: it neither serves the chunks read ahead nor waits for the reads the
+     * closed thread dropped, which would never come.
+     */
+    @Test
+    void aReadAfterCloseFailsAsClosed() throws IOException {
+        Path file = dir.resolve("queued");
+        Files.write(file, new byte[3 * DirectFileInput.CHUNK]);
+        InputStream in = DirectFileInput.open(file);
+        Assumptions.assumeTrue(DirectFileInput.isDirect(in), "no O_DIRECT on this file system");
+        byte[] piece = new byte[64 << 10];
+        for (long read = 0; read < 2 * DirectFileInput.CHUNK; ) {
+            read += in.read(piece);
+        }
+        in.close();
+        assertThatThrownBy(() -> assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+                    while (true) {
+                        in.read(piece); // the chunk being served may still give bytes
+                    }
+                }))
+                .isInstanceOf(IOException.class)
+                .hasMessage("stream closed");
     }
 
     @Test

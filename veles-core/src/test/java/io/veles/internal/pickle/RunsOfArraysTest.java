@@ -1,9 +1,11 @@
-package io.veles.snapshot.file;
+package io.veles.internal.pickle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.veles.pickle.RestoreRules;
 import io.veles.snapshot.codec.Codec;
+import io.veles.snapshot.file.SnapshotReader;
+import io.veles.snapshot.file.SnapshotWriter;
 import io.veles.snapshot.format.Manifest;
 import io.veles.workflow.Unit;
 import io.veles.workflow.Workflow;
@@ -17,8 +19,8 @@ import java.util.Random;
 /**
  * A model's arrays in runs of one shape (weights and their optimizer's moments, layers alike),
  * broken by arrays of the same bytes and another type, of the same type and another length, and
- * small ones: the arrays a restore allocates ahead, by guessing the next shape from the last, come
- * back exact, each its own array, on the plain and the shuffled path.
+ * small ones: a restore allocates arrays ahead, by guessing the next shape from the last, and
+ * they come back exact, each its own array, on the plain and the shuffled path.
  */
 class RunsOfArraysTest {
     private static final int LENGTH = 300_000; // 1.2 MB of floats: allocated ahead
@@ -68,10 +70,13 @@ class RunsOfArraysTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         SnapshotWriter.write(
                 model, new Manifest(), SnapshotWriter.Options.of(codec, -1).withShuffle(shuffle), out);
+        long guessesBefore = ArraysAhead.guessesTakenInAll();
         Workflow restored;
         try (SnapshotReader reader = SnapshotReader.open(new ByteArrayInputStream(out.toByteArray()), "test")) {
             restored = reader.restore(RestoreRules.forWorkflow(Model.class)).workflow();
         }
+        // at least one run of two per layer, whatever order the fields are written in
+        assertThat(ArraysAhead.guessesTakenInAll() - guessesBefore).isGreaterThanOrEqualTo(3);
         for (int i = 0; i < 3; i++) {
             Layer original = (Layer) model.findUnit("layer" + i);
             Layer copy = (Layer) restored.findUnit("layer" + i);
