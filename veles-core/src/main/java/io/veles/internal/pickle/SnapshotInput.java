@@ -175,10 +175,19 @@ class SnapshotInput extends Input {
         }
     }
 
-    /** A byte array of a declared length (BigInteger, BigDecimal), checked and charged first. */
+    /**
+     * A byte array of a declared length (a byte[] field, BigInteger, BigDecimal), checked and
+     * charged first; a large one possibly allocated ahead (quantized weights come in runs too).
+     */
     @Override
     public byte[] readBytes(int length) {
-        return super.readBytes(checkedLength(length, 1, "a byte array"));
+        int checked = checkedLength(length, 1, "a byte array");
+        if (checked < ArraysAhead.MIN_BYTES) {
+            return super.readBytes(checked);
+        }
+        byte[] bytes = (byte[]) newArray(byte.class, checked, 1);
+        readBytes(bytes, 0, checked);
+        return bytes;
     }
 
     /** A long array of a declared length (BitSet), checked and charged first. */

@@ -17,8 +17,8 @@ import java.io.ByteArrayOutputStream;
 import java.util.Random;
 
 /**
- * A model's arrays in runs of one shape (weights and their optimizer's moments, layers alike),
- * broken by arrays of the same bytes and another type, of the same type and another length, and
+ * A model's arrays in runs of one shape (weights and their optimizer's moments, layers alike;
+ * float and byte arrays), broken by arrays of the same bytes and another type, of the same type and another length, and
  * small ones: a restore allocates arrays ahead, by guessing the next shape from the last, and
  * they come back exact, each its own array, on the plain and the shuffled path.
  */
@@ -33,6 +33,8 @@ class RunsOfArraysTest {
         float[] bias = new float[LENGTH + 1]; // same type, another length
         double[] scales = new double[LENGTH / 2];
         float[] small = new float[100];
+        byte[] quantized = new byte[4 * LENGTH]; // int8 weights, in a run of two
+        byte[] quantizedMomentum = new byte[4 * LENGTH];
 
         Layer(Workflow workflow, String name, long seed) {
             super(workflow, name);
@@ -48,6 +50,8 @@ class RunsOfArraysTest {
             for (int i = 0; i < scales.length; i++) {
                 scales[i] = random.nextDouble();
             }
+            random.nextBytes(quantized);
+            random.nextBytes(quantizedMomentum);
         }
 
         @Override
@@ -75,8 +79,8 @@ class RunsOfArraysTest {
         try (SnapshotReader reader = SnapshotReader.open(new ByteArrayInputStream(out.toByteArray()), "test")) {
             restored = reader.restore(RestoreRules.forWorkflow(Model.class)).workflow();
         }
-        // at least one run of two per layer, whatever order the fields are written in
-        assertThat(ArraysAhead.guessesTakenInAll() - guessesBefore).isGreaterThanOrEqualTo(3);
+        // at least two runs of two per layer, whatever order the fields are written in
+        assertThat(ArraysAhead.guessesTakenInAll() - guessesBefore).isGreaterThanOrEqualTo(6);
         for (int i = 0; i < 3; i++) {
             Layer original = (Layer) model.findUnit("layer" + i);
             Layer copy = (Layer) restored.findUnit("layer" + i);
@@ -87,6 +91,8 @@ class RunsOfArraysTest {
             assertThat(copy.bias).isEqualTo(original.bias);
             assertThat(copy.scales).isEqualTo(original.scales);
             assertThat(copy.small).isEqualTo(original.small);
+            assertThat(copy.quantized).isEqualTo(original.quantized);
+            assertThat(copy.quantizedMomentum).isEqualTo(original.quantizedMomentum);
             assertThat(copy.momentum).isNotSameAs(copy.weights).isNotSameAs(copy.velocity);
         }
     }
