@@ -42,11 +42,16 @@ final class ArraysAhead {
 
     /**
      * A new array of {@code length} elements of {@code componentType}, each {@code width} bytes
-     * in the payload: the one allocated ahead if it has this shape, else one allocated now. If it
-     * is large and the {@code bytesAfter} payload bytes after its elements could hold another,
-     * allocates that one ahead.
+     * in the payload. A small one is allocated now and leaves the guess alone (a bias or a scale
+     * between a layer's weights and their moments). A large one is the one allocated ahead if it
+     * has this shape, else one allocated now; and if the {@code bytesAfter} payload bytes after
+     * its elements could hold another, that one is allocated ahead.
      */
     Object newArray(Class<?> componentType, int length, int width, long bytesAfter) {
+        long bytes = (long) length * width;
+        if (bytes < MIN_BYTES) {
+            return Array.newInstance(componentType, length);
+        }
         Object array = takeGuess(componentType, length);
         if (array == null) {
             array = Array.newInstance(componentType, length);
@@ -54,8 +59,7 @@ final class ArraysAhead {
             taken++;
             TAKEN_IN_ALL.incrementAndGet();
         }
-        long bytes = (long) length * width;
-        if (bytes >= MIN_BYTES && bytes <= bytesAfter && hasRoomTwiceFor(bytes)) {
+        if (bytes <= bytesAfter && hasRoomTwiceFor(bytes)) {
             allocateAhead(componentType, length);
         }
         return array;

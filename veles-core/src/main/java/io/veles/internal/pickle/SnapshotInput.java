@@ -116,11 +116,6 @@ class SnapshotInput extends Input {
         arraysAhead.close();
     }
 
-    /** Arrays of this restore that were allocated ahead: for tests. */
-    int arraysAllocatedAhead() {
-        return arraysAhead.guessesTaken();
-    }
-
     /**
      * Checks a declared length of an array that is copied out as it is read ({@link ArraySpill}),
      * never allocated: only that the payload left can hold it.
@@ -182,9 +177,6 @@ class SnapshotInput extends Input {
     @Override
     public byte[] readBytes(int length) {
         int checked = checkedLength(length, 1, "a byte array");
-        if (checked < ArraysAhead.MIN_BYTES) {
-            return super.readBytes(checked);
-        }
         byte[] bytes = (byte[]) newArray(byte.class, checked, 1);
         readBytes(bytes, 0, checked);
         return bytes;

@@ -170,14 +170,18 @@ public final class DirectFileInput extends InputStream {
         if (chunk.limit() < next.size()) {
             // a short chunk is the end of the file: the reads queued after it read nothing
             ended = true;
-            ahead.forEach(queued -> queued.chunk().cancel(false));
-            ahead.clear();
+            dropQueuedReads();
         } else {
             while (ahead.size() < Math.min(MOST_AHEAD, served)) {
                 queueRead();
             }
         }
         return buffer.hasRemaining();
+    }
+
+    private void dropQueuedReads() {
+        ahead.forEach(queued -> queued.chunk().cancel(false));
+        ahead.clear();
     }
 
     /**
@@ -225,8 +229,7 @@ public final class DirectFileInput extends InputStream {
     @Override
     public void close() throws IOException {
         closed = true;
-        ahead.forEach(queued -> queued.chunk().cancel(false));
-        ahead.clear();
+        dropQueuedReads();
         reader.shutdownNow();
         channel.close();
     }

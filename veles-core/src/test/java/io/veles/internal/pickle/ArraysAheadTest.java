@@ -53,6 +53,18 @@ class ArraysAheadTest {
     }
 
     @Test
+    void aSmallArrayBetweenTwoOfARunLeavesTheGuessToTheSecond() {
+        int length = (int) (ArraysAhead.MIN_BYTES / Float.BYTES);
+        ahead.newArray(float.class, length, Float.BYTES, Long.MAX_VALUE);
+        assertThat((float[]) ahead.newArray(float.class, 100, Float.BYTES, Long.MAX_VALUE))
+                .hasSize(100);
+        assertThat((byte[]) ahead.newArray(byte.class, 16, 1, Long.MAX_VALUE)).hasSize(16);
+        assertThat((float[]) ahead.newArray(float.class, length, Float.BYTES, Long.MAX_VALUE))
+                .hasSize(length);
+        assertThat(ahead.guessesTaken()).isEqualTo(1);
+    }
+
+    @Test
     void aGuessOfAnotherShapeIsNotTaken() {
         int length = (int) (ArraysAhead.MIN_BYTES / Float.BYTES);
         ahead.newArray(float.class, length, Float.BYTES, Long.MAX_VALUE);
