@@ -108,7 +108,21 @@ final class BackgroundWrites {
             state.reset();
             state.trimTo(bytes);
             // Shuffling, checksumming and signing the copy are left to the background thread.
-            unfinished = SnapshotWriter.writeUnfinished(main, prepared, options, state);
+            boolean copied = false;
+            try {
+                unfinished = SnapshotWriter.writeUnfinished(main, prepared, options, state);
+                copied = true;
+            } finally {
+                if (!copied) {
+                    state.awaitFillsAfterFailure(); // no fill may still write once the pieces are reused
+                }
+            }
+            try {
+                state.awaitFills(); // the arrays are in the copy before the run changes them
+            } catch (IllegalStateException e) {
+                throw new SnapshotException(
+                        "cannot copy the state for snapshot " + write.destination() + ": " + e.getMessage(), e);
+            }
         } catch (IOException e) {
             throw new SnapshotException(
                     "cannot copy the state for snapshot " + write.destination() + ": " + e.getMessage(), e);

@@ -32,6 +32,7 @@ final class StateCopy extends OutputStream implements ArraySink {
     private long allocated; // bytes of every piece ever allocated: what reserve() did, after release()
     private volatile boolean directRefused; // once refused, asking again costs a collection each time
     private int directRequests; // pieces asked of direct memory, granted or not
+    private final ParallelFills fills = new ParallelFills();
 
     @Override
     public void write(int b) {
@@ -69,6 +70,33 @@ final class StateCopy extends OutputStream implements ArraySink {
     public void commit(int bytes) {
         current.position(current.position() + bytes);
         size += bytes;
+    }
+
+    /** Large arrays are copied by this thread and a helper together ({@link ParallelFills}). */
+    @Override
+    public void fill(Runnable fill) {
+        fills.add(fill);
+    }
+
+    /**
+     * Waits until every array handed to {@link #fill} is in the pieces. Call before the state may
+     * change again and before the copy is read.
+     *
+     * @throws IllegalStateException if a fill failed
+     */
+    void awaitFills() {
+        Throwable failed = fills.finish();
+        if (failed instanceof Error error) {
+            throw error;
+        }
+        if (failed != null) {
+            throw new IllegalStateException("copying an array of the state failed: " + failed, failed);
+        }
+    }
+
+    /** As {@link #awaitFills}, after the copy failed otherwise: a fill's own failure is dropped. */
+    void awaitFillsAfterFailure() {
+        fills.finish();
     }
 
     private void next() {

@@ -142,4 +142,117 @@ class StateCopyTest {
                 .mapToLong(BufferPoolMXBean::getMemoryUsed)
                 .sum();
     }
+
+    /**
+     * Fills of lent regions may run later and on a helper thread: once awaited, each region holds
+     * its own bytes, in stream order.
+     */
+    @Test
+    void regionsFilledLaterByTwoThreadsHoldTheirOwnBytesOnceAwaited() throws IOException {
+        StateCopy copy = new StateCopy();
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        java.util.Set<String> fillers = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        copy.write(7); // regions start at an odd offset in a piece
+        expected.write(7);
+        for (int i = 0; i < 60; i++) {
+            java.nio.ByteBuffer region = copy.claim();
+            int length = Math.min(region.remaining(), 100_000 + i);
+            byte[] bytes = new byte[length];
+            new SplittableRandom(i).nextBytes(bytes);
+            copy.commit(length);
+            copy.fill(() -> {
+                fillers.add(Thread.currentThread().getName());
+                sleepAMillisecond(); // slower than handing over, as a 256 KiB copy is
+                region.put(bytes);
+            });
+            expected.write(bytes);
+            copy.write(i); // a byte written after the region, before its fill ran
+            expected.write(i);
+        }
+        long deadline = System.nanoTime() + 10_000_000_000L; // the helper gets to work, however busy the machine
+        while (!fillers.contains("veles-copy") && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        copy.awaitFills();
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        copy.writeTo(out);
+        assertThat(out.toByteArray()).isEqualTo(expected.toByteArray());
+        assertThat(fillers).as("threads that filled").contains("veles-copy");
+    }
+
+    @Test
+    void aFailedFillIsReportedOnceEveryOtherFillIsDone() {
+        StateCopy copy = new StateCopy();
+        java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+        for (int i = 0; i < 20; i++) {
+            int which = i;
+            copy.claim();
+            copy.commit(1);
+            copy.fill(() -> {
+                sleepAMillisecond();
+                if (which == 3) {
+                    throw new java.nio.BufferOverflowException();
+                }
+                done.incrementAndGet();
+            });
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(copy::awaitFills)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("copying an array of the state failed")
+                .hasCauseInstanceOf(java.nio.BufferOverflowException.class);
+        assertThat(done).hasValue(19);
+        copy.awaitFills(); // the failure was reported once; the next copy starts clean
+    }
+
+    /** An interrupted thread still waits for the fills (they write into memory it reuses) and stays interrupted. */
+    @Test
+    void anInterruptedWaitStillWaitsForEveryFill() throws InterruptedException {
+        StateCopy copy = new StateCopy();
+        java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.CountDownLatch helperStarted = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean release = new java.util.concurrent.atomic.AtomicBoolean();
+        copy.claim();
+        copy.commit(1);
+        copy.fill(
+                () -> { // taken by the helper: this thread runs fills only once it waits
+                    helperStarted.countDown();
+                    while (!release.get()) {
+                        Thread.onSpinWait();
+                    }
+                    done.incrementAndGet();
+                });
+        assertThat(helperStarted.await(10, java.util.concurrent.TimeUnit.SECONDS))
+                .isTrue();
+        for (int i = 0; i < 19; i++) {
+            copy.claim();
+            copy.commit(1);
+            copy.fill(done::incrementAndGet);
+        }
+        Thread releaser = new Thread(() -> {
+            sleepAMillisecond();
+            for (int i = 0; i < 50; i++) {
+                sleepAMillisecond();
+            }
+            release.set(true);
+        });
+        releaser.start();
+        Thread.currentThread().interrupt();
+        try {
+            copy.awaitFills();
+            assertThat(done).hasValue(20);
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
+            release.set(true);
+            releaser.join();
+        }
+    }
+
+    private static void sleepAMillisecond() {
+        long until = System.nanoTime() + 1_000_000;
+        while (System.nanoTime() < until) {
+            Thread.onSpinWait(); // not sleep(): an interrupted thread must get through too
+        }
+    }
 }

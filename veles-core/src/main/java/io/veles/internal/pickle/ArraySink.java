@@ -10,7 +10,8 @@ import java.nio.ByteBuffer;
 public interface ArraySink {
     /**
      * The free part of the sink's current memory, at least one byte, little-endian, starting at
-     * its position 0. Bytes put there belong to the stream only once {@link #commit} counts them.
+     * its position 0. Its bytes belong to the stream once {@link #commit} counts them; they are
+     * put there by the fill handed to {@link #fill} right after.
      */
     ByteBuffer claim();
 
@@ -19,4 +20,14 @@ public interface ArraySink {
      * most its size. Nothing else may be written to the sink between the claim and this call.
      */
     void commit(int bytes);
+
+    /**
+     * Runs {@code fill}, which puts the bytes of the region last claimed and committed, now or
+     * later on another thread. A fill reads only the array it copies and writes only its region.
+     * A sink that defers fills must not read a committed region until its fills are done, and
+     * says how its users wait for them.
+     */
+    default void fill(Runnable fill) {
+        fill.run();
+    }
 }

@@ -91,8 +91,10 @@ class SnapshotOutput extends Output {
                 done++;
                 continue;
             }
-            writer.put(region, done, count);
+            int from = done;
+            int elements = count;
             sink.commit(count * width);
+            sink.fill(() -> writer.put(region, from, elements));
             total += (long) count * width;
             done += count;
         }

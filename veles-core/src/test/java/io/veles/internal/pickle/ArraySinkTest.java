@@ -2,12 +2,15 @@ package io.veles.internal.pickle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -18,21 +21,27 @@ import java.util.SplittableRandom;
 class ArraySinkTest {
     private static final int BUFFER = 256; // arrays above this go into the sink directly
 
-    /** Pieces of {@code size} bytes, as the asynchronous copy holds (there 256 KiB). */
+    /**
+     * Pieces of {@code size} bytes, as the asynchronous copy holds (there 256 KiB). With
+     * {@code deferFills}, fills run only in {@link #bytes}, the last first.
+     */
     private static final class Pieces extends OutputStream implements ArraySink {
-        private final ByteArrayOutputStream written = new ByteArrayOutputStream();
+        private final List<ByteBuffer> full = new ArrayList<>();
+        private final List<Runnable> fills = new ArrayList<>();
         private final int size;
+        private final boolean deferFills;
         private ByteBuffer current;
         int claims;
 
-        Pieces(int size) {
+        Pieces(int size, boolean deferFills) {
             this.size = size;
+            this.deferFills = deferFills;
         }
 
         private void ensureRoom() {
             if (current == null || !current.hasRemaining()) {
                 if (current != null) {
-                    written.write(current.array(), 0, current.position());
+                    full.add(current); // kept, not copied out: a deferred fill may not have run yet
                 }
                 current = ByteBuffer.allocate(size);
             }
@@ -56,9 +65,24 @@ class ArraySinkTest {
             current.position(current.position() + bytes);
         }
 
+        @Override
+        public void fill(Runnable fill) {
+            if (deferFills) {
+                fills.add(fill);
+            } else {
+                fill.run();
+            }
+        }
+
         byte[] bytes() {
+            for (int i = fills.size() - 1; i >= 0; i--) {
+                fills.get(i).run();
+            }
+            fills.clear();
             ByteArrayOutputStream all = new ByteArrayOutputStream();
-            all.writeBytes(written.toByteArray());
+            for (ByteBuffer piece : full) {
+                all.write(piece.array(), 0, piece.position());
+            }
             if (current != null) {
                 all.write(current.array(), 0, current.position());
             }
@@ -66,11 +90,13 @@ class ArraySinkTest {
         }
     }
 
-    @Test
-    void arraysOfEveryWidthComeOutAsThroughTheBufferAcrossPieceEnds() {
+    /** Also with fills deferred, as an asynchronous snapshot's copy defers them: commit first, bytes later. */
+    @ParameterizedTest(name = "fills deferred: {0}")
+    @ValueSource(booleans = {false, true})
+    void arraysOfEveryWidthComeOutAsThroughTheBufferAcrossPieceEnds(boolean deferFills) {
         SplittableRandom random = new SplittableRandom(11);
         for (int prefix = 0; prefix < 9; prefix++) {
-            Pieces pieces = new Pieces(1000);
+            Pieces pieces = new Pieces(1000, deferFills);
             ByteArrayOutputStream plain = new ByteArrayOutputStream();
             SnapshotOutput direct = new SnapshotOutput(pieces, BUFFER);
             SnapshotOutput buffered = new SnapshotOutput(plain, BUFFER);
