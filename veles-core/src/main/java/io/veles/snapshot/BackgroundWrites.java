@@ -108,14 +108,11 @@ final class BackgroundWrites {
             state.reset();
             state.trimTo(bytes);
             // Shuffling, checksumming and signing the copy are left to the background thread.
-            boolean copied = false;
             try {
                 unfinished = SnapshotWriter.writeUnfinished(main, prepared, options, state);
-                copied = true;
-            } finally {
-                if (!copied) {
-                    state.awaitFillsAfterFailure(); // no fill may still write once the pieces are reused
-                }
+            } catch (Throwable e) { // anything, checked ones thrown by user code included
+                state.awaitFillsAfterFailure(); // no fill may still write once the pieces are reused
+                throw e;
             }
             try {
                 state.awaitFills(); // the arrays are in the copy before the run changes them
