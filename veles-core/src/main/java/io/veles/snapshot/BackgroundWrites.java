@@ -2,6 +2,7 @@ package io.veles.snapshot;
 
 import io.veles.errors.SnapshotException;
 import io.veles.internal.util.ByteCounts;
+import io.veles.internal.util.ThreadNice;
 import io.veles.progress.Progress;
 import io.veles.snapshot.codec.CompressionThreads;
 import io.veles.snapshot.file.Differential;
@@ -63,6 +64,9 @@ final class BackgroundWrites {
     /** A background write that failed: why, and the runs it was to save. */
     record Failure(SnapshotException error, int runsCovered) {}
 
+    /** Steps of priority the background thread, and the threads it starts, take below the run. */
+    private final int niceSteps;
+
     private ExecutorService executor;
     /** The copy's memory being allocated ahead of the first snapshot, or null. */
     private Future<?> reserving;
@@ -74,6 +78,19 @@ final class BackgroundWrites {
     private volatile String writingTo; // the destination of the snapshot being stored now
     /** How long the last {@link #collect()} waited for a write in flight: part of the next pause. */
     private long waitedNanos;
+
+    /** Background writes at the run's own priority. */
+    BackgroundWrites() {
+        this(0);
+    }
+
+    /**
+     * Background writes whose thread runs {@code niceSteps} nice values below the run (see
+     * {@link ThreadNice}); so do the compressing and writing threads it starts, which inherit it.
+     */
+    BackgroundWrites(int niceSteps) {
+        this.niceSteps = niceSteps;
+    }
 
     /**
      * Copies {@code main}'s state into memory now and leaves compressing and storing it to the
@@ -188,7 +205,12 @@ final class BackgroundWrites {
     private ExecutorService executor() {
         if (executor == null) {
             executor = Executors.newSingleThreadExecutor(runnable -> {
-                Thread thread = new Thread(runnable, "veles-snapshot");
+                Thread thread = new Thread(
+                        () -> {
+                            ThreadNice.lowerCallingThreadBy(niceSteps);
+                            runnable.run();
+                        },
+                        "veles-snapshot");
                 thread.setDaemon(true);
                 return thread;
             });

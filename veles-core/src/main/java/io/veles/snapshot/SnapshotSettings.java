@@ -41,6 +41,10 @@ import java.time.Duration;
  *                         ({@code background_threads}; 0, the default: one fewer than the cores,
  *                         at least one). Once the run waits for it, at its next snapshot or its
  *                         end, it compresses on every core
+ * @param backgroundNice   how many steps of CPU priority (nice values, as {@code nice -n}) the
+ *                         threads writing an asynchronous snapshot take below the run, so that they
+ *                         give way to it on a shared core ({@code background_nice}, 0 to 19, default
+ *                         {@value #DEFAULT_BACKGROUND_NICE}; Linux only, 0: the run's priority)
  */
 public record SnapshotSettings(
         String prefix,
@@ -61,7 +65,8 @@ public record SnapshotSettings(
         int keepBest,
         boolean incremental,
         int fullEvery,
-        int backgroundThreads) {
+        int backgroundThreads,
+        int backgroundNice) {
 
     /** What a snapshot that cannot be written does to the run. */
     public enum FailurePolicy {
@@ -88,6 +93,9 @@ public record SnapshotSettings(
 
     /** With incremental snapshots, every tenth is standalone by default. */
     public static final int DEFAULT_FULL_EVERY = 10;
+
+    /** Background threads run at the lowest priority below the run's by default. */
+    public static final int DEFAULT_BACKGROUND_NICE = 19;
 
     /** The most threads {@code background_threads} may name. */
     public static final int MAX_THREADS = 1024;
@@ -120,6 +128,9 @@ public record SnapshotSettings(
         if (backgroundThreads < 0 || backgroundThreads > MAX_THREADS) {
             throw new ConfigException("snapshotter.background_threads: must be between 1 and " + MAX_THREADS
                     + " (0: one fewer than the cores), got " + backgroundThreads);
+        }
+        if (backgroundNice < 0 || backgroundNice > 19) {
+            throw new ConfigException("snapshotter.background_nice: must be between 0 and 19, got " + backgroundNice);
         }
         if (keepEveryHours > 0 && keepEveryHours * 3600 < 1) {
             throw new ConfigException("snapshotter.keep_every_hours: must be at least one second (1/3600), got "
@@ -188,7 +199,55 @@ public record SnapshotSettings(
                 keepBest,
                 incremental,
                 fullEvery,
-                0);
+                0,
+                DEFAULT_BACKGROUND_NICE);
+    }
+
+    /**
+     * The settings as they were before {@code background_nice}, which takes its default, kept so
+     * that code built against that constructor still links.
+     */
+    public SnapshotSettings(
+            String prefix,
+            String directory,
+            Codec compression,
+            int compressionLevel,
+            int interval,
+            double timeInterval,
+            String odbc,
+            String table,
+            long sizeWarningBytes,
+            boolean codeBackup,
+            FailurePolicy onFailure,
+            boolean async,
+            long asyncMemoryBytes,
+            int keepLast,
+            double keepEveryHours,
+            int keepBest,
+            boolean incremental,
+            int fullEvery,
+            int backgroundThreads) {
+        this(
+                prefix,
+                directory,
+                compression,
+                compressionLevel,
+                interval,
+                timeInterval,
+                odbc,
+                table,
+                sizeWarningBytes,
+                codeBackup,
+                onFailure,
+                async,
+                asyncMemoryBytes,
+                keepLast,
+                keepEveryHours,
+                keepBest,
+                incremental,
+                fullEvery,
+                backgroundThreads,
+                DEFAULT_BACKGROUND_NICE);
     }
 
     /** The default bound of an asynchronous snapshot's copy: a quarter of the heap. */
@@ -311,6 +370,7 @@ public record SnapshotSettings(
                 .incremental(section.getBoolean("incremental", base.incremental()))
                 .fullEvery(section.getInt("full_every", base.fullEvery()))
                 .backgroundThreads(section.getInt("background_threads", base.backgroundThreads()))
+                .backgroundNice(section.getInt("background_nice", base.backgroundNice()))
                 .build();
     }
 
@@ -342,6 +402,7 @@ public record SnapshotSettings(
         private boolean incremental;
         private int fullEvery = DEFAULT_FULL_EVERY;
         private int backgroundThreads;
+        private int backgroundNice = DEFAULT_BACKGROUND_NICE;
 
         private Builder() {}
 
@@ -365,6 +426,7 @@ public record SnapshotSettings(
             incremental = s.incremental;
             fullEvery = s.fullEvery;
             backgroundThreads = s.backgroundThreads;
+            backgroundNice = s.backgroundNice;
         }
 
         public Builder prefix(String value) {
@@ -464,6 +526,15 @@ public record SnapshotSettings(
             return this;
         }
 
+        /**
+         * Steps of CPU priority the threads writing an asynchronous snapshot take below the run,
+         * 0 to 19; 0: the run's own.
+         */
+        public Builder backgroundNice(int steps) {
+            backgroundNice = steps;
+            return this;
+        }
+
         public SnapshotSettings build() {
             return new SnapshotSettings(
                     prefix,
@@ -484,7 +555,8 @@ public record SnapshotSettings(
                     keepBest,
                     incremental,
                     fullEvery,
-                    backgroundThreads);
+                    backgroundThreads,
+                    backgroundNice);
         }
     }
 }

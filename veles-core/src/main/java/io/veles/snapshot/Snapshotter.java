@@ -196,7 +196,7 @@ public abstract class Snapshotter extends Unit {
             return;
         }
         if (background_ == null) {
-            background_ = new BackgroundWrites();
+            background_ = new BackgroundWrites(settings().backgroundNice());
         }
         background_.reserve(layout.payloadBytes(), warmUp(layout));
     }
@@ -516,7 +516,7 @@ public abstract class Snapshotter extends Unit {
             Differential.Pending pending,
             int runsCovered) {
         if (background_ == null) {
-            background_ = new BackgroundWrites();
+            background_ = new BackgroundWrites(settings().backgroundNice());
         }
         SnapshotStore target = store();
         SnapshotSettings retentionSettings = settings();

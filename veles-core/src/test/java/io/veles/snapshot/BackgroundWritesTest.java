@@ -1,7 +1,9 @@
 package io.veles.snapshot;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.veles.internal.util.ThreadNice;
 import io.veles.snapshot.codec.Codec;
 import io.veles.snapshot.file.SnapshotReader;
 import io.veles.snapshot.file.SnapshotWriter;
@@ -15,15 +17,20 @@ import io.veles.testing.LoopWorkflow;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.FilterOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 
 /**
@@ -103,6 +110,37 @@ class BackgroundWritesTest {
         }
     }
 
+    @Test
+    void theBackgroundThreadAndTheThreadsItStartsRunBelowTheRun() throws Exception {
+        assumeTrue(ThreadNice.available(), "per-thread nice values are Linux's");
+        int run = ThreadNice.callingThreadNice().orElseThrow();
+        assumeTrue(run <= ThreadNice.LOWEST - 5, "this test's JVM already runs at nice " + run);
+        Set<String> writers = ConcurrentHashMap.newKeySet();
+        AtomicInteger storedAt = new AtomicInteger(-100);
+        try (GatedStore store =
+                new GatedStore(new DirectoryStore(dir), new CountDownLatch(1), new CountDownLatch(0), writers)) {
+            BackgroundWrites writes = new BackgroundWrites(5);
+            BackgroundWrites.Write write = gzipWrite(
+                    store,
+                    2,
+                    (stored, manifest) ->
+                            storedAt.set(ThreadNice.callingThreadNice().orElse(-100)));
+
+            assertThat(writes.start(new LoopWorkflow(3, 500_000, -1), write, Long.MAX_VALUE))
+                    .isNotNull();
+            assertThat(writes.collect()).as("no failure").isNull();
+            writes.close();
+        }
+        assertThat(storedAt.get()).as("the background thread's nice value").isEqualTo(run + 5);
+        assertThat(writers)
+                .as("the threads that wrote the file (the compressing stream's writer)")
+                .isNotEmpty()
+                .allSatisfy(writer -> assertThat(writer).endsWith(" at nice " + (run + 5)));
+        assertThat(ThreadNice.callingThreadNice().orElseThrow())
+                .as("the run's own")
+                .isEqualTo(run);
+    }
+
     /** A gz snapshot of a loop workflow into {@code store}, compressed on up to {@code threads} once waited for. */
     private static BackgroundWrites.Write gzipWrite(
             SnapshotStore store, int threads, BiConsumer<StoredSnapshot, Manifest> onStored) {
@@ -111,9 +149,17 @@ class BackgroundWritesTest {
         return new BackgroundWrites.Write(store, entry, new Manifest(), options, "loop_1.4.gz", 1, null, 1, onStored);
     }
 
-    /** A directory store whose writes wait for the test's signal before they start. */
-    private record GatedStore(SnapshotStore directory, CountDownLatch writing, CountDownLatch release)
+    /**
+     * A directory store whose writes wait for the test's signal before they start, and which notes
+     * each thread that writes bytes to it, with its nice value, in {@code writers}.
+     */
+    private record GatedStore(
+            SnapshotStore directory, CountDownLatch writing, CountDownLatch release, Set<String> writers)
             implements SnapshotStore {
+        GatedStore(SnapshotStore directory, CountDownLatch writing, CountDownLatch release) {
+            this(directory, writing, release, ConcurrentHashMap.newKeySet());
+        }
+
         @Override
         public StoredSnapshot write(NewSnapshot snapshot, SnapshotBody body) {
             writing.countDown();
@@ -125,7 +171,16 @@ class BackgroundWritesTest {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             }
-            return directory.write(snapshot, body);
+            return directory.write(
+                    snapshot,
+                    out -> body.writeTo(new FilterOutputStream(out) {
+                        @Override
+                        public void write(byte[] bytes, int offset, int length) throws IOException {
+                            writers.add(Thread.currentThread().getName() + " at nice "
+                                    + ThreadNice.callingThreadNice().orElse(-100));
+                            out.write(bytes, offset, length);
+                        }
+                    }));
         }
 
         @Override

@@ -30,6 +30,7 @@ class SnapshotSettingsTest {
             .keepEveryHours(2)
             .keepBest(3)
             .backgroundThreads(5)
+            .backgroundNice(7)
             .build();
 
     @Test
@@ -64,7 +65,8 @@ class SnapshotSettingsTest {
                         s.keepLast(),
                         s.keepEveryHours(),
                         s.keepBest(),
-                        s.backgroundThreads()))
+                        s.backgroundThreads(),
+                        s.backgroundNice()))
                 .containsExactly(
                         "wine",
                         "snaps",
@@ -82,7 +84,8 @@ class SnapshotSettingsTest {
                         1,
                         2.0,
                         3,
-                        5);
+                        5,
+                        7);
         assertThat(s.toBuilder().build()).isEqualTo(s);
     }
 
@@ -148,5 +151,22 @@ class SnapshotSettingsTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("snapshotter.background_threads: must be between 1 and 1024"
                         + " (0: one fewer than the cores), got -1");
+    }
+
+    @Test
+    void backgroundThreadsRunAtTheLowestPriorityByDefaultAndTheStepsAreChecked() {
+        assertThat(SnapshotSettings.defaults("w").backgroundNice()).isEqualTo(19);
+        Config config = Config.parse(List.of("snapshotter.background_nice=0"));
+        assertThat(SnapshotSettings.from(config.section("snapshotter"), SnapshotSettings.defaults("w"))
+                        .backgroundNice())
+                .isZero();
+        for (int steps : new int[] {-1, 20}) {
+            assertThatThrownBy(() -> SnapshotSettings.builder()
+                            .prefix("w")
+                            .backgroundNice(steps)
+                            .build())
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessage("snapshotter.background_nice: must be between 0 and 19, got " + steps);
+        }
     }
 }
