@@ -66,6 +66,8 @@ final class BackgroundWrites {
 
     /** Steps of priority the background thread, and the threads it starts, take below the run. */
     private final int niceSteps;
+    /** Whether the background thread lowered its priority yet; read and written by that thread alone. */
+    private boolean lowered;
 
     private ExecutorService executor;
     /** The copy's memory being allocated ahead of the first snapshot, or null. */
@@ -205,12 +207,7 @@ final class BackgroundWrites {
     private ExecutorService executor() {
         if (executor == null) {
             executor = Executors.newSingleThreadExecutor(runnable -> {
-                Thread thread = new Thread(
-                        () -> {
-                            ThreadNice.lowerCallingThreadBy(niceSteps);
-                            runnable.run();
-                        },
-                        "veles-snapshot");
+                Thread thread = new Thread(runnable, "veles-snapshot");
                 thread.setDaemon(true);
                 return thread;
             });
@@ -227,6 +224,7 @@ final class BackgroundWrites {
             long copyNanos,
             long waitNanos)
             throws IOException {
+        lowerPriorityOnce();
         SnapshotWriter.Options options = write.options();
         writingTo = write.destination();
         StoredSnapshot stored;
@@ -269,6 +267,22 @@ final class BackgroundWrites {
                 .accept(
                         stored,
                         write.pending() == null ? manifest : write.pending().fileManifest(manifest));
+    }
+
+    /**
+     * Lowers the background thread's priority before its first write, not when it starts: the
+     * allocation ahead that it runs first is waited for by the first snapshot's pause.
+     */
+    private void lowerPriorityOnce() {
+        if (lowered || niceSteps == 0) {
+            return;
+        }
+        lowered = true;
+        try {
+            ThreadNice.lowerCallingThreadBy(niceSteps);
+        } catch (LinkageError e) { // JNA missing from a trimmed class path: write at the run's priority
+            LOG.debug("the background thread keeps the run's priority: {}", e.toString());
+        }
     }
 
     private static String seconds(long nanos) {

@@ -3,6 +3,7 @@ package io.veles.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.sun.jna.Platform;
 import io.veles.internal.util.ThreadNice;
 import io.veles.snapshot.codec.Codec;
 import io.veles.snapshot.file.SnapshotReader;
@@ -112,7 +113,8 @@ class BackgroundWritesTest {
 
     @Test
     void theBackgroundThreadAndTheThreadsItStartsRunBelowTheRun() throws Exception {
-        assumeTrue(ThreadNice.available(), "per-thread nice values are Linux's");
+        assumeTrue(Platform.isLinux(), "per-thread nice values are Linux's");
+        assertThat(ThreadNice.available()).as("libc's setpriority on Linux").isTrue();
         int run = ThreadNice.callingThreadNice().orElseThrow();
         assumeTrue(run <= ThreadNice.LOWEST - 5, "this test's JVM already runs at nice " + run);
         Set<String> writers = ConcurrentHashMap.newKeySet();

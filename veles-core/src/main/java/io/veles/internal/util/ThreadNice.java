@@ -72,7 +72,7 @@ public final class ThreadNice {
             return false;
         }
         try {
-            // who 0 is the caller: on Linux the calling thread, not its process (man 2 setpriority, NOTES).
+            // who 0 is the caller: on Linux the calling thread, not its process (man 2 setpriority, BUGS).
             LIBC.setpriority(PRIO_PROCESS, 0, Math.min(now.getAsInt() + steps, LOWEST));
             return true;
         } catch (LastErrorException e) {
@@ -84,13 +84,19 @@ public final class ThreadNice {
     /** The calling thread's nice value, from {@code /proc}; empty where it cannot be read. */
     public static OptionalInt callingThreadNice() {
         try {
-            String stat = Files.readString(OWN_STAT, StandardCharsets.US_ASCII);
-            // "pid (name) state ppid ...": the name may hold spaces and parentheses, so fields
-            // are counted from its closing one; nice is the 19th field, the 17th after the name.
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return OptionalInt.of(Integer.parseInt(fields[16]));
+            return OptionalInt.of(niceOf(Files.readString(OWN_STAT, StandardCharsets.US_ASCII)));
         } catch (IOException | RuntimeException e) {
             return OptionalInt.empty();
         }
+    }
+
+    /**
+     * The nice value in a line of {@code /proc/.../stat}: "pid (name) state ppid ...". The name
+     * may hold spaces and parentheses, so fields are counted from its last closing one; nice is
+     * the 19th field, the 17th after the name (the 18th, priority, is 20 plus nice).
+     */
+    static int niceOf(String stat) {
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Integer.parseInt(fields[16]);
     }
 }

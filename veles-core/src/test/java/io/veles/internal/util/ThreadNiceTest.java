@@ -3,6 +3,7 @@ package io.veles.internal.util;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.sun.jna.Platform;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -22,9 +23,18 @@ class ThreadNiceTest {
 
     @BeforeEach
     void onLinux() {
-        assumeTrue(ThreadNice.available(), "per-thread nice values are Linux's");
+        assumeTrue(Platform.isLinux(), "per-thread nice values are Linux's");
+        assertThat(ThreadNice.available()).as("libc's setpriority on Linux").isTrue();
         start = ThreadNice.callingThreadNice().orElseThrow();
         assumeTrue(start <= ThreadNice.LOWEST - 8, "this test's JVM already runs at nice " + start);
+    }
+
+    @Test
+    void readsTheNiceFieldPastANameWithSpacesAndParentheses() {
+        String stat = "4321 (a (b) c) S 4300 4321 4300 0 -1 4194560 10 0 0 0 3 1 0 0 30 10 1 0 28557 3133440"
+                + " 379 18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0\n";
+        assertThat(ThreadNice.niceOf(stat)).isEqualTo(10);
+        assertThat(ThreadNice.niceOf(stat.replace(" 30 10 ", " 19 -1 "))).isEqualTo(-1);
     }
 
     @Test
