@@ -95,7 +95,7 @@ public final class ThreadNice {
      * may hold spaces and parentheses, so fields are counted from its last closing one; nice is
      * the 19th field, the 17th after the name (the 18th, priority, is 20 plus nice).
      */
-    static int niceOf(String stat) {
+    public static int niceOf(String stat) {
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return Integer.parseInt(fields[16]);
     }

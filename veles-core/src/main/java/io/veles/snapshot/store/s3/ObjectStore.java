@@ -98,7 +98,12 @@ public final class ObjectStore implements SnapshotStore {
         this.location = location.prefixLocation();
         this.options = options;
         this.s3 = s3;
-        this.workers = Executors.newCachedThreadPool(task -> {
+        this.workers = newWorkers();
+    }
+
+    /** Daemon threads for an object's parts, started as they are needed. */
+    private static ExecutorService newWorkers() {
+        return Executors.newCachedThreadPool(task -> {
             Thread thread = new Thread(task, "veles-s3-" + THREADS.incrementAndGet());
             thread.setDaemon(true);
             return thread;
@@ -237,13 +242,20 @@ public final class ObjectStore implements SnapshotStore {
                         .prefix(location.keyPrefix())
                         .maxKeys(1)));
         String key = freeKey(snapshot);
-        ObjectUpload upload = new ObjectUpload(s3, location.bucket(), key, options, workers, conditional);
+        // Threads of this upload alone, started by the writing thread and so at its priority: a
+        // background snapshot's below the run, a synchronous one's at the run's (ThreadNice).
+        ExecutorService uploadWorkers = newWorkers();
         try {
-            body.writeTo(upload);
-            upload.complete();
-        } catch (IOException | RuntimeException | Error e) {
-            abort(upload, e);
-            throw writeFailure(key, e);
+            ObjectUpload upload = new ObjectUpload(s3, location.bucket(), key, options, uploadWorkers, conditional);
+            try {
+                body.writeTo(upload);
+                upload.complete();
+            } catch (IOException | RuntimeException | Error e) {
+                abort(upload, e);
+                throw writeFailure(key, e);
+            }
+        } finally {
+            uploadWorkers.shutdown(); // parts still being sent after a failure end on their own
         }
         // The handle as list() will show it (the server's time), and proof the object is there before it is pointed at.
         StoredSnapshot written = head(key, "read back")

@@ -2,8 +2,11 @@ package io.veles.snapshot.store.s3;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.sun.jna.Platform;
 import io.veles.errors.SnapshotException;
+import io.veles.internal.util.ThreadNice;
 import io.veles.snapshot.codec.Codec;
 import io.veles.snapshot.file.SnapshotReader;
 import io.veles.snapshot.file.SnapshotWriter;
@@ -20,12 +23,20 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /** ObjectStore against a real S3 server (s3proxy, {@link TestS3}): what every store promises. */
 @Tag("slow")
@@ -226,6 +237,65 @@ class ObjectStoreTest {
                     .hasMessageContaining("snapshot prefix '../up' must start with a letter or digit");
             assertThat(store.list()).isEmpty();
         }
+    }
+
+    @Test
+    void anUploadsThreadsRunAtTheWritingThreadsPriority() throws Exception {
+        assumeTrue(Platform.isLinux() && ThreadNice.available(), "per-thread nice values are Linux's");
+        int run = ThreadNice.callingThreadNice().orElseThrow();
+        assumeTrue(run <= ThreadNice.LOWEST - 3, "this test's JVM already runs at nice " + run);
+        int before = partThreads(0).keySet().stream().max(Integer::compare).orElse(0);
+        try (ObjectStore store = ObjectStore.open(s3.location("nice"), s3.options())) {
+            // A background write lowers its thread first (BackgroundWrites), then writes.
+            Map<Integer, Integer> background = new ConcurrentHashMap<>();
+            FutureTask<StoredSnapshot> lowered = new FutureTask<>(() -> {
+                ThreadNice.lowerCallingThreadBy(3);
+                return store.write(entry("run", "1", Codec.NONE), out -> writeWatching(out, before, background));
+            });
+            new Thread(lowered, "background-writer").start();
+            lowered.get(60, TimeUnit.SECONDS);
+            // A shared pool would keep those threads for a minute: wait a while for them to go.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (!partThreads(before).isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            Map<Integer, Integer> synchronous = new ConcurrentHashMap<>();
+            store.write(entry("run", "2", Codec.NONE), out -> writeWatching(out, before, synchronous));
+
+            assertThat(background).as("the background write's part threads").isNotEmpty();
+            assertThat(background.values()).as("their nice values").containsOnly(run + 3);
+            assertThat(synchronous).as("the synchronous write's part threads").isNotEmpty();
+            assertThat(synchronous.values()).as("their nice values").containsOnly(run);
+        }
+    }
+
+    /** Writes {@code big} a MiB at a time, noting the part threads alive after each. */
+    private static void writeWatching(OutputStream out, int after, Map<Integer, Integer> seen) throws IOException {
+        for (int offset = 0; offset < big.length; offset += 1 << 20) {
+            out.write(big, offset, Math.min(1 << 20, big.length - offset));
+            seen.putAll(partThreads(after));
+        }
+    }
+
+    /** The nice value of each live "veles-s3-N" thread of this JVM with N above {@code after}, by N. */
+    private static Map<Integer, Integer> partThreads(int after) throws IOException {
+        Map<Integer, Integer> threads = new HashMap<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String name = Files.readString(task.resolve("comm")).strip();
+                    if (name.startsWith("veles-s3-")) {
+                        int number = Integer.parseInt(name.substring("veles-s3-".length()));
+                        if (number > after) {
+                            threads.put(number, ThreadNice.niceOf(Files.readString(task.resolve("stat"))));
+                        }
+                    }
+                } catch (IOException | NumberFormatException gone) {
+                    // the thread ended while being read, or its name was cut at 15 characters
+                }
+            }
+        }
+        return threads;
     }
 
     static NewSnapshot entry(String prefix, String suffix, Codec codec) {
