@@ -4,6 +4,7 @@ import io.veles.config.Config;
 import io.veles.config.ConfigException;
 import io.veles.internal.db.DatabaseTarget;
 import io.veles.internal.db.OdbcSource;
+import io.veles.internal.util.ThreadNice;
 import io.veles.snapshot.codec.Codec;
 import io.veles.snapshot.format.SnapshotFormat;
 import io.veles.snapshot.store.s3.S3Location;
@@ -95,7 +96,7 @@ public record SnapshotSettings(
     public static final int DEFAULT_FULL_EVERY = 10;
 
     /** Background threads run at the lowest priority below the run's by default. */
-    public static final int DEFAULT_BACKGROUND_NICE = 19;
+    public static final int DEFAULT_BACKGROUND_NICE = ThreadNice.LOWEST;
 
     /** The most threads {@code background_threads} may name. */
     public static final int MAX_THREADS = 1024;
@@ -129,8 +130,9 @@ public record SnapshotSettings(
             throw new ConfigException("snapshotter.background_threads: must be between 1 and " + MAX_THREADS
                     + " (0: one fewer than the cores), got " + backgroundThreads);
         }
-        if (backgroundNice < 0 || backgroundNice > 19) {
-            throw new ConfigException("snapshotter.background_nice: must be between 0 and 19, got " + backgroundNice);
+        if (backgroundNice < 0 || backgroundNice > ThreadNice.LOWEST) {
+            throw new ConfigException("snapshotter.background_nice: must be between 0 and " + ThreadNice.LOWEST
+                    + ", got " + backgroundNice);
         }
         if (keepEveryHours > 0 && keepEveryHours * 3600 < 1) {
             throw new ConfigException("snapshotter.keep_every_hours: must be at least one second (1/3600), got "

@@ -244,18 +244,16 @@ public final class ObjectStore implements SnapshotStore {
         String key = freeKey(snapshot);
         // Threads of this upload alone, started by the writing thread and so at its priority: a
         // background snapshot's below the run, a synchronous one's at the run's (ThreadNice).
-        ExecutorService uploadWorkers = newWorkers();
+        ExecutorService uploadWorkers = newWorkers(); // no thread until a part is sent
+        ObjectUpload upload = new ObjectUpload(s3, location.bucket(), key, options, uploadWorkers, conditional);
         try {
-            ObjectUpload upload = new ObjectUpload(s3, location.bucket(), key, options, uploadWorkers, conditional);
-            try {
-                body.writeTo(upload);
-                upload.complete();
-            } catch (IOException | RuntimeException | Error e) {
-                abort(upload, e);
-                throw writeFailure(key, e);
-            }
+            body.writeTo(upload);
+            upload.complete();
+        } catch (IOException | RuntimeException | Error e) {
+            abort(upload, e);
+            throw writeFailure(key, e);
         } finally {
-            uploadWorkers.shutdown(); // parts still being sent after a failure end on their own
+            uploadWorkers.shutdown(); // abort waited for the parts: the threads end once idle
         }
         // The handle as list() will show it (the server's time), and proof the object is there before it is pointed at.
         StoredSnapshot written = head(key, "read back")
