@@ -21,8 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,6 +35,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
+import java.util.stream.Stream;
 
 /**
  * A background write compresses on the threads it may take while the run goes on, and on all of
@@ -119,6 +122,7 @@ class BackgroundWritesTest {
         assumeTrue(run <= ThreadNice.LOWEST - 5, "this test's JVM already runs at nice " + run);
         Set<String> writers = ConcurrentHashMap.newKeySet();
         AtomicInteger storedAt = new AtomicInteger(-100);
+        awaitNoThreadNamed("veles-compress"); // an earlier test's idle pool ends within a second
         try (GatedStore store =
                 new GatedStore(new DirectoryStore(dir), new CountDownLatch(1), new CountDownLatch(0), writers)) {
             BackgroundWrites writes = new BackgroundWrites(5);
@@ -135,12 +139,40 @@ class BackgroundWritesTest {
         }
         assertThat(storedAt.get()).as("the background thread's nice value").isEqualTo(run + 5);
         assertThat(writers)
-                .as("the threads that wrote the file (the compressing stream's writer)")
-                .isNotEmpty()
+                .as("the threads that wrote the file (the compressing stream's writer) and the compressing pool")
+                .anySatisfy(writer -> assertThat(writer).startsWith("veles-write"))
+                .anySatisfy(writer -> assertThat(writer).startsWith("veles-compress"))
                 .allSatisfy(writer -> assertThat(writer).endsWith(" at nice " + (run + 5)));
         assertThat(ThreadNice.callingThreadNice().orElseThrow())
                 .as("the run's own")
                 .isEqualTo(run);
+    }
+
+    /** Each live thread of this JVM called {@code name}, as "name at nice N", read from {@code /proc}. */
+    private static List<String> threadsNamed(String name) throws IOException {
+        List<String> found = new ArrayList<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    if (Files.readString(task.resolve("comm")).strip().equals(name)) {
+                        found.add(name + " at nice " + ThreadNice.niceOf(Files.readString(task.resolve("stat"))));
+                    }
+                } catch (IOException gone) {
+                    // the thread ended while being read
+                }
+            }
+        }
+        return found;
+    }
+
+    private static void awaitNoThreadNamed(String name) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!threadsNamed(name).isEmpty()) {
+            assertThat(System.nanoTime())
+                    .as("threads called " + name + " still alive")
+                    .isLessThan(deadline);
+            Thread.sleep(50);
+        }
     }
 
     /** A gz snapshot of a loop workflow into {@code store}, compressed on up to {@code threads} once waited for. */
@@ -180,6 +212,7 @@ class BackgroundWritesTest {
                         public void write(byte[] bytes, int offset, int length) throws IOException {
                             writers.add(Thread.currentThread().getName() + " at nice "
                                     + ThreadNice.callingThreadNice().orElse(-100));
+                            writers.addAll(threadsNamed("veles-compress"));
                             out.write(bytes, offset, length);
                         }
                     }));
