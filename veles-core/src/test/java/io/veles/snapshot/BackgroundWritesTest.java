@@ -14,6 +14,7 @@ import io.veles.snapshot.store.NewSnapshot;
 import io.veles.snapshot.store.SnapshotBody;
 import io.veles.snapshot.store.SnapshotStore;
 import io.veles.snapshot.store.StoredSnapshot;
+import io.veles.testing.LiveThreads;
 import io.veles.testing.LoopWorkflow;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,10 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,7 +34,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
-import java.util.stream.Stream;
 
 /**
  * A background write compresses on the threads it may take while the run goes on, and on all of
@@ -148,26 +146,9 @@ class BackgroundWritesTest {
                 .isEqualTo(run);
     }
 
-    /** Each live thread of this JVM called {@code name}, as "name at nice N", read from {@code /proc}. */
-    private static List<String> threadsNamed(String name) throws IOException {
-        List<String> found = new ArrayList<>();
-        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
-            for (Path task : tasks.toList()) {
-                try {
-                    if (Files.readString(task.resolve("comm")).strip().equals(name)) {
-                        found.add(name + " at nice " + ThreadNice.niceOf(Files.readString(task.resolve("stat"))));
-                    }
-                } catch (IOException gone) {
-                    // the thread ended while being read
-                }
-            }
-        }
-        return found;
-    }
-
     private static void awaitNoThreadNamed(String name) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!threadsNamed(name).isEmpty()) {
+        while (!LiveThreads.named(name).isEmpty()) {
             assertThat(System.nanoTime())
                     .as("threads called " + name + " still alive")
                     .isLessThan(deadline);
@@ -210,9 +191,14 @@ class BackgroundWritesTest {
                     out -> body.writeTo(new FilterOutputStream(out) {
                         @Override
                         public void write(byte[] bytes, int offset, int length) throws IOException {
-                            writers.add(Thread.currentThread().getName() + " at nice "
-                                    + ThreadNice.callingThreadNice().orElse(-100));
-                            writers.addAll(threadsNamed("veles-compress"));
+                            boolean firstWrite =
+                                    writers.add(Thread.currentThread().getName() + " at nice "
+                                            + ThreadNice.callingThreadNice().orElse(-100));
+                            if (firstWrite) { // the compressing pool made this block, and idles a second
+                                LiveThreads.named("veles-compress")
+                                        .values()
+                                        .forEach(pool -> writers.add(pool.toString()));
+                            }
                             out.write(bytes, offset, length);
                         }
                     }));

@@ -13,6 +13,7 @@ import io.veles.snapshot.file.SnapshotWriter;
 import io.veles.snapshot.format.Manifest;
 import io.veles.snapshot.store.NewSnapshot;
 import io.veles.snapshot.store.StoredSnapshot;
+import io.veles.testing.LiveThreads;
 import io.veles.testing.LoopWorkflow;
 import io.veles.testing.TestS3;
 import org.junit.jupiter.api.AfterAll;
@@ -26,8 +27,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -36,7 +35,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /** ObjectStore against a real S3 server (s3proxy, {@link TestS3}): what every store promises. */
 @Tag("slow")
@@ -280,19 +278,14 @@ class ObjectStoreTest {
     /** The nice value of each live "veles-s3-N" thread of this JVM with N above {@code after}, by N. */
     private static Map<Integer, Integer> partThreads(int after) throws IOException {
         Map<Integer, Integer> threads = new HashMap<>();
-        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
-            for (Path task : tasks.toList()) {
-                try {
-                    String name = Files.readString(task.resolve("comm")).strip();
-                    if (name.startsWith("veles-s3-")) {
-                        int number = Integer.parseInt(name.substring("veles-s3-".length()));
-                        if (number > after) {
-                            threads.put(number, ThreadNice.niceOf(Files.readString(task.resolve("stat"))));
-                        }
-                    }
-                } catch (IOException | NumberFormatException gone) {
-                    // the thread ended while being read, or its name was cut at 15 characters
+        for (LiveThreads.NiceThread thread : LiveThreads.named("veles-s3-").values()) {
+            try {
+                int number = Integer.parseInt(thread.name().substring("veles-s3-".length()));
+                if (number > after) {
+                    threads.put(number, thread.nice());
                 }
+            } catch (NumberFormatException cut) {
+                // its name was cut at 15 characters
             }
         }
         return threads;
