@@ -24,6 +24,8 @@ import java.util.concurrent.Callable;
             "ones: the targets of _current links in a directory, each run's newest row in a table.",
             "--prefix and --workflow limit it to one prefix's or one workflow's snapshots; the others",
             "stay and are not listed. Files are listed by their whole names.",
+            "What does not read as a snapshot (another file in the directory, a damaged snapshot, one",
+            "from a newer veles) is listed as kept and never deleted.",
             "--dry-run prints exactly what a real run would delete, and deletes nothing.",
             "In an s3:// prefix a real run also aborts incomplete uploads begun over a day ago (left by",
             "killed writers; a bucket lifecycle rule can do the same on the server's side).",
@@ -102,10 +104,15 @@ final class PruneCommand implements Callable<Integer> {
         }
         int deleted = dryRun ? 0 : SnapshotPruning.apply(opened, plan);
         long doomed = plan.stream().filter(d -> !d.kept()).count();
+        long snapshots =
+                plan.stream().filter(SnapshotPruning.Decision::isSnapshot).count();
+        String others = snapshots == plan.size()
+                ? ""
+                : "; " + (plan.size() - snapshots) + " that did not read as snapshots were left alone";
         if (dryRun) {
-            System.out.printf("dry run: %d of %d snapshots would be deleted%n", doomed, plan.size());
+            System.out.printf("dry run: %d of %d snapshots would be deleted%s%n", doomed, snapshots, others);
         } else {
-            System.out.printf("deleted %d of %d snapshots%n", deleted, plan.size());
+            System.out.printf("deleted %d of %d snapshots%s%n", deleted, snapshots, others);
             int aborted = opened.reclaimAbandonedWrites(ABANDONED_AFTER);
             if (aborted > 0) {
                 System.out.printf("aborted %d incomplete uploads begun over a day ago%n", aborted);

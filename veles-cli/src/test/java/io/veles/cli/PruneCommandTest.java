@@ -8,11 +8,17 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
+import java.util.zip.GZIPOutputStream;
 
 /** prune on a table and on a directory: the dry run lists exactly what the real run deletes. */
 @Tag("slow")
@@ -28,6 +34,14 @@ class PruneCommandTest {
             names.add(row.get("name").asText());
         }
         return names;
+    }
+
+    private static byte[] gzipped(String text) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (GZIPOutputStream out = new GZIPOutputStream(bytes)) {
+            out.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+        return bytes.toByteArray();
     }
 
     private static List<String> marked(String output, String verb) {
@@ -143,6 +157,21 @@ class PruneCommandTest {
         assertThat(names("snaps"))
                 .containsExactlyInAnyOrder(first, before.get(before.size() - 1))
                 .contains(current.replace(".gz", ""));
+
+        // What else is in the directory is listed as kept and never deleted, however old.
+        Path notes = Files.writeString(dir.resolve("snaps/README.md"), "what these runs were\n");
+        Path log = Files.write(dir.resolve("snaps/train.log.gz"), gzipped("a log, not a snapshot\n"));
+        for (Path other : List.of(notes, log)) {
+            Files.setLastModifiedTime(other, FileTime.from(Instant.parse("2020-01-01T00:00:00Z")));
+        }
+        VelesProcess again = VelesProcess.run(dir, "snapshot", "prune", "snaps", "--keep-last", "1");
+        assertThat(again.exitCode()).as(again.stderr()).isZero();
+        assertThat(marked(again.stdout(), "keep")).contains("README.md", "train.log.gz");
+        assertThat(again.stdout())
+                .contains("(not read as a snapshot, never pruned: snaps/README.md is not a veles snapshot)")
+                .contains("deleted 0 of 2 snapshots; 2 that did not read as snapshots were left alone");
+        assertThat(notes).hasContent("what these runs were");
+        assertThat(log).hasBinaryContent(gzipped("a log, not a snapshot\n"));
 
         // Pinning the link pins the file it points to, which stays pinned when a newer one is current.
         VelesProcess pinLink = VelesProcess.run(dir, "snapshot", "pin", "snaps/wine_current.gz");

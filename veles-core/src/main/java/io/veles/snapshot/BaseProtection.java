@@ -70,6 +70,23 @@ final class BaseProtection {
     }
 
     /**
+     * The chain a kept snapshot's manifest lists (its header alone is read). Where the header
+     * cannot be read (a lost connection, a snapshot from a newer veles), the snapshots it is built
+     * on cannot be told, and deleting any of them could leave it unrestorable: the failure is
+     * thrown, naming it, before anything is deleted.
+     */
+    static List<String> requiredChainOf(SnapshotStore store, StoredSnapshot snapshot) {
+        try (SnapshotReader reader = Snapshots.open(store, snapshot, snapshot.location(), null)) {
+            return chainOf(reader.manifest());
+        } catch (SnapshotException | IOException e) {
+            throw new SnapshotException(
+                    "cannot tell which snapshots " + shownName(snapshot) + " is built on, so none was deleted: "
+                            + e.getMessage(),
+                    e);
+        }
+    }
+
+    /**
      * A file or object by its whole name, which is its key; a row by its name, since a row's key
      * is internal.
      */

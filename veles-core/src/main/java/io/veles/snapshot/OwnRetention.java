@@ -65,7 +65,7 @@ final class OwnRetention {
                 weighed,
                 snapshot -> chains.containsKey(snapshot.key())
                         ? chains.get(snapshot.key())
-                        : BaseProtection.chainOf(store, snapshot));
+                        : BaseProtection.requiredChainOf(store, snapshot));
         return deleteUnkept(store, weighed, kept, own);
     }
 

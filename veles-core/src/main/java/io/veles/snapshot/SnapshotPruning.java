@@ -30,6 +30,15 @@ public final class SnapshotPruning {
         public boolean kept() {
             return reason != null;
         }
+
+        /**
+         * False for a file, object or row that was read and does not read as a snapshot (a
+         * user's file beside the snapshots, a damaged snapshot, one from a newer veles): it is
+         * always kept, and not counted among the snapshots.
+         */
+        public boolean isSnapshot() {
+            return entry.problem() == null;
+        }
     }
 
     /** The plan for every snapshot in {@code store} (a directory or an {@code odbc://} source). */
@@ -105,9 +114,17 @@ public final class SnapshotPruning {
 
     private static List<Decision> plan(
             SnapshotStore store, Retention retention, Predicate<SnapshotListing.Entry> scope, boolean manifests) {
-        List<SnapshotListing.Entry> entries = new ArrayList<>();
+        List<SnapshotListing.Entry> listed = new ArrayList<>();
         for (SnapshotListing.Entry entry : SnapshotListing.list(store, manifests || retention.keepBest() > 0)) {
             if (scope.test(entry)) {
+                listed.add(entry);
+            }
+        }
+        // What was read and is not a snapshot is never weighed, so never deleted: a directory
+        // lists every file in it, and a README or a newer veles's snapshot beside ours is not ours.
+        List<SnapshotListing.Entry> entries = new ArrayList<>();
+        for (SnapshotListing.Entry entry : listed) {
+            if (entry.problem() == null) {
                 entries.add(entry);
             }
         }
@@ -128,18 +145,22 @@ public final class SnapshotPruning {
                 key -> chainOf(store, byKey.get(key)),
                 key -> BaseProtection.shownName(byKey.get(key).snapshot()));
         List<Decision> decisions = new ArrayList<>();
-        for (SnapshotListing.Entry entry : entries) {
-            decisions.add(new Decision(entry, kept.get(entry.snapshot().key())));
+        for (SnapshotListing.Entry entry : listed) {
+            decisions.add(new Decision(
+                    entry,
+                    entry.problem() == null
+                            ? kept.get(entry.snapshot().key())
+                            : "not read as a snapshot, never pruned: " + entry.problem()));
         }
         return decisions;
     }
 
-    /** The chain of a listed snapshot: from the manifest listed with it, else from its header. */
+    /** The chain of a kept snapshot: from the manifest listed with it, else from its header. */
     private static List<String> chainOf(SnapshotStore store, SnapshotListing.Entry entry) {
-        if (entry.manifest() != null || entry.problem() != null) {
+        if (entry.manifest() != null) {
             return BaseProtection.chainOf(entry.manifest());
         }
-        return BaseProtection.chainOf(store, entry.snapshot());
+        return BaseProtection.requiredChainOf(store, entry.snapshot());
     }
 
     /** The decision's metric a manifest records, or null. */

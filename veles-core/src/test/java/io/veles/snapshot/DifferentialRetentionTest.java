@@ -1,18 +1,25 @@
 package io.veles.snapshot;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.veles.errors.SnapshotException;
 import io.veles.pickle.RestoreRules;
 import io.veles.snapshot.DifferentialSnapshotTest.FrozenWorkflow;
 import io.veles.snapshot.codec.Codec;
+import io.veles.snapshot.store.StoredSnapshot;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -88,6 +95,35 @@ class DifferentialRetentionTest {
         assertThat(SnapshotPruning.apply(dir.toString(), plan)).isEqualTo(4);
         assertThat(remaining()).containsExactly(5);
         assertThat(restore(dir.resolve("frozen_5.gz")).model.count).isEqualTo(5);
+    }
+
+    /**
+     * A table's rows are weighed without being read, and a kept differential row's bases are
+     * found from its header. When that header cannot be read (here a row no veles wrote; a lost
+     * connection or a newer veles's row alike), prune deletes nothing rather than the bases.
+     */
+    @Test
+    void pruneDeletesNothingWhenAKeptRowsBasesCannotBeTold() throws Exception {
+        Path database = dir.resolve("team.db");
+        String odbc = "DRIVER={SQLite3};DATABASE=" + database;
+        new FrozenWorkflow(3, settings().odbc(odbc).table("veles").build()).runAndStop();
+        String store = "odbc://" + odbc + "&veles";
+        assertThat(SnapshotListing.list(store)).hasSize(3);
+        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + database);
+                PreparedStatement damage = connection.prepareStatement("UPDATE veles SET data = ? WHERE name = ?")) {
+            damage.setBytes(1, "not a snapshot".getBytes(StandardCharsets.US_ASCII));
+            damage.setString(2, "frozen_3");
+            assertThat(damage.executeUpdate()).isEqualTo(1);
+        }
+
+        assertThatThrownBy(() -> SnapshotPruning.plan(store, new Retention(1, null, 0)))
+                .isInstanceOf(SnapshotException.class)
+                .hasMessageStartingWith("cannot tell which snapshots frozen_3 is built on, so none was deleted: ");
+        try (var opened = SnapshotStores.open(store)) {
+            assertThat(opened.list())
+                    .extracting(StoredSnapshot::name)
+                    .containsExactlyInAnyOrder("frozen_1", "frozen_2", "frozen_3");
+        }
     }
 
     @ParameterizedTest(name = "async={0}")

@@ -7,18 +7,26 @@ import io.veles.internal.store.AtomicFiles;
 import io.veles.snapshot.codec.Codec;
 import io.veles.snapshot.file.SnapshotWriter;
 import io.veles.snapshot.format.Manifest;
+import io.veles.snapshot.format.SnapshotFormat;
 import io.veles.testing.LoopWorkflow;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import java.util.zip.GZIPOutputStream;
 
 /** Retention on a directory of generated snapshots, checked snapshot by snapshot. */
 class RetentionTest {
@@ -82,6 +90,49 @@ class RetentionTest {
         assertThat(SnapshotPruning.apply(dir.toString(), plan)).isEqualTo(5);
         assertThat(remaining()).isEqualTo(planned);
         assertThat(Files.readSymbolicLink(dir.resolve("loop_current.gz"))).isEqualTo(Path.of("loop_0.gz"));
+    }
+
+    /**
+     * A directory lists every file in it. What is there and does not read as a snapshot (notes, a
+     * gzip file of something else, a damaged snapshot, one a newer veles wrote) is older than
+     * every snapshot here, so a weighing by age alone would delete it first.
+     */
+    @Test
+    void whatDoesNotReadAsASnapshotIsNeverDeleted() throws Exception {
+        generate();
+        Map<String, byte[]> others = new LinkedHashMap<>();
+        others.put("README.md", "notes on this run\n".getBytes(StandardCharsets.UTF_8));
+        ByteArrayOutputStream gzip = new ByteArrayOutputStream();
+        try (GZIPOutputStream out = new GZIPOutputStream(gzip)) {
+            out.write("a compressed log, not a snapshot\n".getBytes(StandardCharsets.UTF_8));
+        }
+        others.put("train.log.gz", gzip.toByteArray());
+        others.put("loop_99.gz", Arrays.copyOf(Files.readAllBytes(dir.resolve("loop_2.gz")), 200));
+        byte[] newer = Arrays.copyOf(SnapshotFormat.MAGIC, SnapshotFormat.MAGIC.length + 2);
+        newer[newer.length - 1] = 99; // format version 99
+        others.put("loop_100", newer);
+        for (Map.Entry<String, byte[]> other : others.entrySet()) {
+            Path file = Files.write(dir.resolve(other.getKey()), other.getValue());
+            Files.setLastModifiedTime(file, FileTime.from(Instant.parse("2020-01-01T00:00:00Z")));
+        }
+
+        List<SnapshotPruning.Decision> plan = SnapshotPruning.plan(dir.toString(), new Retention(1, null, 0));
+        List<SnapshotPruning.Decision> notSnapshots =
+                plan.stream().filter(d -> !d.isSnapshot()).toList();
+        assertThat(notSnapshots)
+                .extracting(d -> d.entry().snapshot().key())
+                .containsExactlyInAnyOrderElementsOf(others.keySet());
+        assertThat(notSnapshots).allSatisfy(d -> {
+            assertThat(d.kept()).isTrue();
+            assertThat(d.reason()).startsWith("not read as a snapshot, never pruned: ");
+        });
+
+        // current (0), pinned (1) and the newest (11) stay, the other nine go; the damaged loop_99 stays
+        assertThat(SnapshotPruning.apply(dir.toString(), plan)).isEqualTo(9);
+        assertThat(remaining()).containsExactly(0, 1, 11, 99);
+        for (Map.Entry<String, byte[]> other : others.entrySet()) {
+            assertThat(dir.resolve(other.getKey())).hasBinaryContent(other.getValue());
+        }
     }
 
     @Test
