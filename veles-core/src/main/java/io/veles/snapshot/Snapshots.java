@@ -5,6 +5,7 @@ import io.veles.errors.SnapshotStoreException;
 import io.veles.internal.store.DownloadedSnapshots;
 import io.veles.internal.store.HttpDownload;
 import io.veles.internal.store.HttpLimits;
+import io.veles.internal.store.SnapshotDirectory;
 import io.veles.internal.util.Closeables;
 import io.veles.internal.util.Printable;
 import io.veles.pickle.RestoreRules;
@@ -184,6 +185,7 @@ public final class Snapshots {
 
     /** Opens a snapshot file that must be signed with {@code key} unless it is null. */
     public static SnapshotReader openFile(Path file, SnapshotKey key) {
+        file = SnapshotDirectory.followLink(file);
         Path parent = file.getParent();
         DirectoryStore directory = new DirectoryStore(parent == null ? Path.of("") : parent);
         return open(directory, directory.handleOf(file), file.toString(), key);

@@ -156,7 +156,41 @@ public final class SnapshotDirectory {
         if (!Files.isReadable(path)) {
             throw new SnapshotException(path + " is not readable");
         }
-        return path;
+        return pointsBeside(path) ? path : followLink(path); // a _current link keeps its name in messages
+    }
+
+    /**
+     * The file {@code path} names: itself, or for a link, the file at its end. A link to a bare
+     * name beside it (as a {@code _current} link is) gives that file, named in the link's
+     * directory; any other link gives its target's real path, so that a link to a snapshot
+     * elsewhere reads that snapshot, and finds its chain's bases beside it, not a file of the same
+     * name beside the link.
+     */
+    public static Path followLink(Path path) {
+        if (!Files.isSymbolicLink(path)) {
+            return path;
+        }
+        try {
+            if (pointsBeside(path)) {
+                return path.resolveSibling(Files.readSymbolicLink(path));
+            }
+            return path.toRealPath();
+        } catch (IOException e) {
+            throw new SnapshotException(path + ": cannot follow the link: " + AtomicFiles.describe(e), e);
+        }
+    }
+
+    /** Whether {@code path} is a link to a bare name beside it that is no link itself. */
+    private static boolean pointsBeside(Path path) {
+        try {
+            if (!Files.isSymbolicLink(path)) {
+                return false;
+            }
+            Path target = Files.readSymbolicLink(path);
+            return target.getParent() == null && !Files.isSymbolicLink(path.resolveSibling(target));
+        } catch (IOException e) {
+            return false; // followLink says why
+        }
     }
 
     private static Path newestCurrent(Path directory) {
@@ -192,8 +226,8 @@ public final class SnapshotDirectory {
                 if (!Files.isSymbolicLink(link) || AtomicFiles.isTemporary(link)) {
                     continue;
                 }
-                Path target = link.resolveSibling(readLink(link));
-                currents.add(new Current(link, Files.isRegularFile(target) ? target : null));
+                Path target = Files.isRegularFile(link) ? followLink(link) : null; // a link to a missing file: null
+                currents.add(new Current(link, target));
             }
         } catch (IOException e) {
             throw new SnapshotStoreException("cannot list " + directory + ": " + AtomicFiles.describe(e), e);

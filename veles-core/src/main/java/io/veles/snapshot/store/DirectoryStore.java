@@ -57,15 +57,21 @@ public final class DirectoryStore implements SnapshotStore {
         return directory().resolve(snapshot.key());
     }
 
-    /** The handle of {@code file}: a snapshot file of this directory, or a link to one (the file it points at). */
+    /**
+     * The handle of {@code file}: a snapshot file of this directory, or a link to one (the file it
+     * points at). A link to a file in another directory is refused: this store would look for the
+     * file, and its chain's bases, here.
+     */
     public StoredSnapshot handleOf(Path file) {
-        Path target = file;
+        Path target = SnapshotDirectory.followLink(file);
+        Path parent = target.getParent() == null ? Path.of("") : target.getParent();
         try {
-            if (Files.isSymbolicLink(file)) {
-                target = file.resolveSibling(Files.readSymbolicLink(file).getFileName());
+            if (!Files.isSameFile(parent, directory())) {
+                throw new SnapshotException(
+                        file + " points at " + target + ", outside " + directory() + ": name that file itself");
             }
         } catch (IOException e) {
-            throw new SnapshotStoreException("cannot read link " + file + ": " + AtomicFiles.describe(e), e);
+            throw new SnapshotStoreException("cannot read " + file + ": " + AtomicFiles.describe(e), e);
         }
         return handle(target, target.toString(), size(target));
     }
