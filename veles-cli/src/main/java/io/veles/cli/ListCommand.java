@@ -152,7 +152,7 @@ final class ListCommand implements Callable<Integer> {
         if (json) {
             System.out.println(mapper.writeValueAsString(array));
         } else if (entries.isEmpty()) {
-            System.out.println("(no snapshots in " + store + ")");
+            System.out.println("(no snapshots in " + Printable.escape(SnapshotStores.redacted(store)) + ")");
         }
         return broken == 0 ? 0 : Main.FAILED;
     }

@@ -1,5 +1,6 @@
 package io.veles.cli;
 
+import io.veles.errors.SnapshotException;
 import io.veles.internal.store.HttpLimits;
 import io.veles.internal.util.Messages;
 import io.veles.internal.util.Printable;
@@ -91,7 +92,12 @@ public final class Main implements Runnable {
             description = "For s3:// locations: the S3 API's address (MinIO, Ceph, s3proxy...); default: the AWS SDK's"
                     + " (AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, the profile's endpoint_url, else AWS).")
     void s3Endpoint(String url) {
-        S3Options.use(S3Options.current().withEndpoint(url));
+        try {
+            S3Options.use(S3Options.current().withEndpoint(url));
+        } catch (SnapshotException e) {
+            // thrown from a setter, picocli would wrap it in "Could not invoke ..."
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
     }
 
     @Option(
@@ -117,10 +123,14 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** The longest timeout taken (24 days): the HTTP client counts its timeouts in int milliseconds. */
+    private static final int MAX_TIMEOUT_SECONDS = Integer.MAX_VALUE / 1000;
+
     private Duration positiveSeconds(String option, int seconds) {
-        if (seconds <= 0) {
+        if (seconds <= 0 || seconds > MAX_TIMEOUT_SECONDS) {
             throw new CommandLine.ParameterException(
-                    spec.commandLine(), option + " must be a positive number of seconds");
+                    spec.commandLine(),
+                    option + " must be a number of seconds from 1 to " + MAX_TIMEOUT_SECONDS + ", got " + seconds);
         }
         return Duration.ofSeconds(seconds);
     }

@@ -128,12 +128,12 @@ final class SnapshotCommand implements Runnable {
                     "checked %d snapshot file%s in %s%s: %d whole, %d not%n",
                     snapshots.size(),
                     snapshots.size() == 1 ? "" : "s",
-                    store.describe(),
+                    Printable.escape(store.describe()),
                     key != null ? " with signatures" : "",
                     whole,
                     snapshots.size() - whole);
             if (snapshots.isEmpty()) {
-                System.err.println("veles: error: " + store.describe() + " holds no snapshot file");
+                System.err.println("veles: error: " + Printable.escape(store.describe()) + " holds no snapshot file");
                 return Main.FAILED;
             }
             return whole == snapshots.size() ? 0 : Main.FAILED;

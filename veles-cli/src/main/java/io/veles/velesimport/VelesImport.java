@@ -29,7 +29,9 @@ public final class VelesImport {
     private VelesImport() {}
 
     public static Result importPickle(Path pickle, Path output, boolean force) {
-        ExportFormat format = ExportFormat.ofFileName(output.getFileName().toString());
+        ExportFormat format = output.getFileName() == null
+                ? null
+                : ExportFormat.ofFileName(output.getFileName().toString());
         if (format == null) {
             throw new SnapshotException("-o " + output + ": name an .npz or .safetensors file");
         }

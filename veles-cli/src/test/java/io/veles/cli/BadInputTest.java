@@ -154,4 +154,55 @@ class BadInputTest {
         assertThat(veles.exitCode()).isNotZero();
         assertThat(veles.stderr()).contains("is a snapshot of workflow io.veles.samples.walk.RandomWalkWorkflow");
     }
+
+    /** A usage error: one "veles: ..." line naming the cause (then picocli's "Try ..." hint), exit 2. */
+    private static void assertUsageError(VelesProcess veles, String expected) {
+        assertThat(veles.exitCode()).as(veles.stderr()).isEqualTo(2);
+        assertThat(veles.stderr().lines().findFirst().orElse(""))
+                .startsWith("veles: ")
+                .contains(expected);
+        assertThat(veles.stderr()).doesNotContain("\tat ").doesNotContain("Could not invoke");
+    }
+
+    @Test
+    void timeoutsTooLongForTheHttpClient() throws Exception {
+        for (String option : new String[] {"--http-connect-timeout", "--http-read-timeout"}) {
+            VelesProcess veles = VelesProcess.run(dir, option, "3000000", "snapshot", "verify", good.toString());
+            assertUsageError(veles, option + " must be a number of seconds from 1 to 2147483, got 3000000");
+        }
+    }
+
+    @Test
+    void anS3EndpointThatIsNoHttpAddress() throws Exception {
+        VelesProcess veles = VelesProcess.run(dir, "--s3-endpoint", "ftp://x", "snapshot", "ls", "s3://bucket");
+        assertUsageError(veles, "ftp://x");
+    }
+
+    @Test
+    void aRetentionPeriodBeyondAHundredYears() throws Exception {
+        VelesProcess veles = VelesProcess.run(dir, "snapshot", "prune", "snaps", "--keep-every", "Infinity");
+        assertOneLineError(veles, "the period must be at most 876600 hours (100 years)");
+        assertThat(good).exists();
+    }
+
+    @Test
+    void aDirectoryWhereAFileIsExpected() throws Exception {
+        assertOneLineError(
+                VelesProcess.run(dir, "run", "walk", "--config", "/"), "cannot read config file /: it is a directory");
+        assertOneLineError(
+                VelesProcess.run(dir, "snapshot", "import-veles", "any.pickle", "-o", "/"),
+                "-o /: name an .npz or .safetensors file");
+    }
+
+    @Test
+    void aKeyFileThatNeverEnds() throws Exception {
+        VelesProcess veles = VelesProcess.run(dir, "snapshot", "verify", "--key", "/dev/zero", good.toString());
+        assertOneLineError(veles, "the snapshot key file /dev/zero holds more than 65536 bytes");
+    }
+
+    @Test
+    void aSqliteDatabaseInMemory() throws Exception {
+        VelesProcess veles = VelesProcess.run(dir, "run", "walk", "walk.iterations=2", "--odbc", "jdbc:sqlite:");
+        assertOneLineError(veles, "is a SQLite database in memory, which keeps nothing");
+    }
 }

@@ -63,6 +63,9 @@ public final class Config {
      * ({@code {"decision": {"max_epochs": 50}}} is {@code decision.max_epochs=50}).
      */
     public static Config load(Path file) {
+        if (Files.isDirectory(file)) {
+            throw new ConfigException("cannot read config file " + file + ": it is a directory");
+        }
         Map<String, String> values = new LinkedHashMap<>();
         try (InputStream in = Files.newInputStream(file)) {
             if (file.getFileName().toString().endsWith(".json")) {

@@ -22,9 +22,16 @@ import java.util.Set;
  * @param keepBest  how many of the best by metric to keep (0: none by this rule)
  */
 public record Retention(int keepLast, Duration keepEvery, int keepBest) {
+    /** The longest keep-every period: 100 years, far within what the millisecond arithmetic holds. */
+    private static final Duration MAX_PERIOD = Duration.ofDays(36_525);
+
     public Retention {
         if (keepLast < 0 || keepBest < 0 || keepEvery != null && (keepEvery.isNegative() || keepEvery.isZero())) {
             throw new SnapshotException("retention: counts must be 0 or more and the period positive");
+        }
+        if (keepEvery != null && keepEvery.compareTo(MAX_PERIOD) > 0) {
+            throw new SnapshotException("retention: the period must be at most " + MAX_PERIOD.toHours()
+                    + " hours (100 years), got " + (keepEvery.getSeconds() / 3600) + " hours");
         }
         if (keepLast == 0 && keepEvery == null && keepBest == 0) {
             throw new SnapshotException("retention: give at least one of keep-last, keep-every, keep-best");

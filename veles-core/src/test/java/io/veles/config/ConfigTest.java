@@ -47,4 +47,13 @@ class ConfigTest {
         merged.getInt("used", 0);
         assertThat(user.unusedKeys()).containsExactly("typo");
     }
+
+    @Test
+    void aDirectoryIsNoConfigFile() {
+        for (Path directory : new Path[] {dir, Path.of("/")}) {
+            assertThatThrownBy(() -> Config.load(directory))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessage("cannot read config file " + directory + ": it is a directory");
+        }
+    }
 }

@@ -138,5 +138,8 @@ class RetentionTest {
     @Test
     void aPolicyMustKeepSomething() {
         assertThatThrownBy(() -> new Retention(0, null, 0)).hasMessageContaining("give at least one");
+        // a period whose milliseconds would not fit a long (keep-every Infinity) is refused up front
+        assertThatThrownBy(() -> new Retention(0, Duration.ofSeconds(Long.MAX_VALUE), 0))
+                .hasMessageContaining("the period must be at most 876600 hours (100 years)");
     }
 }

@@ -132,6 +132,7 @@ public final class DatabaseTarget {
         }
         String description = dialect.displayName() + " " + odbc.redacted();
         if (dialect == Dialect.SQLITE) {
+            refuseMemory(database, description);
             Path file = Path.of(database);
             return new DatabaseTarget(dialect, "jdbc:sqlite:" + file, sqliteDefaults(properties), description, file);
         }
@@ -197,6 +198,7 @@ public final class DatabaseTarget {
         }
         if (lower.startsWith("jdbc:sqlite:")) {
             String path = url.substring("jdbc:sqlite:".length());
+            refuseMemory(path, description);
             int query = path.indexOf('?');
             Path file = path.isEmpty() || path.startsWith(":memory:") || path.startsWith("file:")
                     ? null
@@ -205,6 +207,19 @@ public final class DatabaseTarget {
         }
         throw new SnapshotException("JDBC URL " + description + " is not for a database we support: "
                 + "use jdbc:mariadb:, jdbc:mysql:, jdbc:postgresql: or jdbc:sqlite:");
+    }
+
+    /**
+     * Refuses a SQLite database in memory (no name, {@code :memory:}, {@code mode=memory}): each
+     * store operation opens a connection of its own, and such a database is gone when it closes,
+     * so snapshots "written" there could never be restored.
+     */
+    private static void refuseMemory(String database, String description) {
+        String lower = database.toLowerCase(Locale.ROOT);
+        if (lower.isEmpty() || lower.startsWith(":memory:") || lower.contains("mode=memory")) {
+            throw new SnapshotException(description + " is a SQLite database in memory, which keeps nothing"
+                    + " once its connection closes: name a file (DATABASE=snapshots.db)");
+        }
     }
 
     private static Properties mariaDbDefaults(Properties properties) {

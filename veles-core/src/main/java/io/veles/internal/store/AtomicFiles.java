@@ -201,7 +201,11 @@ public final class AtomicFiles {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
             for (Path entry : entries) {
                 Matcher name = TEMPORARY.matcher(entry.getFileName().toString());
-                if (name.matches() && name.group(1).equals(Host.name()) && !isAlive(Long.parseLong(name.group(2)))) {
+                // a number too long for any pid names no writer of ours: left alone, as another host's
+                if (name.matches()
+                        && name.group(1).equals(Host.name())
+                        && name.group(2).length() <= 18
+                        && !isAlive(Long.parseLong(name.group(2)))) {
                     Files.deleteIfExists(entry);
                     LOG.debug("deleted {}, left by a writer that is gone", entry);
                     deleted++;

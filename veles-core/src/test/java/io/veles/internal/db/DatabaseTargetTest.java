@@ -62,6 +62,22 @@ class DatabaseTargetTest {
                 .hasMessageContaining("not for a database we support");
     }
 
+    /** Every store operation opens its own connection: a database in memory would keep nothing. */
+    @Test
+    void aSqliteDatabaseInMemoryIsRefused() {
+        for (String memory : new String[] {
+            "jdbc:sqlite:",
+            "jdbc:sqlite::memory:",
+            "jdbc:sqlite:file:x.db?mode=memory",
+            "DRIVER={SQLite3};DATABASE=:memory:"
+        }) {
+            assertThatThrownBy(() -> DatabaseTarget.of(memory, noFiles()))
+                    .as(memory)
+                    .isInstanceOf(SnapshotException.class)
+                    .hasMessageContaining("is a SQLite database in memory, which keeps nothing");
+        }
+    }
+
     @Test
     void aDsnIsReadFromOdbcIniWithItsDriverFromOdbcinstIni() throws Exception {
         Path odbcIni = dir.resolve("odbc.ini");

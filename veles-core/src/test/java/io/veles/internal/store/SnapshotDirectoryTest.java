@@ -180,6 +180,9 @@ class SnapshotDirectoryTest {
         Path otherHost = dir.resolve(".run_5.gz.@" + Host.name() + "-other." + dead.pid() + ".0badcafe.tmp");
         // Written before temporaries named their host: whose it is cannot be told either.
         Path hostless = dir.resolve(".run_6.gz." + dead.pid() + ".0badcafe.tmp");
+        // Named like ours, with a number no pid can be: no writer of this host's, so left alone.
+        Path longNumber = dir.resolve(".run_7.gz.@" + Host.name() + ".99999999999999999999.0badcafe.tmp");
+        Files.write(longNumber, new byte[] {1});
         Files.write(stale, new byte[] {1});
         Files.write(live, new byte[] {1});
         Files.write(otherHost, new byte[] {1});
@@ -196,6 +199,7 @@ class SnapshotDirectoryTest {
         assertThat(live).exists();
         assertThat(otherHost).exists();
         assertThat(hostless).exists();
+        assertThat(longNumber).exists();
     }
 
     @Test

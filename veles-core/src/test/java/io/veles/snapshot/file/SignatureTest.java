@@ -3,6 +3,7 @@ package io.veles.snapshot.file;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.veles.errors.SnapshotException;
 import io.veles.pickle.ClassAllowList;
 import io.veles.snapshot.codec.Codec;
 import io.veles.snapshot.format.Manifest;
@@ -154,5 +155,15 @@ class SignatureTest {
                 .hasMessageContaining("cannot read the snapshot key file")
                 .hasMessageContaining("no such file");
         assertThat(key("k", 3).toString()).doesNotContain("[B").contains("hidden");
+        // a file too long to be a key (one that never ends, as /dev/zero, alike) is refused, not read whole
+        Path large = dir.resolve("large");
+        Files.write(large, new byte[(64 << 10) + 1]);
+        assertThatThrownBy(() -> SnapshotKey.fromFile(large))
+                .isInstanceOf(SnapshotException.class)
+                .hasMessageContaining("holds more than 65536 bytes");
+        Path endless = Path.of("/dev/zero");
+        if (Files.isReadable(endless)) {
+            assertThatThrownBy(() -> SnapshotKey.fromFile(endless)).hasMessageContaining("holds more than");
+        }
     }
 }
