@@ -2,6 +2,7 @@ package io.veles.cli;
 
 import io.veles.progress.Progress;
 import io.veles.progress.ProgressReporter;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
 import java.util.Arrays;
 
@@ -25,6 +26,16 @@ final class Logging {
         setDefault("org.slf4j.simpleLogger.showShortLogName", "true");
         setDefault("org.slf4j.simpleLogger.levelInBrackets", "true");
         setDefault("org.slf4j.simpleLogger.logFile", "System.err");
+        // Drivers that log through java.util.logging (PostgreSQL's) log as the rest does, one line
+        // each, instead of in JUL's own two-line format; JUL's level follows ours, so that the
+        // bridge is not handed records nobody prints.
+        SLF4JBridgeHandler.removeHandlersForRootLogger();
+        SLF4JBridgeHandler.install();
+        java.util.logging.Logger.getLogger("")
+                .setLevel(
+                        debug
+                                ? java.util.logging.Level.FINE
+                                : quiet ? java.util.logging.Level.WARNING : java.util.logging.Level.INFO);
     }
 
     static void debug(boolean on) {

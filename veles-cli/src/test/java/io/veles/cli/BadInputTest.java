@@ -205,4 +205,15 @@ class BadInputTest {
         VelesProcess veles = VelesProcess.run(dir, "run", "walk", "walk.iterations=2", "--odbc", "jdbc:sqlite:");
         assertOneLineError(veles, "is a SQLite database in memory, which keeps nothing");
     }
+
+    /** The PostgreSQL driver logs through java.util.logging: its warning comes as our log lines do. */
+    @Test
+    void aDriversOwnWarningIsOneLogLine() throws Exception {
+        VelesProcess veles =
+                VelesProcess.run(dir, "snapshot", "ls", "odbc://jdbc:postgresql://127.0.0.1:notaport/test");
+        assertOneLineError(veles, "Unable to parse URL jdbc:postgresql://127.0.0.1:notaport/test");
+        assertThat(veles.stderr())
+                .contains("[WARN] PGPropertyUtil - JDBC URL invalid port number: notaport")
+                .doesNotContain("WARNING:");
+    }
 }

@@ -14,8 +14,10 @@ import java.util.regex.Pattern;
 public final class Secrets {
     private static final String HIDDEN = "***";
     // A braced ODBC value ends at a single '}' ('}}' is an escaped brace); a plain one at ';' or '&'.
+    // Possessive: a braced value is matched run by run, never char by char with backtracking,
+    // whose recursion overflowed the stack on a value of some 30,000 characters.
     private static final Pattern KEY_VALUE =
-            Pattern.compile("(?i)\\b(PWD|PASSWORD)(\\s*=\\s*)(\\{(?:[^}]|\\}\\})*\\}?|[^;&\\s]*)");
+            Pattern.compile("(?i)\\b(PWD|PASSWORD)(\\s*=\\s*)(\\{(?:[^}]++|\\}\\})*+\\}?|[^;&\\s]*)");
     private static final Pattern USER_INFO = Pattern.compile("(//[^/@:\\s]*):([^/@\\s]*)@");
 
     private Secrets() {}
