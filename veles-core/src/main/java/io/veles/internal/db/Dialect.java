@@ -115,7 +115,16 @@ public enum Dialect {
                 + "workflow " + nameType + ", "
                 + "name " + nameType + ", "
                 + "codec " + codecType + ", "
-                + "data " + blobType + ")";
+                + "data " + blobType + ")" + tableOptions();
+    }
+
+    /**
+     * Options after a created table's columns: on MariaDB the InnoDB engine, named rather than
+     * left to the server's default, since a write's rollback (a failed snapshot leaving no row)
+     * needs transactions, which MyISAM and Aria do not have.
+     */
+    private String tableOptions() {
+        return this == MARIADB ? " ENGINE=InnoDB" : "";
     }
 
     /**
@@ -130,7 +139,7 @@ public enum Dialect {
                 + "name " + nameType + " NOT NULL, "
                 + "seq INTEGER NOT NULL, "
                 + "data " + blobType + " NOT NULL, "
-                + "PRIMARY KEY (id, log_id, name, " + quote("timestamp") + ", seq))";
+                + "PRIMARY KEY (id, log_id, name, " + quote("timestamp") + ", seq))" + tableOptions();
     }
 
     /**
@@ -142,7 +151,7 @@ public enum Dialect {
                 + "id " + uuidType + " NOT NULL, "
                 + "log_id " + uuidType + " NOT NULL, "
                 + "name " + nameType + " NOT NULL, "
-                + "PRIMARY KEY (id, log_id, name))";
+                + "PRIMARY KEY (id, log_id, name))" + tableOptions();
     }
 
     /** The value stored for {@code instant}: UTC, truncated to the microsecond. */

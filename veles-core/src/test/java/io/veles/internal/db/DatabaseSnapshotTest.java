@@ -150,6 +150,37 @@ class DatabaseSnapshotTest {
         }
     }
 
+    /**
+     * A failed write rolls back, leaving no row: that needs transactions, so on MariaDB the tables
+     * are InnoDB even where the server's default engine has none (MyISAM, Aria).
+     */
+    @org.junit.jupiter.api.Test
+    void mariaDbTablesAreTransactionalWhateverTheServersDefaultEngine() throws Exception {
+        String table = table(TestDatabase.MARIADB);
+        List<String> engines = new ArrayList<>();
+        try (Connection admin = TestDatabase.MARIADB.admin(odbc);
+                Statement statement = admin.createStatement()) {
+            String before;
+            try (ResultSet rs = statement.executeQuery("SELECT @@GLOBAL.default_storage_engine")) {
+                rs.next();
+                before = rs.getString(1);
+            }
+            statement.execute("SET GLOBAL default_storage_engine = 'MyISAM'");
+            try {
+                new SnapshotTable(DatabaseTarget.of(odbc), table).prepare();
+            } finally {
+                statement.execute("SET GLOBAL default_storage_engine = '" + before + "'");
+            }
+            try (ResultSet rs = statement.executeQuery("SELECT TABLE_NAME, ENGINE FROM information_schema.TABLES "
+                    + "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME LIKE '" + table + "%'")) {
+                while (rs.next()) {
+                    engines.add(rs.getString(1) + " " + rs.getString(2));
+                }
+            }
+        }
+        assertThat(engines).isNotEmpty().allSatisfy(engine -> assertThat(engine).endsWith(" InnoDB"));
+    }
+
     private int timestampDigits(TestDatabase db, String table) throws SQLException {
         try (Connection connection = db.admin(odbc);
                 Statement statement = connection.createStatement();
