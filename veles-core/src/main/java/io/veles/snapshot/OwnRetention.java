@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A snapshotter's retention: it weighs only its own run's snapshots of its prefix. Where the store
@@ -50,7 +51,7 @@ final class OwnRetention {
         List<StoredSnapshot> weighed = new ArrayList<>();
         List<Retention.Candidate> candidates = new ArrayList<>();
         for (StoredSnapshot snapshot : ofRun) {
-            if (snapshot.name().startsWith(written.prefix() + "_")) {
+            if (ofPrefix(store, snapshot, written.prefix(), recorded.keySet(), own)) {
                 weighed.add(snapshot);
                 Double metric = recorded.containsKey(snapshot.key()) || retention.keepBest() == 0
                         ? recorded.get(snapshot.key())
@@ -67,6 +68,34 @@ final class OwnRetention {
                         ? chains.get(snapshot.key())
                         : BaseProtection.requiredChainOf(store, snapshot));
         return deleteUnkept(store, weighed, kept, own);
+    }
+
+    /**
+     * Whether a row of the run is one of {@code prefix}'s: its name starts with the prefix and
+     * '_', and a row this snapshotter did not write in this process (a resumed run's, or another
+     * snapshotter's of the same run: 'wine_ema_3' starts with 'wine_') records the prefix in its
+     * manifest. A row whose manifest cannot be read, or records no prefix, is left alone.
+     */
+    private static boolean ofPrefix(
+            SnapshotStore store, StoredSnapshot snapshot, String prefix, Set<String> mine, OwnSnapshots own) {
+        if (!snapshot.name().startsWith(prefix + "_")) {
+            return false;
+        }
+        if (mine.contains(snapshot.key())) {
+            return true;
+        }
+        return own.recordedPrefix(snapshot.key(), () -> readPrefix(store, snapshot))
+                .filter(prefix::equals)
+                .isPresent();
+    }
+
+    /** The prefix {@code snapshot}'s manifest records (empty: none), or null when it cannot be read. */
+    private static Optional<String> readPrefix(SnapshotStore store, StoredSnapshot snapshot) {
+        try (SnapshotReader reader = Snapshots.open(store, snapshot, snapshot.location(), null)) {
+            return Optional.ofNullable(SnapshotPruning.Filter.prefixOf(reader.manifest()));
+        } catch (SnapshotException | IOException e) {
+            return null;
+        }
     }
 
     /**

@@ -5,7 +5,11 @@ import io.veles.snapshot.store.StoredSnapshot;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The snapshots one snapshotter wrote in this process, oldest first: all that its retention may
@@ -27,6 +31,9 @@ final class OwnSnapshots {
 
     private final List<Written> written = new ArrayList<>();
 
+    /** The prefixes that other rows' manifests record (none: empty), by key: each read once. */
+    private final Map<String, Optional<String>> recordedPrefixes = new HashMap<>();
+
     synchronized void add(Written snapshot) {
         written.add(snapshot);
     }
@@ -37,5 +44,21 @@ final class OwnSnapshots {
 
     synchronized void removeAll(Collection<Written> deleted) {
         written.removeAll(deleted);
+    }
+
+    /**
+     * The prefix the manifest of the snapshot {@code key} records, from {@code read} the first
+     * time; a read that failed ({@code read} gives null) is tried again next time.
+     */
+    synchronized Optional<String> recordedPrefix(String key, Supplier<Optional<String>> read) {
+        Optional<String> prefix = recordedPrefixes.get(key);
+        if (prefix == null) {
+            prefix = read.get();
+            if (prefix == null) {
+                return Optional.empty();
+            }
+            recordedPrefixes.put(key, prefix);
+        }
+        return prefix;
     }
 }

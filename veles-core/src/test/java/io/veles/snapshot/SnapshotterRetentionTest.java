@@ -14,6 +14,7 @@ import io.veles.testing.FreshTables;
 import io.veles.testing.LoopWorkflow;
 import io.veles.testing.TestDatabase;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -132,6 +133,37 @@ class SnapshotterRetentionTest {
         assertThat(names(left)).containsExactly("loop_1", "loop_3", "loop_3");
         assertThat(new SnapshotPins(DatabaseTarget.of(odbc), table).isPinned(left.get(0)))
                 .isTrue();
+    }
+
+    /**
+     * Two snapshotters of one run share a table, under the prefixes loop and loop_ema: the first
+     * one's retention weighs its own rows only, though loop_ema_1 starts with 'loop_'.
+     */
+    @Tag("slow")
+    @Test
+    void aPrefixsRetentionLeavesALongerPrefixsRowsAlone() {
+        odbc = TestDatabase.SQLITE.odbc(dir);
+        table = tables.fresh(TestDatabase.SQLITE, odbc);
+        SnapshotSettings.Builder settings = SnapshotSettings.builder()
+                .directory(dir.toString())
+                .compression(Codec.GZIP)
+                .compressionLevel(1)
+                .odbc(odbc)
+                .table(table)
+                .async(false)
+                .asyncMemoryBytes(0);
+        LoopWorkflow workflow = new LoopWorkflow(1, 100, -1);
+        Snapshotter averaged =
+                Snapshotter.create(workflow, settings.prefix("loop_ema").build());
+        Snapshotter pruned =
+                Snapshotter.create(workflow, settings.prefix("loop").keepLast(1).build());
+        workflow.initialize();
+        for (int i = 1; i <= 3; i++) {
+            averaged.export();
+            pruned.export();
+        }
+        assertThat(names(new SnapshotTable(DatabaseTarget.of(odbc), table).list()))
+                .containsExactlyInAnyOrder("loop_ema_1", "loop_ema_2", "loop_ema_3", "loop_3");
     }
 
     /** A JDBC URL's query holds '&', which an odbc:// source would split on: retention must not reparse it. */
