@@ -85,7 +85,8 @@ public final class SnapshotTable {
             schema.createIfMissing(connection);
             // The chunks are keyed by the row's timestamp as the row stores it: a hand-made table's
             // coarser column would round it, so it is cut to that precision first.
-            Instant timestamp = truncate(row.timestamp(), schema.timestampDigits(connection));
+            int digits = schema.timestampDigits(connection);
+            Instant timestamp = afterNewestOfRun(connection, row, truncate(row.timestamp(), digits), digits);
             Object stored = layout.dialect().storedTimestamp(timestamp);
             connection.setAutoCommit(false);
             try {
@@ -117,6 +118,29 @@ public final class SnapshotTable {
             schema.createIfMissing(connection);
         } catch (SQLException e) {
             throw new SnapshotStoreException("cannot prepare " + describe() + ": " + Messages.innermostOneLine(e), e);
+        }
+    }
+
+    /**
+     * {@code timestamp}, or the smallest step after the run's newest row where the clock has gone
+     * back to it or before (an NTP step, a VM resumed elsewhere). A run's rows are ordered by
+     * timestamp: its newest is the one a resume reads and retention keeps as current, and that
+     * must be the row written last.
+     */
+    private Instant afterNewestOfRun(Connection connection, SnapshotRow row, Instant timestamp, int digits)
+            throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT MAX(" + layout.quotedTimestamp() + ") FROM " + layout.table + " WHERE id = ? AND log_id = ?")) {
+            statement.setString(1, row.id());
+            statement.setString(2, row.logId());
+            try (ResultSet rows = statement.executeQuery()) {
+                Object newest = rows.next() ? layout.dialect().readStoredTimestamp(rows, 1) : null;
+                if (newest == null) {
+                    return timestamp;
+                }
+                Instant latest = layout.dialect().toInstant(newest);
+                return timestamp.isAfter(latest) ? timestamp : latest.plusNanos((long) Math.pow(10, 9 - digits));
+            }
         }
     }
 

@@ -28,6 +28,7 @@ import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -179,6 +180,35 @@ class DatabaseSnapshotTest {
             }
         }
         assertThat(engines).isNotEmpty().allSatisfy(engine -> assertThat(engine).endsWith(" InnoDB"));
+    }
+
+    /**
+     * The clock going back between two snapshots of a run (an NTP step, a VM resumed elsewhere)
+     * must not make an older row its newest: each new row is stored after the run's newest.
+     * Another run's rows do not move it.
+     */
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
+    void aRunsNewRowIsItsNewestWhenTheClockWentBack(TestDatabase db) throws Exception {
+        String table = table(db);
+        SnapshotTable rows = new SnapshotTable(DatabaseTarget.of(odbc), table);
+        Instant now = Instant.parse("2026-12-06T12:00:00Z");
+        rows.insert(
+                SnapshotRow.of(now.plusSeconds(3600), "other-1", "other-1", "w", "w_9", "none"), out -> out.write(9));
+        for (int i = 1; i <= 3; i++) {
+            int written = i;
+            // each snapshot's clock an hour behind the one before
+            rows.insert(
+                    SnapshotRow.of(now.minusSeconds(3600L * i), "run-1", "run-1", "w", "w_" + i, "none"),
+                    out -> out.write(written));
+        }
+        List<SnapshotRow> ofRun = rows.list().stream()
+                .filter(row -> row.id().equals("run-1"))
+                .sorted(java.util.Comparator.comparing(SnapshotRow::timestamp))
+                .toList();
+        assertThat(ofRun).extracting(SnapshotRow::name).containsExactly("w_1", "w_2", "w_3");
+        assertThat(ofRun.get(0).timestamp()).isEqualTo(now.minusSeconds(3600));
+        assertThat(rows.find("run-1", "run-1", null).map(SnapshotRow::name)).contains("w_3");
     }
 
     private int timestampDigits(TestDatabase db, String table) throws SQLException {
