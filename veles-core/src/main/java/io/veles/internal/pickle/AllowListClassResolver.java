@@ -84,6 +84,10 @@ final class AllowListClassResolver extends DefaultClassResolver {
         }
         KnownClass known = last != null && last.type == type ? last : written.get(type);
         if (known == null) {
+            String refusal = writing ? BoundedContainers.refusalOfSubclass(type) : null;
+            if (refusal != null) {
+                throw new CaptureException(refusal, null);
+            }
             Registration registration = super.writeClass(output, type);
             int nameId = registration.getId() == NAME ? classToNameId.get(type, -1) : -1;
             known = new KnownClass(type, registration, nameId);

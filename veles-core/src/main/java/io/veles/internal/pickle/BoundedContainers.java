@@ -49,6 +49,19 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class BoundedContainers {
     private BoundedContainers() {}
 
+    /** The collections and maps written as their elements alone; Kryo gives their subclasses the same serializers. */
+    private static final List<Class<?>> ELEMENTS_ONLY = List.of(
+            ArrayList.class,
+            LinkedList.class,
+            ArrayDeque.class,
+            HashSet.class,
+            LinkedHashSet.class,
+            CopyOnWriteArrayList.class,
+            HashMap.class,
+            ConcurrentHashMap.class,
+            LinkedHashMap.class,
+            PriorityQueue.class);
+
     static void register(Kryo kryo) {
         for (Class<?> type : new Class<?>[] {
             ArrayList.class,
@@ -114,6 +127,85 @@ final class BoundedContainers {
      * A collection as Kryo's serializer writes it. A hash set's elements are read here, in the
      * same layout, so that each passes {@link HashKeys} before the set hashes it.
      */
+    /**
+     * Why a user's subclass of one of {@link #ELEMENTS_ONLY} cannot be captured, or null if it can
+     * (or {@code type} is no such subclass). It is written as its elements alone and made again
+     * by its constructor without parameters: fields of its own would be lost, and an anonymous,
+     * local or inner class has no such constructor, or one that adds elements of its own.
+     */
+    static String refusalOfSubclass(Class<?> type) {
+        Class<?> base = null;
+        for (Class<?> c = type.getSuperclass(); c != null && base == null; c = c.getSuperclass()) {
+            if (ELEMENTS_ONLY.contains(c)) {
+                base = c;
+            }
+        }
+        if (base == null || ELEMENTS_ONLY.contains(type)) {
+            return null;
+        }
+        String what = "cannot capture a " + type.getName() + ", a subclass of " + base.getName() + ": ";
+        if (type.isAnonymousClass()
+                || type.isLocalClass()
+                || (type.isMemberClass() && !java.lang.reflect.Modifier.isStatic(type.getModifiers()))) {
+            return what + "an anonymous, local or inner class cannot be made again on restore; use a "
+                    + base.getSimpleName() + " itself or a static nested class";
+        }
+        List<String> own = new ArrayList<>();
+        for (Class<?> c = type; c != base; c = c.getSuperclass()) {
+            for (java.lang.reflect.Field field : c.getDeclaredFields()) {
+                if (ClassSchema.isCaptured(field)) {
+                    own.add(field.getName());
+                }
+            }
+        }
+        if (!own.isEmpty()) {
+            return what + "it is saved as its elements alone, so its own fields (" + String.join(", ", own)
+                    + ") would be lost; hold a " + base.getSimpleName() + " in a field instead";
+        }
+        try {
+            type.getDeclaredConstructor();
+        } catch (NoSuchMethodException e) {
+            return what + "it has no constructor without parameters to make it again on restore";
+        }
+        return null;
+    }
+
+    /**
+     * Writes an immutable collection, which a restore makes from its elements: a reference back to
+     * it from among them is refused as it is met (see {@link SnapshotKryo.UnitsByNumber}).
+     */
+    private static void writeMadeFromElements(Kryo kryo, Object collection, Runnable write) {
+        if (!(kryo.getReferenceResolver() instanceof SnapshotKryo.UnitsByNumber)) {
+            write.run();
+            return;
+        }
+        SnapshotKryo.UnitsByNumber numbers = (SnapshotKryo.UnitsByNumber) kryo.getReferenceResolver();
+        numbers.writingRecord(collection);
+        try {
+            write.run();
+        } finally {
+            numbers.recordWritten();
+        }
+    }
+
+    private static int idBeingRead(Kryo kryo) {
+        return kryo.getReferenceResolver() instanceof SnapshotKryo.UnitsByNumber
+                ? ((SnapshotKryo.UnitsByNumber) kryo.getReferenceResolver()).idBeingRead()
+                : -1;
+    }
+
+    /**
+     * {@code made}, registered as read object {@code id} in place of {@code read}, the mutable
+     * collection it was made from: a later reference to the same collection then gets {@code made}
+     * too, as it was shared when written.
+     */
+    private static <T> T registeredInstead(Kryo kryo, int id, Object read, T made) {
+        if (kryo.getReferenceResolver() instanceof SnapshotKryo.UnitsByNumber) {
+            ((SnapshotKryo.UnitsByNumber) kryo.getReferenceResolver()).replaceRead(id, read, made);
+        }
+        return made;
+    }
+
     static class Collections extends CollectionSerializer<Collection<Object>> {
         private final boolean elementsCanBeNull;
 
@@ -282,9 +374,15 @@ final class BoundedContainers {
         }
 
         @Override
+        public void write(Kryo kryo, Output output, Collection<Object> list) {
+            writeMadeFromElements(kryo, list, () -> super.write(kryo, output, list));
+        }
+
+        @Override
         public Collection<Object> read(Kryo kryo, Input input, Class<? extends Collection<Object>> type) {
+            int id = idBeingRead(kryo);
             Collection<Object> list = super.read(kryo, input, type);
-            return list == null ? null : List.of(list.toArray());
+            return list == null ? null : registeredInstead(kryo, id, list, List.of(list.toArray()));
         }
     }
 
@@ -312,9 +410,15 @@ final class BoundedContainers {
         }
 
         @Override
+        public void write(Kryo kryo, Output output, Collection<Object> set) {
+            writeMadeFromElements(kryo, set, () -> super.write(kryo, output, set));
+        }
+
+        @Override
         public Collection<Object> read(Kryo kryo, Input input, Class<? extends Collection<Object>> type) {
+            int id = idBeingRead(kryo);
             Collection<Object> set = super.read(kryo, input, type);
-            return set == null ? null : Set.of(set.toArray());
+            return set == null ? null : registeredInstead(kryo, id, set, Set.of(set.toArray()));
         }
     }
 
@@ -343,9 +447,15 @@ final class BoundedContainers {
         }
 
         @Override
+        public void write(Kryo kryo, Output output, Map<Object, Object> map) {
+            writeMadeFromElements(kryo, map, () -> super.write(kryo, output, map));
+        }
+
+        @Override
         public Map<Object, Object> read(Kryo kryo, Input input, Class<? extends Map<Object, Object>> type) {
+            int id = idBeingRead(kryo);
             Map<Object, Object> map = super.read(kryo, input, type);
-            return map == null ? null : Map.copyOf(map);
+            return map == null ? null : registeredInstead(kryo, id, map, Map.copyOf(map));
         }
     }
 

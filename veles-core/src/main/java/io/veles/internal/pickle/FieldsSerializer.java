@@ -50,6 +50,15 @@ final class FieldsSerializer extends Serializer<Object> {
 
     @Override
     public void write(Kryo kryo, Output output, Object object) {
+        if (object instanceof Record) { // a type check, where the ClassValue would be a lookup per object
+            numbers.writingRecord(object);
+            try {
+                writeFields(kryo, output, object);
+            } finally {
+                numbers.recordWritten();
+            }
+            return;
+        }
         writeFields(kryo, output, object);
     }
 

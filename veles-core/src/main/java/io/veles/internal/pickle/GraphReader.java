@@ -1,6 +1,7 @@
 package io.veles.internal.pickle;
 
 import io.veles.errors.CorruptSnapshotException;
+import io.veles.errors.IncompatibleSnapshotException;
 import io.veles.errors.SnapshotException;
 import io.veles.pickle.PickleHooks;
 import io.veles.pickle.Pickleable;
@@ -66,6 +67,18 @@ public final class GraphReader {
         Map<String, ClassDescription> recorded = new HashMap<>();
         for (ClassDescription description : classes) {
             recorded.put(description.name(), description);
+        }
+        if (rules != null) {
+            for (String name : recorded.keySet()) {
+                String current = rules.currentName(name);
+                if (!current.equals(name) && recorded.containsKey(current)) {
+                    // one class of today, two recorded layouts: one class's objects would be read by
+                    // the other's fields, in the other's order
+                    throw new IncompatibleSnapshotException("the snapshot holds objects of both " + name + " and "
+                            + current + ", so " + name + " cannot be renamed to " + current
+                            + ": rename it to a class of its own");
+                }
+            }
         }
         RestoreReport report = new RestoreReport();
         PickleContext context = new PickleContext(recorded, report, rules);

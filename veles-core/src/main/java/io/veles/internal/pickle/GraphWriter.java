@@ -174,7 +174,10 @@ public final class GraphWriter {
             }
         } catch (CaptureException e) {
             throw e.at("unit '" + unit.name() + "'");
-        } catch (KryoException | IllegalStateException e) {
+        } catch (RuntimeException e) {
+            // Kryo's own failures, and whatever a getState hook or a field's class throws (a
+            // NullPointerException, a ConcurrentModificationException from a list another thread
+            // changes): all one SnapshotException naming the unit, which a run can survive.
             for (Throwable cause = e; cause != null; cause = cause.getCause()) {
                 if (cause instanceof IOException) {
                     throw (IOException) cause; // Kryo wraps the sink's failures; they are I/O, not capture

@@ -9,6 +9,7 @@ import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.serializers.ImmutableCollectionsSerializers;
 import com.esotericsoftware.kryo.util.IdentityMap;
 import com.esotericsoftware.kryo.util.Util;
+import io.veles.errors.CorruptSnapshotException;
 import io.veles.errors.SnapshotException;
 import io.veles.pickle.RestoreRules;
 import io.veles.workflow.Unit;
@@ -80,6 +81,12 @@ final class SnapshotKryo {
     static final class UnitsByNumber implements ReferenceResolver {
         private final AllowListClassResolver classes;
         private final IdentityNumbers written = new IdentityNumbers();
+        /**
+         * The objects being written that a restore makes from their components (records, List.of,
+         * Set.of, Map.of), innermost last: a reference back to one is a cycle no restore can build.
+         */
+        private final java.util.ArrayDeque<Object> openRecords = new java.util.ArrayDeque<>();
+
         private final ReferencePages read = new ReferencePages(0);
         private int readCount;
 
@@ -137,12 +144,54 @@ final class SnapshotKryo {
 
         @Override
         public int getWrittenId(Object object) {
-            return written.numberOf(object);
+            int id = written.numberOf(object);
+            if (id >= 0 && !openRecords.isEmpty() && isOpenRecord(object)) {
+                throw new CaptureException(
+                        "a " + object.getClass().getName() + " refers back to itself through its components:"
+                                + " a restore makes it from them (a record, List.of, Set.of or Map.of), so no"
+                                + " restore could make that cycle; use a class or a mutable collection, or break"
+                                + " the cycle",
+                        null);
+            }
+            return id;
+        }
+
+        private boolean isOpenRecord(Object object) {
+            for (Object open : openRecords) {
+                if (open == object) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** {@code record}'s components (or elements) are being written from now until {@link #recordWritten}. */
+        void writingRecord(Object record) {
+            openRecords.addLast(record);
+        }
+
+        void recordWritten() {
+            openRecords.removeLast();
         }
 
         @Override
         public int addWrittenObject(Object object) {
             return written.add(object);
+        }
+
+        /** The number of the object being read: Kryo numbers an object just before its serializer reads it. */
+        int idBeingRead() {
+            return readCount - 1;
+        }
+
+        /**
+         * Puts {@code made} where {@code placeholder} was registered as read object {@code id}, if it
+         * was: an immutable collection is made from a mutable one that Kryo registered in its place.
+         */
+        void replaceRead(int id, Object placeholder, Object made) {
+            if (id >= 0 && id < readCount && read.get(id) == placeholder) {
+                read.set(id, made);
+            }
         }
 
         @Override
@@ -160,7 +209,14 @@ final class SnapshotKryo {
 
         @Override
         public Object getReadObject(Class type, int id) {
-            return read.get(Objects.checkIndex(id, readCount)); // a corrupt reference fails as out of bounds
+            Object object = read.get(Objects.checkIndex(id, readCount)); // a corrupt reference fails as out of bounds
+            if (object == null) {
+                // Numbered but not made yet: only a record is made after its components, so this is
+                // one a component refers back to (written before such cycles were refused), or damage.
+                throw new CorruptSnapshotException("snapshot holds a " + type.getName() + " that one of its own"
+                        + " components refers back to before it could be made (a record in a cycle), or is corrupt");
+            }
+            return object;
         }
 
         @Override

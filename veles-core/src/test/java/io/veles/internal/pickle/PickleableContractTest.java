@@ -3,17 +3,22 @@ package io.veles.internal.pickle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.veles.errors.IncompatibleSnapshotException;
 import io.veles.errors.SnapshotException;
 import io.veles.launcher.Launcher;
+import io.veles.pickle.RestoreRules;
 import io.veles.pickle.State;
+import io.veles.snapshot.file.SnapshotReader;
 import io.veles.testing.RoundTrip;
 import io.veles.workflow.Unit;
 import io.veles.workflow.Workflow;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -185,6 +190,179 @@ class PickleableContractTest {
         assertThatThrownBy(() -> RoundTrip.write(broken))
                 .isInstanceOf(SnapshotException.class)
                 .hasMessageContaining("Forgetful.getState(State) must call super.getState(state)");
+    }
+
+    /** A getState hook with a bug of its own: what it throws comes out as a SnapshotException naming the unit. */
+    static final class Throwing extends Custom {
+        List<String> cache;
+
+        Throwing(Workflow workflow) {
+            super(workflow);
+        }
+
+        @Override
+        protected void getState(State state) {
+            super.getState(state);
+            state.put("size", cache.size()); // cache is null
+        }
+    }
+
+    @Test
+    void whatAGetStateHookThrowsIsASnapshotExceptionNamingItsUnit() {
+        ProbeWorkflow workflow = new ProbeWorkflow();
+        new Throwing(workflow);
+        assertThatThrownBy(() -> RoundTrip.write(workflow))
+                .isInstanceOf(SnapshotException.class)
+                .hasMessageStartingWith("cannot capture unit 'custom': ")
+                .hasMessageContaining("\"this.cache\" is null")
+                .hasMessageNotContaining("\n");
+    }
+
+    /** A record is made from its components: one that its components refer back to cannot be made on restore. */
+    record Edge(Vertex from, Vertex to) {}
+
+    static final class Vertex {
+        final List<Edge> edges = new ArrayList<>();
+    }
+
+    static final class Wired extends Unit {
+        Vertex start;
+
+        Wired(Workflow workflow) {
+            super(workflow, "wired");
+        }
+
+        @Override
+        public void run() {}
+    }
+
+    @Test
+    void aRecordInACycleIsRefusedWhenWrittenNotRestoredAsNull() {
+        ProbeWorkflow workflow = new ProbeWorkflow();
+        Wired wired = new Wired(workflow);
+        Vertex a = new Vertex();
+        Vertex b = new Vertex();
+        Edge edge = new Edge(a, b);
+        a.edges.add(edge);
+        b.edges.add(edge);
+        wired.start = a;
+        assertThatThrownBy(() -> RoundTrip.write(workflow))
+                .isInstanceOf(SnapshotException.class)
+                .hasMessageContaining("refers back to itself through its components")
+                .hasMessageContaining("unit 'wired'");
+
+        // shared without a cycle, a record stays shared
+        Vertex c = new Vertex();
+        Edge shared = new Edge(c, c);
+        Wired copy = (Wired) RoundTrip.copy(workflowHolding(shared)).findUnit("wired");
+        assertThat(copy.start.edges).hasSize(2);
+        assertThat(copy.start.edges.get(0)).isSameAs(copy.start.edges.get(1));
+    }
+
+    private static ProbeWorkflow workflowHolding(Edge edge) {
+        ProbeWorkflow workflow = new ProbeWorkflow();
+        Wired wired = new Wired(workflow);
+        wired.start = new Vertex();
+        wired.start.edges.add(edge);
+        wired.start.edges.add(edge);
+        return workflow;
+    }
+
+    /** Kryo writes subclasses of the JDK's lists and maps as their elements alone. */
+    static final class Counts extends HashMap<String, Integer> {
+        long total;
+    }
+
+    static final class Lru extends LinkedHashMap<String, Integer> {
+        Lru(int capacity) {
+            super(capacity, 0.75f, true);
+        }
+    }
+
+    static final class Names extends ArrayList<String> {}
+
+    static final class Collects extends Unit {
+        Object held;
+
+        Collects(Workflow workflow) {
+            super(workflow, "collects");
+        }
+
+        @Override
+        public void run() {}
+    }
+
+    private static Object copyOf(Object held) {
+        ProbeWorkflow workflow = new ProbeWorkflow();
+        new Collects(workflow).held = held;
+        return ((Collects) RoundTrip.copy(workflow).findUnit("collects")).held;
+    }
+
+    private static ArrayList<String> doubleBrace() {
+        return new ArrayList<>() {
+            {
+                add("made by its initialiser");
+            }
+        };
+    }
+
+    @Test
+    void aSubclassOfAJdkCollectionIsRefusedWhereItsElementsAloneWouldNotMakeItAgain() {
+        Counts counts = new Counts();
+        counts.put("a", 1);
+        counts.total = 1;
+        assertThatThrownBy(() -> copyOf(counts))
+                .isInstanceOf(SnapshotException.class)
+                .hasMessageContaining(
+                        "cannot capture a " + Counts.class.getName() + ", a subclass of java.util.HashMap")
+                .hasMessageContaining("its own fields (total) would be lost");
+        assertThatThrownBy(() -> copyOf(new Lru(4))).hasMessageContaining("it has no constructor without parameters");
+        assertThatThrownBy(() -> copyOf(doubleBrace()))
+                .hasMessageContaining("an anonymous, local or inner class cannot be made again on restore");
+
+        Names names = new Names();
+        names.add("kept");
+        assertThat(copyOf(names)).isInstanceOf(Names.class).isEqualTo(List.of("kept"));
+    }
+
+    static final class Box {
+        Object inside;
+    }
+
+    /** List.of, Set.of and Map.of are made from their elements on restore: shared, they stay one immutable object. */
+    @Test
+    void aSharedImmutableCollectionStaysOneImmutableObject() {
+        for (Object immutable : new Object[] {List.of("a", "b"), java.util.Set.of("a"), Map.of("k", 1)}) {
+            Object[] pair = (Object[]) copyOf(new Object[] {immutable, immutable});
+            assertThat(pair[0]).as(immutable.toString()).isSameAs(pair[1]).isEqualTo(immutable);
+            assertThat(pair[0].getClass()).isEqualTo(immutable.getClass());
+        }
+        // one that its own element refers back to could not be made: refused when written
+        Box box = new Box();
+        List<Box> boxes = List.of(box);
+        box.inside = boxes;
+        assertThatThrownBy(() -> copyOf(boxes))
+                .isInstanceOf(SnapshotException.class)
+                .hasMessageContaining("refers back to itself through its components");
+    }
+
+    /** Renaming one class the snapshot holds to another it also holds would read one's objects by the other's fields. */
+    @Test
+    void aRenameOntoAnotherClassOfTheSnapshotIsRefused() throws Exception {
+        Box box = new Box();
+        box.inside = new Vertex();
+        ProbeWorkflow workflow = new ProbeWorkflow();
+        new Collects(workflow).held = box;
+        byte[] snapshot = RoundTrip.write(workflow);
+        RestoreRules rules =
+                RestoreRules.forWorkflow(ProbeWorkflow.class).renameClass(Box.class.getName(), Vertex.class.getName());
+        try (SnapshotReader reader = SnapshotReader.open(new ByteArrayInputStream(snapshot), "snap")) {
+            assertThatThrownBy(() -> reader.restore(rules))
+                    .isInstanceOf(IncompatibleSnapshotException.class)
+                    .hasMessage("snap: the snapshot holds objects of both " + Box.class.getName() + " and "
+                            + Vertex.class.getName() + ", so " + Box.class.getName() + " cannot be renamed to "
+                            + Vertex.class.getName() + ": rename it to a class of its own");
+        }
     }
 
     static final class Node {

@@ -52,6 +52,9 @@ class ReadReferencesTest {
         assertThatThrownBy(() -> references.getReadObject(Object.class, 0))
                 .isInstanceOf(IndexOutOfBoundsException.class);
         assertThat(references.nextReadId(Object.class)).isZero();
-        assertThat(references.getReadObject(Object.class, 0)).isNull();
+        // cleared: numbered again, the slot hands out no object of the last read, and no null either
+        assertThatThrownBy(() -> references.getReadObject(Object.class, 0))
+                .isInstanceOf(io.veles.errors.CorruptSnapshotException.class)
+                .hasMessageContaining("before it could be made");
     }
 }
