@@ -54,6 +54,24 @@ class HttpSourceTest {
             out.flush();
             exchange.close();
         });
+        // half the snapshot, then nothing for a minute: a download to stop halfway
+        server.createContext("/slow/walk_00003.gz", exchange -> {
+            exchange.sendResponseHeaders(200, snapshot.length);
+            OutputStream out = exchange.getResponseBody();
+            out.write(snapshot, 0, snapshot.length / 2);
+            out.flush();
+            try {
+                Thread.sleep(60_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.close();
+        });
+        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool(task -> {
+            Thread thread = new Thread(task, "test-http");
+            thread.setDaemon(true); // the slow answer's sleep must not keep the test JVM alive
+            return thread;
+        }));
         server.start();
         base = "http://127.0.0.1:" + server.getAddress().getPort();
     }
@@ -120,6 +138,60 @@ class HttpSourceTest {
                             .isEmpty();
                 }
             }
+        }
+    }
+
+    /** A pre-signed address carries its credentials in its query: they show nowhere, nor when it fails. */
+    @Test
+    void aPresignedAddressesCredentialsAreNeverShown() throws Exception {
+        String query = "?X-Amz-Credential=AKIAEXAMPLE%2F20261206&X-Amz-Security-Token=sessiontoken42"
+                + "&X-Amz-Signature=5ecre75ignature";
+        Path work = Files.createTempDirectory(dir, "signed");
+        VelesProcess run = VelesProcess.run(
+                work, "run", "walk", "-w", base + "/snaps/walk_00003.gz" + query, "--result-file", "result.json");
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        VelesProcess missing = VelesProcess.run(work, "snapshot", "verify", base + "/missing.gz" + query);
+        assertThat(missing.exitCode()).isEqualTo(1);
+        assertThat(missing.stderr()).contains("HTTP 404");
+        String shown = run.stdout()
+                + run.stderr()
+                + Files.readString(work.resolve("result.json"))
+                + missing.stdout()
+                + missing.stderr();
+        assertThat(shown)
+                .contains(base + "/snaps/walk_00003.gz?***")
+                .doesNotContain("AKIAEXAMPLE")
+                .doesNotContain("sessiontoken42")
+                .doesNotContain("5ecre75ignature");
+    }
+
+    /** Ctrl-C in the middle of a download leaves no partial download behind. */
+    @Test
+    void aDownloadStoppedHalfwayLeavesNoTemporary() throws Exception {
+        Path work = Files.createTempDirectory(dir, "stopped");
+        Path temporaries = Files.createDirectory(work.resolve("tmp"));
+        VelesProcess run = VelesProcess.startInterruptible(
+                work, List.of("-Djava.io.tmpdir=" + temporaries), "run", "walk", "-w", base + "/slow/walk_00003.gz");
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (downloaded(temporaries) < snapshot.length / 2 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(downloaded(temporaries)).as("half the snapshot downloaded").isEqualTo(snapshot.length / 2);
+        assertThat(run.interrupt()).isTrue();
+        run.waitFor(60);
+        assertThat(run.exitCode()).isNotZero();
+        try (var files = Files.list(temporaries)) {
+            assertThat(files.map(file -> file.getFileName().toString()))
+                    .as("no partial download left")
+                    .noneMatch(name -> name.startsWith("veles-download-"));
+        }
+    }
+
+    private static long downloaded(Path temporaries) throws java.io.IOException {
+        try (var files = Files.list(temporaries)) {
+            return files.filter(file -> file.getFileName().toString().startsWith("veles-download-"))
+                    .mapToLong(file -> file.toFile().length())
+                    .sum();
         }
     }
 }

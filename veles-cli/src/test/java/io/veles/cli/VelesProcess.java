@@ -54,8 +54,14 @@ final class VelesProcess {
      * JVM then installs no handler for it. {@code env --default-signal=INT} restores the default.
      */
     static VelesProcess startInterruptible(Path workingDirectory, String... args) throws IOException {
+        return startInterruptible(workingDirectory, List.of(), args);
+    }
+
+    /** As {@link #startInterruptible(Path, String...)}, in a JVM with {@code jvmOptions}. */
+    static VelesProcess startInterruptible(Path workingDirectory, List<String> jvmOptions, String... args)
+            throws IOException {
         List<String> command = new ArrayList<>(List.of("env", "--default-signal=INT"));
-        command.addAll(commandLine(List.of(), args));
+        command.addAll(commandLine(jvmOptions, args));
         return start(workingDirectory, Map.of(), command);
     }
 

@@ -248,7 +248,7 @@ public final class Launcher implements RunContext {
         LOG.info(
                 "restored {} from {} (snapshot {} taken {} by run {}{}{}) in {} s",
                 Printable.escape(workflow.name()),
-                Printable.escape(restored.source()),
+                Printable.escape(Secrets.redact(restored.source())),
                 Printable.escape(manifest.name),
                 Printable.escape(manifest.created),
                 Printable.escape(manifest.id),

@@ -51,7 +51,10 @@ public final class SnapshotConversion {
             if (!SnapshotStores.namesPath(destination)) {
                 NewSnapshot entry = entryOf(manifest, target);
                 refuseAnotherObjectName(destination, entry);
-                try (SnapshotStore store = SnapshotStores.open(destination)) {
+                String prefix = S3Location.isS3(destination)
+                        ? S3Location.parse(destination).prefixLocation().toString()
+                        : destination;
+                try (SnapshotStore store = SnapshotStores.open(prefix)) {
                     return store.write(entry, out -> reader.transcode(target, level, key, out))
                             .location();
                 }

@@ -65,10 +65,24 @@ public final class SnapshotStores {
         }
         if (S3Location.isS3(location)) {
             S3Sdk.require();
-            return ObjectStore.open(S3Location.parse(location), S3Options.current());
+            return ObjectStore.open(prefixNamed(location), S3Options.current());
         }
         refuseForeignAddress(location);
         return new DirectoryStore(Path.of(location));
+    }
+
+    /**
+     * The S3 prefix {@code location} names. A location that names one snapshot ({@code
+     * s3://b/p/w_3.gz}) is refused, as a file is where a directory is wanted: taken as its
+     * prefix, a prune or a listing would have covered every snapshot beside it.
+     */
+    private static S3Location prefixNamed(String location) {
+        S3Location parsed = S3Location.parse(location);
+        if (parsed.objectName().isPresent()) {
+            throw new SnapshotException(location + " names a snapshot, not a prefix of them: give "
+                    + parsed.prefixLocation() + " (a prefix named like a snapshot file ends in '/')");
+        }
+        return parsed;
     }
 
     /** How to show {@code source} in messages: as given, with any password hidden. */
@@ -91,7 +105,7 @@ public final class SnapshotStores {
         }
         if (S3Location.isS3(settings.directory())) {
             S3Sdk.require();
-            return ObjectStore.open(S3Location.parse(settings.directory()), S3Options.current());
+            return ObjectStore.open(prefixNamed(settings.directory()), S3Options.current());
         }
         refuseForeignAddress(settings.directory());
         return new DirectoryStore(Path.of(settings.directory()));

@@ -8,6 +8,7 @@ import io.veles.internal.store.HttpLimits;
 import io.veles.internal.store.SnapshotDirectory;
 import io.veles.internal.util.Closeables;
 import io.veles.internal.util.Printable;
+import io.veles.internal.util.Secrets;
 import io.veles.pickle.RestoreRules;
 import io.veles.progress.Progress;
 import io.veles.snapshot.codec.Codec;
@@ -115,9 +116,11 @@ public final class Snapshots {
     private static SnapshotReader openDownload(String address, SnapshotKey key) {
         Path temporary = downloadVerified(address, key);
         try {
-            return SnapshotReader.open(readingWithProgress(temporary, address), address, key);
+            String shown = Secrets.redact(address); // a pre-signed address's query holds credentials
+            return SnapshotReader.open(readingWithProgress(temporary, shown), shown, key);
         } catch (IOException e) {
-            throw new SnapshotStoreException("cannot read the download of " + address + ": " + e.getMessage(), e);
+            throw new SnapshotStoreException(
+                    "cannot read the download of " + Secrets.redact(address) + ": " + e.getMessage(), e);
         } finally {
             deleteQuietly(temporary);
         }
@@ -126,7 +129,8 @@ public final class Snapshots {
     /** A private temporary holding {@code address}'s snapshot, checked whole; the caller deletes it. */
     private static Path downloadVerified(String address, SnapshotKey key) {
         Path temporary = HttpDownload.toTemporary(address, HttpLimits.current());
-        try (SnapshotReader check = SnapshotReader.open(Files.newInputStream(temporary), address, key)) {
+        try (SnapshotReader check =
+                SnapshotReader.open(Files.newInputStream(temporary), Secrets.redact(address), key)) {
             check.verify(); // the whole download is checked before any of it is used or kept
             return temporary;
         } catch (IOException | RuntimeException e) {
@@ -134,7 +138,8 @@ public final class Snapshots {
             if (e instanceof RuntimeException r) {
                 throw r;
             }
-            throw new SnapshotStoreException("cannot read the download of " + address + ": " + e.getMessage(), e);
+            throw new SnapshotStoreException(
+                    "cannot read the download of " + Secrets.redact(address) + ": " + e.getMessage(), e);
         }
     }
 
@@ -149,13 +154,15 @@ public final class Snapshots {
         try {
             Path kept = DownloadedSnapshots.keep(
                     temporary, HttpDownload.fileName(address), Path.of(SnapshotSettings.DEFAULT_DIRECTORY));
-            LOG.info("downloaded {} to {}", address, kept);
-            try (SnapshotReader reader = SnapshotReader.open(readingWithProgress(temporary, address), address, key)) {
+            LOG.info("downloaded {} to {}", Secrets.redact(address), kept);
+            String shown = Secrets.redact(address); // a pre-signed address's query holds credentials
+            try (SnapshotReader reader = SnapshotReader.open(readingWithProgress(temporary, shown), shown, key)) {
                 W workflow = restore(reader, workflowClass, rules);
                 return new Restored<>(workflow, reader.manifest(), reader.source());
             }
         } catch (IOException e) {
-            throw new SnapshotStoreException("cannot read the download of " + address + ": " + e.getMessage(), e);
+            throw new SnapshotStoreException(
+                    "cannot read the download of " + Secrets.redact(address) + ": " + e.getMessage(), e);
         } finally {
             deleteQuietly(temporary);
         }

@@ -2,6 +2,7 @@ package io.veles.internal.store;
 
 import io.veles.errors.SnapshotException;
 import io.veles.errors.SnapshotStoreException;
+import io.veles.internal.util.Secrets;
 import io.veles.progress.Progress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,16 +51,19 @@ public final class HttpDownload {
         long expected = connection.getContentLengthLong();
         if (expected > limits.maxBytes()) {
             connection.disconnect();
-            throw new SnapshotException("cannot download " + address + ": the server announces " + expected
-                    + " bytes, more than the cap of " + limits.maxBytes() + " (--http-max-size)");
+            throw new SnapshotException("cannot download " + Secrets.redact(address) + ": the server announces "
+                    + expected + " bytes, more than the cap of " + limits.maxBytes() + " (--http-max-size)");
         }
         Path temporary;
         try {
             temporary = Files.createTempFile("veles-download-", ".tmp"); // exclusive, 0600 on POSIX
+            // A SIGINT mid-download ends the JVM before the finally blocks that delete it run;
+            // its shutdown still deletes what is marked so.
+            temporary.toFile().deleteOnExit();
         } catch (IOException e) {
             connection.disconnect();
             throw new SnapshotStoreException(
-                    "cannot create a temporary file for " + address + ": " + e.getMessage(), e);
+                    "cannot create a temporary file for " + Secrets.redact(address) + ": " + e.getMessage(), e);
         }
         try (InputStream body =
                         Progress.track(connection.getInputStream(), "downloading " + fileName(address), expected);
@@ -69,14 +73,16 @@ public final class HttpDownload {
         } catch (IOException e) {
             delete(temporary);
             throw new SnapshotStoreException(
-                    "cannot download " + address + ": " + HttpFailure.describe(e, address, limits), e);
+                    "cannot download " + Secrets.redact(address) + ": "
+                            + HttpFailure.describe(e, Secrets.redact(address), limits),
+                    e);
         } catch (RuntimeException | Error e) {
             delete(temporary);
             throw e;
         } finally {
             connection.disconnect();
         }
-        LOG.debug("downloaded {} to {}", address, temporary);
+        LOG.debug("downloaded {} to {}", Secrets.redact(address), temporary);
         return temporary;
     }
 
@@ -89,7 +95,7 @@ public final class HttpDownload {
         try {
             url = URI.create(address).toURL();
         } catch (IllegalArgumentException | MalformedURLException e) {
-            throw new SnapshotException("not a web address: " + address);
+            throw new SnapshotException("not a web address: " + Secrets.redact(address));
         }
         for (int redirects = 0; ; redirects++) {
             HttpURLConnection connection;
@@ -105,7 +111,9 @@ public final class HttpDownload {
                 status = connection.getResponseCode();
             } catch (IOException e) {
                 throw new SnapshotStoreException(
-                        "cannot download " + address + ": " + HttpFailure.describe(e, url.toString(), limits), e);
+                        "cannot download " + Secrets.redact(address) + ": "
+                                + HttpFailure.describe(e, Secrets.redact(url.toString()), limits),
+                        e);
             }
             if (status == 200) {
                 return connection;
@@ -114,11 +122,11 @@ public final class HttpDownload {
             connection.disconnect();
             boolean redirect = status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
             if (!redirect || location == null) {
-                throw new SnapshotStoreException("cannot download " + address + ": HTTP " + status);
+                throw new SnapshotStoreException("cannot download " + Secrets.redact(address) + ": HTTP " + status);
             }
             if (redirects == MAX_REDIRECTS) {
                 throw new SnapshotStoreException(
-                        "cannot download " + address + ": more than " + MAX_REDIRECTS + " redirects");
+                        "cannot download " + Secrets.redact(address) + ": more than " + MAX_REDIRECTS + " redirects");
             }
             url = redirectTarget(address, url, location);
         }
@@ -129,11 +137,12 @@ public final class HttpDownload {
         try {
             to = from.toURI().resolve(location).toURL();
         } catch (Exception e) {
-            throw new SnapshotException("cannot download " + address + ": the server redirects to a bad address");
+            throw new SnapshotException(
+                    "cannot download " + Secrets.redact(address) + ": the server redirects to a bad address");
         }
         boolean web = to.getProtocol().equals("http") || to.getProtocol().equals("https");
         if (!web || (from.getProtocol().equals("https") && !to.getProtocol().equals("https"))) {
-            throw new SnapshotException("cannot download " + address + ": the server redirects from "
+            throw new SnapshotException("cannot download " + Secrets.redact(address) + ": the server redirects from "
                     + from.getProtocol() + " to " + to.getProtocol() + ", which is refused");
         }
         return to;
@@ -148,8 +157,8 @@ public final class HttpDownload {
             for (int n = body.read(buffer); n >= 0; n = body.read(buffer)) {
                 received += n;
                 if (received > limits.maxBytes()) {
-                    throw new SnapshotException("cannot download " + address + ": more than " + limits.maxBytes()
-                            + " bytes, the cap (--http-max-size)");
+                    throw new SnapshotException("cannot download " + Secrets.redact(address) + ": more than "
+                            + limits.maxBytes() + " bytes, the cap (--http-max-size)");
                 }
                 out.write(buffer, 0, n);
             }

@@ -19,6 +19,16 @@ public final class Secrets {
     private static final Pattern KEY_VALUE =
             Pattern.compile("(?i)\\b(PWD|PASSWORD)(\\s*=\\s*)(\\{(?:[^}]++|\\}\\})*+\\}?|[^;&\\s]*)");
     private static final Pattern USER_INFO = Pattern.compile("(//[^/@:\\s]*):([^/@\\s]*)@");
+    /**
+     * A web address's query: a pre-signed URL carries its credentials there (X-Amz-Credential,
+     * X-Amz-Security-Token, X-Amz-Signature; sig, token... elsewhere), so it is never shown.
+     */
+    // The query ends at a space, a '#', or a ':' that a space or the end follows ("<address>: why").
+    private static final Pattern URL_QUERY =
+            Pattern.compile("(?i)(\\bhttps?://[^\\s?#]*)\\?((?:[^\\s#:]++|:(?![\\s]|$))*+)");
+    /** Query parameters whose values are found as secrets, to be hidden wherever they appear. */
+    private static final Pattern SECRET_PARAMETER = Pattern.compile(
+            "(?i)(?:^|&)[^=&]*(?:signature|credential|token|secret|password|key|sig|auth)[^=&]*=([^&]*)");
 
     private Secrets() {}
 
@@ -31,9 +41,10 @@ public final class Secrets {
                 .matcher(text)
                 .replaceAll(match -> Matcher.quoteReplacement(
                         match.group(1) + match.group(2) + (match.group(3).isEmpty() ? "" : HIDDEN)));
-        return USER_INFO
+        String users = USER_INFO
                 .matcher(keys)
                 .replaceAll(match -> Matcher.quoteReplacement(match.group(1) + ":" + HIDDEN + "@"));
+        return URL_QUERY.matcher(users).replaceAll(match -> Matcher.quoteReplacement(match.group(1) + "?" + HIDDEN));
     }
 
     /** The passwords {@code text} holds, braces removed, so that other renderings of them can be hidden too. */
@@ -54,6 +65,21 @@ public final class Secrets {
         Matcher userInfo = USER_INFO.matcher(text);
         while (userInfo.find()) {
             addIfUsable(found, userInfo.group(2));
+        }
+        Matcher query = URL_QUERY.matcher(text);
+        while (query.find()) {
+            Matcher parameter = SECRET_PARAMETER.matcher(query.group(2));
+            while (parameter.find()) {
+                addIfUsable(found, parameter.group(1));
+                // and as a server or a log may show it, percent-decoded
+                try {
+                    addIfUsable(
+                            found,
+                            java.net.URLDecoder.decode(parameter.group(1), java.nio.charset.StandardCharsets.UTF_8));
+                } catch (IllegalArgumentException malformed) {
+                    // not percent-encoded after all: the value as given is hidden above
+                }
+            }
         }
         return found;
     }

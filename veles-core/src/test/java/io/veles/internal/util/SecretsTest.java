@@ -24,4 +24,17 @@ class SecretsTest {
             assertThat(Secrets.redact(odbc)).isEqualTo("DRIVER={SQLite3};DATABASE=x.db;PWD=***");
         }
     }
+
+    @Test
+    void aWebAddressesQueryIsHiddenAndItsSignedValuesFound() {
+        String url = "https://b.s3.amazonaws.com/w_3.gz?X-Amz-Credential=AKIA1%2F2026&X-Amz-Signature=abc123&n=1";
+        assertThat(Secrets.redact("cannot download " + url + ": HTTP 403"))
+                .isEqualTo("cannot download https://b.s3.amazonaws.com/w_3.gz?***: HTTP 403");
+        assertThat(Secrets.find(url))
+                .contains("AKIA1%2F2026", "AKIA1/2026", "abc123")
+                .doesNotContain("1");
+        // an address without a query, and a JDBC URL's, are left as they are
+        assertThat(Secrets.redact("http://h/w_3.gz")).isEqualTo("http://h/w_3.gz");
+        assertThat(Secrets.redact("jdbc:mysql://h/d?useSSL=true")).isEqualTo("jdbc:mysql://h/d?useSSL=true");
+    }
 }

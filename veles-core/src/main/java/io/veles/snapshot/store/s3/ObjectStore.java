@@ -453,8 +453,9 @@ public final class ObjectStore implements SnapshotStore {
     private String readPointer(String pointer) {
         String name = call(
                 "cannot read " + location.addressOf(pointer),
-                () -> s3.getObjectAsBytes(
-                                request -> request.bucket(location.bucket()).key(pointer))
+                // its first KiB alone: a name is short, and a snapshot copied onto a pointer's key is not
+                () -> s3.getObjectAsBytes(request ->
+                                request.bucket(location.bucket()).key(pointer).range("bytes=0-1023"))
                         .asString(StandardCharsets.UTF_8)
                         .trim());
         if (!isSnapshot(name) || name.contains("/")) {

@@ -49,7 +49,9 @@ public record S3Location(String bucket, String prefix, String object) {
         }
         int last = path.lastIndexOf('/');
         String lastSegment = path.substring(last + 1);
-        if (!lastSegment.isEmpty() && Codec.fromFileName(lastSegment) != Codec.NONE) {
+        // a trailing '/' says prefix, even of one named like a snapshot file (runs/exp.gz/)
+        boolean prefixOnly = rest.endsWith("/");
+        if (!prefixOnly && !lastSegment.isEmpty() && Codec.fromFileName(lastSegment) != Codec.NONE) {
             return new S3Location(bucket, last < 0 ? "" : path.substring(0, last), lastSegment);
         }
         return new S3Location(bucket, path, null);
@@ -79,10 +81,15 @@ public record S3Location(String bucket, String prefix, String object) {
         return SCHEME + bucket + "/" + key;
     }
 
+    /** The location as {@link #parse} reads it back: a prefix named like a snapshot file ends in '/'. */
     @Override
     public String toString() {
         String path = object == null ? prefix : keyOf(object);
-        return path.isEmpty() ? SCHEME + bucket : SCHEME + bucket + "/" + path;
+        String shown = path.isEmpty() ? SCHEME + bucket : SCHEME + bucket + "/" + path;
+        boolean namedLikeAFile = object == null
+                && !prefix.isEmpty()
+                && Codec.fromFileName(prefix.substring(prefix.lastIndexOf('/') + 1)) != Codec.NONE;
+        return namedLikeAFile ? shown + "/" : shown;
     }
 
     private static String trimSlashes(String path) {

@@ -16,6 +16,20 @@ class S3LocationTest {
         assertThat(S3Location.parse("s3://bucket/wine_3.zst")).isEqualTo(new S3Location("bucket", "", "wine_3.zst"));
         assertThat(S3Location.parse("s3://bucket/runs/wine_3_0.00"))
                 .isEqualTo(new S3Location("bucket", "runs/wine_3_0.00", null));
+        // a trailing '/' names a prefix, even one named like a snapshot file, and reads back as one
+        S3Location namedLikeAFile = S3Location.parse("s3://bucket/runs/exp.gz/");
+        assertThat(namedLikeAFile).isEqualTo(new S3Location("bucket", "runs/exp.gz", null));
+        assertThat(namedLikeAFile.toString()).isEqualTo("s3://bucket/runs/exp.gz/");
+        assertThat(S3Location.parse(namedLikeAFile.toString())).isEqualTo(namedLikeAFile);
+    }
+
+    /** A prune, a listing or a snapshotter takes a prefix: one snapshot's name would stand for all beside it. */
+    @Test
+    void aStoreIsNeverOpenedFromOneSnapshotsName() {
+        assertThatThrownBy(() -> io.veles.snapshot.SnapshotStores.open("s3://bucket/p/w_3.gz"))
+                .isInstanceOf(io.veles.errors.SnapshotException.class)
+                .hasMessage("s3://bucket/p/w_3.gz names a snapshot, not a prefix of them: give s3://bucket/p"
+                        + " (a prefix named like a snapshot file ends in '/')");
     }
 
     @Test
