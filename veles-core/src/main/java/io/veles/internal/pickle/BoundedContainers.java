@@ -279,6 +279,7 @@ final class BoundedContainers {
                         keys.admit(element);
                     }
                     collection.add(element);
+                    ((SnapshotInput) input).earlyHashed().hashed(collection, element);
                 }
                 return collection;
             } finally {
@@ -330,6 +331,7 @@ final class BoundedContainers {
                 Object value = kryo.readClassAndObject(input);
                 HashKeys.admitOnly((SnapshotInput) input, type, key);
                 map.put(key, value);
+                ((SnapshotInput) input).earlyHashed().hashed(map, key);
             } else {
                 HashKeys keys = HashKeys.forInput(input, type, treeBins());
                 for (int i = 0; i < length; i++) {
@@ -337,6 +339,7 @@ final class BoundedContainers {
                     Object value = kryo.readClassAndObject(input);
                     keys.admit(key);
                     map.put(key, value);
+                    ((SnapshotInput) input).earlyHashed().hashed(map, key);
                 }
             }
             kryo.getGenerics().popGenericType();

@@ -105,6 +105,7 @@ public final class GraphReader {
                 context.enterUnit(i < unitCount ? units.get(i).name() : "#" + i);
                 session.fields.readFields(session.kryo, input, table.get(i));
             }
+            input.earlyHashed().rehash(); // every key is whole now; before the hooks, which may look keys up
         } catch (SnapshotException e) {
             throw e;
         } catch (RuntimeException e) {

@@ -52,6 +52,7 @@ class SnapshotInput extends Input {
 
     private final boolean shuffled;
     private final ArraysAhead arraysAhead = new ArraysAhead();
+    private final EarlyHashed earlyHashed = new EarlyHashed();
     private byte[] scratch;
     private byte[] shuffledBlock;
 
@@ -160,6 +161,11 @@ class SnapshotInput extends Input {
     }
 
     /** Charges {@code units} of hashing work for the keys of a {@code collection}; refuses them past the budget. */
+    /** The hash collections whose keys may have been hashed before they were whole; see {@link EarlyHashed}. */
+    EarlyHashed earlyHashed() {
+        return earlyHashed;
+    }
+
     void hashWork(long units, Class<?> collection) {
         hashWork += units;
         long budget = HASH_WORK_PER_PAYLOAD_BYTE * payloadLength + SLACK;

@@ -365,6 +365,39 @@ class PickleableContractTest {
         }
     }
 
+    /** Hashed by its id; its links come first, so a cycle reaches a node before its id is read. */
+    static final class Linked {
+        final Map<Linked, Double> links = new HashMap<>();
+        String id;
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Linked && java.util.Objects.equals(id, ((Linked) other).id);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hashCode(id);
+        }
+    }
+
+    @Test
+    void aKeyHashedBeforeItsFieldsWereReadIsFoundInItsMapAfterTheRestore() {
+        Linked a = new Linked();
+        a.id = "a";
+        Linked b = new Linked();
+        b.id = "b";
+        a.links.put(b, 1.0);
+        b.links.put(a, 2.0);
+        Linked copy = (Linked) copyOf(a);
+        Linked other = copy.links.keySet().iterator().next();
+        assertThat(copy.links.get(other)).isEqualTo(1.0);
+        assertThat(other.links.get(copy))
+                .as("b's map finds a, hashed while a's id was unread")
+                .isEqualTo(2.0);
+        assertThat(other.links.containsKey(copy)).isTrue();
+    }
+
     static final class Node {
         String label;
         Node next;
