@@ -186,9 +186,18 @@ public final class ObjectStore implements SnapshotStore {
     public StoredSnapshot resolve(S3Location named) {
         if (named.object() != null) {
             String key = named.keyOf(named.object());
-            return head(key, "read")
-                    .map(head -> handle(key, head.lastModified(), head.contentLength()))
-                    .orElseThrow(() -> new SnapshotException("no such snapshot: " + named));
+            Optional<StoredSnapshot> found =
+                    head(key, "read").map(head -> handle(key, head.lastModified(), head.contentLength()));
+            if (found.isEmpty()) {
+                // A HEAD's 404 says nothing of why: a listing names a missing bucket or a refused credential.
+                call(
+                        "cannot read " + named,
+                        () -> s3.listObjectsV2(request -> request.bucket(location.bucket())
+                                .prefix(location.keyPrefix())
+                                .maxKeys(1)));
+                throw new SnapshotException("no such snapshot: " + named);
+            }
+            return found.get();
         }
         return pointers().values().stream()
                 .map(this::target)

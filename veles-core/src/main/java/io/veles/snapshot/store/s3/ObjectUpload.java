@@ -192,7 +192,15 @@ final class ObjectUpload extends OutputStream {
         }
     }
 
+    /** S3's most parts in one multipart upload. */
+    static final int MAX_PARTS = 10_000;
+
     private void sendPart() throws IOException {
+        if (parts.size() == MAX_PARTS) {
+            // said now, not by the server's HTTP 400 once every byte has been sent
+            throw new IOException("the snapshot is larger than the " + options.largestObject(MAX_PARTS) + " bytes that "
+                    + MAX_PARTS + " parts, S3's most for one object, take at this part size");
+        }
         if (uploadId == null) {
             uploadId = s3.createMultipartUpload(
                             request -> request.bucket(bucket).key(key).metadata(writer))

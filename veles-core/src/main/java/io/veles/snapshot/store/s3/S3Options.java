@@ -110,6 +110,15 @@ public record S3Options(
         return (int) Math.min((long) partBytes << doublings, MAX_PART_BYTES);
     }
 
+    /** The most bytes {@code parts} parts of {@link #partSize} hold. */
+    long largestObject(int parts) {
+        long bytes = 0;
+        for (int part = 1; part <= parts; part++) {
+            bytes += partSize(part);
+        }
+        return bytes;
+    }
+
     @Override
     public String toString() {
         // The credentials provider's own toString could name a key: never printed.

@@ -38,6 +38,11 @@ class S3ErrorsTest {
             assertOneLine(
                     store::list,
                     "cannot list s3://veles-no-such-bucket-4711/runs: bucket 'veles-no-such-bucket-4711' does not exist");
+            // a snapshot named in it: not "no such snapshot", which a HEAD's bare 404 would say
+            assertOneLine(
+                    () -> store.resolve(S3Location.parse("s3://veles-no-such-bucket-4711/runs/run_1.gz")),
+                    "cannot read s3://veles-no-such-bucket-4711/runs/run_1.gz: bucket 'veles-no-such-bucket-4711'"
+                            + " does not exist");
         }
         assertThat(s3.admin().listBuckets().buckets())
                 .noneMatch(bucket -> bucket.name().equals("veles-no-such-bucket-4711"));

@@ -43,4 +43,12 @@ class S3OptionsTest {
                         StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIAEXAMPLE", "very-secret")));
         assertThat(options.toString()).doesNotContain("AKIAEXAMPLE").doesNotContain("very-secret");
     }
+
+    /** S3 takes 10,000 parts at most; with the parts growing as they do, that is about 492 GiB by default. */
+    @Test
+    void theLargestObjectTheDefaultPartsMake() {
+        long mib = 1 << 20;
+        assertThat(S3Options.standard().largestObject(ObjectUpload.MAX_PARTS))
+                .isEqualTo((1000 * (8 + 16 + 32) + 7000 * 64) * mib);
+    }
 }
