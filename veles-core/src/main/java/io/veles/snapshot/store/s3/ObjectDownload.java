@@ -122,6 +122,12 @@ final class ObjectDownload extends InputStream {
         for (int attempt = 1; ; attempt++) {
             try (ResponseInputStream<GetObjectResponse> body = s3.getObject(request ->
                     request.bucket(location.bucket()).key(key).range(range).ifMatch(eTag))) {
+                String served = body.response().contentRange();
+                if (served == null || !served.startsWith("bytes " + start + "-")) {
+                    // a server or proxy that ignores Range sends the object from its first byte
+                    throw new IOException("the server ignored the byte range asked for (" + range + ") and sent "
+                            + (served == null ? "the object from its start" : served));
+                }
                 int read = body.readNBytes(buffer, 0, length);
                 if (read != length) {
                     throw new IOException("truncated: " + read + " of " + length + " bytes of range " + range);
