@@ -67,6 +67,23 @@ class HttpSourceTest {
             }
             exchange.close();
         });
+        // a byte at a time, each well within the read timeout: a trickle that would never end
+        server.createContext("/trickle/walk_00003.gz", exchange -> {
+            exchange.sendResponseHeaders(200, snapshot.length);
+            OutputStream out = exchange.getResponseBody();
+            try {
+                for (int i = 0; i < 100; i++) {
+                    out.write(snapshot[i]);
+                    out.flush();
+                    Thread.sleep(300);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (java.io.IOException clientGone) {
+                // the download was refused: what this test wants
+            }
+            exchange.close();
+        });
         server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool(task -> {
             Thread thread = new Thread(task, "test-http");
             thread.setDaemon(true); // the slow answer's sleep must not keep the test JVM alive
@@ -193,5 +210,17 @@ class HttpSourceTest {
                     .mapToLong(file -> file.toFile().length())
                     .sum();
         }
+    }
+
+    /** A server that sends a byte now and then, each within the read timeout, is refused within about one period. */
+    @Test
+    void aTricklingServerIsRefused() throws Exception {
+        Path work = Files.createTempDirectory(dir, "trickle");
+        long start = System.nanoTime();
+        VelesProcess veles = VelesProcess.run(
+                work, "--http-read-timeout", "1", "snapshot", "verify", base + "/trickle/walk_00003.gz");
+        assertThat(veles.exitCode()).as(veles.stderr()).isEqualTo(1);
+        assertThat(veles.stderr()).containsPattern("the server sent \\d+ bytes in 1 s, fewer than 65536");
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(25));
     }
 }

@@ -148,14 +148,35 @@ public final class HttpDownload {
         return to;
     }
 
-    /** Copies the body, refusing more than the cap and a body shorter than the server announced. */
+    /**
+     * The fewest bytes a server must send in each read-timeout period (64 KiB, about 1 KiB/s at
+     * the default 60 s): the read timeout bounds a wait for the next byte, and a server that sends
+     * one byte a minute would otherwise never end the download.
+     */
+    static final long MIN_BYTES_PER_PERIOD = 64 << 10;
+
+    /** Copies the body, refusing more than the cap, a trickle, and a body shorter than the server announced. */
     private static void copy(String address, InputStream body, OutputStream out, long expected, HttpLimits limits)
             throws IOException {
         byte[] buffer = new byte[1 << 16];
         long received = 0;
+        long period = limits.readTimeout().toNanos();
+        long periodStart = System.nanoTime();
+        long receivedBefore = 0;
         try {
             for (int n = body.read(buffer); n >= 0; n = body.read(buffer)) {
                 received += n;
+                long now = System.nanoTime();
+                if (now - periodStart >= period) {
+                    if (received - receivedBefore < MIN_BYTES_PER_PERIOD && received != expected) {
+                        throw new SnapshotException("cannot download " + Secrets.redact(address) + ": the server sent "
+                                + (received - receivedBefore) + " bytes in "
+                                + limits.readTimeout().toSeconds()
+                                + " s, fewer than " + MIN_BYTES_PER_PERIOD + " (--http-read-timeout)");
+                    }
+                    periodStart = now;
+                    receivedBefore = received;
+                }
                 if (received > limits.maxBytes()) {
                     throw new SnapshotException("cannot download " + Secrets.redact(address) + ": more than "
                             + limits.maxBytes() + " bytes, the cap (--http-max-size)");
