@@ -74,6 +74,9 @@ final class BackgroundWrites {
     private Future<?> reserving;
 
     private Future<?> inFlight;
+    /** A write whose collect() was interrupted: {@link #close} waits for it before anything is released. */
+    private Future<?> unwaited;
+
     private int inFlightRuns;
     private CompressionThreads inFlightThreads;
     private StateCopy copy;
@@ -304,6 +307,27 @@ final class BackgroundWrites {
      * Waits for the write in flight, if any. Returns its failure, or null when it was stored or
      * none was in flight. Interrupted, it throws: the wait, not the snapshot, failed.
      */
+    /**
+     * Waits for {@code write} to end, interrupts or not (and keeps the interrupt): the caller
+     * releases the store and the prefix lock next, which a write still going must not outlive.
+     */
+    private static void awaitUninterruptibly(Future<?> write) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                write.get();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true; // the flag is cleared with the throw: the next get() waits
+            } catch (ExecutionException | java.util.concurrent.CancellationException e) {
+                break; // its failure was the interrupted collect()'s to report, which could not
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     Failure collect() {
         Future<?> pending = inFlight;
         waitedNanos = 0;
@@ -317,6 +341,7 @@ final class BackgroundWrites {
             pending.get();
             return null;
         } catch (InterruptedException e) {
+            unwaited = pending; // close() still waits for it: the store and the prefix lock outlive it
             Thread.currentThread().interrupt();
             throw new SnapshotException("interrupted while a snapshot was being written in the background", e);
         } catch (ExecutionException e) {
@@ -335,6 +360,11 @@ final class BackgroundWrites {
      * first: it would otherwise go on filling memory with a copy nobody will use.
      */
     void close() {
+        Future<?> write = unwaited;
+        unwaited = null;
+        if (write != null) {
+            awaitUninterruptibly(write);
+        }
         Future<?> pending = reserving;
         reserving = null;
         boolean stopping = pending != null && pending.cancel(true);

@@ -1,9 +1,11 @@
 package io.veles.snapshot;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.jna.Platform;
+import io.veles.errors.SnapshotException;
 import io.veles.internal.util.ThreadNice;
 import io.veles.snapshot.codec.Codec;
 import io.veles.snapshot.file.SnapshotReader;
@@ -109,6 +111,50 @@ class BackgroundWritesTest {
                         .as("the state written from a copy freed only after the write")
                         .isEqualTo(expected);
             }
+        }
+    }
+
+    /**
+     * The run's thread interrupted while it waits for the write in flight: the wait fails, but
+     * closing still waits for the write, so that the store and the prefix lock released after it
+     * are never released under a write that goes on.
+     */
+    @Test
+    void closingAfterAnInterruptedWaitStillWaitsForTheWrite() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch writing = new CountDownLatch(1);
+        CountDownLatch stored = new CountDownLatch(1);
+        try (GatedStore store = new GatedStore(new DirectoryStore(dir), writing, release)) {
+            BackgroundWrites writes = new BackgroundWrites();
+            BackgroundWrites.Write write = gzipWrite(store, 2, (done, manifest) -> stored.countDown());
+            assertThat(writes.start(new LoopWorkflow(3, 1000, -1), write, Long.MAX_VALUE))
+                    .isNotNull();
+            assertThat(writing.await(30, TimeUnit.SECONDS))
+                    .as("the write started")
+                    .isTrue();
+
+            Thread.currentThread().interrupt();
+            assertThatThrownBy(writes::collect)
+                    .isInstanceOf(SnapshotException.class)
+                    .hasMessage("interrupted while a snapshot was being written in the background");
+            assertThat(Thread.interrupted()).as("the interrupt is kept").isTrue();
+
+            Thread releaser = new Thread(() -> {
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                release.countDown();
+            });
+            releaser.start();
+            Thread.currentThread().interrupt(); // interrupted again, as a stopping run may be
+            writes.close();
+            assertThat(Thread.interrupted()).as("the interrupt is kept").isTrue();
+            assertThat(stored.getCount())
+                    .as("close returned only once the write was stored")
+                    .isZero();
+            releaser.join();
         }
     }
 
