@@ -206,6 +206,53 @@ final class BoundedContainers {
         return made;
     }
 
+    /**
+     * Admits the keys of a hash collection being written as a restore will admit them, in the
+     * order it will read them: what it would refuse is refused now, and its work is counted
+     * ({@link WrittenHashWork}). Nothing when reading.
+     */
+    static void admitWritten(Kryo kryo, Collection<?> keys, Class<?> type, boolean treeBins) {
+        if (!(kryo.getReferenceResolver() instanceof SnapshotKryo.UnitsByNumber)) {
+            return;
+        }
+        WrittenHashWork work = ((SnapshotKryo.UnitsByNumber) kryo.getReferenceResolver()).hashWork();
+        int size = keys.size();
+        if (work == null || size == 0) {
+            return;
+        }
+        if (size == 1) {
+            HashKeys.admitOnly(work, type, keys.iterator().next());
+            return;
+        }
+        if (treeBins && ofOnePlainClass(keys)) {
+            work.hashWork(size, type); // what HashKeys charges such keys: one step each
+            return;
+        }
+        HashKeys counted = new HashKeys(work, type, treeBins);
+        for (Object key : keys) {
+            counted.admit(key);
+        }
+    }
+
+    /** Whether every key is of one JDK value class or one enum: most maps written, cheap to tell. */
+    private static boolean ofOnePlainClass(Collection<?> keys) {
+        Class<?> only = null;
+        for (Object key : keys) {
+            if (key == null) {
+                return false;
+            }
+            if (only == null) {
+                only = key.getClass();
+                if (!HashKeys.isPlainValue(only) && !(key instanceof Enum<?>)) {
+                    return false;
+                }
+            } else if (key.getClass() != only) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     static class Collections extends CollectionSerializer<Collection<Object>> {
         private final boolean elementsCanBeNull;
 
@@ -228,6 +275,14 @@ final class BoundedContainers {
         /** Whether elements of a {@code type} are hashed as they are added. */
         boolean hashes(Class<?> type) {
             return hashed(type);
+        }
+
+        @Override
+        public void write(Kryo kryo, Output output, Collection<Object> collection) {
+            if (hashes(collection.getClass())) {
+                admitWritten(kryo, collection, collection.getClass(), treeBins());
+            }
+            super.write(kryo, output, collection);
         }
 
         @Override
@@ -307,6 +362,14 @@ final class BoundedContainers {
 
         boolean treeBins() {
             return true;
+        }
+
+        @Override
+        public void write(Kryo kryo, Output output, Map<Object, Object> map) {
+            if (hashes(map.getClass())) {
+                admitWritten(kryo, map.keySet(), map.getClass(), treeBins());
+            }
+            super.write(kryo, output, map);
         }
 
         @Override

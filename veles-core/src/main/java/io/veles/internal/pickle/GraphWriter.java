@@ -185,6 +185,11 @@ public final class GraphWriter {
             }
             throw SnapshotKryo.unwrap(e, "cannot capture unit '" + unit.name() + "'");
         }
+        // what a restore would refuse to hash is refused now: a snapshot that saves restores
+        WrittenHashWork hashWork = ((SnapshotKryo.UnitsByNumber) session.kryo.getReferenceResolver()).hashWork();
+        if (hashWork != null) { // null only while a test forges a snapshot
+            hashWork.check(output.written());
+        }
         return new Layout(output.written(), List.copyOf(summaries), context.classesMet(), null);
     }
 }

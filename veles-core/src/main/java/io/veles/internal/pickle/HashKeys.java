@@ -27,7 +27,8 @@ import java.util.UUID;
  *       costs k steps (a bin of colliding keys is searched through), unless every key so far is of
  *       one Comparable value class, which Java's HashMap keeps in a sorted tree.</li>
  * </ul>
- * Every step is charged to the restore's hash-work budget ({@link SnapshotInput#hashWork}).
+ * Every step is charged to the restore's hash-work budget ({@link SnapshotInput#hashWork}); a save
+ * counts the same steps and refuses the same keys ({@link WrittenHashWork}), so that what saves restores.
  */
 final class HashKeys {
     /** Value classes whose equal-hash keys HashMap orders by compareTo (their bins cost log n). */
@@ -50,7 +51,7 @@ final class HashKeys {
         return SORTED_IN_BINS.contains(type);
     }
 
-    private final SnapshotInput input;
+    private final HashKeyBudget input;
     private final Class<?> type;
     private final boolean treeBins;
     private Class<?> singleClass;
@@ -65,7 +66,7 @@ final class HashKeys {
      * Keys for a {@code type} read from {@code input}; {@code treeBins} when it is a HashMap (or a
      * set or map built on one), whose bins of one Comparable class are sorted trees.
      */
-    HashKeys(SnapshotInput input, Class<?> type, boolean treeBins) {
+    HashKeys(HashKeyBudget input, Class<?> type, boolean treeBins) {
         this.input = input;
         this.type = type;
         this.treeBins = treeBins;
@@ -85,7 +86,7 @@ final class HashKeys {
      * nothing, so only its structure is checked and charged. Most maps and sets restored hold
      * one key, and counting their hashes cost a tenth of reading many small units.
      */
-    static void admitOnly(SnapshotInput input, Class<?> type, Object key) {
+    static void admitOnly(HashKeyBudget input, Class<?> type, Object key) {
         input.hashWork(1 + structureSize(key, type, input), type);
     }
 
@@ -130,12 +131,12 @@ final class HashKeys {
     }
 
     /** Objects a hashCode of {@code key} visits besides the key itself; refuses graph keys. */
-    private static long structureSize(Object key, Class<?> type, SnapshotInput input) {
+    private static long structureSize(Object key, Class<?> type, HashKeyBudget input) {
         if (key == null || input.isPlainKey(key.getClass())) {
             return 0;
         }
         if (key instanceof Collection<?> || key instanceof Map<?, ?> || key instanceof Map.Entry<?, ?>) {
-            throw refused(type, "holds a " + key.getClass().getName() + " as a key");
+            throw refused(input, type, "holds a " + key.getClass().getName() + " as a key");
         }
         // instanceof first: most keys are no record, and asking the ClassValue for each one cost
         // a third of reading a small map
@@ -147,9 +148,10 @@ final class HashKeys {
     }
 
     private static long walkRecord(
-            Object record, IdentityHashMap<Object, Boolean> seen, Class<?> type, SnapshotInput input) {
+            Object record, IdentityHashMap<Object, Boolean> seen, Class<?> type, HashKeyBudget input) {
         if (seen.put(record, Boolean.TRUE) != null) {
             throw refused(
+                    input,
                     type,
                     "holds a key whose " + record.getClass().getName() + " appears twice in it (shared or cyclic)");
         }
@@ -158,6 +160,7 @@ final class HashKeys {
             Object value = component(record, component);
             if (value instanceof Collection<?> || value instanceof Map<?, ?> || value instanceof Map.Entry<?, ?>) {
                 throw refused(
+                        input,
                         type,
                         "holds a key (" + record.getClass().getName() + ") with a "
                                 + value.getClass().getName() + " in it");
@@ -183,8 +186,8 @@ final class HashKeys {
         }
     }
 
-    private static SnapshotException refused(Class<?> type, String why) {
-        return new SnapshotException("snapshot is refused: a " + type.getName() + " " + why
+    private static SnapshotException refused(HashKeyBudget input, Class<?> type, String why) {
+        return input.refused("a " + type.getName() + " " + why
                 + "; hash keys are restored only as values, enums, records of those and objects");
     }
 }

@@ -22,7 +22,7 @@ import java.util.Arrays;
  * that many lists of nothing cannot fill the heap), and the work of hashing keys into hash
  * collections (see {@link HashKeys}).
  */
-class SnapshotInput extends Input {
+class SnapshotInput extends Input implements HashKeyBudget {
     /** Copies {@code count} elements from {@code bytes} into the array starting at {@code from}. */
     @FunctionalInterface
     interface ChunkReader {
@@ -41,8 +41,6 @@ class SnapshotInput extends Input {
 
     /** Heap bytes a restore may allocate from declared lengths, per payload byte, plus {@link #SLACK}. */
     static final int ALLOCATION_PER_PAYLOAD_BYTE = 32;
-    /** Hash-key work units a restore may spend, per payload byte, plus {@link #SLACK}. */
-    static final int HASH_WORK_PER_PAYLOAD_BYTE = 16;
 
     static final long SLACK = 1 << 20;
 
@@ -151,24 +149,32 @@ class SnapshotInput extends Input {
 
     private Class<?> otherPlainKey;
 
-    boolean isPlainKey(Class<?> keyClass) {
+    @Override
+    public boolean isPlainKey(Class<?> keyClass) {
         return keyClass == plainKey || keyClass == otherPlainKey;
     }
 
-    void notePlainKey(Class<?> keyClass) {
+    @Override
+    public SnapshotException refused(String why) {
+        return new SnapshotException("snapshot is refused: " + why);
+    }
+
+    @Override
+    public void notePlainKey(Class<?> keyClass) {
         otherPlainKey = plainKey;
         plainKey = keyClass;
     }
 
-    /** Charges {@code units} of hashing work for the keys of a {@code collection}; refuses them past the budget. */
     /** The hash collections whose keys may have been hashed before they were whole; see {@link EarlyHashed}. */
     EarlyHashed earlyHashed() {
         return earlyHashed;
     }
 
-    void hashWork(long units, Class<?> collection) {
+    /** Charges {@code units} of hashing work for the keys of a {@code collection}; refuses them past the budget. */
+    @Override
+    public void hashWork(long units, Class<?> collection) {
         hashWork += units;
-        long budget = HASH_WORK_PER_PAYLOAD_BYTE * payloadLength + SLACK;
+        long budget = HashKeyBudget.budget(payloadLength);
         if (hashWork > budget) {
             throw new SnapshotException(
                     "snapshot is refused: hashing the keys of a " + collection.getName() + " takes more than " + budget

@@ -46,7 +46,8 @@ final class SnapshotKryo {
      */
     SnapshotKryo(PickleContext context, RestoreRules rules, boolean writing) {
         AllowListClassResolver classes = new AllowListClassResolver(rules, writing);
-        UnitsByNumber numbers = new UnitsByNumber(classes);
+        UnitsByNumber numbers =
+                new UnitsByNumber(classes, writing && WrittenHashWork.checking ? new WrittenHashWork() : null);
         fields = new FieldsSerializer(context, numbers);
         kryo = new Kryo(classes, numbers);
         if (rules != null) {
@@ -105,8 +106,21 @@ final class SnapshotKryo {
          */
         private final IdentityMap<Class<?>, Boolean> trackedHere = new IdentityMap<>();
 
+        /** When writing: the hashing work the restore will spend, and the keys it would refuse. */
+        private final WrittenHashWork hashWork;
+
         UnitsByNumber(AllowListClassResolver classes) {
+            this(classes, null);
+        }
+
+        UnitsByNumber(AllowListClassResolver classes, WrittenHashWork hashWork) {
             this.classes = classes;
+            this.hashWork = hashWork;
+        }
+
+        /** The written state's hashing work (see {@link WrittenHashWork}); null when reading. */
+        WrittenHashWork hashWork() {
+            return hashWork;
         }
 
         /** Whether objects of {@code type} are tracked: all but units (numbered), boxed values and enums. */
