@@ -13,8 +13,19 @@ final class BaseChain {
         return manifest.chain == null ? List.of() : manifest.chain;
     }
 
-    /** Its base by name (a key's last path part: an object's key holds its prefix), or - if standalone. */
+    /**
+     * Its base by name, or - if standalone: a file's key is its name, an object's key holds its
+     * prefix before the last '/', and a table row's key is its id, log_id, name and timestamp,
+     * NUL-separated (SnapshotRow.key): the name is the third.
+     */
     static String baseName(Manifest manifest) {
-        return manifest.base == null ? "-" : manifest.base.substring(manifest.base.lastIndexOf('/') + 1);
+        if (manifest.base == null) {
+            return "-";
+        }
+        String[] rowKey = manifest.base.split("\u0000", -1);
+        if (rowKey.length == 4) {
+            return rowKey[2];
+        }
+        return manifest.base.substring(manifest.base.lastIndexOf('/') + 1);
     }
 }

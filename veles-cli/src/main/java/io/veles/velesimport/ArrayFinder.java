@@ -22,6 +22,9 @@ final class ArrayFinder {
     private final List<ClassDict> units = new ArrayList<>();
     private final IdentityHashMap<Object, Boolean> seen = new IdentityHashMap<>();
     private final IdentityHashMap<Object, Boolean> arraysSeen = new IdentityHashMap<>();
+    /** Containers walked already: a pickle sharing one list twice at each level ([L, L]) has 2^depth paths. */
+    private final IdentityHashMap<Object, Boolean> walked = new IdentityHashMap<>();
+
     final List<FoundArray> found = new ArrayList<>();
     final List<String> skipped = new ArrayList<>();
     final Map<String, String> scalars = new LinkedHashMap<>();
@@ -80,6 +83,9 @@ final class ArrayFinder {
         }
         if (depth > 0 && value instanceof ClassDict && isUnit((ClassDict) value)) {
             return; // another unit: its arrays are its own
+        }
+        if (walked.put(value, Boolean.TRUE) != null) {
+            return; // its arrays were found, and named, where it was first met
         }
         if (value instanceof ClassDict) {
             ClassDict dict = (ClassDict) value;

@@ -50,10 +50,18 @@ public final class NumpyArray {
         return dimensions;
     }
 
+    /** The element count its shape gives, or -1 for a shape no array has (a negative or overflowing one). */
     long elements() {
         long n = 1;
         for (long d : shape) {
-            n *= d;
+            if (d < 0) {
+                return -1;
+            }
+            try {
+                n = Math.multiplyExact(n, d);
+            } catch (ArithmeticException tooMany) {
+                return -1;
+            }
         }
         return n;
     }

@@ -1,6 +1,7 @@
 package io.veles.velesimport;
 
 import io.veles.errors.SnapshotException;
+import io.veles.internal.pickle.ResourceErrors;
 import io.veles.snapshot.export.ArchiveOutput;
 import io.veles.snapshot.export.Dtype;
 import io.veles.snapshot.export.ExportFormat;
@@ -29,6 +30,12 @@ public final class VelesImport {
     private VelesImport() {}
 
     public static Result importPickle(Path pickle, Path output, boolean force) {
+        // A hostile pickle can nest or share its way past the stack (a list that holds itself, as
+        // a dict key or printed in a message), or hold arrays whose copies outgrow the heap.
+        return ResourceErrors.guard("cannot import " + pickle, () -> importGuarded(pickle, output, force));
+    }
+
+    private static Result importGuarded(Path pickle, Path output, boolean force) {
         ExportFormat format = output.getFileName() == null
                 ? null
                 : ExportFormat.ofFileName(output.getFileName().toString());
@@ -44,7 +51,12 @@ public final class VelesImport {
         for (FoundArray found : finder.found) {
             NumpyArray array = found.array();
             Dtype dtype = array.dtype.exported();
-            if ((long) array.data.length != array.elements() * dtype.width()) {
+            long elements = array.elements();
+            if (elements < 0) {
+                skipped.add(found.name() + ": shape " + java.util.Arrays.toString(array.shape) + " is impossible");
+                continue;
+            }
+            if (elements > Long.MAX_VALUE / dtype.width() || (long) array.data.length != elements * dtype.width()) {
                 skipped.add(found.name() + ": " + array.data.length + " bytes for " + array.elements() + " elements of "
                         + array.dtype);
                 continue;

@@ -69,6 +69,11 @@ class DifferentialStoresTest {
             sources.add(entry.get("source").asText());
         }
         assertThat(sources).hasSize(6);
+        VelesProcess table = VelesProcess.run(dir, environment, concat(global, "snapshot", "ls", store));
+        assertThat(table.exitCode()).as(table.stderr()).isZero();
+        assertThat(table.stdout())
+                .as("each base shown by its name, a row's too")
+                .doesNotContain("\\u0000");
 
         // The third snapshot is the second differential one of the first chain.
         VelesProcess resumed = VelesProcess.run(

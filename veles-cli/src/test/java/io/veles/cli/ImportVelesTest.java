@@ -68,7 +68,21 @@ class ImportVelesTest {
     @Test
     void hostilePicklesAreRefusedInOneLineAndRunNothing() throws Exception {
         Path out = Files.createDirectories(dir.resolve("hostile"));
+        // 12 bytes: a dict whose key is a list that holds itself (hashing it never ends)
+        Files.write(
+                dir.resolve("cycle.pickle"), new byte[] {(byte) 0x80, 2, '}', ']', 'q', 0, 'h', 0, 'a', 'N', 's', '.'});
+        // a list of two references to a list of two references to ... 40 deep: 2^40 paths, 40 lists
+        java.io.ByteArrayOutputStream shared = new java.io.ByteArrayOutputStream();
+        shared.write(new byte[] {(byte) 0x80, 2, ']', 'q', 0});
+        for (int level = 1; level <= 40; level++) {
+            shared.write(
+                    new byte[] {']', '(', 'h', (byte) (level - 1), 'h', (byte) (level - 1), 'e', 'q', (byte) level});
+        }
+        shared.write('.');
+        Files.write(dir.resolve("shared.pickle"), shared.toByteArray());
         String[][] cases = {
+            {"cycle.pickle", "cannot import cycle.pickle: the state nests too deeply"},
+            {"shared.pickle", "found no NumPy arrays in shared.pickle"},
             {"evil.pickle", "calls posix.system"},
             {"evil.pickle.gz", "calls posix.system"},
             {"huge8.pickle", "declares a string of 1152921504606846976 bytes"},
