@@ -63,15 +63,12 @@ final class BoundedContainers {
             PriorityQueue.class);
 
     static void register(Kryo kryo) {
-        for (Class<?> type : new Class<?>[] {
-            ArrayList.class,
-            LinkedList.class,
-            ArrayDeque.class,
-            HashSet.class,
-            LinkedHashSet.class,
-            CopyOnWriteArrayList.class
-        }) {
+        for (Class<?> type :
+                new Class<?>[] {ArrayList.class, LinkedList.class, ArrayDeque.class, CopyOnWriteArrayList.class}) {
             kryo.addDefaultSerializer(type, new Collections());
+        }
+        for (Class<?> type : new Class<?>[] {HashSet.class, LinkedHashSet.class}) {
+            kryo.addDefaultSerializer(type, new HashedCollections());
         }
         for (Class<?> type : new Class<?>[] {HashMap.class, ConcurrentHashMap.class}) {
             kryo.addDefaultSerializer(type, new Maps());
@@ -224,7 +221,7 @@ final class BoundedContainers {
             HashKeys.admitOnly(work, type, keys.iterator().next());
             return;
         }
-        if (treeBins && ofOnePlainClass(keys)) {
+        if (treeBins && ofOnePlainClass(keys, work)) {
             work.hashWork(size, type); // what HashKeys charges such keys: one step each
             return;
         }
@@ -235,7 +232,7 @@ final class BoundedContainers {
     }
 
     /** Whether every key is of one JDK value class or one enum: most maps written, cheap to tell. */
-    private static boolean ofOnePlainClass(Collection<?> keys) {
+    private static boolean ofOnePlainClass(Collection<?> keys, WrittenHashWork work) {
         Class<?> only = null;
         for (Object key : keys) {
             if (key == null) {
@@ -243,8 +240,11 @@ final class BoundedContainers {
             }
             if (only == null) {
                 only = key.getClass();
-                if (!HashKeys.isPlainValue(only) && !(key instanceof Enum<?>)) {
-                    return false;
+                if (only != work.lastValueClass) { // asked once per class met, not per map
+                    if (!HashKeys.isPlainValue(only) && !(key instanceof Enum<?>)) {
+                        return false;
+                    }
+                    work.lastValueClass = only;
                 }
             } else if (key.getClass() != only) {
                 return false;
@@ -275,14 +275,6 @@ final class BoundedContainers {
         /** Whether elements of a {@code type} are hashed as they are added. */
         boolean hashes(Class<?> type) {
             return hashed(type);
-        }
-
-        @Override
-        public void write(Kryo kryo, Output output, Collection<Object> collection) {
-            if (hashes(collection.getClass())) {
-                admitWritten(kryo, collection, collection.getClass(), treeBins());
-            }
-            super.write(kryo, output, collection);
         }
 
         @Override
@@ -345,6 +337,29 @@ final class BoundedContainers {
         /** Whether the collection hashes into a HashMap's tree bins (Set.of probes linearly instead). */
         boolean treeBins() {
             return true;
+        }
+    }
+
+    /**
+     * A hash set as {@link Collections} writes and reads it, its elements admitted as a restore
+     * will admit them as they are written (lists have no such work: they keep their own
+     * serializer, without this step).
+     */
+    static class HashedCollections extends Collections {
+        HashedCollections() {
+            super();
+        }
+
+        HashedCollections(boolean elementsCanBeNull) {
+            super(elementsCanBeNull);
+        }
+
+        @Override
+        public void write(Kryo kryo, Output output, Collection<Object> collection) {
+            if (hashes(collection.getClass())) {
+                admitWritten(kryo, collection, collection.getClass(), treeBins());
+            }
+            super.write(kryo, output, collection);
         }
     }
 
@@ -453,7 +468,7 @@ final class BoundedContainers {
     }
 
     /** {@code Set.of} as Kryo's own serializer writes it; its elements pass {@link HashKeys}. */
-    static final class ImmutableSets extends Collections {
+    static final class ImmutableSets extends HashedCollections {
         ImmutableSets() {
             super(false);
         }

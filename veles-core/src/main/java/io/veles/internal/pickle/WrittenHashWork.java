@@ -15,6 +15,9 @@ final class WrittenHashWork implements HashKeyBudget {
     static volatile boolean checking = true;
 
     private long work;
+    /** The key class last found to be one of the JDK's value classes or an enum (see BoundedContainers). */
+    Class<?> lastValueClass;
+
     private Class<?> plainKey;
     private Class<?> otherPlainKey;
 
