@@ -1,6 +1,7 @@
 package io.veles.snapshot;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.veles.internal.db.DatabaseTarget;
 import io.veles.internal.db.SnapshotPins;
@@ -164,6 +165,41 @@ class SnapshotterRetentionTest {
         }
         assertThat(names(new SnapshotTable(DatabaseTarget.of(odbc), table).list()))
                 .containsExactlyInAnyOrder("loop_ema_1", "loop_ema_2", "loop_ema_3", "loop_3");
+    }
+
+    /**
+     * Two snapshotters of one run on one prefix of a table would each weigh the other's rows as
+     * its own and prune its differential bases: the second is refused, as in a directory.
+     */
+    @Tag("slow")
+    @Test
+    void aSecondSnapshotterOfTheRunOnTheSamePrefixIsRefused() {
+        odbc = TestDatabase.SQLITE.odbc(dir);
+        table = tables.fresh(TestDatabase.SQLITE, odbc);
+        SnapshotSettings settings = SnapshotSettings.builder()
+                .prefix("loop")
+                .directory(dir.toString())
+                .odbc(odbc)
+                .table(table)
+                .async(false)
+                .asyncMemoryBytes(0)
+                .build();
+        LoopWorkflow workflow = new LoopWorkflow(1, 100, -1);
+        Snapshotter.create(workflow, settings);
+        Snapshotter.create(workflow, settings);
+        assertThatThrownBy(workflow::initialize)
+                .isInstanceOf(io.veles.errors.SnapshotLockedException.class)
+                .hasMessageContaining("snapshot prefix 'loop' in ")
+                .hasMessageContaining("is written by another snapshotter of this run");
+
+        // another run of the same JVM on the same prefix is no collision: its rows carry its id
+        LoopWorkflow other = new LoopWorkflow(1, 100, -1);
+        Snapshotter otherRun = Snapshotter.create(other, settings);
+        other.initialize();
+        otherRun.export();
+        otherRun.stop();
+        assertThat(names(new SnapshotTable(DatabaseTarget.of(odbc), table).list()))
+                .contains("loop_1");
     }
 
     /** A JDBC URL's query holds '&', which an odbc:// source would split on: retention must not reparse it. */

@@ -1,6 +1,7 @@
 package io.veles.snapshot.store;
 
 import io.veles.errors.SnapshotException;
+import io.veles.errors.SnapshotLockedException;
 import io.veles.internal.db.DatabaseTarget;
 import io.veles.internal.db.OdbcSource;
 import io.veles.internal.db.SnapshotPins;
@@ -22,8 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code <table>_pins} ({@link SnapshotPins}). Named by an {@code odbc://} source, whose id,
  * log_id and name, where given, filter the rows this store lists. A prefix's current snapshot is
  * its newest row; prune keeps each run's newest row, what {@code odbc://…&<id>} resumes from.
- * Rows are added, never replaced, and each carries its run's id, so runs cannot collide:
- * {@link #lockPrefix} holds nothing.
+ * Rows are added, never replaced, and each carries its run's id, so runs cannot collide; within
+ * one run, {@link #lockPrefix} lets one snapshotter of this JVM write a prefix.
  */
 public final class TableStore implements SnapshotStore {
     private final OdbcSource where;
@@ -172,15 +173,25 @@ public final class TableStore implements SnapshotStore {
         return Optional.of(ofRun);
     }
 
+    /** The prefixes of a run that a snapshotter of this JVM writes, by table, prefix and run id. */
+    private static final Set<String> WRITTEN_HERE = ConcurrentHashMap.newKeySet();
+
     /**
-     * Holds nothing (each row carries its run's id), but connects and creates the tables if
-     * missing: a writer calls it first, so a wrong connection string or an unreachable database
-     * shows before the first snapshot.
+     * Lets one snapshotter of this JVM write {@code prefix} for run {@code runId} in this table:
+     * rows carry their run's id, so other runs cannot collide, but two snapshotters of one run
+     * on one prefix would each take the other's rows for its own, and prune its differential
+     * bases. Also connects and creates the tables if missing: a writer calls it first, so a wrong
+     * connection string or an unreachable database shows before the first snapshot.
      */
     @Override
     public WriterLock lockPrefix(String prefix, String runId) {
         table.prepare();
-        return () -> {};
+        String held = describeTable() + "\u0000" + prefix + "\u0000" + runId;
+        if (!WRITTEN_HERE.add(held)) {
+            throw new SnapshotLockedException("snapshot prefix '" + prefix + "' in " + describeTable()
+                    + " is written by another snapshotter of this run: give each its own snapshotter.prefix");
+        }
+        return () -> WRITTEN_HERE.remove(held);
     }
 
     @Override
