@@ -247,24 +247,38 @@ final class DeltaEncoder extends OutputStream {
     /** Lets the worker go without finishing the file: the snapshot failed on the caller's side. */
     void abandon() {
         abandoned = true;
-        try {
-            endWorker();
-        } catch (IOException e) {
-            // the snapshot is failing already; this is only cleanup
-        }
+        endWorker();
     }
 
-    private void endWorker() throws IOException {
+    /**
+     * Ends the worker, interrupted or not (the interrupt is kept): given up on, it would wait for
+     * the end mark for ever, holding its pieces (about 10 MiB) and the base's block names, once
+     * for every snapshot a thread that stays interrupted tries.
+     */
+    private void endWorker() {
         if (ended) {
             return;
         }
         ended = true;
-        try {
-            queue.put(END); // the worker takes until the end, even after a failure
-            worker.join();
-        } catch (InterruptedException e) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                queue.put(END); // the worker takes until the end, even after a failure
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true; // the flag is cleared with the throw: the next put waits
+            }
+        }
+        while (true) {
+            try {
+                worker.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
             Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while naming a snapshot's blocks");
         }
     }
 
