@@ -141,10 +141,13 @@ final class ReportCommand implements Callable<Integer> {
     /** Whole or not at all: a page half written is never left where the old one was. */
     private void write(byte[] page) throws IOException {
         Path target = output.toAbsolutePath();
-        Path temporary = target.resolveSibling(
-                "." + target.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+        // A name no one can foresee, created new: a link someone planted under the name is never
+        // followed into another file of the user's.
+        Path temporary = target.resolveSibling("." + target.getFileName() + "."
+                + ProcessHandle.current().pid() + "." + java.util.UUID.randomUUID() + ".tmp");
         try {
-            Files.write(temporary, page); // a file as any other the user writes (umask), not a private temporary
+            // a file as any other the user writes (umask), not a private temporary
+            Files.write(temporary, page, java.nio.file.StandardOpenOption.CREATE_NEW);
             Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(temporary);
