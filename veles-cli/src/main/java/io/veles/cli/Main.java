@@ -153,7 +153,31 @@ public final class Main implements Runnable {
                 .setParameterExceptionHandler(Main::reportUsageError);
         commandLine.setExecutionStrategy(Main::executeWithClassPath);
         giveVersionToSubcommands(commandLine, new VersionProvider());
-        return commandLine.execute(args);
+        try {
+            return commandLine.execute(args);
+        } catch (OutOfMemoryError | StackOverflowError | java.util.ServiceConfigurationError e) {
+            // picocli hands on Errors: the workflow's own (a model larger than -Xmx), or a jar's
+            // broken service file, end in one line too
+            if (Logging.isDebug()) {
+                e.printStackTrace();
+            }
+            System.err.println("veles: error: " + describeError(e));
+            return FAILED;
+        }
+    }
+
+    private static String describeError(Error e) {
+        if (e instanceof OutOfMemoryError) {
+            return "out of memory (" + (e.getMessage() == null ? "" : e.getMessage() + "; ")
+                    + "this JVM's heap is "
+                    + io.veles.internal.util.ByteCounts.format(
+                            Runtime.getRuntime().maxMemory())
+                    + ": give more with VELES_JAVA_OPTS=-Xmx...)";
+        }
+        if (e instanceof StackOverflowError) {
+            return "the stack overflowed (nesting too deep for this thread's stack: VELES_JAVA_OPTS=-Xss...)";
+        }
+        return oneLine(e);
     }
 
     /**

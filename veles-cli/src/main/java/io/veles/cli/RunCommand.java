@@ -166,8 +166,20 @@ final class RunCommand implements Callable<Integer> {
                     "Restore the units of CLASS, which the code no longer has, as placeholders that do nothing and keep their links; their state is dropped (repeatable).")
     List<String> removedUnitClasses = new ArrayList<>();
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws InterruptedException {
+        if (snapshot == null && (!renamedClasses.isEmpty() || !removedUnitClasses.isEmpty())) {
+            throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(), "--rename-class and --removed-unit-class apply to a restore: give -w SNAPSHOT");
+        }
+        if (snapshot != null && noSnapshots) {
+            // a restored workflow holds its snapshotters: the option would be ignored, silently
+            throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(), "--no-snapshots applies to a new run only: a restored run keeps its snapshots");
+        }
         Config fromFile = configFile == null ? Config.empty() : Config.load(configFile);
         Config config = fromFile.with(Config.parse(settings)).with(Config.of(snapshotOptions()));
         SnapshotKey key = keyFile == null ? null : SnapshotKey.fromFile(keyFile);

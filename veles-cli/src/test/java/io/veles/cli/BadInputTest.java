@@ -216,4 +216,42 @@ class BadInputTest {
                 .contains("[WARN] PGPropertyUtil - JDBC URL invalid port number: notaport")
                 .doesNotContain("WARNING:");
     }
+
+    /** A result file that cannot be written is refused before the run, not after its hours of work. */
+    @Test
+    void aResultFileThatCannotBeWrittenIsRefusedBeforeTheRun() throws Exception {
+        Path taken = Files.createDirectories(dir.resolve("a-directory"));
+        VelesProcess veles = VelesProcess.run(
+                dir,
+                "run",
+                "walk",
+                "walk.iterations=2",
+                "--snapshot-dir",
+                "unused-results",
+                "--result-file",
+                taken.toString());
+        assertOneLineError(veles, "the result file " + taken + " is a directory");
+        assertThat(dir.resolve("unused-results")).doesNotExist();
+    }
+
+    @Test
+    void optionsThatWouldBeIgnoredAreRefused() throws Exception {
+        assertUsageError(
+                VelesProcess.run(dir, "run", "walk", "--rename-class", "a.B=a.C"),
+                "--rename-class and --removed-unit-class apply to a restore: give -w SNAPSHOT");
+        assertUsageError(
+                VelesProcess.run(dir, "run", "walk", "-w", good.toString(), "--no-snapshots"),
+                "--no-snapshots applies to a new run only");
+        assertOneLineError(
+                VelesProcess.run(dir, "run", "wine", "decision.max_epochs=-5"),
+                "decision.max_epochs: must be at least 1, got -5");
+    }
+
+    /** The workflow's own OutOfMemoryError (a model larger than the heap) ends in one line, not a trace. */
+    @Test
+    void aWorkflowLargerThanTheHeapEndsInOneLine() throws Exception {
+        VelesProcess veles =
+                VelesProcess.run(dir, "run", "walk", "walk.walkers=2000000000", "--snapshot-dir", "unused-oom");
+        assertOneLineError(veles, "out of memory");
+    }
 }

@@ -34,6 +34,11 @@ public final class Config {
     }
 
     /** An empty configuration. */
+    /** JSON as a config file must be: a key given twice, or anything after the object, is refused. */
+    private static final ObjectMapper STRICT_JSON = new ObjectMapper()
+            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
     public static Config empty() {
         return of(Map.of());
     }
@@ -50,9 +55,12 @@ public final class Config {
             if (eq <= 0) {
                 throw new ConfigException("not a key=value setting: '" + assignment + "'");
             }
-            values.put(
-                    assignment.substring(0, eq).trim(),
-                    assignment.substring(eq + 1).trim());
+            String key = assignment.substring(0, eq).trim();
+            String before = values.put(key, assignment.substring(eq + 1).trim());
+            if (before != null) {
+                throw new ConfigException("setting " + key + " is given twice ('" + key + "=" + before + "' and '"
+                        + assignment.trim() + "')");
+            }
         }
         return of(values);
     }
@@ -69,10 +77,29 @@ public final class Config {
         Map<String, String> values = new LinkedHashMap<>();
         try (InputStream in = Files.newInputStream(file)) {
             if (file.getFileName().toString().endsWith(".json")) {
-                flatten("", new ObjectMapper().readTree(in), values, file);
+                JsonNode root = STRICT_JSON.readTree(in);
+                if (root == null || root.isMissingNode()) {
+                    throw new ConfigException("config file " + file + " is empty");
+                }
+                flatten("", root, values, file);
             } else {
-                Properties properties = new Properties();
-                properties.load(in);
+                Properties properties = new Properties() {
+                    @Override
+                    public synchronized Object put(Object key, Object value) {
+                        if (containsKey(key)) {
+                            throw new ConfigException("config file " + file + ": setting " + key + " is given twice");
+                        }
+                        return super.put(key, value);
+                    }
+                };
+                // UTF-8, as editors write today, and a byte-order mark is no part of the first key
+                java.io.Reader reader = new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8);
+                java.io.PushbackReader text = new java.io.PushbackReader(reader);
+                int first = text.read();
+                if (first != -1 && first != '\uFEFF') {
+                    text.unread(first);
+                }
+                properties.load(text);
                 for (String key : properties.stringPropertyNames()) {
                     values.put(key, properties.getProperty(key).trim());
                 }
@@ -95,7 +122,9 @@ public final class Config {
                             values,
                             file));
         } else if (node.isValueNode()) {
-            values.put(prefix, node.asText());
+            if (values.put(prefix, node.asText()) != null) { // {"a": {"b": 1}, "a.b": 2}
+                throw new ConfigException("config file " + file + ": setting " + prefix + " is given twice");
+            }
         } else {
             throw new ConfigException(file + ": " + (prefix.isEmpty() ? "the file" : prefix)
                     + " must be an object or a value, not a list");

@@ -3,6 +3,8 @@ package io.veles.launcher;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.veles.config.Config;
+import io.veles.errors.SnapshotException;
+import io.veles.internal.store.AtomicFiles;
 import io.veles.internal.util.Printable;
 import io.veles.internal.util.Secrets;
 import io.veles.pickle.RestoreRules;
@@ -126,6 +128,9 @@ public final class Launcher implements RunContext {
      * went. Failures are thrown, with a one-line message.
      */
     public Outcome run() {
+        if (request.resultFile() != null) {
+            checkResultFile(request.resultFile()); // before hours of work, not after them
+        }
         boolean restored = request.snapshot() != null;
         Workflow workflow = restored ? restore() : create();
         for (String key : request.config().unusedKeys()) {
@@ -137,8 +142,20 @@ public final class Launcher implements RunContext {
         List<Snapshotter> found = new ArrayList<>();
         for (Unit unit : workflow.allUnits()) {
             if (unit instanceof Snapshotter) {
-                ((Snapshotter) unit).signWith(request.key());
-                found.add((Snapshotter) unit);
+                Snapshotter snapshotter = (Snapshotter) unit;
+                snapshotter.signWith(request.key());
+                found.add(snapshotter);
+                String now = snapshotter.settings().location();
+                String before = snapshotter.recordedSettings().location();
+                if (restored && !now.equals(before)) {
+                    // a resume follows its own command line, not the snapshot's: say so, since
+                    // a later resume from the old place would miss this run's snapshots
+                    LOG.info(
+                            "snapshots of this run go to {}; the run before wrote them to {}"
+                                    + " (give the same options to keep them together)",
+                            now,
+                            before);
+                }
             }
         }
         snapshotters = List.copyOf(found);
@@ -285,15 +302,37 @@ public final class Launcher implements RunContext {
         if (workflow instanceof ResultProvider) {
             results.put("results", ((ResultProvider) workflow).results());
         }
+        byte[] json;
         try {
-            Path file = request.resultFile();
-            if (file.getParent() != null) {
-                Files.createDirectories(file.getParent());
-            }
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), results);
+            json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(results);
         } catch (IOException e) {
             throw new LaunchException(
                     "cannot write the result file " + request.resultFile() + ": " + e.getMessage(), e);
+        }
+        try {
+            // whole or not at all: a stop or a failure never leaves half a file where the last one was
+            AtomicFiles.write(request.resultFile(), out -> out.write(json));
+        } catch (SnapshotException e) {
+            throw new LaunchException(e.getMessage().replace("cannot write ", "cannot write the result file "), e);
+        }
+    }
+
+    /** Refuses a result file that could not be written, before the run: a directory, an unwritable place. */
+    private static void checkResultFile(Path file) {
+        if (Files.isDirectory(file)) {
+            throw new LaunchException("the result file " + file + " is a directory");
+        }
+        Path parent = file.toAbsolutePath().getParent();
+        try {
+            Files.createDirectories(parent);
+        } catch (IOException e) {
+            throw new LaunchException(
+                    "cannot write the result file " + file + ": cannot create " + parent + " ("
+                            + AtomicFiles.describe(e) + ")",
+                    e);
+        }
+        if (!Files.isWritable(parent) || (Files.exists(file) && !Files.isWritable(file))) {
+            throw new LaunchException("cannot write the result file " + file + ": permission denied");
         }
     }
 }

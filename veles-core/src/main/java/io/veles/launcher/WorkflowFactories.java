@@ -50,9 +50,16 @@ public final class WorkflowFactories {
         Class<?> type;
         try {
             type = Class.forName(name, true, classLoader);
-        } catch (ClassNotFoundException | LinkageError e) {
+        } catch (ClassNotFoundException e) {
             throw new LaunchException("no workflow class " + name + " on the class path"
                     + " (give its jar or classes directory with --class-path)");
+        } catch (ExceptionInInitializerError e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new LaunchException("workflow class " + name + " failed to initialise: " + cause);
+        } catch (LinkageError e) {
+            // found, but a class it needs is not: a library's jar missing from --class-path
+            throw new LaunchException("workflow class " + name + " cannot be loaded: " + e
+                    + " (is a library it uses missing from --class-path?)");
         }
         if (!Workflow.class.isAssignableFrom(type)) {
             throw new LaunchException(

@@ -56,4 +56,32 @@ class ConfigTest {
                     .hasMessage("cannot read config file " + directory + ": it is a directory");
         }
     }
+
+    /** A setting given twice is refused rather than the last one winning silently; so is JSON with anything after it. */
+    @Test
+    void aSettingGivenTwiceOrTrailingJsonIsRefused() throws Exception {
+        assertThatThrownBy(() -> Config.parse(java.util.List.of("walk.iterations=5", "walk.iterations=50")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("setting walk.iterations is given twice ('walk.iterations=5' and 'walk.iterations=50')");
+        Path properties = Files.writeString(dir.resolve("twice.properties"), "a=1\nb=2\na=3\n");
+        assertThatThrownBy(() -> Config.load(properties)).hasMessageContaining("setting a is given twice");
+        Path json = Files.writeString(dir.resolve("twice.json"), "{\"walk\": {\"iterations\": 5}, \"walk\": {}}");
+        assertThatThrownBy(() -> Config.load(json)).hasMessageContaining("Duplicate field 'walk'");
+        Path dotted = Files.writeString(
+                dir.resolve("dotted.json"), "{\"walk\": {\"iterations\": 5}, \"walk.iterations\": 9}");
+        assertThatThrownBy(() -> Config.load(dotted)).hasMessageContaining("setting walk.iterations is given twice");
+        Path trailing = Files.writeString(dir.resolve("trailing.json"), "{\"walk\": {\"iterations\": 5}} }");
+        assertThatThrownBy(() -> Config.load(trailing)).isInstanceOf(ConfigException.class);
+        Path empty = Files.writeString(dir.resolve("empty.json"), "");
+        assertThatThrownBy(() -> Config.load(empty)).hasMessage("config file " + empty + " is empty");
+    }
+
+    /** A properties file saved with a byte-order mark (as some editors do) has its first key as written. */
+    @Test
+    void aByteOrderMarkIsNoPartOfTheFirstKey() throws Exception {
+        Path file = Files.writeString(dir.resolve("bom.properties"), "\uFEFFwalk.iterations=7\nlabel=caf\u00e9\n");
+        Config config = Config.load(file);
+        assertThat(config.getInt("walk.iterations", 0)).isEqualTo(7);
+        assertThat(config.getString("label", null)).isEqualTo("caf\u00e9");
+    }
 }

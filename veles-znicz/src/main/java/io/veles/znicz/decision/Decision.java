@@ -1,5 +1,6 @@
 package io.veles.znicz.decision;
 
+import io.veles.config.ConfigException;
 import io.veles.snapshot.Snapshotter;
 import io.veles.workflow.Bool;
 import io.veles.workflow.Unit;
@@ -52,6 +53,7 @@ public final class Decision extends Unit {
     public Decision(
             Workflow workflow, int maxEpochs, int failIterations, Snapshotter snapshotter, LearningRate learningRate) {
         super(workflow, "decision");
+        checkLimits(maxEpochs, failIterations);
         this.maxEpochs = maxEpochs;
         this.failIterations = failIterations;
         this.snapshotter = snapshotter;
@@ -106,9 +108,20 @@ public final class Decision extends Unit {
      * is complete by them, as if they had been set from the start.
      */
     public void limits(int newMaxEpochs, int newFailIterations) {
+        checkLimits(newMaxEpochs, newFailIterations);
         this.maxEpochs = newMaxEpochs;
         this.failIterations = newFailIterations;
         complete.set(epoch >= maxEpochs || epochsWithoutImprovement >= failIterations);
+    }
+
+    /** A run of no epoch, or one that gives up before its first, is a typing error: refused. */
+    private static void checkLimits(int maxEpochs, int failIterations) {
+        if (maxEpochs < 1) {
+            throw new ConfigException("decision.max_epochs: must be at least 1, got " + maxEpochs);
+        }
+        if (failIterations < 1) {
+            throw new ConfigException("decision.fail_iterations: must be at least 1, got " + failIterations);
+        }
     }
 
     public int maxEpochs() {
