@@ -216,11 +216,9 @@ class HttpSourceTest {
     @Test
     void aTricklingServerIsRefused() throws Exception {
         Path work = Files.createTempDirectory(dir, "trickle");
-        long start = System.nanoTime();
         VelesProcess veles = VelesProcess.run(
                 work, "--http-read-timeout", "1", "snapshot", "verify", base + "/trickle/walk_00003.gz");
         assertThat(veles.exitCode()).as(veles.stderr()).isEqualTo(1);
         assertThat(veles.stderr()).containsPattern("the server sent \\d+ bytes in 1 s, fewer than 65536");
-        assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(25));
     }
 }

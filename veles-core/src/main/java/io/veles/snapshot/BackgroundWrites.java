@@ -3,6 +3,7 @@ package io.veles.snapshot;
 import io.veles.errors.SnapshotException;
 import io.veles.internal.util.ByteCounts;
 import io.veles.internal.util.ThreadNice;
+import io.veles.internal.util.Uninterruptibly;
 import io.veles.progress.Progress;
 import io.veles.snapshot.codec.CompressionThreads;
 import io.veles.snapshot.file.Differential;
@@ -17,6 +18,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -307,27 +309,6 @@ final class BackgroundWrites {
      * Waits for the write in flight, if any. Returns its failure, or null when it was stored or
      * none was in flight. Interrupted, it throws: the wait, not the snapshot, failed.
      */
-    /**
-     * Waits for {@code write} to end, interrupts or not (and keeps the interrupt): the caller
-     * releases the store and the prefix lock next, which a write still going must not outlive.
-     */
-    private static void awaitUninterruptibly(Future<?> write) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                write.get();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true; // the flag is cleared with the throw: the next get() waits
-            } catch (ExecutionException | java.util.concurrent.CancellationException e) {
-                break; // its failure was the interrupted collect()'s to report, which could not
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     Failure collect() {
         Future<?> pending = inFlight;
         waitedNanos = 0;
@@ -363,7 +344,14 @@ final class BackgroundWrites {
         Future<?> write = unwaited;
         unwaited = null;
         if (write != null) {
-            awaitUninterruptibly(write);
+            // interrupts or not: the store and the prefix lock, released next, must not outlive it
+            Uninterruptibly.run(() -> {
+                try {
+                    write.get();
+                } catch (ExecutionException | CancellationException e) {
+                    // its failure was the interrupted collect()'s to report, which could not
+                }
+            });
         }
         Future<?> pending = reserving;
         reserving = null;

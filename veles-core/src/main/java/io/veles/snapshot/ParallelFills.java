@@ -1,6 +1,7 @@
 package io.veles.snapshot;
 
 import io.veles.internal.util.DaemonThreads;
+import io.veles.internal.util.Uninterruptibly;
 
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
@@ -57,20 +58,16 @@ final class ParallelFills {
      */
     Throwable finish() {
         drain();
-        boolean interrupted = false;
-        while (helping != null) {
-            try {
-                helping.get();
-                helping = null;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            } catch (ExecutionException e) { // drain catches every fill's failure: not expected
-                failure.compareAndSet(null, e.getCause());
-                helping = null;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
+        if (helping != null) {
+            Future<?> helper = helping;
+            Uninterruptibly.run(() -> {
+                try {
+                    helper.get();
+                } catch (ExecutionException e) { // drain catches every fill's failure: not expected
+                    failure.compareAndSet(null, e.getCause());
+                }
+            });
+            helping = null;
         }
         return failure.getAndSet(null);
     }

@@ -51,8 +51,8 @@ public final class HttpDownload {
         long expected = connection.getContentLengthLong();
         if (expected > limits.maxBytes()) {
             connection.disconnect();
-            throw new SnapshotException("cannot download " + Secrets.redact(address) + ": the server announces "
-                    + expected + " bytes, more than the cap of " + limits.maxBytes() + " (--http-max-size)");
+            throw new SnapshotException(cannotDownload(address) + "the server announces " + expected
+                    + " bytes, more than the cap of " + limits.maxBytes() + " (--http-max-size)");
         }
         Path temporary;
         try {
@@ -73,9 +73,7 @@ public final class HttpDownload {
         } catch (IOException e) {
             delete(temporary);
             throw new SnapshotStoreException(
-                    "cannot download " + Secrets.redact(address) + ": "
-                            + HttpFailure.describe(e, Secrets.redact(address), limits),
-                    e);
+                    cannotDownload(address) + HttpFailure.describe(e, Secrets.redact(address), limits), e);
         } catch (RuntimeException | Error e) {
             delete(temporary);
             throw e;
@@ -111,9 +109,7 @@ public final class HttpDownload {
                 status = connection.getResponseCode();
             } catch (IOException e) {
                 throw new SnapshotStoreException(
-                        "cannot download " + Secrets.redact(address) + ": "
-                                + HttpFailure.describe(e, Secrets.redact(url.toString()), limits),
-                        e);
+                        cannotDownload(address) + HttpFailure.describe(e, Secrets.redact(url.toString()), limits), e);
             }
             if (status == 200) {
                 return connection;
@@ -122,11 +118,10 @@ public final class HttpDownload {
             connection.disconnect();
             boolean redirect = status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
             if (!redirect || location == null) {
-                throw new SnapshotStoreException("cannot download " + Secrets.redact(address) + ": HTTP " + status);
+                throw new SnapshotStoreException(cannotDownload(address) + "HTTP " + status);
             }
             if (redirects == MAX_REDIRECTS) {
-                throw new SnapshotStoreException(
-                        "cannot download " + Secrets.redact(address) + ": more than " + MAX_REDIRECTS + " redirects");
+                throw new SnapshotStoreException(cannotDownload(address) + "more than " + MAX_REDIRECTS + " redirects");
             }
             url = redirectTarget(address, url, location);
         }
@@ -137,15 +132,22 @@ public final class HttpDownload {
         try {
             to = from.toURI().resolve(location).toURL();
         } catch (Exception e) {
-            throw new SnapshotException(
-                    "cannot download " + Secrets.redact(address) + ": the server redirects to a bad address");
+            throw new SnapshotException(cannotDownload(address) + "the server redirects to a bad address");
         }
         boolean web = to.getProtocol().equals("http") || to.getProtocol().equals("https");
         if (!web || (from.getProtocol().equals("https") && !to.getProtocol().equals("https"))) {
-            throw new SnapshotException("cannot download " + Secrets.redact(address) + ": the server redirects from "
-                    + from.getProtocol() + " to " + to.getProtocol() + ", which is refused");
+            throw new SnapshotException(cannotDownload(address) + "the server redirects from " + from.getProtocol()
+                    + " to " + to.getProtocol() + ", which is refused");
         }
         return to;
+    }
+
+    /**
+     * How a failed download's message starts, the address shown without its query: a pre-signed
+     * address carries its credentials there.
+     */
+    private static String cannotDownload(String address) {
+        return "cannot download " + Secrets.redact(address) + ": ";
     }
 
     /**
@@ -169,7 +171,7 @@ public final class HttpDownload {
                 long now = System.nanoTime();
                 if (now - periodStart >= period) {
                     if (received - receivedBefore < MIN_BYTES_PER_PERIOD && received != expected) {
-                        throw new SnapshotException("cannot download " + Secrets.redact(address) + ": the server sent "
+                        throw new SnapshotException(cannotDownload(address) + "the server sent "
                                 + (received - receivedBefore) + " bytes in "
                                 + limits.readTimeout().toSeconds()
                                 + " s, fewer than " + MIN_BYTES_PER_PERIOD + " (--http-read-timeout)");
@@ -178,8 +180,8 @@ public final class HttpDownload {
                     receivedBefore = received;
                 }
                 if (received > limits.maxBytes()) {
-                    throw new SnapshotException("cannot download " + Secrets.redact(address) + ": more than "
-                            + limits.maxBytes() + " bytes, the cap (--http-max-size)");
+                    throw new SnapshotException(cannotDownload(address) + "more than " + limits.maxBytes()
+                            + " bytes, the cap (--http-max-size)");
                 }
                 out.write(buffer, 0, n);
             }

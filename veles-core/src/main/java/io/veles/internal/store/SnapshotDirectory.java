@@ -156,7 +156,9 @@ public final class SnapshotDirectory {
         if (!Files.isReadable(path)) {
             throw new SnapshotException(path + " is not readable");
         }
-        return pointsBeside(path) ? path : followLink(path); // a _current link keeps its name in messages
+        Path followed = followLink(path);
+        // a link to a file beside it (a _current link) keeps its own name in messages
+        return followed.equals(path.resolveSibling(followed.getFileName())) ? path : followed;
     }
 
     /**
@@ -171,25 +173,14 @@ public final class SnapshotDirectory {
             return path;
         }
         try {
-            if (pointsBeside(path)) {
-                return path.resolveSibling(Files.readSymbolicLink(path));
+            Path target = Files.readSymbolicLink(path);
+            Path sibling = path.resolveSibling(target);
+            if (target.getParent() == null && !Files.isSymbolicLink(sibling)) {
+                return sibling;
             }
             return path.toRealPath();
         } catch (IOException e) {
             throw new SnapshotException(path + ": cannot follow the link: " + AtomicFiles.describe(e), e);
-        }
-    }
-
-    /** Whether {@code path} is a link to a bare name beside it that is no link itself. */
-    private static boolean pointsBeside(Path path) {
-        try {
-            if (!Files.isSymbolicLink(path)) {
-                return false;
-            }
-            Path target = Files.readSymbolicLink(path);
-            return target.getParent() == null && !Files.isSymbolicLink(path.resolveSibling(target));
-        } catch (IOException e) {
-            return false; // followLink says why
         }
     }
 

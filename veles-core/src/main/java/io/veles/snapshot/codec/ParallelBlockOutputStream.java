@@ -1,6 +1,7 @@
 package io.veles.snapshot.codec;
 
 import io.veles.internal.util.DaemonThreads;
+import io.veles.internal.util.Uninterruptibly;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -210,18 +211,10 @@ final class ParallelBlockOutputStream extends OutputStream {
         }
         pool.shutdownNow();
         writer.shutdown();
-        boolean interrupted = false;
-        while (true) {
-            try {
-                if (writer.awaitTermination(1, TimeUnit.MINUTES)) {
-                    break;
-                }
-            } catch (InterruptedException e) {
-                interrupted = true;
+        Uninterruptibly.run(() -> {
+            while (!writer.awaitTermination(1, TimeUnit.MINUTES)) {
+                // a write still going: wait on
             }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        });
     }
 }

@@ -3,6 +3,7 @@ package io.veles.snapshot.file;
 import io.veles.internal.delta.BlockHash;
 import io.veles.internal.delta.BlockHasher;
 import io.veles.internal.delta.ContentChunker;
+import io.veles.internal.util.Uninterruptibly;
 import io.veles.snapshot.format.Manifest;
 import io.veles.snapshot.format.SnapshotFormat;
 
@@ -260,26 +261,8 @@ final class DeltaEncoder extends OutputStream {
             return;
         }
         ended = true;
-        boolean interrupted = false;
-        while (true) {
-            try {
-                queue.put(END); // the worker takes until the end, even after a failure
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true; // the flag is cleared with the throw: the next put waits
-            }
-        }
-        while (true) {
-            try {
-                worker.join();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        Uninterruptibly.run(() -> queue.put(END)); // the worker takes until the end, even after a failure
+        Uninterruptibly.run(worker::join);
     }
 
     private void endFile() throws IOException {
