@@ -17,6 +17,7 @@ import picocli.CommandLine.Parameters;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
@@ -56,6 +57,9 @@ final class ReportCommand implements Callable<Integer> {
             description = "Where to write the page (default: report.html).")
     Path output = Path.of("report.html");
 
+    @Option(names = "--force", description = "Replace an existing output that is not a page this command wrote.")
+    boolean force;
+
     @Option(names = "--open", description = "Open the page in the desktop's browser (xdg-open) once written.")
     boolean open;
 
@@ -90,6 +94,10 @@ final class ReportCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         if (Files.isDirectory(output)) {
             throw new SnapshotException(output + " is a directory: give the page's file name with -o");
+        }
+        if (!force && Files.exists(output, LinkOption.NOFOLLOW_LINKS) && !ReportPage.isReport(output)) {
+            throw new SnapshotException(
+                    output + " exists and is not a snapshot report: give another -o, or --force to" + " replace it");
         }
         Retention retention = retention();
         ObjectNode data;

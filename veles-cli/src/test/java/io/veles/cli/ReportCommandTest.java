@@ -272,4 +272,42 @@ class ReportCommandTest {
                 .asString()
                 .contains("is a directory");
     }
+
+    @Test
+    void anExistingFileIsReplacedOnlyWhenItIsAReportOrWithForce() throws Exception {
+        Path notes = dir.resolve("notes.html");
+        Files.writeString(notes, "<!DOCTYPE html><title>my notes</title>");
+        VelesProcess refused = VelesProcess.run(dir, "snapshot", "report", "snaps", "-o", "notes.html");
+        assertThat(refused.exitCode()).isNotZero();
+        assertThat(refused.stderr().strip().lines())
+                .singleElement()
+                .asString()
+                .startsWith("veles: error: ")
+                .contains("notes.html exists and is not a snapshot report")
+                .contains("--force");
+        assertThat(notes).hasContent("<!DOCTYPE html><title>my notes</title>");
+
+        Path target = dir.resolve("target.txt");
+        Files.writeString(target, "kept");
+        Files.createSymbolicLink(dir.resolve("link.html"), target);
+        VelesProcess link = VelesProcess.run(dir, "snapshot", "report", "snaps", "-o", "link.html");
+        assertThat(link.exitCode())
+                .as("a link is never taken for a page of ours")
+                .isNotZero();
+        assertThat(target).hasContent("kept");
+
+        VelesProcess first = VelesProcess.run(dir, "snapshot", "report", "snaps", "-o", "again.html");
+        assertThat(first.exitCode()).as(first.stderr()).isZero();
+        Files.setLastModifiedTime(dir.resolve("again.html"), java.nio.file.attribute.FileTime.fromMillis(0));
+        VelesProcess again = VelesProcess.run(dir, "snapshot", "report", "snaps", "-o", "again.html");
+        assertThat(again.exitCode())
+                .as("a page of ours is replaced: " + again.stderr())
+                .isZero();
+        assertThat(Files.getLastModifiedTime(dir.resolve("again.html")).toMillis())
+                .isPositive();
+
+        VelesProcess forced = VelesProcess.run(dir, "snapshot", "report", "snaps", "-o", "notes.html", "--force");
+        assertThat(forced.exitCode()).as(forced.stderr()).isZero();
+        assertThat(data(notes).get("snapshots")).hasSize(6);
+    }
 }

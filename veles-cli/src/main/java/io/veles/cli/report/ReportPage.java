@@ -11,6 +11,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
 
 /**
  * The report page: the template resource with the report's data embedded as JSON in a
@@ -51,6 +54,27 @@ public final class ReportPage {
     }
 
     private ReportPage() {}
+
+    /** What the template's head holds, and so every page written from it, near its start. */
+    private static final String TITLE = "<title>veles snapshot report</title>";
+
+    /** Bytes of a file read to tell a page of ours: the template's title lies within its first KiB. */
+    private static final int HEAD_BYTES = 2048;
+
+    /**
+     * Whether {@code file} is a page this class wrote (a regular file, not a link, whose head holds
+     * the template's title): such a file is replaced by a new report without asking, any other is
+     * the user's own.
+     */
+    public static boolean isReport(Path file) throws IOException {
+        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+            String head = new String(in.readNBytes(HEAD_BYTES), StandardCharsets.UTF_8);
+            return head.startsWith("<!DOCTYPE html>") && head.contains(TITLE);
+        }
+    }
 
     /** The whole page for {@code data}. */
     public static String render(ObjectNode data) {
