@@ -67,16 +67,16 @@ public final class Config {
 
     /**
      * Settings from a file: Java properties ({@code key=value} lines), or, for a name ending in
-     * {@code .json}, a JSON object whose nested objects become dotted keys
-     * ({@code {"decision": {"max_epochs": 50}}} is {@code decision.max_epochs=50}).
+     * {@code .json} or whose text begins with <code>{</code>, a JSON object whose nested objects
+     * become dotted keys ({@code {"decision": {"max_epochs": 50}}} is {@code decision.max_epochs=50}).
      */
     public static Config load(Path file) {
         if (Files.isDirectory(file)) {
             throw new ConfigException("cannot read config file " + file + ": it is a directory");
         }
         Map<String, String> values = new LinkedHashMap<>();
-        try (InputStream in = Files.newInputStream(file)) {
-            if (file.getFileName().toString().endsWith(".json")) {
+        try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file))) {
+            if (file.getFileName().toString().endsWith(".json") || startsAnObject(in)) {
                 JsonNode root = STRICT_JSON.readTree(in);
                 if (root == null || root.isMissingNode()) {
                     throw new ConfigException("config file " + file + " is empty");
@@ -111,6 +111,31 @@ public final class Config {
                     + String.valueOf(e.getMessage()).split("\n", 2)[0]);
         }
         return of(values);
+    }
+
+    /** Bytes looked at for a config's first character: a byte-order mark and blank lines before it. */
+    private static final int SNIFFED_BYTES = 4096;
+
+    /**
+     * Whether the config in {@code in} (left unread) begins, after a byte-order mark and white
+     * space, with {@code {}: JSON under another name than {@code .json}. No properties file
+     * begins so (its first key would be "{"), and read as one it would give settings no one wrote.
+     */
+    private static boolean startsAnObject(InputStream in) throws IOException {
+        in.mark(SNIFFED_BYTES);
+        try {
+            byte[] head = in.readNBytes(SNIFFED_BYTES);
+            int at =
+                    head.length >= 3 && (head[0] & 0xff) == 0xEF && (head[1] & 0xff) == 0xBB && (head[2] & 0xff) == 0xBF
+                            ? 3
+                            : 0;
+            while (at < head.length && Character.isWhitespace(head[at])) {
+                at++;
+            }
+            return at < head.length && head[at] == '{';
+        } finally {
+            in.reset();
+        }
     }
 
     private static void flatten(String prefix, JsonNode node, Map<String, String> values, Path file) {

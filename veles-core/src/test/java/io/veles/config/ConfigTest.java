@@ -29,6 +29,24 @@ class ConfigTest {
     }
 
     @Test
+    void jsonUnderAnotherNameIsReadAsJsonNotAsProperties() throws Exception {
+        String json = "{\"decision\": {\"max_epochs\": 40},\n \"gd\": {\"momentum\": 0.5}}";
+        for (String text : List.of(json, "\n  \t" + json, "\uFEFF" + json)) {
+            Path conf = Files.writeString(dir.resolve("c.conf"), text);
+            Config config = Config.load(conf);
+            assertThat(config.getInt("decision.max_epochs", 0)).as(text).isEqualTo(40);
+            assertThat(config.getDouble("gd.momentum", 0)).as(text).isEqualTo(0.5);
+            assertThat(config.unusedKeys()).as(text).isEmpty();
+        }
+        Path broken = Files.writeString(dir.resolve("broken.conf"), "{\"decision\": ");
+        assertThatThrownBy(() -> Config.load(broken))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("cannot read config file " + broken);
+        Path properties = Files.writeString(dir.resolve("p.conf"), "# {not json}\ndecision.max_epochs={x}\n");
+        assertThat(Config.load(properties).getString("decision.max_epochs", "")).isEqualTo("{x}");
+    }
+
+    @Test
     void badFilesAndValuesAreNamed() throws Exception {
         assertThatThrownBy(() -> Config.load(dir.resolve("missing.json")))
                 .hasMessage("cannot read config file " + dir.resolve("missing.json") + ": no such file");
