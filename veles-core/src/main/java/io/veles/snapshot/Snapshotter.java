@@ -326,6 +326,8 @@ public abstract class Snapshotter extends Unit {
      * A failure propagates under {@code on_failure=fail}.
      */
     public FinalSnapshot takeFinalSnapshot() {
+        // A background write that failed leaves what it covered unsaved: counted only once collected.
+        collectBackground();
         long unitsRun = unitsRunSinceSnapshot();
         Unit running = mainWorkflow().runningUnit();
         String resumeAfter = running == null || !mainWorkflow().isRunning() ? null : running.name();

@@ -202,6 +202,40 @@ class AsyncSnapshotTest {
         assertThat(new SnapshotDirectory(blocked).snapshots()).hasSize(1);
     }
 
+    /**
+     * A stop right after a background write failed (on_failure=warn) owes a snapshot of what that
+     * write was to save: the failure is collected before the units run since are counted, so the
+     * stop is not told that nothing is new.
+     */
+    @Test
+    void aStopAfterAFailedBackgroundWriteStillOwesTheSnapshot() throws Exception {
+        Path blocked = dir.resolve("blocked");
+        Files.createDirectories(blocked);
+        Net net = new Net();
+        Snapshotter snapshotter = Snapshotter.create(
+                net,
+                SnapshotSettings.builder()
+                        .prefix("net")
+                        .directory(blocked.toString())
+                        .compression(Codec.NONE)
+                        .async(true)
+                        .asyncMemoryBytes(1L << 30)
+                        .onFailure(SnapshotSettings.FailurePolicy.WARN)
+                        .build());
+        net.initialize();
+        snapshotter.run();
+        snapshotter.awaitWritten();
+        Files.move(blocked, dir.resolve("moved"));
+        Files.writeString(blocked, "not a directory");
+        snapshotter.run(); // the copy succeeds; the background write fails, not yet collected
+
+        Snapshotter.FinalSnapshot last = snapshotter.takeFinalSnapshot();
+        assertThat(last.outcome())
+                .as("the failed write's runs are unsaved, and the final snapshot cannot be written either")
+                .isEqualTo(Snapshotter.FinalSnapshot.Outcome.FAILED);
+        assertThat(last.unitsRun()).isPositive();
+    }
+
     @Test
     void aStateAboveTheMemoryBoundIsWrittenSynchronously() throws Exception {
         Net net = new Net();
