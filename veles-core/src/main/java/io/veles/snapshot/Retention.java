@@ -13,7 +13,8 @@ import java.util.Set;
 
 /**
  * Which snapshots a retention policy keeps: the last N, one every H hours (the newest of each
- * H-hour period), the best K by the decision's metric (lower is better), and always the pinned
+ * H-hour period), the best K by the decision's metric (lower is better; the newest K when no
+ * snapshot records one), and always the pinned
  * ones and the current ones (the target of {@code _current}; in a table, each run's newest). Everything else may be deleted; a snapshot any rule
  * keeps is kept.
  *
@@ -68,7 +69,15 @@ public record Retention(int keepLast, Duration keepEvery, int keepBest) {
                 }
             }
         }
-        if (keepBest > 0) {
+        if (keepBest > 0 && newestFirst.stream().noneMatch(candidate -> candidate.metric() != null)) {
+            // Nothing to rank by (a workflow without a decision): best K would keep none, and the
+            // rule alone would delete every snapshot. The newest K are kept instead, and say why.
+            for (int i = 0; i < Math.min(keepBest, newestFirst.size()); i++) {
+                reasons.putIfAbsent(
+                        newestFirst.get(i).source(),
+                        "newest " + keepBest + " (best " + keepBest + ": none records a metric)");
+            }
+        } else if (keepBest > 0) {
             newestFirst.stream()
                     .filter(candidate -> candidate.metric() != null)
                     .sorted(Comparator.comparing(Candidate::metric)

@@ -135,6 +135,27 @@ class RetentionTest {
         }
     }
 
+    /**
+     * Keep-best alone on snapshots that record no metric (a workflow without a decision) would keep
+     * none of them: it keeps the newest K instead, and says so; where some record one, only those
+     * are ranked.
+     */
+    @Test
+    void keepBestWithoutAnyMetricKeepsTheNewestInsteadOfNone() {
+        Instant start = Instant.parse("2026-01-01T00:00:00Z");
+        List<Retention.Candidate> none = new java.util.ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            none.add(new Retention.Candidate("s" + i, start.plus(Duration.ofHours(i)), null, null));
+        }
+        Map<String, String> kept = new Retention(0, null, 2).kept(none);
+        assertThat(kept.keySet()).containsExactlyInAnyOrder("s5", "s4");
+        assertThat(kept.get("s5")).isEqualTo("newest 2 (best 2: none records a metric)");
+
+        List<Retention.Candidate> some = new java.util.ArrayList<>(none);
+        some.set(1, new Retention.Candidate("s1", start.plus(Duration.ofHours(1)), 0.5, null));
+        assertThat(new Retention(0, null, 2).kept(some)).containsOnlyKeys("s1");
+    }
+
     @Test
     void aPolicyMustKeepSomething() {
         assertThatThrownBy(() -> new Retention(0, null, 0)).hasMessageContaining("give at least one");
