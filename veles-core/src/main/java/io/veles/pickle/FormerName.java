@@ -8,7 +8,10 @@ import java.lang.annotation.Target;
 
 /**
  * Names a field had before it was renamed, so that snapshots taken with the old name restore
- * into it: {@code @FormerName("lr") double learningRate;}.
+ * into it: {@code @FormerName("lr") double learningRate;}. Where a superclass's field of the same
+ * name was shadowed when the snapshot was taken, the name is matched to the field of the same
+ * declaring class (or may be spelled {@code "com.example.Base#lr"}); a field claimed by two
+ * fields is refused as ambiguous.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)

@@ -39,7 +39,8 @@ final class ClassSchema {
     final boolean customState;
 
     private final Map<String, FieldSlot> byKey;
-    private final Map<String, FieldSlot> byFormerName = new HashMap<>();
+    /** The fields claiming each former name: several where fields of one name were shadowed. */
+    private final Map<String, List<FieldSlot>> byFormerName = new HashMap<>();
 
     static ClassSchema of(Class<?> type) {
         return CACHE.get(type);
@@ -91,7 +92,7 @@ final class ClassSchema {
             FormerName former = field.getAnnotation(FormerName.class);
             if (former != null) {
                 for (String name : former.value()) {
-                    byFormerName.put(name, slots[i]);
+                    byFormerName.computeIfAbsent(name, n -> new ArrayList<>(1)).add(slots[i]);
                 }
             }
         }
@@ -107,9 +108,34 @@ final class ClassSchema {
         return byKey.get(key);
     }
 
-    /** The field that a {@link FormerName} says was once called {@code name}, or null. */
-    FieldSlot formerlyNamed(String name) {
-        return byFormerName.get(name);
+    /**
+     * The field that a {@link FormerName} says was once recorded under {@code recordedKey}, or null.
+     * A shadowed key ({@code Declaring#name}) is claimed by the field its class (today's name,
+     * through {@code currentDeclaring}) declares, or by a former name spelled as that key; a
+     * plain name by the one field claiming it, and two claiming it are refused as ambiguous.
+     */
+    FieldSlot formerlyNamed(String recordedKey, java.util.function.UnaryOperator<String> currentDeclaring) {
+        List<FieldSlot> exact = byFormerName.get(recordedKey);
+        int hash = recordedKey.indexOf('#');
+        if (hash >= 0 && exact == null) {
+            String declaring = currentDeclaring.apply(recordedKey.substring(0, hash));
+            List<FieldSlot> named = byFormerName.getOrDefault(recordedKey.substring(hash + 1), List.of());
+            exact = named.stream()
+                    .filter(slot -> slot.field.getDeclaringClass().getName().equals(declaring))
+                    .collect(java.util.stream.Collectors.toList());
+        }
+        if (exact == null || exact.isEmpty()) {
+            return null;
+        }
+        if (exact.size() > 1) {
+            throw new io.veles.errors.IncompatibleSnapshotException("cannot restore " + type.getName() + ": fields "
+                    + exact.stream()
+                            .map(slot -> slot.field.getDeclaringClass().getName() + "." + slot.field.getName())
+                            .collect(java.util.stream.Collectors.joining(" and "))
+                    + " both claim the snapshot's field " + recordedKey
+                    + " by @FormerName; keep the name on one of them");
+        }
+        return exact.get(0);
     }
 
     private static boolean overridesStateHooks(List<Class<?>> hierarchy) {

@@ -57,11 +57,9 @@ final class FieldState extends State {
             if (!entries().containsKey(slot.key)) {
                 continue; // a field added since the snapshot (reported up front): keeps its default
             }
-            Object value = entries().get(slot.key);
-            if (value == null && slot.kind != FieldSlot.Kind.OBJECT) {
-                continue; // an entry removed by getState: the primitive keeps its default
-            }
-            slot.set(owner, adapter.adapt(slot, value));
+            // null for a primitive (an Integer field that held null, now an int) is refused by the
+            // adapter, as a record's component is: it has no value to take
+            slot.set(owner, adapter.adapt(slot, entries().get(slot.key)));
         }
         fieldsRestored = true;
     }

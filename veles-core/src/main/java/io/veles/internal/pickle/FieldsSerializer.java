@@ -181,6 +181,18 @@ final class FieldsSerializer extends Serializer<Object> {
         for (int i = 0; i < slots.length; i++) {
             values[i] = RecordConstruction.defaultValue(slots[i].field.getType());
         }
+        if (plan.writtenCustom) { // a class with getState/setState when saved: its entries by name
+            int count = ((SnapshotInput) input).checkedLength(input.readVarInt(true), 1, "a state");
+            for (int i = 0; i < count; i++) {
+                String key = input.readString();
+                Object value = kryo.readClassAndObject(input);
+                FieldSlot target = plan.current.slot(plan.currentKey(key));
+                if (target != null) {
+                    values[java.util.Arrays.asList(slots).indexOf(target)] = context.adapt(target, value);
+                }
+            }
+            return RecordConstruction.construct(type, slots, values);
+        }
         for (int i = 0; i < plan.keys.length; i++) {
             Object value = readValue(kryo, input, plan.kinds[i]);
             FieldSlot target = plan.targets[i];

@@ -61,13 +61,17 @@ final class ReadPlan {
             }
             if (target != null && matched.add(target)) {
                 targets[i] = target;
+                if (!target.key.equals(keys[i])) { // no longer shadowed, or its class renamed
+                    currentKeys.put(keys[i], target.key); // what a custom setState's entries go under
+                }
             }
         }
         for (int i = 0; i < n; i++) {
             if (targets[i] != null) {
                 continue;
             }
-            FieldSlot target = current.formerlyNamed(unshadowed(keys[i]));
+            FieldSlot target = current.formerlyNamed(
+                    keys[i], declaring -> rules == null ? declaring : rules.currentName(declaring));
             if (target != null && matched.add(target)) {
                 targets[i] = target;
                 renamed.add(keys[i] + " → " + target.key);
@@ -162,11 +166,6 @@ final class ReadPlan {
         String declaring = recordedKey.substring(0, hash);
         String declaringNow = rules == null ? declaring : rules.currentName(declaring);
         return slot != null && slot.field.getDeclaringClass().getName().equals(declaringNow) ? slot : null;
-    }
-
-    /** The field's own name, without the declaring class that a shadowed key carries. */
-    private static String unshadowed(String key) {
-        return key.substring(key.indexOf('#') + 1);
     }
 
     private void checkKinds(

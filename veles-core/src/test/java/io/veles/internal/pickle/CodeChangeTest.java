@@ -215,4 +215,111 @@ class CodeChangeTest {
                 .extracting(RestoreReport.ClassChange::describe)
                 .contains("io.veles.evolve.Counter$Settings: added added (Java default); removed name (dropped)");
     }
+
+    private static final String STATE_HOOKS =
+            " @Override protected void getState(io.veles.pickle.State s) { super.getState(s); }"
+                    + " @Override protected void setState(io.veles.pickle.State s) { super.setState(s); }";
+
+    private SnapshotReader.Restored evolve(String name, String before, String after) throws Exception {
+        byte[] snapshot = RoundTrip.write(
+                version(name + "a", counter(before)).getConstructor().newInstance());
+        return restore(snapshot, version(name + "b", counter(after)));
+    }
+
+    /** The saved value of the field {@code owner}'s class {@code declaring} declares as {@code name}. */
+    private static Object declared(Object owner, String declaring, String name) throws ReflectiveOperationException {
+        for (Class<?> c = owner.getClass(); c != null; c = c.getSuperclass()) {
+            if (c.getSimpleName().equals(declaring)) {
+                java.lang.reflect.Field field = c.getDeclaredField(name);
+                field.setAccessible(true);
+                return field.get(owner);
+            }
+        }
+        throw new AssertionError("no class " + declaring);
+    }
+
+    /**
+     * A shadowed field renamed with FormerName takes its own class's saved value, not the
+     * superclass's field of the same name (which the code removed).
+     */
+    @Test
+    void aFormerNameOfAShadowedFieldTakesTheValueOfItsOwnClassesField() throws Exception {
+        SnapshotReader.Restored restored = evolve(
+                "v30",
+                "public static class Base { public int x = 1; }"
+                        + " public static class Sub extends Base { public int x = 2; } public Sub sub = new Sub();",
+                "public static class Base { }"
+                        + " public static class Sub extends Base { @io.veles.pickle.FormerName(\"x\") public int y; }"
+                        + " public Sub sub;");
+        Object sub = field(restored.workflow().findUnit("counter"), "sub");
+        assertThat(declared(sub, "Sub", "y")).as("Sub's own x, renamed y").isEqualTo(2);
+        assertThat(restored.report().changes())
+                .extracting(RestoreReport.ClassChange::describe)
+                .contains("io.veles.evolve.Counter$Sub: renamed io.veles.evolve.Counter$Sub#x → y;"
+                        + " removed io.veles.evolve.Counter$Base#x (dropped)");
+    }
+
+    /** Two fields claiming the one saved field by FormerName are refused, not settled by order. */
+    @Test
+    void twoFieldsClaimingOneFormerNameAreRefused() throws Exception {
+        assertThatThrownBy(() -> evolve(
+                        "v31",
+                        "public static class Sub { public int x = 2; } public Sub sub = new Sub();",
+                        "public static class Base { @io.veles.pickle.FormerName(\"x\") public int a; }"
+                                + " public static class Sub extends Base { @io.veles.pickle.FormerName(\"x\") public int b; }"
+                                + " public Sub sub;"))
+                .isInstanceOf(io.veles.errors.IncompatibleSnapshotException.class)
+                .hasMessageContaining(
+                        "fields io.veles.evolve.Counter$Base.a and io.veles.evolve.Counter$Sub.b both claim"
+                                + " the snapshot's field x by @FormerName");
+    }
+
+    /**
+     * A class with getState/setState whose shadowed field is no longer shadowed (the subclass's
+     * field of that name removed) restores the superclass's field from its saved entry.
+     */
+    @Test
+    void customStateFollowsAFieldNoLongerShadowed() throws Exception {
+        SnapshotReader.Restored restored = evolve(
+                "v32",
+                "public static class Base extends io.veles.pickle.Pickleable { public int x = 1; }"
+                        + " public static class Sub extends Base { public int x = 2;" + STATE_HOOKS + " }"
+                        + " public Sub sub = new Sub();",
+                "public static class Base extends io.veles.pickle.Pickleable { public int x; }"
+                        + " public static class Sub extends Base {" + STATE_HOOKS + " }"
+                        + " public Sub sub;");
+        Object sub = field(restored.workflow().findUnit("counter"), "sub");
+        assertThat(declared(sub, "Base", "x")).isEqualTo(1);
+    }
+
+    /** An Integer field that held null, now an int, has no value to take: refused, not restored as 0. */
+    @Test
+    void aNullSavedIntoAFieldNowPrimitiveIsRefused() throws Exception {
+        for (String hooks : new String[] {"", STATE_HOOKS}) {
+            assertThatThrownBy(() -> evolve(
+                            "v33" + hooks.length(),
+                            "public static class Limits extends io.veles.pickle.Pickleable { public Integer limit; public int other = 4;"
+                                    + hooks + " } public Limits limits = new Limits();",
+                            "public static class Limits extends io.veles.pickle.Pickleable { public int limit; public int other;"
+                                    + hooks + " } public Limits limits;"))
+                    .as(hooks.isEmpty() ? "fields" : "getState/setState")
+                    .isInstanceOf(io.veles.errors.IncompatibleSnapshotException.class)
+                    .hasMessageContaining("Limits.limit: the snapshot holds null, the code declares int");
+        }
+    }
+
+    /** A class with getState/setState turned into a record: its saved entries become the components. */
+    @Test
+    void aClassWithCustomStateBecomesARecord() throws Exception {
+        SnapshotReader.Restored restored = evolve(
+                "v34",
+                "public static class Range extends io.veles.pickle.Pickleable { public int lo = 3; public String hi = \"nine\";"
+                        + STATE_HOOKS + " } public Range range = new Range(); public int after = 11;",
+                "public record Range(int lo, String hi) {} public Range range; public int after;");
+        Object unit = restored.workflow().findUnit("counter");
+        Object range = field(unit, "range");
+        assertThat(range.getClass().getMethod("lo").invoke(range)).isEqualTo(3);
+        assertThat(range.getClass().getMethod("hi").invoke(range)).isEqualTo("nine");
+        assertThat(field(unit, "after")).as("what follows is read in step").isEqualTo(11);
+    }
 }
