@@ -14,6 +14,7 @@ import io.veles.pickle.RestoreReport;
 import io.veles.pickle.RestoreRules;
 import io.veles.pickle.SavedGraph;
 import io.veles.snapshot.codec.Codec;
+import io.veles.snapshot.format.ClassDescription;
 import io.veles.snapshot.format.Manifest;
 import io.veles.snapshot.format.SnapshotFormat;
 import io.veles.snapshot.format.SnapshotKey;
@@ -165,6 +166,7 @@ public final class SnapshotReader implements Closeable {
                 throw new CorruptSnapshotException(source + " is corrupt: its manifest does not match its checksum");
             }
             Manifest manifest = SnapshotWriter.JSON.readValue(manifestBytes, Manifest.class);
+            checkShape(source, manifest);
             checkChain(source, manifest, differential);
             long payloadLength = differential ? manifest.payloadBytes : data.readLong();
             if (payloadLength < 0 || payloadLength != manifest.payloadBytes) {
@@ -207,6 +209,34 @@ public final class SnapshotReader implements Closeable {
         } catch (RuntimeException | Error e) {
             Closeables.closeQuietly(raw); // a decoder's own failure on damaged input
             throw e;
+        }
+    }
+
+    /**
+     * The lists every reader walks are there and hold no nulls: JSON may say {@code "units": null}
+     * or {@code [null]}, which every writer of ours never does, and which would otherwise surface
+     * as a NullPointerException far from the file.
+     */
+    private static void checkShape(String source, Manifest manifest) {
+        String missing = null;
+        if (manifest.units == null || manifest.units.contains(null)) {
+            missing = "units";
+        } else if (manifest.classes == null || manifest.classes.contains(null)) {
+            missing = "classes";
+        } else {
+            for (ClassDescription description : manifest.classes) {
+                if (description.name() == null
+                        || description.fields() == null
+                        || description.fields().stream()
+                                .anyMatch(field -> field == null || field.name() == null || field.type() == null)) {
+                    missing = "classes";
+                    break;
+                }
+            }
+        }
+        if (missing != null) {
+            throw new CorruptSnapshotException(
+                    source + " is corrupt: its manifest's " + missing + " list is missing or holds an empty entry");
         }
     }
 

@@ -1,0 +1,40 @@
+package io.veles.snapshot.file;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.veles.errors.CorruptSnapshotException;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.ByteArrayInputStream;
+
+/**
+ * A manifest whose lists are missing or hold null (valid JSON, its checksum right) is refused as
+ * corrupt when the file is opened, naming the list, not met later as a NullPointerException.
+ */
+class ManifestShapeTest {
+    private static final String CLASSES = "\"classes\":[{\"name\":\"io.x.A\",\"customState\":false,\"fields\":[]}]";
+    private static final String UNITS = "\"units\":[{\"index\":0,\"name\":\"w\",\"type\":\"io.x.W\",\"bytes\":0}]";
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "{\"name\":\"x\",\"units\":null," + CLASSES + "}",
+                "{\"name\":\"x\",\"units\":[{\"index\":0,\"name\":\"w\",\"type\":\"io.x.W\",\"bytes\":0},null],"
+                        + CLASSES + "}",
+                "{\"name\":\"x\"," + UNITS + ",\"classes\":null}",
+                "{\"name\":\"x\"," + UNITS + ",\"classes\":[null]}",
+                "{\"name\":\"x\"," + UNITS + ",\"classes\":[{\"name\":null,\"fields\":[]}]}",
+                "{\"name\":\"x\"," + UNITS + ",\"classes\":[{\"name\":\"io.x.A\",\"fields\":null}]}",
+                "{\"name\":\"x\"," + UNITS + ",\"classes\":[{\"name\":\"io.x.A\",\"fields\":[null]}]}",
+                "{\"name\":\"x\"," + UNITS + ",\"classes\":[{\"name\":\"io.x.A\",\"fields\":[{\"name\":\"f\"}]}]}"
+            })
+    void listsThatAreMissingOrHoldNullAreRefusedOnOpen(String manifest) throws Exception {
+        byte[] file = UnitColumnsInFilesTest.header(manifest);
+        assertThatThrownBy(() -> SnapshotReader.open(new ByteArrayInputStream(file), "forged")
+                        .close())
+                .isInstanceOf(CorruptSnapshotException.class)
+                .hasMessageMatching("forged is corrupt: its manifest's (units|classes) list is missing or holds an"
+                        + " empty entry");
+    }
+}
