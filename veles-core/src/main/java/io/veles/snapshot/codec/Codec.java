@@ -133,7 +133,7 @@ public enum Codec {
 
         @Override
         public InputStream decompress(InputStream source) throws IOException {
-            return TruncationAwareDecoder.of(source, input -> new XZInputStream(input, XZ_CACHE));
+            return TruncationAwareDecoder.of(source, input -> new XZInputStream(input, XZ_MEMORY_LIMIT_KIB, XZ_CACHE));
         }
     },
 
@@ -195,6 +195,13 @@ public enum Codec {
 
     /** xz's encoder and decoder buffers, reused from block to block (thread-safe). */
     private static final ArrayCache XZ_CACHE = BasicArrayCache.getInstance();
+
+    /**
+     * The most memory an xz stream may ask of the decoder, in KiB. Ours use at most level 9's
+     * 64 MiB dictionary; a header may claim up to 4 GiB, which the decoder would allocate before
+     * reading a byte of data (a 24-byte file asked 1.5 GiB).
+     */
+    static final int XZ_MEMORY_LIMIT_KIB = 128 << 10;
 
     /** Bytes that {@link #detect} looks at. */
     public static final int MAGIC_LENGTH = 10;
