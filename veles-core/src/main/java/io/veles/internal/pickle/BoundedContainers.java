@@ -277,10 +277,21 @@ final class BoundedContainers {
             return hashed(type);
         }
 
+        /**
+         * Whether elements of a {@code type} are added all at once: each add to a
+         * CopyOnWriteArrayList copies the whole array, so adding them one by one is quadratic (a
+         * 1 KB file declaring 65,536 null elements copied 2 billion slots).
+         */
+        private static boolean addedAtOnce(Class<?> type) {
+            return CopyOnWriteArrayList.class.isAssignableFrom(type);
+        }
+
         @Override
         public Collection<Object> read(Kryo kryo, Input input, Class<? extends Collection<Object>> type) {
             Class<?> generic = kryo.getGenerics().nextGenericClass();
-            if (!hashes(type) || !(input instanceof SnapshotInput) || generic != null && kryo.isFinal(generic)) {
+            boolean hashed = hashes(type);
+            boolean atOnce = addedAtOnce(type);
+            if (!(hashed || atOnce) || !(input instanceof SnapshotInput) || generic != null && kryo.isFinal(generic)) {
                 return super.read(kryo, input, type); // never the case in a snapshot: no generics are pushed
             }
             try {
@@ -301,7 +312,11 @@ final class BoundedContainers {
                 if (sameType) {
                     Registration registration = kryo.readClass(input);
                     if (registration == null) { // all elements are null
-                        collection.add(null);
+                        if (atOnce) {
+                            collection.addAll(java.util.Collections.nCopies(length, null));
+                        } else {
+                            collection.add(null); // a set holds one
+                        }
                         return collection;
                     }
                     elementClass = registration.getType();
@@ -310,7 +325,10 @@ final class BoundedContainers {
                         nulls = input.readBoolean();
                     }
                 }
-                HashKeys keys = length == 1 ? null : HashKeys.forInput(input, type, treeBins());
+                HashKeys keys = !hashed || length == 1 ? null : HashKeys.forInput(input, type, treeBins());
+                // elements read ahead, then added in one step: the collection is registered (above)
+                // before them, so an element referring back to it gets it, filled once all are read
+                List<Object> ahead = atOnce ? new ArrayList<>(length) : null;
                 for (int i = 0; i < length; i++) {
                     Object element;
                     if (elementSerializer == null) {
@@ -320,6 +338,10 @@ final class BoundedContainers {
                     } else {
                         element = kryo.readObject(input, elementClass, elementSerializer);
                     }
+                    if (atOnce) {
+                        ahead.add(element);
+                        continue;
+                    }
                     if (keys == null) {
                         HashKeys.admitOnly((SnapshotInput) input, type, element);
                     } else {
@@ -327,6 +349,9 @@ final class BoundedContainers {
                     }
                     collection.add(element);
                     ((SnapshotInput) input).earlyHashed().hashed(collection, element);
+                }
+                if (atOnce) {
+                    collection.addAll(ahead);
                 }
                 return collection;
             } finally {

@@ -144,6 +144,47 @@ class HostileBoundsTest {
         return lists;
     }
 
+    /**
+     * A CopyOnWriteArrayList copies its array on every add: restored element by element, 60,000
+     * nulls (a few bytes of payload) copied 1.8 billion slots. Its elements are now added at once.
+     */
+    @Test
+    void aCopyOnWriteListIsRestoredInLinearWork() {
+        int count = 60_000;
+        List<Object> cargo = new ArrayList<>();
+        cargo.add(new java.util.concurrent.CopyOnWriteArrayList<>(Collections.nCopies(count, null)));
+        cargo.add(new byte[count]); // so that the declared length is within the bytes after it
+        byte[] snapshot = snapshotCarrying(cargo);
+        long before = allocatedHere();
+        HostileSnapshotTest.CarrierWorkflow restored =
+                RoundTrip.restore(snapshot, HostileSnapshotTest.CarrierWorkflow.class);
+        long allocated = allocatedHere() - before;
+        List<?> list = (List<?>) ((List<?>) cargo(restored)).get(0);
+        assertThat(list)
+                .isInstanceOf(java.util.concurrent.CopyOnWriteArrayList.class)
+                .hasSize(count);
+        assertThat(allocated).as("bytes allocated by the restore").isLessThan(64L << 20);
+    }
+
+    /** A holder in a CopyOnWriteArrayList that refers back to the list gets the list itself, filled. */
+    @Test
+    void aCopyOnWriteListThatItsElementsReferToComesBackWhole() {
+        java.util.concurrent.CopyOnWriteArrayList<Object> list = new java.util.concurrent.CopyOnWriteArrayList<>();
+        list.add(new Node(list, "first"));
+        list.add("second");
+        HostileSnapshotTest.CarrierWorkflow restored =
+                RoundTrip.restore(snapshotCarrying(list), HostileSnapshotTest.CarrierWorkflow.class);
+        List<?> read = (List<?>) cargo(restored);
+        assertThat(read).hasSize(2).element(1).isEqualTo("second");
+        assertThat(((Node) read.get(0)).left()).isSameAs(read);
+        assertThat(((Node) read.get(0)).right()).isEqualTo("first");
+    }
+
+    private static long allocatedHere() {
+        return ((com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean())
+                .getThreadAllocatedBytes(Thread.currentThread().getId());
+    }
+
     @Tag("slow")
     @Test
     void nullListsThatWouldExhaustASmallHeapAreRefusedThere() throws Exception {
