@@ -241,8 +241,8 @@ final class BoundedContainers {
             if (only == null) {
                 only = key.getClass();
                 if (only != work.lastValueClass) { // asked once per class met, not per map
-                    if (!HashKeys.isPlainValue(only) && !(key instanceof Enum<?>)) {
-                        return false;
+                    if (!HashKeys.isPlainValue(only) && !(key instanceof Enum<?>) || HashKeys.hasMagnitude(only)) {
+                        return false; // charged key by key, as a restore charges them
                     }
                     work.lastValueClass = only;
                 }

@@ -130,9 +130,36 @@ final class HashKeys {
         }
     }
 
-    /** Objects a hashCode of {@code key} visits besides the key itself; refuses graph keys. */
+    /**
+     * Steps a hashCode or compareTo of {@code value} takes beyond one: a BigInteger or BigDecimal
+     * hashes every int of its magnitude each time (neither caches its hash), and one shared
+     * value may be the key of any number of collections (a 4 MiB one keying a million maps was
+     * 10^12 steps for a payload of a few MB).
+     */
+    static long magnitudeSteps(Object value) {
+        if (value instanceof BigInteger) {
+            return ((BigInteger) value).bitLength() >>> 5;
+        }
+        if (value instanceof BigDecimal) {
+            return ((BigDecimal) value).unscaledValue().bitLength() >>> 5;
+        }
+        return 0;
+    }
+
+    /** Whether keys of {@code type} cost more than one step each: see {@link #magnitudeSteps}. */
+    static boolean hasMagnitude(Class<?> type) {
+        return BigInteger.class.isAssignableFrom(type) || BigDecimal.class.isAssignableFrom(type);
+    }
+
+    /** Objects a hashCode of {@code key} visits besides the key itself, and their magnitudes; refuses graph keys. */
     private static long structureSize(Object key, Class<?> type, HashKeyBudget input) {
-        if (key == null || input.isPlainKey(key.getClass())) {
+        if (key == null) {
+            return 0;
+        }
+        if (key instanceof BigInteger || key instanceof BigDecimal) {
+            return magnitudeSteps(key);
+        }
+        if (input.isPlainKey(key.getClass())) {
             return 0;
         }
         if (key instanceof Collection<?> || key instanceof Map<?, ?> || key instanceof Map.Entry<?, ?>) {
@@ -168,7 +195,7 @@ final class HashKeys {
             if (value != null && FieldsSerializer.RECORDS.get(value.getClass())) {
                 size += walkRecord(value, seen, type, input);
             }
-            input.hashWork(1, type);
+            input.hashWork(1 + magnitudeSteps(value), type);
         }
         return size;
     }

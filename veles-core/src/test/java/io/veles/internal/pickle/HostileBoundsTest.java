@@ -282,6 +282,35 @@ class HostileBoundsTest {
                 .isEqualTo(strings);
     }
 
+    /**
+     * A BigInteger hashes its whole magnitude each time: one large value shared as the key of many
+     * maps costs its size per map. Charged so, it is refused where a payload of its size could
+     * not pay for it, at restore and at save; as many distinct values restore.
+     */
+    @Test
+    void aLargeNumberSharedAsTheKeyOfManyMapsIsChargedItsSizeEachTime() {
+        BigInteger large = BigInteger.ONE.shiftLeft(1 << 19).subtract(BigInteger.ONE); // 64 KiB
+        List<Object> maps = new ArrayList<>();
+        for (int i = 0; i < 20_000; i++) {
+            maps.add(new HashMap<>(Map.of(large, i)));
+        }
+        assertThatThrownBy(() -> RoundTrip.restore(snapshotCarrying(maps), HostileSnapshotTest.CarrierWorkflow.class))
+                .isInstanceOf(SnapshotException.class)
+                .hasMessageContaining("hashing the keys of a java.util.HashMap takes more than");
+        assertThatThrownBy(() -> HostileCargo.carrying(maps))
+                .isInstanceOf(SnapshotException.class)
+                .hasMessageStartingWith("cannot save the state: hashing its keys would take a restore ");
+
+        Map<Object, Object> distinct = new HashMap<>();
+        for (int i = 0; i < 1000; i++) {
+            distinct.put(BigInteger.valueOf(i).shiftLeft(1000), new java.math.BigDecimal(BigInteger.TEN.pow(300), i));
+        }
+        Set<Object> decimals = new HashSet<>(distinct.values());
+        assertThat(cargo(RoundTrip.restore(
+                        HostileCargo.carrying(List.of(distinct, decimals)), HostileSnapshotTest.CarrierWorkflow.class)))
+                .isEqualTo(List.of(distinct, decimals));
+    }
+
     @Test
     void collidingKeysAreRefusedBeforeTheirCostGrowsQuadratic() {
         // Pair(i, -31 i) all hash to 0 (31 a + b), and a record is not Comparable: HashMap searches them one by one.
