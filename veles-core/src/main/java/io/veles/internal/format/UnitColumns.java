@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationContext;
-import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
@@ -70,6 +69,9 @@ public final class UnitColumns {
      * instead of filling it.
      */
     static final int STRING_BYTES = 56;
+
+    /** Heap a unit's summary takes as read from a list, beside its strings: the record and its slot. */
+    static final int UNIT_SUMMARY_BYTES = 52;
 
     private UnitColumns() {}
 
@@ -185,8 +187,7 @@ public final class UnitColumns {
         @Override
         public List<UnitSummary> deserialize(JsonParser in, DeserializationContext context) throws IOException {
             if (in.currentToken() == JsonToken.START_ARRAY) {
-                JavaType list = context.getTypeFactory().constructCollectionType(List.class, UnitSummary.class);
-                return context.readValue(in, list);
+                return listed(in, context);
             }
             if (in.currentToken() != JsonToken.START_OBJECT) {
                 throw corrupt("neither a list nor columns");
@@ -212,6 +213,28 @@ public final class UnitColumns {
                 }
             }
             return columns.units();
+        }
+
+        /**
+         * Units written as a list of objects (format 1 and 2 manifests), each charged as read as
+         * the columns charge theirs: a 64 MiB manifest of {@code {}} would otherwise make 22
+         * million summaries, about a gigabyte, whatever the heap.
+         */
+        private List<UnitSummary> listed(JsonParser in, DeserializationContext context) throws IOException {
+            Columns charged = new Columns(heapBudget);
+            List<UnitSummary> units = new ArrayList<>();
+            for (JsonToken token = in.nextToken(); token != JsonToken.END_ARRAY; token = in.nextToken()) {
+                // null stays null here: the snapshot's reader refuses it when the file is opened
+                UnitSummary unit = token == JsonToken.VALUE_NULL ? null : context.readValue(in, UnitSummary.class);
+                charged.take(
+                        UNIT_SUMMARY_BYTES + (unit == null ? 0 : stringBytes(unit.name()) + stringBytes(unit.type())));
+                units.add(unit);
+            }
+            return units;
+        }
+
+        private static long stringBytes(String value) {
+            return value == null || value.isEmpty() ? 0 : STRING_BYTES + 2L * value.length();
         }
 
         private static <T> T once(Object before, String field, T value) {
@@ -306,7 +329,7 @@ public final class UnitColumns {
             }
         }
 
-        private void take(long heapBytes) {
+        void take(long heapBytes) {
             heapTaken += heapBytes;
             if (heapTaken > heapBudget) {
                 throw new SnapshotException("its manifest's units would take more than " + ByteCounts.format(heapBudget)

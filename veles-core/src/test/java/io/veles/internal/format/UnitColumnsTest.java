@@ -148,6 +148,19 @@ class UnitColumnsTest {
         assertThat(read(new UnitColumns.Reader(1 << 20), columns(5000))).hasSize(5000);
     }
 
+    /** Units written as a list of objects (formats 1 and 2) are charged as they are read too. */
+    @Test
+    void unitsListedAsObjectsAreChargedAsTheyAreRead() throws Exception {
+        UnitColumns.Reader reader = new UnitColumns.Reader(10_000);
+        String one = "{\"index\":0,\"name\":\"a\",\"type\":\"T\",\"bytes\":1}";
+        assertThat(read(reader, "[" + one + "," + one + "]")).hasSize(2);
+        assertThatThrownBy(() -> read(reader, "[" + "{},".repeat(100_000) + "{}]"))
+                .isExactlyInstanceOf(SnapshotException.class)
+                .hasMessageStartingWith("its manifest's units would take more than 9.8 KiB as read");
+        assertThat(read(new UnitColumns.Reader(1 << 20), "[" + (one + ",").repeat(999) + one + "]"))
+                .hasSize(1000);
+    }
+
     /** Columns of {@code count} units named "a", of class "T". */
     private static String columns(int count) {
         return "{\"names\":[" + String.join(",", java.util.Collections.nCopies(count, "\"a\"")) + "],"
