@@ -26,6 +26,13 @@ final class ParallelGzipInputStream extends DecodedChunksInputStream {
     /** No member of ours holds more than a block; a larger claim is corruption, refused before allocating. */
     private static final int MAX_MEMBER_BYTES = 64 << 20;
 
+    /**
+     * The most bytes deflate makes of one (a 258-byte match in about two bits): a member claiming
+     * more than this times its own length is refused before its output is allocated, where 28
+     * bytes claiming 64 MiB each had made every member in flight take that much.
+     */
+    private static final long MAX_DEFLATE_RATIO = 1032;
+
     private final InputStream source;
     private final ExecutorService pool;
     private final int maxPending;
@@ -119,7 +126,7 @@ final class ParallelGzipInputStream extends DecodedChunksInputStream {
         }
         long index = ++members;
         int size = GzipMembers.getIntLE(member, total - 4);
-        if (size < 0 || size > MAX_MEMBER_BYTES) {
+        if (size < 0 || size > MAX_MEMBER_BYTES || size > MAX_DEFLATE_RATIO * total) {
             // Reported when this member is due, after the ones before it, as an inflation's failure is.
             IOException impossible = new IOException("corrupt gzip member " + index + ": impossible size " + size);
             pending.add(new Member(member, null, CompletableFuture.failedFuture(impossible)));

@@ -67,6 +67,27 @@ class ParallelGzipInputStreamTest {
         }
     }
 
+    /** Small members claiming 64 MiB each, more than deflate can make of them, allocate nothing for it. */
+    @Test
+    void aSizeDeflateCannotReachIsRefusedBeforeItsOutputIsAllocated() throws IOException {
+        byte[] data = new byte[16];
+        byte[] small = member(data, data.length);
+        small[small.length - 1] = 0x04; // its size: 64 MiB
+        small[small.length - 2] = small[small.length - 3] = small[small.length - 4] = 0;
+        ByteArrayOutputStream stream = new ByteArrayOutputStream();
+        for (int i = 0; i < 8; i++) {
+            stream.write(small);
+        }
+        ThreadAllocations.assumeCounted();
+        long before = ThreadAllocations.ofThisThread();
+        try (InputStream in = new ParallelGzipInputStream(new java.io.ByteArrayInputStream(stream.toByteArray()), 2)) {
+            assertThatThrownBy(in::read)
+                    .isInstanceOf(IOException.class)
+                    .hasMessage("corrupt gzip member 1: impossible size 67108864");
+        }
+        assertThat(ThreadAllocations.ofThisThread() - before).isLessThan(16L << 20);
+    }
+
     @Test
     void readingManyMembersAllocatesNoMoreThanReadingAFew() throws IOException {
         byte[] data = new byte[BLOCK];

@@ -33,6 +33,11 @@ final class ThreadAllocations {
                 "this JVM does not count the bytes a thread allocates");
     }
 
+    /** Bytes this thread allocated so far. */
+    static long ofThisThread() {
+        return threads().getCurrentThreadAllocatedBytes();
+    }
+
     /**
      * Bytes this thread allocates reading {@code count} copies of {@code part}, one after another,
      * through {@code reader}; each copy must give {@code decodedBytes}.
