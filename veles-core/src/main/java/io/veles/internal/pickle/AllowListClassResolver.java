@@ -199,6 +199,19 @@ final class AllowListClassResolver extends DefaultClassResolver {
         this.unitClasses = Set.copyOf(names);
     }
 
+    /**
+     * The classes the manifest describes field by field, and the classes of its units (the main
+     * workflow's included): what each class read was when saved, to tell a class that changed
+     * kind (a plain class made a unit or an enum, a unit made a plain class) from corruption.
+     */
+    void recordedKinds(Set<String> described, Set<String> units) {
+        this.described = Set.copyOf(described);
+        this.allUnitClasses = Set.copyOf(units);
+    }
+
+    private Set<String> described;
+    private Set<String> allUnitClasses;
+
     @Override
     protected Class<?> getTypeByName(String className) {
         Class<?> known = super.getTypeByName(className);
@@ -207,10 +220,11 @@ final class AllowListClassResolver extends DefaultClassResolver {
         }
         String current = rules.currentName(className);
         rules.allowList().check(current);
+        Class<?> loaded;
         try {
             // Loaded here rather than by Kryo, so that a class the code no longer has is reported
             // as a code change, not as corruption. Never initialised: no static code runs.
-            return Class.forName(current, false, kryo.getClassLoader());
+            loaded = Class.forName(current, false, kryo.getClassLoader());
         } catch (ClassNotFoundException e) {
             boolean unit = current.equals(className) && unitClasses.contains(className);
             if (unit && rules.unitClassRemoved(className)) {
@@ -231,6 +245,40 @@ final class AllowListClassResolver extends DefaultClassResolver {
                                     : "")
                             + ")",
                     e);
+        }
+        checkKind(className, loaded);
+        return loaded;
+    }
+
+    /**
+     * Refuses a class whose kind changed since the snapshot: its objects were written by another
+     * serializer than today's class would read them with (a unit by its number, an enum by its
+     * name, any other class field by field), and read so they would misread the payload.
+     */
+    private void checkKind(String recordedName, Class<?> today) {
+        if (described == null) {
+            return;
+        }
+        boolean wasUnit = allUnitClasses.contains(recordedName);
+        boolean wasDescribed = described.contains(recordedName);
+        boolean isUnit = io.veles.workflow.Unit.class.isAssignableFrom(today);
+        String was = null;
+        String is = null;
+        if (isUnit && wasDescribed && !wasUnit) {
+            was = "a plain class";
+            is = "a unit";
+        } else if (wasUnit && !isUnit) {
+            was = "a unit";
+            is = today.isEnum() ? "an enum" : "no unit";
+        } else if (today.isEnum() && wasDescribed) {
+            was = "a class";
+            is = "an enum";
+        }
+        if (was != null) {
+            String shown = Printable.escape(recordedName);
+            throw new IncompatibleSnapshotException("snapshot holds objects of " + shown + " as " + was
+                    + ", and the code's " + today.getName() + " is " + is
+                    + ": its objects cannot be read as such (restore with the code that saved it)");
         }
     }
 }

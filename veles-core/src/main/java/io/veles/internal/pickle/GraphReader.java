@@ -92,7 +92,14 @@ public final class GraphReader {
                 previous = type;
             }
         }
-        ((AllowListClassResolver) session.kryo.getClassResolver()).unitClasses(unitClasses);
+        AllowListClassResolver resolver = (AllowListClassResolver) session.kryo.getClassResolver();
+        resolver.unitClasses(unitClasses);
+        Set<String> everyUnitClass = new HashSet<>(unitClasses);
+        if (unitCount > 0) {
+            everyUnitClass.add(units.get(0).type());
+        }
+        everyUnitClass.remove(null);
+        resolver.recordedKinds(recorded.keySet(), everyUnitClass);
         SnapshotInput input = new SnapshotInput(payload, GraphWriter.BUFFER_SIZE, payloadLength, shuffled);
         Object root;
         try {

@@ -322,4 +322,43 @@ class CodeChangeTest {
         assertThat(range.getClass().getMethod("hi").invoke(range)).isEqualTo("nine");
         assertThat(field(unit, "after")).as("what follows is read in step").isEqualTo(11);
     }
+
+    /**
+     * A class whose kind changed (a plain class made a unit or an enum, a unit made a plain class)
+     * had its objects written by another serializer than today's would read them with: refused
+     * as a code change naming the class, not read out of step and reported as corruption.
+     */
+    @Test
+    void aClassThatChangedKindIsRefusedAsACodeChange() throws Exception {
+        String otherUnit = "public static class Other extends io.veles.workflow.Unit {"
+                + " public Other(io.veles.workflow.Workflow w) { super(w, \"other\"); } public void run() {} }";
+        String[][] cases = {
+            {
+                "public static class Helper { public int v = 3; } public Helper helper = new Helper();",
+                otherUnit.replace("Other", "Helper") + " public Helper helper;",
+                "snapshot holds objects of io.veles.evolve.Counter$Helper as a plain class, and the code's"
+                        + " io.veles.evolve.Counter$Helper is a unit"
+            },
+            {
+                otherUnit + " public Other other = new Other(workflow());",
+                "public static class Other { } public Other other;",
+                "snapshot holds objects of io.veles.evolve.Counter$Other as a unit, and the code's"
+                        + " io.veles.evolve.Counter$Other is no unit"
+            },
+            {
+                "public static class Mode { public int v = 1; } public Mode mode = new Mode();",
+                "public enum Mode { A } public Mode mode;",
+                "snapshot holds objects of io.veles.evolve.Counter$Mode as a class, and the code's"
+                        + " io.veles.evolve.Counter$Mode is an enum"
+            }
+        };
+        for (int i = 0; i < cases.length; i++) {
+            String[] change = cases[i];
+            String version = "v" + (40 + i);
+            assertThatThrownBy(() -> evolve(version, change[0], change[1]))
+                    .as(change[1])
+                    .isInstanceOf(io.veles.errors.IncompatibleSnapshotException.class)
+                    .hasMessageContaining(change[2]);
+        }
+    }
 }
