@@ -30,10 +30,12 @@ import java.util.regex.Pattern;
 public final class SnapshotStores {
     /**
      * The start of an address of a kind no store here has ({@code jdbc:postgresql:}, {@code
-     * gs://}, {@code postgresql://}): taken for a path, it would become a directory of that name.
+     * gs://}, {@code postgresql://}), or of one of ours mistyped ({@code s3:/bucket}): taken for a
+     * path, it would become a local directory of that name, and snapshots meant for a bucket or
+     * a database would be lost with the machine.
      */
     private static final Pattern FOREIGN_ADDRESS =
-            Pattern.compile("^(?:jdbc:[A-Za-z0-9+.-]*:|[A-Za-z][A-Za-z0-9+.-]+://)");
+            Pattern.compile("^(?:jdbc:[A-Za-z0-9+.-]*:|[A-Za-z][A-Za-z0-9+.-]+:/+)");
 
     private SnapshotStores() {}
 
@@ -106,6 +108,10 @@ public final class SnapshotStores {
         if (S3Location.isS3(settings.directory())) {
             S3Sdk.require();
             return ObjectStore.open(prefixNamed(settings.directory()), S3Options.current());
+        }
+        if (OdbcSource.matches(settings.directory())) {
+            throw new SnapshotException("the snapshot directory is a database source (odbc://…): give it as"
+                    + " --odbc (snapshotter.odbc), and its table as --table");
         }
         refuseForeignAddress(settings.directory());
         return new DirectoryStore(Path.of(settings.directory()));

@@ -55,6 +55,34 @@ class SnapshotStoresTest {
         }
     }
 
+    /**
+     * A store address missing a slash ({@code s3:/bucket}) is refused as one, not made a local
+     * directory whose snapshots a preempted machine takes with it; so is a database source given
+     * where a directory is.
+     */
+    @Test
+    void aMistypedStoreAddressOrADatabaseAsTheDirectoryIsRefused() {
+        for (String address : new String[] {"s3:/training/wine", "odbc:/DRIVER={SQLite3};DATABASE=x.db"}) {
+            SnapshotSettings settings =
+                    SnapshotSettings.builder().prefix("run").directory(address).build();
+            assertThatThrownBy(() -> SnapshotStores.forSettings(settings))
+                    .as(address)
+                    .isInstanceOf(SnapshotException.class)
+                    .hasMessageStartingWith(
+                            address.substring(0, address.indexOf(":/") + 2) + "… is not a snapshot location");
+            assertThatThrownBy(() -> SnapshotStores.open(address)).as(address).isInstanceOf(SnapshotException.class);
+        }
+        SnapshotSettings database = SnapshotSettings.builder()
+                .prefix("run")
+                .directory("odbc://DRIVER={SQLite3};DATABASE=" + dir.resolve("x.db") + "&veles")
+                .build();
+        assertThatThrownBy(() -> SnapshotStores.forSettings(database))
+                .isInstanceOf(SnapshotException.class)
+                .hasMessageStartingWith("the snapshot directory is a database source (odbc://…): give it as --odbc");
+        assertThat(Path.of("s3:")).doesNotExist();
+        assertThat(Path.of("odbc:")).doesNotExist();
+    }
+
     @Test
     void pathsWithColonsAreStillPaths() throws Exception {
         for (String name : new String[] {"run:1", "C:", "jdbc", "x:/y"}) {
