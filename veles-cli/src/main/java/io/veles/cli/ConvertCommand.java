@@ -37,14 +37,15 @@ final class ConvertCommand implements Callable<Integer> {
     @Parameters(
             index = "0",
             paramLabel = "SRC",
-            description = "A snapshot file, a directory (its newest _current), or an odbc:// source.")
+            description =
+                    "A snapshot file, a directory (its newest _current), an odbc:// source, an s3:// location or an http(s):// address.")
     String source;
 
     @Parameters(
             index = "1",
             paramLabel = "DEST",
             description =
-                    "A file whose extension matches the codec, a directory (existing or ending in /; the file is named after the snapshot), or odbc://<odbc string>[&<table>].")
+                    "A file whose extension matches the codec, a directory (existing or ending in /; the file is named after the snapshot), odbc://<odbc string>[&<table>], or s3://bucket/prefix/.")
     String destination;
 
     @Option(

@@ -39,7 +39,8 @@ final class DiffCommand implements Callable<Integer> {
     @Parameters(
             index = "0",
             paramLabel = "A",
-            description = "A snapshot file, a directory (its newest _current), or an odbc:// source.")
+            description =
+                    "A snapshot file, a directory (its newest _current), an odbc:// source, an s3:// location or an http(s):// address.")
     String a;
 
     @Parameters(index = "1", paramLabel = "B", description = "The snapshot to compare it with.")

@@ -36,7 +36,8 @@ final class ExportCommand implements Callable<Integer> {
     @Parameters(
             index = "0",
             paramLabel = "SRC",
-            description = "A snapshot file, a directory (its newest _current), or an odbc:// source.")
+            description =
+                    "A snapshot file, a directory (its newest _current), an odbc:// source, an s3:// location or an http(s):// address.")
     String source;
 
     @Option(

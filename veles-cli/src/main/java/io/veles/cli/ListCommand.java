@@ -49,7 +49,8 @@ final class ListCommand implements Callable<Integer> {
 
     @Parameters(
             paramLabel = "STORE",
-            description = "A snapshot directory, or odbc://<odbc string>[&<table>[&<id>[&<log_id>[&<name>]]]].")
+            description =
+                    "A snapshot directory, odbc://<odbc string>[&<table>[&<id>[&<log_id>[&<name>]]]], or s3://bucket/prefix.")
     String store;
 
     @Option(names = "--verify", description = "Read each snapshot whole and check it (slower).")

@@ -13,7 +13,6 @@ import io.veles.snapshot.file.SnapshotReader;
 import io.veles.snapshot.format.ClassDescription;
 import io.veles.snapshot.format.CodeExtraction;
 import io.veles.snapshot.format.Manifest;
-import io.veles.snapshot.format.SnapshotFormat;
 import io.veles.snapshot.format.SnapshotKey;
 import io.veles.snapshot.format.UnitSummary;
 import io.veles.snapshot.store.SnapshotSource;
@@ -86,7 +85,7 @@ final class SnapshotCommand implements Runnable {
         @Parameters(
                 paramLabel = "SRC",
                 description =
-                        "A snapshot file, a directory (every snapshot in it), or odbc://<odbc string>&<table>&<id>&<log_id>[&<name>].")
+                        "A snapshot file, a directory (every snapshot in it), odbc://<odbc string>&<table>&<id>&<log_id>[&<name>], an s3:// location or an http(s):// address.")
         String source;
 
         @Option(
@@ -181,7 +180,7 @@ final class SnapshotCommand implements Runnable {
         @Parameters(
                 paramLabel = "SRC",
                 description =
-                        "A snapshot file, a directory (its newest _current), or odbc://<odbc string>&<table>&<id>&<log_id>[&<name>].")
+                        "A snapshot file, a directory (its newest _current), odbc://<odbc string>&<table>&<id>&<log_id>[&<name>], an s3:// location or an http(s):// address.")
         String source;
 
         @Option(names = "--json", description = "Print the manifest as JSON.")
@@ -202,7 +201,7 @@ final class SnapshotCommand implements Runnable {
                     mapper.getFactory().setCharacterEscapes(Printable.JSON);
                     ObjectNode node = mapper.valueToTree(manifest);
                     node.put("source", reader.source());
-                    node.put("format", SnapshotFormat.VERSION);
+                    node.put("format", reader.formatVersion());
                     System.out.println(mapper.writeValueAsString(node));
                 } else if (schema) {
                     printSchema(manifest);
@@ -238,7 +237,7 @@ final class SnapshotCommand implements Runnable {
             System.out.printf(
                     "run          id %s, log_id %s%n", Printable.escape(manifest.id), Printable.escape(manifest.logId));
             System.out.printf(
-                    "writer       %s, format %d%n", Printable.escape(manifest.writer), SnapshotFormat.VERSION);
+                    "writer       %s, format %d%n", Printable.escape(manifest.writer), reader.formatVersion());
             System.out.printf("code         %s%n", Printable.escape(manifest.codeFingerprint));
             // inspect reads no key: say so, so that "yes" is not taken for a checked signature
             System.out.printf(

@@ -58,6 +58,22 @@ class InspectTest {
         assertThat(manifest.get("codeFingerprint").asText()).startsWith("sha256:");
     }
 
+    /** The format shown is the file's own: a format-1 golden snapshot says 1, a new one the current. */
+    @Test
+    void showsTheFormatTheFileWasWrittenIn() throws Exception {
+        Path golden = Path.of("../veles-core/src/test/resources/golden/format-1/golden.gz")
+                .toAbsolutePath();
+        VelesProcess old = VelesProcess.run(dir, "snapshot", "inspect", golden.toString());
+        assertThat(old.exitCode()).as(old.stderr()).isZero();
+        assertThat(old.stdout()).containsPattern("writer +.*, format 1\n");
+        VelesProcess oldJson = VelesProcess.run(dir, "snapshot", "inspect", "--json", golden.toString());
+        assertThat(new ObjectMapper().readTree(oldJson.stdout()).get("format").asInt())
+                .isEqualTo(1);
+        VelesProcess current = VelesProcess.run(dir, "snapshot", "inspect", "snapshots");
+        assertThat(current.stdout())
+                .containsPattern("writer +.*, format " + io.veles.snapshot.format.SnapshotFormat.VERSION + "\n");
+    }
+
     @Test
     void showsTheSchemaARestoreExpects() throws Exception {
         VelesProcess inspect = VelesProcess.run(dir, "snapshot", "inspect", "--schema", "snapshots");

@@ -377,8 +377,8 @@ public final class SnapshotReader implements Closeable {
         return readHeader.length();
     }
 
-    /** The format version in the header open() read. */
-    int formatVersion() {
+    /** The format version of this file, as its header says (1 to {@link SnapshotFormat#VERSION}). */
+    public int formatVersion() {
         return readHeader.version();
     }
 
