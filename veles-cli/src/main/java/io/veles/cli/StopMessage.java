@@ -21,13 +21,14 @@ final class StopMessage {
         switch (last.outcome()) {
             case WRITTEN:
                 return "stopped before the end; final snapshot " + last.snapshot() + " holds " + holds(last)
-                        + "; continue with: veles run " + workflow + " -w " + last.snapshot();
+                        + "; continue with: veles run " + workflow + " -w " + shellWord(last.snapshot());
             case NOTHING_NEW:
                 return previous == null
                         ? "stopped before the end; nothing ran, so no snapshot was written; start again with: veles run "
                                 + workflow
                         : "stopped before the end; nothing ran since " + previous
-                                + ", which holds the run; continue with: veles run " + workflow + " -w " + previous;
+                                + ", which holds the run; continue with: veles run " + workflow + " -w "
+                                + shellWord(previous);
             case SKIPPED:
             case FAILED:
             default:
@@ -39,8 +40,20 @@ final class StopMessage {
                         ? "stopped before the end; no final snapshot (" + why + ") and no earlier one: " + lost
                                 + "; start again with: veles run " + workflow
                         : "stopped before the end; no final snapshot (" + why + "): " + lost
-                                + "; continue with: veles run " + workflow + " -w " + previous;
+                                + "; continue with: veles run " + workflow + " -w " + shellWord(previous);
         }
+    }
+
+    /**
+     * {@code source} as one word of a shell command: as it is when it holds only characters no
+     * shell treats specially, else single-quoted. A table's source holds {@code ;} and {@code &},
+     * which split the suggested command where it is pasted.
+     */
+    static String shellWord(String source) {
+        if (source.matches("[A-Za-z0-9_./:=@%+,-]+")) {
+            return source;
+        }
+        return "'" + source.replace("'", "'\\''") + "'";
     }
 
     /** "epoch 3 and 37 more unit runs, resuming after unit gd_fc1" from the snapshot's facts. */
