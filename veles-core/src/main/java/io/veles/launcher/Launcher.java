@@ -133,6 +133,9 @@ public final class Launcher implements RunContext {
         }
         boolean restored = request.snapshot() != null;
         Workflow workflow = restored ? restore() : create();
+        if (!restored) {
+            refuseUnknownSnapshotterSettings(workflow);
+        }
         for (String key : request.config().unusedKeys()) {
             LOG.warn(
                     "setting {} was not used{}",
@@ -239,6 +242,29 @@ public final class Launcher implements RunContext {
             }
         }
         return Secrets.redact(last != null ? last : restoredFrom);
+    }
+
+    /**
+     * Refuses, before a fresh run starts, the {@code snapshotter.*} settings its snapshotter did
+     * not read: no setting of it, most likely misspelled, and the run would go on without what
+     * was asked ({@code snapshotter.keep_lst=3}: no retention, until the disk is full). A resume
+     * only warns: it reads the workflow's settings from the snapshot, not from the command line.
+     */
+    private void refuseUnknownSnapshotterSettings(Workflow workflow) {
+        if (workflow.allUnits().stream().noneMatch(Snapshotter.class::isInstance)) {
+            return; // no snapshotter to read them: reported as unused below
+        }
+        List<String> unknown = new ArrayList<>();
+        for (String key : request.config().unusedKeys()) {
+            if (key.startsWith("snapshotter.")) {
+                unknown.add(key);
+            }
+        }
+        if (!unknown.isEmpty()) {
+            throw new io.veles.config.ConfigException("setting " + String.join(", ", unknown)
+                    + (unknown.size() == 1 ? " is" : " are") + " not read by the snapshotter (misspelled?); its"
+                    + " settings are snapshotter." + String.join(", snapshotter.", SnapshotSettings.KEYS));
+        }
     }
 
     private Workflow create() {

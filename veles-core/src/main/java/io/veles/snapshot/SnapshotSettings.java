@@ -10,6 +10,7 @@ import io.veles.snapshot.format.SnapshotFormat;
 import io.veles.snapshot.store.s3.S3Location;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * A snapshotter's parameters, named as in VELES: where snapshots go ({@code prefix},
@@ -337,6 +338,29 @@ public record SnapshotSettings(
     public static SnapshotSettings defaults(String prefix) {
         return builder().prefix(prefix).build();
     }
+
+    /** The keys {@link #from} reads in a {@code snapshotter} section, for messages about the others. */
+    public static final List<String> KEYS = List.of(
+            "prefix",
+            "directory",
+            "compression",
+            "compression_level",
+            "interval",
+            "time_interval",
+            "odbc",
+            "table",
+            "size_warning_mb",
+            "code_backup",
+            "on_failure",
+            "async",
+            "async_memory_mb",
+            "keep_last",
+            "keep_every_hours",
+            "keep_best",
+            "incremental",
+            "full_every",
+            "background_threads",
+            "background_nice");
 
     /** Settings from a {@code snapshotter} config section; missing keys take {@code base}'s values. */
     public static SnapshotSettings from(Config section, SnapshotSettings base) {

@@ -1,6 +1,7 @@
 package io.veles.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.veles.config.Config;
 import io.veles.snapshot.SnapshotSettings;
@@ -80,6 +81,24 @@ class FinalSnapshotTest {
         assertThat(stopped.finalSnapshots().get(0).outcome()).isEqualTo(FinalSnapshot.Outcome.SKIPPED);
         assertThat(stopped.lastSnapshot()).isNull();
         assertThat(dir.resolve("snaps")).doesNotExist();
+    }
+
+    /**
+     * A snapshotter.* setting the snapshotter does not read (misspelled) stops a fresh run before
+     * it starts, naming it and the settings there are; a resume, which reads its settings from
+     * the snapshot, only warns.
+     */
+    @Test
+    void aMisspelledSnapshotterSettingStopsAFreshRunBeforeItStarts() {
+        assertThatThrownBy(() -> run(-1, null, Map.of("snapshotter.keep_lst", "3")))
+                .isInstanceOf(io.veles.config.ConfigException.class)
+                .hasMessageStartingWith("setting snapshotter.keep_lst is not read by the snapshotter (misspelled?);"
+                        + " its settings are snapshotter.prefix, snapshotter.directory")
+                .hasMessageContaining("snapshotter.keep_last");
+        assertThat(dir.resolve("snaps")).as("nothing ran").doesNotExist();
+        String epochOne = run(19, null).finalSnapshots().get(0).snapshot();
+        assertThat(run(-1, epochOne, Map.of("snapshotter.keep_lst", "3")).stopped())
+                .isFalse();
     }
 
     private Launcher.Outcome run(int stopAt, String snapshot) {

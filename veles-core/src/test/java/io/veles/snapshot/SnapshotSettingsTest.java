@@ -169,4 +169,29 @@ class SnapshotSettingsTest {
                     .hasMessage("snapshotter.background_nice: must be between 0 and 19, got " + steps);
         }
     }
+
+    /** Every key KEYS names is one from() reads: the list a misspelled setting's message shows. */
+    @Test
+    void everyListedKeyIsRead() {
+        java.util.Map<String, String> values = new java.util.LinkedHashMap<>();
+        java.util.Map<String, String> valid = java.util.Map.ofEntries(
+                java.util.Map.entry("compression", "gz"),
+                java.util.Map.entry("on_failure", "warn"),
+                java.util.Map.entry("odbc", ""),
+                java.util.Map.entry("prefix", "p"),
+                java.util.Map.entry("directory", "d"),
+                java.util.Map.entry("table", "t"),
+                java.util.Map.entry("code_backup", "false"),
+                java.util.Map.entry("async", "true"),
+                java.util.Map.entry("incremental", "false"),
+                java.util.Map.entry("time_interval", "0"),
+                java.util.Map.entry("background_nice", "19"),
+                java.util.Map.entry("full_every", "10"));
+        for (String key : SnapshotSettings.KEYS) {
+            values.put("snapshotter." + key, valid.getOrDefault(key, "1"));
+        }
+        io.veles.config.Config config = io.veles.config.Config.of(values);
+        SnapshotSettings.from(config.section("snapshotter"), SnapshotSettings.defaults("p"));
+        assertThat(config.unusedKeys()).isEmpty();
+    }
 }
