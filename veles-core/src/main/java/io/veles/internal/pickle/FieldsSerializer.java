@@ -133,7 +133,7 @@ final class FieldsSerializer extends Serializer<Object> {
         ReadPlan plan = context.planFor(object.getClass());
         if (plan.identical) {
             for (FieldSlot slot : plan.current.slots) {
-                readSlot(kryo, input, slot, object);
+                readSlot(kryo, input, slot, object, context);
             }
         } else {
             // Fields added since the snapshot: their initialisers' values where known (no constructor runs).
@@ -238,8 +238,12 @@ final class FieldsSerializer extends Serializer<Object> {
         }
     }
 
-    /** Reads one field written by {@link #writeSlot} straight into {@code owner}, unboxed. */
-    private static void readSlot(Kryo kryo, Input input, FieldSlot slot, Object owner) {
+    /**
+     * Reads one field written by {@link #writeSlot} straight into {@code owner}, unboxed. A value
+     * the field's type no longer admits (its class no longer implements the field's interface) is
+     * refused, or converted, by {@code context}, as on the path for classes whose fields changed.
+     */
+    private static void readSlot(Kryo kryo, Input input, FieldSlot slot, Object owner, PickleContext context) {
         try {
             switch (slot.kind) {
                 case BOOLEAN:
@@ -267,7 +271,12 @@ final class FieldsSerializer extends Serializer<Object> {
                     slot.setDouble(owner, input.readDouble());
                     break;
                 default:
-                    slot.setObject(owner, kryo.readClassAndObject(input));
+                    Object value = kryo.readClassAndObject(input);
+                    try {
+                        slot.setObject(owner, value);
+                    } catch (IllegalArgumentException notAdmitted) { // rare: no check on the common path
+                        slot.set(owner, context.adapt(slot, value));
+                    }
             }
         } catch (IllegalAccessException e) {
             throw new IllegalStateException("cannot write " + slot, e);

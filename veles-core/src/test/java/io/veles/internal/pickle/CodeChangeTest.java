@@ -361,4 +361,26 @@ class CodeChangeTest {
                     .hasMessageContaining(change[2]);
         }
     }
+
+    /**
+     * A value whose class no longer fits its field (a class that stopped implementing the field's
+     * interface) is refused as a code change naming the field, whether or not another field of
+     * the class changed too.
+     */
+    @Test
+    void aValueThatNoLongerFitsItsFieldIsRefusedNamingIt() throws Exception {
+        String before = "public interface Shape {} public static class Circle implements Shape { public int r = 2; }"
+                + " public Shape shape = new Circle();";
+        for (String extra : new String[] {"", " public int added;"}) {
+            assertThatThrownBy(() -> evolve(
+                            "v5" + extra.length(),
+                            before,
+                            "public interface Shape {} public static class Circle { public int r; } public Shape shape;"
+                                    + extra))
+                    .as(extra.isEmpty() ? "no other change" : "another field added")
+                    .isInstanceOf(io.veles.errors.IncompatibleSnapshotException.class)
+                    .hasMessageContaining("cannot restore io.veles.evolve.Counter.shape: the snapshot holds"
+                            + " io.veles.evolve.Counter$Circle, the code declares io.veles.evolve.Counter$Shape");
+        }
+    }
 }
