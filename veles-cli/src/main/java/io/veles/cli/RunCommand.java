@@ -180,6 +180,15 @@ final class RunCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(
                     spec.commandLine(), "--no-snapshots applies to a new run only: a restored run keeps its snapshots");
         }
+        if (table != null && odbc == null) {
+            throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(), "--table names a table of the database given with --odbc: give --odbc too");
+        }
+        if (directory != null && odbc != null) {
+            // --odbc wins: the directory would be dropped without a word
+            throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(), "--snapshot-dir and --odbc each name where snapshots go: give one");
+        }
         Config fromFile = configFile == null ? Config.empty() : Config.load(configFile);
         Config config = fromFile.with(Config.parse(settings)).with(Config.of(snapshotOptions()));
         SnapshotKey key = keyFile == null ? null : SnapshotKey.fromFile(keyFile);

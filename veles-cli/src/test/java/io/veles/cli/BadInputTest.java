@@ -242,6 +242,14 @@ class BadInputTest {
         assertUsageError(
                 VelesProcess.run(dir, "run", "walk", "-w", good.toString(), "--no-snapshots"),
                 "--no-snapshots applies to a new run only");
+        assertUsageError(
+                VelesProcess.run(dir, "run", "walk", "--table", "runs"),
+                "--table names a table of the database given with --odbc: give --odbc too");
+        assertUsageError(
+                VelesProcess.run(dir, "run", "walk", "--snapshot-dir", "d", "--odbc", "DRIVER={SQLite3};DATABASE=x.db"),
+                "--snapshot-dir and --odbc each name where snapshots go: give one");
+        assertThat(dir.resolve("d")).doesNotExist();
+        assertThat(dir.resolve("x.db")).doesNotExist();
         assertOneLineError(
                 VelesProcess.run(dir, "run", "wine", "decision.max_epochs=-5"),
                 "decision.max_epochs: must be at least 1, got -5");
