@@ -63,9 +63,34 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Replace an existing output.")
     boolean force;
 
+    /**
+     * Refuses an output named with another format's ending ({@code --format safetensors -o
+     * w.npz}): the file would not open as its name says (numpy.load fails on it). As convert
+     * refuses a file named for another codec.
+     */
+    private void refuseOtherFormatsEnding(ExportFormat chosen) {
+        if (output == null) {
+            return;
+        }
+        String name = output.getFileName() == null
+                ? ""
+                : output.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        for (ExportFormat other : ExportFormat.values()) {
+            String ending = other.extension();
+            if (other != chosen && !ending.isEmpty() && name.endsWith(ending)) {
+                throw new io.veles.errors.SnapshotException(
+                        "-o " + output + " is named as " + other.name().toLowerCase(java.util.Locale.ROOT)
+                                + ", but --format is " + chosen.name().toLowerCase(java.util.Locale.ROOT)
+                                + ": name it for its format, or give --format "
+                                + other.name().toLowerCase(java.util.Locale.ROOT));
+            }
+        }
+    }
+
     @Override
     public Integer call() {
         ExportFormat chosen = ExportFormat.parse(format);
+        refuseOtherFormatsEnding(chosen);
         SnapshotExport.Result result =
                 SnapshotExport.export(source, chosen, output, fields, force, ApplicationClassPath.loader());
         ArrayTable.print(result.arrays());

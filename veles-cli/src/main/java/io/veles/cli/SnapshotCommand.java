@@ -192,8 +192,16 @@ final class SnapshotCommand implements Runnable {
                         "Show the classes the snapshot captured, with their fields and types: what restoring it expects of the code.")
         boolean schema;
 
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
         @Override
         public Integer call() throws IOException {
+            if (json && schema) { // the JSON holds the classes already; --schema would be ignored
+                throw new picocli.CommandLine.ParameterException(
+                        spec.commandLine(),
+                        "--json prints the whole manifest, its classes included: give one of" + " --json and --schema");
+            }
             try (SnapshotReader reader = Snapshots.open(source)) {
                 Manifest manifest = reader.manifest();
                 if (json) {

@@ -249,6 +249,13 @@ class BadInputTest {
                 VelesProcess.run(dir, "run", "walk", "--snapshot-dir", "d", "--odbc", "DRIVER={SQLite3};DATABASE=x.db"),
                 "--snapshot-dir and --odbc each name where snapshots go: give one");
         assertThat(dir.resolve("d")).doesNotExist();
+        assertOneLineError(
+                VelesProcess.run(dir, "snapshot", "export", good.toString(), "--format", "safetensors", "-o", "w.npz"),
+                "-o w.npz is named as npz, but --format is safetensors");
+        assertThat(dir.resolve("w.npz")).doesNotExist();
+        assertUsageError(
+                VelesProcess.run(dir, "snapshot", "inspect", "--json", "--schema", good.toString()),
+                "give one of --json and --schema");
         assertThat(dir.resolve("x.db")).doesNotExist();
         assertOneLineError(
                 VelesProcess.run(dir, "run", "wine", "decision.max_epochs=-5"),
