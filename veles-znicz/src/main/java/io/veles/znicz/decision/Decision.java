@@ -48,6 +48,13 @@ public final class Decision extends Unit {
     private double bestValidationError = Double.POSITIVE_INFINITY;
     private int bestEpoch;
     private int epochsWithoutImprovement;
+    /**
+     * {@link #epochsWithoutImprovement} as the last epoch's end saw it: the count moves when
+     * validation ends, mid-epoch, but completes the run only at the epoch's end. -1 in a snapshot
+     * taken before this field was (the count itself is used then).
+     */
+    private int withoutImprovementAtEpochEnd = -1;
+
     private double lastTrainingLoss;
 
     public Decision(
@@ -111,7 +118,10 @@ public final class Decision extends Unit {
         checkLimits(newMaxEpochs, newFailIterations);
         this.maxEpochs = newMaxEpochs;
         this.failIterations = newFailIterations;
-        complete.set(epoch >= maxEpochs || epochsWithoutImprovement >= failIterations);
+        // as the last epoch's end decided it: a resume mid-epoch ends where the epoch does
+        int withoutImprovement =
+                withoutImprovementAtEpochEnd >= 0 ? withoutImprovementAtEpochEnd : epochsWithoutImprovement;
+        complete.set(epoch >= maxEpochs || withoutImprovement >= failIterations);
     }
 
     /** A run of no epoch, or one that gives up before its first, is a typing error: refused. */
@@ -138,6 +148,7 @@ public final class Decision extends Unit {
         trainingLoss = 0;
         trainingSamples = 0;
         learningRate.advance();
+        withoutImprovementAtEpochEnd = epochsWithoutImprovement;
         complete.set(epoch >= maxEpochs || epochsWithoutImprovement >= failIterations);
         if (snapshotter != null) {
             snapshotter.suffix(String.format(Locale.ROOT, "%d_%.2f", epoch, validationError * 100));
