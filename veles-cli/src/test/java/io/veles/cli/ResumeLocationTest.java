@@ -121,6 +121,70 @@ class ResumeLocationTest {
                         .get("results"));
     }
 
+    /**
+     * With a snapshot every 7 iterations, the last one is written as the run ends (iteration 20,
+     * its end decided, the damper left queued). Resumed as it was, it runs nothing: the run is
+     * complete. Resumed with a later end, it goes on as a longer run from the start would.
+     */
+    @Test
+    void aSnapshotOfAFinishedRunResumesToItsEndOrToALaterOne() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        VelesProcess whole = VelesProcess.run(
+                dir,
+                "run",
+                "walk",
+                "walk.walkers=1000",
+                "walk.iterations=30",
+                "--random-seed",
+                "4",
+                "--snapshot-dir",
+                "whole30",
+                "--result-file",
+                "whole30.json");
+        assertThat(whole.exitCode()).as(whole.stderr()).isZero();
+        VelesProcess shorter = VelesProcess.run(
+                dir,
+                prepend(
+                        WALK,
+                        "run",
+                        "walk",
+                        "--snapshot-dir",
+                        "every7",
+                        "--snapshot-interval",
+                        "7",
+                        "--result-file",
+                        "short.json"));
+        assertThat(shorter.exitCode()).as(shorter.stderr()).isZero();
+        Path last = dir.resolve("every7/walk_00020.gz");
+        assertThat(last).exists();
+
+        VelesProcess again = VelesProcess.run(
+                dir, "run", "walk", "-w", last.toString(), "--snapshot-dir", "again", "--result-file", "again.json");
+        assertThat(again.exitCode()).as(again.stderr()).isZero();
+        assertThat(again.stderr()).contains("reached its end, which still holds: nothing to run");
+        assertThat(json.readValue(dir.resolve("again.json").toFile(), Map.class).get("results"))
+                .isEqualTo(json.readValue(dir.resolve("short.json").toFile(), Map.class)
+                        .get("results"));
+        assertThat(dir.resolve("again")).as("no snapshot: nothing ran").doesNotExist();
+
+        VelesProcess longer = VelesProcess.run(
+                dir,
+                "run",
+                "walk",
+                "-w",
+                last.toString(),
+                "walk.iterations=30",
+                "--snapshot-dir",
+                "longer",
+                "--result-file",
+                "longer.json");
+        assertThat(longer.exitCode()).as(longer.stderr()).isZero();
+        assertThat(json.readValue(dir.resolve("longer.json").toFile(), Map.class)
+                        .get("results"))
+                .isEqualTo(json.readValue(dir.resolve("whole30.json").toFile(), Map.class)
+                        .get("results"));
+    }
+
     private int rows() throws Exception {
         try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("victim.db"));
                 ResultSet rows = connection.createStatement().executeQuery("SELECT COUNT(*) FROM veles")) {

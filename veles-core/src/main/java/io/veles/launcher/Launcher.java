@@ -178,6 +178,12 @@ public final class Launcher implements RunContext {
                                 ? "-"
                                 : Printable.escape(workflow.runningUnit().name()));
                 workflow.resumeRun();
+            } else if (restored && workflow.isFinished()) {
+                if (workflow.resumeFinishedRun()) {
+                    LOG.info("continuing a run that had reached its end: its end no longer holds");
+                } else {
+                    LOG.info("the snapshot holds a run that reached its end, which still holds: nothing to run");
+                }
             } else {
                 workflow.run();
             }

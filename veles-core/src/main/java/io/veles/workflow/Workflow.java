@@ -222,6 +222,29 @@ public class Workflow extends Unit {
         runQueued();
     }
 
+    /**
+     * Continues a run that had reached its end when its end no longer holds: a resume that raised
+     * a limit (its end point's gate blocks again). The units the end left queued run next, as in
+     * a run given that limit from the start; a snapshot from before queued units were kept starts
+     * a new run instead. Returns false, running nothing, when the end still holds: the run is
+     * complete, and going on would run what the uninterrupted run never did.
+     */
+    public boolean resumeFinishedRun() {
+        if (!finished || running != null) {
+            throw new IllegalStateException(name() + " has not reached its end");
+        }
+        if (!endPoint.gateBlock().get()) {
+            return false;
+        }
+        if (ready.isEmpty()) {
+            run();
+            return true;
+        }
+        finished = false;
+        runQueued();
+        return true;
+    }
+
     /** True between the start of a run and its end, including while interrupted. */
     public boolean isRunning() {
         return running != null || (!ready.isEmpty() && !finished);
@@ -283,9 +306,8 @@ public class Workflow extends Unit {
                 passControlFrom(unit);
             }
         }
-        if (finished) {
-            ready.clear();
-        }
+        // When finished, the units still queued stay queued: they are what a longer run would have
+        // run next, and a snapshot of the finished run keeps them for a resume with a later end.
     }
 
     private boolean stopRequested() {
