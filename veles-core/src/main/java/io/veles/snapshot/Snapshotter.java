@@ -73,6 +73,13 @@ public abstract class Snapshotter extends Unit {
     private transient volatile String writingTo_; // the destination of a snapshot stored now by this thread
     private transient long lastPauseNanos_;
     private transient long unitsRunAtSnapshot_; // the main workflow's unitsRun() when the last snapshot was taken
+    /**
+     * Whether this process wrote a stop's snapshot, and the main workflow's unitsRun() then: that
+     * snapshot leaves the cadence's counters as they were, so they cannot tell that nothing ran since.
+     */
+    private transient boolean stopSnapshotTaken_;
+
+    private transient long stopSnapshotAtUnits_;
 
     protected Snapshotter(Workflow workflow, String name, SnapshotSettings settings) {
         super(workflow, name);
@@ -242,7 +249,7 @@ public abstract class Snapshotter extends Unit {
         if (snapshotsTaken > 0 && now - lastSnapshotMillis < settings().timeInterval() * 1000) {
             return;
         }
-        take(settings().async());
+        take(settings().async(), false);
     }
 
     /**
@@ -313,6 +320,9 @@ public abstract class Snapshotter extends Unit {
      * before this unit ran, must still save what the iteration did.
      */
     public long unitsRunSinceSnapshot() {
+        if (stopSnapshotTaken_ && mainWorkflow().unitsRun() == stopSnapshotAtUnits_) {
+            return 0; // the stop's snapshot holds the state as it is
+        }
         long sinceSnapshot = mainWorkflow().unitsRun() - unitsRunAtSnapshot_;
         // A snapshotter run outside a scheduler (tests, tools) counts its own runs.
         return Math.max(sinceSnapshot, runsSinceSnapshot);
@@ -343,8 +353,10 @@ public abstract class Snapshotter extends Unit {
                     unitsRun);
             return new FinalSnapshot(FinalSnapshot.Outcome.SKIPPED, null, unitsRun, resumeAfter, facts);
         }
-        take(false);
-        if (unitsRunSinceSnapshot() != 0) { // rolled back by on_failure=warn
+        // A stop before the end: a snapshot the uninterrupted run never takes, which must not move
+        // the cadence it resumes (see write). The run's own last snapshot, at its end, is one of it.
+        boolean stop = runContext().stopRequested();
+        if (!take(false, stop)) { // failed under on_failure=warn
             return new FinalSnapshot(FinalSnapshot.Outcome.FAILED, null, unitsRun, resumeAfter, facts);
         }
         LOG.info(
@@ -389,19 +401,23 @@ public abstract class Snapshotter extends Unit {
      * Either way, earlier snapshots are untouched.
      */
     public final void export() {
-        take(false);
+        take(false, false);
     }
 
-    private void take(boolean background) {
+    /** Takes a snapshot ({@code stop}: a stop's, see {@link #write}); false if it failed under on_failure=warn. */
+    private boolean take(boolean background, boolean stop) {
         long start = System.nanoTime();
         collectBackground(); // at most one snapshot in flight; an earlier failure is reported first
         int runsBefore = runsSinceSnapshot;
         long lastBefore = lastSnapshotMillis;
         long markBefore = unitsRunAtSnapshot_;
+        int takenBefore = snapshotsTaken;
+        boolean stopTakenBefore = stopSnapshotTaken_;
         String destinationBefore = destination;
         String suffixBefore = lastSuffix;
         try {
-            write(background);
+            write(background, stop);
+            return true;
         } catch (SnapshotException e) {
             if (settings().onFailure() == SnapshotSettings.FailurePolicy.FAIL) {
                 throw e;
@@ -411,8 +427,10 @@ public abstract class Snapshotter extends Unit {
             unitsRunAtSnapshot_ = markBefore;
             destination = destinationBefore;
             lastSuffix = suffixBefore;
-            snapshotsTaken--;
+            snapshotsTaken = takenBefore;
+            stopSnapshotTaken_ = stopTakenBefore;
             LOG.error("snapshot failed, the run goes on (snapshotter.on_failure=warn): {}", e.getMessage());
+            return false;
         } finally {
             lastPauseNanos_ = System.nanoTime() - start;
         }
@@ -437,25 +455,38 @@ public abstract class Snapshotter extends Unit {
                 failed.error().getMessage());
     }
 
-    private void write(boolean background) {
+    /**
+     * Writes a snapshot now. A stop's snapshot ({@code stop}) is one the uninterrupted run never
+     * takes: it leaves the cadence's counters (the suffix last used, the count of snapshots, the
+     * runs and time since the last) as they were, so that a resume from it names and times its
+     * later snapshots as the uninterrupted run does, and it is named apart from the regular
+     * snapshot its suffix may still be due for ({@code _stop}).
+     */
+    private void write(boolean background, boolean stop) {
         int runsCovered = runsSinceSnapshot;
         String baseSuffix = suffix != null ? suffix : Integer.toString(snapshotsTaken + 1);
+        long now = System.currentTimeMillis();
         // A snapshot between two of the decision's (a stop mid-epoch) must not take the name of
-        // the one before it, which holds other state.
-        String effectiveSuffix = baseSuffix.equals(lastSuffix) ? baseSuffix + "_stop" : baseSuffix;
+        // the one before it, which holds other state; nor a stop's that of the one due next.
+        String effectiveSuffix = stop || baseSuffix.equals(lastSuffix) ? baseSuffix + "_stop" : baseSuffix;
         // Everything this unit changes happens before the state is written, so that the
         // snapshot holds this unit as it is after its run.
-        lastSuffix = baseSuffix;
         unitsRunAtSnapshot_ = mainWorkflow().unitsRun();
-        runsSinceSnapshot = 0;
-        lastSnapshotMillis = System.currentTimeMillis();
-        snapshotsTaken++;
+        if (stop) {
+            stopSnapshotTaken_ = true;
+            stopSnapshotAtUnits_ = unitsRunAtSnapshot_;
+        } else {
+            lastSuffix = baseSuffix;
+            runsSinceSnapshot = 0;
+            lastSnapshotMillis = now;
+            snapshotsTaken++;
+        }
         RunContext run = runContext();
         lockPrefix(run.id());
         NewSnapshot entry = store().freeName(new NewSnapshot(
                 settings().prefix(),
                 effectiveSuffix,
-                Instant.ofEpochMilli(lastSnapshotMillis),
+                Instant.ofEpochMilli(now),
                 run.id(),
                 run.logId(),
                 mainWorkflow().name(),
@@ -466,7 +497,7 @@ public abstract class Snapshotter extends Unit {
                 .name(entry.name())
                 .id(run.id())
                 .logId(run.logId())
-                .created(Instant.ofEpochMilli(lastSnapshotMillis).toString())
+                .created(Instant.ofEpochMilli(now).toString())
                 .info("prefix", settings().prefix())
                 .info("suffix", effectiveSuffix)
                 .info("written_to", recorded.location()) // shown by inspect; a resume never follows it

@@ -52,6 +52,50 @@ class FinalSnapshotTest {
         assertThat(resumed.workflow().toString()).isEqualTo(expected);
     }
 
+    /**
+     * A stop's snapshot is one the uninterrupted run never takes: the stopped and resumed run
+     * writes the uninterrupted run's snapshots under the same names, holding the same snapshotter
+     * state, and its stop's snapshot apart from them ({@code _stop}). Run 11 is the mix that ends
+     * epoch 1, just before the snapshot it names: the stop's snapshot once took that name.
+     */
+    @ParameterizedTest(name = "stop at unit run {0}")
+    @ValueSource(ints = {4, 11, 12, 13, 19, 24})
+    void aStopsSnapshotLeavesTheRunsOwnSnapshotsAsTheUninterruptedRunWritesThem(int stopAt) throws Exception {
+        Map<String, String> whole =
+                Map.of("snapshotter.directory", dir.resolve("whole").toString());
+        Map<String, String> parts =
+                Map.of("snapshotter.directory", dir.resolve("parts").toString());
+        run(-1, null, whole);
+        String stopSnapshot = run(stopAt, null, parts).finalSnapshots().get(0).snapshot();
+        assertThat(stopSnapshot).endsWith("_stop");
+        run(-1, stopSnapshot, parts);
+        Map<String, String> expected = snapshotterStates(dir.resolve("whole"));
+        Map<String, String> resumed = snapshotterStates(dir.resolve("parts"));
+        resumed.keySet().removeIf(name -> name.endsWith("_stop"));
+        assertThat(resumed).isEqualTo(expected);
+    }
+
+    /** Each regular snapshot file in {@code directory} by name, with its snapshotter's cadence state. */
+    private static Map<String, String> snapshotterStates(Path directory) throws Exception {
+        Map<String, String> states = new java.util.TreeMap<>();
+        try (Stream<Path> files = Files.list(directory)) {
+            for (Path file : files.filter(f -> !Files.isSymbolicLink(f)
+                            && !f.getFileName().toString().startsWith("."))
+                    .collect(Collectors.toList())) {
+                try (io.veles.snapshot.file.SnapshotReader reader = io.veles.snapshot.Snapshots.openFile(file)) {
+                    Workflow restored = reader.restore(io.veles.pickle.RestoreRules.forWorkflow(EpochWorkflow.class))
+                            .workflow();
+                    Snapshotter snapshotter = (Snapshotter) restored.units().stream()
+                            .filter(Snapshotter.class::isInstance)
+                            .findFirst()
+                            .orElseThrow();
+                    states.put(file.getFileName().toString(), "taken=" + snapshotter.snapshotsTaken() + " " + restored);
+                }
+            }
+        }
+        return states;
+    }
+
     @Test
     void aStopMidEpochNamesItsSnapshotApartFromTheEpochsOwn() throws Exception {
         // Epoch 1's snapshot is unit run 12; run 19 is the draw of epoch 2's second iteration.
