@@ -133,7 +133,12 @@ public final class SnapshotStores {
             S3Location location = S3Location.parse(source);
             ObjectStore bucket = ObjectStore.open(location, S3Options.current());
             if (location.object() != null) {
-                return SnapshotSource.of(bucket, bucket.resolve(location), null);
+                try {
+                    return SnapshotSource.of(bucket, bucket.resolve(location), null);
+                } catch (RuntimeException | Error e) {
+                    bucket.close(); // its client and pool: nothing else holds them yet
+                    throw e;
+                }
             }
             return SnapshotSource.ofStore(bucket, () -> bucket.resolve(location), bucket::currents);
         }

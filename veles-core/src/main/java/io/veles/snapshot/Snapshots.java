@@ -176,7 +176,7 @@ public final class Snapshots {
 
     private static void deleteQuietly(Path file) {
         try {
-            Files.deleteIfExists(file);
+            io.veles.internal.store.TemporaryFiles.delete(file);
         } catch (IOException e) {
             LOG.warn("cannot remove the temporary download {}: {}", file, e.getMessage());
         }

@@ -56,10 +56,8 @@ public final class HttpDownload {
         }
         Path temporary;
         try {
-            temporary = Files.createTempFile("veles-download-", ".tmp"); // exclusive, 0600 on POSIX
-            // A SIGINT mid-download ends the JVM before the finally blocks that delete it run;
-            // its shutdown still deletes what is marked so.
-            temporary.toFile().deleteOnExit();
+            // exclusive, 0600 on POSIX; deleted at the JVM's end if a SIGINT ends it mid-download
+            temporary = TemporaryFiles.track(Files.createTempFile("veles-download-", ".tmp"));
         } catch (IOException e) {
             connection.disconnect();
             throw new SnapshotStoreException(
@@ -197,7 +195,7 @@ public final class HttpDownload {
 
     private static void delete(Path file) {
         try {
-            Files.deleteIfExists(file);
+            TemporaryFiles.delete(file);
         } catch (IOException e) {
             LOG.warn("cannot remove the temporary download {}: {}", file, e.getMessage());
         }
