@@ -233,6 +233,8 @@ public final class DatabaseTarget {
 
     private static Properties postgresDefaults(Properties properties) {
         properties.putIfAbsent("connectTimeout", String.valueOf(CONNECT_TIMEOUT_SECONDS));
+        // the whole login, a server that accepts and never answers included
+        properties.putIfAbsent("loginTimeout", String.valueOf(CONNECT_TIMEOUT_SECONDS));
         properties.putIfAbsent("ApplicationName", "veles");
         return properties;
     }
@@ -293,7 +295,8 @@ public final class DatabaseTarget {
             }
         }
         try {
-            DriverManager.setLoginTimeout(CONNECT_TIMEOUT_SECONDS);
+            // Timeouts go in each connection's properties (see the defaults above), never through
+            // DriverManager.setLoginTimeout: that is the whole JVM's, the host application's included.
             return DriverManager.getConnection(url, properties);
         } catch (SQLException e) {
             if (!driverOnClassPath()) {
