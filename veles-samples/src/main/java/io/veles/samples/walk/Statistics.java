@@ -42,7 +42,7 @@ public final class Statistics extends Unit {
             farthest = Math.max(farthest, distance);
         }
         meanDistance.add(sum / positions.length);
-        snapshotter.suffix(String.format("%05d", iteration));
+        snapshotter.suffix(String.format(java.util.Locale.ROOT, "%05d", iteration)); // ASCII digits in any locale
         snapshotter.info().put("iteration", iteration);
         complete.set(iteration >= iterations);
     }
