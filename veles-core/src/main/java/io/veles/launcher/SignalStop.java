@@ -7,7 +7,9 @@ import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -16,64 +18,100 @@ import java.util.Map;
  * process at once: a snapshot being written then is abandoned, its temporary file removed, so
  * that nothing partial is left and the last complete snapshot stays what a resume takes.
  *
- * <p>Installed for one run only, and only when asked for: {@link #remove()} puts back the handlers
- * it replaced, so that after the run a signal does what the host application set up (by default
- * the JVM's: exit with 128 + the signal's number, running the shutdown hooks).
+ * <p>Installed only while a run that asked for it goes on: the handlers are installed once for
+ * all such runs of the process, a signal stops every one of them, and the handlers they replaced
+ * are put back when the last ends, so that after the runs a signal does what the host application
+ * set up (by default the JVM's: exit with 128 + the signal's number, running the shutdown hooks).
+ * Runs that overlap in one JVM may end in any order: handlers installed and put back run by run
+ * would give a later run's signals to an earlier run's handler, or to the host's.
  */
 final class SignalStop {
     private static final Logger LOG = LoggerFactory.getLogger(SignalStop.class);
 
-    private final Map<Signal, SignalHandler> replaced;
+    private static final Object LOCK = new Object();
+    /** The runs that handle signals now, in the order they started. */
+    private static final List<Launcher> ACTIVE = new ArrayList<>();
+    /** The handlers ours replaced, while any run handles signals; null otherwise. */
+    private static Map<Signal, SignalHandler> replaced;
 
-    private SignalStop(Map<Signal, SignalHandler> replaced) {
-        this.replaced = replaced;
+    private final Launcher launcher;
+
+    private SignalStop(Launcher launcher) {
+        this.launcher = launcher;
     }
 
     static SignalStop install(Launcher launcher) {
-        Map<Signal, SignalHandler> replaced = new LinkedHashMap<>();
+        synchronized (LOCK) {
+            if (ACTIVE.isEmpty()) {
+                replaced = installHandlers();
+            }
+            ACTIVE.add(launcher);
+        }
+        return new SignalStop(launcher);
+    }
+
+    /** This run no longer handles signals; the last to end puts back the handlers ours replaced. */
+    void remove() {
+        synchronized (LOCK) {
+            ACTIVE.remove(launcher);
+            if (!ACTIVE.isEmpty() || replaced == null) {
+                return;
+            }
+            replaced.forEach((signal, previous) -> {
+                try {
+                    Signal.handle(signal, previous);
+                } catch (IllegalArgumentException | UnsupportedOperationException e) {
+                    LOG.debug("cannot restore the handler of SIG{}: {}", signal.getName(), e.getMessage());
+                }
+            });
+            replaced = null;
+        }
+    }
+
+    private static Map<Signal, SignalHandler> installHandlers() {
+        Map<Signal, SignalHandler> previous = new LinkedHashMap<>();
         for (String name : new String[] {"INT", "TERM"}) {
             try {
                 Signal signal = new Signal(name);
-                replaced.put(signal, Signal.handle(signal, received -> {
-                    if (launcher.stopRequested()) {
-                        quitAtOnce(launcher, name, 128 + received.getNumber());
-                    }
-                    LOG.warn(
-                            "SIG{} received: stopping at the next unit boundary, then taking a final snapshot"
-                                    + " (again to quit at once)",
-                            name);
-                    launcher.requestStop();
-                }));
+                previous.put(signal, Signal.handle(signal, received -> handle(name, received.getNumber())));
             } catch (IllegalArgumentException | UnsupportedOperationException e) {
                 LOG.debug("cannot handle SIG{}: {}", name, e.getMessage());
             }
         }
-        return new SignalStop(replaced);
+        return previous;
     }
 
-    /** Puts back the handlers {@link #install} replaced. */
-    void remove() {
-        replaced.forEach((signal, previous) -> {
-            try {
-                Signal.handle(signal, previous);
-            } catch (IllegalArgumentException | UnsupportedOperationException e) {
-                LOG.debug("cannot restore the handler of SIG{}: {}", signal.getName(), e.getMessage());
-            }
-        });
+    /** A first signal asks every run to stop; a second, while one is stopping, quits at once. */
+    private static void handle(String name, int number) {
+        List<Launcher> runs;
+        synchronized (LOCK) {
+            runs = List.copyOf(ACTIVE);
+        }
+        if (runs.stream().anyMatch(Launcher::stopRequested)) {
+            quitAtOnce(runs, name, 128 + number);
+        }
+        LOG.warn(
+                "SIG{} received: stopping at the next unit boundary, then taking a final snapshot (again to quit at once)",
+                name);
+        runs.forEach(Launcher::requestStop);
     }
 
-    private static void quitAtOnce(Launcher launcher, String name, int status) {
-        String writing = launcher.snapshotBeingWritten();
+    private static void quitAtOnce(List<Launcher> runs, String name, int status) {
         InFlightWrites.abandonAll(); // a database write is rolled back by the server when the process dies
-        String last = launcher.lastCompleteSnapshot();
-        String resume =
-                last == null ? "no snapshot holds this run" : "the last complete snapshot is " + Printable.escape(last);
-        // Printed directly: the process halts next, before an asynchronous logger could write.
-        if (writing == null) {
-            System.err.println("second SIG" + name + ": quitting at once, no snapshot was being written; " + resume);
-        } else {
-            System.err.println("second SIG" + name + ": quitting at once, abandoned the snapshot being written to "
-                    + Printable.escape(writing) + " (nothing partial is left); " + resume);
+        for (Launcher launcher : runs) {
+            String writing = launcher.snapshotBeingWritten();
+            String last = launcher.lastCompleteSnapshot();
+            String resume = last == null
+                    ? "no snapshot holds this run"
+                    : "the last complete snapshot is " + Printable.escape(last);
+            // Printed directly: the process halts next, before an asynchronous logger could write.
+            if (writing == null) {
+                System.err.println(
+                        "second SIG" + name + ": quitting at once, no snapshot was being written; " + resume);
+            } else {
+                System.err.println("second SIG" + name + ": quitting at once, abandoned the snapshot being written to "
+                        + Printable.escape(writing) + " (nothing partial is left); " + resume);
+            }
         }
         System.err.flush();
         Runtime.getRuntime().halt(status);

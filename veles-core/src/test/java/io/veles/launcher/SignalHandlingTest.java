@@ -89,4 +89,25 @@ class SignalHandlingTest {
                 .workflow();
         assertThat(saved.tick.count).isPositive();
     }
+
+    /**
+     * Two runs handling signals overlap and the first to start ends first: a signal then still
+     * stops the second with a final snapshot (it once went to the host's handler, which the first
+     * run had put back), and once both ended the host's handling is back.
+     */
+    @Test
+    void overlappingRunsKeepTheirSignalsWhicheverEndsFirst() throws Exception {
+        FreshJvm.Running host = FreshJvm.start(
+                dir, System.getProperty("java.class.path"), EmbeddingHost.class, "overlap", dir.toString());
+        assertThat(host.awaitOutput("first ended")).as(host.output()).isTrue();
+        assertThat(host.output()).contains("first ended: stopped=false");
+
+        host.signal("INT");
+        assertThat(host.awaitOutput("host working")).as(host.output()).isTrue();
+        assertThat(host.output()).containsPattern("run ended: stopped=true final=WRITTEN \\S+");
+
+        host.signal("TERM");
+        assertThat(host.waitFor(60)).as(host.output()).isEqualTo(SIGTERM_EXIT);
+        assertThat(host.output()).contains("host shutdown hook ran").doesNotContain("SIGTERM received");
+    }
 }
