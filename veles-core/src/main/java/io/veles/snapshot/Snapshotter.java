@@ -74,12 +74,16 @@ public abstract class Snapshotter extends Unit {
     private transient long lastPauseNanos_;
     private transient long unitsRunAtSnapshot_; // the main workflow's unitsRun() when the last snapshot was taken
     /**
-     * Whether this process wrote a stop's snapshot, and the main workflow's unitsRun() then: that
-     * snapshot leaves the cadence's counters as they were, so they cannot tell that nothing ran since.
+     * This unit's runs in this process since the last snapshot it wrote, a stop's included: for a
+     * snapshotter run outside a scheduler (tests, tools), where unitsRun() does not count.
+     * Not {@link #runsSinceSnapshot}, the cadence's, which a stop's snapshot leaves as it was and
+     * a snapshot carries into the next process.
      */
-    private transient boolean stopSnapshotTaken_;
+    private transient int ownRunsSinceSnapshot_;
+    /** The suffix and time of the last snapshot before the one in the background: put back if it fails. */
+    private transient String suffixBeforeBackground_;
 
-    private transient long stopSnapshotAtUnits_;
+    private transient long millisBeforeBackground_;
 
     protected Snapshotter(Workflow workflow, String name, SnapshotSettings settings) {
         super(workflow, name);
@@ -241,6 +245,7 @@ public abstract class Snapshotter extends Unit {
     public void run() {
         counter++;
         runsSinceSnapshot++;
+        ownRunsSinceSnapshot_++;
         if (counter < settings().interval() || skip.get()) {
             return;
         }
@@ -320,12 +325,9 @@ public abstract class Snapshotter extends Unit {
      * before this unit ran, must still save what the iteration did.
      */
     public long unitsRunSinceSnapshot() {
-        if (stopSnapshotTaken_ && mainWorkflow().unitsRun() == stopSnapshotAtUnits_) {
-            return 0; // the stop's snapshot holds the state as it is
-        }
         long sinceSnapshot = mainWorkflow().unitsRun() - unitsRunAtSnapshot_;
         // A snapshotter run outside a scheduler (tests, tools) counts its own runs.
-        return Math.max(sinceSnapshot, runsSinceSnapshot);
+        return Math.max(sinceSnapshot, ownRunsSinceSnapshot_);
     }
 
     /**
@@ -412,7 +414,7 @@ public abstract class Snapshotter extends Unit {
         long lastBefore = lastSnapshotMillis;
         long markBefore = unitsRunAtSnapshot_;
         int takenBefore = snapshotsTaken;
-        boolean stopTakenBefore = stopSnapshotTaken_;
+        int ownRunsBefore = ownRunsSinceSnapshot_;
         String destinationBefore = destination;
         String suffixBefore = lastSuffix;
         try {
@@ -428,7 +430,7 @@ public abstract class Snapshotter extends Unit {
             destination = destinationBefore;
             lastSuffix = suffixBefore;
             snapshotsTaken = takenBefore;
-            stopSnapshotTaken_ = stopTakenBefore;
+            ownRunsSinceSnapshot_ = ownRunsBefore;
             LOG.error("snapshot failed, the run goes on (snapshotter.on_failure=warn): {}", e.getMessage());
             return false;
         } finally {
@@ -445,7 +447,11 @@ public abstract class Snapshotter extends Unit {
         // As for a synchronous failure: the runs it covered count toward the next snapshot.
         destination = confirmedDestination_;
         runsSinceSnapshot += failed.runsCovered();
+        ownRunsSinceSnapshot_ += failed.runsCovered();
         unitsRunAtSnapshot_ = -1; // what it covered is unsaved: a stop owes a snapshot
+        // the next snapshot is named and timed as if the failed one had not been taken
+        lastSuffix = suffixBeforeBackground_;
+        lastSnapshotMillis = millisBeforeBackground_;
         snapshotsTaken--;
         if (settings().onFailure() == SnapshotSettings.FailurePolicy.FAIL) {
             throw failed.error();
@@ -472,10 +478,10 @@ public abstract class Snapshotter extends Unit {
         // Everything this unit changes happens before the state is written, so that the
         // snapshot holds this unit as it is after its run.
         unitsRunAtSnapshot_ = mainWorkflow().unitsRun();
-        if (stop) {
-            stopSnapshotTaken_ = true;
-            stopSnapshotAtUnits_ = unitsRunAtSnapshot_;
-        } else {
+        ownRunsSinceSnapshot_ = 0;
+        suffixBeforeBackground_ = lastSuffix;
+        millisBeforeBackground_ = lastSnapshotMillis;
+        if (!stop) {
             lastSuffix = baseSuffix;
             runsSinceSnapshot = 0;
             lastSnapshotMillis = now;

@@ -75,6 +75,20 @@ class FinalSnapshotTest {
         assertThat(resumed).isEqualTo(expected);
     }
 
+    /**
+     * A resume from a stop's snapshot that is stopped again before any unit ran writes nothing:
+     * the runs the cadence counts since its last regular snapshot (one here: the snapshot is due
+     * every second epoch) are in the stop's snapshot already.
+     */
+    @Test
+    void aStopRightAfterResumingFromAStopsSnapshotWritesNothingNew() {
+        Map<String, String> everySecond = Map.of("snapshotter.interval", "2");
+        String stop = run(15, null, everySecond).finalSnapshots().get(0).snapshot();
+        assertThat(stop).endsWith("_stop");
+        Launcher.Outcome again = run(0, stop, everySecond);
+        assertThat(again.finalSnapshots().get(0).outcome()).isEqualTo(FinalSnapshot.Outcome.NOTHING_NEW);
+    }
+
     /** Each regular snapshot file in {@code directory} by name, with its snapshotter's cadence state. */
     private static Map<String, String> snapshotterStates(Path directory) throws Exception {
         Map<String, String> states = new java.util.TreeMap<>();

@@ -236,6 +236,43 @@ class AsyncSnapshotTest {
         assertThat(last.unitsRun()).isPositive();
     }
 
+    /**
+     * A background write that failed (on_failure=warn) is as if it had not been taken: the next
+     * snapshot takes its number, not that number with "_stop" (a stop's mark).
+     */
+    @Test
+    void aSnapshotAfterAFailedBackgroundWriteTakesItsNameNotAStopsName() throws Exception {
+        Path blocked = dir.resolve("numbered");
+        Files.createDirectories(blocked);
+        Net net = new Net();
+        Snapshotter snapshotter = Snapshotter.create(
+                net,
+                SnapshotSettings.builder()
+                        .prefix("net")
+                        .directory(blocked.toString())
+                        .compression(Codec.NONE)
+                        .async(true)
+                        .asyncMemoryBytes(1L << 30)
+                        .onFailure(SnapshotSettings.FailurePolicy.WARN)
+                        .build());
+        net.initialize();
+        snapshotter.run();
+        snapshotter.awaitWritten();
+        Path moved = dir.resolve("numbered-moved");
+        Files.move(blocked, moved);
+        Files.writeString(blocked, "not a directory");
+        snapshotter.run(); // number 2, failing in the background
+        snapshotter.awaitWritten();
+        Files.delete(blocked);
+        Files.move(moved, blocked);
+        snapshotter.run();
+        snapshotter.awaitWritten();
+        try (var files = Files.list(blocked)) {
+            assertThat(files.map(file -> file.getFileName().toString()).filter(name -> !name.startsWith(".")))
+                    .containsExactlyInAnyOrder("net_1", "net_2", "net_current");
+        }
+    }
+
     @Test
     void aStateAboveTheMemoryBoundIsWrittenSynchronously() throws Exception {
         Net net = new Net();
