@@ -57,9 +57,13 @@ final class FieldState extends State {
             if (!entries().containsKey(slot.key)) {
                 continue; // a field added since the snapshot (reported up front): keeps its default
             }
-            // null for a primitive (an Integer field that held null, now an int) is refused by the
-            // adapter, as a record's component is: it has no value to take
-            slot.set(owner, adapter.adapt(slot, entries().get(slot.key)));
+            Object value = entries().get(slot.key);
+            if (value == null && slot.kind != FieldSlot.Kind.OBJECT) {
+                // an entry a getState or setState set to null: the primitive keeps its default (a
+                // null read from the payload for a primitive was refused as it was read)
+                continue;
+            }
+            slot.set(owner, adapter.adapt(slot, value));
         }
         fieldsRestored = true;
     }

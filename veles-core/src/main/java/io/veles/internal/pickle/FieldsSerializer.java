@@ -144,13 +144,20 @@ final class FieldsSerializer extends Serializer<Object> {
                 int count = ((SnapshotInput) input).checkedLength(input.readVarInt(true), 1, "a state");
                 for (int i = 0; i < count; i++) {
                     String key = input.readString();
-                    state.put(plan.currentKey(key), kryo.readClassAndObject(input));
+                    String current = plan.currentKey(key);
+                    Object value = kryo.readClassAndObject(input);
+                    // only a field saved as an object: a getState may have put null for a primitive
+                    state.put(
+                            current,
+                            plan.recordedKind(key) == FieldSlot.Kind.OBJECT
+                                    ? admitted(plan.current.slot(current), value)
+                                    : value);
                 }
             } else {
                 for (int i = 0; i < plan.keys.length; i++) {
                     Object value = readValue(kryo, input, plan.kinds[i]);
                     if (plan.targets[i] != null) {
-                        state.put(plan.targets[i].key, value);
+                        state.put(plan.targets[i].key, admitted(plan.targets[i], value));
                     }
                 }
             }
@@ -167,6 +174,19 @@ final class FieldsSerializer extends Serializer<Object> {
         if (object instanceof Pickleable) {
             context.restored((Pickleable) object);
         }
+    }
+
+    /**
+     * {@code value} as read from the payload for {@code target} (null where no field takes it): a
+     * null for a primitive field (an Integer field that held null, now an int) has no value to
+     * take, and is refused here, as a record's component is, before any hook could tell it from
+     * an entry a setState cleared.
+     */
+    private Object admitted(FieldSlot target, Object value) {
+        if (value == null && target != null && target.kind != FieldSlot.Kind.OBJECT) {
+            return context.adapt(target, null); // throws, naming the field and both types
+        }
+        return value;
     }
 
     /**

@@ -41,6 +41,7 @@ final class ReadPlan {
     final Map<FieldSlot, FieldInitialisers.Initial> initialised = new LinkedHashMap<>();
 
     private final Map<String, String> currentKeys = new HashMap<>();
+    private final Map<String, FieldSlot.Kind> recordedKinds = new HashMap<>();
 
     ReadPlan(ClassDescription recorded, ClassSchema current, RestoreRules rules) {
         this.current = current;
@@ -55,6 +56,7 @@ final class ReadPlan {
             ClassDescription.FieldDescription field = recorded.fields().get(i);
             keys[i] = field.name();
             kinds[i] = FieldSlot.Kind.ofTypeName(field.type());
+            recordedKinds.put(keys[i], kinds[i]);
             FieldSlot target = current.slot(currentKey(field.name(), rules));
             if (target == null) {
                 target = noLongerShadowed(field.name(), current, rules);
@@ -126,6 +128,11 @@ final class ReadPlan {
             }
         }
         return true;
+    }
+
+    /** How the snapshot recorded the field saved under {@code recordedKey}, or null if it recorded none. */
+    FieldSlot.Kind recordedKind(String recordedKey) {
+        return recordedKinds.get(recordedKey);
     }
 
     /** The key a recorded entry goes under now: the field's new name if it was renamed. */

@@ -383,4 +383,21 @@ class CodeChangeTest {
                             + " io.veles.evolve.Counter$Circle, the code declares io.veles.evolve.Counter$Shape");
         }
     }
+
+    /**
+     * A getState that puts null for a primitive field (its way to say "take the default") still
+     * restores: only a null saved for a field that was an object, and is a primitive now, is refused.
+     */
+    @Test
+    void aNullAGetStatePutsForAPrimitiveLeavesItsDefault() throws Exception {
+        String retry = "public static class Retry extends io.veles.pickle.Pickleable { public int retries = 3;"
+                + " public int kept = 5;"
+                + " @Override protected void getState(io.veles.pickle.State s) { super.getState(s); s.put(\"retries\", null); }"
+                + " @Override protected void setState(io.veles.pickle.State s) { super.setState(s); } }"
+                + " public Retry retry = new Retry();";
+        SnapshotReader.Restored restored = evolve("v60", retry, retry);
+        Object restoredRetry = field(restored.workflow().findUnit("counter"), "retry");
+        assertThat(declared(restoredRetry, "Retry", "retries")).isEqualTo(0);
+        assertThat(declared(restoredRetry, "Retry", "kept")).isEqualTo(5);
+    }
 }
