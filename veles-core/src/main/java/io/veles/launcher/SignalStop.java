@@ -33,6 +33,11 @@ final class SignalStop {
     private static final List<Launcher> ACTIVE = new ArrayList<>();
     /** The handlers ours replaced, while any run handles signals; null otherwise. */
     private static Map<Signal, SignalHandler> replaced;
+    /**
+     * Whether a signal came while the runs now handling them went on: the next one quits at once.
+     * A stop asked otherwise (RunHandle.stop, by the host) does not make a signal the second.
+     */
+    private static boolean signalled;
 
     private final Launcher launcher;
 
@@ -57,6 +62,7 @@ final class SignalStop {
             if (!ACTIVE.isEmpty() || replaced == null) {
                 return;
             }
+            signalled = false;
             replaced.forEach((signal, previous) -> {
                 try {
                     Signal.handle(signal, previous);
@@ -81,13 +87,16 @@ final class SignalStop {
         return previous;
     }
 
-    /** A first signal asks every run to stop; a second, while one is stopping, quits at once. */
+    /** A first signal asks every run to stop; a second, while they are stopping, quits at once. */
     private static void handle(String name, int number) {
         List<Launcher> runs;
+        boolean second;
         synchronized (LOCK) {
             runs = List.copyOf(ACTIVE);
+            second = signalled;
+            signalled = true;
         }
-        if (runs.stream().anyMatch(Launcher::stopRequested)) {
+        if (second) {
             quitAtOnce(runs, name, 128 + number);
         }
         LOG.warn(
