@@ -180,17 +180,9 @@ final class RunCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(
                     spec.commandLine(), "--no-snapshots applies to a new run only: a restored run keeps its snapshots");
         }
-        if (table != null && odbc == null) {
-            throw new picocli.CommandLine.ParameterException(
-                    spec.commandLine(), "--table names a table of the database given with --odbc: give --odbc too");
-        }
-        if (directory != null && odbc != null) {
-            // --odbc wins: the directory would be dropped without a word
-            throw new picocli.CommandLine.ParameterException(
-                    spec.commandLine(), "--snapshot-dir and --odbc each name where snapshots go: give one");
-        }
         Config fromFile = configFile == null ? Config.empty() : Config.load(configFile);
         Config config = fromFile.with(Config.parse(settings)).with(Config.of(snapshotOptions()));
+        refuseIgnoredLocations(config.asMap());
         SnapshotKey key = keyFile == null ? null : SnapshotKey.fromFile(keyFile);
         WorkflowFactory factory = WorkflowFactories.find(workflow, ApplicationClassPath.loader());
         if (noSnapshots) {
@@ -232,6 +224,23 @@ final class RunCommand implements Callable<Integer> {
             return Main.STOPPED;
         }
         return 0;
+    }
+
+    /**
+     * The same two checks on the settings from every source (a config file, key=value, the
+     * options): a table with no database would be dropped, and so would a directory beside one.
+     */
+    private static void refuseIgnoredLocations(Map<String, String> settings) {
+        boolean database = !settings.getOrDefault("snapshotter.odbc", "").isEmpty();
+        if (!database && settings.containsKey("snapshotter.table")) {
+            throw new io.veles.config.ConfigException(
+                    "snapshotter.table (--table) names a table of the database in snapshotter.odbc (--odbc),"
+                            + " which is not given");
+        }
+        if (database && settings.containsKey("snapshotter.directory")) {
+            throw new io.veles.config.ConfigException("snapshotter.directory (--snapshot-dir) and snapshotter.odbc"
+                    + " (--odbc) each name where snapshots go: give one");
+        }
     }
 
     /** The snapshot options as snapshotter.* settings, so that they override a config alike. */

@@ -242,12 +242,18 @@ class BadInputTest {
         assertUsageError(
                 VelesProcess.run(dir, "run", "walk", "-w", good.toString(), "--no-snapshots"),
                 "--no-snapshots applies to a new run only");
-        assertUsageError(
+        assertOneLineError(
                 VelesProcess.run(dir, "run", "walk", "--table", "runs"),
-                "--table names a table of the database given with --odbc: give --odbc too");
-        assertUsageError(
+                "snapshotter.table (--table) names a table of the database in snapshotter.odbc (--odbc), which is"
+                        + " not given");
+        assertOneLineError(
                 VelesProcess.run(dir, "run", "walk", "--snapshot-dir", "d", "--odbc", "DRIVER={SQLite3};DATABASE=x.db"),
-                "--snapshot-dir and --odbc each name where snapshots go: give one");
+                "snapshotter.directory (--snapshot-dir) and snapshotter.odbc (--odbc) each name where snapshots go");
+        Path config =
+                Files.writeString(dir.resolve("db.properties"), "snapshotter.odbc=DRIVER={SQLite3};DATABASE=x.db\n");
+        assertOneLineError(
+                VelesProcess.run(dir, "run", "walk", "--config", config.toString(), "--snapshot-dir", "d"),
+                "each name where snapshots go");
         assertThat(dir.resolve("d")).doesNotExist();
         assertOneLineError(
                 VelesProcess.run(dir, "snapshot", "export", good.toString(), "--format", "safetensors", "-o", "w.npz"),

@@ -180,7 +180,7 @@ public final class Launcher implements RunContext {
                 workflow.resumeRun();
             } else if (restored && workflow.isFinished()) {
                 if (workflow.resumeFinishedRun()) {
-                    LOG.info("continuing a run that had reached its end: its end no longer holds");
+                    LOG.info("ran a new pass of a run that had reached its end: its end no longer held");
                 } else {
                     LOG.info("the snapshot holds a run that reached its end, which still holds: nothing to run");
                 }
@@ -251,9 +251,9 @@ public final class Launcher implements RunContext {
     }
 
     /**
-     * Refuses, before a fresh run starts, the {@code snapshotter.*} settings its snapshotter did
-     * not read: no setting of it, most likely misspelled, and the run would go on without what
-     * was asked ({@code snapshotter.keep_lst=3}: no retention, until the disk is full). A resume
+     * Refuses, before a fresh run starts, the {@code snapshotter.*} settings that are none of the
+     * snapshotter's names and that nothing read: most likely misspelled, and the run would go on
+     * without what was asked ({@code snapshotter.keep_lst=3}: no retention, until the disk is full). A resume
      * only warns: it reads the workflow's settings from the snapshot, not from the command line.
      */
     private void refuseUnknownSnapshotterSettings(Workflow workflow) {
@@ -262,7 +262,10 @@ public final class Launcher implements RunContext {
         }
         List<String> unknown = new ArrayList<>();
         for (String key : request.config().unusedKeys()) {
-            if (key.startsWith("snapshotter.")) {
+            // one of the snapshotter's own names is never refused: a constructor may read it
+            // through a config of its own (config.with(...)), which the count of reads misses
+            if (key.startsWith("snapshotter.")
+                    && !SnapshotSettings.KEYS.contains(key.substring("snapshotter.".length()))) {
                 unknown.add(key);
             }
         }

@@ -223,11 +223,11 @@ public class Workflow extends Unit {
     }
 
     /**
-     * Continues a run that had reached its end when its end no longer holds: a resume that raised
-     * a limit (its end point's gate blocks again). The units the end left queued run next, as in
-     * a run given that limit from the start; a snapshot from before queued units were kept starts
-     * a new run instead. Returns false, running nothing, when the end still holds: the run is
-     * complete, and going on would run what the uninterrupted run never did.
+     * Continues a run that had reached its end, if its end no longer holds: a resume that raised
+     * a limit (its end point's gate blocks again) starts a new pass from the start point. Returns
+     * false, running nothing, when the end still holds: the run is complete, and another pass
+     * would run what the uninterrupted run never did. (Units queued behind the end point when it
+     * ended the run are not in the snapshot; a longer pass does not run them.)
      */
     public boolean resumeFinishedRun() {
         if (!finished || running != null) {
@@ -236,12 +236,7 @@ public class Workflow extends Unit {
         if (!endPoint.gateBlock().get()) {
             return false;
         }
-        if (ready.isEmpty()) {
-            run();
-            return true;
-        }
-        finished = false;
-        runQueued();
+        run();
         return true;
     }
 
@@ -306,8 +301,9 @@ public class Workflow extends Unit {
                 passControlFrom(unit);
             }
         }
-        // When finished, the units still queued stay queued: they are what a longer run would have
-        // run next, and a snapshot of the finished run keeps them for a resume with a later end.
+        if (finished) {
+            ready.clear();
+        }
     }
 
     private boolean stopRequested() {
