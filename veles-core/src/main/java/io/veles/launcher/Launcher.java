@@ -187,7 +187,8 @@ public final class Launcher implements RunContext {
             } else {
                 workflow.run();
             }
-            boolean stopped = stopRequested;
+            // a signal that came after the end point ran stops nothing: the run is complete
+            boolean stopped = stopRequested && !workflow.isFinished();
             List<Snapshotter.FinalSnapshot> finalSnapshots = new ArrayList<>();
             if (stopped) {
                 LOG.info(

@@ -80,6 +80,8 @@ public abstract class Snapshotter extends Unit {
      * a snapshot carries into the next process.
      */
     private transient int ownRunsSinceSnapshot_;
+    /** Whether this process tried a stop's snapshot: {@link #stop()} then takes none (not after units stopped). */
+    private transient boolean stopSnapshotTried_;
     /** The suffix and time of the last snapshot before the one in the background: put back if it fails. */
     private transient String suffixBeforeBackground_;
 
@@ -265,7 +267,11 @@ public abstract class Snapshotter extends Unit {
     @Override
     public void stop() {
         try {
-            takeFinalSnapshot();
+            if (stopSnapshotTried_) {
+                collectBackground(); // the stop's snapshot was tried before any unit stopped: not again now
+            } else {
+                finalSnapshot(false); // the run's own last snapshot, at its end
+            }
         } finally {
             endRun();
         }
@@ -338,6 +344,15 @@ public abstract class Snapshotter extends Unit {
      * A failure propagates under {@code on_failure=fail}.
      */
     public FinalSnapshot takeFinalSnapshot() {
+        stopSnapshotTried_ = true;
+        return finalSnapshot(true);
+    }
+
+    /**
+     * The snapshot a stop ({@code stop}) or the run's end owes. A stop's is one the uninterrupted
+     * run never takes: it must not move the cadence the resumed run goes on with (see write).
+     */
+    private FinalSnapshot finalSnapshot(boolean stop) {
         // A background write that failed leaves what it covered unsaved: counted only once collected.
         collectBackground();
         long unitsRun = unitsRunSinceSnapshot();
@@ -355,9 +370,6 @@ public abstract class Snapshotter extends Unit {
                     unitsRun);
             return new FinalSnapshot(FinalSnapshot.Outcome.SKIPPED, null, unitsRun, resumeAfter, facts);
         }
-        // A stop before the end: a snapshot the uninterrupted run never takes, which must not move
-        // the cadence it resumes (see write). The run's own last snapshot, at its end, is one of it.
-        boolean stop = runContext().stopRequested();
         if (!take(false, stop)) { // failed under on_failure=warn
             return new FinalSnapshot(FinalSnapshot.Outcome.FAILED, null, unitsRun, resumeAfter, facts);
         }
@@ -540,7 +552,12 @@ public abstract class Snapshotter extends Unit {
                 written[0].isDifferential() ? ", differential against " + written[0].base : "",
                 String.format(java.util.Locale.ROOT, "%.3f", (System.nanoTime() - started) / 1e9));
         warnIfLarge(written[0]);
-        applyRetention(store(), entry, stored, written[0], settings(), ownSnapshots());
+        if (!stop) {
+            // A stop's snapshot, which the uninterrupted run never has, decides no deletion: newer
+            // than the regular snapshot whose metric it carries, it would win keep_best's tie and
+            // keep_last's count, and the resumed process, which does not own it, never prunes it.
+            applyRetention(store(), entry, stored, written[0], settings(), ownSnapshots());
+        }
     }
 
     /**

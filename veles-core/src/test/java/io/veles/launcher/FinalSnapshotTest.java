@@ -89,6 +89,21 @@ class FinalSnapshotTest {
         assertThat(again.finalSnapshots().get(0).outcome()).isEqualTo(FinalSnapshot.Outcome.NOTHING_NEW);
     }
 
+    /**
+     * A stop's snapshot decides no deletion: it carries the metric of the epoch snapshot before it
+     * and is newer, so keep_best=1 once kept it and deleted that epoch's snapshot, the best model
+     * (and the resumed process, which does not own the stop's snapshot, would never prune it).
+     */
+    @Test
+    void aStopsSnapshotNeverMakesRetentionDeleteARegularOne() throws Exception {
+        Map<String, String> keepBest = Map.of("snapshotter.keep_best", "1");
+        Launcher.Outcome stopped = run(15, null, keepBest); // in epoch 2, after epoch 1's snapshot
+        assertThat(stopped.finalSnapshots().get(0).snapshot()).endsWith("epochs_e1_stop");
+        try (Stream<Path> files = Files.list(dir.resolve("snaps"))) {
+            assertThat(files.map(file -> file.getFileName().toString())).contains("epochs_e1", "epochs_e1_stop");
+        }
+    }
+
     /** Each regular snapshot file in {@code directory} by name, with its snapshotter's cadence state. */
     private static Map<String, String> snapshotterStates(Path directory) throws Exception {
         Map<String, String> states = new java.util.TreeMap<>();
@@ -280,6 +295,7 @@ class FinalSnapshotTest {
             if (epochEnded.get()) {
                 snapshotter.suffix("e" + epoch);
                 snapshotter.info().put("epoch", epoch);
+                snapshotter.info().put("validation_error", 1.0 / epoch); // each epoch the best so far
             }
             done.set(epoch >= 4 && epochEnded.get());
             requestStopIfDue(this);

@@ -273,6 +273,39 @@ class AsyncSnapshotTest {
         }
     }
 
+    /**
+     * A stop's snapshot that failed (on_failure=warn) is reported failed and not tried again when
+     * the units stop: by then other units may have stopped, and the snapshot would hold that.
+     */
+    @Test
+    void aStopsSnapshotThatFailedIsNotTriedAgainWhenTheUnitsStop() throws Exception {
+        Path target = dir.resolve("once");
+        Files.createDirectories(target);
+        Net net = new Net();
+        Snapshotter snapshotter = Snapshotter.create(
+                net,
+                SnapshotSettings.builder()
+                        .prefix("net")
+                        .directory(target.toString())
+                        .compression(Codec.NONE)
+                        .interval(2)
+                        .onFailure(SnapshotSettings.FailurePolicy.WARN)
+                        .build());
+        net.initialize();
+        snapshotter.run(); // the first of two runs per snapshot: nothing written yet
+        Path moved = dir.resolve("once-moved");
+        Files.move(target, moved);
+        Files.writeString(target, "not a directory");
+        assertThat(snapshotter.takeFinalSnapshot().outcome()).isEqualTo(Snapshotter.FinalSnapshot.Outcome.FAILED);
+        Files.delete(target);
+        Files.move(moved, target);
+        snapshotter.stop();
+        try (var files = Files.list(target)) {
+            assertThat(files.map(file -> file.getFileName().toString()).filter(name -> !name.startsWith(".")))
+                    .isEmpty();
+        }
+    }
+
     @Test
     void aStateAboveTheMemoryBoundIsWrittenSynchronously() throws Exception {
         Net net = new Net();
