@@ -309,6 +309,12 @@ final class BackgroundWrites {
      * Waits for the write in flight, if any. Returns its failure, or null when it was stored or
      * none was in flight. Interrupted, it throws: the wait, not the snapshot, failed.
      */
+    /** Whether the write in flight, if any, has ended (stored or failed): collecting it would not wait. */
+    boolean writeEnded() {
+        Future<?> pending = inFlight;
+        return pending == null || pending.isDone();
+    }
+
     Failure collect() {
         Future<?> pending = inFlight;
         waitedNanos = 0;

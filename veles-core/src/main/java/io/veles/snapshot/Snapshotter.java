@@ -252,6 +252,11 @@ public abstract class Snapshotter extends Unit {
             return;
         }
         counter = 0;
+        if (background_ != null && background_.writeEnded()) {
+            // a background write that failed is undone before the time gate reads its time
+            // (collecting one still going would pause the run: take() does that when due)
+            collectBackground();
+        }
         long now = System.currentTimeMillis();
         if (snapshotsTaken > 0 && now - lastSnapshotMillis < settings().timeInterval() * 1000) {
             return;

@@ -306,6 +306,51 @@ class AsyncSnapshotTest {
         }
     }
 
+    /**
+     * A snapshot that failed in the background (on_failure=warn) does not restart the
+     * time_interval's wait: once its write has ended, the next run undoes it and, the interval
+     * since the last stored snapshot being over, tries again at once, where it once waited a whole
+     * interval more.
+     */
+    @Test
+    void aFailedBackgroundWriteDoesNotRestartTheTimeIntervalsWait() throws Exception {
+        Path target = dir.resolve("timed");
+        Files.createDirectories(target);
+        Net net = new Net();
+        Snapshotter snapshotter = Snapshotter.create(
+                net,
+                SnapshotSettings.builder()
+                        .prefix("net")
+                        .directory(target.toString())
+                        .compression(Codec.NONE)
+                        .async(true)
+                        .asyncMemoryBytes(1L << 30)
+                        .timeInterval(4)
+                        .onFailure(SnapshotSettings.FailurePolicy.WARN)
+                        .build());
+        net.initialize();
+        snapshotter.run();
+        snapshotter.awaitWritten();
+        String first = snapshotter.lastStored();
+        Thread.sleep(4_100); // the interval since the first is over
+        Path moved = dir.resolve("timed-moved");
+        Files.move(target, moved);
+        Files.writeString(target, "not a directory");
+        snapshotter.run(); // the copy succeeds; the background write fails
+        Thread.sleep(1_000); // it fails at once: here, before the directory is back (not collected)
+        Files.delete(target);
+        Files.move(moved, target);
+        long deadline = System.nanoTime() + 2_500_000_000L; // ends before the failed one's interval would
+        while (first.equals(snapshotter.lastStored()) && System.nanoTime() < deadline) {
+            snapshotter.run(); // as the workflow runs it: nothing here waits for the background write
+            Thread.sleep(20);
+        }
+        snapshotter.awaitWritten();
+        assertThat(snapshotter.lastStored())
+                .as("a snapshot stored after the failed one")
+                .isNotEqualTo(first);
+    }
+
     @Test
     void aStateAboveTheMemoryBoundIsWrittenSynchronously() throws Exception {
         Net net = new Net();
