@@ -129,10 +129,11 @@ class DatabaseCommandTest {
                     "wine",
                     c[0],
                     c[1],
-                    "--snapshot-dir",
-                    out.resolve("snaps").toString(),
                     "--result-file",
                     out.resolve("result.json").toString()));
+            if (!c[0].equals("--odbc")) { // a directory beside a database is refused on its own
+                args.addAll(List.of("--snapshot-dir", out.resolve("snaps").toString()));
+            }
             if (c.length > 3) {
                 args.addAll(List.of(c[3], c[4]));
             }
