@@ -238,6 +238,11 @@ public abstract class Snapshotter extends Unit {
         };
     }
 
+    /** Whether no background write is going on, collected or not (for tests). */
+    boolean backgroundWriteEnded() {
+        return background_ == null || background_.writeEnded();
+    }
+
     /** Memory held for the background copy, once any allocation ahead is done (for tests). */
     long backgroundCopyBytes() {
         return background_ == null ? 0 : background_.copyCapacity();

@@ -13,11 +13,13 @@ import io.veles.workflow.Workflow;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.function.UnaryOperator;
 
 /**
  * Asynchronous snapshots: the workflow pauses only for a copy of its state, which is what gets
@@ -202,6 +204,44 @@ class AsyncSnapshotTest {
         assertThat(new SnapshotDirectory(blocked).snapshots()).hasSize(1);
     }
 
+    /** Snapshots of {@code net}, uncompressed, into {@code directory}, logging failures and going on; {@code more} adds settings. */
+    private static Snapshotter warning(Net net, Path directory, UnaryOperator<SnapshotSettings.Builder> more) {
+        return Snapshotter.create(
+                net,
+                more.apply(SnapshotSettings.builder()
+                                .prefix("net")
+                                .directory(directory.toString())
+                                .compression(Codec.NONE)
+                                .onFailure(SnapshotSettings.FailurePolicy.WARN))
+                        .build());
+    }
+
+    private static final UnaryOperator<SnapshotSettings.Builder> ASYNC =
+            settings -> settings.async(true).asyncMemoryBytes(1L << 30);
+
+    /** Puts a file where {@code directory} was, so that writing there fails; returns where the directory went. */
+    private static Path block(Path directory) throws IOException {
+        Path aside = directory.resolveSibling(directory.getFileName() + "-aside");
+        Files.move(directory, aside);
+        Files.writeString(directory, "not a directory");
+        return aside;
+    }
+
+    /** Puts {@code directory} back from {@code aside}. */
+    private static void unblock(Path directory, Path aside) throws IOException {
+        Files.delete(directory);
+        Files.move(aside, directory);
+    }
+
+    /** The snapshot files in {@code directory}, by name, without its hidden lock. */
+    private static List<String> snapshotNames(Path directory) throws IOException {
+        try (var files = Files.list(directory)) {
+            return files.map(file -> file.getFileName().toString())
+                    .filter(name -> !name.startsWith("."))
+                    .collect(java.util.stream.Collectors.toList());
+        }
+    }
+
     /**
      * A stop right after a background write failed (on_failure=warn) owes a snapshot of what that
      * write was to save: the failure is collected before the units run since are counted, so the
@@ -209,24 +249,13 @@ class AsyncSnapshotTest {
      */
     @Test
     void aStopAfterAFailedBackgroundWriteStillOwesTheSnapshot() throws Exception {
-        Path blocked = dir.resolve("blocked");
-        Files.createDirectories(blocked);
+        Path target = Files.createDirectories(dir.resolve("blocked"));
         Net net = new Net();
-        Snapshotter snapshotter = Snapshotter.create(
-                net,
-                SnapshotSettings.builder()
-                        .prefix("net")
-                        .directory(blocked.toString())
-                        .compression(Codec.NONE)
-                        .async(true)
-                        .asyncMemoryBytes(1L << 30)
-                        .onFailure(SnapshotSettings.FailurePolicy.WARN)
-                        .build());
+        Snapshotter snapshotter = warning(net, target, ASYNC);
         net.initialize();
         snapshotter.run();
         snapshotter.awaitWritten();
-        Files.move(blocked, dir.resolve("moved"));
-        Files.writeString(blocked, "not a directory");
+        block(target);
         snapshotter.run(); // the copy succeeds; the background write fails, not yet collected
 
         Snapshotter.FinalSnapshot last = snapshotter.takeFinalSnapshot();
@@ -242,35 +271,19 @@ class AsyncSnapshotTest {
      */
     @Test
     void aSnapshotAfterAFailedBackgroundWriteTakesItsNameNotAStopsName() throws Exception {
-        Path blocked = dir.resolve("numbered");
-        Files.createDirectories(blocked);
+        Path target = Files.createDirectories(dir.resolve("numbered"));
         Net net = new Net();
-        Snapshotter snapshotter = Snapshotter.create(
-                net,
-                SnapshotSettings.builder()
-                        .prefix("net")
-                        .directory(blocked.toString())
-                        .compression(Codec.NONE)
-                        .async(true)
-                        .asyncMemoryBytes(1L << 30)
-                        .onFailure(SnapshotSettings.FailurePolicy.WARN)
-                        .build());
+        Snapshotter snapshotter = warning(net, target, ASYNC);
         net.initialize();
         snapshotter.run();
         snapshotter.awaitWritten();
-        Path moved = dir.resolve("numbered-moved");
-        Files.move(blocked, moved);
-        Files.writeString(blocked, "not a directory");
+        Path aside = block(target);
         snapshotter.run(); // number 2, failing in the background
         snapshotter.awaitWritten();
-        Files.delete(blocked);
-        Files.move(moved, blocked);
+        unblock(target, aside);
         snapshotter.run();
         snapshotter.awaitWritten();
-        try (var files = Files.list(blocked)) {
-            assertThat(files.map(file -> file.getFileName().toString()).filter(name -> !name.startsWith(".")))
-                    .containsExactlyInAnyOrder("net_1", "net_2", "net_current");
-        }
+        assertThat(snapshotNames(target)).containsExactlyInAnyOrder("net_1", "net_2", "net_current");
     }
 
     /**
@@ -279,31 +292,16 @@ class AsyncSnapshotTest {
      */
     @Test
     void aStopsSnapshotThatFailedIsNotTriedAgainWhenTheUnitsStop() throws Exception {
-        Path target = dir.resolve("once");
-        Files.createDirectories(target);
+        Path target = Files.createDirectories(dir.resolve("once"));
         Net net = new Net();
-        Snapshotter snapshotter = Snapshotter.create(
-                net,
-                SnapshotSettings.builder()
-                        .prefix("net")
-                        .directory(target.toString())
-                        .compression(Codec.NONE)
-                        .interval(2)
-                        .onFailure(SnapshotSettings.FailurePolicy.WARN)
-                        .build());
+        Snapshotter snapshotter = warning(net, target, settings -> settings.interval(2));
         net.initialize();
         snapshotter.run(); // the first of two runs per snapshot: nothing written yet
-        Path moved = dir.resolve("once-moved");
-        Files.move(target, moved);
-        Files.writeString(target, "not a directory");
+        Path aside = block(target);
         assertThat(snapshotter.takeFinalSnapshot().outcome()).isEqualTo(Snapshotter.FinalSnapshot.Outcome.FAILED);
-        Files.delete(target);
-        Files.move(moved, target);
+        unblock(target, aside);
         snapshotter.stop();
-        try (var files = Files.list(target)) {
-            assertThat(files.map(file -> file.getFileName().toString()).filter(name -> !name.startsWith(".")))
-                    .isEmpty();
-        }
+        assertThat(snapshotNames(target)).isEmpty();
     }
 
     /**
@@ -314,37 +312,22 @@ class AsyncSnapshotTest {
      */
     @Test
     void aFailedBackgroundWriteDoesNotRestartTheTimeIntervalsWait() throws Exception {
-        Path target = dir.resolve("timed");
-        Files.createDirectories(target);
+        Path target = Files.createDirectories(dir.resolve("timed"));
         Net net = new Net();
-        Snapshotter snapshotter = Snapshotter.create(
-                net,
-                SnapshotSettings.builder()
-                        .prefix("net")
-                        .directory(target.toString())
-                        .compression(Codec.NONE)
-                        .async(true)
-                        .asyncMemoryBytes(1L << 30)
-                        .timeInterval(4)
-                        .onFailure(SnapshotSettings.FailurePolicy.WARN)
-                        .build());
+        Snapshotter snapshotter =
+                warning(net, target, settings -> ASYNC.apply(settings).timeInterval(2));
         net.initialize();
         snapshotter.run();
         snapshotter.awaitWritten();
         String first = snapshotter.lastStored();
-        Thread.sleep(4_100); // the interval since the first is over
-        Path moved = dir.resolve("timed-moved");
-        Files.move(target, moved);
-        Files.writeString(target, "not a directory");
+        Thread.sleep(2_100); // the interval since the first is over
+        Path aside = block(target);
         snapshotter.run(); // the copy succeeds; the background write fails
-        Thread.sleep(1_000); // it fails at once: here, before the directory is back (not collected)
-        Files.delete(target);
-        Files.move(moved, target);
-        long deadline = System.nanoTime() + 2_500_000_000L; // ends before the failed one's interval would
-        while (first.equals(snapshotter.lastStored()) && System.nanoTime() < deadline) {
-            snapshotter.run(); // as the workflow runs it: nothing here waits for the background write
-            Thread.sleep(20);
+        while (!snapshotter.backgroundWriteEnded()) { // ended, and not collected: no run has come since
+            Thread.sleep(10);
         }
+        unblock(target, aside);
+        snapshotter.run(); // at once, well within an interval of the failed snapshot
         snapshotter.awaitWritten();
         assertThat(snapshotter.lastStored())
                 .as("a snapshot stored after the failed one")
