@@ -87,7 +87,7 @@ final class ParallelBzip2InputStream extends DecodedChunksInputStream {
 
     @Override
     protected InputStream sequentialDecoder(InputStream rest) throws IOException {
-        return new BZip2CompressorInputStream(rest, true);
+        return RuntimeFailuresAsCorrupt.of("bzip2", () -> new BZip2CompressorInputStream(rest, true));
     }
 
     private void topUp() throws IOException {

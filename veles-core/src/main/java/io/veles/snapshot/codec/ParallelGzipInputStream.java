@@ -5,7 +5,6 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayDeque;
@@ -63,36 +62,7 @@ final class ParallelGzipInputStream extends DecodedChunksInputStream {
 
     @Override
     protected InputStream sequentialDecoder(InputStream rest) throws IOException {
-        try {
-            return new RuntimeFailuresAsCorrupt(new GzipCompressorInputStream(rest, true));
-        } catch (RuntimeException e) {
-            throw corrupt(e);
-        }
-    }
-
-    /** commons-compress lets some malformed headers out unchecked: they are corruption like the rest. */
-    private static final class RuntimeFailuresAsCorrupt extends FilterInputStream {
-        RuntimeFailuresAsCorrupt(InputStream in) {
-            super(in);
-        }
-
-        @Override
-        public int read() throws IOException {
-            try {
-                return in.read();
-            } catch (RuntimeException e) {
-                throw corrupt(e);
-            }
-        }
-
-        @Override
-        public int read(byte[] bytes, int offset, int length) throws IOException {
-            try {
-                return in.read(bytes, offset, length);
-            } catch (RuntimeException e) {
-                throw corrupt(e);
-            }
-        }
+        return RuntimeFailuresAsCorrupt.of("gzip", () -> new GzipCompressorInputStream(rest, true));
     }
 
     private void topUp() throws IOException {
@@ -134,10 +104,6 @@ final class ParallelGzipInputStream extends DecodedChunksInputStream {
         }
         byte[] out = spareOutputs.take(size, size);
         pending.add(new Member(member, out, pool.submit(() -> inflate(member, total, out, size, index))));
-    }
-
-    private static IOException corrupt(RuntimeException e) {
-        return new IOException("corrupt gzip stream: " + e.getMessage(), e);
     }
 
     private static boolean isOurs(byte[] head) {
