@@ -79,6 +79,7 @@ final class ReadPlan {
                 renamed.add(keys[i] + " → " + target.key);
                 currentKeys.put(keys[i], target.key);
             } else {
+                refuseIfNowShadowed(keys[i], current);
                 removed.add(keys[i]);
             }
         }
@@ -173,6 +174,31 @@ final class ReadPlan {
         String declaring = recordedKey.substring(0, hash);
         String declaringNow = rules == null ? declaring : rules.currentName(declaring);
         return slot != null && slot.field.getDeclaringClass().getName().equals(declaringNow) ? slot : null;
+    }
+
+    /**
+     * A field saved under its plain name that two of today's classes now declare (a subclass
+     * added a field of its base's field's name, or the base one of the subclass's): the manifest
+     * does not say which class held it, and dropping the value would lose it, so the restore is
+     * refused until a {@link io.veles.pickle.FormerName} says which field takes it.
+     */
+    private static void refuseIfNowShadowed(String recordedKey, ClassSchema current) {
+        if (recordedKey.indexOf('#') >= 0) {
+            return;
+        }
+        List<String> declaring = new ArrayList<>();
+        for (FieldSlot slot : current.slots) {
+            if (slot.field.getName().equals(recordedKey)) {
+                declaring.add(slot.field.getDeclaringClass().getName());
+            }
+        }
+        if (declaring.size() > 1) {
+            throw new IncompatibleSnapshotException(
+                    "cannot restore " + current.type.getName() + ": the snapshot's field "
+                            + recordedKey + " is now declared by " + String.join(" and ", declaring)
+                            + ", and the snapshot does not say which one held it; mark that one"
+                            + " @FormerName(\"" + recordedKey + "\")");
+        }
     }
 
     private void checkKinds(

@@ -259,6 +259,34 @@ class CodeChangeTest {
                         + " removed io.veles.evolve.Counter$Base#x (dropped)");
     }
 
+    /**
+     * A subclass that adds a field of its base's field's name: the saved value's owner is not in
+     * the snapshot, so the restore is refused rather than dropping it; @FormerName on the base's
+     * field then restores it there, and the subclass's new field takes its initialiser.
+     */
+    @Test
+    void aFieldNowShadowedIsRefusedUntilAFormerNameSaysWhichOneHeldIt() throws Exception {
+        String before = "public static class Base { public int x = 1; }"
+                + " public static class Sub extends Base { } public Sub sub = new Sub();";
+        assertThatThrownBy(() -> evolve(
+                        "v35",
+                        before,
+                        "public static class Base { public int x; }"
+                                + " public static class Sub extends Base { public int x = 9; } public Sub sub;"))
+                .isInstanceOf(io.veles.errors.IncompatibleSnapshotException.class)
+                .hasMessageContaining("the snapshot's field x is now declared by io.veles.evolve.Counter$Base"
+                        + " and io.veles.evolve.Counter$Sub")
+                .hasMessageContaining("@FormerName(\"x\")");
+        SnapshotReader.Restored restored = evolve(
+                "v36",
+                before.replace("x = 1", "x = 4"),
+                "public static class Base { @io.veles.pickle.FormerName(\"x\") public int x; }"
+                        + " public static class Sub extends Base { public int x = 9; } public Sub sub;");
+        Object sub = field(restored.workflow().findUnit("counter"), "sub");
+        assertThat(declared(sub, "Base", "x")).as("the base's saved x").isEqualTo(4);
+        assertThat(declared(sub, "Sub", "x")).as("the subclass's new field").isEqualTo(9);
+    }
+
     /** Two fields claiming the one saved field by FormerName are refused, not settled by order. */
     @Test
     void twoFieldsClaimingOneFormerNameAreRefused() throws Exception {
