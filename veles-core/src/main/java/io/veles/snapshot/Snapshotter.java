@@ -494,9 +494,12 @@ public abstract class Snapshotter extends Unit {
         int runsCovered = runsSinceSnapshot;
         String baseSuffix = suffix != null ? suffix : Integer.toString(snapshotsTaken + 1);
         long now = System.currentTimeMillis();
-        // A snapshot between two of the decision's (a stop mid-epoch) must not take the name of
-        // the one before it, which holds other state; nor a stop's that of the one due next.
-        String effectiveSuffix = stop || baseSuffix.equals(lastSuffix) ? baseSuffix + "_stop" : baseSuffix;
+        // A stop's snapshot must not take the name of the one due next, nor a second regular one
+        // under an unchanged suffix (a time interval within a long epoch) that of the one before
+        // it, which holds other state: the latter is marked by its number in the run instead.
+        String effectiveSuffix = stop
+                ? baseSuffix + "_stop"
+                : baseSuffix.equals(lastSuffix) ? baseSuffix + "_n" + (snapshotsTaken + 1) : baseSuffix;
         // Everything this unit changes happens before the state is written, so that the
         // snapshot holds this unit as it is after its run.
         unitsRunAtSnapshot_ = mainWorkflow().unitsRun();

@@ -84,6 +84,21 @@ class SnapshotterTest {
         }
     }
 
+    /** Names snapshots by pairs of counts: the suffix stays for two runs. */
+    static final class PairNamer extends Unit {
+        private final CountingWorkflow counting;
+
+        PairNamer(CountingWorkflow workflow) {
+            super(workflow, "pairs");
+            this.counting = workflow;
+        }
+
+        @Override
+        public void run() {
+            counting.snapshotter.suffix("pair" + (counting.counter.count + 1) / 2);
+        }
+    }
+
     private SnapshotSettings settings(int interval, double timeInterval) {
         return SnapshotSettings.builder()
                 .prefix("count")
@@ -138,6 +153,27 @@ class SnapshotterTest {
         workflow.snapshotter.linkFrom(namer);
         workflow.runAndStop();
         assertThat(snapshotNames()).containsExactly("count_iter1.gz", "count_iter3.gz", "count_iter5.gz");
+    }
+
+    /**
+     * A regular snapshot under the suffix of the one before it (the decision has not moved on) is
+     * marked by its number in the run, not as a stop's snapshot, and replaces nothing.
+     */
+    @Test
+    void aRepeatedSuffixIsMarkedByTheSnapshotsNumberNotAsAStop() {
+        CountingWorkflow workflow = new CountingWorkflow(5, 4, settings(1, 0));
+        PairNamer pairs = new PairNamer(workflow);
+        pairs.linkFrom(workflow.counter);
+        workflow.snapshotter.unlinkFrom(workflow.counter);
+        workflow.snapshotter.linkFrom(pairs);
+        workflow.runAndStop();
+        assertThat(snapshotNames())
+                .containsExactly(
+                        "count_pair1.gz",
+                        "count_pair1_n2.gz",
+                        "count_pair2.gz",
+                        "count_pair2_n4.gz",
+                        "count_pair2_n5.gz"); // the run's end: the 5th count ends it before it is named
     }
 
     @Test
