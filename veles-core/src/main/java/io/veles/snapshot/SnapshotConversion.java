@@ -64,6 +64,10 @@ public final class SnapshotConversion {
                 if (Files.exists(file) && !Files.isDirectory(file)) {
                     throw new SnapshotException(file + " is a file, not a directory");
                 }
+                if (!io.veles.internal.store.SnapshotDirectory.isPlainName(manifest.name)) {
+                    throw new SnapshotException(SnapshotStores.redacted(source) + " names itself '" + manifest.name
+                            + "', which is not a plain file name: give the copy's file name");
+                }
                 Files.createDirectories(file);
                 file = file.resolve(manifest.name + target.extension());
             }

@@ -50,6 +50,38 @@ class ConversionTest {
         }
     }
 
+    /**
+     * A copy into a directory is named after the snapshot's manifest, which a forged file can set
+     * to a path: refused, and nothing is written outside the directory.
+     */
+    @Test
+    void aCopyIntoADirectoryIsNotNamedByAForgedPath() throws Exception {
+        LoopWorkflow loop = new LoopWorkflow(3, 64, -1);
+        loop.initialize();
+        loop.run();
+        Files.createDirectories(dir.resolve("copies"));
+        for (String name : new String[] {"../escaped", dir.resolve("absolute").toString(), ".hidden"}) {
+            Path forged = dir.resolve("forged");
+            Files.deleteIfExists(forged);
+            try (java.io.OutputStream out = Files.newOutputStream(forged)) {
+                io.veles.snapshot.file.SnapshotWriter.write(
+                        loop,
+                        io.veles.snapshot.format.Manifest.builder().name(name).build(),
+                        Codec.NONE,
+                        -1,
+                        out);
+            }
+            assertThatThrownBy(() -> SnapshotConversion.convert(
+                            forged.toString(), dir.resolve("copies") + "/", Codec.NONE, -1, null))
+                    .as(name)
+                    .isInstanceOf(SnapshotException.class)
+                    .hasMessageContaining("which is not a plain file name");
+        }
+        assertThat(dir.resolve("escaped")).doesNotExist();
+        assertThat(dir.resolve("absolute")).doesNotExist();
+        assertThat(dir.resolve("copies")).isEmptyDirectory();
+    }
+
     @Test
     void betweenCodecsAndStoresEveryCopyRestoresToTheSameState() throws Exception {
         Path gz = snapshot();

@@ -242,6 +242,14 @@ public final class SnapshotDirectory {
         }
     }
 
+    /**
+     * True if {@code name} can name a file here as a snapshot's name does: one plain path element
+     * (a manifest's name comes from the file, and may be forged to climb out of a directory).
+     */
+    public static boolean isPlainName(String name) {
+        return name != null && NAME_PART.matcher(name).matches();
+    }
+
     private static void checkPart(String what, String value) {
         if (value == null || !NAME_PART.matcher(value).matches()) {
             throw new SnapshotException("snapshot " + what + " '" + value
