@@ -1,6 +1,7 @@
 package io.veles.snapshot;
 
 import io.veles.errors.SnapshotException;
+import io.veles.errors.SnapshotStoreException;
 import io.veles.snapshot.file.SnapshotReader;
 import io.veles.snapshot.format.Manifest;
 import io.veles.snapshot.store.SnapshotStore;
@@ -26,6 +27,8 @@ public final class SnapshotListing {
      *
      * @param snapshot the store's handle: opens, deletes and pins it again
      * @param manifest its manifest, or null when it was not read, or could not be ({@code problem} says why)
+     * @param storeFailed true when the problem was the store's (a lost connection, a refused read)
+     *     rather than the bytes': the snapshot may be whole, and built on others
      */
     public record Entry(
             StoredSnapshot snapshot,
@@ -34,7 +37,8 @@ public final class SnapshotListing {
             String workflow,
             String codec,
             Manifest manifest,
-            String problem) {
+            String problem,
+            boolean storeFailed) {
         /** How to name it to restore, verify or inspect it (passwords hidden). */
         public String source() {
             return snapshot.location();
@@ -68,7 +72,7 @@ public final class SnapshotListing {
             entries.add(
                     manifests || snapshot.workflow() == null
                             ? withManifest(store, snapshot)
-                            : fromStore(snapshot, null));
+                            : fromStore(snapshot, null, false));
         }
         entries.sort(Comparator.comparing(Entry::created).thenComparing(Entry::name));
         return entries;
@@ -85,14 +89,17 @@ public final class SnapshotListing {
                     manifest.workflowName,
                     reader.codec().argument(),
                     manifest,
-                    null);
+                    null,
+                    false);
+        } catch (SnapshotStoreException e) {
+            return fromStore(snapshot, e.getMessage(), true);
         } catch (SnapshotException | IOException e) {
-            return fromStore(snapshot, e.getMessage());
+            return fromStore(snapshot, e.getMessage(), false);
         }
     }
 
     /** What the store records; what it does not is unknown. */
-    private static Entry fromStore(StoredSnapshot snapshot, String problem) {
+    private static Entry fromStore(StoredSnapshot snapshot, String problem, boolean storeFailed) {
         return new Entry(
                 snapshot,
                 snapshot.name(),
@@ -100,7 +107,8 @@ public final class SnapshotListing {
                 snapshot.workflow() != null ? snapshot.workflow() : UNKNOWN,
                 snapshot.codec() != null ? snapshot.codec() : UNKNOWN,
                 null,
-                problem);
+                problem,
+                storeFailed);
     }
 
     /** When the manifest says the snapshot was taken; where it says nothing readable, the store's record. */

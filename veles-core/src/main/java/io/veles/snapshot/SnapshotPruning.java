@@ -126,6 +126,10 @@ public final class SnapshotPruning {
         for (SnapshotListing.Entry entry : listed) {
             if (entry.problem() == null) {
                 entries.add(entry);
+            } else if (entry.storeFailed()) {
+                // It may be whole, and any other snapshot its base: weighing without it could delete them.
+                throw new SnapshotException("cannot tell which snapshots " + BaseProtection.shownName(entry.snapshot())
+                        + " is built on, so none was deleted: " + entry.problem());
             }
         }
         Map<String, String> protection = store.protections();

@@ -7,6 +7,7 @@ import io.veles.errors.SnapshotException;
 import io.veles.pickle.RestoreRules;
 import io.veles.snapshot.DifferentialSnapshotTest.FrozenWorkflow;
 import io.veles.snapshot.codec.Codec;
+import io.veles.snapshot.store.SnapshotStore;
 import io.veles.snapshot.store.StoredSnapshot;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -95,6 +96,40 @@ class DifferentialRetentionTest {
         assertThat(SnapshotPruning.apply(dir.toString(), plan)).isEqualTo(4);
         assertThat(remaining()).containsExactly(5);
         assertThat(restore(dir.resolve("frozen_5.gz")).model.count).isEqualTo(5);
+    }
+
+    /**
+     * A snapshot the store fails to deliver (an S3 503, a lost connection) may be whole and built
+     * on others: prune deletes nothing rather than weigh the rest without it, which would delete
+     * its bases. Here frozen_4 (differential on 1..3) fails to open and frozen_5 stands alone.
+     */
+    @Test
+    void pruneDeletesNothingWhenTheStoreFailsToDeliverASnapshot(@TempDir Path written) throws IOException {
+        new FrozenWorkflow(5, settings().directory(written.toString()).build()).runAndStop();
+        for (int number = 1; number <= 5; number++) {
+            Files.copy(written.resolve("frozen_" + number + ".gz"), dir.resolve("frozen_" + number + ".gz"));
+        }
+        try (SnapshotStore real = SnapshotStores.open(dir.toString())) {
+            SnapshotStore failing = (SnapshotStore) java.lang.reflect.Proxy.newProxyInstance(
+                    SnapshotStore.class.getClassLoader(),
+                    new Class<?>[] {SnapshotStore.class},
+                    (proxy, method, args) -> {
+                        if (method.getName().equals("open")
+                                && ((StoredSnapshot) args[0]).key().equals("frozen_4.gz")) {
+                            throw new io.veles.errors.SnapshotStoreException("connection reset (injected)");
+                        }
+                        try {
+                            return method.invoke(real, args);
+                        } catch (java.lang.reflect.InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+            assertThatThrownBy(() -> SnapshotPruning.plan(failing, new Retention(1, null, 0), entry -> true))
+                    .isInstanceOf(SnapshotException.class)
+                    .hasMessage("cannot tell which snapshots frozen_4.gz is built on, so none was deleted:"
+                            + " connection reset (injected)");
+        }
+        assertThat(remaining()).containsExactly(1, 2, 3, 4, 5);
     }
 
     /**

@@ -93,7 +93,7 @@ final class ChunkedRowInput extends InputStream {
                 return data == null ? new byte[0] : data;
             }
         } catch (SQLException e) {
-            throw new IOException(
+            throw new io.veles.internal.store.StoreReadException(
                     "cannot read snapshot " + row.name() + " from " + layout.describe() + ": "
                             + Messages.innermostOneLine(e),
                     e);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.veles.errors.CorruptSnapshotException;
 import io.veles.errors.SnapshotException;
+import io.veles.errors.SnapshotStoreException;
 import io.veles.internal.pickle.GraphReader;
 import io.veles.internal.pickle.HeapLimit;
 import io.veles.internal.pickle.SavedGraphReader;
@@ -831,7 +832,10 @@ public final class SnapshotReader implements Closeable {
         }
     }
 
-    private static CorruptSnapshotException integrityError(String source, Codec codec, IOException e) {
+    private static SnapshotException integrityError(String source, Codec codec, IOException e) {
+        if (e instanceof io.veles.internal.store.StoreReadException) { // the store failed, not the bytes
+            return new SnapshotStoreException(source + " cannot be read: " + e.getMessage(), e);
+        }
         String data = codec == Codec.NONE ? "" : " " + codec.argument() + " stream";
         if (e instanceof EOFException) {
             return new CorruptSnapshotException(

@@ -150,7 +150,7 @@ final class ObjectDownload extends InputStream {
             throw new InterruptedIOException("interrupted while reading " + location.addressOf(key));
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() instanceof ReadFailure failure ? failure.getCause() : e.getCause();
-            throw new IOException(
+            throw new io.veles.internal.store.StoreReadException(
                     "cannot read " + location.addressOf(key) + ": " + S3Failure.describe(cause, location), cause);
         }
     }
