@@ -163,6 +163,15 @@ public final class AtomicFiles {
      * renamed over it, so that {@code link} is never missing or half-made.
      */
     public static void replaceSymlink(Path link, String targetFileName) {
+        if (Files.exists(link, LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(link)) {
+            // A copy that followed the link (scp, cp -L, rsync without -l) left a snapshot under
+            // the link's name: a snapshot is never replaced, so the link is not made.
+            LOG.warn(
+                    "{} is a file, not a link (a copy of a snapshot?): left as it is; the newest snapshot is {}",
+                    link,
+                    targetFileName);
+            return;
+        }
         Path directory = parentOf(link);
         Path temporary = directory.resolve(temporaryName(link.getFileName().toString()));
         try {

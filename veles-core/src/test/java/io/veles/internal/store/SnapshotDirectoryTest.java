@@ -44,6 +44,21 @@ class SnapshotDirectoryTest {
         assertThat(SnapshotDirectory.resolveSource(link)).isEqualTo(link);
     }
 
+    /**
+     * A snapshot copied under the link's name (scp or cp -L follow links) is a file, and a run
+     * resumed from it must not lose it to the next link: it is left as it is.
+     */
+    @Test
+    void aFileWhereTheCurrentLinkGoesIsNeverReplaced() throws IOException {
+        SnapshotDirectory snapshots = new SnapshotDirectory(dir);
+        Path copied = snapshots.currentLink("run", ".gz");
+        Files.write(copied, new byte[] {9, 9});
+        Path written = snapshots.write("run", "1", ".gz", bytes(new byte[] {1}));
+        assertThat(Files.isSymbolicLink(copied)).isFalse();
+        assertThat(Files.readAllBytes(copied)).containsExactly(9, 9);
+        assertThat(Files.readAllBytes(written)).containsExactly(1);
+    }
+
     @Test
     void aTakenNameGetsADistinctOneAndTheEarlierFileStaysByteForByte() throws IOException {
         SnapshotDirectory snapshots = new SnapshotDirectory(dir);
