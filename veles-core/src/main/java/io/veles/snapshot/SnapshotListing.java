@@ -74,7 +74,8 @@ public final class SnapshotListing {
                             ? withManifest(store, snapshot)
                             : fromStore(snapshot, null, false));
         }
-        entries.sort(Comparator.comparing(Entry::created).thenComparing(Entry::name));
+        entries.sort(Comparator.comparing(Entry::created)
+                .thenComparing(Entry::name, Comparator.nullsFirst(Comparator.naturalOrder()))); // a name is optional
         return entries;
     }
 
@@ -84,7 +85,7 @@ public final class SnapshotListing {
             Manifest manifest = reader.manifest();
             return new Entry(
                     snapshot,
-                    manifest.name,
+                    manifest.name != null ? manifest.name : snapshot.name(), // a name is optional
                     created(manifest, snapshot),
                     manifest.workflowName,
                     reader.codec().argument(),

@@ -239,6 +239,32 @@ public final class SnapshotReader implements Closeable {
             throw new CorruptSnapshotException(
                     source + " is corrupt: its manifest's " + missing + " list is missing or holds an empty entry");
         }
+        // (a name is optional: a library's caller may write a snapshot without one)
+        if (manifest.workflowClass == null || manifest.info == null) {
+            throw new CorruptSnapshotException(source + " is corrupt: its manifest has no "
+                    + (manifest.workflowClass == null ? "workflowClass" : "info"));
+        }
+        checkCreated(source, manifest.created);
+    }
+
+    /**
+     * A creation time that parses must lie within years 1 to 9999, as every veles writes it:
+     * listings, retention and reports compute with it in milliseconds. One that does not parse
+     * is left to them, which fall back to the store's time.
+     */
+    private static void checkCreated(String source, String created) {
+        java.time.Instant instant;
+        try {
+            instant = created == null ? null : java.time.Instant.parse(created);
+        } catch (java.time.format.DateTimeParseException e) {
+            return;
+        }
+        if (instant != null
+                && (instant.isBefore(java.time.Instant.parse("0001-01-01T00:00:00Z"))
+                        || instant.isAfter(java.time.Instant.parse("9999-12-31T23:59:59.999999999Z")))) {
+            throw new CorruptSnapshotException(
+                    source + " is corrupt: its manifest's creation time " + created + " is out of range");
+        }
     }
 
     /** A differential snapshot names its base and chain; a standalone one names neither. */
@@ -259,6 +285,10 @@ public final class SnapshotReader implements Closeable {
                 || chain.contains(null)) {
             throw new CorruptSnapshotException(
                     source + " is corrupt: a differential snapshot's manifest must name its base first in its chain");
+        }
+        if (new java.util.HashSet<>(chain).size() != chain.size()) { // each file would be read once per mention
+            throw new CorruptSnapshotException(
+                    source + " is corrupt: its manifest names a snapshot twice in its chain");
         }
     }
 

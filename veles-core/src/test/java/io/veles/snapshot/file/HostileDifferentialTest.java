@@ -112,6 +112,24 @@ class HostileDifferentialTest {
         restore(file);
     }
 
+    /** A chain naming one file twice (or a thousand times) would have it read once per mention. */
+    @Test
+    void aChainNamingAFileTwice() throws IOException {
+        assertRefused(
+                craft(
+                        base.toBuilder()
+                                .base("loop_1")
+                                .chain(List.of("loop_1", "loop_1"))
+                                .build(),
+                        SnapshotFormat.VERSION,
+                        SnapshotFormat.FLAG_DELTA,
+                        data -> {
+                            reference(data, baseLength, 1, 0);
+                            end(data, baseLength);
+                        }),
+                "names a snapshot twice in its chain");
+    }
+
     @Test
     void aReferenceToAHolderOutsideTheChain() throws IOException {
         assertRefused(

@@ -37,4 +37,26 @@ class ManifestShapeTest {
                 .hasMessageMatching("forged is corrupt: its manifest's (units|classes) list is missing or holds an"
                         + " empty entry");
     }
+
+    /**
+     * What listings, retention and reports compute with is there and in range: a manifest without
+     * a workflow class or info, or created beyond year 9999 (milliseconds overflow a long),
+     * is refused on open rather than failing every tool that lists the directory.
+     */
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "{\"name\":\"x\"," + UNITS + "," + CLASSES + "}|no workflowClass",
+                "{\"name\":\"x\",\"workflowClass\":\"io.x.W\",\"info\":null," + UNITS + "," + CLASSES + "}|no info",
+                "{\"name\":\"x\",\"workflowClass\":\"io.x.W\",\"created\":\"+300000000-01-01T00:00:00Z\"," + UNITS + ","
+                        + CLASSES + "}|creation time +300000000-01-01T00:00:00Z is out of range"
+            })
+    void whatToolsComputeWithIsThereAndInRange(String manifestAndCause) throws Exception {
+        String[] parts = manifestAndCause.split("\\|");
+        byte[] file = UnitColumnsInFilesTest.header(parts[0]);
+        assertThatThrownBy(() -> SnapshotReader.open(new ByteArrayInputStream(file), "forged")
+                        .close())
+                .isInstanceOf(CorruptSnapshotException.class)
+                .hasMessageEndingWith(parts[1]);
+    }
 }

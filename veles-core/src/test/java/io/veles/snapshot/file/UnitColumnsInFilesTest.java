@@ -102,7 +102,7 @@ class UnitColumnsInFilesTest {
 
     /** A manifest listing {@code count} units named "a" of one class, in columns, the names last. */
     private static String manifestOf(int count) {
-        return "{\"name\":\"x\",\"units\":{\"typeNames\":[\"io.x.Unit\"],\"typeIndexes\":[0"
+        return "{\"name\":\"x\",\"workflowClass\":\"io.x.W\",\"units\":{\"typeNames\":[\"io.x.Unit\"],\"typeIndexes\":[0"
                 + ",0".repeat(count - 1) + "],\"bytes\":[0" + ",0".repeat(count - 1) + "],\"names\":[\"a\""
                 + ",\"a\"".repeat(count - 1) + "]}}";
     }
