@@ -24,6 +24,10 @@ public record OdbcSource(String odbc, String table, String id, String logId, Str
         return source != null && source.regionMatches(true, 0, SCHEME, 0, SCHEME.length());
     }
 
+    /** A password given without braces, which an '&' in it would end early. */
+    private static final java.util.regex.Pattern PLAIN_PASSWORD =
+            java.util.regex.Pattern.compile("(?i)\\b(PWD|PASSWORD)\\s*=\\s*[^{\\s;]");
+
     public static OdbcSource parse(String source) {
         if (!matches(source)) {
             throw new SnapshotException("not an odbc:// source: expected " + FORM);
@@ -41,17 +45,27 @@ public record OdbcSource(String odbc, String table, String id, String logId, Str
         String id = part(parts, 2);
         String logId = part(parts, 3);
         String name = part(parts, 4);
-        table = table.isEmpty() ? DEFAULT_TABLE : Identifiers.table(table);
-        if (!id.isEmpty()) {
-            Identifiers.id("id", id);
-        }
-        if (logId.isEmpty()) {
-            logId = id;
-        } else {
-            Identifiers.id("log_id", logId);
-        }
-        if (!name.isEmpty()) {
-            Identifiers.name(name);
+        try {
+            table = table.isEmpty() ? DEFAULT_TABLE : Identifiers.table(table);
+            if (!id.isEmpty()) {
+                Identifiers.id("id", id);
+            }
+            if (logId.isEmpty()) {
+                logId = id;
+            } else {
+                Identifiers.id("log_id", logId);
+            }
+            if (!name.isEmpty()) {
+                Identifiers.name(name);
+            }
+        } catch (SnapshotException e) {
+            if (PLAIN_PASSWORD.matcher(odbc).find()) {
+                // PWD=p@ss&w0rd: the parts quoted may be pieces of the password, so none is shown
+                throw new SnapshotException("odbc source: what follows an '&' is not a table, id, log_id or name"
+                        + " (not shown: after an unbraced password it may be part of it); a password holding '&'"
+                        + " must be braced, PWD={...}");
+            }
+            throw e;
         }
         return new OdbcSource(odbc, table, id, logId, name);
     }

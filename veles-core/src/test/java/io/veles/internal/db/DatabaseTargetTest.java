@@ -146,4 +146,20 @@ class DatabaseTargetTest {
         assertThatThrownBy(() -> OdbcSource.parse("odbc://&t&run-1")).hasMessageContaining("names no database");
         assertThatThrownBy(() -> OdbcSource.parse("odbc://D=1&t&a&b&c&d")).hasMessageContaining("at most 5");
     }
+
+    /**
+     * An unbraced password holding '&' is split by the odbc:// form, and its pieces land in the
+     * table or id: the refusal names none of them, and says to brace the password.
+     */
+    @Test
+    void aPasswordSplitByAnAmpersandIsNotQuotedInTheRefusal() {
+        assertThatThrownBy(() -> OdbcSource.parse("odbc://DRIVER={SQLite3};DATABASE=s.db;PWD=p@ss&w0rd!&veles"))
+                .isInstanceOf(io.veles.errors.SnapshotException.class)
+                .hasMessageContaining("must be braced, PWD={...}")
+                .satisfies(
+                        e -> assertThat(e.getMessage()).doesNotContain("w0rd").doesNotContain("p@ss"));
+        assertThatThrownBy(() -> OdbcSource.parse("odbc://DRIVER={SQLite3};DATABASE=s.db;PWD={p@ss}&bad!table"))
+                .as("a braced password: the bad table is quoted as before")
+                .hasMessageContaining("table name 'bad!table' is not an identifier");
+    }
 }
