@@ -139,6 +139,20 @@ class ReportCommandTest {
                 .isGreaterThan(200);
     }
 
+    /** Metrics a few units of the last place apart (1e20 and its neighbours): the axes still end. */
+    @Test
+    void metricsCloserThanTheAxisStepStillDrawAPage() throws Exception {
+        VelesProcess run = VelesProcess.run(
+                dir, "run", com.example.app.HugeMetricWorkflow.class.getName(), "--snapshot-dir", "huge");
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        VelesProcess report = VelesProcess.run(dir, "snapshot", "report", "huge", "-o", "huge.html");
+        assertThat(report.exitCode()).as(report.stderr()).isZero();
+        HeadlessChromium.Output loaded = HeadlessChromium.require().dumpDom(dir.resolve("huge.html"));
+        assertThat(loaded.consoleLines()).isEmpty();
+        JsonNode status = status(loaded.stdout());
+        assertThat(status.get("errors")).isEmpty();
+    }
+
     @Test
     void hostileUnitNamesStayTextInThePage() throws Exception {
         VelesProcess run =
