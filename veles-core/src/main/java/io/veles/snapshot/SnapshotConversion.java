@@ -55,7 +55,7 @@ public final class SnapshotConversion {
                         ? S3Location.parse(destination).prefixLocation().toString()
                         : destination;
                 try (SnapshotStore store = SnapshotStores.open(prefix)) {
-                    return store.write(entry, out -> reader.transcode(target, level, key, out))
+                    return store.writeCopy(entry, out -> reader.transcode(target, level, key, out))
                             .location();
                 }
             }

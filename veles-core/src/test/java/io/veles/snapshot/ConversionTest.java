@@ -82,6 +82,46 @@ class ConversionTest {
         assertThat(dir.resolve("copies")).isEmptyDirectory();
     }
 
+    /**
+     * A copy of an older snapshot converted into a table keeps the time it was taken: it does not
+     * become the newest row, which a resume from the table reads. The same snapshot copied in
+     * twice is refused, not filed again.
+     */
+    @Test
+    void anOlderSnapshotCopiedIntoATableDoesNotBecomeItsNewest() throws Exception {
+        String odbc = "DRIVER={SQLite3};DATABASE=" + dir.resolve("team.db");
+        LoopWorkflow loop = new LoopWorkflow(3, 64, -1);
+        Snapshotter snapshotter = Snapshotter.create(
+                loop,
+                SnapshotSettings.builder()
+                        .prefix("loop")
+                        .odbc(odbc)
+                        .table("runs")
+                        .build());
+        loop.initialize();
+        loop.run();
+        for (int i = 0; i < 3; i++) {
+            snapshotter.export(); // loop_1, loop_2, loop_3, a millisecond or more apart
+            Thread.sleep(5);
+        }
+        String table = "odbc://" + odbc + "&runs";
+        String first = SnapshotConversion.convert(
+                table + "&&&loop_1", dir.resolve("loop_1").toString(), Codec.NONE, -1, null);
+        assertThatThrownBy(() -> SnapshotConversion.convert(first, table, null, -1, null))
+                .as("loop_1 is still there")
+                .hasMessageContaining("already holds snapshot loop_1");
+        try (var store = SnapshotStores.open(table)) {
+            store.delete(store.list().stream()
+                    .filter(row -> row.name().equals("loop_1"))
+                    .findFirst()
+                    .orElseThrow());
+        }
+        SnapshotConversion.convert(first, table, null, -1, null); // a backup copied back
+        try (SnapshotReader reader = Snapshots.open(table)) {
+            assertThat(reader.manifest().name).as("the newest row").isEqualTo("loop_3");
+        }
+    }
+
     @Test
     void betweenCodecsAndStoresEveryCopyRestoresToTheSameState() throws Exception {
         Path gz = snapshot();

@@ -74,6 +74,19 @@ public final class SnapshotTable {
      * propagates, as a {@link SnapshotException} for database errors.
      */
     public SnapshotRow insert(SnapshotRow row, BodyWriter body) {
+        return insert(row, body, false);
+    }
+
+    /**
+     * Inserts a copy of a snapshot taken before, at the time it was taken: a row filed after the
+     * run's newest would become the one a resume reads. The same snapshot copied in twice (its
+     * name and time already there) is refused.
+     */
+    public SnapshotRow insertCopy(SnapshotRow row, BodyWriter body) {
+        return insert(row, body, true);
+    }
+
+    private SnapshotRow insert(SnapshotRow row, BodyWriter body, boolean copy) {
         Identifiers.id("id", row.id());
         Identifiers.id("log_id", row.logId());
         Identifiers.name(row.name());
@@ -86,7 +99,9 @@ public final class SnapshotTable {
             // The chunks are keyed by the row's timestamp as the row stores it: a hand-made table's
             // coarser column would round it, so it is cut to that precision first.
             int digits = schema.timestampDigits(connection);
-            Instant timestamp = afterNewestOfRun(connection, row, truncate(row.timestamp(), digits), digits);
+            Instant timestamp = copy
+                    ? notYetFiled(connection, row, truncate(row.timestamp(), digits))
+                    : afterNewestOfRun(connection, row, truncate(row.timestamp(), digits), digits);
             Object stored = layout.dialect().storedTimestamp(timestamp);
             connection.setAutoCommit(false);
             try {
@@ -142,6 +157,24 @@ public final class SnapshotTable {
                 return timestamp.isAfter(latest) ? timestamp : latest.plusNanos((long) Math.pow(10, 9 - digits));
             }
         }
+    }
+
+    /** {@code timestamp}, unless the run already has a row of this name at it: the same snapshot, copied in before. */
+    private Instant notYetFiled(Connection connection, SnapshotRow row, Instant timestamp) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT COUNT(*) FROM " + layout.table
+                + " WHERE id = ? AND log_id = ? AND name = ? AND " + layout.quotedTimestamp() + " = ?")) {
+            statement.setString(1, row.id());
+            statement.setString(2, row.logId());
+            statement.setString(3, row.name());
+            layout.dialect().bindTimestamp(statement, 4, layout.dialect().storedTimestamp(timestamp));
+            try (ResultSet rows = statement.executeQuery()) {
+                if (rows.next() && rows.getLong(1) > 0) {
+                    throw new SnapshotException(layout.describe() + " already holds snapshot " + row.name() + " of run "
+                            + row.id() + ", taken at " + timestamp + ": it is never replaced");
+                }
+            }
+        }
+        return timestamp;
     }
 
     private static Instant truncate(Instant instant, int digits) {

@@ -104,14 +104,22 @@ public final class TableStore implements SnapshotStore {
 
     @Override
     public StoredSnapshot write(NewSnapshot snapshot, SnapshotBody body) {
-        SnapshotRow row = SnapshotRow.of(
+        return remember(table.insert(rowOf(snapshot), body::writeTo));
+    }
+
+    @Override
+    public StoredSnapshot writeCopy(NewSnapshot snapshot, SnapshotBody body) {
+        return remember(table.insertCopy(rowOf(snapshot), body::writeTo));
+    }
+
+    private static SnapshotRow rowOf(NewSnapshot snapshot) {
+        return SnapshotRow.of(
                 snapshot.created(),
                 snapshot.runId(),
                 snapshot.logId(),
                 snapshot.workflow(),
                 snapshot.name(),
                 snapshot.codec().argument());
-        return remember(table.insert(row, body::writeTo));
     }
 
     @Override

@@ -238,6 +238,16 @@ public final class ObjectStore implements SnapshotStore {
 
     @Override
     public StoredSnapshot write(NewSnapshot snapshot, SnapshotBody body) {
+        return write(snapshot, body, true);
+    }
+
+    @Override
+    public StoredSnapshot writeCopy(NewSnapshot snapshot, SnapshotBody body) {
+        return write(snapshot, body, false);
+    }
+
+    /** Uploads a snapshot; points {@code _current} at it if {@code newest}, else only where none is. */
+    private StoredSnapshot write(NewSnapshot snapshot, SnapshotBody body, boolean newest) {
         checkPart("prefix", snapshot.prefix());
         checkPart("suffix", snapshot.suffix());
         if (snapshot.suffix().equals("current")) {
@@ -270,6 +280,9 @@ public final class ObjectStore implements SnapshotStore {
                 .orElseThrow(() -> new SnapshotStoreException("cannot write " + location.addressOf(key)
                         + ": the server completed the upload but does not show the object"));
         String pointer = location.keyOf(snapshot.prefix() + CURRENT);
+        if (!newest && head(pointer, "read").isPresent()) {
+            return written; // a copy: the prefix's newest stays what it was
+        }
         call(
                 "cannot move " + location.addressOf(pointer) + " to " + location.addressOf(key),
                 () -> s3.putObject(

@@ -59,6 +59,19 @@ class ObjectStoreTest {
         }
     }
 
+    /** A copy (convert) points _current at itself only in a prefix that has none: it never displaces the newest. */
+    @Test
+    void aCopyBecomesCurrentOnlyWhereThePrefixHasNone() {
+        try (ObjectStore store = ObjectStore.open(s3.location("copies"), s3.options())) {
+            store.writeCopy(entry("run", "1", Codec.GZIP), out -> out.write(small));
+            assertThat(store.current("run")).map(StoredSnapshot::name).contains("run_1");
+            store.write(entry("run", "3", Codec.GZIP), out -> out.write(small));
+            store.writeCopy(entry("run", "2", Codec.GZIP), out -> out.write(small));
+            assertThat(store.current("run")).map(StoredSnapshot::name).contains("run_3");
+            assertThat(store.list()).extracting(StoredSnapshot::name).contains("run_2");
+        }
+    }
+
     @Test
     void writesListsAndReadsBackWholeSnapshotsOldestFirst() throws IOException {
         try (ObjectStore store = ObjectStore.open(s3.location("list"), s3.options())) {
