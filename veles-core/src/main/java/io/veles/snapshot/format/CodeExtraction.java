@@ -34,6 +34,9 @@ public final class CodeExtraction {
     /** The default cap on the expanded size of a code backup: far above any workflow's jar. */
     public static final long DEFAULT_MAX_BYTES = 256L << 20;
 
+    /** The longest entry name taken: Linux's PATH_MAX, 4096 bytes. */
+    static final int MAX_NAME_CHARS = 4096;
+
     private final Path root;
     private final boolean overwrite;
     private final long maxBytes;
@@ -71,6 +74,7 @@ public final class CodeExtraction {
     private List<Entry> check(byte[] backup) {
         List<Entry> entries = new ArrayList<>();
         Map<Path, Boolean> seen = new HashMap<>(); // target -> is a directory
+        Set<Path> directories = new HashSet<>(); // the entries' parent directories, checked once each
         long expanded = 0;
         try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(backup))) {
             for (ZipEntry zip = in.getNextEntry(); zip != null; zip = in.getNextEntry()) {
@@ -82,7 +86,10 @@ public final class CodeExtraction {
                                     ? "the code backup holds the entry " + zip.getName() + " twice"
                                     : "the code backup holds " + zip.getName() + " both as a file and as a directory");
                 }
-                for (Path parent = entry.target().getParent(); !parent.equals(root); parent = parent.getParent()) {
+                // Up to the first directory already met: a parent's own parents were checked with it.
+                for (Path parent = entry.target().getParent();
+                        !parent.equals(root) && directories.add(parent);
+                        parent = parent.getParent()) {
                     if (Boolean.FALSE.equals(seen.get(parent))) {
                         throw refused("the code backup holds " + root.relativize(parent)
                                 + " both as a file and as a directory");
@@ -101,14 +108,8 @@ public final class CodeExtraction {
         } catch (IOException e) {
             throw new SnapshotException("cannot read the code backup: " + describe(e), e);
         }
-        Set<Path> parents = new HashSet<>();
         for (Entry entry : entries) {
-            for (Path parent = entry.target().getParent(); !parent.equals(root); parent = parent.getParent()) {
-                parents.add(parent);
-            }
-        }
-        for (Entry entry : entries) {
-            if (!entry.directory() && parents.contains(entry.target())) {
+            if (!entry.directory() && directories.contains(entry.target())) {
                 throw refused("the code backup holds " + entry.name() + " both as a file and as a directory");
             }
         }
@@ -117,6 +118,10 @@ public final class CodeExtraction {
 
     private Entry resolve(ZipEntry zip) {
         String name = zip.getName();
+        if (name.length() > MAX_NAME_CHARS) { // no file system takes a longer path; each parent would be a copy
+            throw refused("the code backup holds an entry whose name is longer than a path can be (" + MAX_NAME_CHARS
+                    + " characters): " + name.substring(0, 60) + "...");
+        }
         Path target;
         try {
             target = root.resolve(name).normalize();

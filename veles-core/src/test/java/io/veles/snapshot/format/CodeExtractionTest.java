@@ -108,6 +108,20 @@ class CodeExtractionTest {
         }
     }
 
+    /**
+     * One entry named 32,000 directories deep (under 1 KB zipped) would make every parent path
+     * a copy, gigabytes in all: a name longer than a path can be is refused at once.
+     */
+    @Test
+    void anEntryNamedDeeperThanAPathCanBeIsRefused() throws Exception {
+        Path target = dir.resolve("code");
+        byte[] backup = zip("a/".repeat(32_000) + "A.class", "deep");
+        assertThatThrownBy(() -> CodeBackup.extract(backup, target))
+                .isInstanceOf(SnapshotException.class)
+                .hasMessageStartingWith("the code backup holds an entry whose name is longer than a path can be");
+        assertThat(target).doesNotExist();
+    }
+
     @Test
     void aZipBombStopsAtTheCap() throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
