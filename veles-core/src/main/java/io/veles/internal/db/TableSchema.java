@@ -30,6 +30,33 @@ final class TableSchema {
         }
         checkColumns(connection, layout.table, "data");
         checkColumns(connection, layout.chunkTable, "seq, data");
+        if (layout.dialect() == Dialect.MARIADB) {
+            checkTransactional(connection, layout.table);
+            checkTransactional(connection, layout.chunkTable);
+        }
+    }
+
+    /**
+     * A snapshot's row and its chunks are written in one transaction, so that a failed or killed
+     * write leaves no row: a table made before (by hand, or under a server default) in an engine
+     * without transactions (MyISAM, Aria, MEMORY...) would keep a half-written row as the run's
+     * newest. Refused, naming the engine.
+     */
+    private void checkTransactional(Connection connection, String name) throws SQLException {
+        try (PreparedStatement query =
+                connection.prepareStatement("SELECT t.engine, e.transactions FROM information_schema.tables t"
+                        + " LEFT JOIN information_schema.engines e ON e.engine = t.engine"
+                        + " WHERE t.table_schema = DATABASE() AND LOWER(t.table_name) = ?")) {
+            query.setString(1, name.toLowerCase(Locale.ROOT));
+            try (ResultSet tables = query.executeQuery()) {
+                if (tables.next() && !"YES".equalsIgnoreCase(tables.getString(2))) {
+                    throw new SnapshotStoreException("table " + name + " of " + layout.target.description()
+                            + " uses the " + tables.getString(1) + " engine, which has no transactions: a failed"
+                            + " write would leave a half-written snapshot; convert it (ALTER TABLE " + name
+                            + " ENGINE=InnoDB) or name another table");
+                }
+            }
+        }
     }
 
     /** Creates the pin table if missing. */
