@@ -59,4 +59,19 @@ class ManifestShapeTest {
                 .isInstanceOf(CorruptSnapshotException.class)
                 .hasMessageEndingWith(parts[1]);
     }
+
+    /**
+     * Empty lists in a manifest's info are two bytes of JSON and some 48 of heap each: more values
+     * than any run records are refused as they are read, before they fill the heap.
+     */
+    @org.junit.jupiter.api.Test
+    void infoWithMoreValuesThanAnyRunRecordsIsRefused() throws Exception {
+        String lists = "[],".repeat(io.veles.internal.format.BoundedFacts.MAX_VALUES) + "[]";
+        byte[] file = UnitColumnsInFilesTest.header("{\"name\":\"x\",\"workflowClass\":\"io.x.W\",\"info\":{\"a\":["
+                + lists + "]}," + UNITS + "," + CLASSES + "}");
+        assertThatThrownBy(() -> SnapshotReader.open(new ByteArrayInputStream(file), "forged")
+                        .close())
+                .isInstanceOf(CorruptSnapshotException.class)
+                .hasMessage("forged is corrupt: its manifest's info holds more than 1000000 values");
+    }
 }

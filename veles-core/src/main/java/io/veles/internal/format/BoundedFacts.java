@@ -1,0 +1,78 @@
+package io.veles.internal.format;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import io.veles.errors.CorruptSnapshotException;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads a manifest's {@code info} (the facts a run recorded: its epoch, metric, suffix...) as
+ * maps, lists and scalars, refusing more than {@link #MAX_VALUES} values in all. Each empty
+ * {@code []} of JSON is two bytes and becomes a list of some 48 bytes: a compressed manifest of a
+ * few KB could otherwise fill the heap with them before any other check ran.
+ */
+public final class BoundedFacts extends StdDeserializer<Map<String, Object>> {
+    private static final long serialVersionUID = 1L;
+
+    /** Far above what a run records: a few facts, or a history of metrics per epoch. */
+    public static final int MAX_VALUES = 1_000_000;
+
+    public BoundedFacts() {
+        super(Map.class);
+    }
+
+    @Override
+    public Map<String, Object> deserialize(JsonParser parser, DeserializationContext context) throws IOException {
+        if (parser.currentToken() != JsonToken.START_OBJECT) {
+            throw new CorruptSnapshotException("its manifest's info is not an object");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> facts = (Map<String, Object>) value(parser, new int[1]);
+        return facts;
+    }
+
+    /** The value at the parser's current token, counting it and everything inside it in {@code count}. */
+    private static Object value(JsonParser parser, int[] count) throws IOException {
+        if (++count[0] > MAX_VALUES) {
+            throw new CorruptSnapshotException("its manifest's info holds more than " + MAX_VALUES + " values");
+        }
+        JsonToken token = parser.currentToken();
+        switch (token) {
+            case START_OBJECT: {
+                Map<String, Object> map = new LinkedHashMap<>();
+                for (String key = parser.nextFieldName(); key != null; key = parser.nextFieldName()) {
+                    parser.nextToken();
+                    map.put(key, value(parser, count));
+                }
+                return map;
+            }
+            case START_ARRAY: {
+                List<Object> list = new ArrayList<>();
+                while (parser.nextToken() != JsonToken.END_ARRAY) {
+                    list.add(value(parser, count));
+                }
+                return list;
+            }
+            case VALUE_STRING:
+                return parser.getText();
+            case VALUE_NUMBER_INT:
+            case VALUE_NUMBER_FLOAT:
+                return parser.getNumberValue();
+            case VALUE_TRUE:
+                return Boolean.TRUE;
+            case VALUE_FALSE:
+                return Boolean.FALSE;
+            case VALUE_NULL:
+                return null;
+            default:
+                throw new CorruptSnapshotException("its manifest's info holds an unexpected " + token);
+        }
+    }
+}
