@@ -630,13 +630,15 @@ public final class SnapshotReader implements Closeable {
             throw new IllegalStateException(source + " is not a differential snapshot");
         }
         startPayload();
-        List<long[]> stored = new java.util.ArrayList<>(); // [start, end) of the logical bytes stored here
+        // Counted per unit as the records come (in order), not listed: a file of a few KB can hold
+        // millions of one-byte records.
+        UnitShare.Tally stored = new UnitShare.Tally(manifest, logicalManifestLength());
         try {
             ChainAssembly.readRecords(this, new DataInputStream(content), new ChainAssembly.Records() {
                 @Override
                 public void literal(long target, InputStream bytes, int length) throws IOException {
                     bytes.skipNBytes(length);
-                    stored.add(new long[] {target, target + length});
+                    stored.add(target, target + length);
                 }
 
                 @Override
@@ -646,7 +648,7 @@ public final class SnapshotReader implements Closeable {
             throw integrityError(source, codec, e);
         }
         checkTrailer();
-        return UnitShare.of(manifest, stored, logicalManifestLength());
+        return stored.shares();
     }
 
     /**
@@ -668,29 +670,47 @@ public final class SnapshotReader implements Closeable {
      * referenced in the chain (unchanged since the base).
      */
     public record UnitShare(String unit, long storedBytes, long referencedBytes) {
-        /** The units' shares, from the logical ranges stored here (in order, disjoint). */
-        static List<UnitShare> of(Manifest manifest, List<long[]> stored, int logicalManifestLength) {
-            // The units' fields are the payload's last bytes, one unit after another (GraphWriter).
-            long payloadStart = SnapshotFormat.MAGIC.length + 2 + 2 + 4 + logicalManifestLength + 4 + 8;
-            long unitsBytes = manifest.units.stream()
-                    .mapToLong(io.veles.snapshot.format.UnitSummary::bytes)
-                    .sum();
-            long start = payloadStart + manifest.payloadBytes - unitsBytes;
-            List<UnitShare> shares = new java.util.ArrayList<>();
-            int range = 0;
-            for (io.veles.snapshot.format.UnitSummary unit : manifest.units) {
-                long end = start + unit.bytes();
-                long own = 0;
-                while (range < stored.size() && stored.get(range)[1] <= start) {
-                    range++;
+        /** Adds up, unit by unit, the logical ranges stored in this file, which come in order. */
+        static final class Tally {
+            private final List<io.veles.snapshot.format.UnitSummary> units;
+            private final long[] starts;
+            private final long[] own;
+            private int next;
+
+            Tally(Manifest manifest, int logicalManifestLength) {
+                // The units' fields are the payload's last bytes, one unit after another (GraphWriter).
+                long payloadStart = SnapshotFormat.MAGIC.length + 2 + 2 + 4 + logicalManifestLength + 4 + 8;
+                long unitsBytes = manifest.units.stream()
+                        .mapToLong(io.veles.snapshot.format.UnitSummary::bytes)
+                        .sum();
+                units = manifest.units;
+                starts = new long[units.size()];
+                own = new long[units.size()];
+                long start = payloadStart + manifest.payloadBytes - unitsBytes;
+                for (int i = 0; i < starts.length; i++) {
+                    starts[i] = start;
+                    start += units.get(i).bytes();
                 }
-                for (int i = range; i < stored.size() && stored.get(i)[0] < end; i++) {
-                    own += Math.min(end, stored.get(i)[1]) - Math.max(start, stored.get(i)[0]);
-                }
-                shares.add(new UnitShare(unit.name(), own, unit.bytes() - own));
-                start = end;
             }
-            return shares;
+
+            /** Bytes [from, to) of the logical container are stored here; ranges come in order, disjoint. */
+            void add(long from, long to) {
+                while (next < starts.length && starts[next] + units.get(next).bytes() <= from) {
+                    next++;
+                }
+                for (int i = next; i < starts.length && starts[i] < to; i++) {
+                    own[i] += Math.min(starts[i] + units.get(i).bytes(), to) - Math.max(starts[i], from);
+                }
+            }
+
+            List<UnitShare> shares() {
+                List<UnitShare> shares = new java.util.ArrayList<>(starts.length);
+                for (int i = 0; i < starts.length; i++) {
+                    shares.add(new UnitShare(
+                            units.get(i).name(), own[i], units.get(i).bytes() - own[i]));
+                }
+                return shares;
+            }
         }
     }
 

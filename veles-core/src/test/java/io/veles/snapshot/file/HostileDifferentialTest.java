@@ -112,6 +112,42 @@ class HostileDifferentialTest {
         restore(file);
     }
 
+    /**
+     * Millions of one-byte records, stored and referenced in turn (42 MB here; far less
+     * compressed): inspect's share of each unit is counted as they come, in a JVM of 64 MiB,
+     * where a list of the stored ranges ran out of heap.
+     */
+    @org.junit.jupiter.api.Tag("slow")
+    @Test
+    void millionsOfTinyRecordsAreCountedWithoutListingThem() throws Exception {
+        int pairs = 2_000_000;
+        Path file = craft(
+                differential().toBuilder().payloadBytes(2L * pairs).build(),
+                SnapshotFormat.VERSION,
+                SnapshotFormat.FLAG_DELTA,
+                data -> {
+                    for (int i = 0; i < pairs; i++) {
+                        data.writeByte(SnapshotFormat.RECORD_LITERAL);
+                        data.writeInt(1);
+                        data.writeByte(0);
+                        reference(data, 1, 0, 0);
+                    }
+                    end(data, 2L * pairs);
+                });
+        List<String> output =
+                io.veles.testing.FreshJvm.run(List.of("-Xmx64m"), null, HostileDifferentialTest.class, file.toString());
+        assertThat(output).as("%s", output).anySatisfy(line -> assertThat(line).startsWith("SHARES "));
+    }
+
+    /** In a child JVM: the unit shares of the differential file named in {@code args}. */
+    public static void main(String[] args) throws IOException {
+        try (SnapshotReader reader = SnapshotReader.open(Files.newInputStream(Path.of(args[0])), args[0])) {
+            System.out.println("SHARES " + reader.unitShares().size());
+        } catch (RuntimeException | Error e) {
+            System.out.println("FAILED " + e);
+        }
+    }
+
     /** A chain naming one file twice (or a thousand times) would have it read once per mention. */
     @Test
     void aChainNamingAFileTwice() throws IOException {
