@@ -232,7 +232,8 @@ public final class AtomicFiles {
         return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
 
-    private static String temporaryName(String name) {
+    /** A temporary's name for {@code name} in its directory: hidden, and naming its host and process. */
+    static String temporaryName(String name) {
         return "." + name + ".@" + Host.name() + "." + ProcessHandle.current().pid() + "."
                 + String.format("%08x", ThreadLocalRandom.current().nextInt()) + ".tmp";
     }

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 /**
@@ -33,10 +32,10 @@ public final class DownloadedSnapshots {
         String stem = name.substring(0, name.length() - extension.length());
         try {
             Files.createDirectories(directory);
-            Path copy =
-                    directory.resolve("." + name + "." + ProcessHandle.current().pid() + "."
-                            + String.format("%08x", ThreadLocalRandom.current().nextInt())
-                            + ".tmp"); // as AtomicFiles names them
+            // A copy a killed download left (as large as the snapshot) is reclaimed by the next
+            // one here, or by a snapshotter writing here: it is named as AtomicFiles names them.
+            AtomicFiles.deleteStaleTemporaries(directory);
+            Path copy = directory.resolve(AtomicFiles.temporaryName(name));
             try {
                 for (int i = 0; i < MAX_TRIES; i++) {
                     Path target = directory.resolve(i == 0 ? name : stem + "." + i + extension);

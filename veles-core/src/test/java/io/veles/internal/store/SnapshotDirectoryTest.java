@@ -217,6 +217,25 @@ class SnapshotDirectoryTest {
         assertThat(longNumber).exists();
     }
 
+    /**
+     * A download killed between its copy and its clean-up leaves a hidden copy as large as the
+     * snapshot; it is named as writers' temporaries are, and the next download here reclaims it.
+     */
+    @Test
+    void aKilledDownloadsCopyIsReclaimedByTheNextDownload() throws Exception {
+        Process dead = new ProcessBuilder("true").start();
+        dead.waitFor();
+        String ours = AtomicFiles.temporaryName("run_1.gz");
+        Path left = dir.resolve(ours.replace("." + ProcessHandle.current().pid() + ".", "." + dead.pid() + "."));
+        Files.write(left, new byte[] {1, 2, 3});
+        Path verified = dir.resolve("verified");
+        Files.write(verified, new byte[] {4});
+        Path kept = DownloadedSnapshots.keep(
+                verified, "run_1.gz", dir.resolve("downloads").getParent());
+        assertThat(Files.readAllBytes(kept)).containsExactly(4);
+        assertThat(left).doesNotExist();
+    }
+
     @Test
     void aFileInTheWayOfTheDirectoryIsReported() throws IOException {
         Files.write(dir.resolve("blocker"), new byte[] {1});
