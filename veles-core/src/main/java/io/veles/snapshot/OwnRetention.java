@@ -43,11 +43,17 @@ final class OwnRetention {
             OwnSnapshots own) {
         Map<String, Double> recorded = new HashMap<>();
         Map<String, List<String>> chains = new HashMap<>();
-        for (OwnSnapshots.Written mine : own.list()) {
-            recorded.put(mine.snapshot().key(), mine.metric());
-            chains.put(mine.snapshot().key(), mine.chain());
+        for (OwnSnapshots.Written each : own.list()) {
+            recorded.put(each.snapshot().key(), each.metric());
+            chains.put(each.snapshot().key(), each.chain());
         }
-        Map<String, String> protection = store.protections();
+        Map<String, String> protection = new HashMap<>(store.protections());
+        // The snapshot just written is this prefix's newest even where another snapshotter of the
+        // run wrote a row since (a table marks one row per run current): never its retention's to delete.
+        List<OwnSnapshots.Written> mine = own.list();
+        if (!mine.isEmpty()) {
+            protection.putIfAbsent(mine.get(mine.size() - 1).snapshot().key(), SnapshotStore.CURRENT);
+        }
         List<StoredSnapshot> weighed = new ArrayList<>();
         List<Retention.Candidate> candidates = new ArrayList<>();
         for (StoredSnapshot snapshot : ofRun) {
