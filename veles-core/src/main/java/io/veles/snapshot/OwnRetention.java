@@ -99,6 +99,12 @@ final class OwnRetention {
     private static Optional<String> readPrefix(SnapshotStore store, StoredSnapshot snapshot) {
         try (SnapshotReader reader = Snapshots.open(store, snapshot, snapshot.location(), null)) {
             return Optional.ofNullable(SnapshotPruning.Filter.prefixOf(reader.manifest()));
+        } catch (io.veles.errors.SnapshotStoreException e) {
+            // The store failed, not the row: it may be this prefix's, built on rows weighed here.
+            throw new SnapshotException(
+                    "cannot tell whether " + snapshot.name() + " is built on this run's snapshots,"
+                            + " so retention deleted none this time: " + e.getMessage(),
+                    e);
         } catch (SnapshotException | IOException e) {
             return null;
         }

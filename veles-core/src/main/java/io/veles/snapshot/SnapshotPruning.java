@@ -116,6 +116,12 @@ public final class SnapshotPruning {
             SnapshotStore store, Retention retention, Predicate<SnapshotListing.Entry> scope, boolean manifests) {
         List<SnapshotListing.Entry> listed = new ArrayList<>();
         for (SnapshotListing.Entry entry : SnapshotListing.list(store, manifests || retention.keepBest() > 0)) {
+            if (entry.storeFailed()) {
+                // It may be whole, of any prefix or workflow (its manifest is unread), and any other
+                // snapshot its base: weighing without it could delete them.
+                throw new SnapshotException("cannot tell which snapshots " + BaseProtection.shownName(entry.snapshot())
+                        + " is built on, so none was deleted: " + entry.problem());
+            }
             if (scope.test(entry)) {
                 listed.add(entry);
             }
@@ -126,10 +132,6 @@ public final class SnapshotPruning {
         for (SnapshotListing.Entry entry : listed) {
             if (entry.problem() == null) {
                 entries.add(entry);
-            } else if (entry.storeFailed()) {
-                // It may be whole, and any other snapshot its base: weighing without it could delete them.
-                throw new SnapshotException("cannot tell which snapshots " + BaseProtection.shownName(entry.snapshot())
-                        + " is built on, so none was deleted: " + entry.problem());
             }
         }
         Map<String, String> protection = store.protections();

@@ -124,10 +124,14 @@ class DifferentialRetentionTest {
                             throw e.getCause();
                         }
                     });
-            assertThatThrownBy(() -> SnapshotPruning.plan(failing, new Retention(1, null, 0), entry -> true))
-                    .isInstanceOf(SnapshotException.class)
-                    .hasMessage("cannot tell which snapshots frozen_4.gz is built on, so none was deleted:"
-                            + " connection reset (injected)");
+            for (java.util.function.Predicate<SnapshotListing.Entry> scope : List.of(
+                    (java.util.function.Predicate<SnapshotListing.Entry>) entry -> true,
+                    new SnapshotPruning.Filter("frozen", null)::test)) { // --prefix: its manifest is unread
+                assertThatThrownBy(() -> SnapshotPruning.plan(failing, new Retention(1, null, 0), scope))
+                        .isInstanceOf(SnapshotException.class)
+                        .hasMessage("cannot tell which snapshots frozen_4.gz is built on, so none was deleted:"
+                                + " connection reset (injected)");
+            }
         }
         assertThat(remaining()).containsExactly(1, 2, 3, 4, 5);
     }

@@ -1,6 +1,7 @@
 package io.veles.snapshot;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.veles.snapshot.codec.Codec;
 import io.veles.snapshot.store.NewSnapshot;
@@ -41,6 +42,42 @@ class OwnRetentionTest {
 
             assertThat(deleted).isEmpty();
             assertThat(store.list()).extracting(StoredSnapshot::name).containsExactlyInAnyOrder("a_1", "a_2", "b_1");
+        }
+    }
+
+    /**
+     * A row of the run that this process did not write (a resumed run's) is weighed by the prefix
+     * its manifest records. When the store fails to deliver it, it may be this prefix's and built
+     * on the rows weighed here: retention deletes none this time, and says why.
+     */
+    @Test
+    void aRowTheStoreFailsToDeliverStopsRetentionForThisSnapshot() {
+        try (SnapshotStore real =
+                SnapshotStores.open("odbc://DRIVER={SQLite3};DATABASE=" + dir.resolve("t.db") + "&runs")) {
+            Instant start = Instant.parse("2026-12-06T10:00:00Z");
+            write(real, "a", "1", start); // the run's, before it was resumed in this process
+            SnapshotStore failing = (SnapshotStore) java.lang.reflect.Proxy.newProxyInstance(
+                    SnapshotStore.class.getClassLoader(),
+                    new Class<?>[] {SnapshotStore.class},
+                    (proxy, method, args) -> {
+                        if (method.getName().equals("open")) {
+                            throw new io.veles.errors.SnapshotStoreException("connection reset (injected)");
+                        }
+                        try {
+                            return method.invoke(real, args);
+                        } catch (java.lang.reflect.InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+            OwnSnapshots own = new OwnSnapshots();
+            NewSnapshot newer = snapshot("a", "2", start.plusSeconds(1));
+            own.add(new OwnSnapshots.Written(
+                    real.write(newer, out -> out.write(new byte[] {2})), newer.created(), 0.5, List.of()));
+
+            assertThatThrownBy(() -> OwnRetention.apply(new Retention(1, null, 0), failing, newer, own))
+                    .isInstanceOf(io.veles.errors.SnapshotException.class)
+                    .hasMessageStartingWith("cannot tell whether a_1 is built on this run's snapshots");
+            assertThat(real.list()).extracting(StoredSnapshot::name).containsExactlyInAnyOrder("a_1", "a_2");
         }
     }
 

@@ -104,6 +104,9 @@ public final class DirectoryStore implements SnapshotStore {
         Path file = fileOf(snapshot);
         try {
             return DirectFileInput.open(file);
+        } catch (NoSuchFileException e) {
+            // deleted since it was listed (a run's retention): nothing is left to read, or to protect
+            throw new SnapshotException(snapshot.location() + " is gone: deleted since it was listed", e);
         } catch (IOException e) {
             throw new SnapshotStoreException("cannot read " + snapshot.location() + ": " + AtomicFiles.describe(e), e);
         }
@@ -251,8 +254,22 @@ public final class DirectoryStore implements SnapshotStore {
                 .map(target -> handle(target, target.toString(), size(target)));
     }
 
+    /**
+     * Takes the prefix's writer lock, first refusing a file where the prefix's {@code _current}
+     * link goes: a copy that followed the link (scp, cp -L, rsync without -l) and that a run may
+     * resume from. The run could not keep its newest-snapshot link there, and a later resume
+     * from the same name would read that old copy again.
+     */
     @Override
     public WriterLock lockPrefix(String prefix, String runId) {
+        for (Codec codec : Codec.values()) {
+            Path current = directory.currentLink(prefix, codec.extension());
+            if (Files.exists(current, LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(current)) {
+                throw new SnapshotStoreException(current + " is a file, not the link a run keeps to its newest"
+                        + " snapshot (a copy that followed the link?): rename it, e.g. to " + prefix + "_restored"
+                        + codec.extension() + ", and resume from the new name");
+            }
+        }
         return directory.lock(prefix, runId)::close;
     }
 

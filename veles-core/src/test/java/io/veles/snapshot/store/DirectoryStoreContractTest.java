@@ -1,7 +1,13 @@
 package io.veles.snapshot.store;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.veles.errors.SnapshotStoreException;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** {@link SnapshotStoreContract} for a directory of snapshot files. */
@@ -17,5 +23,26 @@ class DirectoryStoreContractTest extends SnapshotStoreContract {
     @Override
     protected boolean locksPrefixes() {
         return true;
+    }
+
+    /**
+     * A snapshot copied under the link's name (scp and cp -L follow links) is a file: a run on the
+     * prefix is refused before it starts, since it could keep no link to its newest snapshot and a
+     * later resume from that name would read the old copy again. The file stays as it was.
+     */
+    @Test
+    void aFileWhereTheCurrentLinkGoesStopsARunOnThePrefix() throws Exception {
+        Path snapshots = Files.createDirectories(dir.resolve("snapshots"));
+        Path copied = snapshots.resolve("wine_current.gz");
+        Files.write(copied, new byte[] {9, 9});
+        try (SnapshotStore store = openStore()) {
+            assertThatThrownBy(() -> store.lockPrefix("wine", "run-1"))
+                    .isInstanceOf(SnapshotStoreException.class)
+                    .hasMessage(
+                            copied + " is a file, not the link a run keeps to its newest snapshot (a copy that"
+                                    + " followed the link?): rename it, e.g. to wine_restored.gz, and resume from the new name");
+            store.lockPrefix("wine_ema", "run-1").close(); // another prefix is not concerned
+        }
+        assertThat(Files.readAllBytes(copied)).containsExactly(9, 9);
     }
 }
