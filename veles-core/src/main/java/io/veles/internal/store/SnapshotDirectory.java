@@ -98,6 +98,12 @@ public final class SnapshotDirectory {
      */
     public AtomicFiles.Published write(
             String prefix, String suffix, String extension, String discriminator, BodyWriter body) {
+        return write(prefix, suffix, extension, discriminator, body, true);
+    }
+
+    /** As {@link #write(String, String, String, String, BodyWriter)}; the link moves only if {@code link}. */
+    public AtomicFiles.Published write(
+            String prefix, String suffix, String extension, String discriminator, BodyWriter body, boolean link) {
         fileFor(prefix, suffix, extension); // refuses names that are not plain before anything is written
         createDirectory();
         if (!cleaned) {
@@ -106,8 +112,11 @@ public final class SnapshotDirectory {
         }
         AtomicFiles.Published published = AtomicFiles.writeNew(
                 attempt -> fileFor(prefix, alternativeSuffix(suffix, discriminator, attempt), extension), body);
-        AtomicFiles.replaceSymlink(
-                currentLink(prefix, extension), published.file().getFileName().toString());
+        if (link) {
+            AtomicFiles.replaceSymlink(
+                    currentLink(prefix, extension),
+                    published.file().getFileName().toString());
+        }
         return published;
     }
 

@@ -120,9 +120,19 @@ public final class DirectoryStore implements SnapshotStore {
      */
     @Override
     public StoredSnapshot write(NewSnapshot snapshot, SnapshotBody body) {
+        return write(snapshot, body, true);
+    }
+
+    /** As {@link #write}, without pointing the prefix's {@code _current} link at the copy. */
+    @Override
+    public StoredSnapshot writeCopy(NewSnapshot snapshot, SnapshotBody body) {
+        return write(snapshot, body, false);
+    }
+
+    private StoredSnapshot write(NewSnapshot snapshot, SnapshotBody body, boolean newest) {
         String extension = snapshot.codec().extension();
         AtomicFiles.Published published = directory.write(
-                snapshot.prefix(), snapshot.suffix(), extension, snapshot.discriminator(), body::writeTo);
+                snapshot.prefix(), snapshot.suffix(), extension, snapshot.discriminator(), body::writeTo, newest);
         Path wanted = directory.fileFor(snapshot.prefix(), snapshot.suffix(), extension);
         if (!published.file().equals(wanted)) {
             LOG.info("snapshot name {} was taken while it was written: this one is {}", wanted, published.file());

@@ -67,9 +67,9 @@ public interface SnapshotStore extends Closeable {
 
     /**
      * Stores a copy of a snapshot taken before ({@code snapshot convert}), as {@link #write}, but
-     * without making it the newest: a copy of an older snapshot must not become what a resume
-     * reads. An object store moves its {@code _current} pointer to the copy only where the prefix
-     * has none; a table files the row at the time the snapshot was taken. By default, as {@link #write}.
+     * filed as of when it was taken: a copy of an older snapshot must not become what a resume
+     * reads. A directory or an object store does not point {@code _current} at it; a table files
+     * the row at the time the snapshot was taken. By default, as {@link #write}.
      */
     default StoredSnapshot writeCopy(NewSnapshot snapshot, SnapshotBody body) {
         return write(snapshot, body);

@@ -45,4 +45,23 @@ class DirectoryStoreContractTest extends SnapshotStoreContract {
         }
         assertThat(Files.readAllBytes(copied)).containsExactly(9, 9);
     }
+
+    /** A copy (convert) is written beside the snapshots without taking the newest-snapshot link. */
+    @Test
+    void aCopyLeavesTheCurrentLinkWhereItWas() throws Exception {
+        try (SnapshotStore store = openStore()) {
+            store.write(
+                    new NewSnapshot(
+                            "w", "3", java.time.Instant.now(), "run-1", null, "w", io.veles.snapshot.codec.Codec.GZIP),
+                    out -> out.write(new byte[] {3}));
+            store.writeCopy(
+                    new NewSnapshot(
+                            "w", "1", java.time.Instant.now(), "run-0", null, "w", io.veles.snapshot.codec.Codec.GZIP),
+                    out -> out.write(new byte[] {1}));
+            assertThat(Files.readSymbolicLink(dir.resolve("snapshots/w_current.gz"))
+                            .toString())
+                    .isEqualTo("w_3.gz");
+            assertThat(Files.readAllBytes(dir.resolve("snapshots/w_1.gz"))).containsExactly(1);
+        }
+    }
 }

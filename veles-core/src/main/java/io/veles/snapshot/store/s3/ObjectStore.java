@@ -246,7 +246,7 @@ public final class ObjectStore implements SnapshotStore {
         return write(snapshot, body, false);
     }
 
-    /** Uploads a snapshot; points {@code _current} at it if {@code newest}, else only where none is. */
+    /** Uploads a snapshot; points {@code _current} at it if {@code newest}. */
     private StoredSnapshot write(NewSnapshot snapshot, SnapshotBody body, boolean newest) {
         checkPart("prefix", snapshot.prefix());
         checkPart("suffix", snapshot.suffix());
@@ -280,8 +280,10 @@ public final class ObjectStore implements SnapshotStore {
                 .orElseThrow(() -> new SnapshotStoreException("cannot write " + location.addressOf(key)
                         + ": the server completed the upload but does not show the object"));
         String pointer = location.keyOf(snapshot.prefix() + CURRENT);
-        if (!newest && head(pointer, "read").isPresent()) {
-            return written; // a copy: the prefix's newest stays what it was
+        if (!newest) {
+            // A copy: the prefix's newest stays what it was. Not even a first pointer: a location's
+            // newest is the pointer target uploaded last, and the copy was uploaded now.
+            return written;
         }
         call(
                 "cannot move " + location.addressOf(pointer) + " to " + location.addressOf(key),
