@@ -28,6 +28,46 @@ public final class BoundedFacts extends StdDeserializer<Map<String, Object>> {
         super(Map.class);
     }
 
+    /**
+     * Refuses, before a snapshot is written, facts that a reader would refuse: a run recording a
+     * value per iteration must learn it at once, not when it resumes.
+     */
+    public static void checkWritable(Map<String, Object> facts) {
+        if (facts != null && count(facts, 0) > MAX_VALUES) {
+            throw new io.veles.errors.SnapshotException(
+                    "a snapshot's info (the facts recorded with it) may hold at most " + MAX_VALUES
+                            + " values, and this one holds more: record fewer, or summaries");
+        }
+    }
+
+    /** {@code counted} plus the values in {@code value}, stopping once above the bound. */
+    private static int count(Object value, int counted) {
+        int total = counted + 1;
+        if (value instanceof Map<?, ?> map) {
+            for (Object inner : map.values()) {
+                if (total > MAX_VALUES) {
+                    break;
+                }
+                total = count(inner, total);
+            }
+        } else if (value instanceof Iterable<?> list) {
+            for (Object inner : list) {
+                if (total > MAX_VALUES) {
+                    break;
+                }
+                total = count(inner, total);
+            }
+        } else if (value instanceof Object[] array) {
+            for (Object inner : array) {
+                if (total > MAX_VALUES) {
+                    break;
+                }
+                total = count(inner, total);
+            }
+        }
+        return total;
+    }
+
     @Override
     public Map<String, Object> deserialize(JsonParser parser, DeserializationContext context) throws IOException {
         if (parser.currentToken() != JsonToken.START_OBJECT) {

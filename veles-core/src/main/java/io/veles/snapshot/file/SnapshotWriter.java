@@ -266,6 +266,7 @@ public final class SnapshotWriter {
             completed.info("code_backup_bytes", options.codeBackup().length);
         }
         Manifest written = completed.build();
+        io.veles.internal.format.BoundedFacts.checkWritable(written.info);
         return new Prepared(layout, written, JSON.writeValueAsBytes(written));
     }
 

@@ -74,4 +74,26 @@ class ManifestShapeTest {
                 .isInstanceOf(CorruptSnapshotException.class)
                 .hasMessage("forged is corrupt: its manifest's info holds more than 1000000 values");
     }
+
+    /** A writer refuses the info a reader would refuse: the run learns it then, not when it resumes. */
+    @org.junit.jupiter.api.Test
+    void infoAReaderWouldRefuseIsRefusedWhenWritten() {
+        io.veles.testing.LoopWorkflow loop = new io.veles.testing.LoopWorkflow(3, 8, -1);
+        loop.initialize();
+        loop.run();
+        java.util.List<Integer> history =
+                java.util.Collections.nCopies(io.veles.internal.format.BoundedFacts.MAX_VALUES, 1);
+        io.veles.snapshot.format.Manifest manifest = io.veles.snapshot.format.Manifest.builder()
+                .name("x")
+                .info("history", history)
+                .build();
+        assertThatThrownBy(() -> SnapshotWriter.write(
+                        loop,
+                        manifest,
+                        io.veles.snapshot.codec.Codec.NONE,
+                        -1,
+                        java.io.OutputStream.nullOutputStream()))
+                .isInstanceOf(io.veles.errors.SnapshotException.class)
+                .hasMessageContaining("may hold at most 1000000 values");
+    }
 }
