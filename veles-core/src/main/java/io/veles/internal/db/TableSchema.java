@@ -17,6 +17,8 @@ import java.util.Locale;
  */
 final class TableSchema {
     private final TableLayout layout;
+    /** Whether the engine check passed: once per schema object, not a catalogue query per snapshot. */
+    private volatile boolean transactional;
 
     TableSchema(TableLayout layout) {
         this.layout = layout;
@@ -30,9 +32,10 @@ final class TableSchema {
         }
         checkColumns(connection, layout.table, "data");
         checkColumns(connection, layout.chunkTable, "seq, data");
-        if (layout.dialect() == Dialect.MARIADB) {
+        if (layout.dialect() == Dialect.MARIADB && !transactional) {
             checkTransactional(connection, layout.table);
             checkTransactional(connection, layout.chunkTable);
+            transactional = true;
         }
     }
 
@@ -46,10 +49,13 @@ final class TableSchema {
         try (PreparedStatement query =
                 connection.prepareStatement("SELECT t.engine, e.transactions FROM information_schema.tables t"
                         + " LEFT JOIN information_schema.engines e ON e.engine = t.engine"
-                        + " WHERE t.table_schema = DATABASE() AND LOWER(t.table_name) = ?")) {
-            query.setString(1, name.toLowerCase(Locale.ROOT));
+                        // as created (unquoted: case kept), or as a server folding names stores it
+                        + " WHERE t.table_schema = DATABASE() AND t.table_name IN (?, ?)")) {
+            query.setString(1, name);
+            query.setString(2, name.toLowerCase(Locale.ROOT));
             try (ResultSet tables = query.executeQuery()) {
-                if (tables.next() && !"YES".equalsIgnoreCase(tables.getString(2))) {
+                // only an engine known to lack transactions: a view has none to ask about
+                if (tables.next() && "NO".equalsIgnoreCase(tables.getString(2))) {
                     throw new SnapshotStoreException("table " + name + " of " + layout.target.description()
                             + " uses the " + tables.getString(1) + " engine, which has no transactions: a failed"
                             + " write would leave a half-written snapshot; convert it (ALTER TABLE " + name
