@@ -127,4 +127,50 @@ class FailureKindsTest {
                 .hasMessageContaining("cannot connect to")
                 .hasMessageContaining("veles_no_such_database");
     }
+
+    /**
+     * A store that fails mid-payload (an S3 range that keeps failing, a connection lost between a
+     * row's chunks) is reported as the store's failure: the snapshot may be whole, and a user told
+     * it is corrupt might delete it.
+     */
+    @Test
+    void aStoreFailingMidPayloadIsTheStoresFailureNotCorruption() throws Exception {
+        io.veles.testing.LoopWorkflow loop = new io.veles.testing.LoopWorkflow(3, 200_000, -1);
+        Snapshotter snapshotter = Snapshotter.create(
+                loop,
+                SnapshotSettings.builder()
+                        .prefix("loop")
+                        .directory(dir.resolve("snaps").toString())
+                        .compression(io.veles.snapshot.codec.Codec.NONE)
+                        .build());
+        loop.initialize();
+        loop.run();
+        snapshotter.export();
+        try (io.veles.snapshot.store.SnapshotStore real =
+                SnapshotStores.open(dir.resolve("snaps").toString())) {
+            io.veles.snapshot.store.StoredSnapshot snapshot = real.list().get(0);
+            java.io.InputStream whole = real.open(snapshot);
+            java.io.InputStream breaking = new java.io.FilterInputStream(whole) {
+                private long delivered;
+
+                @Override
+                public int read(byte[] bytes, int from, int length) throws IOException {
+                    if (delivered > 100_000) {
+                        throw new io.veles.internal.store.StoreReadException(
+                                "cannot read it: connection reset (injected)", null);
+                    }
+                    int n = super.read(bytes, from, Math.min(length, 4096));
+                    delivered += Math.max(n, 0);
+                    return n;
+                }
+            };
+            try (io.veles.snapshot.file.SnapshotReader reader =
+                    io.veles.snapshot.file.SnapshotReader.open(breaking, "loop_1")) {
+                assertThatThrownBy(() ->
+                                Snapshots.restore(reader, io.veles.testing.LoopWorkflow.class, java.util.List.of()))
+                        .isInstanceOf(SnapshotStoreException.class)
+                        .hasMessage("loop_1 cannot be read: cannot read it: connection reset (injected)");
+            }
+        }
+    }
 }

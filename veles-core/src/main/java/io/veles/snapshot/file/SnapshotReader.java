@@ -489,10 +489,7 @@ public final class SnapshotReader implements Closeable {
             checkRoot(restored.workflow().getClass(), rules);
         } catch (SnapshotException e) {
             // A damaged payload can fail in any way; if the bytes do not check out, say that instead.
-            String integrity = integrityProblem(payload);
-            throw integrity != null
-                    ? new CorruptSnapshotException(integrity, e)
-                    : e.reworded(source + ": " + e.getMessage());
+            throw whyPayloadFailed(e, payload);
         }
         skipCode();
         checkTrailer();
@@ -542,10 +539,7 @@ public final class SnapshotReader implements Closeable {
                     payload, payloadLength, manifest.classes, manifest.units, rules, shuffled, spill);
             checkRoot(saved.root().type(), rules);
         } catch (SnapshotException e) {
-            String integrity = integrityProblem(payload);
-            throw integrity != null
-                    ? new CorruptSnapshotException(integrity, e)
-                    : e.reworded(source + ": " + e.getMessage());
+            throw whyPayloadFailed(e, payload);
         }
         skipCode();
         checkTrailer();
@@ -808,6 +802,22 @@ public final class SnapshotReader implements Closeable {
         } catch (IOException e) {
             throw integrityError(source, codec, e);
         }
+    }
+
+    /**
+     * Why reading the payload failed with {@code e}: the store, if it failed to deliver bytes
+     * (the snapshot may be whole); else the bytes, if they do not check out; else {@code e}.
+     */
+    private SnapshotException whyPayloadFailed(SnapshotException e, CrcInputStream.Limited payload) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof io.veles.internal.store.StoreReadException) {
+                return new SnapshotStoreException(source + " cannot be read: " + cause.getMessage(), e);
+            }
+        }
+        String integrity = integrityProblem(payload);
+        return integrity != null
+                ? new CorruptSnapshotException(integrity, e)
+                : e.reworded(source + ": " + e.getMessage());
     }
 
     private String integrityProblem(CrcInputStream.Limited payload) {
