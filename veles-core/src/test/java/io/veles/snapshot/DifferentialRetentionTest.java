@@ -137,6 +137,41 @@ class DifferentialRetentionTest {
     }
 
     /**
+     * A differential snapshot whose base the store fails to deliver is reported as the store's
+     * failure, naming the base, not as a damaged base.
+     */
+    @Test
+    void aBaseTheStoreFailsToDeliverIsTheStoresFailure() throws IOException {
+        new FrozenWorkflow(2, settings().build()).runAndStop(); // frozen_1 standalone, frozen_2 on it
+        try (SnapshotStore real = SnapshotStores.open(dir.toString())) {
+            SnapshotStore failing = (SnapshotStore) java.lang.reflect.Proxy.newProxyInstance(
+                    SnapshotStore.class.getClassLoader(),
+                    new Class<?>[] {SnapshotStore.class},
+                    (proxy, method, args) -> {
+                        if (method.getName().equals("open")
+                                && ((StoredSnapshot) args[0]).key().equals("frozen_1.gz")) {
+                            throw new io.veles.errors.SnapshotStoreException("connection reset (injected)");
+                        }
+                        try {
+                            return method.invoke(real, args);
+                        } catch (java.lang.reflect.InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+            StoredSnapshot second = real.list().stream()
+                    .filter(snapshot -> snapshot.key().equals("frozen_2.gz"))
+                    .findFirst()
+                    .orElseThrow();
+            try (io.veles.snapshot.file.SnapshotReader reader = Snapshots.open(failing, second, "frozen_2.gz", null)) {
+                assertThatThrownBy(() -> Snapshots.restore(reader, FrozenWorkflow.class, List.of()))
+                        .isInstanceOf(io.veles.errors.SnapshotStoreException.class)
+                        .hasMessage("frozen_2.gz cannot be read: its base frozen_1.gz cannot be read:"
+                                + " connection reset (injected)");
+            }
+        }
+    }
+
+    /**
      * A table's rows are weighed without being read, and a kept differential row's bases are
      * found from its header. When that header cannot be read (here a row no veles wrote; a lost
      * connection or a newer veles's row alike), prune deletes nothing rather than the bases.

@@ -124,6 +124,10 @@ final class ChainAssembly {
             }
             try (SnapshotReader base = bases.open(baseKey, key)) {
                 base.verifyOwnBytes();
+            } catch (SnapshotStoreException e) { // the store failed, not the base: it may be whole
+                throw new SnapshotStoreException(
+                        delta.source() + " cannot be read: its base " + baseKey + " cannot be read: " + e.getMessage(),
+                        e);
             } catch (CorruptSnapshotException e) {
                 throw new CorruptSnapshotException(
                         delta.source() + " cannot be read: its base " + baseKey + " is damaged: " + e.getMessage(), e);
@@ -219,6 +223,9 @@ final class ChainAssembly {
         SnapshotReader base;
         try {
             base = bases.open(baseKey, key);
+        } catch (SnapshotStoreException e) { // the store failed, not the base: it may be whole
+            throw new SnapshotStoreException(
+                    source + " cannot be read: its base " + baseKey + " cannot be read: " + e.getMessage(), e);
         } catch (CorruptSnapshotException e) {
             throw new CorruptSnapshotException(
                     source + " cannot be read: its base " + baseKey + " is damaged: " + e.getMessage(), e);
@@ -228,11 +235,17 @@ final class ChainAssembly {
         }
         try (base) {
             base.walk(ranges);
+        } catch (SnapshotStoreException e) {
+            throw new SnapshotStoreException(
+                    source + " cannot be read: its base " + baseKey + " cannot be read: " + e.getMessage(), e);
         } catch (SnapshotException e) {
             throw new CorruptSnapshotException(
                     source + " cannot be read: its base " + baseKey + " is damaged: " + e.getMessage(), e);
         } catch (EOFException e) {
             throw new CorruptSnapshotException(source + " cannot be read: its base " + baseKey + " is truncated", e);
+        } catch (io.veles.internal.store.StoreReadException e) {
+            throw new SnapshotStoreException(
+                    source + " cannot be read: its base " + baseKey + " cannot be read: " + e.getMessage(), e);
         }
         ranges.checkComplete();
     }
