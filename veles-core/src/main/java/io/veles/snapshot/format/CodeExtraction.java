@@ -37,6 +37,9 @@ public final class CodeExtraction {
     /** The longest entry name taken: Linux's PATH_MAX, 4096 bytes. */
     static final int MAX_NAME_CHARS = 4096;
 
+    /** The most characters the directories' paths may take in all (a jar of 10,000 classes takes about 2 MB). */
+    static final long MAX_DIRECTORY_CHARS = 64L << 20;
+
     private final Path root;
     private final boolean overwrite;
     private final long maxBytes;
@@ -75,6 +78,7 @@ public final class CodeExtraction {
         List<Entry> entries = new ArrayList<>();
         Map<Path, Boolean> seen = new HashMap<>(); // target -> is a directory
         Set<Path> directories = new HashSet<>(); // the entries' parent directories, checked once each
+        long directoryChars = 0;
         long expanded = 0;
         try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(backup))) {
             for (ZipEntry zip = in.getNextEntry(); zip != null; zip = in.getNextEntry()) {
@@ -90,6 +94,11 @@ public final class CodeExtraction {
                 for (Path parent = entry.target().getParent();
                         !parent.equals(root) && directories.add(parent);
                         parent = parent.getParent()) {
+                    directoryChars += parent.toString().length();
+                    if (directoryChars > MAX_DIRECTORY_CHARS) { // each deep name's parents are copies
+                        throw refused("the code backup's directories are named in more than " + MAX_DIRECTORY_CHARS
+                                + " characters in all: no workflow's code is laid out so");
+                    }
                     if (Boolean.FALSE.equals(seen.get(parent))) {
                         throw refused("the code backup holds " + root.relativize(parent)
                                 + " both as a file and as a directory");

@@ -122,6 +122,25 @@ class CodeExtractionTest {
         assertThat(target).doesNotExist();
     }
 
+    /**
+     * Many distinct deep names, each within a path's length: every parent of each is a path of its
+     * own (some 4 MB per name here), so the directories' names in all are bounded too.
+     */
+    @Test
+    void manyDeepNamesAreBoundedInAll() throws Exception {
+        Path target = dir.resolve("code");
+        String[] entries = new String[2 * 40];
+        for (int i = 0; i < 40; i++) {
+            entries[2 * i] = i + "/" + "a/".repeat(2000) + "A.class";
+            entries[2 * i + 1] = "x";
+        }
+        byte[] backup = zip(entries);
+        assertThatThrownBy(() -> CodeBackup.extract(backup, target))
+                .isInstanceOf(SnapshotException.class)
+                .hasMessageContaining("directories are named in more than");
+        assertThat(target).doesNotExist();
+    }
+
     @Test
     void aZipBombStopsAtTheCap() throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
