@@ -55,7 +55,7 @@ public final class SnapshotPruning {
 
     /** The plan for the snapshots of {@code store} that {@code filter} selects; the others stay. */
     public static List<Decision> plan(SnapshotStore store, Retention retention, Filter filter) {
-        return plan(store, retention, filter::test, filter.needsManifests());
+        return plan(store, retention, filter::test, filter::mayConcern, filter.needsManifests());
     }
 
     /**
@@ -68,6 +68,15 @@ public final class SnapshotPruning {
 
         boolean needsManifests() {
             return prefix != null || workflow != null;
+        }
+
+        /**
+         * Whether a snapshot the store failed to deliver may belong to this filter's snapshots'
+         * chains: with a prefix, only one whose name starts with it (a snapshotter's chain stays
+         * within its prefix: an unreadable file of another user's prefix stops nothing here).
+         */
+        boolean mayConcern(SnapshotListing.Entry unread) {
+            return prefix == null || unread.name().startsWith(prefix + "_");
         }
 
         boolean test(SnapshotListing.Entry entry) {
@@ -109,14 +118,18 @@ public final class SnapshotPruning {
      */
     public static List<Decision> plan(
             SnapshotStore store, Retention retention, Predicate<SnapshotListing.Entry> scope) {
-        return plan(store, retention, scope, false);
+        return plan(store, retention, scope, unread -> true, false);
     }
 
     private static List<Decision> plan(
-            SnapshotStore store, Retention retention, Predicate<SnapshotListing.Entry> scope, boolean manifests) {
+            SnapshotStore store,
+            Retention retention,
+            Predicate<SnapshotListing.Entry> scope,
+            Predicate<SnapshotListing.Entry> unreadMayConcern,
+            boolean manifests) {
         List<SnapshotListing.Entry> listed = new ArrayList<>();
         for (SnapshotListing.Entry entry : SnapshotListing.list(store, manifests || retention.keepBest() > 0)) {
-            if (entry.storeFailed()) {
+            if (entry.storeFailed() && unreadMayConcern.test(entry)) {
                 // It may be whole, of any prefix or workflow (its manifest is unread), and any other
                 // snapshot its base: weighing without it could delete them.
                 throw new SnapshotException("cannot tell which snapshots " + BaseProtection.shownName(entry.snapshot())

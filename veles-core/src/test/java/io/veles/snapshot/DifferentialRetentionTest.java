@@ -134,6 +134,31 @@ class DifferentialRetentionTest {
             }
         }
         assertThat(remaining()).containsExactly(1, 2, 3, 4, 5);
+        // Another prefix's file the store fails to deliver (another user's, unreadable) stops no
+        // prune of this prefix: a snapshotter's chain stays within its prefix.
+        try (SnapshotStore real = SnapshotStores.open(dir.toString())) {
+            Files.copy(dir.resolve("frozen_5.gz"), dir.resolve("other_1.gz"));
+            SnapshotStore failing = (SnapshotStore) java.lang.reflect.Proxy.newProxyInstance(
+                    SnapshotStore.class.getClassLoader(),
+                    new Class<?>[] {SnapshotStore.class},
+                    (proxy, method, args) -> {
+                        if (method.getName().equals("open")
+                                && ((StoredSnapshot) args[0]).key().equals("other_1.gz")) {
+                            throw new io.veles.errors.SnapshotStoreException("permission denied (injected)");
+                        }
+                        try {
+                            return method.invoke(real, args);
+                        } catch (java.lang.reflect.InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+            assertThat(SnapshotPruning.apply(
+                            failing,
+                            SnapshotPruning.plan(
+                                    failing, new Retention(1, null, 0), new SnapshotPruning.Filter("frozen", null))))
+                    .isEqualTo(4);
+            assertThat(remaining()).containsExactly(5);
+        }
     }
 
     /**
