@@ -698,7 +698,7 @@ public abstract class Snapshotter extends Unit {
      */
     private synchronized void lockPrefix(String runId) {
         if (lock_ == null) {
-            lock_ = store().lockPrefix(settings().prefix(), runId);
+            lock_ = store().lockPrefix(settings().prefix(), runId, settings().compression());
         }
     }
 

@@ -264,23 +264,26 @@ public final class DirectoryStore implements SnapshotStore {
                 .map(target -> handle(target, target.toString(), size(target)));
     }
 
-    /**
-     * Takes the prefix's writer lock, first refusing a file where the prefix's {@code _current}
-     * link goes: a copy that followed the link (scp, cp -L, rsync without -l) and that a run may
-     * resume from. The run could not keep its newest-snapshot link there, and a later resume
-     * from the same name would read that old copy again.
-     */
     @Override
     public WriterLock lockPrefix(String prefix, String runId) {
-        for (Codec codec : Codec.values()) {
-            Path current = directory.currentLink(prefix, codec.extension());
-            if (Files.exists(current, LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(current)) {
-                throw new SnapshotStoreException(current + " is a file, not the link a run keeps to its newest"
-                        + " snapshot (a copy that followed the link?): rename it, e.g. to " + prefix + "_restored"
-                        + codec.extension() + ", and resume from the new name");
-            }
-        }
         return directory.lock(prefix, runId)::close;
+    }
+
+    /**
+     * Takes the prefix's writer lock, first refusing a file where this run's {@code _current} link
+     * goes: a snapshot copied under the link's name (scp and cp -L follow links), or an S3
+     * prefix's pointer copied down, that a run may even resume from. The run could keep no link
+     * to its newest snapshot, and a later resume from that name would read the old copy again.
+     */
+    @Override
+    public WriterLock lockPrefix(String prefix, String runId, Codec codec) {
+        Path current = directory.currentLink(prefix, codec.extension());
+        if (Files.exists(current, LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(current)) {
+            throw new SnapshotException(current + " is a file, not the link a run keeps to its newest snapshot"
+                    + " (a copy that followed the link, or an S3 pointer copied down?): move it away (a snapshot"
+                    + " to e.g. " + prefix + "_restored" + codec.extension() + ", and resume from that name)");
+        }
+        return lockPrefix(prefix, runId);
     }
 
     @Override

@@ -112,6 +112,14 @@ public interface SnapshotStore extends Closeable {
     WriterLock lockPrefix(String prefix, String runId);
 
     /**
+     * As {@link #lockPrefix(String, String)}, for a run writing {@code codec}: a store may also
+     * refuse what would keep that run from marking its newest snapshot. By default, the same.
+     */
+    default WriterLock lockPrefix(String prefix, String runId, io.veles.snapshot.codec.Codec codec) {
+        return lockPrefix(prefix, runId);
+    }
+
+    /**
      * Reclaims what writers killed mid-write left behind, invisible but stored, begun more than
      * {@code olderThan} ago (an object store's incomplete multipart uploads); returns how many.
      * Stores whose writers leave nothing a later writer does not clean up themselves return 0.

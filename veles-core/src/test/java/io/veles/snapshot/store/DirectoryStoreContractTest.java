@@ -3,7 +3,8 @@ package io.veles.snapshot.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.veles.errors.SnapshotStoreException;
+import io.veles.errors.SnapshotException;
+import io.veles.snapshot.codec.Codec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,12 +37,13 @@ class DirectoryStoreContractTest extends SnapshotStoreContract {
         Path copied = snapshots.resolve("wine_current.gz");
         Files.write(copied, new byte[] {9, 9});
         try (SnapshotStore store = openStore()) {
-            assertThatThrownBy(() -> store.lockPrefix("wine", "run-1"))
-                    .isInstanceOf(SnapshotStoreException.class)
-                    .hasMessage(
-                            copied + " is a file, not the link a run keeps to its newest snapshot (a copy that"
-                                    + " followed the link?): rename it, e.g. to wine_restored.gz, and resume from the new name");
-            store.lockPrefix("wine_ema", "run-1").close(); // another prefix is not concerned
+            assertThatThrownBy(() -> store.lockPrefix("wine", "run-1", Codec.GZIP))
+                    .isInstanceOf(SnapshotException.class)
+                    .hasMessage(copied + " is a file, not the link a run keeps to its newest snapshot (a copy that"
+                            + " followed the link, or an S3 pointer copied down?): move it away (a snapshot to e.g."
+                            + " wine_restored.gz, and resume from that name)");
+            store.lockPrefix("wine_ema", "run-1", Codec.GZIP).close(); // another prefix is not concerned
+            store.lockPrefix("wine", "run-1", Codec.XZ).close(); // nor a run of another codec: its link is another
         }
         assertThat(Files.readAllBytes(copied)).containsExactly(9, 9);
     }
