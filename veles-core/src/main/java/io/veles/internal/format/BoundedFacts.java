@@ -40,9 +40,21 @@ public final class BoundedFacts extends StdDeserializer<Map<String, Object>> {
         }
     }
 
-    /** {@code counted} plus the values in {@code value}, stopping once above the bound. */
+    /**
+     * {@code counted} plus the values {@code value} is written as, stopping once above the bound:
+     * maps, lists and arrays (primitive ones too) value by value, as a reader counts them; any
+     * other object as the JSON Jackson writes for it.
+     */
     private static int count(Object value, int counted) {
         int total = counted + 1;
+        if (value == null
+                || value instanceof Number
+                || value instanceof CharSequence
+                || value instanceof Boolean
+                || value instanceof Character
+                || value instanceof Enum<?>) {
+            return total;
+        }
         if (value instanceof Map<?, ?> map) {
             for (Object inner : map.values()) {
                 if (total > MAX_VALUES) {
@@ -57,13 +69,29 @@ public final class BoundedFacts extends StdDeserializer<Map<String, Object>> {
                 }
                 total = count(inner, total);
             }
-        } else if (value instanceof Object[] array) {
-            for (Object inner : array) {
-                if (total > MAX_VALUES) {
-                    break;
+        } else if (value.getClass().isArray()) {
+            int length = java.lang.reflect.Array.getLength(value);
+            if (value.getClass().getComponentType().isPrimitive()) {
+                total += length;
+            } else {
+                for (int i = 0; i < length && total <= MAX_VALUES; i++) {
+                    total = count(java.lang.reflect.Array.get(value, i), total);
                 }
-                total = count(inner, total);
             }
+        } else {
+            total = counted + nodes(TREE.valueToTree(value));
+        }
+        return total;
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper TREE =
+            new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /** The values in a JSON tree, itself included. */
+    private static int nodes(com.fasterxml.jackson.databind.JsonNode node) {
+        int total = 1;
+        for (com.fasterxml.jackson.databind.JsonNode inner : node) {
+            total += nodes(inner);
         }
         return total;
     }

@@ -81,19 +81,21 @@ class ManifestShapeTest {
         io.veles.testing.LoopWorkflow loop = new io.veles.testing.LoopWorkflow(3, 8, -1);
         loop.initialize();
         loop.run();
-        java.util.List<Integer> history =
-                java.util.Collections.nCopies(io.veles.internal.format.BoundedFacts.MAX_VALUES, 1);
-        io.veles.snapshot.format.Manifest manifest = io.veles.snapshot.format.Manifest.builder()
-                .name("x")
-                .info("history", history)
-                .build();
-        assertThatThrownBy(() -> SnapshotWriter.write(
-                        loop,
-                        manifest,
-                        io.veles.snapshot.codec.Codec.NONE,
-                        -1,
-                        java.io.OutputStream.nullOutputStream()))
-                .isInstanceOf(io.veles.errors.SnapshotException.class)
-                .hasMessageContaining("may hold at most 1000000 values");
+        int many = io.veles.internal.format.BoundedFacts.MAX_VALUES;
+        for (Object history : new Object[] {java.util.Collections.nCopies(many, 1), new double[many]}) {
+            io.veles.snapshot.format.Manifest manifest = io.veles.snapshot.format.Manifest.builder()
+                    .name("x")
+                    .info("history", history)
+                    .build();
+            assertThatThrownBy(() -> SnapshotWriter.write(
+                            loop,
+                            manifest,
+                            io.veles.snapshot.codec.Codec.NONE,
+                            -1,
+                            java.io.OutputStream.nullOutputStream()))
+                    .as(history.getClass().getSimpleName())
+                    .isInstanceOf(io.veles.errors.SnapshotException.class)
+                    .hasMessageContaining("may hold at most 1000000 values");
+        }
     }
 }
