@@ -202,7 +202,10 @@ public final class ObjectStore implements SnapshotStore {
         return pointers().values().stream()
                 .map(this::target)
                 .max(Comparator.comparing(StoredSnapshot::created).thenComparing(StoredSnapshot::key))
-                .orElseThrow(() -> new SnapshotException(named + " holds no snapshot (no *_current pointer)"));
+                .orElseThrow(
+                        () -> new SnapshotException(
+                                named
+                                        + " holds no *_current pointer to a newest snapshot (a copy made by convert has none: give its own address)"));
     }
 
     /** {@code wanted}, or where its name is taken the first free alternative, so that the manifest records the name written. */
@@ -233,7 +236,10 @@ public final class ObjectStore implements SnapshotStore {
                         ? Instant.MIN
                         : candidate.snapshot().created())
                 .reversed());
-        return new SnapshotSource.Candidates(candidates, location + " holds no snapshot (no *_current pointer)");
+        return new SnapshotSource.Candidates(
+                candidates,
+                location
+                        + " holds no *_current pointer to a newest snapshot (a copy made by convert has none: give its own address)");
     }
 
     @Override

@@ -68,6 +68,9 @@ class ObjectStoreTest {
         try (ObjectStore store = ObjectStore.open(s3.location("copies"), s3.options())) {
             store.writeCopy(entry("run", "1", Codec.GZIP), out -> out.write(small));
             assertThat(store.current("run")).isEmpty();
+            assertThatThrownBy(() -> store.resolve(s3.location("copies")))
+                    .as("resuming the prefix says where the copy is")
+                    .hasMessageContaining("a copy made by convert has none: give its own address");
             store.write(entry("run", "3", Codec.GZIP), out -> out.write(small));
             store.writeCopy(entry("run", "2", Codec.GZIP), out -> out.write(small));
             assertThat(store.current("run")).map(StoredSnapshot::name).contains("run_3");
