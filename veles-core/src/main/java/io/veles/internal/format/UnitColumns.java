@@ -86,10 +86,16 @@ public final class UnitColumns {
         List<UnitSummary> units;
     }
 
-    /** {@link Manifest.Builder#units}, read from columns or from the list of objects. */
+    /**
+     * {@link Manifest.Builder#units}, read from columns or from the list of objects; and its
+     * {@code info}, read with a bound ({@link BoundedFacts}).
+     */
     private abstract static class BuilderUnits {
         @JsonDeserialize(using = Reader.class)
         abstract Manifest.Builder units(List<UnitSummary> value);
+
+        @JsonDeserialize(using = BoundedFacts.class)
+        abstract Manifest.Builder info(java.util.Map<String, Object> value);
     }
 
     /** True if {@code units} can be written in columns: none null, each index its position. */

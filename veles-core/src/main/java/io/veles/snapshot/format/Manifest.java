@@ -238,7 +238,6 @@ public final class Manifest {
         }
 
         /** Replaces all of {@code info}. */
-        @JsonDeserialize(using = io.veles.internal.format.BoundedFacts.class)
         public Builder info(Map<String, Object> value) {
             info = value;
             return this;
