@@ -66,4 +66,22 @@ class DirectoryStoreContractTest extends SnapshotStoreContract {
             assertThat(Files.readAllBytes(dir.resolve("snapshots/w_1.gz"))).containsExactly(1);
         }
     }
+
+    /**
+     * A file deleted between listing and opening (a run's retention, as prune reads) is gone, not
+     * a store failure: nothing is left to read or protect, so it stops no prune.
+     */
+    @Test
+    void aFileDeletedSinceListingIsGoneNotAStoreFailure() throws Exception {
+        try (SnapshotStore store = openStore()) {
+            store.write(
+                    new NewSnapshot("w", "1", java.time.Instant.now(), "run-1", null, "w", Codec.GZIP),
+                    out -> out.write(new byte[] {1}));
+            StoredSnapshot listed = store.list().get(0);
+            Files.delete(dir.resolve("snapshots/w_1.gz"));
+            assertThatThrownBy(() -> store.open(listed))
+                    .isExactlyInstanceOf(SnapshotException.class)
+                    .hasMessageEndingWith("w_1.gz is gone: deleted since it was listed");
+        }
+    }
 }
