@@ -9,6 +9,7 @@ import io.veles.snapshot.DifferentialSnapshotTest.FrozenWorkflow;
 import io.veles.snapshot.codec.Codec;
 import io.veles.snapshot.store.SnapshotStore;
 import io.veles.snapshot.store.StoredSnapshot;
+import io.veles.testing.StoreFaults;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -110,20 +111,8 @@ class DifferentialRetentionTest {
             Files.copy(written.resolve("frozen_" + number + ".gz"), dir.resolve("frozen_" + number + ".gz"));
         }
         try (SnapshotStore real = SnapshotStores.open(dir.toString())) {
-            SnapshotStore failing = (SnapshotStore) java.lang.reflect.Proxy.newProxyInstance(
-                    SnapshotStore.class.getClassLoader(),
-                    new Class<?>[] {SnapshotStore.class},
-                    (proxy, method, args) -> {
-                        if (method.getName().equals("open")
-                                && ((StoredSnapshot) args[0]).key().equals("frozen_4.gz")) {
-                            throw new io.veles.errors.SnapshotStoreException("connection reset (injected)");
-                        }
-                        try {
-                            return method.invoke(real, args);
-                        } catch (java.lang.reflect.InvocationTargetException e) {
-                            throw e.getCause();
-                        }
-                    });
+            SnapshotStore failing = StoreFaults.failingOpen(
+                    real, snapshot -> snapshot.key().equals("frozen_4.gz"), "connection reset (injected)");
             for (java.util.function.Predicate<SnapshotListing.Entry> scope : List.of(
                     (java.util.function.Predicate<SnapshotListing.Entry>) entry -> true,
                     new SnapshotPruning.Filter("frozen", null)::test)) { // --prefix: its manifest is unread
@@ -138,20 +127,8 @@ class DifferentialRetentionTest {
         // prune of this prefix: a snapshotter's chain stays within its prefix.
         try (SnapshotStore real = SnapshotStores.open(dir.toString())) {
             Files.copy(dir.resolve("frozen_5.gz"), dir.resolve("other_1.gz"));
-            SnapshotStore failing = (SnapshotStore) java.lang.reflect.Proxy.newProxyInstance(
-                    SnapshotStore.class.getClassLoader(),
-                    new Class<?>[] {SnapshotStore.class},
-                    (proxy, method, args) -> {
-                        if (method.getName().equals("open")
-                                && ((StoredSnapshot) args[0]).key().equals("other_1.gz")) {
-                            throw new io.veles.errors.SnapshotStoreException("permission denied (injected)");
-                        }
-                        try {
-                            return method.invoke(real, args);
-                        } catch (java.lang.reflect.InvocationTargetException e) {
-                            throw e.getCause();
-                        }
-                    });
+            SnapshotStore failing = StoreFaults.failingOpen(
+                    real, snapshot -> snapshot.key().equals("other_1.gz"), "permission denied (injected)");
             assertThat(SnapshotPruning.apply(
                             failing,
                             SnapshotPruning.plan(
@@ -169,20 +146,8 @@ class DifferentialRetentionTest {
     void aBaseTheStoreFailsToDeliverIsTheStoresFailure() throws IOException {
         new FrozenWorkflow(2, settings().build()).runAndStop(); // frozen_1 standalone, frozen_2 on it
         try (SnapshotStore real = SnapshotStores.open(dir.toString())) {
-            SnapshotStore failing = (SnapshotStore) java.lang.reflect.Proxy.newProxyInstance(
-                    SnapshotStore.class.getClassLoader(),
-                    new Class<?>[] {SnapshotStore.class},
-                    (proxy, method, args) -> {
-                        if (method.getName().equals("open")
-                                && ((StoredSnapshot) args[0]).key().equals("frozen_1.gz")) {
-                            throw new io.veles.errors.SnapshotStoreException("connection reset (injected)");
-                        }
-                        try {
-                            return method.invoke(real, args);
-                        } catch (java.lang.reflect.InvocationTargetException e) {
-                            throw e.getCause();
-                        }
-                    });
+            SnapshotStore failing = StoreFaults.failingOpen(
+                    real, snapshot -> snapshot.key().equals("frozen_1.gz"), "connection reset (injected)");
             StoredSnapshot second = real.list().stream()
                     .filter(snapshot -> snapshot.key().equals("frozen_2.gz"))
                     .findFirst()

@@ -7,6 +7,7 @@ import io.veles.snapshot.codec.Codec;
 import io.veles.snapshot.store.NewSnapshot;
 import io.veles.snapshot.store.SnapshotStore;
 import io.veles.snapshot.store.StoredSnapshot;
+import io.veles.testing.StoreFaults;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,19 +57,7 @@ class OwnRetentionTest {
                 SnapshotStores.open("odbc://DRIVER={SQLite3};DATABASE=" + dir.resolve("t.db") + "&runs")) {
             Instant start = Instant.parse("2026-12-06T10:00:00Z");
             write(real, "a", "1", start); // the run's, before it was resumed in this process
-            SnapshotStore failing = (SnapshotStore) java.lang.reflect.Proxy.newProxyInstance(
-                    SnapshotStore.class.getClassLoader(),
-                    new Class<?>[] {SnapshotStore.class},
-                    (proxy, method, args) -> {
-                        if (method.getName().equals("open")) {
-                            throw new io.veles.errors.SnapshotStoreException("connection reset (injected)");
-                        }
-                        try {
-                            return method.invoke(real, args);
-                        } catch (java.lang.reflect.InvocationTargetException e) {
-                            throw e.getCause();
-                        }
-                    });
+            SnapshotStore failing = StoreFaults.failingOpen(real, snapshot -> true, "connection reset (injected)");
             OwnSnapshots own = new OwnSnapshots();
             NewSnapshot newer = snapshot("a", "2", start.plusSeconds(1));
             own.add(new OwnSnapshots.Written(

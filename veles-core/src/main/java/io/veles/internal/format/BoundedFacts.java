@@ -24,6 +24,10 @@ public final class BoundedFacts extends StdDeserializer<Map<String, Object>> {
     /** Far above what a run records: a few facts, or a history of metrics per epoch. */
     public static final int MAX_VALUES = 1_000_000;
 
+    /** Writes other objects' values as a tree, to count them as Jackson writes them. */
+    private static final com.fasterxml.jackson.databind.ObjectMapper TREE =
+            new com.fasterxml.jackson.databind.ObjectMapper();
+
     public BoundedFacts() {
         super(Map.class);
     }
@@ -56,36 +60,27 @@ public final class BoundedFacts extends StdDeserializer<Map<String, Object>> {
             return total;
         }
         if (value instanceof Map<?, ?> map) {
-            for (Object inner : map.values()) {
-                if (total > MAX_VALUES) {
-                    break;
-                }
-                total = count(inner, total);
-            }
-        } else if (value instanceof Iterable<?> list) {
-            for (Object inner : list) {
-                if (total > MAX_VALUES) {
-                    break;
-                }
-                total = count(inner, total);
-            }
-        } else if (value.getClass().isArray()) {
-            int length = java.lang.reflect.Array.getLength(value);
-            if (value.getClass().getComponentType().isPrimitive()) {
-                total += length;
-            } else {
-                for (int i = 0; i < length && total <= MAX_VALUES; i++) {
-                    total = count(java.lang.reflect.Array.get(value, i), total);
-                }
-            }
-        } else {
-            total = counted + nodes(TREE.valueToTree(value));
+            return countAll(map.values(), total);
+        }
+        if (value instanceof Iterable<?> list) {
+            return countAll(list, total);
+        }
+        if (value instanceof Object[] array) {
+            return countAll(java.util.Arrays.asList(array), total);
+        }
+        if (value.getClass().isArray()) { // of a primitive type: one value per element
+            return total + java.lang.reflect.Array.getLength(value);
+        }
+        return counted + nodes(TREE.valueToTree(value));
+    }
+
+    private static int countAll(Iterable<?> values, int counted) {
+        int total = counted;
+        for (java.util.Iterator<?> each = values.iterator(); each.hasNext() && total <= MAX_VALUES; ) {
+            total = count(each.next(), total);
         }
         return total;
     }
-
-    private static final com.fasterxml.jackson.databind.ObjectMapper TREE =
-            new com.fasterxml.jackson.databind.ObjectMapper();
 
     /** The values in a JSON tree, itself included. */
     private static int nodes(com.fasterxml.jackson.databind.JsonNode node) {

@@ -252,6 +252,10 @@ public final class SnapshotReader implements Closeable {
      * listings, retention and reports compute with it in milliseconds. One that does not parse
      * is left to them, which fall back to the store's time.
      */
+    private static final java.time.Instant EARLIEST_CREATED = java.time.Instant.parse("0001-01-01T00:00:00Z");
+
+    private static final java.time.Instant LATEST_CREATED = java.time.Instant.parse("9999-12-31T23:59:59.999999999Z");
+
     private static void checkCreated(String source, String created) {
         java.time.Instant instant;
         try {
@@ -259,9 +263,7 @@ public final class SnapshotReader implements Closeable {
         } catch (java.time.format.DateTimeParseException e) {
             return;
         }
-        if (instant != null
-                && (instant.isBefore(java.time.Instant.parse("0001-01-01T00:00:00Z"))
-                        || instant.isAfter(java.time.Instant.parse("9999-12-31T23:59:59.999999999Z")))) {
+        if (instant != null && (instant.isBefore(EARLIEST_CREATED) || instant.isAfter(LATEST_CREATED))) {
             throw new CorruptSnapshotException(
                     source + " is corrupt: its manifest's creation time " + created + " is out of range");
         }
