@@ -65,10 +65,20 @@ final class AllowListClassResolver extends DefaultClassResolver {
 
     /**
      * The name a class is written under: its own, except a path of any file-system provider,
-     * which is written as {@code java.nio.file.Path} and rebuilt from its string on restore.
+     * which is written as {@code java.nio.file.Path} and rebuilt from its string on restore, and
+     * an enum constant with a body ({@code Op$1}), written as its enum: a constant is read by its
+     * name, and the code may drop the body.
      */
     static String writtenName(Class<?> type) {
-        return Path.class.isAssignableFrom(type) ? Path.class.getName() : type.getName();
+        if (Path.class.isAssignableFrom(type)) {
+            return Path.class.getName();
+        }
+        if (!type.isEnum()
+                && Enum.class.isAssignableFrom(type)
+                && type.getSuperclass().isEnum()) {
+            return type.getSuperclass().getName();
+        }
+        return type.getName();
     }
 
     /** The class last written or read, or null. */

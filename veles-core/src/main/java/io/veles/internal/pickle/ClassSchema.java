@@ -115,16 +115,8 @@ final class ClassSchema {
      * plain name by the one field claiming it, and two claiming it are refused as ambiguous.
      */
     FieldSlot formerlyNamed(String recordedKey, java.util.function.UnaryOperator<String> currentDeclaring) {
-        List<FieldSlot> exact = byFormerName.get(recordedKey);
-        int hash = recordedKey.indexOf('#');
-        if (hash >= 0 && exact == null) {
-            String declaring = currentDeclaring.apply(recordedKey.substring(0, hash));
-            List<FieldSlot> named = byFormerName.getOrDefault(recordedKey.substring(hash + 1), List.of());
-            exact = named.stream()
-                    .filter(slot -> slot.field.getDeclaringClass().getName().equals(declaring))
-                    .collect(java.util.stream.Collectors.toList());
-        }
-        if (exact == null || exact.isEmpty()) {
+        List<FieldSlot> exact = claimsOf(recordedKey, currentDeclaring);
+        if (exact.isEmpty()) {
             return null;
         }
         if (exact.size() > 1) {
@@ -136,6 +128,20 @@ final class ClassSchema {
                     + " by @FormerName; keep the name on one of them");
         }
         return exact.get(0);
+    }
+
+    /** The fields whose {@link FormerName} claims {@code recordedKey} (see {@link #formerlyNamed}). */
+    List<FieldSlot> claimsOf(String recordedKey, java.util.function.UnaryOperator<String> currentDeclaring) {
+        List<FieldSlot> exact = byFormerName.get(recordedKey);
+        int hash = recordedKey.indexOf('#');
+        if (hash >= 0 && exact == null) {
+            String declaring = currentDeclaring.apply(recordedKey.substring(0, hash));
+            List<FieldSlot> named = byFormerName.getOrDefault(recordedKey.substring(hash + 1), List.of());
+            exact = named.stream()
+                    .filter(slot -> slot.field.getDeclaringClass().getName().equals(declaring))
+                    .collect(java.util.stream.Collectors.toList());
+        }
+        return exact == null ? List.of() : exact;
     }
 
     private static boolean overridesStateHooks(List<Class<?>> hierarchy) {

@@ -5,6 +5,7 @@ import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.serializers.EnumNameSerializer;
 import com.esotericsoftware.kryo.serializers.ImmutableSerializer;
+import io.veles.errors.IncompatibleSnapshotException;
 
 /**
  * Kryo's {@link EnumNameSerializer}, the same bytes (the constant's name), but a read of the
@@ -18,11 +19,13 @@ final class EnumByName extends ImmutableSerializer<Enum> {
     private record Named(Enum constant, byte[] ascii) {}
 
     private final EnumNameSerializer byName;
+    private final Class<? extends Enum> type;
     /** The constant read last, in one object so that the two can never disagree; null at first. */
     private Named last;
 
     EnumByName(Class<? extends Enum> type) {
         byName = new EnumNameSerializer(type);
+        this.type = type;
     }
 
     @Override
@@ -31,7 +34,7 @@ final class EnumByName extends ImmutableSerializer<Enum> {
     }
 
     @Override
-    public Enum read(Kryo kryo, Input input, Class type) {
+    public Enum read(Kryo kryo, Input input, Class readType) {
         Named known = last;
         if (known != null
                 && known.ascii != null
@@ -39,10 +42,20 @@ final class EnumByName extends ImmutableSerializer<Enum> {
                 && ((SnapshotInput) input).skipAscii(known.ascii)) {
             return known.constant;
         }
-        Enum read = byName.read(kryo, input, type);
+        Enum read = constant(input.readString());
         if (known == null || read != known.constant) {
             last = new Named(read, SnapshotInput.asciiForm(read.name()));
         }
         return read;
+    }
+
+    /** The constant named {@code name}, refused by name when the code no longer has it. */
+    private Enum constant(String name) {
+        try {
+            return Enum.valueOf(type, name);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new IncompatibleSnapshotException(
+                    "cannot restore a " + type.getName() + ": it has no constant " + name + " any more", e);
+        }
     }
 }

@@ -248,10 +248,16 @@ final class FieldInitialisers {
         if (value.size() == 2 && value.get(1).getOpcode() == Opcodes.INVOKESTATIC) {
             MethodInsnNode call = (MethodInsnNode) value.get(1);
             Object constant = constant(value.get(0));
+            // Integer.valueOf(int) and its kind only: String.valueOf(int) makes a String, not a box
             boolean boxing = call.owner.startsWith("java/lang/")
                     && call.name.equals("valueOf")
                     && Type.getArgumentTypes(call.desc).length == 1
-                    && Type.getArgumentTypes(call.desc)[0].getSort() != Type.OBJECT;
+                    && Type.getArgumentTypes(call.desc)[0].getSort() <= Type.DOUBLE
+                    && Type.getArgumentTypes(call.desc)[0].getSort() != Type.VOID
+                    && Type.getReturnType(call.desc)
+                            .getDescriptor()
+                            .equals(Type.getDescriptor(io.veles.internal.util.Primitives.box(
+                                    primitive(Type.getArgumentTypes(call.desc)[0]))));
             if (!boxing || constant == NOT_CONSTANT || constant == null) {
                 return null;
             }

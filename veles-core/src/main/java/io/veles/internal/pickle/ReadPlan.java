@@ -51,7 +51,12 @@ final class ReadPlan {
         kinds = new FieldSlot.Kind[n];
         targets = new FieldSlot[n];
         Set<FieldSlot> matched = new HashSet<>();
-        // Same keys first, so that a field still named as recorded wins over a FormerName claim.
+        Set<String> recordedKeys = new HashSet<>();
+        for (ClassDescription.FieldDescription field : recorded.fields()) {
+            recordedKeys.add(currentKey(field.name(), rules));
+        }
+        // Same keys first, so that a field still named as recorded wins over a FormerName claim,
+        // unless the snapshot predates the claim (below).
         for (int i = 0; i < n; i++) {
             ClassDescription.FieldDescription field = recorded.fields().get(i);
             keys[i] = field.name();
@@ -60,6 +65,8 @@ final class ReadPlan {
             FieldSlot target = current.slot(currentKey(field.name(), rules));
             if (target == null) {
                 target = noLongerShadowed(field.name(), current, rules);
+            } else if (renamedBeforeReuse(keys[i], target, recordedKeys, rules) != null) {
+                continue; // the FormerName pass below gives the value to the renamed field
             }
             if (target != null && matched.add(target)) {
                 targets[i] = target;
@@ -113,6 +120,24 @@ final class ReadPlan {
         }
         reordered = !inOrder(current);
         identical = same;
+    }
+
+    /**
+     * The field a {@link io.veles.pickle.FormerName} renamed from {@code recordedKey} when today's
+     * {@code namesake} reuses that name for another field, and the snapshot predates the rename (it
+     * lacks the renamed field's own key): {@code int epochs} became {@code @FormerName("epochs")
+     * int epochsDone}, and a new {@code int epochs} was added. Null otherwise: a snapshot holding
+     * both keys was taken after the rename, and each goes by its name.
+     */
+    private FieldSlot renamedBeforeReuse(
+            String recordedKey, FieldSlot namesake, Set<String> recordedKeys, RestoreRules rules) {
+        List<FieldSlot> claims =
+                current.claimsOf(recordedKey, declaring -> rules == null ? declaring : rules.currentName(declaring));
+        if (claims.size() != 1) {
+            return null; // none, or two (the FormerName pass refuses those when it meets them)
+        }
+        FieldSlot renamed = claims.get(0);
+        return renamed != namesake && !recordedKeys.contains(renamed.key) ? renamed : null;
     }
 
     /** True if the matched fields keep their recorded relative order among today's slots. */

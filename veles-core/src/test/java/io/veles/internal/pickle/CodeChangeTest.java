@@ -166,6 +166,59 @@ class CodeChangeTest {
                 .containsExactly("io.veles.evolve.Counter: renamed count → total");
     }
 
+    /**
+     * A field renamed while its old name went to a new field ({@code count} became {@code done},
+     * and a new {@code count} is a target): a snapshot from before the rename gives its count to
+     * the field that says it was once named so, and the new field keeps its initialiser. One taken
+     * after the rename holds both names, and each goes by its name.
+     */
+    @Test
+    void aFormerNameWinsOverANewFieldReusingTheOldName() throws Exception {
+        String renamed = "@io.veles.pickle.FormerName(\"count\") public int done; public int count = 100;"
+                + " public String label; public long dropped;";
+        SnapshotReader.Restored restored = restore(originalSnapshot(), version("v40", counter(renamed)));
+        Object unit = restored.workflow().findUnit("counter");
+        assertThat(field(unit, "done")).as("the renamed field").isEqualTo(5);
+        assertThat(field(unit, "count")).as("the new field of the old name").isEqualTo(100);
+        assertThat(restored.report().changes())
+                .extracting(RestoreReport.ClassChange::describe)
+                .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                .contains("renamed count → done")
+                .contains("added count = 100 (initialiser)");
+
+        String afterRename = renamed.replace("int done;", "int done = 6;").replace("count = 100", "count = 50");
+        Object again = evolve("v41", afterRename, renamed).workflow().findUnit("counter");
+        assertThat(field(again, "done")).isEqualTo(6);
+        assertThat(field(again, "count")).isEqualTo(50);
+    }
+
+    /** A constant the code no longer has is refused as a code change, naming the enum and the constant. */
+    @Test
+    void anEnumConstantRemovedIsRefusedNamingIt() throws Exception {
+        assertThatThrownBy(() -> evolve(
+                        "v42",
+                        "public enum Mode { RED, GREEN } public Mode mode = Mode.RED;",
+                        "public enum Mode { CRIMSON, GREEN } public Mode mode;"))
+                .isInstanceOf(io.veles.errors.IncompatibleSnapshotException.class)
+                .hasMessageContaining("io.veles.evolve.Counter$Mode: it has no constant RED any more");
+    }
+
+    /**
+     * A constant whose body the code dropped is the same constant: the snapshot names its enum,
+     * not the body's class (Counter$Op$1), which the code no longer has.
+     */
+    @Test
+    void anEnumConstantThatLostItsBodyRestores() throws Exception {
+        Object unit = evolve(
+                        "v43",
+                        "public enum Op { ADD { public int apply() { return 1; } }, NONE;"
+                                + " public int apply() { return 0; } } public Op op = Op.ADD;",
+                        "public enum Op { ADD, NONE } public Op op;")
+                .workflow()
+                .findUnit("counter");
+        assertThat(field(unit, "op")).hasToString("ADD");
+    }
+
     @Test
     void retypedFieldsRestoreThroughConversionsInTheRules() throws Exception {
         Class<? extends Workflow> changed =

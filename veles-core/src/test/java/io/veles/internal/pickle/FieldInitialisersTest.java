@@ -71,6 +71,8 @@ class FieldInitialisersTest {
         List<String> sized = new ArrayList<>(10);
         StringBuilder withText = new StringBuilder("x");
         Thread thread = new Thread();
+        Object label = String.valueOf(5); // a String, though valueOf(int) boxes in Integer
+        Comparable<?> flag = String.valueOf(true);
         int fromParameter;
         int unset;
 
@@ -81,7 +83,8 @@ class FieldInitialisersTest {
 
     @Test
     void callsConstructorsWithArgumentsNonJdkClassesParametersAndNoInitialiserAreUnknown() throws Exception {
-        for (String field : List.of("parsed", "sized", "withText", "thread", "fromParameter", "unset")) {
+        for (String field :
+                List.of("parsed", "sized", "withText", "thread", "label", "flag", "fromParameter", "unset")) {
             assertThat(FieldInitialisers.of(NotConstant.class.getDeclaredField(field)))
                     .as(field)
                     .isNull();
