@@ -11,9 +11,7 @@ final class StopMessage {
     private StopMessage() {}
 
     static String describe(String workflow, Launcher.Outcome outcome) {
-        FinalSnapshot last = outcome.finalSnapshots().isEmpty()
-                ? null
-                : outcome.finalSnapshots().get(outcome.finalSnapshots().size() - 1);
+        FinalSnapshot last = described(outcome.finalSnapshots());
         String previous = outcome.lastSnapshot();
         if (last == null) {
             return "stopped before the end; the workflow has no snapshotter, so nothing was saved";
@@ -42,6 +40,23 @@ final class StopMessage {
                         : "stopped before the end; no final snapshot (" + why + "): " + lost
                                 + "; continue with: veles run " + workflow + " -w " + shellWord(previous);
         }
+    }
+
+    /**
+     * The final snapshot to tell of: one written, if any snapshotter wrote one (each holds the
+     * state the run stopped in; another's skip or failure loses nothing), else the last one; null
+     * without snapshotters.
+     */
+    private static FinalSnapshot described(java.util.List<FinalSnapshot> finals) {
+        FinalSnapshot last = null;
+        for (FinalSnapshot snapshot : finals) {
+            if (last == null
+                    || last.outcome() != FinalSnapshot.Outcome.WRITTEN
+                    || snapshot.outcome() == FinalSnapshot.Outcome.WRITTEN) {
+                last = snapshot;
+            }
+        }
+        return last;
     }
 
     /**

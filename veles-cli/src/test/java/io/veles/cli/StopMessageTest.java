@@ -2,12 +2,37 @@ package io.veles.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.veles.launcher.Launcher;
+import io.veles.snapshot.Snapshotter.FinalSnapshot;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
 
 /** The snapshot in a stop's "continue with" command is one shell word, whatever it holds. */
 class StopMessageTest {
+    /**
+     * Two snapshotters, the second only for the best epochs: its skip at the stop loses nothing,
+     * since the first wrote the state the run stopped in, and the message says so, whatever
+     * their order.
+     */
+    @Test
+    void aStopTellsOfTheFinalSnapshotWrittenWhenAnotherSnapshotterSkipped() {
+        FinalSnapshot written = new FinalSnapshot(
+                FinalSnapshot.Outcome.WRITTEN, "snapshots/wine_e7_stop.gz", 12, "gd", Map.of("epoch", 7));
+        FinalSnapshot skipped = new FinalSnapshot(FinalSnapshot.Outcome.SKIPPED, null, 12, "gd", Map.of());
+        for (List<FinalSnapshot> finals : List.of(List.of(written, skipped), List.of(skipped, written))) {
+            String message = StopMessage.describe(
+                    "wine", new Launcher.Outcome(null, false, "snapshots/wine_e7_stop.gz", true, finals));
+            assertThat(message)
+                    .as(finals.toString())
+                    .contains("final snapshot snapshots/wine_e7_stop.gz holds epoch 7")
+                    .endsWith("continue with: veles run wine -w snapshots/wine_e7_stop.gz")
+                    .doesNotContain("not saved");
+        }
+    }
+
     @Test
     void aSourceIsOneShellWordAsTheShellReadsIt() throws Exception {
         assertThat(StopMessage.shellWord("snapshots/wine_3_0.00_stop.gz")).isEqualTo("snapshots/wine_3_0.00_stop.gz");

@@ -148,17 +148,6 @@ public final class Launcher implements RunContext {
                 Snapshotter snapshotter = (Snapshotter) unit;
                 snapshotter.signWith(request.key());
                 found.add(snapshotter);
-                String now = snapshotter.settings().location();
-                String before = snapshotter.recordedSettings().location();
-                if (restored && !now.equals(before)) {
-                    // a resume follows its own command line, not the snapshot's: say so, since
-                    // a later resume from the old place would miss this run's snapshots
-                    LOG.info(
-                            "snapshots of this run go to {}; the run before wrote them to {}"
-                                    + " (give the same options to keep them together)",
-                            now,
-                            before);
-                }
             }
         }
         snapshotters = List.copyOf(found);
@@ -197,8 +186,21 @@ public final class Launcher implements RunContext {
                                 ? "-"
                                 : Printable.escape(workflow.runningUnit().name()));
                 // Before any unit's stop(), so that the snapshot holds the state the run stopped in.
+                // Each snapshotter tries its own, whatever another's failure: that one may save the run.
+                RuntimeException failed = null;
                 for (Snapshotter snapshotter : snapshotters) {
-                    finalSnapshots.add(snapshotter.takeFinalSnapshot());
+                    try {
+                        finalSnapshots.add(snapshotter.takeFinalSnapshot());
+                    } catch (RuntimeException e) {
+                        if (failed == null) {
+                            failed = e;
+                        } else {
+                            failed.addSuppressed(e);
+                        }
+                    }
+                }
+                if (failed != null) {
+                    throw failed;
                 }
             }
             workflow.stop();
@@ -242,13 +244,15 @@ public final class Launcher implements RunContext {
      * now would continue from. For the message of a second signal, and the run's outcome.
      */
     String lastCompleteSnapshot() {
-        String last = null;
+        Snapshotter.Stored last = null;
         for (Snapshotter snapshotter : snapshotters) {
-            if (snapshotter.lastStored() != null) {
-                last = snapshotter.lastStored();
+            Snapshotter.Stored stored = snapshotter.lastStoredSnapshot();
+            // the newest state, not the last snapshotter's: a "best only" one may hold an old epoch
+            if (stored != null && (last == null || !stored.taken().isBefore(last.taken()))) {
+                last = stored;
             }
         }
-        return Secrets.redact(last != null ? last : restoredFrom);
+        return Secrets.redact(last != null ? last.location() : restoredFrom);
     }
 
     /**
@@ -318,8 +322,19 @@ public final class Launcher implements RunContext {
         for (Unit unit : workflow.allUnits()) {
             if (unit instanceof Snapshotter) {
                 Snapshotter snapshotter = (Snapshotter) unit;
+                String before = snapshotter.recordedSettings().location();
                 snapshotter.reconfigure(SnapshotSettings.from(
                         overrides, snapshotter.recordedSettings().withLocationOf(location)));
+                String now = snapshotter.settings().location();
+                if (!now.equals(before)) {
+                    // a resume follows its own command line, not the snapshot's: say so, since
+                    // a later resume from the old place would miss this run's snapshots
+                    LOG.info(
+                            "snapshots of this run go to {}; the run before wrote them to {}"
+                                    + " (give the same options to keep them together)",
+                            Printable.escape(now),
+                            Printable.escape(before));
+                }
             }
         }
         if (workflow instanceof ResumableSettings) {

@@ -69,7 +69,7 @@ public abstract class Snapshotter extends Unit {
     private transient OwnSnapshots own_;
     private transient BackgroundWrites background_;
     private transient Differential differential_; // with snapshotter.incremental: what the next may reference
-    private transient volatile String confirmedDestination_;
+    private transient volatile Stored confirmed_; // the last snapshot stored completely
     private transient volatile String writingTo_; // the destination of a snapshot stored now by this thread
     private transient long lastPauseNanos_;
     private transient long unitsRunAtSnapshot_; // the main workflow's unitsRun() when the last snapshot was taken
@@ -364,7 +364,38 @@ public abstract class Snapshotter extends Unit {
      */
     private FinalSnapshot finalSnapshot(boolean stop) {
         // A background write that failed leaves what it covered unsaved: counted only once collected.
-        collectBackground();
+        // Under on_failure=fail its failure ends the run, but only after the snapshot owed now is
+        // tried: the live state is intact and holds all that the failed write was to save.
+        SnapshotException backgroundFailure = null;
+        try {
+            collectBackground();
+        } catch (SnapshotException e) {
+            backgroundFailure = e;
+        }
+        FinalSnapshot owed;
+        try {
+            owed = owedSnapshot(stop);
+        } catch (RuntimeException e) {
+            if (backgroundFailure == null) {
+                throw e;
+            }
+            backgroundFailure.addSuppressed(e);
+            throw backgroundFailure;
+        }
+        if (backgroundFailure != null) {
+            if (owed.outcome() == FinalSnapshot.Outcome.WRITTEN) {
+                LOG.error(
+                        "a snapshot written in the background failed; the {} snapshot {} holds what it was to save",
+                        stop ? "stop's" : "final",
+                        owed.snapshot());
+            }
+            throw backgroundFailure;
+        }
+        return owed;
+    }
+
+    /** The snapshot owed, once any background write is collected (see {@link #finalSnapshot}). */
+    private FinalSnapshot owedSnapshot(boolean stop) {
         long unitsRun = unitsRunSinceSnapshot();
         Unit running = mainWorkflow().runningUnit();
         String resumeAfter = running == null || !mainWorkflow().isRunning() ? null : running.name();
@@ -402,7 +433,24 @@ public abstract class Snapshotter extends Unit {
 
     /** The last snapshot this process stored completely, or null before the first. Not captured. */
     public String lastStored() {
-        return confirmedDestination_;
+        Stored last = confirmed_;
+        return last == null ? null : last.location();
+    }
+
+    /**
+     * The last snapshot this process stored completely and when its state was taken, or null
+     * before the first: of a run's snapshotters, the one whose snapshot was taken last holds the
+     * newest state. Not captured.
+     */
+    public Stored lastStoredSnapshot() {
+        return confirmed_;
+    }
+
+    /** A snapshot stored: where, and when the state it holds was taken. */
+    public record Stored(String location, Instant taken) {}
+
+    private void confirmed(String location, Instant taken) {
+        confirmed_ = new Stored(location, taken);
     }
 
     /**
@@ -467,7 +515,7 @@ public abstract class Snapshotter extends Unit {
             return;
         }
         // As for a synchronous failure: the runs it covered count toward the next snapshot.
-        destination = confirmedDestination_;
+        destination = lastStored();
         runsSinceSnapshot += failed.runsCovered();
         ownRunsSinceSnapshot_ += failed.runsCovered();
         unitsRunAtSnapshot_ = -1; // what it covered is unsaved: a stop owes a snapshot
@@ -555,7 +603,7 @@ public abstract class Snapshotter extends Unit {
             differential().stored(pending, stored.key());
         }
         destination = stored.location(); // another name only if this one was taken while it was written
-        confirmedDestination_ = destination;
+        confirmed(destination, entry.created());
         LOG.info(
                 "snapshot {}: {} of state, {} stored ({}{}) in {} s",
                 destination,
@@ -604,7 +652,7 @@ public abstract class Snapshotter extends Unit {
                     if (pending != null) {
                         differential.stored(pending, stored.key());
                     }
-                    confirmedDestination_ = stored.location();
+                    confirmed(stored.location(), entry.created());
                     applyRetention(target, entry, stored, written, retentionSettings, own);
                 });
         Manifest written = background_.start(mainWorkflow(), write, settings().asyncMemoryBytes());

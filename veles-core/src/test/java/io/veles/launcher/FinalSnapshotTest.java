@@ -139,6 +139,73 @@ class FinalSnapshotTest {
         assertThat(last.resumeAfter()).isEqualTo("draw");
     }
 
+    /**
+     * With a second snapshotter that saved only epoch 1 and skips the stop, the run's last
+     * snapshot is the first snapshotter's stop snapshot, the newest state: not the second's
+     * epoch 1, which the last snapshotter in unit order holds.
+     */
+    @Test
+    void theLastSnapshotIsTheNewestOfAllSnapshottersNotTheLastSnapshottersOwn() {
+        Launcher.Outcome stopped = run(31, null, Map.of("first_epoch_too", "true")); // in epoch 3
+        assertThat(stopped.finalSnapshots())
+                .extracting(FinalSnapshot::outcome)
+                .containsExactly(FinalSnapshot.Outcome.WRITTEN, FinalSnapshot.Outcome.SKIPPED);
+        assertThat(dir.resolve("snaps").resolve("first_1"))
+                .as("the second snapshotter's epoch 1")
+                .exists();
+        assertThat(stopped.lastSnapshot()).endsWith("epochs_e2_stop");
+    }
+
+    /**
+     * A snapshotter whose stop snapshot fails (its directory is a file) fails the run, but only
+     * after the next snapshotter has written its own: that one holds the state the run stopped in.
+     */
+    @Test
+    void aFailedStopSnapshotLeavesTheOtherSnapshottersToWriteTheirs() throws Exception {
+        Path blocked = dir.resolve("snaps");
+        Path second = dir.resolve("second");
+        beforeStop = () -> { // the first snapshotter's directory becomes a file just before the stop
+            try {
+                Files.move(blocked, dir.resolve("snaps-aside"));
+                Files.writeString(blocked, "not a directory");
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        try {
+            assertThatThrownBy(() -> run(
+                            2, // in epoch 1, before either snapshotter's first regular snapshot
+                            null,
+                            Map.of("first_epoch_too", "true", "first_dir", second.toString())))
+                    .isInstanceOf(io.veles.errors.SnapshotException.class)
+                    .hasMessageContaining(blocked.toString());
+        } finally {
+            beforeStop = null;
+        }
+        try (Stream<Path> files = Files.list(second)) {
+            assertThat(files.map(file -> file.getFileName().toString())).contains("first_1_stop");
+        }
+    }
+
+    /**
+     * A resume writes where its own command line says, not where the snapshot was written: when
+     * the two differ the log says both, since a later resume from the old place would miss the
+     * new snapshots. Not when they are the same.
+     */
+    @Test
+    void aResumeWritingElsewhereSaysWhereTheRunBeforeWrote() throws Exception {
+        String stop = run(19, null).finalSnapshots().get(0).snapshot();
+        String elsewhere = dir.resolve("elsewhere").toString();
+        String moved =
+                io.veles.testing.CapturedStderr.during(() -> run(-1, stop, Map.of("snapshotter.directory", elsewhere)));
+        assertThat(moved)
+                .contains("snapshots of this run go to directory " + elsewhere)
+                .contains("the run before wrote them to directory " + dir.resolve("snaps"));
+        String stopAgain = run(19, null).finalSnapshots().get(0).snapshot();
+        String same = io.veles.testing.CapturedStderr.during(() -> run(-1, stopAgain));
+        assertThat(same).doesNotContain("the run before wrote them");
+    }
+
     @Test
     void aStopBeforeAnyUnitRanAfterARestoreWritesNothingAndNamesTheRestoredSnapshot() {
         String epochOne = run(19, null).finalSnapshots().get(0).snapshot();
@@ -203,6 +270,9 @@ class FinalSnapshotTest {
     /** When to ask for a stop, as a signal would: after this unit run of the process (see run()). */
     private static volatile int stopAfter = -1;
 
+    /** Run just before the stop is asked for, or null. */
+    private static volatile Runnable beforeStop;
+
     /**
      * start → repeater → draw → mix → snapshotter (runs at each epoch's end) → after → repeater;
      * the end opens after four epochs.
@@ -219,6 +289,19 @@ class FinalSnapshotTest {
                     this, SnapshotSettings.from(config.section("snapshotter"), SnapshotSettings.defaults("epochs")));
             if (config.getBoolean("skip_all", false)) {
                 snapshotter.skip(new Bool(true));
+            }
+            if (config.getBoolean("first_epoch_too", false)) {
+                // a second snapshotter, after the first, that saves epoch 1 only: its snapshot is old
+                SnapshotSettings settings =
+                        SnapshotSettings.from(config.section("snapshotter"), SnapshotSettings.defaults("first"));
+                String directory = config.getString("first_dir", null);
+                Snapshotter first = Snapshotter.create(
+                        this,
+                        directory == null
+                                ? settings
+                                : settings.toBuilder().directory(directory).build());
+                first.linkFrom(mix).gateSkip(mix.epochEnded.not());
+                first.skip(mix.pastFirstEpoch);
             }
             Unit after = new After(this, mix);
             repeater.linkFrom(startPoint());
@@ -268,6 +351,10 @@ class FinalSnapshotTest {
     static void requestStopIfDue(Unit unit) {
         Launcher launcher = (Launcher) unit.runContext();
         if (stopAfter > 0 && unit.mainWorkflow().unitsRun() >= stopAfter && !launcher.stopRequested()) {
+            Runnable hook = beforeStop;
+            if (hook != null) {
+                hook.run();
+            }
             launcher.requestStop();
         }
     }
@@ -275,6 +362,7 @@ class FinalSnapshotTest {
     static final class Mix extends Unit {
         final Bool epochEnded = new Bool(false);
         final Bool done = new Bool(false);
+        final Bool pastFirstEpoch = new Bool(false);
         double[] values;
         double[] sums = new double[4];
         int iteration;
@@ -287,6 +375,7 @@ class FinalSnapshotTest {
         @Override
         public void run() {
             iteration++;
+            pastFirstEpoch.set(iteration > EpochWorkflow.ITERATIONS_PER_EPOCH);
             for (int i = 0; i < sums.length; i++) {
                 sums[i] = sums[i] * 0.5 + values[i] * random().nextDouble();
             }

@@ -266,6 +266,35 @@ class AsyncSnapshotTest {
     }
 
     /**
+     * Under on_failure=fail (the default) a background write's failure ends the run, but not
+     * before the stop's snapshot is tried: the live state holds what the failed write was to save,
+     * and without that snapshot a stop would lose everything since the last good one.
+     */
+    @Test
+    void aFailedBackgroundWriteUnderOnFailureFailStillLeavesTheStopsSnapshot() throws Exception {
+        Path target = Files.createDirectories(dir.resolve("failing"));
+        Net net = new Net();
+        Snapshotter snapshotter = snapshotter(net, target, 1L << 30);
+        net.initialize();
+        snapshotter.run();
+        snapshotter.awaitWritten();
+        Path aside = block(target);
+        snapshotter.run(); // the copy succeeds; the background write fails, not yet collected
+        while (!snapshotter.backgroundWriteEnded()) {
+            Thread.sleep(5);
+        }
+        unblock(target, aside);
+        net.layer.run(); // the state moves on after the failed snapshot's copy
+
+        assertThatThrownBy(snapshotter::takeFinalSnapshot)
+                .as("the background failure still ends the run")
+                .isInstanceOf(SnapshotException.class);
+        assertThat(snapshotNames(target)).contains("net_1.gz", "net_2_stop.gz");
+        assertThat(snapshotter.lastStored()).endsWith("net_2_stop.gz");
+        assertThat(restore(target.resolve("net_2_stop.gz")).layer.weights).isEqualTo(net.layer.weights);
+    }
+
+    /**
      * A background write that failed (on_failure=warn) is as if it had not been taken: the next
      * snapshot takes its number, not that number with "_stop" (a stop's mark).
      */
