@@ -155,9 +155,9 @@ public final class Main implements Runnable {
         giveVersionToSubcommands(commandLine, new VersionProvider());
         try {
             return commandLine.execute(args);
-        } catch (OutOfMemoryError | StackOverflowError | java.util.ServiceConfigurationError e) {
-            // picocli hands on Errors: the workflow's own (a model larger than -Xmx), or a jar's
-            // broken service file, end in one line too
+        } catch (Error e) {
+            // picocli hands on Errors: the workflow's own (a model larger than -Xmx, an assert, a
+            // class missing from --class-path), or a jar's broken service file, end in one line too
             if (Logging.isDebug()) {
                 e.printStackTrace();
             }
@@ -177,7 +177,11 @@ public final class Main implements Runnable {
         if (e instanceof StackOverflowError) {
             return "the stack overflowed (nesting too deep for this thread's stack: VELES_JAVA_OPTS=-Xss...)";
         }
-        return oneLine(e);
+        if (e instanceof java.util.ServiceConfigurationError) {
+            return oneLine(e);
+        }
+        // the type says what went wrong where the message alone does not ("com/example/Net")
+        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + oneLine(e));
     }
 
     /**

@@ -181,7 +181,7 @@ final class RunCommand implements Callable<Integer> {
                     spec.commandLine(), "--no-snapshots applies to a new run only: a restored run keeps its snapshots");
         }
         Config fromFile = configFile == null ? Config.empty() : Config.load(configFile);
-        Config config = fromFile.with(Config.parse(settings)).with(Config.of(snapshotOptions()));
+        Config config = fromFile.with(settingsArguments()).with(Config.of(snapshotOptions()));
         refuseIgnoredLocations(config.asMap());
         SnapshotKey key = keyFile == null ? null : SnapshotKey.fromFile(keyFile);
         WorkflowFactory factory = WorkflowFactories.find(workflow, ApplicationClassPath.loader());
@@ -224,6 +224,15 @@ final class RunCommand implements Callable<Integer> {
             return Main.STOPPED;
         }
         return 0;
+    }
+
+    /** The KEY=VALUE arguments; one that is not a setting is a malformed command line (exit 2). */
+    private Config settingsArguments() {
+        try {
+            return Config.parse(settings);
+        } catch (io.veles.config.ConfigException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
     }
 
     /**

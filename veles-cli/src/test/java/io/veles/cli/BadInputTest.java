@@ -235,6 +235,14 @@ class BadInputTest {
     }
 
     @Test
+    void settingsThatAreNoKeyValuePairsAreUsageErrors() throws Exception {
+        assertUsageError(VelesProcess.run(dir, "run", "walk", "iterations"), "not a key=value setting: 'iterations'");
+        assertUsageError(
+                VelesProcess.run(dir, "run", "walk", "a=1", "a=2"), "setting a is given twice ('a=1' and 'a=2')");
+        assertThat(dir.resolve("snapshots")).doesNotExist();
+    }
+
+    @Test
     void optionsThatWouldBeIgnoredAreRefused() throws Exception {
         assertUsageError(
                 VelesProcess.run(dir, "run", "walk", "--rename-class", "a.B=a.C"),
@@ -266,6 +274,14 @@ class BadInputTest {
         assertOneLineError(
                 VelesProcess.run(dir, "run", "wine", "decision.max_epochs=-5"),
                 "decision.max_epochs: must be at least 1, got -5");
+    }
+
+    /** Any other Error of the workflow's (an assertion, a class missing from the class path) too, typed. */
+    @Test
+    void aWorkflowsAssertionErrorEndsInOneLine() throws Exception {
+        VelesProcess veles = VelesProcess.run(
+                dir, "run", com.example.app.FailingAssertWorkflow.class.getName(), "--snapshot-dir", "unused-assert");
+        assertOneLineError(veles, "AssertionError: the weights went NaN");
     }
 
     /** The workflow's own OutOfMemoryError (a model larger than the heap) ends in one line, not a trace. */
