@@ -65,20 +65,22 @@ final class AllowListClassResolver extends DefaultClassResolver {
 
     /**
      * The name a class is written under: its own, except a path of any file-system provider,
-     * which is written as {@code java.nio.file.Path} and rebuilt from its string on restore, and
-     * an enum constant with a body ({@code Op$1}), written as its enum: a constant is read by its
-     * name, and the code may drop the body.
+     * which is written as {@code java.nio.file.Path} and rebuilt from its string on restore.
      */
     static String writtenName(Class<?> type) {
-        if (Path.class.isAssignableFrom(type)) {
-            return Path.class.getName();
-        }
-        if (!type.isEnum()
-                && Enum.class.isAssignableFrom(type)
-                && type.getSuperclass().isEnum()) {
-            return type.getSuperclass().getName();
-        }
-        return type.getName();
+        return Path.class.isAssignableFrom(type) ? Path.class.getName() : type.getName();
+    }
+
+    /**
+     * An enum constant with a body ({@code Op$1}) is written as its enum, {@code Op}: a constant
+     * is read by its name, and the code may drop the body, taking the class {@code Op$1} away.
+     */
+    private static Class<?> writtenClass(Class<?> type) {
+        return !type.isEnum()
+                        && Enum.class.isAssignableFrom(type)
+                        && type.getSuperclass().isEnum()
+                ? type.getSuperclass()
+                : type;
     }
 
     /** The class last written or read, or null. */
@@ -92,6 +94,7 @@ final class AllowListClassResolver extends DefaultClassResolver {
         if (type == null) {
             return super.writeClass(output, null);
         }
+        type = writtenClass(type);
         KnownClass known = last != null && last.type == type ? last : written.get(type);
         if (known == null) {
             String refusal = writing ? BoundedContainers.refusalOfSubclass(type) : null;
@@ -260,6 +263,15 @@ final class AllowListClassResolver extends DefaultClassResolver {
         return loaded;
     }
 
+    /** Whether {@code type}'s objects are saved field by field today, as the manifest describes such classes. */
+    private boolean savedFieldByField(Class<?> type) {
+        try {
+            return kryo.getDefaultSerializer(type) instanceof FieldsSerializer;
+        } catch (RuntimeException e) {
+            return false; // a class that cannot be captured (a lambda): refused where it is read
+        }
+    }
+
     /**
      * Refuses a class whose kind changed since the snapshot: its objects were written by another
      * serializer than today's class would read them with (a unit by its number, an enum by its
@@ -274,8 +286,9 @@ final class AllowListClassResolver extends DefaultClassResolver {
         boolean isUnit = io.veles.workflow.Unit.class.isAssignableFrom(today);
         String was = null;
         String is = null;
-        if (isUnit && wasDescribed && !wasUnit) {
-            was = "a plain class";
+        if (isUnit && !wasUnit) {
+            // a class not described was written by a serializer of its own: an enum's name, a collection
+            was = wasDescribed ? "a plain class" : "no unit (an enum, or a class of the JDK's)";
             is = "a unit";
         } else if (wasUnit && !isUnit) {
             was = "a unit";
@@ -283,6 +296,10 @@ final class AllowListClassResolver extends DefaultClassResolver {
         } else if (today.isEnum() && wasDescribed) {
             was = "a class";
             is = "an enum";
+        } else if (!wasDescribed && !wasUnit && !isUnit && !today.isEnum() && savedFieldByField(today)) {
+            // the manifest describes every class saved field by field: this one was saved otherwise
+            was = "no class of fields (an enum, or a class of the JDK's)";
+            is = "a class of fields";
         }
         if (was != null) {
             String shown = Printable.escape(recordedName);

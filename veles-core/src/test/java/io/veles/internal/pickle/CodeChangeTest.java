@@ -219,6 +219,27 @@ class CodeChangeTest {
         assertThat(field(unit, "op")).hasToString("ADD");
     }
 
+    /**
+     * An enum that became a class of fields, or a unit, is refused as a code change naming the
+     * class: its constants were saved by name, with no fields to read, and were once misread as
+     * a reference (the class) or a unit's number (the unit).
+     */
+    @Test
+    void anEnumThatBecameAClassOrAUnitIsRefusedAsACodeChange() throws Exception {
+        String before = "public enum Mode { A } public Mode mode = Mode.A;";
+        assertThatThrownBy(() -> evolve("v44", before, "public static class Mode { public int v; } public Mode mode;"))
+                .isInstanceOf(io.veles.errors.IncompatibleSnapshotException.class)
+                .hasMessageContaining("snapshot holds objects of io.veles.evolve.Counter$Mode as no class of fields");
+        assertThatThrownBy(() -> evolve(
+                        "v45",
+                        before,
+                        "public static class Mode extends io.veles.workflow.Unit {"
+                                + " Mode(io.veles.workflow.Workflow w) { super(w, \"m\"); } public void run() {} }"
+                                + " public Mode mode;"))
+                .isInstanceOf(io.veles.errors.IncompatibleSnapshotException.class)
+                .hasMessageContaining("snapshot holds objects of io.veles.evolve.Counter$Mode as no unit");
+    }
+
     @Test
     void retypedFieldsRestoreThroughConversionsInTheRules() throws Exception {
         Class<? extends Workflow> changed =
