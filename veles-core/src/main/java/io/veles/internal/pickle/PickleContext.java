@@ -120,6 +120,12 @@ final class PickleContext {
             lastAllocated = type;
             return allocate(type);
         }
+        if (Modifier.isAbstract(type.getModifiers()) && !type.isArray() && !type.isPrimitive()) {
+            // saved as objects of a concrete class the code has since made abstract (or an interface)
+            throw new IncompatibleSnapshotException("cannot restore the objects of " + type.getName()
+                    + ": the class is " + (type.isInterface() ? "an interface" : "abstract")
+                    + " now, and was not when they were saved (restore with the code that saved it)" + inUnit());
+        }
         return instantiators.computeIfAbsent(type, INSTANTIATORS::get).newInstance();
     }
 
@@ -127,7 +133,7 @@ final class PickleContext {
      * Whether Unsafe can make an empty {@code type}: the same object as Objenesis's constructor
      * accessor (which runs only Object's constructor, and initialises the class as this does),
      * without the reflective call's checks, which cost a fortieth of reading many small objects.
-     * Abstract classes and the rest go to Objenesis, which refuses them in its own words.
+     * Abstract classes are refused by instantiate; the rest go to Objenesis.
      */
     private static boolean canAllocate(Class<?> type) {
         return !Modifier.isAbstract(type.getModifiers()) && !type.isArray() && !type.isPrimitive();

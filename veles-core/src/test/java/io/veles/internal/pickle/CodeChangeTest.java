@@ -240,6 +240,18 @@ class CodeChangeTest {
                 .hasMessageContaining("snapshot holds objects of io.veles.evolve.Counter$Mode as no unit");
     }
 
+    /** A class made abstract since is refused as a code change naming it, not in Objenesis's words. */
+    @Test
+    void aClassMadeAbstractIsRefusedNamingIt() throws Exception {
+        assertThatThrownBy(() -> evolve(
+                        "v46",
+                        "public static class Shape { public int n = 1; } public Shape shape = new Shape();",
+                        "public abstract static class Shape { public int n; } public Shape shape;"))
+                .isInstanceOf(io.veles.errors.IncompatibleSnapshotException.class)
+                .hasMessageContaining(
+                        "cannot restore the objects of io.veles.evolve.Counter$Shape: the class is" + " abstract now");
+    }
+
     @Test
     void retypedFieldsRestoreThroughConversionsInTheRules() throws Exception {
         Class<? extends Workflow> changed =
