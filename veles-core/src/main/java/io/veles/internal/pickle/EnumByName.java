@@ -5,7 +5,9 @@ import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.serializers.EnumNameSerializer;
 import com.esotericsoftware.kryo.serializers.ImmutableSerializer;
+import io.veles.errors.CorruptSnapshotException;
 import io.veles.errors.IncompatibleSnapshotException;
+import io.veles.internal.util.Printable;
 
 /**
  * Kryo's {@link EnumNameSerializer}, the same bytes (the constant's name), but a read of the
@@ -51,11 +53,16 @@ final class EnumByName extends ImmutableSerializer<Enum> {
 
     /** The constant named {@code name}, refused by name when the code no longer has it. */
     private Enum constant(String name) {
+        if (name == null) { // written for a constant, never null: the bytes are not ours
+            throw new CorruptSnapshotException("snapshot is corrupt: a " + type.getName() + " constant without a name");
+        }
         try {
             return Enum.valueOf(type, name);
-        } catch (IllegalArgumentException | NullPointerException e) {
+        } catch (IllegalArgumentException e) {
             throw new IncompatibleSnapshotException(
-                    "cannot restore a " + type.getName() + ": it has no constant " + name + " any more", e);
+                    "cannot restore a " + type.getName() + ": it has no constant " + Printable.escape(name)
+                            + " any more",
+                    e);
         }
     }
 }

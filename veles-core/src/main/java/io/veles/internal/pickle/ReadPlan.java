@@ -51,9 +51,9 @@ final class ReadPlan {
         kinds = new FieldSlot.Kind[n];
         targets = new FieldSlot[n];
         Set<FieldSlot> matched = new HashSet<>();
-        Set<String> recordedKeys = new HashSet<>();
+        List<String> recordedKeys = new ArrayList<>(n);
         for (ClassDescription.FieldDescription field : recorded.fields()) {
-            recordedKeys.add(currentKey(field.name(), rules));
+            recordedKeys.add(field.name());
         }
         // Same keys first, so that a field still named as recorded wins over a FormerName claim,
         // unless the snapshot predates the claim (below).
@@ -124,20 +124,31 @@ final class ReadPlan {
 
     /**
      * The field a {@link io.veles.pickle.FormerName} renamed from {@code recordedKey} when today's
-     * {@code namesake} reuses that name for another field, and the snapshot predates the rename (it
-     * lacks the renamed field's own key): {@code int epochs} became {@code @FormerName("epochs")
-     * int epochsDone}, and a new {@code int epochs} was added. Null otherwise: a snapshot holding
-     * both keys was taken after the rename, and each goes by its name.
+     * {@code namesake} reuses that name for another field, and the snapshot predates the rename (no
+     * other saved field goes to the renamed one): {@code int epochs} became {@code
+     * @FormerName("epochs") int epochsDone}, and a new {@code int epochs} was added. Null
+     * otherwise: a snapshot holding both was taken after the rename, and each goes by its name.
      */
     private FieldSlot renamedBeforeReuse(
-            String recordedKey, FieldSlot namesake, Set<String> recordedKeys, RestoreRules rules) {
-        List<FieldSlot> claims =
-                current.claimsOf(recordedKey, declaring -> rules == null ? declaring : rules.currentName(declaring));
-        if (claims.size() != 1) {
+            String recordedKey, FieldSlot namesake, List<String> recordedKeys, RestoreRules rules) {
+        java.util.function.UnaryOperator<String> declaringNow =
+                declaring -> rules == null ? declaring : rules.currentName(declaring);
+        List<FieldSlot> claims = current.claimsOf(recordedKey, declaringNow);
+        if (claims.size() != 1 || claims.get(0) == namesake) {
             return null; // none, or two (the FormerName pass refuses those when it meets them)
         }
         FieldSlot renamed = claims.get(0);
-        return renamed != namesake && !recordedKeys.contains(renamed.key) ? renamed : null;
+        // Taken after the rename if another saved field goes to the renamed one: by its name as
+        // it is now or was when shadowed, or by another of its former names.
+        for (String other : recordedKeys) {
+            if (!other.equals(recordedKey)
+                    && (current.slot(currentKey(other, rules)) == renamed
+                            || noLongerShadowed(other, current, rules) == renamed
+                            || current.claimsOf(other, declaringNow).contains(renamed))) {
+                return null;
+            }
+        }
+        return renamed;
     }
 
     /** True if the matched fields keep their recorded relative order among today's slots. */

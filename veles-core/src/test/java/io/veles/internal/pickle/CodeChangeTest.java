@@ -190,6 +190,14 @@ class CodeChangeTest {
         Object again = evolve("v41", afterRename, renamed).workflow().findUnit("counter");
         assertThat(field(again, "done")).isEqualTo(6);
         assertThat(field(again, "count")).isEqualTo(50);
+
+        // Renamed again, listing both former names: the snapshot between the renames holds the
+        // renamed field under its middle name, so count still goes by its name.
+        String renamedAgain = "@io.veles.pickle.FormerName({\"count\", \"done\"}) public int completed;"
+                + " public int count = 100; public String label; public long dropped;";
+        Object third = evolve("v47", afterRename, renamedAgain).workflow().findUnit("counter");
+        assertThat(field(third, "completed")).isEqualTo(6);
+        assertThat(field(third, "count")).isEqualTo(50);
     }
 
     /** A constant the code no longer has is refused as a code change, naming the enum and the constant. */

@@ -174,6 +174,25 @@ class EnumByNameTest {
                 .hasMessageContaining(Names.class.getName() + ": it has no constant VALUEX any more");
     }
 
+    /** A name from the snapshot is quoted escaped (it may hold control characters); no name at all is corruption. */
+    @Test
+    void aNameReadIsEscapedAndAMissingOneIsCorrupt() {
+        Kryo kryo = new Kryo();
+        Output output = new Output(64, -1);
+        output.writeString("RED\u001b[2J");
+        output.writeString(null);
+        byte[] bytes = output.toBytes();
+        SnapshotInput input = new SnapshotInput(new ByteArrayInputStream(bytes), 64, bytes.length);
+        EnumByName ours = new EnumByName(Names.class);
+        assertThatThrownBy(() -> kryo.readObject(input, Names.class, ours))
+                .isInstanceOf(io.veles.errors.IncompatibleSnapshotException.class)
+                .hasMessageContaining("it has no constant RED")
+                .message()
+                .doesNotContain("\u001b");
+        assertThatThrownBy(() -> kryo.readObject(input, Names.class, ours))
+                .isInstanceOf(io.veles.errors.CorruptSnapshotException.class);
+    }
+
     @Test
     void asciiFormIsWhatKryoWritesForTheNamesItWritesWithoutALength() {
         for (String text : List.of("AB", "VALUE", "THIRTY_TWO_CHARACTERS_EXACTLY_XX")) {
