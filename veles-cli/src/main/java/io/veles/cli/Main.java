@@ -180,8 +180,14 @@ public final class Main implements Runnable {
         if (e instanceof java.util.ServiceConfigurationError) {
             return oneLine(e);
         }
-        // the type says what went wrong where the message alone does not ("com/example/Net")
-        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + oneLine(e));
+        // the type says what went wrong where the message alone does not ("com/example/Net"); an
+        // ExceptionInInitializerError has none, and its cause is the failure
+        String text = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + oneLine(e));
+        Throwable cause = e.getCause();
+        return e.getMessage() == null && cause != null
+                ? text + ": " + cause.getClass().getSimpleName()
+                        + (cause.getMessage() == null ? "" : ": " + oneLine(cause))
+                : text;
     }
 
     /**

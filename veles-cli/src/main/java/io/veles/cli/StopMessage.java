@@ -44,19 +44,29 @@ final class StopMessage {
 
     /**
      * The final snapshot to tell of: one written, if any snapshotter wrote one (each holds the
-     * state the run stopped in; another's skip or failure loses nothing), else the last one; null
-     * without snapshotters.
+     * state the run stopped in); else one with nothing new (the newest snapshot holds the run);
+     * only else a skip or a failure, which loses units only when no other snapshotter saved them.
+     * The last of the best kind; null without snapshotters.
      */
     private static FinalSnapshot described(java.util.List<FinalSnapshot> finals) {
-        FinalSnapshot last = null;
+        FinalSnapshot best = null;
         for (FinalSnapshot snapshot : finals) {
-            if (last == null
-                    || last.outcome() != FinalSnapshot.Outcome.WRITTEN
-                    || snapshot.outcome() == FinalSnapshot.Outcome.WRITTEN) {
-                last = snapshot;
+            if (best == null || rank(snapshot) <= rank(best)) {
+                best = snapshot;
             }
         }
-        return last;
+        return best;
+    }
+
+    private static int rank(FinalSnapshot snapshot) {
+        switch (snapshot.outcome()) {
+            case WRITTEN:
+                return 0;
+            case NOTHING_NEW:
+                return 1;
+            default:
+                return 2;
+        }
     }
 
     /**

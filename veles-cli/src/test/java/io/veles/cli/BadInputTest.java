@@ -282,6 +282,21 @@ class BadInputTest {
         VelesProcess veles = VelesProcess.run(
                 dir, "run", com.example.app.FailingAssertWorkflow.class.getName(), "--snapshot-dir", "unused-assert");
         assertOneLineError(veles, "AssertionError: the weights went NaN");
+
+        // an ExceptionInInitializerError has no message: its cause is what went wrong
+        VelesProcess initialiser = VelesProcess.run(
+                dir,
+                "run",
+                com.example.app.FailingAssertWorkflow.class.getName(),
+                "--snapshot-dir",
+                "unused-assert",
+                "initialiser=true");
+        assertThat(initialiser.exitCode()).as(initialiser.stderr()).isEqualTo(1);
+        assertThat(initialiser.stderr().lines().filter(line -> line.startsWith("veles: error:")))
+                .as(initialiser.stderr())
+                .containsExactly("veles: error: ExceptionInInitializerError: NumberFormatException:"
+                        + " For input string: \"x\"");
+        assertThat(initialiser.stderr()).doesNotContain("\tat ");
     }
 
     /** The workflow's own OutOfMemoryError (a model larger than the heap) ends in one line, not a trace. */

@@ -31,6 +31,16 @@ class StopMessageTest {
                     .endsWith("continue with: veles run wine -w snapshots/wine_e7_stop.gz")
                     .doesNotContain("not saved");
         }
+        // The regular snapshotter ran last before the stop: nothing new since its snapshot.
+        FinalSnapshot nothingNew = new FinalSnapshot(FinalSnapshot.Outcome.NOTHING_NEW, null, 0, "gd", Map.of());
+        for (List<FinalSnapshot> finals : List.of(List.of(nothingNew, skipped), List.of(skipped, nothingNew))) {
+            String message = StopMessage.describe(
+                    "wine", new Launcher.Outcome(null, false, "snapshots/wine_e7.gz", true, finals));
+            assertThat(message)
+                    .as(finals.toString())
+                    .contains("nothing ran since snapshots/wine_e7.gz")
+                    .doesNotContain("not saved");
+        }
     }
 
     @Test

@@ -370,6 +370,9 @@ public abstract class Snapshotter extends Unit {
         try {
             collectBackground();
         } catch (SnapshotException e) {
+            if (e.getCause() instanceof InterruptedException) {
+                throw e; // the write may still be going: no other may start beside it
+            }
             backgroundFailure = e;
         }
         FinalSnapshot owed;

@@ -255,11 +255,27 @@ public class Workflow extends Unit {
         return running;
     }
 
-    /** Stops every unit, in creation order. */
+    /**
+     * Stops every unit, in creation order, whatever an earlier one's failure: a second
+     * snapshotter's end snapshot must not be lost to the first's. The first failure is thrown
+     * once all have stopped, the others added to it.
+     */
     @Override
     public void stop() {
+        RuntimeException failed = null;
         for (Unit unit : units) {
-            unit.stop();
+            try {
+                unit.stop();
+            } catch (RuntimeException e) {
+                if (failed == null) {
+                    failed = e;
+                } else {
+                    failed.addSuppressed(e);
+                }
+            }
+        }
+        if (failed != null) {
+            throw failed;
         }
     }
 

@@ -10,7 +10,7 @@ import java.util.List;
 
 class WorkflowSchedulingTest {
     /** Records its name into a shared trace each time it runs. */
-    static final class Recorder extends Unit {
+    static class Recorder extends Unit {
         final List<String> trace;
 
         Recorder(Workflow workflow, String name, List<String> trace) {
@@ -25,6 +25,34 @@ class WorkflowSchedulingTest {
     }
 
     private final List<String> trace = new ArrayList<>();
+
+    /** A unit whose stop fails, as a snapshotter's end snapshot may. */
+    static final class FailingStop extends Recorder {
+        FailingStop(Workflow workflow, String name, List<String> trace) {
+            super(workflow, name, trace);
+        }
+
+        @Override
+        public void stop() {
+            trace.add("stop " + name());
+            throw new IllegalStateException(name() + " could not stop");
+        }
+    }
+
+    /** Every unit is stopped though an earlier one failed to; the first failure is raised, the next added. */
+    @Test
+    void everyUnitStopsThoughAnEarlierOneFailedAndTheFirstFailureIsRaised() {
+        Workflow workflow = new Workflow("w");
+        new FailingStop(workflow, "a", trace);
+        new FailingStop(workflow, "b", trace);
+        new FailingStop(workflow, "c", trace);
+        assertThatThrownBy(workflow::stop)
+                .hasMessage("a could not stop")
+                .satisfies(e -> assertThat(e.getSuppressed())
+                        .extracting(Throwable::getMessage)
+                        .containsExactly("b could not stop", "c could not stop"));
+        assertThat(trace).containsExactly("stop a", "stop b", "stop c");
+    }
 
     @Test
     void unitRunsAfterAllItsSourcesInLinkOrder() {
