@@ -22,25 +22,27 @@ class StopMessageTest {
         FinalSnapshot written = new FinalSnapshot(
                 FinalSnapshot.Outcome.WRITTEN, "snapshots/wine_e7_stop.gz", 12, "gd", Map.of("epoch", 7));
         FinalSnapshot skipped = new FinalSnapshot(FinalSnapshot.Outcome.SKIPPED, null, 12, "gd", Map.of());
-        for (List<FinalSnapshot> finals : List.of(List.of(written, skipped), List.of(skipped, written))) {
-            String message = StopMessage.describe(
-                    "wine", new Launcher.Outcome(null, false, "snapshots/wine_e7_stop.gz", true, finals));
+        for (String message : bothOrders(written, skipped, "snapshots/wine_e7_stop.gz")) {
             assertThat(message)
-                    .as(finals.toString())
                     .contains("final snapshot snapshots/wine_e7_stop.gz holds epoch 7")
                     .endsWith("continue with: veles run wine -w snapshots/wine_e7_stop.gz")
                     .doesNotContain("not saved");
         }
         // The regular snapshotter ran last before the stop: nothing new since its snapshot.
         FinalSnapshot nothingNew = new FinalSnapshot(FinalSnapshot.Outcome.NOTHING_NEW, null, 0, "gd", Map.of());
-        for (List<FinalSnapshot> finals : List.of(List.of(nothingNew, skipped), List.of(skipped, nothingNew))) {
-            String message = StopMessage.describe(
-                    "wine", new Launcher.Outcome(null, false, "snapshots/wine_e7.gz", true, finals));
+        for (String message : bothOrders(nothingNew, skipped, "snapshots/wine_e7.gz")) {
             assertThat(message)
-                    .as(finals.toString())
                     .contains("nothing ran since snapshots/wine_e7.gz")
                     .doesNotContain("not saved");
         }
+    }
+
+    /** The stop messages of a run whose two snapshotters ended as {@code a} and {@code b}, in either order. */
+    private static List<String> bothOrders(FinalSnapshot a, FinalSnapshot b, String lastSnapshot) {
+        return List.of(List.of(a, b), List.of(b, a)).stream()
+                .map(finals ->
+                        StopMessage.describe("wine", new Launcher.Outcome(null, false, lastSnapshot, true, finals)))
+                .toList();
     }
 
     @Test

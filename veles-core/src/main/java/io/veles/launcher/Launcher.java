@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.veles.config.Config;
 import io.veles.errors.SnapshotException;
 import io.veles.internal.store.AtomicFiles;
+import io.veles.internal.util.EachOf;
 import io.veles.internal.util.Printable;
 import io.veles.internal.util.Secrets;
 import io.veles.pickle.RestoreRules;
@@ -187,21 +188,7 @@ public final class Launcher implements RunContext {
                                 : Printable.escape(workflow.runningUnit().name()));
                 // Before any unit's stop(), so that the snapshot holds the state the run stopped in.
                 // Each snapshotter tries its own, whatever another's failure: that one may save the run.
-                RuntimeException failed = null;
-                for (Snapshotter snapshotter : snapshotters) {
-                    try {
-                        finalSnapshots.add(snapshotter.takeFinalSnapshot());
-                    } catch (RuntimeException e) {
-                        if (failed == null) {
-                            failed = e;
-                        } else {
-                            failed.addSuppressed(e);
-                        }
-                    }
-                }
-                if (failed != null) {
-                    throw failed;
-                }
+                EachOf.apply(snapshotters, snapshotter -> finalSnapshots.add(snapshotter.takeFinalSnapshot()));
             }
             workflow.stop();
             String lastSnapshot = lastCompleteSnapshot();

@@ -11,8 +11,9 @@ import java.lang.annotation.Target;
  * into it: {@code @FormerName("lr") double learningRate;}. Where a superclass's field of the same
  * name was shadowed when the snapshot was taken, the name is matched to the field of the same
  * declaring class (or may be spelled {@code "com.example.Base#lr"}); a field claimed by two
- * fields is refused as ambiguous. When a new field reuses the old name, a snapshot that lacks
- * the renamed field's own name predates the rename: its value goes to the renamed field.
+ * fields is refused as ambiguous. When a new field reuses the old name, a snapshot in which no
+ * other saved field goes to the renamed one (by its name now, or another former name) predates
+ * the rename: the old name's value goes to the renamed field.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)

@@ -1,5 +1,6 @@
 package io.veles.workflow;
 
+import io.veles.internal.util.EachOf;
 import io.veles.pickle.PickleHooks;
 import io.veles.pickle.RestoreRules;
 import io.veles.random.Prng;
@@ -262,21 +263,7 @@ public class Workflow extends Unit {
      */
     @Override
     public void stop() {
-        RuntimeException failed = null;
-        for (Unit unit : units) {
-            try {
-                unit.stop();
-            } catch (RuntimeException e) {
-                if (failed == null) {
-                    failed = e;
-                } else {
-                    failed.addSuppressed(e);
-                }
-            }
-        }
-        if (failed != null) {
-            throw failed;
-        }
+        EachOf.apply(units, Unit::stop);
     }
 
     /**

@@ -226,6 +226,23 @@ final class FieldInitialisers {
         return -1;
     }
 
+    /**
+     * Whether {@code call} boxes its one primitive argument: Integer.valueOf(int) and its kind,
+     * not String.valueOf(int), which makes a String.
+     */
+    private static boolean isBoxing(MethodInsnNode call) {
+        Type[] arguments = Type.getArgumentTypes(call.desc);
+        if (!call.owner.startsWith("java/lang/")
+                || !call.name.equals("valueOf")
+                || arguments.length != 1
+                || arguments[0].getSort() == Type.VOID
+                || arguments[0].getSort() > Type.DOUBLE) {
+            return false;
+        }
+        Class<?> box = io.veles.internal.util.Primitives.box(primitive(arguments[0]));
+        return Type.getReturnType(call.desc).getDescriptor().equals(Type.getDescriptor(box));
+    }
+
     /** The value the instructions right before {@code put} assign, if they are "this, value" and nothing else. */
     private static Initial assignedValue(AbstractInsnNode[] code, int put, Class<?> fieldType) {
         List<AbstractInsnNode> value = new java.util.ArrayList<>();
@@ -248,17 +265,7 @@ final class FieldInitialisers {
         if (value.size() == 2 && value.get(1).getOpcode() == Opcodes.INVOKESTATIC) {
             MethodInsnNode call = (MethodInsnNode) value.get(1);
             Object constant = constant(value.get(0));
-            // Integer.valueOf(int) and its kind only: String.valueOf(int) makes a String, not a box
-            boolean boxing = call.owner.startsWith("java/lang/")
-                    && call.name.equals("valueOf")
-                    && Type.getArgumentTypes(call.desc).length == 1
-                    && Type.getArgumentTypes(call.desc)[0].getSort() <= Type.DOUBLE
-                    && Type.getArgumentTypes(call.desc)[0].getSort() != Type.VOID
-                    && Type.getReturnType(call.desc)
-                            .getDescriptor()
-                            .equals(Type.getDescriptor(io.veles.internal.util.Primitives.box(
-                                    primitive(Type.getArgumentTypes(call.desc)[0]))));
-            if (!boxing || constant == NOT_CONSTANT || constant == null) {
+            if (!isBoxing(call) || constant == NOT_CONSTANT || constant == null) {
                 return null;
             }
             Initial boxed = constantOf(constant, primitive(Type.getArgumentTypes(call.desc)[0]));
