@@ -2,6 +2,7 @@ package io.veles.snapshot;
 
 import io.veles.errors.SnapshotException;
 import io.veles.errors.SnapshotLockedException;
+import io.veles.internal.format.FrozenFacts;
 import io.veles.internal.pickle.GraphWriter;
 import io.veles.internal.util.ByteCounts;
 import io.veles.snapshot.file.Differential;
@@ -583,7 +584,7 @@ public abstract class Snapshotter extends Unit {
                 .info("prefix", settings().prefix())
                 .info("suffix", effectiveSuffix)
                 .info("written_to", recorded.location()) // shown by inspect; a resume never follows it
-                .putInfo(info)
+                .putInfo(FrozenFacts.of(info)) // read again on the background thread: see FrozenFacts
                 .build();
         SnapshotWriter.Options options = writerOptions();
         Differential.Pending pending =

@@ -373,4 +373,54 @@ class AsyncSnapshotTest {
                 .as("written before run() returned")
                 .exists();
     }
+    /**
+     * A fact that notes each thread that reads it, as Jackson writes it; captured with the
+     * snapshotter's state, but for the notes.
+     */
+    public static final class WatchedFact {
+        final java.util.Set<String> readBy_ = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        final List<Integer> values = new java.util.ArrayList<>();
+
+        public List<Integer> getValues() {
+            readBy_.add(Thread.currentThread().getName());
+            return values;
+        }
+    }
+
+    /**
+     * An asynchronous differential snapshot writes its file's manifest on the background thread,
+     * after the pause: a fact the run goes on changing (a history it appends to) must have been
+     * read in the pause, or that manifest and the one in the pause disagree and the stored
+     * snapshot is refused on restore.
+     */
+    @Test
+    void factsRecordedWithASnapshotAreReadDuringThePauseOnly() throws Exception {
+        Net net = new Net();
+        Snapshotter snapshotter = Snapshotter.create(
+                net,
+                SnapshotSettings.builder()
+                        .prefix("net")
+                        .directory(dir.toString())
+                        .compression(Codec.GZIP)
+                        .compressionLevel(1)
+                        .async(true)
+                        .asyncMemoryBytes(1L << 30)
+                        .incremental(true)
+                        .build());
+        WatchedFact history = new WatchedFact();
+        snapshotter.info().put("history", history);
+        net.initialize();
+        for (int epoch = 1; epoch <= 3; epoch++) { // the first full, then differential
+            net.layer.run();
+            history.values.add(epoch);
+            snapshotter.run();
+            history.values.add(-epoch); // the run goes on: this belongs to the next snapshot
+        }
+        snapshotter.awaitWritten();
+        snapshotter.stop();
+
+        assertThat(history.readBy_).containsExactly(Thread.currentThread().getName());
+        Net restored = restore(Path.of(snapshotter.destination()));
+        assertThat(restored.layer.step).isEqualTo(3);
+    }
 }
