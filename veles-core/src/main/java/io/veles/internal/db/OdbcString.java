@@ -29,6 +29,7 @@ public final class OdbcString {
     public static OdbcString parse(String text) {
         Map<String, String> entries = new LinkedHashMap<>();
         int at = 0;
+        String previousKey = null;
         while (at < text.length()) {
             int equals = text.indexOf('=', at);
             int semicolon = text.indexOf(';', at);
@@ -37,11 +38,15 @@ public final class OdbcString {
                 continue;
             }
             if (equals < 0 || (semicolon >= 0 && semicolon < equals)) {
-                String part = text.substring(at, semicolon < 0 ? text.length() : semicolon)
-                        .strip();
-                throw new SnapshotException("ODBC string: expected KEY=value, got '" + part + "'");
+                // Not quoted: the text may be the rest of a password that held a ';'.
+                throw new SnapshotException(
+                        previousKey == null
+                                ? "ODBC string: its first entry is not KEY=value"
+                                : "ODBC string: the entry after " + previousKey + " is not KEY=value (a value"
+                                        + " holding ';' goes in braces: " + previousKey + "={...})");
             }
             String key = text.substring(at, equals).strip().toUpperCase(Locale.ROOT);
+            previousKey = key;
             if (key.isEmpty()) {
                 throw new SnapshotException("ODBC string: an entry has no key before '='");
             }

@@ -114,7 +114,8 @@ class DatabaseTargetTest {
                 "DRIVER={MySQL};SERVER=h | names no DATABASE",
                 "DRIVER={MySQL;SERVER=h;DATABASE=d | the value of DRIVER opens '{' but never closes it",
                 "DRIVER={MySQL};SERVER=h;DATABASE=d;PORT=http | PORT must be a number",
-                "DRIVER={MySQL};oops;DATABASE=d | expected KEY=value, got 'oops'",
+                "DRIVER={MySQL};oops;DATABASE=d | the entry after DRIVER is not KEY=value",
+                "oops;DRIVER={MySQL};DATABASE=d | its first entry is not KEY=value",
                 "DRIVER={MySQL};DRIVER={PostgreSQL};DATABASE=d | DRIVER is given twice",
             })
     void malformedStringsGetOneLineNamingThePart(String odbc, String message) {
@@ -122,6 +123,16 @@ class DatabaseTargetTest {
                 .isInstanceOf(SnapshotException.class)
                 .hasMessageContaining(message)
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+
+    /** The text after an unbraced ';' may be the rest of a password: no message shows it. */
+    @Test
+    void aPasswordHoldingASemicolonIsNeverShownInTheError() {
+        assertThatThrownBy(() -> DatabaseTarget.of("DRIVER={MySQL};DATABASE=d;UID=u;PWD=abc;zq9secret", noFiles()))
+                .isInstanceOf(SnapshotException.class)
+                .hasMessageContaining("the entry after PWD is not KEY=value (a value holding ';' goes in braces")
+                .satisfies(e ->
+                        assertThat(e.getMessage()).doesNotContain("zq9secret").doesNotContain("abc"));
     }
 
     @Test
