@@ -127,6 +127,10 @@ public final class SnapshotPruning {
             Predicate<SnapshotListing.Entry> scope,
             Predicate<SnapshotListing.Entry> unreadMayConcern,
             boolean manifests) {
+        // Asked before the listing, which may take minutes: a run that stores a snapshot on its
+        // current one meanwhile moves "current" to a snapshot this plan does not weigh, and the
+        // one it was built on would be weighed unprotected.
+        Map<String, String> protection = store.protections();
         List<SnapshotListing.Entry> listed = new ArrayList<>();
         for (SnapshotListing.Entry entry : SnapshotListing.list(store, manifests || retention.keepBest() > 0)) {
             if (entry.storeFailed() && unreadMayConcern.test(entry)) {
@@ -147,7 +151,6 @@ public final class SnapshotPruning {
                 entries.add(entry);
             }
         }
-        Map<String, String> protection = store.protections();
         List<Retention.Candidate> candidates = new ArrayList<>();
         for (SnapshotListing.Entry entry : entries) {
             String key = entry.snapshot().key();

@@ -99,6 +99,83 @@ class DifferentialRetentionTest {
         assertThat(restore(dir.resolve("frozen_5.gz")).model.count).isEqualTo(5);
     }
 
+    /** A validation error that grows with the model's count: the first snapshot is the best. */
+    static final class CountAsError extends Number {
+        final DifferentialSnapshotTest.Model model;
+
+        CountAsError(DifferentialSnapshotTest.Model model) {
+            this.model = model;
+        }
+
+        @Override
+        public int intValue() {
+            return model.count;
+        }
+
+        @Override
+        public long longValue() {
+            return model.count;
+        }
+
+        @Override
+        public float floatValue() {
+            return model.count;
+        }
+
+        @Override
+        public double doubleValue() {
+            return model.count;
+        }
+
+        @Override
+        public String toString() {
+            return Integer.toString(model.count);
+        }
+    }
+
+    /**
+     * A run storing a snapshot while prune lists the store moves "current" from the snapshot it
+     * was built on to one the plan never saw: the snapshot current when prune started keeps its
+     * chain, so the new one still restores.
+     */
+    @Test
+    void theSnapshotCurrentWhenPruneStartsKeepsItsBasesWhileTheRunMovesOn(@TempDir Path written) throws IOException {
+        FrozenWorkflow run =
+                new FrozenWorkflow(4, settings().directory(written.toString()).build());
+        run.snapshotter.info().put(SnapshotPruning.METRIC, new CountAsError(run.model));
+        run.runAndStop(); // frozen_1 standalone (the best), 2..4 differential
+        for (int number = 1; number <= 3; number++) {
+            Files.copy(written.resolve("frozen_" + number + ".gz"), dir.resolve("frozen_" + number + ".gz"));
+        }
+        Path current = dir.resolve("frozen_current.gz");
+        Files.createSymbolicLink(current, Path.of("frozen_3.gz"));
+        java.util.concurrent.atomic.AtomicBoolean stored = new java.util.concurrent.atomic.AtomicBoolean();
+        try (SnapshotStore real = SnapshotStores.open(dir.toString())) {
+            SnapshotStore racing = (SnapshotStore) java.lang.reflect.Proxy.newProxyInstance(
+                    SnapshotStore.class.getClassLoader(),
+                    new Class<?>[] {SnapshotStore.class},
+                    (proxy, method, args) -> {
+                        Object result;
+                        try {
+                            result = method.invoke(real, args);
+                        } catch (java.lang.reflect.InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                        if (method.getName().equals("list") && !stored.getAndSet(true)) {
+                            // the run stores frozen_4, built on frozen_1..3, and makes it current
+                            Files.copy(written.resolve("frozen_4.gz"), dir.resolve("frozen_4.gz"));
+                            Files.delete(current);
+                            Files.createSymbolicLink(current, Path.of("frozen_4.gz"));
+                        }
+                        return result;
+                    });
+            SnapshotPruning.apply(racing, SnapshotPruning.plan(racing, new Retention(0, null, 1), entry -> true));
+        }
+        assertThat(stored).isTrue();
+        assertThat(remaining()).containsExactly(1, 2, 3, 4);
+        assertThat(restore(dir.resolve("frozen_4.gz")).model.count).isEqualTo(4);
+    }
+
     /**
      * A snapshot the store fails to deliver (an S3 503, a lost connection) may be whole and built
      * on others: prune deletes nothing rather than weigh the rest without it, which would delete

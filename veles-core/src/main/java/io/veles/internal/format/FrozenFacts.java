@@ -1,5 +1,6 @@
 package io.veles.internal.format;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.veles.errors.SnapshotException;
 
@@ -33,11 +34,20 @@ public final class FrozenFacts {
 
     private static Object tree(String key, Object value) {
         try {
-            return TREE.valueToTree(value);
+            JsonNode tree = TREE.valueToTree(value);
+            // A mutable number (an AtomicLong metric) stays a number, as retention reads metrics.
+            return tree.isValueNode() && !tree.isNull() && !tree.isBinary() ? scalarOf(tree) : tree;
         } catch (IllegalArgumentException notJson) {
             throw new SnapshotException("the fact '" + key + "' recorded with the snapshot cannot be written as JSON: "
                     + notJson.getMessage().lines().findFirst().orElse(""));
         }
+    }
+
+    private static Object scalarOf(JsonNode tree) {
+        if (tree.isNumber()) {
+            return tree.numberValue();
+        }
+        return tree.isBoolean() ? (Object) tree.booleanValue() : tree.asText();
     }
 
     private static boolean isImmutable(Object value) {
