@@ -306,12 +306,24 @@ public final class Launcher implements RunContext {
         // defaults, never from the snapshot: a snapshot is data, not orders.
         Config overrides = request.config().section("snapshotter");
         SnapshotSettings location = SnapshotSettings.defaults(workflow.name());
+        java.util.Set<String> taken = new java.util.HashSet<>();
         for (Unit unit : workflow.allUnits()) {
             if (unit instanceof Snapshotter) {
                 Snapshotter snapshotter = (Snapshotter) unit;
-                String before = snapshotter.recordedSettings().location();
-                snapshotter.reconfigure(SnapshotSettings.from(
-                        overrides, snapshotter.recordedSettings().withLocationOf(location)));
+                SnapshotSettings recorded = snapshotter.recordedSettings();
+                String before = recorded.location();
+                SnapshotSettings resumed = SnapshotSettings.from(overrides, recorded.withLocationOf(location));
+                if (!taken.add(resumed.location())) {
+                    // A second snapshotter given the first one's prefix could not take its lock:
+                    // it keeps the prefix it wrote under, in the place this command line gives.
+                    resumed = resumed.toBuilder().prefix(recorded.prefix()).build();
+                    if (!taken.add(resumed.location())) {
+                        throw new SnapshotException("two snapshotters of " + Printable.escape(workflow.name())
+                                + " would write to " + Printable.escape(resumed.location())
+                                + ": a workflow's snapshotters need prefixes of their own");
+                    }
+                }
+                snapshotter.reconfigure(resumed);
                 String now = snapshotter.settings().location();
                 if (!now.equals(before)) {
                     // a resume follows its own command line, not the snapshot's: say so, since

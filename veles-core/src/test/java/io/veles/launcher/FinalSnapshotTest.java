@@ -157,6 +157,23 @@ class FinalSnapshotTest {
     }
 
     /**
+     * A workflow with two snapshotters resumes: the resume's location (here the defaults) would
+     * give both one prefix, and the second could not take the prefix's lock, so it keeps the
+     * prefix it wrote under.
+     */
+    @Test
+    void aWorkflowWithTwoSnapshottersResumesBitForBit() {
+        Map<String, String> two = Map.of("first_epoch_too", "true");
+        String expected = run(-1, null, two).workflow().toString();
+        Launcher.Outcome stopped = run(31, null, two);
+        assertThat(stopped.stopped()).isTrue();
+
+        Launcher.Outcome resumed = run(-1, stopped.lastSnapshot(), two);
+        assertThat(resumed.stopped()).isFalse();
+        assertThat(resumed.workflow().toString()).isEqualTo(expected);
+    }
+
+    /**
      * A snapshotter whose stop snapshot fails (its directory is a file) fails the run, but only
      * after the next snapshotter has written its own: that one holds the state the run stopped in.
      */
