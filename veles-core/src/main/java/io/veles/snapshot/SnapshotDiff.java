@@ -140,7 +140,7 @@ public final class SnapshotDiff {
                     && y instanceof SavedObject
                     && ((SavedObject) x).type() == ((SavedObject) y).type()) {
                 compareFields(unit, path + ".", (SavedObject) x, (SavedObject) y, out, depth + 1);
-            } else if (!same(x, y, 0)) {
+            } else if (!same(x, y, 0, new java.util.HashSet<>())) {
                 out.add(new Difference(
                         unit, path, describe(x) + " -> " + describe(y), Double.NaN, Double.NaN, Double.NaN));
             }
@@ -151,8 +151,27 @@ public final class SnapshotDiff {
         return value instanceof SavedObject && ((SavedObject) value).isUnit();
     }
 
-    /** Equality by value: units by name, saved objects by their saved values, JDK values by equals. */
-    private static boolean same(Object x, Object y, int depth) {
+    /** Two objects compared by {@link #same}, by identity. */
+    private record Pair(Object x, Object y) {
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Pair && ((Pair) other).x == x && ((Pair) other).y == y;
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * System.identityHashCode(x) + System.identityHashCode(y);
+        }
+    }
+
+    /**
+     * Equality by value: units by name, saved objects by their saved values, JDK values by equals.
+     * Each pair of containers is compared once ({@code compared}): a snapshot's graph may share a
+     * list four times at each of 30 levels, a few hundred bytes, and walking its paths would take
+     * 4^30 steps. A pair met again is either being compared or found equal (an unequal one ends the
+     * comparison), so it counts as equal.
+     */
+    private static boolean same(Object x, Object y, int depth, java.util.Set<Pair> compared) {
         if (x == y) {
             return true;
         }
@@ -161,6 +180,13 @@ public final class SnapshotDiff {
         }
         if (depth > 32) {
             return true; // deep enough: a difference further down is beyond what a report can show
+        }
+        boolean container = x instanceof SavedObject
+                || x.getClass().isArray()
+                || x instanceof java.util.Collection
+                || x instanceof Map;
+        if (container && !compared.add(new Pair(x, y))) {
+            return true;
         }
         if (x instanceof SavedObject) {
             SavedObject a = (SavedObject) x;
@@ -173,7 +199,7 @@ public final class SnapshotDiff {
             }
             Map<String, Object> other = b.fields();
             for (Map.Entry<String, Object> field : a.fields().entrySet()) {
-                if (!same(field.getValue(), other.get(field.getKey()), depth + 1)) {
+                if (!same(field.getValue(), other.get(field.getKey()), depth + 1, compared)) {
                     return false;
                 }
             }
@@ -188,7 +214,7 @@ public final class SnapshotDiff {
                 return false;
             }
             for (int i = 0; i < n; i++) {
-                if (!same(Array.get(x, i), Array.get(y, i), depth + 1)) {
+                if (!same(Array.get(x, i), Array.get(y, i), depth + 1, compared)) {
                     return false;
                 }
             }
@@ -203,7 +229,7 @@ public final class SnapshotDiff {
             }
             java.util.Iterator<?> other = b.iterator();
             for (Object element : a) {
-                if (!same(element, other.next(), depth + 1)) {
+                if (!same(element, other.next(), depth + 1, compared)) {
                     return false;
                 }
             }
@@ -217,7 +243,7 @@ public final class SnapshotDiff {
             }
             if (a.keySet().equals(b.keySet())) {
                 for (Map.Entry<?, ?> entry : a.entrySet()) {
-                    if (!same(entry.getValue(), b.get(entry.getKey()), depth + 1)) {
+                    if (!same(entry.getValue(), b.get(entry.getKey()), depth + 1, compared)) {
                         return false;
                     }
                 }
@@ -227,8 +253,8 @@ public final class SnapshotDiff {
             java.util.Iterator<? extends Map.Entry<?, ?>> other = b.entrySet().iterator();
             for (Map.Entry<?, ?> entry : a.entrySet()) {
                 Map.Entry<?, ?> next = other.next();
-                if (!same(entry.getKey(), next.getKey(), depth + 1)
-                        || !same(entry.getValue(), next.getValue(), depth + 1)) {
+                if (!same(entry.getKey(), next.getKey(), depth + 1, compared)
+                        || !same(entry.getValue(), next.getValue(), depth + 1, compared)) {
                     return false;
                 }
             }
@@ -312,7 +338,45 @@ public final class SnapshotDiff {
         if (value.getClass().isArray()) {
             return value.getClass().getComponentType().getSimpleName() + "[" + Array.getLength(value) + "]";
         }
-        String text = String.valueOf(value);
-        return text.length() > 80 ? text.substring(0, 77) + "..." : text;
+        StringBuilder text = new StringBuilder();
+        appendUpTo(text, value, 81);
+        return text.length() > 80 ? text.substring(0, 77) + "..." : text.toString();
+    }
+
+    /**
+     * Appends {@code value} as its {@code toString} would read, stopping once {@code text} holds
+     * {@code limit} characters: a collection's own toString walks every path of a shared graph
+     * (4^32 of them in a few hundred bytes) and every element of a large one.
+     */
+    private static void appendUpTo(StringBuilder text, Object value, int limit) {
+        if (text.length() >= limit) {
+            return;
+        }
+        if (value instanceof java.util.Collection || value instanceof Map) {
+            java.util.Collection<?> items =
+                    value instanceof Map ? ((Map<?, ?>) value).entrySet() : (java.util.Collection<?>) value;
+            text.append(value instanceof Map ? '{' : '[');
+            String separator = "";
+            for (Object item : items) {
+                if (text.length() >= limit) {
+                    return;
+                }
+                text.append(separator);
+                separator = ", ";
+                if (item instanceof Map.Entry) {
+                    appendUpTo(text, ((Map.Entry<?, ?>) item).getKey(), limit);
+                    text.append('=');
+                    appendUpTo(text, ((Map.Entry<?, ?>) item).getValue(), limit);
+                } else {
+                    appendUpTo(text, item, limit);
+                }
+            }
+            text.append(value instanceof Map ? '}' : ']');
+        } else if (value != null && value.getClass().isArray()) {
+            text.append(describe(value));
+        } else {
+            String plain = String.valueOf(value);
+            text.append(plain, 0, Math.min(plain.length(), limit - text.length()));
+        }
     }
 }

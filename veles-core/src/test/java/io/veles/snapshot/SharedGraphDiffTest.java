@@ -1,0 +1,77 @@
+package io.veles.snapshot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import io.veles.snapshot.codec.Codec;
+import io.veles.testing.RoundTrip;
+import io.veles.workflow.Unit;
+import io.veles.workflow.Workflow;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * diff compares a graph that shares its lists in the time its size takes, not the number of its
+ * paths (a list holding one list four times, 32 levels deep, is a few hundred bytes and 4^32
+ * paths), and describes it in a line.
+ */
+class SharedGraphDiffTest {
+    @TempDir
+    Path dir;
+
+    static final class Holder extends Unit {
+        Object cargo;
+
+        Holder(Workflow workflow) {
+            super(workflow, "holder");
+        }
+
+        @Override
+        public void run() {}
+    }
+
+    public static final class Bombs extends Workflow {
+        final Holder holder = new Holder(this);
+
+        public Bombs() {
+            super("bombs");
+        }
+    }
+
+    private static byte[] carrying(Object cargo) {
+        Bombs workflow = new Bombs();
+        workflow.holder.cargo = cargo;
+        return RoundTrip.write(workflow, Codec.GZIP);
+    }
+
+    private static List<Object> sharedFourTimesPerLevel(int levels) {
+        List<Object> level = new ArrayList<>();
+        for (int i = 0; i < levels; i++) {
+            List<Object> above = new ArrayList<>();
+            for (int copy = 0; copy < 4; copy++) {
+                above.add(level);
+            }
+            level = above;
+        }
+        return level;
+    }
+
+    @Test
+    void twoEqualGraphsThatShareTheirListsCompareInLinearTime() throws Exception {
+        // Equal but for a string after the shared graph: diff walks the graph to reach it.
+        Path a = Files.write(dir.resolve("a.gz"), carrying(List.of(sharedFourTimesPerLevel(32), "a")));
+        Path b = Files.write(dir.resolve("b.gz"), carrying(List.of(sharedFourTimesPerLevel(32), "b")));
+        List<SnapshotDiff.Difference> differences = assertTimeoutPreemptively(
+                Duration.ofSeconds(30), () -> SnapshotDiff.compare(a.toString(), b.toString(), false));
+        assertThat(differences)
+                .filteredOn(difference -> difference.field().equals("cargo"))
+                .singleElement()
+                .satisfies(difference -> assertThat(difference.detail()).hasSizeLessThan(200));
+    }
+}
