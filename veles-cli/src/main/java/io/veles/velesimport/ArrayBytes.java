@@ -8,7 +8,7 @@ final class ArrayBytes {
     private ArrayBytes() {}
 
     static byte[] littleEndianRowMajor(NumpyArray array, int width) {
-        byte[] bytes = array.data;
+        byte[] bytes = array.bytes();
         if (array.dtype.bigEndian() && width > 1) {
             bytes = swapped(bytes, width);
         }

@@ -42,7 +42,7 @@ final class ArrayFinder {
                 if (!field.getKey().equals("__class__") && isScalar(value)) {
                     scalars.put(name + "." + field.getKey(), String.valueOf(value));
                 }
-                walk(name, unit.getClassName(), field.getKey(), value, 0);
+                walk(name, unit.getClassName(), join("", field.getKey()), value, 0);
             }
         }
     }
@@ -143,7 +143,19 @@ final class ArrayFinder {
 
     private static String unitName(ClassDict unit) {
         Object name = unit.get("name") instanceof String ? unit.get("name") : unit.get("_name");
-        return String.valueOf(name).replace('/', '_').replace('\\', '_');
+        return safe(String.valueOf(name));
+    }
+
+    /**
+     * Names become npy file names and zip entries: no separators or control characters, as export
+     * makes them (io.veles.snapshot.export.StateArrays), so that no key of a pickle writes outside.
+     */
+    private static String safe(String name) {
+        StringBuilder out = new StringBuilder(name.length());
+        for (char c : name.toCharArray()) {
+            out.append(c == '/' || c == '\\' || c < ' ' || c == 0x7f ? '_' : c);
+        }
+        return out.length() == 0 ? "_" : out.toString();
     }
 
     private static Object classOf(Object value) {
@@ -156,7 +168,8 @@ final class ArrayFinder {
         return value instanceof Number || value instanceof String || value instanceof Boolean;
     }
 
+    /** The path one attribute or key further; the key made safe, as it comes from the pickle. */
     private static String join(String path, String key) {
-        return path.isEmpty() ? key : path + "." + key;
+        return path.isEmpty() ? safe(key) : path + "." + safe(key);
     }
 }

@@ -11,7 +11,11 @@ public final class NumpyArray {
     long[] shape = {0};
     NumpyDtype dtype;
     boolean fortranOrder;
-    byte[] data;
+    /**
+     * The pickled bytes object: a byte[], or a String (Python 2's str, one char a byte). Several
+     * arrays may share one; it is turned into bytes only when written, one array at a time.
+     */
+    Object raw;
     /** Why the array cannot be exported (object arrays hold a list, not bytes), or null. */
     String unsupported;
 
@@ -25,12 +29,8 @@ public final class NumpyArray {
         shape = dimensions(state[at]);
         dtype = state[at + 1] instanceof NumpyDtype ? (NumpyDtype) state[at + 1] : null;
         fortranOrder = Boolean.TRUE.equals(state[at + 2]);
-        Object raw = state[at + 3];
-        if (raw instanceof byte[]) {
-            data = (byte[]) raw;
-        } else if (raw instanceof String) { // protocol 0/1 on Python 2: latin-1 text
-            data = ((String) raw).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
-        } else {
+        raw = state[at + 3];
+        if (!(raw instanceof byte[]) && !(raw instanceof String)) { // a String: Python 2's str, latin-1 text
             unsupported = raw instanceof List ? "an array of Python objects" : "an ndarray without raw bytes";
         }
         if (dtype == null) {
@@ -48,6 +48,18 @@ public final class NumpyArray {
             dimensions[i] = ((Number) items[i]).longValue();
         }
         return dimensions;
+    }
+
+    /** How many bytes the pickle holds for it. */
+    int byteLength() {
+        return raw instanceof byte[] ? ((byte[]) raw).length : ((String) raw).length();
+    }
+
+    /** Its bytes as pickled (shared with other arrays when the pickle shares them: do not change them). */
+    byte[] bytes() {
+        return raw instanceof byte[]
+                ? (byte[]) raw
+                : ((String) raw).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 
     /** The element count its shape gives, or -1 for a shape no array has (a negative or overflowing one). */

@@ -68,8 +68,9 @@ final class PickleGlobals {
             case "numpy.core.multiarray._reconstruct":
             case "numpy._core.multiarray._reconstruct":
                 return args -> new NumpyArray();
-            case "numpy.dtype":
-                return args -> new NumpyDtype(String.valueOf(args[0]));
+            case "numpy.dtype": // a code that is no string is no type export writes: "object" says so
+                return args ->
+                        new NumpyDtype(args.length > 0 && args[0] instanceof String ? (String) args[0] : "object");
             case "numpy.core.multiarray.scalar":
             case "numpy._core.multiarray.scalar":
                 return PickleGlobals::scalar;
@@ -83,9 +84,12 @@ final class PickleGlobals {
                 return PickleGlobals::bytes;
             case "builtins.set":
             case "__builtin__.set":
+                return args -> args.length == 0
+                        ? new LinkedHashSet<>()
+                        : new LinkedHashSet<>(DictKeys.checked((Collection<?>) args[0], "a set element"));
             case "builtins.frozenset":
             case "__builtin__.frozenset":
-                return args -> args.length == 0 ? new LinkedHashSet<>() : new LinkedHashSet<>((Collection<?>) args[0]);
+                return args -> new DictKeys.FrozenSet(args.length == 0 ? List.of() : (Collection<?>) args[0]);
             case "collections.OrderedDict":
                 return PickleGlobals::orderedDict;
             case "copy_reg._reconstructor":
@@ -127,7 +131,8 @@ final class PickleGlobals {
         if (args.length > 0 && args[0] instanceof ClassGlobal) {
             return ((ClassGlobal) args[0]).construct(new Object[0]);
         }
-        throw new PickleRefusedException("the pickle reconstructs " + (args.length > 0 ? args[0] : "nothing")
+        throw new PickleRefusedException("the pickle reconstructs "
+                + (args.length > 0 ? VelesUnpickler.describe(args[0]) : "nothing")
                 + " through copyreg: refused, nothing was run");
     }
 
@@ -160,7 +165,7 @@ final class PickleGlobals {
         if (args.length > 0 && args[0] instanceof Collection) {
             for (Object pair : (Collection<?>) args[0]) {
                 List<?> kv = pair instanceof Object[] ? Arrays.asList((Object[]) pair) : (List<?>) pair;
-                map.put(kv.get(0), kv.get(1));
+                map.put(DictKeys.checked(kv.get(0), "a dict key"), kv.get(1));
             }
         }
         return map;

@@ -13,7 +13,10 @@ import io.veles.snapshot.export.OutputTarget;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +29,9 @@ import java.util.Set;
 public final class VelesImport {
     /** What was found and written; {@code skipped} says which arrays could not be, and why. */
     public record Result(Path output, List<FoundArray> found, List<ExportedArray> arrays, List<String> skipped) {}
+
+    /** How many bytes arrays sharing their pickled bytes may write beyond what the pickle holds. */
+    private static final long SHARED_SLACK = 64L << 20;
 
     private VelesImport() {}
 
@@ -44,28 +50,18 @@ public final class VelesImport {
         }
         OutputTarget target = new OutputTarget(output, force);
         ArrayFinder finder = new ArrayFinder(VelesPickles.read(pickle));
+        List<String> skipped = new ArrayList<>(finder.skipped);
+        List<FoundArray> exportable = exportable(finder.found, skipped);
+        refuseSharedBytes(pickle, exportable);
         List<ExportedArray> arrays = new ArrayList<>();
         List<FoundArray> written = new ArrayList<>();
-        List<String> skipped = new ArrayList<>(finder.skipped);
         Set<String> names = new HashSet<>();
-        for (FoundArray found : finder.found) {
+        Map<String, Integer> nextSuffix = new HashMap<>();
+        for (FoundArray found : exportable) {
             NumpyArray array = found.array();
             Dtype dtype = array.dtype.exported();
-            long elements = array.elements();
-            if (elements < 0) {
-                skipped.add(found.name() + ": shape " + java.util.Arrays.toString(array.shape) + " is impossible");
-                continue;
-            }
-            if (elements > Long.MAX_VALUE / dtype.width() || (long) array.data.length != elements * dtype.width()) {
-                skipped.add(found.name() + ": " + array.data.length + " bytes for " + array.elements() + " elements of "
-                        + array.dtype);
-                continue;
-            }
             byte[] bytes = ArrayBytes.littleEndianRowMajor(array, dtype.width());
-            String name = found.name();
-            for (int i = 2; !names.add(name); i++) {
-                name = found.name() + "#" + i;
-            }
+            String name = unique(found.name(), names, nextSuffix);
             arrays.add(MemoryArrays.ofBytes(name, dtype, array.shape, bytes, 0, bytes.length));
             written.add(found);
         }
@@ -85,5 +81,60 @@ public final class VelesImport {
             throw new SnapshotException("cannot write " + output + ": " + e.getMessage());
         }
         return new Result(target.path(), written, arrays, skipped);
+    }
+
+    /** The arrays whose shape and bytes agree; the others go to {@code skipped}, saying why. */
+    private static List<FoundArray> exportable(List<FoundArray> found, List<String> skipped) {
+        List<FoundArray> exportable = new ArrayList<>();
+        for (FoundArray each : found) {
+            NumpyArray array = each.array();
+            long width = array.dtype.exported().width();
+            long elements = array.elements();
+            if (elements < 0) {
+                skipped.add(each.name() + ": shape " + Arrays.toString(array.shape) + " is impossible");
+            } else if (elements > Long.MAX_VALUE / width || array.byteLength() != elements * width) {
+                skipped.add(each.name() + ": " + array.byteLength() + " bytes for " + elements + " elements of "
+                        + array.dtype);
+            } else {
+                exportable.add(each);
+            }
+        }
+        return exportable;
+    }
+
+    /**
+     * Each array is written in full, but a pickle may give many arrays one bytes object: 10 000
+     * references to 1 MiB would write 10 GiB from a 1 MiB file. What is written may exceed the
+     * distinct bytes the pickle holds by {@link #SHARED_SLACK} only.
+     */
+    private static void refuseSharedBytes(Path pickle, List<FoundArray> arrays) {
+        Map<Object, Boolean> distinct = new IdentityHashMap<>();
+        long written = 0;
+        long held = 0;
+        for (FoundArray found : arrays) {
+            NumpyArray array = found.array();
+            written += array.byteLength();
+            if (distinct.put(array.raw, Boolean.TRUE) == null) {
+                held += array.byteLength();
+            }
+        }
+        if (written > held + SHARED_SLACK) {
+            throw new PickleRefusedException(
+                    pickle + ": " + arrays.size() + " arrays share their bytes: they would write " + written
+                            + " bytes from the " + held + " distinct bytes the pickle holds: refused");
+        }
+    }
+
+    /** The first of name, name#2, name#3... not taken; the next suffix to try is kept per name, not searched anew. */
+    private static String unique(String name, Set<String> taken, Map<String, Integer> nextSuffix) {
+        if (taken.add(name)) {
+            return name;
+        }
+        int i = nextSuffix.getOrDefault(name, 2);
+        while (!taken.add(name + "#" + i)) {
+            i++;
+        }
+        nextSuffix.put(name, i + 1);
+        return name + "#" + i;
     }
 }

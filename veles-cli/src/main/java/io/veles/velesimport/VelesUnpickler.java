@@ -8,22 +8,29 @@ import net.razorvine.pickle.objects.ClassDict;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Pyrolite's unpickler with the opcodes that name, call or size things taken over: names resolve
  * through {@link PickleGlobals} only (never Pyrolite's global constructor table), calls of unknown
  * functions are refused, BUILD fills only our own stand-ins and dictionaries, and a declared length
  * is read a chunk at a time, so that a lie runs into the end of the file instead of allocating it.
+ * Dictionary keys and set elements are checked before Java hashes them ({@link DictKeys}), numbers
+ * in text are capped as LONG4 is, and a file that ends early says it is truncated.
  */
 final class VelesUnpickler extends Unpickler {
     private static final int CHUNK = 1 << 20;
     /** The longest string or bytes a pickle may declare: a Java array's limit, and half the heap. */
     private static final long MAX_LENGTH =
             Math.min(Integer.MAX_VALUE - 16, Runtime.getRuntime().maxMemory() / 2);
+    /** The longest number in text (INT, LONG, FLOAT): LONG4's limit of 64 KiB. */
+    private static final int MAX_NUMBER_TEXT = 1 << 16;
 
     @Override
     protected Object dispatch(short key) throws IOException {
@@ -37,7 +44,7 @@ final class VelesUnpickler extends Unpickler {
             case Opcodes.STACK_GLOBAL: {
                 Object name = stack.pop();
                 Object module = stack.pop();
-                stack.add(PickleGlobals.resolve(String.valueOf(module), String.valueOf(name)));
+                stack.add(PickleGlobals.resolve(text(module, "a module name"), text(name, "a global's name")));
                 return NO_RETURN_VALUE;
             }
             case Opcodes.INST: {
@@ -95,9 +102,62 @@ final class VelesUnpickler extends Unpickler {
                 stack.add(key == Opcodes.BINUNICODE8 ? new String(bytes, StandardCharsets.UTF_8) : bytes);
                 return NO_RETURN_VALUE;
             }
+            case Opcodes.SHORT_BINSTRING:
+            case Opcodes.SHORT_BINUNICODE:
+            case Opcodes.SHORT_BINBYTES:
+            case Opcodes.LONG1: {
+                byte[] bytes = readDeclared(readShortLength());
+                stack.add(
+                        key == Opcodes.SHORT_BINSTRING
+                                ? PickleUtils.rawStringFromBytes(bytes)
+                                : key == Opcodes.SHORT_BINUNICODE
+                                        ? new String(bytes, StandardCharsets.UTF_8)
+                                        : key == Opcodes.SHORT_BINBYTES ? bytes : PickleUtils.decode_long(bytes));
+                return NO_RETURN_VALUE;
+            }
+            case Opcodes.INT: {
+                String text = readNumberLine();
+                stack.add(text.equals("00") ? Boolean.FALSE : text.equals("01") ? Boolean.TRUE : integer(text));
+                return NO_RETURN_VALUE;
+            }
+            case Opcodes.LONG: {
+                String text = readNumberLine();
+                String digits = text.endsWith("L") ? text.substring(0, text.length() - 1) : text;
+                stack.add(PickleUtils.optimizeBigint(new BigInteger(digits)));
+                return NO_RETURN_VALUE;
+            }
+            case Opcodes.FLOAT:
+                stack.add(Double.parseDouble(readNumberLine()));
+                return NO_RETURN_VALUE;
+            case Opcodes.DICT: {
+                List<Object> items = stack.pop_all_since_marker();
+                Map<Object, Object> dict = new HashMap<>();
+                setItems(dict, items);
+                stack.add(dict);
+                return NO_RETURN_VALUE;
+            }
+            case Opcodes.SETITEM: {
+                Object value = stack.pop();
+                Object item = stack.pop();
+                setItems(stack.peek(), Arrays.asList(item, value));
+                return NO_RETURN_VALUE;
+            }
+            case Opcodes.SETITEMS: {
+                List<Object> items = stack.pop_all_since_marker();
+                setItems(stack.peek(), items);
+                return NO_RETURN_VALUE;
+            }
+            case Opcodes.ADDITEMS: {
+                List<Object> items = stack.pop_all_since_marker();
+                addItems(stack.peek(), items);
+                return NO_RETURN_VALUE;
+            }
+            case Opcodes.FROZENSET:
+                stack.add(new DictKeys.FrozenSet(stack.pop_all_since_marker()));
+                return NO_RETURN_VALUE;
             case Opcodes.LONG4: {
                 long length = PickleUtils.bytes_to_uint(PickleUtils.readbytes(input, 4), 0);
-                if (length > 1 << 16) { // a 500 000-digit integer is not a VELES setting
+                if (length > MAX_NUMBER_TEXT) { // a 150 000-digit integer is not a VELES setting
                     throw new PickleRefusedException("the pickle declares an integer of " + length + " bytes: refused");
                 }
                 stack.add(PickleUtils.decode_long(readDeclared(length)));
@@ -114,6 +174,78 @@ final class VelesUnpickler extends Unpickler {
             default:
                 return super.dispatch(key);
         }
+    }
+
+    /** SETITEM(S), DICT: {@code items} are key, value, key, value... Keys are checked before Java hashes them. */
+    @SuppressWarnings("unchecked")
+    private static void setItems(Object target, List<Object> items) {
+        if (!(target instanceof Map)) {
+            throw new PickleRefusedException(
+                    "the pickle sets items of " + describe(target) + ", which is not a dict: refused");
+        }
+        if (items.size() % 2 != 0) {
+            throw new PickleRefusedException("the pickle sets a dict key without a value: refused");
+        }
+        for (int i = 0; i < items.size(); i += 2) {
+            Object item = DictKeys.checked(items.get(i), "a dict key");
+            if (target instanceof ClassDict && !(item instanceof String)) {
+                // an object's items name its attributes: ArrayFinder sorts and joins them as strings
+                throw new PickleRefusedException("the pickle gives a " + describe(target) + " object the key "
+                        + describe(item) + ", not a string: refused");
+            }
+            ((Map<Object, Object>) target).put(item, items.get(i + 1));
+        }
+    }
+
+    /** ADDITEMS: elements added to a set, checked before Java hashes them. */
+    @SuppressWarnings("unchecked")
+    private static void addItems(Object target, List<Object> items) {
+        if (!(target instanceof Set)) {
+            throw new PickleRefusedException("the pickle adds set elements to " + describe(target) + ": refused");
+        }
+        ((Set<Object>) target).addAll(DictKeys.checked(items, "a set element"));
+    }
+
+    /** A name the pickle gives as a string; anything else (a list's text could take forever to make) is refused. */
+    private static String text(Object value, String what) {
+        if (value instanceof String) {
+            return (String) value;
+        }
+        throw new PickleRefusedException("the pickle gives " + describe(value) + " as " + what + ": refused");
+    }
+
+    /** INT's text: an int when it fits, as Pyrolite gives it, else a long or a BigInteger. */
+    private static Object integer(String text) {
+        BigInteger value = new BigInteger(text);
+        return value.bitLength() < 32 ? (Object) value.intValue() : PickleUtils.optimizeBigint(value);
+    }
+
+    /**
+     * The line of a number in text (INT, LONG, FLOAT), without its newline: capped as LONG4 is,
+     * for the line would otherwise grow without end and BigInteger parses it in quadratic time.
+     */
+    private String readNumberLine() throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (int c = input.read(); c != '\n'; c = input.read()) {
+            if (c < 0) {
+                throw new EOFException("the pickle is truncated: it ends inside a number");
+            }
+            if (line.length() == MAX_NUMBER_TEXT) {
+                throw new PickleRefusedException(
+                        "the pickle writes a number of more than " + MAX_NUMBER_TEXT + " characters: refused");
+            }
+            line.append((char) c);
+        }
+        return line.toString();
+    }
+
+    /** The one-byte length of SHORT_BIN* and LONG1; Pyrolite would take the end of the file for -1. */
+    private int readShortLength() throws IOException {
+        int length = input.read();
+        if (length < 0) {
+            throw new EOFException("the pickle is truncated: it ends where a length was due");
+        }
+        return length;
     }
 
     private static Object instantiate(Object type) {
@@ -173,14 +305,16 @@ final class VelesUnpickler extends Unpickler {
             }
             int n = input.read(bytes, done, bytes.length - done);
             if (n < 0) {
-                throw new EOFException("the pickle ends inside a string it declared of " + length + " bytes");
+                throw new EOFException(
+                        "the pickle is truncated: it ends inside a string it declared of " + length + " bytes");
             }
             done += n;
         }
         return bytes;
     }
 
-    private static String describe(Object value) {
+    /** A value's type, for messages: never its content, which a shared graph makes endless to print. */
+    static String describe(Object value) {
         return value == null
                 ? "None"
                 : value instanceof ClassDict

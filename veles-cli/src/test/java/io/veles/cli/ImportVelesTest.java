@@ -7,11 +7,16 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 
 /**
  * import-veles on pickles that Python with NumPy writes in the test, shaped as VELES's snapshots
@@ -72,16 +77,9 @@ class ImportVelesTest {
         Files.write(
                 dir.resolve("cycle.pickle"), new byte[] {(byte) 0x80, 2, '}', ']', 'q', 0, 'h', 0, 'a', 'N', 's', '.'});
         // a list of two references to a list of two references to ... 40 deep: 2^40 paths, 40 lists
-        java.io.ByteArrayOutputStream shared = new java.io.ByteArrayOutputStream();
-        shared.write(new byte[] {(byte) 0x80, 2, ']', 'q', 0});
-        for (int level = 1; level <= 40; level++) {
-            shared.write(
-                    new byte[] {']', '(', 'h', (byte) (level - 1), 'h', (byte) (level - 1), 'e', 'q', (byte) level});
-        }
-        shared.write('.');
-        Files.write(dir.resolve("shared.pickle"), shared.toByteArray());
+        Files.write(dir.resolve("shared.pickle"), pickle(sharedLists(40), new byte[] {'.'}));
         String[][] cases = {
-            {"cycle.pickle", "cannot import cycle.pickle: the state nests too deeply"},
+            {"cycle.pickle", "cycle.pickle: unhashable type 'list' used as a dict key"},
             {"shared.pickle", "found no NumPy arrays in shared.pickle"},
             {"evil.pickle", "calls posix.system"},
             {"evil.pickle.gz", "calls posix.system"},
@@ -99,6 +97,124 @@ class ImportVelesTest {
         try (Stream<Path> files = Files.list(out)) {
             assertThat(files).isEmpty();
         }
+    }
+
+    @Test
+    void unhashableKeysAreRefusedBeforeAnythingIsHashed() throws Exception {
+        // Java hashes a list by content: [L63, L63] 64 deep as a key is 2^64 calls. Python refuses it.
+        byte[] lists = sharedLists(64);
+        String[][] cases = {
+            {"key_setitem.pickle", "}h@Ns.", "unhashable type 'list' used as a dict key"},
+            {"key_dict.pickle", "(h@Nd.", "unhashable type 'list' used as a dict key"},
+            {"key_set.pickle", "\u008f(h@\u0090.", "unhashable type 'list' used as a set element"},
+            {"key_frozenset.pickle", "(h@\u0091.", "unhashable type 'list' used as a frozenset element"},
+        };
+        for (String[] hostile : cases) { // 'h@' is BINGET 64: the list 64 levels deep
+            Files.write(dir.resolve(hostile[0]), pickle(lists, hostile[1].getBytes(StandardCharsets.ISO_8859_1)));
+            refusedQuickly(hostile[0], hostile[0] + ": " + hostile[2], 10);
+        }
+    }
+
+    @Test
+    void arraysSharingOneByteStringAreRefused() throws Exception {
+        // 1000 arrays of one memoized 1 MiB bytes object: a 1 MiB file that would write 1 GiB
+        refusedQuickly("shared_bytes.pickle", "1000 arrays share their bytes", 60);
+    }
+
+    @Test
+    void numbersInTextAreCappedAsLong4Is() throws Exception {
+        // LONG ('L') and INT ('I') write digits up to a newline: 20 million would parse in quadratic time
+        byte[] digits = "1".repeat(20_000_000).getBytes(StandardCharsets.US_ASCII);
+        Files.write(
+                dir.resolve("long_text.pickle"), pickle(new byte[] {(byte) 0x80, 2, 'L'}, digits, "L\n.".getBytes()));
+        Files.write(dir.resolve("int_text.pickle"), pickle(new byte[] {(byte) 0x80, 2, 'I'}, digits, "\n.".getBytes()));
+        for (String text : List.of("long_text.pickle", "int_text.pickle")) {
+            refusedQuickly(text, "writes a number of more than 65536 characters", 10);
+        }
+    }
+
+    @Test
+    void truncatedPicklesAndNonStringKeysOfObjectsAreOneLine() throws Exception {
+        // ends where the one-byte length of SHORT_BINUNICODE, SHORT_BINBYTES, SHORT_BINSTRING, LONG1 was due
+        byte[] opcodes = {(byte) 0x8c, 'C', 'U', (byte) 0x8a};
+        for (byte opcode : opcodes) {
+            String name = "truncated_" + (opcode & 0xff) + ".pickle";
+            Files.write(dir.resolve(name), new byte[] {(byte) 0x80, 3, opcode});
+            refusedQuickly(name, "cannot read " + name + ": the pickle is truncated", 10);
+        }
+        // a unit named "u" (NEWOBJ, BUILD), then given the item 1 -> None, or None -> None (SETITEM)
+        byte[] unit = ("\u0080\u0002cveles.units\nUnit\n)\u0081}\u008c\u0004name\u008c\u0001usb")
+                .getBytes(StandardCharsets.ISO_8859_1);
+        String[][] keys = {{"key_int.pickle", "K\u0001Ns.", "Integer"}, {"key_none.pickle", "NNs.", "None"}};
+        for (String[] key : keys) {
+            Files.write(dir.resolve(key[0]), pickle(unit, key[1].getBytes(StandardCharsets.ISO_8859_1)));
+            refusedQuickly(key[0], key[0] + ": the pickle gives a veles.units.Unit object the key " + key[2], 10);
+        }
+    }
+
+    @Test
+    void manyUnitsOfOneNameAreNamedInLinearTime() throws Exception {
+        // 40 000 units named "u": u.weights, u.weights#2, ... each name found at once, not searched from #2
+        VelesProcess veles = VelesProcess.start(
+                dir, List.of(), "snapshot", "import-veles", "same_names.pickle", "-o", "same_names.npz");
+        veles.waitFor(60);
+        assertThat(veles.exitCode()).as(veles.stderr()).isZero();
+        try (ZipFile npz = new ZipFile(dir.resolve("same_names.npz").toFile())) {
+            assertThat(npz.size()).isEqualTo(40_001); // and __metadata__.json
+            assertThat(npz.getEntry("u.weights.npy")).isNotNull();
+            assertThat(npz.getEntry("u.weights#2.npy")).isNotNull();
+            assertThat(npz.getEntry("u.weights#40000.npy")).isNotNull();
+        }
+    }
+
+    @Test
+    void namesFromThePickleAreSafeZipEntries() throws Exception {
+        // an attribute "x/../../../tmp/evil" and a dict key "a\\..\\b\n": no separators or control characters
+        VelesProcess veles =
+                VelesProcess.run(dir, "snapshot", "import-veles", "unsafe_names.pickle", "-o", "unsafe_names.npz");
+        assertThat(veles.exitCode()).as(veles.stderr()).isZero();
+        try (ZipFile npz = new ZipFile(dir.resolve("unsafe_names.npz").toFile())) {
+            List<String> entries = npz.stream().map(ZipEntry::getName).toList();
+            assertThat(entries)
+                    .containsExactlyInAnyOrder(
+                            "fc1.x_.._.._.._tmp_evil.npy", "fc1.table.a_.._b_.npy", "__metadata__.json");
+        }
+    }
+
+    /** Runs import-veles on {@code pickle}: refused in one line holding {@code message}, within {@code seconds}. */
+    private static void refusedQuickly(String pickle, String message, int seconds) throws Exception {
+        Path out = Files.createDirectories(dir.resolve("refused").resolve(pickle)); // one each: none sees another's
+        VelesProcess veles = VelesProcess.start(
+                dir, List.of(), "snapshot", "import-veles", pickle, "-o", "refused/" + pickle + "/out.npz");
+        veles.waitFor(seconds);
+        assertThat(veles.exitCode()).as(pickle).isNotZero();
+        assertThat(veles.stderr().strip().lines()).as(veles.stderr()).hasSize(1);
+        assertThat(veles.stderr()).startsWith("veles: error: ").contains(message);
+        try (Stream<Path> files = Files.list(out)) {
+            assertThat(files).isEmpty();
+        }
+    }
+
+    /**
+     * PROTO 2, then lists L0 = [] and Lk = [L(k-1), L(k-1)] up to {@code depth}, Lk memoized as k:
+     * {@code depth} + 1 lists, 2^depth paths through them.
+     */
+    private static byte[] sharedLists(int depth) throws IOException {
+        ByteArrayOutputStream lists = new ByteArrayOutputStream();
+        lists.write(new byte[] {(byte) 0x80, 2, ']', 'q', 0});
+        for (int level = 1; level <= depth; level++) {
+            lists.write(
+                    new byte[] {']', '(', 'h', (byte) (level - 1), 'h', (byte) (level - 1), 'e', 'q', (byte) level});
+        }
+        return lists.toByteArray();
+    }
+
+    private static byte[] pickle(byte[]... parts) throws IOException {
+        ByteArrayOutputStream pickle = new ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            pickle.write(part);
+        }
+        return pickle.toByteArray();
     }
 
     @Test

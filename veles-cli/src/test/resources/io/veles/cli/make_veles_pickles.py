@@ -110,6 +110,48 @@ class Evil(object):
         return (os.system, ("touch " + sys.argv[2],))
 
 
+class SharedBytes(object):
+    """Pickles as an ndarray whose state tuple, and so its bytes, every other one shares (memoized)."""
+
+    def __init__(self, state):
+        self.state = state
+
+    def __reduce__(self):
+        reconstruct = np.zeros(0).__reduce__()[0]  # numpy.core's or numpy._core's, as this NumPy pickles
+        return (reconstruct, (np.ndarray, (0,), b"b"), self.state)
+
+
+def shared_bytes():
+    """1000 arrays of one 1 MiB bytes object: a 1 MiB pickle that would write 1 GiB."""
+    state = (1, (1 << 20,), np.dtype(np.uint8), False, bytes(1 << 20))
+    wf = StandardWorkflow()
+    wf.name = "shared"
+    wf.arrays = [SharedBytes(state) for _ in range(1000)]
+    return wf
+
+
+def same_names(count):
+    """count units all named "u", each with its weights: u.weights, u.weights#2, ..."""
+    wf = StandardWorkflow()
+    wf.name = "wf"
+    wf._units = []
+    for _ in range(count):
+        unit = All2AllTanh()
+        unit.name = "u"
+        unit.weights = Array(np.zeros(1, dtype=np.float32))
+        wf._units.append(unit)
+    return wf
+
+
+def unsafe_names():
+    """Attribute and dict-key names that would climb out of a zip entry or hold control characters."""
+    unit = All2AllTanh()
+    unit.name = "fc1"
+    setattr(unit, "x/../../../tmp/evil", Array(np.zeros(2, dtype=np.float32)))
+    unit.table = {"a\\..\\b\n": np.ones(3, dtype=np.float32)}
+    return unit
+
+
 def write(path, data, codec):
     if codec == "gz":
         with gzip.open(path, "wb") as f:
@@ -156,6 +198,9 @@ def main(out):
     write(os.path.join(out, "huge8.pickle"), b"\x80\x04\x8e" + struct.pack("<Q", 1 << 60) + b"abcd.", "")
     write(os.path.join(out, "huge4.pickle"), b"\x80\x03X" + struct.pack("<I", 0xFFFFFFF0) + b"abcd.", "")
     write(os.path.join(out, "short.pickle"), b"\x80\x03B" + struct.pack("<I", 100000000) + b"abcd.", "")
+    write(os.path.join(out, "shared_bytes.pickle"), pickle.dumps(shared_bytes(), protocol=4), "")
+    write(os.path.join(out, "same_names.pickle"), pickle.dumps(same_names(40000), protocol=4), "")
+    write(os.path.join(out, "unsafe_names.pickle"), pickle.dumps(unsafe_names(), protocol=2), "")
 
 
 if __name__ == "__main__":
