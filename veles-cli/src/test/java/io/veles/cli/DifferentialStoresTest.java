@@ -90,6 +90,17 @@ class DifferentialStoresTest {
         assertThat(resumed.exitCode()).as(resumed.stderr()).isZero();
         assertThat(resumed.stderr()).contains("restored wine from");
         assertThat(results("resumed.json")).isEqualTo(results("whole.json"));
+
+        // The same snapshot by its address (a table's names its row alone): verified with its
+        // chain, and pinned with it.
+        String third = resumable.apply(sources.get(2));
+        VelesProcess verify = VelesProcess.run(dir, environment, concat(global, "snapshot", "verify", third));
+        assertThat(verify.exitCode()).as(verify.stderr()).isZero();
+        VelesProcess pin = VelesProcess.run(dir, environment, concat(global, "snapshot", "pin", third));
+        assertThat(pin.exitCode()).as(pin.stderr()).isZero();
+        assertThat(pin.stdout().lines().filter(line -> line.endsWith("(its chain)")))
+                .as(pin.stdout())
+                .hasSize(2);
     }
 
     @Test

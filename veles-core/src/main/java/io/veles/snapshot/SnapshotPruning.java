@@ -229,16 +229,8 @@ public final class SnapshotPruning {
             List<String> chain = BaseProtection.chainOf(store, snapshot);
             List<StoredSnapshot> pinned = new ArrayList<>();
             pinned.add(snapshot);
-            if (!chain.isEmpty()) {
-                Map<String, StoredSnapshot> held = new HashMap<>();
-                for (StoredSnapshot stored : store.list()) {
-                    held.put(stored.key(), stored);
-                }
-                for (String key : chain) {
-                    if (held.containsKey(key)) { // a missing base cannot be pinned; restoring names it
-                        pinned.add(held.get(key));
-                    }
-                }
+            for (String key : chain) {
+                store.find(key).ifPresent(pinned::add); // a missing base cannot be pinned; restoring names it
             }
             List<String> locations = new ArrayList<>();
             for (StoredSnapshot each : pinned) {

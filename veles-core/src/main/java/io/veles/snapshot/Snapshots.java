@@ -357,9 +357,7 @@ public final class Snapshots {
             return reader;
         }
         return reader.withBases((baseKey, snapshotKey) -> {
-            StoredSnapshot base = store.list().stream()
-                    .filter(stored -> stored.key().equals(baseKey))
-                    .findFirst()
+            StoredSnapshot base = store.find(baseKey)
                     .orElseThrow(() -> new SnapshotException(
                             "it is missing from " + store.describe() + " (deleted, or never copied with it)"));
             return open(store, base, base.location(), snapshotKey, false);

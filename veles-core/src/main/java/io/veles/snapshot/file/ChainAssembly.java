@@ -126,18 +126,21 @@ final class ChainAssembly {
                 base.verifyOwnBytes();
             } catch (SnapshotStoreException e) { // the store failed, not the base: it may be whole
                 throw new SnapshotStoreException(
-                        delta.source() + " cannot be read: its base " + baseKey + " cannot be read: " + e.getMessage(),
+                        delta.source() + " cannot be read: its base " + shown(baseKey) + " cannot be read: "
+                                + e.getMessage(),
                         e);
             } catch (CorruptSnapshotException e) {
                 throw new CorruptSnapshotException(
-                        delta.source() + " cannot be read: its base " + baseKey + " is damaged: " + e.getMessage(), e);
+                        delta.source() + " cannot be read: its base " + shown(baseKey) + " is damaged: "
+                                + e.getMessage(),
+                        e);
             } catch (SnapshotException e) {
                 throw new CorruptSnapshotException(
-                        delta.source() + " cannot be read: its base " + baseKey + " cannot be opened: "
+                        delta.source() + " cannot be read: its base " + shown(baseKey) + " cannot be opened: "
                                 + e.getMessage(),
                         e);
             } catch (IOException e) {
-                throw new SnapshotStoreException("cannot close " + baseKey + ": " + e.getMessage(), e);
+                throw new SnapshotStoreException("cannot close " + shown(baseKey) + ": " + e.getMessage(), e);
             }
         }
     }
@@ -225,27 +228,28 @@ final class ChainAssembly {
             base = bases.open(baseKey, key);
         } catch (SnapshotStoreException e) { // the store failed, not the base: it may be whole
             throw new SnapshotStoreException(
-                    source + " cannot be read: its base " + baseKey + " cannot be read: " + e.getMessage(), e);
+                    source + " cannot be read: its base " + shown(baseKey) + " cannot be read: " + e.getMessage(), e);
         } catch (CorruptSnapshotException e) {
             throw new CorruptSnapshotException(
-                    source + " cannot be read: its base " + baseKey + " is damaged: " + e.getMessage(), e);
+                    source + " cannot be read: its base " + shown(baseKey) + " is damaged: " + e.getMessage(), e);
         } catch (SnapshotException e) {
             throw new CorruptSnapshotException(
-                    source + " cannot be read: its base " + baseKey + " cannot be opened: " + e.getMessage(), e);
+                    source + " cannot be read: its base " + shown(baseKey) + " cannot be opened: " + e.getMessage(), e);
         }
         try (base) {
             base.walk(ranges);
         } catch (SnapshotStoreException e) {
             throw new SnapshotStoreException(
-                    source + " cannot be read: its base " + baseKey + " cannot be read: " + e.getMessage(), e);
+                    source + " cannot be read: its base " + shown(baseKey) + " cannot be read: " + e.getMessage(), e);
         } catch (SnapshotException e) {
             throw new CorruptSnapshotException(
-                    source + " cannot be read: its base " + baseKey + " is damaged: " + e.getMessage(), e);
+                    source + " cannot be read: its base " + shown(baseKey) + " is damaged: " + e.getMessage(), e);
         } catch (EOFException e) {
-            throw new CorruptSnapshotException(source + " cannot be read: its base " + baseKey + " is truncated", e);
+            throw new CorruptSnapshotException(
+                    source + " cannot be read: its base " + shown(baseKey) + " is truncated", e);
         } catch (io.veles.internal.store.StoreReadException e) {
             throw new SnapshotStoreException(
-                    source + " cannot be read: its base " + baseKey + " cannot be read: " + e.getMessage(), e);
+                    source + " cannot be read: its base " + shown(baseKey) + " cannot be read: " + e.getMessage(), e);
         }
         ranges.checkComplete();
     }
@@ -396,7 +400,7 @@ final class ChainAssembly {
 
         private CorruptSnapshotException overlap(long offset) {
             return new CorruptSnapshotException(
-                    source + " is corrupt: it references overlapping blocks of " + baseKey + " at " + offset);
+                    source + " is corrupt: it references overlapping blocks of " + shown(baseKey) + " at " + offset);
         }
 
         @Override
@@ -475,5 +479,13 @@ final class ChainAssembly {
         void skipExactly(long length, String source) throws IOException {
             ChainAssembly.skipExactly(this, length, new byte[1 << 16], source);
         }
+    }
+    /**
+     * A base as a message names it: a file or object by its key, a table row by its name (a row's
+     * key joins its id, log id, name and time with NUL characters).
+     */
+    static String shown(String baseKey) {
+        String[] row = baseKey.split("\u0000", -1);
+        return row.length == 4 ? row[2] : baseKey;
     }
 }

@@ -37,6 +37,15 @@ public interface SnapshotStore extends Closeable {
     /** The snapshots held here, oldest first (by creation, then name); pointers and markers are not snapshots. */
     List<StoredSnapshot> list();
 
+    /**
+     * The snapshot of this store with {@code key}, if it holds one, whatever the address it was
+     * opened by selects (an {@code odbc://} row address lists that row only): where the bases of
+     * a differential snapshot are found. By default, one of {@link #list()}.
+     */
+    default Optional<StoredSnapshot> find(String key) {
+        return list().stream().filter(stored -> stored.key().equals(key)).findFirst();
+    }
+
     /** Reads one snapshot's bytes, as stored (compressed). */
     InputStream open(StoredSnapshot snapshot);
 

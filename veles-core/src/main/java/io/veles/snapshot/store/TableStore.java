@@ -79,6 +79,17 @@ public final class TableStore implements SnapshotStore {
         return listed;
     }
 
+    /** Any row of the table, whatever the source's filter selects: a row address's bases are other rows. */
+    @Override
+    public Optional<StoredSnapshot> find(String key) {
+        for (SnapshotRow row : table.list()) {
+            if (row.key().equals(key)) {
+                return Optional.of(remember(row));
+            }
+        }
+        return Optional.empty();
+    }
+
     /** Whether {@code row} passes the source's filter; an empty criterion passes any value. */
     private boolean selected(SnapshotRow row) {
         return (where.id().isEmpty() || where.id().equals(row.id()))
