@@ -84,9 +84,11 @@ final class TableLayout {
 
     static boolean exists(Connection connection, String name) throws SQLException {
         DatabaseMetaData meta = connection.getMetaData();
+        // MariaDB keeps tables under the catalog, PostgreSQL under the connection's schema (where
+        // an unqualified name is created): any schema would find information_schema's "tables".
+        String schema = connection.getSchema();
         for (String candidate : new String[] {name, name.toLowerCase(Locale.ROOT), name.toUpperCase(Locale.ROOT)}) {
-            // MariaDB keeps tables under the catalog, PostgreSQL under the connection's schemas.
-            try (ResultSet tables = meta.getTables(connection.getCatalog(), null, candidate, null)) {
+            try (ResultSet tables = meta.getTables(connection.getCatalog(), schema, candidate, null)) {
                 if (tables.next()) {
                     return true;
                 }

@@ -26,10 +26,8 @@ final class TableSchema {
 
     /** Creates the snapshot table and its chunk table if missing; checks an existing one's columns. */
     void createIfMissing(Connection connection) throws SQLException {
-        try (Statement statement = connection.createStatement()) {
-            statement.execute(layout.dialect().createSnapshotTable(layout.table));
-            statement.execute(layout.dialect().createChunkTable(layout.chunkTable));
-        }
+        createIfMissing(connection, layout.table, layout.dialect().createSnapshotTable(layout.table));
+        createIfMissing(connection, layout.chunkTable, layout.dialect().createChunkTable(layout.chunkTable));
         checkColumns(connection, layout.table, "data");
         checkColumns(connection, layout.chunkTable, "seq, data");
         if (layout.dialect() == Dialect.MARIADB && !transactional) {
@@ -67,8 +65,20 @@ final class TableSchema {
 
     /** Creates the pin table if missing. */
     void createPinsIfMissing(Connection connection) throws SQLException {
-        try (Statement statement = connection.createStatement()) {
-            statement.execute(layout.dialect().createPinTable(layout.pinTable));
+        createIfMissing(connection, layout.pinTable, layout.dialect().createPinTable(layout.pinTable));
+    }
+
+    /**
+     * Runs {@code create} (a CREATE TABLE IF NOT EXISTS) only when {@code name} is missing:
+     * PostgreSQL asks for the right to create in the schema even when the table exists, and a role
+     * a DBA gave only SELECT, INSERT and DELETE on tables made for it has none. The statement
+     * keeps IF NOT EXISTS for two runs that both find the table missing.
+     */
+    private static void createIfMissing(Connection connection, String name, String create) throws SQLException {
+        if (!TableLayout.exists(connection, name)) {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute(create);
+            }
         }
     }
 

@@ -14,6 +14,7 @@ import io.veles.testing.FreshTables;
 import io.veles.testing.LoopWorkflow;
 import io.veles.testing.TestDatabase;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -92,6 +93,50 @@ class DatabaseSnapshotTest {
             assertThat(reader.codec()).isEqualTo(codec);
             LoopWorkflow restored = Snapshots.restore(reader, LoopWorkflow.class, List.of());
             assertThat(restored.state()).isEqualTo(workflow.state());
+        }
+    }
+
+    /**
+     * A role that may read and write tables a DBA made for it, and not create any (PostgreSQL 15's
+     * default for the public schema), takes snapshots and restores them.
+     */
+    @Test
+    void aRoleWithoutTheRightToCreateTablesUsesTheTablesMadeForIt() throws Exception {
+        String table = table(TestDatabase.POSTGRESQL);
+        new SnapshotTable(DatabaseTarget.of(odbc), table).prepare(); // as a DBA would make them
+        String role = "writer_" + table;
+        try (Connection admin = TestDatabase.POSTGRESQL.admin(odbc);
+                java.sql.Statement statement = admin.createStatement()) {
+            statement.execute("CREATE ROLE " + role + " LOGIN");
+            statement.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON " + table + ", " + table + "_chunks TO " + role);
+            try (ResultSet creates =
+                    statement.executeQuery("SELECT has_schema_privilege('" + role + "', current_schema(), 'CREATE')")) {
+                creates.next();
+                org.junit.jupiter.api.Assumptions.assumeFalse(
+                        creates.getBoolean(1), "this server lets every role create tables in its schema");
+            }
+        }
+        try {
+            odbc = odbc.replace("UID=postgres", "UID=" + role);
+            LoopWorkflow workflow = new LoopWorkflow(4, 3000, -1);
+            Snapshotter snapshotter = Snapshotter.create(workflow, settings(table, Codec.GZIP));
+            workflow.initialize();
+            workflow.run();
+            snapshotter.export();
+            snapshotter.stop();
+            try (SnapshotReader reader =
+                    Snapshots.open(snapshotter.destination().replace("UID=postgres", "UID=" + role))) {
+                assertThat(Snapshots.restore(reader, LoopWorkflow.class, List.of())
+                                .state())
+                        .isEqualTo(workflow.state());
+            }
+        } finally {
+            odbc = odbc.replace("UID=" + role, "UID=postgres");
+            try (Connection admin = TestDatabase.POSTGRESQL.admin(odbc);
+                    java.sql.Statement statement = admin.createStatement()) {
+                statement.execute("DROP OWNED BY " + role);
+                statement.execute("DROP ROLE " + role);
+            }
         }
     }
 
