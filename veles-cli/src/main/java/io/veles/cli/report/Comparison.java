@@ -15,6 +15,12 @@ import java.util.List;
 
 /** The report's diff of two snapshots: which two (--compare, by name or source), and what differs. */
 final class Comparison {
+    /**
+     * The differences a page shows: a workflow of 100,000 units each changing a counter would make
+     * a table of millions of cells, a page no browser draws. The count of all is shown with them.
+     */
+    static final int MAX_DIFFERENCES = 500;
+
     private Comparison() {}
 
     /** The field-by-field diff of two snapshots, as {@code veles snapshot diff} computes it. */
@@ -24,7 +30,9 @@ final class Comparison {
         node.put("b", Secrets.redact(b));
         ArrayNode differences = node.putArray("differences");
         try {
-            for (SnapshotDiff.Difference d : SnapshotDiff.compare(a, b, true, loader)) {
+            List<SnapshotDiff.Difference> all = SnapshotDiff.compare(a, b, true, loader);
+            node.put("total", all.size());
+            for (SnapshotDiff.Difference d : all.subList(0, Math.min(all.size(), MAX_DIFFERENCES))) {
                 ObjectNode dn = differences.addObject();
                 dn.put("unit", d.unit());
                 dn.put("field", d.field());
