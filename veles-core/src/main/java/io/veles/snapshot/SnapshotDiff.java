@@ -99,10 +99,21 @@ public final class SnapshotDiff {
         }
     }
 
+    /**
+     * The units by name; a name met again (a unit named as its workflow is) as {@code name#2},
+     * {@code name#3}... in the graph's order, so that no unit goes uncompared.
+     */
     private static Map<String, SavedObject> byName(SavedGraph graph) {
         Map<String, SavedObject> units = new LinkedHashMap<>();
+        Map<String, Integer> seen = new java.util.HashMap<>();
         for (SavedObject unit : graph.units()) {
-            units.putIfAbsent(String.valueOf(unit.name()), unit);
+            String name = String.valueOf(unit.name());
+            int count = seen.merge(name, 1, Integer::sum);
+            String key = count == 1 ? name : name + "#" + count;
+            while (units.containsKey(key)) { // a unit really named "x#2"
+                key = key + "'";
+            }
+            units.put(key, unit);
         }
         return units;
     }

@@ -74,4 +74,24 @@ class SharedGraphDiffTest {
                 .singleElement()
                 .satisfies(difference -> assertThat(difference.detail()).hasSizeLessThan(200));
     }
+
+    public static final class NamedAsItsUnit extends Workflow {
+        final Holder holder;
+
+        public NamedAsItsUnit(Object cargo) {
+            super("holder");
+            holder = new Holder(this);
+            holder.cargo = cargo;
+        }
+    }
+
+    /** A unit named as its workflow (or as another unit) is compared too, not hidden behind it. */
+    @Test
+    void aUnitNamedAsItsWorkflowIsCompared() throws Exception {
+        Path a = Files.write(dir.resolve("a.gz"), RoundTrip.write(new NamedAsItsUnit("a"), Codec.GZIP));
+        Path b = Files.write(dir.resolve("b.gz"), RoundTrip.write(new NamedAsItsUnit("b"), Codec.GZIP));
+        assertThat(SnapshotDiff.compare(a.toString(), b.toString(), false))
+                .anyMatch(difference -> difference.field().equals("cargo")
+                        && difference.detail().equals("a -> b"));
+    }
 }
