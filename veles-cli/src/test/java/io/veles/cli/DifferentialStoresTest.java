@@ -145,4 +145,53 @@ class DifferentialStoresTest {
                     veles.at("runs"));
         }
     }
+    /**
+     * A prefix copied elsewhere (as {@code aws s3 sync} copies it) keeps its chains, which name
+     * their bases under the old prefix: the copy verifies, prune keeps the bases of what it keeps,
+     * and a run resumes from it.
+     */
+    @Test
+    void anS3PrefixCopiedElsewhere() throws Exception {
+        try (TestS3 s3 = TestS3.freshBucket()) {
+            S3Veles veles = S3Veles.on(s3);
+            VelesProcess written = veles.run(
+                    dir,
+                    concat(
+                            concat(new String[] {"run", "wine"}, WINE),
+                            "--snapshot-dir",
+                            veles.at("runs"),
+                            "--incremental",
+                            "snapshotter.full_every=4"));
+            assertThat(written.exitCode()).as(written.stderr()).isZero();
+            software.amazon.awssdk.services.s3.S3Client client = s3.admin(); // the test's own: not closed here
+            for (var object : client.listObjectsV2(
+                            request -> request.bucket(s3.bucket()).prefix("runs/"))
+                    .contents()) {
+                client.copyObject(request -> request.sourceBucket(s3.bucket())
+                        .sourceKey(object.key())
+                        .destinationBucket(s3.bucket())
+                        .destinationKey("copy/" + object.key().substring("runs/".length())));
+            }
+            VelesProcess pruned = veles.run(dir, "snapshot", "prune", veles.at("copy"), "--keep-last", "1");
+            assertThat(pruned.exitCode()).as(pruned.stderr()).isZero();
+            VelesProcess list = veles.run(dir, "snapshot", "ls", "--json", "--verify", veles.at("copy"));
+            assertThat(list.exitCode()).as(list.stderr() + list.stdout()).isZero();
+            List<String> kept = new ArrayList<>();
+            for (JsonNode entry : JSON.readTree(list.stdout())) {
+                assertThat(entry.get("ok").asBoolean()).as(entry.toString()).isTrue();
+                kept.add(entry.get("name").asText());
+            }
+            assertThat(kept).as("the newest and its base").hasSize(2);
+            VelesProcess resumed = veles.run(
+                    dir,
+                    concat(
+                            concat(new String[] {"run", "wine"}, WINE),
+                            "-w",
+                            veles.at("copy"),
+                            "--snapshot-dir",
+                            dir.resolve("after").toString()));
+            assertThat(resumed.exitCode()).as(resumed.stderr()).isZero();
+            assertThat(resumed.stderr()).contains("restored wine from");
+        }
+    }
 }

@@ -42,14 +42,35 @@ final class BaseProtection {
         Deque<String> dependents = new ArrayDeque<>(kept.keySet());
         while (!dependents.isEmpty()) {
             String dependent = dependents.poll();
-            for (String base : chainOf.apply(dependent)) {
-                if (weighed.contains(base) && !reasons.containsKey(base)) {
+            for (String named : chainOf.apply(dependent)) {
+                String base = weighedKeyOf(named, weighed);
+                if (base != null && !reasons.containsKey(base)) {
                     reasons.put(base, BASE_OF + nameOf.apply(dependent));
                     dependents.add(base); // its own chain, should a manifest list less than it needs
                 }
             }
         }
         return reasons;
+    }
+
+    /**
+     * The weighed snapshot a chain names by {@code key}: that key, else the only one of its file
+     * name (a chain written under another prefix, as {@link SnapshotStore#find} finds it), else null.
+     */
+    private static String weighedKeyOf(String key, Set<String> weighed) {
+        if (weighed.contains(key)) {
+            return key;
+        }
+        String found = null;
+        for (String candidate : weighed) {
+            if (SnapshotStore.sameFile(candidate, key)) {
+                if (found != null) {
+                    return null;
+                }
+                found = candidate;
+            }
+        }
+        return found;
     }
 
     /** The chain {@code manifest} lists, or an empty list for a standalone snapshot or none read. */

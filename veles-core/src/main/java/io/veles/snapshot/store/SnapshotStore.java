@@ -40,10 +40,29 @@ public interface SnapshotStore extends Closeable {
     /**
      * The snapshot of this store with {@code key}, if it holds one, whatever the address it was
      * opened by selects (an {@code odbc://} row address lists that row only): where the bases of
-     * a differential snapshot are found. By default, one of {@link #list()}.
+     * a differential snapshot are found. By default, one of {@link #list()}: the one of that key,
+     * else the only one of its file name ({@link #sameFile}).
      */
     default Optional<StoredSnapshot> find(String key) {
-        return list().stream().filter(stored -> stored.key().equals(key)).findFirst();
+        List<StoredSnapshot> listed = list();
+        Optional<StoredSnapshot> exact =
+                listed.stream().filter(stored -> stored.key().equals(key)).findFirst();
+        if (exact.isPresent()) {
+            return exact;
+        }
+        List<StoredSnapshot> named =
+                listed.stream().filter(stored -> sameFile(stored.key(), key)).toList();
+        return named.size() == 1 ? Optional.of(named.get(0)) : Optional.empty();
+    }
+
+    /**
+     * Whether two keys name the same file in different places. A chain names its bases by the
+     * keys of the store it was written to, and an object's key holds its prefix: a prefix copied
+     * with {@code aws s3 sync}, or downloaded into a directory, holds its bases under other keys
+     * and the same file names.
+     */
+    static boolean sameFile(String key, String other) {
+        return key.substring(key.lastIndexOf('/') + 1).equals(other.substring(other.lastIndexOf('/') + 1));
     }
 
     /** Reads one snapshot's bytes, as stored (compressed). */
