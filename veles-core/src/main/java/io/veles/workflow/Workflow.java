@@ -241,6 +241,22 @@ public class Workflow extends Unit {
         return true;
     }
 
+    /**
+     * Ends an interrupted run where it stands, as its end point would have, running nothing more:
+     * for a resume whose new limits complete the run at the point its snapshot was taken. The end
+     * point is queued only when the unit that decides passes control on; a snapshot taken after
+     * that (by the snapshotter that unit leads to) holds a queue without it, and would otherwise
+     * run one more pass than a run given those limits from the start.
+     */
+    public void endHere() {
+        if (running instanceof Workflow && ((Workflow) running).isRunning()) {
+            ((Workflow) running).endHere();
+        }
+        ready.clear();
+        running = null;
+        finished = true;
+    }
+
     /** True between the start of a run and its end, including while interrupted. */
     public boolean isRunning() {
         return running != null || (!ready.isEmpty() && !finished);

@@ -251,6 +251,11 @@ public class StandardWorkflow extends Workflow implements ResultProvider, Resuma
             decision.limits(
                     settings.getInt("decision.max_epochs", decision.maxEpochs()),
                     settings.getInt("decision.fail_iterations", decision.failIterations()));
+            // Completed at the epoch's end the snapshot was taken after: the end point was not
+            // queued when the decision passed control on, so the run ends here, as it would have.
+            if (decision.complete.get() && isRunning() && runningUnit() != decision) {
+                endHere();
+            }
         }
     }
 

@@ -7,6 +7,7 @@ import io.veles.launcher.ResumableSettings;
 import io.veles.snapshot.SnapshotSettings;
 import io.veles.snapshot.Snapshotter;
 import io.veles.workflow.Repeater;
+import io.veles.workflow.Unit;
 import io.veles.workflow.Workflow;
 
 import java.nio.ByteBuffer;
@@ -68,6 +69,14 @@ public final class RandomWalkWorkflow extends Workflow implements ResultProvider
         Config walk = settings.section("walk");
         if (walk.has("iterations")) {
             statistics.iterations(positive(walk, "iterations", 1));
+            // Completed at the iteration the snapshot was taken after (by the snapshotter, or at
+            // the damper after it): the end point was not queued when the statistics passed
+            // control on, so the walk ends here, as it would have. Mid-iteration, it ends once the
+            // iteration's statistics run.
+            Unit at = runningUnit();
+            if (statistics.complete.get() && (at == snapshotter || at == damper)) {
+                endHere();
+            }
         }
     }
 

@@ -121,7 +121,15 @@ public final class Decision extends Unit {
         // as the last epoch's end decided it: a resume mid-epoch ends where the epoch does
         int withoutImprovement =
                 withoutImprovementAtEpochEnd >= 0 ? withoutImprovementAtEpochEnd : epochsWithoutImprovement;
-        complete.set(epoch >= maxEpochs || withoutImprovement >= failIterations);
+        complete.set(atEpochEnd() && (epoch >= maxEpochs || withoutImprovement >= failIterations));
+    }
+
+    /**
+     * Whether this decision's last run ended an epoch (and nothing has run it since): limits given
+     * mid-epoch, even ones the epochs done already reach, complete the run at the epoch's end.
+     */
+    public boolean atEpochEnd() {
+        return minibatchSet == FullBatchLoader.TRAINING && lastOfSet;
     }
 
     /** A run of no epoch, or one that gives up before its first, is a typing error: refused. */

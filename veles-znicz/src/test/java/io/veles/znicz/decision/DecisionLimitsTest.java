@@ -57,4 +57,29 @@ class DecisionLimitsTest {
         raised.limits(100, 5); // patience raised after the run gave up: it goes on
         assertThat(raised.complete.get()).isFalse();
     }
+    /**
+     * A limit lowered mid-epoch to the epochs already done completes the run at this epoch's end,
+     * not after its next minibatch; at an epoch's end, it completes the run at once.
+     */
+    @Test
+    void aLimitTheEpochsDoneReachCompletesTheRunAtTheEpochsEnd() {
+        Decision decision = new Decision(new Host(), 100, 50, null, new LearningRate(0.1, 0));
+        epoch(decision, 3);
+        epoch(decision, 3);
+        assertThat(decision.atEpochEnd()).isTrue();
+        minibatch(decision, FullBatchLoader.VALIDATION, 3, true); // the third epoch has begun
+        assertThat(decision.atEpochEnd()).isFalse();
+        decision.limits(2, 50);
+        assertThat(decision.complete.get()).as("mid-epoch").isFalse();
+        minibatch(decision, FullBatchLoader.TRAINING, 0, false);
+        assertThat(decision.complete.get()).as("still mid-epoch").isFalse();
+        minibatch(decision, FullBatchLoader.TRAINING, 0, true);
+        assertThat(decision.complete.get()).as("at the epoch's end").isTrue();
+
+        Decision atTheEnd = new Decision(new Host(), 100, 50, null, new LearningRate(0.1, 0));
+        epoch(atTheEnd, 3);
+        epoch(atTheEnd, 3);
+        atTheEnd.limits(2, 50);
+        assertThat(atTheEnd.complete.get()).isTrue();
+    }
 }
