@@ -3,6 +3,7 @@ package io.veles.snapshot.file;
 import io.veles.errors.CorruptSnapshotException;
 import io.veles.errors.SnapshotException;
 import io.veles.errors.SnapshotStoreException;
+import io.veles.internal.delta.ContentChunker;
 import io.veles.internal.util.Closeables;
 import io.veles.snapshot.format.Manifest;
 import io.veles.snapshot.format.SnapshotFormat;
@@ -266,10 +267,19 @@ final class ChainAssembly {
                 + reader.headerLength()
                 + (reader.hasCodeBackup() ? SnapshotFormat.MAX_CODE_BYTES : 0)
                 + 4096;
+        // The writer cuts blocks of at least ContentChunker.MIN_BYTES, all but the last: millions
+        // of one-byte records (a few MB of file) would each take a reference's memory to assemble.
+        long mostRecords = most / ContentChunker.MIN_BYTES + 2;
+        long recordsRead = 0;
         long at = 0;
         byte[] scratch = records == null ? new byte[1 << 16] : null;
         while (true) {
             int kind = data.read();
+            if (kind != SnapshotFormat.RECORD_END && ++recordsRead > mostRecords) {
+                throw new CorruptSnapshotException(source + " is corrupt: it has more than " + mostRecords
+                        + " blocks, and blocks of at least " + (ContentChunker.MIN_BYTES >> 10) + " KiB make "
+                        + reader.payloadLength() + " bytes of state in fewer");
+            }
             if (kind == SnapshotFormat.RECORD_END) {
                 long length = data.readLong();
                 if (length != at) {

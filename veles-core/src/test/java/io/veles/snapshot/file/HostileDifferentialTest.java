@@ -113,9 +113,27 @@ class HostileDifferentialTest {
     }
 
     /**
+     * More records than blocks of at least 64 KiB make of the state: each would take a reference's
+     * memory to assemble (millions of one-byte ones, a few MB of file, filled the heap).
+     */
+    @Test
+    void moreBlocksThanTheStateHoldsAreRefusedBeforeAnyIsAssembled() throws IOException {
+        Path file = craft(data -> {
+            for (int i = 0; i < 1000; i++) {
+                reference(data, 1, 0, 0);
+            }
+            end(data, 1000);
+        });
+        assertThatThrownBy(() -> restore(file))
+                .isInstanceOf(CorruptSnapshotException.class)
+                .hasMessageContaining("is corrupt: it has more than")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+
+    /**
      * Millions of one-byte records, stored and referenced in turn (42 MB here; far less
-     * compressed): inspect's share of each unit is counted as they come, in a JVM of 64 MiB,
-     * where a list of the stored ranges ran out of heap.
+     * compressed): inspect refuses them as they come, in a JVM of 64 MiB, where a list of the
+     * stored ranges ran out of heap.
      */
     @org.junit.jupiter.api.Tag("slow")
     @Test
@@ -136,7 +154,9 @@ class HostileDifferentialTest {
                 });
         List<String> output =
                 io.veles.testing.FreshJvm.run(List.of("-Xmx64m"), null, HostileDifferentialTest.class, file.toString());
-        assertThat(output).as("%s", output).anySatisfy(line -> assertThat(line).startsWith("SHARES "));
+        assertThat(output)
+                .as("%s", output)
+                .anySatisfy(line -> assertThat(line).startsWith("FAILED ").contains("is corrupt: it has more than"));
     }
 
     /** In a child JVM: the unit shares of the differential file named in {@code args}. */
