@@ -124,9 +124,12 @@ final class ObjectDownload extends InputStream {
                     request.bucket(location.bucket()).key(key).range(range).ifMatch(eTag))) {
                 String served = body.response().contentRange();
                 if (served == null || !served.startsWith("bytes " + start + "-")) {
-                    // a server or proxy that ignores Range sends the object from its first byte
-                    throw new IOException("the server ignored the byte range asked for (" + range + ") and sent "
-                            + (served == null ? "the object from its start" : served));
+                    // A server or proxy that ignores Range sends the object from its first byte.
+                    // Closing would read the rest (the whole object) to reuse the connection, and
+                    // asking again gets the same answer: dropped at once, and not retried.
+                    body.abort();
+                    throw new ReadFailure(new IOException("the server ignored the byte range asked for (" + range
+                            + ") and sent " + (served == null ? "the object from its start" : served)));
                 }
                 int read = body.readNBytes(buffer, 0, length);
                 if (read != length) {
