@@ -107,6 +107,7 @@ final class BackgroundWrites {
      */
     Manifest start(Workflow main, Write write, long memoryLimit) {
         long copyStarted = System.nanoTime(); // the pause the log reports, any wait for the memory included
+        awaitUnwaited();
         awaitReserved();
         if (copy == null) {
             copy = new StateCopy();
@@ -185,13 +186,36 @@ final class BackgroundWrites {
         return state;
     }
 
-    /** Waits for the copy's memory; if it could not all be had, the copy allocates the rest as it goes. */
+    /**
+     * Waits, whatever interrupts, for a write whose wait was interrupted ({@link #collect}): it
+     * may still be reading the copy this snapshot is about to fill. Its failure was the
+     * interrupted wait's to report.
+     */
+    private void awaitUnwaited() {
+        Future<?> write = unwaited;
+        if (write == null) {
+            return;
+        }
+        Uninterruptibly.run(() -> {
+            try {
+                write.get();
+            } catch (ExecutionException | CancellationException e) {
+                // reported, as far as it could be, by the interrupted wait
+            }
+        });
+        unwaited = null;
+    }
+
+    /**
+     * Waits for the copy's memory; if it could not all be had, the copy allocates the rest as it
+     * goes. Interrupted, the allocation goes on, so it stays to be waited for by the next snapshot:
+     * the copy must not be filled while it is still being allocated.
+     */
     private void awaitReserved() {
         Future<?> pending = reserving;
         if (pending == null) {
             return;
         }
-        reserving = null;
         try {
             pending.get();
         } catch (InterruptedException e) {
@@ -201,6 +225,7 @@ final class BackgroundWrites {
             LOG.debug(
                     "the state's copy was not allocated ahead: {}", e.getCause().toString());
         }
+        reserving = null;
     }
 
     /** Memory held by the copy, once any allocation ahead is done. */

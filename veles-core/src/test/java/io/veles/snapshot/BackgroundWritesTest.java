@@ -158,6 +158,55 @@ class BackgroundWritesTest {
         }
     }
 
+    /**
+     * A run that goes on after an interrupted wait (a library user catching the failure) takes its
+     * next snapshot only once the write it did not wait for has read the copy: filling the copy
+     * under that write would store two moments' state under one checksum.
+     */
+    @Test
+    void aSnapshotAfterAnInterruptedWaitWaitsForTheWriteStillReadingTheCopy() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch writing = new CountDownLatch(1);
+        Path second = java.nio.file.Files.createDirectories(dir.resolve("second"));
+        try (GatedStore store = new GatedStore(new DirectoryStore(dir), writing, release);
+                DirectoryStore other = new DirectoryStore(second)) {
+            BackgroundWrites writes = new BackgroundWrites();
+            LoopWorkflow workflow = new LoopWorkflow(3, 500_000, -1); // megabytes: many 256 KiB pieces
+            workflow.initialize();
+            workflow.run();
+            String atTheFirstSnapshot = workflow.state();
+            assertThat(writes.start(workflow, gzipWrite(store, 2, (done, manifest) -> {}), Long.MAX_VALUE))
+                    .isNotNull();
+            assertThat(writing.await(30, TimeUnit.SECONDS))
+                    .as("the write started")
+                    .isTrue();
+            Thread.currentThread().interrupt();
+            assertThatThrownBy(writes::collect).isInstanceOf(SnapshotException.class);
+            assertThat(Thread.interrupted()).isTrue(); // the run takes note, and goes on
+
+            workflow.run(); // the state moves on
+            CompletableFuture<Manifest> next = CompletableFuture.supplyAsync(
+                    () -> writes.start(workflow, gzipWrite(other, 2, (done, manifest) -> {}), Long.MAX_VALUE));
+            Thread.sleep(300);
+            assertThat(next)
+                    .as("the next snapshot waits for the write still reading the copy")
+                    .isNotDone();
+            release.countDown();
+            assertThat(next.get(60, TimeUnit.SECONDS)).isNotNull();
+            assertThat(writes.collect()).as("no failure").isNull();
+            writes.close();
+
+            StoredSnapshot first = store.list().get(0);
+            try (InputStream in = store.open(first);
+                    SnapshotReader reader = SnapshotReader.open(in, first.location())) {
+                assertThat(Snapshots.restore(reader, LoopWorkflow.class, List.of())
+                                .state())
+                        .as("the first snapshot holds the state at its pause alone")
+                        .isEqualTo(atTheFirstSnapshot);
+            }
+        }
+    }
+
     @Test
     void theBackgroundThreadAndTheThreadsItStartsRunBelowTheRun() throws Exception {
         assumeTrue(Platform.isLinux(), "per-thread nice values are Linux's");
