@@ -272,7 +272,11 @@ public final class SnapshotTable {
                 if (TableLayout.exists(connection, layout.chunkTable)) {
                     deleteMatching(connection, layout.chunkTable, row);
                 }
-                deleteMatching(connection, layout.table, row);
+                if (deleteMatching(connection, layout.table, row) == 0) {
+                    // a row whose columns do not read back as they match (NULLs from another tool)
+                    throw new SnapshotStoreException("cannot delete snapshot " + row.name() + " from " + describe()
+                            + ": no row matches it as listed (a key column holds NULL?)");
+                }
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
                 TableLayout.rollbackQuietly(connection, e);
@@ -286,11 +290,12 @@ public final class SnapshotTable {
         }
     }
 
-    private void deleteMatching(Connection connection, String table, SnapshotRow row) throws SQLException {
+    /** Deletes the rows of {@code table} that match {@code row}; returns how many. */
+    private int deleteMatching(Connection connection, String table, SnapshotRow row) throws SQLException {
         try (PreparedStatement statement =
                 connection.prepareStatement("DELETE FROM " + table + " WHERE " + layout.rowMatch())) {
             layout.bindRowMatch(statement, 1, row);
-            statement.executeUpdate();
+            return statement.executeUpdate();
         }
     }
 
@@ -303,10 +308,10 @@ public final class SnapshotTable {
         Object stored = layout.dialect().readStoredTimestamp(rows, 1);
         return new SnapshotRow(
                 layout.dialect().toInstant(stored),
-                TableLayout.strip(rows.getString(2)),
+                TableLayout.strip(rows.getString(2)), // id and log_id: CHAR(36), padded
                 TableLayout.strip(rows.getString(3)),
-                TableLayout.strip(rows.getString(4)),
-                TableLayout.strip(rows.getString(5)),
+                TableLayout.asStored(rows.getString(4)), // names as stored: a row is found by them
+                TableLayout.asStored(rows.getString(5)),
                 TableLayout.strip(rows.getString(6)),
                 rows.getLong(7),
                 stored);

@@ -97,9 +97,17 @@ final class TableLayout {
         return false;
     }
 
-    /** A text column's value: CHAR(36) columns come back padded, NULL as empty. */
+    /** A CHAR column's value: CHAR(36) columns come back padded, NULL as empty. */
     static String strip(String value) {
         return value == null ? "" : value.strip();
+    }
+
+    /**
+     * A VARCHAR column's value as stored, NULL as empty: a name ending in spaces (a suffix
+     * formatted {@code %-6.2f}) must read back as written, or no statement finds its row again.
+     */
+    static String asStored(String value) {
+        return value == null ? "" : value;
     }
 
     static void rollbackQuietly(Connection connection, Throwable failure) {

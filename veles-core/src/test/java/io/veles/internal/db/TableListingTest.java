@@ -58,6 +58,28 @@ class TableListingTest {
         assertThat((String) entries.get(1).manifest().info.get("note")).hasSize(200 << 10);
     }
 
+    /** A name ending in spaces reads back as written: its row opens and deletes. */
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
+    void aRowNamedWithTrailingSpacesOpensAndDeletes(TestDatabase db) throws Exception {
+        odbc = db.odbc(dir);
+        table = tables.fresh(db, odbc);
+        SnapshotTable rows = new SnapshotTable(DatabaseTarget.of(odbc), table);
+        LoopWorkflow workflow = new LoopWorkflow(1, 10, -1);
+        insert(rows, "big_1.50  ", workflow, "padded");
+        SnapshotRow row = rows.list().get(0);
+        assertThat(row.name()).isEqualTo("big_1.50  ");
+        try (java.io.InputStream in = rows.open(row);
+                io.veles.snapshot.file.SnapshotReader reader =
+                        io.veles.snapshot.file.SnapshotReader.open(in, row.name())) {
+            assertThat(io.veles.snapshot.Snapshots.restore(reader, LoopWorkflow.class, List.of())
+                            .state())
+                    .isEqualTo(workflow.state());
+        }
+        rows.delete(row);
+        assertThat(rows.list()).isEmpty();
+    }
+
     private static void insert(SnapshotTable rows, String name, LoopWorkflow workflow, String note) {
         Manifest manifest = Manifest.builder().name(name).info("note", note).build();
         String id = "00000000-0000-0000-0000-00000000000" + (name.startsWith("big") ? "1" : "2");
