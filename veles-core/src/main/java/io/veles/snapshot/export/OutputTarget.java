@@ -68,23 +68,62 @@ public final class OutputTarget {
         return temporary;
     }
 
-    /** Moves the written temporary into place (an existing output, with force, is replaced). */
+    /**
+     * Moves the written temporary into place. An existing output is replaced only with force; an
+     * earlier export directory is moved aside first, and back should the move fail.
+     */
     public void commit() throws IOException {
-        if (Files.isDirectory(target) && force) {
+        if (!force) {
+            moveWithoutReplacing();
+        } else if (Files.isDirectory(target)) {
             Path old = target.resolveSibling("." + target.getFileName() + ".old-" + UUID.randomUUID());
             Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
-            move();
+            try {
+                replace();
+            } catch (IOException | RuntimeException e) {
+                try {
+                    Files.move(old, target, StandardCopyOption.ATOMIC_MOVE);
+                } catch (IOException back) {
+                    e.addSuppressed(back);
+                }
+                throw e;
+            }
             deleteTree(old);
-            return;
+        } else {
+            replace();
         }
-        move();
     }
 
-    private void move() throws IOException {
+    private void replace() throws IOException {
         try {
             Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /**
+     * Without force, an output made since the constructor looked (by another process) is not
+     * replaced: a rename would replace a file in one step, so a file is linked in place instead,
+     * which fails on an existing name.
+     */
+    private void moveWithoutReplacing() throws IOException {
+        try {
+            if (Files.isDirectory(temporary)) {
+                Files.move(temporary, target); // checks the name is free first
+                return;
+            }
+            try {
+                Files.createLink(target, temporary);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                throw e;
+            } catch (UnsupportedOperationException | java.nio.file.FileSystemException e) {
+                Files.move(temporary, target); // no hard links here: checks the name is free first
+                return;
+            }
+            Files.delete(temporary);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            throw new SnapshotException(target + " was made while this ran, and is kept; --force replaces it");
         }
     }
 

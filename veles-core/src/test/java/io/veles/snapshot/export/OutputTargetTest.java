@@ -1,0 +1,60 @@
+package io.veles.snapshot.export;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.veles.errors.SnapshotException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** An output is put in place in one step, never over a file it was not told to replace. */
+class OutputTargetTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aFileMadeWhileTheExportRanIsKeptWithoutForce() throws IOException {
+        Path output = dir.resolve("state.npz");
+        OutputTarget target = new OutputTarget(output, false);
+        Files.writeString(target.temporary(), "exported");
+        Files.writeString(output, "someone else's"); // made after the check, before the move
+
+        assertThatThrownBy(target::commit)
+                .isInstanceOf(SnapshotException.class)
+                .hasMessageContaining("was made while this ran, and is kept; --force replaces it");
+        assertThat(output).hasContent("someone else's");
+        target.discard();
+        try (var left = Files.list(dir)) {
+            assertThat(left).containsExactly(output);
+        }
+    }
+
+    @Test
+    void withoutAnythingInTheWayTheFileIsPutInPlace() throws IOException {
+        Path output = dir.resolve("state.npz");
+        OutputTarget target = new OutputTarget(output, false);
+        Files.writeString(target.temporary(), "exported");
+        target.commit();
+        assertThat(output).hasContent("exported");
+        assertThat(target.temporary()).doesNotExist();
+    }
+
+    /** With --force, an earlier export directory is moved aside, and back if the new one cannot take its place. */
+    @Test
+    void anEarlierExportStaysWhenTheNewOneCannotTakeItsPlace() throws IOException {
+        Path output = Files.createDirectories(dir.resolve("state"));
+        Files.writeString(output.resolve(NpzWriter.METADATA_ENTRY), "{}");
+        OutputTarget target = new OutputTarget(output, true, true);
+        // nothing written under the temporary name: the move into place fails
+
+        assertThatThrownBy(target::commit).isInstanceOf(IOException.class);
+        assertThat(output.resolve(NpzWriter.METADATA_ENTRY)).hasContent("{}");
+        try (var left = Files.list(dir)) {
+            assertThat(left).containsExactly(output);
+        }
+    }
+}
