@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
@@ -229,8 +230,17 @@ public final class SnapshotPruning {
             List<String> chain = BaseProtection.chainOf(store, snapshot);
             List<StoredSnapshot> pinned = new ArrayList<>();
             pinned.add(snapshot);
-            for (String key : chain) {
-                store.find(key).ifPresent(pinned::add); // a missing base cannot be pinned; restoring names it
+            if (!chain.isEmpty()) {
+                Map<String, StoredSnapshot> listed = new HashMap<>(); // one listing, not one a base
+                for (StoredSnapshot stored : store.list()) {
+                    listed.put(stored.key(), stored);
+                }
+                for (String key : chain) {
+                    // not listed: a table row's address lists its row alone, a copied prefix other keys
+                    Optional<StoredSnapshot> base =
+                            Optional.ofNullable(listed.get(key)).or(() -> store.find(key));
+                    base.ifPresent(pinned::add); // a missing base cannot be pinned; restoring names it
+                }
             }
             List<String> locations = new ArrayList<>();
             for (StoredSnapshot each : pinned) {

@@ -109,22 +109,25 @@ public final class OutputTarget {
      */
     private void moveWithoutReplacing() throws IOException {
         try {
-            if (Files.isDirectory(temporary)) {
+            if (Files.isDirectory(temporary) || !linkedInPlace()) {
                 Files.move(temporary, target); // checks the name is free first
-                return;
             }
-            try {
-                Files.createLink(target, temporary);
-            } catch (java.nio.file.FileAlreadyExistsException e) {
-                throw e;
-            } catch (UnsupportedOperationException | java.nio.file.FileSystemException e) {
-                Files.move(temporary, target); // no hard links here: checks the name is free first
-                return;
-            }
-            Files.delete(temporary);
         } catch (java.nio.file.FileAlreadyExistsException e) {
             throw new SnapshotException(target + " was made while this ran, and is kept; --force replaces it");
         }
+    }
+
+    /** Links the temporary file in place and drops its name; false where the file system has no hard links. */
+    private boolean linkedInPlace() throws IOException {
+        try {
+            Files.createLink(target, temporary);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            throw e;
+        } catch (UnsupportedOperationException | java.nio.file.FileSystemException e) {
+            return false;
+        }
+        Files.delete(temporary);
+        return true;
     }
 
     /** Removes what a failed write left under the temporary name. */
