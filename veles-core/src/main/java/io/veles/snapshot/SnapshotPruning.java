@@ -8,9 +8,12 @@ import io.veles.snapshot.store.StoredSnapshot;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -206,15 +209,58 @@ public final class SnapshotPruning {
      */
     public static int apply(SnapshotStore store, List<Decision> decisions) {
         Map<String, String> protection = store.protections();
+        Set<String> needed = basesOfNewCurrent(store, protection, decisions);
         int deleted = 0;
         for (Decision decision : decisions) {
             StoredSnapshot snapshot = decision.entry().snapshot();
-            if (!decision.kept() && !protection.containsKey(snapshot.key())) {
+            if (!decision.kept() && !protection.containsKey(snapshot.key()) && !needed.contains(snapshot.key())) {
                 store.delete(snapshot);
                 deleted++;
             }
         }
         return deleted;
+    }
+
+    /**
+     * The planned snapshots that a snapshot made current since the plan is built on. A live run
+     * may store two snapshots while a plan lists (minutes on S3): the first is listed and weighed
+     * unprotected, the second becomes current and is built on it, and deleting the first would
+     * leave the current snapshot unrestorable. A current snapshot the plan kept has its chain
+     * kept already; a pin covers its chain when it is made.
+     */
+    private static Set<String> basesOfNewCurrent(
+            SnapshotStore store, Map<String, String> protection, List<Decision> decisions) {
+        Map<String, StoredSnapshot> weighed = new HashMap<>();
+        Set<String> keptByPlan = new HashSet<>();
+        for (Decision decision : decisions) {
+            weighed.put(decision.entry().snapshot().key(), decision.entry().snapshot());
+            if (decision.kept()) {
+                keptByPlan.add(decision.entry().snapshot().key());
+            }
+        }
+        Map<String, String> newCurrent = new LinkedHashMap<>();
+        for (Map.Entry<String, String> protected_ : protection.entrySet()) {
+            String key = protected_.getKey();
+            if (SnapshotStore.CURRENT.equals(protected_.getValue()) && !keptByPlan.contains(key)) {
+                StoredSnapshot current = weighed.get(key);
+                if (current == null) { // stored after the listing
+                    current = store.find(key).orElse(null);
+                }
+                if (current != null) {
+                    weighed.put(key, current);
+                    newCurrent.put(key, SnapshotStore.CURRENT);
+                }
+            }
+        }
+        if (newCurrent.isEmpty()) {
+            return Set.of();
+        }
+        return BaseProtection.withBases(
+                        newCurrent,
+                        weighed.keySet(),
+                        key -> BaseProtection.requiredChainOf(store, weighed.get(key)),
+                        key -> BaseProtection.shownName(weighed.get(key)))
+                .keySet();
     }
 
     /**

@@ -177,6 +177,53 @@ class DifferentialRetentionTest {
     }
 
     /**
+     * Two snapshots stored while prune plans: the first (frozen_3) once prune has read which is
+     * current, so it is listed and weighed unprotected; the second (frozen_4, built on it) after
+     * the listing. Deleting frozen_3 left the current snapshot unrestorable: the chain of a
+     * snapshot made current since the plan is kept too.
+     */
+    @Test
+    void aSnapshotMadeCurrentAfterTheListingKeepsTheBasesThePlanWeighedUnprotected(@TempDir Path written)
+            throws IOException {
+        FrozenWorkflow run =
+                new FrozenWorkflow(4, settings().directory(written.toString()).build());
+        run.snapshotter.info().put(SnapshotPruning.METRIC, new CountAsError(run.model));
+        run.runAndStop(); // frozen_1 standalone (the best), 2..4 differential
+        for (int number = 1; number <= 2; number++) {
+            Files.copy(written.resolve("frozen_" + number + ".gz"), dir.resolve("frozen_" + number + ".gz"));
+        }
+        Path current = dir.resolve("frozen_current.gz");
+        Files.createSymbolicLink(current, Path.of("frozen_2.gz"));
+        java.util.concurrent.atomic.AtomicInteger stored = new java.util.concurrent.atomic.AtomicInteger(2);
+        try (SnapshotStore real = SnapshotStores.open(dir.toString())) {
+            SnapshotStore racing = (SnapshotStore) java.lang.reflect.Proxy.newProxyInstance(
+                    SnapshotStore.class.getClassLoader(),
+                    new Class<?>[] {SnapshotStore.class},
+                    (proxy, method, args) -> {
+                        Object result;
+                        try {
+                            result = method.invoke(real, args);
+                        } catch (java.lang.reflect.InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                        boolean after = method.getName().equals("protections") && stored.get() == 2
+                                || method.getName().equals("list") && stored.get() == 3;
+                        if (after) { // the run stores the next snapshot, built on the others, and makes it current
+                            String next = "frozen_" + stored.incrementAndGet() + ".gz";
+                            Files.copy(written.resolve(next), dir.resolve(next));
+                            Files.delete(current);
+                            Files.createSymbolicLink(current, Path.of(next));
+                        }
+                        return result;
+                    });
+            SnapshotPruning.apply(racing, SnapshotPruning.plan(racing, new Retention(0, null, 1), entry -> true));
+        }
+        assertThat(stored.get()).isEqualTo(4);
+        assertThat(remaining()).containsExactly(1, 2, 3, 4);
+        assertThat(restore(dir.resolve("frozen_4.gz")).model.count).isEqualTo(4);
+    }
+
+    /**
      * A snapshot the store fails to deliver (an S3 503, a lost connection) may be whole and built
      * on others: prune deletes nothing rather than weigh the rest without it, which would delete
      * its bases. Here frozen_4 (differential on 1..3) fails to open and frozen_5 stands alone.
