@@ -68,8 +68,15 @@ final class ConvertCommand implements Callable<Integer> {
             description = "Copy a differential snapshot as a standalone one, its chain's blocks included.")
     boolean full;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() {
+        if (level != null && level < 0) { // inside, -1 stands for the codec's default: typed, it is a mistake
+            throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(), "--level: must be 0 or more, got " + level);
+        }
         Codec codec = compression == null ? null : Codec.fromArgument(compression);
         SnapshotKey key = keyFile == null ? null : SnapshotKey.fromFile(keyFile);
         String written = SnapshotConversion.convert(source, destination, codec, level == null ? -1 : level, key, full);

@@ -185,6 +185,34 @@ class BadInputTest {
         assertThat(good).exists();
     }
 
+    /** Each was accepted: a typed -1 took the codec's default, "" the working directory. */
+    @Test
+    void aNegativeLevelOrAnEmptyDirectoryIsRefusedBeforeTheRun() throws Exception {
+        VelesProcess level = VelesProcess.run(
+                dir, "run", "walk", "walk.iterations=2", "--compression-level", "-5", "--snapshot-dir", "unused");
+        assertOneLineError(level, "compression level -5 is out of range for gz (1-9)");
+        assertThat(dir.resolve("unused")).doesNotExist();
+        Path empty = Files.createTempDirectory(dir, "cwd");
+        VelesProcess directory = VelesProcess.run(empty, "run", "walk", "walk.iterations=2", "--snapshot-dir", "");
+        assertOneLineError(directory, "snapshotter.directory: must not be empty");
+        try (var files = Files.list(empty)) {
+            assertThat(files.filter(f -> !f.getFileName().toString().startsWith(".std"))
+                            .toList())
+                    .isEmpty();
+        }
+        assertUsageError(
+                VelesProcess.run(dir, "snapshot", "convert", good.toString(), "converted.xz", "--level", "-3"),
+                "--level: must be 0 or more, got -3");
+        assertThat(dir.resolve("converted.xz")).doesNotExist();
+    }
+
+    @Test
+    void pruningAFileSaysItIsNoDirectory() throws Exception {
+        VelesProcess veles = VelesProcess.run(dir, "snapshot", "prune", good.toString(), "--keep-last", "3");
+        assertOneLineError(veles, "cannot list " + good + ": not a directory");
+        assertThat(good).exists();
+    }
+
     @Test
     void aDirectoryWhereAFileIsExpected() throws Exception {
         assertOneLineError(

@@ -99,7 +99,14 @@ public final class Config {
                 if (first != -1 && first != '\uFEFF') {
                     text.unread(first);
                 }
-                properties.load(text);
+                try {
+                    properties.load(text);
+                } catch (ConfigException e) {
+                    throw e;
+                } catch (IllegalArgumentException e) { // a malformed unicode escape: a Windows path, say
+                    throw new ConfigException("cannot read config file " + file + ": " + e.getMessage()
+                            + " (write a backslash as \\\\ or use /)");
+                }
                 for (String key : properties.stringPropertyNames()) {
                     values.put(key, properties.getProperty(key).trim());
                 }

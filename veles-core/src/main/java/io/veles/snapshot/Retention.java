@@ -24,7 +24,7 @@ import java.util.Set;
  */
 public record Retention(int keepLast, Duration keepEvery, int keepBest) {
     /** The longest keep-every period: 100 years, far within what the millisecond arithmetic holds. */
-    private static final Duration MAX_PERIOD = Duration.ofDays(36_525);
+    static final Duration MAX_PERIOD = Duration.ofDays(36_525);
 
     public Retention {
         if (keepLast < 0 || keepBest < 0 || keepEvery != null && (keepEvery.isNegative() || keepEvery.isZero())) {

@@ -139,6 +139,15 @@ public record SnapshotSettings(
             throw new ConfigException("snapshotter.keep_every_hours: must be at least one second (1/3600), got "
                     + java.math.BigDecimal.valueOf(keepEveryHours).toPlainString());
         }
+        // refused here, not by the first snapshot's retention: a run must not find it out after an interval of work
+        if (keepEveryHours > Retention.MAX_PERIOD.toHours()) {
+            throw new ConfigException("snapshotter.keep_every_hours: must be at most " + Retention.MAX_PERIOD.toHours()
+                    + " (100 years), got " + keepEveryHours);
+        }
+        if (odbc == null && (directory == null || directory.isBlank())) {
+            // Path.of("") is the working directory: an unset variable would scatter snapshots there
+            throw new ConfigException("snapshotter.directory: must not be empty");
+        }
     }
 
     /** The retention the snapshotter applies after each snapshot, or null when it keeps everything. */
@@ -362,6 +371,23 @@ public record SnapshotSettings(
             "background_threads",
             "background_nice");
 
+    /**
+     * {@code key}'s megabytes in bytes, or {@code fallback} bytes when the section lacks it: a
+     * negative count, or one whose bytes a long cannot hold (shifted, it would wrap to a negative
+     * or to 0), is refused naming the key and the number given.
+     */
+    private static long megabytes(Config section, String key, long fallback) {
+        if (!section.has(key)) {
+            return fallback;
+        }
+        long mb = section.getLong(key, 0);
+        if (mb < 0 || mb > Long.MAX_VALUE >> 20) {
+            throw new ConfigException(
+                    "snapshotter." + key + ": must be between 0 and " + (Long.MAX_VALUE >> 20) + ", got " + mb);
+        }
+        return mb << 20;
+    }
+
     /** Settings from a {@code snapshotter} config section; missing keys take {@code base}'s values. */
     public static SnapshotSettings from(Config section, SnapshotSettings base) {
         Codec codec = section.has("compression")
@@ -370,6 +396,9 @@ public record SnapshotSettings(
         int level = section.has("compression_level") || codec != base.compression()
                 ? section.getInt("compression_level", -1)
                 : base.compressionLevel();
+        if (section.has("compression_level")) {
+            codec.checkGivenLevel(level);
+        }
         return base.toBuilder()
                 .prefix(section.getString("prefix", base.prefix()))
                 .directory(section.getString("directory", base.directory()))
@@ -379,17 +408,14 @@ public record SnapshotSettings(
                 .timeInterval(section.getDouble("time_interval", base.timeInterval()))
                 .odbc(emptyToNull(section.getString("odbc", base.odbc())))
                 .table(section.getString("table", base.table()))
-                .sizeWarningBytes(section.getLong("size_warning_mb", base.sizeWarningBytes() >> 20) << 20)
+                .sizeWarningBytes(megabytes(section, "size_warning_mb", base.sizeWarningBytes()))
                 .codeBackup(section.getBoolean("code_backup", base.codeBackup()))
                 .onFailure(
                         section.has("on_failure")
                                 ? FailurePolicy.parse(section.getString("on_failure", "fail"))
                                 : base.onFailure())
                 .async(section.getBoolean("async", base.async()))
-                .asyncMemoryBytes(
-                        section.has("async_memory_mb")
-                                ? section.getLong("async_memory_mb", 0) << 20
-                                : base.asyncMemoryBytes())
+                .asyncMemoryBytes(megabytes(section, "async_memory_mb", base.asyncMemoryBytes()))
                 .keepLast(section.getInt("keep_last", base.keepLast()))
                 .keepEveryHours(section.getDouble("keep_every_hours", base.keepEveryHours()))
                 .keepBest(section.getInt("keep_best", base.keepBest()))

@@ -59,6 +59,16 @@ class ConfigTest {
     }
 
     @Test
+    void aMalformedEscapeNamesTheFile() throws Exception {
+        // Properties reads a backslash-u as the start of a unicode escape; its own message names nothing
+        Path windows = Files.writeString(dir.resolve("wine.properties"), "data.dir=C:\\users\\me\n");
+        assertThatThrownBy(() -> Config.load(windows))
+                .isInstanceOf(io.veles.config.ConfigException.class)
+                .hasMessageStartingWith("cannot read config file " + windows + ": Malformed")
+                .hasMessageEndingWith("(write a backslash as \\\\ or use /)");
+    }
+
+    @Test
     void settingsReadThroughDefaultsCountAsUsed() {
         Config user = Config.parse(List.of("used=1", "typo=2"));
         Config merged = Config.parse(List.of("used=0", "other=3")).with(user);

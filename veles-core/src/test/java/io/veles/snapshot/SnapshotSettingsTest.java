@@ -194,4 +194,40 @@ class SnapshotSettingsTest {
         SnapshotSettings.from(config.section("snapshotter"), SnapshotSettings.defaults("p"));
         assertThat(config.unusedKeys()).isEmpty();
     }
+
+    /** Each of these was accepted, then made every snapshot fail or changed what the run does unasked. */
+    @Test
+    void valuesThatWouldFailLaterOrWrapAreRefusedNamingTheirKey() {
+        SnapshotSettings base = SnapshotSettings.defaults("p");
+        // beyond retention's 100 years: each snapshot's retention refused it, after an interval of work
+        assertThatThrownBy(() -> fromSettings(base, "snapshotter.keep_every_hours=1000000"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("snapshotter.keep_every_hours: must be at most 876600 (100 years), got 1000000.0");
+        assertThatThrownBy(() -> fromSettings(base, "snapshotter.keep_every_hours=Infinity"))
+                .hasMessageStartingWith("snapshotter.keep_every_hours: must be at most 876600");
+        assertThat(fromSettings(base, "snapshotter.keep_every_hours=876600").retention())
+                .isNotNull();
+        // an unset variable: snapshots would land in the working directory
+        assertThatThrownBy(() -> fromSettings(base, "snapshotter.directory="))
+                .hasMessage("snapshotter.directory: must not be empty");
+        assertThatThrownBy(() -> fromSettings(base, "snapshotter.directory= "))
+                .hasMessage("snapshotter.directory: must not be empty");
+        // 2^43 MiB shifted to bytes wrapped to a negative, 2^44 to 0 (every snapshot synchronous)
+        assertThatThrownBy(() -> fromSettings(base, "snapshotter.async_memory_mb=17592186044416"))
+                .hasMessage("snapshotter.async_memory_mb: must be between 0 and 8796093022207, got 17592186044416");
+        assertThatThrownBy(() -> fromSettings(base, "snapshotter.size_warning_mb=-1"))
+                .hasMessage("snapshotter.size_warning_mb: must be between 0 and 8796093022207, got -1");
+        assertThat(fromSettings(base, "snapshotter.size_warning_mb=8796093022207")
+                        .sizeWarningBytes())
+                .isEqualTo(8796093022207L << 20);
+        // -1 stands for the codec's default inside; typed, it was silently the default
+        assertThatThrownBy(() -> fromSettings(base, "snapshotter.compression_level=-5"))
+                .hasMessage("compression level -5 is out of range for gz (1-9)");
+        assertThatThrownBy(() -> fromSettings(base, "snapshotter.compression=none", "snapshotter.compression_level=-1"))
+                .hasMessage("compression level -1 is out of range for none, which has no compression levels");
+    }
+
+    private static SnapshotSettings fromSettings(SnapshotSettings base, String... settings) {
+        return SnapshotSettings.from(Config.parse(List.of(settings)).section("snapshotter"), base);
+    }
 }

@@ -257,6 +257,9 @@ public final class AtomicFiles {
         if (e instanceof java.nio.file.FileAlreadyExistsException) {
             return "already exists";
         }
+        if (e instanceof java.nio.file.NotDirectoryException) { // its message is the path alone
+            return "not a directory";
+        }
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 

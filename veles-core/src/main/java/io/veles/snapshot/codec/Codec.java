@@ -317,6 +317,18 @@ public enum Codec {
         return maxLevel > minLevel;
     }
 
+    /**
+     * A level the user gave: as {@link #checkLevel}, but a negative one is refused (inside, -1
+     * stands for the default; typed, it is a mistake).
+     */
+    public int checkGivenLevel(int level) {
+        if (level < 0) {
+            throw new SnapshotException("compression level " + level + " is out of range for " + argument
+                    + (hasLevels() ? " (" + minLevel + "-" + maxLevel + ")" : ", which has no compression levels"));
+        }
+        return checkLevel(level);
+    }
+
     /** The effective level: the default for a negative one; refused when out of range. */
     public int checkLevel(int level) {
         if (level < 0) {
