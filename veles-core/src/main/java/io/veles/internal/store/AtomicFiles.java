@@ -203,7 +203,9 @@ public final class AtomicFiles {
     /**
      * Deletes the temporaries in {@code directory} left by processes of this host that are gone;
      * those of live processes (this one included) and of other hosts (which this one cannot ask)
-     * are left alone. Returns how many were deleted.
+     * are left alone. Returns how many were deleted. Best effort: a temporary that cannot be
+     * deleted (another user's, in a shared directory with the sticky bit) is left with a warning,
+     * since failing would stop every later snapshot in the directory for a file that is no snapshot.
      */
     public static int deleteStaleTemporaries(Path directory) {
         int deleted = 0;
@@ -215,15 +217,20 @@ public final class AtomicFiles {
                         && name.group(1).equals(Host.name())
                         && name.group(2).length() <= 18
                         && !isAlive(Long.parseLong(name.group(2)))) {
-                    Files.deleteIfExists(entry);
-                    LOG.debug("deleted {}, left by a writer that is gone", entry);
-                    deleted++;
+                    try {
+                        Files.deleteIfExists(entry);
+                        LOG.debug("deleted {}, left by a writer that is gone", entry);
+                        deleted++;
+                    } catch (IOException e) {
+                        LOG.warn("cannot delete {}, left by a writer that is gone: {}", entry, describe(e));
+                    }
                 }
             }
         } catch (NoSuchFileException e) {
-            return 0;
-        } catch (IOException e) {
-            throw new SnapshotStoreException("cannot clean temporary files in " + directory + ": " + describe(e), e);
+            return deleted;
+        } catch (IOException | java.nio.file.DirectoryIteratorException e) {
+            // the write that follows reports a directory it cannot use, in its own words
+            LOG.warn("cannot clean temporary files in {}: {}", directory, e.getMessage());
         }
         return deleted;
     }

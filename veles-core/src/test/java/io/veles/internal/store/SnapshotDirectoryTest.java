@@ -218,6 +218,27 @@ class SnapshotDirectoryTest {
     }
 
     /**
+     * A stale temporary that cannot be deleted (here a directory with a file in it; in life another
+     * user's, in a shared directory with the sticky bit) failed every later snapshot written here.
+     */
+    @Test
+    void aStaleTemporaryThatCannotBeDeletedStopsNoSnapshot() throws Exception {
+        Process dead = new ProcessBuilder("true").start();
+        dead.waitFor();
+        Path stuck = dir.resolve(".run_3.gz.@" + Host.name() + "." + dead.pid() + ".0badcafe.tmp");
+        Files.createDirectories(stuck);
+        Files.write(stuck.resolve("inside"), new byte[] {1});
+        Path stale = dir.resolve(".run_4.gz.@" + Host.name() + "." + dead.pid() + ".0badcafe.tmp");
+        Files.write(stale, new byte[] {1});
+
+        Path written = new SnapshotDirectory(dir).write("run", "5", ".gz", bytes(new byte[] {5}));
+
+        assertThat(written).hasBinaryContent(new byte[] {5});
+        assertThat(stuck).exists();
+        assertThat(stale).doesNotExist();
+    }
+
+    /**
      * A download killed between its copy and its clean-up leaves a hidden copy as large as the
      * snapshot; it is named as writers' temporaries are, and the next download here reclaims it.
      */
