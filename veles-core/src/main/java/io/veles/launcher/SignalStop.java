@@ -48,6 +48,7 @@ final class SignalStop {
     static SignalStop install(Launcher launcher) {
         synchronized (LOCK) {
             if (ACTIVE.isEmpty()) {
+                signalled = false;
                 replaced = installHandlers();
             }
             ACTIVE.add(launcher);
@@ -93,6 +94,13 @@ final class SignalStop {
         boolean second;
         synchronized (LOCK) {
             runs = List.copyOf(ACTIVE);
+            if (runs.isEmpty()) {
+                // Dispatched to ours as the last run put the host's handlers back: the JVM chose
+                // the handler when the signal came, and its thread waited for the lock. The signal
+                // is the host's now; raised again, it reaches whatever handles it today.
+                reraise(name);
+                return;
+            }
             second = signalled;
             signalled = true;
         }
@@ -103,6 +111,14 @@ final class SignalStop {
                 "SIG{} received: stopping at the next unit boundary, then taking a final snapshot (again to quit at once)",
                 name);
         runs.forEach(Launcher::requestStop);
+    }
+
+    private static void reraise(String name) {
+        try {
+            Signal.raise(new Signal(name));
+        } catch (IllegalArgumentException e) {
+            LOG.debug("cannot raise SIG{} again: {}", name, e.getMessage());
+        }
     }
 
     private static void quitAtOnce(List<Launcher> runs, String name, int status) {
