@@ -32,19 +32,37 @@ final class ParallelGzipInputStream extends DecodedChunksInputStream {
      */
     private static final long MAX_DEFLATE_RATIO = 1032;
 
+    /**
+     * Bytes one member of ours may take in flight, read and inflated: a block each way, with the
+     * room a spare buffer leaves. Members in flight are bounded by their count and by this times
+     * that count together: valid members claiming 64 MiB each (a megabyte of zeros deflated) had
+     * made every one of 2 × threads members in flight take that much before the first was served.
+     */
+    private static final long MEMBER_BUDGET =
+            2L * (ParallelBlockOutputStream.BLOCK_BYTES + (ParallelBlockOutputStream.BLOCK_BYTES >> 3));
+
     private final InputStream source;
     private final ExecutorService pool;
     private final int maxPending;
+    private final long maxPendingBytes;
+    /** What the members in flight hold, read and inflated; a member larger than the budget goes alone. */
+    private long pendingBytes;
+
     private final ArrayDeque<Member> pending = new ArrayDeque<>();
     private boolean sourceDone;
     private long members;
 
     /** A member's bytes as read (the start of {@code input}) and its inflation into {@code output}. */
-    private record Member(byte[] input, byte[] output, Future<Integer> inflated) {}
+    private record Member(byte[] input, byte[] output, Future<Integer> inflated) {
+        long bytes() {
+            return (long) input.length + (output == null ? 0 : output.length);
+        }
+    }
 
     ParallelGzipInputStream(InputStream source, int threads) {
         this.source = source;
         this.maxPending = Math.max(2, 2 * threads);
+        this.maxPendingBytes = maxPending * MEMBER_BUDGET;
         this.pool = DaemonThreads.pool(threads, "veles-inflate");
     }
 
@@ -55,6 +73,7 @@ final class ParallelGzipInputStream extends DecodedChunksInputStream {
             return false;
         }
         Member next = pending.poll();
+        pendingBytes -= next.bytes();
         int size = await(next.inflated(), "gzip");
         serve(next.input(), next.output(), size);
         return true;
@@ -66,7 +85,7 @@ final class ParallelGzipInputStream extends DecodedChunksInputStream {
     }
 
     private void topUp() throws IOException {
-        while (!sourceDone && pending.size() < maxPending) {
+        while (!sourceDone && pending.size() < maxPending && (pending.isEmpty() || pendingBytes < maxPendingBytes)) {
             readMember();
         }
     }
@@ -99,11 +118,16 @@ final class ParallelGzipInputStream extends DecodedChunksInputStream {
         if (size < 0 || size > MAX_MEMBER_BYTES || size > MAX_DEFLATE_RATIO * total) {
             // Reported when this member is due, after the ones before it, as an inflation's failure is.
             IOException impossible = new IOException("corrupt gzip member " + index + ": impossible size " + size);
-            pending.add(new Member(member, null, CompletableFuture.failedFuture(impossible)));
+            add(new Member(member, null, CompletableFuture.failedFuture(impossible)));
             return;
         }
         byte[] out = spareOutputs.take(size, size);
-        pending.add(new Member(member, out, pool.submit(() -> inflate(member, total, out, size, index))));
+        add(new Member(member, out, pool.submit(() -> inflate(member, total, out, size, index))));
+    }
+
+    private void add(Member member) {
+        pending.add(member);
+        pendingBytes += member.bytes();
     }
 
     private static boolean isOurs(byte[] head) {
@@ -135,6 +159,12 @@ final class ParallelGzipInputStream extends DecodedChunksInputStream {
             }
             if (n != size || !inflater.finished() && inflater.inflate(new byte[1]) != 0 || !inflater.finished()) {
                 throw new IOException("corrupt gzip member " + index + ": its data does not inflate to its size");
+            }
+            if (inflater.getRemaining() != 0) {
+                // gzip reads the trailer right after the data: bytes between them are damage (or
+                // hidden content that a signature over the decoded bytes would never see)
+                throw new IOException("corrupt gzip member " + index + ": " + inflater.getRemaining()
+                        + " bytes between its data and its trailer");
             }
         } catch (DataFormatException e) {
             throw new IOException("corrupt gzip member " + index + ": " + e.getMessage(), e);

@@ -100,4 +100,58 @@ class ParallelGzipInputStreamTest {
         // Without reuse the reading thread allocated every member read: 36 more, 144 MiB.
         assertThat(many - few).isLessThan(BLOCK);
     }
+
+    /**
+     * Valid members of 64 MiB of zeros each (65 KB read): with 2 threads four were in flight, each
+     * taking its 64 MiB output, before the first was served; on 32 cores a 4 MiB file held 4 GiB.
+     * Members in flight are bounded by their bytes too: one this large goes alone.
+     */
+    @Test
+    void membersInFlightAreBoundedByTheirBytesNotOnlyTheirCount() throws IOException {
+        int large = 64 << 20;
+        byte[] zeros = new byte[large];
+        byte[] member = member(zeros, zeros.length);
+        zeros = null;
+        ByteArrayOutputStream stream = new ByteArrayOutputStream();
+        for (int i = 0; i < 6; i++) {
+            stream.write(member);
+        }
+        ThreadAllocations.assumeCounted();
+        try (InputStream in = new ParallelGzipInputStream(new java.io.ByteArrayInputStream(stream.toByteArray()), 2)) {
+            long before = ThreadAllocations.ofThisThread();
+            assertThat(in.read()).isZero();
+            assertThat(ThreadAllocations.ofThisThread() - before)
+                    .as("bytes allocated before the first member was served")
+                    .isLessThan(2L * large);
+            long rest = 0;
+            for (long skipped; (skipped = in.skip(Long.MAX_VALUE)) > 0; ) {
+                rest += skipped;
+            }
+            assertThat(rest).isEqualTo(6L * large - 1);
+        }
+    }
+
+    /**
+     * Bytes put between a member's deflate data and its trailer (its recorded length raised to
+     * match) were ignored, the CRC still matching; gzip reads the trailer right after the data
+     * and refuses the file, and a signature over the decoded bytes would never see them.
+     */
+    @Test
+    void bytesBetweenAMembersDataAndItsTrailerAreCorruption() throws IOException {
+        byte[] data = new byte[1000];
+        new Random(5).nextBytes(data);
+        byte[] member = member(data, data.length);
+        byte[] padded = new byte[member.length + 8];
+        System.arraycopy(member, 0, padded, 0, member.length - 8);
+        System.arraycopy(member, member.length - 8, padded, padded.length - 8, 8);
+        int total = padded.length;
+        for (int i = 0; i < 4; i++) {
+            padded[16 + i] = (byte) (total >>> (8 * i)); // the length our members record, little-endian
+        }
+        try (InputStream in = new ParallelGzipInputStream(new java.io.ByteArrayInputStream(padded), 2)) {
+            assertThatThrownBy(in::readAllBytes)
+                    .isInstanceOf(IOException.class)
+                    .hasMessage("corrupt gzip member 1: 8 bytes between its data and its trailer");
+        }
+    }
 }
