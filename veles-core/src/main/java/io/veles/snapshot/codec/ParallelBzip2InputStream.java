@@ -72,11 +72,13 @@ final class ParallelBzip2InputStream extends DecodedChunksInputStream {
     @Override
     protected boolean nextChunk() throws IOException {
         topUp();
-        Segment segment = pending.poll();
+        Segment segment = pending.peek();
         if (segment == null) {
             return false;
         }
-        DecodedSegment decoded = await(segment.decoded(), "bzip2");
+        DecodedSegment decoded =
+                await(segment.decoded(), "bzip2"); // taken once done: an interrupted read retried gets it
+        pending.poll();
         if (decoded == null) {
             readSequentiallyFrom(segment); // no segment is left: the rest is read sequentially
             return false;

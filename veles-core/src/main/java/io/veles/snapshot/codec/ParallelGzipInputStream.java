@@ -72,9 +72,10 @@ final class ParallelGzipInputStream extends DecodedChunksInputStream {
         if (pending.isEmpty()) {
             return false;
         }
-        Member next = pending.poll();
+        Member next = pending.peek();
+        int size = await(next.inflated(), "gzip"); // taken only once done: a read retried after an interrupt gets it
+        pending.poll();
         pendingBytes -= next.bytes();
-        int size = await(next.inflated(), "gzip");
         serve(next.input(), next.output(), size);
         return true;
     }

@@ -66,11 +66,12 @@ final class ParallelSnappyInputStream extends DecodedChunksInputStream {
         while (splitting && pending.size() < maxPending) {
             cutBatch();
         }
-        Batch batch = pending.poll();
+        Batch batch = pending.peek();
         if (batch == null) {
             return false;
         }
-        int decoded = await(batch.decoded(), "snappy");
+        int decoded = await(batch.decoded(), "snappy"); // taken once done: an interrupted read retried gets it
+        pending.poll();
         if (decoded < 0) {
             readSequentiallyFrom(batch);
             return false;

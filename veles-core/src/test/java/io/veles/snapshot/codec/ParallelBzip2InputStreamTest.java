@@ -1,6 +1,7 @@
 package io.veles.snapshot.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.veles.snapshot.codec.Bzip2Engine.DecodedSegment;
 import io.veles.testing.ChildProcess;
@@ -376,5 +377,44 @@ class ParallelBzip2InputStreamTest {
         assertThat(few).as("the buffers of the segments in flight").isGreaterThan(4L << 20);
         // Without reuse the reading thread copied every segment into a new array: 36 more, over 36 MiB.
         assertThat(many - few).isLessThan(data.length);
+    }
+
+    /**
+     * A read interrupted while the next segment decodes throws, and a read retried after it gets
+     * that segment: it was taken from the queue before the wait, and the retry went on with the
+     * segment after it, a gap in the bytes with no error.
+     */
+    @Test
+    void aReadRetriedAfterAnInterruptGetsTheSegmentItWasWaitingFor() throws Exception {
+        byte[] data = sample(3 * BLOCK, 9);
+        byte[] compressed = ourStreams(data, BLOCK, Bzip2Engine.best());
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        AtomicInteger decodes = new AtomicInteger();
+        Bzip2Engine gated = new Bzip2Engine() {
+            @Override
+            public void compress(byte[] block, int length, int level, BlockBuffer out) throws IOException {
+                Bzip2Engine.best().compress(block, length, level, out);
+            }
+
+            @Override
+            public DecodedSegment decode(byte[] bytes, int length, byte[] into, int maxDecoded) {
+                if (decodes.incrementAndGet() == 2) { // the second segment waits for the test
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return Bzip2Engine.best().decode(bytes, length, into, maxDecoded);
+            }
+        };
+        try (InputStream in = new ParallelBzip2InputStream(new ByteArrayInputStream(compressed), 2, gated)) {
+            assertThat(in.readNBytes(BLOCK)).isEqualTo(Arrays.copyOf(data, BLOCK));
+            Thread.currentThread().interrupt();
+            assertThatThrownBy(in::read).isInstanceOf(java.io.InterruptedIOException.class);
+            assertThat(Thread.interrupted()).isTrue();
+            release.countDown();
+            assertThat(in.readAllBytes()).isEqualTo(Arrays.copyOfRange(data, BLOCK, data.length));
+        }
     }
 }
