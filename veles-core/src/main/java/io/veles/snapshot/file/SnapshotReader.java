@@ -106,6 +106,8 @@ public final class SnapshotReader implements Closeable {
      */
     public static SnapshotReader open(InputStream raw, String source, SnapshotKey key) {
         Codec codec = Codec.NONE;
+        // what a failure closes: the decoder once made (its threads and native context with it), which closes raw
+        InputStream opened = raw;
         try {
             BufferedInputStream buffered = new BufferedInputStream(raw, 1 << 16);
             buffered.mark(Codec.MAGIC_LENGTH);
@@ -117,6 +119,7 @@ public final class SnapshotReader implements Closeable {
             Optional<Codec> detected = Codec.detect(head, head.length);
             codec = detected.orElse(Codec.NONE);
             InputStream plain = detected.isPresent() ? codec.decompress(buffered) : buffered;
+            opened = plain;
             CrcInputStream content = new CrcInputStream(plain, key == null ? null : key.newMac());
             DataInputStream data = new DataInputStream(content);
 
@@ -189,10 +192,10 @@ public final class SnapshotReader implements Closeable {
                     key,
                     header);
         } catch (SnapshotException e) {
-            Closeables.closeQuietly(raw);
+            Closeables.closeQuietly(opened);
             throw e;
         } catch (JacksonException e) {
-            Closeables.closeQuietly(raw);
+            Closeables.closeQuietly(opened);
             for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
                 if (cause instanceof SnapshotException) { // a part of the manifest refused it, saying why
                     SnapshotException refusal = (SnapshotException) cause;
@@ -205,10 +208,10 @@ public final class SnapshotReader implements Closeable {
             }
             throw new CorruptSnapshotException(source + " is corrupt: its manifest is not valid JSON", e);
         } catch (IOException e) {
-            Closeables.closeQuietly(raw);
+            Closeables.closeQuietly(opened);
             throw integrityError(source, codec, e);
         } catch (RuntimeException | Error e) {
-            Closeables.closeQuietly(raw); // a decoder's own failure on damaged input
+            Closeables.closeQuietly(opened); // a decoder's own failure on damaged input
             throw e;
         }
     }
@@ -897,6 +900,10 @@ public final class SnapshotReader implements Closeable {
     private static SnapshotException integrityError(String source, Codec codec, IOException e) {
         if (e instanceof io.veles.internal.store.StoreReadException) { // the store failed, not the bytes
             return new SnapshotStoreException(source + " cannot be read: " + e.getMessage(), e);
+        }
+        if (e instanceof java.io.InterruptedIOException && !(e instanceof java.net.SocketTimeoutException)) {
+            // the reading thread was interrupted: nothing is wrong with the bytes
+            return new SnapshotException(source + " was not read whole: interrupted", e);
         }
         String data = codec == Codec.NONE ? "" : " " + codec.argument() + " stream";
         if (e instanceof EOFException) {

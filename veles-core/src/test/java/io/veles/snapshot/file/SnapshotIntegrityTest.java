@@ -144,6 +144,28 @@ class SnapshotIntegrityTest {
         }
     }
 
+    /**
+     * A reading thread interrupted while a block decodes on another was reported as a corrupt
+     * snapshot ("its gz stream fails to decode: interrupted"), sending a user after a healthy file.
+     */
+    @Test
+    void anInterruptedReadIsNotCalledCorrupt() {
+        LoopWorkflow workflow = new LoopWorkflow(1, 3_000_000, -1);
+        workflow.initialize();
+        workflow.run();
+        byte[] bytes = RoundTrip.write(workflow, Codec.GZIP);
+        assertThat(bytes.length)
+                .as("blocks decoded in parallel, one at least still decoding")
+                .isGreaterThan(8 << 20);
+        Thread.currentThread().interrupt();
+        try {
+            assertThat(verify(bytes)).isEqualTo("snap was not read whole: interrupted");
+        } finally {
+            Thread.interrupted();
+        }
+        assertThat(verify(bytes)).isNull();
+    }
+
     @Test
     void uncompressedDamageIsNamedPrecisely() {
         byte[] intact = snapshot(Codec.NONE);
