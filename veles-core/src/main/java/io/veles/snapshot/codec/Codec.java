@@ -275,7 +275,20 @@ public enum Codec {
 
             @Override
             public void close() throws IOException {
-                super.flush();
+                try {
+                    super.flush();
+                } catch (IOException | RuntimeException e) {
+                    // closed all the same: the codec's native context is freed now, not by a
+                    // finalizer; and the sink, which a codec failing to end its stream leaves open
+                    for (java.io.Closeable closeable : new java.io.Closeable[] {out, sink}) {
+                        try {
+                            closeable.close();
+                        } catch (IOException | RuntimeException closing) {
+                            e.addSuppressed(closing);
+                        }
+                    }
+                    throw e;
+                }
                 out.close();
             }
         };
