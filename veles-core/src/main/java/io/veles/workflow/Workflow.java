@@ -312,7 +312,7 @@ public class Workflow extends Unit {
             unit.pullLinkedAttributes();
             countUnitRun(unit); // before it runs, so that a snapshot it takes counts it as covered
             unit.run();
-            if (stopRequested()) {
+            if (!finished && stopRequested()) {
                 return; // keep `running` so that a resume passes control on from this unit
             }
             running = null;

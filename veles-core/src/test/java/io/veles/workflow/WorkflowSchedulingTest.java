@@ -54,6 +54,43 @@ class WorkflowSchedulingTest {
         assertThat(trace).containsExactly("stop a", "stop b", "stop c");
     }
 
+    /**
+     * A stop asked while the end point runs: the run has reached its end, and it was left both
+     * running (the end point kept as the unit a resume passes control on from) and finished,
+     * which a resume of a finished run refused as "has not reached its end".
+     */
+    @Test
+    void aStopAskedAsTheEndPointRunsLeavesAFinishedRun() {
+        Workflow workflow = new Workflow("w");
+        Recorder a = new Recorder(workflow, "a", trace);
+        a.linkFrom(workflow.startPoint());
+        workflow.endPoint().linkFrom(a);
+        workflow.attach(new RunContext() {
+            @Override
+            public String id() {
+                return "run";
+            }
+
+            @Override
+            public String logId() {
+                return "log";
+            }
+
+            @Override
+            public boolean stopRequested() {
+                return workflow.runningUnit() == workflow.endPoint();
+            }
+        });
+        workflow.initialize();
+        workflow.run();
+        assertThat(trace).containsExactly("a");
+        assertThat(workflow.isFinished()).isTrue();
+        assertThat(workflow.isRunning()).isFalse();
+        assertThat(workflow.resumeFinishedRun())
+                .as("its end holds: nothing to run")
+                .isFalse();
+    }
+
     @Test
     void unitRunsAfterAllItsSourcesInLinkOrder() {
         Workflow workflow = new Workflow("w");
