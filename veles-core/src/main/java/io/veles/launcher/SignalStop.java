@@ -122,23 +122,28 @@ final class SignalStop {
     }
 
     private static void quitAtOnce(List<Launcher> runs, String name, int status) {
-        InFlightWrites.abandonAll(); // a database write is rolled back by the server when the process dies
-        for (Launcher launcher : runs) {
-            String writing = launcher.snapshotBeingWritten();
-            String last = launcher.lastCompleteSnapshot();
-            String resume = last == null
-                    ? "no snapshot holds this run"
-                    : "the last complete snapshot is " + Printable.escape(last);
-            // Printed directly: the process halts next, before an asynchronous logger could write.
-            if (writing == null) {
-                System.err.println(
-                        "second SIG" + name + ": quitting at once, no snapshot was being written; " + resume);
-            } else {
-                System.err.println("second SIG" + name + ": quitting at once, abandoned the snapshot being written to "
-                        + Printable.escape(writing) + " (nothing partial is left); " + resume);
+        try {
+            InFlightWrites.abandonAll(); // a database write is rolled back by the server when the process dies
+            for (Launcher launcher : runs) {
+                describeQuit(launcher, name);
             }
+        } finally { // whatever describing failed on, the second signal quits
+            System.err.flush();
+            Runtime.getRuntime().halt(status);
         }
-        System.err.flush();
-        Runtime.getRuntime().halt(status);
+    }
+
+    private static void describeQuit(Launcher launcher, String name) {
+        String writing = launcher.snapshotBeingWritten();
+        String last = launcher.lastCompleteSnapshot();
+        String resume =
+                last == null ? "no snapshot holds this run" : "the last complete snapshot is " + Printable.escape(last);
+        // Printed directly: the process halts next, before an asynchronous logger could write.
+        if (writing == null) {
+            System.err.println("second SIG" + name + ": quitting at once, no snapshot was being written; " + resume);
+        } else {
+            System.err.println("second SIG" + name + ": quitting at once, abandoned the snapshot being written to "
+                    + Printable.escape(writing) + " (nothing partial is left); " + resume);
+        }
     }
 }

@@ -68,7 +68,7 @@ public abstract class Snapshotter extends Unit {
     private transient SnapshotStore store_;
     private transient SnapshotStore.WriterLock lock_;
     private transient OwnSnapshots own_;
-    private transient BackgroundWrites background_;
+    private transient volatile BackgroundWrites background_;
     private transient Differential differential_; // with snapshotter.incremental: what the next may reference
     private transient volatile Stored confirmed_; // the last snapshot stored completely
     private transient volatile String writingTo_; // the destination of a snapshot stored now by this thread
@@ -429,10 +429,11 @@ public abstract class Snapshotter extends Unit {
     /** The destination of a snapshot being stored at this moment (in any thread), or null. */
     public String snapshotBeingWritten() {
         String inThisThread = writingTo_;
-        if (inThisThread != null || background_ == null) {
+        BackgroundWrites background = background_; // read once: the run's thread clears it as the run ends
+        if (inThisThread != null || background == null) {
             return inThisThread;
         }
-        return background_.writingTo();
+        return background.writingTo();
     }
 
     /** The last snapshot this process stored completely, or null before the first. Not captured. */
