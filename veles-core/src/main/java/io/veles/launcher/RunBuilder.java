@@ -72,6 +72,7 @@ public final class RunBuilder {
             }
             values.put("snapshotter.odbc", table.odbc());
             values.put("snapshotter.table", table.table());
+            values.put("snapshotter.directory", ""); // a table given last wins over a directory given before
         } else {
             values.put("snapshotter.directory", location);
             values.put("snapshotter.odbc", ""); // a directory given last wins over a table given before
@@ -114,8 +115,18 @@ public final class RunBuilder {
         return this;
     }
 
-    /** Starts the run in a new thread; the handle stops it and waits for its outcome. */
+    /**
+     * Starts the run in a new thread; the handle stops it and waits for its outcome. Settings
+     * that name both a directory and a database for snapshots are refused: the database would
+     * take them, and the directory given would stay empty without a word.
+     */
     public RunHandle start() {
+        Map<String, String> given = settings.asMap();
+        if (!given.getOrDefault("snapshotter.odbc", "").isEmpty()
+                && !given.getOrDefault("snapshotter.directory", "").isBlank()) {
+            throw new io.veles.config.ConfigException("snapshotter.directory and snapshotter.odbc each name where"
+                    + " snapshots go: give one (snapshotsTo names either, and wins over what came before it)");
+        }
         Launcher launcher = new Launcher(
                 new Launcher.Request(factory, settings, resumeFrom, randomSeed, resultFile, restoreRules, key),
                 handleSignals);

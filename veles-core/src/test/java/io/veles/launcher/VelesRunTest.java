@@ -111,6 +111,36 @@ class VelesRunTest {
         assertThat(restored.state()).isEqualTo(((TickWorkflow) outcome.workflow()).state());
     }
 
+    /**
+     * A directory given after a table: the table took the snapshots and the directory stayed
+     * empty, without a word. Refused; whichever snapshotsTo comes last wins over what came before.
+     */
+    @Test
+    void aDirectoryAndATableBothGivenAreRefusedAndSnapshotsToGivenLastWins() throws Exception {
+        String table = "odbc://DRIVER={SQLite3};DATABASE=" + dir.resolve("snaps.db") + "&runs";
+        String directory = dir.resolve("snaps").toString();
+        assertThatThrownBy(() -> Veles.run(TickWorkflow.class)
+                        .snapshotsTo(table)
+                        .settings("snapshotter.directory=" + directory)
+                        .start())
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("snapshotter.directory and snapshotter.odbc each name where snapshots go");
+        assertThat(dir.resolve("snaps.db")).doesNotExist();
+
+        Launcher.Outcome toTable = Veles.run(TickWorkflow.class)
+                .settings("snapshotter.directory=" + directory)
+                .snapshotsTo(table)
+                .start()
+                .await();
+        assertThat(toTable.lastSnapshot()).startsWith("odbc://");
+        Launcher.Outcome toDirectory = Veles.run(TickWorkflow.class)
+                .snapshotsTo(table)
+                .snapshotsTo(directory)
+                .start()
+                .await();
+        assertThat(Path.of(toDirectory.lastSnapshot())).startsWith(dir.resolve("snaps"));
+    }
+
     @Test
     void aLocationNamingOneSnapshotIsNotWhereSnapshotsGo() {
         assertThatThrownBy(
