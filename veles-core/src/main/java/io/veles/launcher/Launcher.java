@@ -270,6 +270,15 @@ public final class Launcher implements RunContext {
 
     private Workflow create() {
         Workflow workflow = request.factory().create(request.config());
+        Class<? extends Workflow> declared = request.factory().workflowClass();
+        if (workflow == null || workflow.getClass() != declared) {
+            // a resume restores a snapshot of the declared class only: find out now, not after the training
+            throw new LaunchException(
+                    "the workflow factory " + request.factory().name() + " declares "
+                            + declared.getName() + " but made "
+                            + (workflow == null ? "null" : workflow.getClass().getName())
+                            + ": no resume could restore its snapshots; declare the class it makes");
+        }
         if (request.restoreRules() != null) {
             workflow.useRestoreRules(request.restoreRules()); // snapshots refuse what these rules would
         }

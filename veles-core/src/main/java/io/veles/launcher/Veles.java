@@ -33,7 +33,8 @@ public final class Veles {
     /**
      * A run of a workflow that {@code constructor} builds from the run's settings, for example
      * {@code Veles.run(MyWorkflow.class, MyWorkflow::new)}; a resume restores a
-     * {@code workflowClass} snapshot instead.
+     * {@code workflowClass} snapshot instead. The constructor must make exactly that class (not a
+     * subclass: its snapshots record the class made): a run is refused otherwise, before it starts.
      */
     public static <W extends Workflow> RunBuilder run(
             Class<W> workflowClass, Function<Config, ? extends W> constructor) {

@@ -141,6 +141,23 @@ class VelesRunTest {
         assertThat(Path.of(toDirectory.lastSnapshot())).startsWith(dir.resolve("snaps"));
     }
 
+    /**
+     * A constructor making a subclass of the class given: the run trained and snapshotted, and
+     * only the resume found that no snapshot was of the class it restores. Refused before the run.
+     */
+    @Test
+    void aFactoryMakingAnotherClassThanItDeclaresIsRefusedBeforeTheRun() {
+        RunHandle run = Veles.run(io.veles.workflow.Workflow.class, TickWorkflow::new)
+                .snapshotsTo(dir.resolve("snaps").toString())
+                .start();
+        assertThatThrownBy(run::await)
+                .isInstanceOf(LaunchException.class)
+                .hasMessage("the workflow factory io.veles.workflow.Workflow declares io.veles.workflow.Workflow"
+                        + " but made io.veles.launcher.TickWorkflow: no resume could restore its snapshots;"
+                        + " declare the class it makes");
+        assertThat(dir.resolve("snaps")).doesNotExist();
+    }
+
     @Test
     void aLocationNamingOneSnapshotIsNotWhereSnapshotsGo() {
         assertThatThrownBy(
