@@ -206,6 +206,14 @@ public final class Launcher implements RunContext {
                     failure.addSuppressed(e);
                 }
             }
+            // Where it failed and what a resume takes, for a host that never awaits the run: the
+            // failure itself is the caller's (await throws it), and the command line prints it.
+            String last = lastCompleteSnapshot();
+            LOG.error(
+                    "run {} failed{}; {}",
+                    id,
+                    failedUnit(workflow),
+                    last == null ? "no snapshot holds it" : "the last complete snapshot is " + Printable.escape(last));
             throw failure;
         } finally {
             if (signals != null) {
@@ -223,6 +231,16 @@ public final class Launcher implements RunContext {
             }
         }
         return null;
+    }
+
+    /** " in unit 'a/b'" for the innermost unit that was running (nested workflows' names between), or "". */
+    private static String failedUnit(Workflow workflow) {
+        StringBuilder path = new StringBuilder();
+        for (Unit unit = workflow.runningUnit(); unit != null; ) {
+            path.append(path.length() == 0 ? "" : "/").append(unit.name());
+            unit = unit instanceof Workflow ? ((Workflow) unit).runningUnit() : null;
+        }
+        return path.length() == 0 ? "" : " in unit '" + Printable.escape(path.toString()) + "'";
     }
 
     /**

@@ -176,6 +176,23 @@ class VelesRunTest {
         assertThatThrownBy(run::await).isInstanceOf(ConfigException.class).hasMessageContaining("ticks.count");
     }
 
+    /** A host that never awaits the run (it only stops it at shutdown) learns from the log where it failed. */
+    @Test
+    void aFailedRunLogsTheUnitThatFailedAndTheSnapshotToResumeFrom() throws Exception {
+        String snaps = dir.resolve("snaps").toString();
+        String log = io.veles.testing.CapturedStderr.during(() -> {
+            RunHandle run = Veles.run(TickWorkflow.class)
+                    .settings("ticks.count=7", "ticks.fail_at=4", "snapshotter.compression=none")
+                    .snapshotsTo(snaps)
+                    .start();
+            assertThatThrownBy(run::await).hasMessageContaining("tick 4 fails");
+        });
+        assertThat(log.lines().filter(line -> line.contains("failed in unit")))
+                .as(log)
+                .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                .containsPattern("run \\S+ failed in unit 'tick'; the last complete snapshot is \\S+ticks_3$");
+    }
+
     @Test
     void aRunThatFailedLetsTheNextRunInThisJvmHaveItsSnapshotPrefix() throws Exception {
         String snaps = dir.resolve("snaps").toString();
