@@ -3,7 +3,6 @@ package io.veles.cli;
 import io.veles.config.Config;
 import io.veles.launcher.WorkflowFactory;
 import io.veles.snapshot.Snapshotter;
-import io.veles.workflow.Bool;
 import io.veles.workflow.Unit;
 import io.veles.workflow.Workflow;
 
@@ -39,7 +38,7 @@ final class WithoutSnapshots implements WorkflowFactory {
         Workflow workflow = factory.create(config);
         for (Unit unit : workflow.allUnits()) {
             if (unit instanceof Snapshotter snapshotter) {
-                snapshotter.skip(new Bool(true));
+                snapshotter.disable();
             }
         }
         return workflow;

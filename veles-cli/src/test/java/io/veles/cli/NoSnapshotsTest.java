@@ -20,12 +20,26 @@ class NoSnapshotsTest {
                 dir, "run", "wine", "--no-snapshots", "--snapshot-dir", "snaps", "decision.max_epochs=3");
         assertThat(run.exitCode()).as(run.stderr()).isZero();
         assertThat(run.stderr() + run.stdout()).doesNotContain("last snapshot:");
-        Path snaps = dir.resolve("snaps");
-        if (Files.exists(snaps)) {
-            try (Stream<Path> files = Files.list(snaps)) {
-                assertThat(files.map(p -> p.getFileName().toString())).noneMatch(name -> name.endsWith(".gz"));
-            }
-        }
+        // no store touched: the directory (with the prefix's lock file) was made, and a database's tables
+        assertThat(dir.resolve("snaps")).doesNotExist();
+    }
+
+    /**
+     * A run without snapshots took the prefix's writer lock all the same: refused while another
+     * run wrote the prefix, and failed on a database it would never write to.
+     */
+    @Test
+    void aRunWithoutSnapshotsTouchesNoStore() throws Exception {
+        VelesProcess unreachable = VelesProcess.run(
+                dir,
+                "run",
+                "wine",
+                "--no-snapshots",
+                "--odbc",
+                "DRIVER={SQLite3};DATABASE=" + dir.resolve("no/such/dir/x.db"),
+                "decision.max_epochs=1");
+        assertThat(unreachable.exitCode()).as(unreachable.stderr()).isZero();
+        assertThat(dir.resolve("no")).doesNotExist();
     }
 
     @Test

@@ -54,6 +54,9 @@ public abstract class Snapshotter extends Unit {
     // resumed run writes, and what it deletes, come from its own command line and defaults.
     private transient SnapshotSettings settings_;
     private Bool skip = new Bool(false);
+    /** Set by {@link #disable}: this run takes no snapshot and never opens the store. */
+    private transient boolean disabled_;
+
     private String suffix;
     private final LinkedHashMap<String, Object> info = new LinkedHashMap<>();
     private int counter;
@@ -144,6 +147,17 @@ public abstract class Snapshotter extends Unit {
         return this;
     }
 
+    /**
+     * Takes no snapshot in this run, not even a final one, and touches no store: no prefix lock,
+     * no directory or table made ({@code veles run --no-snapshots}). Unlike a {@link #skip} gate,
+     * which may open later, nothing is checked up front. Not captured.
+     */
+    public Snapshotter disable() {
+        this.disabled_ = true;
+        this.skip = new Bool(true);
+        return this;
+    }
+
     /** The next snapshot's name is {@code <prefix>_<suffix>}; by default a running number. */
     public String suffix() {
         return suffix;
@@ -175,6 +189,9 @@ public abstract class Snapshotter extends Unit {
     @Override
     public void initialize() {
         super.initialize();
+        if (disabled_) {
+            return;
+        }
         try {
             lockPrefix(runContext().id());
         } catch (SnapshotException e) {
