@@ -76,8 +76,16 @@ final class PruneCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Print what would be deleted; delete nothing.")
     boolean dryRun;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() {
+        if (keepEveryHours != null && !(keepEveryHours * 3600 >= 1)) { // rounded to 0 s, it read "not positive"
+            throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "--keep-every: must be at least 1/3600 hour (one second), got " + keepEveryHours);
+        }
         Duration every = keepEveryHours == null ? null : Duration.ofSeconds(Math.round(keepEveryHours * 3600));
         Retention retention = new Retention(keepLast, every, keepBest);
         try (SnapshotStore opened = SnapshotStores.open(store)) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.veles.cli.report.ReportPage;
 import io.veles.cli.report.RunReport;
 import io.veles.errors.SnapshotException;
+import io.veles.internal.store.AtomicFiles;
 import io.veles.internal.util.ByteCounts;
 import io.veles.internal.util.Printable;
 import io.veles.snapshot.Retention;
@@ -90,6 +91,9 @@ final class ReportCommand implements Callable<Integer> {
             description = "Retention shown: keep the K best by validation_error.")
     int keepBest;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws IOException {
         if (Files.isDirectory(output)) {
@@ -98,6 +102,18 @@ final class ReportCommand implements Callable<Integer> {
         if (!force && Files.exists(output, LinkOption.NOFOLLOW_LINKS) && !ReportPage.isReport(output)) {
             throw new SnapshotException(
                     output + " exists and is not a snapshot report: give another -o, or --force to" + " replace it");
+        }
+        Path parent = output.toAbsolutePath().getParent();
+        if (!Files.isDirectory(parent)) { // found out before reading every snapshot, not after
+            throw new SnapshotException("cannot write " + output + ": no directory " + parent);
+        }
+        if (!Files.isWritable(parent)) {
+            throw new SnapshotException("cannot write " + output + ": " + parent + " is not writable");
+        }
+        if (keepEveryHours != null && !(keepEveryHours * 3600 >= 1)) {
+            throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "--keep-every: must be at least 1/3600 hour (one second), got " + keepEveryHours);
         }
         Retention retention = retention();
         ObjectNode data;
@@ -157,6 +173,8 @@ final class ReportCommand implements Callable<Integer> {
             // a file as any other the user writes (umask), not a private temporary
             Files.write(temporary, page, java.nio.file.StandardOpenOption.CREATE_NEW);
             Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) { // its own message names the temporary file alone
+            throw new SnapshotException("cannot write " + output + ": " + AtomicFiles.describe(e), e);
         } finally {
             Files.deleteIfExists(temporary);
         }

@@ -207,6 +207,24 @@ class BadInputTest {
     }
 
     @Test
+    void aKeepEveryBelowASecondIsNamedAsSuch() throws Exception {
+        for (String command : new String[] {"prune", "report"}) {
+            assertUsageError(
+                    VelesProcess.run(dir, "snapshot", command, "snaps", "--keep-every", "0.0001"),
+                    "--keep-every: must be at least 1/3600 hour (one second), got 1.0E-4");
+        }
+        assertThat(good).exists();
+    }
+
+    /** Found out after reading every snapshot, and named by a temporary file's path alone. */
+    @Test
+    void aReportIntoAMissingDirectoryIsRefusedBeforeReading() throws Exception {
+        VelesProcess veles = VelesProcess.run(dir, "snapshot", "report", "snaps", "-o", "nosuch/report.html");
+        assertOneLineError(veles, "cannot write nosuch/report.html: no directory " + dir.resolve("nosuch"));
+        assertThat(veles.stderr()).doesNotContain(".tmp");
+    }
+
+    @Test
     void pruningAFileSaysItIsNoDirectory() throws Exception {
         VelesProcess veles = VelesProcess.run(dir, "snapshot", "prune", good.toString(), "--keep-last", "3");
         assertOneLineError(veles, "cannot list " + good + ": not a directory");
