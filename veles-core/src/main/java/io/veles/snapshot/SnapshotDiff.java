@@ -134,6 +134,10 @@ public final class SnapshotDiff {
         for (Map.Entry<String, Object> field : a.fields().entrySet()) {
             String path = prefix + field.getKey();
             Object x = field.getValue();
+            if (!right.containsKey(field.getKey())) { // removed since, or a getState that no longer saves it
+                out.add(new Difference(unit, path, shown(x) + " -> " + ABSENT, Double.NaN, Double.NaN, Double.NaN));
+                continue;
+            }
             Object y = right.get(field.getKey());
             if (isUnit(x) || isUnit(y)) {
                 String xs = x == null ? "null" : isUnit(x) ? ((SavedObject) x).name() : String.valueOf(x);
@@ -156,6 +160,25 @@ public final class SnapshotDiff {
                         unit, path, describe(x) + " -> " + describe(y), Double.NaN, Double.NaN, Double.NaN));
             }
         }
+        for (Map.Entry<String, Object> field : right.entrySet()) {
+            if (!a.fields().containsKey(field.getKey())) { // added since: the second snapshot's alone
+                out.add(new Difference(
+                        unit,
+                        prefix + field.getKey(),
+                        ABSENT + " -> " + shown(field.getValue()),
+                        Double.NaN,
+                        Double.NaN,
+                        Double.NaN));
+            }
+        }
+    }
+
+    /** How a field that one snapshot lacks is shown, unlike a null it holds. */
+    private static final String ABSENT = "(absent)";
+
+    /** A unit by its name, anything else as {@link #describe} shows it. */
+    private static String shown(Object value) {
+        return isUnit(value) ? ((SavedObject) value).name() : describe(value);
     }
 
     private static boolean isUnit(Object value) {

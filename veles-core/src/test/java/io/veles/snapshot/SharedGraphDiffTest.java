@@ -94,4 +94,53 @@ class SharedGraphDiffTest {
                 .anyMatch(difference -> difference.field().equals("cargo")
                         && difference.detail().equals("a -> b"));
     }
+
+    /** Saves an entry only while {@code extra} is set: two snapshots of it differ in their fields. */
+    static final class Varying extends Unit {
+        transient boolean extra_;
+
+        Varying(Workflow workflow) {
+            super(workflow, "varying");
+        }
+
+        @Override
+        protected void getState(io.veles.pickle.State state) {
+            super.getState(state);
+            if (extra_) {
+                state.put("added", 42);
+            }
+        }
+
+        @Override
+        public void run() {}
+    }
+
+    public static final class WithVarying extends Workflow {
+        final Varying varying = new Varying(this);
+
+        public WithVarying() {
+            super("varying");
+        }
+    }
+
+    /**
+     * A field only the second snapshot holds (added by newer code, or a getState that saves more)
+     * was never visited: diff A B said "equal" where diff B A named it, as null.
+     */
+    @Test
+    void aFieldEitherSnapshotLacksIsReportedBothWays() throws Exception {
+        WithVarying without = new WithVarying();
+        WithVarying with = new WithVarying();
+        with.varying.extra_ = true;
+        Path a = Files.write(dir.resolve("a.gz"), RoundTrip.write(without, Codec.GZIP));
+        Path b = Files.write(dir.resolve("b.gz"), RoundTrip.write(with, Codec.GZIP));
+        assertThat(SnapshotDiff.compare(a.toString(), b.toString(), false))
+                .filteredOn(difference -> difference.field().equals("added"))
+                .singleElement()
+                .satisfies(difference -> assertThat(difference.detail()).isEqualTo("(absent) -> 42"));
+        assertThat(SnapshotDiff.compare(b.toString(), a.toString(), false))
+                .filteredOn(difference -> difference.field().equals("added"))
+                .singleElement()
+                .satisfies(difference -> assertThat(difference.detail()).isEqualTo("42 -> (absent)"));
+    }
 }
