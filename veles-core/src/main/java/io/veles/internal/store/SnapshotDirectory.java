@@ -2,6 +2,7 @@ package io.veles.internal.store;
 
 import io.veles.errors.SnapshotException;
 import io.veles.errors.SnapshotStoreException;
+import io.veles.snapshot.codec.Codec;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -45,7 +46,17 @@ public final class SnapshotDirectory {
         if (suffix.equals(CURRENT)) {
             throw new SnapshotException("snapshot suffix 'current' is reserved for the link to the newest snapshot");
         }
-        return directory.resolve(prefix + "_" + suffix + extension);
+        String name = prefix + "_" + suffix + extension;
+        Codec named = Codec.fromFileName(name);
+        String stem = name.substring(0, name.length() - named.extension().length());
+        if (stem.endsWith("_" + CURRENT)) {
+            // another prefix's or codec's link name (prefix a, suffix b_current: a_b_current.gz is
+            // prefix a_b's link; no codec, suffix current.gz: the gz link), which its writer
+            // could then no longer move, and a resume would take for that prefix's newest
+            throw new SnapshotException("snapshot name " + name + " is the name of a link to a newest snapshot:"
+                    + " a suffix may not end in '" + CURRENT + "'");
+        }
+        return directory.resolve(name);
     }
 
     public Path currentLink(String prefix, String extension) {

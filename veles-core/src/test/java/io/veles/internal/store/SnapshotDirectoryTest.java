@@ -218,6 +218,26 @@ class SnapshotDirectoryTest {
     }
 
     /**
+     * A suffix that makes a snapshot's name another prefix's or codec's link name: prefix a's
+     * a_b_current.gz is prefix a_b's link, which a_b's writer could no longer move (a regular
+     * file in the way) and a resume would take for a_b's newest; with no codec, x_current.gz is
+     * the gz link of x.
+     */
+    @Test
+    void aSnapshotNameThatIsALinksNameIsRefused() {
+        SnapshotDirectory snapshots = new SnapshotDirectory(dir);
+        for (String[] name :
+                new String[][] {{"a", "b_current", ".gz"}, {"x", "current.gz", ""}, {"a", "b_current", ""}}) {
+            assertThatThrownBy(() -> snapshots.write(name[0], name[1], name[2], bytes(new byte[] {1})))
+                    .isInstanceOf(io.veles.errors.SnapshotException.class)
+                    .hasMessageContaining("a suffix may not end in 'current'")
+                    .satisfies(refused -> assertThat(dir).isEmptyDirectory());
+        }
+        assertThat(snapshots.write("a", "current_1", ".gz", bytes(new byte[] {1})))
+                .hasFileName("a_current_1.gz");
+    }
+
+    /**
      * A stale temporary that cannot be deleted (here a directory with a file in it; in life another
      * user's, in a shared directory with the sticky bit) failed every later snapshot written here.
      */
