@@ -87,7 +87,14 @@ final class ParallelGzipInputStream extends DecodedChunksInputStream {
 
     private void topUp() throws IOException {
         while (!sourceDone && pending.size() < maxPending && (pending.isEmpty() || pendingBytes < maxPendingBytes)) {
-            readMember();
+            try {
+                readMember();
+            } catch (IOException e) {
+                // a member cut short or claiming an impossible length: reported once the members
+                // before it are served, as the sequential decoder would report it
+                add(new Member(new byte[0], null, CompletableFuture.failedFuture(e)));
+                sourceDone = true;
+            }
         }
     }
 

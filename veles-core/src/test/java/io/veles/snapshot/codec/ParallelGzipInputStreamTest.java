@@ -154,4 +154,24 @@ class ParallelGzipInputStreamTest {
                     .hasMessage("corrupt gzip member 1: 8 bytes between its data and its trailer");
         }
     }
+
+    /**
+     * A member cut short after a whole one: the whole one's bytes come first, then the failure, as
+     * the sequential decoder gives them. Read ahead, the failure was thrown before any byte.
+     */
+    @Test
+    void aTruncatedMemberFailsOnlyAfterTheMembersBeforeItAreServed() throws IOException {
+        byte[] data = new byte[1000];
+        new Random(4).nextBytes(data);
+        byte[] whole = member(data, data.length);
+        ByteArrayOutputStream stream = new ByteArrayOutputStream();
+        stream.write(whole);
+        stream.write(whole, 0, 100);
+        try (InputStream in = new ParallelGzipInputStream(new java.io.ByteArrayInputStream(stream.toByteArray()), 2)) {
+            assertThat(in.readNBytes(data.length)).isEqualTo(data);
+            assertThatThrownBy(in::read)
+                    .isInstanceOf(java.io.EOFException.class)
+                    .hasMessage("gzip stream ends inside member 2 (truncated)");
+        }
+    }
 }
