@@ -253,7 +253,20 @@ public final class SnapshotDirectory {
 
     private void createDirectory() {
         try {
+            Path absolute = directory.toAbsolutePath();
+            Path firstMade = null;
+            for (Path missing = absolute; missing != null && Files.notExists(missing); missing = missing.getParent()) {
+                firstMade = missing;
+            }
             Files.createDirectories(directory);
+            // each new directory's name made durable in its parent, as a snapshot's name is in its
+            // directory: else a power cut could take a snapshot reported durable with its directory
+            for (Path made = absolute; firstMade != null; made = made.getParent()) {
+                AtomicFiles.fsyncDirectory(made.getParent());
+                if (made.equals(firstMade)) {
+                    break;
+                }
+            }
         } catch (FileAlreadyExistsException e) {
             throw new SnapshotStoreException("cannot use " + directory + " for snapshots: a file is in the way", e);
         } catch (IOException e) {

@@ -181,6 +181,7 @@ public final class DirectoryStore implements SnapshotStore {
         }
         try {
             Files.createFile(pinMarker(snapshot.key()));
+            AtomicFiles.fsyncDirectory(directory()); // a pin lost in a power cut would let prune delete the file
         } catch (java.nio.file.FileAlreadyExistsException e) {
             // pinning twice is harmless
         } catch (IOException e) {
