@@ -81,6 +81,8 @@ public final class Launcher implements RunContext {
     private final boolean handleSignals;
     /** The snapshot this run was restored from, as found (a file, row or object); null if it was not. */
     private volatile String restoredFrom;
+    /** The restored snapshot was taken after the run's work ran out: a resume runs nothing. */
+    private boolean restoredRanOutOfWork;
 
     private final String id = UUID.randomUUID().toString();
     private final String logId = id;
@@ -174,6 +176,9 @@ public final class Launcher implements RunContext {
                 } else {
                     LOG.info("the snapshot holds a run that reached its end, which still holds: nothing to run");
                 }
+            } else if (restored && restoredRanOutOfWork) {
+                // another pass would run what the uninterrupted run never did
+                LOG.info("the snapshot holds a run that ended when no unit was left to run: nothing to run");
             } else {
                 workflow.run();
             }
@@ -315,6 +320,9 @@ public final class Launcher implements RunContext {
         Workflow workflow = restored.workflow();
         Manifest manifest = restored.manifest();
         restoredFrom = restored.source();
+        restoredRanOutOfWork = !workflow.isRunning()
+                && !workflow.isFinished()
+                && Snapshotter.RAN_OUT_OF_WORK.equals(manifest.info.get(Snapshotter.RUN_STATE));
         // all but the source come from the snapshot: escaped, so that they cannot forge log lines
         LOG.info(
                 "restored {} from {} (snapshot {} taken {} by run {}{}{}) in {} s",

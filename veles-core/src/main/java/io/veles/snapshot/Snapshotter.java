@@ -603,6 +603,7 @@ public abstract class Snapshotter extends Unit {
                 .info("suffix", effectiveSuffix)
                 .info("written_to", recorded.location()) // shown by inspect; a resume never follows it
                 .putInfo(FrozenFacts.of(info)) // read again on the background thread: see FrozenFacts
+                .putInfo(runEnded())
                 .build();
         SnapshotWriter.Options options = writerOptions();
         Differential.Pending pending =
@@ -761,6 +762,22 @@ public abstract class Snapshotter extends Unit {
         }
         return store_;
     }
+
+    /**
+     * The manifest fact that a resume tells a run that ended from one yet to start: both hold a
+     * workflow neither running nor finished. Taken only after a run stopped with no unit left to
+     * run (its end point never reached), it says so; empty otherwise.
+     */
+    private Map<String, Object> runEnded() {
+        Workflow main = mainWorkflow();
+        return main.isRunning() || main.isFinished() ? Map.of() : Map.of(RUN_STATE, RAN_OUT_OF_WORK);
+    }
+
+    /** The manifest fact naming how the run stood when a snapshot was taken after its work ran out. */
+    public static final String RUN_STATE = "run_state";
+
+    /** {@link #RUN_STATE}'s value for a run that ended when no unit was left to run. */
+    public static final String RAN_OUT_OF_WORK = "ran out of work";
 
     /**
      * Takes the prefix's writer lock for run {@code runId} unless held: one live run writes a

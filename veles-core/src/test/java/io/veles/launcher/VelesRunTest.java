@@ -40,6 +40,61 @@ class VelesRunTest {
         assertThat(written.get("snapshot")).isEqualTo(outcome.lastSnapshot());
     }
 
+    /**
+     * start → snapshotter → work, no end point: the run ends when work runs out, and the snapshot
+     * taken as it ended held a run neither running nor finished, which a resume started again.
+     */
+    public static final class RunsOutOfWork extends io.veles.workflow.Workflow {
+        final Work work;
+
+        public RunsOutOfWork(Config config) {
+            super("drains");
+            io.veles.snapshot.Snapshotter snapshotter = io.veles.snapshot.Snapshotter.create(
+                    this,
+                    io.veles.snapshot.SnapshotSettings.from(
+                            config.section("snapshotter"), io.veles.snapshot.SnapshotSettings.defaults("drains")));
+            work = new Work(this);
+            snapshotter.linkFrom(startPoint());
+            work.linkFrom(snapshotter);
+        }
+
+        static final class Work extends io.veles.workflow.Unit {
+            int runs;
+
+            Work(io.veles.workflow.Workflow workflow) {
+                super(workflow, "work");
+            }
+
+            @Override
+            public void run() {
+                runs++;
+            }
+        }
+    }
+
+    @Test
+    void aRunThatRanOutOfWorkRunsNothingWhenResumedFromItsEnd() throws Exception {
+        String snaps = dir.resolve("snaps").toString();
+        Launcher.Outcome whole = Veles.run(RunsOutOfWork.class)
+                .settings("snapshotter.compression=none")
+                .snapshotsTo(snaps)
+                .start()
+                .await();
+        assertThat(((RunsOutOfWork) whole.workflow()).work.runs).isEqualTo(1);
+
+        Launcher.Outcome resumed = Veles.run(RunsOutOfWork.class)
+                .resumeFrom(snaps)
+                .snapshotsTo(snaps)
+                .start()
+                .await();
+
+        assertThat(resumed.restored()).isTrue();
+        assertThat(((RunsOutOfWork) resumed.workflow()).work.runs)
+                .as("the uninterrupted run ran its work once")
+                .isEqualTo(1);
+        assertThat(resumed.lastSnapshot()).isEqualTo(whole.lastSnapshot());
+    }
+
     @Test
     void aFinishedRunResumedFromItsDirectoryNamesTheSnapshotItFoundThere() throws Exception {
         String snaps = dir.resolve("snaps").toString();
