@@ -300,6 +300,10 @@ final class AllowListClassResolver extends DefaultClassResolver {
             // the manifest describes every class saved field by field: this one was saved otherwise
             was = "no class of fields (an enum, or a class of the JDK's)";
             is = "a class of fields";
+        } else if (wasDescribed && !isUnit && !today.isEnum() && !savedFieldByField(today)) {
+            // saved field by field, read today by another serializer (a class made a list or a map)
+            was = "a class of fields";
+            is = "read otherwise (a collection or a map)";
         }
         if (was != null) {
             String shown = Printable.escape(recordedName);

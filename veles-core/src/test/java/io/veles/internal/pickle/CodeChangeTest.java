@@ -228,6 +228,24 @@ class CodeChangeTest {
     }
 
     /**
+     * A class of fields made a list: its objects were read by the collection serializer from the
+     * bytes the field serializer wrote, its first byte taken for a length and the rest of the
+     * unit misread. Refused as a code change, naming the class.
+     */
+    @Test
+    void aClassOfFieldsThatBecameACollectionIsRefusedAsACodeChange() throws Exception {
+        assertThatThrownBy(() -> evolve(
+                        "v46",
+                        "public static class Names { public java.util.List<String> items ="
+                                + " new java.util.ArrayList<>(java.util.List.of(\"a\")); } public Names names = new Names();"
+                                + " public int after = 9;",
+                        "public static class Names extends java.util.ArrayList<String> {} public Names names;"
+                                + " public int after;"))
+                .isInstanceOf(io.veles.errors.IncompatibleSnapshotException.class)
+                .hasMessageContaining("snapshot holds objects of io.veles.evolve.Counter$Names as a class of fields");
+    }
+
+    /**
      * An enum that became a class of fields, or a unit, is refused as a code change naming the
      * class: its constants were saved by name, with no fields to read, and were once misread as
      * a reference (the class) or a unit's number (the unit).
