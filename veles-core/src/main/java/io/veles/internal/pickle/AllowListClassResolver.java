@@ -231,7 +231,7 @@ final class AllowListClassResolver extends DefaultClassResolver {
         if (known != null || writing || rules == null) {
             return known;
         }
-        String current = rules.currentName(className);
+        String current = currentName(className);
         rules.allowList().check(current);
         Class<?> loaded;
         try {
@@ -261,6 +261,27 @@ final class AllowListClassResolver extends DefaultClassResolver {
         }
         checkKind(className, loaded);
         return loaded;
+    }
+
+    /**
+     * Today's name of a class the snapshot names: the restore rules' renames, applied to the
+     * element class of an array ({@code [Lold.Name;} becomes {@code [Lnew.Name;}), which is named
+     * on the wire by its JVM name.
+     */
+    private String currentName(String recorded) {
+        int dimensions = 0;
+        while (dimensions < recorded.length() && recorded.charAt(dimensions) == '[') {
+            dimensions++;
+        }
+        if (dimensions == 0) {
+            return rules.currentName(recorded);
+        }
+        String element = recorded.substring(dimensions);
+        if (!element.startsWith("L") || !element.endsWith(";")) {
+            return recorded; // an array of primitives
+        }
+        String renamed = rules.currentName(element.substring(1, element.length() - 1));
+        return recorded.substring(0, dimensions) + "L" + renamed + ";";
     }
 
     /** Whether {@code type}'s objects are saved field by field today, as the manifest describes such classes. */

@@ -308,6 +308,33 @@ class CodeChangeTest {
                 .containsExactly("io.veles.evolve.Counter → io.veles.evolve.Tally");
     }
 
+    /**
+     * An array of a renamed class is named on the wire by its JVM name, [Lold.Name;, which the
+     * rename map did not know: the restore was refused as naming a class the code no longer has,
+     * advising the very --rename-class the user had given.
+     */
+    @Test
+    void anArrayOfARenamedClassRestoresThroughTheRenameMap() throws Exception {
+        byte[] snapshot = RoundTrip.write(version(
+                        "v47",
+                        counter("public static class Old { public int v = 7; }"
+                                + " public Old[] olds = { new Old(), null }; public Old[][] grid = { { new Old() } };"))
+                .getConstructor()
+                .newInstance());
+        Class<? extends Workflow> renamed = version(
+                "v48", counter("public static class New { public int v; } public New[] olds; public New[][] grid;"));
+        RestoreRules rules = RestoreRules.forWorkflow(renamed)
+                .renameClass("io.veles.evolve.Counter$Old", "io.veles.evolve.Counter$New");
+        Object unit = restore(snapshot, rules).workflow().findUnit("counter");
+        Object[] olds = (Object[]) field(unit, "olds");
+        assertThat(olds.getClass().getComponentType().getName()).isEqualTo("io.veles.evolve.Counter$New");
+        assertThat(olds).hasSize(2);
+        assertThat(field(olds[0], "v")).isEqualTo(7);
+        assertThat(olds[1]).isNull();
+        Object[][] grid = (Object[][]) field(unit, "grid");
+        assertThat(field(grid[0][0], "v")).isEqualTo(7);
+    }
+
     @Test
     void recordsEvolveLikeOtherClasses() throws Exception {
         Workflow original = version(
