@@ -69,8 +69,18 @@ public final class GraphReader {
             recorded.put(description.name(), description);
         }
         if (rules != null) {
+            Map<String, String> renamedInto = new HashMap<>();
             for (String name : recorded.keySet()) {
                 String current = rules.currentName(name);
+                String other = current.equals(name) ? null : renamedInto.put(current, name);
+                if (other != null) {
+                    // two recorded layouts read as one class: whichever plan came first would read both
+                    String[] both = {other, name};
+                    java.util.Arrays.sort(both); // the message is the same whatever order the manifest has
+                    throw new IncompatibleSnapshotException("the snapshot holds objects of both " + both[0] + " and "
+                            + both[1] + ", and both are renamed to " + current
+                            + ": rename each to a class of its own");
+                }
                 if (!current.equals(name) && recorded.containsKey(current)) {
                     // one class of today, two recorded layouts: one class's objects would be read by
                     // the other's fields, in the other's order

@@ -75,13 +75,29 @@ final class PickleContext {
         return new ArrayList<>(classesMet.values());
     }
 
+    /**
+     * The recorded class that {@code rules} rename to {@code current}, or null. Looked up among
+     * the classes the snapshot records, not the rules' renames: two renames may end in one class
+     * (A=C for old snapshots, B=C for newer), and only the one this snapshot holds is meant
+     * (GraphReader refuses a snapshot holding both).
+     */
+    static ClassDescription renamedTo(Map<String, ClassDescription> recorded, RestoreRules rules, String current) {
+        for (Map.Entry<String, ClassDescription> entry : recorded.entrySet()) {
+            if (!entry.getKey().equals(current)
+                    && rules.currentName(entry.getKey()).equals(current)) {
+                return entry.getValue();
+            }
+        }
+        return null;
+    }
+
     /** The plan for reading {@code type}'s recorded fields; reports added and removed fields once. */
     ReadPlan planFor(Class<?> type) {
         ReadPlan plan = plans.get(type);
         if (plan == null) {
             ClassDescription description = recorded.get(type.getName());
             if (description == null && rules != null) {
-                description = recorded.get(rules.recordedName(type.getName()));
+                description = renamedTo(recorded, rules, type.getName());
                 if (description != null) {
                     report.classRenamed(description.name(), type.getName());
                 }

@@ -119,7 +119,7 @@ final class SavedStateSerializers {
     private ClassDescription description(Class<?> type) {
         ClassDescription description = recorded.get(type.getName());
         if (description == null) {
-            description = recorded.get(rules.recordedName(type.getName()));
+            description = PickleContext.renamedTo(recorded, rules, type.getName());
         }
         if (description == null) {
             throw new CorruptSnapshotException(

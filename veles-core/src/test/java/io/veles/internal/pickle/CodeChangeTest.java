@@ -335,6 +335,41 @@ class CodeChangeTest {
         assertThat(field(grid[0][0], "v")).isEqualTo(7);
     }
 
+    /**
+     * Two recorded classes renamed to one (A=C for old snapshots, B=C for newer ones): a snapshot
+     * holding both read both with whichever plan came first, A's fields swapped into B's objects
+     * without a word. Refused, naming both; a snapshot holding one of them restores through it.
+     */
+    @Test
+    void twoRecordedClassesRenamedToOneAreRefusedAndOneOfThemRestores() throws Exception {
+        byte[] both = RoundTrip.write(version(
+                        "v49",
+                        counter("public static class A { public int x = 1; public int y = 2; }"
+                                + " public static class B { public int y = 3; public int x = 4; }"
+                                + " public Object a = new A(); public Object b = new B();"))
+                .getConstructor()
+                .newInstance());
+        Class<? extends Workflow> merged = version(
+                "v50",
+                counter("public static class C { public int x; public int y; } public Object a; public Object b;"));
+        RestoreRules rules = RestoreRules.forWorkflow(merged)
+                .renameClass("io.veles.evolve.Counter$A", "io.veles.evolve.Counter$C")
+                .renameClass("io.veles.evolve.Counter$B", "io.veles.evolve.Counter$C");
+        assertThatThrownBy(() -> restore(both, rules))
+                .isInstanceOf(io.veles.errors.IncompatibleSnapshotException.class)
+                .hasMessageContaining("the snapshot holds objects of both io.veles.evolve.Counter$A and"
+                        + " io.veles.evolve.Counter$B, and both are renamed to io.veles.evolve.Counter$C");
+
+        byte[] onlyB = RoundTrip.write(version(
+                        "v51",
+                        counter("public static class B { public int y = 3; public int x = 4; }"
+                                + " public Object a; public Object b = new B();"))
+                .getConstructor()
+                .newInstance());
+        Object b = field(restore(onlyB, rules).workflow().findUnit("counter"), "b");
+        assertThat(java.util.List.of(field(b, "x"), field(b, "y"))).containsExactly(4, 3);
+    }
+
     @Test
     void recordsEvolveLikeOtherClasses() throws Exception {
         Workflow original = version(
