@@ -19,6 +19,48 @@ final class PrimitiveArraySerializers {
         kryo.addDefaultSerializer(long[].class, new LongArray());
         kryo.addDefaultSerializer(short[].class, new ShortArray());
         kryo.addDefaultSerializer(char[].class, new CharArray());
+        kryo.addDefaultSerializer(boolean[].class, new BooleanArray());
+    }
+
+    /**
+     * boolean[] in Kryo's own layout (its length plus one, 0 for null, then a byte each), its
+     * length checked against the payload before the array is made: Kryo's serializer made it
+     * first, so ten bytes declaring two billion elements allocated 2 GB.
+     */
+    static final class BooleanArray extends Serializer<boolean[]> {
+        BooleanArray() {
+            super(true, false);
+        }
+
+        @Override
+        public void write(Kryo kryo, Output output, boolean[] array) {
+            if (array == null) {
+                output.writeVarInt(Kryo.NULL, true);
+                return;
+            }
+            output.writeVarInt(array.length + 1, true);
+            for (boolean value : array) {
+                output.writeBoolean(value);
+            }
+        }
+
+        @Override
+        public boolean[] read(Kryo kryo, Input input, Class<? extends boolean[]> type) {
+            int length = input.readVarInt(true);
+            if (length == Kryo.NULL) {
+                return null;
+            }
+            boolean[] array = new boolean[((SnapshotInput) input).checkedLength(length - 1, 1, "a boolean array")];
+            for (int i = 0; i < array.length; i++) {
+                array[i] = input.readBoolean();
+            }
+            return array;
+        }
+
+        @Override
+        public boolean[] copy(Kryo kryo, boolean[] original) {
+            throw new UnsupportedOperationException();
+        }
     }
 
     private abstract static class Base<T> extends Serializer<T> {

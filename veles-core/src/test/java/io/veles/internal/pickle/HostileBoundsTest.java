@@ -79,6 +79,29 @@ class HostileBoundsTest {
                 .hasMessageContaining("declares a string of 1000000000 elements");
     }
 
+    /** Kryo's boolean[] serializer made the array of the length declared before reading an element. */
+    @Test
+    void aBooleanArrayLengthIsCheckedBeforeTheArrayIsMadeAndHonestOnesReadAsKryoWroteThem() {
+        assertThatThrownBy(() -> session()
+                        .kryo
+                        .readObject(
+                                payload(o -> {
+                                    o.writeVarInt(Kryo.NOT_NULL, true); // a reference to an object not read before
+                                    o.writeVarInt(0x7FFFFFF1, true);
+                                }),
+                                boolean[].class))
+                .isInstanceOf(SnapshotException.class)
+                .hasMessageContaining("declares a boolean array of 2147483632 elements");
+        Output output = new Output(64, -1);
+        output.writeVarInt(Kryo.NOT_NULL, true);
+        new com.esotericsoftware.kryo.serializers.DefaultArraySerializers.BooleanArraySerializer()
+                .write(new Kryo(), output, new boolean[] {true, false, true});
+        byte[] bytes = output.toBytes();
+        SnapshotInput input = new SnapshotInput(new ByteArrayInputStream(bytes), 64, bytes.length);
+        assertThat(session().kryo.readObject(input, boolean[].class)).containsExactly(true, false, true);
+        assertThat(input.remaining()).isZero();
+    }
+
     @Test
     void honestJdkValuesStillRoundTrip() {
         SnapshotKryo writer = session();
