@@ -206,11 +206,18 @@ public final class ClassAllowList {
                 || name.startsWith("com.sun.");
     }
 
+    /** The most characters of a class name a refusal shows. */
+    private static final int MAX_SHOWN_NAME = 200;
+
     /** Refuses, when restoring, a class that is not allowed, naming it. */
     public void check(String className) {
         if (!allows(className)) {
-            throw new SnapshotException("snapshot names class " + className + ", which is not allowed"
-                    + " (allowed: JDK value types and collections, " + where() + "; " + fix(className) + ")");
+            // read from the payload: of any length and any characters
+            throw new SnapshotException("snapshot names class "
+                    + io.veles.internal.util.Printable.escapeAtMost(className, MAX_SHOWN_NAME)
+                    + ", which is not allowed"
+                    + " (allowed: JDK value types and collections, " + where() + "; "
+                    + io.veles.internal.util.Printable.escapeAtMost(fix(className), 3 * MAX_SHOWN_NAME) + ")");
         }
     }
 

@@ -140,8 +140,8 @@ public final class SnapshotDiff {
             }
             Object y = right.get(field.getKey());
             if (isUnit(x) || isUnit(y)) {
-                String xs = x == null ? "null" : isUnit(x) ? ((SavedObject) x).name() : String.valueOf(x);
-                String ys = y == null ? "null" : isUnit(y) ? ((SavedObject) y).name() : String.valueOf(y);
+                String xs = shown(x); // bounded: the other side may be a snapshot's string of megabytes
+                String ys = shown(y);
                 if (!xs.equals(ys)) {
                     out.add(new Difference(unit, path, xs + " -> " + ys, Double.NaN, Double.NaN, Double.NaN));
                 }

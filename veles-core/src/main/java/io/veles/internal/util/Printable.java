@@ -14,6 +14,17 @@ import com.fasterxml.jackson.core.io.SerializedString;
 public final class Printable {
     private Printable() {}
 
+    /**
+     * As {@link #escape}, the first {@code most} characters only, then how many there were: for
+     * a name read from a snapshot, which may run to megabytes, quoted in a one-line message.
+     */
+    public static String escapeAtMost(String text, int most) {
+        if (text == null || text.length() <= most) {
+            return escape(text);
+        }
+        return escape(text.substring(0, most)) + "... (" + text.length() + " characters)";
+    }
+
     /** {@code value}'s text with its control characters escaped; null as "null". */
     public static String escape(Object value) {
         String text = String.valueOf(value);

@@ -24,8 +24,11 @@ public final class Secrets {
      * X-Amz-Security-Token, X-Amz-Signature; sig, token... elsewhere), so it is never shown.
      */
     // The query ends at a space, a '#', or a ':' that a space or the end follows ("<address>: why").
+    // Every address matches, its query optional, and each match consumes its address whole: a
+    // required '?' sent the search back to rescan a run from each "http://" in it, quadratic in
+    // its length (a 2 MB class name of repeated "http://" from a snapshot held up an error line).
     private static final Pattern URL_QUERY =
-            Pattern.compile("(?i)(\\bhttps?://[^\\s?#]*)\\?((?:[^\\s#:]++|:(?![\\s]|$))*+)");
+            Pattern.compile("(?i)(\\bhttps?://[^\\s?#]*+)(?:\\?((?:[^\\s#:]++|:(?![\\s]|$))*+))?");
     /** Query parameters whose values are found as secrets, to be hidden wherever they appear. */
     private static final Pattern SECRET_PARAMETER = Pattern.compile(
             "(?i)(?:^|&)[^=&]*(?:signature|credential|token|secret|password|key|sig|auth)[^=&]*=([^&]*)");
@@ -44,7 +47,10 @@ public final class Secrets {
         String users = USER_INFO
                 .matcher(keys)
                 .replaceAll(match -> Matcher.quoteReplacement(match.group(1) + ":" + HIDDEN + "@"));
-        return URL_QUERY.matcher(users).replaceAll(match -> Matcher.quoteReplacement(match.group(1) + "?" + HIDDEN));
+        return URL_QUERY
+                .matcher(users)
+                .replaceAll(match -> Matcher.quoteReplacement(
+                        match.group(2) == null ? match.group() : match.group(1) + "?" + HIDDEN));
     }
 
     /** The passwords {@code text} holds, braces removed, so that other renderings of them can be hidden too. */
@@ -68,6 +74,9 @@ public final class Secrets {
         }
         Matcher query = URL_QUERY.matcher(text);
         while (query.find()) {
+            if (query.group(2) == null) {
+                continue; // an address without a query
+            }
             Matcher parameter = SECRET_PARAMETER.matcher(query.group(2));
             while (parameter.find()) {
                 addIfUsable(found, parameter.group(1));

@@ -102,6 +102,17 @@ class HostileBoundsTest {
         assertThat(input.remaining()).isZero();
     }
 
+    /** A class name of megabytes from a payload is quoted in a refusal of a line, not whole (twice). */
+    @Test
+    void aRefusedClassNameIsQuotedShort() {
+        String name = "com.evil." + "x".repeat(2_000_000);
+        assertThatThrownBy(() -> ClassAllowList.forWorkflow(HostileBoundsTest.class, List.of())
+                        .check(name))
+                .isInstanceOf(SnapshotException.class)
+                .hasMessageContaining("... (2000009 characters)")
+                .satisfies(refused -> assertThat(refused.getMessage()).hasSizeLessThan(1500));
+    }
+
     @Test
     void honestJdkValuesStillRoundTrip() {
         SnapshotKryo writer = session();

@@ -37,4 +37,41 @@ class SecretsTest {
         assertThat(Secrets.redact("http://h/w_3.gz")).isEqualTo("http://h/w_3.gz");
         assertThat(Secrets.redact("jdbc:mysql://h/d?useSSL=true")).isEqualTo("jdbc:mysql://h/d?useSSL=true");
     }
+
+    /**
+     * A class name of "http://" two million characters long, read from a snapshot and quoted in
+     * an error line: the required '?' sent the search back over the run from each address in it,
+     * about 10^11 steps before the line was printed. Each address is now consumed once.
+     */
+    @Test
+    void aLongRunOfAddressesWithoutAQueryIsScannedOnce() {
+        String addresses = "http://".repeat(300_000);
+        String redacted = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                java.time.Duration.ofSeconds(10), () -> Secrets.redact("snapshot names class " + addresses));
+        assertThat(redacted).isEqualTo("snapshot names class " + addresses);
+        assertThat(Secrets.find(addresses + "?token=t0k")).contains("t0k");
+        assertThat(Secrets.redact("see http://h/a?sig=1#frag and http://h/b: gone"))
+                .isEqualTo("see http://h/a?***#frag and http://h/b: gone");
+    }
+
+    /** One pass over white space; the same text as the regex it replaced, on every mix of spaces and breaks. */
+    @Test
+    void joiningLinesIsLinearAndAsTheRegexDid() {
+        String spaces = " ".repeat(2_000_000) + "x";
+        assertThat(org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                        java.time.Duration.ofSeconds(10), () -> Messages.joinLines(spaces)))
+                .isSameAs(spaces);
+        java.util.Random random = new java.util.Random(17);
+        char[] alphabet = {' ', '\t', '\n', '\r', '\f', '\u000B', '\u0085', '\u2028', 'a', 'b'};
+        for (int round = 0; round < 20_000; round++) {
+            char[] text = new char[random.nextInt(12)];
+            for (int i = 0; i < text.length; i++) {
+                text[i] = alphabet[random.nextInt(alphabet.length)];
+            }
+            String given = new String(text);
+            assertThat(Messages.joinLines(given))
+                    .as("%s", given.chars().mapToObj(Integer::toHexString).toList())
+                    .isEqualTo(given.replaceAll("\\s*\\R\\s*", " "));
+        }
+    }
 }
