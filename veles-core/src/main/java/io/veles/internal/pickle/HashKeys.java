@@ -7,11 +7,13 @@ import java.lang.reflect.RecordComponent;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -143,12 +145,17 @@ final class HashKeys {
         if (value instanceof BigDecimal) {
             return ((BigDecimal) value).unscaledValue().bitLength() >>> 5;
         }
+        if (value instanceof BitSet) { // hashes every word it holds, each time
+            return ((BitSet) value).size() >>> 6;
+        }
         return 0;
     }
 
     /** Whether keys of {@code type} cost more than one step each: see {@link #magnitudeSteps}. */
     static boolean hasMagnitude(Class<?> type) {
-        return BigInteger.class.isAssignableFrom(type) || BigDecimal.class.isAssignableFrom(type);
+        return BigInteger.class.isAssignableFrom(type)
+                || BigDecimal.class.isAssignableFrom(type)
+                || BitSet.class.isAssignableFrom(type);
     }
 
     /** Objects a hashCode of {@code key} visits besides the key itself, and their magnitudes; refuses graph keys. */
@@ -156,8 +163,11 @@ final class HashKeys {
         if (key == null) {
             return 0;
         }
-        if (key instanceof BigInteger || key instanceof BigDecimal) {
+        if (key instanceof BigInteger || key instanceof BigDecimal || key instanceof BitSet) {
             return magnitudeSteps(key);
+        }
+        if (key instanceof Optional<?>) { // hashes as its value: walked as a record's component is
+            return walkOptional((Optional<?>) key, new IdentityHashMap<>(), type, input);
         }
         if (input.isPlainKey(key.getClass())) {
             return 0;
@@ -194,9 +204,35 @@ final class HashKeys {
             }
             if (value != null && FieldsSerializer.RECORDS.get(value.getClass())) {
                 size += walkRecord(value, seen, type, input);
+            } else if (value instanceof Optional<?>) {
+                size += walkOptional((Optional<?>) value, seen, type, input);
             }
             input.hashWork(1 + magnitudeSteps(value), type);
         }
+        return size;
+    }
+
+    /**
+     * An Optional hashes as its value: a collection in it is refused as one in a record is (a
+     * list of lists sharing their elements, 2^60 hashCode calls for a few hundred bytes).
+     */
+    private static long walkOptional(
+            Optional<?> optional, IdentityHashMap<Object, Boolean> seen, Class<?> type, HashKeyBudget input) {
+        Object value = optional.orElse(null);
+        if (value instanceof Collection<?> || value instanceof Map<?, ?> || value instanceof Map.Entry<?, ?>) {
+            throw refused(
+                    input,
+                    type,
+                    "holds a key (java.util.Optional) with a "
+                            + value.getClass().getName() + " in it");
+        }
+        long size = 1;
+        if (value != null && FieldsSerializer.RECORDS.get(value.getClass())) {
+            size += walkRecord(value, seen, type, input);
+        } else if (value instanceof Optional<?>) {
+            size += walkOptional((Optional<?>) value, seen, type, input);
+        }
+        input.hashWork(1 + magnitudeSteps(value), type);
         return size;
     }
 

@@ -289,6 +289,48 @@ class HostileBoundsTest {
                 .hasMessageContaining("appears twice in it (shared or cyclic)");
     }
 
+    /**
+     * An Optional hashes as its value, and a BitSet walks every word each time: neither was
+     * charged. Optional.of(list of lists sharing their elements, 60 deep) as a lone key took 2^60
+     * hashCode calls; one large BitSet keying a thousand sets, a thousand times its words.
+     */
+    @Test
+    void optionalAndBitSetKeysAreWalkedAndChargedAsTheirContentHashes() {
+        List<Object> head = new ArrayList<>();
+        Map<Object, Object> deep = new HashMap<>();
+        deep.put(java.util.Optional.of(head), "x"); // hashed while empty: hashing it once grown is the bomb
+        List<Object> node = head;
+        for (int i = 0; i < 60; i++) {
+            List<Object> next = new ArrayList<>();
+            node.add(next);
+            node.add(next);
+            node = next;
+        }
+        // bounded, so that a regression fails here instead of hashing for ever
+        assertThatThrownBy(() -> org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                        java.time.Duration.ofSeconds(60),
+                        () -> RoundTrip.restore(snapshotCarrying(deep), HostileSnapshotTest.CarrierWorkflow.class)))
+                .isInstanceOf(SnapshotException.class)
+                .hasMessageContaining(
+                        "a java.util.HashMap holds a key (java.util.Optional) with a java.util.ArrayList in it");
+        assertThatThrownBy(() -> HostileCargo.carrying(deep))
+                .hasMessageContaining("cannot save it: a java.util.HashMap holds a key (java.util.Optional)");
+
+        BitSet words = new BitSet();
+        words.set(0, 1 << 26); // 2^20 words, all ones
+        List<Object> sets = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            sets.add(new HashSet<>(List.of(words)));
+        }
+        assertThatThrownBy(() -> RoundTrip.restore(snapshotCarrying(sets), HostileSnapshotTest.CarrierWorkflow.class))
+                .isInstanceOf(SnapshotException.class)
+                .hasMessageContaining("hashing the keys of a java.util.HashSet takes more than");
+        Map<Object, Object> honest =
+                new HashMap<>(Map.of(java.util.Optional.of("a"), 1, java.util.Optional.empty(), 2));
+        assertThat(RoundTrip.restore(snapshotCarrying(honest), HostileSnapshotTest.CarrierWorkflow.class))
+                .isNotNull();
+    }
+
     /** A save refuses the keys a restore would refuse, so that every snapshot saved restores. */
     @Test
     void whatARestoreWouldRefuseToHashIsRefusedWhenSaved() {
