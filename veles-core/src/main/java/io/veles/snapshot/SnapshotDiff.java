@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Compares two snapshots unit by unit and field by field, as VELES's compare script did: numeric
@@ -294,6 +295,15 @@ public final class SnapshotDiff {
             }
             return true;
         }
+        if (x instanceof Optional<?>) { // equals would compare its value as the JDK does, without the memo
+            return same(((Optional<?>) x).orElse(null), ((Optional<?>) y).orElse(null), depth + 1, compared);
+        }
+        if (x instanceof Map.Entry<?, ?>) {
+            Map.Entry<?, ?> a = (Map.Entry<?, ?>) x;
+            Map.Entry<?, ?> b = (Map.Entry<?, ?>) y;
+            return same(a.getKey(), b.getKey(), depth + 1, compared)
+                    && same(a.getValue(), b.getValue(), depth + 1, compared);
+        }
         return x.equals(y); // JDK values and saved enum constants
     }
 
@@ -408,6 +418,25 @@ public final class SnapshotDiff {
             text.append(value instanceof Map ? '}' : ']');
         } else if (value != null && value.getClass().isArray()) {
             text.append(describe(value));
+        } else if (value instanceof SavedObject && !((SavedObject) value).isUnit()) {
+            // as SavedObject.toString shows it, but only as far as the limit: its whole text may
+            // be a graph of shared lists, exponential in its depth
+            SavedObject saved = (SavedObject) value;
+            text.append(saved.type().getSimpleName()).append('{');
+            String separator = "";
+            for (Map.Entry<String, Object> field : saved.fields().entrySet()) {
+                if (text.length() >= limit) {
+                    return;
+                }
+                text.append(separator).append(field.getKey()).append('=');
+                separator = ", ";
+                appendUpTo(text, field.getValue(), limit);
+            }
+            text.append('}');
+        } else if (value instanceof Optional<?> && ((Optional<?>) value).isPresent()) {
+            text.append("Optional[");
+            appendUpTo(text, ((Optional<?>) value).get(), limit);
+            text.append(']');
         } else {
             String plain = String.valueOf(value);
             text.append(plain, 0, Math.min(plain.length(), limit - text.length()));

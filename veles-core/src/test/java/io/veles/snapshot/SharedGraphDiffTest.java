@@ -143,4 +143,37 @@ class SharedGraphDiffTest {
                 .singleElement()
                 .satisfies(difference -> assertThat(difference.detail()).isEqualTo("42 -> (absent)"));
     }
+
+    /** A plain object of the workflow's code, to carry a shared graph in a field. */
+    static final class Box {
+        Object inside;
+
+        Box(Object inside) {
+            this.inside = inside;
+        }
+    }
+
+    /**
+     * An Optional was compared by its own equals, which walks a graph of shared lists path by
+     * path (4^32 here); and an object described for a line was rendered whole first. Both now
+     * go through the memo and the limit.
+     */
+    @Test
+    void optionalsAndObjectsHoldingASharedGraphCompareAndDescribeInLinearTime() throws Exception {
+        Path a = Files.write(
+                dir.resolve("a.gz"),
+                carrying(List.of(
+                        java.util.Optional.of(sharedFourTimesPerLevel(32)),
+                        new Box(sharedFourTimesPerLevel(32)),
+                        "a")));
+        Path b = Files.write(
+                dir.resolve("b.gz"),
+                carrying(List.of(java.util.Optional.of(sharedFourTimesPerLevel(32)), "not a box", "b")));
+        List<SnapshotDiff.Difference> differences = assertTimeoutPreemptively(
+                Duration.ofSeconds(30), () -> SnapshotDiff.compare(a.toString(), b.toString(), false));
+        assertThat(differences)
+                .filteredOn(difference -> difference.field().equals("cargo"))
+                .singleElement()
+                .satisfies(difference -> assertThat(difference.detail()).hasSizeLessThan(200));
+    }
 }
