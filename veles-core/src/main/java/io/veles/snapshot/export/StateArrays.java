@@ -1,5 +1,6 @@
 package io.veles.snapshot.export;
 
+import io.veles.errors.SnapshotException;
 import io.veles.internal.util.Secrets;
 import io.veles.pickle.SavedEnum;
 import io.veles.pickle.SavedGraph;
@@ -46,7 +47,21 @@ final class StateArrays {
         }
     }
 
+    /**
+     * The most values the walk visits. Each path to a value is exported under its own name, and
+     * objects shared many times over (four lists of a hundred references each to the next, a
+     * kilobyte of payload) reach a hundred million paths: refused rather than filling the heap.
+     */
+    static final long MAX_VISITS = 2_000_000;
+
+    private long visits;
+
     private void value(String name, Object value, SavedObject owner, String key, int depth) {
+        if (++visits > MAX_VISITS) {
+            throw new SnapshotException("cannot export: the state reaches more than " + MAX_VISITS
+                    + " values through its fields (objects shared many times over, each path exported by its own"
+                    + " name)");
+        }
         if (value instanceof SpilledArray) {
             SpilledArray spilled = (SpilledArray) value;
             Dtype dtype = Dtype.ofJava(spilled.elementType());

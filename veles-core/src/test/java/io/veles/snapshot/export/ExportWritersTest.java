@@ -292,4 +292,55 @@ class ExportWritersTest {
         @Override
         public void run() {}
     }
+
+    /** A unit carrying any object, for a state shaped by the test. */
+    static final class Carrier extends io.veles.workflow.Unit {
+        Object cargo;
+
+        Carrier(io.veles.workflow.Workflow workflow) {
+            super(workflow, "carrier");
+        }
+
+        @Override
+        public void run() {}
+    }
+
+    public static final class CarrierWorkflow extends io.veles.workflow.Workflow {
+        final Carrier carrier = new Carrier(this);
+
+        public CarrierWorkflow() {
+            super("carrier");
+        }
+    }
+
+    /**
+     * Four levels of lists, each holding the next a hundred times, then a shared float[2]: a few
+     * kilobytes that reach 10^8 paths, each exported under its own name until the heap filled.
+     */
+    @Test
+    void aStateSharedManyTimesOverIsRefusedBeforeFillingTheHeap() throws Exception {
+        Object level = new float[] {1, 2};
+        for (int i = 0; i < 4; i++) {
+            level = new java.util.ArrayList<>(java.util.Collections.nCopies(100, level));
+        }
+        CarrierWorkflow workflow = new CarrierWorkflow();
+        workflow.carrier.cargo = level;
+        Path snapshot = dir.resolve("shared.gz");
+        try (OutputStream out = Files.newOutputStream(snapshot)) {
+            SnapshotWriter.write(workflow, new Manifest(), Codec.GZIP, 1, out);
+        }
+        assertThat(Files.size(snapshot)).isLessThan(64 << 10);
+        assertThatThrownBy(() -> org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                        java.time.Duration.ofSeconds(60),
+                        () -> SnapshotExport.export(
+                                snapshot.toString(),
+                                ExportFormat.NPZ,
+                                dir.resolve("shared.npz"),
+                                null,
+                                false,
+                                CarrierWorkflow.class.getClassLoader())))
+                .isInstanceOf(SnapshotException.class)
+                .hasMessageStartingWith("cannot export: the state reaches more than 2000000 values");
+        assertThat(dir.resolve("shared.npz")).doesNotExist();
+    }
 }
