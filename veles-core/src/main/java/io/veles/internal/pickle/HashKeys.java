@@ -194,20 +194,7 @@ final class HashKeys {
         }
         long size = 1;
         for (RecordComponent component : record.getClass().getRecordComponents()) {
-            Object value = component(record, component);
-            if (value instanceof Collection<?> || value instanceof Map<?, ?> || value instanceof Map.Entry<?, ?>) {
-                throw refused(
-                        input,
-                        type,
-                        "holds a key (" + record.getClass().getName() + ") with a "
-                                + value.getClass().getName() + " in it");
-            }
-            if (value != null && FieldsSerializer.RECORDS.get(value.getClass())) {
-                size += walkRecord(value, seen, type, input);
-            } else if (value instanceof Optional<?>) {
-                size += walkOptional((Optional<?>) value, seen, type, input);
-            }
-            input.hashWork(1 + magnitudeSteps(value), type);
+            size += walkPart(record.getClass().getName(), component(record, component), seen, type, input);
         }
         return size;
     }
@@ -218,19 +205,26 @@ final class HashKeys {
      */
     private static long walkOptional(
             Optional<?> optional, IdentityHashMap<Object, Boolean> seen, Class<?> type, HashKeyBudget input) {
-        Object value = optional.orElse(null);
+        return 1 + walkPart(Optional.class.getName(), optional.orElse(null), seen, type, input);
+    }
+
+    /**
+     * One value a key's hashCode goes into ({@code holder}'s: a record's component, an Optional's
+     * value): refused if a collection, walked if a record or an Optional, charged its magnitude.
+     */
+    private static long walkPart(
+            String holder, Object value, IdentityHashMap<Object, Boolean> seen, Class<?> type, HashKeyBudget input) {
         if (value instanceof Collection<?> || value instanceof Map<?, ?> || value instanceof Map.Entry<?, ?>) {
             throw refused(
                     input,
                     type,
-                    "holds a key (java.util.Optional) with a "
-                            + value.getClass().getName() + " in it");
+                    "holds a key (" + holder + ") with a " + value.getClass().getName() + " in it");
         }
-        long size = 1;
+        long size = 0;
         if (value != null && FieldsSerializer.RECORDS.get(value.getClass())) {
-            size += walkRecord(value, seen, type, input);
+            size = walkRecord(value, seen, type, input);
         } else if (value instanceof Optional<?>) {
-            size += walkOptional((Optional<?>) value, seen, type, input);
+            size = walkOptional((Optional<?>) value, seen, type, input);
         }
         input.hashWork(1 + magnitudeSteps(value), type);
         return size;
