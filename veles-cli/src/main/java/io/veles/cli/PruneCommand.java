@@ -81,16 +81,26 @@ final class PruneCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (keepEveryHours != null && !(keepEveryHours * 3600 >= 1)) { // rounded to 0 s, it read "not positive"
-            throw new picocli.CommandLine.ParameterException(
-                    spec.commandLine(),
-                    "--keep-every: must be at least 1/3600 hour (one second), got " + keepEveryHours);
-        }
-        Duration every = keepEveryHours == null ? null : Duration.ofSeconds(Math.round(keepEveryHours * 3600));
-        Retention retention = new Retention(keepLast, every, keepBest);
+        Retention retention = new Retention(keepLast, keepEvery(spec, keepEveryHours), keepBest);
         try (SnapshotStore opened = SnapshotStores.open(store)) {
             return prune(opened, retention);
         }
+    }
+
+    /**
+     * {@code --keep-every}'s hours as a period, or null when not given; one below a second is a
+     * usage error (rounded to 0 s, it read "the period must be positive" for a positive value).
+     * Shared with {@code snapshot report}, which shows the same retention.
+     */
+    static Duration keepEvery(picocli.CommandLine.Model.CommandSpec spec, Double hours) {
+        if (hours == null) {
+            return null;
+        }
+        if (!(hours * 3600 >= 1)) {
+            throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(), "--keep-every: must be at least 1/3600 hour (one second), got " + hours);
+        }
+        return Duration.ofSeconds(Math.round(hours * 3600));
     }
 
     /** An upload this old is no live writer's: snapshots take minutes, not days. */

@@ -21,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -110,11 +109,6 @@ final class ReportCommand implements Callable<Integer> {
         if (!Files.isWritable(parent)) {
             throw new SnapshotException("cannot write " + output + ": " + parent + " is not writable");
         }
-        if (keepEveryHours != null && !(keepEveryHours * 3600 >= 1)) {
-            throw new picocli.CommandLine.ParameterException(
-                    spec.commandLine(),
-                    "--keep-every: must be at least 1/3600 hour (one second), got " + keepEveryHours);
-        }
         Retention retention = retention();
         ObjectNode data;
         try (SnapshotStore opened = SnapshotStores.open(store)) {
@@ -156,10 +150,7 @@ final class ReportCommand implements Callable<Integer> {
         if (keepLast == 0 && keepEveryHours == null && keepBest == 0) {
             return new Retention(5, null, 3);
         }
-        return new Retention(
-                keepLast,
-                keepEveryHours == null ? null : Duration.ofSeconds(Math.round(keepEveryHours * 3600)),
-                keepBest);
+        return new Retention(keepLast, PruneCommand.keepEvery(spec, keepEveryHours), keepBest);
     }
 
     /** Whole or not at all: a page half written is never left where the old one was. */
