@@ -242,14 +242,14 @@ public final class SnapshotPruning {
         for (Map.Entry<String, String> protected_ : protection.entrySet()) {
             String key = protected_.getKey();
             if (SnapshotStore.CURRENT.equals(protected_.getValue()) && !keptByPlan.contains(key)) {
-                StoredSnapshot current = weighed.get(key);
-                if (current == null) { // stored after the listing
-                    current = store.find(key).orElse(null);
+                if (!weighed.containsKey(key)) { // stored after the listing
+                    Optional<StoredSnapshot> found = store.find(key);
+                    if (found.isEmpty()) {
+                        continue; // gone since: nothing it needs is left to keep
+                    }
+                    weighed.put(key, found.get());
                 }
-                if (current != null) {
-                    weighed.put(key, current);
-                    newCurrent.put(key, SnapshotStore.CURRENT);
-                }
+                newCurrent.put(key, SnapshotStore.CURRENT);
             }
         }
         if (newCurrent.isEmpty()) {
