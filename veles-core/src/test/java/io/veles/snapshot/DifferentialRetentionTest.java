@@ -140,35 +140,14 @@ class DifferentialRetentionTest {
      */
     @Test
     void theSnapshotCurrentWhenPruneStartsKeepsItsBasesWhileTheRunMovesOn(@TempDir Path written) throws IOException {
-        FrozenWorkflow run =
-                new FrozenWorkflow(4, settings().directory(written.toString()).build());
-        run.snapshotter.info().put(SnapshotPruning.METRIC, new CountAsError(run.model));
-        run.runAndStop(); // frozen_1 standalone (the best), 2..4 differential
-        for (int number = 1; number <= 3; number++) {
-            Files.copy(written.resolve("frozen_" + number + ".gz"), dir.resolve("frozen_" + number + ".gz"));
-        }
-        Path current = dir.resolve("frozen_current.gz");
-        Files.createSymbolicLink(current, Path.of("frozen_3.gz"));
+        runFourAndCopy(written, 3);
         java.util.concurrent.atomic.AtomicBoolean stored = new java.util.concurrent.atomic.AtomicBoolean();
         try (SnapshotStore real = SnapshotStores.open(dir.toString())) {
-            SnapshotStore racing = (SnapshotStore) java.lang.reflect.Proxy.newProxyInstance(
-                    SnapshotStore.class.getClassLoader(),
-                    new Class<?>[] {SnapshotStore.class},
-                    (proxy, method, args) -> {
-                        Object result;
-                        try {
-                            result = method.invoke(real, args);
-                        } catch (java.lang.reflect.InvocationTargetException e) {
-                            throw e.getCause();
-                        }
-                        if (method.getName().equals("list") && !stored.getAndSet(true)) {
-                            // the run stores frozen_4, built on frozen_1..3, and makes it current
-                            Files.copy(written.resolve("frozen_4.gz"), dir.resolve("frozen_4.gz"));
-                            Files.delete(current);
-                            Files.createSymbolicLink(current, Path.of("frozen_4.gz"));
-                        }
-                        return result;
-                    });
+            SnapshotStore racing = calling(real, method -> {
+                if (method.equals("list") && !stored.getAndSet(true)) {
+                    storeAndMakeCurrent(written, 4); // built on frozen_1..3
+                }
+            });
             SnapshotPruning.apply(racing, SnapshotPruning.plan(racing, new Retention(0, null, 1), entry -> true));
         }
         assertThat(stored).isTrue();
@@ -185,42 +164,63 @@ class DifferentialRetentionTest {
     @Test
     void aSnapshotMadeCurrentAfterTheListingKeepsTheBasesThePlanWeighedUnprotected(@TempDir Path written)
             throws IOException {
-        FrozenWorkflow run =
-                new FrozenWorkflow(4, settings().directory(written.toString()).build());
-        run.snapshotter.info().put(SnapshotPruning.METRIC, new CountAsError(run.model));
-        run.runAndStop(); // frozen_1 standalone (the best), 2..4 differential
-        for (int number = 1; number <= 2; number++) {
-            Files.copy(written.resolve("frozen_" + number + ".gz"), dir.resolve("frozen_" + number + ".gz"));
-        }
-        Path current = dir.resolve("frozen_current.gz");
-        Files.createSymbolicLink(current, Path.of("frozen_2.gz"));
+        runFourAndCopy(written, 2);
         java.util.concurrent.atomic.AtomicInteger stored = new java.util.concurrent.atomic.AtomicInteger(2);
         try (SnapshotStore real = SnapshotStores.open(dir.toString())) {
-            SnapshotStore racing = (SnapshotStore) java.lang.reflect.Proxy.newProxyInstance(
-                    SnapshotStore.class.getClassLoader(),
-                    new Class<?>[] {SnapshotStore.class},
-                    (proxy, method, args) -> {
-                        Object result;
-                        try {
-                            result = method.invoke(real, args);
-                        } catch (java.lang.reflect.InvocationTargetException e) {
-                            throw e.getCause();
-                        }
-                        boolean after = method.getName().equals("protections") && stored.get() == 2
-                                || method.getName().equals("list") && stored.get() == 3;
-                        if (after) { // the run stores the next snapshot, built on the others, and makes it current
-                            String next = "frozen_" + stored.incrementAndGet() + ".gz";
-                            Files.copy(written.resolve(next), dir.resolve(next));
-                            Files.delete(current);
-                            Files.createSymbolicLink(current, Path.of(next));
-                        }
-                        return result;
-                    });
+            SnapshotStore racing = calling(real, method -> {
+                if (method.equals("protections") && stored.get() == 2 || method.equals("list") && stored.get() == 3) {
+                    storeAndMakeCurrent(written, stored.incrementAndGet()); // built on the others
+                }
+            });
             SnapshotPruning.apply(racing, SnapshotPruning.plan(racing, new Retention(0, null, 1), entry -> true));
         }
         assertThat(stored.get()).isEqualTo(4);
         assertThat(remaining()).containsExactly(1, 2, 3, 4);
         assertThat(restore(dir.resolve("frozen_4.gz")).model.count).isEqualTo(4);
+    }
+
+    /**
+     * Runs four snapshots into {@code written} (frozen_1 standalone and the best by its metric,
+     * 2..4 differential) and copies the first {@code copied} here, _current pointing at the last.
+     */
+    private void runFourAndCopy(Path written, int copied) throws IOException {
+        FrozenWorkflow run =
+                new FrozenWorkflow(4, settings().directory(written.toString()).build());
+        run.snapshotter.info().put(SnapshotPruning.METRIC, new CountAsError(run.model));
+        run.runAndStop();
+        for (int number = 1; number <= copied; number++) {
+            Files.copy(written.resolve("frozen_" + number + ".gz"), dir.resolve("frozen_" + number + ".gz"));
+        }
+        Files.createSymbolicLink(dir.resolve("frozen_current.gz"), Path.of("frozen_" + copied + ".gz"));
+    }
+
+    /** What a live run does between prune's calls: stores frozen_{@code number} here and makes it current. */
+    private void storeAndMakeCurrent(Path written, int number) throws IOException {
+        String next = "frozen_" + number + ".gz";
+        Files.copy(written.resolve(next), dir.resolve(next));
+        Path current = dir.resolve("frozen_current.gz");
+        Files.delete(current);
+        Files.createSymbolicLink(current, Path.of(next));
+    }
+
+    /** Something done after a store's method returns, named by the method. */
+    private interface AfterCall {
+        void after(String method) throws IOException;
+    }
+
+    /** {@code real}, calling {@code after} once each of its methods has returned. */
+    private static SnapshotStore calling(SnapshotStore real, AfterCall after) {
+        return (SnapshotStore) java.lang.reflect.Proxy.newProxyInstance(
+                SnapshotStore.class.getClassLoader(), new Class<?>[] {SnapshotStore.class}, (proxy, method, args) -> {
+                    Object result;
+                    try {
+                        result = method.invoke(real, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                    after.after(method.getName());
+                    return result;
+                });
     }
 
     /**

@@ -265,19 +265,24 @@ class HostileBoundsTest {
                 .hasMessageContaining("a java.util.HashSet holds a java.util.ArrayList as a key");
     }
 
+    /** Makes {@code head} L_0 of L_i = [L_i+1, L_i+1], {@code levels} deep: a few hundred bytes, 2^levels paths. */
+    private static void growSharedTwicePerLevel(List<Object> head, int levels) {
+        List<Object> node = head;
+        for (int i = 0; i < levels; i++) {
+            List<Object> next = new ArrayList<>();
+            node.add(next);
+            node.add(next);
+            node = next;
+        }
+    }
+
     @Test
     void sharedNodeListsAreRefusedAsHashMapKeys() {
         // L_i = [L_i+1, L_i+1]: one hashCode of L_0 would cost 2^60 steps.
         Map<Object, Object> map = new HashMap<>();
         List<Object> head = new ArrayList<>();
         map.put(head, "x");
-        List<Object> node = head;
-        for (int i = 0; i < 60; i++) {
-            List<Object> next = new ArrayList<>();
-            node.add(next);
-            node.add(next);
-            node = next;
-        }
+        growSharedTwicePerLevel(head, 60); // after the put: hashing it once grown is the bomb
         assertThatThrownBy(() -> RoundTrip.restore(snapshotCarrying(map), HostileSnapshotTest.CarrierWorkflow.class))
                 .isInstanceOf(SnapshotException.class)
                 .hasMessageContaining("a java.util.HashMap holds a java.util.ArrayList as a key");
@@ -298,14 +303,8 @@ class HostileBoundsTest {
     void optionalAndBitSetKeysAreWalkedAndChargedAsTheirContentHashes() {
         List<Object> head = new ArrayList<>();
         Map<Object, Object> deep = new HashMap<>();
-        deep.put(java.util.Optional.of(head), "x"); // hashed while empty: hashing it once grown is the bomb
-        List<Object> node = head;
-        for (int i = 0; i < 60; i++) {
-            List<Object> next = new ArrayList<>();
-            node.add(next);
-            node.add(next);
-            node = next;
-        }
+        deep.put(java.util.Optional.of(head), "x");
+        growSharedTwicePerLevel(head, 60);
         // bounded, so that a regression fails here instead of hashing for ever
         assertThatThrownBy(() -> org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
                         java.time.Duration.ofSeconds(60),
