@@ -114,11 +114,33 @@ final class BoundedContainers {
     /** Heap bytes a hash map's table takes per declared entry: up to two slots. */
     private static final int HASH_SLOTS = 2 * SLOT;
 
+    /**
+     * Whether a collection or map of {@code type} hashes its elements or keys. Asked once per
+     * container, each way: {@code isAssignableFrom} on a class the compiler cannot see is a call
+     * into the VM (a fiftieth of W2), so the everyday classes are told apart by identity and the
+     * rest remembered per class.
+     */
     private static boolean hashed(Class<?> type) {
-        return HashSet.class.isAssignableFrom(type)
-                || HashMap.class.isAssignableFrom(type)
-                || ConcurrentHashMap.class.isAssignableFrom(type);
+        if (type == ArrayList.class) {
+            return false;
+        }
+        if (type == HashMap.class
+                || type == LinkedHashMap.class
+                || type == HashSet.class
+                || type == LinkedHashSet.class) {
+            return true;
+        }
+        return HASHED.get(type);
     }
+
+    private static final ClassValue<Boolean> HASHED = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> type) {
+            return HashSet.class.isAssignableFrom(type)
+                    || HashMap.class.isAssignableFrom(type)
+                    || ConcurrentHashMap.class.isAssignableFrom(type);
+        }
+    };
 
     /**
      * A collection as Kryo's serializer writes it. A hash set's elements are read here, in the
@@ -283,8 +305,15 @@ final class BoundedContainers {
          * 1 KB file declaring 65,536 null elements copied 2 billion slots).
          */
         private static boolean addedAtOnce(Class<?> type) {
-            return CopyOnWriteArrayList.class.isAssignableFrom(type);
+            return type != ArrayList.class && ADDED_AT_ONCE.get(type); // see hashed on why not isAssignableFrom
         }
+
+        private static final ClassValue<Boolean> ADDED_AT_ONCE = new ClassValue<>() {
+            @Override
+            protected Boolean computeValue(Class<?> type) {
+                return CopyOnWriteArrayList.class.isAssignableFrom(type);
+            }
+        };
 
         @Override
         public Collection<Object> read(Kryo kryo, Input input, Class<? extends Collection<Object>> type) {
