@@ -3,11 +3,9 @@ package io.veles.internal.pickle;
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.Registration;
 import com.esotericsoftware.kryo.Serializer;
-import com.esotericsoftware.kryo.SerializerFactory;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.serializers.CollectionSerializer;
-import com.esotericsoftware.kryo.serializers.DefaultArraySerializers.ObjectArraySerializer;
 import com.esotericsoftware.kryo.serializers.DefaultSerializers.ArraysAsListSerializer;
 import com.esotericsoftware.kryo.serializers.DefaultSerializers.PriorityQueueSerializer;
 import com.esotericsoftware.kryo.serializers.MapSerializer;
@@ -62,7 +60,7 @@ final class BoundedContainers {
             LinkedHashMap.class,
             PriorityQueue.class);
 
-    static void register(Kryo kryo) {
+    static void register(Kryo kryo, ArrayElementClasses arrays) {
         for (Class<?> type :
                 new Class<?>[] {ArrayList.class, LinkedList.class, ArrayDeque.class, CopyOnWriteArrayList.class}) {
             kryo.addDefaultSerializer(type, new Collections());
@@ -93,12 +91,7 @@ final class BoundedContainers {
         for (Map<Integer, Integer> map : List.of(Map.<Integer, Integer>of(), Map.of(1, 2), Map.of(1, 2, 3, 4))) {
             kryo.addDefaultSerializer(map.getClass(), maps);
         }
-        kryo.addDefaultSerializer(Object[].class, new SerializerFactory.BaseSerializerFactory<ObjectArrays>() {
-            @Override
-            public ObjectArrays newSerializer(Kryo k, Class type) {
-                return new ObjectArrays(k, type);
-            }
-        });
+        kryo.addDefaultSerializer(Object[].class, new ObjectArrays(arrays));
     }
 
     /** Checks a declared element count and charges {@code heapBytesPerElement} for each element. */
@@ -775,22 +768,60 @@ final class BoundedContainers {
         }
     }
 
-    static final class ObjectArrays extends ObjectArraySerializer {
-        ObjectArrays(Kryo kryo, Class<?> type) {
-            super(kryo, type);
+    /**
+     * An object array in Kryo's layout: its length plus one (zero for null), then its elements,
+     * without their classes where the element class was final (see {@link ArrayElementClasses},
+     * which decides that from what the snapshot recorded rather than from today's class).
+     */
+    static final class ObjectArrays extends Serializer<Object[]> {
+        private final ArrayElementClasses elements;
+
+        ObjectArrays(ArrayElementClasses elements) {
+            super(true);
+            this.elements = elements;
         }
 
         @Override
-        public Object[] read(Kryo kryo, Input input, Class type) {
-            if (input instanceof SnapshotInput) {
-                // The length (plus one, zero meaning null) comes first; peek at it and check it.
-                SnapshotInput in = (SnapshotInput) input;
-                int declared = in.peekVarInt();
-                if (declared > 0) {
-                    check(input, declared - 1, 1, SLOT, "an array");
+        public void write(Kryo kryo, Output output, Object[] array) {
+            if (array == null) {
+                output.writeByte(Kryo.NULL);
+                return;
+            }
+            output.writeVarInt(array.length + 1, true);
+            Class<?> element = array.getClass().getComponentType();
+            if (elements.typedOnWrite(element)) {
+                Serializer<?> serializer = kryo.getSerializer(element);
+                for (Object value : array) {
+                    kryo.writeObjectOrNull(output, value, serializer);
+                }
+            } else {
+                for (Object value : array) {
+                    kryo.writeClassAndObject(output, value);
                 }
             }
-            return super.read(kryo, input, type);
+        }
+
+        @Override
+        public Object[] read(Kryo kryo, Input input, Class<? extends Object[]> type) {
+            int declared = input.readVarInt(true);
+            if (declared == Kryo.NULL) {
+                return null;
+            }
+            int length = check(input, declared - 1, 1, SLOT, "an array");
+            Class<?> element = type.getComponentType();
+            Object[] array = (Object[]) java.lang.reflect.Array.newInstance(element, length);
+            kryo.reference(array);
+            if (elements.typedOnRead(element)) {
+                Serializer<?> serializer = kryo.getSerializer(element);
+                for (int i = 0; i < length; i++) {
+                    array[i] = kryo.readObjectOrNull(input, element, serializer);
+                }
+            } else {
+                for (int i = 0; i < length; i++) {
+                    array[i] = kryo.readClassAndObject(input);
+                }
+            }
+            return array;
         }
     }
 }

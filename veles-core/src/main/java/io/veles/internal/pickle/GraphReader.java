@@ -41,19 +41,24 @@ public final class GraphReader {
             List<ClassDescription> classes,
             List<UnitSummary> units,
             RestoreRules rules) {
-        return read(payload, payloadLength, classes, units, rules, false);
+        return read(payload, payloadLength, classes, units, null, rules, false);
     }
 
-    /** As {@link #read(InputStream, long, List, List, RestoreRules)}, for a payload written with the shuffle filter or not. */
+    /**
+     * As {@link #read(InputStream, long, List, List, RestoreRules)}, for a payload written with
+     * the shuffle filter or not; {@code arrayElementsFinal} is the manifest's (null if it has none).
+     */
     public static Restored read(
             InputStream payload,
             long payloadLength,
             List<ClassDescription> classes,
             List<UnitSummary> units,
+            Map<String, Boolean> arrayElementsFinal,
             RestoreRules rules,
             boolean shuffled) {
         return ResourceErrors.guard(
-                "cannot read the state", () -> readGuarded(payload, payloadLength, classes, units, rules, shuffled));
+                "cannot read the state",
+                () -> readGuarded(payload, payloadLength, classes, units, arrayElementsFinal, rules, shuffled));
     }
 
     private static Restored readGuarded(
@@ -61,6 +66,7 @@ public final class GraphReader {
             long payloadLength,
             List<ClassDescription> classes,
             List<UnitSummary> units,
+            Map<String, Boolean> arrayElementsFinal,
             RestoreRules rules,
             boolean shuffled) {
         int unitCount = units.size();
@@ -91,7 +97,8 @@ public final class GraphReader {
             }
         }
         RestoreReport report = new RestoreReport();
-        PickleContext context = new PickleContext(recorded, report, rules);
+        PickleContext context =
+                new PickleContext(recorded, report, rules, new ArrayElementClasses(arrayElementsFinal, rules));
         SnapshotKryo session = new SnapshotKryo(context, rules);
         Set<String> unitClasses = new HashSet<>(); // the main workflow's class (unit 0) has no stand-in
         String previous = null;

@@ -11,7 +11,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Writes a main workflow's state as a payload: a reference to the workflow (unit 0), then each
@@ -42,12 +45,19 @@ public final class GraphWriter {
         private final long payloadBytes;
         private final List<UnitSummary> units;
         private final List<ClassDescription> classes;
+        private final Map<String, Boolean> arrayElementsFinal;
         private final RecordedPayload recorded;
 
-        Layout(long payloadBytes, List<UnitSummary> units, List<ClassDescription> classes, RecordedPayload recorded) {
+        Layout(
+                long payloadBytes,
+                List<UnitSummary> units,
+                List<ClassDescription> classes,
+                Map<String, Boolean> arrayElementsFinal,
+                RecordedPayload recorded) {
             this.payloadBytes = payloadBytes;
             this.units = units;
             this.classes = classes;
+            this.arrayElementsFinal = arrayElementsFinal;
             this.recorded = recorded;
         }
 
@@ -61,6 +71,15 @@ public final class GraphWriter {
 
         public List<ClassDescription> classes() {
             return classes;
+        }
+
+        /**
+         * The element classes of the object arrays written (the code's own, not the JDK's), each
+         * with whether it was final, which decided whether each element was written with its
+         * class: for the manifest's {@code arrayElementsFinal}. Empty when no such array was written.
+         */
+        public Map<String, Boolean> arrayElementsFinal() {
+            return arrayElementsFinal;
         }
     }
 
@@ -79,7 +98,8 @@ public final class GraphWriter {
         RecordingOutput output = new RecordingOutput(recordLimit);
         try {
             Layout layout = writeGraph(root, output);
-            return new Layout(layout.payloadBytes, layout.units, layout.classes, output.finish());
+            return new Layout(
+                    layout.payloadBytes, layout.units, layout.classes, layout.arrayElementsFinal, output.finish());
         } catch (IOException e) {
             throw new UncheckedIOException("a measuring pass does no I/O", e);
         }
@@ -128,7 +148,8 @@ public final class GraphWriter {
         } catch (KryoException e) {
             throw sinkFailure(e);
         }
-        if (actual.payloadBytes() != expected.payloadBytes()) {
+        if (actual.payloadBytes() != expected.payloadBytes()
+                || !actual.arrayElementsFinal().equals(expected.arrayElementsFinal())) {
             String unit = "";
             for (int i = 0; i < Math.min(actual.units().size(), expected.units().size()); i++) {
                 if (actual.units().get(i).bytes() != expected.units().get(i).bytes()) {
@@ -190,6 +211,12 @@ public final class GraphWriter {
         if (hashWork != null) { // null only while a test forges a snapshot
             hashWork.check(output.written());
         }
-        return new Layout(output.written(), List.copyOf(summaries), context.classesMet(), null);
+        return new Layout(
+                output.written(),
+                List.copyOf(summaries),
+                context.classesMet(),
+                Collections.unmodifiableMap(
+                        new TreeMap<>(context.arrayElements().written())), // sorted: a stable manifest
+                null);
     }
 }

@@ -51,16 +51,33 @@ final class PickleContext {
     /** The class last made by {@link #allocate}: objects of one class often come in a row. */
     private Class<?> lastAllocated;
 
+    /** How object arrays' elements are written, or were (see {@link ArrayElementClasses}). */
+    private final ArrayElementClasses arrayElements;
+
     /** A context for writing. */
     PickleContext() {
-        this(Map.of(), null, null);
+        this(Map.of(), null, null, new ArrayElementClasses());
     }
 
-    /** A context for reading a snapshot whose manifest describes {@code recorded}. */
+    /** A context for reading a snapshot whose manifest describes {@code recorded} and no array elements. */
     PickleContext(Map<String, ClassDescription> recorded, RestoreReport report, RestoreRules rules) {
+        this(recorded, report, rules, new ArrayElementClasses(null, rules));
+    }
+
+    /** A context for reading a snapshot whose manifest describes {@code recorded} and {@code arrayElements}. */
+    PickleContext(
+            Map<String, ClassDescription> recorded,
+            RestoreReport report,
+            RestoreRules rules,
+            ArrayElementClasses arrayElements) {
         this.recorded = recorded;
         this.report = report;
         this.rules = rules;
+        this.arrayElements = arrayElements;
+    }
+
+    ArrayElementClasses arrayElements() {
+        return arrayElements;
     }
 
     UnitTable units() {

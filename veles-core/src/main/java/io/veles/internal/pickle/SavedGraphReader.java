@@ -31,26 +31,27 @@ public final class SavedGraphReader {
             List<UnitSummary> units,
             RestoreRules rules,
             boolean shuffled) {
-        return read(payload, payloadLength, classes, units, rules, shuffled, null);
+        return read(payload, payloadLength, classes, units, null, rules, shuffled, null);
     }
 
     /**
-     * As {@link #read(InputStream, long, List, List, RestoreRules, boolean)}; with {@code spill}
-     * not null, numeric arrays (float, double, int, long, short) are copied to it as they are
-     * read and stand in the graph as {@link io.veles.pickle.SpilledArray}s, so that the heap holds
-     * none of them.
+     * As {@link #read(InputStream, long, List, List, RestoreRules, boolean)}, with the manifest's
+     * {@code arrayElementsFinal} (null if it has none); with {@code spill} not null, numeric
+     * arrays (float, double, int, long, short) are copied to it as they are read and stand in the
+     * graph as {@link io.veles.pickle.SpilledArray}s, so that the heap holds none of them.
      */
     public static SavedGraph read(
             InputStream payload,
             long payloadLength,
             List<ClassDescription> classes,
             List<UnitSummary> units,
+            Map<String, Boolean> arrayElementsFinal,
             RestoreRules rules,
             boolean shuffled,
             ArraySpill spill) {
         return ResourceErrors.guard(
                 "cannot read the state",
-                () -> readGuarded(payload, payloadLength, classes, units, rules, shuffled, spill));
+                () -> readGuarded(payload, payloadLength, classes, units, arrayElementsFinal, rules, shuffled, spill));
     }
 
     private static SavedGraph readGuarded(
@@ -58,6 +59,7 @@ public final class SavedGraphReader {
             long payloadLength,
             List<ClassDescription> classes,
             List<UnitSummary> units,
+            Map<String, Boolean> arrayElementsFinal,
             RestoreRules rules,
             boolean shuffled,
             ArraySpill spill) {
@@ -65,7 +67,8 @@ public final class SavedGraphReader {
         for (ClassDescription description : classes) {
             recorded.put(description.name(), description);
         }
-        SavedStateSerializers serializers = new SavedStateSerializers(recorded, rules, spill);
+        SavedStateSerializers serializers =
+                new SavedStateSerializers(recorded, rules, spill, new ArrayElementClasses(arrayElementsFinal, rules));
         Kryo kryo = serializers.kryo();
         SnapshotInput input = new SnapshotInput(payload, GraphWriter.BUFFER_SIZE, payloadLength, shuffled);
         List<SavedObject> table = serializers.units();

@@ -54,6 +54,15 @@ final class SavedStateSerializers {
 
     /** With {@code spill} not null, numeric arrays are copied there as {@link SpilledArray}s. */
     SavedStateSerializers(Map<String, ClassDescription> recorded, RestoreRules rules, ArraySpill spill) {
+        this(recorded, rules, spill, new ArrayElementClasses(null, rules));
+    }
+
+    /** As above, reading object arrays as {@code arrayElements} says they were written. */
+    SavedStateSerializers(
+            Map<String, ClassDescription> recorded,
+            RestoreRules rules,
+            ArraySpill spill,
+            ArrayElementClasses arrayElements) {
         this.recorded = recorded;
         this.rules = rules;
         AllowListClassResolver classes = new AllowListClassResolver(rules, false);
@@ -80,13 +89,13 @@ final class SavedStateSerializers {
         kryo.addDefaultSerializer(TreeSet.class, new SortedCollections(LinkedHashSet::new));
         kryo.addDefaultSerializer(PriorityQueue.class, new SortedCollections(ArrayList::new));
         // Ahead of the bounded Object[] serializer, which would build arrays of the saved classes.
-        kryo.addDefaultSerializer(Object[].class, new ObjectArrays(spill != null));
+        kryo.addDefaultSerializer(Object[].class, new ObjectArrays(spill != null, arrayElements));
         // The writer's own serializers for numeric arrays and JDK containers, as GraphReader uses them.
         if (spill != null) {
             SpillingArraySerializers.register(kryo, spill); // the first default serializer registered wins
         }
         PrimitiveArraySerializers.register(kryo);
-        BoundedContainers.register(kryo);
+        BoundedContainers.register(kryo, arrayElements);
         ImmutableCollectionsSerializers.addDefaultSerializers(kryo);
         EverydayValues.register(kryo); // their EnumMap comes after ours above, and is not used here
     }
@@ -264,8 +273,11 @@ final class SavedStateSerializers {
         /** Numeric arrays read as {@link SpilledArray}s: a float[][] is then read as an Object[]. */
         private final boolean spilling;
 
-        ObjectArrays(boolean spilling) {
+        private final ArrayElementClasses elements;
+
+        ObjectArrays(boolean spilling, ArrayElementClasses elements) {
             this.spilling = spilling;
+            this.elements = elements;
             setAcceptsNull(true);
         }
 
@@ -277,7 +289,7 @@ final class SavedStateSerializers {
             }
             int length = ((SnapshotInput) input).checkedLength(declared - 1, 1, 8, "an array");
             Class<?> component = type.getComponentType();
-            boolean sameType = kryo.isFinal(component);
+            boolean sameType = elements.typedOnRead(component);
             boolean spilled = spilling
                     && component.isArray()
                     && component.getComponentType().isPrimitive();

@@ -68,7 +68,7 @@ final class SnapshotKryo {
             }
         });
         PrimitiveArraySerializers.register(kryo);
-        BoundedContainers.register(kryo);
+        BoundedContainers.register(kryo, context.arrayElements());
         ImmutableCollectionsSerializers.addDefaultSerializers(kryo);
         EverydayValues.register(kryo);
     }

@@ -490,7 +490,14 @@ public final class SnapshotReader implements Closeable {
         CrcInputStream.Limited payload = content.limit(payloadLength);
         GraphReader.Restored restored;
         try {
-            restored = GraphReader.read(payload, payloadLength, manifest.classes, manifest.units, rules, shuffled);
+            restored = GraphReader.read(
+                    payload,
+                    payloadLength,
+                    manifest.classes,
+                    manifest.units,
+                    manifest.arrayElementsFinal,
+                    rules,
+                    shuffled);
             checkRoot(restored.workflow().getClass(), rules);
         } catch (SnapshotException e) {
             // A damaged payload can fail in any way; if the bytes do not check out, say that instead.
@@ -541,7 +548,14 @@ public final class SnapshotReader implements Closeable {
         SavedGraph saved;
         try {
             saved = SavedGraphReader.read(
-                    payload, payloadLength, manifest.classes, manifest.units, rules, shuffled, spill);
+                    payload,
+                    payloadLength,
+                    manifest.classes,
+                    manifest.units,
+                    manifest.arrayElementsFinal,
+                    rules,
+                    shuffled,
+                    spill);
             checkRoot(saved.root().type(), rules);
         } catch (SnapshotException e) {
             throw whyPayloadFailed(e, payload);

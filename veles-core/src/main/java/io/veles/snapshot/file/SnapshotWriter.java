@@ -256,6 +256,7 @@ public final class SnapshotWriter {
                 .payloadBytes(layout.payloadBytes())
                 .units(layout.units())
                 .classes(layout.classes())
+                .arrayElementsFinal(layout.arrayElementsFinal())
                 .filters(options.shuffle() ? List.of("shuffle") : List.of())
                 .codeFingerprint(
                         CodeFingerprint.of(layout.classes(), root.getClass().getClassLoader()));

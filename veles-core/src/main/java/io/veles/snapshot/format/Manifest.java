@@ -67,6 +67,15 @@ public final class Manifest {
      * restore reads at most these and this one.
      */
     public final List<String> chain;
+    /**
+     * The element classes of the object arrays in the payload (the code's, not the JDK's), each
+     * with whether it was final when written: elements of an array of a final class are written
+     * without their class, so a restore reads such arrays by this, not by today's class, which
+     * may have gained or lost {@code final} (or, for an enum, constant bodies). Null when the
+     * payload holds no such array, and in snapshots written before it was recorded (read by
+     * today's classes).
+     */
+    public final Map<String, Boolean> arrayElementsFinal;
 
     /** An empty manifest: what a caller passes to a writer when it knows nothing to add. */
     public Manifest() {
@@ -91,6 +100,9 @@ public final class Manifest {
         info = b.info == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(b.info));
         base = b.base;
         chain = unmodifiable(b.chain);
+        arrayElementsFinal = b.arrayElementsFinal == null || b.arrayElementsFinal.isEmpty()
+                ? null
+                : Collections.unmodifiableMap(new LinkedHashMap<>(b.arrayElementsFinal));
     }
 
     /** True for a differential snapshot: it holds only the blocks that changed since {@link #base}. */
@@ -144,6 +156,7 @@ public final class Manifest {
         private Map<String, Object> info = new LinkedHashMap<>();
         private String base;
         private List<String> chain;
+        private Map<String, Boolean> arrayElementsFinal;
 
         private Builder() {}
 
@@ -165,6 +178,13 @@ public final class Manifest {
             info = m.info == null ? null : new LinkedHashMap<>(m.info);
             base = m.base;
             chain = m.chain == null ? null : new ArrayList<>(m.chain);
+            arrayElementsFinal = m.arrayElementsFinal == null ? null : new LinkedHashMap<>(m.arrayElementsFinal);
+        }
+
+        /** See {@link Manifest#arrayElementsFinal}; null or empty: none recorded. */
+        public Builder arrayElementsFinal(Map<String, Boolean> value) {
+            arrayElementsFinal = value;
+            return this;
         }
 
         public Builder name(String value) {

@@ -228,6 +228,77 @@ class CodeChangeTest {
     }
 
     /**
+     * An enum whose constant gained a body is no longer final, and Kryo writes an array of a
+     * final class without a class per element: read by today's class, the array's elements were
+     * taken for class numbers and the unit reported corrupt. The manifest records how each
+     * element class's arrays were written, and the restore follows it.
+     */
+    @Test
+    void anArrayOfAnEnumWhoseConstantGainedABodyRestores() throws Exception {
+        Object unit = evolve(
+                        "v60",
+                        "public enum Op { ADD, NONE } public Op[] ops = { Op.ADD, null, Op.NONE }; public int after = 42;",
+                        "public enum Op { ADD { public int apply() { return 1; } }, NONE; public int apply() { return 0; } }"
+                                + " public Op[] ops; public int after;")
+                .workflow()
+                .findUnit("counter");
+        assertThat(java.util.Arrays.toString((Object[]) field(unit, "ops"))).isEqualTo("[ADD, null, NONE]");
+        assertThat(field(unit, "after")).isEqualTo(42);
+    }
+
+    /** The other way: a class made open (final dropped to subclass it) reads its arrays as written. */
+    @Test
+    void anArrayOfAClassNoLongerFinalRestores() throws Exception {
+        Object unit = evolve(
+                        "v61",
+                        "public static final class P { public int x; P(int x) { this.x = x; } }"
+                                + " public P[] ps = { new P(3), null, new P(4) }; public int after = 42;",
+                        "public static class P { public int x; } public P[] ps; public int after;")
+                .workflow()
+                .findUnit("counter");
+        Object[] ps = (Object[]) field(unit, "ps");
+        assertThat(ps).hasSize(3);
+        assertThat(ps[0].getClass().getField("x").get(ps[0])).isEqualTo(3);
+        assertThat(ps[1]).isNull();
+        assertThat(ps[2].getClass().getField("x").get(ps[2])).isEqualTo(4);
+        assertThat(field(unit, "after")).isEqualTo(42);
+    }
+
+    /** And a class made final reads its arrays, written with a class per element, as written. */
+    @Test
+    void anArrayOfAClassMadeFinalRestores() throws Exception {
+        Object unit = evolve(
+                        "v62",
+                        "public static class P { public int x; P(int x) { this.x = x; } }"
+                                + " public P[] ps = { new P(3), null, new P(4) }; public int after = 42;",
+                        "public static final class P { public int x; } public P[] ps; public int after;")
+                .workflow()
+                .findUnit("counter");
+        Object[] ps = (Object[]) field(unit, "ps");
+        assertThat(ps[2].getClass().getField("x").get(ps[2])).isEqualTo(4);
+        assertThat(field(unit, "after")).isEqualTo(42);
+    }
+
+    /** The recorded finality follows a renamed element class, as the array's own name does. */
+    @Test
+    void anArrayOfARenamedClassNoLongerFinalRestores() throws Exception {
+        byte[] snapshot = RoundTrip.write(version(
+                        "v63a",
+                        counter("public static final class P { public int x; P(int x) { this.x = x; } }"
+                                + " public P[] ps = { new P(3) }; public int after = 42;"))
+                .getConstructor()
+                .newInstance());
+        Class<? extends Workflow> changed =
+                version("v63b", counter("public static class Q { public int x; } public Q[] ps; public int after;"));
+        RestoreRules rules =
+                RestoreRules.forWorkflow(changed).renameClass("io.veles.evolve.Counter$P", "io.veles.evolve.Counter$Q");
+        Object unit = restore(snapshot, rules).workflow().findUnit("counter");
+        Object[] ps = (Object[]) field(unit, "ps");
+        assertThat(ps[0].getClass().getField("x").get(ps[0])).isEqualTo(3);
+        assertThat(field(unit, "after")).isEqualTo(42);
+    }
+
+    /**
      * A class of fields made a list: its objects were read by the collection serializer from the
      * bytes the field serializer wrote, its first byte taken for a length and the rest of the
      * unit misread. Refused as a code change, naming the class.

@@ -1,0 +1,84 @@
+package io.veles.internal.pickle;
+
+import io.veles.pickle.RestoreRules;
+
+import java.lang.reflect.Modifier;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * How the elements of each class's object arrays were written. Kryo writes an array of a final
+ * class's objects without a class per element, and any other array with one; so an array reads
+ * back only if its element class is final at restore exactly when it was at save. A class that
+ * lost or gained {@code final}, or an enum whose constants gained or lost bodies (which makes it
+ * no longer final), would be misread and reported as corrupt.
+ *
+ * <p>The writer therefore records, for each element class of the code's own (not the JDK's, whose
+ * finality does not change), whether it was final; the manifest carries that as {@code
+ * arrayElementsFinal}, and the reader follows it instead of today's class. Snapshots written
+ * before it was recorded are read by today's finality, as they always were.
+ */
+final class ArrayElementClasses {
+    /** When writing: each element class's saved name and whether it was final. Sorted: the manifest is stable. */
+    private final Map<String, Boolean> written = new TreeMap<>();
+
+    /** When reading: today's name of each recorded element class, and whether it was final then. */
+    private final Map<String, Boolean> recorded;
+
+    /** For writing. */
+    ArrayElementClasses() {
+        this.recorded = Map.of();
+    }
+
+    /**
+     * For reading a snapshot whose manifest recorded {@code arrayElementsFinal} (null or empty if
+     * it recorded none), under {@code rules}' renames (null: none).
+     */
+    ArrayElementClasses(Map<String, Boolean> arrayElementsFinal, RestoreRules rules) {
+        Map<String, Boolean> byCurrentName = new HashMap<>();
+        if (arrayElementsFinal != null) {
+            arrayElementsFinal.forEach((saved, isFinal) -> {
+                if (saved != null && isFinal != null) {
+                    byCurrentName.put(rules == null ? saved : rules.currentName(saved), isFinal);
+                }
+            });
+        }
+        this.recorded = byCurrentName;
+    }
+
+    /**
+     * Whether the elements of an array of {@code element} objects are written without their class,
+     * and records the answer for the manifest.
+     */
+    boolean typedOnWrite(Class<?> element) {
+        boolean typed = typedToday(element);
+        if (!element.isArray() && !SavedStateSerializers.isJdk(element)) {
+            written.putIfAbsent(AllowListClassResolver.writtenName(element), typed);
+        }
+        return typed;
+    }
+
+    /**
+     * Whether the elements of an array of (today's) {@code element} objects were written without
+     * their class: as recorded when the snapshot recorded that class, else by today's finality.
+     */
+    boolean typedOnRead(Class<?> element) {
+        Boolean wasFinal = element.isArray() ? null : recorded.get(element.getName());
+        return wasFinal != null ? wasFinal : typedToday(element);
+    }
+
+    /**
+     * Kryo's own choice for an array of {@code element}: without classes if the element class is
+     * final, which an array class always is (so a {@code P[][]} holds its {@code P[]}s without
+     * classes whatever {@code P} is; Kryo.isFinal would answer for {@code P}).
+     */
+    static boolean typedToday(Class<?> element) {
+        return element.isArray() || Modifier.isFinal(element.getModifiers());
+    }
+
+    /** What the writer recorded: saved class name to whether it was final; empty if no such array was written. */
+    Map<String, Boolean> written() {
+        return java.util.Collections.unmodifiableMap(written);
+    }
+}
