@@ -54,7 +54,7 @@ final class ArrayElementClasses {
     boolean typedOnWrite(Class<?> element) {
         boolean typed = typedToday(element);
         if (!element.isArray() && !SavedStateSerializers.isJdk(element)) {
-            written.putIfAbsent(AllowListClassResolver.writtenName(element), typed);
+            written.putIfAbsent(element.getName(), typed); // as the reader looks it up (not Path's written name)
         }
         return typed;
     }
@@ -64,7 +64,10 @@ final class ArrayElementClasses {
      * their class: as recorded when the snapshot recorded that class, else by today's finality.
      */
     boolean typedOnRead(Class<?> element) {
-        Boolean wasFinal = element.isArray() ? null : recorded.get(element.getName());
+        // the writer records only the code's classes: a manifest's word on the JDK's is not taken
+        Boolean wasFinal = element.isArray() || recorded.isEmpty() || SavedStateSerializers.isJdk(element)
+                ? null
+                : recorded.get(element.getName());
         return wasFinal != null ? wasFinal : typedToday(element);
     }
 
