@@ -239,14 +239,21 @@ final class AllowListClassResolver extends DefaultClassResolver {
             // as a code change, not as corruption. Never initialised: no static code runs.
             loaded = Class.forName(current, false, kryo.getClassLoader());
         } catch (ClassNotFoundException e) {
-            boolean unit = current.equals(className) && unitClasses.contains(className);
-            if (unit && rules.unitClassRemoved(className)) {
+            // an array of a unit class (Worker[]) is named by its JVM name, [Lcom.x.Worker;
+            int dimensions = arrayDimensions(className);
+            String unitName = dimensions == 0 ? className : objectElementName(className, dimensions);
+            boolean unit = current.equals(className) && unitName != null && unitClasses.contains(unitName);
+            if (unit && rules.unitClassRemoved(unitName)) {
                 if (removedUnits == null) {
                     removedUnits = new RemovedUnitClasses(kryo.getClassLoader());
                 }
-                return removedUnits.standIn(className);
+                Class<?> standIn = removedUnits.standIn(unitName);
+                return dimensions == 0
+                        ? standIn
+                        : java.lang.reflect.Array.newInstance(standIn, new int[dimensions])
+                                .getClass();
             }
-            String shown = Printable.escape(className); // read from the payload: may hold any character
+            String shown = Printable.escape(unit ? unitName : className); // from the payload: may hold any character
             throw new IncompatibleSnapshotException(
                     "snapshot names class " + shown
                             + (current.equals(className) ? "" : " (renamed to " + Printable.escape(current) + ")")
@@ -260,7 +267,37 @@ final class AllowListClassResolver extends DefaultClassResolver {
                     e);
         }
         checkKind(className, loaded);
+        if (loaded.isArray()) {
+            String element = objectElementName(className, arrayDimensions(className));
+            if (element != null) {
+                checkElementKind(element, elementClass(loaded));
+            }
+        }
         return loaded;
+    }
+
+    private static int arrayDimensions(String name) {
+        int dimensions = 0;
+        while (dimensions < name.length() && name.charAt(dimensions) == '[') {
+            dimensions++;
+        }
+        return dimensions;
+    }
+
+    /** The element class named by array name {@code name} ({@code [[Lcom.x.P;} gives com.x.P), or null for primitives. */
+    private static String objectElementName(String name, int dimensions) {
+        String element = name.substring(dimensions);
+        return element.length() > 2 && element.startsWith("L") && element.endsWith(";")
+                ? element.substring(1, element.length() - 1)
+                : null;
+    }
+
+    private static Class<?> elementClass(Class<?> array) {
+        Class<?> element = array;
+        while (element.isArray()) {
+            element = element.getComponentType();
+        }
+        return element;
     }
 
     /**
@@ -290,6 +327,25 @@ final class AllowListClassResolver extends DefaultClassResolver {
             return kryo.getDefaultSerializer(type) instanceof FieldsSerializer;
         } catch (RuntimeException e) {
             return false; // a class that cannot be captured (a lambda): refused where it is read
+        }
+    }
+
+    /**
+     * As {@link #checkKind}, for the element class of an array the snapshot names. An array names
+     * its element class even when it holds no element of it (empty, or all null), so only what
+     * the manifest says positively counts: a class it describes (saved field by field) or one of
+     * its units' classes. Elements of a class saved otherwise that is now a class of fields (an
+     * enum made a class) are refused where they are read, as the manifest describes no fields for them.
+     */
+    private void checkElementKind(String recordedName, Class<?> today) {
+        if (described == null || today.isPrimitive()) {
+            return;
+        }
+        boolean wasUnit = allUnitClasses.contains(recordedName);
+        boolean wasDescribed = described.contains(recordedName);
+        boolean isUnit = io.veles.workflow.Unit.class.isAssignableFrom(today);
+        if ((wasUnit && !isUnit) || (wasDescribed && (isUnit || today.isEnum() || !savedFieldByField(today)))) {
+            checkKind(recordedName, today); // names the two kinds, as for a class named on its own
         }
     }
 

@@ -1,7 +1,6 @@
 package io.veles.internal.pickle;
 
 import com.esotericsoftware.kryo.util.IdentityMap;
-import io.veles.errors.CorruptSnapshotException;
 import io.veles.errors.IncompatibleSnapshotException;
 import io.veles.errors.SnapshotException;
 import io.veles.internal.util.Primitives;
@@ -120,8 +119,13 @@ final class PickleContext {
                 }
             }
             if (description == null) {
-                throw new CorruptSnapshotException(
-                        "snapshot is corrupt: its manifest does not describe class " + type.getName());
+                // Every class saved field by field is described; the payload's checksum tells
+                // damage apart (see SnapshotReader), so this is a class of another kind then, read
+                // as an element of an array of it (an enum made a class: its constants were names).
+                throw new IncompatibleSnapshotException("snapshot holds objects of " + type.getName()
+                        + " that were not saved field by field (an enum, or a class of the JDK's, then), and the code's "
+                        + type.getName() + " is a class of fields: its objects cannot be read as such"
+                        + " (restore with the code that saved it)" + inUnit());
             }
             try {
                 plan = new ReadPlan(description, ClassSchema.of(type), rules);

@@ -279,6 +279,67 @@ class CodeChangeTest {
         assertThat(field(unit, "after")).isEqualTo(42);
     }
 
+    /**
+     * An enum made a class, held in an array: its constants were written as names, without a
+     * class each (an enum is final), and were read as objects of fields the manifest does not
+     * describe, "corrupt". Refused as the code change it is.
+     */
+    @Test
+    void anArrayOfAnEnumMadeAClassIsRefusedAsACodeChange() throws Exception {
+        assertThatThrownBy(() -> evolve(
+                        "v64",
+                        "public enum Mode { A, B } public Mode[] modes = { Mode.A, Mode.B };",
+                        "public static final class Mode { public int x; } public Mode[] modes;"))
+                .isInstanceOf(io.veles.errors.IncompatibleSnapshotException.class)
+                .hasMessageContaining("io.veles.evolve.Counter$Mode that were not saved field by field")
+                .hasMessageContaining("unit 'counter'");
+    }
+
+    /** A class of fields made an enum, held in an array: refused naming both kinds, not read as names. */
+    @Test
+    void anArrayOfAClassMadeAnEnumIsRefusedAsACodeChange() throws Exception {
+        assertThatThrownBy(() -> evolve(
+                        "v65",
+                        "public static final class Mode { public int x = 1; } public Mode[] modes = { new Mode() };",
+                        "public enum Mode { A } public Mode[] modes;"))
+                .isInstanceOf(io.veles.errors.IncompatibleSnapshotException.class)
+                .hasMessageContaining(
+                        "snapshot holds objects of io.veles.evolve.Counter$Mode as a class, and the code's"
+                                + " io.veles.evolve.Counter$Mode is an enum");
+    }
+
+    /**
+     * An array of a unit class removed on purpose: the array names the class by its JVM name,
+     * which was not matched to the manifest's unit classes, so it was refused as a class the code
+     * no longer has even with --removed-unit-class. Its units now restore as placeholders.
+     */
+    @Test
+    void anArrayOfARemovedUnitClassRestoresAsPlaceholders() throws Exception {
+        byte[] snapshot = RoundTrip.write(version(
+                        "v66a",
+                        counter("public static class Worker extends io.veles.workflow.Unit {"
+                                + " public Worker(io.veles.workflow.Workflow w, String n) { super(w, n); }"
+                                + " public void run() {} }"
+                                + " public io.veles.workflow.Unit[][] grid;"
+                                + " public Worker[] workers; public int after = 42;"
+                                + " { workers = new Worker[] { new Worker(workflow(), \"w1\"), null };"
+                                + " grid = new Worker[][] { workers }; }"))
+                .getConstructor()
+                .newInstance());
+        Class<? extends Workflow> changed = version(
+                "v66b", counter("public io.veles.workflow.Unit[] workers; public Object grid; public int after;"));
+        RestoreRules rules = RestoreRules.forWorkflow(changed).removedUnitClass("io.veles.evolve.Counter$Worker");
+        SnapshotReader.Restored restored = restore(snapshot, rules);
+        Object unit = restored.workflow().findUnit("counter");
+        Object[] workers = (Object[]) field(unit, "workers");
+        assertThat(workers).hasSize(2);
+        assertThat(workers[0]).isInstanceOf(io.veles.workflow.RemovedUnit.class);
+        assertThat(((io.veles.workflow.Unit) workers[0]).name()).isEqualTo("w1");
+        assertThat(workers[1]).isNull();
+        assertThat(((Object[][]) field(unit, "grid"))[0][0]).isSameAs(workers[0]);
+        assertThat(field(unit, "after")).isEqualTo(42);
+    }
+
     /** The recorded finality follows a renamed element class, as the array's own name does. */
     @Test
     void anArrayOfARenamedClassNoLongerFinalRestores() throws Exception {
