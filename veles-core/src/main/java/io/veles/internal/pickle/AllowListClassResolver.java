@@ -1,6 +1,7 @@
 package io.veles.internal.pickle;
 
 import com.esotericsoftware.kryo.Registration;
+import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.util.DefaultClassResolver;
@@ -14,6 +15,7 @@ import io.veles.pickle.RestoreRules;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Kryo's class resolver, asking one {@link ClassAllowList} on both sides. When reading, every
@@ -218,9 +220,20 @@ final class AllowListClassResolver extends DefaultClassResolver {
      * kind (a plain class made a unit or an enum, a unit made a plain class) from corruption.
      */
     void recordedKinds(Set<String> described, Set<String> units) {
+        recordedKinds(described, units, serializer -> serializer instanceof FieldsSerializer);
+    }
+
+    /**
+     * As {@link #recordedKinds(Set, Set)}, for a reader whose serializer of classes of fields is
+     * another ({@code readsFields} tells it): the reader of state as data has its own.
+     */
+    void recordedKinds(Set<String> described, Set<String> units, Predicate<Serializer<?>> readsFields) {
         this.described = Set.copyOf(described);
         this.allUnitClasses = Set.copyOf(units);
+        this.readsFields = readsFields;
     }
+
+    private Predicate<Serializer<?>> readsFields = serializer -> serializer instanceof FieldsSerializer;
 
     private Set<String> described;
     private Set<String> allUnitClasses;
@@ -324,7 +337,7 @@ final class AllowListClassResolver extends DefaultClassResolver {
     /** Whether {@code type}'s objects are saved field by field today, as the manifest describes such classes. */
     private boolean savedFieldByField(Class<?> type) {
         try {
-            return kryo.getDefaultSerializer(type) instanceof FieldsSerializer;
+            return readsFields.test(kryo.getDefaultSerializer(type));
         } catch (RuntimeException e) {
             return false; // a class that cannot be captured (a lambda): refused where it is read
         }

@@ -13,8 +13,10 @@ import io.veles.workflow.Workflow;
 
 import java.io.InputStream;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Reads a snapshot's payload as a {@link SavedGraph}: data only, no code of the workflow runs. */
 public final class SavedGraphReader {
@@ -70,6 +72,16 @@ public final class SavedGraphReader {
         SavedStateSerializers serializers =
                 new SavedStateSerializers(recorded, rules, spill, new ArrayElementClasses(arrayElementsFinal, rules));
         Kryo kryo = serializers.kryo();
+        // A class whose kind changed (an enum made a class, a unit made a plain class) is refused
+        // here as on a restore, rather than misread: the tools reading state as data meet old snapshots most.
+        Set<String> unitClasses = new HashSet<>();
+        for (UnitSummary unit : units) {
+            if (unit.type() != null) {
+                unitClasses.add(unit.type());
+            }
+        }
+        ((AllowListClassResolver) kryo.getClassResolver())
+                .recordedKinds(recorded.keySet(), unitClasses, SavedStateSerializers::readsFields);
         SnapshotInput input = new SnapshotInput(payload, GraphWriter.BUFFER_SIZE, payloadLength, shuffled);
         List<SavedObject> table = serializers.units();
         Object root;

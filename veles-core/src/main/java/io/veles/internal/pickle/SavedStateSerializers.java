@@ -104,6 +104,11 @@ final class SavedStateSerializers {
         return kryo;
     }
 
+    /** Whether {@code serializer} is this reader's serializer of classes of fields. */
+    static boolean readsFields(Serializer<?> serializer) {
+        return serializer instanceof Fields;
+    }
+
     /** The units met so far, by number; their fields are read by {@link #readFields}. */
     List<SavedObject> units() {
         return units;

@@ -340,6 +340,32 @@ class CodeChangeTest {
         assertThat(field(unit, "after")).isEqualTo(42);
     }
 
+    /**
+     * Reading state as data (diff, export, report) checks kinds as a restore does: a class of
+     * fields made an enum had its fields read as a constant's name, and a unit made a plain class
+     * had a unit number read as fields.
+     */
+    @Test
+    void readingAsDataRefusesAClassThatChangedKind() throws Exception {
+        byte[] snapshot = RoundTrip.write(version(
+                        "v67a",
+                        counter("public static final class Mode { public String s = \"RED\"; public int x = 7; }"
+                                + " public Object mode = new Mode(); public int after = 42;"))
+                .getConstructor()
+                .newInstance());
+        Class<? extends Workflow> changed =
+                version("v67b", counter("public enum Mode { RED } public Object mode; public int after;"));
+        assertThatThrownBy(() -> {
+                    try (SnapshotReader reader = SnapshotReader.open(new ByteArrayInputStream(snapshot), "snap")) {
+                        reader.readSaved(RestoreRules.forWorkflow(changed));
+                    }
+                })
+                .isInstanceOf(io.veles.errors.IncompatibleSnapshotException.class)
+                .hasMessageContaining(
+                        "snapshot holds objects of io.veles.evolve.Counter$Mode as a class, and the code's"
+                                + " io.veles.evolve.Counter$Mode is an enum");
+    }
+
     /** The recorded finality follows a renamed element class, as the array's own name does. */
     @Test
     void anArrayOfARenamedClassNoLongerFinalRestores() throws Exception {
