@@ -1,5 +1,9 @@
 package io.veles.internal.pickle;
 
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.Serializer;
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.util.IdentityMap;
 import io.veles.pickle.RestoreRules;
 
 import java.lang.reflect.Modifier;
@@ -22,6 +26,13 @@ import java.util.TreeMap;
 final class ArrayElementClasses {
     /** When writing: each element class's saved name and whether it was final. Sorted: the manifest is stable. */
     private final Map<String, Boolean> written = new TreeMap<>();
+
+    /**
+     * Each element class's answer, once asked: an array is written or read per object, and a
+     * map of the few classes met is cheaper than a loader check and a lookup by name each time.
+     * One instance serves one write or one read.
+     */
+    private final IdentityMap<Class<?>, Boolean> decided = new IdentityMap<>();
 
     /** When reading: today's name of each recorded element class, and whether it was final then. */
     private final Map<String, Boolean> recorded;
@@ -52,9 +63,13 @@ final class ArrayElementClasses {
      * and records the answer for the manifest.
      */
     boolean typedOnWrite(Class<?> element) {
-        boolean typed = typedToday(element);
-        if (!element.isArray() && !SavedStateSerializers.isJdk(element)) {
-            written.putIfAbsent(element.getName(), typed); // as the reader looks it up (not Path's written name)
+        Boolean typed = decided.get(element);
+        if (typed == null) {
+            typed = typedToday(element);
+            if (!element.isArray() && !SavedStateSerializers.isJdk(element)) {
+                written.putIfAbsent(element.getName(), typed); // as the reader looks it up (not Path's written name)
+            }
+            decided.put(element, typed);
         }
         return typed;
     }
@@ -64,11 +79,33 @@ final class ArrayElementClasses {
      * their class: as recorded when the snapshot recorded that class, else by today's finality.
      */
     boolean typedOnRead(Class<?> element) {
-        // the writer records only the code's classes: a manifest's word on the JDK's is not taken
-        Boolean wasFinal = element.isArray() || recorded.isEmpty() || SavedStateSerializers.isJdk(element)
-                ? null
-                : recorded.get(element.getName());
-        return wasFinal != null ? wasFinal : typedToday(element);
+        Boolean typed = decided.get(element);
+        if (typed == null) {
+            // the writer records only the code's classes: a manifest's word on the JDK's is not taken
+            Boolean wasFinal = element.isArray() || recorded.isEmpty() || SavedStateSerializers.isJdk(element)
+                    ? null
+                    : recorded.get(element.getName());
+            typed = wasFinal != null ? wasFinal : typedToday(element);
+            decided.put(element, typed);
+        }
+        return typed;
+    }
+
+    /**
+     * Reads the elements of {@code array} of {@code element} objects as they were written: each
+     * by the element class's serializer ({@code typed}), or each with its class.
+     */
+    static void readElements(Kryo kryo, Input input, Object[] array, Class<?> element, boolean typed) {
+        if (typed) {
+            Serializer<?> serializer = kryo.getSerializer(element);
+            for (int i = 0; i < array.length; i++) {
+                array[i] = kryo.readObjectOrNull(input, element, serializer);
+            }
+        } else {
+            for (int i = 0; i < array.length; i++) {
+                array[i] = kryo.readClassAndObject(input);
+            }
+        }
     }
 
     /**

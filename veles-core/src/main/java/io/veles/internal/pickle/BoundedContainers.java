@@ -811,16 +811,7 @@ final class BoundedContainers {
             Class<?> element = type.getComponentType();
             Object[] array = (Object[]) java.lang.reflect.Array.newInstance(element, length);
             kryo.reference(array);
-            if (elements.typedOnRead(element)) {
-                Serializer<?> serializer = kryo.getSerializer(element);
-                for (int i = 0; i < length; i++) {
-                    array[i] = kryo.readObjectOrNull(input, element, serializer);
-                }
-            } else {
-                for (int i = 0; i < length; i++) {
-                    array[i] = kryo.readClassAndObject(input);
-                }
-            }
+            ArrayElementClasses.readElements(kryo, input, array, element, elements.typedOnRead(element));
             return array;
         }
     }

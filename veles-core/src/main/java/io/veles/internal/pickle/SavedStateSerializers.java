@@ -302,16 +302,7 @@ final class SavedStateSerializers {
                     ? (Object[]) Array.newInstance(component, length)
                     : new Object[length];
             kryo.reference(array);
-            if (sameType) {
-                Serializer<?> serializer = kryo.getSerializer(component);
-                for (int i = 0; i < length; i++) {
-                    array[i] = kryo.readObjectOrNull(input, component, serializer);
-                }
-            } else {
-                for (int i = 0; i < length; i++) {
-                    array[i] = kryo.readClassAndObject(input);
-                }
-            }
+            ArrayElementClasses.readElements(kryo, input, array, component, sameType);
             return array;
         }
     }
