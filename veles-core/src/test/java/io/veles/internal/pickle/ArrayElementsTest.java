@@ -23,7 +23,7 @@ import java.util.Map;
  * that a restore reads the layout written, whatever the class is today (see CodeChangeTest for
  * classes that changed).
  */
-class ArrayElementsTest {
+public class ArrayElementsTest {
     /** Not final: its arrays hold a class per element. */
     public static class Open {
         int value;
@@ -86,7 +86,11 @@ class ArrayElementsTest {
 
     @Test
     void arraysOfArraysAndOfFinalAndOpenClassesRestore() {
-        Holder holder = (Holder) RoundTrip.copy(new ArraysWorkflow()).findUnit("holder");
+        assertRestored((Holder) RoundTrip.copy(new ArraysWorkflow()).findUnit("holder"));
+    }
+
+    /** Checks that {@code holder} holds what a new {@link Holder} does. */
+    public static void assertRestored(Holder holder) {
         assertThat(holder.grid[0]).containsExactly(1, "one");
         assertThat(holder.grid[1]).isNull();
         assertThat(((Open) holder.grid[2][0]).value).isEqualTo(2);

@@ -28,9 +28,13 @@ class ForgedRootTest {
 
     /** {@code root}'s state under a manifest that names {@code claimed} as its workflow. */
     private static byte[] forged(Workflow root, Class<? extends Workflow> claimed) throws Exception {
+        return forged(root, manifest -> manifest.workflowClass(claimed.getName()));
+    }
+
+    /** {@code root}'s state under its own manifest as {@code edit} changes it, checksums right. */
+    static byte[] forged(Workflow root, java.util.function.UnaryOperator<Manifest.Builder> edit) throws Exception {
         SnapshotWriter.Options options = SnapshotWriter.Options.of(Codec.NONE, -1);
-        Manifest manifest = SnapshotWriter.prepare(root, new Manifest(), options).manifest().toBuilder()
-                .workflowClass(claimed.getName())
+        Manifest manifest = edit.apply(SnapshotWriter.prepare(root, new Manifest(), options).manifest().toBuilder())
                 .build();
         GraphWriter.Layout layout = GraphWriter.measure(root);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
