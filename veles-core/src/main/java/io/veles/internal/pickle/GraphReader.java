@@ -32,21 +32,9 @@ public final class GraphReader {
     private GraphReader() {}
 
     /**
-     * Reads {@code payloadLength} bytes from {@code payload}. {@code classes} and {@code units}
-     * come from the manifest; classes are mapped and allowed by {@code rules}.
-     */
-    public static Restored read(
-            InputStream payload,
-            long payloadLength,
-            List<ClassDescription> classes,
-            List<UnitSummary> units,
-            RestoreRules rules) {
-        return read(payload, payloadLength, classes, units, null, rules, false);
-    }
-
-    /**
-     * As {@link #read(InputStream, long, List, List, RestoreRules)}, for a payload written with
-     * the shuffle filter or not; {@code arrayElementsFinal} is the manifest's (null if it has none).
+     * Reads {@code payloadLength} bytes from {@code payload}, written with the shuffle filter or
+     * not. {@code classes}, {@code units} and {@code arrayElementsFinal} (null if it has none) come
+     * from the manifest; classes are mapped and allowed by {@code rules}.
      */
     public static Restored read(
             InputStream payload,

@@ -58,11 +58,6 @@ final class PickleContext {
         this(Map.of(), null, null, new ArrayElementClasses());
     }
 
-    /** A context for reading a snapshot whose manifest describes {@code recorded} and no array elements. */
-    PickleContext(Map<String, ClassDescription> recorded, RestoreReport report, RestoreRules rules) {
-        this(recorded, report, rules, new ArrayElementClasses(null, rules));
-    }
-
     /** A context for reading a snapshot whose manifest describes {@code recorded} and {@code arrayElements}. */
     PickleContext(
             Map<String, ClassDescription> recorded,

@@ -24,23 +24,10 @@ public final class SavedGraphReader {
 
     /**
      * Reads {@code payloadLength} bytes of {@code payload} as {@link GraphReader#read} would, with
-     * the same checks, loading classes through {@code rules} (allowlist and class loader).
-     */
-    public static SavedGraph read(
-            InputStream payload,
-            long payloadLength,
-            List<ClassDescription> classes,
-            List<UnitSummary> units,
-            RestoreRules rules,
-            boolean shuffled) {
-        return read(payload, payloadLength, classes, units, null, rules, shuffled, null);
-    }
-
-    /**
-     * As {@link #read(InputStream, long, List, List, RestoreRules, boolean)}, with the manifest's
-     * {@code arrayElementsFinal} (null if it has none); with {@code spill} not null, numeric
-     * arrays (float, double, int, long, short) are copied to it as they are read and stand in the
-     * graph as {@link io.veles.pickle.SpilledArray}s, so that the heap holds none of them.
+     * the same checks, loading classes through {@code rules} (allowlist and class loader), and
+     * the manifest's {@code arrayElementsFinal} (null if it has none). With {@code spill} not
+     * null, numeric arrays (float, double, int, long, short) are copied to it as they are read and
+     * stand in the graph as {@link io.veles.pickle.SpilledArray}s, so that the heap holds none of them.
      */
     public static SavedGraph read(
             InputStream payload,
