@@ -126,6 +126,19 @@ final class BoundedContainers {
         return HASHED.get(type);
     }
 
+    /**
+     * Whether a {@code type} that found a key equal to one put before is refused: the JDK's hash
+     * containers, where it means two saved keys are one today. A subclass's own put may drop
+     * entries on purpose.
+     */
+    static boolean refusesEqualKeys(Class<?> type) {
+        return type == HashMap.class
+                || type == LinkedHashMap.class
+                || type == HashSet.class
+                || type == LinkedHashSet.class
+                || type == ConcurrentHashMap.class;
+    }
+
     private static final ClassValue<Boolean> HASHED = new ClassValue<>() {
         @Override
         protected Boolean computeValue(Class<?> type) {
@@ -243,6 +256,27 @@ final class BoundedContainers {
         HashKeys counted = new HashKeys(work, type, treeBins);
         for (Object key : keys) {
             counted.admit(key);
+        }
+        if (refusesEqualKeys(type) || type.getName().startsWith("java.util.ImmutableCollections$")) {
+            refuseEqualKeys(keys, type);
+        }
+    }
+
+    /**
+     * Refuses a JDK hash container holding two keys its equals finds equal (a key changed while
+     * in it): a restore puts them back one by one, keeps one, and refuses it rather than drop the
+     * other. Refused now, a snapshot that saves still restores.
+     */
+    private static void refuseEqualKeys(Collection<?> keys, Class<?> type) {
+        Set<Object> seen = new HashSet<>(keys.size() * 2);
+        for (Object key : keys) {
+            if (!seen.add(key)) {
+                throw new CaptureException(
+                        "a " + type.getName() + " holds two keys of "
+                                + (key == null ? "null" : key.getClass().getName())
+                                + " that their equals finds equal (was a key changed while in it?): a restore would keep one",
+                        null);
+            }
         }
     }
 
@@ -369,8 +403,13 @@ final class BoundedContainers {
                     } else {
                         keys.admit(element);
                     }
-                    collection.add(element);
-                    ((SnapshotInput) input).earlyHashed().hashed(collection, element);
+                    EarlyHashed early = ((SnapshotInput) input).earlyHashed();
+                    early.reading(collection, element, null);
+                    if (!collection.add(element)
+                            && hashed
+                            && (copiedAsRead() || refusesEqualKeys(type) && !early.mayRehash(collection))) {
+                        throw EarlyHashed.keysMerged(collection, element);
+                    }
                 }
                 if (atOnce) {
                     collection.addAll(ahead);
@@ -384,6 +423,14 @@ final class BoundedContainers {
         /** Whether the collection hashes into a HashMap's tree bins (Set.of probes linearly instead). */
         boolean treeBins() {
             return true;
+        }
+
+        /**
+         * Whether the collection read is copied as soon as it is read (Set.of): an element it
+         * found equal to another is then lost for good, even if rehashing would part them.
+         */
+        boolean copiedAsRead() {
+            return false;
         }
     }
 
@@ -426,6 +473,11 @@ final class BoundedContainers {
             return true;
         }
 
+        /** As {@link Collections#copiedAsRead()}: Map.of is made from the map as read. */
+        boolean copiedAsRead() {
+            return false;
+        }
+
         @Override
         public void write(Kryo kryo, Output output, Map<Object, Object> map) {
             if (hashes(map.getClass())) {
@@ -451,20 +503,26 @@ final class BoundedContainers {
             if (length == 0) {
                 return map;
             }
+            EarlyHashed early = ((SnapshotInput) input).earlyHashed();
             if (length == 1) {
                 Object key = kryo.readClassAndObject(input);
                 Object value = kryo.readClassAndObject(input);
                 HashKeys.admitOnly((SnapshotInput) input, type, key);
+                early.reading(map, key, value);
                 map.put(key, value);
-                ((SnapshotInput) input).earlyHashed().hashed(map, key);
             } else {
                 HashKeys keys = HashKeys.forInput(input, type, treeBins());
+                boolean checked = refusesEqualKeys(type);
                 for (int i = 0; i < length; i++) {
                     Object key = kryo.readClassAndObject(input);
                     Object value = kryo.readClassAndObject(input);
                     keys.admit(key);
+                    early.reading(map, key, value);
+                    int before = map.size();
                     map.put(key, value);
-                    ((SnapshotInput) input).earlyHashed().hashed(map, key);
+                    if (map.size() == before && (copiedAsRead() || checked && !early.mayRehash(map))) {
+                        throw EarlyHashed.keysMerged(map, key);
+                    }
                 }
             }
             kryo.getGenerics().popGenericType();
@@ -538,6 +596,11 @@ final class BoundedContainers {
         }
 
         @Override
+        boolean copiedAsRead() {
+            return true;
+        }
+
+        @Override
         public void write(Kryo kryo, Output output, Collection<Object> set) {
             writeMadeFromElements(kryo, set, () -> super.write(kryo, output, set));
         }
@@ -572,6 +635,11 @@ final class BoundedContainers {
         @Override
         boolean treeBins() {
             return false; // Map.of probes a flat table
+        }
+
+        @Override
+        boolean copiedAsRead() {
+            return true;
         }
 
         @Override

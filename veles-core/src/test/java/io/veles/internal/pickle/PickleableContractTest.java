@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** The Pickleable rules of DESIGN §2, one test each. */
 class PickleableContractTest {
@@ -396,6 +397,83 @@ class PickleableContractTest {
                 .as("b's map finds a, hashed while a's id was unread")
                 .isEqualTo(2.0);
         assertThat(other.links.containsKey(copy)).isTrue();
+    }
+
+    /**
+     * Two keys of one map that are both read before their ids (c's map holds a and b, whose own
+     * maps lead to c) compare equal as they are put: without the entries kept as read, one
+     * replaced the other, and the restored map lost an entry with no error.
+     */
+    @Test
+    void keysThatLookEqualWhileTheirFieldsAreUnreadAllComeBack() {
+        Linked a = new Linked();
+        a.id = "a";
+        Linked b = new Linked();
+        b.id = "b";
+        Linked c = new Linked();
+        c.id = "c";
+        a.links.put(b, 1.0);
+        b.links.put(c, 2.0);
+        c.links.put(a, 3.0);
+        c.links.put(b, 4.0);
+        Linked copyA = (Linked) copyOf(a);
+        Linked copyB = copyA.links.keySet().iterator().next();
+        Linked copyC = copyB.links.keySet().iterator().next();
+        assertThat(copyC.links).hasSize(2);
+        assertThat(copyC.links.get(copyA)).isEqualTo(3.0);
+        assertThat(copyC.links.get(copyB)).isEqualTo(4.0);
+    }
+
+    /** A key changed while in its map (now equal to another key) is refused when saved: a restore would keep one. */
+    @Test
+    void aMapHoldingTwoEqualKeysIsRefusedWhenSaved() {
+        Linked a = new Linked();
+        a.id = "a";
+        Linked b = new Linked();
+        b.id = "b";
+        Map<Linked, Double> map = new HashMap<>();
+        map.put(a, 1.0);
+        map.put(b, 2.0);
+        b.id = "a";
+        assertThatThrownBy(() -> copyOf(map))
+                .isInstanceOf(SnapshotException.class)
+                .hasMessageContaining("a java.util.HashMap holds two keys of " + Linked.class.getName()
+                        + " that their equals finds equal (was a key changed while in it?)");
+    }
+
+    /** As {@link #keysThatLookEqualWhileTheirFieldsAreUnreadAllComeBack}, for a hash set's elements. */
+    @Test
+    void elementsThatLookEqualWhileTheirFieldsAreUnreadAllComeBack() {
+        Peer a = new Peer();
+        a.id = "a";
+        Peer b = new Peer();
+        b.id = "b";
+        Peer c = new Peer();
+        c.id = "c";
+        a.peers.add(b);
+        b.peers.add(c);
+        c.peers.add(a);
+        c.peers.add(b);
+        Peer copyA = (Peer) copyOf(a);
+        Peer copyB = copyA.peers.iterator().next();
+        Peer copyC = copyB.peers.iterator().next();
+        assertThat(copyC.peers).hasSize(2).contains(copyA, copyB);
+    }
+
+    /** Hashed by its id, read after its set of peers. */
+    static final class Peer {
+        final Set<Peer> peers = new java.util.LinkedHashSet<>();
+        String id;
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Peer && java.util.Objects.equals(id, ((Peer) other).id);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hashCode(id);
+        }
     }
 
     static final class Node {
