@@ -9,6 +9,7 @@ import com.esotericsoftware.kryo.serializers.CollectionSerializer;
 import com.esotericsoftware.kryo.serializers.DefaultSerializers.ArraysAsListSerializer;
 import com.esotericsoftware.kryo.serializers.DefaultSerializers.PriorityQueueSerializer;
 import com.esotericsoftware.kryo.serializers.MapSerializer;
+import io.veles.errors.IncompatibleSnapshotException;
 
 import java.io.IOException;
 import java.io.ObjectOutputStream;
@@ -139,6 +140,29 @@ final class BoundedContainers {
                 || type == ConcurrentHashMap.class;
     }
 
+    /**
+     * The refusal of a Map.of or Set.of whose keys were equal as read: it is made from them at
+     * once, so a key lost then cannot come back when the graph is whole.
+     */
+    private static IncompatibleSnapshotException copiedKeysMerged(Class<?> type, Object key) {
+        return new IncompatibleSnapshotException(
+                "the snapshot's " + type.getName() + " (Map.of or Set.of) holds two keys of "
+                        + (key == null ? "null" : key.getClass().getName())
+                        + " that are equal as read, so restoring it would drop an entry (did the key class's equals change"
+                        + " since the snapshot, or are the keys read in a cycle before their own fields?)");
+    }
+
+    private static final ClassValue<Boolean> OWN_EQUALS = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> type) {
+            try {
+                return type.getMethod("equals", Object.class).getDeclaringClass() != Object.class;
+            } catch (NoSuchMethodException e) {
+                return false;
+            }
+        }
+    };
+
     private static final ClassValue<Boolean> HASHED = new ClassValue<>() {
         @Override
         protected Boolean computeValue(Class<?> type) {
@@ -268,6 +292,16 @@ final class BoundedContainers {
      * other. Refused now, a snapshot that saves still restores.
      */
     private static void refuseEqualKeys(Collection<?> keys, Class<?> type) {
+        boolean ownEquals = false; // keys that keep Object's equals (units, most classes) cannot be equal
+        for (Object key : keys) {
+            if (key != null && OWN_EQUALS.get(key.getClass())) {
+                ownEquals = true;
+                break;
+            }
+        }
+        if (!ownEquals) {
+            return;
+        }
         Set<Object> seen = new HashSet<>(keys.size() * 2);
         for (Object key : keys) {
             if (!seen.add(key)) {
@@ -382,6 +416,8 @@ final class BoundedContainers {
                     }
                 }
                 HashKeys keys = !hashed || length == 1 ? null : HashKeys.forInput(input, type, treeBins());
+                EarlyHashed early = ((SnapshotInput) input).earlyHashed();
+                List<Object> asRead = null; // once the set is noted: its elements as read
                 // elements read ahead, then added in one step: the collection is registered (above)
                 // before them, so an element referring back to it gets it, filled once all are read
                 List<Object> ahead = atOnce ? new ArrayList<>(length) : null;
@@ -403,17 +439,20 @@ final class BoundedContainers {
                     } else {
                         keys.admit(element);
                     }
-                    EarlyHashed early = ((SnapshotInput) input).earlyHashed();
-                    early.reading(collection, element, null);
-                    if (!collection.add(element)
-                            && hashed
-                            && (copiedAsRead() || refusesEqualKeys(type) && !early.mayRehash(collection))) {
-                        throw EarlyHashed.keysMerged(collection, element);
+                    asRead = early.reading(collection, asRead, element, null);
+                    if (!collection.add(element) && hashed && asRead == null) {
+                        if (copiedAsRead()) {
+                            throw copiedKeysMerged(type, element);
+                        }
+                        if (refusesEqualKeys(type)) {
+                            asRead = early.merged(collection, element, null, null);
+                        }
                     }
                 }
                 if (atOnce) {
                     collection.addAll(ahead);
                 }
+                early.readEnded(collection, asRead);
                 return collection;
             } finally {
                 kryo.getGenerics().popGenericType();
@@ -504,27 +543,33 @@ final class BoundedContainers {
                 return map;
             }
             EarlyHashed early = ((SnapshotInput) input).earlyHashed();
+            List<Object> asRead = null; // once the map is noted: its entries as read
             if (length == 1) {
                 Object key = kryo.readClassAndObject(input);
                 Object value = kryo.readClassAndObject(input);
                 HashKeys.admitOnly((SnapshotInput) input, type, key);
-                early.reading(map, key, value);
+                asRead = early.reading(map, null, key, value);
                 map.put(key, value);
             } else {
                 HashKeys keys = HashKeys.forInput(input, type, treeBins());
-                boolean checked = refusesEqualKeys(type);
                 for (int i = 0; i < length; i++) {
                     Object key = kryo.readClassAndObject(input);
                     Object value = kryo.readClassAndObject(input);
                     keys.admit(key);
-                    early.reading(map, key, value);
+                    asRead = early.reading(map, asRead, key, value);
                     int before = map.size();
-                    map.put(key, value);
-                    if (map.size() == before && (copiedAsRead() || checked && !early.mayRehash(map))) {
-                        throw EarlyHashed.keysMerged(map, key);
+                    Object previous = map.put(key, value);
+                    if (map.size() == before && asRead == null) {
+                        if (copiedAsRead()) {
+                            throw copiedKeysMerged(type, key);
+                        }
+                        if (refusesEqualKeys(type)) {
+                            asRead = early.merged(map, key, value, previous);
+                        }
                     }
                 }
             }
+            early.readEnded(map, asRead);
             kryo.getGenerics().popGenericType();
             return map;
         }

@@ -15,15 +15,18 @@ import java.util.Map;
  * by its id, met through a map of a node it links to, is hashed while its id is still null. The
  * map then holds it in the wrong bin, and {@code get} cannot find it (JDK serialization has the
  * same flaw); and two such keys, both without their ids, are equal, so that the map keeps one.
- * Keys of the JDK's value classes, enums, records (made whole before they are put)
- * and classes that keep Object's identity hash are safe as read.
+ * A record is whole when put, but hashes its components, which may be such objects. Keys of
+ * the JDK's value classes, enums and classes that keep Object's identity hash are safe as read.
  */
 final class EarlyHashed {
     private static final ClassValue<Boolean> AT_RISK = new ClassValue<>() {
         @Override
         protected Boolean computeValue(Class<?> type) {
-            if (type.isEnum() || type.isRecord() || type.isArray() || isJdk(type.getName())) {
+            if (type.isEnum() || type.isArray() || isJdk(type.getName())) {
                 return false;
+            }
+            if (type.isRecord()) {
+                return true; // whole when put, but its components may be objects still unfinished
             }
             try {
                 return type.getMethod("hashCode").getDeclaringClass() != Object.class;
@@ -34,12 +37,22 @@ final class EarlyHashed {
     };
 
     /**
-     * The entries read into each noted container, in the order read: a map's keys and values
-     * alternating, a set's elements. Kept because a container can lose an entry while it is
-     * read: two keys that are both unfinished (their ids unread) may compare equal, and the
-     * second put replaces the first. Rehashing what the container holds would not bring it back.
+     * What was read into each noted container: its entries as read, in order (a map's keys and
+     * values alternating, a set's elements with nulls), and what it held when its read ended.
+     * The entries are kept because a container can lose one while it is read: two keys both
+     * unfinished (their ids unread) may compare equal, and the second put replaces the first.
+     * What it held at the end tells whether a setState changed it since.
      */
-    private final IdentityHashMap<Object, List<Object>> noted = new IdentityHashMap<>();
+    private static final class Noted {
+        final List<Object> asRead;
+        List<Object> atEnd;
+
+        Noted(List<Object> asRead) {
+            this.asRead = asRead;
+        }
+    }
+
+    private final IdentityHashMap<Object, Noted> noted = new IdentityHashMap<>();
 
     /**
      * AT_RISK's answers for this restore's key classes. With a ClassValue lookup per key read,
@@ -55,36 +68,67 @@ final class EarlyHashed {
 
     /**
      * Notes that {@code key}, with {@code value} (null for a set's element), is about to be put
-     * into {@code container}. Call it before the put, so that the entries a container already
-     * holds when it is first noted are the ones read before.
+     * into {@code container}, and returns the list its entries are kept in once it is noted
+     * ({@code asRead}, null before): the reader passes it back for the next entry, so that a
+     * container is looked up once. Call it before the put, so that what a container holds when
+     * it is first noted is what was read before.
      */
-    void reading(Object container, Object key, Object value) {
-        if (!noted.isEmpty()) {
-            List<Object> entries = noted.get(container);
-            if (entries != null) {
-                entries.add(key);
-                entries.add(value);
-                return;
-            }
+    List<Object> reading(Object container, List<Object> asRead, Object key, Object value) {
+        if (asRead != null) {
+            asRead.add(key);
+            asRead.add(value);
+            return asRead;
         }
         if (key == null) {
-            return;
+            return null;
         }
         Boolean atRisk = atRiskHere.get(key.getClass());
         if (atRisk == null) {
             atRisk = AT_RISK.get(key.getClass());
             atRiskHere.put(key.getClass(), atRisk);
         }
-        if (atRisk) {
-            List<Object> entries = entriesSoFar(container);
-            entries.add(key);
-            entries.add(value);
-            noted.put(container, entries);
+        if (!atRisk) {
+            return null;
+        }
+        List<Object> entries = contentOf(container);
+        entries.add(key);
+        entries.add(value);
+        noted.put(container, new Noted(entries));
+        return entries;
+    }
+
+    /**
+     * Notes a container of the JDK's that found {@code key} equal to a key read before, though
+     * no key read so far was at risk: a record or JDK key made of objects still unfinished, or a
+     * key class whose equals changed. Rehashing tells the two apart; until then the entries are
+     * kept as read, the displaced value ({@code previous}, what the put returned) given back to
+     * the key it belonged to. Returns the list, as {@link #reading} does.
+     */
+    List<Object> merged(Object container, Object key, Object value, Object previous) {
+        List<Object> entries = contentOf(container);
+        if (container instanceof Map) {
+            for (int i = 0; i < entries.size(); i += 2) {
+                if (java.util.Objects.equals(entries.get(i), key)) {
+                    entries.set(i + 1, previous);
+                    break;
+                }
+            }
+        }
+        entries.add(key);
+        entries.add(value);
+        noted.put(container, new Noted(entries));
+        return entries;
+    }
+
+    /** Notes that the read of a noted container ended: what it holds now is what a restore left in it. */
+    void readEnded(Object container, List<Object> asRead) {
+        if (asRead != null) {
+            noted.get(container).atEnd = contentOf(container);
         }
     }
 
     @SuppressWarnings("unchecked")
-    private static List<Object> entriesSoFar(Object container) {
+    private static List<Object> contentOf(Object container) {
         List<Object> entries = new ArrayList<>();
         if (container instanceof Map) {
             for (Map.Entry<Object, Object> entry : ((Map<Object, Object>) container).entrySet()) {
@@ -100,26 +144,32 @@ final class EarlyHashed {
         return entries;
     }
 
-    /**
-     * Whether a put into {@code container} that found an equal key may be undone by {@link
-     * #rehash}: only where the container is noted, its keys possibly unfinished when put. Anywhere
-     * else the two keys were whole, and the entry is lost.
-     */
-    boolean mayRehash(Object container) {
-        return noted.containsKey(container);
+    private static boolean sameObjects(List<Object> one, List<Object> other) {
+        if (one == null || one.size() != other.size()) {
+            return false;
+        }
+        for (int i = 0; i < one.size(); i++) {
+            if (one.get(i) != other.get(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
-     * Puts the noted containers' entries back as read, now that every key is whole; their
-     * iteration order stays. Refuses a JDK container that still finds two of its keys equal: by
-     * today's equals they are one key, and restoring it would drop an entry without a word (a
-     * subclass's own put may drop entries on purpose).
+     * Puts the noted containers' entries back, now that every key is whole; their iteration
+     * order stays. A container as its read left it gets its entries as read (those lost to keys
+     * that looked equal come back); one a setState changed since keeps what it holds. Refuses a
+     * JDK container that still finds two of its keys equal: by today's equals they are one key,
+     * and restoring it would drop an entry without a word (a subclass's own put may drop
+     * entries on purpose).
      */
     @SuppressWarnings("unchecked")
     void rehash() {
-        for (Map.Entry<Object, List<Object>> noting : noted.entrySet()) {
+        for (Map.Entry<Object, Noted> noting : noted.entrySet()) {
             Object container = noting.getKey();
-            List<Object> entries = noting.getValue();
+            List<Object> now = contentOf(container);
+            List<Object> entries = sameObjects(noting.getValue().atEnd, now) ? noting.getValue().asRead : now;
             boolean refused = BoundedContainers.refusesEqualKeys(container.getClass());
             if (container instanceof Map) {
                 Map<Object, Object> map = (Map<Object, Object>) container;
@@ -128,7 +178,7 @@ final class EarlyHashed {
                     int before = map.size();
                     map.put(entries.get(i), entries.get(i + 1));
                     if (map.size() == before && refused) {
-                        throw keysMerged(container, entries.get(i));
+                        throw keysMerged(container.getClass().getName(), entries.get(i));
                     }
                 }
             } else {
@@ -136,7 +186,7 @@ final class EarlyHashed {
                 set.clear();
                 for (int i = 0; i < entries.size(); i += 2) {
                     if (!set.add(entries.get(i)) && refused) {
-                        throw keysMerged(container, entries.get(i));
+                        throw keysMerged(container.getClass().getName(), entries.get(i));
                     }
                 }
             }
@@ -145,12 +195,12 @@ final class EarlyHashed {
     }
 
     /**
-     * The refusal of a hash container that holds {@code key} and another key equal to it by
-     * today's equals: distinct objects when saved (a map cannot hold one key twice), one key now.
+     * The refusal of a hash container (named {@code container}) that holds {@code key} and another
+     * key equal to it by today's equals: distinct when saved (a map cannot hold one key twice), one key now.
      */
-    static IncompatibleSnapshotException keysMerged(Object container, Object key) {
+    static IncompatibleSnapshotException keysMerged(String container, Object key) {
         return new IncompatibleSnapshotException(
-                "the snapshot's " + container.getClass().getName()
+                "the snapshot's " + container
                         + " holds two keys of "
                         + (key == null ? "null" : key.getClass().getName())
                         + " that today's equals finds equal, so restoring it would drop an entry"
