@@ -155,6 +155,9 @@ final class BoundedContainers {
     private static final ClassValue<Boolean> OWN_EQUALS = new ClassValue<>() {
         @Override
         protected Boolean computeValue(Class<?> type) {
+            if (type.isEnum() || HashKeys.isPlainValue(type)) {
+                return false; // unchangeable: two of them in one map were never equal
+            }
             try {
                 return type.getMethod("equals", Object.class).getDeclaringClass() != Object.class;
             } catch (NoSuchMethodException e) {
@@ -440,11 +443,11 @@ final class BoundedContainers {
                         keys.admit(element);
                     }
                     asRead = early.reading(collection, asRead, element, null);
-                    if (!collection.add(element) && hashed && asRead == null) {
-                        if (copiedAsRead()) {
+                    if (!collection.add(element) && hashed) {
+                        if (copiedAsRead()) { // copied now: a lost element cannot come back
                             throw copiedKeysMerged(type, element);
                         }
-                        if (refusesEqualKeys(type)) {
+                        if (asRead == null && refusesEqualKeys(type)) {
                             asRead = early.merged(collection, element, null, null);
                         }
                     }
@@ -559,11 +562,11 @@ final class BoundedContainers {
                     asRead = early.reading(map, asRead, key, value);
                     int before = map.size();
                     Object previous = map.put(key, value);
-                    if (map.size() == before && asRead == null) {
-                        if (copiedAsRead()) {
+                    if (map.size() == before) {
+                        if (copiedAsRead()) { // copied now: a lost entry cannot come back
                             throw copiedKeysMerged(type, key);
                         }
-                        if (refusesEqualKeys(type)) {
+                        if (asRead == null && refusesEqualKeys(type)) {
                             asRead = early.merged(map, key, value, previous);
                         }
                     }

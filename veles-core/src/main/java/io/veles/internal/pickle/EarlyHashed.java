@@ -26,7 +26,14 @@ final class EarlyHashed {
                 return false;
             }
             if (type.isRecord()) {
-                return true; // whole when put, but its components may be objects still unfinished
+                // whole when put, but a component may be an object still unfinished
+                for (java.lang.reflect.RecordComponent component : type.getRecordComponents()) {
+                    Class<?> declared = component.getType();
+                    if (!declared.isPrimitive() && !declared.isEnum() && !HashKeys.isPlainValue(declared)) {
+                        return true;
+                    }
+                }
+                return false;
             }
             try {
                 return type.getMethod("hashCode").getDeclaringClass() != Object.class;
@@ -53,6 +60,13 @@ final class EarlyHashed {
     }
 
     private final IdentityHashMap<Object, Noted> noted = new IdentityHashMap<>();
+
+    /**
+     * The noted containers in the order their reads ended: a container held inside another's
+     * keys (a set in a record key) ends first, and is rehashed first, so the outer one hashes
+     * keys that are whole.
+     */
+    private final List<Object> ended = new ArrayList<>();
 
     /**
      * AT_RISK's answers for this restore's key classes. With a ClassValue lookup per key read,
@@ -124,6 +138,7 @@ final class EarlyHashed {
     void readEnded(Object container, List<Object> asRead) {
         if (asRead != null) {
             noted.get(container).atEnd = contentOf(container);
+            ended.add(container);
         }
     }
 
@@ -159,17 +174,18 @@ final class EarlyHashed {
     /**
      * Puts the noted containers' entries back, now that every key is whole; their iteration
      * order stays. A container as its read left it gets its entries as read (those lost to keys
-     * that looked equal come back); one a setState changed since keeps what it holds. Refuses a
+     * that looked equal come back); one a setState changed since keeps what it holds, mended (see
+     * {@link #withLost}). Containers go in the order their reads ended. Refuses a
      * JDK container that still finds two of its keys equal: by today's equals they are one key,
      * and restoring it would drop an entry without a word (a subclass's own put may drop
      * entries on purpose).
      */
     @SuppressWarnings("unchecked")
     void rehash() {
-        for (Map.Entry<Object, Noted> noting : noted.entrySet()) {
-            Object container = noting.getKey();
+        for (Object container : ended) {
+            Noted noting = noted.get(container);
             List<Object> now = contentOf(container);
-            List<Object> entries = sameObjects(noting.getValue().atEnd, now) ? noting.getValue().asRead : now;
+            List<Object> entries = sameObjects(noting.atEnd, now) ? noting.asRead : withLost(now, noting);
             boolean refused = BoundedContainers.refusesEqualKeys(container.getClass());
             if (container instanceof Map) {
                 Map<Object, Object> map = (Map<Object, Object>) container;
@@ -192,6 +208,39 @@ final class EarlyHashed {
             }
         }
         noted.clear();
+        ended.clear();
+    }
+
+    /**
+     * What a container holds {@code now}, a setState having changed it since its read, mended
+     * where no setState saw: an entry whose value is still the one its read ended with takes the
+     * value read with its key (a key that looked equal displaced it), and the entries lost to
+     * such keys are put back.
+     */
+    private static List<Object> withLost(List<Object> now, Noted noting) {
+        Map<Object, Object> readValues = new IdentityHashMap<>();
+        for (int i = 0; i < noting.asRead.size(); i += 2) {
+            readValues.putIfAbsent(noting.asRead.get(i), noting.asRead.get(i + 1));
+        }
+        Map<Object, Object> endValues = new IdentityHashMap<>();
+        for (int i = 0; i < noting.atEnd.size(); i += 2) {
+            endValues.put(noting.atEnd.get(i), noting.atEnd.get(i + 1));
+        }
+        List<Object> entries = new ArrayList<>(now.size() + noting.asRead.size());
+        for (int i = 0; i < now.size(); i += 2) {
+            Object key = now.get(i);
+            Object value = now.get(i + 1);
+            boolean untouched = endValues.containsKey(key) && endValues.get(key) == value;
+            entries.add(key);
+            entries.add(untouched && readValues.containsKey(key) ? readValues.get(key) : value);
+        }
+        for (int i = 0; i < noting.asRead.size(); i += 2) {
+            if (!endValues.containsKey(noting.asRead.get(i))) {
+                entries.add(noting.asRead.get(i));
+                entries.add(noting.asRead.get(i + 1));
+            }
+        }
+        return entries;
     }
 
     /**

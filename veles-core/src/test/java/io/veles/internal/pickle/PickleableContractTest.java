@@ -505,6 +505,99 @@ class PickleableContractTest {
         }
     }
 
+    /**
+     * A Map.of is made from its keys as they are read: two that look equal then (both still
+     * without their ids) would make it one entry short for good, so the restore is refused.
+     */
+    @Test
+    void aMapOfWhoseKeysLookEqualAsReadIsRefusedNotShortened() {
+        Frozen a = new Frozen("a");
+        Frozen b = new Frozen("b");
+        Frozen c = new Frozen("c");
+        a.links = Map.of(b, 1);
+        b.links = Map.of(c, 2);
+        c.links = Map.of(a, 3, b, 4);
+        assertThatThrownBy(() -> copyOf(a))
+                .isInstanceOf(IncompatibleSnapshotException.class)
+                .hasMessageContaining(
+                        "(Map.of or Set.of) holds two keys of " + Frozen.class.getName() + " that are equal as read");
+    }
+
+    /** Hashed by its id, read after its immutable map of links. */
+    static final class Frozen {
+        Map<Frozen, Integer> links;
+        String id;
+
+        Frozen(String id) {
+            this.id = id;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Frozen && java.util.Objects.equals(id, ((Frozen) other).id);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hashCode(id);
+        }
+    }
+
+    /**
+     * A map whose read lost an entry to two keys that looked equal, then changed by its owner's
+     * setState: it keeps what the setState put, and gets the lost entry back.
+     */
+    @Test
+    void anEntryLostWhileReadComesBackBesideWhatASetStatePut() {
+        Hooked a = new Hooked("a");
+        Hooked b = new Hooked("b");
+        Hooked c = new Hooked("c");
+        a.links.put(b, 1.0);
+        b.links.put(c, 2.0);
+        c.links.put(a, 3.0);
+        c.links.put(b, 4.0);
+        Hooked copyA = (Hooked) copyOf(a);
+        Hooked copyB = copyA.links.keySet().stream()
+                .filter(k -> k.id.equals("b"))
+                .findFirst()
+                .orElseThrow();
+        Hooked copyC = copyB.links.keySet().stream()
+                .filter(k -> k.id.equals("c"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(copyC.links.keySet()).extracting(k -> k.id).containsExactlyInAnyOrder("a", "b", "put by setState");
+        assertThat(copyC.links.get(copyA)).isEqualTo(3.0);
+        assertThat(copyC.links.get(copyB)).isEqualTo(4.0);
+    }
+
+    /** Hashed by its id, read after its links; its setState adds a link. */
+    static final class Hooked extends io.veles.pickle.Pickleable {
+        final Map<Hooked, Double> links = new LinkedHashMap<>();
+        String id;
+
+        Hooked(String id) {
+            this.id = id;
+        }
+
+        @Override
+        protected void setState(io.veles.pickle.State state) {
+            super.setState(state);
+            if (!"put by setState".equals(id)) {
+                links.put(new Hooked("put by setState"), 0.0);
+            }
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Hooked && java.util.Objects.equals(id, ((Hooked) other).id);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hashCode(id);
+        }
+    }
+
     /** As {@link #keysThatLookEqualWhileTheirFieldsAreUnreadAllComeBack}, for a hash set's elements. */
     @Test
     void elementsThatLookEqualWhileTheirFieldsAreUnreadAllComeBack() {
