@@ -69,6 +69,7 @@ final class SnapshotKryo {
         });
         PrimitiveArraySerializers.register(kryo);
         BoundedContainers.register(kryo, context.arrayElements());
+        SortedContainers.register(kryo);
         ImmutableCollectionsSerializers.addDefaultSerializers(kryo);
         EverydayValues.register(kryo);
     }

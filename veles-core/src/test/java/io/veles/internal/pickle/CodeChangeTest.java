@@ -590,6 +590,41 @@ class CodeChangeTest {
         assertThat((java.util.Set<?>) field(unit, "seen")).hasSize(2);
     }
 
+    /** As above for sorted keys: a compareTo that no longer tells two saved keys apart. */
+    @Test
+    void twoKeysThatTodaysCompareToMakesOneAreRefusedNotMerged() throws Exception {
+        String key = "public static final class Key implements Comparable<Key> {"
+                + " public String group; public int n; Key(String g, int n) { group = g; this.n = n; }"
+                + " public int compareTo(Key o) { return COMPARE; } }";
+        String before =
+                key.replace("COMPARE", "group.equals(o.group) ? Integer.compare(n, o.n) : group.compareTo(o.group)")
+                        + " public java.util.TreeMap<Key, String> names = new java.util.TreeMap<>();"
+                        + " public java.util.TreeSet<Key> seen = new java.util.TreeSet<>();"
+                        + " { names.put(new Key(\"g\", 1), \"one\"); names.put(new Key(\"g\", 2), \"two\");"
+                        + " seen.addAll(names.keySet()); }";
+        String after = before.replace(
+                "group.equals(o.group) ? Integer.compare(n, o.n) : group.compareTo(o.group)",
+                "group.compareTo(o.group)");
+        assertThatThrownBy(() -> evolve("v75", before, after))
+                .isInstanceOf(io.veles.errors.IncompatibleSnapshotException.class)
+                .hasMessageContaining("java.util.TreeMap holds 2 keys of io.veles.evolve.Counter$Key,"
+                        + " of which today's ordering finds some equal, so restoring it would drop an entry");
+        String setOnly = after.replace(
+                "names.put(new Key(\"g\", 1), \"one\"); names.put(new Key(\"g\", 2), \"two\");"
+                        + " seen.addAll(names.keySet());",
+                "seen.add(new Key(\"g\", 1)); seen.add(new Key(\"g\", 2));");
+        String setBefore = before.replace(
+                "names.put(new Key(\"g\", 1), \"one\"); names.put(new Key(\"g\", 2), \"two\");"
+                        + " seen.addAll(names.keySet());",
+                "seen.add(new Key(\"g\", 1)); seen.add(new Key(\"g\", 2));");
+        assertThatThrownBy(() -> evolve("v76", setBefore, setOnly))
+                .isInstanceOf(io.veles.errors.IncompatibleSnapshotException.class)
+                .hasMessageContaining("java.util.TreeSet holds 2 keys");
+        Object unit = evolve("v77", before, before).workflow().findUnit("counter");
+        assertThat((java.util.Map<?, ?>) field(unit, "names")).hasSize(2);
+        assertThat((java.util.Set<?>) field(unit, "seen")).hasSize(2);
+    }
+
     /** As above for record keys, whole when put: a component removed makes two saved keys equal. */
     @Test
     void recordKeysThatLostTheComponentTheyDifferedInAreRefusedNotMerged() throws Exception {

@@ -1,0 +1,88 @@
+package io.veles.internal.pickle;
+
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.serializers.DefaultSerializers.TreeMapSerializer;
+import com.esotericsoftware.kryo.serializers.DefaultSerializers.TreeSetSerializer;
+import io.veles.errors.IncompatibleSnapshotException;
+
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * TreeMap and TreeSet as Kryo writes and reads them, with one check on a restore: a tree that
+ * ends up with fewer keys than were read into it found two of them equal by today's ordering
+ * (a {@code compareTo} or comparator changed since the snapshot), and restoring it would drop an
+ * entry without a word, so the restore is refused naming the tree and the key class.
+ */
+final class SortedContainers {
+    private SortedContainers() {}
+
+    static void register(Kryo kryo) {
+        kryo.addDefaultSerializer(TreeMap.class, new TreeMaps());
+        kryo.addDefaultSerializer(TreeSet.class, new TreeSets());
+    }
+
+    /** The number of entries each tree being read was written with, from {@code create} to the end of its read. */
+    private static final class Lengths {
+        private final Map<Object, Integer> byTree = new IdentityHashMap<>();
+
+        <T> T created(T tree, int length) {
+            byTree.put(tree, length);
+            return tree;
+        }
+
+        /** Refuses {@code tree} if it holds fewer keys than were read into it; a subclass's own put may drop some. */
+        void check(Object tree, int held, Object someKey) {
+            Integer read = byTree.remove(tree);
+            if (read != null && held < read && (tree.getClass() == TreeMap.class || tree.getClass() == TreeSet.class)) {
+                throw new IncompatibleSnapshotException("the snapshot's "
+                        + tree.getClass().getName() + " holds "
+                        + read + " keys"
+                        + (someKey == null ? "" : " of " + someKey.getClass().getName())
+                        + ", of which today's ordering finds some equal, so restoring it would drop "
+                        + (read - held == 1 ? "an entry" : (read - held) + " entries")
+                        + " (did the key class's compareTo or the tree's comparator change since the snapshot,"
+                        + " or are keys read in a cycle before their own fields?)");
+            }
+        }
+    }
+
+    static final class TreeMaps extends TreeMapSerializer {
+        private final Lengths lengths = new Lengths();
+
+        @Override
+        protected TreeMap create(Kryo kryo, Input input, Class<? extends TreeMap> type, int size) {
+            return lengths.created(super.create(kryo, input, type, size), size);
+        }
+
+        @Override
+        public TreeMap read(Kryo kryo, Input input, Class<? extends TreeMap> type) {
+            TreeMap map = super.read(kryo, input, type);
+            if (map != null) {
+                lengths.check(map, map.size(), map.isEmpty() ? null : map.firstKey());
+            }
+            return map;
+        }
+    }
+
+    static final class TreeSets extends TreeSetSerializer {
+        private final Lengths lengths = new Lengths();
+
+        @Override
+        protected TreeSet create(Kryo kryo, Input input, Class<? extends TreeSet> type, int size) {
+            return lengths.created(super.create(kryo, input, type, size), size);
+        }
+
+        @Override
+        public TreeSet read(Kryo kryo, Input input, Class<? extends TreeSet> type) {
+            TreeSet set = super.read(kryo, input, type);
+            if (set != null) {
+                lengths.check(set, set.size(), set.isEmpty() ? null : set.first());
+            }
+            return set;
+        }
+    }
+}
