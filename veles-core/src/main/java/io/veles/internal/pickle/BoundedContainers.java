@@ -137,8 +137,33 @@ final class BoundedContainers {
                 || type == LinkedHashMap.class
                 || type == HashSet.class
                 || type == LinkedHashSet.class
-                || type == ConcurrentHashMap.class;
+                || type == ConcurrentHashMap.class
+                || REFUSES_EQUAL_KEYS.get(type);
     }
+
+    /** The methods by which a subclass of a hash container could keep fewer keys than it is given. */
+    private static final Set<String> ADDING = Set.of("put", "add", "putIfAbsent", "removeEldestEntry");
+
+    /**
+     * Subclasses of the JDK's hash containers that add as the JDK does (a plain named subclass):
+     * a subclass with its own put or add, or an eldest-entry rule (an LRU cache), is left alone.
+     */
+    private static final ClassValue<Boolean> REFUSES_EQUAL_KEYS = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> type) {
+            if (!HASHED.get(type)) {
+                return false;
+            }
+            for (Class<?> c = type; c != null && !c.getName().startsWith("java."); c = c.getSuperclass()) {
+                for (java.lang.reflect.Method method : c.getDeclaredMethods()) {
+                    if (ADDING.contains(method.getName())) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        }
+    };
 
     /**
      * The refusal of a Map.of or Set.of whose keys were equal as read: it is made from them at
@@ -657,7 +682,14 @@ final class BoundedContainers {
         public Collection<Object> read(Kryo kryo, Input input, Class<? extends Collection<Object>> type) {
             int id = idBeingRead(kryo);
             Collection<Object> set = super.read(kryo, input, type);
-            return set == null ? null : registeredInstead(kryo, id, set, Set.of(set.toArray()));
+            if (set == null) {
+                return null;
+            }
+            Set<Object> copy = Set.of(set.toArray());
+            if (input instanceof SnapshotInput) {
+                ((SnapshotInput) input).earlyHashed().copied(set, copy);
+            }
+            return registeredInstead(kryo, id, set, copy);
         }
     }
 
@@ -699,7 +731,14 @@ final class BoundedContainers {
         public Map<Object, Object> read(Kryo kryo, Input input, Class<? extends Map<Object, Object>> type) {
             int id = idBeingRead(kryo);
             Map<Object, Object> map = super.read(kryo, input, type);
-            return map == null ? null : registeredInstead(kryo, id, map, Map.copyOf(map));
+            if (map == null) {
+                return null;
+            }
+            Map<Object, Object> copy = Map.copyOf(map);
+            if (input instanceof SnapshotInput) {
+                ((SnapshotInput) input).earlyHashed().copied(map, copy);
+            }
+            return registeredInstead(kryo, id, map, copy);
         }
     }
 

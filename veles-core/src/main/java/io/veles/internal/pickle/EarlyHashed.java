@@ -68,6 +68,9 @@ final class EarlyHashed {
      */
     private final List<Object> ended = new ArrayList<>();
 
+    /** Map.of and Set.of copies made from noted containers: hashed as read, and never again. */
+    private final List<Object> copies = new ArrayList<>();
+
     /**
      * AT_RISK's answers for this restore's key classes. With a ClassValue lookup per key read,
      * W2's round trip (maps alternating String and unit keys) was 0.5-1.3 ms slower in six
@@ -132,6 +135,17 @@ final class EarlyHashed {
         entries.add(value);
         noted.put(container, new Noted(entries));
         return entries;
+    }
+
+    /**
+     * Notes that {@code copy} (a Map.of or Set.of) was made from {@code read} as it was read: if
+     * {@code read} is noted, its keys may have been hashed before they were whole, and the copy
+     * cannot be hashed again, so {@link #rehash} checks that each of its keys is found.
+     */
+    void copied(Object read, Object copy) {
+        if (noted.containsKey(read)) {
+            copies.add(copy);
+        }
     }
 
     /** Notes that the read of a noted container ended: what it holds now is what a restore left in it. */
@@ -209,6 +223,20 @@ final class EarlyHashed {
         }
         noted.clear();
         ended.clear();
+        for (Object copy : copies) {
+            Collection<?> keys = copy instanceof Map ? ((Map<?, ?>) copy).keySet() : (Collection<?>) copy;
+            for (Object key : keys) {
+                if (!keys.contains(key)) {
+                    throw new IncompatibleSnapshotException(
+                            "the snapshot's " + copy.getClass().getName()
+                                    + " (Map.of or Set.of) holds a key of "
+                                    + key.getClass().getName()
+                                    + " hashed before its own fields were read (a cycle leads back to it), and such a"
+                                    + " container cannot be hashed again: restored, it would not find that key");
+                }
+            }
+        }
+        copies.clear();
     }
 
     /**
@@ -227,15 +255,18 @@ final class EarlyHashed {
             endValues.put(noting.atEnd.get(i), noting.atEnd.get(i + 1));
         }
         List<Object> entries = new ArrayList<>(now.size() + noting.asRead.size());
+        Map<Object, Object> nowKeys = new IdentityHashMap<>();
         for (int i = 0; i < now.size(); i += 2) {
             Object key = now.get(i);
             Object value = now.get(i + 1);
             boolean untouched = endValues.containsKey(key) && endValues.get(key) == value;
             entries.add(key);
             entries.add(untouched && readValues.containsKey(key) ? readValues.get(key) : value);
+            nowKeys.put(key, key);
         }
         for (int i = 0; i < noting.asRead.size(); i += 2) {
-            if (!endValues.containsKey(noting.asRead.get(i))) {
+            Object key = noting.asRead.get(i);
+            if (!endValues.containsKey(key) && !nowKeys.containsKey(key)) { // a setState may have put it back itself
                 entries.add(noting.asRead.get(i));
                 entries.add(noting.asRead.get(i + 1));
             }

@@ -584,6 +584,18 @@ class CodeChangeTest {
                 .isInstanceOf(io.veles.errors.IncompatibleSnapshotException.class)
                 .hasMessageContaining("holds two keys of io.veles.evolve.Counter$Key that today's equals finds equal")
                 .hasMessageContaining("would drop an entry");
+        String inSubclass = " public static class Keys extends java.util.HashSet<Key> {} public Keys own = new Keys();"
+                + " { own.add(new Key(\"g\", 1)); own.add(new Key(\"g\", 2)); }";
+        assertThatThrownBy(() -> evolve(
+                        "v78",
+                        KEY_CLASS.replace(
+                                        "EQUALS",
+                                        "java.util.Objects.equals(group, ((Key) o).group) && n == ((Key) o).n")
+                                + inSubclass,
+                        KEY_CLASS.replace("EQUALS", "java.util.Objects.equals(group, ((Key) o).group)") + inSubclass))
+                .as("a plain named subclass adds as its JDK class does")
+                .isInstanceOf(io.veles.errors.IncompatibleSnapshotException.class)
+                .hasMessageContaining("io.veles.evolve.Counter$Keys holds two keys of io.veles.evolve.Counter$Key");
         // the same code both ways restores both entries
         Object unit = evolve("v71", before, before).workflow().findUnit("counter");
         assertThat((java.util.Map<?, ?>) field(unit, "names")).hasSize(2);

@@ -598,6 +598,102 @@ class PickleableContractTest {
         }
     }
 
+    /** A lost key that a setState put back itself, once whole, is not put back a second time. */
+    @Test
+    void aLostKeyASetStatePutBackIsKeptOnce() {
+        Relinking a = new Relinking("a");
+        Relinking b = new Relinking("b");
+        Relinking c = new Relinking("c");
+        a.links.put(b, 1.0);
+        b.links.put(c, 2.0);
+        c.links.put(a, 3.0);
+        c.links.put(b, 4.0);
+        a.relinkInto = c;
+        a.relinkKey = b;
+        Relinking copyA = (Relinking) copyOf(a);
+        Relinking copyC = copyA.relinkInto;
+        assertThat(copyC.links).hasSize(2);
+        assertThat(copyC.links.get(copyA)).isEqualTo(3.0);
+        assertThat(copyC.links.get(copyA.relinkKey))
+                .as("as the setState put it")
+                .isEqualTo(5.0);
+    }
+
+    /** Hashed by its id, read after its links; its setState puts one key into another's links. */
+    static final class Relinking extends io.veles.pickle.Pickleable {
+        final Map<Relinking, Double> links = new LinkedHashMap<>();
+        String id;
+        Relinking relinkInto;
+        Relinking relinkKey;
+
+        Relinking(String id) {
+            this.id = id;
+        }
+
+        @Override
+        protected void setState(io.veles.pickle.State state) {
+            super.setState(state);
+            if (relinkInto != null) {
+                relinkInto.links.put(relinkKey, 5.0);
+            }
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Relinking && java.util.Objects.equals(id, ((Relinking) other).id);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hashCode(id);
+        }
+    }
+
+    /**
+     * A Set.of whose elements were hashed before their ids were read (63 nodes of a chain, all
+     * unfinished when the last one's set is read): it cannot be hashed again, and would not find
+     * them, so the restore is refused.
+     */
+    @Test
+    void aSetOfHashedBeforeItsElementsWereWholeIsRefused() {
+        List<Numbered> chain = new ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+            chain.add(new Numbered(i));
+        }
+        for (int i = 0; i < 63; i++) {
+            chain.get(i).peers = Set.of(chain.get(i + 1));
+        }
+        chain.get(63).peers = Set.copyOf(chain.subList(0, 63));
+        assertThatThrownBy(() -> copyOf(chain.get(0)))
+                .isInstanceOf(IncompatibleSnapshotException.class)
+                .hasMessageContaining("(Map.of or Set.of) holds a key of " + Numbered.class.getName()
+                        + " hashed before its own fields were read");
+    }
+
+    /** Hashed by its number and its id; the id is read after its peers. */
+    static final class Numbered {
+        final int n;
+        Set<Numbered> peers;
+        String id;
+
+        Numbered(int n) {
+            this.n = n;
+            this.id = "n" + n;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Numbered
+                    && n == ((Numbered) other).n
+                    && java.util.Objects.equals(id, ((Numbered) other).id);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * n + java.util.Objects.hashCode(id);
+        }
+    }
+
     /** As {@link #keysThatLookEqualWhileTheirFieldsAreUnreadAllComeBack}, for a hash set's elements. */
     @Test
     void elementsThatLookEqualWhileTheirFieldsAreUnreadAllComeBack() {
