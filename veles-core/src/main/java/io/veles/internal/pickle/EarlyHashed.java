@@ -62,9 +62,9 @@ final class EarlyHashed {
     private final IdentityHashMap<Object, Noted> noted = new IdentityHashMap<>();
 
     /**
-     * The noted containers in the order their reads ended: a container held inside another's
-     * keys (a set in a record key) ends first, and is rehashed first, so the outer one hashes
-     * keys that are whole.
+     * The noted containers in the order their reads ended: a container read inside another's
+     * keys (a map among a key's fields) ends first, and is rehashed first, so the outer one
+     * hashes keys whose own containers are whole.
      */
     private final List<Object> ended = new ArrayList<>();
 
