@@ -6,6 +6,7 @@ import com.esotericsoftware.kryo.serializers.DefaultSerializers.TreeMapSerialize
 import com.esotericsoftware.kryo.serializers.DefaultSerializers.TreeSetSerializer;
 import io.veles.errors.IncompatibleSnapshotException;
 
+import java.util.Collection;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -34,9 +35,15 @@ final class SortedContainers {
             return tree;
         }
 
-        /** Refuses {@code tree} if it holds fewer keys than were read into it; a subclass's own put may drop some. */
-        void check(Object tree, int held, Object someKey) {
+        /** Returns {@code tree}, refused if it holds fewer keys than were read into it; a subclass's own put may drop some. */
+        <T> T checked(T tree) {
+            if (tree == null) {
+                return null;
+            }
+            Collection<?> keys = tree instanceof Map ? ((Map<?, ?>) tree).keySet() : (Collection<?>) tree;
             Integer read = byTree.remove(tree);
+            int held = keys.size();
+            Object someKey = held == 0 ? null : keys.iterator().next();
             if (read != null && held < read && (tree.getClass() == TreeMap.class || tree.getClass() == TreeSet.class)) {
                 throw new IncompatibleSnapshotException("the snapshot's "
                         + tree.getClass().getName() + " holds "
@@ -47,6 +54,7 @@ final class SortedContainers {
                         + " (did the key class's compareTo or the tree's comparator change since the snapshot,"
                         + " or are keys read in a cycle before their own fields?)");
             }
+            return tree;
         }
     }
 
@@ -60,11 +68,7 @@ final class SortedContainers {
 
         @Override
         public TreeMap read(Kryo kryo, Input input, Class<? extends TreeMap> type) {
-            TreeMap map = super.read(kryo, input, type);
-            if (map != null) {
-                lengths.check(map, map.size(), map.isEmpty() ? null : map.firstKey());
-            }
-            return map;
+            return lengths.checked(super.read(kryo, input, type));
         }
     }
 
@@ -78,11 +82,7 @@ final class SortedContainers {
 
         @Override
         public TreeSet read(Kryo kryo, Input input, Class<? extends TreeSet> type) {
-            TreeSet set = super.read(kryo, input, type);
-            if (set != null) {
-                lengths.check(set, set.size(), set.isEmpty() ? null : set.first());
-            }
-            return set;
+            return lengths.checked(super.read(kryo, input, type));
         }
     }
 }
