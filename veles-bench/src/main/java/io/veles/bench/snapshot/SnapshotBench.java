@@ -31,6 +31,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * w2-kryo ITERATIONS                      W2 written and read by stock Kryo (own JVM: it shares Kryo's code with ours)
  * w2-ours ITERATIONS                      W2 snapshot + restore, ours alone: for comparing two builds of ours
  * w2-jdk ITERATIONS                       W2's mirror through JDK serialization alone, warmed as w2-ours is
+ * w2-fory ITERATIONS                      W2 through Fory's generated serializers, identities and field names kept
  * w3 ITERATIONS                           W3 snapshot + restore per unit: 100,000 units against 10,000
  * </pre>
  */
@@ -64,6 +65,9 @@ public final class SnapshotBench {
                 break;
             case "w2-kryo":
                 w2StockKryo(Integer.parseInt(args[1]));
+                break;
+            case "w2-fory":
+                w2Fory(Integer.parseInt(args[1]));
                 break;
             case "w3":
                 w3(Integer.parseInt(args[1]));
@@ -294,6 +298,20 @@ public final class SnapshotBench {
             }
         }
         result("kryo_ms", median(kryo) * 1000);
+    }
+
+    /** W2 through Fory (see {@link StockFory}), in a JVM of its own, warmed as the others are. */
+    private static void w2Fory(int iterations) throws Exception {
+        double[] fory = new double[iterations];
+        Workloads.W2 w2 = new Workloads.W2();
+        StockFory stock = new StockFory();
+        for (int round = -W2_WARM_UP_ROUNDS; round < iterations; round++) {
+            double seconds = onDeepStack(() -> stock.roundTrip(w2));
+            if (round >= 0) {
+                fory[round] = seconds;
+            }
+        }
+        result("fory_ms", median(fory) * 1000);
     }
 
     /**
