@@ -169,12 +169,13 @@ final class BoundedContainers {
      * The refusal of a Map.of or Set.of whose keys were equal as read: it is made from them at
      * once, so a key lost then cannot come back when the graph is whole.
      */
-    private static IncompatibleSnapshotException copiedKeysMerged(Class<?> type, Object key) {
+    private static IncompatibleSnapshotException copiedKeysMerged(Class<?> type, Object key, Input input) {
         return new IncompatibleSnapshotException(
                 "the snapshot's " + type.getName() + " (Map.of or Set.of) holds two keys of "
                         + (key == null ? "null" : key.getClass().getName())
                         + " that are equal as read, so restoring it would drop an entry (did the key class's equals change"
-                        + " since the snapshot, or are the keys read in a cycle before their own fields?)");
+                        + " since the snapshot, or are the keys read in a cycle before their own fields?)"
+                        + (input instanceof SnapshotInput ? ((SnapshotInput) input).where() : ""));
     }
 
     private static final ClassValue<Boolean> OWN_EQUALS = new ClassValue<>() {
@@ -470,7 +471,7 @@ final class BoundedContainers {
                     asRead = early.reading(collection, asRead, element, null);
                     if (!collection.add(element) && hashed) {
                         if (copiedAsRead()) { // copied now: a lost element cannot come back
-                            throw copiedKeysMerged(type, element);
+                            throw copiedKeysMerged(type, element, input);
                         }
                         if (asRead == null && refusesEqualKeys(type)) {
                             asRead = early.merged(collection, element, null, null);
@@ -589,7 +590,7 @@ final class BoundedContainers {
                     Object previous = map.put(key, value);
                     if (map.size() == before) {
                         if (copiedAsRead()) { // copied now: a lost entry cannot come back
-                            throw copiedKeysMerged(type, key);
+                            throw copiedKeysMerged(type, key, input);
                         }
                         if (asRead == null && refusesEqualKeys(type)) {
                             asRead = early.merged(map, key, value, previous);

@@ -1,12 +1,14 @@
 package io.veles.internal.pickle;
 
 import io.veles.errors.IncompatibleSnapshotException;
+import io.veles.errors.SnapshotException;
 
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The hash collections of one restore that were filled with keys whose hashCode is the
@@ -52,12 +54,19 @@ final class EarlyHashed {
      */
     private static final class Noted {
         final List<Object> asRead;
+        /** Where the container was read (" (unit 'name')"): rehashed after every unit, it is refused naming that one. */
+        final String where;
+
         List<Object> atEnd;
 
-        Noted(List<Object> asRead) {
+        Noted(List<Object> asRead, String where) {
             this.asRead = asRead;
+            this.where = where;
         }
     }
+
+    /** A Map.of or Set.of made from a noted container, and where it was read. */
+    private record Copy(Object copy, String where) {}
 
     private final IdentityHashMap<Object, Noted> noted = new IdentityHashMap<>();
 
@@ -69,7 +78,14 @@ final class EarlyHashed {
     private final List<Object> ended = new ArrayList<>();
 
     /** Map.of and Set.of copies made from noted containers: hashed as read, and never again. */
-    private final List<Object> copies = new ArrayList<>();
+    private final List<Copy> copies = new ArrayList<>();
+
+    /** Where the read is (" (unit 'name')" or ""), asked only when a container is noted. */
+    private final Supplier<String> where;
+
+    EarlyHashed(Supplier<String> where) {
+        this.where = where;
+    }
 
     /**
      * AT_RISK's answers for this restore's key classes. With a ClassValue lookup per key read,
@@ -110,7 +126,7 @@ final class EarlyHashed {
         List<Object> entries = contentOf(container);
         entries.add(key);
         entries.add(value);
-        noted.put(container, new Noted(entries));
+        noted.put(container, new Noted(entries, where.get()));
         return entries;
     }
 
@@ -133,7 +149,7 @@ final class EarlyHashed {
         }
         entries.add(key);
         entries.add(value);
-        noted.put(container, new Noted(entries));
+        noted.put(container, new Noted(entries, where.get()));
         return entries;
     }
 
@@ -143,8 +159,9 @@ final class EarlyHashed {
      * cannot be hashed again, so {@link #rehash} checks that each of its keys is found.
      */
     void copied(Object read, Object copy) {
-        if (noted.containsKey(read)) {
-            copies.add(copy);
+        Noted noting = noted.get(read);
+        if (noting != null) {
+            copies.add(new Copy(copy, noting.where));
         }
     }
 
@@ -192,38 +209,27 @@ final class EarlyHashed {
      * {@link #withLost}). Containers go in the order their reads ended. Refuses a
      * JDK container that still finds two of its keys equal: by today's equals they are one key,
      * and restoring it would drop an entry without a word (a subclass's own put may drop
-     * entries on purpose).
+     * entries on purpose). Every refusal, and a key's hashCode or equals that throws, names the
+     * unit the container was read in.
      */
-    @SuppressWarnings("unchecked")
     void rehash() {
         for (Object container : ended) {
             Noted noting = noted.get(container);
-            List<Object> now = contentOf(container);
-            List<Object> entries = sameObjects(noting.atEnd, now) ? noting.asRead : withLost(now, noting);
-            boolean refused = BoundedContainers.refusesEqualKeys(container.getClass());
-            if (container instanceof Map) {
-                Map<Object, Object> map = (Map<Object, Object>) container;
-                map.clear();
-                for (int i = 0; i < entries.size(); i += 2) {
-                    int before = map.size();
-                    map.put(entries.get(i), entries.get(i + 1));
-                    if (map.size() == before && refused) {
-                        throw keysMerged(container.getClass().getName(), entries.get(i));
-                    }
-                }
-            } else {
-                Collection<Object> set = (Collection<Object>) container;
-                set.clear();
-                for (int i = 0; i < entries.size(); i += 2) {
-                    if (!set.add(entries.get(i)) && refused) {
-                        throw keysMerged(container.getClass().getName(), entries.get(i));
-                    }
-                }
+            try {
+                putBack(container, noting);
+            } catch (SnapshotException e) {
+                throw e;
+            } catch (RuntimeException e) { // the key class's own hashCode or equals
+                throw SnapshotKryo.unwrap(
+                        e,
+                        "cannot hash the keys of the snapshot's "
+                                + container.getClass().getName() + noting.where);
             }
         }
         noted.clear();
         ended.clear();
-        for (Object copy : copies) {
+        for (Copy made : copies) {
+            Object copy = made.copy();
             Collection<?> keys = copy instanceof Map ? ((Map<?, ?>) copy).keySet() : (Collection<?>) copy;
             for (Object key : keys) {
                 if (!keys.contains(key)) {
@@ -232,11 +238,39 @@ final class EarlyHashed {
                                     + " (Map.of or Set.of) holds a key of "
                                     + key.getClass().getName()
                                     + " hashed before its own fields were read (a cycle leads back to it), and such a"
-                                    + " container cannot be hashed again: restored, it would not find that key");
+                                    + " container cannot be hashed again: restored, it would not find that key"
+                                    + made.where());
                 }
             }
         }
         copies.clear();
+    }
+
+    /** Puts {@code container}'s entries back (see {@link #rehash}). */
+    @SuppressWarnings("unchecked")
+    private static void putBack(Object container, Noted noting) {
+        List<Object> now = contentOf(container);
+        List<Object> entries = sameObjects(noting.atEnd, now) ? noting.asRead : withLost(now, noting);
+        boolean refused = BoundedContainers.refusesEqualKeys(container.getClass());
+        if (container instanceof Map) {
+            Map<Object, Object> map = (Map<Object, Object>) container;
+            map.clear();
+            for (int i = 0; i < entries.size(); i += 2) {
+                int before = map.size();
+                map.put(entries.get(i), entries.get(i + 1));
+                if (map.size() == before && refused) {
+                    throw keysMerged(container.getClass().getName(), entries.get(i), noting.where);
+                }
+            }
+        } else {
+            Collection<Object> set = (Collection<Object>) container;
+            set.clear();
+            for (int i = 0; i < entries.size(); i += 2) {
+                if (!set.add(entries.get(i)) && refused) {
+                    throw keysMerged(container.getClass().getName(), entries.get(i), noting.where);
+                }
+            }
+        }
     }
 
     /**
@@ -276,14 +310,15 @@ final class EarlyHashed {
 
     /**
      * The refusal of a hash container (named {@code container}) that holds {@code key} and another
-     * key equal to it by today's equals: distinct when saved (a map cannot hold one key twice), one key now.
+     * key equal to it by today's equals: distinct when saved (a map cannot hold one key twice), one
+     * key now. {@code where} says where it was read (" (unit 'name')" or "").
      */
-    static IncompatibleSnapshotException keysMerged(String container, Object key) {
-        return new IncompatibleSnapshotException(
-                "the snapshot's " + container
-                        + " holds two keys of "
-                        + (key == null ? "null" : key.getClass().getName())
-                        + " that today's equals finds equal, so restoring it would drop an entry"
-                        + " (did the key class's equals or hashCode change since the snapshot, or was a key changed while in it?)");
+    static IncompatibleSnapshotException keysMerged(String container, Object key, String where) {
+        return new IncompatibleSnapshotException("the snapshot's " + container
+                + " holds two keys of "
+                + (key == null ? "null" : key.getClass().getName())
+                + " that today's equals finds equal, so restoring it would drop an entry"
+                + " (did the key class's equals or hashCode change since the snapshot, or was a key changed while in it?)"
+                + where);
     }
 }

@@ -106,6 +106,7 @@ public final class GraphReader {
         everyUnitClass.remove(null);
         resolver.recordedKinds(recorded.keySet(), everyUnitClass);
         SnapshotInput input = new SnapshotInput(payload, GraphWriter.BUFFER_SIZE, payloadLength, shuffled);
+        input.locatedBy(context::inUnit);
         Object root;
         try {
             root = session.kryo.readClassAndObject(input);
@@ -117,6 +118,7 @@ public final class GraphReader {
                 context.enterUnit(i < unitCount ? units.get(i).name() : "#" + i);
                 session.fields.readFields(session.kryo, input, table.get(i));
             }
+            context.enterUnit(null); // what fails now names the unit it read the container in, not the last one
             input.earlyHashed().rehash(); // every key is whole now; before the hooks, which may look keys up
         } catch (SnapshotException e) {
             throw e;

@@ -12,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.function.Supplier;
 
 /**
  * Kryo input over a payload of known length. It reads primitive arrays in bulk and refuses a
@@ -50,7 +51,10 @@ class SnapshotInput extends Input implements HashKeyBudget {
 
     private final boolean shuffled;
     private final ArraysAhead arraysAhead = new ArraysAhead();
-    private final EarlyHashed earlyHashed = new EarlyHashed();
+    /** Where in the graph the read is, for refusals: see {@link #where}. */
+    private Supplier<String> where = () -> "";
+
+    private final EarlyHashed earlyHashed = new EarlyHashed(this::where);
     private byte[] scratch;
     private byte[] shuffledBlock;
 
@@ -163,6 +167,16 @@ class SnapshotInput extends Input implements HashKeyBudget {
     public void notePlainKey(Class<?> keyClass) {
         otherPlainKey = plainKey;
         plainKey = keyClass;
+    }
+
+    /** Takes where the read is from {@code where} (" (unit 'name')" or ""), for refusals of what is read. */
+    void locatedBy(Supplier<String> where) {
+        this.where = where;
+    }
+
+    /** " (unit 'name')" for a refusal of what is being read, or "" when no reader said. */
+    String where() {
+        return where.get();
     }
 
     /** The hash collections whose keys may have been hashed before they were whole; see {@link EarlyHashed}. */

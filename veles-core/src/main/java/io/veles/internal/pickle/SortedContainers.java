@@ -36,7 +36,7 @@ final class SortedContainers {
         }
 
         /** Returns {@code tree}, refused if it holds fewer keys than were read into it; a subclass's own put may drop some. */
-        <T> T checked(T tree) {
+        <T> T checked(T tree, Input input) {
             if (tree == null) {
                 return null;
             }
@@ -52,7 +52,8 @@ final class SortedContainers {
                         + ", of which today's ordering finds some equal, so restoring it would drop "
                         + (read - held == 1 ? "an entry" : (read - held) + " entries")
                         + " (did the key class's compareTo or the tree's comparator change since the snapshot,"
-                        + " or are keys read in a cycle before their own fields?)");
+                        + " or are keys read in a cycle before their own fields?)"
+                        + (input instanceof SnapshotInput ? ((SnapshotInput) input).where() : ""));
             }
             return tree;
         }
@@ -68,7 +69,7 @@ final class SortedContainers {
 
         @Override
         public TreeMap read(Kryo kryo, Input input, Class<? extends TreeMap> type) {
-            return lengths.checked(super.read(kryo, input, type));
+            return lengths.checked(super.read(kryo, input, type), input);
         }
     }
 
@@ -82,7 +83,7 @@ final class SortedContainers {
 
         @Override
         public TreeSet read(Kryo kryo, Input input, Class<? extends TreeSet> type) {
-            return lengths.checked(super.read(kryo, input, type));
+            return lengths.checked(super.read(kryo, input, type), input);
         }
     }
 }

@@ -583,7 +583,8 @@ class CodeChangeTest {
         assertThatThrownBy(() -> evolve("v70", before, after))
                 .isInstanceOf(io.veles.errors.IncompatibleSnapshotException.class)
                 .hasMessageContaining("holds two keys of io.veles.evolve.Counter$Key that today's equals finds equal")
-                .hasMessageContaining("would drop an entry");
+                .hasMessageContaining("would drop an entry")
+                .hasMessageEndingWith("(unit 'counter')");
         String inSubclass = " public static class Keys extends java.util.HashSet<Key> {} public Keys own = new Keys();"
                 + " { own.add(new Key(\"g\", 1)); own.add(new Key(\"g\", 2)); }";
         assertThatThrownBy(() -> evolve(
@@ -620,7 +621,8 @@ class CodeChangeTest {
         assertThatThrownBy(() -> evolve("v75", before, after))
                 .isInstanceOf(io.veles.errors.IncompatibleSnapshotException.class)
                 .hasMessageContaining("java.util.TreeMap holds 2 keys of io.veles.evolve.Counter$Key,"
-                        + " of which today's ordering finds some equal, so restoring it would drop an entry");
+                        + " of which today's ordering finds some equal, so restoring it would drop an entry")
+                .hasMessageEndingWith("(unit 'counter')");
         String setOnly = after.replace(
                 "names.put(new Key(\"g\", 1), \"one\"); names.put(new Key(\"g\", 2), \"two\");"
                         + " seen.addAll(names.keySet());",
@@ -660,7 +662,8 @@ class CodeChangeTest {
         assertThatThrownBy(() -> evolve("v74", immutableBefore, after))
                 .as("Map.of, made from the entries as read")
                 .isInstanceOf(io.veles.errors.IncompatibleSnapshotException.class)
-                .hasMessageContaining("holds two keys of io.veles.evolve.Counter$Key");
+                .hasMessageContaining("holds two keys of io.veles.evolve.Counter$Key")
+                .hasMessageEndingWith("(unit 'counter')");
     }
 
     /** The saved value of the field {@code owner}'s class {@code declaring} declares as {@code name}. */

@@ -598,6 +598,70 @@ class PickleableContractTest {
         }
     }
 
+    /**
+     * A key whose hashCode fails when the keys are hashed again, after the last unit (here: once
+     * that unit is read): the failure names the unit its map was read in, not the last one read.
+     */
+    @Test
+    void aHashCodeThatFailsWhenKeysAreHashedAgainNamesTheUnitTheMapWasReadIn() {
+        ProbeWorkflow workflow = new ProbeWorkflow();
+        Poisoned a = new Poisoned("a");
+        Poisoned b = new Poisoned("b");
+        a.links.put(b, 1);
+        b.links.put(a, 2); // read inside a's links, before a's id: a is hashed unfinished, and noted
+        new Collects(workflow).held = a;
+        new Arming(workflow);
+        try {
+            assertThatThrownBy(() -> RoundTrip.copy(workflow))
+                    .isInstanceOf(SnapshotException.class)
+                    .hasMessageEndingWith("cannot hash the keys of the snapshot's java.util.HashMap (unit 'collects'):"
+                            + " hashCode called after the last unit");
+        } finally {
+            Poisoned.armed = false;
+        }
+    }
+
+    /** Hashed by its id, read after its links; its hashCode fails once {@link Arming} is read. */
+    static final class Poisoned extends io.veles.pickle.Pickleable {
+        static volatile boolean armed;
+
+        final Map<Poisoned, Integer> links = new HashMap<>();
+        String id;
+
+        Poisoned(String id) {
+            this.id = id;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Poisoned && java.util.Objects.equals(id, ((Poisoned) other).id);
+        }
+
+        @Override
+        public int hashCode() {
+            if (armed) {
+                throw new IllegalStateException("hashCode called after the last unit");
+            }
+            return java.util.Objects.hashCode(id);
+        }
+    }
+
+    /** The last unit: its setState arms {@link Poisoned}. */
+    static final class Arming extends Unit {
+        Arming(Workflow workflow) {
+            super(workflow, "arming");
+        }
+
+        @Override
+        protected void setState(io.veles.pickle.State state) {
+            super.setState(state);
+            Poisoned.armed = true;
+        }
+
+        @Override
+        public void run() {}
+    }
+
     /** A lost key that a setState put back itself, once whole, is not put back a second time. */
     @Test
     void aLostKeyASetStatePutBackIsKeptOnce() {
