@@ -10,9 +10,12 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
@@ -54,6 +57,15 @@ public final class PrefixLock implements AutoCloseable {
      * {@link #close} if nothing else was put in it.
      */
     public static PrefixLock acquire(Path directory, String prefix, String runId, boolean createdDirectory) {
+        return acquire(directory, prefix, runId, createdDirectory, () -> {});
+    }
+
+    /**
+     * As {@link #acquire(Path, String, String, boolean)}, running {@code beforeLock} between opening
+     * the lock file and locking it: where a test makes the holder's {@link #close} happen.
+     */
+    static PrefixLock acquire(
+            Path directory, String prefix, String runId, boolean createdDirectory, Runnable beforeLock) {
         Path file;
         try {
             file = fileOf(directory.toRealPath(), prefix);
@@ -68,13 +80,9 @@ public final class PrefixLock implements AutoCloseable {
         }
         FileChannel channel = null;
         try {
-            channel = FileChannel.open(
-                    file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            FileLock lock = tryLock(channel);
-            if (lock == null) {
-                String text = read(channel);
-                throw refused(directory, prefix, text.isEmpty() ? "another run (it has not named itself yet)" : text);
-            }
+            Held held = lockFileAtPath(file, directory, prefix, beforeLock);
+            channel = held.channel();
+            FileLock lock = held.lock();
             channel.truncate(0);
             channel.write(ByteBuffer.wrap((holder + "\n").getBytes(StandardCharsets.UTF_8)), 0);
             channel.force(false);
@@ -90,6 +98,71 @@ public final class PrefixLock implements AutoCloseable {
             Closeables.closeQuietly(channel);
             HELD_HERE.remove(file);
             throw e;
+        }
+    }
+
+    /** An open lock file and the lock on it. */
+    private record Held(FileChannel channel, FileLock lock) {}
+
+    /**
+     * Opens and locks the file at {@code file}, refusing when another process holds it. The file
+     * may go between the open and the lock (a holder's close removes it with the directory it
+     * made), and a lock on a removed file would not stop the next run: so the file at the path
+     * must be the one opened, or it is opened again.
+     */
+    private static Held lockFileAtPath(Path file, Path directory, String prefix, Runnable beforeLock)
+            throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                Files.createFile(file); // first, so that the file opened is one whose identity was read
+            } catch (FileAlreadyExistsException e) {
+                // the usual case: a lock file stays once made
+            }
+            Object opened = identityOf(file);
+            FileChannel channel = FileChannel.open(
+                    file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            try {
+                beforeLock.run();
+                FileLock lock = tryLock(channel);
+                if (lock == null) {
+                    String text = read(channel);
+                    throw refused(
+                            directory, prefix, text.isEmpty() ? "another run (it has not named itself yet)" : text);
+                }
+                Object locked = identityOf(file);
+                if (locked == UNKNOWN || (opened != MISSING && opened.equals(locked))) {
+                    return new Held(channel, lock);
+                }
+            } catch (IOException | RuntimeException e) {
+                Closeables.closeQuietly(channel);
+                throw e;
+            }
+            channel.close(); // and its lock, on a file no longer at the path
+            if (attempt == MAX_ATTEMPTS) {
+                throw new IOException("the lock file was replaced " + MAX_ATTEMPTS + " times while being locked");
+            }
+        }
+    }
+
+    /** How many times {@link #acquire} opens the lock file again when it was replaced meanwhile. */
+    private static final int MAX_ATTEMPTS = 8;
+
+    /** {@link #identityOf}'s answer for a path where nothing is. */
+    private static final Object MISSING = new Object();
+
+    /** {@link #identityOf}'s answer where the file system does not tell files apart. */
+    private static final Object UNKNOWN = new Object();
+
+    /**
+     * Which file is at {@code file} (device and inode on Linux), read without opening it: closing
+     * any descriptor of a locked file would drop the lock this process holds on it.
+     */
+    private static Object identityOf(Path file) throws IOException {
+        try {
+            Object key = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+            return key == null ? UNKNOWN : key;
+        } catch (NoSuchFileException e) {
+            return MISSING;
         }
     }
 

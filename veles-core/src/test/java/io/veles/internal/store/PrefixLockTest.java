@@ -68,6 +68,32 @@ class PrefixLockTest {
         assertThat(existing).as("a directory that was there stays").exists();
     }
 
+    /**
+     * The holder's close removes the lock file (with the directory it made) between the next run's
+     * open and its lock: that run must not hold a lock on the removed file, which would let a third
+     * run lock a new file of the same name beside it. It locks the file at the path instead.
+     */
+    @Test
+    void aLockFileRemovedBetweenOpeningAndLockingIsNotTheOneHeld() throws Exception {
+        Path snaps = Files.createDirectories(dir.resolve("snaps"));
+        Path file = PrefixLock.fileOf(snaps, "wine");
+        Files.writeString(file, "run closing-run, pid 999999 on host gone-host\n");
+        int[] removals = {0};
+        try (PrefixLock lock = PrefixLock.acquire(snaps, "wine", "run-next", false, () -> {
+            if (removals[0]++ == 0) {
+                try {
+                    Files.delete(file);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        })) {
+            assertThat(file).as("the lock held is the file at the path").exists();
+            assertThat(Files.readString(file)).startsWith("run run-next, pid ");
+            assertThat(removals[0]).as("opened again once").isEqualTo(2);
+        }
+    }
+
     @Test
     void aLockFileLeftByADeadRunNeverBlocks() throws Exception {
         Path snaps = Files.createDirectories(dir.resolve("snaps"));
