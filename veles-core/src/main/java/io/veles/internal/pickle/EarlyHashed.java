@@ -54,19 +54,24 @@ final class EarlyHashed {
      */
     private static final class Noted {
         final List<Object> asRead;
-        /** Where the container was read (" (unit 'name')"): rehashed after every unit, it is refused naming that one. */
-        final String where;
+        /** The unit it was read in (null outside units): rehashed after every unit, it is refused naming that one. */
+        final String unit;
 
         List<Object> atEnd;
 
-        Noted(List<Object> asRead, String where) {
+        Noted(List<Object> asRead, String unit) {
             this.asRead = asRead;
-            this.where = where;
+            this.unit = unit;
+        }
+
+        /** " (unit 'name')" for a refusal, or "". */
+        String where() {
+            return PickleContext.inUnit(unit);
         }
     }
 
-    /** A Map.of or Set.of made from a noted container, and where it was read. */
-    private record Copy(Object copy, String where) {}
+    /** A Map.of or Set.of made from a noted container, and the unit it was read in. */
+    private record Copy(Object copy, String unit) {}
 
     private final IdentityHashMap<Object, Noted> noted = new IdentityHashMap<>();
 
@@ -80,11 +85,11 @@ final class EarlyHashed {
     /** Map.of and Set.of copies made from noted containers: hashed as read, and never again. */
     private final List<Copy> copies = new ArrayList<>();
 
-    /** Where the read is (" (unit 'name')" or ""), asked only when a container is noted. */
-    private final Supplier<String> where;
+    /** The name of the unit being read (or null), asked only when a container is noted. */
+    private final Supplier<String> unitName;
 
-    EarlyHashed(Supplier<String> where) {
-        this.where = where;
+    EarlyHashed(Supplier<String> unitName) {
+        this.unitName = unitName;
     }
 
     /**
@@ -126,7 +131,7 @@ final class EarlyHashed {
         List<Object> entries = contentOf(container);
         entries.add(key);
         entries.add(value);
-        noted.put(container, new Noted(entries, where.get()));
+        noted.put(container, new Noted(entries, unitName.get()));
         return entries;
     }
 
@@ -149,7 +154,7 @@ final class EarlyHashed {
         }
         entries.add(key);
         entries.add(value);
-        noted.put(container, new Noted(entries, where.get()));
+        noted.put(container, new Noted(entries, unitName.get()));
         return entries;
     }
 
@@ -161,7 +166,7 @@ final class EarlyHashed {
     void copied(Object read, Object copy) {
         Noted noting = noted.get(read);
         if (noting != null) {
-            copies.add(new Copy(copy, noting.where));
+            copies.add(new Copy(copy, noting.unit));
         }
     }
 
@@ -223,27 +228,41 @@ final class EarlyHashed {
                 throw SnapshotKryo.unwrap(
                         e,
                         "cannot hash the keys of the snapshot's "
-                                + container.getClass().getName() + noting.where);
+                                + container.getClass().getName() + noting.where());
             }
         }
         noted.clear();
         ended.clear();
         for (Copy made : copies) {
-            Object copy = made.copy();
-            Collection<?> keys = copy instanceof Map ? ((Map<?, ?>) copy).keySet() : (Collection<?>) copy;
-            for (Object key : keys) {
-                if (!keys.contains(key)) {
-                    throw new IncompatibleSnapshotException(
-                            "the snapshot's " + copy.getClass().getName()
-                                    + " (Map.of or Set.of) holds a key of "
-                                    + key.getClass().getName()
-                                    + " hashed before its own fields were read (a cycle leads back to it), and such a"
-                                    + " container cannot be hashed again: restored, it would not find that key"
-                                    + made.where());
-                }
+            try {
+                checkFound(made.copy(), PickleContext.inUnit(made.unit()));
+            } catch (SnapshotException e) {
+                throw e;
+            } catch (RuntimeException e) { // the key class's own hashCode or equals
+                throw SnapshotKryo.unwrap(
+                        e,
+                        "cannot look up the keys of the snapshot's "
+                                + made.copy().getClass().getName() + " (Map.of or Set.of)"
+                                + PickleContext.inUnit(made.unit()));
             }
         }
         copies.clear();
+    }
+
+    /** Refuses {@code copy} (a Map.of or Set.of, read where {@code where} says) if it cannot find one of its keys. */
+    private static void checkFound(Object copy, String where) {
+        Collection<?> keys = copy instanceof Map ? ((Map<?, ?>) copy).keySet() : (Collection<?>) copy;
+        for (Object key : keys) {
+            if (!keys.contains(key)) {
+                throw new IncompatibleSnapshotException(
+                        "the snapshot's " + copy.getClass().getName()
+                                + " (Map.of or Set.of) holds a key of "
+                                + key.getClass().getName()
+                                + " hashed before its own fields were read (a cycle leads back to it), and such a"
+                                + " container cannot be hashed again: restored, it would not find that key"
+                                + where);
+            }
+        }
     }
 
     /** Puts {@code container}'s entries back (see {@link #rehash}). */
@@ -259,7 +278,7 @@ final class EarlyHashed {
                 int before = map.size();
                 map.put(entries.get(i), entries.get(i + 1));
                 if (map.size() == before && refused) {
-                    throw keysMerged(container.getClass().getName(), entries.get(i), noting.where);
+                    throw keysMerged(container.getClass().getName(), entries.get(i), noting.where());
                 }
             }
         } else {
@@ -267,7 +286,7 @@ final class EarlyHashed {
             set.clear();
             for (int i = 0; i < entries.size(); i += 2) {
                 if (!set.add(entries.get(i)) && refused) {
-                    throw keysMerged(container.getClass().getName(), entries.get(i), noting.where);
+                    throw keysMerged(container.getClass().getName(), entries.get(i), noting.where());
                 }
             }
         }

@@ -106,7 +106,7 @@ public final class GraphReader {
         everyUnitClass.remove(null);
         resolver.recordedKinds(recorded.keySet(), everyUnitClass);
         SnapshotInput input = new SnapshotInput(payload, GraphWriter.BUFFER_SIZE, payloadLength, shuffled);
-        input.locatedBy(context::inUnit);
+        input.locatedBy(context::currentUnit);
         Object root;
         try {
             root = session.kryo.readClassAndObject(input);

@@ -209,7 +209,17 @@ final class PickleContext {
 
     /** " (unit 'name')" for messages about the unit being read or written, or "". */
     String inUnit() {
-        return currentUnit == null ? "" : " (unit '" + currentUnit + "')";
+        return inUnit(currentUnit);
+    }
+
+    /** The name of the unit being read or written, or null. */
+    String currentUnit() {
+        return currentUnit;
+    }
+
+    /** " (unit 'name')" for messages about unit {@code name}, or "" when it is null. */
+    static String inUnit(String name) {
+        return name == null ? "" : " (unit '" + name + "')";
     }
 
     /**

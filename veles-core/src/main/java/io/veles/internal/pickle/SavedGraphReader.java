@@ -73,12 +73,17 @@ public final class SavedGraphReader {
         List<SavedObject> table = serializers.units();
         Object root;
         int current = -1;
+        int[] reading = {-1}; // the unit being read, for the refusals of what is read in it
+        input.locatedBy(() -> reading[0] < 0 || reading[0] >= units.size()
+                ? null
+                : units.get(reading[0]).name());
         try {
             root = kryo.readClassAndObject(input);
             if (!(root instanceof SavedObject) || !Workflow.class.isAssignableFrom(((SavedObject) root).type())) {
                 throw new CorruptSnapshotException("snapshot is corrupt: its first object is not a main workflow");
             }
             for (current = 0; current < table.size(); current++) {
+                reading[0] = current;
                 serializers.readFields(kryo, input, table.get(current));
             }
         } catch (SnapshotException e) {

@@ -51,10 +51,10 @@ class SnapshotInput extends Input implements HashKeyBudget {
 
     private final boolean shuffled;
     private final ArraysAhead arraysAhead = new ArraysAhead();
-    /** Where in the graph the read is, for refusals: see {@link #where}. */
-    private Supplier<String> where = () -> "";
+    /** The unit being read, for refusals (null when no reader said): see {@link #where}. */
+    private Supplier<String> unitName = () -> null;
 
-    private final EarlyHashed earlyHashed = new EarlyHashed(this::where);
+    private final EarlyHashed earlyHashed = new EarlyHashed(this::unitName);
     private byte[] scratch;
     private byte[] shuffledBlock;
 
@@ -169,14 +169,19 @@ class SnapshotInput extends Input implements HashKeyBudget {
         plainKey = keyClass;
     }
 
-    /** Takes where the read is from {@code where} (" (unit 'name')" or ""), for refusals of what is read. */
-    void locatedBy(Supplier<String> where) {
-        this.where = where;
+    /** Takes the name of the unit being read from {@code unitName} (null outside units), for refusals. */
+    void locatedBy(Supplier<String> unitName) {
+        this.unitName = unitName;
+    }
+
+    /** The name of the unit being read, or null. */
+    String unitName() {
+        return unitName.get();
     }
 
     /** " (unit 'name')" for a refusal of what is being read, or "" when no reader said. */
     String where() {
-        return where.get();
+        return PickleContext.inUnit(unitName.get());
     }
 
     /** The hash collections whose keys may have been hashed before they were whole; see {@link EarlyHashed}. */

@@ -599,11 +599,12 @@ class PickleableContractTest {
     }
 
     /**
-     * A key whose hashCode fails when the keys are hashed again, after the last unit (here: once
-     * that unit is read): the failure names the unit its map was read in, not the last one read.
+     * A key whose hashCode or equals fails when the keys are put back or looked up after the last
+     * unit (here: once that unit is read): the failure names the unit its map was read in, not
+     * the last one read.
      */
     @Test
-    void aHashCodeThatFailsWhenKeysAreHashedAgainNamesTheUnitTheMapWasReadIn() {
+    void aKeyThatFailsWhenKeysAreHashedAgainNamesTheUnitTheMapWasReadIn() {
         ProbeWorkflow workflow = new ProbeWorkflow();
         Poisoned a = new Poisoned("a");
         Poisoned b = new Poisoned("b");
@@ -612,20 +613,32 @@ class PickleableContractTest {
         new Collects(workflow).held = a;
         new Arming(workflow);
         try {
+            Poisoned.failing = "hashCode";
             assertThatThrownBy(() -> RoundTrip.copy(workflow))
                     .isInstanceOf(SnapshotException.class)
                     .hasMessageEndingWith("cannot hash the keys of the snapshot's java.util.HashMap (unit 'collects'):"
                             + " hashCode called after the last unit");
+            a.links = Map.of(b, 1);
+            b.links = Map.of(a, 2);
+            Poisoned.armed = false;
+            Poisoned.failing = "equals"; // put back without a call to it; called when a Map.of looks a key up
+            assertThatThrownBy(() -> RoundTrip.copy(workflow))
+                    .isInstanceOf(SnapshotException.class)
+                    .hasMessageEndingWith("cannot look up the keys of the snapshot's "
+                            + Map.of(b, 1).getClass().getName() + " (Map.of or Set.of) (unit 'collects'):"
+                            + " equals called after the last unit");
         } finally {
             Poisoned.armed = false;
         }
     }
 
-    /** Hashed by its id, read after its links; its hashCode fails once {@link Arming} is read. */
+    /** Hashed by its id, read after its links; its hashCode or equals fails once {@link Arming} is read. */
     static final class Poisoned extends io.veles.pickle.Pickleable {
         static volatile boolean armed;
+        /** The method that fails once armed: "hashCode" or "equals". */
+        static volatile String failing;
 
-        final Map<Poisoned, Integer> links = new HashMap<>();
+        Map<Poisoned, Integer> links = new HashMap<>();
         String id;
 
         Poisoned(String id) {
@@ -634,15 +647,20 @@ class PickleableContractTest {
 
         @Override
         public boolean equals(Object other) {
+            failIfArmed("equals");
             return other instanceof Poisoned && java.util.Objects.equals(id, ((Poisoned) other).id);
         }
 
         @Override
         public int hashCode() {
-            if (armed) {
-                throw new IllegalStateException("hashCode called after the last unit");
-            }
+            failIfArmed("hashCode");
             return java.util.Objects.hashCode(id);
+        }
+
+        private static void failIfArmed(String method) {
+            if (armed && method.equals(failing)) {
+                throw new IllegalStateException(method + " called after the last unit");
+            }
         }
     }
 
