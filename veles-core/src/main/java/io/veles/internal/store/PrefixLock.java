@@ -24,8 +24,10 @@ import java.util.stream.Stream;
  * The one live run allowed to write a prefix in a directory: an OS lock on
  * {@code <directory>/.<prefix>.lock}, whose text names the holder (run id, pid, host) so that a
  * refused run can say who it met. The OS drops the lock when its process dies, however it dies,
- * so a lock file left behind never blocks; the file itself is never deleted, since deleting it
- * could let two runs lock two different files of one name.
+ * so a lock file left behind never blocks. The file is deleted only by its holder, while it still
+ * holds the lock, with a directory made for its run that holds nothing else; a run that opened it
+ * meanwhile locks the file then at the path instead (see {@link #lockFileAtPath}), so that two
+ * runs never hold two files of one name.
  *
  * <p>Within one JVM the OS cannot tell two holders apart, and closing any channel on the file
  * would drop the lock, so locks held here are also kept in a table that is asked first.
@@ -86,7 +88,7 @@ public final class PrefixLock implements AutoCloseable {
             channel.truncate(0);
             channel.write(ByteBuffer.wrap((holder + "\n").getBytes(StandardCharsets.UTF_8)), 0);
             channel.force(false);
-            return new PrefixLock(file, channel, lock, createdDirectory);
+            return new PrefixLock(file, channel, lock, createdDirectory || held.madeDirectory());
         } catch (IOException e) {
             Closeables.closeQuietly(channel);
             HELD_HERE.remove(file);
@@ -101,22 +103,32 @@ public final class PrefixLock implements AutoCloseable {
         }
     }
 
-    /** An open lock file and the lock on it. */
-    private record Held(FileChannel channel, FileLock lock) {}
+    /** An open lock file, the lock on it, and whether its directory had to be made again. */
+    private record Held(FileChannel channel, FileLock lock, boolean madeDirectory) {}
 
     /**
      * Opens and locks the file at {@code file}, refusing when another process holds it. The file
      * may go between the open and the lock (a holder's close removes it with the directory it
      * made), and a lock on a removed file would not stop the next run: so the file at the path
-     * must be the one opened, or it is opened again.
+     * must be the one opened, or it is opened again. A directory removed with it is made again.
+     * Where the file system does not tell files apart ({@code fileKey} null, as on Windows) only a
+     * file missing after the lock is noticed.
      */
     private static Held lockFileAtPath(Path file, Path directory, String prefix, Runnable beforeLock)
             throws IOException {
+        boolean madeDirectory = false;
         for (int attempt = 1; ; attempt++) {
             try {
                 Files.createFile(file); // first, so that the file opened is one whose identity was read
             } catch (FileAlreadyExistsException e) {
                 // the usual case: a lock file stays once made
+            } catch (NoSuchFileException e) {
+                if (attempt >= MAX_ATTEMPTS) {
+                    throw e;
+                }
+                Files.createDirectories(file.getParent()); // removed by the run that made it, as it ended
+                madeDirectory = true;
+                continue;
             }
             Object opened = identityOf(file);
             FileChannel channel = FileChannel.open(
@@ -131,14 +143,14 @@ public final class PrefixLock implements AutoCloseable {
                 }
                 Object locked = identityOf(file);
                 if (locked == UNKNOWN || (opened != MISSING && opened.equals(locked))) {
-                    return new Held(channel, lock);
+                    return new Held(channel, lock, madeDirectory);
                 }
             } catch (IOException | RuntimeException e) {
                 Closeables.closeQuietly(channel);
                 throw e;
             }
             channel.close(); // and its lock, on a file no longer at the path
-            if (attempt == MAX_ATTEMPTS) {
+            if (attempt >= MAX_ATTEMPTS) {
                 throw new IOException("the lock file was replaced " + MAX_ATTEMPTS + " times while being locked");
             }
         }

@@ -94,6 +94,32 @@ class PrefixLockTest {
         }
     }
 
+    /**
+     * As above, the holder's close also removing the directory it made: the next run makes it again
+     * and locks a file in it, and removes it again when it ends having written nothing.
+     */
+    @Test
+    void aDirectoryRemovedWithItsLockFileIsMadeAgain() throws Exception {
+        Path snaps = Files.createDirectories(dir.resolve("snaps"));
+        Path file = PrefixLock.fileOf(snaps, "wine");
+        Files.writeString(file, "run closing-run, pid 999999 on host gone-host\n");
+        boolean[] removed = {false};
+        PrefixLock lock = PrefixLock.acquire(snaps, "wine", "run-next", false, () -> {
+            if (!removed[0]) {
+                removed[0] = true;
+                try {
+                    Files.delete(file);
+                    Files.delete(snaps);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        });
+        assertThat(Files.readString(file)).startsWith("run run-next, pid ");
+        lock.close();
+        assertThat(snaps).as("made again for this run, which wrote nothing").doesNotExist();
+    }
+
     @Test
     void aLockFileLeftByADeadRunNeverBlocks() throws Exception {
         Path snaps = Files.createDirectories(dir.resolve("snaps"));
