@@ -268,6 +268,11 @@ public final class SnapshotPruning {
      * points to; an {@code odbc://} source: the newest row it matches), and, for a differential
      * snapshot, every snapshot of its chain: prune never deletes them, so it still restores.
      * Returns what was pinned, the named snapshot first, then its chain as the store holds it.
+     *
+     * <p>The chain is pinned from its first snapshot on, the named one last: a prune running
+     * meanwhile never finds a pinned snapshot whose bases it may still delete. Once pinned, each
+     * is looked up again; a base that is missing (never here, or deleted by a prune before its pin)
+     * is reported after pinning the rest, since the named snapshot cannot be restored without it.
      */
     public static List<String> pin(String source) {
         try (SnapshotSource named = namingOne(source)) {
@@ -276,6 +281,7 @@ public final class SnapshotPruning {
             List<String> chain = BaseProtection.chainOf(store, snapshot);
             List<StoredSnapshot> pinned = new ArrayList<>();
             pinned.add(snapshot);
+            List<String> missing = new ArrayList<>();
             if (!chain.isEmpty()) {
                 Map<String, StoredSnapshot> listed = new HashMap<>(); // one listing, not one a base
                 for (StoredSnapshot stored : store.list()) {
@@ -285,13 +291,29 @@ public final class SnapshotPruning {
                     // not listed: a table row's address lists its row alone, a copied prefix other keys
                     Optional<StoredSnapshot> base =
                             Optional.ofNullable(listed.get(key)).or(() -> store.find(key));
-                    base.ifPresent(pinned::add); // a missing base cannot be pinned; restoring names it
+                    if (base.isPresent()) {
+                        pinned.add(base.get());
+                    } else {
+                        missing.add(key);
+                    }
                 }
+            }
+            for (int i = pinned.size() - 1; i >= 0; i--) { // the chain's first snapshot first, the named one last
+                store.pin(pinned.get(i));
             }
             List<String> locations = new ArrayList<>();
             for (StoredSnapshot each : pinned) {
-                store.pin(each);
+                if (each != snapshot && store.find(each.key()).isEmpty()) {
+                    missing.add(each.key()); // deleted before its pin was made
+                }
                 locations.add(each.location());
+            }
+            if (!missing.isEmpty()) {
+                throw new SnapshotException("pinned " + BaseProtection.shownName(snapshot) + ", but "
+                        + String.join(", ", missing)
+                        + (missing.size() == 1 ? ", a snapshot it is built on, is" : ", snapshots it is built on, are")
+                        + " missing: it cannot be restored until " + (missing.size() == 1 ? "that is" : "they are")
+                        + " back");
             }
             return locations;
         }

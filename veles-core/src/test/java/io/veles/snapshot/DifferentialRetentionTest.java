@@ -348,4 +348,22 @@ class DifferentialRetentionTest {
                     .doesNotContainEntry("frozen_3.gz", "pinned");
         }
     }
+    /**
+     * A differential snapshot whose chain has lost its first snapshot cannot be restored: pinning
+     * it pins what is there and says so, rather than reporting a pin that cannot keep it restorable.
+     */
+    @Test
+    void pinningADifferentialSnapshotWhoseBaseIsMissingPinsTheRestAndSaysSo() throws IOException {
+        new FrozenWorkflow(3, settings().build()).runAndStop();
+        java.nio.file.Files.delete(dir.resolve("frozen_1.gz"));
+        assertThatThrownBy(() -> SnapshotPruning.pin(dir.resolve("frozen_3.gz").toString()))
+                .isInstanceOf(io.veles.errors.SnapshotException.class)
+                .hasMessage("pinned frozen_3.gz, but frozen_1.gz, a snapshot it is built on, is missing:"
+                        + " it cannot be restored until that is back");
+        try (var store = SnapshotStores.open(dir.toString())) {
+            assertThat(store.protections())
+                    .containsEntry("frozen_2.gz", "pinned")
+                    .containsEntry("frozen_3.gz", "pinned");
+        }
+    }
 }
