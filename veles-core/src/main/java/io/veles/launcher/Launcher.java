@@ -394,6 +394,7 @@ public final class Launcher implements RunContext {
             throw new LaunchException(
                     "cannot write the result file " + request.resultFile() + ": " + e.getMessage(), e);
         }
+        refuseReplacingOtherFiles(request.resultFile()); // again: the run may have written one there since
         try {
             // whole or not at all: a stop or a failure never leaves half a file where the last one was
             AtomicFiles.write(request.resultFile(), out -> out.write(json));
@@ -418,6 +419,41 @@ public final class Launcher implements RunContext {
         }
         if (!Files.isWritable(parent) || (Files.exists(file) && !Files.isWritable(file))) {
             throw new LaunchException("cannot write the result file " + file + ": permission denied");
+        }
+        refuseReplacingOtherFiles(file);
+    }
+
+    /**
+     * Refuses a result file that would replace something other than an earlier result: a
+     * snapshot, a {@code _current} link, a database given by mistake (the path of one, or of a
+     * snapshot this run writes) must never be replaced by a page of JSON. A result file is JSON
+     * written by this class, an object: its first byte that is not white space is '{'. An empty
+     * file is taken too.
+     */
+    private static void refuseReplacingOtherFiles(Path file) {
+        if (Files.isSymbolicLink(file)) {
+            throw new LaunchException("the result file " + file + " is a symbolic link (a snapshot's _current"
+                    + " link?), which it would replace: give the path of a file");
+        }
+        if (!Files.isRegularFile(file)) {
+            return;
+        }
+        byte[] start = new byte[4096];
+        int read;
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            read = in.readNBytes(start, 0, start.length);
+        } catch (IOException e) {
+            throw new LaunchException(
+                    "cannot read the result file " + file + " to check what it holds: " + AtomicFiles.describe(e), e);
+        }
+        for (int i = 0; i < read; i++) {
+            if (!Character.isWhitespace(start[i])) {
+                if (start[i] == '{') {
+                    return;
+                }
+                throw new LaunchException("the result file " + file + " holds something other than a result (a"
+                        + " snapshot? a database?), which it would replace: give another path");
+            }
         }
     }
 }

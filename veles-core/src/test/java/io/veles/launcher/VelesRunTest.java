@@ -41,6 +41,67 @@ class VelesRunTest {
     }
 
     /**
+     * A result file is JSON; given the path of a snapshot (the one resumed from, one the run
+     * writes, the _current link), it would replace it with a page of JSON. Refused before the run
+     * where it is there then, when writing the results where the run put it there; the snapshot
+     * stays whole.
+     */
+    @Test
+    void aResultFileNeverReplacesASnapshotOrItsLink() throws Exception {
+        Path snaps = dir.resolve("snaps");
+        Launcher.Outcome first = Veles.run(TickWorkflow.class)
+                .settings("ticks.count=3", "snapshotter.compression=none")
+                .snapshotsTo(snaps.toString())
+                .start()
+                .await();
+        Path snapshot = Path.of(first.lastSnapshot());
+        byte[] bytes = java.nio.file.Files.readAllBytes(snapshot);
+
+        assertThatThrownBy(() -> Veles.run(TickWorkflow.class)
+                        .settings("ticks.count=3", "snapshotter.compression=none")
+                        .snapshotsTo(dir.resolve("elsewhere").toString())
+                        .resultFile(snapshot)
+                        .start()
+                        .await())
+                .as("the path of a snapshot already there")
+                .isInstanceOf(LaunchException.class)
+                .hasMessage("the result file " + snapshot + " holds something other than a result (a snapshot? a"
+                        + " database?), which it would replace: give another path");
+        java.nio.file.Path link;
+        try (var listing = java.nio.file.Files.list(snaps)) {
+            link = listing.filter(java.nio.file.Files::isSymbolicLink)
+                    .findFirst()
+                    .orElseThrow();
+        }
+        assertThatThrownBy(() -> Veles.run(TickWorkflow.class)
+                        .settings("ticks.count=3", "snapshotter.compression=none")
+                        .snapshotsTo(dir.resolve("elsewhere").toString())
+                        .resultFile(link)
+                        .start()
+                        .await())
+                .as("the _current link")
+                .isInstanceOf(LaunchException.class)
+                .hasMessageContaining("is a symbolic link");
+
+        Path again = dir.resolve("again");
+        Path written = again.resolve(snapshot.getFileName());
+        assertThatThrownBy(() -> Veles.run(TickWorkflow.class)
+                        .settings("ticks.count=3", "snapshotter.compression=none")
+                        .snapshotsTo(again.toString())
+                        .resultFile(written)
+                        .start()
+                        .await())
+                .as("the path of the snapshot the run writes")
+                .isInstanceOf(LaunchException.class)
+                .hasMessageContaining("holds something other than a result");
+        assertThat(java.nio.file.Files.readAllBytes(snapshot)).isEqualTo(bytes);
+        assertThat(java.util.Arrays.copyOf(java.nio.file.Files.readAllBytes(written), 8))
+                .as("the second run's snapshot, kept")
+                .isEqualTo(io.veles.snapshot.format.SnapshotFormat.MAGIC);
+        assertThat(java.nio.file.Files.isSymbolicLink(link)).isTrue();
+    }
+
+    /**
      * start → snapshotter → work, no end point: the run ends when work runs out, and the snapshot
      * taken as it ended held a run neither running nor finished, which a resume started again.
      */
