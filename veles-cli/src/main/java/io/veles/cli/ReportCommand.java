@@ -102,6 +102,7 @@ final class ReportCommand implements Callable<Integer> {
             throw new SnapshotException(
                     output + " exists and is not a snapshot report: give another -o, or --force to" + " replace it");
         }
+        io.veles.internal.store.NeverReplaced.check(output, output);
         Path parent = output.toAbsolutePath().getParent();
         if (!Files.isDirectory(parent)) { // found out before reading every snapshot, not after
             throw new SnapshotException("cannot write " + output + ": no directory " + parent);

@@ -323,5 +323,20 @@ class ReportCommandTest {
         VelesProcess forced = VelesProcess.run(dir, "snapshot", "report", "snaps", "-o", "notes.html", "--force");
         assertThat(forced.exitCode()).as(forced.stderr()).isZero();
         assertThat(data(notes).get("snapshots")).hasSize(6);
+
+        Path snapshot = dir.resolve("snaps/wine_5_1.89.gz");
+        byte[] bytes = Files.readAllBytes(snapshot);
+        for (String kept : new String[] {"snaps/wine_5_1.89.gz", "snaps/wine_current.gz"}) {
+            VelesProcess overSnapshot = VelesProcess.run(dir, "snapshot", "report", "snaps", "-o", kept, "--force");
+            assertThat(overSnapshot.exitCode())
+                    .as("a snapshot or its link is never replaced, even with --force")
+                    .isNotZero();
+            assertThat(overSnapshot.stderr().strip().lines())
+                    .singleElement()
+                    .asString()
+                    .contains("not replaced, even with --force");
+        }
+        assertThat(Files.readAllBytes(snapshot)).isEqualTo(bytes);
+        assertThat(Files.isSymbolicLink(dir.resolve("snaps/wine_current.gz"))).isTrue();
     }
 }

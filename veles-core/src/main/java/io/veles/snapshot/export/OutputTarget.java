@@ -1,6 +1,7 @@
 package io.veles.snapshot.export;
 
 import io.veles.errors.SnapshotException;
+import io.veles.internal.store.NeverReplaced;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,6 +38,7 @@ public final class OutputTarget {
             if (!force) {
                 throw new SnapshotException(target + " exists; --force replaces it");
             }
+            NeverReplaced.check(target, this.target);
             boolean isDirectory = Files.isDirectory(this.target, java.nio.file.LinkOption.NOFOLLOW_LINKS);
             if (isDirectory != directory) {
                 throw new SnapshotException(target + " is " + (isDirectory ? "a directory" : "not a directory")

@@ -146,6 +146,25 @@ class ExportWritersTest {
                         LoopWorkflow.class.getClassLoader()))
                 .isInstanceOf(SnapshotException.class)
                 .hasMessageContaining("exists; --force replaces it");
+        // Not even with --force over a snapshot, the one exported included, or a link to one.
+        byte[] bytes = Files.readAllBytes(snapshot);
+        assertThatThrownBy(() -> SnapshotExport.export(
+                        snapshot.toString(),
+                        ExportFormat.NPZ,
+                        snapshot,
+                        null,
+                        true,
+                        LoopWorkflow.class.getClassLoader()))
+                .isInstanceOf(SnapshotException.class)
+                .hasMessage(snapshot + " is a snapshot; not replaced, even with --force");
+        assertThat(Files.readAllBytes(snapshot)).isEqualTo(bytes);
+        Path link = Files.createSymbolicLink(dir.resolve("loop_current.gz"), snapshot.getFileName());
+        assertThatThrownBy(() -> SnapshotExport.export(
+                        snapshot.toString(), ExportFormat.NPZ, link, null, true, LoopWorkflow.class.getClassLoader()))
+                .isInstanceOf(SnapshotException.class)
+                .hasMessageContaining(
+                        "is a symbolic link (a snapshot's _current link?); not replaced, even with --force");
+        assertThat(Files.isSymbolicLink(link)).isTrue();
     }
 
     @Test
