@@ -19,8 +19,9 @@ import java.util.concurrent.Callable;
             "Copy a snapshot to another codec or store (file <-> database).",
             "It streams with bounded memory. The payload is copied as it is and the source's checksums",
             "are checked on the way: a damaged source leaves nothing at the destination. A signed",
-            "snapshot needs --key and is signed again. A differential snapshot is copied only with",
-            "--full: its chain is read and checked, and the copy stands alone (any codec, any store)."
+            "snapshot needs --key, which must verify its signature; the copy is signed with it. A",
+            "differential snapshot is copied only with --full: its chain is read and checked, and the",
+            "copy stands alone (any codec, any store)."
         },
         footer = {
             "",

@@ -35,13 +35,30 @@ public final class SnapshotConversion {
     }
 
     /**
+     * The key to read {@code source} with: {@code key} when it is signed, so that its signature is
+     * checked as it is copied (signing a copy of a snapshot some other key signed, or that was
+     * altered, would make it pass for ours), and none when it is not (a copy is signed from
+     * scratch then, as asked).
+     */
+    private static SnapshotKey keyOfSource(String source, SnapshotKey key) {
+        if (key == null) {
+            return null;
+        }
+        try (SnapshotReader header = Snapshots.open(source)) {
+            return header.isSigned() ? key : null;
+        } catch (IOException e) {
+            throw new SnapshotException("cannot convert " + SnapshotStores.redacted(source) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * As {@link #convert(String, String, Codec, int, SnapshotKey)}; a differential source is
      * copied only with {@code full}, as a standalone snapshot (its chain assembled, checked and
      * written whole), and refused without it: a copy never silently changes what it depends on.
      */
     public static String convert(
             String source, String destination, Codec codec, int level, SnapshotKey key, boolean full) {
-        try (SnapshotReader reader = Snapshots.open(source)) {
+        try (SnapshotReader reader = Snapshots.open(source, keyOfSource(source, key))) {
             Codec target = codec != null ? codec : reader.codec();
             Manifest manifest = reader.manifest();
             if (manifest.isDifferential() && !full) {

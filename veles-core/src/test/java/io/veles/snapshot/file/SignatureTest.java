@@ -145,6 +145,37 @@ class SignatureTest {
         assertThatThrownBy(() -> restore(stripped, key)).hasMessageContaining("snap is not signed");
     }
 
+    /**
+     * A conversion with a key signs the copy with it, so it must first check that key's signature
+     * on a signed source: otherwise a snapshot some other key signed, or altered and signed again,
+     * would come out passing for ours. Refused, nothing written; an unsigned source is signed as asked.
+     */
+    @Test
+    void aConversionSignsOnlyWhatItsKeyHadSigned() throws Exception {
+        SnapshotKey ours = key("ours", 1);
+        SnapshotKey other = key("other", 2);
+        Path foreign = dir.resolve("foreign.none");
+        Files.write(foreign, write(other));
+        Path copy = dir.resolve("copy.none");
+        assertThatThrownBy(() -> io.veles.snapshot.SnapshotConversion.convert(
+                        foreign.toString(), copy.toString(), Codec.NONE, -1, ours))
+                .hasMessageContaining("has a wrong signature: it was altered, or signed with another key");
+        assertThat(copy).doesNotExist();
+
+        Path signed = dir.resolve("signed.none");
+        Files.write(signed, write(ours));
+        io.veles.snapshot.SnapshotConversion.convert(signed.toString(), copy.toString(), Codec.NONE, -1, ours);
+        assertThat(restore(Files.readAllBytes(copy), ours)).isEqualTo(MARK);
+
+        Path unsigned = dir.resolve("unsigned.none");
+        Files.write(unsigned, write(null));
+        Path adopted = dir.resolve("adopted.none");
+        io.veles.snapshot.SnapshotConversion.convert(unsigned.toString(), adopted.toString(), Codec.NONE, -1, ours);
+        assertThat(restore(Files.readAllBytes(adopted), ours))
+                .as("an unsigned source, signed as asked")
+                .isEqualTo(MARK);
+    }
+
     @Test
     void aKeyFileMustHoldEnoughBytes() throws Exception {
         Path small = dir.resolve("small");
