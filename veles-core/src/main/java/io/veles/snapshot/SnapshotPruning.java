@@ -1,11 +1,13 @@
 package io.veles.snapshot;
 
 import io.veles.errors.SnapshotException;
+import io.veles.snapshot.file.SnapshotReader;
 import io.veles.snapshot.format.Manifest;
 import io.veles.snapshot.store.SnapshotSource;
 import io.veles.snapshot.store.SnapshotStore;
 import io.veles.snapshot.store.StoredSnapshot;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -278,7 +280,14 @@ public final class SnapshotPruning {
         try (SnapshotSource named = namingOne(source)) {
             SnapshotStore store = named.store();
             StoredSnapshot snapshot = named.snapshot();
-            List<String> chain = BaseProtection.chainOf(store, snapshot);
+            List<String> chain;
+            try (SnapshotReader header = Snapshots.open(store, snapshot, snapshot.location(), null)) {
+                chain = BaseProtection.chainOf(header.manifest());
+            } catch (SnapshotException
+                    | IOException e) { // a pin on what is not a snapshot would keep nothing restorable
+                throw new SnapshotException(
+                        "cannot pin " + BaseProtection.shownName(snapshot) + ": " + e.getMessage(), e);
+            }
             List<StoredSnapshot> pinned = new ArrayList<>();
             pinned.add(snapshot);
             List<String> missing = new ArrayList<>();

@@ -61,6 +61,19 @@ class RetentionTest {
         }
     }
 
+    /** A file that is not a snapshot is not pinned: a pin on it would keep nothing restorable. */
+    @Test
+    void whatIsNotASnapshotIsNotPinned() throws Exception {
+        Path notes = Files.writeString(dir.resolve("notes.txt"), "my notes");
+        assertThatThrownBy(() -> SnapshotPruning.pin(notes.toString()))
+                .isInstanceOf(io.veles.errors.SnapshotException.class)
+                .hasMessageStartingWith("cannot pin notes.txt: ")
+                .hasMessageContaining("is not a veles snapshot");
+        try (var files = Files.list(dir)) {
+            assertThat(files).containsExactly(notes);
+        }
+    }
+
     @Test
     void everyPolicyKeepsItsOwnAndTheDryRunIsWhatTheRealRunDeletes() throws Exception {
         generate();
