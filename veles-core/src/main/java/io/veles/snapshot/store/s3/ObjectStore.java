@@ -363,6 +363,13 @@ public final class ObjectStore implements SnapshotStore {
     @Override
     public WriterLock lockPrefix(String prefix, String runId) {
         checkPart("prefix", prefix);
+        // Nothing to hold, but a run asks before its first iteration: a missing bucket, a wrong
+        // endpoint or bad credentials stop it then, not at its first snapshot, hours later.
+        call(
+                "cannot write to " + location,
+                () -> s3.listObjectsV2(request -> request.bucket(location.bucket())
+                        .prefix(location.keyPrefix())
+                        .maxKeys(1)));
         return () -> {};
     }
 

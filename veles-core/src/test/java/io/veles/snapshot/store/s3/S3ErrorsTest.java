@@ -38,6 +38,10 @@ class S3ErrorsTest {
             assertOneLine(
                     store::list,
                     "cannot list s3://veles-no-such-bucket-4711/runs: bucket 'veles-no-such-bucket-4711' does not exist");
+            // asked by a run before its first iteration, so that it stops then rather than at its first snapshot
+            assertOneLine(
+                    () -> store.lockPrefix("run", "id"),
+                    "cannot write to s3://veles-no-such-bucket-4711/runs: bucket 'veles-no-such-bucket-4711' does not exist");
             // a snapshot named in it: not "no such snapshot", which a HEAD's bare 404 would say
             assertOneLine(
                     () -> store.resolve(S3Location.parse("s3://veles-no-such-bucket-4711/runs/run_1.gz")),
