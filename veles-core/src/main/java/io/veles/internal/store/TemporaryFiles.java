@@ -28,6 +28,11 @@ public final class TemporaryFiles {
         return file;
     }
 
+    /** Forgets {@code file}, which is gone or is kept (moved into place, say): the hook leaves it. */
+    public static void forget(Path file) {
+        LIVE.remove(file);
+    }
+
     /** Deletes {@code file} now and forgets it. */
     public static void delete(Path file) throws IOException {
         try {
@@ -44,9 +49,13 @@ public final class TemporaryFiles {
 
     private static void deleteAll() {
         for (Path file : LIVE) {
-            try {
-                Files.deleteIfExists(file);
-            } catch (IOException e) {
+            try (java.util.stream.Stream<Path> tree = Files.isDirectory(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                    ? Files.walk(file)
+                    : java.util.stream.Stream.of(file)) {
+                for (Path each : (Iterable<Path>) tree.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                    Files.deleteIfExists(each); // a directory's entries first (an npy export's temporary)
+                }
+            } catch (IOException | java.io.UncheckedIOException e) {
                 // the JVM is ending: nothing is left to tell
             }
         }

@@ -2,6 +2,7 @@ package io.veles.snapshot.export;
 
 import io.veles.errors.SnapshotException;
 import io.veles.internal.store.NeverReplaced;
+import io.veles.internal.store.TemporaryFiles;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -53,7 +54,8 @@ public final class OutputTarget {
         if (parent == null || !Files.isDirectory(parent)) {
             throw new SnapshotException("cannot write " + target + ": its directory does not exist");
         }
-        temporary = parent.resolve("." + this.target.getFileName() + ".tmp-" + UUID.randomUUID());
+        // removed at the JVM's end unless committed or discarded first (Ctrl-C mid-export)
+        temporary = TemporaryFiles.track(parent.resolve("." + this.target.getFileName() + ".tmp-" + UUID.randomUUID()));
     }
 
     public Path path() {
@@ -75,6 +77,11 @@ public final class OutputTarget {
      * earlier export directory is moved aside first, and back should the move fail.
      */
     public void commit() throws IOException {
+        commitInPlace();
+        TemporaryFiles.forget(temporary);
+    }
+
+    private void commitInPlace() throws IOException {
         if (!force) {
             moveWithoutReplacing();
         } else if (Files.isDirectory(target)) {
@@ -136,8 +143,9 @@ public final class OutputTarget {
     public void discard() {
         try {
             deleteTree(temporary);
+            TemporaryFiles.forget(temporary);
         } catch (IOException | UncheckedIOException e) {
-            // best effort: the name is hidden and unique
+            // best effort: the name is hidden and unique (and the JVM's end tries again)
         }
     }
 

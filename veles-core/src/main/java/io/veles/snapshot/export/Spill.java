@@ -1,5 +1,6 @@
 package io.veles.snapshot.export;
 
+import io.veles.internal.store.TemporaryFiles;
 import io.veles.pickle.ArraySpill;
 import io.veles.pickle.SpilledArray;
 
@@ -27,7 +28,8 @@ final class Spill implements Closeable {
     private FileChannel channel;
 
     Spill(Path directory) throws IOException {
-        file = Files.createTempFile(directory, ".veles-export-", ".spill");
+        // removed at the JVM's end unless closed first (Ctrl-C mid-export)
+        file = TemporaryFiles.track(Files.createTempFile(directory, ".veles-export-", ".spill"));
         out = new BufferedOutputStream(Files.newOutputStream(file), BUFFER);
         spill = new ArraySpill(out);
     }
@@ -83,7 +85,7 @@ final class Spill implements Closeable {
                 channel.close();
             }
         } finally {
-            Files.deleteIfExists(file);
+            TemporaryFiles.delete(file);
         }
     }
 }
