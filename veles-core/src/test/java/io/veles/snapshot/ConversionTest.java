@@ -24,12 +24,16 @@ class ConversionTest {
     private LoopWorkflow workflow;
 
     private Path snapshot() {
-        workflow = new LoopWorkflow(3, 200_000, -1);
+        return snapshot(200_000, "snaps");
+    }
+
+    private Path snapshot(int size, String directory) {
+        workflow = new LoopWorkflow(3, size, -1);
         Snapshotter snapshotter = Snapshotter.create(
                 workflow,
                 SnapshotSettings.builder()
                         .prefix("loop")
-                        .directory(dir.resolve("snaps").toString())
+                        .directory(dir.resolve(directory).toString())
                         .compression(Codec.GZIP)
                         .build());
         workflow.initialize();
@@ -152,6 +156,18 @@ class ConversionTest {
         assertThatThrownBy(() -> SnapshotConversion.convert(
                         damaged.toString(), out.resolve("copy.zst").toString(), Codec.ZSTD, -1, null))
                 .isInstanceOf(SnapshotException.class);
+        try (Stream<Path> files = Files.list(out)) {
+            assertThat(files).as("no copy and no temporary file").isEmpty();
+        }
+        // Cut short past its first blocks, the source is named as truncated, not the copy as unwritable.
+        byte[] large = Files.readAllBytes(snapshot(2_000_000, "large"));
+        Path truncated = dir.resolve("truncated.gz");
+        Files.write(truncated, java.util.Arrays.copyOf(large, large.length * 2 / 3));
+        assertThatThrownBy(() -> SnapshotConversion.convert(
+                        truncated.toString(), out.resolve("cut.zst").toString(), Codec.ZSTD, -1, null))
+                .isInstanceOf(io.veles.errors.CorruptSnapshotException.class)
+                .hasMessageStartingWith(truncated + " is ")
+                .hasMessageNotContaining("cannot write");
         try (Stream<Path> files = Files.list(out)) {
             assertThat(files).as("no copy and no temporary file").isEmpty();
         }

@@ -623,7 +623,12 @@ public final class SnapshotReader implements Closeable {
         byte[] buffer = new byte[1 << 20];
         long left = length;
         while (left > 0) {
-            int n = part.read(buffer, 0, (int) Math.min(buffer.length, left));
+            int n;
+            try {
+                n = part.read(buffer, 0, (int) Math.min(buffer.length, left));
+            } catch (IOException e) { // the source's fault, not the destination's: say which
+                throw integrityError(source, codec, e);
+            }
             if (n < 0) {
                 throw new CorruptSnapshotException(source + " is truncated: it ends " + left + " bytes early");
             }
