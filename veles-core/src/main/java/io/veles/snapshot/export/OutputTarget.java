@@ -52,7 +52,10 @@ public final class OutputTarget {
         }
         Path parent = this.target.getParent();
         if (parent == null || !Files.isDirectory(parent)) {
-            throw new SnapshotException("cannot write " + target + ": its directory does not exist");
+            throw new SnapshotException("cannot write " + target + ": "
+                    + (parent != null && Files.exists(parent)
+                            ? parent + " is a file, not a directory"
+                            : "its directory does not exist"));
         }
         // removed at the JVM's end unless committed or discarded first (Ctrl-C mid-export)
         temporary = TemporaryFiles.track(parent.resolve("." + this.target.getFileName() + ".tmp-" + UUID.randomUUID()));

@@ -60,6 +60,10 @@ public final class CodeExtraction {
 
     /** Checks every entry of {@code backup}, then writes them; returns how many files it wrote. */
     public int extract(byte[] backup) {
+        if (Files.exists(root) && !Files.isDirectory(root)) {
+            throw new SnapshotException(
+                    "cannot write the code backup into " + root + ": it is a file, not a directory");
+        }
         List<Entry> entries = check(backup);
         List<Path> created = new ArrayList<>();
         try {
@@ -264,6 +268,9 @@ public final class CodeExtraction {
     }
 
     private static String describe(Exception e) {
+        if (e instanceof IOException failure) { // a file system's message is often the path alone
+            return io.veles.internal.store.AtomicFiles.describe(failure);
+        }
         return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 }

@@ -33,6 +33,15 @@ class OutputTargetTest {
         }
     }
 
+    /** An output under a file is refused naming that file, not as a missing directory. */
+    @Test
+    void anOutputUnderAFileNamesTheFile() throws IOException {
+        Path file = Files.writeString(dir.resolve("afile"), "x");
+        assertThatThrownBy(() -> new OutputTarget(file.resolve("sub"), false))
+                .isInstanceOf(SnapshotException.class)
+                .hasMessage("cannot write " + file.resolve("sub") + ": " + file + " is a file, not a directory");
+    }
+
     @Test
     void withoutAnythingInTheWayTheFileIsPutInPlace() throws IOException {
         Path output = dir.resolve("state.npz");

@@ -93,6 +93,15 @@ class CodeExtractionTest {
         assertThat(Files.readString(target.resolve("A.class"))).isEqualTo("theirs");
     }
 
+    /** A target that is a file (a snapshot, say) is refused naming what it is, and kept. */
+    @Test
+    void aTargetThatIsAFileIsRefusedAndKept() throws Exception {
+        Path file = Files.writeString(dir.resolve("wine_2_3.77.gz"), "a snapshot");
+        assertThatThrownBy(() -> CodeBackup.extract(zip("A.class", "a"), file))
+                .hasMessage("cannot write the code backup into " + file + ": it is a file, not a directory");
+        assertThat(file).hasContent("a snapshot");
+    }
+
     @Test
     void duplicateEntriesAreRefused() throws Exception {
         Path target = dir.resolve("code");
