@@ -17,6 +17,9 @@ import java.nio.file.Path;
  * {@link VelesUnpickler}: classes become dictionaries, NumPy arrays our stand-ins, nothing runs.
  */
 final class VelesPickles {
+    /** The newest pickle protocol read: VELES's Python wrote protocols 2 to 4. */
+    static final int MAX_PROTOCOL = 4;
+
     private VelesPickles() {}
 
     static Object read(Path file) {
@@ -27,10 +30,18 @@ final class VelesPickles {
             Codec codec = Codec.detect(head, head.length)
                     .orElse(Codec.fromFileName(file.getFileName().toString()));
             try (InputStream pickle = new BufferedInputStream(codec.decompress(raw), 1 << 16)) {
-                pickle.mark(1);
+                pickle.mark(2);
                 if (pickle.read() != 0x80) { // PROTO: VELES wrote protocols 2 to 4
                     throw new SnapshotException(file + " is not a pickle of protocol 2 or later"
                             + (codec == Codec.NONE ? "" : " (after " + codec.argument() + ")"));
+                }
+                int protocol = pickle.read();
+                if (protocol > MAX_PROTOCOL) {
+                    // Python 3.8's protocol 5 pickles NumPy arrays out of band (PickleBuffer): read on,
+                    // they would come out as no arrays at all.
+                    throw new SnapshotException(file + " is a pickle of protocol " + protocol + ", which this"
+                            + " import does not read: save it again with protocol " + MAX_PROTOCOL
+                            + " or lower (pickle.dump(obj, f, protocol=4))");
                 }
                 pickle.reset();
                 return new VelesUnpickler().load(pickle);

@@ -142,6 +142,13 @@ class ImportVelesTest {
             Files.write(dir.resolve(name), new byte[] {(byte) 0x80, 3, opcode});
             refusedQuickly(name, "cannot read " + name + ": the pickle is truncated", 10);
         }
+        // protocol 5 (Python 3.8) pickles NumPy arrays out of band: named, not read as holding none
+        Files.write(dir.resolve("protocol5.pickle"), new byte[] {(byte) 0x80, 5, ')', '.'});
+        refusedQuickly(
+                "protocol5.pickle",
+                "protocol5.pickle is a pickle of protocol 5, which this import does not read: save it again with"
+                        + " protocol 4 or lower",
+                10);
         // a unit named "u" (NEWOBJ, BUILD), then given the item 1 -> None, or None -> None (SETITEM)
         byte[] unit = ("\u0080\u0002cveles.units\nUnit\n)\u0081}\u008c\u0004name\u008c\u0001usb")
                 .getBytes(StandardCharsets.ISO_8859_1);
