@@ -136,6 +136,9 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        // Ctrl-C or SIGTERM during convert or export ends this JVM through its hooks: leave no
+        // temporary or upload behind (a run handles its signals itself, and ends its writes first).
+        io.veles.internal.store.InFlightWrites.abandonAtExit();
         System.exit(execute(args));
     }
 

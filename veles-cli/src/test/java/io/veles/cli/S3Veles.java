@@ -86,6 +86,11 @@ final class S3Veles {
         return VelesProcess.start(workingDirectory, environment, List.of(), withServer(args));
     }
 
+    /** As {@link #start}, so that SIGINT reaches it (see {@link VelesProcess#startInterruptible}). */
+    VelesProcess startInterruptible(Path workingDirectory, String... args) throws IOException {
+        return VelesProcess.startInterruptible(workingDirectory, environment, List.of(), withServer(args));
+    }
+
     private String[] withServer(String... args) {
         String[] all = new String[args.length + 3];
         all[0] = "--s3-endpoint";

@@ -60,9 +60,16 @@ final class VelesProcess {
     /** As {@link #startInterruptible(Path, String...)}, in a JVM with {@code jvmOptions}. */
     static VelesProcess startInterruptible(Path workingDirectory, List<String> jvmOptions, String... args)
             throws IOException {
+        return startInterruptible(workingDirectory, Map.of(), jvmOptions, args);
+    }
+
+    /** As {@link #startInterruptible(Path, String...)}, with {@code environment} added. */
+    static VelesProcess startInterruptible(
+            Path workingDirectory, Map<String, String> environment, List<String> jvmOptions, String... args)
+            throws IOException {
         List<String> command = new ArrayList<>(List.of("env", "--default-signal=INT"));
         command.addAll(commandLine(jvmOptions, args));
-        return start(workingDirectory, Map.of(), command);
+        return start(workingDirectory, environment, command);
     }
 
     private static VelesProcess start(Path workingDirectory, Map<String, String> environment, List<String> command)

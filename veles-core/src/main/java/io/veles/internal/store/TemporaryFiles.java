@@ -22,7 +22,11 @@ public final class TemporaryFiles {
     /** Marks {@code file} for deletion at the JVM's end unless {@link #delete} comes first; returns it. */
     public static Path track(Path file) {
         if (HOOKED.compareAndSet(false, true)) {
-            Runtime.getRuntime().addShutdownHook(new Thread(TemporaryFiles::deleteAll, "veles-temporary-files"));
+            try {
+                Runtime.getRuntime().addShutdownHook(new Thread(TemporaryFiles::deleteAll, "veles-temporary-files"));
+            } catch (IllegalStateException shuttingDown) {
+                // asked from another shutdown hook (a host's final snapshot): the caller deletes it itself
+            }
         }
         LIVE.add(file);
         return file;

@@ -268,8 +268,8 @@ public final class CodeExtraction {
     }
 
     private static String describe(Exception e) {
-        if (e instanceof IOException failure) { // a file system's message is often the path alone
-            return io.veles.internal.store.AtomicFiles.describe(failure);
+        if (e instanceof java.nio.file.FileSystemException failure && failure.getReason() == null) {
+            return failure.getClass().getSimpleName() + ": " + failure.getMessage(); // its message is the path alone
         }
         return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }

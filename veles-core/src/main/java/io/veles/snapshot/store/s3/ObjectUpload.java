@@ -1,5 +1,6 @@
 package io.veles.snapshot.store.s3;
 
+import io.veles.internal.store.InFlightWrites;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
@@ -146,6 +147,17 @@ final class ObjectUpload extends OutputStream {
                 .ifNoneMatch(conditional.ifNoneMatch())
                 .multipartUpload(
                         CompletedMultipartUpload.builder().parts(completed).build())));
+        InFlightWrites.endedElsewhere(abandon);
+    }
+
+    /** The abort of this upload's parts, noted with {@link InFlightWrites}: a process halting mid-upload runs it. */
+    private Runnable abandon;
+
+    private void opened() {
+        String id = uploadId;
+        abandon = () -> s3.abortMultipartUpload(
+                request -> request.bucket(bucket).key(key).uploadId(id));
+        InFlightWrites.startedElsewhere(abandon);
     }
 
     /**
@@ -189,6 +201,7 @@ final class ObjectUpload extends OutputStream {
         }
         if (uploadId != null) {
             s3.abortMultipartUpload(request -> request.bucket(bucket).key(key).uploadId(uploadId));
+            InFlightWrites.endedElsewhere(abandon);
         }
     }
 
@@ -205,6 +218,7 @@ final class ObjectUpload extends OutputStream {
             uploadId = s3.createMultipartUpload(
                             request -> request.bucket(bucket).key(key).metadata(writer))
                     .uploadId();
+            opened();
         }
         failIfAPartFailed();
         byte[] part = buffer;
