@@ -247,6 +247,30 @@ class DifferentialSnapshotTest {
                 .hasMessageContaining("its base frozen_1.gz is damaged");
     }
 
+    /**
+     * A base swapped for another whole snapshot of the same shape checks out on its own, but the
+     * bytes the chain gives back are not those the differential snapshot was built on: said so,
+     * naming the chain, rather than calling the differential snapshot (which is whole) corrupt.
+     */
+    @Test
+    void aBaseSwappedForAnotherSnapshotIsNamedAsSuch() throws IOException {
+        Path differential = dir.resolve("differential");
+        new FrozenWorkflow(3, settings(differential, true, false)).runAndStop();
+        Path other = dir.resolve("other");
+        FrozenWorkflow changed = new FrozenWorkflow(1, settings(other, true, false));
+        java.util.Arrays.fill(changed.model.frozen, 0.25f);
+        changed.runAndStop();
+        Files.copy(snapshot(other, 1), snapshot(differential, 1), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        assertThatThrownBy(() -> {
+                    try (SnapshotReader reader = Snapshots.openFile(snapshot(differential, 2))) {
+                        reader.verify();
+                    }
+                })
+                .isInstanceOf(SnapshotException.class)
+                .hasMessageContaining("frozen_2.gz does not assemble from its chain (frozen_1.gz)")
+                .hasMessageContaining("a snapshot of the chain was replaced");
+    }
+
     @Test
     void verifyChecksEveryFileOfTheChainEvenOnesNoBlockComesFrom() throws IOException {
         Path differential = dir.resolve("differential");

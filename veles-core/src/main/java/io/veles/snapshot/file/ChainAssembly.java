@@ -90,6 +90,7 @@ final class ChainAssembly {
             runAll(copies);
             temporary.position(0);
             SnapshotReader logical = SnapshotReader.open(Channels.newInputStream(temporary), source, key);
+            logical.assembledFrom(manifest.chain);
             if (logical.isDifferential()) {
                 Closeables.closeQuietly(logical);
                 throw new CorruptSnapshotException(

@@ -42,6 +42,14 @@ import java.util.Optional;
  */
 public final class SnapshotReader implements Closeable {
     private final String source;
+
+    /**
+     * For the state a differential snapshot assembles from its chain: the chain's snapshots, named
+     * when the assembled bytes fail their checksum (the file itself was checked whole before).
+     * Null for a snapshot read as it is stored.
+     */
+    private String assembledFrom;
+
     private final Codec codec;
     private final CrcInputStream content;
     private final Manifest manifest;
@@ -430,6 +438,11 @@ public final class SnapshotReader implements Closeable {
     /** The codec detected from the bytes. */
     public Codec codec() {
         return codec;
+    }
+
+    /** Marks this reader as the state assembled from {@code chain}, for what its checksum failure says. */
+    void assembledFrom(List<String> chain) {
+        this.assembledFrom = String.join(", ", chain);
     }
 
     public String source() {
@@ -880,6 +893,11 @@ public final class SnapshotReader implements Closeable {
                         source + " is corrupt: its trailer records " + total + " bytes, " + countBefore + " were read");
             }
             if (crc != crcBefore) {
+                if (assembledFrom != null) { // the file itself checked out: the bytes taken from its chain differ
+                    throw new CorruptSnapshotException(source + " does not assemble from its chain (" + assembledFrom
+                            + ") into the state it was written from: a snapshot of the chain was replaced"
+                            + " since (its own checksums still hold)");
+                }
                 throw new CorruptSnapshotException(source + " is corrupt: its content does not match its checksum");
             }
             if (signed) {
