@@ -40,6 +40,16 @@ class VelesRunTest {
         assertThat(written.get("snapshot")).isEqualTo(outcome.lastSnapshot());
     }
 
+    /** Three ticks with their snapshots in {@code snapshots} and their results in {@code result}. */
+    private static Launcher.Outcome ticksWithResultIn(Path snapshots, Path result) throws Exception {
+        return Veles.run(TickWorkflow.class)
+                .settings("ticks.count=3", "snapshotter.compression=none")
+                .snapshotsTo(snapshots.toString())
+                .resultFile(result)
+                .start()
+                .await();
+    }
+
     /**
      * A result file is JSON; given the path of a snapshot (the one resumed from, one the run
      * writes, the _current link), it would replace it with a page of JSON. Refused before the run
@@ -57,12 +67,7 @@ class VelesRunTest {
         Path snapshot = Path.of(first.lastSnapshot());
         byte[] bytes = java.nio.file.Files.readAllBytes(snapshot);
 
-        assertThatThrownBy(() -> Veles.run(TickWorkflow.class)
-                        .settings("ticks.count=3", "snapshotter.compression=none")
-                        .snapshotsTo(dir.resolve("elsewhere").toString())
-                        .resultFile(snapshot)
-                        .start()
-                        .await())
+        assertThatThrownBy(() -> ticksWithResultIn(dir.resolve("elsewhere"), snapshot))
                 .as("the path of a snapshot already there")
                 .isInstanceOf(LaunchException.class)
                 .hasMessage("the result file " + snapshot + " holds something other than a result (a snapshot? a"
@@ -73,24 +78,14 @@ class VelesRunTest {
                     .findFirst()
                     .orElseThrow();
         }
-        assertThatThrownBy(() -> Veles.run(TickWorkflow.class)
-                        .settings("ticks.count=3", "snapshotter.compression=none")
-                        .snapshotsTo(dir.resolve("elsewhere").toString())
-                        .resultFile(link)
-                        .start()
-                        .await())
+        assertThatThrownBy(() -> ticksWithResultIn(dir.resolve("elsewhere"), link))
                 .as("the _current link")
                 .isInstanceOf(LaunchException.class)
                 .hasMessageContaining("is a symbolic link");
 
         Path again = dir.resolve("again");
         Path written = again.resolve(snapshot.getFileName());
-        assertThatThrownBy(() -> Veles.run(TickWorkflow.class)
-                        .settings("ticks.count=3", "snapshotter.compression=none")
-                        .snapshotsTo(again.toString())
-                        .resultFile(written)
-                        .start()
-                        .await())
+        assertThatThrownBy(() -> ticksWithResultIn(again, written))
                 .as("the path of the snapshot the run writes")
                 .isInstanceOf(LaunchException.class)
                 .hasMessageContaining("holds something other than a result");

@@ -288,30 +288,32 @@ public final class SnapshotBench {
      * and the JIT would compile both slower.
      */
     private static void w2StockKryo(int iterations) throws Exception {
-        double[] kryo = new double[iterations];
-        Workloads.W2 w2 = new Workloads.W2();
         StockKryo stock = new StockKryo();
-        for (int round = -W2_WARM_UP_ROUNDS; round < iterations; round++) {
-            double seconds = onDeepStack(() -> stock.roundTrip(w2));
-            if (round >= 0) {
-                kryo[round] = seconds;
-            }
-        }
-        result("kryo_ms", median(kryo) * 1000);
+        result("kryo_ms", medianOnDeepStack(iterations, stock::roundTrip) * 1000);
     }
 
     /** W2 through Fory (see {@link StockFory}), in a JVM of its own, warmed as the others are. */
     private static void w2Fory(int iterations) throws Exception {
-        double[] fory = new double[iterations];
-        Workloads.W2 w2 = new Workloads.W2();
         StockFory stock = new StockFory();
+        result("fory_ms", medianOnDeepStack(iterations, stock::roundTrip) * 1000);
+    }
+
+    /**
+     * The median seconds of {@code roundTrip} over W2, each round on a deep stack (see
+     * {@link #onDeepStack}), after {@link #W2_WARM_UP_ROUNDS} rounds of warm-up.
+     */
+    private static double medianOnDeepStack(
+            int iterations, java.util.function.ToDoubleFunction<io.veles.workflow.Workflow> roundTrip)
+            throws Exception {
+        double[] times = new double[iterations];
+        Workloads.W2 w2 = new Workloads.W2();
         for (int round = -W2_WARM_UP_ROUNDS; round < iterations; round++) {
-            double seconds = onDeepStack(() -> stock.roundTrip(w2));
+            double seconds = onDeepStack(() -> roundTrip.applyAsDouble(w2));
             if (round >= 0) {
-                fory[round] = seconds;
+                times[round] = seconds;
             }
         }
-        result("fory_ms", median(fory) * 1000);
+        return median(times);
     }
 
     /**

@@ -71,7 +71,11 @@ final class EarlyHashed {
     }
 
     /** A Map.of or Set.of made from a noted container, and the unit it was read in. */
-    private record Copy(Object copy, String unit) {}
+    private record Copy(Object copy, String unit) {
+        String where() {
+            return PickleContext.inUnit(unit);
+        }
+    }
 
     private final IdentityHashMap<Object, Noted> noted = new IdentityHashMap<>();
 
@@ -220,33 +224,34 @@ final class EarlyHashed {
     void rehash() {
         for (Object container : ended) {
             Noted noting = noted.get(container);
-            try {
-                putBack(container, noting);
-            } catch (SnapshotException e) {
-                throw e;
-            } catch (RuntimeException e) { // the key class's own hashCode or equals
-                throw SnapshotKryo.unwrap(
-                        e,
-                        "cannot hash the keys of the snapshot's "
-                                + container.getClass().getName() + noting.where());
-            }
+            withKeysOf(
+                    () -> putBack(container, noting),
+                    "cannot hash the keys of the snapshot's "
+                            + container.getClass().getName() + noting.where());
         }
         noted.clear();
         ended.clear();
         for (Copy made : copies) {
-            try {
-                checkFound(made.copy(), PickleContext.inUnit(made.unit()));
-            } catch (SnapshotException e) {
-                throw e;
-            } catch (RuntimeException e) { // the key class's own hashCode or equals
-                throw SnapshotKryo.unwrap(
-                        e,
-                        "cannot look up the keys of the snapshot's "
-                                + made.copy().getClass().getName() + " (Map.of or Set.of)"
-                                + PickleContext.inUnit(made.unit()));
-            }
+            withKeysOf(
+                    () -> checkFound(made.copy(), made.where()),
+                    "cannot look up the keys of the snapshot's "
+                            + made.copy().getClass().getName() + " (Map.of or Set.of)" + made.where());
         }
         copies.clear();
+    }
+
+    /**
+     * Runs {@code step}, which calls the keys' own hashCode and equals: what they throw is
+     * reported as {@code failure} says (the container and its unit), our refusals as they are.
+     */
+    private static void withKeysOf(Runnable step, String failure) {
+        try {
+            step.run();
+        } catch (SnapshotException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw SnapshotKryo.unwrap(e, failure);
+        }
     }
 
     /** Refuses {@code copy} (a Map.of or Set.of, read where {@code where} says) if it cannot find one of its keys. */

@@ -17,6 +17,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /** Reads a snapshot's payload as a {@link SavedGraph}: data only, no code of the workflow runs. */
 public final class SavedGraphReader {
@@ -72,27 +73,23 @@ public final class SavedGraphReader {
         SnapshotInput input = new SnapshotInput(payload, GraphWriter.BUFFER_SIZE, payloadLength, shuffled);
         List<SavedObject> table = serializers.units();
         Object root;
-        int current = -1;
-        int[] reading = {-1}; // the unit being read, for the refusals of what is read in it
-        input.locatedBy(() -> reading[0] < 0 || reading[0] >= units.size()
+        int[] current = {-1}; // the unit being read, named by the refusals of what is read in it
+        Supplier<String> unitName = () -> current[0] < 0 || current[0] >= units.size()
                 ? null
-                : units.get(reading[0]).name());
+                : units.get(current[0]).name();
+        input.locatedBy(unitName);
         try {
             root = kryo.readClassAndObject(input);
             if (!(root instanceof SavedObject) || !Workflow.class.isAssignableFrom(((SavedObject) root).type())) {
                 throw new CorruptSnapshotException("snapshot is corrupt: its first object is not a main workflow");
             }
-            for (current = 0; current < table.size(); current++) {
-                reading[0] = current;
-                serializers.readFields(kryo, input, table.get(current));
+            for (current[0] = 0; current[0] < table.size(); current[0]++) {
+                serializers.readFields(kryo, input, table.get(current[0]));
             }
         } catch (SnapshotException e) {
             throw e;
         } catch (RuntimeException e) {
-            String unit = current < 0 || current >= units.size()
-                    ? ""
-                    : " (unit '" + units.get(current).name() + "')";
-            throw SnapshotKryo.unwrap(e, "cannot read the state" + unit);
+            throw SnapshotKryo.unwrap(e, "cannot read the state" + PickleContext.inUnit(unitName.get()));
         } finally {
             input.stopAllocatingAhead();
         }

@@ -259,13 +259,7 @@ public final class ObjectStore implements SnapshotStore {
         if (snapshot.suffix().equals("current")) {
             throw new SnapshotException("snapshot suffix 'current' is reserved for the pointer to the newest snapshot");
         }
-        // A missing bucket or a refused credential is named before anything is sent (a listing
-        // says which; a HEAD's error has no body to say it).
-        call(
-                "cannot write to " + location,
-                () -> s3.listObjectsV2(request -> request.bucket(location.bucket())
-                        .prefix(location.keyPrefix())
-                        .maxKeys(1)));
+        checkWritable();
         String key = freeKey(snapshot);
         // Threads of this upload alone, started by the writing thread and so at its priority: a
         // background snapshot's below the run, a synchronous one's at the run's (ThreadNice).
@@ -365,12 +359,20 @@ public final class ObjectStore implements SnapshotStore {
         checkPart("prefix", prefix);
         // Nothing to hold, but a run asks before its first iteration: a missing bucket, a wrong
         // endpoint or bad credentials stop it then, not at its first snapshot, hours later.
+        checkWritable();
+        return () -> {};
+    }
+
+    /**
+     * Names a missing bucket or a refused credential before anything is sent: a listing of one key
+     * says which (a HEAD's error has no body to say it).
+     */
+    private void checkWritable() {
         call(
                 "cannot write to " + location,
                 () -> s3.listObjectsV2(request -> request.bucket(location.bucket())
                         .prefix(location.keyPrefix())
                         .maxKeys(1)));
-        return () -> {};
     }
 
     /**
