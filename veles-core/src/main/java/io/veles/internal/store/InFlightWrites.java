@@ -40,6 +40,7 @@ public final class InFlightWrites {
         ELSEWHERE.add(abandon);
     }
 
+    /** Forgets {@code abandon}: its write completed or was discarded. */
     public static void endedElsewhere(Runnable abandon) {
         ELSEWHERE.remove(abandon);
     }

@@ -200,8 +200,12 @@ final class ObjectUpload extends OutputStream {
             }
         }
         if (uploadId != null) {
-            s3.abortMultipartUpload(request -> request.bucket(bucket).key(key).uploadId(uploadId));
-            InFlightWrites.endedElsewhere(abandon);
+            try {
+                s3.abortMultipartUpload(
+                        request -> request.bucket(bucket).key(key).uploadId(uploadId));
+            } finally {
+                InFlightWrites.endedElsewhere(abandon); // tried once: a long-lived JVM does not keep it
+            }
         }
     }
 
