@@ -94,6 +94,15 @@ class VelesRunTest {
                 .as("the second run's snapshot, kept")
                 .isEqualTo(io.veles.snapshot.format.SnapshotFormat.MAGIC);
         assertThat(java.nio.file.Files.isSymbolicLink(link)).isTrue();
+
+        Path result = dir.resolve("result.json");
+        ticksWithResultIn(dir.resolve("third"), result);
+        String earlier = java.nio.file.Files.readString(result);
+        ticksWithResultIn(dir.resolve("fourth"), result);
+        assertThat(java.nio.file.Files.readString(result))
+                .as("an earlier result is replaced")
+                .isNotEqualTo(earlier)
+                .startsWith("{");
     }
 
     /**

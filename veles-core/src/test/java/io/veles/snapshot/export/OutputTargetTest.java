@@ -33,6 +33,24 @@ class OutputTargetTest {
         }
     }
 
+    /**
+     * With --force a file is replaced unless it is a snapshot, whatever its name says: an
+     * uncompressed snapshot named like an export is kept, a text named like a snapshot is not.
+     */
+    @Test
+    void forceReplacesWhatIsNotASnapshotWhateverItsName() throws IOException {
+        Path uncompressed = dir.resolve("state.npz");
+        Files.write(uncompressed, io.veles.snapshot.format.SnapshotFormat.MAGIC);
+        assertThatThrownBy(() -> new OutputTarget(uncompressed, true))
+                .isInstanceOf(SnapshotException.class)
+                .hasMessage(uncompressed + " is a snapshot; not replaced, even with --force");
+        Path named = Files.writeString(dir.resolve("wine_3_0.00.gz"), "notes");
+        OutputTarget target = new OutputTarget(named, true);
+        Files.writeString(target.temporary(), "exported");
+        target.commit();
+        assertThat(named).hasContent("exported");
+    }
+
     /** An output under a file is refused naming that file, not as a missing directory. */
     @Test
     void anOutputUnderAFileNamesTheFile() throws IOException {
