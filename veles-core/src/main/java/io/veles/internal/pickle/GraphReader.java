@@ -34,11 +34,13 @@ public final class GraphReader {
     /**
      * Reads {@code payloadLength} bytes from {@code payload}, written with the shuffle filter or
      * not. {@code classes}, {@code units} and {@code arrayElementsFinal} (null if it has none) come
-     * from the manifest; classes are mapped and allowed by {@code rules}.
+     * from the manifest; classes are mapped and allowed by {@code rules}. {@code version} is the
+     * snapshot's format version, which tells how a few of the engine's own classes were written.
      */
     public static Restored read(
             InputStream payload,
             long payloadLength,
+            int version,
             List<ClassDescription> classes,
             List<UnitSummary> units,
             Map<String, Boolean> arrayElementsFinal,
@@ -46,12 +48,14 @@ public final class GraphReader {
             boolean shuffled) {
         return ResourceErrors.guard(
                 "cannot read the state",
-                () -> readGuarded(payload, payloadLength, classes, units, arrayElementsFinal, rules, shuffled));
+                () -> readGuarded(
+                        payload, payloadLength, version, classes, units, arrayElementsFinal, rules, shuffled));
     }
 
     private static Restored readGuarded(
             InputStream payload,
             long payloadLength,
+            int version,
             List<ClassDescription> classes,
             List<UnitSummary> units,
             Map<String, Boolean> arrayElementsFinal,
@@ -87,7 +91,7 @@ public final class GraphReader {
         RestoreReport report = new RestoreReport();
         PickleContext context =
                 new PickleContext(recorded, report, rules, new ArrayElementClasses(arrayElementsFinal, rules));
-        SnapshotKryo session = new SnapshotKryo(context, rules);
+        SnapshotKryo session = new SnapshotKryo(context, rules, false, version);
         Set<String> unitClasses = new HashSet<>(); // the main workflow's class (unit 0) has no stand-in
         String previous = null;
         for (int i = 1; i < unitCount; i++) {

@@ -29,10 +29,12 @@ public final class SavedGraphReader {
      * the manifest's {@code arrayElementsFinal} (null if it has none). With {@code spill} not
      * null, numeric arrays (float, double, int, long, short) are copied to it as they are read and
      * stand in the graph as {@link io.veles.pickle.SpilledArray}s, so that the heap holds none of them.
+     * {@code version} is the snapshot's format version.
      */
     public static SavedGraph read(
             InputStream payload,
             long payloadLength,
+            int version,
             List<ClassDescription> classes,
             List<UnitSummary> units,
             Map<String, Boolean> arrayElementsFinal,
@@ -41,12 +43,14 @@ public final class SavedGraphReader {
             ArraySpill spill) {
         return ResourceErrors.guard(
                 "cannot read the state",
-                () -> readGuarded(payload, payloadLength, classes, units, arrayElementsFinal, rules, shuffled, spill));
+                () -> readGuarded(
+                        payload, payloadLength, version, classes, units, arrayElementsFinal, rules, shuffled, spill));
     }
 
     private static SavedGraph readGuarded(
             InputStream payload,
             long payloadLength,
+            int version,
             List<ClassDescription> classes,
             List<UnitSummary> units,
             Map<String, Boolean> arrayElementsFinal,
@@ -57,8 +61,8 @@ public final class SavedGraphReader {
         for (ClassDescription description : classes) {
             recorded.put(description.name(), description);
         }
-        SavedStateSerializers serializers =
-                new SavedStateSerializers(recorded, rules, spill, new ArrayElementClasses(arrayElementsFinal, rules));
+        SavedStateSerializers serializers = new SavedStateSerializers(
+                recorded, rules, spill, new ArrayElementClasses(arrayElementsFinal, rules), version);
         Kryo kryo = serializers.kryo();
         // A class whose kind changed (an enum made a class, a unit made a plain class) is refused
         // here as on a restore, rather than misread: the tools reading state as data meet old snapshots most.

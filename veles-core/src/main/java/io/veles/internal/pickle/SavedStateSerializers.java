@@ -16,6 +16,8 @@ import io.veles.pickle.RestoreRules;
 import io.veles.pickle.SavedEnum;
 import io.veles.pickle.SavedObject;
 import io.veles.snapshot.format.ClassDescription;
+import io.veles.snapshot.format.SnapshotFormat;
+import io.veles.workflow.Bool;
 import io.veles.workflow.Unit;
 import org.objenesis.instantiator.ObjectInstantiator;
 import org.objenesis.strategy.InstantiatorStrategy;
@@ -63,6 +65,16 @@ final class SavedStateSerializers {
             RestoreRules rules,
             ArraySpill spill,
             ArrayElementClasses arrayElements) {
+        this(recorded, rules, spill, arrayElements, SnapshotFormat.VERSION);
+    }
+
+    /** As above, for a payload of format {@code version}. */
+    SavedStateSerializers(
+            Map<String, ClassDescription> recorded,
+            RestoreRules rules,
+            ArraySpill spill,
+            ArrayElementClasses arrayElements,
+            int version) {
         this.recorded = recorded;
         this.rules = rules;
         AllowListClassResolver classes = new AllowListClassResolver(rules, false);
@@ -77,6 +89,9 @@ final class SavedStateSerializers {
         kryo.setDefaultSerializer(new SerializerFactory.SingletonSerializerFactory<>(fields));
         kryo.addDefaultSerializer(Record.class, fields);
         kryo.addDefaultSerializer(Unit.class, new UnitNumbers());
+        if (version >= BoolLayout.FIRST_VERSION) {
+            kryo.addDefaultSerializer(Bool.class, new Bools());
+        }
         kryo.addDefaultSerializer(Enum.class, new SerializerFactory.BaseSerializerFactory<EnumNames>() {
             @Override
             public EnumNames newSerializer(Kryo k, Class type) {
@@ -166,6 +181,29 @@ final class SavedStateSerializers {
             kryo.reference(object); // before the values, so that cycles back to it resolve
             readFields(kryo, input, object);
             return object;
+        }
+    }
+
+    /**
+     * A {@link Bool} as format 4 writes it ({@link BoolLayout}), read into the saved object its
+     * fields made in formats 1 to 3: the same values under the same names, in the same order.
+     */
+    private static final class Bools extends ReadOnly<Object> {
+        private static final String OP_CLASS = BoolLayout.OP.field.getType().getName();
+
+        @Override
+        public Object read(Kryo kryo, Input input, Class<?> type) {
+            int head = BoolLayout.readHead(input);
+            SavedObject cell = new SavedObject(type, false);
+            kryo.reference(cell);
+            int operands = BoolLayout.operands(head);
+            cell.put(
+                    BoolLayout.OP.key,
+                    new SavedEnum(OP_CLASS, BoolLayout.op(head).name()));
+            cell.put(BoolLayout.LEFT.key, operands > 0 ? kryo.readObjectOrNull(input, Bool.class, this) : null);
+            cell.put(BoolLayout.RIGHT.key, operands > 1 ? kryo.readObjectOrNull(input, Bool.class, this) : null);
+            cell.put(BoolLayout.VALUE.key, BoolLayout.value(head));
+            return cell;
         }
     }
 

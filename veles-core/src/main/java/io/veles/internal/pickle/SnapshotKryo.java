@@ -12,6 +12,8 @@ import com.esotericsoftware.kryo.util.Util;
 import io.veles.errors.CorruptSnapshotException;
 import io.veles.errors.SnapshotException;
 import io.veles.pickle.RestoreRules;
+import io.veles.snapshot.format.SnapshotFormat;
+import io.veles.workflow.Bool;
 import io.veles.workflow.Unit;
 import org.slf4j.Logger;
 
@@ -35,16 +37,22 @@ final class SnapshotKryo {
     final Kryo kryo;
     final FieldsSerializer fields;
 
-    /** A session for reading with {@code rules}. */
+    /** A session for reading a payload of the current format with {@code rules}. */
     SnapshotKryo(PickleContext context, RestoreRules rules) {
-        this(context, rules, false);
+        this(context, rules, false, SnapshotFormat.VERSION);
+    }
+
+    /** A session for writing ({@code writing}) or reading the current format. */
+    SnapshotKryo(PickleContext context, RestoreRules rules, boolean writing) {
+        this(context, rules, writing, SnapshotFormat.VERSION);
     }
 
     /**
-     * A session for writing ({@code writing}) or reading. Both ask {@code rules}' allowlist: a
-     * write refuses what a read with the same rules would refuse. Null rules check nothing.
+     * A session for writing ({@code writing}) or reading a payload of format {@code version}. Both
+     * ask {@code rules}' allowlist: a write refuses what a read with the same rules would refuse.
+     * Null rules check nothing.
      */
-    SnapshotKryo(PickleContext context, RestoreRules rules, boolean writing) {
+    SnapshotKryo(PickleContext context, RestoreRules rules, boolean writing, int version) {
         AllowListClassResolver classes = new AllowListClassResolver(rules, writing);
         UnitsByNumber numbers =
                 new UnitsByNumber(classes, writing && WrittenHashWork.checking ? new WrittenHashWork() : null);
@@ -61,6 +69,9 @@ final class SnapshotKryo {
         // Records too: Kryo's own record serializer reads components by position, with no schema.
         kryo.addDefaultSerializer(Record.class, new CapturedClasses(fields));
         kryo.addDefaultSerializer(Unit.class, new UnitReferenceSerializer(context));
+        if (version >= BoolLayout.FIRST_VERSION) { // before, a Bool was written field by field
+            kryo.addDefaultSerializer(Bool.class, new BoolSerializer(context));
+        }
         kryo.addDefaultSerializer(Enum.class, new SerializerFactory.BaseSerializerFactory<EnumByName>() {
             @Override
             public EnumByName newSerializer(Kryo k, Class type) {

@@ -506,6 +506,7 @@ public final class SnapshotReader implements Closeable {
             restored = GraphReader.read(
                     payload,
                     payloadLength,
+                    formatVersion(),
                     manifest.classes,
                     manifest.units,
                     manifest.arrayElementsFinal,
@@ -563,6 +564,7 @@ public final class SnapshotReader implements Closeable {
             saved = SavedGraphReader.read(
                     payload,
                     payloadLength,
+                    formatVersion(),
                     manifest.classes,
                     manifest.units,
                     manifest.arrayElementsFinal,
@@ -618,7 +620,12 @@ public final class SnapshotReader implements Closeable {
             CrcOutputStream out = new CrcOutputStream(compressed, key == null ? null : key.newMac());
             DataOutputStream data = new DataOutputStream(out);
             SnapshotWriter.writeHeader(
-                    data, out, SnapshotWriter.flags(key != null, hasCode, shuffled), manifestBytes, payloadLength);
+                    data,
+                    out,
+                    versionOfCopiedPayload(formatVersion()),
+                    SnapshotWriter.flags(key != null, hasCode, shuffled),
+                    manifestBytes,
+                    payloadLength);
             copy(content.limit(payloadLength), data, payloadLength);
             if (hasCode) {
                 byte[] code = readCode();
@@ -630,6 +637,15 @@ public final class SnapshotReader implements Closeable {
             data.flush();
         }
         return converted;
+    }
+
+    /**
+     * The version of a converted copy whose payload is {@code source}'s, copied byte for byte, and
+     * whose manifest is written anew: versions 1 to 3 wrote the same payload, so their copies are 3
+     * (units in columns); later ones keep their own.
+     */
+    static int versionOfCopiedPayload(int source) {
+        return Math.max(3, source);
     }
 
     private void copy(CrcInputStream.Limited part, OutputStream out, long length) throws IOException {

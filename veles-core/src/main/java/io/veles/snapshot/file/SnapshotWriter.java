@@ -295,15 +295,36 @@ public final class SnapshotWriter {
     static void writeHeader(
             DataOutputStream data, CrcOutputStream content, int flags, byte[] manifestBytes, long payloadLength)
             throws IOException {
-        writeHeaderUpToCrc(data, content, flags, manifestBytes);
+        writeHeader(data, content, SnapshotFormat.VERSION, flags, manifestBytes, payloadLength);
+    }
+
+    /**
+     * As above, for a payload of format {@code version}: a converted copy keeps its source's payload,
+     * so it keeps the version that tells how that payload was written.
+     */
+    static void writeHeader(
+            DataOutputStream data,
+            CrcOutputStream content,
+            int version,
+            int flags,
+            byte[] manifestBytes,
+            long payloadLength)
+            throws IOException {
+        writeHeaderUpToCrc(data, content, version, flags, manifestBytes);
         data.writeLong(payloadLength);
     }
 
     /** The header without the payload length: all of a differential snapshot's, which has no single payload. */
     static void writeHeaderUpToCrc(DataOutputStream data, CrcOutputStream content, int flags, byte[] manifestBytes)
             throws IOException {
+        writeHeaderUpToCrc(data, content, SnapshotFormat.VERSION, flags, manifestBytes);
+    }
+
+    private static void writeHeaderUpToCrc(
+            DataOutputStream data, CrcOutputStream content, int version, int flags, byte[] manifestBytes)
+            throws IOException {
         data.write(SnapshotFormat.MAGIC);
-        data.writeShort(SnapshotFormat.VERSION);
+        data.writeShort(version);
         data.writeShort(flags);
         data.writeInt(manifestBytes.length);
         data.write(manifestBytes);

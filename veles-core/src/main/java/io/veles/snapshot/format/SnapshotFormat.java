@@ -54,10 +54,12 @@ public final class SnapshotFormat {
     public static final byte[] MAGIC = {(byte) 0x89, 'V', 'E', 'L', 'E', 'S', '\r', '\n'};
     public static final byte[] TRAILER_MAGIC = "VELESEND".getBytes(StandardCharsets.US_ASCII);
     /**
-     * The version written, 3: the manifest lists its units in columns ({@code io.veles.internal.format.UnitColumns}).
-     * Versions 1 (no differential snapshots) and 2 (units as a list of objects) are read too.
+     * The version written, 4: the payload writes the engine's boolean cells ({@code Bool}, two in
+     * every unit's gates) in a byte each ({@code io.veles.internal.pickle.BoolLayout}). Versions 1
+     * (no differential snapshots), 2 (units as a list of objects in the manifest) and 3 (units in
+     * columns, {@code io.veles.internal.format.UnitColumns}; cells field by field) are read too.
      */
-    public static final int VERSION = 3;
+    public static final int VERSION = 4;
     /** Header flag: the trailer ends with an HMAC-SHA256 signature ({@link SnapshotKey}). */
     public static final int FLAG_SIGNED = 1;
     /** Header flag: a code backup follows the payload ({@link CodeBackup}). */

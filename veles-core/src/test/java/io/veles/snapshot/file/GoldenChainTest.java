@@ -18,7 +18,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Every build restores the golden differential chains of formats 2 and 3 (each a standalone
+ * Every build restores the golden differential chains of formats 2, 3 and 4 (each a standalone
  * snapshot and one differential against it) to the state they were taken of. The files are never
  * regenerated: when this test fails, the reader is wrong.
  */
@@ -39,7 +39,7 @@ class GoldenChainTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"format-2", "format-3"})
+    @ValueSource(strings = {"format-2", "format-3", "format-4"})
     void theGoldenChainRestoresToItsDigests(String format) throws IOException {
         List<String> lines =
                 Files.readAllLines(Path.of("src/test/resources/golden", format, GoldenChainWriter.DIGESTS_FILE));
@@ -70,23 +70,111 @@ class GoldenChainTest {
     }
 
     /**
+     * The end point's gate is the model's pause cell negated ({@code GoldenChainWorkflow}): each
+     * format's chain restores it as an expression over that very cell, and reads it as data with
+     * the same fields in the same order, whether the cells were written field by field (formats 2
+     * and 3) or in a byte each (format 4).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"format-2", "format-3", "format-4"})
+    void gatesComeBackWiredToTheirCells(String format) throws IOException {
+        copyChain(format);
+        Path last = dir.resolve("chain_2.gz");
+        GoldenChainWorkflow restored = Snapshots.restore(
+                        last.toString(),
+                        GoldenChainWorkflow.class,
+                        RestoreRules.forWorkflow(GoldenChainWorkflow.class),
+                        null)
+                .workflow();
+        assertThat(restored.endPoint().gateBlock()).hasToString("!(true)");
+        assertThat(restored.endPoint().gateBlock().get()).isFalse();
+        assertThat(restored.model.gateBlock().isSettable()).isTrue();
+
+        io.veles.pickle.SavedGraph saved;
+        try (SnapshotReader reader = Snapshots.openFile(last)) {
+            saved = reader.readSaved(RestoreRules.forWorkflow(GoldenChainWorkflow.class));
+        }
+        io.veles.pickle.SavedObject model = unit(saved, "model");
+        io.veles.pickle.SavedObject gate =
+                (io.veles.pickle.SavedObject) unit(saved, "end").fields().get("gateBlock");
+        assertThat(gate.fields()).containsOnlyKeys("op", "left", "right", "value");
+        assertThat(List.copyOf(gate.fields().keySet())).containsExactly("op", "left", "right", "value");
+        assertThat(gate.fields().get("op"))
+                .isEqualTo(new io.veles.pickle.SavedEnum("io.veles.workflow.Bool$Op", "NOT"));
+        assertThat(gate.fields().get("left")).isSameAs(model.fields().get("pause"));
+        assertThat(gate.fields().get("right")).isNull();
+        assertThat(gate.fields().get("value")).isEqualTo(false);
+        io.veles.pickle.SavedObject pause =
+                (io.veles.pickle.SavedObject) model.fields().get("pause");
+        assertThat(pause.fields().get("op"))
+                .isEqualTo(new io.veles.pickle.SavedEnum("io.veles.workflow.Bool$Op", "VALUE"));
+        assertThat(pause.fields().get("value")).isEqualTo(true);
+    }
+
+    /**
+     * A conversion copies the payload as it is, so the copy keeps the version that says how that
+     * payload was written: a format 3 copy read as format 4 would take its cells for bytes of the
+     * new layout. Formats 2 and 3 wrote the same payload, and their copies are format 3.
+     */
+    @ParameterizedTest
+    @CsvSource({"format-2, 3", "format-3, 3", "format-4, 4"})
+    void aConvertedCopyKeepsItsPayloadsVersion(String format, int copied) throws IOException {
+        copyChain(format);
+        Path copy = dir.resolve("copy.zst");
+        try (SnapshotReader reader = Snapshots.openFile(dir.resolve("chain_2.gz"));
+                java.io.OutputStream out = Files.newOutputStream(copy)) {
+            reader.transcode(io.veles.snapshot.codec.Codec.ZSTD, -1, null, out);
+        }
+        try (SnapshotReader reader = Snapshots.openFile(copy)) {
+            assertThat(reader.formatVersion()).isEqualTo(copied);
+        }
+        GoldenChainWorkflow restored = Snapshots.restore(
+                        copy.toString(),
+                        GoldenChainWorkflow.class,
+                        RestoreRules.forWorkflow(GoldenChainWorkflow.class),
+                        null)
+                .workflow();
+        String digest = Files.readAllLines(Path.of("src/test/resources/golden", format, GoldenChainWriter.DIGESTS_FILE))
+                .get(2)
+                .split(" ")[1];
+        assertThat(restored.digest()).isEqualTo(digest);
+        assertThat(restored.endPoint().gateBlock()).hasToString("!(true)");
+    }
+
+    private static io.veles.pickle.SavedObject unit(io.veles.pickle.SavedGraph saved, String name) {
+        return saved.units().stream()
+                .filter(unit -> name.equals(unit.name()))
+                .findFirst()
+                .orElseThrow();
+    }
+
+    /**
      * The units' shares, exactly as format 2's reader showed them (build 66362e9), and format 3's
      * chain of the same states likewise. The workflow's own share is a byte smaller in format 3:
      * its class name, 43 characters, is written as ASCII with its last byte marked, where the
-     * writer of format 2's chain still wrote names over 32 characters with their length.
+     * writer of format 2's chain still wrote names over 32 characters with their length. Format 4
+     * writes a cell in a byte where format 3 took about ten (its operation's class and name, two
+     * null operands): 18 bytes less for a unit's two settable gates, and the workflow's share
+     * no longer names the operation's class ({@code io.veles.workflow.Bool$Op}).
      */
     @ParameterizedTest
-    @CsvSource({"format-2, 417", "format-3, 416"})
-    void theUnitSharesAreThoseTheirFormatShowed(String format, long workflowBytes) throws IOException {
+    @CsvSource({
+        "format-2, 417, 52, 61, 65, 277792",
+        "format-3, 416, 52, 61, 65, 277792",
+        "format-4, 373, 34, 35, 47, 277774"
+    })
+    void theUnitSharesAreThoseTheirFormatShowed(
+            String format, long workflowBytes, long startBytes, long endBytes, long repeaterBytes, long modelBytes)
+            throws IOException {
         copyChain(format);
         try (SnapshotReader reader = Snapshots.openFile(dir.resolve("chain_2.gz"))) {
             assertThat(reader.unitShares())
                     .containsExactly(
                             new SnapshotReader.UnitShare("golden_chain", workflowBytes, 0),
-                            new SnapshotReader.UnitShare("start", 52, 0),
-                            new SnapshotReader.UnitShare("end", 61, 0),
-                            new SnapshotReader.UnitShare("repeater", 65, 0),
-                            new SnapshotReader.UnitShare("model", 277_792, 1_884_973));
+                            new SnapshotReader.UnitShare("start", startBytes, 0),
+                            new SnapshotReader.UnitShare("end", endBytes, 0),
+                            new SnapshotReader.UnitShare("repeater", repeaterBytes, 0),
+                            new SnapshotReader.UnitShare("model", modelBytes, 1_884_973));
         }
     }
 
@@ -97,7 +185,7 @@ class GoldenChainTest {
      * meets a stored block's edge, so the length is compared with the assembled container's own.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"format-2", "format-3"})
+    @ValueSource(strings = {"format-2", "format-3", "format-4"})
     void theLogicalManifestIsAsLongAsItsWriterMadeIt(String format) throws IOException {
         copyChain(format);
         int computed;
@@ -107,13 +195,13 @@ class GoldenChainTest {
         try (SnapshotReader reader = Snapshots.openFile(dir.resolve("chain_2.gz"))) {
             SnapshotReader logical = reader.logical(); // closed with the reader
             assertThat(computed).isEqualTo(logical.manifestLength());
-            assertThat(logical.formatVersion()).isEqualTo(format.equals("format-2") ? 2 : 3);
+            assertThat(logical.formatVersion()).isEqualTo(Integer.parseInt(format.substring("format-".length())));
             assertThat(reader.formatVersion()).isEqualTo(logical.formatVersion());
         }
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"format-2", "format-3"})
+    @ValueSource(strings = {"format-2", "format-3", "format-4"})
     void aWalkStartsWithTheHeaderBytesOpenRead(String format) throws IOException {
         copyChain(format);
         for (String file : List.of("chain_1.gz", "chain_2.gz")) {

@@ -39,6 +39,7 @@ import java.util.stream.Stream;
  */
 class GoldenSnapshotTest {
     private static final String FORMAT_1 = "/golden/format-1/";
+    private static final String FORMAT_4 = "/golden/format-4/";
     private static final String NEVER_REGENERATE =
             " Golden files are never regenerated: snapshots users already have look"
                     + " like them, so fix the reader (a format change adds a version number and keeps reading format 1).";
@@ -137,10 +138,11 @@ class GoldenSnapshotTest {
     }
 
     /**
-     * Not only read: today's writer still writes golden.none's payload byte for byte, so that a
-     * change to how objects, classes or references are encoded is noticed here, not by the users
-     * whose older readers (or tools) it would break. The manifest is left out: it names this
-     * writer's version and the code's fingerprint.
+     * Not only read: today's writer still writes the payload of format 4's golden.none byte for
+     * byte (the same state as format 1's, its cells written in a byte each), so that a change to
+     * how objects, classes or references are encoded is noticed here, not by the users whose older
+     * readers (or tools) it would break. The manifest is left out: it names this writer's version
+     * and the code's fingerprint.
      */
     @Test
     void theWriterStillWritesTheGoldenPayloadByteForByte() throws IOException {
@@ -156,8 +158,31 @@ class GoldenSnapshotTest {
                         .build(),
                 SnapshotWriter.Options.of(Codec.NONE, -1).withThreads(1),
                 now);
-        byte[] golden = Files.readAllBytes(golden("golden.none"));
+        byte[] golden = Files.readAllBytes(golden(FORMAT_4, "golden.none"));
         assertThat(payload(now.toByteArray())).as("the payload written now").isEqualTo(payload(golden));
+    }
+
+    /**
+     * Format 4's golden.none, written by the first writer of format 4 from the state of format 1's
+     * golden files, restores to that state; its payload differs from format 1's only where cells
+     * ({@code Bool}) are written.
+     */
+    @Test
+    void formatFoursGoldenSnapshotRestoresToTheSameState() throws IOException {
+        Path file = golden(FORMAT_4, "golden.none");
+        try (SnapshotReader reader = Snapshots.openFile(file)) {
+            assertThat(reader.formatVersion()).isEqualTo(4);
+        }
+        String digest = goldenFiles()
+                .filter(arguments -> arguments.get()[0].equals("golden.none"))
+                .map(arguments -> (String) arguments.get()[1])
+                .findFirst()
+                .orElseThrow();
+        GoldenWorkflow restored = Snapshots.restore(
+                        file.toString(), GoldenWorkflow.class, RestoreRules.forWorkflow(GoldenWorkflow.class), null)
+                .workflow();
+        assertRestoredState("format-4/golden.none", restored, digest);
+        assertThat(payload(Files.readAllBytes(file))).isNotEqualTo(payload(Files.readAllBytes(golden("golden.none"))));
     }
 
     /** The payload of a standalone, uncompressed container: after its header, as long as it says. */
@@ -171,10 +196,14 @@ class GoldenSnapshotTest {
     }
 
     private static Path golden(String name) {
+        return golden(FORMAT_1, name);
+    }
+
+    private static Path golden(String format, String name) {
         try {
-            return Path.of(GoldenSnapshotTest.class.getResource(FORMAT_1 + name).toURI());
+            return Path.of(GoldenSnapshotTest.class.getResource(format + name).toURI());
         } catch (URISyntaxException | NullPointerException e) {
-            throw new AssertionError("golden file " + FORMAT_1 + name + " is missing." + NEVER_REGENERATE, e);
+            throw new AssertionError("golden file " + format + name + " is missing." + NEVER_REGENERATE, e);
         }
     }
 }
