@@ -16,6 +16,10 @@ import java.util.Objects;
  * <p>Cells are captured in snapshots, expressions included, so a restored gate keeps its wiring.
  */
 public final class Bool {
+    /**
+     * Snapshots of format 4 record a cell's operation by ordinal: never reorder, rename or add
+     * constants without a new format version (the serializer refuses to load if they change).
+     */
     private enum Op {
         VALUE,
         NOT,

@@ -34,19 +34,26 @@ final class BoolSerializer extends Serializer<Bool> {
         int head = BoolLayout.readHead(input);
         Bool cell = (Bool) context.instantiate(Bool.class);
         kryo.reference(cell); // before the operands, as every object with fields
+        int operands = BoolLayout.operands(head);
         try {
-            BoolLayout.OP.setObject(cell, BoolLayout.op(head));
-            BoolLayout.VALUE.setBoolean(cell, BoolLayout.value(head));
-            int operands = BoolLayout.operands(head);
             if (operands > 0) {
-                BoolLayout.LEFT.setObject(cell, kryo.readObjectOrNull(input, Bool.class, this));
+                BoolLayout.LEFT.setObject(cell, operand(kryo, input));
             }
             if (operands > 1) {
-                BoolLayout.RIGHT.setObject(cell, kryo.readObjectOrNull(input, Bool.class, this));
+                BoolLayout.RIGHT.setObject(cell, operand(kryo, input));
             }
+            BoolLayout.VALUE.setBoolean(cell, BoolLayout.value(head));
+            BoolLayout.OP.setObject(cell, BoolLayout.op(head)); // last: a cell without one is still being read
         } catch (IllegalAccessException e) {
             throw new IllegalStateException("cannot restore a Bool", e);
         }
         return cell;
+    }
+
+    private Bool operand(Kryo kryo, Input input) {
+        return BoolLayout.checkedOperand(
+                kryo.readObjectOrNull(input, Bool.class, this),
+                Bool.class,
+                read -> BoolLayout.operand(BoolLayout.OP, read) != null);
     }
 }

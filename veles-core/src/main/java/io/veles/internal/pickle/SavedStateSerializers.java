@@ -197,13 +197,28 @@ final class SavedStateSerializers {
             SavedObject cell = new SavedObject(type, false);
             kryo.reference(cell);
             int operands = BoolLayout.operands(head);
+            SavedObject left = operands > 0 ? operand(kryo, input) : null;
+            SavedObject right = operands > 1 ? operand(kryo, input) : null;
+            // in the order format 3 read the fields in; until then the cell has none (still being read)
             cell.put(
                     BoolLayout.OP.key,
                     new SavedEnum(OP_CLASS, BoolLayout.op(head).name()));
-            cell.put(BoolLayout.LEFT.key, operands > 0 ? kryo.readObjectOrNull(input, Bool.class, this) : null);
-            cell.put(BoolLayout.RIGHT.key, operands > 1 ? kryo.readObjectOrNull(input, Bool.class, this) : null);
+            cell.put(BoolLayout.LEFT.key, left);
+            cell.put(BoolLayout.RIGHT.key, right);
             cell.put(BoolLayout.VALUE.key, BoolLayout.value(head));
             return cell;
+        }
+
+        private SavedObject operand(Kryo kryo, Input input) {
+            SavedObject operand = BoolLayout.checkedOperand(
+                    kryo.readObjectOrNull(input, Bool.class, this),
+                    SavedObject.class,
+                    read -> !read.fields().isEmpty());
+            if (operand.type() != Bool.class) {
+                throw new CorruptSnapshotException(
+                        "snapshot is corrupt: an operand of a Bool is a " + operand.className());
+            }
+            return operand;
         }
     }
 

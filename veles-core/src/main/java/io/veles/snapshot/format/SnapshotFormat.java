@@ -7,7 +7,8 @@ import java.nio.charset.StandardCharsets;
  *
  * <pre>
  * magic            8 bytes   0x89 'V' 'E' 'L' 'E' 'S' '\r' '\n'
- * version          u16       {@link #VERSION}
+ * version          u16       how the payload is written: {@link #VERSION} when written; a converted
+ *                            copy keeps its source's (3 for sources of versions 1 to 3)
  * flags            u16       bit 0: signed ({@link #FLAG_SIGNED}); bit 1: code backup
  *                            ({@link #FLAG_CODE}); bit 2: large numeric arrays byte-shuffled
  *                            ({@link #FLAG_SHUFFLE}); others reserved, 0

@@ -147,20 +147,85 @@ class BoolCellsTest {
                 .hasMessageContaining("nest deeper than " + SnapshotKryo.MAX_DEPTH);
     }
 
-    /** A first byte with bits no writer sets, or an operand that is not a cell, is damage. */
-    @ParameterizedTest
-    @ValueSource(ints = {8, 0x80, 0xff})
-    void aFirstByteNoWriterMakesIsRefused(int head) {
-        SnapshotKryo session = new SnapshotKryo(
+    /**
+     * The bytes of each operation, pinned: a cell is Kryo's reference marker (1 for a new object,
+     * its number + 2 for one written before), then its first byte, then its operands. Reordering
+     * Bool.Op, or swapping an expression's operands, changes them.
+     */
+    @Test
+    void eachOperationIsWrittenAsFormatFourSays() {
+        Bool yes = new Bool(true);
+        Bool no = new Bool(false);
+        Bool expression = yes.and(no).or(no.not());
+        SnapshotKryo writing = new SnapshotKryo(new PickleContext(), null, true);
+        com.esotericsoftware.kryo.io.Output output = new com.esotericsoftware.kryo.io.Output(64, -1);
+        writing.kryo.writeObject(output, expression);
+        writing.kryo.writeObject(output, new Bool(false));
+        // OR: AND(yes, no), NOT(no again: object 3); then a new settable false
+        assertThat(output.toBytes()).containsExactly(1, 3, 1, 2, 1, 4, 1, 0, 1, 1, 3 + 2, 1, 0);
+
+        SnapshotKryo reading = new SnapshotKryo(new PickleContext(), null);
+        SnapshotInput input = payload(o -> o.writeBytes(output.toBytes()));
+        Bool read = reading.kryo.readObject(input, Bool.class);
+        assertThat(read).hasToString("((true & false) | !(false))");
+        assertThat(reading.kryo.readObject(input, Bool.class).isSettable()).isTrue();
+    }
+
+    private static SnapshotKryo restoring() {
+        return new SnapshotKryo(
                 new PickleContext(), RestoreRules.allowing(ClassAllowList.forWorkflow(Cells.class, List.of())));
-        assertThatThrownBy(() -> session.kryo.readObject(
-                        payload(o -> {
-                            o.writeVarInt(Kryo.NOT_NULL, true);
-                            o.writeByte(head);
-                        }),
-                        Bool.class))
-                .isInstanceOf(CorruptSnapshotException.class)
-                .hasMessageContaining("a Bool's first byte is " + head);
+    }
+
+    private static Kryo readingAsData() {
+        return new SavedStateSerializers(
+                        java.util.Map.of(),
+                        RestoreRules.forWorkflow(Cells.class),
+                        null,
+                        new ArrayElementClasses(null, null),
+                        SnapshotFormat.VERSION)
+                .kryo();
+    }
+
+    /** A first byte with bits no writer sets, or with a value on an expression, is damage. */
+    @ParameterizedTest
+    @ValueSource(ints = {5, 6, 7, 8, 0x80, 0xff})
+    void aFirstByteNoWriterMakesIsRefused(int head) {
+        for (Kryo kryo : List.of(restoring().kryo, readingAsData())) {
+            assertThatThrownBy(() -> kryo.readObject(
+                            payload(o -> {
+                                o.writeVarInt(Kryo.NOT_NULL, true);
+                                o.writeByte(head);
+                            }),
+                            Bool.class))
+                    .isInstanceOf(CorruptSnapshotException.class)
+                    .hasMessageContaining("a Bool's first byte is " + head);
+        }
+    }
+
+    /**
+     * An expression's operand that is missing, the expression itself, or an object of another
+     * class read before it is damage, refused as it is read (a restore would hand out a gate that
+     * fails when first evaluated), whether restored or read as data.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"missing", "itself", "a string"})
+    void anOperandThatIsNotAnotherCellIsRefused(String operand) {
+        String expected = operand.equals("missing")
+                ? "lacks an operand"
+                : operand.equals("itself") ? "a Bool is its own operand" : "an operand of a Bool is a java.lang.String";
+        for (Kryo kryo : List.of(restoring().kryo, readingAsData())) {
+            SnapshotInput input = payload(o -> {
+                o.writeVarInt(Kryo.NOT_NULL, true); // object 0: a string
+                o.writeString("s");
+                o.writeVarInt(Kryo.NOT_NULL, true); // object 1: NOT of...
+                o.writeByte(1);
+                o.writeVarInt(operand.equals("missing") ? Kryo.NULL : operand.equals("itself") ? 1 + 2 : 2, true);
+            });
+            assertThat(kryo.readObject(input, String.class)).isEqualTo("s");
+            assertThatThrownBy(() -> kryo.readObject(input, Bool.class))
+                    .isInstanceOf(CorruptSnapshotException.class)
+                    .hasMessageContaining(expected);
+        }
     }
 
     @Test
