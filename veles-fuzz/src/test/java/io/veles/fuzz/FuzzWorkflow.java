@@ -16,6 +16,9 @@ import java.util.Map;
  * reader path.
  */
 public final class FuzzWorkflow extends Workflow {
+    /** Every operation of the cells, over cells the units hold: format 4 writes each in a byte. */
+    Bool cells;
+
     public FuzzWorkflow() {
         super("fuzz");
         Repeater repeater = new Repeater(this);
@@ -29,6 +32,7 @@ public final class FuzzWorkflow extends Workflow {
         second.linkFrom(first).linkAttrs(first, "weights", "weights");
         repeater.linkFrom(second);
         endPoint().linkFrom(second).gateBlock(second.done.not());
+        cells = first.done.and(second.done).or(first.done.not());
     }
 
     static final class Holder extends Unit {

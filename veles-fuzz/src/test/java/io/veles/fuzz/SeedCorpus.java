@@ -10,7 +10,8 @@ import java.nio.file.Path;
 
 /**
  * Writes the fuzz target's seed corpus: one real snapshot of {@link FuzzWorkflow} per codec,
- * taken after a run. Rewrite it when the format changes:
+ * taken after a run. When the format changes, rename the seeds of the old one ({@code
+ * format-N-seed-*}, still read by every build) and rewrite these:
  * {@code VELES_WRITE_SEEDS=1 mvn -pl veles-fuzz -am test -Dtest=SeedCorpusTest}.
  */
 final class SeedCorpus {
