@@ -12,6 +12,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +23,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The stream one snapshot is written into: a multipart upload with bounded memory. Bytes fill a
@@ -153,10 +156,39 @@ final class ObjectUpload extends OutputStream {
     /** The abort of this upload's parts, noted with {@link InFlightWrites}: a process halting mid-upload runs it. */
     private Runnable abandon;
 
+    /** Set when a halting process abandons this upload: no part is started after it. Guarded by {@code parts}. */
+    private boolean abandoned;
+
+    /**
+     * How long a halting process waits for the parts it is sending before it aborts. A part sent
+     * while the abort runs can be stored after it (S3 documents that an abort may have to be
+     * repeated; a test server kept the part's directory), and a halt cuts it off mid-request.
+     */
+    static final Duration ABANDON_WAIT = Duration.ofSeconds(5);
+
+    /** What a halting process runs for this upload, null before its first part is sent. */
+    Runnable abandonment() {
+        return abandon;
+    }
+
     private void opened() {
         String id = uploadId;
-        abandon = () -> s3.abortMultipartUpload(
-                request -> request.bucket(bucket).key(key).uploadId(id));
+        abandon = () -> {
+            List<CompletableFuture<CompletedPart>> inFlight;
+            synchronized (parts) {
+                abandoned = true;
+                inFlight = List.copyOf(parts);
+            }
+            try {
+                CompletableFuture.allOf(inFlight.toArray(new CompletableFuture<?>[0]))
+                        .get(ABANDON_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                // a part failed, or is still going: abort now all the same
+            }
+            s3.abortMultipartUpload(request -> request.bucket(bucket).key(key).uploadId(id));
+        };
         InFlightWrites.startedElsewhere(abandon);
     }
 
@@ -230,28 +262,33 @@ final class ObjectUpload extends OutputStream {
         int partNumber = parts.size() + 1;
         buffer = null;
         filled = 0;
-        parts.add(CompletableFuture.supplyAsync(
-                () -> {
-                    try {
-                        UploadPartResponse response = s3.uploadPart(
-                                request -> request.bucket(bucket)
-                                        .key(key)
-                                        .uploadId(uploadId)
-                                        .partNumber(partNumber),
-                                RequestBody.fromContentProvider(
-                                        () -> new ByteArrayInputStream(part, 0, length),
-                                        length,
-                                        "application/octet-stream"));
-                        return CompletedPart.builder()
-                                .partNumber(partNumber)
-                                .eTag(response.eTag())
-                                .checksumCRC32(response.checksumCRC32())
-                                .build();
-                    } finally {
-                        free.add(part);
-                    }
-                },
-                workers));
+        synchronized (parts) {
+            if (abandoned) { // the process is halting, and its abort has taken the parts in flight
+                throw new IOException("the upload was abandoned: the process is exiting");
+            }
+            parts.add(CompletableFuture.supplyAsync(
+                    () -> {
+                        try {
+                            UploadPartResponse response = s3.uploadPart(
+                                    request -> request.bucket(bucket)
+                                            .key(key)
+                                            .uploadId(uploadId)
+                                            .partNumber(partNumber),
+                                    RequestBody.fromContentProvider(
+                                            () -> new ByteArrayInputStream(part, 0, length),
+                                            length,
+                                            "application/octet-stream"));
+                            return CompletedPart.builder()
+                                    .partNumber(partNumber)
+                                    .eTag(response.eTag())
+                                    .checksumCRC32(response.checksumCRC32())
+                                    .build();
+                        } finally {
+                            free.add(part);
+                        }
+                    },
+                    workers));
+        }
     }
 
     private byte[] takeBuffer(int size) throws IOException {
