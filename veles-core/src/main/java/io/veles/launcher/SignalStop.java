@@ -123,7 +123,9 @@ final class SignalStop {
 
     private static void quitAtOnce(List<Launcher> runs, String name, int status) {
         try {
-            InFlightWrites.abandonAll(); // a database write is rolled back by the server when the process dies
+            // A database write is rolled back by the server when the process dies; an S3 upload
+            // waits up to 5 s in all for the parts it is sending, so that its abort leaves none.
+            InFlightWrites.abandonAll();
             for (Launcher launcher : runs) {
                 describeQuit(launcher, name);
             }

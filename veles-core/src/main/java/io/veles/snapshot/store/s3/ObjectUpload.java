@@ -25,6 +25,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The stream one snapshot is written into: a multipart upload with bounded memory. Bytes fill a
@@ -144,6 +145,12 @@ final class ObjectUpload extends OutputStream {
         for (CompletableFuture<CompletedPart> part : parts) {
             completed.add(await(part));
         }
+        synchronized (parts) {
+            if (abandoned) { // the process is halting: its abort takes the upload, which stays invisible
+                throw new IOException("the upload was abandoned: the process is exiting");
+            }
+            completing = true;
+        }
         conditionally(() -> s3.completeMultipartUpload(request -> request.bucket(bucket)
                 .key(key)
                 .uploadId(uploadId)
@@ -156,15 +163,25 @@ final class ObjectUpload extends OutputStream {
     /** The abort of this upload's parts, noted with {@link InFlightWrites}: a process halting mid-upload runs it. */
     private Runnable abandon;
 
-    /** Set when a halting process abandons this upload: no part is started after it. Guarded by {@code parts}. */
+    /** Set when a halting process abandons this upload: no part starts after it. Guarded by {@code parts}. */
     private boolean abandoned;
 
+    /** Set when the upload is being completed: a halting process then leaves it whole. Guarded by {@code parts}. */
+    private boolean completing;
+
     /**
-     * How long a halting process waits for the parts it is sending before it aborts. A part sent
-     * while the abort runs can be stored after it (S3 documents that an abort may have to be
-     * repeated; a test server kept the part's directory), and a halt cuts it off mid-request.
+     * How long a halting process waits for the parts it is sending, over all its uploads, before
+     * it aborts them. A part sent while the abort runs can be stored after it (S3 documents that
+     * an abort may have to be repeated; a test server kept the part's directory), and a halt
+     * cuts it off mid-request.
      */
     static final Duration ABANDON_WAIT = Duration.ofSeconds(5);
+
+    /**
+     * When a halting process stops waiting for parts (System.nanoTime), set by the first upload
+     * it abandons: a process abandons its uploads once, as it halts.
+     */
+    private static final AtomicLong ABANDON_DEADLINE = new AtomicLong();
 
     /** What a halting process runs for this upload, null before its first part is sent. */
     Runnable abandonment() {
@@ -176,18 +193,31 @@ final class ObjectUpload extends OutputStream {
         abandon = () -> {
             List<CompletableFuture<CompletedPart>> inFlight;
             synchronized (parts) {
+                if (completing) {
+                    return; // whole once the server completes it, as a write that finished
+                }
                 abandoned = true;
                 inFlight = List.copyOf(parts);
             }
+            long now = System.nanoTime();
+            long deadline = ABANDON_DEADLINE.updateAndGet(set -> set != 0 ? set : now + ABANDON_WAIT.toNanos());
+            boolean interrupted = false;
             try {
                 CompletableFuture.allOf(inFlight.toArray(new CompletableFuture<?>[0]))
-                        .get(ABANDON_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                        .get(Math.max(0, deadline - now), TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                interrupted = true;
             } catch (ExecutionException | TimeoutException e) {
                 // a part failed, or is still going: abort now all the same
             }
-            s3.abortMultipartUpload(request -> request.bucket(bucket).key(key).uploadId(id));
+            try { // the interrupt put back only after: the SDK sends no request under one
+                s3.abortMultipartUpload(
+                        request -> request.bucket(bucket).key(key).uploadId(id));
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         };
         InFlightWrites.startedElsewhere(abandon);
     }

@@ -29,16 +29,18 @@ class AbandonedUploadTest {
                 return null;
             });
             S3Options options = s3.options();
+            Runnable[] abandonOf = new Runnable[1];
             try (software.amazon.awssdk.services.s3.S3Client client = TestS3.client(TestS3.endpoint())) {
                 ObjectUpload upload =
                         new ObjectUpload(client, s3.bucket(), "runs/run_1", options, workers, new ConditionalWrites());
                 upload.write(new byte[options.partSize(1)]); // one whole part: the upload opens and sends it
                 Runnable abandon = upload.abandonment();
+                abandonOf[0] = abandon;
                 assertThat(abandon).isNotNull();
 
                 Thread halting = new Thread(abandon, "halting");
                 halting.start();
-                halting.join(500);
+                halting.join(200);
                 assertThat(halting.isAlive()).as("waits for the part in flight").isTrue();
                 assertThat(uploads(s3))
                         .as("not aborted while a part is on its way")
@@ -53,6 +55,48 @@ class AbandonedUploadTest {
                 assertThat(uploads(s3)).as("aborted once its part was sent").isZero();
             } finally {
                 release.countDown();
+                workers.shutdownNow();
+                if (abandonOf[0] != null) { // not left for this JVM's exit to run
+                    io.veles.internal.store.InFlightWrites.endedElsewhere(abandonOf[0]);
+                }
+            }
+        }
+    }
+
+    /**
+     * Abandoned and completed are exclusive: an upload abandoned before it completes refuses to
+     * complete (its abort takes it), and one already completed is left whole by a late abandon.
+     */
+    @Test
+    void anAbandonedUploadDoesNotCompleteAndACompletedOneIsNotAborted() throws Exception {
+        try (TestS3 s3 = TestS3.freshBucket();
+                software.amazon.awssdk.services.s3.S3Client client = TestS3.client(TestS3.endpoint())) {
+            ExecutorService workers = Executors.newCachedThreadPool();
+            S3Options options = s3.options();
+            try {
+                ObjectUpload abandoned =
+                        new ObjectUpload(client, s3.bucket(), "runs/run_1", options, workers, new ConditionalWrites());
+                abandoned.write(new byte[options.partSize(1)]); // a whole part: complete() has none left to send
+                abandoned.abandonment().run();
+                assertThatThrownBy(abandoned::complete)
+                        .isInstanceOf(IOException.class)
+                        .hasMessageContaining("abandoned");
+                assertThat(uploads(s3)).isZero();
+
+                ObjectUpload completed =
+                        new ObjectUpload(client, s3.bucket(), "runs/run_2", options, workers, new ConditionalWrites());
+                completed.write(new byte[options.partSize(1) + 1]);
+                completed.complete();
+                completed.abandonment().run(); // the exit hook, a moment too late
+                assertThat(client.headObject(
+                                        request -> request.bucket(s3.bucket()).key("runs/run_2"))
+                                .contentLength())
+                        .isEqualTo(options.partSize(1) + 1L);
+                assertThat(client.listObjectsV2(request -> request.bucket(s3.bucket()))
+                                .contents())
+                        .extracting(object -> object.key())
+                        .containsExactly("runs/run_2");
+            } finally {
                 workers.shutdownNow();
             }
         }
