@@ -3,6 +3,9 @@ package io.veles.snapshot.file;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.veles.pickle.RestoreRules;
+import io.veles.pickle.SavedEnum;
+import io.veles.pickle.SavedGraph;
+import io.veles.pickle.SavedObject;
 import io.veles.snapshot.Snapshots;
 import io.veles.testing.golden.GoldenChainWorkflow;
 import io.veles.testing.golden.GoldenChainWriter;
@@ -50,12 +53,7 @@ class GoldenChainTest {
                 continue;
             }
             String[] parts = line.split(" ");
-            GoldenChainWorkflow restored = Snapshots.restore(
-                            dir.resolve(parts[0]).toString(),
-                            GoldenChainWorkflow.class,
-                            RestoreRules.forWorkflow(GoldenChainWorkflow.class),
-                            null)
-                    .workflow();
+            GoldenChainWorkflow restored = restored(dir.resolve(parts[0]));
             assertThat(restored.digest())
                     .as(format + "/" + parts[0] + ": golden files are never regenerated; fix the reader")
                     .isEqualTo(parts[1]);
@@ -80,34 +78,25 @@ class GoldenChainTest {
     void gatesComeBackWiredToTheirCells(String format) throws IOException {
         copyChain(format);
         Path last = dir.resolve("chain_2.gz");
-        GoldenChainWorkflow restored = Snapshots.restore(
-                        last.toString(),
-                        GoldenChainWorkflow.class,
-                        RestoreRules.forWorkflow(GoldenChainWorkflow.class),
-                        null)
-                .workflow();
+        GoldenChainWorkflow restored = restored(last);
         assertThat(restored.endPoint().gateBlock()).hasToString("!(true)");
         assertThat(restored.endPoint().gateBlock().get()).isFalse();
         assertThat(restored.model.gateBlock().isSettable()).isTrue();
 
-        io.veles.pickle.SavedGraph saved;
+        SavedGraph saved;
         try (SnapshotReader reader = Snapshots.openFile(last)) {
             saved = reader.readSaved(RestoreRules.forWorkflow(GoldenChainWorkflow.class));
         }
-        io.veles.pickle.SavedObject model = unit(saved, "model");
-        io.veles.pickle.SavedObject gate =
-                (io.veles.pickle.SavedObject) unit(saved, "end").fields().get("gateBlock");
+        SavedObject model = unit(saved, "model");
+        SavedObject gate = (SavedObject) unit(saved, "end").fields().get("gateBlock");
         assertThat(gate.fields()).containsOnlyKeys("op", "left", "right", "value");
         assertThat(List.copyOf(gate.fields().keySet())).containsExactly("op", "left", "right", "value");
-        assertThat(gate.fields().get("op"))
-                .isEqualTo(new io.veles.pickle.SavedEnum("io.veles.workflow.Bool$Op", "NOT"));
+        assertThat(gate.fields().get("op")).isEqualTo(new SavedEnum("io.veles.workflow.Bool$Op", "NOT"));
         assertThat(gate.fields().get("left")).isSameAs(model.fields().get("pause"));
         assertThat(gate.fields().get("right")).isNull();
         assertThat(gate.fields().get("value")).isEqualTo(false);
-        io.veles.pickle.SavedObject pause =
-                (io.veles.pickle.SavedObject) model.fields().get("pause");
-        assertThat(pause.fields().get("op"))
-                .isEqualTo(new io.veles.pickle.SavedEnum("io.veles.workflow.Bool$Op", "VALUE"));
+        SavedObject pause = (SavedObject) model.fields().get("pause");
+        assertThat(pause.fields().get("op")).isEqualTo(new SavedEnum("io.veles.workflow.Bool$Op", "VALUE"));
         assertThat(pause.fields().get("value")).isEqualTo(true);
     }
 
@@ -128,12 +117,7 @@ class GoldenChainTest {
         try (SnapshotReader reader = Snapshots.openFile(copy)) {
             assertThat(reader.formatVersion()).isEqualTo(copied);
         }
-        GoldenChainWorkflow restored = Snapshots.restore(
-                        copy.toString(),
-                        GoldenChainWorkflow.class,
-                        RestoreRules.forWorkflow(GoldenChainWorkflow.class),
-                        null)
-                .workflow();
+        GoldenChainWorkflow restored = restored(copy);
         String digest = Files.readAllLines(Path.of("src/test/resources/golden", format, GoldenChainWriter.DIGESTS_FILE))
                 .get(2)
                 .split(" ")[1];
@@ -141,7 +125,16 @@ class GoldenChainTest {
         assertThat(restored.endPoint().gateBlock()).hasToString("!(true)");
     }
 
-    private static io.veles.pickle.SavedObject unit(io.veles.pickle.SavedGraph saved, String name) {
+    private static GoldenChainWorkflow restored(Path snapshot) {
+        return Snapshots.restore(
+                        snapshot.toString(),
+                        GoldenChainWorkflow.class,
+                        RestoreRules.forWorkflow(GoldenChainWorkflow.class),
+                        null)
+                .workflow();
+    }
+
+    private static SavedObject unit(SavedGraph saved, String name) {
         return saved.units().stream()
                 .filter(unit -> name.equals(unit.name()))
                 .findFirst()
