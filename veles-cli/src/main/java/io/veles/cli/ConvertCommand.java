@@ -17,11 +17,11 @@ import java.util.concurrent.Callable;
         mixinStandardHelpOptions = true,
         description = {
             "Copy a snapshot to another codec or store (file <-> database).",
-            "It streams with bounded memory. The payload is copied as it is and the source's checksums",
-            "are checked on the way: a damaged source leaves nothing at the destination. A signed",
-            "snapshot needs --key, which must verify its signature; the copy is signed with it. A",
-            "differential snapshot is copied only with --full: its chain is read and checked, and the",
-            "copy stands alone (any codec, any store)."
+            "It streams with bounded memory. The payload is copied as it is and the source's checksums "
+                    + "are checked on the way: a damaged source leaves nothing at the destination. A signed "
+                    + "snapshot needs --key, which must verify its signature; the copy is signed with it. A "
+                    + "differential snapshot is copied only with --full: its chain is read and checked, and the "
+                    + "copy stands alone (any codec, any store)."
         },
         footer = {
             "",

@@ -18,9 +18,9 @@ import java.util.concurrent.Callable;
         mixinStandardHelpOptions = true,
         description = {
             "Compare two snapshots unit by unit and field by field.",
-            "Numeric arrays are reported with their average relative difference, average difference",
-            "and maximum difference (as VELES's compare script did). Exit 0 when equal, 1 when",
-            "different, 2 on error."
+            "Numeric arrays are reported with their average relative difference, average difference "
+                    + "and maximum difference (as VELES's compare script did). Exit 0 when equal, 1 when "
+                    + "different, 2 on error."
         },
         footer = {
             "",

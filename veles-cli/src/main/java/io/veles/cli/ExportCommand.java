@@ -18,10 +18,10 @@ import java.util.concurrent.Callable;
         mixinStandardHelpOptions = true,
         description = {
             "Write a snapshot's numeric arrays for NumPy or safetensors readers.",
-            "Each array is named unit.field, with the shape its unit declares (flat otherwise);",
-            "scalars and the manifest go in as metadata (safetensors' __metadata__, the",
-            "__metadata__.json entry of an npz or npy directory). No code of the workflow runs.",
-            "Arrays are copied through a temporary file beside the output, never held in the heap."
+            "Each array is named unit.field, with the shape its unit declares (flat otherwise); "
+                    + "scalars and the manifest go in as metadata (safetensors' __metadata__, the "
+                    + "__metadata__.json entry of an npz or npy directory). No code of the workflow runs. "
+                    + "Arrays are copied through a temporary file beside the output, never held in the heap."
         },
         footer = {
             "",

@@ -29,11 +29,11 @@ import java.util.concurrent.Callable;
         mixinStandardHelpOptions = true,
         description = {
             "List the snapshots of a directory or a database table, oldest first.",
-            "One line each: name, time (UTC), workflow, codec, its own stored size, the decision's epoch",
-            "and metric where recorded, whether prune must keep it (pinned, or current: what a resume",
-            "from the store would take), and its chain: BASE is the snapshot a differential one was",
-            "written against (- for a standalone one, ? where its manifest cannot be read) and CHAIN how",
-            "many other files a restore of it reads."
+            "One line each: name, time (UTC), workflow, codec, its own stored size, the decision's epoch "
+                    + "and metric where recorded, whether prune must keep it (pinned, or current: what a resume "
+                    + "from the store would take), and its chain: BASE is the snapshot a differential one was "
+                    + "written against (- for a standalone one, ? where its manifest cannot be read) and CHAIN how "
+                    + "many other files a restore of it reads."
         },
         footer = {
             "",

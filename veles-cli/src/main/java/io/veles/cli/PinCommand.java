@@ -17,10 +17,10 @@ import java.util.concurrent.Callable;
         mixinStandardHelpOptions = true,
         description = {
             "Pin a snapshot, so that prune never deletes it.",
-            "Neither does the snapshotter's own retention. A file gets a hidden .<file>.pin marker",
-            "beside it; a database row gets a row in <table>_pins. A differential snapshot is pinned",
-            "with every snapshot of its chain, so that it still restores. --remove unpins the snapshot",
-            "named and it alone: its chain stays pinned, as another pinned snapshot may need it."
+            "Neither does the snapshotter's own retention. A file gets a hidden .<file>.pin marker "
+                    + "beside it; a database row gets a row in <table>_pins. A differential snapshot is pinned "
+                    + "with every snapshot of its chain, so that it still restores. --remove unpins the snapshot "
+                    + "named and it alone: its chain stays pinned, as another pinned snapshot may need it."
         },
         footer = {
             "",

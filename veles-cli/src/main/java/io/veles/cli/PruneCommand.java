@@ -20,15 +20,15 @@ import java.util.concurrent.Callable;
         mixinStandardHelpOptions = true,
         description = {
             "Delete the snapshots that no retention rule keeps.",
-            "A snapshot any rule keeps stays, and so do pinned ones (veles snapshot pin) and current",
-            "ones: the targets of _current links in a directory, each run's newest row in a table.",
-            "--prefix and --workflow limit it to one prefix's or one workflow's snapshots; the others",
-            "stay and are not listed. Files are listed by their whole names.",
-            "What does not read as a snapshot (another file in the directory, a damaged snapshot, one",
-            "from a newer veles) is listed as kept and never deleted.",
-            "--dry-run prints exactly what a real run would delete, and deletes nothing.",
-            "In an s3:// prefix a real run also aborts incomplete uploads begun over a day ago (left by",
-            "killed writers; a bucket lifecycle rule can do the same on the server's side).",
+            "A snapshot any rule keeps stays, and so do pinned ones (veles snapshot pin) and current "
+                    + "ones: the targets of _current links in a directory, each run's newest row in a table.",
+            "--prefix and --workflow limit it to one prefix's or one workflow's snapshots; the others "
+                    + "stay and are not listed. Files are listed by their whole names.",
+            "What does not read as a snapshot (another file in the directory, a damaged snapshot, one "
+                    + "from a newer veles) is listed as kept and never deleted.",
+            "--dry-run prints exactly what a real run would delete, and deletes nothing. "
+                    + "In an s3:// prefix a real run also aborts incomplete uploads begun over a day ago (left by "
+                    + "killed writers; a bucket lifecycle rule can do the same on the server's side).",
             "To prune as a run writes, set snapshotter.keep_last, keep_every_hours and keep_best."
         },
         footer = {

@@ -30,12 +30,12 @@ import java.util.concurrent.Callable;
         mixinStandardHelpOptions = true,
         description = {
             "Write one self-contained HTML page about a store's snapshots, to open in a browser.",
-            "It charts the run over time (stored and state size, validation error, epoch, time between",
-            "snapshots, codec), the units by size, each numeric array field's histogram at the first, a",
-            "middle and the newest snapshot with its change from snapshot to snapshot (as diff computes",
-            "it), the diff of two snapshots, and health: which verify, which are pinned or _current, and",
-            "which prune with the given retention would delete. The page needs no network.",
-            "Each snapshot is read once, one at a time."
+            "It charts the run over time (stored and state size, validation error, epoch, time between "
+                    + "snapshots, codec), the units by size, each numeric array field's histogram at the first, a "
+                    + "middle and the newest snapshot with its change from snapshot to snapshot (as diff computes "
+                    + "it), the diff of two snapshots, and health: which verify, which are pinned or _current, and "
+                    + "which prune with the given retention would delete. The page needs no network. "
+                    + "Each snapshot is read once, one at a time."
         },
         footer = {
             "",

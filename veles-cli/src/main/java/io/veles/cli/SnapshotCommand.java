@@ -69,8 +69,8 @@ final class SnapshotCommand implements Runnable {
             mixinStandardHelpOptions = true,
             description = {
                 "Read whole snapshots and check their codec streams, lengths and checksums.",
-                "A directory: every snapshot file in it (--current: only its newest _current).",
-                "Prints a line per snapshot and what was checked; exit 0 when all are whole, else 1."
+                "A directory: every snapshot file in it (--current: only its newest _current). "
+                        + "Prints a line per snapshot and what was checked; exit 0 when all are whole, else 1."
             },
             footer = {
                 "",
@@ -166,8 +166,8 @@ final class SnapshotCommand implements Runnable {
             mixinStandardHelpOptions = true,
             description = {
                 "Show a snapshot's manifest: workflow, run, code fingerprint, and units by size.",
-                "For a differential snapshot also its base and chain (the files a restore reads), and per",
-                "unit the bytes rewritten in this file and the bytes referenced from the chain."
+                "For a differential snapshot also its base and chain (the files a restore reads), and per "
+                        + "unit the bytes rewritten in this file and the bytes referenced from the chain."
             },
             footer = {
                 "",
@@ -303,9 +303,9 @@ final class SnapshotCommand implements Runnable {
             mixinStandardHelpOptions = true,
             description = {
                 "Write out the workflow code a snapshot carries (taken with --code-backup).",
-                "The snapshot is checked whole first; nothing is loaded or run. Every entry is checked",
-                "before anything is written: no path outside DIR or through a link in it, no duplicate,",
-                "no existing file replaced without --force, and at most --max-size bytes in all."
+                "The snapshot is checked whole first; nothing is loaded or run. Every entry is checked "
+                        + "before anything is written: no path outside DIR or through a link in it, no duplicate, "
+                        + "no existing file replaced without --force, and at most --max-size bytes in all."
             },
             footer = {
                 "",
