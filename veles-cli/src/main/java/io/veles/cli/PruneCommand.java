@@ -1,7 +1,9 @@
 package io.veles.cli;
 
+import io.veles.errors.SnapshotException;
 import io.veles.internal.util.Printable;
 import io.veles.snapshot.Retention;
+import io.veles.snapshot.SnapshotListing;
 import io.veles.snapshot.SnapshotPruning;
 import io.veles.snapshot.SnapshotStores;
 import io.veles.snapshot.store.SnapshotStore;
@@ -11,7 +13,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 
 /** {@code veles snapshot prune STORE --keep-last N --keep-every H --keep-best K [--prefix P] [--workflow W] [--dry-run]}. */
@@ -23,7 +28,8 @@ import java.util.concurrent.Callable;
             "A snapshot any rule keeps stays, and so do pinned ones (veles snapshot pin) and current "
                     + "ones: the targets of _current links in a directory, each run's newest row in a table.",
             "--prefix and --workflow limit it to one prefix's or one workflow's snapshots; the others "
-                    + "stay and are not listed. Files are listed by their whole names.",
+                    + "stay and are not listed; one that selects none of the store's snapshots is refused, as a "
+                    + "likely typo. Files are listed by their whole names.",
             "What does not read as a snapshot (another file in the directory, a damaged snapshot, one "
                     + "from a newer veles) is listed as kept and never deleted.",
             "--dry-run prints exactly what a real run would delete, and deletes nothing. "
@@ -109,6 +115,9 @@ final class PruneCommand implements Callable<Integer> {
     private int prune(SnapshotStore opened, Retention retention) {
         List<SnapshotPruning.Decision> plan =
                 SnapshotPruning.plan(opened, retention, new SnapshotPruning.Filter(prefix, workflow));
+        if (plan.isEmpty() && (prefix != null || workflow != null)) {
+            refuseFilterMatchingNothing(opened);
+        }
         for (SnapshotPruning.Decision decision : plan) {
             String name = shownName(decision.entry().snapshot());
             System.out.printf(
@@ -137,6 +146,43 @@ final class PruneCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * A {@code --prefix} or {@code --workflow} that selects none of a store's snapshots is most
+     * likely mistyped: a retention job run with it would keep every snapshot, quietly, until the
+     * disk fills. It is refused, naming what the store holds; a store with no snapshots at all
+     * (a job run before its first snapshot) prunes nothing, as without a filter.
+     */
+    private void refuseFilterMatchingNothing(SnapshotStore opened) {
+        Set<String> prefixes = new TreeSet<>();
+        Set<String> workflows = new TreeSet<>();
+        for (SnapshotListing.Entry entry : SnapshotListing.list(opened, true)) {
+            if (entry.manifest() != null) {
+                String recorded = SnapshotPruning.Filter.prefixOf(entry.manifest());
+                if (recorded != null) {
+                    prefixes.add(recorded);
+                }
+                if (entry.manifest().workflowName != null) {
+                    workflows.add(entry.manifest().workflowName);
+                }
+            }
+        }
+        if (prefixes.isEmpty() && workflows.isEmpty()) {
+            return;
+        }
+        List<String> wanted = new ArrayList<>();
+        List<String> there = new ArrayList<>();
+        if (prefix != null) {
+            wanted.add("prefix " + prefix);
+            there.add("prefixes there: " + String.join(", ", prefixes));
+        }
+        if (workflow != null) {
+            wanted.add("workflow " + workflow);
+            there.add("workflows there: " + String.join(", ", workflows));
+        }
+        throw new SnapshotException("no snapshot in " + opened.describe() + " matches " + String.join(" and ", wanted)
+                + " (" + String.join("; ", there) + "), so none was deleted");
     }
 
     /**

@@ -202,6 +202,26 @@ class OneRunPerNameTest {
                 .allMatch(name -> name.endsWith(".xz"));
         assertThat(wine.stdout()).contains("dry run: 2 of 3 snapshots would be deleted");
 
+        // A filter that selects nothing is a typo until shown otherwise: refused, naming what is there.
+        VelesProcess typo = VelesProcess.run(dir, "snapshot", "prune", "snaps", "--prefix", "win", "--keep-last", "1");
+        assertThat(typo.exitCode()).as(typo.stdout()).isEqualTo(1);
+        assertThat(typo.stderr().strip())
+                .startsWith("veles: error: no snapshot in ")
+                .endsWith(" matches prefix win (prefixes there: walk, wine, wine_b), so none was deleted")
+                .doesNotContain("\n");
+        VelesProcess both = VelesProcess.run(
+                dir, "snapshot", "prune", "snaps", "--prefix", "wine", "--workflow", "walk", "--keep-last", "1");
+        assertThat(both.exitCode()).isEqualTo(1);
+        assertThat(both.stderr())
+                .contains(" matches prefix wine and workflow walk (prefixes there: walk, wine, wine_b;"
+                        + " workflows there: walk, wine)");
+        assertThat(files(snaps)).as("a refused prune deletes nothing").containsOnlyKeys(before.keySet());
+        Files.createDirectories(dir.resolve("empty"));
+        VelesProcess empty =
+                VelesProcess.run(dir, "snapshot", "prune", "empty", "--prefix", "wine", "--keep-last", "1");
+        assertThat(empty.exitCode()).as("no snapshots yet: nothing to prune").isZero();
+        assertThat(empty.stdout()).contains("deleted 0 of 0 snapshots");
+
         VelesProcess walk =
                 VelesProcess.run(dir, "snapshot", "prune", "snaps", "--workflow", "walk", "--keep-last", "1");
         assertThat(walk.exitCode()).as(walk.stderr()).isZero();

@@ -103,7 +103,7 @@ public final class SnapshotPruning {
          * The prefix a snapshot was written under: recorded in its manifest, or, for snapshots
          * written before it was, its name without {@code _<suffix>}; null if neither tells.
          */
-        static String prefixOf(Manifest manifest) {
+        public static String prefixOf(Manifest manifest) {
             Object recorded = manifest.info.get("prefix");
             if (recorded != null) {
                 return recorded.toString();
