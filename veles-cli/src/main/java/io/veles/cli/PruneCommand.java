@@ -1,6 +1,5 @@
 package io.veles.cli;
 
-import io.veles.errors.SnapshotException;
 import io.veles.internal.util.Printable;
 import io.veles.snapshot.Retention;
 import io.veles.snapshot.SnapshotListing;
@@ -28,8 +27,8 @@ import java.util.concurrent.Callable;
             "A snapshot any rule keeps stays, and so do pinned ones (veles snapshot pin) and current "
                     + "ones: the targets of _current links in a directory, each run's newest row in a table.",
             "--prefix and --workflow limit it to one prefix's or one workflow's snapshots; the others "
-                    + "stay and are not listed; one that selects none of the store's snapshots is refused, as a "
-                    + "likely typo. Files are listed by their whole names.",
+                    + "stay and are not listed. When they select none, stderr names the prefixes and workflows "
+                    + "the store holds (a typo prunes nothing). Files are listed by their whole names.",
             "What does not read as a snapshot (another file in the directory, a damaged snapshot, one "
                     + "from a newer veles) is listed as kept and never deleted.",
             "--dry-run prints exactly what a real run would delete, and deletes nothing. "
@@ -116,7 +115,7 @@ final class PruneCommand implements Callable<Integer> {
         List<SnapshotPruning.Decision> plan =
                 SnapshotPruning.plan(opened, retention, new SnapshotPruning.Filter(prefix, workflow));
         if (plan.isEmpty() && (prefix != null || workflow != null)) {
-            refuseFilterMatchingNothing(opened);
+            noteFilterMatchingNothing(opened);
         }
         for (SnapshotPruning.Decision decision : plan) {
             String name = shownName(decision.entry().snapshot());
@@ -149,40 +148,54 @@ final class PruneCommand implements Callable<Integer> {
     }
 
     /**
-     * A {@code --prefix} or {@code --workflow} that selects none of a store's snapshots is most
-     * likely mistyped: a retention job run with it would keep every snapshot, quietly, until the
-     * disk fills. It is refused, naming what the store holds; a store with no snapshots at all
-     * (a job run before its first snapshot) prunes nothing, as without a filter.
+     * A {@code --prefix} or {@code --workflow} that selects none of a store's snapshots may be
+     * mistyped, and a retention job run with it would keep every snapshot, quietly, until the disk
+     * fills; or the prefix has simply not written its first snapshot yet. Both prune nothing and
+     * exit 0, but the first must not pass unseen: stderr names what the store does hold.
      */
-    private void refuseFilterMatchingNothing(SnapshotStore opened) {
+    private void noteFilterMatchingNothing(SnapshotStore opened) {
         Set<String> prefixes = new TreeSet<>();
         Set<String> workflows = new TreeSet<>();
+        int unreadable = 0;
+        int listed = 0;
         for (SnapshotListing.Entry entry : SnapshotListing.list(opened, true)) {
+            listed++;
             if (entry.manifest() != null) {
                 String recorded = SnapshotPruning.Filter.prefixOf(entry.manifest());
-                if (recorded != null) {
-                    prefixes.add(recorded);
-                }
-                if (entry.manifest().workflowName != null) {
-                    workflows.add(entry.manifest().workflowName);
-                }
+                prefixes.add(recorded == null ? "(not recorded)" : recorded);
+                workflows.add(String.valueOf(entry.manifest().workflowName));
+            } else if (prefix != null && entry.name().startsWith(prefix + "_")) {
+                unreadable++; // a filtered plan leaves out what cannot be told apart
             }
         }
-        if (prefixes.isEmpty() && workflows.isEmpty()) {
-            return;
+        if (listed == 0) {
+            return; // an empty store: "deleted 0 of 0" says it all
         }
         List<String> wanted = new ArrayList<>();
         List<String> there = new ArrayList<>();
         if (prefix != null) {
             wanted.add("prefix " + prefix);
-            there.add("prefixes there: " + String.join(", ", prefixes));
+            there.add("prefixes there: " + shortList(prefixes));
         }
         if (workflow != null) {
             wanted.add("workflow " + workflow);
-            there.add("workflows there: " + String.join(", ", workflows));
+            there.add("workflows there: " + shortList(workflows));
         }
-        throw new SnapshotException("no snapshot in " + opened.describe() + " matches " + String.join(" and ", wanted)
-                + " (" + String.join("; ", there) + "), so none was deleted");
+        String damaged = unreadable == 0
+                ? ""
+                : "; " + unreadable + " named " + prefix + "_* did not read as snapshots and are never pruned";
+        System.err.println(Printable.escape("veles: no snapshot in " + opened.describe() + " matches "
+                + String.join(" and ", wanted) + ", so none was pruned (" + String.join("; ", there) + ")"
+                + damaged));
+    }
+
+    /** At most ten names, then how many more: a store of many prefixes must not flood the line. */
+    private static String shortList(Set<String> names) {
+        if (names.isEmpty()) {
+            return "none";
+        }
+        List<String> shown = names.stream().limit(10).toList();
+        return String.join(", ", shown) + (names.size() > shown.size() ? " and " + (names.size() - 10) + " more" : "");
     }
 
     /**
