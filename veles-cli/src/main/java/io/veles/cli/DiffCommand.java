@@ -40,7 +40,7 @@ final class DiffCommand implements Callable<Integer> {
             index = "0",
             paramLabel = "A",
             description =
-                    "A snapshot file, a directory (its newest _current), an odbc:// source, an s3:// location or an http(s):// address.")
+                    "A snapshot file, a directory (its newest _current), an odbc:// source, an s3:// location, or an http or https URL.")
     String a;
 
     @Parameters(index = "1", paramLabel = "B", description = "The snapshot to compare it with.")

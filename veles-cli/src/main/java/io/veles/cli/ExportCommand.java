@@ -37,7 +37,7 @@ final class ExportCommand implements Callable<Integer> {
             index = "0",
             paramLabel = "SRC",
             description =
-                    "A snapshot file, a directory (its newest _current), an odbc:// source, an s3:// location or an http(s):// address.")
+                    "A snapshot file, a directory (its newest _current), an odbc:// source, an s3:// location, or an http or https URL.")
     String source;
 
     @Option(

@@ -19,7 +19,7 @@ import java.util.concurrent.Callable;
             "Extract the NumPy arrays of a VELES (Python) snapshot into npz or safetensors.",
             "FILE is a pickle (protocol 2-4), compressed with gz, bz2, xz or snappy or not. Each array is "
                     + "named unit.attribute (fc1.weights). Nothing the pickle names is run: classes become "
-                    + "dictionaries, and a pickle that calls anything else (os.system...) is refused."
+                    + "dictionaries, and a pickle that calls anything else, such as a shell command, is refused."
         },
         footer = {
             "",

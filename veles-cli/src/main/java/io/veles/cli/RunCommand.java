@@ -37,6 +37,7 @@ import java.util.concurrent.Callable;
             "  veles run walk -w snapshots            # continue from the newest",
             "  veles run wine snapshotter.keep_last=3 # delete all but the last 3",
             "  veles run wine --odbc 'DRIVER={SQLite3};DATABASE=snapshots.db'",
+            "  veles run wine --odbc 'DRIVER={MariaDB};SERVER=db;DATABASE=test;UID=me;PWD=pw'",
             "  veles run wine -w 'odbc://DRIVER={SQLite3};DATABASE=snapshots.db'",
             "  veles run wine --config wine.properties decision.max_epochs=50",
             "                                         # wine.properties: key=value lines"
@@ -111,7 +112,7 @@ final class RunCommand implements Callable<Integer> {
             names = "--odbc",
             paramLabel = "STRING",
             description =
-                    "Store snapshots in a database: an ODBC string (DRIVER={SQLite3};DATABASE=snapshots.db, DRIVER={MariaDB};SERVER=host;DATABASE=db;UID=user;PWD=pw, DRIVER={PostgreSQL};...), DSN=name from odbc.ini, or a jdbc: URL.")
+                    "Store snapshots in a database: an ODBC string such as DRIVER={SQLite3};DATABASE=snapshots.db (MariaDB and PostgreSQL: see the examples), DSN=name of a data source in an ODBC ini file, or a jdbc: URL.")
     String odbc;
 
     @Option(names = "--table", paramLabel = "NAME", description = "Database table for snapshots (default veles).")

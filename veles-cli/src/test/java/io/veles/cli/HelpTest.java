@@ -68,6 +68,44 @@ class HelpTest {
         }
     }
 
+    /**
+     * Picocli breaks a line inside a word where its line-break rules allow it ("an http(s):" /
+     * "// address."), which a reader cannot copy. No line of a description, option or parameter
+     * ends with the start of a longer word that the next line goes on with, but before the
+     * bracket of an optional part.
+     */
+    @Test
+    void noWordIsBrokenAcrossLines() {
+        org.assertj.core.api.SoftAssertions softly = new org.assertj.core.api.SoftAssertions();
+        List<CommandLine> commands = new ArrayList<>();
+        collect(new CommandLine(new Main()), commands);
+        for (CommandLine command : commands) {
+            CommandLine.Model.CommandSpec spec = command.getCommandSpec();
+            List<String> words = new ArrayList<>();
+            List<String> texts = new ArrayList<>(List.of(spec.usageMessage().description()));
+            spec.options().forEach(option -> texts.addAll(List.of(option.description())));
+            spec.positionalParameters().forEach(parameter -> texts.addAll(List.of(parameter.description())));
+            texts.forEach(text -> words.addAll(List.of(text.split("\\s+"))));
+            CommandLine.Help help = command.getHelp();
+            for (String section : List.of(help.description(), help.optionList(), help.parameterList())) {
+                List<String> lines = section.lines().toList();
+                for (int i = 0; i + 1 < lines.size(); i++) {
+                    String[] ending = lines.get(i).strip().split("\\s+");
+                    String last = ending[ending.length - 1];
+                    String next = lines.get(i + 1).strip().split("\\s+", 2)[0];
+                    if (next.startsWith("[")) {
+                        continue; // before an optional part, as in odbc://<odbc string> / [&<table>]
+                    }
+                    String joined = last + next;
+                    softly.assertThat(words.stream().noneMatch(word -> !last.isEmpty() && word.startsWith(joined)))
+                            .as(spec.qualifiedName() + ": a word is broken after \"" + last + "\"")
+                            .isTrue();
+                }
+            }
+        }
+        softly.assertAll();
+    }
+
     private static boolean endsAParagraph(String line, String[] paragraphs) {
         String end = line.substring(Math.max(0, line.length() - 20)).strip();
         for (String paragraph : paragraphs) {
