@@ -13,14 +13,18 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 /**
  * Where an export or import goes: written under a temporary name beside it, then moved into place
  * in one step, so that a failure leaves nothing behind and a reader never sees half a file. An
  * existing output is refused unless {@code force}; even then a file never replaces a directory or
  * the other way round, and a directory is replaced only when it is an earlier export (it holds
- * {@code __metadata__.json}), so that a mistyped {@code -o} cannot delete someone's data.
+ * {@code __metadata__.json}) and holds nothing else an export does not write, so that neither a
+ * mistyped {@code -o} nor files put into an export since can delete someone's data.
  */
 public final class OutputTarget {
     private final Path target;
@@ -45,9 +49,8 @@ public final class OutputTarget {
                 throw new SnapshotException(target + " is " + (isDirectory ? "a directory" : "not a directory")
                         + "; not replaced, even with --force");
             }
-            if (directory && !Files.exists(this.target.resolve(NpzWriter.METADATA_ENTRY))) {
-                throw new SnapshotException(target + " is not an earlier export (it has no " + NpzWriter.METADATA_ENTRY
-                        + "); not replaced, even with --force");
+            if (directory) {
+                checkOnlyExported(target, this.target);
             }
         }
         Path parent = this.target.getParent();
@@ -59,6 +62,40 @@ public final class OutputTarget {
         }
         // removed at the JVM's end unless committed or discarded first (Ctrl-C mid-export)
         temporary = TemporaryFiles.track(parent.resolve("." + this.target.getFileName() + ".tmp-" + UUID.randomUUID()));
+    }
+
+    /**
+     * Refuses to replace a directory that holds anything an export does not write: one with
+     * {@code __metadata__.json} is an earlier export, but a user may have put snapshots (the one
+     * being exported, even) or notes in it since, and replacing the directory would delete them.
+     */
+    private static void checkOnlyExported(Path named, Path directory) {
+        if (!Files.exists(directory.resolve(NpzWriter.METADATA_ENTRY))) {
+            throw new SnapshotException(named + " is not an earlier export (it has no " + NpzWriter.METADATA_ENTRY
+                    + "); not replaced, even with --force");
+        }
+        List<String> foreign = new ArrayList<>();
+        try (Stream<Path> entries = Files.list(directory)) {
+            entries.filter(entry -> !isExported(entry))
+                    .map(entry -> entry.getFileName().toString())
+                    .sorted()
+                    .forEach(foreign::add);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + named, e);
+        }
+        if (!foreign.isEmpty()) {
+            throw new SnapshotException(named + " holds files an export does not write ("
+                    + String.join(", ", foreign.subList(0, Math.min(3, foreign.size())))
+                    + (foreign.size() > 3 ? " and " + (foreign.size() - 3) + " more" : "")
+                    + "); not replaced, even with --force");
+        }
+    }
+
+    /** What an npy export writes: its metadata and one .npy file per array, no directories or links. */
+    private static boolean isExported(Path entry) {
+        String name = entry.getFileName().toString();
+        return Files.isRegularFile(entry, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                && (name.equals(NpzWriter.METADATA_ENTRY) || name.endsWith(".npy"));
     }
 
     public Path path() {
@@ -88,6 +125,7 @@ public final class OutputTarget {
         if (!force) {
             moveWithoutReplacing();
         } else if (Files.isDirectory(target)) {
+            checkOnlyExported(target, target); // again: files may have been put there while this ran
             Path old = target.resolveSibling("." + target.getFileName() + ".old-" + UUID.randomUUID());
             Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
             try {

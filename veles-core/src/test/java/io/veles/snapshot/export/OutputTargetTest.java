@@ -70,6 +70,39 @@ class OutputTargetTest {
         assertThat(target.temporary()).doesNotExist();
     }
 
+    /**
+     * An earlier export that has since been given other files (a snapshot, notes, a link, a
+     * directory) is not replaced with --force: replacing it would delete them. Checked when the
+     * output is chosen and again when the new one is put in place.
+     */
+    @Test
+    void anEarlierExportHoldingOtherFilesIsNotReplaced() throws IOException {
+        Path output = Files.createDirectories(dir.resolve("state"));
+        Files.writeString(output.resolve(NpzWriter.METADATA_ENTRY), "{}");
+        Files.writeString(output.resolve("fc1.weights.npy"), "array");
+        for (String other : new String[] {"wine_3_0.00.gz", "notes.txt", "sub"}) {
+            Path extra = other.equals("sub")
+                    ? Files.createDirectories(output.resolve(other))
+                    : Files.writeString(output.resolve(other), "kept");
+            assertThatThrownBy(() -> new OutputTarget(output, true, true))
+                    .isInstanceOf(SnapshotException.class)
+                    .hasMessage(output + " holds files an export does not write (" + other
+                            + "); not replaced, even with --force");
+            Files.delete(extra);
+        }
+        Files.createSymbolicLink(output.resolve("link.npy"), output.resolve("fc1.weights.npy"));
+        assertThatThrownBy(() -> new OutputTarget(output, true, true)).hasMessageContaining("(link.npy)");
+        Files.delete(output.resolve("link.npy"));
+
+        OutputTarget target = new OutputTarget(output, true, true);
+        Files.createDirectories(target.temporary());
+        Files.writeString(output.resolve("wine_4_0.00.gz"), "put there while the export ran");
+        assertThatThrownBy(target::commit).hasMessageContaining("(wine_4_0.00.gz)");
+        assertThat(output.resolve("wine_4_0.00.gz")).hasContent("put there while the export ran");
+        assertThat(output.resolve("fc1.weights.npy")).hasContent("array");
+        target.discard();
+    }
+
     /** With --force, an earlier export directory is moved aside, and back if the new one cannot take its place. */
     @Test
     void anEarlierExportStaysWhenTheNewOneCannotTakeItsPlace() throws IOException {
