@@ -30,7 +30,8 @@ import java.util.concurrent.Callable;
                     + "stay and are not listed. When they select none, stderr names the prefixes and workflows "
                     + "the store holds (a typo prunes nothing). Files are listed by their whole names.",
             "What does not read as a snapshot (another file in the directory, a damaged snapshot, one "
-                    + "from a newer veles) is listed as kept and never deleted.",
+                    + "from a newer veles) is listed as kept and never deleted. Each snapshot a rule would "
+                    + "keep is read whole first: a damaged one is kept so, and the next whole one in its place.",
             "--dry-run prints exactly what a real run would delete, and deletes nothing. "
                     + "In an s3:// prefix a real run also aborts incomplete uploads begun over a day ago (left by "
                     + "killed writers; a bucket lifecycle rule can do the same on the server's side).",
@@ -113,7 +114,7 @@ final class PruneCommand implements Callable<Integer> {
 
     private int prune(SnapshotStore opened, Retention retention) {
         List<SnapshotPruning.Decision> plan =
-                SnapshotPruning.plan(opened, retention, new SnapshotPruning.Filter(prefix, workflow));
+                SnapshotPruning.plan(opened, retention, new SnapshotPruning.Filter(prefix, workflow), true);
         if (plan.isEmpty() && (prefix != null || workflow != null)) {
             noteFilterMatchingNothing(opened);
         }

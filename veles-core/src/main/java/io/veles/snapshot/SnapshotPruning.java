@@ -1,5 +1,6 @@
 package io.veles.snapshot;
 
+import io.veles.errors.CorruptSnapshotException;
 import io.veles.errors.SnapshotException;
 import io.veles.snapshot.file.SnapshotReader;
 import io.veles.snapshot.format.Manifest;
@@ -61,7 +62,21 @@ public final class SnapshotPruning {
 
     /** The plan for the snapshots of {@code store} that {@code filter} selects; the others stay. */
     public static List<Decision> plan(SnapshotStore store, Retention retention, Filter filter) {
-        return plan(store, retention, filter::test, filter::mayConcern, filter.needsManifests());
+        return plan(store, retention, filter, false);
+    }
+
+    /**
+     * As {@link #plan(SnapshotStore, Retention, Filter)}; with {@code readKeptWhole}, every
+     * snapshot a rule would keep is first read whole ({@link SnapshotReader#verifyOwnBytes}). A
+     * listing reads only a snapshot's header and manifest, so a truncated file can look whole
+     * there: kept as the newest or the best, it would let the whole snapshots it displaced be
+     * deleted. One found damaged is kept as not read, never pruned, and the rules are weighed
+     * again without it, so the next whole snapshot is kept in its place. Costs a read of each
+     * kept snapshot: what {@code veles snapshot prune} pays, not a snapshotter's own retention,
+     * whose snapshots it has just written whole.
+     */
+    public static List<Decision> plan(SnapshotStore store, Retention retention, Filter filter, boolean readKeptWhole) {
+        return plan(store, retention, filter::test, filter::mayConcern, filter.needsManifests(), readKeptWhole);
     }
 
     /**
@@ -124,7 +139,7 @@ public final class SnapshotPruning {
      */
     public static List<Decision> plan(
             SnapshotStore store, Retention retention, Predicate<SnapshotListing.Entry> scope) {
-        return plan(store, retention, scope, unread -> true, false);
+        return plan(store, retention, scope, unread -> true, false, false);
     }
 
     private static List<Decision> plan(
@@ -132,7 +147,8 @@ public final class SnapshotPruning {
             Retention retention,
             Predicate<SnapshotListing.Entry> scope,
             Predicate<SnapshotListing.Entry> unreadMayConcern,
-            boolean manifests) {
+            boolean manifests,
+            boolean readKeptWhole) {
         // Asked before the listing, which may take minutes: a run that stores a snapshot on its
         // current one meanwhile moves "current" to a snapshot this plan does not weigh, and the
         // one it was built on would be weighed unprotected.
@@ -157,23 +173,56 @@ public final class SnapshotPruning {
                 entries.add(entry);
             }
         }
-        List<Retention.Candidate> candidates = new ArrayList<>();
-        for (SnapshotListing.Entry entry : entries) {
-            String key = entry.snapshot().key();
-            candidates.add(
-                    new Retention.Candidate(key, entry.created(), metricOf(entry.manifest()), protection.get(key)));
-        }
         Map<String, SnapshotListing.Entry> byKey = new HashMap<>();
         for (SnapshotListing.Entry entry : entries) {
             byKey.put(entry.snapshot().key(), entry);
         }
-        Map<String, String> kept = BaseProtection.withBases(
-                retention.kept(candidates),
-                byKey.keySet(),
-                key -> chainOf(store, byKey.get(key)),
-                key -> BaseProtection.shownName(byKey.get(key).snapshot()));
+        Map<String, String> damaged = new HashMap<>(); // found reading kept snapshots whole: key -> problem
+        Set<String> readWhole = new HashSet<>();
+        Map<String, String> kept;
+        while (true) {
+            List<Retention.Candidate> candidates = new ArrayList<>();
+            for (SnapshotListing.Entry entry : entries) {
+                String key = entry.snapshot().key();
+                if (!damaged.containsKey(key)) {
+                    candidates.add(new Retention.Candidate(
+                            key, entry.created(), metricOf(entry.manifest()), protection.get(key)));
+                }
+            }
+            kept = BaseProtection.withBases(
+                    retention.kept(candidates),
+                    byKey.keySet(),
+                    key -> chainOf(store, byKey.get(key)),
+                    key -> BaseProtection.shownName(byKey.get(key).snapshot()));
+            boolean found = false;
+            for (String key : readKeptWhole ? kept.keySet() : Set.<String>of()) {
+                if (!damaged.containsKey(key) && readWhole.add(key)) {
+                    String problem = damageOf(store, byKey.get(key).snapshot());
+                    if (problem != null) {
+                        damaged.put(key, problem);
+                        found = true;
+                    }
+                }
+            }
+            if (!found) {
+                break;
+            }
+        }
         List<Decision> decisions = new ArrayList<>();
-        for (SnapshotListing.Entry entry : listed) {
+        for (SnapshotListing.Entry listedEntry : listed) {
+            SnapshotListing.Entry entry = listedEntry;
+            String damage = damaged.get(entry.snapshot().key());
+            if (damage != null) { // counted with what does not read as a snapshot, as the listing would have
+                entry = new SnapshotListing.Entry(
+                        entry.snapshot(),
+                        entry.name(),
+                        entry.created(),
+                        entry.workflow(),
+                        entry.codec(),
+                        entry.manifest(),
+                        damage,
+                        false);
+            }
             decisions.add(new Decision(
                     entry,
                     entry.problem() == null
@@ -181,6 +230,22 @@ public final class SnapshotPruning {
                             : "not read as a snapshot, never pruned: " + entry.problem()));
         }
         return decisions;
+    }
+
+    /**
+     * Why {@code snapshot}'s own bytes do not read whole (truncated, altered), or null if they do.
+     * A store that fails to deliver them is not damage: that failure propagates, and nothing is
+     * deleted.
+     */
+    private static String damageOf(SnapshotStore store, StoredSnapshot snapshot) {
+        try (SnapshotReader reader = Snapshots.open(store, snapshot, snapshot.location(), null)) {
+            reader.verifyOwnBytes();
+            return null;
+        } catch (CorruptSnapshotException e) {
+            return e.getMessage();
+        } catch (IOException e) { // closing it: the bytes were read by then
+            throw new java.io.UncheckedIOException("cannot close " + snapshot.location(), e);
+        }
     }
 
     /** The chain of a kept snapshot: from the manifest listed with it, else from its header. */

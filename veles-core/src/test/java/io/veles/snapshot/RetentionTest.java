@@ -61,6 +61,63 @@ class RetentionTest {
         }
     }
 
+    /**
+     * A listing reads only headers and manifests, so a snapshot truncated after its manifest looks
+     * whole there. Read whole before anything is deleted, the damaged newest and best are kept
+     * as not read, and the next whole ones are kept in their places, instead of the damaged ones
+     * standing in for them while the whole ones are deleted.
+     */
+    @Test
+    void damagedSnapshotsKeptByARuleAreReplacedByWholeOnes() throws Exception {
+        LoopWorkflow workflow = new LoopWorkflow(1, 10, -1);
+        for (int i = 0; i < 6; i++) {
+            Manifest manifest = Manifest.builder()
+                    .name("loop_" + i)
+                    .created(Instant.parse("2026-01-01T00:00:00Z")
+                            .plus(Duration.ofHours(i))
+                            .toString())
+                    .info("validation_error", i / 100.0) // the oldest is the best
+                    .build();
+            Path file = dir.resolve("loop_" + i); // uncompressed: its manifest reads, whatever follows
+            AtomicFiles.write(file, out -> SnapshotWriter.write(workflow, manifest, Codec.NONE, 0, out));
+            if (i == 0 || i == 5) {
+                byte[] whole = Files.readAllBytes(file);
+                Files.write(file, Arrays.copyOf(whole, whole.length - 10)); // the trailer's end is lost
+            }
+        }
+        Retention lastAndBest = new Retention(1, null, 1);
+        assertThat(keptNumbers(SnapshotPruning.plan(
+                        SnapshotStores.open(dir.toString()), lastAndBest, SnapshotPruning.Filter.ALL, false)))
+                .as("by their manifests alone the damaged ones look whole")
+                .containsExactly(0, 5);
+
+        List<SnapshotPruning.Decision> plan = SnapshotPruning.plan(
+                SnapshotStores.open(dir.toString()), lastAndBest, SnapshotPruning.Filter.ALL, true);
+        assertThat(keptNumbers(plan)).containsExactly(0, 1, 4, 5);
+        for (SnapshotPruning.Decision decision : plan) {
+            String name = decision.entry().name();
+            if (name.equals("loop_0") || name.equals("loop_5")) {
+                assertThat(decision.isSnapshot()).as(name).isFalse();
+                assertThat(decision.reason())
+                        .isEqualTo("not read as a snapshot, never pruned: " + dir.resolve(name)
+                                + " is truncated: its data ends early");
+            }
+        }
+        assertThat(SnapshotPruning.apply(dir.toString(), plan)).isEqualTo(2);
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(file -> file.getFileName().toString()))
+                    .containsExactlyInAnyOrder("loop_0", "loop_1", "loop_4", "loop_5");
+        }
+    }
+
+    private static List<Integer> keptNumbers(List<SnapshotPruning.Decision> plan) {
+        return plan.stream()
+                .filter(SnapshotPruning.Decision::kept)
+                .map(d -> Integer.parseInt(d.entry().name().replaceAll("\\D", "")))
+                .sorted()
+                .toList();
+    }
+
     /** A file that is not a snapshot is not pinned: a pin on it would keep nothing restorable. */
     @Test
     void whatIsNotASnapshotIsNotPinned() throws Exception {

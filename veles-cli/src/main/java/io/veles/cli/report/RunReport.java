@@ -68,7 +68,7 @@ public final class RunReport {
         Map<String, String> protections = store.protections();
         Map<String, String> kept = new HashMap<>();
         for (SnapshotPruning.Decision decision :
-                SnapshotPruning.plan(store, options.retention(), SnapshotPruning.Filter.ALL)) {
+                SnapshotPruning.plan(store, options.retention(), SnapshotPruning.Filter.ALL, true)) {
             kept.put(decision.entry().snapshot().key(), decision.kept() ? decision.reason() : null);
         }
         // a mistyped --compare fails now, not after every snapshot was read
