@@ -223,6 +223,44 @@ class DifferentialSnapshotTest {
                 .isTrue();
     }
 
+    /**
+     * A differential file cut short inside its blocks is named as truncated, whatever its codec:
+     * its blocks are assembled into a private temporary file, and a failure to read them once
+     * read "cannot assemble ... in a private file under /tmp: Truncated source" (or ": null").
+     */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.EnumSource(
+            value = Codec.class,
+            names = {"NONE", "GZIP", "ZSTD", "LZ4", "SNAPPY", "XZ", "BZIP2"})
+    void aTruncatedDifferentialSnapshotIsCalledTruncated(Codec codec) throws IOException {
+        Path differential = dir.resolve("differential");
+        SnapshotSettings settings = SnapshotSettings.builder()
+                .prefix("frozen")
+                .directory(differential.toString())
+                .compression(codec)
+                .compressionLevel(codec.defaultLevel())
+                .incremental(true)
+                .fullEvery(4)
+                .build();
+        new FrozenWorkflow(3, settings).runAndStop();
+        Path whole = differential.resolve("frozen_3" + codec.extension());
+        assertThat(manifest(whole).base).as("a differential snapshot").isNotNull();
+        byte[] bytes = Files.readAllBytes(whole);
+        Path cut = differential.resolve("cut" + codec.extension());
+        for (int eighths = 1; eighths < 8; eighths++) {
+            Files.write(cut, java.util.Arrays.copyOf(bytes, bytes.length * eighths / 8));
+            assertThatThrownBy(() -> {
+                        try (SnapshotReader reader = Snapshots.openFile(cut)) {
+                            reader.verify();
+                        }
+                    })
+                    .as(eighths + "/8 of " + whole.getFileName())
+                    .isInstanceOf(io.veles.errors.CorruptSnapshotException.class)
+                    .hasMessageStartingWith(cut + " is ")
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n", "private file"));
+        }
+    }
+
     @Test
     void aDamagedBaseIsRefusedInOneLineNamingIt() throws IOException {
         Path differential = dir.resolve("differential");

@@ -62,7 +62,7 @@ final class ChainAssembly {
             for (int i = 0; i < manifest.chain.size(); i++) {
                 needed.add(new ArrayList<>());
             }
-            DataInputStream data = new DataInputStream(delta.content());
+            DataInputStream data = new DataInputStream(new DamageNamed(delta));
             readRecords(delta, data, new Records() {
                 @Override
                 public void literal(long at, InputStream bytes, int length) throws IOException {
@@ -317,6 +317,47 @@ final class ChainAssembly {
                 }
             }
             at += length;
+        }
+    }
+
+    /**
+     * A differential file's own bytes, read while its blocks are assembled: a failure to read
+     * them is that file's damage (truncated, altered) or its store's, named as the file's own
+     * reader names it, not as a failure of the private file the state is assembled in.
+     */
+    private static final class DamageNamed extends java.io.FilterInputStream {
+        private final SnapshotReader delta;
+
+        DamageNamed(SnapshotReader delta) {
+            super(delta.content());
+            this.delta = delta;
+        }
+
+        @Override
+        public int read() {
+            try {
+                return in.read();
+            } catch (IOException e) {
+                throw SnapshotReader.integrityError(delta.source(), delta.codec(), e);
+            }
+        }
+
+        @Override
+        public int read(byte[] bytes, int offset, int length) {
+            try {
+                return in.read(bytes, offset, length);
+            } catch (IOException e) {
+                throw SnapshotReader.integrityError(delta.source(), delta.codec(), e);
+            }
+        }
+
+        @Override
+        public long skip(long count) {
+            try {
+                return in.skip(count);
+            } catch (IOException e) {
+                throw SnapshotReader.integrityError(delta.source(), delta.codec(), e);
+            }
         }
     }
 

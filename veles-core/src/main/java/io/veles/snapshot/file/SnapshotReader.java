@@ -950,7 +950,8 @@ public final class SnapshotReader implements Closeable {
         }
     }
 
-    private static SnapshotException integrityError(String source, Codec codec, IOException e) {
+    /** What a failure to read a snapshot's own bytes means: the store's failure, an interrupt, or damage. */
+    static SnapshotException integrityError(String source, Codec codec, IOException e) {
         if (e instanceof io.veles.internal.store.StoreReadException) { // the store failed, not the bytes
             return new SnapshotStoreException(source + " cannot be read: " + e.getMessage(), e);
         }
