@@ -155,7 +155,16 @@ final class ListCommand implements Callable<Integer> {
         } else if (entries.isEmpty()) {
             System.out.println("(no snapshots in " + Printable.escape(SnapshotStores.redacted(store)) + ")");
         }
-        return broken == 0 ? 0 : Main.FAILED;
+        if (broken > 0) {
+            System.err.printf(
+                    "veles: %d of %d listed %s%n",
+                    broken,
+                    entries.size(),
+                    verify ? "did not verify" : "do not read as snapshots (a user's file beside them, or damage)");
+        }
+        // A listing shows what a store holds, a README beside the snapshots too; a damaged
+        // snapshot fails the command only when it was asked to check them (--verify).
+        return verify && broken > 0 ? Main.FAILED : 0;
     }
 
     private static String verify(SnapshotStore opened, SnapshotListing.Entry entry) {

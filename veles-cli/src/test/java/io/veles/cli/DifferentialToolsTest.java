@@ -63,6 +63,24 @@ class DifferentialToolsTest {
         return work.resolve("snapshots");
     }
 
+    /**
+     * A README beside the snapshots is listed with its reason and counted on stderr, and the
+     * listing exits 0 (it once exited 1 with nothing on stderr); --verify, asked to check, exits 1.
+     */
+    @Test
+    void lsListsAFileBesideTheSnapshotsAndFailsOnlyWhenAskedToVerify() throws Exception {
+        Path snapshots = copyOfSnapshots();
+        Files.writeString(snapshots.resolve("README.txt"), "what these are");
+        VelesProcess ls = VelesProcess.run(work, "snapshot", "ls", "snapshots");
+        assertThat(ls.exitCode()).as(ls.stderr()).isZero();
+        assertThat(ls.stdout()).contains("snapshots/README.txt is not a veles snapshot");
+        assertThat(ls.stderr().strip())
+                .isEqualTo("veles: 1 of 5 listed do not read as snapshots (a user's file beside them, or damage)");
+        VelesProcess verify = VelesProcess.run(work, "snapshot", "ls", "--verify", "snapshots");
+        assertThat(verify.exitCode()).isEqualTo(1);
+        assertThat(verify.stderr().strip()).isEqualTo("veles: 1 of 5 listed did not verify");
+    }
+
     @Test
     void lsShowsEachSnapshotsBaseAndChain() throws Exception {
         VelesProcess ls = VelesProcess.run(run, "snapshot", "ls", "snapshots");
