@@ -87,7 +87,15 @@ final class PruneCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Retention retention = new Retention(keepLast, keepEvery(spec, keepEveryHours), keepBest);
+        if (keepLast == 0 && keepEveryHours == null && keepBest == 0) {
+            throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "give a rule of what to keep: --keep-last N, --keep-every HOURS or --keep-best K (N, K above 0)");
+        }
+        Retention retention = new Retention(
+                count(spec, "--keep-last", keepLast),
+                keepEvery(spec, keepEveryHours),
+                count(spec, "--keep-best", keepBest));
         try (SnapshotStore opened = SnapshotStores.open(store)) {
             return prune(opened, retention);
         }
@@ -107,6 +115,19 @@ final class PruneCommand implements Callable<Integer> {
                     spec.commandLine(), "--keep-every: must be at least 1/3600 hour (one second), got " + hours);
         }
         return Duration.ofSeconds(Math.round(hours * 3600));
+    }
+
+    /**
+     * A rule's count, refused as a usage error when negative, as {@code --keep-every}'s hours are
+     * (the retention's own check read "retention: counts must be 0 or more", naming no option).
+     * Shared with {@code snapshot report}.
+     */
+    static int count(picocli.CommandLine.Model.CommandSpec spec, String option, int value) {
+        if (value < 0) {
+            throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(), option + ": must be 0 or more, got " + value);
+        }
+        return value;
     }
 
     /** An upload this old is no live writer's: snapshots take minutes, not days. */

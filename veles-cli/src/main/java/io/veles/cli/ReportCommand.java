@@ -151,7 +151,10 @@ final class ReportCommand implements Callable<Integer> {
         if (keepLast == 0 && keepEveryHours == null && keepBest == 0) {
             return new Retention(5, null, 3);
         }
-        return new Retention(keepLast, PruneCommand.keepEvery(spec, keepEveryHours), keepBest);
+        return new Retention(
+                PruneCommand.count(spec, "--keep-last", keepLast),
+                PruneCommand.keepEvery(spec, keepEveryHours),
+                PruneCommand.count(spec, "--keep-best", keepBest));
     }
 
     /** Whole or not at all: a page half written is never left where the old one was. */

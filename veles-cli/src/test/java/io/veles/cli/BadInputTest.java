@@ -216,6 +216,23 @@ class BadInputTest {
         assertThat(good).exists();
     }
 
+    /** A negative count is a usage error naming its option, as a bad period is; so is no rule at all. */
+    @Test
+    void aNegativeRuleOrNoRuleIsAUsageError() throws Exception {
+        for (String command : new String[] {"prune", "report"}) {
+            assertUsageError(
+                    VelesProcess.run(dir, "snapshot", command, "snaps", "--keep-last", "-3"),
+                    "--keep-last: must be 0 or more, got -3");
+            assertUsageError(
+                    VelesProcess.run(dir, "snapshot", command, "snaps", "--keep-best", "-1", "--keep-last", "2"),
+                    "--keep-best: must be 0 or more, got -1");
+        }
+        assertUsageError(
+                VelesProcess.run(dir, "snapshot", "prune", "snaps", "--keep-last", "0"),
+                "give a rule of what to keep: --keep-last N, --keep-every HOURS or --keep-best K (N, K above 0)");
+        assertThat(good).exists();
+    }
+
     /** Found out after reading every snapshot, and named by a temporary file's path alone. */
     @Test
     void aReportIntoAMissingDirectoryIsRefusedBeforeReading() throws Exception {
