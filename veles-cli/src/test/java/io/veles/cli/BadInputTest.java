@@ -216,6 +216,21 @@ class BadInputTest {
         assertThat(good).exists();
     }
 
+    /** A table destination that names a row is refused: the copy keeps its snapshot's id and name. */
+    @Test
+    void aConversionIntoARowIsRefused() throws Exception {
+        String table = "odbc://DRIVER={SQLite3};DATABASE=" + dir.resolve("rows.db") + "&veles";
+        for (String row : new String[] {"&run-1", "&run-1&log-1", "&&&myname"}) {
+            assertOneLineError(
+                    VelesProcess.run(dir, "snapshot", "convert", good.toString(), table + row),
+                    "a copy into a table keeps its snapshot's id, log_id and name: give odbc://<odbc string>&<table>"
+                            + " as the destination, not a row");
+        }
+        assertThat(dir.resolve("rows.db")).doesNotExist();
+        VelesProcess copy = VelesProcess.run(dir, "snapshot", "convert", good.toString(), table);
+        assertThat(copy.exitCode()).as(copy.stderr()).isZero();
+    }
+
     /** A negative count is a usage error naming its option, as a bad period is; so is no rule at all. */
     @Test
     void aNegativeRuleOrNoRuleIsAUsageError() throws Exception {

@@ -1,6 +1,7 @@
 package io.veles.snapshot;
 
 import io.veles.errors.SnapshotException;
+import io.veles.internal.db.OdbcSource;
 import io.veles.internal.store.AtomicFiles;
 import io.veles.snapshot.codec.Codec;
 import io.veles.snapshot.file.SnapshotReader;
@@ -66,6 +67,7 @@ public final class SnapshotConversion {
                         + "): use --full for a standalone copy");
             }
             if (!SnapshotStores.namesPath(destination)) {
+                refuseARow(destination);
                 NewSnapshot entry = entryOf(manifest, target);
                 refuseAnotherObjectName(destination, entry);
                 String prefix = S3Location.isS3(destination)
@@ -122,6 +124,21 @@ public final class SnapshotConversion {
                     ? e.getClass().getSimpleName() + ": " + e.getMessage()
                     : e.getMessage();
             throw new SnapshotException("cannot convert " + shown + ": " + why, e);
+        }
+    }
+
+    /**
+     * A copy goes into a table as its snapshotter would have written it, under the snapshot's own
+     * id, log_id and name; a destination naming a row was once written anyway, the parts after
+     * the table silently dropped.
+     */
+    private static void refuseARow(String destination) {
+        if (OdbcSource.matches(destination)) {
+            OdbcSource named = OdbcSource.parse(destination);
+            if (!named.id().isEmpty() || !named.name().isEmpty()) {
+                throw new SnapshotException("a copy into a table keeps its snapshot's id, log_id and name: give"
+                        + " odbc://<odbc string>&<table> as the destination, not a row (" + named.redacted() + ")");
+            }
         }
     }
 
