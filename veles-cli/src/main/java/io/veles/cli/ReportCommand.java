@@ -141,6 +141,13 @@ final class ReportCommand implements Callable<Integer> {
                     "veles: %d snapshot%s do%s not verify (see the page's health section)%n",
                     broken, broken == 1 ? "" : "s", broken == 1 ? "es" : "");
         }
+        JsonNode comparison = data.get("compare");
+        if (comparison != null && comparison.hasNonNull("error")) { // shown in the page, and said here
+            System.err.println("veles: the comparison of "
+                    + Printable.escape(comparison.get("a").asText()) + " and "
+                    + Printable.escape(comparison.get("b").asText()) + " failed: "
+                    + Printable.escape(comparison.get("error").asText()));
+        }
         if (open) {
             openInBrowser();
         }

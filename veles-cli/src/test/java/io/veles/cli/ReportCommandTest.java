@@ -253,6 +253,20 @@ class ReportCommandTest {
         assertThat(data.get("fields").get(0).get("histograms"))
                 .as("first and middle; the newest is unreadable")
                 .hasSize(2);
+        VelesProcess compared = VelesProcess.run(
+                dir,
+                "snapshot",
+                "report",
+                "damaged",
+                "-o",
+                "compared.html",
+                "--compare",
+                "wine_1_77.36",
+                "wine_3_0.00");
+        assertThat(compared.exitCode()).as("the page is written").isZero();
+        assertThat(compared.stderr())
+                .as("a failed comparison is said, not only shown in the page")
+                .containsPattern("veles: the comparison of \\S*wine_1_77.36.gz and \\S*wine_3_0.00.gz failed: \\S.*");
 
         HeadlessChromium.Output loaded = HeadlessChromium.require().dumpDom(dir.resolve("damaged.html"));
         assertThat(loaded.consoleLines()).isEmpty();
