@@ -113,6 +113,15 @@ public final class Config {
             }
         } catch (NoSuchFileException e) {
             throw new ConfigException("cannot read config file " + file + ": no such file");
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            // Jackson's message ends in where it was, as "[Source: REDACTED (...) line: 1, ...]": said plainly
+            com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
+            String why = e.getOriginalMessage()
+                    .split("\n", 2)[0]
+                    .replaceAll("\\s*\\(start marker at \\[Source:[^]]*]\\)", "");
+            throw new ConfigException("cannot read config file " + file + ": not valid JSON"
+                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")") + ": "
+                    + why);
         } catch (IOException e) {
             throw new ConfigException("cannot read config file " + file + ": "
                     + String.valueOf(e.getMessage()).split("\n", 2)[0]);

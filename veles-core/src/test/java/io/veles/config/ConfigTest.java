@@ -100,6 +100,17 @@ class ConfigTest {
         assertThatThrownBy(() -> Config.load(dotted)).hasMessageContaining("setting walk.iterations is given twice");
         Path trailing = Files.writeString(dir.resolve("trailing.json"), "{\"walk\": {\"iterations\": 5}} }");
         assertThatThrownBy(() -> Config.load(trailing)).isInstanceOf(ConfigException.class);
+        // Where the JSON breaks is said as a line and column, not as Jackson's source description.
+        Path unclosed = Files.writeString(dir.resolve("unclosed.json"), "{\"walk\": {\"iterations\": 5}\n");
+        assertThatThrownBy(() -> Config.load(unclosed))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("cannot read config file " + unclosed + ": not valid JSON (line 2, column 1): ")
+                .hasMessageContaining("end-of-input")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("Source", "\n"));
+        Path comma = Files.writeString(dir.resolve("comma.json"), "{\"a\": 1,,}");
+        assertThatThrownBy(() -> Config.load(comma))
+                .hasMessageStartingWith("cannot read config file " + comma + ": not valid JSON (line 1, column 9): ")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("Source", "\n"));
         Path empty = Files.writeString(dir.resolve("empty.json"), "");
         assertThatThrownBy(() -> Config.load(empty)).hasMessage("config file " + empty + " is empty");
     }
