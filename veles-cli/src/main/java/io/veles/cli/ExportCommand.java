@@ -76,7 +76,8 @@ final class ExportCommand implements Callable<Integer> {
                 ? ""
                 : output.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
         for (ExportFormat other : ExportFormat.values()) {
-            String ending = other.extension();
+            // npy writes a directory, with no ending of its own, but a name ending in .npy says npy
+            String ending = other == ExportFormat.NPY ? ".npy" : other.extension();
             if (other != chosen && !ending.isEmpty() && name.endsWith(ending)) {
                 throw new io.veles.errors.SnapshotException(
                         "-o " + output + " is named as " + other.name().toLowerCase(java.util.Locale.ROOT)

@@ -345,6 +345,10 @@ class BadInputTest {
                 VelesProcess.run(dir, "snapshot", "export", good.toString(), "--format", "safetensors", "-o", "w.npz"),
                 "-o w.npz is named as npz, but --format is safetensors");
         assertThat(dir.resolve("w.npz")).doesNotExist();
+        assertOneLineError(
+                VelesProcess.run(dir, "snapshot", "export", good.toString(), "--format", "safetensors", "-o", "w.npy"),
+                "-o w.npy is named as npy, but --format is safetensors");
+        assertThat(dir.resolve("w.npy")).doesNotExist();
         assertUsageError(
                 VelesProcess.run(dir, "snapshot", "inspect", "--json", "--schema", good.toString()),
                 "give one of --json and --schema");
