@@ -12,6 +12,8 @@ import io.veles.workflow.Workflow;
  * bench/overhead measures snapshots against: the same units run, only the writing is gone.
  */
 final class WithoutSnapshots implements WorkflowFactory {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(WithoutSnapshots.class);
+
     private final WorkflowFactory factory;
 
     WithoutSnapshots(WorkflowFactory factory) {
@@ -35,6 +37,10 @@ final class WithoutSnapshots implements WorkflowFactory {
 
     @Override
     public Workflow create(Config config) {
+        // Said once, up front: the snapshot options stay accepted (the baseline is the same command
+        // with --no-snapshots added), so that none of them seems to have been used.
+        LOG.info("snapshots are off for this run (--no-snapshots): none is written, whatever the snapshot"
+                + " options and settings say");
         Workflow workflow = factory.create(config);
         for (Unit unit : workflow.allUnits()) {
             if (unit instanceof Snapshotter snapshotter) {

@@ -19,7 +19,12 @@ class NoSnapshotsTest {
         VelesProcess run = VelesProcess.run(
                 dir, "run", "wine", "--no-snapshots", "--snapshot-dir", "snaps", "decision.max_epochs=3");
         assertThat(run.exitCode()).as(run.stderr()).isZero();
-        assertThat(run.stderr() + run.stdout()).doesNotContain("last snapshot:");
+        assertThat(run.stderr() + run.stdout())
+                .doesNotContain("last snapshot:")
+                .contains("snapshots are off for this run (--no-snapshots)")
+                .contains("no final snapshot: snapshots are off for this run")
+                .as("nothing to warn of: no snapshot was asked for")
+                .doesNotContain("[WARN]");
         // no store touched: the directory (with the prefix's lock file) was made, and a database's tables
         assertThat(dir.resolve("snaps")).doesNotExist();
     }

@@ -425,6 +425,11 @@ public abstract class Snapshotter extends Unit {
             collectBackground();
             return new FinalSnapshot(FinalSnapshot.Outcome.NOTHING_NEW, null, 0, resumeAfter, facts);
         }
+        if (disabled_) { // asked for (--no-snapshots): nothing to warn of
+            collectBackground();
+            LOG.info("no final snapshot: snapshots are off for this run");
+            return new FinalSnapshot(FinalSnapshot.Outcome.SKIPPED, null, unitsRun, resumeAfter, facts);
+        }
         if (skip.get()) {
             collectBackground();
             LOG.warn(
