@@ -57,7 +57,7 @@ final class BaseProtection {
      * The weighed snapshot a chain names by {@code key}: that key, else the only one of its file
      * name (a chain written under another prefix, as {@link SnapshotStore#find} finds it), else null.
      */
-    private static String weighedKeyOf(String key, Set<String> weighed) {
+    static String weighedKeyOf(String key, Set<String> weighed) {
         if (weighed.contains(key)) {
             return key;
         }

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -179,6 +180,9 @@ public final class SnapshotPruning {
         }
         Map<String, String> damaged = new HashMap<>(); // found reading kept snapshots whole: key -> problem
         Set<String> readWhole = new HashSet<>();
+        Map<String, List<String>> chains = new HashMap<>(); // a row's may take a header read: once each
+        Function<String, List<String>> chainOfKey =
+                key -> chains.computeIfAbsent(key, k -> chainOf(store, byKey.get(k)));
         Map<String, String> kept;
         while (true) {
             List<Retention.Candidate> candidates = new ArrayList<>();
@@ -192,7 +196,7 @@ public final class SnapshotPruning {
             kept = BaseProtection.withBases(
                     retention.kept(candidates),
                     byKey.keySet(),
-                    key -> chainOf(store, byKey.get(key)),
+                    chainOfKey,
                     key -> BaseProtection.shownName(byKey.get(key).snapshot()));
             boolean found = false;
             for (String key : readKeptWhole ? kept.keySet() : Set.<String>of()) {
@@ -207,6 +211,7 @@ public final class SnapshotPruning {
             if (!found) {
                 break;
             }
+            damagedThroughBases(entries, byKey.keySet(), chainOfKey, damaged);
         }
         List<Decision> decisions = new ArrayList<>();
         for (SnapshotListing.Entry listedEntry : listed) {
@@ -231,6 +236,36 @@ public final class SnapshotPruning {
         }
         return decisions;
     }
+
+    /**
+     * Marks in {@code damaged} every snapshot built on a damaged one: its own bytes may be whole,
+     * but it restores through that base, so it cannot stand in for a whole snapshot a rule would
+     * keep. Kept all the same (never pruned), as the damaged base is. A chain lists every base
+     * down to the standalone snapshot, so one pass finds them all.
+     */
+    private static void damagedThroughBases(
+            List<SnapshotListing.Entry> entries,
+            Set<String> weighed,
+            Function<String, List<String>> chainOf,
+            Map<String, String> damaged) {
+        for (SnapshotListing.Entry entry : entries) {
+            String key = entry.snapshot().key();
+            if (damaged.containsKey(key)) {
+                continue;
+            }
+            for (String named : chainOf.apply(key)) {
+                String base = BaseProtection.weighedKeyOf(named, weighed);
+                if (base != null
+                        && damaged.containsKey(base)
+                        && !damaged.get(base).startsWith(BUILT_ON_DAMAGE)) {
+                    damaged.put(key, BUILT_ON_DAMAGE + damaged.get(base));
+                    break;
+                }
+            }
+        }
+    }
+
+    private static final String BUILT_ON_DAMAGE = "its base is damaged: ";
 
     /**
      * Why {@code snapshot}'s own bytes do not read whole (truncated, altered), or null if they do.

@@ -224,6 +224,39 @@ class DifferentialRetentionTest {
     }
 
     /**
+     * A differential snapshot whose own bytes are whole restores through its bases: with its
+     * standalone base truncated it cannot stand in for the newest whole snapshot, which prune
+     * keeps instead (it once kept frozen_3 and its bases as "last 1" and deleted older_1, the one
+     * snapshot left that restores). The damaged chain is kept, never pruned.
+     */
+    @Test
+    void aSnapshotBuiltOnADamagedBaseIsNotKeptInPlaceOfAWholeOne(@TempDir Path written) throws IOException {
+        SnapshotSettings.Builder uncompressed =
+                settings().directory(written.toString()).compression(Codec.NONE).compressionLevel(0);
+        new FrozenWorkflow(1, uncompressed.prefix("older").incremental(false).build()).runAndStop();
+        new FrozenWorkflow(3, uncompressed.prefix("frozen").incremental(true).build()).runAndStop();
+        for (String name : List.of("older_1", "frozen_1", "frozen_2", "frozen_3")) {
+            Files.copy(written.resolve(name), dir.resolve(name)); // no _current links: nothing protected
+        }
+        byte[] base = Files.readAllBytes(dir.resolve("frozen_1"));
+        Files.write(dir.resolve("frozen_1"), java.util.Arrays.copyOf(base, base.length - 10));
+
+        try (SnapshotStore store = SnapshotStores.open(dir.toString())) {
+            List<SnapshotPruning.Decision> plan =
+                    SnapshotPruning.plan(store, new Retention(1, null, 0), SnapshotPruning.Filter.ALL, true);
+            Map<String, String> reasons = reasons(plan);
+            assertThat(reasons.get("older_1")).isEqualTo("last 1");
+            String truncated = dir.resolve("frozen_1") + " is truncated: its data ends early";
+            assertThat(reasons.get("frozen_1")).isEqualTo("not read as a snapshot, never pruned: " + truncated);
+            for (String dependent : List.of("frozen_2", "frozen_3")) {
+                assertThat(reasons.get(dependent))
+                        .isEqualTo("not read as a snapshot, never pruned: its base is damaged: " + truncated);
+            }
+            assertThat(SnapshotPruning.apply(store, plan)).isZero();
+        }
+    }
+
+    /**
      * A snapshot the store fails to deliver (an S3 503, a lost connection) may be whole and built
      * on others: prune deletes nothing rather than weigh the rest without it, which would delete
      * its bases. Here frozen_4 (differential on 1..3) fails to open and frozen_5 stands alone.
