@@ -8,6 +8,7 @@ import io.veles.pickle.RestoreRules;
 import io.veles.snapshot.codec.Codec;
 import io.veles.snapshot.file.SnapshotReader;
 import io.veles.snapshot.format.Manifest;
+import io.veles.snapshot.format.SnapshotFormat;
 import io.veles.snapshot.format.SnapshotKey;
 import io.veles.workflow.Bool;
 import io.veles.workflow.Repeater;
@@ -258,6 +259,40 @@ class DifferentialSnapshotTest {
                     .isInstanceOf(io.veles.errors.CorruptSnapshotException.class)
                     .hasMessageStartingWith(cut + " is ")
                     .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n", "private file"));
+        }
+    }
+
+    /**
+     * Uncompressed, a cut inside a block record's header ends the stream cleanly, and it is
+     * DataInputStream that finds the record short: named as truncated all the same.
+     */
+    @Test
+    void anUncompressedDifferentialSnapshotCutInsideARecordHeaderIsCalledTruncated() throws IOException {
+        Path differential = dir.resolve("differential");
+        SnapshotSettings settings = SnapshotSettings.builder()
+                .prefix("frozen")
+                .directory(differential.toString())
+                .compression(Codec.NONE)
+                .incremental(true)
+                .fullEvery(4)
+                .build();
+        new FrozenWorkflow(3, settings).runAndStop();
+        byte[] bytes = Files.readAllBytes(differential.resolve("frozen_3"));
+        // magic, version and flags, then the manifest's length and the manifest: the records follow soon
+        int manifestLength = java.nio.ByteBuffer.wrap(bytes, SnapshotFormat.MAGIC.length + 4, 4)
+                .getInt();
+        int firstRecord = SnapshotFormat.MAGIC.length + 8 + manifestLength;
+        Path cut = differential.resolve("cut");
+        for (int inHeader = 1; inHeader <= 24; inHeader++) { // past the records' start, into the first
+            Files.write(cut, java.util.Arrays.copyOf(bytes, firstRecord + inHeader));
+            assertThatThrownBy(() -> {
+                        try (SnapshotReader reader = Snapshots.openFile(cut)) {
+                            reader.verify();
+                        }
+                    })
+                    .as("cut " + inHeader + " bytes into the first record")
+                    .isInstanceOf(io.veles.errors.CorruptSnapshotException.class)
+                    .hasMessageStartingWith(cut + " is truncated: ");
         }
     }
 

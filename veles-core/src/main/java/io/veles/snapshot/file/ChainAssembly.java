@@ -63,17 +63,21 @@ final class ChainAssembly {
                 needed.add(new ArrayList<>());
             }
             DataInputStream data = new DataInputStream(new DamageNamed(delta));
-            readRecords(delta, data, new Records() {
-                @Override
-                public void literal(long at, InputStream bytes, int length) throws IOException {
-                    copy(bytes, length, target, at, source);
-                }
+            try {
+                readRecords(delta, data, new Records() {
+                    @Override
+                    public void literal(long at, InputStream bytes, int length) throws IOException {
+                        copy(bytes, length, target, at, source);
+                    }
 
-                @Override
-                public void reference(long at, int holder, long offset, int length) {
-                    needed.get(holder).add(new Reference(offset, length, at));
-                }
-            });
+                    @Override
+                    public void reference(long at, int holder, long offset, int length) {
+                        needed.get(holder).add(new Reference(offset, length, at));
+                    }
+                });
+            } catch (java.io.EOFException e) { // a record's header cut short: DataInputStream's own EOF
+                throw SnapshotReader.integrityError(source, delta.codec(), e);
+            }
             delta.checkTrailer(); // this file is whole and authentic before its chain is read
             List<java.util.concurrent.Callable<Void>> copies = new ArrayList<>();
             for (int holder = needed.size() - 1; holder >= 0; holder--) { // the standalone base, the largest, first
