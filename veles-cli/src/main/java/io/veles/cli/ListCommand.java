@@ -160,11 +160,15 @@ final class ListCommand implements Callable<Integer> {
                     "veles: %d of %d listed %s%n",
                     broken,
                     entries.size(),
-                    verify ? "did not verify" : "do not read as snapshots (a user's file beside them, or damage)");
+                    verify
+                            ? "did not verify"
+                            : "do not read as snapshots (a user's file beside them, damage, or the store's failure)");
         }
         // A listing shows what a store holds, a README beside the snapshots too; a damaged
-        // snapshot fails the command only when it was asked to check them (--verify).
-        return verify && broken > 0 ? Main.FAILED : 0;
+        // snapshot fails the command only when it was asked to check them (--verify). A store
+        // that failed to deliver one (a lost connection, a refused read) fails it always.
+        boolean storeFailed = entries.stream().anyMatch(SnapshotListing.Entry::storeFailed);
+        return storeFailed || verify && broken > 0 ? Main.FAILED : 0;
     }
 
     private static String verify(SnapshotStore opened, SnapshotListing.Entry entry) {

@@ -75,7 +75,8 @@ class DifferentialToolsTest {
         assertThat(ls.exitCode()).as(ls.stderr()).isZero();
         assertThat(ls.stdout()).contains("snapshots/README.txt is not a veles snapshot");
         assertThat(ls.stderr().strip())
-                .isEqualTo("veles: 1 of 5 listed do not read as snapshots (a user's file beside them, or damage)");
+                .isEqualTo("veles: 1 of 5 listed do not read as snapshots (a user's file beside them, damage, or the"
+                        + " store's failure)");
         VelesProcess verify = VelesProcess.run(work, "snapshot", "ls", "--verify", "snapshots");
         assertThat(verify.exitCode()).isEqualTo(1);
         assertThat(verify.stderr().strip()).isEqualTo("veles: 1 of 5 listed did not verify");
