@@ -46,6 +46,7 @@ public final class RestoreRules {
 
     /** Rules for restoring a {@code workflowClass} workflow: its package and the engine's allowed. */
     public static RestoreRules forWorkflow(Class<?> workflowClass) {
+        Objects.requireNonNull(workflowClass, "workflowClass");
         return new RestoreRules(ClassAllowList.forWorkflow(workflowClass, List.of()), Map.of(), List.of(), Set.of());
     }
 
@@ -61,7 +62,7 @@ public final class RestoreRules {
 
     /** These rules, also allowing classes of {@code packageName}: the Java form of {@code --allow-package}. */
     public RestoreRules allowPackage(String packageName) {
-        return allowPackages(List.of(packageName));
+        return allowPackages(List.of(Objects.requireNonNull(packageName, "packageName")));
     }
 
     /** These rules, restoring objects saved as class {@code oldName} into class {@code newName}. */

@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -150,6 +151,8 @@ public final class SnapshotPruning {
             Predicate<SnapshotListing.Entry> unreadMayConcern,
             boolean manifests,
             boolean readKeptWhole) {
+        Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(retention, "retention");
         // Asked before the listing, which may take minutes: a run that stores a snapshot on its
         // current one meanwhile moves "current" to a snapshot this plan does not weigh, and the
         // one it was built on would be weighed unprotected.
@@ -307,15 +310,35 @@ public final class SnapshotPruning {
     /**
      * Deletes what {@code decisions} (a plan for {@code store}) does not keep, asking the store's
      * protections again first (a pin made since the plan still counts); returns how many were
-     * deleted.
+     * deleted, not counting those gone since the plan. A plan made for another store is refused
+     * before anything is deleted.
      */
     public static int apply(SnapshotStore store, List<Decision> decisions) {
+        Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(decisions, "decisions");
+        Map<String, StoredSnapshot> here = new HashMap<>();
+        for (StoredSnapshot stored : store.list()) {
+            here.put(stored.key(), stored);
+        }
+        for (Decision decision : decisions) {
+            // A plan names snapshots by key, and another store may hold the same names (a copy of
+            // the directory): applied there, it would delete that store's snapshots.
+            StoredSnapshot planned = decision.entry().snapshot();
+            StoredSnapshot now = here.get(planned.key());
+            if (now != null && !now.location().equals(planned.location())) {
+                throw new SnapshotException("this plan was made for another store (it names " + planned.location()
+                        + ", not " + now.location() + "), so none was deleted");
+            }
+        }
         Map<String, String> protection = store.protections();
         Set<String> needed = basesOfNewCurrent(store, protection, decisions);
         int deleted = 0;
         for (Decision decision : decisions) {
             StoredSnapshot snapshot = decision.entry().snapshot();
-            if (!decision.kept() && !protection.containsKey(snapshot.key()) && !needed.contains(snapshot.key())) {
+            if (!decision.kept()
+                    && here.containsKey(snapshot.key()) // gone since the plan (an earlier apply): not counted
+                    && !protection.containsKey(snapshot.key())
+                    && !needed.contains(snapshot.key())) {
                 store.delete(snapshot);
                 deleted++;
             }

@@ -31,6 +31,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -192,7 +193,11 @@ public final class Snapshots {
 
     /** Opens a snapshot file that must be signed with {@code key} unless it is null. */
     public static SnapshotReader openFile(Path file, SnapshotKey key) {
-        file = SnapshotDirectory.followLink(file);
+        file = SnapshotDirectory.followLink(Objects.requireNonNull(file, "file"));
+        if (Files.isDirectory(file)) { // read as a file it was "corrupt: Is a directory"
+            throw new SnapshotException(file + " is a directory, not a snapshot file: Snapshots.open(String)"
+                    + " takes a directory's newest snapshot");
+        }
         Path parent = file.getParent();
         DirectoryStore directory = new DirectoryStore(parent == null ? Path.of("") : parent);
         return open(directory, directory.handleOf(file), file.toString(), key);
@@ -222,6 +227,9 @@ public final class Snapshots {
 
     /** As {@link #restore(SnapshotReader, Class, Collection)}, with renames and conversions. */
     public static <W extends Workflow> W restore(SnapshotReader reader, Class<W> workflowClass, RestoreRules rules) {
+        Objects.requireNonNull(reader, "reader");
+        Objects.requireNonNull(workflowClass, "workflowClass");
+        Objects.requireNonNull(rules, "rules");
         String recorded = reader.manifest().workflowClass;
         if (!workflowClass.getName().equals(rules.currentName(recorded))) {
             throw new SnapshotException(
@@ -260,6 +268,8 @@ public final class Snapshots {
      */
     public static <W extends Workflow> Restored<W> restore(
             String source, Class<W> workflowClass, RestoreRules rules, SnapshotKey key) {
+        Objects.requireNonNull(workflowClass, "workflowClass");
+        Objects.requireNonNull(rules, "rules");
         if (HttpDownload.matches(source)) {
             return restoreDownload(source, workflowClass, rules, key);
         }

@@ -110,6 +110,23 @@ class RetentionTest {
         }
     }
 
+    /** A library user's mistakes are named: a directory given as a file, a missing argument. */
+    @Test
+    void misusedArgumentsAreNamed() throws Exception {
+        assertThatThrownBy(() -> Snapshots.openFile(dir))
+                .isInstanceOf(io.veles.errors.SnapshotException.class)
+                .hasMessage(dir + " is a directory, not a snapshot file: Snapshots.open(String) takes a"
+                        + " directory's newest snapshot");
+        assertThatThrownBy(() -> Snapshots.openFile(null)).hasMessage("file");
+        assertThatThrownBy(() -> SnapshotPruning.plan(dir.toString(), null)).hasMessage("retention");
+        assertThatThrownBy(() -> io.veles.pickle.RestoreRules.forWorkflow(null)).hasMessage("workflowClass");
+        assertThatThrownBy(() -> Snapshots.restore(dir.toString(), LoopWorkflow.class, null, null))
+                .hasMessage("rules");
+        assertThatThrownBy(() -> Snapshots.restore(
+                        dir.toString(), null, io.veles.pickle.RestoreRules.forWorkflow(LoopWorkflow.class), null))
+                .hasMessage("workflowClass");
+    }
+
     private static List<Integer> keptNumbers(List<SnapshotPruning.Decision> plan) {
         return plan.stream()
                 .filter(SnapshotPruning.Decision::kept)
@@ -157,7 +174,26 @@ class RetentionTest {
                         .reason())
                 .isEqualTo("current");
 
+        // A copy of the directory holds the same names: the plan is refused there, deleting nothing.
+        Path copy = Files.createDirectories(dir.resolveSibling(dir.getFileName() + "-copy"));
+        try (var files = Files.list(dir)) {
+            for (Path file : files.toList()) {
+                Files.copy(file, copy.resolve(file.getFileName()), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            }
+        }
+        assertThatThrownBy(() -> SnapshotPruning.apply(copy.toString(), plan))
+                .isInstanceOf(io.veles.errors.SnapshotException.class)
+                .hasMessageStartingWith("this plan was made for another store (it names " + dir)
+                .hasMessageEndingWith("), so none was deleted");
+        try (var files = Files.list(copy)) {
+            assertThat(files.filter(file -> file.getFileName().toString().matches("loop_\\d+\\.gz")))
+                    .hasSize(12);
+        }
+
         assertThat(SnapshotPruning.apply(dir.toString(), plan)).isEqualTo(5);
+        assertThat(SnapshotPruning.apply(dir.toString(), plan))
+                .as("gone already: none deleted")
+                .isZero();
         assertThat(remaining()).isEqualTo(planned);
         assertThat(Files.readSymbolicLink(dir.resolve("loop_current.gz"))).isEqualTo(Path.of("loop_0.gz"));
     }
