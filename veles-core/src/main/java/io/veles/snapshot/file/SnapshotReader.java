@@ -61,6 +61,9 @@ public final class SnapshotReader implements Closeable {
     private final SnapshotKey key;
     private final ReadHeader readHeader; // what open() read, for a chain's walk from offset 0
     private boolean payloadRead;
+    /** Set by {@link #close}: the payload's stream is gone. */
+    private boolean closed;
+
     private InputStream trailerSource; // where the trailer is read: the content, or a walk's tee of it
     private Bases bases; // a differential snapshot's chain, by key
     private SnapshotReader logical; // a differential snapshot's assembled container
@@ -802,6 +805,7 @@ public final class SnapshotReader implements Closeable {
 
     @Override
     public void close() throws IOException {
+        closed = true;
         try {
             content.close();
         } finally {
@@ -812,6 +816,9 @@ public final class SnapshotReader implements Closeable {
     }
 
     private void startPayload() {
+        if (closed) { // its stream is gone: reading on would call a whole snapshot truncated
+            throw new IllegalStateException("the reader of " + source + " is closed: open the snapshot again");
+        }
         if (payloadRead) {
             throw new IllegalStateException("a snapshot reader reads the payload once");
         }

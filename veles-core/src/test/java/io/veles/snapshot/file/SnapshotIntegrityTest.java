@@ -208,6 +208,27 @@ class SnapshotIntegrityTest {
         assertRefused(header.array(), "its manifest length 67108865 is impossible");
     }
 
+    /**
+     * A reader closed before its payload is read says so: reading on from its closed stream once
+     * called a whole snapshot truncated ("its payload ends 7811337 bytes early"), or restored it.
+     */
+    @ParameterizedTest
+    @EnumSource(
+            value = Codec.class,
+            names = {"NONE", "GZIP", "ZSTD"})
+    void aClosedReaderSaysSoInsteadOfCallingTheSnapshotTruncated(Codec codec) throws IOException {
+        byte[] bytes = snapshot(codec);
+        SnapshotReader reader = SnapshotReader.open(new ByteArrayInputStream(bytes), "snap");
+        reader.close();
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> reader.restore(ClassAllowList.forWorkflow(LoopWorkflow.class, List.of())))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("the reader of snap is closed: open the snapshot again");
+        org.assertj.core.api.Assertions.assertThatThrownBy(reader::verify)
+                .hasMessage("the reader of snap is closed: open the snapshot again");
+        assertThat(verify(bytes)).as("the snapshot itself is whole").isNull();
+    }
+
     @Test
     void theManifestIsReadWithoutThePayload() {
         byte[] bytes = snapshot(Codec.XZ);
