@@ -206,16 +206,6 @@ class BadInputTest {
         assertThat(dir.resolve("converted.xz")).doesNotExist();
     }
 
-    @Test
-    void aKeepEveryBelowASecondIsNamedAsSuch() throws Exception {
-        for (String command : new String[] {"prune", "report"}) {
-            assertUsageError(
-                    VelesProcess.run(dir, "snapshot", command, "snaps", "--keep-every", "0.0001"),
-                    "--keep-every: must be at least 1/3600 hour (one second), got 1.0E-4");
-        }
-        assertThat(good).exists();
-    }
-
     /** A table destination that names a row is refused: the copy keeps its snapshot's id and name. */
     @Test
     void aConversionIntoARowIsRefused() throws Exception {
@@ -231,10 +221,16 @@ class BadInputTest {
         assertThat(copy.exitCode()).as(copy.stderr()).isZero();
     }
 
-    /** A negative count is a usage error naming its option, as a bad period is; so is no rule at all. */
+    /**
+     * A bad retention rule is a usage error naming its option: a period below a second, a
+     * negative count; and so is no rule at all.
+     */
     @Test
-    void aNegativeRuleOrNoRuleIsAUsageError() throws Exception {
+    void aBadRuleOrNoRuleIsAUsageErrorNamingItsOption() throws Exception {
         for (String command : new String[] {"prune", "report"}) {
+            assertUsageError(
+                    VelesProcess.run(dir, "snapshot", command, "snaps", "--keep-every", "0.0001"),
+                    "--keep-every: must be at least 1/3600 hour (one second), got 1.0E-4");
             assertUsageError(
                     VelesProcess.run(dir, "snapshot", command, "snaps", "--keep-last", "-3"),
                     "--keep-last: must be 0 or more, got -3");

@@ -37,19 +37,23 @@ class RetentionTest {
     private void generate() throws Exception {
         LoopWorkflow workflow = new LoopWorkflow(1, 10, -1);
         for (int i = 0; i < 12; i++) {
-            Manifest manifest = Manifest.builder()
-                    .name("loop_" + i)
-                    .created(Instant.parse("2026-01-01T00:00:00Z")
-                            .plus(Duration.ofHours(i))
-                            .toString())
-                    .info("validation_error", (7 * i % 12) / 100.0)
-                    .build();
-            AtomicFiles.write(
-                    dir.resolve("loop_" + i + ".gz"),
-                    out -> SnapshotWriter.write(workflow, manifest, Codec.GZIP, 1, out));
+            writeHourly(workflow, i, (7 * i % 12) / 100.0, dir.resolve("loop_" + i + ".gz"), Codec.GZIP, 1);
         }
         Files.createSymbolicLink(dir.resolve("loop_current.gz"), Path.of("loop_0.gz"));
         SnapshotPruning.pin(dir.resolve("loop_1.gz").toString());
+    }
+
+    /** Snapshot loop_{@code hour}, written at 2026-01-01 plus {@code hour} hours, with {@code metric}. */
+    private static void writeHourly(LoopWorkflow workflow, int hour, double metric, Path file, Codec codec, int level)
+            throws Exception {
+        Manifest manifest = Manifest.builder()
+                .name("loop_" + hour)
+                .created(Instant.parse("2026-01-01T00:00:00Z")
+                        .plus(Duration.ofHours(hour))
+                        .toString())
+                .info("validation_error", metric)
+                .build();
+        AtomicFiles.write(file, out -> SnapshotWriter.write(workflow, manifest, codec, level, out));
     }
 
     private Set<Integer> remaining() throws Exception {
@@ -71,15 +75,8 @@ class RetentionTest {
     void damagedSnapshotsKeptByARuleAreReplacedByWholeOnes() throws Exception {
         LoopWorkflow workflow = new LoopWorkflow(1, 10, -1);
         for (int i = 0; i < 6; i++) {
-            Manifest manifest = Manifest.builder()
-                    .name("loop_" + i)
-                    .created(Instant.parse("2026-01-01T00:00:00Z")
-                            .plus(Duration.ofHours(i))
-                            .toString())
-                    .info("validation_error", i / 100.0) // the oldest is the best
-                    .build();
             Path file = dir.resolve("loop_" + i); // uncompressed: its manifest reads, whatever follows
-            AtomicFiles.write(file, out -> SnapshotWriter.write(workflow, manifest, Codec.NONE, 0, out));
+            writeHourly(workflow, i, i / 100.0, file, Codec.NONE, 0); // the oldest is the best
             if (i == 0 || i == 5) {
                 byte[] whole = Files.readAllBytes(file);
                 Files.write(file, Arrays.copyOf(whole, whole.length - 10)); // the trailer's end is lost
