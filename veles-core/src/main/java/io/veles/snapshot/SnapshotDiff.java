@@ -327,31 +327,78 @@ public final class SnapshotDiff {
                 && value.getClass().getComponentType() != boolean.class;
     }
 
-    /** VELES's statistics over the elements: null when the arrays are equal. */
+    /**
+     * VELES's statistics over the elements: null when the arrays are equal. Equal means the same
+     * bits for floating-point arrays (a NaN equals itself, and a copy must be bit for bit) and the
+     * same value for integers, compared exactly (a long above 2^53 has no exact double). A changed
+     * element involving NaN or an infinity is counted but left out of the averages and the
+     * maximum, which would otherwise all read NaN or infinity.
+     */
     private static Difference arrays(String unit, String field, Object x, Object y) {
         int n = Array.getLength(x);
         double sumRelative = 0;
         double sum = 0;
         double max = 0;
         int differing = 0;
+        int notFinite = 0;
+        java.util.function.IntPredicate unchanged = unchanged(x, y);
+        java.util.function.IntToDoubleFunction distance = distance(x, y);
         java.util.function.IntToDoubleFunction xs = elements(x);
         java.util.function.IntToDoubleFunction ys = elements(y);
         for (int i = 0; i < n; i++) {
-            double a = xs.applyAsDouble(i);
-            double b = ys.applyAsDouble(i);
-            double d = Math.abs(a - b);
-            if (d != 0 || Double.isNaN(a) != Double.isNaN(b)) {
-                differing++;
+            if (unchanged.test(i)) {
+                continue;
+            }
+            differing++;
+            double d = distance.applyAsDouble(i);
+            if (!Double.isFinite(d)) {
+                notFinite++;
+                continue;
             }
             sum += d;
-            double scale = Math.max(Math.abs(a), Math.abs(b));
+            double scale = Math.max(Math.abs(xs.applyAsDouble(i)), Math.abs(ys.applyAsDouble(i)));
             sumRelative += scale == 0 ? 0 : d / scale;
             max = Math.max(max, d);
         }
         if (differing == 0) {
             return null;
         }
-        return new Difference(unit, field, differing + " of " + n + " elements differ", sumRelative / n, sum / n, max);
+        String detail = differing + " of " + n + " elements differ"
+                + (notFinite == 0 ? "" : " (" + notFinite + " to or from NaN or infinity, not in the statistics)");
+        return new Difference(unit, field, detail, sumRelative / n, sum / n, max);
+    }
+
+    /** Whether element i is the same in both arrays: the same bits, or for integers the same value. */
+    private static java.util.function.IntPredicate unchanged(Object x, Object y) {
+        if (x instanceof float[] a && y instanceof float[] b) {
+            return i -> Float.floatToRawIntBits(a[i]) == Float.floatToRawIntBits(b[i]);
+        } else if (x instanceof double[] a && y instanceof double[] b) {
+            return i -> Double.doubleToRawLongBits(a[i]) == Double.doubleToRawLongBits(b[i]);
+        } else if (x instanceof long[] a && y instanceof long[] b) {
+            return i -> a[i] == b[i];
+        }
+        // ints and narrower, or two element types (a field's type changed): exact as doubles
+        java.util.function.IntToDoubleFunction xs = elements(x);
+        java.util.function.IntToDoubleFunction ys = elements(y);
+        return i -> {
+            double a = xs.applyAsDouble(i);
+            double b = ys.applyAsDouble(i);
+            return a == b || (Double.isNaN(a) && Double.isNaN(b));
+        };
+    }
+
+    /** |x[i] - y[i]|, exact for longs (whose doubles round above 2^53); NaN or infinite where they are. */
+    private static java.util.function.IntToDoubleFunction distance(Object x, Object y) {
+        if (x instanceof long[] a && y instanceof long[] b) {
+            return i -> {
+                long difference = a[i] - b[i];
+                boolean overflowed = ((a[i] ^ b[i]) & (a[i] ^ difference)) < 0;
+                return overflowed ? Math.abs((double) a[i] - (double) b[i]) : Math.abs((double) difference);
+            };
+        }
+        java.util.function.IntToDoubleFunction xs = elements(x);
+        java.util.function.IntToDoubleFunction ys = elements(y);
+        return i -> Math.abs(xs.applyAsDouble(i) - ys.applyAsDouble(i));
     }
 
     /** A numeric array's elements as doubles, read without boxing each (arrays of 100 MiB are common). */
