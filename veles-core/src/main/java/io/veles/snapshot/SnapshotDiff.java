@@ -53,8 +53,8 @@ public final class SnapshotDiff {
     public static List<Difference> compare(String a, String b, boolean force, ClassLoader classLoader) {
         SavedGraph left = read(a, null, classLoader);
         SavedGraph right = read(b, force ? null : left.root().className(), classLoader);
-        Map<String, SavedObject> leftUnits = byName(left);
-        Map<String, SavedObject> rightUnits = byName(right);
+        Map<String, SavedObject> leftUnits = unitsByName(left);
+        Map<String, SavedObject> rightUnits = unitsByName(right);
         List<Difference> differences = new ArrayList<>();
         for (Map.Entry<String, SavedObject> entry : leftUnits.entrySet()) {
             SavedObject other = rightUnits.get(entry.getKey());
@@ -104,7 +104,12 @@ public final class SnapshotDiff {
      * The units by name; a name met again (a unit named as its workflow is) as {@code name#2},
      * {@code name#3}... in the graph's order, so that no unit goes uncompared.
      */
-    private static Map<String, SavedObject> byName(SavedGraph graph) {
+    /**
+     * The units of {@code graph}, in order, by the names {@code diff} and the report show them
+     * under: a unit's own name, or for a name met before (another unit's, or the workflow's, which
+     * is a unit too) {@code name#2}, {@code name#3}...
+     */
+    public static Map<String, SavedObject> unitsByName(SavedGraph graph) {
         Map<String, SavedObject> units = new LinkedHashMap<>();
         Map<String, Integer> seen = new java.util.HashMap<>();
         for (SavedObject unit : graph.units()) {

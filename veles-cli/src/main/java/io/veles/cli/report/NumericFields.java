@@ -20,16 +20,13 @@ final class NumericFields {
 
     private NumericFields() {}
 
-    /** Every numeric array of every unit, in the units' order; a unit's name appears once. */
+    /**
+     * Every numeric array of every unit, in the units' order. A unit named as one before it (the
+     * workflow is a unit too) is {@code name#2}, as {@code diff} shows it.
+     */
     static Map<String, Object> of(SavedGraph graph) {
         Map<String, Object> arrays = new LinkedHashMap<>();
-        Map<String, Boolean> seen = new LinkedHashMap<>();
-        for (SavedObject unit : graph.units()) {
-            String name = String.valueOf(unit.name());
-            if (seen.putIfAbsent(name, true) == null) {
-                collect(name + ".", unit, arrays, 0);
-            }
-        }
+        SnapshotDiff.unitsByName(graph).forEach((name, unit) -> collect(name + ".", unit, arrays, 0));
         return arrays;
     }
 
