@@ -328,7 +328,10 @@ final class SavedStateSerializers {
      * back as {@code Object[]}, since their elements are saved objects.
      */
     private static final class ObjectArrays extends ReadOnly<Object[]> {
-        /** Numeric arrays read as {@link SpilledArray}s: a float[][] is then read as an Object[]. */
+        /**
+         * Numeric arrays read as {@link SpilledArray}s: a float[][] is then read as an Object[], and
+         * so is every array of arrays above it (a float[][][] holds those Object[]s, not float[][]s).
+         */
         private final boolean spilling;
 
         private final ArrayElementClasses elements;
@@ -348,10 +351,8 @@ final class SavedStateSerializers {
             int length = ((SnapshotInput) input).checkedLength(declared - 1, 1, 8, "an array");
             Class<?> component = type.getComponentType();
             boolean sameType = elements.typedOnRead(component);
-            boolean spilled = spilling
-                    && component.isArray()
-                    && component.getComponentType().isPrimitive();
-            Object[] array = sameType && isJdk(component) && !spilled
+            boolean elementsMayBeObjectArrays = spilling && component.isArray();
+            Object[] array = sameType && isJdk(component) && !elementsMayBeObjectArrays
                     ? (Object[]) Array.newInstance(component, length)
                     : new Object[length];
             kryo.reference(array);

@@ -22,7 +22,8 @@ import java.util.Set;
  * The numeric arrays and scalars of a state read as data ({@link SavedGraph} with spilled
  * arrays), named {@code unit.field}, {@code unit.field.sub} for the fields of an object a unit
  * holds, and {@code unit.field.3} for the arrays of a list or array. Shapes come from
- * {@link ArrayShape} on the field; other arrays are flat. An array stored as the transpose of its
+ * {@link ArrayShape} on the field; other arrays are flat. The arrays of a map are named by their
+ * keys ({@code unit.field.key}), or by their position when the keys are objects. An array stored as the transpose of its
  * shape is exported with that shape's values: its stored bytes serve as the column-major array, and
  * the row-major one is transposed from the spill as it is written. References to other units are skipped.
  */
@@ -101,6 +102,14 @@ final class StateArrays {
                     value(name + "." + i, elements[i], null, null, depth + 1);
                 }
             }
+        } else if (value instanceof Map<?, ?> map) {
+            int i = 0;
+            for (Map.Entry<?, ?> entry : map.entrySet()) {
+                if (depth < MAX_DEPTH && holdsArrays(entry.getValue())) {
+                    value(name + "." + keyName(entry.getKey(), i), entry.getValue(), null, null, depth + 1);
+                }
+                i++;
+            }
         } else if (value instanceof Number
                 || value instanceof Boolean
                 || value instanceof CharSequence
@@ -111,10 +120,21 @@ final class StateArrays {
         }
     }
 
+    /** A map entry's name: its key when the key is a value (a string, number or enum), else its position. */
+    private static String keyName(Object key, int position) {
+        boolean named = key instanceof CharSequence
+                || key instanceof Number
+                || key instanceof Character
+                || key instanceof Boolean
+                || key instanceof SavedEnum;
+        return named ? safe(String.valueOf(key)) : String.valueOf(position);
+    }
+
     private static boolean holdsArrays(Object value) {
         return value instanceof SpilledArray
                 || value instanceof Object[]
                 || value instanceof Collection
+                || value instanceof Map
                 || (value instanceof SavedObject && !((SavedObject) value).isUnit())
                 || (value != null
                         && value.getClass().isArray()

@@ -362,4 +362,74 @@ class ExportWritersTest {
                 .hasMessageStartingWith("cannot export: the state reaches more than 2000000 values");
         assertThat(dir.resolve("shared.npz")).doesNotExist();
     }
+
+    private List<String> exportedNames(Object cargo, String file) throws Exception {
+        CarrierWorkflow workflow = new CarrierWorkflow();
+        workflow.carrier.cargo = cargo;
+        Path snapshot = dir.resolve(file + ".gz");
+        try (OutputStream out = Files.newOutputStream(snapshot)) {
+            SnapshotWriter.write(workflow, new Manifest(), Codec.GZIP, 1, out);
+        }
+        SnapshotExport.Result result = SnapshotExport.export(
+                snapshot.toString(),
+                ExportFormat.NPZ,
+                dir.resolve(file + ".npz"),
+                "*.cargo*",
+                false,
+                CarrierWorkflow.class.getClassLoader());
+        return result.arrays().stream().map(ExportedArray::name).toList();
+    }
+
+    private float[] exportedFloats(String file, String name) throws Exception {
+        try (ZipFile zip = new ZipFile(dir.resolve(file + ".npz").toFile())) {
+            byte[] npy = zip.getInputStream(zip.getEntry(name + ".npy")).readAllBytes();
+            int offset = dataOffset(npy);
+            float[] values = new float[(npy.length - offset) / Float.BYTES];
+            ByteBuffer.wrap(npy, offset, npy.length - offset)
+                    .order(ByteOrder.LITTLE_ENDIAN)
+                    .asFloatBuffer()
+                    .get(values);
+            return values;
+        }
+    }
+
+    /**
+     * Arrays of arrays of arrays: each innermost array is exported, as a 2-D array's rows are (the
+     * workflow is named as its unit, which is therefore {@code carrier#2}).
+     */
+    @Test
+    void everyInnermostArrayOfANestedArrayIsExported() throws Exception {
+        float[][][] three = {{{1f, 2f}}, {{3f}, null}};
+        assertThat(exportedNames(three, "three")).containsExactly("carrier#2.cargo.0.0", "carrier#2.cargo.1.0");
+        assertThat(exportedFloats("three", "carrier#2.cargo.0.0")).containsExactly(1f, 2f);
+        assertThat(exportedFloats("three", "carrier#2.cargo.1.0")).containsExactly(3f);
+
+        int[][][][] four = {{{{7, 8}}}};
+        assertThat(exportedNames(four, "four")).containsExactly("carrier#2.cargo.0.0.0");
+    }
+
+    enum Part {
+        ENCODER
+    }
+
+    record Key(int id) {}
+
+    /** The arrays a map holds are exported under their keys, or positions when the keys are objects. */
+    @Test
+    void theArraysOfAMapAreExportedByKey() throws Exception {
+        java.util.Map<Object, Object> byKey = new java.util.LinkedHashMap<>();
+        byKey.put("k", new float[] {7f, 8f});
+        byKey.put(Part.ENCODER, new float[] {9f});
+        byKey.put("scalar", 1.5f); // not an array: left out, as in lists
+        byKey.put(new Key(1), new float[] {4f});
+        byKey.put("nested", java.util.Map.of("inner", new float[] {5f}));
+        assertThat(exportedNames(byKey, "map"))
+                .containsExactly(
+                        "carrier#2.cargo.k",
+                        "carrier#2.cargo.ENCODER",
+                        "carrier#2.cargo.3",
+                        "carrier#2.cargo.nested.inner");
+        assertThat(exportedFloats("map", "carrier#2.cargo.k")).containsExactly(7f, 8f);
+        assertThat(exportedFloats("map", "carrier#2.cargo.3")).containsExactly(4f);
+    }
 }
