@@ -42,7 +42,8 @@ final class ArrayFinder {
                 if (!field.getKey().equals("__class__") && isScalar(value)) {
                     scalars.put(name + "." + field.getKey(), String.valueOf(value));
                 }
-                walk(name, unit.getClassName(), join("", field.getKey()), value, 0);
+                // depth 1: a unit held in an attribute (a workflow's loader) is another unit, not a part of this one
+                walk(name, unit.getClassName(), join("", field.getKey()), value, 1);
             }
         }
     }

@@ -188,6 +188,17 @@ class ImportVelesTest {
         }
     }
 
+    @Test
+    void aPickleOfOneBareArrayIsNamedRoot() throws Exception {
+        VelesProcess veles =
+                VelesProcess.run(dir, "snapshot", "import-veles", "bare_array.pickle", "-o", "bare_array.npz");
+        assertThat(veles.exitCode()).as(veles.stderr()).isZero();
+        try (ZipFile npz = new ZipFile(dir.resolve("bare_array.npz").toFile())) {
+            assertThat(npz.stream().map(ZipEntry::getName).toList())
+                    .containsExactlyInAnyOrder("root.npy", "__metadata__.json");
+        }
+    }
+
     /** Runs import-veles on {@code pickle}: refused in one line holding {@code message}, within {@code seconds}. */
     private static void refusedQuickly(String pickle, String message, int seconds) throws Exception {
         Path out = Files.createDirectories(dir.resolve("refused").resolve(pickle)); // one each: none sees another's

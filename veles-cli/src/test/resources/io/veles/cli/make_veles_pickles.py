@@ -87,6 +87,8 @@ def workflow():
     wf = StandardWorkflow()
     wf.name = "wine"
     wf._units = [loader, fc1, fc2]
+    wf.loader = loader  # as VELES's StandardWorkflow holds its units: still loader.*, not wine.loader.*
+    wf.forwards = [fc1, fc2]
     wf.prng = np.random.RandomState(1234)  # numpy.random's own pickling (a REDUCE of numpy.random)
     wf.epoch = 3
     for unit in (loader, fc1, fc2):  # VELES's cycles: units know their workflow and key dicts by unit
@@ -201,6 +203,7 @@ def main(out):
     write(os.path.join(out, "shared_bytes.pickle"), pickle.dumps(shared_bytes(), protocol=4), "")
     write(os.path.join(out, "same_names.pickle"), pickle.dumps(same_names(40000), protocol=4), "")
     write(os.path.join(out, "unsafe_names.pickle"), pickle.dumps(unsafe_names(), protocol=2), "")
+    write(os.path.join(out, "bare_array.pickle"), pickle.dumps(np.arange(3, dtype=np.int16), protocol=4), "")
 
 
 if __name__ == "__main__":
