@@ -232,16 +232,55 @@ final class PickleContext {
         if (value == null ? !declared.isPrimitive() : Primitives.box(declared).isInstance(value)) {
             return value;
         }
-        Object converted =
-                value == null || rules == null ? null : rules.applyConversion(value, Primitives.box(declared));
-        if (converted != null) {
-            return converted;
+        Class<?> target = Primitives.box(declared);
+        if (value != null && rules != null && rules.canConvert(value.getClass(), target)) {
+            return converted(slot, value, target);
         }
-        throw new IncompatibleSnapshotException(
-                "cannot restore " + slot.field.getDeclaringClass().getName() + "." + slot.key
-                        + ": the snapshot holds "
-                        + (value == null ? "null" : value.getClass().getName())
-                        + ", the code declares " + slot.typeName() + inUnit()
-                        + (value == null ? "" : "; map it with a conversion in the restore rules"));
+        throw new IncompatibleSnapshotException("cannot restore " + fieldName(slot)
+                + ": the snapshot holds "
+                + (value == null ? "null" : value.getClass().getName())
+                + ", the code declares " + slot.typeName() + inUnit()
+                + (value == null ? "" : "; map it with a conversion in the restore rules"));
+    }
+
+    /**
+     * Each saved object's conversions, by target type: an object two fields shared is converted
+     * once, so that its conversion is shared as it was (and a conversion with effects runs once).
+     */
+    private final java.util.IdentityHashMap<Object, Map<Class<?>, Object>> conversions =
+            new java.util.IdentityHashMap<>();
+
+    /** A stand-in for a conversion's null in {@link #conversions}. */
+    private static final Object CONVERTED_TO_NULL = new Object();
+
+    private Object converted(FieldSlot slot, Object value, Class<?> target) {
+        Map<Class<?>, Object> byTarget = conversions.computeIfAbsent(value, saved -> new HashMap<>(2));
+        Object known = byTarget.get(target);
+        if (known != null) {
+            return known == CONVERTED_TO_NULL ? null : known;
+        }
+        Object result;
+        try {
+            result = rules.applyConversion(value, target);
+        } catch (RuntimeException e) {
+            throw new IncompatibleSnapshotException(
+                    "cannot convert " + fieldName(slot) + " from "
+                            + value.getClass().getName() + " to "
+                            + slot.typeName() + inUnit() + ": the restore rules' conversion threw "
+                            + e.getClass().getName() + (e.getMessage() == null ? "" : ": " + e.getMessage()),
+                    e);
+        }
+        if (result == null && slot.field.getType().isPrimitive()) {
+            throw new IncompatibleSnapshotException("cannot convert " + fieldName(slot) + " from "
+                    + value.getClass().getName() + " to "
+                    + slot.typeName() + inUnit() + ": the restore rules' conversion returned null,"
+                    + " which a field of type " + slot.typeName() + " cannot hold");
+        }
+        byTarget.put(target, result == null ? CONVERTED_TO_NULL : result);
+        return result;
+    }
+
+    private static String fieldName(FieldSlot slot) {
+        return slot.field.getDeclaringClass().getName() + "." + slot.key;
     }
 }

@@ -448,6 +448,66 @@ class CodeChangeTest {
         assertThat(field(unit, "label")).isEqualTo(4); // "five".length()
     }
 
+    /** An object two fields shared is converted once: the converted object is shared as the saved one was. */
+    @Test
+    void aSharedObjectIsConvertedOnceAndStaysShared() throws Exception {
+        String before = "public int[] a = {1, 2}; public int[] b = a;"
+                + " public java.util.List<String> l = new java.util.ArrayList<>(java.util.List.of(\"x\"));"
+                + " public java.util.List<String> m = l;";
+        byte[] snapshot = RoundTrip.write(
+                version("v79a", counter(before)).getConstructor().newInstance());
+        int[] calls = {0};
+        RestoreRules rules = RestoreRules.forWorkflow(version(
+                        "v79b", counter("public long[] a; public long[] b; public java.util.Set<String> l, m;")))
+                .convert(int[].class, long[].class, ints -> {
+                    calls[0]++;
+                    return java.util.Arrays.stream(ints).asLongStream().toArray();
+                })
+                .convert(java.util.List.class, java.util.Set.class, java.util.LinkedHashSet::new);
+        Object unit = restore(snapshot, rules).workflow().findUnit("counter");
+        assertThat(field(unit, "a")).isSameAs(field(unit, "b"));
+        assertThat((long[]) field(unit, "a")).containsExactly(1L, 2L);
+        assertThat(calls[0]).isOne();
+        assertThat(field(unit, "l")).isSameAs(field(unit, "m"));
+    }
+
+    /** A conversion that throws, or gives null for a primitive, is refused naming the field and both types. */
+    @Test
+    void aFailingConversionIsRefusedNamingTheField() throws Exception {
+        byte[] snapshot =
+                RoundTrip.write(version("v80a", counter("public long count = 1L << 40; public String label = \"x\";"))
+                        .getConstructor()
+                        .newInstance());
+        Class<? extends Workflow> narrowed = version("v80b", counter("public int count; public StringBuilder label;"));
+        assertThatThrownBy(() -> restore(
+                        snapshot,
+                        RestoreRules.forWorkflow(narrowed)
+                                .convert(Long.class, Integer.class, Math::toIntExact)
+                                .convert(String.class, StringBuilder.class, StringBuilder::new)))
+                .isInstanceOf(io.veles.errors.IncompatibleSnapshotException.class)
+                .hasMessageEndingWith(
+                        "cannot convert io.veles.evolve.Counter.count from java.lang.Long to int (unit 'counter'):"
+                                + " the restore rules' conversion threw java.lang.ArithmeticException: integer overflow");
+        assertThatThrownBy(() -> restore(
+                        snapshot,
+                        RestoreRules.forWorkflow(narrowed)
+                                .convert(Long.class, Integer.class, big -> null)
+                                .convert(String.class, StringBuilder.class, StringBuilder::new)))
+                .isInstanceOf(io.veles.errors.IncompatibleSnapshotException.class)
+                .hasMessageEndingWith(
+                        "the restore rules' conversion returned null, which a field of type int cannot hold");
+        // null for an object field is the value the conversion chose
+        Object unit = restore(
+                        snapshot,
+                        RestoreRules.forWorkflow(narrowed)
+                                .convert(Long.class, Integer.class, big -> (int) (big >> 20))
+                                .convert(String.class, StringBuilder.class, text -> null))
+                .workflow()
+                .findUnit("counter");
+        assertThat(field(unit, "count")).isEqualTo(1 << 20);
+        assertThat(field(unit, "label")).isNull();
+    }
+
     @Test
     void aRenamedClassRestoresThroughTheRenameMap() throws Exception {
         Class<? extends Workflow> renamed = version(
