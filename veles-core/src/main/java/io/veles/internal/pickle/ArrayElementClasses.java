@@ -4,6 +4,7 @@ import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.util.IdentityMap;
+import io.veles.errors.IncompatibleSnapshotException;
 import io.veles.pickle.RestoreRules;
 
 import java.lang.reflect.Modifier;
@@ -103,7 +104,18 @@ final class ArrayElementClasses {
             }
         } else {
             for (int i = 0; i < array.length; i++) {
-                array[i] = kryo.readClassAndObject(input);
+                Object value = kryo.readClassAndObject(input);
+                try {
+                    array[i] = value;
+                } catch (ArrayStoreException notAdmitted) {
+                    throw new IncompatibleSnapshotException(
+                            "cannot restore an array of " + element.getName()
+                                    + ": the snapshot holds a "
+                                    + value.getClass().getName() + " in it, which is not a "
+                                    + element.getName()
+                                    + " in the code (a class that lost an interface or a base class)",
+                            notAdmitted);
+                }
             }
         }
     }

@@ -59,6 +59,26 @@ final class SortedContainers {
         }
     }
 
+    private static final java.util.regex.Pattern NOT_COMPARABLE =
+            java.util.regex.Pattern.compile("class (\\S+) cannot be cast to class java\\.lang\\.Comparable");
+
+    /**
+     * A tree ordered by its keys' compareTo, whose key class is no longer Comparable: the JDK's
+     * ClassCastException, named as a code change (any other is rethrown).
+     */
+    private static RuntimeException notComparable(ClassCastException e, Class<?> tree) {
+        java.util.regex.Matcher key = NOT_COMPARABLE.matcher(String.valueOf(e.getMessage()));
+        if (!key.find()) {
+            return e;
+        }
+        return new IncompatibleSnapshotException(
+                "cannot restore the snapshot's " + tree.getName() + ": it orders its keys"
+                        + " of " + key.group(1)
+                        + " by their compareTo, and that class is no longer Comparable in the code"
+                        + " (give the tree a comparator, or convert it with a conversion in the restore rules)",
+                e);
+    }
+
     static final class TreeMaps extends TreeMapSerializer {
         private final Lengths lengths = new Lengths();
 
@@ -69,7 +89,11 @@ final class SortedContainers {
 
         @Override
         public TreeMap read(Kryo kryo, Input input, Class<? extends TreeMap> type) {
-            return lengths.checked(super.read(kryo, input, type), input);
+            try {
+                return lengths.checked(super.read(kryo, input, type), input);
+            } catch (ClassCastException e) {
+                throw notComparable(e, type);
+            }
         }
     }
 
@@ -83,7 +107,11 @@ final class SortedContainers {
 
         @Override
         public TreeSet read(Kryo kryo, Input input, Class<? extends TreeSet> type) {
-            return lengths.checked(super.read(kryo, input, type), input);
+            try {
+                return lengths.checked(super.read(kryo, input, type), input);
+            } catch (ClassCastException e) {
+                throw notComparable(e, type);
+            }
         }
     }
 }

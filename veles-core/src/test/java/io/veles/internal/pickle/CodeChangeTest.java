@@ -912,6 +912,41 @@ class CodeChangeTest {
         }
     }
 
+    /** The same change under an array of the interface: refused naming the array's and the element's classes. */
+    @Test
+    void anArrayElementThatNoLongerFitsItsArrayIsRefusedNamingIt() throws Exception {
+        assertThatThrownBy(
+                        () -> evolve(
+                                "v81",
+                                "public interface Shape {} public static class Circle implements Shape { public int r = 2; }"
+                                        + " public Shape[] shapes = {new Circle()};",
+                                "public interface Shape {} public static class Circle { public int r; } public Shape[] shapes;"))
+                .isInstanceOf(io.veles.errors.IncompatibleSnapshotException.class)
+                .hasMessageContaining("cannot restore an array of io.veles.evolve.Counter$Shape: the snapshot holds a"
+                        + " io.veles.evolve.Counter$Circle in it, which is not a io.veles.evolve.Counter$Shape");
+    }
+
+    /** A sorted tree's key class that is no longer Comparable is refused as a code change naming both. */
+    @Test
+    void aTreeWhoseKeysAreNoLongerComparableIsRefusedNamingThem() throws Exception {
+        String key = "public static final class K implements Comparable<K> { public int v; K(int v) { this.v = v; }"
+                + " public int compareTo(K o) { return Integer.compare(v, o.v); } }";
+        for (String tree : new String[] {"java.util.TreeMap<K, Integer>", "java.util.TreeSet<K>"}) {
+            String filled = tree.startsWith("java.util.TreeMap")
+                    ? "{ keys.put(new K(1), 1); keys.put(new K(2), 2); }"
+                    : "{ keys.add(new K(1)); keys.add(new K(2)); }";
+            assertThatThrownBy(() -> evolve(
+                            "v82" + tree.length(),
+                            key + " public " + tree + " keys = new " + tree.replaceAll("<.*>", "<>") + "(); " + filled,
+                            "public static final class K { public int v; } public " + tree + " keys;"))
+                    .as(tree)
+                    .isInstanceOf(io.veles.errors.IncompatibleSnapshotException.class)
+                    .hasMessageContaining("cannot restore the snapshot's " + tree.replaceAll("<.*>", "")
+                            + ": it orders its keys of io.veles.evolve.Counter$K by their compareTo, and that class is"
+                            + " no longer Comparable in the code");
+        }
+    }
+
     /**
      * A getState that puts null for a primitive field (its way to say "take the default") still
      * restores: only a null saved for a field that was an object, and is a primitive now, is refused.
