@@ -166,6 +166,38 @@ class S3CommandTest {
                 .isEqualTo(DiffCommand.EQUAL);
     }
 
+    /**
+     * An uncompressed snapshot's address has no codec's extension, so it reads like a prefix: the
+     * address convert (or a run) prints for one names it, for every command and for a resume.
+     */
+    @Test
+    void anUncompressedSnapshotsPrintedAddressNamesIt() throws Exception {
+        VelesProcess convert =
+                veles.run(dir, "snapshot", "convert", source(1), veles.at("plain/"), "--compression", "none");
+        assertThat(convert.exitCode()).as(convert.stderr()).isZero();
+        String address = convert.stdout().strip();
+        assertThat(address).startsWith(veles.at("plain/wine_2_")).doesNotContain(".gz");
+        VelesProcess verify = veles.run(dir, "snapshot", "verify", address);
+        assertThat(verify.exitCode()).as(verify.stderr()).isZero();
+        assertThat(verify.stdout()).contains(address + ": OK");
+        VelesProcess diff = veles.run(dir, "snapshot", "diff", source(1), address);
+        assertThat(diff.exitCode()).as(diff.stdout() + diff.stderr()).isEqualTo(DiffCommand.EQUAL);
+        VelesProcess resumed = veles.run(
+                dir,
+                "run",
+                "wine",
+                "-w",
+                address,
+                "decision.max_epochs=3",
+                "--snapshot-dir",
+                veles.at("plain-resumed"));
+        assertThat(resumed.exitCode()).as(resumed.stderr()).isZero();
+        assertThat(resumed.stderr()).contains("last snapshot: " + veles.at("plain-resumed/wine_3_"));
+        VelesProcess missing = veles.run(dir, "snapshot", "verify", veles.at("plain/wine_9"));
+        assertThat(missing.exitCode()).isEqualTo(1);
+        assertThat(missing.stderr()).contains("plain/wine_9 holds no snapshot");
+    }
+
     @Test
     void prunePreservesThePinnedAndTheCurrentObjects() throws Exception {
         VelesProcess run =

@@ -87,6 +87,31 @@ public final class SnapshotStores {
         return parsed;
     }
 
+    /**
+     * The snapshot an {@code s3://} location names: its object, or a prefix's newest. A location
+     * read as a prefix may be an uncompressed snapshot's own address, which has no extension to
+     * tell it by ({@link ObjectStore#uncompressedSnapshotNamed}); it is then opened from its
+     * prefix's store, where a differential's bases lie beside it.
+     */
+    private static SnapshotSource s3Source(S3Location given) {
+        S3Location location = given;
+        if (location.object() == null) {
+            try (ObjectStore prefix = ObjectStore.open(location, S3Options.current())) {
+                location = prefix.uncompressedSnapshotNamed().orElse(location);
+            }
+        }
+        ObjectStore store = ObjectStore.open(location, S3Options.current());
+        S3Location named = location;
+        try {
+            return named.object() != null
+                    ? SnapshotSource.of(store, store.resolve(named), null)
+                    : SnapshotSource.ofStore(store, () -> store.resolve(named), store::currents);
+        } catch (RuntimeException | Error e) {
+            store.close(); // its client and pool: nothing else holds them yet
+            throw e;
+        }
+    }
+
     /** How to show {@code source} in messages: as given, with any password hidden. */
     public static String redacted(String source) {
         return OdbcSource.matches(source) ? OdbcSource.parse(source).redacted() : source;
@@ -130,17 +155,7 @@ public final class SnapshotStores {
         }
         if (S3Location.isS3(source)) {
             S3Sdk.require();
-            S3Location location = S3Location.parse(source);
-            ObjectStore bucket = ObjectStore.open(location, S3Options.current());
-            if (location.object() != null) {
-                try {
-                    return SnapshotSource.of(bucket, bucket.resolve(location), null);
-                } catch (RuntimeException | Error e) {
-                    bucket.close(); // its client and pool: nothing else holds them yet
-                    throw e;
-                }
-            }
-            return SnapshotSource.ofStore(bucket, () -> bucket.resolve(location), bucket::currents);
+            return s3Source(S3Location.parse(source));
         }
         if (OdbcSource.matches(source)) {
             TableStore table = TableStore.open(source);

@@ -208,6 +208,22 @@ public final class ObjectStore implements SnapshotStore {
                                         + " holds no *_current pointer to a newest snapshot (a copy made by convert has none: give its own address)"));
     }
 
+    /**
+     * The address of the uncompressed snapshot this store's prefix really names, if it does: an
+     * uncompressed snapshot has no codec's extension, so {@code s3://b/runs/walk_00005} (the
+     * address a run or a convert prints for one) reads as a prefix. It is taken as the object
+     * when the prefix holds no {@code _current} pointer and an object has the prefix's key.
+     */
+    public Optional<S3Location> uncompressedSnapshotNamed() {
+        String key = location.prefix();
+        if (key.isEmpty() || !pointers().isEmpty() || head(key, "read").isEmpty()) {
+            return Optional.empty();
+        }
+        int last = key.lastIndexOf('/');
+        return Optional.of(
+                new S3Location(location.bucket(), last < 0 ? "" : key.substring(0, last), key.substring(last + 1)));
+    }
+
     /** {@code wanted}, or where its name is taken the first free alternative, so that the manifest records the name written. */
     @Override
     public NewSnapshot freeName(NewSnapshot wanted) {

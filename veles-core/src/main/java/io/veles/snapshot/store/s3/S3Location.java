@@ -11,7 +11,9 @@ import java.util.regex.Pattern;
  * {@code prefix/} (a prefix may be empty: the bucket's top level). {@code s3://bucket/prefix/name.gz}
  * names one snapshot instead: a last segment that ends in a codec's extension ({@code .gz},
  * {@code .bz2}, {@code .xz}, {@code .zst}, {@code .lz4}, {@code .snappy}) is an object, anything
- * else a prefix. An uncompressed snapshot (no extension) is named through its prefix's listing.
+ * else a prefix. An uncompressed snapshot (no extension) reads as a prefix; a command that reads
+ * one snapshot takes it as the object when that prefix holds no pointer and the object exists
+ * ({@link ObjectStore#uncompressedSnapshotNamed}).
  *
  * @param bucket the bucket's name
  * @param prefix the key prefix without leading or trailing slash; empty for the top level
