@@ -611,8 +611,7 @@ public abstract class Snapshotter extends Unit {
                 .putInfo(runEnded())
                 .build();
         SnapshotWriter.Options options = writerOptions();
-        Differential.Pending pending =
-                differential() == null ? null : differential().next();
+        Differential.Pending pending = differential() == null ? null : nextOnAStoredChain(differential());
         if (background && writeInBackground(entry, manifest, options, pending, runsCovered)) {
             return;
         }
@@ -647,6 +646,34 @@ public abstract class Snapshotter extends Unit {
             // keep_last's count, and the resumed process, which does not own it, never prunes it.
             applyRetention(store(), entry, stored, written[0], settings(), ownSnapshots());
         }
+    }
+
+    /**
+     * The differential's next snapshot, made standalone when a file of its chain is no longer in
+     * the store (deleted from outside the run: by hand, a cleanup job, a bucket's lifecycle rule),
+     * or when the store cannot be listed to tell: written on a missing base, it could never be read.
+     */
+    private Differential.Pending nextOnAStoredChain(Differential differential) {
+        List<String> chain = differential.nextChain();
+        if (!chain.isEmpty()) {
+            String missing;
+            try {
+                java.util.Set<String> stored = new java.util.HashSet<>();
+                store().list().forEach(snapshot -> stored.add(snapshot.key()));
+                missing = chain.stream()
+                        .filter(key -> !stored.contains(key))
+                        .findFirst()
+                        .map(key -> key + " is no longer in " + store().describe() + " (deleted from outside the run?)")
+                        .orElse(null);
+            } catch (RuntimeException e) {
+                missing = "cannot list " + store().describe() + " to find its base (" + e.getMessage() + ")";
+            }
+            if (missing != null) {
+                LOG.warn("{}: the next snapshot is standalone, not differential", missing);
+                differential.forget();
+            }
+        }
+        return differential.next();
     }
 
     /**

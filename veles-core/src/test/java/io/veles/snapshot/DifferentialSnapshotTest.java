@@ -411,4 +411,72 @@ class DifferentialSnapshotTest {
                 .isInstanceOf(SnapshotException.class)
                 .hasMessageContaining("signature");
     }
+
+    /** Deletes a file once the model has run {@code atCount} times: an outside cleanup mid-run. */
+    static final class Deleter extends Unit {
+        private final transient Model model;
+        private final transient Path victim;
+        private final int atCount;
+
+        Deleter(Workflow workflow, Model model, Path victim, int atCount) {
+            super(workflow, "deleter");
+            this.model = model;
+            this.victim = victim;
+            this.atCount = atCount;
+        }
+
+        @Override
+        public void run() {
+            if (model.count == atCount) {
+                try {
+                    Files.delete(victim);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        }
+    }
+
+    static final class CleanedWorkflow extends Workflow {
+        final Model model;
+
+        CleanedWorkflow(int iterations, SnapshotSettings settings, Path victim, int atCount) {
+            super("frozen");
+            Repeater repeater = new Repeater(this);
+            model = new Model(this, iterations);
+            Deleter deleter = new Deleter(this, model, victim, atCount);
+            Snapshotter snapshotter = Snapshotter.create(this, settings);
+            repeater.linkFrom(startPoint());
+            model.linkFrom(repeater);
+            deleter.linkFrom(model);
+            snapshotter.linkFrom(deleter);
+            repeater.linkFrom(snapshotter);
+            endPoint().linkFrom(deleter).gateBlock(model.complete.not());
+        }
+    }
+
+    /**
+     * A base deleted from outside the run while it runs: the next snapshot is standalone rather
+     * than differential against the missing file, and every snapshot written after it restores.
+     */
+    @Test
+    void aBaseDeletedFromOutsideTheRunIsNotBuiltOn() throws IOException {
+        Path where = dir.resolve("cleaned");
+        CleanedWorkflow workflow = new CleanedWorkflow(4, settings(where, true, false), snapshot(where, 1), 2);
+        workflow.initialize();
+        workflow.run();
+        workflow.stop();
+        assertThat(snapshot(where, 1)).doesNotExist();
+        assertThat(manifest(snapshot(where, 2)).isDifferential()).isFalse();
+        assertThat(manifest(snapshot(where, 3)).base).isEqualTo("frozen_2.gz");
+        for (int i = 2; i <= 4; i++) {
+            CleanedWorkflow restored = Snapshots.restore(
+                            snapshot(where, i).toString(),
+                            CleanedWorkflow.class,
+                            RestoreRules.forWorkflow(CleanedWorkflow.class),
+                            null)
+                    .workflow();
+            assertThat(restored.model.count).isEqualTo(i);
+        }
+    }
 }

@@ -60,15 +60,23 @@ public final class Differential {
         return base == null || base.chain().size() + 2 > fullEvery;
     }
 
+    /** The keys of the files the next snapshot will reference, its base first; empty when it is standalone. */
+    public List<String> nextChain() {
+        if (isNextFull()) {
+            return List.of();
+        }
+        List<String> chain = new ArrayList<>();
+        chain.add(base.key());
+        chain.addAll(base.chain());
+        return List.copyOf(chain);
+    }
+
     /** Begins the next snapshot: differential against the last one stored, or standalone. */
     public Pending next() {
         if (isNextFull()) {
             return new Pending(null, null, Map.of());
         }
-        List<String> chain = new ArrayList<>();
-        chain.add(base.key());
-        chain.addAll(base.chain());
-        return new Pending(base.key(), List.copyOf(chain), base.blocks());
+        return new Pending(base.key(), nextChain(), base.blocks());
     }
 
     /** Makes {@code pending}, now stored durably under {@code key}, the base of the next snapshot. */
