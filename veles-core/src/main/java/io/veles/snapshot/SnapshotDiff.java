@@ -101,10 +101,6 @@ public final class SnapshotDiff {
     }
 
     /**
-     * The units by name; a name met again (a unit named as its workflow is) as {@code name#2},
-     * {@code name#3}... in the graph's order, so that no unit goes uncompared.
-     */
-    /**
      * The units of {@code graph}, in order, by the names {@code diff} and the report show them
      * under: a unit's own name, or for a name met before (another unit's, or the workflow's, which
      * is a unit too) {@code name#2}, {@code name#3}...
@@ -355,14 +351,17 @@ public final class SnapshotDiff {
                 continue;
             }
             differing++;
-            double d = distance.applyAsDouble(i);
-            if (!Double.isFinite(d)) {
+            double a = xs.applyAsDouble(i);
+            double b = ys.applyAsDouble(i);
+            if (!Double.isFinite(a) || !Double.isFinite(b)) {
                 notFinite++;
                 continue;
             }
-            sum += d;
-            double scale = Math.max(Math.abs(xs.applyAsDouble(i)), Math.abs(ys.applyAsDouble(i)));
-            sumRelative += scale == 0 ? 0 : d / scale;
+            // finite elements can still be further apart than a double holds (MAX_VALUE and -MAX_VALUE)
+            double d = Math.min(distance.applyAsDouble(i), Double.MAX_VALUE);
+            sum += d / n; // averaged as summed: a sum of large differences would overflow
+            double scale = Math.max(Math.abs(a), Math.abs(b));
+            sumRelative += scale == 0 ? 0 : d / scale / n;
             max = Math.max(max, d);
         }
         if (differing == 0) {
@@ -370,7 +369,7 @@ public final class SnapshotDiff {
         }
         String detail = differing + " of " + n + " elements differ"
                 + (notFinite == 0 ? "" : " (" + notFinite + " to or from NaN or infinity, not in the statistics)");
-        return new Difference(unit, field, detail, sumRelative / n, sum / n, max);
+        return new Difference(unit, field, detail, sumRelative, sum, max);
     }
 
     /** Whether element i is the same in both arrays: the same bits, or for integers the same value. */

@@ -57,6 +57,17 @@ class ArrayDiffTest {
     }
 
     @Test
+    void differencesTooLargeForADoubleKeepTheStatisticsFinite() {
+        SnapshotDiff.Difference d = SnapshotDiff.compareArrays(
+                "u", "d", new double[] {Double.MAX_VALUE, 1e308, 1e308}, new double[] {-Double.MAX_VALUE, 0, 0});
+        assertThat(d.detail()).isEqualTo("3 of 3 elements differ");
+        assertThat(d.maximum()).isEqualTo(Double.MAX_VALUE);
+        assertThat(Double.isFinite(d.average()) && Double.isFinite(d.averageRelative()))
+                .isTrue();
+        assertThat(d.average()).isGreaterThan(1e308);
+    }
+
+    @Test
     void longsAbove2To53AreComparedExactly() {
         long[] before = {0, 1, Long.MAX_VALUE - 3, Long.MAX_VALUE};
         long[] after = {0, 1, Long.MAX_VALUE - 2, Long.MAX_VALUE - 1};
