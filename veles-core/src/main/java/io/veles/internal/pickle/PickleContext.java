@@ -244,20 +244,24 @@ final class PickleContext {
     }
 
     /**
-     * Each saved object's conversions, by target type: an object two fields shared is converted
-     * once, so that its conversion is shared as it was (and a conversion with effects runs once).
+     * Each saved object's conversions: an object two fields shared is converted once for both
+     * when one result fits both fields, so that the result is shared as it was (and a conversion
+     * with effects runs once). Values without identity (numbers, strings) are converted each time.
      */
-    private final java.util.IdentityHashMap<Object, Map<Class<?>, Object>> conversions =
-            new java.util.IdentityHashMap<>();
-
-    /** A stand-in for a conversion's null in {@link #conversions}. */
-    private static final Object CONVERTED_TO_NULL = new Object();
+    private final java.util.IdentityHashMap<Object, List<Object>> conversions = new java.util.IdentityHashMap<>();
 
     private Object converted(FieldSlot slot, Object value, Class<?> target) {
-        Map<Class<?>, Object> byTarget = conversions.computeIfAbsent(value, saved -> new HashMap<>(2));
-        Object known = byTarget.get(target);
-        if (known != null) {
-            return known == CONVERTED_TO_NULL ? null : known;
+        boolean shareable = !(value instanceof Number
+                || value instanceof CharSequence
+                || value instanceof Character
+                || value instanceof Boolean);
+        List<Object> earlier = shareable ? conversions.get(value) : null;
+        if (earlier != null) {
+            for (Object result : earlier) {
+                if (target.isInstance(result)) {
+                    return result;
+                }
+            }
         }
         Object result;
         try {
@@ -270,13 +274,18 @@ final class PickleContext {
                             + e.getClass().getName() + (e.getMessage() == null ? "" : ": " + e.getMessage()),
                     e);
         }
-        if (result == null && slot.field.getType().isPrimitive()) {
-            throw new IncompatibleSnapshotException("cannot convert " + fieldName(slot) + " from "
-                    + value.getClass().getName() + " to "
-                    + slot.typeName() + inUnit() + ": the restore rules' conversion returned null,"
-                    + " which a field of type " + slot.typeName() + " cannot hold");
+        if (result == null) {
+            if (slot.field.getType().isPrimitive()) {
+                throw new IncompatibleSnapshotException("cannot convert " + fieldName(slot) + " from "
+                        + value.getClass().getName() + " to "
+                        + slot.typeName() + inUnit() + ": the restore rules' conversion returned null,"
+                        + " which a field of type " + slot.typeName() + " cannot hold");
+            }
+            return null;
         }
-        byTarget.put(target, result == null ? CONVERTED_TO_NULL : result);
+        if (shareable) {
+            conversions.computeIfAbsent(value, saved -> new ArrayList<>(1)).add(result);
+        }
         return result;
     }
 
