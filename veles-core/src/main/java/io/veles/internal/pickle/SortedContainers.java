@@ -68,7 +68,7 @@ final class SortedContainers {
      */
     private static RuntimeException notComparable(ClassCastException e, Class<?> tree) {
         java.util.regex.Matcher key = NOT_COMPARABLE.matcher(String.valueOf(e.getMessage()));
-        if (!key.find()) {
+        if (!key.find() || !thrownByATree(e)) {
             return e;
         }
         return new IncompatibleSnapshotException(
@@ -77,6 +77,20 @@ final class SortedContainers {
                         + " by their compareTo, and that class is no longer Comparable in the code"
                         + " (give the tree a comparator, or convert it with a conversion in the restore rules)",
                 e);
+    }
+
+    /**
+     * Whether the JDK collection that cast to Comparable is a tree (a TreeSet holds a TreeMap):
+     * not a value's own PriorityQueue read inside this tree's entries. A tree read inside is
+     * named by its own serializer, and never reaches this one as a ClassCastException.
+     */
+    private static boolean thrownByATree(ClassCastException e) {
+        for (StackTraceElement frame : e.getStackTrace()) {
+            if (frame.getClassName().startsWith("java.util.")) {
+                return frame.getClassName().equals("java.util.TreeMap");
+            }
+        }
+        return false;
     }
 
     static final class TreeMaps extends TreeMapSerializer {

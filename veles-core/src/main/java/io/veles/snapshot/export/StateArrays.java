@@ -102,10 +102,10 @@ final class StateArrays {
                     value(name + "." + i, elements[i], null, null, depth + 1);
                 }
             }
-        } else if (value instanceof Map<?, ?> map) {
+        } else if (value instanceof Map<?, ?> map && depth < MAX_DEPTH) {
             int i = 0;
             for (Map.Entry<?, ?> entry : map.entrySet()) {
-                if (depth < MAX_DEPTH && holdsArrays(entry.getValue())) {
+                if (holdsArrays(entry.getValue())) {
                     value(name + "." + keyName(entry.getKey(), i), entry.getValue(), null, null, depth + 1);
                 }
                 i++;

@@ -448,7 +448,10 @@ class CodeChangeTest {
         assertThat(field(unit, "label")).isEqualTo(4); // "five".length()
     }
 
-    /** An object two fields shared is converted once: the converted object is shared as the saved one was. */
+    /**
+     * An object two fields shared is converted once, when one result fits both fields (a HashSet
+     * for a Set and a HashSet field): the converted object is shared as the saved one was.
+     */
     @Test
     void aSharedObjectIsConvertedOnceAndStaysShared() throws Exception {
         String before = "public int[] a = {1, 2}; public int[] b = a;"
@@ -458,12 +461,14 @@ class CodeChangeTest {
                 version("v79a", counter(before)).getConstructor().newInstance());
         int[] calls = {0};
         RestoreRules rules = RestoreRules.forWorkflow(version(
-                        "v79b", counter("public long[] a; public long[] b; public java.util.Set<String> l, m;")))
+                        "v79b",
+                        counter("public long[] a; public long[] b; public java.util.Set<String> l;"
+                                + " public java.util.HashSet<String> m;")))
                 .convert(int[].class, long[].class, ints -> {
                     calls[0]++;
                     return java.util.Arrays.stream(ints).asLongStream().toArray();
                 })
-                .convert(java.util.List.class, java.util.Set.class, java.util.LinkedHashSet::new);
+                .convert(java.util.List.class, java.util.HashSet.class, java.util.HashSet::new);
         Object unit = restore(snapshot, rules).workflow().findUnit("counter");
         assertThat(field(unit, "a")).isSameAs(field(unit, "b"));
         assertThat((long[]) field(unit, "a")).containsExactly(1L, 2L);
@@ -945,6 +950,23 @@ class CodeChangeTest {
                             + ": it orders its keys of io.veles.evolve.Counter$K by their compareTo, and that class is"
                             + " no longer Comparable in the code");
         }
+    }
+
+    /** A priority queue inside a tree's value, whose keys lost Comparable, is not blamed on the tree. */
+    @Test
+    void aQueueInsideATreesValueIsNotTakenForTheTree() throws Exception {
+        String key = "public static final class K implements Comparable<K> { public int v; K(int v) { this.v = v; }"
+                + " public int compareTo(K o) { return Integer.compare(v, o.v); } }";
+        String holder = " public static final class Holder { public java.util.PriorityQueue<K> queue ="
+                + " new java.util.PriorityQueue<>(); }";
+        assertThatThrownBy(() -> evolve(
+                        "v83",
+                        key + holder + " public java.util.TreeMap<String, Holder> byName = new java.util.TreeMap<>();"
+                                + " { Holder h = new Holder(); h.queue.add(new K(1)); h.queue.add(new K(2));"
+                                + " byName.put(\"a\", h); }",
+                        "public static final class K { public int v; }" + holder
+                                + " public java.util.TreeMap<String, Holder> byName;"))
+                .hasMessageNotContaining("java.util.TreeMap");
     }
 
     /**
