@@ -651,22 +651,22 @@ public abstract class Snapshotter extends Unit {
     /**
      * The differential's next snapshot, made standalone when a file of its chain is no longer in
      * the store (deleted from outside the run: by hand, a cleanup job, a bucket's lifecycle rule),
-     * or when the store cannot be listed to tell: written on a missing base, it could never be read.
+     * or when the store cannot tell: written on a missing base, it could never be read. A few
+     * stats or HEADs, one per file of the chain (at most {@code full_every - 1}).
      */
     private Differential.Pending nextOnAStoredChain(Differential differential) {
         List<String> chain = differential.nextChain();
         if (!chain.isEmpty()) {
             String missing;
             try {
-                java.util.Set<String> stored = new java.util.HashSet<>();
-                store().list().forEach(snapshot -> stored.add(snapshot.key()));
                 missing = chain.stream()
-                        .filter(key -> !stored.contains(key))
+                        .filter(key -> !store().holds(key))
                         .findFirst()
                         .map(key -> key + " is no longer in " + store().describe() + " (deleted from outside the run?)")
                         .orElse(null);
             } catch (RuntimeException e) {
-                missing = "cannot list " + store().describe() + " to find its base (" + e.getMessage() + ")";
+                missing =
+                        "cannot tell whether " + store().describe() + " still holds its base (" + e.getMessage() + ")";
             }
             if (missing != null) {
                 LOG.warn("{}: the next snapshot is standalone, not differential", missing);

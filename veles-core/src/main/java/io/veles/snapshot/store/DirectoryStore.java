@@ -84,6 +84,12 @@ public final class DirectoryStore implements SnapshotStore {
                 key, name, modified(file), bytes, null, codec == Codec.NONE ? null : codec.argument(), location);
     }
 
+    /** A key is a file name of this directory. */
+    @Override
+    public boolean holds(String key) {
+        return Files.isRegularFile(directory().resolve(key));
+    }
+
     /** Refuses a directory that is missing or a file, in one line. */
     @Override
     public List<StoredSnapshot> list() {

@@ -56,6 +56,15 @@ public interface SnapshotStore extends Closeable {
     }
 
     /**
+     * Whether this store still holds the snapshot of {@code key}: asked of each file of a
+     * differential snapshot's chain before one is written on it. By default {@link #find}; stores
+     * that can ask for one key without listing all do.
+     */
+    default boolean holds(String key) {
+        return find(key).isPresent();
+    }
+
+    /**
      * Whether two keys name the same file in different places. A chain names its bases by the
      * keys of the store it was written to, and an object's key holds its prefix: a prefix copied
      * with {@code aws s3 sync}, or downloaded into a directory, holds its bases under other keys

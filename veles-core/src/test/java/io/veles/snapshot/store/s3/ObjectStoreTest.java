@@ -94,6 +94,8 @@ class ObjectStoreTest {
                     small.length);
             assertThat(read(store, first)).isEqualTo(big);
             assertThat(read(store, second)).isEqualTo(small);
+            assertThat(store.holds("list/run_2.gz")).isTrue();
+            assertThat(store.holds("list/run_3.gz")).isFalse();
             try (SnapshotReader reader = SnapshotReader.open(store.open(second), second.location())) {
                 assertThat(reader.verify()).isPositive();
             }
