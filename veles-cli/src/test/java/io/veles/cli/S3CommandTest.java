@@ -193,6 +193,8 @@ class S3CommandTest {
                 veles.at("plain-resumed"));
         assertThat(resumed.exitCode()).as(resumed.stderr()).isZero();
         assertThat(resumed.stderr()).contains("last snapshot: " + veles.at("plain-resumed/wine_3_"));
+        VelesProcess asPrefix = veles.run(dir, "snapshot", "verify", address + "/");
+        assertThat(asPrefix.exitCode()).as("a trailing '/' names a prefix").isEqualTo(1);
         VelesProcess missing = veles.run(dir, "snapshot", "verify", veles.at("plain/wine_9"));
         assertThat(missing.exitCode()).isEqualTo(1);
         assertThat(missing.stderr()).contains("plain/wine_9 holds no snapshot");

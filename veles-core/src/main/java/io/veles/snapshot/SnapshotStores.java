@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -90,24 +91,25 @@ public final class SnapshotStores {
     /**
      * The snapshot an {@code s3://} location names: its object, or a prefix's newest. A location
      * read as a prefix may be an uncompressed snapshot's own address, which has no extension to
-     * tell it by ({@link ObjectStore#uncompressedSnapshotNamed}); it is then opened from its
-     * prefix's store, where a differential's bases lie beside it.
+     * tell it by ({@link ObjectStore#uncompressedSnapshotNamed}), unless it ends in '/'
+     * ({@code prefixOnly}); it is then opened from its prefix's store, where a differential's bases
+     * lie beside it.
      */
-    private static SnapshotSource s3Source(S3Location given) {
-        S3Location location = given;
-        if (location.object() == null) {
-            try (ObjectStore prefix = ObjectStore.open(location, S3Options.current())) {
-                location = prefix.uncompressedSnapshotNamed().orElse(location);
-            }
-        }
+    private static SnapshotSource s3Source(S3Location location, boolean prefixOnly) {
         ObjectStore store = ObjectStore.open(location, S3Options.current());
-        S3Location named = location;
         try {
-            return named.object() != null
-                    ? SnapshotSource.of(store, store.resolve(named), null)
-                    : SnapshotSource.ofStore(store, () -> store.resolve(named), store::currents);
+            if (location.object() != null) {
+                return SnapshotSource.of(store, store.resolve(location), null);
+            }
+            Optional<S3Location> uncompressed = prefixOnly ? Optional.empty() : store.uncompressedSnapshotNamed();
+            if (uncompressed.isPresent()) {
+                store.close();
+                return s3Source(uncompressed.get(), false);
+            }
+            ObjectStore prefix = store;
+            return SnapshotSource.ofStore(prefix, () -> prefix.resolve(location), prefix::currents);
         } catch (RuntimeException | Error e) {
-            store.close(); // its client and pool: nothing else holds them yet
+            store.close(); // its client and pool: nothing else holds them yet (closing twice is harmless)
             throw e;
         }
     }
@@ -155,7 +157,7 @@ public final class SnapshotStores {
         }
         if (S3Location.isS3(source)) {
             S3Sdk.require();
-            return s3Source(S3Location.parse(source));
+            return s3Source(S3Location.parse(source), source.endsWith("/"));
         }
         if (OdbcSource.matches(source)) {
             TableStore table = TableStore.open(source);

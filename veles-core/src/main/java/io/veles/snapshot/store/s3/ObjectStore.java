@@ -208,6 +208,12 @@ public final class ObjectStore implements SnapshotStore {
                                         + " holds no *_current pointer to a newest snapshot (a copy made by convert has none: give its own address)"));
     }
 
+    /** One HEAD of the key, rather than a listing of the prefix. */
+    @Override
+    public boolean holds(String key) {
+        return head(key, "read").isPresent();
+    }
+
     /**
      * The address of the uncompressed snapshot this store's prefix really names, if it does: an
      * uncompressed snapshot has no codec's extension, so {@code s3://b/runs/walk_00005} (the
@@ -216,10 +222,13 @@ public final class ObjectStore implements SnapshotStore {
      */
     public Optional<S3Location> uncompressedSnapshotNamed() {
         String key = location.prefix();
-        if (key.isEmpty() || !pointers().isEmpty() || head(key, "read").isEmpty()) {
+        int last = key.lastIndexOf('/');
+        if (key.isEmpty()
+                || !isSnapshot(key.substring(last + 1))
+                || !pointers().isEmpty()
+                || head(key, "read").isEmpty()) {
             return Optional.empty();
         }
-        int last = key.lastIndexOf('/');
         return Optional.of(
                 new S3Location(location.bucket(), last < 0 ? "" : key.substring(0, last), key.substring(last + 1)));
     }
