@@ -267,19 +267,16 @@ final class PickleContext {
         try {
             result = rules.applyConversion(value, target);
         } catch (RuntimeException e) {
-            throw new IncompatibleSnapshotException(
-                    "cannot convert " + fieldName(slot) + " from "
-                            + value.getClass().getName() + " to "
-                            + slot.typeName() + inUnit() + ": the restore rules' conversion threw "
-                            + e.getClass().getName() + (e.getMessage() == null ? "" : ": " + e.getMessage()),
+            throw conversionFailed(
+                    slot,
+                    value,
+                    "threw " + e.getClass().getName() + (e.getMessage() == null ? "" : ": " + e.getMessage()),
                     e);
         }
         if (result == null) {
             if (slot.field.getType().isPrimitive()) {
-                throw new IncompatibleSnapshotException("cannot convert " + fieldName(slot) + " from "
-                        + value.getClass().getName() + " to "
-                        + slot.typeName() + inUnit() + ": the restore rules' conversion returned null,"
-                        + " which a field of type " + slot.typeName() + " cannot hold");
+                throw conversionFailed(
+                        slot, value, "returned null, which a field of type " + slot.typeName() + " cannot hold", null);
             }
             return null;
         }
@@ -287,6 +284,14 @@ final class PickleContext {
             conversions.computeIfAbsent(value, saved -> new ArrayList<>(1)).add(result);
         }
         return result;
+    }
+
+    private IncompatibleSnapshotException conversionFailed(FieldSlot slot, Object value, String what, Throwable cause) {
+        return new IncompatibleSnapshotException(
+                "cannot convert " + fieldName(slot) + " from "
+                        + value.getClass().getName() + " to " + slot.typeName() + inUnit()
+                        + ": the restore rules' conversion " + what,
+                cause);
     }
 
     private static String fieldName(FieldSlot slot) {

@@ -23,9 +23,10 @@ import java.util.Set;
  * arrays), named {@code unit.field}, {@code unit.field.sub} for the fields of an object a unit
  * holds, and {@code unit.field.3} for the arrays of a list or array. Shapes come from
  * {@link ArrayShape} on the field; other arrays are flat. The arrays of a map are named by their
- * keys ({@code unit.field.key}), or by their position when the keys are objects. An array stored as the transpose of its
- * shape is exported with that shape's values: its stored bytes serve as the column-major array, and
- * the row-major one is transposed from the spill as it is written. References to other units are skipped.
+ * keys ({@code unit.field.key}), or by their position when the keys are objects. An array stored
+ * as the transpose of its shape is exported with that shape's values: its stored bytes serve as
+ * the column-major array, and the row-major one is transposed from the spill as it is written.
+ * References to other units are skipped.
  */
 final class StateArrays {
     private static final int MAX_DEPTH = 4;
@@ -110,24 +111,24 @@ final class StateArrays {
                 }
                 i++;
             }
-        } else if (value instanceof Number
-                || value instanceof Boolean
-                || value instanceof CharSequence
-                || value instanceof Character
-                || value instanceof SavedEnum) {
+        } else if (isScalar(value)) {
             // older snapshots captured passwords in strings: redacted, as diff and inspect show them
             scalars.put(name, Secrets.redact(String.valueOf(value)));
         }
     }
 
-    /** A map entry's name: its key when the key is a value (a string, number or enum), else its position. */
+    /** A number, string, character, boolean or enum constant: exported as metadata, and names a map's entry. */
+    private static boolean isScalar(Object value) {
+        return value instanceof Number
+                || value instanceof Boolean
+                || value instanceof CharSequence
+                || value instanceof Character
+                || value instanceof SavedEnum;
+    }
+
+    /** A map entry's name: its key when the key is a scalar, else its position. */
     private static String keyName(Object key, int position) {
-        boolean named = key instanceof CharSequence
-                || key instanceof Number
-                || key instanceof Character
-                || key instanceof Boolean
-                || key instanceof SavedEnum;
-        return named ? safe(String.valueOf(key)) : String.valueOf(position);
+        return isScalar(key) ? safe(String.valueOf(key)) : String.valueOf(position);
     }
 
     private static boolean holdsArrays(Object value) {

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -86,6 +87,15 @@ class ExportWritersTest {
         return 10 + ((npy[8] & 0xff) | (npy[9] & 0xff) << 8);
     }
 
+    /** The data of array {@code name} of an npz, little-endian as written. */
+    private static ByteBuffer npzData(Path npz, String name) throws IOException {
+        try (ZipFile zip = new ZipFile(npz.toFile())) {
+            byte[] npy = zip.getInputStream(zip.getEntry(name + ".npy")).readAllBytes();
+            int offset = dataOffset(npy);
+            return ByteBuffer.wrap(npy, offset, npy.length - offset).slice().order(ByteOrder.LITTLE_ENDIAN);
+        }
+    }
+
     @Test
     void npzEntriesAreStoredWithTheirChecksums() throws Exception {
         Path file = dir.resolve("t.npz");
@@ -121,19 +131,14 @@ class ExportWritersTest {
                 false,
                 LoopWorkflow.class.getClassLoader());
         assertThat(result.arrays()).extracting(ExportedArray::name).containsExactly("accumulate.sums");
-        try (ZipFile zip = new ZipFile(dir.resolve("loop.npz").toFile())) {
-            byte[] npy = zip.getInputStream(zip.getEntry("accumulate.sums.npy")).readAllBytes();
-            int offset = dataOffset(npy);
-            double[] sums = new double[(npy.length - offset) / Double.BYTES];
-            ByteBuffer.wrap(npy, offset, npy.length - offset)
-                    .order(ByteOrder.LITTLE_ENDIAN)
-                    .asDoubleBuffer()
-                    .get(sums);
-            assertThat(sums.length).isEqualTo(1000);
-            // bit for bit: Double.toString tells every double apart
-            assertThat(workflow.state().contains(" sums=" + java.util.Arrays.toString(sums) + " "))
-                    .isTrue();
-        }
+        java.nio.DoubleBuffer data =
+                npzData(dir.resolve("loop.npz"), "accumulate.sums").asDoubleBuffer();
+        double[] sums = new double[data.remaining()];
+        data.get(sums);
+        assertThat(sums.length).isEqualTo(1000);
+        // bit for bit: Double.toString tells every double apart
+        assertThat(workflow.state().contains(" sums=" + java.util.Arrays.toString(sums) + " "))
+                .isTrue();
         try (Stream<Path> files = Files.list(dir)) { // the spill file is gone
             assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("loop.gz", "loop.npz");
         }
@@ -381,16 +386,10 @@ class ExportWritersTest {
     }
 
     private float[] exportedFloats(String file, String name) throws Exception {
-        try (ZipFile zip = new ZipFile(dir.resolve(file + ".npz").toFile())) {
-            byte[] npy = zip.getInputStream(zip.getEntry(name + ".npy")).readAllBytes();
-            int offset = dataOffset(npy);
-            float[] values = new float[(npy.length - offset) / Float.BYTES];
-            ByteBuffer.wrap(npy, offset, npy.length - offset)
-                    .order(ByteOrder.LITTLE_ENDIAN)
-                    .asFloatBuffer()
-                    .get(values);
-            return values;
-        }
+        java.nio.FloatBuffer data = npzData(dir.resolve(file + ".npz"), name).asFloatBuffer();
+        float[] values = new float[data.remaining()];
+        data.get(values);
+        return values;
     }
 
     /**
