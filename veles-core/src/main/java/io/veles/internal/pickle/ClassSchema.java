@@ -37,6 +37,8 @@ final class ClassSchema {
     final FieldSlot[] earlyLookups;
     /** True if a class in the hierarchy customises getState or setState. */
     final boolean customState;
+    /** The fields whose declared types have type arguments, by key, with those types (for the manifest). */
+    final Map<String, String> genericFields;
 
     private final Map<String, FieldSlot> byKey;
     /** The fields claiming each former name: several where fields of one name were shadowed. */
@@ -102,6 +104,14 @@ final class ClassSchema {
                         && SnapshotKryo.UnitsByNumber.tracks(slot.field.getType()))
                 .toArray(FieldSlot[]::new);
         customState = Pickleable.class.isAssignableFrom(type) && overridesStateHooks(hierarchy);
+        Map<String, String> generic = new LinkedHashMap<>();
+        for (FieldSlot slot : slots) {
+            String name = slot.genericTypeName();
+            if (name != null) {
+                generic.put(slot.key, name);
+            }
+        }
+        genericFields = Collections.unmodifiableMap(generic);
     }
 
     FieldSlot slot(String key) {

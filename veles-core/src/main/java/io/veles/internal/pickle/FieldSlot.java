@@ -110,6 +110,12 @@ final class FieldSlot {
         return field.getType().getTypeName();
     }
 
+    /** The declared type with its type arguments ({@code java.util.List<java.lang.Integer>}), or null when it has none. */
+    String genericTypeName() {
+        java.lang.reflect.Type generic = field.getGenericType();
+        return generic instanceof java.lang.reflect.ParameterizedType ? generic.getTypeName() : null;
+    }
+
     Object get(Object owner) {
         try {
             return field.get(owner);

@@ -33,8 +33,8 @@ public final class GraphReader {
 
     /**
      * Reads {@code payloadLength} bytes from {@code payload}, written with the shuffle filter or
-     * not. {@code classes}, {@code units} and {@code arrayElementsFinal} (null if it has none) come
-     * from the manifest; classes are mapped and allowed by {@code rules}. {@code version} is the
+     * not. {@code classes}, {@code units}, {@code arrayElementsFinal} and {@code genericFields} (null
+     * if it has none) come from the manifest; classes are mapped and allowed by {@code rules}. {@code version} is the
      * snapshot's format version, which tells how a few of the engine's own classes were written.
      */
     public static Restored read(
@@ -44,12 +44,21 @@ public final class GraphReader {
             List<ClassDescription> classes,
             List<UnitSummary> units,
             Map<String, Boolean> arrayElementsFinal,
+            Map<String, Map<String, String>> genericFields,
             RestoreRules rules,
             boolean shuffled) {
         return ResourceErrors.guard(
                 "cannot read the state",
                 () -> readGuarded(
-                        payload, payloadLength, version, classes, units, arrayElementsFinal, rules, shuffled));
+                        payload,
+                        payloadLength,
+                        version,
+                        classes,
+                        units,
+                        arrayElementsFinal,
+                        genericFields,
+                        rules,
+                        shuffled));
     }
 
     private static Restored readGuarded(
@@ -59,6 +68,7 @@ public final class GraphReader {
             List<ClassDescription> classes,
             List<UnitSummary> units,
             Map<String, Boolean> arrayElementsFinal,
+            Map<String, Map<String, String>> genericFields,
             RestoreRules rules,
             boolean shuffled) {
         int unitCount = units.size();
@@ -89,8 +99,8 @@ public final class GraphReader {
             }
         }
         RestoreReport report = new RestoreReport();
-        PickleContext context =
-                new PickleContext(recorded, report, rules, new ArrayElementClasses(arrayElementsFinal, rules));
+        PickleContext context = new PickleContext(
+                recorded, genericFields, report, rules, new ArrayElementClasses(arrayElementsFinal, rules));
         SnapshotKryo session = new SnapshotKryo(context, rules, false, version);
         Set<String> unitClasses = new HashSet<>(); // the main workflow's class (unit 0) has no stand-in
         String previous = null;

@@ -46,6 +46,7 @@ public final class GraphWriter {
         private final List<UnitSummary> units;
         private final List<ClassDescription> classes;
         private final Map<String, Boolean> arrayElementsFinal;
+        private final Map<String, Map<String, String>> genericFields;
         private final RecordedPayload recorded;
 
         Layout(
@@ -53,12 +54,22 @@ public final class GraphWriter {
                 List<UnitSummary> units,
                 List<ClassDescription> classes,
                 Map<String, Boolean> arrayElementsFinal,
+                Map<String, Map<String, String>> genericFields,
                 RecordedPayload recorded) {
             this.payloadBytes = payloadBytes;
             this.units = units;
             this.classes = classes;
             this.arrayElementsFinal = arrayElementsFinal;
+            this.genericFields = genericFields;
             this.recorded = recorded;
+        }
+
+        /**
+         * The written classes' fields whose declared types have type arguments, with those types:
+         * for the manifest's {@code genericFields}. Empty when there are none.
+         */
+        public Map<String, Map<String, String>> genericFields() {
+            return genericFields;
         }
 
         public long payloadBytes() {
@@ -99,7 +110,12 @@ public final class GraphWriter {
         try {
             Layout layout = writeGraph(root, output);
             return new Layout(
-                    layout.payloadBytes, layout.units, layout.classes, layout.arrayElementsFinal, output.finish());
+                    layout.payloadBytes,
+                    layout.units,
+                    layout.classes,
+                    layout.arrayElementsFinal,
+                    layout.genericFields,
+                    output.finish());
         } catch (IOException e) {
             throw new UncheckedIOException("a measuring pass does no I/O", e);
         }
@@ -217,6 +233,7 @@ public final class GraphWriter {
                 context.classesMet(),
                 Collections.unmodifiableMap(
                         new TreeMap<>(context.arrayElements().written())), // sorted: a stable manifest
+                Collections.unmodifiableMap(context.genericFieldsMet()),
                 null);
     }
 }

@@ -53,6 +53,18 @@ final class PickleContext {
     /** How object arrays' elements are written, or were (see {@link ArrayElementClasses}). */
     private final ArrayElementClasses arrayElements;
 
+    /**
+     * The manifest's {@code genericFields}: the recorded type arguments of each class's fields, by
+     * class and key; null when the snapshot recorded none.
+     */
+    private final Map<String, Map<String, String>> recordedGenericFields;
+
+    /**
+     * The fields whose type arguments changed since the snapshot (and not their class), with the
+     * type recorded: their values' elements are checked against today's arguments as assigned.
+     */
+    private final java.util.IdentityHashMap<FieldSlot, String> changedArguments = new java.util.IdentityHashMap<>();
+
     /** A context for writing. */
     PickleContext() {
         this(Map.of(), null, null, new ArrayElementClasses());
@@ -64,7 +76,18 @@ final class PickleContext {
             RestoreReport report,
             RestoreRules rules,
             ArrayElementClasses arrayElements) {
+        this(recorded, null, report, rules, arrayElements);
+    }
+
+    /** As above, with the manifest's {@code genericFields} (null if it has none). */
+    PickleContext(
+            Map<String, ClassDescription> recorded,
+            Map<String, Map<String, String>> recordedGenericFields,
+            RestoreReport report,
+            RestoreRules rules,
+            ArrayElementClasses arrayElements) {
         this.recorded = recorded;
+        this.recordedGenericFields = recordedGenericFields;
         this.report = report;
         this.rules = rules;
         this.arrayElements = arrayElements;
@@ -84,6 +107,18 @@ final class PickleContext {
 
     List<ClassDescription> classesMet() {
         return new ArrayList<>(classesMet.values());
+    }
+
+    /** The classes met that have fields with type arguments, with those fields: the manifest's {@code genericFields}. */
+    Map<String, Map<String, String>> genericFieldsMet() {
+        Map<String, Map<String, String>> generic = new LinkedHashMap<>();
+        for (Class<?> type : classesMet.keySet()) {
+            Map<String, String> fields = ClassSchema.of(type).genericFields;
+            if (!fields.isEmpty()) {
+                generic.put(type.getName(), fields);
+            }
+        }
+        return generic;
     }
 
     /**
@@ -123,11 +158,16 @@ final class PickleContext {
                         + " (restore with the code that saved it)" + inUnit());
             }
             try {
-                plan = new ReadPlan(description, ClassSchema.of(type), rules);
+                plan = new ReadPlan(
+                        description,
+                        recordedGenericFields == null ? null : recordedGenericFields.get(description.name()),
+                        ClassSchema.of(type),
+                        rules);
             } catch (SnapshotException e) {
                 throw e.reworded(e.getMessage() + inUnit());
             }
             plan.reportTo(report);
+            changedArguments.putAll(plan.changedArguments);
             plans.put(type, plan);
         }
         return plan;
@@ -230,6 +270,16 @@ final class PickleContext {
     Object adapt(FieldSlot slot, Object value) {
         Class<?> declared = slot.field.getType();
         if (value == null ? !declared.isPrimitive() : Primitives.box(declared).isInstance(value)) {
+            String recordedType = value == null || changedArguments.isEmpty() ? null : changedArguments.get(slot);
+            if (recordedType != null) {
+                new ChangedTypeArguments(
+                                (element, to) -> convertedElement(slot, element, to),
+                                fieldName(slot),
+                                recordedType,
+                                slot.field.getGenericType().getTypeName(),
+                                inUnit())
+                        .fit(value, slot.field.getGenericType());
+            }
             return value;
         }
         Class<?> target = Primitives.box(declared);
@@ -251,6 +301,36 @@ final class PickleContext {
     private final java.util.IdentityHashMap<Object, List<Object>> conversions = new java.util.IdentityHashMap<>();
 
     private Object converted(FieldSlot slot, Object value, Class<?> target) {
+        return converted(
+                value,
+                target,
+                () -> fieldName(slot),
+                slot.typeName(),
+                slot.field.getType().isPrimitive());
+    }
+
+    /**
+     * An element of {@code slot}'s container converted for {@code to} by the restore rules, or
+     * {@link ChangedTypeArguments#NONE} when they have no such conversion.
+     */
+    private Object convertedElement(FieldSlot slot, Object element, Class<?> to) {
+        if (rules == null || !rules.canConvert(element.getClass(), to)) {
+            return ChangedTypeArguments.NONE;
+        }
+        return converted(element, to, () -> "an element of " + fieldName(slot), to.getName(), false);
+    }
+
+    /**
+     * {@code value} converted for {@code target}, or an earlier conversion of it that fits;
+     * {@code what} and {@code targetName} name the place and its type in messages, and a null
+     * result is refused when {@code primitive}.
+     */
+    private Object converted(
+            Object value,
+            Class<?> target,
+            java.util.function.Supplier<String> what,
+            String targetName,
+            boolean primitive) {
         boolean shareable = !(value instanceof Number
                 || value instanceof CharSequence
                 || value instanceof Character
@@ -268,15 +348,20 @@ final class PickleContext {
             result = rules.applyConversion(value, target);
         } catch (RuntimeException e) {
             throw conversionFailed(
-                    slot,
+                    what.get(),
                     value,
+                    targetName,
                     "threw " + e.getClass().getName() + (e.getMessage() == null ? "" : ": " + e.getMessage()),
                     e);
         }
         if (result == null) {
-            if (slot.field.getType().isPrimitive()) {
+            if (primitive) {
                 throw conversionFailed(
-                        slot, value, "returned null, which a field of type " + slot.typeName() + " cannot hold", null);
+                        what.get(),
+                        value,
+                        targetName,
+                        "returned null, which a field of type " + targetName + " cannot hold",
+                        null);
             }
             return null;
         }
@@ -286,10 +371,11 @@ final class PickleContext {
         return result;
     }
 
-    private IncompatibleSnapshotException conversionFailed(FieldSlot slot, Object value, String what, Throwable cause) {
+    private IncompatibleSnapshotException conversionFailed(
+            String place, Object value, String targetName, String what, Throwable cause) {
         return new IncompatibleSnapshotException(
-                "cannot convert " + fieldName(slot) + " from "
-                        + value.getClass().getName() + " to " + slot.typeName() + inUnit()
+                "cannot convert " + place + " from "
+                        + value.getClass().getName() + " to " + targetName + inUnit()
                         + ": the restore rules' conversion " + what,
                 cause);
     }

@@ -39,11 +39,22 @@ final class ReadPlan {
     final boolean reordered;
     /** Added fields whose initialiser's value is known, with it: set before the saved state is. */
     final Map<FieldSlot, FieldInitialisers.Initial> initialised = new LinkedHashMap<>();
+    /**
+     * The fields of the same class as recorded whose type arguments changed ({@code List<Integer>}
+     * became {@code List<Long>}), with the recorded type: their values are read on the checked
+     * path, which fits the elements to today's arguments ({@link ChangedTypeArguments}).
+     */
+    final Map<FieldSlot, String> changedArguments = new LinkedHashMap<>();
 
     private final Map<String, String> currentKeys = new HashMap<>();
     private final Map<String, FieldSlot.Kind> recordedKinds = new HashMap<>();
 
-    ReadPlan(ClassDescription recorded, ClassSchema current, RestoreRules rules) {
+    /**
+     * The plan for reading {@code recorded}'s fields into {@code current}; {@code recordedGeneric}
+     * holds the recorded type arguments of its fields by key (null when the snapshot recorded
+     * none: changes of type arguments alone then go unseen).
+     */
+    ReadPlan(ClassDescription recorded, Map<String, String> recordedGeneric, ClassSchema current, RestoreRules rules) {
         this.current = current;
         this.writtenCustom = recorded.customState();
         int n = recorded.fields().size();
@@ -102,8 +113,19 @@ final class ReadPlan {
             if (!sameType) {
                 retyped.add(target.key + " " + field.type() + " → " + target.typeName());
             }
+            String recordedArguments = recordedGeneric == null ? null : recordedGeneric.get(field.name());
+            if (sameType && recordedArguments != null) {
+                String now = target.genericTypeName() == null ? target.typeName() : target.genericTypeName();
+                if (!currentGenericName(recordedArguments, rules).equals(now)) {
+                    retyped.add(target.key + " " + recordedArguments + " → " + now);
+                    changedArguments.put(target, recordedArguments);
+                }
+            }
             // Values of a retyped field go through the checked path, which converts or names the change.
-            same = same && current.slots[i] == target && target.typeName().equals(field.type());
+            same = same
+                    && current.slots[i] == target
+                    && target.typeName().equals(field.type())
+                    && !changedArguments.containsKey(target);
         }
         for (FieldSlot slot : current.slots) {
             if (!matched.contains(slot)) {
@@ -196,6 +218,24 @@ final class ReadPlan {
                 ? rules.currentName(recordedType)
                 : rules.currentName(recordedType.substring(0, brackets)) + recordedType.substring(brackets);
     }
+
+    /** A recorded generic type as today's code spells it: each class named in it renamed by the rules. */
+    private static String currentGenericName(String recordedType, RestoreRules rules) {
+        if (rules == null) {
+            return recordedType;
+        }
+        java.util.regex.Matcher names = CLASS_NAME.matcher(recordedType);
+        StringBuilder renamed = new StringBuilder();
+        while (names.find()) {
+            names.appendReplacement(
+                    renamed, java.util.regex.Matcher.quoteReplacement(rules.currentName(names.group())));
+        }
+        names.appendTail(renamed);
+        return renamed.toString();
+    }
+
+    /** A class's name within a generic type's name, as {@code getTypeName} spells it. */
+    private static final java.util.regex.Pattern CLASS_NAME = java.util.regex.Pattern.compile("[\\p{L}\\p{N}_$.]+");
 
     /**
      * The field a recorded Declaring#name key means when no field shadows it any more: today's

@@ -513,6 +513,7 @@ public final class SnapshotReader implements Closeable {
                     manifest.classes,
                     manifest.units,
                     manifest.arrayElementsFinal,
+                    manifest.genericFields,
                     rules,
                     shuffled);
             checkRoot(restored.workflow().getClass(), rules);

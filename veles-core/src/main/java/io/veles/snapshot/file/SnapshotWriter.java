@@ -257,6 +257,7 @@ public final class SnapshotWriter {
                 .units(layout.units())
                 .classes(layout.classes())
                 .arrayElementsFinal(layout.arrayElementsFinal())
+                .genericFields(layout.genericFields())
                 .filters(options.shuffle() ? List.of("shuffle") : List.of())
                 .codeFingerprint(
                         CodeFingerprint.of(layout.classes(), root.getClass().getClassLoader()));

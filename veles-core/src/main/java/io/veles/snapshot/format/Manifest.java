@@ -76,6 +76,15 @@ public final class Manifest {
      * today's classes).
      */
     public final Map<String, Boolean> arrayElementsFinal;
+    /**
+     * The declared types of the captured fields that have type arguments, by class and field key
+     * ({@code "java.util.List<java.lang.Integer>"}): a restore compares them with today's, and
+     * checks a container's elements against the new arguments when only those changed ({@code
+     * List<Integer>} became {@code List<Long>}), which the field's class alone cannot tell. Null
+     * when no captured field has type arguments, and in snapshots written before they were
+     * recorded (such changes then go unchecked).
+     */
+    public final Map<String, Map<String, String>> genericFields;
 
     /** An empty manifest: what a caller passes to a writer when it knows nothing to add. */
     public Manifest() {
@@ -103,6 +112,9 @@ public final class Manifest {
         arrayElementsFinal = b.arrayElementsFinal == null || b.arrayElementsFinal.isEmpty()
                 ? null
                 : Collections.unmodifiableMap(new LinkedHashMap<>(b.arrayElementsFinal));
+        genericFields = b.genericFields == null || b.genericFields.isEmpty()
+                ? null
+                : Collections.unmodifiableMap(new LinkedHashMap<>(b.genericFields));
     }
 
     /** True for a differential snapshot: it holds only the blocks that changed since {@link #base}. */
@@ -157,6 +169,7 @@ public final class Manifest {
         private String base;
         private List<String> chain;
         private Map<String, Boolean> arrayElementsFinal;
+        private Map<String, Map<String, String>> genericFields;
 
         private Builder() {}
 
@@ -179,6 +192,13 @@ public final class Manifest {
             base = m.base;
             chain = m.chain == null ? null : new ArrayList<>(m.chain);
             arrayElementsFinal = m.arrayElementsFinal == null ? null : new LinkedHashMap<>(m.arrayElementsFinal);
+            genericFields = m.genericFields == null ? null : new LinkedHashMap<>(m.genericFields);
+        }
+
+        /** See {@link Manifest#genericFields}; null or empty: none recorded. */
+        public Builder genericFields(Map<String, Map<String, String>> value) {
+            genericFields = value;
+            return this;
         }
 
         /** See {@link Manifest#arrayElementsFinal}; null or empty: none recorded. */

@@ -513,6 +513,87 @@ class CodeChangeTest {
         assertThat(field(unit, "label")).isNull();
     }
 
+    /** The fields of {@link #aChangedTypeArgumentIsFittedOrRefused}'s snapshot, as saved. */
+    private static final String INTEGER_CONTAINERS = "public java.util.List<Integer> history ="
+            + " new java.util.ArrayList<>(java.util.List.of(1, 2, 3));"
+            + " public java.util.List<Integer> alias = history;"
+            + " public java.util.Map<String, java.util.List<Integer>> byName = new java.util.TreeMap<>("
+            + "java.util.Map.of(\"a\", new java.util.ArrayList<>(java.util.List.of(4)), \"b\","
+            + " new java.util.LinkedList<>(java.util.List.of(5, 6))));"
+            + " public java.util.Map<Integer, String> names = new java.util.LinkedHashMap<>("
+            + "java.util.Map.of(7, \"seven\"));"
+            + " public java.util.Set<Integer> seen = new java.util.LinkedHashSet<>(java.util.List.of(9, 8));";
+
+    /**
+     * A field whose type arguments alone changed ({@code List<Integer>} to {@code List<Long>}) gets
+     * its elements converted by the rules, in place (a shared list stays shared), keys, values and
+     * nested containers too; without a conversion it is refused naming the field and both types,
+     * where its class alone would have let the old elements through to fail later.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void aChangedTypeArgumentIsFittedOrRefused() throws Exception {
+        byte[] snapshot = RoundTrip.write(
+                version("v81a", counter(INTEGER_CONTAINERS)).getConstructor().newInstance());
+        Class<? extends Workflow> widened = version(
+                "v81b",
+                counter(INTEGER_CONTAINERS
+                        .replace("<Integer>", "<Long>")
+                        .replace("<Integer,", "<Long,")
+                        .replaceAll(" = [^;]*;", ";")));
+        SnapshotReader.Restored restored = restore(
+                snapshot, RestoreRules.forWorkflow(widened).convert(Integer.class, Long.class, Integer::longValue));
+        Object unit = restored.workflow().findUnit("counter");
+        assertThat((java.util.List<Object>) field(unit, "history")).containsExactly(1L, 2L, 3L);
+        assertThat(field(unit, "alias")).isSameAs(field(unit, "history"));
+        assertThat((java.util.Map<Object, Object>) field(unit, "byName"))
+                .containsExactly(
+                        java.util.Map.entry("a", java.util.List.of(4L)),
+                        java.util.Map.entry("b", java.util.List.of(5L, 6L)));
+        assertThat(((java.util.Map<Object, Object>) field(unit, "names")).keySet())
+                .containsExactly(7L);
+        assertThat((java.util.Set<Object>) field(unit, "seen")).containsExactly(9L, 8L);
+        assertThat(restored.report().changes())
+                .extracting(RestoreReport.ClassChange::describe)
+                .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                .contains("history java.util.List<java.lang.Integer> → java.util.List<java.lang.Long>")
+                .contains("names java.util.Map<java.lang.Integer, java.lang.String>"
+                        + " → java.util.Map<java.lang.Long, java.lang.String>");
+
+        assertThatThrownBy(() -> restore(snapshot, widened))
+                .isInstanceOf(io.veles.errors.IncompatibleSnapshotException.class)
+                .hasMessageEndingWith(
+                        "cannot restore io.veles.evolve.Counter.history: the snapshot's"
+                                + " java.util.List<java.lang.Integer> holds a java.lang.Integer, the code declares"
+                                + " java.util.List<java.lang.Long> (unit 'counter'); map it with a conversion in the restore rules");
+
+        // Arguments the old elements still fit need nothing.
+        Class<? extends Workflow> looser = version(
+                "v81c",
+                counter(INTEGER_CONTAINERS
+                        .replace("<Integer>", "<? extends Number>")
+                        .replace("<Integer,", "<Number,")
+                        .replaceAll(" = [^;]*;", ";")));
+        Object loose = restore(snapshot, looser).workflow().findUnit("counter");
+        assertThat((java.util.List<Object>) field(loose, "history")).containsExactly(1, 2, 3);
+    }
+
+    /** A list that cannot be changed in place is refused naming the field, not converted into a copy that would part it from its sharers. */
+    @Test
+    void anUnmodifiableContainerWhoseElementsNeedConvertingIsRefused() throws Exception {
+        byte[] snapshot = RoundTrip.write(
+                version("v82a", counter("public java.util.List<Integer> fixed = java.util.List.of(1, 2);"))
+                        .getConstructor()
+                        .newInstance());
+        Class<? extends Workflow> widened = version("v82b", counter("public java.util.List<Long> fixed;"));
+        assertThatThrownBy(() -> restore(
+                        snapshot,
+                        RestoreRules.forWorkflow(widened).convert(Integer.class, Long.class, Integer::longValue)))
+                .isInstanceOf(io.veles.errors.IncompatibleSnapshotException.class)
+                .hasMessageContaining("cannot restore io.veles.evolve.Counter.fixed as java.util.List<java.lang.Long>:"
+                        + " its elements, saved as java.util.List<java.lang.Integer>, need converting");
+    }
+
     @Test
     void aRenamedClassRestoresThroughTheRenameMap() throws Exception {
         Class<? extends Workflow> renamed = version(
@@ -665,7 +746,7 @@ class CodeChangeTest {
         // the same code both ways restores both entries
         Object unit = evolve("v71", before, before).workflow().findUnit("counter");
         assertThat((java.util.Map<?, ?>) field(unit, "names")).hasSize(2);
-        assertThat((java.util.Set<?>) field(unit, "seen")).hasSize(2);
+        assertThat((java.util.Set<Object>) field(unit, "seen")).hasSize(2);
     }
 
     /** As above for sorted keys: a compareTo that no longer tells two saved keys apart. */
@@ -701,7 +782,7 @@ class CodeChangeTest {
                 .hasMessageContaining("java.util.TreeSet holds 2 keys");
         Object unit = evolve("v77", before, before).workflow().findUnit("counter");
         assertThat((java.util.Map<?, ?>) field(unit, "names")).hasSize(2);
-        assertThat((java.util.Set<?>) field(unit, "seen")).hasSize(2);
+        assertThat((java.util.Set<Object>) field(unit, "seen")).hasSize(2);
     }
 
     /** As above for record keys, whole when put: a component removed makes two saved keys equal. */
