@@ -6,7 +6,6 @@ import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.serializers.CollectionSerializer;
-import com.esotericsoftware.kryo.serializers.DefaultSerializers.ArraysAsListSerializer;
 import com.esotericsoftware.kryo.serializers.DefaultSerializers.PriorityQueueSerializer;
 import com.esotericsoftware.kryo.serializers.MapSerializer;
 import io.veles.errors.IncompatibleSnapshotException;
@@ -365,6 +364,48 @@ final class BoundedContainers {
         return true;
     }
 
+    /**
+     * {@code collection}, or for a CopyOnWriteArrayList a fixed copy of its elements. Kryo asks a
+     * collection its size, then iterates it twice (to see whether its elements share a class, then
+     * to write them); a list another thread changes in between would be written with a size that
+     * its elements do not match, a payload no restore can read. The copy is one moment of the list.
+     */
+    static Collection<Object> consistent(Collection<Object> collection) {
+        return collection instanceof CopyOnWriteArrayList ? Arrays.asList(collection.toArray()) : collection;
+    }
+
+    /**
+     * {@code map}, or for a ConcurrentHashMap a fixed copy of its entries, for the reason {@link
+     * #consistent(Collection)} gives: Kryo writes a map's size, then its entries, and another
+     * thread may put or remove entries in between. Each entry is copied as the map's iterator
+     * gives it; the copy hashes nothing.
+     */
+    static Map<Object, Object> consistent(Map<Object, Object> map) {
+        if (!(map instanceof ConcurrentHashMap)) {
+            return map;
+        }
+        List<Map.Entry<Object, Object>> entries = new ArrayList<>(map.size() + 16);
+        for (Map.Entry<Object, Object> entry : map.entrySet()) {
+            entries.add(new java.util.AbstractMap.SimpleImmutableEntry<>(entry.getKey(), entry.getValue()));
+        }
+        return new java.util.AbstractMap<>() {
+            @Override
+            public Set<Map.Entry<Object, Object>> entrySet() {
+                return new java.util.AbstractSet<>() {
+                    @Override
+                    public java.util.Iterator<Map.Entry<Object, Object>> iterator() {
+                        return entries.iterator();
+                    }
+
+                    @Override
+                    public int size() {
+                        return entries.size();
+                    }
+                };
+            }
+        };
+    }
+
     static class Collections extends CollectionSerializer<Collection<Object>> {
         private final boolean elementsCanBeNull;
 
@@ -404,6 +445,15 @@ final class BoundedContainers {
                 return CopyOnWriteArrayList.class.isAssignableFrom(type);
             }
         };
+
+        /**
+         * Writes {@code collection}; a CopyOnWriteArrayList, which other threads may change while
+         * it is written, from one copy of its elements (see {@link #consistent(Collection)}).
+         */
+        @Override
+        public void write(Kryo kryo, Output output, Collection<Object> collection) {
+            super.write(kryo, output, consistent(collection));
+        }
 
         @Override
         public Collection<Object> read(Kryo kryo, Input input, Class<? extends Collection<Object>> type) {
@@ -548,10 +598,11 @@ final class BoundedContainers {
 
         @Override
         public void write(Kryo kryo, Output output, Map<Object, Object> map) {
+            Map<Object, Object> entries = consistent(map);
             if (hashes(map.getClass())) {
-                admitWritten(kryo, map.keySet(), map.getClass(), treeBins());
+                admitWritten(kryo, entries.keySet(), map.getClass(), treeBins());
             }
-            super.write(kryo, output, map);
+            super.write(kryo, output, entries);
         }
 
         @Override
@@ -612,12 +663,31 @@ final class BoundedContainers {
         }
     }
 
-    /** {@code Arrays.asList} as Kryo writes it, its size checked first. */
-    static final class ArraysAsLists extends ArraysAsListSerializer {
+    /**
+     * {@code Arrays.asList} as Kryo writes it, its size checked first. Kryo reads it into an
+     * ArrayList, registered as the object read, and returns a list made from that: a second
+     * reference to the list got the ArrayList, so two fields sharing one list held two after a
+     * restore. The list made is registered instead, as for {@code List.of}, and a list that holds
+     * itself is refused when written, as no restore could make it from its elements.
+     */
+    static final class ArraysAsLists extends Collections {
         @Override
-        protected List create(Kryo kryo, Input input, Class type, int size) {
+        protected Collection<Object> create(
+                Kryo kryo, Input input, Class<? extends Collection<Object>> type, int size) {
             // Read into a list and copied into an array after: twice the slots.
-            return super.create(kryo, input, type, check(input, size, 1, 2 * SLOT, "a list"));
+            return new ArrayList<>(check(input, size, 1, 2 * SLOT, "a list"));
+        }
+
+        @Override
+        public void write(Kryo kryo, Output output, Collection<Object> list) {
+            writeMadeFromElements(kryo, list, () -> super.write(kryo, output, list));
+        }
+
+        @Override
+        public Collection<Object> read(Kryo kryo, Input input, Class<? extends Collection<Object>> type) {
+            int id = idBeingRead(kryo);
+            Collection<Object> list = super.read(kryo, input, type);
+            return list == null ? null : registeredInstead(kryo, id, list, Arrays.asList(list.toArray()));
         }
     }
 

@@ -174,7 +174,7 @@ final class SnapshotKryo {
             if (id >= 0 && !openRecords.isEmpty() && isOpenRecord(object)) {
                 throw new CaptureException(
                         "a " + object.getClass().getName() + " refers back to itself through its components:"
-                                + " a restore makes it from them (a record, List.of, Set.of or Map.of), so no"
+                                + " a restore makes it from them (a record, List.of, Set.of, Map.of or Arrays.asList), so no"
                                 + " restore could make that cycle; use a class or a mutable collection, or break"
                                 + " the cycle",
                         null);

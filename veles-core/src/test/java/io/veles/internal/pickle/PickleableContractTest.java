@@ -330,10 +330,15 @@ class PickleableContractTest {
         Object inside;
     }
 
-    /** List.of, Set.of and Map.of are made from their elements on restore: shared, they stay one immutable object. */
+    /**
+     * List.of, Set.of, Map.of and Arrays.asList are made from their elements on restore: shared,
+     * they stay one object of their class.
+     */
     @Test
     void aSharedImmutableCollectionStaysOneImmutableObject() {
-        for (Object immutable : new Object[] {List.of("a", "b"), java.util.Set.of("a"), Map.of("k", 1)}) {
+        for (Object immutable :
+                new Object[] {List.of("a", "b"), java.util.Set.of("a"), Map.of("k", 1), java.util.Arrays.asList(1, 2, 3)
+                }) {
             Object[] pair = (Object[]) copyOf(new Object[] {immutable, immutable});
             assertThat(pair[0]).as(immutable.toString()).isSameAs(pair[1]).isEqualTo(immutable);
             assertThat(pair[0].getClass()).isEqualTo(immutable.getClass());
@@ -343,6 +348,12 @@ class PickleableContractTest {
         List<Box> boxes = List.of(box);
         box.inside = boxes;
         assertThatThrownBy(() -> copyOf(boxes))
+                .isInstanceOf(SnapshotException.class)
+                .hasMessageContaining("refers back to itself through its components");
+        Object[] backing = new Object[1];
+        List<Object> holdsItself = java.util.Arrays.asList(backing);
+        backing[0] = holdsItself;
+        assertThatThrownBy(() -> copyOf(holdsItself))
                 .isInstanceOf(SnapshotException.class)
                 .hasMessageContaining("refers back to itself through its components");
     }
