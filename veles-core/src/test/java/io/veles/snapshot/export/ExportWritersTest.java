@@ -57,6 +57,25 @@ class ExportWritersTest {
         assertThat(glob.matches("softmax.weights")).isFalse();
         assertThat(new FieldGlob("fc?.weights").matches("fc12.weights")).isFalse();
         assertThat(new FieldGlob("a(b)+.c").matches("a(b)+.c")).isTrue(); // regex characters are literal
+        assertThat(new FieldGlob("*a*b").matches("xaxxbxb")).isTrue(); // the last '*' takes what is left
+        assertThat(new FieldGlob("*a*b").matches("xaxxbx")).isFalse();
+        assertThat(new FieldGlob("a**").matches("a")).isTrue();
+        assertThat(new FieldGlob("").matches("")).isTrue();
+    }
+
+    /**
+     * A snapshot's name of 200,000 dots against globs of several stars: a regular expression of
+     * {@code .*} groups backtracked for minutes; the wildcard walk answers at once. (A bound on
+     * hanging, not a measure of speed: it takes milliseconds.)
+     */
+    @Test
+    void aLongNameDoesNotMakeAGlobBacktrack() {
+        String dots = ".".repeat(200_000);
+        FieldGlob glob = new FieldGlob("*.*.weights, *.*.*.*.bias");
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                java.time.Duration.ofSeconds(20),
+                () -> assertThat(glob.matches(dots)).isFalse());
+        assertThat(glob.matches(dots + "weights")).isTrue();
     }
 
     @Test
