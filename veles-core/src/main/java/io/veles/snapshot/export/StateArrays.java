@@ -1,6 +1,7 @@
 package io.veles.snapshot.export;
 
 import io.veles.errors.SnapshotException;
+import io.veles.internal.util.ArrayNames;
 import io.veles.internal.util.Secrets;
 import io.veles.pickle.SavedEnum;
 import io.veles.pickle.SavedGraph;
@@ -42,6 +43,33 @@ final class StateArrays {
         }
     }
 
+    /**
+     * How far the bytes written may exceed what the state holds. Each path to an array (or a
+     * string) is written under its own name, so one 4 MiB array held by 20,000 entries of a map,
+     * a 51 KB snapshot, would write 80 GiB. Writing may take the distinct bytes twice (a second
+     * name for every array: tied weights) and this much more; {@code import-veles} allows the same.
+     */
+    static final long SHARED_SLACK = 64L << 20;
+
+    /** The bytes the arrays and scalars found will write, and the distinct bytes they are made of. */
+    private long written;
+
+    private long held;
+    private final java.util.IdentityHashMap<Object, Boolean> counted = new java.util.IdentityHashMap<>();
+
+    /** Counts {@code bytes} of {@code value} as written, and as held the first time it is met. */
+    private void count(Object value, long bytes) {
+        written += bytes;
+        if (counted.put(value, Boolean.TRUE) == null) {
+            held += bytes;
+        }
+        if (written > 2 * held + SHARED_SLACK) { // checked as found: the names alone could fill the heap
+            throw new SnapshotException("cannot export: the state's arrays and text are shared by so many fields that"
+                    + " writing each under its own name would take more than " + written + " bytes, from "
+                    + held + " distinct bytes in the snapshot: refused");
+        }
+    }
+
     private void walk(String prefix, SavedObject object, int depth) {
         for (Map.Entry<String, Object> field : object.fields().entrySet()) {
             String name = prefix + safe(fieldName(field.getKey()));
@@ -68,6 +96,7 @@ final class StateArrays {
             SpilledArray spilled = (SpilledArray) value;
             Dtype dtype = Dtype.ofJava(spilled.elementType());
             Shape shape = shape(owner, key, spilled.length());
+            count(spilled, spilled.byteLength());
             ExportedArray.Bytes stored = out -> spill.copy(spilled, out);
             arrays.add(
                     shape.transposed
@@ -88,6 +117,10 @@ final class StateArrays {
                 && value.getClass().isArray()
                 && Dtype.ofJava(value.getClass().getComponentType()) != null) {
             Shape shape = shape(owner, key, Array.getLength(value));
+            count(
+                    value,
+                    (long) Array.getLength(value)
+                            * Dtype.ofJava(value.getClass().getComponentType()).width());
             arrays.add(
                     shape.transposed
                             ? MemoryArrays.ofJavaTransposed(unique(name), value, shape.dimensions)
@@ -113,7 +146,9 @@ final class StateArrays {
             }
         } else if (isScalar(value)) {
             // older snapshots captured passwords in strings: redacted, as diff and inspect show them
-            scalars.put(name, Secrets.redact(String.valueOf(value)));
+            String text = Secrets.redact(String.valueOf(value));
+            count(value, 2L * text.length()); // a string held once may be named by many fields
+            scalars.put(name, text);
         }
     }
 
@@ -219,19 +254,17 @@ final class StateArrays {
         return hash < 0 ? key : key.substring(key.lastIndexOf('.', hash) + 1); // Class#field when shadowed
     }
 
-    /** Names become file names (npy) and zip entries: no separators or control characters. */
+    /** Names become file names (npy) and zip entries: see {@link ArrayNames#safe}. */
     private static String safe(String name) {
-        StringBuilder out = new StringBuilder(name.length());
-        for (char c : name.toCharArray()) {
-            out.append(c == '/' || c == '\\' || c < ' ' || c == 0x7f ? '_' : c);
-        }
-        return out.length() == 0 ? "_" : out.toString();
+        return ArrayNames.safe(name);
     }
 
+    /** {@code name}, bounded in length ({@link ArrayNames#bounded}), or with the first "#n" that no other name has. */
     private String unique(String name) {
-        String candidate = name;
+        String bounded = ArrayNames.bounded(name);
+        String candidate = bounded;
         for (int i = 2; !names.add(candidate); i++) {
-            candidate = name + "#" + i;
+            candidate = bounded + "#" + i;
         }
         return candidate;
     }

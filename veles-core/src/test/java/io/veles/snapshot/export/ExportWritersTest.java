@@ -450,4 +450,78 @@ class ExportWritersTest {
         assertThat(exportedFloats("map", "carrier#2.cargo.k")).containsExactly(7f, 8f);
         assertThat(exportedFloats("map", "carrier#2.cargo.3")).containsExactly(4f);
     }
+
+    /**
+     * One 4 MiB array held by 200 entries of a map would be written 200 times, under as many
+     * names: 800 MiB from a small snapshot (a 51 KB one reached 80 GiB). Refused before anything
+     * is written; an array held twice (tied weights) is still exported under both names.
+     */
+    @Test
+    void anArraySharedByManyFieldsIsRefusedBeforeFillingTheDisk() throws Exception {
+        float[] big = new float[1 << 20];
+        java.util.Map<Object, Object> byKey = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < 200; i++) {
+            byKey.put("k" + i, big);
+        }
+        assertThatThrownBy(() -> exportedNames(byKey, "amplified"))
+                .isInstanceOf(SnapshotException.class)
+                .hasMessageStartingWith("cannot export: the state's arrays and text are shared by so many fields")
+                .hasMessageEndingWith("distinct bytes in the snapshot: refused");
+        assertThat(dir.resolve("amplified.npz")).doesNotExist();
+
+        assertThat(exportedNames(java.util.List.of(big, big), "tied"))
+                .containsExactly("carrier#2.cargo.0", "carrier#2.cargo.1");
+    }
+
+    /** A holder of text, for a string many objects share. */
+    static final class Note {
+        String text;
+
+        Note(String text) {
+            this.text = text;
+        }
+    }
+
+    /** One 1 MiB string held by 100 objects would be written as 100 entries of metadata: refused as arrays are. */
+    @Test
+    void aStringSharedByManyFieldsIsRefusedToo() {
+        String text = "x".repeat(1 << 20);
+        java.util.List<Note> notes = new java.util.ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            notes.add(new Note(text));
+        }
+        assertThatThrownBy(() -> exportedNames(notes, "text"))
+                .isInstanceOf(SnapshotException.class)
+                .hasMessageStartingWith("cannot export: the state's arrays and text are shared by so many fields");
+    }
+
+    /**
+     * Keys with unpaired surrogates (no UTF-8 of their own: both became "?" once encoded, and a
+     * safetensors reader kept one of the two arrays) and a key of 70,000 characters (a zip entry
+     * name has at most 65,535 bytes) give distinct, bounded names that every format writes.
+     */
+    @Test
+    void namesWithoutUtf8OrTooLongForAFileAreMadeSafeAndKeptApart() throws Exception {
+        java.util.Map<Object, Object> byKey = new java.util.LinkedHashMap<>();
+        byKey.put("a\uD800", new float[] {1f});
+        byKey.put("a\uDC00", new float[] {2f});
+        byKey.put("long" + "y".repeat(70_000), new float[] {3f});
+        List<String> names = exportedNames(byKey, "odd");
+        assertThat(names).hasSize(3).doesNotHaveDuplicates();
+        assertThat(names.subList(0, 2)).containsExactly("carrier#2.cargo.a_", "carrier#2.cargo.a_#2");
+        assertThat(names.get(2)).startsWith("carrier#2.cargo.longyyy");
+        assertThat(names.get(2).getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
+                .isLessThanOrEqualTo(200);
+        assertThat(exportedFloats("odd", "carrier#2.cargo.a_#2")).containsExactly(2f);
+        for (ExportFormat format : new ExportFormat[] {ExportFormat.SAFETENSORS, ExportFormat.NPY}) {
+            SnapshotExport.export(
+                    dir.resolve("odd.gz").toString(),
+                    format,
+                    dir.resolve("odd-" + format),
+                    null,
+                    false,
+                    CarrierWorkflow.class.getClassLoader());
+        }
+        assertThat(dir.resolve("odd-NPY").resolve("carrier#2.cargo.a_#2.npy")).exists();
+    }
 }
