@@ -1,5 +1,6 @@
 package io.veles.velesimport;
 
+import io.veles.internal.util.ArrayNames;
 import net.razorvine.pickle.objects.ClassDict;
 
 import java.util.ArrayList;
@@ -148,15 +149,12 @@ final class ArrayFinder {
     }
 
     /**
-     * Names become npy file names and zip entries: no separators or control characters, as export
-     * makes them (io.veles.snapshot.export.StateArrays), so that no key of a pickle writes outside.
+     * Names become npy file names and zip entries: made safe and bounded as export makes them
+     * ({@link ArrayNames}), so that no key of a pickle writes outside, and a name of megabytes
+     * (shared by every unit) is not copied whole for each.
      */
     private static String safe(String name) {
-        StringBuilder out = new StringBuilder(name.length());
-        for (char c : name.toCharArray()) {
-            out.append(c == '/' || c == '\\' || c < ' ' || c == 0x7f ? '_' : c);
-        }
-        return out.length() == 0 ? "_" : out.toString();
+        return ArrayNames.safe(ArrayNames.bounded(name));
     }
 
     private static Object classOf(Object value) {

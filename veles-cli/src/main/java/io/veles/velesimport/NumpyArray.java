@@ -26,7 +26,17 @@ public final class NumpyArray {
             return;
         }
         int at = state.length == 5 ? 1 : 0; // version 0 pickles had no version number
+        if (state[at] instanceof Object[] && ((Object[]) state[at]).length > MAX_DIMENSIONS) {
+            unsupported = "a shape of " + ((Object[]) state[at]).length + " dimensions (NumPy reads at most "
+                    + MAX_DIMENSIONS + ")";
+            return;
+        }
         shape = dimensions(state[at]);
+        if (shape == null) {
+            unsupported = "a shape that is not a tuple of integers";
+            shape = new long[] {0};
+            return;
+        }
         dtype = state[at + 1] instanceof NumpyDtype ? (NumpyDtype) state[at + 1] : null;
         fortranOrder = Boolean.TRUE.equals(state[at + 2]);
         raw = state[at + 3];
@@ -38,6 +48,13 @@ public final class NumpyArray {
         }
     }
 
+    /**
+     * NumPy's most dimensions (NPY_MAXDIMS). Arrays sharing one pickled shape of a million
+     * dimensions wrote headers NumPy refuses to load, and a copy of the shape each.
+     */
+    static final int MAX_DIMENSIONS = 64;
+
+    /** The shape's dimensions, or null when an item is not an integer. */
     private static long[] dimensions(Object shape) {
         if (!(shape instanceof Object[])) {
             return new long[] {0};
@@ -45,6 +62,11 @@ public final class NumpyArray {
         Object[] items = (Object[]) shape;
         long[] dimensions = new long[items.length];
         for (int i = 0; i < items.length; i++) {
+            if (!(items[i] instanceof Long
+                    || items[i] instanceof Integer
+                    || items[i] instanceof java.math.BigInteger)) {
+                return null;
+            }
             dimensions[i] = ((Number) items[i]).longValue();
         }
         return dimensions;

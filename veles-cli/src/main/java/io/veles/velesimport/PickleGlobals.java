@@ -1,5 +1,6 @@
 package io.veles.velesimport;
 
+import io.veles.internal.util.Printable;
 import net.razorvine.pickle.IObjectConstructor;
 import net.razorvine.pickle.objects.ClassDict;
 
@@ -118,7 +119,7 @@ final class PickleGlobals {
         Object call(Object[] args) {
             if (!callable) {
                 throw new PickleRefusedException(
-                        "the pickle calls " + module + "." + name
+                        "the pickle calls " + Printable.escapeAtMost(module + "." + name, 200)
                                 + ", which is not a constructor of VELES, NumPy or Python's containers: refused, nothing was run");
             }
             ClassDict dict = new PickledObject(module, name);

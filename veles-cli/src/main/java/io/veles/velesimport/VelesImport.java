@@ -52,7 +52,7 @@ public final class VelesImport {
         ArrayFinder finder = new ArrayFinder(VelesPickles.read(pickle));
         List<String> skipped = new ArrayList<>(finder.skipped);
         List<FoundArray> exportable = exportable(finder.found, skipped);
-        refuseSharedBytes(pickle, exportable);
+        refuseSharedBytes(pickle, exportable, finder.scalars.values());
         List<ExportedArray> arrays = new ArrayList<>();
         List<FoundArray> written = new ArrayList<>();
         Set<String> names = new HashSet<>();
@@ -104,10 +104,12 @@ public final class VelesImport {
 
     /**
      * Each array is written in full, but a pickle may give many arrays one bytes object: 10 000
-     * references to 1 MiB would write 10 GiB from a 1 MiB file. What is written may exceed the
-     * distinct bytes the pickle holds by {@link #SHARED_SLACK} only.
+     * references to 1 MiB would write 10 GiB from a 1 MiB file; and the units' scalars, kept as
+     * metadata, may all be one string of megabytes. What is written may take the distinct bytes
+     * the pickle holds twice (a second name for each: tied weights), and {@link #SHARED_SLACK}
+     * more, as {@code export} allows.
      */
-    private static void refuseSharedBytes(Path pickle, List<FoundArray> arrays) {
+    private static void refuseSharedBytes(Path pickle, List<FoundArray> arrays, java.util.Collection<String> scalars) {
         Map<Object, Boolean> distinct = new IdentityHashMap<>();
         long written = 0;
         long held = 0;
@@ -118,15 +120,23 @@ public final class VelesImport {
                 held += array.byteLength();
             }
         }
-        if (written > held + SHARED_SLACK) {
-            throw new PickleRefusedException(
-                    pickle + ": " + arrays.size() + " arrays share their bytes: they would write " + written
-                            + " bytes from the " + held + " distinct bytes the pickle holds: refused");
+        for (String scalar : scalars) {
+            written += 2L * scalar.length();
+            if (distinct.put(scalar, Boolean.TRUE) == null) {
+                held += 2L * scalar.length();
+            }
+        }
+        if (written > 2 * held + SHARED_SLACK) {
+            throw new PickleRefusedException(pickle + ": " + arrays.size() + " arrays and " + scalars.size()
+                    + (scalars.size() == 1 ? " scalar" : " scalars") + " share their bytes: they would write " + written
+                    + " bytes from the " + held
+                    + " distinct bytes the pickle holds: refused");
         }
     }
 
     /** The first of name, name#2, name#3... not taken; the next suffix to try is kept per name, not searched anew. */
-    private static String unique(String name, Set<String> taken, Map<String, Integer> nextSuffix) {
+    private static String unique(String full, Set<String> taken, Map<String, Integer> nextSuffix) {
+        String name = io.veles.internal.util.ArrayNames.bounded(full); // a zip entry's name has at most 64 KiB
         if (taken.add(name)) {
             return name;
         }

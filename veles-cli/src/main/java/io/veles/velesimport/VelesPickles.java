@@ -1,6 +1,7 @@
 package io.veles.velesimport;
 
 import io.veles.errors.SnapshotException;
+import io.veles.internal.util.Printable;
 import io.veles.snapshot.codec.Codec;
 import net.razorvine.pickle.PickleException;
 
@@ -59,10 +60,31 @@ final class VelesPickles {
                 | IllegalArgumentException
                 | NullPointerException e) {
             // damaged or foreign bytes fail anywhere in the unpickler
-            throw new SnapshotException("cannot read " + file + ": "
-                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+            throw new SnapshotException("cannot read " + file + ": " + why(e));
         } catch (OutOfMemoryError e) {
             throw new SnapshotException("cannot read " + file + ": it needs more memory than this JVM has (-Xmx)");
         }
+    }
+
+    /**
+     * What went wrong, in the pickle's terms: an unpickler's own message, or for the JDK's
+     * exceptions (an operation given an object of the wrong kind, an index past a tuple's end),
+     * what that says about the pickle rather than the JDK's words.
+     */
+    private static String why(Exception e) {
+        if (e instanceof java.nio.charset.UnsupportedCharsetException
+                || e instanceof java.nio.charset.IllegalCharsetNameException) {
+            return "it names a text encoding Java does not have ("
+                    + Printable.escapeAtMost(((IllegalArgumentException) e).getMessage(), 80) + ")";
+        }
+        if (e instanceof ClassCastException || e instanceof NullPointerException) {
+            return "an operation of the pickle is given an object of another kind than it takes"
+                    + " (a damaged pickle, or one not written by Python's pickle module)";
+        }
+        if (e instanceof IndexOutOfBoundsException) {
+            return "an operation of the pickle takes more arguments than it is given"
+                    + " (a damaged pickle, or one not written by Python's pickle module)";
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : Printable.escapeAtMost(e.getMessage(), 300);
     }
 }

@@ -2,6 +2,7 @@ package io.veles.velesimport;
 
 import net.razorvine.pickle.IObjectConstructor;
 import net.razorvine.pickle.Opcodes;
+import net.razorvine.pickle.PickleException;
 import net.razorvine.pickle.PickleUtils;
 import net.razorvine.pickle.Unpickler;
 import net.razorvine.pickle.objects.ClassDict;
@@ -31,13 +32,15 @@ final class VelesUnpickler extends Unpickler {
             Math.min(Integer.MAX_VALUE - 16, Runtime.getRuntime().maxMemory() / 2);
     /** The longest number in text (INT, LONG, FLOAT): LONG4's limit of 64 KiB. */
     private static final int MAX_NUMBER_TEXT = 1 << 16;
+    /** The longest module or global name in text (GLOBAL, INST): Python's are far shorter. */
+    private static final int MAX_NAME_TEXT = 4096;
 
     @Override
     protected Object dispatch(short key) throws IOException {
         switch (key) {
             case Opcodes.GLOBAL: {
-                String module = PickleUtils.readline(input);
-                String name = PickleUtils.readline(input);
+                String module = readLine(MAX_NAME_TEXT, "a module name");
+                String name = readLine(MAX_NAME_TEXT, "a global's name");
                 stack.add(PickleGlobals.resolve(module, name));
                 return NO_RETURN_VALUE;
             }
@@ -48,12 +51,23 @@ final class VelesUnpickler extends Unpickler {
                 return NO_RETURN_VALUE;
             }
             case Opcodes.INST: {
-                String module = PickleUtils.readline(input);
-                String name = PickleUtils.readline(input);
+                String module = readLine(MAX_NAME_TEXT, "a module name");
+                String name = readLine(MAX_NAME_TEXT, "a class name");
                 stack.pop_all_since_marker(); // an old-style instance's constructor arguments: not run
                 stack.add(new PickledObject(module, name));
                 return NO_RETURN_VALUE;
             }
+            case Opcodes.GET: { // as Pyrolite's, the index's line bounded
+                int index = memoIndex(readLine(MAX_NUMBER_TEXT, "a memo index"));
+                if (!memo.containsKey(index)) {
+                    throw new PickleException("invalid memo key");
+                }
+                stack.add(memo.get(index));
+                return NO_RETURN_VALUE;
+            }
+            case Opcodes.PUT:
+                memo.put(memoIndex(readLine(MAX_NUMBER_TEXT, "a memo index")), stack.peek());
+                return NO_RETURN_VALUE;
             case Opcodes.OBJ: {
                 List<Object> args = stack.pop_all_since_marker();
                 stack.add(instantiate(args.isEmpty() ? null : args.get(0)));
@@ -225,18 +239,34 @@ final class VelesUnpickler extends Unpickler {
      * for the line would otherwise grow without end and BigInteger parses it in quadratic time.
      */
     private String readNumberLine() throws IOException {
+        return readLine(MAX_NUMBER_TEXT, "a number");
+    }
+
+    /**
+     * A line of the pickle (latin-1, as Pyrolite reads it), refused past {@code most} characters:
+     * Pyrolite's own readline has no bound, and a 20 KB compressed pickle named a global of 20 MB.
+     */
+    private String readLine(int most, String what) throws IOException {
         StringBuilder line = new StringBuilder();
         for (int c = input.read(); c != '\n'; c = input.read()) {
             if (c < 0) {
-                throw new EOFException("the pickle is truncated: it ends inside a number");
+                throw new EOFException("the pickle is truncated: it ends inside " + what);
             }
-            if (line.length() == MAX_NUMBER_TEXT) {
+            if (line.length() == most) {
                 throw new PickleRefusedException(
-                        "the pickle writes a number of more than " + MAX_NUMBER_TEXT + " characters: refused");
+                        "the pickle writes " + what + " of more than " + most + " characters: refused");
             }
             line.append((char) c);
         }
         return line.toString();
+    }
+
+    private static int memoIndex(String text) {
+        try {
+            return Integer.parseInt(text.trim());
+        } catch (NumberFormatException e) {
+            throw new PickleException("invalid memo index: " + io.veles.internal.util.Printable.escapeAtMost(text, 40));
+        }
     }
 
     /** The one-byte length of SHORT_BIN* and LONG1; Pyrolite would take the end of the file for -1. */
@@ -318,7 +348,7 @@ final class VelesUnpickler extends Unpickler {
         return value == null
                 ? "None"
                 : value instanceof ClassDict
-                        ? ((ClassDict) value).getClassName()
+                        ? io.veles.internal.util.Printable.escapeAtMost(((ClassDict) value).getClassName(), 200)
                         : value.getClass().getSimpleName();
     }
 }

@@ -118,7 +118,7 @@ class ImportVelesTest {
     @Test
     void arraysSharingOneByteStringAreRefused() throws Exception {
         // 1000 arrays of one memoized 1 MiB bytes object: a 1 MiB file that would write 1 GiB
-        refusedQuickly("shared_bytes.pickle", "1000 arrays share their bytes", 60);
+        refusedQuickly("shared_bytes.pickle", "1000 arrays and 1 scalar share their bytes", 60);
     }
 
     @Test
@@ -196,6 +196,45 @@ class ImportVelesTest {
         try (ZipFile npz = new ZipFile(dir.resolve("bare_array.npz").toFile())) {
             assertThat(npz.stream().map(ZipEntry::getName).toList())
                     .containsExactlyInAnyOrder("root.npy", "__metadata__.json");
+        }
+    }
+
+    /**
+     * Small pickles that grew without bound: one 4 MiB string as the attribute of 60 units (240 MiB
+     * of metadata), a module name of 20 MB (a 20 MB error line), an encoding Java does not have
+     * (named only by itself), a shape of a million dimensions shared by 40 arrays (headers NumPy
+     * refuses to load). Each is refused in one short line, or its arrays skipped saying why.
+     */
+    @Test
+    void sharedScalarsLongLinesAndImpossibleShapesAreBounded() throws Exception {
+        refusedQuickly("shared_scalar.pickle.gz", "60 arrays and 121 scalars share their bytes", 60);
+        refusedQuickly("long_global.pickle.gz", "the pickle writes a module name of more than 4096 characters", 30);
+        refusedQuickly("bogus_codec.pickle", "it names a text encoding Java does not have (bogus)", 10);
+        VelesProcess veles =
+                VelesProcess.run(dir, "snapshot", "import-veles", "shape_bomb.pickle.gz", "-o", "shape_bomb.npz");
+        assertThat(veles.exitCode()).as(veles.stderr()).isZero();
+        assertThat(veles.stdout())
+                .contains("skipped u.arrays.0: a shape of 1000001 dimensions (NumPy reads at most 64)");
+        assertThat(veles.stdout().length()).isLessThan(20_000);
+        try (ZipFile npz = new ZipFile(dir.resolve("shape_bomb.npz").toFile())) {
+            assertThat(npz.stream().map(ZipEntry::getName).toList())
+                    .containsExactlyInAnyOrder("u.weights.npy", "__metadata__.json");
+        }
+    }
+
+    /**
+     * Unit names with unpaired surrogates have no UTF-8: encoded, both became one key, and a
+     * safetensors reader kept one of the two arrays. They become '_' and stay apart.
+     */
+    @Test
+    void namesWithoutUtf8StayApart() throws Exception {
+        VelesProcess veles = VelesProcess.run(
+                dir, "snapshot", "import-veles", "surrogate_names.pickle", "-o", "surrogate_names.npz");
+        assertThat(veles.exitCode()).as(veles.stderr()).isZero();
+        try (ZipFile npz = new ZipFile(dir.resolve("surrogate_names.npz").toFile())) {
+            assertThat(npz.stream().map(ZipEntry::getName).toList())
+                    .containsExactlyInAnyOrder(
+                            "sur_x.weights.npy", "sur_x.weights#2.npy", "sur?x.weights.npy", "__metadata__.json");
         }
     }
 

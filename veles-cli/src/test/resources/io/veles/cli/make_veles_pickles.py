@@ -154,6 +154,47 @@ def unsafe_names():
     return unit
 
 
+def shared_scalar():
+    """60 units whose one attribute is the same 4 MiB string: 240 MiB of metadata from a small file."""
+    text = "N" * (4 << 20)
+    wf = StandardWorkflow()
+    wf.name = "wf"
+    wf._units = []
+    for i in range(60):
+        unit = All2AllTanh()
+        unit.name = "u%d" % i
+        unit.note = text
+        unit.weights = Array(np.zeros(1, dtype=np.float32))
+        wf._units.append(unit)
+    return wf
+
+
+def shape_bomb():
+    """40 empty arrays sharing one shape tuple of a million dimensions (NumPy reads at most 64)."""
+    state = (1, (0,) + (1,) * 1000000, np.dtype(np.float32), False, b"")
+    unit = All2AllTanh()
+    unit.name = "u"
+    unit.arrays = [SharedBytes(state) for _ in range(40)]
+    unit.weights = Array(np.zeros(2, dtype=np.float32))
+    return unit
+
+
+def surrogate_names():
+    """
+    Units named with unpaired surrogates, as the text opcode UNICODE spells them (BINUNICODE's UTF-8
+    cannot hold one): they have no UTF-8 of their own, so they must not become one name.
+    """
+    units = []
+    for name in ("ZZZZ", "YYYY", "sur?x"):
+        unit = All2AllTanh()
+        unit.name = name
+        unit.weights = Array(np.zeros(1, dtype=np.float32))
+        units.append(unit)
+    data = pickle.dumps(units, protocol=2)
+    return (data.replace(b"X\x04\x00\x00\x00ZZZZ", b"Vsur\\ud800x\n")
+            .replace(b"X\x04\x00\x00\x00YYYY", b"Vsur\\udc00x\n"))
+
+
 def write(path, data, codec):
     if codec == "gz":
         with gzip.open(path, "wb") as f:
@@ -204,6 +245,14 @@ def main(out):
     write(os.path.join(out, "same_names.pickle"), pickle.dumps(same_names(40000), protocol=4), "")
     write(os.path.join(out, "unsafe_names.pickle"), pickle.dumps(unsafe_names(), protocol=2), "")
     write(os.path.join(out, "bare_array.pickle"), pickle.dumps(np.arange(3, dtype=np.int16), protocol=4), "")
+    write(os.path.join(out, "shared_scalar.pickle.gz"), pickle.dumps(shared_scalar(), protocol=2), "gz")
+    write(os.path.join(out, "shape_bomb.pickle.gz"), pickle.dumps(shape_bomb(), protocol=2), "gz")
+    write(os.path.join(out, "surrogate_names.pickle"), surrogate_names(), "")
+    # GLOBAL naming a module of 20 MB (in a file of kilobytes once compressed)
+    write(os.path.join(out, "long_global.pickle.gz"), b"\x80\x02c" + b"m" * 20000000 + b"\nx\n.", "gz")
+    # _codecs.encode("x", "bogus"): bytes in an encoding Java does not have
+    write(os.path.join(out, "bogus_codec.pickle"),
+          b"\x80\x02c_codecs\nencode\nX\x01\x00\x00\x00xX\x05\x00\x00\x00bogus\x86R.", "")
 
 
 if __name__ == "__main__":
