@@ -11,7 +11,10 @@ package io.veles.pickle;
  *       {@code transient}. Those come back as Java defaults ({@code null}, 0, false).
  *   <li>{@link #initUnpickled()} rebuilds them. It runs exactly once per object before the
  *       object is used: for a unit, before its {@code initialize()}, both when the workflow is new
- *       and after a restore. Constructors are not run on restore.
+ *       and after a restore. Constructors are not run on restore, but for a record's: the JDK
+ *       lets a record be made only by its canonical constructor (JDK serialization makes it so
+ *       too), so a compact constructor that changes its arguments ({@code v = v * 2}) changes
+ *       the saved values again; keep it to checks.
  *   <li>{@link #getState(State)} and {@link #setState(State)} customise what is saved and how it
  *       is read back (VELES's {@code __getstate__}/{@code __setstate__}). Overrides call
  *       {@code super} first; a snapshot is refused if they do not, so base state is never lost.

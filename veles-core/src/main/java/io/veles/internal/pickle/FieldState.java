@@ -63,7 +63,16 @@ final class FieldState extends State {
                 // null read from the payload for a primitive was refused as it was read)
                 continue;
             }
-            slot.set(owner, adapter.adapt(slot, value));
+            try {
+                slot.set(owner, adapter.adapt(slot, value));
+            } catch (io.veles.errors.IncompatibleSnapshotException e) {
+                if (!schema.customState) {
+                    throw e;
+                }
+                // the code may not have changed at all: a getState may have saved the value in another form
+                throw e.reworded(e.getMessage() + "; or, if " + schema.type.getSimpleName()
+                        + ".getState put that value there, have setState turn it back before super.setState(state)");
+            }
         }
         fieldsRestored = true;
     }

@@ -219,6 +219,64 @@ class PickleableContractTest {
                 .hasMessageNotContaining("\n");
     }
 
+    /** A unit whose own {@code name} shadows Unit's: its state keys both by class, and the plain name is refused. */
+    static final class Renaming extends Unit {
+        String name = "own";
+        int count = 3;
+        static String mode;
+
+        Renaming(Workflow workflow) {
+            super(workflow, "renaming");
+        }
+
+        @Override
+        public void run() {}
+
+        @Override
+        protected void getState(State state) {
+            super.getState(state);
+            if (mode.equals("remove")) {
+                state.remove("name"); // no such key: both fields are keyed Declaring#name
+            } else {
+                state.put("count", "three"); // saved in another form that setState does not turn back
+            }
+        }
+
+        @Override
+        protected void setState(State state) {
+            super.setState(state);
+        }
+    }
+
+    @Test
+    void aShadowedFieldsPlainNameIsRefusedNamingItsKeys() {
+        Renaming.mode = "remove";
+        ProbeWorkflow workflow = new ProbeWorkflow();
+        new Renaming(workflow);
+        assertThatThrownBy(() -> RoundTrip.write(workflow))
+                .isInstanceOf(SnapshotException.class)
+                .hasMessageContaining(
+                        "has no entry 'name': fields of that name in two classes of its hierarchy are keyed"
+                                + " io.veles.workflow.Unit#name and " + Renaming.class.getName() + "#name");
+    }
+
+    /**
+     * A getState that saves a field's value in another form, which setState does not turn back:
+     * the restore's refusal says so, besides a code change, since the code may not have changed.
+     */
+    @Test
+    void aValueAGetStateSavedInAnotherFormIsNamedAsSuchOnRestore() {
+        Renaming.mode = "retype";
+        ProbeWorkflow workflow = new ProbeWorkflow();
+        new Renaming(workflow);
+        byte[] snapshot = RoundTrip.write(workflow);
+        assertThatThrownBy(() -> RoundTrip.restore(snapshot, ProbeWorkflow.class))
+                .isInstanceOf(IncompatibleSnapshotException.class)
+                .hasMessageContaining("count: the snapshot holds java.lang.String, the code declares int")
+                .hasMessageEndingWith("; or, if Renaming.getState put that value there, have setState turn it back"
+                        + " before super.setState(state)");
+    }
+
     /** A record is made from its components: one that its components refer back to cannot be made on restore. */
     record Edge(Vertex from, Vertex to) {}
 
