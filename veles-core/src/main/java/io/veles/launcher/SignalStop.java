@@ -13,8 +13,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Turns SIGINT and SIGTERM into a stop request, so that a run interrupted by the user or by a
- * scheduler's preemption ends at a unit boundary with a final snapshot. A second signal ends the
+ * Turns SIGINT, SIGTERM and SIGHUP into a stop request, so that a run interrupted by the user, by
+ * a scheduler's preemption or by its terminal going away (a closed window, a dropped ssh session)
+ * ends at a unit boundary with a final snapshot. A process started with SIGHUP ignored ({@code
+ * nohup}) keeps ignoring it: the JVM refuses a handler for an ignored signal, and none is installed. A second signal ends the
  * process at once: a snapshot being written then is abandoned, its temporary file removed, so
  * that nothing partial is left and the last complete snapshot stays what a resume takes.
  *
@@ -77,7 +79,7 @@ final class SignalStop {
 
     private static Map<Signal, SignalHandler> installHandlers() {
         Map<Signal, SignalHandler> previous = new LinkedHashMap<>();
-        for (String name : new String[] {"INT", "TERM"}) {
+        for (String name : new String[] {"INT", "TERM", "HUP"}) {
             try {
                 Signal signal = new Signal(name);
                 previous.put(signal, Signal.handle(signal, received -> handle(name, received.getNumber())));

@@ -12,7 +12,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * An application embedding veles keeps its signals: a run handles SIGINT and SIGTERM only when
+ * An application embedding veles keeps its signals: a run handles SIGINT, SIGTERM and SIGHUP only when
  * asked, and after the run the host's handling (here the JVM's: its shutdown hooks, then exit
  * 143) is back; a host's own shutdown hook can stop a run with a final snapshot, as the README's
  * example does. Real child JVMs, real signals.
@@ -65,6 +65,31 @@ class SignalHandlingTest {
         host.signal("TERM"); // the run is over: this one is the host's
         assertThat(host.waitFor(60)).as(host.output()).isEqualTo(SIGTERM_EXIT);
         assertThat(host.output()).contains("host shutdown hook ran").doesNotContain("SIGTERM received");
+    }
+
+    /**
+     * A hang-up (a closed terminal, a dropped ssh session) ended the run with the JVM's exit 129
+     * and no final snapshot: it now stops it as SIGTERM does, and is the host's again after.
+     */
+    @Test
+    void aHangUpStopsTheRunWithAFinalSnapshot() throws Exception {
+        FreshJvm.Running host = FreshJvm.start(
+                dir,
+                System.getProperty("java.class.path"),
+                EmbeddingHost.class,
+                "signals",
+                dir.resolve("snaps").toString());
+        assertThat(host.awaitOutput("first tick")).as(host.output()).isTrue();
+
+        host.signal("HUP");
+        assertThat(host.awaitOutput("host working")).as(host.output()).isTrue();
+        assertThat(host.output())
+                .contains("SIGHUP received")
+                .containsPattern("run ended: stopped=true final=WRITTEN \\S+");
+
+        host.signal("HUP"); // the run is over: this one is the host's, the JVM's exit
+        assertThat(host.waitFor(60)).as(host.output()).isEqualTo(128 + 1);
+        assertThat(host.output()).contains("host shutdown hook ran");
     }
 
     @Test
