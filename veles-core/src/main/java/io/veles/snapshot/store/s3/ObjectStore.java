@@ -469,7 +469,9 @@ public final class ObjectStore implements SnapshotStore {
         String what = "cannot write " + location.addressOf(key);
         if (failure instanceof S3Exception s3Failure && ConditionalWrites.keyTaken(s3Failure)) {
             return new SnapshotStoreException(
-                    what + ": another writer took the name meanwhile (nothing replaced)", failure);
+                    what + ": another writer took the name meanwhile (nothing replaced; runs writing one"
+                            + " prefix race for its names: give each run a prefix of its own)",
+                    failure);
         }
         if (failure instanceof SnapshotException snapshotFailure) {
             return snapshotFailure;

@@ -155,7 +155,8 @@ class ObjectStoreTest {
                         }))
                         .isInstanceOf(SnapshotException.class)
                         .hasMessage("cannot write s3://" + s3.bucket() + "/" + key
-                                + ": another writer took the name meanwhile (nothing replaced)");
+                                + ": another writer took the name meanwhile (nothing replaced; runs writing one"
+                                + " prefix race for its names: give each run a prefix of its own)");
                 assertThat(s3.admin()
                                 .getObjectAsBytes(
                                         request -> request.bucket(s3.bucket()).key(key))
