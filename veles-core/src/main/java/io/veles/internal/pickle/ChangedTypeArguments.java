@@ -100,10 +100,12 @@ final class ChangedTypeArguments {
             fittedElements.add(fitted);
         }
         if (changed) { // a set's elements may hash anew: put them back in their order
+            int size = collection.size();
             changeIn(collection, () -> {
                 collection.clear();
                 collection.addAll(fittedElements);
             });
+            refuseMerged(collection.size(), size, "elements");
         }
     }
 
@@ -125,10 +127,12 @@ final class ChangedTypeArguments {
             fittedEntries.put(key, value);
         }
         if (keysChanged) { // keys hash anew: put the entries back in their order
+            int size = map.size();
             changeIn(map, () -> {
                 map.clear();
                 map.putAll(fittedEntries);
             });
+            refuseMerged(map.size(), size, "keys");
         }
     }
 
@@ -179,7 +183,11 @@ final class ChangedTypeArguments {
         return null;
     }
 
-    /** Runs a change of {@code container}, refusing one that cannot be changed (an unmodifiable list or map). */
+    /**
+     * Runs a change of {@code container}, refusing one that cannot be changed (an unmodifiable
+     * list or map) or whose comparator refuses the converted elements (a TreeSet ordered by a
+     * {@code Comparator<Integer>}).
+     */
     private void changeIn(Object container, Runnable change) {
         try {
             change.run();
@@ -189,6 +197,21 @@ final class ChangedTypeArguments {
                             + ": its elements, saved as " + recorded + ", need converting, and its "
                             + container.getClass().getName() + " cannot be changed" + inUnit,
                     unmodifiable);
+        } catch (ClassCastException comparator) {
+            throw new IncompatibleSnapshotException(
+                    "cannot restore " + field + " as " + declared
+                            + ": its " + container.getClass().getName() + " cannot order its converted elements"
+                            + " (its comparator takes the elements saved, " + recorded + ")" + inUnit,
+                    comparator);
+        }
+    }
+
+    /** Refuses a conversion that made keys (or a set's elements) equal: an entry would be dropped without a word. */
+    private void refuseMerged(int now, int before, String what) {
+        if (now < before) {
+            throw new IncompatibleSnapshotException("cannot restore " + field + " as " + declared + ": converting its "
+                    + what + " made " + (before - now) + " of them equal to others, which would drop "
+                    + (before - now) + (before - now == 1 ? " entry" : " entries") + inUnit);
         }
     }
 }

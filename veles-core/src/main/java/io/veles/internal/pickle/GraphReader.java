@@ -134,6 +134,7 @@ public final class GraphReader {
             }
             context.enterUnit(null); // what fails now names the unit it read the container in, not the last one
             input.earlyHashed().rehash(); // every key is whole now; before the hooks, which may look keys up
+            context.fitChangedArguments(); // elements to fields' changed type arguments, keys whole and rehashed
         } catch (SnapshotException e) {
             throw e;
         } catch (RuntimeException e) {

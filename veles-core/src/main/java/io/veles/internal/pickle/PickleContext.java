@@ -270,27 +270,48 @@ final class PickleContext {
     Object adapt(FieldSlot slot, Object value) {
         Class<?> declared = slot.field.getType();
         if (value == null ? !declared.isPrimitive() : Primitives.box(declared).isInstance(value)) {
-            String recordedType = value == null || changedArguments.isEmpty() ? null : changedArguments.get(slot);
-            if (recordedType != null) {
-                new ChangedTypeArguments(
-                                (element, to) -> convertedElement(slot, element, to),
-                                fieldName(slot),
-                                recordedType,
-                                slot.field.getGenericType().getTypeName(),
-                                inUnit())
-                        .fit(value, slot.field.getGenericType());
-            }
-            return value;
+            return fitLater(slot, value);
         }
         Class<?> target = Primitives.box(declared);
         if (value != null && rules != null && rules.canConvert(value.getClass(), target)) {
-            return converted(slot, value, target);
+            return fitLater(slot, converted(slot, value, target));
         }
         throw new IncompatibleSnapshotException("cannot restore " + fieldName(slot)
                 + ": the snapshot holds "
                 + (value == null ? "null" : value.getClass().getName())
                 + ", the code declares " + slot.typeName() + inUnit()
                 + (value == null ? "" : "; map it with a conversion in the restore rules"));
+    }
+
+    /** The containers whose elements are fitted to changed type arguments once the graph is read. */
+    private final List<Runnable> pendingFits = new ArrayList<>();
+
+    /**
+     * {@code value}, noted to have its elements fitted to {@code slot}'s type arguments when only
+     * those changed ({@link ChangedTypeArguments}). Fitted once the whole graph is read and its
+     * hash containers rehashed: a key read in a cycle is whole only then, and a map noted for
+     * rehashing must not look changed by the fit.
+     */
+    private Object fitLater(FieldSlot slot, Object value) {
+        String recordedType = value == null || changedArguments.isEmpty() ? null : changedArguments.get(slot);
+        if (recordedType != null) {
+            ChangedTypeArguments fit = new ChangedTypeArguments(
+                    (element, to) -> convertedElement(slot, element, to),
+                    fieldName(slot),
+                    recordedType,
+                    slot.field.getGenericType().getTypeName(),
+                    inUnit());
+            pendingFits.add(() -> fit.fit(value, slot.field.getGenericType()));
+        }
+        return value;
+    }
+
+    /** Fits the noted containers (see {@link #fitLater}); run after the graph's hash containers are rehashed. */
+    void fitChangedArguments() {
+        for (Runnable fit : pendingFits) {
+            fit.run();
+        }
+        pendingFits.clear();
     }
 
     /**

@@ -114,10 +114,13 @@ final class ReadPlan {
                 retyped.add(target.key + " " + field.type() + " → " + target.typeName());
             }
             String recordedArguments = recordedGeneric == null ? null : recordedGeneric.get(field.name());
-            if (sameType && recordedArguments != null) {
+            if (recordedArguments != null) {
                 String now = target.genericTypeName() == null ? target.typeName() : target.genericTypeName();
                 if (!currentGenericName(recordedArguments, rules).equals(now)) {
-                    retyped.add(target.key + " " + recordedArguments + " → " + now);
+                    if (sameType) { // a changed class is reported above
+                        retyped.add(target.key + " " + recordedArguments + " → " + now);
+                    }
+                    // ArrayList<Integer> made List<Long>: the value still fits the class, its elements are checked
                     changedArguments.put(target, recordedArguments);
                 }
             }

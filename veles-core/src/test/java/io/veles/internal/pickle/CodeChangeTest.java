@@ -578,6 +578,105 @@ class CodeChangeTest {
         assertThat((java.util.List<Object>) field(loose, "history")).containsExactly(1, 2, 3);
     }
 
+    /** A class changed along with its arguments ({@code ArrayList<Integer>} to {@code List<Long>}) is checked too. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void aClassChangedWithItsArgumentsIsCheckedToo() throws Exception {
+        byte[] snapshot = RoundTrip.write(version(
+                        "v83a",
+                        counter("public java.util.ArrayList<Integer> history ="
+                                + " new java.util.ArrayList<>(java.util.List.of(1, 2));"))
+                .getConstructor()
+                .newInstance());
+        Class<? extends Workflow> after = version("v83b", counter("public java.util.List<Long> history;"));
+        assertThatThrownBy(() -> restore(snapshot, after))
+                .isInstanceOf(io.veles.errors.IncompatibleSnapshotException.class)
+                .hasMessageContaining("cannot restore io.veles.evolve.Counter.history: the snapshot's"
+                        + " java.util.ArrayList<java.lang.Integer> holds a java.lang.Integer");
+        Object unit = restore(
+                        snapshot,
+                        RestoreRules.forWorkflow(after).convert(Integer.class, Long.class, Integer::longValue))
+                .workflow()
+                .findUnit("counter");
+        assertThat((java.util.List<Object>) field(unit, "history")).containsExactly(1L, 2L);
+    }
+
+    /**
+     * Converted keys that become equal would drop an entry; a sorted set whose comparator takes
+     * only the old elements cannot hold the new ones: both refused naming the field.
+     */
+    @Test
+    void keysMadeEqualOrAComparatorOfTheOldElementsAreRefused() throws Exception {
+        byte[] merging = RoundTrip.write(version(
+                        "v84a",
+                        counter("public java.util.Map<Integer, String> m ="
+                                + " new java.util.HashMap<>(java.util.Map.of(1, \"one\", 2, \"two\"));"))
+                .getConstructor()
+                .newInstance());
+        Class<? extends Workflow> longKeys = version("v84b", counter("public java.util.Map<Long, String> m;"));
+        assertThatThrownBy(() -> restore(
+                        merging, RestoreRules.forWorkflow(longKeys).convert(Integer.class, Long.class, i -> 0L)))
+                .isInstanceOf(io.veles.errors.IncompatibleSnapshotException.class)
+                .hasMessageContaining(
+                        "cannot restore io.veles.evolve.Counter.m as java.util.Map<java.lang.Long,"
+                                + " java.lang.String>: converting its keys made 1 of them equal to others, which would drop 1 entry");
+
+        String byInt = " public static final class ByInt implements java.util.Comparator<Integer> {"
+                + " public int compare(Integer a, Integer b) { return Integer.compare(a, b); } }";
+        byte[] sorted = RoundTrip.write(version(
+                        "v84c",
+                        counter("public java.util.TreeSet<Integer> s = new java.util.TreeSet<>(new ByInt());"
+                                + " { s.add(3); s.add(1); }" + byInt))
+                .getConstructor()
+                .newInstance());
+        Class<? extends Workflow> longs = version("v84d", counter("public java.util.TreeSet<Long> s;" + byInt));
+        assertThatThrownBy(() -> restore(
+                        sorted, RestoreRules.forWorkflow(longs).convert(Integer.class, Long.class, Integer::longValue)))
+                .isInstanceOf(io.veles.errors.IncompatibleSnapshotException.class)
+                .hasMessageContaining(
+                        "cannot restore io.veles.evolve.Counter.s as java.util.TreeSet<java.lang.Long>: its"
+                                + " java.util.TreeSet cannot order its converted elements");
+    }
+
+    /** Hubs linked by record edges, hashed by their ids: keys read in a cycle are rehashed once whole. */
+    private static final String HUB = " public static final class Hub {"
+            + " public java.util.Map<Edge, Integer> edges = new java.util.HashMap<>(); public String id;"
+            + " public boolean equals(Object o) { return o instanceof Hub && java.util.Objects.equals(id, ((Hub) o).id); }"
+            + " public int hashCode() { return java.util.Objects.hashCode(id); } }"
+            + " public record Edge(Hub from, Hub to) {}";
+
+    /**
+     * Map values converted where the keys were read before they were whole (a cycle through
+     * records): the fit runs after the rehash, so each entry keeps its own value, converted.
+     */
+    @Test
+    void valuesOfAMapRehashedAfterTheReadAreConvertedEntryByEntry() throws Exception {
+        String before = "public Hub a = new Hub(); { Hub b = new Hub(); a.id = \"a\"; b.id = \"b\";"
+                + " a.edges.put(new Edge(a, b), 0); b.edges.put(new Edge(a, b), 1); b.edges.put(new Edge(b, a), 2); }"
+                + HUB;
+        byte[] snapshot = RoundTrip.write(
+                version("v85a", counter(before)).getConstructor().newInstance());
+        Class<? extends Workflow> after =
+                version("v85b", counter("public Hub a;" + HUB.replace("Map<Edge, Integer>", "Map<Edge, Long>")));
+        Object unit = restore(
+                        snapshot,
+                        RestoreRules.forWorkflow(after).convert(Integer.class, Long.class, Integer::longValue))
+                .workflow()
+                .findUnit("counter");
+        Object a = field(unit, "a");
+        java.util.Map<String, Object> valuesByFrom = new java.util.TreeMap<>();
+        for (java.util.Map.Entry<?, ?> entry :
+                ((java.util.Map<?, ?>) a.getClass().getField("edges").get(a)).entrySet()) {
+            Object b = entry.getKey().getClass().getMethod("to").invoke(entry.getKey());
+            for (java.util.Map.Entry<?, ?> edge :
+                    ((java.util.Map<?, ?>) b.getClass().getField("edges").get(b)).entrySet()) {
+                Object from = edge.getKey().getClass().getMethod("from").invoke(edge.getKey());
+                valuesByFrom.put((String) from.getClass().getField("id").get(from), edge.getValue());
+            }
+        }
+        assertThat(valuesByFrom).containsExactly(java.util.Map.entry("a", 1L), java.util.Map.entry("b", 2L));
+    }
+
     /** A list that cannot be changed in place is refused naming the field, not converted into a copy that would part it from its sharers. */
     @Test
     void anUnmodifiableContainerWhoseElementsNeedConvertingIsRefused() throws Exception {
