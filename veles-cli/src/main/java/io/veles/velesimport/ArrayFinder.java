@@ -41,7 +41,7 @@ final class ArrayFinder {
                     new java.util.TreeMap<>(unit).entrySet()) { // HashMap order is no order
                 Object value = field.getValue();
                 if (!field.getKey().equals("__class__") && isScalar(value)) {
-                    scalars.put(name + "." + field.getKey(), String.valueOf(value));
+                    scalars.put(name + "." + safe(field.getKey()), String.valueOf(value));
                 }
                 // depth 1: a unit held in an attribute (a workflow's loader) is another unit, not a part of this one
                 walk(name, unit.getClassName(), join("", field.getKey()), value, 1);

@@ -42,7 +42,9 @@ public final class ArrayNames {
      * and a file name of more than 255 bytes the npy one. Callers still make names unique.
      */
     public static String bounded(String name) {
-        if (name.length() * 3 <= MAX_BYTES || name.getBytes(StandardCharsets.UTF_8).length <= MAX_BYTES) {
+        // UTF-8 takes at least a byte a char and at most three: encode only a name that may fit
+        if (name.length() * 3 <= MAX_BYTES
+                || name.length() <= MAX_BYTES && name.getBytes(StandardCharsets.UTF_8).length <= MAX_BYTES) {
             return name;
         }
         String suffix = "~" + Integer.toHexString(name.hashCode());
@@ -51,7 +53,9 @@ public final class ArrayNames {
         int bytes = 0;
         while (end < name.length()) {
             int codePoint = name.codePointAt(end);
-            int width = new String(Character.toChars(codePoint)).getBytes(StandardCharsets.UTF_8).length;
+            int width = codePoint < 0x80
+                    ? 1
+                    : codePoint < 0x800 || Character.isSurrogate((char) codePoint) ? 2 : codePoint < 0x10000 ? 3 : 4;
             if (bytes + width > budget) {
                 break;
             }

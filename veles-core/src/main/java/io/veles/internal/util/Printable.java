@@ -23,7 +23,8 @@ public final class Printable {
         if (text == null || text.length() <= most) {
             return escape(text);
         }
-        return escape(text.substring(0, most)) + "... (" + text.length() + " characters)";
+        int end = most > 0 && Character.isHighSurrogate(text.charAt(most - 1)) ? most - 1 : most; // a pair stays whole
+        return escape(text.substring(0, end)) + "... (" + text.length() + " characters)";
     }
 
     /**
@@ -81,7 +82,8 @@ public final class Printable {
 
     /**
      * For JSON output ({@code mapper.getFactory().setCharacterEscapes(Printable.JSON)}): JSON
-     * escapes C0 controls already; this escapes DEL and the C1 controls too.
+     * escapes C0 controls already; this escapes DEL, the C1 controls and the bidirectional
+     * controls too.
      */
     public static final CharacterEscapes JSON = new CharacterEscapes() {
         private final int[] ascii = asciiEscapes();

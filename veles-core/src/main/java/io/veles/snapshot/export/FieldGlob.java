@@ -29,16 +29,19 @@ final class FieldGlob {
         return false;
     }
 
-    private static boolean matches(String glob, String name) {
+    /** Walks code points, so that {@code ?} takes one character whatever its UTF-16 length (an emoji is two chars). */
+    private static boolean matches(String globText, String nameText) {
+        int[] glob = globText.codePoints().toArray();
+        int[] name = nameText.codePoints().toArray();
         int g = 0;
         int n = 0;
         int star = -1; // the glob's position after its last '*' met, and where in the name it started
         int starFrom = 0;
-        while (n < name.length()) {
-            if (g < glob.length() && (glob.charAt(g) == '?' || glob.charAt(g) == name.charAt(n))) {
+        while (n < name.length) {
+            if (g < glob.length && (glob[g] == '?' || glob[g] == name[n])) {
                 g++;
                 n++;
-            } else if (g < glob.length() && glob.charAt(g) == '*') {
+            } else if (g < glob.length && glob[g] == '*') {
                 star = ++g;
                 starFrom = n;
             } else if (star >= 0) { // let the last '*' take one more character
@@ -48,9 +51,9 @@ final class FieldGlob {
                 return false;
             }
         }
-        while (g < glob.length() && glob.charAt(g) == '*') {
+        while (g < glob.length && glob[g] == '*') {
             g++;
         }
-        return g == glob.length();
+        return g == glob.length;
     }
 }

@@ -254,9 +254,13 @@ final class StateArrays {
         return hash < 0 ? key : key.substring(key.lastIndexOf('.', hash) + 1); // Class#field when shadowed
     }
 
-    /** Names become file names (npy) and zip entries: see {@link ArrayNames#safe}. */
+    /**
+     * Names become file names (npy) and zip entries: see {@link ArrayNames#safe}. Each part is
+     * bounded before it is joined: a key of megabytes shared by many maps was copied whole for
+     * each path through it.
+     */
     private static String safe(String name) {
-        return ArrayNames.safe(name);
+        return ArrayNames.safe(ArrayNames.bounded(name));
     }
 
     /** {@code name}, bounded in length ({@link ArrayNames#bounded}), or with the first "#n" that no other name has. */

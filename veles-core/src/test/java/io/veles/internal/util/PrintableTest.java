@@ -27,6 +27,8 @@ class PrintableTest {
         assertThat(Printable.escape("sur\uDC00x")).isEqualTo("sur\\udc00x");
         assertThat(Printable.escape("end\uD83D")).isEqualTo("end\\ud83d");
         assertThat(Printable.escape("pair\uD83D\uDE00\n")).isEqualTo("pair\uD83D\uDE00\\n");
+        // shortened between the two chars of a pair: the pair is left out whole, not shown half escaped
+        assertThat(Printable.escapeAtMost("xx\uD83D\uDE00yy", 3)).isEqualTo("xx... (6 characters)");
     }
 
     @Test

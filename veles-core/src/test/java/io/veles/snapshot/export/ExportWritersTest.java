@@ -61,6 +61,8 @@ class ExportWritersTest {
         assertThat(new FieldGlob("*a*b").matches("xaxxbx")).isFalse();
         assertThat(new FieldGlob("a**").matches("a")).isTrue();
         assertThat(new FieldGlob("").matches("")).isTrue();
+        assertThat(new FieldGlob("fc?.weights").matches("fc\uD83D\uDE00.weights"))
+                .isTrue(); // one character, two chars
     }
 
     /**
