@@ -198,7 +198,7 @@ public final class Launcher implements RunContext {
             workflow.stop();
             String lastSnapshot = lastCompleteSnapshot();
             if (request.resultFile() != null) {
-                writeResults(workflow, restored, lastSnapshot);
+                writeResults(workflow, restored, lastSnapshot, stopped);
             }
             return new Outcome(workflow, restored, lastSnapshot, stopped, List.copyOf(finalSnapshots));
         } catch (Throwable failure) {
@@ -377,13 +377,19 @@ public final class Launcher implements RunContext {
         return workflow;
     }
 
-    private void writeResults(Workflow workflow, boolean restored, String lastSnapshot) {
+    /**
+     * Writes the result file. {@code stopped}: a signal or a stop request ended the run before
+     * its workflow finished, so the results are of the state then, which a resume from the
+     * snapshot continues; without it a stopped run's file read like a finished one's.
+     */
+    private void writeResults(Workflow workflow, boolean restored, String lastSnapshot, boolean stopped) {
         Map<String, Object> results = new LinkedHashMap<>();
         results.put("workflow", workflow.name());
         results.put("id", id);
         results.put("log_id", logId);
         results.put("restored_from", restored ? Secrets.redact(request.snapshot()) : null);
         results.put("snapshot", Secrets.redact(lastSnapshot));
+        results.put("stopped", stopped);
         if (workflow instanceof ResultProvider) {
             results.put("results", ((ResultProvider) workflow).results());
         }

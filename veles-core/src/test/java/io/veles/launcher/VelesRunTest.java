@@ -38,6 +38,7 @@ class VelesRunTest {
         Map<?, ?> written = new ObjectMapper().readValue(result.toFile(), Map.class);
         assertThat(written.get("id")).isEqualTo(run.id());
         assertThat(written.get("snapshot")).isEqualTo(outcome.lastSnapshot());
+        assertThat(written.get("stopped")).isEqualTo(false);
     }
 
     /** Three ticks with their snapshots in {@code snapshots} and their results in {@code result}. */
@@ -190,14 +191,19 @@ class VelesRunTest {
                         .workflow())
                 .state();
 
+        Path result = dir.resolve("stopped.json");
         RunHandle run = Veles.run(TickWorkflow.class)
                 .settings(settings, "ticks.sleep_ms=20", "snapshotter.interval=1000")
                 .snapshotsTo(dir.resolve("stopped").toString())
+                .resultFile(result)
                 .start();
         Thread.sleep(200);
         run.stop();
         Launcher.Outcome stopped = run.await();
         assertThat(stopped.stopped()).isTrue();
+        // the result file says the run stopped early: its results are of the state then
+        assertThat(new ObjectMapper().readValue(result.toFile(), Map.class).get("stopped"))
+                .isEqualTo(true);
         FinalSnapshot last = stopped.finalSnapshots().get(0);
         assertThat(last.outcome()).isEqualTo(FinalSnapshot.Outcome.WRITTEN);
         int ticksBeforeTheStop = ((TickWorkflow) stopped.workflow()).tick.count;
