@@ -117,11 +117,13 @@ final class ReadPlan {
             if (recordedArguments != null) {
                 String now = target.genericTypeName() == null ? target.typeName() : target.genericTypeName();
                 if (!currentGenericName(recordedArguments, rules).equals(now)) {
+                    // as read from the manifest, for messages only: bounded, whatever a hostile one holds
+                    String recordedShown = io.veles.internal.util.Printable.escapeAtMost(recordedArguments, 300);
                     if (sameType) { // a changed class is reported above
-                        retyped.add(target.key + " " + recordedArguments + " → " + now);
+                        retyped.add(target.key + " " + recordedShown + " → " + now);
                     }
                     // ArrayList<Integer> made List<Long>: the value still fits the class, its elements are checked
-                    changedArguments.put(target, recordedArguments);
+                    changedArguments.put(target, recordedShown);
                 }
             }
             // Values of a retyped field go through the checked path, which converts or names the change.

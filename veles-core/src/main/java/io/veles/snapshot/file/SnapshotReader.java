@@ -148,14 +148,12 @@ public final class SnapshotReader implements Closeable {
                                 : " holds " + codec.argument() + " data that is not a veles snapshot"));
             }
             int version = data.readUnsignedShort();
-            if (version > SnapshotFormat.VERSION || version < 1) {
-                throw new CorruptSnapshotException(source + " is corrupt or from a newer veles: format version "
-                        + version + ", this veles reads versions up to " + SnapshotFormat.VERSION);
+            if (version < 1) {
+                throw new CorruptSnapshotException(source + " is corrupt: its header names format version 0");
             }
             int flags = data.readUnsignedShort();
-            if ((flags & ~SnapshotFormat.KNOWN_FLAGS) != 0) {
-                throw new CorruptSnapshotException(
-                        source + " is corrupt or from a newer veles: unknown header flags " + flags);
+            if (version > SnapshotFormat.VERSION || (flags & ~SnapshotFormat.KNOWN_FLAGS) != 0) {
+                throw newerOrCorrupt(source, version, flags, content, data);
             }
             boolean signed = (flags & SnapshotFormat.FLAG_SIGNED) != 0;
             boolean hasCode = (flags & SnapshotFormat.FLAG_CODE) != 0;
@@ -641,6 +639,29 @@ public final class SnapshotReader implements Closeable {
             data.flush();
         }
         return converted;
+    }
+
+    /**
+     * The refusal of a header naming a newer format, or flags this reader does not know: "written
+     * by a newer veles" when the header's own checksum holds (as far as it is laid out as today's),
+     * "corrupt" when it does not, since one flipped bit makes a 4 a 5.
+     */
+    private static CorruptSnapshotException newerOrCorrupt(
+            String source, int version, int flags, CrcInputStream content, DataInputStream data) throws IOException {
+        String what = version > SnapshotFormat.VERSION
+                ? "format version " + version + " (this veles reads versions up to " + SnapshotFormat.VERSION + ")"
+                : "header flags " + flags + ", some unknown to this veles";
+        int manifestLength = data.readInt();
+        if (manifestLength >= 2 && manifestLength <= SnapshotFormat.MAX_MANIFEST_BYTES) {
+            data.readFully(new byte[manifestLength]);
+            int expectedCrc = content.crc();
+            if (data.readInt() == expectedCrc) {
+                return new CorruptSnapshotException(source + " was written by a newer veles: its header names " + what
+                        + "; read it with that veles or a later one");
+            }
+        }
+        return new CorruptSnapshotException(
+                source + " is corrupt: its header names " + what + " and does not match its checksum");
     }
 
     /**

@@ -55,12 +55,17 @@ public final class SnapshotFormat {
     public static final byte[] MAGIC = {(byte) 0x89, 'V', 'E', 'L', 'E', 'S', '\r', '\n'};
     public static final byte[] TRAILER_MAGIC = "VELESEND".getBytes(StandardCharsets.US_ASCII);
     /**
-     * The version written, 4: the payload writes the engine's boolean cells ({@code Bool}, two in
-     * every unit's gates) in a byte each ({@code io.veles.internal.pickle.BoolLayout}). Versions 1
-     * (no differential snapshots), 2 (units as a list of objects in the manifest) and 3 (units in
-     * columns, {@code io.veles.internal.format.UnitColumns}; cells field by field) are read too.
+     * The version written, 5: the payload as version 4's, and a manifest whose {@link
+     * Manifest#genericFields} a reader must apply (a reader of version 4 would drop them when it
+     * converts or continues a chain, and the next restore would skip the check they allow), read
+     * by a reader that keeps a shared {@code Arrays.asList} one list (one of version 4 splits it).
+     * So a reader of version 4 refuses these files by their version instead of misreading them.
+     * Versions 1 (no differential snapshots), 2 (units as a list of objects in the manifest), 3
+     * (units in columns, {@code io.veles.internal.format.UnitColumns}; cells field by field) and 4
+     * (the engine's boolean cells, {@code Bool}, in a byte each: {@code
+     * io.veles.internal.pickle.BoolLayout}) are read too.
      */
-    public static final int VERSION = 4;
+    public static final int VERSION = 5;
     /** Header flag: the trailer ends with an HMAC-SHA256 signature ({@link SnapshotKey}). */
     public static final int FLAG_SIGNED = 1;
     /** Header flag: a code backup follows the payload ({@link CodeBackup}). */

@@ -42,7 +42,7 @@ class GoldenChainTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"format-2", "format-3", "format-4"})
+    @ValueSource(strings = {"format-2", "format-3", "format-4", "format-5"})
     void theGoldenChainRestoresToItsDigests(String format) throws IOException {
         List<String> lines =
                 Files.readAllLines(Path.of("src/test/resources/golden", format, GoldenChainWriter.DIGESTS_FILE));
@@ -74,7 +74,7 @@ class GoldenChainTest {
      * and 3) or in a byte each (format 4).
      */
     @ParameterizedTest
-    @ValueSource(strings = {"format-2", "format-3", "format-4"})
+    @ValueSource(strings = {"format-2", "format-3", "format-4", "format-5"})
     void gatesComeBackWiredToTheirCells(String format) throws IOException {
         copyChain(format);
         Path last = dir.resolve("chain_2.gz");
@@ -106,7 +106,7 @@ class GoldenChainTest {
      * new layout. Formats 2 and 3 wrote the same payload, and their copies are format 3.
      */
     @ParameterizedTest
-    @CsvSource({"format-2, 3", "format-3, 3", "format-4, 4"})
+    @CsvSource({"format-2, 3", "format-3, 3", "format-4, 4", "format-5, 5"})
     void aConvertedCopyKeepsItsPayloadsVersion(String format, int copied) throws IOException {
         copyChain(format);
         Path copy = dir.resolve("copy.zst");
@@ -148,13 +148,15 @@ class GoldenChainTest {
      * writer of format 2's chain still wrote names over 32 characters with their length. Format 4
      * writes a cell in a byte where format 3 took about ten (its operation's class and name, two
      * null operands): 18 bytes less for a unit's two settable gates, and the workflow's share
-     * no longer names the operation's class ({@code io.veles.workflow.Bool$Op}).
+     * no longer names the operation's class ({@code io.veles.workflow.Bool$Op}). Format 5 writes
+     * format 4's payload (its manifest gained {@code genericFields}).
      */
     @ParameterizedTest
     @CsvSource({
         "format-2, 417, 52, 61, 65, 277792",
         "format-3, 416, 52, 61, 65, 277792",
-        "format-4, 373, 34, 35, 47, 277774"
+        "format-4, 373, 34, 35, 47, 277774",
+        "format-5, 373, 34, 35, 47, 277774"
     })
     void theUnitSharesAreThoseTheirFormatShowed(
             String format, long workflowBytes, long startBytes, long endBytes, long repeaterBytes, long modelBytes)
@@ -178,7 +180,7 @@ class GoldenChainTest {
      * meets a stored block's edge, so the length is compared with the assembled container's own.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"format-2", "format-3", "format-4"})
+    @ValueSource(strings = {"format-2", "format-3", "format-4", "format-5"})
     void theLogicalManifestIsAsLongAsItsWriterMadeIt(String format) throws IOException {
         copyChain(format);
         int computed;
@@ -194,7 +196,7 @@ class GoldenChainTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"format-2", "format-3", "format-4"})
+    @ValueSource(strings = {"format-2", "format-3", "format-4", "format-5"})
     void aWalkStartsWithTheHeaderBytesOpenRead(String format) throws IOException {
         copyChain(format);
         for (String file : List.of("chain_1.gz", "chain_2.gz")) {

@@ -209,6 +209,34 @@ class SnapshotIntegrityTest {
     }
 
     /**
+     * A header naming a newer format whose own checksum holds was written by a newer veles; one
+     * whose checksum fails is corrupt (one flipped bit makes a 4 a 5). Both were "corrupt or from
+     * a newer veles" whatever their checksum said.
+     */
+    @Test
+    void aNewerFormatIsToldFromADamagedHeaderByItsChecksum() {
+        byte[] whole = snapshot(Codec.NONE);
+        byte[] newer = whole.clone();
+        int versionAt = SnapshotFormat.MAGIC.length;
+        newer[versionAt + 1] = (byte) (SnapshotFormat.VERSION + 1);
+        assertRefused(
+                newer,
+                java.util.regex.Pattern.quote("snap is corrupt: its header names format version "
+                        + (SnapshotFormat.VERSION + 1) + " (this veles reads versions up to " + SnapshotFormat.VERSION
+                        + ") and does not match its checksum"));
+        int manifestLength = java.nio.ByteBuffer.wrap(newer, versionAt + 4, 4).getInt();
+        int crcAt = versionAt + 8 + manifestLength;
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(newer, 0, crcAt);
+        java.nio.ByteBuffer.wrap(newer, crcAt, 4).putInt((int) crc.getValue());
+        assertRefused(
+                newer,
+                java.util.regex.Pattern.quote("snap was written by a newer veles: its header names format version "
+                        + (SnapshotFormat.VERSION + 1) + " (this veles reads versions up to " + SnapshotFormat.VERSION
+                        + "); read it with that veles or a later one"));
+    }
+
+    /**
      * A reader closed before its payload is read says so: reading on from its closed stream once
      * called a whole snapshot truncated ("its payload ends 7811337 bytes early"), or restored it.
      */
