@@ -181,8 +181,10 @@ public final class DatabaseTarget {
         String description = redactUrl(url);
         Properties properties = new Properties();
         if (lower.startsWith("jdbc:mariadb:") || lower.startsWith("jdbc:mysql:")) {
-            if (lower.startsWith("jdbc:mysql:")) {
-                properties.setProperty("permitMysqlScheme", "true");
+            if (lower.startsWith("jdbc:mysql:") && !lower.contains("permitmysqlscheme")) {
+                // The driver takes the mysql scheme only when the URL itself permits it: as a
+                // connection property it is read too late ("No suitable driver").
+                url = url + (url.indexOf('?') < 0 ? "?" : "&") + "permitMysqlScheme";
             }
             if (!lower.contains("sslmode=")) {
                 properties.setProperty("sslMode", "disable");
@@ -297,7 +299,11 @@ public final class DatabaseTarget {
         try {
             // Timeouts go in each connection's properties (see the defaults above), never through
             // DriverManager.setLoginTimeout: that is the whole JVM's, the host application's included.
-            return DriverManager.getConnection(url, properties);
+            Connection connection = DriverManager.getConnection(url, properties);
+            if (dialect == Dialect.MARIADB) {
+                strictSession(connection);
+            }
+            return connection;
         } catch (SQLException e) {
             if (!driverOnClassPath()) {
                 throw new SnapshotException(
@@ -306,6 +312,21 @@ public final class DatabaseTarget {
             }
             throw new SnapshotStoreException(
                     "cannot connect to " + description + ": " + Messages.innermostOneLine(e), e);
+        }
+    }
+
+    /**
+     * Makes a MariaDB session strict, keeping the modes it had: without STRICT_TRANS_TABLES (an
+     * older install, or an operator's {@code sql_mode}) a snapshot larger than its column (a
+     * BLOB of 64 KiB) was cut short with a warning, and the run called it stored.
+     */
+    private static void strictSession(Connection connection) throws SQLException {
+        try (java.sql.Statement statement = connection.createStatement()) {
+            statement.execute(
+                    "SET SESSION sql_mode = CONCAT_WS(',', NULLIF(@@SESSION.sql_mode, ''), 'STRICT_TRANS_TABLES')");
+        } catch (SQLException e) {
+            connection.close();
+            throw e;
         }
     }
 
