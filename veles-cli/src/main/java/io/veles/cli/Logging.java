@@ -26,6 +26,11 @@ final class Logging {
         setDefault("org.slf4j.simpleLogger.showShortLogName", "true");
         setDefault("org.slf4j.simpleLogger.levelInBrackets", "true");
         setDefault("org.slf4j.simpleLogger.logFile", "System.err");
+        // The JDBC drivers' debug lines quote connection URLs whole, passwords included
+        // ("Connecting with URL: ...&password=..."): they stay at info, whatever --debug says.
+        for (String driver : new String[] {"org.postgresql", "org.mariadb", "org.sqlite"}) {
+            setDefault("org.slf4j.simpleLogger.log." + driver, quiet ? "warn" : "info");
+        }
         // Drivers that log through java.util.logging (PostgreSQL's) log as the rest does, one line
         // each, instead of in JUL's own two-line format; JUL's level follows ours, so that the
         // bridge is not handed records nobody prints.

@@ -162,7 +162,7 @@ public final class Main implements Runnable {
             // picocli hands on Errors: the workflow's own (a model larger than -Xmx, an assert, a
             // class missing from --class-path), or a jar's broken service file, end in one line too
             if (Logging.isDebug()) {
-                e.printStackTrace();
+                printStackTrace(e);
             }
             System.err.println("veles: error: " + describeError(e));
             return FAILED;
@@ -224,9 +224,21 @@ public final class Main implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
+    /**
+     * {@code --debug}'s stack trace, with the passwords of the command line hidden as in the error
+     * line: a driver's own message quotes them, in forms no pattern knows ("Incorrect port value :
+     * secret@127.0.0.1" from a URL's user:secret@).
+     */
+    private static void printStackTrace(Throwable e) {
+        java.io.StringWriter trace = new java.io.StringWriter();
+        e.printStackTrace(new java.io.PrintWriter(trace));
+        System.err.print(Secrets.scrub(trace.toString(), SECRETS));
+        System.err.flush();
+    }
+
     private static int reportError(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
         if (Logging.isDebug()) {
-            e.printStackTrace();
+            printStackTrace(e);
         }
         System.err.println("veles: error: " + oneLine(e));
         return FAILED;

@@ -91,6 +91,46 @@ class PasswordLeakTest {
         assertNoPassword(List.of());
     }
 
+    /**
+     * {@code --debug} prints stack traces, whose drivers' messages quote a URL's password in forms
+     * no pattern knows ("Incorrect port value : secret@127.0.0.1"), and the drivers' own debug
+     * lines ("Connecting with URL: ...&password=secret"): neither shows it.
+     */
+    @Test
+    void debugOutputHidesThePasswordToo() throws Exception {
+        String admin = TestDatabase.POSTGRESQL.odbc(dir); // trust authentication: any password connects
+        TestDatabase.MARIADB.odbc(dir);
+        String table = TestDatabase.freshTable();
+        try {
+            VelesProcess refused = veles(
+                    "--debug",
+                    "run",
+                    "walk",
+                    "walk.walkers=100",
+                    "walk.iterations=2",
+                    "--odbc",
+                    "jdbc:mariadb://root:" + PASSWORD + "@127.0.0.1:3306/test");
+            assertThat(refused.stderr())
+                    .contains("Incorrect port value : ***@127.0.0.1")
+                    .contains("\tat ");
+            VelesProcess run = veles(
+                    "--debug",
+                    "run",
+                    "walk",
+                    "walk.walkers=100",
+                    "walk.iterations=2",
+                    "--odbc",
+                    "jdbc:postgresql://127.0.0.1:5432/test?user=postgres&password=" + PASSWORD,
+                    "--table",
+                    table);
+            assertThat(run.exitCode()).as(run.stderr()).isZero();
+            assertThat(run.stderr()).contains("[DEBUG]");
+            assertNoPassword(List.of());
+        } finally {
+            TestDatabase.POSTGRESQL.drop(admin, table);
+        }
+    }
+
     @Test
     void aJdbcSourceWhosePasswordFollowsAnAmpersandIsNotReadAsATableName() throws Exception {
         VelesProcess list =
