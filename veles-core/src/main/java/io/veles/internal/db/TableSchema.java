@@ -8,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
 import java.util.Locale;
 
 /**
@@ -85,13 +86,26 @@ final class TableSchema {
     private void checkColumns(Connection connection, String name, String extra) {
         String sql = "SELECT " + layout.quotedTimestamp() + ", id, log_id, name, " + extra + " FROM " + name
                 + " WHERE 1 = 0";
-        try (Statement statement = connection.createStatement()) {
-            statement.executeQuery(sql).close();
+        int timestampType;
+        String timestampTypeName;
+        try (Statement statement = connection.createStatement();
+                ResultSet none = statement.executeQuery(sql)) {
+            timestampType = none.getMetaData().getColumnType(1);
+            timestampTypeName = none.getMetaData().getColumnTypeName(1);
         } catch (SQLException e) {
             throw new SnapshotStoreException(
                     "table " + name + " of " + layout.target.description()
                             + " exists but does not have the snapshot columns: " + Messages.innermostOneLine(e),
                     e);
+        }
+        // A DATE column (a table made by hand) took the first snapshot, then refused to give its
+        // time back: the next write and every read failed, and the run had named that snapshot as
+        // its last complete one. SQLite keeps any type as written.
+        if (layout.dialect() != Dialect.SQLITE && (timestampType == Types.DATE || timestampType == Types.TIME)) {
+            throw new SnapshotStoreException("table " + name + " of " + layout.target.description()
+                    + " has a timestamp column of type " + timestampTypeName
+                    + ", which keeps no date and time of day together: make it a TIMESTAMP"
+                    + (layout.dialect() == Dialect.MARIADB ? " or DATETIME(6)" : "") + ", or name another table");
         }
     }
 
