@@ -127,10 +127,25 @@ public final class SnapshotTable {
         }
     }
 
-    /** Connects and creates the tables if missing, so that problems show before the first snapshot. */
+    /**
+     * Connects, creates the tables if missing and checks that rows can be added to them, so that
+     * problems show before the first snapshot: a user allowed only to read (or a read-only SQLite
+     * file) was refused at the first snapshot, after the work before it.
+     */
     public void prepare() {
         try (Connection connection = layout.target.connect(true)) {
             schema.createIfMissing(connection);
+            for (String name : new String[] {layout.table, layout.chunkTable}) {
+                try (java.sql.Statement statement = connection.createStatement()) {
+                    // adds no row, but asks for the right to add one (and, on SQLite, to write)
+                    statement.executeUpdate("INSERT INTO " + name + " SELECT * FROM " + name + " WHERE 1 = 0");
+                } catch (SQLException e) {
+                    throw new SnapshotStoreException(
+                            "cannot write to table " + name + " of " + layout.target.description() + ": "
+                                    + Messages.innermostOneLine(e),
+                            e);
+                }
+            }
         } catch (SQLException e) {
             throw new SnapshotStoreException("cannot prepare " + describe() + ": " + Messages.innermostOneLine(e), e);
         }

@@ -55,6 +55,54 @@ class HandMadeTableTest {
         }
     }
 
+    /**
+     * A user allowed only to read the table was refused at the first snapshot, after the work
+     * before it: a writer's lock (taken as a run starts) now checks that rows can be added.
+     */
+    @ParameterizedTest
+    @EnumSource(
+            value = TestDatabase.class,
+            names = {"MARIADB", "POSTGRESQL"})
+    void aUserWhoMayOnlyReadIsRefusedWhenTheWriterStarts(TestDatabase database) throws Exception {
+        String odbc = database.odbc(dir);
+        String table = TestDatabase.freshTable();
+        String user = "ro_" + table;
+        try (TableStore store = new TableStore(new OdbcSource(odbc, table, "", "", ""))) {
+            store.write(snapshot("run_1"), out -> out.write(new byte[] {1, 2, 3})); // makes the tables
+        }
+        try (Connection connection = database.admin(odbc);
+                Statement statement = connection.createStatement()) {
+            if (database == TestDatabase.MARIADB) {
+                statement.execute("CREATE USER '" + user + "'@'%' IDENTIFIED BY 'pw'");
+                statement.execute("GRANT SELECT ON test.* TO '" + user + "'@'%'");
+            } else {
+                statement.execute("CREATE ROLE " + user + " LOGIN PASSWORD 'pw'");
+                statement.execute("GRANT SELECT ON " + table + ", " + table + "_chunks TO " + user);
+            }
+        }
+        String readOnly = database == TestDatabase.MARIADB
+                ? "jdbc:mariadb://127.0.0.1:3306/test?user=" + user + "&password=pw"
+                : "jdbc:postgresql://127.0.0.1:5432/test?user=" + user + "&password=pw";
+        try (TableStore store = new TableStore(new OdbcSource(readOnly, table, "", "", ""))) {
+            assertThat(store.list()).extracting(StoredSnapshot::name).containsExactly("run_1"); // reading is allowed
+            assertThatThrownBy(() -> store.lockPrefix("run", "run-2"))
+                    .isInstanceOf(SnapshotStoreException.class)
+                    .hasMessageContaining("cannot write to table " + table)
+                    .hasMessageMatching("(?s).*(denied|permission).*");
+        } finally {
+            try (Connection connection = database.admin(odbc);
+                    Statement statement = connection.createStatement()) {
+                if (database == TestDatabase.MARIADB) {
+                    statement.execute("DROP USER '" + user + "'@'%'");
+                } else {
+                    statement.execute("REVOKE ALL ON " + table + ", " + table + "_chunks FROM " + user);
+                    statement.execute("DROP ROLE " + user);
+                }
+            }
+            database.drop(odbc, table);
+        }
+    }
+
     private static NewSnapshot snapshot(String name) {
         return new NewSnapshot("run", name.substring(4), Instant.now(), "run-1", "run-1", "w", Codec.NONE);
     }
