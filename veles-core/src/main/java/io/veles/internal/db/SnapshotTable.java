@@ -105,7 +105,7 @@ public final class SnapshotTable {
             Object stored = layout.dialect().storedTimestamp(timestamp);
             connection.setAutoCommit(false);
             try {
-                ChunkedRowOutput out = new ChunkedRowOutput(layout, connection, row, stored, chunkBytes);
+                ChunkedRowOutput out = new ChunkedRowOutput(layout, connection, row, stored, chunkBytesFor(connection));
                 body.writeTo(out);
                 out.finish();
                 connection.commit();
@@ -124,6 +124,22 @@ public final class SnapshotTable {
             throw new SnapshotStoreException(
                     "cannot write snapshot " + row.name() + " to " + describe() + ": " + Messages.innermostOneLine(e),
                     e);
+        }
+    }
+
+    /**
+     * The chunk size for a write on {@code connection}: a MariaDB server refuses a statement larger
+     * than its {@code max_allowed_packet} by dropping the connection ("Socket error", as if the
+     * server had gone), so a chunk takes at most half of it there.
+     */
+    private int chunkBytesFor(Connection connection) throws SQLException {
+        if (layout.dialect() != Dialect.MARIADB) {
+            return chunkBytes;
+        }
+        try (java.sql.Statement statement = connection.createStatement();
+                java.sql.ResultSet packet = statement.executeQuery("SELECT @@max_allowed_packet")) {
+            long limit = packet.next() ? packet.getLong(1) : Long.MAX_VALUE;
+            return (int) Math.max(1024, Math.min(chunkBytes, limit / 2));
         }
     }
 

@@ -48,6 +48,38 @@ class MariaDbSessionTest {
         }
     }
 
+    /**
+     * A server whose max_allowed_packet is smaller than a chunk (4 MiB) dropped the connection
+     * mid-write ("Socket error", as if it had gone): chunks now take at most half of it.
+     */
+    @Test
+    void chunksFitTheServersLargestPacket() throws Exception {
+        String odbc = TestDatabase.MARIADB.odbc(dir);
+        String table = TestDatabase.freshTable();
+        long before;
+        try (Connection connection = TestDatabase.MARIADB.admin(odbc);
+                Statement statement = connection.createStatement();
+                java.sql.ResultSet packet = statement.executeQuery("SELECT @@GLOBAL.max_allowed_packet")) {
+            packet.next();
+            before = packet.getLong(1);
+        }
+        byte[] state = new byte[3 << 20];
+        new java.util.Random(5).nextBytes(state);
+        try (Connection connection = TestDatabase.MARIADB.admin(odbc);
+                Statement statement = connection.createStatement()) {
+            statement.execute("SET GLOBAL max_allowed_packet = " + (1 << 20)); // new connections take it
+            try (TableStore store = new TableStore(new OdbcSource(odbc, table, "", "", ""))) {
+                StoredSnapshot stored = store.write(snapshot("run_1"), out -> out.write(state));
+                try (java.io.InputStream in = store.open(stored)) {
+                    assertThat(in.readAllBytes()).isEqualTo(state);
+                }
+            } finally {
+                statement.execute("SET GLOBAL max_allowed_packet = " + before);
+                TestDatabase.MARIADB.drop(odbc, table);
+            }
+        }
+    }
+
     /** {@code jdbc:mysql:} URLs, which the README names, failed with "No suitable driver". */
     @Test
     void aMysqlSchemeUrlConnects() throws Exception {
