@@ -14,7 +14,7 @@ import java.util.stream.Stream;
 
 /**
  * The seed corpus holds a valid snapshot of every codec in today's format (and rewrites them with
- * VELES_WRITE_SEEDS=1), and keeps those of format 3 ({@code format-3-seed-*}), so that the fuzz
+ * VELES_WRITE_SEEDS=1), and keeps those of formats 3 and 4 ({@code format-3-seed-*}, {@code format-4-seed-*}), so that the fuzz
  * target reaches the readers of both layouts.
  */
 class SeedCorpusTest {
@@ -25,6 +25,7 @@ class SeedCorpusTest {
         }
         assertThat(restoredSeeds("seed-", SnapshotFormat.VERSION)).isEqualTo(7);
         assertThat(restoredSeeds("format-3-seed-", 3)).isEqualTo(7);
+        assertThat(restoredSeeds("format-4-seed-", 4)).isEqualTo(7);
     }
 
     private static long restoredSeeds(String prefix, int version) throws Exception {
